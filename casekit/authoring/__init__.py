@@ -1,0 +1,1 @@
+"""Authoring: teaching cases, role-play scripts and the sales toolbox (later issues)."""

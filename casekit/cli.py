@@ -1,0 +1,123 @@
+"""The ``casekit`` command line: one entry point, one subcommand per task.
+
+The CLI only parses arguments, calls the library function that does the work and turns
+:class:`~casekit.exceptions.CasekitError` into a message and an exit code. Everything it can do
+is available from Python (and so from notebooks) under the same names.
+
+Exit codes: 0 success, 1 the input has problems or some region failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from casekit import paths
+from casekit.exceptions import BundleValidationError, CasekitError
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from casekit.sample import generate_sample
+
+    out = generate_sample(args.out, seed=args.seed)
+    print(f"sample bundle written to {out} (seed {args.seed})")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from casekit.intake import validate_bundle
+
+    problems = validate_bundle(args.bundle)
+    if not problems:
+        print(f"{args.bundle}: OK, no problems found")
+        return EXIT_OK
+    err = BundleValidationError(problems)
+    if args.csv:
+        err.to_frame().to_csv(args.csv, index=False)
+        print(f"problem table written to {args.csv}", file=sys.stderr)
+    print(f"{args.bundle}: {err}", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from casekit.reports import build_reports
+
+    result = build_reports(
+        args.bundle,
+        regions=args.regions or None,
+        out=args.out,
+        progress=not args.quiet,
+    )
+    for region in result.built:
+        print(f"built   {region}")
+    for region, why in result.failed.items():
+        print(f"FAILED  {region}: {why}", file=sys.stderr)
+    print(f"open {result.index_path.resolve()}")
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``casekit`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Parser with the subcommands ``sample``, ``validate`` and ``build``.
+    """
+    parser = argparse.ArgumentParser(
+        prog="casekit",
+        description="Research and case-authoring workbench for telecom sales-training consultants.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("sample", help="regenerate the sample research bundle")
+    p.add_argument("--out", type=Path, default=paths.SAMPLE_BUNDLE, help="target folder (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=2008, help="random seed (default: %(default)s)")
+    p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("validate", help="check a research bundle and report every problem")
+    p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    p.add_argument("--csv", type=Path, help="also write the problems as a CSV table")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("build", help="build every region's report of a bundle")
+    p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    p.add_argument("--regions", nargs="+", metavar="REGION", help="region ids or names (default: all top-level regions)")
+    p.add_argument("--out", type=Path, default=paths.REPORTS, help="reports folder (default: %(default)s)")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.set_defaults(func=_cmd_build)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``casekit`` command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; defaults to ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The process exit code.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CasekitError as exc:
+        print(f"casekit {args.command}: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""casekit's exception hierarchy: every error casekit raises on purpose derives from
+:class:`CasekitError`, so callers (the CLI, notebooks) can catch one type."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = [
+    "CasekitError",
+    "Problem",
+    "BundleValidationError",
+    "BundleNotFoundError",
+    "RegionError",
+    "BuildError",
+]
+
+
+class CasekitError(Exception):
+    """Root of all errors raised by casekit."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located precisely enough to fix it by hand.
+
+    Parameters
+    ----------
+    file : str
+        Path of the offending file, relative to the bundle root.
+    row : int or None
+        1-based line number in ``file`` as an editor or spreadsheet shows it (the header of a
+        table is line 1, its first data row line 2); ``None`` when the problem concerns the
+        whole file or a column.
+    column : str or None
+        Column header or YAML key; ``None`` when not applicable.
+    expected : str
+        What casekit expected, in words.
+    found : str
+        What it found instead (the offending value, ``"<missing>"`` when absent).
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    expected: str
+    found: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column!r}"
+        return f"{where}: expected {self.expected}, found {self.found!r}"
+
+
+class BundleValidationError(CasekitError):
+    """A research bundle has one or more problems; nothing was loaded.
+
+    Parameters
+    ----------
+    problems : sequence of Problem
+        Every problem found, not only the first.
+
+    Attributes
+    ----------
+    problems : list of Problem
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        n = len(self.problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{n} problem{'s' if n != 1 else ''} found:\n{lines}")
+
+    def to_frame(self) -> "pd.DataFrame":
+        """Return the problems as a table with columns file, row, column, expected, found."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [asdict(p) for p in self.problems],
+            columns=["file", "row", "column", "expected", "found"],
+        )
+
+
+class BundleNotFoundError(CasekitError):
+    """The given path is not a research bundle (no ``manifest.yaml``)."""
+
+
+class RegionError(CasekitError):
+    """A region id or name given by the user does not exist in the bundle's manifest."""
+
+
+class BuildError(CasekitError):
+    """One or more region reports failed to build.
+
+    Parameters
+    ----------
+    failures : mapping of str to str
+        Region id → short reason.
+    """
+
+    def __init__(self, failures: "dict[str, str]") -> None:
+        self.failures = dict(failures)
+        lines = "\n".join(f"  - {r}: {why}" for r, why in self.failures.items())
+        super().__init__(f"{len(self.failures)} region report(s) failed:\n{lines}")
+
+
+def raise_if_problems(problems: Iterable[Problem]) -> None:
+    """Raise :class:`BundleValidationError` if ``problems`` is not empty."""
+    problems = list(problems)
+    if problems:
+        raise BundleValidationError(problems)
