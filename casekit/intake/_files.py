@@ -1,0 +1,256 @@
+"""Reading bundle files as text, keeping the row and line numbers a consultant sees.
+
+Every reader returns what it could read plus a list of :class:`~casekit.exceptions.Problem`;
+none of them raises on bad input, so one broken file never hides problems in another.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from casekit.exceptions import Problem
+
+__all__ = [
+    "FILE",
+    "MISSING",
+    "ROW",
+    "is_ignored",
+    "line_of",
+    "listed_files",
+    "load_yaml",
+    "read_table",
+    "read_text",
+    "short_list",
+    "split_front_matter",
+    "text_of",
+]
+
+#: Helper columns carried by every table read from a file: the spreadsheet row and the file.
+ROW = "_row"
+FILE = "_file"
+#: What ``Problem.found`` says when a value is absent.
+MISSING = "<missing>"
+
+YamlLines = dict[tuple[Any, ...], int]
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader that keeps dates as text (``2008-09-31`` is reported, not a crash)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def is_ignored(path: Path) -> bool:
+    """Return True for files and folders casekit skips (name starting with ``_`` or ``.``)."""
+    return path.name.startswith(("_", "."))
+
+
+def listed_files(folder: Path) -> list[Path]:
+    """Return the files of ``folder`` that casekit reads, sorted by name (ignored ones left out)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not is_ignored(p))
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
+    """Read a UTF-8 text file (a BOM is accepted); report a missing or undecodable file."""
+    if not path.is_file():
+        return None, [Problem(rel, None, None, "this file to exist", MISSING)]
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [
+            Problem(rel, line, None, "UTF-8 text (save the file as UTF-8)",
+                    f"undecodable bytes {data[exc.start:exc.start + 4]!r}")
+        ]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def _frame_from_records(records: list[list[str]], rel: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Build a text frame from csv records (fallback when pandas' parser rejects the file)."""
+    header, body = records[0], records[1:]
+    problems: list[Problem] = []
+    width = len(header)
+    rows = []
+    for i, rec in enumerate(body):
+        if len(rec) > width and any(c.strip() for c in rec[width:]):
+            problems.append(Problem(rel, i + 2, None, f"at most {width} cells (one per header)",
+                                    f"{len(rec)} cells"))
+        rows.append((rec + [""] * width)[:width])
+    return pd.DataFrame(rows, columns=header, dtype=str), problems
+
+
+def read_table(path: Path, rel: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read a CSV or XLSX table with every cell as stripped text.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    rel : str
+        Its path relative to the bundle root, used in problems.
+
+    Returns
+    -------
+    frame : DataFrame or None
+        One column per header (white space stripped) plus ``_row`` (spreadsheet row number, the
+        header being row 1) and ``_file`` (``rel``); fully blank rows are dropped. ``None`` when
+        the file cannot be read at all.
+    problems : list of Problem
+    """
+    problems: list[Problem] = []
+    if not path.is_file():
+        return None, [Problem(rel, None, None, "this file to exist", MISSING)]
+    if path.suffix.lower() == ".xlsx":
+        try:
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a corrupt workbook
+            return None, [Problem(rel, None, None, "a readable .xlsx workbook", f"{type(exc).__name__}: {exc}")]
+        header = [str(c) for c in frame.columns]
+        raw_header = header
+    else:
+        text, problems = read_text(path, rel)
+        if text is None:
+            return None, problems
+        try:
+            raw_header = next(csv.reader(io.StringIO(text)))
+        except StopIteration:
+            return None, [Problem(rel, 1, None, "a header row", "an empty file")]
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                skip_blank_lines=False, header=0)
+        except pd.errors.ParserError:
+            frame, problems = _frame_from_records(list(csv.reader(io.StringIO(text))), rel)
+        header = raw_header
+    header = [str(h).strip().lstrip("\ufeff") for h in header]
+    seen: set[str] = set()
+    for h in header:
+        if h in seen:
+            problems.append(Problem(rel, 1, h, "each column header once", f"{h!r} twice"))
+        seen.add(h)
+    frame = frame.copy()
+    frame.columns = _dedupe(header)
+    for col in frame.columns:
+        frame[col] = frame[col].fillna("").astype(str).str.strip()
+    frame[ROW] = range(2, len(frame) + 2)
+    frame[FILE] = rel
+    blank = (frame.drop(columns=[ROW, FILE]) == "").all(axis=1)
+    return frame.loc[~blank].reset_index(drop=True), problems
+
+
+def _dedupe(header: list[str]) -> list[str]:
+    out: list[str] = []
+    count: dict[str, int] = {}
+    for h in header:
+        n = count.get(h, 0)
+        out.append(h if n == 0 else f"{h}.{n}")
+        count[h] = n + 1
+    return out
+
+
+def _walk(node: yaml.Node, path: tuple[Any, ...], lines: YamlLines) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            sub = path + (str(getattr(key, "value", key)),)
+            lines[sub] = key.start_mark.line + 1
+            _walk(value, sub, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[path + (i,)] = item.start_mark.line + 1
+            _walk(item, path + (i,), lines)
+
+
+def load_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Any, YamlLines, list[Problem]]:
+    """Parse YAML text, also returning the line of every key and list item.
+
+    Parameters
+    ----------
+    text : str
+        The YAML document.
+    rel : str
+        File name used in problems.
+    line_offset : int
+        Lines before ``text`` in the file (front matter starts after the ``---`` line).
+
+    Returns
+    -------
+    data : object or None
+        The parsed document (``None`` when it does not parse).
+    lines : dict
+        ``(key, index, ...)`` path → 1-based line in the file.
+    problems : list of Problem
+    """
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except (yaml.YAMLError, ValueError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 + line_offset if mark is not None else None
+        why = getattr(exc, "problem", None) or str(exc)
+        return None, {}, [Problem(rel, line, None, "valid YAML", str(why))]
+    lines: YamlLines = {}
+    if node is not None:
+        lines[()] = node.start_mark.line + 1
+        _walk(node, (), lines)
+    if line_offset:
+        lines = {k: v + line_offset for k, v in lines.items()}
+    return data, lines, []
+
+
+def line_of(lines: YamlLines, *path: Any) -> int | None:
+    """Return the line of ``path`` in a YAML file, or of its nearest known parent."""
+    key = tuple(str(p) if not isinstance(p, int) else p for p in path)
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key[:-1]
+    return lines.get(())
+
+
+def text_of(value: Any) -> str:
+    """Return a YAML scalar as stripped text ("" for None)."""
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def short_list(values: Iterable[str], n: int = 6) -> str:
+    """Return ``a、b、c…`` with at most ``n`` entries, for "expected" messages."""
+    values = list(values)
+    head = "、".join(values[:n])
+    return head + ("…" if len(values) > n else "")
+
+
+def split_front_matter(text: str, rel: str) -> tuple[str | None, str, list[Problem]]:
+    """Split a Markdown note into its YAML front matter and its body.
+
+    Returns
+    -------
+    front : str or None
+        The YAML between the opening ``---`` (line 1) and the closing ``---``; None if absent.
+    body : str
+        The Markdown after the front matter, stripped.
+    problems : list of Problem
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text.strip(), [Problem(rel, 1, None, "front matter starting with a '---' line",
+                                            lines[0][:40] if lines and lines[0] else MISSING)]
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]).strip(), []
+    return None, "", [Problem(rel, len(lines), None, "a closing '---' line after the front matter",
+                              "end of file")]

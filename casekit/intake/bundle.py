@@ -1,0 +1,173 @@
+"""The whole research bundle: :func:`validate_bundle` and :func:`load_bundle`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from casekit.exceptions import BundleNotFoundError, Problem, raise_if_problems
+from casekit.intake.catalogue import read_catalogue
+from casekit.intake.codebook import Codebook, read_codebook
+from casekit.intake.manifest import MANIFEST_FILE, Manifest, read_manifest
+from casekit.intake.notes import read_notes
+from casekit.intake.reviews_360 import read_reviews_360
+from casekit.intake.ride_alongs import read_ride_alongs
+from casekit.intake.schemas import ITEMS, REVIEW_ITEMS
+from casekit.intake.survey import read_survey
+
+__all__ = ["Bundle", "load_bundle", "validate_bundle"]
+
+
+@dataclass(frozen=True, eq=False)
+class Bundle:
+    """A research bundle loaded into typed tables (columns: ``docs/architecture.md``).
+
+    Attributes
+    ----------
+    path : Path
+        The bundle folder.
+    manifest : Manifest
+        Client, region tree and budgets.
+    codebook : Codebook
+        How the questionnaire was read.
+    items : DataFrame
+        One row per codebook item, sorted by ``item_id``.
+    respondents : DataFrame
+        One row per respondent, sorted by ``respondent_id``; background questions as extra columns.
+    responses : DataFrame
+        One row per answered item; ``value`` has reverse keys applied.
+    ride_alongs : DataFrame
+        One row per observed visit.
+    reviews_360 : DataFrame
+        One row per rater × item.
+    review_items : DataFrame
+        One row per 360° item.
+    catalogue : DataFrame
+        One row per region × local product.
+    notes : DataFrame
+        One row per interview note.
+    """
+
+    path: Path
+    manifest: Manifest
+    codebook: Codebook
+    items: pd.DataFrame
+    respondents: pd.DataFrame
+    responses: pd.DataFrame
+    ride_alongs: pd.DataFrame
+    reviews_360: pd.DataFrame
+    review_items: pd.DataFrame
+    catalogue: pd.DataFrame
+    notes: pd.DataFrame
+
+
+def _root(path: str | Path) -> Path:
+    root = Path(path).expanduser()
+    if root.is_file() and root.name == MANIFEST_FILE:
+        root = root.parent
+    if not (root / MANIFEST_FILE).is_file():
+        raise BundleNotFoundError(
+            f"no research bundle at {str(root)!r}: {str(root / MANIFEST_FILE)!r} does not exist "
+            "(a bundle is a folder holding manifest.yaml; see docs/bundle-format.md)")
+    return root
+
+
+def _read(root: Path) -> tuple[dict[str, object], list[Problem]]:
+    """Read every file of the bundle, collecting all problems; never stops early."""
+    problems: list[Problem] = []
+    manifest, more = read_manifest(root)
+    problems += more
+    codebook, more = read_codebook(root)
+    problems += more
+    survey, more = read_survey(root, codebook, manifest)
+    problems += more
+    catalogue, more = read_catalogue(root, manifest)
+    problems += more
+    r = survey.respondents
+    account_managers = None  # unknown when the survey could not be read: check skipped
+    if len(r) and r["population"].notna().any():
+        account_managers = set(r.loc[r["population"] == "account_manager", "respondent_id"])
+    ride_alongs, more = read_ride_alongs(root, manifest, account_managers, catalogue)
+    problems += more
+    reviews, more = read_reviews_360(root, manifest, codebook)
+    problems += more
+    notes, more = read_notes(root, manifest)
+    problems += more
+    order = {name: i for i, name in enumerate(
+        ["manifest.yaml", "codebook.yaml", "survey", "catalogue", "ride_alongs.csv", "reviews_360.csv", "notes"])}
+    problems.sort(key=lambda p: (order.get(p.file.split("/")[0], len(order)), p.file, p.row or 0))
+    parts = {
+        "manifest": manifest, "codebook": codebook, "survey": survey, "catalogue": catalogue,
+        "ride_alongs": ride_alongs, "reviews_360": reviews, "notes": notes,
+    }
+    return parts, problems
+
+
+def validate_bundle(path: str | Path) -> list[Problem]:
+    """Check every file of a research bundle and return all problems found.
+
+    Parameters
+    ----------
+    path : str or Path
+        The bundle folder (the one holding ``manifest.yaml``).
+
+    Returns
+    -------
+    list of Problem
+        Every problem of every file, in file order; empty when the bundle is clean.
+
+    Raises
+    ------
+    BundleNotFoundError
+        If there is no ``manifest.yaml`` at ``path``.
+
+    Examples
+    --------
+    >>> problems = validate_bundle("research_data/sample")  # doctest: +SKIP
+    >>> [str(p) for p in problems]  # doctest: +SKIP
+    []
+    """
+    _, problems = _read(_root(path))
+    return problems
+
+
+def load_bundle(path: str | Path) -> Bundle:
+    """Load a research bundle into typed tables, or fail with every problem found.
+
+    Parameters
+    ----------
+    path : str or Path
+        The bundle folder (the one holding ``manifest.yaml``).
+
+    Returns
+    -------
+    Bundle
+        The complete bundle; never a partial one.
+
+    Raises
+    ------
+    BundleNotFoundError
+        If there is no ``manifest.yaml`` at ``path``.
+    BundleValidationError
+        If any file has a problem; its ``problems`` lists all of them.
+    """
+    root = _root(path)
+    parts, problems = _read(root)
+    raise_if_problems(problems)
+    codebook: Codebook = parts["codebook"]  # type: ignore[assignment]
+    survey = parts["survey"]
+    return Bundle(
+        path=root,
+        manifest=parts["manifest"],  # type: ignore[arg-type]
+        codebook=codebook,
+        items=ITEMS.finalize(codebook.items),
+        respondents=survey.respondents,  # type: ignore[attr-defined]
+        responses=survey.responses,  # type: ignore[attr-defined]
+        ride_alongs=parts["ride_alongs"],  # type: ignore[arg-type]
+        reviews_360=parts["reviews_360"],  # type: ignore[arg-type]
+        review_items=REVIEW_ITEMS.finalize(codebook.review_items),
+        catalogue=parts["catalogue"],  # type: ignore[arg-type]
+        notes=parts["notes"],  # type: ignore[arg-type]
+    )

@@ -1,0 +1,326 @@
+"""``codebook.yaml``: how to read the questionnaire export, and the 360° review items."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from casekit import domain
+from casekit.exceptions import Problem
+from casekit.intake._files import MISSING, line_of, load_yaml, read_text, text_of
+from casekit.intake.schemas import ITEMS, REVIEW_ITEMS, vocab_expected
+
+__all__ = ["CODEBOOK_FILE", "BackgroundQuestion", "Codebook", "Scale", "read_codebook"]
+
+CODEBOOK_FILE = "codebook.yaml"
+#: Keys of ``columns:`` (the export's identifying headers).
+ID_KEYS = ("respondent_id", "region", "population")
+BACKGROUND_TYPES = ("category", "number")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A response scale: Chinese label → numeric value."""
+
+    name: str
+    labels: Mapping[str, float]
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        """The scale's distinct values, ascending."""
+        return tuple(sorted(set(self.labels.values())))
+
+    @property
+    def min(self) -> float:
+        """Lowest value."""
+        return min(self.labels.values())
+
+    @property
+    def max(self) -> float:
+        """Highest value."""
+        return max(self.labels.values())
+
+    def describe(self) -> str:
+        """Short text for problems: ``非常不符合…非常符合 or 1–5``."""
+        labels = list(self.labels)
+        return f"{labels[0]}…{labels[-1]} or {self.min:g}–{self.max:g}"
+
+
+@dataclass(frozen=True)
+class BackgroundQuestion:
+    """A non-scale question kept per respondent."""
+
+    id: str
+    column: str
+    type: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Codebook:
+    """The parsed ``codebook.yaml``.
+
+    Attributes
+    ----------
+    columns : mapping of str to str
+        ``respondent_id`` / ``region`` / ``population`` → the export's header.
+    missing : tuple of str
+        Cell values meaning "no answer" (the empty cell always does).
+    scales : mapping of str to Scale
+    background : tuple of BackgroundQuestion
+    items : DataFrame
+        Columns of ``casekit.intake.schemas.ITEMS``, in codebook order.
+    ignore : tuple of str
+        Export headers that are platform metadata, not questions.
+    review_scale : str or None
+        Scale of ``reviews_360.csv`` scores.
+    review_items : DataFrame
+        ``item_id``, ``text``, ``dimension`` of the 360° review.
+    lines : mapping of str to int
+        ``"items.<id>"`` / ``"background.<id>"`` / ``"columns.<key>"`` → line in codebook.yaml.
+    """
+
+    columns: Mapping[str, str]
+    missing: tuple[str, ...]
+    scales: Mapping[str, Scale]
+    background: tuple[BackgroundQuestion, ...]
+    items: pd.DataFrame
+    ignore: tuple[str, ...] = ()
+    review_scale: str | None = None
+    review_items: pd.DataFrame = field(default_factory=REVIEW_ITEMS.empty)
+    lines: Mapping[str, int | None] = field(default_factory=dict)
+
+
+def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
+    """Read and check ``codebook.yaml`` of the bundle at ``root``.
+
+    Parameters
+    ----------
+    root : Path
+        The bundle folder.
+
+    Returns
+    -------
+    codebook : Codebook or None
+        What could be read (entries with problems are left out); None when the file is missing
+        or does not parse.
+    problems : list of Problem
+    """
+    rel = CODEBOOK_FILE
+    text, problems = read_text(root / rel, rel)
+    if text is None:
+        return None, problems
+    data, lines, problems = load_yaml(text, rel)
+    if problems:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, [Problem(rel, 1, None, "a YAML mapping with keys columns, scales, items",
+                              type(data).__name__)]
+    where: dict[str, int | None] = {}
+
+    def p(path: tuple, column: str, expected: str, found: Any) -> None:
+        problems.append(Problem(rel, line_of(lines, *path), column, expected,
+                                MISSING if found is None or found == "" else str(found)))
+
+    # columns -------------------------------------------------------------------------------
+    columns: dict[str, str] = {}
+    raw = data.get("columns")
+    if not isinstance(raw, dict):
+        p(("columns",), "columns", "a mapping respondent_id / region / population → export header", raw)
+        raw = {}
+    for key in ID_KEYS:
+        header = text_of(raw.get(key))
+        if not header:
+            p(("columns", key) if key in raw else ("columns",), key, "the export's header of this column",
+              None)
+        else:
+            columns[key] = header
+            where[f"columns.{key}"] = line_of(lines, "columns", key)
+
+    missing_raw = data.get("missing", [""])
+    if not isinstance(missing_raw, list):
+        p(("missing",), "missing", "a list of cell values meaning 'no answer'", missing_raw)
+        missing_raw = []
+    missing = tuple(dict.fromkeys(["", *(text_of(m) for m in missing_raw)]))
+
+    # scales --------------------------------------------------------------------------------
+    scales: dict[str, Scale] = {}
+    raw = data.get("scales")
+    if not isinstance(raw, dict) or not raw:
+        p(("scales",), "scales", "a mapping scale name → {labels: {label: value}}", raw)
+        raw = {}
+    for name, spec in raw.items():
+        labels = spec.get("labels") if isinstance(spec, dict) else None
+        if not isinstance(labels, dict) or len(labels) < 2:
+            p(("scales", name), str(name), "labels: a mapping of at least two label → value", labels)
+            continue
+        bad = [k for k, v in labels.items() if not _number(v)]
+        if bad:
+            p(("scales", name, "labels", bad[0]), str(bad[0]), "a numeric scale value", labels[bad[0]])
+            continue
+        scales[str(name)] = Scale(str(name), {text_of(k): float(v) for k, v in labels.items()})
+
+    used_headers: dict[str, str] = {h: f"columns.{k}" for k, h in columns.items()}
+
+    def claim(header: str, owner: str, path: tuple) -> bool:
+        if header in used_headers:
+            p(path, "column", f"an export header not already used (used by {used_headers[header]})", header)
+            return False
+        used_headers[header] = owner
+        return True
+
+    # background ----------------------------------------------------------------------------
+    background: list[BackgroundQuestion] = []
+    raw = data.get("background") or []
+    if not isinstance(raw, list):
+        p(("background",), "background", "a list of {id, column, type}", raw)
+        raw = []
+    seen: set[str] = set(ID_KEYS) | {"region_id", "top_region_id"}
+    for i, q in enumerate(raw):
+        path = ("background", i)
+        if not isinstance(q, dict):
+            p(path, "background", "a mapping {id, column, type}", q)
+            continue
+        qid, col, qtype = text_of(q.get("id")), text_of(q.get("column")), text_of(q.get("type") or "category")
+        ok = True
+        if not qid or qid in seen:
+            p(path + ("id",), "id", "a unique question id (not respondent_id/region/population)", qid)
+            ok = False
+        if not col:
+            p(path + ("column",), "column", "the export's header of this question", None)
+            ok = False
+        if qtype not in BACKGROUND_TYPES:
+            p(path + ("type",), "type", "category or number", qtype)
+            ok = False
+        if ok and claim(col, f"background {qid}", path + ("column",)):
+            seen.add(qid)
+            line = line_of(lines, *path)
+            where[f"background.{qid}"] = line
+            background.append(BackgroundQuestion(qid, col, qtype, line))
+
+    # items ---------------------------------------------------------------------------------
+    rows: list[dict[str, Any]] = []
+    raw = data.get("items")
+    if not isinstance(raw, list) or not raw:
+        p(("items",), "items", "a non-empty list of scale items", raw)
+        raw = []
+    item_ids: set[str] = set()
+    for i, it in enumerate(raw):
+        path = ("items", i)
+        if not isinstance(it, dict):
+            p(path, "items", "a mapping {id, column, dimension, populations, scale}", it)
+            continue
+        iid, col = text_of(it.get("id")), text_of(it.get("column"))
+        ok = True
+        if not iid or iid in item_ids:
+            p(path + ("id",), "id", "a unique item id", iid if iid else None)
+            ok = False
+        if not col:
+            p(path + ("column",), "column", "the export's header of this item", None)
+            ok = False
+        dim = domain.lookup(domain.DIMENSIONS, text_of(it.get("dimension")))
+        if dim is None:
+            p(path + ("dimension",), "dimension", vocab_expected(domain.DIMENSIONS, "a dimension"),
+              text_of(it.get("dimension")))
+            ok = False
+        pops_raw = it.get("populations")
+        pops_raw = [pops_raw] if isinstance(pops_raw, str) else pops_raw
+        pops: list[str] = []
+        if not isinstance(pops_raw, list) or not pops_raw:
+            p(path + ("populations",), "populations", "a list of populations asked this item", pops_raw)
+            ok = False
+        else:
+            for pr in pops_raw:
+                pop = domain.lookup(domain.POPULATIONS, text_of(pr))
+                if pop is None:
+                    p(path + ("populations",), "populations",
+                      vocab_expected(domain.POPULATIONS, "a population"), pr)
+                    ok = False
+                elif dim is not None and dim not in domain.POPULATION_DIMENSIONS[pop]:
+                    allowed = "、".join(domain.label(domain.DIMENSIONS, d) for d in domain.POPULATION_DIMENSIONS[pop])
+                    p(path + ("dimension",), "dimension",
+                      f"a research dimension of {pop} ({allowed})", text_of(it.get("dimension")))
+                    ok = False
+                else:
+                    pops.append(pop)
+        scale = text_of(it.get("scale"))
+        if scale not in scales:
+            p(path + ("scale",), "scale", f"a scale defined under scales: ({', '.join(scales) or 'none'})",
+              scale if scale else None)
+            ok = False
+        reverse = it.get("reverse", False)
+        if not isinstance(reverse, bool):
+            p(path + ("reverse",), "reverse", "true or false", reverse)
+            ok = False
+        if not ok or not claim(col, f"item {iid}", path + ("column",)):
+            if iid:
+                item_ids.add(iid)
+            continue
+        item_ids.add(iid)
+        where[f"items.{iid}"] = line_of(lines, *path)
+        rows.append({"item_id": iid, "column": col, "dimension": dim, "populations": tuple(dict.fromkeys(pops)),
+                     "scale": scale, "reverse": reverse, "scale_min": scales[scale].min,
+                     "scale_max": scales[scale].max})
+    items = pd.DataFrame(rows, columns=ITEMS.names)
+    items = ITEMS.finalize(items) if rows else ITEMS.empty()
+    items = items.set_index("item_id").loc[[r["item_id"] for r in rows]].reset_index() if rows else items
+
+    # ignore --------------------------------------------------------------------------------
+    ignore_raw = data.get("ignore") or []
+    if not isinstance(ignore_raw, list):
+        p(("ignore",), "ignore", "a list of export headers to ignore", ignore_raw)
+        ignore_raw = []
+    ignore = tuple(text_of(h) for h in ignore_raw if text_of(h))
+
+    # 360 review ----------------------------------------------------------------------------
+    review_scale: str | None = None
+    review_rows: list[dict[str, str]] = []
+    raw = data.get("reviews_360")
+    if not isinstance(raw, dict):
+        p(("reviews_360",), "reviews_360", "a mapping {scale, items} describing the 360° review", raw)
+        raw = {}
+    rs = text_of(raw.get("scale"))
+    if raw and rs not in scales:
+        p(("reviews_360", "scale"), "scale", f"a scale defined under scales: ({', '.join(scales) or 'none'})",
+          rs if rs else None)
+    elif raw:
+        review_scale = rs
+    ritems = raw.get("items") if raw else []
+    if raw and (not isinstance(ritems, list) or not ritems):
+        p(("reviews_360", "items"), "items", "a non-empty list of {id, text, dimension}", ritems)
+        ritems = []
+    rids: set[str] = set()
+    for i, it in enumerate(ritems or []):
+        rpath: tuple = ("reviews_360", "items", i)
+        if not isinstance(it, dict):
+            p(rpath, "items", "a mapping {id, text, dimension}", it)
+            continue
+        rid, rtext = text_of(it.get("id")), text_of(it.get("text"))
+        dim = domain.lookup(domain.DIMENSIONS, text_of(it.get("dimension")))
+        ok = True
+        if not rid or rid in rids:
+            p(rpath + ("id",), "id", "a unique 360° item id", rid if rid else None)
+            ok = False
+        if not rtext:
+            p(rpath + ("text",), "text", "the item's wording", None)
+            ok = False
+        if dim is None:
+            p(rpath + ("dimension",), "dimension", vocab_expected(domain.DIMENSIONS, "a dimension"),
+              text_of(it.get("dimension")))
+            ok = False
+        rids.add(rid)
+        if ok:
+            review_rows.append({"item_id": rid, "text": rtext, "dimension": dim or ""})
+    review_items = REVIEW_ITEMS.finalize(pd.DataFrame(review_rows, columns=REVIEW_ITEMS.names))
+
+    return Codebook(columns=columns, missing=missing, scales=scales, background=tuple(background),
+                    items=items, ignore=ignore, review_scale=review_scale, review_items=review_items,
+                    lines=where), problems
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -1,0 +1,331 @@
+"""``manifest.yaml``: the client, the region tree (province → city) and course-day budgets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from casekit import domain
+from casekit.exceptions import Problem, RegionError
+from casekit.intake._files import (
+    MISSING,
+    line_of,
+    load_yaml,
+    read_text,
+    short_list,
+    text_of,
+)
+from casekit.intake.schemas import REGIONS
+
+__all__ = ["MANIFEST_FILE", "Manifest", "read_manifest"]
+
+MANIFEST_FILE = "manifest.yaml"
+_REGION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_BUNDLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: Administrative suffixes tolerated when a data file names a region (``保定市`` → ``保定``).
+_SUFFIXES = ("特别行政区", "自治区", "地区", "省", "市", "区", "县")
+
+
+@dataclass(frozen=True, eq=False)
+class Manifest:
+    """The parsed ``manifest.yaml``.
+
+    Attributes
+    ----------
+    bundle, client, engagement, period : str
+        Header fields of the manifest.
+    regions : DataFrame
+        One row per region in manifest order (each top-level region followed by its cities):
+        ``region_id``, ``name``, ``parent_id`` (None for top level), ``level`` (``top``/``city``).
+    audiences : mapping of str to float
+        Population id → course-day budget.
+    budgets : mapping of str to mapping of str to float
+        Region id → population id → overriding course-day budget.
+    """
+
+    bundle: str
+    client: str
+    engagement: str
+    period: str
+    regions: pd.DataFrame
+    audiences: Mapping[str, float] = field(default_factory=dict)
+    budgets: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    # -- region tree ----------------------------------------------------------------------------
+
+    def top_level_ids(self) -> list[str]:
+        """Return the ids of the top-level regions, in manifest order."""
+        return self.regions.loc[self.regions["level"] == "top", "region_id"].tolist()
+
+    def _require(self, region_id: str) -> str:
+        rid = self.resolve(region_id)
+        if rid is None:
+            raise RegionError(f"unknown region {region_id!r}; known regions: {self._known()}")
+        return rid
+
+    def _known(self) -> str:
+        return short_list([f"{r} ({n})" for r, n in zip(self.regions["region_id"], self.regions["name"])], 8)
+
+    def descendants(self, region_id: str) -> list[str]:
+        """Return ``region_id`` and the ids of all its cities.
+
+        Parameters
+        ----------
+        region_id : str
+            A region id or name.
+
+        Returns
+        -------
+        list of str
+            The region itself first, then its cities in manifest order.
+
+        Raises
+        ------
+        RegionError
+            If the region is not in the manifest.
+        """
+        rid = self._require(region_id)
+        children = self.regions.loc[self.regions["parent_id"] == rid, "region_id"].tolist()
+        return [rid, *children]
+
+    def resolve(self, text: str) -> str | None:
+        """Return the region id named by ``text`` (an id or a Chinese name), or None.
+
+        Surrounding white space, upper case ids and a trailing administrative suffix
+        (``保定市``) are tolerated.
+        """
+        return self._lookup().get(_normalise(text)) if text is not None else None
+
+    def resolve_many(self, texts: pd.Series) -> pd.Series:
+        """Vectorised :meth:`resolve` of a text column (unknown names become missing)."""
+        table = self._lookup()
+        direct = texts.map(table)
+        todo = direct.isna() & texts.notna()
+        if todo.any():
+            direct[todo] = texts[todo].map(lambda t: table.get(_normalise(t)))
+        return direct
+
+    def name(self, region_id: str) -> str:
+        """Return the Chinese name of a region (id or name accepted).
+
+        Raises
+        ------
+        RegionError
+            If the region is not in the manifest.
+        """
+        rid = self._require(region_id)
+        return self.regions.set_index("region_id").at[rid, "name"]
+
+    def top_of(self, region_id: str) -> str:
+        """Return the id of the top-level region that ``region_id`` belongs to (itself if top).
+
+        Raises
+        ------
+        RegionError
+            If the region is not in the manifest.
+        """
+        return self.top_map()[self._require(region_id)]
+
+    def top_map(self) -> dict[str, str]:
+        """Return ``region id → top-level region id`` for every region."""
+        r = self.regions
+        return dict(zip(r["region_id"], r["parent_id"].where(r["parent_id"].notna(), r["region_id"])))
+
+    def budget_days(self, region_id: str, population: str) -> float:
+        """Return the course-day budget of ``population`` in ``region_id``.
+
+        The region's own override wins, then its top-level region's, then the audience default.
+
+        Parameters
+        ----------
+        region_id : str
+            A region id or name.
+        population : str
+            A population id, label or alias.
+
+        Returns
+        -------
+        float
+            Course length budget in days.
+
+        Raises
+        ------
+        RegionError
+            If the region is not in the manifest.
+        KeyError
+            If the population is not an audience of the manifest.
+        """
+        rid = self._require(region_id)
+        pop = domain.lookup(domain.POPULATIONS, population)
+        if pop is None or pop not in self.audiences:
+            raise KeyError(f"{population!r} is not an audience of manifest.yaml "
+                           f"(audiences: {', '.join(self.audiences)})")
+        for candidate in (rid, self.top_of(rid)):
+            if pop in self.budgets.get(candidate, {}):
+                return float(self.budgets[candidate][pop])
+        return float(self.audiences[pop])
+
+    def expected_region(self) -> str:
+        """Return the "expected" text of an unknown-region problem, naming a few regions."""
+        return f"a region of manifest.yaml, by id or name (e.g. {short_list(self.regions['name'], 5)})"
+
+    def _lookup(self) -> dict[str, str]:
+        cached = self.__dict__.get("_lookup_cache")
+        if cached is None:
+            cached = {}
+            for rid, name in zip(self.regions["region_id"], self.regions["name"]):
+                cached.setdefault(_normalise(name), rid)
+                cached.setdefault(name, rid)
+            for rid in self.regions["region_id"]:
+                cached[rid] = rid
+            object.__setattr__(self, "_lookup_cache", cached)
+        return cached
+
+
+def _normalise(text: Any) -> str:
+    t = str(text).strip()
+    if t.isascii():
+        return t.lower()
+    for suffix in _SUFFIXES:
+        if t.endswith(suffix) and len(t) > len(suffix) + 1:
+            return t[: -len(suffix)]
+    return t
+
+
+def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
+    """Read and check ``manifest.yaml`` of the bundle at ``root``.
+
+    Parameters
+    ----------
+    root : Path
+        The bundle folder.
+
+    Returns
+    -------
+    manifest : Manifest or None
+        What could be read (regions with problems are left out); None when the file does not
+        parse as a YAML mapping.
+    problems : list of Problem
+    """
+    rel = MANIFEST_FILE
+    text, problems = read_text(root / rel, rel)
+    if text is None:
+        return None, problems
+    data, lines, problems = load_yaml(text, rel)
+    if problems:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, [Problem(rel, 1, None, "a YAML mapping with keys bundle, client, regions, audiences",
+                              type(data).__name__)]
+
+    def p(path: tuple, column: str, expected: str, found: Any) -> None:
+        problems.append(Problem(rel, line_of(lines, *path), column, expected,
+                                MISSING if found is None or found == "" else str(found)))
+
+    header = {}
+    for key, required in (("bundle", True), ("client", True), ("engagement", True), ("period", False)):
+        value = text_of(data.get(key))
+        if required and not value:
+            p((key,), key, "a non-empty value", None)
+        header[key] = value
+    if header["bundle"] and not _BUNDLE_NAME.match(header["bundle"]):
+        p(("bundle",), "bundle", "a short ASCII name (letters, digits, _ - .)", header["bundle"])
+
+    rows: list[dict[str, Any]] = []
+    seen_ids: dict[str, int | None] = {}
+    seen_names: dict[str, str] = {}
+
+    def add_region(node: Any, path: tuple, parent: str | None) -> str | None:
+        if not isinstance(node, dict):
+            p(path, "regions", "a mapping with id and name", node)
+            return None
+        rid, name = text_of(node.get("id")), text_of(node.get("name"))
+        ok = True
+        if not rid or not _REGION_ID.match(rid):
+            p(path + ("id",), "id", "a region id: lower-case ASCII letters, digits, _ (e.g. baoding)", rid)
+            ok = False
+        elif rid in seen_ids:
+            p(path + ("id",), "id", f"a unique region id (already used on line {seen_ids[rid]})", rid)
+            ok = False
+        if not name:
+            p(path + ("name",), "name", "the region's Chinese name", None)
+            ok = False
+        elif _normalise(name) in seen_names:
+            p(path + ("name",), "name", f"a unique region name (already used by {seen_names[_normalise(name)]})",
+              name)
+            ok = False
+        if not ok:
+            return None
+        seen_ids[rid] = line_of(lines, *path, "id")
+        seen_names[_normalise(name)] = rid
+        rows.append({"region_id": rid, "name": name, "parent_id": parent,
+                     "level": "top" if parent is None else "city"})
+        return rid
+
+    regions = data.get("regions")
+    if not isinstance(regions, list) or not regions:
+        p(("regions",), "regions", "a non-empty list of regions", regions if regions else None)
+        regions = []
+    for i, node in enumerate(regions):
+        rid = add_region(node, ("regions", i), None)
+        cities = node.get("cities") if isinstance(node, dict) else None
+        if cities is None:
+            continue
+        if not isinstance(cities, list):
+            p(("regions", i, "cities"), "cities", "a list of {id, name}", cities)
+            continue
+        for j, city in enumerate(cities):
+            if rid is not None:
+                add_region(city, ("regions", i, "cities", j), rid)
+    region_table = REGIONS.finalize(pd.DataFrame(rows, columns=REGIONS.names))
+
+    audiences: dict[str, float] = {}
+    raw_aud = data.get("audiences")
+    if not isinstance(raw_aud, dict) or not raw_aud:
+        p(("audiences",), "audiences", "a mapping population → {days: …}", raw_aud if raw_aud else None)
+        raw_aud = {}
+    pops_expected = "a population (" + "、".join(f"{t.id}/{t.label}" for t in domain.POPULATIONS.values()) + ")"
+    for key, value in raw_aud.items():
+        pop = domain.lookup(domain.POPULATIONS, key)
+        if pop is None:
+            p(("audiences", key), "audiences", pops_expected, key)
+            continue
+        days = value.get("days") if isinstance(value, dict) else None
+        if not _positive_number(days):
+            p(("audiences", key, "days"), "days", "a number of course days > 0 (e.g. {days: 3.0})", days)
+            continue
+        audiences[pop] = float(days)  # type: ignore[arg-type]
+
+    budgets: dict[str, dict[str, float]] = {}
+    raw_budgets = data.get("budgets") or {}
+    if not isinstance(raw_budgets, dict):
+        p(("budgets",), "budgets", "a mapping region → {population: days}", raw_budgets)
+        raw_budgets = {}
+    manifest = Manifest(bundle=header["bundle"], client=header["client"], engagement=header["engagement"],
+                        period=header["period"], regions=region_table, audiences=audiences, budgets=budgets)
+    for key, value in raw_budgets.items():
+        rid = manifest.resolve(str(key))
+        if rid is None:
+            p(("budgets", key), "budgets", manifest.expected_region(), key)
+            continue
+        if not isinstance(value, dict):
+            p(("budgets", key), str(key), "a mapping population → days", value)
+            continue
+        for pkey, days in value.items():
+            pop = domain.lookup(domain.POPULATIONS, pkey)
+            if pop is None:
+                p(("budgets", key, pkey), str(pkey), pops_expected, pkey)
+            elif not _positive_number(days):
+                p(("budgets", key, pkey), str(pkey), "a number of course days > 0", days)
+            else:
+                budgets.setdefault(rid, {})[pop] = float(days)  # type: ignore[arg-type]
+    return manifest, problems
+
+
+def _positive_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0

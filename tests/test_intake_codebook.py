@@ -1,0 +1,50 @@
+"""codebook.yaml: items, scales, reverse keys, 360° items; problems point at the YAML line."""
+
+from __future__ import annotations
+
+from conftest import MINI
+
+from casekit.intake import Codebook, load_bundle, validate_bundle
+
+
+def test_items_resolve_labels_to_ids():
+    b = load_bundle(MINI)
+    assert isinstance(b.codebook, Codebook)
+    items = b.items.set_index("item_id")
+    assert items.at["am_customer_1", "dimension"] == "customer"          # from 客户
+    assert items.at["am_customer_1", "populations"] == ("account_manager",)  # from 客户经理
+    assert bool(items.at["am_sales_1", "reverse"]) is True
+    assert (items.at["am_sales_1", "scale_min"], items.at["am_sales_1", "scale_max"]) == (1.0, 5.0)
+    assert b.review_items["item_id"].tolist() == ["r360_leadership_1", "r360_strategy_1"]
+
+
+def test_empty_cell_is_always_a_missing_marker():
+    assert load_bundle(MINI).codebook.missing[0] == ""
+
+
+def _codebook_problems(mini_copy, old, new):
+    text = (MINI / "codebook.yaml").read_text(encoding="utf-8")
+    assert old in text
+    root = mini_copy({"codebook.yaml": text.replace(old, new)})
+    return [p for p in validate_bundle(root) if p.file == "codebook.yaml"]
+
+
+def test_unknown_scale_and_wrong_population_dimension(mini_copy):
+    problems = _codebook_problems(mini_copy, "    dimension: strategy\n    populations: [sales_manager]\n"
+                                             "    scale: agree5",
+                                  "    dimension: strategy\n    populations: [account_manager]\n"
+                                  "    scale: agree7")
+    found = {(p.row, p.column) for p in problems}
+    assert found == {(40, "dimension"), (42, "scale")}
+    assert any("a research dimension of account_manager" in p.expected for p in problems)
+
+
+def test_duplicate_item_id_and_column(mini_copy):
+    problems = _codebook_problems(mini_copy, "  - id: am_customer_1\n    column: 拜访前我会先了解客户的组织结构和决策人",
+                                  "  - id: am_product_1\n    column: 我能说清本地区主推转型产品的资费和套餐")
+    assert {(p.column, p.found) for p in problems} == {("id", "am_product_1")}
+
+
+def test_reverse_must_be_boolean(mini_copy):
+    problems = _codebook_problems(mini_copy, "reverse: true", "reverse: 是")
+    assert [(p.row, p.column, p.found) for p in problems] == [(32, "reverse", "是")]

@@ -1,0 +1,97 @@
+"""manifest.yaml: region tree, name resolution, budgets, and problems with YAML line numbers."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import MINI
+
+from casekit.exceptions import RegionError
+from casekit.intake import Manifest, load_bundle, validate_bundle
+
+
+@pytest.fixture(scope="module")
+def manifest() -> Manifest:
+    return load_bundle(MINI).manifest
+
+
+def test_header_fields(manifest):
+    assert (manifest.bundle, manifest.client) == ("mini", "华北网通（测试）")
+    assert manifest.period == "2008-08 至 2008-10"
+
+
+def test_regions_table_lists_top_levels_then_their_cities(manifest):
+    r = manifest.regions
+    assert list(r.columns) == ["region_id", "name", "parent_id", "level"]
+    assert r["region_id"].tolist() == ["beijing", "hebei", "shijiazhuang", "baoding"]
+    assert r["parent_id"].tolist() == [None, None, "hebei", "hebei"]
+    assert r["level"].tolist() == ["top", "top", "city", "city"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("baoding", "baoding"), ("保定", "baoding"), ("保定市", "baoding"), (" 北京 ", "beijing"),
+    ("Hebei", "hebei"), ("天津", None), ("", None),
+])
+def test_resolve_accepts_ids_and_chinese_names(manifest, text, expected):
+    assert manifest.resolve(text) == expected
+
+
+def test_tree_navigation(manifest):
+    assert manifest.top_level_ids() == ["beijing", "hebei"]
+    assert manifest.descendants("hebei") == ["hebei", "shijiazhuang", "baoding"]
+    assert manifest.descendants("beijing") == ["beijing"]
+    assert manifest.top_of("保定") == "hebei" and manifest.top_of("beijing") == "beijing"
+    assert manifest.name("shijiazhuang") == "石家庄"
+
+
+def test_unknown_region_raises_region_error_listing_known_ones(manifest):
+    with pytest.raises(RegionError, match=r"unknown region '天津'; known regions: beijing \(北京\)"):
+        manifest.top_of("天津")
+
+
+def test_budget_days_override_applies_to_the_region_and_its_cities(manifest):
+    assert manifest.budget_days("hebei", "account_manager") == 3.5
+    assert manifest.budget_days("baoding", "客户经理") == 3.5
+    assert manifest.budget_days("beijing", "account_manager") == 3.0
+    assert manifest.budget_days("hebei", "support_engineer") == 2.5
+    with pytest.raises(KeyError, match="not an audience"):
+        manifest.budget_days("hebei", "经理")
+
+
+def _manifest_problems(mini_copy, text):
+    root = mini_copy({"manifest.yaml": text})
+    return [p for p in validate_bundle(root) if p.file == "manifest.yaml"]
+
+
+def test_bad_and_duplicate_region_ids_are_reported_with_their_line(mini_copy):
+    problems = _manifest_problems(mini_copy, """bundle: mini
+client: 客户
+engagement: 调研
+regions:
+  - id: beijing
+    name: 北京
+  - id: Hebei
+    name: 河北
+  - id: hebei
+    name: 河北省
+    cities:
+      - {id: beijing, name: 北京市区}
+audiences:
+  account_manager: {days: 3}
+  support_engineer: {days: 2.5}
+  sales_manager: {days: 0}
+""")
+    found = {(p.row, p.column, p.found) for p in problems}
+    assert (7, "id", "Hebei") in found
+    assert (12, "id", "beijing") in found
+    assert (16, "days", "0") in found
+
+
+def test_missing_header_keys(mini_copy):
+    problems = _manifest_problems(mini_copy, "regions:\n  - {id: beijing, name: 北京}\naudiences:\n"
+                                             "  account_manager: {days: 3}\n")
+    assert {p.column for p in problems} == {"bundle", "client", "engagement"}
+
+
+def test_yaml_syntax_error_gives_the_line(mini_copy):
+    problems = _manifest_problems(mini_copy, "bundle: mini\nclient: [oops\nregions: []\n")
+    assert len(problems) == 1 and problems[0].expected == "valid YAML" and problems[0].row == 3
