@@ -1,0 +1,435 @@
+"""Dimension scores: per respondent, per region, and one region against the others.
+
+Everything here reads two attributes of a loaded bundle and nothing else:
+
+* ``bundle.responses`` -- one row per answered item, with the columns ``respondent_id``,
+  ``region_id``, ``top_region_id``, ``population``, ``dimension`` and ``value`` (reverse keys
+  already applied; a higher value always means a stronger skill);
+* ``bundle.manifest`` -- ``descendants(region_id)``, ``name(region_id)`` and
+  ``top_level_ids()``.
+
+A respondent's dimension score is the mean of their answered items of that dimension; ``n`` of
+a group is the number of respondents with a score. Groups smaller than ``min_n`` (default
+:data:`casekit.domain.MIN_CELL_SIZE`) are *suppressed*: their mean and standard deviation are
+set to missing so that no client-facing table can show the answers of fewer than ``min_n``
+people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS, POPULATIONS
+from casekit.exceptions import RegionError
+
+__all__ = [
+    "COMPARISON_COLUMNS",
+    "DIMENSION_SCORE_COLUMNS",
+    "RESPONDENT_SCORE_COLUMNS",
+    "compare_region",
+    "dimension_scores",
+    "respondent_scores",
+    "weakest_dimensions",
+]
+
+#: Columns of :func:`respondent_scores`.
+RESPONDENT_SCORE_COLUMNS: tuple[str, ...] = (
+    "respondent_id",
+    "region_id",
+    "top_region_id",
+    "population",
+    "dimension",
+    "score",
+    "n_items",
+)
+
+#: Columns of :func:`dimension_scores`.
+DIMENSION_SCORE_COLUMNS: tuple[str, ...] = (
+    "region_id",
+    "population",
+    "dimension",
+    "n",
+    "mean",
+    "sd",
+    "suppressed",
+)
+
+#: Columns of :func:`compare_region` (and therefore of :func:`weakest_dimensions`).
+COMPARISON_COLUMNS: tuple[str, ...] = (
+    "population",
+    "dimension",
+    "dimension_label",
+    "n",
+    "mean",
+    "others_n",
+    "others_mean",
+    "all_n",
+    "all_mean",
+    "diff",
+    "rank",
+    "suppressed",
+)
+
+_RESPONSE_COLUMNS = (
+    "respondent_id",
+    "region_id",
+    "top_region_id",
+    "population",
+    "dimension",
+    "value",
+)
+_LEVELS = {"top": "top_region_id", "city": "region_id"}
+
+
+# --------------------------------------------------------------------------------------------
+# ordering helpers (every table here is sorted the same way, whatever the input order)
+
+
+def _order_key(
+    values: Iterable[str], canonical: Sequence[str]
+) -> dict[str, tuple[int, str]]:
+    """Map each value to a sort key: canonical position first, unknown values after, by name."""
+    position = {v: i for i, v in enumerate(canonical)}
+    return {v: (position.get(v, len(position)), str(v)) for v in values}
+
+
+def _population_order() -> list[str]:
+    return list(POPULATIONS)
+
+
+def _dimension_order() -> list[str]:
+    return list(DIMENSIONS)
+
+
+def _region_order(manifest: Any, level: str) -> list[str]:
+    """Manifest order of the regions: top levels as declared, each followed by its cities."""
+    tops = list(manifest.top_level_ids())
+    if level == "top":
+        return tops
+    order: list[str] = []
+    for top in tops:
+        for rid in manifest.descendants(top):
+            if rid not in order:
+                order.append(rid)
+    return order
+
+
+def _sorted(
+    frame: pd.DataFrame, keys: Sequence[tuple[str, Sequence[str] | None]]
+) -> pd.DataFrame:
+    """Sort ``frame`` by ``keys`` -- (column, canonical order or None for natural order)."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    work = frame.copy()
+    sort_cols = []
+    for i, (column, canonical) in enumerate(keys):
+        tmp = f"__order_{i}"
+        if canonical is None:
+            work[tmp] = work[column].astype(str)
+        else:
+            work[tmp] = work[column].map(_order_key(work[column].unique(), canonical))
+        sort_cols.append(tmp)
+    work = work.sort_values(sort_cols, kind="mergesort")
+    return work.drop(columns=sort_cols).reset_index(drop=True)
+
+
+def _ordered(values: Iterable[str], canonical: Sequence[str]) -> list[str]:
+    """Distinct ``values`` in canonical order, unknown ones after it, by name."""
+    distinct = list(dict.fromkeys(values))
+    key = _order_key(distinct, canonical)
+    return sorted(distinct, key=key.__getitem__)
+
+
+def _check_responses(bundle: Any) -> pd.DataFrame:
+    responses = bundle.responses
+    missing = [c for c in _RESPONSE_COLUMNS if c not in responses.columns]
+    if missing:
+        raise ValueError(
+            "bundle.responses is missing the column(s) "
+            f"{', '.join(missing)}; expected at least {', '.join(_RESPONSE_COLUMNS)}"
+        )
+    return responses
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+
+
+def respondent_scores(bundle: Any) -> pd.DataFrame:
+    """Score every respondent on every dimension they answered.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded research bundle; only ``bundle.responses`` is read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per respondent x dimension with the columns ``respondent_id``, ``region_id``,
+        ``top_region_id``, ``population``, ``dimension``, ``score`` (mean of the answered items'
+        ``value``) and ``n_items`` (number of answered items). Respondents without any answered
+        item of a dimension have no row for it. Sorted by population, respondent id and
+        dimension (domain order).
+    """
+    responses = _check_responses(bundle)
+    answered = responses.loc[responses["value"].notna(), list(_RESPONSE_COLUMNS)]
+    if answered.empty:
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype="float64" if c == "score" else "object")
+                for c in RESPONDENT_SCORE_COLUMNS
+            }
+        ).astype({"n_items": "int64"})
+    grouped = answered.groupby(
+        ["respondent_id", "region_id", "top_region_id", "population", "dimension"],
+        sort=False,
+        dropna=False,
+    )["value"]
+    scores = grouped.agg(score="mean", n_items="count").reset_index()
+    scores["score"] = scores["score"].astype("float64")
+    scores["n_items"] = scores["n_items"].astype("int64")
+    scores = _sorted(
+        scores,
+        [
+            ("population", _population_order()),
+            ("respondent_id", None),
+            ("dimension", _dimension_order()),
+        ],
+    )
+    return scores[list(RESPONDENT_SCORE_COLUMNS)]
+
+
+def _describe(scores: pd.Series) -> tuple[int, float, float]:
+    """n, mean and sample standard deviation (ddof=1; missing when n < 2) of ``scores``."""
+    values = scores.dropna().to_numpy(dtype="float64")
+    n = int(values.size)
+    mean = float(values.mean()) if n else float("nan")
+    sd = float(values.std(ddof=1)) if n >= 2 else float("nan")
+    return n, mean, sd
+
+
+def dimension_scores(
+    bundle: Any, level: str = "top", *, min_n: int = MIN_CELL_SIZE
+) -> pd.DataFrame:
+    """Mean dimension score of each region, population and dimension.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded research bundle; ``bundle.responses`` and ``bundle.manifest`` are read.
+    level : {"top", "city"}, default "top"
+        ``"top"`` groups respondents by the top-level region they belong to; ``"city"`` by the
+        region recorded for them (a city, or the top-level region when no city is known).
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        Cells with fewer respondents are suppressed (``mean`` and ``sd`` missing). Pass ``0``
+        for an internal, unsuppressed table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region_id``, ``population``, ``dimension``, ``n`` (respondents with a score),
+        ``mean``, ``sd`` (sample standard deviation) and ``suppressed`` (``n < min_n``). Only
+        cells with at least one respondent appear. Sorted by region (manifest order),
+        population and dimension (domain order).
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is neither ``"top"`` nor ``"city"``.
+    """
+    if level not in _LEVELS:
+        raise ValueError(f"level must be 'top' or 'city', got {level!r}")
+    scores = respondent_scores(bundle)
+    region_column = _LEVELS[level]
+    rows = []
+    for (region, population, dimension), group in scores.groupby(
+        [region_column, "population", "dimension"], sort=False
+    ):
+        n, mean, sd = _describe(group["score"])
+        suppressed = n < min_n
+        rows.append(
+            {
+                "region_id": region,
+                "population": population,
+                "dimension": dimension,
+                "n": n,
+                "mean": float("nan") if suppressed else mean,
+                "sd": float("nan") if suppressed else sd,
+                "suppressed": suppressed,
+            }
+        )
+    table = pd.DataFrame(rows, columns=list(DIMENSION_SCORE_COLUMNS))
+    table = table.astype(
+        {"n": "int64", "mean": "float64", "sd": "float64", "suppressed": "bool"}
+    )
+    return _sorted(
+        table,
+        [
+            ("region_id", _region_order(bundle.manifest, level)),
+            ("population", _population_order()),
+            ("dimension", _dimension_order()),
+        ],
+    )
+
+
+def _region_ids(manifest: Any, region_id: str) -> set[str]:
+    """The region and all its descendants; :class:`RegionError` if the manifest lacks it."""
+    try:
+        ids = set(manifest.descendants(region_id))
+    except RegionError:
+        raise
+    except (KeyError, LookupError, ValueError) as exc:
+        raise RegionError(
+            f"unknown region {region_id!r}: not in the bundle's manifest"
+        ) from exc
+    if not ids:
+        raise RegionError(f"unknown region {region_id!r}: not in the bundle's manifest")
+    return ids
+
+
+def compare_region(
+    bundle: Any, region_id: str, min_n: int = MIN_CELL_SIZE
+) -> pd.DataFrame:
+    """Compare one region's dimension scores with the rest of the client.
+
+    The *region* is ``region_id`` together with all its descendants (a province and its
+    cities); *others* are all respondents of the same population outside it; *all* is everyone
+    of that population.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded research bundle; ``bundle.responses`` and ``bundle.manifest`` are read.
+    region_id : str
+        A manifest region id (top level or city).
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        Smallest group whose mean may be shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per population x dimension -- every dimension of
+        :data:`~casekit.domain.POPULATION_DIMENSIONS` (also when nobody in the region answered
+        it, with ``n`` 0) followed by any other dimension found in the data -- sorted by
+        population and dimension in domain order. Columns:
+
+        ``population``, ``dimension``, ``dimension_label`` (Chinese),
+        ``n`` / ``mean``: the region's respondents with a score and their mean,
+        ``others_n`` / ``others_mean``: the same for everyone else of the population,
+        ``all_n`` / ``all_mean``: everyone of the population,
+        ``diff``: ``mean - others_mean``,
+        ``rank``: 1 = the region's weakest dimension of this population (nullable integer,
+        ranking only unsuppressed rows; ties keep domain order),
+        ``suppressed``: ``n < min_n``.
+
+        Suppression rules, so that no cell reveals fewer than ``min_n`` people, neither
+        directly nor by subtraction within the row:
+
+        * ``n < min_n``: ``mean``, ``diff`` and ``rank`` are missing, and so is ``others_mean``
+          (with ``all_mean`` and the counts it would give the region's mean away);
+        * ``0 < others_n < min_n``: ``others_mean``, ``diff`` and ``all_mean`` are missing.
+
+        ``others`` and ``all`` are always computed from every respondent, suppressed or not.
+
+    Raises
+    ------
+    RegionError
+        If ``region_id`` is not in the manifest.
+    """
+    inside = _region_ids(bundle.manifest, region_id)
+    scores = respondent_scores(bundle)
+    in_region = scores["region_id"].isin(inside)
+
+    pairs: list[tuple[str, str]] = []
+    for population in _ordered(
+        list(POPULATIONS) + list(scores["population"]), _population_order()
+    ):
+        expected = POPULATION_DIMENSIONS.get(population, ())
+        found = scores.loc[scores["population"] == population, "dimension"]
+        extra = [d for d in _ordered(found, _dimension_order()) if d not in expected]
+        pairs.extend((population, d) for d in (*expected, *extra))
+
+    rows = []
+    for population, dimension in pairs:
+        cell = (scores["population"] == population) & (scores["dimension"] == dimension)
+        n, mean, _ = _describe(scores.loc[cell & in_region, "score"])
+        others_n, others_mean, _ = _describe(scores.loc[cell & ~in_region, "score"])
+        all_n, all_mean, _ = _describe(scores.loc[cell, "score"])
+        suppressed = n < min_n
+        others_small = 0 < others_n < min_n
+        diff = mean - others_mean
+        if suppressed:
+            mean = diff = others_mean = float("nan")
+        if others_small:
+            others_mean = diff = all_mean = float("nan")
+        label = (
+            DIMENSIONS[dimension].label if dimension in DIMENSIONS else str(dimension)
+        )
+        rows.append(
+            {
+                "population": population,
+                "dimension": dimension,
+                "dimension_label": label,
+                "n": n,
+                "mean": mean,
+                "others_n": others_n,
+                "others_mean": others_mean,
+                "all_n": all_n,
+                "all_mean": all_mean,
+                "diff": diff,
+                "suppressed": suppressed,
+            }
+        )
+    table = pd.DataFrame(rows, columns=[c for c in COMPARISON_COLUMNS if c != "rank"])
+    table = table.astype(
+        {
+            "n": "int64",
+            "others_n": "int64",
+            "all_n": "int64",
+            "mean": "float64",
+            "others_mean": "float64",
+            "all_mean": "float64",
+            "diff": "float64",
+            "suppressed": "bool",
+        }
+    )
+    table["rank"] = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    for _, group in table.groupby("population", sort=False):
+        ranked = group.loc[group["mean"].notna()].sort_values("mean", kind="mergesort")
+        table.loc[ranked.index, "rank"] = np.arange(1, len(ranked) + 1)
+    return table[list(COMPARISON_COLUMNS)].reset_index(drop=True)
+
+
+def weakest_dimensions(
+    comparison: pd.DataFrame, population: str, k: int = 3
+) -> pd.DataFrame:
+    """The ``k`` dimensions of ``population`` with the lowest region means.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        The result of :func:`compare_region`.
+    population : str
+        A population id.
+    k : int, default 3
+        How many rows to return at most.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``k`` unsuppressed rows of ``population`` with the lowest ``mean`` (weakest first,
+        i.e. by ``rank``), same columns as ``comparison``. Suppressed rows never appear: their
+        mean is unknown to the reader.
+    """
+    rows = comparison.loc[
+        (comparison["population"] == population) & comparison["mean"].notna()
+    ]
+    rows = rows.sort_values(["mean"], kind="mergesort")
+    if "rank" in rows.columns:
+        rows = rows.sort_values("rank", kind="mergesort")
+    return rows.head(k).reset_index(drop=True)

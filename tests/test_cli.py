@@ -1,0 +1,53 @@
+"""The ``casekit`` command line: exit codes and messages a consultant sees."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from casekit.cli import build_parser, main
+
+from conftest import BROKEN, MINI
+
+
+def test_validate_clean_bundle_exits_zero(capsys):
+    assert main(["validate", str(MINI)]) == 0
+    assert "OK, no problems found" in capsys.readouterr().out
+
+
+def test_validate_broken_bundle_lists_every_problem_and_exits_one(capsys):
+    assert main(["validate", str(BROKEN)]) == 1
+    err = capsys.readouterr().err
+    assert "problems found" in err
+    # file, row and column of problems in different files all appear in one run
+    assert "ride_alongs.csv, row 2, column 'date': expected a date YYYY-MM-DD, found '2008-13-01'" in err
+    assert "survey/responses.csv, row 3, column '所在地区'" in err
+    assert "catalogue/hebei.csv, row 3, column 'canonical_product'" in err
+
+
+def test_validate_can_write_the_problems_as_a_table(tmp_path: Path):
+    table = tmp_path / "problems.csv"
+    assert main(["validate", str(BROKEN), "--csv", str(table)]) == 1
+    with table.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["file", "row", "column", "expected", "found"]
+    assert {"manifest.yaml", "codebook.yaml", "ride_alongs.csv"} <= {r["file"] for r in rows}
+
+
+def test_validate_a_folder_without_manifest_says_what_was_tried(tmp_path: Path, capsys):
+    assert main(["validate", str(tmp_path)]) == 1
+    assert "manifest.yaml" in capsys.readouterr().err
+
+
+def test_build_rejects_an_unknown_region_before_building(tmp_path: Path, capsys):
+    assert main(["build", str(MINI), "--regions", "atlantis", "--out", str(tmp_path), "--quiet"]) == 1
+    assert "atlantis" in capsys.readouterr().err
+    assert not any(tmp_path.rglob("*.html"))
+
+
+def test_parser_requires_a_subcommand():
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args([])
+    assert exc.value.code == 2
