@@ -1,0 +1,273 @@
+"""The ride-along log (``ride_alongs.csv``): one row per observed customer visit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, INDUSTRIES, OUTCOMES
+from casekit.sample.catalogue import LOCAL_NAMES, local_name
+from casekit.sample.notes import DATE_WINDOWS, Note, workdays
+from casekit.sample.people import Person
+from casekit.sample.planted import AM_TYPES, AmType
+from casekit.sample.regions import region_name
+from casekit.sample.visit_texts import (
+    CLOSING,
+    CONDUCT,
+    CONTEXT,
+    CUSTOMER_NOUN,
+    INDUSTRY_PRODUCTS,
+    PURPOSES,
+)
+
+__all__ = [
+    "N_EXTRA_VISITS",
+    "N_OBSERVED_PER_TYPE",
+    "RIDE_ALONG_COLUMNS",
+    "Visit",
+    "build_visits",
+    "visit_row",
+]
+
+RIDE_ALONG_COLUMNS: tuple[str, ...] = (
+    "visit_id",
+    "date",
+    "region",
+    "account_manager",
+    "customer_industry",
+    "purpose",
+    "products",
+    "funnel_stage",
+    "minutes_on_site",
+    "minutes_travel",
+    "question_share",
+    "behaviours",
+    "outcome",
+    "observer_notes",
+)
+
+#: Account managers observed per planted type (besides those of the ride-along debrief notes).
+N_OBSERVED_PER_TYPE: int = 10
+#: Second visits with an already observed account manager.
+N_EXTRA_VISITS: int = 13
+
+#: Mean and sd of travel minutes per visit; Tianjin's large districts feed its time weakness.
+_TRAVEL: dict[str, tuple[float, float]] = {
+    "beijing": (50, 15),
+    "tianjin": (75, 20),
+    "hebei": (40, 15),
+    "shandong": (35, 10),
+    "nanning": (30, 10),
+}
+
+_FUNNEL_IDS = list(FUNNEL_STAGES)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One observed visit (before numbering)."""
+
+    day: date
+    person: Person
+    industry: str
+    purpose: str
+    products: tuple[str, ...]
+    funnel_step: int
+    minutes_on_site: int
+    minutes_travel: int
+    question_share: float
+    behaviours: tuple[str, ...]
+    outcome: str
+    observer_notes: str
+    note_id: str | None = None
+
+
+class _Pool:
+    """Draws from hand-written sentences without repeating until a pool is exhausted."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self._rng = rng
+        self._queues: dict[tuple[str, object], list[str]] = {}
+
+    def draw(self, name: str, key: object, options: tuple[str, ...]) -> str:
+        queue = self._queues.setdefault((name, key), [])
+        if not queue:
+            queue.extend(options[i] for i in self._rng.permutation(len(options)))
+        return queue.pop()
+
+
+def _am_type(person: Person) -> AmType:
+    return next(t for t in AM_TYPES if t.id == person.am_type)
+
+
+def _visit(
+    person: Person,
+    day: date,
+    rng: np.random.Generator,
+    pool: _Pool,
+    *,
+    industry: str | None = None,
+    products: tuple[str, ...] = (),
+    funnel_step: int | None = None,
+    behaviours: tuple[str, ...] = (),
+    outcome: str | None = None,
+    minutes_on_site: int | None = None,
+    note_id: str | None = None,
+) -> Visit:
+    kind = _am_type(person)
+    sold = LOCAL_NAMES[person.region]
+    if industry is None:
+        industry = str(rng.choice(sorted(INDUSTRIES)))
+    if not products:
+        offer = [p for p in INDUSTRY_PRODUCTS[industry] if p in sold]
+        k = 1 if rng.random() < 0.6 else 2
+        products = tuple(
+            offer[i]
+            for i in sorted(
+                rng.choice(len(offer), size=min(k, len(offer)), replace=False)
+            )
+        )
+    products = tuple(p for p in products if p in sold)[:2]
+    if outcome is None:
+        names = sorted(kind.outcomes)
+        outcome = names[
+            int(rng.choice(len(names), p=[kind.outcomes[n] for n in names]))
+        ]
+    if funnel_step is None:
+        steps = [s for s in kind.funnel_steps if s < 7] or [6]
+        funnel_step = (
+            7 if outcome == "won" else int(steps[int(rng.integers(len(steps)))])
+        )
+    if not behaviours:
+        seen = [b for b in sorted(kind.behaviours) if rng.random() < kind.behaviours[b]]
+        if person.region == "shandong":  # team selling is the planted Shandong weakness
+            seen = [
+                b
+                for b in seen
+                if b not in ("joint_visit", "identifies_decision_makers")
+                or rng.random() < 0.4
+            ]
+        if not seen:
+            seen = [max(kind.behaviours, key=kind.behaviours.__getitem__)]
+        behaviours = tuple(seen)
+    lo, hi = kind.minutes_on_site
+    on_site = int(rng.integers(lo, hi + 1))
+    if minutes_on_site is not None:
+        on_site = minutes_on_site
+    mean, sd = _TRAVEL[person.region]
+    travel = int(np.clip(round(rng.normal(mean, sd) / 5) * 5, 10, 180))
+    share = float(np.clip(rng.normal(*kind.question_share), 0.02, 0.9))
+    product_name = (
+        local_name(person.region, products[0], industry) if products else "新业务"
+    )
+    customer = pool.draw("noun", industry, CUSTOMER_NOUN[industry])
+    fill = {"p": product_name, "c": customer, "m": str(on_site)}
+    purpose = pool.draw("purpose", funnel_step, PURPOSES[funnel_step]).format_map(fill)
+    sentences = [
+        pool.draw("context", industry, CONTEXT[industry]),
+        pool.draw("conduct", kind.id, CONDUCT[kind.id]).format_map(fill),
+        pool.draw("closing", outcome, CLOSING[outcome]),
+    ]
+    if rng.random() < 0.35:
+        sentences.insert(2, f"在客户处共{on_site}分钟。")
+    if note_id is not None:
+        sentences.append(f"复盘记录见访谈笔记{note_id}。")
+    return Visit(
+        day=day,
+        person=person,
+        industry=industry,
+        purpose=purpose,
+        products=products,
+        funnel_step=funnel_step,
+        minutes_on_site=on_site,
+        minutes_travel=travel,
+        question_share=round(share, 2),
+        behaviours=behaviours,
+        outcome=outcome,
+        observer_notes="".join(sentences),
+        note_id=note_id,
+    )
+
+
+def build_visits(
+    roster: list[Person], notes: list[Note], rng: np.random.Generator
+) -> list[Visit]:
+    """Return every observed visit, in date order.
+
+    Each ride-along debrief note gets the visit it debriefs (same account manager, day, industry,
+    products, funnel step, behaviours and outcome). The other visits observe
+    :data:`N_OBSERVED_PER_TYPE` account managers of each planted type, some of them twice.
+
+    Parameters
+    ----------
+    roster : list of Person
+    notes : list of Note
+    rng : numpy.random.Generator
+    """
+    pool = _Pool(rng)
+    visits: list[Visit] = []
+    for note in notes:
+        passage = note.passage
+        if passage.method != "ride_along_debrief":
+            continue
+        visits.append(
+            _visit(
+                note.person,
+                note.day,
+                rng,
+                pool,
+                industry=passage.industry,
+                products=note.products,
+                funnel_step=passage.funnel_step,
+                behaviours=passage.behaviours,
+                outcome=passage.outcome,
+                minutes_on_site=passage.minutes_on_site,
+                note_id=note.note_id,
+            )
+        )
+    days = workdays(*DATE_WINDOWS["ride_along_debrief"])
+    observed: list[Person] = []
+    for kind in AM_TYPES:
+        members = [p for p in roster if p.am_type == kind.id]
+        picks = sorted(
+            rng.choice(len(members), size=N_OBSERVED_PER_TYPE, replace=False)
+        )
+        observed += [members[int(i)] for i in picks]
+    extra = [
+        observed[int(i)]
+        for i in sorted(rng.choice(len(observed), size=N_EXTRA_VISITS, replace=False))
+    ]
+    taken = {(v.person.staff_id, v.day) for v in visits}
+    for person in observed + extra:
+        day = days[int(rng.integers(len(days)))]
+        while (person.staff_id, day) in taken:
+            day = days[int(rng.integers(len(days)))]
+        taken.add((person.staff_id, day))
+        visits.append(_visit(person, day, rng, pool))
+    visits.sort(key=lambda v: (v.day, v.person.staff_id))
+    return visits
+
+
+def visit_row(visit_id: str, visit: Visit) -> dict[str, str]:
+    """Return the CSV row of a visit, written as an observer would (Chinese labels)."""
+    region = visit.person.region
+    return {
+        "visit_id": visit_id,
+        "date": visit.day.isoformat(),
+        "region": region_name(visit.person.unit),
+        "account_manager": visit.person.staff_id,
+        "customer_industry": INDUSTRIES[visit.industry].label,
+        "purpose": visit.purpose,
+        "products": ";".join(
+            local_name(region, p, visit.industry) for p in visit.products
+        ),
+        "funnel_stage": FUNNEL_STAGES[_FUNNEL_IDS[visit.funnel_step - 1]].label,
+        "minutes_on_site": str(visit.minutes_on_site),
+        "minutes_travel": str(visit.minutes_travel),
+        "question_share": f"{visit.question_share:.2f}",
+        "behaviours": ";".join(BEHAVIOURS[b].label for b in visit.behaviours),
+        "outcome": OUTCOMES[visit.outcome].label,
+        "observer_notes": visit.observer_notes,
+    }
