@@ -42,3 +42,7 @@ def mini_copy(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+# Notebooks under fixtures/ are test inputs, not committed project notebooks for nbval.
+collect_ignore_glob = ["fixtures/*"]

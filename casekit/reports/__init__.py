@@ -1,0 +1,32 @@
+"""Reports: CJK fonts and charts, one report notebook per region, offline HTML, the index.
+
+``build_reports`` and ``BuildResult`` are imported on first use: they pull in papermill and
+nbconvert, which the report notebook itself (charts, fonts) does not need.
+"""
+
+from casekit.reports.charts import dimension_comparison_figure, plot_dimension_comparison
+from casekit.reports.fonts import CJKFontNotFoundError, ensure_cjk_font
+
+__all__ = [
+    "BuildResult",
+    "build_reports",
+    "resolve_regions",
+    "dimension_comparison_figure",
+    "plot_dimension_comparison",
+    "CJKFontNotFoundError",
+    "ensure_cjk_font",
+]
+
+_LAZY = {"BuildResult", "build_reports", "resolve_regions"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from casekit.reports import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module 'casekit.reports' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _LAZY)

@@ -1,0 +1,133 @@
+"""Executed report notebook → one self-contained HTML page for the client.
+
+The page hides all code (inputs and prompts), embeds every image, declares Simplified Chinese
+(``<html lang="zh-CN">``) and opens offline: casekit's template (``templates/casekit_report``)
+extends JupyterLab's but drops everything it would load from a CDN (require.js, MathJax, Mermaid,
+widget managers).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+__all__ = ["TEMPLATES", "notebook_to_html", "write_html", "external_urls"]
+
+#: Folder holding casekit's nbconvert templates.
+TEMPLATES: Path = Path(__file__).resolve().parent / "templates"
+_TEMPLATE = "casekit_report"
+
+# Elements that make a browser fetch something, and the URL-valued attributes they carry.
+_LOADING_TAG = re.compile(
+    r"<(?:script|link|img|iframe|embed|source|audio|video|object|track|input)\b[^>]*>", re.IGNORECASE
+)
+_URL_ATTRIBUTE = re.compile(r"""\b(?:src|href|data|poster|srcset)\s*=\s*["']?\s*([^"'\s>]+)""", re.IGNORECASE)
+# CSS that fetches: url(...) and @import "...".
+_CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*([^"'\s)]+)""", re.IGNORECASE)
+_REMOTE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+_STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+def _strip_css_comments(html: str) -> str:
+    """Drop comments from inline style sheets (JupyterLab's cite web pages in theirs)."""
+    return _STYLE_BLOCK.sub(lambda m: m.group(1) + _CSS_COMMENT.sub("", m.group(2)) + m.group(3), html)
+
+
+#: The page's language tag (nbconvert's own ``language_code`` only accepts two-letter codes).
+LANGUAGE = "zh-CN"
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    class ReportExporter(HTMLExporter):
+        def _init_resources(self, resources):
+            resources = super()._init_resources(resources)
+            resources["language_code"] = LANGUAGE
+            return resources
+
+    return ReportExporter(
+        template_name=_TEMPLATE,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        embed_images=True,
+        theme="light",
+    )
+
+
+def notebook_to_html(nb: NotebookNode, *, title: str | None = None) -> str:
+    """Render an executed notebook as a client-facing HTML page (in-process, no subprocess).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook.
+    title : str, optional
+        The page's ``<title>``; default: the notebook's ``metadata.title`` or its name.
+
+    Returns
+    -------
+    str
+        The HTML page: no code, images embedded, no external URL loaded.
+    """
+    if title is not None:
+        nb = nbformat.from_dict(nb)  # a copy: the caller's notebook is left as it was
+        nb.metadata["title"] = title
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title or "report"}})
+    return _strip_css_comments(body)
+
+
+def write_html(notebook_path: Path | str, html_path: Path | str, *, title: str | None = None) -> Path:
+    """Read an executed notebook and write its HTML page next to it (or to ``html_path``).
+
+    Parameters
+    ----------
+    notebook_path : path-like
+        The executed ``.ipynb``.
+    html_path : path-like
+        Where to write the page (UTF-8).
+    title : str, optional
+        The page's ``<title>``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``html_path``.
+    """
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    html_path = Path(html_path)
+    html_path.write_text(notebook_to_html(nb, title=title), encoding="utf-8")
+    return html_path
+
+
+def external_urls(html: str) -> list[str]:
+    """Return every URL on another host that ``html`` would load when opened.
+
+    Looks at the URL attributes of fetching elements (``<script src>``, ``<link href>``,
+    ``<img src>``, ``<iframe src>`` …) and at CSS ``url()`` / ``@import``; plain links
+    (``<a href>``) load nothing and are not reported.
+
+    An empty list means the page opens offline. Used by the tests and as a guard in the build.
+
+    Parameters
+    ----------
+    html : str
+        An HTML page.
+
+    Returns
+    -------
+    list of str
+        The external URLs, in order of appearance.
+    """
+    found = [m.group(1) for tag in _LOADING_TAG.finditer(html) for m in _URL_ATTRIBUTE.finditer(tag.group(0))]
+    found += _CSS_URL.findall(html)
+    return [url for url in found if _REMOTE.match(url)]

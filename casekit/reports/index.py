@@ -1,0 +1,147 @@
+"""The per-bundle index page, ``<out>/<bundle>/index.html``: one row per region report.
+
+What the page lists is kept in ``index.json`` next to it, so that a build of some regions keeps
+the others' rows, and a region whose rebuild failed keeps a link to its previous report, marked
+as out of date. The page is static, Simplified Chinese and opens offline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+__all__ = ["RegionEntry", "STATUS_LABELS", "load_entries", "write_index", "INDEX_HTML", "INDEX_JSON"]
+
+INDEX_HTML = "index.html"
+INDEX_JSON = "index.json"
+REPORT_HTML = "report.html"
+
+#: Status id → what the index says.
+STATUS_LABELS: Mapping[str, str] = {
+    "ok": "已生成",
+    "stale": "本次生成失败，保留上次报告（已过期）",
+    "failed": "生成失败，暂无报告",
+}
+
+
+@dataclass(frozen=True)
+class RegionEntry:
+    """One row of the index.
+
+    Parameters
+    ----------
+    region_id : str
+        Manifest id; the report lives in ``<region_id>/report.html``.
+    name : str
+        Chinese name of the region.
+    status : str
+        ``"ok"`` (built by the last build of this region), ``"stale"`` (the last build failed,
+        an older report is kept) or ``"failed"`` (failed, no report).
+    built_at : str or None
+        Local time of the report shown (``YYYY-MM-DD HH:MM``), None when there is none.
+    error : str or None
+        Why the last build of the region failed.
+    """
+
+    region_id: str
+    name: str
+    status: str
+    built_at: str | None = None
+    error: str | None = None
+
+    @property
+    def has_report(self) -> bool:
+        return self.status in ("ok", "stale")
+
+
+def load_entries(out_dir: Path) -> dict[str, RegionEntry]:
+    """Read the rows of the index in ``out_dir`` (empty when there is none or it is unreadable).
+
+    Rows whose report folder has since been deleted are dropped.
+    """
+    path = Path(out_dir) / INDEX_JSON
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        entries = {e["region_id"]: RegionEntry(**e) for e in raw["regions"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {
+        rid: e
+        for rid, e in entries.items()
+        if not e.has_report or (Path(out_dir) / rid / REPORT_HTML).is_file()
+    }
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it private; the index is not
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _render(entries: list[RegionEntry], *, client: str, engagement: str, period: str, bundle: str) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
+        autoescape=select_autoescape(["html", "j2"]),
+        keep_trailing_newline=True,
+    )
+    template = env.get_template("casekit_index.html.j2")
+    return template.render(
+        entries=entries,
+        labels=STATUS_LABELS,
+        client=client,
+        engagement=engagement,
+        period=period,
+        bundle=bundle,
+        n_ok=sum(e.status == "ok" for e in entries),
+        n_failed=sum(e.status != "ok" for e in entries),
+        report_html=REPORT_HTML,
+    )
+
+
+def write_index(
+    out_dir: Path,
+    entries: Iterable[RegionEntry],
+    *,
+    client: str,
+    engagement: str = "",
+    period: str = "",
+    bundle: str = "",
+) -> Path:
+    """Write ``index.html`` and ``index.json`` into ``out_dir`` (each replaced atomically).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The bundle's report folder, ``<out>/<bundle>``.
+    entries : iterable of RegionEntry
+        The rows, in the order shown.
+    client, engagement, period, bundle : str
+        Header of the page (from the manifest).
+
+    Returns
+    -------
+    pathlib.Path
+        The path of ``index.html``.
+    """
+    out_dir = Path(out_dir)
+    entries = list(entries)
+    payload = {"bundle": bundle, "regions": [asdict(e) for e in entries]}
+    _write_atomic(out_dir / INDEX_JSON, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    html = _render(entries, client=client, engagement=engagement, period=period, bundle=bundle)
+    index = out_dir / INDEX_HTML
+    _write_atomic(index, html)
+    return index

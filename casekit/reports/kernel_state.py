@@ -1,0 +1,72 @@
+"""Runs *inside* a reused report kernel, between two notebooks: puts the kernel back into the
+state of a fresh one, so that nothing one region's report did can show in the next.
+
+:class:`casekit.reports.execute.WarmKernel` calls :func:`reset_kernel_state` before every
+notebook. It keeps imported modules (that is where the time goes), and resets what a notebook
+can change: the user namespace and output history (``Out``, ``_``), the execution counter,
+matplotlib figures and ``rcParams``, warning filters, pandas display options and the working
+directory.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+__all__ = ["reset_kernel_state"]
+
+_snapshot: dict | None = None
+
+
+def _take_snapshot() -> dict:
+    import matplotlib
+    import matplotlib.pyplot  # noqa: F401  (activates the inline backend and its rcParams)
+
+    return {
+        "rc": dict(matplotlib.rcParams),
+        "warnings": list(warnings.filters),
+    }
+
+
+def reset_kernel_state(cwd: str) -> None:
+    """Return the running IPython kernel to the state of a freshly started one.
+
+    The first call records matplotlib's ``rcParams`` and the warning filters; later calls
+    restore them.
+
+    Parameters
+    ----------
+    cwd : str
+        The working directory notebooks run in (the folder of the report notebook).
+    """
+    global _snapshot
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    if _snapshot is None:
+        _snapshot = _take_snapshot()
+    else:
+        warnings.filters[:] = _snapshot["warnings"]
+        warnings._filters_mutated()  # type: ignore[attr-defined]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rc = matplotlib.rcParams
+            for key in [k for k in rc if k not in _snapshot["rc"]]:
+                dict.__delitem__(rc, key)
+            for key, value in _snapshot["rc"].items():
+                dict.__setitem__(rc, key, value)
+    if "pandas" in sys.modules:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sys.modules["pandas"].reset_option("all")
+    os.chdir(cwd)
+
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        # Clears the user namespace and output history; execution counts start again at 1.
+        # Not ``aggressive``: modules stay imported, which is the point of reusing the kernel.
+        shell.reset(new_session=True)

@@ -1,0 +1,70 @@
+"""Executed notebook → offline HTML page with the code hidden."""
+
+import re
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from casekit.reports.export import external_urls, notebook_to_html
+
+PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+
+def _notebook():
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# 北京地区培训需求调研报告\n\n见 [官网](https://example.com)。"),
+            new_code_cell(
+                "secret_code = 42\nsecret_code",
+                execution_count=1,
+                outputs=[
+                    new_output("execute_result", {"text/plain": "42"}, execution_count=1),
+                    new_output("display_data", {"image/png": PNG_1PX, "text/plain": "<Figure>"}),
+                ],
+            ),
+        ]
+    )
+
+
+def test_page_hides_code_and_opens_offline():
+    html = notebook_to_html(_notebook(), title="北京 · 区域调研报告")
+    assert '<html lang="zh-CN">' in html
+    assert "<title>北京 · 区域调研报告</title>" in html
+    assert "secret_code" not in html
+    assert not re.search(r'class="[^"]*jp-InputArea-editor', html)
+    assert "In&nbsp;[" not in html and "Out[" not in html
+    assert re.search(r"<h1[^>]*>北京地区培训需求调研报告", html)
+    assert f"data:image/png;base64,{PNG_1PX}" in html
+    assert external_urls(html) == []
+    assert not re.search(r"<(script|link)\b[^>]*\b(src|href)=[\"']?(https?:)?//", html, re.I)
+    assert "require.min.js" not in html and "MathJax" not in html
+
+
+def test_title_does_not_modify_the_notebook():
+    nb = _notebook()
+    notebook_to_html(nb, title="北京")
+    assert "title" not in nb.metadata
+
+
+def test_external_urls_finds_loaded_resources_only():
+    html = (
+        '<script src="https://cdn.example/require.js"></script>'
+        "<link rel=stylesheet href='//fonts.example/css'>"
+        '<img src="data:image/png;base64,AAAA">'
+        '<a href="https://example.com">链接</a>'
+        "<style>@import 'http://x.example/a.css'; .a { background: url(img/local.png) }</style>"
+    )
+    assert external_urls(html) == [
+        "https://cdn.example/require.js",
+        "//fonts.example/css",
+        "http://x.example/a.css",
+    ]
+
+
+def test_roundtrip_through_file(tmp_path):
+    from casekit.reports.export import write_html
+
+    path = tmp_path / "report.ipynb"
+    nbformat.write(_notebook(), str(path))
+    out = write_html(path, tmp_path / "report.html")
+    assert "北京地区培训需求调研报告" in out.read_text(encoding="utf-8")

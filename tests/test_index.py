@@ -1,0 +1,41 @@
+"""The per-bundle index page."""
+
+import json
+
+from casekit.reports.index import RegionEntry, load_entries, write_index
+
+
+def _entries():
+    return [
+        RegionEntry("beijing", "北京", "ok", built_at="2024-05-01 10:00"),
+        RegionEntry("hebei", "河北", "stale", built_at="2024-04-01 09:00", error="ValueError: <bad>"),
+        RegionEntry("tianjin", "天津", "failed", error="RuntimeError: boom"),
+    ]
+
+
+def test_index_links_reports_and_marks_failures(tmp_path):
+    for rid in ("beijing", "hebei"):
+        (tmp_path / rid).mkdir()
+        (tmp_path / rid / "report.html").write_text("<html></html>", encoding="utf-8")
+    path = write_index(tmp_path, _entries(), client="华北网通（样例）", engagement="调研", period="2008-08", bundle="sample")
+    html = path.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html
+    assert 'href="beijing/report.html"' in html
+    assert 'href="hebei/report.html"' in html and "已过期" in html
+    assert 'href="tianjin/report.html"' not in html and "生成失败" in html
+    assert "ValueError: &lt;bad&gt;" in html  # escaped
+    assert "http://" not in html and "https://" not in html
+    assert json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))["bundle"] == "sample"
+    assert set(load_entries(tmp_path)) == {"beijing", "hebei", "tianjin"}
+
+
+def test_entries_of_deleted_reports_are_dropped(tmp_path):
+    write_index(tmp_path, _entries(), client="样例")
+    # No report folders exist: only the failed entry (which has no report) survives.
+    assert list(load_entries(tmp_path)) == ["tianjin"]
+
+
+def test_no_or_broken_index_gives_no_entries(tmp_path):
+    assert load_entries(tmp_path) == {}
+    (tmp_path / "index.json").write_text("{not json", encoding="utf-8")
+    assert load_entries(tmp_path) == {}
