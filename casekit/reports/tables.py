@@ -2,7 +2,8 @@
 
 The analysis functions return tables for computing (ids, floats, missing values); these turn
 them into what a client reads. No table here ever shows a group smaller than
-:data:`casekit.domain.MIN_CELL_SIZE`: its count is shown as ``"<5"`` and its mean as ``"—"``.
+:data:`casekit.domain.MIN_CELL_SIZE`: its count is shown as ``"<5"`` and its mean as ``"—"``;
+where a hidden count could be recovered from a row total, a second cell is hidden (``"—"``).
 """
 
 from __future__ import annotations
@@ -85,8 +86,26 @@ def respondent_counts(bundle: Any, region_id: str, *, min_n: int = MIN_CELL_SIZE
     table = pd.DataFrame(index=pd.Index([_population_label(p) for p in populations], name="岗位类别"))
     for place in shown:
         table[manifest.name(place)] = [count_label(v, min_n) for v in counts[place]]
+    if shown:
+        _suppress_complementary(table, counts.loc[:, shown], min_n)
     table["合计"] = [count_label(v, min_n) for v in counts.sum(axis=1)]
     return table
+
+
+def _suppress_complementary(table: pd.DataFrame, counts: pd.DataFrame, min_n: int) -> None:
+    """Hide a second cell in every row where exactly one count is hidden.
+
+    With the row's total shown, a single hidden cell could be recovered by subtraction
+    (total minus the cells shown). The smallest other non-zero count of the row is hidden too,
+    shown as :data:`MISSING`.
+    """
+    for row, (_, values) in enumerate(counts.iterrows()):
+        small = [(v, i) for i, v in enumerate(values) if 0 < v < min_n]
+        if len(small) != 1:
+            continue
+        others = sorted((v, i) for i, v in enumerate(values) if v >= min_n)
+        if others:
+            table.iat[row, others[0][1]] = MISSING
 
 
 def comparison_table(comparison: pd.DataFrame, population: str | None = None) -> pd.DataFrame:
