@@ -12,9 +12,13 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "CasekitError",
     "Problem",
+    "ProblemsError",
     "BundleValidationError",
     "BundleNotFoundError",
     "RegionError",
+    "CurriculumError",
+    "OutlineError",
+    "CJKFontNotFoundError",
     "BuildError",
 ]
 
@@ -58,8 +62,8 @@ class Problem:
         return f"{where}: expected {self.expected}, found {self.found!r}"
 
 
-class BundleValidationError(CasekitError):
-    """A research bundle has one or more problems; nothing was loaded.
+class ProblemsError(CasekitError):
+    """Base of errors that carry a list of :class:`Problem` (lazy validation: all at once).
 
     Parameters
     ----------
@@ -71,11 +75,19 @@ class BundleValidationError(CasekitError):
     problems : list of Problem
     """
 
+    #: What the problems are in, for the first line of the message ("" = "found").
+    subject: str = ""
+
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         n = len(self.problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{n} problem{'s' if n != 1 else ''} found:\n{lines}")
+        where = f" in {self.subject}" if self.subject else " found"
+        lines = "\n".join(f"  - {self.format_problem(p)}" for p in self.problems)
+        super().__init__(f"{n} problem{'s' if n != 1 else ''}{where}:\n{lines}")
+
+    def format_problem(self, problem: Problem) -> str:
+        """Return one problem as a line of the message."""
+        return str(problem)
 
     def to_frame(self) -> "pd.DataFrame":
         """Return the problems as a table with columns file, row, column, expected, found."""
@@ -87,12 +99,41 @@ class BundleValidationError(CasekitError):
         )
 
 
+class BundleValidationError(ProblemsError):
+    """A research bundle has one or more problems; nothing was loaded."""
+
+
 class BundleNotFoundError(CasekitError):
     """The given path is not a research bundle (no ``manifest.yaml``)."""
 
 
 class RegionError(CasekitError):
     """A region id or name given by the user does not exist in the bundle's manifest."""
+
+
+class CurriculumError(CasekitError):
+    """Root of the curriculum's errors (bad outline data, unusable tailoring input)."""
+
+
+class OutlineError(ProblemsError, CurriculumError):
+    """An outlines file has one or more problems; no outline was loaded.
+
+    ``Problem.column`` names the place in the YAML tree, e.g. ``module 'am_transformation',
+    key 'days'``; ``Problem.row`` is the line of the offending mapping.
+    """
+
+    subject = "the course outlines"
+
+    def format_problem(self, problem: Problem) -> str:
+        """Return ``file, line N: place: expected …, found …``."""
+        where = problem.file if problem.row is None else f"{problem.file}, line {problem.row}"
+        if problem.column:
+            where += f": {problem.column}"
+        return f"{where}: expected {problem.expected}, found {problem.found}"
+
+
+class CJKFontNotFoundError(CasekitError):
+    """No font able to draw Chinese characters was found for matplotlib."""
 
 
 class BuildError(CasekitError):

@@ -11,18 +11,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from casekit.domain import POPULATION_DIMENSIONS, POPULATIONS
-from casekit.exceptions import CasekitError, Problem
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+from casekit.exceptions import CurriculumError, OutlineError, Problem
 
 __all__ = [
     "DAYS_SOURCES",
@@ -62,50 +59,6 @@ _MODULE_REQUIRED = (
     "chapters",
 )
 _MODULE_OPTIONAL = ("shared_with", "shared_topics", "topics", "toolbox", "cases")
-
-
-class CurriculumError(CasekitError):
-    """Root of the curriculum's errors (bad outline data, unusable tailoring input)."""
-
-
-class OutlineError(CurriculumError):
-    """An outlines file has one or more problems; no outline was loaded.
-
-    Parameters
-    ----------
-    problems : sequence of Problem
-        Every problem found. ``Problem.column`` names the place in the YAML tree, e.g.
-        ``module 'am_transformation', key 'days'``; ``Problem.row`` is the line of the
-        offending mapping.
-
-    Attributes
-    ----------
-    problems : list of Problem
-    """
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        n = len(self.problems)
-        lines = "\n".join(f"  - {_format_problem(p)}" for p in self.problems)
-        super().__init__(
-            f"{n} problem{'s' if n != 1 else ''} in the course outlines:\n{lines}"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return the problems as a table with columns file, row, column, expected, found."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            [asdict(p) for p in self.problems],
-            columns=["file", "row", "column", "expected", "found"],
-        )
-
-
-def _format_problem(p: Problem) -> str:
-    where = p.file if p.row is None else f"{p.file}, line {p.row}"
-    if p.column:
-        where += f": {p.column}"
-    return f"{where}: expected {p.expected}, found {p.found}"
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,24 @@ def execute_notebook(
     )
     if kernel is not None:
         kernel.prepare()
-        return pm.execute_notebook(str(notebook), str(output), warm_kernel=kernel, **common)
-    return pm.execute_notebook(
-        str(notebook), str(output), cwd=str(cwd or notebook.resolve().parent), **common
-    )
+        executed = pm.execute_notebook(str(notebook), str(output), warm_kernel=kernel, **common)
+    else:
+        executed = pm.execute_notebook(
+            str(notebook), str(output), cwd=str(cwd or notebook.resolve().parent), **common
+        )
+    return _stable_injected_cell_id(executed, output)
+
+
+def _stable_injected_cell_id(nb: Any, output: Path | str) -> Any:
+    """Give papermill's injected-parameters cell a fixed id (papermill draws a random one), so
+    the same inputs give byte-identical notebooks and HTML."""
+    import nbformat
+
+    changed = False
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and cell.get("id") != "injected-parameters":
+            cell["id"] = "injected-parameters"
+            changed = True
+    if changed:
+        nbformat.write(nb, str(output))
+    return nb

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from casekit.exceptions import CasekitError
+from casekit.exceptions import CJKFontNotFoundError
 
 __all__ = ["CJKFontNotFoundError", "CJKFont", "ensure_cjk_font", "find_cjk_font", "CJK_FONT_ENV"]
 
@@ -67,10 +67,6 @@ _INSTALL_HINT = (
     "does this) or `fonts-noto-cjk`, or point the environment variable "
     f"{CJK_FONT_ENV} at a .ttf/.ttc/.otf file"
 )
-
-
-class CJKFontNotFoundError(CasekitError):
-    """No font able to draw Chinese characters was found for matplotlib."""
 
 
 @dataclass(frozen=True)
