@@ -27,7 +27,7 @@ EXIT_USAGE = 2
 def _cmd_sample(args: argparse.Namespace) -> int:
     from casekit.sample import generate_sample
 
-    out = generate_sample(args.out, seed=args.seed)
+    out = generate_sample(args.out, seed=args.seed, force=args.force)
     print(f"sample bundle written to {out} (seed {args.seed})")
     return EXIT_OK
 
@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sample", help="regenerate the sample research bundle")
     p.add_argument("--out", type=Path, default=paths.SAMPLE_BUNDLE, help="target folder (default: %(default)s)")
     p.add_argument("--seed", type=int, default=2008, help="random seed (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="replace --out even if it is not a generated sample")
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("validate", help="check a research bundle and report every problem")

@@ -13,7 +13,7 @@ import yaml
 
 import casekit.sample.generator as generator_module
 from casekit.paths import SAMPLE_BUNDLE
-from casekit.sample import generate_sample
+from casekit.sample import SampleOverwriteError, generate_sample
 
 POPULATION_BY_LABEL = {
     "政企客户经理": "account_manager",
@@ -324,3 +324,24 @@ def test_planted_personal_data_is_listed_exactly(bundle: Path) -> None:
 def test_sample_passes_intake_validation(bundle: Path) -> None:
     intake = pytest.importorskip("casekit.intake")
     assert intake.validate_bundle(bundle) == []
+
+
+def test_never_replaces_a_folder_that_is_not_a_generated_sample(tmp_path: Path) -> None:
+    real = tmp_path / "my-client"
+    (real / "notes").mkdir(parents=True)
+    (real / "manifest.yaml").write_text("client: 真实客户\n", encoding="utf-8")
+    with pytest.raises(SampleOverwriteError, match="is not a generated sample bundle.*--force"):
+        generate_sample(real)
+    assert (real / "manifest.yaml").read_text(encoding="utf-8") == "client: 真实客户\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my-client"]  # no temp folder left
+
+
+def test_regenerates_over_its_own_output_and_with_force(tmp_path: Path) -> None:
+    out = generate_sample(tmp_path / "s")
+    assert generate_sample(out) == out  # a generated sample may be replaced
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.txt").write_text("x", encoding="utf-8")
+    generate_sample(other, force=True)
+    assert (other / "manifest.yaml").is_file() and not (other / "x.txt").exists()
+    assert oct(out.stat().st_mode & 0o777) != oct(0o700)  # not mkdtemp's private mode
