@@ -48,3 +48,24 @@ def test_duplicate_item_id_and_column(mini_copy):
 def test_reverse_must_be_boolean(mini_copy):
     problems = _codebook_problems(mini_copy, "reverse: true", "reverse: 是")
     assert [(p.row, p.column, p.found) for p in problems] == [(32, "reverse", "是")]
+
+
+def test_items_of_one_population_must_share_a_score_range(mini_copy):
+    """Dimension means are ranked within a population: 1–5 and 0–10 items cannot be mixed."""
+    text = (MINI / "codebook.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "scales:\n  agree5:\n",
+        "scales:\n  score11:\n    labels: {'0': 0, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7, "
+        "'8': 8, '9': 9, '10': 10}\n  agree5:\n",
+    )
+    lines = text.splitlines(keepends=True)
+    second = [i for i, line in enumerate(lines) if "scale: agree5" in line][1]
+    lines[second] = lines[second].replace("agree5", "score11")
+    root = mini_copy({"codebook.yaml": "".join(lines)})
+    problems = [p for p in validate_bundle(root) if p.file == "codebook.yaml"]
+    assert len(problems) == 1
+    p = problems[0]
+    assert p.row == second + 1 and p.column == "scale"
+    assert p.expected.startswith("one score range for all items asked of 政企客户经理 (item ")
+    assert p.expected.endswith("uses scale agree5: 1–5)")
+    assert p.found == "score11: 0–10"

@@ -141,3 +141,21 @@ def test_100k_rows_validate_in_seconds(mini_copy):
     survey = [p for p in problems if p.file.startswith("survey/")]
     assert [(p.row, p.found) for p in survey] == [(7, "很符合")]
     assert elapsed < 15, f"validating 100k rows took {elapsed:.1f}s"
+
+
+def test_a_title_row_above_the_csv_header_is_one_located_problem(mini_copy):
+    text = (MINI / "survey" / "responses.csv").read_text(encoding="utf-8")
+    root = mini_copy({"survey/responses.csv": "2008年政企客户经理能力调研问卷 答卷数据\n" + text})
+    problems = validate_bundle(root)
+    survey = [p for p in problems if p.file == "survey/responses.csv"]
+    assert len(survey) == 1
+    assert survey[0].row == 1 and survey[0].column == "答卷编号"
+    assert "header on row 2" in survey[0].found and "delete the 1 row(s) above it" in survey[0].found
+
+
+def test_a_gbk_encoded_export_says_how_to_save_it(mini_copy):
+    text = (MINI / "survey" / "responses.csv").read_text(encoding="utf-8")
+    root = mini_copy({"survey/responses.csv": text.encode("gb18030")})
+    problems = [p for p in validate_bundle(root) if p.file == "survey/responses.csv"]
+    assert len(problems) == 1
+    assert "CSV UTF-8" in problems[0].expected and "GBK" in problems[0].found

@@ -72,10 +72,13 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [
-            Problem(rel, line, None, "UTF-8 text (save the file as UTF-8)",
-                    f"undecodable bytes {data[exc.start:exc.start + 4]!r}")
-        ]
+        found = f"undecodable bytes {data[exc.start:exc.start + 4]!r}"
+        try:
+            data.decode("gb18030")
+            found += " (the file looks GBK/GB18030-encoded, as Excel saves 'CSV' on Chinese Windows)"
+        except UnicodeDecodeError:
+            pass
+        return None, [Problem(rel, line, None, "UTF-8 text (save the file as 'CSV UTF-8')", found)]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
@@ -93,7 +96,60 @@ def _frame_from_records(records: list[list[str]], rel: str) -> tuple[pd.DataFram
     return pd.DataFrame(rows, columns=header, dtype=str), problems
 
 
-def read_table(path: Path, rel: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+#: How many rows from the top are searched for a header that is not on row 1.
+HEADER_SEARCH_ROWS = 10
+
+
+def _header_row(rows: list[list[str]], header_hint: str) -> int | None:
+    """0-based index of the first of the top rows containing ``header_hint`` as a cell."""
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if header_hint in (str(c).strip().lstrip("\ufeff") for c in row):
+            return i
+    return None
+
+
+def _misplaced_header(rel: str, row: int, header_hint: str, sheet: str | None = None) -> Problem:
+    where = f" of sheet {sheet!r}" if sheet else ""
+    return Problem(
+        rel, 1, header_hint,
+        "the header row (the row naming the columns) as row 1",
+        f"the header on row {row}{where}; delete the {row - 1} row(s) above it (a title or notes)",
+    )
+
+
+def _read_xlsx(path: Path, rel: str, header_hint: str | None) -> tuple[pd.DataFrame | None, list[str], list[Problem]]:
+    """Read the sheet holding the export: the first one whose top rows contain ``header_hint``."""
+    try:
+        sheets = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl",
+                               header=None, sheet_name=None)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a corrupt workbook
+        return None, [], [Problem(rel, None, None, "a readable .xlsx workbook", f"{type(exc).__name__}: {exc}")]
+    if not sheets:
+        return None, [], [Problem(rel, None, None, "a workbook with a sheet", "no sheet")]
+    chosen = next(iter(sheets))
+    if header_hint is not None:
+        for name, sheet in sheets.items():
+            at = _header_row(sheet.fillna("").astype(str).values.tolist(), header_hint)
+            if at is not None:
+                chosen = name
+                if at > 0:
+                    return None, [], [_misplaced_header(rel, at + 1, header_hint, name if len(sheets) > 1 else None)]
+                break
+    raw = sheets[chosen].fillna("")
+    if raw.empty:
+        return pd.DataFrame(), [], []
+    header = [str(c) for c in raw.iloc[0].tolist()]
+    body = raw.iloc[1:].reset_index(drop=True)
+    keep = [i for i, h in enumerate(header) if h.strip() or (body.iloc[:, i].astype(str).str.strip() != "").any()]
+    body = body.iloc[:, keep]
+    header = [header[i] for i in keep]
+    body.columns = range(len(header))
+    return body, header, []
+
+
+def read_table(
+    path: Path, rel: str, header_hint: str | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV or XLSX table with every cell as stripped text.
 
     Parameters
@@ -102,6 +158,11 @@ def read_table(path: Path, rel: str) -> tuple[pd.DataFrame | None, list[Problem]
         The file.
     rel : str
         Its path relative to the bundle root, used in problems.
+    header_hint : str, optional
+        A column header the table must have (e.g. the respondent id column). When it is not on
+        row 1 but on one of the next rows (a title row above the header, as exports often have),
+        one problem says so instead of reporting every column missing; in a workbook, the first
+        sheet holding it is read (so a cover sheet in front does not matter).
 
     Returns
     -------
@@ -115,12 +176,12 @@ def read_table(path: Path, rel: str) -> tuple[pd.DataFrame | None, list[Problem]
     if not path.is_file():
         return None, [Problem(rel, None, None, "this file to exist", MISSING)]
     if path.suffix.lower() == ".xlsx":
-        try:
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a corrupt workbook
-            return None, [Problem(rel, None, None, "a readable .xlsx workbook", f"{type(exc).__name__}: {exc}")]
-        header = [str(c) for c in frame.columns]
-        raw_header = header
+        body, header, problems = _read_xlsx(path, rel, header_hint)
+        if body is None:
+            return None, problems
+        if not header:
+            return None, [Problem(rel, 1, None, "a header row", "an empty sheet")]
+        frame = body
     else:
         text, problems = read_text(path, rel)
         if text is None:
@@ -129,6 +190,11 @@ def read_table(path: Path, rel: str) -> tuple[pd.DataFrame | None, list[Problem]
             raw_header = next(csv.reader(io.StringIO(text)))
         except StopIteration:
             return None, [Problem(rel, 1, None, "a header row", "an empty file")]
+        if header_hint is not None and header_hint not in [h.strip().lstrip("\ufeff") for h in raw_header]:
+            top = [r for _, r in zip(range(HEADER_SEARCH_ROWS), csv.reader(io.StringIO(text)))]
+            at = _header_row(top, header_hint)
+            if at is not None:
+                return None, [_misplaced_header(rel, at + 1, header_hint)]
         try:
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                                 skip_blank_lines=False, header=0)

@@ -49,7 +49,8 @@ def read_catalogue(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame,
             city = manifest.resolve(path.stem)
             hint = f" ({path.stem} is a city of {manifest.top_of(city)})" if city and city not in tops else ""
             problems.append(Problem(rel, None, None,
-                                    f"a file named after a top-level region id ({short_list(tops, 8)}.csv){hint}",
+                                    "a file named after a top-level region id "
+                                    f"({short_list([f'{t}.csv' for t in tops], 8)}){hint}",
                                     path.name))
         frame, more = read_table(path, rel)
         problems += more

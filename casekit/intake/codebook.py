@@ -209,6 +209,7 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
         p(("items",), "items", "a non-empty list of scale items", raw)
         raw = []
     item_ids: set[str] = set()
+    population_range: dict[str, tuple[str, str, tuple[float, float]]] = {}
     for i, it in enumerate(raw):
         path = ("items", i)
         if not isinstance(it, dict):
@@ -262,6 +263,16 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
             continue
         item_ids.add(iid)
         where[f"items.{iid}"] = line_of(lines, *path)
+        # One score range per population: dimension means are compared and ranked within a
+        # population, which is meaningless across 1–5 and 0–10 items.
+        span = (scales[scale].min, scales[scale].max)
+        for pop in pops:
+            first = population_range.setdefault(pop, (iid, scale, span))
+            if first[2] != span:
+                p(path + ("scale",), "scale",
+                  f"one score range for all items asked of {domain.label(domain.POPULATIONS, pop)} "
+                  f"(item {first[0]} uses scale {first[1]}: {_span(first[2])})",
+                  f"{scale}: {_span(span)}")
         rows.append({"item_id": iid, "column": col, "dimension": dim, "populations": tuple(dict.fromkeys(pops)),
                      "scale": scale, "reverse": reverse, "scale_min": scales[scale].min,
                      "scale_max": scales[scale].max})
@@ -324,3 +335,8 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
 
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _span(span: tuple[float, float]) -> str:
+    lo, hi = span
+    return f"{lo:g}–{hi:g}"

@@ -86,11 +86,13 @@ def read_survey(root: Path, codebook: Codebook | None, manifest: Manifest | None
                                 "no export" if folder.is_dir() else "no survey/ folder"))
     empty = SurveyTables(RESPONDENTS.empty(), RESPONSES.empty())
     frames = []
+    hint = codebook.columns.get("respondent_id") if codebook is not None else None
     for f in exports:
-        frame, more = read_table(f, f"{SURVEY_DIR}/{f.name}")
+        rel = f"{SURVEY_DIR}/{f.name}"
+        frame, more = read_table(f, rel, header_hint=hint)
         problems += more
         if frame is not None:
-            frames.append(frame)
+            frames.append((rel, frame))
     if codebook is None or not frames:
         return empty, problems
 
@@ -103,8 +105,7 @@ def read_survey(root: Path, codebook: Codebook | None, manifest: Manifest | None
     for iid, col in zip(codebook.items["item_id"], codebook.items["column"]):
         expected[col] = f"the column of item {iid} ({CODEBOOK_FILE} line {codebook.lines.get('items.' + iid)})"
     known = set(expected) | set(codebook.ignore)
-    for frame in frames:
-        rel = frame[FILE].iloc[0] if len(frame) else ""
+    for rel, frame in frames:
         headers = [c for c in frame.columns if c not in (ROW, FILE)]
         for header, why in expected.items():
             if header not in frame.columns:
@@ -114,7 +115,7 @@ def read_survey(root: Path, codebook: Codebook | None, manifest: Manifest | None
                 problems.append(Problem(rel, 1, header,
                                         f"a column mapped in {CODEBOOK_FILE} (an item, a background question "
                                         "or an identifying column) or listed under ignore:", header))
-    data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    data = pd.concat([f for _, f in frames], ignore_index=True) if len(frames) > 1 else frames[0][1]
     for header in expected:
         if header not in data.columns:
             data[header] = ""
