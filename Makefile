@@ -19,16 +19,25 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-# A CJK font for matplotlib charts (Debian's fonts-wqy-microhei, 1.6 MB).
-fonts:
-	@if fc-list 2>/dev/null | grep -qiE 'wqy|noto sans cjk|noto serif cjk|source han'; then \
-	    echo "CJK font: present"; \
-	else \
-	    echo "CJK font: installing fonts-wqy-microhei"; \
-	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-wqy-microhei fontconfig >/dev/null; \
-	fi
-	@$(BIN)/python -c 'from casekit.reports.fonts import ensure_cjk_font; print("matplotlib CJK font:", ensure_cjk_font())'
+# A CJK font for matplotlib charts. Already usable (system font, or CASEKIT_CJK_FONT pointing at a
+# .ttf/.ttc/.otf file): nothing to do. Otherwise install Debian's fonts-wqy-microhei (1.6 MB) with
+# apt-get, as root or through non-interactive sudo; failing that, say what to do.
+CHECK_FONT := $(BIN)/python -c 'from casekit.reports.fonts import ensure_cjk_font; print("CJK font for charts:", ensure_cjk_font())'
+
+fonts: $(VENV)/.installed
+	@$(CHECK_FONT) 2>/dev/null || { \
+	    if [ -n "$$CASEKIT_CJK_FONT" ]; then $(CHECK_FONT); exit 1; fi; \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	    else echo "No CJK font found. Install one (Debian/Ubuntu: sudo apt-get install fonts-wqy-microhei)"; \
+	         echo "or set CASEKIT_CJK_FONT=/path/to/a/cjk-font.ttf, then run make again."; exit 1; fi; \
+	    if ! command -v apt-get >/dev/null; then \
+	        echo "No CJK font and no apt-get: install a CJK font (WenQuanYi Micro Hei, Noto Sans CJK)"; \
+	        echo "or set CASEKIT_CJK_FONT=/path/to/a/cjk-font.ttf, then run make again."; exit 1; fi; \
+	    echo "Installing the CJK font fonts-wqy-microhei (apt-get)"; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-wqy-microhei fontconfig >/dev/null \
+	        && $(CHECK_FONT); \
+	}
 
 demo: setup
 	$(BIN)/casekit build $(BUNDLE) --out $(OUT)
