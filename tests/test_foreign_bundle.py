@@ -176,8 +176,8 @@ def test_weakest_dimensions_and_outline_reasons_cite_the_right_numbers(built):
     _, t = built
     gx, yn = t["guangxi"], t["yunnan"]
     # planted: 广西 account managers weak on 行业 and 时间, 云南 on 客户 and 沟通
-    assert "1 行业 2.10 4.40 -2.30 15 2 时间 2.13" in gx
-    assert "1 客户 2.20 4.17 -1.97 5 2 沟通 2.70 4.50 -1.80 5" in yn
+    assert "1 行业 2.10 4.40 −2.30 15 2 时间 2.13" in gx
+    assert "1 客户 2.20 4.17 −1.97 5 2 沟通 2.70 4.50 −1.80 5" in yn
     assert "「行业」维度均分 2.10（n=15），低于其他地区 4.40（−2.30），为本地区最弱项" in gx
     assert "「客户」维度均分 2.20（n=5），低于其他地区 4.17（−1.97），为本地区最弱项" in yn
     # budgets: 广西 support engineers 3 days (override), 云南 account managers 2 days (too short)
@@ -185,8 +185,6 @@ def test_weakest_dimensions_and_outline_reasons_cite_the_right_numbers(built):
     assert "课时预算 2 天低于本课程最短 2.5 天" in yn
 
 
-@pytest.mark.xfail(strict=True, reason="casekit bug: all-regions mean published next to a suppressed "
-                   "region cell; with the other region's report it gives the small cell's mean away")
 def test_a_suppressed_cell_cannot_be_recovered_from_the_two_reports(built):
     _, t = built
     # 云南 has 4 support engineers (suppressed). 广西's report publishes its own 5 engineers' mean
@@ -197,16 +195,12 @@ def test_a_suppressed_cell_cannot_be_recovered_from_the_two_reports(built):
     assert row.group(4) == "—", f"全部地区均分 {row.group(4)} shown for a suppressed region cell"
 
 
-@pytest.mark.xfail(strict=True, reason="casekit bug: outline reasons print the exact size of a "
-                   "suppressed cell (n=4<5) that the respondent table hides as <5")
 def test_reports_never_state_the_exact_size_of_a_small_group(built):
     _, t = built
     for region, text in t.items():
         assert not re.findall(r"n=[1-4]<5", text), region
 
 
-@pytest.mark.xfail(strict=True, reason="casekit bug: the budget adjustment is appended twice to "
-                   "each outline reason (tailoring.py reason + reports/tables.py outline_table)")
 def test_outline_reasons_state_each_budget_adjustment_once(built):
     _, t = built
     assert "为符合总课时预算" in t["guangxi"]

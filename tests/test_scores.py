@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -211,11 +212,12 @@ def test_region_is_compared_with_everyone_else_of_the_population(bundle):
         "population == 'account_manager' and dimension == 'industry'"
     ).iloc[0]
     assert industry["n"] == 7
-    assert (
-        industry["others_n"] == 8
-    )  # beijing 6 + tianjin 2; support engineers excluded
-    assert industry["others_mean"] == pytest.approx((6 * 4.0 + 2 * 5.0) / 8)
-    assert industry["all_n"] == 15
+    # beijing 6; tianjin's 2 are below 5, so left out of the comparison base;
+    # support engineers are another population
+    assert industry["others_n"] == 6
+    assert industry["others_mean"] == pytest.approx(4.0)
+    assert industry["all_n"] == 13
+    assert industry["all_mean"] == pytest.approx((6 * 4.0 + 4 * 2.5 + 3 * 2.0) / 13)
     assert industry["diff"] == pytest.approx(industry["mean"] - industry["others_mean"])
     assert industry["dimension_label"] == "行业"
 
@@ -227,21 +229,31 @@ def test_rank_one_is_the_regions_weakest_dimension(bundle):
     assert weakest == "industry"  # 2.29 against sales 4.0
 
 
-def test_small_region_is_suppressed_but_still_counted_in_all(bundle):
+def test_small_region_is_suppressed_and_shows_no_score_at_all(bundle):
     table = compare_region(bundle, "baoding")  # 4 account managers
     industry = table.query(
         "population == 'account_manager' and dimension == 'industry'"
     ).iloc[0]
     assert industry["suppressed"]
     assert industry["n"] == 4
-    for column in ("mean", "diff", "others_mean"):
+    for column in ("mean", "diff", "others_mean", "all_mean"):
         assert math.isnan(industry[column]), column
     assert pd.isna(industry["rank"])
-    assert industry["all_n"] == 15  # the 4 are still part of everyone
-    assert not math.isnan(industry["all_mean"])
+    # the 4 are part of hebei (7 >= 5), so of the comparison base; tianjin's 2 are not
+    assert industry["all_n"] == 13
 
 
-def test_small_comparison_group_hides_its_mean(bundle):
+def test_suppressed_region_hides_all_mean_even_when_nobody_else_answered():
+    people = crowd("TJ", "tianjin", 3, {"industry": [5.0]})
+    industry = compare_region(fake_bundle(people), "tianjin").query(
+        "population == 'account_manager' and dimension == 'industry'"
+    ).iloc[0]
+    assert industry["suppressed"] and industry["others_n"] == 0
+    for column in ("mean", "diff", "others_mean", "all_mean"):
+        assert math.isnan(industry[column]), column
+
+
+def test_small_comparison_group_is_left_out_of_the_comparison_base(bundle):
     people = crowd("BJ", "beijing", 8, {"industry": [3.0]}) + crowd(
         "TJ", "tianjin", 2, {"industry": [5.0]}
     )
@@ -250,12 +262,10 @@ def test_small_comparison_group_hides_its_mean(bundle):
         "population == 'account_manager' and dimension == 'industry'"
     ).iloc[0]
     assert industry["mean"] == pytest.approx(3.0)
-    assert industry["others_n"] == 2
-    assert (
-        math.isnan(industry["others_mean"])
-        and math.isnan(industry["all_mean"])
-        and math.isnan(industry["diff"])
-    )
+    assert industry["others_n"] == 0  # tianjin's 2 are in no shown number
+    assert math.isnan(industry["others_mean"]) and math.isnan(industry["diff"])
+    assert industry["all_n"] == 8
+    assert industry["all_mean"] == pytest.approx(3.0)  # beijing's own mean: nothing new
 
 
 def test_every_dimension_of_every_population_gets_a_row(bundle):
@@ -279,6 +289,120 @@ def test_city_comparison_puts_the_rest_of_the_province_among_the_others(bundle):
     assert sales["n"] == 4
     assert sales["others_n"] == 6 + 3 + 2  # beijing, shijiazhuang, tianjin
     assert not sales["suppressed"]
+
+
+# --------------------------------------------------------------------------------------------
+# anonymity across reports: nothing shown, in any report, reveals a group below 5
+
+
+SHOWN = ("mean", "others_mean", "all_mean", "diff")
+
+
+def every_report(b: SimpleNamespace) -> dict[str, pd.DataFrame]:
+    """compare_region for every region of the manifest, top level and cities."""
+    return {rid: compare_region(b, rid) for rid in TREE}
+
+
+def shown_numbers(reports: dict[str, pd.DataFrame]) -> pd.Series:
+    """Every score-derived number of every report, keyed by (region, population, dimension, column)."""
+    values = {}
+    for rid, table in reports.items():
+        for _, row in table.iterrows():
+            for column in SHOWN:
+                values[(rid, row["population"], row["dimension"], column)] = row[column]
+    return pd.Series(values, dtype="float64")
+
+
+def with_scores(b: SimpleNamespace, change: dict[str, float]) -> SimpleNamespace:
+    """The bundle with the given respondents' item values replaced."""
+    responses = b.responses.copy()
+    for respondent_id, value in change.items():
+        responses.loc[responses["respondent_id"] == respondent_id, "value"] = value
+    return SimpleNamespace(responses=responses, manifest=b.manifest)
+
+
+def test_a_small_region_influences_no_number_shown_in_any_report():
+    # the reviewer's attack: beijing (8) and hebei (6) compared with "others" that contained
+    # tianjin (3) gave tianjin's mean away by differencing two reports
+    people = (
+        crowd("BJ", "beijing", 8, {"industry": [3.0], "sales": [2.0]})
+        + crowd("BD", "baoding", 6, {"industry": [4.0], "sales": [3.5]})
+        + crowd("TJ", "tianjin", 3, {"industry": [1.0], "sales": [5.0]})
+        + crowd("SE", "beijing", 5, {"product": [3.0]}, population="support_engineer")
+        + crowd("SF", "tianjin", 2, {"product": [1.0]}, population="support_engineer")
+    )
+    b = fake_bundle(people)
+    before = every_report(b)
+    small = b.responses.loc[b.responses["top_region_id"] == "tianjin", "respondent_id"]
+    after = every_report(with_scores(b, {rid: 4.75 for rid in small.unique()}))
+    for rid in TREE:
+        pd.testing.assert_frame_equal(before[rid], after[rid], obj=rid)
+    # ... while the shown numbers still do their job
+    hebei = before["hebei"].query("dimension == 'industry'").iloc[0]
+    assert (hebei["mean"], hebei["others_mean"], hebei["others_n"]) == (4.0, 3.0, 8)
+    tianjin = before["tianjin"].query("dimension == 'industry'").iloc[0]
+    assert tianjin["suppressed"] and tianjin["n"] == 3
+
+
+def test_no_combination_of_shown_numbers_recovers_a_small_group():
+    """Shown numbers are linear in the scores: measure them and check what they span.
+
+    hebei (9) = baoding (6) + shijiazhuang (3); tianjin has 3. Perturbing each respondent's score
+    in turn gives the matrix of every shown number's dependence on every respondent; a group's
+    mean can be computed from the shown numbers exactly when its (scaled) indicator vector lies
+    in the span of the rows.
+    """
+    people = (
+        crowd("BJ", "beijing", 8, {"industry": [3.0]})
+        + crowd("BD", "baoding", 6, {"industry": [4.0]})
+        + crowd("SJ", "shijiazhuang", 3, {"industry": [2.0]})
+        + crowd("TJ", "tianjin", 3, {"industry": [1.0]})
+    )
+    b = fake_bundle(people)
+    base = shown_numbers(every_report(b))
+    shown = base.notna()
+    respondents = list(dict.fromkeys(b.responses["respondent_id"]))
+    columns = []
+    for rid in respondents:
+        value = float(b.responses.loc[b.responses["respondent_id"] == rid, "value"].iloc[0])
+        moved = shown_numbers(every_report(with_scores(b, {rid: value + 1.0})))
+        assert (moved.notna() == shown).all()  # what is hidden does not depend on the scores
+        columns.append((moved[shown] - base[shown]).to_numpy())
+    jacobian = np.column_stack(columns)
+    rank = np.linalg.matrix_rank(jacobian, tol=1e-9)
+
+    def indicator(prefix: str) -> np.ndarray:
+        return np.array([float(r.startswith(prefix)) for r in respondents])
+
+    def recoverable(vector: np.ndarray) -> bool:
+        return np.linalg.matrix_rank(np.vstack([jacobian, vector]), tol=1e-9) == rank
+
+    # what is shown spans exactly beijing's and hebei's means: every number shown is some
+    # combination of those two groups of 8 and 9 ...
+    assert rank == 2
+    assert recoverable(indicator("BJ")) and recoverable(indicator("BD") + indicator("SJ"))
+    # ... so no small group (nor baoding, which would give shijiazhuang away) nor anyone alone
+    for prefix in ("TJ", "SJ", "BD"):
+        assert not recoverable(indicator(prefix)), prefix
+    for k in range(len(respondents)):
+        assert not recoverable(np.eye(len(respondents))[k]), respondents[k]
+
+
+def test_a_city_is_hidden_when_the_rest_of_its_province_would_be_small():
+    people = (
+        crowd("BJ", "beijing", 8, {"industry": [3.0]})
+        + crowd("BD", "baoding", 6, {"industry": [4.0]})
+        + crowd("SJ", "shijiazhuang", 3, {"industry": [2.0]})
+    )
+    b = fake_bundle(people)
+    baoding = compare_region(b, "baoding").query("dimension == 'industry'").iloc[0]
+    # hebei's mean (9 people) minus baoding's (6) would give shijiazhuang's 3 away
+    assert baoding["n"] == 6 and baoding["suppressed"] and math.isnan(baoding["mean"])
+    people += crowd("SX", "shijiazhuang", 2, {"industry": [2.0]})  # now 5 in shijiazhuang
+    b = fake_bundle(people)
+    for city in ("baoding", "shijiazhuang"):
+        row = compare_region(b, city).query("dimension == 'industry'").iloc[0]
+        assert not row["suppressed"] and not math.isnan(row["mean"]), city
 
 
 def test_unknown_region_raises_region_error(bundle):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -65,6 +66,15 @@ def synthetic_comparison(
 
 def days_of(tailored: TailoredOutline) -> dict[str, float]:
     return dict(zip(tailored.table["module_id"], tailored.table["days"]))
+
+
+def small_counts_cited(text: str, min_n: int = 5) -> list[str]:
+    """Every ``n=<count>`` in ``text`` with a count below ``min_n`` (there must be none)."""
+    return [m.group(0) for m in re.finditer(r"n=(\d+)", text) if int(m.group(1)) < min_n]
+
+
+def all_text(tailored: TailoredOutline) -> str:
+    return "\n".join([*tailored.table["reason"], *tailored.table["adjustment"], *tailored.notes])
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,10 +141,52 @@ def test_too_small_a_sample_takes_the_midpoint_and_says_why(outlines):
         .table.set_index("module_id")
         .loc["sm_people"]
     )
-    assert row["reason"].startswith("「领导力」样本不足（n=3<5），取区间中值")
+    assert row["reason"].startswith("「领导力」样本不足（少于5人），取区间中值")
     assert row["days"] == 0.75  # midpoint 0.625 rounded half up to the quarter day
     assert np.isnan(row["need"])
     assert "均分" not in row["reason"]  # a suppressed mean is never cited
+    tailored = tailor_outline(sm, comparison, None)
+    assert small_counts_cited(all_text(tailored)) == []  # nor the exact size of the group
+
+
+def test_small_sample_wording_follows_the_threshold(outlines):
+    sm = outlines["sales_manager"]
+    comparison = synthetic_comparison("sales_manager", {}, small={"leadership": 3})
+    comparison.loc[comparison["dimension"] == "strategy", ["n", "suppressed"]] = (7, False)
+    tailored = tailor_outline(sm, comparison, None, min_n=10)
+    text = all_text(tailored)
+    assert "「领导力」样本不足（少于10人）" in text
+    strategy = DIMENSIONS["strategy"].label
+    assert f"「{strategy}」样本不足（少于10人）" in text  # 36 >= 10 elsewhere, but 7 < 10 here
+    assert small_counts_cited(text, min_n=10) == []
+
+
+def test_difference_cited_is_that_of_the_rounded_means(outlines):
+    sm = outlines["sales_manager"]
+    # 2.334 and 3.216 read as 2.33 and 3.22: the reader expects −0.89, not round(−0.882) = −0.88
+    comparison = synthetic_comparison(
+        "sales_manager",
+        {"leadership": 2.334, "strategy": 3.5, "process": 3.6},
+        others_mean=3.216,
+    )
+    reason = tailor_outline(sm, comparison, None).table.set_index("module_id").loc[
+        "sm_people", "reason"
+    ]
+    assert reason.startswith("「领导力」维度均分 2.33（n=36），低于其他地区 3.22（−0.89）")
+    for mean, others, diff in re.findall(r"均分 (\d\.\d\d).*?其他地区 (\d\.\d\d).*?（([+−]?\d\.\d\d)）", reason):
+        assert round(float(mean) - float(others), 2) == float(diff.replace("−", "-"))
+
+
+def test_hidden_comparison_group_is_never_described_as_small(outlines):
+    sm = outlines["sales_manager"]
+    comparison = synthetic_comparison("sales_manager", {"leadership": 2.6})
+    comparison["others_mean"] = np.nan  # hidden although 120 others answered
+    comparison["diff"] = np.nan
+    reason = tailor_outline(sm, comparison, None).table.set_index("module_id").loc[
+        "sm_people", "reason"
+    ]
+    assert "其他地区均分不予显示，不作比较" in reason
+    assert "样本不足" not in reason
 
 
 def test_two_regions_with_different_weaknesses_get_different_outlines(outlines):
@@ -381,8 +433,49 @@ def test_end_to_end_reasons_cite_counts_but_never_names(outlines):
     industry_north = north.table.set_index("module_id").loc["am_industry_solutions"]
     assert "「行业」维度均分 2.00（n=6）" in industry_north["reason"]
     assert industry_north["days"] == 1.25
-    # the south has only 4 account managers: too few to decide anything
-    assert south.table["reason"].str.contains("样本不足（n=4<5）").all()
+    # the south has only 4 account managers: too few to decide anything, and too few to say
+    # exactly how few
+    assert south.table["reason"].str.contains("样本不足（少于5人）").all()
     for tailored in (north, south):
-        text = " ".join(tailored.table["reason"]) + " ".join(tailored.notes)
+        text = all_text(tailored)
         assert not any(name in text for name in names)
+        assert small_counts_cited(text) == []
+    # the south's 4 are left out of the north's comparison: nobody else to compare with
+    assert "无其他地区可比" in industry_north["reason"]
+
+
+def test_a_small_regions_scores_change_no_outline_of_any_region(outlines):
+    """Tailored lengths and reasons of every region ignore a region below 5 (differencing)."""
+
+    def bundle_with(small_value: float) -> SimpleNamespace:
+        rows = []
+        for region, size, value in (("north", 8, 2.0), ("south", 6, 3.6), ("west", 3, small_value)):
+            for i in range(size):
+                for dimension in POPULATION_DIMENSIONS["account_manager"]:
+                    rows.append(
+                        {
+                            "respondent_id": f"{region}{i}",
+                            "region_id": region,
+                            "top_region_id": region,
+                            "population": "account_manager",
+                            "item_id": f"{dimension}_1",
+                            "dimension": dimension,
+                            "value": value if dimension == "industry" else 3.0 + i / 10,
+                            "raw": "",
+                        }
+                    )
+
+        class Manifest(TinyManifest):
+            def top_level_ids(self):
+                return ["north", "south", "west"]
+
+        return SimpleNamespace(responses=pd.DataFrame(rows), manifest=Manifest())
+
+    am = outlines["account_manager"]
+    low, high = bundle_with(1.0), bundle_with(5.0)
+    for region in ("north", "south", "west"):
+        a = tailor_outline(am, compare_region(low, region), 3.0)
+        b = tailor_outline(am, compare_region(high, region), 3.0)
+        pd.testing.assert_frame_equal(a.table, b.table, obj=region)
+        assert a.notes == b.notes
+        assert small_counts_cited(all_text(a)) == []

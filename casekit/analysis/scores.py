@@ -292,14 +292,60 @@ def _region_ids(manifest: Any, region_id: str) -> set[str]:
     return ids
 
 
+def _top_of(manifest: Any, region_id: str) -> str:
+    """The top-level region containing ``region_id`` (itself when it is top level)."""
+    for top in manifest.top_level_ids():
+        if top == region_id or region_id in set(manifest.descendants(top)):
+            return top
+    return region_id  # not under any top level: treat it as one
+
+
+def _shown_cities(
+    cell: pd.DataFrame, manifest: Any, top: str, min_n: int
+) -> set[str]:
+    """The cities of ``top`` whose mean may be shown for one population x dimension.
+
+    A city needs ``min_n`` respondents; and when the rest of its top-level region (its other
+    cities' and uncitied respondents, minus the cities shown) would number from 1 to
+    ``min_n - 1``, the smallest city shown is hidden too, so that the top-level mean minus the
+    shown cities' means cannot reveal the rest (complementary suppression).
+    """
+    places = list(dict.fromkeys(manifest.descendants(top)))
+    cities = [c for c in places if c != top]
+    in_top = cell.loc[cell["top_region_id"] == top]
+    counts = in_top["region_id"].value_counts()
+    sizes = {c: int(counts.get(c, 0)) for c in cities}
+    shown = [c for c in cities if sizes[c] >= min_n]
+    rest = len(in_top) - sum(sizes[c] for c in shown)
+    while shown and 0 < rest < min_n:
+        # hide the smallest shown city (the later one in manifest order on a tie)
+        smallest = min(reversed(shown), key=sizes.__getitem__)
+        shown.remove(smallest)
+        rest += sizes[smallest]
+    return set(shown)
+
+
 def compare_region(
     bundle: Any, region_id: str, min_n: int = MIN_CELL_SIZE
 ) -> pd.DataFrame:
     """Compare one region's dimension scores with the rest of the client.
 
     The *region* is ``region_id`` together with all its descendants (a province and its
-    cities); *others* are all respondents of the same population outside it; *all* is everyone
-    of that population.
+    cities). It is compared with a *comparison base*, decided for each population x dimension
+    separately and the same in every region's report:
+
+    **Comparison base.** Only top-level regions whose own cell (respondents of the population
+    with a score on the dimension) has at least ``min_n`` respondents are in the base. A
+    top-level region below ``min_n`` is left out of it entirely, so its respondents contribute
+    to no number shown in any report -- neither its own (suppressed) row nor the *others* and
+    *all* of any other region; otherwise two reports' *others* means could be differenced to
+    recover it. *Others* are the base's respondents outside the region (for a city: everyone in
+    the base outside the city, the rest of its province included); *all* is the whole base.
+
+    **Cities.** A city's mean is shown only when it has ``min_n`` respondents and the rest of
+    its top-level region, after taking away the cities shown, numbers 0 or at least ``min_n``
+    (else the smallest city is hidden too), so that a province's mean minus its cities' means
+    never reveals a small group.
 
     Parameters
     ----------
@@ -320,28 +366,33 @@ def compare_region(
 
         ``population``, ``dimension``, ``dimension_label`` (Chinese),
         ``n`` / ``mean``: the region's respondents with a score and their mean,
-        ``others_n`` / ``others_mean``: the same for everyone else of the population,
-        ``all_n`` / ``all_mean``: everyone of the population,
-        ``diff``: ``mean - others_mean``,
+        ``others_n`` / ``others_mean``: the comparison base outside the region,
+        ``all_n`` / ``all_mean``: the whole comparison base,
+        ``diff``: ``mean - others_mean`` (unrounded; client-facing text shows the difference of
+        the rounded means, :func:`casekit.formatting.rounded_diff`),
         ``rank``: 1 = the region's weakest dimension of this population (nullable integer,
         ranking only unsuppressed rows; ties keep domain order),
-        ``suppressed``: ``n < min_n``.
+        ``suppressed``: ``n < min_n``, or a city hidden by the rule above.
 
-        Suppression rules, so that no cell reveals fewer than ``min_n`` people, neither
-        directly nor by subtraction within the row:
+        Suppression rules, so that no number shown reveals fewer than ``min_n`` people,
+        neither directly nor by subtraction within the row or across reports:
 
-        * ``n < min_n``: ``mean``, ``diff`` and ``rank`` are missing, and so is ``others_mean``
-          (with ``all_mean`` and the counts it would give the region's mean away);
-        * ``0 < others_n < min_n``: ``others_mean``, ``diff`` and ``all_mean`` are missing.
-
-        ``others`` and ``all`` are always computed from every respondent, suppressed or not.
+        * a suppressed row shows no score at all: ``mean``, ``diff``, ``rank``,
+          ``others_mean`` and ``all_mean`` are missing (only the counts remain, which
+          client-facing tables show as ``"<5"``);
+        * ``0 < others_n < min_n`` (which the comparison base rules out for an unsuppressed
+          row, but is checked all the same): ``others_mean``, ``diff`` and ``all_mean`` are
+          missing.
 
     Raises
     ------
     RegionError
         If ``region_id`` is not in the manifest.
     """
-    inside = _region_ids(bundle.manifest, region_id)
+    manifest = bundle.manifest
+    inside = _region_ids(manifest, region_id)
+    top = _top_of(manifest, region_id)
+    is_city = top != region_id
     scores = respondent_scores(bundle)
     in_region = scores["region_id"].isin(inside)
 
@@ -354,19 +405,26 @@ def compare_region(
         extra = [d for d in _ordered(found, _dimension_order()) if d not in expected]
         pairs.extend((population, d) for d in (*expected, *extra))
 
+    nan = float("nan")
     rows = []
     for population, dimension in pairs:
         cell = (scores["population"] == population) & (scores["dimension"] == dimension)
+        top_sizes = scores.loc[cell, "top_region_id"].value_counts()
+        base_tops = [t for t, size in top_sizes.items() if size >= min_n]
+        in_base = cell & scores["top_region_id"].isin(base_tops)
+
         n, mean, _ = _describe(scores.loc[cell & in_region, "score"])
-        others_n, others_mean, _ = _describe(scores.loc[cell & ~in_region, "score"])
-        all_n, all_mean, _ = _describe(scores.loc[cell, "score"])
+        others_n, others_mean, _ = _describe(scores.loc[in_base & ~in_region, "score"])
+        all_n, all_mean, _ = _describe(scores.loc[in_base, "score"])
         suppressed = n < min_n
-        others_small = 0 < others_n < min_n
+        if is_city and not suppressed:
+            shown = _shown_cities(scores.loc[cell], manifest, top, min_n)
+            suppressed = region_id not in shown
         diff = mean - others_mean
         if suppressed:
-            mean = diff = others_mean = float("nan")
-        if others_small:
-            others_mean = diff = all_mean = float("nan")
+            mean = diff = others_mean = all_mean = nan
+        if 0 < others_n < min_n:
+            others_mean = diff = all_mean = nan
         label = (
             DIMENSIONS[dimension].label if dimension in DIMENSIONS else str(dimension)
         )

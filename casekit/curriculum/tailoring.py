@@ -25,6 +25,15 @@ from casekit.curriculum.outlines import (
     round_days,
 )
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE
+from casekit.formatting import (
+    day_range,
+    mean_hidden,
+    rounded_diff,
+    score,
+    signed,
+    signed_days,
+)
+from casekit.formatting import days as fmt_days
 
 __all__ = ["BUDGET_STATUSES", "TAILORED_COLUMNS", "TailoredOutline", "tailor_outline"]
 
@@ -123,23 +132,11 @@ class TailoredOutline:
 
 
 # --------------------------------------------------------------------------------------------
-# formatting
-
-
-def _days(value: float) -> str:
-    return f"{value:g}"
-
-
-def _signed(value: float) -> str:
-    return f"{value:+.2f}".replace("-", "−")
-
-
-def _signed_days(value: float) -> str:
-    return f"{'+' if value > 0 else '−'}{abs(value):g}"
+# formatting (the numbers themselves are written by casekit.formatting)
 
 
 def _range(module: Module) -> str:
-    return f"区间 {_days(module.days_min)}–{_days(module.days_max)} 天"
+    return f"区间 {day_range(module.days_min, module.days_max)} 天"
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,29 +187,39 @@ class _Evidence:
     need: float | None = None
 
     def text(self, min_n: int) -> str:
+        """One clause of Simplified Chinese; never an exact count below ``min_n``."""
         if not self.usable:
-            return f"「{self.label}」样本不足（n={self.n}<{min_n}）"
-        out = f"「{self.label}」维度均分 {self.mean:.2f}（n={self.n}）"
+            if self.n < min_n:
+                return f"「{self.label}」样本不足（少于{min_n}人）"
+            return f"「{self.label}」不显示均分（避免推算出少于{min_n}人的群体）"
+        out = f"「{self.label}」维度均分 {score(self.mean)}（n={self.n}）"
         if not math.isnan(self.diff):
-            if self.diff <= -_LEVEL_BAND:
-                out += f"，低于其他地区 {self.others_mean:.2f}（{_signed(self.diff)}）"
-            elif self.diff >= _LEVEL_BAND:
-                out += f"，高于其他地区 {self.others_mean:.2f}（{_signed(self.diff)}）"
+            # the difference of the two means as printed, so the reader's subtraction matches
+            shown = rounded_diff(self.mean, self.others_mean)
+            others = score(self.others_mean)
+            if shown <= -_LEVEL_BAND:
+                out += f"，低于其他地区 {others}（{signed(shown)}）"
+            elif shown >= _LEVEL_BAND:
+                out += f"，高于其他地区 {others}（{signed(shown)}）"
             else:
-                out += f"，与其他地区 {self.others_mean:.2f} 基本持平（{_signed(self.diff)}）"
+                out += f"，与其他地区 {others} 基本持平（{signed(shown)}）"
         elif self.others_n == 0:
             out += "，无其他地区可比"
+        elif self.others_n < min_n:
+            out += f"，其他地区样本不足（少于{min_n}人），不作比较"
         else:
-            out += f"，其他地区样本不足（n={self.others_n}<{min_n}），不作比较"
+            out += "，其他地区均分不予显示，不作比较"
         if self.place is not None:
             out += self.place.text()
         return out
 
 
 def _usable(rows: pd.DataFrame, min_n: int) -> pd.Series:
-    """Rows whose region mean may be used as evidence."""
-    return (
-        (~rows["suppressed"].astype(bool)) & (rows["n"] >= min_n) & rows["mean"].notna()
+    """Rows whose region mean may be used as evidence (see :func:`casekit.formatting.mean_hidden`)."""
+    return pd.Series(
+        [not mean_hidden(row, min_n) for _, row in rows.iterrows()],
+        index=rows.index,
+        dtype="bool",
     )
 
 
@@ -248,7 +255,7 @@ def _evidence(
     others_n = int(row["others_n"]) if pd.notna(row["others_n"]) else 0
     others_mean = float(row["others_mean"]) if pd.notna(row["others_mean"]) else np.nan
     diff = float(row["diff"]) if pd.notna(row["diff"]) else np.nan
-    if others_n < min_n:  # never compare with a group too small to show
+    if others_n < min_n or math.isnan(others_mean):  # never compare with a hidden group
         others_mean = diff = np.nan
     place = places[dimension]
     components = []
@@ -334,6 +341,11 @@ def tailor_outline(
     (rounded down to 0.25 day); otherwise every module is clipped to its minimum or maximum,
     and the table (``adjustment``) and :attr:`TailoredOutline.notes` say so.
 
+    Reasons. Each reason cites the region's mean (two decimals) with its ``n``, the other
+    regions' mean and the difference *of the two means as printed* (so a reader's subtraction
+    matches); a dimension below ``min_n`` respondents reads 样本不足（少于5人） -- no reason or
+    note ever prints a count below ``min_n``. Numbers are written by :mod:`casekit.formatting`.
+
     Parameters
     ----------
     outline : Outline
@@ -415,51 +427,51 @@ def tailor_outline(
         status = "none"
         days = list(evidence_days)
         notes.append(
-            f"未给出课时预算：各模块按调研证据取值，合计 {_days(sum(days))} 天。"
+            f"未给出课时预算：各模块按调研证据取值，合计 {fmt_days(sum(days))} 天。"
         )
     elif budget_days < lo - 1e-9:
         status = "below_min"
         days = [m.days_min for m in modules]
         notes.append(
-            f"课时预算 {_days(budget_days)} 天低于本课程最短 {_days(lo)} 天（各模块下限之和）："
-            f"各模块取下限，合计 {_days(lo)} 天，超出预算 {_days(lo - budget_days)} 天，请与客户确认。"
+            f"课时预算 {fmt_days(budget_days)} 天低于本课程最短 {fmt_days(lo)} 天（各模块下限之和）："
+            f"各模块取下限，合计 {fmt_days(lo)} 天，超出预算 {fmt_days(lo - budget_days)} 天，请与客户确认。"
         )
         for i, m in enumerate(modules):
             if days[i] != evidence_days[i]:
-                adjustments[i] = f"预算不足，由 {_days(evidence_days[i])} 天压至下限"
+                adjustments[i] = f"预算不足，由 {fmt_days(evidence_days[i])} 天压至下限"
     elif budget_days > hi + 1e-9:
         status = "above_max"
         days = [m.days_max for m in modules]
         notes.append(
-            f"课时预算 {_days(budget_days)} 天高于本课程最长 {_days(hi)} 天（各模块上限之和）："
-            f"各模块取上限，合计 {_days(hi)} 天，余 {_days(budget_days - hi)} 天未安排，请与客户确认。"
+            f"课时预算 {fmt_days(budget_days)} 天高于本课程最长 {fmt_days(hi)} 天（各模块上限之和）："
+            f"各模块取上限，合计 {fmt_days(hi)} 天，余 {fmt_days(budget_days - hi)} 天未安排，请与客户确认。"
         )
         for i, m in enumerate(modules):
             if days[i] != evidence_days[i]:
-                adjustments[i] = f"预算充裕，由 {_days(evidence_days[i])} 天增至上限"
+                adjustments[i] = f"预算充裕，由 {fmt_days(evidence_days[i])} 天增至上限"
     else:
         target = math.floor(budget_days / DAY_STEP + 1e-9) * DAY_STEP
         status = "fitted" if abs(target - budget_days) < 1e-9 else "off_grid"
         days = _fit(evidence_days, modules, needs, target)
         if status == "off_grid":
             notes.append(
-                f"课时预算 {_days(budget_days)} 天不是 0.25 天的整数倍：合计取 {_days(target)} 天。"
+                f"课时预算 {fmt_days(budget_days)} 天不是 0.25 天的整数倍：合计取 {fmt_days(target)} 天。"
             )
         change = target - total_evidence
         if abs(change) < 1e-9:
-            notes.append(f"按调研证据合计 {_days(target)} 天，与课时预算一致。")
+            notes.append(f"按调研证据合计 {fmt_days(target)} 天，与课时预算一致。")
         else:
             how = "增加" if change > 0 else "减少"
             rule = "需要度最高" if change > 0 else "需要度最低"
             notes.append(
-                f"按调研证据合计 {_days(total_evidence)} 天，为符合课时预算 {_days(budget_days)} 天，"
-                f"在{rule}的模块上{how} {_days(abs(change))} 天，合计 {_days(sum(days))} 天。"
+                f"按调研证据合计 {fmt_days(total_evidence)} 天，为符合课时预算 {fmt_days(budget_days)} 天，"
+                f"在{rule}的模块上{how} {fmt_days(abs(change))} 天，合计 {fmt_days(sum(days))} 天。"
             )
         for i in range(len(modules)):
             delta = days[i] - evidence_days[i]
             if abs(delta) > 1e-9:
                 adjustments[i] = (
-                    f"为符合总课时预算，由 {_days(evidence_days[i])} 天调整 {_signed_days(delta)} 天"
+                    f"为符合总课时预算，由 {fmt_days(evidence_days[i])} 天调整 {signed_days(delta)} 天"
                 )
 
     covered = {d for m in modules for d in m.dimensions}
@@ -472,7 +484,7 @@ def tailor_outline(
                 row["dimension_label"] if "dimension_label" in row.index else dimension
             )
             notes.append(
-                f"「{label}」是本地区最弱的三项之一（均分 {float(row['mean']):.2f}，n={int(row['n'])}），"
+                f"「{label}」是本地区最弱的三项之一（均分 {score(row['mean'])}，n={int(row['n'])}），"
                 "本大纲没有专门训练它的模块，建议在案例研讨中补充。"
             )
 
@@ -483,16 +495,16 @@ def tailor_outline(
         final = days[i]
         if needs[i] is None:
             decision = (
-                f"取区间中值 {_days(final)} 天"
+                f"取区间中值 {fmt_days(final)} 天"
                 if abs(final - module.days_mid) < 1e-9
-                else f"取 {_days(final)} 天"
+                else f"取 {fmt_days(final)} 天"
             )
         elif abs(final - module.days_max) < 1e-9:
-            decision = f"取上限 {_days(final)} 天"
+            decision = f"取上限 {fmt_days(final)} 天"
         elif abs(final - module.days_min) < 1e-9:
-            decision = f"取下限 {_days(final)} 天"
+            decision = f"取下限 {fmt_days(final)} 天"
         else:
-            decision = f"取 {_days(final)} 天"
+            decision = f"取 {fmt_days(final)} 天"
         sep = "，" if len(parts) == 1 else "；"
         reason = f"{'；'.join(parts)}{sep}{decision}（{_range(module)}）"
         if adjustments[i]:

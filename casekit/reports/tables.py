@@ -4,6 +4,8 @@ The analysis functions return tables for computing (ids, floats, missing values)
 them into what a client reads. No table here ever shows a group smaller than
 :data:`casekit.domain.MIN_CELL_SIZE`: its count is shown as ``"<5"`` and its mean as ``"—"``;
 where a hidden count could be recovered from a row total, a second cell is hidden (``"—"``).
+A difference (差值) is always the difference of the two rounded means shown beside it. Numbers
+are written by :mod:`casekit.formatting`, the one place that decides how they read.
 """
 
 from __future__ import annotations
@@ -13,32 +15,30 @@ from typing import Any
 import pandas as pd
 
 from casekit.domain import MIN_CELL_SIZE, POPULATIONS
+from casekit.formatting import (
+    MISSING,
+    SMALL_CELL,
+    count_label,
+    day_range,
+    days,
+    mean_hidden,
+    rounded_diff,
+    score,
+    signed,
+)
 
 __all__ = [
-    "SMALL_CELL",
     "MISSING",
-    "count_label",
-    "respondent_counts",
+    "SMALL_CELL",
     "comparison_table",
-    "weakest_table",
+    "count_label",
     "outline_table",
+    "respondent_counts",
+    "weakest_table",
 ]
 
-MISSING = "—"
-
-
-def _small_cell(min_n: int) -> str:
-    return f"<{min_n}"
-
-
-#: How a count below the anonymity threshold is shown.
-SMALL_CELL = _small_cell(MIN_CELL_SIZE)
-
-
-def count_label(n: int, min_n: int = MIN_CELL_SIZE) -> str:
-    """Show a head count, hiding small groups: ``0`` → ``"0"``, 1…4 → ``"<5"``, else the number."""
-    n = int(n)
-    return _small_cell(min_n) if 0 < n < min_n else str(n)
+# MISSING, SMALL_CELL and count_label are re-exported from casekit.formatting: the report
+# notebook (and older code) import them from here.
 
 
 def _population_label(population: str) -> str:
@@ -46,12 +46,20 @@ def _population_label(population: str) -> str:
     return term.label if term is not None else str(population)
 
 
-def _score(value: Any) -> str:
-    return MISSING if pd.isna(value) else f"{float(value):.2f}"
+def _shown_diff(row: pd.Series, min_n: int) -> str:
+    """差值 of a comparison row: the difference of the two rounded means shown, or ``"—"``."""
+    if mean_hidden(row, min_n) or pd.isna(row.get("diff")) or pd.isna(row.get("others_mean")):
+        return MISSING
+    return signed(rounded_diff(row["mean"], row["others_mean"]))
 
 
-def _signed(value: Any) -> str:
-    return MISSING if pd.isna(value) else f"{float(value):+.2f}"
+def _region_mean(row: pd.Series, min_n: int) -> str:
+    return MISSING if mean_hidden(row, min_n) else score(row["mean"])
+
+
+def _rank(row: pd.Series, min_n: int) -> str:
+    rank = row.get("rank")
+    return MISSING if mean_hidden(row, min_n) or pd.isna(rank) else str(int(rank))
 
 
 def respondent_counts(bundle: Any, region_id: str, *, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
@@ -108,7 +116,12 @@ def _suppress_complementary(table: pd.DataFrame, counts: pd.DataFrame, min_n: in
             table.iat[row, others[0][1]] = MISSING
 
 
-def comparison_table(comparison: pd.DataFrame, population: str | None = None) -> pd.DataFrame:
+def comparison_table(
+    comparison: pd.DataFrame,
+    population: str | None = None,
+    *,
+    min_n: int = MIN_CELL_SIZE,
+) -> pd.DataFrame:
     """The region's dimension scores next to the other regions', for reading.
 
     Parameters
@@ -117,85 +130,107 @@ def comparison_table(comparison: pd.DataFrame, population: str | None = None) ->
         Output of :func:`casekit.analysis.compare_region`.
     population : str, optional
         Keep only this population (then the 岗位类别 column is dropped and 维度 is the index).
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        The anonymity threshold: a row below it (or flagged ``suppressed``) shows its count as
+        ``"<5"`` and no score, difference or rank.
 
     Returns
     -------
     pandas.DataFrame
         Columns 岗位类别, 维度, 本地区人数, 本地区均分, 其他地区均分, 全部地区均分, 差值 (region
-        − other regions), 本地区排名 (1 = weakest). Suppressed cells show ``"<5"`` / ``"—"``.
+        − other regions, computed from the two rounded means shown), 本地区排名 (1 = weakest).
+        Cells are strings; suppressed cells show ``"<5"`` / ``"—"``.
     """
     rows = comparison if population is None else comparison.loc[comparison["population"] == population]
-    min_n = MIN_CELL_SIZE
+    records = [row for _, row in rows.iterrows()]
     table = pd.DataFrame(
         {
-            "岗位类别": [_population_label(p) for p in rows["population"]],
-            "维度": list(rows["dimension_label"]),
-            "本地区人数": [count_label(n, min_n) for n in rows["n"]],
-            "本地区均分": [_score(v) for v in rows["mean"]],
-            "其他地区均分": [_score(v) for v in rows["others_mean"]],
-            "全部地区均分": [_score(v) for v in rows["all_mean"]],
-            "差值": [_signed(v) for v in rows["diff"]],
-            "本地区排名": [MISSING if pd.isna(r) else str(int(r)) for r in rows["rank"]],
-        }
+            "岗位类别": [_population_label(r["population"]) for r in records],
+            "维度": [str(r["dimension_label"]) for r in records],
+            "本地区人数": [count_label(r["n"], min_n) for r in records],
+            "本地区均分": [_region_mean(r, min_n) for r in records],
+            "其他地区均分": [score(r["others_mean"]) for r in records],
+            "全部地区均分": [score(r["all_mean"]) for r in records],
+            "差值": [_shown_diff(r, min_n) for r in records],
+            "本地区排名": [_rank(r, min_n) for r in records],
+        },
+        columns=["岗位类别", "维度", "本地区人数", "本地区均分", "其他地区均分", "全部地区均分", "差值", "本地区排名"],
     )
     if population is not None:
         table = table.drop(columns="岗位类别").set_index("维度")
     return table
 
 
-def weakest_table(weakest: pd.DataFrame) -> pd.DataFrame:
+def weakest_table(weakest: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
     """The rows of :func:`casekit.analysis.weakest_dimensions`, for reading.
+
+    Parameters
+    ----------
+    weakest : pandas.DataFrame
+        Output of :func:`casekit.analysis.weakest_dimensions` (columns ``dimension_label``,
+        ``n``, ``mean``, ``others_mean``, ``diff``), weakest first.
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        The anonymity threshold (``weakest_dimensions`` never returns a suppressed row; one
+        given here anyway shows no score).
 
     Returns
     -------
     pandas.DataFrame
-        Columns 排名, 维度, 本地区均分, 其他地区均分, 差值, 人数; index from 1.
+        Index 排名 (from 1, weakest first); columns 维度, 本地区均分, 其他地区均分, 差值 (from the
+        two rounded means shown), 人数. Cells are strings.
     """
+    records = [row for _, row in weakest.iterrows()]
     table = pd.DataFrame(
         {
-            "维度": list(weakest["dimension_label"]),
-            "本地区均分": [_score(v) for v in weakest["mean"]],
-            "其他地区均分": [_score(v) for v in weakest["others_mean"]],
-            "差值": [_signed(v) for v in weakest["diff"]],
-            "人数": [count_label(n) for n in weakest["n"]],
-        }
+            "维度": [str(r["dimension_label"]) for r in records],
+            "本地区均分": [_region_mean(r, min_n) for r in records],
+            "其他地区均分": [score(r["others_mean"]) for r in records],
+            "差值": [_shown_diff(r, min_n) for r in records],
+            "人数": [count_label(r["n"], min_n) for r in records],
+        },
+        columns=["维度", "本地区均分", "其他地区均分", "差值", "人数"],
     )
     table.index = pd.RangeIndex(1, len(table) + 1, name="排名")
     return table
 
 
-def _days(value: Any) -> str:
-    if pd.isna(value):
-        return MISSING
-    value = float(value)
-    return f"{value:g}"
+def _reason(reason: Any, adjustment: Any) -> str:
+    """The full reason, with the budget adjustment appended unless it already cites it."""
+    text = "" if pd.isna(reason) else str(reason)
+    if isinstance(adjustment, str) and adjustment.strip() and adjustment not in text:
+        text = f"{text}；{adjustment}" if text else adjustment
+    return text
 
 
 def outline_table(tailored: Any) -> pd.DataFrame:
     """A tailored course outline (:func:`casekit.curriculum.tailor_outline`), for reading.
 
+    Parameters
+    ----------
+    tailored : casekit.curriculum.TailoredOutline
+        The tailored outline; its ``table`` is read (``title``, ``dimensions``, ``days``,
+        ``days_min``, ``days_max``, ``interactive_share``, ``reason`` and ``adjustment``).
+
     Returns
     -------
     pandas.DataFrame
-        Columns 模块, 对应维度, 建议天数, 可选范围（天）, 互动比例, 依据 (the evidence, then any
-        budget adjustment); index from 1 (module order).
+        Index 序号 (from 1, module order); columns 模块, 对应维度, 建议天数, 可选范围（天）,
+        互动比例, 依据 (the full reason, never shortened: the evidence, then any budget
+        adjustment, cited once). Cells are strings.
     """
     rows = tailored.table
-    reasons = list(rows["reason"])
-    if "adjustment" in rows.columns:
-        reasons = [
-            f"{r}（{a}）" if isinstance(a, str) and a.strip() else r
-            for r, a in zip(reasons, rows["adjustment"])
-        ]
+    adjustments = rows["adjustment"] if "adjustment" in rows.columns else [""] * len(rows)
+    dimensions = rows["dimensions"] if "dimensions" in rows.columns else [""] * len(rows)
     table = pd.DataFrame(
         {
             "模块": list(rows["title"]),
-            "对应维度": [d if isinstance(d, str) and d else MISSING for d in rows.get("dimensions", [""] * len(rows))],
-            "建议天数": [_days(v) for v in rows["days"]],
-            "可选范围（天）": [f"{_days(a)}–{_days(b)}" for a, b in zip(rows["days_min"], rows["days_max"])],
+            "对应维度": [d if isinstance(d, str) and d else MISSING for d in dimensions],
+            "建议天数": [days(v) for v in rows["days"]],
+            "可选范围（天）": [day_range(a, b) for a, b in zip(rows["days_min"], rows["days_max"])],
             "互动比例": [MISSING if pd.isna(v) else f"{float(v):.0%}" for v in rows["interactive_share"]],
-            "依据": reasons,
-        }
+            "依据": [_reason(r, a) for r, a in zip(rows["reason"], adjustments)],
+        },
+        columns=["模块", "对应维度", "建议天数", "可选范围（天）", "互动比例", "依据"],
     )
     table.index = pd.RangeIndex(1, len(table) + 1, name="序号")
     return table
