@@ -20,6 +20,11 @@ __all__ = [
     "OutlineError",
     "CJKFontNotFoundError",
     "BuildError",
+    "BuildLockedError",
+    "ExportError",
+    "KernelError",
+    "NotebookNotFoundError",
+    "OutputError",
 ]
 
 
@@ -149,6 +154,66 @@ class BuildError(CasekitError):
         self.failures = dict(failures)
         lines = "\n".join(f"  - {r}: {why}" for r, why in self.failures.items())
         super().__init__(f"{len(self.failures)} region report(s) failed:\n{lines}")
+
+
+class OutputError(CasekitError):
+    """The reports folder cannot be created or written.
+
+    Parameters
+    ----------
+    path : path-like
+        The folder (or file) casekit tried to create or write.
+    reason : str
+        The operating system's reason, e.g. ``"Permission denied"``.
+
+    Attributes
+    ----------
+    path : str
+    reason : str
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"cannot write the reports to {self.path}: {reason}")
+
+
+class BuildLockedError(CasekitError):
+    """Another build is writing into the same reports folder.
+
+    Parameters
+    ----------
+    lock_path : path-like
+        The lock file.
+    pid : int or None
+        Process id of the build holding the lock, when known.
+
+    Attributes
+    ----------
+    lock_path : str
+    pid : int or None
+    """
+
+    def __init__(self, lock_path: object, pid: int | None) -> None:
+        self.lock_path = str(lock_path)
+        self.pid = pid
+        who = f"process {pid}" if pid is not None else "another process"
+        super().__init__(
+            f"another build is running into this folder ({who}, lock file {self.lock_path}); "
+            "wait for it to finish, or delete the lock file if no build is running"
+        )
+
+
+class NotebookNotFoundError(CasekitError):
+    """The report notebook to execute does not exist."""
+
+
+class KernelError(CasekitError):
+    """The report kernel could not be started or reset between regions."""
+
+
+class ExportError(CasekitError):
+    """An executed report could not be turned into a client-facing HTML page."""
 
 
 def raise_if_problems(problems: Iterable[Problem]) -> None:

@@ -4,16 +4,29 @@ The end-to-end build runs the real report notebook for two regions of the sample
 (module-scoped). Failure handling uses the tiny probe notebook of ``fixtures/notebooks``.
 """
 
+import json
+import os
 import re
-import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from casekit.exceptions import BuildError, RegionError
+from casekit.exceptions import (
+    BuildError,
+    BuildLockedError,
+    CasekitError,
+    CJKFontNotFoundError,
+    NotebookNotFoundError,
+    OutputError,
+    RegionError,
+)
 from casekit.intake import load_bundle
 from casekit.paths import SAMPLE_BUNDLE
+from casekit.reports import build as build_module
 from casekit.reports import build_reports
 from casekit.reports.export import external_urls
 
@@ -74,20 +87,34 @@ def test_report_html_is_chinese_codeless_and_offline(built, region, name):
     assert "compare_region" not in html and "load_bundle" not in html
     # opens offline: nothing loaded from another host; the chart is embedded
     assert external_urls(html) == []
-    assert not re.search(r"<(script|link)\b[^>]*\b(src|href)=[\"']?(https?:)?//", html, re.I)
+    assert not re.search(r"<(script|link)\b[^>]*\b(src|href)=[\"']?(https?:)?//", html, re.IGNORECASE)
     assert "data:image/png;base64," in html
 
 
 def test_same_inputs_give_byte_identical_reports_and_index(built, tmp_path):
-    """Reproducible: rebuilding Beijing from the same bundle gives the same bytes."""
+    """Reproducible: rebuilding from the same bundle gives the same bytes (index page too)."""
     result, _ = built
-    again = build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False)
+    again = build_reports(SAMPLE_BUNDLE, regions=["beijing", "hebei"], out=tmp_path, progress=False)
     assert again.ok
-    first, second = result.out_dir / "beijing", again.out_dir / "beijing"
-    assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()
-    # the index of a one-region build differs in content, but not by when it was built
-    index = again.index_path.read_text(encoding="utf-8")
-    assert not re.search(r"20\d\d-\d\d-\d\d \d\d:\d\d", index)
+    for region in ("beijing", "hebei"):
+        first, second = result.out_dir / region, again.out_dir / region
+        assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()
+        assert (first / "report.ipynb").read_bytes() == (second / "report.ipynb").read_bytes()
+    # index.json logs when each report was built; the page shows it only for out-of-date ones
+    assert again.index_path.read_bytes() == result.index_path.read_bytes()
+    assert not re.search(r"20\d\d-\d\d-\d\d \d\d:\d\d", again.index_path.read_text(encoding="utf-8"))
+
+
+def test_report_notebook_names_no_local_path_and_no_run_times(built, tmp_path):
+    result, out = built
+    text = (result.out_dir / "beijing" / "report.ipynb").read_text(encoding="utf-8")
+    for local in (str(Path.home()), str(SAMPLE_BUNDLE.parent), str(out), "/tmp/"):
+        assert local not in text, local
+    for volatile in ("start_time", "end_time", "duration", "input_path", "output_path", "iopub.execute_input"):
+        assert volatile not in text, volatile
+    nb = nbformat.read(str(result.out_dir / "beijing" / "report.ipynb"), as_version=4)
+    # the kernel runs in the notebook's folder: the bundle is given relative to it
+    assert nb.metadata.papermill.parameters == {"bundle_path": "../research_data/sample", "region": "beijing"}
 
 
 def test_reports_identify_no_individual(built, sample):
@@ -137,7 +164,7 @@ def test_failing_region_is_named_and_others_published(probe_builds):
 
 
 def test_failed_region_keeps_previous_report_marked_stale(probe_builds):
-    (first, second, third), _, bad, before = probe_builds
+    (_, second, third), _, bad, before = probe_builds
     assert (bad.out_dir / second / "report.html").read_bytes() == before
     assert sorted(bad.stale) == sorted([second, third])
     index = bad.index_path.read_text(encoding="utf-8")
@@ -147,6 +174,15 @@ def test_failed_region_keeps_previous_report_marked_stale(probe_builds):
     assert not [p.name for p in bad.out_dir.iterdir() if p.name.startswith(".")]
 
 
+def test_index_page_hides_errors_which_index_json_keeps(probe_builds):
+    (_, _, third), _, bad, _ = probe_builds
+    index = bad.index_path.read_text(encoding="utf-8")
+    assert "planned failure" not in index and "RuntimeError" not in index and "kernel died" not in index
+    assert index.count("请查看构建日志") == 2
+    saved = {e["region_id"]: e for e in json.loads((bad.out_dir / "index.json").read_text(encoding="utf-8"))["regions"]}
+    assert saved[third]["error"] == bad.failed[third] and "planned failure" in saved[third]["error"]
+
+
 def test_failed_region_without_previous_report_publishes_nothing(tmp_path, sample):
     region = sample.manifest.top_level_ids()[0]
     result = build_reports(
@@ -154,6 +190,7 @@ def test_failed_region_without_previous_report_publishes_nothing(tmp_path, sampl
         parameters={"fail_region": region}, reuse_kernel=False,
     )
     assert result.built == [] and list(result.failed) == [region]
+    assert result.kernel_starts == 1
     assert not (result.out_dir / region).exists()
     assert sorted(p.name for p in result.out_dir.iterdir()) == ["index.html", "index.json"]
     index = result.index_path.read_text(encoding="utf-8")
@@ -209,3 +246,152 @@ def test_cli_exit_status(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("casekit.reports.build_reports", fake_build, raising=False)
     assert cli.main(["build", str(SAMPLE_BUNDLE), "--out", str(tmp_path), "--quiet"]) == 1
     assert "tianjin" in capsys.readouterr().err
+
+
+# -- environment problems stop the build cleanly ------------------------------------------------
+@pytest.fixture
+def no_kernel(monkeypatch):
+    """Make starting a kernel fail the test: the build must stop before it."""
+    from casekit.reports.execute import WarmKernel
+
+    def refuse(self):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(WarmKernel, "start", refuse)
+
+
+def test_no_cjk_font_stops_the_build_before_any_kernel(monkeypatch, tmp_path, no_kernel, capsys):
+    from casekit import cli
+    from casekit.reports import fonts
+
+    fonts.find_cjk_font.cache_clear()
+    monkeypatch.delenv(fonts.CJK_FONT_ENV, raising=False)
+    monkeypatch.setattr(fonts, "COMMON_FONT_FILES", ())
+    monkeypatch.setattr(fonts, "PREFERRED_FAMILIES", ("No Such CJK Font",))
+    try:
+        with pytest.raises(CJKFontNotFoundError, match="No CJK font found"):
+            build_reports(SAMPLE_BUNDLE, regions=["beijing", "hebei"], out=tmp_path, progress=False)
+        assert cli.main(["build", str(SAMPLE_BUNDLE), "--out", str(tmp_path), "--quiet"]) == 1
+        assert "No CJK font found" in capsys.readouterr().err
+    finally:
+        fonts.find_cjk_font.cache_clear()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_folder_that_cannot_be_created_is_a_clear_error(tmp_path, no_kernel, capsys):
+    from casekit import cli
+
+    not_a_folder = tmp_path / "reports"
+    not_a_folder.write_text("a file, not a folder", encoding="utf-8")
+    with pytest.raises(OutputError, match=rf"cannot write the reports to {re.escape(str(not_a_folder))}.*: Not a directory"):
+        build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=not_a_folder, progress=False)
+    assert cli.main(["build", str(SAMPLE_BUNDLE), "--out", str(not_a_folder), "--quiet"]) == 1
+    assert "cannot write the reports to" in capsys.readouterr().err
+
+
+def test_missing_report_notebook_says_where_it_looked(tmp_path, no_kernel):
+    missing = tmp_path / "nowhere" / "report.ipynb"
+    with pytest.raises(NotebookNotFoundError, match=rf"report notebook not found: looked for {re.escape(str(missing))}"):
+        build_reports(SAMPLE_BUNDLE, out=tmp_path, progress=False, notebook=missing)
+    assert issubclass(NotebookNotFoundError, CasekitError)
+
+
+def test_user_python3_kernelspec_does_not_replace_the_environment(tmp_path, monkeypatch, sample):
+    """An Anaconda/``ipykernel install --user`` spec named python3 must not be used."""
+    jupyter = tmp_path / "jupyter"
+    (jupyter / "kernels" / "python3").mkdir(parents=True)
+    (jupyter / "kernels" / "python3" / "kernel.json").write_text(json.dumps({
+        "argv": [str(tmp_path / "conda" / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3", "language": "python",
+    }), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(jupyter))
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(jupyter))
+    # A fresh kernel per region: the path that used to look the kernel up by name.
+    region = sample.manifest.top_level_ids()[0]
+    result = build_reports(SAMPLE_BUNDLE, regions=[region], out=tmp_path / "out", progress=False,
+                           notebook=PROBE, reuse_kernel=False)
+    assert result.ok, result.failed
+    assert result.kernel_starts == 1
+
+
+# -- interrupted and concurrent builds ----------------------------------------------------------
+def test_index_is_written_after_each_region(tmp_path, sample, monkeypatch, no_kernel):
+    """A build interrupted after its first region leaves an index listing that region."""
+    first, second = sample.manifest.top_level_ids()[:2]
+
+    def interrupted(notebook, parameters, title, final, kernel):
+        if parameters["region"] == second:
+            raise KeyboardInterrupt
+        final.mkdir()
+        (final / "report.html").write_text("<html></html>", encoding="utf-8")
+
+    monkeypatch.setattr(build_module, "_build_region", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_reports(SAMPLE_BUNDLE, regions=[first, second], out=tmp_path, progress=False, notebook=PROBE)
+    out_dir = tmp_path / "sample"
+    saved = json.loads((out_dir / "index.json").read_text(encoding="utf-8"))["regions"]
+    assert [(e["region_id"], e["status"]) for e in saved] == [(first, "ok")]
+    assert f'href="{first}/report.html"' in (out_dir / "index.html").read_text(encoding="utf-8")
+    assert not (out_dir / build_module.LOCK_FILE).exists()  # released on the way out
+
+
+def _fake_region(notebook, parameters, title, final, kernel):
+    """Stands in for _build_region (no kernel): publishes a page naming the region."""
+    tmp = final.with_name(f".tmp-{final.name}-fake")
+    tmp.mkdir()
+    (tmp / "report.html").write_text(f"<html>{parameters['region']}</html>", encoding="utf-8")
+    build_module._publish(tmp, final)
+
+
+def test_report_left_aside_by_a_crash_between_the_renames_is_restored(tmp_path, sample, monkeypatch, no_kernel):
+    first, second, third = sample.manifest.top_level_ids()[:3]
+    monkeypatch.setattr(build_module, "_build_region", _fake_region)
+    done = build_reports(SAMPLE_BUNDLE, regions=[first, second], out=tmp_path, progress=False)
+    out_dir = done.out_dir
+    # _publish died after renaming `first` aside, before renaming the new one into place ...
+    (out_dir / first).rename(out_dir / f".old-{first}-0123abcd")
+    (out_dir / f".tmp-{first}-x1y2z3").mkdir()
+    # ... and, for `second`, after both renames but before removing the old copy.
+    (out_dir / f".old-{second}-4567cdef").mkdir()
+    result = build_reports(SAMPLE_BUNDLE, regions=[third], out=tmp_path, progress=False)
+    assert result.ok
+    assert (out_dir / first / "report.html").read_text(encoding="utf-8") == f"<html>{first}</html>"
+    assert (out_dir / second / "report.html").read_text(encoding="utf-8") == f"<html>{second}</html>"
+    assert not [p.name for p in out_dir.iterdir() if p.name.startswith(".")]
+    index = result.index_path.read_text(encoding="utf-8")
+    assert all(f'href="{r}/report.html"' in index for r in (first, second, third))
+
+
+def _write_lock(out_dir: Path, pid: int) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = out_dir / build_module.LOCK_FILE
+    lock.write_text(f"{pid}\n{socket.gethostname()}\n", encoding="utf-8")
+    return lock
+
+
+def test_second_concurrent_build_fails_fast(tmp_path, no_kernel, capsys):
+    from casekit import cli
+
+    lock = _write_lock(tmp_path / "sample", os.getppid())  # a process that is running
+    with pytest.raises(BuildLockedError, match=rf"another build is running .*process {os.getppid()}.*{re.escape(str(lock))}"):
+        build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False)
+    assert cli.main(["build", str(SAMPLE_BUNDLE), "--out", str(tmp_path), "--quiet"]) == 1
+    assert "another build is running" in capsys.readouterr().err
+    assert lock.is_file()  # still the other build's
+    assert sorted(p.name for p in (tmp_path / "sample").iterdir()) == [build_module.LOCK_FILE]
+
+
+def test_lock_of_a_dead_build_is_taken_over(tmp_path, monkeypatch, no_kernel):
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    lock = _write_lock(tmp_path / "sample", int(gone.stdout))
+    held_by = []
+
+    def build_locked(*args, **kwargs):
+        held_by.append(lock.read_text(encoding="utf-8").split()[0])
+        return "built"
+
+    monkeypatch.setattr(build_module, "_build_locked", build_locked)
+    assert build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False) == "built"
+    assert held_by == [str(os.getpid())]
+    assert not lock.exists()

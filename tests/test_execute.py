@@ -1,13 +1,15 @@
 """Executing a notebook with papermill in a reused (warm) kernel."""
 
 import ast
+import json
+import sys
 from pathlib import Path
 
 import pytest
 from nbclient.exceptions import DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
-from casekit.reports.execute import WarmKernel, execute_notebook
+from casekit.reports.execute import KERNEL_ARGV, WarmKernel, execute_notebook
 
 PROBE = Path(__file__).parent / "fixtures" / "notebooks" / "region-probe.ipynb"
 
@@ -72,6 +74,42 @@ def test_dead_kernel_is_replaced(warm_runs):
     assert "DONE d" in "".join(o.get("text", "") for c in results["d"].cells for o in c.get("outputs", []))
 
 
-def test_fresh_kernel_run(tmp_path):
-    nb = execute_notebook(PROBE, tmp_path / "x.ipynb", {"region": "x"})
+@pytest.fixture
+def bogus_python3_kernelspec(tmp_path, monkeypatch):
+    """A user-level ``python3`` kernelspec pointing at another Python (as Anaconda or
+    ``ipykernel install --user`` leave), in a temporary Jupyter data dir."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    jupyter = tmp_path / "jupyter"
+    spec = jupyter / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    bogus = str(tmp_path / "elsewhere" / "bin" / "python")
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [bogus, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (elsewhere)", "language": "python",
+    }), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(jupyter))
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(jupyter))
+    # Guard: a lookup by name would pick the bogus spec.
+    assert KernelSpecManager().get_kernel_spec("python3").argv[0] == bogus
+    return bogus
+
+
+def test_fresh_kernel_run_is_the_current_interpreter_whatever_kernelspecs_say(bogus_python3_kernelspec, tmp_path):
+    """A fresh kernel (no WarmKernel given) starts this interpreter's IPython, not ``python3``."""
+    assert KERNEL_ARGV[0] == sys.executable
+    nb = execute_notebook(PROBE, tmp_path / "fresh.ipynb", {"region": "x"})
     assert _leftovers(nb) == FRESH
+
+
+def test_executed_notebook_has_no_timing_or_paths(warm_runs):
+    import nbformat
+
+    _, _, out = warm_runs
+    text = (out / "a.ipynb").read_text(encoding="utf-8")
+    for volatile in ("start_time", "end_time", "duration", "input_path", "output_path", "iopub.", str(out)):
+        assert volatile not in text, volatile
+    nb = nbformat.read(str(out / "a.ipynb"), as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert [c.id for c in injected] == ["injected-parameters"]
+    assert nb.metadata.papermill.parameters == {"region": "a", "fail_region": "b", "die_region": "c"}

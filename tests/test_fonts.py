@@ -9,8 +9,7 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from casekit.reports import CJKFontNotFoundError, ensure_cjk_font
-from casekit.reports import fonts
+from casekit.reports import CJKFontNotFoundError, ensure_cjk_font, fonts
 
 CHINESE = "政企客户经理：各维度平均得分与全部地区对比 −0.25"
 

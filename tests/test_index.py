@@ -23,7 +23,6 @@ def test_index_links_reports_and_marks_failures(tmp_path):
     assert 'href="beijing/report.html"' in html
     assert 'href="hebei/report.html"' in html and "已过期" in html
     assert 'href="tianjin/report.html"' not in html and "生成失败" in html
-    assert "ValueError: &lt;bad&gt;" in html  # escaped
     assert "http://" not in html and "https://" not in html
     assert json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))["bundle"] == "sample"
     assert set(load_entries(tmp_path)) == {"beijing", "hebei", "tianjin"}
@@ -39,3 +38,30 @@ def test_no_or_broken_index_gives_no_entries(tmp_path):
     assert load_entries(tmp_path) == {}
     (tmp_path / "index.json").write_text("{not json", encoding="utf-8")
     assert load_entries(tmp_path) == {}
+
+
+def test_index_shows_no_error_text_only_a_chinese_hint(tmp_path):
+    """The page is for the client: errors (English, local paths, data) stay in index.json."""
+    entries = [
+        RegionEntry("hebei", "河北", "stale", built_at="2024-04-01 09:00",
+                    error="KeyError: '/home/consultant/research_data/x.csv' value 4.2"),
+        RegionEntry("tianjin", "天津", "failed", error="RuntimeError: boom"),
+    ]
+    (tmp_path / "hebei").mkdir()
+    (tmp_path / "hebei" / "report.html").write_text("<html></html>", encoding="utf-8")
+    html = write_index(tmp_path, entries, client="样例").read_text(encoding="utf-8")
+    for leaked in ("KeyError", "/home/consultant", "4.2", "RuntimeError", "boom", "原因"):
+        assert leaked not in html, leaked
+    assert html.count("请查看构建日志") == 2
+    assert "已过期，显示上次报告" in html and "生成失败，暂无报告" in html
+    saved = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
+    assert [e["error"] for e in saved["regions"]] == [entries[0].error, "RuntimeError: boom"]
+
+
+def test_index_page_of_fresh_reports_does_not_depend_on_build_time(tmp_path):
+    (tmp_path / "beijing").mkdir()
+    (tmp_path / "beijing" / "report.html").write_text("<html></html>", encoding="utf-8")
+    first = write_index(tmp_path, [RegionEntry("beijing", "北京", "ok", built_at="2024-05-01 10:00")], client="样例")
+    before = first.read_bytes()
+    again = write_index(tmp_path, [RegionEntry("beijing", "北京", "ok", built_at="2031-12-31 23:59")], client="样例")
+    assert again.read_bytes() == before

@@ -95,3 +95,11 @@ def test_missing_header_keys(mini_copy):
 def test_yaml_syntax_error_gives_the_line(mini_copy):
     problems = _manifest_problems(mini_copy, "bundle: mini\nclient: [oops\nregions: []\n")
     assert len(problems) == 1 and problems[0].expected == "valid YAML" and problems[0].row == 3
+
+
+def test_require_resolves_or_lists_known_ids(manifest):
+    assert manifest.require("保定市") == "baoding"
+    assert manifest.require(" Hebei ") == "hebei"
+    with pytest.raises(RegionError, match=r"unknown region '天津'; known region ids: beijing \(北京\), hebei \(河北\), "
+                                          r"shijiazhuang \(石家庄\), baoding \(保定\)"):
+        manifest.require("天津")

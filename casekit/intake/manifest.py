@@ -62,6 +62,32 @@ class Manifest:
         """Return the ids of the top-level regions, in manifest order."""
         return self.regions.loc[self.regions["level"] == "top", "region_id"].tolist()
 
+    def require(self, text: str) -> str:
+        """Return the region id named by ``text`` (an id or a Chinese name), or raise.
+
+        Like :meth:`resolve`, but an unknown region is an error.
+
+        Parameters
+        ----------
+        text : str
+            A region id or name, e.g. ``"hebei"``, ``"河北"`` or ``"保定市"``.
+
+        Returns
+        -------
+        str
+            The region id.
+
+        Raises
+        ------
+        RegionError
+            If no region of the manifest has that id or name; the message lists the known ids.
+        """
+        rid = self.resolve(text)
+        if rid is None:
+            known = ", ".join(f"{r} ({n})" for r, n in zip(self.regions["region_id"], self.regions["name"]))
+            raise RegionError(f"unknown region {text!r}; known region ids: {known}")
+        return rid
+
     def _require(self, region_id: str) -> str:
         rid = self.resolve(region_id)
         if rid is None:

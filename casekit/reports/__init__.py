@@ -1,20 +1,27 @@
-"""Reports: CJK fonts and charts, one report notebook per region, offline HTML, the index.
+"""Reports: what a region's report shows, CJK fonts and charts, one report notebook per region,
+offline HTML, the index.
 
 ``build_reports`` and ``BuildResult`` are imported on first use: they pull in papermill and
 nbconvert, which the report notebook itself (charts, fonts) does not need.
 """
 
-from casekit.reports.charts import dimension_comparison_figure, plot_dimension_comparison
+from casekit.reports.charts import (
+    dimension_comparison_figure,
+    plot_dimension_comparison,
+)
 from casekit.reports.fonts import CJKFontNotFoundError, ensure_cjk_font
+from casekit.reports.region_report import RegionReport, region_report
 
 __all__ = [
     "BuildResult",
-    "build_reports",
-    "resolve_regions",
-    "dimension_comparison_figure",
-    "plot_dimension_comparison",
     "CJKFontNotFoundError",
+    "RegionReport",
+    "build_reports",
+    "dimension_comparison_figure",
     "ensure_cjk_font",
+    "plot_dimension_comparison",
+    "region_report",
+    "resolve_regions",
 ]
 
 _LAZY = {"BuildResult", "build_reports", "resolve_regions"}

@@ -4,31 +4,65 @@ For each region the report notebook is executed with papermill (in one reused ke
 :mod:`casekit.reports.execute`) into a temporary folder next to the published ones, exported to
 HTML, and only then renamed into place. A region that fails publishes nothing: its previous
 report, if any, stays and the index marks it as out of date. The other regions go on.
+
+Interruptions and concurrency: the index is rewritten (atomically) after every region, so an
+interrupted build leaves an index that matches what was published; a build that died between the
+two renames of :func:`_publish` left the previous report under ``.old-<region>-…``, which the next
+build puts back. One build at a time may write into ``<out>/<bundle>``: a lock file
+(:data:`LOCK_FILE`, holding the builder's process id) makes a second one stop with
+:class:`~casekit.exceptions.BuildLockedError`; a lock left by a process that no longer runs is
+taken over.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import time
 import uuid
-from contextlib import nullcontext
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from casekit.exceptions import BuildError, RegionError
+from casekit.exceptions import (
+    BuildError,
+    BuildLockedError,
+    ExportError,
+    NotebookNotFoundError,
+    OutputError,
+    RegionError,
+)
 from casekit.paths import REPORT_NOTEBOOK, REPORTS
 from casekit.reports.execute import WarmKernel, execute_notebook
 from casekit.reports.export import external_urls, notebook_to_html
-from casekit.reports.index import REPORT_HTML, RegionEntry, load_entries, write_index
+from casekit.reports.fonts import find_cjk_font
+from casekit.reports.index import (
+    INDEX_HTML,
+    REPORT_HTML,
+    RegionEntry,
+    load_entries,
+    write_index,
+)
 
-__all__ = ["BuildResult", "build_reports", "resolve_regions", "REPORT_IPYNB"]
+if TYPE_CHECKING:  # pragma: no cover
+    from tqdm import tqdm
+
+    from casekit.intake import Manifest
+
+__all__ = ["LOCK_FILE", "REPORT_IPYNB", "BuildResult", "build_reports", "resolve_regions"]
+
+log = logging.getLogger(__name__)
 
 REPORT_IPYNB = "report.ipynb"
+#: Lock file in ``<out>/<bundle>`` while a build runs (first line: the builder's process id).
+LOCK_FILE = ".build.lock"
 _TMP_PREFIX = ".tmp-"
 _OLD_PREFIX = ".old-"
 
@@ -82,7 +116,7 @@ class BuildResult:
         return "\n".join(lines)
 
 
-def resolve_regions(manifest, regions: str | Iterable[str] | None) -> list[str]:
+def resolve_regions(manifest: Manifest, regions: str | Iterable[str] | None) -> list[str]:
     """Turn what the user asked for into manifest region ids.
 
     Parameters
@@ -118,7 +152,7 @@ def resolve_regions(manifest, regions: str | Iterable[str] | None) -> list[str]:
         )
     if not asked:
         raise RegionError("no region given; known region ids: " + ", ".join(manifest.regions["region_id"]))
-    return list(dict.fromkeys(resolved[text] for text in asked))
+    return list(dict.fromkeys(rid for rid in resolved.values() if rid is not None))
 
 
 def _failure_reason(exc: BaseException) -> str:
@@ -133,8 +167,81 @@ def _failure_reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
 
 
+# -- the output folder: creating, locking, publishing, cleaning up ----------------------------------
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _make_out_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(out_dir, _os_reason(exc)) from exc
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise OutputError(out_dir, "Permission denied")
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (on this host). Unknown counts as running."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill would terminate it; without psutil we cannot tell
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it runs, as another user
+        return True
+    return True
+
+
+def _lock_owner(path: Path) -> tuple[int | None, str | None]:
+    """(pid, host) written in a lock file; None for what cannot be read."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None, None
+    pid = int(lines[0]) if lines and lines[0].strip().isdigit() else None
+    host = lines[1].strip() if len(lines) > 1 else None
+    return pid, host
+
+
+@contextmanager
+def _build_lock(out_dir: Path) -> Iterator[None]:
+    """Hold ``out_dir/LOCK_FILE`` while the block runs.
+
+    Raises BuildLockedError if another live process holds it. A lock whose process is gone (same
+    host) is taken over; one that cannot be read, or comes from another host, is respected.
+    """
+    path = out_dir / LOCK_FILE
+    for attempt in (1, 2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            pid, host = _lock_owner(path)
+            if attempt == 2 or pid is None or host != socket.gethostname() or _pid_alive(pid):
+                raise BuildLockedError(path, pid) from None
+            log.warning("taking over the lock of build process %d, which no longer runs", pid)
+            path.unlink(missing_ok=True)
+            continue
+        except OSError as exc:
+            raise OutputError(out_dir, _os_reason(exc)) from exc
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n{socket.gethostname()}\n")
+        break
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
 def _publish(tmp: Path, final: Path) -> None:
-    """Replace ``final`` by ``tmp`` (two renames within one folder; the old one is removed)."""
+    """Replace ``final`` by ``tmp`` (two renames within one folder; the old one is removed).
+
+    Between the two renames the previous report is ``.old-<region>-<random>`` and ``final`` does
+    not exist; :func:`_sweep` puts it back if the build dies right there.
+    """
     old = None
     if final.exists():
         old = final.with_name(f"{_OLD_PREFIX}{final.name}-{uuid.uuid4().hex[:8]}")
@@ -150,9 +257,24 @@ def _publish(tmp: Path, final: Path) -> None:
 
 
 def _sweep(out_dir: Path) -> None:
-    """Remove temporary folders left by an interrupted earlier build."""
-    for path in out_dir.iterdir():
-        if path.is_dir() and path.name.startswith((_TMP_PREFIX, _OLD_PREFIX)):
+    """Clean up after an interrupted earlier build (run while holding the lock).
+
+    Temporary folders are removed. A previous report moved aside by :func:`_publish`
+    (``.old-<region>-<random>``) is put back when ``<region>`` is missing (the build died between
+    the two renames), and removed otherwise.
+    """
+    for path in sorted(out_dir.iterdir()):
+        if not path.is_dir():
+            continue
+        if path.name.startswith(_OLD_PREFIX):
+            region = path.name[len(_OLD_PREFIX):].rpartition("-")[0]
+            final = out_dir / region
+            if region and not final.exists():
+                log.warning("restoring %s, left aside by an interrupted build", final)
+                path.rename(final)
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith(_TMP_PREFIX):
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -162,7 +284,30 @@ def _umask() -> int:
     return mask
 
 
-def _build_region(notebook: Path, parameters: dict[str, Any], title: str, final: Path, kernel) -> None:
+def _save_index(out_dir: Path, manifest: Manifest, entries: Mapping[str, RegionEntry]) -> Path:
+    """Write the index of ``entries`` (regions in manifest order; unknown ones dropped)."""
+    order = {rid: i for i, rid in enumerate(manifest.regions["region_id"])}
+    rows = sorted((e for rid, e in entries.items() if rid in order), key=lambda e: order[e.region_id])
+    try:
+        return write_index(
+            out_dir, rows, client=manifest.client, engagement=manifest.engagement,
+            period=manifest.period or "", bundle=manifest.bundle,
+        )
+    except OSError as exc:
+        raise OutputError(out_dir, _os_reason(exc)) from exc
+
+
+# -- one region ------------------------------------------------------------------------------------
+def _notebook_path_parameter(bundle_path: Path, notebook_dir: Path) -> str:
+    """``bundle_path`` as the notebook's kernel should see it: relative to its working directory
+    (the notebook's folder), so that no absolute local path is written into the report."""
+    try:
+        return Path(os.path.relpath(bundle_path, notebook_dir)).as_posix()
+    except ValueError:  # pragma: no cover - another drive (Windows): no relative path exists
+        return str(bundle_path)
+
+
+def _build_region(notebook: Path, parameters: dict[str, Any], title: str, final: Path, kernel: WarmKernel) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{final.name}-", dir=final.parent))
     try:
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; published folders are not
@@ -170,7 +315,7 @@ def _build_region(notebook: Path, parameters: dict[str, Any], title: str, final:
         html = notebook_to_html(executed, title=title)
         remote = external_urls(html)
         if remote:  # pragma: no cover - guards the template against nbconvert changes
-            raise RuntimeError(f"the HTML page would load {remote[0]} (it must open offline)")
+            raise ExportError(f"the HTML page would load {remote[0]} (it must open offline)")
         (tmp / REPORT_HTML).write_text(html, encoding="utf-8")
         _publish(tmp, final)
     finally:
@@ -190,10 +335,12 @@ def build_reports(
 ) -> BuildResult:
     """Build every requested region's report of a bundle, and the bundle's index.
 
-    The bundle is loaded (and so validated) once first; then ``notebook`` is executed with
-    papermill once per region, with parameters ``bundle_path`` (absolute) and ``region`` (an
-    id). Each region gets ``<out>/<bundle>/<region_id>/report.ipynb`` and ``report.html`` (code
-    hidden, opens offline); ``<out>/<bundle>/index.html`` links them all.
+    A CJK font is looked for and the bundle is loaded (and so validated) once first; then
+    ``notebook`` is executed with papermill once per region, with parameters ``bundle_path``
+    (relative to the notebook's folder, the kernel's working directory) and ``region`` (an id).
+    Each region gets ``<out>/<bundle>/<region_id>/report.ipynb`` and ``report.html`` (code
+    hidden, opens offline); ``<out>/<bundle>/index.html`` links them all and is rewritten after
+    every region. The same inputs give byte-identical reports and ``index.html``.
 
     Parameters
     ----------
@@ -221,39 +368,75 @@ def build_reports(
 
     Raises
     ------
+    casekit.exceptions.NotebookNotFoundError
+        If ``notebook`` does not exist.
+    casekit.exceptions.CJKFontNotFoundError
+        If no CJK font is installed (charts would show boxes; nothing is built).
     casekit.exceptions.BundleNotFoundError, casekit.exceptions.BundleValidationError
         If the bundle is missing or invalid (nothing is built).
     casekit.exceptions.RegionError
         If a requested region is not in the manifest (nothing is built).
+    casekit.exceptions.OutputError
+        If ``<out>/<bundle>`` cannot be created or written.
+    casekit.exceptions.BuildLockedError
+        If another build is writing into ``<out>/<bundle>``.
     """
     from casekit.intake import load_bundle
 
     bundle_path = Path(bundle_path).resolve()
     notebook = Path(notebook).resolve()
     if not notebook.is_file():
-        raise FileNotFoundError(f"report notebook not found: {notebook}")
+        raise NotebookNotFoundError(
+            f"report notebook not found: looked for {notebook} (pass notebook=... or restore "
+            "notebooks/5.0-region-report.ipynb)"
+        )
+    find_cjk_font()  # once, before any kernel starts: without it every region would fail alike
     manifest = load_bundle(bundle_path).manifest
     region_ids = resolve_regions(manifest, regions)
 
     out_dir = Path(out).resolve() / manifest.bundle
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _sweep(out_dir)
-    entries = load_entries(out_dir)
+    _make_out_dir(out_dir)
+    with _build_lock(out_dir):
+        try:
+            _sweep(out_dir)
+        except OSError as exc:
+            raise OutputError(out_dir, _os_reason(exc)) from exc
+        return _build_locked(
+            manifest, region_ids, out_dir, notebook,
+            values={**(parameters or {}), "bundle_path": _notebook_path_parameter(bundle_path, notebook.parent)},
+            progress=progress, reuse_kernel=reuse_kernel,
+        )
 
+
+def _build_locked(
+    manifest: Manifest,
+    region_ids: list[str],
+    out_dir: Path,
+    notebook: Path,
+    *,
+    values: dict[str, Any],
+    progress: bool,
+    reuse_kernel: bool,
+) -> BuildResult:
+    entries = load_entries(out_dir)
     built: list[str] = []
     failed: dict[str, str] = {}
     seconds: dict[str, float] = {}
-    bar = _progress(region_ids, enabled=progress)
-    kernel_cm = WarmKernel(cwd=notebook.parent) if reuse_kernel else nullcontext(None)
-    with kernel_cm as kernel:
+    starts = 0
+    index_path = out_dir / INDEX_HTML
+    with ExitStack() as stack:
+        bar = stack.enter_context(_progress(region_ids, enabled=progress))
+        shared = stack.enter_context(WarmKernel(cwd=notebook.parent)) if reuse_kernel else None
         for region_id in region_ids:
             name = manifest.name(region_id)
             bar.set_postfix_str(region_id)
             start = time.perf_counter()
+            kernel = shared if shared is not None else WarmKernel(cwd=notebook.parent)
             try:
-                values = {**(parameters or {}), "bundle_path": str(bundle_path), "region": region_id}
-                _build_region(notebook, values, f"{name} · 区域调研报告", out_dir / region_id, kernel)
-            except Exception as exc:
+                _build_region(notebook, {**values, "region": region_id}, f"{name} · 区域调研报告",
+                              out_dir / region_id, kernel)
+            except Exception as exc:  # noqa: BLE001 - any failure of one region's report is
+                # recorded for that region (named in BuildResult.failed) and the others go on.
                 failed[region_id] = _failure_reason(exc)
                 previous = entries.get(region_id)
                 has_previous = (out_dir / region_id / REPORT_HTML).is_file()
@@ -266,23 +449,20 @@ def build_reports(
                     bar.write(f"casekit build: {region_id} failed: {failed[region_id]}", file=sys.stderr)
             else:
                 built.append(region_id)
+                # index.json is a build log: it may say when; index.html shows it only for
+                # reports that are out of date, so a fresh build's page is byte-identical.
                 entries[region_id] = RegionEntry(
                     region_id, name, "ok", built_at=datetime.now().strftime("%Y-%m-%d %H:%M")
                 )
+            finally:
+                if shared is None:
+                    kernel.shutdown()
+                    starts += kernel.starts
+            index_path = _save_index(out_dir, manifest, entries)
             seconds[region_id] = time.perf_counter() - start
             bar.update(1)
-        starts = kernel.starts if kernel is not None else len(region_ids)
-    bar.close()
-
-    order = {rid: i for i, rid in enumerate(manifest.regions["region_id"])}
-    rows = sorted(
-        (e for rid, e in entries.items() if rid in order),
-        key=lambda e: order[e.region_id],
-    )
-    index_path = write_index(
-        out_dir, rows, client=manifest.client, engagement=manifest.engagement,
-        period=manifest.period or "", bundle=manifest.bundle,
-    )
+        if shared is not None:
+            starts = shared.starts
     return BuildResult(
         built=built,
         failed=failed,
@@ -294,7 +474,7 @@ def build_reports(
     )
 
 
-def _progress(region_ids: list[str], *, enabled: bool):
+def _progress(region_ids: list[str], *, enabled: bool) -> tqdm:
     from tqdm import tqdm
 
     return tqdm(

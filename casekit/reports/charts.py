@@ -9,16 +9,20 @@ every time (fixed size, resolution, order and colours; no randomness).
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATIONS
 from casekit.reports.fonts import ensure_cjk_font
 
-__all__ = ["dimension_comparison_figure", "plot_dimension_comparison", "REGION_COLOUR", "ALL_COLOUR"]
+__all__ = ["ALL_COLOUR", "REGION_COLOUR", "dimension_comparison_figure", "plot_dimension_comparison"]
 
 #: Bar colours: the region in a strong blue, the all-regions benchmark in grey.
 REGION_COLOUR = "#1f5fa8"
@@ -51,7 +55,7 @@ def _is_suppressed(row: pd.Series, min_n: int) -> bool:
 
 
 def plot_dimension_comparison(
-    ax,
+    ax: Axes,
     comparison: pd.DataFrame,
     population: str,
     *,

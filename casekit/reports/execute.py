@@ -10,27 +10,75 @@ papermill does the parameterising, the error marking and the writing; the paperm
 ``"casekit"`` registered here hands nbclient the warm kernel's manager and its connected client.
 nbclient does not shut down a kernel it did not start (``owns_km`` is false) and does not make a
 new client when it has one, so the kernel and its connection outlive each notebook.
-Without a warm kernel the engine behaves like papermill's default one and shuts the kernel down
-immediately after the notebook.
+A run without a reused kernel gets a :class:`WarmKernel` of its own, shut down right after the
+notebook, so both paths start the same kernel the same way.
+
+The kernel is always the *current interpreter's* IPython (``sys.executable -m
+ipykernel_launcher``), never a kernelspec looked up by name: a user-level ``python3`` spec
+(Anaconda, ``ipykernel install --user``) would otherwise shadow the virtual environment's and
+the report would fail with ``ModuleNotFoundError: casekit``.
+
+Executed notebooks are made reproducible before they are written: papermill's timing and paths,
+nbclient's per-cell timestamps and the random id of the injected-parameters cell are removed
+or fixed, so the same inputs give byte-identical notebooks.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_core.utils import run_sync
 from nbformat import NotebookNode
 
-__all__ = ["ENGINE_NAME", "KERNEL_NAME", "WarmKernel", "CasekitEngine", "execute_notebook"]
+from casekit.exceptions import KernelError
+
+__all__ = [
+    "ENGINE_NAME",
+    "KERNEL_ARGV",
+    "KERNEL_NAME",
+    "CasekitEngine",
+    "CurrentPythonKernelSpecManager",
+    "WarmKernel",
+    "execute_notebook",
+    "make_reproducible",
+]
 
 log = logging.getLogger(__name__)
 
 #: Name under which :class:`CasekitEngine` is registered with papermill.
 ENGINE_NAME = "casekit"
-#: The kernel reports run in: the current environment's IPython.
+#: Kernel name given to papermill (it picks the Python parameter translator by it); the kernel
+#: actually started is always :data:`KERNEL_ARGV`, whatever kernelspecs are installed.
 KERNEL_NAME = "python3"
+#: Command line of the report kernel: the IPython kernel of the interpreter running casekit.
+KERNEL_ARGV: tuple[str, ...] = (sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}")
+
+
+class CurrentPythonKernelSpecManager(KernelSpecManager):
+    """Kernelspec manager that answers every kernel name with the current interpreter's kernel.
+
+    Installed kernelspecs are never consulted, so a user-level ``python3`` spec pointing at
+    another Python cannot replace the environment casekit runs in.
+    """
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        """Return the spec of :data:`KERNEL_ARGV` (``kernel_name`` is ignored)."""
+        try:
+            from ipykernel.kernelspec import RESOURCES as resource_dir
+        except ImportError:  # pragma: no cover - ipykernel is a dependency; logos only
+            resource_dir = ""
+        return KernelSpec(
+            argv=list(KERNEL_ARGV),
+            display_name=f"Python {sys.version_info.major} (casekit)",
+            language="python",
+            resource_dir=resource_dir,
+            metadata={"debugger": False},
+        )
 
 _RESET_CODE = (
     "from casekit.reports.kernel_state import reset_kernel_state as _casekit_reset\n"
@@ -48,8 +96,6 @@ class WarmKernel:
     ----------
     cwd : path-like
         Working directory of the notebooks (normally the report notebook's folder).
-    kernel_name : str
-        Kernel spec to start.
     startup_timeout : float
         Seconds to wait for the kernel to answer after starting.
 
@@ -59,16 +105,16 @@ class WarmKernel:
         How many times a kernel process was started (1 + restarts after a kernel died).
     """
 
-    def __init__(self, cwd: Path | str, *, kernel_name: str = KERNEL_NAME, startup_timeout: float = 60) -> None:
+    def __init__(self, cwd: Path | str, *, startup_timeout: float = 60) -> None:
         self.cwd = str(Path(cwd).resolve())
-        self.kernel_name = kernel_name
+        self.kernel_name = KERNEL_NAME
         self.startup_timeout = startup_timeout
         self.km: Any = None
         self.kc: Any = None
         self.starts = 0
 
     # -- lifecycle -------------------------------------------------------------------------
-    def __enter__(self) -> "WarmKernel":
+    def __enter__(self) -> WarmKernel:  # noqa: PYI034 - not subclassed
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -79,7 +125,9 @@ class WarmKernel:
         from jupyter_client.manager import AsyncKernelManager
 
         self.shutdown()
-        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        km = AsyncKernelManager(
+            kernel_name=self.kernel_name, kernel_spec_manager=CurrentPythonKernelSpecManager()
+        )
         run_sync(km.start_kernel)(
             cwd=self.cwd, extra_arguments=[
                 "--HistoryManager.hist_file=:memory:",
@@ -96,6 +144,10 @@ class WarmKernel:
         kc.start_channels()
         try:
             run_sync(kc.wait_for_ready)(timeout=self.startup_timeout)
+        except RuntimeError as exc:  # "Kernel didn't respond" / "Kernel died before replying"
+            kc.stop_channels()
+            self.shutdown()
+            raise KernelError(f"the report kernel ({sys.executable}) did not start: {exc}") from exc
         except BaseException:
             kc.stop_channels()
             self.shutdown()
@@ -119,13 +171,13 @@ class WarmKernel:
         try:
             if run_sync(km.is_alive)():
                 run_sync(km.shutdown_kernel)(now=True)
-        except RuntimeError:  # already gone
-            pass
+        except RuntimeError as exc:  # the process went away while we stopped it
+            log.debug("kernel already gone at shutdown: %s", exc)
         finally:
             try:
                 run_sync(km.cleanup_resources)()
-            except Exception:  # pragma: no cover - best effort
-                pass
+            except OSError as exc:  # pragma: no cover - connection file already removed
+                log.debug("kernel cleanup: %s", exc)
 
     # -- between notebooks -----------------------------------------------------------------
     def _reset(self) -> None:
@@ -138,7 +190,7 @@ class WarmKernel:
         )
         content = reply["content"]
         if content.get("status") != "ok":
-            raise RuntimeError(
+            raise KernelError(
                 f"resetting the kernel failed: {content.get('ename')}: {content.get('evalue')}"
             )
 
@@ -152,23 +204,24 @@ class WarmKernel:
             self.start()
         try:
             self._reset()
-        except Exception as exc:  # a wedged kernel: replace it
+        except (KernelError, TimeoutError, RuntimeError) as exc:  # a wedged kernel: replace it
             log.warning("kernel reset failed (%s); starting a new kernel", exc)
             self.start()
             self._reset()
 
 
-def _engine_class():
+def _engine_class() -> type:
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine
     from papermill.log import logger
     from papermill.utils import remove_args
 
     class CasekitEngine(NBClientEngine):
-        """papermill engine running notebooks in a :class:`WarmKernel` when given one.
+        """papermill engine running notebooks in a :class:`WarmKernel`.
 
-        Accepts the extra keyword ``warm_kernel`` (a prepared :class:`WarmKernel` or ``None``).
-        Without it, each notebook gets a fresh kernel, shut down immediately afterwards.
+        Accepts the extra keyword ``warm_kernel`` (a prepared :class:`WarmKernel`). Without one,
+        the notebook gets a kernel of its own in papermill's working directory, shut down
+        immediately afterwards.
         """
 
         @classmethod
@@ -185,17 +238,15 @@ def _engine_class():
             **kwargs,
         ):
             if warm_kernel is None:
-                kwargs.setdefault("shutdown_kernel", "immediate")
-                return super().execute_managed_notebook(
-                    nb_man,
-                    kernel_name,
-                    log_output=log_output,
-                    stdout_file=stdout_file,
-                    stderr_file=stderr_file,
-                    start_timeout=start_timeout,
-                    execution_timeout=execution_timeout,
-                    **kwargs,
-                )
+                import os
+
+                with WarmKernel(cwd=os.getcwd(), startup_timeout=start_timeout) as own:
+                    own.prepare()
+                    return cls.execute_managed_notebook(
+                        nb_man, kernel_name, log_output=log_output, stdout_file=stdout_file,
+                        stderr_file=stderr_file, start_timeout=start_timeout,
+                        execution_timeout=execution_timeout, warm_kernel=own, **kwargs,
+                    )
             kwargs = remove_args(["input_path", "timeout", "startup_timeout", "km"], **kwargs)
             client = PapermillNotebookClient(
                 nb_man,
@@ -238,6 +289,9 @@ def execute_notebook(
 ) -> NotebookNode:
     """Execute ``notebook`` with ``parameters`` and write the result to ``output``.
 
+    The kernel is the current interpreter's IPython (see :data:`KERNEL_ARGV`). The notebook
+    written is reproducible: see :func:`make_reproducible`.
+
     Parameters
     ----------
     notebook : path-like
@@ -249,7 +303,7 @@ def execute_notebook(
         Values papermill injects after the ``parameters`` cell.
     kernel : WarmKernel, optional
         A kernel to reuse; it is prepared (restarted if dead, reset) first. Without it a fresh
-        kernel is started and shut down immediately afterwards.
+        kernel is started in ``cwd`` and shut down immediately afterwards.
     cwd : path-like, optional
         Working directory of a fresh kernel; default: the notebook's folder.
     timeout : float or None
@@ -266,38 +320,66 @@ def execute_notebook(
         If a cell raised; ``ename``, ``evalue`` and ``exec_count`` say which and why.
     nbclient.exceptions.DeadKernelError
         If the kernel died while running the notebook.
+    casekit.exceptions.KernelError
+        If the kernel could not be started or reset.
     """
+    notebook = Path(notebook)
+    if kernel is None:
+        with WarmKernel(cwd=cwd or notebook.resolve().parent) as own:
+            return execute_notebook(notebook, output, parameters, kernel=own, timeout=timeout)
+
+    import nbformat
     import papermill as pm
 
-    notebook = Path(notebook)
-    common: dict[str, Any] = dict(
+    kernel.prepare()
+    executed = pm.execute_notebook(
+        str(notebook),
+        str(output),
         parameters=dict(parameters),
         engine_name=ENGINE_NAME,
-        kernel_name=kernel.kernel_name if kernel is not None else KERNEL_NAME,
+        kernel_name=kernel.kernel_name,
         progress_bar=False,
         request_save_on_cell_execute=False,
         execution_timeout=timeout,
+        warm_kernel=kernel,
     )
-    if kernel is not None:
-        kernel.prepare()
-        executed = pm.execute_notebook(str(notebook), str(output), warm_kernel=kernel, **common)
-    else:
-        executed = pm.execute_notebook(
-            str(notebook), str(output), cwd=str(cwd or notebook.resolve().parent), **common
-        )
-    return _stable_injected_cell_id(executed, output)
+    make_reproducible(executed)
+    nbformat.write(executed, str(output))
+    return executed
 
 
-def _stable_injected_cell_id(nb: Any, output: Path | str) -> Any:
-    """Give papermill's injected-parameters cell a fixed id (papermill draws a random one), so
-    the same inputs give byte-identical notebooks and HTML."""
-    import nbformat
+#: papermill metadata that changes from run to run or names local paths.
+_VOLATILE_PAPERMILL = ("start_time", "end_time", "duration", "input_path", "output_path")
 
-    changed = False
+
+def make_reproducible(nb: NotebookNode) -> NotebookNode:
+    """Remove what differs between two runs of the same notebook on the same inputs.
+
+    Drops papermill's start/end times, durations and input/output paths (of the notebook and
+    of every cell) and nbclient's per-cell ``execution`` timestamps, and gives papermill's
+    injected-parameters cell a fixed id (papermill draws a random one).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook; changed in place.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        ``nb``.
+    """
+    papermill = nb.metadata.get("papermill")
+    if papermill is not None:
+        for key in _VOLATILE_PAPERMILL:
+            papermill.pop(key, None)
     for cell in nb.cells:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and cell.get("id") != "injected-parameters":
+        meta = cell.get("metadata", {})
+        meta.pop("execution", None)
+        cell_papermill = meta.get("papermill")
+        if cell_papermill is not None:
+            for key in _VOLATILE_PAPERMILL:
+                cell_papermill.pop(key, None)
+        if "injected-parameters" in meta.get("tags", []):
             cell["id"] = "injected-parameters"
-            changed = True
-    if changed:
-        nbformat.write(nb, str(output))
     return nb

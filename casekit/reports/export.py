@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-__all__ = ["TEMPLATES", "notebook_to_html", "write_html", "external_urls"]
+__all__ = ["TEMPLATES", "external_urls", "notebook_to_html", "write_html"]
 
 #: Folder holding casekit's nbconvert templates.
 TEMPLATES: Path = Path(__file__).resolve().parent / "templates"

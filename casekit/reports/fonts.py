@@ -16,7 +16,7 @@ from pathlib import Path
 
 from casekit.exceptions import CJKFontNotFoundError
 
-__all__ = ["CJKFontNotFoundError", "CJKFont", "ensure_cjk_font", "find_cjk_font", "CJK_FONT_ENV"]
+__all__ = ["CJK_FONT_ENV", "CJKFont", "CJKFontNotFoundError", "ensure_cjk_font", "find_cjk_font"]
 
 #: Environment variable naming a font file to use instead of the search below.
 CJK_FONT_ENV = "CASEKIT_CJK_FONT"

@@ -3,6 +3,10 @@
 What the page lists is kept in ``index.json`` next to it, so that a build of some regions keeps
 the others' rows, and a region whose rebuild failed keeps a link to its previous report, marked
 as out of date. The page is static, Simplified Chinese and opens offline.
+
+The page is for the client: it shows each region's status in Chinese and never the error behind
+a failure (English tracebacks, local paths, possibly data values). The error is kept in
+``index.json`` and reported by the build (``BuildResult.failed``, the command line).
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any
 
-__all__ = ["RegionEntry", "STATUS_LABELS", "load_entries", "write_index", "INDEX_HTML", "INDEX_JSON"]
+__all__ = ["FAILURE_HINT", "INDEX_HTML", "INDEX_JSON", "STATUS_LABELS", "RegionEntry", "load_entries", "write_index"]
 
 INDEX_HTML = "index.html"
 INDEX_JSON = "index.json"
@@ -23,9 +29,12 @@ REPORT_HTML = "report.html"
 #: Status id → what the index says.
 STATUS_LABELS: Mapping[str, str] = {
     "ok": "已生成",
-    "stale": "本次生成失败，保留上次报告（已过期）",
+    "stale": "生成失败；已过期，显示上次报告",
     "failed": "生成失败，暂无报告",
 }
+
+#: The only explanation of a failure the page gives (the error itself is in the build log).
+FAILURE_HINT = "请查看构建日志"
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,8 @@ class RegionEntry:
     built_at : str or None
         Local time of the report shown (``YYYY-MM-DD HH:MM``), None when there is none.
     error : str or None
-        Why the last build of the region failed.
+        Why the last build of the region failed (kept in ``index.json``, never shown on the
+        page).
     """
 
     region_id: str
@@ -90,7 +100,8 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def _render(entries: list[RegionEntry], *, client: str, engagement: str, period: str, bundle: str) -> str:
+@lru_cache(maxsize=1)
+def _template() -> Any:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(
@@ -98,10 +109,14 @@ def _render(entries: list[RegionEntry], *, client: str, engagement: str, period:
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
     )
-    template = env.get_template("casekit_index.html.j2")
-    return template.render(
+    return env.get_template("casekit_index.html.j2")
+
+
+def _render(entries: list[RegionEntry], *, client: str, engagement: str, period: str, bundle: str) -> str:
+    return _template().render(
         entries=entries,
         labels=STATUS_LABELS,
+        failure_hint=FAILURE_HINT,
         client=client,
         engagement=engagement,
         period=period,

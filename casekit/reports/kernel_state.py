@@ -13,15 +13,16 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from typing import Any, cast
 
 __all__ = ["reset_kernel_state"]
 
-_snapshot: dict | None = None
+_snapshot: dict[str, Any] | None = None
 
 
-def _take_snapshot() -> dict:
+def _take_snapshot() -> dict[str, Any]:
     import matplotlib
-    import matplotlib.pyplot  # noqa: F401  (activates the inline backend and its rcParams)
+    import matplotlib.pyplot  # activates the inline backend and its rcParams
 
     return {
         "rc": dict(matplotlib.rcParams),
@@ -48,7 +49,8 @@ def reset_kernel_state(cwd: str) -> None:
     if _snapshot is None:
         _snapshot = _take_snapshot()
     else:
-        warnings.filters[:] = _snapshot["warnings"]
+        # In place: the C warnings machinery holds this very list (typeshed calls it a Sequence).
+        cast(list, warnings.filters)[:] = _snapshot["warnings"]
         warnings._filters_mutated()  # type: ignore[attr-defined]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
