@@ -479,3 +479,12 @@ def test_a_small_regions_scores_change_no_outline_of_any_region(outlines):
         pd.testing.assert_frame_equal(a.table, b.table, obj=region)
         assert a.notes == b.notes
         assert small_counts_cited(all_text(a)) == []
+
+
+def test_a_population_not_surveyed_in_the_region_says_so(outlines):
+    """No respondents at all is not "too small a sample": the reason says there is no data."""
+    sm = outlines["sales_manager"]
+    comparison = synthetic_comparison("sales_manager", {}, small={"leadership": 0})
+    row = tailor_outline(sm, comparison, None).table.set_index("module_id").loc["sm_people"]
+    assert row["reason"].startswith("「领导力」本地区无问卷数据，取区间中值")
+    assert "样本不足" not in row["reason"]

@@ -189,6 +189,8 @@ class _Evidence:
     def text(self, min_n: int) -> str:
         """One clause of Simplified Chinese; never an exact count below ``min_n``."""
         if not self.usable:
+            if self.n == 0:
+                return f"「{self.label}」本地区无问卷数据"
             if self.n < min_n:
                 return f"「{self.label}」样本不足（少于{min_n}人）"
             return f"「{self.label}」不显示均分（避免推算出少于{min_n}人的群体）"

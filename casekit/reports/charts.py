@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATIONS
+from casekit.formatting import mean_hidden, score, small_cell
 from casekit.reports.fonts import ensure_cjk_font
 
 __all__ = ["ALL_COLOUR", "REGION_COLOUR", "dimension_comparison_figure", "plot_dimension_comparison"]
@@ -46,12 +47,6 @@ def _dimension_label(row: pd.Series) -> str:
         return label
     term = DIMENSIONS.get(row["dimension"])
     return term.label if term is not None else str(row["dimension"])
-
-
-def _is_suppressed(row: pd.Series, min_n: int) -> bool:
-    if "suppressed" in row.index and bool(row["suppressed"]):
-        return True
-    return pd.isna(row["mean"]) or int(row["n"]) < min_n
 
 
 def plot_dimension_comparison(
@@ -89,7 +84,7 @@ def plot_dimension_comparison(
     _check_columns(comparison)
     rows = comparison[comparison["population"] == population].reset_index(drop=True)
     labels = [_dimension_label(r) for _, r in rows.iterrows()]
-    suppressed = [_is_suppressed(r, min_n) for _, r in rows.iterrows()]
+    suppressed = [mean_hidden(r, min_n) for _, r in rows.iterrows()]
     region = [np.nan if s else float(m) for s, m in zip(suppressed, rows["mean"])]
     overall = [float(v) if pd.notna(v) else np.nan for v in rows["all_mean"]]
 
@@ -102,12 +97,12 @@ def plot_dimension_comparison(
     values = [v for v in region + overall if not math.isnan(v)]
     right = scale_max if scale_max is not None else max(5.0, math.ceil(max(values, default=5.0)))
     for yi, value, hidden in zip(y, region, suppressed):
-        text = f"n<{min_n}" if hidden else f"{value:.2f}"
+        text = f"n{small_cell(min_n)}" if hidden else score(value)
         ax.text((0 if hidden else value) + right * 0.01, yi + height / 2, text,
                 va="center", ha="left", fontsize=9, color="#333333")
     for yi, value in zip(y, overall):
         if not math.isnan(value):
-            ax.text(value + right * 0.01, yi - height / 2, f"{value:.2f}",
+            ax.text(value + right * 0.01, yi - height / 2, score(value),
                     va="center", ha="left", fontsize=8, color="#666666")
     ax.set_yticks(y, labels)
     ax.set_xlim(0, right * 1.12)

@@ -196,3 +196,15 @@ def ensure_cjk_font() -> str:
     mpl.rcParams["font.family"] = ["sans-serif"]
     mpl.rcParams["axes.unicode_minus"] = False
     return font.family
+
+
+def _main() -> int:
+    """Print the CJK font charts use, or why there is none (``make fonts``); return an exit code."""
+    import sys
+
+    try:
+        print("CJK font for charts:", ensure_cjk_font())
+    except CJKFontNotFoundError as exc:
+        print(f"casekit: {exc}", file=sys.stderr)
+        return 1
+    return 0
