@@ -11,7 +11,7 @@ import pandas as pd
 
 from casekit import domain
 from casekit.exceptions import Problem
-from casekit.intake._files import MISSING, line_of, load_yaml, read_text, text_of
+from casekit.intake._files import MISSING, line_of, read_yaml_mapping, text_of
 from casekit.intake.schemas import ITEMS, REVIEW_ITEMS, vocab_expected
 
 __all__ = ["CODEBOOK_FILE", "BackgroundQuestion", "Codebook", "Scale", "read_codebook"]
@@ -111,15 +111,9 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
     problems : list of Problem
     """
     rel = CODEBOOK_FILE
-    text, problems = read_text(root / rel, rel)
-    if text is None:
+    data, lines, problems = read_yaml_mapping(root, rel, "columns, scales, items")
+    if data is None:
         return None, problems
-    data, lines, problems = load_yaml(text, rel)
-    if problems:
-        return None, problems
-    if not isinstance(data, dict):
-        return None, [Problem(rel, 1, None, "a YAML mapping with keys columns, scales, items",
-                              type(data).__name__)]
     where: dict[str, int | None] = {}
 
     def p(path: tuple, column: str, expected: str, found: Any) -> None:

@@ -15,8 +15,7 @@ from casekit.exceptions import Problem, RegionError
 from casekit.intake._files import (
     MISSING,
     line_of,
-    load_yaml,
-    read_text,
+    read_yaml_mapping,
     short_list,
     text_of,
 )
@@ -239,15 +238,9 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     problems : list of Problem
     """
     rel = MANIFEST_FILE
-    text, problems = read_text(root / rel, rel)
-    if text is None:
+    data, lines, problems = read_yaml_mapping(root, rel, "bundle, client, regions, audiences")
+    if data is None:
         return None, problems
-    data, lines, problems = load_yaml(text, rel)
-    if problems:
-        return None, problems
-    if not isinstance(data, dict):
-        return None, [Problem(rel, 1, None, "a YAML mapping with keys bundle, client, regions, audiences",
-                              type(data).__name__)]
 
     def p(path: tuple, column: str, expected: str, found: Any) -> None:
         problems.append(Problem(rel, line_of(lines, *path), column, expected,
