@@ -14,6 +14,7 @@ __all__ = [
     "Problem",
     "ProblemsError",
     "BundleValidationError",
+    "SurveyFileError",
     "BundleNotFoundError",
     "RegionError",
     "CurriculumError",
@@ -106,6 +107,14 @@ class ProblemsError(CasekitError):
 
 class BundleValidationError(ProblemsError):
     """A research bundle has one or more problems; nothing was loaded."""
+
+
+class SurveyFileError(ProblemsError):
+    """A questionnaire export (or a standalone codebook) cannot be read or does not match.
+
+    Raised with every problem found (file, row, column, expected, found); nothing is returned
+    half-read.
+    """
 
 
 class BundleNotFoundError(CasekitError):

@@ -1,0 +1,63 @@
+"""Assembling a :class:`~casekit.intake.exports.model.SurveyExport` from parsed cells (shared by readers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from casekit.intake.exports.model import ExportColumn, SurveyExport
+
+__all__ = ["assemble"]
+
+
+def assemble(
+    path: Path,
+    platform: str,
+    encoding: str | None,
+    columns: Sequence[ExportColumn],
+    values: Sequence[Sequence[str]],
+    statuses: Sequence[Sequence[str]],
+    rows: Sequence[int],
+    value_labels: dict[str, dict[str, str]] | None = None,
+) -> SurveyExport:
+    """Build a :class:`SurveyExport` from one list of values and statuses per response.
+
+    Parameters
+    ----------
+    path : Path
+        The file read.
+    platform : str
+        Platform id.
+    encoding : str or None
+        Detected encoding.
+    columns : sequence of ExportColumn
+        The columns, in file order; keys must be unique.
+    values, statuses : sequence of sequence of str
+        Per response, one value and one status per column (same order as ``columns``).
+    rows : sequence of int
+        Per response, its 1-based line or sheet row in the file.
+    value_labels : dict, optional
+        ``key → {code: label}``.
+
+    Returns
+    -------
+    SurveyExport
+    """
+    keys = [c.key for c in columns]
+    if len(set(keys)) != len(keys):
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        raise ValueError(f"duplicate column keys {dupes}")
+    data = pd.DataFrame(list(values), columns=keys, dtype=object) if values else pd.DataFrame(columns=keys, dtype=object)
+    status = pd.DataFrame(list(statuses), columns=keys, dtype=object) if statuses else pd.DataFrame(columns=keys, dtype=object)
+    return SurveyExport(
+        path=Path(path),
+        platform=platform,
+        encoding=encoding,
+        columns=tuple(columns),
+        data=data,
+        status=status,
+        rows=tuple(int(r) for r in rows),
+        value_labels=dict(value_labels or {}),
+    )

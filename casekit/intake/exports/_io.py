@@ -1,0 +1,204 @@
+"""Reading a downloaded export as a grid of text cells: encodings, delimiters, workbooks.
+
+Every reader starts here, so that every platform gets the same encoding detection and keeps
+every cell as text (phone numbers and 18-digit ID numbers keep their digits).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from casekit.exceptions import Problem, SurveyFileError
+
+__all__ = ["Grid", "decode", "read_grid", "cell_text", "XLSX_SUFFIXES", "TEXT_SUFFIXES"]
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table as found in the file: rows of text cells, nothing interpreted yet.
+
+    Attributes
+    ----------
+    rows : list of list of str
+        Every row of the file (or sheet), blank rows included, cells as text.
+    line_numbers : list of int
+        The 1-based line (CSV: first line of a record that spans lines) or sheet row of each row.
+    encoding : str or None
+        Detected text encoding; None for workbooks.
+    delimiter : str or None
+        CSV delimiter; None for workbooks.
+    sheet : str or None
+        Sheet name for workbooks.
+    """
+
+    rows: list[list[str]]
+    line_numbers: list[int]
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None = None
+
+
+def decode(data: bytes, rel: str) -> tuple[str, str]:
+    """Decode an export's bytes: BOM, then UTF-8, UTF-16 without BOM, GB18030 (a superset of GBK).
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    rel : str
+        The file name used in problems.
+
+    Returns
+    -------
+    text : str
+        The text with universal newlines.
+    encoding : str
+        The encoding used.
+
+    Raises
+    ------
+    SurveyFileError
+        If the bytes are not text in any of these encodings.
+    """
+    if not data.strip():
+        raise SurveyFileError([Problem(rel, None, None, "a questionnaire export with a header row", "an empty file")])
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _newlines(data.decode(enc)), enc
+            except UnicodeDecodeError as exc:
+                raise SurveyFileError([_undecodable(rel, data, exc, enc)]) from None
+    if data.count(b"\x00") > len(data) // 4:  # UTF-16 without BOM: every other byte is NUL
+        le = data[1::2].count(b"\x00") > data[0::2].count(b"\x00")
+        enc = "utf-16-le" if le else "utf-16-be"
+        try:
+            return _newlines(data.decode(enc)), enc
+        except UnicodeDecodeError:
+            pass
+    try:
+        return _newlines(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError as first:
+        try:
+            return _newlines(data.decode("gb18030")), "gb18030"
+        except UnicodeDecodeError:
+            raise SurveyFileError([_undecodable(rel, data, first, "UTF-8, UTF-16 or GB18030")]) from None
+
+
+def _undecodable(rel: str, data: bytes, exc: UnicodeDecodeError, tried: str) -> Problem:
+    line = data[: exc.start].count(b"\n") + 1
+    return Problem(rel, line, None, f"text in {tried}", f"undecodable bytes {data[exc.start:exc.start + 4]!r}")
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter of the header line: the most frequent of , ; tab outside quotes."""
+    first = text.split("\n", 1)[0]
+    counts = {d: 0 for d in (",", ";", "\t")}
+    quoted = False
+    for ch in first:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def cell_text(value: object) -> str:
+    """A workbook cell as text: integers without ``.0``, dates as ISO text, None as ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def read_grid(path: str | Path, *, sheet: str | int | None = None, delimiter: str | None = None) -> Grid:
+    """Read a CSV/TXT or XLSX export into a :class:`Grid` of text cells.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    sheet : str or int, optional
+        Workbook sheet (name or 0-based index); default the first sheet.
+    delimiter : str, optional
+        CSV delimiter; detected from the header line when omitted.
+
+    Returns
+    -------
+    Grid
+
+    Raises
+    ------
+    SurveyFileError
+        If the file is missing, empty, undecodable or not a readable workbook.
+    """
+    path = Path(path)
+    rel = path.name
+    if not path.is_file():
+        raise SurveyFileError([Problem(rel, None, None, "an existing file", "<missing>")])
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        return _read_workbook(path, rel, sheet)
+    text, encoding = decode(path.read_bytes(), rel)
+    delim = delimiter or _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        for record in reader:
+            start = reader.line_num - sum(cell.count("\n") for cell in record)
+            rows.append(record)
+            lines.append(start)
+    except csv.Error as exc:
+        raise SurveyFileError([Problem(rel, reader.line_num, None, "well-formed CSV", str(exc))]) from None
+    return Grid(rows, lines, encoding, delim)
+
+
+def _read_workbook(path: Path, rel: str, sheet: str | int | None) -> Grid:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+        if not names:
+            raise SurveyFileError([Problem(rel, None, None, "a workbook with a sheet", "no sheet")])
+        if sheet is None:
+            name = names[0]
+        elif isinstance(sheet, int):
+            name = names[sheet]
+        else:
+            name = sheet
+        if name not in names:
+            raise SurveyFileError([Problem(rel, None, None, f"a sheet named {name!r}", ", ".join(names))])
+        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except SurveyFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own error types for corrupt files
+        raise SurveyFileError([Problem(rel, None, None, "a readable .xlsx workbook", f"{type(exc).__name__}: {exc}")]) from None
+    rows = [[cell_text(v) for v in row] for row in values]
+    return Grid(rows, list(range(1, len(rows) + 1)), None, None, name)
