@@ -17,6 +17,7 @@ __all__ = [
     "SurveyFileError",
     "BundleNotFoundError",
     "RegionError",
+    "AnalysisError",
     "CurriculumError",
     "OutlineError",
     "CJKFontNotFoundError",
@@ -123,6 +124,14 @@ class BundleNotFoundError(CasekitError):
 
 class RegionError(CasekitError):
     """A region id or name given by the user does not exist in the bundle's manifest."""
+
+
+class AnalysisError(CasekitError):
+    """The input of an analysis function cannot be analysed (wrong shape, type or content).
+
+    The message says what was expected and what was found, e.g. ``"items has 1 column,
+    cronbach_alpha needs at least 2"``.
+    """
 
 
 class CurriculumError(CasekitError):

@@ -13,3 +13,33 @@ __all__ = [
     "respondent_scores",
     "weakest_dimensions",
 ]
+
+from casekit.analysis.group_tests import (
+    CrosstabResult,
+    GroupComparison,
+    compare_groups,
+    crosstab,
+)
+from casekit.analysis.psychometrics import (
+    AlphaResult,
+    AnalysisError,
+    cronbach_alpha,
+    item_analysis,
+    reliability,
+    reverse_items,
+    scale_scores,
+)
+
+__all__ += [
+    "AlphaResult",
+    "AnalysisError",
+    "CrosstabResult",
+    "GroupComparison",
+    "compare_groups",
+    "cronbach_alpha",
+    "crosstab",
+    "item_analysis",
+    "reliability",
+    "reverse_items",
+    "scale_scores",
+]
