@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from casekit import paths
 from casekit.exceptions import BundleValidationError, CasekitError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -64,13 +64,39 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
+def _cmd_codebook_draft(args: argparse.Namespace) -> int:
+    from casekit.intake.codebook_draft import write_draft
+
+    text = write_draft(args.export, args.out, platform=args.platform, force=args.force)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        print(f"draft codebook written to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_survey(args: argparse.Namespace) -> int:
+    from casekit.analysis.survey_summary import survey_summary
+    from casekit.intake.codebook_draft import write_atomic
+
+    table = survey_summary(args.export, args.codebook, by=args.by, platform=args.platform)
+    if args.out is not None:
+        write_atomic(args.out, table.to_csv(index=False).encode("utf-8"))
+        print(f"{len(table)} rows written to {args.out}", file=sys.stderr)
+    else:
+        shown = table.round({"mean": 2, "sd": 2, "alpha": 3})
+        print(shown.to_string(index=False, na_rep="-"))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``casekit`` command.
 
     Returns
     -------
     argparse.ArgumentParser
-        Parser with the subcommands ``sample``, ``validate`` and ``build``.
+        Parser with the subcommands ``sample``, ``validate``, ``build``, ``codebook draft`` and
+        ``survey``.
     """
     parser = argparse.ArgumentParser(
         prog="casekit",
@@ -95,6 +121,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=paths.REPORTS, help="reports folder (default: %(default)s)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_cmd_build)
+
+    platforms = ("wjx", "tencent", "qualtrics", "limesurvey", "spss", "plain")
+    p = sub.add_parser("codebook", help="standalone codebooks for questionnaire exports")
+    codebook_sub = p.add_subparsers(dest="codebook_command", required=True, metavar="ACTION")
+    d = codebook_sub.add_parser("draft", help="draft a codebook (YAML) from a questionnaire export")
+    d.add_argument("export", type=Path, help="the export as downloaded (.csv, .xlsx, .sav, .zip)")
+    d.add_argument("--platform", choices=platforms, help="force the export's platform (default: detected)")
+    d.add_argument("--out", type=Path, help="write the draft to this file (default: print it)")
+    d.add_argument("--force", action="store_true", help="replace --out if it exists")
+    d.set_defaults(func=_cmd_codebook_draft)
+
+    p = sub.add_parser("survey", help="reliability of a questionnaire's scales (n, mean, sd, alpha)")
+    p.add_argument("export", type=Path, help="the export as downloaded (.csv, .xlsx, .sav, .zip)")
+    p.add_argument("--codebook", type=Path, required=True, help="standalone codebook (YAML)")
+    p.add_argument("--by", metavar="COLUMN", help="group by a codebook columns: name (region, population) or a header")
+    p.add_argument("--platform", choices=platforms, help="force the export's platform (default: detected)")
+    p.add_argument("--out", type=Path, help="write the table as CSV (default: print it)")
+    p.set_defaults(func=_cmd_survey)
     return parser
 
 

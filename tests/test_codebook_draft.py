@@ -1,0 +1,164 @@
+"""codebook_draft.py: a draft standalone codebook from any export (``casekit codebook draft``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from casekit.cli import main
+from casekit.exceptions import SurveyFileError
+from casekit.intake.codebook_draft import (
+    _scalar,
+    draft_codebook,
+    guess_scale,
+    write_draft,
+)
+from casekit.intake.exports import ExportColumn, plain
+from casekit.intake.exports._build import assemble
+from casekit.intake.questionnaire import apply_questionnaire, read_questionnaire
+
+UNSEEN = Path(__file__).parent / "fixtures" / "questionnaires" / "unseen" / "kefu_training_needs.csv"
+
+
+def _labels(values: list[str], **kw) -> list[str] | None:
+    guess = guess_scale(Counter(values), **kw)
+    return None if guess is None else [label for label, _ in guess.labels]
+
+
+@pytest.mark.parametrize(
+    ("answers", "name", "labels"),
+    [
+        (["一般", "比较符合", "非常符合", "不太符合"], "conform5", ["非常不符合", "不太符合", "一般", "比较符合", "非常符合"]),
+        (["同意", "非常同意", "不同意"], "agree5", ["非常不同意", "不同意", "一般", "同意", "非常同意"]),
+        (["有点同意", "同意", "非常同意", "中立"], "agree7",
+         ["非常不同意", "不同意", "有点不同意", "中立", "有点同意", "同意", "非常同意"]),
+        (["从不", "经常", "有时"], "freq5", ["从不", "很少", "有时", "经常", "总是"]),
+        (["满意", "非常不满意"], "satisfy5", ["非常不满意", "不满意", "一般", "满意", "非常满意"]),
+        (["比较重要", "非常重要"], "importance5", ["非常不重要", "不太重要", "一般", "比较重要", "非常重要"]),
+        (["3", "5", "1"], "num1_5", ["1", "2", "3", "4", "5"]),
+        (["6", "2"], "num1_7", [str(i) for i in range(1, 8)]),
+        (["0", "9", "10"], "num0_10", [str(i) for i in range(11)]),
+    ],
+)
+def test_recognised_label_sets_are_put_in_scale_order(answers, name, labels):
+    guess = guess_scale(Counter(answers))
+    assert guess is not None and guess.recognised
+    assert guess.name == name
+    assert [lab for lab, _ in guess.labels] == labels
+    assert [v for _, v in guess.labels] == [float(v) for v in (range(len(labels)) if name == "num0_10"
+                                                               else range(1, len(labels) + 1))]
+
+
+def test_not_a_scale():
+    assert guess_scale(Counter(["客户经理", "支撑人员"])) is None
+    assert guess_scale(Counter(["85", "92.5"])) is None
+    assert guess_scale(Counter(["3"])) is None  # one answer tells nothing
+    assert guess_scale(Counter(["1", "12"])) is None
+
+
+def test_options_and_value_labels_give_the_order():
+    assert _labels(["好", "差"], options=("差", "中", "好")) == ["差", "中", "好"]
+    assert _labels(["2", "3"], options=("差", "中", "好")) == ["差", "中", "好"]  # answer codes
+    assert _labels(["1", "5"], codes={"5": "非常同意", "1": "非常不同意"}) == ["非常不同意", "非常同意"]
+    guess = guess_scale(Counter(["一般"]), options=("非常不符合", "不太符合", "一般", "比较符合", "非常符合"))
+    assert guess is not None and guess.name == "conform5"
+
+
+def test_scalars_round_trip_through_yaml():
+    for text in ["非常同意", "1", "yes", "null", "a: b", "#1", "(空)", "-3", "是,否", "[x]", "'q'", "on", "1.5"]:
+        assert yaml.safe_load(f"k: {_scalar(text)}") == {"k": text}
+        assert yaml.safe_load(f"{{{_scalar(text)}: 1}}") == {text: 1}
+
+
+def _draft(tmp_path: Path, export) -> Path:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(draft_codebook(export), encoding="utf-8")
+    return path
+
+
+def test_draft_of_an_unseen_export_loads_without_edits(tmp_path: Path):
+    export = plain.read(UNSEEN)
+    text = draft_codebook(export)
+    assert "# 平台 platform: plain" in text
+    assert "reverse keying is NOT guessed" in text
+    assert "TODO" not in text
+    q = read_questionnaire(_draft(tmp_path, export))
+    assert q.columns["respondent_id"].value == "编号"
+    assert q.columns["region"].value == "所在地市"
+    assert "population" not in q.columns  # 工作年限 mentions 岗位 but is not the role
+    assert q.scale_items == {"服务意识": ["Q2_1", "Q2_2", "Q2_3", "Q2_4", "Q2_5"],
+                             "投诉处理信心": ["Q3_1", "Q3_2", "Q3_3", "Q3_4"]}
+    assert {i.scale for i in q.items} == {"agree7", "num1_7"}
+    assert not any(i.reverse for i in q.items)
+    assert [i.match.how for i in q.items] == ["column"] * 9
+    assert set(q.ignore) == {"提交时间", "所在班组", "1.您在客服岗位的工作年限", "4.您最希望的培训形式",
+                             "5.您对本次培训还有什么建议？"}
+    data = apply_questionnaire(export, q)
+    assert data.items.shape == (40, 9)
+
+
+def test_unrecognised_matrix_labels_are_listed_by_frequency_with_a_todo(tmp_path: Path):
+    cols = [ExportColumn("response_id", "序号", "meta"),
+            ExportColumn("Q1_1", "1.(培训有用)", "matrix", 1, "培训评价", "培训有用"),
+            ExportColumn("Q1_2", "1.(讲师清楚)", "matrix", 1, "培训评价", "讲师清楚"),
+            ExportColumn("Q2", "2.您的岗位", "single", 2, "您的岗位", options=("客户经理", "支撑人员")),
+            ExportColumn("Q3", "3.常用产品", "multi", 3, "常用产品")]
+    rows = [["1", "还行", "很好", "客户经理", "a;b"], ["2", "很好", "很好", "支撑人员", "a"],
+            ["3", "很好", "差", "客户经理", "b"]]
+    exp = assemble(tmp_path / "wjx.xlsx", "wjx", None, cols, rows, [["answered"] * 5] * 3, [2, 3, 4])
+    text = draft_codebook(exp)
+    assert "TODO" in text
+    q = read_questionnaire(_draft(tmp_path, exp))  # loads as drafted; the order is for the consultant
+    assert list(q.scales["scale_1"].labels) == ["很好", "还行", "差"]
+    assert [i.id for i in q.items] == ["Q1_1", "Q1_2"]
+    assert {i.dimension for i in q.items} == {"培训评价"}
+    assert q.columns["respondent_id"].value == "序号"
+    assert q.columns["population"].value == "2.您的岗位"
+    assert q.ignore == ("3.常用产品",)
+    apply_questionnaire(exp, q)
+
+
+def test_stable_platform_ids_are_preferred_and_matrix_rows_share_the_longest_scale(tmp_path: Path):
+    cols = [ExportColumn("response_id", "ResponseId", "meta", platform_id="_recordId"),
+            ExportColumn("Q1_1", "Q1_1", "matrix", 1, "工作评价", "a", platform_id="QID1_1"),
+            ExportColumn("Q1_2", "Q1_2", "matrix", 1, "工作评价", "b", platform_id="QID1_2")]
+    rows = [["R1", "同意", "有点同意"], ["R2", "非常同意", "非常不同意"], ["R3", "不同意", "同意"]]
+    exp = assemble(tmp_path / "q.csv", "qualtrics", "utf-8", cols, rows, [["answered"] * 3] * 3, [4, 5, 6])
+    q = read_questionnaire(_draft(tmp_path, exp))
+    assert [(i.match.how, i.match.value) for i in q.items] == [("platform_id", "QID1_1"), ("platform_id", "QID1_2")]
+    assert {i.scale for i in q.items} == {"agree7"}  # row 1 alone would look 5-point
+    assert apply_questionnaire(exp, q).items.loc["R1"].tolist() == [6.0, 5.0]
+
+
+def test_write_draft_does_not_replace_a_codebook_unless_forced(tmp_path: Path):
+    out = tmp_path / "cb.yaml"
+    out.write_text("edited by hand", encoding="utf-8")
+    with pytest.raises(SurveyFileError, match="--force"):
+        write_draft(UNSEEN, out, platform="plain")
+    assert out.read_text(encoding="utf-8") == "edited by hand"
+    write_draft(UNSEEN, out, platform="plain", force=True)
+    assert out.read_text(encoding="utf-8").startswith("# casekit")
+    assert [p.name for p in tmp_path.iterdir()] == ["cb.yaml"]  # no temporary file left
+
+
+def test_cli_codebook_draft_prints_or_writes(tmp_path: Path, capsys):
+    assert main(["codebook", "draft", str(UNSEEN), "--platform", "plain"]) == 0
+    printed = capsys.readouterr().out
+    assert yaml.safe_load(printed)["columns"]["respondent_id"] == "编号"
+    out = tmp_path / "cb.yaml"
+    assert main(["codebook", "draft", str(UNSEEN), "--platform", "plain", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == printed
+    assert str(out) in capsys.readouterr().err
+    assert main(["codebook", "draft", str(UNSEEN), "--platform", "plain", "--out", str(out)]) == 1
+    assert "an existing file" in capsys.readouterr().err
+    assert main(["codebook", "draft", str(tmp_path / "none.csv"), "--platform", "plain"]) == 1
+    assert "expected an existing file" in capsys.readouterr().err
+
+
+def test_cli_codebook_needs_an_action():
+    with pytest.raises(SystemExit) as exc:
+        main(["codebook"])
+    assert exc.value.code == 2

@@ -1,0 +1,223 @@
+"""questionnaire.py: standalone codebooks, matching columns, converting answers, every problem at once."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from casekit.exceptions import Problem, SurveyFileError
+from casekit.intake.exports import ExportColumn, plain
+from casekit.intake.exports._build import assemble
+from casekit.intake.questionnaire import (
+    apply_questionnaire,
+    parse_questionnaire,
+    read_questionnaire,
+)
+
+EXPORT = (
+    "编号,所在地市,1.您的岗位,2.服务意识—主动询问需求,2.服务意识—先安抚情绪,2.服务意识—尽快结束通话,"
+    "3.信心—升级流程,3.信心—资费争议,4.建议\n"
+    "K1,保定,客服,同意,非常同意,不同意,6,2,多些案例\n"
+    "K2,唐山,客服,一般,不适用,一般,4,4,\n"
+    "K3,,班长,非常不同意,不同意,非常同意,,7,\n"
+)
+
+CODEBOOK = """\
+columns:
+  respondent_id: 编号
+  region: 所在地市
+  role: {key: Q1}
+missing: ["", 不适用]
+scales:
+  agree5:
+    labels: {非常不同意: 1, 不同意: 2, 一般: 3, 同意: 4, 非常同意: 5}
+  num7:
+    labels: {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7}
+items:
+  - id: s1
+    column: 2.服务意识—主动询问需求
+    dimension: 服务意识
+    scale: agree5
+  - id: s2
+    pattern: 先安抚
+    dimension: 服务意识
+    scale: agree5
+  - id: s3
+    key: Q2_3
+    dimension: 服务意识
+    scale: agree5
+    reverse: true
+  - {id: c1, column: 3.信心—升级流程, dimension: 投诉处理信心, scale: num7}
+  - {id: c2, column: 3.信心—资费争议, dimension: 投诉处理信心, scale: num7, reverse: true}
+ignore: [4.建议]
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path):
+    def make(export: str = EXPORT, codebook: str = CODEBOOK) -> tuple[Path, Path]:
+        e, c = tmp_path / "export.csv", tmp_path / "codebook.yaml"
+        e.write_text(export, encoding="utf-8")
+        c.write_text(codebook, encoding="utf-8")
+        return e, c
+
+    return make
+
+
+def _apply(export_path: Path, codebook_path: Path):
+    return apply_questionnaire(plain.read(export_path), read_questionnaire(codebook_path))
+
+
+def _problems(export_path: Path, codebook_path: Path) -> list[Problem]:
+    with pytest.raises(SurveyFileError) as exc:
+        _apply(export_path, codebook_path)
+    return exc.value.problems
+
+
+def test_item_matrix_groups_and_reverse_keys(files):
+    data = _apply(*files())
+    assert data.items.index.tolist() == ["K1", "K2", "K3"]
+    assert data.items.index.name == "respondent"
+    assert data.items.columns.tolist() == ["s1", "s2", "s3", "c1", "c2"]
+    assert data.items["s1"].tolist() == [4.0, 3.0, 1.0]
+    assert data.items["s2"].iloc[0] == 5.0 and math.isnan(data.items["s2"].iloc[1])  # 不适用 is missing
+    assert data.items["s3"].tolist() == [4.0, 3.0, 1.0]  # 6 - value
+    assert math.isnan(data.items["c1"].iloc[2])
+    assert data.items["c2"].tolist() == [6.0, 4.0, 1.0]  # 8 - value
+    assert data.items.dtypes.unique().tolist() == ["float64"]
+    assert data.groups.columns.tolist() == ["region", "role"]
+    assert data.groups["region"].tolist() == ["保定", "唐山", ""]
+    assert data.scales == {"服务意识": ["s1", "s2", "s3"], "投诉处理信心": ["c1", "c2"]}
+    assert data.reversed_items == ("s3", "c2")
+    assert data.rows == (2, 3, 4)
+    assert data.headers["s2"] == "2.服务意识—先安抚情绪"
+
+
+def test_without_respondent_id_rows_are_numbered_in_file_order(files):
+    data = _apply(*files(codebook=CODEBOOK.replace("  respondent_id: 编号\n", "").replace("[4.建议]", "[4.建议, 编号]")))
+    assert data.items.index.tolist() == ["1", "2", "3"]
+
+
+def test_platform_id_match_and_value_labels(tmp_path: Path):
+    cols = [ExportColumn("response_id", "ResponseId", "meta"),
+            ExportColumn("Q1_1", "Q1_1", "matrix", 1, platform_id="QID1_1"),
+            ExportColumn("Q1_2", "Q1_2", "matrix", 1, platform_id="QID1_2")]
+    exp = assemble(tmp_path / "q.csv", "spss", None, cols,
+                   [["R1", "1", "非常同意"], ["R2", "3", "2"]], [["answered"] * 3] * 2, [4, 5],
+                   value_labels={"Q1_1": {"1": "非常不同意", "3": "一般"}})
+    cb = tmp_path / "cb.yaml"
+    cb.write_text("columns: {respondent_id: ResponseId}\n"
+                  "scales: {a: {labels: {非常不同意: 1, 不同意: 2, 一般: 3, 同意: 4, 非常同意: 5}}}\n"
+                  "items:\n  - {id: x, platform_id: QID1_1, dimension: D, scale: a}\n"
+                  "  - {id: y, platform_id: QID1_2, dimension: D, scale: a}\n", encoding="utf-8")
+    data = apply_questionnaire(exp, read_questionnaire(cb))
+    assert data.items.loc["R1"].tolist() == [1.0, 5.0]
+    assert data.items.loc["R2"].tolist() == [3.0, 2.0]  # meta columns need no ignore:
+
+
+def test_every_export_problem_at_once(files):
+    bad = EXPORT.replace("K3,,班长,非常不同意", "K1,,班长,很不同意").replace(",6,2,", ",9,2,")
+    bad += "K4,唐山,客服,一般,不适用,一般,4,4,\n"  # K2's answers again
+    problems = _problems(*files(export=bad, codebook=CODEBOOK.replace("ignore: [4.建议]\n", "")))
+    got = {(p.file, p.row, p.column, p.found) for p in problems}
+    assert got == {
+        ("export.csv", 2, "3.信心—升级流程", "9"),
+        ("export.csv", 4, "2.服务意识—主动询问需求", "很不同意"),
+        ("export.csv", 4, "编号", "K1"),
+        ("export.csv", None, "4.建议", "question column Q4 not in the codebook"),
+        ("export.csv", 5, "编号", "the same answers as row 3 under respondent id K4"),
+    }
+    by_found = {p.found: p for p in problems}
+    assert by_found["9"].expected == "a value of scale num7 (1、2、3、4、5、6、7)"
+    assert by_found["很不同意"].expected == "a label of scale agree5 (非常不同意…非常同意 or 1–5) or a missing marker"
+    assert by_found["K1"].expected == "a respondent id used once (also on row 2)"
+    assert by_found["question column Q4 not in the codebook"].expected == (
+        "a column listed under items, columns or ignore in codebook.yaml")
+    assert by_found["the same answers as row 3 under respondent id K4"].expected == (
+        "answers differing from those of respondent K2, row 3 (delete one of the two submissions)")
+
+
+def test_codebook_columns_that_do_not_match_the_export(files):
+    cb = (CODEBOOK.replace("region: 所在地市", "region: 所在地区")
+          .replace("pattern: 先安抚", "pattern: 服务意识")
+          .replace("key: Q2_3", "key: Q9")
+          .replace("column: 3.信心—资费争议", "column: 2.服务意识—主动询问需求"))
+    problems = _problems(*files(codebook=cb))
+    got = {(p.file, p.row, p.column): p for p in problems}
+    # columns matched by a broken entry (the pattern's three) are not reported unmapped as well
+    assert set(got) == {("codebook.yaml", 3, "region"), ("codebook.yaml", 17, "pattern"),
+                        ("codebook.yaml", 21, "key"), ("codebook.yaml", 26, "column"),
+                        ("export.csv", None, "所在地市"), ("export.csv", None, "3.信心—资费争议")}
+    assert got["codebook.yaml", 3, "region"].expected == "a header of export.csv; closest: 所在地市"
+    assert got["codebook.yaml", 17, "pattern"].expected == "pattern naming exactly one column of export.csv"
+    assert got["codebook.yaml", 17, "pattern"].found.startswith("3 columns: 2.服务意识—主动询问需求")
+    assert got["codebook.yaml", 21, "key"].found == "Q9"
+    assert got["codebook.yaml", 26, "column"].expected == "a column not already used by item s1"
+
+
+def test_an_export_without_responses(files):
+    problems = _problems(*files(export=EXPORT.split("\n", 1)[0] + "\n"))
+    assert [(p.row, p.expected, p.found) for p in problems] == [
+        (None, "at least one response below the header", "no responses")]
+
+
+def test_codebook_problems_point_at_yaml_lines(tmp_path: Path):
+    path = tmp_path / "cb.yaml"
+    path.write_text(
+        "colums: {respondent_id: 编号}\n"            # 1 typo in a top-level key
+        "scales:\n"                                  # 2
+        "  agree: {labels: {同意: 1}}\n"             # 3 one label
+        "  flat: {labels: {a: 1, b: 1}}\n"           # 4 no spread
+        "items:\n"                                   # 5
+        "  - id: a1\n"                               # 6
+        "    column: x\n"                            # 7
+        "    key: Q1\n"                              # 8 two ways to match
+        "    dimension: 服务\n"                      # 9
+        "    scale: agree\n"                         # 10 scale with a problem
+        "  - {id: a1, pattern: '(', dimension: '', scale: flat, reverce: true}\n"  # 11
+        "  - {id: a3, column: z, dimension: D, scale: agree, reverse: 是}\n",     # 12
+        encoding="utf-8",
+    )
+    questionnaire, problems = parse_questionnaire(path)
+    got = {(p.row, p.column) for p in problems}
+    assert got == {(1, "colums"), (3, "agree"), (4, "flat"), (8, "a1"), (10, "scale"), (11, "reverce"),
+                   (11, "id"), (11, "pattern"), (11, "dimension"), (11, "scale"), (12, "scale"),
+                   (12, "reverse")}
+    assert all(p.file == "cb.yaml" for p in problems)
+    assert questionnaire is not None and questionnaire.items == ()
+    with pytest.raises(SurveyFileError, match=r"cb.yaml, row 11, column 'reverce': expected a key among id, "):
+        read_questionnaire(path)
+
+
+def test_unreadable_codebooks(tmp_path: Path):
+    path = tmp_path / "cb.yaml"
+    path.write_text("items: [a\n", encoding="utf-8")
+    with pytest.raises(SurveyFileError, match="expected valid YAML"):
+        read_questionnaire(path)
+    path.write_text("- a\n", encoding="utf-8")
+    with pytest.raises(SurveyFileError, match="expected a YAML mapping with keys columns"):
+        read_questionnaire(path)
+    with pytest.raises(SurveyFileError, match="this file to exist"):
+        read_questionnaire(tmp_path / "nope.yaml")
+
+
+def test_repeated_headers_need_a_key(files):
+    export = EXPORT.replace("4.建议", "2.服务意识—主动询问需求")
+    problems = _problems(*files(export=export, codebook=CODEBOOK.replace("ignore: [4.建议]", "ignore: [Q4]")))
+    assert [(p.row, p.column, p.expected) for p in problems] == [
+        (13, "column", "column naming exactly one column of export.csv")]
+
+
+def test_an_answer_skipped_by_logic_is_missing(tmp_path: Path):
+    cols = [ExportColumn("Q1", "1.满意度", "single", 1), ExportColumn("Q2", "2.推荐", "single", 2)]
+    exp = assemble(tmp_path / "e.csv", "wjx", "utf-8", cols, [["满意", ""], ["", "满意"]],
+                   [["answered", "skipped"], ["empty", "answered"]], [2, 3])
+    cb = tmp_path / "cb.yaml"
+    cb.write_text("scales: {s: {labels: {不满意: 1, 满意: 2}}}\nitems:\n"
+                  "  - {id: a, key: Q1, dimension: D, scale: s}\n  - {id: b, key: Q2, dimension: D, scale: s}\n",
+                  encoding="utf-8")
+    data = apply_questionnaire(exp, read_questionnaire(cb))
+    assert data.items.fillna(0).values.tolist() == [[2.0, 0.0], [0.0, 2.0]]
+    assert data.groups.shape == (2, 0)
