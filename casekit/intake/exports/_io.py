@@ -200,5 +200,6 @@ def _read_workbook(path: Path, rel: str, sheet: str | int | None) -> Grid:
         raise
     except Exception as exc:  # noqa: BLE001 - calamine raises its own error types for corrupt files
         raise SurveyFileError([Problem(rel, None, None, "a readable .xlsx workbook", f"{type(exc).__name__}: {exc}")]) from None
-    rows = [[cell_text(v) for v in row] for row in values]
+    # most cells of an export are already text: skip the conversion call for them (3M cells)
+    rows = [[v if type(v) is str else cell_text(v) for v in row] for row in values]
     return Grid(rows, list(range(1, len(rows) + 1)), None, None, name)
