@@ -50,6 +50,7 @@ sample: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_xlsx_read.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -32,6 +32,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import write_section  # noqa: E402 - the scripts run as files, not a package
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "_work"
 BIN = Path(sys.executable).parent
@@ -113,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = "\n".join(
         f"| {k} | {median[k]:.2f} | {' / '.join(f'{t:.2f}' for t in v)} |" for k, v in times.items()
     )
-    report = f"""# Benchmark: building the region reports
+    report = f"""## Building the region reports
 
 `python benchmarks/bench_build.py` (`make bench`) -- {date.today().isoformat()}
 
@@ -135,7 +138,7 @@ start-up) and the in-process HTML export. `casekit build` also pays its own star
 """
     print(report)
     if not args.no_write:
-        RESULTS.write_text(report, encoding="utf-8")
+        write_section("bench_build", report)
         print(f"written to {RESULTS}", file=sys.stderr)
     return 0
 

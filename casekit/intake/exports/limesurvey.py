@@ -154,13 +154,17 @@ def _meta_code(header: str) -> str | None:
     return _META_TITLES.get(text)
 
 
-def read(path: str | Path) -> SurveyExport:
+def read(path: str | Path, *, grid: Grid | None = None) -> SurveyExport:
     """Read a LimeSurvey CSV export.
 
     Parameters
     ----------
     path : str or Path
         The ``.csv`` as downloaded (``;`` or ``,``; answer codes or full answers).
+
+    grid : Grid, optional
+        The file already read by :func:`~casekit.intake.exports._io.read_grid` (``read_export``
+        passes the grid it used for detection, so the file is read once).
 
     Returns
     -------
@@ -174,7 +178,7 @@ def read(path: str | Path) -> SurveyExport:
     """
     path = Path(path)
     try:
-        return _read(path)
+        return _read(path, grid)
     except SurveyFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - the contract: SurveyFileError for any input
@@ -223,9 +227,9 @@ def _plain_status(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return series.where(~skipped, ""), pd.Series(status, index=series.index, dtype=object)
 
 
-def _read(path: Path) -> SurveyExport:
+def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
     rel = path.name
-    grid = read_grid(path)
+    grid = grid if grid is not None else read_grid(path)
     if not grid.rows or not any(c.strip() for c in grid.rows[0]):
         raise SurveyFileError([Problem(rel, 1, None, "a header row of LimeSurvey column codes or titles", "an empty line")])
     header = [h.strip() for h in grid.rows[0]]

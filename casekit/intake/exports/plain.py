@@ -154,7 +154,7 @@ def _columns(header: list[str]) -> list[ExportColumn]:
     return out
 
 
-def read(path: str | Path, *, sheet: str | int | None = None) -> SurveyExport:
+def read(path: str | Path, *, sheet: str | int | None = None, grid: Grid | None = None) -> SurveyExport:
     """Read a CSV/XLSX table with one header row.
 
     Parameters
@@ -163,6 +163,10 @@ def read(path: str | Path, *, sheet: str | int | None = None) -> SurveyExport:
         The file (``.csv``/``.txt``/``.tsv`` or ``.xlsx``).
     sheet : str or int, optional
         Workbook sheet; default the first.
+
+    grid : Grid, optional
+        The file already read by :func:`~casekit.intake.exports._io.read_grid` (``read_export``
+        passes the grid it used for detection, so the file is read once).
 
     Returns
     -------
@@ -177,7 +181,7 @@ def read(path: str | Path, *, sheet: str | int | None = None) -> SurveyExport:
     """
     path = Path(path)
     rel = path.name
-    grid = read_grid(path, sheet=sheet)
+    grid = grid if grid is not None else read_grid(path, sheet=sheet)
     rows = [[_clean(c) for c in r] for r in grid.rows]
     start = next((i for i, r in enumerate(rows) if any(r)), None)
     if start is None:

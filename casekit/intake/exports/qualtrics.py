@@ -155,13 +155,17 @@ def sniff(grid: Grid) -> bool:
     return len(rows) >= 2 and rows[0][:2] == ["V1", "V2"] and "ResponseID" in rows[1]
 
 
-def read(path: str | Path) -> SurveyExport:
+def read(path: str | Path, *, grid: Grid | None = None) -> SurveyExport:
     """Read a Qualtrics CSV export.
 
     Parameters
     ----------
     path : str or Path
         The ``.csv`` as downloaded (three header rows, or the legacy two).
+
+    grid : Grid, optional
+        The file already read by :func:`~casekit.intake.exports._io.read_grid` (``read_export``
+        passes the grid it used for detection, so the file is read once).
 
     Returns
     -------
@@ -175,7 +179,7 @@ def read(path: str | Path) -> SurveyExport:
     """
     path = Path(path)
     try:
-        return _read(path)
+        return _read(path, grid)
     except SurveyFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - the contract: SurveyFileError for any input
@@ -280,9 +284,9 @@ def _known_choices(values: Sequence[str], extra: Sequence[str]) -> set[str]:
     return known
 
 
-def _read(path: Path) -> SurveyExport:
+def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
     rel = path.name
-    grid = read_grid(path)
+    grid = grid if grid is not None else read_grid(path)
     layout = _layout(grid, rel)
     width = len(layout.names)
     body = grid.rows[layout.first_data:]

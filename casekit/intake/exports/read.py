@@ -73,6 +73,12 @@ def read_export(path: str | Path, platform: str | None = None) -> SurveyExport:
         raise SurveyFileError([Problem(path.name, None, None, f"a platform among {', '.join(PLATFORMS)}", platform)])
     if not path.is_file():
         raise SurveyFileError([Problem(path.name, None, None, "an existing file", "<missing>")])
+    if platform in ("spss",) or path.suffix.lower() in (".sav", ".zip"):
+        return _module(platform or detect_platform(path)).read(path)
+    # Read the file once: the grid used to detect the platform is handed to the reader.
+    grid = read_grid(path)
     if platform is None:
-        platform = detect_platform(path)
-    return _module(platform).read(path)
+        platform = detect_platform(path, grid)
+    if platform == "spss":
+        return _module(platform).read(path)
+    return _module(platform).read(path, grid=grid)

@@ -156,13 +156,17 @@ def sniff(grid: Grid) -> bool:
         return False
 
 
-def read(path: str | Path) -> SurveyExport:
+def read(path: str | Path, *, grid: Grid | None = None) -> SurveyExport:
     """Read a 问卷星 export (按文本 or 按序号, ``.xlsx`` or ``.csv``) as downloaded.
 
     Parameters
     ----------
     path : str or Path
         The file.
+
+    grid : Grid, optional
+        The file already read by :func:`~casekit.intake.exports._io.read_grid` (``read_export``
+        passes the grid it used for detection, so the file is read once).
 
     Returns
     -------
@@ -181,7 +185,7 @@ def read(path: str | Path) -> SurveyExport:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        grid = read_grid(path)
+        grid = grid if grid is not None else read_grid(path)
         return _Reader(path, grid).run()
     except SurveyFileError:
         raise
