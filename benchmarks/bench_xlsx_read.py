@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| {labels[k]} | {median[k]:.2f} | {each[k]} | {peak[k]:.0f} | {grown[k]:.0f} |" for k in runs
     )
     verdict = "meets" if ratio >= 5 else "misses"
-    section = f"""# Benchmark: reading a {args.rows:,}-response 问卷星 XLSX export
+    section = f"""## Reading a {args.rows:,}-response 问卷星 XLSX export
 
 `python benchmarks/bench_xlsx_read.py` -- {date.today().isoformat()}
 
