@@ -76,16 +76,36 @@ def _cmd_codebook_draft(args: argparse.Namespace) -> int:
 
 
 def _cmd_survey(args: argparse.Namespace) -> int:
-    from casekit.analysis.survey_summary import survey_summary
+    from casekit.analysis.survey_summary import (
+        categorical_by_group,
+        format_crosstabs,
+        format_group_differences,
+        group_differences,
+        survey_summary,
+    )
     from casekit.intake.codebook_draft import write_atomic
 
+    if args.crosstabs and not args.by:
+        print("casekit survey: --crosstabs needs --by COLUMN", file=sys.stderr)
+        return EXIT_USAGE
     table = survey_summary(args.export, args.codebook, by=args.by, platform=args.platform)
+    tables = {"": table}
+    if args.by:
+        tables["_groups"] = group_differences(args.export, args.codebook, args.by, platform=args.platform)
+    if args.crosstabs:
+        tables["_crosstabs"] = categorical_by_group(args.export, args.codebook, args.by, platform=args.platform)
     if args.out is not None:
-        write_atomic(args.out, table.to_csv(index=False).encode("utf-8"))
-        print(f"{len(table)} rows written to {args.out}", file=sys.stderr)
-    else:
-        shown = table.round({"mean": 2, "sd": 2, "alpha": 3})
-        print(shown.to_string(index=False, na_rep="-"))
+        for suffix, frame in tables.items():
+            path = args.out.with_name(f"{args.out.stem}{suffix}.csv") if suffix else args.out
+            write_atomic(path, frame.to_csv(index=False).encode("utf-8"))
+            print(f"{len(frame)} rows written to {path}", file=sys.stderr)
+        return EXIT_OK
+    shown = [table.round({"mean": 2, "sd": 2, "alpha": 3})]
+    if "_groups" in tables:
+        shown.append(format_group_differences(tables["_groups"]))
+    if "_crosstabs" in tables:
+        shown.append(format_crosstabs(tables["_crosstabs"]))
+    print("\n\n".join(frame.to_string(index=False, na_rep="-") for frame in shown))
     return EXIT_OK
 
 
@@ -132,12 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--force", action="store_true", help="replace --out if it exists")
     d.set_defaults(func=_cmd_codebook_draft)
 
-    p = sub.add_parser("survey", help="reliability of a questionnaire's scales (n, mean, sd, alpha)")
+    p = sub.add_parser("survey", help="reliability of a questionnaire's scales (n, mean, sd, alpha), group differences")
     p.add_argument("export", type=Path, help="the export as downloaded (.csv, .xlsx, .sav, .zip)")
     p.add_argument("--codebook", type=Path, required=True, help="standalone codebook (YAML)")
     p.add_argument("--by", metavar="COLUMN", help="group by a codebook columns: name (region, population) or a header")
     p.add_argument("--platform", choices=platforms, help="force the export's platform (default: detected)")
-    p.add_argument("--out", type=Path, help="write the table as CSV (default: print it)")
+    p.add_argument("--out", type=Path,
+                   help="write the table as CSV, with --by also <stem>_groups.csv (default: print them)")
+    p.add_argument("--crosstabs", action="store_true",
+                   help="with --by: also test the closed questions that are not scale items against the groups")
     p.set_defaults(func=_cmd_survey)
     return parser
 

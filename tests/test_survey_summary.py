@@ -17,7 +17,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from casekit.analysis.survey_summary import SUMMARY_COLUMNS, survey_summary
+from casekit.analysis.survey_summary import (
+    CROSSTAB_COLUMNS,
+    DIFFERENCE_COLUMNS,
+    SUMMARY_COLUMNS,
+    categorical_by_group,
+    format_p,
+    group_differences,
+    survey_summary,
+)
 from casekit.cli import main
 from casekit.exceptions import SurveyFileError
 from casekit.intake.codebook_draft import write_draft
@@ -153,7 +161,8 @@ def test_cli_survey_prints_writes_and_exits(tmp_path: Path, capsys):
                  "--by", "所在班组", "--out", str(table)]) == 0
     written = pd.read_csv(table)
     pd.testing.assert_frame_equal(written, _expected("所在班组"), check_dtype=False, rtol=1e-9)
-    assert [p.name for p in table.parent.iterdir()] == ["summary.csv"]
+    # with --by, the group-difference table is written next to it; no temporary file is left
+    assert sorted(p.name for p in table.parent.iterdir()) == ["summary.csv", "summary_groups.csv"]
 
     broken = tmp_path / "broken.yaml"
     broken.write_text(codebook.read_text(encoding="utf-8").replace("respondent_id: 编号", "respondent_id: 工号"),
@@ -200,3 +209,145 @@ def test_detection_reads_the_unseen_export_as_plain(tmp_path: Path, capsys):
     assert main(["codebook", "draft", str(UNSEEN), "--out", str(codebook)]) == 0
     assert "# 平台 platform: plain" in codebook.read_text(encoding="utf-8")
     assert main(["survey", str(UNSEEN), "--codebook", str(codebook)]) == 0
+
+
+# --------------------------------------------------------------------------------------------
+# group differences (--by) and closed questions by group (--crosstabs)
+#
+# make_unseen.py builds the fixture so that 投诉处理信心 differs strongly between the teams
+# (所在班组; TEAM_SHIFT) while 服务意识 does not depend on the team.
+
+
+def _raw_scale_scores(group_column: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Scale → (scores, groups) of the scored respondents, from the raw CSV with numpy only."""
+    with UNSEEN.open(encoding="utf-8-sig", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    out = {}
+    for scale, prefix in (("服务意识", "2."), ("投诉处理信心", "3.")):
+        cols = [i for i, h in enumerate(header) if h.startswith(prefix)]
+        matrix = np.array([[math.nan if r[c] in ("", "不适用") else
+                            float(AGREE7.index(r[c]) + 1 if prefix == "2." else r[c]) for c in cols] for r in rows])
+        scored = (~np.isnan(matrix)).sum(axis=1) >= math.ceil(len(cols) / 2)  # min_answered=0.5
+        groups = np.array([r[header.index(group_column)] for r in rows])
+        for j, c in enumerate(cols):
+            if header[c].startswith(("2.服务意识—客户情绪激动", "3.投诉处理信心—遇到资费争议")):
+                matrix[:, j] = 8 - matrix[:, j]
+        out[scale] = (np.nanmean(matrix[scored], axis=1), groups[scored])
+    return out
+
+
+def test_group_differences_find_the_constructed_team_difference(tmp_path: Path):
+    from scipy import stats
+
+    table = group_differences(UNSEEN, _codebook(tmp_path), "所在班组", platform="plain")
+    assert table.columns.tolist() == list(DIFFERENCE_COLUMNS)
+    assert table["scale"].tolist() == ["服务意识", "投诉处理信心"]
+    by_scale = table.set_index("scale")
+    differs, same = by_scale.loc["投诉处理信心"], by_scale.loc["服务意识"]
+    assert differs["p"] < 0.01 and differs["effect_size"] > 0.14  # a large effect
+    assert same["p"] > 0.5 and same["effect_size"] < 0.02
+
+    for scale, (scores, groups) in _raw_scale_scores("所在班组").items():
+        row = by_scale.loc[scale]
+        samples = [scores[groups == g] for g in sorted(set(groups))]
+        n, k = len(scores), len(samples)
+        assert (row["n"], row["groups"]) == (n, k) == (40, 3)
+        # the documented choice rule, applied independently
+        kruskal = any(len(x) < 10 or abs(stats.skew(x, bias=False)) > 1 for x in samples)
+        if kruskal:
+            h, p = stats.kruskal(*samples)
+            assert (row["test"], row["df"], row["effect"]) == ("Kruskal-Wallis", f"{k - 1}", "ε²")
+            assert row["statistic"] == pytest.approx(h, rel=1e-12)
+            assert row["effect_size"] == pytest.approx(h / (n - 1), rel=1e-12)
+        else:
+            f, p = stats.f_oneway(*samples)
+            ss_between = sum(len(x) * (x.mean() - scores.mean()) ** 2 for x in samples)
+            assert (row["test"], row["df"], row["effect"]) == ("ANOVA", f"{k - 1}, {n - k}", "eta²")
+            assert row["statistic"] == pytest.approx(f, rel=1e-12)
+            assert row["effect_size"] == pytest.approx(ss_between / ((scores - scores.mean()) ** 2).sum(), rel=1e-12)
+        assert row["p"] == pytest.approx(p, rel=1e-9)
+    # by construction: the skewed, floor-bound low teams send 投诉处理信心 to Kruskal-Wallis
+    assert by_scale["test"].tolist() == ["ANOVA", "Kruskal-Wallis"]
+    assert "clearly skewed" in differs["note"] and "at least 10 observations" in same["note"]
+
+
+def test_group_differences_leave_out_unanswered_groups_and_say_when_no_test_applies(tmp_path: Path):
+    codebook = _codebook(tmp_path)
+    export = tmp_path / "export.csv"
+    export.write_text(UNSEEN.read_text(encoding="utf-8-sig").replace(",石家庄,", ",,", 2), encoding="utf-8")
+    table = group_differences(export, codebook, "region", platform="plain")
+    assert table["n"].tolist() == [38, 38] and table["groups"].tolist() == [3, 3]
+    assert table["note"].str.startswith("2 respondent(s) who did not answer region left out.").all()
+
+    alone = group_differences(UNSEEN, codebook, "提交时间", platform="plain")  # every respondent a group
+    assert alone["test"].isna().all() and alone["p"].isna().all() and alone["statistic"].isna().all()
+    assert alone["groups"].tolist() == [0, 0]
+    assert alone["note"].str.contains("No test: compare_groups needs at least 2 groups").all()
+
+    with pytest.raises(SurveyFileError, match="column '班组'"):
+        group_differences(UNSEEN, codebook, "班组", platform="plain")
+
+
+def test_categorical_by_group_tests_the_closed_questions_that_are_not_items(tmp_path: Path):
+    from scipy import stats
+
+    codebook = _codebook(tmp_path)
+    table = categorical_by_group(UNSEEN, codebook, "所在班组", platform="plain")
+    assert table.columns.tolist() == list(CROSSTAB_COLUMNS)
+    # not the items, the id, the grouping column itself, the times or the open question
+    assert table["question"].tolist() == ["所在地市", "1.您在客服岗位的工作年限", "4.您最希望的培训形式"]
+    raw = pd.read_csv(UNSEEN, encoding="utf-8-sig", dtype=str)
+    for row in table.itertuples(index=False):
+        observed = pd.crosstab(raw["所在班组"], raw[row.question])
+        res = stats.chi2_contingency(observed.to_numpy(), correction=False)
+        assert row.n == 40 and row.df == res.dof
+        assert row.chi2 == pytest.approx(res.statistic, rel=1e-12)
+        assert row.p == pytest.approx(res.pvalue, rel=1e-12)
+        assert row.cramers_v == pytest.approx(math.sqrt(res.statistic / (40 * (min(observed.shape) - 1))), rel=1e-12)
+        assert row.low_expected == bool((res.expected_freq < 5).mean() > 0.2)
+    assert table["low_expected"].all() and table["note"].str.contains("unreliable").all()
+
+    chosen = categorical_by_group(UNSEEN, codebook, "所在班组", columns=["region", "Q5"], platform="plain")
+    assert chosen["question"].tolist() == ["所在地市", "5.您对本次培训还有什么建议？"]
+    assert chosen["n"].tolist() == [40, 16]
+    with pytest.raises(SurveyFileError, match=r"(?s)column '岗位'.*column '年龄段'"):
+        categorical_by_group(UNSEEN, codebook, "所在班组", columns=["岗位", "年龄段"], platform="plain")
+
+
+def test_format_p():
+    assert [format_p(p) for p in (0.04567, 0.001, 0.000999, 1e-12, float("nan"))] == [
+        "0.046", "0.001", "<0.001", "<0.001", "-"]
+
+
+def test_cli_survey_by_prints_and_writes_the_group_differences(tmp_path: Path, capsys):
+    codebook = _codebook(tmp_path)
+    args = ["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain", "--by", "所在班组"]
+    assert main(args) == 0
+    reliability_part, groups_part = capsys.readouterr().out.rstrip("\n").split("\n\n")
+    assert len(reliability_part.splitlines()) == 1 + 6
+    lines = groups_part.splitlines()
+    assert lines[0].split() == list(DIFFERENCE_COLUMNS)
+    expected = group_differences(UNSEEN, codebook, "所在班组", platform="plain")
+    for line, row in zip(lines[1:], expected.itertuples(index=False), strict=True):
+        cells = line.split()
+        assert cells[0] == row.scale and cells[1] == row.test
+        assert float(cells[2]) == round(row.statistic, 2)
+        p_at = 5 if row.test == "ANOVA" else 4  # df "2, 37" prints as two words
+        assert cells[p_at] == format_p(row.p)
+        assert cells[p_at + 1] == row.effect and float(cells[p_at + 2]) == round(row.effect_size, 3)
+
+    assert main([*args, "--crosstabs"]) == 0
+    parts = capsys.readouterr().out.rstrip("\n").split("\n\n")
+    assert len(parts) == 3 and parts[2].splitlines()[0].split() == list(CROSSTAB_COLUMNS)
+
+    out = tmp_path / "out" / "stats.csv"
+    assert main([*args, "--out", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    pd.testing.assert_frame_equal(pd.read_csv(out.with_name("stats_groups.csv"), dtype={"df": str}), expected,
+                                  check_dtype=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(pd.read_csv(out), _expected("所在班组"), check_dtype=False, rtol=1e-9)
+    assert main([*args, "--crosstabs", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.parent.iterdir()) == ["stats.csv", "stats_crosstabs.csv", "stats_groups.csv"]
+
+    assert main(["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain", "--crosstabs"]) == 2
+    assert "--crosstabs needs --by" in capsys.readouterr().err

@@ -2,17 +2,23 @@
 
 The glue behind ``casekit survey``: read the export (:func:`~casekit.intake.exports.read_export`)
 and the codebook (:mod:`casekit.intake.questionnaire`), score the answers, and hand the item
-matrix to :func:`casekit.analysis.psychometrics.reliability`.
+matrix to :func:`casekit.analysis.psychometrics.reliability`. With a grouping column,
+:func:`group_differences` tests whether the groups' scale scores differ
+(:func:`casekit.analysis.group_tests.compare_groups`) and :func:`categorical_by_group`
+cross-tabulates the closed questions that are not scale items against the groups
+(:func:`casekit.analysis.group_tests.crosstab`).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from casekit.exceptions import Problem, SurveyFileError
-from casekit.intake.exports import SurveyExport, read_export
+from casekit.exceptions import AnalysisError, Problem, SurveyFileError
+from casekit.intake.exports import ExportColumn, SurveyExport, read_export
 from casekit.intake.questionnaire import (
     RESPONDENT_ID,
     Questionnaire,
@@ -21,12 +27,36 @@ from casekit.intake.questionnaire import (
     parse_questionnaire,
 )
 
-__all__ = ["NO_GROUP", "SUMMARY_COLUMNS", "score_survey", "survey_summary"]
+__all__ = [
+    "CROSSTAB_COLUMNS",
+    "DIFFERENCE_COLUMNS",
+    "MAX_OPTIONS",
+    "NO_GROUP",
+    "SUMMARY_COLUMNS",
+    "categorical_by_group",
+    "format_crosstabs",
+    "format_group_differences",
+    "format_p",
+    "group_differences",
+    "score_survey",
+    "survey_summary",
+]
 
 #: Columns of :func:`survey_summary`.
 SUMMARY_COLUMNS: tuple[str, ...] = ("scale", "group", "n_items", "n", "mean", "sd", "alpha")
+#: Columns of :func:`group_differences`.
+DIFFERENCE_COLUMNS: tuple[str, ...] = (
+    "scale", "test", "statistic", "df", "p", "effect", "effect_size", "n", "groups", "note",
+)
+#: Columns of :func:`categorical_by_group`.
+CROSSTAB_COLUMNS: tuple[str, ...] = ("question", "n", "chi2", "df", "p", "cramers_v", "low_expected", "note")
 #: Group of respondents who left the grouping question unanswered.
 NO_GROUP = "（未填写）"
+#: :func:`categorical_by_group` takes a column the export does not type (plain CSV/XLSX) for a
+#: closed question only when it has at most this many distinct answers.
+MAX_OPTIONS = 10
+
+_TEST_NAMES = {"anova": ("ANOVA", "eta²"), "kruskal": ("Kruskal-Wallis", "ε²")}
 
 
 def score_survey(
@@ -134,3 +164,356 @@ def survey_summary(
     groups = _groups(by, export, questionnaire, data) if by else None
     table = reliability(data.items, data.scales, groups=groups, min_answered=min_answered)
     return table.loc[:, list(SUMMARY_COLUMNS)].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# group differences
+
+
+def _compared_groups(groups: pd.Series) -> tuple[pd.Series, int]:
+    """Groups for a test: respondents who did not answer the grouping question left out (NaN)."""
+    unanswered = groups == NO_GROUP
+    return groups.where(~unanswered), int(unanswered.sum())
+
+
+def _left_out_note(n_unanswered: int, by: str) -> list[str]:
+    if not n_unanswered:
+        return []
+    return [f"{n_unanswered} respondent(s) who did not answer {by} left out."]
+
+
+def group_differences(
+    export_path: str | Path,
+    codebook_path: str | Path,
+    by: str,
+    *,
+    platform: str | None = None,
+    min_answered: float = 0.5,
+) -> pd.DataFrame:
+    """Do the groups' scale scores differ? One test per scale.
+
+    The scale scores are those of :func:`survey_summary` (same reading, scoring and
+    ``min_answered``); each scale is compared across the groups of ``by`` with
+    :func:`casekit.analysis.group_tests.compare_groups` (``method="auto"``).
+
+    Parameters
+    ----------
+    export_path : str or Path
+        The questionnaire export as downloaded (any platform casekit reads).
+    codebook_path : str or Path
+        The standalone codebook.
+    by : str
+        A name under the codebook's ``columns:`` or an export header (or column key), as for
+        :func:`survey_summary`. Respondents who did not answer it are left out of the tests
+        (``note`` says how many): "not answered" is not a group to compare.
+    platform : str, optional
+        Force the export's reader; detected when omitted.
+    min_answered : float or int, default 0.5
+        How many of a scale's items a respondent must answer to be scored, see
+        :func:`casekit.analysis.psychometrics.scale_scores`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`DIFFERENCE_COLUMNS`, one row per scale (codebook order), not rounded:
+
+        * ``scale``;
+        * ``test`` -- ``"ANOVA"`` or ``"Kruskal-Wallis"``, as ``compare_groups(method="auto")``
+          chose (Kruskal-Wallis when a group has fewer than 10 scores or is clearly skewed);
+        * ``statistic`` -- F (ANOVA) or the tie-corrected H (Kruskal-Wallis);
+        * ``df`` -- degrees of freedom as text: ``"k-1, N-k"`` for ANOVA (e.g. ``"2, 37"``),
+          ``"k-1"`` for Kruskal-Wallis;
+        * ``p`` -- p value of that test;
+        * ``effect`` -- ``"eta²"`` (ANOVA) or ``"ε²"`` (Kruskal-Wallis), and ``effect_size``
+          its value;
+        * ``n`` -- respondents compared (a scale score and a group); ``groups`` -- groups
+          compared (groups with fewer than 2 scores are dropped);
+        * ``note`` -- dropped groups, respondents left out, why the test was chosen, and
+          why there is no test when fewer than 2 groups have 2 or more scores (``test``,
+          ``df`` and ``effect`` then missing, the numbers ``NaN``).
+
+    Raises
+    ------
+    SurveyFileError
+        With every problem of the export and the codebook at once, or an unknown ``by``.
+
+    See Also
+    --------
+    casekit.analysis.group_tests.compare_groups : the tests, effect sizes and choice rule.
+    """
+    from casekit.analysis.group_tests import compare_groups
+    from casekit.analysis.psychometrics import scale_scores
+
+    export, questionnaire, data = score_survey(export_path, codebook_path, platform=platform)
+    groups, n_unanswered = _compared_groups(_groups(by, export, questionnaire, data))
+    scores = scale_scores(data.items, data.scales, min_answered=min_answered)
+    nan = float("nan")
+    rows = []
+    for scale in data.scales:
+        notes = _left_out_note(n_unanswered, by)
+        try:
+            result = compare_groups(scores[scale], groups, method="auto")
+        except AnalysisError as exc:
+            scored = scores[scale].notna() & groups.notna()
+            counts = groups[scored].value_counts()
+            rows.append({"scale": scale, "test": None, "statistic": nan, "df": None, "p": nan,
+                         "effect": None, "effect_size": nan, "n": int(scored.sum()),
+                         "groups": int((counts >= 2).sum()), "note": " ".join([*notes, f"No test: {exc}."])})
+            continue
+        test, effect = _TEST_NAMES[result.method]
+        anova = result.method == "anova"
+        notes += list(result.notes)
+        notes.append(f"{test}: {result.reason}.")
+        rows.append({
+            "scale": scale,
+            "test": test,
+            "statistic": result.anova_f if anova else result.kruskal_h,
+            "df": f"{result.df_between}, {result.df_within}" if anova else f"{result.df_between}",
+            "p": result.p_value,
+            "effect": effect,
+            "effect_size": result.effect_size,
+            "n": result.n,
+            "groups": len(result.groups),
+            "note": " ".join(notes),
+        })
+    table = pd.DataFrame(rows, columns=list(DIFFERENCE_COLUMNS))
+    return table.astype({"statistic": "float64", "p": "float64", "effect_size": "float64",
+                         "n": "int64", "groups": "int64"})
+
+
+# --------------------------------------------------------------------------------------------
+# closed questions by group
+
+
+def _answers(export: SurveyExport, col: ExportColumn, missing: set[str], *, multi: bool) -> pd.Series:
+    """A column's answers as text (value labels applied), ``None`` where unanswered."""
+    labels = export.value_labels.get(col.key, {})
+    out: list[str | None] = []
+    for v, s in zip(export.data[col.key].tolist(), export.status[col.key].tolist()):
+        text = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
+        if s != "answered" or text in missing:
+            out.append(None)
+        elif multi:
+            out.append(";".join(labels.get(part.strip(), part.strip()) for part in text.split(";")))
+        else:
+            out.append(labels.get(text, text))
+    return pd.Series(out, dtype=object)
+
+
+def _looks_closed(answers: pd.Series, max_options: int) -> bool:
+    """Rule for columns the export does not type: mostly answered, with few, repeated answers."""
+    given = answers.dropna()
+    distinct = given.nunique()
+    return 2 * len(given) >= len(answers) and 2 <= distinct <= min(max_options, len(given) // 2)
+
+
+def _question_columns(
+    names: Sequence[str] | None,
+    by: str,
+    export: SurveyExport,
+    questionnaire: Questionnaire,
+    data: QuestionnaireData,
+    *,
+    explode_multi: bool,
+    max_options: int,
+) -> list[tuple[ExportColumn, bool]]:
+    """The columns to cross-tabulate and whether each is counted option by option."""
+    def header_of(name: str) -> str:
+        return data.headers.get(name, name) if name in questionnaire.columns else name
+
+    if names is not None:
+        chosen: list[ExportColumn] = []
+        problems = []
+        for name in names:
+            wanted = header_of(name)
+            found = ([c for c in export.columns if c.header.strip() == wanted]
+                     or [c for c in export.columns if c.key == wanted])
+            if len(found) == 1:
+                chosen.append(found[0])
+                continue
+            problems.append(Problem(export.path.name, None, name,
+                                    f"a name under columns: in {questionnaire.path.name} or a header of "
+                                    f"{export.path.name} found once",
+                                    f"{len(found)} columns with this header" if found else name))
+        if problems:
+            raise SurveyFileError(problems)
+        return [(c, explode_multi and c.kind == "multi") for c in chosen]
+
+    item_ids = {i for ids in data.scales.values() for i in ids}
+    skip = {data.headers[i] for i in item_ids if i in data.headers}
+    if RESPONDENT_ID in data.headers:
+        skip.add(data.headers[RESPONDENT_ID])
+    skip.add(header_of(by))
+    missing = set(questionnaire.missing)
+    out = []
+    for col in export.columns:
+        if col.header.strip() in skip or col.key == by or col.kind in ("meta", "matrix", "rank", "number", "other"):
+            continue
+        if col.kind == "single":
+            out.append((col, False))
+        elif col.kind == "multi":
+            if explode_multi:
+                out.append((col, True))
+        elif _looks_closed(_answers(export, col, missing, multi=False), max_options):
+            out.append((col, False))
+    return out
+
+
+def categorical_by_group(
+    export_path: str | Path,
+    codebook_path: str | Path,
+    by: str,
+    *,
+    columns: Sequence[str] | None = None,
+    platform: str | None = None,
+    explode_multi: bool = True,
+    max_options: int = MAX_OPTIONS,
+) -> pd.DataFrame:
+    """Cross-tabulate the closed questions that are not scale items against the groups.
+
+    Each question (岗位, 年龄段, 培训形式 …) is tested for independence from ``by`` with
+    :func:`casekit.analysis.group_tests.crosstab`: chi-square, Cramér's V, and Fisher's exact
+    test for a 2 x 2 table (its p value is given in ``note``).
+
+    Parameters
+    ----------
+    export_path : str or Path
+        The questionnaire export as downloaded (any platform casekit reads).
+    codebook_path : str or Path
+        The standalone codebook.
+    by : str
+        A name under the codebook's ``columns:`` or an export header (or column key), as for
+        :func:`survey_summary`. Respondents who did not answer it are left out.
+    columns : sequence of str, optional
+        The questions to tabulate: names under ``columns:``, export headers or column keys.
+        Default: every column of the export that is not a codebook item, the respondent id
+        or ``by`` itself, and is a closed question -- a single-choice column, a multi-choice
+        column (with ``explode_multi``), or, where the export does not say what a column
+        holds (plain CSV/XLSX), a column answered by at least half the respondents with 2 to
+        ``max_options`` distinct answers, each given twice on average. Codebook grouping
+        columns (``region``, ``population``) are included.
+    platform : str, optional
+        Force the export's reader; detected when omitted.
+    explode_multi : bool, default True
+        Include multi-choice questions, counted option by option
+        (``crosstab(explode_multi=True)``): their row gives ``n`` and a note but no
+        chi-square test, since a respondent can fall in several columns. ``False`` leaves
+        them out of the default selection; a multi-choice question named in ``columns`` is
+        then tabulated with each combination of options as one answer.
+    max_options : int, default :data:`MAX_OPTIONS`
+        Most distinct answers of an untyped column taken as a closed question.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`CROSSTAB_COLUMNS`, one row per question in export order, not rounded:
+        ``question`` (the export header), ``n`` (respondents with an answer and a group),
+        ``chi2``, ``df`` (nullable int), ``p`` (Pearson's chi-square test; Yates-corrected
+        for a 2 x 2 table), ``cramers_v``, ``low_expected`` (Cochran's rule fails: the p
+        value is unreliable), ``note`` (crosstab's caveats, Fisher's p, respondents left out;
+        why there is no test). Without a test the numbers are ``NaN``.
+
+    Raises
+    ------
+    SurveyFileError
+        With every problem of the export and the codebook at once, an unknown ``by``, or
+        names in ``columns`` that are not found (all of them).
+    """
+    from casekit.analysis.group_tests import crosstab
+
+    export, questionnaire, data = score_survey(export_path, codebook_path, platform=platform)
+    groups, n_unanswered = _compared_groups(_groups(by, export, questionnaire, data))
+    chosen = _question_columns(columns, by, export, questionnaire, data,
+                               explode_multi=explode_multi, max_options=max_options)
+    missing = set(questionnaire.missing)
+    nan = float("nan")
+    rows = []
+    for col, multi in chosen:
+        answers = _answers(export, col, missing, multi=multi).set_axis(groups.index)
+        observed = set(answers.dropna().str.split(";").explode().str.strip()) if multi else set(answers.dropna())
+        order = list(col.options) if col.options and observed <= set(col.options) else None
+        notes = _left_out_note(n_unanswered, by)
+        try:
+            result = crosstab(answers, groups, order=order, explode_multi=multi)
+        except AnalysisError as exc:
+            rows.append({"question": col.header.strip(), "n": int((answers.notna() & groups.notna()).sum()),
+                         "chi2": nan, "df": pd.NA, "p": nan, "cramers_v": nan, "low_expected": False,
+                         "note": " ".join([*notes, f"No table: {exc}."])})
+            continue
+        notes[:0] = result.notes
+        if not math.isnan(result.fisher_p):
+            notes.append(f"Fisher's exact p = {result.fisher_p:.3g}.")
+        rows.append({
+            "question": col.header.strip(),
+            "n": result.n,
+            "chi2": result.chi2,
+            "df": result.dof if result.chi2_applies else pd.NA,
+            "p": result.p_value,
+            "cramers_v": result.cramers_v,
+            "low_expected": result.low_expected,
+            "note": " ".join(notes),
+        })
+    table = pd.DataFrame(rows, columns=list(CROSSTAB_COLUMNS))
+    return table.astype({"n": "int64", "chi2": "float64", "df": "Int64", "p": "float64",
+                         "cramers_v": "float64", "low_expected": "bool"})
+
+
+# --------------------------------------------------------------------------------------------
+# printing
+
+
+def format_p(p: float) -> str:
+    """A p value for printing: 3 decimals, ``"<0.001"`` below 0.001, ``"-"`` when missing.
+
+    Parameters
+    ----------
+    p : float
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_p(0.04567), format_p(0.0002), format_p(float("nan"))
+    ('0.046', '<0.001', '-')
+    """
+    if p is None or pd.isna(p):
+        return "-"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def format_group_differences(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`group_differences` rounded for printing (``statistic`` 2 dp, ``p`` text, ``effect_size`` 3 dp).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`group_differences`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; ``p`` is text (see :func:`format_p`).
+    """
+    shown = table.round({"statistic": 2, "effect_size": 3})
+    shown["p"] = [format_p(p) for p in table["p"]]
+    return shown
+
+
+def format_crosstabs(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`categorical_by_group` rounded for printing (``chi2`` 2 dp, ``p`` text, ``cramers_v`` 3 dp).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`categorical_by_group`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; ``p`` is text (see :func:`format_p`).
+    """
+    shown = table.round({"chi2": 2, "cramers_v": 3})
+    shown["p"] = [format_p(p) for p in table["p"]]
+    return shown
