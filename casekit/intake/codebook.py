@@ -1,4 +1,12 @@
-"""``codebook.yaml``: how to read the questionnaire export, and the 360° review items."""
+"""``codebook.yaml``: how to read the questionnaire export, and the 360° review items.
+
+Without ``platform:`` every entry names its export column by exact header (``column``). With
+``platform:`` (one of :data:`PLATFORM_CHOICES`) the exports in ``survey/`` are read as downloaded
+from that platform (:func:`~casekit.intake.exports.read_export`) and an item, a background
+question or an identifying column may name its column by exactly one of
+:data:`~casekit.intake.columns.MATCH_KEYS` (``column``, ``pattern``, ``platform_id``, ``key``),
+parsed and matched by :mod:`casekit.intake.columns` exactly as in a standalone codebook.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +20,20 @@ import pandas as pd
 from casekit import domain
 from casekit.exceptions import Problem
 from casekit.intake._files import MISSING, line_of, read_yaml_mapping, text_of
+from casekit.intake.columns import MATCH_KEYS, ColumnMatch, parse_match
+from casekit.intake.exports.model import PLATFORMS
 from casekit.intake.schemas import ITEMS, REVIEW_ITEMS, vocab_expected
 
-__all__ = ["CODEBOOK_FILE", "BackgroundQuestion", "Codebook", "Scale", "read_codebook"]
+__all__ = ["AUTO", "CODEBOOK_FILE", "PLATFORM_CHOICES", "BackgroundQuestion", "Codebook", "Scale", "read_codebook"]
 
 CODEBOOK_FILE = "codebook.yaml"
 #: Keys of ``columns:`` (the export's identifying headers).
 ID_KEYS = ("respondent_id", "region", "population")
 BACKGROUND_TYPES = ("category", "number")
+#: ``platform: auto``: detect each export's platform.
+AUTO = "auto"
+#: Values of ``platform:``.
+PLATFORM_CHOICES: tuple[str, ...] = (*PLATFORMS, AUTO)
 
 
 @dataclass(frozen=True)
@@ -52,7 +66,11 @@ class Scale:
 
 @dataclass(frozen=True)
 class BackgroundQuestion:
-    """A non-scale question kept per respondent."""
+    """A non-scale question kept per respondent.
+
+    ``column`` is the export header, or (when matched otherwise, with ``platform:`` set) the
+    match as text, e.g. ``key 'Q2'``.
+    """
 
     id: str
     column: str
@@ -67,21 +85,29 @@ class Codebook:
     Attributes
     ----------
     columns : mapping of str to str
-        ``respondent_id`` / ``region`` / ``population`` → the export's header.
+        ``respondent_id`` / ``region`` / ``population`` → the export's header (or, for an entry
+        matched by ``pattern``/``platform_id``/``key``, the match as text: ``key 'Q1'``).
     missing : tuple of str
         Cell values meaning "no answer" (the empty cell always does).
     scales : mapping of str to Scale
     background : tuple of BackgroundQuestion
     items : DataFrame
-        Columns of ``casekit.intake.schemas.ITEMS``, in codebook order.
+        Columns of ``casekit.intake.schemas.ITEMS``, in codebook order; ``column`` is the
+        export's header, or the match as text (``pattern '^3、'``) for other matches.
     ignore : tuple of str
-        Export headers that are platform metadata, not questions.
+        Export headers that are platform metadata, not questions (with ``platform:`` set, also
+        column keys such as ``submitted_at`` or ``Q9``).
     review_scale : str or None
         Scale of ``reviews_360.csv`` scores.
     review_items : DataFrame
         ``item_id``, ``text``, ``dimension`` of the 360° review.
     lines : mapping of str to int
         ``"items.<id>"`` / ``"background.<id>"`` / ``"columns.<key>"`` → line in codebook.yaml.
+    platform : str or None
+        ``platform:`` (one of :data:`PLATFORM_CHOICES`); None when absent: the exports are then
+        read in casekit's own layout and every column is named by its exact header.
+    matches : mapping of str to ColumnMatch
+        Same keys as ``lines`` → how the entry names its column (``column`` matches included).
     """
 
     columns: Mapping[str, str]
@@ -93,6 +119,8 @@ class Codebook:
     review_scale: str | None = None
     review_items: pd.DataFrame = field(default_factory=REVIEW_ITEMS.empty)
     lines: Mapping[str, int | None] = field(default_factory=dict)
+    platform: str | None = None
+    matches: Mapping[str, ColumnMatch] = field(default_factory=dict)
 
 
 def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
@@ -120,6 +148,35 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
         problems.append(Problem(rel, line_of(lines, *path), column, expected,
                                 MISSING if found is None or found == "" else str(found)))
 
+    matches: dict[str, ColumnMatch] = {}
+
+    # platform ------------------------------------------------------------------------------
+    platform: str | None = None
+    if data.get("platform") is not None:
+        platform = text_of(data.get("platform")).lower()
+        if platform not in PLATFORM_CHOICES:
+            p(("platform",), "platform",
+              f"one of {', '.join(PLATFORM_CHOICES)} (the platform the exports in survey/ were downloaded from)",
+              data.get("platform"))
+            platform = AUTO  # keep checking the exports as downloaded, whatever their platform
+
+    def match_of(spec: Any, path: tuple, name: str, *, allow_plain: bool = False) -> ColumnMatch | None:
+        """How the entry at ``path`` names its column (problems recorded; None if it does not)."""
+        if platform is not None:
+            return parse_match(spec, path, name, p, lines, allow_plain=allow_plain)
+        header = text_of(spec) if allow_plain else text_of(spec.get("column"))
+        if header and not (allow_plain and isinstance(spec, dict)):
+            return ColumnMatch("column", header, line_of(lines, *path))
+        other = [k for k in MATCH_KEYS[1:] if isinstance(spec, dict) and text_of(spec.get(k))]
+        if other:
+            p(path + (other[0],), other[0], "column: the export's exact header (pattern, platform_id and key "
+              "need platform: set at the top of codebook.yaml)", spec.get(other[0]))
+        else:
+            p(path if allow_plain else path + ("column",), name if allow_plain else "column",
+              "the export's header of this column" if allow_plain else
+              f"the export's header of this {'question' if path[0] == 'background' else 'item'}", None)
+        return None
+
     # columns -------------------------------------------------------------------------------
     columns: dict[str, str] = {}
     raw = data.get("columns")
@@ -127,12 +184,13 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
         p(("columns",), "columns", "a mapping respondent_id / region / population → export header", raw)
         raw = {}
     for key in ID_KEYS:
-        header = text_of(raw.get(key))
-        if not header:
-            p(("columns", key) if key in raw else ("columns",), key, "the export's header of this column",
-              None)
-        else:
-            columns[key] = header
+        if key not in raw:
+            p(("columns",), key, "the export's header of this column", None)
+            continue
+        m = match_of(raw.get(key), ("columns", key), key, allow_plain=True)
+        if m is not None:
+            columns[key] = _as_text(m)
+            matches[f"columns.{key}"] = m
             where[f"columns.{key}"] = line_of(lines, "columns", key)
 
     missing_raw = data.get("missing", [""])
@@ -179,13 +237,14 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
         if not isinstance(q, dict):
             p(path, "background", "a mapping {id, column, type}", q)
             continue
-        qid, col, qtype = text_of(q.get("id")), text_of(q.get("column")), text_of(q.get("type") or "category")
+        qid, qtype = text_of(q.get("id")), text_of(q.get("type") or "category")
         ok = True
         if not qid or qid in seen:
             p(path + ("id",), "id", "a unique question id (not respondent_id/region/population)", qid)
             ok = False
-        if not col:
-            p(path + ("column",), "column", "the export's header of this question", None)
+        m = match_of(q, path, qid or "background")
+        col = _as_text(m) if m is not None else ""
+        if m is None:
             ok = False
         if qtype not in BACKGROUND_TYPES:
             p(path + ("type",), "type", "category or number", qtype)
@@ -194,6 +253,7 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
             seen.add(qid)
             line = line_of(lines, *path)
             where[f"background.{qid}"] = line
+            matches[f"background.{qid}"] = m  # type: ignore[assignment]
             background.append(BackgroundQuestion(qid, col, qtype, line))
 
     # items ---------------------------------------------------------------------------------
@@ -209,13 +269,14 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
         if not isinstance(it, dict):
             p(path, "items", "a mapping {id, column, dimension, populations, scale}", it)
             continue
-        iid, col = text_of(it.get("id")), text_of(it.get("column"))
+        iid = text_of(it.get("id"))
         ok = True
         if not iid or iid in item_ids:
             p(path + ("id",), "id", "a unique item id", iid if iid else None)
             ok = False
-        if not col:
-            p(path + ("column",), "column", "the export's header of this item", None)
+        m = match_of(it, path, iid or "items")
+        col = _as_text(m) if m is not None else ""
+        if m is None:
             ok = False
         dim = domain.lookup(domain.DIMENSIONS, text_of(it.get("dimension")))
         if dim is None:
@@ -257,6 +318,7 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
             continue
         item_ids.add(iid)
         where[f"items.{iid}"] = line_of(lines, *path)
+        matches[f"items.{iid}"] = m  # type: ignore[assignment]
         # One score range per population: dimension means are compared and ranked within a
         # population, which is meaningless across 1–5 and 0–10 items.
         span = (scales[scale].min, scales[scale].max)
@@ -277,7 +339,8 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
     # ignore --------------------------------------------------------------------------------
     ignore_raw = data.get("ignore") or []
     if not isinstance(ignore_raw, list):
-        p(("ignore",), "ignore", "a list of export headers to ignore", ignore_raw)
+        p(("ignore",), "ignore", "a list of export headers (or, with platform:, column keys) to ignore",
+          ignore_raw)
         ignore_raw = []
     ignore = tuple(text_of(h) for h in ignore_raw if text_of(h))
 
@@ -324,7 +387,12 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
 
     return Codebook(columns=columns, missing=missing, scales=scales, background=tuple(background),
                     items=items, ignore=ignore, review_scale=review_scale, review_items=review_items,
-                    lines=where), problems
+                    lines=where, platform=platform, matches=matches), problems
+
+
+def _as_text(match: ColumnMatch) -> str:
+    """The header of a ``column`` match; the match as text (``key 'Q3_1'``) otherwise."""
+    return match.value if match.how == "column" else match.describe()
 
 
 def _number(value: Any) -> bool:

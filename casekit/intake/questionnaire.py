@@ -12,7 +12,8 @@ so that consultants learn one format, with these differences:
   regular expression searched in the headers, which must match exactly one column),
   ``platform_id`` (Qualtrics ``QID3_1``, LimeSurvey ``Q3[SQ001]``, an SPSS variable name) or
   ``key`` (the :class:`~casekit.intake.exports.SurveyExport` key such as ``Q3_1``). A
-  ``columns:`` entry may be a header or a mapping with one of these four keys.
+  ``columns:`` entry may be a header or a mapping with one of these four keys. The matching is
+  :mod:`casekit.intake.columns`, shared with a bundle's ``codebook.yaml`` with ``platform:``.
 * The platform's metadata columns (``kind == "meta"``) need not be listed under ``ignore:``.
 
 :func:`read_questionnaire` parses the YAML; :func:`apply_questionnaire` turns an export into an
@@ -38,9 +39,7 @@ Example
 
 from __future__ import annotations
 
-import difflib
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,10 +53,16 @@ from casekit.intake._files import (
     line_of,
     load_yaml,
     read_text,
-    short_list,
     text_of,
 )
 from casekit.intake.codebook import Scale
+from casekit.intake.columns import (
+    MATCH_KEYS,
+    ColumnMatch,
+    find_columns,
+    match_failure,
+    parse_match,
+)
 from casekit.intake.exports.model import ExportColumn, SurveyExport
 
 __all__ = [
@@ -72,8 +77,6 @@ __all__ = [
     "read_questionnaire",
 ]
 
-#: The ways an item (or a ``columns:`` entry) names its export column.
-MATCH_KEYS: tuple[str, ...] = ("column", "pattern", "platform_id", "key")
 #: The ``columns:`` entry naming the respondent id column.
 RESPONDENT_ID = "respondent_id"
 
@@ -82,29 +85,6 @@ _ITEM_KEYS = ("id", *MATCH_KEYS, "dimension", "populations", "scale", "reverse",
 _BACKGROUND_KEYS = ("id", *MATCH_KEYS, "type")
 #: Answers compared to find one submission sent twice: at least this many answered cells.
 _MIN_ANSWERED_FOR_DUPLICATE = 2
-
-
-@dataclass(frozen=True)
-class ColumnMatch:
-    """How a codebook entry names its export column.
-
-    Attributes
-    ----------
-    how : str
-        One of :data:`MATCH_KEYS`.
-    value : str
-        The header, regular expression, platform id or key.
-    line : int or None
-        Line of the entry in the codebook.
-    """
-
-    how: str
-    value: str
-    line: int | None = field(default=None, compare=False)
-
-    def describe(self) -> str:
-        """``column '编号'``, ``pattern '^2\\.'`` … for problems."""
-        return f"{self.how} {self.value!r}"
 
 
 @dataclass(frozen=True)
@@ -282,7 +262,7 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
         raw = {}
     for name, spec in raw.items():
         name = text_of(name)
-        match = _parse_match(spec, ("columns", name), name, p, lines, allow_plain=True)
+        match = parse_match(spec, ("columns", name), name, p, lines, allow_plain=True)
         if match is not None:
             columns[name] = match
             where[f"columns.{name}"] = line_of(lines, "columns", name)
@@ -332,7 +312,7 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
         if not qid or qid in columns:
             p(path_ + ("id",), "id", "a unique name, not one used under columns:", qid)
             continue
-        match = _parse_match(q, path_, qid, p, lines)
+        match = parse_match(q, path_, qid, p, lines)
         if match is not None:
             columns[qid] = match
             where[f"columns.{qid}"] = line_of(lines, *path_)
@@ -359,7 +339,7 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
             p(path_ + ("id",), "id", "a unique item id", iid)
             ok = False
         ids.add(iid)
-        match = _parse_match(it, path_, iid or f"item {i + 1}", p, lines)
+        match = parse_match(it, path_, iid or f"item {i + 1}", p, lines)
         dim = text_of(it.get("dimension"))
         if not dim:
             p(path_ + ("dimension",), "dimension", "the name of the scale (construct) this item measures", None)
@@ -392,67 +372,12 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
     return Questionnaire(path, columns, missing, scales, tuple(items), ignore, where), problems
 
 
-def _parse_match(
-    spec: Any, where: tuple, name: str, p: Any, lines: dict, *, allow_plain: bool = False
-) -> ColumnMatch | None:
-    """Read the one of ``column``/``pattern``/``platform_id``/``key`` an entry names its column by."""
-    if allow_plain and not isinstance(spec, dict):
-        header = text_of(spec)
-        if not header:
-            p(where, name, "the export's header of this column", None)
-            return None
-        return ColumnMatch("column", header, line_of(lines, *where))
-    if not isinstance(spec, dict):
-        p(where, name, f"a header, or a mapping with one of {', '.join(MATCH_KEYS)}", spec)
-        return None
-    given = [k for k in MATCH_KEYS if text_of(spec.get(k))]
-    if len(given) != 1:
-        at = where + ((given[1],) if len(given) > 1 else ())
-        p(at, name, f"exactly one of {', '.join(MATCH_KEYS)} naming the export column",
-          ", ".join(given) if given else None)
-        return None
-    how = given[0]
-    value = text_of(spec[how])
-    if how == "pattern":
-        try:
-            re.compile(value)
-        except re.error as exc:
-            p(where + ("pattern",), "pattern", "a valid regular expression", f"{value} ({exc})")
-            return None
-    return ColumnMatch(how, value, line_of(lines, *where, how))
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 # ------------------------------------------------------------------------------------------
 # applying it to an export
-
-
-def _find(match: ColumnMatch, columns: tuple[ExportColumn, ...]) -> list[ExportColumn]:
-    if match.how == "column":
-        return [c for c in columns if c.header.strip() == match.value]
-    if match.how == "key":
-        return [c for c in columns if c.key == match.value]
-    if match.how == "platform_id":
-        return [c for c in columns if (c.platform_id or "") == match.value]
-    rx = re.compile(match.value)
-    return [c for c in columns if rx.search(c.header)]
-
-
-def _not_found(match: ColumnMatch, export: SurveyExport) -> str:
-    pool = {
-        "column": [c.header for c in export.columns],
-        "pattern": [c.header for c in export.columns],
-        "key": [c.key for c in export.columns],
-        "platform_id": [c.platform_id for c in export.columns if c.platform_id],
-    }[match.how]
-    what = {"column": "a header", "pattern": "a regular expression matching one header",
-            "key": "a column key", "platform_id": "a platform id"}[match.how]
-    close = difflib.get_close_matches(match.value, pool, n=3, cutoff=0.5)
-    hint = f"; closest: {'、'.join(close)}" if close else (f"; it has {short_list(pool, 4)}" if pool else "")
-    return f"{what} of {export.path.name}{hint}"
 
 
 def apply_questionnaire(
@@ -496,15 +421,11 @@ def apply_questionnaire(
 
     def resolve(match: ColumnMatch, owner: str, column: str) -> ExportColumn | None:
         line = match.line
-        found = _find(match, export.columns)
+        found = find_columns(match, export.columns)
         mentioned.update(c.key for c in found)
-        if len(found) != 1:
-            if found:
-                expected = f"{match.how} naming exactly one column of {exp}"
-                got = f"{len(found)} columns: {short_list([c.header for c in found], 4)}"
-            else:
-                expected, got = _not_found(match, export), match.value
-            problems.append(Problem(cb, line, column, expected, got))
+        failure = match_failure(match, found, export)
+        if failure is not None:
+            problems.append(Problem(cb, line, column, *failure))
             return None
         col = found[0]
         if col.key in used:
