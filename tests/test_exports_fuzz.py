@@ -7,6 +7,12 @@ zip archives around such tables, and SPSS files with random variables and value 
 either raises a :class:`~casekit.exceptions.CasekitError` or returns a
 :class:`~casekit.intake.exports.SurveyExport` that keeps the model's conventions. Reader modules
 not present yet are skipped.
+
+Readers turn *any* exception into a :class:`~casekit.exceptions.SurveyFileError` (their
+contract), so a crash inside a reader (a ``KeyError`` in its own code) would pass as "a bad
+file": the shared guard marks such failures with ``found`` starting ``"internal error: "``, and
+:func:`_check` fails on those and on any ``found`` that is an exception's text
+(``"KeyError: 'x'"``); problems about the file say what was expected and found in words.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import importlib
 import io
 import itertools
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -24,8 +31,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casekit.exceptions import CasekitError
+from casekit.exceptions import CasekitError, SurveyFileError
 from casekit.intake.exports._io import read_grid
+from casekit.intake.exports._parse import INTERNAL_ERROR
 from casekit.intake.exports.model import PLATFORMS, STATUSES, SurveyExport
 
 READERS = ("wjx", "tencent", "qualtrics", "limesurvey", "spss", "plain")
@@ -45,9 +53,21 @@ def _reader(target: str) -> Callable[[Path], SurveyExport]:
     return pytest.importorskip(f"casekit.intake.exports.{target}").read
 
 
+#: A problem's ``found`` that is an exception's text, not a description of the file.
+_EXCEPTION_TEXT = re.compile(r"^[A-Za-z_.]*(?:Error|Exception|Warning)\b:")
+
+
+def _bugs(exc: SurveyFileError) -> list[str]:
+    """The problems of ``exc`` that come from a crash in casekit, not from the file."""
+    return [str(p) for p in exc.problems if p.found.startswith(INTERNAL_ERROR) or _EXCEPTION_TEXT.match(p.found)]
+
+
 def _check(read: Callable[[Path], SurveyExport], path: Path) -> None:
     try:
         export = read(path)
+    except SurveyFileError as exc:
+        assert not _bugs(exc), f"a reader crashed on {path.name}: {_bugs(exc)}\n{path.read_bytes()[:2000]!r}"
+        return
     except CasekitError:
         return
     assert isinstance(export, SurveyExport)
@@ -70,12 +90,14 @@ def _path(tmp_path: Path, suffix: str) -> Path:
 PLATFORM_HEADERS = {
     "wjx": ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您的岗位", "2、您所在的地市",
             "3、(我能说清主推产品的资费和套餐)", "4、您最常向客户推荐哪些产品？(商务领航)", "4、(其他〖〗)",
-            "5、(填空1)", "第3题(拜访时我习惯先讲价格优惠)"],
+            "5、(填空1)", "第3题(拜访时我习惯先讲价格优惠)", "自定义字段", "微信昵称", "", "source"],
     "tencent": ["编号", "开始答题时间", "结束答题时间", "答题时长", "地理位置省", "地理位置市", "IP",
-                "1.您的岗位", "3.请评价以下说法:我能说清主推产品的资费和套餐", "4.您最常向客户推荐哪些产品？:商务领航"],
+                "1.您的岗位", "3.请评价以下说法:我能说清主推产品的资费和套餐", "4.您最常向客户推荐哪些产品？:商务领航",
+                "2.几点上班(例如 8:30)", "2.几点上班(例如 8:30)[选项填空]", "5.时段(9:00)_填空1", "5.时段(9:00):甲"],
     "qualtrics": ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
                   "RecordedDate", "ResponseId", "Q1", "Q3_1", "Q3_2", "Q4", "Q4_4_TEXT", "Q5_1", "V1", "V2",
-                  "ResponseID", '{"ImportId":"QID3_1"}', '{"ImportId":"startDate","timeZone":"Asia/Shanghai"}'],
+                  "ResponseID", '{"ImportId":"QID3_1"}', '{"ImportId":"startDate","timeZone":"Asia/Shanghai"}',
+                  "QID6#1_1", "QID6#2_1_TEXT", "QID8_1_1", "1_QID3", "2_QID3_TEXT", "Q6#1_1", "1_Q3", "QID9_x1"],
     "limesurvey": ["id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "ipaddr",
                    "Q1", "Q2", "Q3[SQ001]", "Q3[SQ002]", "Q4[1]", "Q4[other]", "Q5[1]", "Q5[2]", "Response ID",
                    "Date submitted", "回复 ID"],
@@ -83,7 +105,7 @@ PLATFORM_HEADERS = {
 }
 CELLS = ["", "(跳过)", "（空）", "-3", "-2", "1", "2", "3", "非常符合", "一般", "商务领航┋混合组网", "其他〖云存储〗",
          "客户现场→路上→办公室", "2008/9/12 10:01:02", "95秒", "1.2.3.4(河北-保定)", "A1", "Y", "-99", "N/A", "1,3",
-         '{"ImportId":"QID1"}', "SQ001", "A2", "0", "13912345678"]
+         '{"ImportId":"QID1"}', "SQ001", "A2", "0", "13912345678", "2024年3月5日", "0:01:35", "'=1", "'", "3/5/2024 1:02 PM"]
 
 cell = st.one_of(st.sampled_from(CELLS), st.text(max_size=12))
 
@@ -248,3 +270,29 @@ def test_spss_files_with_random_variables(target: str, columns: list[str], data:
     except Exception:  # noqa: BLE001 - pyreadstat rejects some frames (e.g. all-None columns)
         return
     _check(read, path)
+
+
+def test_check_fails_on_a_crash_inside_a_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A bug inside a reader is reported as an internal error, and the fuzz check catches it."""
+    from casekit.intake.exports import wjx
+
+    def broken(self):
+        return {}["no such key"]
+
+    monkeypatch.setattr(wjx._Reader, "run", broken)
+    path = tmp_path / "a.csv"
+    path.write_text("序号,1、岗位\n1,a\n", encoding="utf-8")
+    with pytest.raises(SurveyFileError) as info:
+        wjx.read(path)
+    assert info.value.problems[0].found == f"{INTERNAL_ERROR}KeyError: 'no such key'"
+    assert isinstance(info.value.__cause__, KeyError)
+    with pytest.raises(AssertionError, match="a reader crashed"):
+        _check(wjx.read, path)
+
+
+def test_check_accepts_problems_about_the_file(tmp_path: Path):
+    from casekit.intake.exports import wjx
+
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a workbook")
+    _check(wjx.read, path)  # an unreadable workbook is the file's problem, not a crash

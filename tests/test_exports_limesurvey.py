@@ -109,3 +109,23 @@ def test_any_bytes_give_survey_file_error_or_a_result(tmp_path: Path, content: b
         read(path)
     except SurveyFileError:
         pass
+
+
+def test_times_and_durations_parsed_or_reported(tmp_path: Path) -> None:
+    path = tmp_path / "ls.csv"
+    head = '"id";"submitdate";"lastpage";"startlanguage";"seed";"startdate";"interviewtime";"Q1"\n'
+    path.write_text(
+        head
+        + '"1";"2024-03-04 09:15:40";"1";"zh-Hans";"5";"2024年3月4日 9:12";"215.25";"x"\n'
+        + '"2";"04.03.2024";"1";"zh-Hans";"6";"2024-03-04 10:00:00";"";"y"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SurveyFileError) as info:  # was left as "04.03.2024" without a word
+        read(path)
+    assert [(p.row, p.column, p.found) for p in info.value.problems] == [(3, "submitdate", "04.03.2024")]
+    path.write_text(
+        head + '"1";"2024-03-04 09:15:40";"1";"zh-Hans";"5";"2024年3月4日 9:12";"215.25";"x"\n', encoding="utf-8"
+    )
+    data = read(path).data
+    assert data["started_at"].tolist() == ["2024-03-04 09:12:00"]
+    assert data["duration_s"].tolist() == ["215.25"]

@@ -135,3 +135,75 @@ def test_any_bytes_give_survey_file_error(tmp_path: Path, content: bytes) -> Non
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(SurveyFileError, match="an existing file"):
         read(tmp_path / "nope.csv")
+
+
+# --------------------------------------------------------------------------- compound question columns
+
+
+def test_side_by_side_multi_answer_matrix_and_loop_columns_are_questions(tmp_path: Path) -> None:
+    rows = _three_rows(
+        ["ResponseId", "Q1", "Q6#1_1", "Q6#1_2", "Q6#2_1", "Q6#2_1_TEXT", "Q8_1_1", "Q8_1_2", "1_Q3", "2_Q3", "1_Q3_TEXT"],
+        ["Response ID", "岗位",
+         "评价 - 重要性 - 资费", "评价 - 重要性 - 网络", "评价 - 满意度 - 资费", "评价 - 满意度 - 资费 - Text",
+         "使用的产品 - 商务领航 - 办公", "使用的产品 - 商务领航 - 家庭", "产品1 - 建议", "产品2 - 建议", "产品1 - 其他"],
+        ["_recordId", "QID1", "QID6#1_1", "QID6#1_2", "QID6#2_1", "QID6#2_1_TEXT", "QID8_1_1", "QID8_1_2",
+         "1_QID3", "2_QID3", "1_QID3_TEXT"],
+        ["R_1", "经理", "非常重要", "重要", "满意", "还行", "1", "", "多培训", "少开会", "无"],
+        ["R_2", "支撑", "", "重要", "", "", "", "1", "", "加薪", ""],
+    )
+    export = read(_write(tmp_path / "q.csv", rows))
+    keys = [c.key for c in export.columns]
+    assert keys == ["response_id", "Q1", "Q2_1_1", "Q2_1_2", "Q2_2_1", "Q2_2_1_other", "Q3_1_1", "Q3_1_2",
+                    "Q4_loop1", "Q4_loop2", "Q4_loop1_other"]
+    assert all(c.kind != "meta" for c in export.columns[1:])
+    side = export.column("Q2_1_2")
+    assert (side.kind, side.question_no, side.platform_id, side.stem, side.sub_item) == (
+        "matrix", 2, "QID6#1_2", "评价", "重要性 - 网络")
+    assert export.column("Q2_2_1_other").kind == "other"
+    assert export.data["Q2_1_1"].tolist() == ["非常重要", ""]
+    assert export.data["Q3_1_2"].tolist() == ["", "1"]
+    assert export.column("Q4_loop2").platform_id == "2_QID3"
+    assert export.data["Q4_loop2"].tolist() == ["少开会", "加薪"]
+
+
+def test_an_unsupported_question_column_is_a_problem_not_metadata(tmp_path: Path) -> None:
+    rows = _three_rows(
+        ["ResponseId", "Q1", "Q9"], ["Response ID", "岗位", "热图"], ["_recordId", "QID1", "QID9_x1_y2"],
+        ["R_1", "经理", "10,20"],
+    )
+    with pytest.raises(SurveyFileError) as info:
+        read(_write(tmp_path / "q.csv", rows))
+    [problem] = info.value.problems
+    assert (problem.row, problem.column, problem.found) == (3, "Q9", "unsupported question column QID9_x1_y2")
+    assert "a supported question column" in problem.expected
+
+
+def test_display_order_and_timing_columns_are_metadata(tmp_path: Path) -> None:
+    rows = _three_rows(
+        ["ResponseId", "Q1", "Q1_DO", "Q9_First Click", "Q9_Page Submit", "Q7", "Q7_NPS_GROUP"],
+        ["Response ID", "岗位", "岗位 - Display Order", "Timing - First Click", "Timing - Page Submit", "推荐", "推荐"],
+        ["_recordId", "QID1", "QID1_DO", "QID9_FIRST_CLICK", "QID9_PAGE_SUBMIT", "QID7", "QID7_NPS_GROUP"],
+        ["R_1", "经理", "1|2|3", "1.2", "10.5", "9", "3"],
+    )
+    export = read(_write(tmp_path / "q.csv", rows))
+    assert [c.key for c in export.columns if c.kind == "meta"] == [
+        "response_id", "Q1_DO", "Q9_First Click", "Q9_Page Submit", "Q7_NPS_GROUP"]
+    assert [c.key for c in export.columns if c.kind != "meta"] == ["Q1", "Q2"]
+
+
+def test_unreadable_times_and_durations_are_located_problems(tmp_path: Path) -> None:
+    rows = _three_rows(
+        ["StartDate", "EndDate", "Duration (in seconds)", "ResponseId", "Q1"],
+        ["Start Date", "End Date", "Duration (in seconds)", "Response ID", "岗位"],
+        ["startDate", "endDate", "duration", "_recordId", "QID1"],
+        ["2024-03-04 09:12:05", "3/4/2024 9:15:40 AM", "215", "R_1", "经理"],
+        ["yesterday", "2024-03-04 09:15:40", "long", "R_2", "经理"],
+    )
+    with pytest.raises(SurveyFileError) as info:
+        read(_write(tmp_path / "q.csv", rows))
+    found = {(p.row, p.column, p.found) for p in info.value.problems}
+    assert found == {(5, "StartDate", "yesterday"), (5, "Duration (in seconds)", "long")}
+    rows[4] = ["2024-03-04 10:00:00", "2024年3月4日 10:05", "300.5", "R_2", "经理"]
+    data = read(_write(tmp_path / "q.csv", rows)).data
+    assert data["submitted_at"].tolist() == ["2024-03-04 09:15:40", "2024-03-04 10:05:00"]
+    assert data["duration_s"].tolist() == ["215", "300.5"]

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from casekit.exceptions import SurveyFileError
 from casekit.intake.exports import detect_platform, read_export
 from casekit.intake.exports._io import read_grid
+from casekit.intake.exports._parse import DATETIME_EXPECTED, DURATION_EXPECTED
 from casekit.intake.exports.tencent import read, sniff
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
@@ -233,8 +234,8 @@ def test_every_problem_is_reported_at_once_with_its_place(tmp_path):
     assert found == {
         (4, None, "5 cells as in the header row"),
         (1, "<column 5>", "a header for every column holding answers"),
-        (2, "开始答题时间", "a time like 2024-03-05 09:12:03"),
-        (3, "答题时长", "a duration like 192 or 3分12秒"),
+        (2, "开始答题时间", DATETIME_EXPECTED),
+        (3, "答题时长", DURATION_EXPECTED),
     }
     assert "4 problems found" in str(caught.value)
     assert all(p.file == "export.csv" for p in caught.value.problems)
@@ -273,3 +274,49 @@ def test_random_bytes_never_raise_anything_but_survey_file_error(tmp_path, data,
         read(path)
     except SurveyFileError:
         pass
+
+
+# --------------------------------------------------------------------------- colons, shared parsing
+
+
+def test_an_ascii_colon_in_a_lone_stem_does_not_make_a_matrix(tmp_path):
+    text = (
+        '"编号","开始答题时间","结束答题时间","1.您的岗位","2.您每天几点上班(例如 8:30)",'
+        '"3.几点下班(例如 17:30)","3.几点下班(例如 17:30)[选项填空]","4.时段(如 9:00)_填空1","4.时段(如 9:00)_填空2",'
+        '"5.说法:甲(8:30前)","5.说法:乙(8:30后)",\n'
+        '"1","2024-03-05 09:12:03","2024-03-05 09:15:15","A.客户经理","8:30","A.其他","18:00","9:00","12:00","一般","比较符合",\n'
+    )
+    export = read(_write(tmp_path, text))
+    q2 = export.column("Q2")
+    assert (q2.kind, q2.stem, q2.sub_item) == ("open", "您每天几点上班(例如 8:30)", None)
+    assert export.data["Q2"].tolist() == ["8:30"]
+    assert export.column("Q3").stem == "几点下班(例如 17:30)"
+    assert export.data["Q3_other"].tolist() == ["18:00"]
+    assert [export.column(k).sub_item for k in ("Q4_1", "Q4_2")] == ["填空1", "填空2"]
+    assert export.column("Q4_1").stem == "时段(如 9:00)"
+    assert [export.column(k).sub_item for k in ("Q5_1", "Q5_2")] == ["甲(8:30前)", "乙(8:30后)"]
+    assert export.column("Q5_1").stem == "说法"
+    assert "Q2_1" not in export.data.columns
+
+
+def test_times_and_durations_are_read_as_in_every_reader(tmp_path):
+    text = (
+        '"编号","开始答题时间","结束答题时间","答题时长","1.您的岗位",\n'
+        '"1","2024年3月5日 9:12:03","2024/3/5 9:15","1小时2分5秒","A.经理",\n'
+        '"2","05-Mar-2024 09:12:03","2024-03-05T09:15:15","192.0","A.经理",\n'
+    )
+    data = read(_write(tmp_path, text)).data
+    assert data["started_at"].tolist() == ["2024-03-05 09:12:03", "2024-03-05 09:12:03"]
+    assert data["submitted_at"].tolist() == ["2024-03-05 09:15:00", "2024-03-05 09:15:15"]
+    assert data["duration_s"].tolist() == ["3725", "192"]
+
+
+def test_a_write_in_column_without_its_choice_column_is_kept(tmp_path):
+    # found by the fuzz test: the export had one row but no column, and a wrong shape
+    text = '"编号","开始答题时间","2.几点上班(例如 8:30)[选项填空]",\n"1","2024-03-05 09:12:03","(跳过)",\n'
+    export = read(_write(tmp_path, text))
+    assert export.data.shape == export.status.shape == (1, 3)
+    other = export.column("Q2_other")
+    assert (other.kind, other.stem, other.sub_item) == ("other", "几点上班(例如 8:30)", "其他")
+    assert export.status["Q2_other"].tolist() == ["skipped"]
+

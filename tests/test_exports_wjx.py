@@ -206,10 +206,34 @@ def test_missing_codes_and_markers(tmp_path):
     )
     export = wjx.read(path)
     assert export.data[["Q1", "Q2_1", "Q2_2", "Q3"]].values.tolist() == [["", "", "4", ""], ["2", "3", "", ""]]
+    # -3 跳过 (jump logic) and -2 未显示 (display logic): both skipped by the questionnaire's logic
     assert export.status[["Q1", "Q2_1", "Q2_2", "Q3"]].values.tolist() == [
-        ["skipped", "empty", "answered", "skipped"],
+        ["skipped", "skipped", "answered", "skipped"],
         ["answered", "answered", "empty", "skipped"],
     ]
+
+
+def test_missing_codes_apply_to_choice_matrix_and_rank_columns_only(tmp_path):
+    path = _write_csv(
+        tmp_path / "r_按序号.csv",
+        f"{META},1、岗位,2、说法—甲,2、说法—乙,3、产品,4、变化（%）,5、利润（万元）,6、备注,7、联系人(填空1),7、联系人(填空2)\n"
+        f"{META_ROW},-2,-2,4,1┋3,-2,-3,-2,-3,x\n"
+        f"{META_ROW},2,3,-3,-3,12.5,-1200,好,-2,y\n"
+        f"{META_ROW},1,1,2,-2,-0.5,86,(空),z,-2\n",
+    )
+    export = wjx.read(path)
+    assert export.data["Q4"].tolist() == ["-2", "12.5", "-0.5"]  # a number: -2 is an answer
+    assert export.status["Q4"].tolist() == ["answered"] * 3
+    assert export.data["Q5"].tolist() == ["-3", "-1200", "86"]
+    assert export.data["Q6"].tolist() == ["-2", "好", ""]  # open: kept; (空) is still empty
+    assert export.status["Q6"].tolist() == ["answered", "answered", "empty"]
+    assert export.data["Q7_1"].tolist() == ["-3", "-2", "z"]  # fill-in blanks
+    assert export.status["Q7_2"].tolist() == ["answered"] * 3
+    assert export.status["Q1"].tolist() == ["skipped", "answered", "answered"]
+    assert export.status["Q2_1"].tolist() == ["skipped", "answered", "answered"]
+    assert export.status["Q2_2"].tolist() == ["answered", "skipped", "answered"]
+    assert export.data["Q3"].tolist() == ["1;3", "", ""]
+    assert export.status["Q3"].tolist() == ["answered", "skipped", "skipped"]
 
 
 def test_negative_numbers_in_a_text_export_are_answers(tmp_path):
@@ -279,7 +303,7 @@ def test_a_generated_export_of_20000_rows_is_read(tmp_path):
 def test_every_problem_is_reported_at_once(tmp_path):
     path = _write_csv(
         tmp_path / "bad.csv",
-        f"{META},1、岗位,备注栏,3、—我能说清,4、产品\n"
+        f"{META},1、岗位,,3、—我能说清,4、产品\n"
         "1,2024/3/5 10:12:33,95秒,1.2.3.4,a,b,c,其他〖云存储\n"
         "2,2024/3/5 25:12:33,abc,1.2.3.4,a,b,c,宽带监控\n",
     )
@@ -288,7 +312,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
     problems = info.value.to_frame()
     assert problems["file"].unique().tolist() == ["bad.csv"]
     located = set(zip(problems["row"], problems["column"], problems["found"]))
-    assert (1, "备注栏", "备注栏") in located
+    assert (1, "column 6", "an empty header") in located  # answers under a blank header
     assert (1, "3、—我能说清", "3、—我能说清") in located
     assert (2, "4、产品", "其他〖云存储") in located
     assert (3, "提交答卷时间", "2024/3/5 25:12:33") in located
@@ -346,10 +370,69 @@ def test_missing_file_raises_survey_file_error(tmp_path):
         wjx.read(tmp_path / "nope.xlsx")
 
 
-def test_garbage_collection_is_restored_after_reading(tmp_path):
-    assert gc.isenabled()
+def test_reading_leaves_the_garbage_collector_alone(tmp_path, monkeypatch):
+    """The reader must not switch off the process-wide collector (a shared Jupyter kernel)."""
+    calls = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     wjx.read(WJX / "reference_text.xlsx")
-    assert gc.isenabled()
     with pytest.raises(SurveyFileError):
-        wjx.read(_write_csv(tmp_path / "bad.csv", "序号,备注\n1,x\n"))
+        wjx.read(_write_csv(tmp_path / "bad.csv", "序号,来源\n1,x\n"))
+    assert calls == []
     assert gc.isenabled()
+
+
+# --------------------------------------------------------------------------- other system columns
+
+
+def test_unknown_system_columns_are_kept_as_metadata(tmp_path):
+    path = _write_csv(
+        tmp_path / "extra.csv",
+        "序号,提交答卷时间,所用时间,来源,来源详情,自定义字段,微信昵称,姓名,考试得分,source,来自IP,1、岗位,2、说法—甲,2、说法—乙\n"
+        "1,2024/3/5 10:12:33,95秒,微信,N/A,bd-01,老张,张三,85,x,1.2.3.4(广东-深圳),经理,一般,比较符合\n"
+        "2,2024/3/5 11:12:33,35秒,微信,N/A,,小李,李四,,y,1.2.3.5,支撑,一般,一般\n",
+    )
+    assert wjx.sniff(read_grid(path))
+    export = wjx.read(path)
+    assert export.data["自定义字段"].tolist() == ["bd-01", ""]
+    assert export.status["自定义字段"].tolist() == ["answered", "empty"]
+    assert export.data["微信昵称"].tolist() == ["老张", "小李"]
+    assert export.data["考试得分"].tolist() == ["85", ""]
+    nickname = export.column("微信昵称")
+    assert (nickname.kind, nickname.header, nickname.question_no) == ("meta", "微信昵称", None)
+    assert export.column("source").header == "来源"  # 问卷星's own 来源 keeps the meta key
+    assert export.column("source_2").header == "source"  # an unknown header whose slug is taken
+    assert export.tidy()["key"].unique().tolist() == ["Q1", "Q2_1", "Q2_2"]  # questions only
+    assert "微信昵称" in export.tidy(include_meta=True)["key"].tolist()
+
+
+def test_a_blank_header_without_answers_is_ignored(tmp_path):
+    path = _write_csv(tmp_path / "b.csv", f"{META},1、岗位,,2、地市\n{META_ROW},经理,,保定\n")
+    assert [c.key for c in wjx.read(path).columns][-2:] == ["Q1", "Q2"]
+
+
+# --------------------------------------------------------------------------- many problems
+
+
+def test_one_wrong_value_on_many_rows_is_one_condensed_problem(tmp_path):
+    rows = "".join(f"{i},2024/3/5 10:12:33,abc,1.2.3.4,经理\n" for i in range(1, 1001))
+    rows += "1001,yesterday,95秒,1.2.3.4,经理\n"
+    with pytest.raises(SurveyFileError) as info:
+        wjx.read(_write_csv(tmp_path / "many.csv", f"{META},1、岗位\n{rows}"))
+    problems = info.value.problems
+    assert [(p.row, p.column, p.found) for p in problems] == [
+        (1002, "提交答卷时间", "yesterday"),
+        (2, "所用时间", "abc"),
+        (3, "所用时间", "abc"),
+        (4, "所用时间", "abc"),
+        (None, "所用时间", "… and 997 more rows with the same value 'abc'"),
+    ]
+
+
+def test_many_different_problems_are_capped(tmp_path):
+    rows = "".join(f"{i},2024/3/5 10:12:33,{i}x,1.2.3.4,经理\n" for i in range(1, 501))
+    with pytest.raises(SurveyFileError) as info:
+        wjx.read(_write_csv(tmp_path / "many.csv", f"{META},1、岗位\n{rows}"))
+    problems = info.value.problems
+    assert len(problems) == 200
+    assert problems[-1].found == "… 301 more problems"

@@ -159,6 +159,41 @@ def test_constant_scores_give_no_test() -> None:
     assert "Every score is equal" in result.notes[0]
 
 
+@pytest.mark.parametrize(
+    "scores",
+    [
+        [0.1] * 12,  # gave eta² = 4.0 and a RuntimeWarning from scipy
+        [0.1 + 0.2] * 6 + [0.3] * 6,  # equal but for the last bit
+        [0.7 * 3] * 6 + [2.1] * 6,  # 2.0999999999999996 and 2.1
+        [1e6 + 0.1] * 6 + [1e6 + 0.1 + 1e-10] * 6,  # noise relative to the mean
+    ],
+)
+def test_float_noise_constant_scores_give_no_test_and_no_warning(scores: list[float]) -> None:
+    groups = pd.Series(list("aaaaaabbbbbb"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = compare_groups(pd.Series(scores), groups)
+    assert math.isnan(result.eta_squared) and math.isnan(result.omega_squared)
+    assert math.isnan(result.epsilon_squared) and math.isnan(result.anova_f)
+    assert "Every score is equal" in result.notes[0]
+
+
+def test_effect_sizes_are_clipped_to_the_unit_interval() -> None:
+    # identical group means: F = 0 < 1, so the unbiased omega² would be negative
+    scores = pd.Series([1.0, 2.0, 3.0] * 4)
+    groups = pd.Series(list("aaabbbcccddd"))
+    result = compare_groups(scores, groups)
+    ss_b, ss_t, k, n = 0.0, 8.0, 4, 12
+    ms_w = (ss_t - ss_b) / (n - k)
+    assert (ss_b - (k - 1) * ms_w) / (ss_t + ms_w) < 0  # what the formula gives
+    assert result.omega_squared == 0.0
+    assert result.eta_squared == pytest.approx(0.0, abs=1e-15)
+    assert 0.0 <= result.epsilon_squared <= 1.0
+    # groups constant within, different between: every effect size is at most 1
+    apart = compare_groups(pd.Series([1.0] * 6 + [2.0] * 6), pd.Series(list("aaaaaabbbbbb")))
+    assert apart.eta_squared == 1.0 and apart.omega_squared <= 1.0 and apart.epsilon_squared <= 1.0
+
+
 def test_compare_groups_bad_input() -> None:
     scores = pd.Series([1.0, 2.0, 3.0, 4.0])
     with pytest.raises(

@@ -461,6 +461,25 @@ class GroupComparison:
         )
 
 
+#: Relative tolerance under which scores count as all equal (float noise such as 0.1 + 0.2).
+EQUAL_RTOL = 1e-12
+
+
+def _all_equal(values: np.ndarray) -> bool:
+    """Whether the scores are equal up to float noise.
+
+    ``np.ptp(values) <= EQUAL_RTOL * max(1, |mean|)``: twelve scores of ``0.1`` computed two
+    ways differ by ~1e-17, which must not count as variation (their sums of squares are pure
+    rounding error, and ratios of them meaningless).
+    """
+    return bool(values.size) and float(np.ptp(values)) <= EQUAL_RTOL * max(1.0, abs(float(values.mean())))
+
+
+def _unit(value: float) -> float:
+    """``value`` clipped to [0, 1] (NaN stays NaN)."""
+    return value if math.isnan(value) else min(1.0, max(0.0, value))
+
+
 def _choose_method(samples: dict[Hashable, np.ndarray]) -> tuple[str, str]:
     """The ``method="auto"`` rule: (method, reason)."""
     small = {g: len(v) for g, v in samples.items() if len(v) < MIN_GROUP_N_FOR_ANOVA}
@@ -474,7 +493,7 @@ def _choose_method(samples: dict[Hashable, np.ndarray]) -> tuple[str, str]:
         )
     skewed = {}
     for g, v in samples.items():
-        if np.ptp(v) > 0:
+        if not _all_equal(v):
             skew = float(stats.skew(v, bias=False))
             if abs(skew) > MAX_ABS_SKEW:
                 skewed[g] = skew
@@ -550,7 +569,15 @@ def compare_groups(
     .. math:: \\varepsilon^2 = \\frac{H}{(N^2 - 1)/(N + 1)} = \\frac{H}{N - 1}
 
     (Tomczak & Tomczak [2]_). If every score is equal, no test is defined: the statistics are
-    ``NaN`` and ``notes`` says so.
+    ``NaN`` and ``notes`` says so. "Equal" allows for float noise: the scores count as equal
+    when their range is at most ``1e-12 * max(1, |mean|)`` (:data:`EQUAL_RTOL`; scores such as
+    ``0.1`` computed two ways differ by ~1e-17, and ratios of sums of squares made of rounding
+    error are meaningless -- they gave eta² = 4 before this rule).
+
+    All three effect sizes are clipped to [0, 1]. eta² and epsilon² lie there by definition
+    (rounding can push them just outside). omega² is negative whenever :math:`F < 1`, as an
+    unbiased estimate of a population value that cannot be negative may be; it is reported as
+    0 then, as is common practice (a negative omega² means "no effect", not a negative one).
 
     References
     ----------
@@ -617,21 +644,22 @@ def compare_groups(
     )
     df_between, df_within = k - 1, n_total - k
     nan = float("nan")
-    if ss_total == 0:
+    if _all_equal(pooled):
         anova_f = anova_p = eta2 = omega2 = kw_h = kw_p = eps2 = nan
         notes.append("Every score is equal: no test of differences is defined.")
     else:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
             # scipy warns when every group is constant (F is then infinite); the value is kept
             warnings.simplefilter("ignore", stats.ConstantInputWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
             anova = stats.f_oneway(*samples.values())
+            kw = stats.kruskal(*samples.values())
         anova_f, anova_p = float(anova.statistic), float(anova.pvalue)
-        ms_within = (ss_total - ss_between) / df_within if df_within > 0 else nan
-        eta2 = ss_between / ss_total
-        omega2 = (ss_between - df_between * ms_within) / (ss_total + ms_within)
-        kw = stats.kruskal(*samples.values())
+        ms_within = max(0.0, ss_total - ss_between) / df_within if df_within > 0 else nan
+        eta2 = _unit(ss_between / ss_total)
+        omega2 = _unit((ss_between - df_between * ms_within) / (ss_total + ms_within))
         kw_h, kw_p = float(kw.statistic), float(kw.pvalue)
-        eps2 = kw_h / (n_total - 1)
+        eps2 = _unit(kw_h / (n_total - 1))
 
     if method == "auto":
         chosen, reason = _choose_method(samples)

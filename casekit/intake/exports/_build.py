@@ -9,7 +9,7 @@ import pandas as pd
 
 from casekit.intake.exports.model import ExportColumn, SurveyExport
 
-__all__ = ["assemble"]
+__all__ = ["assemble", "assemble_columns"]
 
 
 def assemble(
@@ -58,6 +58,55 @@ def assemble(
         columns=tuple(columns),
         data=data,
         status=status,
+        rows=tuple(int(r) for r in rows),
+        value_labels=dict(value_labels or {}),
+    )
+
+
+def assemble_columns(
+    path: Path,
+    platform: str,
+    encoding: str | None,
+    columns: Sequence[ExportColumn],
+    values: Sequence[Sequence[str]],
+    statuses: Sequence[Sequence[str]],
+    rows: Sequence[int],
+    value_labels: dict[str, dict[str, str]] | None = None,
+) -> SurveyExport:
+    """Build a :class:`SurveyExport` from one list of values and statuses per *column*.
+
+    The same result as :func:`assemble`, without turning columns into one tuple per response
+    and back (fewer temporary objects: faster, and less work for the garbage collector).
+
+    Parameters
+    ----------
+    path, platform, encoding, columns, rows, value_labels
+        As for :func:`assemble`.
+    values, statuses : sequence of sequence of str
+        Per column (same order as ``columns``), one value and one status per response.
+
+    Returns
+    -------
+    SurveyExport
+    """
+    keys = [c.key for c in columns]
+    if len(set(keys)) != len(keys):
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        raise ValueError(f"duplicate column keys {dupes}")
+    n = len(rows)
+    index = pd.RangeIndex(n)
+
+    def frame(cols: Sequence[Sequence[str]]) -> pd.DataFrame:
+        out = pd.DataFrame({k: pd.Series(c, index=index, dtype=object) for k, c in zip(keys, cols)}, index=index)
+        return out if keys else pd.DataFrame(index=index, columns=[], dtype=object)
+
+    return SurveyExport(
+        path=Path(path),
+        platform=platform,
+        encoding=encoding,
+        columns=tuple(columns),
+        data=frame(values),
+        status=frame(statuses),
         rows=tuple(int(r) for r in rows),
         value_labels=dict(value_labels or {}),
     )

@@ -9,12 +9,25 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from casekit.exceptions import Problem, SurveyFileError
+from casekit.intake.exports._problems import condense
 
-__all__ = ["Grid", "decode", "read_grid", "cell_text", "XLSX_SUFFIXES", "TEXT_SUFFIXES"]
+__all__ = [
+    "NUMBER_AS_TEXT",
+    "TEXT_SUFFIXES",
+    "XLSX_SUFFIXES",
+    "Grid",
+    "cell_text",
+    "decode",
+    "number_text",
+    "read_grid",
+    "unrecoverable",
+]
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -120,16 +133,60 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+#: Integers of at least this magnitude (16 digits or more) cannot be kept by a workbook, which
+#: stores numbers as doubles with 15 significant digits: the digits after the 15th are lost.
+_MAX_EXACT = 10**15
+
+#: ``expected`` of a number cell that has lost digits.
+NUMBER_AS_TEXT = "the number as text (format the column as Text in Excel and export again)"
+
+
+def unrecoverable(value: object) -> bool:
+    """Whether a workbook number has more digits than a workbook can keep (16 or more).
+
+    An 18-digit ID number or a 16-digit card number typed into a numeric cell is stored as a
+    double: Excel keeps 15 significant digits and the rest are gone (``110101199003071234`` is
+    read back as ``1.10101199003071e+17``). Such a cell cannot be turned back into the number;
+    readers report it instead of guessing.
+    """
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value) and abs(value) >= _MAX_EXACT
+    if isinstance(value, int):
+        return abs(value) >= _MAX_EXACT
+    return False
+
+
+def number_text(value: float) -> str:
+    """A workbook number as text, as Excel shows it in a General cell.
+
+    Whole numbers without ``.0`` (``85``); other numbers rounded to 15 significant digits
+    (Excel's precision, so ``0.1 + 0.2`` stored as ``0.30000000000000004`` gives ``0.3``) and
+    written in positional notation, never with an exponent (``0.00001``, not ``1e-05``).
+    Numbers of 16 digits or more cannot be recovered (see :func:`unrecoverable`): they are
+    written in full positional notation here, and readers report them.
+    """
+    if not math.isfinite(value):
+        return repr(value)
+    if value.is_integer():
+        return str(int(value))
+    text = repr(float(f"{value:.15g}"))
+    if "e" in text or "E" in text:
+        text = format(Decimal(text), "f")
+    return text
+
+
 def cell_text(value: object) -> str:
-    """A workbook cell as text: integers without ``.0``, dates as ISO text, None as ``""``."""
+    """A workbook cell as text: numbers as :func:`number_text`, dates as ISO text, None as ``""``."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 2**53:
-            return str(int(value))
-        return repr(value)
+        return number_text(value)
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, (dt.date, dt.time)):
@@ -199,7 +256,48 @@ def _read_workbook(path: Path, rel: str, sheet: str | int | None) -> Grid:
     except SurveyFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - calamine raises its own error types for corrupt files
-        raise SurveyFileError([Problem(rel, None, None, "a readable .xlsx workbook", f"{type(exc).__name__}: {exc}")]) from None
-    # most cells of an export are already text: skip the conversion call for them (3M cells)
-    rows = [[v if type(v) is str else cell_text(v) for v in row] for row in values]
-    return Grid(rows, list(range(1, len(rows) + 1)), None, None, name)
+        raise SurveyFileError(
+            [Problem(rel, None, None, "a readable .xlsx workbook", f"an unreadable workbook ({type(exc).__name__}: {exc})")]
+        ) from None
+    # Most cells of an export are already text: skip the conversion call for them (3M cells).
+    # Rows are converted in place (calamine's lists are ours): no second list per row to keep,
+    # which also spares the garbage collector 100k long-lived containers.
+    lost = 0
+
+    def text(value: object) -> str:
+        nonlocal lost
+        if unrecoverable(value):
+            lost += 1
+        return cell_text(value)
+
+    for row in values:
+        row[:] = [v if type(v) is str else text(v) for v in row]
+    if lost:  # rare: read the sheet again to locate the cells as they were
+        raw = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        raise SurveyFileError(condense(_lost_digits(rel, raw, values)))
+    return Grid(values, list(range(1, len(values) + 1)), None, None, name)
+
+
+def _lost_digits(rel: str, values: list[list[object]], rows: list[list[str]]) -> list[Problem]:
+    """One problem per number cell that lost digits, located by sheet row and column header."""
+    header_index = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), None)
+    header = rows[header_index] if header_index is not None else []
+    problems = []
+    for i, row in enumerate(values):
+        for j, value in enumerate(row):
+            if type(value) is not str and unrecoverable(value):
+                name = header[j].strip() if i != header_index and j < len(header) else ""
+                column = name or f"column {_column_letters(j)}"
+                found = f"{value!r} (digits after the 15th lost)"
+                problems.append(Problem(rel, i + 1, column, NUMBER_AS_TEXT, found))
+    return problems
+
+
+def _column_letters(j: int) -> str:
+    """0-based column index → spreadsheet letters (0 → A, 27 → AB)."""
+    letters = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters

@@ -33,7 +33,8 @@ Conventions
   are all ``否``/``No``/``N``/empty is ``empty``.
 * **Metadata**: ``id`` → ``response_id``, ``submitdate`` → ``submitted_at``, ``startdate`` →
   ``started_at``, ``ipaddr`` → ``ip``, ``refurl`` → ``source_detail``, ``token`` → ``user_id``,
-  ``interviewtime`` → ``duration_s``; other system columns (``lastpage``, ``startlanguage``,
+  ``interviewtime`` → ``duration_s`` (times as ``YYYY-MM-DD HH:MM:SS`` and durations as seconds,
+  read by :mod:`~casekit.intake.exports._parse`; a cell that does not parse is a problem); other system columns (``lastpage``, ``startlanguage``,
   ``seed``, ``datestamp``) are kept as ``meta`` columns keyed by their code.
 """
 
@@ -50,6 +51,15 @@ import pandas as pd
 from casekit.exceptions import Problem, SurveyFileError
 from casekit.intake.exports._build import assemble
 from casekit.intake.exports._io import Grid, read_grid
+from casekit.intake.exports._parse import (
+    DATETIME_EXPECTED,
+    DURATION_EXPECTED,
+    clean_frame,
+    convert_series,
+    duration_seconds,
+    guarded,
+    iso_datetime,
+)
 from casekit.intake.exports.model import LIST_SEP, ExportColumn, SurveyExport
 
 __all__ = ["read", "sniff"]
@@ -177,14 +187,7 @@ def read(path: str | Path, *, grid: Grid | None = None) -> SurveyExport:
         With every problem found (file, row, column, expected, found); never another exception.
     """
     path = Path(path)
-    try:
-        return _read(path, grid)
-    except SurveyFileError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the contract: SurveyFileError for any input
-        raise SurveyFileError(
-            [Problem(path.name, None, None, "a readable LimeSurvey CSV export", f"{type(exc).__name__}: {exc}")]
-        ) from None
+    return guarded(path, "LimeSurvey CSV export", lambda: _read(path, grid))
 
 
 def _parse_heading(header: str, by_code: bool) -> _Head:
@@ -204,21 +207,6 @@ def _parse_heading(header: str, by_code: bool) -> _Head:
     if t:
         return _Head(header, None, None, t["stem"].strip(), t["sub"].strip())
     return _Head(header, None, None, text, None)
-
-
-def _clean(series: pd.Series) -> pd.Series:
-    """Strip white space and the ``'`` LimeSurvey puts before values starting with ``=``."""
-    return series.str.strip().str.replace(r"^'", "", regex=True).str.strip()
-
-
-def _iso(series: pd.Series) -> pd.Series:
-    """Dates as ``YYYY-MM-DD HH:MM:SS`` where they parse; other text unchanged."""
-    try:
-        parsed = pd.to_datetime(series.where(series != ""), errors="coerce", format="mixed")
-        text = parsed.dt.strftime("%Y-%m-%d %H:%M:%S")
-    except (ValueError, TypeError, OverflowError, AttributeError):
-        return series
-    return text.where(parsed.notna(), series).astype(object)
 
 
 def _plain_status(series: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -250,7 +238,7 @@ def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
     if problems:
         raise SurveyFileError(problems)
     if records:
-        frame = pd.DataFrame(records, columns=range(width), dtype=object).apply(_clean).astype(object)
+        frame = clean_frame(pd.DataFrame(records, columns=range(width), dtype=object))
     else:
         frame = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
 
@@ -276,7 +264,9 @@ def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
         key = _META_CODES.get(code) or code
         series = frame[i]
         if key in _DATE_KEYS:
-            series = _iso(series)
+            series = convert_series(rel, header[i], series, rows, iso_datetime, DATETIME_EXPECTED, problems)
+        elif key == "duration_s":
+            series = convert_series(rel, header[i], series, rows, duration_seconds, DURATION_EXPECTED, problems)
         status = pd.Series(np.where(series == "", "empty", "answered"), index=series.index, dtype=object)
         out.append((i, ExportColumn(key, header[i], "meta", platform_id=code), series, status))
     for number, (_, members) in enumerate(groups, start=1):

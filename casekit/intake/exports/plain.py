@@ -7,8 +7,8 @@ no metadata. Keys follow the model's conventions where the header tells the ques
 * several columns with the same number (``3.服务意识—我会…``, ``3.服务意识—我能…``, or ``Q3_1``,
   ``Q3_2``) are the rows of one matrix question → ``Q3_1``, ``Q3_2`` …; the part the headers
   share (up to a separator such as ``—``, ``:``, ``(``) is the stem, the rest the ``sub_item``;
-* any other header → a slug of the header (lower case, runs of non-word characters → ``_``;
-  Chinese characters are kept), ``col<n>`` for a blank header, with ``_2``, ``_3`` … appended
+* any other header → a slug of the header (:func:`slug`, shared by every reader: lower case, runs
+  of non-word characters → ``_``; Chinese characters are kept), ``col<n>`` for a blank header, with ``_2``, ``_3`` … appended
   to repeated keys.
 
 The header is the first non-blank row; fully blank rows below it are skipped. A cell is
@@ -23,6 +23,7 @@ from pathlib import Path
 from casekit.exceptions import Problem, SurveyFileError
 from casekit.intake.exports._build import assemble
 from casekit.intake.exports._io import Grid, read_grid
+from casekit.intake.exports._parse import clean_cell, guarded, slug
 from casekit.intake.exports.model import ExportColumn, SurveyExport
 
 __all__ = ["PLATFORM", "question_number", "read", "slug", "sniff"]
@@ -38,38 +39,6 @@ _NUMBERED = re.compile(
 #: Separators between a matrix question's stem and its row in a header.
 _STEM_SEPARATORS = "—–-:：_|｜(（[【"
 _CLOSERS = ")）]】"
-
-
-def _clean(cell: str) -> str:
-    """A cell as the model wants it: stripped, without a leading tab or ``'``, no BOM."""
-    text = cell.replace("\ufeff", "").strip()
-    if text.startswith("'"):
-        text = text[1:].strip()
-    return text
-
-
-def slug(header: str) -> str:
-    """Return a key for a header without a question number.
-
-    Parameters
-    ----------
-    header : str
-        The header as in the file.
-
-    Returns
-    -------
-    str
-        Lower case, every run of characters other than letters, digits (Chinese included) and
-        ``_`` replaced by one ``_``, stripped of ``_``; ``""`` if nothing is left.
-
-    Examples
-    --------
-    >>> slug("Response ID")
-    'response_id'
-    >>> slug("所在班组（部门）")
-    '所在班组_部门'
-    """
-    return re.sub(r"[\W_]+", "_", header.lower()).strip("_")
 
 
 def question_number(header: str) -> tuple[int, str] | None:
@@ -93,7 +62,7 @@ def question_number(header: str) -> tuple[int, str] | None:
 
 def sniff(grid: Grid) -> bool:
     """Return True when the grid has any non-blank cell (a plain table matches anything)."""
-    return any(_clean(c) for row in grid.rows for c in row)
+    return any(clean_cell(c) for row in grid.rows for c in row)
 
 
 def _split_stem(rests: list[str]) -> tuple[str, list[str | None]]:
@@ -180,9 +149,13 @@ def read(path: str | Path, *, sheet: str | int | None = None, grid: Grid | None 
         blank header cell) become columns ``col<n>`` rather than being dropped.
     """
     path = Path(path)
+    return guarded(path, "CSV/XLSX table", lambda: _read(path, sheet, grid))
+
+
+def _read(path: Path, sheet: str | int | None, grid: Grid | None) -> SurveyExport:
     rel = path.name
     grid = grid if grid is not None else read_grid(path, sheet=sheet)
-    rows = [[_clean(c) for c in r] for r in grid.rows]
+    rows = [[clean_cell(c).replace("\ufeff", "") for c in r] for r in grid.rows]
     start = next((i for i, r in enumerate(rows) if any(r)), None)
     if start is None:
         raise SurveyFileError([Problem(rel, None, None, "a header row naming the columns", "only blank rows")])

@@ -32,6 +32,16 @@ Conventions
   choice. A choice with a comma that nobody chose alone is therefore still split (a known
   ambiguity of the format). Choices keep the order of the export (Qualtrics writes them in choice
   order); numeric downloads are sorted by code.
+* **Side-by-side, multiple-answer matrix and loop-and-merge** columns are kept one column each,
+  kind ``matrix`` (not folded): ``QID6#1_1`` (set 1, row 1) → ``Q<n>_1_1``, ``QID8_1_1`` (row 1,
+  choice 1) → ``Q<n>_1_1``, ``1_QID3`` (loop 1) → ``Q<n>_loop1`` and ``1_QID3_2`` →
+  ``Q<n>_loop1_2``; a ``…_TEXT`` column is the write-in ``…_other`` of the column it extends, or
+  (alone) an ``open`` answer. ``sub_item`` is the question text after the stem the columns
+  share (``重要性 - 资费``). Legacy export tags (``Q6#1_1``, ``1_Q3``) are read the same way.
+  Columns about a question that are not answers -- display order (``QID5_DO``, ``QID5_ADO``),
+  a timing question (``QID9_FIRST_CLICK``, ``_LAST_CLICK``, ``_PAGE_SUBMIT``, ``_CLICK_COUNT``),
+  the NPS group (``QID7_NPS_GROUP``) -- are metadata keyed by their header. Any other ImportId
+  naming a ``QID`` is a problem ("unsupported question column"), never metadata.
 * **Ranking** ``QIDn_k`` cells hold the rank of choice ``k``; the value becomes the choices in
   rank order: their texts (from the second header row) in a choice-text download, their codes
   ``k`` in a numeric download.
@@ -42,7 +52,8 @@ Conventions
   of ``-99`` is indistinguishable from the recode.) A write-in is ``skipped`` when its question
   is, ``empty`` otherwise.
 * **Metadata**: ``StartDate`` → ``started_at``, ``EndDate`` → ``submitted_at`` (ISO text),
-  ``Duration (in seconds)`` → ``duration_s``, ``ResponseId``/``ResponseID`` → ``response_id``,
+  ``Duration (in seconds)`` → ``duration_s`` (times and durations read by
+  :mod:`~casekit.intake.exports._parse`; a cell that does not parse is a problem), ``ResponseId``/``ResponseID`` → ``response_id``,
   ``IPAddress`` → ``ip``, ``DistributionChannel`` → ``source``, ``ExternalReference`` →
   ``user_id``, ``SC0`` → ``total_score``. Other system and embedded-data columns are kept as
   ``meta`` columns keyed by their header.
@@ -63,6 +74,15 @@ import pandas as pd
 from casekit.exceptions import Problem, SurveyFileError
 from casekit.intake.exports._build import assemble
 from casekit.intake.exports._io import Grid, read_grid
+from casekit.intake.exports._parse import (
+    DATETIME_EXPECTED,
+    DURATION_EXPECTED,
+    clean_frame,
+    convert_series,
+    duration_seconds,
+    guarded,
+    iso_datetime,
+)
 from casekit.intake.exports.model import LIST_SEP, ExportColumn, SurveyExport
 
 __all__ = ["read", "sniff"]
@@ -95,8 +115,18 @@ _META_BY_NAME: dict[str, str] = {
 _DATE_KEYS = ("started_at", "submitted_at")
 _LEGACY_SYSTEM = re.compile(r"^V\d+$")
 _LEGACY_TRAILING_META = ("LocationLatitude", "LocationLongitude", "LocationAccuracy")
-_QID = re.compile(r"^(?P<q>QID\d+)(?:_(?P<k>\d+))?(?P<text>_TEXT)?$")
-_TAG = re.compile(r"^(?P<q>[A-Za-z][\w.]*?)(?:_(?P<k>\d+))?(?P<text>_TEXT)?$")
+#: A question column's ImportId: optional loop-and-merge prefix ``1_``, ``QIDn``, optional
+#: side-by-side set ``#1``, any ``_k`` parts, optional ``_TEXT``.
+_QID = re.compile(r"^(?:(?P<loop>\d+)_)?(?P<q>QID\d+)(?:#(?P<set>\d+))?(?P<parts>(?:_\d+)*)(?P<text>_TEXT)?$")
+#: The same for export tags (legacy layout): ``Q6#1_1``, ``1_Q3``, ``Q8_1_1``, ``Q4_4_TEXT``.
+_TAG = re.compile(r"^(?:(?P<loop>\d+)_)?(?P<q>[A-Za-z][\w.]*?)(?:#(?P<set>\d+))?(?P<parts>(?:_\d+)*)(?P<text>_TEXT)?$")
+#: An ImportId naming a question, whatever its form (a column that must not become metadata).
+_ANY_QID = re.compile(r"QID\d+")
+#: Columns about a question that are not its answers: display order (``_DO``, ``_ADO``), a timing
+#: question's clicks and seconds, the NPS group derived from the answer. Kept as metadata.
+_QID_BOOKKEEPING = re.compile(
+    r"^(?:\d+_)?QID\d+(?:#\d+)?(?:_\d+)*_(?:DO|ADO|FIRST_CLICK|LAST_CLICK|PAGE_SUBMIT|CLICK_COUNT|NPS_GROUP)$"
+)
 _NUMERIC_CHOICE = re.compile(r"^\d+(?:,\d+)*$")
 _INT = re.compile(r"^\d+$")
 _UNANSWERED = "-99"
@@ -111,6 +141,7 @@ class _Question:
     text: list[int] = field(default_factory=list)  # QIDn_TEXT
     items: list[tuple[int, int]] = field(default_factory=list)  # (column, k) of QIDn_k
     writeins: list[tuple[int, int]] = field(default_factory=list)  # (column, k) of QIDn_k_TEXT
+    compound: list[tuple[int, str, bool]] = field(default_factory=list)  # (column, key suffix, _TEXT)
 
 
 @dataclass(frozen=True)
@@ -178,14 +209,7 @@ def read(path: str | Path, *, grid: Grid | None = None) -> SurveyExport:
         With every problem found (file, row, column, expected, found); never another exception.
     """
     path = Path(path)
-    try:
-        return _read(path, grid)
-    except SurveyFileError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the contract: SurveyFileError for any input
-        raise SurveyFileError(
-            [Problem(path.name, None, None, "a readable Qualtrics CSV export", f"{type(exc).__name__}: {exc}")]
-        ) from None
+    return guarded(path, "Qualtrics CSV export", lambda: _read(path, grid))
 
 
 def _layout(grid: Grid, rel: str) -> _Layout:
@@ -215,21 +239,6 @@ def _layout(grid: Grid, rel: str) -> _Layout:
     if problems:
         raise SurveyFileError(problems)
     return _Layout(list(names), list(texts), ids, 3, False)
-
-
-def _clean(series: pd.Series) -> pd.Series:
-    """Strip white space and a leading ``'`` or tab (spreadsheet "keep as text" tricks)."""
-    return series.str.strip().str.replace(r"^'", "", regex=True).str.strip()
-
-
-def _iso(series: pd.Series) -> pd.Series:
-    """Dates as ``YYYY-MM-DD HH:MM:SS`` where they parse; other text unchanged."""
-    try:
-        parsed = pd.to_datetime(series.where(series != ""), errors="coerce", format="mixed")
-        text = parsed.dt.strftime("%Y-%m-%d %H:%M:%S")
-    except (ValueError, TypeError, OverflowError, AttributeError):
-        return series
-    return text.where(parsed.notna(), series).astype(object)
 
 
 def _split_stem(texts: Sequence[str]) -> tuple[str, list[str]]:
@@ -310,7 +319,7 @@ def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
     frame = pd.DataFrame(records, columns=range(width), dtype=object) if records else pd.DataFrame(
         {i: pd.Series([], dtype=object) for i in range(width)}
     )
-    frame = frame.apply(_clean).astype(object) if records else frame
+    frame = clean_frame(frame) if records else frame
 
     # Group question columns by question id, in file order; everything else is metadata.
     questions: dict[str, _Question] = {}
@@ -319,16 +328,40 @@ def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
     for i, cid in enumerate(layout.ids):
         m = pattern.match(cid) if cid else None
         if m is None or layout.names[i] in _META_BY_NAME:
+            if (
+                not layout.legacy
+                and cid
+                and _ANY_QID.search(cid)
+                and not _QID_BOOKKEEPING.match(cid)
+                and layout.names[i] not in _META_BY_NAME
+            ):
+                problems.append(Problem(rel, grid.line_numbers[2], layout.names[i],
+                                        "a supported question column (QIDn, QIDn_k, QIDn_TEXT, QIDn_k_TEXT, "
+                                        "side-by-side QIDn#s_k, QIDn_k_c, loop-and-merge l_QIDn)",
+                                        f"unsupported question column {cid}"))
             meta.append(i)
             continue
         q = questions.setdefault(m["q"], _Question(m["q"]))
-        k = int(m["k"]) if m["k"] is not None else None
+        parts = [p for p in m["parts"].split("_") if p]
+        if m["loop"] is not None or m["set"] is not None or len(parts) > 1:
+            suffix = (f"_loop{int(m['loop'])}" if m["loop"] is not None else "") + (
+                f"_{int(m['set'])}" if m["set"] is not None else ""
+            ) + "".join(f"_{int(p)}" for p in parts)
+            q.compound.append((i, suffix, bool(m["text"])))
+            continue
+        k = int(parts[0]) if parts else None
         if k is None:
             (q.text if m["text"] else q.main).append(i)
         else:
             (q.writeins if m["text"] else q.items).append((i, k))
+    if problems:
+        raise SurveyFileError(problems)
 
-    question_cols = [i for q in questions.values() for i in (*q.main, *q.text, *(c for c, _ in q.items), *(c for c, _ in q.writeins))]
+    question_cols = [
+        i
+        for q in questions.values()
+        for i in (*q.main, *q.text, *(c for c, _ in q.items), *(c for c, _ in q.writeins), *(c for c, _, _ in q.compound))
+    ]
     recoded = bool(len(frame)) and bool((frame[question_cols] == _UNANSWERED).to_numpy().any()) if question_cols else False
     numeric = _numeric_download(frame, questions, layout.legacy)
 
@@ -337,7 +370,7 @@ def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
     for i in meta:
         if not layout.names[i].strip():  # the trailing empty column of legacy downloads
             continue
-        out_cols.append((i, *_meta_column(layout, i, frame[i] if n else pd.Series([], dtype=object))))
+        out_cols.append((i, *_meta_column(rel, layout, i, frame[i] if n else pd.Series([], dtype=object), rows, problems)))
     for number, q in enumerate(questions.values(), start=1):
         out_cols.extend(_question_columns(rel, layout, frame, rows, q, number, recoded, numeric, problems))
     if problems:
@@ -373,11 +406,15 @@ def _numeric_download(frame: pd.DataFrame, questions: dict[str, _Question], lega
     return bool(len(answered)) and bool(answered.str.match(_NUMERIC_CHOICE).all())
 
 
-def _meta_column(layout: _Layout, i: int, series: pd.Series) -> tuple[ExportColumn, pd.Series, pd.Series]:
+def _meta_column(
+    rel: str, layout: _Layout, i: int, series: pd.Series, rows: Sequence[int], problems: list[Problem]
+) -> tuple[ExportColumn, pd.Series, pd.Series]:
     name = layout.names[i]
     key = _META_BY_NAME.get(name) or (_META_BY_IMPORT_ID.get(layout.ids[i] or "") if not layout.legacy else None) or name
     if key in _DATE_KEYS:
-        series = _iso(series)
+        series = convert_series(rel, name, series, rows, iso_datetime, DATETIME_EXPECTED, problems)
+    elif key == "duration_s":
+        series = convert_series(rel, name, series, rows, duration_seconds, DURATION_EXPECTED, problems)
     status = pd.Series(np.where(series == "", "empty", "answered"), index=series.index, dtype=object)
     return ExportColumn(key=key, header=layout.names[i], kind="meta", platform_id=layout.ids[i] or name), series, status
 
@@ -490,6 +527,35 @@ def _question_columns(
         else:
             key, kind = f"Q{number}_{pos + 1}", "fill"
         out.append((c, col(c, key, kind, stem, label), values, status))
+
+    if q.compound:
+        out.extend(_compound_columns(layout, frame, q, number, recoded, stem if (q.main or q.text or q.items) else None))
+    return out
+
+
+def _compound_columns(
+    layout: _Layout, frame: pd.DataFrame, q: _Question, number: int, recoded: bool, stem: str | None
+) -> list[tuple[int, ExportColumn, pd.Series, pd.Series]]:
+    """Side-by-side, multi-answer matrix and loop-and-merge columns, each kept as its own column.
+
+    ``QID6#1_1`` → ``Q6_1_1`` (set 1, row 1), ``QID8_1_1`` → ``Q8_1_1`` (row 1, choice 1),
+    ``1_QID3`` → ``Q3_loop1`` (``1_QID3_2`` → ``Q3_loop1_2``); kind ``matrix``. A ``…_TEXT``
+    column is the write-in of the column it extends (``Q6_1_1_other``, kind ``other``) or, alone,
+    a text answer (kind ``open``).
+    """
+    texts = [_strip_suffix(layout.texts[c]) for c, _, _ in q.compound]
+    common, subs = _split_stem(texts)
+    stem = stem if stem is not None else common
+    plain_suffixes = {suffix for _, suffix, text in q.compound if not text}
+    out: list[tuple[int, ExportColumn, pd.Series, pd.Series]] = []
+    for (c, suffix, text), sub in zip(q.compound, subs):
+        values, status = _status(frame[c], recoded)
+        if text and suffix in plain_suffixes:
+            key, kind = f"Q{number}{suffix}_other", "other"
+        else:
+            key, kind = f"Q{number}{suffix}", "open" if text else "matrix"
+        column = ExportColumn(key, layout.names[c], kind, number, _stem_number(stem), sub, layout.ids[c])
+        out.append((c, column, values, status))
     return out
 
 

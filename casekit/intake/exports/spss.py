@@ -38,6 +38,7 @@ import pandas as pd
 from casekit.exceptions import Problem, SurveyFileError
 from casekit.intake.exports._build import assemble
 from casekit.intake.exports._io import Grid
+from casekit.intake.exports._parse import guarded
 from casekit.intake.exports.model import LIST_SEP, ExportColumn, SurveyExport
 
 __all__ = ["apply_labels", "read", "sniff"]
@@ -108,15 +109,12 @@ def read(path: str | Path, *, labels: bool = False) -> SurveyExport:
         With every problem found (file, row, column, expected, found); never another exception.
     """
     path = Path(path)
-    try:
+
+    def body() -> SurveyExport:
         export = _read(path)
         return apply_labels(export) if labels else export
-    except SurveyFileError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the contract: SurveyFileError for any input
-        raise SurveyFileError(
-            [Problem(path.name, None, None, "a readable SPSS .sav file", f"{type(exc).__name__}: {exc}")]
-        ) from None
+
+    return guarded(path, "SPSS .sav file", body)
 
 
 def apply_labels(export: SurveyExport) -> SurveyExport:
@@ -213,7 +211,9 @@ def _read(path: Path) -> SurveyExport:
     try:
         frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True)
     except Exception as exc:  # noqa: BLE001 - pyreadstat raises its own error types
-        raise SurveyFileError([Problem(rel, None, None, "an SPSS .sav file", f"{type(exc).__name__}: {exc}")]) from None
+        raise SurveyFileError(
+            [Problem(rel, None, None, "an SPSS .sav file", f"an unreadable file ({type(exc).__name__}: {exc})")]
+        ) from None
     names = list(frame.columns)
     var_labels: Mapping[str, str | None] = meta.column_names_to_labels or {}
     value_labels_raw: Mapping[str, Mapping[object, str]] = meta.variable_value_labels or {}

@@ -5,9 +5,11 @@ Layout read (one header row, one row per response; every cell usually quoted)
 * **System columns** (names as Tencent writes them) become metadata
   (:data:`~casekit.intake.exports.model.META_KEYS`): ``编号`` → ``response_id``;
   ``开始答题时间`` → ``started_at`` and ``结束答题时间`` → ``submitted_at`` (ISO text
-  ``YYYY-MM-DD HH:MM:SS``; ``2024-03-05 09:12:03``, ``2024/3/5 9:12:03`` and
-  ``05-Mar-2024 09:12:03`` are read); ``答题时长`` → ``duration_s`` (seconds as text, from
-  ``192``, ``3分12秒`` or ``1小时2分3秒``); ``IP`` → ``ip`` (an ``1.2.3.4(河北-保定)`` cell also
+  ``YYYY-MM-DD HH:MM:SS``; ``2024-03-05 09:12:03``, ``2024/3/5 9:12:03``,
+  ``2024年3月5日 9:12:03``, ``05-Mar-2024 09:12:03`` … as every reader reads them,
+  :func:`~casekit.intake.exports._parse.iso_datetime`); ``答题时长`` → ``duration_s`` (seconds as
+  text, from ``192``, ``3分12秒`` or ``1小时2分3秒``:
+  :func:`~casekit.intake.exports._parse.duration_seconds`); ``IP`` → ``ip`` (an ``1.2.3.4(河北-保定)`` cell also
   gives ``ip_region``); ``地理位置省`` + ``地理位置市`` (or ``省份``/``城市``, ``地理位置``; the
   country column only when both are blank) → ``ip_region`` ``"河北-保定"``; ``来源``/``渠道`` →
   ``source``; ``自定义字段`` (else ``Referrer``) → ``source_detail``; ``用户ID`` (else
@@ -20,8 +22,11 @@ Layout read (one header row, one row per response; every cell usually quoted)
     ``n.题干[选项填空]`` next to it is the write-in of that single choice → ``Q<n>_other``.
   - ``n.题干_填空k``: the k-th blank of a multi-blank fill-in → ``Q<n>_<k>``.
   - ``n.题干:标签`` (ASCII colon), several columns sharing ``n.题干``: the options of a
-    multiple choice, the rows of a matrix, or the options of a ranking. Told apart from the
-    cells, column-wise (the header does not say):
+    multiple choice, the rows of a matrix, or the options of a ranking. A column is one of these
+    only when another column of question n, with a different text, shares its text up to an
+    ASCII colon (the stem is the longest such prefix): a colon in a lone question's stem
+    (``2.您每天几点上班(例如 8:30)``) does not make it a matrix row. Told apart from the cells,
+    column-wise (the header does not say):
 
     1. **multiple choice** when every answered cell of every column is ``1``, ``0`` or that
        column's own option text (``A.商务领航``, ``D.其他____{fillblank-8c1d}``), or when the
@@ -38,7 +43,7 @@ Layout read (one header row, one row per response; every cell usually quoted)
     ``1 … m`` would be read as a ranking; a numeric matrix answered only with ``1`` as a
     multiple choice. Real data with more than a few responses does not do that.
 * **Cells**: surrounding white space and a leading tab (Excel "keep as text": ``\\t139…``) are
-  removed, as is a leading ``'`` before a digit; the option letter (one capital letter and
+  removed, as is a leading ``'`` before a digit, ``+``, ``-``, ``=`` or ``@``; the option letter (one capital letter and
   ``.`` or ``、``: ``A.男``, ``B、支撑人员``) is removed in a column when *every* answered cell
   of that column carries one (choice columns), so open answers that happen to start with
   ``A.`` are kept whole; ``____`` and ``{fillblank-…}`` placeholders are removed from option
@@ -61,7 +66,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -76,6 +81,15 @@ from casekit.intake.exports._io import (
     _sniff_delimiter,
     decode,
     read_grid,
+)
+from casekit.intake.exports._parse import (
+    DATETIME_EXPECTED,
+    DURATION_EXPECTED,
+    clean_cells,
+    convert,
+    duration_seconds,
+    guarded,
+    iso_datetime,
 )
 from casekit.intake.exports.model import LIST_SEP, ExportColumn, SurveyExport
 
@@ -113,20 +127,10 @@ _PREFIX = r"^[A-Z][.、]"
 _PLACEHOLDER = r"\{fillblank-[^}]*\}|_{2,}"
 _INT_RE = r"^\d{1,4}$"
 _NUMBER_RE = r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$"
-_TIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d %H:%M",
-    "%d-%b-%Y %H:%M:%S",
-    "%Y年%m月%d日 %H:%M:%S",
-)
-_DURATION_RE = r"^(?:(\d{1,6})\s*(?:小时|时))?\s*(?:(\d{1,7})\s*(?:分钟|分))?\s*(?:(\d{1,9})\s*秒)?$"
 #: Joins a column's cells into one string so that a C-speed regex can look at the whole column
 #: at once; per-cell Python work is then done only on the columns that need it.
 _SEP = "\x00"
 _PREFIX_AT = re.compile(r"\x00[A-Z][.、]")  # searched in _SEP + blob: a literal first character is fast
-_ISO_TIME = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
 #: Refuse archives that would expand beyond this (a zip bomb is not an export).
 _MAX_UNZIPPED = 2 * 1024**3
 
@@ -183,14 +187,7 @@ def read(path: str | Path, *, grid: Grid | None = None) -> SurveyExport:
         whatever the file holds.
     """
     path = Path(path)
-    try:
-        return _read(path, grid)
-    except SurveyFileError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the contract: only SurveyFileError leaves a reader
-        raise SurveyFileError(
-            [Problem(path.name, None, None, "a readable 腾讯问卷 export", f"{type(exc).__name__}: {exc}")]
-        ) from None
+    return guarded(path, "腾讯问卷 export", lambda: _read(path, grid))
 
 
 # --------------------------------------------------------------------------- reading files
@@ -260,7 +257,9 @@ def _load_zip(path: Path, rel: str) -> _Table:
         archive = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise SurveyFileError([Problem(rel, None, None, "a readable .zip archive", f"{type(exc).__name__}: {exc}")]) from None
+        raise SurveyFileError(
+            [Problem(rel, None, None, "a readable .zip archive", f"an unreadable archive ({type(exc).__name__}: {exc})")]
+        ) from None
     with archive:
         named = [(info, _member_name(info)) for info in infos if not info.is_dir()]
         members = [
@@ -333,10 +332,8 @@ def _clean_cells(values: list[str]) -> tuple[pd.Series, pd.Series]:
 
     Returns the cleaned column and the mask of cells marked as skipped by the survey's logic.
     """
-    values = [v.strip() for v in values]
+    values = clean_cells(values)
     blob = _SEP.join(values)
-    if "'" in blob:
-        values = [v[1:] if v[:1] == "'" and v[1:2] and v[1] in "0123456789+" else v for v in values]
     series = pd.Series(values, dtype=object)
     if any(marker in blob for marker in (*_SKIPPED, *_NOT_ANSWERED)):
         skipped = series.isin(_SKIPPED)
@@ -358,6 +355,33 @@ def _without_placeholders(value: pd.Series) -> pd.Series:
     if "__" in blob or "{fillblank" in blob:
         return value.str.replace(_PLACEHOLDER, "", regex=True).str.strip()
     return value
+
+
+def _sub_columns(rests: Sequence[str]) -> list[bool]:
+    """Which columns of one question are option/row columns ``n.题干:标签``.
+
+    A column is one when its text (without ``[选项填空]``) has an ASCII colon up to which another
+    column of the same question, with a different text, starts the same way. A colon in a lone
+    question's stem (``2.您每天几点上班(例如 8:30)``, with or without its ``[选项填空]``
+    column) does not make it a matrix, nor does one in the stem of fill-in blanks
+    (``…(8:30)_填空1``, ``…_填空2``: blanks of one stem are not each other's partners).
+    """
+    bases = [r.removesuffix(_WRITE_IN) for r in rests]
+    fills = [_FILL_RE.match(b) for b in bases]
+    out: list[bool] = []
+    for i, base in enumerate(bases):
+        colons = [m.start() for m in re.finditer(":", base)]
+        found = False
+        for k, other in enumerate(bases):
+            if k == i or other == base:
+                continue
+            if fills[i] is not None and fills[k] is not None and fills[i].group(1) == fills[k].group(1):
+                continue  # blanks of one fill-in question
+            if any(other.startswith(base[: pos + 1]) for pos in colons):
+                found = True
+                break
+        out.append(found)
+    return out
 
 
 def _clean_header(text: str) -> str:
@@ -488,8 +512,10 @@ class _Reader:
             platform=PLATFORM,
             encoding=self.table.encoding,
             columns=tuple(o.column for o in outputs),
-            data=pd.DataFrame({o.column.key: o.values.to_numpy(dtype=object) for o in outputs}, dtype=object),
-            status=pd.DataFrame({o.column.key: o.status.to_numpy(dtype=object) for o in outputs}, dtype=object),
+            data=pd.DataFrame({o.column.key: o.values.to_numpy(dtype=object) for o in outputs}, index=range(self.n),
+                              dtype=object),
+            status=pd.DataFrame({o.column.key: o.status.to_numpy(dtype=object) for o in outputs}, index=range(self.n),
+                                dtype=object),
             rows=tuple(int(r) for r in self.lines),
         )
 
@@ -559,53 +585,48 @@ class _Reader:
         return outputs
 
     def parse_times(self, name: str, value: pd.Series) -> pd.Series:
-        if _every_cell(value, _ISO_TIME) and pd.to_datetime(value.where(value.ne("")), format=_TIME_FORMATS[0],
-                                                           errors="coerce").notna().sum() == value.ne("").sum():
-            return value  # already "YYYY-MM-DD HH:MM:SS" and valid
-        parsed = pd.Series(pd.NaT, index=value.index, dtype="datetime64[ns]")
-        for fmt in _TIME_FORMATS:
-            todo = parsed.isna() & value.ne("")
-            if not todo.any():
-                break
-            parsed = parsed.where(~todo, pd.to_datetime(value.where(todo), format=fmt, errors="coerce"))
-        bad = parsed.isna() & value.ne("")
-        self.located(bad, name, "a time like 2024-03-05 09:12:03")
-        return pd.Series(np.where(parsed.notna(), parsed.dt.strftime("%Y-%m-%d %H:%M:%S"), ""), index=value.index, dtype=object)
+        """Times as ISO text (:func:`~casekit.intake.exports._parse.iso_datetime`); others reported."""
+        return self.parse_with(name, value, iso_datetime, DATETIME_EXPECTED)
 
     def parse_duration(self, name: str, value: pd.Series) -> pd.Series:
-        if _every_cell(value, r"\d{1,12}"):
-            return value  # already whole seconds
-        plain = value.str.fullmatch(r"\d{1,12}(?:\.\d+)?")
-        parts = value.str.extract(_DURATION_RE).astype("float")
-        composite = parts.notna().any(axis=1) & ~plain
-        seconds = (parts[0].fillna(0) * 3600 + parts[1].fillna(0) * 60 + parts[2].fillna(0)).astype("int64").astype(str)
-        out = value.where(~composite, seconds).str.replace(r"\.0+$", "", regex=True)
-        bad = value.ne("") & ~plain & ~composite
-        self.located(bad, name, "a duration like 192 or 3分12秒")
-        return out.where(~bad, "")
+        """Durations as seconds (:func:`~casekit.intake.exports._parse.duration_seconds`); others reported."""
+        return self.parse_with(name, value, duration_seconds, DURATION_EXPECTED)
+
+    def parse_with(self, name: str, value: pd.Series, parse: Callable[[str], str | None], expected: str) -> pd.Series:
+        values, bad = convert(value.tolist(), parse)
+        if bad:
+            mask = np.zeros(len(value), dtype=bool)
+            mask[bad] = True
+            self.located(pd.Series(mask, index=value.index), name, expected)
+        return pd.Series(values, index=value.index, dtype=object)
 
     # -- questions -------------------------------------------------------------------------
 
     def group_questions(self, columns: list[tuple[int, str]], header_line: int, header_file: str) -> list[_Question]:
-        questions: dict[int, _Question] = {}
+        by_number: dict[int, list[tuple[int, str, str]]] = {}
         for j, name in columns:
             match = _QUESTION_RE.match(name)
-            if match is None:
-                continue
-            number, rest = int(match.group(1)), match.group(2)
-            q = questions.setdefault(number, _Question(number, j))
-            fill = _FILL_RE.match(rest)
-            if rest.endswith(_WRITE_IN) and ":" not in rest:
-                q.plain_write_in.append((j, name))
-            elif fill is not None and ":" not in rest:
-                q.fills.append((j, name, int(fill.group(2))))
-                q.stem = q.stem or fill.group(1).strip()
-            elif ":" in rest:
-                q.subs.append((j, name, rest))
-            else:
-                q.plain.append((j, name))
-                q.stem = rest.strip()
-        return list(questions.values())
+            if match is not None:
+                by_number.setdefault(int(match.group(1)), []).append((j, name, match.group(2)))
+        questions: list[_Question] = []
+        for number, entries in by_number.items():
+            q = _Question(number, entries[0][0])
+            subs = _sub_columns([rest for _, _, rest in entries])
+            for (j, name, rest), is_sub in zip(entries, subs):
+                fill = _FILL_RE.match(rest)
+                if is_sub:
+                    q.subs.append((j, name, rest))
+                elif rest.endswith(_WRITE_IN):
+                    q.plain_write_in.append((j, name))
+                    q.stem = q.stem or rest.removesuffix(_WRITE_IN).strip()
+                elif fill is not None:
+                    q.fills.append((j, name, int(fill.group(2))))
+                    q.stem = q.stem or fill.group(1).strip()
+                else:
+                    q.plain.append((j, name))
+                    q.stem = rest.strip()
+            questions.append(q)
+        return questions
 
     def question_outputs(self, q: _Question, header_line: int, header_file: str) -> list[_Output]:
         outputs: list[_Output] = []
@@ -617,6 +638,12 @@ class _Reader:
         subs = self.split_subs(q) if q.subs else []
         if q.plain:
             outputs.extend(self.single_outputs(q))
+        elif q.plain_write_in and not q.subs:  # a write-in column whose choice column is missing
+            for i, (wj, wname) in enumerate(q.plain_write_in):
+                text = self.cells[wname]
+                key = f"Q{q.number}_other" + (f"_{i + 1}" if i else "")
+                outputs.append(_Output((wj, 0), ExportColumn(key, wname, "other", q.number, q.stem, "其他"),
+                                       text, self.simple_status(text, self.skipped[wname])))
         for j, name, k in q.fills:
             value = self.cells[name]
             outputs.append(_Output((j, 0), ExportColumn(f"Q{q.number}_{k}", name, "fill", q.number, q.stem, f"填空{k}"),
@@ -630,11 +657,12 @@ class _Reader:
         rests = [rest.removesuffix(_WRITE_IN) for _, _, rest in q.subs]
         colons = [m.start() for m in re.finditer(":", rests[0])]
         cut = colons[0]
-        if len(rests) > 1:  # the longest prefix ending at a colon that every column shares
-            for pos in colons:
-                prefix = rests[0][: pos + 1]
-                if all(r.startswith(prefix) and len(r) > pos + 1 for r in rests):
-                    cut = pos
+        # the longest prefix ending at a colon that every column shares (a colon inside the stem,
+        # "几点上班(例如 8:30):标签", is then part of the stem)
+        for pos in colons:
+            prefix = rests[0][: pos + 1]
+            if all(r.startswith(prefix) and len(r) > pos + 1 for r in rests):
+                cut = pos
         q.stem = q.stem or rests[0][:cut].strip()
         return [
             _Sub(j, name, _label(rest[cut + 1:]), name.endswith(_WRITE_IN))

@@ -25,10 +25,22 @@ Layouts read (one header row, one response per row):
 按序号 exports are recognised from their cells (matrix rows and ``┋``-joined answers hold option
 numbers, ``-3``/``-2`` codes appear) and, when the cells do not tell, from ``按序号`` in the file
 name. In them option-column groups fold to option numbers (``1;3``), and the missing codes of
-:data:`MISSING_CODES` apply to every question column: ``-3`` is 问卷星's "跳过" (skipped by a
-jump/display logic) → "skipped"; ``-2`` is its "未填写/未显示" (no answer recorded) → "empty".
+:data:`MISSING_CODES` apply to **choice, matrix and ranking columns only** (kinds in
+:data:`CODED_KINDS`, judged with the codes set aside): there a negative number cannot be an
+option number, while in a number, open or fill-in column ``-2`` or ``-3`` may be a real answer
+and is kept. ``-3`` is 问卷星's "跳过" (skipped by a jump logic) and ``-2`` its "未显示" (not
+displayed, hidden by a display/关联 logic): both → ``""`` "skipped". Source: 问卷星's own
+description of 按序号 downloads ("-3 表示跳过, -2 表示未显示"), as we know it; the reference
+corpora searched for this change (pages and docs, "问卷星 导出 按序号 -2 -3 跳过 未显示") hold no
+page that states it, so it is not independently confirmed -- the mapping is this one constant.
+A question shown but not answered is ``(空)`` in both exports ("empty").
 A write-in in a 按序号 single column (``2┋4〖云存储〗``) gets ``sub_item`` ``其他`` (the option's text
 is not in the file).
+
+Any other unnumbered column (``自定义字段``, ``微信昵称``, ``姓名``, ``考试得分``, ``填写设备`` …) is
+kept as metadata (``kind="meta"``) keyed by the :func:`~casekit.intake.exports._parse.slug` of
+its header (``_2`` … when that key is taken); a column holding answers under a blank header is a
+problem.
 
 问卷星 exports do not carry question types: ``ExportColumn.kind`` is inferred from the layout and
 the cells (``matrix``, ``multi``, ``rank``, ``fill``, ``number``, ``single`` or ``open``) and is a
@@ -37,7 +49,6 @@ best guess for plain columns.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,16 +56,29 @@ from itertools import repeat
 from pathlib import Path
 
 from casekit.exceptions import Problem, SurveyFileError
-from casekit.intake.exports._build import assemble
+from casekit.intake.exports._build import assemble_columns
 from casekit.intake.exports._io import Grid, read_grid
+from casekit.intake.exports._parse import (
+    DATETIME_EXPECTED,
+    DURATION_EXPECTED,
+    clean_cells,
+    convert,
+    duration_seconds,
+    guarded,
+    iso_datetime,
+    slug,
+)
 from casekit.intake.exports.model import LIST_SEP, ExportColumn, SurveyExport
 
 __all__ = ["META_HEADERS", "MISSING_CODES", "MISSING_MARKERS", "read", "sniff"]
 
 PLATFORM = "wjx"
 
-#: 按序号 numeric missing codes → status.
-MISSING_CODES: dict[str, str] = {"-3": "skipped", "-2": "empty"}
+#: 按序号 numeric missing codes → status (choice, matrix and ranking columns only; see the module).
+MISSING_CODES: dict[str, str] = {"-3": "skipped", "-2": "skipped"}
+
+#: Question kinds whose 按序号 cells are option numbers, so that a negative number is a missing code.
+CODED_KINDS = frozenset({"single", "multi", "matrix", "rank"})
 
 #: Text markers for a cell without an answer (both exports) → status.
 MISSING_MARKERS: dict[str, str] = {
@@ -82,9 +106,6 @@ META_HEADERS: dict[str, str] = {
 #: Headers only 问卷星 uses (sniffing).
 _MARKER_HEADERS = frozenset({"提交答卷时间", "所用时间", "来自IP", "来源详情"})
 
-#: At most this many problems are listed; the rest are counted in one last problem.
-_MAX_PROBLEMS = 200
-
 _QUESTION = re.compile(r"(\d{1,4})(?:、|．|\.(?!\d)|：|:)\s*(.*)", re.DOTALL)
 _OPTION = re.compile(r"(\d{1,4})、?\s*([(（].*[)）])", re.DOTALL)
 _OLD_SUB = re.compile(r"第(\d{1,4})题\s*([(（].*[)）])", re.DOTALL)
@@ -94,8 +115,6 @@ _WRITE_IN = re.compile(r"([^〖〗]*)〖([^〖〗]*)〗", re.DOTALL)
 _ASCII_INT = re.compile(r"[0-9]{1,9}")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _CODES = re.compile(r"-?\d+(?:[┋→]\d+)*(?:〖[^〖〗]*〗)?")
-_DATETIME = re.compile(r"(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?")
-_DURATION = re.compile(r"(?:(\d+)\s*(?:小时|时))?\s*(?:(\d+)\s*分钟?)?\s*(?:(\d+(?:\.\d+)?)\s*秒)?")
 _IP = re.compile(r"([^\s(（]*)\s*(?:[(（](.*)[)）])?", re.DOTALL)
 _DASHES = ("—", "－", "-")
 _SKIP_SEP = "\x00"
@@ -180,21 +199,7 @@ def read(path: str | Path, *, grid: Grid | None = None) -> SurveyExport:
         that is not a readable 问卷星 export, whatever its bytes.
     """
     path = Path(path)
-    # Millions of short-lived cell strings and row tuples make the cyclic garbage collector run
-    # over and over for nothing (none of them form cycles): pause it while reading.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        grid = grid if grid is not None else read_grid(path)
-        return _Reader(path, grid).run()
-    except SurveyFileError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the contract: SurveyFileError and nothing else
-        problem = Problem(path.name, None, None, "a readable 问卷星 export", f"{type(exc).__name__}: {exc}")
-        raise SurveyFileError([problem]) from None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    return guarded(path, "问卷星 export", lambda: _Reader(path, grid if grid is not None else read_grid(path)).run())
 
 
 # --------------------------------------------------------------------------- headers
@@ -260,47 +265,17 @@ def _split_matrix(stems: Sequence[str]) -> tuple[str, list[str]] | None:
 
 
 def _clean(column: Sequence[str]) -> tuple[list[str], set[str]]:
-    """Strip white space and a leading ``'`` (spreadsheet "keep as text") from every cell.
+    """Cells cleaned (:func:`~casekit.intake.exports._parse.clean_cells`) and their distinct values.
 
-    Returns the cells and the set of their distinct values (most work is done per distinct value).
+    Most work is then done per distinct value.
     """
-    out = list(map(str.strip, column))
-    distinct = set(out)
-    quoted = {v: v[1:].lstrip() for v in distinct if v[:1] == "'"}
-    if quoted:
-        out = list(map(quoted.get, out, out))
-        distinct = set(out)
-    return out, distinct
+    out = clean_cells(column)
+    return out, set(out)
 
 
 def _nonblank(row: Sequence[str]) -> bool:
     """True when a row has a cell that is not white space (fast path: its first cell)."""
     return bool(row) and bool(row[0].strip() or "".join(row).strip())
-
-
-def _iso_datetime(text: str) -> str | None:
-    m = _DATETIME.fullmatch(text)
-    if not m:
-        return None
-    y, mo, d, h, mi, s = m.groups()
-    if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31):
-        return None
-    if h is None:
-        return f"{int(y):04d}-{int(mo):02d}-{int(d):02d} 00:00:00"
-    if int(h) > 23 or int(mi) > 59 or int(s or 0) > 59:
-        return None
-    return f"{int(y):04d}-{int(mo):02d}-{int(d):02d} {int(h):02d}:{int(mi):02d}:{int(s or 0):02d}"
-
-
-def _seconds(text: str) -> str | None:
-    if _ASCII_INT.fullmatch(text):
-        return str(int(text))
-    m = _DURATION.fullmatch(text)
-    if not m or not any(m.groups()) or not any(ch in "0123456789" for ch in text):
-        return None
-    hours, minutes, seconds = m.groups()
-    total = int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds or 0)
-    return str(int(total)) if float(total).is_integer() else str(total)
 
 
 def _meta_status(values: list[str]) -> list[str]:
@@ -360,15 +335,9 @@ class _Reader:
         self.problems.append(Problem(self.rel, row, column, expected, found))
 
     def fail_if_problems(self) -> None:
-        if not self.problems:
-            return
-        problems = self.problems
-        if len(problems) > _MAX_PROBLEMS:
-            more = len(problems) - _MAX_PROBLEMS
-            problems = problems[:_MAX_PROBLEMS] + [
-                Problem(self.rel, None, None, f"at most {_MAX_PROBLEMS} problems listed", f"{more} more problems")
-            ]
-        raise SurveyFileError(problems)
+        """Raise every problem found so far (``read`` condenses them)."""
+        if self.problems:
+            raise SurveyFileError(self.problems)
 
     # ---- steps
 
@@ -385,11 +354,10 @@ class _Reader:
             header.pop()
         n_cols = len(header)
         heads = [_classify(i, t) for i, t in enumerate(header)]
-        self._check_heads(heads)
 
-        body = [(row, line) for row, line in zip(grid.rows[h + 1 :], grid.line_numbers[h + 1 :]) if _nonblank(row)]
-        self.lines = [line for _, line in body]
-        rows = [row for row, _ in body]
+        kept = [i for i in range(h + 1, len(grid.rows)) if _nonblank(grid.rows[i])]
+        self.lines = [grid.line_numbers[i] for i in kept]
+        rows = grid.rows[h + 1 :] if len(kept) == len(grid.rows) - h - 1 else [grid.rows[i] for i in kept]
         if any(len(r) != n_cols for r in rows):
             rows = self._fit_rows(rows, n_cols, header)
         self.n = len(rows)
@@ -397,38 +365,70 @@ class _Reader:
         cleaned = [_clean(col) for col in raw]
         self.cells = [c for c, _ in cleaned]
         self.distinct = [d for _, d in cleaned]
+        self._check_heads(heads)
 
         groups = self._groups(heads)
         self.codes = self._codes_export(groups)
         outs: list[_Out] = []
+        extras: list[_Out] = []
         for kind, members in groups:
             if kind == "meta":
                 outs.extend(self._meta(members[0]))
+            elif kind == "extra":
+                extras.append(self._extra(members[0]))
+                outs.append(extras[-1])
             else:
                 outs.extend(self._question(kind, members))
         if not any(head.style in ("question", "option", "sub") for head in heads):
             self.problem(self.header_line, None, "at least one question column (1、题干)", "none")
+        self._unique_extra_keys(outs, extras)
         keys = [o.column.key for o in outs]
         for key in sorted({k for k in keys if keys.count(k) > 1}):
             header = next(o.column.header for o in outs if o.column.key == key)
             self.problem(self.header_line, header, "each 问卷星 system column once", f"{keys.count(key)} columns {header!r}")
         self.fail_if_problems()
         columns = [o.column for o in outs]
-        values = list(zip(*(o.values for o in outs))) if self.n else []
-        statuses = list(zip(*(o.statuses for o in outs))) if self.n else []
-        return assemble(self.path, PLATFORM, self.grid.encoding, columns, values, statuses, self.lines)
+        values = [o.values for o in outs]
+        statuses = [o.statuses for o in outs]
+        return assemble_columns(self.path, PLATFORM, self.grid.encoding, columns, values, statuses, self.lines)
 
     def _check_heads(self, heads: Sequence[_Head]) -> None:
+        """A column holding answers under a blank header is a problem (a blank one is ignored)."""
         for head in heads:
-            if head.style == "unknown":
-                found = head.text if head.text else "an empty header"
+            if head.style == "unknown" and not head.text and self.distinct[head.index] - {""}:
                 self.problem(
                     self.header_line,
-                    head.text or f"column {head.index + 1}",
-                    "a 问卷星 header: a system column (序号, 提交答卷时间, 所用时间, 来源, 来源详情, 来自IP, 总分, 用户ID) "
-                    "or a question (1、题干 / 3、题干—行标题 / 4、(选项) / 第3题(子项))",
-                    found,
+                    f"column {head.index + 1}",
+                    "a header for every column holding answers",
+                    "an empty header",
                 )
+
+    def _extra(self, head: _Head) -> _Out:
+        """An unnumbered column that is not one of 问卷星's known system columns: kept as metadata.
+
+        Real exports carry more system columns than :data:`META_HEADERS` (``自定义字段``,
+        ``微信昵称``, ``姓名`` from a login, ``考试得分``, ``填写设备`` …); they are kept as they are,
+        keyed by the header's :func:`~casekit.intake.exports._parse.slug`, so that they can be
+        ignored or used as groups.
+        """
+        key = slug(head.text) or f"col{head.index + 1}"
+        values = self.cells[head.index]
+        return _Out(ExportColumn(key, head.text, "meta"), values, _meta_status(values))
+
+    @staticmethod
+    def _unique_extra_keys(outs: list[_Out], extras: list[_Out]) -> None:
+        """Give extra columns whose slug is already a key ``_2``, ``_3`` … (in place)."""
+        if not extras:
+            return
+        extra_ids = {id(o) for o in extras}
+        taken = {o.column.key for o in outs if id(o) not in extra_ids}
+        for o in extras:
+            key, n = o.column.key, 2
+            while key in taken:
+                key, n = f"{o.column.key}_{n}", n + 1
+            taken.add(key)
+            if key != o.column.key:
+                o.column = ExportColumn(key, o.column.header, "meta")
 
     def _fit_rows(self, rows: list[list[str]], n_cols: int, header: Sequence[str]) -> list[list[str]]:
         fitted: list[list[str]] = []
@@ -458,6 +458,8 @@ class _Reader:
         for run in runs:
             first = run[0]
             if first.style == "unknown":
+                if first.text:
+                    groups.append(("extra", run))
                 continue
             if first.style == "meta":
                 groups.append(("meta", run))
@@ -550,7 +552,7 @@ class _Reader:
         codes = text = 0
         markers = MISSING_MARKERS.keys() | MISSING_CODES.keys()
         for kind, members in groups:
-            if kind in ("meta", "bad"):
+            if kind in ("meta", "extra", "bad"):
                 continue
             for head in members:
                 distinct = self.distinct[head.index]
@@ -577,27 +579,21 @@ class _Reader:
         col = self.cells[head.index]
         distinct = self.distinct[head.index]
         if key in ("submitted_at", "started_at"):
-            values = self._convert(col, distinct, head.text, _iso_datetime, "a time like 2024/3/5 10:12:33")
+            values = self._convert(col, head.text, iso_datetime, DATETIME_EXPECTED)
         elif key == "duration_s":
-            values = self._convert(col, distinct, head.text, _seconds, "a duration like 95秒 or 1分35秒")
+            values = self._convert(col, head.text, duration_seconds, DURATION_EXPECTED)
         elif key == "ip":
             return self._ip(head, col, distinct)
         else:
             values = col
         return [_Out(ExportColumn(key, head.text, "meta"), values, _meta_status(values))]
 
-    def _convert(
-        self, col: list[str], distinct: set[str], header: str, parse: Callable[[str], str | None], expected: str
-    ) -> list[str]:
+    def _convert(self, col: list[str], header: str, parse: Callable[[str], str | None], expected: str) -> list[str]:
         """Parse every distinct value once; report the cells that do not parse."""
-        table = {v: (parse(v) if v else "") for v in distinct}
-        bad = {v for v, out in table.items() if out is None}
-        if bad:
-            for i, v in enumerate(col):
-                if v in bad:
-                    self.problem(self.lines[i], header, expected, v)
-            table = {v: out or "" for v, out in table.items()}
-        return list(map(table.__getitem__, col))
+        values, bad = convert(col, parse)
+        for i in bad:
+            self.problem(self.lines[i], header, expected, col[i])
+        return values
 
     def _ip(self, head: _Head, col: list[str], distinct: set[str]) -> list[_Out]:
         ip_of: dict[str, str] = {}
@@ -614,8 +610,21 @@ class _Reader:
 
     # ---- questions
 
-    def _markers(self) -> dict[str, str]:
-        return {**MISSING_MARKERS, **MISSING_CODES} if self.codes else MISSING_MARKERS
+    def _markers(self, kind: str | None = "single") -> dict[str, str]:
+        """Missing markers of a column of ``kind``: with the 按序号 codes for coded kinds only."""
+        return {**MISSING_MARKERS, **MISSING_CODES} if self.codes and kind in CODED_KINDS else MISSING_MARKERS
+
+    def _answer_kind(self, head: _Head) -> str:
+        """The kind a plain column would be given, its 按序号 missing codes set aside (to know
+        whether those codes are missing codes or answers)."""
+        distinct = self.distinct[head.index] - MISSING_MARKERS.keys() - MISSING_CODES.keys()
+        joined = self.joined(head.index)
+        sep = "┋" if "┋" in joined else ("→" if "→" in joined else None)
+        if sep is None and ("〖" in joined or "〗" in joined):
+            return "single"
+        col = self.cells[head.index]
+        n_answered = sum(1 for v in col if v in distinct)
+        return self._guess_kind(sep, distinct, n_answered, joined)
 
     def _question(self, kind: str, members: list[_Head]) -> list[_Out]:
         n = members[0].number
@@ -660,7 +669,10 @@ class _Reader:
         """One answer column (plain question, matrix row or blank), with its write-in column if any."""
         col = self.cells[head.index]
         distinct = self.distinct[head.index]
-        markers = self._markers()
+        if kind is None and self.codes:
+            markers = self._markers(self._answer_kind(head))
+        else:
+            markers = self._markers(kind)
         statuses = list(map(markers.get, col, repeat("answered")))
         values = col
         if not distinct.isdisjoint(markers):
@@ -721,7 +733,7 @@ class _Reader:
         """Option columns (``1``/``0``/label/``〖…〗``) → one multiple-choice value per response."""
         labels = [h.label or "" for h in members]
         names = [str(j + 1) for j in range(len(members))] if self.codes else labels
-        markers = self._markers()
+        markers = self._markers("multi")
         chosen_cols: list[list[bool]] = []
         missing_cols: list[list[str | None]] = []
         other_cols: list[list[str]] = []
