@@ -18,8 +18,11 @@ Conventions (all readers):
   joined by :data:`LIST_SEP`; a write-in ("其他〖…〗") is kept in its own column ``<key>_other``.
   A ranking is the options in rank order joined by :data:`LIST_SEP`.
 * Column keys are ``Q<n>`` for question ``n`` (the questionnaire's number), ``Q<n>_<k>`` for the
-  k-th row of a matrix question or the k-th fill-in blank, ``Q<n>_other`` for a write-in, and
-  metadata keys from :data:`META_KEYS`.
+  k-th row of a matrix question or the k-th fill-in blank, ``Q<n>_other`` for a write-in,
+  ``Q<n>_<k>_<j>`` for a cell of a two-level question (Qualtrics side-by-side or multi-answer
+  matrix), ``Q<n>_loop<i>`` for the i-th loop of a Qualtrics loop-and-merge block, metadata keys
+  from :data:`META_KEYS`, and a slug of the header for other system columns a platform adds
+  (e.g. 问卷星's ``自定义字段``), which are ``kind="meta"``.
 """
 
 from __future__ import annotations
