@@ -77,27 +77,27 @@ def _cmd_codebook_draft(args: argparse.Namespace) -> int:
 
 def _cmd_survey(args: argparse.Namespace) -> int:
     from casekit.analysis.survey_summary import (
-        categorical_by_group,
         format_crosstabs,
         format_group_differences,
-        group_differences,
-        survey_summary,
+        score_survey,
     )
     from casekit.intake.codebook_draft import write_atomic
 
     if args.crosstabs and not args.by:
         print("casekit survey: --crosstabs needs --by COLUMN", file=sys.stderr)
         return EXIT_USAGE
-    table = survey_summary(args.export, args.codebook, by=args.by, platform=args.platform)
+    scored = score_survey(args.export, args.codebook, platform=args.platform)  # read and scored once
+    table = scored.summary(args.by)
     tables = {"": table}
     if args.by:
-        tables["_groups"] = group_differences(args.export, args.codebook, args.by, platform=args.platform)
+        tables["_groups"] = scored.group_differences(args.by)
     if args.crosstabs:
-        tables["_crosstabs"] = categorical_by_group(args.export, args.codebook, args.by, platform=args.platform)
+        tables["_crosstabs"] = scored.crosstabs(args.by)
     if args.out is not None:
         for suffix, frame in tables.items():
             path = args.out.with_name(f"{args.out.stem}{suffix}.csv") if suffix else args.out
-            write_atomic(path, frame.to_csv(index=False).encode("utf-8"))
+            # with a BOM: Excel on a Chinese Windows reads BOM-less CSV as GBK and garbles it
+            write_atomic(path, frame.to_csv(index=False).encode("utf-8-sig"))
             print(f"{len(frame)} rows written to {path}", file=sys.stderr)
         return EXIT_OK
     shown = [table.round({"mean": 2, "sd": 2, "alpha": 3})]
@@ -156,9 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("export", type=Path, help="the export as downloaded (.csv, .xlsx, .sav, .zip)")
     p.add_argument("--codebook", type=Path, required=True, help="standalone codebook (YAML)")
     p.add_argument("--by", metavar="COLUMN", help="group by a codebook columns: name (region, population) or a header")
-    p.add_argument("--platform", choices=platforms, help="force the export's platform (default: detected)")
+    p.add_argument("--platform", choices=platforms,
+                   help="force the export's platform (default: the codebook's platform:, else detected)")
     p.add_argument("--out", type=Path,
-                   help="write the table as CSV, with --by also <stem>_groups.csv (default: print them)")
+                   help="write the table as CSV (UTF-8 with BOM, for Excel), with --by also <stem>_groups.csv (default: print them)")
     p.add_argument("--crosstabs", action="store_true",
                    help="with --by: also test the closed questions that are not scale items against the groups")
     p.set_defaults(func=_cmd_survey)

@@ -11,6 +11,7 @@ import yaml
 from casekit.cli import main
 from casekit.exceptions import SurveyFileError
 from casekit.intake.codebook_draft import (
+    NUMBERS_TODO,
     _scalar,
     draft_codebook,
     guess_scale,
@@ -84,7 +85,8 @@ def test_draft_of_an_unseen_export_loads_without_edits(tmp_path: Path):
     text = draft_codebook(export)
     assert "# 平台 platform: plain" in text
     assert "reverse keying is NOT guessed" in text
-    assert "TODO" not in text
+    # the 1–7 numbers: the only thing the consultant is asked to check
+    assert [line.strip() for line in text.splitlines() if "TODO" in line] == [f"# {NUMBERS_TODO}"]
     q = read_questionnaire(_draft(tmp_path, export))
     assert q.columns["respondent_id"].value == "编号"
     assert q.columns["region"].value == "所在地市"
@@ -162,3 +164,56 @@ def test_cli_codebook_needs_an_action():
     with pytest.raises(SystemExit) as exc:
         main(["codebook"])
     assert exc.value.code == 2
+
+
+def test_descending_options_are_scored_by_their_labels(tmp_path: Path):
+    """问卷星 按序号: codes are option positions; here the options run 非常符合 → 非常不符合."""
+    options = ("非常符合", "比较符合", "一般", "不太符合", "非常不符合")
+    cols = [ExportColumn("response_id", "序号", "meta")]
+    cols += [ExportColumn(f"Q1_{k}", f"1、符合程度—{t}", "matrix", 1, "符合程度", t, options=options)
+             for k, t in ((1, "说清资费"), (2, "了解客户"))]
+    rows = [["1", "1", "2"], ["2", "5", "1"], ["3", "3", "4"]]
+    exp = assemble(tmp_path / "问卷星_按序号.xlsx", "wjx", None, cols, rows, [["answered"] * 3] * 3, [2, 3, 4])
+    text = draft_codebook(exp)
+    assert "TODO" not in text
+    q = read_questionnaire(_draft(tmp_path, exp))
+    assert dict(q.scales["conform5"].labels) == {"非常不符合": 1, "不太符合": 2, "一般": 3, "比较符合": 4, "非常符合": 5}
+    data = apply_questionnaire(exp, q)
+    assert data.items["Q1_1"].tolist() == [5.0, 1.0, 3.0]  # code 1 = 非常符合: the highest, not 1
+    assert data.items["Q1_2"].tolist() == [4.0, 5.0, 2.0]
+
+
+def test_descending_value_labels_are_scored_by_their_labels(tmp_path: Path):
+    cols = [ExportColumn("Q1", "Q1", "single", 1, platform_id="Q1"), ExportColumn("Q2", "Q2", "single", 2, platform_id="Q2")]
+    labels = {"1": "非常同意", "2": "同意", "3": "一般", "4": "不同意", "5": "非常不同意"}
+    exp = assemble(tmp_path / "s.sav", "spss", None, cols, [["1", "5"], ["2", "4"], ["4", "3"]],
+                   [["answered"] * 2] * 3, [1, 2, 3], value_labels={"Q1": labels, "Q2": labels})
+    q = read_questionnaire(_draft(tmp_path, exp))
+    assert apply_questionnaire(exp, q).items["Q1"].tolist() == [5.0, 4.0, 2.0]
+
+
+def test_bare_numbers_without_options_are_drafted_with_a_todo(tmp_path: Path):
+    cols = [ExportColumn("Q1_1", "1、符合程度—a", "matrix", 1, "符合程度", "a"),
+            ExportColumn("Q1_2", "1、符合程度—b", "matrix", 1, "符合程度", "b")]
+    exp = assemble(tmp_path / "按序号.csv", "wjx", "utf-8", cols, [["1", "2"], ["5", "4"], ["3", "3"]],
+                   [["answered"] * 2] * 3, [2, 3, 4])
+    text = draft_codebook(exp)
+    assert text.count(f"# {NUMBERS_TODO}") == 1
+    assert "数字是选项序号还是分值？请核对" in text
+    q = read_questionnaire(_draft(tmp_path, exp))
+    assert {i.scale for i in q.items} == {"num1_5"}
+
+
+def test_number_columns_answered_as_ratings_are_items(tmp_path: Path):
+    cols = [ExportColumn("response_id", "序号", "meta"),
+            ExportColumn("Q1", "1、您向朋友推荐本培训的可能性有多大？", "number", 1, "您向朋友推荐本培训的可能性有多大？"),
+            ExportColumn("Q2", "2、总体评分", "number", 2, "总体评分"),
+            ExportColumn("Q3", "3、上季度业绩完成率（%）", "number", 3, "上季度业绩完成率（%）")]
+    rows = [["1", "0", "3", "85"], ["2", "9", "5", "92.5"], ["3", "10", "1", "60"], ["4", "7", "4", "100"]]
+    exp = assemble(tmp_path / "e.xlsx", "wjx", None, cols, rows, [["answered"] * 4] * 4, [2, 3, 4, 5])
+    q = read_questionnaire(_draft(tmp_path, exp))
+    assert [(i.id, i.scale) for i in q.items] == [("Q1", "num0_10"), ("Q2", "num1_5")]
+    assert q.ignore == ("3、上季度业绩完成率（%）",)
+    data = apply_questionnaire(exp, q)
+    assert data.items["Q1"].tolist() == [0.0, 9.0, 10.0, 7.0]
+    assert data.items["Q2"].tolist() == [3.0, 5.0, 1.0, 4.0]

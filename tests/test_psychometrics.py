@@ -371,8 +371,8 @@ def test_reliability_overall_table(survey) -> None:
         assert row["mean"] == pytest.approx(s.mean())
         assert row["sd"] == pytest.approx(s.std(ddof=1))
     needs = table.set_index("scale").loc["Needs"]
-    used = items.loc[scores["Needs"].notna(), scales["Needs"]]
-    assert needs["alpha"] == pytest.approx(pg.cronbach_alpha(used)[0], abs=1e-12)
+    # alpha over every respondent, as pingouin computes it, not only the scored ones
+    assert needs["alpha"] == pytest.approx(pg.cronbach_alpha(items[scales["Needs"]])[0], abs=1e-12)
     assert math.isnan(table.set_index("scale").loc["Single", "alpha"])
 
 
@@ -400,7 +400,7 @@ def test_reliability_by_group(survey) -> None:
     s = scores.loc[members, "Needs"].dropna()
     assert row["n"] == len(s)
     assert row["alpha"] == pytest.approx(
-        pg.cronbach_alpha(items.loc[s.index, scales["Needs"]])[0], abs=1e-12
+        pg.cronbach_alpha(items.loc[members, scales["Needs"]])[0], abs=1e-12
     )
     north = table[(table["scale"] == "Needs") & (table["group"] == "north")].iloc[0]
     assert (
@@ -444,3 +444,32 @@ def test_reliability_groups_must_match_items(survey) -> None:
         reliability(items, scales, groups=groups.iloc[1:])
     with pytest.raises(AnalysisError, match="groups must be a pandas Series"):
         reliability(items, scales, groups=list(groups))  # type: ignore[arg-type]
+
+
+def test_reliability_alpha_keeps_partial_responders_like_pingouin() -> None:
+    """Respondents below ``min_answered`` have no score (not in ``n``) but count in alpha."""
+    rng = np.random.default_rng(7)
+    trait = rng.normal(size=60)
+    items = pd.DataFrame(
+        {f"q{i}": np.clip(np.round(3 + trait + rng.normal(scale=0.8, size=60)), 1, 5) for i in range(1, 5)},
+        index=[f"r{i}" for i in range(60)],
+    )
+    # 15 partial responders: one or two items each (below the 0.5 threshold only with one)
+    for r in range(15):
+        keep = rng.choice(4, size=1 if r < 10 else 2, replace=False)
+        items.iloc[r, [j for j in range(4) if j not in keep]] = np.nan
+    items.iloc[59] = np.nan  # answered nothing
+    groups = pd.Series(["a", "b"] * 30, index=items.index)
+    scales = {"S": ["q1", "q2", "q3", "q4"]}
+
+    table = reliability(items, scales)
+    assert table.at[0, "n"] == 60 - 10 - 1  # the one-item responders have no score
+    expected = pg.cronbach_alpha(items, nan_policy="pairwise")[0]
+    assert table.at[0, "alpha"] == pytest.approx(expected, abs=1e-12)
+    scored_only = pg.cronbach_alpha(items[scale_scores(items, scales)["S"].notna()])[0]
+    assert abs(expected - scored_only) > 1e-6  # the fixture does tell the two apart
+
+    by_group = reliability(items, scales, groups=groups).set_index("group")
+    for g in ("a", "b"):
+        members = groups.index[groups == g]
+        assert by_group.at[g, "alpha"] == pytest.approx(pg.cronbach_alpha(items.loc[members])[0], abs=1e-12)

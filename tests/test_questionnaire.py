@@ -105,7 +105,7 @@ def test_platform_id_match_and_value_labels(tmp_path: Path):
             ExportColumn("Q1_1", "Q1_1", "matrix", 1, platform_id="QID1_1"),
             ExportColumn("Q1_2", "Q1_2", "matrix", 1, platform_id="QID1_2")]
     exp = assemble(tmp_path / "q.csv", "spss", None, cols,
-                   [["R1", "1", "非常同意"], ["R2", "3", "2"]], [["answered"] * 3] * 2, [4, 5],
+                   [["R1", "1", "非常同意"], ["R2", "3", "不同意"]], [["answered"] * 3] * 2, [4, 5],
                    value_labels={"Q1_1": {"1": "非常不同意", "3": "一般"}})
     cb = tmp_path / "cb.yaml"
     cb.write_text("columns: {respondent_id: ResponseId}\n"
@@ -221,3 +221,159 @@ def test_an_answer_skipped_by_logic_is_missing(tmp_path: Path):
     data = apply_questionnaire(exp, read_questionnaire(cb))
     assert data.items.fillna(0).values.tolist() == [[2.0, 0.0], [0.0, 2.0]]
     assert data.groups.shape == (2, 0)
+
+
+# --------------------------------------------------------------------------------------------
+# duplicate submissions
+
+
+def _likert_export(tmp_path: Path, rows: list[list[str]], meta: tuple[str, ...] = ("ip",)) -> object:
+    """An export with the given metadata columns, then three Likert items; ``rows`` in that order."""
+    cols = [ExportColumn(key, key, "meta") for key in meta]
+    cols += [ExportColumn(f"Q1_{k}", f"1.评价—{k}", "matrix", 1, "评价", str(k)) for k in (1, 2, 3)]
+    return assemble(tmp_path / "wjx.csv", "wjx", "utf-8", cols, rows, [["answered"] * len(cols)] * len(rows),
+                    list(range(2, 2 + len(rows))))
+
+
+def _likert_codebook(tmp_path: Path, extra: str = "") -> Path:
+    cb = tmp_path / "cb.yaml"
+    cb.write_text(extra + "scales: {a: {labels: {不同意: 1, 一般: 2, 同意: 3}}}\nitems:\n"
+                  + "".join(f"  - {{id: i{k}, key: Q1_{k}, dimension: D, scale: a}}\n" for k in (1, 2, 3)),
+                  encoding="utf-8")
+    return cb
+
+
+def test_identical_answer_patterns_from_different_people_are_not_duplicates(tmp_path: Path):
+    rows = [["10.0.0.1", "同意", "同意", "同意"], ["10.0.0.2", "同意", "同意", "同意"],
+            ["10.0.0.3", "同意", "同意", "同意"]]
+    data = apply_questionnaire(_likert_export(tmp_path, rows), read_questionnaire(_likert_codebook(tmp_path)))
+    assert data.items.shape == (3, 3)
+    # no identifying metadata: a three-answer pattern is too short to call it one submission
+    bare = _likert_export(tmp_path, [r[1:] for r in rows], meta=())
+    assert apply_questionnaire(bare, read_questionnaire(_likert_codebook(tmp_path))).items.shape == (3, 3)
+
+
+def test_same_ip_and_identical_answers_is_one_submission_sent_twice(tmp_path: Path):
+    rows = [["10.0.0.1", "同意", "一般", "同意"], ["10.0.0.2", "同意", "一般", "同意"],
+            ["10.0.0.1", "同意", "一般", "同意"], ["10.0.0.1", "同意", "一般", "不同意"]]
+    with pytest.raises(SurveyFileError) as exc:
+        apply_questionnaire(_likert_export(tmp_path, rows), read_questionnaire(_likert_codebook(tmp_path)))
+    assert [(p.row, p.expected, p.found) for p in exc.value.problems] == [
+        (4, "answers differing from those of row 2 (delete one of the two submissions)",
+         "the same answers as row 2 and the same ip 10.0.0.1")]
+
+
+def test_without_identifying_metadata_every_column_must_repeat_with_five_answers(tmp_path: Path):
+    cols = [ExportColumn(f"Q{k}", f"{k}.题", "single" if k < 6 else "open", k) for k in range(1, 7)]
+    same = ["同意", "一般", "同意", "同意", "一般", "培训太少"]
+    rows = [same, [*same[:5], "希望多些案例"], same]
+    exp = assemble(tmp_path / "e.csv", "plain", "utf-8", cols, rows, [["answered"] * 6] * 3, [2, 3, 4])
+    cb = tmp_path / "cb.yaml"
+    cb.write_text("scales: {a: {labels: {不同意: 1, 一般: 2, 同意: 3}}}\nitems:\n"
+                  + "".join(f"  - {{id: i{k}, key: Q{k}, dimension: D, scale: a}}\n" for k in range(1, 6))
+                  + "ignore: [Q6]\n", encoding="utf-8")
+    with pytest.raises(SurveyFileError) as exc:
+        apply_questionnaire(exp, read_questionnaire(cb))
+    assert [(p.row, p.found) for p in exc.value.problems] == [(4, "the same answers as row 2")]
+
+
+def test_the_same_respondent_id_twice_stays_a_repeated_id(tmp_path: Path):
+    cols = [ExportColumn("ip", "IP", "meta"), ExportColumn("Q0", "工号", "fill", 0)]
+    cols += [ExportColumn(f"Q1_{k}", f"1.评价—{k}", "matrix", 1, "评价", str(k)) for k in (1, 2, 3)]
+    rows = [["10.0.0.1", "A1", "同意", "一般", "同意"], ["10.0.0.2", "A1", "同意", "同意", "同意"],
+            ["10.0.0.1", "A1", "同意", "一般", "同意"]]  # the first submission again, under the same id
+    exp = assemble(tmp_path / "e.csv", "wjx", "utf-8", cols, rows, [["answered"] * 5] * 3, [2, 3, 4])
+    with pytest.raises(SurveyFileError) as exc:
+        apply_questionnaire(exp, read_questionnaire(_likert_codebook(tmp_path, "columns: {respondent_id: 工号}\n")))
+    assert [(p.row, p.column, p.expected) for p in exc.value.problems] == [
+        (3, "工号", "a respondent id used once (also on row 2)"),
+        (4, "工号", "a respondent id used once (also on row 2)")]
+
+
+# --------------------------------------------------------------------------------------------
+# many identical problems, answer codes, ranges, platform:
+
+
+def test_one_wrong_label_on_every_row_is_a_handful_of_problems(tmp_path: Path):
+    rows = [[f"10.0.{r // 250}.{r % 250}", "同意", "一般", "很同意"] for r in range(1000)]
+    with pytest.raises(SurveyFileError) as exc:
+        apply_questionnaire(_likert_export(tmp_path, rows), read_questionnaire(_likert_codebook(tmp_path)))
+    problems = exc.value.problems
+    assert len(problems) <= 5
+    assert [p.row for p in problems] == [2, 3, 4, None]
+    assert problems[-1].found == "… and 997 more rows with the same value '很同意'"
+
+
+def test_answer_codes_are_scored_through_their_option_labels(tmp_path: Path):
+    """问卷星 按序号: the number is the option's position, here in descending order."""
+    options = ("非常符合", "比较符合", "一般", "不太符合", "非常不符合")
+    cols = [ExportColumn("response_id", "序号", "meta")]
+    cols += [ExportColumn(f"Q1_{k}", f"1.符合程度—{k}", "matrix", 1, "符合程度", str(k), options=options)
+             for k in (1, 2)]
+    rows = [["1", "1", "5"], ["2", "2", "4"], ["3", "非常符合", "3"]]
+    exp = assemble(tmp_path / "按序号.xlsx", "wjx", None, cols, rows, [["answered"] * 3] * 3, [2, 3, 4])
+    cb = tmp_path / "cb.yaml"
+    cb.write_text("scales: {c: {labels: {非常不符合: 1, 不太符合: 2, 一般: 3, 比较符合: 4, 非常符合: 5}}}\n"
+                  "items:\n  - {id: a, key: Q1_1, dimension: D, scale: c}\n"
+                  "  - {id: b, key: Q1_2, dimension: D, scale: c}\n", encoding="utf-8")
+    data = apply_questionnaire(exp, read_questionnaire(cb))
+    assert data.items["a"].tolist() == [5.0, 4.0, 5.0]  # code 1 = 非常符合 = 5, not 1
+    assert data.items["b"].tolist() == [1.0, 2.0, 3.0]
+
+    # the same export without its options: a bare number is not silently taken as a value
+    bare = assemble(tmp_path / "按序号.xlsx", "wjx", None, [c if c.kind == "meta" else
+                                                            ExportColumn(c.key, c.header, c.kind, 1, c.stem, c.sub_item)
+                                                            for c in cols], rows, [["answered"] * 3] * 3, [2, 3, 4])
+    with pytest.raises(SurveyFileError) as exc:
+        apply_questionnaire(bare, read_questionnaire(cb))
+    assert {(p.row, p.column, p.found) for p in exc.value.problems} == {
+        (2, "1.符合程度—1", "1"), (3, "1.符合程度—1", "2"), (2, "1.符合程度—2", "5"), (3, "1.符合程度—2", "4"),
+        (4, "1.符合程度—2", "3")}
+    assert all("option's position" in p.expected for p in exc.value.problems)
+
+    # ... unless the scale lists the numbers: then they are codes with the values given
+    cb.write_text(cb.read_text(encoding="utf-8").replace(
+        "非常不符合: 1, 不太符合: 2, 一般: 3, 比较符合: 4, 非常符合: 5",
+        '"1": 5, "2": 4, "3": 3, "4": 2, "5": 1, 非常符合: 5'), encoding="utf-8")
+    data = apply_questionnaire(bare, read_questionnaire(cb))
+    assert data.items["a"].tolist() == [5.0, 4.0, 5.0]
+    assert data.items["b"].tolist() == [1.0, 2.0, 3.0]
+
+
+def test_a_code_whose_label_is_not_on_the_scale(tmp_path: Path):
+    cols = [ExportColumn("Q1", "1.满意度", "single", 1, options=("满意", "不满意", "说不清"))]
+    exp = assemble(tmp_path / "e.csv", "wjx", "utf-8", cols, [["1"], ["3"]], [["answered"]] * 2, [2, 3])
+    cb = tmp_path / "cb.yaml"
+    cb.write_text("scales: {s: {labels: {不满意: 1, 满意: 2}}}\nitems:\n  - {id: a, key: Q1, dimension: D, scale: s}\n",
+                  encoding="utf-8")
+    with pytest.raises(SurveyFileError) as exc:
+        apply_questionnaire(exp, read_questionnaire(cb))
+    assert [(p.row, p.found) for p in exc.value.problems] == [(3, "3")]
+    assert "code 3 is the option '说不清'" in exc.value.problems[0].expected
+
+
+def test_items_of_one_dimension_on_different_ranges_are_a_codebook_problem(tmp_path: Path):
+    cb = tmp_path / "cb.yaml"
+    cb.write_text(
+        "scales:\n"                                                       # 1
+        "  five: {labels: {'1': 1, '2': 2, '3': 3, '4': 4, '5': 5}}\n"     # 2
+        "  ten: {labels: {'0': 0, '10': 10}}\n"                           # 3
+        "  five_b: {labels: {低: 1, 高: 5}}\n"                             # 4
+        "items:\n"                                                        # 5
+        "  - {id: a, column: A, dimension: D, scale: five}\n"             # 6
+        "  - {id: b, column: B, dimension: D, scale: five_b}\n"           # 7 same range: fine
+        "  - {id: c, column: C, dimension: D, scale: ten}\n"              # 8
+        "  - {id: d, column: D, dimension: E, scale: ten}\n",             # 9
+        encoding="utf-8")
+    _, problems = parse_questionnaire(cb)
+    assert [(p.row, p.column, p.found) for p in problems] == [(8, "scale", "scale ten ranging 0–10 (item c)")]
+    assert problems[0].expected.startswith("a response scale ranging 1–5 like scale five of item a")
+
+
+def test_a_bundle_codebook_platform_key_is_accepted(tmp_path: Path):
+    cb = _likert_codebook(tmp_path, "platform: WJX\n")
+    q = read_questionnaire(cb)
+    assert q.platform == "wjx" and q.read_platform == "wjx"
+    assert read_questionnaire(_likert_codebook(tmp_path, "platform: auto\n")).read_platform is None
+    _, problems = parse_questionnaire(_likert_codebook(tmp_path, "platform: surveymonkey\n"))
+    assert [(p.row, p.column, p.found) for p in problems] == [(1, "platform", "surveymonkey")]

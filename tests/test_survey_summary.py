@@ -28,7 +28,7 @@ from casekit.analysis.survey_summary import (
 )
 from casekit.cli import main
 from casekit.exceptions import SurveyFileError
-from casekit.intake.codebook_draft import write_draft
+from casekit.intake.codebook_draft import NUMBERS_TODO, write_draft
 
 UNSEEN = Path(__file__).parent / "fixtures" / "questionnaires" / "unseen" / "kefu_training_needs.csv"
 REVERSED = {"Q2_4", "Q3_2"}  # 客户情绪激动时我倾向于尽快结束通话 / 遇到资费争议我常常不知道怎么回应
@@ -69,15 +69,15 @@ def _expected(group_column: str | None = None) -> pd.DataFrame:
                 matrix[:, j] = 8 - matrix[:, j]
         for group in groups:
             member = np.array([group is None or r[header.index(group_column)] == group for r in rows])
-            x = matrix[member]
-            k = x.shape[1]
-            x = x[(~np.isnan(x)).sum(axis=1) >= math.ceil(k / 2)]  # min_answered=0.5
+            everyone = matrix[member]
+            k = everyone.shape[1]
+            x = everyone[(~np.isnan(everyone)).sum(axis=1) >= math.ceil(k / 2)]  # min_answered=0.5
             scores = np.nanmean(x, axis=1)
-            cov = np.empty((k, k))
+            cov = np.empty((k, k))  # alpha: pairwise over every respondent, scored or not
             for a in range(k):
                 for b in range(k):
-                    both = ~np.isnan(x[:, a]) & ~np.isnan(x[:, b])
-                    xa, xb = x[both, a], x[both, b]
+                    both = ~np.isnan(everyone[:, a]) & ~np.isnan(everyone[:, b])
+                    xa, xb = everyone[both, a], everyone[both, b]
                     cov[a, b] = ((xa - xa.mean()) * (xb - xb.mean())).sum() / (both.sum() - 1)
             alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
             out.append({"scale": scale, "group": "(all)" if group is None else group, "n_items": k,
@@ -191,7 +191,10 @@ def test_reference_questionnaire_on_every_platform(export: Path, tmp_path: Path)
         pytest.importorskip(f"casekit.intake.exports.{name}")
     codebook = tmp_path / "codebook.yaml"
     text = write_draft(export, codebook)
-    assert "TODO" not in text
+    # the only question left: bare numbers in code exports (positions or values?)
+    todos = [line.strip() for line in text.splitlines() if "TODO" in line]
+    assert all(todo == f"# {NUMBERS_TODO}" for todo in todos)
+    assert bool(todos) == any(word in export.stem for word in ("code", "numeric"))
     table = survey_summary(export, codebook).set_index("scale")
     q3 = table.loc[table["n_items"] == 3]
     assert len(q3) == 1
@@ -351,3 +354,77 @@ def test_cli_survey_by_prints_and_writes_the_group_differences(tmp_path: Path, c
 
     assert main(["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain", "--crosstabs"]) == 2
     assert "--crosstabs needs --by" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# one reading per run, CSV for Excel, the codebook's platform:
+
+
+def test_cli_survey_reads_and_scores_the_export_once(tmp_path: Path, monkeypatch, capsys):
+    import casekit.analysis.survey_summary as module
+
+    codebook = _codebook(tmp_path)
+    calls = {"read": 0, "apply": 0}
+    real_read, real_apply = module.read_export, module.apply_questionnaire
+
+    def read(*args, **kwargs):
+        calls["read"] += 1
+        return real_read(*args, **kwargs)
+
+    def apply(*args, **kwargs):
+        calls["apply"] += 1
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(module, "read_export", read)
+    monkeypatch.setattr(module, "apply_questionnaire", apply)
+    args = ["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain", "--by", "所在班组"]
+    assert main([*args, "--crosstabs"]) == 0
+    assert calls == {"read": 1, "apply": 1}
+    capsys.readouterr()
+
+    # the ScoredSurvey methods give the tables of the path functions
+    scored = module.score_survey(UNSEEN, codebook, platform="plain")
+    export, questionnaire, data = scored  # still unpacks like the former tuple
+    assert data is scored.data and export is scored.export and questionnaire is scored.questionnaire
+    pd.testing.assert_frame_equal(scored.summary("region"),
+                                  survey_summary(UNSEEN, codebook, by="region", platform="plain"))
+    pd.testing.assert_frame_equal(scored.group_differences("所在班组"),
+                                  group_differences(UNSEEN, codebook, "所在班组", platform="plain"))
+    pd.testing.assert_frame_equal(scored.crosstabs("所在班组"),
+                                  categorical_by_group(UNSEEN, codebook, "所在班组", platform="plain"))
+
+
+def test_cli_survey_csv_has_a_bom_for_excel(tmp_path: Path):
+    out = tmp_path / "stats.csv"
+    assert main(["survey", str(UNSEEN), "--codebook", str(_codebook(tmp_path)), "--platform", "plain",
+                 "--by", "所在班组", "--crosstabs", "--out", str(out)]) == 0
+    for name in ("stats.csv", "stats_groups.csv", "stats_crosstabs.csv"):
+        raw = (tmp_path / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), name
+        assert raw[3:].decode("utf-8").startswith(("scale,", "question,"))
+    assert "服务意识" in out.read_text(encoding="utf-8-sig")
+
+
+def test_the_codebooks_platform_is_the_default_reader(tmp_path: Path, monkeypatch):
+    import casekit.analysis.survey_summary as module
+
+    codebook = _codebook(tmp_path)
+    text = codebook.read_text(encoding="utf-8")
+    codebook.write_text("platform: plain\n" + text, encoding="utf-8")
+    seen: list[str | None] = []
+    real_read = module.read_export
+
+    def read(path, platform=None):
+        seen.append(platform)
+        return real_read(path, platform=platform)
+
+    monkeypatch.setattr(module, "read_export", read)
+    survey_summary(UNSEEN, codebook)
+    survey_summary(UNSEEN, codebook, platform="plain")
+    codebook.write_text("platform: auto\n" + text, encoding="utf-8")
+    survey_summary(UNSEEN, codebook)
+    assert seen == ["plain", "plain", None]
+
+    codebook.write_text("platform: spss\n" + text, encoding="utf-8")  # a CSV is no .sav: read as spss
+    with pytest.raises(SurveyFileError, match="kefu_training_needs.csv"):
+        survey_summary(UNSEEN, codebook)

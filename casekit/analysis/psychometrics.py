@@ -611,10 +611,14 @@ def reliability(
         * ``n`` -- respondents with a scale score (see ``min_answered``);
         * ``mean``, ``sd`` -- of the scale scores (``sd`` with ``ddof=1``, ``NaN`` if n < 2);
         * ``alpha`` -- pairwise Cronbach's alpha (as :func:`cronbach_alpha`) of the scale's
-          items over the same ``n`` respondents. ``NaN`` for a one-item scale, a group with
-          fewer than 2 respondents with a score, or whenever alpha is undefined (an item
-          answered by fewer than 2 of them, two items never answered together, no total
-          variance).
+          items over **every respondent of the group who answered at least one of its items**,
+          as ``pingouin.cronbach_alpha(nan_policy="pairwise")`` and
+          ``psych::alpha(use="pairwise")`` compute it on those rows. This can be more
+          respondents than ``n``: someone who answered too few items for a score (below
+          ``min_answered``) still contributes their answers to the item variances and
+          covariances. ``NaN`` for a one-item scale, a group with fewer than 2 respondents
+          with a score, or whenever alpha is undefined (an item answered by fewer than 2
+          respondents, two items never answered together, no total variance).
 
     Raises
     ------
@@ -647,8 +651,9 @@ def reliability(
         for group, members in memberships:
             score = scores.loc[members, name].dropna()
             n = int(score.size)
+            # pairwise over everyone who answered an item, not only the scored (psych, pingouin)
             alpha = (
-                _alpha_or_nan(data.loc[score.index, ids])
+                _alpha_or_nan(data.loc[members, ids])
                 if len(ids) >= 2 and n >= 2
                 else float("nan")
             )

@@ -7,12 +7,19 @@ matrix to :func:`casekit.analysis.psychometrics.reliability`. With a grouping co
 (:func:`casekit.analysis.group_tests.compare_groups`) and :func:`categorical_by_group`
 cross-tabulates the closed questions that are not scale items against the groups
 (:func:`casekit.analysis.group_tests.crosstab`).
+
+Each public function takes the two paths and reads and scores the export itself. To compute
+several tables from one export (as ``casekit survey --by … --crosstabs`` does), read and score
+it once with :func:`score_survey` and call the :class:`ScoredSurvey` methods
+(:meth:`~ScoredSurvey.summary`, :meth:`~ScoredSurvey.group_differences`,
+:meth:`~ScoredSurvey.crosstabs`), which give the same tables.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +40,7 @@ __all__ = [
     "MAX_OPTIONS",
     "NO_GROUP",
     "SUMMARY_COLUMNS",
+    "ScoredSurvey",
     "categorical_by_group",
     "format_crosstabs",
     "format_group_differences",
@@ -59,10 +67,87 @@ MAX_OPTIONS = 10
 _TEST_NAMES = {"anova": ("ANOVA", "eta²"), "kruskal": ("Kruskal-Wallis", "ε²")}
 
 
+@dataclass(frozen=True, eq=False)
+class ScoredSurvey:
+    """An export read and scored once with a standalone codebook (:func:`score_survey`).
+
+    Unpacks as ``export, questionnaire, data``. Its methods compute the tables of
+    :func:`survey_summary`, :func:`group_differences` and :func:`categorical_by_group` without
+    reading the files again.
+
+    Attributes
+    ----------
+    export : SurveyExport
+        The export as read.
+    questionnaire : Questionnaire
+        The codebook.
+    data : QuestionnaireData
+        The item matrix and grouping columns.
+    """
+
+    export: SurveyExport
+    questionnaire: Questionnaire
+    data: QuestionnaireData
+
+    def __iter__(self) -> Iterator[SurveyExport | Questionnaire | QuestionnaireData]:
+        return iter((self.export, self.questionnaire, self.data))
+
+    def summary(self, by: str | None = None, *, min_answered: float = 0.5) -> pd.DataFrame:
+        """The reliability table; see :func:`survey_summary` for the parameters and columns.
+
+        Parameters
+        ----------
+        by : str, optional
+        min_answered : float or int, default 0.5
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        return _summary(self, by, min_answered)
+
+    def group_differences(self, by: str, *, min_answered: float = 0.5) -> pd.DataFrame:
+        """One test per scale; see :func:`group_differences` for the parameters and columns.
+
+        Parameters
+        ----------
+        by : str
+        min_answered : float or int, default 0.5
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        return _differences(self, by, min_answered)
+
+    def crosstabs(
+        self,
+        by: str,
+        *,
+        columns: Sequence[str] | None = None,
+        explode_multi: bool = True,
+        max_options: int = MAX_OPTIONS,
+    ) -> pd.DataFrame:
+        """Closed questions by group; see :func:`categorical_by_group` for the parameters and columns.
+
+        Parameters
+        ----------
+        by : str
+        columns : sequence of str, optional
+        explode_multi : bool, default True
+        max_options : int, default :data:`MAX_OPTIONS`
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        return _crosstabs(self, by, columns, explode_multi, max_options)
+
+
 def score_survey(
     export_path: str | Path, codebook_path: str | Path, *, platform: str | None = None
-) -> tuple[SurveyExport, Questionnaire, QuestionnaireData]:
-    """Read an export and a standalone codebook and score the answers.
+) -> ScoredSurvey:
+    """Read an export and a standalone codebook and score the answers, once.
 
     Parameters
     ----------
@@ -72,13 +157,13 @@ def score_survey(
         The standalone codebook (YAML, see :mod:`casekit.intake.questionnaire`).
     platform : str, optional
         Force the export's reader (``wjx``, ``tencent``, ``qualtrics``, ``limesurvey``, ``spss``,
-        ``plain``); detected when omitted.
+        ``plain``). When omitted, the codebook's ``platform:`` (if any, and not ``auto``), else
+        detected.
 
     Returns
     -------
-    export : SurveyExport
-    questionnaire : Questionnaire
-    data : QuestionnaireData
+    ScoredSurvey
+        Unpacks as ``export, questionnaire, data``.
 
     Raises
     ------
@@ -86,6 +171,8 @@ def score_survey(
         With every problem of the codebook and the export together.
     """
     questionnaire, problems = parse_questionnaire(codebook_path)
+    if platform is None and questionnaire is not None:
+        platform = questionnaire.read_platform
     export: SurveyExport | None = None
     try:
         export = read_export(export_path, platform=platform)
@@ -94,7 +181,7 @@ def score_survey(
     if questionnaire is None or export is None:
         raise SurveyFileError(problems)
     data = apply_questionnaire(export, questionnaire, earlier=problems)
-    return export, questionnaire, data
+    return ScoredSurvey(export, questionnaire, data)
 
 
 def _groups(by: str, export: SurveyExport, questionnaire: Questionnaire, data: QuestionnaireData) -> pd.Series:
@@ -158,9 +245,13 @@ def survey_summary(
     SurveyFileError
         With every problem of the export and the codebook at once, or an unknown ``by``.
     """
+    return _summary(score_survey(export_path, codebook_path, platform=platform), by, min_answered)
+
+
+def _summary(scored: ScoredSurvey, by: str | None, min_answered: float) -> pd.DataFrame:
     from casekit.analysis.psychometrics import reliability
 
-    export, questionnaire, data = score_survey(export_path, codebook_path, platform=platform)
+    export, questionnaire, data = scored.export, scored.questionnaire, scored.data
     groups = _groups(by, export, questionnaire, data) if by else None
     table = reliability(data.items, data.scales, groups=groups, min_answered=min_answered)
     return table.loc[:, list(SUMMARY_COLUMNS)].reset_index(drop=True)
@@ -241,10 +332,14 @@ def group_differences(
     --------
     casekit.analysis.group_tests.compare_groups : the tests, effect sizes and choice rule.
     """
+    return _differences(score_survey(export_path, codebook_path, platform=platform), by, min_answered)
+
+
+def _differences(scored: ScoredSurvey, by: str, min_answered: float) -> pd.DataFrame:
     from casekit.analysis.group_tests import compare_groups
     from casekit.analysis.psychometrics import scale_scores
 
-    export, questionnaire, data = score_survey(export_path, codebook_path, platform=platform)
+    export, questionnaire, data = scored.export, scored.questionnaire, scored.data
     groups, n_unanswered = _compared_groups(_groups(by, export, questionnaire, data))
     scores = scale_scores(data.items, data.scales, min_answered=min_answered)
     nan = float("nan")
@@ -419,9 +514,16 @@ def categorical_by_group(
         With every problem of the export and the codebook at once, an unknown ``by``, or
         names in ``columns`` that are not found (all of them).
     """
+    scored = score_survey(export_path, codebook_path, platform=platform)
+    return _crosstabs(scored, by, columns, explode_multi, max_options)
+
+
+def _crosstabs(
+    scored: ScoredSurvey, by: str, columns: Sequence[str] | None, explode_multi: bool, max_options: int
+) -> pd.DataFrame:
     from casekit.analysis.group_tests import crosstab
 
-    export, questionnaire, data = score_survey(export_path, codebook_path, platform=platform)
+    export, questionnaire, data = scored.export, scored.questionnaire, scored.data
     groups, n_unanswered = _compared_groups(_groups(by, export, questionnaire, data))
     chosen = _question_columns(columns, by, export, questionnaire, data,
                                explode_multi=explode_multi, max_options=max_options)
@@ -431,7 +533,8 @@ def categorical_by_group(
     for col, multi in chosen:
         answers = _answers(export, col, missing, multi=multi).set_axis(groups.index)
         observed = set(answers.dropna().str.split(";").explode().str.strip()) if multi else set(answers.dropna())
-        order = list(col.options) if col.options and observed <= set(col.options) else None
+        # options in questionnaire order, once each (an export may list one twice)
+        order = list(dict.fromkeys(col.options)) if col.options and observed <= set(col.options) else None
         notes = _left_out_note(n_unanswered, by)
         try:
             result = crosstab(answers, groups, order=order, explode_multi=multi)

@@ -4,9 +4,19 @@ The draft lists every question column: columns whose answers form a response sca
 ``items`` (grouped into one ``dimension`` per matrix question), everything else goes under
 ``ignore:``. Common Chinese label sets are recognised and put in order (非常不符合…非常符合,
 非常不同意…非常同意, 从不…总是, 非常不满意…非常满意, 非常不重要…非常重要, 5 and 7 points) as are
-integer answers 1–5, 1–7, 0–10 and 1–10; options the export itself lists in questionnaire order
-(or SPSS value labels) are used as they are. Any other label set is listed by frequency with a
-``# TODO`` for the consultant. Reverse keying is never guessed.
+integer answers 1–5, 1–7, 0–10 and 1–10 (also in ``number`` columns: a 0–10 推荐可能性 or a 1–5
+总体评分 typed in as a number is an item).
+
+Answer codes: when the export lists a column's options (in questionnaire order) or SPSS value
+labels, the scale is built from the option *labels* -- a recognised label set keeps its own
+order and values whatever the order of the options (options listed 非常符合 → 非常不符合 still
+score 非常符合 highest), any other set follows the option order -- and
+:func:`~casekit.intake.questionnaire.apply_questionnaire` maps each code to its label. When
+the answers are bare numbers and the export does not say what they stand for, the number scale
+is drafted with ``# TODO: 数字是选项序号还是分值？请核对``: in a 问卷星 按序号 download a number is
+the option's position, which is the scale value only if the options run from low to high. Any
+other label set is listed by frequency with a ``# TODO`` for the consultant. Reverse keying is
+never guessed.
 
 When every label set was recognised, the draft loads with
 :func:`casekit.intake.questionnaire.read_questionnaire` without edits.
@@ -28,14 +38,26 @@ from casekit.exceptions import OutputError, Problem, SurveyFileError
 from casekit.intake.exports import SurveyExport, read_export
 from casekit.intake.exports.model import ExportColumn
 
-__all__ = ["DEFAULT_MISSING", "LABEL_SETS", "ScaleGuess", "draft_codebook", "guess_scale", "write_atomic", "write_draft"]
+__all__ = [
+    "DEFAULT_MISSING",
+    "LABEL_SETS",
+    "NUMBERS_TODO",
+    "ScaleGuess",
+    "draft_codebook",
+    "guess_scale",
+    "write_atomic",
+    "write_draft",
+]
 
 #: Missing markers every draft lists (the empty cell first).
 DEFAULT_MISSING: tuple[str, ...] = ("", "(空)", "(跳过)", "不适用", "N/A", "-3")
 #: Platforms whose column ids stay the same across exports of one survey.
 _STABLE_IDS = ("qualtrics", "limesurvey", "spss")
-#: Kinds that are never scale items.
-_NOT_ITEMS = ("meta", "multi", "rank", "other", "number")
+#: Kinds that are never scale items (``number`` columns are items when their answers are a
+#: number range, see :data:`_NUMERIC_RANGES`).
+_NOT_ITEMS = ("meta", "multi", "rank", "other")
+#: Comment on a number scale drafted from bare numbers, whose meaning the export does not tell.
+NUMBERS_TODO = "TODO: 数字是选项序号还是分值？请核对 / are the numbers option positions or scale values? check"
 
 
 def _levels(*levels: str) -> tuple[tuple[str, ...], ...]:
@@ -127,7 +149,7 @@ def _match_numbers(observed: list[str], at_least: int = 0) -> ScaleGuess | None:
         if a <= lo and hi <= b:
             labels = tuple((str(v), float(v)) for v in range(a, b + 1))
             note = (f"数值 {a}–{b}（按出现的数值推断，请核对量表的端点） / "
-                    f"numbers {a}–{b}, inferred from the answers: check the end points")
+                    f"numbers {a}–{b}, inferred from the answers: check the end points. {NUMBERS_TODO}")
             return ScaleGuess(f"num{a}_{b}", labels, True, note)
     return None
 
@@ -155,19 +177,36 @@ def guess_scale(
     if codes:
         try:
             ordered = sorted(codes.items(), key=lambda kv: float(kv[0]))
-        except ValueError:
+        except (ValueError, OverflowError):
             ordered = []
         if ordered and all(v in codes or v in codes.values() for v in observed):
             labels = tuple((lab, float(code)) for code, lab in ordered)
             known = _match_set([lab for lab, _ in labels])
+            if known is not None and len({lab for lab, _ in labels}) == len(labels):
+                level = dict(known.labels)
+                values = [v for _, v in labels]
+                levels = [level[lab] for lab, _ in labels]
+                if sorted(levels) != levels or sorted(values) != values:
+                    # codes run against the labels' order (非常同意 = 1): value each label by its level
+                    labels = tuple(sorted(((lab, level[lab]) for lab, _ in labels), key=lambda lv: lv[1]))
+                    return ScaleGuess(known.name if known.labels == labels else "", labels, True,
+                                      "导出文件中的值标签，按标签含义排序 / value labels of the export, "
+                                      "ordered by their meaning (the codes run the other way)")
             name = known.name if known is not None and known.labels == labels else ""
             return ScaleGuess(name, labels, True, "导出文件中的值标签 / value labels of the export")
     if options and all(v in options or v.isdigit() and 1 <= int(v) <= len(options) for v in observed):
         guess = _match_set(list(options))
-        if guess is not None and [lab for lab, _ in guess.labels] == list(options):
+        if guess is not None and len(set(options)) == len(options):
+            # a known label set, in whatever order the questionnaire lists it: answers (labels
+            # or option codes) are scored by their label
+            if [lab for lab, _ in guess.labels] != list(options):
+                guess = ScaleGuess(guess.name, guess.labels, True,
+                                   f"{guess.note}; 问卷选项顺序与量表相反或不同，按标签计分 / the questionnaire "
+                                   "lists the options in another order: answers are scored by their label")
             return guess
         labels = tuple((lab, float(i + 1)) for i, lab in enumerate(options))
-        return ScaleGuess("", labels, True, "问卷中的选项顺序 / options in questionnaire order")
+        return ScaleGuess("", labels, True, "问卷中的选项顺序（请核对分值方向） / options in questionnaire order: "
+                                            "check that higher means more")
     if len(observed) < 2:
         return None
     for match in (_match_set, _match_numbers):
@@ -222,6 +261,24 @@ def _size(name: str) -> tuple[int, int]:
     return (b - a + 1, 1)
 
 
+def _usable(guess: ScaleGuess) -> ScaleGuess | None:
+    """``guess`` with repeated or blank labels dropped; None unless 2+ labels with 2+ values remain.
+
+    A codebook scale needs at least two labels and two different values; a matrix row whose
+    answers were all the same, or value labels sharing one code, do not make one.
+    """
+    labels: dict[str, float] = {}
+    for label, value in guess.labels:
+        key = label.strip()
+        if key and key not in labels:
+            labels[key] = value
+    if len(labels) < 2 or len(set(labels.values())) < 2:
+        return None
+    if len(labels) == len(guess.labels):
+        return guess
+    return ScaleGuess(guess.name, tuple(labels.items()), guess.recognised, guess.note)
+
+
 def _unrecognised(counts: Counter[str]) -> ScaleGuess:
     labels = tuple((lab, float(i + 1)) for i, (lab, _) in enumerate(counts.most_common()))
     note = ("TODO 未识别的选项，按出现次数排列：请改成量表顺序并核对分值 / "
@@ -233,16 +290,25 @@ def _unrecognised(counts: Counter[str]) -> ScaleGuess:
 # YAML text (written by hand: PyYAML drops comments)
 
 
+#: Characters a YAML stream may not contain (outside YAML 1.1's "printable" set).
+_NOT_PRINTABLE = re.compile("[^\\x09\\x0a\\x0d\\x20-\\x7e\\x85\\xa0-\\ud7ff\\ue000-\\ufffd\\U00010000-\\U0010ffff]")
+#: Characters written as escapes in a quoted scalar: the above and YAML's other line breaks.
+_ESCAPED = re.compile("[^\\x09\\x0a\\x0d\\x20-\\x7e\\xa0-\\u2027\\u202a-\\ud7ff\\ue000-\\ufffd\\U00010000-\\U0010ffff]")
+
+
 def _scalar(text: str) -> str:
     """``text`` as a YAML scalar usable in block and flow context: plain when safe, else quoted."""
-    if text and text == text.strip() and not re.search(r"[#:,\[\]{}&*!|>'\"%@`]", text):
+    if (text and text == text.strip() and not re.search(r"[#:,\[\]{}&*!|>'\"%@`]", text)
+            and not _ESCAPED.search(text)):
         try:
             if (yaml.safe_load(f"k: {text}") == {"k": text}
                     and yaml.safe_load(f"[{text}]") == [text]):
                 return text
         except yaml.YAMLError:
             pass
-    return json.dumps(text, ensure_ascii=False)
+    quoted = json.dumps(text, ensure_ascii=False)
+    # JSON escapes only C0 controls; YAML refuses DEL, C1 controls, surrogates and U+FFFE/FFFF too
+    return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)  # all below U+10000
 
 
 def _number(value: float) -> str:
@@ -250,7 +316,8 @@ def _number(value: float) -> str:
 
 
 def _comment(text: str) -> str:
-    return " ".join(text.split())
+    """``text`` on one line, without characters a YAML file may not contain."""
+    return " ".join(_NOT_PRINTABLE.sub("\ufffd", text).split())
 
 
 _REGION_HINT = re.compile(r"^(您的|您所在的?|所在的?|所属的?)?(地区|地市|城市|区域|分公司|省份|所在地|区县)[？?]?$")
@@ -324,7 +391,10 @@ def draft_codebook(export: SurveyExport) -> str:
     used: set[str] = set()
     out.append("columns:")
     if rid is not None:
-        out.append(f"  respondent_id: {_scalar(rid.header.strip())}")
+        if rid.header.strip() and _header_unique(export, rid):
+            out.append(f"  respondent_id: {_scalar(rid.header.strip())}")
+        else:
+            out.append(f"  respondent_id: {{key: {_scalar(rid.key)}}}")
         used.add(rid.key)
     else:
         out.append("  # respondent_id: 未找到答卷编号列，按行序编号 / no id column found: respondents numbered by row")
@@ -350,6 +420,15 @@ def draft_codebook(export: SurveyExport) -> str:
             ignored.append((col, {"meta": "元数据 / metadata"}.get(col.kind, col.kind)))
             continue
         counts, _ = _answers(export, col, missing)
+        if col.kind == "number":
+            # a rating typed in as a number (0–10 推荐可能性, 1–5 总体评分): only a number range
+            observed = [v for v, _ in counts.most_common()]
+            guess = _match_numbers(observed) if len(observed) >= 2 else None
+            if guess is None:
+                ignored.append((col, "数值题，不是量表 / a number, not a rating scale"))
+                continue
+            guesses.append((col, guess, counts))
+            continue
         guess = guess_scale(counts, col.options, export.value_labels.get(col.key))
         if guess is not None and not guess.name and col.kind != "matrix":
             guess = None  # options in a known order but no scale: a category question (岗位, 地市)
@@ -360,7 +439,14 @@ def draft_codebook(export: SurveyExport) -> str:
             ignored.append((col, why))
             continue
         guesses.append((col, guess, counts))
-    guesses = _unify(guesses)
+    unified = []
+    for col, guess, counts in _unify(guesses):
+        usable = _usable(guess)
+        if usable is None:
+            ignored.append((col, "答案太少，无法推断量表 / too few distinct answers to tell the scale"))
+        else:
+            unified.append((col, usable, counts))
+    guesses = unified
 
     scales: dict[tuple, tuple[str, ScaleGuess]] = {}
     names: Counter[str] = Counter()
@@ -381,16 +467,26 @@ def draft_codebook(export: SurveyExport) -> str:
     if not scales:
         out.append("  # TODO 未找到量表题 / no scale items found")
     for name, guess in scales.values():
-        out.append(f"  {name}:   # {guess.note}")
+        note = guess.note.replace(NUMBERS_TODO, "").strip()
+        out.append(f"  {name}:   # {note}")
+        if NUMBERS_TODO in guess.note:
+            out.append(f"    # {NUMBERS_TODO}")
         labels = ", ".join(f"{_scalar(lab)}: {_number(v)}" for lab, v in guess.labels)
         out.append(f"    labels: {{{labels}}}")
 
     out.append("items:")
     if not items:
         out.append("  # TODO 未找到量表题：请手工添加 / no scale items found: add them by hand")
+    ranges = {name: (min(v for _, v in g.labels), max(v for _, v in g.labels)) for name, g in scales.values()}
+    first_range: dict[str, tuple[float, float]] = {}
     for col, scale_name, counts in items:
         dimension = col.stem.strip() if col.stem.strip() and col.sub_item else (
             f"Q{col.question_no}" if col.question_no is not None else col.key)
+        # items of one dimension are averaged: one range per dimension (another range, another name)
+        lo, hi = ranges[scale_name]
+        if first_range.setdefault(dimension, (lo, hi)) != (lo, hi):
+            dimension = f"{dimension}（{_number(lo)}–{_number(hi)}）"
+            first_range.setdefault(dimension, (lo, hi))
         header = _comment(col.header)
         if col.sub_item and col.sub_item not in col.header:
             header += f" — {_comment(col.sub_item)}"

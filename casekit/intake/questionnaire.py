@@ -15,6 +15,27 @@ so that consultants learn one format, with these differences:
   ``columns:`` entry may be a header or a mapping with one of these four keys. The matching is
   :mod:`casekit.intake.columns`, shared with a bundle's ``codebook.yaml`` with ``platform:``.
 * The platform's metadata columns (``kind == "meta"``) need not be listed under ``ignore:``.
+* ``platform:`` (as in a bundle's ``codebook.yaml``: one of the export platforms or ``auto``) is
+  the platform the export is read as when none is given (``casekit survey --platform``), so a
+  bundle's codebook can be used as a standalone codebook.
+* The items of one ``dimension`` must share the range (min, max) of their response scales: a
+  scale score is the mean of its items, and a mean of 1–5 and 0–10 answers means nothing.
+
+Answers are scored as follows (:func:`apply_questionnaire`):
+
+1. When the export column carries answer codes -- SPSS value labels
+   (:attr:`~casekit.intake.exports.SurveyExport.value_labels`), or the options the export lists
+   in questionnaire order (:attr:`~casekit.intake.exports.ExportColumn.options`, where the code
+   is the option's 1-based position) -- a code is turned into its label, and the label into the
+   scale value. A code whose label is not a label of the scale is a problem.
+2. An answer that is a label of the scale gets that label's value.
+3. A bare number is taken as a scale value **only** when it is one of the scale's labels (compared
+   as numbers: ``"4.0"`` is the label ``"4"``), i.e. when the scale lists the numbers themselves,
+   as in ``labels: {"1": 1, "2": 2, …}``. Otherwise it is a problem: in a 问卷星 按序号 download
+   (and any other code export) a number is the option's *position*, which is the scale value
+   only when the options run from the lowest to the highest level. To score such an export
+   whose options are not in the file, list the codes as labels with their values, e.g.
+   ``labels: {"1": 5, "2": 4, "3": 3, "4": 2, "5": 1}`` for options 非常符合 … 非常不符合.
 
 :func:`read_questionnaire` parses the YAML; :func:`apply_questionnaire` turns an export into an
 item matrix (reverse keys applied) and the grouping columns, or raises
@@ -55,7 +76,7 @@ from casekit.intake._files import (
     read_text,
     text_of,
 )
-from casekit.intake.codebook import Scale
+from casekit.intake.codebook import AUTO, PLATFORM_CHOICES, Scale
 from casekit.intake.columns import (
     MATCH_KEYS,
     ColumnMatch,
@@ -63,9 +84,11 @@ from casekit.intake.columns import (
     match_failure,
     parse_match,
 )
+from casekit.intake.exports._problems import condense
 from casekit.intake.exports.model import ExportColumn, SurveyExport
 
 __all__ = [
+    "IDENTIFYING_META",
     "MATCH_KEYS",
     "RESPONDENT_ID",
     "ColumnMatch",
@@ -80,11 +103,14 @@ __all__ = [
 #: The ``columns:`` entry naming the respondent id column.
 RESPONDENT_ID = "respondent_id"
 
-_TOP_KEYS = ("columns", "missing", "scales", "items", "ignore", "background", "reviews_360")
+_TOP_KEYS = ("platform", "columns", "missing", "scales", "items", "ignore", "background", "reviews_360")
 _ITEM_KEYS = ("id", *MATCH_KEYS, "dimension", "populations", "scale", "reverse", "text")
 _BACKGROUND_KEYS = ("id", *MATCH_KEYS, "type")
-#: Answers compared to find one submission sent twice: at least this many answered cells.
-_MIN_ANSWERED_FOR_DUPLICATE = 2
+#: Metadata that identify who submitted: one submission sent twice shares one of them.
+IDENTIFYING_META: tuple[str, ...] = ("ip", "user_id", "submitted_at")
+#: Without identifying metadata, a repeated submission must have at least this many answered
+#: cells (identical short answer patterns are common in real staff surveys).
+_MIN_ANSWERED_FOR_DUPLICATE = 5
 
 
 @dataclass(frozen=True)
@@ -138,6 +164,10 @@ class Questionnaire:
         Headers (or keys) of export columns that are not scored.
     lines : mapping of str to int
         ``"columns.<name>"`` → line of that entry in the codebook.
+    platform : str or None
+        ``platform:`` of the codebook (an export platform, or ``"auto"``); None when absent.
+        :func:`casekit.analysis.survey_summary.score_survey` reads the export as this platform
+        unless told otherwise (``"auto"``: detected).
     """
 
     path: Path
@@ -147,6 +177,12 @@ class Questionnaire:
     items: tuple[QuestionnaireItem, ...]
     ignore: tuple[str, ...] = ()
     lines: Mapping[str, int | None] = field(default_factory=dict)
+    platform: str | None = None
+
+    @property
+    def read_platform(self) -> str | None:
+        """The platform to read the export as: ``platform:``, or None (detect) for ``auto``."""
+        return None if self.platform in (None, AUTO) else self.platform
 
     @property
     def scale_items(self) -> dict[str, list[str]]:
@@ -252,6 +288,14 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
     for key in data:
         if str(key) not in _TOP_KEYS:
             p((key,), str(key), f"a key among {', '.join(_TOP_KEYS)}", key)
+
+    platform: str | None = None
+    if data.get("platform") is not None:
+        platform = text_of(data.get("platform")).lower()
+        if platform not in PLATFORM_CHOICES:
+            p(("platform",), "platform", f"one of {', '.join(PLATFORM_CHOICES)} (the platform of the export)",
+              data.get("platform"))
+            platform = None
 
     where: dict[str, int | None] = {}
     # columns -------------------------------------------------------------------------------
@@ -362,6 +406,19 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
             items.append(QuestionnaireItem(iid, match, dim, scale, reverse, tuple(text_of(x) for x in pops),
                                            line_of(lines, *path_)))
 
+    # one dimension, one range: its scale score is the mean of its items ---------------------
+    first_of: dict[str, QuestionnaireItem] = {}
+    for item in items:
+        first = first_of.setdefault(item.dimension, item)
+        ours, theirs = scales[item.scale], scales[first.scale]
+        if (ours.min, ours.max) != (theirs.min, theirs.max):
+            problems.append(Problem(
+                rel, item.line, "scale",
+                f"a response scale ranging {theirs.min:g}–{theirs.max:g} like scale {theirs.name} of item "
+                f"{first.id} (items of dimension {item.dimension} are averaged into one score: give items "
+                f"on another range a dimension of their own)",
+                f"scale {ours.name} ranging {ours.min:g}–{ours.max:g} (item {item.id})"))
+
     # ignore --------------------------------------------------------------------------------
     ignore_raw = data.get("ignore") or []
     if not isinstance(ignore_raw, list):
@@ -369,7 +426,7 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
         ignore_raw = []
     ignore = tuple(text_of(h) for h in ignore_raw if text_of(h))
 
-    return Questionnaire(path, columns, missing, scales, tuple(items), ignore, where), problems
+    return Questionnaire(path, columns, missing, scales, tuple(items), ignore, where, platform), problems
 
 
 def _is_number(value: Any) -> bool:
@@ -407,10 +464,27 @@ def apply_questionnaire(
         With every problem at once, nothing returned half-way: a codebook entry whose column is
         not in the export (or whose ``pattern`` matches 0 or 2+ columns, or that is used twice);
         an export without responses; question columns neither scored nor ignored; answers that
-        are not a label or value of the item's scale; empty or repeated respondent ids; the same
-        answers submitted twice under different respondent ids. Problems in the export give its
+        are not a label of the item's scale or a code of such a label (see the module docstring:
+        a bare number is not a scale value unless the scale lists it); empty or repeated
+        respondent ids; one submission sent twice (see Notes). Problems in the export give its
         file name, line (``SurveyExport.rows``) and header; problems in the codebook its file
-        name, YAML line and key.
+        name, YAML line and key. Many problems of one kind (a label typo repeated on every row)
+        are condensed: the first rows of each, then one problem counting the rest.
+
+    Notes
+    -----
+    A row is reported as a *duplicate submission* of an earlier row when both give identical
+    answers on every question column (every column that is not platform metadata, open answers
+    included, the respondent id excepted) and
+
+    * the export has identifying metadata (:data:`IDENTIFYING_META`: ``ip``, ``user_id``,
+      ``submitted_at``): they share the value of at least one of them, and at least one
+      question is answered;
+    * it has none: at least :data:`_MIN_ANSWERED_FOR_DUPLICATE` (5) cells are answered.
+
+    Identical answer patterns from different people (same Likert answers, different IPs) are
+    common and are not reported. The same respondent id on two rows is reported as a repeated
+    respondent id whatever the answers.
     """
     q = questionnaire
     problems = list(earlier)
@@ -480,8 +554,8 @@ def apply_questionnaire(
         if col is None:
             continue
         scale = q.scales[item.scale]
-        codes = export.value_labels.get(col.key, {})
-        numbers = {v: v for v in scale.values}
+        codes = _codes(export, col)
+        numbers = _numeric_labels(scale)
         out: list[float] = []
         for r, text in enumerate(answers(col)):
             if text is None:
@@ -516,30 +590,10 @@ def apply_questionnaire(
     groups = {name: [a or "" for a in answers(col)] for name, col in group_cols.items() if name != RESPONDENT_ID}
 
     # one submission sent twice -------------------------------------------------------------
-    compare = [c.key for c in export.columns if c.kind != "meta" and (id_col is None or c.key != id_col.key)]
-    if compare and n > 1:
-        status = export.status[compare].to_numpy(dtype=object)
-        values = export.data[compare].to_numpy(dtype=object)
-        seen: dict[tuple, int] = {}
-        for r in range(n):
-            answered = [j for j in range(len(compare)) if status[r, j] == "answered"]
-            if len(answered) < _MIN_ANSWERED_FOR_DUPLICATE:
-                continue
-            signature = tuple((str(values[r, j]).strip() if status[r, j] == "answered" else None)
-                              for j in range(len(compare)))
-            if signature in seen:
-                k = seen[signature]
-                who = f"respondent {index[k]}, row {lines[k]}" if id_col is not None else f"row {lines[k]}"
-                problems.append(Problem(
-                    exp, lines[r], id_col.header if id_col is not None else None,
-                    f"answers differing from those of {who} (delete one of the two submissions)",
-                    f"the same answers as row {lines[k]}" + (f" under respondent id {index[r]}" if id_col else ""),
-                ))
-            else:
-                seen[signature] = r
+    problems.extend(_duplicate_submissions(export, id_col, index, lines))
 
     if problems:
-        raise SurveyFileError(problems)
+        raise SurveyFileError(condense(problems))
     idx = pd.Index(index, name="respondent", dtype=object)
     items = pd.DataFrame(matrix, index=idx, columns=[i.id for i in q.items], dtype="float64")
     group_frame = pd.DataFrame(groups, index=idx, columns=list(groups), dtype=object)
@@ -548,17 +602,121 @@ def apply_questionnaire(
                              reversed_items=tuple(reversed_items), rows=tuple(export.rows), headers=headers)
 
 
-def _score(text: str, scale: Scale, codes: Mapping[str, str], numbers: Mapping[float, float]) -> float | str:
-    """An answer's scale value, or what was expected (text) when it is not one."""
-    if text in scale.labels:
-        return scale.labels[text]
-    label = codes.get(text)
-    if label is not None and label in scale.labels:
-        return scale.labels[label]
+def _duplicate_submissions(
+    export: SurveyExport, id_col: ExportColumn | None, index: Sequence[str], lines: Sequence[int | None]
+) -> list[Problem]:
+    """Rows that repeat an earlier submission (rule: :func:`apply_questionnaire`, Notes)."""
+    n = len(export.data)
+    compare = [c.key for c in export.columns if c.kind != "meta" and (id_col is None or c.key != id_col.key)]
+    if not compare or n < 2:
+        return []
+    identifying = [k for k in IDENTIFYING_META if any(c.key == k for c in export.columns)]
+    least = 1 if identifying else _MIN_ANSWERED_FOR_DUPLICATE
+    status = export.status[compare].to_numpy(dtype=object)
+    values = export.data[compare].to_numpy(dtype=object)
+    meta_status = export.status[identifying].to_numpy(dtype=object) if identifying else None
+    meta_values = export.data[identifying].to_numpy(dtype=object) if identifying else None
+    # signature → earlier rows with it; and, per identifying field, (signature, value) → first row
+    seen: dict[tuple, int] = {}
+    shared: dict[tuple, int] = {}
+    out: list[Problem] = []
+    exp = export.path.name
+    for r in range(n):
+        answered = status[r] == "answered"
+        if int(answered.sum()) < least:
+            continue
+        signature = tuple(str(values[r, j]).strip() if answered[j] else None for j in range(len(compare)))
+        earlier: tuple[int, str] | None = None
+        if meta_values is None:
+            if signature in seen:
+                earlier = (seen[signature], "")
+            else:
+                seen[signature] = r
+        else:
+            for j, key in enumerate(identifying):
+                value = str(meta_values[r, j]).strip()
+                if meta_status[r, j] != "answered" or not value:
+                    continue
+                k = shared.setdefault((signature, key, value), r)
+                if k != r and earlier is None:
+                    earlier = (k, f" and the same {key} {value}")
+        if earlier is None:
+            continue
+        k, why = earlier
+        if id_col is not None and index[k] == index[r]:
+            continue  # one respondent id twice: reported as a repeated id already
+        who = f"respondent {index[k]}, row {lines[k]}" if id_col is not None else f"row {lines[k]}"
+        out.append(Problem(
+            exp, lines[r], id_col.header if id_col is not None else None,
+            f"answers differing from those of {who} (delete one of the two submissions)",
+            f"the same answers as row {lines[k]}{why}"
+            + (f" under respondent id {index[r]}" if id_col is not None else ""),
+        ))
+    return out
+
+
+def _number_text(text: str) -> str | None:
+    """``text`` as a canonical number (``"4.0"`` → ``"4"``), or None when it is not a number."""
     try:
         number = float(text)
-    except ValueError:
+    except (ValueError, OverflowError):
+        return None
+    if not math.isfinite(number):
+        return None
+    return f"{number:.15g}"
+
+
+def _codes(export: SurveyExport, col: ExportColumn) -> dict[str, str]:
+    """Answer code → option label for one column: SPSS value labels, else the listed options.
+
+    Options listed by the export are in questionnaire order, so their code is the 1-based
+    position (问卷星 按序号, LimeSurvey and Qualtrics numeric downloads). Codes are also keyed
+    by their canonical number text, so ``"1.0"`` finds code ``"1"``.
+    """
+    labels = export.value_labels.get(col.key) or {}
+    codes = {str(k).strip(): str(v).strip() for k, v in labels.items()}
+    if not codes and col.options:
+        codes = {str(i + 1): str(option).strip() for i, option in enumerate(col.options)}
+    for code, label in list(codes.items()):
+        canonical = _number_text(code)
+        if canonical is not None:
+            codes.setdefault(canonical, label)
+    return codes
+
+
+def _numeric_labels(scale: Scale) -> dict[str, float]:
+    """The scale's labels that are numbers, keyed by canonical number text, with their values."""
+    out: dict[str, float] = {}
+    for label, value in scale.labels.items():
+        canonical = _number_text(label)
+        if canonical is not None:
+            out.setdefault(canonical, value)
+    return out
+
+
+def _score(text: str, scale: Scale, codes: Mapping[str, str], numbers: Mapping[str, float]) -> float | str:
+    """An answer's scale value, or what was expected (text) when it is not one.
+
+    See the module docstring for the rules: code → label → value first, then a label of the
+    scale, then a number that is one of the scale's (numeric) labels.
+    """
+    canonical = _number_text(text)
+    label = codes.get(text)
+    if label is None and canonical is not None:
+        label = codes.get(canonical)
+    if label is not None and label in scale.labels:
+        return scale.labels[label]
+    if text in scale.labels:
+        return scale.labels[text]
+    if canonical is not None and canonical in numbers:
+        return numbers[canonical]
+    if label is not None:
+        return (f"a code of a label of scale {scale.name} ({scale.describe()}); code {text} is the "
+                f"option {label!r}, not a label of the scale")
+    if canonical is None:
         return f"a label of scale {scale.name} ({scale.describe()}) or a missing marker"
-    if number in numbers:
-        return numbers[number]
-    return f"a value of scale {scale.name} ({'、'.join(f'{v:g}' for v in scale.values)})"
+    if numbers:
+        return f"a value of scale {scale.name} ({'、'.join(numbers)})"
+    return (f"a label of scale {scale.name} ({scale.describe()}): a bare number is not a scale value "
+            f"(in a 问卷星 按序号 export it is the option's position); list the numbers as labels "
+            f"of the scale with their values, e.g. {{\"1\": 5, \"2\": 4, …}}, if they are codes")
