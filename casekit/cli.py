@@ -41,7 +41,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_OK
     err = BundleValidationError(problems)
     if args.csv:
-        err.to_frame().to_csv(args.csv, index=False)
+        from casekit.files import write_atomic
+
+        # with a BOM, like every CSV casekit writes: Excel on a Chinese Windows reads it right
+        write_atomic(args.csv, err.to_frame().to_csv(index=False).encode("utf-8-sig"))
         print(f"problem table written to {args.csv}", file=sys.stderr)
     print(f"{args.bundle}: {err}", file=sys.stderr)
     return EXIT_PROBLEMS
@@ -81,7 +84,7 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         format_group_differences,
         score_survey,
     )
-    from casekit.intake.codebook_draft import write_atomic
+    from casekit.files import write_atomic
 
     if args.crosstabs and not args.by:
         print("casekit survey: --crosstabs needs --by COLUMN", file=sys.stderr)

@@ -30,7 +30,8 @@ def test_validate_broken_bundle_lists_every_problem_and_exits_one(capsys):
 def test_validate_can_write_the_problems_as_a_table(tmp_path: Path):
     table = tmp_path / "problems.csv"
     assert main(["validate", str(BROKEN), "--csv", str(table)]) == 1
-    with table.open(encoding="utf-8") as fh:
+    assert table.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
+    with table.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["file", "row", "column", "expected", "found"]
     assert {"manifest.yaml", "codebook.yaml", "ride_alongs.csv"} <= {r["file"] for r in rows}

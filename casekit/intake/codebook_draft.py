@@ -25,16 +25,15 @@ When every label set was recognised, the draft loads with
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from casekit.exceptions import OutputError, Problem, SurveyFileError
+from casekit.exceptions import Problem, SurveyFileError
+from casekit.files import write_atomic
 from casekit.intake.exports import SurveyExport, read_export
 from casekit.intake.exports.model import ExportColumn
 
@@ -45,7 +44,6 @@ __all__ = [
     "ScaleGuess",
     "draft_codebook",
     "guess_scale",
-    "write_atomic",
     "write_draft",
 ]
 
@@ -546,22 +544,3 @@ def write_draft(
     if out is not None:
         write_atomic(Path(out), text.encode("utf-8"))
     return text
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(path, exc.strerror or str(exc)) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(path, exc.strerror or str(exc)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

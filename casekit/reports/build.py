@@ -31,6 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from casekit.files import umask
 from casekit.exceptions import (
     BuildError,
     BuildLockedError,
@@ -278,11 +279,6 @@ def _sweep(out_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
 
 def _save_index(out_dir: Path, manifest: Manifest, entries: Mapping[str, RegionEntry]) -> Path:
     """Write the index of ``entries`` (regions in manifest order; unknown ones dropped)."""
@@ -310,7 +306,7 @@ def _notebook_path_parameter(bundle_path: Path, notebook_dir: Path) -> str:
 def _build_region(notebook: Path, parameters: dict[str, Any], title: str, final: Path, kernel: WarmKernel) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{final.name}-", dir=final.parent))
     try:
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; published folders are not
+        os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes it private; published folders are not
         executed = execute_notebook(notebook, tmp / REPORT_IPYNB, parameters, kernel=kernel)
         html = notebook_to_html(executed, title=title)
         remote = external_urls(html)

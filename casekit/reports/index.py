@@ -12,13 +12,13 @@ a failure (English tracebacks, local paths, possibly data values). The error is 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from casekit.files import write_atomic
 
 __all__ = ["FAILURE_HINT", "INDEX_HTML", "INDEX_JSON", "STATUS_LABELS", "RegionEntry", "load_entries", "write_index"]
 
@@ -86,20 +86,6 @@ def load_entries(out_dir: Path) -> dict[str, RegionEntry]:
     }
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it private; the index is not
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @lru_cache(maxsize=1)
 def _template() -> Any:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -155,8 +141,8 @@ def write_index(
     out_dir = Path(out_dir)
     entries = list(entries)
     payload = {"bundle": bundle, "regions": [asdict(e) for e in entries]}
-    _write_atomic(out_dir / INDEX_JSON, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(out_dir / INDEX_JSON, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     html = _render(entries, client=client, engagement=engagement, period=period, bundle=bundle)
     index = out_dir / INDEX_HTML
-    _write_atomic(index, html)
+    write_atomic(index, html)
     return index

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -12,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from casekit.files import umask
 from casekit.exceptions import CasekitError
 from casekit.sample.catalogue import CATALOGUE_COLUMNS, catalogue_rows
 from casekit.sample.note_texts import PASSAGES
@@ -261,7 +261,7 @@ def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = 
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    work.chmod(0o777 & ~_umask())  # mkdtemp creates 0700; give the bundle the usual permissions
+    work.chmod(0o777 & ~umask())  # mkdtemp creates 0700; give the bundle the usual permissions
     try:
         _write_bundle(work, seed)
     except BaseException:
@@ -276,9 +276,3 @@ def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = 
         shutil.rmtree(old, ignore_errors=True)
     return out
 
-
-def _umask() -> int:
-    """Return the process umask (without changing it for longer than the call)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
