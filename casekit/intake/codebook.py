@@ -10,7 +10,9 @@ parsed and matched by :mod:`casekit.intake.columns` exactly as in a standalone c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,28 +195,8 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
             matches[f"columns.{key}"] = m
             where[f"columns.{key}"] = line_of(lines, "columns", key)
 
-    missing_raw = data.get("missing", [""])
-    if not isinstance(missing_raw, list):
-        p(("missing",), "missing", "a list of cell values meaning 'no answer'", missing_raw)
-        missing_raw = []
-    missing = tuple(dict.fromkeys(["", *(text_of(m) for m in missing_raw)]))
-
-    # scales --------------------------------------------------------------------------------
-    scales: dict[str, Scale] = {}
-    raw = data.get("scales")
-    if not isinstance(raw, dict) or not raw:
-        p(("scales",), "scales", "a mapping scale name → {labels: {label: value}}", raw)
-        raw = {}
-    for name, spec in raw.items():
-        labels = spec.get("labels") if isinstance(spec, dict) else None
-        if not isinstance(labels, dict) or len(labels) < 2:
-            p(("scales", name), str(name), "labels: a mapping of at least two label → value", labels)
-            continue
-        bad = [k for k, v in labels.items() if not _number(v)]
-        if bad:
-            p(("scales", name, "labels", bad[0]), str(bad[0]), "a numeric scale value", labels[bad[0]])
-            continue
-        scales[str(name)] = Scale(str(name), {text_of(k): float(v) for k, v in labels.items()})
+    missing = parse_missing(data, p)
+    scales = parse_scales(data, p)
 
     used_headers: dict[str, str] = {h: f"columns.{k}" for k, h in columns.items()}
 
@@ -396,7 +378,74 @@ def _as_text(match: ColumnMatch) -> str:
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+Report = Callable[[tuple, str, str, Any], None]
+
+
+def parse_missing(data: Mapping[str, Any], p: Report) -> tuple[str, ...]:
+    """The codebook's ``missing`` markers (``""`` always included), reporting a non-list.
+
+    Shared by the bundle codebook and standalone codebooks (:mod:`casekit.intake.questionnaire`).
+
+    Parameters
+    ----------
+    data : mapping
+        The parsed codebook.
+    p : callable
+        ``p(path, column, expected, found)`` records a problem at the YAML ``path``.
+
+    Returns
+    -------
+    tuple of str
+    """
+    raw = data.get("missing", [""])
+    if not isinstance(raw, list):
+        p(("missing",), "missing", "a list of cell values meaning 'no answer'", raw)
+        raw = []
+    return tuple(dict.fromkeys(["", *(text_of(m) for m in raw)]))
+
+
+def parse_scales(data: Mapping[str, Any], p: Report) -> dict[str, Scale]:
+    """The codebook's response ``scales`` (label → value), reporting every bad one.
+
+    A scale needs at least two labels, numeric finite values, and two different values.
+    Shared by the bundle codebook and standalone codebooks.
+
+    Parameters
+    ----------
+    data : mapping
+        The parsed codebook.
+    p : callable
+        ``p(path, column, expected, found)`` records a problem at the YAML ``path``.
+
+    Returns
+    -------
+    dict of str to Scale
+        The scales without problems.
+    """
+    scales: dict[str, Scale] = {}
+    raw = data.get("scales")
+    if not isinstance(raw, dict) or not raw:
+        p(("scales",), "scales", "a mapping scale name → {labels: {label: value}}", raw)
+        raw = {}
+    for name, spec in raw.items():
+        labels = spec.get("labels") if isinstance(spec, dict) else None
+        if not isinstance(labels, dict) or len(labels) < 2:
+            p(("scales", name), str(name), "labels: a mapping of at least two label → value", labels)
+            continue
+        bad = [k for k, v in labels.items() if not _number(v)]
+        if bad:
+            p(("scales", name, "labels", bad[0]), str(bad[0]), "a numeric scale value", labels[bad[0]])
+            continue
+        parsed = Scale(str(name), {text_of(k): float(v) for k, v in labels.items()})
+        if parsed.min == parsed.max:
+            p(("scales", name, "labels"), str(name), "labels with at least two different values",
+              f"every label valued {parsed.min:g}")
+            continue
+        scales[str(name)] = parsed
+    return scales
 
 
 def _span(span: tuple[float, float]) -> str:

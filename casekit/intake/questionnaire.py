@@ -76,7 +76,7 @@ from casekit.intake._files import (
     read_text,
     text_of,
 )
-from casekit.intake.codebook import AUTO, PLATFORM_CHOICES, Scale
+from casekit.intake.codebook import AUTO, PLATFORM_CHOICES, Scale, parse_missing, parse_scales
 from casekit.intake.columns import (
     MATCH_KEYS,
     ColumnMatch,
@@ -311,33 +311,8 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
             columns[name] = match
             where[f"columns.{name}"] = line_of(lines, "columns", name)
 
-    missing_raw = data.get("missing", [""])
-    if not isinstance(missing_raw, list):
-        p(("missing",), "missing", "a list of cell values meaning 'no answer'", missing_raw)
-        missing_raw = []
-    missing = tuple(dict.fromkeys(["", *(text_of(m) for m in missing_raw)]))
-
-    # scales --------------------------------------------------------------------------------
-    scales: dict[str, Scale] = {}
-    raw = data.get("scales")
-    if not isinstance(raw, dict) or not raw:
-        p(("scales",), "scales", "a mapping scale name → {labels: {label: value}}", raw)
-        raw = {}
-    for name, spec in raw.items():
-        labels = spec.get("labels") if isinstance(spec, dict) else None
-        if not isinstance(labels, dict) or len(labels) < 2:
-            p(("scales", name), str(name), "labels: a mapping of at least two label → value", labels)
-            continue
-        bad = [k for k, v in labels.items() if not _is_number(v)]
-        if bad:
-            p(("scales", name, "labels", bad[0]), str(bad[0]), "a numeric scale value", labels[bad[0]])
-            continue
-        parsed = Scale(str(name), {text_of(k): float(v) for k, v in labels.items()})
-        if parsed.min == parsed.max:
-            p(("scales", name, "labels"), str(name), "labels with at least two different values",
-              f"every label valued {parsed.min:g}")
-            continue
-        scales[str(name)] = parsed
+    missing = parse_missing(data, p)
+    scales = parse_scales(data, p)
 
     # background (kept as grouping columns) ---------------------------------------------------
     raw = data.get("background") or []
@@ -427,10 +402,6 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
     ignore = tuple(text_of(h) for h in ignore_raw if text_of(h))
 
     return Questionnaire(path, columns, missing, scales, tuple(items), ignore, where, platform), problems
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 # ------------------------------------------------------------------------------------------
