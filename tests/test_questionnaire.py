@@ -377,3 +377,25 @@ def test_a_bundle_codebook_platform_key_is_accepted(tmp_path: Path):
     assert read_questionnaire(_likert_codebook(tmp_path, "platform: auto\n")).read_platform is None
     _, problems = parse_questionnaire(_likert_codebook(tmp_path, "platform: surveymonkey\n"))
     assert [(p.row, p.column, p.found) for p in problems] == [(1, "platform", "surveymonkey")]
+
+
+def test_a_dimension_asked_of_two_populations_is_scored_as_two_scales(tmp_path):
+    """A bundle codebook's 产品 items for account managers and support engineers are not one scale."""
+    cb = tmp_path / "codebook.yaml"
+    cb.write_text(
+        "columns: {respondent_id: 编号}\n"
+        "scales:\n  agree5: {labels: {非常不符合: 1, 不太符合: 2, 一般: 3, 比较符合: 4, 非常符合: 5}}\n"
+        "items:\n"
+        "  - {id: am1, column: A1, dimension: product, populations: [account_manager], scale: agree5}\n"
+        "  - {id: am2, column: A2, dimension: product, populations: [account_manager], scale: agree5}\n"
+        "  - {id: se1, column: S1, dimension: product, populations: [support_engineer], scale: agree5}\n"
+        "  - {id: t1, column: T1, dimension: time, populations: [account_manager], scale: agree5}\n",
+        encoding="utf-8",
+    )
+    questionnaire, problems = parse_questionnaire(cb)
+    assert problems == []
+    assert questionnaire.scale_items == {
+        "product（account_manager）": ["am1", "am2"],
+        "product（support_engineer）": ["se1"],
+        "time": ["t1"],
+    }

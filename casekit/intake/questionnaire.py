@@ -7,7 +7,8 @@ so that consultants learn one format, with these differences:
   ``respondent_id`` has a meaning of its own (without it respondents are numbered in file order);
   every other entry (``region``, ``population``, ``team`` …) is a grouping column.
 * ``items[].dimension`` is free text: the name of the scale (construct) the item belongs to.
-  ``populations`` is optional and kept for reference only.
+  ``populations`` is optional; when the items of one dimension were asked of different
+  populations, each population set is scored as its own scale (:func:`scale_names`).
 * An item names its column by exactly one of ``column`` (the exact header), ``pattern`` (a
   regular expression searched in the headers, which must match exactly one column),
   ``platform_id`` (Qualtrics ``QID3_1``, LimeSurvey ``Q3[SQ001]``, an SPSS variable name) or
@@ -144,6 +145,32 @@ class QuestionnaireItem:
     line: int | None = None
 
 
+def scale_names(items: Sequence[QuestionnaireItem]) -> list[str]:
+    """The scale each item is scored in: its ``dimension``, split by population where needed.
+
+    A bundle codebook asks different items of one dimension to different populations (the
+    account managers' 产品 items are not the support engineers'). When the items of a dimension
+    declare different ``populations``, each population set is its own scale, named
+    ``"<dimension>（<populations>）"``; otherwise the scale is the dimension.
+
+    Parameters
+    ----------
+    items : sequence of QuestionnaireItem
+
+    Returns
+    -------
+    list of str
+        One scale name per item, in the same order.
+    """
+    sets: dict[str, set[tuple[str, ...]]] = {}
+    for item in items:
+        sets.setdefault(item.dimension, set()).add(item.populations)
+    return [
+        f"{item.dimension}（{'、'.join(item.populations) or '全部'}）" if len(sets[item.dimension]) > 1 else item.dimension
+        for item in items
+    ]
+
+
 @dataclass(frozen=True, eq=False)
 class Questionnaire:
     """A parsed standalone codebook.
@@ -186,10 +213,10 @@ class Questionnaire:
 
     @property
     def scale_items(self) -> dict[str, list[str]]:
-        """Dimension (scale name) → its item ids, in codebook order."""
+        """Scale name → its item ids, in codebook order (see :func:`scale_names`)."""
         out: dict[str, list[str]] = {}
-        for item in self.items:
-            out.setdefault(item.dimension, []).append(item.id)
+        for item, name in zip(self.items, scale_names(self.items)):
+            out.setdefault(name, []).append(item.id)
         return out
 
     @property
@@ -381,10 +408,10 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
             items.append(QuestionnaireItem(iid, match, dim, scale, reverse, tuple(text_of(x) for x in pops),
                                            line_of(lines, *path_)))
 
-    # one dimension, one range: its scale score is the mean of its items ---------------------
+    # one scale, one range: its scale score is the mean of its items -------------------------
     first_of: dict[str, QuestionnaireItem] = {}
-    for item in items:
-        first = first_of.setdefault(item.dimension, item)
+    for item, name in zip(items, scale_names(items)):
+        first = first_of.setdefault(name, item)
         ours, theirs = scales[item.scale], scales[first.scale]
         if (ours.min, ours.max) != (theirs.min, theirs.max):
             problems.append(Problem(
