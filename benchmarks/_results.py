@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import platform
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -31,3 +33,21 @@ def write_section(name: str, section: str, results: Path = RESULTS) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + block
     results.write_text(text, encoding="utf-8")
+
+
+def cpu_model() -> str:
+    """The CPU model from /proc/cpuinfo (or what :mod:`platform` knows)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine() -> str:
+    """One line describing the machine a benchmark ran on: CPUs, nproc, CPU model, Python, OS."""
+    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (f"{os.cpu_count()} CPUs (`nproc` {nproc}), {cpu_model()}, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")

@@ -22,8 +22,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -33,7 +31,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import write_section  # noqa: E402 - the scripts run as files, not a package
+from _results import machine as describe_machine, write_section  # noqa: E402 - the scripts run as files, not a package
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "_work"
@@ -71,16 +69,6 @@ def _timed(fn, *args) -> float:
     return time.perf_counter() - start
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def main(argv: list[str] | None = None) -> int:
     from casekit.intake import load_bundle
     from casekit.paths import REPORT_NOTEBOOK, SAMPLE_BUNDLE
@@ -109,10 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = median["hand loop"] / median["casekit build"]
     kernel_ratio = median[fresh] / median[warm]
 
-    machine = (
-        f"{os.cpu_count()} CPUs (`nproc` {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}), "
-        f"{_cpu_model()}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
-    )
+    machine = describe_machine()
     rows = "\n".join(
         f"| {k} | {median[k]:.2f} | {' / '.join(f'{t:.2f}' for t in v)} |" for k, v in times.items()
     )

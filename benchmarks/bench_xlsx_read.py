@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import write_section  # noqa: E402 - the scripts run as files, not a package
+from _results import machine as describe_machine, write_section  # noqa: E402 - the scripts run as files, not a package
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "_work"
@@ -147,16 +146,6 @@ def measure(path: Path, variant: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def _versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -198,13 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     peak = {k: max(r["peak_kb"] for r in v) / 1024 for k, v in runs.items()}
     grown = {k: max(r["peak_kb"] - r["base_kb"] for r in v) / 1024 for k, v in runs.items()}
     ratio = median["pandas"] / median["casekit"]
-    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     try:
         load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         load = "n/a"
-    machine = (f"{os.cpu_count()} CPUs (`nproc` {nproc}), {_cpu_model()}, Python {platform.python_version()}, "
-               f"{platform.system()} {platform.release()}; {_versions()}")
+    machine = f"{describe_machine()}; {_versions()}"
     labels = {
         "casekit": "casekit `read_export(path)` (问卷星 reader, full SurveyExport)",
         "pandas": '`pandas.read_excel(path, engine="openpyxl", dtype=str)`',

@@ -45,22 +45,12 @@ def assemble(
     -------
     SurveyExport
     """
-    keys = [c.key for c in columns]
-    if len(set(keys)) != len(keys):
-        dupes = sorted({k for k in keys if keys.count(k) > 1})
-        raise ValueError(f"duplicate column keys {dupes}")
-    data = pd.DataFrame(list(values), columns=keys, dtype=object) if values else pd.DataFrame(columns=keys, dtype=object)
-    status = pd.DataFrame(list(statuses), columns=keys, dtype=object) if statuses else pd.DataFrame(columns=keys, dtype=object)
-    return SurveyExport(
-        path=Path(path),
-        platform=platform,
-        encoding=encoding,
-        columns=tuple(columns),
-        data=data,
-        status=status,
-        rows=tuple(int(r) for r in rows),
-        value_labels=dict(value_labels or {}),
-    )
+    width = len(columns)
+    if any(len(r) != width for r in values) or any(len(r) != width for r in statuses):
+        raise ValueError(f"every response needs one value and one status per column ({width})")
+    by_column = [list(c) for c in zip(*values)] if values else [[] for _ in columns]
+    status_by_column = [list(c) for c in zip(*statuses)] if statuses else [[] for _ in columns]
+    return assemble_columns(path, platform, encoding, columns, by_column, status_by_column, rows, value_labels)
 
 
 def assemble_columns(

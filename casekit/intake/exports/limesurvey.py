@@ -171,7 +171,6 @@ def read(path: str | Path, *, grid: Grid | None = None) -> SurveyExport:
     ----------
     path : str or Path
         The ``.csv`` as downloaded (``;`` or ``,``; answer codes or full answers).
-
     grid : Grid, optional
         The file already read by :func:`~casekit.intake.exports._io.read_grid` (``read_export``
         passes the grid it used for detection, so the file is read once).

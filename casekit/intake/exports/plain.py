@@ -132,7 +132,6 @@ def read(path: str | Path, *, sheet: str | int | None = None, grid: Grid | None 
         The file (``.csv``/``.txt``/``.tsv`` or ``.xlsx``).
     sheet : str or int, optional
         Workbook sheet; default the first.
-
     grid : Grid, optional
         The file already read by :func:`~casekit.intake.exports._io.read_grid` (``read_export``
         passes the grid it used for detection, so the file is read once).
