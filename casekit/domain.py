@@ -25,6 +25,7 @@ __all__ = [
     "INDUSTRIES",
     "PRODUCTS",
     "BEHAVIOURS",
+    "BACKGROUND_ROLES",
     "OUTCOMES",
     "RATER_GROUPS",
     "CUSTOMER_DEPARTMENTS",
@@ -171,6 +172,15 @@ BEHAVIOURS = _vocab(
     Term("agrees_next_step", "约定下一步行动"),
     Term("relationship_talk", "以关系寒暄为主"),
     Term("free_trial_offer", "提出免费试用"),
+)
+
+#: What a numeric background question measures, when the analysis needs it (``role:`` in the
+#: codebook): the sales result for the performance linkage, self-reported time use for the
+#: segmentation features and the time-allocation estimate.
+BACKGROUND_ROLES = _vocab(
+    Term("performance", "业绩完成率", ("业绩", "销售业绩")),
+    Term("weekly_visits", "每周客户拜访次数", ("拜访次数",)),
+    Term("visit_time_share", "拜访客户时间占比（%）", ("拜访时间占比",)),
 )
 
 OUTCOMES = _vocab(

@@ -69,3 +69,21 @@ def test_items_of_one_population_must_share_a_score_range(mini_copy):
     assert p.expected.startswith("one score range for all items asked of 政企客户经理 (item ")
     assert p.expected.endswith("uses scale agree5: 1–5)")
     assert p.found == "score11: 0–10"
+
+
+def test_background_role_names_the_question_the_analysis_uses(mini_copy):
+    text = (MINI / "codebook.yaml").read_text(encoding="utf-8")
+    root = mini_copy({"codebook.yaml": text.replace("    type: number\n", "    type: number\n    role: 业绩\n")})
+    b = load_bundle(root)
+    assert b.codebook.role_column("performance") == "target_attainment"
+    assert b.codebook.role_column("weekly_visits") is None
+
+
+def test_background_role_must_be_known_unique_and_numeric(mini_copy):
+    problems = _codebook_problems(
+        mini_copy, "    type: category\n  - id: target_attainment\n    column: 上季度业绩完成率（%）\n    type: number\n",
+        "    type: category\n    role: performance\n  - id: target_attainment\n    column: 上季度业绩完成率（%）\n"
+        "    type: number\n    role: 心情\n")
+    found = {(p.column, p.found) for p in problems}
+    assert found == {("type", "category"), ("role", "心情")}
+    assert any("number (role performance" in p.expected for p in problems)

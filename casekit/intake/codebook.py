@@ -78,6 +78,7 @@ class BackgroundQuestion:
     column: str
     type: str
     line: int | None = None
+    role: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,6 +117,17 @@ class Codebook:
     missing: tuple[str, ...]
     scales: Mapping[str, Scale]
     background: tuple[BackgroundQuestion, ...]
+
+    def role_column(self, role: str) -> str | None:
+        """Return the id of the background question with ``role`` (``None`` when none has it).
+
+        Roles (``casekit.domain.BACKGROUND_ROLES``) tell the analysis which background
+        question holds, e.g., the sales result (``performance``) or the weekly visit count.
+        """
+        for q in self.background:
+            if q.role == role:
+                return q.id
+        return None
     items: pd.DataFrame
     ignore: tuple[str, ...] = ()
     review_scale: str | None = None
@@ -214,6 +226,7 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
         p(("background",), "background", "a list of {id, column, type}", raw)
         raw = []
     seen: set[str] = set(ID_KEYS) | {"region_id", "top_region_id"}
+    roles_seen: dict[str, str] = {}
     for i, q in enumerate(raw):
         path = ("background", i)
         if not isinstance(q, dict):
@@ -231,12 +244,28 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
         if qtype not in BACKGROUND_TYPES:
             p(path + ("type",), "type", "category or number", qtype)
             ok = False
+        role = text_of(q.get("role")) or None
+        if role is not None:
+            role_id = domain.lookup(domain.BACKGROUND_ROLES, role)
+            if role_id is None:
+                p(path + ("role",), "role", f"one of {', '.join(domain.BACKGROUND_ROLES)}", role)
+                ok = False
+            elif role_id in roles_seen:
+                p(path + ("role",), "role", f"a role not already given to {roles_seen[role_id]}",
+                  role)
+                ok = False
+            elif qtype != "number":
+                p(path + ("type",), "type", f"number (role {role_id} is a number)", qtype)
+                ok = False
+            else:
+                roles_seen[role_id] = qid or "?"
+            role = role_id
         if ok and claim(col, f"background {qid}", path + ("column",)):
             seen.add(qid)
             line = line_of(lines, *path)
             where[f"background.{qid}"] = line
             matches[f"background.{qid}"] = m  # type: ignore[assignment]
-            background.append(BackgroundQuestion(qid, col, qtype, line))
+            background.append(BackgroundQuestion(qid, col, qtype, line, role))
 
     # items ---------------------------------------------------------------------------------
     rows: list[dict[str, Any]] = []

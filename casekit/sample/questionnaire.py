@@ -67,6 +67,12 @@ BACKGROUND: tuple[tuple[str, str, str], ...] = (
     ("weekly_visits", "平均每周客户拜访次数", "number"),
     ("visit_time_share", "工作时间中用于拜访客户的比例（%）", "number"),
 )
+#: ``role:`` of background questions the analysis uses (``casekit.domain.BACKGROUND_ROLES``).
+BACKGROUND_ROLE: dict[str, str] = {
+    "target_attainment": "performance",
+    "weekly_visits": "weekly_visits",
+    "visit_time_share": "visit_time_share",
+}
 
 _AGE_BANDS = ("25岁及以下", "26-30岁", "31-35岁", "36-40岁", "41岁及以上")
 
@@ -329,7 +335,10 @@ def codebook(review_items: list[dict[str, str]]) -> dict:
         "ignore": list(META_COLUMNS),
         "missing": list(MISSING),
         "scales": {name: {"labels": dict(labels)} for name, labels in SCALES.items()},
-        "background": [{"id": i, "column": c, "type": t} for i, c, t in BACKGROUND],
+        "background": [
+            {"id": i, "column": c, "type": t, **({"role": BACKGROUND_ROLE[i]} if i in BACKGROUND_ROLE else {})}
+            for i, c, t in BACKGROUND
+        ],
         "items": [
             {
                 "id": it.id,
