@@ -26,6 +26,7 @@ __all__ = [
     "PRODUCTS",
     "BEHAVIOURS",
     "BACKGROUND_ROLES",
+    "BEHAVIOUR_SKILL",
     "OUTCOMES",
     "RATER_GROUPS",
     "CUSTOMER_DEPARTMENTS",
@@ -181,6 +182,26 @@ BACKGROUND_ROLES = _vocab(
     Term("performance", "业绩完成率", ("业绩", "销售业绩")),
     Term("weekly_visits", "每周客户拜访次数", ("拜访次数",)),
     Term("visit_time_share", "拜访客户时间占比（%）", ("拜访时间占比",)),
+)
+
+#: For each observed behaviour: the account-manager dimension it shows and whether seeing it
+#: more often is good (+1: consultative selling, the seed's "doctor") or bad (−1: the seed's
+#: "medicine seller": price first, free trials, jargon, small talk instead of needs).
+#: ``product_demo`` is neutral (0): good or bad depends on what came before it.
+BEHAVIOUR_SKILL: Mapping[str, tuple[str, int]] = MappingProxyType(
+    {
+        "price_first": ("sales", -1),
+        "free_trial_offer": ("sales", -1),
+        "technical_jargon": ("communication", -1),
+        "relationship_talk": ("sales", -1),
+        "asks_needs": ("customer", 1),
+        "customer_language": ("communication", 1),
+        "identifies_decision_makers": ("customer", 1),
+        "joint_visit": ("sales", 1),
+        "uses_toolbox": ("management", 1),
+        "agrees_next_step": ("sales", 1),
+        "product_demo": ("product", 0),
+    }
 )
 
 OUTCOMES = _vocab(

@@ -1,0 +1,367 @@
+"""Account-manager segments as consultants read them: personas, training emphasis, regional mix.
+
+:func:`segment_account_managers` builds the features of a bundle
+(:mod:`casekit.analysis.features`), fits a :class:`~casekit.analysis.segmentation.Segmenter` and
+describes the result with :func:`describe_segments`.
+
+Personas come from the data alone: for every segment, each feature's mean is compared with the
+mean of all account managers in standard-deviation units (*z*); features with ``|z| ≥ 0.5`` are
+what distinguishes the segment. Strengths and weaknesses follow the seed's terms: a higher
+survey score is a strength; for ride-along behaviours the direction comes from
+:data:`casekit.domain.BEHAVIOUR_SKILL` (asking about needs, customer language, joint visits are
+the "doctor's" way of selling; price-first openings, free trials, jargon and small talk are the
+"medicine seller's"). The name is the two most distinctive traits; the training emphasis maps
+the segment's weakest dimensions (survey score and behaviours together) to the modules of the
+account managers' course outline that train them.
+
+When the segmenter finds no clear structure, :class:`SegmentReport` says so (``clear`` is False,
+``message`` explains why) and holds no persona.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from casekit.analysis.features import FeatureTable, account_manager_features, feature_label
+from casekit.analysis.segmentation import Segmenter
+from casekit.domain import BEHAVIOUR_SKILL, DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS
+from casekit.formatting import count_label
+
+__all__ = [
+    "DISTINCT_Z",
+    "Persona",
+    "SegmentReport",
+    "describe_segments",
+    "segment_account_managers",
+    "segment_mix",
+]
+
+#: A feature distinguishes a segment when its mean is this many standard deviations from the
+#: mean of everybody.
+DISTINCT_Z: float = 0.5
+
+_PHRASES: dict[str, tuple[str, str]] = {
+    "question_share": ("提问多", "提问少"),
+    "funnel_step": ("拜访推进深", "拜访推进浅"),
+    "minutes_on_site": ("现场停留长", "现场停留短"),
+    "weekly_visits": ("拜访频繁", "拜访次数少"),
+    "visit_time_share": ("外出拜访时间多", "外出拜访时间少"),
+    "travel_share": ("路上耗时多", "路上耗时少"),
+}
+#: Strengths (weaknesses, traits) named in a persona's description, most distinctive first.
+_LISTED = 4
+#: +1: higher is a strength, −1: higher is a weakness, 0: a trait without direction.
+_DIRECTION: dict[str, int] = {"question_share": 1, "funnel_step": 1}
+
+
+def _direction(feature: str) -> int:
+    if feature in DIMENSIONS:
+        return 1
+    if feature.startswith("rate_"):
+        return BEHAVIOUR_SKILL.get(feature[5:], ("", 0))[1]
+    return _DIRECTION.get(feature, 0)
+
+
+def _phrase(feature: str, high: bool) -> str:
+    """Short Chinese phrase for a distinguishing feature (``常以价格优惠开场``, ``产品弱``)."""
+    if feature in DIMENSIONS:
+        return f"{DIMENSIONS[feature].label}{'强' if high else '弱'}"
+    if feature.startswith("rate_"):
+        return f"{'常' if high else '少'}{feature_label(feature)[1:].split('”')[0]}"
+    hi, lo = _PHRASES.get(feature, (f"{feature}高", f"{feature}低"))
+    return hi if high else lo
+
+
+@dataclass(frozen=True)
+class Persona:
+    """One segment described in Chinese.
+
+    Attributes
+    ----------
+    segment : int
+        1-based number (1 = largest segment).
+    name : str
+        The two most distinctive traits, e.g. ``常以价格优惠开场·产品弱``.
+    n : int
+        People in the segment.
+    share : float
+        Share of all account managers.
+    strengths, weaknesses, traits : tuple of str
+        Distinguishing features that are good, bad, or neither (time use), most distinctive first.
+    description : str
+        One paragraph for a report.
+    emphasis_dimensions : tuple of str
+        Dimension ids the segment needs most, weakest first.
+    emphasis : tuple of str
+        Training emphasis in Chinese: dimension → modules of the course outline.
+    """
+
+    segment: int
+    name: str
+    n: int
+    share: float
+    strengths: tuple[str, ...]
+    weaknesses: tuple[str, ...]
+    traits: tuple[str, ...]
+    description: str
+    emphasis_dimensions: tuple[str, ...]
+    emphasis: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SegmentReport:
+    """The result of segmenting account managers, ready to print or show.
+
+    Attributes
+    ----------
+    clear : bool
+        Whether clear segments were found (``Segmenter.structure_found_``).
+    message : str
+        Chinese summary: the segments found, or why there are none.
+    reasons : tuple of str
+        The segmenter's verdict, in Chinese.
+    personas : tuple of Persona
+        Empty when not ``clear``.
+    profile : DataFrame
+        ``segment``, ``feature``, ``label``, ``block``, ``mean``, ``overall_mean``, ``z``
+        (observed values only; empty when not ``clear``).
+    assignments : DataFrame
+        ``respondent_id``, ``region_id``, ``top_region_id``, ``segment`` (1-based; missing when
+        not ``clear``), ``segment_name``. Consultant-facing: it names staff codes.
+    k_scores : DataFrame
+        The segmenter's ``k_scores_``.
+    k : int
+        Segments in the fit (1 when none).
+    stability : float
+        Mean bootstrap adjusted Rand index at ``k``.
+    silhouette : float
+        Mean silhouette at ``k``.
+    """
+
+    clear: bool
+    message: str
+    reasons: tuple[str, ...]
+    personas: tuple[Persona, ...]
+    profile: pd.DataFrame
+    assignments: pd.DataFrame
+    k_scores: pd.DataFrame
+    k: int
+    stability: float
+    silhouette: float
+    segmenter: Segmenter | None = field(default=None, repr=False, compare=False)
+
+    def persona_table(self) -> pd.DataFrame:
+        """Return one row per persona with Chinese headers (client-facing)."""
+        rows = [{"类型": f"第{p.segment}类 {p.name}", "人数": count_label(p.n),
+                 "占比": f"{p.share:.0%}", "强项": "、".join(p.strengths) or "—",
+                 "短板": "、".join(p.weaknesses) or "—", "培训重点": "；".join(p.emphasis) or "—"}
+                for p in self.personas]
+        return pd.DataFrame(rows, columns=["类型", "人数", "占比", "强项", "短板", "培训重点"])
+
+
+def _emphasis(z: pd.Series, population: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Weakest dimensions of a segment (survey and behaviours) and the modules that train them."""
+    need: dict[str, float] = {}
+    for d in POPULATION_DIMENSIONS.get(population, ()):
+        if d in z.index and np.isfinite(z[d]):
+            need[d] = need.get(d, 0.0) - float(z[d])
+    for feature, value in z.items():
+        if str(feature).startswith("rate_") and np.isfinite(value):
+            dim, sign = BEHAVIOUR_SKILL.get(str(feature)[5:], ("", 0))
+            if sign and dim in POPULATION_DIMENSIONS.get(population, ()):
+                need[dim] = need.get(dim, 0.0) - 0.5 * sign * float(value)
+    weakest = [d for d, v in sorted(need.items(), key=lambda kv: (-kv[1], kv[0])) if v >= DISTINCT_Z][:3]
+
+    from casekit.curriculum import load_outlines  # the curriculum layer reads the analysis, not vice versa
+
+    outline = load_outlines().get(population)
+    lines = []
+    for d in weakest:
+        modules = [m.title for m in (outline.modules if outline else ()) if d in m.dimensions]
+        where = "、".join(f"“{t}”" for t in modules) if modules else "现有大纲无专门单元，建议加入案例讨论与演练"
+        lines.append(f"{DIMENSIONS[d].label}：{where}")
+    return tuple(weakest), tuple(lines)
+
+
+def _mode_sentence(z: pd.Series) -> str:
+    """Where the segment stands between the seed's "medicine seller" and "doctor"."""
+    signed = [BEHAVIOUR_SKILL[f[5:]][1] * float(v) for f, v in z.items()
+              if str(f).startswith("rate_") and f[5:] in BEHAVIOUR_SKILL
+              and BEHAVIOUR_SKILL[f[5:]][1] and np.isfinite(v)]
+    if not signed:
+        return ""
+    mode = float(np.mean(signed))
+    bad = [feature_label(str(f))[1:].split("”")[0] for f, v in z.items()
+           if str(f).startswith("rate_") and BEHAVIOUR_SKILL.get(str(f)[5:], ("", 0))[1] < 0
+           and np.isfinite(v) and v >= DISTINCT_Z]
+    if mode >= DISTINCT_Z / 2:
+        return "拜访中的做法接近种子方法所说的“医生”：先问清客户的经营问题，再讲产品能带来的价值。"
+    if mode <= -DISTINCT_Z / 2 and bad:
+        return (f"拜访中的做法仍像“卖药的”：{'、'.join(bad)}，"
+                "而不是先诊断客户的需求再开方。")
+    return ""
+
+
+def describe_segments(segmenter: Segmenter, features: FeatureTable,
+                      population: str = "account_manager") -> SegmentReport:
+    """Describe a fitted segmenter's segments in Chinese.
+
+    Parameters
+    ----------
+    segmenter : Segmenter
+        Fitted on ``features.X``.
+    features : FeatureTable
+        The table the segmenter was fitted on.
+    population : str
+        Whose outline gives the training emphasis.
+
+    Returns
+    -------
+    SegmentReport
+    """
+    X = features.X
+    people = features.people.reindex(X.index)
+    assignments = pd.DataFrame({
+        "respondent_id": X.index,
+        "region_id": people["region_id"].to_numpy(),
+        "top_region_id": people["top_region_id"].to_numpy(),
+    })
+    block_of = {c: b for b, cols in features.blocks.items() for c in cols}
+    k = int(segmenter.n_clusters_)
+    if not segmenter.structure_found_:
+        assignments["segment"] = pd.array([pd.NA] * len(X), dtype="Int64")
+        assignments["segment_name"] = pd.array([pd.NA] * len(X), dtype="string")
+        message = "没有清晰的分群：" + "；".join(segmenter.reasons_) + "。不据此描绘客户经理类型。"
+        return SegmentReport(False, message, tuple(segmenter.reasons_), (),
+                             pd.DataFrame(columns=["segment", "feature", "label", "block", "mean",
+                                                   "overall_mean", "z"]),
+                             assignments, segmenter.k_scores_, k, float(segmenter.stability_),
+                             float(segmenter.silhouette_), segmenter)
+
+    labels = pd.Series(segmenter.labels_ + 1, index=X.index)
+    overall_mean = X.mean()
+    overall_sd = X.std(ddof=0).replace(0, np.nan)
+    means = X.groupby(labels).mean()
+    zs = (means - overall_mean) / overall_sd
+    rows = []
+    for seg in means.index:
+        for feat in X.columns:
+            rows.append({"segment": int(seg), "feature": feat, "label": feature_label(feat),
+                         "block": block_of.get(feat, ""), "mean": float(means.at[seg, feat]),
+                         "overall_mean": float(overall_mean[feat]), "z": float(zs.at[seg, feat])})
+    profile = pd.DataFrame(rows)
+
+    personas: list[Persona] = []
+    sizes = labels.value_counts()
+    used: dict[str, int] = {}
+    for seg in sorted(means.index):
+        z = zs.loc[seg]
+        distinct = z[z.abs() >= DISTINCT_Z].dropna()
+        distinct = distinct.reindex(distinct.abs().sort_values(ascending=False, kind="stable").index)
+        strengths, weaknesses, traits = [], [], []
+        for feat, value in distinct.items():
+            phrase = _phrase(str(feat), value > 0)
+            sign = _direction(str(feat)) * np.sign(value)
+            (strengths if sign > 0 else weaknesses if sign < 0 else traits).append(phrase)
+        top = [_phrase(str(f), v > 0) for f, v in distinct.items()][:2]
+        name = "·".join(top) if top else "各项接近平均"
+        used[name] = used.get(name, 0) + 1
+        if used[name] > 1:
+            name = f"{name}（{used[name]}）"
+        dims, emphasis = _emphasis(z, population)
+        n = int(sizes[seg])
+        parts = [f"第{seg}类“{name}”：{count_label(n)}人，占客户经理的{n / len(X):.0%}。"]
+        if strengths:
+            parts.append(f"明显好于整体的是{'、'.join(strengths[:_LISTED])}。")
+        if weaknesses:
+            parts.append(f"明显弱于整体的是{'、'.join(weaknesses[:_LISTED])}。")
+        if traits:
+            parts.append(f"其他特点：{'、'.join(traits[:_LISTED])}。")
+        parts.append(_mode_sentence(z))
+        if emphasis:
+            parts.append("培训重点：" + "；".join(emphasis) + "。")
+        personas.append(Persona(int(seg), name, n, n / len(X), tuple(strengths), tuple(weaknesses),
+                                tuple(traits), "".join(parts), dims, emphasis))
+
+    names = {p.segment: p.name for p in personas}
+    assignments["segment"] = pd.array(labels.to_numpy(), dtype="Int64")
+    assignments["segment_name"] = pd.array([names[s] for s in labels], dtype="string")
+    message = (f"客户经理可分为{k}类（轮廓系数{segmenter.silhouette_:.2f}，"
+               f"自助抽样稳定性{segmenter.stability_:.2f}）：" +
+               "；".join(f"第{p.segment}类“{p.name}”{p.share:.0%}" for p in personas) + "。")
+    return SegmentReport(True, message, tuple(segmenter.reasons_), tuple(personas), profile,
+                         assignments, segmenter.k_scores_, k, float(segmenter.stability_),
+                         float(segmenter.silhouette_), segmenter)
+
+
+def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
+                             random_state: int = 2008, population: str = "account_manager",
+                             **params: object) -> SegmentReport:
+    """Segment a bundle's account managers and describe the segments.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded bundle.
+    n_clusters : int or None
+        Fix k (None: chosen from the data).
+    random_state : int
+        Seed; the same bundle and seed give the same segments.
+    population : str
+        Population to segment (account managers: the only one observed on ride-alongs).
+    **params
+        Further :class:`Segmenter` parameters (``k_max``, ``n_bootstrap``, …).
+
+    Returns
+    -------
+    SegmentReport
+    """
+    features = account_manager_features(bundle, population)
+    segmenter = Segmenter(n_clusters=n_clusters, blocks=features.blocks,
+                          random_state=random_state, **params)  # type: ignore[arg-type]
+    segmenter.fit(features.X)
+    return describe_segments(segmenter, features, population)
+
+
+def segment_mix(report: SegmentReport, manifest: object, by: str = "top_region",
+                min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+    """Count each segment per region, suppressing counts that could identify people.
+
+    Parameters
+    ----------
+    report : SegmentReport
+        A clear segmentation (an unclear one gives an empty table).
+    manifest : Manifest
+        Gives region names.
+    by : {"top_region", "region"}
+        Group by top-level region or by the region each person named (usually a city).
+    min_n : int
+        A region with fewer account managers is not broken down (its row says so).
+
+    Returns
+    -------
+    DataFrame
+        ``group_id``, ``group_name``, ``n``, ``segment``, ``segment_name``, ``count``, ``share``,
+        ``suppressed``. Counts below ``min_n`` are kept for consultants but flagged; client
+        tables print them as ``<5`` and never print a share for a region under ``min_n``.
+    """
+    cols = ["group_id", "group_name", "n", "segment", "segment_name", "count", "share", "suppressed"]
+    if not report.clear:
+        return pd.DataFrame(columns=cols)
+    key = "top_region_id" if by == "top_region" else "region_id"
+    a = report.assignments
+    rows = []
+    names = {p.segment: p.name for p in report.personas}
+    for gid, group in a.groupby(key, sort=True):
+        n = len(group)
+        counts = group["segment"].value_counts()
+        for seg in sorted(names):
+            c = int(counts.get(seg, 0))
+            rows.append({"group_id": gid, "group_name": manifest.name(gid),  # type: ignore[attr-defined]
+                         "n": n, "segment": seg, "segment_name": names[seg], "count": c,
+                         "share": c / n if n >= min_n else float("nan"),
+                         "suppressed": n < min_n})
+    return pd.DataFrame(rows, columns=cols)

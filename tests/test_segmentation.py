@@ -1,0 +1,121 @@
+"""Segmenter: a scikit-learn clusterer that finds planted types and refuses to invent them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from sklearn.datasets import make_blobs
+from sklearn.metrics import adjusted_rand_score
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from casekit.analysis.features import account_manager_features
+from casekit.analysis.segmentation import Segmenter
+from casekit.intake import load_bundle
+from casekit.paths import SAMPLE_BUNDLE
+
+FAST = {"n_bootstrap": 5, "n_references": 3, "n_init": 3}
+
+
+@pytest.fixture(scope="module")
+def sample_features():
+    return account_manager_features(load_bundle(SAMPLE_BUNDLE))
+
+
+@pytest.fixture(scope="module")
+def planted() -> dict[str, str]:
+    truth = yaml.safe_load((SAMPLE_BUNDLE / "_ground_truth.yaml").read_text(encoding="utf-8"))
+    return truth["account_manager_type_of"]
+
+
+@parametrize_with_checks([Segmenter(n_bootstrap=3, n_references=2, n_init=2, random_state=0)])
+def test_follows_the_scikit_learn_estimator_contract(estimator, check):
+    check(estimator)
+
+
+def test_recovers_the_planted_account_manager_types(sample_features, planted):
+    seg = Segmenter(blocks=sample_features.blocks, random_state=2008).fit(sample_features.X)
+    truth = [planted[i] for i in sample_features.X.index]
+    assert seg.structure_found_
+    assert seg.n_clusters_ == len(set(truth))
+    assert adjusted_rand_score(truth, seg.labels_) >= 0.8
+    assert seg.stability_ >= 0.75
+    assert seg.gap_k_ >= 2
+
+
+def test_types_are_recovered_although_half_the_people_were_never_accompanied(sample_features, planted):
+    X = sample_features.X
+    ride = list(sample_features.blocks["ride"])
+    assert X[ride].isna().all(axis=1).mean() > 0.3  # the situation this test is about
+    seg = Segmenter(blocks=sample_features.blocks, random_state=1).fit(X)
+    unobserved = X[ride].isna().all(axis=1).to_numpy()
+    truth = np.array([planted[i] for i in X.index])
+    assert adjusted_rand_score(truth[unobserved], seg.labels_[unobserved]) >= 0.8
+
+
+def test_structureless_data_gives_no_clear_segments(sample_features):
+    """Shuffling every feature independently keeps its distribution and destroys the types."""
+    rng = np.random.default_rng(0)
+    X = sample_features.X.apply(lambda c: pd.Series(rng.permutation(c.to_numpy()), index=c.index))
+    seg = Segmenter(blocks=sample_features.blocks, random_state=0).fit(X)
+    assert not seg.structure_found_
+    assert seg.n_clusters_ == 1 and set(seg.labels_) == {0}
+    assert seg.reasons_ and all(isinstance(r, str) for r in seg.reasons_)
+
+
+@pytest.mark.parametrize("kind", ["normal", "uniform"])
+def test_random_noise_gives_no_clear_segments(kind):
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(250, 8)) if kind == "normal" else rng.uniform(size=(250, 8))
+    seg = Segmenter(random_state=0, **FAST).fit(X)
+    assert not seg.structure_found_
+    assert seg.gap_k_ == 1
+    assert (seg.predict(X) == 0).all()
+
+
+def test_finds_well_separated_groups_and_numbers_them_by_size():
+    X, y = make_blobs(n_samples=[120, 60, 30], n_features=5, cluster_std=0.6, random_state=3)
+    seg = Segmenter(random_state=0, **FAST).fit(X)
+    assert seg.structure_found_ and seg.n_clusters_ == 3
+    assert adjusted_rand_score(y, seg.labels_) == pytest.approx(1.0)
+    assert np.bincount(seg.labels_).tolist() == [120, 60, 30]
+    assert (seg.predict(X) == seg.labels_).all()
+
+
+def test_same_data_and_seed_give_the_same_segments(sample_features):
+    a = Segmenter(blocks=sample_features.blocks, random_state=5, **FAST).fit(sample_features.X)
+    b = Segmenter(blocks=sample_features.blocks, random_state=5, **FAST).fit(sample_features.X)
+    assert (a.labels_ == b.labels_).all()
+    pd.testing.assert_frame_equal(a.k_scores_, b.k_scores_)
+
+
+def test_a_fixed_k_is_used_and_still_judged(sample_features):
+    seg = Segmenter(n_clusters=7, blocks=sample_features.blocks, random_state=0, **FAST)
+    seg.fit(sample_features.X)
+    assert seg.n_clusters_ == 7
+    assert not seg.structure_found_  # seven segments of four planted types are not stable
+    assert any("稳定性" in r or "轮廓系数" in r for r in seg.reasons_)
+
+
+def test_k_scores_cover_the_range_with_silhouette_and_gap(sample_features):
+    seg = Segmenter(k_max=6, blocks=sample_features.blocks, random_state=0, **FAST)
+    seg.fit(sample_features.X)
+    table = seg.k_scores_
+    assert table["k"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert table["silhouette"].iloc[0] != table["silhouette"].iloc[0]  # NaN for k = 1
+    assert table["silhouette"].iloc[1:].between(-1, 1).all()
+    assert seg.silhouette_k_ == int(table.loc[table["silhouette"].idxmax(), "k"])
+
+
+def test_blocks_weigh_equally_whatever_their_size():
+    X = pd.DataFrame(np.random.default_rng(0).normal(size=(40, 5)), columns=list("abcde"))
+    seg = Segmenter(blocks={"one": ["a"], "four": ["b", "c", "d", "e"]}, random_state=0, **FAST).fit(X)
+    assert seg.weights_[0] == pytest.approx(1.0)
+    assert seg.weights_[1:] == pytest.approx([0.5] * 4)
+    assert (seg.weights_[:1] ** 2).sum() == pytest.approx((seg.weights_[1:] ** 2).sum())
+
+
+def test_invalid_k_range_is_rejected():
+    with pytest.raises(ValueError, match="k_min"):
+        Segmenter(k_min=1).fit(np.zeros((10, 2)))

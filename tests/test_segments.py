@@ -1,0 +1,109 @@
+"""Personas, training emphasis and regional mix of account-manager segments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from casekit.analysis.features import FeatureTable
+from casekit.analysis.segmentation import Segmenter
+from casekit.analysis.segments import describe_segments, segment_account_managers, segment_mix
+from casekit.intake import load_bundle
+from casekit.paths import SAMPLE_BUNDLE
+
+FAST = {"n_bootstrap": 5, "n_references": 3, "n_init": 3}
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_bundle(SAMPLE_BUNDLE)
+
+
+@pytest.fixture(scope="module")
+def report(sample):
+    return segment_account_managers(sample, **FAST)
+
+
+def _table(rng: np.random.Generator, groups: dict[str, dict[str, float]], size: int = 40) -> FeatureTable:
+    """Synthetic people: each group has its own mean per feature, sd 0.05."""
+    rows, ids = [], []
+    for g, means in groups.items():
+        for i in range(size):
+            rows.append({f: m + rng.normal(0, 0.05) for f, m in means.items()})
+            ids.append(f"{g}{i:03d}")
+    X = pd.DataFrame(rows, index=pd.Index(ids, name="respondent_id"))
+    people = pd.DataFrame({"region_id": "r1", "top_region_id": "r1", "n_visits": 1}, index=X.index)
+    return FeatureTable(X=X, blocks={"survey": ("product", "communication"),
+                                     "ride": ("rate_price_first", "rate_asks_needs")}, people=people)
+
+
+def test_personas_are_named_from_what_the_data_says():
+    """Swap which group opens with price: the names follow the data, not a fixed list."""
+    rng = np.random.default_rng(0)
+    a = {"product": 2.0, "communication": 3.0, "rate_price_first": 0.9, "rate_asks_needs": 0.1}
+    b = {"product": 4.0, "communication": 3.0, "rate_price_first": 0.1, "rate_asks_needs": 0.9}
+    for first, second in ((a, b), (b, a)):
+        features = _table(rng, {"x": first, "y": second})
+        seg = Segmenter(blocks=features.blocks, random_state=0, **FAST).fit(features.X)
+        rep = describe_segments(seg, features)
+        assert rep.clear
+        segment_of = rep.assignments.set_index("respondent_id")["segment"]
+        persona = {p.segment: p for p in rep.personas}
+        pricey, other = ("x", "y") if first is a else ("y", "x")
+        assert "常以价格优惠开场" in persona[segment_of[f"{pricey}000"]].weaknesses
+        assert "少以价格优惠开场" in persona[segment_of[f"{other}000"]].strengths
+        assert "产品强" in persona[segment_of[f"{other}000"]].strengths
+
+
+def test_weak_segment_gets_the_modules_that_train_its_weak_dimensions():
+    rng = np.random.default_rng(1)
+    features = _table(rng, {
+        "x": {"product": 2.0, "communication": 3.0, "rate_price_first": 0.9, "rate_asks_needs": 0.1},
+        "y": {"product": 4.0, "communication": 3.0, "rate_price_first": 0.1, "rate_asks_needs": 0.9},
+    })
+    rep = describe_segments(Segmenter(blocks=features.blocks, random_state=0, **FAST).fit(features.X),
+                            features)
+    weak = next(p for p in rep.personas if "产品弱" in p.weaknesses)
+    assert weak.emphasis_dimensions[0] in {"product", "sales", "customer"}
+    assert any("电信的转型" in e for e in weak.emphasis)  # the outline module training product
+    assert "卖药" in weak.description
+    strong = next(p for p in rep.personas if p is not weak)
+    assert "医生" in strong.description
+
+
+def test_sample_bundle_personas_match_the_planted_types(report):
+    assert report.clear and report.k == 4
+    names = " ".join(p.name for p in report.personas)
+    for trait in ("价格优惠", "技术术语", "提问", "寒暄"):
+        assert trait in names
+    assert sum(p.n for p in report.personas) == len(report.assignments) == 88
+    assert report.persona_table().columns.tolist() == ["类型", "人数", "占比", "强项", "短板", "培训重点"]
+
+
+def test_no_structure_means_no_personas(sample):
+    features_report = segment_account_managers(sample, n_clusters=None, **FAST)
+    assert features_report.clear
+    rng = np.random.default_rng(3)
+    from casekit.analysis.features import account_manager_features
+
+    f = account_manager_features(sample)
+    shuffled = f.X.apply(lambda c: pd.Series(rng.permutation(c.to_numpy()), index=c.index))
+    features = FeatureTable(shuffled, f.blocks, f.people)
+    rep = describe_segments(Segmenter(blocks=f.blocks, random_state=0, **FAST).fit(shuffled), features)
+    assert not rep.clear
+    assert rep.personas == () and rep.profile.empty
+    assert rep.message.startswith("没有清晰的分群")
+    assert rep.assignments["segment"].isna().all()
+    assert segment_mix(rep, sample.manifest).empty
+
+
+def test_segment_mix_counts_every_person_once_and_flags_small_regions(sample, report):
+    mix = segment_mix(report, sample.manifest)
+    per_region = mix.groupby("group_id")["count"].sum()
+    expected = report.assignments.groupby("top_region_id").size()
+    pd.testing.assert_series_equal(per_region, expected, check_names=False)
+    small = segment_mix(report, sample.manifest, by="region", min_n=5)
+    tiny = small[small["n"] < 5]
+    assert len(tiny) and tiny["suppressed"].all() and tiny["share"].isna().all()
+    assert not small.loc[small["n"] >= 5, "suppressed"].any()
