@@ -112,14 +112,47 @@ def _cmd_survey(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_csv(path: Path, frame: object) -> None:
+    from casekit.files import write_atomic
+
+    # with a BOM: Excel on a Chinese Windows reads BOM-less CSV as GBK and garbles it
+    write_atomic(path, frame.to_csv(index=False).encode("utf-8-sig"))  # type: ignore[attr-defined]
+    print(f"{len(frame)} rows written to {path}", file=sys.stderr)  # type: ignore[arg-type]
+
+
+def _cmd_segment(args: argparse.Namespace) -> int:
+    from casekit.analysis.segments import segment_account_managers, segment_mix
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(args.bundle)
+    report = segment_account_managers(bundle, args.k, random_state=args.seed, k_max=args.k_max)
+    scores = report.k_scores[["k", "silhouette", "gap", "gap_se"]].round(3)
+    print(report.message)
+    print()
+    print(scores.to_string(index=False, na_rep="-"))
+    for persona in report.personas:
+        print()
+        print(persona.description)
+    if report.clear:
+        mix = segment_mix(report, bundle.manifest)
+        wide = mix.pivot_table(index="group_name", columns="segment", values="count", aggfunc="sum",
+                               sort=False)
+        wide.columns = [f"第{c}类" for c in wide.columns]
+        print()
+        print(wide.to_string())
+    out = args.out or paths.INTERNAL / bundle.manifest.bundle / "segments.csv"
+    _write_csv(out, report.assignments)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``casekit`` command.
 
     Returns
     -------
     argparse.ArgumentParser
-        Parser with the subcommands ``sample``, ``validate``, ``build``, ``codebook draft`` and
-        ``survey``.
+        Parser with the subcommands ``sample``, ``validate``, ``build``, ``codebook draft``,
+        ``survey`` and ``segment``.
     """
     parser = argparse.ArgumentParser(
         prog="casekit",
@@ -166,6 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--crosstabs", action="store_true",
                    help="with --by: also test the closed questions that are not scale items against the groups")
     p.set_defaults(func=_cmd_survey)
+
+    p = sub.add_parser("segment", help="behaviour types of account managers: segments, personas, person → segment table")
+    p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    p.add_argument("--k", type=int, help="number of segments (default: chosen from the data)")
+    p.add_argument("--k-max", type=int, default=8, help="largest k tried (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=2008, help="random seed (default: %(default)s)")
+    p.add_argument("--out", type=Path,
+                   help="person → segment CSV (default: internal/<bundle>/segments.csv; consultant-only, it names staff codes)")
+    p.set_defaults(func=_cmd_segment)
     return parser
 
 

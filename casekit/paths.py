@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "RESEARCH_DATA", "SAMPLE_BUNDLE", "REPORTS", "NOTEBOOKS", "REPORT_NOTEBOOK"]
+__all__ = ["PROJECT_ROOT", "RESEARCH_DATA", "SAMPLE_BUNDLE", "REPORTS", "INTERNAL", "NOTEBOOKS", "REPORT_NOTEBOOK"]
 
 #: The checkout's root (the folder holding ``pyproject.toml``); override with ``CASEKIT_ROOT``.
 PROJECT_ROOT: Path = Path(os.environ.get("CASEKIT_ROOT", Path(__file__).resolve().parent.parent))
 RESEARCH_DATA: Path = PROJECT_ROOT / "research_data"
 SAMPLE_BUNDLE: Path = RESEARCH_DATA / "sample"
 REPORTS: Path = PROJECT_ROOT / "reports"
+#: Consultant-only outputs that name staff codes (e.g. person → segment); never sent to a client.
+INTERNAL: Path = PROJECT_ROOT / "internal"
 NOTEBOOKS: Path = PROJECT_ROOT / "notebooks"
 #: The notebook papermill executes once per region.
 REPORT_NOTEBOOK: Path = NOTEBOOKS / "5.0-region-report.ipynb"

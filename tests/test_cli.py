@@ -52,3 +52,26 @@ def test_parser_requires_a_subcommand():
     with pytest.raises(SystemExit) as exc:
         build_parser().parse_args([])
     assert exc.value.code == 2
+
+
+def test_segment_prints_personas_and_writes_person_to_segment(tmp_path: Path, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    out = tmp_path / "seg.csv"
+    assert main(["segment", str(SAMPLE_BUNDLE), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("客户经理可分为4类")
+    assert "培训重点" in printed and "第4类" in printed
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 88
+    assert {r["segment"] for r in rows} == {"1", "2", "3", "4"}
+    assert rows[0].keys() >= {"respondent_id", "segment", "segment_name"}
+
+
+def test_segment_says_when_there_are_no_clear_segments(tmp_path: Path, capsys):
+    out = tmp_path / "seg.csv"
+    assert main(["segment", str(MINI), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("没有清晰的分群")
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        assert all(r["segment"] == "" for r in csv.DictReader(fh))

@@ -198,7 +198,7 @@ def _mode_sentence(z: pd.Series) -> str:
            if str(f).startswith("rate_") and BEHAVIOUR_SKILL.get(str(f)[5:], ("", 0))[1] < 0
            and np.isfinite(v) and v >= DISTINCT_Z]
     if mode >= DISTINCT_Z / 2:
-        return "拜访中的做法接近种子方法所说的“医生”：先问清客户的经营问题，再讲产品能带来的价值。"
+        return "拜访中的做法接近“医生”式的顾问销售：先问清客户的经营问题，再讲产品能带来的价值。"
     if mode <= -DISTINCT_Z / 2 and bad:
         return (f"拜访中的做法仍像“卖药的”：{'、'.join(bad)}，"
                 "而不是先诊断客户的需求再开方。")
