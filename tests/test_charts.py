@@ -79,3 +79,29 @@ def test_populations_argument_selects_and_orders(comparison):
 def test_wrong_table_is_rejected(comparison):
     with pytest.raises(ValueError, match=r"missing column\(s\) \['all_mean'\].*compare_region"):
         dimension_comparison_figure(comparison.drop(columns="all_mean"), region_name="北京")
+
+
+def test_segment_profile_shows_the_most_distinctive_features_in_chinese():
+    from casekit.reports.charts import segment_profile_figure
+
+    profile = pd.DataFrame({
+        "segment": [1, 1, 1, 2, 2, 2],
+        "label": ["提问占说话时间比例", "产品能力自评", "每周拜访次数"] * 2,
+        "z": [1.5, -0.2, 0.01, -1.5, 0.2, -0.01],
+    })
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing CJK glyph would raise
+        fig = segment_profile_figure(profile, {1: "提问多", 2: "提问少"}, top=2)
+        png = _png(fig)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["提问占说话时间比例", "产品能力自评"]
+    assert "提问多" in ax.get_xticklabels()[0].get_text()
+    assert {t.get_text() for t in ax.texts} == {"+1.5", "\u22121.5", "\u22120.2", "+0.2"}
+    assert png == _png(segment_profile_figure(profile, {1: "提问多", 2: "提问少"}, top=2))
+
+
+def test_segment_profile_refuses_to_draw_no_segments():
+    from casekit.reports.charts import segment_profile_figure
+
+    with pytest.raises(ValueError, match="no clear segments"):
+        segment_profile_figure(pd.DataFrame(columns=["segment", "label", "z"]), {})

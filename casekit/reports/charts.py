@@ -23,7 +23,8 @@ from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATIONS
 from casekit.formatting import mean_hidden, score, small_cell
 from casekit.reports.fonts import ensure_cjk_font
 
-__all__ = ["ALL_COLOUR", "REGION_COLOUR", "dimension_comparison_figure", "plot_dimension_comparison"]
+__all__ = ["ALL_COLOUR", "REGION_COLOUR", "dimension_comparison_figure", "plot_dimension_comparison",
+           "segment_profile_figure"]
 
 #: Bar colours: the region in a strong blue, the all-regions benchmark in grey.
 REGION_COLOUR = "#1f5fa8"
@@ -173,4 +174,52 @@ def dimension_comparison_figure(
         ax.set_xlabel("")
     axes[0].legend(loc="lower right", frameon=False, fontsize=9)
     fig.suptitle(f"{region_name}：各维度平均得分与全部地区对比", fontsize=14)
+    return fig
+
+
+def segment_profile_figure(profile: pd.DataFrame, names: dict[int, str], *, top: int = 12) -> Figure:
+    """Heat map of what distinguishes each segment: feature means in standard deviations.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        :attr:`casekit.analysis.segments.SegmentReport.profile` (``segment``, ``label``, ``z``).
+    names : dict of int to str
+        Segment number → persona name (column titles).
+    top : int, default 12
+        Features shown: those with the largest deviation in any segment.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``profile`` is empty (no clear segments: there is nothing to draw).
+    """
+    if profile.empty:
+        raise ValueError("no clear segments: the profile is empty, there is nothing to draw")
+    ensure_cjk_font()
+    wide = profile.pivot_table(index="label", columns="segment", values="z", sort=False)
+    order = wide.abs().max(axis=1).sort_values(ascending=False, kind="stable").index[:top]
+    wide = wide.loc[order]
+    fig = Figure(figsize=(2.0 + 1.6 * wide.shape[1], 1.2 + 0.42 * len(wide)), dpi=100,
+                 layout="constrained")
+    ax = fig.subplots()
+    limit = max(1.5, float(np.nanmax(np.abs(wide.to_numpy()))))
+    image = ax.imshow(wide.to_numpy(), cmap="RdBu", vmin=-limit, vmax=limit, aspect="auto")
+    for (i, j), value in np.ndenumerate(wide.to_numpy()):
+        if not math.isnan(value):
+            text = "0.0" if abs(value) < 0.05 else f"{value:+.1f}".replace("-", "\u2212")
+            ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                    color="white" if abs(value) > limit * 0.6 else "#222222")
+    ax.set_xticks(range(wide.shape[1]),
+                  [f"第{s}类\n{names.get(int(s), '')}".replace("·", "\n") for s in wide.columns],
+                  fontsize=8)
+    ax.set_yticks(range(len(wide)), list(wide.index), fontsize=9)
+    ax.tick_params(length=0)
+    cbar = fig.colorbar(image, ax=ax, shrink=0.8)
+    cbar.set_label("与全体平均相差的标准差（正：更高）", fontsize=8)
+    fig.suptitle("客户经理各类型的区别（标准化均值）", fontsize=13)
     return fig
