@@ -145,6 +145,79 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _show(frame: object, out: Path | None) -> None:
+    """Print a consultant-facing table, or write it as CSV with ``--csv``."""
+    if out is not None:
+        _write_csv(out, frame)
+        return
+    print(frame.round(3).to_string(index=False, na_rep="-"))  # type: ignore[attr-defined]
+
+
+def _cmd_gaps(args: argparse.Namespace) -> int:
+    from casekit.analysis.gaps import gap_table
+    from casekit.intake import load_bundle
+
+    table = gap_table(load_bundle(args.bundle), by=args.by, population=args.population, min_n=args.min_n)
+    _show(table, args.csv)
+    return EXIT_OK
+
+
+def _cmd_linkage(args: argparse.Namespace) -> int:
+    from casekit.analysis.features import account_manager_features
+    from casekit.analysis.linkage import performance_linkage, visit_outcome_linkage
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(args.bundle)
+    table = (visit_outcome_linkage(bundle) if args.visits
+             else performance_linkage(account_manager_features(bundle)))
+    if args.csv is None:
+        for sentence in table.loc[table["ci_low"].notna(), "sentence"].head(args.top):
+            print(sentence)
+        print()
+    _show(table, args.csv)
+    return EXIT_OK
+
+
+def _cmd_ride_alongs(args: argparse.Namespace) -> int:
+    from casekit.analysis.visits import time_allocation, time_use_sentences, visit_profile
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(args.bundle)
+    segments = None
+    if args.by == "segment":
+        from casekit.analysis.segments import segment_account_managers
+
+        report = segment_account_managers(bundle, random_state=args.seed)
+        if not report.clear:
+            print(report.message, file=sys.stderr)
+            return EXIT_PROBLEMS
+        segments = report.segment_labels()
+    if args.view == "time":
+        table = time_allocation(bundle, by=args.by, segments=segments, min_n=args.min_n)
+        if args.csv is None:
+            print("\n".join(time_use_sentences(table)))
+            print()
+    else:
+        table = getattr(visit_profile(bundle, by=args.by, segments=segments, min_n=args.min_n), args.view)
+    _show(table, args.csv)
+    return EXIT_OK
+
+
+def _cmd_review360(args: argparse.Namespace) -> int:
+    from casekit.analysis.reviews_360 import manager_review, review_summary, self_other_gap
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(args.bundle)
+    if args.managers:
+        table = self_other_gap(bundle, min_raters=args.min_raters) if args.gap \
+            else manager_review(bundle, min_raters=args.min_raters)
+    else:
+        region = bundle.manifest.require(args.region) if args.region else None
+        table = review_summary(bundle, region, min_raters=args.min_raters)
+    _show(table, args.csv)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``casekit`` command.
 
@@ -152,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     -------
     argparse.ArgumentParser
         Parser with the subcommands ``sample``, ``validate``, ``build``, ``codebook draft``,
-        ``survey`` and ``segment``.
+        ``survey``, ``segment``, ``gaps``, ``linkage``, ``ride-alongs`` and ``review360``.
     """
     parser = argparse.ArgumentParser(
         prog="casekit",
@@ -208,6 +281,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path,
                    help="person → segment CSV (default: internal/<bundle>/segments.csv; consultant-only, it names staff codes)")
     p.set_defaults(func=_cmd_segment)
+
+    from casekit.domain import MIN_CELL_SIZE
+
+    p = sub.add_parser("gaps", help="skill gaps against the competency model, with 95%% CIs and small cells suppressed")
+    p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    p.add_argument("--by", choices=("top_region", "city", "all"), default="top_region", help="grouping (default: %(default)s)")
+    p.add_argument("--population", help="one population id or label (default: all)")
+    p.add_argument("--min-n", type=int, default=MIN_CELL_SIZE, help="smallest group shown (default: %(default)s)")
+    p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
+    p.set_defaults(func=_cmd_gaps)
+
+    p = sub.add_parser("linkage", help="how dimensions and behaviours relate to sales results (association, not cause)")
+    p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    p.add_argument("--visits", action="store_true", help="behaviour on a visit vs the visit's outcome, instead of people vs performance")
+    p.add_argument("--top", type=int, default=5, help="sentences printed above the table (default: %(default)s)")
+    p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
+    p.set_defaults(func=_cmd_linkage)
+
+    p = sub.add_parser("ride-alongs", help="where account managers' time goes and what they do on visits")
+    p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    p.add_argument("--view", choices=("time", "questions", "funnel", "behaviours", "outcomes"), default="time",
+                   help="what to show (default: %(default)s)")
+    p.add_argument("--by", choices=("top_region", "city", "segment", "all"), default="top_region",
+                   help="grouping; segment runs the segmentation first (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=2008, help="segmentation seed with --by segment (default: %(default)s)")
+    p.add_argument("--min-n", type=int, default=MIN_CELL_SIZE, help="fewest account managers in a group shown (default: %(default)s)")
+    p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
+    p.set_defaults(func=_cmd_ride_alongs)
+
+    p = sub.add_parser("review360", help="360° reviews of sales managers: by rater group, self vs others")
+    p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    p.add_argument("--region", help="summary of one region's managers (default: all regions)")
+    p.add_argument("--managers", action="store_true", help="per manager (consultant-only) instead of the summary")
+    p.add_argument("--gap", action="store_true", help="with --managers: self vs others per manager and dimension")
+    p.add_argument("--min-raters", type=int, default=3, help="fewest raters in a group shown (default: %(default)s)")
+    p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
+    p.set_defaults(func=_cmd_review360)
     return parser
 
 

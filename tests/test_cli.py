@@ -75,3 +75,34 @@ def test_segment_says_when_there_are_no_clear_segments(tmp_path: Path, capsys):
     assert capsys.readouterr().out.startswith("没有清晰的分群")
     with out.open(encoding="utf-8-sig", newline="") as fh:
         assert all(r["segment"] == "" for r in csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["gaps", "--by", "city", "--population", "客户经理"], "河北其他地市"),
+    (["linkage"], "相关，不代表因果"),
+    (["linkage", "--visits"], "成交或推进到下一步"),
+    (["ride-alongs"], "天津客户经理每次拜访"),
+    (["ride-alongs", "--by", "segment", "--view", "questions"], "第1类"),
+    (["review360", "--region", "河北"], "全部他评"),
+])
+def test_analysis_commands_print_their_tables(argv, expected, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    assert main([argv[0], str(SAMPLE_BUNDLE), *argv[1:]]) == 0
+    assert expected in capsys.readouterr().out
+
+
+def test_analysis_commands_write_csv_for_excel(tmp_path: Path):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    out = tmp_path / "gaps.csv"
+    assert main(["gaps", str(SAMPLE_BUNDLE), "--csv", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["group_name"] for r in rows} >= {"河北", "全部地区"}
+
+
+def test_linkage_without_a_performance_question_says_how_to_fix_it(capsys):
+    assert main(["linkage", str(MINI)]) == 1
+    assert "role: performance" in capsys.readouterr().err

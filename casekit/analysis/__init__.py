@@ -1,4 +1,4 @@
-"""Analysis: dimension scores per respondent and region, one region against the others."""
+"""Analysis: dimension scores, psychometrics, skill gaps, segments, ride-alongs, 360° reviews, linkage."""
 
 from casekit.analysis.scores import (
     compare_region,
@@ -42,4 +42,41 @@ __all__ += [
     "reliability",
     "reverse_items",
     "scale_scores",
+]
+
+from casekit.analysis.features import FeatureTable, account_manager_features
+from casekit.analysis.gaps import gap_table, person_gaps, region_gaps
+from casekit.analysis.linkage import performance_linkage, visit_outcome_linkage
+from casekit.analysis.reviews_360 import manager_review, review_summary, self_other_gap
+from casekit.analysis.segmentation import Segmenter
+from casekit.analysis.segments import (
+    Persona,
+    SegmentReport,
+    describe_segments,
+    segment_account_managers,
+    segment_mix,
+)
+from casekit.analysis.visits import VisitProfile, time_allocation, time_use_sentences, visit_profile
+
+__all__ += [
+    "FeatureTable",
+    "Persona",
+    "SegmentReport",
+    "Segmenter",
+    "VisitProfile",
+    "account_manager_features",
+    "describe_segments",
+    "gap_table",
+    "manager_review",
+    "performance_linkage",
+    "person_gaps",
+    "region_gaps",
+    "review_summary",
+    "segment_account_managers",
+    "segment_mix",
+    "self_other_gap",
+    "time_allocation",
+    "time_use_sentences",
+    "visit_outcome_linkage",
+    "visit_profile",
 ]

@@ -153,6 +153,17 @@ class SegmentReport:
     silhouette: float
     segmenter: Segmenter | None = field(default=None, repr=False, compare=False)
 
+    def segment_labels(self) -> pd.Series:
+        """Return respondent id → ``第n类“name”``, the label to group other tables by segment.
+
+        Empty when not ``clear``. Pass it as ``segments=`` to
+        :func:`casekit.analysis.visits.time_allocation` and ``visit_profile``.
+        """
+        a = self.assignments.dropna(subset=["segment"])
+        labels = [f"第{int(s)}类“{n}”" for s, n in zip(a["segment"], a["segment_name"])]
+        return pd.Series(labels, index=pd.Index(a["respondent_id"], name="respondent_id"),
+                         name="segment", dtype=object)
+
     def persona_table(self) -> pd.DataFrame:
         """Return one row per persona with Chinese headers (client-facing)."""
         rows = [{"类型": f"第{p.segment}类 {p.name}", "人数": count_label(p.n),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +189,7 @@ def read_table(
         if text is None:
             return None, problems
         try:
-            raw_header = next(csv.reader(io.StringIO(text)))
+            raw_header = next(csv.reader(_lines(text)))
         except StopIteration:
             return None, [Problem(rel, 1, None, "a header row", "an empty file")]
         if header_hint is not None and header_hint not in [h.strip().lstrip("\ufeff") for h in raw_header]:
@@ -197,8 +198,10 @@ def read_table(
             if at is not None:
                 return None, [_misplaced_header(rel, at + 1, header_hint)]
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                skip_blank_lines=False, header=0)
+            # bytes, not a StringIO: pandas re-encodes a text buffer chunk by chunk, which is
+            # quadratic in the size of Chinese text
+            frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", dtype=str,
+                                keep_default_na=False, skip_blank_lines=False, header=0)
         except pd.errors.ParserError:
             frame, problems = _frame_from_records(list(csv.reader(io.StringIO(text))), rel)
         header = raw_header
@@ -211,11 +214,39 @@ def read_table(
     frame = frame.copy()
     frame.columns = _dedupe(header)
     for col in frame.columns:
-        frame[col] = frame[col].fillna("").astype(str).str.strip()
+        text_col = frame[col].fillna("").astype(str)
+        frame[col] = text_col.str.strip() if _needs_strip(text_col) else text_col
     frame[ROW] = range(2, len(frame) + 2)
     frame[FILE] = rel
     blank = (frame.drop(columns=[ROW, FILE]) == "").all(axis=1)
     return frame.loc[~blank].reset_index(drop=True), problems
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ``\\n``, as iterating ``io.StringIO(text)`` gives them, but
+    lazily and without copying the whole text (the csv module joins quoted multi-line cells)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+#: White space (as ``str.strip`` sees it) right after a cell separator.
+_SPACE_AFTER_SEP = re.compile("\x00\\s")
+
+
+def _needs_strip(cells: pd.Series) -> bool:
+    """Whether any text cell starts or ends with white space (so ``str.strip`` would change it).
+
+    One C-speed scan of the cells joined by NUL (and of the reversed join, for trailing space)
+    instead of a Python call per cell; a NUL inside a cell can only cause a needless strip.
+    """
+    joined = "\x00".join(cells.tolist())
+    if joined[:1].isspace() or joined[-1:].isspace():
+        return True
+    return _SPACE_AFTER_SEP.search(joined) is not None or _SPACE_AFTER_SEP.search(joined[::-1]) is not None
 
 
 def _dedupe(header: list[str]) -> list[str]:
@@ -260,18 +291,25 @@ def load_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Any, YamlLines
         ``(key, index, ...)`` path → 1-based line in the file.
     problems : list of Problem
     """
+    lines: YamlLines = {}
+    loader = None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        # what yaml.compose and then yaml.load do, parsing the text once instead of twice; the
+        # lines are taken before constructing (which flattens merge keys in the node tree)
+        loader = _Loader(text)
+        node = loader.get_single_node()
+        if node is not None:
+            lines[()] = node.start_mark.line + 1
+            _walk(node, (), lines)
+        data = loader.construct_document(node) if node is not None else None
     except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark is not None else None
         why = getattr(exc, "problem", None) or str(exc)
         return None, {}, [Problem(rel, line, None, "valid YAML", str(why))]
-    lines: YamlLines = {}
-    if node is not None:
-        lines[()] = node.start_mark.line + 1
-        _walk(node, (), lines)
+    finally:
+        if loader is not None:
+            loader.dispose()
     if line_offset:
         lines = {k: v + line_offset for k, v in lines.items()}
     return data, lines, []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -10,11 +10,12 @@ import pandas as pd
 from casekit.exceptions import BundleNotFoundError, Problem, raise_if_problems
 from casekit.intake.catalogue import read_catalogue
 from casekit.intake.codebook import Codebook, read_codebook
+from casekit.intake.competency import read_competency
 from casekit.intake.manifest import MANIFEST_FILE, Manifest, read_manifest
 from casekit.intake.notes import read_notes
 from casekit.intake.reviews_360 import read_reviews_360
 from casekit.intake.ride_alongs import read_ride_alongs
-from casekit.intake.schemas import ITEMS, REVIEW_ITEMS
+from casekit.intake.schemas import COMPETENCY, ITEMS, REVIEW_ITEMS
 from casekit.intake.survey import read_survey
 
 __all__ = ["Bundle", "load_bundle", "validate_bundle"]
@@ -48,6 +49,9 @@ class Bundle:
         One row per region × local product.
     notes : DataFrame
         One row per interview note.
+    competency : DataFrame
+        One row per population × dimension: the required level (defaults rescaled to the
+        population's score range, overridden by the bundle's ``competency.yaml``).
     """
 
     path: Path
@@ -61,6 +65,7 @@ class Bundle:
     review_items: pd.DataFrame
     catalogue: pd.DataFrame
     notes: pd.DataFrame
+    competency: pd.DataFrame = field(default_factory=COMPETENCY.empty)
 
 
 def _root(path: str | Path) -> Path:
@@ -81,6 +86,8 @@ def _read(root: Path) -> tuple[dict[str, object], list[Problem]]:
     problems += more
     codebook, more = read_codebook(root)
     problems += more
+    competency, more = read_competency(root, codebook)
+    problems += more
     survey, more = read_survey(root, codebook, manifest)
     problems += more
     catalogue, more = read_catalogue(root, manifest)
@@ -96,11 +103,12 @@ def _read(root: Path) -> tuple[dict[str, object], list[Problem]]:
     notes, more = read_notes(root, manifest)
     problems += more
     order = {name: i for i, name in enumerate(
-        ["manifest.yaml", "codebook.yaml", "survey", "catalogue", "ride_alongs.csv", "reviews_360.csv", "notes"])}
+        ["manifest.yaml", "codebook.yaml", "competency.yaml", "survey", "catalogue", "ride_alongs.csv", "reviews_360.csv", "notes"])}
     problems.sort(key=lambda p: (order.get(p.file.split("/")[0], len(order)), p.file, p.row or 0))
     parts = {
         "manifest": manifest, "codebook": codebook, "survey": survey, "catalogue": catalogue,
         "ride_alongs": ride_alongs, "reviews_360": reviews, "notes": notes,
+        "competency": competency,
     }
     return parts, problems
 
@@ -170,4 +178,5 @@ def load_bundle(path: str | Path) -> Bundle:
         review_items=REVIEW_ITEMS.finalize(codebook.review_items),
         catalogue=parts["catalogue"],  # type: ignore[arg-type]
         notes=parts["notes"],  # type: ignore[arg-type]
+        competency=parts["competency"],  # type: ignore[arg-type]
     )

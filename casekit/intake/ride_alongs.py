@@ -16,7 +16,7 @@ from casekit.intake.schemas import (
     RIDE_ALONGS,
     cell_problems,
     coerce,
-    split_list,
+    split_cell,
     vocab_map,
 )
 
@@ -85,31 +85,39 @@ def read_ride_alongs(root: Path, manifest: Manifest | None, account_managers: se
 
 def _products(frame: pd.DataFrame, out: pd.DataFrame, catalogue: pd.DataFrame | None
               ) -> tuple[pd.Series, pd.Series, list[Problem]]:
-    local = split_list(frame["products"])
+    texts = frame["products"].fillna("").astype(str).tolist()
     names = local_names(catalogue) if catalogue is not None and len(catalogue) else {}
     anywhere: dict[str, set[str]] = {}
     for table in names.values():
         for name, canonical_id in table.items():
             anywhere.setdefault(name, set()).add(canonical_id)
     canonical = vocab_map(domain.PRODUCTS)
-    tops = out["top_region_id"].to_numpy()
-    resolved, bad_rows, bad_found = [], [], []
-    for i, (items, top) in enumerate(zip(local, tops)):
-        region = names.get(top, {}) if isinstance(top, str) else {}
-        ids: list[str] = []
-        bad: list[str] = []
-        for name in items:
-            prod: str | None = region.get(name) or canonical.get(name)
-            if prod is None and len(anywhere.get(name, ())) == 1:
-                prod = next(iter(anywhere[name]))
-            if prod is None:
-                bad.append(name)
-            else:
-                ids.append(prod)
-        resolved.append(tuple(dict.fromkeys(ids)))
-        if bad:
+    tops = out["top_region_id"].tolist()
+    # cells repeat a lot (a few products per region): each distinct (cell, region) is resolved once
+    done: dict[tuple[str, object], tuple[tuple[str, ...], tuple[str, ...], str | None]] = {}
+    local, resolved, bad_rows, bad_found = [], [], [], []
+    for i, (text, top) in enumerate(zip(texts, tops)):
+        key = (text, top if isinstance(top, str) else None)
+        hit = done.get(key)
+        if hit is None:
+            items = split_cell(text)
+            region = names.get(top, {}) if isinstance(top, str) else {}
+            ids: list[str] = []
+            bad: list[str] = []
+            for name in items:
+                prod: str | None = region.get(name) or canonical.get(name)
+                if prod is None and len(anywhere.get(name, ())) == 1:
+                    prod = next(iter(anywhere[name]))
+                if prod is None:
+                    bad.append(name)
+                else:
+                    ids.append(prod)
+            hit = done[key] = (tuple(items), tuple(dict.fromkeys(ids)), "；".join(bad) if bad else None)
+        local.append(hit[0])
+        resolved.append(hit[1])
+        if hit[2] is not None:
             bad_rows.append(i)
-            bad_found.append("；".join(bad))
+            bad_found.append(hit[2])
     mask = pd.Series(False, index=frame.index)
     found = pd.Series(np.nan, index=frame.index, dtype=object)
     if bad_rows:
@@ -118,4 +126,5 @@ def _products(frame: pd.DataFrame, out: pd.DataFrame, catalogue: pd.DataFrame | 
     problems = cell_problems(frame, mask, "products",
                              "products named in the region's catalogue/<region_id>.csv or canonical products ("
                              + short_list([t.label for t in domain.PRODUCTS.values()], 10) + ")", found=found)
-    return (local.map(tuple), pd.Series(resolved, index=frame.index, dtype=object), problems)
+    return (pd.Series(local, index=frame.index, dtype=object),
+            pd.Series(resolved, index=frame.index, dtype=object), problems)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "CATALOGUE",
+    "COMPETENCY",
     "ITEMS",
     "LIST_SEPARATORS",
     "NOTES",
@@ -43,6 +44,7 @@ __all__ = [
     "TableSchema",
     "cell_problems",
     "coerce",
+    "split_cell",
     "split_list",
     "vocab_expected",
     "vocab_map",
@@ -175,8 +177,21 @@ def vocab_expected(vocabulary: Mapping[str, Term], what: str) -> str:
 
 def split_list(values: pd.Series) -> pd.Series:
     """Split ``;``/``；``/``、``-separated cells into lists of stripped, non-empty items."""
-    parts = values.fillna("").astype(str).str.split(LIST_SEPARATORS, regex=True)
-    return parts.map(lambda xs: [x.strip() for x in xs if x.strip()])
+    texts = values.fillna("").astype(str)
+    return pd.Series([split_cell(t) for t in texts.tolist()], index=values.index, name=values.name, dtype=object)
+
+
+def split_cell(text: str) -> list[str]:
+    """Split one list-valued cell (``LIST_SEPARATORS``) into stripped, non-empty items.
+
+    The same as splitting on the ``LIST_SEPARATORS`` regex and stripping every part (the white
+    space around a separator is stripped either way), with str methods instead of a regex.
+    """
+    if ";" not in text and "；" not in text and "、" not in text:
+        item = text.strip()
+        return [item] if item else []
+    parts = text.replace("；", ";").replace("、", ";").split(";")
+    return [x for x in (p.strip() for p in parts) if x]
 
 
 def cell_problems(frame: pd.DataFrame, mask: pd.Series, column: str | None, expected: str,
@@ -301,18 +316,36 @@ def coerce(frame: pd.DataFrame, schema: TableSchema, manifest: Manifest | None =
 
 def _vocab_list(frame: pd.DataFrame, s: pd.Series, col: Column, row_col: str
                 ) -> tuple[pd.Series, list[Problem]]:
-    parts = split_list(s).explode()
-    mapped = parts.map(vocab_map(col.vocab or {}))
-    bad = parts.notna() & mapped.isna()
+    table = vocab_map(col.vocab or {})
+    done: dict[str, tuple[tuple[str, ...], str | None]] = {}  # a cell's ids, and its unknown items
+    tuples: list[tuple[str, ...]] = []
+    bad_rows: list[int] = []
+    bad_found: list[str] = []
+    for i, text in enumerate(s.fillna("").astype(str).tolist()):
+        hit = done.get(text)
+        if hit is None:
+            ids: list[str] = []
+            unknown: list[str] = []
+            for item in split_cell(text):
+                term = table.get(item)
+                if term is None:
+                    unknown.append(item)
+                else:
+                    ids.append(term)
+            hit = done[text] = (tuple(ids), "；".join(unknown) if unknown else None)
+        tuples.append(hit[0])
+        if hit[1] is not None:
+            bad_rows.append(i)
+            bad_found.append(hit[1])
     problems: list[Problem] = []
-    if bad.any():
-        bad_rows = bad.groupby(level=0).any()
-        found = parts[bad].groupby(level=0).agg("；".join)
-        problems = cell_problems(frame, bad_rows.reindex(frame.index, fill_value=False), col.source,
-                                 vocab_expected(col.vocab or {}, col.what),
-                                 found=found.reindex(frame.index), row_col=row_col)
-    tuples = mapped.groupby(level=0).agg(lambda xs: tuple(x for x in xs if isinstance(x, str)))
-    return tuples.reindex(frame.index).map(lambda t: t if isinstance(t, tuple) else ()), problems
+    if bad_rows:
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[bad_rows] = True
+        found = pd.Series(np.nan, index=frame.index, dtype=object)
+        found.iloc[bad_rows] = bad_found
+        problems = cell_problems(frame, pd.Series(mask, index=frame.index), col.source,
+                                 vocab_expected(col.vocab or {}, col.what), found=found, row_col=row_col)
+    return pd.Series(tuples, index=frame.index, dtype=object), problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,3 +458,15 @@ NOTES = TableSchema("notes", (
     Column("text", check="derived"),
     Column("file", check="derived"),
 ), sort_by=("note_id",))
+
+#: The competency model: the required level of each population x dimension, on the population's
+#: score range in the bundle (package defaults rescaled, then the bundle's ``competency.yaml``).
+COMPETENCY = TableSchema("competency", (
+    Column("population"),
+    Column("dimension"),
+    Column("required", "float64"),
+    Column("scale_min", "float64"),
+    Column("scale_max", "float64"),
+    Column("source"),
+    Column("basis"),
+))

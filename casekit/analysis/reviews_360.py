@@ -1,0 +1,668 @@
+"""The sales managers' 360° review (360°调研): who sees a manager how, and where they disagree.
+
+The seed reviews each first-line sales manager (营销中心主任, 县/市/区分公司负责人) through the
+eyes of the people who work with him -- account managers, support staff, his superior -- and
+his own. Everything here reads ``bundle.reviews_360`` (one row per rater × item: ``manager_id``,
+``region_id``, ``top_region_id``, ``rater_group``, ``rater_token``, ``item_id``, ``dimension``,
+``score``), ``bundle.manifest`` and the review scale of ``bundle.codebook``.
+
+A rater's score on a dimension is the mean of their answered items of that dimension; a group's
+mean is the mean over its raters (each rater weighs the same, however many items they answered).
+
+* :func:`manager_review` -- per manager × dimension × rater group: number of raters and mean;
+* :func:`self_other_gap` -- per manager × dimension: self score, everyone else's mean, the gap
+  and a Chinese label for a blind spot;
+* :func:`review_summary` -- per dimension × rater group over a region's managers: what a
+  client-facing region report may show.
+
+**Rater anonymity (decided per manager × dimension).** A rater must never be identifiable, so no
+number shown may rest on fewer than ``min_raters`` non-self raters:
+
+1. a non-self group with at least ``min_raters`` raters is shown on its own;
+2. the groups below ``min_raters`` are pooled into one group ``其他评价者`` (``other_raters``),
+   shown if the pool has ``min_raters`` raters;
+3. otherwise the pool's raters are folded into the largest group of rule 1 (on a tie the first
+   of account managers, support, superiors), shown as e.g. ``客户经理（含上级主管）``;
+4. when there is no group of rule 1 either, all non-self raters together number fewer than
+   ``min_raters``: nothing but the self rating is shown (one suppressed row says so), and
+   :func:`self_other_gap` shows no "others" mean either.
+
+The shown groups therefore always *partition* the non-self raters, each part with at least
+``min_raters`` raters; "all others" (:func:`self_other_gap`) is the union of the shown parts.
+Any sum or difference of shown numbers -- "all others" minus the groups shown, for instance --
+can only reveal a union of shown parts, never a hidden group: folding is always safe, and no
+rater is ever dropped from "all others" while shown nowhere. In the usual case of one superior
+per manager, the superior is never shown alone.
+
+Per-manager results (:func:`manager_review`, :func:`self_other_gap`) are for the consultants
+(feedback conversations, interview preparation); a client-facing report shows only
+:func:`review_summary`, whose every number is a mean over at least ``min_managers`` managers of
+numbers :func:`manager_review` / :func:`self_other_gap` show.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from casekit.analysis.scores import _shown_cities
+from casekit.analysis.visits import _check_confidence, _check_min, _t_interval
+from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, RATER_GROUPS
+from casekit.exceptions import AnalysisError, RegionError
+
+__all__ = [
+    "ALL_OTHERS",
+    "ALL_OTHERS_LABEL",
+    "DEFAULT_MIN_RATERS",
+    "GAP_COLUMNS",
+    "GAP_FLAGS",
+    "MANAGER_REVIEW_COLUMNS",
+    "OTHER_RATERS",
+    "OTHER_RATERS_LABEL",
+    "SELF",
+    "SUMMARY_COLUMNS",
+    "manager_review",
+    "review_summary",
+    "self_other_gap",
+]
+
+#: Smallest number of non-self raters behind any number shown.
+DEFAULT_MIN_RATERS = 3
+#: The rater group of a manager's own rating.
+SELF = "self"
+#: Pseudo rater group: small non-self groups pooled (rule 2 of the module docstring).
+OTHER_RATERS = "other_raters"
+OTHER_RATERS_LABEL = "其他评价者"
+#: Pseudo rater group of :func:`review_summary`: all non-self raters (the "others" of
+#: :func:`self_other_gap`).
+ALL_OTHERS = "all_others"
+ALL_OTHERS_LABEL = "全部他评"
+
+#: Gap flags of :func:`self_other_gap` → Chinese label.
+GAP_FLAGS: dict[str, str] = {
+    "overrated": "自评明显高于他评",
+    "underrated": "自评明显低于他评",
+    "aligned": "自评与他评基本一致",
+}
+
+#: Columns of :func:`manager_review`.
+MANAGER_REVIEW_COLUMNS: tuple[str, ...] = (
+    "manager_id",
+    "region_id",
+    "top_region_id",
+    "dimension",
+    "dimension_label",
+    "rater_group",
+    "group_label",
+    "includes",
+    "n_raters",
+    "mean",
+    "suppressed",
+    "note",
+)
+#: Columns of :func:`self_other_gap`.
+GAP_COLUMNS: tuple[str, ...] = (
+    "manager_id",
+    "region_id",
+    "top_region_id",
+    "dimension",
+    "dimension_label",
+    "self_score",
+    "n_others",
+    "others_mean",
+    "gap",
+    "flag",
+    "flag_label",
+    "note",
+)
+#: Columns of :func:`review_summary`.
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "region_id",
+    "dimension",
+    "dimension_label",
+    "rater_group",
+    "group_label",
+    "n_managers",
+    "mean",
+    "n_gap",
+    "mean_gap",
+    "gap_ci_low",
+    "gap_ci_high",
+    "suppressed",
+    "note",
+)
+
+_REVIEW_COLUMNS = (
+    "manager_id",
+    "region_id",
+    "top_region_id",
+    "rater_group",
+    "rater_token",
+    "dimension",
+    "score",
+)
+#: Order of the non-self groups (also the tie-break of rule 3).
+_OTHER_ORDER: tuple[str, ...] = tuple(g for g in RATER_GROUPS if g != SELF)
+#: Order of rows within a manager × dimension / a dimension.
+_GROUP_ORDER: tuple[str, ...] = (SELF, *_OTHER_ORDER, OTHER_RATERS, ALL_OTHERS)
+#: The blind-spot threshold is given on a 1–5 scale (range 4) and rescaled to the review's.
+_REFERENCE_RANGE = 4.0
+_EPS = 1e-9
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+def _group_label(group: str) -> str:
+    if group in RATER_GROUPS:
+        return RATER_GROUPS[group].label
+    return {OTHER_RATERS: OTHER_RATERS_LABEL, ALL_OTHERS: ALL_OTHERS_LABEL}.get(group, str(group))
+
+
+def _dimension_label(dimension: str) -> str:
+    return DIMENSIONS[dimension].label if dimension in DIMENSIONS else str(dimension)
+
+
+_T = TypeVar("_T", bound=Hashable)
+
+
+def _order(values: Sequence[_T], canonical: Sequence[Hashable]) -> list[_T]:
+    """Distinct ``values`` in canonical order, unknown ones after it (by text)."""
+    position = {v: i for i, v in enumerate(canonical)}
+    return sorted(dict.fromkeys(values), key=lambda v: (position.get(v, len(position)), str(v)))
+
+
+def _check_min_raters(min_raters: Any) -> int:
+    value = _check_min(min_raters, "min_raters")
+    if value < 1:
+        raise AnalysisError(f"min_raters must be at least 1, got {min_raters!r}")
+    return value
+
+
+def _rater_scores(bundle: Any) -> pd.DataFrame:
+    """One row per manager × rater × dimension: the rater's mean over the dimension's items."""
+    reviews = bundle.reviews_360
+    missing = [c for c in _REVIEW_COLUMNS if c not in reviews.columns]
+    if missing:
+        raise AnalysisError(
+            f"bundle.reviews_360 lacks the column(s) {', '.join(missing)}; "
+            f"expected at least {', '.join(_REVIEW_COLUMNS)}"
+        )
+    answered = reviews.loc[reviews["score"].notna(), list(_REVIEW_COLUMNS)]
+    scores = (
+        answered.groupby(["manager_id", "rater_token", "rater_group", "dimension"], sort=False)[
+            "score"
+        ]
+        .mean()
+        .astype("float64")
+        .reset_index()
+    )
+    return scores
+
+
+def _manager_regions(bundle: Any) -> pd.DataFrame:
+    """Index ``manager_id``: ``region_id``, ``top_region_id`` (the most frequent ones)."""
+    reviews = bundle.reviews_360
+    if reviews.empty:
+        return pd.DataFrame(columns=["region_id", "top_region_id"], index=pd.Index([], name="manager_id"))
+    return reviews.groupby("manager_id")[["region_id", "top_region_id"]].agg(
+        lambda s: s.mode().iloc[0] if len(s.mode()) else s.iloc[0]
+    )
+
+
+def _partition(
+    counts: dict[str, int], min_raters: int
+) -> tuple[list[tuple[str, tuple[str, ...]]], tuple[str, ...]]:
+    """Apply the module's anonymity rules to one manager × dimension.
+
+    Parameters
+    ----------
+    counts : dict
+        Non-self rater group → number of raters (> 0).
+    min_raters : int
+        Smallest number of raters behind a number shown.
+
+    Returns
+    -------
+    shown : list of (group id, included groups)
+        The groups shown, each with the rater groups its number includes: ``(g, (g,))`` alone,
+        ``(OTHER_RATERS, small groups)`` pooled, ``(g, (g, *small groups))`` folded.
+    hidden : tuple of str
+        The groups shown nowhere (rule 4); empty otherwise.
+    """
+    groups = _order(list(counts), _OTHER_ORDER)
+    big = [g for g in groups if counts[g] >= min_raters]
+    small = tuple(g for g in groups if counts[g] < min_raters)
+    shown: list[tuple[str, tuple[str, ...]]] = [(g, (g,)) for g in big]
+    if not small:
+        return shown, ()
+    if sum(counts[g] for g in small) >= min_raters:
+        return [*shown, (OTHER_RATERS, small)], ()
+    if big:
+        largest = max(big, key=lambda g: (counts[g], -big.index(g)))
+        return [(g, (g, *small)) if g == largest else (g, inc) for g, inc in shown], ()
+    return [], small
+
+
+def _labels(groups: Sequence[str]) -> str:
+    return "、".join(_group_label(g) for g in groups)
+
+
+def _review_rows(bundle: Any, min_raters: int) -> list[dict[str, Any]]:
+    """Rows of :func:`manager_review`, with the raters' scores kept in ``_scores``."""
+    scores = _rater_scores(bundle)
+    regions = _manager_regions(bundle)
+    rows: list[dict[str, Any]] = []
+    for (manager, dimension), cell in scores.groupby(["manager_id", "dimension"], sort=False):
+        base = {
+            "manager_id": manager,
+            "region_id": regions.at[manager, "region_id"],
+            "top_region_id": regions.at[manager, "top_region_id"],
+            "dimension": dimension,
+            "dimension_label": _dimension_label(dimension),
+        }
+        by_group = {g: part["score"].to_numpy(dtype="float64") for g, part in cell.groupby("rater_group")}
+        if SELF in by_group:
+            values = by_group[SELF]
+            rows.append({**base, "rater_group": SELF, "group_label": _group_label(SELF),
+                         "includes": (SELF,), "n_raters": int(values.size),
+                         "mean": float(values.mean()), "suppressed": False, "note": "",
+                         "_scores": values})
+        counts = {g: int(v.size) for g, v in by_group.items() if g != SELF}
+        shown, hidden = _partition(counts, min_raters)
+        for group, includes in shown:
+            values = np.concatenate([by_group[g] for g in includes])
+            if group == OTHER_RATERS:
+                label = OTHER_RATERS_LABEL
+                note = f"{_labels(includes)}评价人数均不足{min_raters}人，合并显示"
+            elif len(includes) > 1:
+                label = f"{_group_label(group)}（含{_labels(includes[1:])}）"
+                note = (f"{_labels(includes[1:])}评价人数不足{min_raters}人，"
+                        f"并入人数最多的{_group_label(group)}组显示")
+            else:
+                label, note = _group_label(group), ""
+            rows.append({**base, "rater_group": group, "group_label": label,
+                         "includes": includes, "n_raters": int(values.size),
+                         "mean": float(values.mean()), "suppressed": False, "note": note,
+                         "_scores": values})
+        if hidden:
+            rows.append({**base, "rater_group": OTHER_RATERS, "group_label": OTHER_RATERS_LABEL,
+                         "includes": hidden, "n_raters": sum(counts[g] for g in hidden),
+                         "mean": math.nan, "suppressed": True,
+                         "note": f"他评人数合计不足{min_raters}人，为保护评价者不显示",
+                         "_scores": np.array([], dtype="float64")})
+    return rows
+
+
+def _sorted(table: pd.DataFrame, keys: Sequence[tuple[str, Sequence[Hashable] | None]]) -> pd.DataFrame:
+    if table.empty:
+        return table.reset_index(drop=True)
+    work = table.copy()
+    tmp = []
+    for i, (column, canonical) in enumerate(keys):
+        name = f"__key{i}"
+        if canonical is None:
+            work[name] = work[column].astype(str)
+        else:
+            position = {v: j for j, v in enumerate(canonical)}
+            work[name] = work[column].map(
+                lambda v, position=position: (position.get(v, len(position)), str(v))
+            )
+        tmp.append(name)
+    return work.sort_values(tmp, kind="mergesort").drop(columns=tmp).reset_index(drop=True)
+
+
+def _scale_range(bundle: Any) -> tuple[float, float]:
+    """(min, max) of the review scale; 1–5 when the codebook does not say."""
+    codebook = getattr(bundle, "codebook", None)
+    name = getattr(codebook, "review_scale", None)
+    scales = getattr(codebook, "scales", {}) or {}
+    if name is not None and name in scales:
+        scale = scales[name]
+        return float(scale.min), float(scale.max)
+    return 1.0, 5.0
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+
+
+def manager_review(bundle: Any, min_raters: int = DEFAULT_MIN_RATERS) -> pd.DataFrame:
+    """Each sales manager's 360° result: raters and mean per dimension × rater group.
+
+    Consultant-facing only (a person's results): a client-facing report shows
+    :func:`review_summary`. Rater groups are merged so that no rater can be identified (rules of
+    the module docstring).
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded bundle; ``reviews_360`` is read.
+    min_raters : int, default 3
+        Smallest number of non-self raters behind a number shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per manager × dimension × shown group, sorted by manager, dimension (domain
+        order) and group (本人, 客户经理, 支撑人员, 上级主管, 其他评价者). Columns
+        :data:`MANAGER_REVIEW_COLUMNS`: ``manager_id``, ``region_id``, ``top_region_id``,
+        ``dimension``, ``dimension_label``, ``rater_group`` (``self``, ``account_manager``,
+        ``support``, ``superior`` or ``other_raters`` for pooled groups), ``group_label``
+        (Chinese; a folded group reads ``客户经理（含上级主管）``), ``includes`` (tuple of the
+        rater groups whose raters the number includes), ``n_raters``, ``mean``,
+        ``suppressed`` and ``note`` (Chinese: what was pooled or folded, or why nothing is
+        shown). Under rule 4 a single suppressed ``other_raters`` row without mean says that
+        the others are too few.
+
+    Raises
+    ------
+    AnalysisError
+        If ``min_raters`` is not a whole number >= 1, or ``reviews_360`` lacks a column.
+    """
+    min_raters = _check_min_raters(min_raters)
+    rows = _review_rows(bundle, min_raters)
+    table = pd.DataFrame(rows, columns=list(MANAGER_REVIEW_COLUMNS))
+    table = table.astype({"n_raters": "int64", "mean": "float64", "suppressed": "bool"})
+    return _sorted(table, [("manager_id", None), ("dimension", list(DIMENSIONS)),
+                           ("rater_group", _GROUP_ORDER)])
+
+
+def self_other_gap(
+    bundle: Any, min_raters: int = DEFAULT_MIN_RATERS, threshold: float = 0.5
+) -> pd.DataFrame:
+    """How much higher each sales manager rates himself than everyone else rates him.
+
+    Consultant-facing only (a person's results). "Others" are all non-self raters of the
+    manager on the dimension, each weighing the same -- the union of the groups
+    :func:`manager_review` shows, so it reveals no hidden group.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded bundle; ``reviews_360`` and the review scale of ``codebook`` are read.
+    min_raters : int, default 3
+        The others' mean is shown only with at least this many non-self raters.
+    threshold : float, default 0.5
+        A gap of at least this much, *on a 1–5 scale*, is a blind spot. It is rescaled to the
+        review scale of the codebook: ``threshold × (max − min) / 4`` (0.75 on a 1–7 scale,
+        1.25 on 0–10); 1–5 is assumed when the codebook names no review scale.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per manager × dimension, sorted by manager and dimension (domain order).
+        Columns :data:`GAP_COLUMNS`: ``manager_id``, ``region_id``, ``top_region_id``,
+        ``dimension``, ``dimension_label``, ``self_score`` (missing without a self rating),
+        ``n_others``, ``others_mean`` (missing below ``min_raters``), ``gap`` (``self_score -
+        others_mean``), ``flag`` (``overrated`` when the gap is at least the rescaled
+        threshold, ``underrated`` when at most minus it, else ``aligned``; missing without a
+        gap), ``flag_label`` (Chinese, :data:`GAP_FLAGS`: ``自评明显高于他评`` …) and ``note``
+        (Chinese, why no gap).
+
+    Raises
+    ------
+    AnalysisError
+        If ``min_raters`` is not a whole number >= 1 or ``threshold`` is not a positive number.
+    """
+    min_raters = _check_min_raters(min_raters)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)) or not (
+        math.isfinite(float(threshold)) and float(threshold) > 0
+    ):
+        raise AnalysisError(f"threshold must be a positive number (on a 1–5 scale), got {threshold!r}")
+    low, high = _scale_range(bundle)
+    cut = float(threshold) * (high - low) / _REFERENCE_RANGE
+
+    scores = _rater_scores(bundle)
+    regions = _manager_regions(bundle)
+    rows: list[dict[str, Any]] = []
+    for (manager, dimension), cell in scores.groupby(["manager_id", "dimension"], sort=False):
+        is_self = cell["rater_group"] == SELF
+        own = cell.loc[is_self, "score"]
+        others = cell.loc[~is_self, "score"]
+        self_score = float(own.mean()) if len(own) else math.nan
+        n_others = len(others)
+        others_mean = float(others.mean()) if n_others >= min_raters else math.nan
+        gap = self_score - others_mean
+        notes = []
+        if not len(own):
+            notes.append("无本人自评")
+        if 0 < n_others < min_raters:
+            notes.append(f"他评人数不足{min_raters}人，为保护评价者不显示")
+        elif n_others == 0:
+            notes.append("无他评")
+        if math.isnan(gap):
+            flag = None
+        elif gap >= cut - _EPS:
+            flag = "overrated"
+        elif gap <= -cut + _EPS:
+            flag = "underrated"
+        else:
+            flag = "aligned"
+        rows.append({
+            "manager_id": manager,
+            "region_id": regions.at[manager, "region_id"],
+            "top_region_id": regions.at[manager, "top_region_id"],
+            "dimension": dimension,
+            "dimension_label": _dimension_label(dimension),
+            "self_score": self_score,
+            "n_others": n_others,
+            "others_mean": others_mean,
+            "gap": gap,
+            "flag": flag,
+            "flag_label": GAP_FLAGS[flag] if flag else None,
+            "note": "；".join(notes),
+        })
+    table = pd.DataFrame(rows, columns=list(GAP_COLUMNS))
+    table = table.astype({"self_score": "float64", "n_others": "int64", "others_mean": "float64",
+                          "gap": "float64"})
+    return _sorted(table, [("manager_id", None), ("dimension", list(DIMENSIONS))])
+
+
+def _resolve_region(manifest: Any, region_id: str | None) -> tuple[str | None, str | None, set[str]]:
+    """(region id, its top-level region, the region with its descendants); Nones for all."""
+    if region_id is None:
+        return None, None, set()
+    inside = list(manifest.descendants(region_id))  # RegionError when unknown
+    if not inside:
+        raise RegionError(f"unknown region {region_id!r}: not in the bundle's manifest")
+    rid = inside[0]
+    return rid, manifest.top_of(rid), set(inside)
+
+
+def _select(
+    cell: pd.DataFrame,
+    manifest: Any,
+    region: tuple[str | None, str | None, set[str]],
+    min_managers: int,
+) -> tuple[pd.DataFrame, bool, str]:
+    """The managers of ``cell`` a region's number may use, whether it is hidden, and a note.
+
+    ``cell`` has one row per manager (``region_id``, ``top_region_id``). For all regions the
+    base is the top-level regions with at least ``min_managers`` managers in the cell (a
+    smaller one contributes to no number, so that "all" minus the regions shown cannot
+    reveal it). A top-level region needs ``min_managers``; a city also needs the rest of its
+    province to be 0 or at least ``min_managers`` after the cities shown
+    (:func:`casekit.analysis.scores.compare_region`'s rule).
+    """
+    rid, top, inside = region
+    needed = max(min_managers, 1)
+    too_few = f"销售管理人员不足{min_managers}人，不显示"
+    if rid is None:
+        sizes = cell["top_region_id"].value_counts()
+        base = set(sizes.index[sizes >= needed])
+        chosen = cell.loc[cell["top_region_id"].isin(base)]
+        if len(chosen) < needed:
+            return chosen, True, too_few
+        if len(base) < len(sizes):
+            return chosen, False, f"不含销售管理人员不足{min_managers}人的地区"
+        return chosen, False, ""
+    chosen = cell.loc[cell["region_id"].isin(inside)]
+    if len(chosen) < needed:
+        return chosen, True, too_few
+    if top is not None and rid != top and rid not in _shown_cities(cell, manifest, top, min_managers):
+        return chosen, True, "为避免由全省合计推算出人数较少的地市，不单独显示"
+    return chosen, False, ""
+
+
+def review_summary(
+    bundle: Any,
+    region_id: str | None = None,
+    min_managers: int = MIN_CELL_SIZE,
+    min_raters: int = DEFAULT_MIN_RATERS,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """The 360° review of a region's sales managers, per dimension × rater group.
+
+    This is what a client-facing region report may show; individual managers' results
+    (:func:`manager_review`, :func:`self_other_gap`) are consultant-facing only.
+
+    Every number is a mean over managers of numbers the per-manager functions show: for a
+    rater group, each manager's shown mean of that group (so a group never shown alone for
+    any manager -- typically the single superior -- gets no row values, and a group that had
+    small groups folded into it says so in ``note``); for ``all_others``, each manager's
+    "others" mean of :func:`self_other_gap`. ``mean_gap`` is the mean over managers of
+    ``self score − this group's mean`` with a t-interval over managers, for the managers who
+    have both.
+
+    **Which managers.** ``region_id=None`` means all regions -- more precisely the top-level
+    regions with at least ``min_managers`` managers in the cell; a smaller region contributes
+    to no number (``note`` says so), so that subtracting the regions' reports from the total
+    cannot reveal it. A region includes its cities (``manifest.descendants``). A region with
+    fewer than ``min_managers`` managers in a cell is suppressed, and so is a city whose
+    province would otherwise show a remainder of 1 to ``min_managers − 1`` managers.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded bundle; ``reviews_360``, ``manifest`` and the codebook's review scale are read.
+    region_id : str, optional
+        A region id or name of the manifest (top level or city); None for all regions.
+    min_managers : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        Smallest number of managers behind a number shown.
+    min_raters : int, default 3
+        Passed to the per-manager functions (rater anonymity).
+    confidence : float, default 0.95
+        Level of the gap's interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per dimension (domain order) × rater group found in the region's reviews
+        (``self``, ``account_manager``, ``support``, ``superior``, ``other_raters``, then
+        ``all_others``). Columns :data:`SUMMARY_COLUMNS`: ``region_id`` (the region, or
+        ``"all"``), ``dimension``, ``dimension_label``, ``rater_group``, ``group_label``
+        (Chinese), ``n_managers``, ``mean`` (mean of the managers' means), ``n_gap``,
+        ``mean_gap``, ``gap_ci_low``, ``gap_ci_high`` (missing for ``self``), ``suppressed``
+        (``mean`` hidden) and ``note`` (Chinese).
+
+    Raises
+    ------
+    RegionError
+        If ``region_id`` is not in the manifest.
+    AnalysisError
+        For a negative ``min_managers``, ``min_raters`` below 1 or ``confidence`` outside
+        (0, 1).
+    """
+    min_managers = _check_min(min_managers, "min_managers")
+    min_raters = _check_min_raters(min_raters)
+    confidence = _check_confidence(confidence)
+    manifest = bundle.manifest
+    region = _resolve_region(manifest, region_id)
+    label = region[0] if region[0] is not None else "all"
+
+    review = pd.DataFrame(_review_rows(bundle, min_raters))
+    gaps = self_other_gap(bundle, min_raters=min_raters)
+    raw = _rater_scores(bundle)
+    regions = _manager_regions(bundle)
+    if region[0] is not None:
+        mine = set(regions.index[regions["region_id"].isin(region[2])])
+    else:
+        mine = set(regions.index)
+
+    contributions: list[pd.DataFrame] = []
+    if not review.empty:
+        shown = review.loc[~review["suppressed"]].copy()
+        shown["folded"] = shown["includes"].map(len) > 1
+        shown.loc[shown["rater_group"] == OTHER_RATERS, "folded"] = False
+        contributions.append(shown[["manager_id", "region_id", "top_region_id", "dimension",
+                                    "rater_group", "mean", "includes", "folded"]])
+    if not gaps.empty:
+        others = gaps.loc[gaps["others_mean"].notna()].rename(columns={"others_mean": "mean"})
+        others = others.assign(rater_group=ALL_OTHERS, includes=[()] * len(others), folded=False)
+        contributions.append(others[["manager_id", "region_id", "top_region_id", "dimension",
+                                     "rater_group", "mean", "includes", "folded"]])
+    parts = [c for c in contributions if not c.empty]
+    means = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["manager_id", "region_id", "top_region_id", "dimension", "rater_group", "mean",
+                 "includes", "folded"])
+    self_scores = means.loc[means["rater_group"] == SELF].set_index(["manager_id", "dimension"])["mean"]
+
+    in_region_raw = raw.loc[raw["manager_id"].isin(mine)]
+    cells: list[tuple[str, str]] = []
+    for dimension, part in in_region_raw.groupby("dimension", sort=False):
+        groups = set(part["rater_group"])
+        present = set(means.loc[(means["dimension"] == dimension)
+                                & means["manager_id"].isin(mine), "rater_group"])
+        if groups - {SELF}:
+            groups.add(ALL_OTHERS)
+        cells += [(dimension, g) for g in groups | present]
+
+    rows: list[dict[str, Any]] = []
+    for dimension, group in cells:
+        cell = means.loc[(means["dimension"] == dimension) & (means["rater_group"] == group)]
+        chosen, hidden, note = _select(cell, manifest, region, min_managers)
+        n_managers = len(chosen)
+        row: dict[str, Any] = {
+            "region_id": label,
+            "dimension": dimension,
+            "dimension_label": _dimension_label(dimension),
+            "rater_group": group,
+            "group_label": _group_label(group),
+            "n_managers": n_managers,
+            "mean": math.nan,
+            "n_gap": None,
+            "mean_gap": math.nan,
+            "gap_ci_low": math.nan,
+            "gap_ci_high": math.nan,
+            "suppressed": hidden,
+            "note": note,
+        }
+        if group in _OTHER_ORDER and not cell["manager_id"].isin(mine).any():
+            row["note"] = (f"每位销售管理人员的{_group_label(group)}评价人数都不足{min_raters}人，"
+                           "为保护评价者不单独显示（已计入其他组）")
+            row["suppressed"] = True
+        if not row["suppressed"]:
+            row["mean"] = float(chosen["mean"].mean())
+            folded = chosen.loc[chosen["folded"].astype(bool)]
+            if len(folded):
+                extra = sorted({g for inc in folded["includes"] for g in inc[1:]},
+                               key=_OTHER_ORDER.index)
+                row["note"] = "；".join(n for n in (
+                    row["note"],
+                    f"其中{len(folded)}位经理的本组评价含人数不足{min_raters}人而并入的{_labels(extra)}评价",
+                ) if n)
+        if group != SELF:
+            keys = list(zip(cell["manager_id"], [dimension] * len(cell)))
+            own = self_scores.reindex(keys).to_numpy(dtype="float64")
+            with_gap = cell.assign(gap=own - cell["mean"].to_numpy(dtype="float64")).dropna(subset=["gap"])
+            chosen_gap, gap_hidden, _ = _select(with_gap, manifest, region, min_managers)
+            row["n_gap"] = len(chosen_gap)
+            if not row["suppressed"] and not gap_hidden:
+                mean, low, high = _t_interval(chosen_gap["gap"].to_numpy(dtype="float64"), confidence)
+                row.update(mean_gap=mean, gap_ci_low=low, gap_ci_high=high)
+            elif not row["suppressed"]:
+                row["note"] = "；".join(n for n in (
+                    row["note"], f"同时有自评和本组评价的销售管理人员不足{min_managers}人，不显示差距") if n)
+        rows.append(row)
+
+    table = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    table["n_gap"] = pd.array(table["n_gap"].tolist(), dtype="Int64")
+    table = table.astype({"n_managers": "int64", "mean": "float64", "mean_gap": "float64",
+                          "gap_ci_low": "float64", "gap_ci_high": "float64", "suppressed": "bool"})
+    return _sorted(table, [("dimension", list(DIMENSIONS)), ("rater_group", _GROUP_ORDER)])
