@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 BUNDLE ?= research_data/sample
 OUT ?= reports
 
-.PHONY: demo test setup fonts sample bench clean
+.PHONY: demo test setup fonts sample bench notebooks clean
 
 setup: $(VENV)/.installed fonts
 
@@ -51,6 +51,14 @@ sample: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_xlsx_read.py
+
+# Re-run the phase notebooks in place after changing what they show (nbval checks the stored
+# outputs); widget state is not stored, so a re-run only changes what the data changed.
+notebooks: setup
+	for nb in notebooks/[0-9]*.ipynb; do \
+	    $(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
+	        --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache
