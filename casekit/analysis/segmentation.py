@@ -46,6 +46,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 __all__ = ["Segmenter"]
 
 _NEIGHBOURS = 5
+#: k-means iterations on the gap statistic's uniform reference data.
+_REFERENCE_ITER = 30
 
 
 class Segmenter(ClusterMixin, BaseEstimator):
@@ -237,8 +239,9 @@ class Segmenter(ClusterMixin, BaseEstimator):
         return self
 
     # scoring -----------------------------------------------------------------------------
-    def _kmeans(self, k: int, rng: np.random.RandomState, n_init: int | None = None) -> KMeans:
-        return KMeans(n_clusters=k, n_init=n_init or self.n_init, random_state=rng)
+    def _kmeans(self, k: int, rng: np.random.RandomState, n_init: int | None = None,
+                max_iter: int = 300) -> KMeans:
+        return KMeans(n_clusters=k, n_init=n_init or self.n_init, max_iter=max_iter, random_state=rng)
 
     def _score_ks(self, S: np.ndarray, k_lo: int, k_hi: int,
                   rng: np.random.RandomState) -> pd.DataFrame:
@@ -273,7 +276,9 @@ class Segmenter(ClusterMixin, BaseEstimator):
             ref = rng.uniform(lo, hi, size=rotated.shape)
             ref_log[b, 0] = np.log(((ref - ref.mean(axis=0)) ** 2).sum() + 1e-300)
             for k in range(2, k_hi + 1):
-                km = self._kmeans(k, rng, n_init=3).fit(ref)
+                # uniform data converges slowly and the statistic only needs log W roughly:
+                # one start, few iterations (the cost of the whole fit at national scale)
+                km = self._kmeans(k, rng, n_init=1, max_iter=_REFERENCE_ITER).fit(ref)
                 ref_log[b, k - 1] = np.log(km.inertia_ + 1e-300)
         obs_log = np.log(np.array([inertia[k] for k in range(1, k_hi + 1)]) + 1e-300)
         gap = ref_log.mean(axis=0) - obs_log
