@@ -105,3 +105,102 @@ def test_segment_profile_refuses_to_draw_no_segments():
 
     with pytest.raises(ValueError, match="no clear segments"):
         segment_profile_figure(pd.DataFrame(columns=["segment", "label", "z"]), {})
+
+
+# -- gaps to the competency model, working week -----------------------------------------------------
+
+
+@pytest.fixture
+def gaps() -> pd.DataFrame:
+    """A region_gaps-shaped table: every population, one suppressed cell, one without data."""
+    rows = []
+    for population, dimensions in POPULATION_DIMENSIONS.items():
+        for i, dimension in enumerate(dimensions):
+            n = {("sales_manager", "leadership"): 3, ("support_engineer", "market"): 0}.get((population, dimension), 12)
+            small = n < 5
+            gap = np.nan if small else -1.5 + 0.3 * i
+            rows.append({
+                "population": population, "dimension": dimension,
+                "dimension_label": DIMENSIONS[dimension].label, "n": n,
+                "mean": np.nan if small else 4.0 + gap, "required": 4.0, "gap": gap,
+                "ci_low": gap - 0.25, "ci_high": gap + 0.25,
+                "others_gap": np.nan if small else -1.0, "suppressed": small,
+            })
+    return pd.DataFrame(rows)
+
+
+def test_gap_figure_has_one_panel_per_population_with_chinese_labels(gaps):
+    from casekit.reports import gap_figure
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing CJK glyph would raise
+        fig = gap_figure(gaps, "河北")
+        _png(fig)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [POPULATIONS[p].label for p in POPULATION_DIMENSIONS]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
+        DIMENSIONS[d].label for d in POPULATION_DIMENSIONS["account_manager"]
+    ]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["河北", "其他地区"]
+    assert "河北" in fig.get_suptitle() and "岗位要求" in fig.get_suptitle()
+    assert any(0.0 in line.get_xdata() for line in fig.axes[0].get_lines())  # the required level
+    assert "\u22121.50" in [t.get_text() for t in fig.axes[0].texts]  # house minus sign
+
+
+def test_gap_figure_shows_no_value_for_a_small_group(gaps):
+    from casekit.reports import gap_figure
+
+    fig = gap_figure(gaps, "河北")
+    support, managers = fig.axes[1], fig.axes[2]
+    assert "无数据" in [t.get_text() for t in support.texts]
+    texts = [t.get_text() for t in managers.texts]
+    assert "n<5" in texts and len(texts) == len(POPULATION_DIMENSIONS["sales_manager"])
+    assert all("nan" not in t for ax in fig.axes for t in (x.get_text() for x in ax.texts))
+    # the hidden dimension (the last one, drawn at the bottom) has a bar of width 0
+    bars = [p for p in managers.patches if hasattr(p, "get_width")]
+    assert min(bars, key=lambda p: p.get_y()).get_width() == 0
+
+
+def test_gap_figure_is_deterministic_and_rejects_other_tables(gaps):
+    from casekit.reports import gap_figure
+
+    assert _png(gap_figure(gaps, "河北")) == _png(gap_figure(gaps, "河北"))
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['gap'\].*region_gaps"):
+        gap_figure(gaps.drop(columns="gap"), "河北")
+
+
+@pytest.fixture
+def week() -> pd.DataFrame:
+    nan = np.nan
+    return pd.DataFrame({
+        "group": ["tianjin", "all", "shijiazhuang"], "group_name": ["天津", "全部地区", "石家庄"],
+        "n_people": [7, 45, 3], "minutes_on_site": [51.0, 62.0, nan], "minutes_travel": [74.0, 44.0, nan],
+        "hours_on_site": [4.33, 10.05, nan], "hours_travel": [6.6, 6.67, nan], "hours_office": [29.07, 23.28, nan],
+        "suppressed": [False, False, True], "note": ["", "", "不足5人"],
+    })
+
+
+def test_time_allocation_figure_stacks_the_week_with_chinese_labels(week):
+    from casekit.reports import time_allocation_figure
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = time_allocation_figure(week)
+        png = _png(fig)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["天津", "全部地区", "石家庄"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["客户处", "路上", "办公室及其他"]
+    texts = [t.get_text() for t in ax.texts]
+    assert {"4.3", "6.6", "29.1", "10.1"} <= set(texts)
+    assert texts.count("n<5") == 1 and not any("nan" in t for t in texts)
+    assert ax.get_xlabel() == "每周小时"
+    assert png == _png(time_allocation_figure(week))
+
+
+def test_time_allocation_figure_without_the_weekly_question_shows_minutes_per_visit(week):
+    from casekit.reports import time_allocation_figure
+
+    fig = time_allocation_figure(week.drop(columns=["hours_on_site", "hours_travel", "hours_office"]))
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["客户处", "路上"]
+    assert fig.axes[0].get_xlabel() == "每次拜访分钟"
+    with pytest.raises(ValueError, match="time_allocation"):
+        time_allocation_figure(week.iloc[:0])

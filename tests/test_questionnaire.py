@@ -399,3 +399,14 @@ def test_a_dimension_asked_of_two_populations_is_scored_as_two_scales(tmp_path):
         "product（support_engineer）": ["se1"],
         "time": ["t1"],
     }
+
+
+def test_a_bundle_codebook_reads_as_a_standalone_codebook():
+    """The keys are shared: the sample bundle's codebook (with `role:`) works with `casekit survey`."""
+    from casekit.intake.questionnaire import parse_questionnaire
+    from casekit.paths import SAMPLE_BUNDLE
+
+    text = (SAMPLE_BUNDLE / "codebook.yaml").read_text(encoding="utf-8")
+    assert "role: performance" in text
+    questionnaire, problems = parse_questionnaire(SAMPLE_BUNDLE / "codebook.yaml")
+    assert problems == [] and questionnaire is not None

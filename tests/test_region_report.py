@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import MINI
 
@@ -63,3 +65,117 @@ def test_tailored_outlines_of_a_given_comparison(bundle):
 def test_unknown_region_lists_known_ids(bundle):
     with pytest.raises(RegionError, match=r"unknown region '火星'; known region ids: beijing \(北京\)"):
         region_report(bundle, "火星")
+
+
+# -- issue 4: gaps, types, ride-alongs, 360°, linkage (the sample bundle) ----------------------------
+
+@pytest.fixture(scope="module")
+def sample():
+    from casekit.paths import SAMPLE_BUNDLE
+
+    if not (SAMPLE_BUNDLE / "manifest.yaml").is_file():
+        pytest.skip("sample bundle missing (run `casekit sample`)")
+    return load_bundle(SAMPLE_BUNDLE)
+
+
+@pytest.fixture(scope="module")
+def hebei(sample) -> RegionReport:
+    return region_report(sample, "hebei")
+
+
+def _client_tables(report: RegionReport) -> list:
+    """Every client table and sentence the report notebook shows for the new sections."""
+    from casekit.reports import tables
+
+    out = [tables.skill_gap_table(report.gaps), *tables.gap_sentences(report.gaps),
+           report.segments_message, *report.time_sentences, report.linkage_message,
+           tables.review_table(report.reviews), *tables.review_sentences(report.reviews, report.reviews_all)]
+    if report.segments is not None and report.segments.clear:
+        out += [tables.persona_table(report.segments), *tables.persona_descriptions(report.segments),
+                tables.segment_mix_table(report.segment_mix, report.mix_region_id, report.segments)]
+    if not report.time_use.empty:
+        out.append(tables.time_allocation_table(report.time_use))
+    if not report.time_by_segment.empty:
+        out.append(tables.time_allocation_table(report.time_by_segment))
+    if report.visits is not None:
+        out.append(tables.visit_profile_table(report.visits))
+    if report.linkage is not None:
+        out.append(tables.linkage_table(report.linkage))
+    return out
+
+
+def test_hebei_account_managers_fall_furthest_behind_elsewhere_in_industry(hebei):
+    managers = hebei.gaps.loc[hebei.gaps["population"] == "account_manager"]
+    assert managers.loc[managers["diff"].idxmin(), "dimension_label"] == "行业"  # the planted weakness
+    assert managers.loc[managers["rank"] == 1, "dimension"].tolist() == ["industry"]
+    from casekit.reports.tables import gap_sentences, skill_gap_table
+
+    assert skill_gap_table(hebei.gaps, "account_manager").loc["行业", "说明"] == "本岗位差距最大的维度"
+    assert "最明显偏弱的是“行业”" in gap_sentences(hebei.gaps)[0]
+
+
+def test_personas_are_fitted_on_all_regions_and_the_mix_is_the_regions(sample, hebei):
+    from casekit.reports.tables import persona_table, segment_mix_table
+
+    segments = hebei.segments
+    assert segments is not None and segments.clear and len(segments.personas) >= 2
+    assert sum(p.n for p in segments.personas) == len(segments.assignments)  # everyone, every region
+    assert hebei.segments_message == segments.message
+    assert len(persona_table(segments)) == len(segments.personas)
+    assert set(hebei.segment_mix["group_id"]) == set(sample.manifest.top_level_ids())
+    mix = segment_mix_table(hebei.segment_mix, hebei.mix_region_id, segments)
+    hebei_people = (sample.respondents["top_region_id"] == "hebei") & (sample.respondents["population"] == "account_manager")
+    assert mix.loc["合计", "本地区人数"] == str(int(hebei_people.sum()))
+    # ride-along time by type covers the same types
+    assert len(hebei.time_by_segment) == len(segments.personas)
+
+
+def test_time_use_is_the_region_then_all_regions(hebei):
+    assert hebei.time_use["group"].tolist() == ["hebei", "all"]
+    assert hebei.time_use["group_name"].tolist() == ["河北", "全部地区"]
+    assert [s[:4] for s in hebei.time_sentences] == ["河北客户", "全部地区"]
+    assert list(dict.fromkeys(hebei.visits.behaviours["group"])) == ["hebei", "all"]
+
+
+def test_360_never_shows_a_superior_alone(hebei):
+    from casekit.reports.tables import review_table
+
+    superiors = hebei.reviews.loc[hebei.reviews["rater_group"] == "superior"]
+    assert len(superiors) and superiors["suppressed"].all() and superiors["mean"].isna().all()
+    shown = review_table(hebei.reviews).xs("上级主管", level="评价来源")
+    assert set(shown[["经理人数", "平均分", "自评减他评", "95%置信区间"]].to_numpy().ravel()) == {"—"}
+    assert (hebei.reviews_all["region_id"] == "all").all()
+
+
+def test_linkage_across_regions_has_clear_associations(hebei):
+    from casekit.reports.tables import linkage_table
+
+    assert hebei.linkage is not None and hebei.linkage_message == ""
+    table = linkage_table(hebei.linkage)
+    assert 1 <= len(table) <= 6
+    assert all(s.endswith("（相关，不代表因果）") for s in table["解读"])
+
+
+def test_a_city_report_shows_its_provinces_type_mix_and_hides_its_few_visits(sample, hebei):
+    city = region_report(sample, "石家庄", segments=hebei.segments)  # the types are the bundle's
+    assert (city.region_id, city.mix_region_id) == ("shijiazhuang", "hebei")
+    row = city.time_use.iloc[0]
+    assert row["group"] == "shijiazhuang" and bool(row["suppressed"]) and row["n_people"] < 5
+    assert city.time_sentences[0].startswith("全部地区")  # no sentence about the hidden city
+
+
+def test_client_tables_name_no_person(sample, hebei):
+    codes = set(sample.respondents["respondent_id"]) | set(sample.reviews_360["manager_id"])
+    for part in _client_tables(hebei):
+        text = part if isinstance(part, str) else part.to_string() + " ".join(map(str, part.index))
+        assert not codes & set(re.findall(r"[A-Za-z0-9_-]+", text)), text[:80]
+
+
+def test_without_types_or_sales_results_the_sections_say_why(report):
+    # the mini bundle: too few account managers for clear types, no `role: performance`
+    assert report.segments is None or not report.segments.clear
+    assert report.segments_message.startswith(("没有清晰的分群", "客户经理的数据不足"))
+    assert report.segment_mix.empty
+    assert report.linkage is None
+    assert report.linkage_message == "本次调研问卷没有收集业绩数据（如业绩完成率），因此无法分析能力、行为与业绩的关系。"
+    assert not report.time_use.empty and report.time_use["suppressed"].all()

@@ -15,8 +15,19 @@ from casekit.reports.tables import (
     MISSING,
     SMALL_CELL,
     comparison_table,
+    gap_sentences,
+    interval_label,
+    linkage_table,
     outline_table,
+    persona_descriptions,
+    persona_table,
     respondent_counts,
+    review_sentences,
+    review_table,
+    segment_mix_table,
+    skill_gap_table,
+    time_allocation_table,
+    visit_profile_table,
     weakest_table,
 )
 from casekit.reports.tables import count_label as tables_count_label
@@ -201,3 +212,285 @@ def test_outline_table_appends_an_adjustment_the_reason_lacks():
 def test_count_helpers_stay_importable_from_tables():
     assert tables_count_label is formatting.count_label
     assert (SMALL_CELL, MISSING) == ("<5", "—")
+
+
+# -- issue 4: gaps, types, ride-alongs, 360°, linkage ------------------------------------------------
+
+MINUS = "\u2212"
+_INTERVAL = re.compile(rf"^\[[+{MINUS}]?\d+\.\d\d, [+{MINUS}]?\d+\.\d\d\]$")
+
+
+def _gaps() -> pd.DataFrame:
+    """A region_gaps-shaped table: a shown row, a suppressed one, one with 1 person above the level."""
+    nan = float("nan")
+    return pd.DataFrame({
+        "region_id": "hebei", "region_name": "河北",
+        "population": ["account_manager"] * 3 + ["support_engineer"],
+        "dimension": ["product", "industry", "sales", "product"],
+        "dimension_label": ["产品", "行业", "销售", "产品"],
+        "n": [12, 3, 36, 0],
+        # 2.334 and 4.0 print as 2.33 and 4.00: 差距 must read −1.67
+        "mean": [2.334, nan, 3.5, nan],
+        "required": [4.0, 4.0, 3.5, 4.0],
+        "gap": [2.334 - 4.0, nan, 0.0, nan],
+        "ci_low": [-1.95, nan, -0.2, nan],
+        "ci_high": [-1.37, nan, 0.2, nan],
+        "share_below": [0.5, nan, 35 / 36, nan],
+        "others_n": [30, 30, 40, 20],
+        "others_gap": [-0.9, nan, -0.5, nan],   # others' mean 3.10
+        "diff": [2.334 - 4.0 + 0.9, nan, 0.5, nan],
+        "rank": pd.array([1, pd.NA, 2, pd.NA], dtype="Int64"),
+        "suppressed": [False, True, False, True],
+        "note": ["", "不足5人，不显示", "", "无数据"],
+    })
+
+
+def test_interval_label_uses_the_house_minus_sign():
+    assert interval_label(-0.954, -0.369) == f"[{MINUS}0.95, {MINUS}0.37]"
+    assert interval_label(-0.34, 0.2) == f"[{MINUS}0.34, +0.20]"
+    assert interval_label(float("nan"), 0.2) == MISSING
+
+
+def test_skill_gap_table_has_chinese_headers_and_string_cells():
+    table = skill_gap_table(_gaps())
+    assert list(table.columns) == ["岗位类别", "维度", "人数", "均分", "岗位要求", "差距", "95%置信区间",
+                                   "低于要求的比例", "与其他地区相比", "说明"]
+    assert all(isinstance(v, str) for v in table.to_numpy().ravel())
+    assert "-" not in "".join(table.to_numpy().ravel())  # no ASCII hyphen as a minus sign
+
+
+def test_skill_gap_table_shows_no_number_for_a_small_group():
+    table = skill_gap_table(_gaps(), "account_manager")
+    small = table.loc["行业"]
+    assert small["人数"] == "<5"
+    for column in ("均分", "差距", "95%置信区间", "低于要求的比例", "与其他地区相比"):
+        assert small[column] == MISSING, column
+    assert small["岗位要求"] == "4.00"  # the model, not data about the people
+    assert small["说明"] == "不足5人，不显示"
+
+
+def test_skill_gap_table_numbers_read_like_the_rest_of_the_report():
+    row = skill_gap_table(_gaps(), "account_manager").loc["产品"]
+    assert (row["均分"], row["岗位要求"], row["差距"]) == ("2.33", "4.00", f"{MINUS}1.67")
+    assert _INTERVAL.match(row["95%置信区间"]) and row["95%置信区间"] == f"[{MINUS}1.95, {MINUS}1.37]"
+    # the region's mean minus the others' (4.00 − 0.90 = 3.10), as comparison_table's 差值
+    assert row["与其他地区相比"] == f"{MINUS}0.77（弱于其他地区）"
+    assert row["低于要求的比例"] == "50%"
+    assert row["说明"] == "本岗位差距最大的维度"
+
+
+def test_share_below_never_shows_that_one_person_reaches_the_level():
+    row = skill_gap_table(_gaps(), "account_manager").loc["销售"]
+    assert row["低于要求的比例"] == ">86%"  # 97% of 36 would say: exactly one person is not below
+    assert row["说明"] == "已达到岗位要求"
+    assert row["与其他地区相比"] == "+0.50（好于其他地区）"
+
+
+def test_gap_sentences_cite_only_shown_rows():
+    sentences = gap_sentences(_gaps())
+    assert len(sentences) == 1  # the support engineers' only row has no data
+    assert sentences[0].startswith("政企客户经理与岗位要求差距最大的是“产品”")
+    assert f"差距{MINUS}1.67" in sentences[0] and "行业" not in sentences[0]
+
+
+class _Segments:
+    """The parts of a SegmentReport the tables read: personas and persona_table()."""
+
+    def __init__(self, sizes: dict[int, int]):
+        from casekit.analysis.segments import SegmentReport
+
+        self.personas = tuple(
+            SimpleNamespace(segment=s, name=f"类型{s}", n=n, share=n / sum(sizes.values()),
+                            strengths=("提问多",), weaknesses=("产品弱",), emphasis=("产品：“电信的转型”",),
+                            description=f"第{s}类“类型{s}”：{n}人，明显弱于整体的是产品弱。")
+            for s, n in sizes.items()
+        )
+        self.persona_table = lambda: SegmentReport.persona_table(self)  # type: ignore[arg-type]
+
+
+def _mix(counts: dict[str, list[int]]) -> pd.DataFrame:
+    rows = []
+    for region, values in counts.items():
+        n = sum(values)
+        for segment, count in enumerate(values, start=1):
+            rows.append({"group_id": region, "group_name": region, "n": n, "segment": segment,
+                         "segment_name": f"类型{segment}", "count": count,
+                         "share": count / n if n >= 5 else float("nan"), "suppressed": n < 5})
+    return pd.DataFrame(rows)
+
+
+def test_segment_mix_shows_small_counts_as_small_and_no_share():
+    counts = {"beijing": [4, 3, 4, 3], "hebei": [9, 9, 9, 9], "tianjin": [6, 6, 5, 5]}
+    segments = _Segments({s: sum(v[s - 1] for v in counts.values()) for s in range(1, 5)})
+    table = segment_mix_table(_mix(counts), "beijing", segments)
+    assert table.index.name == "类型" and list(table.columns) == ["本地区人数", "本地区占比", "全部地区占比"]
+    assert table["本地区人数"].tolist() == ["<5", "<5", "<5", "<5", "14"]
+    assert table["本地区占比"].tolist()[:4] == [MISSING] * 4  # 29% of 14 would give 4 away
+    hebei = segment_mix_table(_mix(counts), "hebei", segments)
+    assert hebei.loc["第1类 类型1"].tolist() == ["9", "25%", "26%"]
+
+
+def test_segment_mix_hides_a_second_count_where_a_total_would_give_one_away():
+    counts = {"beijing": [10, 7, 2, 6], "hebei": [9, 9, 9, 9], "tianjin": [6, 6, 6, 6]}
+    segments = _Segments({s: sum(v[s - 1] for v in counts.values()) for s in range(1, 5)})
+    beijing = segment_mix_table(_mix(counts), "beijing", segments)
+    assert beijing.loc["第3类 类型3", "本地区人数"] == "<5"
+    # 25 − 10 − 7 − 6 would give the 2 away: the smallest other count is hidden too
+    assert beijing.loc["第4类 类型4", ["本地区人数", "本地区占比"]].tolist() == [MISSING, MISSING]
+    assert beijing.loc["合计", "本地区人数"] == "25"
+    # the type's total (23 in the persona table) minus the other regions would too: a column partner
+    others = [segment_mix_table(_mix(counts), r, segments).loc["第3类 类型3", "本地区人数"]
+              for r in ("hebei", "tianjin")]
+    assert MISSING in others
+
+
+def test_a_small_region_shows_no_count_even_through_the_type_totals():
+    counts = {"beijing": [2, 1, 0, 0], "hebei": [9, 9, 9, 9], "tianjin": [6, 6, 6, 6]}
+    segments = _Segments({s: sum(v[s - 1] for v in counts.values()) for s in range(1, 5)})
+    small = segment_mix_table(_mix(counts), "beijing", segments)
+    assert small["本地区人数"].tolist() == ["<5", "<5", "0", "0", "<5"]
+    assert set(small["本地区占比"]) == {MISSING}
+    # type 1 in all regions is shown (17 people), so 17 − hebei − tianjin must not give beijing away
+    shown = [segment_mix_table(_mix(counts), r, segments).loc["第1类 类型1", "本地区人数"] for r in ("hebei", "tianjin")]
+    assert MISSING in shown
+
+
+def test_a_small_type_is_named_but_not_described():
+    segments = _Segments({1: 30, 2: 3})
+    table = persona_table(segments)
+    assert table.loc["第2类 类型2"].tolist() == ["<5", MISSING, MISSING, MISSING, MISSING]
+    assert table.loc["第1类 类型1", "人数"] == "30"
+    descriptions = persona_descriptions(segments)
+    assert descriptions[1] == "第2类“类型2”：<5人，人数过少，不单独描述。"
+    assert "产品弱" in descriptions[0] and "产品弱" not in descriptions[1]
+
+
+def _time_rows() -> pd.DataFrame:
+    nan = float("nan")
+    return pd.DataFrame({
+        "group": ["shijiazhuang", "all"], "group_name": ["石家庄", "全部地区"],
+        "n_people": [3, 45], "n_visits": pd.array([pd.NA, 60], dtype="Int64"),
+        "minutes_on_site": [nan, 62.07], "minutes_travel": [nan, 43.67], "on_site_share": [nan, 0.587],
+        "n_estimated": pd.array([pd.NA, 45], dtype="Int64"), "weekly_visits": [nan, 9.3],
+        "hours_on_site": [nan, 10.054], "hours_travel": [nan, 6.67], "hours_office": [nan, 23.0],
+        "share_on_site": [nan, 0.25], "share_travel": [nan, 0.16], "share_office": [nan, 0.59],
+        "suppressed": [True, False], "note": ["随访观察到的客户经理不足5人，本组不单独显示", ""],
+    })
+
+
+def test_time_allocation_table_hides_a_small_group():
+    table = time_allocation_table(_time_rows())
+    assert table.index.name == "指标" and list(table.columns) == ["石家庄", "全部地区"]
+    assert table.loc["随访观察的客户经理（人）"].tolist() == ["<5", "45"]
+    numbers = table["石家庄"].drop(["随访观察的客户经理（人）", "说明"])
+    assert set(numbers) == {MISSING}
+    assert table.loc["说明", "石家庄"] == "随访观察到的客户经理不足5人，本组不单独显示"
+    everyone = table["全部地区"]
+    assert (everyone["每次拜访在客户处（分钟）"], everyone["路上时间占外出时间"]) == ("62", "41%")
+    assert (everyone["估算每周在客户处（小时）"], everyone["估算每周在办公室及其他（小时）"]) == ("10.1", "23")
+    assert "自报拜访客户的时间占比" not in table.index  # the questionnaire did not ask
+
+
+def test_visit_profile_table_hides_a_small_group():
+    from casekit.analysis.visits import VisitProfile
+
+    def rows(extra: dict, items: list[dict]) -> pd.DataFrame:
+        out = []
+        for group, name, n, visits, hidden in (("tianjin", "天津", 4, pd.NA, True), ("all", "全部地区", 45, 60, False)):
+            for item in items:
+                values = {k: (float("nan") if hidden else v) for k, v in extra.items()}
+                out.append({"group": group, "group_name": name, "n_people": n, "n_visits": visits, **item,
+                            **values, "suppressed": hidden, "note": "随访观察到的客户经理不足5人" if hidden else ""})
+        return pd.DataFrame(out)
+
+    profile = VisitProfile(
+        questions=rows({"mean": 0.25, "ci_low": 0.2, "ci_high": 0.3}, [{}]),
+        funnel=rows({"count": 3, "share": 0.1, "share_reached": 1.0, "mean_step": 4.4},
+                    [{"stage": "visit", "step": 4, "stage_label": "销售拜访"}]),
+        behaviours=rows({"count": 20, "rate": 0.333, "ci_low": 0.2, "ci_high": 0.4},
+                        [{"behaviour": "price_first", "behaviour_label": "以价格优惠开场"},
+                         {"behaviour": "asks_needs", "behaviour_label": "提问挖掘需求"}]),
+        outcomes=rows({"count": 11, "rate": 0.183, "ci_low": 0.1, "ci_high": 0.3},
+                      [{"outcome": "won", "outcome_label": "成交"}]),
+    )
+    table = visit_profile_table(profile)
+    assert table.index.names == ["部分", "指标"] and list(table.columns) == ["做法类型", "天津", "全部地区"]
+    assert table.loc[("概况", "随访观察的客户经理（人）"), "天津"] == "<5"
+    assert set(table["天津"].drop([("概况", "随访观察的客户经理（人）"), ("说明", "")])) == {MISSING}
+    behaviours = table.loc["拜访中的做法（占拜访次数）"]
+    assert behaviours["做法类型"].tolist() == ["推销式", "顾问式"]
+    assert behaviours.loc["以价格优惠开场", "全部地区"] == "33%"
+    assert table.loc[("拜访结果（占拜访次数）", "成交"), "全部地区"] == "18%"
+
+
+def _reviews() -> pd.DataFrame:
+    nan = float("nan")
+    base = {"region_id": "hebei", "dimension": "process", "dimension_label": "过程管理"}
+    rows = [
+        {"rater_group": "self", "group_label": "本人", "n_managers": 13, "mean": 3.436, "n_gap": pd.NA,
+         "mean_gap": nan, "gap_ci_low": nan, "gap_ci_high": nan, "suppressed": False, "note": ""},
+        {"rater_group": "account_manager", "group_label": "客户经理", "n_managers": 13, "mean": 2.334,
+         "n_gap": 13, "mean_gap": 1.102, "gap_ci_low": 0.89, "gap_ci_high": 1.32, "suppressed": False,
+         "note": "其中13位经理的本组评价含人数不足3人而并入的上级主管评价"},
+        {"rater_group": "superior", "group_label": "上级主管", "n_managers": 0, "mean": nan, "n_gap": 0,
+         "mean_gap": nan, "gap_ci_low": nan, "gap_ci_high": nan, "suppressed": True,
+         "note": "每位销售管理人员的上级主管评价人数都不足3人，为保护评价者不单独显示（已计入其他组）"},
+        {"rater_group": "all_others", "group_label": "全部他评", "n_managers": 13, "mean": 2.365,
+         "n_gap": 13, "mean_gap": 1.07, "gap_ci_low": 0.85, "gap_ci_high": 1.29, "suppressed": False, "note": ""},
+    ]
+    table = pd.DataFrame([{**base, **r} for r in rows])
+    table["n_gap"] = pd.array(table["n_gap"].tolist(), dtype="Int64")
+    return table
+
+
+def test_review_table_never_shows_the_superior_alone():
+    table = review_table(_reviews())
+    assert table.index.names == ["维度", "评价来源"]
+    assert list(table.columns) == ["经理人数", "平均分", "自评减他评", "95%置信区间", "说明"]
+    superior = table.loc[("过程管理", "上级主管")]
+    assert superior[["经理人数", "平均分", "自评减他评", "95%置信区间"]].tolist() == [MISSING] * 4
+    assert "不单独显示" in superior["说明"]
+    # the same 13 managers on both sides: the difference of the two rounded means shown
+    assert table.loc[("过程管理", "客户经理"), "自评减他评"] == "+1.11"  # 3.44 − 2.33
+    assert table.loc[("过程管理", "全部他评"), "95%置信区间"] == "[+0.85, +1.29]"
+
+
+def test_review_table_hides_a_region_with_few_managers():
+    small = _reviews()
+    small["n_managers"] = [3, 3, 0, 3]
+    small["n_gap"] = pd.array([pd.NA, 3, 0, 3], dtype="Int64")
+    table = review_table(small)
+    assert table.loc[("过程管理", "本人")].tolist()[:4] == ["<5", MISSING, MISSING, MISSING]
+    assert set(table["平均分"]) == {MISSING} and set(table["自评减他评"]) == {MISSING}
+    assert review_sentences(small) == []
+
+
+def test_review_sentences_state_the_self_other_gap():
+    everyone = _reviews().assign(region_id="all", mean_gap=[float("nan"), 1.0, float("nan"), 1.05])
+    (sentence,) = review_sentences(_reviews(), everyone)
+    assert sentence.startswith("过程管理：13位销售管理人员的自评平均3.44分，他人评价平均2.37分，自评明显高于他评")
+    assert "[+0.85, +1.29]" in sentence and sentence.endswith("全部地区的销售管理人员自评平均比他评高1.05分。")
+
+
+def test_linkage_table_lists_only_clear_associations_in_association_words():
+    nan = float("nan")
+    linkage = pd.DataFrame({
+        "feature": ["rate_asks_needs", "rate_price_first", "rate_product_demo", "time"],
+        "label": ["“提问挖掘需求”的拜访比例", "“以价格优惠开场”的拜访比例", "“产品演示”的拜访比例", "时间能力自评"],
+        "block": ["ride", "ride", "ride", "survey"], "n": [45, 45, 45, 88],
+        "rho": [0.69, -0.49, 0.29, nan], "ci_low": [0.47, -0.70, -0.01, nan], "ci_high": [0.83, -0.22, 0.54, nan],
+        "p": [1e-7, 5e-4, 0.05, nan], "q": [1e-6, 1e-3, 0.07, nan],
+        "strength": ["较强正相关", "中等负相关", "弱正相关", ""],
+        "sentence": ["“提问挖掘需求”的拜访比例越高的客户经理，业绩完成率往往也越高（相关，不代表因果）",
+                     "“以价格优惠开场”的拜访比例越高的客户经理，业绩完成率往往越低（相关，不代表因果）",
+                     "“产品演示”的拜访比例与业绩完成率之间未见明显关联（45人）", "时间能力自评：不足10人"],
+        "note": ["", "", "", "不足10人"],
+    })
+    table = linkage_table(linkage)
+    assert table.index.name == "序号" and table.index.tolist() == [1, 2]
+    assert list(table.columns) == ["能力或行为", "人数", "相关系数", "95%置信区间", "相关程度", "解读"]
+    assert table["相关系数"].tolist() == ["+0.69", f"{MINUS}0.49"]
+    assert table.loc[2, "95%置信区间"] == f"[{MINUS}0.70, {MINUS}0.22]"
+    text = "".join(table["解读"])
+    assert not any(word in text for word in ("导致", "造成", "因为", "使得", "提升业绩", "影响"))
+    assert linkage_table(linkage, k=1).index.tolist() == [1]

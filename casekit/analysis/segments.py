@@ -165,10 +165,14 @@ class SegmentReport:
                          name="segment", dtype=object)
 
     def persona_table(self) -> pd.DataFrame:
-        """Return one row per persona with Chinese headers (client-facing)."""
+        """Return one row per persona with Chinese headers (client-facing).
+
+        Strengths and weaknesses list the most distinctive four of each (the full lists are on
+        the :class:`Persona`).
+        """
         rows = [{"类型": f"第{p.segment}类 {p.name}", "人数": count_label(p.n),
-                 "占比": f"{p.share:.0%}", "强项": "、".join(p.strengths) or "—",
-                 "短板": "、".join(p.weaknesses) or "—", "培训重点": "；".join(p.emphasis) or "—"}
+                 "占比": f"{p.share:.0%}", "强项": "、".join(p.strengths[:_LISTED]) or "—",
+                 "短板": "、".join(p.weaknesses[:_LISTED]) or "—", "培训重点": "；".join(p.emphasis) or "—"}
                 for p in self.personas]
         return pd.DataFrame(rows, columns=["类型", "人数", "占比", "强项", "短板", "培训重点"])
 

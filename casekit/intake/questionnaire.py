@@ -106,7 +106,8 @@ RESPONDENT_ID = "respondent_id"
 
 _TOP_KEYS = ("platform", "columns", "missing", "scales", "items", "ignore", "background", "reviews_360")
 _ITEM_KEYS = ("id", *MATCH_KEYS, "dimension", "populations", "scale", "reverse", "text")
-_BACKGROUND_KEYS = ("id", *MATCH_KEYS, "type")
+# `role:` tells the bundle analysis what a number measures; a standalone codebook accepts it (same keys)
+_BACKGROUND_KEYS = ("id", *MATCH_KEYS, "type", "role")
 #: Metadata that identify who submitted: one submission sent twice shares one of them.
 IDENTIFYING_META: tuple[str, ...] = ("ip", "user_id", "submitted_at")
 #: Without identifying metadata, a repeated submission must have at least this many answered

@@ -7,7 +7,9 @@ nbconvert, which the report notebook itself (charts, fonts) does not need.
 
 from casekit.reports.charts import (
     dimension_comparison_figure,
+    gap_figure,
     plot_dimension_comparison,
+    time_allocation_figure,
 )
 from casekit.reports.fonts import CJKFontNotFoundError, ensure_cjk_font
 from casekit.reports.region_report import RegionReport, region_report
@@ -19,9 +21,11 @@ __all__ = [
     "build_reports",
     "dimension_comparison_figure",
     "ensure_cjk_font",
+    "gap_figure",
     "plot_dimension_comparison",
     "region_report",
     "resolve_regions",
+    "time_allocation_figure",
 ]
 
 _LAZY = {"BuildResult", "build_reports", "resolve_regions"}

@@ -17,14 +17,24 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
 
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATIONS
-from casekit.formatting import mean_hidden, score, small_cell
+from casekit.formatting import (
+    days,
+    is_suppressed,
+    mean_hidden,
+    rounded_diff,
+    score,
+    signed,
+    small_cell,
+)
 from casekit.reports.fonts import ensure_cjk_font
 
-__all__ = ["ALL_COLOUR", "REGION_COLOUR", "dimension_comparison_figure", "plot_dimension_comparison",
-           "segment_profile_figure"]
+__all__ = ["ALL_COLOUR", "OTHERS_COLOUR", "REGION_COLOUR", "TIME_COLOURS", "dimension_comparison_figure",
+           "gap_figure", "plot_dimension_comparison", "plot_gaps", "segment_profile_figure",
+           "time_allocation_figure"]
 
 #: Bar colours: the region in a strong blue, the all-regions benchmark in grey.
 REGION_COLOUR = "#1f5fa8"
@@ -222,4 +232,247 @@ def segment_profile_figure(profile: pd.DataFrame, names: dict[int, str], *, top:
     cbar = fig.colorbar(image, ax=ax, shrink=0.8)
     cbar.set_label("与全体平均相差的标准差（正：更高）", fontsize=8)
     fig.suptitle("客户经理各类型的区别（标准化均值）", fontsize=13)
+    return fig
+
+
+#: The other regions' gap (a marker beside each bar of :func:`gap_figure`).
+OTHERS_COLOUR = "#7a8591"
+#: Colours of the working week in :func:`time_allocation_figure`: with customers, on the road,
+#: in the office or on other work.
+TIME_COLOURS: tuple[str, str, str] = (REGION_COLOUR, "#e08a2c", "#c9ced4")
+
+_GAP_REQUIRED = ("population", "dimension", "n", "mean", "gap", "ci_low", "ci_high")
+
+
+def _gap_hidden(row: pd.Series, min_n: int) -> bool:
+    return mean_hidden(row, min_n) or pd.isna(row.get("gap"))
+
+
+def plot_gaps(
+    ax: Axes,
+    gaps: pd.DataFrame,
+    population: str,
+    *,
+    region_name: str,
+    limits: tuple[float, float],
+    min_n: int = MIN_CELL_SIZE,
+) -> None:
+    """Draw one population's gaps to the required level on ``ax``.
+
+    One horizontal bar per dimension (in the order of ``gaps``) from 0 (the required level,
+    a vertical line) to the region's mean gap, with its confidence interval as a whisker and
+    the value written beside it; a grey diamond marks the other regions' gap. A dimension
+    below ``min_n`` people shows no bar and no value, only "n<5" ("无数据" when nobody
+    answered).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    gaps : pandas.DataFrame
+        :func:`casekit.analysis.region_gaps` (``others_gap`` and ``dimension_label`` are used
+        when present).
+    population : str
+        Population id.
+    region_name : str
+        The region's Chinese name (legend).
+    limits : (float, float)
+        The value axis' range, shared by all panels.
+    min_n : int
+        Smallest group shown.
+    """
+    rows = gaps[gaps["population"] == population].reset_index(drop=True)
+    hidden = [_gap_hidden(r, min_n) for _, r in rows.iterrows()]
+    y = np.arange(len(rows))[::-1]
+    values = np.array([np.nan if h else float(g) for h, g in zip(hidden, rows["gap"])])
+    low = np.array([np.nan if h else float(v) for h, v in zip(hidden, rows["ci_low"])])
+    high = np.array([np.nan if h else float(v) for h, v in zip(hidden, rows["ci_high"])])
+    has_ci = ~np.isnan(low) & ~np.isnan(high)
+    ax.barh(y, np.nan_to_num(values, nan=0.0), 0.55, color=REGION_COLOUR, label=region_name, zorder=2)
+    if has_ci.any():
+        err = np.vstack([values - low, high - values])[:, has_ci]
+        ax.errorbar(values[has_ci], y[has_ci], xerr=err, fmt="none", ecolor="#333333",
+                    elinewidth=1, capsize=3, zorder=3)
+    if "others_gap" in rows.columns:
+        others = pd.to_numeric(rows["others_gap"], errors="coerce").to_numpy(dtype=float, copy=True)
+        others[np.array(hidden, dtype=bool)] = np.nan
+        if (~np.isnan(others)).any():
+            ax.scatter(others, y, marker="D", s=28, color=OTHERS_COLOUR, zorder=4, label="其他地区")
+    span = limits[1] - limits[0]
+    for yi, value, top, bottom, hide, (_, row) in zip(y, values, high, low, hidden, rows.iterrows()):
+        if hide:
+            text = "无数据" if int(row["n"]) == 0 else f"n{small_cell(min_n)}"
+            ax.text(span * 0.01, yi, text, va="center", ha="left", fontsize=9, color="#333333")
+            continue
+        # the gap as the tables print it: the rounded mean minus the rounded requirement
+        text = signed(rounded_diff(row["mean"], row["required"]) if "required" in row.index else value)
+        if value < 0:
+            end = np.nanmin([value, bottom])
+            ax.text(end - span * 0.01, yi, text, va="center", ha="right", fontsize=9, color="#333333")
+        else:
+            end = np.nanmax([value, top])
+            ax.text(end + span * 0.01, yi, text, va="center", ha="left", fontsize=9, color="#333333")
+    ax.axvline(0, color="#222222", linewidth=1.2, zorder=5)
+    ax.set_yticks(y, [_dimension_label(r) for _, r in rows.iterrows()])
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xlim(*limits)
+    ax.set_xlabel("与岗位要求的差距（均分 − 岗位要求；负值：低于要求）")
+    ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    term = POPULATIONS.get(population)
+    ax.set_title(term.label if term is not None else population, loc="left", fontsize=12)
+
+
+def gap_figure(
+    gaps: pd.DataFrame,
+    region_name: str,
+    *,
+    populations: Sequence[str] | None = None,
+    min_n: int = MIN_CELL_SIZE,
+) -> Figure:
+    """One chart per population: how far each dimension falls short of the required level.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        Output of :func:`casekit.analysis.region_gaps` for the region.
+    region_name : str
+        The region's Chinese name (title and legend).
+    populations : sequence of str, optional
+        Populations to draw, in this order; default: those of ``gaps`` with at least one
+        respondent, in the order of :data:`casekit.domain.POPULATIONS`.
+    min_n : int
+        Smallest group shown (anonymity threshold).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row of axes per population; the vertical line at 0 is the required level.
+
+    Raises
+    ------
+    ValueError
+        If ``gaps`` lacks a required column or holds none of ``populations``.
+    """
+    missing = [c for c in _GAP_REQUIRED if c not in gaps.columns]
+    if missing:
+        raise ValueError(
+            f"gaps is missing column(s) {missing}; expected the table returned by "
+            f"casekit.analysis.region_gaps, found columns {list(gaps.columns)}"
+        )
+    ensure_cjk_font()
+    answered = gaps.groupby("population", sort=False)["n"].sum()
+    present = [p for p in dict.fromkeys(gaps["population"]) if answered.get(p, 0) > 0]
+    if populations is None:
+        populations = [p for p in POPULATIONS if p in present] + [p for p in present if p not in POPULATIONS]
+    populations = [p for p in populations if p in present]
+    if not populations:
+        raise ValueError(f"gaps holds no answered rows for the populations requested; found {present}")
+
+    shown = gaps[gaps["population"].isin(populations)]
+    shown = shown[[not _gap_hidden(r, min_n) for _, r in shown.iterrows()]]
+    numbers = [0.0]
+    for column in ("gap", "ci_low", "ci_high", "others_gap"):
+        if column in shown.columns:
+            numbers += [float(v) for v in pd.to_numeric(shown[column], errors="coerce") if not math.isnan(v)]
+    left = math.floor(min(numbers) * 2) / 2 - 0.5
+    right = max(math.ceil(max(numbers) * 2) / 2 + 0.5, 0.5)
+
+    counts = [int((gaps["population"] == p).sum()) for p in populations]
+    fig = Figure(figsize=(8, 1.4 + sum(0.5 * c + 0.8 for c in counts)), dpi=100, layout="constrained")
+    axes = fig.subplots(len(populations), 1, squeeze=False,
+                        gridspec_kw={"height_ratios": [max(c, 1) for c in counts]})[:, 0]
+    for ax, population in zip(axes, populations):
+        plot_gaps(ax, gaps, population, region_name=region_name, limits=(left, right), min_n=min_n)
+    for ax in axes[:-1]:
+        ax.set_xlabel("")
+    axes[0].text(0, 1.02, " 岗位要求", transform=axes[0].get_xaxis_transform(), ha="left", va="bottom",
+                 fontsize=8, color="#222222")
+    legend: dict[str, Artist] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            legend.setdefault(label, handle)
+    order = [label for label in (region_name, "其他地区") if label in legend]
+    fig.legend([legend[label] for label in order], order, loc="outside lower center", ncols=len(order),
+               frameon=False, fontsize=9)
+    fig.suptitle(f"{region_name}：各维度与岗位要求的差距（横线为95%置信区间）", fontsize=14)
+    return fig
+
+
+def time_allocation_figure(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> Figure:
+    """Stacked bars of the account managers' estimated working week, one bar per group.
+
+    Hours per week with customers (客户处), on the road (路上) and in the office or on other
+    work (办公室及其他), from :func:`casekit.analysis.time_allocation`. Without the
+    weekly-visits question (no estimated week) the bars show the minutes of one visit on site
+    and on the road instead. A group with fewer than ``min_n`` account managers observed shows
+    no bar, only "n<5".
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows of :func:`casekit.analysis.time_allocation` (e.g. the region and all regions, or
+        the account-manager types), drawn top to bottom in this order, labelled with
+        ``group_name``.
+    min_n : int
+        Smallest group shown (anonymity threshold).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is empty or not a ``time_allocation`` table.
+    """
+    needed = ["group_name", "n_people", "minutes_on_site", "minutes_travel", "suppressed"]
+    missing = [c for c in needed if c not in table.columns]
+    if missing or table.empty:
+        raise ValueError(
+            f"table must be rows of casekit.analysis.time_allocation; "
+            f"{'it is empty' if table.empty else f'missing column(s) {missing}'}"
+        )
+    ensure_cjk_font()
+    week = "hours_on_site" in table.columns
+    parts = (["hours_on_site", "hours_travel", "hours_office"] if week
+             else ["minutes_on_site", "minutes_travel"])
+    names = ["客户处", "路上", "办公室及其他"][: len(parts)]
+    unit = "小时" if week else "分钟"
+    hidden = [bool(s) or is_suppressed(n, min_n) for s, n in zip(table["suppressed"], table["n_people"])]
+    values = np.array([pd.to_numeric(table[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                       for c in parts])  # parts × groups
+    values[:, np.array(hidden, dtype=bool)] = np.nan
+    totals = np.nansum(values, axis=0)
+    right = max(float(np.nanmax(totals)) if np.isfinite(totals).any() else 0.0, 1.0) * 1.08
+
+    fig = Figure(figsize=(8, 1.6 + 0.55 * len(table)), dpi=100, layout="constrained")
+    ax = fig.subplots()
+    y = np.arange(len(table))[::-1]
+    start = np.zeros(len(table))
+    for values_of, name, colour in zip(values, names, TIME_COLOURS):
+        width = np.nan_to_num(values_of, nan=0.0)
+        ax.barh(y, width, 0.6, left=start, color=colour, label=name)
+        for yi, x0, w in zip(y, start, width):
+            if w >= right * 0.06:
+                text = days(round(float(w), 1)) if week else f"{w:.0f}"
+                ax.text(x0 + w / 2, yi, text, va="center", ha="center", fontsize=9,
+                        color="white" if colour == REGION_COLOUR else "#222222")
+        start = start + width
+    for yi, hide in zip(y, hidden):
+        if hide:
+            ax.text(right * 0.01, yi, f"n{small_cell(min_n)}", va="center", ha="left", fontsize=9, color="#333333")
+    ax.set_yticks(y, [str(v) for v in table["group_name"]])
+    ax.set_xlim(0, right)
+    ax.set_xlabel(f"{'每周' if week else '每次拜访'}{unit}")
+    ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.legend(loc="outside lower center", ncols=len(names), frameon=False, fontsize=9)
+    title = ("客户经理的一周时间估算（小时，按随访观察与自报每周拜访次数）" if week
+             else "客户经理每次拜访的时间（分钟，随访观察）")
+    fig.suptitle(title, fontsize=13)
     return fig

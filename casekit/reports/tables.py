@@ -6,21 +6,42 @@ them into what a client reads. No table here ever shows a group smaller than
 where a hidden count could be recovered from a row total, a second cell is hidden (``"—"``).
 A difference (差值) is always the difference of the two rounded means shown beside it. Numbers
 are written by :mod:`casekit.formatting`, the one place that decides how they read.
+
+The tables of the research findings follow the same rules:
+
+* :func:`skill_gap_table` (gaps to the competency model): a share of people below the required
+  level that would reveal 1–4 people on one side is written as a bound (``">86%"``);
+* :func:`persona_table`, :func:`segment_mix_table` (account-manager types): a type's count in a
+  region is hidden when it is 1–4, and a second count where the published totals (region and
+  type) would give it away; a share is shown only beside a shown count;
+* :func:`time_allocation_table`, :func:`visit_profile_table` (ride-alongs): a group with fewer
+  than 5 account managers observed shows only ``"<5"``;
+* :func:`review_table` (360° review): means over at least 5 sales managers, never one manager's
+  result; a rater group never shown on its own (the single superior) keeps a row without a
+  number, with the reason;
+* :func:`linkage_table`: associations only, in the wording of
+  :mod:`casekit.analysis.linkage` (never causal).
+
+Intervals read ``[−0.95, −0.37]`` (:func:`interval_label`), with the minus sign of
+:func:`casekit.formatting.signed`.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from casekit.domain import MIN_CELL_SIZE, POPULATIONS
+from casekit.domain import BEHAVIOUR_SKILL, MIN_CELL_SIZE, POPULATIONS
 from casekit.formatting import (
     MISSING,
     SMALL_CELL,
     count_label,
     day_range,
     days,
+    is_suppressed,
     mean_hidden,
     rounded_diff,
     score,
@@ -28,12 +49,24 @@ from casekit.formatting import (
 )
 
 __all__ = [
+    "CLOSE_TO_OTHERS",
     "MISSING",
     "SMALL_CELL",
     "comparison_table",
     "count_label",
+    "gap_sentences",
+    "interval_label",
+    "linkage_table",
     "outline_table",
+    "persona_descriptions",
+    "persona_table",
     "respondent_counts",
+    "review_sentences",
+    "review_table",
+    "segment_mix_table",
+    "skill_gap_table",
+    "time_allocation_table",
+    "visit_profile_table",
     "weakest_table",
 ]
 
@@ -231,6 +264,623 @@ def outline_table(tailored: Any) -> pd.DataFrame:
             "依据": [_reason(r, a) for r, a in zip(rows["reason"], adjustments)],
         },
         columns=["模块", "对应维度", "建议天数", "可选范围（天）", "互动比例", "依据"],
+    )
+    table.index = pd.RangeIndex(1, len(table) + 1, name="序号")
+    return table
+
+
+# -- issue 4: gaps, account-manager types, ride-alongs, 360° review, linkage ----------------------
+
+#: A difference between the region's gap and the other regions' smaller than this (in score
+#: points) is described as 与其他地区相近 rather than 好于 / 弱于.
+CLOSE_TO_OTHERS = 0.10
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def interval_label(low: Any, high: Any) -> str:
+    """A confidence interval as a client reads it: ``"[−0.95, −0.37]"``.
+
+    Parameters
+    ----------
+    low, high : float or None
+        The bounds.
+
+    Returns
+    -------
+    str
+        Both bounds written by :func:`casekit.formatting.signed` (``+`` / U+2212 minus, two
+        decimals) in square brackets; :data:`MISSING` when either bound is missing.
+    """
+    if _is_missing(low) or _is_missing(high):
+        return MISSING
+    return f"[{signed(low)}, {signed(high)}]"
+
+
+def _percent(value: Any) -> str:
+    """A share (0–1) as a whole percentage, ``"—"`` when missing."""
+    return MISSING if _is_missing(value) else f"{float(value):.0%}"
+
+
+def _minutes(value: Any) -> str:
+    return MISSING if _is_missing(value) else f"{float(value):.0f}"
+
+
+def _hours(value: Any) -> str:
+    """Hours with at most one decimal and no trailing zero (``"9.3"``, ``"21"``)."""
+    return MISSING if _is_missing(value) else days(round(float(value), 1))
+
+
+def _people_share(share: Any, n: Any, min_n: int) -> str:
+    """Share of ``n`` people, never revealing that 1 to ``min_n − 1`` of them are on one side.
+
+    ``97%`` of 36 people would say that exactly one person reaches the level; such a share is
+    written as a bound instead (``">86%"``: at most ``min_n`` people on the other side; ``"<14%"``
+    when the people below are the few). When both sides are small nothing is shown.
+    """
+    if _is_missing(share) or is_suppressed(n, min_n):
+        return MISSING
+    total = int(n)
+    below = round(float(share) * total)
+    above = total - below
+    small_below, small_above = 0 < below < min_n, 0 < above < min_n
+    if small_below and small_above:
+        return MISSING
+    if small_below:
+        return f"<{math.ceil(100 * min_n / total)}%"
+    if small_above:
+        return f">{math.floor(100 * (total - min_n) / total)}%"
+    return _percent(share)
+
+
+def _shown_gap_diff(row: pd.Series) -> float:
+    """The region's gap minus the other regions', as the rounded means of the report give it.
+
+    The required level is the same on both sides, so this is the region's mean minus the other
+    regions' mean (``required + others_gap``), computed from the two rounded means like the
+    差值 of :func:`comparison_table`: both sections of a report print the same number.
+    """
+    if _is_missing(row.get("diff")) or _is_missing(row.get("others_gap")):
+        return float("nan")
+    return rounded_diff(row["mean"], float(row["required"]) + float(row["others_gap"]))
+
+
+def _compared(row: pd.Series) -> str:
+    """与其他地区相比: the signed difference of the gaps and what it means."""
+    value = _shown_gap_diff(row)
+    if _is_missing(value):
+        return MISSING
+    if value <= -CLOSE_TO_OTHERS:
+        word = "弱于其他地区"
+    elif value >= CLOSE_TO_OTHERS:
+        word = "好于其他地区"
+    else:
+        word = "与其他地区相近"
+    return f"{signed(value)}（{word}）"
+
+
+def _gap_hidden(row: pd.Series, min_n: int) -> bool:
+    return mean_hidden(row, min_n) or _is_missing(row.get("gap"))
+
+
+def _gap_note(row: pd.Series, min_n: int) -> str:
+    note = "" if _is_missing(row.get("note")) else str(row.get("note"))
+    if _gap_hidden(row, min_n):
+        return note or f"不足{min_n}人，不显示"
+    parts = []
+    if rounded_diff(row["mean"], row["required"]) >= 0:
+        parts.append("已达到岗位要求")
+    elif not _is_missing(row.get("rank")) and int(row["rank"]) == 1:
+        parts.append("本岗位差距最大的维度")
+    return "；".join([*parts, note] if note else parts)
+
+
+def skill_gap_table(
+    gaps: pd.DataFrame, population: str | None = None, *, min_n: int = MIN_CELL_SIZE
+) -> pd.DataFrame:
+    """The region's gaps to the competency model (:func:`casekit.analysis.region_gaps`), for reading.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        Output of :func:`casekit.analysis.region_gaps` for one region.
+    population : str, optional
+        Keep only this population (then 岗位类别 is dropped and 维度 is the index).
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        A row below it (or flagged ``suppressed``) shows its count as ``"<5"`` and no number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns 岗位类别, 维度, 人数, 均分, 岗位要求, 差距 (均分 − 岗位要求, from the two rounded
+        numbers shown; negative = below the requirement), 95%置信区间 (of the gap), 低于要求的比例
+        (a bound such as ``">86%"`` when it would show that 1–4 people are on one side),
+        与其他地区相比 (the region's gap minus the other regions', from the rounded means as
+        :func:`comparison_table` computes 差值, with 弱于 / 好于 / 相近),
+        说明 (the analysis note; 本岗位差距最大的维度 / 已达到岗位要求). Cells are strings.
+    """
+    rows = gaps if population is None else gaps.loc[gaps["population"] == population]
+    records = [row for _, row in rows.iterrows()]
+
+    def shown(row: pd.Series, text: str) -> str:
+        return MISSING if _gap_hidden(row, min_n) else text
+
+    table = pd.DataFrame(
+        {
+            "岗位类别": [_population_label(r["population"]) for r in records],
+            "维度": [str(r["dimension_label"]) for r in records],
+            "人数": [count_label(r["n"], min_n) for r in records],
+            "均分": [shown(r, score(r["mean"])) for r in records],
+            "岗位要求": [score(r["required"]) for r in records],
+            "差距": [shown(r, signed(rounded_diff(r["mean"], r["required"]))) for r in records],
+            "95%置信区间": [shown(r, interval_label(r["ci_low"], r["ci_high"])) for r in records],
+            "低于要求的比例": [shown(r, _people_share(r["share_below"], r["n"], min_n)) for r in records],
+            "与其他地区相比": [shown(r, _compared(r)) for r in records],
+            "说明": [_gap_note(r, min_n) for r in records],
+        },
+        columns=["岗位类别", "维度", "人数", "均分", "岗位要求", "差距", "95%置信区间", "低于要求的比例",
+                 "与其他地区相比", "说明"],
+    )
+    if population is not None:
+        table = table.drop(columns="岗位类别").set_index("维度")
+    return table
+
+
+def gap_sentences(gaps: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> list[str]:
+    """One Chinese sentence per population: its largest shortfall and where it is weaker than elsewhere.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        Output of :func:`casekit.analysis.region_gaps`.
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        Rows below it are never cited.
+
+    Returns
+    -------
+    list of str
+        In population order; a population without a shown row gets no sentence.
+    """
+    sentences = []
+    for population, rows in gaps.groupby("population", sort=False):
+        shown = rows.loc[[not _gap_hidden(r, min_n) for _, r in rows.iterrows()]]
+        if shown.empty:
+            continue
+        label = _population_label(str(population))
+        worst = shown.loc[shown["gap"].idxmin()]
+        worst_gap = rounded_diff(worst["mean"], worst["required"])
+        if worst_gap >= 0:
+            text = f"{label}各维度的均分都已达到岗位要求"
+        else:
+            text = (f"{label}与岗位要求差距最大的是“{worst['dimension_label']}”（均分{score(worst['mean'])}，"
+                    f"要求{score(worst['required'])}，差距{signed(worst_gap)}）")
+        diffs = pd.Series([_shown_gap_diff(r) for _, r in shown.iterrows()], index=shown.index).dropna()
+        if not diffs.empty:
+            weakest = shown.loc[diffs.idxmin()]
+            if float(diffs.min()) <= -CLOSE_TO_OTHERS:
+                text += (f"；与其他地区相比，最明显偏弱的是“{weakest['dimension_label']}”"
+                         f"（差距比其他地区大{signed(-float(diffs.min()))[1:]}分）")
+            else:
+                text += "；与其他地区相比，没有哪个维度明显偏弱"
+        sentences.append(text + "。")
+    return sentences
+
+
+# -- account-manager types ---------------------------------------------------------------------
+
+
+def persona_table(segments: Any, *, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+    """The account-manager types of a segmentation, for reading.
+
+    Parameters
+    ----------
+    segments : casekit.analysis.SegmentReport
+        A segmentation of the whole bundle (``persona_table()`` is reused).
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        A type with fewer people shows ``"<5"``, no share and no description of its members.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index 类型 (``第1类 …``); columns 人数, 占比 (of all account managers), 强项, 短板,
+        培训重点. Empty when the segmentation found no clear types.
+    """
+    table = segments.persona_table()
+    for row, persona in enumerate(segments.personas):
+        if persona.n < min_n:
+            table.iloc[row, 1:] = [count_label(persona.n, min_n), MISSING, MISSING, MISSING, MISSING]
+    return table.set_index("类型")
+
+
+def persona_descriptions(segments: Any, *, min_n: int = MIN_CELL_SIZE) -> list[str]:
+    """One paragraph per account-manager type (``Persona.description``); small types not described.
+
+    Parameters
+    ----------
+    segments : casekit.analysis.SegmentReport
+        A segmentation.
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        A type with fewer people is named only, with its count as ``"<5"``.
+
+    Returns
+    -------
+    list of str
+        In type order; empty without clear types.
+    """
+    return [
+        p.description if p.n >= min_n else
+        f"第{p.segment}类“{p.name}”：{count_label(p.n, min_n)}人，人数过少，不单独描述。"
+        for p in segments.personas
+    ]
+
+
+def _mix_hidden(counts: pd.DataFrame, sizes: pd.Series, totals: pd.Series, min_n: int) -> pd.DataFrame:
+    """Which counts of a region × type table are hidden, so that none of 1 to ``min_n − 1`` shows.
+
+    Counts 1 to ``min_n − 1`` and every count of a region below ``min_n`` are hidden. A region's
+    total (its number of account managers) and a type's total (its number of people, in the
+    persona table) are published, so a line holding exactly one hidden non-zero count could be
+    recovered by subtraction: the smallest other non-zero count of that line is hidden too,
+    preferring counts whose own region has another non-zero count (repeated until stable).
+    """
+    values = counts.to_numpy(dtype="int64")
+    hidden = (values > 0) & (values < min_n)
+    small_rows = sizes.reindex(counts.index).to_numpy() < min_n
+    hidden[small_rows, :] = values[small_rows, :] > 0
+    row_open = ~small_rows
+    col_open = totals.reindex(counts.columns).fillna(0).to_numpy() >= min_n
+    nonzero = values > 0
+    others_in_row = nonzero.sum(axis=1, keepdims=True) - nonzero > 0
+    changed = True
+    while changed:
+        changed = False
+        for axis, open_lines in ((1, row_open), (0, col_open)):
+            for line in np.flatnonzero(open_lines):
+                cells = (np.s_[line, :] if axis == 1 else np.s_[:, line])
+                line_hidden = hidden[cells] & nonzero[cells]
+                if line_hidden.sum() != 1:
+                    continue
+                candidates = [(not others_in_row[cells][i], values[cells][i], i)
+                              for i in np.flatnonzero(nonzero[cells] & ~hidden[cells])]
+                if not candidates:
+                    continue
+                pick = min(candidates)[2]
+                if axis == 1:
+                    hidden[line, pick] = True
+                else:
+                    hidden[pick, line] = True
+                changed = True
+    return pd.DataFrame(hidden, index=counts.index, columns=counts.columns)
+
+
+def segment_mix_table(
+    mix: pd.DataFrame, region_id: str, segments: Any, *, min_n: int = MIN_CELL_SIZE
+) -> pd.DataFrame:
+    """A region's account managers by type, next to all regions', small counts hidden.
+
+    Parameters
+    ----------
+    mix : pandas.DataFrame
+        :func:`casekit.analysis.segment_mix` by top-level region, for **every** region: the
+        hidden cells are chosen over the whole region × type table, so that no small count can
+        be recovered from the totals this or another region's report shows.
+    region_id : str
+        The region whose column is shown (a ``group_id`` of ``mix``).
+    segments : casekit.analysis.SegmentReport
+        The segmentation (type names and totals).
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        Counts of 1 to ``min_n − 1`` show as ``"<5"``; a complementary hidden count as ``"—"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index 类型 (``第1类 …``, then 合计); columns 本地区人数, 本地区占比 (only for a shown count
+        of a region with at least ``min_n`` account managers), 全部地区占比. Empty (no rows)
+        when there are no clear types or the region has no account manager.
+    """
+    columns = ["本地区人数", "本地区占比", "全部地区占比"]
+    names = {p.segment: f"第{p.segment}类 {p.name}" for p in segments.personas}
+    if mix.empty or region_id not in set(mix["group_id"]):
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="类型"))
+    counts = mix.pivot_table(index="group_id", columns="segment", values="count", aggfunc="sum",
+                             fill_value=0).reindex(columns=list(names), fill_value=0)
+    sizes = mix.groupby("group_id")["n"].first()
+    totals = pd.Series({p.segment: p.n for p in segments.personas})
+    hidden = _mix_hidden(counts, sizes, totals, min_n)
+    n = int(sizes[region_id])
+    everyone = int(totals.sum())
+    rows = {}
+    for segment, name in names.items():
+        count = int(counts.at[region_id, segment])
+        if hidden.at[region_id, segment]:
+            label = count_label(count, min_n) if count < min_n else MISSING
+            share = MISSING
+        else:
+            label = str(count)
+            share = _percent(count / n) if n >= min_n else MISSING
+        total_share = _percent(totals[segment] / everyone) if totals[segment] >= min_n else MISSING
+        rows[name] = [label, share, total_share]
+    rows["合计"] = [count_label(n, min_n), "100%" if n >= min_n else MISSING, "100%"]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    table.index.name = "类型"
+    return table
+
+
+# -- ride-alongs -------------------------------------------------------------------------------
+
+
+def _group_columns(table: pd.DataFrame) -> list[str]:
+    return [str(name) for name in dict.fromkeys(table["group_name"])]
+
+
+def time_allocation_table(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+    """How account managers' time splits, one column per group (:func:`casekit.analysis.time_allocation`).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows of :func:`casekit.analysis.time_allocation` (e.g. the region and all regions, or
+        the account-manager types); each row becomes a column headed by its ``group_name``.
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        A group with fewer observed account managers shows ``"<5"`` and no number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index 指标: observed people and visits, minutes on site and on the road per visit, the
+        road's share of field time, then (when the questionnaire asked for weekly visits) the
+        estimated hours per week with customers, on the road and in the office or on other
+        work, then (when it asked for it) the self-reported share of time visiting customers
+        next to the ride-alongs' estimate, and 说明. Cells are strings.
+    """
+    has_week = "hours_on_site" in table.columns
+    has_reported = "visit_share_reported" in table.columns
+    out: dict[str, list[str]] = {}
+    for _, row in table.iterrows():
+        hide = bool(row["suppressed"]) or is_suppressed(row["n_people"], min_n)
+
+        def num(text: str, hide: bool = hide) -> str:
+            return MISSING if hide else text
+
+        cells = {
+            "随访观察的客户经理（人）": count_label(row["n_people"], min_n),
+            "随访的拜访（次）": num(MISSING if _is_missing(row["n_visits"]) else str(int(row["n_visits"]))),
+            "每次拜访在客户处（分钟）": num(_minutes(row["minutes_on_site"])),
+            "每次拜访在路上（分钟）": num(_minutes(row["minutes_travel"])),
+            "路上时间占外出时间": num(MISSING if _is_missing(row["on_site_share"])
+                                       else _percent(1 - float(row["on_site_share"]))),
+        }
+        if has_week:
+            cells.update({
+                "估算每周在客户处（小时）": num(_hours(row["hours_on_site"])),
+                "估算每周在路上（小时）": num(_hours(row["hours_travel"])),
+                "估算每周在办公室及其他（小时）": num(_hours(row["hours_office"])),
+            })
+        if has_reported:
+            cells.update({
+                "自报拜访客户的时间占比": num(_percent(row["visit_share_reported"])),
+                "随访估算的拜访客户时间占比": num(_percent(row["visit_share_observed"])),
+            })
+        cells["说明"] = "" if _is_missing(row["note"]) else str(row["note"])
+        out[str(row["group_name"])] = list(cells.values())
+        index = list(cells)
+    if not out:
+        return pd.DataFrame(index=pd.Index([], name="指标"))
+    result = pd.DataFrame(out, index=pd.Index(index, name="指标"))
+    return result
+
+
+def _behaviour_kind(behaviour: str) -> str:
+    sign = BEHAVIOUR_SKILL.get(behaviour, ("", 0))[1]
+    return "顾问式" if sign > 0 else ("推销式" if sign < 0 else "中性")
+
+
+def visit_profile_table(profile: Any, *, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+    """What happens on an observed visit, one column per group (:class:`casekit.analysis.VisitProfile`).
+
+    Parameters
+    ----------
+    profile : casekit.analysis.VisitProfile
+        E.g. :func:`casekit.reports.region_report.region_visit_profile`: the region and all
+        regions.
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        A group with fewer observed account managers shows ``"<5"`` and no number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two-level index (部分, 指标): 概况 (people, visits, the share of talking time spent
+        asking questions, the mean furthest funnel step), 拜访中的做法 (share of visits where
+        each behaviour was seen), 拜访结果 (share of visits per outcome), then 说明. Columns
+        做法类型 (顾问式 / 推销式 / 中性 for behaviours) and one per group. Cells are strings.
+    """
+    questions = profile.questions
+    groups = list(dict.fromkeys(questions["group"]))
+    names = dict(zip(questions["group"], questions["group_name"].astype(str)))
+    index: list[tuple[str, str]] = []
+    kinds: list[str] = []
+    cells: dict[str, list[str]] = {names[g]: [] for g in groups}
+
+    def hidden(row: pd.Series) -> bool:
+        return bool(row["suppressed"]) or is_suppressed(row["n_people"], min_n)
+
+    def add(part: str, label: str, kind: str, value: Any) -> None:
+        index.append((part, label))
+        kinds.append(kind)
+        for group in groups:
+            cells[names[group]].append(value(group))
+
+    q = questions.set_index("group")
+    add("概况", "随访观察的客户经理（人）", "", lambda g: count_label(q.at[g, "n_people"], min_n))
+    add("概况", "随访的拜访（次）", "", lambda g: MISSING if hidden(q.loc[g]) or _is_missing(q.at[g, "n_visits"])
+        else str(int(q.at[g, "n_visits"])))
+    add("概况", "提问占客户经理说话时间的比例", "",
+        lambda g: MISSING if hidden(q.loc[g]) else _percent(q.at[g, "mean"]))
+    funnel = profile.funnel.drop_duplicates("group").set_index("group")
+    add("概况", "拜访平均推进到的销售阶段（共8步）", "",
+        lambda g: MISSING if g not in funnel.index or hidden(funnel.loc[g]) or _is_missing(funnel.at[g, "mean_step"])
+        else f"{float(funnel.at[g, 'mean_step']):.1f}")
+    for part, frame, key, label in (("拜访中的做法（占拜访次数）", profile.behaviours, "behaviour", "behaviour_label"),
+                                    ("拜访结果（占拜访次数）", profile.outcomes, "outcome", "outcome_label")):
+        for item, rows in frame.groupby(key, sort=False):
+            by_group = rows.set_index("group")
+            add(part, str(rows[label].iloc[0]), _behaviour_kind(str(item)) if key == "behaviour" else "",
+                lambda g, b=by_group: MISSING if g not in b.index or hidden(b.loc[g]) else _percent(b.at[g, "rate"]))
+    add("说明", "", "", lambda g: "" if _is_missing(q.at[g, "note"]) else str(q.at[g, "note"]))
+    table = pd.DataFrame({"做法类型": kinds, **cells},
+                         index=pd.MultiIndex.from_tuples(index, names=["部分", "指标"]))
+    return table
+
+
+# -- 360° review ------------------------------------------------------------------------------
+
+
+def review_table(summary: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+    """A region's 360° review of sales managers (:func:`casekit.analysis.review_summary`), for reading.
+
+    Only group means over at least ``min_n`` managers are shown, never a manager's own result;
+    a rater group never shown on its own (e.g. the single superior, folded into another group
+    to protect the rater) keeps its row with no number and the note saying why.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Output of :func:`casekit.analysis.review_summary` for one region.
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        Fewest managers behind a number shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two-level index (维度, 评价来源); columns 经理人数, 平均分, 自评减他评 (the managers' self
+        rating minus this group's rating: positive = they rate themselves higher), 95%置信区间
+        and 说明. Cells are strings.
+    """
+    selves = summary.loc[summary["rater_group"] == "self"].set_index("dimension")
+    records = []
+    for _, row in summary.iterrows():
+        hide = bool(row["suppressed"]) or is_suppressed(row["n_managers"], min_n) or _is_missing(row["mean"])
+        never_shown = bool(row["suppressed"]) and int(row["n_managers"]) == 0
+        gap = MISSING
+        if not hide and row["rater_group"] != "self" and not _is_missing(row["mean_gap"]) \
+                and not is_suppressed(row["n_gap"], min_n):
+            own = selves.loc[row["dimension"]] if row["dimension"] in selves.index else None
+            if (own is not None and not bool(own["suppressed"])
+                    and int(own["n_managers"]) == int(row["n_managers"]) == int(row["n_gap"])):
+                # the same managers on both sides: the difference of the two rounded means shown
+                gap = signed(rounded_diff(own["mean"], row["mean"]))
+            else:
+                gap = signed(row["mean_gap"])
+        ci = (interval_label(row["gap_ci_low"], row["gap_ci_high"]) if gap != MISSING else MISSING)
+        records.append({
+            "维度": str(row["dimension_label"]),
+            "评价来源": str(row["group_label"]),
+            "经理人数": MISSING if never_shown else count_label(row["n_managers"], min_n),
+            "平均分": MISSING if hide else score(row["mean"]),
+            "自评减他评": gap,
+            "95%置信区间": ci,
+            "说明": "" if _is_missing(row["note"]) else str(row["note"]),
+        })
+    table = pd.DataFrame(records, columns=["维度", "评价来源", "经理人数", "平均分", "自评减他评",
+                                           "95%置信区间", "说明"])
+    return table.set_index(["维度", "评价来源"])
+
+
+def review_sentences(
+    summary: pd.DataFrame, summary_all: pd.DataFrame | None = None, *, min_n: int = MIN_CELL_SIZE
+) -> list[str]:
+    """One Chinese sentence per dimension: self rating against all other raters (全部他评).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        :func:`casekit.analysis.review_summary` for the region.
+    summary_all : pandas.DataFrame, optional
+        The same for all regions, for the comparison clause.
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        Fewest managers behind a number cited.
+
+    Returns
+    -------
+    list of str
+        In dimension order; a dimension whose self or others rating is hidden gets no sentence.
+    """
+    def others(table: pd.DataFrame | None, dimension: str) -> pd.Series | None:
+        if table is None or table.empty:
+            return None
+        rows = table.loc[(table["dimension"] == dimension) & (table["rater_group"] == "all_others")]
+        if rows.empty:
+            return None
+        row = rows.iloc[0]
+        if bool(row["suppressed"]) or _is_missing(row["mean_gap"]) or is_suppressed(row["n_gap"], min_n):
+            return None
+        return row
+
+    sentences = []
+    for dimension, rows in summary.groupby("dimension", sort=False):
+        selves = rows.loc[rows["rater_group"] == "self"]
+        row = others(summary, str(dimension))
+        if selves.empty or row is None or bool(selves.iloc[0]["suppressed"]):
+            continue
+        own = selves.iloc[0]
+        low, high = float(row["gap_ci_low"]), float(row["gap_ci_high"])
+        gap = float(row["mean_gap"])
+        if low > 0:
+            verdict = f"自评明显高于他评，平均高{signed(gap)[1:]}分"
+        elif high < 0:
+            verdict = f"自评明显低于他评，平均低{signed(gap)[1:]}分"
+        else:
+            verdict = "自评与他评没有明显差别"
+        text = (f"{row['dimension_label']}：{count_label(row['n_gap'], min_n)}位销售管理人员的自评平均"
+                f"{score(own['mean'])}分，他人评价平均{score(row['mean'])}分，{verdict}"
+                f"（95%置信区间 {interval_label(low, high)}）")
+        everyone = others(summary_all, str(dimension))
+        if everyone is not None:
+            overall = float(everyone["mean_gap"])
+            text += (f"；全部地区的销售管理人员自评平均比他评{'高' if overall >= 0 else '低'}"
+                     f"{signed(abs(overall)).lstrip('+')}分")
+        sentences.append(text + "。")
+    return sentences
+
+
+# -- performance linkage -----------------------------------------------------------------------
+
+
+def linkage_table(linkage: pd.DataFrame, *, k: int = 6, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+    """The strongest associations with sales results (:func:`casekit.analysis.performance_linkage`).
+
+    Parameters
+    ----------
+    linkage : pandas.DataFrame
+        Output of :func:`casekit.analysis.performance_linkage`, sorted by ``|rho|``.
+    k : int, default 6
+        Rows shown at most.
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        Counts below it show as ``"<5"`` (``performance_linkage`` needs 10 pairs anyway).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Only associations whose interval excludes 0, strongest first. Index 序号 (from 1);
+        columns 能力或行为, 人数, 相关系数 (Spearman), 95%置信区间, 相关程度, 解读 (the
+        association sentence, never causal). Empty (no rows) when none is clear.
+    """
+    clear = linkage.loc[(linkage["ci_low"] > 0) | (linkage["ci_high"] < 0)].head(k)
+    table = pd.DataFrame(
+        {
+            "能力或行为": [str(v) for v in clear["label"]],
+            "人数": [count_label(v, min_n) for v in clear["n"]],
+            "相关系数": [signed(v) for v in clear["rho"]],
+            "95%置信区间": [interval_label(a, b) for a, b in zip(clear["ci_low"], clear["ci_high"])],
+            "相关程度": [str(v) for v in clear["strength"]],
+            "解读": [str(v) for v in clear["sentence"]],
+        },
+        columns=["能力或行为", "人数", "相关系数", "95%置信区间", "相关程度", "解读"],
     )
     table.index = pd.RangeIndex(1, len(table) + 1, name="序号")
     return table
