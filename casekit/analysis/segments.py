@@ -20,7 +20,7 @@ When the segmenter finds no clear structure, :class:`SegmentReport` says so (``c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,10 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "visit_time_share": ("外出拜访时间多", "外出拜访时间少"),
     "travel_share": ("路上耗时多", "路上耗时少"),
 }
+#: Segmentations kept (by content of the features and the parameters) so that building many
+#: regions' reports in one kernel segments the bundle once.
+_CACHE: dict[tuple[object, ...], "SegmentReport"] = {}
+_CACHE_SIZE = 4
 #: Strengths (weaknesses, traits) named in a persona's description, most distinctive first.
 _LISTED = 4
 #: +1: higher is a strength, −1: higher is a weakness, 0: a trait without direction.
@@ -335,10 +339,21 @@ def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
     SegmentReport
     """
     features = account_manager_features(bundle, population)
-    segmenter = Segmenter(n_clusters=n_clusters, blocks=features.blocks,
-                          random_state=random_state, **params)  # type: ignore[arg-type]
-    segmenter.fit(features.X)
-    return describe_segments(segmenter, features, population)
+    # The same features and parameters give the same segments: a report kernel that builds
+    # region after region (or a notebook re-run) segments once. Keyed by content, not by path.
+    key = (int(pd.util.hash_pandas_object(features.X, index=True).sum()), tuple(features.X.columns),
+           tuple(features.people["region_id"]), n_clusters, random_state, population,
+           tuple(sorted((k, repr(v)) for k, v in params.items())))
+    if key not in _CACHE:
+        segmenter = Segmenter(n_clusters=n_clusters, blocks=features.blocks,
+                              random_state=random_state, **params)  # type: ignore[arg-type]
+        segmenter.fit(features.X)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = describe_segments(segmenter, features, population)
+    cached = _CACHE[key]
+    return replace(cached, profile=cached.profile.copy(), assignments=cached.assignments.copy(),
+                   k_scores=cached.k_scores.copy())
 
 
 def segment_mix(report: SegmentReport, manifest: object, by: str = "top_region",
