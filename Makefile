@@ -51,6 +51,7 @@ sample: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_xlsx_read.py
+	$(BIN)/python benchmarks/bench_national.py
 
 # Re-run the phase notebooks in place after changing what they show (nbval checks the stored
 # outputs); the live widgets' state (random model ids) is dropped from the stored notebook.

@@ -176,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     fast = measure(casekit_analysis, str(bundle), imports=imports + ("casekit.analysis", "casekit.intake"))
     slow = measure(straightforward_analysis, str(bundle), imports=imports)
     ours, theirs = casekit_analysis.__name__, straightforward_analysis.__name__
+    found = casekit_analysis(str(bundle))  # once more in this process, for the planted-type check
     print(f"{ours}: {fast.seconds:.1f} s, {fast.peak_mb:.0f} MB; {theirs}: {slow.seconds:.1f} s, "
-          f"{slow.peak_mb:.0f} MB; ratio {slow.seconds / fast.seconds:.1f}x")
+          f"{slow.peak_mb:.0f} MB; ratio {slow.seconds / fast.seconds:.1f}x; casekit found k = "
+          f"{found['k']}, adjusted Rand index {found['ari']:.3f} against the planted types")
     if args.no_write:
         return 0
     section = f"""## Whole issue-4 analysis at national scale (`bench_national.py`)
@@ -195,7 +197,10 @@ call (imports excluded), peak RSS of the process. Measured {date.today().isoform
 | **ratio** | **{slow.seconds / fast.seconds:.1f}×** | {slow.peak_mb / fast.peak_mb:.2f}× |
 
 Targets of issue 4: ≤ 30 s and ≤ 4 GB on 2 cores. casekit validates every file (the baseline
-checks almost nothing) and recovers the planted types (adjusted Rand index in the script's output).
+checks almost nothing). casekit found k = {found['k']} segments, adjusted Rand index
+{found['ari']:.3f} against the four planted types. Most of the baseline's time goes to the
+per-person filtering of the visit table and the silhouette on all 20,000 people; casekit scores k
+and stability on a 2,000-person subsample and builds features with one group-by.
 """
     write_section("bench_national", section)
     return 0
