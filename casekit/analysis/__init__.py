@@ -56,7 +56,12 @@ from casekit.analysis.segments import (
     segment_account_managers,
     segment_mix,
 )
-from casekit.analysis.visits import VisitProfile, time_allocation, time_use_sentences, visit_profile
+from casekit.analysis.visits import (
+    VisitProfile,
+    time_allocation,
+    time_use_sentences,
+    visit_profile,
+)
 
 __all__ += [
     "FeatureTable",

@@ -41,8 +41,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from casekit.analysis.intervals import check_confidence, t_interval
 from casekit.analysis.scores import _shown_cities, respondent_scores
 from casekit.domain import (
     DIMENSIONS,
@@ -106,8 +106,7 @@ def _population(population: str | None) -> str | None:
 
 
 def _check(min_n: int, confidence: float) -> None:
-    if not 0 < confidence < 1:
-        raise AnalysisError(f"confidence must be between 0 and 1 (e.g. 0.95), got {confidence!r}")
+    check_confidence(confidence)
     if min_n < 0:
         raise AnalysisError(f"min_n must be 0 or more, got {min_n!r}")
 
@@ -152,13 +151,10 @@ def _summary(scores: pd.Series, required: float, confidence: float) -> dict[str,
            "share_below": _NAN}
     if n == 0:
         return out
-    out["mean"] = mean = float(values.mean())
+    out["mean"] = float(values.mean())
     if not np.isfinite(required):
         return out
-    out["gap"] = gap = mean - required
-    if n >= 2:
-        half = float(stats.t.ppf((1 + confidence) / 2, n - 1) * values.std(ddof=1) / np.sqrt(n))
-        out["ci_low"], out["ci_high"] = gap - half, gap + half
+    out["gap"], out["ci_low"], out["ci_high"] = t_interval(values - required, confidence)
     out["share_below"] = float(np.mean(values < required - _EPS))
     return out
 

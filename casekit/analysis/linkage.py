@@ -30,6 +30,12 @@ import pandas as pd
 from scipy import stats
 
 from casekit.analysis.features import FeatureTable, feature_label
+from casekit.analysis.intervals import (
+    bonett_wright_interval,
+    check_confidence,
+    newcombe_interval,
+    wilson_interval,
+)
 from casekit.domain import BACKGROUND_ROLES, BEHAVIOURS, MIN_CELL_SIZE
 from casekit.exceptions import AnalysisError
 from casekit.formatting import count_label
@@ -60,79 +66,6 @@ SUCCESS_OUTCOMES: tuple[str, ...] = ("won", "advanced")
 #: Appended to every sentence stating an association.
 _NOT_CAUSAL = "（相关，不代表因果）"
 _NAN = float("nan")
-
-
-def _z(confidence: float) -> float:
-    if not 0 < confidence < 1:
-        raise AnalysisError(f"confidence must be between 0 and 1 (e.g. 0.95), got {confidence!r}")
-    return float(stats.norm.ppf((1 + confidence) / 2))
-
-
-def bonett_wright_interval(rho: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Interval of a Spearman correlation: Fisher z with the Bonett–Wright standard error.
-
-    Parameters
-    ----------
-    rho : float
-        Spearman's rank correlation of ``n`` pairs.
-    n : int
-        Number of pairs; the interval needs more than 3.
-    confidence : float, default 0.95
-        Coverage.
-
-    Returns
-    -------
-    (float, float)
-        ``tanh(atanh(rho) ∓ z · sqrt((1 + rho²/2) / (n − 3)))``; ``(nan, nan)`` when ``n ≤ 3``
-        or ``rho`` is missing.
-    """
-    z = _z(confidence)
-    if n <= 3 or not math.isfinite(rho):
-        return _NAN, _NAN
-    r = float(np.clip(rho, -0.999999, 0.999999))
-    se = math.sqrt((1 + r * r / 2) / (n - 3))
-    centre = math.atanh(r)
-    return math.tanh(centre - z * se), math.tanh(centre + z * se)
-
-
-def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion (``(nan, nan)`` when ``n`` is 0)."""
-    z = _z(confidence)
-    if n <= 0:
-        return _NAN, _NAN
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def newcombe_interval(s1: int, n1: int, s2: int, n2: int, confidence: float = 0.95
-                      ) -> tuple[float, float]:
-    """Newcombe's hybrid score interval of ``s1/n1 − s2/n2`` (Newcombe 1998, method 10).
-
-    Parameters
-    ----------
-    s1, n1 : int
-        Successes and trials of the first group.
-    s2, n2 : int
-        Successes and trials of the second group.
-    confidence : float, default 0.95
-        Coverage.
-
-    Returns
-    -------
-    (float, float)
-        Lower and upper bound; ``(nan, nan)`` when a group is empty.
-    """
-    if n1 <= 0 or n2 <= 0:
-        return _NAN, _NAN
-    p1, p2 = s1 / n1, s2 / n2
-    l1, u1 = wilson_interval(s1, n1, confidence)
-    l2, u2 = wilson_interval(s2, n2, confidence)
-    d = p1 - p2
-    return (d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
-            d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
 
 
 def _strength(rho: float) -> str:
@@ -184,7 +117,7 @@ def performance_linkage(
         If there is no sales result (no background question with ``role: performance``, or
         no value in it), or ``confidence`` is not between 0 and 1.
     """
-    _z(confidence)
+    check_confidence(confidence)
     people = features.people
     if "performance" not in people.columns or people["performance"].notna().sum() == 0:
         raise AnalysisError(
@@ -268,7 +201,7 @@ def visit_outcome_linkage(
     AnalysisError
         If ``confidence`` is not between 0 and 1.
     """
-    _z(confidence)
+    check_confidence(confidence)
     visits = bundle.ride_alongs
     success = visits["outcome"].isin(SUCCESS_OUTCOMES).to_numpy()
     seen = visits["behaviours"].map(lambda b: set(b) if isinstance(b, (tuple, list, set)) else set())

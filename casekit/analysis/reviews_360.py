@@ -49,8 +49,9 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from casekit.analysis.intervals import check_confidence, t_interval
 from casekit.analysis.scores import _shown_cities
-from casekit.analysis.visits import _check_confidence, _check_min, _t_interval
+from casekit.analysis.visits import _check_min
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, RATER_GROUPS
 from casekit.exceptions import AnalysisError, RegionError
 
@@ -571,7 +572,7 @@ def review_summary(
     """
     min_managers = _check_min(min_managers, "min_managers")
     min_raters = _check_min_raters(min_raters)
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     manifest = bundle.manifest
     region = _resolve_region(manifest, region_id)
     label = region[0] if region[0] is not None else "all"
@@ -654,7 +655,7 @@ def review_summary(
             chosen_gap, gap_hidden, _ = _select(with_gap, manifest, region, min_managers)
             row["n_gap"] = len(chosen_gap)
             if not row["suppressed"] and not gap_hidden:
-                mean, low, high = _t_interval(chosen_gap["gap"].to_numpy(dtype="float64"), confidence)
+                mean, low, high = t_interval(chosen_gap["gap"].to_numpy(dtype="float64"), confidence)
                 row.update(mean_gap=mean, gap_ci_low=low, gap_ci_high=high)
             elif not row["suppressed"]:
                 row["note"] = "；".join(n for n in (

@@ -137,7 +137,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
         self.n_init = n_init
         self.random_state = random_state
 
-    def __sklearn_tags__(self) -> Any:  # noqa: D105
+    def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags
@@ -329,8 +329,9 @@ class Segmenter(ClusterMixin, BaseEstimator):
                            f"{self.min_stability:.2f}，换一批样本分组就会变")
         if reasons:
             return False, reasons
-        return True, [f"分为 {k} 类：轮廓系数 {silhouette:.2f}，自助抽样稳定性 {self.stability_:.2f}，"
-                      f"间隔统计量支持存在分组"]
+        verdict = (f"分为 {k} 类：轮廓系数 {silhouette:.2f}，自助抽样稳定性 {self.stability_:.2f}，"
+                   "间隔统计量支持存在分组")
+        return True, [verdict]
 
     # prediction --------------------------------------------------------------------------
     def predict(self, X: Any) -> np.ndarray:

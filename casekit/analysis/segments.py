@@ -25,9 +25,18 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from casekit.analysis.features import FeatureTable, account_manager_features, feature_label
+from casekit.analysis.features import (
+    FeatureTable,
+    account_manager_features,
+    feature_label,
+)
 from casekit.analysis.segmentation import Segmenter
-from casekit.domain import BEHAVIOUR_SKILL, DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS
+from casekit.domain import (
+    BEHAVIOUR_SKILL,
+    DIMENSIONS,
+    MIN_CELL_SIZE,
+    POPULATION_DIMENSIONS,
+)
 from casekit.formatting import count_label
 
 __all__ = [
@@ -53,7 +62,7 @@ _PHRASES: dict[str, tuple[str, str]] = {
 }
 #: Segmentations kept (by content of the features and the parameters) so that building many
 #: regions' reports in one kernel segments the bundle once.
-_CACHE: dict[tuple[object, ...], "SegmentReport"] = {}
+_CACHE: dict[tuple[object, ...], SegmentReport] = {}
 _CACHE_SIZE = 4
 #: Strengths (weaknesses, traits) named in a persona's description, most distinctive first.
 _LISTED = 4
@@ -194,7 +203,8 @@ def _emphasis(z: pd.Series, population: str) -> tuple[tuple[str, ...], tuple[str
                 need[dim] = need.get(dim, 0.0) - 0.5 * sign * float(value)
     weakest = [d for d, v in sorted(need.items(), key=lambda kv: (-kv[1], kv[0])) if v >= DISTINCT_Z][:3]
 
-    from casekit.curriculum import load_outlines  # the curriculum layer reads the analysis, not vice versa
+    # imported here: the curriculum layer reads the analysis, not the other way round
+    from casekit.curriculum import load_outlines
 
     outline = load_outlines().get(population)
     lines = []

@@ -40,9 +40,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from casekit import formatting
+from casekit.analysis.intervals import check_confidence, t_interval, wilson_interval
 from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, MIN_CELL_SIZE, OUTCOMES
 from casekit.exceptions import AnalysisError, RegionError
 
@@ -364,39 +364,6 @@ def _join(*notes: str) -> str:
 
 # --------------------------------------------------------------------------------------------
 # statistics
-
-
-def _check_confidence(confidence: float) -> float:
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.floating)):
-        raise AnalysisError(f"confidence must be a number in (0, 1), got {confidence!r}")
-    if not 0 < float(confidence) < 1:
-        raise AnalysisError(f"confidence must be in (0, 1), got {confidence!r}")
-    return float(confidence)
-
-
-def _t_interval(values: np.ndarray, confidence: float) -> tuple[float, float, float]:
-    """Mean and t-interval of ``values`` (interval missing below two values)."""
-    values = values[~np.isnan(values)]
-    n = values.size
-    if n == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(values.mean())
-    if n < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf((1 + confidence) / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
-    return mean, mean - half, mean + half
-
-
-def _wilson(count: int, n: int, confidence: float) -> tuple[float, float]:
-    """Wilson score interval of a proportion ``count / n``."""
-    if n <= 0:
-        return math.nan, math.nan
-    z = float(stats.norm.ppf((1 + confidence) / 2))
-    p = count / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _role_values(bundle: Any, role: str) -> pd.Series | None:
@@ -729,7 +696,7 @@ def _long_rows(
         row = {**base, key: thing, f"{key}_label": thing_label}
         if counts is not None:
             count = int(counts.get(thing, 0))
-            low, high = _wilson(count, n_visits, confidence)
+            low, high = wilson_interval(count, n_visits, confidence)
             row.update(count=count, rate=count / n_visits, ci_low=low, ci_high=high)
         rows.append(row)
     return rows
@@ -795,7 +762,7 @@ def visit_profile(
         ``confidence`` outside (0, 1).
     """
     min_n = _check_min(min_n, "min_n")
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     grouping = _groups(bundle, by, segments)
     visits = grouping.visits
     status = _visibility(visits, grouping.order, by, min_n)
@@ -825,7 +792,7 @@ def visit_profile(
         q = dict(base)
         if shown:
             per_person = gv.groupby("account_manager")["question_share"].mean().astype("float64")
-            mean, low, high = _t_interval(per_person.to_numpy(), confidence)
+            mean, low, high = t_interval(per_person.to_numpy(), confidence)
             q.update(mean=mean, ci_low=low, ci_high=high)
         questions.append(q)
 
