@@ -1,0 +1,86 @@
+"""No output of casekit shows the personal data planted in the sample bundle.
+
+The sample's answer key (``_ground_truth.yaml``, ``pii:``) lists every phone number, customer
+company and person written into its interview notes. This test produces every output a
+consultant or client gets from the sample — every region's report (HTML and executed
+notebook), the index, every analysis command's printout and CSV, and the committed notebooks'
+stored outputs — and scans all of it for those strings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from casekit.cli import main
+from casekit.paths import NOTEBOOKS, SAMPLE_BUNDLE
+from casekit.reports import build_reports
+
+#: Every analysis command, as a consultant runs it on the sample (``--csv``/``--out`` added).
+COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("gaps", "--by", "city"),
+    ("segment",),
+    ("ride-alongs", "--by", "segment"),
+    ("ride-alongs", "--view", "behaviours"),
+    ("review360", "--managers", "--gap"),
+    ("review360",),
+    ("linkage",),
+    ("linkage", "--visits"),
+)
+
+
+@pytest.fixture(scope="module")
+def planted() -> list[str]:
+    truth = yaml.safe_load((SAMPLE_BUNDLE / "_ground_truth.yaml").read_text(encoding="utf-8"))
+    strings = [entry["string"] for entry in truth["pii"]]
+    assert len(strings) >= 14  # the test is only as good as what was planted
+    return strings
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory) -> dict[str, str]:
+    """Every output of the sample bundle: file or command → its text."""
+    out = tmp_path_factory.mktemp("outputs")
+    result = build_reports(SAMPLE_BUNDLE, out=out / "reports", progress=False)
+    assert result.ok and len(result.built) == 5
+    texts = {str(p.relative_to(out)): p.read_text(encoding="utf-8")
+             for p in sorted((out / "reports").rglob("*")) if p.is_file()}
+    for i, command in enumerate(COMMANDS):
+        target = out / f"command{i}.csv"
+        flag = "--out" if command[0] == "segment" else "--csv"
+        printed = _run([command[0], str(SAMPLE_BUNDLE), *command[1:]])
+        _run([command[0], str(SAMPLE_BUNDLE), *command[1:], flag, str(target)])
+        texts[" ".join(command)] = printed
+        texts[f"{' '.join(command)} --csv"] = target.read_text(encoding="utf-8-sig")
+    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        texts[notebook.name] = json.dumps([c.get("outputs", []) for c in cells], ensure_ascii=False)
+    return texts
+
+
+def _run(argv: list[str]) -> str:
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert main(argv) == 0, argv
+    return buffer.getvalue()
+
+
+def test_every_output_was_produced(outputs):
+    assert sum(name.endswith("report.html") for name in outputs) == 5
+    assert all(text.strip() for text in outputs.values())
+
+
+def test_no_output_shows_a_planted_name_company_or_number(outputs, planted):
+    leaks = [(name, s) for name, text in outputs.items() for s in planted if s in text]
+    assert leaks == []
+
+
+def test_the_planted_strings_are_in_the_raw_notes_so_a_leak_would_be_seen(planted):
+    raw = "".join(p.read_text(encoding="utf-8") for p in sorted((SAMPLE_BUNDLE / "notes").glob("*")))
+    assert [s for s in planted if s not in raw] == []
