@@ -65,23 +65,71 @@ def listed_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not is_ignored(p))
 
 
-def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
-    """Read a UTF-8 text file (a BOM is accepted); report a missing or undecodable file."""
+def read_text(path: Path, rel: str, *, legacy: bool = False) -> tuple[str | None, list[Problem]]:
+    """Read a UTF-8 text file (a BOM is accepted); report a missing or undecodable file.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    rel : str
+        Its path relative to the bundle root, used in problems.
+    legacy : bool
+        Also accept what Windows Notepad saves on Chinese Windows (for hand-written notes): UTF-16
+        with a byte-order mark ("Unicode") and GB18030, a superset of GBK and GB2312 ("ANSI").
+        UTF-8 is tried first; a file that is mostly valid UTF-8 with a few broken bytes is
+        reported, not decoded as GB18030 into nonsense.
+
+    Returns
+    -------
+    text : str or None
+        The text with ``\\n`` line ends; None when the file is missing or cannot be decoded.
+    problems : list of Problem
+    """
     if not path.is_file():
         return None, [Problem(rel, None, None, "this file to exist", MISSING)]
     data = path.read_bytes()
+    if legacy and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return _newlines(data.decode("utf-16")), []
+        except UnicodeDecodeError:
+            return None, [Problem(rel, None, None, "UTF-16 text (the file starts with its byte-order mark)",
+                                  "undecodable bytes")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if legacy and not _mostly_utf8(data):
+            try:
+                return _newlines(data.decode("gb18030")), []
+            except UnicodeDecodeError:
+                pass
         line = data[: exc.start].count(b"\n") + 1
         found = f"undecodable bytes {data[exc.start:exc.start + 4]!r}"
+        if legacy:
+            return None, [Problem(rel, line, None, "UTF-8 or GBK/GB18030 text", found)]
         try:
             data.decode("gb18030")
             found += " (the file looks GBK/GB18030-encoded, as Excel saves 'CSV' on Chinese Windows)"
         except UnicodeDecodeError:
             pass
         return None, [Problem(rel, line, None, "UTF-8 text (save the file as 'CSV UTF-8')", found)]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    return _newlines(text), []
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether undecodable UTF-8 is rather damaged UTF-8 than another encoding.
+
+    GBK text read as UTF-8 fails almost everywhere; UTF-8 with a few broken bytes decodes to far
+    more good non-ASCII characters than replacement characters.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    return good > 2 * bad
 
 
 def _frame_from_records(records: list[list[str]], rel: str) -> tuple[pd.DataFrame, list[Problem]]:

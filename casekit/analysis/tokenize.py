@@ -1,0 +1,256 @@
+"""Chinese word segmentation of notes with jieba, keeping the method's and the region's terms whole.
+
+jieba's general dictionary cuts ``商务领航`` into ``商务`` / ``领航`` and ``宽视界`` into ``宽`` /
+``视界``; for coding notes those must stay one word, and so must each region's local product names
+(``商务领航·酒店版``, ``宽带+电脑``, which jieba could not join at all because of ``·`` and ``+``).
+
+How it works:
+
+* :func:`user_dictionary` lists the terms of a bundle: canonical products with their aliases,
+  industries, roles (populations, rater groups and the roles of ``terms_zh.txt``), behaviours,
+  customer needs and departments, funnel stages, the seed's terms (``terms_zh.txt``) and the
+  bundle's local product names (``bundle.catalogue.local_name``).
+* :class:`Tokenizer` first cuts out every occurrence of its terms (leftmost, longest first; a
+  term starting or ending in a Latin letter or digit only where it is not part of a longer Latin
+  word or number), then segments the text between them with casekit's private
+  ``jieba.Tokenizer`` (jieba's general dictionary, loaded once per process, never jieba's global
+  instance). The terms live in the :class:`Tokenizer` object, never in a jieba dictionary, so one
+  bundle's terms cannot reach another bundle's tokenizer, and ``jieba.add_word`` calls elsewhere
+  cannot change casekit's results. (Adding the terms to jieba instead would not keep
+  ``商务领航·酒店版`` whole, and would split ``1890`` after the term ``189``.)
+* Nothing is written to stderr (jieba logs its dictionary loading there, which fails nbval).
+* The same terms and text always give the same tokens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import re
+import threading
+import unicodedata
+import warnings
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from typing import Any
+
+from casekit import domain
+
+__all__ = [
+    "Tokenizer",
+    "domain_terms",
+    "seed_terms",
+    "stopwords",
+    "user_dictionary",
+]
+
+_TERMS_FILE = "terms_zh.txt"
+_STOPWORDS_FILE = "stopwords_zh.txt"
+#: Separators inside a vocabulary label that joins two names (``零售、超市``, ``总经理/决策层``).
+_LABEL_PARTS = re.compile(r"[/、;；]")
+_NUMBER = re.compile(r"[\d０-９.,，:：%％+\-×~～/]+|[零〇一二三四五六七八九十百千万亿两几半]+[多余]?")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+
+_LOCK = threading.Lock()
+_JIEBA: Any = None
+
+
+def _read_list(name: str) -> list[str]:
+    text = resources.files("casekit.analysis").joinpath(name).read_text(encoding="utf-8")
+    return [s for s in (line.split("#", 1)[0].strip() for line in text.splitlines()) if s]
+
+
+@functools.cache
+def seed_terms() -> tuple[str, ...]:
+    """Return the terms of ``casekit/analysis/terms_zh.txt`` (roles and the seed's method terms)."""
+    return tuple(_read_list(_TERMS_FILE))
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """Return the Chinese stopwords of ``casekit/analysis/stopwords_zh.txt``."""
+    return frozenset(_read_list(_STOPWORDS_FILE))
+
+
+def _vocabulary_terms(vocabulary: Any, *, labels: bool = True, aliases: bool = True) -> Iterator[str]:
+    for term in vocabulary.values():
+        names = ([term.label] if labels else []) + (list(term.aliases) if aliases else [])
+        for name in names:
+            yield name
+            if _LABEL_PARTS.search(name):
+                yield from _LABEL_PARTS.split(name)
+
+
+@functools.cache
+def domain_terms() -> tuple[str, ...]:
+    """Return the terms every bundle shares: ``casekit.domain`` vocabularies and ``terms_zh.txt``.
+
+    Products (labels and aliases), industries, populations and rater groups (the roles),
+    behaviours, customer needs and departments, funnel stages, and the seed's terms; sorted,
+    each once, single characters left out.
+    """
+    found: list[str] = []
+    for vocab in (domain.PRODUCTS, domain.INDUSTRIES, domain.POPULATIONS, domain.CUSTOMER_NEEDS,
+                  domain.FUNNEL_STAGES, domain.CUSTOMER_DEPARTMENTS):
+        found += _vocabulary_terms(vocab)
+    found += _vocabulary_terms(domain.RATER_GROUPS)
+    found += _vocabulary_terms(domain.BEHAVIOURS)
+    found += seed_terms()
+    return _clean_terms(t for t in found if t != domain.RATER_GROUPS["self"].label)
+
+
+def user_dictionary(bundle: Any) -> list[str]:
+    """Return the terms a bundle's notes are segmented with.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded bundle; its ``catalogue.local_name`` (every region's local product names) is
+        added to :func:`domain_terms`.
+
+    Returns
+    -------
+    list of str
+        Sorted, each term once, single characters left out.
+    """
+    local: Iterable[str] = ()
+    catalogue = getattr(bundle, "catalogue", None)
+    if catalogue is not None and "local_name" in catalogue.columns:
+        local = (str(v) for v in catalogue["local_name"].dropna())
+    return list(_clean_terms([*domain_terms(), *local]))
+
+
+def _clean_terms(terms: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({t.strip() for t in terms if len(t.strip()) >= 2}))
+
+
+# ---------------------------------------------------------------------------------------------
+# jieba
+
+
+def _jieba_module() -> Any:
+    """Import jieba without letting an import-time warning (``pkg_resources``) reach stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
+    return jieba
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence jieba's logger (it writes its dictionary loading to stderr)."""
+    logger = logging.getLogger("jieba")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _jieba_tokenizer() -> Any:
+    """casekit's own ``jieba.Tokenizer`` with jieba's general dictionary, built once per process.
+
+    Not jieba's global instance, so ``jieba.add_word`` elsewhere cannot change casekit's results,
+    and casekit never changes jieba's. It is only read after it is built, so all
+    :class:`Tokenizer` s share it; their terms are cut out before jieba sees the text. The
+    dictionary is read from the package (about half a second), not through jieba's cache file in
+    the temporary folder, which another user's or a concurrent process's file could shadow.
+    """
+    global _JIEBA
+    with _LOCK:
+        if _JIEBA is None:
+            jieba = _jieba_module()
+            tk = jieba.Tokenizer()
+            with _quiet(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                with tk.get_dict_file() as f:
+                    tk.FREQ, tk.total = tk.gen_pfdict(f)
+            tk.initialized = True
+            _JIEBA = tk
+        return _JIEBA
+
+
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not terms:
+        return None
+    parts = []
+    for term in sorted(terms, key=lambda t: (-len(t), t)):
+        body = re.escape(term)
+        if _ASCII_ALNUM.match(term[0]):
+            body = r"(?<![A-Za-z0-9])" + body
+        if _ASCII_ALNUM.match(term[-1]):
+            body += r"(?![A-Za-z0-9])"
+        parts.append(body)
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+class Tokenizer:
+    """Segment Chinese text into words, keeping ``terms`` whole.
+
+    Parameters
+    ----------
+    terms : iterable of str, optional
+        Words to keep whole (e.g. ``user_dictionary(bundle)``); default :func:`domain_terms`.
+        Single characters are ignored.
+    hmm : bool
+        Let jieba join unknown words with its hidden Markov model (its default).
+
+    Examples
+    --------
+    >>> tok = Tokenizer(user_dictionary(bundle))            # doctest: +SKIP
+    >>> tok.words("客户经理用宽视界给老板娘演示")             # doctest: +SKIP
+    ['客户经理', '宽视界', '老板娘', '演示']
+    """
+
+    def __init__(self, terms: Iterable[str] | None = None, *, hmm: bool = True) -> None:
+        self.terms: tuple[str, ...] = domain_terms() if terms is None else _clean_terms(terms)
+        self.hmm = hmm
+        self._folded = frozenset(t.casefold() for t in self.terms)
+        self._pattern = _term_pattern(self.terms)
+        self._jieba = _jieba_tokenizer()
+        self._stop = stopwords()
+
+    def __repr__(self) -> str:
+        return f"Tokenizer({len(self.terms)} terms)"
+
+    def cut(self, text: str) -> list[str]:
+        """Return every token of ``text`` in order (punctuation and white space included).
+
+        ``"".join(tok.cut(text)) == text``.
+        """
+        tokens: list[str] = []
+        pos = 0
+        if self._pattern is not None:
+            for m in self._pattern.finditer(text):
+                if m.start() > pos:
+                    tokens += self._cut_plain(text[pos:m.start()])
+                tokens.append(m.group())
+                pos = m.end()
+        if pos < len(text):
+            tokens += self._cut_plain(text[pos:])
+        return tokens
+
+    def _cut_plain(self, text: str) -> list[str]:
+        return list(self._jieba.cut(text, HMM=self.hmm))
+
+    def words(self, text: str) -> list[str]:
+        """Return the content words of ``text``, in order.
+
+        Terms are always kept; other tokens are dropped when they are white space, punctuation
+        or symbols, numbers (``2008``, ``80%``, ``0311-86012345``, ``三``), or stopwords
+        (:func:`stopwords`, which include the single-character function words).
+        """
+        return [t for t in self.cut(text) if self.is_content(t)]
+
+    def is_content(self, token: str) -> bool:
+        """Whether ``token`` is a content word (see :meth:`words`)."""
+        if token.casefold() in self._folded:
+            return True
+        token = token.strip()
+        if not token or token in self._stop:
+            return False
+        if all(unicodedata.category(ch)[0] in "PSZC" for ch in token):
+            return False
+        return _NUMBER.fullmatch(token) is None
