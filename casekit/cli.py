@@ -218,6 +218,66 @@ def _cmd_review360(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_redact(args: argparse.Namespace) -> int:
+    from casekit.exceptions import BundleNotFoundError
+    from casekit.intake.redaction import (
+        KIND_LABELS,
+        Redactor,
+        read_document,
+        write_redacted,
+    )
+
+    readable = (".md", ".markdown", ".txt", ".docx")
+    problems = []
+    for path in args.files:
+        if not path.is_file():
+            problems.append(f"{path}: no such file")
+        elif path.suffix.lower() == ".doc":
+            problems.append(f"{path}: a .doc file; save it as .docx (Word: 另存为 → Word 文档) and redact that")
+        elif path.suffix.lower() not in readable:
+            problems.append(f"{path}: not a note casekit reads ({', '.join(readable)})")
+        elif args.out is not None and (args.out / path.name).resolve() == path.resolve():
+            problems.append(f"{path}: --out would overwrite the original; choose another folder")
+    if problems:
+        print("casekit redact: nothing redacted:\n" + "\n".join(f"  - {p}" for p in problems), file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.bundle is not None:
+        if not (args.bundle / "manifest.yaml").is_file():
+            raise BundleNotFoundError(f"{args.bundle} is not a research bundle (no manifest.yaml)")
+        redactor = Redactor.from_bundle(args.bundle)
+    else:
+        redactor = Redactor()
+    failed = 0
+    for path in args.files:
+        try:
+            if args.out is not None:
+                target, result = write_redacted(path, args.out, redactor)
+            else:
+                result = redactor.redact(read_document(path))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:  # unreadable file, broken .docx
+            print(f"casekit redact: {path}: cannot read it ({exc})", file=sys.stderr)
+            failed += 1
+            continue
+        if args.out is None:
+            if len(args.files) > 1:
+                print(f"==> {path} <==")
+            print(result.text, end="" if result.text.endswith("\n") else "\n")
+        sys.stdout.flush()
+        counts = "、".join(f"{KIND_LABELS[k]} {n}" for k, n in result.counts().items())
+        where = f" → {target}" if args.out is not None else ""
+        print(f"{path.name}：替换 {len(result.findings)} 处{f'（{counts}）' if counts else ''}{where}", file=sys.stderr)
+        if args.findings:
+            for f in result.findings:
+                print(f"  {f.start}-{f.end}\t{KIND_LABELS[f.kind]}\t{f.original}\t→ {f.replacement}\t{f.confidence:.2f}",
+                      file=sys.stderr)
+    if args.bundle is not None:
+        new = redactor.unsaved
+        saved = redactor.save()
+        if saved is not None:
+            print(f"{new} new pseudonym(s) added to {saved}", file=sys.stderr)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``casekit`` command.
 
@@ -318,6 +378,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-raters", type=int, default=3, help="fewest raters in a group shown (default: %(default)s)")
     p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
     p.set_defaults(func=_cmd_review360)
+
+    p = sub.add_parser("redact", help="replace names, companies and phone/ID numbers in notes with pseudonyms")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="notes (.md, .txt, .docx)")
+    p.add_argument("--out", type=Path, help="write each redacted note into this folder (default: print them)")
+    p.add_argument("--bundle", type=Path,
+                   help="use this bundle's _private/roster.csv and pseudonyms, and add new pseudonyms to it")
+    p.add_argument("--findings", action="store_true",
+                   help="also list what was replaced (originals included: consultant-only)")
+    p.set_defaults(func=_cmd_redact)
     return parser
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -23,21 +22,14 @@ from casekit.analysis.coding import (
 from casekit.exceptions import AnalysisError
 from casekit.intake import load_bundle
 from casekit.intake.code_frame import Code, CodeFrame, Rule, default_code_frame
+from casekit.intake.note_segments import note_segments
 
 SAMPLE = Path(__file__).resolve().parents[1] / "research_data" / "sample"
 
 
 def paragraph_segments(notes: pd.DataFrame) -> pd.DataFrame:
-    """Stand-in for ``note_segments``: each note's blank-line separated paragraphs."""
-    rows = []
-    for note in notes.to_dict("records"):
-        parts = [p.strip() for p in re.split(r"\n\s*\n", note["text"]) if p.strip()]
-        for i, text in enumerate(parts, 1):
-            rows.append({"segment_id": f"{note['note_id']}-{i:02d}", "note_id": note["note_id"], "position": i,
-                         "kind": "paragraph", "speaker": "", "text": text,
-                         **{c: note[c] for c in ("date", "region_id", "top_region_id", "population", "method",
-                                                 "interviewee", "tags", "file")}})
-    return pd.DataFrame(rows)
+    """The notes' segments, as every caller gets them (``casekit.intake.note_segments``)."""
+    return note_segments(notes)
 
 
 @pytest.fixture(scope="module")

@@ -179,3 +179,19 @@ def test_dtypes_are_typed():
     assert b.responses["value"].dtype == "float64"
     assert b.reviews_360["score"].dtype == "float64"
     assert isinstance(b.notes["tags"].iloc[0], tuple)
+
+
+def test_manual_codes_beside_the_notes_are_checked_with_the_bundle(mini_copy):
+    from casekit.intake.note_segments import note_segments
+
+    segment = note_segments(load_bundle(MINI))["segment_id"].iloc[0]
+    codes = ("segment_id,code,action,coder,date,comment\n"
+             f"{segment},asks_needs_first,add,LW,2008-09-20,\n"
+             "N999-01,asks_needs_first,add,LW,2008-09-20,\n")
+    root = mini_copy({"notes/codes.csv": codes})
+    problems = [p for p in validate_bundle(root) if p.file == "notes/codes.csv"]
+    assert [(p.row, p.column, p.found) for p in problems] == [(3, "segment_id", "N999-01")]
+    good = mini_copy({"notes/codes.csv": codes.rsplit("N999", 1)[0]})
+    bundle = load_bundle(good)
+    assert bundle.manual_codes[["segment_id", "code", "action"]].values.tolist() == [[segment, "asks_needs_first", "add"]]
+    assert "asks_needs_first" in bundle.code_frame.ids

@@ -1,4 +1,4 @@
-"""casekit.analysis.note_segments: paragraphs and transcript turns with offsets and provenance."""
+"""casekit.intake.note_segments: paragraphs and transcript turns with offsets and provenance."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import BUNDLES, MINI
 
-from casekit.analysis.note_segments import SEGMENT_COLUMNS, Segment, note_segments, split_note
+from casekit.intake.note_segments import SEGMENT_COLUMNS, Segment, note_segments, split_note
 from casekit.intake import load_bundle
 
 SAMPLE = Path(__file__).parents[1] / "research_data" / "sample"

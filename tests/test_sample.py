@@ -23,10 +23,11 @@ POPULATION_BY_LABEL = {
 
 
 def _files(root: Path) -> dict[str, bytes]:
+    # _private/pseudonyms.csv is written by `casekit redact --bundle`, not by the generator
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.relative_to(root).as_posix() != "_private/pseudonyms.csv"
     }
 
 

@@ -9,9 +9,12 @@ import pandas as pd
 
 from casekit.exceptions import BundleNotFoundError, Problem, raise_if_problems
 from casekit.intake.catalogue import read_catalogue
+from casekit.intake.code_frame import CodeFrame, default_code_frame, read_code_frame
 from casekit.intake.codebook import Codebook, read_codebook
 from casekit.intake.competency import read_competency
 from casekit.intake.manifest import MANIFEST_FILE, Manifest, read_manifest
+from casekit.intake.manual_codes import MANUAL_COLUMNS, read_manual_codes
+from casekit.intake.note_segments import note_segments
 from casekit.intake.notes import read_notes
 from casekit.intake.reviews_360 import read_reviews_360
 from casekit.intake.ride_alongs import read_ride_alongs
@@ -52,6 +55,12 @@ class Bundle:
     competency : DataFrame
         One row per population × dimension: the required level (defaults rescaled to the
         population's score range, overridden by the bundle's ``competency.yaml``).
+    code_frame : CodeFrame
+        The codes for interview notes (the default frame, extended or replaced by the bundle's
+        ``code_frame.yaml``; ``docs/coding.md``).
+    manual_codes : DataFrame
+        The consultants' manual coding decisions (``notes/codes.csv``), checked against the
+        notes' segments and the code frame.
     """
 
     path: Path
@@ -66,6 +75,8 @@ class Bundle:
     catalogue: pd.DataFrame
     notes: pd.DataFrame
     competency: pd.DataFrame = field(default_factory=COMPETENCY.empty)
+    code_frame: CodeFrame = field(default_factory=default_code_frame)
+    manual_codes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*MANUAL_COLUMNS, "row"]))
 
 
 def _root(path: str | Path) -> Path:
@@ -102,13 +113,18 @@ def _read(root: Path) -> tuple[dict[str, object], list[Problem]]:
     problems += more
     notes, more = read_notes(root, manifest)
     problems += more
+    code_frame, more = read_code_frame(root)
+    problems += more
+    manual_codes, more = read_manual_codes(root, note_segments(notes), code_frame)
+    problems += more
     order = {name: i for i, name in enumerate(
-        ["manifest.yaml", "codebook.yaml", "competency.yaml", "survey", "catalogue", "ride_alongs.csv", "reviews_360.csv", "notes"])}
+        ["manifest.yaml", "codebook.yaml", "competency.yaml", "survey", "catalogue", "ride_alongs.csv", "reviews_360.csv", "notes",
+         "code_frame.yaml"])}
     problems.sort(key=lambda p: (order.get(p.file.split("/")[0], len(order)), p.file, p.row or 0))
     parts = {
         "manifest": manifest, "codebook": codebook, "survey": survey, "catalogue": catalogue,
         "ride_alongs": ride_alongs, "reviews_360": reviews, "notes": notes,
-        "competency": competency,
+        "competency": competency, "code_frame": code_frame, "manual_codes": manual_codes,
     }
     return parts, problems
 
@@ -179,4 +195,6 @@ def load_bundle(path: str | Path) -> Bundle:
         catalogue=parts["catalogue"],  # type: ignore[arg-type]
         notes=parts["notes"],  # type: ignore[arg-type]
         competency=parts["competency"],  # type: ignore[arg-type]
+        code_frame=parts["code_frame"],  # type: ignore[arg-type]
+        manual_codes=parts["manual_codes"],  # type: ignore[arg-type]
     )

@@ -76,7 +76,7 @@ __all__ = [
 CODE_FRAME_FILE = "code_frame.yaml"
 #: casekit's default code frame (package data).
 DEFAULT_CODE_FRAME_PATH = Path(__file__).resolve().parent.parent / "analysis" / "code_frame.yaml"
-#: Kinds of note segments (``casekit.analysis.note_segments``).
+#: Kinds of note segments (``casekit.intake.note_segments``).
 SEGMENT_KINDS: tuple[str, ...] = ("paragraph", "question", "answer", "turn")
 #: Segment kinds the rules skip unless the frame says otherwise: the interviewer's questions are
 #: the consultant's words, not evidence.

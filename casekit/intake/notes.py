@@ -35,6 +35,9 @@ from casekit.intake._files import (
 from casekit.intake.manifest import Manifest
 from casekit.intake.schemas import NOTES, coerce, split_list
 
+#: File in ``notes/`` that holds manual coding decisions, not a note.
+MANUAL_CODES_NAME = "codes.csv"
+
 __all__ = ["NOTES_DIR", "NOTE_SUFFIXES", "read_notes"]
 
 NOTES_DIR = "notes"
@@ -93,6 +96,8 @@ def read_notes(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame, lis
     records: list[dict[str, Any]] = []
     absent: set[tuple[str, str]] = set()
     for path in listed_files(folder):
+        if path.name == MANUAL_CODES_NAME:
+            continue  # the consultants' coding decisions (casekit.intake.manual_codes), not a note
         if path.name.startswith("~$"):
             continue  # the lock file Word keeps next to an open document
         rel = f"{NOTES_DIR}/{path.name}"

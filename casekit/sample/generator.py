@@ -43,6 +43,25 @@ DEFAULT_SEED: int = 2008
 GENERATOR_MARK = "casekit.sample"
 
 
+#: The sample's private roster (``_private/roster.csv``, read by the redaction): the planted
+#: customer companies (from the notes' ``pii``) and a few contacts who appear in no note.
+ROSTER_PEOPLE: tuple[tuple[str, str], ...] = (
+    ("郝建平", "郝总;老郝"),
+    ("龚丽华", "龚姐"),
+    ("詹志远", ""),
+)
+ROSTER_ALIASES: dict[str, str] = {"康明灯具厂": "康明灯具"}
+
+
+def _roster_rows() -> list[list[str]]:
+    companies = dict.fromkeys(
+        string for passage in PASSAGES for string, kind in passage.pii if kind == "company"
+    )
+    rows = [["company", name, ROSTER_ALIASES.get(name, "")] for name in companies]
+    rows += [["person", name, aliases] for name, aliases in ROSTER_PEOPLE]
+    return rows
+
+
 class SampleOverwriteError(CasekitError):
     """The target folder exists and is not a generated sample bundle: it is not replaced."""
 
@@ -215,6 +234,7 @@ def _write_bundle(root: Path, seed: int) -> None:
     _dump_yaml(
         root / "_ground_truth.yaml", _ground_truth(seed, roster, notes, visit_ids)
     )
+    _write_csv(root / "_private" / "roster.csv", ("kind", "name", "aliases"), _roster_rows())
 
 
 def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = False) -> Path:

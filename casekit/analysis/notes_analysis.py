@@ -1,0 +1,101 @@
+"""The text side of the research in one call: segments, codes, themes, keywords and quotes.
+
+:func:`analyse_notes` is what the CLI, the text notebook and the region report use, so that they
+all see the same thing and redaction cannot be forgotten:
+
+* the notes are cut into segments (:func:`casekit.intake.note_segments.note_segments`) and
+  coded on their **original** text (keyword rules and the consultants' manual decisions, which
+  refer to the original passages: :func:`casekit.analysis.coding.codes_for`);
+* everything shown — quotes, distinctive keywords, the segment texts — comes from the
+  **redacted** segments (:class:`casekit.intake.redaction.Redactor` built from the bundle:
+  roster, patterns, the bundle's stored pseudonyms). Same segment ids and offsets, so codes and
+  quotes line up.
+
+:class:`NotesAnalysis` never holds original text: ``segments`` is redacted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from casekit.analysis.coding import code_frequencies, codes_for
+from casekit.analysis.keywords import distinctive_keywords, themes
+from casekit.analysis.quotes import find_quotes
+from casekit.domain import MIN_CELL_SIZE
+
+__all__ = ["NotesAnalysis", "analyse_notes"]
+
+
+@dataclass(frozen=True)
+class NotesAnalysis:
+    """Coded, redacted interview notes of a bundle.
+
+    Attributes
+    ----------
+    segments : DataFrame
+        Redacted note segments (columns of :data:`casekit.intake.note_segments.SEGMENT_COLUMNS`).
+    coded : DataFrame
+        One row per segment × code (:func:`casekit.analysis.coding.codes_for`); ``keyword`` is
+        blanked where the matched word itself was redacted.
+    bundle : Bundle
+        The bundle (catalogue, manifest and code frame for quotes).
+    """
+
+    segments: pd.DataFrame
+    coded: pd.DataFrame
+    bundle: Any = field(repr=False)
+
+    def frequencies(self, by: str | tuple[str, ...] = "top_region_id",
+                    min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+        """Code frequencies per group (:func:`casekit.analysis.coding.code_frequencies`)."""
+        return code_frequencies(self.coded, self.segments, by=by, min_n=min_n,
+                                frame=self.bundle.code_frame)
+
+    def keywords(self, by: str = "top_region_id", **kwargs: Any) -> pd.DataFrame:
+        """Distinctive words per group against the others (redacted text only)."""
+        from casekit.analysis.tokenize import Tokenizer, user_dictionary
+
+        words = Tokenizer(user_dictionary(self.bundle)).words
+        return distinctive_keywords(self.segments, words, by=by, **kwargs)
+
+    def themes(self, by: str = "top_region_id", **kwargs: Any) -> pd.DataFrame:
+        """Codes over-represented in a group against the others."""
+        return themes(self.coded, self.segments, by=by, frame=self.bundle.code_frame, **kwargs)
+
+    def quotes(self, **filters: Any) -> pd.DataFrame:
+        """Redacted quotes with provenance (:func:`casekit.analysis.quotes.find_quotes` filters)."""
+        return find_quotes(self.segments, self.coded, catalogue=self.bundle.catalogue,
+                           frame=self.bundle.code_frame, manifest=self.bundle.manifest, **filters)
+
+
+def analyse_notes(bundle: Any, *, redactor: Any | None = None) -> NotesAnalysis:
+    """Segment, code and redact a bundle's interview notes.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded bundle.
+    redactor : Redactor, optional
+        Default: ``Redactor.from_bundle(bundle)``.
+
+    Returns
+    -------
+    NotesAnalysis
+    """
+    from casekit.intake.note_segments import note_segments
+    from casekit.intake.redaction import Redactor
+
+    if redactor is None:
+        redactor = Redactor.from_bundle(bundle)
+    original = note_segments(bundle)
+    coded = codes_for(original, bundle.code_frame, bundle.manual_codes)
+    shown = note_segments(bundle, redactor=lambda text: redactor.redact(text).text)
+    # a keyword that fired on a name (e.g. a company in a rule) must not travel with the code
+    if "keyword" in coded.columns and len(coded):
+        clean = [redactor.redact(str(k)).text == str(k) if isinstance(k, str) else True
+                 for k in coded["keyword"]]
+        coded = coded.assign(keyword=coded["keyword"].where(clean, ""))
+    return NotesAnalysis(segments=shown, coded=coded, bundle=bundle)

@@ -1,0 +1,1180 @@
+"""Redaction of personal data in Chinese interview notes (访谈记录脱敏).
+
+Research notes name customers' companies, contacts and their phone numbers; none of it may reach
+a case, a report or an export. :class:`Redactor` finds
+
+* numbers: ``mobile`` (手机号), ``landline`` (座机, with area code, brackets, spaces, extensions,
+  or a bare local number after 电话/座机/Tel), ``service_number`` (400/800 hotlines),
+  ``id_number`` (18-digit resident ID, 15-digit old ID after 身份证), ``email``, ``qq``;
+* names: ``person`` (the bundle's roster; surname + title 王经理/李总/刘工/王姐; 小李/老张; full
+  names after 联系人/负责人/姓名; full names jieba tags ``nr``) and ``company`` (the roster; a
+  name in front of a legal or trade suffix: 有限公司, 宾馆, 超市, 医院, 小学, 面包房, 厂 …),
+
+and replaces each with a readable placeholder that keeps the role: ``王经理`` → ``〔甲〕经理``,
+``华夏宾馆`` → ``〔企业A〕宾馆``, ``13912345678`` → ``〔手机号〕``. Within a bundle the same person
+or company always gets the same pseudonym; the mapping is kept only in the bundle's private
+area (``_private/pseudonyms.csv``, see :mod:`casekit.intake.roster` and ``docs/redaction.md``).
+
+Examples
+--------
+>>> from casekit.intake.redaction import redact_text
+>>> redact_text("王经理说，有事打 139-1234-5678。")
+'〔甲〕经理说，有事打 〔手机号〕。'
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from casekit.intake.roster import (
+    RosterEntry,
+    read_pseudonyms,
+    read_roster,
+    write_pseudonyms,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.intake.bundle import Bundle
+
+__all__ = [
+    "KINDS",
+    "KIND_LABELS",
+    "Finding",
+    "Redaction",
+    "Redactor",
+    "id_check_digit_ok",
+    "read_document",
+    "redact_bundle_notes",
+    "redact_text",
+    "write_redacted",
+]
+
+#: Every kind of personal data found, with its Chinese label (shown to consultants).
+KIND_LABELS: dict[str, str] = {
+    "mobile": "手机号",
+    "landline": "座机",
+    "service_number": "400/800电话",
+    "id_number": "身份证号",
+    "email": "邮箱",
+    "qq": "QQ号",
+    "person": "人名",
+    "company": "企业名称",
+}
+KINDS: tuple[str, ...] = tuple(KIND_LABELS)
+
+#: What replaces a number (numbers get no pseudonym: a case never needs to tell two apart).
+NUMBER_PLACEHOLDERS: dict[str, str] = {
+    "mobile": "〔手机号〕",
+    "landline": "〔电话〕",
+    "service_number": "〔服务电话〕",
+    "id_number": "〔身份证号〕",
+    "email": "〔邮箱〕",
+    "qq": "〔QQ号〕",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of personal data found and replaced.
+
+    Parameters
+    ----------
+    start, end : int
+        Its span in the *original* text (``text[start:end] == original``).
+    kind : str
+        One of :data:`KINDS`.
+    original : str
+        The text replaced.
+    replacement : str
+        What replaces it in the redacted text.
+    confidence : float
+        0–1: how sure the detector is (a roster name 1.0, a valid ID 0.99, a name jieba
+        alone tagged 0.55–0.7).
+    """
+
+    start: int
+    end: int
+    kind: str
+    original: str
+    replacement: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """The redacted text and what was replaced (spans in the original text's coordinates)."""
+
+    text: str
+    findings: tuple[Finding, ...] = field(default=())
+
+    def counts(self) -> dict[str, int]:
+        """Return kind → number of findings, in the order of :data:`KINDS`."""
+        counter = Counter(f.kind for f in self.findings)
+        return {k: counter[k] for k in KINDS if counter[k]}
+
+
+# --------------------------------------------------------------------------------- vocabulary
+
+#: Common single-character surnames. Left out on purpose: characters that are far more often a
+#: function word or part of a common word than a surname in notes (和 向 由 同 与 以 为 将 班 师
+#: 文 区 时 米 卫 门 户 国 强 乐 …); a roster still finds such people.
+SURNAMES_1: frozenset[str] = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏"
+    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔汤易常乔赖牛温庞樊兰殷施洪齐耿葛柴祝鲍詹章颜倪欧纪岳管童焦项申翁左包"
+    "宁柯甘邢冉路凌辛车靳霍关聂卞涂谷景单骆苗艾伍滕尚蒙梅祁舒季鲁阮连边晏盛席裴褚房符华丛厉屈"
+    "俞应解鞠窦牟柳麦于郎宫蓝饶商巩隋佟迟尤栗"
+)
+#: Two-character surnames (checked before the single ones).
+SURNAMES_2: tuple[str, ...] = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "令狐", "慕容", "司徒",
+    "夏侯", "长孙", "宇文", "端木", "独孤", "南宫", "申屠", "澹台", "轩辕", "呼延", "钟离",
+)
+#: The most common surnames: a full name jieba alone tagged counts only if it starts with one.
+COMMON_SURNAMES: frozenset[str] = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏"
+    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵"
+    "万钱严覃武戴莫孔汤易常乔赖牛温庞樊兰殷施洪齐耿葛柴"
+) | frozenset(SURNAMES_2)
+
+#: Titles and forms of address that follow a surname (longest first when matched).
+TITLES: tuple[str, ...] = tuple(sorted(
+    (
+        "总经理", "董事长", "董事", "总裁", "总监", "总工", "经理", "主任", "院长", "校长", "园长",
+        "局长", "处长", "科长", "所长", "站长", "行长", "厂长", "店长", "部长", "社长", "馆长",
+        "队长", "组长", "书记", "会计", "出纳", "老师", "讲师", "教授", "医生", "大夫", "护士长",
+        "工程师", "师傅", "老板娘", "老板", "掌柜", "律师", "秘书", "主管", "先生", "女士",
+        "小姐", "太太", "阿姨", "总", "董", "工", "姐", "哥", "叔", "嫂", "处",
+    ),
+    key=len,
+    reverse=True,
+))
+#: Titles of one character: they must end a word (李总是… is "always", not "President Li").
+_SHORT_TITLES = frozenset(t for t in TITLES if len(t) == 1)
+#: Surname + title strings that are ordinary words.
+_TITLE_BLOCK = frozenset({
+    "施工", "童工", "包工", "车工", "高工", "金工", "石工",
+    # 处 (for 处长) after a character that makes a word with it
+    "高处", "石处", "何处", "宁处", "牛处", "尚处", "申处", "易处", "路处", "边处", "景处", "房处",
+    "单处", "华处", "叶处", "左处", "余处", "任处", "用处", "好处",
+})
+#: 小X / 老X pairs that are ordinary words.
+_LEAD_BLOCK = frozenset({
+    "小时", "小于", "小康", "小米", "小区", "小车", "小路", "老路", "小马", "小金", "老金",
+    "小商", "老商", "小包", "老包", "小房", "老房", "小毛", "老毛", "小白", "老白", "小麦",
+    "小华", "老华", "小关", "小方", "老方", "小单", "老单", "小石", "老石", "小龙", "老龙",
+    "小牛", "老牛", "小尚", "老尚", "小万", "老万", "小童", "老童", "小宁", "老宁", "小叶",
+    "小易", "老于", "小常", "老常", "老车", "小蓝", "小田", "小江", "老江",
+    "小熊", "老熊", "小黄", "老黄", "小苗", "小景", "老景", "小巩", "小管", "老管", "小项",
+    "老项", "小兰", "小余", "小连", "老连", "小边", "老边", "小艾", "小谷", "老谷",
+})
+
+#: Company suffixes (the part kept in the pseudonym so the industry stays readable).
+COMPANY_SUFFIXES: tuple[str, ...] = tuple(sorted(
+    (
+        "股份有限公司", "有限责任公司", "有限公司", "集团公司", "贸易公司", "公司", "集团",
+        "大酒店", "酒店", "宾馆", "饭店", "超市", "商场", "医院", "诊所", "药房", "学校",
+        "小学", "中学", "幼儿园", "地产", "旅行社", "面包房", "厂", "酒楼", "批发部", "经营部",
+        "门市部",
+    ),
+    key=len,
+    reverse=True,
+))
+_LONG_SUFFIXES = frozenset({"股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "集团"})
+#: What follows a suffix that is a generic word, not the end of a name: 酒店行业, 厂家, 集团客户.
+_SUFFIX_FOLLOW_BLOCK = re.compile(r"行业|业(?![务主绩内余])|类|版|界|化")
+_SUFFIX_FOLLOW_BLOCK_OF = {
+    "厂": re.compile(r"[家商长区房子]"),
+    "集团": re.compile(r"网|客户|用户|电话|短信|彩铃|业务|[Vv]网"),
+}
+
+#: Words that describe a company without naming it (这家/本地/大型 …, industries, types).
+GENERIC_WORDS: frozenset[str] = frozenset("""
+这 那 哪 每 各 本 该 此 某 这家 那家 一家 哪家 每家 各家 这个 那个 这所 那所 一所 这间 那间 一个 本地
+当地 外地 附近 周边 周围 同行 隔壁 对面 旁边 城里 县里 市里 乡里 镇上 村里 全市 全县 全省 大型 中型 小型
+中小型 大中型 中小 大中小 微型 大 中 小 新 老 旧 好 县 市 省 区 乡 镇 村 城 连锁 民营 私营 私立 公立
+公办 民办 国营 国有 集体 个体 合资 独资 外资 中外 外企 上市 家族 私人 专科 综合 妇产 妇幼 儿童 口腔 眼科
+中医 西医 骨科 肿瘤 精神病 男科 整形 美容 康复 附属 职工 人民 中心 第一 第二 第三 第四 第五 社区 卫生 乡镇
+县级 市级 省级 区级 三甲 二甲 一甲 二级 三级 星级 五星级 四星级 三星级 二星级 快捷 经济型 商务 度假 主题 高档
+豪华 普通 一般 高端 低端 重点 实验 示范 寄宿 寄宿制 完全 初级 高级 职业 技术 技工 培训 艺术 外语 驾驶 特殊
+教育 希望 物流 化妆品 批发 零售 建材 装修 装饰 软件 广告 保险 运输 家具 服装 食品 贸易 商贸 外贸 进出口 电子
+电器 家电 五金 灯具 化工 机械 汽车 汽配 印刷 纺织 钢铁 水泥 塑料 医药 药品 制药 餐饮 酒楼 物业 房地产 地产
+开发 建筑 工程 科技 信息 网络 通信 通讯 电信 移动 联通 网通 铁通 广电 邮政 银行 旅游 旅行 咨询 投资 担保
+文化 传媒 体育 娱乐 美发 管理 服务 发展 实业 销售 生产 制造 加工 生鲜 便利 仓储 百货 购物 商业 工业 住宅
+婚庆 快递 搬家 保安 家政 出租车 出租 面包 蛋糕 烘焙 西点 玩具 鞋 酒 啤酒 药 砖 糖 造纸 面粉 饲料 服饰 电脑
+网吧 游戏 金融 证券 期货 超市 酒店 宾馆 医院 学校 公司 集团 商场 工厂 厂 分 子 母 总 国际 全国 跨国 中国
+国内 地方 这些 那些 几家 多家 两家 三家 同类 类似 竞争 对手 竞争对手 客户 别的 其他 其它 另一家 另外 台资
+港资 外资 中资 侨资 供暖 供热 供水 供电 供气 燃气 自来水 热力 公交 环卫 城建 市政 电力 电厂 汽修 修理 维修
+农资 农机 种子 化肥 粮油 副食 日杂 烟酒 茶叶 水果 蔬菜 肉食 冷饮 乳品 奶制品 配件 零件 零部件 包装 木材 石材
+陶瓷 玻璃 皮革 箱包 鞋业 制衣 钢材 铝材 线缆 电缆 管材
+""".split())  # noqa: SIM905
+#: Administrative places: a place alone in front of a suffix does not make a name (南宁酒店).
+PLACE_WORDS: frozenset[str] = frozenset("""
+北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川
+贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 石家庄 保定 唐山 邯郸 邢台 沧州 衡水 廊坊
+承德 张家口 秦皇岛 南宁 济南 青岛 广州 深圳 武汉 郑州 太原 沈阳 义乌
+""".split())  # noqa: SIM905
+#: Tokens that end the name in front of a suffix (verbs and words of the consultant's notes).
+STOP_WORDS: frozenset[str] = frozenset("""
+随访 拜访 走访 回访 访问 访谈 参观 调研 考察 接待 陪同 跟进 跟踪 联系 签约 签了 签下 成交 丢单 拿下 搞定
+介绍 推荐 负责 维护 接触 进入 覆盖 上门 包括 比如 例如 像 如 提到 认识 了解 知道 属于 位于 来自 离 从 向
+往 在 是 有 没有 去 到 来 进 跟 给 找 见 问 说 做 签 谈 约 请 帮 为 对 把 被 叫 名叫 叫做 和 与 同
+及 或 跟着 听 讲 告诉 让 使 用 装 开 办 丢 打 跑 看 等 也 都 还 就 又 再 才 只 却 已 已经 正在 今天
+昨天 明天 前天 上周 下周 本周 这周 上月 下月 本月 今年 去年 明年 当时 现在 后来 之前 之后 以前 以后 最近
+目前 当天 早上 上午 中午 下午 晚上 客户经理 支撑人员 经理 老板 老板娘 对方
+""".split())  # noqa: SIM905
+_STOP_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "x", "y", "e",
+                         "o", "w", "d", "zg", "eng"})
+_NAME_FLAGS = frozenset({"nr", "nrfg", "nrt", "nz", "nt", "j", "ns"})
+#: A word jieba tags nr but its dictionary knows this often is a common word (顾问 1697), not a name.
+_COMMON_WORD_FREQ = 50
+#: A verb this frequent (觉得, 推荐) is never the start of a company name.
+_COMMON_VERB_FREQ = 1000
+#: A word of a company's name is rarer than this in jieba's dictionary (宏达 275, 育才 566),
+#: unless jieba tags it a name; commoner words describe (主管 2884, 全市 7178).
+_NAME_WORD_FREQ = 1000
+_INSTITUTION_WORDS = frozenset({"人民", "中心", "第一", "第二", "第三", "第四", "第五", "实验", "附属"})
+#: Characters after a one-character title that end the name (林总和小吴 = 林总 + 和 + 小吴).
+_FUNCTION_CHARS = frozenset("和的是说在也都就让把跟对给们还又再才只要会很一不没跟与及等")
+_MEASURE = re.compile(r"^[这那哪每各本该此某一二两三四五六七八九十几多数半]*[家个所间座位]$|^[一二两三四五六七八九十百几]+$")
+_ORDINAL = re.compile(r"^第[一二三四五六七八九十百]+$")
+
+#: Cues after which a full name follows (联系人：王丽娟).
+_NAME_CUES = ("联系人", "负责人", "对接人", "经办人", "姓名", "名叫", "叫做", "名字叫", "叫")
+_NAME_STOP = frozenset("的了是说和也都在就把被对给跟与及或等着过吗呢吧啊")
+
+#: Domain words jieba must keep whole and never flag (products, roles, tools of the method).
+DOMAIN_TERMS: tuple[str, ...] = (
+    "客户经理", "政企客户经理", "大客户经理", "支撑人员", "销售管理人员", "营销中心", "营销中心主任",
+    "商务领航", "宽带监控", "宽视界", "场景监控", "全球眼", "混合组网", "集团网", "企业虚拟网",
+    "黄页", "电话黄页", "光纤专线", "企业网站", "天翼", "商务光速", "视频看店", "商务快车",
+    "隐性销售", "工作随访", "随访", "复盘", "客户管理表", "销售工具", "置业顾问", "售楼处",
+    "前台主管", "大堂经理", "项目经理", "产品经理", "区域经理", "销售经理", "客服主管", "班主任",
+    "办公室主任", "院办主任", "信息科", "教导处", "教务处", "号码百事通", "C网", "老板娘",
+)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _all_han(s: str) -> bool:
+    return bool(s) and all(_is_han(c) for c in s)
+
+
+# ------------------------------------------------------------------------------------ jieba
+
+
+class _Segmenter:
+    """A private jieba tokenizer (the global one is left alone) with the domain words added.
+
+    One per set of extra words (a bundle's product names and regions), cached: redacting with
+    one bundle never changes how another bundle's notes are cut.
+    """
+
+    _lock = threading.RLock()
+    _cache: ClassVar[dict[tuple[frozenset[str], frozenset[str]], _Segmenter]] = {}
+
+    def __init__(self, words: Iterable[str] = (), places: Iterable[str] = ()) -> None:
+        import jieba
+        import jieba.posseg
+
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
+        self.pos = jieba.posseg.POSTokenizer(self.tokenizer)
+        self.added: set[str] = set()
+        self.add_words(DOMAIN_TERMS)
+        self.add_words(words)
+        self.places: set[str] = set()
+        self.add_places(PLACE_WORDS)
+        self.add_places(places)
+
+    @classmethod
+    def get(cls, words: Iterable[str] = (), places: Iterable[str] = ()) -> _Segmenter:
+        """The segmenter with these extra words and places (created once)."""
+        key = (frozenset(words) - frozenset(DOMAIN_TERMS), frozenset(places) - PLACE_WORDS)
+        with cls._lock:
+            if key not in cls._cache:
+                if len(cls._cache) >= 8:
+                    cls._cache.pop(next(iter(cls._cache)))
+                cls._cache[key] = cls(*key)
+            return cls._cache[key]
+
+    def add_words(self, words: Iterable[str], tag: str = "nz") -> None:
+        with self._lock:
+            for word in words:
+                if word and word not in self.added and len(word) > 1:
+                    self.tokenizer.add_word(word, freq=max(self.freq(word), 20000), tag=tag)
+                    self.added.add(word)
+
+    def add_places(self, names: Iterable[str]) -> None:
+        """Region names: segmented whole, tagged ns, never a person nor a company name alone."""
+        names = [n for n in names if n and len(n) > 1]
+        self.add_words(names, tag="ns")
+        self.places.update(names)
+
+    def freq(self, word: str) -> int:
+        return int(self.tokenizer.FREQ.get(word) or 0)
+
+    def tokens(self, text: str) -> list[tuple[int, int, str, str]]:
+        """``(start, end, word, flag)`` of every token; offsets are the text's."""
+        out = []
+        pos = 0
+        with self._lock:
+            pairs = list(self.pos.cut(text))
+        for pair in pairs:
+            word, flag = pair.word, pair.flag
+            start = text.find(word, pos) if text[pos:pos + len(word)] != word else pos
+            if start < 0:  # jieba changed the text (it never should): no tokens, no jieba signals
+                return []
+            out.append((start, start + len(word), word, flag))
+            pos = start + len(word)
+        return out
+
+
+# ---------------------------------------------------------------------------------- patterns
+
+_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+_FULLWIDTH.update({0x2013: 0x2D, 0x2014: 0x2D, 0x2212: 0x2D, 0x00A0: 0x20})  # – — − nbsp
+
+
+def _normalise(text: str) -> str:
+    """Half-width digits, letters and punctuation; one character for one (offsets unchanged)."""
+    return text.translate(_FULLWIDTH)
+
+
+_SEP = r"[ \-]?"
+_NB = r"(?<![0-9A-Za-z_])"  # no digit/letter before
+_NA = r"(?![0-9])"  # no digit after
+_NOT_AMOUNT = r"(?!\s?(?:元|块|万|亿|%|年|个|人|台|次|分钟|小时))"
+_CC = r"(?:\(?(?:\+|00)86\)?[ \-]?)"
+_EXT = r"(?:\s?(?:-|转|分机|ext\.?|Ext\.?|EXT\.?|x|X)\s?\d{1,5}(?![0-9]))?"
+_LOCAL = r"(?:[1-9]\d{3}" + _SEP + r"\d{4}|[1-9]\d{2}" + _SEP + r"\d{4})"
+_AREA = r"(?:010|02\d|0[3-9]\d{2})"
+_AREA_CC = r"(?:10|2\d|[3-9]\d{2})"
+
+_MOBILE = re.compile(_NB + r"(?:" + _CC + r"|0)?1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + _NA + _NOT_AMOUNT)
+_LANDLINE = re.compile(
+    _NB + r"(?:\(" + _AREA + r"\)[ \-]?|" + _AREA + _SEP + r"|" + _CC + r"\(?" + _AREA_CC + r"\)?" + _SEP + r")"
+    + _LOCAL + _NA + _EXT + _NOT_AMOUNT
+)
+_LOCAL_CUE = re.compile(
+    r"(?:电话|座机|固话|传真|总机|办公室|手机|分机号?|Tel|TEL|tel|Fax|FAX|fax|Phone|phone)"
+    r"(?:号码?)?[^0-9\n。；;]{0,6}?"
+    r"(?<![0-9])(?P<num>[2-9]\d{2,3}" + _SEP + r"\d{4})" + _NA + r"(?P<ext>" + _EXT[3:-2] + r")?" + _NOT_AMOUNT
+)
+_SERVICE = re.compile(_NB + r"[48]00(?:[ \-]?\d){7}" + _NA)
+_ID18 = re.compile(
+    _NB + r"(?P<region>[1-9]\d{5})\s?(?P<birth>(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
+    r"\s?(?P<tail>\d{3}[0-9Xx])(?![0-9A-Za-z])"
+)
+_ID_LOOSE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}\s?\d{8}\s?\d{3}[0-9Xx](?![0-9A-Za-z])")
+_ID15 = re.compile(r"(?<![0-9])[1-9]\d{5}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9])")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_QQ = re.compile(r"(?:QQ|qq|Qq|扣扣)(?:号码?)?[^0-9\n]{0,4}?(?<![0-9])(?P<num>[1-9]\d{4,10})(?![0-9])")
+_ID_CUE = re.compile(r"身份证")
+_ORDER_CUE = re.compile(r"(?:订单|单号|编号|流水|票号|快递|合同号|工单)")
+_PROVINCES = frozenset({
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+    "65", "71", "81", "82", "83",
+})
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_check_digit_ok(number: str) -> bool:
+    """Whether an 18-character resident ID's last character is its ISO 7064 check digit."""
+    digits = number.replace(" ", "")
+    if len(digits) != 18 or not digits[:17].isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:17], _ID_WEIGHTS))
+    return "10X98765432"[total % 11] == digits[17].upper()
+
+
+# --------------------------------------------------------------------------------- candidates
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    kind: str
+    confidence: float
+    priority: int
+    key: str = ""  # identity of a person or company (its pseudonym's key)
+    lead: str = ""  # 小 / 老 kept before a person's pseudonym
+    tail: str = ""  # title or suffix kept after the pseudonym
+    roster: bool = False
+
+
+_PRIORITY = {"roster": 0, "email": 1, "id": 2, "number": 3, "title": 4, "company": 5, "cue": 6, "jieba": 7}
+
+
+def _person_parts(name: str) -> tuple[str, str]:
+    """Split a person string into (lead 小/老, title): ``老王`` → ``("老", "")``."""
+    lead = ""
+    core = name
+    if len(core) >= 2 and core[0] in "小老" and (core[1] in SURNAMES_1 or core[1:3] in SURNAMES_2):
+        lead, core = core[0], core[1:]
+    for title in TITLES:
+        if core.endswith(title) and len(core) > len(title):
+            body = core[: -len(title)]
+            if body.endswith("副") and len(body) > 1:
+                title = "副" + title
+            return lead, title
+    return lead, ""
+
+
+def _company_suffix(name: str) -> str:
+    for suffix in COMPANY_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return suffix
+    return ""
+
+
+def _stem(index: int) -> str:
+    stems = "甲乙丙丁戊己庚辛壬癸"
+    return stems[index % 10] + ("" if index < 10 else str(index // 10 + 1))
+
+
+def _letters(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(ord("A") + rem) + out
+    return out
+
+
+def _new_pseudonym(kind: str, index: int) -> str:
+    return f"〔{_stem(index)}〕" if kind == "person" else f"〔企业{_letters(index)}〕"
+
+
+class Redactor:
+    """Finds personal data in Chinese notes and replaces it with consistent pseudonyms.
+
+    Parameters
+    ----------
+    roster : iterable of RosterEntry, optional
+        Known persons and companies (a bundle's ``_private/roster.csv``).
+    pseudonyms : iterable of (kind, original, pseudonym), optional
+        Pseudonyms handed out earlier (a bundle's ``_private/pseudonyms.csv``); they never
+        change, new ones continue their numbering.
+    root : path-like, optional
+        The bundle folder :meth:`save` writes ``_private/pseudonyms.csv`` into; ``None``: the
+        pseudonyms live only as long as this object (numbered per run).
+    protected : iterable of str, optional
+        More words never to redact (local product names …), on top of :data:`DOMAIN_TERMS`.
+    places : iterable of str, optional
+        More region names (the manifest's): never a person, and not a company name alone.
+    min_confidence : float, default 0.5
+        Findings less sure than this are left in the text.
+
+    Examples
+    --------
+    >>> r = Redactor()
+    >>> r.redact("华夏宾馆的王经理说，王经理下周再谈。").text
+    '〔企业A〕宾馆的〔甲〕经理说，〔甲〕经理下周再谈。'
+    """
+
+    def __init__(
+        self,
+        roster: Iterable[RosterEntry] = (),
+        pseudonyms: Iterable[tuple[str, str, str]] = (),
+        *,
+        root: str | Path | None = None,
+        protected: Iterable[str] = (),
+        places: Iterable[str] = (),
+        min_confidence: float = 0.5,
+    ) -> None:
+        self.root = Path(root) if root is not None else None
+        self.min_confidence = float(min_confidence)
+        self.roster = list(roster)
+        self._rows: list[tuple[str, str, str]] = []
+        self._map: dict[tuple[str, str], str] = {}
+        self._used: set[str] = set()
+        self._saved = 0
+        for kind, original, pseudonym in pseudonyms:
+            self._remember(kind, original, pseudonym)
+        self._saved = len(self._rows)
+        # roster: every written form → (kind, canonical name)
+        self._roster_forms: dict[str, tuple[str, str]] = {}
+        for entry in self.roster:
+            for form in (entry.name, *entry.aliases):
+                self._roster_forms.setdefault(form, (entry.kind, entry.name))
+        self._roster_re = (
+            re.compile("|".join(re.escape(f) for f in sorted(self._roster_forms, key=len, reverse=True)))
+            if self._roster_forms else None
+        )
+        self.protected = tuple(dict.fromkeys(t for t in (*DOMAIN_TERMS, *protected) if t and len(t) > 1))
+        self._protected_re = re.compile(
+            "|".join(re.escape(t) for t in sorted(self.protected, key=len, reverse=True))
+        )
+        self._seg = _Segmenter.get(self.protected, places)
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def from_bundle(cls, bundle_or_path: Bundle | str | Path, **kwargs: Any) -> Redactor:
+        """A redactor with a bundle's roster, pseudonyms and local product names.
+
+        Parameters
+        ----------
+        bundle_or_path : Bundle or path-like
+            A loaded :class:`~casekit.intake.Bundle` or the bundle folder (it need not be
+            valid: only ``_private/`` and ``catalogue/`` are read).
+        **kwargs
+            Passed to :class:`Redactor` (``min_confidence``, ``protected``).
+
+        Raises
+        ------
+        BundleValidationError
+            If ``_private/roster.csv`` or ``_private/pseudonyms.csv`` is malformed.
+        """
+        root = Path(getattr(bundle_or_path, "path", bundle_or_path))
+        catalogue = getattr(bundle_or_path, "catalogue", None)
+        products: list[str] = []
+        if catalogue is not None and "local_name" in getattr(catalogue, "columns", ()):
+            products = [str(n) for n in catalogue["local_name"].dropna()]
+        else:
+            products = _catalogue_names(root)
+        protected = [*products, *kwargs.pop("protected", ())]
+        manifest = getattr(bundle_or_path, "manifest", None)
+        if manifest is not None:
+            places = [str(n) for n in manifest.regions["name"]]
+        else:
+            places = _manifest_names(root)
+        places = [*places, *kwargs.pop("places", ())]
+        return cls(read_roster(root), read_pseudonyms(root), root=root, protected=protected, places=places,
+                   **kwargs)
+
+    # ------------------------------------------------------------------ pseudonyms
+
+    def _remember(self, kind: str, original: str, pseudonym: str) -> None:
+        if (kind, original) in self._map:
+            return
+        self._map[(kind, original)] = pseudonym
+        self._used.add(pseudonym)
+        self._rows.append((kind, original, pseudonym))
+
+    def pseudonym(self, kind: str, key: str) -> str:
+        """The pseudonym of a person or company (``〔甲〕``, ``〔企业A〕``), handing out the next one.
+
+        Parameters
+        ----------
+        kind : {"person", "company"}
+        key : str
+            The identity: a roster name, or the string found (``王经理``, ``华夏宾馆``).
+        """
+        found = self._map.get((kind, key))
+        if found is not None:
+            return found
+        index = sum(1 for k, _, _ in self._rows if k == kind)
+        while _new_pseudonym(kind, index) in self._used:
+            index += 1
+        pseudonym = _new_pseudonym(kind, index)
+        self._remember(kind, key, pseudonym)
+        return pseudonym
+
+    @property
+    def pseudonyms(self) -> list[tuple[str, str, str]]:
+        """Every ``(kind, original, pseudonym)`` known, in the order they were handed out."""
+        return list(self._rows)
+
+    @property
+    def unsaved(self) -> int:
+        """How many pseudonyms were handed out since loading or the last :meth:`save`."""
+        return len(self._rows) - self._saved
+
+    def save(self) -> Path | None:
+        """Write ``<root>/_private/pseudonyms.csv`` if new pseudonyms were handed out.
+
+        Returns
+        -------
+        Path or None
+            The file written, or ``None`` (no bundle, or nothing new).
+        """
+        if self.root is None or not self.unsaved:
+            return None
+        path = write_pseudonyms(self.root, self._rows)
+        self._saved = len(self._rows)
+        return path
+
+    # ------------------------------------------------------------------ redaction
+
+    def redact(self, text: str) -> Redaction:
+        """Return ``text`` with every personal datum replaced, and what was replaced.
+
+        Parameters
+        ----------
+        text : str
+            Any text (a note with its front matter, a paragraph, a case draft).
+
+        Returns
+        -------
+        Redaction
+            ``.text`` the redacted text; ``.findings`` sorted by position, spans in ``text``.
+        """
+        norm = _normalise(text)
+        tokens = self._seg.tokens(norm)
+        candidates = self._candidates(norm, tokens)
+        chosen = self._resolve(norm, candidates)
+        findings: list[Finding] = []
+        parts: list[str] = []
+        pos = 0
+        for c in chosen:
+            replacement = self._replacement(c)
+            findings.append(Finding(c.start, c.end, c.kind, text[c.start:c.end], replacement,
+                                    round(c.confidence, 2)))
+            parts.append(text[pos:c.start])
+            parts.append(replacement)
+            pos = c.end
+        parts.append(text[pos:])
+        return Redaction("".join(parts), tuple(findings))
+
+    def _replacement(self, c: _Candidate) -> str:
+        if c.kind in NUMBER_PLACEHOLDERS:
+            return NUMBER_PLACEHOLDERS[c.kind]
+        return c.lead + self.pseudonym(c.kind, c.key) + c.tail
+
+    def _resolve(self, text: str, candidates: list[_Candidate]) -> list[_Candidate]:
+        protected = [(m.start(), m.end()) for m in self._protected_re.finditer(text)]
+
+        def shielded(c: _Candidate) -> bool:
+            if c.roster or c.kind in NUMBER_PLACEHOLDERS:
+                return False
+            for ps, pe in protected:
+                if c.start < pe and ps < c.end and not (c.start <= ps and pe <= c.end and (c.start, c.end) != (ps, pe)):
+                    return True
+            return False
+
+        rostered = [c for c in candidates if c.roster]
+        for c in candidates:  # 石家庄市 + roster 康泰医药连锁有限公司: the longer span, the roster's identity
+            if c.roster:
+                continue
+            for r in rostered:
+                if r.kind == c.kind and c.start <= r.start and r.end <= c.end:
+                    c.key, c.roster, c.confidence, c.priority = r.key, True, 1.0, _PRIORITY["roster"]
+                    break
+        kept: list[_Candidate] = []
+        taken = [False] * (len(text) + 1)
+        for c in sorted(candidates, key=lambda c: (c.priority, -(c.end - c.start), c.start)):
+            if c.confidence < self.min_confidence or c.end <= c.start or shielded(c):
+                continue
+            if any(taken[c.start:c.end]):
+                continue
+            for i in range(c.start, c.end):
+                taken[i] = True
+            kept.append(c)
+        return sorted(kept, key=lambda c: c.start)
+
+    # ------------------------------------------------------------------ detectors
+
+    def _candidates(self, text: str, tokens: list[tuple[int, int, str, str]]) -> list[_Candidate]:
+        starts = {t[0] for t in tokens}
+        ends = {t[1] for t in tokens}
+        nr_spans = {(t[0], t[1]) for t in tokens if t[3] in ("nr", "nrfg")}
+        out: list[_Candidate] = []
+        out += self._roster_candidates(text)
+        out += _number_candidates(text)
+        glued = {p: t[2] for t in tokens for p in range(t[0], t[1])}
+        out += _title_candidates(text, starts, ends, nr_spans, glued, self._seg)
+        out += _surname_only_candidates(text)
+        out += _company_candidates(text, tokens, self._seg)
+        out += _cue_candidates(text, tokens, self._seg)
+        out += _jieba_candidates(tokens, self._seg)
+        return out
+
+    def _roster_candidates(self, text: str) -> list[_Candidate]:
+        if self._roster_re is None:
+            return []
+        out = []
+        for m in self._roster_re.finditer(text):
+            kind, name = self._roster_forms[m.group()]
+            form = m.group()
+            if kind == "person":
+                lead, title = _person_parts(form)
+                if form == name:
+                    lead, title = "", ""
+            else:
+                lead, title = "", _company_suffix(form)
+            out.append(_Candidate(m.start(), m.end(), kind, 1.0, _PRIORITY["roster"], name, lead, title, roster=True))
+        return out
+
+
+def _number_candidates(text: str) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    num = _PRIORITY["number"]
+    for m in _EMAIL.finditer(text):
+        out.append(_Candidate(m.start(), m.end(), "email", 0.99, _PRIORITY["email"]))
+    for m in _ID18.finditer(text):
+        before = text[max(0, m.start() - 12):m.start()]
+        cue = bool(_ID_CUE.search(before))
+        province_ok = m.group("region")[:2] in _PROVINCES
+        if not (province_ok or cue):
+            continue
+        valid = id_check_digit_ok(m.group())
+        if valid:
+            confidence = 0.99 if province_ok else 0.9
+        elif cue:
+            confidence = 0.9
+        elif _ORDER_CUE.search(before):
+            confidence = 0.3  # an order number that happens to look like an ID
+        else:
+            confidence = 0.8
+        out.append(_Candidate(m.start(), m.end(), "id_number", confidence, _PRIORITY["id"]))
+    for m in _ID_LOOSE.finditer(text):  # a mistyped ID (month 13) right after 身份证
+        if _ID_CUE.search(text[max(0, m.start() - 12):m.start()]):
+            out.append(_Candidate(m.start(), m.end(), "id_number", 0.85, _PRIORITY["id"] + 1))
+    for m in _ID15.finditer(text):
+        if _ID_CUE.search(text[max(0, m.start() - 12):m.start()]):
+            out.append(_Candidate(m.start(), m.end(), "id_number", 0.85, _PRIORITY["id"]))
+    for m in _MOBILE.finditer(text):
+        out.append(_Candidate(m.start(), m.end(), "mobile", 0.95, num))
+    for m in _LANDLINE.finditer(text):
+        out.append(_Candidate(m.start(), m.end(), "landline", 0.9, num))
+    for m in _LOCAL_CUE.finditer(text):
+        end = m.end("ext") if m.group("ext") else m.end("num")
+        out.append(_Candidate(m.start("num"), end, "landline", 0.8, num + 1))
+    for m in _SERVICE.finditer(text):
+        out.append(_Candidate(m.start(), m.end(), "service_number", 0.9, num))
+    for m in _QQ.finditer(text):
+        out.append(_Candidate(m.start("num"), m.end("num"), "qq", 0.85, num + 1))
+    return out
+
+
+def _surname_at(text: str, i: int) -> str:
+    two = text[i:i + 2]
+    if two in SURNAMES_2:
+        return two
+    return text[i] if text[i] in SURNAMES_1 else ""
+
+
+def _title_at(text: str, j: int) -> str:
+    for title in TITLES:
+        if text.startswith(title, j):
+            return title
+    return ""
+
+
+def _title_candidates(
+    text: str, starts: set[int], ends: set[int], nr_spans: set[tuple[int, int]],
+    glued: dict[int, str], seg: _Segmenter,
+) -> list[_Candidate]:
+    """王经理, 赵副院长, 欧阳主任, 老张师傅; 小李, 老张."""
+    out: list[_Candidate] = []
+    prio = _PRIORITY["title"]
+    n = len(text)
+    for i in range(n):
+        surname = _surname_at(text, i)
+        if not surname:
+            continue
+        j = i + len(surname)
+        vice = "副" if text.startswith("副", j) else ""
+        title = _title_at(text, j + len(vice))
+        lead = text[i - 1] if i > 0 and text[i - 1] in "小老" else ""
+        if title:
+            end = j + len(vice) + len(title)
+            start = i - len(lead)
+            if surname + title in _TITLE_BLOCK or (surname + vice + title) in _TITLE_BLOCK:
+                continue
+            if lead and (lead + surname) in _LEAD_BLOCK:
+                lead, start = "", i
+            if starts and i not in starts and start not in starts:
+                continue  # the surname is the end of another word (语文老师, 实施工程)
+            if (title in _SHORT_TITLES and ends and end not in ends and end < n and _is_han(text[end])
+                    and text[end] not in _FUNCTION_CHARS and seg.freq(glued.get(end - 1, "")) > 0):
+                continue  # 周总结, 陈工作, 王姐妹 (but 林总和小吴: 和 is a conjunction; 谭姐留: no word)
+            if title == "处" and end < n and _is_han(text[end]) and ends and end not in ends:
+                continue
+            confidence = 0.85
+            if any(s <= start and end <= e or (start <= s and e <= end) for s, e in nr_spans if s < end and start < e):
+                confidence = 0.95
+            if title in ("处", "哥", "叔", "嫂"):
+                confidence -= 0.15
+            key = text[start:end]
+            out.append(_Candidate(start, end, "person", confidence, prio, key, lead, vice + title))
+        elif lead:
+            start, end = i - 1, j
+            pair = lead + surname
+            if pair in _LEAD_BLOCK:
+                continue
+            if starts and start not in starts and (start - 1) >= 0 and _is_han(text[start - 1]):
+                continue  # 养老金, 从小
+            if ends and end not in ends and end < n and _is_han(text[end]):
+                continue  # 老方案, 小黄页
+            confidence = 0.9 if (start, end) in nr_spans else 0.75
+            out.append(_Candidate(start, end, "person", confidence, prio, pair, lead, ""))
+    return out
+
+
+def _surname_only_candidates(text: str) -> list[_Candidate]:
+    """A surname given alone: 老板姓胡 → 老板姓〔甲〕."""
+    out: list[_Candidate] = []
+    for m in re.finditer("姓", text):
+        i = m.end()
+        surname = _surname_at(text, i) if i < len(text) else ""
+        if not surname:
+            continue
+        end = i + len(surname)
+        if end < len(text) and _is_han(text[end]) and text[end] not in _FUNCTION_CHARS:
+            continue  # 姓名, 百姓: not a surname given
+        if m.start() > 0 and text[m.start() - 1] in "百贵同异":
+            continue
+        out.append(_Candidate(m.start(), end, "person", 0.8, _PRIORITY["title"], surname, "姓", ""))
+    return out
+
+
+def _cue_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg: _Segmenter) -> list[_Candidate]:
+    """A full name right after 联系人/负责人/姓名/叫: ``联系人：王丽娟``."""
+    out: list[_Candidate] = []
+    by_start = {t[0]: t for t in tokens}
+    for cue in _NAME_CUES:
+        for m in re.finditer(re.escape(cue) + r"(?:[:：]|是|为)?\s*", text):
+            i = m.end()
+            surname = _surname_at(text, i) if i < len(text) else ""
+            if not surname:
+                continue
+            token = by_start.get(i)
+            end = None
+            if not (token and token[3] in ("nr", "nrfg")) and any(
+                    seg.freq(text[i:i + w]) >= _COMMON_WORD_FREQ for w in (len(surname) + 1, len(surname) + 2)):
+                continue  # 联系人：项目组
+            if token and token[3] in ("nr", "nrfg") and 2 <= token[1] - token[0] <= 4:
+                end = token[1]
+            else:
+                k = i + len(surname)
+                while k < len(text) and k - i < len(surname) + 2 and _is_han(text[k]) and text[k] not in _NAME_STOP:
+                    if _title_at(text, k):
+                        break
+                    k += 1
+                if k - i > len(surname):
+                    end = k
+            if end is None:
+                continue
+            name = text[i:end]
+            if _title_at(name, len(surname)):
+                continue  # 叫王经理: the title detector has it
+            out.append(_Candidate(i, end, "person", 0.8, _PRIORITY["cue"], name))
+    return out
+
+
+def _jieba_candidates(tokens: list[tuple[int, int, str, str]], seg: _Segmenter) -> list[_Candidate]:
+    """Full names jieba tags as person names (nr): 张建国, 王丽娟."""
+    out: list[_Candidate] = []
+    for k, (start, end, word, flag) in enumerate(tokens[:-1]):
+        # 李 + 红梅: jieba cut the name in two and tagged the given name nr
+        nxt = tokens[k + 1]
+        if (word in SURNAMES_2 and 1 <= len(nxt[2]) <= 2 and _all_han(nxt[2])
+                and not _title_at(nxt[2], 0) and nxt[2][0] not in _FUNCTION_CHARS):
+            out.append(_Candidate(start, nxt[1], "person", 0.6, _PRIORITY["jieba"], word + nxt[2]))
+        if (len(word) == 1 and word in COMMON_SURNAMES and flag in ("nr", "nrfg", "ng", "zg")
+                and nxt[3] in ("nr", "nrfg") and 1 <= len(nxt[2]) <= 2 and _all_han(nxt[2])
+                and not _title_at(nxt[2], 0) and nxt[2][0] not in _FUNCTION_CHARS):
+            out.append(_Candidate(start, nxt[1], "person", 0.6, _PRIORITY["jieba"], word + nxt[2]))
+    for start, end, word, flag in tokens:
+        if flag not in ("nr", "nrfg") or not _all_han(word) or not 2 <= len(word) <= 4:
+            continue
+        surname = word[:2] if word[:2] in SURNAMES_2 else word[0]
+        if surname not in COMMON_SURNAMES or len(word) == len(surname):
+            continue
+        rest = word[len(surname):]
+        if _title_at(rest, 0) or word[0] in "小老" or rest[-1] in _SHORT_TITLES:
+            continue
+        if word in seg.places or seg.freq(word) >= _COMMON_WORD_FREQ:
+            continue  # 石家庄, 顾问, 黄金周: dictionary words jieba tags nr
+        if len(rest) == 2:
+            confidence = 0.7
+        else:
+            confidence = 0.55
+        out.append(_Candidate(start, end, "person", confidence, _PRIORITY["jieba"], word))
+    return out
+
+
+def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg: _Segmenter) -> list[_Candidate]:
+    """A name in front of a company suffix: 华夏宾馆, 康明灯具厂, 宏达物流有限公司."""
+    if not tokens:
+        return []
+    out: list[_Candidate] = []
+    index_of_end = {t[1]: k for k, t in enumerate(tokens)}
+    token_at: dict[int, int] = {}
+    for k, (s, e, _, _) in enumerate(tokens):
+        for p in range(s, e):
+            token_at[p] = k
+    suffix_re = re.compile("|".join(re.escape(s) for s in COMPANY_SUFFIXES))
+    pos = 0
+    seen: set[tuple[int, int]] = set()
+    while True:
+        m = suffix_re.search(text, pos)
+        if m is None:
+            break
+        pos = m.start() + 1
+        s, e, suffix = m.start(), m.end(), m.group()
+        if (s, e) in seen:
+            continue
+        seen.add((s, e))
+        special = _SUFFIX_FOLLOW_BLOCK_OF.get(suffix)
+        if _SUFFIX_FOLLOW_BLOCK.match(text, e) or (special is not None and special.match(text, e)):
+            continue  # 酒店行业, 厂家, 集团客户
+        if e not in index_of_end and e < len(text):
+            # the suffix is inside a longer word (厂家, 中医院长 …) unless a longer suffix ends there
+            k = token_at.get(e - 1)
+            if k is None or tokens[k][1] != e:
+                continue
+        k = token_at.get(s)
+        if k is None:
+            continue
+        prefix_parts: list[tuple[str, str]] = []
+        tok_start = tokens[k][0]
+        if tok_start < s:  # the suffix ends a token: 灯具厂 → 灯具 + 厂
+            remainder = text[tok_start:s]
+            if not _all_han(remainder):
+                continue
+            prefix_parts.append((remainder, tokens[k][3]))
+        k -= 1
+        limit = 12 if suffix in _LONG_SUFFIXES else 8
+        length = sum(len(p) for p, _ in prefix_parts)
+        while k >= 0:
+            _, _, word, flag = tokens[k]
+            if not _all_han(word) or word in STOP_WORDS or flag in _STOP_FLAGS or _MEASURE.match(word):
+                break
+            if flag in ("v", "vd", "vi") and word not in GENERIC_WORDS and (
+                    len(word) == 1 or seg.freq(word) >= _COMMON_VERB_FREQ):
+                break  # 觉得酒店…: a common verb ends the name (开心假期旅行社 keeps its rare one)
+            if length + len(word) > limit:
+                break
+            prefix_parts.insert(0, (word, flag))
+            length += len(word)
+            k -= 1
+        while prefix_parts and _trimmable(prefix_parts[0]):
+            prefix_parts.pop(0)
+        prefix = "".join(p for p, _ in prefix_parts)
+        if len(prefix) < 2:
+            continue
+        if not _name_like(prefix_parts, seg):
+            continue
+        start = s - len(prefix)
+        name = text[start:e]
+        out.append(_Candidate(start, e, "company", 0.8, _PRIORITY["company"], name, "",
+                              _industry_words(prefix_parts, seg) + suffix))
+    return out
+
+
+def _industry_words(parts: list[tuple[str, str]], seg: _Segmenter) -> str:
+    """The generic words ending a name, kept in its pseudonym: 天宝|家具|厂 → ``家具``.
+
+    Kept only when the words before them name the company by themselves (not a place alone:
+    南宁市|第一人民|医院 keeps only 医院).
+    """
+    k = len(parts)
+    while k > 1 and parts[k - 1][0] in GENERIC_WORDS and parts[k - 1][0] not in _INSTITUTION_WORDS:
+        k -= 1
+    if k == len(parts) or not _name_like(parts[:k], seg) or all(
+            w in seg.places or w[:-1] in seg.places for w, _ in parts[:k]):
+        return ""
+    return "".join(w for w, _ in parts[k:])
+
+
+def _trimmable(part: tuple[str, str]) -> bool:
+    """A leading word of a prefix that only describes (这家, 本地, 大型); 小 of 小太阳 stays."""
+    word, flag = part
+    if flag in ("nr", "nrfg"):
+        return False
+    if len(word) == 1:
+        return word in "这那哪每各本该此某县市省区乡镇村城"
+    return word in GENERIC_WORDS
+
+
+def _name_like(parts: list[tuple[str, str]], seg: _Segmenter) -> bool:
+    """Whether a prefix names a company rather than describing one (物流公司, 中小型医院).
+
+    A name needs one word that is not a generic description, not a place and not a common
+    dictionary word (主管全市医院); a place with an ordinal or 人民 names a public institution
+    (保定市第二医院).
+    """
+    has_place = has_institution = False
+    for word, flag in parts:
+        if word in seg.places or word[:-1] in seg.places or (flag == "ns" and word[-1:] in "省市县区镇乡"):
+            has_place = True
+            continue
+        if word in GENERIC_WORDS or _MEASURE.match(word) or _ORDINAL.match(word):
+            if word in _INSTITUTION_WORDS or _ORDINAL.match(word):
+                has_institution = True
+            continue
+        if flag == "b":
+            continue
+        if len(word) == 1 or flag in _NAME_FLAGS or seg.freq(word) < _NAME_WORD_FREQ:
+            return True
+    return has_place and has_institution
+
+
+def _manifest_names(root: Path) -> list[str]:
+    """Region names of ``manifest.yaml`` (read leniently: a broken manifest gives none)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((root / "manifest.yaml").read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    names: list[str] = []
+
+    def walk(regions: Any) -> None:
+        for region in regions if isinstance(regions, list) else []:
+            if isinstance(region, dict):
+                names.append(str(region.get("name", "")))
+                walk(region.get("cities"))
+
+    walk(data.get("regions") if isinstance(data, dict) else None)
+    return [n for n in names if n]
+
+
+def _catalogue_names(root: Path) -> list[str]:
+    import csv
+
+    names: list[str] = []
+    for path in sorted((root / "catalogue").glob("*.csv")) if (root / "catalogue").is_dir() else []:
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                names += [row.get("local_name", "") for row in csv.DictReader(fh)]
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue
+    return [n for n in names if n]
+
+
+# ------------------------------------------------------------------------------ conveniences
+
+
+def redact_text(text: str, redactor: Redactor | None = None) -> str:
+    """Return ``text`` redacted (a fresh :class:`Redactor`, numbering pseudonyms anew, if none given)."""
+    return (redactor or Redactor()).redact(text).text
+
+
+def read_document(path: str | Path) -> str:
+    """The text of a note: ``.docx`` paragraphs and table cells, else UTF-8 (or GB18030) text.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read.
+    UnicodeDecodeError
+        If a text file is neither UTF-8 nor GB18030.
+    ValueError
+        If a ``.docx`` file is not a Word document (damaged, or another format renamed).
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".docx":
+        return "\n".join(p.text for p in _docx_paragraphs(_open_docx(path)))
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")  # notes saved by Notepad on a Chinese Windows
+
+
+def _open_docx(path: Path) -> Any:
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import OpcError
+
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        return docx.Document(str(path))
+    except (OpcError, zipfile.BadZipFile, KeyError) as exc:
+        raise ValueError(f"{path} is not a Word .docx document ({exc})") from None
+
+
+def _docx_paragraphs(document: Any) -> Iterator[Any]:
+    def walk(container: Any) -> Iterator[Any]:
+        yield from container.paragraphs
+        for table in getattr(container, "tables", []):
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from walk(cell)
+
+    yield from walk(document)
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            if not part.is_linked_to_previous:
+                yield from walk(part)
+
+
+def write_redacted(path: str | Path, out_dir: str | Path, redactor: Redactor) -> tuple[Path, Redaction]:
+    """Redact one note into ``out_dir`` under the same name (a ``.docx`` stays a ``.docx``).
+
+    In a ``.docx`` every paragraph holding personal data is rewritten as one run (its
+    paragraph style is kept, character formatting within it is not); the document's author
+    fields are cleared.
+
+    Returns
+    -------
+    (Path, Redaction)
+        The file written and the redaction of the note's whole text.
+    """
+    from casekit.files import write_atomic
+
+    path = Path(path)
+    target = Path(out_dir) / path.name
+    if path.suffix.lower() == ".docx":
+        import io
+
+        document = _open_docx(path)
+        findings: list[Finding] = []
+        texts: list[str] = []
+        offset = 0
+        for paragraph in _docx_paragraphs(document):
+            original = paragraph.text
+            result = redactor.redact(original)
+            findings += [Finding(f.start + offset, f.end + offset, f.kind, f.original, f.replacement,
+                                 f.confidence) for f in result.findings]
+            offset += len(original) + 1
+            texts.append(result.text)
+            if result.findings:
+                style = paragraph.style
+                paragraph.text = result.text
+                paragraph.style = style
+        document.core_properties.author = ""
+        document.core_properties.last_modified_by = ""
+        buffer = io.BytesIO()
+        document.save(buffer)
+        write_atomic(target, buffer.getvalue())
+        return target, Redaction("\n".join(texts), tuple(findings))
+    result = redactor.redact(read_document(path))
+    write_atomic(target, result.text)
+    return target, result
+
+
+def redact_bundle_notes(bundle_or_path: Bundle | str | Path, *, save: bool = True) -> dict[str, Redaction]:
+    """Redact every note of a bundle (``notes/*.md``, whole files), in file-name order.
+
+    Parameters
+    ----------
+    bundle_or_path : Bundle or path-like
+    save : bool, default True
+        Write new pseudonyms to ``_private/pseudonyms.csv``.
+
+    Returns
+    -------
+    dict of str to Redaction
+        ``notes/<name>`` → its redaction.
+    """
+    redactor = Redactor.from_bundle(bundle_or_path)
+    root = Path(getattr(bundle_or_path, "path", bundle_or_path))
+    results = {
+        f"notes/{p.name}": redactor.redact(read_document(p))
+        for p in sorted((root / "notes").glob("*.md"))
+        if not p.name.startswith((".", "_"))
+    }
+    if save:
+        redactor.save()
+    return results
