@@ -56,6 +56,7 @@ from casekit.analysis.segments import (
     segment_account_managers,
     segment_mix,
 )
+from casekit.analysis.notes_analysis import NotesAnalysis, analyse_notes
 from casekit.analysis.visits import (
     VisitProfile,
     time_allocation,
@@ -69,7 +70,9 @@ __all__ += [
     "SegmentReport",
     "Segmenter",
     "VisitProfile",
+    "NotesAnalysis",
     "account_manager_features",
+    "analyse_notes",
     "describe_segments",
     "gap_table",
     "manager_review",

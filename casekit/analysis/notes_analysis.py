@@ -16,6 +16,7 @@ all see the same thing and redaction cannot be forgotten:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,9 @@ from casekit.analysis.quotes import find_quotes
 from casekit.domain import MIN_CELL_SIZE
 
 __all__ = ["NotesAnalysis", "analyse_notes"]
+
+#: Pieces of the redactor's placeholders (〔甲〕, 〔企业A〕, 〔手机号〕 …).
+_PLACEHOLDER = re.compile(r"[〔〕]|企业[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -55,10 +59,18 @@ class NotesAnalysis:
                                 frame=self.bundle.code_frame)
 
     def keywords(self, by: str = "top_region_id", **kwargs: Any) -> pd.DataFrame:
-        """Distinctive words per group against the others (redacted text only)."""
+        """Distinctive words per group against the others (redacted text only).
+
+        Single characters (人, 问, 约 …) and the placeholders of redacted names are left out:
+        neither says anything about a region.
+        """
         from casekit.analysis.tokenize import Tokenizer, user_dictionary
 
-        words = Tokenizer(user_dictionary(self.bundle)).words
+        tokenizer = Tokenizer(user_dictionary(self.bundle))
+
+        def words(text: str) -> list[str]:
+            return [w for w in tokenizer.words(text) if len(w) >= 2 and not _PLACEHOLDER.search(w)]
+
         return distinctive_keywords(self.segments, words, by=by, **kwargs)
 
     def themes(self, by: str = "top_region_id", **kwargs: Any) -> pd.DataFrame:
