@@ -278,6 +278,55 @@ def _cmd_redact(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
+def _notes(bundle_path: Path) -> object:
+    from casekit.analysis.notes_analysis import analyse_notes
+    from casekit.intake import load_bundle
+
+    return analyse_notes(load_bundle(bundle_path))
+
+
+def _cmd_codes(args: argparse.Namespace) -> int:
+    notes = _notes(args.bundle)
+    if args.frame:
+        table = notes.bundle.code_frame.table()  # type: ignore[attr-defined]
+    elif args.cooccurrence:
+        from casekit.analysis.coding import co_occurrence
+
+        table = co_occurrence(notes.coded, level="note", frame=notes.bundle.code_frame)  # type: ignore[attr-defined]
+        table = table[(table["code_a"] < table["code_b"]) & (table["n_both"] > 0)]
+        table = table.sort_values(["n_both", "code_a", "code_b"], ascending=[False, True, True])
+    else:
+        table = notes.frequencies(by=args.by, min_n=args.min_n)  # type: ignore[attr-defined]
+    _show(table, args.csv)
+    return EXIT_OK
+
+
+def _cmd_quotes(args: argparse.Namespace) -> int:
+    notes = _notes(args.bundle)
+    table = notes.quotes(code=args.code, region=args.region, industry=args.industry,  # type: ignore[attr-defined]
+                         product=args.product, population=args.population, text=args.text,
+                         limit=args.limit)
+    if args.csv is not None:
+        _write_csv(args.csv, table)
+        return EXIT_OK
+    if table.empty:
+        print("没有找到符合条件的引语", file=sys.stderr)
+    for row in table.itertuples(index=False):
+        print(f"〔{row.segment_id}〕{row.quote}")
+    return EXIT_OK
+
+
+def _cmd_keywords(args: argparse.Namespace) -> int:
+    notes = _notes(args.bundle)
+    if args.themes:
+        table = notes.themes(by=args.by)  # type: ignore[attr-defined]
+    else:
+        table = notes.keywords(by=args.by)  # type: ignore[attr-defined]
+        table = table.groupby(args.by, sort=False).head(args.top)
+    _show(table, args.csv)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``casekit`` command.
 
@@ -285,7 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
     -------
     argparse.ArgumentParser
         Parser with the subcommands ``sample``, ``validate``, ``build``, ``codebook draft``,
-        ``survey``, ``segment``, ``gaps``, ``linkage``, ``ride-alongs`` and ``review360``.
+        ``survey``, ``segment``, ``gaps``, ``linkage``, ``ride-alongs``, ``review360``,
+        ``redact``, ``codes``, ``quotes`` and ``keywords``.
     """
     parser = argparse.ArgumentParser(
         prog="casekit",
@@ -387,6 +437,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--findings", action="store_true",
                    help="also list what was replaced (originals included: consultant-only)")
     p.set_defaults(func=_cmd_redact)
+
+    p = sub.add_parser("codes", help="interview-note codes: frequencies per group, co-occurrence, or the code frame")
+    p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    p.add_argument("--by", default="top_region_id",
+                   help="group by a segment column: top_region_id, region_id, population, method (default: %(default)s)")
+    p.add_argument("--min-n", type=int, default=MIN_CELL_SIZE, help="fewest interviewees behind a count shown (default: %(default)s)")
+    p.add_argument("--cooccurrence", action="store_true", help="codes found together in the same note")
+    p.add_argument("--frame", action="store_true", help="list the code frame (codes, groups, keyword rules)")
+    p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
+    p.set_defaults(func=_cmd_codes)
+
+    p = sub.add_parser("quotes", help="redacted quotes from the interview notes, by code, region, industry or product")
+    p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    p.add_argument("--code", help="a code id or label (casekit codes BUNDLE --frame lists them)")
+    p.add_argument("--region", help="region id or name")
+    p.add_argument("--industry", help="industry id or label (酒店, 医院 …)")
+    p.add_argument("--product", help="product: canonical or local name (商务领航, 视频看店 …)")
+    p.add_argument("--population", help="population id or label")
+    p.add_argument("--text", help="words the quote must contain")
+    p.add_argument("--limit", type=int, help="at most this many quotes")
+    p.add_argument("--csv", type=Path, help="write the quotes and their provenance as CSV")
+    p.set_defaults(func=_cmd_quotes)
+
+    p = sub.add_parser("keywords", help="words (or, with --themes, codes) distinctive of each region against the others")
+    p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    p.add_argument("--by", default="top_region_id", help="group column (default: %(default)s)")
+    p.add_argument("--themes", action="store_true", help="codes over-represented per group instead of words")
+    p.add_argument("--top", type=int, default=10, help="words per group (default: %(default)s)")
+    p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
+    p.set_defaults(func=_cmd_keywords)
     return parser
 
 

@@ -106,3 +106,20 @@ def test_analysis_commands_write_csv_for_excel(tmp_path: Path):
 def test_linkage_without_a_performance_question_says_how_to_fix_it(capsys):
     assert main(["linkage", str(MINI)]) == 1
     assert "role: performance" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["codes", "--cooccurrence"], "asks_needs_first"),
+    (["codes", "--frame"], "以价格开场"),
+    (["quotes", "--code", "以价格开场", "--limit", "2"], "〔N011-01〕"),
+    (["quotes", "--product", "宽视界"], "宽视界"),
+    (["keywords", "--top", "3"], "视频看店"),
+    (["keywords", "--themes"], "技术语言"),
+])
+def test_notes_commands_print_redacted_tables_and_quotes(argv, expected, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    assert main([argv[0], str(SAMPLE_BUNDLE), *argv[1:]]) == 0
+    printed = capsys.readouterr().out
+    assert expected in printed
+    assert "华夏宾馆" not in printed and "金麦穗" not in printed

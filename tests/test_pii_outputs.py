@@ -29,6 +29,11 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("review360",),
     ("linkage",),
     ("linkage", "--visits"),
+    ("codes",),
+    ("codes", "--cooccurrence"),
+    ("quotes",),
+    ("keywords",),
+    ("keywords", "--themes"),
 )
 
 
@@ -55,6 +60,8 @@ def outputs(tmp_path_factory) -> dict[str, str]:
         _run([command[0], str(SAMPLE_BUNDLE), *command[1:], flag, str(target)])
         texts[" ".join(command)] = printed
         texts[f"{' '.join(command)} --csv"] = target.read_text(encoding="utf-8-sig")
+    notes = sorted(str(p) for p in (SAMPLE_BUNDLE / "notes").glob("*.md"))
+    texts["redact (patterns only, no roster)"] = _run(["redact", *notes])
     for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         texts[notebook.name] = json.dumps([c.get("outputs", []) for c in cells], ensure_ascii=False)
