@@ -295,6 +295,14 @@ def _cmd_codes(args: argparse.Namespace) -> int:
         table = co_occurrence(notes.coded, level="note", frame=notes.bundle.code_frame)  # type: ignore[attr-defined]
         table = table[(table["code_a"] < table["code_b"]) & (table["n_both"] > 0)]
         table = table.sort_values(["n_both", "code_a", "code_b"], ascending=[False, True, True])
+    elif args.by == "segment":
+        from casekit.analysis.segments import segment_account_managers
+
+        report = segment_account_managers(notes.bundle, random_state=args.seed)  # type: ignore[attr-defined]
+        if not report.clear:
+            print(report.message, file=sys.stderr)
+            return EXIT_PROBLEMS
+        table = notes.segment_frequencies(report.segment_labels(), min_n=args.min_n)  # type: ignore[attr-defined]
     else:
         table = notes.frequencies(by=args.by, min_n=args.min_n)  # type: ignore[attr-defined]
     _show(table, args.csv)
@@ -441,7 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("codes", help="interview-note codes: frequencies per group, co-occurrence, or the code frame")
     p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
     p.add_argument("--by", default="top_region_id",
-                   help="group by a segment column: top_region_id, region_id, population, method (default: %(default)s)")
+                   help="group by top_region_id, region_id, population, method, or segment (the account "
+                        "managers' behaviour types, via the interviewee's staff code) (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=2008, help="segmentation seed with --by segment (default: %(default)s)")
     p.add_argument("--min-n", type=int, default=MIN_CELL_SIZE, help="fewest interviewees behind a count shown (default: %(default)s)")
     p.add_argument("--cooccurrence", action="store_true", help="codes found together in the same note")
     p.add_argument("--frame", action="store_true", help="list the code frame (codes, groups, keyword rules)")

@@ -54,3 +54,18 @@ def test_region_keywords_are_words_of_that_region(analysis):
     nanning = keywords.loc[keywords["top_region_id"] == "nanning", "word"].head(5).tolist()
     assert "视频看店" in nanning  # Nanning's local name for video monitoring
     assert all(len(w) >= 2 and "〔" not in w for w in keywords["word"])
+
+
+def test_codes_by_behaviour_type_agree_with_the_types_found_in_the_numbers(sample, analysis):
+    """Notes about price-pushing account managers are coded price selling, consultants ask first."""
+    from casekit.analysis import segment_account_managers
+
+    report = segment_account_managers(sample)
+    table = analysis.segment_frequencies(report.segment_labels(), min_n=3)
+    shown = table[~table["suppressed"]]
+    top = shown.sort_values(["n_interviewees", "code"], ascending=[False, True]).groupby("segment").head(2)
+    by_type = top.groupby("segment")["code"].apply(set)
+    price = next(s for s in by_type.index if "价格" in s)
+    consultant = next(s for s in by_type.index if "提问" in s)
+    assert "price_selling" in by_type[price]
+    assert "asks_needs_first" in by_type[consultant]

@@ -29,6 +29,8 @@ from casekit.domain import MIN_CELL_SIZE
 
 __all__ = ["NotesAnalysis", "analyse_notes"]
 
+#: A staff code in a note's ``interviewee`` (``客户经理AM034`` → ``AM034``).
+_STAFF_CODE = r"([A-Z]{2}\d{2,})"
 #: Pieces of the redactor's placeholders (〔甲〕, 〔企业A〕, 〔手机号〕 …).
 _PLACEHOLDER = re.compile(r"[〔〕]|企业[A-Z]")
 
@@ -57,6 +59,29 @@ class NotesAnalysis:
         """Code frequencies per group (:func:`casekit.analysis.coding.code_frequencies`)."""
         return code_frequencies(self.coded, self.segments, by=by, min_n=min_n,
                                 frame=self.bundle.code_frame)
+
+    def segment_frequencies(self, segment_labels: pd.Series, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+        """Code frequencies per account-manager segment (behaviour type).
+
+        Parameters
+        ----------
+        segment_labels : Series
+            Respondent id → segment label
+            (:meth:`casekit.analysis.segments.SegmentReport.segment_labels`).
+        min_n : int
+            Fewest interviewees behind a count shown.
+
+        Returns
+        -------
+        DataFrame
+            :meth:`frequencies` with ``by="segment"``; notes whose interviewee names no staff
+            code of a segmented account manager (``客户经理AM034``) are left out.
+        """
+        codes = self.segments["interviewee"].astype(str).str.extract(_STAFF_CODE, expand=False)
+        segmented = self.segments.assign(segment=codes.map(segment_labels))
+        segmented = segmented.dropna(subset=["segment"])
+        coded = self.coded[self.coded["segment_id"].isin(segmented["segment_id"])]
+        return code_frequencies(coded, segmented, by="segment", min_n=min_n, frame=self.bundle.code_frame)
 
     def keywords(self, by: str = "top_region_id", **kwargs: Any) -> pd.DataFrame:
         """Distinctive words per group against the others (redacted text only).
