@@ -54,8 +54,9 @@ bench: setup
 	$(BIN)/python benchmarks/bench_national.py
 
 # Re-run the phase notebooks in place after changing what they show (nbval checks the stored
-# outputs); the live widgets' state (random model ids) is dropped from the stored notebook.
-STRIP_WIDGETS := import nbformat, sys; p = sys.argv[1]; nb = nbformat.read(p, 4); nb.metadata.pop("widgets", None); nbformat.write(nb, p)
+# outputs); the live widgets' state and views (random model ids) are dropped from the stored
+# notebook, so a re-run only changes what the data changed.
+STRIP_WIDGETS := import nbformat, sys; p = sys.argv[1]; nb = nbformat.read(p, 4); nb.metadata.pop("widgets", None); [o.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None) for c in nb.cells for o in c.get("outputs", [])]; nbformat.write(nb, p)
 notebooks: setup
 	for nb in notebooks/[0-9]*.ipynb; do \
 	    $(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \

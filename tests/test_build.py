@@ -82,7 +82,8 @@ def test_report_html_is_chinese_codeless_and_offline(built, region, name):
     assert re.search(rf"<h1[^>]*>{name}地区培训需求调研报告", html)
     for heading in ("一、调研对象", "二、各维度得分与其他地区对比", "三、最薄弱的维度",
                     "四、能力差距（与岗位要求相比）", "五、客户经理类型", "六、客户经理的时间花在哪里（工作随访）",
-                    "七、销售管理人员360°评估", "八、能力与业绩的关系", "九、课程大纲建议"):
+                    "七、销售管理人员360°评估", "八、访谈与随访要点", "九、能力与业绩的关系",
+                    "十、课程大纲建议"):
         assert re.search(rf"<h2[^>]*>{heading}", html), heading
     # no code: no editor areas, none of the notebook's source
     assert not re.search(r'class="[^"]*jp-InputArea-editor', html)

@@ -179,3 +179,138 @@ def test_without_types_or_sales_results_the_sections_say_why(report):
     assert report.linkage is None
     assert report.linkage_message == "本次调研问卷没有收集业绩数据（如业绩完成率），因此无法分析能力、行为与业绩的关系。"
     assert not report.time_use.empty and report.time_use["suppressed"].all()
+
+
+# -- the interview-notes section ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def notes(sample):
+    from casekit.analysis import analyse_notes
+
+    return analyse_notes(sample)
+
+
+@pytest.fixture(scope="module")
+def every_region(sample, hebei, notes) -> dict[str, RegionReport]:
+    """The report of every top-level region of the sample, and of one city (石家庄)."""
+    ids = [*sample.manifest.top_level_ids(), "shijiazhuang"]
+    return {r: region_report(sample, r, segments=hebei.segments, notes=notes) for r in ids}
+
+
+def _notes_section(report: RegionReport) -> str:
+    """What the notebook's notes section shows a client, as text."""
+    from casekit.reports import tables
+
+    name = report.manifest.name(report.notes_region_id)
+    parts = [tables.notes_overview(name, report.notes_count, report.notes_interviewees,
+                                   province_name=name if report.notes_region_id != report.region_id else None)]
+    if report.notes_shown:
+        parts += [tables.theme_table(report.notes_themes).to_string(),
+                  tables.keyword_text(report.notes_keywords, name),
+                  tables.quote_markdown(report.notes_quotes)]
+    return "\n".join(parts)
+
+
+def test_every_sample_region_has_a_notes_section(sample, every_region):
+    for region_id, report in every_region.items():
+        assert report.notes_region_id == sample.manifest.top_of(region_id)
+        assert report.notes_count > 0 and _notes_section(report)
+    for region_id in ("beijing", "tianjin", "hebei", "nanning", "shijiazhuang"):
+        report = every_region[region_id]
+        assert report.notes_shown, region_id
+        assert 1 <= len(report.notes_themes) <= 5 and (report.notes_themes["z"] > 0).all()
+        assert 1 <= len(report.notes_keywords) <= 10
+        assert 2 <= len(report.notes_quotes) <= 8
+        # two or three excerpts per theme quoted (one only when the theme has no other left)
+        per_theme = report.notes_quotes.groupby("code").size()
+        assert per_theme.max() <= 3 and (per_theme >= 2).sum() >= 2
+
+
+def test_excerpts_show_no_staff_code_city_interviewee_or_planted_name(sample, every_region):
+    import yaml
+
+    from casekit.paths import SAMPLE_BUNDLE
+
+    truth = yaml.safe_load((SAMPLE_BUNDLE / "_ground_truth.yaml").read_text(encoding="utf-8"))
+    planted = [entry["string"] for entry in truth["pii"]]
+    regions = sample.manifest.regions
+    cities = set(regions.loc[regions["level"] == "city", "name"])
+    interviewees = set(sample.notes["interviewee"])
+    for region_id, report in every_region.items():
+        assert "interviewee" not in report.notes_quotes.columns
+        text = _notes_section(report)
+        assert not re.findall(r"(?<![A-Za-z0-9])(?:AM|SM|SE)\d+", text), region_id
+        assert [c for c in cities if c in text] == [], region_id
+        assert [p for p in planted if p in text] == [], region_id
+        assert [i for i in interviewees if i in text] == [], region_id
+
+
+def test_an_excerpt_naming_a_city_is_quoted_without_it(sample, notes):
+    import pandas as pd
+
+    from casekit.reports.region_report import CITY_PLACEHOLDER, region_quotes
+
+    # N023 (沧州) and N026 (唐山) open with their city; quote the themes they are coded with
+    themes = pd.DataFrame({"code": ["funnel_after_sales", "dim_product"], "label": ["建立长期合作关系", "产品"],
+                           "code_group": ["funnel", "dimension"]})
+    quotes = region_quotes(notes, "hebei", themes, total=40)
+    raw = notes.segments.set_index("segment_id")["text"]
+    named = [s for s in quotes["segment_id"] if "沧州" in raw[s] or "唐山" in raw[s]]
+    assert named  # the test would see a city left in
+    shown = quotes.set_index("segment_id").loc[named, "quote"]
+    assert all(CITY_PLACEHOLDER in q and "沧州" not in q and "唐山" not in q for q in shown)
+
+
+def test_scrub_quote_replaces_staff_codes_and_cities_but_not_provinces(sample):
+    from casekit.reports.region_report import scrub_quote
+
+    text = "客户经理AM034说：我们唐山的客户、保定市的医院，和河北其他地方不一样；H.264、天翼189照旧。"
+    assert scrub_quote(text, sample.manifest) == (
+        "客户经理〔工号〕说：我们〔地市〕的客户、〔地市〕的医院，和河北其他地方不一样；H.264、天翼189照旧。")
+
+
+def test_nanning_keywords_include_its_local_product_name(every_region):
+    nanning = every_region["nanning"]
+    assert "视频看店" in nanning.notes_keywords["word"].tolist()[:3]
+    from casekit.reports.tables import keyword_text
+
+    assert "视频看店" in keyword_text(nanning.notes_keywords, "南宁")
+
+
+def test_theme_counts_of_one_to_four_print_as_small(every_region):
+    from casekit.reports.tables import theme_table
+
+    themes = every_region["hebei"].notes_themes
+    small = themes["n_interviewees"].between(1, 4)
+    assert small.any() and not small.all()  # the sample has both
+    table = theme_table(themes)
+    assert (table.loc[small.to_numpy(), "提到的受访者（人）"] == "<5").all()
+    assert (table.loc[~small.to_numpy(), "提到的受访者（人）"] != "<5").all()
+    assert table["主题"].iloc[0] == themes["label"].iloc[0]
+    assert "客户经理的弱点" in set(table["类别"])
+
+
+def test_a_region_with_few_interviewees_gets_a_sentence_not_the_table(every_region, report):
+    from casekit.reports.tables import notes_overview
+
+    for small in (every_region["shandong"], report):  # the sample's Shandong, the mini bundle's Hebei
+        assert 0 < small.notes_interviewees < 5
+        assert not small.notes_shown
+        assert small.notes_themes.empty and small.notes_keywords.empty and small.notes_quotes.empty
+        text = _notes_section(small)
+        assert "不足 5 位受访者" in text and "主题" not in text.split("。")[0]
+        assert text == notes_overview(small.region_name, small.notes_count, small.notes_interviewees)
+
+
+def test_a_city_report_shows_its_provinces_notes(every_region):
+    city, province = every_region["shijiazhuang"], every_region["hebei"]
+    assert city.notes_region_id == "hebei"
+    assert city.notes_quotes.equals(province.notes_quotes)
+    assert _notes_section(city).startswith("访谈与随访记录不按地市统计，以下为河北全省的记录。")
+
+
+def test_a_region_without_notes_says_so(mini_copy):
+    note = (MINI / "notes" / "N002.md").read_text(encoding="utf-8").replace("region: beijing", "region: 保定")
+    report = region_report(load_bundle(mini_copy({"notes/N002.md": note})), "beijing")
+    assert (report.notes_count, report.notes_interviewees, report.notes_shown) == (0, 0, False)
+    assert _notes_section(report) == "北京没有访谈与随访记录。"

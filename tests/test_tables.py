@@ -17,15 +17,20 @@ from casekit.reports.tables import (
     comparison_table,
     gap_sentences,
     interval_label,
+    keyword_text,
     linkage_table,
+    notes_overview,
     outline_table,
     persona_descriptions,
     persona_table,
+    quote_markdown,
+    quote_source,
     respondent_counts,
     review_sentences,
     review_table,
     segment_mix_table,
     skill_gap_table,
+    theme_table,
     time_allocation_table,
     visit_profile_table,
     weakest_table,
@@ -494,3 +499,67 @@ def test_linkage_table_lists_only_clear_associations_in_association_words():
     text = "".join(table["解读"])
     assert not any(word in text for word in ("导致", "造成", "因为", "使得", "提升业绩", "影响"))
     assert linkage_table(linkage, k=1).index.tolist() == [1]
+
+
+# -- interview and ride-along notes -------------------------------------------------------------
+
+def _themes() -> pd.DataFrame:
+    return pd.DataFrame({
+        "label": ["行业知识弱", "先问需求", "以价格开场", "产品"],
+        "group_label": ["客户经理的弱点", "成功因素", "失败因素", "调研维度"],
+        "n_notes": [7, 4, 6, 1],
+        "n_interviewees": [5, 3, 2, 1],
+    })
+
+
+def test_theme_table_shows_counts_of_one_to_four_people_as_small():
+    table = theme_table(_themes())
+    assert list(table.columns) == ["主题", "类别", "提到的记录（份）", "提到的受访者（人）"]
+    assert table.index.name == "序号" and list(table.index) == [1, 2, 3, 4]
+    assert table["提到的受访者（人）"].tolist() == ["5", "<5", "<5", "<5"]
+    assert table.loc[1, "提到的记录（份）"] == "7"
+    assert table.loc[2, "提到的记录（份）"] == "<5"
+    # 2 people wrote 6 notes: a count of notes would say how few they are
+    assert table.loc[3, "提到的记录（份）"] == MISSING
+    assert not {"1", "2", "3", "4"} & set(table.to_numpy().ravel())
+
+
+def test_notes_overview_says_why_a_small_region_shows_nothing():
+    assert notes_overview("河北", 16, 16) == "河北共有访谈与随访记录 16 份，来自 16 位受访者。"
+    small = notes_overview("山东", 3, 3)
+    assert "不足 5 位受访者" in small and "不列出" in small and "3" not in small
+    assert notes_overview("天津", 0, 0) == "天津没有访谈与随访记录。"
+    city = notes_overview("河北", 16, 16, province_name="河北")
+    assert city.startswith("访谈与随访记录不按地市统计，以下为河北全省的记录。")
+
+
+def test_keyword_text_is_one_line_of_words_with_its_meaning():
+    words = pd.DataFrame({"word": [f"词{i}" for i in range(12)]})
+    text = keyword_text(words, "南宁")
+    sentence, line = text.split("\n\n")
+    assert "南宁的受访者比其他地区的受访者更常用的词" in sentence
+    assert line == "**" + "、".join(f"词{i}" for i in range(10)) + "**"
+    assert keyword_text(words.head(0), "南宁") == "与其他地区相比，南宁的记录中没有明显更常用的词。"
+
+
+def test_quote_source_names_role_method_month_and_note_only():
+    row = pd.Series({"population": "support_engineer", "method": "demo_hall_visit",
+                     "date": pd.Timestamp("2008-09-18"), "note_id": "N013",
+                     "interviewee": "支撑人员SE035", "region_id": "nanning"})
+    assert quote_source(row) == "支撑人员，演示厅考察，2008年9月〔N013〕"
+
+
+def test_quote_markdown_groups_excerpts_by_theme_and_reads_as_written():
+    quotes = pd.DataFrame({
+        "label": ["以价格开场", "以价格开场", "先问需求"],
+        "note_id": ["N002", "N011", "N005"],
+        "population": ["account_manager"] * 3,
+        "method": ["interview", "ride_along_debrief", "ride_along_debrief"],
+        "date": pd.to_datetime(["2008-09-02", "2008-09-16", "2008-10-08"]),
+        "quote": ["2. 先报*八折*再说", "老板，前三个月不要钱。", "您现在怎么知道店里的情况？"],
+    })
+    text = quote_markdown(quotes)
+    assert text.count("#### ") == 2 and text.index("#### 以价格开场") < text.index("#### 先问需求")
+    assert "> 先报\\*八折\\*再说" in text  # no list number, no emphasis: the words as written
+    assert "> ——政企客户经理，随访复盘，2008年10月〔N005〕" in text
+    assert quote_markdown(quotes.head(0)) == ""

@@ -4,7 +4,9 @@
 population the weakest dimensions and the tailored course outline; then the region's gaps to the
 competency model, the account-manager types (fitted on the whole bundle) and the region's mix of
 them, how account managers spend their time and what they do on a visit (ride-alongs), the
-sales managers' 360° review, and which skills and behaviours go together with sales results.
+sales managers' 360° review, what the interview and ride-along notes of the region dwell on
+(themes, distinctive words and redacted excerpts), and which skills and behaviours go together
+with sales results.
 The notebook (``notebooks/5.0-region-report.ipynb``) calls it once and displays the parts with
 the client-facing tables of :mod:`casekit.reports.tables` and the charts of
 :mod:`casekit.reports.charts`.
@@ -12,13 +14,18 @@ the client-facing tables of :mod:`casekit.reports.tables` and the charts of
 The tables kept here come from the analysis functions, which already hide the numbers of groups
 below ``min_n`` people (3 raters in the 360° review). Two things are for computing only and are
 never displayed as they are: the segment assignments inside
-:class:`~casekit.analysis.SegmentReport` (they name staff codes) and the raw counts of
+:class:`~casekit.analysis.SegmentReport` (they name staff codes), the raw counts of
 :attr:`RegionReport.segment_mix` (the client table,
-:func:`casekit.reports.tables.segment_mix_table`, hides the small ones).
+:func:`casekit.reports.tables.segment_mix_table`, hides the small ones) and the exact counts of
+:attr:`RegionReport.notes_themes` (:func:`casekit.reports.tables.theme_table` shows 1–4 as
+``<5``). The note excerpts (:attr:`RegionReport.notes_quotes`) are redacted
+(:func:`casekit.analysis.analyse_notes`) and then scrubbed of what a client may not read next to
+a quote: staff codes and city names (:func:`scrub_quote`); the interviewee field is dropped.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -29,18 +36,30 @@ from casekit.domain import MIN_CELL_SIZE, POPULATIONS
 from casekit.exceptions import AnalysisError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from casekit.analysis import SegmentReport, VisitProfile
+    from casekit.analysis import NotesAnalysis, SegmentReport, VisitProfile
     from casekit.curriculum import Outline, TailoredOutline
     from casekit.intake import Bundle, Manifest
 
 __all__ = [
     "ALL_REGIONS",
+    "BROAD_CODE_GROUP",
+    "CITY_PLACEHOLDER",
+    "NOTE_KEYWORDS",
+    "NOTE_QUOTES",
+    "NOTE_QUOTE_COLUMNS",
+    "NOTE_THEMES",
+    "STAFF_CODE_PLACEHOLDER",
     "RegionReport",
+    "notes_base",
     "performance_links",
     "populations_present",
+    "region_keywords",
+    "region_quotes",
     "region_report",
+    "region_themes",
     "region_time_use",
     "region_visit_profile",
+    "scrub_quote",
     "segment_labels",
     "segment_types",
     "tailored_outlines",
@@ -325,6 +344,254 @@ def performance_links(bundle: Bundle) -> tuple[pd.DataFrame | None, str]:
         return None, too_little
 
 
+# -- interview and ride-along notes ------------------------------------------------------------
+
+#: Most themes, distinctive words and excerpts the notes section shows.
+NOTE_THEMES = 5
+NOTE_KEYWORDS = 10
+NOTE_QUOTES = 8
+#: Shortest excerpt (characters, ``……`` not counted) worth quoting: shorter segments are
+#: headings (``随访：〔企业F〕地产售楼处``) or lead-ins, quoted only when nothing longer is left.
+_MIN_QUOTE_CHARS = 15
+#: A staff code or interviewee code (``AM034``, ``SE010``, ``B07``): one to three Latin letters
+#: and at least two digits, not inside a longer word or number.
+_STAFF_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,3}\d{2,}(?![0-9])")
+#: What a staff code and a city name become in an excerpt.
+STAFF_CODE_PLACEHOLDER = "〔工号〕"
+CITY_PLACEHOLDER = "〔地市〕"
+#: The code group quoted last (:func:`region_quotes`): the research dimensions, broad topics.
+BROAD_CODE_GROUP = "dimension"
+#: Suffixes a city's name may carry in the notes (``保定市``) or in the manifest.
+_CITY_SUFFIXES = ("地区", "市")
+
+
+def _city_names(manifest: Manifest) -> list[str]:
+    """Every city name of the manifest, with and without its suffix, longest first."""
+    regions = manifest.regions
+    names: set[str] = set()
+    for name in regions.loc[regions["level"] != "top", "name"]:
+        name = str(name).strip()
+        if not name:
+            continue
+        names.add(name)
+        for suffix in _CITY_SUFFIXES:
+            if name.endswith(suffix) and len(name) > len(suffix) + 1:
+                names.add(name[: -len(suffix)])
+    return sorted(names, key=lambda n: (-len(n), n))
+
+
+def _city_pattern(manifest: Manifest) -> re.Pattern[str] | None:
+    names = _city_names(manifest)
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in names)
+    suffixes = "|".join(_CITY_SUFFIXES)
+    return re.compile(f"(?:{alternatives})(?:{suffixes})?")
+
+
+def scrub_quote(text: str, manifest: Manifest) -> str:
+    """Remove from a (redacted) excerpt what a client may not read: staff codes and city names.
+
+    Redaction (:mod:`casekit.intake.redaction`) replaces customers' names, companies and phone
+    numbers, but keeps staff codes and place names, which consultants need. Next to a quote
+    in a client report, a staff code names the interviewee and a city narrows it down to a
+    few people, so both are replaced: a code by :data:`STAFF_CODE_PLACEHOLDER`, a city of the
+    manifest (with or without ``市``) by :data:`CITY_PLACEHOLDER`. Top-level region names stay.
+
+    Parameters
+    ----------
+    text : str
+        A redacted excerpt.
+    manifest : casekit.intake.Manifest
+        The bundle's manifest (its cities).
+
+    Returns
+    -------
+    str
+        The excerpt, scrubbed.
+
+    Notes
+    -----
+    ``"客户经理AM034说：我们唐山的客户……"`` becomes ``"客户经理〔工号〕说：我们〔地市〕的客户……"``.
+    """
+    text = _STAFF_CODE.sub(STAFF_CODE_PLACEHOLDER, str(text))
+    pattern = _city_pattern(manifest)
+    return pattern.sub(CITY_PLACEHOLDER, text) if pattern is not None else text
+
+
+def _shows_no_person_or_city(word: str, manifest: Manifest) -> bool:
+    return scrub_quote(word, manifest) == word
+
+
+def notes_base(bundle: Bundle, region_id: str) -> tuple[int, int]:
+    """Notes and distinct interviewees of a top-level region (its cities included).
+
+    Parameters
+    ----------
+    bundle : casekit.intake.Bundle
+        The research bundle.
+    region_id : str
+        A top-level region id.
+
+    Returns
+    -------
+    (int, int)
+        Number of notes and of distinct interviewees; a note without an interviewee counts as
+        a person of its own. For computing only: show them with
+        :func:`casekit.formatting.count_label`.
+    """
+    notes = bundle.notes
+    if notes is None or notes.empty:
+        return 0, 0
+    mine = notes.loc[notes["top_region_id"] == region_id]
+    people = mine["interviewee"] if "interviewee" in mine.columns else pd.Series(dtype=object)
+    named = people.dropna().astype(str).str.strip()
+    named = named[named != ""]
+    return len(mine), int(named.nunique()) + int(len(mine) - len(named))
+
+
+def region_themes(analysis: NotesAnalysis, region_id: str, *, k: int = NOTE_THEMES) -> pd.DataFrame:
+    """The codes a top-level region's notes raise more often than the other regions'.
+
+    Parameters
+    ----------
+    analysis : casekit.analysis.NotesAnalysis
+        The bundle's coded, redacted notes (:func:`casekit.analysis.analyse_notes`).
+    region_id : str
+        A top-level region id.
+    k : int, default :data:`NOTE_THEMES`
+        Themes at most.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The region's rows of :meth:`~casekit.analysis.NotesAnalysis.themes` with ``z > 0``,
+        most distinctive first (``code``, ``label``, ``code_group``, ``n_notes``,
+        ``n_interviewees``, ``z`` …), plus ``group_label`` (the code group's Chinese label).
+        Exact counts: show them with :func:`casekit.reports.tables.theme_table`.
+    """
+    themes = analysis.themes(by="top_region_id")
+    mine = themes.loc[(themes["top_region_id"] == region_id) & (themes["z"] > 0)]
+    mine = mine.sort_values("z", ascending=False, kind="stable").head(k).reset_index(drop=True)
+    groups = analysis.bundle.code_frame.groups
+    return mine.assign(group_label=[str(groups.get(g, g)) for g in mine["code_group"]])
+
+
+def region_keywords(analysis: NotesAnalysis, region_id: str, *, k: int = NOTE_KEYWORDS) -> pd.DataFrame:
+    """The words a top-level region's interviewees use more often than the other regions'.
+
+    Parameters
+    ----------
+    analysis : casekit.analysis.NotesAnalysis
+        The bundle's coded, redacted notes.
+    region_id : str
+        A top-level region id.
+    k : int, default :data:`NOTE_KEYWORDS`
+        Words at most.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The region's rows of :meth:`~casekit.analysis.NotesAnalysis.keywords` with ``z > 0``
+        (each word used in at least two notes by at least two interviewees of the region),
+        most distinctive first, without words holding a staff code or a city name.
+    """
+    words = analysis.keywords(by="top_region_id")
+    mine = words.loc[(words["top_region_id"] == region_id) & (words["z"] > 0)]
+    manifest = analysis.bundle.manifest
+    mine = mine.loc[[_shows_no_person_or_city(str(w), manifest) for w in mine["word"]]]
+    return mine.sort_values("z", ascending=False, kind="stable").head(k).reset_index(drop=True)
+
+
+#: Columns of :func:`region_quotes`.
+NOTE_QUOTE_COLUMNS = ("code", "label", "segment_id", "note_id", "population", "method", "date", "quote")
+
+
+#: How the consultants' memos to themselves start (``顾问备注：…可改编为案例``): quoted only when
+#: nothing else is left.
+_MEMO_STARTS = ("顾问备注", "备注")
+
+
+def _memo(quote: str) -> bool:
+    return quote.lstrip("…").strip().startswith(_MEMO_STARTS)
+
+
+def _substantial(quote: str) -> bool:
+    """Whether an excerpt reads as a quote: long enough, not a lead-in ending with a colon,
+    not a row of a table (``事项 | 大约时间 …``)."""
+    body = quote.replace("……", "").strip()
+    return len(body) >= _MIN_QUOTE_CHARS and not body.endswith(("：", ":")) and "|" not in body
+
+
+def region_quotes(
+    analysis: NotesAnalysis, region_id: str, themes: pd.DataFrame, *, total: int = NOTE_QUOTES
+) -> pd.DataFrame:
+    """Two or three redacted excerpts of a top-level region's notes for each of its top themes.
+
+    Excerpts come from :meth:`~casekit.analysis.NotesAnalysis.quotes` (redacted segments,
+    trimmed around the keyword that fired), never from an interviewer's question; a segment is
+    quoted once, under the first theme it serves; within a theme, different notes first (notes
+    not quoted yet before those already quoted), and the consultants' memos (``顾问备注``),
+    headings, lead-ins or table rows only when nothing else is left. Three per theme when that fits in ``total``, else two, themes in order
+    until ``total`` excerpts (a theme is not started with one place left) — the specific themes
+    first, the broad research dimensions (:data:`BROAD_CODE_GROUP`) last.
+
+    Parameters
+    ----------
+    analysis : casekit.analysis.NotesAnalysis
+        The bundle's coded, redacted notes.
+    region_id : str
+        A top-level region id.
+    themes : pandas.DataFrame
+        :func:`region_themes` of the region (``code``, ``label``, ``code_group``), most
+        distinctive first.
+    total : int, default :data:`NOTE_QUOTES`
+        Excerpts at most.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`NOTE_QUOTE_COLUMNS`: the theme (``code``, ``label``), the provenance a client
+        may see (``segment_id``, ``note_id``, ``population``, ``method``, ``date``) and
+        ``quote``, scrubbed by :func:`scrub_quote`. No interviewee, no city.
+    """
+    if themes.empty or total < 1:
+        return pd.DataFrame(columns=list(NOTE_QUOTE_COLUMNS))
+    per_theme = 3 if 3 * len(themes) <= total else 2
+    # the broad research-dimension codes (产品, 沟通 …) are quoted after the specific ones
+    # (weaknesses, success and failure factors, funnel steps), which their excerpts often repeat
+    broad = themes["code_group"] == BROAD_CODE_GROUP if "code_group" in themes.columns else False
+    themes = themes.assign(_broad=broad).sort_values("_broad", kind="stable")
+    kinds = analysis.segments.set_index("segment_id")["kind"]
+    manifest = analysis.bundle.manifest
+    used: set[str] = set()
+    rows: list[dict[str, object]] = []
+    for code, label in zip(themes["code"], themes["label"]):
+        if len(rows) >= total:
+            break
+        found = analysis.quotes(code=code, region=region_id)
+        found = found.loc[[kinds.get(s) != "question" and s not in used for s in found["segment_id"]]]
+        found = found.assign(quote=[scrub_quote(q, manifest) for q in found["quote"]])
+        if rows and total - len(rows) < 2:  # no theme starts with a single excerpt
+            break
+        quoted = {str(r["note_id"]) for r in rows}
+        good = pd.Series([_substantial(q) for q in found["quote"]], index=found.index)
+        nth = found.loc[good].groupby("note_id").cumcount().reindex(found.index)
+        # substantial excerpts first, the consultants' memos to themselves after the rest;
+        # of notes not quoted yet, one per note, then a note's second excerpt …; headings and
+        # lead-ins last. Ties keep segment order.
+        order = found.assign(
+            _short=~good,
+            _memo=[_memo(q) for q in found["quote"]],
+            _nth=nth.fillna(0).astype(int),
+            _quoted=[str(n) in quoted for n in found["note_id"]],
+        ).sort_values(["_short", "_memo", "_nth", "_quoted"], kind="stable")
+        for _, row in order.head(min(per_theme, total - len(rows))).iterrows():
+            used.add(str(row["segment_id"]))
+            rows.append({"code": code, "label": label, **{c: row[c] for c in NOTE_QUOTE_COLUMNS[2:]}})
+    return pd.DataFrame(rows, columns=list(NOTE_QUOTE_COLUMNS))
+
+
 @dataclass(frozen=True)
 class RegionReport:
     """Everything one region's report shows.
@@ -379,6 +646,22 @@ class RegionReport:
         :func:`performance_links`, all regions; ``None`` without a sales result.
     linkage_message : str
         Why ``linkage`` is ``None`` (one Chinese sentence), else empty.
+    notes_region_id : str
+        The region whose interview and ride-along notes the report shows: the region itself,
+        or the province of a city (notes are not broken down by city).
+    notes_count : int
+        Notes of ``notes_region_id`` (:func:`notes_base`). For computing only.
+    notes_interviewees : int
+        Their distinct interviewees. For computing only: below ``min_n`` the section shows
+        one sentence and no theme, word or excerpt (:attr:`notes_shown`).
+    notes_themes : pandas.DataFrame
+        :func:`region_themes` (exact counts: show with
+        :func:`casekit.reports.tables.theme_table`); empty when not :attr:`notes_shown`.
+    notes_keywords : pandas.DataFrame
+        :func:`region_keywords`; empty when not :attr:`notes_shown`.
+    notes_quotes : pandas.DataFrame
+        :func:`region_quotes`: redacted, scrubbed excerpts with the provenance a client may
+        see; empty when not :attr:`notes_shown`.
     """
 
     bundle: Bundle
@@ -402,11 +685,22 @@ class RegionReport:
     reviews_all: pd.DataFrame = field(default_factory=pd.DataFrame)
     linkage: pd.DataFrame | None = None
     linkage_message: str = ""
+    notes_region_id: str = ""
+    notes_count: int = 0
+    notes_interviewees: int = 0
+    notes_themes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes_keywords: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes_quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def manifest(self) -> Manifest:
         """The bundle's manifest."""
         return self.bundle.manifest
+
+    @property
+    def notes_shown(self) -> bool:
+        """Whether the notes section shows themes, words and excerpts (enough interviewees)."""
+        return self.notes_interviewees >= self.min_n
 
 
 def region_report(
@@ -416,6 +710,7 @@ def region_report(
     k: int = 3,
     min_n: int = MIN_CELL_SIZE,
     segments: SegmentReport | None = None,
+    notes: NotesAnalysis | None = None,
 ) -> RegionReport:
     """Compute what the report of ``region`` shows.
 
@@ -432,6 +727,10 @@ def region_report(
     segments : SegmentReport, optional
         The account-manager types of this bundle, when already fitted (e.g. by
         :func:`segment_types` for another region's report); default: fitted here.
+    notes : NotesAnalysis, optional
+        The bundle's coded, redacted interview notes, when already analysed; default:
+        :func:`casekit.analysis.analyse_notes` here (only when the region's notes come from at
+        least ``min_n`` interviewees).
 
     Returns
     -------
@@ -446,9 +745,11 @@ def region_report(
     -----
     The account-manager types are fitted on the whole bundle (about a second on the sample
     bundle) unless ``segments`` is given; the seed is fixed, so every region's report shows the
-    same types.
+    same types. The interview notes are analysed for the whole bundle too (themes and words are
+    the region's against the other regions'), about two seconds on the sample bundle.
     """
     from casekit.analysis import (
+        analyse_notes,
         compare_region,
         region_gaps,
         review_summary,
@@ -471,6 +772,15 @@ def region_report(
     time_use = region_time_use(bundle, region_id, min_n=min_n)
     has_visits = not bundle.ride_alongs.empty
     linkage, linkage_message = performance_links(bundle)
+    notes_region_id = manifest.top_of(region_id)
+    notes_count, notes_interviewees = notes_base(bundle, notes_region_id)
+    themes = keywords = quotes = pd.DataFrame()
+    if notes_interviewees >= min_n:
+        if notes is None:
+            notes = analyse_notes(bundle)
+        themes = region_themes(notes, notes_region_id)
+        keywords = region_keywords(notes, notes_region_id)
+        quotes = region_quotes(notes, notes_region_id, themes)
     return RegionReport(
         bundle=bundle,
         region_id=region_id,
@@ -494,4 +804,10 @@ def region_report(
         reviews_all=review_summary(bundle, None, min_managers=min_n),
         linkage=linkage,
         linkage_message=linkage_message,
+        notes_region_id=notes_region_id,
+        notes_count=notes_count,
+        notes_interviewees=notes_interviewees,
+        notes_themes=themes,
+        notes_keywords=keywords,
+        notes_quotes=quotes,
     )

@@ -20,7 +20,11 @@ The tables of the research findings follow the same rules:
   result; a rater group never shown on its own (the single superior) keeps a row without a
   number, with the reason;
 * :func:`linkage_table`: associations only, in the wording of
-  :mod:`casekit.analysis.linkage` (never causal).
+  :mod:`casekit.analysis.linkage` (never causal);
+* :func:`theme_table`, :func:`keyword_text`, :func:`quote_markdown` (interview and ride-along
+  notes): theme counts of 1–4 people as ``"<5"``; words used by at least 2 interviewees; redacted
+  excerpts whose source (:func:`quote_source`) names a role, a method, a month and a note,
+  never a person or a city.
 
 Intervals read ``[−0.95, −0.37]`` (:func:`interval_label`), with the minus sign of
 :func:`casekit.formatting.signed`.
@@ -29,6 +33,8 @@ Intervals read ``[−0.95, −0.37]`` (:func:`interval_label`), with the minus s
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -56,15 +62,20 @@ __all__ = [
     "count_label",
     "gap_sentences",
     "interval_label",
+    "keyword_text",
     "linkage_table",
+    "notes_overview",
     "outline_table",
     "persona_descriptions",
     "persona_table",
+    "quote_markdown",
+    "quote_source",
     "respondent_counts",
     "review_sentences",
     "review_table",
     "segment_mix_table",
     "skill_gap_table",
+    "theme_table",
     "time_allocation_table",
     "visit_profile_table",
     "weakest_table",
@@ -884,3 +895,181 @@ def linkage_table(linkage: pd.DataFrame, *, k: int = 6, min_n: int = MIN_CELL_SI
     )
     table.index = pd.RangeIndex(1, len(table) + 1, name="序号")
     return table
+
+
+# -- interview and ride-along notes ------------------------------------------------------------
+
+#: Characters with a meaning in Markdown, escaped in an excerpt so it reads as written.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+#: An enumeration at the start of an excerpt (``2. 术语密度很高``), which Markdown would
+#: turn into a numbered list.
+_LEADING_NUMBER = re.compile(r"^\s*\d{1,2}[.、．)）]\s*")
+
+
+def notes_overview(
+    region_name: str,
+    n_notes: int,
+    n_interviewees: int,
+    *,
+    province_name: str | None = None,
+    min_n: int = MIN_CELL_SIZE,
+) -> str:
+    """One or two Chinese sentences opening the notes section: how many notes, from how many people.
+
+    Parameters
+    ----------
+    region_name : str
+        Chinese name of the region whose notes are shown (the province, for a city report).
+    n_notes, n_interviewees : int
+        Its notes and distinct interviewees
+        (:func:`casekit.reports.region_report.notes_base`).
+    province_name : str, optional
+        Given for a city's report: says that the notes are the province's (notes are not
+        broken down by city).
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        With fewer interviewees nothing else is shown, and the sentence says why.
+
+    Returns
+    -------
+    str
+        Counts written by :func:`casekit.formatting.count_label` (never 1–4).
+    """
+    prefix = f"访谈与随访记录不按地市统计，以下为{province_name}全省的记录。" if province_name else ""
+    if n_notes == 0:
+        return f"{prefix}{region_name}没有访谈与随访记录。"
+    if n_interviewees < min_n:
+        return (f"{prefix}{region_name}的访谈与随访记录来自不足 {min_n} 位受访者。"
+                "为保护受访者，不列出本地区的主题、常用词和记录摘录。")
+    return (f"{prefix}{region_name}共有访谈与随访记录 {count_label(n_notes, min_n)} 份，"
+            f"来自 {count_label(n_interviewees, min_n)} 位受访者。")
+
+
+def theme_table(themes: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+    """A region's distinctive themes (:func:`casekit.reports.region_report.region_themes`), for reading.
+
+    Parameters
+    ----------
+    themes : pandas.DataFrame
+        Columns ``label``, ``group_label``, ``n_notes``, ``n_interviewees``, most distinctive
+        first.
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        Counts of 1 to ``min_n − 1`` show as ``"<5"``. Where fewer than ``min_n`` people raised
+        the theme, the notes are shown only as ``"<5"`` too (``"—"`` when the same few people
+        wrote ``min_n`` notes or more: the count would say how few they are).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index 序号 (from 1); columns 主题, 类别, 提到的记录（份）, 提到的受访者（人). Cells are
+        strings.
+    """
+    def notes_cell(n_notes: Any, n_people: Any) -> str:
+        if is_suppressed(n_people, min_n) and not is_suppressed(n_notes, min_n):
+            return MISSING
+        return count_label(n_notes, min_n)
+
+    table = pd.DataFrame(
+        {
+            "主题": [str(v) for v in themes["label"]],
+            "类别": [str(v) for v in themes["group_label"]],
+            "提到的记录（份）": [notes_cell(a, b) for a, b in zip(themes["n_notes"], themes["n_interviewees"])],
+            "提到的受访者（人）": [count_label(v, min_n) for v in themes["n_interviewees"]],
+        },
+        columns=["主题", "类别", "提到的记录（份）", "提到的受访者（人）"],
+    )
+    table.index = pd.RangeIndex(1, len(table) + 1, name="序号")
+    return table
+
+
+def keyword_text(keywords: pd.DataFrame, region_name: str, *, k: int = 10) -> str:
+    """A region's distinctive words as one line, with the sentence saying what they are.
+
+    Parameters
+    ----------
+    keywords : pandas.DataFrame
+        :func:`casekit.reports.region_report.region_keywords` (column ``word``), most
+        distinctive first.
+    region_name : str
+        Chinese name of the region whose notes they come from.
+    k : int, default 10
+        Words at most.
+
+    Returns
+    -------
+    str
+        Markdown: the sentence, then the words joined by ``、``; a sentence alone when there is
+        no word.
+    """
+    words = [str(w) for w in keywords["word"].head(k)] if "word" in keywords.columns else []
+    if not words:
+        return f"与其他地区相比，{region_name}的记录中没有明显更常用的词。"
+    line = "、".join(_escape_markdown(w) for w in words)
+    return (f"下面是{region_name}的受访者比其他地区的受访者更常用的词，越靠前越突出"
+            f"（只列出本地区至少 2 位受访者、在至少 2 份记录中用过的词）：\n\n**{line}**")
+
+
+def _month(value: Any) -> str:
+    if _is_missing(value):
+        return ""
+    date = pd.Timestamp(value)
+    return f"{date.year}年{date.month}月"
+
+
+def quote_source(row: pd.Series | Mapping[str, Any]) -> str:
+    """Where an excerpt comes from, as a client may read it: role, method, month, note.
+
+    Parameters
+    ----------
+    row : pandas.Series or mapping
+        A row of :func:`casekit.reports.region_report.region_quotes` (``population``,
+        ``method``, ``date``, ``note_id``).
+
+    Returns
+    -------
+    str
+        E.g. ``"客户经理，随访复盘，2008年9月〔N005〕"``: the population's and the method's
+        Chinese labels, the month and the note id. Never the interviewee, nor a city.
+    """
+    from casekit.domain import NOTE_METHODS
+
+    parts = [_vocabulary_label(POPULATIONS, row.get("population")),
+             _vocabulary_label(NOTE_METHODS, row.get("method")), _month(row.get("date"))]
+    note = "" if _is_missing(row.get("note_id")) else f"〔{row.get('note_id')}〕"
+    return "，".join(p for p in parts if p) + note
+
+
+def _vocabulary_label(vocabulary: Mapping[str, Any], term_id: Any) -> str:
+    if _is_missing(term_id):
+        return ""
+    term = vocabulary.get(str(term_id))
+    return term.label if term is not None else str(term_id)
+
+
+def _escape_markdown(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def quote_markdown(quotes: pd.DataFrame) -> str:
+    """Excerpts of the notes under their themes, as Markdown block quotes with their source.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        :func:`casekit.reports.region_report.region_quotes` (``label``, ``quote`` and the
+        columns of :func:`quote_source`), grouped by theme in the order given.
+
+    Returns
+    -------
+    str
+        One ``#### 主题`` heading per theme, each excerpt a block quote followed by
+        ``——`` and :func:`quote_source`; empty when there is no excerpt. The excerpts' own
+        Markdown characters are escaped and a leading list number (``2.``) dropped, so each
+        reads exactly as written.
+    """
+    parts: list[str] = []
+    for label, rows in quotes.groupby("label", sort=False):
+        parts.append(f"#### {_escape_markdown(str(label))}")
+        for _, row in rows.iterrows():
+            text = _escape_markdown(_LEADING_NUMBER.sub("", str(row["quote"])).strip())
+            parts.append(f"> {text}\n>\n> ——{_escape_markdown(quote_source(row))}")
+    return "\n\n".join(parts)
