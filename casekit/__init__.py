@@ -7,4 +7,4 @@ Stages follow the method: ``casekit.intake`` → ``casekit.analysis`` → ``case
 from casekit.exceptions import BundleValidationError, CasekitError, Problem
 
 __version__ = "0.1.0"
-__all__ = ["CasekitError", "BundleValidationError", "Problem", "__version__"]
+__all__ = ["BundleValidationError", "CasekitError", "Problem", "__version__"]

@@ -179,7 +179,11 @@ def _cmd_linkage(args: argparse.Namespace) -> int:
 
 
 def _cmd_ride_alongs(args: argparse.Namespace) -> int:
-    from casekit.analysis.visits import time_allocation, time_use_sentences, visit_profile
+    from casekit.analysis.visits import (
+        time_allocation,
+        time_use_sentences,
+        visit_profile,
+    )
     from casekit.intake import load_bundle
 
     bundle = load_bundle(args.bundle)
@@ -204,7 +208,11 @@ def _cmd_ride_alongs(args: argparse.Namespace) -> int:
 
 
 def _cmd_review360(args: argparse.Namespace) -> int:
-    from casekit.analysis.reviews_360 import manager_review, review_summary, self_other_gap
+    from casekit.analysis.reviews_360 import (
+        manager_review,
+        review_summary,
+        self_other_gap,
+    )
     from casekit.intake import load_bundle
 
     bundle = load_bundle(args.bundle)

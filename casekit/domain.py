@@ -10,28 +10,28 @@ Every other module refers to these identifiers instead of repeating strings.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 __all__ = [
-    "Term",
-    "POPULATIONS",
-    "DIMENSIONS",
-    "POPULATION_DIMENSIONS",
-    "RESEARCH_METHODS",
-    "NOTE_METHODS",
-    "FUNNEL_STAGES",
-    "INDUSTRIES",
-    "PRODUCTS",
-    "BEHAVIOURS",
     "BACKGROUND_ROLES",
+    "BEHAVIOURS",
     "BEHAVIOUR_SKILL",
-    "OUTCOMES",
-    "RATER_GROUPS",
     "CUSTOMER_DEPARTMENTS",
     "CUSTOMER_NEEDS",
+    "DIMENSIONS",
+    "FUNNEL_STAGES",
+    "INDUSTRIES",
     "MIN_CELL_SIZE",
+    "NOTE_METHODS",
+    "OUTCOMES",
+    "POPULATIONS",
+    "POPULATION_DIMENSIONS",
+    "PRODUCTS",
+    "RATER_GROUPS",
+    "RESEARCH_METHODS",
+    "Term",
     "label",
     "lookup",
 ]

@@ -3,30 +3,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
-    "CasekitError",
-    "Problem",
-    "ProblemsError",
-    "BundleValidationError",
-    "SurveyFileError",
-    "BundleNotFoundError",
-    "RegionError",
     "AnalysisError",
-    "CurriculumError",
-    "OutlineError",
-    "CJKFontNotFoundError",
     "BuildError",
     "BuildLockedError",
+    "BundleNotFoundError",
+    "BundleValidationError",
+    "CJKFontNotFoundError",
+    "CasekitError",
+    "CurriculumError",
     "ExportError",
     "KernelError",
     "NotebookNotFoundError",
+    "OutlineError",
     "OutputError",
+    "Problem",
+    "ProblemsError",
+    "RegionError",
+    "SurveyFileError",
 ]
 
 
@@ -96,7 +97,7 @@ class ProblemsError(CasekitError):
         """Return one problem as a line of the message."""
         return str(problem)
 
-    def to_frame(self) -> "pd.DataFrame":
+    def to_frame(self) -> pd.DataFrame:
         """Return the problems as a table with columns file, row, column, expected, found."""
         import pandas as pd
 
@@ -168,7 +169,7 @@ class BuildError(CasekitError):
         Region id → short reason.
     """
 
-    def __init__(self, failures: "dict[str, str]") -> None:
+    def __init__(self, failures: dict[str, str]) -> None:
         self.failures = dict(failures)
         lines = "\n".join(f"  - {r}: {why}" for r, why in self.failures.items())
         super().__init__(f"{len(self.failures)} region report(s) failed:\n{lines}")

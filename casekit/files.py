@@ -13,7 +13,7 @@ from pathlib import Path
 
 from casekit.exceptions import OutputError
 
-__all__ = ["write_atomic", "umask"]
+__all__ = ["umask", "write_atomic"]
 
 
 def umask() -> int:

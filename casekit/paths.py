@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "RESEARCH_DATA", "SAMPLE_BUNDLE", "REPORTS", "INTERNAL", "NOTEBOOKS", "REPORT_NOTEBOOK"]
+__all__ = ["INTERNAL", "NOTEBOOKS", "PROJECT_ROOT", "REPORTS", "REPORT_NOTEBOOK", "RESEARCH_DATA", "SAMPLE_BUNDLE"]
 
 #: The checkout's root (the folder holding ``pyproject.toml``); override with ``CASEKIT_ROOT``.
 PROJECT_ROOT: Path = Path(os.environ.get("CASEKIT_ROOT", Path(__file__).resolve().parent.parent))

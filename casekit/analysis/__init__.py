@@ -47,6 +47,7 @@ __all__ += [
 from casekit.analysis.features import FeatureTable, account_manager_features
 from casekit.analysis.gaps import gap_table, person_gaps, region_gaps
 from casekit.analysis.linkage import performance_linkage, visit_outcome_linkage
+from casekit.analysis.notes_analysis import NotesAnalysis, analyse_notes
 from casekit.analysis.reviews_360 import manager_review, review_summary, self_other_gap
 from casekit.analysis.segmentation import Segmenter
 from casekit.analysis.segments import (
@@ -56,7 +57,6 @@ from casekit.analysis.segments import (
     segment_account_managers,
     segment_mix,
 )
-from casekit.analysis.notes_analysis import NotesAnalysis, analyse_notes
 from casekit.analysis.visits import (
     VisitProfile,
     time_allocation,
@@ -66,11 +66,11 @@ from casekit.analysis.visits import (
 
 __all__ += [
     "FeatureTable",
+    "NotesAnalysis",
     "Persona",
     "SegmentReport",
     "Segmenter",
     "VisitProfile",
-    "NotesAnalysis",
     "account_manager_features",
     "analyse_notes",
     "describe_segments",

@@ -11,7 +11,6 @@ parsed and matched by :mod:`casekit.intake.columns` exactly as in a standalone c
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -77,7 +77,13 @@ from casekit.intake._files import (
     read_text,
     text_of,
 )
-from casekit.intake.codebook import AUTO, PLATFORM_CHOICES, Scale, parse_missing, parse_scales
+from casekit.intake.codebook import (
+    AUTO,
+    PLATFORM_CHOICES,
+    Scale,
+    parse_missing,
+    parse_scales,
+)
 from casekit.intake.columns import (
     MATCH_KEYS,
     ColumnMatch,

@@ -31,7 +31,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from casekit.files import umask
 from casekit.exceptions import (
     BuildError,
     BuildLockedError,
@@ -40,6 +39,7 @@ from casekit.exceptions import (
     OutputError,
     RegionError,
 )
+from casekit.files import umask
 from casekit.paths import REPORT_NOTEBOOK, REPORTS
 from casekit.reports.execute import WarmKernel, execute_notebook
 from casekit.reports.export import external_urls, notebook_to_html

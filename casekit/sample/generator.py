@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from casekit.files import umask
 from casekit.exceptions import CasekitError
+from casekit.files import umask
 from casekit.sample.catalogue import CATALOGUE_COLUMNS, catalogue_rows
 from casekit.sample.note_texts import PASSAGES
 from casekit.sample.notes import Note, build_notes, render_note

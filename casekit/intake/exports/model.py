@@ -33,14 +33,14 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = [
+    "KINDS",
     "LIST_SEP",
     "META_KEYS",
-    "KINDS",
-    "STATUSES",
     "PLATFORMS",
+    "STATUSES",
+    "TIDY_COLUMNS",
     "ExportColumn",
     "SurveyExport",
-    "TIDY_COLUMNS",
 ]
 
 #: Joins the options of a multiple-choice or ranking answer.
