@@ -39,6 +39,7 @@ from casekit import domain
 
 __all__ = [
     "Tokenizer",
+    "base_jieba_dictionary",
     "domain_terms",
     "seed_terms",
     "stopwords",
@@ -170,6 +171,16 @@ def _jieba_tokenizer() -> Any:
             tk.initialized = True
             _JIEBA = tk
         return _JIEBA
+
+
+def base_jieba_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's general dictionary (word → frequency, total), read once per process, cache-free.
+
+    For a caller that needs its own ``jieba.Tokenizer`` with words added (the redactor): copy the
+    mapping into it, so this one is never changed.
+    """
+    tk = _jieba_tokenizer()
+    return tk.FREQ, tk.total
 
 
 def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:

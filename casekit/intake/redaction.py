@@ -286,9 +286,16 @@ class _Segmenter:
         import jieba
         import jieba.posseg
 
+        from casekit.analysis.tokenize import base_jieba_dictionary
+
         logging.getLogger("jieba").setLevel(logging.WARNING)
+        # A private copy of jieba's general dictionary, read from the package (never through
+        # jieba's cache file in the temporary folder, which may belong to another user and make
+        # jieba log an error on stderr); words added below stay in this copy.
+        freq, total = base_jieba_dictionary()
         self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
+        self.tokenizer.FREQ, self.tokenizer.total = dict(freq), total
+        self.tokenizer.initialized = True
         self.pos = jieba.posseg.POSTokenizer(self.tokenizer)
         self.added: set[str] = set()
         self.add_words(DOMAIN_TERMS)
