@@ -1,0 +1,679 @@
+"""The sales toolbox of one region (转型产品营销工具箱 / 商务客户市场精细化销售工具).
+
+The seed's toolbox turns the account manager from a "medicine seller" into a "doctor": three
+cross tables tie the region's products to the customer's needs and departments (产品-需求对照工具箱:
+产品与客户需求、客户需求与客户各部门职能、产品与客户各部门需求), the target customer model
+(目标客户模型) says whom to approach with what, and the customer management tables 1–4
+(客户管理表一～四) are what an account manager fills in about each customer.
+
+:func:`build_toolbox` derives all of it from the bundle: the region's catalogue
+(``catalogue/<region>.csv``: local product names, the value in the customer's words, the needs and
+departments each product addresses) and, for the target customer model, the industries of the
+region's ride-alongs and the industry tags of its interview notes. Cells are written in the
+customer's language: only ``customer_value`` is ever copied, never ``technical_description``, and
+:func:`jargon_findings` lists every cell that still contains an engineer's word (:data:`JARGON`).
+
+:func:`write_toolbox_xlsx` and :func:`write_toolbox_docx` write it for the account managers;
+both are atomic and reproducible (same input, same bytes). See ``docs/toolbox.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+
+from casekit import domain
+from casekit.exceptions import AnalysisError
+
+__all__ = [
+    "GUIDES",
+    "JARGON",
+    "LIFECYCLE_STAGES",
+    "OPENING_QUESTIONS",
+    "PURCHASE_ROLES",
+    "THIN_EVIDENCE",
+    "TITLES",
+    "Toolbox",
+    "build_toolbox",
+    "jargon_findings",
+    "research_date",
+    "write_toolbox_docx",
+    "write_toolbox_xlsx",
+]
+
+#: Engineers' words that must not appear in what an account manager says to a customer
+#: (the seed: support engineers "speak technical language, not the customer's").
+JARGON: tuple[str, ...] = (
+    "带宽", "码流", "协议", "组网拓扑", "拓扑", "服务器", "分辨率", "并发", "网关", "接口", "编码",
+    "架构", "数据库", "多租户", "部署", "路由", "防火墙", "IP网络", "VPN", "VPDN", "MPLS", "ADSL",
+    "SaaS", "ASP模式", "DVR", "LDAP", "IDC", "H.264", "B/S", "CIF", "PMS", "软交换",
+)
+
+#: Sheet / section titles, in the order of the toolbox (each ≤ 31 characters for Excel).
+TITLES: Mapping[str, str] = MappingProxyType({
+    "product_needs": "产品×客户需求",
+    "need_departments": "客户需求×部门职能",
+    "product_departments": "产品×部门需求",
+    "target_customers": "目标客户模型",
+    "customer_info": "客户管理表一 客户基本信息",
+    "decision_chain": "客户管理表二 决策链",
+    "opportunities": "客户管理表三 需求与机会",
+    "visit_plan": "客户管理表四 拜访与跟进计划",
+})
+
+#: A short guide per table, shown in the DOCX and on the XLSX cover.
+GUIDES: Mapping[str, str] = MappingProxyType({
+    "product_needs": "横看：这个产品能帮客户解决哪类问题；竖看：客户说想增收、降支、提效时，可以推荐哪些产品。"
+                     "格子里是客户自己会说的话，拜访时照着说，不要讲技术参数。",
+    "need_departments": "每类需求在客户的哪些部门最有感受，格子里是把需求和部门连起来的产品。"
+                        "拜访前先想好要见哪几个部门的人，不要只找一个人谈。",
+    "product_departments": "同一个产品，对不同部门的好处说法不同。见到哪个部门的人，就讲他关心的那一句。",
+    "target_customers": "本地区调研（工作随访、访谈）中出现的行业：这类客户通常有什么需求、先找哪些部门、"
+                        "主推哪些产品、第一个问题怎么问。标“证据较少”的行业需要在工作中继续验证。",
+    "customer_info": "第一次接触客户前后填写：客户是谁、做什么、规模多大、现在用了哪些业务。",
+    "decision_chain": "客户内部每个部门的关键人：谁拍板、谁使用、谁把关、谁有影响；他们各自关心什么。",
+    "opportunities": "把客户的原话记下来，对应到需求和产品；用客户的话写出产品能带来的好处。",
+    "visit_plan": "每次拜访前写目的和要问的问题，拜访后写客户反馈和约定的下一步。每周一更新。",
+})
+
+#: Opening questions per customer need, in the seed's manner (从哪些信息来判断客户的需求; ask from
+#: both sides; find the customer's "wound" before offering the "medicine").
+OPENING_QUESTIONS: Mapping[str, str] = MappingProxyType({
+    "increase_revenue": "今年的生意比去年好还是差？您觉得差在哪儿——客人少了，还是每个客人花得少了？",
+    "cut_cost": "每个月花在跑腿、对账、打电话传真上的钱和人手，大概有多少？哪一块您觉得最冤枉？",
+    "raise_efficiency": "一件事从您这儿交代下去，到办完报回来，要经过几个人、几天？最容易卡在哪一步？",
+    "security": "上一次丢东西或者出事是什么时候？当时是怎么发现的，损失了多少？",
+    "customer_acquisition": "现在的新客人主要是怎么找到您的？老客人多久没来了，您知道吗？",
+})
+
+#: The seed's enterprise life cycle (企业生命周期需求分析), a pick-list of table 1.
+LIFECYCLE_STAGES: tuple[str, ...] = ("创业期", "成长期", "成熟期", "衰退期")
+#: Purchase roles of the people in a customer's decision chain (采购角色), a pick-list of table 2.
+PURCHASE_ROLES: tuple[str, ...] = ("决策者", "使用者", "把关者", "影响者")
+ATTITUDES: tuple[str, ...] = ("支持", "中立", "反对", "不清楚")
+#: An industry with fewer ride-alongs + notes than this is marked as thinly evidenced.
+THIN_EVIDENCE = 3
+
+_PRODUCT_COL = "产品"
+_NEED_COL = "客户需求"
+_TODO_VALUE = "（待补充：用客户的话写出好处）"
+_ORDER = {pid: i for i, pid in enumerate(domain.PRODUCTS)}
+_ADVANCING = {"won", "advanced"}
+
+
+@dataclass(frozen=True, eq=False)
+class Toolbox:
+    """One region's sales toolbox: client-facing tables with Chinese headers.
+
+    Attributes
+    ----------
+    region_id, region_name : str
+        The top-level region whose catalogue was used (a city resolves to its province).
+    client, engagement, period : str
+        From the manifest; ``period`` is shown on covers.
+    products : tuple of str
+        The region's local product names, in the order of the tables.
+    product_needs : DataFrame
+        ``产品`` + one column per customer need (label): the product's value in the customer's
+        words where it addresses the need, empty otherwise.
+    need_departments : DataFrame
+        ``客户需求`` + one column per customer department (label): the local products that link
+        the need and the department (``、``-separated), empty otherwise.
+    product_departments : DataFrame
+        ``产品`` + one column per department: the product's value where the department is concerned.
+    target_customers : DataFrame
+        One row per industry the region's ride-alongs or notes mention: ``行业``, ``典型需求``,
+        ``先接触的部门``, ``主推产品``, ``开场提问``, ``调研依据``, ``证据``.
+    customer_info, decision_chain, opportunities, visit_plan : DataFrame
+        客户管理表一～四: columns only (blank templates).
+    pick_lists : mapping
+        Table key → column → allowed values (products are the region's local names).
+    jargon : DataFrame
+        :func:`jargon_findings` of the tables (``表``, ``行``, ``列``, ``术语``, ``内容``); empty when
+        every cell is in the customer's language.
+    date : datetime
+        A fixed date derived from the research period (:func:`research_date`), stored as the
+        files' created/modified date so that output is reproducible.
+    """
+
+    region_id: str
+    region_name: str
+    client: str
+    engagement: str
+    period: str
+    products: tuple[str, ...]
+    product_needs: pd.DataFrame
+    need_departments: pd.DataFrame
+    product_departments: pd.DataFrame
+    target_customers: pd.DataFrame
+    customer_info: pd.DataFrame
+    decision_chain: pd.DataFrame
+    opportunities: pd.DataFrame
+    visit_plan: pd.DataFrame
+    pick_lists: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    jargon: pd.DataFrame = field(default_factory=pd.DataFrame)
+    date: dt.datetime = dt.datetime(2000, 1, 1)
+
+    def tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """Return ``(key, frame)`` in toolbox order (keys of :data:`TITLES`)."""
+        return [(key, getattr(self, key)) for key in TITLES]
+
+    @property
+    def templates(self) -> tuple[str, ...]:
+        """Keys of the blank management tables (客户管理表一～四)."""
+        return ("customer_info", "decision_chain", "opportunities", "visit_plan")
+
+
+# -- building -----------------------------------------------------------------------------------
+
+
+def research_date(period: str) -> dt.datetime:
+    """Return the last date named in a manifest's ``period`` (``2008-08 至 2008-10`` → 2008-10-01).
+
+    Years and months may be written ``2008-10``, ``2008.10``, ``2008/10`` or ``2008年10月``; a day is
+    optional. Without any date the result is 2000-01-01 (still fixed, so output stays reproducible).
+    """
+    found = re.findall(r"((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})(?:\s*[-./月]\s*(\d{1,2}))?", str(period or ""))
+    for year, month, day in reversed(found):
+        try:
+            return dt.datetime(int(year), int(month), int(day or 1))
+        except ValueError:
+            continue
+    return dt.datetime(2000, 1, 1)
+
+
+def _labels(vocabulary: Mapping[str, domain.Term], ids: Iterable[str]) -> list[str]:
+    return [vocabulary[i].label for i in ids if i in vocabulary]
+
+
+def _ids(cell: object) -> tuple[str, ...]:
+    if isinstance(cell, (tuple, list)):
+        return tuple(str(x) for x in cell)
+    return ()
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def _region_catalogue(bundle, top: str) -> pd.DataFrame:
+    cat = bundle.catalogue
+    rows = cat[cat["region_id"] == top].copy()
+    if rows.empty:
+        raise AnalysisError(f"region {top!r} has no product catalogue: expected catalogue/{top}.csv "
+                            "with one row per local product")
+    rows["_order"] = rows["canonical_product"].map(_ORDER).fillna(len(_ORDER))
+    return rows.sort_values(["_order", "local_name"], kind="stable").reset_index(drop=True)
+
+
+def _cross_value(rows: pd.DataFrame, column: str, vocabulary: Mapping[str, domain.Term]) -> pd.DataFrame:
+    """Product × (need or department): the customer value where the product lists the term."""
+    out = {_PRODUCT_COL: rows["local_name"].tolist()}
+    for term_id, term in vocabulary.items():
+        cells = []
+        for ids, value in zip(rows[column], rows["customer_value"]):
+            if term_id in _ids(ids):
+                cells.append(_text(value) or _TODO_VALUE)
+            else:
+                cells.append("")
+        out[term.label] = cells
+    return pd.DataFrame(out)
+
+
+def _need_departments(rows: pd.DataFrame) -> pd.DataFrame:
+    out: dict[str, list[str]] = {_NEED_COL: [t.label for t in domain.CUSTOMER_NEEDS.values()]}
+    for dep_id, dep in domain.CUSTOMER_DEPARTMENTS.items():
+        cells = []
+        for need_id in domain.CUSTOMER_NEEDS:
+            linked = [name for name, needs, deps in zip(rows["local_name"], rows["needs"], rows["departments"])
+                      if need_id in _ids(needs) and dep_id in _ids(deps)]
+            cells.append("、".join(linked))
+        out[dep.label] = cells
+    return pd.DataFrame(out)
+
+
+def _local_products(names: Iterable[str], canon: Iterable[str], local: Mapping[str, str],
+                    by_canon: Mapping[str, list[str]]) -> set[str]:
+    """The region's local names of what a visit or a note mentions."""
+    found: set[str] = set()
+    names = [n for n in names if n]
+    for name in names:
+        if name in local:
+            found.add(name)
+    for pid in canon:
+        if not any(local.get(n) == pid for n in found):
+            found.update(by_canon.get(pid, [])[:1])  # the region's first (generic) product
+    return found
+
+
+def _target_customers(bundle, top: str, rows: pd.DataFrame) -> pd.DataFrame:
+    local = dict(zip(rows["local_name"], rows["canonical_product"]))
+    by_canon: dict[str, list[str]] = {}
+    for name, pid in local.items():
+        by_canon.setdefault(pid, []).append(name)
+    needs_of = dict(zip(rows["local_name"], rows["needs"]))
+    deps_of = dict(zip(rows["local_name"], rows["departments"]))
+
+    visits = bundle.ride_alongs
+    visits = visits[visits["top_region_id"] == top] if "top_region_id" in visits else visits.iloc[0:0]
+    notes = bundle.notes
+    notes = notes[notes["top_region_id"] == top] if "top_region_id" in notes else notes.iloc[0:0]
+
+    evidence: dict[str, dict[str, object]] = {}
+
+    def slot(ind: str) -> dict[str, object]:
+        return evidence.setdefault(ind, {"visits": 0, "advanced": 0, "notes": 0,
+                                          "products": Counter(), "wins": Counter()})
+
+    for ind, names, canon, outcome in zip(visits["industry"], visits["products_local"], visits["products"],
+                                          visits["outcome"]):
+        if ind not in domain.INDUSTRIES:
+            continue
+        s = slot(ind)
+        s["visits"] += 1  # type: ignore[operator]
+        ahead = outcome in _ADVANCING
+        s["advanced"] += int(ahead)  # type: ignore[operator]
+        for name in _local_products(_ids(names), _ids(canon), local, by_canon):
+            s["products"][name] += 1  # type: ignore[index]
+            if ahead:
+                s["wins"][name] += 1  # type: ignore[index]
+
+    for tags in notes["tags"]:
+        tags = _ids(tags)
+        industries = {domain.lookup(domain.INDUSTRIES, t) for t in tags} - {None}
+        if not industries:
+            continue
+        canon = [p for p in (domain.lookup(domain.PRODUCTS, t) for t in tags if t not in local) if p]
+        mentioned = _local_products(tags, canon, local, by_canon)
+        for ind in industries:
+            s = slot(ind)  # type: ignore[arg-type]
+            s["notes"] += 1  # type: ignore[operator]
+            for name in mentioned:
+                s["products"][name] += 1  # type: ignore[index]
+
+    records = []
+    order = {ind: i for i, ind in enumerate(domain.INDUSTRIES)}
+    ranked = sorted(evidence.items(),
+                    key=lambda kv: (-(kv[1]["visits"] + kv[1]["notes"]), order[kv[0]]))  # type: ignore[operator]
+    for ind, s in ranked:
+        products: Counter = s["products"]  # type: ignore[assignment]
+        wins: Counter = s["wins"]  # type: ignore[assignment]
+        lead = sorted(products, key=lambda n: (-wins[n], -products[n], _ORDER.get(local[n], 99), n))[:3]
+        need_count: Counter = Counter()
+        dep_count: Counter = Counter()
+        for name in lead:
+            for need in _ids(needs_of.get(name)):
+                need_count[need] += products[name]
+            for dep in _ids(deps_of.get(name)):
+                dep_count[dep] += products[name]
+        need_ids = [n for n, _ in sorted(need_count.items(),
+                                         key=lambda kv: (-kv[1], list(domain.CUSTOMER_NEEDS).index(kv[0])))][:3]
+        dep_ids = [d for d, _ in sorted(dep_count.items(),
+                                        key=lambda kv: (-kv[1], list(domain.CUSTOMER_DEPARTMENTS).index(kv[0])))][:3]
+        n_visits, n_notes, n_adv = s["visits"], s["notes"], s["advanced"]
+        basis = []
+        if n_visits:
+            basis.append(f"工作随访{n_visits}次（成交或推进{n_adv}次）" if n_adv else f"工作随访{n_visits}次（均未推进）")
+        if n_notes:
+            basis.append(f"访谈记录{n_notes}篇")
+        thin = n_visits + n_notes < THIN_EVIDENCE  # type: ignore[operator]
+        todo = "（调研中未涉及产品，待补充）"
+        records.append({
+            "行业": domain.INDUSTRIES[ind].label,
+            "典型需求": "、".join(_labels(domain.CUSTOMER_NEEDS, need_ids)) or todo,
+            "先接触的部门": "、".join(_labels(domain.CUSTOMER_DEPARTMENTS, dep_ids)) or todo,
+            "主推产品": "、".join(lead) or todo,
+            "开场提问": OPENING_QUESTIONS[need_ids[0]] if need_ids else "",
+            "调研依据": "；".join(basis),
+            "证据": "证据较少，需在工作中验证" if thin else "较充分",
+        })
+    columns = ["行业", "典型需求", "先接触的部门", "主推产品", "开场提问", "调研依据", "证据"]
+    return pd.DataFrame(records, columns=columns)
+
+
+def _templates(products: tuple[str, ...]) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, tuple[str, ...]]]]:
+    industries = tuple(t.label for t in domain.INDUSTRIES.values())
+    departments = tuple(t.label for t in domain.CUSTOMER_DEPARTMENTS.values())
+    needs = tuple(t.label for t in domain.CUSTOMER_NEEDS.values())
+    stages = tuple(t.label for t in domain.FUNNEL_STAGES.values())
+    columns = {
+        "customer_info": ["客户名称", "所属行业", "地址", "员工人数", "分支机构/门店数", "企业发展阶段",
+                          "主要业务与客户群", "在用我方产品", "在用其他运营商业务", "客户目前的苦恼", "填表日期"],
+        "decision_chain": ["客户名称", "部门", "关键人（职务）", "采购角色", "他最关心的事", "对我方态度",
+                           "联系方式", "谁介绍认识的", "备注"],
+        "opportunities": ["客户名称", "客户需求", "提出需求的部门", "客户原话", "对应产品", "用客户的话说好处",
+                          "预计月收入（元）", "销售阶段", "预计成交时间"],
+        "visit_plan": ["客户名称", "拜访日期", "拜访对象（部门/职务）", "拜访目的", "准备问的问题", "准备介绍的产品",
+                       "是否需要支撑人员同去", "客户反馈", "约定的下一步", "下次拜访日期"],
+    }
+    picks = {
+        "customer_info": {"所属行业": industries, "企业发展阶段": LIFECYCLE_STAGES, "在用我方产品": products},
+        "decision_chain": {"部门": departments, "采购角色": PURCHASE_ROLES, "对我方态度": ATTITUDES},
+        "opportunities": {"客户需求": needs, "提出需求的部门": departments, "对应产品": products,
+                          "销售阶段": stages},
+        "visit_plan": {"准备介绍的产品": products, "是否需要支撑人员同去": ("是", "否")},
+    }
+    frames = {key: pd.DataFrame(columns=cols, dtype=object) for key, cols in columns.items()}
+    return frames, picks
+
+
+def jargon_findings(tables: Toolbox | Iterable[tuple[str, pd.DataFrame]],
+                    words: Iterable[str] = JARGON) -> pd.DataFrame:
+    """Return every cell (and header) of client-facing tables that contains a jargon word.
+
+    Parameters
+    ----------
+    tables : Toolbox or iterable of (key, DataFrame)
+        A toolbox (all its tables are client-facing) or ``(key, frame)`` pairs.
+    words : iterable of str
+        The jargon list (default :data:`JARGON`); matched case-insensitively as substrings.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``表`` (the table's title), ``行`` (the row's first cell, or ``表头``), ``列``,
+        ``术语`` and ``内容``; empty when every cell is in the customer's language.
+    """
+    pairs = tables.tables() if isinstance(tables, Toolbox) else list(tables)
+    words = [w for w in words if w]
+    found = []
+    for key, frame in pairs:
+        title = TITLES.get(key, key)
+        for column in frame.columns:
+            for word in words:
+                if word.lower() in str(column).lower():
+                    found.append((title, "表头", str(column), word, str(column)))
+        for _, row in frame.iterrows():
+            first = _text(row.iloc[0]) if len(row) else ""
+            for column, value in row.items():
+                text = _text(value)
+                for word in words:
+                    if text and word.lower() in text.lower():
+                        found.append((title, first, str(column), word, text))
+    return pd.DataFrame(found, columns=["表", "行", "列", "术语", "内容"])
+
+
+def build_toolbox(bundle, region: str) -> Toolbox:
+    """Build the sales toolbox of ``region`` from the bundle's catalogue and research.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded research bundle (``casekit.intake.load_bundle``).
+    region : str
+        A top-level region id or name (``"hebei"``, ``"河北"``); a city (``"保定"``) resolves to its
+        province, whose catalogue it sells from.
+
+    Returns
+    -------
+    Toolbox
+
+    Raises
+    ------
+    RegionError
+        If the region is not in the manifest.
+    AnalysisError
+        If the region has no catalogue rows.
+    """
+    manifest = bundle.manifest
+    top = manifest.top_of(manifest.require(region))
+    rows = _region_catalogue(bundle, top)
+    products = tuple(rows["local_name"])
+    frames, picks = _templates(products)
+    draft = Toolbox(
+        region_id=top,
+        region_name=manifest.name(top),
+        client=manifest.client,
+        engagement=manifest.engagement,
+        period=manifest.period or "",
+        products=products,
+        product_needs=_cross_value(rows, "needs", domain.CUSTOMER_NEEDS),
+        need_departments=_need_departments(rows),
+        product_departments=_cross_value(rows, "departments", domain.CUSTOMER_DEPARTMENTS),
+        target_customers=_target_customers(bundle, top, rows),
+        pick_lists=MappingProxyType({k: MappingProxyType(v) for k, v in picks.items()}),
+        date=research_date(manifest.period),
+        **frames,
+    )
+    object.__setattr__(draft, "jargon", jargon_findings(draft))
+    return draft
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def _display_width(text: str) -> int:
+    """Width of ``text`` in Excel character units: CJK and full-width characters count 2."""
+    width = 0
+    for ch in text:
+        code = ord(ch)
+        wide = (0x1100 <= code <= 0x115F or 0x2E80 <= code <= 0xA4CF or 0xAC00 <= code <= 0xD7A3
+                or 0xF900 <= code <= 0xFAFF or 0xFE30 <= code <= 0xFE4F or 0xFF00 <= code <= 0xFF60
+                or 0xFFE0 <= code <= 0xFFE6 or code == 0x00D7)
+        width += 2 if wide else 1
+    return width
+
+
+def _column_width(texts: Iterable[str], *, cap: int = 40, floor: int = 8) -> float:
+    longest = max((max((_display_width(line) for line in t.split("\n")), default=0) for t in texts), default=0)
+    return float(min(max(longest + 2, floor), cap))
+
+
+def _cover_lines(toolbox: Toolbox) -> list[tuple[str, str]]:
+    return [
+        ("客户", toolbox.client),
+        ("地区", toolbox.region_name),
+        ("项目", toolbox.engagement),
+        ("调研时间", toolbox.period),
+        ("本地产品", "、".join(toolbox.products)),
+    ]
+
+
+_TEMPLATE_ROWS = 50
+
+
+def write_toolbox_xlsx(toolbox: Toolbox, path: str | Path) -> Path:
+    """Write the toolbox as an Excel workbook: a cover, one sheet per table, pick-lists.
+
+    The cover (``使用说明``) names client, region and research period and says how to use each
+    sheet; every table sheet has a bold, frozen header row, wrapped text and column widths fitted
+    to Chinese text; the management tables offer their choices (products by local name,
+    departments, needs, funnel stages …) as drop-down lists kept on the hidden sheet ``选项``.
+    The file is written atomically and is byte-identical for the same toolbox.
+
+    Parameters
+    ----------
+    toolbox : Toolbox
+    path : str or Path
+        Target ``.xlsx``.
+
+    Returns
+    -------
+    Path
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.writer.excel import ExcelWriter
+
+    from casekit.authoring.docx_writer import fixed_zip
+    from casekit.files import write_atomic
+
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="D9E1F2")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "使用说明"
+    cover["A1"] = f"{toolbox.region_name}转型产品营销工具箱"
+    cover["A1"].font = Font(bold=True, size=14)
+    r = 3
+    for label_, value in _cover_lines(toolbox):
+        cover.cell(r, 1, label_).font = bold
+        cover.cell(r, 2, value).alignment = wrap
+        r += 1
+    r += 1
+    cover.cell(r, 1, "怎么用").font = bold
+    r += 1
+    for key, title in TITLES.items():
+        cover.cell(r, 1, title).alignment = wrap
+        cover.cell(r, 2, GUIDES[key]).alignment = wrap
+        r += 1
+    if not toolbox.jargon.empty:
+        r += 1
+        cover.cell(r, 1, "请改写").font = bold
+        cover.cell(r, 2, "以下格子里还有技术用语，给客户看之前请换成客户自己的话：").alignment = wrap
+        r += 1
+        for f in toolbox.jargon.itertuples(index=False):
+            cover.cell(r, 1, f"{f[0]}／{f[1]}／{f[2]}").alignment = wrap
+            cover.cell(r, 2, f"“{f[3]}”：{f[4]}").alignment = wrap
+            r += 1
+    cover.column_dimensions["A"].width = 30
+    cover.column_dimensions["B"].width = 90
+
+    options = wb.create_sheet("选项")
+    # each distinct list is one column of the hidden options sheet, reached through a defined
+    # name (Excel 2007 cannot point a list validation at another sheet directly)
+    option_ranges: dict[tuple[str, str], str] = {}  # (table key, column) → defined name
+    shared: dict[tuple[str, ...], str] = {}
+    for key in toolbox.templates:
+        for column, values in toolbox.pick_lists.get(key, {}).items():
+            values = tuple(values)
+            if not values:
+                continue
+            if values not in shared:
+                col = len(shared) + 1
+                letter = get_column_letter(col)
+                options.cell(1, col, "本地产品" if values == toolbox.products else column).font = bold
+                for i, value in enumerate(values, start=2):
+                    options.cell(i, col, value)
+                name = f"casekit_list_{col}"
+                ref = f"{quote_sheetname(options.title)}!${letter}$2:${letter}${len(values) + 1}"
+                wb.defined_names[name] = DefinedName(name, attr_text=ref)
+                shared[values] = name
+            option_ranges[(key, column)] = shared[values]
+    options.sheet_state = "hidden"
+
+    for key, frame in toolbox.tables():
+        ws = wb.create_sheet(TITLES[key])
+        columns = [str(c) for c in frame.columns]
+        for j, name in enumerate(columns, start=1):
+            cell = ws.cell(1, j, name)
+            cell.font = bold
+            cell.fill = header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+            cell.border = border
+        for i, row in enumerate(frame.itertuples(index=False), start=2):
+            for j, value in enumerate(row, start=1):
+                text = _text(value)
+                cell = ws.cell(i, j, text or None)
+                cell.alignment = wrap
+                cell.border = border
+                if j == 1:
+                    cell.font = bold
+        is_template = key in toolbox.templates
+        last = _TEMPLATE_ROWS + 1 if is_template else len(frame) + 1
+        if is_template:
+            for i in range(2, last + 1):
+                for j in range(1, len(columns) + 1):
+                    ws.cell(i, j).border = border
+                    ws.cell(i, j).alignment = wrap
+        for j, name in enumerate(columns, start=1):
+            texts = [name, *(_text(v) for v in frame.iloc[:, j - 1])] if len(frame) else [name]
+            if is_template and name in toolbox.pick_lists.get(key, {}):
+                texts += list(toolbox.pick_lists[key][name])
+            ws.column_dimensions[get_column_letter(j)].width = _column_width(texts, floor=10 if is_template else 8)
+        ws.freeze_panes = "B2"
+        for column, values in toolbox.pick_lists.get(key, {}).items():
+            if column not in columns or (key, column) not in option_ranges:
+                continue
+            letter = get_column_letter(columns.index(column) + 1)
+            dv = DataValidation(type="list", formula1=option_ranges[(key, column)], allow_blank=True,
+                                showDropDown=False, showErrorMessage=True, errorStyle="warning",
+                                errorTitle="不在选项中", error="请从下拉列表中选择；确需填写其他内容可点“是”。",
+                                promptTitle=column, prompt="从下拉列表中选择", showInputMessage=True)
+            dv.add(f"{letter}2:{letter}{last}")
+            ws.add_data_validation(dv)
+
+    wb.move_sheet(options, offset=len(wb.sheetnames))  # keep the hidden sheet last
+    wb.active = 0
+    props = wb.properties
+    props.creator = "casekit"
+    props.lastModifiedBy = "casekit"
+    props.title = f"{toolbox.region_name}转型产品营销工具箱"
+    props.created = toolbox.date
+    props.modified = toolbox.date
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).write_data()  # save_workbook would stamp "modified" with now
+    write_atomic(path, fixed_zip(buffer.getvalue(), toolbox.date))
+    return Path(path)
+
+
+def write_toolbox_docx(toolbox: Toolbox, path: str | Path, *, font: str | None = None) -> Path:
+    """Write the toolbox as a Word document: a short Chinese guide per table, then the table.
+
+    Landscape A4; the management tables come with empty rows to fill in by hand and the list of
+    choices (local product names …) under each. Written atomically and reproducibly
+    (:func:`casekit.authoring.docx_writer.save`).
+
+    Parameters
+    ----------
+    toolbox : Toolbox
+    path : str or Path
+        Target ``.docx``.
+    font : str, optional
+        East Asian font (default :data:`casekit.authoring.docx_writer.CJK_FONT`).
+
+    Returns
+    -------
+    Path
+    """
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    from casekit.authoring import docx_writer as dw
+
+    title = f"{toolbox.region_name}转型产品营销工具箱"
+    doc = dw.new_document(title, font=font or dw.CJK_FONT)
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.8))
+    for label_, value in _cover_lines(toolbox):
+        dw.add_paragraph(doc, f"{label_}：{value}")
+    dw.add_paragraph(doc, "本工具箱帮助客户经理把产品和客户的需求、客户各部门的职能对应起来："
+                          "先问清客户的问题，再用客户的话讲产品能带来的好处。")
+    if not toolbox.jargon.empty:
+        dw.add_paragraph(doc, "请改写：以下格子里还有技术用语，给客户看之前请换成客户自己的话。", bold=True)
+        for f in toolbox.jargon.itertuples(index=False):
+            dw.add_paragraph(doc, f"{f[0]}／{f[1]}／{f[2]}：“{f[3]}”——{f[4]}")
+    for number, (key, frame) in enumerate(toolbox.tables(), start=1):
+        dw.add_heading(doc, f"{number}. {TITLES[key]}", level=1)
+        dw.add_paragraph(doc, GUIDES[key])
+        is_template = key in toolbox.templates
+        if not is_template and frame.empty:
+            dw.add_paragraph(doc, "（本地区调研中没有可用的记录。）")
+            continue
+        dw.add_table(doc, frame, blank_rows=6 if is_template else 0)
+        if is_template:
+            for column, values in toolbox.pick_lists.get(key, {}).items():
+                dw.add_paragraph(doc, f"{column}可选：{'、'.join(values)}", size=9)
+    return dw.save(doc, path, when=toolbox.date)

@@ -1,0 +1,182 @@
+"""The sales toolbox per region: local product names, customer language, XLSX/DOCX exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import docx
+import openpyxl
+import pandas as pd
+import pytest
+from docx.oxml.ns import qn
+
+from casekit import domain
+from casekit.authoring.toolbox import (
+    JARGON,
+    TITLES,
+    Toolbox,
+    build_toolbox,
+    jargon_findings,
+    research_date,
+    write_toolbox_docx,
+    write_toolbox_xlsx,
+)
+from casekit.exceptions import RegionError
+from casekit.intake import load_bundle
+from casekit.paths import SAMPLE_BUNDLE
+
+pytestmark = pytest.mark.skipif(
+    not (SAMPLE_BUNDLE / "manifest.yaml").is_file(), reason="sample bundle missing (run `casekit sample`)"
+)
+
+REGIONS = ["beijing", "tianjin", "hebei", "shandong", "nanning"]
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return load_bundle(SAMPLE_BUNDLE)
+
+
+@pytest.fixture(scope="module")
+def hebei(bundle) -> Toolbox:
+    return build_toolbox(bundle, "河北")
+
+
+def _cells(toolbox: Toolbox) -> list[str]:
+    return [str(v) for _, frame in toolbox.tables() for v in frame.to_numpy().ravel() if str(v)]
+
+
+def test_tables_use_the_regions_local_product_names(bundle):
+    hebei, nanning = build_toolbox(bundle, "hebei"), build_toolbox(bundle, "南宁")
+    assert "宽视界" in hebei.product_needs["产品"].tolist()
+    assert "视频看店" in nanning.product_needs["产品"].tolist()
+    assert "视频看店" not in _cells(hebei) and "宽视界" not in _cells(nanning)
+    security = domain.CUSTOMER_NEEDS["security"].label
+    assert hebei.product_needs.set_index("产品").at["宽视界", security] == "晚上关门后有人动仓库，手机上就能收到报警"
+    assert hebei.pick_lists["opportunities"]["对应产品"] == hebei.products
+    assert "视频看店" in nanning.pick_lists["visit_plan"]["准备介绍的产品"]
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_every_catalogue_product_appears_and_no_technical_text_is_copied(bundle, region):
+    toolbox = build_toolbox(bundle, region)
+    rows = bundle.catalogue[bundle.catalogue["region_id"] == region]
+    assert sorted(toolbox.products) == sorted(rows["local_name"])
+    for frame in (toolbox.product_needs, toolbox.product_departments):
+        assert sorted(frame["产品"]) == sorted(rows["local_name"])
+    linked = {n for cell in toolbox.need_departments.iloc[:, 1:].to_numpy().ravel() for n in str(cell).split("、") if n}
+    assert linked == set(rows["local_name"])  # every product links some need to some department
+    cells = _cells(toolbox)
+    for technical in rows["technical_description"].dropna():
+        # neither the whole description nor a sentence-long piece of it (product names may recur)
+        assert not any(technical in c or (len(c) >= 10 and c in technical) for c in cells)
+    # columns are the vocabularies' Chinese labels
+    assert list(toolbox.product_needs.columns[1:]) == [t.label for t in domain.CUSTOMER_NEEDS.values()]
+    assert list(toolbox.need_departments.columns[1:]) == [t.label for t in domain.CUSTOMER_DEPARTMENTS.values()]
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_client_facing_cells_are_in_customer_language(bundle, region):
+    findings = build_toolbox(bundle, region).jargon
+    if region != "hebei":
+        assert findings.empty, findings.to_string()
+    else:
+        # Hebei's catalogue says 商务领航 saves "买服务器": the check finds it for the consultant
+        assert set(findings["行"]) == {"商务领航"} and set(findings["术语"]) == {"服务器"}
+    # and the list is wider than one word; the templates and guides themselves are clean
+    assert {"带宽", "码流", "协议", "组网拓扑", "服务器", "分辨率", "并发"} <= set(JARGON)
+
+
+def test_the_check_finds_jargon_in_any_cell_and_header():
+    frame = pd.DataFrame({"产品": ["宽视界"], "提高效率": ["支持D1分辨率和4路并发"]})
+    found = jargon_findings([("product_needs", frame), ("x", pd.DataFrame(columns=["带宽"]))])
+    assert set(found["术语"]) == {"分辨率", "并发", "带宽"}
+    assert found.iloc[0]["表"] == TITLES["product_needs"] and found.iloc[0]["行"] == "宽视界"
+
+
+def test_need_department_cells_name_the_linking_products(hebei):
+    table = hebei.need_departments.set_index("客户需求")
+    assert table.at["安全防范", "安保部"] == "宽视界"
+    assert "电话黄页" in table.at["获取客户", "销售市场部"].split("、")
+    assert table.at["安全防范", "财务部"] == ""
+
+
+def test_target_customer_model_covers_the_industries_of_the_research(bundle, hebei):
+    model = hebei.target_customers.set_index("行业")
+    visits = bundle.ride_alongs[bundle.ride_alongs["top_region_id"] == "hebei"]
+    for ind in visits["industry"].unique():
+        assert domain.INDUSTRIES[ind].label in model.index
+    assert "酒店" in model.index  # only an interview note (tag 酒店) mentions hotels in Hebei
+    assert model.at["零售超市", "主推产品"].split("、")[0] == "宽视界"  # won and advanced there
+    assert "安全防范" in model.at["零售超市", "典型需求"]
+    assert "证据较少" in model.at["酒店", "证据"] and model.at["零售超市", "证据"] == "较充分"
+    assert model.at["酒店", "主推产品"].startswith("商务领航·酒店版")
+    assert all(q.endswith("？") for q in model["开场提问"])
+    products = set(hebei.products)
+    assert all(p in products for cell in model["主推产品"] for p in cell.split("、"))
+
+
+def test_management_tables_are_blank_templates_with_pick_lists(hebei):
+    for key in hebei.templates:
+        frame = getattr(hebei, key)
+        assert frame.empty and len(frame.columns) >= 8 and frame.columns[0] == "客户名称"
+        for column in hebei.pick_lists[key]:
+            assert column in frame.columns
+    assert hebei.pick_lists["decision_chain"]["部门"] == tuple(t.label for t in domain.CUSTOMER_DEPARTMENTS.values())
+
+
+def test_a_city_resolves_to_its_province_and_unknown_regions_are_errors(bundle):
+    assert build_toolbox(bundle, "保定").region_id == "hebei"
+    with pytest.raises(RegionError):
+        build_toolbox(bundle, "广州")
+
+
+def test_research_date_is_the_last_date_of_the_period():
+    assert research_date("2008-08 至 2008-10") == dt.datetime(2008, 10, 1)
+    assert research_date("2008年8月—2008年9月15日") == dt.datetime(2008, 9, 15)
+    assert research_date("秋季") == dt.datetime(2000, 1, 1)
+
+
+def test_xlsx_has_cover_tables_and_pick_lists_and_is_reproducible(hebei, tmp_path: Path):
+    a = write_toolbox_xlsx(hebei, tmp_path / "a.xlsx")
+    b = write_toolbox_xlsx(hebei, tmp_path / "sub" / "b.xlsx")
+    assert a.read_bytes() == b.read_bytes()
+    wb = openpyxl.load_workbook(a)
+    assert wb.sheetnames == ["使用说明", *TITLES.values(), "选项"]
+    assert all(len(name) <= 31 for name in wb.sheetnames)
+    assert wb["选项"].sheet_state == "hidden"
+    cover = [v for row in wb["使用说明"].iter_rows(values_only=True) for v in row if v]
+    assert "华北网通、南宁电信（样例）" in cover and "河北" in cover and "2008-08 至 2008-10" in cover
+    assert wb.properties.created == dt.datetime(2008, 10, 1) == wb.properties.modified
+
+    ws = wb[TITLES["product_needs"]]
+    assert ws["A1"].value == "产品" and ws["A1"].font.b and ws.freeze_panes == "B2"
+    assert ws["A2"].alignment.wrap_text
+    names = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
+    assert sorted(names) == sorted(hebei.products)
+    assert ws.column_dimensions["A"].width >= 2 * len("商务领航CRM模块") - 4  # CJK counted double
+
+    ws = wb[TITLES["opportunities"]]
+    header = [c.value for c in ws[1]]
+    column = openpyxl.utils.get_column_letter(header.index("对应产品") + 1)
+    validations = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    name = validations[f"{column}2:{column}51"]
+    sheet, ref = next(iter(wb.defined_names[name].destinations))
+    values = [c.value for row in wb[sheet][ref.replace("$", "")] for c in row]
+    assert tuple(values) == hebei.products
+
+
+def test_docx_has_chinese_guides_tables_and_east_asian_fonts(hebei, tmp_path: Path):
+    a = write_toolbox_docx(hebei, tmp_path / "a.docx")
+    assert a.read_bytes() == write_toolbox_docx(hebei, tmp_path / "b.docx").read_bytes()
+    doc = docx.Document(str(a))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "河北转型产品营销工具箱" in text and "客户管理表四 拜访与跟进计划" in text
+    assert len(doc.tables) == len(TITLES)
+    assert doc.tables[0].rows[0].cells[0].text == "产品"
+    assert {r.cells[0].text for r in doc.tables[0].rows[1:]} == set(hebei.products)
+    assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+    runs = [r for p in doc.paragraphs for r in p.runs if r.text]
+    assert runs and all(r._r.rPr.rFonts.get(qn("w:eastAsia")) == "宋体" for r in runs)
+    assert "请改写" in text and "服务器" in text  # the jargon finding is shown to the consultant
