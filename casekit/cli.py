@@ -343,6 +343,26 @@ def _cmd_keywords(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_toolbox(args: argparse.Namespace) -> int:
+    from casekit.authoring.toolbox import build_toolbox, write_toolbox_docx, write_toolbox_xlsx
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(args.bundle)
+    regions = args.regions or list(bundle.manifest.top_level_ids())
+    for region in regions:
+        toolbox = build_toolbox(bundle, region)
+        top = bundle.manifest.top_of(bundle.manifest.require(region))
+        # beside the region reports, not inside a region's folder (a build replaces those whole)
+        folder = (args.out or paths.REPORTS) / bundle.manifest.bundle / "toolbox"
+        for suffix, write in ((".xlsx", write_toolbox_xlsx), (".docx", write_toolbox_docx)):
+            target = folder / f"{top}{suffix}"
+            write(toolbox, target)
+            print(f"{bundle.manifest.name(top)}：{target}")
+        for finding in toolbox.jargon.itertuples(index=False):
+            print(f"  请改写（技术术语“{finding[3]}”）：{finding[0]} {finding[1]} {finding[2]}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``casekit`` command.
 
@@ -351,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     argparse.ArgumentParser
         Parser with the subcommands ``sample``, ``validate``, ``build``, ``codebook draft``,
         ``survey``, ``segment``, ``gaps``, ``linkage``, ``ride-alongs``, ``review360``,
-        ``redact``, ``codes``, ``quotes`` and ``keywords``.
+        ``redact``, ``codes``, ``quotes``, ``keywords`` and ``toolbox``.
     """
     parser = argparse.ArgumentParser(
         prog="casekit",
@@ -485,6 +505,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=10, help="words per group (default: %(default)s)")
     p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
     p.set_defaults(func=_cmd_keywords)
+
+    p = sub.add_parser("toolbox", help="each region's sales toolbox (cross tables, target customer model, customer tables) as XLSX and DOCX")
+    p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    p.add_argument("--regions", nargs="+", metavar="REGION", help="region ids or names (default: all top-level regions)")
+    p.add_argument("--out", type=Path, help="reports folder (default: reports/); files go to <out>/<bundle>/toolbox/<region>.xlsx|.docx")
+    p.set_defaults(func=_cmd_toolbox)
     return parser
 
 

@@ -123,3 +123,17 @@ def test_notes_commands_print_redacted_tables_and_quotes(argv, expected, capsys)
     printed = capsys.readouterr().out
     assert expected in printed
     assert "华夏宾馆" not in printed and "金麦穗" not in printed
+
+
+def test_toolbox_writes_each_regions_workbook_and_document(tmp_path: Path, capsys):
+    from openpyxl import load_workbook
+
+    from casekit.paths import SAMPLE_BUNDLE
+
+    assert main(["toolbox", str(SAMPLE_BUNDLE), "--regions", "南宁", "--out", str(tmp_path)]) == 0
+    folder = tmp_path / "sample" / "toolbox"
+    assert sorted(p.name for p in folder.iterdir()) == ["nanning.docx", "nanning.xlsx"]
+    workbook = load_workbook(folder / "nanning.xlsx")
+    cells = " ".join(str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value)
+    assert "视频看店" in cells and "宽视界" not in cells  # Nanning's own product names
+    assert "南宁" in capsys.readouterr().out
