@@ -363,6 +363,35 @@ def _cmd_toolbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_outline_interview(args: argparse.Namespace) -> int:
+    from casekit.authoring.interview_outline import draft_interview_outline
+    from casekit.domain import POPULATIONS, lookup
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(args.bundle)
+    population = lookup(POPULATIONS, args.population)
+    if population is None:
+        print(f"casekit outline-interview: unknown population {args.population!r}; expected one of "
+              f"{', '.join(POPULATIONS)}", file=sys.stderr)
+        return EXIT_USAGE
+    segments = None
+    if population == "account_manager":
+        from casekit.analysis.segments import segment_account_managers
+
+        segments = segment_account_managers(bundle)
+    outline = draft_interview_outline(bundle, args.region, population, minutes=args.minutes,
+                                      n_dimensions=args.dimensions, segments=segments)
+    text = outline.to_markdown()
+    if args.out is None:
+        print(text)
+        return EXIT_OK
+    from casekit.files import write_atomic
+
+    write_atomic(args.out, text.encode("utf-8"))
+    print(f"interview outline written to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``casekit`` command.
 
@@ -371,7 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     argparse.ArgumentParser
         Parser with the subcommands ``sample``, ``validate``, ``build``, ``codebook draft``,
         ``survey``, ``segment``, ``gaps``, ``linkage``, ``ride-alongs``, ``review360``,
-        ``redact``, ``codes``, ``quotes``, ``keywords`` and ``toolbox``.
+        ``redact``, ``codes``, ``quotes``, ``keywords``, ``toolbox`` and ``outline-interview``.
     """
     parser = argparse.ArgumentParser(
         prog="casekit",
@@ -511,6 +540,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--regions", nargs="+", metavar="REGION", help="region ids or names (default: all top-level regions)")
     p.add_argument("--out", type=Path, help="reports folder (default: reports/); files go to <out>/<bundle>/toolbox/<region>.xlsx|.docx")
     p.set_defaults(func=_cmd_toolbox)
+
+    p = sub.add_parser("outline-interview", help="draft a region's one-on-one interview outline (访谈大纲) from the survey results")
+    p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    p.add_argument("--region", required=True, help="region id or name")
+    p.add_argument("--population", default="account_manager", help="population id or label (default: %(default)s)")
+    p.add_argument("--minutes", type=int, default=60, help="interview length (default: %(default)s)")
+    p.add_argument("--dimensions", type=int, default=3, help="weakest dimensions probed (default: %(default)s)")
+    p.add_argument("--out", type=Path, help="write the Markdown to this file (default: print it)")
+    p.set_defaults(func=_cmd_outline_interview)
     return parser
 
 

@@ -137,3 +137,16 @@ def test_toolbox_writes_each_regions_workbook_and_document(tmp_path: Path, capsy
     cells = " ".join(str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value)
     assert "视频看店" in cells and "宽视界" not in cells  # Nanning's own product names
     assert "南宁" in capsys.readouterr().out
+
+
+def test_outline_interview_drafts_the_regions_outline(tmp_path: Path, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    out = tmp_path / "天津访谈大纲.md"
+    assert main(["outline-interview", str(SAMPLE_BUNDLE), "--region", "天津", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# 天津 政企客户经理 一对一访谈大纲")
+    assert text.index("## 二、时间") < text.index("## 三、")  # Tianjin's planted weakness comes first
+    assert main(["outline-interview", str(SAMPLE_BUNDLE), "--region", "北京", "--population", "支撑人员"]) == 0
+    assert "北京 支撑人员" in capsys.readouterr().out
+    assert main(["outline-interview", str(SAMPLE_BUNDLE), "--region", "北京", "--population", "厨师"]) == 2

@@ -1,0 +1,521 @@
+"""The one-on-one interview outline (访谈大纲) of a region, drafted from its survey results.
+
+The seed's research runs: questionnaire → analysis → interview outline → in-depth interviews.
+:func:`draft_interview_outline` writes that outline for one region and one population: the
+region's weakest dimensions (from :func:`casekit.analysis.region_gaps`) get a section each, with
+open questions that ask for recent, concrete cases and follow-up probes; for account managers, a
+section probes the behaviour types most common in the region (from a clear
+:class:`~casekit.analysis.SegmentReport`). The questions come from the question bank
+``interview_questions.yaml`` next to this module (or another file given as ``bank=``).
+
+Evidence is cited only as the region's report shows it: scores as :mod:`casekit.formatting`
+writes them, never a number of a suppressed row, never a head count below the anonymity
+threshold, never a staff code. When the region has no shown row for the population, the outline
+covers every dimension and says why (no evidence to prioritise).
+
+See ``docs/interview-outline.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from casekit.domain import (
+    BEHAVIOURS,
+    DIMENSIONS,
+    MIN_CELL_SIZE,
+    POPULATION_DIMENSIONS,
+    POPULATIONS,
+    lookup,
+)
+from casekit.exceptions import AnalysisError
+from casekit.formatting import count_label, rounded_diff, score, signed
+
+__all__ = [
+    "BANK_PATH",
+    "InterviewOutline",
+    "OutlineSection",
+    "draft_interview_outline",
+    "load_question_bank",
+]
+
+#: The question bank shipped with casekit.
+BANK_PATH = Path(__file__).resolve().parent / "interview_questions.yaml"
+
+#: Minutes of the opening and the closing section.
+OPENING_MINUTES = 5
+CLOSING_MINUTES = 5
+#: Shortest dimension or behaviour section.
+MIN_SECTION_MINUTES = 5
+#: Share of the middle part given to the behaviour-type section (rounded to 5 minutes).
+BEHAVIOUR_SHARE = 0.2
+#: Behaviour types probed (the most common in the region) and traits probed per type.
+N_TYPES = 2
+N_TRAITS = 2
+#: A trait distinguishes a type when its mean differs from everybody's by this many SDs.
+TRAIT_Z = 0.5
+#: Questions per dimension the bank must hold.
+QUESTIONS_PER_DIMENSION = (3, 5)
+
+_NUMERALS = "一二三四五六七八九十"
+_DATE_PLACEHOLDER = "____年__月__日"
+_BLANK = "__________"
+
+
+# -- the question bank ------------------------------------------------------------------------
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise AnalysisError(f"question bank: {where} must be a list of non-empty texts, found {value!r}")
+    return tuple(v.strip() for v in value)
+
+
+def load_question_bank(path: str | Path | None = None) -> dict[str, Any]:
+    """Read and check a question bank.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file in the format of :data:`BANK_PATH` (default: that file).
+
+    Returns
+    -------
+    dict
+        ``scripts`` (``opening``, ``closing``, ``case_hint``: texts), ``populations``
+        (population → ``opening``, ``closing``: tuples of questions; ``dimensions``: dimension →
+        ``{"questions": tuple, "probes": tuple}``) and ``behaviours`` (behaviour id →
+        ``{"often": tuple, "rarely": tuple}``).
+
+    Raises
+    ------
+    AnalysisError
+        If the file is missing or malformed: a population or dimension of
+        :data:`~casekit.domain.POPULATION_DIMENSIONS` without 3–5 questions, an unknown
+        behaviour id, a key not in the vocabulary.
+    """
+    file = Path(path) if path is not None else BANK_PATH
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise AnalysisError(f"question bank {file}: cannot be read ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise AnalysisError(f"question bank {file}: expected a mapping at the top level")
+    scripts = raw.get("scripts") or {}
+    bank: dict[str, Any] = {
+        "scripts": {k: str(scripts.get(k, "") or "").strip() for k in ("opening", "closing", "case_hint")},
+        "populations": {},
+        "behaviours": {},
+    }
+    pops = raw.get("populations") or {}
+    unknown = sorted(set(pops) - set(POPULATION_DIMENSIONS))
+    if unknown:
+        raise AnalysisError(f"question bank {file}: unknown population(s) {unknown}")
+    lo, hi = QUESTIONS_PER_DIMENSION
+    for pop, dims in POPULATION_DIMENSIONS.items():
+        entry = pops.get(pop) or {}
+        where = f"populations.{pop}"
+        given = entry.get("dimensions") or {}
+        extra = sorted(set(given) - set(dims))
+        if extra:
+            raise AnalysisError(f"question bank {file}: {where}.dimensions has unknown dimension(s) {extra}")
+        dimensions = {}
+        for dim in dims:
+            d = given.get(dim) or {}
+            questions = _strings(d.get("questions"), f"{where}.dimensions.{dim}.questions")
+            if not lo <= len(questions) <= hi:
+                raise AnalysisError(f"question bank {file}: {where}.dimensions.{dim} needs {lo}–{hi} "
+                                    f"questions, found {len(questions)}")
+            dimensions[dim] = {"questions": questions,
+                               "probes": _strings(d.get("probes"), f"{where}.dimensions.{dim}.probes")}
+        bank["populations"][pop] = {
+            "opening": _strings(entry.get("opening"), f"{where}.opening"),
+            "closing": _strings(entry.get("closing"), f"{where}.closing"),
+            "dimensions": dimensions,
+        }
+    behaviours = raw.get("behaviours") or {}
+    unknown = sorted(set(behaviours) - set(BEHAVIOURS))
+    if unknown:
+        raise AnalysisError(f"question bank {file}: unknown behaviour id(s) {unknown}")
+    for bid in BEHAVIOURS:  # vocabulary order: deterministic
+        b = behaviours.get(bid) or {}
+        bank["behaviours"][bid] = {k: _strings(b.get(k), f"behaviours.{bid}.{k}") for k in ("often", "rarely")}
+    return bank
+
+
+# -- the outline --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutlineSection:
+    """One section of an interview outline.
+
+    Attributes
+    ----------
+    kind : str
+        ``opening``, ``dimension``, ``behaviour`` or ``closing``.
+    title : str
+        Chinese title, e.g. ``行业`` or ``开场``.
+    minutes : int
+        Time planned for the section.
+    questions : tuple of str
+        The main questions, in order.
+    probes : tuple of str
+        Follow-up probes (追问), asked as the answers call for them.
+    evidence : str
+        Chinese line citing the survey (empty when there is none).
+    dimension : str or None
+        The dimension id of a ``dimension`` section.
+    note : str
+        Guidance for the interviewer (what to say, what the section is for).
+    """
+
+    kind: str
+    title: str
+    minutes: int
+    questions: tuple[str, ...]
+    probes: tuple[str, ...] = ()
+    evidence: str = ""
+    dimension: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class InterviewOutline:
+    """A one-on-one interview outline for one region and population.
+
+    Attributes
+    ----------
+    title : str
+        e.g. ``河北 政企客户经理 一对一访谈大纲``.
+    region, region_name : str
+        Manifest id and Chinese name.
+    population : str
+        Population id.
+    client, engagement : str
+        From the bundle's manifest.
+    minutes : int
+        Length of the interview; the sections' minutes add up to it.
+    purpose : str
+        Why these sections, citing the evidence.
+    sections : tuple of OutlineSection
+        开场, one section per dimension probed, the behaviour types (optional), 收尾.
+    dimensions : tuple of str
+        The dimension ids probed, in order (weakest first unless ``generic``).
+    generic : bool
+        True when there was no evidence to prioritise and every dimension is covered.
+    notes : tuple of str
+        Remarks for the interviewer (e.g. why there is no behaviour-type section).
+    """
+
+    title: str
+    region: str
+    region_name: str
+    population: str
+    client: str
+    engagement: str
+    minutes: int
+    purpose: str
+    sections: tuple[OutlineSection, ...]
+    dimensions: tuple[str, ...]
+    generic: bool
+    notes: tuple[str, ...] = ()
+
+    def table(self) -> pd.DataFrame:
+        """Return one row per section: 部分, 时间（分钟）, 问题数, 依据."""
+        return pd.DataFrame(
+            [{"部分": s.title, "时间（分钟）": s.minutes, "问题数": len(s.questions), "依据": s.evidence or "—"}
+             for s in self.sections],
+            columns=["部分", "时间（分钟）", "问题数", "依据"])
+
+    def to_markdown(self) -> str:
+        """Return the outline as printable Chinese Markdown, with the header block and consent note."""
+        pop_label = POPULATIONS[self.population].label
+        lines = [
+            f"# {self.title}", "",
+            "| 项目 | 内容 |", "|---|---|",
+            f"| 客户 | {self.client} |",
+            f"| 项目名称 | {self.engagement} |",
+            f"| 地区 | {self.region_name} |",
+            f"| 访谈对象 | {pop_label} |",
+            f"| 时长 | {self.minutes}分钟 |",
+            f"| 日期 | {_DATE_PLACEHOLDER} |",
+            f"| 访谈人（化名） | {_BLANK} |",
+            f"| 受访人（化名） | {_BLANK} |",
+            "",
+            "> **录音需征得同意。** 开始前说明访谈目的和记录的用途；受访人不同意录音时只做笔记。",
+            ("> **记录中不得出现姓名：** 受访人、同事和客户一律使用化名（如“客户经理甲”“某酒店”），"
+             "不记工号、电话和客户联系人姓名。"),
+            "",
+            "## 访谈目的", "", self.purpose, "",
+        ]
+        if self.notes:
+            lines += [*(f"> {n}" for n in self.notes), ""]
+        lines += ["## 时间安排", "", "| 部分 | 时间（分钟） |", "|---|---|"]
+        lines += [f"| {s.title} | {s.minutes} |" for s in self.sections]
+        lines += [f"| 合计 | {sum(s.minutes for s in self.sections)} |", ""]
+        for i, s in enumerate(self.sections):
+            lines += [f"## {_NUMERALS[i] if i < len(_NUMERALS) else i + 1}、{s.title}（{s.minutes}分钟）", ""]
+            if s.evidence:
+                lines += [f"*依据：{s.evidence}*", ""]
+            if s.note:
+                lines += [s.note, ""]
+            lines += [f"{j}. {q}" for j, q in enumerate(s.questions, 1)]
+            lines.append("")
+            if s.probes:
+                lines += ["追问：", "", *(f"- {p}" for p in s.probes), ""]
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _shown(row: Mapping[str, Any], min_n: int) -> bool:
+    """Whether the row's numbers may be cited (not suppressed, enough people, a gap)."""
+    flagged = row.get("suppressed", False)
+    if not _missing(flagged) and bool(flagged):
+        return False
+    n = row.get("n")
+    return n is not None and not _missing(n) and int(n) >= min_n and not _missing(row.get("gap")) and not _missing(row.get("mean"))
+
+
+def _shown_gap(row: Mapping[str, Any]) -> float:
+    """The gap as the report prints it: the difference of the rounded mean and requirement."""
+    return rounded_diff(row["mean"], row["required"])
+
+
+def _shown_diff(row: Mapping[str, Any]) -> float:
+    """Gap minus the other regions' gap, from the rounded means (as the report's tables)."""
+    if _missing(row.get("diff")) or _missing(row.get("others_gap")):
+        return float("nan")
+    return rounded_diff(row["mean"], float(row["required"]) + float(row["others_gap"]))
+
+
+def _evidence(row: Mapping[str, Any]) -> str:
+    gap = _shown_gap(row)
+    text = (f"本地区{row['dimension_label']}维度均分{score(row['mean'])}，要求{score(row['required'])}，"
+            f"差距{signed(gap)}（{count_label(row['n'])}人）")
+    diff = _shown_diff(row)
+    if not _missing(diff):
+        others = rounded_diff(float(row["required"]) + float(row["others_gap"]), row["required"])
+        text += f"；其他地区差距{signed(others)}，相对差距{signed(diff)}"
+    if gap >= 0:
+        text += "；已达到岗位要求"
+    return text
+
+
+def _priorities(rows: pd.DataFrame) -> pd.DataFrame:
+    """Order shown rows: shortfalls first, then by the sum of the ranks of ``diff`` and ``gap``.
+
+    A dimension ranks high when the region falls short of the requirement (absolute gap) *and*
+    falls further short than the other regions (relative gap ``diff``); ties go to the larger
+    shortfall, then to domain order. A missing ``diff`` ranks last on that criterion.
+    """
+    t = rows.copy()
+    t["_gap"] = [_shown_gap(r) for _, r in t.iterrows()]
+    t["_diff"] = [_shown_diff(r) for _, r in t.iterrows()]
+    t["_order"] = range(len(t))
+    t["_met"] = t["_gap"] >= 0
+    t["_score"] = (t["_diff"].rank(method="min", na_option="bottom")
+                   + t["_gap"].rank(method="min", na_option="bottom"))
+    return t.sort_values(["_met", "_score", "_gap", "_order"], kind="mergesort")
+
+
+def _split(total: int, parts: int) -> list[int]:
+    """``total`` minutes in ``parts`` whole shares, earlier parts getting the remainder."""
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def _behaviour_probes(report: Any, segment: int, bank: Mapping[str, Any]) -> list[tuple[str, str, float]]:
+    """(behaviour id, ``often``/``rarely``, |z|) of a segment's distinguishing behaviours with probes."""
+    profile = report.profile
+    rows = profile.loc[(profile["segment"] == segment) & profile["feature"].astype(str).str.startswith("rate_")]
+    found = []
+    for _, r in rows.iterrows():
+        bid, z = str(r["feature"])[5:], float(r["z"])
+        if bid not in BEHAVIOURS or not math.isfinite(z) or abs(z) < TRAIT_Z:
+            continue
+        way = "often" if z > 0 else "rarely"
+        if bank["behaviours"].get(bid, {}).get(way):
+            found.append((bid, way, abs(z)))
+    order = list(BEHAVIOURS)
+    found.sort(key=lambda t: (-round(t[2], 9), order.index(t[0])))
+    return found[:N_TRAITS]
+
+
+def _behaviour_section(report: Any, manifest: Any, rid: str, bank: Mapping[str, Any],
+                       min_n: int) -> tuple[OutlineSection | None, str]:
+    """The behaviour-type section of a region, or None and the reason there is none."""
+    from casekit.analysis import segment_mix
+
+    if not report.clear:
+        return None, "未发现清晰的客户经理行为类型，本大纲不含行为类型部分。"
+    by = "top_region" if manifest.top_of(rid) == rid else "region"
+    mix = segment_mix(report, manifest, by=by, min_n=min_n)
+    mix = mix.loc[mix["group_id"] == rid]
+    if mix.empty or bool(mix["suppressed"].any()):
+        return None, f"本地区被分类的客户经理不足{min_n}人，不按行为类型设问。"
+    mix = mix.sort_values(["count", "segment"], ascending=[False, True], kind="mergesort")
+    present = mix.loc[mix["count"] > 0]
+    mix_text = "、".join(f"第{int(r['segment'])}类“{r['segment_name']}”{r['share']:.0%}"
+                         for _, r in present.iterrows())
+    questions: list[str] = []
+    probes: list[str] = []
+    named = []
+    for _, r in present.head(N_TYPES).iterrows():
+        seg = int(r["segment"])
+        named.append(f"第{seg}类“{r['segment_name']}”")
+        for i, (bid, way, _) in enumerate(_behaviour_probes(report, seg, bank)):
+            texts = bank["behaviours"][bid][way]
+            # The first probe of a trait is a main question; the rest follow up.
+            if texts[0] not in questions:
+                questions.append(texts[0])
+            probes.extend(p for p in texts[1:] if p not in probes)
+    if not questions:
+        return None, "本地区最常见的行为类型没有可追问的拜访行为，本大纲不含行为类型部分。"
+    counts = list(present["count"])
+    tied = len(counts) > N_TYPES and counts[N_TYPES - 1] == counts[N_TYPES]
+    tie = "（人数并列时取全体中人数较多的类型）" if tied else ""
+    note = (f"以下问题针对本地区最常见的{'、'.join(named)}{tie}的拜访做法，问具体的最近一次拜访；"
+            f"不要向受访人说出其所属类型。")
+    section = OutlineSection(kind="behaviour", title="拜访行为类型", minutes=0, questions=tuple(questions),
+                             probes=tuple(probes), evidence=f"随访与问卷分群：{mix_text}", note=note)
+    return section, ""
+
+
+def draft_interview_outline(bundle: Any, region: str, population: str = "account_manager", *,
+                            n_dimensions: int = 3, minutes: int = 60, segments: Any = None,
+                            bank: str | Path | Mapping[str, Any] | None = None,
+                            min_n: int = MIN_CELL_SIZE) -> InterviewOutline:
+    """Draft the one-on-one interview outline of a region from its survey results.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded research bundle.
+    region : str
+        Region id or Chinese name (a top-level region or a city).
+    population : str, default ``"account_manager"``
+        Population id or Chinese label.
+    n_dimensions : int, default 3
+        Weakest dimensions to probe, one section each.
+    minutes : int, default 60
+        Length of the interview; the sections' minutes add up to it.
+    segments : SegmentReport, optional
+        From :func:`casekit.analysis.segment_account_managers`; for account managers, a clear
+        segmentation adds a section probing the region's most common behaviour types.
+    bank : path or mapping, optional
+        Question bank file (default :data:`BANK_PATH`) or the result of
+        :func:`load_question_bank`.
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        Rows with fewer people are never cited.
+
+    Returns
+    -------
+    InterviewOutline
+        Sections 开场, one per weak dimension (weakest first), 拜访行为类型 (optional), 收尾.
+        When no row of the population is shown for the region (too few respondents), every
+        dimension is covered in domain order and ``generic`` is True, with a note saying why.
+
+    Raises
+    ------
+    RegionError
+        If the region is not in the manifest.
+    AnalysisError
+        If the population is unknown, ``n_dimensions`` < 1, ``minutes`` too short for the
+        sections (5 minutes each at least), or the question bank is malformed.
+    """
+    from casekit.analysis import region_gaps
+
+    pop = lookup(POPULATIONS, population)
+    if pop is None:
+        raise AnalysisError(f"unknown population {population!r}; expected one of {list(POPULATIONS)}")
+    if isinstance(n_dimensions, bool) or not isinstance(n_dimensions, int) or n_dimensions < 1:
+        raise AnalysisError(f"n_dimensions must be a whole number >= 1, found {n_dimensions!r}")
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise AnalysisError(f"minutes must be a whole number, found {minutes!r}")
+    qbank = bank if isinstance(bank, Mapping) else load_question_bank(bank)
+    pbank = qbank["populations"][pop]
+    manifest = bundle.manifest
+    rid = manifest.require(region)
+    region_name = manifest.name(rid)
+    pop_label = POPULATIONS[pop].label
+
+    gaps = region_gaps(bundle, rid, min_n=min_n)
+    rows = gaps.loc[(gaps["population"] == pop) & gaps["dimension"].isin(POPULATION_DIMENSIONS[pop])]
+    shown = rows.loc[[_shown(r, min_n) for _, r in rows.iterrows()]]
+    notes: list[str] = []
+    evidence: dict[str, str] = {}
+    if shown.empty:
+        generic = True
+        dims = tuple(POPULATION_DIMENSIONS[pop])
+        notes.append(f"本地区{pop_label}的问卷结果不单独显示（样本不足{min_n}人、没有问卷数据，或为保护匿名已与"
+                     f"其他地市合并），无法据此确定重点维度，"
+                     f"本大纲按通用顺序覆盖全部{len(dims)}个维度；访谈中请留意受访人自己提到的难点。")
+        purpose = (f"本大纲用于{region_name}{pop_label}的一对一深度访谈。由于本地区没有可单独引用的问卷结果，"
+                   f"没有可用于排序的证据，各维度同等对待。访谈以最近的真实案例为线索，"
+                   f"了解受访人在各维度的实际做法和困难，为案例采集和课程定制提供依据。")
+    else:
+        generic = False
+        ordered = _priorities(shown).head(n_dimensions)
+        dims = tuple(str(d) for d in ordered["dimension"])
+        evidence = {str(r["dimension"]): _evidence(r) for _, r in ordered.iterrows()}
+        cited = "；".join(
+            f"{r['dimension_label']}（差距{signed(_shown_gap(r))}"
+            + ("" if _missing(_shown_diff(r)) else f"，相对其他地区{signed(_shown_diff(r))}") + "）"
+            for _, r in ordered.iterrows())
+        purpose = (f"根据{region_name}{pop_label}问卷结果（均分与岗位要求之差，及与其他地区相比），"
+                   f"本地区最需要深入了解的维度依次是：{cited}。访谈以最近的真实案例为线索，"
+                   f"了解这些短板在实际工作中的表现和原因，为案例采集和课程定制提供依据；"
+                   f"问卷结果只作线索，不向受访人出示，也不作结论。")
+        if len(dims) < n_dimensions:
+            notes.append(f"本地区只有{len(dims)}个维度有可引用的问卷结果，其余维度样本不足，未列入。")
+
+    behaviour = None
+    if segments is not None and pop == "account_manager":
+        behaviour, why = _behaviour_section(segments, manifest, rid, qbank, min_n)
+        if why:
+            notes.append(why)
+
+    middle = minutes - OPENING_MINUTES - CLOSING_MINUTES
+    b_minutes = 0
+    if behaviour is not None:
+        b_minutes = max(MIN_SECTION_MINUTES, 5 * round(middle * BEHAVIOUR_SHARE / 5))
+    d_minutes = _split(middle - b_minutes, len(dims)) if dims else []
+    if middle - b_minutes < MIN_SECTION_MINUTES * len(dims) or middle < 0:
+        need = OPENING_MINUTES + CLOSING_MINUTES + MIN_SECTION_MINUTES * (len(dims) + (behaviour is not None))
+        raise AnalysisError(f"minutes={minutes} is too short for {len(dims)} dimension section(s)"
+                            f"{' and the behaviour section' if behaviour is not None else ''}: "
+                            f"at least {need} minutes are needed (or fewer dimensions)")
+
+    case_hint = qbank["scripts"].get("case_hint", "")
+    sections = [OutlineSection(kind="opening", title="开场", minutes=OPENING_MINUTES,
+                               questions=pbank["opening"], note=qbank["scripts"].get("opening", ""))]
+    for dim, m in zip(dims, d_minutes):
+        entry = pbank["dimensions"][dim]
+        sections.append(OutlineSection(kind="dimension", title=DIMENSIONS[dim].label, minutes=m,
+                                       questions=entry["questions"], probes=entry["probes"],
+                                       evidence=evidence.get(dim, ""), dimension=dim, note=case_hint))
+    if behaviour is not None:
+        sections.append(replace(behaviour, minutes=b_minutes))
+    sections.append(OutlineSection(kind="closing", title="收尾", minutes=CLOSING_MINUTES,
+                                   questions=pbank["closing"], note=qbank["scripts"].get("closing", "")))
+    return InterviewOutline(
+        title=f"{region_name} {pop_label} 一对一访谈大纲", region=rid, region_name=region_name,
+        population=pop, client=str(manifest.client), engagement=str(manifest.engagement),
+        minutes=minutes, purpose=purpose, sections=tuple(sections), dimensions=dims,
+        generic=generic, notes=tuple(notes))
