@@ -60,12 +60,33 @@ def outputs(tmp_path_factory) -> dict[str, str]:
         _run([command[0], str(SAMPLE_BUNDLE), *command[1:], flag, str(target)])
         texts[" ".join(command)] = printed
         texts[f"{' '.join(command)} --csv"] = target.read_text(encoding="utf-8-sig")
+    for region in ("beijing", "tianjin", "hebei", "shandong", "nanning"):
+        texts[f"outline-interview {region}"] = _run(["outline-interview", str(SAMPLE_BUNDLE), "--region", region])
+    _run(["toolbox", str(SAMPLE_BUNDLE), "--out", str(out / "toolbox")])
+    for path in sorted((out / "toolbox").rglob("*.*")):
+        texts[str(path.relative_to(out))] = _office_text(path)
     notes = sorted(str(p) for p in (SAMPLE_BUNDLE / "notes").glob("*.md"))
     texts["redact (patterns only, no roster)"] = _run(["redact", *notes])
     for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         texts[notebook.name] = json.dumps([c.get("outputs", []) for c in cells], ensure_ascii=False)
     return texts
+
+
+def _office_text(path: Path) -> str:
+    """Every cell of a workbook, every paragraph and table cell of a document."""
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path)
+        return "\n".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+                         if c.value is not None)
+    from docx import Document
+
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
 
 
 def _run(argv: list[str]) -> str:
