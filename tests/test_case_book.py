@@ -1,0 +1,274 @@
+"""Case books: trainee and trainer editions, DOCX with East Asian fonts, course selection."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from casekit.authoring.case_book import (
+    book_order,
+    case_book_markdown,
+    select_for_course,
+    write_case_book_docx,
+)
+from casekit.authoring.cases import read_cases
+from casekit.authoring.library import LibraryError, case_library, filter_library
+
+LIBRARY = Path(__file__).parent / "fixtures" / "case_library"
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+@pytest.fixture(scope="module")
+def lib():
+    return case_library(LIBRARY)
+
+
+@pytest.fixture(scope="module")
+def items():
+    cases, _ = read_cases(LIBRARY)
+    return {c.id: c for c in cases}
+
+
+# -- a check of the fonts Word will use (no LibreOffice / Word here to look at the pages) ---------
+
+
+def _east_asia_of(element) -> tuple[str | None, bool]:
+    """(w:eastAsia of the element's rPr/rFonts, whether a theme attribute overrides it)."""
+    rpr = element.find(qn("w:rPr"))
+    rfonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+    if rfonts is None:
+        return None, False
+    return rfonts.get(qn("w:eastAsia")), rfonts.get(qn("w:eastAsiaTheme")) is not None
+
+
+def _style_east_asia(style) -> tuple[str | None, bool]:
+    while style is not None:
+        font, themed = _east_asia_of(style.element)
+        if font or themed:
+            return font, themed
+        style = style.base_style
+    return None, False
+
+
+def east_asian_font_failures(path: Path) -> list[str]:
+    """Every run holding Chinese text whose East Asian font is not set by the run or its styles.
+
+    Word takes the font of Chinese characters from ``w:rFonts/@w:eastAsia`` of the run, else of
+    the run's character style chain, else of the paragraph style chain; a ``w:eastAsiaTheme`` met
+    first wins over all of them (the theme's font, often not a Chinese one).
+    """
+    doc = Document(str(path))
+    paragraphs = list(doc.paragraphs)
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs += cell.paragraphs
+    failures = []
+    for p in paragraphs:
+        for run in p.runs:
+            if not CJK.search(run.text):
+                continue
+            font, themed = _east_asia_of(run._r)
+            if not font and not themed and run.style is not None and run.style.type == 2:
+                font, themed = _style_east_asia(run.style)
+            if not font and not themed:
+                font, themed = _style_east_asia(p.style)
+            if themed or not font:
+                failures.append(f"{p.style.name}: {run.text[:20]!r} font={font!r} themed={themed}")
+    return failures
+
+
+def _texts(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+# -- Markdown editions --------------------------------------------------------------------------
+
+
+def test_trainee_edition_has_no_teaching_notes(items):
+    text = case_book_markdown([items["hotel_monitoring"]], title="案例集")
+    for heading in ("### 背景", "### 情境", "### 难题", "### 讨论问题"):
+        assert heading in text
+    assert "教学要点" not in text and "出处" not in text
+    assert "服务质量" not in text  # a teaching note's words
+    assert "结果：" not in text and "成功" not in text  # the outcome would spoil the discussion
+    assert text.startswith("# 案例集\n") and "学员版" in text
+
+
+def test_trainer_edition_has_teaching_notes_and_sources(items):
+    text = case_book_markdown([items["hotel_monitoring"]], title="案例集", client="华北网通",
+                              include_teaching_notes=True)
+    assert "### 教学要点" in text and "**服务质量**" in text
+    assert "### 出处" in text and "访谈 N001" in text
+    assert "结果：成功" in text and "课程模块：基础篇 客户需求分析" in text
+    assert "客户：华北网通" in text and "讲师版" in text
+
+
+def test_roleplay_follows_its_case_with_role_cards(items):
+    given = [items["rp_hotel_manager"], items["school_website"], items["hotel_monitoring"]]
+    assert [i.id for i in book_order(given)] == ["school_website", "hotel_monitoring", "rp_hotel_manager"]
+    text = case_book_markdown(given, title="案例集")
+    assert text.index("## 案例 2　保定某酒店") < text.index("## 角色扮演 2.1　第二次拜访酒店总经理")
+    assert "配合案例：《保定某酒店的宽带监控" in text
+    assert "### 角色卡：酒店总经理" in text and "投诉前台排队太久" in text
+    assert "### 观察清单" in text and "- [ ] 是否先提问再介绍产品" in text
+    no_cards = case_book_markdown(given, title="案例集", role_cards=False)
+    assert "角色卡" not in no_cards and "投诉前台排队太久" not in no_cards
+
+
+def test_a_single_case_or_a_library_frame_is_accepted(lib, items):
+    one = case_book_markdown(items["factory_broadband"], title="单个案例")
+    assert "## 案例 1　石家庄某工厂的光纤专线" in one
+    frame = filter_library(lib, industry="酒店")
+    assert case_book_markdown(frame, title="t") == case_book_markdown(
+        [items["hotel_monitoring"], items["rp_hotel_manager"]], title="t")
+
+
+def test_module_marks_dropped_for_trainees_titled_for_trainers(items):
+    case = items["hotel_monitoring"]
+    sections = dict(case.sections)
+    sections["教学要点"] += "\n- 提问的顺序〔模块：am_needs_basics〕"
+    sections["难题"] += "〔模块：am_needs_basics〕"
+    marked = type(case)(**{**{k: getattr(case, k) for k in ("id", "title", "region", "industry", "products",
+                                                            "funnel_stage", "outcome", "roles", "modules",
+                                                            "sources", "status")}, "sections": sections})
+    trainee = case_book_markdown([marked], title="t")
+    assert "〔模块" not in trainee and "am_needs_basics" not in trainee
+    trainer = case_book_markdown([marked], title="t", include_teaching_notes=True)
+    assert "〔模块：基础篇 客户需求分析〕" in trainer
+
+
+# -- DOCX ---------------------------------------------------------------------------------------
+
+
+def test_docx_reopens_with_chinese_text_and_east_asian_fonts(lib, tmp_path):
+    path = write_case_book_docx(lib, tmp_path / "书" / "案例集.docx", title="政企客户经理销售培训 案例集",
+                                client="华北网通", trainer=True)
+    assert path.is_file()
+    texts = _texts(path)
+    assert texts[0] == "政企客户经理销售培训 案例集"
+    assert "客户：华北网通" in texts and "讲师版" in texts
+    assert any("总经理常驻北京总部" in t for t in texts)
+    assert "教学要点" in texts
+    assert east_asian_font_failures(path) == []
+    # the styles themselves also name the East Asian font (text typed later in Word gets it too)
+    doc = Document(str(path))
+    for name in ("Normal", "Heading 1", "Heading 2"):
+        assert _style_east_asia(doc.styles[name]) == ("宋体", False)
+
+
+def test_docx_trainee_edition_and_page_breaks(lib, tmp_path):
+    path = write_case_book_docx(select_for_course(lib, "account_manager"), tmp_path / "a.docx", title="案例集")
+    doc = Document(str(path))
+    texts = [p.text for p in doc.paragraphs]
+    assert "教学要点" not in texts and "出处" not in texts and not any("服务质量" in t for t in texts)
+    new_pages = [p.text for p in doc.paragraphs if p.paragraph_format.page_break_before]
+    assert new_pages == [
+        "目录",
+        "案例 1　北京某专科医院的混合组网：价格战里丢掉的单子",
+        "角色扮演 1.1　信息科主任说“别家便宜两成”",
+        "角色卡：客户经理",
+        "角色卡：信息科主任",
+        "案例 2　保定某酒店的宽带监控：从“看店”到“管服务”",
+        "角色扮演 2.1　第二次拜访酒店总经理",
+        "角色卡：客户经理",
+        "角色卡：酒店总经理",
+        "案例 3　河北某民办学校的商务领航与网站",
+    ]
+    # the contents list every title, in book order
+    start = texts.index("目录")
+    assert texts[start + 1:start + 6] == new_pages[1:3] + new_pages[5:7] + new_pages[9:10]
+    # a role card holds only its own role's private information
+    card = texts.index("角色卡：酒店总经理")
+    assert texts[card + 2:card + 4] == ["目标：弄清楚新方案和现在的监控有什么不同。",
+                                        "私人信息：上个月一位重要客人投诉前台排队太久。"]
+    assert "你的领导希望本月签约" not in "".join(texts[card:card + 4])
+    assert east_asian_font_failures(path) == []
+
+
+def test_docx_same_input_same_bytes(lib, items, tmp_path):
+    a = write_case_book_docx(lib, tmp_path / "a.docx", title="案例集", trainer=True)
+    b = write_case_book_docx(lib, tmp_path / "b.docx", title="案例集", trainer=True)
+    assert a.read_bytes() == b.read_bytes()
+    c = write_case_book_docx(list(items.values()), tmp_path / "c.docx", title="案例集", trainer=True)
+    assert c.read_bytes() == a.read_bytes()  # a library frame or the cases: the same book
+    with zipfile.ZipFile(a) as z:
+        assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    assert write_case_book_docx(lib, tmp_path / "d.docx", title="案例集").read_bytes() != a.read_bytes()
+
+
+def test_docx_overwrite_is_atomic(lib, tmp_path):
+    path = tmp_path / "book.docx"
+    path.write_bytes(b"old")
+    write_case_book_docx(lib, path, title="案例集")
+    assert Document(str(path)).paragraphs[0].text == "案例集"
+    assert [p.name for p in tmp_path.iterdir()] == ["book.docx"]  # no temporary file left
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed: no rendering check")
+def test_docx_renders_with_libreoffice(lib, tmp_path):
+    """LibreOffice opens the book and lays it out: Chinese text survives, one page per break."""
+    path = write_case_book_docx(lib, tmp_path / "book.docx", title="政企客户经理销售培训 案例集", trainer=True)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, timeout=180, capture_output=True)
+    pdf = tmp_path / "book.pdf"
+    assert pdf.stat().st_size > 0
+    if shutil.which("pdftotext") is None:
+        return
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                          timeout=60).stdout.decode("utf-8")
+    assert "政企客户经理销售培训 案例集" in text and "总经理常驻北京总部" in text
+    pages = [page for page in text.split("\f") if page.strip()]
+    # cover, contents, 4 cases, 2 role-plays, 4 role cards
+    assert len(pages) == 12
+    assert pages[5].strip().startswith("角色卡：客户经理")
+
+
+def test_font_check_catches_a_run_without_east_asian_font(tmp_path):
+    doc = Document()
+    doc.add_paragraph("没有设置中文字体")
+    doc.save(str(tmp_path / "plain.docx"))
+    assert east_asian_font_failures(tmp_path / "plain.docx")
+
+
+# -- course selection ---------------------------------------------------------------------------
+
+
+def test_select_for_course_orders_by_outline_then_id(lib):
+    sel = select_for_course(lib, "政企客户经理")
+    # am_transformation, am_needs_basics, am_industry_solutions; role-plays after their case
+    assert list(sel["id"]) == ["hospital_price_war", "rp_price_war", "hotel_monitoring", "rp_hotel_manager",
+                               "school_website"]
+    assert list(sel["course_module"]) == ["am_transformation", "am_transformation", "am_needs_basics",
+                                          "am_needs_basics", "am_industry_solutions"]
+    assert sel.loc[0, "course_module_title"] == "电信的转型"
+
+
+def test_select_for_course_other_populations_and_modules(lib):
+    assert list(select_for_course(lib, "sales_manager")["id"]) == ["hospital_price_war"]
+    assert list(select_for_course(lib, "支撑人员")["id"]) == ["factory_broadband"]
+    only = select_for_course(lib, "account_manager", modules=["基础篇 客户需求分析"])
+    assert list(only["id"]) == ["hotel_monitoring", "rp_hotel_manager"]
+    with pytest.raises(LibraryError):
+        select_for_course(lib, "account_manager", modules="se_mindset")  # another outline's module
+    with pytest.raises(LibraryError):
+        select_for_course(lib, "学生")
+
+
+def test_select_for_course_ties_broken_by_id(lib):
+    # two cases on the same module: by id
+    frame = lib.copy()
+    frame.attrs = dict(lib.attrs)
+    frame["modules"] = [("am_transformation",) if i == "school_website" else m
+                        for i, m in zip(frame["id"], frame["modules"])]
+    sel = select_for_course(frame, "account_manager")
+    assert list(sel["id"])[:3] == ["hospital_price_war", "rp_price_war", "school_website"]
+
