@@ -392,6 +392,72 @@ def _cmd_outline_interview(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_case_draft(args: argparse.Namespace) -> int:
+    from casekit.authoring.case_draft import draft_case
+    from casekit.authoring.cases import case_to_markdown, write_case
+    from casekit.authoring.roleplays import draft_roleplay
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(args.bundle)
+    case = draft_case(bundle, args.note, case_id=args.id)
+    drafts = [case] + ([draft_roleplay(case, bundle=bundle)] if args.roleplay else [])
+    for draft in drafts:
+        if args.save:
+            print(f"draft written to {write_case(bundle, draft)}", file=sys.stderr)
+        else:
+            print(case_to_markdown(draft))
+    return EXIT_OK
+
+
+def _cmd_case_list(args: argparse.Namespace) -> int:
+    from casekit.authoring.library import case_library, filter_library, library_problems
+    from casekit.intake import load_bundle
+
+    library = case_library(load_bundle(args.bundle))
+    for problem in library_problems(library):
+        print(f"  {problem}", file=sys.stderr)
+    shown = filter_library(library, industry=args.industry, product=args.product, funnel_stage=args.stage,
+                           region=args.region, outcome=args.outcome, module=args.module, kind=args.kind,
+                           status=args.status)
+    if shown.empty:
+        print("没有符合条件的案例", file=sys.stderr)
+        return EXIT_OK
+    columns = [c for c in ("id", "kind", "title", "region_name", "industry_label", "funnel_stage_label",
+                           "outcome_label", "status") if c in shown.columns]
+    _show(shown[columns] if args.csv is None else shown, args.csv)
+    return EXIT_OK
+
+
+def _cmd_case_book(args: argparse.Namespace) -> int:
+    from casekit.authoring.case_book import case_book_markdown, select_for_course, write_case_book_docx
+    from casekit.authoring.library import case_library, filter_library
+    from casekit.domain import POPULATIONS, lookup
+    from casekit.files import write_atomic
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(args.bundle)
+    population = lookup(POPULATIONS, args.population)
+    if population is None:
+        print(f"casekit case book: unknown population {args.population!r}", file=sys.stderr)
+        return EXIT_USAGE
+    library = case_library(bundle)
+    if args.reviewed_only:
+        library = filter_library(library, status="reviewed")
+    chosen = select_for_course(library, population)
+    if chosen.empty:
+        print("没有可编入案例集的案例（cases/ 中没有该岗位课程模块的案例）", file=sys.stderr)
+        return EXIT_PROBLEMS
+    title = args.title or f"{bundle.manifest.client} {POPULATIONS[population].label}培训案例集"
+    if args.out.suffix.lower() == ".docx":
+        write_case_book_docx(chosen, args.out, title=title, trainer=args.trainer, client=bundle.manifest.client)
+    else:
+        text = case_book_markdown(chosen, title=title, client=bundle.manifest.client,
+                                  include_teaching_notes=args.trainer)
+        write_atomic(args.out, text.encode("utf-8"))
+    print(f"{len(chosen)} cases and role-plays written to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``casekit`` command.
 
@@ -400,7 +466,8 @@ def build_parser() -> argparse.ArgumentParser:
     argparse.ArgumentParser
         Parser with the subcommands ``sample``, ``validate``, ``build``, ``codebook draft``,
         ``survey``, ``segment``, ``gaps``, ``linkage``, ``ride-alongs``, ``review360``,
-        ``redact``, ``codes``, ``quotes``, ``keywords``, ``toolbox`` and ``outline-interview``.
+        ``redact``, ``codes``, ``quotes``, ``keywords``, ``toolbox``, ``outline-interview`` and
+        ``case draft|list|book``.
     """
     parser = argparse.ArgumentParser(
         prog="casekit",
@@ -549,6 +616,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dimensions", type=int, default=3, help="weakest dimensions probed (default: %(default)s)")
     p.add_argument("--out", type=Path, help="write the Markdown to this file (default: print it)")
     p.set_defaults(func=_cmd_outline_interview)
+
+    p = sub.add_parser("case", help="teaching cases and role-plays: draft from a note, list the library, export a case book")
+    case_sub = p.add_subparsers(dest="case_command", required=True, metavar="ACTION")
+    d = case_sub.add_parser("draft", help="draft a case (and a role-play) from a redacted, coded interview note")
+    d.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    d.add_argument("note", help="note id, e.g. N002")
+    d.add_argument("--id", help="case id (default: C + the note's number)")
+    d.add_argument("--roleplay", action="store_true", help="also draft a role-play from the case")
+    d.add_argument("--save", action="store_true", help="write the drafts to the bundle's cases/ (default: print them)")
+    d.set_defaults(func=_cmd_case_draft)
+    d = case_sub.add_parser("list", help="the bundle's case library, filtered")
+    d.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    for flag, what in (("--industry", "industry id or label"), ("--product", "local or canonical product"),
+                       ("--stage", "funnel stage id or label"), ("--region", "region id or name"),
+                       ("--outcome", "success/failure (成功/失败)"), ("--module", "course module id or title"),
+                       ("--kind", "case or roleplay"), ("--status", "draft or reviewed")):
+        d.add_argument(flag, help=what)
+    d.add_argument("--csv", type=Path, help="write the whole index as CSV")
+    d.set_defaults(func=_cmd_case_list)
+    d = case_sub.add_parser("book", help="export the case book of a course as DOCX or Markdown")
+    d.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    d.add_argument("--population", default="account_manager", help="whose course (default: %(default)s)")
+    d.add_argument("--out", type=Path, required=True, help="book.docx or book.md")
+    d.add_argument("--trainer", action="store_true", help="trainer edition: with outcomes, teaching notes and sources")
+    d.add_argument("--reviewed-only", action="store_true", help="leave out cases still marked draft")
+    d.add_argument("--title", help="book title (default: client + audience)")
+    d.set_defaults(func=_cmd_case_book)
     return parser
 
 

@@ -150,3 +150,26 @@ def test_outline_interview_drafts_the_regions_outline(tmp_path: Path, capsys):
     assert main(["outline-interview", str(SAMPLE_BUNDLE), "--region", "北京", "--population", "支撑人员"]) == 0
     assert "北京 支撑人员" in capsys.readouterr().out
     assert main(["outline-interview", str(SAMPLE_BUNDLE), "--region", "北京", "--population", "厨师"]) == 2
+
+
+def test_case_draft_list_and_book(tmp_path: Path, capsys):
+    import shutil
+
+    from casekit.paths import SAMPLE_BUNDLE
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE_BUNDLE, bundle)
+    assert main(["case", "draft", str(bundle), "N002"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("---\nid: C002\nkind: case\n") and "华夏宾馆" not in printed
+    assert not (bundle / "cases").exists()  # printing a draft writes nothing
+    assert main(["case", "draft", str(bundle), "N002", "--roleplay", "--save"]) == 0
+    assert sorted(p.name for p in (bundle / "cases").iterdir()) == ["C002.md", "R002.md"]
+    assert main(["case", "list", str(bundle), "--industry", "酒店"]) == 0
+    assert "某宾馆的苦恼" in capsys.readouterr().out
+    book = tmp_path / "book.md"
+    assert main(["case", "book", str(bundle), "--out", str(book)]) == 0
+    text = book.read_text(encoding="utf-8")
+    assert "学员版" in text and "教学要点" not in text
+    assert main(["case", "book", str(bundle), "--out", str(tmp_path / "book.docx"), "--trainer"]) == 0
+    assert (tmp_path / "book.docx").stat().st_size > 0

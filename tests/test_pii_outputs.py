@@ -65,6 +65,17 @@ def outputs(tmp_path_factory) -> dict[str, str]:
     _run(["toolbox", str(SAMPLE_BUNDLE), "--out", str(out / "toolbox")])
     for path in sorted((out / "toolbox").rglob("*.*")):
         texts[str(path.relative_to(out))] = _office_text(path)
+    import shutil
+
+    authored = out / "authored"
+    shutil.copytree(SAMPLE_BUNDLE, authored)
+    for note in ("N002", "N005", "N028", "N033"):  # the notes with planted companies, people, phones
+        _run(["case", "draft", str(authored), note, "--roleplay", "--save"])
+    for case in sorted((authored / "cases").glob("*.md")):
+        texts[f"cases/{case.name}"] = case.read_text(encoding="utf-8")
+    for edition, book in (("", out / "book.md"), ("--trainer", out / "book_trainer.docx")):
+        _run(["case", "book", str(authored), "--out", str(book), *([edition] if edition else [])])
+        texts[book.name] = book.read_text(encoding="utf-8") if book.suffix == ".md" else _office_text(book)
     notes = sorted(str(p) for p in (SAMPLE_BUNDLE / "notes").glob("*.md"))
     texts["redact (patterns only, no roster)"] = _run(["redact", *notes])
     for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):

@@ -8,8 +8,16 @@
 Teaching cases, role-play scripts and the case library are still to come (issue 6).
 """
 
-from casekit.authoring.interview_outline import InterviewOutline, draft_interview_outline
-from casekit.authoring.toolbox import Toolbox, build_toolbox, write_toolbox_docx, write_toolbox_xlsx
+from casekit.authoring.interview_outline import (
+    InterviewOutline,
+    draft_interview_outline,
+)
+from casekit.authoring.toolbox import (
+    Toolbox,
+    build_toolbox,
+    write_toolbox_docx,
+    write_toolbox_xlsx,
+)
 
 __all__ = [
     "InterviewOutline",
