@@ -5,7 +5,12 @@
 * :mod:`casekit.authoring.toolbox` — each region's sales toolbox as XLSX and DOCX
   (``casekit toolbox``); :mod:`casekit.authoring.docx_writer` — DOCX with East Asian fonts set.
 
-Teaching cases, role-play scripts and the case library are still to come (issue 6).
+* :mod:`casekit.authoring.cases` — teaching cases and role-plays as Markdown with front matter in
+  the bundle's ``cases/``; :mod:`~casekit.authoring.case_draft` and
+  :mod:`~casekit.authoring.roleplays` draft them from redacted, coded notes
+  (``casekit case draft``); :mod:`~casekit.authoring.library` indexes and filters them
+  (``casekit case list``); :mod:`~casekit.authoring.case_book` exports a course's case book
+  (``casekit case book``).
 """
 
 from casekit.authoring.interview_outline import (
@@ -20,10 +25,22 @@ from casekit.authoring.toolbox import (
 )
 
 __all__ = [
+    "Case",
     "InterviewOutline",
+    "RolePlay",
     "Toolbox",
     "build_toolbox",
+    "case_book_markdown",
+    "case_library",
+    "draft_case",
     "draft_interview_outline",
+    "draft_roleplay",
+    "filter_library",
+    "read_cases",
+    "select_for_course",
+    "validate_case",
+    "write_case",
+    "write_case_book_docx",
     "write_toolbox_docx",
     "write_toolbox_xlsx",
 ]
