@@ -15,6 +15,7 @@ __all__ = [
     "BuildError",
     "BuildLockedError",
     "BundleNotFoundError",
+    "NoteNotFoundError",
     "BundleValidationError",
     "CJKFontNotFoundError",
     "CasekitError",
@@ -240,3 +241,10 @@ def raise_if_problems(problems: Iterable[Problem]) -> None:
     problems = list(problems)
     if problems:
         raise BundleValidationError(problems)
+
+
+class NoteNotFoundError(CasekitError, KeyError):
+    """A note id that is not in the bundle (e.g. ``casekit case draft BUNDLE N999``)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""

@@ -173,3 +173,11 @@ def test_case_draft_list_and_book(tmp_path: Path, capsys):
     assert "学员版" in text and "教学要点" not in text
     assert main(["case", "book", str(bundle), "--out", str(tmp_path / "book.docx"), "--trainer"]) == 0
     assert (tmp_path / "book.docx").stat().st_size > 0
+
+
+def test_case_draft_of_an_unknown_note_names_the_notes(capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    assert main(["case", "draft", str(SAMPLE_BUNDLE), "N999"]) == 1
+    err = capsys.readouterr().err
+    assert "N999" in err and "N001" in err and "Traceback" not in err

@@ -17,6 +17,7 @@ import pandas as pd
 
 from casekit.authoring.cases import Case, missing
 from casekit.domain import FUNNEL_STAGES, INDUSTRIES, label
+from casekit.exceptions import NoteNotFoundError
 
 __all__ = ["CODE_DIMENSIONS", "QUESTION_TEMPLATES", "TEACHING_POINTS", "draft_case"]
 
@@ -132,8 +133,9 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
 
     Raises
     ------
-    KeyError
-        If the bundle has no note ``note_id``.
+    NoteNotFoundError
+        If the bundle has no note ``note_id`` (the message lists the first note ids); also a
+        ``KeyError``, for callers that catch that.
     """
     if analysis is None:
         from casekit.analysis import analyse_notes
@@ -142,7 +144,7 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     notes = bundle.notes
     rows = notes[notes["note_id"] == note_id]
     if rows.empty:
-        raise KeyError(f"no note {note_id!r} in {getattr(bundle, 'path', 'the bundle')} "
+        raise NoteNotFoundError(f"no note {note_id!r} in {getattr(bundle, 'path', 'the bundle')} "
                        f"(notes: {', '.join(sorted(map(str, notes['note_id']))[:8])}…)")
     note = rows.iloc[0]
     segs = analysis.segments[analysis.segments["note_id"] == note_id].sort_values("position")
