@@ -443,3 +443,38 @@ def test_a_gbk_note_is_read(tmp_path):
     note = tmp_path / "gbk.txt"
     note.write_bytes("刘校长电话 0311-86012345".encode("gbk"))
     assert redact_text(read_document(note)) == "〔甲〕校长电话 〔电话〕"
+
+
+def test_tracked_changes_in_a_docx_are_redacted_not_carried_out(tmp_path):
+    """Text inserted or deleted with Word's track changes is in the file: none may survive."""
+    import zipfile
+
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from casekit.intake.redaction import Redactor, read_document, write_redacted
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("客户说下周再谈。")
+    for tag, text in (("w:ins", "王经理手机13912345678"), ("w:del", "前台电话0311-86012345")):
+        change = OxmlElement(tag)
+        change.set(qn("w:id"), "1")
+        change.set(qn("w:author"), "x")
+        run = OxmlElement("w:r")
+        inner = OxmlElement("w:t" if tag == "w:ins" else "w:delText")
+        inner.text = text
+        run.append(inner)
+        change.append(run)
+        paragraph._p.append(change)
+    source = tmp_path / "note.docx"
+    document.save(str(source))
+
+    assert read_document(source) == "客户说下周再谈。王经理手机13912345678"  # the insertion is read
+    out = tmp_path / "out"
+    out.mkdir()
+    target, result = write_redacted(source, out, Redactor())
+    xml = zipfile.ZipFile(target).read("word/document.xml").decode("utf-8")
+    for leaked in ("13912345678", "王经理", "0311-86012345"):
+        assert leaked not in xml
+    assert result.text == "客户说下周再谈。〔甲〕经理手机〔手机号〕"

@@ -38,7 +38,7 @@ from casekit.intake.schemas import NOTES, coerce, split_list
 #: File in ``notes/`` that holds manual coding decisions, not a note.
 MANUAL_CODES_NAME = "codes.csv"
 
-__all__ = ["NOTES_DIR", "NOTE_SUFFIXES", "read_notes"]
+__all__ = ["NOTES_DIR", "NOTE_SUFFIXES", "docx_paragraph_text", "read_notes"]
 
 NOTES_DIR = "notes"
 #: File types read as notes (lower case).
@@ -244,6 +244,15 @@ def _body_elements(container: Any) -> Iterator[Any]:
                 yield from _body_elements(content)
         elif child.tag in (f"{_W}customXml", f"{_W}ins"):
             yield from _body_elements(child)
+
+
+def docx_paragraph_text(p: Any) -> str:
+    """The visible text of a Word paragraph element (``w:p``), as a reader of the document sees it.
+
+    Text inserted with tracked changes is included and deleted text left out (python-docx's
+    ``Paragraph.text`` would drop the insertions); tabs and line breaks are kept.
+    """
+    return _paragraph_text(p)
 
 
 def _paragraph_text(p: Any) -> str:

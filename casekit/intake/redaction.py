@@ -1077,14 +1077,19 @@ def read_document(path: str | Path) -> str:
     ValueError
         If a ``.docx`` file is not a Word document (damaged, or another format renamed).
     """
+    from casekit.intake._files import read_text
+    from casekit.intake.notes import docx_paragraph_text
+
     path = Path(path)
     if path.suffix.lower() == ".docx":
-        return "\n".join(p.text for p in _docx_paragraphs(_open_docx(path)))
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")  # notes saved by Notepad on a Chinese Windows
+        return "\n".join(docx_paragraph_text(p._p) for p in _docx_paragraphs(_open_docx(path)))
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    # the notes reader's encodings: UTF-8 (BOM or not), UTF-16 with a BOM, GB18030/GBK
+    text, problems = read_text(path, path.name, legacy=True)
+    if text is None:
+        raise UnicodeDecodeError("utf-8", b"", 0, 1, "; ".join(str(p) for p in problems))
+    return text
 
 
 def _open_docx(path: Path) -> Any:
@@ -1119,9 +1124,10 @@ def _docx_paragraphs(document: Any) -> Iterator[Any]:
 def write_redacted(path: str | Path, out_dir: str | Path, redactor: Redactor) -> tuple[Path, Redaction]:
     """Redact one note into ``out_dir`` under the same name (a ``.docx`` stays a ``.docx``).
 
-    In a ``.docx`` every paragraph holding personal data is rewritten as one run (its
-    paragraph style is kept, character formatting within it is not); the document's author
-    fields are cleared.
+    In a ``.docx`` every paragraph holding personal data or tracked changes is rewritten as one
+    run of its visible text, redacted (its paragraph style is kept, character formatting within
+    it is not; revisions are accepted, so deleted or inserted text cannot carry personal data
+    out); the document's author fields are cleared.
 
     Returns
     -------
@@ -1129,6 +1135,7 @@ def write_redacted(path: str | Path, out_dir: str | Path, redactor: Redactor) ->
         The file written and the redaction of the note's whole text.
     """
     from casekit.files import write_atomic
+    from casekit.intake.notes import docx_paragraph_text
 
     path = Path(path)
     target = Path(out_dir) / path.name
@@ -1140,13 +1147,15 @@ def write_redacted(path: str | Path, out_dir: str | Path, redactor: Redactor) ->
         texts: list[str] = []
         offset = 0
         for paragraph in _docx_paragraphs(document):
-            original = paragraph.text
+            original = docx_paragraph_text(paragraph._p)
             result = redactor.redact(original)
             findings += [Finding(f.start + offset, f.end + offset, f.kind, f.original, f.replacement,
                                  f.confidence) for f in result.findings]
             offset += len(original) + 1
             texts.append(result.text)
-            if result.findings:
+            # tracked changes keep inserted and deleted text in the file: a paragraph holding any
+            # is rewritten (changes accepted) so that no revision carries personal data out
+            if result.findings or paragraph._p.xpath("./w:ins|./w:del|.//w:ins|.//w:del"):
                 style = paragraph.style
                 paragraph.text = result.text
                 paragraph.style = style
