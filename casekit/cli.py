@@ -41,11 +41,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_OK
     err = BundleValidationError(problems)
     if args.csv:
-        from casekit.files import write_atomic
-
-        # with a BOM, like every CSV casekit writes: Excel on a Chinese Windows reads it right
-        write_atomic(args.csv, err.to_frame().to_csv(index=False).encode("utf-8-sig"))
-        print(f"problem table written to {args.csv}", file=sys.stderr)
+        _write_csv(args.csv, err.to_frame())
     print(f"{args.bundle}: {err}", file=sys.stderr)
     return EXIT_PROBLEMS
 
@@ -84,7 +80,6 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         format_group_differences,
         score_survey,
     )
-    from casekit.files import write_atomic
 
     if args.crosstabs and not args.by:
         print("casekit survey: --crosstabs needs --by COLUMN", file=sys.stderr)
@@ -98,10 +93,7 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         tables["_crosstabs"] = scored.crosstabs(args.by)
     if args.out is not None:
         for suffix, frame in tables.items():
-            path = args.out.with_name(f"{args.out.stem}{suffix}.csv") if suffix else args.out
-            # with a BOM: Excel on a Chinese Windows reads BOM-less CSV as GBK and garbles it
-            write_atomic(path, frame.to_csv(index=False).encode("utf-8-sig"))
-            print(f"{len(frame)} rows written to {path}", file=sys.stderr)
+            _write_csv(args.out.with_name(f"{args.out.stem}{suffix}.csv") if suffix else args.out, frame)
         return EXIT_OK
     shown = [table.round({"mean": 2, "sd": 2, "alpha": 3})]
     if "_groups" in tables:
@@ -143,6 +135,17 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     out = args.out or paths.INTERNAL / bundle.manifest.bundle / "segments.csv"
     _write_csv(out, report.assignments)
     return EXIT_OK
+
+
+def _segment_labels(bundle: object, seed: int) -> object:
+    """Respondent id → ``第n类“…”`` for ``--by segment``; None (after saying why) when unclear."""
+    from casekit.analysis.segments import segment_account_managers
+
+    report = segment_account_managers(bundle, random_state=seed)
+    if not report.clear:
+        print(report.message, file=sys.stderr)
+        return None
+    return report.segment_labels()
 
 
 def _show(frame: object, out: Path | None) -> None:
@@ -189,13 +192,9 @@ def _cmd_ride_alongs(args: argparse.Namespace) -> int:
     bundle = load_bundle(args.bundle)
     segments = None
     if args.by == "segment":
-        from casekit.analysis.segments import segment_account_managers
-
-        report = segment_account_managers(bundle, random_state=args.seed)
-        if not report.clear:
-            print(report.message, file=sys.stderr)
+        segments = _segment_labels(bundle, args.seed)
+        if segments is None:
             return EXIT_PROBLEMS
-        segments = report.segment_labels()
     if args.view == "time":
         table = time_allocation(bundle, by=args.by, segments=segments, min_n=args.min_n)
         if args.csv is None:
@@ -304,13 +303,10 @@ def _cmd_codes(args: argparse.Namespace) -> int:
         table = table[(table["code_a"] < table["code_b"]) & (table["n_both"] > 0)]
         table = table.sort_values(["n_both", "code_a", "code_b"], ascending=[False, True, True])
     elif args.by == "segment":
-        from casekit.analysis.segments import segment_account_managers
-
-        report = segment_account_managers(notes.bundle, random_state=args.seed)  # type: ignore[attr-defined]
-        if not report.clear:
-            print(report.message, file=sys.stderr)
+        segments = _segment_labels(notes.bundle, args.seed)  # type: ignore[attr-defined]
+        if segments is None:
             return EXIT_PROBLEMS
-        table = notes.segment_frequencies(report.segment_labels(), min_n=args.min_n)  # type: ignore[attr-defined]
+        table = notes.segment_frequencies(segments, min_n=args.min_n)  # type: ignore[attr-defined]
     else:
         table = notes.frequencies(by=args.by, min_n=args.min_n)  # type: ignore[attr-defined]
     _show(table, args.csv)
@@ -344,7 +340,11 @@ def _cmd_keywords(args: argparse.Namespace) -> int:
 
 
 def _cmd_toolbox(args: argparse.Namespace) -> int:
-    from casekit.authoring.toolbox import build_toolbox, write_toolbox_docx, write_toolbox_xlsx
+    from casekit.authoring.toolbox import (
+        build_toolbox,
+        write_toolbox_docx,
+        write_toolbox_xlsx,
+    )
     from casekit.intake import load_bundle
 
     bundle = load_bundle(args.bundle)
@@ -429,7 +429,11 @@ def _cmd_case_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_case_book(args: argparse.Namespace) -> int:
-    from casekit.authoring.case_book import case_book_markdown, select_for_course, write_case_book_docx
+    from casekit.authoring.case_book import (
+        case_book_markdown,
+        select_for_course,
+        write_case_book_docx,
+    )
     from casekit.authoring.library import case_library, filter_library
     from casekit.domain import POPULATIONS, lookup
     from casekit.files import write_atomic

@@ -27,9 +27,6 @@ from casekit.intake.note_segments import note_segments
 SAMPLE = Path(__file__).resolve().parents[1] / "research_data" / "sample"
 
 
-def paragraph_segments(notes: pd.DataFrame) -> pd.DataFrame:
-    """The notes' segments, as every caller gets them (``casekit.intake.note_segments``)."""
-    return note_segments(notes)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +36,7 @@ def sample():
 
 @pytest.fixture(scope="module")
 def sample_segments(sample):
-    return paragraph_segments(sample.notes)
+    return note_segments(sample)
 
 
 def seg_frame(*texts: str, **columns) -> pd.DataFrame:

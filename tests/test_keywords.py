@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from test_coding import paragraph_segments
 
 from casekit.analysis.coding import codes_for
 from casekit.analysis.keywords import distinctive_keywords, themes, weighted_log_odds
 from casekit.exceptions import AnalysisError
 from casekit.intake import load_bundle
 from casekit.intake.code_frame import default_code_frame
+from casekit.intake.note_segments import note_segments
 
 SAMPLE = Path(__file__).resolve().parents[1] / "research_data" / "sample"
 
@@ -117,7 +117,7 @@ def sample():
 
 @pytest.fixture(scope="module")
 def sample_segments(sample):
-    return paragraph_segments(sample.notes)
+    return note_segments(sample)
 
 
 def test_nanning_is_distinctive_for_its_local_products(sample, sample_segments):

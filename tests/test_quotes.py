@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_coding import paragraph_segments
 
 from casekit.analysis.coding import codes_for
 from casekit.analysis.quotes import (
@@ -21,6 +20,7 @@ from casekit.analysis.quotes import (
 from casekit.exceptions import AnalysisError
 from casekit.intake import load_bundle
 from casekit.intake.code_frame import default_code_frame
+from casekit.intake.note_segments import note_segments
 
 SAMPLE = Path(__file__).resolve().parents[1] / "research_data" / "sample"
 
@@ -32,7 +32,7 @@ def sample():
 
 @pytest.fixture(scope="module")
 def segments(sample):
-    return paragraph_segments(sample.notes)
+    return note_segments(sample)
 
 
 @pytest.fixture(scope="module")

@@ -109,10 +109,14 @@ def test_segment_mix_counts_every_person_once_and_flags_small_regions(sample, re
     assert not small.loc[small["n"] >= 5, "suppressed"].any()
 
 
-def test_repeated_segmentation_of_the_same_data_is_served_once_and_not_shared(sample, report):
+def test_repeated_segmentation_of_the_same_data_is_served_once_and_not_shared(sample, report, monkeypatch):
+    fits = []
+    original_fit = Segmenter.fit
+    monkeypatch.setattr(Segmenter, "fit", lambda self, X, y=None: fits.append(1) or original_fit(self, X, y))
     again = segment_account_managers(sample, **FAST)
+    assert fits == []  # same data and parameters as the `report` fixture: no second fit
     assert again.message == report.message
     again.assignments.loc[0, "segment"] = 99  # a caller's change never leaks into the next call
     assert segment_account_managers(sample, **FAST).assignments.loc[0, "segment"] != 99
     other = segment_account_managers(sample, n_clusters=3, **FAST)
-    assert other.k == 3  # different parameters are not served from the cache
+    assert other.k == 3 and fits == [1]  # different parameters are not served from the cache

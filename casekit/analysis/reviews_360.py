@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from casekit.analysis.intervals import check_confidence, t_interval
-from casekit.analysis.scores import _shown_cities
+from casekit.analysis.scores import _shown_cities, _sorted
 from casekit.analysis.visits import _check_min
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, RATER_GROUPS
 from casekit.exceptions import AnalysisError, RegionError
@@ -211,9 +211,14 @@ def _manager_regions(bundle: Any) -> pd.DataFrame:
     reviews = bundle.reviews_360
     if reviews.empty:
         return pd.DataFrame(columns=["region_id", "top_region_id"], index=pd.Index([], name="manager_id"))
-    return reviews.groupby("manager_id")[["region_id", "top_region_id"]].agg(
-        lambda s: s.mode().iloc[0] if len(s.mode()) else s.iloc[0]
-    )
+    # each column's most frequent value per manager (ties: the smallest, as Series.mode), counted
+    # in one group-by instead of a Python function per manager
+    columns = {}
+    for column in ("region_id", "top_region_id"):
+        counts = reviews.groupby(["manager_id", column], sort=False).size().rename("n").reset_index()
+        counts = counts.sort_values(["manager_id", "n", column], ascending=[True, False, True], kind="mergesort")
+        columns[column] = counts.drop_duplicates("manager_id").set_index("manager_id")[column]
+    return pd.DataFrame(columns).sort_index()
 
 
 def _partition(
@@ -300,22 +305,6 @@ def _review_rows(bundle: Any, min_raters: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _sorted(table: pd.DataFrame, keys: Sequence[tuple[str, Sequence[Hashable] | None]]) -> pd.DataFrame:
-    if table.empty:
-        return table.reset_index(drop=True)
-    work = table.copy()
-    tmp = []
-    for i, (column, canonical) in enumerate(keys):
-        name = f"__key{i}"
-        if canonical is None:
-            work[name] = work[column].astype(str)
-        else:
-            position = {v: j for j, v in enumerate(canonical)}
-            work[name] = work[column].map(
-                lambda v, position=position: (position.get(v, len(position)), str(v))
-            )
-        tmp.append(name)
-    return work.sort_values(tmp, kind="mergesort").drop(columns=tmp).reset_index(drop=True)
 
 
 def _scale_range(bundle: Any) -> tuple[float, float]:

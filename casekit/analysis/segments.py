@@ -21,6 +21,7 @@ When the segmenter finds no clear structure, :class:`SegmentReport` says so (``c
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -190,7 +191,7 @@ class SegmentReport:
         return pd.DataFrame(rows, columns=["类型", "人数", "占比", "强项", "短板", "培训重点"])
 
 
-def _emphasis(z: pd.Series, population: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _emphasis(z: pd.Series, population: str, outline: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Weakest dimensions of a segment (survey and behaviours) and the modules that train them."""
     need: dict[str, float] = {}
     for d in POPULATION_DIMENSIONS.get(population, ()):
@@ -203,10 +204,6 @@ def _emphasis(z: pd.Series, population: str) -> tuple[tuple[str, ...], tuple[str
                 need[dim] = need.get(dim, 0.0) - 0.5 * sign * float(value)
     weakest = [d for d, v in sorted(need.items(), key=lambda kv: (-kv[1], kv[0])) if v >= DISTINCT_Z][:3]
 
-    # imported here: the curriculum layer reads the analysis, not the other way round
-    from casekit.curriculum import load_outlines
-
-    outline = load_outlines().get(population)
     lines = []
     for d in weakest:
         modules = [m.title for m in (outline.modules if outline else ()) if d in m.dimensions]
@@ -283,6 +280,10 @@ def describe_segments(segmenter: Segmenter, features: FeatureTable,
                          "overall_mean": float(overall_mean[feat]), "z": float(zs.at[seg, feat])})
     profile = pd.DataFrame(rows)
 
+    # imported here: the curriculum layer reads the analysis, not the other way round
+    from casekit.curriculum import load_outlines
+
+    outline = load_outlines().get(population)  # read once, not once per persona
     personas: list[Persona] = []
     sizes = labels.value_counts()
     used: dict[str, int] = {}
@@ -300,7 +301,7 @@ def describe_segments(segmenter: Segmenter, features: FeatureTable,
         used[name] = used.get(name, 0) + 1
         if used[name] > 1:
             name = f"{name}（{used[name]}）"
-        dims, emphasis = _emphasis(z, population)
+        dims, emphasis = _emphasis(z, population, outline)
         n = int(sizes[seg])
         parts = [f"第{seg}类“{name}”：{count_label(n)}人，占客户经理的{n / len(X):.0%}。"]
         if strengths:

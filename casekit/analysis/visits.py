@@ -43,6 +43,7 @@ import pandas as pd
 
 from casekit import formatting
 from casekit.analysis.intervals import check_confidence, t_interval, wilson_interval
+from casekit.analysis.scores import _region_order
 from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, MIN_CELL_SIZE, OUTCOMES
 from casekit.exceptions import AnalysisError, RegionError
 
@@ -225,15 +226,6 @@ def _region_name(manifest: Any, region_id: str) -> str:
         return str(region_id)
 
 
-def _region_order(manifest: Any, level: str) -> list[str]:
-    """Manifest order: top levels as declared; for cities, each top level then its cities."""
-    tops = list(manifest.top_level_ids())
-    if level == "top_region":
-        return tops
-    order: list[str] = []
-    for top in tops:
-        order += [r for r in manifest.descendants(top) if r not in order]
-    return order
 
 
 def _segment_order(segments: pd.Series) -> list[Hashable]:
@@ -273,11 +265,11 @@ def _groups(bundle: Any, by: str, segments: pd.Series | None) -> _Groups:
     visits["parent"] = ALL_GROUP
     if by == "top_region":
         visits["group"] = visits["top_region_id"].astype(object)
-        canonical: list[Hashable] = list(_region_order(manifest, by))
+        canonical: list[Hashable] = list(_region_order(manifest, "top" if by == "top_region" else "city"))
     elif by == "city":
         visits["group"] = visits["region_id"].astype(object)
         visits["parent"] = visits["top_region_id"].astype(object)
-        canonical = list(_region_order(manifest, by))
+        canonical = list(_region_order(manifest, "top" if by == "top_region" else "city"))
     elif by == "segment":
         assert segments is not None
         visits["group"] = visits["account_manager"].map(segments).astype(object)

@@ -99,16 +99,6 @@ _QUOTE = re.compile(r"[\"“「]([^\"”」]{2,80})[\"”」]")
 _COMPANY = re.compile(r"〔企业[A-Z]+〕([\u4e00-\u9fff]{1,6}?)(?=[^\u4e00-\u9fff]|那|的|这|里|和|是|在|说|有|$|[，。、（(])")
 _PERSON = re.compile(r"〔[^〔〕企]{1,3}〕(总经理|副总|经理|主任|院长|副院长|校长|店长|老板娘|老板|总|处长|科长|主管|会计|厂长)")
 _CUSTOMER_TITLES = ("老板娘", "老板", "总经理", "院长", "校长", "店长", "厂长", "财务经理", "财务")
-#: Department id → the role name a role-play uses.
-DEPARTMENT_ROLES: Mapping[str, str] = {
-    "general_manager": "总经理",
-    "it": "信息技术负责人",
-    "finance": "财务负责人",
-    "operations": "运营负责人",
-    "sales_marketing": "销售市场负责人",
-    "admin": "行政负责人",
-    "security": "安保负责人",
-}
 
 
 def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysis: Any = None) -> Case:

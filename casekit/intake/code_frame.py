@@ -58,6 +58,7 @@ from casekit.intake._files import (
     short_list,
     text_of,
 )
+from casekit.intake.note_segments import SEGMENT_KINDS
 
 __all__ = [
     "CODE_FRAME_FILE",
@@ -76,8 +77,6 @@ __all__ = [
 CODE_FRAME_FILE = "code_frame.yaml"
 #: casekit's default code frame (package data).
 DEFAULT_CODE_FRAME_PATH = Path(__file__).resolve().parent.parent / "analysis" / "code_frame.yaml"
-#: Kinds of note segments (``casekit.intake.note_segments``).
-SEGMENT_KINDS: tuple[str, ...] = ("paragraph", "question", "answer", "turn")
 #: Segment kinds the rules skip unless the frame says otherwise: the interviewer's questions are
 #: the consultant's words, not evidence.
 DEFAULT_SKIP_KINDS: tuple[str, ...] = ("question",)

@@ -60,6 +60,32 @@ def _dimension_label(row: pd.Series) -> str:
     return term.label if term is not None else str(row["dimension"])
 
 
+def _style_axes(ax: Axes, population: str | None = None) -> None:
+    """The house style of a horizontal-bar panel: light vertical grid, no top/right spines, and
+    the population's Chinese name as the panel title."""
+    ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if population is not None:
+        term = POPULATIONS.get(population)
+        ax.set_title(term.label if term is not None else population, loc="left", fontsize=12)
+
+
+def _populations_in_order(present: Sequence[str], requested: Sequence[str] | None) -> list[str]:
+    """``requested`` (default: :data:`~casekit.domain.POPULATIONS` order, unknown ones last)
+    restricted to the populations ``present`` in the table."""
+    if requested is None:
+        requested = [p for p in POPULATIONS if p in present] + [p for p in present if p not in POPULATIONS]
+    return [p for p in requested if p in present]
+
+
+def _stacked_axes(fig: Figure, counts: Sequence[int]) -> np.ndarray:
+    """One panel per population, stacked, each as tall as its number of rows."""
+    return fig.subplots(len(counts), 1, squeeze=False,
+                        gridspec_kw={"height_ratios": [max(c, 1) for c in counts]})[:, 0]
+
+
 def plot_dimension_comparison(
     ax: Axes,
     comparison: pd.DataFrame,
@@ -118,12 +144,7 @@ def plot_dimension_comparison(
     ax.set_yticks(y, labels)
     ax.set_xlim(0, right * 1.12)
     ax.set_xlabel("平均得分（越高越强）")
-    ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    term = POPULATIONS.get(population)
-    ax.set_title(term.label if term is not None else population, loc="left", fontsize=12)
+    _style_axes(ax, population)
 
 
 def dimension_comparison_figure(
@@ -160,9 +181,7 @@ def dimension_comparison_figure(
     _check_columns(comparison)
     ensure_cjk_font()
     present = list(dict.fromkeys(comparison["population"]))
-    if populations is None:
-        populations = [p for p in POPULATIONS if p in present] + [p for p in present if p not in POPULATIONS]
-    populations = [p for p in populations if p in present]
+    populations = _populations_in_order(present, populations)
     if not populations:
         raise ValueError(f"comparison holds no rows for the populations requested; found {present}")
 
@@ -175,8 +194,7 @@ def dimension_comparison_figure(
     counts = [int((comparison["population"] == p).sum()) for p in populations]
     fig = Figure(figsize=(8, 1.2 + sum(0.55 * c + 0.7 for c in counts)), dpi=100,
                  layout="constrained")
-    axes = fig.subplots(len(populations), 1, squeeze=False,
-                        gridspec_kw={"height_ratios": [max(c, 1) for c in counts]})[:, 0]
+    axes = _stacked_axes(fig, counts)
     for ax, population in zip(axes, populations):
         plot_dimension_comparison(ax, comparison, population, region_name=region_name,
                                   scale_max=scale_max, min_n=min_n)
@@ -317,12 +335,7 @@ def plot_gaps(
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlim(*limits)
     ax.set_xlabel("与岗位要求的差距（均分 − 岗位要求；负值：低于要求）")
-    ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    term = POPULATIONS.get(population)
-    ax.set_title(term.label if term is not None else population, loc="left", fontsize=12)
+    _style_axes(ax, population)
 
 
 def gap_figure(
@@ -365,9 +378,7 @@ def gap_figure(
     ensure_cjk_font()
     answered = gaps.groupby("population", sort=False)["n"].sum()
     present = [p for p in dict.fromkeys(gaps["population"]) if answered.get(p, 0) > 0]
-    if populations is None:
-        populations = [p for p in POPULATIONS if p in present] + [p for p in present if p not in POPULATIONS]
-    populations = [p for p in populations if p in present]
+    populations = _populations_in_order(present, populations)
     if not populations:
         raise ValueError(f"gaps holds no answered rows for the populations requested; found {present}")
 
@@ -382,8 +393,7 @@ def gap_figure(
 
     counts = [int((gaps["population"] == p).sum()) for p in populations]
     fig = Figure(figsize=(8, 1.4 + sum(0.5 * c + 0.8 for c in counts)), dpi=100, layout="constrained")
-    axes = fig.subplots(len(populations), 1, squeeze=False,
-                        gridspec_kw={"height_ratios": [max(c, 1) for c in counts]})[:, 0]
+    axes = _stacked_axes(fig, counts)
     for ax, population in zip(axes, populations):
         plot_gaps(ax, gaps, population, region_name=region_name, limits=(left, right), min_n=min_n)
     for ax in axes[:-1]:
@@ -467,10 +477,7 @@ def time_allocation_figure(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -
     ax.set_yticks(y, [str(v) for v in table["group_name"]])
     ax.set_xlim(0, right)
     ax.set_xlabel(f"{'每周' if week else '每次拜访'}{unit}")
-    ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _style_axes(ax)
     fig.legend(loc="outside lower center", ncols=len(names), frameon=False, fontsize=9)
     title = ("客户经理的一周时间估算（小时，按随访观察与自报每周拜访次数）" if week
              else "客户经理每次拜访的时间（分钟，随访观察）")
