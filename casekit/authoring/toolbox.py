@@ -511,6 +511,7 @@ def write_toolbox_xlsx(toolbox: Toolbox, path: str | Path) -> Path:
 
     from casekit.authoring.docx_writer import fixed_zip
     from casekit.files import write_atomic
+    from casekit.spreadsheet import text_only
 
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="D9E1F2")
@@ -619,6 +620,7 @@ def write_toolbox_xlsx(toolbox: Toolbox, path: str | Path) -> Path:
     props.title = f"{toolbox.region_name}转型产品营销工具箱"
     props.created = toolbox.date
     props.modified = toolbox.date
+    text_only(wb)  # bundle text starting with "=" is text, never a live formula
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).write_data()  # save_workbook would stamp "modified" with now
