@@ -509,7 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sample", help="regenerate the sample research bundle")
     p.add_argument("--out", type=Path, default=paths.SAMPLE_BUNDLE, help="target folder (default: %(default)s)")
     p.add_argument("--seed", type=int, default=2008, help="random seed (default: %(default)s)")
-    p.add_argument("--force", action="store_true", help="replace --out even if it is not a generated sample")
+    p.add_argument("--force", action="store_true", help="write into --out even if it is not a generated sample, and regenerate edited sample files (kept beside as _<name>.bak-<time>); other files are never touched")
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("validate", help="check a research bundle and report every problem")

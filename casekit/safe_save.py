@@ -29,7 +29,7 @@ from pathlib import Path
 from casekit.exceptions import EditedFileError, OutputError
 from casekit.files import write_atomic
 
-__all__ = ["LEDGER_NAME", "Saved", "backup_path", "remove_if_unedited", "save_editable", "unedited"]
+__all__ = ["LEDGER_NAME", "Saved", "backup_path", "remove_if_unedited", "save_editable", "unedited", "written_files"]
 
 #: The ledger of what casekit wrote into a folder (a dot file: bundle readers skip it).
 LEDGER_NAME = ".casekit-written.json"
@@ -105,6 +105,21 @@ def unedited(path: str | Path, *, root: str | Path | None = None) -> bool:
     except OSError as exc:
         raise OutputError(path, exc.strerror or str(exc)) from None
     return _read_ledger(ledger).get(key) == _digest(current)
+
+
+def written_files(root: str | Path) -> list[str]:
+    """The files the ledger of ``root`` records as written by casekit (relative POSIX paths, sorted).
+
+    Parameters
+    ----------
+    root : str or Path
+        The folder holding :data:`LEDGER_NAME`.
+
+    Returns
+    -------
+    list of str
+    """
+    return sorted(_read_ledger(Path(root) / LEDGER_NAME))
 
 
 def backup_path(path: str | Path, when: dt.datetime | None = None) -> Path:
