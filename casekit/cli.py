@@ -4,12 +4,14 @@ The CLI only parses arguments, calls the library function that does the work and
 :class:`~casekit.exceptions.CasekitError` into a message and an exit code. Everything it can do
 is available from Python (and so from notebooks) under the same names.
 
-Exit codes: 0 success, 1 the input has problems or some region failed, 2 usage error.
+Exit codes: 0 success, 1 the input has problems or some region failed, 2 usage error,
+130 interrupted (Ctrl-C), 141 standard output closed early (``casekit … | head``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +24,10 @@ __all__ = ["build_parser", "main"]
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+#: Interrupted with Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+#: Standard output was closed by its reader (128 + SIGPIPE).
+EXIT_BROKEN_PIPE = 141
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -345,9 +351,11 @@ def _cmd_toolbox(args: argparse.Namespace) -> int:
         write_toolbox_docx,
         write_toolbox_xlsx,
     )
+    from casekit.file_ids import check_file_id
     from casekit.intake import load_bundle
 
     bundle = load_bundle(args.bundle)
+    check_file_id(bundle.manifest.bundle, "bundle name")
     regions = args.regions or list(bundle.manifest.top_level_ids())
     for region in regions:
         toolbox = build_toolbox(bundle, region)
@@ -355,8 +363,8 @@ def _cmd_toolbox(args: argparse.Namespace) -> int:
         # beside the region reports, not inside a region's folder (a build replaces those whole)
         folder = (args.out or paths.REPORTS) / bundle.manifest.bundle / "toolbox"
         for suffix, write in ((".xlsx", write_toolbox_xlsx), (".docx", write_toolbox_docx)):
-            target = folder / f"{top}{suffix}"
-            write(toolbox, target)
+            target = folder / f"{check_file_id(top, 'region id')}{suffix}"
+            write(toolbox, target, force=args.force)
             print(f"{bundle.manifest.name(top)}：{target}")
         for finding in toolbox.jargon.itertuples(index=False):
             print(f"  请改写（技术术语“{finding[3]}”）：{finding[0]} {finding[1]} {finding[2]}", file=sys.stderr)
@@ -385,25 +393,35 @@ def _cmd_outline_interview(args: argparse.Namespace) -> int:
     if args.out is None:
         print(text)
         return EXIT_OK
-    from casekit.files import write_atomic
+    from casekit.safe_save import save_editable
 
-    write_atomic(args.out, text.encode("utf-8"))
+    save_editable(args.out, text, force=args.force)  # a draft the consultant goes on editing
     print(f"interview outline written to {args.out}", file=sys.stderr)
     return EXIT_OK
 
 
 def _cmd_case_draft(args: argparse.Namespace) -> int:
     from casekit.authoring.case_draft import draft_case
-    from casekit.authoring.cases import case_to_markdown, write_case
+    from casekit.authoring.cases import case_to_markdown, save_case
     from casekit.authoring.roleplays import draft_roleplay
+    from casekit.exceptions import FileIdError
+    from casekit.file_ids import check_file_id
     from casekit.intake import load_bundle
 
+    if args.id is not None:
+        try:
+            check_file_id(args.id, "case id")
+        except FileIdError as exc:
+            print(f"casekit case draft: --id: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     bundle = load_bundle(args.bundle)
     case = draft_case(bundle, args.note, case_id=args.id)
     drafts = [case] + ([draft_roleplay(case, bundle=bundle)] if args.roleplay else [])
     for draft in drafts:
         if args.save:
-            print(f"draft written to {write_case(bundle, draft)}", file=sys.stderr)
+            saved = save_case(bundle, draft, force=args.force)
+            kept = f" (the edited file was kept as {saved.backup})" if saved.backup else ""
+            print(f"draft written to {saved.path}{kept}", file=sys.stderr)
         else:
             print(case_to_markdown(draft))
     return EXIT_OK
@@ -428,6 +446,10 @@ def _cmd_case_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: What ``casekit case book --out`` can write (by the file's extension).
+CASE_BOOK_FORMATS = (".docx", ".md")
+
+
 def _cmd_case_book(args: argparse.Namespace) -> int:
     from casekit.authoring.case_book import (
         case_book_markdown,
@@ -436,9 +458,13 @@ def _cmd_case_book(args: argparse.Namespace) -> int:
     )
     from casekit.authoring.library import case_library, filter_library
     from casekit.domain import POPULATIONS, lookup
-    from casekit.files import write_atomic
     from casekit.intake import load_bundle
+    from casekit.safe_save import save_editable
 
+    if args.out.suffix.lower() not in CASE_BOOK_FORMATS:
+        print(f"casekit case book: --out {args.out}: cannot write a {args.out.suffix or 'file without an extension'}; "
+              f"supported: {', '.join(CASE_BOOK_FORMATS)}", file=sys.stderr)
+        return EXIT_USAGE
     bundle = load_bundle(args.bundle)
     population = lookup(POPULATIONS, args.population)
     if population is None:
@@ -453,11 +479,12 @@ def _cmd_case_book(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     title = args.title or f"{bundle.manifest.client} {POPULATIONS[population].label}培训案例集"
     if args.out.suffix.lower() == ".docx":
-        write_case_book_docx(chosen, args.out, title=title, trainer=args.trainer, client=bundle.manifest.client)
+        write_case_book_docx(chosen, args.out, title=title, trainer=args.trainer, client=bundle.manifest.client,
+                             force=args.force)
     else:
         text = case_book_markdown(chosen, title=title, client=bundle.manifest.client,
                                   include_teaching_notes=args.trainer)
-        write_atomic(args.out, text.encode("utf-8"))
+        save_editable(args.out, text, force=args.force)
     print(f"{len(chosen)} cases and role-plays written to {args.out}", file=sys.stderr)
     return EXIT_OK
 
@@ -482,7 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sample", help="regenerate the sample research bundle")
     p.add_argument("--out", type=Path, default=paths.SAMPLE_BUNDLE, help="target folder (default: %(default)s)")
     p.add_argument("--seed", type=int, default=2008, help="random seed (default: %(default)s)")
-    p.add_argument("--force", action="store_true", help="replace --out even if it is not a generated sample")
+    p.add_argument("--force", action="store_true", help="write into --out even if it is not a generated sample, and regenerate edited sample files (kept beside as _<name>.bak-<time>); other files are never touched")
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("validate", help="check a research bundle and report every problem")
@@ -610,6 +637,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
     p.add_argument("--regions", nargs="+", metavar="REGION", help="region ids or names (default: all top-level regions)")
     p.add_argument("--out", type=Path, help="reports folder (default: reports/); files go to <out>/<bundle>/toolbox/<region>.xlsx|.docx")
+    p.add_argument("--force", action="store_true", help="replace a file edited since casekit wrote it (the old one is kept beside it as _<name>.bak-<time>)")
     p.set_defaults(func=_cmd_toolbox)
 
     p = sub.add_parser("outline-interview", help="draft a region's one-on-one interview outline (访谈大纲) from the survey results")
@@ -619,6 +647,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--minutes", type=int, default=60, help="interview length (default: %(default)s)")
     p.add_argument("--dimensions", type=int, default=3, help="weakest dimensions probed (default: %(default)s)")
     p.add_argument("--out", type=Path, help="write the Markdown to this file (default: print it)")
+    p.add_argument("--force", action="store_true", help="replace a file edited since casekit wrote it (the old one is kept beside it as _<name>.bak-<time>)")
     p.set_defaults(func=_cmd_outline_interview)
 
     p = sub.add_parser("case", help="teaching cases and role-plays: draft from a note, list the library, export a case book")
@@ -626,9 +655,10 @@ def build_parser() -> argparse.ArgumentParser:
     d = case_sub.add_parser("draft", help="draft a case (and a role-play) from a redacted, coded interview note")
     d.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
     d.add_argument("note", help="note id, e.g. N002")
-    d.add_argument("--id", help="case id (default: C + the note's number)")
+    d.add_argument("--id", help="case id, the file name in cases/ (letters, digits, _ - .; default: C + the note's number)")
     d.add_argument("--roleplay", action="store_true", help="also draft a role-play from the case")
     d.add_argument("--save", action="store_true", help="write the drafts to the bundle's cases/ (default: print them)")
+    d.add_argument("--force", action="store_true", help="replace a file edited since casekit wrote it (the old one is kept beside it as _<name>.bak-<time>)")
     d.set_defaults(func=_cmd_case_draft)
     d = case_sub.add_parser("list", help="the bundle's case library, filtered")
     d.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
@@ -642,7 +672,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = case_sub.add_parser("book", help="export the case book of a course as DOCX or Markdown")
     d.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
     d.add_argument("--population", default="account_manager", help="whose course (default: %(default)s)")
-    d.add_argument("--out", type=Path, required=True, help="book.docx or book.md")
+    d.add_argument("--out", type=Path, required=True, help="book.docx or book.md (the extension chooses the format)")
+    d.add_argument("--force", action="store_true", help="replace a file edited since casekit wrote it (the old one is kept beside it as _<name>.bak-<time>)")
     d.add_argument("--trainer", action="store_true", help="trainer edition: with outcomes, teaching notes and sources")
     d.add_argument("--reviewed-only", action="store_true", help="leave out cases still marked draft")
     d.add_argument("--title", help="book title (default: client + audience)")
@@ -652,6 +683,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``casekit`` command line.
+
+    Errors casekit raises on purpose are printed as one message (exit 1). Ctrl-C prints one line
+    and exits 130; what was written before stays, nothing is left half-written (every output
+    goes through a temporary file or folder and a rename). When standard output is closed early
+    (``casekit segment … | head``) the command stops quietly with exit code 141, the status of
+    a program stopped by SIGPIPE, as ``cat`` or ``yes`` would.
 
     Parameters
     ----------
@@ -663,13 +700,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         The process exit code.
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    command = "casekit"
     try:
-        return int(args.func(args))
-    except CasekitError as exc:
-        print(f"casekit {args.command}: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        command = f"casekit {args.command}"
+        try:
+            code = int(args.func(args))
+        except CasekitError as exc:
+            print(f"{command}: {exc}", file=sys.stderr)
+            code = EXIT_PROBLEMS
+        sys.stdout.flush()  # a closed pipe shows here, not as a traceback at interpreter exit
+        return code
+    except KeyboardInterrupt:
+        print(f"{command}: interrupted; what was already written is kept, nothing is left half-written",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so flushing it at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # pragma: no cover - stdout is not a real file (embedded use)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

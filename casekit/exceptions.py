@@ -20,7 +20,9 @@ __all__ = [
     "CJKFontNotFoundError",
     "CasekitError",
     "CurriculumError",
+    "EditedFileError",
     "ExportError",
+    "FileIdError",
     "KernelError",
     "NotebookNotFoundError",
     "OutlineError",
@@ -248,3 +250,43 @@ class NoteNotFoundError(CasekitError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
+
+
+class EditedFileError(CasekitError):
+    """casekit would replace a file whose content is not what casekit last wrote there.
+
+    The file was edited by a person (or written by someone else); it is left as it is. Saving
+    again with ``force`` keeps the old content in a backup beside it.
+
+    Parameters
+    ----------
+    path : path-like
+        The file that was not replaced.
+
+    Attributes
+    ----------
+    path : str
+    """
+
+    def __init__(self, path: object) -> None:
+        self.path = str(path)
+        super().__init__(f"{self.path} was changed since casekit wrote it; not replaced "
+                         "(use --force to replace it and keep the old file as a backup beside it)")
+
+
+class FileIdError(CasekitError, ValueError):
+    """An id that becomes a file name (a case id, a region id in an output name) is not safe as one.
+
+    Parameters
+    ----------
+    what : str
+        What the id is, e.g. ``"case id"``.
+    value : str
+        The id as given.
+    expected : str
+        The allowed form, in words.
+    """
+
+    def __init__(self, what: str, value: str, expected: str) -> None:
+        self.what, self.value = what, value
+        super().__init__(f"{what} {value!r} cannot be a file name: expected {expected}")

@@ -206,10 +206,23 @@ def test_docx_same_input_same_bytes(lib, items, tmp_path):
 
 def test_docx_overwrite_is_atomic(lib, tmp_path):
     path = tmp_path / "book.docx"
-    path.write_bytes(b"old")
-    write_case_book_docx(lib, path, title="案例集")
+    write_case_book_docx(lib, path, title="旧标题")
+    write_case_book_docx(lib, path, title="案例集")  # casekit's own earlier file is replaced
     assert Document(str(path)).paragraphs[0].text == "案例集"
-    assert [p.name for p in tmp_path.iterdir()] == ["book.docx"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".casekit-written.json", "book.docx"]  # no temporary file left
+
+
+def test_docx_never_replaces_a_book_it_did_not_write(lib, tmp_path):
+    from casekit.exceptions import EditedFileError
+
+    path = tmp_path / "book.docx"
+    path.write_bytes(b"old")
+    with pytest.raises(EditedFileError, match=r"book\.docx was changed since casekit wrote it; not replaced \(use --force"):
+        write_case_book_docx(lib, path, title="案例集")
+    assert path.read_bytes() == b"old"
+    write_case_book_docx(lib, path, title="案例集", force=True)
+    assert Document(str(path)).paragraphs[0].text == "案例集"
+    assert [p.read_bytes() for p in tmp_path.glob("_book.bak-*.docx")] == [b"old"]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed: no rendering check")

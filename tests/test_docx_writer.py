@@ -67,7 +67,7 @@ def test_two_saves_of_the_same_document_are_byte_identical(tmp_path: Path):
     props = docx.Document(str(a)).core_properties
     assert props.created.replace(tzinfo=None) == when and props.modified.replace(tzinfo=None) == when
     assert props.author == "casekit"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "b.docx"]  # no temporary left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".casekit-written.json", "a.docx", "b.docx"]  # no temporary left
 
 
 def test_fixed_zip_stamps_every_entry_and_keeps_content(tmp_path: Path):

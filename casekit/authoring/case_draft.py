@@ -18,6 +18,7 @@ import pandas as pd
 from casekit.authoring.cases import Case, missing
 from casekit.domain import FUNNEL_STAGES, INDUSTRIES, label
 from casekit.exceptions import NoteNotFoundError
+from casekit.file_ids import check_file_id
 
 __all__ = ["CODE_DIMENSIONS", "QUESTION_TEMPLATES", "TEACHING_POINTS", "draft_case"]
 
@@ -126,7 +127,11 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     NoteNotFoundError
         If the bundle has no note ``note_id`` (the message lists the first note ids); also a
         ``KeyError``, for callers that catch that.
+    FileIdError
+        If ``case_id`` cannot be a file name (:data:`casekit.file_ids.FILE_ID_PATTERN`).
     """
+    if case_id is not None:
+        check_file_id(case_id, "case id")
     if analysis is None:
         from casekit.analysis import analyse_notes
 

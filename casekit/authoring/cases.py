@@ -43,7 +43,8 @@ import yaml
 
 from casekit.domain import FUNNEL_STAGES, INDUSTRIES, PRODUCTS, lookup
 from casekit.exceptions import Problem
-from casekit.files import write_atomic
+from casekit.file_ids import FILE_ID_RULE, check_file_id, is_file_id
+from casekit.safe_save import Saved, save_editable
 
 __all__ = [
     "CASES_DIR",
@@ -63,6 +64,7 @@ __all__ = [
     "read_cases",
     "resolve_case",
     "role_parts",
+    "save_case",
     "validate_case",
     "write_case",
 ]
@@ -88,7 +90,6 @@ MISSING_MARK = "【待补充"
 
 _KIND_ALIASES = {"case": "case", "案例": "case", "roleplay": "roleplay", "role-play": "roleplay",
                  "role_play": "roleplay", "角色扮演": "roleplay"}
-_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _SEGMENT_RE = re.compile(r"^(?P<note>[A-Za-z0-9_]+)-(?P<pos>\d+)$")
 _MODULE_MARK_RE = re.compile(r"〔模块[：:]\s*([^〕]+?)\s*〕")
 _MINUTES_RE = re.compile(r"(\d+)\s*分钟")
@@ -238,28 +239,55 @@ def case_to_markdown(case: AnyCase) -> str:
     return "".join(parts)
 
 
-def write_case(root: str | Path | Any, case: AnyCase) -> Path:
-    """Write ``<root>/cases/<case.id>.md`` atomically; return the path.
+def save_case(root: str | Path | Any, case: AnyCase, *, force: bool = False) -> Saved:
+    """Write ``<root>/cases/<case.id>.md`` atomically, never over a consultant's edits.
+
+    The file is replaced only if it is new or holds exactly what casekit last wrote there
+    (:func:`casekit.safe_save.save_editable`, ledger ``cases/.casekit-written.json``); with
+    ``force`` an edited file is replaced and its old content kept beside it as
+    ``cases/_<id>.bak-<YYYYmmdd-HHMMSS>.md`` (skipped by :func:`read_cases`).
 
     Parameters
     ----------
     root : path-like or Bundle
         The bundle folder (or a loaded bundle).
     case : Case or RolePlay
+    force : bool, default False
+        Replace a file edited since casekit wrote it (keeping a backup).
+
+    Returns
+    -------
+    Saved
+        ``path``, ``backup`` (None unless one was made) and ``changed``.
 
     Raises
     ------
-    ValueError
-        If the id cannot be a file name.
+    FileIdError
+        If the id cannot be a file name (:data:`casekit.file_ids.FILE_ID_PATTERN`, whole id).
+    EditedFileError
+        If the file was changed since casekit wrote it and ``force`` is False; nothing is written.
     OutputError
         If the file cannot be written.
     """
     root = Path(getattr(root, "path", root))
-    if not _ID_RE.match(case.id or ""):
-        raise ValueError(f"case id {case.id!r} cannot be a file name (expected e.g. C001)")
-    path = root / CASES_DIR / f"{case.id}.md"
-    write_atomic(path, case_to_markdown(case))
-    return path
+    check_file_id(case.id or "", "case id")
+    folder = root / CASES_DIR
+    return save_editable(folder / f"{case.id}.md", case_to_markdown(case), force=force, root=folder)
+
+
+def write_case(root: str | Path | Any, case: AnyCase, *, force: bool = False) -> Path:
+    """Write ``<root>/cases/<case.id>.md`` like :func:`save_case`; return the path.
+
+    Raises
+    ------
+    FileIdError
+        If the id cannot be a file name.
+    EditedFileError
+        If the file was changed since casekit wrote it and ``force`` is False.
+    OutputError
+        If the file cannot be written.
+    """
+    return save_case(root, case, force=force).path
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -497,8 +525,8 @@ def _check(case: AnyCase, ctx: _Context, parsed: _Parsed, rel: str) -> list[Prob
     def placeholder(value: str) -> bool:
         return MISSING_MARK in value
 
-    if case.id and not _ID_RE.match(case.id):
-        problems.append(Problem(rel, at("id"), "id", "an id of letters and digits, e.g. C001", case.id))
+    if case.id and not is_file_id(case.id):
+        problems.append(Problem(rel, at("id"), "id", f"an id that can be a file name: {FILE_ID_RULE}", case.id))
     if case.status not in STATUSES:
         problems.append(Problem(rel, at("status"), "status", "draft or reviewed", case.status))
     if case.outcome and case.outcome not in OUTCOMES:

@@ -30,7 +30,7 @@ from docx.shared import Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from casekit.files import write_atomic
+from casekit.safe_save import save_editable
 
 __all__ = [
     "CJK_FONT",
@@ -271,8 +271,11 @@ def fixed_zip(data: bytes, when: dt.datetime = FIXED_TIME) -> bytes:
 
 
 def save(doc: DocumentObject, path: str | Path, *, when: dt.datetime = FIXED_TIME,
-         author: str = "casekit") -> Path:
+         author: str = "casekit", force: bool = False) -> Path:
     """Write ``doc`` to ``path`` atomically, with fixed core properties and ZIP timestamps.
+
+    A document is something a person goes on editing: an existing file is replaced only if it
+    holds exactly what casekit last wrote there (:func:`casekit.safe_save.save_editable`).
 
     Parameters
     ----------
@@ -284,6 +287,9 @@ def save(doc: DocumentObject, path: str | Path, *, when: dt.datetime = FIXED_TIM
         the same content give identical bytes.
     author : str
         Author and last-modified-by.
+    force : bool, default False
+        Replace a file edited since casekit wrote it, keeping the old one beside it as
+        ``_<stem>.bak-<YYYYmmdd-HHMMSS>.docx``.
 
     Returns
     -------
@@ -292,6 +298,8 @@ def save(doc: DocumentObject, path: str | Path, *, when: dt.datetime = FIXED_TIM
 
     Raises
     ------
+    EditedFileError
+        If the file was changed since casekit wrote it and ``force`` is False (nothing written).
     OutputError
         If the file cannot be written (the old file, if any, is left as it was).
     """
@@ -304,5 +312,5 @@ def save(doc: DocumentObject, path: str | Path, *, when: dt.datetime = FIXED_TIM
     props.revision = 1
     buffer = io.BytesIO()
     doc.save(buffer)
-    write_atomic(path, fixed_zip(buffer.getvalue(), when))
+    save_editable(path, fixed_zip(buffer.getvalue(), when), force=force)
     return Path(path)

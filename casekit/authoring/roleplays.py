@@ -17,6 +17,7 @@ from typing import Any
 
 from casekit.authoring.cases import Case, RolePlay, missing
 from casekit.domain import BEHAVIOURS, CUSTOMER_NEEDS, FUNNEL_STAGES, INDUSTRIES, lookup
+from casekit.file_ids import check_file_id
 
 __all__ = ["DEPARTMENT_ROLES", "OBSERVER_CHECKLIST", "TIME_PLAN", "draft_roleplay", "observer_checklist"]
 
@@ -119,7 +120,11 @@ def draft_roleplay(case: Case, *, roleplay_id: str | None = None, minutes: int =
     ------
     ValueError
         If ``minutes`` is too short for the four steps.
+    FileIdError
+        If ``roleplay_id`` cannot be a file name (:data:`casekit.file_ids.FILE_ID_PATTERN`).
     """
+    if roleplay_id is not None:
+        check_file_id(roleplay_id, "role-play id")
     if minutes < 8:
         raise ValueError(f"a role-play needs at least 8 minutes, got {minutes}")
     products = _product_rows(case, getattr(bundle, "catalogue", None), getattr(bundle, "manifest", None))

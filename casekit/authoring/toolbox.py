@@ -483,24 +483,35 @@ def _cover_lines(toolbox: Toolbox) -> list[tuple[str, str]]:
 _TEMPLATE_ROWS = 50
 
 
-def write_toolbox_xlsx(toolbox: Toolbox, path: str | Path) -> Path:
+def write_toolbox_xlsx(toolbox: Toolbox, path: str | Path, *, force: bool = False) -> Path:
     """Write the toolbox as an Excel workbook: a cover, one sheet per table, pick-lists.
 
     The cover (``使用说明``) names client, region and research period and says how to use each
     sheet; every table sheet has a bold, frozen header row, wrapped text and column widths fitted
     to Chinese text; the management tables offer their choices (products by local name,
     departments, needs, funnel stages …) as drop-down lists kept on the hidden sheet ``选项``.
-    The file is written atomically and is byte-identical for the same toolbox.
+    Every cell is a value, never a formula: bundle text starting with ``=`` stays text
+    (:func:`casekit.spreadsheet.text_only`). The file is written atomically and is
+    byte-identical for the same toolbox; a workbook filled in by hand since casekit wrote it is
+    not replaced (:func:`casekit.safe_save.save_editable`).
 
     Parameters
     ----------
     toolbox : Toolbox
     path : str or Path
         Target ``.xlsx``.
+    force : bool, default False
+        Replace a workbook edited since casekit wrote it, keeping the old one beside it as
+        ``_<region>.bak-<YYYYmmdd-HHMMSS>.xlsx``.
 
     Returns
     -------
     Path
+
+    Raises
+    ------
+    EditedFileError
+        If ``path`` was changed since casekit wrote it and ``force`` is False (nothing written).
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -510,7 +521,8 @@ def write_toolbox_xlsx(toolbox: Toolbox, path: str | Path) -> Path:
     from openpyxl.writer.excel import ExcelWriter
 
     from casekit.authoring.docx_writer import fixed_zip
-    from casekit.files import write_atomic
+    from casekit.safe_save import save_editable
+    from casekit.spreadsheet import text_only
 
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="D9E1F2")
@@ -619,14 +631,16 @@ def write_toolbox_xlsx(toolbox: Toolbox, path: str | Path) -> Path:
     props.title = f"{toolbox.region_name}转型产品营销工具箱"
     props.created = toolbox.date
     props.modified = toolbox.date
+    text_only(wb)  # bundle text starting with "=" is text, never a live formula
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).write_data()  # save_workbook would stamp "modified" with now
-    write_atomic(path, fixed_zip(buffer.getvalue(), toolbox.date))
+    save_editable(path, fixed_zip(buffer.getvalue(), toolbox.date), force=force)
     return Path(path)
 
 
-def write_toolbox_docx(toolbox: Toolbox, path: str | Path, *, font: str | None = None) -> Path:
+def write_toolbox_docx(toolbox: Toolbox, path: str | Path, *, font: str | None = None,
+                       force: bool = False) -> Path:
     """Write the toolbox as a Word document: a short Chinese guide per table, then the table.
 
     Landscape A4; the management tables come with empty rows to fill in by hand and the list of
@@ -640,10 +654,17 @@ def write_toolbox_docx(toolbox: Toolbox, path: str | Path, *, font: str | None =
         Target ``.docx``.
     font : str, optional
         East Asian font (default :data:`casekit.authoring.docx_writer.CJK_FONT`).
+    force : bool, default False
+        Replace a document edited since casekit wrote it, keeping the old one beside it.
 
     Returns
     -------
     Path
+
+    Raises
+    ------
+    EditedFileError
+        If ``path`` was changed since casekit wrote it and ``force`` is False (nothing written).
     """
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
@@ -676,4 +697,4 @@ def write_toolbox_docx(toolbox: Toolbox, path: str | Path, *, font: str | None =
         if is_template:
             for column, values in toolbox.pick_lists.get(key, {}).items():
                 dw.add_paragraph(doc, f"{column}可选：{'、'.join(values)}", size=9)
-    return dw.save(doc, path, when=toolbox.date)
+    return dw.save(doc, path, when=toolbox.date, force=force)

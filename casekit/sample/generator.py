@@ -13,6 +13,7 @@ import yaml
 
 from casekit.exceptions import CasekitError
 from casekit.files import umask
+from casekit.safe_save import remove_if_unedited, save_editable, unedited, written_files
 from casekit.sample.catalogue import CATALOGUE_COLUMNS, catalogue_rows
 from casekit.sample.note_texts import PASSAGES
 from casekit.sample.notes import Note, build_notes, render_note
@@ -243,23 +244,32 @@ def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = 
     The bundle follows ``docs/bundle-format.md``; its planted structure (account-manager types,
     region weaknesses, personal data to redact) is written to ``out/_ground_truth.yaml``, which
     casekit's loader ignores. The same seed always gives byte-identical files. The bundle is built
-    in a temporary folder beside ``out`` and then swapped in, so a failure never leaves a half
-    bundle behind (an existing ``out`` is replaced only on success).
+    in a temporary folder beside ``out`` first, so a failure leaves ``out`` as it was.
+
+    Regenerating never deletes what a user or another command created: only the files the
+    generator writes are replaced (each atomically; which ones, and what was written, is
+    recorded in ``out/.casekit-written.json``), and a file it wrote earlier but no longer writes
+    is removed only if nobody changed it. ``cases/``, ``_private/pseudonyms.csv`` and any other
+    file are left alone.
 
     Parameters
     ----------
     out : str or Path
-        Folder to write. Created if absent; replaced only if it is empty or a sample bundle
+        Folder to write. Created if absent; written into only if it is empty or a sample bundle
         generated earlier (its ``_ground_truth.yaml`` carries ``generator: casekit.sample``).
     seed : int, default 2008
         Seed of the random generators.
     force : bool, default False
-        Replace ``out`` whatever it holds.
+        Write into ``out`` whatever it holds, and replace generated files that were edited
+        since, keeping each edited file beside it as ``_<stem>.bak-<YYYYmmdd-HHMMSS><suffix>``
+        (:func:`casekit.safe_save.save_editable`). Other files are never touched.
 
     Raises
     ------
     SampleOverwriteError
-        If ``out`` holds something else (e.g. real research data) and ``force`` is False.
+        If ``out`` holds something else (e.g. real research data), or generated files were
+        edited since they were generated (all of them are named), and ``force`` is False.
+        Nothing is written then.
 
     Returns
     -------
@@ -276,7 +286,7 @@ def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = 
     if not force and not _replaceable(out):
         raise SampleOverwriteError(
             f"{str(out)!r} exists and is not a generated sample bundle (no _ground_truth.yaml "
-            f"with generator: {GENERATOR_MARK}); refusing to replace it. Choose another folder "
+            f"with generator: {GENERATOR_MARK}); refusing to write into it. Choose another folder "
             "or pass force=True (CLI: --force)."
         )
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -284,15 +294,24 @@ def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = 
     work.chmod(0o777 & ~umask())  # mkdtemp creates 0700; give the bundle the usual permissions
     try:
         _write_bundle(work, seed)
-    except BaseException:
+        generated = {p.relative_to(work).as_posix(): p.read_bytes()
+                     for p in sorted(work.rglob("*")) if p.is_file()}
+    finally:
         shutil.rmtree(work, ignore_errors=True)
-        raise
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        out.rename(old / out.name)
-    work.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    edited = [rel for rel, data in generated.items()
+              if (out / rel).is_file() and (out / rel).read_bytes() != data and not unedited(out / rel, root=out)]
+    if edited and not force:
+        raise SampleOverwriteError(
+            f"{len(edited)} generated file(s) of {str(out)!r} were changed since casekit wrote them: "
+            f"{', '.join(edited)}; nothing was written. Pass force=True (CLI: --force) to regenerate "
+            "them and keep the changed files beside them as _<name>.bak-<time>."
+        )
+    if not out.exists():
+        out.mkdir()
+        out.chmod(0o777 & ~umask())
+    for rel, data in generated.items():
+        save_editable(out / rel, data, force=force, root=out)
+    for rel in sorted(set(written_files(out)) - set(generated)):  # written by an earlier version or seed
+        remove_if_unedited(out / rel, root=out)
     return out
 

@@ -1,0 +1,238 @@
+"""Saving files a person may edit: casekit never silently replaces someone's work.
+
+Cases and role-plays in a bundle's ``cases/``, the toolbox workbooks filled in by hand, case
+books and interview outlines are drafts a consultant goes on editing. One rule covers every such
+save (:func:`save_editable`):
+
+* a file that does not exist yet, or whose content is exactly what casekit last wrote there, is
+  replaced (atomically, through :func:`casekit.files.write_atomic`);
+* a file whose content differs from what casekit last wrote (edited by hand, or never written by
+  casekit) is left alone and :class:`~casekit.exceptions.EditedFileError` is raised, unless
+  ``force``; with ``force`` the old content is first copied beside it, to
+  ``_<stem>.bak-<YYYYmmdd-HHMMSS><suffix>`` (``cases/C030.md`` →
+  ``cases/_C030.bak-20250301-142501.md``; ``-2``, ``-3`` … are added rather than overwrite an
+  older backup). The leading ``_`` makes casekit's bundle readers skip the backup.
+
+What casekit last wrote is remembered as a SHA-256 of the bytes, per file, in a small ledger
+:data:`LEDGER_NAME` (``.casekit-written.json``) in the folder given as ``root`` (by default the
+file's folder). A file whose content equals the new content is never a conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from casekit.exceptions import EditedFileError, OutputError
+from casekit.files import write_atomic
+
+__all__ = ["LEDGER_NAME", "Saved", "backup_path", "remove_if_unedited", "save_editable", "unedited", "written_files"]
+
+#: The ledger of what casekit wrote into a folder (a dot file: bundle readers skip it).
+LEDGER_NAME = ".casekit-written.json"
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What :func:`save_editable` did.
+
+    Attributes
+    ----------
+    path : Path
+        The file saved.
+    backup : Path or None
+        Where the old content was kept (only with ``force`` and an edited file).
+    changed : bool
+        False when the file already held exactly this content (nothing was written).
+    """
+
+    path: Path
+    backup: Path | None = None
+    changed: bool = True
+
+
+def _digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _ledger_of(path: Path, root: Path | None) -> tuple[Path, str]:
+    """The ledger file and the key of ``path`` in it."""
+    root = Path(root) if root is not None else path.parent
+    try:
+        key = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        raise ValueError(f"{path} is not inside {root}") from None
+    return root / LEDGER_NAME, key
+
+
+def _read_ledger(ledger: Path) -> dict[str, str]:
+    try:
+        data = json.loads(ledger.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
+def _write_ledger(ledger: Path, files: dict[str, str]) -> None:
+    text = json.dumps({"written_by": "casekit", "files": dict(sorted(files.items()))},
+                      ensure_ascii=False, indent=1)
+    write_atomic(ledger, text + "\n")
+
+
+def unedited(path: str | Path, *, root: str | Path | None = None) -> bool:
+    """Whether ``path`` is absent or holds exactly what casekit last wrote there.
+
+    Parameters
+    ----------
+    path : str or Path
+    root : str or Path, optional
+        The folder whose ledger records ``path`` (default: ``path``'s folder).
+
+    Returns
+    -------
+    bool
+    """
+    path = Path(path)
+    ledger, key = _ledger_of(path, None if root is None else Path(root))
+    try:
+        current = path.read_bytes()
+    except FileNotFoundError:
+        return True
+    except OSError as exc:
+        raise OutputError(path, exc.strerror or str(exc)) from None
+    return _read_ledger(ledger).get(key) == _digest(current)
+
+
+def written_files(root: str | Path) -> list[str]:
+    """The files the ledger of ``root`` records as written by casekit (relative POSIX paths, sorted).
+
+    Parameters
+    ----------
+    root : str or Path
+        The folder holding :data:`LEDGER_NAME`.
+
+    Returns
+    -------
+    list of str
+    """
+    return sorted(_read_ledger(Path(root) / LEDGER_NAME))
+
+
+def backup_path(path: str | Path, when: dt.datetime | None = None) -> Path:
+    """A free name beside ``path`` for its backup: ``_<stem>.bak-<YYYYmmdd-HHMMSS>[-n]<suffix>``.
+
+    Parameters
+    ----------
+    path : str or Path
+    when : datetime, optional
+        The time in the name (default: now, local time).
+
+    Returns
+    -------
+    Path
+        A name no file has yet.
+    """
+    path = Path(path)
+    stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    n = 1
+    while True:
+        extra = "" if n == 1 else f"-{n}"
+        candidate = path.with_name(f"_{path.stem}.bak-{stamp}{extra}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1
+
+
+def _keep_backup(path: Path, old: bytes) -> Path:
+    """Copy ``old`` to a new backup name beside ``path``; never overwrite an existing file."""
+    while True:
+        target = backup_path(path)
+        try:
+            with target.open("xb") as fh:  # exclusive: an older backup is never replaced
+                fh.write(old)
+            return target
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(target, exc.strerror or str(exc)) from None
+
+
+def save_editable(path: str | Path, data: bytes | str, *, force: bool = False,
+                  root: str | Path | None = None) -> Saved:
+    """Write a file a person may edit, never replacing changes casekit did not make.
+
+    Parameters
+    ----------
+    path : str or Path
+        The target; its folder is created if needed.
+    data : bytes or str
+        The new content (text is written as UTF-8).
+    force : bool, default False
+        Replace a file that was changed since casekit wrote it, keeping its old content in a
+        backup beside it (:func:`backup_path`).
+    root : str or Path, optional
+        The folder whose ledger records the file (default: the file's folder).
+
+    Returns
+    -------
+    Saved
+
+    Raises
+    ------
+    EditedFileError
+        The file holds something casekit did not write there and ``force`` is False; nothing
+        was written.
+    OutputError
+        The file, its backup or the ledger cannot be written.
+    """
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    ledger, key = _ledger_of(path, None if root is None else Path(root))
+    files = _read_ledger(ledger)
+    digest = _digest(payload)
+    try:
+        current: bytes | None = path.read_bytes()
+    except FileNotFoundError:
+        current = None
+    except OSError as exc:
+        raise OutputError(path, exc.strerror or str(exc)) from None
+    backup = None
+    if current is not None and current != payload and files.get(key) != _digest(current):
+        if not force:
+            raise EditedFileError(path)
+        backup = _keep_backup(path, current)
+    if current != payload:
+        write_atomic(path, payload)
+    if files.get(key) != digest:
+        files[key] = digest
+        _write_ledger(ledger, files)
+    return Saved(path, backup, current != payload)
+
+
+def remove_if_unedited(path: str | Path, *, root: str | Path | None = None) -> bool:
+    """Delete a file casekit wrote, if nobody changed it since; forget it in the ledger.
+
+    Parameters
+    ----------
+    path : str or Path
+    root : str or Path, optional
+        The folder whose ledger records the file (default: the file's folder).
+
+    Returns
+    -------
+    bool
+        True when the file was removed (or was already gone); False when it was edited and kept.
+    """
+    path = Path(path)
+    ledger, key = _ledger_of(path, None if root is None else Path(root))
+    if not unedited(path, root=root):
+        return False
+    path.unlink(missing_ok=True)
+    files = _read_ledger(ledger)
+    if files.pop(key, None) is not None:
+        _write_ledger(ledger, files)
+    return True
