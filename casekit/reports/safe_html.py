@@ -162,7 +162,10 @@ _ALLOWED_TAGS = frozenset(
     "h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s small span strong sub sup "
     "table tbody td tfoot th thead tr u ul".split()
 )
-_VOID_TAGS = frozenset({"br", "col", "hr", "img"})
+# HTML's void elements: they have no end tag (nor content).
+_VOID_TAGS = frozenset(
+    "area base br col embed frame hr img input keygen link meta param source track wbr".split()
+)
 # Elements dropped with everything inside them.
 _DROPPED_WITH_CONTENT = frozenset(
     "script style iframe frame frameset object embed applet svg math template noscript noembed "
@@ -225,14 +228,14 @@ class _Cleaner(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._dropping:
             if tag in _DROPPED_WITH_CONTENT and tag not in _VOID_TAGS:
-                self._dropping.append(tag)
+                self._dropping.append(tag)  # nested: its end tag must not end the outer one
             return
         if tag == "style":
             self._style = []
             self._dropping.append(tag)
             return
         if tag in _DROPPED_WITH_CONTENT:
-            if tag not in ("base", "link", "meta", "input"):  # void elements have no content
+            if tag not in _VOID_TAGS:
                 self._dropping.append(tag)
             return
         if tag in _ALLOWED_TAGS:
