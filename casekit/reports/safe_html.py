@@ -238,16 +238,22 @@ class _Cleaner(HTMLParser):
             if tag not in _VOID_TAGS:
                 self._dropping.append(tag)
             return
-        if tag in _ALLOWED_TAGS:
-            self.out.append(f"<{tag}{self._attributes(tag, attrs)}>")
+        self._keep(tag, attrs)
+
+    def _keep(self, tag: str, attrs: list[tuple[str, str | None]], *, self_closing: bool = False) -> None:
+        if tag not in _ALLOWED_TAGS:
+            return
+        kept = self._attributes(tag, attrs)
+        if tag == "img" and " src=" not in kept:
+            return  # an image that is not embedded shows nothing: left out
+        self.out.append(f"<{tag}{kept}>")
+        if self_closing and tag not in _VOID_TAGS:
+            self.out.append(f"</{tag}>")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._dropping or tag in _DROPPED_WITH_CONTENT:
             return
-        if tag in _ALLOWED_TAGS:
-            self.out.append(f"<{tag}{self._attributes(tag, attrs)}>")
-            if tag not in _VOID_TAGS:
-                self.out.append(f"</{tag}>")
+        self._keep(tag, attrs, self_closing=True)
 
     def handle_endtag(self, tag: str) -> None:
         if self._dropping:
@@ -276,7 +282,8 @@ def clean_html(fragment: Any) -> str:
 
     Kept: headings, paragraphs, lists, block quotes, emphasis, code, tables and ``<div>``/
     ``<span>`` with ``class``/``id``/``style`` (plain declarations only), links to fragments,
-    relative paths, ``http(s)`` or ``mailto``, and images embedded as ``data:image/…;base64``.
+    relative paths, ``http(s)`` or ``mailto``, and images embedded as ``data:image/…;base64``
+    (any other image is left out).
     Dropped with their content: ``<script>``, ``<iframe>``, ``<object>``, ``<embed>``,
     ``<svg>``, ``<math>``, ``<template>``, forms and their controls, and a ``<style>`` that
     loads anything. Dropped: every other element (its text kept, escaped), every ``on*`` and
