@@ -118,3 +118,10 @@ def test_a_page_that_would_still_run_something_is_refused(monkeypatch):
 def test_external_urls_ignores_css_quoted_as_text():
     html = "<p>@import 'http://evil.example/x.css' url(http://evil.example/y)</p><p style=\"background:url('//cdn.example/z')\">x</p>"
     assert external_urls(html) == ["//cdn.example/z"]
+
+
+def test_image_size_metadata_cannot_add_attributes():
+    nb = _notebook()
+    nb.cells[1].outputs[1].metadata = {"image/png": {"width": "1 onerror=alert(1)"}}
+    html = notebook_to_html(nb)
+    assert 'width="1 onerror=alert(1)"' in html and " onerror=alert" not in html.replace('width="1 onerror', "")
