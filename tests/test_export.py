@@ -68,3 +68,60 @@ def test_roundtrip_through_file(tmp_path):
     nbformat.write(_notebook(), str(path))
     out = write_html(path, tmp_path / "report.html")
     assert "北京地区培训需求调研报告" in out.read_text(encoding="utf-8")
+
+
+def _hostile_notebook():
+    payload = '<img src=x onerror=alert(1)><details open ontoggle=alert(1)>x</details><iframe srcdoc="<script>alert(1)</script>"></iframe>'
+    return new_notebook(
+        cells=[
+            new_markdown_cell(f"# 报告\n\n{payload}\n\n[点我](javascript:alert(1))"),
+            new_code_cell(
+                "x",
+                execution_count=1,
+                outputs=[
+                    new_output("display_data", {"text/markdown": f"**客户：** {payload}<svg onload=alert(1)>"}),
+                    new_output("display_data", {"text/html": f"<table><tr><td>{payload}</td></tr></table><script>alert(1)</script>"}),
+                    new_output("display_data", {"application/javascript": "alert(1)", "text/plain": "js"}),
+                    new_output("display_data", {"text/vnd.mermaid": "graph TD; A-->B</pre><script>alert(1)</script>"}),
+                ],
+            ),
+        ]
+    )
+
+
+def test_markup_in_outputs_is_sanitised_and_the_page_forbids_scripts():
+    """Defence in depth: a section that forgot to escape its values still shows no live markup."""
+    from casekit.reports.safe_html import CONTENT_SECURITY_POLICY, active_content
+
+    html = notebook_to_html(_hostile_notebook(), title="<script>alert(1)</script>")
+    assert active_content(html) == []
+    assert not re.search(r"<(script|iframe|details|svg)\b|\son\w+=|javascript:", html, re.IGNORECASE)
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>" in html
+    assert "<table><tr><td>x</td></tr></table>" in html  # the table is kept, the image of no source not
+    assert "<h1>报告</h1>" in html and "<p><a>点我</a></p>" in html
+    meta = re.findall(r'<meta content="([^"]*)" http-equiv="Content-Security-Policy"/?>', html)
+    assert [m.replace("&#x27;", "'").replace("&#39;", "'") for m in meta] == [CONTENT_SECURITY_POLICY]
+    assert html.index("Content-Security-Policy") < html.index("<style")  # before what it governs
+
+
+def test_a_page_that_would_still_run_something_is_refused(monkeypatch):
+    import pytest
+
+    from casekit.exceptions import ExportError
+    from casekit.reports import export
+
+    monkeypatch.setattr(export, "active_content", lambda html: ["<script> element"])
+    with pytest.raises(ExportError, match=r"the HTML page of '北京' would run or load content: <script> element"):
+        notebook_to_html(_notebook(), title="北京")
+
+
+def test_external_urls_ignores_css_quoted_as_text():
+    html = "<p>@import 'http://evil.example/x.css' url(http://evil.example/y)</p><p style=\"background:url('//cdn.example/z')\">x</p>"
+    assert external_urls(html) == ["//cdn.example/z"]
+
+
+def test_image_size_metadata_cannot_add_attributes():
+    nb = _notebook()
+    nb.cells[1].outputs[1].metadata = {"image/png": {"width": "1 onerror=alert(1)"}}
+    html = notebook_to_html(nb)
+    assert 'width="1 onerror=alert(1)"' in html and " onerror=alert" not in html.replace('width="1 onerror', "")

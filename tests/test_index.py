@@ -1,6 +1,7 @@
 """The per-bundle index page."""
 
 import json
+import re
 
 from casekit.reports.index import RegionEntry, load_entries, write_index
 
@@ -65,3 +66,34 @@ def test_index_page_of_fresh_reports_does_not_depend_on_build_time(tmp_path):
     before = first.read_bytes()
     again = write_index(tmp_path, [RegionEntry("beijing", "北京", "ok", built_at="2031-12-31 23:59")], client="样例")
     assert again.read_bytes() == before
+
+
+def test_index_shows_manifest_markup_as_text_and_forbids_scripts(tmp_path):
+    from html.parser import HTMLParser
+
+    from casekit.reports.safe_html import CONTENT_SECURITY_POLICY, active_content
+
+    hostile = "<img src=x onerror=alert(1)>"
+    entries = [RegionEntry("beijing", f"北京<details open ontoggle=alert(1)>", "failed")]
+    path = write_index(tmp_path, entries, client=f"华北{hostile}", engagement="<script>alert(1)</script>",
+                       period='"><svg onload=alert(1)>', bundle="sample")
+    html = path.read_text(encoding="utf-8")
+    assert active_content(html) == []
+    assert not re.search(r"<(script|img|svg|details)\b", html)
+
+    class Reader(HTMLParser):
+        text, csp = [], []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "meta" and dict(attrs).get("http-equiv") == "Content-Security-Policy":
+                self.csp.append(dict(attrs)["content"])
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    reader = Reader()
+    reader.feed(html)
+    shown = "".join(reader.text)
+    assert f"华北{hostile} · 区域调研报告" in shown and "<script>alert(1)</script>" in shown
+    assert "北京<details open ontoggle=alert(1)>" in shown
+    assert reader.csp == [CONTENT_SECURITY_POLICY]

@@ -542,6 +542,16 @@ def test_keyword_text_is_one_line_of_words_with_its_meaning():
     assert keyword_text(words.head(0), "南宁") == "与其他地区相比，南宁的记录中没有明显更常用的词。"
 
 
+def test_keyword_text_escapes_the_region_name_and_the_words():
+    from nbconvert.filters import markdown2html
+
+    words = pd.DataFrame({"word": ["<img src=x onerror=alert(1)>", "[点我](javascript:alert(1))"]})
+    for text in (keyword_text(words, "南宁<svg onload=alert(1)>"), keyword_text(words.head(0), "<script>x</script>")):
+        html = markdown2html(text)
+        assert not re.search(r"<(img|svg|script|a)\b", html), html
+    assert "南宁&lt;svg onload=alert(1)&gt;的受访者" in keyword_text(words, "南宁<svg onload=alert(1)>")
+
+
 def test_quote_source_names_role_method_month_and_note_only():
     row = pd.Series({"population": "support_engineer", "method": "demo_hall_visit",
                      "date": pd.Timestamp("2008-09-18"), "note_id": "N013",

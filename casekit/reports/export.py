@@ -4,6 +4,13 @@ The page hides all code (inputs and prompts), embeds every image, declares Simpl
 (``<html lang="zh-CN">``) and opens offline: casekit's template (``templates/casekit_report``)
 extends JupyterLab's but drops everything it would load from a CDN (require.js, MathJax, Mermaid,
 widget managers).
+
+Bundle text is data, never markup (:mod:`casekit.reports.safe_html`): every Markdown cell and every
+Markdown, HTML and SVG output is passed through :func:`~casekit.reports.safe_html.clean_html`
+(JavaScript and widget outputs are dropped), the page carries a Content-Security-Policy that
+forbids any script and any remote load, and a page in which
+:func:`~casekit.reports.safe_html.active_content` still finds something is refused
+(:class:`~casekit.exceptions.ExportError`).
 """
 
 from __future__ import annotations
@@ -14,6 +21,9 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
+
+from casekit.exceptions import ExportError
+from casekit.reports.safe_html import CONTENT_SECURITY_POLICY, active_content, clean_html
 
 __all__ = ["TEMPLATES", "external_urls", "notebook_to_html", "write_html"]
 
@@ -30,6 +40,7 @@ _URL_ATTRIBUTE = re.compile(r"""\b(?:src|href|data|poster|srcset)\s*=\s*["']?\s*
 _CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*([^"'\s)]+)""", re.IGNORECASE)
 _REMOTE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 _STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(r"""<[a-z][^>]*\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
@@ -50,6 +61,7 @@ def _exporter():
         def _init_resources(self, resources):
             resources = super()._init_resources(resources)
             resources["language_code"] = LANGUAGE
+            resources["content_security_policy"] = CONTENT_SECURITY_POLICY
             return resources
 
     return ReportExporter(
@@ -61,6 +73,10 @@ def _exporter():
         exclude_anchor_links=True,
         embed_images=True,
         theme="light",
+        # The lab template's own switch: Markdown and HTML go through clean_html (ours, below),
+        # JavaScript and widget outputs are left out.
+        sanitize_html=True,
+        filters={"clean_html": clean_html},
     )
 
 
@@ -77,13 +93,26 @@ def notebook_to_html(nb: NotebookNode, *, title: str | None = None) -> str:
     Returns
     -------
     str
-        The HTML page: no code, images embedded, no external URL loaded.
+        The HTML page: no code, images embedded, no external URL loaded, nothing that runs.
+
+    Raises
+    ------
+    casekit.exceptions.ExportError
+        If the page would still run or load something (a defect of the template, not of the
+        data: outputs are sanitised).
     """
     if title is not None:
         nb = nbformat.from_dict(nb)  # a copy: the caller's notebook is left as it was
         nb.metadata["title"] = title
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title or "report"}})
-    return _strip_css_comments(body)
+    body = _strip_css_comments(body)
+    found = active_content(body)
+    if found:
+        raise ExportError(
+            f"the HTML page of {title or 'the report'!r} would run or load content: {'; '.join(found)} "
+            "(expected none: the report must not carry scripts)"
+        )
+    return body
 
 
 def write_html(notebook_path: Path | str, html_path: Path | str, *, title: str | None = None) -> Path:
@@ -129,5 +158,8 @@ def external_urls(html: str) -> list[str]:
         The external URLs, in order of appearance.
     """
     found = [m.group(1) for tag in _LOADING_TAG.finditer(html) for m in _URL_ATTRIBUTE.finditer(tag.group(0))]
-    found += _CSS_URL.findall(html)
+    # CSS is read where it is CSS (style sheets and style attributes), not in the page's text,
+    # which may quote CSS as data.
+    css = [m.group(2) for m in _STYLE_BLOCK.finditer(html)] + [a or b for a, b in _STYLE_ATTRIBUTE.findall(html)]
+    found += [url for block in css for url in _CSS_URL.findall(block)]
     return [url for url in found if _REMOTE.match(url)]

@@ -4,6 +4,10 @@ What the page lists is kept in ``index.json`` next to it, so that a build of som
 the others' rows, and a region whose rebuild failed keeps a link to its previous report, marked
 as out of date. The page is static, Simplified Chinese and opens offline.
 
+Every text on the page (client, engagement, period, region names) is escaped by the template's
+autoescape, and the page carries :data:`casekit.reports.safe_html.CONTENT_SECURITY_POLICY` (no
+script, nothing loaded from elsewhere).
+
 The page is for the client: it shows each region's status in Chinese and never the error behind
 a failure (English tracebacks, local paths, possibly data values). The error is kept in
 ``index.json`` and reported by the build (``BuildResult.failed``, the command line).
@@ -19,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from casekit.files import write_atomic
+from casekit.reports.safe_html import CONTENT_SECURITY_POLICY
 
 __all__ = ["FAILURE_HINT", "INDEX_HTML", "INDEX_JSON", "STATUS_LABELS", "RegionEntry", "load_entries", "write_index"]
 
@@ -110,6 +115,7 @@ def _render(entries: list[RegionEntry], *, client: str, engagement: str, period:
         n_ok=sum(e.status == "ok" for e in entries),
         n_failed=sum(e.status != "ok" for e in entries),
         report_html=REPORT_HTML,
+        content_security_policy=CONTENT_SECURITY_POLICY,
     )
 
 

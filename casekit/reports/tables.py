@@ -26,6 +26,10 @@ The tables of the research findings follow the same rules:
   excerpts whose source (:func:`quote_source`) names a role, a method, a month and a note,
   never a person or a city.
 
+Text that comes from the bundle (region names, words, excerpts, labels) is escaped with
+:func:`casekit.reports.safe_html.escape_markdown` wherever a function here returns Markdown; the
+tables are DataFrames, which pandas escapes when it writes HTML.
+
 Intervals read ``[−0.95, −0.37]`` (:func:`interval_label`), with the minus sign of
 :func:`casekit.formatting.signed`.
 """
@@ -53,6 +57,7 @@ from casekit.formatting import (
     score,
     signed,
 )
+from casekit.reports.safe_html import escape_markdown
 
 __all__ = [
     "CLOSE_TO_OTHERS",
@@ -899,8 +904,6 @@ def linkage_table(linkage: pd.DataFrame, *, k: int = 6, min_n: int = MIN_CELL_SI
 
 # -- interview and ride-along notes ------------------------------------------------------------
 
-#: Characters with a meaning in Markdown, escaped in an excerpt so it reads as written.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 #: An enumeration at the start of an excerpt (``2. 术语密度很高``), which Markdown would
 #: turn into a numbered list.
 _LEADING_NUMBER = re.compile(r"^\s*\d{1,2}[.、．)）]\s*")
@@ -1002,8 +1005,9 @@ def keyword_text(keywords: pd.DataFrame, region_name: str, *, k: int = 10) -> st
     """
     words = [str(w) for w in keywords["word"].head(k)] if "word" in keywords.columns else []
     if not words:
-        return f"与其他地区相比，{region_name}的记录中没有明显更常用的词。"
-    line = "、".join(_escape_markdown(w) for w in words)
+        return f"与其他地区相比，{escape_markdown(region_name)}的记录中没有明显更常用的词。"
+    line = "、".join(escape_markdown(w) for w in words)
+    region_name = escape_markdown(region_name)
     return (f"下面是{region_name}的受访者比其他地区的受访者更常用的词，越靠前越突出"
             f"（只列出本地区至少 2 位受访者、在至少 2 份记录中用过的词）：\n\n**{line}**")
 
@@ -1045,10 +1049,6 @@ def _vocabulary_label(vocabulary: Mapping[str, Any], term_id: Any) -> str:
     return term.label if term is not None else str(term_id)
 
 
-def _escape_markdown(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
 def quote_markdown(quotes: pd.DataFrame) -> str:
     """Excerpts of the notes under their themes, as Markdown block quotes with their source.
 
@@ -1068,8 +1068,8 @@ def quote_markdown(quotes: pd.DataFrame) -> str:
     """
     parts: list[str] = []
     for label, rows in quotes.groupby("label", sort=False):
-        parts.append(f"#### {_escape_markdown(str(label))}")
+        parts.append(f"#### {escape_markdown(str(label))}")
         for _, row in rows.iterrows():
-            text = _escape_markdown(_LEADING_NUMBER.sub("", str(row["quote"])).strip())
-            parts.append(f"> {text}\n>\n> ——{_escape_markdown(quote_source(row))}")
+            text = escape_markdown(_LEADING_NUMBER.sub("", str(row["quote"])).strip())
+            parts.append(f"> {text}\n>\n> ——{escape_markdown(quote_source(row))}")
     return "\n\n".join(parts)
