@@ -106,3 +106,14 @@ def test_policy_forbids_scripts_and_remote_loads():
     assert "script-src" not in CONTENT_SECURITY_POLICY  # falls back to default-src 'none'
     assert "img-src data:;" in CONTENT_SECURITY_POLICY
     assert csp_meta().startswith('<meta http-equiv="Content-Security-Policy" content="default-src &#x27;none&#x27;;')
+
+
+def test_markdown_document_keeps_structure_and_shows_markup_as_text():
+    from casekit.reports.safe_html import markdown_document_text
+
+    note = "## 背景\n- 客户说 <img src=x onerror=alert(1)>\n[点这里](javascript:alert(1)) ![图](http://evil/x.png) A&B"
+    shown = markdown_document_text(note)
+    assert shown.startswith("## 背景\n- 客户说 ")
+    assert "<img" not in shown and "&lt;img src=x onerror=alert(1)>" in shown
+    assert "](javascript:" not in shown and "](http:" not in shown
+    assert "A&amp;B" in shown

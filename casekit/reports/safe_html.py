@@ -37,6 +37,8 @@ __all__ = [
     "escape_html",
     "escape_markdown",
     "markdown",
+    "markdown_document",
+    "markdown_document_text",
     "markdown_list",
     "markdown_text",
 ]
@@ -152,6 +154,38 @@ def markdown_list(lines: Iterable[Any]) -> Any:
 
     items = [f"- {escape_markdown(line)}" for line in lines]
     return Markdown("\n".join(items)) if items else None
+
+
+_LINK_TARGET = re.compile(r"\]\s*\(")
+
+
+def markdown_document_text(text: str) -> str:
+    """A whole Markdown document written from bundle text (a drafted case, say), made inert.
+
+    Headings, lists, blockquotes and emphasis keep working; raw HTML is shown as text (``&``
+    and ``<`` become entities, so no tag can open) and link or image syntax (``[x](…)``,
+    ``![x](…)``) is shown as written, so a note holding ``<img onerror=…>`` or
+    ``[点我](javascript:…)`` displays those characters and runs nothing.
+
+    Parameters
+    ----------
+    text : str
+        Markdown from a bundle or drafted from one.
+
+    Returns
+    -------
+    str
+    """
+    # Without a literal "<" no tag can open; ">" stays, so blockquotes keep working.
+    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;")
+    return _LINK_TARGET.sub(lambda m: m.group(0).replace("(", "\\("), escaped)
+
+
+def markdown_document(text: str) -> Any:
+    """:func:`markdown_document_text` as an ``IPython.display.Markdown`` object, for ``display()``."""
+    from IPython.display import Markdown
+
+    return Markdown(markdown_document_text(text))
 
 
 # -- sanitising on the way out -------------------------------------------------------------------
