@@ -242,7 +242,7 @@ class RegionIndex:
         for rid in self.region_ids:
             keys.setdefault(_fold(rid), rid)
             keys.setdefault(_fold(self.names[rid]), rid)
-        close = difflib.get_close_matches(_fold(str(text).strip()), list(keys), n=_N_SUGGESTIONS * 2, cutoff=0.5)
+        close = difflib.get_close_matches(_fold(str(text).strip()), list(keys), n=_N_SUGGESTIONS * 2, cutoff=0.6)
         return list(dict.fromkeys(keys[k] for k in close))[:_N_SUGGESTIONS]
 
     def ambiguous_text(self, match: RegionMatch) -> str:
