@@ -178,17 +178,25 @@ def test_ambiguous_name_is_an_error_listing_the_candidates(ambiguous_root):
     assert all(p.found != "吉林市" for p in problems)  # the exact name is not ambiguous
 
 
-def test_ambiguous_region_asked_for_lists_the_candidates(tmp_path, capsys):
+@pytest.fixture(scope="module")
+def ambiguous_clean_root(tmp_path_factory) -> Path:
+    """Province 吉林省 and city 吉林市, every row naming one region: a valid bundle."""
+    root = _write_bundle(tmp_path_factory.mktemp("regions") / "clean", AMBIGUOUS_MANIFEST,
+                         rows={"13900000001": "吉林市"})
+    for path in ("ride_alongs.csv", "reviews_360.csv"):
+        lines = (root / path).read_text(encoding="utf-8").splitlines(keepends=True)
+        (root / path).write_text("".join(line for line in lines if ",吉林," not in line), encoding="utf-8")
+    return root
+
+
+def test_ambiguous_region_asked_for_lists_the_candidates(ambiguous_clean_root, tmp_path, capsys):
     from casekit import cli
 
     index = RegionIndex(["jilin", "jilin_city"], ["吉林省", "吉林市"])
     with pytest.raises(RegionError, match=r"ambiguous region '吉林': it fits jilin \(吉林省\) and "
                                           r"jilin_city \(吉林市\); write the region's id or its exact name"):
         index.require("吉林")
-    root = _write_bundle(tmp_path / "clean", AMBIGUOUS_MANIFEST, rows={"13900000001": "吉林市"})
-    for path in ("ride_alongs.csv", "reviews_360.csv"):  # keep only rows that name one region
-        lines = (root / path).read_text(encoding="utf-8").splitlines(keepends=True)
-        (root / path).write_text("".join(line for line in lines if ",吉林," not in line), encoding="utf-8")
+    root = ambiguous_clean_root
     assert validate_bundle(root) == []
     assert cli.main(["build", str(root), "--regions", "吉林", "--out", str(tmp_path / "out"), "--quiet"]) == 1
     assert "ambiguous region '吉林': it fits jilin (吉林省) and jilin_city (吉林市)" in capsys.readouterr().err
@@ -242,3 +250,14 @@ def test_tables_list_regions_in_the_manifests_order(sample):
     for what, regions in listed.items():
         assert regions == [r for r in tops if r in regions], what
     assert listed["code frequencies"] == tops
+
+
+def test_cli_toolbox_names_every_bad_region_before_writing(ambiguous_clean_root, tmp_path, capsys):
+    from casekit import cli
+
+    out = tmp_path / "reports"
+    assert cli.main(["toolbox", str(ambiguous_clean_root), "--regions", "吉林市", "吉林", "火星", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "ambiguous region '吉林': it fits jilin (吉林省) and jilin_city (吉林市)" in err
+    assert "unknown region '火星'" in err
+    assert not out.exists()
