@@ -348,12 +348,10 @@ def _cmd_toolbox(args: argparse.Namespace) -> int:
     from casekit.intake import load_bundle
 
     bundle = load_bundle(args.bundle)
-    # every unknown or ambiguous name in one error, before anything is written
-    regions = bundle.manifest.region_index.require_all(args.regions) if args.regions \
-        else list(bundle.manifest.top_level_ids())
-    for region in regions:
+    regions = args.regions or list(bundle.manifest.top_level_ids())
+    for region in bundle.manifest.region_index.require_all(regions):  # every bad name at once, before writing
         toolbox = build_toolbox(bundle, region)
-        top = bundle.manifest.top_of(region)
+        top = bundle.manifest.top_of(bundle.manifest.require(region))
         # beside the region reports, not inside a region's folder (a build replaces those whole)
         folder = (args.out or paths.REPORTS) / bundle.manifest.bundle / "toolbox"
         for suffix, write in ((".xlsx", write_toolbox_xlsx), (".docx", write_toolbox_docx)):
