@@ -357,7 +357,7 @@ def _cmd_toolbox(args: argparse.Namespace) -> int:
     bundle = load_bundle(args.bundle)
     check_file_id(bundle.manifest.bundle, "bundle name")
     regions = args.regions or list(bundle.manifest.top_level_ids())
-    for region in regions:
+    for region in bundle.manifest.region_index.require_all(regions):  # every bad name at once, before writing
         toolbox = build_toolbox(bundle, region)
         top = bundle.manifest.top_of(bundle.manifest.require(region))
         # beside the region reports, not inside a region's folder (a build replaces those whole)

@@ -127,7 +127,7 @@ class BundleNotFoundError(CasekitError):
 
 
 class RegionError(CasekitError):
-    """A region id or name given by the user does not exist in the bundle's manifest."""
+    """A region id or name given by the user is not in the bundle's manifest, or fits several regions."""
 
 
 class AnalysisError(CasekitError):

@@ -44,7 +44,7 @@ def test_tree_navigation(manifest):
 
 
 def test_unknown_region_raises_region_error_listing_known_ones(manifest):
-    with pytest.raises(RegionError, match=r"unknown region '天津'; known regions: beijing \(北京\)"):
+    with pytest.raises(RegionError, match=r"unknown region '天津'; known region ids: beijing \(北京\)"):
         manifest.top_of("天津")
 
 

@@ -120,3 +120,14 @@ def test_repeated_segmentation_of_the_same_data_is_served_once_and_not_shared(sa
     assert segment_account_managers(sample, **FAST).assignments.loc[0, "segment"] != 99
     other = segment_account_managers(sample, n_clusters=3, **FAST)
     assert other.k == 3 and fits == [1]  # different parameters are not served from the cache
+
+
+def test_segment_mix_lists_regions_in_the_manifests_order(sample, report):
+    """Not alphabetically: the sample declares 北京, 天津, 河北, 山东, 南宁 in that order."""
+    manifest = sample.manifest
+    tops = list(dict.fromkeys(segment_mix(report, manifest)["group_id"]))
+    assert tops == [r for r in manifest.top_level_ids() if r in set(tops)]
+    assert tops == ["beijing", "tianjin", "hebei", "shandong", "nanning"]
+    cities = list(dict.fromkeys(segment_mix(report, manifest, by="region")["group_id"]))
+    order = manifest.regions["region_id"].tolist()
+    assert cities == sorted(cities, key=order.index) and cities != sorted(cities)

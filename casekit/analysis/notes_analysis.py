@@ -24,6 +24,7 @@ import pandas as pd
 
 from casekit.analysis.coding import code_frequencies, codes_for
 from casekit.analysis.keywords import distinctive_keywords, themes
+from casekit.analysis.ordering import in_region_order
 from casekit.analysis.quotes import find_quotes
 from casekit.domain import MIN_CELL_SIZE
 
@@ -56,9 +57,10 @@ class NotesAnalysis:
 
     def frequencies(self, by: str | tuple[str, ...] = "top_region_id",
                     min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
-        """Code frequencies per group (:func:`casekit.analysis.coding.code_frequencies`)."""
-        return code_frequencies(self.coded, self.segments, by=by, min_n=min_n,
-                                frame=self.bundle.code_frame)
+        """Code frequencies per group (:func:`casekit.analysis.coding.code_frequencies`), regions
+        in the manifest's order."""
+        table = code_frequencies(self.coded, self.segments, by=by, min_n=min_n, frame=self.bundle.code_frame)
+        return in_region_order(table, self.bundle.manifest, by)
 
     def segment_frequencies(self, segment_labels: pd.Series, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
         """Code frequencies per account-manager segment (behaviour type).
@@ -96,11 +98,13 @@ class NotesAnalysis:
         def words(text: str) -> list[str]:
             return [w for w in tokenizer.words(text) if len(w) >= 2 and not _PLACEHOLDER.search(w)]
 
-        return distinctive_keywords(self.segments, words, by=by, **kwargs)
+        table = distinctive_keywords(self.segments, words, by=by, **kwargs)
+        return in_region_order(table, self.bundle.manifest, by)
 
     def themes(self, by: str = "top_region_id", **kwargs: Any) -> pd.DataFrame:
-        """Codes over-represented in a group against the others."""
-        return themes(self.coded, self.segments, by=by, frame=self.bundle.code_frame, **kwargs)
+        """Codes over-represented in a group against the others, regions in the manifest's order."""
+        table = themes(self.coded, self.segments, by=by, frame=self.bundle.code_frame, **kwargs)
+        return in_region_order(table, self.bundle.manifest, by)
 
     def quotes(self, **filters: Any) -> pd.DataFrame:
         """Redacted quotes with provenance (:func:`casekit.analysis.quotes.find_quotes` filters)."""

@@ -27,7 +27,7 @@ import pandas as pd
 
 from casekit import domain
 from casekit.analysis.coding import normalize
-from casekit.exceptions import AnalysisError
+from casekit.exceptions import AnalysisError, RegionError
 
 __all__ = [
     "QUOTE_CHARS",
@@ -365,9 +365,10 @@ def find_quotes(segments: pd.DataFrame, coded: pd.DataFrame | None = None, code:
     if region is not None:
         wanted = {str(region).strip().lower()}
         if manifest is not None:
-            rid = manifest.resolve(str(region))
-            if rid is None:
-                raise AnalysisError(f"{region!r} is not a region of the manifest")
+            try:  # unknown (the closest named) or ambiguous (the candidates named)
+                rid = manifest.require(str(region))
+            except RegionError as exc:
+                raise AnalysisError(str(exc)) from exc
             wanted = {r.lower() for r in manifest.descendants(rid)}
         in_region = pd.Series(False, index=seg.index)
         for col in ("region_id", "top_region_id"):

@@ -43,14 +43,15 @@ numbers :func:`manager_review` / :func:`self_other_gap` show.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from casekit.analysis.intervals import check_confidence, t_interval
-from casekit.analysis.scores import _shown_cities, _sorted
+from casekit.analysis.ordering import ordered, sort_rows
+from casekit.analysis.scores import _shown_cities
 from casekit.analysis.visits import _check_min
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, RATER_GROUPS
 from casekit.exceptions import AnalysisError, RegionError
@@ -169,15 +170,6 @@ def _dimension_label(dimension: str) -> str:
     return DIMENSIONS[dimension].label if dimension in DIMENSIONS else str(dimension)
 
 
-_T = TypeVar("_T", bound=Hashable)
-
-
-def _order(values: Sequence[_T], canonical: Sequence[Hashable]) -> list[_T]:
-    """Distinct ``values`` in canonical order, unknown ones after it (by text)."""
-    position = {v: i for i, v in enumerate(canonical)}
-    return sorted(dict.fromkeys(values), key=lambda v: (position.get(v, len(position)), str(v)))
-
-
 def _check_min_raters(min_raters: Any) -> int:
     value = _check_min(min_raters, "min_raters")
     if value < 1:
@@ -241,7 +233,7 @@ def _partition(
     hidden : tuple of str
         The groups shown nowhere (rule 4); empty otherwise.
     """
-    groups = _order(list(counts), _OTHER_ORDER)
+    groups = ordered(list(counts), _OTHER_ORDER)
     big = [g for g in groups if counts[g] >= min_raters]
     small = tuple(g for g in groups if counts[g] < min_raters)
     shown: list[tuple[str, tuple[str, ...]]] = [(g, (g,)) for g in big]
@@ -359,7 +351,7 @@ def manager_review(bundle: Any, min_raters: int = DEFAULT_MIN_RATERS) -> pd.Data
     rows = _review_rows(bundle, min_raters)
     table = pd.DataFrame(rows, columns=list(MANAGER_REVIEW_COLUMNS))
     table = table.astype({"n_raters": "int64", "mean": "float64", "suppressed": "bool"})
-    return _sorted(table, [("manager_id", None), ("dimension", list(DIMENSIONS)),
+    return sort_rows(table, [("manager_id", None), ("dimension", list(DIMENSIONS)),
                            ("rater_group", _GROUP_ORDER)])
 
 
@@ -451,7 +443,7 @@ def self_other_gap(
     table = pd.DataFrame(rows, columns=list(GAP_COLUMNS))
     table = table.astype({"self_score": "float64", "n_others": "int64", "others_mean": "float64",
                           "gap": "float64"})
-    return _sorted(table, [("manager_id", None), ("dimension", list(DIMENSIONS))])
+    return sort_rows(table, [("manager_id", None), ("dimension", list(DIMENSIONS))])
 
 
 def _resolve_region(manifest: Any, region_id: str | None) -> tuple[str | None, str | None, set[str]]:
@@ -655,4 +647,4 @@ def review_summary(
     table["n_gap"] = pd.array(table["n_gap"].tolist(), dtype="Int64")
     table = table.astype({"n_managers": "int64", "mean": "float64", "mean_gap": "float64",
                           "gap_ci_low": "float64", "gap_ci_high": "float64", "suppressed": "bool"})
-    return _sorted(table, [("dimension", list(DIMENSIONS)), ("rater_group", _GROUP_ORDER)])
+    return sort_rows(table, [("dimension", list(DIMENSIONS)), ("rater_group", _GROUP_ORDER)])

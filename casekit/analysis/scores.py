@@ -17,12 +17,12 @@ people.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from casekit.analysis.ordering import ordered, region_order, sort_rows
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS, POPULATIONS
 from casekit.exceptions import RegionError
 
@@ -89,59 +89,12 @@ _LEVELS = {"top": "top_region_id", "city": "region_id"}
 # ordering helpers (every table here is sorted the same way, whatever the input order)
 
 
-def _order_key(
-    values: Iterable[str], canonical: Sequence[str]
-) -> dict[str, tuple[int, str]]:
-    """Map each value to a sort key: canonical position first, unknown values after, by name."""
-    position = {v: i for i, v in enumerate(canonical)}
-    return {v: (position.get(v, len(position)), str(v)) for v in values}
-
-
 def _population_order() -> list[str]:
     return list(POPULATIONS)
 
 
 def _dimension_order() -> list[str]:
     return list(DIMENSIONS)
-
-
-def _region_order(manifest: Any, level: str) -> list[str]:
-    """Manifest order of the regions: top levels as declared, each followed by its cities."""
-    tops = list(manifest.top_level_ids())
-    if level == "top":
-        return tops
-    order: list[str] = []
-    for top in tops:
-        for rid in manifest.descendants(top):
-            if rid not in order:
-                order.append(rid)
-    return order
-
-
-def _sorted(
-    frame: pd.DataFrame, keys: Sequence[tuple[str, Sequence[str] | None]]
-) -> pd.DataFrame:
-    """Sort ``frame`` by ``keys`` -- (column, canonical order or None for natural order)."""
-    if frame.empty:
-        return frame.reset_index(drop=True)
-    work = frame.copy()
-    sort_cols = []
-    for i, (column, canonical) in enumerate(keys):
-        tmp = f"__order_{i}"
-        if canonical is None:
-            work[tmp] = work[column].astype(str)
-        else:
-            work[tmp] = work[column].map(_order_key(work[column].unique(), canonical))
-        sort_cols.append(tmp)
-    work = work.sort_values(sort_cols, kind="mergesort")
-    return work.drop(columns=sort_cols).reset_index(drop=True)
-
-
-def _ordered(values: Iterable[str], canonical: Sequence[str]) -> list[str]:
-    """Distinct ``values`` in canonical order, unknown ones after it, by name."""
-    distinct = list(dict.fromkeys(values))
-    key = _order_key(distinct, canonical)
-    return sorted(distinct, key=key.__getitem__)
 
 
 def _check_responses(bundle: Any) -> pd.DataFrame:
@@ -193,7 +146,7 @@ def respondent_scores(bundle: Any) -> pd.DataFrame:
     scores = grouped.agg(score="mean", n_items="count").reset_index()
     scores["score"] = scores["score"].astype("float64")
     scores["n_items"] = scores["n_items"].astype("int64")
-    scores = _sorted(
+    scores = sort_rows(
         scores,
         [
             ("population", _population_order()),
@@ -267,10 +220,10 @@ def dimension_scores(
     table = table.astype(
         {"n": "int64", "mean": "float64", "sd": "float64", "suppressed": "bool"}
     )
-    return _sorted(
+    return sort_rows(
         table,
         [
-            ("region_id", _region_order(bundle.manifest, level)),
+            ("region_id", region_order(bundle.manifest, level)),
             ("population", _population_order()),
             ("dimension", _dimension_order()),
         ],
@@ -397,12 +350,12 @@ def compare_region(
     in_region = scores["region_id"].isin(inside)
 
     pairs: list[tuple[str, str]] = []
-    for population in _ordered(
+    for population in ordered(
         list(POPULATIONS) + list(scores["population"]), _population_order()
     ):
         expected = POPULATION_DIMENSIONS.get(population, ())
         found = scores.loc[scores["population"] == population, "dimension"]
-        extra = [d for d in _ordered(found, _dimension_order()) if d not in expected]
+        extra = [d for d in ordered(found, _dimension_order()) if d not in expected]
         pairs.extend((population, d) for d in (*expected, *extra))
 
     nan = float("nan")

@@ -31,6 +31,7 @@ from casekit.analysis.features import (
     account_manager_features,
     feature_label,
 )
+from casekit.analysis.ordering import ordered, region_order
 from casekit.analysis.segmentation import Segmenter
 from casekit.domain import (
     BEHAVIOUR_SKILL,
@@ -386,8 +387,9 @@ def segment_mix(report: SegmentReport, manifest: object, by: str = "top_region",
     -------
     DataFrame
         ``group_id``, ``group_name``, ``n``, ``segment``, ``segment_name``, ``count``, ``share``,
-        ``suppressed``. Counts below ``min_n`` are kept for consultants but flagged; client
-        tables print them as ``<5`` and never print a share for a region under ``min_n``.
+        ``suppressed``, regions in the manifest's order. Counts below ``min_n`` are kept for
+        consultants but flagged; client tables print them as ``<5`` and never print a share
+        for a region under ``min_n``.
     """
     cols = ["group_id", "group_name", "n", "segment", "segment_name", "count", "share", "suppressed"]
     if not report.clear:
@@ -396,7 +398,9 @@ def segment_mix(report: SegmentReport, manifest: object, by: str = "top_region",
     a = report.assignments
     rows = []
     names = {p.segment: p.name for p in report.personas}
-    for gid, group in a.groupby(key, sort=True):
+    groups = dict(iter(a.groupby(key, sort=False)))
+    for gid in ordered(groups, region_order(manifest, "top" if by == "top_region" else "city")):
+        group = groups[gid]
         n = len(group)
         counts = group["segment"].value_counts()
         for seg in sorted(names):

@@ -43,7 +43,7 @@ import pandas as pd
 
 from casekit import formatting
 from casekit.analysis.intervals import check_confidence, t_interval, wilson_interval
-from casekit.analysis.scores import _region_order
+from casekit.analysis.ordering import region_order
 from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, MIN_CELL_SIZE, OUTCOMES
 from casekit.exceptions import AnalysisError, RegionError
 
@@ -265,11 +265,11 @@ def _groups(bundle: Any, by: str, segments: pd.Series | None) -> _Groups:
     visits["parent"] = ALL_GROUP
     if by == "top_region":
         visits["group"] = visits["top_region_id"].astype(object)
-        canonical: list[Hashable] = list(_region_order(manifest, "top" if by == "top_region" else "city"))
+        canonical: list[Hashable] = list(region_order(manifest, "top"))
     elif by == "city":
         visits["group"] = visits["region_id"].astype(object)
         visits["parent"] = visits["top_region_id"].astype(object)
-        canonical = list(_region_order(manifest, "top" if by == "top_region" else "city"))
+        canonical = list(region_order(manifest, "city"))
     elif by == "segment":
         assert segments is not None
         visits["group"] = visits["account_manager"].map(segments).astype(object)

@@ -543,10 +543,9 @@ def _check(case: AnyCase, ctx: _Context, parsed: _Parsed, rel: str) -> list[Prob
     manifest = ctx.manifest
     if case.region and not placeholder(case.region) and manifest is not None:
         rid = manifest.resolve(case.region)
-        if rid is None:
-            names = [str(n) for n in manifest.regions["name"]]
-            problems.append(Problem(rel, at("region"), "region",
-                                    f"a region of the manifest ({short_list(names, 8)})", case.region))
+        if rid is None:  # unknown (closest named) or ambiguous (candidates named)
+            problems.append(Problem(rel, at("region"), "region", manifest.expected_region(case.region),
+                                    case.region))
         else:
             top = manifest.top_of(rid)
     if ctx.catalogue is not None and top is not None:

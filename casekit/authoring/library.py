@@ -24,6 +24,7 @@ import pandas as pd
 
 from casekit import domain
 from casekit.exceptions import CasekitError
+from casekit.intake.regions import RegionIndex
 
 __all__ = [
     "CASE_KINDS",
@@ -367,35 +368,25 @@ def _resolve_term(vocabulary: Mapping[str, domain.Term], value: Any, what: str) 
     return out
 
 
-def _normalise(text: str) -> str:
-    t = str(text).strip()
-    if t.isascii():
-        return t.lower()
-    for suffix in ("省", "市", "自治区", "地区", "分公司"):
-        if t.endswith(suffix) and len(t) > len(suffix) + 1:
-            return t[: -len(suffix)]
-    return t
-
-
 def _region_ids(library: pd.DataFrame, value: Any) -> set[str]:
     names: dict[str, str] = dict(library.attrs.get("regions", {}))
     for rid, name in zip(library["region_id"], library["region"]):
         if isinstance(rid, str) and isinstance(name, str):
             names.setdefault(rid, name)
-    known = {_normalise(rid): rid for rid in names}
-    known.update({_normalise(name): rid for rid, name in names.items()})
     for col in ("region_id", "top_region_id"):
         for rid in library[col]:
             if isinstance(rid, str):
-                known.setdefault(_normalise(rid), rid)
+                names.setdefault(rid, rid)
+    index = RegionIndex(list(names), list(names.values()))  # the one rule of region names
     out = set()
     for text in _values(value):
-        rid = known.get(_normalise(text))
-        if rid is None:
-            shown = "、".join(sorted({f"{i}/{n}" if n else i for i, n in names.items()}
-                                    | {i for i in library["region_id"] if isinstance(i, str) and i not in names}))
+        match = index.match(text)
+        if match.ambiguous:
+            raise LibraryError(index.ambiguous_text(match))
+        if match.region_id is None:
+            shown = "、".join(sorted(f"{i}/{n}" if n != i else i for i, n in names.items()))
             raise LibraryError(f"unknown region {text!r}; expected one of {shown or '(no regions)'}")
-        out.add(rid)
+        out.add(match.region_id)
     return out
 
 

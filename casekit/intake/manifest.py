@@ -11,14 +11,14 @@ from typing import Any
 import pandas as pd
 
 from casekit import domain
-from casekit.exceptions import Problem, RegionError
+from casekit.exceptions import Problem
 from casekit.intake._files import (
     MISSING,
     line_of,
     read_yaml_mapping,
-    short_list,
     text_of,
 )
+from casekit.intake.regions import RegionIndex, RegionMatch
 from casekit.intake.schemas import REGIONS
 
 __all__ = ["MANIFEST_FILE", "Manifest", "read_manifest"]
@@ -26,8 +26,6 @@ __all__ = ["MANIFEST_FILE", "Manifest", "read_manifest"]
 MANIFEST_FILE = "manifest.yaml"
 _REGION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _BUNDLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-#: Administrative suffixes tolerated when a data file names a region (``保定市`` → ``保定``).
-_SUFFIXES = ("特别行政区", "自治区", "地区", "省", "市", "区", "县")
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,10 +59,28 @@ class Manifest:
         """Return the ids of the top-level regions, in manifest order."""
         return self.regions.loc[self.regions["level"] == "top", "region_id"].tolist()
 
+    @property
+    def region_index(self) -> RegionIndex:
+        """The :class:`~casekit.intake.regions.RegionIndex` of the manifest's regions.
+
+        Every region id or name given by a user or a data row is resolved through it, by one
+        rule: exact id or name first, then the documented fallbacks (letter case, one
+        administrative suffix added or removed) when they give exactly one region.
+        """
+        cached = self.__dict__.get("_region_index")
+        if cached is None:
+            cached = RegionIndex(self.regions["region_id"].tolist(), self.regions["name"].tolist())
+            object.__setattr__(self, "_region_index", cached)
+        return cached
+
+    def match(self, text: str) -> RegionMatch:
+        """Return every region ``text`` may name (see :meth:`RegionIndex.match`)."""
+        return self.region_index.match(text)
+
     def require(self, text: str) -> str:
         """Return the region id named by ``text`` (an id or a Chinese name), or raise.
 
-        Like :meth:`resolve`, but an unknown region is an error.
+        Like :meth:`resolve`, but an unknown or ambiguous region is an error.
 
         Parameters
         ----------
@@ -79,22 +95,10 @@ class Manifest:
         Raises
         ------
         RegionError
-            If no region of the manifest has that id or name; the message lists the known ids.
+            If no region of the manifest has that id or name (the message suggests the closest
+            and lists the known ids), or if several fit (the message lists them).
         """
-        rid = self.resolve(text)
-        if rid is None:
-            known = ", ".join(f"{r} ({n})" for r, n in zip(self.regions["region_id"], self.regions["name"]))
-            raise RegionError(f"unknown region {text!r}; known region ids: {known}")
-        return rid
-
-    def _require(self, region_id: str) -> str:
-        rid = self.resolve(region_id)
-        if rid is None:
-            raise RegionError(f"unknown region {region_id!r}; known regions: {self._known()}")
-        return rid
-
-    def _known(self) -> str:
-        return short_list([f"{r} ({n})" for r, n in zip(self.regions["region_id"], self.regions["name"])], 8)
+        return self.region_index.require(text)
 
     def descendants(self, region_id: str) -> list[str]:
         """Return ``region_id`` and the ids of all its cities.
@@ -114,26 +118,23 @@ class Manifest:
         RegionError
             If the region is not in the manifest.
         """
-        rid = self._require(region_id)
+        rid = self.require(region_id)
         children = self.regions.loc[self.regions["parent_id"] == rid, "region_id"].tolist()
         return [rid, *children]
 
     def resolve(self, text: str) -> str | None:
         """Return the region id named by ``text`` (an id or a Chinese name), or None.
 
-        Surrounding white space, upper case ids and a trailing administrative suffix
-        (``保定市``) are tolerated.
+        The rule of :mod:`casekit.intake.regions`: exact id or name first; then the id or name
+        in other letter case, or with one administrative suffix added or removed (``保定市`` for
+        保定), when that gives exactly one region. None when no region, or several, fit —
+        :meth:`require` says which.
         """
-        return self._lookup().get(_normalise(text)) if text is not None else None
+        return self.region_index.resolve(text)
 
     def resolve_many(self, texts: pd.Series) -> pd.Series:
-        """Vectorised :meth:`resolve` of a text column (unknown names become missing)."""
-        table = self._lookup()
-        direct = texts.map(table)
-        todo = direct.isna() & texts.notna()
-        if todo.any():
-            direct[todo] = texts[todo].map(lambda t: table.get(_normalise(t)))
-        return direct
+        """Vectorised :meth:`resolve` of a text column (unknown and ambiguous names become missing)."""
+        return self.region_index.resolve_many(texts)
 
     def name(self, region_id: str) -> str:
         """Return the Chinese name of a region (id or name accepted).
@@ -143,7 +144,7 @@ class Manifest:
         RegionError
             If the region is not in the manifest.
         """
-        rid = self._require(region_id)
+        rid = self.require(region_id)
         return self.regions.set_index("region_id").at[rid, "name"]
 
     def top_of(self, region_id: str) -> str:
@@ -154,7 +155,7 @@ class Manifest:
         RegionError
             If the region is not in the manifest.
         """
-        return self.top_map()[self._require(region_id)]
+        return self.top_map()[self.require(region_id)]
 
     def top_map(self) -> dict[str, str]:
         """Return ``region id → top-level region id`` for every region."""
@@ -185,7 +186,7 @@ class Manifest:
         KeyError
             If the population is not an audience of the manifest.
         """
-        rid = self._require(region_id)
+        rid = self.require(region_id)
         pop = domain.lookup(domain.POPULATIONS, population)
         if pop is None or pop not in self.audiences:
             raise KeyError(f"{population!r} is not an audience of manifest.yaml "
@@ -195,31 +196,13 @@ class Manifest:
                 return float(self.budgets[candidate][pop])
         return float(self.audiences[pop])
 
-    def expected_region(self) -> str:
-        """Return the "expected" text of an unknown-region problem, naming a few regions."""
-        return f"a region of manifest.yaml, by id or name (e.g. {short_list(self.regions['name'], 5)})"
+    def expected_region(self, text: str | None = None) -> str:
+        """Return the "expected" text of a problem about a region cell holding ``text``.
 
-    def _lookup(self) -> dict[str, str]:
-        cached = self.__dict__.get("_lookup_cache")
-        if cached is None:
-            cached = {}
-            for rid, name in zip(self.regions["region_id"], self.regions["name"]):
-                cached.setdefault(_normalise(name), rid)
-                cached.setdefault(name, rid)
-            for rid in self.regions["region_id"]:
-                cached[rid] = rid
-            object.__setattr__(self, "_lookup_cache", cached)
-        return cached
-
-
-def _normalise(text: Any) -> str:
-    t = str(text).strip()
-    if t.isascii():
-        return t.lower()
-    for suffix in _SUFFIXES:
-        if t.endswith(suffix) and len(t) > len(suffix) + 1:
-            return t[: -len(suffix)]
-    return t
+        An ambiguous text gets its candidates, an unknown one the closest regions; without
+        ``text``, a few regions as examples.
+        """
+        return self.region_index.expected(text)
 
 
 def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
@@ -274,14 +257,13 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
         if not name:
             p(path + ("name",), "name", "the region's Chinese name", None)
             ok = False
-        elif _normalise(name) in seen_names:
-            p(path + ("name",), "name", f"a unique region name (already used by {seen_names[_normalise(name)]})",
-              name)
+        elif name in seen_names:
+            p(path + ("name",), "name", f"a unique region name (already used by {seen_names[name]})", name)
             ok = False
         if not ok:
             return None
         seen_ids[rid] = line_of(lines, *path, "id")
-        seen_names[_normalise(name)] = rid
+        seen_names[name] = rid
         rows.append({"region_id": rid, "name": name, "parent_id": parent,
                      "level": "top" if parent is None else "city"})
         return rid
@@ -330,7 +312,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     for key, value in raw_budgets.items():
         rid = manifest.resolve(str(key))
         if rid is None:
-            p(("budgets", key), "budgets", manifest.expected_region(), key)
+            p(("budgets", key), "budgets", manifest.expected_region(str(key)), key)
             continue
         if not isinstance(value, dict):
             p(("budgets", key), str(key), "a mapping population → days", value)

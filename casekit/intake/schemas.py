@@ -296,8 +296,10 @@ def coerce(frame: pd.DataFrame, schema: TableSchema, manifest: Manifest | None =
                 top = pd.Series(np.nan, index=frame.index)
             else:
                 value = manifest.resolve_many(s)
-                problems += cell_problems(frame, filled & value.isna(), col.source,
-                                          manifest.expected_region(), row_col=row_col)
+                bad = filled & value.isna()
+                for text in s[bad].unique():  # unknown or ambiguous: say which regions fit or are close
+                    problems += cell_problems(frame, bad & (s == text), col.source,
+                                              manifest.expected_region(text), row_col=row_col)
                 top = value.map(manifest.top_map())
             out["top_region_id"] = top
         else:  # pragma: no cover - schema declaration error

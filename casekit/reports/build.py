@@ -136,24 +136,17 @@ def resolve_regions(manifest: Manifest, regions: str | Iterable[str] | None) -> 
     Raises
     ------
     RegionError
-        Naming every unknown region and listing the known ids.
+        Naming every unknown region (with the closest names) and every ambiguous one (with
+        the regions it fits), and listing the known ids.
     """
     if regions is None:
         return list(manifest.top_level_ids())
     if isinstance(regions, str):
         regions = regions.replace("，", ",").split(",")
     asked = [str(r).strip() for r in regions if str(r).strip()]
-    resolved = {text: manifest.resolve(text) for text in asked}
-    unknown = [text for text, rid in resolved.items() if rid is None]
-    if unknown:
-        known = ", ".join(f"{rid} ({name})" for rid, name in zip(manifest.regions["region_id"], manifest.regions["name"]))
-        raise RegionError(
-            f"unknown region{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-            f"known region ids: {known}"
-        )
     if not asked:
         raise RegionError("no region given; known region ids: " + ", ".join(manifest.regions["region_id"]))
-    return list(dict.fromkeys(rid for rid in resolved.values() if rid is not None))
+    return list(dict.fromkeys(manifest.region_index.require_all(asked)))
 
 
 def _failure_reason(exc: BaseException) -> str:
