@@ -81,7 +81,8 @@ def _expected(group_column: str | None = None) -> pd.DataFrame:
                     cov[a, b] = ((xa - xa.mean()) * (xb - xb.mean())).sum() / (both.sum() - 1)
             alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
             out.append({"scale": scale, "group": "(all)" if group is None else group, "n_items": k,
-                        "n": len(scores), "mean": scores.mean(), "sd": scores.std(ddof=1), "alpha": alpha})
+                        "n": len(scores), "mean": scores.mean(), "sd": scores.std(ddof=1), "alpha": alpha,
+                        "note": ""})
     return pd.DataFrame(out, columns=list(SUMMARY_COLUMNS))
 
 
@@ -159,7 +160,7 @@ def test_cli_survey_prints_writes_and_exits(tmp_path: Path, capsys):
     table = tmp_path / "out" / "summary.csv"
     assert main(["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain",
                  "--by", "所在班组", "--out", str(table)]) == 0
-    written = pd.read_csv(table)
+    written = pd.read_csv(table).fillna({"note": ""})
     pd.testing.assert_frame_equal(written, _expected("所在班组"), check_dtype=False, rtol=1e-9)
     # with --by, the group-difference table is written next to it; no temporary file is left
     assert sorted(p.name for p in table.parent.iterdir()) == ["summary.csv", "summary_groups.csv"]
@@ -348,7 +349,7 @@ def test_cli_survey_by_prints_and_writes_the_group_differences(tmp_path: Path, c
     assert capsys.readouterr().out == ""
     pd.testing.assert_frame_equal(pd.read_csv(out.with_name("stats_groups.csv"), dtype={"df": str}), expected,
                                   check_dtype=False, rtol=1e-12)
-    pd.testing.assert_frame_equal(pd.read_csv(out), _expected("所在班组"), check_dtype=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(pd.read_csv(out).fillna({"note": ""}), _expected("所在班组"), check_dtype=False, rtol=1e-9)
     assert main([*args, "--crosstabs", "--out", str(out)]) == 0
     assert sorted(p.name for p in out.parent.iterdir()) == ["stats.csv", "stats_crosstabs.csv", "stats_groups.csv"]
 

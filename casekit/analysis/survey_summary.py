@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: Columns of :func:`survey_summary`.
-SUMMARY_COLUMNS: tuple[str, ...] = ("scale", "group", "n_items", "n", "mean", "sd", "alpha")
+SUMMARY_COLUMNS: tuple[str, ...] = ("scale", "group", "n_items", "n", "mean", "sd", "alpha", "note")
 #: Columns of :func:`group_differences`.
 DIFFERENCE_COLUMNS: tuple[str, ...] = (
     "scale", "test", "statistic", "df", "p", "effect", "effect_size", "n", "groups", "note",
