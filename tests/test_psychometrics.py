@@ -491,7 +491,7 @@ def test_a_blank_statistic_always_says_why() -> None:
         "No alpha: its items were answered by different people (no respondent answered all of them; "
         "items asked of different populations are different scales).")
     assert table.at[("Alone", "a"), "note"] == "No alpha: it needs at least 2 items, the scale has 1."
-    assert table.at[("Merged", "b"), "note"] == "1 respondent(s) with a scale score: no sd and no alpha (they need at least 2)."
+    assert table.at[("Merged", "b"), "note"] == "1 respondent(s) with a scale score (at least 3 of its 6 items answered): no sd and no alpha (they need at least 2)."
     assert math.isnan(table.at[("Merged", "b"), "sd"])
     assert table.at[("Half", "a"), "note"] == "" and table.at[("Half", "a"), "alpha"] > 0.5
     # every blank alpha or sd has a note

@@ -500,6 +500,19 @@ def _alpha_or_nan(data: pd.DataFrame) -> float:
     return _alpha_with_reason(data)[0]
 
 
+#: Why a scale's items give no alpha (or no scores) when different people answered them.
+_APART = ("its items were answered by different people (no respondent answered all of them; "
+          "items asked of different populations are different scales)")
+
+
+def _answered_apart(data: pd.DataFrame) -> bool:
+    """True when nobody answered every item and some item pair was answered together by < 2."""
+    answered = data.notna().astype("int64")
+    if data.shape[1] < 2 or data.shape[0] < 2 or bool((answered.sum(axis=1) == data.shape[1]).any()):
+        return False
+    return int((answered.T @ answered).to_numpy().min()) < 2
+
+
 def _alpha_with_reason(data: pd.DataFrame) -> tuple[float, str]:
     """Pairwise alpha and ``""``, or NaN and why alpha is undefined (one sentence)."""
     nan = float("nan")
@@ -508,10 +521,8 @@ def _alpha_with_reason(data: pd.DataFrame) -> tuple[float, str]:
     data = data.dropna(how="all")
     if data.shape[0] < 2:
         return nan, f"no alpha: {data.shape[0]} respondent(s) answered its items, it needs at least 2."
-    answered = data.notna().astype("int64")
-    if int((answered.sum(axis=1) == data.shape[1]).sum()) == 0 and (answered.T @ answered).to_numpy().min() < 2:
-        return nan, ("no alpha: its items were answered by different people (no respondent answered "
-                     "all of them; items asked of different populations are different scales).")
+    if _answered_apart(data):
+        return nan, f"no alpha: {_APART}."
     try:
         _check_alpha_defined(data)
     except AnalysisError as exc:
@@ -671,8 +682,12 @@ def reliability(
             n = int(score.size)
             notes = []
             if n < 2:
-                notes.append(f"{n} respondent(s) with a scale score: "
-                             f"{'no mean, ' if n == 0 else ''}no sd and no alpha (they need at least 2).")
+                needed = _required_answers(min_answered, len(ids))
+                notes.append(f"{n} respondent(s) with a scale score (at least {needed} of its "
+                             f"{len(ids)} items answered): {'no mean, ' if n == 0 else ''}no sd and no "
+                             "alpha (they need at least 2).")
+                if _answered_apart(data.loc[members, ids].dropna(how="all")):
+                    notes.append(_APART[0].upper() + _APART[1:] + ".")
                 alpha = float("nan")
             else:
                 # pairwise over everyone who answered an item, not only the scored (psych, pingouin)
