@@ -248,3 +248,17 @@ def test_number_columns_answered_as_ratings_are_items(tmp_path: Path):
     data = apply_questionnaire(exp, q)
     assert data.items["Q1"].tolist() == [0.0, 9.0, 10.0, 7.0]
     assert data.items["Q2"].tolist() == [3.0, 5.0, 1.0, 4.0]
+
+
+def test_an_end_level_used_elsewhere_in_the_export_is_offered_but_never_a_middle_one():
+    conform5 = ["非常不符合", "不太符合", "一般", "比较符合", "非常符合"]
+    # nobody answered 非常不符合 here, but another question of the export got it: a 5-point question
+    guess = guess_scale(Counter(["一般", "比较符合", "非常符合", "不太符合"]), elsewhere=frozenset(conform5))
+    assert guess is not None and guess.name == "conform5" and not guess.todo
+    assert dict(guess.labels)["不太符合"] == 2.0
+    # six labels here; 一般 answered in another (5-point) question is not this question's midpoint
+    six = ["非常不符合", "不符合", "有点不符合", "有点符合", "符合", "非常符合"]
+    guess = guess_scale(Counter(six[1:]), elsewhere=frozenset(six + conform5))
+    assert guess is not None and guess.name == "conform6" and [v for _, v in guess.labels] == [1.0, 2, 3, 4, 5, 6]
+    guess = guess_scale(Counter(["有点同意", "同意", "非常同意", "有点不同意"]), elsewhere=frozenset(["一般", "中立"]))
+    assert guess is not None and "一般" not in dict(guess.labels) and guess.todo

@@ -516,3 +516,31 @@ def test_items_asked_of_different_people_in_one_scale_say_why_alpha_is_blank(tmp
     assert scored_anyway["note"].startswith("No alpha: its items were answered by different people")
     assert main(["survey", str(export), "--codebook", str(codebook)]) == 0
     assert "Its items were answered by different people" in capsys.readouterr().out
+
+
+def test_draft_prefers_the_staff_codes_the_bundles_other_tables_use(tmp_path: Path, capsys):
+    """Issue 10: 序号 was taken as the respondent id although ride-alongs name people by 工号."""
+    export, _, staff = _wjx_six_labels(tmp_path / "问卷星_按文本.csv")
+    assert main(["codebook", "draft", str(export)]) == 0
+    printed = capsys.readouterr()
+    assert yaml.safe_load(printed.out)["columns"]["respondent_id"] == "序号"
+    assert ("respondent id: '序号': the platform's response number, one distinct value per response; "
+            "'1、您的工号' also holds one code per response: give --bundle") in printed.err
+
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "manifest.yaml").write_text("bundle: b\n", encoding="utf-8")
+    (bundle / "ride_alongs.csv").write_text("visit_id,account_manager\n" + "".join(
+        f"V{i},{code}\n" for i, code in enumerate(staff[:30])), encoding="utf-8")
+    out = tmp_path / "codebook.yaml"
+    assert main(["codebook", "draft", str(export), "--bundle", str(bundle), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert ("respondent id: '1、您的工号': 30 of its 45 values are staff codes used in the bundle's "
+            "ride_alongs.csv (account_manager)") in err
+    text = out.read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["columns"]["respondent_id"] == "1、您的工号"
+    assert "# 答卷编号列 / respondent id: 「1、您的工号」：45 个值中有 30 个是资料包ride_alongs.csv (account_manager)中的员工编号" in text
+    assert survey_summary(export, out).shape[0] == 3  # the draft scores as written
+
+    assert main(["codebook", "draft", str(export), "--bundle", str(tmp_path)]) == 1
+    assert "expected a research bundle folder (with manifest.yaml)" in capsys.readouterr().err

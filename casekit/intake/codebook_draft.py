@@ -134,16 +134,21 @@ class ScaleGuess:
     todo: str = ""
 
 
-def _match_set(observed: list[str], *, declared: bool = False) -> ScaleGuess | None:
+def _match_set(
+    observed: list[str], *, declared: bool = False, elsewhere: frozenset[str] = frozenset()
+) -> ScaleGuess | None:
     """The scale of the labels ``observed``, ordered by a known label set, or None.
 
     A set fits when every label is one of its levels and no two labels share a level. The
-    first set whose levels are *all* among the labels is the scale (name, levels, values
-    1..n). Otherwise the scale is exactly the labels, in the order of the first set that fits,
-    scored 1..k -- never with levels nobody used (an invented 一般 would shift every label
-    above it): with ``declared`` (the export lists these options) that is the scale; from
-    answers alone it carries a TODO, since the questionnaire may have offered options nobody
-    chose.
+    first set whose levels are *all* used is the scale (name, levels, values 1..n): used in
+    ``observed``, or -- for levels ``observed`` lacks -- in ``elsewhere`` (the labels the rest
+    of the export uses: a question nobody answered 非常不符合 in still offered it when another
+    question got that answer; only levels beyond the column's lowest and highest label, never
+    one between them). Otherwise the scale is exactly the labels used, in the order of
+    the first set that fits, scored 1..k -- never with levels nobody used (an invented 一般
+    would shift every label above it): with ``declared`` (the export lists these options)
+    that is the scale; from answers alone it carries a TODO, since the questionnaire may have
+    offered options nobody chose.
     """
     partial: tuple[str, tuple[tuple[str, ...], ...], dict[str, int]] | None = None
     for name, levels in LABEL_SETS.items():
@@ -156,6 +161,13 @@ def _match_set(observed: list[str], *, declared: bool = False) -> ScaleGuess | N
         else:
             if len(set(where.values())) != len(where):
                 continue  # two answers on one level: another set fits better
+            # an end level this column lacks, used elsewhere in the export: offered here too (a
+            # level between two used ones never is -- it would shift the labels above it)
+            low, high = min(where.values(), default=0), max(where.values(), default=-1)
+            for i, syn in enumerate(levels):
+                used = [label for label in syn if label in elsewhere]
+                if (i < low or i > high) and len(used) == 1:
+                    where[used[0]] = i
             family = re.sub(r"\d+$", "", name)
             kind = _TRANSLATION.get(family, "")
             if len(where) == len(levels):
@@ -202,7 +214,11 @@ def _match_numbers(observed: list[str], at_least: int = 0) -> ScaleGuess | None:
 
 
 def guess_scale(
-    counts: Counter[str], options: tuple[str, ...] = (), codes: dict[str, str] | None = None
+    counts: Counter[str],
+    options: tuple[str, ...] = (),
+    codes: dict[str, str] | None = None,
+    *,
+    elsewhere: frozenset[str] = frozenset(),
 ) -> ScaleGuess | None:
     """Guess the response scale of one column from its answers.
 
@@ -214,6 +230,9 @@ def guess_scale(
         The options in questionnaire order when the export lists them.
     codes : dict of str to str, optional
         Value labels (code → label), e.g. from SPSS.
+    elsewhere : frozenset of str, optional
+        Answers given anywhere in the export: a known label set's levels this column lacks
+        count as offered when other questions got them (see the module docstring).
 
     Returns
     -------
@@ -256,11 +275,7 @@ def guess_scale(
                                             "check that higher means more")
     if len(observed) < 2:
         return None
-    for match in (_match_set, _match_numbers):
-        guess = match(observed)
-        if guess is not None:
-            return guess
-    return None
+    return _match_set(observed, elsewhere=elsewhere) or _match_numbers(observed)
 
 
 def _usable(guess: ScaleGuess) -> ScaleGuess | None:
@@ -596,9 +611,15 @@ def _draft(export: SurveyExport, person_ids: dict[str, set[str]] | None) -> Code
     # the rows of one matrix question share its options: their scale is guessed from every
     # label used in any row (a row nobody answered 非常不符合 in is still a 5-point row)
     pooled: dict[tuple[int, str], Counter[str]] = {}
+    found: set[str] = set()
     for col in export.columns:
-        if _matrix_row(col) and col.key not in used:
-            pooled.setdefault((col.question_no, col.stem), Counter()).update(_answers(export, col, missing)[0])
+        if col.key in used or col.kind in _NOT_ITEMS:
+            continue
+        answers = _answers(export, col, missing)[0]
+        found.update(answers)
+        if _matrix_row(col):
+            pooled.setdefault((col.question_no, col.stem), Counter()).update(answers)
+    everywhere = frozenset(found)
     for col in export.columns:
         if col.key in used:
             continue
@@ -616,7 +637,7 @@ def _draft(export: SurveyExport, person_ids: dict[str, set[str]] | None) -> Code
             guesses.append((col, guess, counts))
             continue
         question = pooled[(col.question_no, col.stem)] if _matrix_row(col) else counts
-        guess = guess_scale(question, col.options, export.value_labels.get(col.key))
+        guess = guess_scale(question, col.options, export.value_labels.get(col.key), elsewhere=everywhere)
         if guess is not None and not guess.name and col.kind != "matrix":
             guess = None  # options in a known order but no scale: a category question (岗位, 地市)
         if guess is None and col.kind == "matrix" and counts:
