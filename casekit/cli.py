@@ -86,6 +86,8 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         print("casekit survey: --crosstabs needs --by COLUMN", file=sys.stderr)
         return EXIT_USAGE
     scored = score_survey(args.export, args.codebook, platform=args.platform)  # read and scored once
+    if args.by and scored.group_column(args.by) != args.by:
+        print(f"--by {args.by}: grouped by the column {scored.group_column(args.by)!r}", file=sys.stderr)
     table = scored.summary(args.by)
     tables = {"": table}
     if args.by:

@@ -126,10 +126,14 @@ def test_unanswered_group_is_its_own_group(tmp_path: Path):
     assert table.groupby("scale")["n"].sum().tolist() == [40, 40]
 
 
-def test_unknown_by_is_a_problem(tmp_path: Path):
-    with pytest.raises(SurveyFileError, match=r"column '班组': expected a name under columns: in codebook.yaml"
-                                              r" \(region\) or a header of kefu_training_needs.csv found once"):
-        survey_summary(UNSEEN, _codebook(tmp_path), by="班组", platform="plain")
+def test_unknown_by_is_a_problem_naming_the_closest_headers(tmp_path: Path):
+    with pytest.raises(SurveyFileError, match=r"column '工作年': expected a name under columns: in codebook.yaml"
+                                              r" \(region\) or a header of kefu_training_needs.csv found once, "
+                                              r"found '工作年 \(closest headers: 1.您在客服岗位的工作年限\)'"):
+        survey_summary(UNSEEN, codebook := _codebook(tmp_path), by="工作年", platform="plain")
+    # a header is never guessed: 岗位 is in 1.您在客服岗位的工作年限 but is not that question
+    with pytest.raises(SurveyFileError, match=r"found '岗位 \(closest headers: 1.您在客服岗位的工作年限\)'"):
+        survey_summary(UNSEEN, codebook, by="岗位", platform="plain")
 
 
 def test_codebook_and_export_problems_come_together(tmp_path: Path):
@@ -289,8 +293,8 @@ def test_group_differences_leave_out_unanswered_groups_and_say_when_no_test_appl
     assert alone["groups"].tolist() == [0, 0]
     assert alone["note"].str.contains("No test: compare_groups needs at least 2 groups").all()
 
-    with pytest.raises(SurveyFileError, match="column '班组'"):
-        group_differences(UNSEEN, codebook, "班组", platform="plain")
+    with pytest.raises(SurveyFileError, match="column '工龄'"):
+        group_differences(UNSEEN, codebook, "工龄", platform="plain")
 
 
 def test_categorical_by_group_tests_the_closed_questions_that_are_not_items(tmp_path: Path):
@@ -459,8 +463,8 @@ def _wjx_six_labels(path: Path, n: int = 45) -> tuple[Path, dict[int, np.ndarray
         trait = rng.normal()
         staff.append(f"AM{r + 101:03d}")
         row = [str(r + 1), f"2024/5/{1 + r % 28} 10:{r % 60:02d}:00", f"{60 + r}秒", "微信", "N/A", f"1.2.3.{r}",
-               staff[-1], ["男", "女"][r % 2], ["30岁以下", "30-39岁", "40岁及以上"][(r // 2) % 3],
-               ["1组", "2组", "10组"][(r // 3) % 3], POPULATIONS[q_asked]]
+               staff[-1], ["男", "女"][r % 2], ["30岁以下", "30-39岁", "40岁及以上"][(r // 3) % 3],
+               ["1组", "2组", "10组"][(r // 9) % 3], POPULATIONS[q_asked]]
         for q in POPULATIONS:
             if q != q_asked:
                 row += ["(跳过)"] * 4
@@ -544,3 +548,35 @@ def test_draft_prefers_the_staff_codes_the_bundles_other_tables_use(tmp_path: Pa
 
     assert main(["codebook", "draft", str(export), "--bundle", str(tmp_path)]) == 1
     assert "expected a research bundle folder (with manifest.yaml)" in capsys.readouterr().err
+
+
+def test_by_finds_the_header_without_its_number_and_lists_groups_in_option_order(tmp_path: Path, capsys):
+    """Issue 10: ``--by 性别`` failed (the header is ``2、您的性别``); groups came in string order."""
+    export, _, _ = _wjx_six_labels(tmp_path / "问卷星_按文本.csv")
+    codebook = tmp_path / "codebook.yaml"
+    write_draft(export, codebook)
+    scale = f"{STEM}（第6题）"
+    for by, groups in [("性别", ["男", "女"]), ("您的性别", ["男", "女"]), ("2、您的性别", ["男", "女"]),
+                       ("年龄段", ["30岁以下", "30-39岁", "40岁及以上"]), ("班组", ["1组", "2组", "10组"])]:
+        table = survey_summary(export, codebook, by=by)
+        assert table.loc[table["scale"] == scale, "group"].tolist() == groups, by
+    differences = group_differences(export, codebook, "年龄段")
+    assert differences["groups"].tolist() == [3, 3, 3]
+    assert main(["survey", str(export), "--codebook", str(codebook), "--by", "性别"]) == 0
+    printed = capsys.readouterr()
+    assert "--by 性别: grouped by the column '2、您的性别'" in printed.err
+    rows = [line.split()[1] for line in printed.out.splitlines()[1:7]]
+    assert rows == ["男", "女"] * 3
+
+
+def test_by_that_matches_several_headers_lists_them(tmp_path: Path):
+    text = UNSEEN.read_text(encoding="utf-8-sig").splitlines()
+    lines = [text[0] + ",6.您的性别,7.您的性别"] + [f"{line},男,女" for line in text[1:]]
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    codebook = _codebook(tmp_path)
+    codebook.write_text(codebook.read_text(encoding="utf-8").replace("ignore:\n", "ignore:\n- 6.您的性别\n- 7.您的性别\n"),
+                        encoding="utf-8")
+    with pytest.raises(SurveyFileError, match=r"column '性别': expected .*found \"'性别' in 2 headers: "
+                                              r"6.您的性别 / 7.您的性别\""):
+        survey_summary(export, codebook, by="性别", platform="plain")

@@ -40,6 +40,7 @@ from casekit.intake._files import MISSING, read_text
 from casekit.intake.exports import SurveyExport, read_export
 from casekit.intake.exports.model import ExportColumn
 from casekit.intake.manifest import MANIFEST_FILE
+from casekit.intake.options import LABEL_SETS, question_text
 
 __all__ = [
     "DEFAULT_MISSING",
@@ -67,38 +68,6 @@ _NOT_ITEMS = ("meta", "multi", "rank", "other")
 NUMBERS_TODO = "TODO: 数字是选项序号还是分值？请核对 / are the numbers option positions or scale values? check"
 
 
-def _levels(*levels: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(level.split("/")) for level in levels)
-
-
-#: Recognised label sets: name → levels in order, each level's synonyms separated by ``/``.
-#: A set gives the *order* of the labels an export uses. Its name and its levels are the
-#: drafted scale only when the export uses every level (or lists exactly these options); a
-#: 6-point set has no midpoint. Otherwise the scale is the labels used, in the set's order,
-#: scored 1..k, with a TODO (see :func:`guess_scale`).
-LABEL_SETS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "agree5": _levels("非常不同意/完全不同意", "不同意/比较不同意/不太同意", "一般/中立/不确定/说不清",
-                      "同意/比较同意", "非常同意/完全同意"),
-    "agree6": _levels("非常不同意/完全不同意", "不同意/比较不同意", "有点不同意/有些不同意/稍微不同意",
-                      "有点同意/有些同意/稍微同意", "同意/比较同意", "非常同意/完全同意"),
-    "agree7": _levels("非常不同意/完全不同意", "不同意/比较不同意", "有点不同意/有些不同意/稍微不同意",
-                      "一般/中立/不确定/说不清", "有点同意/有些同意/稍微同意", "同意/比较同意",
-                      "非常同意/完全同意"),
-    "conform5": _levels("非常不符合/完全不符合", "不太符合/比较不符合/不符合", "一般/不确定/说不清",
-                        "比较符合/符合", "非常符合/完全符合"),
-    "conform6": _levels("非常不符合/完全不符合", "不符合/比较不符合", "有点不符合/有些不符合",
-                        "有点符合/有些符合", "符合/比较符合", "非常符合/完全符合"),
-    "conform7": _levels("非常不符合/完全不符合", "不符合/比较不符合", "有点不符合/有些不符合",
-                        "一般/不确定/说不清", "有点符合/有些符合", "符合/比较符合", "非常符合/完全符合"),
-    "freq5": _levels("从不/从来没有", "很少/偶尔", "有时/有时候", "经常/常常", "总是/一直/每次都"),
-    "satisfy5": _levels("非常不满意", "不满意/比较不满意/不太满意", "一般", "满意/比较满意", "非常满意"),
-    "satisfy6": _levels("非常不满意", "不满意/比较不满意", "有点不满意/有些不满意",
-                        "有点满意/有些满意", "满意/比较满意", "非常满意"),
-    "satisfy7": _levels("非常不满意", "不满意/比较不满意", "有点不满意/有些不满意", "一般",
-                        "有点满意/有些满意", "满意/比较满意", "非常满意"),
-    "importance5": _levels("非常不重要/完全不重要", "不太重要/不重要/比较不重要", "一般",
-                           "比较重要/重要", "非常重要"),
-}
 #: Integer ranges recognised when every answer is a whole number.
 _NUMERIC_RANGES: tuple[tuple[int, int], ...] = ((1, 5), (1, 7), (1, 10), (0, 10))
 
@@ -488,7 +457,7 @@ def choose_respondent_id(
                 f"{'、'.join(tables)}中的员工编号",
             )
     metas = [c for c in unique if c.key == "response_id"]
-    hinted = [c for c in unique if c.kind != "meta" and (_ID_HINT.match(c.header.strip()) or _ID_HINT.match(_question_text(c)))]
+    hinted = [c for c in unique if c.kind != "meta" and (_ID_HINT.match(c.header.strip()) or _ID_HINT.match(question_text(c.header)))]
     chosen = (metas + hinted)[:1]
     col = chosen[0] if chosen else None
     others = [c for c in unique if c is not col and c.kind != "meta" and values[c.key]
@@ -524,11 +493,6 @@ def _answers(export: SurveyExport, col: ExportColumn, missing: set[str]) -> tupl
 def _matrix_row(col: ExportColumn) -> bool:
     """A row of a numbered matrix question (typed ``matrix``, or ``n.题干—行`` in a plain export)."""
     return col.question_no is not None and bool(col.sub_item) and col.kind not in (*_NOT_ITEMS, "number", "fill")
-
-
-def _question_text(col: ExportColumn) -> str:
-    """The header without a leading question number (``1.您的岗位`` → ``您的岗位``)."""
-    return re.sub(r"^\s*(?:[Qq]?\d+\s*[.、．:：)）]|[Qq]\d+\b)\s*", "", col.header).strip()
 
 
 def _header_unique(export: SurveyExport, col: ExportColumn) -> bool:
@@ -596,7 +560,7 @@ def _draft(export: SurveyExport, person_ids: dict[str, set[str]] | None) -> Code
     guessed_groups = {"region": _REGION_HINT, "population": _POPULATION_HINT}
     for name, hint in guessed_groups.items():
         col = next((c for c in export.columns if c.kind not in ("meta", "multi", "rank", "other")
-                    and c.key not in used and (hint.search(_question_text(c)) or hint.search(c.stem.strip())) and _header_unique(export, c)), None)
+                    and c.key not in used and (hint.search(question_text(c.header)) or hint.search(c.stem.strip())) and _header_unique(export, c)), None)
         if col is not None:
             out.append(f"  {name}: {_scalar(col.header.strip())}   # 猜测的分组列 / guessed grouping column")
             used.add(col.key)
