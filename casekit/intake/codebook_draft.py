@@ -1,11 +1,15 @@
 """A first standalone codebook, guessed from a questionnaire export (``casekit codebook draft``).
 
 The draft lists every question column: columns whose answers form a response scale become
-``items`` (grouped into one ``dimension`` per matrix question), everything else goes under
-``ignore:``. Common Chinese label sets are recognised and put in order (非常不符合…非常符合,
-非常不同意…非常同意, 从不…总是, 非常不满意…非常满意, 非常不重要…非常重要, 5 and 7 points) as are
-integer answers 1–5, 1–7, 0–10 and 1–10 (also in ``number`` columns: a 0–10 推荐可能性 or a 1–5
-总体评分 typed in as a number is an item).
+``items`` (one ``dimension`` per numbered question: matrix questions sharing a stem stay apart),
+everything else goes under ``ignore:``. A scale is exactly the labels the export uses: the
+known Chinese label sets (:data:`~casekit.intake.options.LABEL_SETS`: 非常不符合…非常符合,
+非常不同意…非常同意, 非常不满意…非常满意 with 5, 6 or 7 points, 从不…总是, 非常不重要…非常重要) give
+their order, and a set's levels are the scale only when every level is used (see
+:func:`guess_scale`); a level nobody chose is never invented. Integer answers 1–5, 1–7, 0–10
+and 1–10 are recognised too (also in ``number`` columns: a 0–10 推荐可能性 or a 1–5 总体评分
+typed in as a number is an item). The respondent id is chosen by :func:`choose_respondent_id`,
+which prefers the column of a bundle's staff codes and says why.
 
 Answer codes: when the export lists a column's options (in questionnaire order) or SPSS value
 labels, the scale is built from the option *labels* -- a recognised label set keeps its own
@@ -14,9 +18,11 @@ score 非常符合 highest), any other set follows the option order -- and
 :func:`~casekit.intake.questionnaire.apply_questionnaire` maps each code to its label. When
 the answers are bare numbers and the export does not say what they stand for, the number scale
 is drafted with ``# TODO: 数字是选项序号还是分值？请核对``: in a 问卷星 按序号 download a number is
-the option's position, which is the scale value only if the options run from low to high. Any
-other label set is listed by frequency with a ``# TODO`` for the consultant. Reverse keying is
-never guessed.
+the option's position, which is the scale value only if the options run from low to high.
+Labels of a known set that do not use all its levels are drafted in the set's order, scored
+1..k, with a ``# TODO`` asking whether the questionnaire offered options nobody chose. Any other
+label set is listed by frequency with a ``# TODO`` for the consultant. Reverse keying is never
+guessed.
 
 When every label set was recognised, the draft loads with
 :func:`casekit.intake.questionnaire.read_questionnaire` without edits.
