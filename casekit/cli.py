@@ -72,9 +72,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_codebook_draft(args: argparse.Namespace) -> int:
     from casekit.intake.codebook_draft import write_draft
 
-    text = write_draft(args.export, args.out, platform=args.platform, force=args.force)
+    draft = write_draft(args.export, args.out, platform=args.platform, force=args.force, bundle=args.bundle)
+    print(f"respondent id: {draft.respondent_id.reason}", file=sys.stderr)
     if args.out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(draft.text)
     else:
         print(f"draft codebook written to {args.out}", file=sys.stderr)
     return EXIT_OK
@@ -91,6 +92,8 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         print("casekit survey: --crosstabs needs --by COLUMN", file=sys.stderr)
         return EXIT_USAGE
     scored = score_survey(args.export, args.codebook, platform=args.platform)  # read and scored once
+    if args.by and scored.group_column(args.by) != args.by:
+        print(f"--by {args.by}: grouped by the column {scored.group_column(args.by)!r}", file=sys.stderr)
     table = scored.summary(args.by)
     tables = {"": table}
     if args.by:
@@ -532,6 +535,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--platform", choices=platforms, help="force the export's platform (default: detected)")
     d.add_argument("--out", type=Path, help="write the draft to this file (default: print it)")
     d.add_argument("--force", action="store_true", help="replace --out if it exists")
+    d.add_argument("--bundle", type=Path,
+                   help="a research bundle: the column holding the staff codes its ride-alongs and 360° reviews use becomes the respondent id")
     d.set_defaults(func=_cmd_codebook_draft)
 
     p = sub.add_parser("survey", help="reliability of a questionnaire's scales (n, mean, sd, alpha), group differences")

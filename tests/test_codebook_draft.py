@@ -32,13 +32,17 @@ def _labels(values: list[str], **kw) -> list[str] | None:
 @pytest.mark.parametrize(
     ("answers", "name", "labels"),
     [
-        (["一般", "比较符合", "非常符合", "不太符合"], "conform5", ["非常不符合", "不太符合", "一般", "比较符合", "非常符合"]),
-        (["同意", "非常同意", "不同意"], "agree5", ["非常不同意", "不同意", "一般", "同意", "非常同意"]),
-        (["有点同意", "同意", "非常同意", "中立"], "agree7",
+        (["一般", "比较符合", "非常符合", "不太符合", "非常不符合"], "conform5",
+         ["非常不符合", "不太符合", "一般", "比较符合", "非常符合"]),
+        (["同意", "非常同意", "不同意", "非常不同意", "一般"], "agree5", ["非常不同意", "不同意", "一般", "同意", "非常同意"]),
+        (["有点同意", "同意", "非常同意", "中立", "有点不同意", "非常不同意", "不同意"], "agree7",
          ["非常不同意", "不同意", "有点不同意", "中立", "有点同意", "同意", "非常同意"]),
-        (["从不", "经常", "有时"], "freq5", ["从不", "很少", "有时", "经常", "总是"]),
-        (["满意", "非常不满意"], "satisfy5", ["非常不满意", "不满意", "一般", "满意", "非常满意"]),
-        (["比较重要", "非常重要"], "importance5", ["非常不重要", "不太重要", "一般", "比较重要", "非常重要"]),
+        (["非常符合", "有点符合", "符合", "不符合", "有点不符合", "非常不符合"], "conform6",
+         ["非常不符合", "不符合", "有点不符合", "有点符合", "符合", "非常符合"]),
+        (["从不", "经常", "有时", "很少", "总是"], "freq5", ["从不", "很少", "有时", "经常", "总是"]),
+        (["满意", "非常不满意", "一般", "非常满意", "不满意"], "satisfy5", ["非常不满意", "不满意", "一般", "满意", "非常满意"]),
+        (["比较重要", "非常重要", "一般", "不太重要", "非常不重要"], "importance5",
+         ["非常不重要", "不太重要", "一般", "比较重要", "非常重要"]),
         (["3", "5", "1"], "num1_5", ["1", "2", "3", "4", "5"]),
         (["6", "2"], "num1_7", [str(i) for i in range(1, 8)]),
         (["0", "9", "10"], "num0_10", [str(i) for i in range(11)]),
@@ -51,6 +55,29 @@ def test_recognised_label_sets_are_put_in_scale_order(answers, name, labels):
     assert [lab for lab, _ in guess.labels] == labels
     assert [v for _, v in guess.labels] == [float(v) for v in (range(len(labels)) if name == "num0_10"
                                                                else range(1, len(labels) + 1))]
+    assert not guess.todo
+
+
+@pytest.mark.parametrize(
+    ("answers", "labels", "unused"),
+    [
+        # issue 10: six labels of a 问卷星 export are not a 7-point scale with an invented 一般 = 4
+        (["非常符合", "有点符合", "符合", "不符合", "有点不符合", "非常不符合"],
+         ["非常不符合", "不符合", "有点不符合", "有点符合", "符合", "非常符合"], None),
+        (["一般", "比较符合", "非常符合", "不太符合"], ["不太符合", "一般", "比较符合", "非常符合"], "非常不符合"),
+        (["有点同意", "同意", "非常同意", "中立"], ["中立", "有点同意", "同意", "非常同意"], "有点不同意"),
+        (["满意", "非常不满意"], ["非常不满意", "满意"], "一般"),
+    ],
+)
+def test_a_scale_is_exactly_the_labels_the_export_uses(answers, labels, unused):
+    guess = guess_scale(Counter(answers))
+    assert guess is not None
+    assert [lab for lab, _ in guess.labels] == labels
+    assert [v for _, v in guess.labels] == [float(v) for v in range(1, len(labels) + 1)]  # no gap, no invented level
+    if unused is None:
+        assert guess.name == "conform6" and not guess.todo
+    else:  # a known set gives the order, not the scale: the consultant is asked
+        assert guess.todo.startswith("TODO: 导出中只出现了这") and unused in guess.todo
 
 
 def test_not_a_scale():
@@ -123,16 +150,20 @@ def test_unrecognised_matrix_labels_are_listed_by_frequency_with_a_todo(tmp_path
     apply_questionnaire(exp, q)
 
 
-def test_stable_platform_ids_are_preferred_and_matrix_rows_share_the_longest_scale(tmp_path: Path):
+def test_stable_platform_ids_are_preferred_and_matrix_rows_share_one_scale(tmp_path: Path):
     cols = [ExportColumn("response_id", "ResponseId", "meta", platform_id="_recordId"),
             ExportColumn("Q1_1", "Q1_1", "matrix", 1, "工作评价", "a", platform_id="QID1_1"),
             ExportColumn("Q1_2", "Q1_2", "matrix", 1, "工作评价", "b", platform_id="QID1_2")]
     rows = [["R1", "同意", "有点同意"], ["R2", "非常同意", "非常不同意"], ["R3", "不同意", "同意"]]
     exp = assemble(tmp_path / "q.csv", "qualtrics", "utf-8", cols, rows, [["answered"] * 3] * 3, [4, 5, 6])
+    text = draft_codebook(exp)
     q = read_questionnaire(_draft(tmp_path, exp))
     assert [(i.match.how, i.match.value) for i in q.items] == [("platform_id", "QID1_1"), ("platform_id", "QID1_2")]
-    assert {i.scale for i in q.items} == {"agree7"}  # row 1 alone would look 5-point
-    assert apply_questionnaire(exp, q).items.loc["R1"].tolist() == [6.0, 5.0]
+    # one scale for the question, from the labels used in any row (row 1 alone lacks 有点同意)
+    assert {i.scale for i in q.items} == {"agree_5labels"}
+    assert list(q.scales["agree_5labels"].labels) == ["非常不同意", "不同意", "有点同意", "同意", "非常同意"]
+    assert "（如 有点不同意）" in text and "TODO" in text  # the unused level is a question, not a guess
+    assert apply_questionnaire(exp, q).items.loc["R1"].tolist() == [4.0, 3.0]
 
 
 def test_write_draft_does_not_replace_a_codebook_unless_forced(tmp_path: Path):
@@ -217,3 +248,17 @@ def test_number_columns_answered_as_ratings_are_items(tmp_path: Path):
     data = apply_questionnaire(exp, q)
     assert data.items["Q1"].tolist() == [0.0, 9.0, 10.0, 7.0]
     assert data.items["Q2"].tolist() == [3.0, 5.0, 1.0, 4.0]
+
+
+def test_an_end_level_used_elsewhere_in_the_export_is_offered_but_never_a_middle_one():
+    conform5 = ["非常不符合", "不太符合", "一般", "比较符合", "非常符合"]
+    # nobody answered 非常不符合 here, but another question of the export got it: a 5-point question
+    guess = guess_scale(Counter(["一般", "比较符合", "非常符合", "不太符合"]), elsewhere=frozenset(conform5))
+    assert guess is not None and guess.name == "conform5" and not guess.todo
+    assert dict(guess.labels)["不太符合"] == 2.0
+    # six labels here; 一般 answered in another (5-point) question is not this question's midpoint
+    six = ["非常不符合", "不符合", "有点不符合", "有点符合", "符合", "非常符合"]
+    guess = guess_scale(Counter(six[1:]), elsewhere=frozenset(six + conform5))
+    assert guess is not None and guess.name == "conform6" and [v for _, v in guess.labels] == [1.0, 2, 3, 4, 5, 6]
+    guess = guess_scale(Counter(["有点同意", "同意", "非常同意", "有点不同意"]), elsewhere=frozenset(["一般", "中立"]))
+    assert guess is not None and "一般" not in dict(guess.labels) and guess.todo

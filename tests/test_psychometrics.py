@@ -473,3 +473,27 @@ def test_reliability_alpha_keeps_partial_responders_like_pingouin() -> None:
     for g in ("a", "b"):
         members = groups.index[groups == g]
         assert by_group.at[g, "alpha"] == pytest.approx(pg.cronbach_alpha(items.loc[members])[0], abs=1e-12)
+
+
+def test_a_blank_statistic_always_says_why() -> None:
+    """Issue 10: alpha '-' with no reason. Items asked of different people, one item, one respondent."""
+    rng = np.random.default_rng(3)
+    trait = rng.normal(size=40)
+    items = pd.DataFrame({f"q{i}": np.clip(np.round(3 + trait + rng.normal(scale=0.7, size=40)), 1, 5)
+                          for i in range(1, 7)}, index=[f"r{i}" for i in range(40)])
+    items.iloc[:20, 3:] = np.nan  # q1-q3 asked of the first 20, q4-q6 of the others
+    items.iloc[20:, :3] = np.nan
+    groups = pd.Series(["a"] * 39 + ["b"], index=items.index)
+    table = reliability(items, {"Merged": [f"q{i}" for i in range(1, 7)], "Alone": ["q1"], "Half": ["q1", "q2", "q3"]},
+                        groups=groups).set_index(["scale", "group"])
+    assert math.isnan(table.at[("Merged", "a"), "alpha"])
+    assert table.at[("Merged", "a"), "note"] == (
+        "No alpha: its items were answered by different people (no respondent answered all of them; "
+        "items asked of different populations are different scales).")
+    assert table.at[("Alone", "a"), "note"] == "No alpha: it needs at least 2 items, the scale has 1."
+    assert table.at[("Merged", "b"), "note"] == "1 respondent(s) with a scale score (at least 3 of its 6 items answered): no sd and no alpha (they need at least 2)."
+    assert math.isnan(table.at[("Merged", "b"), "sd"])
+    assert table.at[("Half", "a"), "note"] == "" and table.at[("Half", "a"), "alpha"] > 0.5
+    # every blank alpha or sd has a note
+    blank = table["alpha"].isna() | table["sd"].isna()
+    assert (table.loc[blank, "note"] != "").all()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -81,7 +82,8 @@ def _expected(group_column: str | None = None) -> pd.DataFrame:
                     cov[a, b] = ((xa - xa.mean()) * (xb - xb.mean())).sum() / (both.sum() - 1)
             alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
             out.append({"scale": scale, "group": "(all)" if group is None else group, "n_items": k,
-                        "n": len(scores), "mean": scores.mean(), "sd": scores.std(ddof=1), "alpha": alpha})
+                        "n": len(scores), "mean": scores.mean(), "sd": scores.std(ddof=1), "alpha": alpha,
+                        "note": ""})
     return pd.DataFrame(out, columns=list(SUMMARY_COLUMNS))
 
 
@@ -124,10 +126,14 @@ def test_unanswered_group_is_its_own_group(tmp_path: Path):
     assert table.groupby("scale")["n"].sum().tolist() == [40, 40]
 
 
-def test_unknown_by_is_a_problem(tmp_path: Path):
-    with pytest.raises(SurveyFileError, match=r"column '班组': expected a name under columns: in codebook.yaml"
-                                              r" \(region\) or a header of kefu_training_needs.csv found once"):
-        survey_summary(UNSEEN, _codebook(tmp_path), by="班组", platform="plain")
+def test_unknown_by_is_a_problem_naming_the_closest_headers(tmp_path: Path):
+    with pytest.raises(SurveyFileError, match=r"column '工作年': expected a name under columns: in codebook.yaml"
+                                              r" \(region\) or a header of kefu_training_needs.csv found once, "
+                                              r"found '工作年 \(closest headers: 1.您在客服岗位的工作年限\)'"):
+        survey_summary(UNSEEN, codebook := _codebook(tmp_path), by="工作年", platform="plain")
+    # a header is never guessed: 岗位 is in 1.您在客服岗位的工作年限 but is not that question
+    with pytest.raises(SurveyFileError, match=r"found '岗位 \(closest headers: 1.您在客服岗位的工作年限\)'"):
+        survey_summary(UNSEEN, codebook, by="岗位", platform="plain")
 
 
 def test_codebook_and_export_problems_come_together(tmp_path: Path):
@@ -159,7 +165,7 @@ def test_cli_survey_prints_writes_and_exits(tmp_path: Path, capsys):
     table = tmp_path / "out" / "summary.csv"
     assert main(["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain",
                  "--by", "所在班组", "--out", str(table)]) == 0
-    written = pd.read_csv(table)
+    written = pd.read_csv(table, dtype={"note": str}).fillna({"note": ""})
     pd.testing.assert_frame_equal(written, _expected("所在班组"), check_dtype=False, rtol=1e-9)
     # with --by, the group-difference table is written next to it; no temporary file is left
     assert sorted(p.name for p in table.parent.iterdir()) == ["summary.csv", "summary_groups.csv"]
@@ -190,7 +196,7 @@ def test_reference_questionnaire_on_every_platform(export: Path, tmp_path: Path)
     for name in ALL_READERS:
         pytest.importorskip(f"casekit.intake.exports.{name}")
     codebook = tmp_path / "codebook.yaml"
-    text = write_draft(export, codebook)
+    text = write_draft(export, codebook).text
     # the only question left: bare numbers in code exports (positions or values?)
     todos = [line.strip() for line in text.splitlines() if "TODO" in line]
     assert all(todo == f"# {NUMBERS_TODO}" for todo in todos)
@@ -287,8 +293,8 @@ def test_group_differences_leave_out_unanswered_groups_and_say_when_no_test_appl
     assert alone["groups"].tolist() == [0, 0]
     assert alone["note"].str.contains("No test: compare_groups needs at least 2 groups").all()
 
-    with pytest.raises(SurveyFileError, match="column '班组'"):
-        group_differences(UNSEEN, codebook, "班组", platform="plain")
+    with pytest.raises(SurveyFileError, match="column '工龄'"):
+        group_differences(UNSEEN, codebook, "工龄", platform="plain")
 
 
 def test_categorical_by_group_tests_the_closed_questions_that_are_not_items(tmp_path: Path):
@@ -348,7 +354,7 @@ def test_cli_survey_by_prints_and_writes_the_group_differences(tmp_path: Path, c
     assert capsys.readouterr().out == ""
     pd.testing.assert_frame_equal(pd.read_csv(out.with_name("stats_groups.csv"), dtype={"df": str}), expected,
                                   check_dtype=False, rtol=1e-12)
-    pd.testing.assert_frame_equal(pd.read_csv(out), _expected("所在班组"), check_dtype=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(pd.read_csv(out, dtype={"note": str}).fillna({"note": ""}), _expected("所在班组"), check_dtype=False, rtol=1e-9)
     assert main([*args, "--crosstabs", "--out", str(out)]) == 0
     assert sorted(p.name for p in out.parent.iterdir()) == ["stats.csv", "stats_crosstabs.csv", "stats_groups.csv"]
 
@@ -428,3 +434,149 @@ def test_the_codebooks_platform_is_the_default_reader(tmp_path: Path, monkeypatc
     codebook.write_text("platform: spss\n" + text, encoding="utf-8")  # a CSV is no .sav: read as spss
     with pytest.raises(SurveyFileError, match="kefu_training_needs.csv"):
         survey_summary(UNSEEN, codebook)
+
+
+# --------------------------------------------------------------------------------------------
+# issue 10: a real 问卷星 export with six labels, three matrix questions sharing a stem
+
+
+CONFORM6 = ["非常不符合", "不符合", "有点不符合", "有点符合", "符合", "非常符合"]
+STEM = "请评价以下说法与您的符合程度"
+POPULATIONS = {6: "客户经理", 7: "支撑人员", 8: "管理人员"}  # question asked of each population
+
+
+def _wjx_six_labels(path: Path, n: int = 45) -> tuple[Path, dict[int, np.ndarray], list[str]]:
+    """A 问卷星 按文本 CSV: staff codes, 性别/年龄段/班组, questions 6–8 (same stem) per population.
+
+    Returns the file, each question's answer codes 1–6 (rows of its population, in file order)
+    and each row's staff code.
+    """
+    rng = np.random.default_rng(10)
+    header = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您的工号", "2、您的性别",
+              "3、您的年龄段", "4、您所在的班组", "5、您的岗位"]
+    for q in POPULATIONS:
+        header += [f"{q}、{STEM}—说法{k}" for k in range(1, 5)]
+    codes: dict[int, list[list[int]]] = {q: [] for q in POPULATIONS}
+    rows, staff = [], []
+    for r in range(n):
+        q_asked = list(POPULATIONS)[r % 3]
+        trait = rng.normal()
+        staff.append(f"AM{r + 101:03d}")
+        row = [str(r + 1), f"2024/5/{1 + r % 28} 10:{r % 60:02d}:00", f"{60 + r}秒", "微信", "N/A", f"1.2.3.{r}",
+               staff[-1], ["男", "女"][r % 2], ["30岁以下", "30-39岁", "40岁及以上"][(r // 3) % 3],
+               ["1组", "2组", "10组"][(r // 9) % 3], POPULATIONS[q_asked]]
+        for q in POPULATIONS:
+            if q != q_asked:
+                row += ["(跳过)"] * 4
+                continue
+            answers = [int(np.clip(np.rint(3.5 + 1.2 * trait + rng.normal(scale=0.7)), 1, 6)) for _ in range(4)]
+            if len(codes[q]) < 6:
+                answers[0] = len(codes[q]) + 1  # every label is used in every question
+            codes[q].append(answers)
+            row += [CONFORM6[a - 1] for a in answers]
+        rows.append(row)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    return path, {q: np.array(c, dtype=float) for q, c in codes.items()}, staff
+
+
+def test_six_labels_score_1_to_6_and_questions_sharing_a_stem_stay_apart(tmp_path: Path):
+    """Issue 10: no invented midpoint 一般 = 4, no 12-item scale across three populations."""
+    from casekit.analysis.psychometrics import cronbach_alpha
+
+    export, codes, _ = _wjx_six_labels(tmp_path / "问卷星_按文本.csv")
+    codebook = tmp_path / "codebook.yaml"
+    text = write_draft(export, codebook).text
+    assert "一般" not in text.split("items:")[0]
+    assert [line for line in text.splitlines() if "TODO" in line] == []  # exactly a known 6-point set
+    data = yaml.safe_load(text)
+    assert data["scales"] == {"conform6": {"labels": dict(zip(CONFORM6, range(1, 7)))}}
+    assert sorted({item["dimension"] for item in data["items"]}) == [f"{STEM}（第{q}题）" for q in POPULATIONS]
+    table = survey_summary(export, codebook).set_index("scale")
+    assert table["n_items"].tolist() == [4, 4, 4]
+    for q, matrix in codes.items():
+        row = table.loc[f"{STEM}（第{q}题）"]
+        assert row["n"] == len(matrix) == 15
+        assert row["alpha"] == pytest.approx(cronbach_alpha(pd.DataFrame(matrix)).alpha, abs=1e-12)
+        assert row["mean"] == pytest.approx(matrix.mean(axis=1).mean(), abs=1e-12)
+        assert row["note"] == ""
+
+
+def test_items_asked_of_different_people_in_one_scale_say_why_alpha_is_blank(tmp_path: Path, capsys):
+    export, _, _ = _wjx_six_labels(tmp_path / "问卷星_按文本.csv")
+    codebook = tmp_path / "codebook.yaml"
+    write_draft(export, codebook)
+    merged = re.sub(r"dimension: \S+（第\d题）", "dimension: 符合程度", codebook.read_text(encoding="utf-8"))
+    codebook.write_text(merged, encoding="utf-8")
+    row = survey_summary(export, codebook).iloc[0]
+    assert row["n_items"] == 12 and row["n"] == 0 and math.isnan(row["alpha"])  # 4 of 12 answered: no score
+    assert row["note"] == ("0 respondent(s) with a scale score (at least 6 of its 12 items answered): no mean, "
+                           "no sd and no alpha (they need at least 2). Its items were answered by different "
+                           "people (no respondent answered all of them; items asked of different populations "
+                           "are different scales).")
+    # with a score from one item, alpha is still blank and says why
+    scored_anyway = survey_summary(export, codebook, min_answered=1).iloc[0]
+    assert scored_anyway["n"] == 45 and math.isnan(scored_anyway["alpha"])
+    assert scored_anyway["note"].startswith("No alpha: its items were answered by different people")
+    assert main(["survey", str(export), "--codebook", str(codebook)]) == 0
+    assert "Its items were answered by different people" in capsys.readouterr().out
+
+
+def test_draft_prefers_the_staff_codes_the_bundles_other_tables_use(tmp_path: Path, capsys):
+    """Issue 10: 序号 was taken as the respondent id although ride-alongs name people by 工号."""
+    export, _, staff = _wjx_six_labels(tmp_path / "问卷星_按文本.csv")
+    assert main(["codebook", "draft", str(export)]) == 0
+    printed = capsys.readouterr()
+    assert yaml.safe_load(printed.out)["columns"]["respondent_id"] == "序号"
+    assert ("respondent id: '序号': the platform's response number, one distinct value per response; "
+            "'1、您的工号' also holds one code per response: give --bundle") in printed.err
+
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "manifest.yaml").write_text("bundle: b\n", encoding="utf-8")
+    (bundle / "ride_alongs.csv").write_text("visit_id,account_manager\n" + "".join(
+        f"V{i},{code}\n" for i, code in enumerate(staff[:30])), encoding="utf-8")
+    out = tmp_path / "codebook.yaml"
+    assert main(["codebook", "draft", str(export), "--bundle", str(bundle), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert ("respondent id: '1、您的工号': 30 of its 45 values are staff codes used in the bundle's "
+            "ride_alongs.csv (account_manager)") in err
+    text = out.read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["columns"]["respondent_id"] == "1、您的工号"
+    assert "# 答卷编号列 / respondent id: 「1、您的工号」：45 个值中有 30 个是资料包ride_alongs.csv (account_manager)中的员工编号" in text
+    assert survey_summary(export, out).shape[0] == 3  # the draft scores as written
+
+    assert main(["codebook", "draft", str(export), "--bundle", str(tmp_path)]) == 1
+    assert "expected a research bundle folder (with manifest.yaml)" in capsys.readouterr().err
+
+
+def test_by_finds_the_header_without_its_number_and_lists_groups_in_option_order(tmp_path: Path, capsys):
+    """Issue 10: ``--by 性别`` failed (the header is ``2、您的性别``); groups came in string order."""
+    export, _, _ = _wjx_six_labels(tmp_path / "问卷星_按文本.csv")
+    codebook = tmp_path / "codebook.yaml"
+    write_draft(export, codebook)
+    scale = f"{STEM}（第6题）"
+    for by, groups in [("性别", ["男", "女"]), ("您的性别", ["男", "女"]), ("2、您的性别", ["男", "女"]),
+                       ("年龄段", ["30岁以下", "30-39岁", "40岁及以上"]), ("班组", ["1组", "2组", "10组"])]:
+        table = survey_summary(export, codebook, by=by)
+        assert table.loc[table["scale"] == scale, "group"].tolist() == groups, by
+    differences = group_differences(export, codebook, "年龄段")
+    assert differences["groups"].tolist() == [3, 3, 3]
+    assert main(["survey", str(export), "--codebook", str(codebook), "--by", "性别"]) == 0
+    printed = capsys.readouterr()
+    assert "--by 性别: grouped by the column '2、您的性别'" in printed.err
+    rows = [line.split()[1] for line in printed.out.splitlines()[1:7]]
+    assert rows == ["男", "女"] * 3
+
+
+def test_by_that_matches_several_headers_lists_them(tmp_path: Path):
+    text = UNSEEN.read_text(encoding="utf-8-sig").splitlines()
+    lines = [text[0] + ",6.您的性别,7.您的性别"] + [f"{line},男,女" for line in text[1:]]
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    codebook = _codebook(tmp_path)
+    codebook.write_text(codebook.read_text(encoding="utf-8").replace("ignore:\n", "ignore:\n- 6.您的性别\n- 7.您的性别\n"),
+                        encoding="utf-8")
+    with pytest.raises(SurveyFileError, match=r"column '性别': expected .*found \"'性别' in 2 headers: "
+                                              r"6.您的性别 / 7.您的性别\""):
+        survey_summary(export, codebook, by="性别", platform="plain")

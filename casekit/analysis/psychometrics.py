@@ -53,6 +53,7 @@ RELIABILITY_COLUMNS: tuple[str, ...] = (
     "mean",
     "sd",
     "alpha",
+    "note",
 )
 
 #: Columns of :func:`item_analysis`.
@@ -496,14 +497,38 @@ def _check_alpha_defined(data: pd.DataFrame) -> None:
 
 def _alpha_or_nan(data: pd.DataFrame) -> float:
     """Pairwise alpha, or NaN where :func:`cronbach_alpha` would refuse the data."""
+    return _alpha_with_reason(data)[0]
+
+
+#: Why a scale's items give no alpha (or no scores) when different people answered them.
+_APART = ("its items were answered by different people (no respondent answered all of them; "
+          "items asked of different populations are different scales)")
+
+
+def _answered_apart(data: pd.DataFrame) -> bool:
+    """True when nobody answered every item and some item pair was answered together by < 2."""
+    answered = data.notna().astype("int64")
+    if data.shape[1] < 2 or data.shape[0] < 2 or bool((answered.sum(axis=1) == data.shape[1]).any()):
+        return False
+    return int((answered.T @ answered).to_numpy().min()) < 2
+
+
+def _alpha_with_reason(data: pd.DataFrame) -> tuple[float, str]:
+    """Pairwise alpha and ``""``, or NaN and why alpha is undefined (one sentence)."""
+    nan = float("nan")
+    if data.shape[1] < 2:
+        return nan, f"no alpha: it needs at least 2 items, the scale has {data.shape[1]}."
     data = data.dropna(how="all")
-    if data.shape[1] < 2 or data.shape[0] < 2:
-        return float("nan")
+    if data.shape[0] < 2:
+        return nan, f"no alpha: {data.shape[0]} respondent(s) answered its items, it needs at least 2."
+    if _answered_apart(data):
+        return nan, f"no alpha: {_APART}."
     try:
         _check_alpha_defined(data)
-    except AnalysisError:
-        return float("nan")
-    return _alpha_from_cov(data.cov().to_numpy())
+    except AnalysisError as exc:
+        return nan, f"no alpha: {exc}."
+    alpha = _alpha_from_cov(data.cov().to_numpy())
+    return alpha, "" if math.isfinite(alpha) else "no alpha: the item covariances give no total variance."
 
 
 # --------------------------------------------------------------------------------------------
@@ -618,7 +643,11 @@ def reliability(
           ``min_answered``) still contributes their answers to the item variances and
           covariances. ``NaN`` for a one-item scale, a group with fewer than 2 respondents
           with a score, or whenever alpha is undefined (an item answered by fewer than 2
-          respondents, two items never answered together, no total variance).
+          respondents, two items never answered together, no total variance);
+        * ``note`` -- why a statistic is missing (``""`` when none is): fewer than 2
+          respondents with a score, a one-item scale, items answered by different people
+          (nobody answered all of them: usually items asked of different populations put in
+          one scale), or why alpha is otherwise undefined.
 
     Raises
     ------
@@ -651,12 +680,19 @@ def reliability(
         for group, members in memberships:
             score = scores.loc[members, name].dropna()
             n = int(score.size)
-            # pairwise over everyone who answered an item, not only the scored (psych, pingouin)
-            alpha = (
-                _alpha_or_nan(data.loc[members, ids])
-                if len(ids) >= 2 and n >= 2
-                else float("nan")
-            )
+            notes = []
+            if n < 2:
+                needed = _required_answers(min_answered, len(ids))
+                notes.append(f"{n} respondent(s) with a scale score (at least {needed} of its "
+                             f"{len(ids)} items answered): {'no mean, ' if n == 0 else ''}no sd and no "
+                             "alpha (they need at least 2).")
+                if _answered_apart(data.loc[members, ids].dropna(how="all")):
+                    notes.append(_APART[0].upper() + _APART[1:] + ".")
+                alpha = float("nan")
+            else:
+                # pairwise over everyone who answered an item, not only the scored (psych, pingouin)
+                alpha, why = _alpha_with_reason(data.loc[members, ids])
+                notes.append(why[0].upper() + why[1:] if why else "")
             rows.append(
                 {
                     "scale": name,
@@ -666,6 +702,7 @@ def reliability(
                     "mean": float(score.mean()) if n else float("nan"),
                     "sd": float(score.std(ddof=1)) if n >= 2 else float("nan"),
                     "alpha": alpha,
+                    "note": " ".join(x for x in notes if x),
                 }
             )
     frame = pd.DataFrame(rows, columns=list(RELIABILITY_COLUMNS))

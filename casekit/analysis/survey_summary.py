@@ -17,7 +17,9 @@ it once with :func:`score_survey` and call the :class:`ScoredSurvey` methods
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,9 @@ from pathlib import Path
 import pandas as pd
 
 from casekit.exceptions import AnalysisError, Problem, SurveyFileError
+from casekit.intake.columns import find_columns
 from casekit.intake.exports import ExportColumn, SurveyExport, read_export
+from casekit.intake.options import answer_order, question_text
 from casekit.intake.questionnaire import (
     RESPONDENT_ID,
     Questionnaire,
@@ -51,7 +55,7 @@ __all__ = [
 ]
 
 #: Columns of :func:`survey_summary`.
-SUMMARY_COLUMNS: tuple[str, ...] = ("scale", "group", "n_items", "n", "mean", "sd", "alpha")
+SUMMARY_COLUMNS: tuple[str, ...] = ("scale", "group", "n_items", "n", "mean", "sd", "alpha", "note")
 #: Columns of :func:`group_differences`.
 DIFFERENCE_COLUMNS: tuple[str, ...] = (
     "scale", "test", "statistic", "df", "p", "effect", "effect_size", "n", "groups", "note",
@@ -120,6 +124,23 @@ class ScoredSurvey:
         """
         return _differences(self, by, min_answered)
 
+    def group_column(self, by: str) -> str:
+        """What ``by`` names: a ``columns:`` name of the codebook, or the export header it matched.
+
+        Parameters
+        ----------
+        by : str
+            As for :func:`survey_summary`.
+
+        Returns
+        -------
+        str
+            ``by`` itself for a codebook name; else the header found (see
+            :func:`survey_summary`), so that a caller can say which column was used.
+        """
+        name, col = _resolve(by, self.export, self.questionnaire, self.data)
+        return name if name in self.questionnaire.columns or col is None else col.header.strip()
+
     def crosstabs(
         self,
         by: str,
@@ -184,25 +205,85 @@ def score_survey(
     return ScoredSurvey(export, questionnaire, data)
 
 
+def _resolve(
+    name: str, export: SurveyExport, questionnaire: Questionnaire, data: QuestionnaireData
+) -> tuple[str, ExportColumn | None]:
+    """The column ``name`` means: (codebook name, its export column or None) or (name, column).
+
+    In this order: a name under the codebook's ``columns:`` (not ``respondent_id``); an export
+    header, or column key, found once; a header whose text without its question number is
+    ``name`` (``您的性别`` → ``1、您的性别``); a header whose text without its number and a
+    leading 您的/您所在的/所在 is ``name`` (``性别``, ``班组`` → ``所在班组``). Scored items and the
+    respondent id are never matched by the last two. Several headers: a problem listing them;
+    none: a problem naming the closest headers (those containing ``name`` first), never a
+    guess.
+    """
+    if name in questionnaire.columns and name != RESPONDENT_ID:
+        found = find_columns(questionnaire.columns[name], export.columns)
+        return name, found[0] if len(found) == 1 else None
+    rid = data.headers.get(RESPONDENT_ID)
+    exact = [c for c in export.columns if c.header.strip() == name] or [c for c in export.columns if c.key == name]
+    exact = [c for c in exact if c.header != rid or name == RESPONDENT_ID]
+    if len(exact) == 1 and name != RESPONDENT_ID:
+        return name, exact[0]
+    scored = {data.headers[i] for ids in data.scales.values() for i in ids if i in data.headers}
+    others = [c for c in export.columns if c.header not in scored and c.header != rid and c.header.strip()]
+    found = exact
+    if not found and name != RESPONDENT_ID:
+        wanted = question_text(name)
+        found = [c for c in others if question_text(c.header) == wanted]
+        if not found:
+            topic = _topic(name)
+            found = [c for c in others if _topic(c.header) == topic]
+    if len(found) == 1:
+        return name, found[0]
+    names = [n for n in questionnaire.columns if n != RESPONDENT_ID]
+    expected = (f"a name under columns: in {questionnaire.path.name} ({', '.join(names) or 'none'}) "
+                f"or a header of {export.path.name} found once")
+    if found:
+        headers = " / ".join(c.header.strip() for c in found[:10])
+        what = f"{len(found)} columns with this header" if exact else f"{name!r} in {len(found)} headers: {headers}"
+        raise SurveyFileError([Problem(export.path.name, None, name, expected, what)])
+    texts = {question_text(c.header): c.header.strip() for c in others}
+    close = [t for t in texts if _topic(name) in t]
+    close += [t for t in difflib.get_close_matches(_topic(name), list(texts), n=3, cutoff=0.3) if t not in close]
+    hint = f" (closest headers: {' / '.join(texts[t] for t in close[:3])})" if close else ""
+    raise SurveyFileError([Problem(export.path.name, None, name, expected, f"{name}{hint}")])
+
+
+_POSSESSIVE = re.compile(r"^(?:您的|你的|您所在的?|你所在的?|所在的?|所属的?)")
+
+
+def _topic(header: str) -> str:
+    """A header's text without its question number and a leading 您的/您所在的/所在 (``性别``)."""
+    return _POSSESSIVE.sub("", question_text(header)).strip() or question_text(header)
+
+
 def _groups(by: str, export: SurveyExport, questionnaire: Questionnaire, data: QuestionnaireData) -> pd.Series:
-    """Each respondent's group: a ``columns:`` entry of the codebook, or any export header/key."""
-    if by in data.groups.columns:
-        values = data.groups[by].tolist()
+    """Each respondent's group: a categorical in the questionnaire's option order, unanswered last.
+
+    ``by`` is resolved by :func:`_resolve`; the groups follow the options (or value labels)
+    the export lists for the column, else :func:`casekit.intake.options.answer_order`.
+    """
+    name, col = _resolve(by, export, questionnaire, data)
+    if name in data.groups.columns:
+        values = data.groups[name].tolist()
     else:
-        found = [c for c in export.columns if c.header.strip() == by] or [c for c in export.columns if c.key == by]
-        if len(found) != 1 or by == RESPONDENT_ID:
-            names = [n for n in questionnaire.columns if n != RESPONDENT_ID]
-            expected = (f"a name under columns: in {questionnaire.path.name} ({', '.join(names) or 'none'}) "
-                        f"or a header of {export.path.name} found once")
-            raise SurveyFileError([Problem(export.path.name, None, by, expected,
-                                           f"{len(found)} columns with this header" if found else by)])
-        col = found[0]
+        assert col is not None
         missing = set(questionnaire.missing)
         values = [
             str(v).strip() if s == "answered" and str(v).strip() not in missing else ""
             for v, s in zip(export.data[col.key].tolist(), export.status[col.key].tolist())
         ]
-    return pd.Series([v or NO_GROUP for v in values], index=data.items.index, name=by, dtype=object)
+    options: tuple[str, ...] = ()
+    if col is not None:
+        labels = export.value_labels.get(col.key) or {}
+        options = tuple(str(k) for k in labels) if labels else col.options
+    order = answer_order(values, options)
+    if "" in values:
+        order.append(NO_GROUP)
+    return pd.Series(pd.Categorical([v or NO_GROUP for v in values], categories=order),
+                     index=data.items.index, name=by)
 
 
 def survey_summary(
@@ -223,8 +304,14 @@ def survey_summary(
         The standalone codebook (``casekit codebook draft`` writes a first version).
     by : str, optional
         Group respondents by a name under the codebook's ``columns:`` (``region``,
-        ``population`` …) or by an export header (or column key). Respondents who did not
-        answer it form the group ``（未填写）``.
+        ``population`` …) or by an export header (or column key); else by the header whose
+        text without its question number is ``by`` (``您的性别`` for ``1、您的性别``), else by
+        the one header containing ``by`` (``性别``). Several such headers, or none, is a
+        problem naming them (or the closest headers). Groups are listed in the
+        questionnaire's option order (the options the export lists, else
+        :func:`casekit.intake.options.answer_order`: 男/女, ``30岁以下`` < ``30-39岁`` <
+        ``40岁及以上``, ``1组`` < ``2组`` < ``10组``, else string order). Respondents who did not
+        answer it form the group ``（未填写）``, listed last.
     platform : str, optional
         Force the export's reader; detected when omitted.
     min_answered : float or int, default 0.5
@@ -238,7 +325,8 @@ def survey_summary(
         ``scale`` (the items' ``dimension``), ``group`` (``"(all)"`` without ``by``),
         ``n_items``, ``n`` (respondents with a scale score), ``mean`` and ``sd`` of the scale
         scores (mean of the answered items, reverse keys applied), ``alpha`` (pairwise
-        Cronbach's alpha). Not rounded.
+        Cronbach's alpha), ``note`` (why a statistic is blank, ``""`` when none is; see
+        :func:`casekit.analysis.psychometrics.reliability`). Not rounded.
 
     Raises
     ------
@@ -264,6 +352,8 @@ def _summary(scored: ScoredSurvey, by: str | None, min_answered: float) -> pd.Da
 def _compared_groups(groups: pd.Series) -> tuple[pd.Series, int]:
     """Groups for a test: respondents who did not answer the grouping question left out (NaN)."""
     unanswered = groups == NO_GROUP
+    if isinstance(groups.dtype, pd.CategoricalDtype) and NO_GROUP in groups.cat.categories:
+        return groups.cat.remove_categories([NO_GROUP]), int(unanswered.sum())
     return groups.where(~unanswered), int(unanswered.sum())
 
 
@@ -413,23 +503,17 @@ def _question_columns(
     max_options: int,
 ) -> list[tuple[ExportColumn, bool]]:
     """The columns to cross-tabulate and whether each is counted option by option."""
-    def header_of(name: str) -> str:
-        return data.headers.get(name, name) if name in questionnaire.columns else name
-
     if names is not None:
         chosen: list[ExportColumn] = []
         problems = []
         for name in names:
-            wanted = header_of(name)
-            found = ([c for c in export.columns if c.header.strip() == wanted]
-                     or [c for c in export.columns if c.key == wanted])
-            if len(found) == 1:
-                chosen.append(found[0])
+            try:
+                col = _resolve(name, export, questionnaire, data)[1]
+            except SurveyFileError as exc:
+                problems.extend(exc.problems)
                 continue
-            problems.append(Problem(export.path.name, None, name,
-                                    f"a name under columns: in {questionnaire.path.name} or a header of "
-                                    f"{export.path.name} found once",
-                                    f"{len(found)} columns with this header" if found else name))
+            if col is not None:
+                chosen.append(col)
         if problems:
             raise SurveyFileError(problems)
         return [(c, explode_multi and c.kind == "multi") for c in chosen]
@@ -438,7 +522,9 @@ def _question_columns(
     skip = {data.headers[i] for i in item_ids if i in data.headers}
     if RESPONDENT_ID in data.headers:
         skip.add(data.headers[RESPONDENT_ID])
-    skip.add(header_of(by))
+    by_column = _resolve(by, export, questionnaire, data)[1]
+    if by_column is not None:
+        skip.add(by_column.header.strip())
     missing = set(questionnaire.missing)
     out = []
     for col in export.columns:
@@ -533,8 +619,8 @@ def _crosstabs(
     for col, multi in chosen:
         answers = _answers(export, col, missing, multi=multi).set_axis(groups.index)
         observed = set(answers.dropna().str.split(";").explode().str.strip()) if multi else set(answers.dropna())
-        # options in questionnaire order, once each (an export may list one twice)
-        order = list(dict.fromkeys(col.options)) if col.options and observed <= set(col.options) else None
+        # options in questionnaire order (once each: an export may list one twice), else answer_order
+        order = answer_order(observed, col.options)
         notes = _left_out_note(n_unanswered, by)
         try:
             result = crosstab(answers, groups, order=order, explode_multi=multi)

@@ -1,11 +1,15 @@
 """A first standalone codebook, guessed from a questionnaire export (``casekit codebook draft``).
 
 The draft lists every question column: columns whose answers form a response scale become
-``items`` (grouped into one ``dimension`` per matrix question), everything else goes under
-``ignore:``. Common Chinese label sets are recognised and put in order (非常不符合…非常符合,
-非常不同意…非常同意, 从不…总是, 非常不满意…非常满意, 非常不重要…非常重要, 5 and 7 points) as are
-integer answers 1–5, 1–7, 0–10 and 1–10 (also in ``number`` columns: a 0–10 推荐可能性 or a 1–5
-总体评分 typed in as a number is an item).
+``items`` (one ``dimension`` per numbered question: matrix questions sharing a stem stay apart),
+everything else goes under ``ignore:``. A scale is exactly the labels the export uses: the
+known Chinese label sets (:data:`~casekit.intake.options.LABEL_SETS`: 非常不符合…非常符合,
+非常不同意…非常同意, 非常不满意…非常满意 with 5, 6 or 7 points, 从不…总是, 非常不重要…非常重要) give
+their order, and a set's levels are the scale only when every level is used (see
+:func:`guess_scale`); a level nobody chose is never invented. Integer answers 1–5, 1–7, 0–10
+and 1–10 are recognised too (also in ``number`` columns: a 0–10 推荐可能性 or a 1–5 总体评分
+typed in as a number is an item). The respondent id is chosen by :func:`choose_respondent_id`,
+which prefers the column of a bundle's staff codes and says why.
 
 Answer codes: when the export lists a column's options (in questionnaire order) or SPSS value
 labels, the scale is built from the option *labels* -- a recognised label set keeps its own
@@ -14,9 +18,11 @@ score 非常符合 highest), any other set follows the option order -- and
 :func:`~casekit.intake.questionnaire.apply_questionnaire` maps each code to its label. When
 the answers are bare numbers and the export does not say what they stand for, the number scale
 is drafted with ``# TODO: 数字是选项序号还是分值？请核对``: in a 问卷星 按序号 download a number is
-the option's position, which is the scale value only if the options run from low to high. Any
-other label set is listed by frequency with a ``# TODO`` for the consultant. Reverse keying is
-never guessed.
+the option's position, which is the scale value only if the options run from low to high.
+Labels of a known set that do not use all its levels are drafted in the set's order, scored
+1..k, with a ``# TODO`` asking whether the questionnaire offered options nobody chose. Any other
+label set is listed by frequency with a ``# TODO`` for the consultant. Reverse keying is never
+guessed.
 
 When every label set was recognised, the draft loads with
 :func:`casekit.intake.questionnaire.read_questionnaire` without edits.
@@ -24,6 +30,8 @@ When every label set was recognised, the draft loads with
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections import Counter
@@ -34,14 +42,22 @@ import yaml
 
 from casekit.exceptions import Problem, SurveyFileError
 from casekit.files import write_atomic
+from casekit.intake._files import MISSING, read_text
 from casekit.intake.exports import SurveyExport, read_export
 from casekit.intake.exports.model import ExportColumn
+from casekit.intake.manifest import MANIFEST_FILE
+from casekit.intake.options import LABEL_SETS, question_text
 
 __all__ = [
     "DEFAULT_MISSING",
     "LABEL_SETS",
     "NUMBERS_TODO",
+    "PERSON_ID_COLUMNS",
+    "CodebookDraft",
+    "RespondentIdChoice",
     "ScaleGuess",
+    "bundle_person_ids",
+    "choose_respondent_id",
     "draft_codebook",
     "guess_scale",
     "write_draft",
@@ -58,30 +74,6 @@ _NOT_ITEMS = ("meta", "multi", "rank", "other")
 NUMBERS_TODO = "TODO: 数字是选项序号还是分值？请核对 / are the numbers option positions or scale values? check"
 
 
-def _levels(*levels: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(level.split("/")) for level in levels)
-
-
-#: Recognised label sets: name → levels in order, each level's synonyms separated by ``/``.
-#: Sets are tried in this order; the first in which every observed label has a level of its
-#: own wins (so a 7-point set is chosen only when labels the 5-point set lacks are present).
-LABEL_SETS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "agree5": _levels("非常不同意/完全不同意", "不同意/比较不同意/不太同意", "一般/中立/不确定/说不清",
-                      "同意/比较同意", "非常同意/完全同意"),
-    "agree7": _levels("非常不同意/完全不同意", "不同意/比较不同意", "有点不同意/有些不同意/稍微不同意",
-                      "一般/中立/不确定/说不清", "有点同意/有些同意/稍微同意", "同意/比较同意",
-                      "非常同意/完全同意"),
-    "conform5": _levels("非常不符合/完全不符合", "不太符合/比较不符合/不符合", "一般/不确定/说不清",
-                        "比较符合/符合", "非常符合/完全符合"),
-    "conform7": _levels("非常不符合/完全不符合", "不符合/比较不符合", "有点不符合/有些不符合",
-                        "一般/不确定/说不清", "有点符合/有些符合", "符合/比较符合", "非常符合/完全符合"),
-    "freq5": _levels("从不/从来没有", "很少/偶尔", "有时/有时候", "经常/常常", "总是/一直/每次都"),
-    "satisfy5": _levels("非常不满意", "不满意/比较不满意/不太满意", "一般", "满意/比较满意", "非常满意"),
-    "satisfy7": _levels("非常不满意", "不满意/比较不满意", "有点不满意/有些不满意", "一般",
-                        "有点满意/有些满意", "满意/比较满意", "非常满意"),
-    "importance5": _levels("非常不重要/完全不重要", "不太重要/不重要/比较不重要", "一般",
-                           "比较重要/重要", "非常重要"),
-}
 #: Integer ranges recognised when every answer is a whole number.
 _NUMERIC_RANGES: tuple[tuple[int, int], ...] = ((1, 5), (1, 7), (1, 10), (0, 10))
 
@@ -97,25 +89,44 @@ class ScaleGuess:
     Attributes
     ----------
     name : str
-        Suggested scale name (``agree7``, ``num1_5``, or ``""`` when not recognised).
+        Suggested scale name (``agree7``, ``num1_5``, ``conform_4labels`` for four labels of a
+        known set, or ``""`` when not recognised).
     labels : tuple of (str, float)
         Labels in order with their values.
     recognised : bool
         False when the order is only the answers' frequency (the consultant must check it).
     note : str
         Comment for the draft.
+    todo : str
+        What the consultant must check before the scale can be trusted (``""`` when nothing):
+        written as a ``# TODO`` line under the scale.
     """
 
     name: str
     labels: tuple[tuple[str, float], ...]
     recognised: bool
     note: str
+    todo: str = ""
 
 
-def _match_set(observed: list[str], only: str | None = None) -> ScaleGuess | None:
+def _match_set(
+    observed: list[str], *, declared: bool = False, elsewhere: frozenset[str] = frozenset()
+) -> ScaleGuess | None:
+    """The scale of the labels ``observed``, ordered by a known label set, or None.
+
+    A set fits when every label is one of its levels and no two labels share a level. The
+    first set whose levels are *all* used is the scale (name, levels, values 1..n): used in
+    ``observed``, or -- for levels ``observed`` lacks -- in ``elsewhere`` (the labels the rest
+    of the export uses: a question nobody answered 非常不符合 in still offered it when another
+    question got that answer; only levels beyond the column's lowest and highest label, never
+    one between them). Otherwise the scale is exactly the labels used, in the order of
+    the first set that fits, scored 1..k -- never with levels nobody used (an invented 一般
+    would shift every label above it): with ``declared`` (the export lists these options)
+    that is the scale; from answers alone it carries a TODO, since the questionnaire may have
+    offered options nobody chose.
+    """
+    partial: tuple[str, tuple[tuple[str, ...], ...], dict[str, int]] | None = None
     for name, levels in LABEL_SETS.items():
-        if only is not None and name != only:
-            continue
         where: dict[str, int] = {}
         for label in observed:
             hit = [i for i, syn in enumerate(levels) if label in syn]
@@ -124,15 +135,40 @@ def _match_set(observed: list[str], only: str | None = None) -> ScaleGuess | Non
             where[label] = hit[0]
         else:
             if len(set(where.values())) != len(where):
-                continue  # two answers on one level: a longer set fits better
-            labels: list[tuple[str, float]] = []
+                continue  # two answers on one level: another set fits better
+            # an end level this column lacks, used elsewhere in the export: offered here too (a
+            # level between two used ones never is -- it would shift the labels above it)
+            low, high = min(where.values(), default=0), max(where.values(), default=-1)
             for i, syn in enumerate(levels):
-                chosen = [lab for lab, lvl in where.items() if lvl == i] or [syn[0]]
-                labels.append((chosen[0], float(i + 1)))
+                used = [label for label in syn if label in elsewhere]
+                if (i < low or i > high) and len(used) == 1:
+                    where[used[0]] = i
             family = re.sub(r"\d+$", "", name)
-            note = f"{len(levels)} 级{_TRANSLATION.get(family, '')}量表 / {len(levels)}-point scale, recognised"
-            return ScaleGuess(name, tuple(labels), True, note)
-    return None
+            kind = _TRANSLATION.get(family, "")
+            if len(where) == len(levels):
+                labels = tuple((label, float(level + 1)) for label, level in sorted(where.items(), key=lambda lv: lv[1]))
+                note = f"{len(levels)} 级{kind}量表 / {len(levels)}-point scale, recognised"
+                return ScaleGuess(name, labels, True, note)
+            if partial is None:
+                partial = (name, levels, where)
+    if partial is None:
+        return None
+    name, levels, where = partial
+    family = re.sub(r"\d+$", "", name)
+    kind = _TRANSLATION.get(family, "")
+    k, n = len(where), len(levels)
+    labels = tuple((label, float(i + 1)) for i, (label, _) in enumerate(sorted(where.items(), key=lambda lv: lv[1])))
+    unused = "、".join(syn[0] for i, syn in enumerate(levels) if i not in where.values())
+    if declared:
+        note = (f"{k} 个选项，按{kind}量表的顺序计 1–{k} 分 / the export's {k} options, "
+                f"in the order of the {n}-point {family} scale, scored 1–{k}")
+        return ScaleGuess(f"{family}_{k}labels", labels, True, note)
+    note = f"导出中用到的 {k} 个选项 / the {k} labels the export uses, scored 1–{k}"
+    todo = (f"TODO: 导出中只出现了这 {k} 个选项，按{kind}量表的顺序计 1–{k} 分；若问卷还有没人选的选项"
+            f"（如 {unused}），请补上并重排分值 / only these {k} labels occur in the export, scored 1–{k} "
+            f"in the order of the {n}-point {family} scale; if the questionnaire also offered "
+            f"options nobody chose (e.g. {unused}), add them and renumber the values")
+    return ScaleGuess(f"{family}_{k}labels", labels, True, note, todo)
 
 
 def _match_numbers(observed: list[str], at_least: int = 0) -> ScaleGuess | None:
@@ -153,7 +189,11 @@ def _match_numbers(observed: list[str], at_least: int = 0) -> ScaleGuess | None:
 
 
 def guess_scale(
-    counts: Counter[str], options: tuple[str, ...] = (), codes: dict[str, str] | None = None
+    counts: Counter[str],
+    options: tuple[str, ...] = (),
+    codes: dict[str, str] | None = None,
+    *,
+    elsewhere: frozenset[str] = frozenset(),
 ) -> ScaleGuess | None:
     """Guess the response scale of one column from its answers.
 
@@ -165,6 +205,9 @@ def guess_scale(
         The options in questionnaire order when the export lists them.
     codes : dict of str to str, optional
         Value labels (code → label), e.g. from SPSS.
+    elsewhere : frozenset of str, optional
+        Answers given anywhere in the export: a known label set's levels this column lacks
+        count as offered when other questions got them (see the module docstring).
 
     Returns
     -------
@@ -179,7 +222,7 @@ def guess_scale(
             ordered = []
         if ordered and all(v in codes or v in codes.values() for v in observed):
             labels = tuple((lab, float(code)) for code, lab in ordered)
-            known = _match_set([lab for lab, _ in labels])
+            known = _match_set([lab for lab, _ in labels], declared=True)
             if known is not None and len({lab for lab, _ in labels}) == len(labels):
                 level = dict(known.labels)
                 values = [v for _, v in labels]
@@ -193,7 +236,7 @@ def guess_scale(
             name = known.name if known is not None and known.labels == labels else ""
             return ScaleGuess(name, labels, True, "导出文件中的值标签 / value labels of the export")
     if options and all(v in options or v.isdigit() and 1 <= int(v) <= len(options) for v in observed):
-        guess = _match_set(list(options))
+        guess = _match_set(list(options), declared=True)
         if guess is not None and len(set(options)) == len(options):
             # a known label set, in whatever order the questionnaire lists it: answers (labels
             # or option codes) are scored by their label
@@ -207,56 +250,7 @@ def guess_scale(
                                             "check that higher means more")
     if len(observed) < 2:
         return None
-    for match in (_match_set, _match_numbers):
-        guess = match(observed)
-        if guess is not None:
-            return guess
-    return None
-
-
-def _unify(
-    guesses: list[tuple[ExportColumn, ScaleGuess, Counter[str]]],
-) -> list[tuple[ExportColumn, ScaleGuess, Counter[str]]]:
-    """Give the rows of one matrix question one scale: the longest set guessed for any row.
-
-    A row whose answers happen to miss the 7-point set's extra labels (or the numbers 6 and 7)
-    would otherwise be guessed as a 5-point scale. Unrecognised rows of one question get one
-    label list, ordered by the frequency of the labels over all of them.
-    """
-    pooled: dict[int, Counter[str]] = {}
-    for col, guess, counts in guesses:
-        if col.question_no is not None and not guess.recognised:
-            pooled.setdefault(col.question_no, Counter()).update(counts)
-    guesses = [(col, _unrecognised(pooled[col.question_no]) if col.question_no in pooled
-                and not guess.recognised else guess, counts) for col, guess, counts in guesses]
-    best: dict[int, str] = {}
-    order = [*LABEL_SETS, *(f"num{a}_{b}" for a, b in _NUMERIC_RANGES)]
-    for col, guess, _ in guesses:
-        if col.question_no is None or guess.name not in order:
-            continue
-        current = best.get(col.question_no)
-        if current is None or _size(guess.name) > _size(current):
-            best[col.question_no] = guess.name
-    out = []
-    for col, guess, counts in guesses:
-        target = best.get(col.question_no) if col.question_no is not None else None
-        if target and target != guess.name and guess.name in order:
-            observed = [v for v, _ in counts.most_common()]
-            if target.startswith("num"):
-                better = _match_numbers(observed, [f"num{a}_{b}" for a, b in _NUMERIC_RANGES].index(target))
-            else:
-                better = _match_set(observed, only=target)
-            guess = better or guess
-        out.append((col, guess, counts))
-    return out
-
-
-def _size(name: str) -> tuple[int, int]:
-    """Sort key of a recognised scale: its number of points, then its family's position."""
-    if name in LABEL_SETS:
-        return (len(LABEL_SETS[name]), 0)
-    a, b = (int(x) for x in name[3:].split("_"))
-    return (b - a + 1, 1)
+    return _match_set(observed, elsewhere=elsewhere) or _match_numbers(observed)
 
 
 def _usable(guess: ScaleGuess) -> ScaleGuess | None:
@@ -320,7 +314,179 @@ def _comment(text: str) -> str:
 
 _REGION_HINT = re.compile(r"^(您的|您所在的?|所在的?|所属的?)?(地区|地市|城市|区域|分公司|省份|所在地|区县)[？?]?$")
 _POPULATION_HINT = re.compile(r"^(您的|您所在的?|所在的?|所属的?)?(岗位|职位|职务|角色|人员类别|人员类型|岗位类别)[？?]?$")
-_ID_HINT = re.compile(r"^(编号|序号|答卷编号|答卷序号|问卷编号|工号|id|respondent.?id|response.?id)$", re.IGNORECASE)
+_ID_HINT = re.compile(r"^(您的)?(编号|序号|答卷编号|答卷序号|问卷编号|工号|员工编号|员工号|员工编码|人员编号|"
+                      r"id|respondent.?id|response.?id|staff.?id|employee.?id)$", re.IGNORECASE)
+#: Values that look like codes (AM050, 10023, KF-01): letters, digits, ``-``/``_``, with a digit.
+_CODE_LIKE = re.compile(r"(?=.*\d)[A-Za-z0-9_-]{2,32}")
+#: Columns of a bundle's other tables that hold staff codes (the survey's respondent ids).
+PERSON_ID_COLUMNS: dict[str, tuple[str, ...]] = {
+    "ride_alongs.csv": ("account_manager",),
+    "reviews_360.csv": ("manager_id",),
+}
+
+
+@dataclass(frozen=True)
+class RespondentIdChoice:
+    """The column a draft takes as the respondent id, and why.
+
+    Attributes
+    ----------
+    column : ExportColumn or None
+        None when no column has one distinct value per response (respondents are numbered).
+    reason : str
+        Why, in English (printed by ``casekit codebook draft``).
+    reason_zh : str
+        The same in Chinese (a comment in the draft).
+    """
+
+    column: ExportColumn | None
+    reason: str
+    reason_zh: str
+
+
+@dataclass(frozen=True)
+class CodebookDraft:
+    """A drafted codebook (:func:`write_draft`).
+
+    Attributes
+    ----------
+    text : str
+        The YAML with comments.
+    respondent_id : RespondentIdChoice
+        The respondent id column chosen, and why.
+    """
+
+    text: str
+    respondent_id: RespondentIdChoice
+
+
+def bundle_person_ids(bundle: str | Path) -> dict[str, set[str]]:
+    """The staff codes a bundle's other tables use (:data:`PERSON_ID_COLUMNS`).
+
+    Parameters
+    ----------
+    bundle : str or Path
+        The bundle folder (or its ``manifest.yaml``).
+
+    Returns
+    -------
+    dict of str to set of str
+        ``"ride_alongs.csv (account_manager)"`` → the codes found there; tables the bundle does
+        not have are left out.
+
+    Raises
+    ------
+    SurveyFileError
+        If ``bundle`` is not a bundle folder, or a table cannot be read or lacks its column.
+    """
+    root = Path(bundle)
+    if root.is_file() and root.name == MANIFEST_FILE:
+        root = root.parent
+    if not (root / MANIFEST_FILE).is_file():
+        raise SurveyFileError([Problem(str(root), None, None, f"a research bundle folder (with {MANIFEST_FILE})",
+                                       "no such folder" if not root.is_dir() else f"no {MANIFEST_FILE}")])
+    out: dict[str, set[str]] = {}
+    problems: list[Problem] = []
+    for name, columns in PERSON_ID_COLUMNS.items():
+        if not (root / name).is_file():
+            continue
+        text, found = read_text(root / name, name)
+        problems.extend(found)
+        if text is None:
+            continue
+        rows = list(csv.reader(io.StringIO(text)))
+        header = [h.strip() for h in rows[0]] if rows else []
+        for column in columns:
+            if column not in header:
+                problems.append(Problem(name, 1, column, f"a column {column} (staff codes)", ", ".join(header) or MISSING))
+                continue
+            j = header.index(column)
+            out[f"{name} ({column})"] = {r[j].strip() for r in rows[1:] if len(r) > j and r[j].strip()}
+    if problems:
+        raise SurveyFileError(problems)
+    return out
+
+
+def _unique_columns(export: SurveyExport, missing: set[str]) -> list[ExportColumn]:
+    """Columns answered on every row with a distinct value on each."""
+    out = []
+    for col in export.columns:
+        if col.kind in ("multi", "rank", "matrix", "other"):
+            continue
+        counts, n_answered = _answers(export, col, missing)
+        if (len(export.data) and n_answered == len(export.data) and sum(counts.values()) == n_answered
+                and all(n == 1 for n in counts.values())):
+            out.append(col)
+    return out
+
+
+def choose_respondent_id(
+    export: SurveyExport, person_ids: dict[str, set[str]] | None = None, *, missing: set[str] | None = None
+) -> RespondentIdChoice:
+    """Choose the respondent id column of an export, and say why.
+
+    Only a column with one distinct value per response can be the id. With ``person_ids``
+    (:func:`bundle_person_ids`), the column most of whose values are staff codes of the
+    bundle's other tables wins (so ride-alongs and 360° reviews join the survey); otherwise,
+    or when no column holds any of them, the platform's response number (序号) or an id-like
+    header (编号, 工号 …), and the other columns holding codes are named.
+
+    Parameters
+    ----------
+    export : SurveyExport
+    person_ids : dict of str to set of str, optional
+        Table and column → staff codes, as :func:`bundle_person_ids` returns.
+    missing : set of str, optional
+        Missing markers (default :data:`DEFAULT_MISSING`).
+
+    Returns
+    -------
+    RespondentIdChoice
+    """
+    missing = set(DEFAULT_MISSING) if missing is None else missing
+    unique = _unique_columns(export, missing)
+    values = {c.key: set(_answers(export, c, missing)[0]) for c in unique}
+    if person_ids:
+        best: tuple[int, ExportColumn] | None = None
+        for col in unique:
+            overlap = len(values[col.key] & set().union(*person_ids.values()))
+            if overlap and (best is None or overlap > best[0]):
+                best = (overlap, col)
+        if best is not None:
+            overlap, col = best
+            tables = [t for t, codes in person_ids.items() if values[col.key] & codes]
+            return RespondentIdChoice(
+                col,
+                f"{col.header.strip()!r}: {overlap} of its {len(values[col.key])} values are staff codes "
+                f"used in the bundle's {', '.join(tables)}",
+                f"「{col.header.strip()}」：{len(values[col.key])} 个值中有 {overlap} 个是资料包"
+                f"{'、'.join(tables)}中的员工编号",
+            )
+    metas = [c for c in unique if c.key == "response_id"]
+    hinted = [c for c in unique if c.kind != "meta" and (_ID_HINT.match(c.header.strip()) or _ID_HINT.match(question_text(c.header)))]
+    chosen = (metas + hinted)[:1]
+    col = chosen[0] if chosen else None
+    others = [c for c in unique if c is not col and c.kind != "meta" and values[c.key]
+              and all(_CODE_LIKE.fullmatch(v) for v in values[c.key])]
+    why = ("the platform's response number" if col is not None and col.key == "response_id"
+           else "an id-like header")
+    why_zh = "平台的答卷序号" if col is not None and col.key == "response_id" else "表头像编号"
+    if col is None:
+        reason, reason_zh = "no column has one distinct value per response: respondents numbered by row", \
+            "没有每份答卷各不相同的列，按行序编号"
+    else:
+        reason = f"{col.header.strip()!r}: {why}, one distinct value per response"
+        reason_zh = f"「{col.header.strip()}」：{why_zh}，每份答卷各不相同"
+    if person_ids:
+        reason += f"; no column holds staff codes of the bundle's {', '.join(person_ids) or 'tables'}"
+        reason_zh += "；没有一列的值是资料包其他表中的员工编号"
+    if others:
+        names = ", ".join(repr(c.header.strip()) for c in others)
+        reason += (f"; {names} also hold{'s' if len(others) == 1 else ''} one code per response"
+                   + ("" if person_ids else ": give --bundle to prefer the column the bundle's other tables use"))
+        reason_zh += (f"；「{'」「'.join(c.header.strip() for c in others)}」也是每份答卷一个编号"
+                      + ("" if person_ids else "：加 --bundle 可优先选用资料包其他表使用的那一列"))
+    return RespondentIdChoice(col, reason, reason_zh)
 
 
 def _answers(export: SurveyExport, col: ExportColumn, missing: set[str]) -> tuple[Counter[str], int]:
@@ -330,19 +496,9 @@ def _answers(export: SurveyExport, col: ExportColumn, missing: set[str]) -> tupl
     return Counter(v for v in answered if v not in missing), len(answered)
 
 
-def _respondent_id(export: SurveyExport, missing: set[str]) -> ExportColumn | None:
-    metas = [c for c in export.columns if c.key == "response_id"]
-    candidates = metas + [c for c in export.columns if c.kind != "meta" and _ID_HINT.match(c.header.strip())]
-    for col in candidates:
-        counts, n_answered = _answers(export, col, missing)
-        if n_answered == len(export.data) and all(n == 1 for n in counts.values()) and sum(counts.values()) == n_answered:
-            return col
-    return None
-
-
-def _question_text(col: ExportColumn) -> str:
-    """The header without a leading question number (``1.您的岗位`` → ``您的岗位``)."""
-    return re.sub(r"^\s*(?:[Qq]?\d+\s*[.、．:：)）]|[Qq]\d+\b)\s*", "", col.header).strip()
+def _matrix_row(col: ExportColumn) -> bool:
+    """A row of a numbered matrix question (typed ``matrix``, or ``n.题干—行`` in a plain export)."""
+    return col.question_no is not None and bool(col.sub_item) and col.kind not in (*_NOT_ITEMS, "number", "fill")
 
 
 def _header_unique(export: SurveyExport, col: ExportColumn) -> bool:
@@ -358,23 +514,32 @@ def _match_line(export: SurveyExport, col: ExportColumn) -> str:
     return f"key: {_scalar(col.key)}"
 
 
-def draft_codebook(export: SurveyExport) -> str:
+def draft_codebook(export: SurveyExport, *, person_ids: dict[str, set[str]] | None = None) -> str:
     """Return a draft standalone codebook (YAML text with comments) for an export.
 
     Parameters
     ----------
     export : SurveyExport
         The questionnaire export.
+    person_ids : dict of str to set of str, optional
+        Staff codes of a bundle's other tables (:func:`bundle_person_ids`): the column holding
+        them is preferred as the respondent id (:func:`choose_respondent_id`).
 
     Returns
     -------
     str
-        YAML with ``columns`` (the respondent id from the metadata, or an id-like column; a
-        region / population guess from the headers), ``missing``, ``scales`` (one per distinct
-        label set), ``items`` (every scale-like question column, ``dimension`` = its matrix
-        question's stem or question number, ``reverse: false``) and ``ignore`` (every other
-        column). Comments, in Chinese and English, say what was guessed and what to check.
+        YAML with ``columns`` (the respondent id, see :func:`choose_respondent_id`, with a
+        comment saying why; a region / population guess from the headers), ``missing``,
+        ``scales`` (one per distinct label set, see :func:`guess_scale`), ``items`` (every
+        scale-like question column, ``dimension`` = its matrix question's stem -- with
+        ``（第n题）`` when questions with different numbers share it -- or question number,
+        ``reverse: false``) and ``ignore`` (every other column). Comments, in Chinese and
+        English, say what was guessed and what to check.
     """
+    return _draft(export, person_ids).text
+
+
+def _draft(export: SurveyExport, person_ids: dict[str, set[str]] | None) -> CodebookDraft:
     missing = set(DEFAULT_MISSING)
     out: list[str] = [
         "# casekit 问卷编码本草稿 / draft codebook (casekit codebook draft)",
@@ -385,8 +550,10 @@ def draft_codebook(export: SurveyExport) -> str:
         "# 反向计分未作猜测：反向题请改为 reverse: true / reverse keying is NOT guessed: set reverse: true.",
         "",
     ]
-    rid = _respondent_id(export, missing)
+    choice = choose_respondent_id(export, person_ids, missing=missing)
+    rid = choice.column
     used: set[str] = set()
+    out.append(f"# 答卷编号列 / respondent id: {_comment(choice.reason_zh)} / {_comment(choice.reason)}")
     out.append("columns:")
     if rid is not None:
         if rid.header.strip() and _header_unique(export, rid):
@@ -399,7 +566,7 @@ def draft_codebook(export: SurveyExport) -> str:
     guessed_groups = {"region": _REGION_HINT, "population": _POPULATION_HINT}
     for name, hint in guessed_groups.items():
         col = next((c for c in export.columns if c.kind not in ("meta", "multi", "rank", "other")
-                    and c.key not in used and (hint.search(_question_text(c)) or hint.search(c.stem.strip())) and _header_unique(export, c)), None)
+                    and c.key not in used and (hint.search(question_text(c.header)) or hint.search(c.stem.strip())) and _header_unique(export, c)), None)
         if col is not None:
             out.append(f"  {name}: {_scalar(col.header.strip())}   # 猜测的分组列 / guessed grouping column")
             used.add(col.key)
@@ -411,6 +578,18 @@ def draft_codebook(export: SurveyExport) -> str:
     # items and their scales ----------------------------------------------------------------
     guesses: list[tuple[ExportColumn, ScaleGuess, Counter[str]]] = []
     ignored: list[tuple[ExportColumn, str]] = []
+    # the rows of one matrix question share its options: their scale is guessed from every
+    # label used in any row (a row nobody answered 非常不符合 in is still a 5-point row)
+    pooled: dict[tuple[int, str], Counter[str]] = {}
+    found: set[str] = set()
+    for col in export.columns:
+        if col.key in used or col.kind in _NOT_ITEMS:
+            continue
+        answers = _answers(export, col, missing)[0]
+        found.update(answers)
+        if _matrix_row(col):
+            pooled.setdefault((col.question_no, col.stem), Counter()).update(answers)
+    everywhere = frozenset(found)
     for col in export.columns:
         if col.key in used:
             continue
@@ -427,18 +606,19 @@ def draft_codebook(export: SurveyExport) -> str:
                 continue
             guesses.append((col, guess, counts))
             continue
-        guess = guess_scale(counts, col.options, export.value_labels.get(col.key))
+        question = pooled[(col.question_no, col.stem)] if _matrix_row(col) else counts
+        guess = guess_scale(question, col.options, export.value_labels.get(col.key), elsewhere=everywhere)
         if guess is not None and not guess.name and col.kind != "matrix":
             guess = None  # options in a known order but no scale: a category question (岗位, 地市)
         if guess is None and col.kind == "matrix" and counts:
-            guess = _unrecognised(counts)
+            guess = _unrecognised(question)
         if guess is None:
             why = "非量表题：开放题或选项未识别为量表 / not a scale: open answers or unrecognised options"
             ignored.append((col, why))
             continue
         guesses.append((col, guess, counts))
     unified = []
-    for col, guess, counts in _unify(guesses):
+    for col, guess, counts in guesses:
         usable = _usable(guess)
         if usable is None:
             ignored.append((col, "答案太少，无法推断量表 / too few distinct answers to tell the scale"))
@@ -469,6 +649,8 @@ def draft_codebook(export: SurveyExport) -> str:
         out.append(f"  {name}:   # {note}")
         if NUMBERS_TODO in guess.note:
             out.append(f"    # {NUMBERS_TODO}")
+        if guess.todo:
+            out.append(f"    # {_comment(guess.todo)}")
         labels = ", ".join(f"{_scalar(lab)}: {_number(v)}" for lab, v in guess.labels)
         out.append(f"    labels: {{{labels}}}")
 
@@ -477,9 +659,19 @@ def draft_codebook(export: SurveyExport) -> str:
         out.append("  # TODO 未找到量表题：请手工添加 / no scale items found: add them by hand")
     ranges = {name: (min(v for _, v in g.labels), max(v for _, v in g.labels)) for name, g in scales.values()}
     first_range: dict[str, tuple[float, float]] = {}
+    # one dimension per question: questions with different numbers are different scales, even
+    # when they share a stem (the same statements asked of different populations)
+    numbers_of_stem: dict[str, set[int | None]] = {}
+    for col, _, _ in items:
+        if col.stem.strip() and col.sub_item:
+            numbers_of_stem.setdefault(col.stem.strip(), set()).add(col.question_no)
     for col, scale_name, counts in items:
-        dimension = col.stem.strip() if col.stem.strip() and col.sub_item else (
-            f"Q{col.question_no}" if col.question_no is not None else col.key)
+        stem = col.stem.strip()
+        if stem and col.sub_item:
+            shared = len(numbers_of_stem[stem]) > 1 and col.question_no is not None
+            dimension = f"{stem}（第{col.question_no}题）" if shared else stem
+        else:
+            dimension = f"Q{col.question_no}" if col.question_no is not None else col.key
         # items of one dimension are averaged: one range per dimension (another range, another name)
         lo, hi = ranges[scale_name]
         if first_range.setdefault(dimension, (lo, hi)) != (lo, hi):
@@ -501,7 +693,7 @@ def draft_codebook(export: SurveyExport) -> str:
     for col, why in ignored:
         ref = col.header.strip() if col.header.strip() and _header_unique(export, col) else col.key
         out.append(f"  - {_scalar(ref)}   # {why}")
-    return "\n".join(out) + "\n"
+    return CodebookDraft("\n".join(out) + "\n", choice)
 
 
 def write_draft(
@@ -510,7 +702,8 @@ def write_draft(
     *,
     platform: str | None = None,
     force: bool = False,
-) -> str:
+    bundle: str | Path | None = None,
+) -> CodebookDraft:
     """Read an export and draft its codebook; write it to ``out`` (atomically) when given.
 
     Parameters
@@ -523,16 +716,20 @@ def write_draft(
         Force the export's reader; detected when omitted.
     force : bool, default False
         Replace an existing ``out``.
+    bundle : str or Path, optional
+        A research bundle whose other tables (ride-alongs, 360° reviews) name the respondents
+        by staff code: the export's column holding those codes becomes the respondent id.
 
     Returns
     -------
-    str
-        The draft YAML.
+    CodebookDraft
+        The draft YAML (``.text``) and the respondent id chosen, with why.
 
     Raises
     ------
     SurveyFileError
-        If the export cannot be read, or ``out`` exists and ``force`` is False.
+        If the export or the bundle's tables cannot be read, or ``out`` exists and ``force``
+        is False.
     OutputError
         If ``out`` cannot be written.
     """
@@ -540,7 +737,8 @@ def write_draft(
         raise SurveyFileError([Problem(Path(out).name, None, None,
                                        "a file name not yet used (or --force to replace it)",
                                        "an existing file")])
-    text = draft_codebook(read_export(export_path, platform=platform))
+    person_ids = bundle_person_ids(bundle) if bundle is not None else None
+    draft = _draft(read_export(export_path, platform=platform), person_ids)
     if out is not None:
-        write_atomic(Path(out), text.encode("utf-8"))
-    return text
+        write_atomic(Path(out), draft.text.encode("utf-8"))
+    return draft
