@@ -43,8 +43,10 @@ __all__ = [
     "MAX_SHEET_ROWS",
     "MAX_UNPACKED_BYTES",
     "RATIO_FLOOR_BYTES",
+    "InflateBudget",
     "StrictYamlLoader",
     "check_archive",
+    "check_archive_file",
     "check_file",
     "check_inside",
     "check_workbook",
@@ -187,8 +189,14 @@ def read_bytes(path: Path, rel: str, *, bundle: bool = True, limit: int = MAX_FI
 # ---------------------------------------------------------------------------------- archives
 
 
-class _Budget:
-    """The bytes an archive may still inflate to, shared by its members."""
+class InflateBudget:
+    """The bytes an archive may still inflate to, shared by the members read with :func:`inflate`.
+
+    Parameters
+    ----------
+    total : int
+        The cap for the whole archive.
+    """
 
     def __init__(self, total: int = MAX_UNPACKED_BYTES) -> None:
         self.left = total
@@ -199,7 +207,7 @@ def _member_cap(info: zipfile.ZipInfo) -> int:
     return max(RATIO_FLOOR_BYTES, MAX_COMPRESSION_RATIO * max(info.compress_size, 1))
 
 
-def _too_big(rel: str, name: str, inflated: int, info: zipfile.ZipInfo, budget: _Budget) -> Problem:
+def _too_big(rel: str, name: str, inflated: int, info: zipfile.ZipInfo, budget: InflateBudget) -> Problem:
     if budget.left <= 0:
         return Problem(rel, None, name, f"an archive inflating to at most {_size(budget.total)} (docs/limits.md)",
                        f"more than {_size(budget.total)} once inflated")
@@ -210,7 +218,7 @@ def _too_big(rel: str, name: str, inflated: int, info: zipfile.ZipInfo, budget: 
 
 
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, name: str,
-            budget: _Budget) -> Iterator[bytes]:
+            budget: InflateBudget) -> Iterator[bytes]:
     """Inflate one member in chunks, stopping with a problem as soon as a cap is passed."""
     cap = _member_cap(info)
     inflated = 0
@@ -227,7 +235,7 @@ def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, name: str
 
 
 def inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, name: str | None = None,
-            budget: _Budget | None = None) -> bytes:
+            budget: InflateBudget | None = None) -> bytes:
     """Inflate one archive member as a stream with a running byte cap.
 
     Parameters
@@ -250,7 +258,7 @@ def inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, name: str
         (above :data:`RATIO_FLOOR_BYTES`) or the archive to more than :data:`MAX_UNPACKED_BYTES`;
         the declared sizes are not trusted.
     """
-    budget = budget if budget is not None else _Budget()
+    budget = budget if budget is not None else InflateBudget()
     return b"".join(_chunks(archive, info, rel, name or info.filename, budget))
 
 
@@ -279,6 +287,24 @@ def check_archive(archive: zipfile.ZipFile, rel: str) -> None:
                                           f"{_size(info.file_size)} (a zip bomb)")])
 
 
+def check_archive_file(path: Path, rel: str, *, bundle: bool = True) -> None:
+    """:func:`check_file`, then :func:`check_archive` on the file (a ``.docx`` before python-docx).
+
+    A file that is not a zip is left to its reader to report.
+
+    Raises
+    ------
+    InputFileError
+    """
+    check_file(path, rel, bundle=bundle)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return
+    with archive:
+        check_archive(archive, rel)
+
+
 # --------------------------------------------------------------------------------- workbooks
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?"')
@@ -305,7 +331,7 @@ def _sheet_names(archive: zipfile.ZipFile, rel: str) -> dict[str, str]:
         rels = archive.getinfo("xl/_rels/workbook.xml.rels")
     except KeyError:
         return names
-    budget = _Budget()
+    budget = InflateBudget()
     wb = inflate(archive, workbook, rel, "xl/workbook.xml", budget).decode("utf-8", "replace")
     rl = inflate(archive, rels, rel, "xl/_rels/workbook.xml.rels", budget).decode("utf-8", "replace")
     targets = {}
@@ -355,7 +381,7 @@ def check_workbook(path: Path, rel: str) -> None:
         try:
             check_archive(archive, rel)
             names = _sheet_names(archive, rel)
-            budget = _Budget()
+            budget = InflateBudget()
             for info in archive.infolist():
                 if info.filename in names:
                     problems += _sheet_problems(archive, info, rel, names[info.filename], budget)
@@ -369,7 +395,7 @@ def check_workbook(path: Path, rel: str) -> None:
 
 
 def _sheet_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, sheet: str,
-                    budget: _Budget) -> list[Problem]:
+                    budget: InflateBudget) -> list[Problem]:
     declared: tuple[int, int] | None = None
     max_row = rows_seen = max_col = cells = 0
     tail = b""
