@@ -221,7 +221,8 @@ def read_table(
     -------
     frame : DataFrame or None
         One column per header (white space stripped) plus ``_row`` (spreadsheet row number, the
-        header being row 1) and ``_file`` (``rel``); fully blank rows are dropped. ``None`` when
+        header being row 1) and ``_file`` (``rel``, also in ``frame.attrs["_file"]`` for a table
+        without rows); fully blank rows are dropped. ``None`` when
         the file cannot be read at all.
     problems : list of Problem
     """
@@ -274,7 +275,9 @@ def read_table(
     frame[ROW] = range(2, len(frame) + 2)
     frame[FILE] = rel
     blank = (frame.drop(columns=[ROW, FILE]) == "").all(axis=1)
-    return frame.loc[~blank].reset_index(drop=True), problems
+    frame = frame.loc[~blank].reset_index(drop=True)
+    frame.attrs[FILE] = rel  # the file of a table without data rows (problems must name it)
+    return frame, problems
 
 
 #: White space (as ``str.strip`` sees it) right after a cell separator.
