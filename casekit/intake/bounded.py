@@ -308,11 +308,13 @@ def check_archive_file(path: Path, rel: str, *, bundle: bool = True) -> None:
 # --------------------------------------------------------------------------------- workbooks
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?"')
-_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
-#: Cell references with three or more letters (column AAA = 703 or beyond): rare, so scanning
-#: for them costs nothing on an ordinary export.
-_WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{3,})\d+"')
-_OVERLAP = 512
+#: Cell and row references by exact length (digits of the row, letters of the column): of
+#: equal-length matches the largest bytes string is the largest number, so ``max(findall)``
+#: runs at C speed and only the longest length present in a chunk is collected.
+_ROW_DIGITS = {k: re.compile(rb'r="[A-Z]{0,4}(\d{%d})"' % k) for k in range(7, 0, -1)}
+_ROW_DIGITS_TOO_MANY = re.compile(rb'r="[A-Z]{0,4}(\d{8,})"')
+_COL_LETTERS = {k: re.compile(rb'r="([A-Z]{%d})\d' % k) for k in range(3, 0, -1)}
+_COL_LETTERS_TOO_MANY = re.compile(rb'r="([A-Z]{4,})\d')
 
 
 def _column_number(letters: bytes | str) -> int:
@@ -394,13 +396,28 @@ def check_workbook(path: Path, rel: str) -> None:
         raise InputFileError(problems)
 
 
+def _largest(buffer: bytes, patterns: dict[int, re.Pattern[bytes]], too_many: re.Pattern[bytes],
+             convert: Any) -> int:
+    """The largest row (or column) referenced in ``buffer``: longest references first."""
+    m = too_many.search(buffer)
+    if m is not None:
+        return convert(m.group(1))
+    for pattern in patterns.values():
+        found = pattern.findall(buffer)
+        if found:
+            return convert(max(found))
+    return 0
+
+
 def _sheet_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, sheet: str,
                     budget: InflateBudget) -> list[Problem]:
+    """Measure one sheet as it inflates: declared dimension, highest row and column, cells."""
     declared: tuple[int, int] | None = None
     max_row = rows_seen = max_col = cells = 0
     tail = b""
     first = True
-    for chunk in _chunks(archive, info, rel, f"sheet {sheet!r}", budget):
+    chunks = _chunks(archive, info, rel, f"sheet {sheet!r}", budget)
+    for chunk in _with_end(chunks):
         buffer = tail + chunk
         if first:
             first = False
@@ -411,26 +428,13 @@ def _sheet_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, s
                 if declared[0] * declared[1] > MAX_CELLS or declared[0] > MAX_SHEET_ROWS \
                         or declared[1] > MAX_SHEET_COLUMNS:
                     break  # the declaration alone is over the limits: no need to read on
-        cut = max(0, len(buffer) - _OVERLAP)
-        for m in _ROW.finditer(buffer, 0):
-            if m.start() >= cut:
-                break
-            max_row = max(max_row, int(m.group(1)))
-        rows_seen += buffer.count(b"<row", 0, cut + 4) + buffer.count(b":row", 0, cut + 4)
-        for m in _WIDE_CELL.finditer(buffer, 0):
-            if m.start() >= cut:
-                break
-            max_col = max(max_col, _column_number(m.group(1)))
-        cells += buffer.count(b"<c ", 0, cut + 3) + buffer.count(b"<c>", 0, cut + 3) \
-            + buffer.count(b":c ", 0, cut + 3)
-        tail = buffer[cut:]
-    if tail:
-        for m in _ROW.finditer(tail):
-            max_row = max(max_row, int(m.group(1)))
-        for m in _WIDE_CELL.finditer(tail):
-            max_col = max(max_col, _column_number(m.group(1)))
-        rows_seen += tail.count(b"<row") + tail.count(b":row")
-        cells += tail.count(b"<c ") + tail.count(b"<c>") + tail.count(b":c ")
+        # whole tags only: a reference never straddles the cut
+        cut = len(buffer) if not chunk else max(0, buffer.rfind(b"<"))
+        head, tail = buffer[:cut], buffer[cut:]
+        max_row = max(max_row, _largest(head, _ROW_DIGITS, _ROW_DIGITS_TOO_MANY, int))
+        max_col = max(max_col, _largest(head, _COL_LETTERS, _COL_LETTERS_TOO_MANY, _column_number))
+        rows_seen += head.count(b"<row") + head.count(b":row ")
+        cells += head.count(b"<c ") + head.count(b"<c>") + head.count(b":c ")
     problems = []
     where = f"sheet {sheet!r}"
     if declared is not None:
@@ -443,8 +447,15 @@ def _sheet_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, s
     n_cols = max(max_col, 1)
     if n_rows > MAX_SHEET_ROWS or n_cols > MAX_SHEET_COLUMNS or n_rows * n_cols > MAX_CELLS or cells > MAX_CELLS:
         problems.append(Problem(rel, None, where, _sheet_expected(),
-                                f"cells up to row {_n(n_rows)}, column {_n(n_cols)} ({_n(max(n_rows * n_cols, cells))} cells)"))
+                                f"cells up to row {_n(n_rows)}, column {_n(n_cols)} "
+                                f"({_n(max(n_rows * n_cols, cells))} cells)"))
     return problems
+
+
+def _with_end(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks, then one empty chunk marking the end (the carried tail is measured then)."""
+    yield from chunks
+    yield b""
 
 
 def _sheet_expected() -> str:
