@@ -24,6 +24,7 @@ column, expected, found) carried by :class:`~casekit.exceptions.InputFileError`.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -409,6 +410,51 @@ def _largest(buffer: bytes, patterns: dict[int, re.Pattern[bytes]], too_many: re
     return 0
 
 
+@functools.lru_cache(maxsize=64)
+def _greater(value: bytes, digits: bool) -> re.Pattern[bytes]:
+    """A pattern matching a row (``digits``) or column reference greater than ``value``."""
+    cls, top = (rb"\d", ord("9")) if digits else (rb"[A-Z]", ord("Z"))
+    n = len(value)
+    alts = [cls + b"{%d,}" % (n + 1)]
+    for k, ch in enumerate(value):
+        if ch < top:
+            lo = bytes([ch + 1])
+            alts.append(re.escape(value[:k]) + b"[" + lo + b"-" + bytes([top]) + b"]" + cls + b"{%d}" % (n - k - 1))
+    body = b"(?:" + b"|".join(alts) + b")"
+    return re.compile(rb'r="[A-Z]{0,4}' + body + rb'"' if digits else rb'r="' + body + rb"\d")
+
+
+_LAST_REF = re.compile(rb'r="([A-Z]{0,4})(\d+)"')
+
+
+def _max_refs(head: bytes, max_row: int, max_col: int) -> tuple[int, int]:
+    """The highest row and column referenced in ``head`` and before.
+
+    Fast path (an ordered sheet): the last reference of the chunk raises the maxima, and one
+    C-speed search shows that nothing in the chunk is greater; otherwise every reference of the
+    longest length is collected (:func:`_largest`).
+    """
+    pos = head.rfind(b'r="')
+    last = _LAST_REF.match(head, pos) if pos >= 0 else None
+    if last is not None:
+        max_row = max(max_row, int(last.group(2)))
+        if last.group(1):
+            max_col = max(max_col, _column_number(last.group(1)))
+    if max_row == 0 or _greater(str(max_row).encode(), True).search(head):
+        max_row = max(max_row, _largest(head, _ROW_DIGITS, _ROW_DIGITS_TOO_MANY, int))
+    if max_col == 0 or _greater(_column_letters(max_col).encode(), False).search(head):
+        max_col = max(max_col, _largest(head, _COL_LETTERS, _COL_LETTERS_TOO_MANY, _column_number))
+    return max_row, max_col
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
 def _sheet_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, sheet: str,
                     budget: InflateBudget) -> list[Problem]:
     """Measure one sheet as it inflates: declared dimension, highest row and column, cells."""
@@ -431,10 +477,9 @@ def _sheet_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, s
         # whole tags only: a reference never straddles the cut
         cut = len(buffer) if not chunk else max(0, buffer.rfind(b"<"))
         head, tail = buffer[:cut], buffer[cut:]
-        max_row = max(max_row, _largest(head, _ROW_DIGITS, _ROW_DIGITS_TOO_MANY, int))
-        max_col = max(max_col, _largest(head, _COL_LETTERS, _COL_LETTERS_TOO_MANY, _column_number))
-        rows_seen += head.count(b"<row") + head.count(b":row ")
-        cells += head.count(b"<c ") + head.count(b"<c>") + head.count(b":c ")
+        max_row, max_col = _max_refs(head, max_row, max_col)
+        rows_seen += head.count(b"<row")
+        cells += head.count(b"<c")  # cells (and the few <col>, <cfRule> tags: an upper bound)
     problems = []
     where = f"sheet {sheet!r}"
     if declared is not None:
