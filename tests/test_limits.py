@@ -324,3 +324,14 @@ def test_a_link_inside_the_bundle_is_read(mini_copy):
     (root / "notes" / "N003.md").rename(root / "_notes_store" / "N003.md")
     (root / "notes" / "N003.md").symlink_to(root / "_notes_store" / "N003.md")
     assert validate_bundle(root) == []
+
+
+# ------------------------------------------------------------------------- file names
+
+
+def test_a_table_with_a_header_and_no_rows_names_its_file(mini_copy):
+    root = mini_copy({"ride_alongs.csv": "visit_id,date,region\n"})
+    problems = validate_bundle(root)
+    assert problems and all(p.file for p in problems)
+    assert "ride_alongs.csv, row 1, column 'account_manager': expected a column 'account_manager', " \
+           "found '<missing>'" in [str(p) for p in problems]
