@@ -23,6 +23,7 @@ __all__ = [
     "EditedFileError",
     "ExportError",
     "FileIdError",
+    "InputFileError",
     "KernelError",
     "NotebookNotFoundError",
     "OutlineError",
@@ -120,6 +121,12 @@ class SurveyFileError(ProblemsError):
     Raised with every problem found (file, row, column, expected, found); nothing is returned
     half-read.
     """
+
+
+class InputFileError(ProblemsError):
+    """A file cannot be read safely: a link out of its bundle, over a limit of
+    ``docs/limits.md`` (size, inflated size, sheet dimension, cells), malformed CSV quoting, or
+    YAML anchors and aliases. Readers turn its problems into their own report."""
 
 
 class BundleNotFoundError(CasekitError):

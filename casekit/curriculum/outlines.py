@@ -20,6 +20,7 @@ import yaml
 
 from casekit.domain import POPULATION_DIMENSIONS, POPULATIONS
 from casekit.exceptions import CurriculumError, OutlineError, Problem
+from casekit.intake.bounded import StrictYamlLoader, yaml_error_problem
 
 __all__ = [
     "DAYS_SOURCES",
@@ -205,8 +206,8 @@ class _LineDict(dict):
     line: int | None = None
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
+class _LineLoader(StrictYamlLoader):
+    """casekit's strict loader (no anchors or aliases, duplicate keys reported) + line numbers."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
@@ -638,16 +639,14 @@ def load_outlines(path: str | Path | None = None) -> dict[str, Outline]:
         file_path = Path(path)
         shown = str(path)
     text = file_path.read_text(encoding="utf-8-sig")
+    loader = _LineLoader(text)
     try:
-        data = yaml.load(text, Loader=_LineLoader)
+        data = loader.get_single_data()
+        duplicates = loader.duplicate_problems(shown)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise OutlineError(
-            [
-                Problem(
-                    shown, line, None, "valid YAML", str(getattr(exc, "problem", exc))
-                )
-            ]
-        ) from exc
+        raise OutlineError([yaml_error_problem(exc, shown)]) from exc
+    finally:
+        loader.dispose()
+    if duplicates:
+        raise OutlineError(duplicates)
     return _parse(data, shown)

@@ -6,17 +6,24 @@ none of them raises on bad input, so one broken file never hides problems in ano
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
 
-from casekit.exceptions import Problem
+from casekit.exceptions import InputFileError, Problem
+from casekit.intake.bounded import (
+    StrictYamlLoader,
+    check_file,
+    check_workbook,
+    csv_records,
+    read_bytes,
+    yaml_error_problem,
+)
 
 __all__ = [
     "FILE",
@@ -41,16 +48,6 @@ FILE = "_file"
 MISSING = "<missing>"
 
 YamlLines = dict[tuple[Any, ...], int]
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe loader that keeps dates as text (``2008-09-31`` is reported, not a crash)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def is_ignored(path: Path) -> bool:
@@ -86,9 +83,10 @@ def read_text(path: Path, rel: str, *, legacy: bool = False) -> tuple[str | None
         The text with ``\\n`` line ends; None when the file is missing or cannot be decoded.
     problems : list of Problem
     """
-    if not path.is_file():
-        return None, [Problem(rel, None, None, "this file to exist", MISSING)]
-    data = path.read_bytes()
+    try:
+        data = read_bytes(path, rel)
+    except InputFileError as exc:
+        return None, exc.problems
     if legacy and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             return _newlines(data.decode("utf-16")), []
@@ -170,6 +168,11 @@ def _misplaced_header(rel: str, row: int, header_hint: str, sheet: str | None = 
 def _read_xlsx(path: Path, rel: str, header_hint: str | None) -> tuple[pd.DataFrame | None, list[str], list[Problem]]:
     """Read the sheet holding the export: the first one whose top rows contain ``header_hint``."""
     try:
+        check_file(path, rel)
+        check_workbook(path, rel)
+    except InputFileError as exc:
+        return None, [], exc.problems
+    try:
         sheets = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl",
                                header=None, sheet_name=None)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a corrupt workbook
@@ -218,13 +221,12 @@ def read_table(
     -------
     frame : DataFrame or None
         One column per header (white space stripped) plus ``_row`` (spreadsheet row number, the
-        header being row 1) and ``_file`` (``rel``); fully blank rows are dropped. ``None`` when
+        header being row 1) and ``_file`` (``rel``, also in ``frame.attrs["_file"]`` for a table
+        without rows); fully blank rows are dropped. ``None`` when
         the file cannot be read at all.
     problems : list of Problem
     """
     problems: list[Problem] = []
-    if not path.is_file():
-        return None, [Problem(rel, None, None, "this file to exist", MISSING)]
     if path.suffix.lower() == ".xlsx":
         body, header, problems = _read_xlsx(path, rel, header_hint)
         if body is None:
@@ -237,11 +239,13 @@ def read_table(
         if text is None:
             return None, problems
         try:
-            raw_header = next(csv.reader(_lines(text)))
-        except StopIteration:
+            top, _ = csv_records(text, rel, limit=HEADER_SEARCH_ROWS)
+        except InputFileError as exc:
+            return None, exc.problems
+        if not top:
             return None, [Problem(rel, 1, None, "a header row", "an empty file")]
+        raw_header = top[0]
         if header_hint is not None and header_hint not in [h.strip().lstrip("\ufeff") for h in raw_header]:
-            top = [r for _, r in zip(range(HEADER_SEARCH_ROWS), csv.reader(io.StringIO(text)))]
             at = _header_row(top, header_hint)
             if at is not None:
                 return None, [_misplaced_header(rel, at + 1, header_hint)]
@@ -251,7 +255,11 @@ def read_table(
             frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", dtype=str,
                                 keep_default_na=False, skip_blank_lines=False, header=0)
         except pd.errors.ParserError:
-            frame, problems = _frame_from_records(list(csv.reader(io.StringIO(text))), rel)
+            try:
+                records, _ = csv_records(text, rel)
+            except InputFileError as exc:
+                return None, exc.problems
+            frame, problems = _frame_from_records(records, rel)
         header = raw_header
     header = [str(h).strip().lstrip("\ufeff") for h in header]
     seen: set[str] = set()
@@ -267,18 +275,9 @@ def read_table(
     frame[ROW] = range(2, len(frame) + 2)
     frame[FILE] = rel
     blank = (frame.drop(columns=[ROW, FILE]) == "").all(axis=1)
-    return frame.loc[~blank].reset_index(drop=True), problems
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` with their ``\\n``, as iterating ``io.StringIO(text)`` gives them, but
-    lazily and without copying the whole text (the csv module joins quoted multi-line cells)."""
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end + 1
-        yield text[start:end]
-        start = end
+    frame = frame.loc[~blank].reset_index(drop=True)
+    frame.attrs[FILE] = rel  # the file of a table without data rows (problems must name it)
+    return frame, problems
 
 
 #: White space (as ``str.strip`` sees it) right after a cell separator.
@@ -344,17 +343,17 @@ def load_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Any, YamlLines
     try:
         # what yaml.compose and then yaml.load do, parsing the text once instead of twice; the
         # lines are taken before constructing (which flattens merge keys in the node tree)
-        loader = _Loader(text)
+        loader = StrictYamlLoader(text)
         node = loader.get_single_node()
+        duplicates = loader.duplicate_problems(rel, line_offset)
+        if duplicates:
+            return None, {}, duplicates
         if node is not None:
             lines[()] = node.start_mark.line + 1
             _walk(node, (), lines)
         data = loader.construct_document(node) if node is not None else None
     except (yaml.YAMLError, ValueError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 + line_offset if mark is not None else None
-        why = getattr(exc, "problem", None) or str(exc)
-        return None, {}, [Problem(rel, line, None, "valid YAML", str(why))]
+        return None, {}, [yaml_error_problem(exc, rel, line_offset)]
     finally:
         if loader is not None:
             loader.dispose()

@@ -17,6 +17,7 @@ from casekit.intake.manual_codes import MANUAL_COLUMNS, read_manual_codes
 from casekit.intake.note_segments import note_segments
 from casekit.intake.notes import read_notes
 from casekit.intake.reviews_360 import read_reviews_360
+from casekit.intake.roster import private_problems
 from casekit.intake.ride_alongs import read_ride_alongs
 from casekit.intake.schemas import COMPETENCY, ITEMS, REVIEW_ITEMS
 from casekit.intake.survey import read_survey
@@ -117,6 +118,7 @@ def _read(root: Path) -> tuple[dict[str, object], list[Problem]]:
     problems += more
     manual_codes, more = read_manual_codes(root, note_segments(notes), code_frame)
     problems += more
+    problems += private_problems(root)
     order = {name: i for i, name in enumerate(
         ["manifest.yaml", "codebook.yaml", "competency.yaml", "survey", "catalogue", "ride_alongs.csv", "reviews_360.csv", "notes",
          "code_frame.yaml"])}

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from casekit.exceptions import Problem
+from casekit.exceptions import InputFileError, Problem
 from casekit.intake._files import (
     FILE,
     MISSING,
@@ -32,6 +32,7 @@ from casekit.intake._files import (
     read_text,
     split_front_matter,
 )
+from casekit.intake.bounded import check_archive_file
 from casekit.intake.manifest import Manifest
 from casekit.intake.schemas import NOTES, coerce, split_list
 
@@ -213,6 +214,10 @@ def _docx_blocks(path: Path, rel: str) -> tuple[list[tuple[int, str, bool]] | No
     """
     import docx  # python-docx; imported here so that reading Markdown bundles does not load it
 
+    try:
+        check_archive_file(path, rel)
+    except InputFileError as exc:
+        return None, exc.problems
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 - a damaged zip or XML raises many types

@@ -1,7 +1,7 @@
 """A bundle's private roster (``_private/roster.csv``) and pseudonym table (``_private/pseudonyms.csv``).
 
-Both files live in the bundle's raw data area ``_private/``, which casekit never validates nor
-copies into a report. The roster lists the names the consultants know (customers' companies,
+Both files live in the bundle's raw data area ``_private/``, which casekit never copies into a
+report; ``casekit validate`` checks them (:func:`private_problems`) like every file it reads. The roster lists the names the consultants know (customers' companies,
 interviewees, contacts) so that the redaction finds them even where no pattern would; the
 pseudonym table remembers which pseudonym each name received, so the same person or company
 keeps its pseudonym across every note of the bundle and across runs (see ``docs/redaction.md``).
@@ -14,8 +14,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from casekit.exceptions import BundleValidationError, Problem
+from casekit.exceptions import BundleValidationError, InputFileError, Problem
 from casekit.files import write_atomic
+from casekit.intake.bounded import csv_records, read_bytes
 
 __all__ = [
     "PRIVATE_DIR",
@@ -24,12 +25,14 @@ __all__ = [
     "ROSTER_COLUMNS",
     "ROSTER_FILE",
     "RosterEntry",
+    "private_problems",
     "read_pseudonyms",
     "read_roster",
     "write_pseudonyms",
 ]
 
-#: The bundle's raw data area (ignored by ``casekit validate``: its name starts with ``_``).
+#: The bundle's raw data area (its name starts with ``_``: not read as research data; its two
+#: files are still validated).
 PRIVATE_DIR = "_private"
 #: ``kind,name,aliases``: names the consultants know.
 ROSTER_FILE = f"{PRIVATE_DIR}/roster.csv"
@@ -62,26 +65,60 @@ class RosterEntry:
 
 
 def _read_csv(path: Path, rel: str, columns: tuple[str, ...]) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    """The rows of a private CSV as ``(line, {column: text})``, with every problem of the file."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [], [Problem(rel, None, None, "a readable file", exc.strerror or str(exc))]
+        data = read_bytes(path, rel)
+    except InputFileError as exc:
+        return [], exc.problems
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         return [], [Problem(rel, None, None, "a UTF-8 CSV file (Excel: 'CSV UTF-8')", "another encoding")]
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        records, lines = csv_records(text, rel)
+    except InputFileError as exc:
+        return [], exc.problems
+    header = [h.strip() for h in (records[0] if records else [])]
     missing = [c for c in columns[:2] if c not in header]
     if missing:
         return [], [Problem(rel, 1, c, f"a column {c!r}", ", ".join(header) or "<no header>")
                     for c in missing]
+    problems: list[Problem] = []
     rows = []
-    for row_number, row in enumerate(reader, start=2):
-        clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+    width = len(header)
+    for record, line in zip(records[1:], lines[1:]):
+        if len(record) > width and any(c.strip() for c in record[width:]):
+            problems.append(Problem(rel, line, None, f"at most {width} cells (one per column: {', '.join(header)})",
+                                    f"{len(record)} cells"))
+        clean = {h: (record[k].strip() if k < len(record) else "") for k, h in enumerate(header) if h}
         if any(clean.values()):
-            rows.append((row_number, clean))
-    return rows, []
+            rows.append((line, clean))
+    return rows, problems
+
+
+def private_problems(root: str | Path) -> list[Problem]:
+    """Every problem of the bundle's private files (roster and pseudonym table), for validation.
+
+    ``casekit validate`` checks them like every other file casekit reads: a broken roster
+    would otherwise drop names out of the redaction without a word.
+
+    Parameters
+    ----------
+    root : str or Path
+        The bundle folder.
+
+    Returns
+    -------
+    list of Problem
+        Empty when both files are absent or clean.
+    """
+    problems: list[Problem] = []
+    for read in (read_roster, read_pseudonyms):
+        try:
+            read(root)
+        except BundleValidationError as exc:
+            problems += exc.problems
+    return problems
 
 
 def read_roster(root: str | Path) -> list[RosterEntry]:

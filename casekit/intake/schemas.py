@@ -248,7 +248,8 @@ def coerce(frame: pd.DataFrame, schema: TableSchema, manifest: Manifest | None =
     for c in frame.columns:
         if c.startswith(ROW + ":"):
             out[c] = frame[c]
-    file = frame[FILE].iloc[0] if len(frame) else ""
+    # a table with a header and no rows still names its file (read_table keeps it in attrs)
+    file = frame[FILE].iloc[0] if len(frame) else frame.attrs.get(FILE, "")
     for col in schema.columns:
         if col.source is None:
             continue

@@ -20,8 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from casekit import domain
-from casekit.exceptions import Problem, SurveyFileError
+from casekit.exceptions import InputFileError, Problem, SurveyFileError
 from casekit.intake._files import FILE, MISSING, ROW, listed_files, read_table
+from casekit.intake.bounded import check_file
 from casekit.intake.codebook import AUTO, CODEBOOK_FILE, Codebook
 from casekit.intake.columns import ColumnMatch, find_columns, match_failure
 from casekit.intake.exports import SurveyExport, read_export
@@ -268,6 +269,11 @@ def _read_downloads(
     entries = [(e, m) for kind in _ENTRY_KINDS for e, m in codebook.matches.items() if e.split(".")[0] == kind]
     for f in files:
         rel = f"{SURVEY_DIR}/{f.name}"
+        try:
+            check_file(f, rel)  # a link out of the bundle is not read
+        except InputFileError as exc:
+            problems += exc.problems
+            continue
         try:
             export = read_export(f, platform)
         except SurveyFileError as exc:

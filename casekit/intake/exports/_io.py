@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from casekit.exceptions import Problem, SurveyFileError
+from casekit.exceptions import InputFileError, Problem, SurveyFileError
+from casekit.intake.bounded import check_file, check_workbook, csv_records, read_bytes
 from casekit.intake.exports._problems import condense
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Grid",
     "cell_text",
     "decode",
+    "grid_from_bytes",
     "number_text",
     "read_grid",
     "unrecoverable",
@@ -221,24 +223,49 @@ def read_grid(path: str | Path, *, sheet: str | int | None = None, delimiter: st
         raise SurveyFileError([Problem(rel, None, None, "an existing file", "<missing>")])
     if path.suffix.lower() in XLSX_SUFFIXES:
         return _read_workbook(path, rel, sheet)
-    text, encoding = decode(path.read_bytes(), rel)
-    delim = delimiter or _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    rows: list[list[str]] = []
-    lines: list[int] = []
     try:
-        for record in reader:
-            start = reader.line_num - sum(cell.count("\n") for cell in record)
-            rows.append(record)
-            lines.append(start)
-    except csv.Error as exc:
-        raise SurveyFileError([Problem(rel, reader.line_num, None, "well-formed CSV", str(exc))]) from None
+        data = read_bytes(path, rel, bundle=False)
+    except InputFileError as exc:
+        raise SurveyFileError(exc.problems) from None
+    return grid_from_bytes(data, rel, delimiter)
+
+
+def grid_from_bytes(data: bytes, rel: str, delimiter: str | None = None) -> Grid:
+    """Parse the bytes of a CSV export into a :class:`Grid` (as :func:`read_grid` does a file).
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content (a file, or a member of a 腾讯问卷 zip).
+    rel : str
+        Its name in problems.
+    delimiter : str, optional
+        CSV delimiter; detected from the header line when omitted.
+
+    Raises
+    ------
+    SurveyFileError
+        If the bytes are empty or undecodable, or the CSV is malformed beyond recovery (an
+        unclosed quote, a cell over the limit of ``docs/limits.md``).
+    """
+    text, encoding = decode(data, rel)
+    delim = delimiter or _sniff_delimiter(text)
+    try:
+        rows, lines = csv_records(text, rel, delim)
+    except InputFileError as exc:
+        raise SurveyFileError(exc.problems) from None
     return Grid(rows, lines, encoding, delim)
 
 
 def _read_workbook(path: Path, rel: str, sheet: str | int | None) -> Grid:
     from python_calamine import CalamineWorkbook
 
+    try:
+        check_file(path, rel, bundle=False)
+        if path.suffix.lower() != ".xls":
+            check_workbook(path, rel)
+    except InputFileError as exc:
+        raise SurveyFileError(exc.problems) from None
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)

@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from casekit.exceptions import Problem, SurveyFileError
+from casekit.exceptions import InputFileError, Problem, SurveyFileError
+from casekit.intake.bounded import check_file
 from casekit.intake.exports._build import assemble
 from casekit.intake.exports._io import Grid
 from casekit.intake.exports._parse import guarded
@@ -208,6 +209,10 @@ def _read(path: Path) -> SurveyExport:
     rel = path.name
     if not path.is_file():
         raise SurveyFileError([Problem(rel, None, None, "an existing file", "<missing>")])
+    try:
+        check_file(path, rel, bundle=False)
+    except InputFileError as exc:
+        raise SurveyFileError(exc.problems) from None
     try:
         frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True)
     except Exception as exc:  # noqa: BLE001 - pyreadstat raises its own error types

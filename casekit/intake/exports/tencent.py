@@ -62,7 +62,6 @@ Every problem (file, row, column, expected, found) is collected and raised at on
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -73,13 +72,13 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 
-from casekit.exceptions import Problem, SurveyFileError
+from casekit.exceptions import InputFileError, Problem, SurveyFileError
+from casekit.intake.bounded import InflateBudget, inflate, read_bytes
 from casekit.intake.exports._io import (
     TEXT_SUFFIXES,
     XLSX_SUFFIXES,
     Grid,
-    _sniff_delimiter,
-    decode,
+    grid_from_bytes,
     read_grid,
 )
 from casekit.intake.exports._parse import (
@@ -131,8 +130,6 @@ _NUMBER_RE = r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$"
 #: at once; per-cell Python work is then done only on the columns that need it.
 _SEP = "\x00"
 _PREFIX_AT = re.compile(r"\x00[A-Z][.、]")  # searched in _SEP + blob: a literal first character is fast
-#: Refuse archives that would expand beyond this (a zip bomb is not an export).
-_MAX_UNZIPPED = 2 * 1024**3
 
 
 def sniff(grid: Grid) -> bool:
@@ -216,24 +213,12 @@ def _load(path: Path, grid: Grid | None = None) -> _Table:
     if path.suffix.lower() in XLSX_SUFFIXES or path.suffix.lower() in TEXT_SUFFIXES:
         grid = grid if grid is not None else read_grid(path)
     else:  # an unexpected suffix: read it as text, as Tencent's CSV is
-        grid = _grid_from_bytes(path.read_bytes(), rel)
+        try:
+            data = read_bytes(path, rel, bundle=False)
+        except InputFileError as exc:
+            raise SurveyFileError(exc.problems) from None
+        grid = grid_from_bytes(data, rel)
     return _Table(grid.rows, grid.line_numbers, [rel] * len(grid.rows), grid.encoding)
-
-
-def _grid_from_bytes(data: bytes, rel: str) -> Grid:
-    """Parse CSV bytes into a grid, as :func:`~casekit.intake.exports._io.read_grid` does."""
-    text, encoding = decode(data, rel)
-    delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    try:
-        for record in reader:
-            rows.append(record)
-            lines.append(reader.line_num - sum(cell.count("\n") for cell in record))
-    except csv.Error as exc:
-        raise SurveyFileError([Problem(rel, reader.line_num, None, "well-formed CSV", str(exc))]) from None
-    return Grid(rows, lines, encoding, delimiter)
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -253,7 +238,11 @@ def _natural_key(name: str) -> list[object]:
 
 def _load_zip(path: Path, rel: str) -> _Table:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+        data = read_bytes(path, rel, bundle=False)
+    except InputFileError as exc:
+        raise SurveyFileError(exc.problems) from None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise SurveyFileError(
@@ -271,15 +260,16 @@ def _load_zip(path: Path, rel: str) -> _Table:
         if not members:
             found = ", ".join(name for _, name in named) or "an empty archive"
             raise SurveyFileError([Problem(rel, None, None, "a .zip holding the questionnaire's .csv export", found)])
-        if sum(info.file_size for info, _ in members) > _MAX_UNZIPPED:
-            raise SurveyFileError([Problem(rel, None, None, f"csv members under {_MAX_UNZIPPED} bytes unpacked", "larger members")])
         members.sort(key=lambda m: _natural_key(m[1]))
         grids: list[tuple[str, Grid]] = []
         problems: list[Problem] = []
+        budget = InflateBudget()
         for info, name in members:
             where = f"{rel}/{name}"
             try:
-                grids.append((where, _grid_from_bytes(archive.read(info), where)))
+                grids.append((where, grid_from_bytes(inflate(archive, info, rel, name, budget), where)))
+            except InputFileError as exc:
+                raise SurveyFileError(exc.problems) from None
             except SurveyFileError as exc:
                 problems.extend(exc.problems)
     if problems:
