@@ -115,9 +115,10 @@ def _cmd_survey(args: argparse.Namespace) -> int:
 
 def _write_csv(path: Path, frame: object) -> None:
     from casekit.files import write_atomic
+    from casekit.spreadsheet import csv_bytes
 
-    # with a BOM: Excel on a Chinese Windows reads BOM-less CSV as GBK and garbles it
-    write_atomic(path, frame.to_csv(index=False).encode("utf-8-sig"))  # type: ignore[attr-defined]
+    # text cells a spreadsheet would evaluate (=, +, -, @ …) get a leading '; UTF-8 with a BOM
+    write_atomic(path, csv_bytes(frame))  # type: ignore[arg-type]
     print(f"{len(frame)} rows written to {path}", file=sys.stderr)  # type: ignore[arg-type]
 
 
