@@ -8,10 +8,14 @@ report, if any, stays and the index marks it as out of date. The other regions g
 Interruptions and concurrency: the index is rewritten (atomically) after every region, so an
 interrupted build leaves an index that matches what was published; a build that died between the
 two renames of :func:`_publish` left the previous report under ``.old-<region>-…``, which the next
-build puts back. One build at a time may write into ``<out>/<bundle>``: a lock file
-(:data:`LOCK_FILE`, holding the builder's process id) makes a second one stop with
-:class:`~casekit.exceptions.BuildLockedError`; a lock left by a process that no longer runs is
-taken over.
+build puts back. One build at a time may write into ``<out>/<bundle>``: the build holds an
+operating-system lock on :data:`LOCK_FILE` for its whole life (:mod:`casekit.reports.lock`), so a
+second one stops with :class:`~casekit.exceptions.BuildLockedError` naming the holder's process id,
+and a lock file left behind by a build that died is free at once.
+
+Ctrl-C (``KeyboardInterrupt``): the region being built publishes nothing, its temporary folder is
+removed, the index lists what was published, the kernel is shut down and the lock released; then
+the interrupt goes on to the caller (the CLI prints one line and exits 130).
 """
 
 from __future__ import annotations
@@ -19,13 +23,12 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 
 from casekit.exceptions import (
     BuildError,
-    BuildLockedError,
     ExportError,
     NotebookNotFoundError,
     OutputError,
@@ -51,6 +53,7 @@ from casekit.reports.index import (
     load_entries,
     write_index,
 )
+from casekit.reports.lock import build_lock
 
 if TYPE_CHECKING:  # pragma: no cover
     from tqdm import tqdm
@@ -62,7 +65,8 @@ __all__ = ["LOCK_FILE", "REPORT_IPYNB", "BuildResult", "build_reports", "resolve
 log = logging.getLogger(__name__)
 
 REPORT_IPYNB = "report.ipynb"
-#: Lock file in ``<out>/<bundle>`` while a build runs (first line: the builder's process id).
+#: Lock file in ``<out>/<bundle>``, locked while a build runs (it holds the builder's process id,
+#: for messages only).
 LOCK_FILE = ".build.lock"
 _TMP_PREFIX = ".tmp-"
 _OLD_PREFIX = ".old-"
@@ -180,61 +184,6 @@ def _make_out_dir(out_dir: Path) -> None:
         raise OutputError(out_dir, _os_reason(exc)) from exc
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise OutputError(out_dir, "Permission denied")
-
-
-def _pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (on this host). Unknown counts as running."""
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":  # os.kill would terminate it; without psutil we cannot tell
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # PermissionError: it runs, as another user
-        return True
-    return True
-
-
-def _lock_owner(path: Path) -> tuple[int | None, str | None]:
-    """(pid, host) written in a lock file; None for what cannot be read."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None, None
-    pid = int(lines[0]) if lines and lines[0].strip().isdigit() else None
-    host = lines[1].strip() if len(lines) > 1 else None
-    return pid, host
-
-
-@contextmanager
-def _build_lock(out_dir: Path) -> Iterator[None]:
-    """Hold ``out_dir/LOCK_FILE`` while the block runs.
-
-    Raises BuildLockedError if another live process holds it. A lock whose process is gone (same
-    host) is taken over; one that cannot be read, or comes from another host, is respected.
-    """
-    path = out_dir / LOCK_FILE
-    for attempt in (1, 2):
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            pid, host = _lock_owner(path)
-            if attempt == 2 or pid is None or host != socket.gethostname() or _pid_alive(pid):
-                raise BuildLockedError(path, pid) from None
-            log.warning("taking over the lock of build process %d, which no longer runs", pid)
-            path.unlink(missing_ok=True)
-            continue
-        except OSError as exc:
-            raise OutputError(out_dir, _os_reason(exc)) from exc
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(f"{os.getpid()}\n{socket.gethostname()}\n")
-        break
-    try:
-        yield
-    finally:
-        path.unlink(missing_ok=True)
 
 
 def _publish(tmp: Path, final: Path) -> None:
@@ -392,16 +341,21 @@ def build_reports(
 
     out_dir = Path(out).resolve() / manifest.bundle
     _make_out_dir(out_dir)
-    with _build_lock(out_dir):
+    with build_lock(out_dir / LOCK_FILE):
         try:
             _sweep(out_dir)
         except OSError as exc:
             raise OutputError(out_dir, _os_reason(exc)) from exc
-        return _build_locked(
-            manifest, region_ids, out_dir, notebook,
-            values={**(parameters or {}), "bundle_path": _notebook_path_parameter(bundle_path, notebook.parent)},
-            progress=progress, reuse_kernel=reuse_kernel,
-        )
+        try:
+            return _build_locked(
+                manifest, region_ids, out_dir, notebook,
+                values={**(parameters or {}), "bundle_path": _notebook_path_parameter(bundle_path, notebook.parent)},
+                progress=progress, reuse_kernel=reuse_kernel,
+            )
+        except KeyboardInterrupt:
+            # Interrupted inside a publish: put a report moved aside back, drop temporary folders.
+            _sweep(out_dir)
+            raise
 
 
 def _build_locked(
