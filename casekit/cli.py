@@ -4,12 +4,14 @@ The CLI only parses arguments, calls the library function that does the work and
 :class:`~casekit.exceptions.CasekitError` into a message and an exit code. Everything it can do
 is available from Python (and so from notebooks) under the same names.
 
-Exit codes: 0 success, 1 the input has problems or some region failed, 2 usage error.
+Exit codes: 0 success, 1 the input has problems or some region failed, 2 usage error,
+130 interrupted (Ctrl-C), 141 standard output closed early (``casekit … | head``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +24,10 @@ __all__ = ["build_parser", "main"]
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+#: Interrupted with Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+#: Standard output was closed by its reader (128 + SIGPIPE).
+EXIT_BROKEN_PIPE = 141
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -653,6 +659,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``casekit`` command line.
 
+    Errors casekit raises on purpose are printed as one message (exit 1). Ctrl-C prints one line
+    and exits 130; what was written before stays, nothing is left half-written (every output
+    goes through a temporary file or folder and a rename). When standard output is closed early
+    (``casekit segment … | head``) the command stops quietly with exit code 141, the status of
+    a program stopped by SIGPIPE, as ``cat`` or ``yes`` would.
+
     Parameters
     ----------
     argv : sequence of str, optional
@@ -663,13 +675,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         The process exit code.
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    command = "casekit"
     try:
-        return int(args.func(args))
-    except CasekitError as exc:
-        print(f"casekit {args.command}: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        command = f"casekit {args.command}"
+        try:
+            code = int(args.func(args))
+        except CasekitError as exc:
+            print(f"{command}: {exc}", file=sys.stderr)
+            code = EXIT_PROBLEMS
+        sys.stdout.flush()  # a closed pipe shows here, not as a traceback at interpreter exit
+        return code
+    except KeyboardInterrupt:
+        print(f"{command}: interrupted; what was already written is kept, nothing is left half-written",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so flushing it at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # pragma: no cover - stdout is not a real file (embedded use)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover
