@@ -46,6 +46,7 @@ __all__ = [
     "WarmKernel",
     "execute_notebook",
     "make_reproducible",
+    "settle_interrupted_tasks",
 ]
 
 log = logging.getLogger(__name__)
@@ -278,6 +279,32 @@ def _register() -> None:
 _register()
 
 
+def settle_interrupted_tasks() -> None:
+    """Cancel what a Ctrl-C left pending on this thread's event loop (the one jupyter's
+    ``run_sync`` uses) and mark finished tasks' errors as seen.
+
+    An interrupted cell leaves nbclient's tasks behind; once the kernel is shut down they would
+    end with ``DeadKernelError`` and asyncio would print "Task exception was never retrieved"
+    with a traceback at exit.
+    """
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    if loop.is_running():  # pragma: no cover - called from inside a coroutine: nothing to settle
+        return
+    tasks = asyncio.all_tasks(loop)
+    pending = [t for t in tasks if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    for task in tasks:
+        if task.done() and not task.cancelled():
+            task.exception()
+
+
 def execute_notebook(
     notebook: Path | str,
     output: Path | str,
@@ -332,17 +359,21 @@ def execute_notebook(
     import papermill as pm
 
     kernel.prepare()
-    executed = pm.execute_notebook(
-        str(notebook),
-        str(output),
-        parameters=dict(parameters),
-        engine_name=ENGINE_NAME,
-        kernel_name=kernel.kernel_name,
-        progress_bar=False,
-        request_save_on_cell_execute=False,
-        execution_timeout=timeout,
-        warm_kernel=kernel,
-    )
+    try:
+        executed = pm.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=dict(parameters),
+            engine_name=ENGINE_NAME,
+            kernel_name=kernel.kernel_name,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            execution_timeout=timeout,
+            warm_kernel=kernel,
+        )
+    except KeyboardInterrupt:
+        settle_interrupted_tasks()
+        raise
     make_reproducible(executed)
     nbformat.write(executed, str(output))
     return executed
