@@ -523,3 +523,12 @@ def test_lock_file_that_cannot_be_created_is_a_clear_error(tmp_path, monkeypatch
     with pytest.raises(OutputError, match=r"cannot write the reports to .*sample: No space left on device"):
         build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False)
     assert list((tmp_path / "sample").iterdir()) == []
+
+
+def test_default_reports_folder_is_in_the_working_directory(tmp_path, monkeypatch, no_kernel):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(build_module, "_build_locked", lambda manifest, region_ids, out_dir, *a, **k: out_dir)
+    assert build_reports(SAMPLE_BUNDLE, regions=["beijing"], progress=False) == tmp_path.resolve() / "reports" / "sample"
+    assert build_reports(SAMPLE_BUNDLE, regions=["beijing"], out="elsewhere", progress=False) == (
+        tmp_path.resolve() / "elsewhere" / "sample"
+    )

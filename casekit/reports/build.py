@@ -42,7 +42,7 @@ from casekit.exceptions import (
     RegionError,
 )
 from casekit.files import umask
-from casekit.paths import REPORT_NOTEBOOK, REPORTS
+from casekit.paths import REPORT_NOTEBOOK, REPORTS, bundle_output_dir
 from casekit.reports.execute import WarmKernel, execute_notebook
 from casekit.reports.export import external_urls, notebook_to_html
 from casekit.reports.fonts import find_cjk_font
@@ -294,7 +294,7 @@ def build_reports(
     regions : str, iterable of str or None
         Region ids or Chinese names (cities too); None: every top-level region of the manifest.
     out : path-like
-        Root of the report folders (default ``reports/``).
+        Root of the report folders (default ``reports`` in the current working directory).
     progress : bool
         Show a progress bar on standard error.
     notebook : path-like
@@ -339,7 +339,7 @@ def build_reports(
     manifest = load_bundle(bundle_path).manifest
     region_ids = resolve_regions(manifest, regions)
 
-    out_dir = Path(out).resolve() / manifest.bundle
+    out_dir = bundle_output_dir(manifest.bundle, out)
     _make_out_dir(out_dir)
     with build_lock(out_dir / LOCK_FILE):
         try:
