@@ -129,15 +129,21 @@ class WarmKernel:
         km = AsyncKernelManager(
             kernel_name=self.kernel_name, kernel_spec_manager=CurrentPythonKernelSpecManager()
         )
-        run_sync(km.start_kernel)(
-            cwd=self.cwd, extra_arguments=[
-                "--HistoryManager.hist_file=:memory:",
-                # The kernel's own log (not the notebook's output): keep errors, drop the
-                # loopback-TCP warning it prints on every start, which alarms consultants.
-                "--IPKernelApp.log_level=ERROR",
-            ]
-        )
-        self.km = km
+        self.km = km  # first, so that an interrupted start still shuts down what it started
+        try:
+            run_sync(km.start_kernel)(
+                cwd=self.cwd, extra_arguments=[
+                    "--HistoryManager.hist_file=:memory:",
+                    # The kernel's own log (not the notebook's output): keep errors, drop the
+                    # loopback-TCP warning it prints on every start, which alarms consultants.
+                    "--IPKernelApp.log_level=ERROR",
+                ]
+            )
+        except BaseException:
+            if sys.exc_info()[0] is KeyboardInterrupt:
+                settle_interrupted_tasks()
+            self.shutdown()
+            raise
         self.starts += 1
         # One client for the kernel's lifetime: nbclient reuses it (it only makes a client when
         # it has none), which saves connecting and waiting for the kernel for every notebook.
@@ -177,8 +183,8 @@ class WarmKernel:
         finally:
             try:
                 run_sync(km.cleanup_resources)()
-            except OSError as exc:  # pragma: no cover - connection file already removed
-                log.debug("kernel cleanup: %s", exc)
+            except (OSError, RuntimeError) as exc:  # pragma: no cover - already removed, or
+                log.debug("kernel cleanup: %s", exc)  # a start interrupted before it had any
 
     # -- between notebooks -----------------------------------------------------------------
     def _reset(self) -> None:
