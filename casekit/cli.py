@@ -142,7 +142,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
         wide.columns = [f"第{c}类" for c in wide.columns]
         print()
         print(wide.to_string())
-    out = args.out or paths.INTERNAL / bundle.manifest.bundle / "segments.csv"
+    out = args.out or paths.bundle_output_dir(bundle.manifest.bundle, internal=True) / "segments.csv"
     _write_csv(out, report.assignments)
     return EXIT_OK
 
@@ -365,7 +365,7 @@ def _cmd_toolbox(args: argparse.Namespace) -> int:
         toolbox = build_toolbox(bundle, region)
         top = bundle.manifest.top_of(bundle.manifest.require(region))
         # beside the region reports, not inside a region's folder (a build replaces those whole)
-        folder = (args.out or paths.REPORTS) / bundle.manifest.bundle / "toolbox"
+        folder = paths.bundle_output_dir(bundle.manifest.bundle, args.out) / "toolbox"
         for suffix, write in ((".xlsx", write_toolbox_xlsx), (".docx", write_toolbox_docx)):
             target = folder / f"{check_file_id(top, 'region id')}{suffix}"
             write(toolbox, target, force=args.force)
@@ -511,7 +511,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("sample", help="regenerate the sample research bundle")
-    p.add_argument("--out", type=Path, default=paths.SAMPLE_BUNDLE, help="target folder (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=paths.SAMPLE_OUT,
+                   help="target folder (default: %(default)s, in the working directory)")
     p.add_argument("--seed", type=int, default=2008, help="random seed (default: %(default)s)")
     p.add_argument("--force", action="store_true", help="write into --out even if it is not a generated sample, and regenerate edited sample files (kept beside as _<name>.bak-<time>); other files are never touched")
     p.set_defaults(func=_cmd_sample)
@@ -524,7 +525,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build every region's report of a bundle")
     p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
     p.add_argument("--regions", nargs="+", metavar="REGION", help="region ids or names (default: all top-level regions)")
-    p.add_argument("--out", type=Path, default=paths.REPORTS, help="reports folder (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=paths.REPORTS,
+                   help="reports folder (default: %(default)s, in the working directory)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_cmd_build)
 

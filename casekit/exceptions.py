@@ -208,28 +208,34 @@ class OutputError(CasekitError):
 
 
 class BuildLockedError(CasekitError):
-    """Another build is writing into the same reports folder.
+    """Another build is writing into the same reports folder (it holds the build lock).
 
     Parameters
     ----------
     lock_path : path-like
         The lock file.
     pid : int or None
-        Process id of the build holding the lock, when known.
+        Process id of the build holding the lock, when it wrote one.
+    host : str or None
+        Host name of that build, when it wrote one.
 
     Attributes
     ----------
     lock_path : str
     pid : int or None
+    host : str or None
     """
 
-    def __init__(self, lock_path: object, pid: int | None) -> None:
+    def __init__(self, lock_path: object, pid: int | None, host: str | None = None) -> None:
         self.lock_path = str(lock_path)
         self.pid = pid
+        self.host = host
         who = f"process {pid}" if pid is not None else "another process"
+        if host:
+            who += f" on {host}"
         super().__init__(
             f"another build is running into this folder ({who}, lock file {self.lock_path}); "
-            "wait for it to finish, or delete the lock file if no build is running"
+            "wait for it to finish (the lock is released as soon as that process ends)"
         )
 
 

@@ -376,29 +376,42 @@ def test_report_left_aside_by_a_crash_between_the_renames_is_restored(tmp_path, 
     assert all(f'href="{r}/report.html"' in index for r in (first, second, third))
 
 
-def _write_lock(out_dir: Path, pid: int) -> Path:
+def _write_lock(out_dir: Path, content: str) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     lock = out_dir / build_module.LOCK_FILE
-    lock.write_text(f"{pid}\n{socket.gethostname()}\n", encoding="utf-8")
+    lock.write_text(content, encoding="utf-8")
     return lock
 
 
-def test_second_concurrent_build_fails_fast(tmp_path, no_kernel, capsys):
-    from casekit import cli
+#: Takes the build lock given as argv[1] when told "go" on stdin, says "won" or "lost", and keeps
+#: the lock until its stdin ends.
+LOCK_CONTENDER = """
+import sys
+from casekit.exceptions import BuildLockedError
+from casekit.reports.lock import build_lock
+print("ready", flush=True)
+sys.stdin.readline()
+try:
+    with build_lock(sys.argv[1]):
+        print("won", flush=True)
+        sys.stdin.read()
+except BuildLockedError:
+    print("lost", flush=True)
+    sys.stdin.read()
+"""
 
-    lock = _write_lock(tmp_path / "sample", os.getppid())  # a process that is running
-    with pytest.raises(BuildLockedError, match=rf"another build is running .*process {os.getppid()}.*{re.escape(str(lock))}"):
-        build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False)
-    assert cli.main(["build", str(SAMPLE_BUNDLE), "--out", str(tmp_path), "--quiet"]) == 1
-    assert "another build is running" in capsys.readouterr().err
-    assert lock.is_file()  # still the other build's
-    assert sorted(p.name for p in (tmp_path / "sample").iterdir()) == [build_module.LOCK_FILE]
+
+def _contender(lock: Path) -> subprocess.Popen:
+    root = str(Path(build_module.__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen([sys.executable, "-c", LOCK_CONTENDER, str(lock)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout.readline() == "ready\n"
+    return proc
 
 
-def test_lock_of_a_dead_build_is_taken_over(tmp_path, monkeypatch, no_kernel):
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
-    lock = _write_lock(tmp_path / "sample", int(gone.stdout))
+def _record_lock_holder(monkeypatch, lock: Path) -> list[str]:
+    """Replace the build proper by recording what the lock file says while it runs."""
     held_by = []
 
     def build_locked(*args, **kwargs):
@@ -406,6 +419,116 @@ def test_lock_of_a_dead_build_is_taken_over(tmp_path, monkeypatch, no_kernel):
         return "built"
 
     monkeypatch.setattr(build_module, "_build_locked", build_locked)
+    return held_by
+
+
+def test_second_concurrent_build_fails_fast(tmp_path, no_kernel, capsys):
+    """A build holding the lock (another live process) stops a second one, which names its pid."""
+    from casekit import cli
+
+    lock = tmp_path / "sample" / build_module.LOCK_FILE
+    lock.parent.mkdir()
+    holder = _contender(lock)
+    try:
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline() == "won\n"
+        with pytest.raises(BuildLockedError, match=rf"another build is running .*process {holder.pid} on .*{re.escape(str(lock))}"):
+            build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False)
+        assert cli.main(["build", str(SAMPLE_BUNDLE), "--out", str(tmp_path), "--quiet"]) == 1
+        assert f"another build is running into this folder (process {holder.pid}" in capsys.readouterr().err
+        assert lock.read_text(encoding="utf-8").split()[0] == str(holder.pid)  # still the other build's
+        assert sorted(p.name for p in (tmp_path / "sample").iterdir()) == [build_module.LOCK_FILE]
+    finally:
+        holder.communicate("")
+    assert holder.returncode == 0
+
+
+@pytest.mark.parametrize("content", ["", "999999999\nsome-host\n", "{pid}\n{host}\n"])
+def test_lock_file_left_behind_does_not_block(tmp_path, monkeypatch, no_kernel, content):
+    """A lock file nobody holds is free, whatever it says: empty (the disk was full when it was
+    written), naming a process that is gone, or naming a process that runs (pid reuse)."""
+    lock = _write_lock(tmp_path / "sample", content.format(pid=os.getppid(), host=socket.gethostname()))
+    held_by = _record_lock_holder(monkeypatch, lock)
     assert build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False) == "built"
     assert held_by == [str(os.getpid())]
     assert not lock.exists()
+
+
+def test_lock_of_a_build_that_was_killed_is_free_at_once(tmp_path, monkeypatch, no_kernel):
+    lock = tmp_path / "sample" / build_module.LOCK_FILE
+    lock.parent.mkdir()
+    holder = _contender(lock)
+    holder.stdin.write("go\n")
+    holder.stdin.flush()
+    assert holder.stdout.readline() == "won\n"
+    holder.kill()
+    holder.wait()
+    assert lock.is_file()  # a SIGKILLed build cannot clean up ...
+    held_by = _record_lock_holder(monkeypatch, lock)
+    assert build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False) == "built"
+    assert held_by == [str(os.getpid())]  # ... yet its lock is free
+
+
+def test_of_builds_starting_together_exactly_one_gets_the_lock(tmp_path):
+    lock = tmp_path / build_module.LOCK_FILE
+    contenders = [_contender(lock) for _ in range(4)]
+    try:
+        for proc in contenders:  # all are waiting at the barrier; let them go at once
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        said = sorted(proc.stdout.readline().strip() for proc in contenders)
+    finally:
+        for proc in contenders:  # the winner holds the lock until every contender has answered
+            proc.communicate("")
+    assert said == ["lost", "lost", "lost", "won"]
+    assert not lock.exists()
+
+
+def test_disk_full_while_writing_the_pid_does_not_leave_a_stuck_lock(tmp_path, monkeypatch, no_kernel, caplog):
+    import errno
+
+    from casekit.reports import lock as lock_module
+
+    def disk_full(fd, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    lock = tmp_path / "sample" / build_module.LOCK_FILE
+    with monkeypatch.context() as m:
+        m.setattr(lock_module.os, "write", disk_full)
+        held = []
+        m.setattr(build_module, "_build_locked", lambda *a, **k: held.append(lock.read_bytes()) or "built")
+        assert build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False) == "built"
+    assert held == [b""]  # built without the pid in the file
+    assert "No space left on device" in caplog.text
+    assert not lock.exists()
+    held_by = _record_lock_holder(monkeypatch, lock)  # the next build is not blocked
+    assert build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False) == "built"
+    assert held_by == [str(os.getpid())]
+
+
+def test_lock_file_that_cannot_be_created_is_a_clear_error(tmp_path, monkeypatch, no_kernel):
+    import errno
+
+    from casekit.reports import lock as lock_module
+
+    real_open = os.open
+
+    def no_inodes(path, flags, mode=0o777):
+        if str(path).endswith(build_module.LOCK_FILE):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(lock_module.os, "open", no_inodes)
+    with pytest.raises(OutputError, match=r"cannot write the reports to .*sample: No space left on device"):
+        build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False)
+    assert list((tmp_path / "sample").iterdir()) == []
+
+
+def test_default_reports_folder_is_in_the_working_directory(tmp_path, monkeypatch, no_kernel):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(build_module, "_build_locked", lambda manifest, region_ids, out_dir, *a, **k: out_dir)
+    assert build_reports(SAMPLE_BUNDLE, regions=["beijing"], progress=False) == tmp_path.resolve() / "reports" / "sample"
+    assert build_reports(SAMPLE_BUNDLE, regions=["beijing"], out="elsewhere", progress=False) == (
+        tmp_path.resolve() / "elsewhere" / "sample"
+    )

@@ -8,10 +8,14 @@ report, if any, stays and the index marks it as out of date. The other regions g
 Interruptions and concurrency: the index is rewritten (atomically) after every region, so an
 interrupted build leaves an index that matches what was published; a build that died between the
 two renames of :func:`_publish` left the previous report under ``.old-<region>-…``, which the next
-build puts back. One build at a time may write into ``<out>/<bundle>``: a lock file
-(:data:`LOCK_FILE`, holding the builder's process id) makes a second one stop with
-:class:`~casekit.exceptions.BuildLockedError`; a lock left by a process that no longer runs is
-taken over.
+build puts back. One build at a time may write into ``<out>/<bundle>``: the build holds an
+operating-system lock on :data:`LOCK_FILE` for its whole life (:mod:`casekit.reports.lock`), so a
+second one stops with :class:`~casekit.exceptions.BuildLockedError` naming the holder's process id,
+and a lock file left behind by a build that died is free at once.
+
+Ctrl-C (``KeyboardInterrupt``): the region being built publishes nothing, its temporary folder is
+removed, the index lists what was published, the kernel is shut down and the lock released; then
+the interrupt goes on to the caller (the CLI prints one line and exits 130).
 """
 
 from __future__ import annotations
@@ -19,13 +23,12 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,14 +36,13 @@ from typing import TYPE_CHECKING, Any
 
 from casekit.exceptions import (
     BuildError,
-    BuildLockedError,
     ExportError,
     NotebookNotFoundError,
     OutputError,
     RegionError,
 )
 from casekit.files import umask
-from casekit.paths import REPORT_NOTEBOOK, REPORTS
+from casekit.paths import REPORT_NOTEBOOK, REPORTS, bundle_output_dir
 from casekit.reports.execute import WarmKernel, execute_notebook
 from casekit.reports.export import external_urls, notebook_to_html
 from casekit.reports.fonts import find_cjk_font
@@ -51,6 +53,7 @@ from casekit.reports.index import (
     load_entries,
     write_index,
 )
+from casekit.reports.lock import build_lock
 
 if TYPE_CHECKING:  # pragma: no cover
     from tqdm import tqdm
@@ -62,7 +65,8 @@ __all__ = ["LOCK_FILE", "REPORT_IPYNB", "BuildResult", "build_reports", "resolve
 log = logging.getLogger(__name__)
 
 REPORT_IPYNB = "report.ipynb"
-#: Lock file in ``<out>/<bundle>`` while a build runs (first line: the builder's process id).
+#: Lock file in ``<out>/<bundle>``, locked while a build runs (it holds the builder's process id,
+#: for messages only).
 LOCK_FILE = ".build.lock"
 _TMP_PREFIX = ".tmp-"
 _OLD_PREFIX = ".old-"
@@ -175,61 +179,6 @@ def _make_out_dir(out_dir: Path) -> None:
         raise OutputError(out_dir, "Permission denied")
 
 
-def _pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (on this host). Unknown counts as running."""
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":  # os.kill would terminate it; without psutil we cannot tell
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # PermissionError: it runs, as another user
-        return True
-    return True
-
-
-def _lock_owner(path: Path) -> tuple[int | None, str | None]:
-    """(pid, host) written in a lock file; None for what cannot be read."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None, None
-    pid = int(lines[0]) if lines and lines[0].strip().isdigit() else None
-    host = lines[1].strip() if len(lines) > 1 else None
-    return pid, host
-
-
-@contextmanager
-def _build_lock(out_dir: Path) -> Iterator[None]:
-    """Hold ``out_dir/LOCK_FILE`` while the block runs.
-
-    Raises BuildLockedError if another live process holds it. A lock whose process is gone (same
-    host) is taken over; one that cannot be read, or comes from another host, is respected.
-    """
-    path = out_dir / LOCK_FILE
-    for attempt in (1, 2):
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            pid, host = _lock_owner(path)
-            if attempt == 2 or pid is None or host != socket.gethostname() or _pid_alive(pid):
-                raise BuildLockedError(path, pid) from None
-            log.warning("taking over the lock of build process %d, which no longer runs", pid)
-            path.unlink(missing_ok=True)
-            continue
-        except OSError as exc:
-            raise OutputError(out_dir, _os_reason(exc)) from exc
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(f"{os.getpid()}\n{socket.gethostname()}\n")
-        break
-    try:
-        yield
-    finally:
-        path.unlink(missing_ok=True)
-
-
 def _publish(tmp: Path, final: Path) -> None:
     """Replace ``final`` by ``tmp`` (two renames within one folder; the old one is removed).
 
@@ -338,7 +287,7 @@ def build_reports(
     regions : str, iterable of str or None
         Region ids or Chinese names (cities too); None: every top-level region of the manifest.
     out : path-like
-        Root of the report folders (default ``reports/``).
+        Root of the report folders (default ``reports`` in the current working directory).
     progress : bool
         Show a progress bar on standard error.
     notebook : path-like
@@ -383,18 +332,23 @@ def build_reports(
     manifest = load_bundle(bundle_path).manifest
     region_ids = resolve_regions(manifest, regions)
 
-    out_dir = Path(out).resolve() / manifest.bundle
+    out_dir = bundle_output_dir(manifest.bundle, out)
     _make_out_dir(out_dir)
-    with _build_lock(out_dir):
+    with build_lock(out_dir / LOCK_FILE):
         try:
             _sweep(out_dir)
         except OSError as exc:
             raise OutputError(out_dir, _os_reason(exc)) from exc
-        return _build_locked(
-            manifest, region_ids, out_dir, notebook,
-            values={**(parameters or {}), "bundle_path": _notebook_path_parameter(bundle_path, notebook.parent)},
-            progress=progress, reuse_kernel=reuse_kernel,
-        )
+        try:
+            return _build_locked(
+                manifest, region_ids, out_dir, notebook,
+                values={**(parameters or {}), "bundle_path": _notebook_path_parameter(bundle_path, notebook.parent)},
+                progress=progress, reuse_kernel=reuse_kernel,
+            )
+        except KeyboardInterrupt:
+            # Interrupted inside a publish: put a report moved aside back, drop temporary folders.
+            _sweep(out_dir)
+            raise
 
 
 def _build_locked(

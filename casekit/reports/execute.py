@@ -46,6 +46,7 @@ __all__ = [
     "WarmKernel",
     "execute_notebook",
     "make_reproducible",
+    "settle_interrupted_tasks",
 ]
 
 log = logging.getLogger(__name__)
@@ -128,15 +129,21 @@ class WarmKernel:
         km = AsyncKernelManager(
             kernel_name=self.kernel_name, kernel_spec_manager=CurrentPythonKernelSpecManager()
         )
-        run_sync(km.start_kernel)(
-            cwd=self.cwd, extra_arguments=[
-                "--HistoryManager.hist_file=:memory:",
-                # The kernel's own log (not the notebook's output): keep errors, drop the
-                # loopback-TCP warning it prints on every start, which alarms consultants.
-                "--IPKernelApp.log_level=ERROR",
-            ]
-        )
-        self.km = km
+        self.km = km  # first, so that an interrupted start still shuts down what it started
+        try:
+            run_sync(km.start_kernel)(
+                cwd=self.cwd, extra_arguments=[
+                    "--HistoryManager.hist_file=:memory:",
+                    # The kernel's own log (not the notebook's output): keep errors, drop the
+                    # loopback-TCP warning it prints on every start, which alarms consultants.
+                    "--IPKernelApp.log_level=ERROR",
+                ]
+            )
+        except BaseException:
+            if sys.exc_info()[0] is KeyboardInterrupt:
+                settle_interrupted_tasks()
+            self.shutdown()
+            raise
         self.starts += 1
         # One client for the kernel's lifetime: nbclient reuses it (it only makes a client when
         # it has none), which saves connecting and waiting for the kernel for every notebook.
@@ -176,8 +183,8 @@ class WarmKernel:
         finally:
             try:
                 run_sync(km.cleanup_resources)()
-            except OSError as exc:  # pragma: no cover - connection file already removed
-                log.debug("kernel cleanup: %s", exc)
+            except (OSError, RuntimeError) as exc:  # pragma: no cover - already removed, or
+                log.debug("kernel cleanup: %s", exc)  # a start interrupted before it had any
 
     # -- between notebooks -----------------------------------------------------------------
     def _reset(self) -> None:
@@ -278,6 +285,32 @@ def _register() -> None:
 _register()
 
 
+def settle_interrupted_tasks() -> None:
+    """Cancel what a Ctrl-C left pending on this thread's event loop (the one jupyter's
+    ``run_sync`` uses) and mark finished tasks' errors as seen.
+
+    An interrupted cell leaves nbclient's tasks behind; once the kernel is shut down they would
+    end with ``DeadKernelError`` and asyncio would print "Task exception was never retrieved"
+    with a traceback at exit.
+    """
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    if loop.is_running():  # pragma: no cover - called from inside a coroutine: nothing to settle
+        return
+    tasks = asyncio.all_tasks(loop)
+    pending = [t for t in tasks if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    for task in tasks:
+        if task.done() and not task.cancelled():
+            task.exception()
+
+
 def execute_notebook(
     notebook: Path | str,
     output: Path | str,
@@ -332,17 +365,21 @@ def execute_notebook(
     import papermill as pm
 
     kernel.prepare()
-    executed = pm.execute_notebook(
-        str(notebook),
-        str(output),
-        parameters=dict(parameters),
-        engine_name=ENGINE_NAME,
-        kernel_name=kernel.kernel_name,
-        progress_bar=False,
-        request_save_on_cell_execute=False,
-        execution_timeout=timeout,
-        warm_kernel=kernel,
-    )
+    try:
+        executed = pm.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=dict(parameters),
+            engine_name=ENGINE_NAME,
+            kernel_name=kernel.kernel_name,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            execution_timeout=timeout,
+            warm_kernel=kernel,
+        )
+    except KeyboardInterrupt:
+        settle_interrupted_tasks()
+        raise
     make_reproducible(executed)
     nbformat.write(executed, str(output))
     return executed
