@@ -64,6 +64,7 @@ KIND_LABELS: dict[str, str] = {
     "id_number": "身份证号",
     "email": "邮箱",
     "qq": "QQ号",
+    "wechat": "微信号",
     "person": "人名",
     "company": "企业名称",
 }
@@ -77,6 +78,7 @@ NUMBER_PLACEHOLDERS: dict[str, str] = {
     "id_number": "〔身份证号〕",
     "email": "〔邮箱〕",
     "qq": "〔QQ号〕",
+    "wechat": "〔微信号〕",
 }
 
 
@@ -122,21 +124,34 @@ class Redaction:
 
 # --------------------------------------------------------------------------------- vocabulary
 
-#: Common single-character surnames. Left out on purpose: characters that are far more often a
-#: function word or part of a common word than a surname in notes (和 向 由 同 与 以 为 将 班 师
-#: 文 区 时 米 卫 门 户 国 强 乐 …); a roster still finds such people.
-SURNAMES_1: frozenset[str] = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏"
-    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝"
-    "龚邵万钱严覃武戴莫孔汤易常乔赖牛温庞樊兰殷施洪齐耿葛柴祝鲍詹章颜倪欧纪岳管童焦项申翁左包"
-    "宁柯甘邢冉路凌辛车靳霍关聂卞涂谷景单骆苗艾伍滕尚蒙梅祁舒季鲁阮连边晏盛席裴褚房符华丛厉屈"
-    "俞应解鞠窦牟柳麦于郎宫蓝饶商巩隋佟迟尤栗"
-)
-#: Two-character surnames (checked before the single ones).
-SURNAMES_2: tuple[str, ...] = (
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "令狐", "慕容", "司徒",
-    "夏侯", "长孙", "宇文", "端木", "独孤", "南宫", "申屠", "澹台", "轩辕", "呼延", "钟离",
-)
+def _load_surnames() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """The sections of ``casekit/intake/surnames.txt``: (single, in-context, compound)."""
+    from importlib.resources import files
+
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in files("casekit.intake").joinpath("surnames.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+        elif line:
+            sections.setdefault(current, []).extend(line.split())
+    single = frozenset("".join(sections.get("single", ())))
+    context = frozenset("".join(sections.get("context", ()))) - single
+    compound = tuple(dict.fromkeys(w for w in sections.get("compound", ()) if len(w) == 2))
+    return single, context, compound
+
+
+#: Single-character surnames (百家姓 and regional ones: 禤 覃 冼 邝 …), found before any title.
+#: SURNAMES_IN_CONTEXT: surnames that are far more often an ordinary or a function word (和 向 时
+#: 文 国 …): found before a title only after punctuation or a cue character, and after 姓.
+#: SURNAMES_2: two-character surnames (checked before the single ones). All from ``surnames.txt``.
+SURNAMES_1, SURNAMES_IN_CONTEXT, SURNAMES_2 = _load_surnames()
+#: Compound surnames that are also ordinary words (东方, 百里, 西门): a name only before a title.
+_COMPOUND_WORDS = frozenset({"东方", "第五", "百里", "南门", "东门", "西门", "南宫", "司空", "单于", "独孤",
+                             "公羊", "子车", "归海", "微生", "乐正", "公西", "长孙", "羊舌", "夹谷"})
+#: Characters after which a surname of SURNAMES_IN_CONTEXT may start a name (找文经理, 跟向主任).
+_CONTEXT_BEFORE = frozenset("找见问请约跟和与给对向的是叫陪让把被由说、，。；：:;,.（(【[“\"' \t\n")
 #: The most common surnames: a full name jieba alone tagged counts only if it starts with one.
 COMMON_SURNAMES: frozenset[str] = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏"
@@ -151,7 +166,7 @@ TITLES: tuple[str, ...] = tuple(sorted(
         "局长", "处长", "科长", "所长", "站长", "行长", "厂长", "店长", "部长", "社长", "馆长",
         "队长", "组长", "书记", "会计", "出纳", "老师", "讲师", "教授", "医生", "大夫", "护士长",
         "工程师", "师傅", "老板娘", "老板", "掌柜", "律师", "秘书", "主管", "先生", "女士",
-        "小姐", "太太", "阿姨", "总", "董", "工", "姐", "哥", "叔", "嫂", "处",
+        "小姐", "太太", "阿姨", "总", "董", "工", "姐", "哥", "叔", "嫂", "处", "局",
     ),
     key=len,
     reverse=True,
@@ -235,6 +250,8 @@ _STOP_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r",
 _NAME_FLAGS = frozenset({"nr", "nrfg", "nrt", "nz", "nt", "j", "ns"})
 #: A word jieba tags nr but its dictionary knows this often is a common word (顾问 1697), not a name.
 _COMMON_WORD_FREQ = 50
+#: A word jieba tags nr this frequent is an ordinary word (顾问 1697), never a bare name.
+_BARE_NAME_FREQ = 1000
 #: A verb this frequent (觉得, 推荐) is never the start of a company name.
 _COMMON_VERB_FREQ = 1000
 #: A word of a company's name is rarer than this in jieba's dictionary (宏达 275, 育才 566),
@@ -388,6 +405,16 @@ _ID_LOOSE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}\s?\d{8}\s?\d{3}[0-9Xx](?![0-
 _ID15 = re.compile(r"(?<![0-9])[1-9]\d{5}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9])")
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _QQ = re.compile(r"(?:QQ|qq|Qq|扣扣)(?:号码?)?[^0-9\n]{0,4}?(?<![0-9])(?P<num>[1-9]\d{4,10})(?![0-9])")
+#: A WeChat id after its cue (微信号：wen_2008, vx 13912345678 is a mobile), and any id that holds
+#: a mobile number among letters (lina13831167788).
+_WECHAT = re.compile(
+    r"(?:微信|薇信|[Vv]信|[Vv][Xx]|[Ww][Xx]|[Ww]e[Cc]hat)(?:号|ID|id|Id)?(?:\s*[:：]\s*|\s*)"
+    r"(?P<id>[A-Za-z][A-Za-z0-9_\-]{4,19})(?![A-Za-z0-9_\-@])"
+)
+_ID_WITH_MOBILE = re.compile(
+    r"(?<![A-Za-z0-9_\-.@])(?=[A-Za-z0-9_\-]*[A-Za-z_])[A-Za-z0-9_\-]*?1[3-9]\d{9}[A-Za-z0-9_\-]*"
+    r"(?![A-Za-z0-9_\-@.])"
+)
 _ID_CUE = re.compile(r"身份证")
 _ORDER_CUE = re.compile(r"(?:订单|单号|编号|流水|票号|快递|合同号|工单)")
 _PROVINCES = frozenset({
@@ -698,6 +725,7 @@ class Redactor:
         out += _surname_only_candidates(text)
         out += _company_candidates(text, tokens, self._seg)
         out += _cue_candidates(text, tokens, self._seg)
+        out += _compound_name_candidates(text, starts)
         out += _jieba_candidates(tokens, self._seg)
         return out
 
@@ -754,6 +782,10 @@ def _number_candidates(text: str) -> list[_Candidate]:
         out.append(_Candidate(m.start("num"), end, "landline", 0.8, num + 1))
     for m in _SERVICE.finditer(text):
         out.append(_Candidate(m.start(), m.end(), "service_number", 0.9, num))
+    for m in _WECHAT.finditer(text):
+        out.append(_Candidate(m.start("id"), m.end("id"), "wechat", 0.9, num))
+    for m in _ID_WITH_MOBILE.finditer(text):
+        out.append(_Candidate(m.start(), m.end(), "wechat", 0.9, num))
     for m in _QQ.finditer(text):
         out.append(_Candidate(m.start("num"), m.end("num"), "qq", 0.85, num + 1))
     return out
@@ -783,12 +815,17 @@ def _title_candidates(
     n = len(text)
     for i in range(n):
         surname = _surname_at(text, i)
+        in_context = False
+        if not surname and text[i] in SURNAMES_IN_CONTEXT and (i == 0 or text[i - 1] in _CONTEXT_BEFORE):
+            surname, in_context = text[i], True  # 、区主任 (but 片区经理, 语文老师 are words)
         if not surname:
             continue
         j = i + len(surname)
         vice = "副" if text.startswith("副", j) else ""
         title = _title_at(text, j + len(vice))
-        lead = text[i - 1] if i > 0 and text[i - 1] in "小老" else ""
+        lead = text[i - 1] if i > 0 and text[i - 1] in "小老" and not in_context else ""
+        if in_context and title in ("处", "哥", "叔", "嫂", "董", "局"):
+            continue
         if title:
             end = j + len(vice) + len(title)
             start = i - len(lead)
@@ -808,6 +845,8 @@ def _title_candidates(
                 confidence = 0.95
             if title in ("处", "哥", "叔", "嫂"):
                 confidence -= 0.15
+            if in_context:
+                confidence -= 0.1
             key = text[start:end]
             out.append(_Candidate(start, end, "person", confidence, prio, key, lead, vice + title))
         elif lead:
@@ -830,6 +869,8 @@ def _surname_only_candidates(text: str) -> list[_Candidate]:
     for m in re.finditer("姓", text):
         i = m.end()
         surname = _surname_at(text, i) if i < len(text) else ""
+        if not surname and i < len(text) and text[i] in SURNAMES_IN_CONTEXT:
+            surname = text[i]  # 姓文, 姓区: after 姓 any surname of the list
         if not surname:
             continue
         end = i + len(surname)
@@ -875,6 +916,32 @@ def _cue_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg: _Se
     return out
 
 
+def _compound_name_candidates(text: str, starts: set[int]) -> list[_Candidate]:
+    """A compound surname and the given name after it, one name: 司马婉清, 欧阳娜, 皇甫建明."""
+    out: list[_Candidate] = []
+    for surname in SURNAMES_2:
+        if surname in _COMPOUND_WORDS:
+            continue
+        for m in re.finditer(surname, text):
+            i = m.start()
+            if starts and i not in starts and i > 0 and _is_han(text[i - 1]):
+                continue  # inside another word
+            k = m.end()
+            while (k < len(text) and k - m.end() < 2 and _is_han(text[k]) and text[k] not in _NAME_STOP
+                   and text[k] not in _FUNCTION_CHARS and not _title_at(text, k)):
+                k += 1
+            if k > m.end():
+                out.append(_Candidate(i, k, "person", 0.85, _PRIORITY["cue"], text[i:k]))
+    return out
+
+
+#: Words next to a bare name that show it is a person (对接的是李娜, 李娜说).
+_PERSON_BEFORE = frozenset({"是", "叫", "找", "陪", "跟", "和", "问", "给", "请", "约", "联系", "对接人",
+                            "联系人", "负责人", "见", "见到", "带", "让", "告诉"})
+_PERSON_AFTER = frozenset({"说", "讲", "认为", "觉得", "表示", "答应", "介绍", "提到", "手机", "电话", "微信",
+                           "的手机", "的电话", "的微信"})
+
+
 def _jieba_candidates(tokens: list[tuple[int, int, str, str]], seg: _Segmenter) -> list[_Candidate]:
     """Full names jieba tags as person names (nr): 张建国, 王丽娟."""
     out: list[_Candidate] = []
@@ -897,8 +964,16 @@ def _jieba_candidates(tokens: list[tuple[int, int, str, str]], seg: _Segmenter) 
         rest = word[len(surname):]
         if _title_at(rest, 0) or word[0] in "小老" or rest[-1] in _SHORT_TITLES:
             continue
-        if word in seg.places or seg.freq(word) >= _COMMON_WORD_FREQ:
+        if word in seg.places or seg.freq(word) >= _BARE_NAME_FREQ:
             continue  # 石家庄, 顾问, 黄金周: dictionary words jieba tags nr
+        if seg.freq(word) >= _COMMON_WORD_FREQ:
+            # a name its dictionary knows (李娜 438) or a word (蓝图 333): a name only beside a
+            # word about a person (对接的是李娜), a three-character one (陆无双) always
+            k = next(n for n, t in enumerate(tokens) if t[0] == start)
+            before = tokens[k - 1][2] if k > 0 else ""
+            after = tokens[k + 1][2] if k + 1 < len(tokens) else ""
+            if len(word) == 2 and before not in _PERSON_BEFORE and after not in _PERSON_AFTER:
+                continue
         if len(rest) == 2:
             confidence = 0.7
         else:
