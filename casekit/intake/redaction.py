@@ -228,7 +228,7 @@ GENERIC_WORDS: frozenset[str] = frozenset("""
 国内 地方 这些 那些 几家 多家 两家 三家 同类 类似 竞争 对手 竞争对手 客户 别的 其他 其它 另一家 另外 台资
 港资 外资 中资 侨资 供暖 供热 供水 供电 供气 燃气 自来水 热力 公交 环卫 城建 市政 电力 电厂 汽修 修理 维修
 农资 农机 种子 化肥 粮油 副食 日杂 烟酒 茶叶 水果 蔬菜 肉食 冷饮 乳品 奶制品 配件 零件 零部件 包装 木材 石材
-陶瓷 玻璃 皮革 箱包 鞋业 制衣 钢材 铝材 线缆 电缆 管材
+陶瓷 玻璃 皮革 箱包 鞋业 制衣 钢材 铝材 线缆 电缆 管材 制品 船代 货代 船务 代理 报关 主机 配套 器材 通讯器材
 """.split())  # noqa: SIM905
 #: Administrative places: a place alone in front of a suffix does not make a name (南宁酒店).
 PLACE_WORDS: frozenset[str] = frozenset("""
@@ -243,7 +243,8 @@ STOP_WORDS: frozenset[str] = frozenset("""
 往 在 是 有 没有 去 到 来 进 跟 给 找 见 问 说 做 签 谈 约 请 帮 为 对 把 被 叫 名叫 叫做 和 与 同
 及 或 跟着 听 讲 告诉 让 使 用 装 开 办 丢 打 跑 看 等 也 都 还 就 又 再 才 只 却 已 已经 正在 今天
 昨天 明天 前天 上周 下周 本周 这周 上月 下月 本月 今年 去年 明年 当时 现在 后来 之前 之后 以前 以后 最近
-目前 当天 早上 上午 中午 下午 晚上 客户经理 支撑人员 经理 老板 老板娘 对方
+目前 当天 早上 上午 中午 下午 晚上 客户经理 支撑人员 经理 老板 老板娘 对方 上次 这次 下次 那次 每次 头回
+刚才 当初 平时 本来 原来 那天 这天 前几天 上个月 下个月 年初 年底 月初 月底 周末 我们 他们 你们 咱们
 """.split())  # noqa: SIM905
 _STOP_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "x", "y", "e",
                          "o", "w", "d", "zg", "eng"})
@@ -260,7 +261,8 @@ _NAME_WORD_FREQ = 1000
 _INSTITUTION_WORDS = frozenset({"人民", "中心", "第一", "第二", "第三", "第四", "第五", "实验", "附属"})
 #: Characters after a one-character title that end the name (林总和小吴 = 林总 + 和 + 小吴).
 _FUNCTION_CHARS = frozenset("和的是说在也都就让把跟对给们还又再才只要会很一不没跟与及等")
-_MEASURE = re.compile(r"^[这那哪每各本该此某一二两三四五六七八九十几多数半]*[家个所间座位]$|^[一二两三四五六七八九十百几]+$")
+_MEASURE = re.compile(r"^[这那哪每各本该此某一二两三四五六七八九十几多数半]*[家个所间座位]$"
+                      r"|^[这那哪每各本该此某一二两三四五六七八九十几多数半]+[趟次回遍番批]$|^[一二两三四五六七八九十百几]+$")
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百]+$")
 
 #: Cues after which a full name follows (联系人：王丽娟).
@@ -448,6 +450,7 @@ class _Candidate:
     lead: str = ""  # 小 / 老 kept before a person's pseudonym
     tail: str = ""  # title or suffix kept after the pseudonym
     roster: bool = False
+    company: CompanyName | None = None  # a company's name found in front of its suffix
 
 
 _PRIORITY = {"roster": 0, "email": 1, "id": 2, "number": 3, "title": 4, "company": 5, "cue": 6, "jieba": 7}
@@ -554,6 +557,12 @@ class Redactor:
             "|".join(re.escape(t) for t in sorted(self.protected, key=len, reverse=True))
         )
         self._seg = _Segmenter.get(self.protected, places)
+        # short forms of the companies met so far (恒瑞达商贸 → the keys of the companies written
+        # so, in the order met); the pseudonym table's companies are known from the start
+        self._company_forms: dict[str, list[str]] = {}
+        for kind, original, _ in self._rows:
+            if kind == "company":
+                self._learn_company(original)
 
     # ------------------------------------------------------------------ construction
 
@@ -661,7 +670,11 @@ class Redactor:
         norm = _normalise(text)
         tokens = self._seg.tokens(norm)
         candidates = self._candidates(norm, tokens)
+        candidates += self._short_form_candidates(norm, tokens, candidates)
         chosen = self._resolve(norm, candidates)
+        for c in chosen:
+            if c.company is not None:
+                self._learn(c.company)
         findings: list[Finding] = []
         parts: list[str] = []
         pos = 0
@@ -674,6 +687,59 @@ class Redactor:
             pos = c.end
         parts.append(text[pos:])
         return Redaction("".join(parts), tuple(findings))
+
+    # ------------------------------------------------------------------ companies' short forms
+
+    def _learn(self, name: CompanyName) -> None:
+        for form in (name.key, *name.short_forms(self._seg)):
+            keys = self._company_forms.setdefault(form, [])
+            if name.key not in keys:
+                keys.append(name.key)
+
+    def _learn_company(self, original: str) -> None:
+        """Learn the short forms of a company named in the pseudonym table."""
+        norm = _normalise(original)
+        for c in _company_candidates(norm, self._seg.tokens(norm), self._seg):
+            if c.company is not None and (c.start, c.end) == (0, len(norm)):
+                self._learn(c.company)
+
+    def _short_form_candidates(
+        self, text: str, tokens: list[tuple[int, int, str, str]], candidates: list[_Candidate],
+    ) -> list[_Candidate]:
+        """Companies written short (恒瑞达商贸, 恒瑞达) after their full name, in this note or before.
+
+        A short form several companies share (恒瑞达 of 恒瑞达商贸有限责任公司 and 恒瑞达科技有限公司)
+        is the company of that form written last before it, or else the first one of this note
+        (or of the notes before): it is never left in the text.
+        """
+        forms: dict[str, list[str]] = {}
+        mentions: list[tuple[int, str]] = []  # (position, key) of each company named in full
+        for c in sorted((c for c in candidates if c.company is not None), key=lambda c: c.start):
+            mentions.append((c.start, c.company.key))
+            for form in (c.company.key, *c.company.short_forms(self._seg)):
+                keys = forms.setdefault(form, [])
+                if c.company.key not in keys:
+                    keys.append(c.company.key)
+        for form, keys in self._company_forms.items():
+            forms.setdefault(form, [])
+            forms[form] += [k for k in keys if k not in forms[form]]
+        if not forms:
+            return []
+        starts = {t[0] for t in tokens}
+        pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+        out: list[_Candidate] = []
+        for m in pattern.finditer(text):
+            i = m.start()
+            if i > 0 and _is_han(text[i - 1]) and starts and i not in starts:
+                continue  # inside another word
+            keys = forms[m.group()]
+            before = [k for p, k in mentions if p < i and k in keys]
+            key = before[-1] if before else keys[0]
+            if len(keys) == 1:
+                mentions.append((i, key))
+            tail = m.group()[len(_trade_of(m.group(), key)):] if m.group() != key else ""
+            out.append(_Candidate(i, m.end(), "company", 0.8, _PRIORITY["company"], key, "", tail))
+        return out
 
     def _replacement(self, c: _Candidate) -> str:
         if c.kind in NUMBER_PLACEHOLDERS:
@@ -982,8 +1048,66 @@ def _jieba_candidates(tokens: list[tuple[int, int, str, str]], seg: _Segmenter) 
     return out
 
 
+@dataclass(frozen=True)
+class CompanyName:
+    """A company's name split into its parts: place + trade name + industry words + suffix.
+
+    ``佛山市南海区顺德隆五金制品有限公司`` → place ``佛山市南海区``, trade ``顺德隆``, industry
+    ``五金制品``, suffix ``有限公司``. :meth:`short_forms` are the ways the same note writes the
+    company later (``顺德隆五金``, ``顺德隆``); they get the same pseudonym.
+    """
+
+    place: str
+    trade: str
+    industry: tuple[str, ...]
+    suffix: str
+
+    @property
+    def key(self) -> str:
+        """Its identity: the name without the place (``金桂园酒店`` however it was introduced)."""
+        return (self.trade or self.place) + "".join(self.industry) + self.suffix
+
+    def short_forms(self, seg: _Segmenter) -> tuple[str, ...]:
+        """Shorter ways of writing it: trade name + industry words (+ 公司), the trade name alone.
+
+        The trade name alone counts only if it is distinctive: two characters or more, not a
+        place, not a generic word and rare in jieba's dictionary (华夏 is a word, 恒瑞达 is not).
+        """
+        if not self.trade:
+            return ()
+        industry = "".join(self.industry)
+        forms = [self.trade + industry[:n] for n in range(len(industry), 0, -1) if _is_generic(industry[:n])]
+        if self.place:
+            forms.insert(0, self.key)
+        if self.suffix in _LEGAL_FORMS and self.suffix != "公司":
+            forms.insert(0, self.trade + "".join(self.industry) + "公司")
+        if (len(self.trade) >= 2 and self.trade not in seg.places and self.trade not in GENERIC_WORDS
+                and seg.freq(self.trade) < _TRADE_NAME_FREQ):
+            forms.append(self.trade)
+        return tuple(f for f in dict.fromkeys(forms) if f != self.key + self.place and len(f) >= 2)
+
+
+#: Legal forms of a company (a name in front of one may be long, with a place in front).
+_LEGAL_FORMS = frozenset({"股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "集团"})
+#: A trade name this frequent in jieba's dictionary is a word (华夏 1348), not a short form.
+_TRADE_NAME_FREQ = 100
+#: Single-character words that end a name in front of a suffix (去了酒店, 在医院): verbs and
+#: function words; any other single character (恒瑞 + 达, 宝泰 + 隆) may be part of a name.
+_STOP_CHARS = frozenset("去到在是有找见说问跟给把被对从向往让叫做签谈约请帮为看打跑装开办丢用听讲进来想要会能"
+                        "买卖换送住吃管回过和与同及或也都还就又再才只已却了的地得着呢吗吧啊嘛")
+#: Characters that begin a word which ends a name: negations (没说到医院, 不去超市).
+_NEGATIONS = "没不未别莫甭"
+_COMPANY_STOP_FLAGS = _STOP_FLAGS | {"f"}
+
+
 def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg: _Segmenter) -> list[_Candidate]:
-    """A name in front of a company suffix: 华夏宾馆, 康明灯具厂, 宏达物流有限公司."""
+    """A name in front of a company suffix: 华夏宾馆, 康明灯具厂, 宏达物流有限公司.
+
+    The span runs back from the suffix over the words of the name and stops at an ordinary word
+    (上次, 去的, 没说到, 我们, a verb, a measure word, punctuation); leading descriptions and
+    places are trimmed or kept as the name's place; the words left must name a company (see
+    :func:`_name_like`). Each candidate carries its :class:`CompanyName`.
+    """
     if not tokens:
         return []
     out: list[_Candidate] = []
@@ -994,16 +1118,12 @@ def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg:
             token_at[p] = k
     suffix_re = re.compile("|".join(re.escape(s) for s in COMPANY_SUFFIXES))
     pos = 0
-    seen: set[tuple[int, int]] = set()
     while True:
         m = suffix_re.search(text, pos)
         if m is None:
             break
-        pos = m.start() + 1
         s, e, suffix = m.start(), m.end(), m.group()
-        if (s, e) in seen:
-            continue
-        seen.add((s, e))
+        pos = e  # a suffix is used once: 有限责任公司 is not also 公司 with the name 有限责任
         special = _SUFFIX_FOLLOW_BLOCK_OF.get(suffix)
         if _SUFFIX_FOLLOW_BLOCK.match(text, e) or (special is not None and special.match(text, e)):
             continue  # 酒店行业, 厂家, 集团客户
@@ -1021,16 +1141,21 @@ def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg:
             remainder = text[tok_start:s]
             if not _all_han(remainder):
                 continue
-            prefix_parts.append((remainder, tokens[k][3]))
+            word = tokens[k][2]
+            # a dictionary word ending in the suffix is an ordinary noun (主机厂, 中医院): its
+            # first part only describes
+            ordinary = seg.freq(word) > 0 and word not in seg.added and tokens[k][3] not in _NAME_FLAGS
+            prefix_parts.append((remainder, "generic" if ordinary else tokens[k][3]))
         k -= 1
-        limit = 12 if suffix in _LONG_SUFFIXES else 8
+        limit = 16 if suffix in _LONG_SUFFIXES else 8
         length = sum(len(p) for p, _ in prefix_parts)
         while k >= 0:
             _, _, word, flag = tokens[k]
-            if not _all_han(word) or word in STOP_WORDS or flag in _STOP_FLAGS or _MEASURE.match(word):
+            if (not _all_han(word) or word in STOP_WORDS or flag in _COMPANY_STOP_FLAGS or _MEASURE.match(word)
+                    or word[0] in _NEGATIONS or (len(word) == 1 and word in _STOP_CHARS)):
                 break
-            if flag in ("v", "vd", "vi") and word not in GENERIC_WORDS and (
-                    len(word) == 1 or seg.freq(word) >= _COMMON_VERB_FREQ):
+            if flag in ("v", "vd", "vi", "l") and len(word) > 1 and word not in GENERIC_WORDS and (
+                    seg.freq(word) >= _COMMON_VERB_FREQ):
                 break  # 觉得酒店…: a common verb ends the name (开心假期旅行社 keeps its rare one)
             if length + len(word) > limit:
                 break
@@ -1040,30 +1165,67 @@ def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg:
         while prefix_parts and _trimmable(prefix_parts[0]):
             prefix_parts.pop(0)
         prefix = "".join(p for p, _ in prefix_parts)
-        if len(prefix) < 2:
-            continue
-        if not _name_like(prefix_parts, seg):
+        if len(prefix) < 2 or not _name_like(prefix_parts, seg):
             continue
         start = s - len(prefix)
-        name = text[start:e]
-        out.append(_Candidate(start, e, "company", 0.8, _PRIORITY["company"], name, "",
-                              _industry_words(prefix_parts, seg) + suffix))
+        name = _split_company(prefix_parts, suffix, seg)
+        out.append(_Candidate(start, e, "company", 0.8, _PRIORITY["company"], name.key, "",
+                              "".join(name.industry) + suffix if name.trade else suffix, company=name))
     return out
 
 
-def _industry_words(parts: list[tuple[str, str]], seg: _Segmenter) -> str:
-    """The generic words ending a name, kept in its pseudonym: 天宝|家具|厂 → ``家具``.
+def _trade_of(form: str, key: str) -> str:
+    """The part of a short form that is the company's name (``恒瑞达商贸`` of ``恒瑞达商贸有限公司`` →
+    ``恒瑞达``: the common start of form and key, up to the industry words)."""
+    n = 0
+    while n < min(len(form), len(key)) and form[n] == key[n]:
+        n += 1
+    common = form[:n]
+    # keep whole generic words after the trade name visible (商贸, 五金)
+    for cut in range(1, len(common) + 1):
+        if _is_generic(form[cut:]) or form[cut:] == "" or (form[cut:].endswith("公司") and (
+                form[cut:-2] == "" or _is_generic(form[cut:-2]))):
+            return form[:cut]
+    return common
 
-    Kept only when the words before them name the company by themselves (not a place alone:
-    南宁市|第一人民|医院 keeps only 医院).
+
+def _is_place(word: str, flag: str, seg: _Segmenter) -> bool:
+    return word in seg.places or word[:-1] in seg.places or (flag == "ns" and word[-1:] in "省市县区镇乡")
+
+
+def _is_generic(word: str, flag: str = "") -> bool:
+    """A word that describes a company without naming it (物流, 五金制品: two such words)."""
+    if flag == "generic" or word in GENERIC_WORDS:
+        return True
+    return any(word[:n] in GENERIC_WORDS and word[n:] in GENERIC_WORDS for n in range(1, len(word)))
+
+
+def _split_company(parts: list[tuple[str, str]], suffix: str, seg: _Segmenter) -> CompanyName:
+    """Split a name's words into place, trade name and industry words (see :class:`CompanyName`).
+
+    A name made of a place and an ordinal (南宁市第一人民医院) has no trade name: it keeps only
+    its suffix in its pseudonym.
     """
-    k = len(parts)
-    while k > 1 and parts[k - 1][0] in GENERIC_WORDS and parts[k - 1][0] not in _INSTITUTION_WORDS:
-        k -= 1
-    if k == len(parts) or not _name_like(parts[:k], seg) or all(
-            w in seg.places or w[:-1] in seg.places for w, _ in parts[:k]):
-        return ""
-    return "".join(w for w, _ in parts[k:])
+    def industry_start(n_place: int) -> int:
+        k = len(parts)
+        while k > n_place + 1 and _is_generic(*parts[k - 1]) and parts[k - 1][0] not in _INSTITUTION_WORDS:
+            k -= 1
+        return k
+
+    n_place = 0
+    while n_place < len(parts) - 1 and (_is_place(*parts[n_place], seg) or parts[n_place][1] == "ns"):
+        n_place += 1
+    k = industry_start(n_place)
+    while n_place > 0 and not _is_place(*parts[n_place - 1], seg) and not _name_like(parts[n_place:k], seg, places=False):
+        n_place -= 1  # a word jieba tags as a place is the trade name (邕江国际大酒店: 邕江)
+        k = industry_start(n_place)
+    place = "".join(w for w, _ in parts[:n_place])
+    trade_parts = parts[n_place:k]
+    if not _name_like(trade_parts, seg, places=False):
+        # no trade name of its own (保定市第二医院, 南宁酒店): the whole is the name
+        return CompanyName(place="".join(w for w, _ in parts), trade="", industry=(), suffix=suffix)
+    return CompanyName(place=place, trade="".join(w for w, _ in trade_parts),
+                       industry=tuple(w for w, _ in parts[k:]), suffix=suffix)
 
 
 def _trimmable(part: tuple[str, str]) -> bool:
@@ -1073,22 +1235,22 @@ def _trimmable(part: tuple[str, str]) -> bool:
         return False
     if len(word) == 1:
         return word in "这那哪每各本该此某县市省区乡镇村城"
-    return word in GENERIC_WORDS
+    return word in GENERIC_WORDS or flag == "generic"
 
 
-def _name_like(parts: list[tuple[str, str]], seg: _Segmenter) -> bool:
+def _name_like(parts: list[tuple[str, str]], seg: _Segmenter, *, places: bool = True) -> bool:
     """Whether a prefix names a company rather than describing one (物流公司, 中小型医院).
 
     A name needs one word that is not a generic description, not a place and not a common
     dictionary word (主管全市医院); a place with an ordinal or 人民 names a public institution
-    (保定市第二医院).
+    (保定市第二医院) unless ``places`` is false.
     """
     has_place = has_institution = False
     for word, flag in parts:
-        if word in seg.places or word[:-1] in seg.places or (flag == "ns" and word[-1:] in "省市县区镇乡"):
+        if _is_place(word, flag, seg):
             has_place = True
             continue
-        if word in GENERIC_WORDS or _MEASURE.match(word) or _ORDINAL.match(word):
+        if _is_generic(word, flag) or _MEASURE.match(word) or _ORDINAL.match(word):
             if word in _INSTITUTION_WORDS or _ORDINAL.match(word):
                 has_institution = True
             continue
@@ -1096,7 +1258,7 @@ def _name_like(parts: list[tuple[str, str]], seg: _Segmenter) -> bool:
             continue
         if len(word) == 1 or flag in _NAME_FLAGS or seg.freq(word) < _NAME_WORD_FREQ:
             return True
-    return has_place and has_institution
+    return places and has_place and has_institution
 
 
 def _manifest_names(root: Path) -> list[str]:
