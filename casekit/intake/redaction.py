@@ -46,12 +46,14 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "KINDS",
     "KIND_LABELS",
+    "CompanyName",
     "Finding",
     "Redaction",
     "Redactor",
     "id_check_digit_ok",
     "read_document",
     "redact_bundle_notes",
+    "encode_like",
     "redact_text",
     "write_redacted",
 ]
@@ -1361,10 +1363,11 @@ def _docx_paragraphs(document: Any) -> Iterator[Any]:
 def write_redacted(path: str | Path, out_dir: str | Path, redactor: Redactor) -> tuple[Path, Redaction]:
     """Redact one note into ``out_dir`` under the same name (a ``.docx`` stays a ``.docx``).
 
-    In a ``.docx`` every paragraph holding personal data or tracked changes is rewritten as one
-    run of its visible text, redacted (its paragraph style is kept, character formatting within
-    it is not; revisions are accepted, so deleted or inserted text cannot carry personal data
-    out); the document's author fields are cleared.
+    A ``.docx`` is redacted in every part that holds text (body, tables, text boxes, headers,
+    footers, footnotes, endnotes, comments, tracked changes, hyperlink targets, document
+    properties; see :mod:`casekit.intake.redaction_docx`). A text note is written back in the
+    encoding and line ends it was read in (UTF-8 with or without a BOM, UTF-16 with its BOM,
+    GB18030/GBK), so the consultant's editor opens it as before.
 
     Returns
     -------
@@ -1372,39 +1375,43 @@ def write_redacted(path: str | Path, out_dir: str | Path, redactor: Redactor) ->
         The file written and the redaction of the note's whole text.
     """
     from casekit.files import write_atomic
-    from casekit.intake.notes import docx_paragraph_text
+    from casekit.intake.redaction_docx import redact_docx_bytes
 
     path = Path(path)
     target = Path(out_dir) / path.name
     if path.suffix.lower() == ".docx":
-        import io
-
-        document = _open_docx(path)
-        findings: list[Finding] = []
-        texts: list[str] = []
-        offset = 0
-        for paragraph in _docx_paragraphs(document):
-            original = docx_paragraph_text(paragraph._p)
-            result = redactor.redact(original)
-            findings += [Finding(f.start + offset, f.end + offset, f.kind, f.original, f.replacement,
-                                 f.confidence) for f in result.findings]
-            offset += len(original) + 1
-            texts.append(result.text)
-            # tracked changes keep inserted and deleted text in the file: a paragraph holding any
-            # is rewritten (changes accepted) so that no revision carries personal data out
-            if result.findings or paragraph._p.xpath("./w:ins|./w:del|.//w:ins|.//w:del"):
-                style = paragraph.style
-                paragraph.text = result.text
-                paragraph.style = style
-        document.core_properties.author = ""
-        document.core_properties.last_modified_by = ""
-        buffer = io.BytesIO()
-        document.save(buffer)
-        write_atomic(target, buffer.getvalue())
-        return target, Redaction("\n".join(texts), tuple(findings))
+        _open_docx(path)  # a clear error for a file that is not a Word document
+        data, result = redact_docx_bytes(path, redactor)
+        write_atomic(target, data)
+        return target, result
     result = redactor.redact(read_document(path))
-    write_atomic(target, result.text)
+    write_atomic(target, encode_like(result.text, path.read_bytes()))
     return target, result
+
+
+def encode_like(text: str, original: bytes) -> bytes:
+    """``text`` encoded as ``original`` was: same encoding, byte-order mark and line ends.
+
+    The encodings are those :func:`read_document` reads: UTF-16 with a BOM (either byte order),
+    UTF-8 with or without a BOM, else GB18030 (a superset of GBK and GB2312).
+
+    Examples
+    --------
+    >>> encode_like("王经理\n", "旧\r\n".encode("gbk")) == "王经理\r\n".encode("gb18030")
+    True
+    """
+    if original[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        little = original[:2] == b"\xff\xfe"
+        crlf = "\r\n".encode("utf-16-le" if little else "utf-16-be") in original
+        body = text.replace("\n", "\r\n") if crlf else text
+        return original[:2] + body.encode("utf-16-le" if little else "utf-16-be")
+    crlf = b"\r\n" in original
+    body = text.replace("\n", "\r\n") if crlf else text
+    try:
+        original.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return body.encode("gb18030")
+    return (b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b"") + body.encode("utf-8")
 
 
 def redact_bundle_notes(bundle_or_path: Bundle | str | Path, *, save: bool = True) -> dict[str, Redaction]:
