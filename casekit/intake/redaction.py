@@ -5,10 +5,13 @@ a case, a report or an export. :class:`Redactor` finds
 
 * numbers: ``mobile`` (手机号), ``landline`` (座机, with area code, brackets, spaces, extensions,
   or a bare local number after 电话/座机/Tel), ``service_number`` (400/800 hotlines),
-  ``id_number`` (18-digit resident ID, 15-digit old ID after 身份证), ``email``, ``qq``;
-* names: ``person`` (the bundle's roster; surname + title 王经理/李总/刘工/王姐; 小李/老张; full
-  names after 联系人/负责人/姓名; full names jieba tags ``nr``) and ``company`` (the roster; a
-  name in front of a legal or trade suffix: 有限公司, 宾馆, 超市, 医院, 小学, 面包房, 厂 …),
+  ``id_number`` (18-digit resident ID, 15-digit old ID after 身份证), ``email``, ``qq``,
+  ``wechat`` (an id after 微信/vx/wx, any id holding a mobile number among letters);
+* names: ``person`` (the bundle's roster; any surname of ``surnames.txt`` + title 王经理/禤科长/
+  岑工/王姐; 小李/老张; 姓胡; compound surname + given name 司马婉清; full names after
+  联系人/负责人/姓名; full names jieba tags ``nr``) and ``company`` (the roster; a whole name,
+  place + trade name + industry words, in front of a legal or trade suffix: 有限公司, 宾馆, 超市,
+  医院, 小学, 面包房, 厂 …; its short forms later on, 恒瑞达商贸, 恒瑞达: see :class:`CompanyName`),
 
 and replaces each with a readable placeholder that keeps the role: ``王经理`` → ``〔甲〕经理``,
 ``华夏宾馆`` → ``〔企业A〕宾馆``, ``13912345678`` → ``〔手机号〕``. Within a bundle the same person
@@ -1397,7 +1400,7 @@ def encode_like(text: str, original: bytes) -> bytes:
 
     Examples
     --------
-    >>> encode_like("王经理\n", "旧\r\n".encode("gbk")) == "王经理\r\n".encode("gb18030")
+    >>> encode_like("〔甲〕经理", "王经理".encode("gbk")) == "〔甲〕经理".encode("gb18030")
     True
     """
     if original[:2] in (b"\xff\xfe", b"\xfe\xff"):
