@@ -281,3 +281,28 @@ def test_a_text_note_is_written_back_in_its_encoding(tmp_path, encoding, prefix,
 def test_encode_like_keeps_gbk_readable_by_gbk():
     data = encode_like("〔甲〕经理说", "王经理说".encode("gbk"))
     assert data.decode("gbk") == "〔甲〕经理说"
+
+
+def test_a_zip_bomb_posing_as_a_docx_is_refused_without_expanding_it(tmp_path):
+    """Run guarded: a subprocess limited to 2 GB of address space and 120 s."""
+    import subprocess
+    import sys
+
+    bomb = tmp_path / "bomb.docx"
+    script = f"""
+import resource, zipfile
+resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+with zipfile.ZipFile({str(bomb)!r}, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("word/document.xml", "<w:document/>")
+    with z.open("word/comments.xml", "w", force_zip64=True) as member:
+        block = b"\\0" * 2**20
+        for _ in range(300):
+            member.write(block)
+from casekit.cli import main
+raise SystemExit(main(["redact", {str(bomb)!r}, "--out", {str(tmp_path / "out")!r}]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent)
+    assert done.returncode == 1, done.stderr
+    assert re.search(r"bomb\.docx: cannot read it \(.*would expand to 300 MB, more than 256 MB", done.stderr)
+    assert not (tmp_path / "out" / "bomb.docx").exists()

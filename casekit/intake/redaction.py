@@ -1340,8 +1340,9 @@ def _open_docx(path: Path) -> Any:
     import docx
     from docx.opc.exceptions import OpcError
 
-    if not path.is_file():
-        raise FileNotFoundError(f"no such file: {path}")
+    from casekit.intake.redaction_docx import open_package
+
+    open_package(path).close()  # a Word package of a sane size (no zip bomb), before loading it
     try:
         return docx.Document(str(path))
     except (OpcError, zipfile.BadZipFile, KeyError) as exc:
@@ -1383,7 +1384,6 @@ def write_redacted(path: str | Path, out_dir: str | Path, redactor: Redactor) ->
     path = Path(path)
     target = Path(out_dir) / path.name
     if path.suffix.lower() == ".docx":
-        _open_docx(path)  # a clear error for a file that is not a Word document
         data, result = redact_docx_bytes(path, redactor)
         write_atomic(target, data)
         return target, result

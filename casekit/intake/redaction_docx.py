@@ -30,7 +30,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.intake.redaction import Redaction, Redactor
 
-__all__ = ["redact_docx_bytes"]
+__all__ = ["MAX_UNZIPPED_BYTES", "open_package", "redact_docx_bytes"]
+
+#: A note's package never expands beyond this; more is a zip bomb, refused before reading.
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -75,10 +78,7 @@ def redact_docx_bytes(path: str | Path, redactor: Redactor) -> tuple[bytes, Reda
     """
     from casekit.intake.redaction import Redaction
 
-    try:
-        source = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise ValueError(f"{path} is not a Word .docx document ({exc})") from None
+    source = open_package(path)
     collected: _Collected = _Collected()
     with source:
         infos = source.infolist()
@@ -120,6 +120,37 @@ class _Collected:
         self.texts.append(result.text)
         self.offset += len(text) + 1
         return result
+
+
+def open_package(path: str | Path) -> zipfile.ZipFile:
+    """Open a ``.docx`` as a zip after checking it is a Word package of a sane size.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no such file.
+    ValueError
+        If it is not a zip holding ``word/document.xml``, or would expand beyond
+        :data:`MAX_UNZIPPED_BYTES` (the members' declared sizes, which also bound what is read).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        package = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ValueError(f"{path} is not a Word .docx document ({exc})") from None
+    total = sum(info.file_size for info in package.infolist())
+    problem = ""
+    if "word/document.xml" not in package.namelist():
+        problem = "no word/document.xml in the package"
+    elif total > MAX_UNZIPPED_BYTES:
+        problem = (f"it would expand to {total // 2**20} MB, more than {MAX_UNZIPPED_BYTES // 2**20} MB; "
+                   "a note is never that large")
+    if problem:
+        package.close()
+        raise ValueError(f"{path} is not a Word .docx document ({problem})")
+    return package
 
 
 def _parse(data: bytes) -> Any:
