@@ -306,3 +306,8 @@ raise SystemExit(main(["redact", {str(bomb)!r}, "--out", {str(tmp_path / "out")!
     assert done.returncode == 1, done.stderr
     assert re.search(r"bomb\.docx: cannot read it \(.*would expand to 300 MB, more than 256 MB", done.stderr)
     assert not (tmp_path / "out" / "bomb.docx").exists()
+
+
+def test_redaction_is_deterministic():
+    first, second = Redactor().redact(ISSUE_NOTE), Redactor().redact(ISSUE_NOTE)
+    assert first == second

@@ -1026,7 +1026,7 @@ def _jieba_candidates(tokens: list[tuple[int, int, str, str]], seg: _Segmenter) 
                 and nxt[3] in ("nr", "nrfg") and 1 <= len(nxt[2]) <= 2 and _all_han(nxt[2])
                 and not _title_at(nxt[2], 0) and nxt[2][0] not in _FUNCTION_CHARS):
             out.append(_Candidate(start, nxt[1], "person", 0.6, _PRIORITY["jieba"], word + nxt[2]))
-    for start, end, word, flag in tokens:
+    for k, (start, end, word, flag) in enumerate(tokens):
         if flag not in ("nr", "nrfg") or not _all_han(word) or not 2 <= len(word) <= 4:
             continue
         surname = word[:2] if word[:2] in SURNAMES_2 else word[0]
@@ -1040,7 +1040,6 @@ def _jieba_candidates(tokens: list[tuple[int, int, str, str]], seg: _Segmenter) 
         if seg.freq(word) >= _COMMON_WORD_FREQ:
             # a name its dictionary knows (李娜 438) or a word (蓝图 333): a name only beside a
             # word about a person (对接的是李娜), a three-character one (陆无双) always
-            k = next(n for n, t in enumerate(tokens) if t[0] == start)
             before = tokens[k - 1][2] if k > 0 else ""
             after = tokens[k + 1][2] if k + 1 < len(tokens) else ""
             if len(word) == 2 and before not in _PERSON_BEFORE and after not in _PERSON_AFTER:
