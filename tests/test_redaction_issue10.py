@@ -107,6 +107,7 @@ def test_ordinary_nouns_and_phrases_are_not_companies(text):
         ("| 区经理 | 午市很忙 |", "| 〔甲〕经理 | 午市很忙 |"),
         ("对接的是李娜，她说", "对接的是〔甲〕，她说"),
         ("新来的叫卓文静", "新来的叫〔甲〕"),
+        ("回头找席总谈", "回头找〔甲〕总谈"),
     ],
 )
 def test_rare_and_compound_surnames_and_bare_names(text, expected):
@@ -116,7 +117,7 @@ def test_rare_and_compound_surnames_and_bare_names(text, expected):
 @pytest.mark.parametrize(
     "text",
     ["王牌产品要讲透", "大家都很高兴", "黄页业务周末也能办", "客户觉得方便", "常常有人问", "明天的文件发没发",
-     "片区经理登记过", "语文老师", "客户和经理商量", "文件柜", "社区主任", "金牌客户经理", "老客户介绍的",
+     "片区经理登记过", "语文老师", "客户和经理商量", "和经理商量", "从老师那里学的", "文件柜", "社区主任", "金牌客户经理", "老客户介绍的",
      "高兴的是方案过了", "方便面", "时间"],
 )
 def test_common_words_that_begin_with_a_surname_stay(text):

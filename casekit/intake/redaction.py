@@ -152,6 +152,10 @@ def _load_surnames() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
 #: 文 国 …): found before a title only after punctuation or a cue character, and after 姓.
 #: SURNAMES_2: two-character surnames (checked before the single ones). All from ``surnames.txt``.
 SURNAMES_1, SURNAMES_IN_CONTEXT, SURNAMES_2 = _load_surnames()
+#: Surnames of SURNAMES_IN_CONTEXT that are mostly prepositions or conjunctions (从老师那里, 和经理
+#:商量): a name before a title only after a verb taking a person (找/见/问 …), or after 姓.
+_FUNCTION_SURNAMES = frozenset("和从向由都能为以与同将把被给对跟在于")
+_PERSON_VERBS = frozenset("找见问请约陪叫")
 #: Compound surnames that are also ordinary words (东方, 百里, 西门): a name only before a title.
 _COMPOUND_WORDS = frozenset({"东方", "第五", "百里", "南门", "东门", "西门", "南宫", "司空", "单于", "独孤",
                              "公羊", "子车", "归海", "微生", "乐正", "公西", "长孙", "羊舌", "夹谷"})
@@ -895,8 +899,9 @@ def _title_candidates(
         vice = "副" if text.startswith("副", j) else ""
         title = _title_at(text, j + len(vice))
         lead = text[i - 1] if i > 0 and text[i - 1] in "小老" and not in_context else ""
-        if in_context and title in ("处", "哥", "叔", "嫂", "董", "局"):
-            continue
+        if in_context and (len(title) == 1 and title != "总" or (
+                text[i] in _FUNCTION_SURNAMES and (i == 0 or text[i - 1] not in _PERSON_VERBS))):
+            continue  # 满工; 从老师那里 (a preposition, unless after 找/见/问 …)
         if title:
             end = j + len(vice) + len(title)
             start = i - len(lead)
@@ -904,8 +909,9 @@ def _title_candidates(
                 continue
             if lead and (lead + surname) in _LEAD_BLOCK:
                 lead, start = "", i
-            if starts and i not in starts and start not in starts:
-                continue  # the surname is the end of another word (语文老师, 实施工程)
+            if starts and i not in starts and start not in starts and seg.freq(glued.get(i, "")) > 0:
+                continue  # the surname is the end of another word (语文老师, 实施工程; not 找席 + 总,
+                # a pair jieba glued without knowing it)
             if (title in _SHORT_TITLES and ends and end not in ends and end < n and _is_han(text[end])
                     and text[end] not in _FUNCTION_CHARS and seg.freq(glued.get(end - 1, "")) > 0):
                 continue  # 周总结, 陈工作, 王姐妹 (but 林总和小吴: 和 is a conjunction; 谭姐留: no word)
