@@ -312,3 +312,16 @@ raise SystemExit(main(["redact", {str(bomb)!r}, "--out", {str(tmp_path / "out")!
 def test_redaction_is_deterministic():
     first, second = Redactor().redact(ISSUE_NOTE), Redactor().redact(ISSUE_NOTE)
     assert first == second
+
+
+def test_a_docx_part_that_cannot_be_parsed_is_refused_not_copied(tmp_path, capsys):
+    import docx
+
+    source = tmp_path / "note.docx"
+    docx.Document().save(str(source))
+    with zipfile.ZipFile(source, "a") as z:
+        z.writestr("word/comments.xml", "<w:comments><w:p>王经理 13931185522</w:comments>")
+    assert main(["redact", str(source), "--out", str(tmp_path / "out")]) == 1
+    assert re.search(r"note\.docx: cannot read it \(its part word/comments\.xml is not well-formed XML",
+                     capsys.readouterr().err)
+    assert not (tmp_path / "out" / "note.docx").exists()

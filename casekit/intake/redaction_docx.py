@@ -74,7 +74,7 @@ def redact_docx_bytes(path: str | Path, redactor: Redactor) -> tuple[bytes, Reda
     Raises
     ------
     ValueError
-        If the file is not a zip package.
+        If the file is not a Word package, or one of its text parts is not well-formed XML.
     """
     from casekit.intake.redaction import Redaction
 
@@ -174,8 +174,8 @@ def _redact_part(name: str, data: bytes, redactor: Redactor, collected: _Collect
     if name in _FORMAT_PARTS or name.startswith("word/theme/") or not name.endswith((".xml", ".rels")):
         return None
     root = _parse(data)
-    if root is None:
-        return None
+    if root is None:  # what cannot be parsed cannot be redacted: refuse rather than copy it out
+        raise ValueError(f"its part {name} is not well-formed XML, so it cannot be redacted")
     changed = False
     if name.endswith(".rels"):
         for rel in root.iter(f"{_REL}Relationship"):
