@@ -118,9 +118,10 @@ def test_the_labelled_set_is_big_enough():
     assert numbers >= 60
     assert counts["person"] >= 40
     assert counts["company"] >= 30
+    assert counts["wechat"] >= 6
 
 
-@pytest.mark.parametrize("group", ["phone", "id_number", "email"])
+@pytest.mark.parametrize("group", ["phone", "id_number", "email", "qq", "wechat"])
 def test_recall_of_numbers_and_emails(metrics, group):
     assert metrics["recall"][group] >= 0.98, [m for m in metrics["misses"] if GROUP.get(m[1], m[1]) == group]
 

@@ -5,10 +5,13 @@ a case, a report or an export. :class:`Redactor` finds
 
 * numbers: ``mobile`` (手机号), ``landline`` (座机, with area code, brackets, spaces, extensions,
   or a bare local number after 电话/座机/Tel), ``service_number`` (400/800 hotlines),
-  ``id_number`` (18-digit resident ID, 15-digit old ID after 身份证), ``email``, ``qq``;
-* names: ``person`` (the bundle's roster; surname + title 王经理/李总/刘工/王姐; 小李/老张; full
-  names after 联系人/负责人/姓名; full names jieba tags ``nr``) and ``company`` (the roster; a
-  name in front of a legal or trade suffix: 有限公司, 宾馆, 超市, 医院, 小学, 面包房, 厂 …),
+  ``id_number`` (18-digit resident ID, 15-digit old ID after 身份证), ``email``, ``qq``,
+  ``wechat`` (an id after 微信/vx/wx, any id holding a mobile number among letters);
+* names: ``person`` (the bundle's roster; any surname of ``surnames.txt`` + title 王经理/禤科长/
+  岑工/王姐; 小李/老张; 姓胡; compound surname + given name 司马婉清; full names after
+  联系人/负责人/姓名; full names jieba tags ``nr``) and ``company`` (the roster; a whole name,
+  place + trade name + industry words, in front of a legal or trade suffix: 有限公司, 宾馆, 超市,
+  医院, 小学, 面包房, 厂 …; its short forms later on, 恒瑞达商贸, 恒瑞达: see :class:`CompanyName`),
 
 and replaces each with a readable placeholder that keeps the role: ``王经理`` → ``〔甲〕经理``,
 ``华夏宾馆`` → ``〔企业A〕宾馆``, ``13912345678`` → ``〔手机号〕``. Within a bundle the same person
@@ -33,6 +36,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from casekit.intake.pii_numbers import (
+    EMAIL_RANK,
+    ID_RANK,
+    NUMBER_RANK,
+    find_numbers,
+    id_check_digit_ok,
+    normalise,
+)
 from casekit.intake.roster import (
     RosterEntry,
     read_pseudonyms,
@@ -46,12 +57,14 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "KINDS",
     "KIND_LABELS",
+    "CompanyName",
     "Finding",
     "Redaction",
     "Redactor",
     "id_check_digit_ok",
     "read_document",
     "redact_bundle_notes",
+    "encode_like",
     "redact_text",
     "write_redacted",
 ]
@@ -64,6 +77,7 @@ KIND_LABELS: dict[str, str] = {
     "id_number": "身份证号",
     "email": "邮箱",
     "qq": "QQ号",
+    "wechat": "微信号",
     "person": "人名",
     "company": "企业名称",
 }
@@ -77,6 +91,7 @@ NUMBER_PLACEHOLDERS: dict[str, str] = {
     "id_number": "〔身份证号〕",
     "email": "〔邮箱〕",
     "qq": "〔QQ号〕",
+    "wechat": "〔微信号〕",
 }
 
 
@@ -122,21 +137,38 @@ class Redaction:
 
 # --------------------------------------------------------------------------------- vocabulary
 
-#: Common single-character surnames. Left out on purpose: characters that are far more often a
-#: function word or part of a common word than a surname in notes (和 向 由 同 与 以 为 将 班 师
-#: 文 区 时 米 卫 门 户 国 强 乐 …); a roster still finds such people.
-SURNAMES_1: frozenset[str] = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏"
-    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝"
-    "龚邵万钱严覃武戴莫孔汤易常乔赖牛温庞樊兰殷施洪齐耿葛柴祝鲍詹章颜倪欧纪岳管童焦项申翁左包"
-    "宁柯甘邢冉路凌辛车靳霍关聂卞涂谷景单骆苗艾伍滕尚蒙梅祁舒季鲁阮连边晏盛席裴褚房符华丛厉屈"
-    "俞应解鞠窦牟柳麦于郎宫蓝饶商巩隋佟迟尤栗"
-)
-#: Two-character surnames (checked before the single ones).
-SURNAMES_2: tuple[str, ...] = (
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "令狐", "慕容", "司徒",
-    "夏侯", "长孙", "宇文", "端木", "独孤", "南宫", "申屠", "澹台", "轩辕", "呼延", "钟离",
-)
+def _load_surnames() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """The sections of ``casekit/intake/surnames.txt``: (single, in-context, compound)."""
+    from importlib.resources import files
+
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in files("casekit.intake").joinpath("surnames.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+        elif line:
+            sections.setdefault(current, []).extend(line.split())
+    single = frozenset("".join(sections.get("single", ())))
+    context = frozenset("".join(sections.get("context", ()))) - single
+    compound = tuple(dict.fromkeys(w for w in sections.get("compound", ()) if len(w) == 2))
+    return single, context, compound
+
+
+#: Single-character surnames (百家姓 and regional ones: 禤 覃 冼 邝 …), found before any title.
+#: SURNAMES_IN_CONTEXT: surnames that are far more often an ordinary or a function word (和 向 时
+#: 文 国 …): found before a title only after punctuation or a cue character, and after 姓.
+#: SURNAMES_2: two-character surnames (checked before the single ones). All from ``surnames.txt``.
+SURNAMES_1, SURNAMES_IN_CONTEXT, SURNAMES_2 = _load_surnames()
+#: Surnames of SURNAMES_IN_CONTEXT that are mostly prepositions or conjunctions (从老师那里, 和经理
+#:商量): a name before a title only after a verb taking a person (找/见/问 …), or after 姓.
+_FUNCTION_SURNAMES = frozenset("和从向由都能为以与同将把被给对跟在于")
+_PERSON_VERBS = frozenset("找见问请约陪叫")
+#: Compound surnames that are also ordinary words (东方, 百里, 西门): a name only before a title.
+_COMPOUND_WORDS = frozenset({"东方", "第五", "百里", "南门", "东门", "西门", "南宫", "司空", "单于", "独孤",
+                             "公羊", "子车", "归海", "微生", "乐正", "公西", "长孙", "羊舌", "夹谷"})
+#: Characters after which a surname of SURNAMES_IN_CONTEXT may start a name (找文经理, 跟向主任).
+_CONTEXT_BEFORE = frozenset("找见问请约跟和与给对向的是叫陪让把被由说、，。；：:;,.（(【[“\"' \t\n")
 #: The most common surnames: a full name jieba alone tagged counts only if it starts with one.
 COMMON_SURNAMES: frozenset[str] = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏"
@@ -151,7 +183,7 @@ TITLES: tuple[str, ...] = tuple(sorted(
         "局长", "处长", "科长", "所长", "站长", "行长", "厂长", "店长", "部长", "社长", "馆长",
         "队长", "组长", "书记", "会计", "出纳", "老师", "讲师", "教授", "医生", "大夫", "护士长",
         "工程师", "师傅", "老板娘", "老板", "掌柜", "律师", "秘书", "主管", "先生", "女士",
-        "小姐", "太太", "阿姨", "总", "董", "工", "姐", "哥", "叔", "嫂", "处",
+        "小姐", "太太", "阿姨", "总", "董", "工", "姐", "哥", "叔", "嫂", "处", "局",
     ),
     key=len,
     reverse=True,
@@ -213,7 +245,7 @@ GENERIC_WORDS: frozenset[str] = frozenset("""
 国内 地方 这些 那些 几家 多家 两家 三家 同类 类似 竞争 对手 竞争对手 客户 别的 其他 其它 另一家 另外 台资
 港资 外资 中资 侨资 供暖 供热 供水 供电 供气 燃气 自来水 热力 公交 环卫 城建 市政 电力 电厂 汽修 修理 维修
 农资 农机 种子 化肥 粮油 副食 日杂 烟酒 茶叶 水果 蔬菜 肉食 冷饮 乳品 奶制品 配件 零件 零部件 包装 木材 石材
-陶瓷 玻璃 皮革 箱包 鞋业 制衣 钢材 铝材 线缆 电缆 管材
+陶瓷 玻璃 皮革 箱包 鞋业 制衣 钢材 铝材 线缆 电缆 管材 制品 船代 货代 船务 代理 报关 主机 配套 器材 通讯器材
 """.split())  # noqa: SIM905
 #: Administrative places: a place alone in front of a suffix does not make a name (南宁酒店).
 PLACE_WORDS: frozenset[str] = frozenset("""
@@ -228,13 +260,16 @@ STOP_WORDS: frozenset[str] = frozenset("""
 往 在 是 有 没有 去 到 来 进 跟 给 找 见 问 说 做 签 谈 约 请 帮 为 对 把 被 叫 名叫 叫做 和 与 同
 及 或 跟着 听 讲 告诉 让 使 用 装 开 办 丢 打 跑 看 等 也 都 还 就 又 再 才 只 却 已 已经 正在 今天
 昨天 明天 前天 上周 下周 本周 这周 上月 下月 本月 今年 去年 明年 当时 现在 后来 之前 之后 以前 以后 最近
-目前 当天 早上 上午 中午 下午 晚上 客户经理 支撑人员 经理 老板 老板娘 对方
+目前 当天 早上 上午 中午 下午 晚上 客户经理 支撑人员 经理 老板 老板娘 对方 上次 这次 下次 那次 每次 头回
+刚才 当初 平时 本来 原来 那天 这天 前几天 上个月 下个月 年初 年底 月初 月底 周末 我们 他们 你们 咱们
 """.split())  # noqa: SIM905
 _STOP_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "x", "y", "e",
                          "o", "w", "d", "zg", "eng"})
 _NAME_FLAGS = frozenset({"nr", "nrfg", "nrt", "nz", "nt", "j", "ns"})
 #: A word jieba tags nr but its dictionary knows this often is a common word (顾问 1697), not a name.
 _COMMON_WORD_FREQ = 50
+#: A word jieba tags nr this frequent is an ordinary word (顾问 1697), never a bare name.
+_BARE_NAME_FREQ = 1000
 #: A verb this frequent (觉得, 推荐) is never the start of a company name.
 _COMMON_VERB_FREQ = 1000
 #: A word of a company's name is rarer than this in jieba's dictionary (宏达 275, 育才 566),
@@ -243,7 +278,8 @@ _NAME_WORD_FREQ = 1000
 _INSTITUTION_WORDS = frozenset({"人民", "中心", "第一", "第二", "第三", "第四", "第五", "实验", "附属"})
 #: Characters after a one-character title that end the name (林总和小吴 = 林总 + 和 + 小吴).
 _FUNCTION_CHARS = frozenset("和的是说在也都就让把跟对给们还又再才只要会很一不没跟与及等")
-_MEASURE = re.compile(r"^[这那哪每各本该此某一二两三四五六七八九十几多数半]*[家个所间座位]$|^[一二两三四五六七八九十百几]+$")
+_MEASURE = re.compile(r"^[这那哪每各本该此某一二两三四五六七八九十几多数半]*[家个所间座位]$"
+                      r"|^[这那哪每各本该此某一二两三四五六七八九十几多数半]+[趟次回遍番批]$|^[一二两三四五六七八九十百几]+$")
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百]+$")
 
 #: Cues after which a full name follows (联系人：王丽娟).
@@ -347,66 +383,6 @@ class _Segmenter:
         return out
 
 
-# ---------------------------------------------------------------------------------- patterns
-
-_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20  # ideographic space
-_FULLWIDTH.update({0x2013: 0x2D, 0x2014: 0x2D, 0x2212: 0x2D, 0x00A0: 0x20})  # – — − nbsp
-
-
-def _normalise(text: str) -> str:
-    """Half-width digits, letters and punctuation; one character for one (offsets unchanged)."""
-    return text.translate(_FULLWIDTH)
-
-
-_SEP = r"[ \-]?"
-_NB = r"(?<![0-9A-Za-z_])"  # no digit/letter before
-_NA = r"(?![0-9])"  # no digit after
-_NOT_AMOUNT = r"(?!\s?(?:元|块|万|亿|%|年|个|人|台|次|分钟|小时))"
-_CC = r"(?:\(?(?:\+|00)86\)?[ \-]?)"
-_EXT = r"(?:\s?(?:-|转|分机|ext\.?|Ext\.?|EXT\.?|x|X)\s?\d{1,5}(?![0-9]))?"
-_LOCAL = r"(?:[1-9]\d{3}" + _SEP + r"\d{4}|[1-9]\d{2}" + _SEP + r"\d{4})"
-_AREA = r"(?:010|02\d|0[3-9]\d{2})"
-_AREA_CC = r"(?:10|2\d|[3-9]\d{2})"
-
-_MOBILE = re.compile(_NB + r"(?:" + _CC + r"|0)?1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + _NA + _NOT_AMOUNT)
-_LANDLINE = re.compile(
-    _NB + r"(?:\(" + _AREA + r"\)[ \-]?|" + _AREA + _SEP + r"|" + _CC + r"\(?" + _AREA_CC + r"\)?" + _SEP + r")"
-    + _LOCAL + _NA + _EXT + _NOT_AMOUNT
-)
-_LOCAL_CUE = re.compile(
-    r"(?:电话|座机|固话|传真|总机|办公室|手机|分机号?|Tel|TEL|tel|Fax|FAX|fax|Phone|phone)"
-    r"(?:号码?)?[^0-9\n。；;]{0,6}?"
-    r"(?<![0-9])(?P<num>[2-9]\d{2,3}" + _SEP + r"\d{4})" + _NA + r"(?P<ext>" + _EXT[3:-2] + r")?" + _NOT_AMOUNT
-)
-_SERVICE = re.compile(_NB + r"[48]00(?:[ \-]?\d){7}" + _NA)
-_ID18 = re.compile(
-    _NB + r"(?P<region>[1-9]\d{5})\s?(?P<birth>(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
-    r"\s?(?P<tail>\d{3}[0-9Xx])(?![0-9A-Za-z])"
-)
-_ID_LOOSE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}\s?\d{8}\s?\d{3}[0-9Xx](?![0-9A-Za-z])")
-_ID15 = re.compile(r"(?<![0-9])[1-9]\d{5}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9])")
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-_QQ = re.compile(r"(?:QQ|qq|Qq|扣扣)(?:号码?)?[^0-9\n]{0,4}?(?<![0-9])(?P<num>[1-9]\d{4,10})(?![0-9])")
-_ID_CUE = re.compile(r"身份证")
-_ORDER_CUE = re.compile(r"(?:订单|单号|编号|流水|票号|快递|合同号|工单)")
-_PROVINCES = frozenset({
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
-    "65", "71", "81", "82", "83",
-})
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def id_check_digit_ok(number: str) -> bool:
-    """Whether an 18-character resident ID's last character is its ISO 7064 check digit."""
-    digits = number.replace(" ", "")
-    if len(digits) != 18 or not digits[:17].isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:17], _ID_WEIGHTS))
-    return "10X98765432"[total % 11] == digits[17].upper()
-
-
 # --------------------------------------------------------------------------------- candidates
 
 
@@ -421,9 +397,13 @@ class _Candidate:
     lead: str = ""  # 小 / 老 kept before a person's pseudonym
     tail: str = ""  # title or suffix kept after the pseudonym
     roster: bool = False
+    company: CompanyName | None = None  # a company's name found in front of its suffix
 
 
-_PRIORITY = {"roster": 0, "email": 1, "id": 2, "number": 3, "title": 4, "company": 5, "cue": 6, "jieba": 7}
+#: Which detector wins an overlap (lower first, then the longer span): numbers rank as
+#: :mod:`casekit.intake.pii_numbers` ranks them.
+_PRIORITY = {"roster": 0, "email": EMAIL_RANK, "id": ID_RANK, "number": NUMBER_RANK, "title": 4, "company": 5,
+             "cue": 6, "jieba": 7}
 
 
 def _person_parts(name: str) -> tuple[str, str]:
@@ -527,6 +507,12 @@ class Redactor:
             "|".join(re.escape(t) for t in sorted(self.protected, key=len, reverse=True))
         )
         self._seg = _Segmenter.get(self.protected, places)
+        # short forms of the companies met so far (恒瑞达商贸 → the keys of the companies written
+        # so, in the order met); the pseudonym table's companies are known from the start
+        self._company_forms: dict[str, list[str]] = {}
+        for kind, original, _ in self._rows:
+            if kind == "company":
+                self._learn_company(original)
 
     # ------------------------------------------------------------------ construction
 
@@ -631,10 +617,14 @@ class Redactor:
         Redaction
             ``.text`` the redacted text; ``.findings`` sorted by position, spans in ``text``.
         """
-        norm = _normalise(text)
+        norm = normalise(text)
         tokens = self._seg.tokens(norm)
         candidates = self._candidates(norm, tokens)
+        candidates += self._short_form_candidates(norm, tokens, candidates)
         chosen = self._resolve(norm, candidates)
+        for c in chosen:
+            if c.company is not None:
+                self._learn(c.company)
         findings: list[Finding] = []
         parts: list[str] = []
         pos = 0
@@ -647,6 +637,59 @@ class Redactor:
             pos = c.end
         parts.append(text[pos:])
         return Redaction("".join(parts), tuple(findings))
+
+    # ------------------------------------------------------------------ companies' short forms
+
+    def _learn(self, name: CompanyName) -> None:
+        for form in (name.key, *name.short_forms(self._seg)):
+            keys = self._company_forms.setdefault(form, [])
+            if name.key not in keys:
+                keys.append(name.key)
+
+    def _learn_company(self, original: str) -> None:
+        """Learn the short forms of a company named in the pseudonym table."""
+        norm = normalise(original)
+        for c in _company_candidates(norm, self._seg.tokens(norm), self._seg):
+            if c.company is not None and (c.start, c.end) == (0, len(norm)):
+                self._learn(c.company)
+
+    def _short_form_candidates(
+        self, text: str, tokens: list[tuple[int, int, str, str]], candidates: list[_Candidate],
+    ) -> list[_Candidate]:
+        """Companies written short (恒瑞达商贸, 恒瑞达) after their full name, in this note or before.
+
+        A short form several companies share (恒瑞达 of 恒瑞达商贸有限责任公司 and 恒瑞达科技有限公司)
+        is the company of that form written last before it, or else the first one of this note
+        (or of the notes before): it is never left in the text.
+        """
+        forms: dict[str, list[str]] = {}
+        mentions: list[tuple[int, str]] = []  # (position, key) of each company named in full
+        for c in sorted((c for c in candidates if c.company is not None), key=lambda c: c.start):
+            mentions.append((c.start, c.company.key))
+            for form in (c.company.key, *c.company.short_forms(self._seg)):
+                keys = forms.setdefault(form, [])
+                if c.company.key not in keys:
+                    keys.append(c.company.key)
+        for form, keys in self._company_forms.items():
+            forms.setdefault(form, [])
+            forms[form] += [k for k in keys if k not in forms[form]]
+        if not forms:
+            return []
+        starts = {t[0] for t in tokens}
+        pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+        out: list[_Candidate] = []
+        for m in pattern.finditer(text):
+            i = m.start()
+            if i > 0 and _is_han(text[i - 1]) and starts and i not in starts:
+                continue  # inside another word
+            keys = forms[m.group()]
+            before = [k for p, k in mentions if p < i and k in keys]
+            key = before[-1] if before else keys[0]
+            if len(keys) == 1:
+                mentions.append((i, key))
+            tail = m.group()[len(_trade_of(m.group(), key)):] if m.group() != key else ""
+            out.append(_Candidate(i, m.end(), "company", 0.8, _PRIORITY["company"], key, "", tail))
+        return out
 
     def _replacement(self, c: _Candidate) -> str:
         if c.kind in NUMBER_PLACEHOLDERS:
@@ -698,6 +741,7 @@ class Redactor:
         out += _surname_only_candidates(text)
         out += _company_candidates(text, tokens, self._seg)
         out += _cue_candidates(text, tokens, self._seg)
+        out += _compound_name_candidates(text, starts)
         out += _jieba_candidates(tokens, self._seg)
         return out
 
@@ -719,44 +763,7 @@ class Redactor:
 
 
 def _number_candidates(text: str) -> list[_Candidate]:
-    out: list[_Candidate] = []
-    num = _PRIORITY["number"]
-    for m in _EMAIL.finditer(text):
-        out.append(_Candidate(m.start(), m.end(), "email", 0.99, _PRIORITY["email"]))
-    for m in _ID18.finditer(text):
-        before = text[max(0, m.start() - 12):m.start()]
-        cue = bool(_ID_CUE.search(before))
-        province_ok = m.group("region")[:2] in _PROVINCES
-        if not (province_ok or cue):
-            continue
-        valid = id_check_digit_ok(m.group())
-        if valid:
-            confidence = 0.99 if province_ok else 0.9
-        elif cue:
-            confidence = 0.9
-        elif _ORDER_CUE.search(before):
-            confidence = 0.3  # an order number that happens to look like an ID
-        else:
-            confidence = 0.8
-        out.append(_Candidate(m.start(), m.end(), "id_number", confidence, _PRIORITY["id"]))
-    for m in _ID_LOOSE.finditer(text):  # a mistyped ID (month 13) right after 身份证
-        if _ID_CUE.search(text[max(0, m.start() - 12):m.start()]):
-            out.append(_Candidate(m.start(), m.end(), "id_number", 0.85, _PRIORITY["id"] + 1))
-    for m in _ID15.finditer(text):
-        if _ID_CUE.search(text[max(0, m.start() - 12):m.start()]):
-            out.append(_Candidate(m.start(), m.end(), "id_number", 0.85, _PRIORITY["id"]))
-    for m in _MOBILE.finditer(text):
-        out.append(_Candidate(m.start(), m.end(), "mobile", 0.95, num))
-    for m in _LANDLINE.finditer(text):
-        out.append(_Candidate(m.start(), m.end(), "landline", 0.9, num))
-    for m in _LOCAL_CUE.finditer(text):
-        end = m.end("ext") if m.group("ext") else m.end("num")
-        out.append(_Candidate(m.start("num"), end, "landline", 0.8, num + 1))
-    for m in _SERVICE.finditer(text):
-        out.append(_Candidate(m.start(), m.end(), "service_number", 0.9, num))
-    for m in _QQ.finditer(text):
-        out.append(_Candidate(m.start("num"), m.end("num"), "qq", 0.85, num + 1))
-    return out
+    return [_Candidate(m.start, m.end, m.kind, m.confidence, m.rank) for m in find_numbers(text)]
 
 
 def _surname_at(text: str, i: int) -> str:
@@ -783,12 +790,18 @@ def _title_candidates(
     n = len(text)
     for i in range(n):
         surname = _surname_at(text, i)
+        in_context = False
+        if not surname and text[i] in SURNAMES_IN_CONTEXT and (i == 0 or text[i - 1] in _CONTEXT_BEFORE):
+            surname, in_context = text[i], True  # 、区主任 (but 片区经理, 语文老师 are words)
         if not surname:
             continue
         j = i + len(surname)
         vice = "副" if text.startswith("副", j) else ""
         title = _title_at(text, j + len(vice))
-        lead = text[i - 1] if i > 0 and text[i - 1] in "小老" else ""
+        lead = text[i - 1] if i > 0 and text[i - 1] in "小老" and not in_context else ""
+        if in_context and (len(title) == 1 and title != "总" or (
+                text[i] in _FUNCTION_SURNAMES and (i == 0 or text[i - 1] not in _PERSON_VERBS))):
+            continue  # 满工; 从老师那里 (a preposition, unless after 找/见/问 …)
         if title:
             end = j + len(vice) + len(title)
             start = i - len(lead)
@@ -796,8 +809,9 @@ def _title_candidates(
                 continue
             if lead and (lead + surname) in _LEAD_BLOCK:
                 lead, start = "", i
-            if starts and i not in starts and start not in starts:
-                continue  # the surname is the end of another word (语文老师, 实施工程)
+            if starts and i not in starts and start not in starts and seg.freq(glued.get(i, "")) > 0:
+                continue  # the surname is the end of another word (语文老师, 实施工程; not 找席 + 总,
+                # a pair jieba glued without knowing it)
             if (title in _SHORT_TITLES and ends and end not in ends and end < n and _is_han(text[end])
                     and text[end] not in _FUNCTION_CHARS and seg.freq(glued.get(end - 1, "")) > 0):
                 continue  # 周总结, 陈工作, 王姐妹 (but 林总和小吴: 和 is a conjunction; 谭姐留: no word)
@@ -808,6 +822,8 @@ def _title_candidates(
                 confidence = 0.95
             if title in ("处", "哥", "叔", "嫂"):
                 confidence -= 0.15
+            if in_context:
+                confidence -= 0.1
             key = text[start:end]
             out.append(_Candidate(start, end, "person", confidence, prio, key, lead, vice + title))
         elif lead:
@@ -830,6 +846,8 @@ def _surname_only_candidates(text: str) -> list[_Candidate]:
     for m in re.finditer("姓", text):
         i = m.end()
         surname = _surname_at(text, i) if i < len(text) else ""
+        if not surname and i < len(text) and text[i] in SURNAMES_IN_CONTEXT:
+            surname = text[i]  # 姓文, 姓区: after 姓 any surname of the list
         if not surname:
             continue
         end = i + len(surname)
@@ -875,6 +893,32 @@ def _cue_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg: _Se
     return out
 
 
+def _compound_name_candidates(text: str, starts: set[int]) -> list[_Candidate]:
+    """A compound surname and the given name after it, one name: 司马婉清, 欧阳娜, 皇甫建明."""
+    out: list[_Candidate] = []
+    for surname in SURNAMES_2:
+        if surname in _COMPOUND_WORDS:
+            continue
+        for m in re.finditer(surname, text):
+            i = m.start()
+            if starts and i not in starts and i > 0 and _is_han(text[i - 1]):
+                continue  # inside another word
+            k = m.end()
+            while (k < len(text) and k - m.end() < 2 and _is_han(text[k]) and text[k] not in _NAME_STOP
+                   and text[k] not in _FUNCTION_CHARS and not _title_at(text, k)):
+                k += 1
+            if k > m.end():
+                out.append(_Candidate(i, k, "person", 0.85, _PRIORITY["cue"], text[i:k]))
+    return out
+
+
+#: Words next to a bare name that show it is a person (对接的是李娜, 李娜说).
+_PERSON_BEFORE = frozenset({"是", "叫", "找", "陪", "跟", "和", "问", "给", "请", "约", "联系", "对接人",
+                            "联系人", "负责人", "见", "见到", "带", "让", "告诉"})
+_PERSON_AFTER = frozenset({"说", "讲", "认为", "觉得", "表示", "答应", "介绍", "提到", "手机", "电话", "微信",
+                           "的手机", "的电话", "的微信"})
+
+
 def _jieba_candidates(tokens: list[tuple[int, int, str, str]], seg: _Segmenter) -> list[_Candidate]:
     """Full names jieba tags as person names (nr): 张建国, 王丽娟."""
     out: list[_Candidate] = []
@@ -888,7 +932,7 @@ def _jieba_candidates(tokens: list[tuple[int, int, str, str]], seg: _Segmenter) 
                 and nxt[3] in ("nr", "nrfg") and 1 <= len(nxt[2]) <= 2 and _all_han(nxt[2])
                 and not _title_at(nxt[2], 0) and nxt[2][0] not in _FUNCTION_CHARS):
             out.append(_Candidate(start, nxt[1], "person", 0.6, _PRIORITY["jieba"], word + nxt[2]))
-    for start, end, word, flag in tokens:
+    for k, (start, end, word, flag) in enumerate(tokens):
         if flag not in ("nr", "nrfg") or not _all_han(word) or not 2 <= len(word) <= 4:
             continue
         surname = word[:2] if word[:2] in SURNAMES_2 else word[0]
@@ -897,8 +941,15 @@ def _jieba_candidates(tokens: list[tuple[int, int, str, str]], seg: _Segmenter) 
         rest = word[len(surname):]
         if _title_at(rest, 0) or word[0] in "小老" or rest[-1] in _SHORT_TITLES:
             continue
-        if word in seg.places or seg.freq(word) >= _COMMON_WORD_FREQ:
+        if word in seg.places or seg.freq(word) >= _BARE_NAME_FREQ:
             continue  # 石家庄, 顾问, 黄金周: dictionary words jieba tags nr
+        if seg.freq(word) >= _COMMON_WORD_FREQ:
+            # a name its dictionary knows (李娜 438) or a word (蓝图 333): a name only beside a
+            # word about a person (对接的是李娜), a three-character one (陆无双) always
+            before = tokens[k - 1][2] if k > 0 else ""
+            after = tokens[k + 1][2] if k + 1 < len(tokens) else ""
+            if len(word) == 2 and before not in _PERSON_BEFORE and after not in _PERSON_AFTER:
+                continue
         if len(rest) == 2:
             confidence = 0.7
         else:
@@ -907,8 +958,66 @@ def _jieba_candidates(tokens: list[tuple[int, int, str, str]], seg: _Segmenter) 
     return out
 
 
+@dataclass(frozen=True)
+class CompanyName:
+    """A company's name split into its parts: place + trade name + industry words + suffix.
+
+    ``佛山市南海区顺德隆五金制品有限公司`` → place ``佛山市南海区``, trade ``顺德隆``, industry
+    ``五金制品``, suffix ``有限公司``. :meth:`short_forms` are the ways the same note writes the
+    company later (``顺德隆五金``, ``顺德隆``); they get the same pseudonym.
+    """
+
+    place: str
+    trade: str
+    industry: tuple[str, ...]
+    suffix: str
+
+    @property
+    def key(self) -> str:
+        """Its identity: the name without the place (``金桂园酒店`` however it was introduced)."""
+        return (self.trade or self.place) + "".join(self.industry) + self.suffix
+
+    def short_forms(self, seg: _Segmenter) -> tuple[str, ...]:
+        """Shorter ways of writing it: trade name + industry words (+ 公司), the trade name alone.
+
+        The trade name alone counts only if it is distinctive: two characters or more, not a
+        place, not a generic word and rare in jieba's dictionary (华夏 is a word, 恒瑞达 is not).
+        """
+        if not self.trade:
+            return ()
+        industry = "".join(self.industry)
+        forms = [self.trade + industry[:n] for n in range(len(industry), 0, -1) if _is_generic(industry[:n])]
+        if self.place:
+            forms.insert(0, self.key)
+        if self.suffix in _LEGAL_FORMS and self.suffix != "公司":
+            forms.insert(0, self.trade + "".join(self.industry) + "公司")
+        if (len(self.trade) >= 2 and self.trade not in seg.places and self.trade not in GENERIC_WORDS
+                and seg.freq(self.trade) < _TRADE_NAME_FREQ):
+            forms.append(self.trade)
+        return tuple(f for f in dict.fromkeys(forms) if f != self.key + self.place and len(f) >= 2)
+
+
+#: Legal forms of a company (a name in front of one may be long, with a place in front).
+_LEGAL_FORMS = frozenset({"股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "集团"})
+#: A trade name this frequent in jieba's dictionary is a word (华夏 1348), not a short form.
+_TRADE_NAME_FREQ = 100
+#: Single-character words that end a name in front of a suffix (去了酒店, 在医院): verbs and
+#: function words; any other single character (恒瑞 + 达, 宝泰 + 隆) may be part of a name.
+_STOP_CHARS = frozenset("去到在是有找见说问跟给把被对从向往让叫做签谈约请帮为看打跑装开办丢用听讲进来想要会能"
+                        "买卖换送住吃管回过和与同及或也都还就又再才只已却了的地得着呢吗吧啊嘛")
+#: Characters that begin a word which ends a name: negations (没说到医院, 不去超市).
+_NEGATIONS = "没不未别莫甭"
+_COMPANY_STOP_FLAGS = _STOP_FLAGS | {"f"}
+
+
 def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg: _Segmenter) -> list[_Candidate]:
-    """A name in front of a company suffix: 华夏宾馆, 康明灯具厂, 宏达物流有限公司."""
+    """A name in front of a company suffix: 华夏宾馆, 康明灯具厂, 宏达物流有限公司.
+
+    The span runs back from the suffix over the words of the name and stops at an ordinary word
+    (上次, 去的, 没说到, 我们, a verb, a measure word, punctuation); leading descriptions and
+    places are trimmed or kept as the name's place; the words left must name a company (see
+    :func:`_name_like`). Each candidate carries its :class:`CompanyName`.
+    """
     if not tokens:
         return []
     out: list[_Candidate] = []
@@ -919,16 +1028,12 @@ def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg:
             token_at[p] = k
     suffix_re = re.compile("|".join(re.escape(s) for s in COMPANY_SUFFIXES))
     pos = 0
-    seen: set[tuple[int, int]] = set()
     while True:
         m = suffix_re.search(text, pos)
         if m is None:
             break
-        pos = m.start() + 1
         s, e, suffix = m.start(), m.end(), m.group()
-        if (s, e) in seen:
-            continue
-        seen.add((s, e))
+        pos = e  # a suffix is used once: 有限责任公司 is not also 公司 with the name 有限责任
         special = _SUFFIX_FOLLOW_BLOCK_OF.get(suffix)
         if _SUFFIX_FOLLOW_BLOCK.match(text, e) or (special is not None and special.match(text, e)):
             continue  # 酒店行业, 厂家, 集团客户
@@ -946,16 +1051,21 @@ def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg:
             remainder = text[tok_start:s]
             if not _all_han(remainder):
                 continue
-            prefix_parts.append((remainder, tokens[k][3]))
+            word = tokens[k][2]
+            # a dictionary word ending in the suffix is an ordinary noun (主机厂, 中医院): its
+            # first part only describes
+            ordinary = seg.freq(word) > 0 and word not in seg.added and tokens[k][3] not in _NAME_FLAGS
+            prefix_parts.append((remainder, "generic" if ordinary else tokens[k][3]))
         k -= 1
-        limit = 12 if suffix in _LONG_SUFFIXES else 8
+        limit = 16 if suffix in _LONG_SUFFIXES else 8
         length = sum(len(p) for p, _ in prefix_parts)
         while k >= 0:
             _, _, word, flag = tokens[k]
-            if not _all_han(word) or word in STOP_WORDS or flag in _STOP_FLAGS or _MEASURE.match(word):
+            if (not _all_han(word) or word in STOP_WORDS or flag in _COMPANY_STOP_FLAGS or _MEASURE.match(word)
+                    or word[0] in _NEGATIONS or (len(word) == 1 and word in _STOP_CHARS)):
                 break
-            if flag in ("v", "vd", "vi") and word not in GENERIC_WORDS and (
-                    len(word) == 1 or seg.freq(word) >= _COMMON_VERB_FREQ):
+            if flag in ("v", "vd", "vi", "l") and len(word) > 1 and word not in GENERIC_WORDS and (
+                    seg.freq(word) >= _COMMON_VERB_FREQ):
                 break  # 觉得酒店…: a common verb ends the name (开心假期旅行社 keeps its rare one)
             if length + len(word) > limit:
                 break
@@ -965,30 +1075,67 @@ def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg:
         while prefix_parts and _trimmable(prefix_parts[0]):
             prefix_parts.pop(0)
         prefix = "".join(p for p, _ in prefix_parts)
-        if len(prefix) < 2:
-            continue
-        if not _name_like(prefix_parts, seg):
+        if len(prefix) < 2 or not _name_like(prefix_parts, seg):
             continue
         start = s - len(prefix)
-        name = text[start:e]
-        out.append(_Candidate(start, e, "company", 0.8, _PRIORITY["company"], name, "",
-                              _industry_words(prefix_parts, seg) + suffix))
+        name = _split_company(prefix_parts, suffix, seg)
+        out.append(_Candidate(start, e, "company", 0.8, _PRIORITY["company"], name.key, "",
+                              "".join(name.industry) + suffix if name.trade else suffix, company=name))
     return out
 
 
-def _industry_words(parts: list[tuple[str, str]], seg: _Segmenter) -> str:
-    """The generic words ending a name, kept in its pseudonym: 天宝|家具|厂 → ``家具``.
+def _trade_of(form: str, key: str) -> str:
+    """The part of a short form that is the company's name (``恒瑞达商贸`` of ``恒瑞达商贸有限公司`` →
+    ``恒瑞达``: the common start of form and key, up to the industry words)."""
+    n = 0
+    while n < min(len(form), len(key)) and form[n] == key[n]:
+        n += 1
+    common = form[:n]
+    # keep whole generic words after the trade name visible (商贸, 五金)
+    for cut in range(1, len(common) + 1):
+        if _is_generic(form[cut:]) or form[cut:] == "" or (form[cut:].endswith("公司") and (
+                form[cut:-2] == "" or _is_generic(form[cut:-2]))):
+            return form[:cut]
+    return common
 
-    Kept only when the words before them name the company by themselves (not a place alone:
-    南宁市|第一人民|医院 keeps only 医院).
+
+def _is_place(word: str, flag: str, seg: _Segmenter) -> bool:
+    return word in seg.places or word[:-1] in seg.places or (flag == "ns" and word[-1:] in "省市县区镇乡")
+
+
+def _is_generic(word: str, flag: str = "") -> bool:
+    """A word that describes a company without naming it (物流, 五金制品: two such words)."""
+    if flag == "generic" or word in GENERIC_WORDS:
+        return True
+    return any(word[:n] in GENERIC_WORDS and word[n:] in GENERIC_WORDS for n in range(1, len(word)))
+
+
+def _split_company(parts: list[tuple[str, str]], suffix: str, seg: _Segmenter) -> CompanyName:
+    """Split a name's words into place, trade name and industry words (see :class:`CompanyName`).
+
+    A name made of a place and an ordinal (南宁市第一人民医院) has no trade name: it keeps only
+    its suffix in its pseudonym.
     """
-    k = len(parts)
-    while k > 1 and parts[k - 1][0] in GENERIC_WORDS and parts[k - 1][0] not in _INSTITUTION_WORDS:
-        k -= 1
-    if k == len(parts) or not _name_like(parts[:k], seg) or all(
-            w in seg.places or w[:-1] in seg.places for w, _ in parts[:k]):
-        return ""
-    return "".join(w for w, _ in parts[k:])
+    def industry_start(n_place: int) -> int:
+        k = len(parts)
+        while k > n_place + 1 and _is_generic(*parts[k - 1]) and parts[k - 1][0] not in _INSTITUTION_WORDS:
+            k -= 1
+        return k
+
+    n_place = 0
+    while n_place < len(parts) - 1 and (_is_place(*parts[n_place], seg) or parts[n_place][1] == "ns"):
+        n_place += 1
+    k = industry_start(n_place)
+    while n_place > 0 and not _is_place(*parts[n_place - 1], seg) and not _name_like(parts[n_place:k], seg, places=False):
+        n_place -= 1  # a word jieba tags as a place is the trade name (邕江国际大酒店: 邕江)
+        k = industry_start(n_place)
+    place = "".join(w for w, _ in parts[:n_place])
+    trade_parts = parts[n_place:k]
+    if not _name_like(trade_parts, seg, places=False):
+        # no trade name of its own (保定市第二医院, 南宁酒店): the whole is the name
+        return CompanyName(place="".join(w for w, _ in parts), trade="", industry=(), suffix=suffix)
+    return CompanyName(place=place, trade="".join(w for w, _ in trade_parts),
+                       industry=tuple(w for w, _ in parts[k:]), suffix=suffix)
 
 
 def _trimmable(part: tuple[str, str]) -> bool:
@@ -998,22 +1145,22 @@ def _trimmable(part: tuple[str, str]) -> bool:
         return False
     if len(word) == 1:
         return word in "这那哪每各本该此某县市省区乡镇村城"
-    return word in GENERIC_WORDS
+    return word in GENERIC_WORDS or flag == "generic"
 
 
-def _name_like(parts: list[tuple[str, str]], seg: _Segmenter) -> bool:
+def _name_like(parts: list[tuple[str, str]], seg: _Segmenter, *, places: bool = True) -> bool:
     """Whether a prefix names a company rather than describing one (物流公司, 中小型医院).
 
     A name needs one word that is not a generic description, not a place and not a common
     dictionary word (主管全市医院); a place with an ordinal or 人民 names a public institution
-    (保定市第二医院).
+    (保定市第二医院) unless ``places`` is false.
     """
     has_place = has_institution = False
     for word, flag in parts:
-        if word in seg.places or word[:-1] in seg.places or (flag == "ns" and word[-1:] in "省市县区镇乡"):
+        if _is_place(word, flag, seg):
             has_place = True
             continue
-        if word in GENERIC_WORDS or _MEASURE.match(word) or _ORDINAL.match(word):
+        if _is_generic(word, flag) or _MEASURE.match(word) or _ORDINAL.match(word):
             if word in _INSTITUTION_WORDS or _ORDINAL.match(word):
                 has_institution = True
             continue
@@ -1021,7 +1168,7 @@ def _name_like(parts: list[tuple[str, str]], seg: _Segmenter) -> bool:
             continue
         if len(word) == 1 or flag in _NAME_FLAGS or seg.freq(word) < _NAME_WORD_FREQ:
             return True
-    return has_place and has_institution
+    return places and has_place and has_institution
 
 
 def _manifest_names(root: Path) -> list[str]:
@@ -1098,8 +1245,9 @@ def _open_docx(path: Path) -> Any:
     import docx
     from docx.opc.exceptions import OpcError
 
-    if not path.is_file():
-        raise FileNotFoundError(f"no such file: {path}")
+    from casekit.intake.redaction_docx import open_package
+
+    open_package(path).close()  # a Word package of a sane size (no zip bomb), before loading it
     try:
         return docx.Document(str(path))
     except (OpcError, zipfile.BadZipFile, KeyError) as exc:
@@ -1124,10 +1272,11 @@ def _docx_paragraphs(document: Any) -> Iterator[Any]:
 def write_redacted(path: str | Path, out_dir: str | Path, redactor: Redactor) -> tuple[Path, Redaction]:
     """Redact one note into ``out_dir`` under the same name (a ``.docx`` stays a ``.docx``).
 
-    In a ``.docx`` every paragraph holding personal data or tracked changes is rewritten as one
-    run of its visible text, redacted (its paragraph style is kept, character formatting within
-    it is not; revisions are accepted, so deleted or inserted text cannot carry personal data
-    out); the document's author fields are cleared.
+    A ``.docx`` is redacted in every part that holds text (body, tables, text boxes, headers,
+    footers, footnotes, endnotes, comments, tracked changes, hyperlink targets, document
+    properties; see :mod:`casekit.intake.redaction_docx`). A text note is written back in the
+    encoding and line ends it was read in (UTF-8 with or without a BOM, UTF-16 with its BOM,
+    GB18030/GBK), so the consultant's editor opens it as before.
 
     Returns
     -------
@@ -1135,39 +1284,42 @@ def write_redacted(path: str | Path, out_dir: str | Path, redactor: Redactor) ->
         The file written and the redaction of the note's whole text.
     """
     from casekit.files import write_atomic
-    from casekit.intake.notes import docx_paragraph_text
+    from casekit.intake.redaction_docx import redact_docx_bytes
 
     path = Path(path)
     target = Path(out_dir) / path.name
     if path.suffix.lower() == ".docx":
-        import io
-
-        document = _open_docx(path)
-        findings: list[Finding] = []
-        texts: list[str] = []
-        offset = 0
-        for paragraph in _docx_paragraphs(document):
-            original = docx_paragraph_text(paragraph._p)
-            result = redactor.redact(original)
-            findings += [Finding(f.start + offset, f.end + offset, f.kind, f.original, f.replacement,
-                                 f.confidence) for f in result.findings]
-            offset += len(original) + 1
-            texts.append(result.text)
-            # tracked changes keep inserted and deleted text in the file: a paragraph holding any
-            # is rewritten (changes accepted) so that no revision carries personal data out
-            if result.findings or paragraph._p.xpath("./w:ins|./w:del|.//w:ins|.//w:del"):
-                style = paragraph.style
-                paragraph.text = result.text
-                paragraph.style = style
-        document.core_properties.author = ""
-        document.core_properties.last_modified_by = ""
-        buffer = io.BytesIO()
-        document.save(buffer)
-        write_atomic(target, buffer.getvalue())
-        return target, Redaction("\n".join(texts), tuple(findings))
+        data, result = redact_docx_bytes(path, redactor)
+        write_atomic(target, data)
+        return target, result
     result = redactor.redact(read_document(path))
-    write_atomic(target, result.text)
+    write_atomic(target, encode_like(result.text, path.read_bytes()))
     return target, result
+
+
+def encode_like(text: str, original: bytes) -> bytes:
+    """``text`` encoded as ``original`` was: same encoding, byte-order mark and line ends.
+
+    The encodings are those :func:`read_document` reads: UTF-16 with a BOM (either byte order),
+    UTF-8 with or without a BOM, else GB18030 (a superset of GBK and GB2312).
+
+    Examples
+    --------
+    >>> encode_like("〔甲〕经理", "王经理".encode("gbk")) == "〔甲〕经理".encode("gb18030")
+    True
+    """
+    if original[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        little = original[:2] == b"\xff\xfe"
+        crlf = "\r\n".encode("utf-16-le" if little else "utf-16-be") in original
+        body = text.replace("\n", "\r\n") if crlf else text
+        return original[:2] + body.encode("utf-16-le" if little else "utf-16-be")
+    crlf = b"\r\n" in original
+    body = text.replace("\n", "\r\n") if crlf else text
+    try:
+        original.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return body.encode("gb18030")
+    return (b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b"") + body.encode("utf-8")
 
 
 def redact_bundle_notes(bundle_or_path: Bundle | str | Path, *, save: bool = True) -> dict[str, Redaction]:
