@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from casekit.exceptions import CasekitError
 from casekit.intake.pii_numbers import (
     EMAIL_RANK,
     ID_RANK,
@@ -1175,9 +1176,12 @@ def _manifest_names(root: Path) -> list[str]:
     """Region names of ``manifest.yaml`` (read leniently: a broken manifest gives none)."""
     import yaml
 
-    try:
-        data = yaml.safe_load((root / "manifest.yaml").read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    from casekit.intake.bounded import StrictYamlLoader, read_bytes
+
+    try:  # the same bounded reader and strict YAML as the bundle's own reading (validate reports)
+        data = yaml.load(read_bytes(root / "manifest.yaml", "manifest.yaml").decode("utf-8-sig"),
+                         Loader=StrictYamlLoader)
+    except (CasekitError, UnicodeDecodeError, yaml.YAMLError):
         return []
     names: list[str] = []
 
@@ -1192,15 +1196,19 @@ def _manifest_names(root: Path) -> list[str]:
 
 
 def _catalogue_names(root: Path) -> list[str]:
-    import csv
+    from casekit.intake.bounded import csv_records, read_bytes
 
     names: list[str] = []
     for path in sorted((root / "catalogue").glob("*.csv")) if (root / "catalogue").is_dir() else []:
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                names += [row.get("local_name", "") for row in csv.DictReader(fh)]
-        except (OSError, UnicodeDecodeError, csv.Error):
+        rel = f"catalogue/{path.name}"
+        try:  # bounded like every bundle file: no links out, no runaway cells (validate reports)
+            text = read_bytes(path, rel).decode("utf-8-sig").replace("\r\n", "\n")
+            records, _ = csv_records(text, rel)
+        except (CasekitError, UnicodeDecodeError):
             continue
+        if records and "local_name" in records[0]:
+            at = records[0].index("local_name")
+            names += [record[at] for record in records[1:] if len(record) > at]
     return [n for n in names if n]
 
 
