@@ -139,8 +139,9 @@ def test_default_outputs_go_to_the_working_directory(tmp_path):
     run("segment", "research_data/sample")
     assert (tmp_path / "internal" / "sample" / "segments.csv").is_file()
     run("toolbox", "research_data/sample", "--regions", "南宁")
-    assert sorted(p.name for p in (tmp_path / "reports" / "sample" / "toolbox").iterdir()) == [
+    toolbox = tmp_path / "reports" / "sample" / "toolbox"
+    assert sorted(p.name for p in toolbox.iterdir() if not p.name.startswith(".")) == [
         "nanning.docx", "nanning.xlsx",
-    ]
+    ]  # beside the safe-save ledger .casekit-written.json
     after = {name: _listing(PROJECT_ROOT / name) for name in ("reports", "internal", "research_data")}
     assert after == before
