@@ -86,8 +86,8 @@ def _records(text: str, rel: str) -> tuple[list[tuple[int, list[str]]], list[Pro
         if record is None or line.count('"') % 2:
             shown = line if len(line) <= 60 else line[:60] + "…"
             problems.append(Problem(rel, number, None,
-                                    'one row per line, each quoted cell closed on its line (quotes " in pairs)',
-                                    f"an unbalanced quote: {shown}"))
+                                    'a closing quote (") for each quoted cell, on the same line (one row per line)',
+                                    f"an unbalanced quote in: {shown}"))
             continue
         cells += len(record)
         if cells > MAX_CELLS:
