@@ -361,7 +361,8 @@ def unsafe_name(kind: str, name: str) -> str | None:
         return ("a company's own name, not only legal-form or industry words "
                 "(公司, 有限公司, 集团, 医院 would be replaced wherever they are written)")
     if kind == "person" and (core in TITLES or core in GENERIC_WORDS or core in STOP_WORDS or core in DOMAIN_TERMS):
-        return "a person's name, not a title or an ordinary word (经理, 老板 would be replaced wherever they are written)"
+        return ("a person's name, not a title or an ordinary word "
+                "(经理, 老板 would be replaced wherever they are written)")
     return None
 
 
