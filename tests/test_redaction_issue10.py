@@ -325,3 +325,166 @@ def test_a_docx_part_that_cannot_be_parsed_is_refused_not_copied(tmp_path, capsy
     assert re.search(r"note\.docx: cannot read it \(its part word/comments\.xml is not well-formed XML",
                      capsys.readouterr().err)
     assert not (tmp_path / "out" / "note.docx").exists()
+
+
+# ------------------------------------------------------------- the probe's roster (findings 2)
+
+SAMPLE_ROSTER = ("kind,name,aliases\ncompany,华夏宾馆,\ncompany,金麦穗面包房,\ncompany,明大地产,\n"
+                 "company,康明灯具厂,康明灯具\ncompany,惠万家超市,\nperson,郝建平,郝总;老郝\n"
+                 "person,龚丽华,龚姐\nperson,詹志远,\n")
+PROBE_NOTE = "郝建平说康明灯具那边和惠万家超市都在谈，老郝很着急。"
+
+
+def _broken_roster() -> str:
+    """The probe's roster: a quote opened on row 4 and closed on row 7 swallowed rows 5 and 6."""
+    lines = SAMPLE_ROSTER.splitlines()
+    lines[3] = 'company,"明大地产,'
+    lines[6] = 'person,郝建平,郝总;老郝"'
+    return "\n".join(lines) + "\n"
+
+
+def test_a_quote_spanning_roster_rows_is_reported_with_both_lines(mini_copy, capsys):
+    root = mini_copy({"_private/roster.csv": _broken_roster()})
+    assert main(["validate", str(root)]) == 1
+    err = capsys.readouterr().err
+    expected = 'expected a closing quote (") for each quoted cell, on the same line (one row per line)'
+    assert f"_private/roster.csv, row 4: {expected}, found 'an unbalanced quote in: company,\"明大地产,'" in err
+    assert f"_private/roster.csv, row 7: {expected}, found 'an unbalanced quote in: person,郝建平,郝总;老郝\"'" in err
+
+
+def test_an_unclosed_quote_on_the_roster_s_last_line_is_reported(mini_copy, capsys):
+    root = mini_copy({"_private/roster.csv": SAMPLE_ROSTER + 'person,"赵六\n'})
+    assert main(["validate", str(root)]) == 1
+    assert "_private/roster.csv, row 10: expected a closing quote" in capsys.readouterr().err
+    root = mini_copy({"_private/roster.csv": SAMPLE_ROSTER + 'person,"赵六'})  # no line end either
+    assert main(["validate", str(root)]) == 1
+    assert "_private/roster.csv, row 10: expected a closing quote" in capsys.readouterr().err
+
+
+def test_a_broken_roster_stops_the_redaction_and_the_build(mini_copy, capsys):
+    from casekit.exceptions import BundleValidationError
+    from casekit.intake import load_bundle
+
+    root = mini_copy({"_private/roster.csv": _broken_roster()})
+    note = root / "probe.md"
+    note.write_text(PROBE_NOTE, encoding="utf-8")
+    assert main(["redact", str(note), "--bundle", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert "郝建平" not in out and "_private/roster.csv, row 4" in err and "row 7" in err
+    with pytest.raises(BundleValidationError, match=r"_private/roster\.csv, row 4: expected a closing quote"):
+        load_bundle(root)
+    with pytest.raises(BundleValidationError, match=r"row 7"):
+        Redactor.from_bundle(root)
+
+
+def test_the_rows_between_two_broken_ones_are_still_read(tmp_path):
+    from casekit.exceptions import BundleValidationError
+    from casekit.intake.roster import private_problems
+
+    (tmp_path / "_private").mkdir()
+    (tmp_path / "_private" / "roster.csv").write_text(_broken_roster(), encoding="utf-8")
+    assert [p.row for p in private_problems(tmp_path)] == [4, 7]  # rows 5 and 6 are fine
+    with pytest.raises(BundleValidationError):
+        Redactor.from_bundle(tmp_path)
+
+
+@pytest.mark.parametrize(("row", "column", "match"), [
+    ("person,李,", "name", r"expected a name of at least two Chinese characters or three "
+                           r"Latin letters \(a shorter one would be replaced inside ordinary words\), found '李'"),
+    ("company,公司,", "name", r"expected a company's own name, not only legal-form or "
+                             r"industry words \(公司, 有限公司, 集团, 医院 .*\), found '公司'"),
+    ("company,有限公司,", "name", r"found '有限公司'"),
+    ("company,集团,", "name", r"found '集团'"),
+    ("company,医院,", "name", r"found '医院'"),
+    ("company,物流有限公司,", "name", r"found '物流有限公司'"),
+    ("company,华夏宾馆,宾馆", "aliases", r"expected a company's own name.*found '宾馆'"),
+    ("person,王建国,王", "aliases", r"expected a name of at least two.*found '王'"),
+    ("person,经理,", "name", r"expected a person's name, not a title or an ordinary word"),
+    ("person,Li,", "name", r"expected a name of at least two Chinese characters or three Latin letters"),
+])
+def test_roster_names_too_short_or_generic_are_problems(mini_copy, capsys, row, column, match):
+    root = mini_copy({"_private/roster.csv": f"kind,name,aliases\n{row}\n"})
+    assert main(["validate", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert re.search(rf"_private/roster\.csv, row 2, column '{column}': (.*){match}", err), err
+
+
+def test_safe_roster_names_pass(mini_copy, capsys):
+    roster = ("kind,name,aliases\ncompany,南宁市宏远（集团）有限公司,宏远\ncompany,恒通物流,恒通\n"
+              "person,David Chen,陈大卫\nperson,郝建平,老郝;郝总\n")
+    root = mini_copy({"_private/roster.csv": roster})
+    assert main(["validate", str(root)]) == 0, capsys.readouterr().err
+
+
+def test_a_one_character_roster_person_no_longer_over_redacts(tmp_path):
+    from casekit.exceptions import BundleValidationError
+
+    (tmp_path / "_private").mkdir()
+    (tmp_path / "_private" / "roster.csv").write_text("kind,name,aliases\nperson,李,\ncompany,公司,\n",
+                                                     encoding="utf-8")
+    with pytest.raises(BundleValidationError, match=r"row 2.*'李'.*\n.*row 3.*'公司'"):
+        Redactor.from_bundle(tmp_path)
+
+
+# ------------------------------------------------------------ the probe's companies (finding 3)
+
+
+def _sample_redactor() -> Redactor:
+    from casekit.intake.roster import RosterEntry
+
+    return Redactor([RosterEntry("company", "惠万家超市"), RosterEntry("company", "康明灯具厂", ("康明灯具",)),
+                     RosterEntry("person", "郝建平", ("郝总", "老郝"))])
+
+
+def test_a_conjunction_is_never_swallowed_into_a_company():
+    assert _sample_redactor().redact(PROBE_NOTE).text == "〔甲〕说〔企业A〕那边和〔企业B〕超市都在谈，老〔甲〕很着急。"
+    # without a roster: jieba glues 和惠 into one word; the conjunction still ends the name
+    found = _by_original("康明灯具那边和惠万家超市都在谈")
+    assert found == {"惠万家超市": "〔企业A〕超市"}
+
+
+def test_a_roster_name_keeps_its_span_but_a_place_in_front_joins_it():
+    redactor = _sample_redactor()
+    assert redactor.redact("跟惠万家超市谈过").text == "跟〔企业A〕超市谈过"
+    assert redactor.redact("南宁市惠万家超市的老板").text == "〔企业A〕超市的老板"
+    assert redactor.redact("康明灯具厂的电工").text == "〔企业B〕厂的电工"
+
+
+@pytest.mark.parametrize("bracket", ["（集团）", "(集团)"])
+def test_a_bracketed_word_inside_a_legal_name(bracket):
+    text = f"南宁市宏远{bracket}有限公司的采购说，宏远那边下月招标。"
+    result = Redactor().redact(text)
+    assert result.text == f"〔企业A〕{bracket}有限公司的采购说，〔企业A〕那边下月招标。"
+
+
+def test_province_and_city_prefixes_and_industry_short_forms():
+    text = "广西南宁恒达通信设备股份有限公司是老客户。后来恒达通信那边说再等等，恒达设备部也不急。"
+    found = _by_original(text)
+    assert found["广西南宁恒达通信设备股份有限公司"] == "〔企业A〕通信设备股份有限公司"
+    assert found["恒达通信"] == "〔企业A〕通信"
+    assert "恒达" not in Redactor().redact(text).text
+
+
+@pytest.mark.parametrize(("text", "original", "replacement"), [
+    ("张 伟经理说下周再谈", "张 伟经理", "〔甲〕经理"),
+    ("约了李\n娜经理，她说要报价", "李\n娜经理", "〔甲〕经理"),
+    ("欧阳 娜主任在", "欧阳 娜主任", "〔甲〕主任"),
+    ("David Chen经理说预算够", "David Chen经理", "〔甲〕经理"),
+    ("Tony总拍板了", "Tony总", "〔甲〕总"),
+    ("联系人：David Chen，电话另给", "David Chen", "〔甲〕"),
+])
+def test_names_split_by_whitespace_or_written_in_latin_letters(text, original, replacement):
+    assert _by_original(text) == {original: replacement}
+
+
+@pytest.mark.parametrize("text", ["提高 效率说", "IT经理说", "Python老师讲", "HR总监", "今天 下午说"])
+def test_look_alikes_of_broken_and_latin_names_stay(text):
+    assert Redactor().redact(text).findings == ()
+
+
+def test_roster_names_match_across_spaces_line_breaks_and_letter_case():
+    from casekit.intake.roster import RosterEntry
+
+    redactor = Redactor([RosterEntry("person", "张伟"), RosterEntry("person", "David Chen", ("陈大卫",))])
+    redacted = redactor.redact("张 伟说了；客户是张\u3000伟；\n李\n和张\n伟。david  chen 和 陈 大卫是同一人，Davidson不是。")
+    assert redacted.text == "〔甲〕说了；客户是〔甲〕；\n李\n和〔甲〕。〔乙〕 和 〔乙〕是同一人，Davidson不是。"

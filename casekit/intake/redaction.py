@@ -67,6 +67,7 @@ __all__ = [
     "redact_bundle_notes",
     "encode_like",
     "redact_text",
+    "unsafe_name",
     "write_redacted",
 ]
 
@@ -221,6 +222,9 @@ COMPANY_SUFFIXES: tuple[str, ...] = tuple(sorted(
     reverse=True,
 ))
 _LONG_SUFFIXES = frozenset({"股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "集团"})
+#: A bracketed word inside a legal name, in front of its legal form: 宏远（集团）有限公司, 华南（中国）
+#: 有限公司 (matched on the normalised text, where （） are ASCII brackets). It is part of the suffix.
+_BRACKETED = r"\([\u4e00-\u9fff]{1,6}\)(?=股份有限公司|有限责任公司|有限公司|集团公司|公司)"
 #: What follows a suffix that is a generic word, not the end of a name: 酒店行业, 厂家, 集团客户.
 _SUFFIX_FOLLOW_BLOCK = re.compile(r"行业|业(?![务主绩内余])|类|版|界|化")
 _SUFFIX_FOLLOW_BLOCK_OF = {
@@ -247,6 +251,7 @@ GENERIC_WORDS: frozenset[str] = frozenset("""
 港资 外资 中资 侨资 供暖 供热 供水 供电 供气 燃气 自来水 热力 公交 环卫 城建 市政 电力 电厂 汽修 修理 维修
 农资 农机 种子 化肥 粮油 副食 日杂 烟酒 茶叶 水果 蔬菜 肉食 冷饮 乳品 奶制品 配件 零件 零部件 包装 木材 石材
 陶瓷 玻璃 皮革 箱包 鞋业 制衣 钢材 铝材 线缆 电缆 管材 制品 船代 货代 船务 代理 报关 主机 配套 器材 通讯器材
+设备 仪器 仪表 材料 用品 器械 电气 电器 能源 环保 智能 数码 光电 电子 自动化 新材料 系统 集成 工贸 实业
 """.split())  # noqa: SIM905
 #: Administrative places: a place alone in front of a suffix does not make a name (南宁酒店).
 PLACE_WORDS: frozenset[str] = frozenset("""
@@ -304,6 +309,72 @@ def _is_han(ch: str) -> bool:
 
 def _all_han(s: str) -> bool:
     return bool(s) and all(_is_han(c) for c in s)
+
+
+# ------------------------------------------------------------------------------ roster names
+
+#: Whitespace a name may be broken by (张 伟, 李⏎娜): spaces, then at most one line break.
+_NAME_GAP = r"[ \t]*(?:\n[ \t]*)?"
+
+
+def _generic_only(name: str) -> bool:
+    """Whether ``name`` is made only of legal forms and generic words (公司, 有限公司, 物流公司, 分公司)."""
+    pieces = GENERIC_WORDS | set(COMPANY_SUFFIXES) | {"有限", "股份", "责任", "有限责任"}
+    ok = [True] + [False] * len(name)
+    for end in range(1, len(name) + 1):
+        ok[end] = any(ok[start] and name[start:end] in pieces for start in range(max(0, end - 6), end))
+    return ok[len(name)]
+
+
+def unsafe_name(kind: str, name: str) -> str | None:
+    """Why a roster name or alias cannot be redacted safely, or ``None`` when it can.
+
+    A roster name is replaced wherever it is written, so it must be long and specific enough
+    not to match ordinary text: ``李`` would turn 李子 into 〔甲〕子, ``公司`` every company
+    into 〔企业A〕.
+
+    Parameters
+    ----------
+    kind : {"person", "company"}
+    name : str
+        The name or alias as the roster writes it.
+
+    Returns
+    -------
+    str or None
+        What a safe name would be (a :class:`~casekit.exceptions.Problem`'s ``expected``).
+
+    Examples
+    --------
+    >>> unsafe_name("person", "李")
+    'a name of at least two Chinese characters or three Latin letters (a shorter one would be replaced inside ordinary words)'
+    >>> unsafe_name("company", "有限公司") is not None, unsafe_name("company", "华夏宾馆")
+    (True, None)
+    """
+    core = re.sub(r"\s+", "", normalise(name))
+    n_han = sum(_is_han(c) for c in core)
+    n_latin = sum(c.isascii() and c.isalpha() for c in core)
+    if n_han < 2 and n_latin < 3:
+        return ("a name of at least two Chinese characters or three Latin letters "
+                "(a shorter one would be replaced inside ordinary words)")
+    if kind == "company" and n_han == len(core) and _generic_only(core):
+        return ("a company's own name, not only legal-form or industry words "
+                "(公司, 有限公司, 集团, 医院 would be replaced wherever they are written)")
+    if kind == "person" and (core in TITLES or core in GENERIC_WORDS or core in STOP_WORDS or core in DOMAIN_TERMS):
+        return ("a person's name, not a title or an ordinary word "
+                "(经理, 老板 would be replaced wherever they are written)")
+    return None
+
+
+def _roster_pattern(form: str) -> str:
+    """The regular expression of a roster form: whitespace and one line break may split it
+    (张 伟, 李⏎娜经理); a Latin name is matched whole, in any case, however it is spaced (David Chen)."""
+    chars = [c for c in normalise(form) if not c.isspace()]
+    if any(c.isascii() and c.isalpha() for c in chars):
+        words = normalise(form).split()
+        body = r"\s+".join(_NAME_GAP.join(re.escape(c) for c in w) if _all_han(w) else re.escape(w) for w in words)
+        return rf"(?i:(?<![A-Za-z]){body}(?![A-Za-z]))"
+    return _NAME_GAP.join(re.escape(c) for c in chars)
 
 
 # ------------------------------------------------------------------------------------ jieba
@@ -498,9 +569,9 @@ class Redactor:
         self._roster_forms: dict[str, tuple[str, str]] = {}
         for entry in self.roster:
             for form in (entry.name, *entry.aliases):
-                self._roster_forms.setdefault(form, (entry.kind, entry.name))
+                self._roster_forms.setdefault(_squeeze(form), (entry.kind, entry.name))
         self._roster_re = (
-            re.compile("|".join(re.escape(f) for f in sorted(self._roster_forms, key=len, reverse=True)))
+            re.compile("|".join(_roster_pattern(f) for f in sorted(self._roster_forms, key=len, reverse=True)))
             if self._roster_forms else None
         )
         self.protected = tuple(dict.fromkeys(t for t in (*DOMAIN_TERMS, *protected) if t and len(t) > 1))
@@ -630,6 +701,8 @@ class Redactor:
         parts: list[str] = []
         pos = 0
         for c in chosen:
+            if c.tail and norm[c.end - len(c.tail):c.end] == c.tail:
+                c.tail = text[c.end - len(c.tail):c.end]  # kept as written: （集团）有限公司
             replacement = self._replacement(c)
             findings.append(Finding(c.start, c.end, c.kind, text[c.start:c.end], replacement,
                                     round(c.confidence, 2)))
@@ -713,7 +786,7 @@ class Redactor:
             if c.roster:
                 continue
             for r in rostered:
-                if r.kind == c.kind and c.start <= r.start and r.end <= c.end:
+                if r.kind == c.kind and c.start <= r.start and r.end <= c.end and self._extends(text, c, r):
                     c.key, c.roster, c.confidence, c.priority = r.key, True, 1.0, _PRIORITY["roster"]
                     break
         kept: list[_Candidate] = []
@@ -727,6 +800,16 @@ class Redactor:
                 taken[i] = True
             kept.append(c)
         return sorted(kept, key=lambda c: c.start)
+
+    def _extends(self, text: str, c: _Candidate, r: _Candidate) -> bool:
+        """Whether a span found around a roster name only adds a place before it or a suffix
+        after it (石家庄市 + 康泰医药连锁有限公司, 康明灯具 + 厂): then it is the roster's company.
+        Anything else (和 + 惠万家超市) is not the roster's name, which keeps its own span."""
+        before, after = text[c.start:r.start], text[r.end:c.end]
+        if c.kind == "person":
+            return before in ("", "小", "老") and (after == "" or after in TITLES or after.lstrip("副") in TITLES)
+        place = not before or any(before == "".join(p) for p in _place_splits(before, self._seg))
+        return place and (after == "" or _legal_form(after) in COMPANY_SUFFIXES or after in COMPANY_SUFFIXES)
 
     # ------------------------------------------------------------------ detectors
 
@@ -743,6 +826,8 @@ class Redactor:
         out += _company_candidates(text, tokens, self._seg)
         out += _cue_candidates(text, tokens, self._seg)
         out += _compound_name_candidates(text, starts)
+        out += _broken_name_candidates(text)
+        out += _latin_name_candidates(text)
         out += _jieba_candidates(tokens, self._seg)
         return out
 
@@ -751,8 +836,8 @@ class Redactor:
             return []
         out = []
         for m in self._roster_re.finditer(text):
-            kind, name = self._roster_forms[m.group()]
-            form = m.group()
+            form = _squeeze(m.group())
+            kind, name = self._roster_forms[form]
             if kind == "person":
                 lead, title = _person_parts(form)
                 if form == name:
@@ -761,6 +846,28 @@ class Redactor:
                 lead, title = "", _company_suffix(form)
             out.append(_Candidate(m.start(), m.end(), kind, 1.0, _PRIORITY["roster"], name, lead, title, roster=True))
         return out
+
+
+def _place_splits(text: str, seg: _Segmenter) -> list[tuple[str, ...]]:
+    """``text`` as a sequence of places (石家庄市, 广西南宁), or no sequence."""
+    if not text:
+        return [()]
+    out: list[tuple[str, ...]] = []
+    for n in range(2, min(len(text), 8) + 1):
+        head = text[:n]
+        if _is_place(head, "", seg):
+            out += [(head, *rest) for rest in _place_splits(text[n:], seg)]
+            if out:
+                break
+    return out
+
+
+def _squeeze(form: str) -> str:
+    """A roster form as matched: half-width, without the whitespace inside a Chinese name,
+    Latin words single-spaced and lower-case (``David  Chen`` → ``david chen``)."""
+    words = normalise(form).split()
+    return " ".join(w.lower() if not _all_han(w) else w for w in words) if any(
+        not _all_han(w) for w in words) else "".join(words)
 
 
 def _number_candidates(text: str) -> list[_Candidate]:
@@ -913,6 +1020,54 @@ def _compound_name_candidates(text: str, starts: set[int]) -> list[_Candidate]:
     return out
 
 
+_HAN = "\u4e00-\u9fff\u3400-\u4dbf"
+#: Titles after a name broken by whitespace or written in Latin letters (two characters or 总).
+_SPACED_TITLES = "|".join(re.escape(t) for t in TITLES if len(t) > 1 or t == "总")
+_BROKEN_NAME = re.compile(rf"(?P<surname>[{_HAN}]{{1,2}}?)(?P<gap>[ \t]+(?:\n[ \t]*)?|\n[ \t]*)"
+                          rf"(?P<given>[{_HAN}]{{1,2}}?)(?P<title>副?(?:{_SPACED_TITLES}))")
+_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9_@.\-])(?P<name>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2})"
+                         rf"(?:[ \t]?(?P<title>{_SPACED_TITLES})|(?<=[A-Za-z]))")
+#: Capitalised words of the trade that come before a title and are no name (Python老师, Office讲师).
+_LATIN_WORDS = frozenset({"Python", "Java", "Office", "Excel", "Word", "Windows", "Linux", "Android", "Oracle",
+                          "Cisco", "Apple", "Google", "Microsoft", "Huawei", "Sales", "Account", "Project",
+                          "Product", "Marketing", "Key", "Team", "Senior", "Chief", "General", "Regional"})
+#: Cues before a Latin name (联系人：David Chen).
+_LATIN_CUE = re.compile(r"(?:联系人|负责人|对接人|经办人|姓名|名叫|英文名)(?:[:：]|是|叫)?[ \t]*"
+                        r"(?P<name>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2})(?![A-Za-z])")
+
+
+def _broken_name_candidates(text: str) -> list[_Candidate]:
+    """A surname and given name split by spaces or a line break, before a title: 张 伟经理, 李⏎娜经理."""
+    out: list[_Candidate] = []
+    for m in _BROKEN_NAME.finditer(text):
+        surname, given = m.group("surname"), m.group("given")
+        start = m.start("surname")
+        if surname not in SURNAMES_2:
+            if surname[-1] not in SURNAMES_1:
+                continue
+            start = m.end("surname") - 1
+            surname = surname[-1]
+        if _title_at(text, m.start("given")):
+            continue  # 张 总经理: the title detector's
+        title = m.group("title")
+        out.append(_Candidate(start, m.end(), "person", 0.8, _PRIORITY["title"], surname + given, "", title))
+    return out
+
+
+def _latin_name_candidates(text: str) -> list[_Candidate]:
+    """A name in Latin letters before a title or after a cue: David Chen经理, 联系人：David Chen."""
+    out: list[_Candidate] = []
+    for m in _LATIN_NAME.finditer(text):
+        if not m.group("title") or m.group("name").split()[0] in _LATIN_WORDS:
+            continue
+        key = " ".join(m.group("name").split())
+        out.append(_Candidate(m.start(), m.end(), "person", 0.8, _PRIORITY["title"], key, "", m.group("title")))
+    for m in _LATIN_CUE.finditer(text):
+        key = " ".join(m.group("name").split())
+        out.append(_Candidate(m.start("name"), m.end("name"), "person", 0.8, _PRIORITY["cue"], key))
+    return out
+
+
 #: Words next to a bare name that show it is a person (对接的是李娜, 李娜说).
 _PERSON_BEFORE = frozenset({"是", "叫", "找", "陪", "跟", "和", "问", "给", "请", "约", "联系", "对接人",
                             "联系人", "负责人", "见", "见到", "带", "让", "告诉"})
@@ -990,8 +1145,11 @@ class CompanyName:
         forms = [self.trade + industry[:n] for n in range(len(industry), 0, -1) if _is_generic(industry[:n])]
         if self.place:
             forms.insert(0, self.key)
-        if self.suffix in _LEGAL_FORMS and self.suffix != "公司":
+        legal = _legal_form(self.suffix)
+        if legal in _LEGAL_FORMS and legal != "公司":
             forms.insert(0, self.trade + "".join(self.industry) + "公司")
+        if legal != self.suffix:  # 宏远(集团)有限公司 written 宏远有限公司
+            forms.insert(0, self.trade + "".join(self.industry) + legal)
         if (len(self.trade) >= 2 and self.trade not in seg.places and self.trade not in GENERIC_WORDS
                 and seg.freq(self.trade) < _TRADE_NAME_FREQ):
             forms.append(self.trade)
@@ -1008,6 +1166,9 @@ _STOP_CHARS = frozenset("去到在是有找见说问跟给把被对从向往让�
                         "买卖换送住吃管回过和与同及或也都还就又再才只已却了的地得着呢吗吧啊嘛")
 #: Characters that begin a word which ends a name: negations (没说到医院, 不去超市).
 _NEGATIONS = "没不未别莫甭"
+#: Conjunctions and prepositions joining two names (A和B, 跟B, 与B): a word jieba glued from one
+#: of them and the start of a name (和惠 of 和惠万家超市) ends the name before its first character.
+_JOINING_CHARS = frozenset("和跟与同及或")
 _COMPANY_STOP_FLAGS = _STOP_FLAGS | {"f"}
 
 
@@ -1027,7 +1188,7 @@ def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg:
     for k, (s, e, _, _) in enumerate(tokens):
         for p in range(s, e):
             token_at[p] = k
-    suffix_re = re.compile("|".join(re.escape(s) for s in COMPANY_SUFFIXES))
+    suffix_re = re.compile(f"(?:{_BRACKETED})?(?:" + "|".join(re.escape(s) for s in COMPANY_SUFFIXES) + ")")
     pos = 0
     while True:
         m = suffix_re.search(text, pos)
@@ -1035,7 +1196,8 @@ def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg:
             break
         s, e, suffix = m.start(), m.end(), m.group()
         pos = e  # a suffix is used once: 有限责任公司 is not also 公司 with the name 有限责任
-        special = _SUFFIX_FOLLOW_BLOCK_OF.get(suffix)
+        legal = _legal_form(suffix)
+        special = _SUFFIX_FOLLOW_BLOCK_OF.get(legal)
         if _SUFFIX_FOLLOW_BLOCK.match(text, e) or (special is not None and special.match(text, e)):
             continue  # 酒店行业, 厂家, 集团客户
         if e not in index_of_end and e < len(text):
@@ -1058,12 +1220,17 @@ def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg:
             ordinary = seg.freq(word) > 0 and word not in seg.added and tokens[k][3] not in _NAME_FLAGS
             prefix_parts.append((remainder, "generic" if ordinary else tokens[k][3]))
         k -= 1
-        limit = 16 if suffix in _LONG_SUFFIXES else 8
+        limit = 16 if legal in _LONG_SUFFIXES else 8
         length = sum(len(p) for p, _ in prefix_parts)
         while k >= 0:
             _, _, word, flag = tokens[k]
             if (not _all_han(word) or word in STOP_WORDS or flag in _COMPANY_STOP_FLAGS or _MEASURE.match(word)
                     or word[0] in _NEGATIONS or (len(word) == 1 and word in _STOP_CHARS)):
+                break
+            if len(word) > 1 and word[0] in _JOINING_CHARS and seg.freq(word) == 0:
+                # 那边和惠万家超市: jieba glued the conjunction to the name (和惠); it ends the name
+                if length + len(word) - 1 <= limit:
+                    prefix_parts.insert(0, (word[1:], "nz"))
                 break
             if flag in ("v", "vd", "vi", "l") and len(word) > 1 and word not in GENERIC_WORDS and (
                     seg.freq(word) >= _COMMON_VERB_FREQ):
@@ -1083,6 +1250,11 @@ def _company_candidates(text: str, tokens: list[tuple[int, int, str, str]], seg:
         out.append(_Candidate(start, e, "company", 0.8, _PRIORITY["company"], name.key, "",
                               "".join(name.industry) + suffix if name.trade else suffix, company=name))
     return out
+
+
+def _legal_form(suffix: str) -> str:
+    """A suffix without the bracketed word inside it: ``(集团)有限公司`` → ``有限公司``."""
+    return re.sub(r"^\(.*?\)", "", suffix)
 
 
 def _trade_of(form: str, key: str) -> str:

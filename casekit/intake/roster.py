@@ -16,7 +16,7 @@ from pathlib import Path
 
 from casekit.exceptions import BundleValidationError, InputFileError, Problem
 from casekit.files import write_atomic
-from casekit.intake.bounded import csv_records, read_bytes
+from casekit.intake.bounded import MAX_CELLS, read_bytes
 
 __all__ = [
     "PRIVATE_DIR",
@@ -64,6 +64,40 @@ class RosterEntry:
     aliases: tuple[str, ...] = ()
 
 
+def _records(text: str, rel: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+    """Each line of a private CSV as its own record ``(line, cells)``, with the problems.
+
+    A name never spans lines, so no cell of these files may: a quote opened in one row and
+    closed rows later (``company,"明大地产,`` … ``person,郝建平,郝总;老郝"``) would otherwise
+    swallow the rows between into one cell and drop their names out of the redaction without a
+    word. Parsing line by line keeps those rows, and the lines with an unbalanced quote are
+    reported (the last line's too).
+    """
+    records: list[tuple[int, list[str]]] = []
+    problems: list[Problem] = []
+    cells = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            record = next(csv.reader([line], strict=True))
+        except csv.Error:
+            record = None
+        if record is None or line.count('"') % 2:
+            shown = line if len(line) <= 60 else line[:60] + "…"
+            problems.append(Problem(rel, number, None,
+                                    'a closing quote (") for each quoted cell, on the same line (one row per line)',
+                                    f"an unbalanced quote in: {shown}"))
+            continue
+        cells += len(record)
+        if cells > MAX_CELLS:
+            problems.append(Problem(rel, number, None, f"a table of at most {MAX_CELLS:,} cells (docs/limits.md)",
+                                    f"more than {MAX_CELLS:,} cells by line {number:,}"))
+            break
+        records.append((number, record))
+    return records, problems
+
+
 def _read_csv(path: Path, rel: str, columns: tuple[str, ...]) -> tuple[list[tuple[int, dict]], list[Problem]]:
     """The rows of a private CSV as ``(line, {column: text})``, with every problem of the file."""
     try:
@@ -74,26 +108,23 @@ def _read_csv(path: Path, rel: str, columns: tuple[str, ...]) -> tuple[list[tupl
         text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         return [], [Problem(rel, None, None, "a UTF-8 CSV file (Excel: 'CSV UTF-8')", "another encoding")]
-    try:
-        records, lines = csv_records(text, rel)
-    except InputFileError as exc:
-        return [], exc.problems
-    header = [h.strip() for h in (records[0] if records else [])]
+    records, problems = _records(text, rel)
+    header = [h.strip() for h in (records[0][1] if records else [])]
     missing = [c for c in columns[:2] if c not in header]
     if missing:
-        return [], [Problem(rel, 1, c, f"a column {c!r}", ", ".join(header) or "<no header>")
-                    for c in missing]
-    problems: list[Problem] = []
+        return [], [*problems, *(Problem(rel, 1, c, f"a column {c!r}", ", ".join(header) or "<no header>")
+                                 for c in missing)]
     rows = []
     width = len(header)
-    for record, line in zip(records[1:], lines[1:]):
+    for line, record in records[1:]:
         if len(record) > width and any(c.strip() for c in record[width:]):
             problems.append(Problem(rel, line, None, f"at most {width} cells (one per column: {', '.join(header)})",
                                     f"{len(record)} cells"))
+            continue
         clean = {h: (record[k].strip() if k < len(record) else "") for k, h in enumerate(header) if h}
         if any(clean.values()):
             rows.append((line, clean))
-    return rows, problems
+    return rows, sorted(problems, key=lambda p: p.row or 0)
 
 
 def private_problems(root: str | Path) -> list[Problem]:
@@ -137,12 +168,18 @@ def read_roster(root: str | Path) -> list[RosterEntry]:
     Raises
     ------
     BundleValidationError
-        If the file cannot be read, lacks the ``kind``/``name`` columns or has a row whose kind
-        is not ``person``/``company`` or whose name is empty (all problems at once).
+        If the file cannot be read, lacks the ``kind``/``name`` columns, has a line with an
+        unbalanced quote (a cell that would span lines and swallow the rows after it) or more
+        cells than columns, or a row whose kind is not ``person``/``company``, whose name is
+        empty, or whose name or an alias is too short or too generic to redact safely (``李``,
+        ``公司``, ``经理``: see :func:`casekit.intake.redaction.unsafe_name`); all problems at
+        once. A roster with problems is never used in part: the redaction refuses to run.
     """
     path = Path(root) / ROSTER_FILE
     if not path.is_file():
         return []
+    from casekit.intake.redaction import unsafe_name  # the redaction's vocabulary (it imports this module)
+
     rows, problems = _read_csv(path, ROSTER_FILE, ROSTER_COLUMNS)
     entries: list[RosterEntry] = []
     for row_number, row in rows:
@@ -159,6 +196,12 @@ def read_roster(root: str | Path) -> list[RosterEntry]:
         for sep in ("；", "、", "，", ","):
             raw = raw.replace(sep, ";")
         aliases = tuple(a.strip() for a in raw.split(";") if a.strip() and a.strip() != name)
+        unsafe = [(column, form, why) for column, forms in (("name", (name,)), ("aliases", aliases))
+                  for form in forms if (why := unsafe_name(kind, form))]
+        for column, form, why in unsafe:
+            problems.append(Problem(ROSTER_FILE, row_number, column, why, form))
+        if unsafe:
+            continue
         entries.append(RosterEntry(kind, name, aliases))
     if problems:
         raise BundleValidationError(problems)
