@@ -104,7 +104,8 @@ def read_text(path: Path, rel: str, *, legacy: bool = False) -> tuple[str | None
                 # GBK text with a broken byte: the broken byte is where GB18030 fails, not where
                 # UTF-8 first failed (that is the first Chinese character)
                 line = data[: gb_exc.start].count(b"\n") + 1
-                found = f"undecodable bytes {data[gb_exc.start:gb_exc.start + 4]!r} (the file looks GBK/GB18030-encoded)"
+                found = (f"undecodable bytes {data[gb_exc.start:gb_exc.start + 4]!r} "
+                         "(the file looks GBK/GB18030-encoded)")
                 return None, [Problem(rel, line, None, "UTF-8 or GBK/GB18030 text", found)]
         line = data[: exc.start].count(b"\n") + 1
         found = f"undecodable bytes {data[exc.start:exc.start + 4]!r}"
