@@ -48,8 +48,33 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     err = BundleValidationError(problems)
     if args.csv:
         _write_csv(args.csv, err.to_frame())
-    print(f"{args.bundle}: {err}", file=sys.stderr)
+    # at most VALIDATE_PER_KIND lines per kind of problem (same file, column and expectation), then
+    # one line counting the rest: 2 million duplicate rows are not 2 million lines (--csv has all)
+    shown: dict[tuple[str, str | None, str], int] = {}
+    lines: list[str | tuple[str, str | None, str]] = []
+    for p in problems:
+        kind = (p.file, p.column, p.expected)
+        shown[kind] = shown.get(kind, 0) + 1
+        if shown[kind] <= VALIDATE_PER_KIND:
+            lines.append(f"  - {p}")
+        elif shown[kind] == VALIDATE_PER_KIND + 1:
+            lines.append(kind)  # placeholder, filled in with the count below
+    n = len(problems)
+    out = [f"{args.bundle}: {n} problem{'s' if n != 1 else ''} found:"]
+    for line in lines:
+        if isinstance(line, tuple):
+            file, column, expected = line
+            more = shown[line] - VALIDATE_PER_KIND
+            where = file + (f", column {column!r}" if column is not None else "")
+            line = (f"  - {where}: … and {more:,} more problem{'s' if more != 1 else ''} of this kind "
+                    f"(expected {expected})" + ("" if args.csv else "; --csv FILE lists them all"))
+        out.append(line)
+    print("\n".join(out), file=sys.stderr)
     return EXIT_PROBLEMS
+
+
+#: Problems of one kind (same file, column and expectation) that ``casekit validate`` prints.
+VALIDATE_PER_KIND = 20
 
 
 def _cmd_build(args: argparse.Namespace) -> int:

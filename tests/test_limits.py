@@ -334,3 +334,228 @@ def test_a_table_with_a_header_and_no_rows_names_its_file(mini_copy):
     assert problems and all(p.file for p in problems)
     assert "ride_alongs.csv, row 1, column 'account_manager': expected a column 'account_manager', " \
            "found '<missing>'" in [str(p) for p in problems]
+
+
+# ------------------------------------------------------- issue 10, second probe: workbooks
+
+
+def write_sst_workbook(path: Path, unique_count: str, strings: list[str]) -> Path:
+    """A 2 × 2 sheet of shared strings whose table declares ``uniqueCount``."""
+    cells = [f'<c r="{c}{r}" t="s"><v>{i}</v></c>' for i, (r, c) in enumerate([(1, "A"), (1, "B"), (2, "A"), (2, "B")])]
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_NS}">'
+             f'<dimension ref="A1:B2"/><sheetData><row r="1">{cells[0]}{cells[1]}</row>'
+             f'<row r="2">{cells[2]}{cells[3]}</row></sheetData></worksheet>')
+    sst = (f'<sst xmlns="{_NS}" count="4" uniqueCount="{unique_count}">'
+           + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml",
+                         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        archive.writestr("_rels/.rels",
+                         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                         f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+                         '</Relationships>')
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets>'
+                         '<sheet name="答卷" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels",
+                         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                         f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+                         f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
+                         '</Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        archive.writestr("xl/sharedStrings.xml", sst)
+    return path
+
+
+def test_a_string_table_declaring_four_billion_strings_is_refused(tmp_path: Path):
+    # calamine reserves 24 bytes per declared string before reading: 96 GB, exit 134
+    path = write_sst_workbook(tmp_path / "sst_tiny2.xlsx", "4000000000", ["答卷编号", "题", "A1", "1"])
+    assert path.stat().st_size < 2_000
+    done = cli_capped("codebook", "draft", str(path), "--out", str(tmp_path / "cb.yaml"))
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert ("sst_tiny2.xlsx, column 'xl/sharedStrings.xml': expected a shared-string table declaring "
+            "(uniqueCount) no more strings than it holds") in done.stderr
+    assert "found 'uniqueCount=4,000,000,000 declared, 4 string(s) present'" in done.stderr
+
+
+def test_a_string_table_declaring_what_it_holds_is_read(tmp_path: Path):
+    path = write_sst_workbook(tmp_path / "ok.xlsx", "4", ["序号", "岗位", "1", "客户经理"])
+    assert read_export(path).rows == (2,)
+
+
+def test_a_string_table_over_its_size_limit_is_refused(tmp_path: Path, monkeypatch):
+    from casekit.intake import bounded
+
+    monkeypatch.setattr(bounded, "MAX_SHARED_STRINGS_BYTES", 1024**2)  # 683 MB in the probe
+    strings = ["序号", "岗位", "1"] + [f"第{i}条开放回答：" + "希望多讲真实案例" * 3 for i in range(40_000)]
+    path = write_sst_workbook(tmp_path / "sst.xlsx", str(len(strings)), strings)
+    with pytest.raises(SurveyFileError, match=r"sst.xlsx, column 'xl/sharedStrings.xml': expected a shared-string "
+                                              r"table of at most 1 MiB once inflated"):
+        read_export(path)
+
+
+def test_a_sparse_area_is_refused_before_calamine_allocates_it(tmp_path: Path):
+    # 1.5 KB, cells at A1 and AX1000000: 50 M cells of area, 1.6 GB for calamine (exit 134 under 1.5 GB)
+    path = write_workbook(tmp_path / "area50m.xlsx", "A1:AX1000000", "AX1000000")
+    done = cli_capped("codebook", "draft", str(path), "--out", str(tmp_path / "cb.yaml"))
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert ("area50m.xlsx, column \"sheet '答卷'\": expected a used area (A1 to the last cell) of at most "
+            "1,000,000 cells, or at most 16 times the cells present") in done.stderr
+    assert "found 'an area of 50,000,000 cells (1,526 MiB to read) holding 3 cells'" in done.stderr
+
+
+# ----------------------------------------------------------- bundle CSV bodies, notes
+
+
+@pytest.mark.parametrize("filler", ["\n", ",,,,,\n"])
+def test_a_bundle_table_padded_past_the_cell_limit_is_refused_fast(mini_copy, filler: str):
+    # reviews_360.csv + 30 M blank lines was "OK" after 31 s and 3.0 GB (a MemoryError under 2 GB)
+    text = (mini_copy() / "reviews_360.csv").read_text(encoding="utf-8") + filler * 10_000_000
+    root = mini_copy({"reviews_360.csv": text})
+    done = run_capped(f"""
+        import time
+        from casekit.intake import validate_bundle
+        start = time.perf_counter()
+        for p in validate_bundle({str(root)!r}):
+            print(p)
+        print(f"seconds={{time.perf_counter() - start:.1f}}")
+        """, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (f"reviews_360.csv: expected a table of at most {MAX_CELLS:,} cells (docs/limits.md), "
+            "found '10,000,00") in done.stdout
+    assert "lines × 6 columns" in done.stdout
+    assert float(done.stdout.rsplit("seconds=", 1)[1]) < 30
+
+
+def test_a_note_of_five_million_lines_is_a_problem(mini_copy):
+    note = (mini_copy() / "notes" / "N001.md").read_text(encoding="utf-8") + "嗯\n" * 5_000_000
+    root = mini_copy({"notes/N001.md": note})
+    done = run_capped(f"""
+        from casekit.intake import validate_bundle
+        for p in validate_bundle({str(root)!r}):
+            print(p)
+        """, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "notes/N001.md: expected a note of at most 8 MiB (docs/limits.md), found '19 MiB'" in done.stdout
+
+
+def test_a_note_of_many_short_lines_is_a_problem(mini_copy):
+    note = (mini_copy() / "notes" / "N001.md").read_text(encoding="utf-8") + "\n" * 200_000
+    root = mini_copy({"notes/N001.md": note})
+    assert [str(p) for p in validate_bundle(root)] == [
+        "notes/N001.md: expected a note of at most 100,000 lines (docs/limits.md), found '200,011 lines'"]
+
+
+def test_a_properly_quoted_long_cell_is_not_called_a_stray_quote(mini_copy):
+    header = (mini_copy() / "ride_alongs.csv").read_text(encoding="utf-8").splitlines()[0]
+    cell = '"' + ("很长的备注" * 2_000 + "\n") * 60 + '"'
+    root = mini_copy({"ride_alongs.csv": f"{header}\nV9,{cell}\n"})
+    problems = [str(p) for p in validate_bundle(root) if p.file == "ride_alongs.csv"]
+    assert problems == [
+        f"ride_alongs.csv, row 2: expected cells of at most {MAX_CSV_FIELD:,} characters (docs/limits.md), "
+        f"found 'a cell of over {MAX_CSV_FIELD:,} characters from line 2 (61 line(s) long)'"]
+
+
+def test_validate_prints_at_most_twenty_problems_of_a_kind(mini_copy, capsys, tmp_path: Path):
+    from casekit.cli import main
+
+    lines = (mini_copy() / "ride_alongs.csv").read_text(encoding="utf-8").splitlines()
+    root = mini_copy({"ride_alongs.csv": "\n".join([lines[0]] + [lines[1]] * 500) + "\n"})
+    assert main(["validate", str(root)]) == 1
+    err = capsys.readouterr().err
+    kinds = [line for line in err.splitlines() if line.startswith("  - ride_alongs.csv")]
+    assert len(kinds) == 21
+    assert "ride_alongs.csv, column 'visit_id': … and 479 more problems of this kind" in kinds[-1]
+    assert kinds[-1].endswith("; --csv FILE lists them all")
+    assert main(["validate", str(root), "--csv", str(tmp_path / "p.csv")]) == 1
+    assert len((tmp_path / "p.csv").read_text(encoding="utf-8-sig").splitlines()) == 1 + 499
+
+
+# -------------------------------------------------------------------- YAML depth, merge keys
+
+
+def test_deeply_nested_front_matter_is_a_problem_with_its_line(mini_copy):
+    note = (mini_copy() / "notes" / "N001.md").read_text(encoding="utf-8")
+    note = note.replace("tags: [商务领航, 酒店, 价格战]", "tags: " + "[" * 340 + "]" * 340)
+    root = mini_copy({"notes/N001.md": note})
+    assert [str(p) for p in validate_bundle(root)] == [
+        "notes/N001.md, row 8: expected YAML nested at most 32 levels deep (docs/limits.md), "
+        "found 'more than 32 nested levels'"]
+
+
+def test_deep_yaml_in_the_manifest_and_competency_is_a_problem(mini_copy):
+    manifest = (mini_copy() / "manifest.yaml").read_text(encoding="utf-8")
+    n = len(manifest.splitlines())
+    nested = "".join(" " * i + f"k{i}:\n" for i in range(3_000))
+    root = mini_copy({"manifest.yaml": manifest + "deep: " + "[" * 100_000 + "]" * 100_000 + "\n",
+                      "competency.yaml": nested})
+    problems = [str(p) for p in validate_bundle(root)]
+    assert f"manifest.yaml, row {n + 1}: expected YAML nested at most 32 levels deep (docs/limits.md), " \
+           "found 'more than 32 nested levels'" in problems
+    assert "competency.yaml, row 33: expected YAML nested at most 32 levels deep (docs/limits.md), " \
+           "found 'more than 32 nested levels'" in problems
+
+
+def test_a_merge_key_is_refused(mini_copy):
+    competency = ("populations:\n  account_manager:\n    dimensions:\n"
+                  "      sales:\n        <<: {required: 1.0}\n        required: 4.5\n")
+    root = mini_copy({"competency.yaml": competency})
+    assert [str(p) for p in validate_bundle(root)] == [
+        "competency.yaml, row 5: expected YAML without merge keys (<<): write each key out, "
+        "found \"a merge key '<<'\""]
+
+
+# ------------------------------------------------------------------------ notes/ entries
+
+
+def test_entries_of_notes_that_are_not_files_are_reported(mini_copy):
+    root = mini_copy()
+    notes = root / "notes"
+    (notes / "N097.md").symlink_to(notes / "gone.md")
+    (notes / "N098.md").symlink_to(notes / "N098.md")
+    (notes / "N099.md").mkdir()
+    os.mkfifo(notes / "N100.md")
+    expected = "expected a note file (.md, .txt or .docx); other entries of notes/ are not read"
+    assert [str(p) for p in validate_bundle(root)] == [
+        f"notes/N097.md: {expected}, found 'a link to nothing'",
+        f"notes/N098.md: {expected}, found 'a link that cannot be followed (a loop)'",
+        f"notes/N099.md: {expected}, found 'a folder'",
+        f"notes/N100.md: {expected}, found 'a named pipe (FIFO)'"]
+
+
+def test_a_broken_gbk_byte_is_reported_on_its_own_line(mini_copy):
+    text = (mini_copy() / "notes" / "N001.md").read_text(encoding="utf-8").replace("保定", "石家庄")
+    data = text.encode("gb18030")
+    lines = data.split(b"\n")
+    lines[10] = lines[10] + b"\x81\x20\xff\xfe"
+    root = mini_copy({"notes/N001.md": b"\n".join(lines)})
+    assert [str(p) for p in validate_bundle(root)] == [
+        "notes/N001.md, row 11: expected UTF-8 or GBK/GB18030 text, found "
+        r'''"undecodable bytes b'\\x81 \\xff\\xfe' (the file looks GBK/GB18030-encoded)"''']
+
+
+def test_a_docx_note_inflating_past_its_cap_is_refused_before_parsing(mini_copy, tmp_path: Path):
+    import docx
+
+    path = tmp_path / "N001.docx"
+    document = docx.Document()
+    for line in ["---", "id: N001", "date: 2008-09-12", "region: 保定", "population: account_manager",
+                 "interviewee: 客户经理B07", "method: interview", "---", "正文"]:
+        document.add_paragraph(line)
+    document.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    paragraphs = b"".join(b"<w:p><w:r><w:t>%d \xe5\xae\xa2\xe6\x88\xb7</w:t></w:r></w:p>" % i
+                          for i in range(1_700_000))  # about 70 MiB, packed at a ratio near 30
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b"</w:body>", paragraphs + b"</w:body>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    root = mini_copy({"notes/N001.md": None, "notes/N001.docx": path.read_bytes()})
+    done = run_capped(f"""
+        from casekit.intake import validate_bundle
+        for p in validate_bundle({str(root)!r}):
+            print(p)
+        """, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[0].startswith(
+        "notes/N001.docx: expected an archive inflating to at most 64 MiB (docs/limits.md), found ")

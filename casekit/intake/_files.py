@@ -19,6 +19,7 @@ from casekit.exceptions import InputFileError, Problem
 from casekit.intake.bounded import (
     StrictYamlLoader,
     check_file,
+    check_table_text,
     check_workbook,
     csv_records,
     read_bytes,
@@ -99,8 +100,13 @@ def read_text(path: Path, rel: str, *, legacy: bool = False) -> tuple[str | None
         if legacy and not _mostly_utf8(data):
             try:
                 return _newlines(data.decode("gb18030")), []
-            except UnicodeDecodeError:
-                pass
+            except UnicodeDecodeError as gb_exc:
+                # GBK text with a broken byte: the broken byte is where GB18030 fails, not where
+                # UTF-8 first failed (that is the first Chinese character)
+                line = data[: gb_exc.start].count(b"\n") + 1
+                found = (f"undecodable bytes {data[gb_exc.start:gb_exc.start + 4]!r} "
+                         "(the file looks GBK/GB18030-encoded)")
+                return None, [Problem(rel, line, None, "UTF-8 or GBK/GB18030 text", found)]
         line = data[: exc.start].count(b"\n") + 1
         found = f"undecodable bytes {data[exc.start:exc.start + 4]!r}"
         if legacy:
@@ -249,6 +255,10 @@ def read_table(
             at = _header_row(top, header_hint)
             if at is not None:
                 return None, [_misplaced_header(rel, at + 1, header_hint)]
+        try:
+            check_table_text(text, rel, len(raw_header))
+        except InputFileError as exc:
+            return None, exc.problems
         try:
             # bytes, not a StringIO: pandas re-encodes a text buffer chunk by chunk, which is
             # quadratic in the size of Chinese text

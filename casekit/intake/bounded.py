@@ -36,13 +36,21 @@ import yaml
 from casekit.exceptions import InputFileError, Problem
 
 __all__ = [
+    "CELL_BYTES",
+    "DENSE_AREA_FLOOR",
+    "MAX_AREA_PER_CELL",
     "MAX_CELLS",
     "MAX_COMPRESSION_RATIO",
     "MAX_CSV_FIELD",
+    "MAX_DOCUMENT_UNPACKED_BYTES",
     "MAX_FILE_BYTES",
+    "MAX_NOTE_BYTES",
+    "MAX_NOTE_LINES",
+    "MAX_SHARED_STRINGS_BYTES",
     "MAX_SHEET_COLUMNS",
     "MAX_SHEET_ROWS",
     "MAX_UNPACKED_BYTES",
+    "MAX_YAML_DEPTH",
     "RATIO_FLOOR_BYTES",
     "InflateBudget",
     "StrictYamlLoader",
@@ -50,6 +58,8 @@ __all__ = [
     "check_archive_file",
     "check_file",
     "check_inside",
+    "check_note_text",
+    "check_table_text",
     "check_workbook",
     "csv_records",
     "inflate",
@@ -74,6 +84,28 @@ MAX_SHEET_COLUMNS = 16_384
 #: Cells of one table: rows × columns of a sheet's used area (what calamine allocates), or the
 #: cells of a CSV file. A 100,000-response × 300-column export has 30 million.
 MAX_CELLS = 50_000_000
+#: Bytes calamine allocates for each cell of a sheet's used area, present or empty (its ``Data``
+#: value): it materialises the area densely, so the area, not the file, sets the memory.
+CELL_BYTES = 32
+#: A used area of up to this many cells (32 MB at :data:`CELL_BYTES`) is read however empty.
+DENSE_AREA_FLOOR = 1_000_000
+#: Above :data:`DENSE_AREA_FLOOR`, a used area may hold at most this many cells per cell present
+#: in the sheet's XML: a 1.5 KB sheet with cells at A1 and AX1000000 would otherwise cost 1.6 GB.
+MAX_AREA_PER_CELL = 16
+#: Largest shared-string table (``xl/sharedStrings.xml``) once inflated; its declared
+#: ``uniqueCount`` (which calamine reserves, 24 bytes per string, before reading) may not
+#: exceed the strings it holds.
+MAX_SHARED_STRINGS_BYTES = 256 * MiB
+#: Largest ``.docx`` note once inflated: python-docx holds every part, and parses the XML ones
+#: with lxml at about four times their size.
+MAX_DOCUMENT_UNPACKED_BYTES = 64 * MiB
+#: Largest note (``.md``, ``.txt``) in bytes, and in lines: segmenting keeps a record per line
+#: and an offset per character.
+MAX_NOTE_BYTES = 8 * MiB
+MAX_NOTE_LINES = 100_000
+#: Deepest nesting of YAML collections: casekit's own files nest at most 8 levels (the course
+#: outlines), bundle files 5; deeper nesting only serves to exhaust the composer's recursion.
+MAX_YAML_DEPTH = 32
 #: Longest CSV cell in characters (the csv module's own limit). A longer cell is almost always
 #: a stray quote that turned the rest of the file into one cell.
 MAX_CSV_FIELD = 131_072
@@ -263,22 +295,31 @@ def inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, name: str
     return b"".join(_chunks(archive, info, rel, name or info.filename, budget))
 
 
-def check_archive(archive: zipfile.ZipFile, rel: str) -> None:
+def check_archive(archive: zipfile.ZipFile, rel: str, total: int = MAX_UNPACKED_BYTES) -> None:
     """Refuse an archive whose declared sizes already pass the limits (cheap: no inflating).
 
     Python's :mod:`zipfile` never inflates a member beyond its declared size, so for readers
     built on it (python-docx, openpyxl) this check bounds what they inflate.
+
+    Parameters
+    ----------
+    archive : zipfile.ZipFile
+        The open archive.
+    rel : str
+        Its name in problems.
+    total : int
+        Largest total of the members once inflated (default :data:`MAX_UNPACKED_BYTES`).
 
     Raises
     ------
     InputFileError
     """
     infos = archive.infolist()
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNPACKED_BYTES:
+    declared = sum(i.file_size for i in infos)
+    if declared > total:
         raise InputFileError([Problem(rel, None, None,
-                                      f"an archive inflating to at most {_size(MAX_UNPACKED_BYTES)} (docs/limits.md)",
-                                      f"{_size(total)} declared")])
+                                      f"an archive inflating to at most {_size(total)} (docs/limits.md)",
+                                      f"{_size(declared)} declared")])
     for info in infos:
         if info.file_size > _member_cap(info):
             raise InputFileError([Problem(rel, None, info.filename,
@@ -288,10 +329,25 @@ def check_archive(archive: zipfile.ZipFile, rel: str) -> None:
                                           f"{_size(info.file_size)} (a zip bomb)")])
 
 
-def check_archive_file(path: Path, rel: str, *, bundle: bool = True) -> None:
-    """:func:`check_file`, then :func:`check_archive` on the file (a ``.docx`` before python-docx).
+def check_archive_file(path: Path, rel: str, *, bundle: bool = True, total: int = MAX_UNPACKED_BYTES) -> None:
+    """:func:`check_file`, then the archive's limits, before another reader (python-docx) opens it.
 
-    A file that is not a zip is left to its reader to report.
+    The declared sizes are checked (:func:`check_archive`), then every member is inflated as a
+    stream under the running caps (``total`` in all, :data:`MAX_COMPRESSION_RATIO` per member),
+    so what the reader will inflate and parse is known to fit. A file that is not a zip is left
+    to its reader to report.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    rel : str
+        Its name in problems.
+    bundle : bool
+        As for :func:`check_file`.
+    total : int
+        Largest total of the members once inflated (a ``.docx`` note:
+        :data:`MAX_DOCUMENT_UNPACKED_BYTES`).
 
     Raises
     ------
@@ -303,7 +359,14 @@ def check_archive_file(path: Path, rel: str, *, bundle: bool = True) -> None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return
     with archive:
-        check_archive(archive, rel)
+        check_archive(archive, rel, total)
+        budget = InflateBudget(total)
+        try:
+            for info in archive.infolist():
+                for _ in _chunks(archive, info, rel, info.filename, budget):
+                    pass
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            return  # a damaged member: the reader reports it
 
 
 # --------------------------------------------------------------------------------- workbooks
@@ -362,6 +425,10 @@ def check_workbook(path: Path, rel: str) -> None:
     widest column, number of cells) are compared with :data:`MAX_SHEET_ROWS`,
     :data:`MAX_SHEET_COLUMNS` and :data:`MAX_CELLS` (rows × columns of the used area: what a
     reader allocates). A sheet that declares ``A1`` but holds a cell at ``XFD1048576`` is caught.
+    A used area of more than :data:`DENSE_AREA_FLOOR` cells must hold at least one cell in
+    :data:`MAX_AREA_PER_CELL` (calamine allocates the area densely, :data:`CELL_BYTES` a cell).
+    The shared-string table may declare (``uniqueCount``) no more strings than it holds, and
+    inflate to at most :data:`MAX_SHARED_STRINGS_BYTES`.
 
     Parameters
     ----------
@@ -388,6 +455,8 @@ def check_workbook(path: Path, rel: str) -> None:
             for info in archive.infolist():
                 if info.filename in names:
                     problems += _sheet_problems(archive, info, rel, names[info.filename], budget)
+                elif _SHARED_STRINGS.fullmatch(info.filename):
+                    problems += _shared_strings_problems(archive, info, rel, budget)
                 elif not info.is_dir():
                     for _ in _chunks(archive, info, rel, info.filename, budget):
                         pass
@@ -494,7 +563,59 @@ def _sheet_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, s
         problems.append(Problem(rel, None, where, _sheet_expected(),
                                 f"cells up to row {_n(n_rows)}, column {_n(n_cols)} "
                                 f"({_n(max(n_rows * n_cols, cells))} cells)"))
+        return problems
+    area = max(n_rows * n_cols, declared[0] * declared[1] if declared is not None else 0)
+    if area > DENSE_AREA_FLOOR and area > MAX_AREA_PER_CELL * cells:
+        problems.append(Problem(
+            rel, None, where,
+            f"a used area (A1 to the last cell) of at most {_n(DENSE_AREA_FLOOR)} cells, or at most "
+            f"{MAX_AREA_PER_CELL} times the cells present: a reader allocates {CELL_BYTES} bytes for every "
+            "cell of the area (docs/limits.md)",
+            f"an area of {_n(area)} cells ({_size(area * CELL_BYTES)} to read) holding {_n(cells)} cells"))
     return problems
+
+
+_SHARED_STRINGS = re.compile(r"xl/sharedStrings\.xml", re.IGNORECASE)
+_SST_TAG = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_SST_ATTRIBUTE = re.compile(rb'\b(uniqueCount|count)\s*=\s*["\']\s*(\d*)')
+
+
+def _shared_strings_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str,
+                             budget: InflateBudget) -> list[Problem]:
+    """Measure the shared-string table as it inflates: declared counts, strings held, size."""
+    where = info.filename
+    declared: dict[str, int] = {}
+    items = size = 0
+    tail = b""
+    first = True
+    for chunk in _with_end(_chunks(archive, info, rel, where, budget)):
+        buffer = tail + chunk
+        if first:
+            first = False
+            tag = _SST_TAG.search(buffer, 0, 8192)
+            if tag is not None:
+                declared = {k.decode(): int(v or 0) for k, v in _SST_ATTRIBUTE.findall(tag.group(0))}
+        size += len(chunk)
+        if size > MAX_SHARED_STRINGS_BYTES:
+            return [Problem(rel, None, where,
+                            f"a shared-string table of at most {_size(MAX_SHARED_STRINGS_BYTES)} once inflated "
+                            "(docs/limits.md)", f"more than {_size(MAX_SHARED_STRINGS_BYTES)}")]
+        cut = len(buffer) if not chunk else max(0, buffer.rfind(b"<"))
+        head, tail = buffer[:cut], buffer[cut:]
+        items += head.count(b"<si>") + head.count(b"<si ") + head.count(b"<si/") + len(_PREFIXED_SI.findall(head))
+    unique = declared.get("uniqueCount", 0)
+    if unique > items:
+        return [Problem(rel, None, where,
+                        "a shared-string table declaring (uniqueCount) no more strings than it holds: "
+                        "a reader reserves memory for the declared number (docs/limits.md)",
+                        f"uniqueCount={_n(unique)} declared, {_n(items)} string(s) present")]
+    if items > MAX_CELLS:
+        return [Problem(rel, None, where, f"a shared-string table of at most {_n(MAX_CELLS)} strings "
+                                          "(docs/limits.md)", f"{_n(items)} strings")]
+    return []
+
+
+_PREFIXED_SI = re.compile(rb"<\w+:si[\s>/]")
 
 
 def _with_end(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -568,12 +689,97 @@ def csv_records(text: str, rel: str, delimiter: str = ",", *,
                 return records, lines
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise InputFileError([_unclosed(rel, start, text, f"a cell of over {_n(MAX_CSV_FIELD)} characters")]) \
-                from None
+            raise InputFileError([_long_cell(rel, start, text, delimiter)]) from None
         raise InputFileError([Problem(rel, start, None, "well-formed CSV", str(exc))]) from None
     if records and lines[-1] < reader.line_num and _ends_in_quote(text, lines[-1], delimiter):
         raise InputFileError([_unclosed(rel, lines[-1], text, "a quoted cell running to the end of the file")])
     return records, lines
+
+
+def check_table_text(text: str, rel: str, n_columns: int) -> None:
+    """Refuse CSV text whose lines × header columns pass :data:`MAX_CELLS`, before a parser allocates.
+
+    A table parser (pandas) allocates a cell for every column of every line, blank lines
+    included, so the product bounds what it allocates; counting lines is one C-speed scan.
+
+    Parameters
+    ----------
+    text : str
+        The decoded text, ``\\n`` line ends.
+    rel : str
+        The file's name in problems.
+    n_columns : int
+        Cells of the header row.
+
+    Raises
+    ------
+    InputFileError
+        Naming the number of lines and of cells they make.
+    """
+    n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    cells = n_lines * max(n_columns, 1)
+    if cells > MAX_CELLS:
+        raise InputFileError([Problem(rel, None, None,
+                                      f"a table of at most {_n(MAX_CELLS)} cells (docs/limits.md)",
+                                      f"{_n(n_lines)} lines × {_n(n_columns)} columns ({_n(cells)} cells)")])
+
+
+def check_note_text(text: str, rel: str) -> list[Problem]:
+    """The problems of a note's text over :data:`MAX_NOTE_BYTES` or :data:`MAX_NOTE_LINES`.
+
+    Checked before the note is segmented (a record per line, an offset per character).
+    """
+    size = len(text.encode("utf-8"))
+    if size > MAX_NOTE_BYTES:
+        return [Problem(rel, None, None, f"a note of at most {_size(MAX_NOTE_BYTES)} (docs/limits.md)",
+                        _size(size))]
+    n_lines = text.count("\n") + 1
+    if n_lines > MAX_NOTE_LINES:
+        return [Problem(rel, None, None, f"a note of at most {_n(MAX_NOTE_LINES)} lines (docs/limits.md)",
+                        f"{_n(n_lines)} lines")]
+    return []
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.index("\n", offset) + 1
+    return offset
+
+
+def _long_cell(rel: str, line: int, text: str, delimiter: str) -> Problem:
+    """The problem of a record (from ``line``) holding a cell over :data:`MAX_CSV_FIELD` characters.
+
+    A quoted cell that closes properly (its quote followed by a separator or a line end) is only
+    long; one whose quote never closes, or closes amid other text, is a stray quote.
+    """
+    pos = _offset_of_line(text, line)
+    end = len(text)
+    while pos < end:
+        if text[pos] == '"':
+            close = text.find('"', pos + 1)
+            while close >= 0 and text.startswith('""', close):
+                close = text.find('"', close + 2)
+            if close < 0 or (close + 1 < end and text[close + 1] not in (delimiter, "\n")):
+                break  # never closed, or closed amid other text: a stray quote
+            if close - pos - 1 > MAX_CSV_FIELD:
+                return _long(rel, line, text.count("\n", pos, close) + 1)
+            pos = close + 1
+        else:
+            stop = min((i for i in (text.find(delimiter, pos), text.find("\n", pos)) if i >= 0), default=end)
+            if stop - pos > MAX_CSV_FIELD:
+                return _long(rel, line, 1)
+            pos = stop
+        if pos >= end or text[pos] == "\n":
+            break
+        pos += 1  # the separator
+    return _unclosed(rel, line, text, f"a cell of over {_n(MAX_CSV_FIELD)} characters")
+
+
+def _long(rel: str, line: int, n_lines: int) -> Problem:
+    return Problem(rel, line, None, f"cells of at most {_n(MAX_CSV_FIELD)} characters (docs/limits.md)",
+                   f"a cell of over {_n(MAX_CSV_FIELD)} characters from line {line} "
+                   f"({_n(n_lines)} line(s) long)")
 
 
 def _unclosed(rel: str, line: int, text: str, what: str) -> Problem:
@@ -585,9 +791,7 @@ def _unclosed(rel: str, line: int, text: str, what: str) -> Problem:
 
 def _ends_in_quote(text: str, line: int, delimiter: str) -> bool:
     """Whether the last record (from ``line``) is a quoted cell left open at the end of the text."""
-    offset = 0
-    for _ in range(line - 1):
-        offset = text.index("\n", offset) + 1
+    offset = _offset_of_line(text, line)
     try:
         list(csv.reader(_lines(text[offset:]), delimiter=delimiter, strict=True))
     except csv.Error as exc:
@@ -602,17 +806,28 @@ class YamlAliasError(yaml.composer.ComposerError):
     """An anchor (``&name``) or alias (``*name``) in a file where casekit refuses them."""
 
 
+class YamlDepthError(yaml.composer.ComposerError):
+    """Collections nested deeper than :data:`MAX_YAML_DEPTH`."""
+
+
+class YamlMergeKeyError(yaml.composer.ComposerError):
+    """A merge key (``<<``): it would add keys that the duplicate and unknown-key checks never see."""
+
+
 class StrictYamlLoader(yaml.SafeLoader):
     """The YAML loader of every file casekit reads.
 
     Safe (no Python objects), no anchors or aliases (an alias bomb of ten nested levels is a
-    billion nodes; bundle files have no use for them), dates kept as text, and every key given
-    twice in one mapping remembered in :attr:`duplicates` as ``(key, first line, second line)``.
+    billion nodes; bundle files have no use for them), no merge keys (``<<``), collections
+    nested at most :data:`MAX_YAML_DEPTH` deep (deeper, the recursive composer would hit
+    Python's recursion limit), dates kept as text, and every key given twice in one mapping
+    remembered in :attr:`duplicates` as ``(key, first line, second line)``.
     """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[str, int, int]] = []
+        self.depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - PyYAML hook
         event = self.peek_event()
@@ -621,12 +836,22 @@ class StrictYamlLoader(yaml.SafeLoader):
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise YamlAliasError(None, None, f"an anchor '&{anchor}'", event.start_mark)
+        if isinstance(event, yaml.CollectionStartEvent):
+            if self.depth >= MAX_YAML_DEPTH:
+                raise YamlDepthError(None, None, f"more than {MAX_YAML_DEPTH} nested levels", event.start_mark)
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
         return super().compose_node(parent, index)
 
     def compose_mapping_node(self, anchor: Any) -> Any:  # noqa: D102 - PyYAML hook
         node = super().compose_mapping_node(anchor)
         seen: dict[str, int] = {}
         for key, _ in node.value:
+            if key.tag == "tag:yaml.org,2002:merge":
+                raise YamlMergeKeyError(None, None, f"a merge key {key.value!r}", key.start_mark)
             if isinstance(key, yaml.ScalarNode):
                 line = key.start_mark.line + 1
                 if key.value in seen:
@@ -655,4 +880,9 @@ def yaml_error_problem(exc: Exception, rel: str, line_offset: int = 0) -> Proble
     why = getattr(exc, "problem", None) or str(exc)
     if isinstance(exc, YamlAliasError):
         return Problem(rel, line, None, "YAML without anchors (&) or aliases (*): write each value out", str(why))
+    if isinstance(exc, YamlMergeKeyError):
+        return Problem(rel, line, None, "YAML without merge keys (<<): write each key out", str(why))
+    if isinstance(exc, YamlDepthError):
+        return Problem(rel, line, None, f"YAML nested at most {MAX_YAML_DEPTH} levels deep (docs/limits.md)",
+                       str(why))
     return Problem(rel, line, None, "valid YAML", str(why))

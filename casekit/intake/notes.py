@@ -14,6 +14,7 @@ each table as one) of the offending key.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,12 +28,13 @@ from casekit.intake._files import (
     FILE,
     MISSING,
     ROW,
+    is_ignored,
     listed_files,
     load_yaml,
     read_text,
     split_front_matter,
 )
-from casekit.intake.bounded import check_archive_file
+from casekit.intake.bounded import MAX_DOCUMENT_UNPACKED_BYTES, check_archive_file, check_note_text
 from casekit.intake.manifest import Manifest
 from casekit.intake.schemas import NOTES, coerce, split_list
 
@@ -96,6 +98,7 @@ def read_notes(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame, lis
                                        "no notes/ folder")]
     records: list[dict[str, Any]] = []
     absent: set[tuple[str, str]] = set()
+    problems += _not_files(folder)
     for path in listed_files(folder):
         if path.name == MANUAL_CODES_NAME:
             continue  # the consultants' coding decisions (casekit.intake.manual_codes), not a note
@@ -112,6 +115,10 @@ def read_notes(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame, lis
         split, more = _read_docx(path, rel) if suffix == ".docx" else _read_plain(path, rel)
         problems += more
         if split is None:
+            continue
+        too_long = check_note_text(split.body, rel)
+        if too_long:
+            problems += too_long
             continue
         data, lines, more = load_yaml(split.front, rel)
         problems += [_at_row(p, split) for p in more]
@@ -155,11 +162,43 @@ def read_notes(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame, lis
 # the three formats
 
 
+def _not_files(folder: Path) -> list[Problem]:
+    """One problem per entry of ``notes/`` that is not a regular file (never opened: a FIFO would block).
+
+    A folder, a named pipe, a device, a link to nothing or a link loop would otherwise be
+    skipped in silence, and the note the consultant meant to add be missing from every analysis.
+    """
+    problems = []
+    for entry in sorted(folder.iterdir()):
+        if is_ignored(entry) or entry.is_file():
+            continue
+        if entry.is_symlink() and not entry.exists():
+            try:
+                entry.resolve(strict=True)
+                found = "a link to nothing"
+            except RuntimeError:
+                found = "a link that cannot be followed (a loop)"
+            except OSError as exc:
+                found = "a link that cannot be followed (a loop)" if exc.errno == errno.ELOOP else "a link to nothing"
+        elif entry.is_dir():
+            found = "a folder"
+        elif entry.is_fifo():
+            found = "a named pipe (FIFO)"
+        else:
+            found = "a special file (device or socket)"
+        problems.append(Problem(f"{NOTES_DIR}/{entry.name}", None, None,
+                                "a note file (.md, .txt or .docx); other entries of notes/ are not read", found))
+    return problems
+
+
 def _read_plain(path: Path, rel: str) -> tuple[_Split | None, list[Problem]]:
     """A Markdown or plain-text note: UTF-8, GB18030/GBK or UTF-16; front matter from line 1."""
     text, problems = read_text(path, rel, legacy=True)
     if text is None:
         return None, problems
+    too_long = check_note_text(text, rel)
+    if too_long:
+        return None, problems + too_long
     front, body, more = split_front_matter(text, rel)
     if front is None:
         return None, problems + more
@@ -215,7 +254,7 @@ def _docx_blocks(path: Path, rel: str) -> tuple[list[tuple[int, str, bool]] | No
     import docx  # python-docx; imported here so that reading Markdown bundles does not load it
 
     try:
-        check_archive_file(path, rel)
+        check_archive_file(path, rel, total=MAX_DOCUMENT_UNPACKED_BYTES)
     except InputFileError as exc:
         return None, exc.problems
     try:
