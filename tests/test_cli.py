@@ -267,7 +267,9 @@ def test_case_draft_refuses_an_id_that_cannot_be_a_file_name(sample_copy: Path, 
 def test_case_book_refuses_a_format_it_cannot_write(sample_copy: Path, tmp_path: Path, name: str, capsys):
     assert main(["case", "draft", str(sample_copy), "N002", "--save"]) == 0
     out = tmp_path / name
-    assert main(["case", "book", str(sample_copy), "--out", str(out)]) == 2
+    with pytest.raises(SystemExit) as exc:  # a usage error, before the bundle is read
+        main(["case", "book", str(sample_copy), "--out", str(out)])
+    assert exc.value.code == 2
     assert "supported: .docx, .md" in capsys.readouterr().err
     assert not out.exists()
 
