@@ -501,7 +501,8 @@ def _output_file(option: str) -> Callable[[str], Path]:
         try:
             return check_output_format(text, option)
         except OutputFormatError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
+            # argparse names the option itself: "argument --csv: g.xlsx: cannot write a .xlsx file; …"
+            raise argparse.ArgumentTypeError(str(exc).removeprefix(f"{option} ")) from None
 
     parse.__name__ = "output file"  # argparse names the type in some messages
     return parse
