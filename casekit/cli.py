@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from casekit import paths
@@ -39,9 +39,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from casekit.authoring.cases import case_problems
     from casekit.intake import validate_bundle
 
-    problems = validate_bundle(args.bundle)
+    problems = validate_bundle(args.bundle) + case_problems(args.bundle)  # cases/ too
     if not problems:
         print(f"{args.bundle}: OK, no problems found")
         return EXIT_OK
@@ -475,10 +476,6 @@ def _cmd_case_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-#: What ``casekit case book --out`` can write (by the file's extension).
-CASE_BOOK_FORMATS = (".docx", ".md")
-
-
 def _cmd_case_book(args: argparse.Namespace) -> int:
     from casekit.authoring.case_book import (
         case_book_markdown,
@@ -490,10 +487,6 @@ def _cmd_case_book(args: argparse.Namespace) -> int:
     from casekit.intake import load_bundle
     from casekit.safe_save import save_editable
 
-    if args.out.suffix.lower() not in CASE_BOOK_FORMATS:
-        print(f"casekit case book: --out {args.out}: cannot write a {args.out.suffix or 'file without an extension'}; "
-              f"supported: {', '.join(CASE_BOOK_FORMATS)}", file=sys.stderr)
-        return EXIT_USAGE
     bundle = load_bundle(args.bundle)
     population = lookup(POPULATIONS, args.population)
     if population is None:
@@ -516,6 +509,28 @@ def _cmd_case_book(args: argparse.Namespace) -> int:
         save_editable(args.out, text, force=args.force)
     print(f"{len(chosen)} cases and role-plays written to {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _output_file(option: str) -> Callable[[str], Path]:
+    """An argparse ``type`` for an output file: its extension must be one ``option`` writes.
+
+    The formats are declared once, in :data:`casekit.output_formats.OUTPUT_FORMATS`; a name
+    with another extension is a usage error (exit 2) before anything is read or written.
+    """
+    from casekit.exceptions import OutputFormatError
+    from casekit.output_formats import OUTPUT_FORMATS, check_output_format
+
+    OUTPUT_FORMATS[option]  # noqa: B018 - an option missing from the table fails at start-up
+
+    def parse(text: str) -> Path:
+        try:
+            return check_output_format(text, option)
+        except OutputFormatError as exc:
+            # argparse names the option itself: "argument --csv: g.xlsx: cannot write a .xlsx file; …"
+            raise argparse.ArgumentTypeError(str(exc).removeprefix(f"{option} ")) from None
+
+    parse.__name__ = "output file"  # argparse names the type in some messages
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -544,7 +559,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check a research bundle and report every problem")
     p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
-    p.add_argument("--csv", type=Path, help="also write the problems as a CSV table")
+    p.add_argument("--csv", type=_output_file("validate --csv"), help="also write the problems as a CSV table")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("build", help="build every region's report of a bundle")
@@ -561,7 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
     d = codebook_sub.add_parser("draft", help="draft a codebook (YAML) from a questionnaire export")
     d.add_argument("export", type=Path, help="the export as downloaded (.csv, .xlsx, .sav, .zip)")
     d.add_argument("--platform", choices=platforms, help="force the export's platform (default: detected)")
-    d.add_argument("--out", type=Path, help="write the draft to this file (default: print it)")
+    d.add_argument("--out", type=_output_file("codebook draft --out"), help="write the draft to this file (default: print it)")
     d.add_argument("--force", action="store_true", help="replace --out if it exists")
     d.add_argument("--bundle", type=Path,
                    help="a research bundle: the column holding the staff codes its ride-alongs and 360° reviews use becomes the respondent id")
@@ -573,7 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", metavar="COLUMN", help="group by a codebook columns: name (region, population) or a header")
     p.add_argument("--platform", choices=platforms,
                    help="force the export's platform (default: the codebook's platform:, else detected)")
-    p.add_argument("--out", type=Path,
+    p.add_argument("--out", type=_output_file("survey --out"),
                    help="write the table as CSV (UTF-8 with BOM, for Excel), with --by also <stem>_groups.csv (default: print them)")
     p.add_argument("--crosstabs", action="store_true",
                    help="with --by: also test the closed questions that are not scale items against the groups")
@@ -584,7 +599,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, help="number of segments (default: chosen from the data)")
     p.add_argument("--k-max", type=int, default=8, help="largest k tried (default: %(default)s)")
     p.add_argument("--seed", type=int, default=2008, help="random seed (default: %(default)s)")
-    p.add_argument("--out", type=Path,
+    p.add_argument("--out", type=_output_file("segment --out"),
                    help="person → segment CSV (default: internal/<bundle>/segments.csv; consultant-only, it names staff codes)")
     p.set_defaults(func=_cmd_segment)
 
@@ -595,14 +610,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=("top_region", "city", "all"), default="top_region", help="grouping (default: %(default)s)")
     p.add_argument("--population", help="one population id or label (default: all)")
     p.add_argument("--min-n", type=int, default=MIN_CELL_SIZE, help="smallest group shown (default: %(default)s)")
-    p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
+    p.add_argument("--csv", type=_output_file("gaps --csv"), help="write the table as CSV instead of printing it")
     p.set_defaults(func=_cmd_gaps)
 
     p = sub.add_parser("linkage", help="how dimensions and behaviours relate to sales results (association, not cause)")
     p.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
     p.add_argument("--visits", action="store_true", help="behaviour on a visit vs the visit's outcome, instead of people vs performance")
     p.add_argument("--top", type=int, default=5, help="sentences printed above the table (default: %(default)s)")
-    p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
+    p.add_argument("--csv", type=_output_file("linkage --csv"), help="write the table as CSV instead of printing it")
     p.set_defaults(func=_cmd_linkage)
 
     p = sub.add_parser("ride-alongs", help="where account managers' time goes and what they do on visits")
@@ -613,7 +628,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="grouping; segment runs the segmentation first (default: %(default)s)")
     p.add_argument("--seed", type=int, default=2008, help="segmentation seed with --by segment (default: %(default)s)")
     p.add_argument("--min-n", type=int, default=MIN_CELL_SIZE, help="fewest account managers in a group shown (default: %(default)s)")
-    p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
+    p.add_argument("--csv", type=_output_file("ride-alongs --csv"), help="write the table as CSV instead of printing it")
     p.set_defaults(func=_cmd_ride_alongs)
 
     p = sub.add_parser("review360", help="360° reviews of sales managers: by rater group, self vs others")
@@ -622,7 +637,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--managers", action="store_true", help="per manager (consultant-only) instead of the summary")
     p.add_argument("--gap", action="store_true", help="with --managers: self vs others per manager and dimension")
     p.add_argument("--min-raters", type=int, default=3, help="fewest raters in a group shown (default: %(default)s)")
-    p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
+    p.add_argument("--csv", type=_output_file("review360 --csv"), help="write the table as CSV instead of printing it")
     p.set_defaults(func=_cmd_review360)
 
     p = sub.add_parser("redact", help="replace names, companies and phone/ID numbers in notes with pseudonyms")
@@ -643,7 +658,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-n", type=int, default=MIN_CELL_SIZE, help="fewest interviewees behind a count shown (default: %(default)s)")
     p.add_argument("--cooccurrence", action="store_true", help="codes found together in the same note")
     p.add_argument("--frame", action="store_true", help="list the code frame (codes, groups, keyword rules)")
-    p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
+    p.add_argument("--csv", type=_output_file("codes --csv"), help="write the table as CSV instead of printing it")
     p.set_defaults(func=_cmd_codes)
 
     p = sub.add_parser("quotes", help="redacted quotes from the interview notes, by code, region, industry or product")
@@ -655,7 +670,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--population", help="population id or label")
     p.add_argument("--text", help="words the quote must contain")
     p.add_argument("--limit", type=int, help="at most this many quotes")
-    p.add_argument("--csv", type=Path, help="write the quotes and their provenance as CSV")
+    p.add_argument("--csv", type=_output_file("quotes --csv"), help="write the quotes and their provenance as CSV")
     p.set_defaults(func=_cmd_quotes)
 
     p = sub.add_parser("keywords", help="words (or, with --themes, codes) distinctive of each region against the others")
@@ -663,7 +678,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", default="top_region_id", help="group column (default: %(default)s)")
     p.add_argument("--themes", action="store_true", help="codes over-represented per group instead of words")
     p.add_argument("--top", type=int, default=10, help="words per group (default: %(default)s)")
-    p.add_argument("--csv", type=Path, help="write the table as CSV instead of printing it")
+    p.add_argument("--csv", type=_output_file("keywords --csv"), help="write the table as CSV instead of printing it")
     p.set_defaults(func=_cmd_keywords)
 
     p = sub.add_parser("toolbox", help="each region's sales toolbox (cross tables, target customer model, customer tables) as XLSX and DOCX")
@@ -679,7 +694,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--population", default="account_manager", help="population id or label (default: %(default)s)")
     p.add_argument("--minutes", type=int, default=60, help="interview length (default: %(default)s)")
     p.add_argument("--dimensions", type=int, default=3, help="weakest dimensions probed (default: %(default)s)")
-    p.add_argument("--out", type=Path, help="write the Markdown to this file (default: print it)")
+    p.add_argument("--out", type=_output_file("outline-interview --out"), help="write the Markdown to this file (default: print it)")
     p.add_argument("--force", action="store_true", help="replace a file edited since casekit wrote it (the old one is kept beside it as _<name>.bak-<time>)")
     p.set_defaults(func=_cmd_outline_interview)
 
@@ -700,12 +715,12 @@ def build_parser() -> argparse.ArgumentParser:
                        ("--outcome", "success/failure (成功/失败)"), ("--module", "course module id or title"),
                        ("--kind", "case or roleplay"), ("--status", "draft or reviewed")):
         d.add_argument(flag, help=what)
-    d.add_argument("--csv", type=Path, help="write the whole index as CSV")
+    d.add_argument("--csv", type=_output_file("case list --csv"), help="write the whole index as CSV")
     d.set_defaults(func=_cmd_case_list)
     d = case_sub.add_parser("book", help="export the case book of a course as DOCX or Markdown")
     d.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
     d.add_argument("--population", default="account_manager", help="whose course (default: %(default)s)")
-    d.add_argument("--out", type=Path, required=True, help="book.docx or book.md (the extension chooses the format)")
+    d.add_argument("--out", type=_output_file("case book --out"), required=True, help="book.docx or book.md (the extension chooses the format)")
     d.add_argument("--force", action="store_true", help="replace a file edited since casekit wrote it (the old one is kept beside it as _<name>.bak-<time>)")
     d.add_argument("--trainer", action="store_true", help="trainer edition: with outcomes, teaching notes and sources")
     d.add_argument("--reviewed-only", action="store_true", help="leave out cases still marked draft")

@@ -25,9 +25,11 @@ __all__ = [
     "FileIdError",
     "InputFileError",
     "KernelError",
+    "LinkedOutputError",
     "NotebookNotFoundError",
     "OutlineError",
     "OutputError",
+    "OutputFormatError",
     "Problem",
     "ProblemsError",
     "RegionError",
@@ -303,3 +305,32 @@ class FileIdError(CasekitError, ValueError):
     def __init__(self, what: str, value: str, expected: str) -> None:
         self.what, self.value = what, value
         super().__init__(f"{what} {value!r} cannot be a file name: expected {expected}")
+
+
+class LinkedOutputError(ProblemsError):
+    """casekit would write through a symbolic link (a linked ``cases/`` folder, a linked case file
+    or sample file); nothing was written. Each problem names the file and where the link leads."""
+
+    subject = "the files to write (nothing was written)"
+
+
+class OutputFormatError(CasekitError, ValueError):
+    """An output file's extension is not one its command writes (``--csv g.xlsx``); nothing was written.
+
+    Parameters
+    ----------
+    option : str
+        The command and option, e.g. ``"gaps --csv"``.
+    path : str
+        The file as given.
+    suffix : str
+        Its extension (``".xlsx"``; ``""`` when it has none).
+    supported : sequence of str
+        The extensions the option writes (``(".csv",)``).
+    """
+
+    def __init__(self, option: str, path: str, suffix: str, supported: Sequence[str]) -> None:
+        self.option, self.path, self.suffix, self.supported = option, path, suffix, tuple(supported)
+        found = f"a {suffix} file" if suffix else "a file without an extension"
+        super().__init__(f"{option} {path}: cannot write {found}; supported: {', '.join(self.supported)} "
+                         "(nothing was written)")

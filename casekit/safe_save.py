@@ -16,6 +16,10 @@ save (:func:`save_editable`):
 What casekit last wrote is remembered as a SHA-256 of the bytes, per file, in a small ledger
 :data:`LEDGER_NAME` (``.casekit-written.json``) in the folder given as ``root`` (by default the
 file's folder). A file whose content equals the new content is never a conflict.
+
+No save goes through a symbolic link below that folder, or replaces one
+(:func:`link_problems`): a linked file or sub-folder is refused with
+:class:`~casekit.exceptions.LinkedOutputError` before anything is written.
 """
 
 from __future__ import annotations
@@ -23,13 +27,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from casekit.exceptions import EditedFileError, OutputError
+from casekit.exceptions import EditedFileError, LinkedOutputError, OutputError, Problem
 from casekit.files import write_atomic
 
-__all__ = ["LEDGER_NAME", "Saved", "backup_path", "remove_if_unedited", "save_editable", "unedited", "written_files"]
+__all__ = ["LEDGER_NAME", "Saved", "backup_path", "check_no_links", "link_problems", "remove_if_unedited",
+           "save_editable", "unedited", "written_files"]
 
 #: The ledger of what casekit wrote into a folder (a dot file: bundle readers skip it).
 LEDGER_NAME = ".casekit-written.json"
@@ -58,14 +65,68 @@ def _digest(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+def link_problems(paths: Iterable[str | Path], base: str | Path) -> list[Problem]:
+    """Where writing ``paths`` would go through a symbolic link below ``base``.
+
+    casekit never writes through a link or over one: a linked ``cases/`` folder or case file
+    would carry a save outside the folder it belongs to (a bundle's ``cases/``, a sample), and
+    replacing the link would silently cut it. ``base`` itself may be a link (a bundle kept
+    elsewhere and linked into ``research_data/``); every folder and file below it is checked.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        The files to be written, each ``base`` / something.
+    base : str or Path
+        The folder they belong to.
+
+    Returns
+    -------
+    list of Problem
+        One per link met below ``base`` (``file`` is the link's path relative to ``base``, so a
+        linked folder is named once) and one per path not below ``base`` at all; empty when
+        every path may be written.
+    """
+    base = Path(os.path.abspath(base))
+    problems: list[Problem] = []
+    seen: set[Path] = set()
+    for path in paths:
+        path = Path(os.path.abspath(path))
+        try:
+            rel = path.relative_to(base)
+        except ValueError:
+            problems.append(Problem(str(path), None, None, f"a file inside {base}", "a path outside it"))
+            continue
+        current = base
+        for part in rel.parts:
+            current = current / part
+            if current.is_symlink():
+                if current not in seen:  # a linked folder is named once, not once per file in it
+                    seen.add(current)
+                    try:
+                        target = str(current.readlink())
+                    except OSError:  # pragma: no cover - vanished meanwhile
+                        target = "?"
+                    what = "file" if current == path else "folder"
+                    problems.append(Problem(current.relative_to(base).as_posix(), None, None,
+                                            f"a {what} that is not a symbolic link (casekit does not write "
+                                            "through links)", f"a link to {target}"))
+                break
+    return problems
+
+
+def check_no_links(paths: Iterable[str | Path], base: str | Path) -> None:
+    """Raise :class:`~casekit.exceptions.LinkedOutputError` with every :func:`link_problems`."""
+    problems = link_problems(paths, base)
+    if problems:
+        raise LinkedOutputError(problems)
+
+
 def _ledger_of(path: Path, root: Path | None) -> tuple[Path, str]:
-    """The ledger file and the key of ``path`` in it."""
+    """The ledger file and the key of ``path`` in it (refused: a path through a link below ``root``)."""
     root = Path(root) if root is not None else path.parent
-    try:
-        key = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        raise ValueError(f"{path} is not inside {root}") from None
-    return root / LEDGER_NAME, key
+    check_no_links([path], root)
+    return root / LEDGER_NAME, Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
 
 
 def _read_ledger(ledger: Path) -> dict[str, str]:

@@ -12,6 +12,7 @@ from casekit.authoring.cases import (
     Case,
     RolePlay,
     case_from_markdown,
+    case_problems,
     case_to_markdown,
     module_marks,
     read_cases,
@@ -20,6 +21,7 @@ from casekit.authoring.cases import (
     validate_case,
     write_case,
 )
+from casekit.exceptions import FileIdError, LinkedOutputError
 
 SAMPLE = Path(__file__).parents[1] / "research_data" / "sample"
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
@@ -169,3 +171,67 @@ def test_resolve_case() -> None:
     assert ids == {"region_id": "shijiazhuang", "top_region_id": "hebei", "industry": "hotel",
                    "funnel_stage": "visit", "products": ("business_navigator", "broadband"),
                    "outcome": "failure"}
+
+
+# ---------------------------------------------------------------- issue 10: ids and links (findings 7, 9)
+
+
+def test_case_files_that_differ_only_by_case_collide(bundle_dir: Path, tmp_path: Path) -> None:
+    # the probe: C9 and c9 were both accepted; they are one file on Windows and macOS
+    root = with_cases(bundle_dir, tmp_path, "good")
+    text = (root / "cases" / "C001.md").read_text(encoding="utf-8")
+    (root / "cases" / "c001.md").write_text(text.replace("id: C001", "id: c001", 1), encoding="utf-8")
+    problems = [p for p in read_cases(root)[1] if p.file == "cases/c001.md"]
+    assert [p.found for p in problems] == ["c001"]
+    assert "differs from 'C001' (cases/C001.md) by more than upper/lower case" in problems[0].expected
+    (root / "cases" / "c9.md").write_text("x", encoding="utf-8")
+    with pytest.raises(FileIdError, match=r"case id 'C9' cannot be a file name: .*differs from c9\.md"):
+        write_case(root, Case(id="C9", title="t"))
+    assert not (root / "cases" / "C9.md").exists()
+
+
+@pytest.mark.parametrize("case_id", ["CON", "aux", "Nul", "COM3"])
+def test_a_case_named_like_a_windows_device_is_refused(bundle_dir: Path, tmp_path: Path, case_id: str) -> None:
+    root = with_cases(bundle_dir, tmp_path, "good")
+    with pytest.raises(FileIdError, match=rf"case id '{case_id}' cannot be a file name: .*Windows device name"):
+        write_case(root, Case(id=case_id, title="t"))
+    text = (root / "cases" / "C001.md").read_text(encoding="utf-8")
+    (root / "cases" / f"{case_id}.md").write_text(text.replace("id: C001", f"id: {case_id}", 1), encoding="utf-8")
+    problems = [p for p in read_cases(root)[1] if p.file == f"cases/{case_id}.md" and p.column == "id"]
+    assert len(problems) == 1 and "Windows device name" in problems[0].expected
+
+
+def test_a_cases_folder_linked_out_of_the_bundle_is_one_problem_and_never_written(
+        bundle_dir: Path, tmp_path: Path) -> None:
+    root = with_cases(bundle_dir, tmp_path, "good")
+    outside = tmp_path / "outside"
+    (root / "cases").rename(outside)
+    (root / "cases").symlink_to(outside, target_is_directory=True)
+    cases, problems = read_cases(root)
+    assert cases == [] and [(p.file, p.expected, p.found) for p in problems] == [
+        ("cases/", "a cases/ folder inside the bundle", "a link to a folder outside the bundle")]
+    assert case_problems(root) == problems
+    before = sorted(p.name for p in outside.iterdir())
+    with pytest.raises(LinkedOutputError, match=r"cases: expected a folder that is not a symbolic link"):
+        write_case(root, Case(id="C002", title="t"))
+    assert sorted(p.name for p in outside.iterdir()) == before
+
+
+def test_a_linked_case_file_is_read_as_a_problem_and_never_written_through(bundle_dir: Path, tmp_path: Path) -> None:
+    root = with_cases(bundle_dir, tmp_path, "good")
+    target = tmp_path / "elsewhere.md"
+    target.write_text("别人的文件\n", encoding="utf-8")
+    (root / "cases" / "C002.md").symlink_to(target)
+    assert [(p.file, p.found) for p in case_problems(root) if p.file == "cases/C002.md"] == [
+        ("cases/C002.md", "a link to a file outside the bundle")]
+    # before: ValueError '… is not inside …' from safe_save, a traceback in the CLI
+    with pytest.raises(LinkedOutputError, match=r"cases/C002\.md: expected a file that is not a symbolic link"):
+        write_case(root, Case(id="C002", title="t"))
+    assert target.read_text(encoding="utf-8") == "别人的文件\n" and (root / "cases" / "C002.md").is_symlink()
+
+
+def test_case_problems_reports_broken_yaml_in_cases(bundle_dir: Path, tmp_path: Path) -> None:
+    root = with_cases(bundle_dir, tmp_path, "good")
+    (root / "cases" / "C777.md").write_text("---\nid: C777\ntitle: [unclosed\n---\n", encoding="utf-8")
+    problems = case_problems(root)
+    assert [(p.file, p.row, p.expected) for p in problems] == [("cases/C777.md", 3, "valid YAML")]

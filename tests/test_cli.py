@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from casekit.cli import build_parser, main
+from casekit.output_formats import OUTPUT_FORMATS
 
 from conftest import BROKEN, MINI
 
@@ -267,7 +268,9 @@ def test_case_draft_refuses_an_id_that_cannot_be_a_file_name(sample_copy: Path, 
 def test_case_book_refuses_a_format_it_cannot_write(sample_copy: Path, tmp_path: Path, name: str, capsys):
     assert main(["case", "draft", str(sample_copy), "N002", "--save"]) == 0
     out = tmp_path / name
-    assert main(["case", "book", str(sample_copy), "--out", str(out)]) == 2
+    with pytest.raises(SystemExit) as exc:  # a usage error, before the bundle is read
+        main(["case", "book", str(sample_copy), "--out", str(out)])
+    assert exc.value.code == 2
     assert "supported: .docx, .md" in capsys.readouterr().err
     assert not out.exists()
 
@@ -302,3 +305,98 @@ def test_toolbox_keeps_a_workbook_filled_in_by_hand(tmp_path: Path, capsys):
     assert workbook.read_bytes() == before
     assert main([*argv, "--force"]) == 0
     assert [p.read_bytes() for p in workbook.parent.glob("_nanning.bak-*.xlsx")] == [before]
+
+
+# ------------------------------------------------------- issue 10: output extensions, cases/ in validate
+
+
+#: The arguments each command needs besides its output option (never read: the option fails first).
+_ARGS = {
+    "validate": [str(MINI)], "codebook draft": ["export.xlsx"], "survey": ["export.xlsx", "--codebook", "cb.yaml"],
+    "segment": [str(MINI)], "gaps": [str(MINI)], "linkage": [str(MINI)], "ride-alongs": [str(MINI)],
+    "review360": [str(MINI)], "codes": [str(MINI)], "quotes": [str(MINI)], "keywords": [str(MINI)],
+    "outline-interview": [str(MINI), "--region", "北京"], "case list": [str(MINI)], "case book": [str(MINI)],
+}
+
+
+@pytest.mark.parametrize("option", sorted(OUTPUT_FORMATS))
+@pytest.mark.parametrize("name", ["out.xlsx", "out.pdf", "out"])
+def test_every_output_file_must_have_an_extension_its_command_writes(option: str, name: str, tmp_path: Path,
+                                                                     capsys):
+    # the probe: outline-interview --out o.pdf wrote Markdown, segment --out s.xlsx, gaps --csv g.xlsx,
+    # quotes --csv q.pdf and survey --out sv.xlsx wrote CSV text, all with exit 0
+    *command, flag = option.split()
+    out = tmp_path / name
+    with pytest.raises(SystemExit) as exc:
+        main([*command, *_ARGS[" ".join(command)], flag, str(out)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    supported = ", ".join(OUTPUT_FORMATS[option])
+    assert f"error: argument {flag}: {out}: cannot write " in err
+    assert f"supported: {supported} (nothing was written)" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_command_option_that_names_a_file_is_in_the_table():
+    import argparse
+
+    def walk(parser: argparse.ArgumentParser, prefix: str):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield from walk(sub, f"{prefix} {name}".strip())
+            elif action.option_strings and action.dest in ("out", "csv"):
+                yield f"{prefix} {action.option_strings[0]}", action.type
+
+    folders = {"sample --out", "build --out", "redact --out", "toolbox --out"}  # folders, not files
+    found = dict(walk(build_parser(), ""))
+    assert set(found) - folders == set(OUTPUT_FORMATS)
+    assert all(getattr(found[option], "__name__", "") == "output file" for option in OUTPUT_FORMATS)
+
+
+def test_validate_reads_cases_and_refuses_a_cases_folder_linked_out_of_the_bundle(tmp_path: Path, capsys):
+    import shutil
+
+    bundle = Path(shutil.copytree(MINI, tmp_path / "b"))
+    (bundle / "cases").mkdir()
+    (bundle / "cases" / "C777.md").write_text("---\nid: C777\ntitle: [unclosed\n---\n", encoding="utf-8")
+    assert main(["validate", str(bundle)]) == 1  # was: OK, no problems found
+    assert "cases/C777.md, row 3: expected valid YAML" in capsys.readouterr().err
+    shutil.rmtree(bundle / "cases")
+    outside = tmp_path / "cases_ext"
+    outside.mkdir()
+    (bundle / "cases").symlink_to(outside, target_is_directory=True)
+    assert main(["validate", str(bundle)]) == 1
+    assert ("cases/: expected a cases/ folder inside the bundle, found 'a link to a folder outside the bundle'"
+            in capsys.readouterr().err)
+    # the probe: case draft --save wrote C002.md into the outside folder, exit 0
+    assert main(["case", "draft", str(bundle), "N002", "--save"]) == 1
+    err = capsys.readouterr().err
+    assert "cases: expected a folder that is not a symbolic link" in err and "Traceback" not in err
+    assert list(outside.iterdir()) == []
+
+
+def test_case_draft_refuses_to_write_onto_a_linked_case_file(tmp_path: Path, capsys):
+    import shutil
+
+    bundle = Path(shutil.copytree(MINI, tmp_path / "b"))
+    (bundle / "cases").mkdir()
+    target = tmp_path / "elsewhere.md"
+    target.write_text("别人的文件\n", encoding="utf-8")
+    (bundle / "cases" / "C002.md").symlink_to(target)
+    # the probe: an uncaught ValueError '… is not inside …' from safe_save, exit 1 with a traceback
+    assert main(["case", "draft", str(bundle), "N002", "--save"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("casekit case: 1 problem in the files to write (nothing was written):\n"
+                          "  - cases/C002.md: expected a file that is not a symbolic link")
+    assert target.read_text(encoding="utf-8") == "别人的文件\n"
+
+
+def test_case_draft_reads_a_full_width_note_id_as_the_ascii_one(tmp_path: Path, capsys):
+    import shutil
+
+    bundle = Path(shutil.copytree(MINI, tmp_path / "b"))
+    assert main(["case", "draft", str(bundle), "Ｎ００２"]) == 0
+    assert "sources: [N002-" in capsys.readouterr().out
+    assert main(["case", "draft", str(bundle), "N002\u200b"]) == 1  # invisible: not silently another note
+    assert "no note 'N002\\u200b'" in capsys.readouterr().err

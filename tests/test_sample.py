@@ -381,3 +381,23 @@ def test_an_edited_generated_file_is_kept_unless_forced(tmp_path: Path) -> None:
     generate_sample(out, force=True)
     assert [p.read_text(encoding="utf-8") for p in (out / "notes").glob("_N003.bak-*.md")] == [edited]
     assert "顾问补记" not in note.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("linked", ["manifest.yaml", "catalogue"])
+def test_a_linked_sample_file_or_folder_is_refused_before_anything_is_written(tmp_path: Path, linked: str) -> None:
+    # the probe: a ValueError traceback from safe_save, and the sample left half regenerated
+    from casekit.exceptions import LinkedOutputError
+
+    out = generate_sample(tmp_path / "sm")
+    elsewhere = tmp_path / "elsewhere"
+    (out / linked).rename(elsewhere)
+    (out / linked).symlink_to(elsewhere, target_is_directory=elsewhere.is_dir())
+    (out / "notes" / "N001.md").unlink()  # would be regenerated first if writing had started
+    before = _files(out)
+    outside = _files(elsewhere) if elsewhere.is_dir() else elsewhere.read_bytes()
+    kind = "folder" if elsewhere.is_dir() else "file"
+    with pytest.raises(LinkedOutputError, match=rf"nothing was written\):\n  - {linked}: expected a {kind} "
+                                                rf"that is not a symbolic link .*found 'a link to {elsewhere}'"):
+        generate_sample(out, seed=7, force=True)
+    assert _files(out) == before and not (out / "notes" / "N001.md").exists()
+    assert (_files(elsewhere) if elsewhere.is_dir() else elsewhere.read_bytes()) == outside

@@ -18,7 +18,7 @@ import pandas as pd
 from casekit.authoring.cases import Case, missing
 from casekit.domain import FUNNEL_STAGES, INDUSTRIES, label
 from casekit.exceptions import NoteNotFoundError
-from casekit.file_ids import check_file_id
+from casekit.file_ids import check_file_id, normalize_id
 
 __all__ = ["CODE_DIMENSIONS", "QUESTION_TEMPLATES", "TEACHING_POINTS", "draft_case"]
 
@@ -110,7 +110,7 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     bundle : Bundle
         A loaded bundle (its notes, catalogue, manifest and code frame).
     note_id : str
-        The note (``N002``).
+        The note (``N002``; NFKC-normalised first, so a full-width ``Ｎ００２`` is ``N002``).
     case_id : str, optional
         The case id; default ``C`` + the note's digits (``N002`` → ``C002``).
     analysis : NotesAnalysis, optional
@@ -128,10 +128,11 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
         If the bundle has no note ``note_id`` (the message lists the first note ids); also a
         ``KeyError``, for callers that catch that.
     FileIdError
-        If ``case_id`` cannot be a file name (:data:`casekit.file_ids.FILE_ID_PATTERN`).
+        If ``case_id`` cannot be a file name (:func:`casekit.file_ids.file_id_problem`).
     """
     if case_id is not None:
         check_file_id(case_id, "case id")
+    note_id = normalize_id(note_id)  # typed by a person: Ｎ００２ is N002 (note ids are ASCII)
     if analysis is None:
         from casekit.analysis import analyse_notes
 

@@ -42,9 +42,9 @@ from typing import Any, ClassVar, Union
 import yaml
 
 from casekit.domain import FUNNEL_STAGES, INDUSTRIES, PRODUCTS, lookup
-from casekit.exceptions import Problem
-from casekit.file_ids import FILE_ID_RULE, check_file_id, is_file_id
-from casekit.safe_save import Saved, save_editable
+from casekit.exceptions import FileIdError, Problem
+from casekit.file_ids import case_collision_problems, check_file_id, file_id_problems, id_key
+from casekit.safe_save import Saved, check_no_links, save_editable
 
 __all__ = [
     "CASES_DIR",
@@ -58,6 +58,7 @@ __all__ = [
     "CaseFile",
     "RolePlay",
     "case_from_markdown",
+    "case_problems",
     "case_to_markdown",
     "missing",
     "module_marks",
@@ -263,7 +264,10 @@ def save_case(root: str | Path | Any, case: AnyCase, *, force: bool = False) -> 
     Raises
     ------
     FileIdError
-        If the id cannot be a file name (:data:`casekit.file_ids.FILE_ID_PATTERN`, whole id).
+        If the id cannot be a file name (:func:`casekit.file_ids.file_id_problem`), or differs
+        only by case from another file's in ``cases/``.
+    LinkedOutputError
+        If ``cases/`` or the case file is a symbolic link; nothing is written.
     EditedFileError
         If the file was changed since casekit wrote it and ``force`` is False; nothing is written.
     OutputError
@@ -272,7 +276,15 @@ def save_case(root: str | Path | Any, case: AnyCase, *, force: bool = False) -> 
     root = Path(getattr(root, "path", root))
     check_file_id(case.id or "", "case id")
     folder = root / CASES_DIR
-    return save_editable(folder / f"{case.id}.md", case_to_markdown(case), force=force, root=folder)
+    target = folder / f"{case.id}.md"
+    check_no_links([target], root)  # a linked cases/ folder or case file would carry the save elsewhere
+    if folder.is_dir():
+        same = [p.name for p in folder.iterdir()
+                if p.suffix.lower() == ".md" and p.stem != case.id and id_key(p.stem) == id_key(case.id)]
+        if same:  # C9.md beside c9.md: one file on Windows and macOS
+            raise FileIdError("case id", case.id, f"an id that differs from {same[0]} in cases/ by more than "
+                              "upper/lower case (on Windows and macOS both are the same file)")
+    return save_editable(target, case_to_markdown(case), force=force, root=folder)
 
 
 def write_case(root: str | Path | Any, case: AnyCase, *, force: bool = False) -> Path:
@@ -525,8 +537,9 @@ def _check(case: AnyCase, ctx: _Context, parsed: _Parsed, rel: str) -> list[Prob
     def placeholder(value: str) -> bool:
         return MISSING_MARK in value
 
-    if case.id and not is_file_id(case.id):
-        problems.append(Problem(rel, at("id"), "id", f"an id that can be a file name: {FILE_ID_RULE}", case.id))
+    if case.id:
+        problems += [Problem(p.file, at("id"), p.column, p.expected, p.found)
+                     for p in file_id_problems([(rel, None, "id", case.id)], "case id")]
     if case.status not in STATUSES:
         problems.append(Problem(rel, at("status"), "status", "draft or reviewed", case.status))
     if case.outcome and case.outcome not in OUTCOMES:
@@ -769,6 +782,12 @@ def read_cases(root: str | Path | Any, *, redactor: Any = None) -> tuple[list[An
     folder = root_path / CASES_DIR
     if not folder.is_dir():
         return [], []
+    from casekit.intake.bounded import check_inside
+
+    outside = check_inside(folder, root_path, f"{CASES_DIR}/")
+    if outside:  # its files are not opened: nothing of what it leads to is read or shown
+        return [], [Problem(p.file, None, None, "a cases/ folder inside the bundle",
+                            p.found.replace("file", "folder")) for p in outside]
     from casekit.intake._files import is_ignored, read_text
 
     parsed_all: list[tuple[str, _Parsed]] = []
@@ -810,7 +829,31 @@ def read_cases(root: str | Path | Any, *, redactor: Any = None) -> tuple[list[An
                 seen[case.id] = rel
         problems += _check(case, ctx, parsed, rel)
         cases.append(case)
+    # the file name is the id (checked with the one file-id rule in _check): no two that differ
+    # only by case
+    problems += case_collision_problems(((rel, None, None, Path(rel).stem) for rel, _ in parsed_all), "case id")
     return cases, _sorted(problems)
+
+
+def case_problems(root: str | Path | Any) -> list[Problem]:
+    """The problems of a bundle's ``cases/`` (what ``casekit validate`` adds to the bundle's own).
+
+    Every case and role-play is read and checked as :func:`read_cases` does; problems of the
+    manifest and catalogue it reads on the way are left out (the bundle's validation reports
+    them).
+
+    Parameters
+    ----------
+    root : path-like or Bundle
+        The bundle folder (or a loaded bundle).
+
+    Returns
+    -------
+    list of Problem
+        Problems whose file is in ``cases/``; empty when there is no ``cases/`` or it is clean.
+    """
+    _, problems = read_cases(root)
+    return [p for p in problems if str(p.file).startswith(f"{CASES_DIR}/")]
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

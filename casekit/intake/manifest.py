@@ -12,6 +12,7 @@ import pandas as pd
 
 from casekit import domain
 from casekit.exceptions import Problem
+from casekit.file_ids import FILE_ID_RULE, file_id_problem, name_key, name_problem
 from casekit.intake._files import (
     MISSING,
     line_of,
@@ -24,8 +25,7 @@ from casekit.intake.schemas import REGIONS
 __all__ = ["MANIFEST_FILE", "Manifest", "read_manifest"]
 
 MANIFEST_FILE = "manifest.yaml"
-_REGION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_BUNDLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_REGION_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
 @dataclass(frozen=True, eq=False)
@@ -235,8 +235,9 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
         if required and not value:
             p((key,), key, "a non-empty value", None)
         header[key] = value
-    if header["bundle"] and not _BUNDLE_NAME.match(header["bundle"]):
-        p(("bundle",), "bundle", "a short ASCII name (letters, digits, _ - .)", header["bundle"])
+    if header["bundle"] and file_id_problem(header["bundle"]) is not None:
+        p(("bundle",), "bundle", f"a short ASCII name that can be a folder name ({FILE_ID_RULE}), "
+          f"not one with {file_id_problem(header['bundle'])}", header["bundle"])
 
     rows: list[dict[str, Any]] = []
     seen_ids: dict[str, int | None] = {}
@@ -248,8 +249,11 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
             return None
         rid, name = text_of(node.get("id")), text_of(node.get("name"))
         ok = True
-        if not rid or not _REGION_ID.match(rid):
+        if not rid or not _REGION_ID.fullmatch(rid):
             p(path + ("id",), "id", "a region id: lower-case ASCII letters, digits, _ (e.g. baoding)", rid)
+            ok = False
+        elif file_id_problem(rid) is not None:  # it names the region's toolbox files
+            p(path + ("id",), "id", f"a region id that can be a file name, not one with {file_id_problem(rid)}", rid)
             ok = False
         elif rid in seen_ids:
             p(path + ("id",), "id", f"a unique region id (already used on line {seen_ids[rid]})", rid)
@@ -257,13 +261,17 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
         if not name:
             p(path + ("name",), "name", "the region's Chinese name", None)
             ok = False
-        elif name in seen_names:
-            p(path + ("name",), "name", f"a unique region name (already used by {seen_names[name]})", name)
+        elif name_problem(name) is not None:  # looks like another name, or like nothing
+            p(path + ("name",), "name", f"a region name without {name_problem(name)}", name)
+            ok = False
+        elif name_key(name) in seen_names:  # the resolver folds width and case: one key
+            p(path + ("name",), "name", f"a unique region name (already used by {seen_names[name_key(name)]})",
+              name)
             ok = False
         if not ok:
             return None
         seen_ids[rid] = line_of(lines, *path, "id")
-        seen_names[name] = rid
+        seen_names[name_key(name)] = rid
         rows.append({"region_id": rid, "name": name, "parent_id": parent,
                      "level": "top" if parent is None else "city"})
         return rid

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from casekit.exceptions import InputFileError, Problem
+from casekit.file_ids import file_id_problems
 from casekit.intake._files import (
     FILE,
     MISSING,
@@ -152,6 +153,10 @@ def read_notes(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame, lis
         for f, r, stem, i in zip(frame.loc[wrong, FILE], frame.loc[wrong, f"{ROW}:id"],
                                  frame.loc[wrong, "_stem"], frame.loc[wrong, "id"])
     ]
+    # the file name is the note id: the one file-id rule (ASCII, no look-alike or invisible
+    # character, no device name, no two ids differing only by case)
+    problems += file_id_problems(zip(frame[FILE], frame[f"{ROW}:id"].astype(int), ["id"] * len(frame),
+                                     frame["_stem"]), "note id")
     out["tags"] = [_tags(t) for t in tags]
     out["text"] = frame["_body"]
     out["file"] = frame[FILE]

@@ -13,7 +13,7 @@ import yaml
 
 from casekit.exceptions import CasekitError
 from casekit.files import umask
-from casekit.safe_save import remove_if_unedited, save_editable, unedited, written_files
+from casekit.safe_save import check_no_links, remove_if_unedited, save_editable, unedited, written_files
 from casekit.sample.catalogue import CATALOGUE_COLUMNS, catalogue_rows
 from casekit.sample.note_texts import PASSAGES
 from casekit.sample.notes import Note, build_notes, render_note
@@ -270,6 +270,9 @@ def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = 
         If ``out`` holds something else (e.g. real research data), or generated files were
         edited since they were generated (all of them are named), and ``force`` is False.
         Nothing is written then.
+    LinkedOutputError
+        If a file or folder the generator writes (``out/manifest.yaml``, ``out/catalogue`` …) is
+        a symbolic link, even with ``force`` (every one is named); nothing is written.
 
     Returns
     -------
@@ -298,6 +301,7 @@ def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = 
                      for p in sorted(work.rglob("*")) if p.is_file()}
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    check_no_links([out / rel for rel in generated], out)  # before anything is written: never half regenerated
     edited = [rel for rel, data in generated.items()
               if (out / rel).is_file() and (out / rel).read_bytes() != data and not unedited(out / rel, root=out)]
     if edited and not force:
