@@ -49,10 +49,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from casekit.analysis.checks import check_count
 from casekit.analysis.intervals import check_confidence, t_interval
 from casekit.analysis.ordering import ordered, sort_rows
 from casekit.analysis.scores import _shown_cities
+from casekit.analysis.visits import _check_min
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, RATER_GROUPS
 from casekit.exceptions import AnalysisError, RegionError
 
@@ -171,7 +171,7 @@ def _dimension_label(dimension: str) -> str:
 
 
 def _check_min_raters(min_raters: Any) -> int:
-    value = check_count(min_raters, "min_raters")
+    value = _check_min(min_raters, "min_raters")
     if value < 1:
         raise AnalysisError(f"min_raters must be at least 1, got {min_raters!r}")
     return value
@@ -551,7 +551,7 @@ def review_summary(
         For a negative ``min_managers``, ``min_raters`` below 1 or ``confidence`` outside
         (0, 1).
     """
-    min_managers = check_count(min_managers, "min_managers")
+    min_managers = _check_min(min_managers, "min_managers")
     min_raters = _check_min_raters(min_raters)
     confidence = check_confidence(confidence)
     manifest = bundle.manifest

@@ -42,7 +42,6 @@ import numpy as np
 import pandas as pd
 
 from casekit import formatting
-from casekit.analysis.checks import check_count
 from casekit.analysis.intervals import check_confidence, t_interval, wilson_interval
 from casekit.analysis.ordering import region_order
 from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, MIN_CELL_SIZE, OUTCOMES
@@ -201,6 +200,12 @@ class _Groups:
     order: list[Hashable]
     names: dict[Hashable, str]
     by: str
+
+
+def _check_min(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise AnalysisError(f"{name} must be a whole number >= 0, got {value!r}")
+    return int(value)
 
 
 def _ride_alongs(bundle: Any) -> pd.DataFrame:
@@ -472,7 +477,7 @@ def time_allocation(
         For an unknown ``by``, a missing or malformed ``segments``, ``week_hours`` not
         positive, or a negative ``min_n``.
     """
-    min_n = check_count(min_n, "min_n")
+    min_n = _check_min(min_n, "min_n")
     if isinstance(week_hours, bool) or not isinstance(week_hours, (int, float, np.number)) or not (
         math.isfinite(float(week_hours)) and float(week_hours) > 0
     ):
@@ -748,7 +753,7 @@ def visit_profile(
         For an unknown ``by``, a missing or malformed ``segments``, a negative ``min_n`` or a
         ``confidence`` outside (0, 1).
     """
-    min_n = check_count(min_n, "min_n")
+    min_n = _check_min(min_n, "min_n")
     confidence = check_confidence(confidence)
     grouping = _groups(bundle, by, segments)
     visits = grouping.visits
