@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml
 # A CJK font for matplotlib charts. Already usable (system font, or CASEKIT_CJK_FONT pointing at a
 # .ttf/.ttc/.otf file): nothing to do. Otherwise install Debian's fonts-wqy-microhei (1.6 MB) with
 # apt-get, as root or through non-interactive sudo; failing that, say what to do.
-CHECK_FONT := $(BIN)/python -c 'import sys; from casekit.reports.fonts import _main; sys.exit(_main())'
+CHECK_FONT := $(BIN)/python -c 'import sys; from casekit.reports.fonts import check_cjk_font; sys.exit(check_cjk_font())'
 
 fonts: $(VENV)/.installed
 	@$(CHECK_FONT) 2>/dev/null || { \

@@ -1,7 +1,7 @@
 """casekit: research and case-authoring workbench for telecom sales-training consultants.
 
-Stages follow the method: ``casekit.intake`` → ``casekit.analysis`` → ``casekit.authoring`` →
-``casekit.curriculum`` → ``casekit.reports``. See ``docs/architecture.md``.
+Layers, bottom up: ``casekit.intake`` → ``casekit.analysis`` → ``casekit.curriculum`` →
+``casekit.authoring`` → ``casekit.reports`` → ``casekit.cli``. See ``docs/architecture.md``.
 """
 
 from casekit.exceptions import BundleValidationError, CasekitError, Problem

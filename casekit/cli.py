@@ -150,10 +150,12 @@ def _write_csv(path: Path, frame: object) -> None:
 
 def _cmd_segment(args: argparse.Namespace) -> int:
     from casekit.analysis.segments import segment_account_managers, segment_mix
+    from casekit.curriculum import load_outlines
     from casekit.intake import load_bundle
 
     bundle = load_bundle(args.bundle)
-    report = segment_account_managers(bundle, args.k, random_state=args.seed, k_max=args.k_max)
+    report = segment_account_managers(bundle, args.k, random_state=args.seed, k_max=args.k_max,
+                                      outline=load_outlines()["account_manager"])
     scores = report.k_scores[["k", "silhouette", "gap", "gap_se"]].round(3)
     print(report.message)
     print()

@@ -1,6 +1,6 @@
 """What every export reader shares: problems condensed, cells cleaned, times, durations, numbers.
 
-``casekit.intake.exports._problems.condense`` and ``casekit.intake.exports._parse`` are used by
+``casekit.intake.exports.problems.condense`` and ``casekit.intake.exports._parse`` are used by
 every reader (and by the questionnaire module for problems), ``_io`` reads every workbook.
 """
 
@@ -20,7 +20,7 @@ from casekit.intake.exports._parse import (
     iso_datetime,
     slug,
 )
-from casekit.intake.exports._problems import condense
+from casekit.intake.exports.problems import condense
 
 openpyxl = pytest.importorskip("openpyxl")
 

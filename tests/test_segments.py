@@ -9,6 +9,7 @@ import pytest
 from casekit.analysis.features import FeatureTable
 from casekit.analysis.segmentation import Segmenter
 from casekit.analysis.segments import describe_segments, segment_account_managers, segment_mix
+from casekit.curriculum import load_outlines
 from casekit.intake import load_bundle
 from casekit.paths import SAMPLE_BUNDLE
 
@@ -22,7 +23,7 @@ def sample():
 
 @pytest.fixture(scope="module")
 def report(sample):
-    return segment_account_managers(sample, **FAST)
+    return segment_account_managers(sample, outline=load_outlines()["account_manager"], **FAST)
 
 
 def _table(rng: np.random.Generator, groups: dict[str, dict[str, float]], size: int = 40) -> FeatureTable:
@@ -62,14 +63,20 @@ def test_weak_segment_gets_the_modules_that_train_its_weak_dimensions():
         "x": {"product": 2.0, "communication": 3.0, "rate_price_first": 0.9, "rate_asks_needs": 0.1},
         "y": {"product": 4.0, "communication": 3.0, "rate_price_first": 0.1, "rate_asks_needs": 0.9},
     })
-    rep = describe_segments(Segmenter(blocks=features.blocks, random_state=0, **FAST).fit(features.X),
-                            features)
+    segmenter = Segmenter(blocks=features.blocks, random_state=0, **FAST).fit(features.X)
+    rep = describe_segments(segmenter, features, outline=load_outlines()["account_manager"])
     weak = next(p for p in rep.personas if "产品弱" in p.weaknesses)
     assert weak.emphasis_dimensions[0] in {"product", "sales", "customer"}
     assert any("电信的转型" in e for e in weak.emphasis)  # the outline module training product
-    assert "卖药" in weak.description
+    assert "卖药" in weak.description and "培训重点" in weak.description
     strong = next(p for p in rep.personas if p is not weak)
     assert "医生" in strong.description
+
+    # analysis does not load outlines itself (curriculum sits above it): without one, the same
+    # weakest dimensions and no modules
+    bare = next(p for p in describe_segments(segmenter, features).personas if p.segment == weak.segment)
+    assert bare.emphasis_dimensions == weak.emphasis_dimensions
+    assert bare.emphasis == () and "培训重点" not in bare.description
 
 
 def test_sample_bundle_personas_match_the_planted_types(report):

@@ -25,11 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from casekit.analysis.psychometrics import (
-    _align_groups,
-    _group_order,
-    _preview,
-)
+from casekit.analysis.checks import preview
+from casekit.analysis.grouping import align_groups, group_order
 from casekit.exceptions import AnalysisError
 
 __all__ = [
@@ -243,7 +240,7 @@ def crosstab(
            p. 282.
     """
     answers = _check_series(answers, "answers")
-    groups = _align_groups(_check_series(groups, "groups"), answers.index, "answers")
+    groups = align_groups(_check_series(groups, "groups"), answers.index, "answers")
     keep = answers.notna() & groups.notna()
     answers, groups = answers[keep], groups[keep]
     if explode_multi:
@@ -264,16 +261,16 @@ def crosstab(
             seen = set(observed_options)
             options = [c for c in answers.cat.categories if c in seen]
         else:
-            options = _group_order(pd.Series(observed_options, dtype=object))
+            options = group_order(pd.Series(observed_options, dtype=object))
     else:
         options = list(order)
         unknown = [o for o in observed_options if o not in set(options)]
         if unknown:
             raise AnalysisError(
-                f"answers has value(s) {_preview(unknown)} that are not in order "
-                f"({_preview(options)}); add them to order or fix the answers"
+                f"answers has value(s) {preview(unknown)} that are not in order "
+                f"({preview(options)}); add them to order or fix the answers"
             )
-    group_levels = _group_order(answered)
+    group_levels = group_order(answered)
 
     table = (
         pd.crosstab(
@@ -487,7 +484,7 @@ def _choose_method(samples: dict[Hashable, np.ndarray]) -> tuple[str, str]:
         return (
             "kruskal",
             (
-                f"group(s) {_preview(list(small))} have fewer than {MIN_GROUP_N_FOR_ANOVA} "
+                f"group(s) {preview(list(small))} have fewer than {MIN_GROUP_N_FOR_ANOVA} "
                 "observations, too few to rely on normality"
             ),
         )
@@ -502,7 +499,7 @@ def _choose_method(samples: dict[Hashable, np.ndarray]) -> tuple[str, str]:
         return (
             "kruskal",
             (
-                f"group(s) {_preview(list(skewed))} are clearly skewed "
+                f"group(s) {preview(list(skewed))} are clearly skewed "
                 f"(|skewness| > {MAX_ABS_SKEW:g}; {worst!r}: {skewed[worst]:.2f})"
             ),
         )
@@ -597,13 +594,13 @@ def compare_groups(
         raise AnalysisError(
             f"scores must be numeric, got dtype {scores.dtype}; convert answers to numbers first"
         )
-    groups = _align_groups(_check_series(groups, "groups"), scores.index, "scores")
+    groups = align_groups(_check_series(groups, "groups"), scores.index, "scores")
     keep = scores.notna() & groups.notna()
     values, labels = scores[keep].astype("float64"), groups[keep]
 
     samples: dict[Hashable, np.ndarray] = {}
     dropped: dict[Hashable, int] = {}
-    for g in _group_order(
+    for g in group_order(
         groups
     ):  # a group whose scores are all missing is reported too
         v = values[labels == g].to_numpy()
@@ -615,7 +612,7 @@ def compare_groups(
     if len(samples) < 2:
         raise AnalysisError(
             f"compare_groups needs at least 2 groups with 2 or more scores, found {len(samples)}"
-            + (f" (dropped: {_preview(list(dropped))})" if dropped else "")
+            + (f" (dropped: {preview(list(dropped))})" if dropped else "")
         )
 
     descriptives = pd.DataFrame(
@@ -634,7 +631,7 @@ def compare_groups(
     notes: list[str] = []
     if dropped:
         notes.append(
-            f"Dropped group(s) with fewer than 2 scores: {_preview(list(dropped))}."
+            f"Dropped group(s) with fewer than 2 scores: {preview(list(dropped))}."
         )
     pooled = np.concatenate(list(samples.values()))
     n_total, k = int(pooled.size), len(samples)

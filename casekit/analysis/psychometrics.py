@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from casekit.analysis.checks import preview
+from casekit.analysis.grouping import align_groups, group_order
 from casekit.exceptions import AnalysisError
 
 __all__ = [
@@ -73,13 +75,7 @@ Reverse = Mapping[str, tuple[float, float]]
 
 
 # --------------------------------------------------------------------------------------------
-# input checks shared with casekit.analysis.group_tests
-
-
-def _preview(values: Sequence[object], limit: int = 5) -> str:
-    """``'a', 'b', 'c'`` (at most ``limit`` values, then ``… (N in all)``)."""
-    shown = ", ".join(repr(v) for v in list(values)[:limit])
-    return shown if len(values) <= limit else f"{shown}, … ({len(values)} in all)"
+# input checks (shared ones: casekit.analysis.checks, casekit.analysis.grouping)
 
 
 def _check_items(items: object, caller: str) -> pd.DataFrame:
@@ -92,7 +88,7 @@ def _check_items(items: object, caller: str) -> pd.DataFrame:
     if items.columns.has_duplicates:
         dup = items.columns[items.columns.duplicated()].unique().tolist()
         raise AnalysisError(
-            f"items has duplicated column(s) {_preview(dup)}; item ids must be unique"
+            f"items has duplicated column(s) {preview(dup)}; item ids must be unique"
         )
     if items.index.has_duplicates:
         raise AnalysisError(
@@ -101,51 +97,10 @@ def _check_items(items: object, caller: str) -> pd.DataFrame:
     bad = [c for c in items.columns if items[c].dtype.kind not in "biuf"]
     if bad:
         raise AnalysisError(
-            f"items must be numeric; column(s) {_preview(bad)} are not "
+            f"items must be numeric; column(s) {preview(bad)} are not "
             f"(dtype {items[bad[0]].dtype}); convert answers to numbers first"
         )
     return items.astype("float64")
-
-
-def _align_groups(groups: object, index: pd.Index, what: str) -> pd.Series:
-    """Return ``groups`` reindexed on ``index`` (the rows of ``what``), or raise."""
-    if not isinstance(groups, pd.Series):
-        raise AnalysisError(
-            f"groups must be a pandas Series indexed like {what}, got {type(groups).__name__}"
-        )
-    if groups.index.has_duplicates:
-        raise AnalysisError(
-            "groups has a duplicated index; each row must be one respondent"
-        )
-    extra = groups.index.difference(index)
-    lacking = index.difference(groups.index)
-    if len(extra) or len(lacking):
-        parts = []
-        if len(lacking):
-            parts.append(
-                f"lacks {len(lacking)} of {what}'s labels ({_preview(lacking.tolist())})"
-            )
-        if len(extra):
-            parts.append(
-                f"has {len(extra)} labels not in {what} ({_preview(extra.tolist())})"
-            )
-        raise AnalysisError(
-            f"groups must have the same index as {what}, but it {' and '.join(parts)}"
-        )
-    return groups.reindex(index)
-
-
-def _group_order(groups: pd.Series) -> list[Hashable]:
-    """Distinct non-missing groups: category order for a categorical, else sorted."""
-    present = groups.dropna()
-    if isinstance(groups.dtype, pd.CategoricalDtype):
-        seen = set(present.unique())
-        return [c for c in groups.cat.categories if c in seen]
-    distinct = list(pd.unique(present))
-    try:
-        return sorted(distinct)
-    except TypeError:
-        return sorted(distinct, key=str)
 
 
 def _check_scales(scales: object, items: pd.DataFrame) -> dict[str, list[str]]:
@@ -167,7 +122,7 @@ def _check_scales(scales: object, items: pd.DataFrame) -> dict[str, list[str]]:
         unknown = [i for i in ids if i not in columns]
         if unknown:
             problems.append(
-                f"scale {name!r}: item(s) {_preview(unknown)} are not columns of items"
+                f"scale {name!r}: item(s) {preview(unknown)} are not columns of items"
             )
         if len(set(ids)) != len(ids):
             problems.append(f"scale {name!r}: an item is listed twice ({list(ids)!r})")
@@ -226,7 +181,7 @@ def reverse_items(items: pd.DataFrame, reverse: Reverse | None) -> pd.DataFrame:
         if len(outside):
             values = sorted(outside.unique().tolist())
             problems.append(
-                f"{item!r}: expected answers within [{lo:g}, {hi:g}], found {_preview(values)}"
+                f"{item!r}: expected answers within [{lo:g}, {hi:g}], found {preview(values)}"
             )
             continue
         data[item] = lo + hi - column
@@ -478,7 +433,7 @@ def _check_alpha_defined(data: pd.DataFrame) -> None:
     thin = [c for c in data.columns if counts.loc[c, c] < 2]
     if thin:
         raise AnalysisError(
-            f"item(s) {_preview(thin)} answered by fewer than 2 respondents: "
+            f"item(s) {preview(thin)} answered by fewer than 2 respondents: "
             "their variance, and so alpha, is undefined"
         )
     lonely = np.argwhere(np.triu(counts.to_numpy() < 2, k=1))
@@ -673,8 +628,8 @@ def reliability(
     if groups is None:
         memberships: list[tuple[Hashable, pd.Index]] = [(ALL_GROUPS, data.index)]
     else:
-        aligned = _align_groups(groups, data.index, "items")
-        memberships = [(g, aligned.index[aligned == g]) for g in _group_order(aligned)]
+        aligned = align_groups(groups, data.index, "items")
+        memberships = [(g, aligned.index[aligned == g]) for g in group_order(aligned)]
     rows = []
     for name, ids in scale_map.items():
         for group, members in memberships:

@@ -12,7 +12,9 @@ survey score is a strength; for ride-along behaviours the direction comes from
 the "doctor's" way of selling; price-first openings, free trials, jargon and small talk are the
 "medicine seller's"). The name is the two most distinctive traits; the training emphasis maps
 the segment's weakest dimensions (survey score and behaviours together) to the modules of the
-account managers' course outline that train them.
+course outline that train them. The outline is the caller's (``outline=``, e.g.
+``casekit.curriculum.load_outlines()["account_manager"]``): the curriculum layer reads the
+analysis, never the other way round, so this module does not load outlines itself.
 
 When the segmenter finds no clear structure, :class:`SegmentReport` says so (``clear`` is False,
 ``message`` explains why) and holds no persona.
@@ -111,7 +113,8 @@ class Persona:
     emphasis_dimensions : tuple of str
         Dimension ids the segment needs most, weakest first.
     emphasis : tuple of str
-        Training emphasis in Chinese: dimension → modules of the course outline.
+        Training emphasis in Chinese: dimension → modules of the course outline (empty when no
+        outline was given).
     """
 
     segment: int
@@ -206,6 +209,8 @@ def _emphasis(z: pd.Series, population: str, outline: Any) -> tuple[tuple[str, .
     weakest = [d for d, v in sorted(need.items(), key=lambda kv: (-kv[1], kv[0])) if v >= DISTINCT_Z][:3]
 
     lines = []
+    if outline is None:
+        return tuple(weakest), ()
     for d in weakest:
         modules = [m.title for m in (outline.modules if outline else ()) if d in m.dimensions]
         where = "、".join(f"“{t}”" for t in modules) if modules else "现有大纲无专门单元，建议加入案例讨论与演练"
@@ -233,7 +238,8 @@ def _mode_sentence(z: pd.Series) -> str:
 
 
 def describe_segments(segmenter: Segmenter, features: FeatureTable,
-                      population: str = "account_manager") -> SegmentReport:
+                      population: str = "account_manager", *,
+                      outline: Any = None) -> SegmentReport:
     """Describe a fitted segmenter's segments in Chinese.
 
     Parameters
@@ -243,7 +249,12 @@ def describe_segments(segmenter: Segmenter, features: FeatureTable,
     features : FeatureTable
         The table the segmenter was fitted on.
     population : str
-        Whose outline gives the training emphasis.
+        The population segmented (whose dimensions count for the training emphasis).
+    outline : Outline, optional
+        The course outline whose modules give the training emphasis
+        (``casekit.curriculum.load_outlines()[population]``, or any object whose ``modules`` have
+        ``title`` and ``dimensions``). None: personas still name their weakest dimensions
+        (``emphasis_dimensions``) but no modules, and their description has no training emphasis.
 
     Returns
     -------
@@ -281,10 +292,6 @@ def describe_segments(segmenter: Segmenter, features: FeatureTable,
                          "overall_mean": float(overall_mean[feat]), "z": float(zs.at[seg, feat])})
     profile = pd.DataFrame(rows)
 
-    # imported here: the curriculum layer reads the analysis, not the other way round
-    from casekit.curriculum import load_outlines
-
-    outline = load_outlines().get(population)  # read once, not once per persona
     personas: list[Persona] = []
     sizes = labels.value_counts()
     used: dict[str, int] = {}
@@ -330,7 +337,7 @@ def describe_segments(segmenter: Segmenter, features: FeatureTable,
 
 def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
                              random_state: int = 2008, population: str = "account_manager",
-                             **params: object) -> SegmentReport:
+                             outline: Any = None, **params: object) -> SegmentReport:
     """Segment a bundle's account managers and describe the segments.
 
     Parameters
@@ -343,6 +350,9 @@ def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
         Seed; the same bundle and seed give the same segments.
     population : str
         Population to segment (account managers: the only one observed on ride-alongs).
+    outline : Outline, optional
+        The course outline that gives the personas' training emphasis (see
+        :func:`describe_segments`); e.g. ``casekit.curriculum.load_outlines()[population]``.
     **params
         Further :class:`Segmenter` parameters (``k_max``, ``n_bootstrap``, …).
 
@@ -354,7 +364,7 @@ def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
     # The same features and parameters give the same segments: a report kernel that builds
     # region after region (or a notebook re-run) segments once. Keyed by content, not by path.
     key = (int(pd.util.hash_pandas_object(features.X, index=True).sum()), tuple(features.X.columns),
-           tuple(features.people["region_id"]), n_clusters, random_state, population,
+           tuple(features.people["region_id"]), n_clusters, random_state, population, outline,
            tuple(sorted((k, repr(v)) for k, v in params.items())))
     if key not in _CACHE:
         segmenter = Segmenter(n_clusters=n_clusters, blocks=features.blocks,
@@ -362,7 +372,7 @@ def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
         segmenter.fit(features.X)
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = describe_segments(segmenter, features, population)
+        _CACHE[key] = describe_segments(segmenter, features, population, outline=outline)
     cached = _CACHE[key]
     return replace(cached, profile=cached.profile.copy(), assignments=cached.assignments.copy(),
                    k_scores=cached.k_scores.copy())

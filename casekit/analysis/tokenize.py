@@ -24,18 +24,15 @@ How it works:
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import logging
 import re
-import threading
 import unicodedata
-import warnings
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
 from casekit import domain
+from casekit.text.jieba_dict import base_jieba_dictionary, jieba_tokenizer
 
 __all__ = [
     "Tokenizer",
@@ -52,9 +49,6 @@ _STOPWORDS_FILE = "stopwords_zh.txt"
 _LABEL_PARTS = re.compile(r"[/、;；]")
 _NUMBER = re.compile(r"[\d０-９.,，:：%％+\-×~～/]+|[零〇一二三四五六七八九十百千万亿两几半]+[多余]?")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
-
-_LOCK = threading.Lock()
-_JIEBA: Any = None
 
 
 def _read_list(name: str) -> list[str]:
@@ -126,63 +120,6 @@ def _clean_terms(terms: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({t.strip() for t in terms if len(t.strip()) >= 2}))
 
 
-# ---------------------------------------------------------------------------------------------
-# jieba
-
-
-def _jieba_module() -> Any:
-    """Import jieba without letting an import-time warning (``pkg_resources``) reach stderr."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import jieba
-    return jieba
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Silence jieba's logger (it writes its dictionary loading to stderr)."""
-    logger = logging.getLogger("jieba")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def _jieba_tokenizer() -> Any:
-    """casekit's own ``jieba.Tokenizer`` with jieba's general dictionary, built once per process.
-
-    Not jieba's global instance, so ``jieba.add_word`` elsewhere cannot change casekit's results,
-    and casekit never changes jieba's. It is only read after it is built, so all
-    :class:`Tokenizer` s share it; their terms are cut out before jieba sees the text. The
-    dictionary is read from the package (about half a second), not through jieba's cache file in
-    the temporary folder, which another user's or a concurrent process's file could shadow.
-    """
-    global _JIEBA
-    with _LOCK:
-        if _JIEBA is None:
-            jieba = _jieba_module()
-            tk = jieba.Tokenizer()
-            with _quiet(), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                with tk.get_dict_file() as f:
-                    tk.FREQ, tk.total = tk.gen_pfdict(f)
-            tk.initialized = True
-            _JIEBA = tk
-        return _JIEBA
-
-
-def base_jieba_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's general dictionary (word → frequency, total), read once per process, cache-free.
-
-    For a caller that needs its own ``jieba.Tokenizer`` with words added (the redactor): copy the
-    mapping into it, so this one is never changed.
-    """
-    tk = _jieba_tokenizer()
-    return tk.FREQ, tk.total
-
-
 def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     if not terms:
         return None
@@ -220,7 +157,7 @@ class Tokenizer:
         self.hmm = hmm
         self._folded = frozenset(t.casefold() for t in self.terms)
         self._pattern = _term_pattern(self.terms)
-        self._jieba = _jieba_tokenizer()
+        self._jieba = jieba_tokenizer()
         self._stop = stopwords()
 
     def __repr__(self) -> str:

@@ -13,10 +13,25 @@
   (``casekit case book``).
 """
 
+from casekit.authoring.case_book import (
+    case_book_markdown,
+    select_for_course,
+    write_case_book_docx,
+)
+from casekit.authoring.case_draft import draft_case
+from casekit.authoring.cases import (
+    Case,
+    RolePlay,
+    read_cases,
+    validate_case,
+    write_case,
+)
 from casekit.authoring.interview_outline import (
     InterviewOutline,
     draft_interview_outline,
 )
+from casekit.authoring.library import case_library, filter_library
+from casekit.authoring.roleplays import draft_roleplay
 from casekit.authoring.toolbox import (
     Toolbox,
     build_toolbox,

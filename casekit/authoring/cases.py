@@ -332,7 +332,7 @@ def _text(value: Any) -> str:
 
 
 def _parse(text: str, rel: str, path: Path | None = None) -> _Parsed:
-    from casekit.intake._files import MISSING, load_yaml, split_front_matter
+    from casekit.intake.bundle_files import MISSING, load_yaml, split_front_matter
 
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     front, _, problems = split_front_matter(text, rel)
@@ -524,7 +524,7 @@ def _file_of(case: CaseFile) -> str:
 
 def _check(case: AnyCase, ctx: _Context, parsed: _Parsed, rel: str) -> list[Problem]:
     """The bundle checks of one case (vocabulary, region, products, modules, sections, PII)."""
-    from casekit.intake._files import short_list
+    from casekit.intake.bundle_files import short_list
 
     problems: list[Problem] = []
     kl = parsed.key_lines
@@ -788,7 +788,7 @@ def read_cases(root: str | Path | Any, *, redactor: Any = None) -> tuple[list[An
     if outside:  # its files are not opened: nothing of what it leads to is read or shown
         return [], [Problem(p.file, None, None, "a cases/ folder inside the bundle",
                             p.found.replace("file", "folder")) for p in outside]
-    from casekit.intake._files import is_ignored, read_text
+    from casekit.intake.bundle_files import is_ignored, read_text
 
     parsed_all: list[tuple[str, _Parsed]] = []
     problems: list[Problem] = []

@@ -91,7 +91,7 @@ from casekit.intake.columns import (
     match_failure,
     parse_match,
 )
-from casekit.intake.exports._problems import condense
+from casekit.intake.exports.problems import condense
 from casekit.intake.exports.model import ExportColumn, SurveyExport
 
 __all__ = [

@@ -394,7 +394,7 @@ class _Segmenter:
         import jieba
         import jieba.posseg
 
-        from casekit.analysis.tokenize import base_jieba_dictionary
+        from casekit.text.jieba_dict import base_jieba_dictionary
 
         logging.getLogger("jieba").setLevel(logging.WARNING)
         # A private copy of jieba's general dictionary, read from the package (never through

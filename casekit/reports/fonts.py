@@ -16,7 +16,14 @@ from pathlib import Path
 
 from casekit.exceptions import CJKFontNotFoundError
 
-__all__ = ["CJK_FONT_ENV", "CJKFont", "CJKFontNotFoundError", "ensure_cjk_font", "find_cjk_font"]
+__all__ = [
+    "CJK_FONT_ENV",
+    "CJKFont",
+    "CJKFontNotFoundError",
+    "check_cjk_font",
+    "ensure_cjk_font",
+    "find_cjk_font",
+]
 
 #: Environment variable naming a font file to use instead of the search below.
 CJK_FONT_ENV = "CASEKIT_CJK_FONT"
@@ -198,8 +205,18 @@ def ensure_cjk_font() -> str:
     return font.family
 
 
-def _main() -> int:
-    """Print the CJK font charts use, or why there is none (``make fonts``); return an exit code."""
+def check_cjk_font() -> int:
+    """Print the CJK font charts use, or why there is none; return an exit code.
+
+    The entry point of ``make fonts`` (``sys.exit(check_cjk_font())``), which installs a font
+    when this finds none.
+
+    Returns
+    -------
+    int
+        0 when a CJK font was found (its family printed on standard output), 1 when none was
+        (the reason printed on standard error).
+    """
     import sys
 
     try:

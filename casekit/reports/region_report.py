@@ -184,9 +184,11 @@ def segment_types(
         little data to segment at all (e.g. no account manager).
     """
     from casekit.analysis import segment_account_managers
+    from casekit.curriculum import load_outlines
 
     try:
-        report = segment_account_managers(bundle, random_state=random_state)
+        report = segment_account_managers(bundle, random_state=random_state,
+                                          outline=load_outlines()["account_manager"])
     except (AnalysisError, ValueError) as exc:  # too few account managers for a clusterer
         return None, f"客户经理的数据不足，无法分析客户经理类型（{exc}）。"
     return report, report.message

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from casekit.exceptions import InputFileError, Problem, SurveyFileError
 from casekit.intake.bounded import check_file, check_workbook, csv_records, read_bytes
-from casekit.intake.exports._problems import condense
+from casekit.intake.exports.problems import condense
 
 __all__ = [
     "NUMBER_AS_TEXT",
