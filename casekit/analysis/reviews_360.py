@@ -58,6 +58,7 @@ from casekit.privacy.disclosure import (
     MIN_RATERS,
     check_threshold,
     comparison_base,
+    partition_raters,
     shown_cities,
 )
 
