@@ -11,8 +11,9 @@ number always reads the same way everywhere a client sees it:
   (:func:`rounded_diff`), so a reader's own subtraction always matches the number printed;
 * a head count of ``1`` to ``min_n - 1`` is never printed, only ``"<5"`` (:func:`count_label`).
 
-Like :mod:`casekit.domain`, this module sits at the top of the package and imports nothing from
-it but the domain vocabulary, so every stage may use it.
+Which numbers may be shown at all is decided by :mod:`casekit.privacy.disclosure`; this module
+only writes them. Like :mod:`casekit.domain`, it sits at the bottom of the package and imports
+nothing from it but the domain vocabulary and the disclosure rules, so every stage may use it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from casekit.domain import MIN_CELL_SIZE
+from casekit.privacy.disclosure import is_small
 
 __all__ = [
     "MINUS",
@@ -32,10 +34,9 @@ __all__ = [
     "count_label",
     "day_range",
     "days",
-    "is_suppressed",
-    "mean_hidden",
     "rounded_diff",
     "score",
+    "shown_gap_diff",
     "signed",
     "signed_days",
     "small_cell",
@@ -233,49 +234,6 @@ def day_range(lo: Any, hi: Any) -> str:
     return f"{days(lo)}–{days(hi)}"
 
 
-def is_suppressed(n: Any, min_n: int = MIN_CELL_SIZE) -> bool:
-    """Whether a statistic of a group of ``n`` people must be hidden.
-
-    Parameters
-    ----------
-    n : int or None
-        The group's size; a missing size counts as too small.
-    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
-        The anonymity threshold.
-
-    Returns
-    -------
-    bool
-        ``True`` when ``n < min_n`` (also for an empty group, which has no statistic).
-    """
-    return _missing(n) or int(n) < min_n
-
-
-def mean_hidden(row: Mapping[str, Any], min_n: int = MIN_CELL_SIZE) -> bool:
-    """Whether the region's own mean in a row of :func:`casekit.analysis.compare_region` is hidden.
-
-    The one test of "is this cell suppressed" for client-facing output (tables, reasons,
-    charts): the row is flagged ``suppressed``, or has fewer than ``min_n`` respondents, or its
-    mean is missing.
-
-    Parameters
-    ----------
-    row : mapping
-        A comparison row (``pandas.Series`` or dict) with ``n`` and ``mean``, and optionally
-        ``suppressed``.
-    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
-        The anonymity threshold.
-
-    Returns
-    -------
-    bool
-    """
-    flagged = row.get("suppressed", False)
-    if not _missing(flagged) and bool(flagged):
-        return True
-    return is_suppressed(row.get("n"), min_n) or _missing(row.get("mean"))
-
-
 def count_label(n: Any, min_n: int = MIN_CELL_SIZE) -> str:
     """A head count as shown to a client, small groups hidden.
 
@@ -307,4 +265,28 @@ def count_label(n: Any, min_n: int = MIN_CELL_SIZE) -> str:
     count = int(n)
     if count != float(n) or count < 0:
         raise ValueError(f"a head count must be a whole number >= 0, got {n!r}")
-    return small_cell(min_n) if 0 < count < min_n else str(count)
+    return small_cell(min_n) if is_small(count, min_n) else str(count)
+
+
+def shown_gap_diff(row: Mapping[str, Any]) -> float:
+    """A region's skill gap minus the other regions', as the rounded means of a report give it.
+
+    The required level is the same on both sides, so this is the region's mean minus the other
+    regions' mean (``required + others_gap``), computed from the two rounded means like the
+    差值 of a comparison table (:func:`rounded_diff`): every section of a report, and the
+    interview outline, prints the same number.
+
+    Parameters
+    ----------
+    row : mapping
+        A row of :func:`casekit.analysis.region_gaps` (``mean``, ``required``, ``diff``,
+        ``others_gap``).
+
+    Returns
+    -------
+    float
+        NaN when there is no comparison (``diff`` or ``others_gap`` missing).
+    """
+    if _missing(row.get("diff")) or _missing(row.get("others_gap")):
+        return float("nan")
+    return rounded_diff(row["mean"], float(row["required"]) + float(row["others_gap"]))

@@ -16,8 +16,6 @@ from casekit.formatting import (
     count_label,
     day_range,
     days,
-    is_suppressed,
-    mean_hidden,
     rounded_diff,
     score,
     signed,
@@ -94,15 +92,3 @@ def test_count_label_follows_the_threshold():
         count_label(-1)
     with pytest.raises(ValueError, match="got 2.5"):
         count_label(2.5)
-
-
-def test_one_test_of_suppression():
-    assert is_suppressed(4) and is_suppressed(0) and is_suppressed(None)
-    assert not is_suppressed(5)
-    assert is_suppressed(9, min_n=10)
-    shown = {"n": 8, "mean": 3.2, "suppressed": False}
-    assert not mean_hidden(shown)
-    assert mean_hidden({**shown, "suppressed": True})  # e.g. a city hidden for its province
-    assert mean_hidden({**shown, "n": 4})
-    assert mean_hidden({**shown, "mean": float("nan")})
-    assert mean_hidden(pd.Series({"n": 3, "mean": 3.2}))  # no suppressed column: n decides

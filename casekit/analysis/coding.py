@@ -12,7 +12,7 @@ columns (``top_region_id``, ``population`` …) and ``interviewee`` by :func:`co
   :func:`save_manual_code`, read and checked by :func:`read_manual_codes`.
 * :func:`codes_for` combines both: rule codes, plus manual adds, minus manual removes.
 * :func:`code_frequencies` counts segments, notes and interviewees per group × code, hiding
-  counts of fewer than :data:`~casekit.domain.MIN_CELL_SIZE` interviewees;
+  counts of fewer than :data:`~casekit.privacy.disclosure.MIN_INTERVIEWEES` interviewees;
   :func:`co_occurrence` counts codes appearing together.
 
 Matching. Keywords are matched as substrings of the segment text: Chinese is written without
@@ -34,7 +34,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from casekit.domain import MIN_CELL_SIZE
 from casekit.exceptions import AnalysisError
 from casekit.intake.code_frame import CodeFrame, Rule
 from casekit.intake.manual_codes import (
@@ -46,6 +45,7 @@ from casekit.intake.manual_codes import (
     save_manual_code,
     segment_sort_key,
 )
+from casekit.privacy.disclosure import MIN_INTERVIEWEES, count_suppressed
 
 __all__ = [
     "CODED_COLUMNS",
@@ -288,7 +288,7 @@ def _by_columns(by: str | Sequence[str]) -> list[str]:
 
 
 def code_frequencies(coded: pd.DataFrame, segments: pd.DataFrame,
-                     by: str | Sequence[str] = ("top_region_id",), min_n: int = MIN_CELL_SIZE,
+                     by: str | Sequence[str] = ("top_region_id",), min_n: int = MIN_INTERVIEWEES,
                      frame: CodeFrame | None = None) -> pd.DataFrame:
     """How often each code occurs per group, with small counts hidden (client-facing counts).
 
@@ -303,7 +303,7 @@ def code_frequencies(coded: pd.DataFrame, segments: pd.DataFrame,
     by : str or sequence of str, default ``("top_region_id",)``
         Columns of ``segments`` to group by: ``top_region_id``, ``region_id``, ``population``,
         ``method``, or any label column added to the segments (e.g. the account-manager type).
-    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+    min_n : int, default :data:`~casekit.privacy.disclosure.MIN_INTERVIEWEES`
         Anonymity threshold, see below.
     frame : CodeFrame, optional
         When given, every code of the frame gets a row (0 where absent), in frame order, with
@@ -371,8 +371,7 @@ def code_frequencies(coded: pd.DataFrame, segments: pd.DataFrame,
                 n_seg, n_notes, n_int = int(c["n_segments"]), int(c["n_notes"]), int(c["n_interviewees"])
             else:
                 n_seg = n_notes = n_int = 0
-            group_small = int(b["group_interviewees"]) < min_n
-            suppressed = group_small or 0 < n_int < min_n
+            suppressed = count_suppressed(int(b["group_interviewees"]), n_int, min_n)
             rec.update(code=code, label=labels.get(code, code), code_group=groups.get(code, ""),
                        n_segments=pd.NA if suppressed else n_seg,
                        n_notes=pd.NA if suppressed else n_notes,

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from casekit.analysis.intervals import check_confidence, t_interval
-from casekit.analysis.scores import _shown_cities, respondent_scores
+from casekit.analysis.scores import respondent_scores
 from casekit.domain import (
     DIMENSIONS,
     MIN_CELL_SIZE,
@@ -51,6 +51,7 @@ from casekit.domain import (
     POPULATIONS,
     lookup,
 )
+from casekit.privacy.disclosure import comparison_base, is_small, is_suppressed, shown_cities
 from casekit.exceptions import AnalysisError
 
 __all__ = [
@@ -165,12 +166,6 @@ def _hide(row: dict[str, Any], keys: Sequence[str] = _STATS) -> dict[str, Any]:
     return row
 
 
-def _base_tops(cell: pd.DataFrame, min_n: int) -> list[str]:
-    """Top-level regions of the cell with at least ``min_n`` people (the comparison base)."""
-    sizes = cell["top_region_id"].value_counts()
-    return [t for t, size in sizes.items() if size >= min_n]
-
-
 def _merged_name(manifest: Any, top: str, shown: set[str]) -> str:
     name = manifest.name(top)
     return f"{name}其他地市" if shown else f"{name}各地市合并"
@@ -268,7 +263,7 @@ def gap_table(
     for pop, dim in _pairs(people, pid, every=False):
         cell = cells[(pop, dim)]
         required = float(cell["required"].iloc[0])
-        base = _base_tops(cell, min_n)
+        base = comparison_base(cell["top_region_id"].value_counts(), min_n)
         head = {"population": pop, "dimension": dim, "dimension_label": _dimension_label(dim)}
 
         def row(gid: str, name: str, members: pd.DataFrame, note: str = "",
@@ -277,7 +272,7 @@ def gap_table(
             r: dict[str, Any] = {"group_id": gid, "group_name": name, **head,
                                  **_summary(members["score"], required, confidence),
                                  "required": required}
-            suppressed = r["n"] < min_n if hide is None else hide
+            suppressed = is_suppressed(r["n"], min_n) if hide is None else hide
             if suppressed:
                 _hide(r)
                 note = note or f"不足{min_n}人，不显示"
@@ -299,7 +294,7 @@ def gap_table(
         left_out = [manifest.name(t) if t in tops else str(t) for t in
                     dict.fromkeys(cell["top_region_id"]) if t not in base]
         note = f"不含不足{min_n}人的地区：{'、'.join(left_out)}" if left_out else ""
-        if len(all_members) < min_n:
+        if is_suppressed(len(all_members), min_n):
             note = f"各地区均不足{min_n}人，不显示"
         row(*ALL_GROUP, all_members, note)
     table = pd.DataFrame(rows, columns=list(GAP_TABLE_COLUMNS))
@@ -310,17 +305,17 @@ def gap_table(
 def _city_rows(row: Any, manifest: Any, top: str, cities: list[str], cell: pd.DataFrame,
                in_top: pd.DataFrame, min_n: int) -> None:
     """Rows of one province in ``gap_table(by="city")``: shown cities, merged ones, the rest."""
-    shown = _shown_cities(cell, manifest, top, min_n)
+    shown = shown_cities(cell, manifest, top, min_n)
     merged = _merged_name(manifest, top, shown)
     rest = in_top.loc[~in_top["region_id"].isin(shown)]
-    rest_shown = len(rest) >= min_n
+    rest_shown = not is_suppressed(len(rest), min_n)
     for city in cities:
         members = in_top.loc[in_top["region_id"] == city]
         if members.empty:
             continue
         if city in shown:
             row(city, manifest.name(city), members)
-        elif len(members) < min_n:
+        elif is_suppressed(len(members), min_n):
             where = f"已并入“{merged}”" if rest_shown else "不显示"
             row(city, manifest.name(city), members, f"不足{min_n}人，{where}", hide=True)
         else:
@@ -388,7 +383,7 @@ def region_gaps(
     for pop, dim in _pairs(people, None, every=True):
         cell = cells.get((pop, dim), people.iloc[:0])
         required = float(required_of.get((pop, dim), _NAN))
-        base = _base_tops(cell, min_n)
+        base = comparison_base(cell["top_region_id"].value_counts(), min_n)
         own = cell.loc[cell["region_id"].isin(inside)]
         others = cell.loc[cell["top_region_id"].isin(base) & ~cell["region_id"].isin(inside)]
         r: dict[str, Any] = {
@@ -399,21 +394,21 @@ def region_gaps(
         o = _summary(others["score"], required, confidence)
         r["others_n"], r["others_gap"] = o["n"], o["gap"]
         r["diff"] = r["gap"] - r["others_gap"]
-        suppressed = r["n"] < min_n
+        suppressed = is_suppressed(r["n"], min_n)
         note = ("无数据" if r["n"] == 0 else f"不足{min_n}人，不显示") if suppressed else ""
         if is_city and r["n"] > 0:
-            shown = _shown_cities(cell, manifest, top, min_n)
+            shown = shown_cities(cell, manifest, top, min_n)
             if rid not in shown:
                 merged = _merged_name(manifest, top, shown)
                 rest = cell.loc[(cell["top_region_id"] == top) & ~cell["region_id"].isin(shown)]
                 if not suppressed:
                     note = f"为免由全省数据推算出人数不足{min_n}人的地市，已并入“{merged}”"
-                elif len(rest) >= min_n:
+                elif not is_suppressed(len(rest), min_n):
                     note = f"不足{min_n}人，已并入“{merged}”"
                 suppressed = True
         if suppressed:
             _hide(r, (*_STATS, "others_gap", "diff"))
-        if 0 < r["others_n"] < min_n:
+        if is_small(r["others_n"], min_n):
             _hide(r, ("others_gap", "diff"))
         rows.append({**r, "suppressed": suppressed, "note": note})
     table = pd.DataFrame(rows, columns=[c for c in REGION_GAP_COLUMNS if c != "rank"])

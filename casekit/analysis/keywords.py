@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from casekit.exceptions import AnalysisError
+from casekit.privacy import disclosure
 
 __all__ = [
     "MIN_NOTES",
@@ -45,8 +46,9 @@ __all__ = [
     "weighted_log_odds",
 ]
 
-#: Fewest notes (and interviewees) of a group a listed word must occur in; the floor as well.
-MIN_NOTES = 2
+#: Fewest notes (and interviewees) of a group a listed word must occur in; the floor as well
+#: (:data:`casekit.privacy.disclosure.MIN_NOTES`).
+MIN_NOTES = disclosure.MIN_NOTES
 
 Words = Callable[[str], Sequence[str]]
 

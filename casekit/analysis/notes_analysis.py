@@ -26,7 +26,7 @@ from casekit.analysis.coding import code_frequencies, codes_for
 from casekit.analysis.keywords import distinctive_keywords, themes
 from casekit.analysis.ordering import in_region_order
 from casekit.analysis.quotes import find_quotes
-from casekit.domain import MIN_CELL_SIZE
+from casekit.privacy.disclosure import MIN_INTERVIEWEES
 
 __all__ = ["NotesAnalysis", "analyse_notes"]
 
@@ -56,13 +56,13 @@ class NotesAnalysis:
     bundle: Any = field(repr=False)
 
     def frequencies(self, by: str | tuple[str, ...] = "top_region_id",
-                    min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+                    min_n: int = MIN_INTERVIEWEES) -> pd.DataFrame:
         """Code frequencies per group (:func:`casekit.analysis.coding.code_frequencies`), regions
         in the manifest's order."""
         table = code_frequencies(self.coded, self.segments, by=by, min_n=min_n, frame=self.bundle.code_frame)
         return in_region_order(table, self.bundle.manifest, by)
 
-    def segment_frequencies(self, segment_labels: pd.Series, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+    def segment_frequencies(self, segment_labels: pd.Series, min_n: int = MIN_INTERVIEWEES) -> pd.DataFrame:
         """Code frequencies per account-manager segment (behaviour type).
 
         Parameters

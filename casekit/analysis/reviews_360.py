@@ -51,10 +51,16 @@ import pandas as pd
 
 from casekit.analysis.intervals import check_confidence, t_interval
 from casekit.analysis.ordering import ordered, sort_rows
-from casekit.analysis.scores import _shown_cities
-from casekit.analysis.visits import _check_min
-from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, RATER_GROUPS
+from casekit.domain import DIMENSIONS, RATER_GROUPS
 from casekit.exceptions import AnalysisError, RegionError
+from casekit.privacy.disclosure import (
+    MIN_MANAGERS,
+    MIN_RATERS,
+    check_threshold,
+    comparison_base,
+    partition_raters,
+    shown_cities,
+)
 
 __all__ = [
     "ALL_OTHERS",
@@ -72,8 +78,8 @@ __all__ = [
     "self_other_gap",
 ]
 
-#: Smallest number of non-self raters behind any number shown.
-DEFAULT_MIN_RATERS = 3
+#: Smallest number of non-self raters behind any number shown (:data:`casekit.privacy.disclosure.MIN_RATERS`).
+DEFAULT_MIN_RATERS = MIN_RATERS
 #: The rater group of a manager's own rating.
 SELF = "self"
 #: Pseudo rater group: small non-self groups pooled (rule 2 of the module docstring).
@@ -171,7 +177,7 @@ def _dimension_label(dimension: str) -> str:
 
 
 def _check_min_raters(min_raters: Any) -> int:
-    value = _check_min(min_raters, "min_raters")
+    value = check_threshold(min_raters, "min_raters")
     if value < 1:
         raise AnalysisError(f"min_raters must be at least 1, got {min_raters!r}")
     return value
@@ -213,40 +219,6 @@ def _manager_regions(bundle: Any) -> pd.DataFrame:
     return pd.DataFrame(columns).sort_index()
 
 
-def _partition(
-    counts: dict[str, int], min_raters: int
-) -> tuple[list[tuple[str, tuple[str, ...]]], tuple[str, ...]]:
-    """Apply the module's anonymity rules to one manager × dimension.
-
-    Parameters
-    ----------
-    counts : dict
-        Non-self rater group → number of raters (> 0).
-    min_raters : int
-        Smallest number of raters behind a number shown.
-
-    Returns
-    -------
-    shown : list of (group id, included groups)
-        The groups shown, each with the rater groups its number includes: ``(g, (g,))`` alone,
-        ``(OTHER_RATERS, small groups)`` pooled, ``(g, (g, *small groups))`` folded.
-    hidden : tuple of str
-        The groups shown nowhere (rule 4); empty otherwise.
-    """
-    groups = ordered(list(counts), _OTHER_ORDER)
-    big = [g for g in groups if counts[g] >= min_raters]
-    small = tuple(g for g in groups if counts[g] < min_raters)
-    shown: list[tuple[str, tuple[str, ...]]] = [(g, (g,)) for g in big]
-    if not small:
-        return shown, ()
-    if sum(counts[g] for g in small) >= min_raters:
-        return [*shown, (OTHER_RATERS, small)], ()
-    if big:
-        largest = max(big, key=lambda g: (counts[g], -big.index(g)))
-        return [(g, (g, *small)) if g == largest else (g, inc) for g, inc in shown], ()
-    return [], small
-
-
 def _labels(groups: Sequence[str]) -> str:
     return "、".join(_group_label(g) for g in groups)
 
@@ -272,7 +244,8 @@ def _review_rows(bundle: Any, min_raters: int) -> list[dict[str, Any]]:
                          "mean": float(values.mean()), "suppressed": False, "note": "",
                          "_scores": values})
         counts = {g: int(v.size) for g, v in by_group.items() if g != SELF}
-        shown, hidden = _partition(counts, min_raters)
+        ordered_counts = {g: counts[g] for g in ordered(list(counts), _OTHER_ORDER)}
+        shown, hidden = partition_raters(ordered_counts, min_raters, pooled=OTHER_RATERS)
         for group, includes in shown:
             values = np.concatenate([by_group[g] for g in includes])
             if group == OTHER_RATERS:
@@ -477,7 +450,7 @@ def _select(
     too_few = f"销售管理人员不足{min_managers}人，不显示"
     if rid is None:
         sizes = cell["top_region_id"].value_counts()
-        base = set(sizes.index[sizes >= needed])
+        base = set(comparison_base(sizes, needed))
         chosen = cell.loc[cell["top_region_id"].isin(base)]
         if len(chosen) < needed:
             return chosen, True, too_few
@@ -487,7 +460,7 @@ def _select(
     chosen = cell.loc[cell["region_id"].isin(inside)]
     if len(chosen) < needed:
         return chosen, True, too_few
-    if top is not None and rid != top and rid not in _shown_cities(cell, manifest, top, min_managers):
+    if top is not None and rid != top and rid not in shown_cities(cell, manifest, top, min_managers):
         return chosen, True, "为避免由全省合计推算出人数较少的地市，不单独显示"
     return chosen, False, ""
 
@@ -495,7 +468,7 @@ def _select(
 def review_summary(
     bundle: Any,
     region_id: str | None = None,
-    min_managers: int = MIN_CELL_SIZE,
+    min_managers: int = MIN_MANAGERS,
     min_raters: int = DEFAULT_MIN_RATERS,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
@@ -525,7 +498,7 @@ def review_summary(
         A loaded bundle; ``reviews_360``, ``manifest`` and the codebook's review scale are read.
     region_id : str, optional
         A region id or name of the manifest (top level or city); None for all regions.
-    min_managers : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+    min_managers : int, default :data:`~casekit.privacy.disclosure.MIN_MANAGERS`
         Smallest number of managers behind a number shown.
     min_raters : int, default 3
         Passed to the per-manager functions (rater anonymity).
@@ -551,7 +524,7 @@ def review_summary(
         For a negative ``min_managers``, ``min_raters`` below 1 or ``confidence`` outside
         (0, 1).
     """
-    min_managers = _check_min(min_managers, "min_managers")
+    min_managers = check_threshold(min_managers, "min_managers")
     min_raters = _check_min_raters(min_raters)
     confidence = check_confidence(confidence)
     manifest = bundle.manifest

@@ -24,6 +24,7 @@ import pandas as pd
 
 from casekit.analysis.ordering import ordered, region_order, sort_rows
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS, POPULATIONS
+from casekit.privacy.disclosure import comparison_base, is_small, is_suppressed, shown_cities
 from casekit.exceptions import RegionError
 
 __all__ = [
@@ -204,7 +205,7 @@ def dimension_scores(
         [region_column, "population", "dimension"], sort=False
     ):
         n, mean, sd = _describe(group["score"])
-        suppressed = n < min_n
+        suppressed = is_suppressed(n, min_n)
         rows.append(
             {
                 "region_id": region,
@@ -251,31 +252,6 @@ def _top_of(manifest: Any, region_id: str) -> str:
         if top == region_id or region_id in set(manifest.descendants(top)):
             return top
     return region_id  # not under any top level: treat it as one
-
-
-def _shown_cities(
-    cell: pd.DataFrame, manifest: Any, top: str, min_n: int
-) -> set[str]:
-    """The cities of ``top`` whose mean may be shown for one population x dimension.
-
-    A city needs ``min_n`` respondents; and when the rest of its top-level region (its other
-    cities' and uncitied respondents, minus the cities shown) would number from 1 to
-    ``min_n - 1``, the smallest city shown is hidden too, so that the top-level mean minus the
-    shown cities' means cannot reveal the rest (complementary suppression).
-    """
-    places = list(dict.fromkeys(manifest.descendants(top)))
-    cities = [c for c in places if c != top]
-    in_top = cell.loc[cell["top_region_id"] == top]
-    counts = in_top["region_id"].value_counts()
-    sizes = {c: int(counts.get(c, 0)) for c in cities}
-    shown = [c for c in cities if sizes[c] >= min_n]
-    rest = len(in_top) - sum(sizes[c] for c in shown)
-    while shown and 0 < rest < min_n:
-        # hide the smallest shown city (the later one in manifest order on a tie)
-        smallest = min(reversed(shown), key=sizes.__getitem__)
-        shown.remove(smallest)
-        rest += sizes[smallest]
-    return set(shown)
 
 
 def compare_region(
@@ -363,20 +339,20 @@ def compare_region(
     for population, dimension in pairs:
         cell = (scores["population"] == population) & (scores["dimension"] == dimension)
         top_sizes = scores.loc[cell, "top_region_id"].value_counts()
-        base_tops = [t for t, size in top_sizes.items() if size >= min_n]
+        base_tops = comparison_base(top_sizes, min_n)
         in_base = cell & scores["top_region_id"].isin(base_tops)
 
         n, mean, _ = _describe(scores.loc[cell & in_region, "score"])
         others_n, others_mean, _ = _describe(scores.loc[in_base & ~in_region, "score"])
         all_n, all_mean, _ = _describe(scores.loc[in_base, "score"])
-        suppressed = n < min_n
+        suppressed = is_suppressed(n, min_n)
         if is_city and not suppressed:
-            shown = _shown_cities(scores.loc[cell], manifest, top, min_n)
+            shown = shown_cities(scores.loc[cell], manifest, top, min_n)
             suppressed = region_id not in shown
         diff = mean - others_mean
         if suppressed:
             mean = diff = others_mean = all_mean = nan
-        if 0 < others_n < min_n:
+        if is_small(others_n, min_n):
             others_mean = diff = all_mean = nan
         label = (
             DIMENSIONS[dimension].label if dimension in DIMENSIONS else str(dimension)

@@ -42,6 +42,7 @@ from casekit.domain import (
     POPULATION_DIMENSIONS,
 )
 from casekit.formatting import count_label
+from casekit.privacy.disclosure import is_suppressed
 
 __all__ = [
     "DISTINCT_Z",
@@ -417,6 +418,6 @@ def segment_mix(report: SegmentReport, manifest: object, by: str = "top_region",
             c = int(counts.get(seg, 0))
             rows.append({"group_id": gid, "group_name": manifest.name(gid),  # type: ignore[attr-defined]
                          "n": n, "segment": seg, "segment_name": names[seg], "count": c,
-                         "share": c / n if n >= min_n else float("nan"),
-                         "suppressed": n < min_n})
+                         "share": float("nan") if is_suppressed(n, min_n) else c / n,
+                         "suppressed": is_suppressed(n, min_n)})
     return pd.DataFrame(rows, columns=cols)

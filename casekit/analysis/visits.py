@@ -44,8 +44,9 @@ import pandas as pd
 from casekit import formatting
 from casekit.analysis.intervals import check_confidence, t_interval, wilson_interval
 from casekit.analysis.ordering import region_order
-from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, MIN_CELL_SIZE, OUTCOMES
+from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, OUTCOMES
 from casekit.exceptions import AnalysisError, RegionError
+from casekit.privacy.disclosure import MIN_OBSERVED, check_threshold, is_suppressed, protect_rest
 
 __all__ = [
     "ALL_GROUP",
@@ -202,12 +203,6 @@ class _Groups:
     by: str
 
 
-def _check_min(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise AnalysisError(f"{name} must be a whole number >= 0, got {value!r}")
-    return int(value)
-
-
 def _ride_alongs(bundle: Any) -> pd.DataFrame:
     visits = bundle.ride_alongs
     missing = [c for c in _VISIT_COLUMNS if c not in visits.columns]
@@ -314,19 +309,19 @@ def _visibility(
     """
     grouped = visits.dropna(subset=["group"])
     sizes = grouped.groupby("group", sort=False)["account_manager"].nunique().to_dict()
-    status = {g: _SHOWN if sizes.get(g, 0) >= max(min_n, 1) else _SMALL for g in order}
+    status = {g: _SMALL if is_suppressed(sizes.get(g, 0), max(min_n, 1)) else _SHOWN for g in order}
 
     def settle(scope: pd.DataFrame) -> None:
-        while True:
-            here = set(scope["group"].dropna())
-            shown = [g for g in order if status[g] == _SHOWN and g in here]
-            if not shown:
-                return
-            rest = scope.loc[~scope["group"].isin(shown), "account_manager"].nunique()
-            if rest == 0 or rest >= min_n:
-                return
-            smallest = min(reversed(shown), key=lambda g: sizes.get(g, 0))
-            status[smallest] = _COMPLEMENT
+        here = set(scope["group"].dropna())
+        shown = [g for g in order if status[g] == _SHOWN and g in here]
+
+        def rest(parts: list[Hashable]) -> int:
+            return int(scope.loc[~scope["group"].isin(parts), "account_manager"].nunique())
+
+        kept = set(protect_rest(shown, sizes, rest, min_n))
+        for group in shown:
+            if group not in kept:
+                status[group] = _COMPLEMENT
 
     if by == "city":
         for _, scope in visits.groupby("parent", sort=False):
@@ -407,7 +402,7 @@ def time_allocation(
     by: str = "top_region",
     segments: pd.Series | None = None,
     week_hours: float = 40.0,
-    min_n: int = MIN_CELL_SIZE,
+    min_n: int = MIN_OBSERVED,
 ) -> pd.DataFrame:
     """How account managers' time splits between customers, the road and the office.
 
@@ -451,7 +446,7 @@ def time_allocation(
         label) belong to no group; they still count as "the rest" of the anonymity rule.
     week_hours : float, default 40.0
         Working hours of a week, for the estimate.
-    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+    min_n : int, default :data:`~casekit.privacy.disclosure.MIN_OBSERVED`
         Smallest number of distinct account managers whose numbers are shown (``0``: show
         everything, for the consultant's own look).
 
@@ -477,7 +472,7 @@ def time_allocation(
         For an unknown ``by``, a missing or malformed ``segments``, ``week_hours`` not
         positive, or a negative ``min_n``.
     """
-    min_n = _check_min(min_n, "min_n")
+    min_n = check_threshold(min_n, "min_n")
     if isinstance(week_hours, bool) or not isinstance(week_hours, (int, float, np.number)) or not (
         math.isfinite(float(week_hours)) and float(week_hours) > 0
     ):
@@ -711,7 +706,7 @@ def visit_profile(
     bundle: Any,
     by: str = "top_region",
     segments: pd.Series | None = None,
-    min_n: int = MIN_CELL_SIZE,
+    min_n: int = MIN_OBSERVED,
     confidence: float = 0.95,
 ) -> VisitProfile:
     """What happens on an observed visit: questions, funnel, behaviours and outcomes per group.
@@ -735,7 +730,7 @@ def visit_profile(
     segments : pandas.Series, optional
         Respondent id → segment label; required for (and only accepted with)
         ``by="segment"``.
-    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+    min_n : int, default :data:`~casekit.privacy.disclosure.MIN_OBSERVED`
         Smallest number of distinct account managers whose numbers are shown.
     confidence : float, default 0.95
         Level of every interval.
@@ -753,7 +748,7 @@ def visit_profile(
         For an unknown ``by``, a missing or malformed ``segments``, a negative ``min_n`` or a
         ``confidence`` outside (0, 1).
     """
-    min_n = _check_min(min_n, "min_n")
+    min_n = check_threshold(min_n, "min_n")
     confidence = check_confidence(confidence)
     grouping = _groups(bundle, by, segments)
     visits = grouping.visits

@@ -36,7 +36,8 @@ from casekit.domain import (
     lookup,
 )
 from casekit.exceptions import AnalysisError
-from casekit.formatting import count_label, rounded_diff, score, signed
+from casekit.formatting import count_label, rounded_diff, score, shown_gap_diff, signed
+from casekit.privacy.disclosure import gap_hidden
 
 __all__ = [
     "BANK_PATH",
@@ -283,32 +284,16 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def _shown(row: Mapping[str, Any], min_n: int) -> bool:
-    """Whether the row's numbers may be cited (not suppressed, enough people, a gap)."""
-    flagged = row.get("suppressed", False)
-    if not _missing(flagged) and bool(flagged):
-        return False
-    n = row.get("n")
-    return n is not None and not _missing(n) and int(n) >= min_n and not _missing(row.get("gap")) and not _missing(row.get("mean"))
-
-
 def _shown_gap(row: Mapping[str, Any]) -> float:
     """The gap as the report prints it: the difference of the rounded mean and requirement."""
     return rounded_diff(row["mean"], row["required"])
-
-
-def _shown_diff(row: Mapping[str, Any]) -> float:
-    """Gap minus the other regions' gap, from the rounded means (as the report's tables)."""
-    if _missing(row.get("diff")) or _missing(row.get("others_gap")):
-        return float("nan")
-    return rounded_diff(row["mean"], float(row["required"]) + float(row["others_gap"]))
 
 
 def _evidence(row: Mapping[str, Any]) -> str:
     gap = _shown_gap(row)
     text = (f"本地区{row['dimension_label']}维度均分{score(row['mean'])}，要求{score(row['required'])}，"
             f"差距{signed(gap)}（{count_label(row['n'])}人）")
-    diff = _shown_diff(row)
+    diff = shown_gap_diff(row)
     if not _missing(diff):
         others = rounded_diff(float(row["required"]) + float(row["others_gap"]), row["required"])
         text += f"；其他地区差距{signed(others)}，相对差距{signed(diff)}"
@@ -326,7 +311,7 @@ def _priorities(rows: pd.DataFrame) -> pd.DataFrame:
     """
     t = rows.copy()
     t["_gap"] = [_shown_gap(r) for _, r in t.iterrows()]
-    t["_diff"] = [_shown_diff(r) for _, r in t.iterrows()]
+    t["_diff"] = [shown_gap_diff(r) for _, r in t.iterrows()]
     t["_order"] = range(len(t))
     t["_met"] = t["_gap"] >= 0
     t["_score"] = (t["_diff"].rank(method="min", na_option="bottom")
@@ -457,7 +442,7 @@ def draft_interview_outline(bundle: Any, region: str, population: str = "account
 
     gaps = region_gaps(bundle, rid, min_n=min_n)
     rows = gaps.loc[(gaps["population"] == pop) & gaps["dimension"].isin(POPULATION_DIMENSIONS[pop])]
-    shown = rows.loc[[_shown(r, min_n) for _, r in rows.iterrows()]]
+    shown = rows.loc[[not gap_hidden(r, min_n) for _, r in rows.iterrows()]]
     notes: list[str] = []
     evidence: dict[str, str] = {}
     if shown.empty:
@@ -476,7 +461,7 @@ def draft_interview_outline(bundle: Any, region: str, population: str = "account
         evidence = {str(r["dimension"]): _evidence(r) for _, r in ordered.iterrows()}
         cited = "；".join(
             f"{r['dimension_label']}（差距{signed(_shown_gap(r))}"
-            + ("" if _missing(_shown_diff(r)) else f"，相对其他地区{signed(_shown_diff(r))}") + "）"
+            + ("" if _missing(shown_gap_diff(r)) else f"，相对其他地区{signed(shown_gap_diff(r))}") + "）"
             for _, r in ordered.iterrows())
         purpose = (f"根据{region_name}{pop_label}问卷结果（均分与岗位要求之差，及与其他地区相比），"
                    f"本地区最需要深入了解的维度依次是：{cited}。访谈以最近的真实案例为线索，"

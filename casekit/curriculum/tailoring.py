@@ -27,12 +27,12 @@ from casekit.curriculum.outlines import (
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE
 from casekit.formatting import (
     day_range,
-    mean_hidden,
     rounded_diff,
     score,
     signed,
     signed_days,
 )
+from casekit.privacy.disclosure import is_suppressed, mean_hidden
 from casekit.formatting import days as fmt_days
 
 __all__ = ["BUDGET_STATUSES", "TAILORED_COLUMNS", "TailoredOutline", "tailor_outline"]
@@ -191,7 +191,7 @@ class _Evidence:
         if not self.usable:
             if self.n == 0:
                 return f"「{self.label}」本地区无问卷数据"
-            if self.n < min_n:
+            if is_suppressed(self.n, min_n):
                 return f"「{self.label}」样本不足（少于{min_n}人）"
             return f"「{self.label}」不显示均分（避免推算出少于{min_n}人的群体）"
         out = f"「{self.label}」维度均分 {score(self.mean)}（n={self.n}）"
@@ -207,7 +207,7 @@ class _Evidence:
                 out += f"，与其他地区 {others} 基本持平（{signed(shown)}）"
         elif self.others_n == 0:
             out += "，无其他地区可比"
-        elif self.others_n < min_n:
+        elif is_suppressed(self.others_n, min_n):
             out += f"，其他地区样本不足（少于{min_n}人），不作比较"
         else:
             out += "，其他地区均分不予显示，不作比较"
@@ -217,7 +217,7 @@ class _Evidence:
 
 
 def _usable(rows: pd.DataFrame, min_n: int) -> pd.Series:
-    """Rows whose region mean may be used as evidence (see :func:`casekit.formatting.mean_hidden`)."""
+    """Rows whose region mean may be used as evidence (see :func:`casekit.privacy.disclosure.mean_hidden`)."""
     return pd.Series(
         [not mean_hidden(row, min_n) for _, row in rows.iterrows()],
         index=rows.index,
@@ -257,7 +257,7 @@ def _evidence(
     others_n = int(row["others_n"]) if pd.notna(row["others_n"]) else 0
     others_mean = float(row["others_mean"]) if pd.notna(row["others_mean"]) else np.nan
     diff = float(row["diff"]) if pd.notna(row["diff"]) else np.nan
-    if others_n < min_n or math.isnan(others_mean):  # never compare with a hidden group
+    if is_suppressed(others_n, min_n) or math.isnan(others_mean):  # never compare with a hidden group
         others_mean = diff = np.nan
     place = places[dimension]
     components = []

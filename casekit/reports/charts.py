@@ -23,13 +23,12 @@ if TYPE_CHECKING:  # pragma: no cover
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATIONS
 from casekit.formatting import (
     days,
-    is_suppressed,
-    mean_hidden,
     rounded_diff,
     score,
     signed,
     small_cell,
 )
+from casekit.privacy.disclosure import gap_hidden, is_suppressed, mean_hidden
 from casekit.reports.fonts import ensure_cjk_font
 
 __all__ = ["ALL_COLOUR", "OTHERS_COLOUR", "REGION_COLOUR", "TIME_COLOURS", "dimension_comparison_figure",
@@ -262,10 +261,6 @@ TIME_COLOURS: tuple[str, str, str] = (REGION_COLOUR, "#e08a2c", "#c9ced4")
 _GAP_REQUIRED = ("population", "dimension", "n", "mean", "gap", "ci_low", "ci_high")
 
 
-def _gap_hidden(row: pd.Series, min_n: int) -> bool:
-    return mean_hidden(row, min_n) or pd.isna(row.get("gap"))
-
-
 def plot_gaps(
     ax: Axes,
     gaps: pd.DataFrame,
@@ -300,7 +295,7 @@ def plot_gaps(
         Smallest group shown.
     """
     rows = gaps[gaps["population"] == population].reset_index(drop=True)
-    hidden = [_gap_hidden(r, min_n) for _, r in rows.iterrows()]
+    hidden = [gap_hidden(r, min_n) for _, r in rows.iterrows()]
     y = np.arange(len(rows))[::-1]
     values = np.array([np.nan if h else float(g) for h, g in zip(hidden, rows["gap"])])
     low = np.array([np.nan if h else float(v) for h, v in zip(hidden, rows["ci_low"])])
@@ -383,7 +378,7 @@ def gap_figure(
         raise ValueError(f"gaps holds no answered rows for the populations requested; found {present}")
 
     shown = gaps[gaps["population"].isin(populations)]
-    shown = shown[[not _gap_hidden(r, min_n) for _, r in shown.iterrows()]]
+    shown = shown[[not gap_hidden(r, min_n) for _, r in shown.iterrows()]]
     numbers = [0.0]
     for column in ("gap", "ci_low", "ci_high", "others_gap"):
         if column in shown.columns:

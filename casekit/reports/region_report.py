@@ -34,6 +34,7 @@ import pandas as pd
 
 from casekit.domain import MIN_CELL_SIZE, POPULATIONS
 from casekit.exceptions import AnalysisError
+from casekit.privacy.disclosure import is_suppressed
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.analysis import NotesAnalysis, SegmentReport, VisitProfile
@@ -702,7 +703,7 @@ class RegionReport:
     @property
     def notes_shown(self) -> bool:
         """Whether the notes section shows themes, words and excerpts (enough interviewees)."""
-        return self.notes_interviewees >= self.min_n
+        return not is_suppressed(self.notes_interviewees, self.min_n)
 
 
 def region_report(
@@ -777,7 +778,7 @@ def region_report(
     notes_region_id = manifest.top_of(region_id)
     notes_count, notes_interviewees = notes_base(bundle, notes_region_id)
     themes = keywords = quotes = pd.DataFrame()
-    if notes_interviewees >= min_n:
+    if not is_suppressed(notes_interviewees, min_n):
         if notes is None:
             notes = analyse_notes(bundle)
         themes = region_themes(notes, notes_region_id)

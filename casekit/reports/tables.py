@@ -36,7 +36,6 @@ Intervals read ``[−0.95, −0.37]`` (:func:`interval_label`), with the minus s
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -51,11 +50,18 @@ from casekit.formatting import (
     count_label,
     day_range,
     days,
-    is_suppressed,
-    mean_hidden,
     rounded_diff,
     score,
+    shown_gap_diff,
     signed,
+)
+from casekit.privacy.disclosure import (
+    bounded_share,
+    gap_hidden,
+    hidden_mix_counts,
+    is_suppressed,
+    mean_hidden,
+    row_complements,
 )
 from casekit.reports.safe_html import escape_markdown
 
@@ -144,25 +150,11 @@ def respondent_counts(bundle: Any, region_id: str, *, min_n: int = MIN_CELL_SIZE
     for place in shown:
         table[manifest.name(place)] = [count_label(v, min_n) for v in counts[place]]
     if shown:
-        _suppress_complementary(table, counts.loc[:, shown], min_n)
+        complements = row_complements(counts.loc[:, shown], min_n).to_numpy()
+        for row, column in zip(*np.nonzero(complements)):
+            table.iat[row, column] = MISSING
     table["合计"] = [count_label(v, min_n) for v in counts.sum(axis=1)]
     return table
-
-
-def _suppress_complementary(table: pd.DataFrame, counts: pd.DataFrame, min_n: int) -> None:
-    """Hide a second cell in every row where exactly one count is hidden.
-
-    With the row's total shown, a single hidden cell could be recovered by subtraction
-    (total minus the cells shown). The smallest other non-zero count of the row is hidden too,
-    shown as :data:`MISSING`.
-    """
-    for row, (_, values) in enumerate(counts.iterrows()):
-        small = [(v, i) for i, v in enumerate(values) if 0 < v < min_n]
-        if len(small) != 1:
-            continue
-        others = sorted((v, i) for i, v in enumerate(values) if v >= min_n)
-        if others:
-            table.iat[row, others[0][1]] = MISSING
 
 
 def comparison_table(
@@ -333,42 +325,18 @@ def _hours(value: Any) -> str:
 
 
 def _people_share(share: Any, n: Any, min_n: int) -> str:
-    """Share of ``n`` people, never revealing that 1 to ``min_n − 1`` of them are on one side.
-
-    ``97%`` of 36 people would say that exactly one person reaches the level; such a share is
-    written as a bound instead (``">86%"``: at most ``min_n`` people on the other side; ``"<14%"``
-    when the people below are the few). When both sides are small nothing is shown.
-    """
-    if _is_missing(share) or is_suppressed(n, min_n):
+    """Share of ``n`` people as :func:`casekit.privacy.disclosure.bounded_share` allows it."""
+    bound = bounded_share(share, n, min_n)
+    if bound is None:
         return MISSING
-    total = int(n)
-    below = round(float(share) * total)
-    above = total - below
-    small_below, small_above = 0 < below < min_n, 0 < above < min_n
-    if small_below and small_above:
-        return MISSING
-    if small_below:
-        return f"<{math.ceil(100 * min_n / total)}%"
-    if small_above:
-        return f">{math.floor(100 * (total - min_n) / total)}%"
-    return _percent(share)
-
-
-def _shown_gap_diff(row: pd.Series) -> float:
-    """The region's gap minus the other regions', as the rounded means of the report give it.
-
-    The required level is the same on both sides, so this is the region's mean minus the other
-    regions' mean (``required + others_gap``), computed from the two rounded means like the
-    差值 of :func:`comparison_table`: both sections of a report print the same number.
-    """
-    if _is_missing(row.get("diff")) or _is_missing(row.get("others_gap")):
-        return float("nan")
-    return rounded_diff(row["mean"], float(row["required"]) + float(row["others_gap"]))
+    if bound.relation == "=":
+        return _percent(share)
+    return f"{bound.relation}{int(bound.value)}%"
 
 
 def _compared(row: pd.Series) -> str:
     """与其他地区相比: the signed difference of the gaps and what it means."""
-    value = _shown_gap_diff(row)
+    value = shown_gap_diff(row)
     if _is_missing(value):
         return MISSING
     if value <= -CLOSE_TO_OTHERS:
@@ -380,13 +348,9 @@ def _compared(row: pd.Series) -> str:
     return f"{signed(value)}（{word}）"
 
 
-def _gap_hidden(row: pd.Series, min_n: int) -> bool:
-    return mean_hidden(row, min_n) or _is_missing(row.get("gap"))
-
-
 def _gap_note(row: pd.Series, min_n: int) -> str:
     note = "" if _is_missing(row.get("note")) else str(row.get("note"))
-    if _gap_hidden(row, min_n):
+    if gap_hidden(row, min_n):
         return note or f"不足{min_n}人，不显示"
     parts = []
     if rounded_diff(row["mean"], row["required"]) >= 0:
@@ -424,7 +388,7 @@ def skill_gap_table(
     records = [row for _, row in rows.iterrows()]
 
     def shown(row: pd.Series, text: str) -> str:
-        return MISSING if _gap_hidden(row, min_n) else text
+        return MISSING if gap_hidden(row, min_n) else text
 
     table = pd.DataFrame(
         {
@@ -464,7 +428,7 @@ def gap_sentences(gaps: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> list[str
     """
     sentences = []
     for population, rows in gaps.groupby("population", sort=False):
-        shown = rows.loc[[not _gap_hidden(r, min_n) for _, r in rows.iterrows()]]
+        shown = rows.loc[[not gap_hidden(r, min_n) for _, r in rows.iterrows()]]
         if shown.empty:
             continue
         label = _population_label(str(population))
@@ -475,7 +439,7 @@ def gap_sentences(gaps: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> list[str
         else:
             text = (f"{label}与岗位要求差距最大的是“{worst['dimension_label']}”（均分{score(worst['mean'])}，"
                     f"要求{score(worst['required'])}，差距{signed(worst_gap)}）")
-        diffs = pd.Series([_shown_gap_diff(r) for _, r in shown.iterrows()], index=shown.index).dropna()
+        diffs = pd.Series([shown_gap_diff(r) for _, r in shown.iterrows()], index=shown.index).dropna()
         if not diffs.empty:
             weakest = shown.loc[diffs.idxmin()]
             if float(diffs.min()) <= -CLOSE_TO_OTHERS:
@@ -508,7 +472,7 @@ def persona_table(segments: Any, *, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
     """
     table = segments.persona_table()
     for row, persona in enumerate(segments.personas):
-        if persona.n < min_n:
+        if is_suppressed(persona.n, min_n):
             table.iloc[row, 1:] = [count_label(persona.n, min_n), MISSING, MISSING, MISSING, MISSING]
     return table.set_index("类型")
 
@@ -529,49 +493,10 @@ def persona_descriptions(segments: Any, *, min_n: int = MIN_CELL_SIZE) -> list[s
         In type order; empty without clear types.
     """
     return [
-        p.description if p.n >= min_n else
+        p.description if not is_suppressed(p.n, min_n) else
         f"第{p.segment}类“{p.name}”：{count_label(p.n, min_n)}人，人数过少，不单独描述。"
         for p in segments.personas
     ]
-
-
-def _mix_hidden(counts: pd.DataFrame, sizes: pd.Series, totals: pd.Series, min_n: int) -> pd.DataFrame:
-    """Which counts of a region × type table are hidden, so that none of 1 to ``min_n − 1`` shows.
-
-    Counts 1 to ``min_n − 1`` and every count of a region below ``min_n`` are hidden. A region's
-    total (its number of account managers) and a type's total (its number of people, in the
-    persona table) are published, so a line holding exactly one hidden non-zero count could be
-    recovered by subtraction: the smallest other non-zero count of that line is hidden too,
-    preferring counts whose own region has another non-zero count (repeated until stable).
-    """
-    values = counts.to_numpy(dtype="int64")
-    hidden = (values > 0) & (values < min_n)
-    small_rows = sizes.reindex(counts.index).to_numpy() < min_n
-    hidden[small_rows, :] = values[small_rows, :] > 0
-    row_open = ~small_rows
-    col_open = totals.reindex(counts.columns).fillna(0).to_numpy() >= min_n
-    nonzero = values > 0
-    others_in_row = nonzero.sum(axis=1, keepdims=True) - nonzero > 0
-    changed = True
-    while changed:
-        changed = False
-        for axis, open_lines in ((1, row_open), (0, col_open)):
-            for line in np.flatnonzero(open_lines):
-                cells = (np.s_[line, :] if axis == 1 else np.s_[:, line])
-                line_hidden = hidden[cells] & nonzero[cells]
-                if line_hidden.sum() != 1:
-                    continue
-                candidates = [(not others_in_row[cells][i], values[cells][i], i)
-                              for i in np.flatnonzero(nonzero[cells] & ~hidden[cells])]
-                if not candidates:
-                    continue
-                pick = min(candidates)[2]
-                if axis == 1:
-                    hidden[line, pick] = True
-                else:
-                    hidden[pick, line] = True
-                changed = True
-    return pd.DataFrame(hidden, index=counts.index, columns=counts.columns)
 
 
 def segment_mix_table(
@@ -607,21 +532,21 @@ def segment_mix_table(
                              fill_value=0).reindex(columns=list(names), fill_value=0)
     sizes = mix.groupby("group_id")["n"].first()
     totals = pd.Series({p.segment: p.n for p in segments.personas})
-    hidden = _mix_hidden(counts, sizes, totals, min_n)
+    hidden = hidden_mix_counts(counts, sizes, totals, min_n)
     n = int(sizes[region_id])
     everyone = int(totals.sum())
     rows = {}
     for segment, name in names.items():
         count = int(counts.at[region_id, segment])
         if hidden.at[region_id, segment]:
-            label = count_label(count, min_n) if count < min_n else MISSING
+            label = count_label(count, min_n) if is_suppressed(count, min_n) else MISSING
             share = MISSING
         else:
             label = str(count)
-            share = _percent(count / n) if n >= min_n else MISSING
-        total_share = _percent(totals[segment] / everyone) if totals[segment] >= min_n else MISSING
+            share = MISSING if is_suppressed(n, min_n) else _percent(count / n)
+        total_share = MISSING if is_suppressed(totals[segment], min_n) else _percent(totals[segment] / everyone)
         rows[name] = [label, share, total_share]
-    rows["合计"] = [count_label(n, min_n), "100%" if n >= min_n else MISSING, "100%"]
+    rows["合计"] = [count_label(n, min_n), MISSING if is_suppressed(n, min_n) else "100%", "100%"]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     table.index.name = "类型"
     return table
@@ -940,7 +865,7 @@ def notes_overview(
     prefix = f"访谈与随访记录不按地市统计，以下为{province_name}全省的记录。" if province_name else ""
     if n_notes == 0:
         return f"{prefix}{region_name}没有访谈与随访记录。"
-    if n_interviewees < min_n:
+    if is_suppressed(n_interviewees, min_n):
         return (f"{prefix}{region_name}的访谈与随访记录来自不足 {min_n} 位受访者。"
                 "为保护受访者，不列出本地区的主题、常用词和记录摘录。")
     return (f"{prefix}{region_name}共有访谈与随访记录 {count_label(n_notes, min_n)} 份，"
