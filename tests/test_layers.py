@@ -31,11 +31,7 @@ CONTRACTS = ROOT / ".importlinter"
 
 #: Private imports that another change removes; each entry says which. An entry that no longer
 #: matches anything fails the test below, so that it is deleted once that change is merged.
-KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("casekit.analysis.gaps", "casekit.analysis.scores._shown_cities"): "moved by the disclosure change",
-    ("casekit.analysis.reviews_360", "casekit.analysis.scores._shown_cities"): "moved by the disclosure change",
-    ("casekit.analysis.reviews_360", "casekit.analysis.visits._check_min"): "moved by the disclosure change",
-}
+KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 class PrivateImport(NamedTuple):
