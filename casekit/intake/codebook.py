@@ -2,7 +2,7 @@
 
 Without ``platform:`` every entry names its export column by exact header (``column``). With
 ``platform:`` (one of :data:`PLATFORM_CHOICES`) the exports in ``survey/`` are read as downloaded
-from that platform (:func:`~casekit.intake.exports.read_export`) and an item, a background
+from that platform (:func:`~casekit.surveys.read_export`) and an item, a background
 question or an identifying column may name its column by exactly one of
 :data:`~casekit.intake.columns.MATCH_KEYS` (``column``, ``pattern``, ``platform_id``, ``key``),
 parsed and matched by :mod:`casekit.intake.columns` exactly as in a standalone codebook.
@@ -22,7 +22,7 @@ from casekit import domain
 from casekit.exceptions import Problem
 from casekit.intake._files import MISSING, line_of, read_yaml_mapping, text_of
 from casekit.intake.columns import MATCH_KEYS, ColumnMatch, parse_match
-from casekit.intake.exports.model import PLATFORMS
+from casekit.surveys.model import PLATFORMS
 from casekit.intake.schemas import ITEMS, REVIEW_ITEMS, vocab_expected
 
 __all__ = ["AUTO", "CODEBOOK_FILE", "PLATFORM_CHOICES", "BackgroundQuestion", "Codebook", "Scale", "read_codebook"]

@@ -5,14 +5,14 @@ or a plain CSV/XLSX) and returns a :class:`SurveyExport` whose :meth:`~SurveyExp
 the same whichever platform the questionnaire ran on. See ``docs/survey-exports.md``.
 """
 
-from casekit.intake.exports.model import (
+from casekit.surveys.model import (
     LIST_SEP,
     META_KEYS,
     PLATFORMS,
     ExportColumn,
     SurveyExport,
 )
-from casekit.intake.exports.read import detect_platform, read_export
+from casekit.surveys.read import detect_platform, read_export
 
 __all__ = [
     "LIST_SEP",

@@ -21,10 +21,10 @@ import re
 from pathlib import Path
 
 from casekit.exceptions import Problem, SurveyFileError
-from casekit.intake.exports._build import assemble
-from casekit.intake.exports._io import Grid, read_grid
-from casekit.intake.exports._parse import clean_cell, guarded, slug
-from casekit.intake.exports.model import ExportColumn, SurveyExport
+from casekit.surveys._build import assemble
+from casekit.surveys._io import Grid, read_grid
+from casekit.surveys._parse import clean_cell, guarded, slug
+from casekit.surveys.model import ExportColumn, SurveyExport
 
 __all__ = ["PLATFORM", "question_number", "read", "slug", "sniff"]
 
@@ -133,7 +133,7 @@ def read(path: str | Path, *, sheet: str | int | None = None, grid: Grid | None 
     sheet : str or int, optional
         Workbook sheet; default the first.
     grid : Grid, optional
-        The file already read by :func:`~casekit.intake.exports._io.read_grid` (``read_export``
+        The file already read by :func:`~casekit.surveys._io.read_grid` (``read_export``
         passes the grid it used for detection, so the file is read once).
 
     Returns

@@ -6,8 +6,8 @@ import importlib
 from pathlib import Path
 
 from casekit.exceptions import Problem, SurveyFileError
-from casekit.intake.exports._io import Grid, read_grid
-from casekit.intake.exports.model import PLATFORMS, SurveyExport
+from casekit.surveys._io import Grid, read_grid
+from casekit.surveys.model import PLATFORMS, SurveyExport
 
 __all__ = ["detect_platform", "read_export"]
 
@@ -16,7 +16,7 @@ _SNIFF_ORDER: tuple[str, ...] = ("qualtrics", "limesurvey", "tencent", "wjx", "p
 
 
 def _module(platform: str):
-    return importlib.import_module(f"casekit.intake.exports.{platform}")
+    return importlib.import_module(f"casekit.surveys.{platform}")
 
 
 def detect_platform(path: str | Path, grid: Grid | None = None) -> str:
@@ -27,12 +27,12 @@ def detect_platform(path: str | Path, grid: Grid | None = None) -> str:
     path : str or Path
         The export as downloaded.
     grid : Grid, optional
-        The file already read with :func:`~casekit.intake.exports._io.read_grid`.
+        The file already read with :func:`~casekit.surveys._io.read_grid`.
 
     Returns
     -------
     str
-        One of :data:`~casekit.intake.exports.model.PLATFORMS`.
+        One of :data:`~casekit.surveys.model.PLATFORMS`.
     """
     path = Path(path)
     suffix = path.suffix.lower()

@@ -36,11 +36,11 @@ import numpy as np
 import pandas as pd
 
 from casekit.exceptions import InputFileError, Problem, SurveyFileError
-from casekit.intake.bounded import check_file
-from casekit.intake.exports._build import assemble
-from casekit.intake.exports._io import Grid
-from casekit.intake.exports._parse import guarded
-from casekit.intake.exports.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.bounded import check_file
+from casekit.surveys._build import assemble
+from casekit.surveys._io import Grid
+from casekit.surveys._parse import guarded
+from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
 
 __all__ = ["apply_labels", "read", "sniff"]
 
