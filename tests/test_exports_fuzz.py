@@ -34,7 +34,8 @@ from hypothesis import strategies as st
 from casekit.exceptions import CasekitError, SurveyFileError
 from casekit.surveys._io import read_grid
 from casekit.surveys._parse import INTERNAL_ERROR
-from casekit.surveys.model import PLATFORMS, STATUSES, SurveyExport
+from casekit.surveys import platform_ids
+from casekit.surveys.model import STATUSES, SurveyExport
 
 READERS = ("wjx", "tencent", "qualtrics", "limesurvey", "spss", "plain")
 TARGETS = (*READERS, "read_export")
@@ -75,7 +76,7 @@ def _check(read: Callable[[Path], SurveyExport], path: Path) -> None:
     assert len(set(keys)) == len(keys)
     assert export.data.shape == export.status.shape == (len(export.rows), len(keys))
     assert list(export.data.columns) == keys == list(export.status.columns)
-    assert export.platform in PLATFORMS
+    assert export.platform in platform_ids()
     assert set(export.status.to_numpy().ravel()) <= set(STATUSES)
     assert all(isinstance(v, str) for v in export.data.to_numpy().ravel())
 

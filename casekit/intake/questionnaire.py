@@ -79,10 +79,10 @@ from casekit.intake._files import (
 )
 from casekit.intake.codebook import (
     AUTO,
-    PLATFORM_CHOICES,
     Scale,
     parse_missing,
     parse_scales,
+    platform_choices,
 )
 from casekit.intake.columns import (
     MATCH_KEYS,
@@ -326,8 +326,8 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
     platform: str | None = None
     if data.get("platform") is not None:
         platform = text_of(data.get("platform")).lower()
-        if platform not in PLATFORM_CHOICES:
-            p(("platform",), "platform", f"one of {', '.join(PLATFORM_CHOICES)} (the platform of the export)",
+        if platform not in platform_choices():
+            p(("platform",), "platform", f"one of {', '.join(platform_choices())} (the platform of the export)",
               data.get("platform"))
             platform = None
 

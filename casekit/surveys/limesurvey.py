@@ -61,8 +61,9 @@ from casekit.surveys._parse import (
     iso_datetime,
 )
 from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.registry import Reader, register_reader
 
-__all__ = ["read", "sniff"]
+__all__ = ["READER", "read", "sniff"]
 
 PLATFORM = "limesurvey"
 
@@ -423,3 +424,7 @@ def _fold_flags(block: pd.DataFrame, other: pd.Series | None, labels: Sequence[s
     value = pd.Series([LIST_SEP.join(labels_arr[f]) for f in flags], index=block.index, dtype=object)
     status = np.where(value != "", "answered", np.where(skipped, "skipped", "empty"))
     return value, pd.Series(status, index=block.index, dtype=object)
+
+
+# The platform's one line in the registry (casekit/surveys/registry.py).
+READER = register_reader(Reader(PLATFORM, "LimeSurvey", read, sniff, priority=30))

@@ -25,8 +25,9 @@ from casekit.surveys._build import assemble
 from casekit.surveys._io import Grid, read_grid
 from casekit.surveys._parse import clean_cell, guarded, slug
 from casekit.surveys.model import ExportColumn, SurveyExport
+from casekit.surveys.registry import Reader, register_reader
 
-__all__ = ["PLATFORM", "question_number", "read", "slug", "sniff"]
+__all__ = ["READER", "PLATFORM", "question_number", "read", "slug", "sniff"]
 
 PLATFORM = "plain"
 
@@ -185,3 +186,7 @@ def _trailing_blank(row: list[str]) -> int:
             break
         n += 1
     return n
+
+
+# The platform's one line in the registry (casekit/surveys/registry.py).
+READER = register_reader(Reader(PLATFORM, "普通表格", read, sniff, priority=-100))

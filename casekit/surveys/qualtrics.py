@@ -84,8 +84,9 @@ from casekit.surveys._parse import (
     iso_datetime,
 )
 from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.registry import Reader, register_reader
 
-__all__ = ["read", "sniff"]
+__all__ = ["READER", "read", "sniff"]
 
 PLATFORM = "qualtrics"
 
@@ -619,3 +620,7 @@ def _fold_split_multi(
     value = pd.Series([LIST_SEP.join(labels_arr[f]) for f in flags], index=block.index, dtype=object)
     status = np.where(value != "", "answered", np.where(seen, "empty", "skipped" if recoded else "empty"))
     return value, pd.Series(status, index=block.index, dtype=object)
+
+
+# The platform's one line in the registry (casekit/surveys/registry.py).
+READER = register_reader(Reader(PLATFORM, "Qualtrics", read, sniff, priority=40))

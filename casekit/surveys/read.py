@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from casekit.exceptions import Problem, SurveyFileError
 from casekit.surveys._io import Grid, read_grid
-from casekit.surveys.model import PLATFORMS, SurveyExport
+from casekit.surveys.model import SurveyExport
+from casekit.surveys.registry import platform_ids, reader_for, table_needed
 
 __all__ = ["detect_platform", "read_export"]
-
-#: Grid-based platforms, in the order they are tried; "plain" always matches last.
-_SNIFF_ORDER: tuple[str, ...] = ("qualtrics", "limesurvey", "tencent", "wjx", "plain")
-
-
-def _module(platform: str):
-    return importlib.import_module(f"casekit.surveys.{platform}")
 
 
 def detect_platform(path: str | Path, grid: Grid | None = None) -> str:
@@ -32,19 +25,9 @@ def detect_platform(path: str | Path, grid: Grid | None = None) -> str:
     Returns
     -------
     str
-        One of :data:`~casekit.surveys.model.PLATFORMS`.
+        The id of the registered reader that reads it (:func:`~casekit.surveys.registry.reader_for`).
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".sav":
-        return "spss"
-    if suffix == ".zip":
-        return "tencent"
-    grid = grid if grid is not None else read_grid(path)
-    for platform in _SNIFF_ORDER:
-        if _module(platform).sniff(grid):
-            return platform
-    return "plain"
+    return reader_for(Path(path), grid=grid).id
 
 
 def read_export(path: str | Path, platform: str | None = None) -> SurveyExport:
@@ -55,8 +38,9 @@ def read_export(path: str | Path, platform: str | None = None) -> SurveyExport:
     path : str or Path
         The file (``.csv``, ``.xlsx``, ``.sav``, or 腾讯问卷's ``.zip``).
     platform : str, optional
-        Force a reader: one of ``wjx``, ``tencent``, ``qualtrics``, ``limesurvey``, ``spss``,
-        ``plain``.
+        Force a reader: one of :func:`~casekit.surveys.registry.platform_ids` (``wjx``,
+        ``tencent``, ``qualtrics``, ``limesurvey``, ``spss``, ``plain`` and any reader
+        registered since).
 
     Returns
     -------
@@ -69,16 +53,12 @@ def read_export(path: str | Path, platform: str | None = None) -> SurveyExport:
         read as an export of that platform.
     """
     path = Path(path)
-    if platform is not None and platform not in PLATFORMS:
-        raise SurveyFileError([Problem(path.name, None, None, f"a platform among {', '.join(PLATFORMS)}", platform)])
+    if platform is not None and platform not in platform_ids():
+        raise SurveyFileError([Problem(path.name, None, None, f"a platform among {', '.join(platform_ids())}", platform)])
     if not path.is_file():
         raise SurveyFileError([Problem(path.name, None, None, "an existing file", "<missing>")])
-    if platform in ("spss",) or path.suffix.lower() in (".sav", ".zip"):
-        return _module(platform or detect_platform(path)).read(path)
-    # Read the file once: the grid used to detect the platform is handed to the reader.
-    grid = read_grid(path)
-    if platform is None:
-        platform = detect_platform(path, grid)
-    if platform == "spss":
-        return _module(platform).read(path)
-    return _module(platform).read(path, grid=grid)
+    forced = reader_for(platform) if platform is not None else None
+    # Read a table once: the grid used to detect the platform is handed to the reader.
+    grid = read_grid(path) if table_needed(path, forced) else None
+    reader = forced if forced is not None else reader_for(path, grid=grid)
+    return reader.read(path, grid=grid)

@@ -91,8 +91,9 @@ from casekit.surveys._parse import (
     iso_datetime,
 )
 from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.registry import TABLE_SUFFIXES, Reader, register_reader
 
-__all__ = ["read", "sniff"]
+__all__ = ["READER", "read", "sniff"]
 
 PLATFORM = "tencent"
 
@@ -757,3 +758,7 @@ class _Reader:
                 at_rank = np.where(ranks[:, j] == r, s.label + LIST_SEP, at_rank)
             acc = acc + at_rank
         return pd.Series(acc, dtype=object).str.slice(0, -len(LIST_SEP)) if self.n else pd.Series([], dtype=object)
+
+
+# The platform's one line in the registry (casekit/surveys/registry.py).
+READER = register_reader(Reader(PLATFORM, "腾讯问卷", read, sniff, suffixes=(*TABLE_SUFFIXES, ".zip"), priority=20))

@@ -69,8 +69,9 @@ from casekit.surveys._parse import (
     slug,
 )
 from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.registry import Reader, register_reader
 
-__all__ = ["META_HEADERS", "MISSING_CODES", "MISSING_MARKERS", "read", "sniff"]
+__all__ = ["READER", "META_HEADERS", "MISSING_CODES", "MISSING_MARKERS", "read", "sniff"]
 
 PLATFORM = "wjx"
 
@@ -790,3 +791,7 @@ class _Reader:
                 statuses.append("skipped" if all(markers.get(v) == "skipped" for v in row) else "empty")
         column = ExportColumn(f"Q{n}", members[0].text, "rank", n, "", None, None, tuple(labels))
         return [_Out(column, values, statuses)]
+
+
+# The platform's one line in the registry (casekit/surveys/registry.py).
+READER = register_reader(Reader(PLATFORM, "问卷星", read, sniff, priority=10))
