@@ -5,7 +5,7 @@ questionnaire (6 metadata columns, 290 Likert answers as label text, 4 open answ
 an ``.xlsx`` written the way Excel and 问卷星 write it (shared strings, cell references, a
 ``<dimension>``) and as a UTF-8 CSV, plus 腾讯问卷's download of that CSV as a ``.zip``. Then,
 each in a fresh subprocess (so that peak memory is that of the one call), runs the guards of
-``casekit/intake/bounded.py`` that every read goes through:
+``casekit/bounded.py`` that every read goes through:
 
 * ``check_workbook`` on the ``.xlsx`` (inflating every member as a stream, measuring each sheet);
 * ``inflate`` of the zip's CSV member (running caps);
@@ -122,7 +122,7 @@ def generate(rows: int, columns: int) -> tuple[Path, Path, Path]:
 _PROBE = r"""
 import json, resource, sys, time, zipfile
 from pathlib import Path
-from casekit.intake import bounded
+from casekit import bounded
 kind, path = sys.argv[1], Path(sys.argv[2])
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
@@ -163,7 +163,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from casekit.intake import bounded
+    from casekit import bounded
 
     if args.regenerate:
         for p in WORK.glob(f"limits_{args.rows}x{args.columns}.*"):
@@ -189,7 +189,7 @@ Workload: a seeded export of {args.rows:,} responses × {args.columns} columns (
 问卷星 write it (shared strings), as a UTF-8 CSV, and as 腾讯问卷's `.zip` of that CSV. Each guard runs in a
 fresh process; time of the call, peak RSS of the process.
 
-| what | this export | limit (`casekit/intake/bounded.py`) |
+| what | this export | limit (`casekit/bounded.py`) |
 |---|---:|---:|
 | `.xlsx` file size | {xlsx.stat().st_size / mib:,.1f} MiB | {bounded.MAX_FILE_BYTES / mib:,.0f} MiB (`MAX_FILE_BYTES`, files read whole) |
 | `.xlsx` members inflated | {unpacked / mib:,.1f} MiB | {bounded.MAX_UNPACKED_BYTES / mib:,.0f} MiB (`MAX_UNPACKED_BYTES`) |

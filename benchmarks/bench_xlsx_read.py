@@ -7,8 +7,8 @@ choice joined with ``┋`` (with a ``其他〖…〗`` write-in), a number, an o
 number. Then times, in the same run, each in a fresh subprocess (so that peak memory is that
 of the one call):
 
-* **casekit** -- ``casekit.intake.exports.read_export(path)``: detection, the 问卷星 reader, a
-  full :class:`~casekit.intake.exports.SurveyExport` (every cell text, statuses, folded columns);
+* **casekit** -- ``casekit.surveys.read_export(path)``: detection, the 问卷星 reader, a
+  full :class:`~casekit.surveys.SurveyExport` (every cell text, statuses, folded columns);
 * **pandas** -- ``pandas.read_excel(path, engine="openpyxl", dtype=str)``: a raw table, nothing
   interpreted.
 
@@ -119,8 +119,8 @@ _CHILD = r"""
 import json, resource, sys, time
 path, variant = sys.argv[1], sys.argv[2]
 if variant == "casekit":
-    from casekit.intake.exports import read_export
-    import casekit.intake.exports.wjx, casekit.intake.exports._io  # noqa: imports are not timed
+    from casekit.surveys import read_export
+    import casekit.surveys.wjx, casekit.surveys._io  # noqa: imports are not timed
     import python_calamine  # noqa
     call = lambda: read_export(path)
 else:

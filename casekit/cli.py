@@ -572,7 +572,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_cmd_build)
 
-    platforms = ("wjx", "tencent", "qualtrics", "limesurvey", "spss", "plain")
+    from casekit.surveys import PLATFORMS as platforms  # the one platform list (survey-reader registry)
     p = sub.add_parser("codebook", help="standalone codebooks for questionnaire exports")
     codebook_sub = p.add_subparsers(dest="codebook_command", required=True, metavar="ACTION")
     d = codebook_sub.add_parser("draft", help="draft a codebook (YAML) from a questionnaire export")

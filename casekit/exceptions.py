@@ -34,6 +34,7 @@ __all__ = [
     "ProblemsError",
     "RegionError",
     "SurveyFileError",
+    "SurveyReaderError",
 ]
 
 
@@ -123,6 +124,11 @@ class SurveyFileError(ProblemsError):
     Raised with every problem found (file, row, column, expected, found); nothing is returned
     half-read.
     """
+
+
+class SurveyReaderError(CasekitError, ValueError):
+    """A survey-export reader cannot be registered (an id or file type already taken, a missing
+    attribute) or a platform is not registered (``casekit.surveys.reader_for("xyz")``)."""
 
 
 class InputFileError(ProblemsError):

@@ -17,8 +17,8 @@ from casekit.intake.codebook_draft import (
     guess_scale,
     write_draft,
 )
-from casekit.intake.exports import ExportColumn, plain
-from casekit.intake.exports._build import assemble
+from casekit.surveys import ExportColumn, plain
+from casekit.surveys._build import assemble
 from casekit.intake.questionnaire import apply_questionnaire, read_questionnaire
 
 UNSEEN = Path(__file__).parent / "fixtures" / "questionnaires" / "unseen" / "kefu_training_needs.csv"

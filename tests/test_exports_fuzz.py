@@ -5,7 +5,7 @@ For each reader module (问卷星, 腾讯问卷, Qualtrics, LimeSurvey, SPSS, pl
 ``.zip``, arbitrary tables of text (some with platform-like headers) saved as CSV or XLSX,
 zip archives around such tables, and SPSS files with random variables and value labels. A read
 either raises a :class:`~casekit.exceptions.CasekitError` or returns a
-:class:`~casekit.intake.exports.SurveyExport` that keeps the model's conventions. Reader modules
+:class:`~casekit.surveys.SurveyExport` that keeps the model's conventions. Reader modules
 not present yet are skipped.
 
 Readers turn *any* exception into a :class:`~casekit.exceptions.SurveyFileError` (their
@@ -32,9 +32,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casekit.exceptions import CasekitError, SurveyFileError
-from casekit.intake.exports._io import read_grid
-from casekit.intake.exports._parse import INTERNAL_ERROR
-from casekit.intake.exports.model import PLATFORMS, STATUSES, SurveyExport
+from casekit.surveys._io import read_grid
+from casekit.surveys._parse import INTERNAL_ERROR
+from casekit.surveys import platform_ids
+from casekit.surveys.model import STATUSES, SurveyExport
 
 READERS = ("wjx", "tencent", "qualtrics", "limesurvey", "spss", "plain")
 TARGETS = (*READERS, "read_export")
@@ -48,9 +49,9 @@ def _reader(target: str) -> Callable[[Path], SurveyExport]:
     """The ``read`` of a reader module (skipped when absent), or ``read_export``."""
     if target == "read_export":
         for name in READERS:
-            pytest.importorskip(f"casekit.intake.exports.{name}")
-        return importlib.import_module("casekit.intake.exports").read_export
-    return pytest.importorskip(f"casekit.intake.exports.{target}").read
+            pytest.importorskip(f"casekit.surveys.{name}")
+        return importlib.import_module("casekit.surveys").read_export
+    return pytest.importorskip(f"casekit.surveys.{target}").read
 
 
 #: A problem's ``found`` that is an exception's text, not a description of the file.
@@ -75,7 +76,7 @@ def _check(read: Callable[[Path], SurveyExport], path: Path) -> None:
     assert len(set(keys)) == len(keys)
     assert export.data.shape == export.status.shape == (len(export.rows), len(keys))
     assert list(export.data.columns) == keys == list(export.status.columns)
-    assert export.platform in PLATFORMS
+    assert export.platform in platform_ids()
     assert set(export.status.to_numpy().ravel()) <= set(STATUSES)
     assert all(isinstance(v, str) for v in export.data.to_numpy().ravel())
 
@@ -274,7 +275,7 @@ def test_spss_files_with_random_variables(target: str, columns: list[str], data:
 
 def test_check_fails_on_a_crash_inside_a_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A bug inside a reader is reported as an internal error, and the fuzz check catches it."""
-    from casekit.intake.exports import wjx
+    from casekit.surveys import wjx
 
     def broken(self):
         return {}["no such key"]
@@ -291,7 +292,7 @@ def test_check_fails_on_a_crash_inside_a_reader(tmp_path: Path, monkeypatch: pyt
 
 
 def test_check_accepts_problems_about_the_file(tmp_path: Path):
-    from casekit.intake.exports import wjx
+    from casekit.surveys import wjx
 
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 not a workbook")

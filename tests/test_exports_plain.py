@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from casekit.exceptions import SurveyFileError
-from casekit.intake.exports import plain, read_export
-from casekit.intake.exports._io import Grid
+from casekit.surveys import plain, read_export
+from casekit.surveys._io import Grid
 
 UNSEEN = Path(__file__).parent / "fixtures" / "questionnaires" / "unseen" / "kefu_training_needs.csv"
 

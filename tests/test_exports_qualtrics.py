@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from casekit.exceptions import SurveyFileError
-from casekit.intake.exports import detect_platform, read_export
-from casekit.intake.exports.qualtrics import read
+from casekit.surveys import detect_platform, read_export
+from casekit.surveys.qualtrics import read
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 HERE = EXPORTS / "qualtrics"

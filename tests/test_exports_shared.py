@@ -1,6 +1,6 @@
 """What every export reader shares: problems condensed, cells cleaned, times, durations, numbers.
 
-``casekit.intake.exports.problems.condense`` and ``casekit.intake.exports._parse`` are used by
+``casekit.surveys.problems.condense`` and ``casekit.surveys._parse`` are used by
 every reader (and by the questionnaire module for problems), ``_io`` reads every workbook.
 """
 
@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 
 from casekit.exceptions import Problem, SurveyFileError
-from casekit.intake.exports import plain, read_export, wjx
-from casekit.intake.exports._io import NUMBER_AS_TEXT, number_text, read_grid
-from casekit.intake.exports._parse import (
+from casekit.surveys import plain, read_export, wjx
+from casekit.surveys._io import NUMBER_AS_TEXT, number_text, read_grid
+from casekit.surveys._parse import (
     clean_cell,
     convert,
     duration_seconds,
     iso_datetime,
     slug,
 )
-from casekit.intake.exports.problems import condense
+from casekit.surveys.problems import condense
 
 openpyxl = pytest.importorskip("openpyxl")
 

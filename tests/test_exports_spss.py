@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from casekit.exceptions import SurveyFileError
-from casekit.intake.exports import detect_platform, read_export
-from casekit.intake.exports.spss import apply_labels, read
+from casekit.surveys import detect_platform, read_export
+from casekit.surveys.spss import apply_labels, read
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 SAV = EXPORTS / "spss" / "reference.sav"

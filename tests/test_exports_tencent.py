@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casekit.exceptions import SurveyFileError
-from casekit.intake.exports import detect_platform, read_export
-from casekit.intake.exports._io import read_grid
-from casekit.intake.exports._parse import DATETIME_EXPECTED, DURATION_EXPECTED
-from casekit.intake.exports.tencent import read, sniff
+from casekit.surveys import detect_platform, read_export
+from casekit.surveys._io import read_grid
+from casekit.surveys._parse import DATETIME_EXPECTED, DURATION_EXPECTED
+from casekit.surveys.tencent import read, sniff
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 FIXTURES = EXPORTS / "tencent"
@@ -27,7 +27,7 @@ REFERENCE_TEXT = CSV.read_bytes().decode("utf-8-sig")
 #: detect_platform tries these readers before 腾讯问卷 on a CSV; until they exist it cannot run.
 _EARLIER = ("qualtrics", "limesurvey")
 needs_dispatch = pytest.mark.skipif(
-    any(importlib.util.find_spec(f"casekit.intake.exports.{m}") is None for m in _EARLIER),
+    any(importlib.util.find_spec(f"casekit.surveys.{m}") is None for m in _EARLIER),
     reason="detect_platform needs the qualtrics and limesurvey readers (written separately)",
 )
 
@@ -121,7 +121,7 @@ def test_sniff_recognises_tencent_and_not_others():
 
 
 def _write_grid(rows):
-    from casekit.intake.exports._io import Grid
+    from casekit.surveys._io import Grid
 
     return Grid(rows, list(range(1, len(rows) + 1)), "utf-8", ",")
 

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from casekit.exceptions import SurveyFileError
-from casekit.intake.exports import detect_platform, read_export, wjx
-from casekit.intake.exports._io import read_grid
+from casekit.surveys import detect_platform, read_export, wjx
+from casekit.surveys._io import read_grid
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 WJX = EXPORTS / "wjx"
@@ -45,7 +45,7 @@ def readers(monkeypatch: pytest.MonkeyPatch) -> None:
     as is (so a reader that wrongly claims 问卷星 files makes these tests fail).
     """
     for name in ("qualtrics", "limesurvey", "tencent", "plain"):
-        module = f"casekit.intake.exports.{name}"
+        module = f"casekit.surveys.{name}"
         try:
             importlib.import_module(module)
         except ModuleNotFoundError:

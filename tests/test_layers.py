@@ -210,15 +210,15 @@ def test_known_exceptions_still_exist() -> None:
      ["casekit.cli:2 uses casekit.reports.fonts._has_glyphs (private to casekit.reports.fonts)"]),
     ("from casekit.intake._files import read_text", "casekit.authoring.cases",
      ["casekit.authoring.cases:1 uses casekit.intake._files (private to casekit.intake)"]),
-    ("from casekit.intake.exports._problems import condense", "casekit.intake.questionnaire",
-     ["casekit.intake.questionnaire:1 uses casekit.intake.exports._problems (private to casekit.intake.exports)"]),
-    ("from casekit.intake.exports._io import _sniff_delimiter", "casekit.intake.exports.tencent",
-     ["casekit.intake.exports.tencent:1 uses casekit.intake.exports._io._sniff_delimiter "
-      "(private to casekit.intake.exports._io)"]),
+    ("from casekit.surveys._problems import condense", "casekit.intake.questionnaire",
+     ["casekit.intake.questionnaire:1 uses casekit.surveys._problems (private to casekit.surveys)"]),
+    ("from casekit.surveys._io import _sniff_delimiter", "casekit.surveys.tencent",
+     ["casekit.surveys.tencent:1 uses casekit.surveys._io._sniff_delimiter "
+      "(private to casekit.surveys._io)"]),
     # allowed: a private module inside its own package, a private name in its own module, dunders
     ("from casekit.intake._files import read_text", "casekit.intake.notes", []),
-    ("from casekit.intake.exports._io import read_grid", "casekit.intake.exports.wjx", []),
-    ("from casekit.intake.exports import _io\n_io.read_grid", "casekit.intake.exports.read", []),
+    ("from casekit.surveys._io import read_grid", "casekit.surveys.wjx", []),
+    ("from casekit.surveys import _io\n_io.read_grid", "casekit.surveys.read", []),
     ("from casekit import __version__", "casekit.cli", []),
 ])
 def test_private_imports_are_found(source: str, importer: str, expected: list[str]) -> None:

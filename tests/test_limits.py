@@ -18,8 +18,8 @@ import pytest
 
 from casekit.exceptions import SurveyFileError
 from casekit.intake import validate_bundle
-from casekit.intake.bounded import MAX_CELLS, MAX_CSV_FIELD
-from casekit.intake.exports import read_export
+from casekit.bounded import MAX_CELLS, MAX_CSV_FIELD
+from casekit.surveys import read_export
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,7 +128,7 @@ def test_validate_refuses_the_workbook_bomb_in_a_bundle(mini_copy, xfd_workbook:
 def test_a_workbook_lying_about_its_dimension_is_measured(tmp_path: Path):
     path = write_workbook(tmp_path / "lying.xlsx", "A1", "XFD1048576")
     done = run_capped(f"""
-        from casekit.intake.exports import read_export
+        from casekit.surveys import read_export
         from casekit.exceptions import SurveyFileError
         try:
             read_export({str(path)!r})
@@ -160,7 +160,7 @@ def test_a_tencent_zip_bomb_stops_fast_in_bounded_memory(tmp_path: Path):
     assert path.stat().st_size < 1024**2
     done = run_capped(f"""
         import time
-        from casekit.intake.exports import read_export
+        from casekit.surveys import read_export
         from casekit.exceptions import SurveyFileError
         start = time.perf_counter()
         try:
@@ -383,7 +383,7 @@ def test_a_string_table_declaring_what_it_holds_is_read(tmp_path: Path):
 
 
 def test_a_string_table_over_its_size_limit_is_refused(tmp_path: Path, monkeypatch):
-    from casekit.intake import bounded
+    from casekit import bounded
 
     monkeypatch.setattr(bounded, "MAX_SHARED_STRINGS_BYTES", 1024**2)  # 683 MB in the probe
     strings = ["序号", "岗位", "1"] + [f"第{i}条开放回答：" + "希望多讲真实案例" * 3 for i in range(40_000)]

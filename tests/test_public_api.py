@@ -35,7 +35,7 @@ MODULES = _modules()
 
 def test_every_package_is_checked() -> None:
     assert {"casekit", "casekit.analysis", "casekit.authoring", "casekit.curriculum",
-            "casekit.intake", "casekit.intake.exports", "casekit.reports", "casekit.sample",
+            "casekit.intake", "casekit.surveys", "casekit.reports", "casekit.sample",
             "casekit.text"} <= set(_packages())
 
 

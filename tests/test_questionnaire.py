@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from casekit.exceptions import Problem, SurveyFileError
-from casekit.intake.exports import ExportColumn, plain
-from casekit.intake.exports._build import assemble
+from casekit.surveys import ExportColumn, plain
+from casekit.surveys._build import assemble
 from casekit.intake.questionnaire import (
     apply_questionnaire,
     parse_questionnaire,

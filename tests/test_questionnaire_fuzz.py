@@ -2,7 +2,7 @@
 
 Random codebook texts (valid-looking ones built from the export's own headers, keys and
 answers, mutated ones, and garbage) and random small exports (built with
-:func:`casekit.intake.exports._build.assemble`: any kinds, statuses, options, value labels and
+:func:`casekit.surveys._build.assemble`: any kinds, statuses, options, value labels and
 identifying metadata) go through :func:`~casekit.intake.questionnaire.parse_questionnaire`,
 :func:`~casekit.intake.questionnaire.apply_questionnaire`,
 :func:`~casekit.intake.codebook_draft.draft_codebook` and the
@@ -30,8 +30,8 @@ from casekit.analysis.survey_summary import (
 )
 from casekit.exceptions import CasekitError
 from casekit.intake.codebook_draft import draft_codebook, write_draft
-from casekit.intake.exports._build import assemble
-from casekit.intake.exports.model import KINDS, STATUSES, ExportColumn, SurveyExport
+from casekit.surveys._build import assemble
+from casekit.surveys.model import KINDS, STATUSES, ExportColumn, SurveyExport
 from casekit.intake.questionnaire import apply_questionnaire, parse_questionnaire
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -194,7 +194,7 @@ REFERENCE_EXPORTS = sorted(p for p in (Path(__file__).parent / "fixtures" / "exp
 def test_reference_questionnaire_on_every_platform(export: Path, tmp_path: Path):
     """Draft, no edits, survey: the matrix question 3 is one 3-item scale with the same numbers."""
     for name in ALL_READERS:
-        pytest.importorskip(f"casekit.intake.exports.{name}")
+        pytest.importorskip(f"casekit.surveys.{name}")
     codebook = tmp_path / "codebook.yaml"
     text = write_draft(export, codebook).text
     # the only question left: bare numbers in code exports (positions or values?)
@@ -210,7 +210,7 @@ def test_reference_questionnaire_on_every_platform(export: Path, tmp_path: Path)
 
 
 @pytest.mark.skipif(
-    any(importlib.util.find_spec(f"casekit.intake.exports.{m}") is None for m in ALL_READERS),
+    any(importlib.util.find_spec(f"casekit.surveys.{m}") is None for m in ALL_READERS),
     reason="platform detection needs every reader module",
 )
 def test_detection_reads_the_unseen_export_as_plain(tmp_path: Path, capsys):

@@ -1,6 +1,6 @@
 """Any questionnaire export plus a standalone codebook → the reliability table of its scales.
 
-The glue behind ``casekit survey``: read the export (:func:`~casekit.intake.exports.read_export`)
+The glue behind ``casekit survey``: read the export (:func:`~casekit.surveys.read_export`)
 and the codebook (:mod:`casekit.intake.questionnaire`), score the answers, and hand the item
 matrix to :func:`casekit.analysis.psychometrics.reliability`. With a grouping column,
 :func:`group_differences` tests whether the groups' scale scores differ
@@ -28,7 +28,7 @@ import pandas as pd
 
 from casekit.exceptions import AnalysisError, Problem, SurveyFileError
 from casekit.intake.columns import find_columns
-from casekit.intake.exports import ExportColumn, SurveyExport, read_export
+from casekit.surveys import ExportColumn, SurveyExport, read_export
 from casekit.intake.options import answer_order, question_text
 from casekit.intake.questionnaire import (
     RESPONDENT_ID,

@@ -782,7 +782,7 @@ def read_cases(root: str | Path | Any, *, redactor: Any = None) -> tuple[list[An
     folder = root_path / CASES_DIR
     if not folder.is_dir():
         return [], []
-    from casekit.intake.bounded import check_inside
+    from casekit.bounded import check_inside
 
     outside = check_inside(folder, root_path, f"{CASES_DIR}/")
     if outside:  # its files are not opened: nothing of what it leads to is read or shown

@@ -20,7 +20,7 @@ import yaml
 
 from casekit.domain import POPULATION_DIMENSIONS, POPULATIONS
 from casekit.exceptions import CurriculumError, OutlineError, Problem
-from casekit.intake.bounded import StrictYamlLoader, yaml_error_problem
+from casekit.bounded import StrictYamlLoader, yaml_error_problem
 
 __all__ = [
     "DAYS_SOURCES",

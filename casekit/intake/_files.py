@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 
 from casekit.exceptions import InputFileError, Problem
-from casekit.intake.bounded import (
+from casekit.bounded import (
     StrictYamlLoader,
     check_file,
     check_table_text,

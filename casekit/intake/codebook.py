@@ -1,8 +1,8 @@
 """``codebook.yaml``: how to read the questionnaire export, and the 360° review items.
 
 Without ``platform:`` every entry names its export column by exact header (``column``). With
-``platform:`` (one of :data:`PLATFORM_CHOICES`) the exports in ``survey/`` are read as downloaded
-from that platform (:func:`~casekit.intake.exports.read_export`) and an item, a background
+``platform:`` (one of :func:`platform_choices`) the exports in ``survey/`` are read as downloaded
+from that platform (:func:`~casekit.surveys.read_export`) and an item, a background
 question or an identifying column may name its column by exactly one of
 :data:`~casekit.intake.columns.MATCH_KEYS` (``column``, ``pattern``, ``platform_id``, ``key``),
 parsed and matched by :mod:`casekit.intake.columns` exactly as in a standalone codebook.
@@ -22,10 +22,10 @@ from casekit import domain
 from casekit.exceptions import Problem
 from casekit.intake._files import MISSING, line_of, read_yaml_mapping, text_of
 from casekit.intake.columns import MATCH_KEYS, ColumnMatch, parse_match
-from casekit.intake.exports.model import PLATFORMS
 from casekit.intake.schemas import ITEMS, REVIEW_ITEMS, vocab_expected
+from casekit.surveys import platform_ids
 
-__all__ = ["AUTO", "CODEBOOK_FILE", "PLATFORM_CHOICES", "BackgroundQuestion", "Codebook", "Scale", "read_codebook"]
+__all__ = ["AUTO", "CODEBOOK_FILE", "BackgroundQuestion", "Codebook", "Scale", "platform_choices", "read_codebook"]
 
 CODEBOOK_FILE = "codebook.yaml"
 #: Keys of ``columns:`` (the export's identifying headers).
@@ -33,8 +33,11 @@ ID_KEYS = ("respondent_id", "region", "population")
 BACKGROUND_TYPES = ("category", "number")
 #: ``platform: auto``: detect each export's platform.
 AUTO = "auto"
-#: Values of ``platform:``.
-PLATFORM_CHOICES: tuple[str, ...] = (*PLATFORMS, AUTO)
+
+
+def platform_choices() -> tuple[str, ...]:
+    """Values of ``platform:``: every registered survey platform (:func:`casekit.surveys.platform_ids`), then ``auto``."""
+    return (*platform_ids(), AUTO)
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ class Codebook:
     lines : mapping of str to int
         ``"items.<id>"`` / ``"background.<id>"`` / ``"columns.<key>"`` → line in codebook.yaml.
     platform : str or None
-        ``platform:`` (one of :data:`PLATFORM_CHOICES`); None when absent: the exports are then
+        ``platform:`` (one of :func:`platform_choices`); None when absent: the exports are then
         read in casekit's own layout and every column is named by its exact header.
     matches : mapping of str to ColumnMatch
         Same keys as ``lines`` → how the entry names its column (``column`` matches included).
@@ -167,9 +170,9 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
     platform: str | None = None
     if data.get("platform") is not None:
         platform = text_of(data.get("platform")).lower()
-        if platform not in PLATFORM_CHOICES:
+        if platform not in platform_choices():
             p(("platform",), "platform",
-              f"one of {', '.join(PLATFORM_CHOICES)} (the platform the exports in survey/ were downloaded from)",
+              f"one of {', '.join(platform_choices())} (the platform the exports in survey/ were downloaded from)",
               data.get("platform"))
             platform = AUTO  # keep checking the exports as downloaded, whatever their platform
 

@@ -43,8 +43,8 @@ import yaml
 from casekit.exceptions import Problem, SurveyFileError
 from casekit.files import write_atomic
 from casekit.intake._files import MISSING, read_text
-from casekit.intake.exports import SurveyExport, read_export
-from casekit.intake.exports.model import ExportColumn
+from casekit.surveys import SurveyExport, read_export
+from casekit.surveys.model import ExportColumn
 from casekit.intake.manifest import MANIFEST_FILE
 from casekit.intake.options import LABEL_SETS, question_text
 

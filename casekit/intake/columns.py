@@ -1,14 +1,14 @@
 """How a codebook entry names its export column: one matcher for every codebook.
 
 A codebook entry (an item, a background question, an identifying column) names the column of a
-:class:`~casekit.intake.exports.SurveyExport` it is read from by exactly one of
+:class:`~casekit.surveys.SurveyExport` it is read from by exactly one of
 :data:`MATCH_KEYS`:
 
 * ``column``: the exact header (surrounding white space ignored);
 * ``pattern``: a regular expression searched in the headers, which must match exactly one;
 * ``platform_id``: the platform's own id (Qualtrics ``QID3_1``, LimeSurvey ``Q3[SQ001]``, an
   SPSS variable name);
-* ``key``: the :class:`~casekit.intake.exports.ExportColumn` key (``Q3_1``, ``submitted_at``).
+* ``key``: the :class:`~casekit.surveys.ExportColumn` key (``Q3_1``, ``submitted_at``).
 
 Both the bundle's ``codebook.yaml`` (:mod:`casekit.intake.codebook`, with ``platform:`` set) and
 the standalone codebook (:mod:`casekit.intake.questionnaire`) parse entries with
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casekit.intake._files import YamlLines, line_of, short_list, text_of
-from casekit.intake.exports.model import ExportColumn, SurveyExport
+from casekit.surveys.model import ExportColumn, SurveyExport
 
 __all__ = ["MATCH_KEYS", "ColumnMatch", "find_columns", "match_failure", "parse_match"]
 

@@ -35,7 +35,7 @@ from casekit.intake._files import (
     read_text,
     split_front_matter,
 )
-from casekit.intake.bounded import MAX_DOCUMENT_UNPACKED_BYTES, check_archive_file, check_note_text
+from casekit.bounded import MAX_DOCUMENT_UNPACKED_BYTES, check_archive_file, check_note_text
 from casekit.intake.manifest import Manifest
 from casekit.intake.schemas import NOTES, coerce, split_list
 

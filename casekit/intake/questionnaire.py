@@ -12,7 +12,7 @@ so that consultants learn one format, with these differences:
 * An item names its column by exactly one of ``column`` (the exact header), ``pattern`` (a
   regular expression searched in the headers, which must match exactly one column),
   ``platform_id`` (Qualtrics ``QID3_1``, LimeSurvey ``Q3[SQ001]``, an SPSS variable name) or
-  ``key`` (the :class:`~casekit.intake.exports.SurveyExport` key such as ``Q3_1``). A
+  ``key`` (the :class:`~casekit.surveys.SurveyExport` key such as ``Q3_1``). A
   ``columns:`` entry may be a header or a mapping with one of these four keys. The matching is
   :mod:`casekit.intake.columns`, shared with a bundle's ``codebook.yaml`` with ``platform:``.
 * The platform's metadata columns (``kind == "meta"``) need not be listed under ``ignore:``.
@@ -25,8 +25,8 @@ so that consultants learn one format, with these differences:
 Answers are scored as follows (:func:`apply_questionnaire`):
 
 1. When the export column carries answer codes -- SPSS value labels
-   (:attr:`~casekit.intake.exports.SurveyExport.value_labels`), or the options the export lists
-   in questionnaire order (:attr:`~casekit.intake.exports.ExportColumn.options`, where the code
+   (:attr:`~casekit.surveys.SurveyExport.value_labels`), or the options the export lists
+   in questionnaire order (:attr:`~casekit.surveys.ExportColumn.options`, where the code
    is the option's 1-based position) -- a code is turned into its label, and the label into the
    scale value. A code whose label is not a label of the scale is a problem.
 2. An answer that is a label of the scale gets that label's value.
@@ -79,10 +79,10 @@ from casekit.intake._files import (
 )
 from casekit.intake.codebook import (
     AUTO,
-    PLATFORM_CHOICES,
     Scale,
     parse_missing,
     parse_scales,
+    platform_choices,
 )
 from casekit.intake.columns import (
     MATCH_KEYS,
@@ -91,8 +91,8 @@ from casekit.intake.columns import (
     match_failure,
     parse_match,
 )
-from casekit.intake.exports.problems import condense
-from casekit.intake.exports.model import ExportColumn, SurveyExport
+from casekit.surveys.problems import condense
+from casekit.surveys.model import ExportColumn, SurveyExport
 
 __all__ = [
     "IDENTIFYING_META",
@@ -326,8 +326,8 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
     platform: str | None = None
     if data.get("platform") is not None:
         platform = text_of(data.get("platform")).lower()
-        if platform not in PLATFORM_CHOICES:
-            p(("platform",), "platform", f"one of {', '.join(PLATFORM_CHOICES)} (the platform of the export)",
+        if platform not in platform_choices():
+            p(("platform",), "platform", f"one of {', '.join(platform_choices())} (the platform of the export)",
               data.get("platform"))
             platform = None
 
@@ -450,7 +450,7 @@ def apply_questionnaire(
     Parameters
     ----------
     export : SurveyExport
-        The questionnaire export, as read by :func:`~casekit.intake.exports.read_export`.
+        The questionnaire export, as read by :func:`~casekit.surveys.read_export`.
     questionnaire : Questionnaire
         The codebook, as read by :func:`read_questionnaire` (or :func:`parse_questionnaire`).
     earlier : sequence of Problem, optional

@@ -1348,7 +1348,7 @@ def _manifest_names(root: Path) -> list[str]:
     """Region names of ``manifest.yaml`` (read leniently: a broken manifest gives none)."""
     import yaml
 
-    from casekit.intake.bounded import StrictYamlLoader, read_bytes
+    from casekit.bounded import StrictYamlLoader, read_bytes
 
     try:  # the same bounded reader and strict YAML as the bundle's own reading (validate reports)
         data = yaml.load(read_bytes(root / "manifest.yaml", "manifest.yaml").decode("utf-8-sig"),
@@ -1368,7 +1368,7 @@ def _manifest_names(root: Path) -> list[str]:
 
 
 def _catalogue_names(root: Path) -> list[str]:
-    from casekit.intake.bounded import csv_records, read_bytes
+    from casekit.bounded import csv_records, read_bytes
 
     names: list[str] = []
     for path in sorted((root / "catalogue").glob("*.csv")) if (root / "catalogue").is_dir() else []:

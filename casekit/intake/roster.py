@@ -16,7 +16,7 @@ from pathlib import Path
 
 from casekit.exceptions import BundleValidationError, InputFileError, Problem
 from casekit.files import write_atomic
-from casekit.intake.bounded import MAX_CELLS, read_bytes
+from casekit.bounded import MAX_CELLS, read_bytes
 
 __all__ = [
     "PRIVATE_DIR",

@@ -6,7 +6,7 @@ so a 100 000-row export validates in seconds.
 Without ``platform:`` in the codebook the exports are in casekit's own layout (one header row,
 read with :func:`~casekit.intake._files.read_table`) and columns are named by exact header. With
 ``platform:`` each export (also ``.sav`` and 腾讯问卷's ``.zip``) is read as downloaded with
-:func:`~casekit.intake.exports.read_export`, every codebook entry is matched to one export column
+:func:`~casekit.surveys.read_export`, every codebook entry is matched to one export column
 with :mod:`casekit.intake.columns` (the matcher of standalone codebooks), and the export becomes
 the same text frame (one column per original header, skipped/empty cells ``""``, the file's own
 row numbers), so both paths share every check below.
@@ -22,10 +22,10 @@ import pandas as pd
 from casekit import domain
 from casekit.exceptions import InputFileError, Problem, SurveyFileError
 from casekit.intake._files import FILE, MISSING, ROW, listed_files, read_table
-from casekit.intake.bounded import check_file
+from casekit.bounded import check_file
 from casekit.intake.codebook import AUTO, CODEBOOK_FILE, Codebook
 from casekit.intake.columns import ColumnMatch, find_columns, match_failure
-from casekit.intake.exports import SurveyExport, read_export
+from casekit.surveys import SurveyExport, read_export
 from casekit.intake.manifest import Manifest
 from casekit.intake.schemas import (
     RESPONDENTS,

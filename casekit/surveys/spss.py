@@ -36,13 +36,14 @@ import numpy as np
 import pandas as pd
 
 from casekit.exceptions import InputFileError, Problem, SurveyFileError
-from casekit.intake.bounded import check_file
-from casekit.intake.exports._build import assemble
-from casekit.intake.exports._io import Grid
-from casekit.intake.exports._parse import guarded
-from casekit.intake.exports.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.bounded import check_file
+from casekit.surveys._build import assemble
+from casekit.surveys._io import Grid
+from casekit.surveys._parse import guarded
+from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.registry import Reader, register_reader
 
-__all__ = ["apply_labels", "read", "sniff"]
+__all__ = ["READER", "apply_labels", "read", "sniff"]
 
 PLATFORM = "spss"
 
@@ -88,13 +89,16 @@ def sniff(grid: Grid) -> bool:
     return False
 
 
-def read(path: str | Path, *, labels: bool = False) -> SurveyExport:
+def read(path: str | Path, *, grid: Grid | None = None, labels: bool = False) -> SurveyExport:
     """Read an SPSS ``.sav`` file.
 
     Parameters
     ----------
     path : str or Path
         The ``.sav`` file.
+    grid : Grid, optional
+        Not used: a ``.sav`` file is never read as a table. Accepted so that every reader is
+        called the same way (:class:`~casekit.surveys.registry.SurveyReader`).
     labels : bool, default False
         Replace codes by their value labels (as :func:`apply_labels` does); by default the
         answers are the codes and the labels are in :attr:`SurveyExport.value_labels`.
@@ -385,3 +389,7 @@ def _items_kind(block: pd.DataFrame) -> str:
         if all(len(np.unique(r)) == len(r) for r in rows):
             return "rank"
     return "matrix"
+
+
+# The platform's one line in the registry (casekit/surveys/registry.py).
+READER = register_reader(Reader(PLATFORM, "SPSS", read, suffixes=(".sav",)))

@@ -7,7 +7,7 @@ rows of each group, then caps the whole list. Every reader calls it before raisi
 :class:`~casekit.exceptions.SurveyFileError`; other modules reading exports (questionnaires,
 codebooks) can call it too::
 
-    from casekit.intake.exports.problems import condense
+    from casekit.surveys.problems import condense
 """
 
 from __future__ import annotations

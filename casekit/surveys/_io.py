@@ -15,8 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from casekit.exceptions import InputFileError, Problem, SurveyFileError
-from casekit.intake.bounded import check_file, check_workbook, csv_records, read_bytes
-from casekit.intake.exports.problems import condense
+from casekit.bounded import check_file, check_workbook, csv_records, read_bytes
+from casekit.surveys.problems import condense
 
 __all__ = [
     "NUMBER_AS_TEXT",

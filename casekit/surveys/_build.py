@@ -1,4 +1,4 @@
-"""Assembling a :class:`~casekit.intake.exports.model.SurveyExport` from parsed cells (shared by readers)."""
+"""Assembling a :class:`~casekit.surveys.model.SurveyExport` from parsed cells (shared by readers)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from casekit.intake.exports.model import ExportColumn, SurveyExport
+from casekit.surveys.model import ExportColumn, SurveyExport
 
 __all__ = ["assemble", "assemble_columns"]
 

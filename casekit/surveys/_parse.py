@@ -14,7 +14,7 @@ cannot be read is a located problem in every reader, never left as it was):
 * :func:`slug` -- a key for a header that is not a question (``微信昵称`` → ``微信昵称``,
   ``Response ID`` → ``response_id``).
 * :func:`guarded` -- the body of every reader's ``read()``: problems condensed
-  (:func:`~casekit.intake.exports.problems.condense`), and any other exception turned into a
+  (:func:`~casekit.surveys.problems.condense`), and any other exception turned into a
   :class:`~casekit.exceptions.SurveyFileError` whose ``found`` starts with
   :data:`INTERNAL_ERROR` -- a bug in casekit, told apart from a bad file.
 """
@@ -30,7 +30,7 @@ from typing import TypeVar
 import pandas as pd
 
 from casekit.exceptions import Problem, SurveyFileError
-from casekit.intake.exports.problems import condense
+from casekit.surveys.problems import condense
 
 __all__ = [
     "DATETIME_EXPECTED",
@@ -346,7 +346,7 @@ def guarded(path: Path, what: str, body: Callable[[], _T]) -> _T:
     Raises
     ------
     SurveyFileError
-        The problems ``body`` raised, condensed (:func:`~casekit.intake.exports.problems.condense`).
+        The problems ``body`` raised, condensed (:func:`~casekit.surveys.problems.condense`).
         Any other exception is a bug in the reader: it becomes one problem whose ``found`` starts
         with :data:`INTERNAL_ERROR` (``"internal error: KeyError: 'x'"``), the original exception
         chained as ``__cause__`` for the traceback.

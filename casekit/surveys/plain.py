@@ -21,12 +21,13 @@ import re
 from pathlib import Path
 
 from casekit.exceptions import Problem, SurveyFileError
-from casekit.intake.exports._build import assemble
-from casekit.intake.exports._io import Grid, read_grid
-from casekit.intake.exports._parse import clean_cell, guarded, slug
-from casekit.intake.exports.model import ExportColumn, SurveyExport
+from casekit.surveys._build import assemble
+from casekit.surveys._io import Grid, read_grid
+from casekit.surveys._parse import clean_cell, guarded, slug
+from casekit.surveys.model import ExportColumn, SurveyExport
+from casekit.surveys.registry import Reader, register_reader
 
-__all__ = ["PLATFORM", "question_number", "read", "slug", "sniff"]
+__all__ = ["READER", "PLATFORM", "question_number", "read", "slug", "sniff"]
 
 PLATFORM = "plain"
 
@@ -133,7 +134,7 @@ def read(path: str | Path, *, sheet: str | int | None = None, grid: Grid | None 
     sheet : str or int, optional
         Workbook sheet; default the first.
     grid : Grid, optional
-        The file already read by :func:`~casekit.intake.exports._io.read_grid` (``read_export``
+        The file already read by :func:`~casekit.surveys._io.read_grid` (``read_export``
         passes the grid it used for detection, so the file is read once).
 
     Returns
@@ -185,3 +186,7 @@ def _trailing_blank(row: list[str]) -> int:
             break
         n += 1
     return n
+
+
+# The platform's one line in the registry (casekit/surveys/registry.py).
+READER = register_reader(Reader(PLATFORM, "普通表格", read, sniff, priority=-100))

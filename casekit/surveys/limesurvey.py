@@ -34,7 +34,7 @@ Conventions
 * **Metadata**: ``id`` → ``response_id``, ``submitdate`` → ``submitted_at``, ``startdate`` →
   ``started_at``, ``ipaddr`` → ``ip``, ``refurl`` → ``source_detail``, ``token`` → ``user_id``,
   ``interviewtime`` → ``duration_s`` (times as ``YYYY-MM-DD HH:MM:SS`` and durations as seconds,
-  read by :mod:`~casekit.intake.exports._parse`; a cell that does not parse is a problem); other system columns (``lastpage``, ``startlanguage``,
+  read by :mod:`~casekit.surveys._parse`; a cell that does not parse is a problem); other system columns (``lastpage``, ``startlanguage``,
   ``seed``, ``datestamp``) are kept as ``meta`` columns keyed by their code.
 """
 
@@ -49,9 +49,9 @@ import numpy as np
 import pandas as pd
 
 from casekit.exceptions import Problem, SurveyFileError
-from casekit.intake.exports._build import assemble
-from casekit.intake.exports._io import Grid, read_grid
-from casekit.intake.exports._parse import (
+from casekit.surveys._build import assemble
+from casekit.surveys._io import Grid, read_grid
+from casekit.surveys._parse import (
     DATETIME_EXPECTED,
     DURATION_EXPECTED,
     clean_frame,
@@ -60,9 +60,10 @@ from casekit.intake.exports._parse import (
     guarded,
     iso_datetime,
 )
-from casekit.intake.exports.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.registry import Reader, register_reader
 
-__all__ = ["read", "sniff"]
+__all__ = ["READER", "read", "sniff"]
 
 PLATFORM = "limesurvey"
 
@@ -136,7 +137,7 @@ def sniff(grid: Grid) -> bool:
     Parameters
     ----------
     grid : Grid
-        The file as read by :func:`~casekit.intake.exports._io.read_grid`.
+        The file as read by :func:`~casekit.surveys._io.read_grid`.
 
     Returns
     -------
@@ -172,7 +173,7 @@ def read(path: str | Path, *, grid: Grid | None = None) -> SurveyExport:
     path : str or Path
         The ``.csv`` as downloaded (``;`` or ``,``; answer codes or full answers).
     grid : Grid, optional
-        The file already read by :func:`~casekit.intake.exports._io.read_grid` (``read_export``
+        The file already read by :func:`~casekit.surveys._io.read_grid` (``read_export``
         passes the grid it used for detection, so the file is read once).
 
     Returns
@@ -423,3 +424,7 @@ def _fold_flags(block: pd.DataFrame, other: pd.Series | None, labels: Sequence[s
     value = pd.Series([LIST_SEP.join(labels_arr[f]) for f in flags], index=block.index, dtype=object)
     status = np.where(value != "", "answered", np.where(skipped, "skipped", "empty"))
     return value, pd.Series(status, index=block.index, dtype=object)
+
+
+# The platform's one line in the registry (casekit/surveys/registry.py).
+READER = register_reader(Reader(PLATFORM, "LimeSurvey", read, sniff, priority=30))

@@ -29,14 +29,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported when a table is built, so the platform list stays cheap
+    import pandas as pd
 
 __all__ = [
     "KINDS",
     "LIST_SEP",
     "META_KEYS",
-    "PLATFORMS",
     "STATUSES",
     "TIDY_COLUMNS",
     "ExportColumn",
@@ -65,9 +66,6 @@ KINDS: tuple[str, ...] = ("meta", "single", "multi", "matrix", "open", "number",
 
 #: Status of one answer cell.
 STATUSES: tuple[str, ...] = ("answered", "empty", "skipped")
-
-#: Platform ids returned by readers and accepted by ``read_export(platform=...)``.
-PLATFORMS: tuple[str, ...] = ("wjx", "tencent", "qualtrics", "limesurvey", "spss", "plain")
 
 #: Columns of :meth:`SurveyExport.tidy`.
 TIDY_COLUMNS: tuple[str, ...] = ("response", "key", "question_no", "sub_item", "value", "status")
@@ -117,7 +115,7 @@ class SurveyExport:
     path : Path
         The file read.
     platform : str
-        One of :data:`PLATFORMS`.
+        The id of the reader that read it (:func:`casekit.surveys.platform_ids`).
     encoding : str or None
         The text encoding detected (``None`` for binary formats: XLSX, SAV).
     columns : tuple of ExportColumn
@@ -165,6 +163,8 @@ class SurveyExport:
             ``question_no`` (nullable int), ``sub_item``, ``value`` (text), ``status``; one row
             per response × column, ordered by response then column order.
         """
+        import pandas as pd
+
         cols = [c for c in self.columns if include_meta or c.kind != "meta"]
         keys = [c.key for c in cols]
         n = len(self.data)

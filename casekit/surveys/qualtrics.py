@@ -53,7 +53,7 @@ Conventions
   is, ``empty`` otherwise.
 * **Metadata**: ``StartDate`` → ``started_at``, ``EndDate`` → ``submitted_at`` (ISO text),
   ``Duration (in seconds)`` → ``duration_s`` (times and durations read by
-  :mod:`~casekit.intake.exports._parse`; a cell that does not parse is a problem), ``ResponseId``/``ResponseID`` → ``response_id``,
+  :mod:`~casekit.surveys._parse`; a cell that does not parse is a problem), ``ResponseId``/``ResponseID`` → ``response_id``,
   ``IPAddress`` → ``ip``, ``DistributionChannel`` → ``source``, ``ExternalReference`` →
   ``user_id``, ``SC0`` → ``total_score``. Other system and embedded-data columns are kept as
   ``meta`` columns keyed by their header.
@@ -72,9 +72,9 @@ import numpy as np
 import pandas as pd
 
 from casekit.exceptions import Problem, SurveyFileError
-from casekit.intake.exports._build import assemble
-from casekit.intake.exports._io import Grid, read_grid
-from casekit.intake.exports._parse import (
+from casekit.surveys._build import assemble
+from casekit.surveys._io import Grid, read_grid
+from casekit.surveys._parse import (
     DATETIME_EXPECTED,
     DURATION_EXPECTED,
     clean_frame,
@@ -83,9 +83,10 @@ from casekit.intake.exports._parse import (
     guarded,
     iso_datetime,
 )
-from casekit.intake.exports.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.registry import Reader, register_reader
 
-__all__ = ["read", "sniff"]
+__all__ = ["READER", "read", "sniff"]
 
 PLATFORM = "qualtrics"
 
@@ -172,7 +173,7 @@ def sniff(grid: Grid) -> bool:
     Parameters
     ----------
     grid : Grid
-        The file as read by :func:`~casekit.intake.exports._io.read_grid`.
+        The file as read by :func:`~casekit.surveys._io.read_grid`.
 
     Returns
     -------
@@ -194,7 +195,7 @@ def read(path: str | Path, *, grid: Grid | None = None) -> SurveyExport:
     path : str or Path
         The ``.csv`` as downloaded (three header rows, or the legacy two).
     grid : Grid, optional
-        The file already read by :func:`~casekit.intake.exports._io.read_grid` (``read_export``
+        The file already read by :func:`~casekit.surveys._io.read_grid` (``read_export``
         passes the grid it used for detection, so the file is read once).
 
     Returns
@@ -619,3 +620,7 @@ def _fold_split_multi(
     value = pd.Series([LIST_SEP.join(labels_arr[f]) for f in flags], index=block.index, dtype=object)
     status = np.where(value != "", "answered", np.where(seen, "empty", "skipped" if recoded else "empty"))
     return value, pd.Series(status, index=block.index, dtype=object)
+
+
+# The platform's one line in the registry (casekit/surveys/registry.py).
+READER = register_reader(Reader(PLATFORM, "Qualtrics", read, sniff, priority=40))

@@ -3,13 +3,13 @@
 Layout read (one header row, one row per response; every cell usually quoted)
 -----------------------------------------------------------------------------
 * **System columns** (names as Tencent writes them) become metadata
-  (:data:`~casekit.intake.exports.model.META_KEYS`): ``编号`` → ``response_id``;
+  (:data:`~casekit.surveys.model.META_KEYS`): ``编号`` → ``response_id``;
   ``开始答题时间`` → ``started_at`` and ``结束答题时间`` → ``submitted_at`` (ISO text
   ``YYYY-MM-DD HH:MM:SS``; ``2024-03-05 09:12:03``, ``2024/3/5 9:12:03``,
   ``2024年3月5日 9:12:03``, ``05-Mar-2024 09:12:03`` … as every reader reads them,
-  :func:`~casekit.intake.exports._parse.iso_datetime`); ``答题时长`` → ``duration_s`` (seconds as
+  :func:`~casekit.surveys._parse.iso_datetime`); ``答题时长`` → ``duration_s`` (seconds as
   text, from ``192``, ``3分12秒`` or ``1小时2分3秒``:
-  :func:`~casekit.intake.exports._parse.duration_seconds`); ``IP`` → ``ip`` (an ``1.2.3.4(河北-保定)`` cell also
+  :func:`~casekit.surveys._parse.duration_seconds`); ``IP`` → ``ip`` (an ``1.2.3.4(河北-保定)`` cell also
   gives ``ip_region``); ``地理位置省`` + ``地理位置市`` (or ``省份``/``城市``, ``地理位置``; the
   country column only when both are blank) → ``ip_region`` ``"河北-保定"``; ``来源``/``渠道`` →
   ``source``; ``自定义字段`` (else ``Referrer``) → ``source_detail``; ``用户ID`` (else
@@ -73,15 +73,15 @@ import numpy as np
 import pandas as pd
 
 from casekit.exceptions import InputFileError, Problem, SurveyFileError
-from casekit.intake.bounded import InflateBudget, inflate, read_bytes
-from casekit.intake.exports._io import (
+from casekit.bounded import InflateBudget, inflate, read_bytes
+from casekit.surveys._io import (
     TEXT_SUFFIXES,
     XLSX_SUFFIXES,
     Grid,
     grid_from_bytes,
     read_grid,
 )
-from casekit.intake.exports._parse import (
+from casekit.surveys._parse import (
     DATETIME_EXPECTED,
     DURATION_EXPECTED,
     clean_cells,
@@ -90,9 +90,10 @@ from casekit.intake.exports._parse import (
     guarded,
     iso_datetime,
 )
-from casekit.intake.exports.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.registry import TABLE_SUFFIXES, Reader, register_reader
 
-__all__ = ["read", "sniff"]
+__all__ = ["READER", "read", "sniff"]
 
 PLATFORM = "tencent"
 
@@ -138,7 +139,7 @@ def sniff(grid: Grid) -> bool:
     Parameters
     ----------
     grid : Grid
-        The file read by :func:`~casekit.intake.exports._io.read_grid`.
+        The file read by :func:`~casekit.surveys._io.read_grid`.
 
     Returns
     -------
@@ -168,7 +169,7 @@ def read(path: str | Path, *, grid: Grid | None = None) -> SurveyExport:
     path : str or Path
         The file as downloaded.
     grid : Grid, optional
-        The file already read by :func:`~casekit.intake.exports._io.read_grid` (``read_export``
+        The file already read by :func:`~casekit.surveys._io.read_grid` (``read_export``
         passes the grid it used for detection, so the file is read once).
 
     Returns
@@ -574,11 +575,11 @@ class _Reader:
         return outputs
 
     def parse_times(self, name: str, value: pd.Series) -> pd.Series:
-        """Times as ISO text (:func:`~casekit.intake.exports._parse.iso_datetime`); others reported."""
+        """Times as ISO text (:func:`~casekit.surveys._parse.iso_datetime`); others reported."""
         return self.parse_with(name, value, iso_datetime, DATETIME_EXPECTED)
 
     def parse_duration(self, name: str, value: pd.Series) -> pd.Series:
-        """Durations as seconds (:func:`~casekit.intake.exports._parse.duration_seconds`); others reported."""
+        """Durations as seconds (:func:`~casekit.surveys._parse.duration_seconds`); others reported."""
         return self.parse_with(name, value, duration_seconds, DURATION_EXPECTED)
 
     def parse_with(self, name: str, value: pd.Series, parse: Callable[[str], str | None], expected: str) -> pd.Series:
@@ -757,3 +758,7 @@ class _Reader:
                 at_rank = np.where(ranks[:, j] == r, s.label + LIST_SEP, at_rank)
             acc = acc + at_rank
         return pd.Series(acc, dtype=object).str.slice(0, -len(LIST_SEP)) if self.n else pd.Series([], dtype=object)
+
+
+# The platform's one line in the registry (casekit/surveys/registry.py).
+READER = register_reader(Reader(PLATFORM, "腾讯问卷", read, sniff, suffixes=(*TABLE_SUFFIXES, ".zip"), priority=20))

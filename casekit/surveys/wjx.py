@@ -10,7 +10,7 @@ Layouts read (one header row, one response per row):
   keys ``Q3_1`` … in column order, ``sub_item`` the row title.
 * Option columns of one question: consecutive ``4、(选项)`` / ``4(选项)`` columns, each holding
   ``1``/``0``, the option text or nothing, folded into the one value ``Q4`` (chosen options in
-  column order, joined by :data:`~casekit.intake.exports.model.LIST_SEP`). If the cells hold
+  column order, joined by :data:`~casekit.surveys.model.LIST_SEP`). If the cells hold
   ranks (``1`` … ``m``, a permutation per response) the group is a ranking and the options are
   joined in rank order. Option labels ``填空1`` … make fill-in blanks; other free text makes
   fill-in blanks ``Q4_1`` … with the label as ``sub_item``.
@@ -38,7 +38,7 @@ A write-in in a 按序号 single column (``2┋4〖云存储〗``) gets ``sub_it
 is not in the file).
 
 Any other unnumbered column (``自定义字段``, ``微信昵称``, ``姓名``, ``考试得分``, ``填写设备`` …) is
-kept as metadata (``kind="meta"``) keyed by the :func:`~casekit.intake.exports._parse.slug` of
+kept as metadata (``kind="meta"``) keyed by the :func:`~casekit.surveys._parse.slug` of
 its header (``_2`` … when that key is taken); a column holding answers under a blank header is a
 problem.
 
@@ -56,9 +56,9 @@ from itertools import repeat
 from pathlib import Path
 
 from casekit.exceptions import Problem, SurveyFileError
-from casekit.intake.exports._build import assemble_columns
-from casekit.intake.exports._io import Grid, read_grid
-from casekit.intake.exports._parse import (
+from casekit.surveys._build import assemble_columns
+from casekit.surveys._io import Grid, read_grid
+from casekit.surveys._parse import (
     DATETIME_EXPECTED,
     DURATION_EXPECTED,
     clean_cells,
@@ -68,9 +68,10 @@ from casekit.intake.exports._parse import (
     iso_datetime,
     slug,
 )
-from casekit.intake.exports.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
+from casekit.surveys.registry import Reader, register_reader
 
-__all__ = ["META_HEADERS", "MISSING_CODES", "MISSING_MARKERS", "read", "sniff"]
+__all__ = ["READER", "META_HEADERS", "MISSING_CODES", "MISSING_MARKERS", "read", "sniff"]
 
 PLATFORM = "wjx"
 
@@ -150,7 +151,7 @@ def sniff(grid: Grid) -> bool:
     Parameters
     ----------
     grid : Grid
-        The file read by :func:`~casekit.intake.exports._io.read_grid`.
+        The file read by :func:`~casekit.surveys._io.read_grid`.
 
     Returns
     -------
@@ -183,7 +184,7 @@ def read(path: str | Path, *, grid: Grid | None = None) -> SurveyExport:
     path : str or Path
         The file.
     grid : Grid, optional
-        The file already read by :func:`~casekit.intake.exports._io.read_grid` (``read_export``
+        The file already read by :func:`~casekit.surveys._io.read_grid` (``read_export``
         passes the grid it used for detection, so the file is read once).
 
     Returns
@@ -264,7 +265,7 @@ def _split_matrix(stems: Sequence[str]) -> tuple[str, list[str]] | None:
 
 
 def _clean(column: Sequence[str]) -> tuple[list[str], set[str]]:
-    """Cells cleaned (:func:`~casekit.intake.exports._parse.clean_cells`) and their distinct values.
+    """Cells cleaned (:func:`~casekit.surveys._parse.clean_cells`) and their distinct values.
 
     Most work is then done per distinct value.
     """
@@ -407,7 +408,7 @@ class _Reader:
 
         Real exports carry more system columns than :data:`META_HEADERS` (``自定义字段``,
         ``微信昵称``, ``姓名`` from a login, ``考试得分``, ``填写设备`` …); they are kept as they are,
-        keyed by the header's :func:`~casekit.intake.exports._parse.slug`, so that they can be
+        keyed by the header's :func:`~casekit.surveys._parse.slug`, so that they can be
         ignored or used as groups.
         """
         key = slug(head.text) or f"col{head.index + 1}"
@@ -790,3 +791,7 @@ class _Reader:
                 statuses.append("skipped" if all(markers.get(v) == "skipped" for v in row) else "empty")
         column = ExportColumn(f"Q{n}", members[0].text, "rank", n, "", None, None, tuple(labels))
         return [_Out(column, values, statuses)]
+
+
+# The platform's one line in the registry (casekit/surveys/registry.py).
+READER = register_reader(Reader(PLATFORM, "问卷星", read, sniff, priority=10))
