@@ -34,7 +34,7 @@ class CitySchema(Schema):
 class RegionSchema(CitySchema):
     """A top-level region (a province) and its cities."""
 
-    cities: Each[CitySchema] = None
+    cities: Each[CitySchema] | None = None
 
 
 class AudienceSchema(Schema):
@@ -50,8 +50,8 @@ class ManifestSchema(Schema):
     client: Any = None
     engagement: Any = None
     period: Any = None
-    regions: Each[RegionSchema] = None
-    audiences: Keyed[AudienceSchema] = None
+    regions: Each[RegionSchema] | None = None
+    audiences: Keyed[AudienceSchema] | None = None
     budgets: Any = None
 
 
