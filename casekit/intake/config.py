@@ -212,7 +212,8 @@ def _errors(schema: Any, data: Any) -> Iterator[Mapping[str, Any]]:
         yield from exc.errors(include_url=False)
 
 
-def schema_problems(data: Any, lines: YamlLines, rel: str, schema: Any) -> list[Problem]:
+def schema_problems(data: Any, lines: YamlLines, rel: str, schema: Any,
+                    place: Callable[[tuple[Any, ...]], str] = key_path) -> list[Problem]:
     """Validate parsed YAML against ``schema`` and return every problem, in file order.
 
     Parameters
@@ -225,6 +226,10 @@ def schema_problems(data: Any, lines: YamlLines, rel: str, schema: Any) -> list[
         File name used in problems.
     schema : type
         A :class:`Schema` subclass, or a type built from them (``Keyed[Keyed[Level]]``).
+    place : callable
+        YAML path → ``Problem.column``; :func:`key_path` by default. A file whose other
+        problems name places their own way passes its namer (the code frame names a code by its
+        id, ``codes[price].rulez``), so one file's problems name places alike.
 
     Returns
     -------
@@ -239,10 +244,10 @@ def schema_problems(data: Any, lines: YamlLines, rel: str, schema: Any) -> list[
             parent = loc[:-1]
             known = [k for model in _schema_at(schema, parent) for k in model.model_fields]
             expected, found = unknown_key(loc[-1], list(dict.fromkeys(known)))
-            problems.append(Problem(rel, line_of(lines, *loc), key_path(loc), expected, found))
+            problems.append(Problem(rel, line_of(lines, *loc), place(loc), expected, found))
             continue
         found = MISSING if error["type"] == "missing" else show_found(error.get("input"))
-        problems.append(Problem(rel, line_of(lines, *loc), key_path(loc), _expected_in_words(error), found))
+        problems.append(Problem(rel, line_of(lines, *loc), place(loc), _expected_in_words(error), found))
     problems.sort(key=lambda p: (p.row is None, p.row or 0))
     return problems
 
