@@ -252,7 +252,8 @@ def schema_problems(data: Any, lines: YamlLines, rel: str, schema: Any,
     return problems
 
 
-def load_config(text: str, rel: str, schema: Any, *, line_offset: int = 0) -> ConfigFile:
+def load_config(text: str, rel: str, schema: Any, *, line_offset: int = 0,
+                place: Callable[[Any], Callable[[tuple[Any, ...]], str]] | None = None) -> ConfigFile:
     """Parse YAML ``text`` with line tracking and check it against ``schema``.
 
     The one loader of every configuration file: casekit's strict YAML (no aliases, duplicate
@@ -269,6 +270,9 @@ def load_config(text: str, rel: str, schema: Any, *, line_offset: int = 0) -> Co
         The file's schema (see :func:`schema_problems`).
     line_offset : int
         Lines before ``text`` in the file (front matter).
+    place : callable, optional
+        ``place(data)`` returns the file's own namer of places (see :func:`schema_problems`);
+        :func:`key_path` by default.
 
     Returns
     -------
@@ -279,7 +283,8 @@ def load_config(text: str, rel: str, schema: Any, *, line_offset: int = 0) -> Co
     data, lines, problems = load_yaml(text, rel, line_offset)
     if problems:
         return ConfigFile(None, lines, problems, rel)
-    return ConfigFile(data, lines, schema_problems(data, lines, rel, schema), rel)
+    namer = place(data) if place is not None else key_path
+    return ConfigFile(data, lines, schema_problems(data, lines, rel, schema, namer), rel)
 
 
 def read_config(path: Path, rel: str, schema: Any, *, mapping_of: str | None = None) -> ConfigFile:
