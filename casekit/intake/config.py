@@ -262,10 +262,8 @@ def load_config(text: str, rel: str, schema: Any, *, line_offset: int = 0,
 
     Parameters
     ----------
-    text : str
-        The YAML document.
-    rel : str
-        File name used in problems.
+    text, rel : str
+        The YAML document, and the name of its file in problems.
     schema : type
         The file's schema (see :func:`schema_problems`).
     line_offset : int
