@@ -182,12 +182,13 @@ def test_codebook_problems_point_at_yaml_lines(tmp_path: Path):
     )
     questionnaire, problems = parse_questionnaire(path)
     got = {(p.row, p.column) for p in problems}
-    assert got == {(1, "colums"), (3, "agree"), (4, "flat"), (8, "a1"), (10, "scale"), (11, "reverce"),
+    assert got == {(1, "colums"), (3, "agree"), (4, "flat"), (8, "a1"), (10, "scale"), (11, "items[1].reverce"),
                    (11, "id"), (11, "pattern"), (11, "dimension"), (11, "scale"), (12, "scale"),
                    (12, "reverse")}
     assert all(p.file == "cb.yaml" for p in problems)
     assert questionnaire is not None and questionnaire.items == ()
-    with pytest.raises(SurveyFileError, match=r"cb.yaml, row 11, column 'reverce': expected a key among id, "):
+    with pytest.raises(SurveyFileError, match=r"cb.yaml, row 11, column 'items\[1\].reverce': expected one of the keys id, "
+                       r".*found \"unknown key 'reverce' \(did you mean 'reverse'\?\)\""):
         read_questionnaire(path)
 
 

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from casekit.domain import POPULATION_DIMENSIONS, POPULATIONS
 from casekit.exceptions import CurriculumError, OutlineError, Problem
-from casekit.bounded import StrictYamlLoader, yaml_error_problem
+from casekit.intake.config import Each, ProblemLog, Schema, load_config
 
 __all__ = [
     "DAYS_SOURCES",
@@ -47,9 +45,6 @@ DAYS_SOURCES: Mapping[str, str] = {
 #: seed: 互动时间（包括讨论，练习，体验等）在课程安排中超过一半
 _MIN_INTERACTIVE_SHARE = 0.5
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-_TOP_KEYS = {"outlines"}
-_OUTLINE_KEYS = {"population", "title", "parts"}
-_PART_KEYS = {"title", "days", "modules"}
 _MODULE_REQUIRED = (
     "id",
     "title",
@@ -59,7 +54,6 @@ _MODULE_REQUIRED = (
     "interactive_share",
     "chapters",
 )
-_MODULE_OPTIONAL = ("shared_with", "shared_topics", "topics", "toolbox", "cases")
 
 
 @dataclass(frozen=True)
@@ -197,224 +191,209 @@ def default_outlines_path() -> Path:
 
 
 # --------------------------------------------------------------------------------------------
-# YAML with line numbers
+# schema: the keys of an outlines file
 
 
-class _LineDict(dict):
-    """A mapping that remembers the line where it starts in its YAML file."""
+class ModuleSchema(Schema):
+    """A module (``_MODULE_REQUIRED`` keys must be present; checked with the values)."""
 
-    line: int | None = None
+    id: Any = None
+    title: Any = None
+    days: Any = None
+    days_source: Any = None
+    dimensions: Any = None
+    interactive_share: Any = None
+    chapters: Any = None
+    shared_with: Any = None
+    shared_topics: Any = None
+    topics: Any = None
+    toolbox: Any = None
+    cases: Any = None
 
 
-class _LineLoader(StrictYamlLoader):
-    """casekit's strict loader (no anchors or aliases, duplicate keys reported) + line numbers."""
+class PartSchema(Schema):
+    """A part of an outline: its modules and, when the seed gives it, its day range."""
+
+    title: Any = None
+    days: Any = None
+    modules: Each[ModuleSchema] | None = None
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
-    mapping = _LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    return mapping
+class OutlineSchema(Schema):
+    """One population's outline."""
+
+    population: Any = None
+    title: Any = None
+    parts: Each[PartSchema] | None = None
 
 
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+class OutlinesSchema(Schema):
+    """The keys of an outlines file (``casekit/curriculum/outlines.yaml``)."""
+
+    outlines: Each[OutlineSchema] | None = None
 
 
 # --------------------------------------------------------------------------------------------
 # validation
 
-
-class _Checker:
-    """Collects every problem of one outlines file."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-        self.module_lines: dict[str, int | None] = {}
-
-    def add(self, node: Any, where: str, expected: str, found: Any) -> None:
-        line = getattr(node, "line", None)
-        shown = "<missing>" if found is _MISSING else repr(found)
-        self.problems.append(Problem(self.file, line, where, expected, shown))
-
-    # small typed readers; each returns a usable value or None after recording a problem
-    def text(
-        self, node: Mapping, key: str, where: str, *, optional: bool = False
-    ) -> str | None:
-        value = node.get(key, _MISSING)
-        if optional and value in (None, _MISSING):
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.add(node, where, "a non-empty text", value)
-            return None
-        return value.strip()
-
-    def texts(
-        self, node: Mapping, key: str, where: str, *, required: bool = False
-    ) -> tuple[str, ...]:
-        value = node.get(key, _MISSING)
-        if value is _MISSING and not required:
-            return ()
-        ok = isinstance(value, list) and all(
-            isinstance(v, str) and v.strip() for v in value
-        )
-        if not ok or (required and not value):
-            self.add(
-                node,
-                where,
-                "a non-empty list of texts" if required else "a list of texts",
-                value,
-            )
-            return ()
-        return tuple(v.strip() for v in value)
-
-    def days(self, node: Mapping, key: str, where: str) -> tuple[float, float] | None:
-        value = node.get(key, _MISSING)
-        expected = f"[min, max] in days with 0 < min ≤ max, multiples of {DAY_STEP:g}"
-        if (
-            not isinstance(value, list)
-            or len(value) != 2
-            or not all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
-            )
-        ):
-            self.add(node, where, expected, value)
-            return None
-        lo, hi = float(value[0]), float(value[1])
-        on_grid = all(abs(v / DAY_STEP - round(v / DAY_STEP)) < 1e-9 for v in (lo, hi))
-        if not (0 < lo <= hi) or not on_grid:
-            self.add(node, where, expected, value)
-            return None
-        return lo, hi
-
-    def unknown_keys(
-        self, node: Mapping, allowed: set[str] | Sequence[str], where: str
-    ) -> None:
-        for key in node:
-            if key not in allowed:
-                self.add(
-                    node,
-                    f"{where}, key {key!r}",
-                    f"one of the keys {', '.join(sorted(allowed))}",
-                    key,
-                )
-
-
 _MISSING: Any = type("_Missing", (), {"__repr__": lambda self: "<missing>"})()
 
 
-def _parse(data: Any, file: str) -> dict[str, Outline]:
-    check = _Checker(file)
+def _show(found: Any) -> str:
+    """A found value as :class:`OutlineError` writes it (Python's notation)."""
+    return "<missing>" if found is _MISSING else repr(found)
+
+
+def _placer(data: Any) -> Any:
+    """YAML path → place name: ``module 'am_x', key 'days'``, ``outline 'sales_manager', part #2``."""
+
+    def item(node: Any, key: str, index: Any) -> Any:
+        seq = node.get(key) if isinstance(node, Mapping) else None
+        return seq[index] if isinstance(seq, list) and isinstance(index, int) and index < len(seq) else None
+
+    def place(loc: tuple[Any, ...]) -> str:
+        where, key = "top level", loc[-1]
+        if len(loc) >= 3:
+            outline = item(data, "outlines", loc[1])
+            population = outline.get("population") if isinstance(outline, Mapping) else None
+            where = f"outline {population!r}" if population in POPULATIONS else f"outline #{loc[1] + 1}"
+        if len(loc) >= 5:
+            part = item(outline, "parts", loc[3])
+            title = part.get("title") if isinstance(part, Mapping) else None
+            where += f", part #{loc[3] + 1}" + (f" {title.strip()!r}" if isinstance(title, str) and title.strip()
+                                                else "")
+        if len(loc) >= 7:
+            module = item(part, "modules", loc[5])
+            module_id = module.get("id") if isinstance(module, Mapping) else None
+            where = (f"module {module_id!r}" if isinstance(module_id, str) and _ID_PATTERN.match(module_id)
+                     else f"{where}, module #{loc[5] + 1}")
+        return f"{where}, key {key!r}"
+
+    return place
+
+
+def _text(log: ProblemLog, node: Mapping, path: tuple[Any, ...], key: str, where: str, *,
+          optional: bool = False) -> str | None:
+    """``node[key]`` as a non-empty text, or None after recording a problem."""
+    value = node.get(key, _MISSING)
+    if optional and value in (None, _MISSING):
+        return None
+    if not isinstance(value, str) or not value.strip():
+        log.add(path, where, "a non-empty text", value)
+        return None
+    return value.strip()
+
+
+def _texts(log: ProblemLog, node: Mapping, path: tuple[Any, ...], key: str, where: str, *,
+           required: bool = False) -> tuple[str, ...]:
+    """``node[key]`` as a list of texts (``()`` after recording a problem)."""
+    value = node.get(key, _MISSING)
+    if value is _MISSING and not required:
+        return ()
+    ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+    if not ok or (required and not value):
+        log.add(path, where, "a non-empty list of texts" if required else "a list of texts", value)
+        return ()
+    return tuple(v.strip() for v in value)
+
+
+def _days(log: ProblemLog, node: Mapping, path: tuple[Any, ...], key: str, where: str
+          ) -> tuple[float, float] | None:
+    """``node[key]`` as a day range on the :data:`DAY_STEP` grid, or None after a problem."""
+    value = node.get(key, _MISSING)
+    expected = f"[min, max] in days with 0 < min ≤ max, multiples of {DAY_STEP:g}"
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
+        log.add(path, where, expected, value)
+        return None
+    lo, hi = float(value[0]), float(value[1])
+    on_grid = all(abs(v / DAY_STEP - round(v / DAY_STEP)) < 1e-9 for v in (lo, hi))
+    if not (0 < lo <= hi) or not on_grid:
+        log.add(path, where, expected, value)
+        return None
+    return lo, hi
+
+
+def _parse(data: Any, log: ProblemLog) -> dict[str, Outline]:
     if not isinstance(data, Mapping) or not isinstance(data.get("outlines"), list):
-        check.add(
-            data,
-            "key 'outlines'",
-            "a mapping with a list under 'outlines'",
-            type(data).__name__,
-        )
-        raise OutlineError(check.problems)
-    check.unknown_keys(data, _TOP_KEYS, "top level")
+        log.add((), "key 'outlines'", "a mapping with a list under 'outlines'", type(data).__name__)
+        raise OutlineError(log.problems)
 
     outlines: dict[str, Outline] = {}
     seen_ids: set[str] = set()
-    for i, raw in enumerate(data["outlines"], start=1):
-        where = f"outline #{i}"
+    module_lines: dict[str, int | None] = {}
+    for i, raw in enumerate(data["outlines"]):
+        path: tuple[Any, ...] = ("outlines", i)
+        where = f"outline #{i + 1}"
         if not isinstance(raw, Mapping):
-            check.add(data, where, "a mapping with population, title, parts", raw)
+            log.add(path, where, "a mapping with population, title, parts", raw)
             continue
-        check.unknown_keys(raw, _OUTLINE_KEYS, where)
         population = raw.get("population", _MISSING)
         if population not in POPULATIONS:
-            check.add(
-                raw,
-                f"{where}, key 'population'",
-                f"one of {', '.join(POPULATIONS)}",
-                population,
-            )
+            log.add(path, f"{where}, key 'population'", f"one of {', '.join(POPULATIONS)}", population)
             continue
         where = f"outline {population!r}"
         if population in outlines:
-            check.add(
-                raw, f"{where}, key 'population'", "each population once", population
-            )
+            log.add(path, f"{where}, key 'population'", "each population once", population)
             continue
-        title = check.text(raw, "title", f"{where}, key 'title'")
+        title = _text(log, raw, path, "title", f"{where}, key 'title'")
         parts_raw = raw.get("parts", _MISSING)
         if not isinstance(parts_raw, list) or not parts_raw:
-            check.add(
-                raw, f"{where}, key 'parts'", "a non-empty list of parts", parts_raw
-            )
+            log.add(path, f"{where}, key 'parts'", "a non-empty list of parts", parts_raw)
             continue
         modules: list[Module] = []
         parts: list[Part] = []
-        for j, part_raw in enumerate(parts_raw, start=1):
-            parsed = _parse_part(
-                check, part_raw, population, f"{where}, part #{j}", seen_ids
-            )
+        for j, part_raw in enumerate(parts_raw):
+            parsed = _parse_part(log, part_raw, path + ("parts", j), population, f"{where}, part #{j + 1}",
+                                 seen_ids, module_lines)
             if parsed is not None:
                 parts.append(parsed[0])
                 modules.extend(parsed[1])
-        outlines[population] = Outline(
-            population, title or "", tuple(modules), tuple(parts)
-        )
+        outlines[population] = Outline(population, title or "", tuple(modules), tuple(parts))
 
     missing = [p for p in POPULATIONS if p not in outlines]
-    if missing and not check.problems:
-        check.add(
-            data,
-            "key 'outlines'",
-            f"one outline for each of {', '.join(POPULATIONS)}",
-            f"none for {', '.join(missing)}",
-        )
+    if missing and not log.problems:
+        log.add((), "key 'outlines'", f"one outline for each of {', '.join(POPULATIONS)}",
+                f"none for {', '.join(missing)}")
     # cross-outline checks only make sense on otherwise clean data
-    if not check.problems:
-        _check_shared(check, outlines)
-    if check.problems:
-        raise OutlineError(check.problems)
+    if not log.problems:
+        _check_shared(log, outlines, module_lines)
+    if log.problems:
+        raise OutlineError(log.problems)
     return {p: outlines[p] for p in POPULATIONS}
 
 
 def _parse_part(
-    check: _Checker, raw: Any, population: str, where: str, seen_ids: set[str]
+    log: ProblemLog, raw: Any, path: tuple[Any, ...], population: str, where: str, seen_ids: set[str],
+    module_lines: dict[str, int | None],
 ) -> tuple[Part, list[Module]] | None:
     if not isinstance(raw, Mapping):
-        check.add(
-            raw, where, "a mapping with title, modules (and optionally days)", raw
-        )
+        log.add(path, where, "a mapping with title, modules (and optionally days)", raw)
         return None
-    check.unknown_keys(raw, _PART_KEYS, where)
-    title = check.text(raw, "title", f"{where}, key 'title'", optional=True)
+    title = _text(log, raw, path, "title", f"{where}, key 'title'", optional=True)
     if title:
         where = f"{where} {title!r}"
-    part_days = (
-        check.days(raw, "days", f"{where}, key 'days'") if "days" in raw else None
-    )
+    part_days = _days(log, raw, path, "days", f"{where}, key 'days'") if "days" in raw else None
     modules_raw = raw.get("modules", _MISSING)
     if not isinstance(modules_raw, list) or not modules_raw:
-        check.add(
-            raw, f"{where}, key 'modules'", "a non-empty list of modules", modules_raw
-        )
+        log.add(path, f"{where}, key 'modules'", "a non-empty list of modules", modules_raw)
         return None
     modules = []
-    for k, module_raw in enumerate(modules_raw, start=1):
-        module = _parse_module(
-            check,
-            module_raw,
-            population,
-            title,
-            "days" in raw,
-            f"{where}, module #{k}",
-            seen_ids,
-        )
+    for k, module_raw in enumerate(modules_raw):
+        module = _parse_module(log, module_raw, path + ("modules", k), population, title, "days" in raw,
+                               f"{where}, module #{k + 1}", seen_ids)
         if module is not None:
             modules.append(module)
+            module_lines[module.module_id] = log.line(*path, "modules", k)
     if part_days is not None and len(modules) == len(modules_raw):
         lo = sum(m.days_min for m in modules)
         hi = sum(m.days_max for m in modules)
         if abs(lo - part_days[0]) > 1e-9 or abs(hi - part_days[1]) > 1e-9:
-            check.add(
-                raw,
+            log.add(
+                path,
                 f"{where}, key 'days'",
                 f"the modules' ranges to add up to the part's range [{part_days[0]:g}, {part_days[1]:g}]",
                 f"[{lo:g}, {hi:g}] ({', '.join(m.module_id for m in modules)})",
@@ -424,8 +403,9 @@ def _parse_part(
 
 
 def _parse_module(
-    check: _Checker,
+    log: ProblemLog,
     raw: Any,
+    path: tuple[Any, ...],
     population: str,
     part: str | None,
     part_has_days: bool,
@@ -433,61 +413,34 @@ def _parse_module(
     seen_ids: set[str],
 ) -> Module | None:
     if not isinstance(raw, Mapping):
-        check.add(raw, where, "a mapping describing a module", raw)
+        log.add(path, where, "a mapping describing a module", raw)
         return None
     module_id = raw.get("id", _MISSING)
     if not isinstance(module_id, str) or not _ID_PATTERN.match(module_id):
-        check.add(
-            raw,
-            f"{where}, key 'id'",
-            "an ASCII id like 'am_transformation' ([a-z][a-z0-9_]*)",
-            module_id,
-        )
+        log.add(path, f"{where}, key 'id'", "an ASCII id like 'am_transformation' ([a-z][a-z0-9_]*)", module_id)
         return None
     where = f"module {module_id!r}"
-    n_before = len(check.problems)
+    n_before = len(log)
     if module_id in seen_ids:
-        check.add(
-            raw,
-            f"{where}, key 'id'",
-            "a module id used once across all outlines",
-            module_id,
-        )
+        log.add(path, f"{where}, key 'id'", "a module id used once across all outlines", module_id)
     seen_ids.add(module_id)
-    check.module_lines[module_id] = getattr(raw, "line", None)
-    check.unknown_keys(raw, (*_MODULE_REQUIRED, *_MODULE_OPTIONAL), where)
     for key in _MODULE_REQUIRED:
         if key not in raw:
-            check.add(raw, f"{where}, key {key!r}", "this key (required)", _MISSING)
+            log.add(path, f"{where}, key {key!r}", "this key (required)", _MISSING)
 
-    title = (
-        check.text(raw, "title", f"{where}, key 'title'") if "title" in raw else None
-    )
-    days = check.days(raw, "days", f"{where}, key 'days'") if "days" in raw else None
+    title = _text(log, raw, path, "title", f"{where}, key 'title'") if "title" in raw else None
+    days = _days(log, raw, path, "days", f"{where}, key 'days'") if "days" in raw else None
 
     days_source = raw.get("days_source", _MISSING)
     if "days_source" in raw:
         if days_source not in DAYS_SOURCES:
-            check.add(
-                raw,
-                f"{where}, key 'days_source'",
-                f"one of {', '.join(DAYS_SOURCES)}",
-                days_source,
-            )
+            log.add(path, f"{where}, key 'days_source'", f"one of {', '.join(DAYS_SOURCES)}", days_source)
         elif days_source in ("seed", "seed_split") and not part_has_days:
-            check.add(
-                raw,
-                f"{where}, key 'days_source'",
-                "'default' (its part states no seed day range)",
-                days_source,
-            )
+            log.add(path, f"{where}, key 'days_source'", "'default' (its part states no seed day range)",
+                    days_source)
         elif days_source == "default" and part_has_days:
-            check.add(
-                raw,
-                f"{where}, key 'days_source'",
-                "'seed' or 'seed_split' (its part has the seed's day range)",
-                days_source,
-            )
+            log.add(path, f"{where}, key 'days_source'",
+                    "'seed' or 'seed_split' (its part has the seed's day range)", days_source)
 
     allowed_dims = POPULATION_DIMENSIONS[population]
     dimensions = raw.get("dimensions", _MISSING)
@@ -497,12 +450,9 @@ def _parse_module(
         or any(d not in allowed_dims for d in dimensions)
         or len(set(dimensions)) != len(dimensions)
     ):
-        check.add(
-            raw,
-            f"{where}, key 'dimensions'",
-            f"a non-empty list of distinct dimensions of {population} ({', '.join(allowed_dims)})",
-            dimensions,
-        )
+        log.add(path, f"{where}, key 'dimensions'",
+                f"a non-empty list of distinct dimensions of {population} ({', '.join(allowed_dims)})",
+                dimensions)
 
     share = raw.get("interactive_share", _MISSING)
     if "interactive_share" in raw and (
@@ -510,18 +460,11 @@ def _parse_module(
         or isinstance(share, bool)
         or not (_MIN_INTERACTIVE_SHARE <= share <= 1)
     ):
-        check.add(
-            raw,
-            f"{where}, key 'interactive_share'",
-            f"a share between {_MIN_INTERACTIVE_SHARE:g} and 1 (seed: 互动时间超过一半)",
-            share,
-        )
+        log.add(path, f"{where}, key 'interactive_share'",
+                f"a share between {_MIN_INTERACTIVE_SHARE:g} and 1 (seed: 互动时间超过一半)", share)
 
-    chapters = (
-        check.texts(raw, "chapters", f"{where}, key 'chapters'", required=True)
-        if "chapters" in raw
-        else ()
-    )
+    chapters = (_texts(log, raw, path, "chapters", f"{where}, key 'chapters'", required=True)
+                if "chapters" in raw else ())
     shared_with = raw.get("shared_with", [])
     if (
         not isinstance(shared_with, list)
@@ -529,36 +472,24 @@ def _parse_module(
         or len(set(shared_with)) != len(shared_with)
     ):
         others = [p for p in POPULATIONS if p != population]
-        check.add(
-            raw,
-            f"{where}, key 'shared_with'",
-            f"a list of other populations ({', '.join(others)})",
-            shared_with,
-        )
+        log.add(path, f"{where}, key 'shared_with'", f"a list of other populations ({', '.join(others)})",
+                shared_with)
         shared_with = []
-    shared_topics = check.texts(raw, "shared_topics", f"{where}, key 'shared_topics'")
-    topics = check.texts(raw, "topics", f"{where}, key 'topics'")
-    toolbox = check.texts(raw, "toolbox", f"{where}, key 'toolbox'")
-    cases = check.texts(raw, "cases", f"{where}, key 'cases'")
+    shared_topics = _texts(log, raw, path, "shared_topics", f"{where}, key 'shared_topics'")
+    topics = _texts(log, raw, path, "topics", f"{where}, key 'topics'")
+    toolbox = _texts(log, raw, path, "toolbox", f"{where}, key 'toolbox'")
+    cases = _texts(log, raw, path, "cases", f"{where}, key 'cases'")
 
     if bool(shared_with) != bool(shared_topics):
-        check.add(
-            raw,
-            f"{where}, key 'shared_topics'",
-            "shared topics exactly when 'shared_with' names populations",
-            list(shared_topics),
-        )
+        log.add(path, f"{where}, key 'shared_topics'", "shared topics exactly when 'shared_with' names populations",
+                list(shared_topics))
     own = set(chapters) | set(topics) | set(toolbox) | set(cases)
     for topic in shared_topics:
         if topic not in own:
-            check.add(
-                raw,
-                f"{where}, key 'shared_topics'",
-                "each shared topic to appear in the module's chapters, topics, toolbox or cases",
-                topic,
-            )
+            log.add(path, f"{where}, key 'shared_topics'",
+                    "each shared topic to appear in the module's chapters, topics, toolbox or cases", topic)
 
-    if len(check.problems) > n_before:
+    if len(log) > n_before:
         return None
     return Module(
         module_id=module_id,
@@ -579,14 +510,11 @@ def _parse_module(
     )
 
 
-def _check_shared(check: _Checker, outlines: Mapping[str, Outline]) -> None:
+def _check_shared(log: ProblemLog, outlines: Mapping[str, Outline], module_lines: Mapping[str, int | None]
+                  ) -> None:
     """Each population a module shares with must hold at least one of its shared topics."""
     content = {
-        population: {
-            item
-            for m in outline.modules
-            for item in (*m.chapters, *m.topics, *m.toolbox, *m.cases)
-        }
+        population: {item for m in outline.modules for item in (*m.chapters, *m.topics, *m.toolbox, *m.cases)}
         for population, outline in outlines.items()
     }
     for outline in outlines.values():
@@ -595,15 +523,13 @@ def _check_shared(check: _Checker, outlines: Mapping[str, Outline]) -> None:
                 if other not in content:
                     continue
                 if not any(t in content[other] for t in m.shared_topics):
-                    check.problems.append(
-                        Problem(
-                            check.file,
-                            check.module_lines.get(m.module_id),
-                            f"module {m.module_id!r}, key 'shared_with'",
-                            f"the outline of {other} to contain at least one of its shared topics",
-                            repr(other),
-                        )
-                    )
+                    log.problems.append(Problem(
+                        log.file,
+                        module_lines.get(m.module_id),
+                        f"module {m.module_id!r}, key 'shared_with'",
+                        f"the outline of {other} to contain at least one of its shared topics",
+                        repr(other),
+                    ))
 
 
 # --------------------------------------------------------------------------------------------
@@ -626,9 +552,10 @@ def load_outlines(path: str | Path | None = None) -> dict[str, Outline]:
     Raises
     ------
     OutlineError
-        With every problem of the file (YAML syntax, missing or unknown keys, bad ranges,
-        dimensions of another population, interactive share below one half, inconsistent
-        shared content), each naming the line, the module and the key.
+        With every problem of the file (YAML syntax, missing or unknown keys -- an unknown key
+        with the closest known one, ``did you mean 'dimensions'?`` --, bad ranges, dimensions
+        of another population, interactive share below one half, inconsistent shared content),
+        each naming the line, the module and the key.
     FileNotFoundError
         If ``path`` does not exist.
     """
@@ -639,14 +566,9 @@ def load_outlines(path: str | Path | None = None) -> dict[str, Outline]:
         file_path = Path(path)
         shown = str(path)
     text = file_path.read_text(encoding="utf-8-sig")
-    loader = _LineLoader(text)
-    try:
-        data = loader.get_single_data()
-        duplicates = loader.duplicate_problems(shown)
-    except yaml.YAMLError as exc:
-        raise OutlineError([yaml_error_problem(exc, shown)]) from exc
-    finally:
-        loader.dispose()
-    if duplicates:
-        raise OutlineError(duplicates)
-    return _parse(data, shown)
+    loaded = load_config(text, shown, OutlinesSchema, place=_placer)
+    if loaded.data is None and loaded.problems:
+        raise OutlineError(loaded.problems)
+    # schema problems keep their own wording (an unknown key's found is a sentence, not a value)
+    log = ProblemLog(shown, loaded.lines, list(loaded.problems), _show)
+    return _parse(loaded.data, log)

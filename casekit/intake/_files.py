@@ -36,7 +36,6 @@ __all__ = [
     "load_yaml",
     "read_table",
     "read_text",
-    "read_yaml_mapping",
     "short_list",
     "split_front_matter",
     "text_of",
@@ -416,36 +415,3 @@ def split_front_matter(text: str, rel: str) -> tuple[str | None, str, list[Probl
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]).strip(), []
     return None, "", [Problem(rel, len(lines), None, "a closing '---' line after the front matter",
                               "end of file")]
-
-
-def read_yaml_mapping(
-    root: Path, rel: str, keys: str
-) -> tuple[dict[str, Any] | None, YamlLines, list[Problem]]:
-    """Read a bundle's YAML file that must hold a mapping (``manifest.yaml``, ``codebook.yaml``).
-
-    Parameters
-    ----------
-    root : Path
-        The bundle folder.
-    rel : str
-        The file's path relative to ``root``.
-    keys : str
-        The keys the mapping should have, for the problem when it is not a mapping.
-
-    Returns
-    -------
-    data : dict or None
-        The mapping; None when the file is missing, does not parse or is not a mapping.
-    lines : dict
-        Key path → line, as :func:`load_yaml`.
-    problems : list of Problem
-    """
-    text, problems = read_text(root / rel, rel)
-    if text is None:
-        return None, {}, problems
-    data, lines, problems = load_yaml(text, rel)
-    if problems:
-        return None, lines, problems
-    if not isinstance(data, dict):
-        return None, lines, [Problem(rel, 1, None, f"a YAML mapping with keys {keys}", type(data).__name__)]
-    return data, lines, []

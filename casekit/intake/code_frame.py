@@ -58,6 +58,7 @@ from casekit.intake._files import (
     short_list,
     text_of,
 )
+from casekit.intake.config import Each, ProblemLog, Schema, key_path, schema_problems
 from casekit.intake.note_segments import SEGMENT_KINDS
 
 __all__ = [
@@ -82,9 +83,6 @@ DEFAULT_CODE_FRAME_PATH = Path(__file__).resolve().parent.parent / "analysis" / 
 DEFAULT_SKIP_KINDS: tuple[str, ...] = ("question",)
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_TOP_KEYS = ("extends", "remove", "skip_kinds", "groups", "codes")
-_CODE_KEYS = ("id", "label", "group", "description", "populations", "rules")
-_RULE_KEYS = ("any", "all", "none", "window", "regex")
 
 
 @dataclass(frozen=True)
@@ -260,18 +258,54 @@ class _Parsed:
     codes: list[Code] = field(default_factory=list)
 
 
-class _Checker:
-    """Collects problems of one YAML file with their lines."""
+class RuleSchema(Schema):
+    """A keyword rule."""
 
-    def __init__(self, rel: str, lines: YamlLines) -> None:
-        self.rel = rel
-        self.lines = lines
-        self.problems: list[Problem] = []
+    any: Any = None
+    all: Any = None
+    none: Any = None
+    window: Any = None
+    regex: Any = None
 
-    def add(self, path: tuple[Any, ...], column: str | None, expected: str, found: Any) -> None:
-        found_text = MISSING if found is None or found == "" else (
-            found if isinstance(found, str) else repr(found) if not isinstance(found, (int, float)) else str(found))
-        self.problems.append(Problem(self.rel, line_of(self.lines, *path), column, expected, found_text))
+
+class CodeSchema(Schema):
+    """A code of the frame."""
+
+    id: Any = None
+    label: Any = None
+    group: Any = None
+    description: Any = None
+    populations: Any = None
+    rules: Each[RuleSchema] | None = None
+
+
+class CodeFrameSchema(Schema):
+    """The keys of ``code_frame.yaml`` (``docs/coding.md``)."""
+
+    extends: Any = None
+    remove: Any = None
+    skip_kinds: Any = None
+    groups: Any = None
+    codes: Each[CodeSchema] | None = None
+
+
+def _show(found: Any) -> str:
+    """A found value as the code frame's problems write it (non-scalars as Python shows them)."""
+    if found is None or found == "":
+        return MISSING
+    return found if isinstance(found, str) else str(found) if isinstance(found, (int, float)) else repr(found)
+
+
+def _placer(data: Any) -> Any:
+    """YAML path → the code frame's place names (a code by its id: ``codes[price].rules[0]``)."""
+    def place(loc: tuple[Any, ...]) -> str:
+        if len(loc) < 2 or loc[0] != "codes" or not isinstance(loc[1], int):
+            return key_path(loc)
+        raw = data["codes"][loc[1]]
+        cid = text_of(raw.get("id")) if isinstance(raw, dict) else ""
+        rest = key_path(loc[2:])
+        return f"codes[{cid or loc[1]}]" + ("." + rest if rest and not rest.startswith("[") else rest)
+    return place
 
 
 def _strings(value: Any) -> list[str] | None:
@@ -286,7 +320,7 @@ def _strings(value: Any) -> list[str] | None:
     return None
 
 
-def _keywords(chk: _Checker, rule: Mapping[str, Any], key: str, path: tuple[Any, ...],
+def _keywords(chk: ProblemLog, rule: Mapping[str, Any], key: str, path: tuple[Any, ...],
               place: str) -> tuple[str, ...]:
     words = _strings(rule.get(key))
     where = path + (key,)
@@ -313,16 +347,12 @@ def _keywords(chk: _Checker, rule: Mapping[str, Any], key: str, path: tuple[Any,
     return tuple(out)
 
 
-def _rule(chk: _Checker, raw: Any, path: tuple[Any, ...], place: str) -> Rule | None:
+def _rule(chk: ProblemLog, raw: Any, path: tuple[Any, ...], place: str) -> Rule | None:
     if not isinstance(raw, dict):
         chk.add(path, place, "a rule: a mapping with any: (and optionally all:, none:, window:, regex:)",
                 raw)
         return None
     n_before = len(chk.problems)
-    for key in raw:
-        if str(key) not in _RULE_KEYS:
-            chk.add(path + (str(key),), f"{place}.{key}", f"one of the rule keys {', '.join(_RULE_KEYS)}",
-                    str(key))
     any_ = _keywords(chk, raw, "any", path, place) if "any" in raw else ()
     regex = _keywords(chk, raw, "regex", path, place) if "regex" in raw else ()
     all_ = _keywords(chk, raw, "all", path, place) if "all" in raw else ()
@@ -345,7 +375,7 @@ def _rule(chk: _Checker, raw: Any, path: tuple[Any, ...], place: str) -> Rule | 
                 line=line_of(chk.lines, *path))
 
 
-def _code(chk: _Checker, raw: Any, i: int, groups: Mapping[str, str], source: str) -> Code | None:
+def _code(chk: ProblemLog, raw: Any, i: int, groups: Mapping[str, str], source: str) -> Code | None:
     path: tuple[Any, ...] = ("codes", i)
     if not isinstance(raw, dict):
         chk.add(path, f"codes[{i}]", "a code: a mapping with id, label, group (and rules)", raw)
@@ -353,10 +383,6 @@ def _code(chk: _Checker, raw: Any, i: int, groups: Mapping[str, str], source: st
     cid = text_of(raw.get("id"))
     place = f"codes[{cid or i}]"
     n_before = len(chk.problems)
-    for key in raw:
-        if str(key) not in _CODE_KEYS:
-            chk.add(path + (str(key),), f"{place}.{key}", f"one of the code keys {', '.join(_CODE_KEYS)}",
-                    str(key))
     if not _ID.match(cid):
         chk.add(path + ("id",), f"{place}.id",
                 "an ASCII id: a lower-case letter, then lower-case letters, digits or _", raw.get("id"))
@@ -429,7 +455,7 @@ def parse_code_frame(data: Any, lines: YamlLines, rel: str, *, source: str,
         Groups, codes (those with problems left out), ``extends``, ``remove``, ``skip_kinds``.
     problems : list of Problem
     """
-    chk = _Checker(rel, lines)
+    chk = ProblemLog(rel, lines, show=_show)
     out = _Parsed()
     if data is None:
         return out, []
@@ -437,9 +463,7 @@ def parse_code_frame(data: Any, lines: YamlLines, rel: str, *, source: str,
         chk.add((), None, "a YAML mapping with keys groups and codes (and optionally extends)",
                 type(data).__name__)
         return out, chk.problems
-    for key in data:
-        if str(key) not in _TOP_KEYS:
-            chk.add((str(key),), str(key), f"one of the keys {', '.join(_TOP_KEYS)}", str(key))
+    chk.problems.extend(schema_problems(data, lines, rel, CodeFrameSchema, _placer(data)))
 
     if "extends" in data:
         ext = text_of(data.get("extends"))

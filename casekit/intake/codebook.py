@@ -20,12 +20,26 @@ import pandas as pd
 
 from casekit import domain
 from casekit.exceptions import Problem
-from casekit.intake._files import MISSING, line_of, read_yaml_mapping, text_of
+from casekit.intake._files import line_of, text_of
+from casekit.intake.config import Each, Keyed, Schema, read_config
 from casekit.intake.columns import MATCH_KEYS, ColumnMatch, parse_match
 from casekit.intake.schemas import ITEMS, REVIEW_ITEMS, vocab_expected
 from casekit.surveys import platform_ids
 
-__all__ = ["AUTO", "CODEBOOK_FILE", "BackgroundQuestion", "Codebook", "Scale", "platform_choices", "read_codebook"]
+__all__ = [
+    "AUTO",
+    "CODEBOOK_FILE",
+    "BackgroundQuestion",
+    "BackgroundSchema",
+    "Codebook",
+    "CodebookSchema",
+    "ItemSchema",
+    "MatchSchema",
+    "Scale",
+    "ScaleSchema",
+    "platform_choices",
+    "read_codebook",
+]
 
 CODEBOOK_FILE = "codebook.yaml"
 #: Keys of ``columns:`` (the export's identifying headers).
@@ -38,6 +52,87 @@ AUTO = "auto"
 def platform_choices() -> tuple[str, ...]:
     """Values of ``platform:``: every registered survey platform (:func:`casekit.surveys.platform_ids`), then ``auto``."""
     return (*platform_ids(), AUTO)
+
+
+# -- schema: the keys of codebook.yaml (and, with its own top level, of standalone codebooks) ---
+
+
+class MatchSchema(Schema):
+    """How an entry names its export column: one of ``MATCH_KEYS`` (or a bare header)."""
+
+    column: Any = None
+    pattern: Any = None
+    platform_id: Any = None
+    key: Any = None
+
+
+class ScaleSchema(Schema):
+    """A response scale: ``labels`` label → value."""
+
+    labels: Any = None
+
+
+class BackgroundSchema(Schema):
+    """A background question kept per respondent."""
+
+    id: Any = None
+    column: Any = None
+    pattern: Any = None
+    platform_id: Any = None
+    key: Any = None
+    type: Any = None
+    role: Any = None
+
+
+class ItemSchema(Schema):
+    """A scale item (``text``: the question's wording, for the reader of the file)."""
+
+    id: Any = None
+    column: Any = None
+    pattern: Any = None
+    platform_id: Any = None
+    key: Any = None
+    dimension: Any = None
+    populations: Any = None
+    scale: Any = None
+    reverse: Any = None
+    text: Any = None
+
+
+class ColumnsSchema(Schema):
+    """The export's identifying columns."""
+
+    respondent_id: MatchSchema | None = None
+    region: MatchSchema | None = None
+    population: MatchSchema | None = None
+
+
+class ReviewItemSchema(Schema):
+    """An item of the 360° review."""
+
+    id: Any = None
+    text: Any = None
+    dimension: Any = None
+
+
+class ReviewsSchema(Schema):
+    """The 360° review: its scale and items."""
+
+    scale: Any = None
+    items: Each[ReviewItemSchema] | None = None
+
+
+class CodebookSchema(Schema):
+    """The keys of ``codebook.yaml`` (``docs/bundle-format.md``)."""
+
+    platform: Any = None
+    columns: ColumnsSchema | None = None
+    missing: Any = None
+    scales: Keyed[ScaleSchema] | None = None
+    background: Each[BackgroundSchema] | None = None
+    items: Each[ItemSchema] | None = None
+    ignore: Any = None
+    reviews_360: ReviewsSchema | None = None
 
 
 @dataclass(frozen=True)
@@ -155,14 +250,12 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
     problems : list of Problem
     """
     rel = CODEBOOK_FILE
-    data, lines, problems = read_yaml_mapping(root, rel, "columns, scales, items")
+    loaded = read_config(root / rel, rel, CodebookSchema, mapping_of="columns, scales, items")
+    data, lines = loaded.data, loaded.lines
     if data is None:
-        return None, problems
+        return None, loaded.problems
+    p = loaded.log()
     where: dict[str, int | None] = {}
-
-    def p(path: tuple, column: str, expected: str, found: Any) -> None:
-        problems.append(Problem(rel, line_of(lines, *path), column, expected,
-                                MISSING if found is None or found == "" else str(found)))
 
     matches: dict[str, ColumnMatch] = {}
 
@@ -400,7 +493,7 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
 
     return Codebook(columns=columns, missing=missing, scales=scales, background=tuple(background),
                     items=items, ignore=ignore, review_scale=review_scale, review_items=review_items,
-                    lines=where, platform=platform, matches=matches), problems
+                    lines=where, platform=platform, matches=matches), p.problems
 
 
 def _as_text(match: ColumnMatch) -> str:

@@ -32,17 +32,18 @@ import pandas as pd
 from casekit import domain
 from casekit.exceptions import CasekitError, Problem
 from casekit.intake._files import (
-    MISSING,
     line_of,
     load_yaml,
     read_text,
     short_list,
     text_of,
 )
+from casekit.intake.config import Keyed, Schema, read_config
 from casekit.intake.schemas import COMPETENCY, vocab_expected
 
 __all__ = [
     "COMPETENCY_FILE",
+    "CompetencySchema",
     "DEFAULTS_PATH",
     "DEFAULT_SCALE",
     "default_competency",
@@ -83,6 +84,17 @@ def rescale(level: float, source: tuple[float, float], target: tuple[float, floa
     """
     (a, b), (c, d) = source, target
     return float(c + (level - a) / (b - a) * (d - c))
+
+
+class LevelSchema(Schema):
+    """A required level with its reason (a bare number is the level alone)."""
+
+    required: Any = None
+    basis: Any = None
+
+
+#: ``competency.yaml``: population → dimension → level (a number, or ``{required, basis}``).
+CompetencySchema = Keyed[Keyed[LevelSchema]]
 
 
 @lru_cache(maxsize=1)
@@ -227,19 +239,14 @@ def _apply_overrides(root: Path, check_range: bool, ranges: dict[str, tuple[floa
     path = root / rel
     if not path.exists():
         return []
-    text, problems = read_text(path, rel)
-    if text is None:
-        return problems
-    data, lines, problems = load_yaml(text, rel)
-    if problems or data is None:  # an empty (or comment-only) file overrides nothing
-        return problems
+    loaded = read_config(path, rel, CompetencySchema)
+    data = loaded.data
+    if data is None:  # unreadable, does not parse, or empty (or comment-only): overrides nothing
+        return loaded.problems
     if not isinstance(data, dict):
-        return [Problem(rel, line_of(lines), None,
+        return [Problem(rel, line_of(loaded.lines), None,
                         "a mapping population → {dimension: required level}", type(data).__name__)]
-
-    def p(path: tuple[Any, ...], column: str, expected: str, found: Any) -> None:
-        problems.append(Problem(rel, line_of(lines, *path), column, expected,
-                                MISSING if found is None or found == "" else str(found)))
+    p = loaded.log()
 
     seen_pops: dict[str, str] = {}
     for pop_key, dims in data.items():
@@ -290,4 +297,4 @@ def _apply_overrides(root: Path, check_range: bool, ranges: dict[str, tuple[floa
                 continue
             rows[(pop, dim)].update(required=level, source="bundle",
                                     basis=text_of(basis) or BUNDLE_BASIS)
-    return problems
+    return p.problems

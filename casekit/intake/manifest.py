@@ -13,12 +13,8 @@ import pandas as pd
 from casekit import domain
 from casekit.exceptions import Problem
 from casekit.file_ids import FILE_ID_RULE, file_id_problem, name_key, name_problem
-from casekit.intake._files import (
-    MISSING,
-    line_of,
-    read_yaml_mapping,
-    text_of,
-)
+from casekit.intake._files import text_of
+from casekit.intake.config import Each, Keyed, Schema, read_config
 from casekit.intake.regions import RegionIndex, RegionMatch
 from casekit.intake.schemas import REGIONS
 
@@ -26,6 +22,37 @@ __all__ = ["MANIFEST_FILE", "Manifest", "read_manifest"]
 
 MANIFEST_FILE = "manifest.yaml"
 _REGION_ID = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class CitySchema(Schema):
+    """A city under a top-level region."""
+
+    id: Any = None
+    name: Any = None
+
+
+class RegionSchema(CitySchema):
+    """A top-level region (a province) and its cities."""
+
+    cities: Each[CitySchema] | None = None
+
+
+class AudienceSchema(Schema):
+    """A population's course-day budget."""
+
+    days: Any = None
+
+
+class ManifestSchema(Schema):
+    """The keys of ``manifest.yaml`` (``docs/bundle-format.md``)."""
+
+    bundle: Any = None
+    client: Any = None
+    engagement: Any = None
+    period: Any = None
+    regions: Each[RegionSchema] | None = None
+    audiences: Keyed[AudienceSchema] | None = None
+    budgets: Any = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -221,13 +248,11 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     problems : list of Problem
     """
     rel = MANIFEST_FILE
-    data, lines, problems = read_yaml_mapping(root, rel, "bundle, client, regions, audiences")
+    loaded = read_config(root / rel, rel, ManifestSchema, mapping_of="bundle, client, regions, audiences")
+    data = loaded.data
     if data is None:
-        return None, problems
-
-    def p(path: tuple, column: str, expected: str, found: Any) -> None:
-        problems.append(Problem(rel, line_of(lines, *path), column, expected,
-                                MISSING if found is None or found == "" else str(found)))
+        return None, loaded.problems
+    p = loaded.log()
 
     header = {}
     for key, required in (("bundle", True), ("client", True), ("engagement", True), ("period", False)):
@@ -270,7 +295,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
             ok = False
         if not ok:
             return None
-        seen_ids[rid] = line_of(lines, *path, "id")
+        seen_ids[rid] = p.line(*path, "id")
         seen_names[name_key(name)] = rid
         rows.append({"region_id": rid, "name": name, "parent_id": parent,
                      "level": "top" if parent is None else "city"})
@@ -333,7 +358,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
                 p(("budgets", key, pkey), str(pkey), "a number of course days > 0", days)
             else:
                 budgets.setdefault(rid, {})[pop] = float(days)  # type: ignore[arg-type]
-    return manifest, problems
+    return manifest, p.problems
 
 
 def _positive_number(value: Any) -> bool:

@@ -70,20 +70,19 @@ from typing import Any
 import pandas as pd
 
 from casekit.exceptions import Problem, SurveyFileError
-from casekit.intake._files import (
-    MISSING,
-    line_of,
-    load_yaml,
-    read_text,
-    text_of,
-)
+from casekit.intake._files import MISSING, line_of, text_of
 from casekit.intake.codebook import (
     AUTO,
+    BackgroundSchema,
+    ItemSchema,
+    MatchSchema,
     Scale,
+    ScaleSchema,
     parse_missing,
     parse_scales,
     platform_choices,
 )
+from casekit.intake.config import Each, Keyed, Schema, read_config
 from casekit.intake.columns import (
     MATCH_KEYS,
     ColumnMatch,
@@ -110,10 +109,25 @@ __all__ = [
 #: The ``columns:`` entry naming the respondent id column.
 RESPONDENT_ID = "respondent_id"
 
-_TOP_KEYS = ("platform", "columns", "missing", "scales", "items", "ignore", "background", "reviews_360")
-_ITEM_KEYS = ("id", *MATCH_KEYS, "dimension", "populations", "scale", "reverse", "text")
-# `role:` tells the bundle analysis what a number measures; a standalone codebook accepts it (same keys)
-_BACKGROUND_KEYS = ("id", *MATCH_KEYS, "type", "role")
+
+
+class QuestionnaireSchema(Schema):
+    """The keys of a standalone codebook: a bundle codebook's, with free names under ``columns``.
+
+    Items and background questions have the bundle codebook's keys (``role:`` tells the bundle
+    analysis what a number measures; a standalone codebook accepts it); ``reviews_360`` is
+    accepted and not used.
+    """
+
+    platform: Any = None
+    columns: Keyed[MatchSchema] | None = None
+    missing: Any = None
+    scales: Keyed[ScaleSchema] | None = None
+    items: Each[ItemSchema] | None = None
+    ignore: Any = None
+    background: Each[BackgroundSchema] | None = None
+    reviews_360: Any = None
+
 #: Metadata that identify who submitted: one submission sent twice shares one of them.
 IDENTIFYING_META: tuple[str, ...] = ("ip", "user_id", "submitted_at")
 #: Without identifying metadata, a repeated submission must have at least this many answered
@@ -305,23 +319,12 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
     """
     path = Path(path)
     rel = path.name
-    text, problems = read_text(path, rel)
-    if text is None:
-        return None, problems
-    data, lines, problems = load_yaml(text, rel)
-    if problems:
-        return None, problems
-    if not isinstance(data, dict):
-        return None, [Problem(rel, 1, None, "a YAML mapping with keys columns, missing, scales, items, ignore",
-                              type(data).__name__)]
-
-    def p(where: tuple, column: str | None, expected: str, found: Any) -> None:
-        problems.append(Problem(rel, line_of(lines, *where), column, expected,
-                                MISSING if found is None or found == "" else str(found)))
-
-    for key in data:
-        if str(key) not in _TOP_KEYS:
-            p((key,), str(key), f"a key among {', '.join(_TOP_KEYS)}", key)
+    loaded = read_config(path, rel, QuestionnaireSchema,
+                         mapping_of="columns, missing, scales, items, ignore")
+    data, lines = loaded.data, loaded.lines
+    if data is None:
+        return None, loaded.problems
+    p = loaded.log()
 
     platform: str | None = None
     if data.get("platform") is not None:
@@ -358,9 +361,6 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
         if not isinstance(q, dict):
             p(path_, "background", "a mapping {id, column, type}", q)
             continue
-        for key in q:
-            if str(key) not in _BACKGROUND_KEYS:
-                p(path_ + (key,), str(key), f"a key among {', '.join(_BACKGROUND_KEYS)}", key)
         qid = text_of(q.get("id"))
         if not qid or qid in columns:
             p(path_ + ("id",), "id", "a unique name, not one used under columns:", qid)
@@ -383,10 +383,6 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
             p(path_, "items", "a mapping {id, column, dimension, scale}", it)
             continue
         ok = True
-        for key in it:
-            if str(key) not in _ITEM_KEYS:
-                p(path_ + (key,), str(key), f"a key among {', '.join(_ITEM_KEYS)}", key)
-                ok = False
         iid = text_of(it.get("id"))
         if not iid or iid in ids:
             p(path_ + ("id",), "id", "a unique item id", iid)
@@ -421,7 +417,7 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
         first = first_of.setdefault(name, item)
         ours, theirs = scales[item.scale], scales[first.scale]
         if (ours.min, ours.max) != (theirs.min, theirs.max):
-            problems.append(Problem(
+            p.problems.append(Problem(
                 rel, item.line, "scale",
                 f"a response scale ranging {theirs.min:g}–{theirs.max:g} like scale {theirs.name} of item "
                 f"{first.id} (items of dimension {item.dimension} are averaged into one score: give items "
@@ -435,7 +431,7 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
         ignore_raw = []
     ignore = tuple(text_of(h) for h in ignore_raw if text_of(h))
 
-    return Questionnaire(path, columns, missing, scales, tuple(items), ignore, where, platform), problems
+    return Questionnaire(path, columns, missing, scales, tuple(items), ignore, where, platform), p.problems
 
 
 # ------------------------------------------------------------------------------------------
