@@ -39,6 +39,8 @@ This module sits below every layer that shows data: it imports only :mod:`caseki
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
@@ -355,60 +357,139 @@ def row_complements(counts: pd.DataFrame, min_n: int = MIN_RESPONDENTS) -> pd.Da
     return pd.DataFrame(hide, index=counts.index, columns=counts.columns)
 
 
+def _mix_nodes(counts: pd.DataFrame, sizes: pd.Series, totals: pd.Series,
+               min_n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Graph nodes of a group × type table's published totals (see :func:`hidden_mix_counts`).
+
+    Returns ``(row_node, col_node, small_rows, small_cols)``: each group (row) and type (column)
+    its node, a line with a published total its own node, the groups below ``min_n`` one node
+    (their sum follows from the table's total) and the types below ``min_n`` another. A line
+    whose total is 0 is published (as 0): it keeps its own node.
+    """
+    n_rows, n_cols = counts.shape
+    sizes_ = sizes.reindex(counts.index).fillna(0).to_numpy()
+    totals_ = totals.reindex(counts.columns).fillna(0).to_numpy()
+    small_rows = (sizes_ > 0) & (sizes_ < min_n)  # a total of 0 is published: it shows as 0
+    small_cols = (totals_ > 0) & (totals_ < min_n)
+    row_node = np.where(small_rows, n_rows, np.arange(n_rows))
+    col_node = np.where(small_cols, n_rows + 1 + n_cols, n_rows + 1 + np.arange(n_cols))
+    return row_node, col_node, small_rows, small_cols
+
+
+def _root(parent: list[int], node: int) -> int:
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]
+        node = parent[node]
+    return node
+
+
+def _determined(cell: tuple[int, int], hidden: np.ndarray, row_node: np.ndarray, col_node: np.ndarray) -> bool:
+    """Whether a hidden cell follows from the published totals and the shown cells.
+
+    Hidden cells are the edges of a bipartite graph between the nodes of their row and column;
+    a cell can change while every published total stays put only along a cycle, so it is
+    determined exactly when it lies on none (it is a bridge).
+    """
+    parent = list(range(int(col_node.max()) + 2))
+    for r, c in zip(*np.nonzero(hidden)):
+        if (r, c) != cell:
+            a, b = _root(parent, int(row_node[r])), _root(parent, int(col_node[c]))
+            parent[a] = b
+    return _root(parent, int(row_node[cell[0]])) != _root(parent, int(col_node[cell[1]]))
+
+
+def _cheapest_cycle(cell: tuple[int, int], hidden: np.ndarray, values: np.ndarray,
+                    row_node: np.ndarray, col_node: np.ndarray) -> list[tuple[int, int]]:
+    """The shown cells to hide so that ``cell`` lies on a cycle, losing the least.
+
+    A shortest path between the cell's two nodes that does not use the cell itself (Dijkstra):
+    a hidden cell costs nothing, a shown count its value, a shown 0 more than any count (a 0 is
+    hidden only when no path of counts exists). Ties go to the earlier cell in row-major order.
+    Empty when there is no such path.
+    """
+    adjacency: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+    for r, c in itertools.product(range(values.shape[0]), range(values.shape[1])):
+        if (r, c) != cell:
+            a, b = int(row_node[r]), int(col_node[c])
+            adjacency.setdefault(a, []).append((b, (r, c)))
+            adjacency.setdefault(b, []).append((a, (r, c)))
+    source, target = int(row_node[cell[0]]), int(col_node[cell[1]])
+    best: dict[int, tuple[int, int]] = {source: (0, 0)}
+    came: dict[int, tuple[int, tuple[int, int]]] = {}
+    queue: list[tuple[tuple[int, int], int]] = [((0, 0), source)]
+    while queue:
+        cost, node = heapq.heappop(queue)
+        if node == target:
+            break
+        if cost > best[node]:
+            continue
+        for other, (r, c) in adjacency.get(node, ()):
+            value = int(values[r, c])
+            step = (0, 0) if hidden[r, c] else (0, value) if value > 0 else (1, 0)
+            new = (cost[0] + step[0], cost[1] + step[1])
+            if other not in best or new < best[other]:
+                best[other] = new
+                came[other] = (node, (r, c))
+                heapq.heappush(queue, (new, other))
+    if target not in came:
+        return []
+    path, node = [], target
+    while node != source:
+        node, step_cell = came[node]
+        path.append(step_cell)
+    return [c for c in reversed(path) if not hidden[c]]
+
+
 def hidden_mix_counts(
     counts: pd.DataFrame, sizes: pd.Series, totals: pd.Series, min_n: int = MIN_RESPONDENTS
 ) -> pd.DataFrame:
     """Which counts of a group × type table are hidden, so that none of 1 to ``min_n − 1`` shows.
 
-    Counts 1 to ``min_n − 1`` and every count of a group below ``min_n`` are hidden. A group's
-    total (``sizes``) and a type's total (``totals``) are published, so a line holding exactly
-    one hidden non-zero count could be recovered by subtraction: the smallest other non-zero
-    count of that line is hidden too, preferring counts whose own group has another non-zero
-    count (repeated until stable).
+    Counts 1 to ``min_n − 1`` and every non-zero count of a group below ``min_n`` are hidden;
+    they must stay unknown however the reader combines what is published: the shown counts, a
+    group's total (``sizes``, published from ``min_n``), a type's total (``totals``, published
+    from ``min_n``) and the table's total (published too, e.g. through the types' shares; so
+    the groups below ``min_n`` together, and the types below ``min_n`` together, have a known
+    total). A hidden count is left undetermined exactly when it lies on a cycle of hidden
+    counts, a cycle alternating between rows and columns with published totals (the groups
+    below ``min_n`` counting as one row, the types below ``min_n`` as one column): only along
+    such a cycle can counts change, +1 and −1 in turn, with every published total unchanged.
+    So, iteratively, each small count not on a cycle gets the cheapest set of further hidden
+    counts that closes one (shortest path, a shown count costing its value: small counts
+    first; a shown 0 is hidden only when no path of counts exists), until none is left.
+    Deterministic: ties go to the earlier cell in row-major order.
 
     Parameters
     ----------
     counts : DataFrame
         Groups (rows) × types (columns), whole numbers.
     sizes : Series
-        Group → its published total.
+        Group → its total (published when at least ``min_n``).
     totals : Series
-        Type → its published total.
+        Type → its total (published when at least ``min_n``).
     min_n : int, default :data:`MIN_RESPONDENTS`
         The rule's threshold.
 
     Returns
     -------
     DataFrame of bool
-        Same shape as ``counts``: ``True`` for every hidden count.
+        Same shape as ``counts``: ``True`` for every hidden count (a complementary 0 included).
+
+    Notes
+    -----
+    Only a table with a single group or a single type besides the small ones can leave a small
+    count determined: there, its counts are the published totals themselves.
     """
     values = counts.to_numpy(dtype="int64")
-    hidden = (values > 0) & (values < min_n)
-    small_rows = sizes.reindex(counts.index).to_numpy() < min_n
-    hidden[small_rows, :] = values[small_rows, :] > 0
-    row_open = ~small_rows
-    col_open = totals.reindex(counts.columns).fillna(0).to_numpy() >= min_n
-    nonzero = values > 0
-    others_in_row = nonzero.sum(axis=1, keepdims=True) - nonzero > 0
-    changed = True
-    while changed:
-        changed = False
-        for axis, open_lines in ((1, row_open), (0, col_open)):
-            for line in np.flatnonzero(open_lines):
-                cells = (np.s_[line, :] if axis == 1 else np.s_[:, line])
-                line_hidden = hidden[cells] & nonzero[cells]
-                if line_hidden.sum() != 1:
-                    continue
-                candidates = [(not others_in_row[cells][i], values[cells][i], i)
-                              for i in np.flatnonzero(nonzero[cells] & ~hidden[cells])]
-                if not candidates:
-                    continue
-                pick = min(candidates)[2]
-                if axis == 1:
-                    hidden[line, pick] = True
-                else:
-                    hidden[pick, line] = True
-                changed = True
+    row_node, col_node, small_rows, _ = _mix_nodes(counts, sizes, totals, min_n)
+    sensitive = (values > 0) & (values < min_n)
+    sensitive[small_rows, :] = values[small_rows, :] > 0
+    hidden = sensitive.copy()
+    cells = [(int(r), int(c)) for r, c in zip(*np.nonzero(sensitive))]
+    for cell in cells:  # a cell once on a cycle stays on one: hiding more only adds cycles
+        if _determined(cell, hidden, row_node, col_node):
+            for extra in _cheapest_cycle(cell, hidden, values, row_node, col_node):
+                hidden[extra] = True
     return pd.DataFrame(hidden, index=counts.index, columns=counts.columns)
 
 
