@@ -399,45 +399,73 @@ def _determined(cell: tuple[int, int], hidden: np.ndarray, row_node: np.ndarray,
 
 
 def _cheapest_cycle(cell: tuple[int, int], hidden: np.ndarray, values: np.ndarray,
-                    row_node: np.ndarray, col_node: np.ndarray) -> list[tuple[int, int]]:
-    """The shown cells to hide so that ``cell`` lies on a cycle, losing the least.
+                    row_node: np.ndarray, col_node: np.ndarray, min_n: int,
+                    labels: bool = True) -> list[tuple[int, int]] | None:
+    """The shown cells to hide so that ``cell`` lies on a cycle that can move, losing the least.
 
     A shortest path between the cell's two nodes that does not use the cell itself (Dijkstra):
     a hidden cell costs nothing, a shown count its value, a shown 0 more than any count (a 0 is
-    hidden only when no path of counts exists). Ties go to the earlier cell in row-major order.
-    Empty when there is no such path.
+    hidden only when no path of counts exists). Along the cycle the cells change by +1 and −1
+    in turn, and each must stay within what its label tells the reader: a 0 (shown ``—`` when
+    hidden) cannot fall, a ``<5`` count is 1 to ``min_n − 1``, a hidden larger count (``—``) is
+    at least ``min_n``. So a cell at such a bound may only move away from it, and the walk keeps
+    one orientation for all of them (a walk passes a cell row to column for −1, back for +1).
+    With ``labels=False`` only the bound every count has is kept (none is below 0). Ties go to
+    the earlier cell in row-major order. None when there is no such path.
     """
+    n_rows = values.shape[0]
+
+    def allowed(r: int, c: int) -> set[int]:
+        """The moves (+1, −1) that keep a cell within what its label says."""
+        value = int(values[r, c])
+        if not labels:
+            return {1, -1} if value > 0 else {1}
+        low, high = (0, None) if value == 0 else (1, min_n - 1) if value < min_n else (min_n, None)
+        return {move for move in (1, -1) if not (move < 0 and value == low) and not (move > 0 and value == high)}
+
     adjacency: dict[int, list[tuple[int, tuple[int, int]]]] = {}
-    for r, c in itertools.product(range(values.shape[0]), range(values.shape[1])):
+    for r, c in itertools.product(range(n_rows), range(values.shape[1])):
         if (r, c) != cell:
             a, b = int(row_node[r]), int(col_node[c])
             adjacency.setdefault(a, []).append((b, (r, c)))
             adjacency.setdefault(b, []).append((a, (r, c)))
-    source, target = int(row_node[cell[0]]), int(col_node[cell[1]])
-    best: dict[int, tuple[int, int]] = {source: (0, 0)}
-    came: dict[int, tuple[int, tuple[int, int]]] = {}
-    queue: list[tuple[tuple[int, int], int]] = [((0, 0), source)]
+    # a state is (node, orientation: 0 not yet fixed, +1 the cell grows, −1 it shrinks)
+    moves = allowed(*cell)
+    if not moves:
+        return None
+    source, target = (int(row_node[cell[0]]), 0 if len(moves) == 2 else moves.pop()), int(col_node[cell[1]])
+    best: dict[tuple[int, int], tuple[int, int]] = {source: (0, 0)}
+    came: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int]]] = {}
+    queue: list[tuple[tuple[int, int], tuple[int, int]]] = [((0, 0), source)]
+    end = None
     while queue:
-        cost, node = heapq.heappop(queue)
+        cost, state = heapq.heappop(queue)
+        node, orientation = state
         if node == target:
+            end = state
             break
-        if cost > best[node]:
+        if cost > best[state]:
             continue
         for other, (r, c) in adjacency.get(node, ()):
+            sign = -1 if node <= n_rows else 1  # row nodes are 0 … n_rows
+            fits = [o for o in ((orientation,) if orientation else (1, -1)) if o * sign in allowed(r, c)]
+            if not fits:
+                continue
+            way = fits[0] if len(fits) == 1 else orientation
             value = int(values[r, c])
             step = (0, 0) if hidden[r, c] else (0, value) if value > 0 else (1, 0)
-            new = (cost[0] + step[0], cost[1] + step[1])
-            if other not in best or new < best[other]:
-                best[other] = new
-                came[other] = (node, (r, c))
-                heapq.heappush(queue, (new, other))
-    if target not in came:
-        return []
-    path, node = [], target
-    while node != source:
-        node, step_cell = came[node]
+            new, nxt = (cost[0] + step[0], cost[1] + step[1]), (other, way)
+            if nxt not in best or new < best[nxt]:
+                best[nxt] = new
+                came[nxt] = (state, (r, c))
+                heapq.heappush(queue, (new, nxt))
+    if end is None:
+        return None
+    path, state = [], end
+    while state != source:
+        state, step_cell = came[state]
         path.append(step_cell)
-    return [c for c in reversed(path) if not hidden[c]]
+    return list(dict.fromkeys(c for c in reversed(path) if not hidden[c]))
 
 
 def hidden_mix_counts(
@@ -488,8 +516,11 @@ def hidden_mix_counts(
     cells = [(int(r), int(c)) for r, c in zip(*np.nonzero(sensitive))]
     for cell in cells:  # a cell once on a cycle stays on one: hiding more only adds cycles
         if _determined(cell, hidden, row_node, col_node):
-            for extra in _cheapest_cycle(cell, hidden, values, row_node, col_node):
-                hidden[extra] = True
+            extra = _cheapest_cycle(cell, hidden, values, row_node, col_node, min_n)
+            if extra is None:  # no cycle keeps every label true: at least none pins the count
+                extra = _cheapest_cycle(cell, hidden, values, row_node, col_node, min_n, labels=False)
+            for other in extra or ():
+                hidden[other] = True
     return pd.DataFrame(hidden, index=counts.index, columns=counts.columns)
 
 
