@@ -187,6 +187,15 @@ def test_row_complements_hide_a_second_cell_where_one_is_small():
     assert hide.loc["tie"].tolist() == [False, True, False]  # the first of equal counts
 
 
+def test_row_complements_are_not_pinned_by_their_labels():
+    # <5, —, 7 with total 13: "—" is at least 5, so "<5" would be 13 − 7 − 5 = 1
+    counts = pd.DataFrame([[1, 5, 7], [1, 5, 5], [2, 5, 7]])
+    hide = row_complements(counts)
+    assert hide.iloc[0].tolist() == [False, False, True]
+    assert hide.iloc[1].tolist() == [False, True, False]  # no larger partner: the smallest
+    assert hide.iloc[2].tolist() == [False, True, False]  # 2 + 5: "<5" is 1 or 2
+
+
 def test_row_complements_cannot_be_undone_by_subtraction():
     rng = random.Random(11)
     for _ in range(300):
@@ -221,10 +230,11 @@ def _published_lines(counts: pd.DataFrame, sizes: pd.Series, totals: pd.Series, 
     return [*lines, (np.s_[:, :], int(values.sum()))]
 
 
-def _hidden_intervals(counts: pd.DataFrame, hidden: np.ndarray, lines, lower=None) -> np.ndarray:
+def _hidden_intervals(counts: pd.DataFrame, hidden: np.ndarray, lines, labels: bool = False) -> np.ndarray:
     """What a reader can work out about each hidden cell: its least and greatest value (linear
-    programming) given the shown cells, the published totals and a lower bound per hidden cell
-    (``lower[cell]``, 0 by default), one row (least, greatest) per hidden cell in row-major order."""
+    programming) given the shown cells, the published totals and, with ``labels``, what the
+    labels say (``<5``: 1 to 4, a hidden count of 5 or more ``—``: at least 5); else only that
+    no count is below 0. One row (least, greatest) per hidden cell in row-major order."""
     from scipy.optimize import linprog
 
     values = counts.to_numpy()
@@ -236,7 +246,8 @@ def _hidden_intervals(counts: pd.DataFrame, hidden: np.ndarray, lines, lower=Non
         mask[line] = True
         rows.append([1.0 if mask[cell] else 0.0 for cell in cells])
         rhs.append(total - values[mask & ~hidden].sum())
-    bounds = [(0 if lower is None else lower[cell], None) for cell in cells]
+    bounds = [((1, 4) if 0 < values[cell] < 5 else (5, None) if values[cell] >= 5 else (0, None)) if labels
+              else (0, None) for cell in cells]
     out = np.full((len(cells), 2), np.nan)
     for cell, i in index.items():
         objective = np.zeros(len(cells))
@@ -295,6 +306,18 @@ def test_hidden_mix_counts_chain_through_a_single_count_region():
                 known[line] = True
                 changed = True
     assert not known[1, 1]  # b's 3 stays unknown
+
+
+def test_hidden_mix_counts_are_not_pinned_by_their_labels():
+    # a's 1 with a's 5 as its partner: row a gives 1 + 5 = 6, and as "—" says at least 5, "<5"
+    # is 1. The partner is a's 9 instead (1 + 9: "<5" could be 1 to 4), closed through c.
+    counts = pd.DataFrame({1: [1, 9, 8], 2: [5, 7, 9], 3: [9, 8, 7]}, index=list("abc"))
+    sizes, totals = counts.sum(axis=1), counts.sum()
+    hidden = hidden_mix_counts(counts, sizes, totals)
+    assert hidden.loc["a"].tolist() == [True, False, True]
+    spans = _hidden_intervals(counts, hidden.to_numpy(), _published_lines(counts, sizes, totals), labels=True)
+    low, high = spans[0]
+    assert (low, high) == (1, 4)
 
 
 @pytest.mark.parametrize("share, n, expected", [

@@ -331,7 +331,9 @@ def row_complements(counts: pd.DataFrame, min_n: int = MIN_RESPONDENTS) -> pd.Da
 
     In a table whose row totals are shown, a row with exactly one count of 1 to ``min_n − 1``
     (shown as ``<5``) would reveal it: total minus the cells shown. The smallest count of at
-    least ``min_n`` in that row is hidden too (the first on a tie).
+    least ``min_n`` in that row is hidden too (the first on a tie), unless the labels would pin
+    the pair: a ``<5`` of 1 hidden with a ``—`` of ``min_n`` leaves 1 + ``min_n``, and a ``—``
+    is at least ``min_n``; then the next larger count is preferred.
 
     Parameters
     ----------
@@ -351,9 +353,10 @@ def row_complements(counts: pd.DataFrame, min_n: int = MIN_RESPONDENTS) -> pd.Da
         small = [i for i, v in enumerate(values) if 0 < v < min_n]
         if len(small) != 1:
             continue
-        others = sorted((v, i) for i, v in enumerate(values) if v >= min_n)
+        room = int(values.iloc[small[0]]) - min_n  # the small count is at most room + partner
+        others = sorted((room + v < 2, v, i) for i, v in enumerate(values) if v >= min_n)
         if others:
-            hide[row, others[0][1]] = True
+            hide[row, others[0][2]] = True
     return pd.DataFrame(hide, index=counts.index, columns=counts.columns)
 
 
