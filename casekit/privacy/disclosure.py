@@ -25,8 +25,9 @@ Rules (functions):
 * only groups at the threshold enter a comparison base (:func:`comparison_base`);
 * complementary suppression: shown parts whose total is published must leave a rest of 0 or at
   least the threshold (:func:`protect_rest`, :func:`shown_cities`); a row with one hidden
-  count hides a second (:func:`row_complements`); a two-way table with published margins
-  (:func:`hidden_mix_counts`); a share never tells that 1 to threshold − 1 people are on one
+  count hides a second (:func:`row_complements`); a two-way table with published margins,
+  where every small count must lie on a cycle of hidden counts (:func:`hidden_mix_counts`); a
+  share never tells that 1 to threshold − 1 people are on one
   side (:func:`bounded_share`);
 * 360° rater anonymity: small rater groups pooled or folded, nothing shown below
   :data:`MIN_RATERS` non-self raters, so a superior is never shown alone
@@ -487,8 +488,11 @@ def hidden_mix_counts(
     such a cycle can counts change, +1 and −1 in turn, with every published total unchanged.
     So, iteratively, each small count not on a cycle gets the cheapest set of further hidden
     counts that closes one (shortest path, a shown count costing its value: small counts
-    first; a shown 0 is hidden only when no path of counts exists), until none is left.
-    Deterministic: ties go to the earlier cell in row-major order.
+    first; a shown 0 is hidden only when no path of counts exists), until none is left. The
+    cycle must be able to move: a 0 cannot fall, and where some cycle allows it, a ``<5``
+    count stays 1 to ``min_n − 1`` and a hidden larger count at least ``min_n``, so that what
+    the labels say does not pin a count either. Deterministic: ties go to the earlier cell in
+    row-major order.
 
     Parameters
     ----------
