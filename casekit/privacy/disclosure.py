@@ -25,8 +25,9 @@ Rules (functions):
 * only groups at the threshold enter a comparison base (:func:`comparison_base`);
 * complementary suppression: shown parts whose total is published must leave a rest of 0 or at
   least the threshold (:func:`protect_rest`, :func:`shown_cities`); a row with one hidden
-  count hides a second (:func:`row_complements`); a two-way table with published margins
-  (:func:`hidden_mix_counts`); a share never tells that 1 to threshold − 1 people are on one
+  count hides a second (:func:`row_complements`); a two-way table with published margins,
+  where every small count must lie on a cycle of hidden counts (:func:`hidden_mix_counts`); a
+  share never tells that 1 to threshold − 1 people are on one
   side (:func:`bounded_share`);
 * 360° rater anonymity: small rater groups pooled or folded, nothing shown below
   :data:`MIN_RATERS` non-self raters, so a superior is never shown alone
@@ -39,6 +40,8 @@ This module sits below every layer that shows data: it imports only :mod:`caseki
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
@@ -329,7 +332,9 @@ def row_complements(counts: pd.DataFrame, min_n: int = MIN_RESPONDENTS) -> pd.Da
 
     In a table whose row totals are shown, a row with exactly one count of 1 to ``min_n − 1``
     (shown as ``<5``) would reveal it: total minus the cells shown. The smallest count of at
-    least ``min_n`` in that row is hidden too (the first on a tie).
+    least ``min_n`` in that row is hidden too (the first on a tie), unless the labels would pin
+    the pair: a ``<5`` of 1 hidden with a ``—`` of ``min_n`` leaves 1 + ``min_n``, and a ``—``
+    is at least ``min_n``; then the next larger count is preferred.
 
     Parameters
     ----------
@@ -349,10 +354,122 @@ def row_complements(counts: pd.DataFrame, min_n: int = MIN_RESPONDENTS) -> pd.Da
         small = [i for i, v in enumerate(values) if 0 < v < min_n]
         if len(small) != 1:
             continue
-        others = sorted((v, i) for i, v in enumerate(values) if v >= min_n)
+        room = int(values.iloc[small[0]]) - min_n  # the small count is at most room + partner
+        others = sorted((room + v < 2, v, i) for i, v in enumerate(values) if v >= min_n)
         if others:
-            hide[row, others[0][1]] = True
+            hide[row, others[0][2]] = True
     return pd.DataFrame(hide, index=counts.index, columns=counts.columns)
+
+
+def _mix_nodes(counts: pd.DataFrame, sizes: pd.Series, totals: pd.Series,
+               min_n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Graph nodes of a group × type table's published totals (see :func:`hidden_mix_counts`).
+
+    Returns ``(row_node, col_node, small_rows, small_cols)``: each group (row) and type (column)
+    its node, a line with a published total its own node, the groups below ``min_n`` one node
+    (their sum follows from the table's total) and the types below ``min_n`` another. A line
+    whose total is 0 is published (as 0): it keeps its own node.
+    """
+    n_rows, n_cols = counts.shape
+    sizes_ = sizes.reindex(counts.index).fillna(0).to_numpy()
+    totals_ = totals.reindex(counts.columns).fillna(0).to_numpy()
+    small_rows = (sizes_ > 0) & (sizes_ < min_n)  # a total of 0 is published: it shows as 0
+    small_cols = (totals_ > 0) & (totals_ < min_n)
+    row_node = np.where(small_rows, n_rows, np.arange(n_rows))
+    col_node = np.where(small_cols, n_rows + 1 + n_cols, n_rows + 1 + np.arange(n_cols))
+    return row_node, col_node, small_rows, small_cols
+
+
+def _root(parent: list[int], node: int) -> int:
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]
+        node = parent[node]
+    return node
+
+
+def _determined(cell: tuple[int, int], hidden: np.ndarray, row_node: np.ndarray, col_node: np.ndarray) -> bool:
+    """Whether a hidden cell follows from the published totals and the shown cells.
+
+    Hidden cells are the edges of a bipartite graph between the nodes of their row and column;
+    a cell can change while every published total stays put only along a cycle, so it is
+    determined exactly when it lies on none (it is a bridge).
+    """
+    parent = list(range(int(col_node.max()) + 2))
+    for r, c in zip(*np.nonzero(hidden)):
+        if (r, c) != cell:
+            a, b = _root(parent, int(row_node[r])), _root(parent, int(col_node[c]))
+            parent[a] = b
+    return _root(parent, int(row_node[cell[0]])) != _root(parent, int(col_node[cell[1]]))
+
+
+def _cheapest_cycle(cell: tuple[int, int], hidden: np.ndarray, values: np.ndarray,
+                    row_node: np.ndarray, col_node: np.ndarray, min_n: int,
+                    labels: bool = True) -> list[tuple[int, int]] | None:
+    """The shown cells to hide so that ``cell`` lies on a cycle that can move, losing the least.
+
+    A shortest path between the cell's two nodes that does not use the cell itself (Dijkstra):
+    a hidden cell costs nothing, a shown count its value, a shown 0 more than any count (a 0 is
+    hidden only when no path of counts exists). Along the cycle the cells change by +1 and −1
+    in turn, and each must stay within what its label tells the reader: a 0 (shown ``—`` when
+    hidden) cannot fall, a ``<5`` count is 1 to ``min_n − 1``, a hidden larger count (``—``) is
+    at least ``min_n``. So a cell at such a bound may only move away from it, and the walk keeps
+    one orientation for all of them (a walk passes a cell row to column for −1, back for +1).
+    With ``labels=False`` only the bound every count has is kept (none is below 0). Ties go to
+    the earlier cell in row-major order. None when there is no such path.
+    """
+    n_rows = values.shape[0]
+
+    def allowed(r: int, c: int) -> set[int]:
+        """The moves (+1, −1) that keep a cell within what its label says."""
+        value = int(values[r, c])
+        if not labels:
+            return {1, -1} if value > 0 else {1}
+        low, high = (0, None) if value == 0 else (1, min_n - 1) if value < min_n else (min_n, None)
+        return {move for move in (1, -1) if not (move < 0 and value == low) and not (move > 0 and value == high)}
+
+    adjacency: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+    for r, c in itertools.product(range(n_rows), range(values.shape[1])):
+        if (r, c) != cell:
+            a, b = int(row_node[r]), int(col_node[c])
+            adjacency.setdefault(a, []).append((b, (r, c)))
+            adjacency.setdefault(b, []).append((a, (r, c)))
+    # a state is (node, orientation: 0 not yet fixed, +1 the cell grows, −1 it shrinks)
+    moves = allowed(*cell)
+    if not moves:
+        return None
+    source, target = (int(row_node[cell[0]]), 0 if len(moves) == 2 else moves.pop()), int(col_node[cell[1]])
+    best: dict[tuple[int, int], tuple[int, int]] = {source: (0, 0)}
+    came: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int]]] = {}
+    queue: list[tuple[tuple[int, int], tuple[int, int]]] = [((0, 0), source)]
+    end = None
+    while queue:
+        cost, state = heapq.heappop(queue)
+        node, orientation = state
+        if node == target:
+            end = state
+            break
+        if cost > best[state]:
+            continue
+        for other, (r, c) in adjacency.get(node, ()):
+            sign = -1 if node <= n_rows else 1  # row nodes are 0 … n_rows
+            fits = [o for o in ((orientation,) if orientation else (1, -1)) if o * sign in allowed(r, c)]
+            if not fits:
+                continue
+            way = fits[0] if len(fits) == 1 else orientation
+            value = int(values[r, c])
+            step = (0, 0) if hidden[r, c] else (0, value) if value > 0 else (1, 0)
+            new, nxt = (cost[0] + step[0], cost[1] + step[1]), (other, way)
+            if nxt not in best or new < best[nxt]:
+                best[nxt] = new
+                came[nxt] = (state, (r, c))
+                heapq.heappush(queue, (new, nxt))
+    if end is None:
+        return None
+    path, state = [], end
+    while state != source:
+        state, step_cell = came[state]
+        path.append(step_cell)
+    return list(dict.fromkeys(c for c in reversed(path) if not hidden[c]))
 
 
 def hidden_mix_counts(
@@ -360,55 +477,57 @@ def hidden_mix_counts(
 ) -> pd.DataFrame:
     """Which counts of a group × type table are hidden, so that none of 1 to ``min_n − 1`` shows.
 
-    Counts 1 to ``min_n − 1`` and every count of a group below ``min_n`` are hidden. A group's
-    total (``sizes``) and a type's total (``totals``) are published, so a line holding exactly
-    one hidden non-zero count could be recovered by subtraction: the smallest other non-zero
-    count of that line is hidden too, preferring counts whose own group has another non-zero
-    count (repeated until stable).
+    Counts 1 to ``min_n − 1`` and every non-zero count of a group below ``min_n`` are hidden;
+    they must stay unknown however the reader combines what is published: the shown counts, a
+    group's total (``sizes``, published from ``min_n``), a type's total (``totals``, published
+    from ``min_n``) and the table's total (published too, e.g. through the types' shares; so
+    the groups below ``min_n`` together, and the types below ``min_n`` together, have a known
+    total). A hidden count is left undetermined exactly when it lies on a cycle of hidden
+    counts, a cycle alternating between rows and columns with published totals (the groups
+    below ``min_n`` counting as one row, the types below ``min_n`` as one column): only along
+    such a cycle can counts change, +1 and −1 in turn, with every published total unchanged.
+    So, iteratively, each small count not on a cycle gets the cheapest set of further hidden
+    counts that closes one (shortest path, a shown count costing its value: small counts
+    first; a shown 0 is hidden only when no path of counts exists), until none is left. The
+    cycle must be able to move: a 0 cannot fall, and where some cycle allows it, a ``<5``
+    count stays 1 to ``min_n − 1`` and a hidden larger count at least ``min_n``, so that what
+    the labels say does not pin a count either. Deterministic: ties go to the earlier cell in
+    row-major order.
 
     Parameters
     ----------
     counts : DataFrame
         Groups (rows) × types (columns), whole numbers.
     sizes : Series
-        Group → its published total.
+        Group → its total (published when at least ``min_n``).
     totals : Series
-        Type → its published total.
+        Type → its total (published when at least ``min_n``).
     min_n : int, default :data:`MIN_RESPONDENTS`
         The rule's threshold.
 
     Returns
     -------
     DataFrame of bool
-        Same shape as ``counts``: ``True`` for every hidden count.
+        Same shape as ``counts``: ``True`` for every hidden count (a complementary 0 included).
+
+    Notes
+    -----
+    Only a table with a single group or a single type besides the small ones can leave a small
+    count determined: there, its counts are the published totals themselves.
     """
     values = counts.to_numpy(dtype="int64")
-    hidden = (values > 0) & (values < min_n)
-    small_rows = sizes.reindex(counts.index).to_numpy() < min_n
-    hidden[small_rows, :] = values[small_rows, :] > 0
-    row_open = ~small_rows
-    col_open = totals.reindex(counts.columns).fillna(0).to_numpy() >= min_n
-    nonzero = values > 0
-    others_in_row = nonzero.sum(axis=1, keepdims=True) - nonzero > 0
-    changed = True
-    while changed:
-        changed = False
-        for axis, open_lines in ((1, row_open), (0, col_open)):
-            for line in np.flatnonzero(open_lines):
-                cells = (np.s_[line, :] if axis == 1 else np.s_[:, line])
-                line_hidden = hidden[cells] & nonzero[cells]
-                if line_hidden.sum() != 1:
-                    continue
-                candidates = [(not others_in_row[cells][i], values[cells][i], i)
-                              for i in np.flatnonzero(nonzero[cells] & ~hidden[cells])]
-                if not candidates:
-                    continue
-                pick = min(candidates)[2]
-                if axis == 1:
-                    hidden[line, pick] = True
-                else:
-                    hidden[pick, line] = True
-                changed = True
+    row_node, col_node, small_rows, _ = _mix_nodes(counts, sizes, totals, min_n)
+    sensitive = (values > 0) & (values < min_n)
+    sensitive[small_rows, :] = values[small_rows, :] > 0
+    hidden = sensitive.copy()
+    cells = [(int(r), int(c)) for r, c in zip(*np.nonzero(sensitive))]
+    for cell in cells:  # a cell once on a cycle stays on one: hiding more only adds cycles
+        if _determined(cell, hidden, row_node, col_node):
+            extra = _cheapest_cycle(cell, hidden, values, row_node, col_node, min_n)
+            if extra is None:  # no cycle keeps every label true: at least none pins the count
+                extra = _cheapest_cycle(cell, hidden, values, row_node, col_node, min_n, labels=False)
+            for other in extra or ():
+                hidden[other] = True
     return pd.DataFrame(hidden, index=counts.index, columns=counts.columns)
 
 

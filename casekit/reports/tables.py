@@ -59,6 +59,7 @@ from casekit.privacy.disclosure import (
     bounded_share,
     gap_hidden,
     hidden_mix_counts,
+    is_small,
     is_suppressed,
     mean_hidden,
     row_complements,
@@ -515,7 +516,8 @@ def segment_mix_table(
     segments : casekit.analysis.SegmentReport
         The segmentation (type names and totals).
     min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
-        Counts of 1 to ``min_n − 1`` show as ``"<5"``; a complementary hidden count as ``"—"``.
+        Counts of 1 to ``min_n − 1`` show as ``"<5"``; a complementary hidden count (a 0 too) as
+        ``"—"``.
 
     Returns
     -------
@@ -539,7 +541,7 @@ def segment_mix_table(
     for segment, name in names.items():
         count = int(counts.at[region_id, segment])
         if hidden.at[region_id, segment]:
-            label = count_label(count, min_n) if is_suppressed(count, min_n) else MISSING
+            label = count_label(count, min_n) if is_small(count, min_n) else MISSING  # a hidden 0 too
             share = MISSING
         else:
             label = str(count)
