@@ -31,14 +31,7 @@ from casekit.privacy.redaction import redactor as _redactor
 from casekit.privacy.redaction.companies import CompanyName
 from casekit.privacy.redaction.documents import docx_text, encode_like, redact_docx_bytes
 from casekit.privacy.redaction.patterns import id_check_digit_ok
-from casekit.privacy.redaction.redactor import (
-    KIND_LABELS,
-    KINDS,
-    Finding,
-    Redaction,
-    redact_text,
-    unsafe_name,
-)
+from casekit.privacy.redaction.redactor import KIND_LABELS, KINDS, Finding, Redaction, redact_text, unsafe_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.intake.bundle import Bundle
@@ -65,17 +58,23 @@ class Redactor(_redactor.Redactor):
 
     Parameters
     ----------
-    roster, pseudonyms, protected, places, min_confidence
+    roster, pseudonyms
         As for :class:`casekit.privacy.redaction.Redactor`.
     root : path-like, optional
         The bundle folder :meth:`save` writes ``_private/pseudonyms.csv`` into; ``None``: the
         pseudonyms live only as long as this object (numbered per run).
+    **kwargs
+        ``protected``, ``places``, ``min_confidence``: as for
+        :class:`casekit.privacy.redaction.Redactor`.
 
     Examples
     --------
-    >>> r = Redactor()
-    >>> r.redact("华夏宾馆的王经理说，王经理下周再谈。").text
-    '〔企业A〕宾馆的〔甲〕经理说，〔甲〕经理下周再谈。'
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as bundle:
+    ...     r = Redactor.from_bundle(bundle)
+    ...     text = r.redact("王经理说，王经理下周再谈。").text
+    ...     text, r.unsaved, r.save().name, r.unsaved
+    ('〔甲〕经理说，〔甲〕经理下周再谈。', 1, 'pseudonyms.csv', 0)
     """
 
     def __init__(
@@ -84,11 +83,9 @@ class Redactor(_redactor.Redactor):
         pseudonyms: Iterable[tuple[str, str, str]] = (),
         *,
         root: str | Path | None = None,
-        protected: Iterable[str] = (),
-        places: Iterable[str] = (),
-        min_confidence: float = 0.5,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(roster, pseudonyms, protected=protected, places=places, min_confidence=min_confidence)
+        super().__init__(roster, pseudonyms, **kwargs)
         self.root = Path(root) if root is not None else None
 
     @classmethod
