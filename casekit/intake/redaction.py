@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casekit.exceptions import CasekitError
-from casekit.intake.roster import RosterEntry, read_pseudonyms, read_roster, write_pseudonyms
+from casekit.intake.roster import read_pseudonyms, read_roster, write_pseudonyms
 from casekit.privacy.redaction import redactor as _redactor
 from casekit.privacy.redaction.companies import CompanyName
 from casekit.privacy.redaction.documents import docx_text, encode_like, redact_docx_bytes
+from casekit.privacy.redaction.entries import RosterEntry
 from casekit.privacy.redaction.patterns import id_check_digit_ok
 from casekit.privacy.redaction.redactor import KIND_LABELS, KINDS, Finding, Redaction, redact_text, unsafe_name
 

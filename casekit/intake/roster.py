@@ -16,7 +16,7 @@ from pathlib import Path
 from casekit.exceptions import BundleValidationError, InputFileError, Problem
 from casekit.files import write_atomic
 from casekit.intake.bounded import MAX_CELLS, read_bytes
-from casekit.privacy.redaction.redactor import RosterEntry, unsafe_name
+from casekit.privacy.redaction.entries import RosterEntry
 
 __all__ = [
     "PRIVATE_DIR",
@@ -159,6 +159,9 @@ def read_roster(root: str | Path) -> list[RosterEntry]:
     path = Path(root) / ROSTER_FILE
     if not path.is_file():
         return []
+    # the redaction's vocabulary, loaded only when a bundle has a roster
+    from casekit.privacy.redaction.redactor import unsafe_name
+
     rows, problems = _read_csv(path, ROSTER_FILE, ROSTER_COLUMNS)
     entries: list[RosterEntry] = []
     for row_number, row in rows:

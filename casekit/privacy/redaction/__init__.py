@@ -23,36 +23,45 @@ Examples
 '〔企业A〕宾馆的〔甲〕经理说，有事打 〔手机号〕。'
 """
 
-from casekit.privacy.redaction.companies import CompanyName
-from casekit.privacy.redaction.documents import encode_like, open_package, redact_docx_bytes
-from casekit.privacy.redaction.patterns import NUMBER_KINDS, NumberMatch, find_numbers, id_check_digit_ok, normalise
-from casekit.privacy.redaction.redactor import (
-    KIND_LABELS,
-    KINDS,
-    Finding,
-    Redaction,
-    Redactor,
-    RosterEntry,
-    redact_text,
-    unsafe_name,
-)
+from __future__ import annotations
 
-__all__ = [
-    "KINDS",
-    "KIND_LABELS",
-    "NUMBER_KINDS",
-    "CompanyName",
-    "Finding",
-    "NumberMatch",
-    "Redaction",
-    "Redactor",
-    "RosterEntry",
-    "encode_like",
-    "find_numbers",
-    "id_check_digit_ok",
-    "normalise",
-    "open_package",
-    "redact_docx_bytes",
-    "redact_text",
-    "unsafe_name",
-]
+from importlib import import_module
+from typing import Any
+
+#: Where each public name lives. The submodules are imported on first use, so that reading a
+#: bundle's roster or a .docx note (:mod:`.entries`, :mod:`.documents`) does not load the
+#: detectors' patterns and vocabulary.
+_HOMES: dict[str, str] = {
+    "CompanyName": "companies",
+    "Finding": "redactor",
+    "KINDS": "redactor",
+    "KIND_LABELS": "redactor",
+    "NUMBER_KINDS": "patterns",
+    "NumberMatch": "patterns",
+    "Redaction": "redactor",
+    "Redactor": "redactor",
+    "RosterEntry": "entries",
+    "encode_like": "documents",
+    "find_numbers": "patterns",
+    "id_check_digit_ok": "patterns",
+    "normalise": "patterns",
+    "open_package": "documents",
+    "redact_docx_bytes": "documents",
+    "redact_text": "redactor",
+    "unsafe_name": "redactor",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its submodule on first use (PEP 562)."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])

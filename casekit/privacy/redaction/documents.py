@@ -30,9 +30,10 @@ import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from casekit.privacy.redaction.redactor import Finding, Redaction, Redactor
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.privacy.redaction.redactor import Finding, Redaction, Redactor
 
 __all__ = ["MAX_UNZIPPED_BYTES", "docx_paragraph_text", "docx_text", "encode_like", "open_package",
            "redact_docx_bytes"]
@@ -85,6 +86,8 @@ def redact_docx_bytes(path: str | Path, redactor: Redactor) -> tuple[bytes, Reda
     ValueError
         If the file is not a Word package, or one of its text parts is not well-formed XML.
     """
+    from casekit.privacy.redaction.redactor import Redaction
+
     source = open_package(path)
     collected: _Collected = _Collected()
     with source:
@@ -117,6 +120,8 @@ class _Collected:
         self.offset = 0
 
     def redact(self, text: str, redactor: Redactor, *, paragraph: bool = False) -> Redaction:
+        from casekit.privacy.redaction.redactor import Finding
+
         result = redactor.redact(text)
         if not paragraph and not result.findings:
             return result

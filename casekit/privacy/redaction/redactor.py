@@ -33,6 +33,7 @@ from casekit.privacy.redaction.companies import (
     place_splits,
     trade_of,
 )
+from casekit.privacy.redaction.entries import RosterEntry
 from casekit.privacy.redaction.names import TITLES, person_candidates, person_parts
 from casekit.privacy.redaction.patterns import find_numbers, normalise
 from casekit.privacy.redaction.tokens import (
@@ -52,7 +53,6 @@ __all__ = [
     "Finding",
     "Redaction",
     "Redactor",
-    "RosterEntry",
     "redact_text",
     "unsafe_name",
 ]
@@ -121,25 +121,6 @@ class Redaction:
         """Return kind → number of findings, in the order of :data:`KINDS`."""
         counter = Counter(f.kind for f in self.findings)
         return {k: counter[k] for k in KINDS if counter[k]}
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    """One known person or company.
-
-    Parameters
-    ----------
-    kind : str
-        ``person`` or ``company``.
-    name : str
-        The canonical name (the key of its pseudonym).
-    aliases : tuple of str
-        Other ways the notes write it (``王经理``, ``老王``, ``华夏``).
-    """
-
-    kind: str
-    name: str
-    aliases: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------------------ roster names
