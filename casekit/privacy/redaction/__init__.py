@@ -8,8 +8,8 @@ a case, a report or an export. The package is split by what each part knows:
 * :mod:`.tokens`: the jieba tokenizer with the method's words, and the candidate record;
 * :mod:`.names` and :mod:`.companies`: the person and company detectors and their vocabulary
   (surnames in ``surnames.txt``, titles, company suffixes, generic words);
-* :mod:`.redactor`: the stateful :class:`Redactor` (pseudonyms, given roster entries and known
-  names as data);
+* :mod:`.redactor`: the stateful :class:`Redactor` (pseudonyms, given roster entries,
+  :mod:`.entries`, and known names as data);
 * :mod:`.documents`: a text's encoding round trip and every text part of a ``.docx`` package.
 
 Reading a bundle's roster, pseudonym table, manifest and catalogue is
