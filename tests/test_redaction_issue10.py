@@ -125,7 +125,7 @@ def test_common_words_that_begin_with_a_surname_stay(text):
 
 
 def test_the_surname_list_is_data_in_the_package():
-    from casekit.intake import redaction
+    from casekit.privacy.redaction import names as redaction
 
     assert {"禤", "覃", "韦", "莫", "蒙", "黎", "岑", "甘", "农", "麦", "冼", "佘", "邝"} <= redaction.SURNAMES_1
     assert "区" in redaction.SURNAMES_IN_CONTEXT

@@ -38,6 +38,7 @@ from casekit.intake._files import (
 from casekit.bounded import MAX_DOCUMENT_UNPACKED_BYTES, check_archive_file, check_note_text
 from casekit.intake.manifest import Manifest
 from casekit.intake.schemas import NOTES, coerce, split_list
+from casekit.privacy.redaction.documents import docx_paragraph_text
 
 #: File in ``notes/`` that holds manual coding decisions, not a note.
 MANUAL_CODES_NAME = "codes.csv"
@@ -242,10 +243,6 @@ def _read_docx(path: Path, rel: str) -> tuple[_Split | None, list[Problem]]:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-#: Elements whose text is not the document's visible text: deleted revisions, the fallback copy
-#: of a drawing, text boxes.
-_SKIP = {f"{_W}del", f"{_W}moveFrom", f"{_MC}Fallback", f"{_W}txbxContent", f"{_W}pPr", f"{_W}rPr"}
 
 
 def _docx_blocks(path: Path, rel: str) -> tuple[list[tuple[int, str, bool]] | None, list[Problem]]:
@@ -271,7 +268,7 @@ def _docx_blocks(path: Path, rel: str) -> tuple[list[tuple[int, str, bool]] | No
     for element in _body_elements(document.element.body):
         border = False
         if element.tag == f"{_W}p":
-            text = _paragraph_text(element)
+            text = docx_paragraph_text(element)
             bottom = element.find(f"{_W}pPr/{_W}pBdr/{_W}bottom")
             border = bottom is not None and bottom.get(f"{_W}val") not in ("nil", "none")
             if border and not text.strip():
@@ -295,38 +292,6 @@ def _body_elements(container: Any) -> Iterator[Any]:
             yield from _body_elements(child)
 
 
-def docx_paragraph_text(p: Any) -> str:
-    """The visible text of a Word paragraph element (``w:p``), as a reader of the document sees it.
-
-    Text inserted with tracked changes is included and deleted text left out (python-docx's
-    ``Paragraph.text`` would drop the insertions); tabs and line breaks are kept.
-    """
-    return _paragraph_text(p)
-
-
-def _paragraph_text(p: Any) -> str:
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        for child in node:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in _SKIP:
-                continue
-            if tag == f"{_W}t":
-                parts.append(child.text or "")
-            elif tag == f"{_W}tab":
-                parts.append("\t")
-            elif tag in (f"{_W}br", f"{_W}cr"):
-                parts.append("\n")
-            elif tag == f"{_W}noBreakHyphen":
-                parts.append("-")
-            else:
-                walk(child)
-
-    walk(p)
-    return "".join(parts)
-
-
 def _table_text(tbl: Any) -> str:
     """One line per row, the non-empty cells separated by `` | `` (a cell's lines joined by spaces)."""
     rows = []
@@ -335,7 +300,7 @@ def _table_text(tbl: Any) -> str:
             continue  # a nested table's rows belong to its cell
         cells = []
         for tc in tr.findall(f"{_W}tc"):
-            texts = [_paragraph_text(e) if e.tag == f"{_W}p" else _table_text(e) for e in _body_elements(tc)]
+            texts = [docx_paragraph_text(e) if e.tag == f"{_W}p" else _table_text(e) for e in _body_elements(tc)]
             cell = " ".join(" ".join(t.split()) for t in texts if t.strip())
             if cell:
                 cells.append(cell)

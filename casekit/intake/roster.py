@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 from casekit.exceptions import BundleValidationError, InputFileError, Problem
 from casekit.files import write_atomic
 from casekit.bounded import MAX_CELLS, read_bytes
+from casekit.privacy.redaction.entries import RosterEntry
 
 __all__ = [
     "PRIVATE_DIR",
@@ -43,25 +43,6 @@ ROSTER_COLUMNS: tuple[str, ...] = ("kind", "name", "aliases")
 PSEUDONYM_COLUMNS: tuple[str, ...] = ("kind", "original", "pseudonym")
 _KINDS = {"person": "person", "company": "company", "人名": "person", "人": "person",
           "企业": "company", "公司": "company", "单位": "company"}
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    """One known person or company.
-
-    Parameters
-    ----------
-    kind : str
-        ``person`` or ``company``.
-    name : str
-        The canonical name (the key of its pseudonym).
-    aliases : tuple of str
-        Other ways the notes write it (``王经理``, ``老王``, ``华夏``).
-    """
-
-    kind: str
-    name: str
-    aliases: tuple[str, ...] = ()
 
 
 def _records(text: str, rel: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
@@ -172,13 +153,14 @@ def read_roster(root: str | Path) -> list[RosterEntry]:
         unbalanced quote (a cell that would span lines and swallow the rows after it) or more
         cells than columns, or a row whose kind is not ``person``/``company``, whose name is
         empty, or whose name or an alias is too short or too generic to redact safely (``李``,
-        ``公司``, ``经理``: see :func:`casekit.intake.redaction.unsafe_name`); all problems at
+        ``公司``, ``经理``: see :func:`casekit.privacy.redaction.unsafe_name`); all problems at
         once. A roster with problems is never used in part: the redaction refuses to run.
     """
     path = Path(root) / ROSTER_FILE
     if not path.is_file():
         return []
-    from casekit.intake.redaction import unsafe_name  # the redaction's vocabulary (it imports this module)
+    # the redaction's vocabulary, loaded only when a bundle has a roster
+    from casekit.privacy.redaction.redactor import unsafe_name
 
     rows, problems = _read_csv(path, ROSTER_FILE, ROSTER_COLUMNS)
     entries: list[RosterEntry] = []

@@ -1,9 +1,10 @@
-"""Privacy rules: what may be shown of a group of people (:mod:`casekit.privacy.disclosure`).
+"""Privacy rules: what may be shown of a group of people (:mod:`casekit.privacy.disclosure`) and
+the redaction of personal data in notes (:mod:`casekit.privacy.redaction`).
 
-This package sits low in the layers (it imports only :mod:`casekit.domain`,
-:mod:`casekit.exceptions`, numpy and pandas), so that every part of casekit that shows a number
-can ask it. Redaction of names and numbers in text lives in :mod:`casekit.intake.redaction` for
-now.
+This package sits low in the layers (it imports only :mod:`casekit.domain`, :mod:`casekit.text`,
+:mod:`casekit.exceptions` and third-party libraries), so that every part of casekit that shows a
+number or a note can ask it. The redaction reads no bundle: :mod:`casekit.intake.redaction`
+gives it a bundle's roster, pseudonyms and names.
 """
 
 from casekit.privacy.disclosure import (

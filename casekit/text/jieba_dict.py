@@ -5,7 +5,7 @@ in the temporary folder (another user's or a concurrent process's file could sha
 would log to stderr), and never jieba's global instance (``jieba.add_word`` elsewhere cannot
 change casekit's results, and casekit never changes jieba's).
 
-It sits below intake and analysis so that both the redactor (:mod:`casekit.intake.redaction`) and
+It sits below privacy and analysis so that both the redactor (:mod:`casekit.privacy.redaction`) and
 the tokenizer (:mod:`casekit.analysis.tokenize`) can use it without one importing the other.
 """
 

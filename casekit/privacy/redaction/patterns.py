@@ -1,7 +1,7 @@
 """Number-like personal data in Chinese notes: phones, resident IDs, e-mails, QQ and WeChat ids.
 
 Pure patterns (no tokenizer): :func:`find_numbers` returns every match with its kind and
-confidence; :mod:`casekit.intake.redaction` weighs them against names and replaces them. The
+confidence; :class:`~casekit.privacy.redaction.redactor.Redactor` weighs them against names and replaces them. The
 text is matched after :func:`normalise` (full-width digits and punctuation made half-width, one
 character for one, so offsets stay those of the original). See ``docs/redaction.md``.
 

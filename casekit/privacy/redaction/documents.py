@@ -1,10 +1,14 @@
-"""Redaction of a whole Word package (``.docx``): every part that holds text.
+"""Document I/O of the redaction: a text's encoding round trip and a whole Word package.
 
-A ``.docx`` is a zip of XML parts. Personal data hides in more of them than the body: headers
+:func:`encode_like` writes a redacted text back in the encoding, byte-order mark and line ends
+its original was read in; :func:`docx_text` reads a ``.docx`` note's text (body, tables,
+headers, footers) and :func:`docx_paragraph_text` a Word paragraph's visible text.
+
+:func:`redact_docx_bytes` redacts a whole Word package, every part that holds text. A ``.docx`` is a zip of XML parts. Personal data hides in more of them than the body: headers
 and footers, footnotes and endnotes, comments (and their authors), text boxes, tracked
 insertions and deletions, hyperlink targets (``mailto:``) and the document properties (author,
 last modified by, title, subject, keywords, company). :func:`redact_docx_bytes` goes through
-every XML part of the package with one :class:`~casekit.intake.redaction.Redactor`, so a person
+every XML part of the package with one :class:`~casekit.privacy.redaction.redactor.Redactor`, so a person
 or company keeps one pseudonym across the body, the comments and the headers.
 
 * ``word/*.xml`` (document, headers, footers, footnotes, endnotes, comments, glossary …): each
@@ -24,13 +28,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from casekit.intake.redaction import Redaction, Redactor
+    from casekit.privacy.redaction.redactor import Finding, Redaction, Redactor
 
-__all__ = ["MAX_UNZIPPED_BYTES", "open_package", "redact_docx_bytes"]
+__all__ = ["MAX_UNZIPPED_BYTES", "docx_paragraph_text", "docx_text", "encode_like", "open_package",
+           "redact_docx_bytes"]
 
 #: A note's package never expands beyond this; more is a zip bomb, refused before reading.
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
@@ -41,6 +47,10 @@ _DC = "{http://purl.org/dc/elements/1.1/}"
 _CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 _APP = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+#: Elements whose text is not the document's visible text: deleted revisions, the fallback copy
+#: of a drawing, text boxes.
+_SKIP = {f"{_W}del", f"{_W}moveFrom", f"{_MC}Fallback", f"{_W}txbxContent", f"{_W}pPr", f"{_W}rPr"}
 #: Parts that hold no one's words (formatting, fonts, numbering): left as they are.
 _FORMAT_PARTS = frozenset({
     "[Content_Types].xml", "word/styles.xml", "word/stylesWithEffects.xml", "word/fontTable.xml",
@@ -76,7 +86,7 @@ def redact_docx_bytes(path: str | Path, redactor: Redactor) -> tuple[bytes, Reda
     ValueError
         If the file is not a Word package, or one of its text parts is not well-formed XML.
     """
-    from casekit.intake.redaction import Redaction
+    from casekit.privacy.redaction.redactor import Redaction
 
     source = open_package(path)
     collected: _Collected = _Collected()
@@ -106,11 +116,11 @@ class _Collected:
 
     def __init__(self) -> None:
         self.texts: list[str] = []
-        self.findings: list[Any] = []
+        self.findings: list[Finding] = []
         self.offset = 0
 
-    def redact(self, text: str, redactor: Redactor, *, paragraph: bool = False) -> Any:
-        from casekit.intake.redaction import Finding
+    def redact(self, text: str, redactor: Redactor, *, paragraph: bool = False) -> Redaction:
+        from casekit.privacy.redaction.redactor import Finding
 
         result = redactor.redact(text)
         if not paragraph and not result.findings:
@@ -224,8 +234,6 @@ def _redact_element_text(element: Any, redactor: Redactor, collected: _Collected
 
 
 def _redact_word_part(root: Any, redactor: Redactor, collected: _Collected) -> bool:
-    from casekit.intake.notes import docx_paragraph_text
-
     changed = False
     for element in root.iter():
         for attribute in list(element.attrib):
@@ -272,3 +280,97 @@ def _rewrite(paragraph: Any, text: str) -> None:
                 t.set(_XML_SPACE, "preserve")
     for kept in kept_runs:
         paragraph.append(kept)
+
+
+def docx_text(path: str | Path) -> str:
+    """The text of a ``.docx`` note: its paragraphs, table cells, headers and footers, one per line.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no such file.
+    ValueError
+        If it is not a Word document (damaged, another format renamed, or a zip bomb).
+    """
+    return "\n".join(docx_paragraph_text(p._p) for p in _docx_paragraphs(_open_docx(Path(path))))
+
+
+def docx_paragraph_text(p: Any) -> str:
+    """The visible text of a Word paragraph element (``w:p``), as a reader of the document sees it.
+
+    Text inserted with tracked changes is included and deleted text left out (python-docx's
+    ``Paragraph.text`` would drop the insertions); tabs and line breaks are kept.
+    """
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        for child in node:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIP:
+                continue
+            if tag == f"{_W}t":
+                parts.append(child.text or "")
+            elif tag == f"{_W}tab":
+                parts.append("\t")
+            elif tag in (f"{_W}br", f"{_W}cr"):
+                parts.append("\n")
+            elif tag == f"{_W}noBreakHyphen":
+                parts.append("-")
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(parts)
+
+
+def _open_docx(path: Path) -> Any:
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import OpcError
+
+    open_package(path).close()  # a Word package of a sane size (no zip bomb), before loading it
+    try:
+        return docx.Document(str(path))
+    except (OpcError, zipfile.BadZipFile, KeyError) as exc:
+        raise ValueError(f"{path} is not a Word .docx document ({exc})") from None
+
+
+def _docx_paragraphs(document: Any) -> Iterator[Any]:
+    def walk(container: Any) -> Iterator[Any]:
+        yield from container.paragraphs
+        for table in getattr(container, "tables", []):
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from walk(cell)
+
+    yield from walk(document)
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            if not part.is_linked_to_previous:
+                yield from walk(part)
+
+
+def encode_like(text: str, original: bytes) -> bytes:
+    """``text`` encoded as ``original`` was: same encoding, byte-order mark and line ends.
+
+    The encodings are those :func:`casekit.intake.redaction.read_document` reads: UTF-16 with a
+    BOM (either byte order), UTF-8 with or without a BOM, else GB18030 (a superset of GBK and GB2312).
+
+    Examples
+    --------
+    >>> encode_like("〔甲〕经理", "王经理".encode("gbk")) == "〔甲〕经理".encode("gb18030")
+    True
+    """
+    if original[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        little = original[:2] == b"\xff\xfe"
+        crlf = "\r\n".encode("utf-16-le" if little else "utf-16-be") in original
+        body = text.replace("\n", "\r\n") if crlf else text
+        return original[:2] + body.encode("utf-16-le" if little else "utf-16-be")
+    crlf = b"\r\n" in original
+    body = text.replace("\n", "\r\n") if crlf else text
+    try:
+        original.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return body.encode("gb18030")
+    return (b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b"") + body.encode("utf-8")
