@@ -112,7 +112,7 @@ def test_several_regions_one_after_the_other(tmp_path: Path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["outline-interview", str(SAMPLE_BUNDLE)])
     assert exc.value.code == 2
-    assert "one of the arguments --regions --region is required" in capsys.readouterr().err
+    assert "error: one of the arguments --regions is required" in capsys.readouterr().err
 
 
 def test_quotes_of_several_regions_are_those_of_each(tmp_path: Path):
