@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casekit import paths
 from casekit.cli.common import (
@@ -15,24 +16,28 @@ from casekit.cli.common import (
     bundle_parent,
     csv_parent,
     force_parent,
+    load,
     out_file_parent,
     regions_parent,
     show,
+    with_bundle,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.intake import Bundle
 
 __all__ = ["register"]
 
 
-def _cmd_toolbox(args: argparse.Namespace) -> int:
+@with_bundle
+def _cmd_toolbox(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.authoring.toolbox import (
         build_toolbox,
         write_toolbox_docx,
         write_toolbox_xlsx,
     )
     from casekit.file_ids import check_file_id
-    from casekit.intake import load_bundle
 
-    bundle = load_bundle(args.bundle)
     check_file_id(bundle.manifest.bundle, "bundle name")
     regions = args.regions or list(bundle.manifest.top_level_ids())
     for region in bundle.manifest.region_index.require_all(regions):  # every bad name at once, before writing
@@ -49,12 +54,11 @@ def _cmd_toolbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_outline_interview(args: argparse.Namespace) -> int:
+@with_bundle
+def _cmd_outline_interview(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.authoring.interview_outline import draft_interview_outline
     from casekit.domain import POPULATIONS, lookup
-    from casekit.intake import load_bundle
 
-    bundle = load_bundle(args.bundle)
     population = lookup(POPULATIONS, args.population)
     if population is None:
         print(f"casekit outline-interview: unknown population {args.population!r}; expected one of "
@@ -87,7 +91,6 @@ def _cmd_case_draft(args: argparse.Namespace) -> int:
     from casekit.authoring.roleplays import draft_roleplay
     from casekit.exceptions import FileIdError
     from casekit.file_ids import check_file_id
-    from casekit.intake import load_bundle
 
     if args.id is not None:
         try:
@@ -95,7 +98,7 @@ def _cmd_case_draft(args: argparse.Namespace) -> int:
         except FileIdError as exc:
             print(f"casekit case draft: --id: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    bundle = load_bundle(args.bundle)
+    bundle = load(args)  # after the --id check: a bad id is a usage error whatever the bundle
     case = draft_case(bundle, args.note, case_id=args.id)
     drafts = [case] + ([draft_roleplay(case, bundle=bundle)] if args.roleplay else [])
     for draft in drafts:
@@ -108,13 +111,13 @@ def _cmd_case_draft(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_case_list(args: argparse.Namespace) -> int:
+@with_bundle
+def _cmd_case_list(args: argparse.Namespace, bundle: Bundle) -> int:
     import pandas as pd
 
     from casekit.authoring.library import case_library, filter_library, library_problems
-    from casekit.intake import load_bundle
 
-    library = case_library(load_bundle(args.bundle))
+    library = case_library(bundle)
     for problem in library_problems(library):
         print(f"  {problem}", file=sys.stderr)
     filters = {"industry": args.industry, "product": args.product, "funnel_stage": args.stage,
@@ -133,7 +136,8 @@ def _cmd_case_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_case_book(args: argparse.Namespace) -> int:
+@with_bundle
+def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.authoring.case_book import (
         case_book_markdown,
         select_for_course,
@@ -141,10 +145,8 @@ def _cmd_case_book(args: argparse.Namespace) -> int:
     )
     from casekit.authoring.library import case_library, filter_library
     from casekit.domain import POPULATIONS, lookup
-    from casekit.intake import load_bundle
     from casekit.safe_save import save_editable
 
-    bundle = load_bundle(args.bundle)
     population = lookup(POPULATIONS, args.population)
     if population is None:
         print(f"casekit case book: unknown population {args.population!r}", file=sys.stderr)

@@ -19,6 +19,7 @@ Output-file extensions come from :data:`casekit.output_formats.OUTPUT_FORMATS`.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -45,6 +46,7 @@ __all__ = [
     "by_parent",
     "csv_parent",
     "force_parent",
+    "load",
     "min_n_parent",
     "out_file",
     "out_file_parent",
@@ -52,6 +54,7 @@ __all__ = [
     "seed_parent",
     "segment_labels",
     "show",
+    "with_bundle",
     "write_csv",
 ]
 
@@ -234,6 +237,23 @@ def min_n_parent(default: int, what: str) -> argparse.ArgumentParser:
     parent = _parent()
     parent.add_argument("--min-n", type=int, default=default, help=f"{what} (default: %(default)s)")
     return parent
+
+
+def load(args: argparse.Namespace) -> Bundle:
+    """The bundle named by ``args.bundle``, loaded (and so validated): the one place commands load it."""
+    from casekit.intake import load_bundle
+
+    return load_bundle(args.bundle)
+
+
+def with_bundle(command: Callable[[argparse.Namespace, Bundle], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn ``command(args, bundle)`` into ``command(args)``, loading ``args.bundle`` first."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        return command(args, load(args))
+
+    return run
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:

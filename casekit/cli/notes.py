@@ -7,21 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from casekit.cli.common import (
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    NOTE_COLUMNS,
-    AddParser,
-    bundle_parent,
-    by_parent,
-    csv_parent,
-    min_n_parent,
-    regions_parent,
-    seed_parent,
-    segment_labels,
-    show,
-    write_csv,
-)
+from casekit.cli import common
+from casekit.cli.common import EXIT_OK, EXIT_PROBLEMS, NOTE_COLUMNS, AddParser
 from casekit.domain import MIN_CELL_SIZE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,15 +48,14 @@ def _cmd_redact(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
-def _notes(bundle_path: Path) -> NotesAnalysis:
+def _notes(args: argparse.Namespace) -> NotesAnalysis:
     from casekit.analysis.notes_analysis import analyse_notes
-    from casekit.intake import load_bundle
 
-    return analyse_notes(load_bundle(bundle_path))
+    return analyse_notes(common.load(args))
 
 
 def _cmd_codes(args: argparse.Namespace) -> int:
-    notes = _notes(args.bundle)
+    notes = _notes(args)
     if args.frame:
         table = notes.bundle.code_frame.table()
     elif args.cooccurrence:
@@ -79,20 +65,20 @@ def _cmd_codes(args: argparse.Namespace) -> int:
         table = table[(table["code_a"] < table["code_b"]) & (table["n_both"] > 0)]
         table = table.sort_values(["n_both", "code_a", "code_b"], ascending=[False, True, True])
     elif args.by == "segment":
-        segments = segment_labels(notes.bundle, args.seed)
+        segments = common.segment_labels(notes.bundle, args.seed)
         if segments is None:
             return EXIT_PROBLEMS
         table = notes.segment_frequencies(segments, min_n=args.min_n)
     else:
         table = notes.frequencies(by=NOTE_COLUMNS[args.by], min_n=args.min_n)
-    show(table, args.csv)
+    common.show(table, args.csv)
     return EXIT_OK
 
 
 def _cmd_quotes(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    notes = _notes(args.bundle)
+    notes = _notes(args)
     filters = {"code": args.code, "industry": args.industry, "product": args.product,
                "population": args.population, "text": args.text}
     if not args.regions or len(args.regions) == 1:
@@ -102,7 +88,7 @@ def _cmd_quotes(args: argparse.Namespace) -> int:
         table = pd.concat([notes.quotes(region=region, **filters) for region in args.regions], ignore_index=True)
         table = table.drop_duplicates("segment_id").head(args.limit).reset_index(drop=True)
     if args.csv is not None:
-        write_csv(args.csv, table)
+        common.write_csv(args.csv, table)
         return EXIT_OK
     if table.empty:
         print("没有找到符合条件的引语", file=sys.stderr)
@@ -112,14 +98,14 @@ def _cmd_quotes(args: argparse.Namespace) -> int:
 
 
 def _cmd_keywords(args: argparse.Namespace) -> int:
-    notes = _notes(args.bundle)
+    notes = _notes(args)
     column = NOTE_COLUMNS[args.by]
     if args.themes:
         table = notes.themes(by=column)
     else:
         table = notes.keywords(by=column)
         table = table.groupby(column, sort=False).head(args.top)
-    show(table, args.csv)
+    common.show(table, args.csv)
     return EXIT_OK
 
 
@@ -136,12 +122,12 @@ def register(add_parser: AddParser) -> None:
 
     p = add_parser("codes", help="interview-note codes: frequencies per group, co-occurrence, or the code frame",
                    parents=[
-                       bundle_parent(),
-                       by_parent(("top_region", "city", "population", "method", "segment"),
+                       common.bundle_parent(),
+                       common.by_parent(("top_region", "city", "population", "method", "segment"),
                                  extra=" (the account managers' behaviour types, via the interviewee's staff code)"),
-                       seed_parent("segmentation seed with --by segment (default: %(default)s)"),
-                       min_n_parent(MIN_CELL_SIZE, "fewest interviewees behind a count shown"),
-                       csv_parent("codes"),
+                       common.seed_parent("segmentation seed with --by segment (default: %(default)s)"),
+                       common.min_n_parent(MIN_CELL_SIZE, "fewest interviewees behind a count shown"),
+                       common.csv_parent("codes"),
                    ])
     p.add_argument("--cooccurrence", action="store_true", help="codes found together in the same note")
     p.add_argument("--frame", action="store_true", help="list the code frame (codes, groups, keyword rules)")
@@ -149,9 +135,9 @@ def register(add_parser: AddParser) -> None:
 
     p = add_parser("quotes", help="redacted quotes from the interview notes, by code, region, industry or product",
                    parents=[
-                       bundle_parent(),
-                       regions_parent("region ids or names (default: all)", alias=True),
-                       csv_parent("quotes", "write the quotes and their provenance as CSV"),
+                       common.bundle_parent(),
+                       common.regions_parent("region ids or names (default: all)", alias=True),
+                       common.csv_parent("quotes", "write the quotes and their provenance as CSV"),
                    ])
     p.add_argument("--code", help="a code id or label (casekit codes BUNDLE --frame lists them)")
     p.add_argument("--industry", help="industry id or label (酒店, 医院 …)")
@@ -163,9 +149,9 @@ def register(add_parser: AddParser) -> None:
 
     p = add_parser("keywords", help="words (or, with --themes, codes) distinctive of each region against the others",
                    parents=[
-                       bundle_parent(),
-                       by_parent(("top_region", "city", "population", "method")),
-                       csv_parent("keywords"),
+                       common.bundle_parent(),
+                       common.by_parent(("top_region", "city", "population", "method")),
+                       common.csv_parent("keywords"),
                    ])
     p.add_argument("--themes", action="store_true", help="codes over-represented per group instead of words")
     p.add_argument("--top", type=int, default=10, help="words per group (default: %(default)s)")
