@@ -152,3 +152,18 @@ def test_redact_files_names_every_file_it_cannot_redact_before_reading_any(tmp_p
 def test_redact_command_says_the_same_and_exits_one(tmp_path: Path, capsys):
     assert main(["redact", str(tmp_path / "missing.md")]) == 1
     assert capsys.readouterr().err == f"casekit redact: nothing redacted:\n  - {tmp_path}/missing.md: no such file\n"
+
+
+def test_case_list_of_several_regions_lists_each_case_once(tmp_path: Path, capsys):
+    import shutil
+
+    bundle = Path(shutil.copytree(SAMPLE_BUNDLE, tmp_path / "bundle"))
+    for note in ("N002", "N001"):  # 石家庄 (河北), 天津
+        assert main(["case", "draft", str(bundle), note, "--save"]) == 0
+    out = {}
+    every = ["--regions", "河北", "北京", "天津", "山东", "南宁", "河北"]  # all top-level regions, one twice
+    for name, regions in (("all", []), ("both", every), ("hebei", ["--regions", "河北"])):
+        out[name] = tmp_path / f"{name}.csv"
+        assert main(["case", "list", str(bundle), *regions, "--csv", str(out[name])]) == 0
+    assert [r["id"] for r in _rows(out["both"])] == [r["id"] for r in _rows(out["all"])]  # each once, in order
+    assert len(_rows(out["hebei"])) < len(_rows(out["all"]))

@@ -113,8 +113,6 @@ def _cmd_case_draft(args: argparse.Namespace) -> int:
 
 @with_bundle
 def _cmd_case_list(args: argparse.Namespace, bundle: Bundle) -> int:
-    import pandas as pd
-
     from casekit.authoring.library import case_library, filter_library, library_problems
 
     library = case_library(bundle)
@@ -124,9 +122,10 @@ def _cmd_case_list(args: argparse.Namespace, bundle: Bundle) -> int:
                "outcome": args.outcome, "module": args.module, "kind": args.kind, "status": args.status}
     if not args.regions or len(args.regions) == 1:
         shown = filter_library(library, region=args.regions[0] if args.regions else None, **filters)
-    else:  # a case of any of the regions, once
-        shown = pd.concat([filter_library(library, region=region, **filters) for region in args.regions])
-        shown = shown[~shown.index.duplicated()].sort_index()
+    else:  # a case of any of the regions, once, in the library's order
+        ids = set().union(*(filter_library(library, region=region, **filters)["id"] for region in args.regions))
+        shown = filter_library(library, **filters)
+        shown = shown[shown["id"].isin(ids)].reset_index(drop=True)
     if shown.empty:
         print("没有符合条件的案例", file=sys.stderr)
         return EXIT_OK
