@@ -32,6 +32,7 @@ __all__ = [
     "OutputFormatError",
     "Problem",
     "ProblemsError",
+    "RedactFilesError",
     "RegionError",
     "SurveyFileError",
     "SurveyReaderError",
@@ -139,6 +140,21 @@ class InputFileError(ProblemsError):
 
 class BundleNotFoundError(CasekitError):
     """The given path is not a research bundle (no ``manifest.yaml``)."""
+
+
+class RedactFilesError(CasekitError):
+    """Notes given to redact cannot be redacted (missing, a ``.doc``, not a note, or ``--out`` would
+    overwrite them); nothing was redacted. Every problem is named, one per line.
+
+    Parameters
+    ----------
+    problems : sequence of str
+        ``<file>: <why>``, one per file.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("nothing redacted:\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
 class RegionError(CasekitError):

@@ -26,8 +26,8 @@ _CSV = (".csv",)
 OUTPUT_FORMATS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "validate --csv": _CSV,
     "codebook draft --out": (".yaml", ".yml"),
-    "survey --out": _CSV,
-    "segment --out": _CSV,
+    "survey --csv": _CSV,
+    "segment --csv": _CSV,
     "gaps --csv": _CSV,
     "linkage --csv": _CSV,
     "ride-alongs --csv": _CSV,

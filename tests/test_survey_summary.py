@@ -350,12 +350,12 @@ def test_cli_survey_by_prints_and_writes_the_group_differences(tmp_path: Path, c
     assert len(parts) == 3 and parts[2].splitlines()[0].split() == list(CROSSTAB_COLUMNS)
 
     out = tmp_path / "out" / "stats.csv"
-    assert main([*args, "--out", str(out)]) == 0
+    assert main([*args, "--csv", str(out)]) == 0
     assert capsys.readouterr().out == ""
     pd.testing.assert_frame_equal(pd.read_csv(out.with_name("stats_groups.csv"), dtype={"df": str}), expected,
                                   check_dtype=False, rtol=1e-12)
     pd.testing.assert_frame_equal(pd.read_csv(out, dtype={"note": str}).fillna({"note": ""}), _expected("所在班组"), check_dtype=False, rtol=1e-9)
-    assert main([*args, "--crosstabs", "--out", str(out)]) == 0
+    assert main([*args, "--crosstabs", "--csv", str(out)]) == 0
     assert sorted(p.name for p in out.parent.iterdir()) == ["stats.csv", "stats_crosstabs.csv", "stats_groups.csv"]
 
     assert main(["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain", "--crosstabs"]) == 2

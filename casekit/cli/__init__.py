@@ -1,0 +1,130 @@
+"""The ``casekit`` command line: one entry point, one subcommand per task.
+
+The CLI only parses arguments, calls the library function that does the work and turns
+:class:`~casekit.exceptions.CasekitError` into a message and an exit code. Everything it can do
+is available from Python (and so from notebooks) under the same names.
+
+One module per command group (``bundle``, ``survey``, ``analysis``, ``notes``, ``authoring``),
+each with a ``register(add_parser)``; the options they share are declared once, in
+:mod:`casekit.cli.common`, so a flag means the same in every command.
+
+Exit codes: 0 success, 1 the input has problems or some region failed, 2 usage error,
+130 interrupted (Ctrl-C), 141 standard output closed early (``casekit … | head``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from casekit.cli import analysis, authoring, bundle, notes, survey
+from casekit.cli.common import (
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+)
+from casekit.exceptions import CasekitError
+
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "EXIT_USAGE",
+    "build_parser",
+    "main",
+]
+
+
+def _version() -> str:
+    """casekit's installed version (the package's own when it is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("casekit")
+    except PackageNotFoundError:  # pragma: no cover - run from a checkout that was never installed
+        from casekit import __version__
+
+        return __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``casekit`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Parser with ``--version`` and the subcommands ``sample``, ``validate``, ``build``
+        (:mod:`casekit.cli.bundle`), ``codebook draft``, ``survey`` (:mod:`casekit.cli.survey`),
+        ``segment``, ``gaps``, ``linkage``, ``ride-alongs``, ``review360``
+        (:mod:`casekit.cli.analysis`), ``redact``, ``codes``, ``quotes``, ``keywords``
+        (:mod:`casekit.cli.notes`), ``toolbox``, ``outline-interview`` and ``case draft|list|book``
+        (:mod:`casekit.cli.authoring`).
+    """
+    parser = argparse.ArgumentParser(
+        prog="casekit",
+        description="Research and case-authoring workbench for telecom sales-training consultants.",
+    )
+    parser.add_argument("--version", action="version", version=f"casekit {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for group in (bundle, survey, analysis, notes, authoring):
+        group.register(sub.add_parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``casekit`` command line.
+
+    Errors casekit raises on purpose are printed as one message (exit 1). Ctrl-C prints one line
+    and exits 130; what was written before stays, nothing is left half-written (every output
+    goes through a temporary file or folder and a rename). When standard output is closed early
+    (``casekit segment … | head``) the command stops quietly with exit code 141, the status of
+    a program stopped by SIGPIPE, as ``cat`` or ``yes`` would.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; defaults to ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The process exit code.
+    """
+    command = "casekit"
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        command = f"casekit {args.command}"
+        try:
+            code = int(args.func(args))
+        except CasekitError as exc:
+            print(f"{command}: {exc}", file=sys.stderr)
+            code = EXIT_PROBLEMS
+        sys.stdout.flush()  # a closed pipe shows here, not as a traceback at interpreter exit
+        return code
+    except KeyboardInterrupt:
+        print(f"{command}: interrupted; what was already written is kept, nothing is left half-written",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so flushing it at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # pragma: no cover - stdout is not a real file (embedded use)
+        pass
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""``casekit segment``, ``gaps``, ``linkage``, ``ride-alongs`` and ``review360``: tables of a bundle."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from casekit import paths
+from casekit.cli import common
+from casekit.cli.common import EXIT_OK, EXIT_PROBLEMS, AddParser
+from casekit.domain import MIN_CELL_SIZE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.intake import Bundle
+
+__all__ = ["register"]
+
+
+@common.with_bundle
+def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
+    from casekit.analysis.segments import segment_account_managers, segment_mix
+    from casekit.curriculum import load_outlines
+
+    report = segment_account_managers(bundle, args.k, random_state=args.seed, k_max=args.k_max,
+                                      outline=load_outlines()["account_manager"])
+    scores = report.k_scores[["k", "silhouette", "gap", "gap_se"]].round(3)
+    print(report.message)
+    print()
+    print(scores.to_string(index=False, na_rep="-"))
+    for persona in report.personas:
+        print()
+        print(persona.description)
+    if report.clear:
+        mix = segment_mix(report, bundle.manifest)
+        wide = mix.pivot_table(index="group_name", columns="segment", values="count", aggfunc="sum",
+                               sort=False)
+        wide.columns = [f"第{c}类" for c in wide.columns]
+        print()
+        print(wide.to_string())
+    csv = args.csv or paths.bundle_output_dir(bundle.manifest.bundle, internal=True) / "segments.csv"
+    common.write_csv(csv, report.assignments)
+    return EXIT_OK
+
+
+@common.with_bundle
+def _cmd_gaps(args: argparse.Namespace, bundle: Bundle) -> int:
+    from casekit.analysis.gaps import gap_table
+
+    table = gap_table(bundle, by=args.by, population=args.population, min_n=args.min_n)
+    common.show(table, args.csv)
+    return EXIT_OK
+
+
+@common.with_bundle
+def _cmd_linkage(args: argparse.Namespace, bundle: Bundle) -> int:
+    from casekit.analysis.features import account_manager_features
+    from casekit.analysis.linkage import performance_linkage, visit_outcome_linkage
+
+    table = (visit_outcome_linkage(bundle) if args.visits
+             else performance_linkage(account_manager_features(bundle)))
+    if args.csv is None:
+        for sentence in table.loc[table["ci_low"].notna(), "sentence"].head(args.top):
+            print(sentence)
+        print()
+    common.show(table, args.csv)
+    return EXIT_OK
+
+
+@common.with_bundle
+def _cmd_ride_alongs(args: argparse.Namespace, bundle: Bundle) -> int:
+    from casekit.analysis.visits import time_allocation, time_use_sentences, visit_profile
+
+    segments = None
+    if args.by == "segment":
+        segments = common.segment_labels(bundle, args.seed)
+        if segments is None:
+            return EXIT_PROBLEMS
+    if args.view == "time":
+        table = time_allocation(bundle, by=args.by, segments=segments, min_n=args.min_n)
+        if args.csv is None:
+            print("\n".join(time_use_sentences(table)))
+            print()
+    else:
+        table = getattr(visit_profile(bundle, by=args.by, segments=segments, min_n=args.min_n), args.view)
+    common.show(table, args.csv)
+    return EXIT_OK
+
+
+@common.with_bundle
+def _cmd_review360(args: argparse.Namespace, bundle: Bundle) -> int:
+    import pandas as pd
+
+    from casekit.analysis.reviews_360 import manager_review, review_summary, self_other_gap
+
+    if args.managers:
+        table = self_other_gap(bundle, min_raters=args.min_raters) if args.gap \
+            else manager_review(bundle, min_raters=args.min_raters)
+    elif not args.regions:
+        table = review_summary(bundle, None, min_raters=args.min_raters)
+    else:  # one summary per region, one below the other (each names its region_id)
+        regions = bundle.manifest.region_index.require_all(args.regions)  # every bad name at once
+        table = pd.concat([review_summary(bundle, region, min_raters=args.min_raters) for region in regions],
+                          ignore_index=True)
+    common.show(table, args.csv)
+    return EXIT_OK
+
+
+def register(add_parser: AddParser) -> None:
+    """Add ``segment``, ``gaps``, ``linkage``, ``ride-alongs`` and ``review360`` to the parser."""
+    p = add_parser("segment", help="behaviour types of account managers: segments, personas, person → segment table",
+                   parents=[
+                       common.bundle_parent(),
+                       common.seed_parent(),
+                       common.csv_parent("segment", "person → segment CSV (default: internal/<bundle>/segments.csv; "
+                                  "consultant-only, it names staff codes)", alias="--out"),
+                   ])
+    p.add_argument("--k", type=int, help="number of segments (default: chosen from the data)")
+    p.add_argument("--k-max", type=int, default=8, help="largest k tried (default: %(default)s)")
+    p.set_defaults(func=_cmd_segment)
+
+    p = add_parser("gaps", help="skill gaps against the competency model, with 95%% CIs and small cells suppressed",
+                   parents=[
+                       common.bundle_parent(),
+                       common.by_parent(("top_region", "city", "all")),
+                       common.min_n_parent(MIN_CELL_SIZE, "smallest group shown"),
+                       common.csv_parent("gaps"),
+                   ])
+    p.add_argument("--population", help="one population id or label (default: all)")
+    p.set_defaults(func=_cmd_gaps)
+
+    p = add_parser("linkage", help="how dimensions and behaviours relate to sales results (association, not cause)",
+                   parents=[common.bundle_parent(), common.csv_parent("linkage")])
+    p.add_argument("--visits", action="store_true", help="behaviour on a visit vs the visit's outcome, instead of people vs performance")
+    p.add_argument("--top", type=int, default=5, help="sentences printed above the table (default: %(default)s)")
+    p.set_defaults(func=_cmd_linkage)
+
+    p = add_parser("ride-alongs", help="where account managers' time goes and what they do on visits", parents=[
+        common.bundle_parent(),
+        common.by_parent(("top_region", "city", "segment", "all"), extra="; segment runs the segmentation first"),
+        common.seed_parent("segmentation seed with --by segment (default: %(default)s)"),
+        common.min_n_parent(MIN_CELL_SIZE, "fewest account managers in a group shown"),
+        common.csv_parent("ride-alongs"),
+    ])
+    p.add_argument("--view", choices=("time", "questions", "funnel", "behaviours", "outcomes"), default="time",
+                   help="what to show (default: %(default)s)")
+    p.set_defaults(func=_cmd_ride_alongs)
+
+    p = add_parser("review360", help="360° reviews of sales managers: by rater group, self vs others", parents=[
+        common.bundle_parent(),
+        common.regions_parent("summary of these regions' managers, one region after the other (default: all regions "
+                       "together)", alias=True),
+        common.csv_parent("review360"),
+    ])
+    p.add_argument("--managers", action="store_true", help="per manager (consultant-only) instead of the summary")
+    p.add_argument("--gap", action="store_true", help="with --managers: self vs others per manager and dimension")
+    p.add_argument("--min-raters", type=int, default=3, help="fewest raters in a group shown (default: %(default)s)")
+    p.set_defaults(func=_cmd_review360)

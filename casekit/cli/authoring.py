@@ -1,0 +1,223 @@
+"""``casekit toolbox``, ``outline-interview`` and ``case draft|list|book``: what a course is taught with."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from casekit import paths
+from casekit.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    AddParser,
+    bundle_parent,
+    csv_parent,
+    force_parent,
+    load,
+    out_file_parent,
+    regions_parent,
+    show,
+    with_bundle,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.intake import Bundle
+
+__all__ = ["register"]
+
+
+@with_bundle
+def _cmd_toolbox(args: argparse.Namespace, bundle: Bundle) -> int:
+    from casekit.authoring.toolbox import (
+        build_toolbox,
+        write_toolbox_docx,
+        write_toolbox_xlsx,
+    )
+    from casekit.file_ids import check_file_id
+
+    check_file_id(bundle.manifest.bundle, "bundle name")
+    regions = args.regions or list(bundle.manifest.top_level_ids())
+    for region in bundle.manifest.region_index.require_all(regions):  # every bad name at once, before writing
+        toolbox = build_toolbox(bundle, region)
+        top = bundle.manifest.top_of(bundle.manifest.require(region))
+        # beside the region reports, not inside a region's folder (a build replaces those whole)
+        folder = paths.bundle_output_dir(bundle.manifest.bundle, args.out) / "toolbox"
+        for suffix, write in ((".xlsx", write_toolbox_xlsx), (".docx", write_toolbox_docx)):
+            target = folder / f"{check_file_id(top, 'region id')}{suffix}"
+            write(toolbox, target, force=args.force)
+            print(f"{bundle.manifest.name(top)}：{target}")
+        for finding in toolbox.jargon.itertuples(index=False):
+            print(f"  请改写（技术术语“{finding[3]}”）：{finding[0]} {finding[1]} {finding[2]}", file=sys.stderr)
+    return EXIT_OK
+
+
+@with_bundle
+def _cmd_outline_interview(args: argparse.Namespace, bundle: Bundle) -> int:
+    from casekit.authoring.interview_outline import draft_interview_outline
+    from casekit.domain import POPULATIONS, lookup
+
+    population = lookup(POPULATIONS, args.population)
+    if population is None:
+        print(f"casekit outline-interview: unknown population {args.population!r}; expected one of "
+              f"{', '.join(POPULATIONS)}", file=sys.stderr)
+        return EXIT_USAGE
+    segments = None
+    if population == "account_manager":
+        from casekit.analysis.segments import segment_account_managers
+
+        segments = segment_account_managers(bundle)
+    regions = args.regions if len(args.regions) == 1 else bundle.manifest.region_index.require_all(args.regions)
+    text = "\n\n".join(  # one outline after the other
+        draft_interview_outline(bundle, region, population, minutes=args.minutes, n_dimensions=args.dimensions,
+                                segments=segments).to_markdown()
+        for region in regions
+    )
+    if args.out is None:
+        print(text)
+        return EXIT_OK
+    from casekit.safe_save import save_editable
+
+    save_editable(args.out, text, force=args.force)  # a draft the consultant goes on editing
+    print(f"interview outline written to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_case_draft(args: argparse.Namespace) -> int:
+    from casekit.authoring.case_draft import draft_case
+    from casekit.authoring.cases import case_to_markdown, save_case
+    from casekit.authoring.roleplays import draft_roleplay
+    from casekit.exceptions import FileIdError
+    from casekit.file_ids import check_file_id
+
+    if args.id is not None:
+        try:
+            check_file_id(args.id, "case id")
+        except FileIdError as exc:
+            print(f"casekit case draft: --id: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    bundle = load(args)  # after the --id check: a bad id is a usage error whatever the bundle
+    case = draft_case(bundle, args.note, case_id=args.id)
+    drafts = [case] + ([draft_roleplay(case, bundle=bundle)] if args.roleplay else [])
+    for draft in drafts:
+        if args.save:
+            saved = save_case(bundle, draft, force=args.force)
+            kept = f" (the edited file was kept as {saved.backup})" if saved.backup else ""
+            print(f"draft written to {saved.path}{kept}", file=sys.stderr)
+        else:
+            print(case_to_markdown(draft))
+    return EXIT_OK
+
+
+@with_bundle
+def _cmd_case_list(args: argparse.Namespace, bundle: Bundle) -> int:
+    from casekit.authoring.library import case_library, filter_library, library_problems
+
+    library = case_library(bundle)
+    for problem in library_problems(library):
+        print(f"  {problem}", file=sys.stderr)
+    filters = {"industry": args.industry, "product": args.product, "funnel_stage": args.stage,
+               "outcome": args.outcome, "module": args.module, "kind": args.kind, "status": args.status}
+    if not args.regions or len(args.regions) == 1:
+        shown = filter_library(library, region=args.regions[0] if args.regions else None, **filters)
+    else:  # a case of any of the regions, once, in the library's order
+        ids = set().union(*(filter_library(library, region=region, **filters)["id"] for region in args.regions))
+        shown = filter_library(library, **filters)
+        shown = shown[shown["id"].isin(ids)].reset_index(drop=True)
+    if shown.empty:
+        print("没有符合条件的案例", file=sys.stderr)
+        return EXIT_OK
+    columns = [c for c in ("id", "kind", "title", "region_name", "industry_label", "funnel_stage_label",
+                           "outcome_label", "status") if c in shown.columns]
+    show(shown[columns] if args.csv is None else shown, args.csv)
+    return EXIT_OK
+
+
+@with_bundle
+def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
+    from casekit.authoring.case_book import (
+        case_book_markdown,
+        select_for_course,
+        write_case_book_docx,
+    )
+    from casekit.authoring.library import case_library, filter_library
+    from casekit.domain import POPULATIONS, lookup
+    from casekit.safe_save import save_editable
+
+    population = lookup(POPULATIONS, args.population)
+    if population is None:
+        print(f"casekit case book: unknown population {args.population!r}", file=sys.stderr)
+        return EXIT_USAGE
+    library = case_library(bundle)
+    if args.reviewed_only:
+        library = filter_library(library, status="reviewed")
+    chosen = select_for_course(library, population)
+    if chosen.empty:
+        print("没有可编入案例集的案例（cases/ 中没有该岗位课程模块的案例）", file=sys.stderr)
+        return EXIT_PROBLEMS
+    title = args.title or f"{bundle.manifest.client} {POPULATIONS[population].label}培训案例集"
+    if args.out.suffix.lower() == ".docx":
+        write_case_book_docx(chosen, args.out, title=title, trainer=args.trainer, client=bundle.manifest.client,
+                             force=args.force)
+    else:
+        text = case_book_markdown(chosen, title=title, client=bundle.manifest.client,
+                                  include_teaching_notes=args.trainer)
+        save_editable(args.out, text, force=args.force)
+    print(f"{len(chosen)} cases and role-plays written to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def register(add_parser: AddParser) -> None:
+    """Add ``toolbox``, ``outline-interview`` and ``case draft|list|book`` to the ``casekit`` parser."""
+    p = add_parser("toolbox", help="each region's sales toolbox (cross tables, target customer model, customer tables) as XLSX and DOCX",
+                   parents=[bundle_parent(), regions_parent(), force_parent()])
+    p.add_argument("--out", type=Path, help="reports folder (default: reports/); files go to <out>/<bundle>/toolbox/<region>.xlsx|.docx")
+    p.set_defaults(func=_cmd_toolbox)
+
+    p = add_parser("outline-interview", help="draft a region's one-on-one interview outline (访谈大纲) from the survey results",
+                   parents=[
+                       bundle_parent(),
+                       regions_parent("region ids or names; several: one outline after the other", required=True,
+                                      alias=True),
+                       out_file_parent("outline-interview", "write the Markdown to this file (default: print it)"),
+                       force_parent(),
+                   ])
+    p.add_argument("--population", default="account_manager", help="population id or label (default: %(default)s)")
+    p.add_argument("--minutes", type=int, default=60, help="interview length (default: %(default)s)")
+    p.add_argument("--dimensions", type=int, default=3, help="weakest dimensions probed (default: %(default)s)")
+    p.set_defaults(func=_cmd_outline_interview)
+
+    p = add_parser("case", help="teaching cases and role-plays: draft from a note, list the library, export a case book")
+    case_sub = p.add_subparsers(dest="case_command", required=True, metavar="ACTION")
+    d = case_sub.add_parser("draft", help="draft a case (and a role-play) from a redacted, coded interview note",
+                            parents=[bundle_parent(), force_parent()])
+    d.add_argument("note", help="note id, e.g. N002")
+    d.add_argument("--id", help="case id, the file name in cases/ (letters, digits, _ - .; default: C + the note's number)")
+    d.add_argument("--roleplay", action="store_true", help="also draft a role-play from the case")
+    d.add_argument("--save", action="store_true", help="write the drafts to the bundle's cases/ (default: print them)")
+    d.set_defaults(func=_cmd_case_draft)
+
+    d = case_sub.add_parser("list", help="the bundle's case library, filtered", parents=[
+        bundle_parent(),
+        regions_parent("region ids or names (a top-level region also matches its cities' cases)", alias=True),
+        csv_parent("case list", "write the whole index as CSV"),
+    ])
+    for flag, what in (("--industry", "industry id or label"), ("--product", "local or canonical product"),
+                       ("--stage", "funnel stage id or label"),
+                       ("--outcome", "success/failure (成功/失败)"), ("--module", "course module id or title"),
+                       ("--kind", "case or roleplay"), ("--status", "draft or reviewed")):
+        d.add_argument(flag, help=what)
+    d.set_defaults(func=_cmd_case_list)
+
+    d = case_sub.add_parser("book", help="export the case book of a course as DOCX or Markdown", parents=[
+        bundle_parent(),
+        out_file_parent("case book", "book.docx or book.md (the extension chooses the format)", required=True),
+        force_parent(),
+    ])
+    d.add_argument("--population", default="account_manager", help="whose course (default: %(default)s)")
+    d.add_argument("--trainer", action="store_true", help="trainer edition: with outcomes, teaching notes and sources")
+    d.add_argument("--reviewed-only", action="store_true", help="leave out cases still marked draft")
+    d.add_argument("--title", help="book title (default: client + audience)")
+    d.set_defaults(func=_cmd_case_book)

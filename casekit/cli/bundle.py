@@ -1,0 +1,112 @@
+"""``casekit sample``, ``validate`` and ``build``: a research bundle as a whole."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from casekit import paths
+from casekit.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    AddParser,
+    bundle_parent,
+    csv_parent,
+    force_parent,
+    regions_parent,
+    seed_parent,
+    write_csv,
+)
+from casekit.exceptions import BundleValidationError
+
+__all__ = ["VALIDATE_PER_KIND", "register"]
+
+#: Problems of one kind (same file, column and expectation) that ``casekit validate`` prints.
+VALIDATE_PER_KIND = 20
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from casekit.sample import generate_sample
+
+    out = generate_sample(args.out, seed=args.seed, force=args.force)
+    print(f"sample bundle written to {out} (seed {args.seed})")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from casekit.authoring.cases import case_problems
+    from casekit.intake import validate_bundle
+
+    problems = validate_bundle(args.bundle) + case_problems(args.bundle)  # cases/ too
+    if not problems:
+        print(f"{args.bundle}: OK, no problems found")
+        return EXIT_OK
+    err = BundleValidationError(problems)
+    if args.csv:
+        write_csv(args.csv, err.to_frame())
+    # at most VALIDATE_PER_KIND lines per kind of problem (same file, column and expectation), then
+    # one line counting the rest: 2 million duplicate rows are not 2 million lines (--csv has all)
+    shown: dict[tuple[str, str | None, str], int] = {}
+    lines: list[str | tuple[str, str | None, str]] = []
+    for p in problems:
+        kind = (p.file, p.column, p.expected)
+        shown[kind] = shown.get(kind, 0) + 1
+        if shown[kind] <= VALIDATE_PER_KIND:
+            lines.append(f"  - {p}")
+        elif shown[kind] == VALIDATE_PER_KIND + 1:
+            lines.append(kind)  # placeholder, filled in with the count below
+    n = len(problems)
+    out = [f"{args.bundle}: {n} problem{'s' if n != 1 else ''} found:"]
+    for line in lines:
+        if isinstance(line, tuple):
+            file, column, expected = line
+            more = shown[line] - VALIDATE_PER_KIND
+            where = file + (f", column {column!r}" if column is not None else "")
+            line = (f"  - {where}: … and {more:,} more problem{'s' if more != 1 else ''} of this kind "
+                    f"(expected {expected})" + ("" if args.csv else "; --csv FILE lists them all"))
+        out.append(line)
+    print("\n".join(out), file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from casekit.reports import build_reports
+
+    result = build_reports(
+        args.bundle,
+        regions=args.regions or None,
+        out=args.out,
+        progress=not args.quiet,
+    )
+    for region in result.built:
+        print(f"built   {region}")
+    for region, why in result.failed.items():
+        print(f"FAILED  {region}: {why}", file=sys.stderr)
+    print(f"open {result.index_path.resolve()}")
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def register(add_parser: AddParser) -> None:
+    """Add ``sample``, ``validate`` and ``build`` to the ``casekit`` parser."""
+    p = add_parser("sample", help="regenerate the sample research bundle", parents=[
+        seed_parent(),
+        force_parent("write into --out even if it is not a generated sample, and regenerate edited sample "
+                     "files (kept beside as _<name>.bak-<time>); other files are never touched"),
+    ])
+    p.add_argument("--out", type=Path, default=paths.SAMPLE_OUT,
+                   help="target folder (default: %(default)s, in the working directory)")
+    p.set_defaults(func=_cmd_sample)
+
+    p = add_parser("validate", help="check a research bundle and report every problem", parents=[
+        bundle_parent(), csv_parent("validate", "also write the problems as a CSV table"),
+    ])
+    p.set_defaults(func=_cmd_validate)
+
+    p = add_parser("build", help="build every region's report of a bundle", parents=[
+        bundle_parent(), regions_parent(),
+    ])
+    p.add_argument("--out", type=Path, default=paths.REPORTS,
+                   help="reports folder (default: %(default)s, in the working directory)")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.set_defaults(func=_cmd_build)

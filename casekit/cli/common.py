@@ -1,0 +1,285 @@
+"""What every ``casekit`` command shares: exit codes, parent parsers, one meaning per flag.
+
+Each option is declared here once and used by every command that has it, so it means the same
+everywhere:
+
+* ``bundle`` -- the research bundle folder (positional);
+* ``--csv FILE`` -- the table the command prints, written as CSV for Excel instead of (or, for
+  ``validate`` and ``segment``, as well as) printing it;
+* ``--out`` -- the files or folder the command writes (``build``, ``toolbox``, ``redact``,
+  ``sample``, ``codebook draft``, ``outline-interview``, ``case book``);
+* ``--regions REGION …`` -- region ids or names (``--region`` is a deprecated alias);
+* ``--by`` -- one grouping vocabulary, :data:`BY` (old spellings in :data:`BY_ALIASES`);
+* ``--seed``, ``--force``, ``--min-n``.
+
+An old spelling still works and prints one line on standard error (:class:`DeprecatedAlias`).
+Output-file extensions come from :data:`casekit.output_formats.OUTPUT_FORMATS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - imported lazily at run time (start-up speed)
+    import pandas as pd
+
+    from casekit.intake import Bundle
+
+__all__ = [
+    "BY",
+    "BY_ALIASES",
+    "EXIT_BROKEN_PIPE",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "EXIT_USAGE",
+    "NOTE_COLUMNS",
+    "AddParser",
+    "DeprecatedAlias",
+    "bundle_parent",
+    "by_parent",
+    "csv_parent",
+    "force_parent",
+    "load",
+    "min_n_parent",
+    "out_file",
+    "out_file_parent",
+    "regions_parent",
+    "seed_parent",
+    "segment_labels",
+    "show",
+    "with_bundle",
+    "write_csv",
+]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+#: Interrupted with Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+#: Standard output was closed by its reader (128 + SIGPIPE).
+EXIT_BROKEN_PIPE = 141
+
+#: ``sub.add_parser`` of the ``casekit`` parser: what a command group's ``register`` is given.
+AddParser = Callable[..., argparse.ArgumentParser]
+
+#: The one ``--by`` vocabulary: the id a user types → its Chinese label (shown in ``--help``).
+#: Each command accepts the subset it can group by.
+BY: Mapping[str, str] = MappingProxyType({
+    "top_region": "省级地区",
+    "city": "地市",
+    "all": "全部合计",
+    "segment": "客户经理行为类型",
+    "population": "岗位",
+    "method": "访谈方式",
+})
+
+#: Old ``--by`` spellings, still accepted: the note tables' column names.
+BY_ALIASES: Mapping[str, str] = MappingProxyType({"top_region_id": "top_region", "region_id": "city"})
+
+#: A ``--by`` id → the note segments' column it groups by (``codes``, ``keywords``).
+NOTE_COLUMNS: Mapping[str, str] = MappingProxyType({
+    "top_region": "top_region_id",
+    "city": "region_id",
+    "population": "population",
+    "method": "method",
+})
+
+_FORCE_HELP = ("replace a file edited since casekit wrote it (the old one is kept beside it as "
+               "_<name>.bak-<time>)")
+
+
+class DeprecatedAlias(argparse.Action):
+    """An option's old spelling: stores into the new option's ``dest`` and says so on stderr.
+
+    Parameters
+    ----------
+    option_strings, dest
+        As for any :class:`argparse.Action`; ``dest`` is the new option's.
+    new : str
+        The spelling to use instead (``--csv``), named in the one-line warning.
+    as_list : bool, default False
+        Store the single value as a one-element list (``--region X`` for ``--regions X …``).
+    **kwargs
+        Passed to :class:`argparse.Action` (``type``, ``nargs`` …).
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, *, new: str, as_list: bool = False,
+                 **kwargs: Any) -> None:
+        self.new, self.as_list = new, as_list
+        kwargs.setdefault("default", argparse.SUPPRESS)  # the new option's default stands
+        kwargs.setdefault("help", argparse.SUPPRESS)
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        print(f"{parser.prog}: warning: {option_string} is deprecated; use {self.new}", file=sys.stderr)
+        setattr(namespace, self.dest, [values] if self.as_list else values)
+
+
+def _parent() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(add_help=False)
+
+
+def bundle_parent() -> argparse.ArgumentParser:
+    """The positional ``bundle`` folder."""
+    parent = _parent()
+    parent.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    return parent
+
+
+def out_file(option: str) -> Callable[[str], Path]:
+    """An argparse ``type`` for an output file: its extension must be one ``option`` writes.
+
+    The formats are declared once, in :data:`casekit.output_formats.OUTPUT_FORMATS`; a name
+    with another extension is a usage error (exit 2) before anything is read or written.
+
+    Parameters
+    ----------
+    option : str
+        A key of ``OUTPUT_FORMATS`` (``"gaps --csv"``); a missing one fails at start-up.
+    """
+    from casekit.exceptions import OutputFormatError
+    from casekit.output_formats import OUTPUT_FORMATS, check_output_format
+
+    OUTPUT_FORMATS[option]  # noqa: B018 - an option missing from the table fails at start-up
+
+    def parse(text: str) -> Path:
+        try:
+            return check_output_format(text, option)
+        except OutputFormatError as exc:
+            # argparse names the option itself: "argument --csv: g.xlsx: cannot write a .xlsx file; …"
+            raise argparse.ArgumentTypeError(str(exc).removeprefix(f"{option} ")) from None
+
+    parse.__name__ = "output file"  # argparse names the type in some messages
+    return parse
+
+
+def csv_parent(command: str, help: str = "write the table as CSV instead of printing it", *,
+               alias: str | None = None, default_help: str = "") -> argparse.ArgumentParser:
+    """``--csv FILE``: the table ``command`` prints, as CSV (UTF-8 with BOM, for Excel).
+
+    Parameters
+    ----------
+    command : str
+        The command as typed (``"case list"``); its extensions come from ``"<command> --csv"``.
+    help : str
+        What is written.
+    alias : str, optional
+        A deprecated old spelling (``"--out"``).
+    default_help : str
+        Appended to ``help``.
+    """
+    parent = _parent()
+    kind = out_file(f"{command} --csv")
+    parent.add_argument("--csv", type=kind, metavar="FILE", help=help + default_help)
+    if alias is not None:
+        parent.add_argument(alias, dest="csv", type=kind, action=DeprecatedAlias, new="--csv")
+    return parent
+
+
+def out_file_parent(command: str, help: str, *, required: bool = False) -> argparse.ArgumentParser:
+    """``--out FILE``: the file ``command`` writes (extension from ``"<command> --out"``)."""
+    parent = _parent()
+    parent.add_argument("--out", type=out_file(f"{command} --out"), required=required, help=help)
+    return parent
+
+
+def regions_parent(help: str = "region ids or names (default: all top-level regions)", *,
+                   required: bool = False, alias: bool = False) -> argparse.ArgumentParser:
+    """``--regions REGION …`` (``alias``: with the deprecated ``--region REGION``)."""
+    parent = _parent()
+    group = parent.add_mutually_exclusive_group(required=required) if alias else parent
+    group.add_argument("--regions", nargs="+", metavar="REGION", help=help)
+    if alias:
+        group.add_argument("--region", dest="regions", action=DeprecatedAlias, new="--regions", as_list=True)
+    return parent
+
+
+def _by_id(text: str) -> str:
+    return BY_ALIASES.get(text, text)
+
+
+_by_id.__name__ = "grouping"
+
+
+def by_parent(choices: Sequence[str], default: str = "top_region", *, extra: str = "") -> argparse.ArgumentParser:
+    """``--by``: a grouping of :data:`BY`; anything else is a usage error listing ``choices``."""
+    parent = _parent()
+    labels = ", ".join(f"{c} {BY[c]}" for c in choices)
+    parent.add_argument("--by", type=_by_id, choices=tuple(choices), default=default, metavar="BY",
+                        help=f"grouping: {labels}{extra} (default: %(default)s)")
+    return parent
+
+
+def seed_parent(help: str = "random seed (default: %(default)s)") -> argparse.ArgumentParser:
+    """``--seed`` (2008, the sample's seed)."""
+    parent = _parent()
+    parent.add_argument("--seed", type=int, default=2008, help=help)
+    return parent
+
+
+def force_parent(help: str = _FORCE_HELP) -> argparse.ArgumentParser:
+    """``--force``: replace what casekit would otherwise keep."""
+    parent = _parent()
+    parent.add_argument("--force", action="store_true", help=help)
+    return parent
+
+
+def min_n_parent(default: int, what: str) -> argparse.ArgumentParser:
+    """``--min-n``: the smallest group shown."""
+    parent = _parent()
+    parent.add_argument("--min-n", type=int, default=default, help=f"{what} (default: %(default)s)")
+    return parent
+
+
+def load(args: argparse.Namespace) -> Bundle:
+    """The bundle named by ``args.bundle``, loaded (and so validated): the one place commands load it."""
+    from casekit.intake import load_bundle
+
+    return load_bundle(args.bundle)
+
+
+def with_bundle(command: Callable[[argparse.Namespace, Bundle], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn ``command(args, bundle)`` into ``command(args)``, loading ``args.bundle`` first."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        return command(args, load(args))
+
+    return run
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` as CSV for Excel and say how many rows went where (stderr)."""
+    from casekit.files import write_atomic
+    from casekit.spreadsheet import csv_bytes
+
+    # text cells a spreadsheet would evaluate (=, +, -, @ …) get a leading '; UTF-8 with a BOM
+    write_atomic(path, csv_bytes(frame))
+    print(f"{len(frame)} rows written to {path}", file=sys.stderr)
+
+
+def show(frame: pd.DataFrame, csv: Path | None) -> None:
+    """Print a consultant-facing table, or write it as CSV with ``--csv``."""
+    if csv is not None:
+        write_csv(csv, frame)
+        return
+    print(frame.round(3).to_string(index=False, na_rep="-"))
+
+
+def segment_labels(bundle: Bundle, seed: int) -> pd.Series | None:
+    """Respondent id → ``第n类“…”`` for ``--by segment``; None (after saying why) when unclear."""
+    from casekit.analysis.segments import segment_account_managers
+
+    report = segment_account_managers(bundle, random_state=seed)
+    if not report.clear:
+        print(report.message, file=sys.stderr)
+        return None
+    return report.segment_labels()

@@ -1,0 +1,158 @@
+"""``casekit redact``, ``codes``, ``quotes`` and ``keywords``: interview notes, always redacted."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from casekit.cli import common
+from casekit.cli.common import EXIT_OK, EXIT_PROBLEMS, NOTE_COLUMNS, AddParser
+from casekit.domain import MIN_CELL_SIZE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.analysis.notes_analysis import NotesAnalysis
+
+__all__ = ["register"]
+
+
+def _cmd_redact(args: argparse.Namespace) -> int:
+    from casekit.intake.redact_files import redact_files
+    from casekit.intake.redaction import KIND_LABELS
+
+    run = redact_files(args.files, out=args.out, bundle=args.bundle)  # every bad file at once, before reading
+    failed = 0
+    for done in run:
+        if done.result is None:
+            print(f"casekit redact: {done.path}: cannot read it ({done.error})", file=sys.stderr)
+            failed += 1
+            continue
+        result = done.result
+        if args.out is None:
+            if len(args.files) > 1:
+                print(f"==> {done.path} <==")
+            print(result.text, end="" if result.text.endswith("\n") else "\n")
+        sys.stdout.flush()
+        counts = "、".join(f"{KIND_LABELS[k]} {n}" for k, n in result.counts().items())
+        where = f" → {done.target}" if done.target is not None else ""
+        print(f"{done.path.name}：替换 {len(result.findings)} 处{f'（{counts}）' if counts else ''}{where}",
+              file=sys.stderr)
+        if args.findings:
+            for f in result.findings:
+                print(f"  {f.start}-{f.end}\t{KIND_LABELS[f.kind]}\t{f.original}\t→ {f.replacement}\t{f.confidence:.2f}",
+                      file=sys.stderr)
+    new, saved = run.save()
+    if saved is not None:
+        print(f"{new} new pseudonym(s) added to {saved}", file=sys.stderr)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _notes(args: argparse.Namespace) -> NotesAnalysis:
+    from casekit.analysis.notes_analysis import analyse_notes
+
+    return analyse_notes(common.load(args))
+
+
+def _cmd_codes(args: argparse.Namespace) -> int:
+    notes = _notes(args)
+    if args.frame:
+        table = notes.bundle.code_frame.table()
+    elif args.cooccurrence:
+        from casekit.analysis.coding import co_occurrence
+
+        table = co_occurrence(notes.coded, level="note", frame=notes.bundle.code_frame)
+        table = table[(table["code_a"] < table["code_b"]) & (table["n_both"] > 0)]
+        table = table.sort_values(["n_both", "code_a", "code_b"], ascending=[False, True, True])
+    elif args.by == "segment":
+        segments = common.segment_labels(notes.bundle, args.seed)
+        if segments is None:
+            return EXIT_PROBLEMS
+        table = notes.segment_frequencies(segments, min_n=args.min_n)
+    else:
+        table = notes.frequencies(by=NOTE_COLUMNS[args.by], min_n=args.min_n)
+    common.show(table, args.csv)
+    return EXIT_OK
+
+
+def _cmd_quotes(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    notes = _notes(args)
+    filters = {"code": args.code, "industry": args.industry, "product": args.product,
+               "population": args.population, "text": args.text}
+    if not args.regions or len(args.regions) == 1:
+        region = args.regions[0] if args.regions else None
+        table = notes.quotes(region=region, limit=args.limit, **filters)
+    else:  # any of the regions, each quote once, then the limit
+        table = pd.concat([notes.quotes(region=region, **filters) for region in args.regions], ignore_index=True)
+        table = table.drop_duplicates("segment_id").head(args.limit).reset_index(drop=True)
+    if args.csv is not None:
+        common.write_csv(args.csv, table)
+        return EXIT_OK
+    if table.empty:
+        print("没有找到符合条件的引语", file=sys.stderr)
+    for row in table.itertuples(index=False):
+        print(f"〔{row.segment_id}〕{row.quote}")
+    return EXIT_OK
+
+
+def _cmd_keywords(args: argparse.Namespace) -> int:
+    notes = _notes(args)
+    column = NOTE_COLUMNS[args.by]
+    if args.themes:
+        table = notes.themes(by=column)
+    else:
+        table = notes.keywords(by=column)
+        table = table.groupby(column, sort=False).head(args.top)
+    common.show(table, args.csv)
+    return EXIT_OK
+
+
+def register(add_parser: AddParser) -> None:
+    """Add ``redact``, ``codes``, ``quotes`` and ``keywords`` to the ``casekit`` parser."""
+    p = add_parser("redact", help="replace names, companies and phone/ID numbers in notes with pseudonyms")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="notes (.md, .txt, .docx)")
+    p.add_argument("--out", type=Path, help="write each redacted note into this folder (default: print them)")
+    p.add_argument("--bundle", type=Path,
+                   help="use this bundle's _private/roster.csv and pseudonyms, and add new pseudonyms to it")
+    p.add_argument("--findings", action="store_true",
+                   help="also list what was replaced (originals included: consultant-only)")
+    p.set_defaults(func=_cmd_redact)
+
+    p = add_parser("codes", help="interview-note codes: frequencies per group, co-occurrence, or the code frame",
+                   parents=[
+                       common.bundle_parent(),
+                       common.by_parent(("top_region", "city", "population", "method", "segment"),
+                                 extra=" (the account managers' behaviour types, via the interviewee's staff code)"),
+                       common.seed_parent("segmentation seed with --by segment (default: %(default)s)"),
+                       common.min_n_parent(MIN_CELL_SIZE, "fewest interviewees behind a count shown"),
+                       common.csv_parent("codes"),
+                   ])
+    p.add_argument("--cooccurrence", action="store_true", help="codes found together in the same note")
+    p.add_argument("--frame", action="store_true", help="list the code frame (codes, groups, keyword rules)")
+    p.set_defaults(func=_cmd_codes)
+
+    p = add_parser("quotes", help="redacted quotes from the interview notes, by code, region, industry or product",
+                   parents=[
+                       common.bundle_parent(),
+                       common.regions_parent("region ids or names (default: all)", alias=True),
+                       common.csv_parent("quotes", "write the quotes and their provenance as CSV"),
+                   ])
+    p.add_argument("--code", help="a code id or label (casekit codes BUNDLE --frame lists them)")
+    p.add_argument("--industry", help="industry id or label (酒店, 医院 …)")
+    p.add_argument("--product", help="product: canonical or local name (商务领航, 视频看店 …)")
+    p.add_argument("--population", help="population id or label")
+    p.add_argument("--text", help="words the quote must contain")
+    p.add_argument("--limit", type=int, help="at most this many quotes")
+    p.set_defaults(func=_cmd_quotes)
+
+    p = add_parser("keywords", help="words (or, with --themes, codes) distinctive of each region against the others",
+                   parents=[
+                       common.bundle_parent(),
+                       common.by_parent(("top_region", "city", "population", "method")),
+                       common.csv_parent("keywords"),
+                   ])
+    p.add_argument("--themes", action="store_true", help="codes over-represented per group instead of words")
+    p.add_argument("--top", type=int, default=10, help="words per group (default: %(default)s)")
+    p.set_defaults(func=_cmd_keywords)
