@@ -38,12 +38,16 @@ from casekit.analysis.intervals import (
 )
 from casekit.domain import BACKGROUND_ROLES, BEHAVIOURS, MIN_CELL_SIZE
 from casekit.exceptions import AnalysisError
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema
 from casekit.formatting import count_label
 
 __all__ = [
     "LINKAGE_COLUMNS",
+    "LINKAGE_SCHEMA",
     "SUCCESS_OUTCOMES",
     "VISIT_LINKAGE_COLUMNS",
+    "VISIT_LINKAGE_SCHEMA",
     "bonett_wright_interval",
     "newcombe_interval",
     "performance_linkage",
@@ -51,16 +55,43 @@ __all__ = [
     "wilson_interval",
 ]
 
-#: Columns of :func:`performance_linkage`.
-LINKAGE_COLUMNS: tuple[str, ...] = (
-    "feature", "label", "block", "n", "rho", "ci_low", "ci_high", "p", "q", "strength",
-    "sentence", "note",
-)
-#: Columns of :func:`visit_outcome_linkage`.
-VISIT_LINKAGE_COLUMNS: tuple[str, ...] = (
-    "behaviour", "label", "n_with", "success_with", "share_with", "n_without",
-    "success_without", "share_without", "diff", "ci_low", "ci_high", "sentence", "note",
-)
+#: The table of :func:`performance_linkage`.
+LINKAGE_SCHEMA = OutputSchema(
+    "performance linkage", "casekit.analysis.performance_linkage", (
+        Col("feature"),
+        Col("label"),
+        Col("block"),
+        Col("n", "int"),
+        Col("rho", "float", nullable=True),
+        Col("ci_low", "float", nullable=True),
+        Col("ci_high", "float", nullable=True),
+        Col("p", "float", nullable=True),
+        Col("q", "float", nullable=True),
+        Col("strength"),
+        Col("sentence"),
+        Col("note"),
+    ), consumers=("reports.tables", "reports.region_report", "cli linkage", "notebooks"))
+#: Columns of :func:`performance_linkage` (from its schema).
+LINKAGE_COLUMNS: tuple[str, ...] = LINKAGE_SCHEMA.names
+#: The table of :func:`visit_outcome_linkage`.
+VISIT_LINKAGE_SCHEMA = OutputSchema(
+    "visit outcome linkage", "casekit.analysis.visit_outcome_linkage", (
+        Col("behaviour"),
+        Col("label"),
+        Col("n_with", "int"),
+        Col("success_with", "float", nullable=True),
+        Col("share_with", "float", nullable=True),
+        Col("n_without", "int"),
+        Col("success_without", "float", nullable=True),
+        Col("share_without", "float", nullable=True),
+        Col("diff", "float", nullable=True),
+        Col("ci_low", "float", nullable=True),
+        Col("ci_high", "float", nullable=True),
+        Col("sentence"),
+        Col("note"),
+    ), consumers=("cli linkage",))
+#: Columns of :func:`visit_outcome_linkage` (from its schema).
+VISIT_LINKAGE_COLUMNS: tuple[str, ...] = VISIT_LINKAGE_SCHEMA.names
 #: Outcomes counted as a successful visit (``casekit.domain.OUTCOMES`` ids).
 SUCCESS_OUTCOMES: tuple[str, ...] = ("won", "advanced")
 #: Appended to every sentence stating an association.

@@ -28,10 +28,13 @@ import pandas as pd
 from casekit import domain
 from casekit.analysis.coding import normalize
 from casekit.exceptions import AnalysisError, RegionError
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema
 
 __all__ = [
     "QUOTE_CHARS",
     "QUOTE_COLUMNS",
+    "QUOTE_SCHEMA",
     "TEXT_ONLY_IN_TAGS",
     "Mention",
     "MentionMatcher",
@@ -49,11 +52,28 @@ ELLIPSIS = "……"
 #: restaurant as much as a bakery); they are still recognised as a whole tag.
 TEXT_ONLY_IN_TAGS: frozenset[str] = frozenset({"电脑", "餐饮"})
 
-#: Columns of :func:`find_quotes`.
-QUOTE_COLUMNS: tuple[str, ...] = (
-    "segment_id", "note_id", "position", "region_id", "top_region_id", "population", "method",
-    "interviewee", "date", "file", "codes", "keyword", "industries", "products", "quote", "text",
-)
+#: The table of :func:`find_quotes`.
+QUOTE_SCHEMA = OutputSchema(
+    "quotes", "casekit.analysis.find_quotes", (
+        Col("segment_id"),
+        Col("note_id"),
+        Col("position", "int"),
+        Col("region_id"),
+        Col("top_region_id"),
+        Col("population"),
+        Col("method"),
+        Col("interviewee"),
+        Col("date", "datetime"),
+        Col("file"),
+        Col("codes", "tuple"),
+        Col("keyword"),
+        Col("industries", "tuple"),
+        Col("products", "tuple"),
+        Col("quote"),
+        Col("text"),
+    ), consumers=("NotesAnalysis.quotes", "reports.region_report", "cli quotes", "notebooks"))
+#: Columns of :func:`find_quotes` (from its schema).
+QUOTE_COLUMNS: tuple[str, ...] = QUOTE_SCHEMA.names
 
 _SENTENCE_END = "。！？；!?;"
 
