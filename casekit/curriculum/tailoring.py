@@ -44,7 +44,7 @@ TAILORED_SCHEMA = OutputSchema(
     "tailored outline", "casekit.curriculum.TailoredOutline.table", (
         Col("module_id"),
         Col("title"),
-        Col("part"),
+        Col("part", nullable=True),
         Col("days_min", "float"),
         Col("days_max", "float"),
         Col("days_source"),

@@ -76,10 +76,10 @@ TIDY_SCHEMA = OutputSchema(
     "tidy answers", "casekit.surveys.SurveyExport.tidy", (
         Col("response", "int"),
         Col("key"),
-        Col("question_no"),
-        Col("sub_item"),
-        Col("value"),
-        Col("status"),
+        Col("question_no", "int", nullable=True, description="the questionnaire's number, when it has one"),
+        Col("sub_item", nullable=True, description="row of a matrix question"),
+        Col("value", nullable=True, description="the answer as text; empty when none"),
+        Col("status", description="one of STATUSES"),
     ), consumers=("docs/survey-exports.md (users' own analyses)",))
 #: Columns of :meth:`SurveyExport.tidy` (from its schema).
 TIDY_COLUMNS: tuple[str, ...] = TIDY_SCHEMA.names
