@@ -81,7 +81,7 @@ PERSON_GAP_SCHEMA = OutputSchema(
         Col("score", "float"),
         Col("required", "float"),
         Col("gap", "float"),
-    ), consumers=("notebooks",))
+    ), consumers=("public API",))
 #: Columns of :func:`person_gaps` (from its schema).
 PERSON_GAP_COLUMNS: tuple[str, ...] = PERSON_GAP_SCHEMA.names
 #: The table of :func:`gap_table`.
@@ -101,7 +101,7 @@ GAP_TABLE_SCHEMA = OutputSchema(
         Col("share_below", "float", nullable=True),
         Col("suppressed", "bool"),
         Col("note"),
-    ), consumers=("reports.tables", "cli gaps", "notebooks"))
+    ), consumers=("reports.tables", "cli gaps", "notebooks 3.0, 5.0"))
 #: Columns of :func:`gap_table` (from its schema).
 GAP_TABLE_COLUMNS: tuple[str, ...] = GAP_TABLE_SCHEMA.names
 #: The table of :func:`region_gaps`.

@@ -74,7 +74,7 @@ ITEM_ANALYSIS_SCHEMA = OutputSchema(
         Col("sd", "float", nullable=True),
         Col("item_total_r", "float", nullable=True),
         Col("alpha_if_deleted", "float", nullable=True),
-    ), consumers=("notebooks",))
+    ), consumers=("public API",))
 #: Columns of :func:`item_analysis` (from its schema).
 ITEM_ANALYSIS_COLUMNS: tuple[str, ...] = ITEM_ANALYSIS_SCHEMA.names
 

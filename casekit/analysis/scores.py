@@ -66,7 +66,7 @@ DIMENSION_SCORE_SCHEMA = OutputSchema(
         Col("mean", "float", nullable=True, description="empty when suppressed"),
         Col("sd", "float", nullable=True, description="empty when suppressed or n < 2"),
         Col("suppressed", "bool"),
-    ), consumers=("notebooks",))
+    ), consumers=("public API",))
 #: Columns of :func:`dimension_scores`.
 DIMENSION_SCORE_COLUMNS: tuple[str, ...] = DIMENSION_SCORE_SCHEMA.names
 
