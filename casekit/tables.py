@@ -27,7 +27,7 @@ from casekit.exceptions import OutputSchemaError, Problem
 if TYPE_CHECKING:  # pandas is imported when a table is checked: declaring a schema stays cheap
     import pandas as pd
 
-__all__ = ["KINDS", "OutputColumn", "OutputSchema", "output_problems", "validate_output"]
+__all__ = ["KINDS", "OutputColumn", "OutputSchema", "columns", "output_problems", "validate_output"]
 
 #: Kinds of value a column may hold, and how a reader says them.
 KINDS: dict[str, str] = {
@@ -66,6 +66,17 @@ class OutputColumn:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"column {self.name!r}: kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
+
+
+def columns(kind: str, *names: str, nullable: bool = False) -> tuple[OutputColumn, ...]:
+    """Return one :class:`OutputColumn` per name, all of ``kind`` (and ``nullable``).
+
+    Examples
+    --------
+    >>> [c.name for c in columns("float", "ci_low", "ci_high", nullable=True)]
+    ['ci_low', 'ci_high']
+    """
+    return tuple(OutputColumn(n, kind, nullable) for n in names)
 
 
 @dataclass(frozen=True)
@@ -217,16 +228,8 @@ def validate_output(
 ) -> pd.DataFrame:
     """Check ``frame`` against ``schema`` and return it unchanged.
 
-    Parameters
-    ----------
-    frame : DataFrame
-        The table to check.
-    schema : OutputSchema
-        Its declared shape.
-    reads : sequence of str, optional
-        Only the columns a consumer reads (see :func:`output_problems`).
-    by : str
-        Who checks (``"tailor_outline"``), named in the message.
+    Parameters are those of :func:`output_problems`, plus ``by``: who checks
+    (``"tailor_outline"``), named in the message.
 
     Returns
     -------

@@ -36,7 +36,7 @@ import pandas as pd
 
 from casekit.exceptions import AnalysisError
 from casekit.tables import OutputColumn as Col
-from casekit.tables import OutputSchema
+from casekit.tables import OutputSchema, columns
 from casekit.intake.code_frame import CodeFrame, Rule
 from casekit.intake.manual_codes import (
     MANUAL_ACTIONS,
@@ -70,33 +70,20 @@ __all__ = [
 #: The table of :func:`apply_rules`.
 RULE_SCHEMA = OutputSchema(
     "rule codes", "casekit.analysis.coding.apply_rules", (
-        Col("segment_id"),
-        Col("note_id"),
-        Col("code"),
-        Col("source"),
-        Col("rule", "int", nullable=True),
-        Col("keyword"),
-        Col("start", "int", nullable=True),
-        Col("end", "int", nullable=True),
+        *columns("str", "segment_id", "note_id", "code", "source"),
+        Col("rule", "int", nullable=True), Col("keyword"),
+        *columns("int", "start", "end", nullable=True),
     ), consumers=("coding.codes_for",))
 #: Columns of :func:`apply_rules` (from its schema).
 RULE_COLUMNS: tuple[str, ...] = RULE_SCHEMA.names
 #: The table of :func:`codes_for`.
 CODED_SCHEMA = OutputSchema(
     "coded segments", "casekit.analysis.coding.codes_for", (
-        Col("segment_id"),
-        Col("note_id"),
-        Col("code"),
-        Col("label"),
-        Col("code_group"),
-        Col("source"),
-        Col("rule", "int", nullable=True),
-        Col("keyword"),
-        Col("start", "int", nullable=True),
-        Col("end", "int", nullable=True),
-        Col("coder"),
-        Col("comment"),
-    ), consumers=("NotesAnalysis.coded", "quotes", "keywords", "authoring.case_draft", "cli codes", "notebooks"))
+        *columns("str", "segment_id", "note_id", "code", "label", "code_group", "source"),
+        Col("rule", "int", nullable=True), Col("keyword"),
+        *columns("int", "start", "end", nullable=True), *columns("str", "coder", "comment"),
+    ),
+    consumers=("NotesAnalysis.coded", "quotes", "keywords", "authoring.case_draft", "cli codes", "notebooks"))
 #: Columns of :func:`codes_for` (from its schema).
 CODED_COLUMNS: tuple[str, ...] = CODED_SCHEMA.names
 

@@ -54,7 +54,7 @@ from casekit.domain import (
 from casekit.privacy.disclosure import comparison_base, is_small, is_suppressed, shown_cities
 from casekit.exceptions import AnalysisError
 from casekit.tables import OutputColumn as Col
-from casekit.tables import OutputSchema
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "ALL_GROUP",
@@ -73,58 +73,30 @@ __all__ = [
 #: The table of :func:`person_gaps`.
 PERSON_GAP_SCHEMA = OutputSchema(
     "person gaps", "casekit.analysis.person_gaps", (
-        Col("respondent_id"),
-        Col("region_id"),
-        Col("top_region_id"),
-        Col("population"),
-        Col("dimension"),
-        Col("score", "float"),
-        Col("required", "float"),
-        Col("gap", "float"),
+        *columns("str", "respondent_id", "region_id", "top_region_id", "population", "dimension"),
+        *columns("float", "score", "required", "gap"),
     ), consumers=("public API",))
 #: Columns of :func:`person_gaps` (from its schema).
 PERSON_GAP_COLUMNS: tuple[str, ...] = PERSON_GAP_SCHEMA.names
+#: A group's gap on a dimension (columns shared by :func:`gap_table` and :func:`region_gaps`).
+_GAP_STATS = (
+    *columns("str", "population", "dimension", "dimension_label"),
+    Col("n", "int"), Col("mean", "float", nullable=True), Col("required", "float"),
+    *columns("float", "gap", "ci_low", "ci_high", "share_below", nullable=True),
+)
 #: The table of :func:`gap_table`.
 GAP_TABLE_SCHEMA = OutputSchema(
     "gap table", "casekit.analysis.gap_table", (
-        Col("group_id"),
-        Col("group_name"),
-        Col("population"),
-        Col("dimension"),
-        Col("dimension_label"),
-        Col("n", "int"),
-        Col("mean", "float", nullable=True),
-        Col("required", "float"),
-        Col("gap", "float", nullable=True),
-        Col("ci_low", "float", nullable=True),
-        Col("ci_high", "float", nullable=True),
-        Col("share_below", "float", nullable=True),
-        Col("suppressed", "bool"),
-        Col("note"),
+        *columns("str", "group_id", "group_name"), *_GAP_STATS, Col("suppressed", "bool"), Col("note"),
     ), consumers=("reports.tables", "cli gaps", "notebooks 3.0, 5.0"))
 #: Columns of :func:`gap_table` (from its schema).
 GAP_TABLE_COLUMNS: tuple[str, ...] = GAP_TABLE_SCHEMA.names
 #: The table of :func:`region_gaps`.
 REGION_GAP_SCHEMA = OutputSchema(
     "region gaps", "casekit.analysis.region_gaps", (
-        Col("region_id"),
-        Col("region_name"),
-        Col("population"),
-        Col("dimension"),
-        Col("dimension_label"),
-        Col("n", "int"),
-        Col("mean", "float", nullable=True),
-        Col("required", "float"),
-        Col("gap", "float", nullable=True),
-        Col("ci_low", "float", nullable=True),
-        Col("ci_high", "float", nullable=True),
-        Col("share_below", "float", nullable=True),
-        Col("others_n", "int"),
-        Col("others_gap", "float", nullable=True),
-        Col("diff", "float", nullable=True),
-        Col("rank", "int", nullable=True),
-        Col("suppressed", "bool"),
-        Col("note"),
+        *columns("str", "region_id", "region_name"), *_GAP_STATS, Col("others_n", "int"),
+        *columns("float", "others_gap", "diff", nullable=True),
+        Col("rank", "int", nullable=True), Col("suppressed", "bool"), Col("note"),
     ), consumers=("reports.tables", "reports.charts", "authoring.interview_outline", "notebooks"))
 #: Columns of :func:`region_gaps` (from its schema).
 REGION_GAP_COLUMNS: tuple[str, ...] = REGION_GAP_SCHEMA.names

@@ -39,7 +39,7 @@ from casekit.analysis.intervals import (
 from casekit.domain import BACKGROUND_ROLES, BEHAVIOURS, MIN_CELL_SIZE
 from casekit.exceptions import AnalysisError
 from casekit.tables import OutputColumn as Col
-from casekit.tables import OutputSchema
+from casekit.tables import OutputSchema, columns
 from casekit.formatting import count_label
 
 __all__ = [
@@ -58,37 +58,19 @@ __all__ = [
 #: The table of :func:`performance_linkage`.
 LINKAGE_SCHEMA = OutputSchema(
     "performance linkage", "casekit.analysis.performance_linkage", (
-        Col("feature"),
-        Col("label"),
-        Col("block"),
-        Col("n", "int"),
-        Col("rho", "float", nullable=True),
-        Col("ci_low", "float", nullable=True),
-        Col("ci_high", "float", nullable=True),
-        Col("p", "float", nullable=True),
-        Col("q", "float", nullable=True),
-        Col("strength"),
-        Col("sentence"),
-        Col("note"),
+        *columns("str", "feature", "label", "block"), Col("n", "int"),
+        *columns("float", "rho", "ci_low", "ci_high", "p", "q", nullable=True),
+        *columns("str", "strength", "sentence", "note"),
     ), consumers=("reports.tables", "reports.region_report", "cli linkage", "notebooks"))
 #: Columns of :func:`performance_linkage` (from its schema).
 LINKAGE_COLUMNS: tuple[str, ...] = LINKAGE_SCHEMA.names
 #: The table of :func:`visit_outcome_linkage`.
 VISIT_LINKAGE_SCHEMA = OutputSchema(
     "visit outcome linkage", "casekit.analysis.visit_outcome_linkage", (
-        Col("behaviour"),
-        Col("label"),
-        Col("n_with", "int"),
-        Col("success_with", "float", nullable=True),
-        Col("share_with", "float", nullable=True),
-        Col("n_without", "int"),
-        Col("success_without", "float", nullable=True),
-        Col("share_without", "float", nullable=True),
-        Col("diff", "float", nullable=True),
-        Col("ci_low", "float", nullable=True),
-        Col("ci_high", "float", nullable=True),
-        Col("sentence"),
-        Col("note"),
+        *columns("str", "behaviour", "label"), Col("n_with", "int"),
+        *columns("float", "success_with", "share_with", nullable=True), Col("n_without", "int"),
+        *columns("float", "success_without", "share_without", "diff", "ci_low", "ci_high", nullable=True),
+        *columns("str", "sentence", "note"),
     ), consumers=("cli linkage",))
 #: Columns of :func:`visit_outcome_linkage` (from its schema).
 VISIT_LINKAGE_COLUMNS: tuple[str, ...] = VISIT_LINKAGE_SCHEMA.names

@@ -33,7 +33,7 @@ from casekit.analysis.checks import preview
 from casekit.analysis.grouping import align_groups, group_order
 from casekit.exceptions import AnalysisError
 from casekit.tables import OutputColumn as Col
-from casekit.tables import OutputSchema
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "ALL_GROUPS",
@@ -53,14 +53,8 @@ __all__ = [
 #: The table of :func:`reliability`.
 RELIABILITY_SCHEMA = OutputSchema(
     "reliability", "casekit.analysis.reliability", (
-        Col("scale"),
-        Col("group"),
-        Col("n_items", "int"),
-        Col("n", "int"),
-        Col("mean", "float", nullable=True),
-        Col("sd", "float", nullable=True),
-        Col("alpha", "float", nullable=True),
-        Col("note"),
+        *columns("str", "scale", "group"), *columns("int", "n_items", "n"),
+        *columns("float", "mean", "sd", "alpha", nullable=True), Col("note"),
     ), consumers=("analysis.survey_summary", "cli survey", "notebooks"))
 #: Columns of :func:`reliability` (from its schema).
 RELIABILITY_COLUMNS: tuple[str, ...] = RELIABILITY_SCHEMA.names
@@ -68,12 +62,8 @@ RELIABILITY_COLUMNS: tuple[str, ...] = RELIABILITY_SCHEMA.names
 #: The table of :func:`item_analysis`.
 ITEM_ANALYSIS_SCHEMA = OutputSchema(
     "item analysis", "casekit.analysis.item_analysis", (
-        Col("item"),
-        Col("n", "int"),
-        Col("mean", "float", nullable=True),
-        Col("sd", "float", nullable=True),
-        Col("item_total_r", "float", nullable=True),
-        Col("alpha_if_deleted", "float", nullable=True),
+        Col("item"), Col("n", "int"),
+        *columns("float", "mean", "sd", "item_total_r", "alpha_if_deleted", nullable=True),
     ), consumers=("public API",))
 #: Columns of :func:`item_analysis` (from its schema).
 ITEM_ANALYSIS_COLUMNS: tuple[str, ...] = ITEM_ANALYSIS_SCHEMA.names

@@ -29,7 +29,7 @@ from casekit import domain
 from casekit.analysis.coding import normalize
 from casekit.exceptions import AnalysisError, RegionError
 from casekit.tables import OutputColumn as Col
-from casekit.tables import OutputSchema
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "QUOTE_CHARS",
@@ -55,22 +55,10 @@ TEXT_ONLY_IN_TAGS: frozenset[str] = frozenset({"电脑", "餐饮"})
 #: The table of :func:`find_quotes`.
 QUOTE_SCHEMA = OutputSchema(
     "quotes", "casekit.analysis.find_quotes", (
-        Col("segment_id"),
-        Col("note_id"),
-        Col("position", "int"),
-        Col("region_id"),
-        Col("top_region_id"),
-        Col("population"),
-        Col("method"),
-        Col("interviewee"),
-        Col("date", "datetime"),
-        Col("file"),
-        Col("codes", "tuple"),
-        Col("keyword"),
-        Col("industries", "tuple"),
-        Col("products", "tuple"),
-        Col("quote"),
-        Col("text"),
+        *columns("str", "segment_id", "note_id"), Col("position", "int"),
+        *columns("str", "region_id", "top_region_id", "population", "method", "interviewee"),
+        Col("date", "datetime"), Col("file"), Col("codes", "tuple"), Col("keyword"),
+        *columns("tuple", "industries", "products"), *columns("str", "quote", "text"),
     ), consumers=("NotesAnalysis.quotes", "reports.region_report", "cli quotes", "notebooks"))
 #: Columns of :func:`find_quotes` (from its schema).
 QUOTE_COLUMNS: tuple[str, ...] = QUOTE_SCHEMA.names

@@ -54,7 +54,7 @@ from casekit.analysis.ordering import ordered, sort_rows
 from casekit.domain import DIMENSIONS, RATER_GROUPS
 from casekit.exceptions import AnalysisError, RegionError
 from casekit.tables import OutputColumn as Col
-from casekit.tables import OutputSchema
+from casekit.tables import OutputSchema, columns
 from casekit.privacy.disclosure import (
     MIN_MANAGERS,
     MIN_RATERS,
@@ -105,55 +105,29 @@ GAP_FLAGS: dict[str, str] = {
 #: The table of :func:`manager_review`.
 MANAGER_REVIEW_SCHEMA = OutputSchema(
     "manager review", "casekit.analysis.manager_review", (
-        Col("manager_id"),
-        Col("region_id"),
-        Col("top_region_id"),
-        Col("dimension"),
-        Col("dimension_label"),
-        Col("rater_group"),
-        Col("group_label"),
-        Col("includes", "tuple"),
-        Col("n_raters", "int"),
-        Col("mean", "float", nullable=True),
-        Col("suppressed", "bool"),
-        Col("note"),
+        *columns("str", "manager_id", "region_id", "top_region_id", "dimension", "dimension_label", "rater_group", "group_label"),
+        Col("includes", "tuple"), Col("n_raters", "int"), Col("mean", "float", nullable=True),
+        Col("suppressed", "bool"), Col("note"),
     ), consumers=("cli review360",))
 #: Columns of :func:`manager_review` (from its schema).
 MANAGER_REVIEW_COLUMNS: tuple[str, ...] = MANAGER_REVIEW_SCHEMA.names
 #: The table of :func:`self_other_gap`.
 GAP_SCHEMA = OutputSchema(
     "self-other gap", "casekit.analysis.self_other_gap", (
-        Col("manager_id"),
-        Col("region_id"),
-        Col("top_region_id"),
-        Col("dimension"),
-        Col("dimension_label"),
-        Col("self_score", "float"),
-        Col("n_others", "int"),
-        Col("others_mean", "float"),
-        Col("gap", "float"),
-        Col("flag"),
-        Col("flag_label"),
-        Col("note"),
+        *columns("str", "manager_id", "region_id", "top_region_id", "dimension", "dimension_label"),
+        Col("self_score", "float"), Col("n_others", "int"), *columns("float", "others_mean", "gap"),
+        *columns("str", "flag", "flag_label", "note"),
     ), consumers=("cli review360",))
 #: Columns of :func:`self_other_gap` (from its schema).
 GAP_COLUMNS: tuple[str, ...] = GAP_SCHEMA.names
 #: The table of :func:`review_summary`.
 SUMMARY_SCHEMA = OutputSchema(
     "360 review summary", "casekit.analysis.review_summary", (
-        Col("region_id"),
-        Col("dimension"),
-        Col("dimension_label"),
-        Col("rater_group"),
-        Col("group_label"),
-        Col("n_managers", "int"),
-        Col("mean", "float", nullable=True),
+        *columns("str", "region_id", "dimension", "dimension_label", "rater_group", "group_label"),
+        Col("n_managers", "int"), Col("mean", "float", nullable=True),
         Col("n_gap", "int", nullable=True),
-        Col("mean_gap", "float", nullable=True),
-        Col("gap_ci_low", "float", nullable=True),
-        Col("gap_ci_high", "float", nullable=True),
-        Col("suppressed", "bool"),
-        Col("note"),
+        *columns("float", "mean_gap", "gap_ci_low", "gap_ci_high", nullable=True),
+        Col("suppressed", "bool"), Col("note"),
     ), consumers=("reports.tables", "reports.region_report", "cli review360", "notebooks"))
 #: Columns of :func:`review_summary` (from its schema).
 SUMMARY_COLUMNS: tuple[str, ...] = SUMMARY_SCHEMA.names

@@ -27,7 +27,7 @@ from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS, POP
 from casekit.privacy.disclosure import comparison_base, is_small, is_suppressed, shown_cities
 from casekit.exceptions import RegionError
 from casekit.tables import OutputColumn as Col
-from casekit.tables import OutputSchema
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "COMPARISON_COLUMNS",
@@ -45,11 +45,7 @@ __all__ = [
 #: The table of :func:`respondent_scores`.
 RESPONDENT_SCORE_SCHEMA = OutputSchema(
     "respondent scores", "casekit.analysis.respondent_scores", (
-        Col("respondent_id"),
-        Col("region_id"),
-        Col("top_region_id"),
-        Col("population"),
-        Col("dimension"),
+        *columns("str", "respondent_id", "region_id", "top_region_id", "population", "dimension"),
         Col("score", "float", description="mean of the respondent's answered items"),
         Col("n_items", "int", description="items answered"),
     ), consumers=("gaps.person_gaps", "features.account_manager_features"))
@@ -59,9 +55,7 @@ RESPONDENT_SCORE_COLUMNS: tuple[str, ...] = RESPONDENT_SCORE_SCHEMA.names
 #: The table of :func:`dimension_scores`.
 DIMENSION_SCORE_SCHEMA = OutputSchema(
     "dimension scores", "casekit.analysis.dimension_scores", (
-        Col("region_id"),
-        Col("population"),
-        Col("dimension"),
+        *columns("str", "region_id", "population", "dimension"),
         Col("n", "int", description="respondents with a score"),
         Col("mean", "float", nullable=True, description="empty when suppressed"),
         Col("sd", "float", nullable=True, description="empty when suppressed or n < 2"),
@@ -73,19 +67,17 @@ DIMENSION_SCORE_COLUMNS: tuple[str, ...] = DIMENSION_SCORE_SCHEMA.names
 #: The table of :func:`compare_region` (and therefore of :func:`weakest_dimensions`).
 COMPARISON_SCHEMA = OutputSchema(
     "comparison", "casekit.analysis.compare_region", (
-        Col("population"),
-        Col("dimension"),
-        Col("dimension_label"),
+        *columns("str", "population", "dimension", "dimension_label"),
         Col("n", "int", description="the region's respondents"),
         Col("mean", "float", nullable=True, description="empty when suppressed"),
         Col("others_n", "int", description="respondents of the other regions in the comparison base"),
-        Col("others_mean", "float", nullable=True),
-        Col("all_n", "int"),
+        Col("others_mean", "float", nullable=True), Col("all_n", "int"),
         Col("all_mean", "float", nullable=True),
         Col("diff", "float", nullable=True, description="mean - others_mean"),
         Col("rank", "int", nullable=True, description="1 = weakest in the region; empty when suppressed"),
         Col("suppressed", "bool"),
-    ), consumers=("curriculum.tailor_outline", "reports.tables", "reports.charts", "reports.region_report"))
+    ),
+    consumers=("curriculum.tailor_outline", "reports.tables", "reports.charts", "reports.region_report"))
 #: Columns of :func:`compare_region` (and therefore of :func:`weakest_dimensions`).
 COMPARISON_COLUMNS: tuple[str, ...] = COMPARISON_SCHEMA.names
 

@@ -44,7 +44,7 @@ from casekit.domain import (
 from casekit.formatting import count_label
 from casekit.privacy.disclosure import is_suppressed
 from casekit.tables import OutputColumn as Col
-from casekit.tables import OutputSchema
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "DISTINCT_Z",
@@ -60,13 +60,11 @@ __all__ = [
 #: ``internal/<bundle>/segments.csv``).
 SEGMENT_ASSIGNMENT_SCHEMA = OutputSchema(
     "segment assignments", "casekit.analysis.segment_account_managers().assignments", (
-        Col("respondent_id"),
-        Col("region_id"),
-        Col("top_region_id"),
+        *columns("str", "respondent_id", "region_id", "top_region_id"),
         Col("segment", "int", nullable=True, description="1-based; empty when no clear segments"),
-        Col("segment_name", nullable=True),
-    ), consumers=("SegmentReport.segment_labels (--by segment)", "reports.region_report.segment_labels",
-                  "cli segment (segments.csv)"))
+        Col("segment_name", "str", nullable=True),
+    ),
+    consumers=("SegmentReport.segment_labels (--by segment)", "reports.region_report.segment_labels", "cli segment (segments.csv)"))
 
 #: A feature distinguishes a segment when its mean is this many standard deviations from the
 #: mean of everybody.

@@ -48,7 +48,7 @@ from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, OUTCOMES
 from casekit.exceptions import AnalysisError, RegionError
 from casekit.privacy.disclosure import MIN_OBSERVED, check_threshold, is_suppressed, protect_rest
 from casekit.tables import OutputColumn as Col
-from casekit.tables import OutputSchema
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "ALL_GROUP",
@@ -91,19 +91,12 @@ _GROUP_COLUMNS: tuple[str, ...] = tuple(c.name for c in _GROUP)
 _END_COLUMNS: tuple[str, ...] = tuple(c.name for c in _END)
 _WEEK = (
     Col("n_estimated", "int", nullable=True),
-    Col("weekly_visits", "float", nullable=True),
-    Col("hours_on_site", "float", nullable=True),
-    Col("hours_travel", "float", nullable=True),
-    Col("hours_office", "float", nullable=True),
-    Col("share_on_site", "float", nullable=True),
-    Col("share_travel", "float", nullable=True),
-    Col("share_office", "float", nullable=True),
+    *columns("float", "weekly_visits", "hours_on_site", "hours_travel", "hours_office", "share_on_site",
+             "share_travel", "share_office", nullable=True),
 )
 _REPORTED = (
     Col("n_reported", "int", nullable=True),
-    Col("visit_share_reported", "float", nullable=True),
-    Col("visit_share_observed", "float", nullable=True),
-    Col("visit_share_gap", "float", nullable=True),
+    *columns("float", "visit_share_reported", "visit_share_observed", "visit_share_gap", nullable=True),
 )
 
 #: The table of :func:`time_allocation`; the weekly and self-reported columns are there only
@@ -111,9 +104,7 @@ _REPORTED = (
 TIME_ALLOCATION_SCHEMA = OutputSchema(
     "time allocation", "casekit.analysis.time_allocation", (
         *_GROUP,
-        Col("minutes_on_site", "float", nullable=True),
-        Col("minutes_travel", "float", nullable=True),
-        Col("on_site_share", "float", nullable=True),
+        *columns("float", "minutes_on_site", "minutes_travel", "on_site_share", nullable=True),
         *_WEEK,
         *_REPORTED,
         *_END,
@@ -130,8 +121,7 @@ QUESTION_SCHEMA = OutputSchema(
     "visit questions", "casekit.analysis.visit_profile().questions", (
         *_GROUP,
         Col("mean", "float", nullable=True, description="share of talk that is questions"),
-        Col("ci_low", "float", nullable=True),
-        Col("ci_high", "float", nullable=True),
+        *columns("float", "ci_low", "ci_high", nullable=True),
         *_END,
     ), consumers=("reports.tables", "cli ride-alongs", "notebooks"))
 #: Columns of :attr:`VisitProfile.questions` (from its schema).
@@ -140,43 +130,29 @@ QUESTION_COLUMNS: tuple[str, ...] = QUESTION_SCHEMA.names
 FUNNEL_SCHEMA = OutputSchema(
     "visit funnel", "casekit.analysis.visit_profile().funnel", (
         *_GROUP,
-        Col("stage"),
-        Col("step", "int"),
-        Col("stage_label"),
-        Col("count", "int", nullable=True),
-        Col("share", "float", nullable=True),
-        Col("share_reached", "float", nullable=True),
-        Col("mean_step", "float", nullable=True),
+        Col("stage"), Col("step", "int"), Col("stage_label"), Col("count", "int", nullable=True),
+        *columns("float", "share", "share_reached", "mean_step", nullable=True),
         *_END,
     ), consumers=("reports.tables", "reports.charts", "cli ride-alongs", "notebooks"))
 #: Columns of :attr:`VisitProfile.funnel` (from its schema).
 FUNNEL_COLUMNS: tuple[str, ...] = FUNNEL_SCHEMA.names
+
+
+def _rate_schema(item: str, table: str, consumers: tuple[str, ...]) -> OutputSchema:
+    """The schema of a table of how often each ``item`` (behaviour, outcome) was seen."""
+    return OutputSchema(
+        f"visit {table}", f"casekit.analysis.visit_profile().{table}", (
+            *_GROUP, *columns("str", item, f"{item}_label"), Col("count", "int", nullable=True),
+            *columns("float", "rate", "ci_low", "ci_high", nullable=True), *_END,
+        ), consumers=consumers)
+
+
 #: The table of :attr:`VisitProfile.behaviours`.
-BEHAVIOUR_SCHEMA = OutputSchema(
-    "visit behaviours", "casekit.analysis.visit_profile().behaviours", (
-        *_GROUP,
-        Col("behaviour"),
-        Col("behaviour_label"),
-        Col("count", "int", nullable=True),
-        Col("rate", "float", nullable=True),
-        Col("ci_low", "float", nullable=True),
-        Col("ci_high", "float", nullable=True),
-        *_END,
-    ), consumers=("reports.tables", "cli ride-alongs", "notebooks"))
+BEHAVIOUR_SCHEMA = _rate_schema("behaviour", "behaviours", ("reports.tables", "cli ride-alongs", "notebooks"))
 #: Columns of :attr:`VisitProfile.behaviours` (from its schema).
 BEHAVIOUR_COLUMNS: tuple[str, ...] = BEHAVIOUR_SCHEMA.names
 #: The table of :attr:`VisitProfile.outcomes`.
-OUTCOME_SCHEMA = OutputSchema(
-    "visit outcomes", "casekit.analysis.visit_profile().outcomes", (
-        *_GROUP,
-        Col("outcome"),
-        Col("outcome_label"),
-        Col("count", "int", nullable=True),
-        Col("rate", "float", nullable=True),
-        Col("ci_low", "float", nullable=True),
-        Col("ci_high", "float", nullable=True),
-        *_END,
-    ), consumers=("reports.tables", "cli ride-alongs", "notebooks"))
+OUTCOME_SCHEMA = _rate_schema("outcome", "outcomes", ("reports.tables", "cli ride-alongs", "notebooks"))
 #: Columns of :attr:`VisitProfile.outcomes` (from its schema).
 OUTCOME_COLUMNS: tuple[str, ...] = OUTCOME_SCHEMA.names
 

@@ -26,7 +26,7 @@ from casekit import domain
 from casekit.exceptions import CasekitError
 from casekit.intake.regions import RegionIndex
 from casekit.tables import OutputColumn as Col
-from casekit.tables import OutputSchema
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "CASE_KINDS",
@@ -67,32 +67,15 @@ CASE_STATUSES = _vocab(
 #: The table of :func:`case_library`, in order.
 LIBRARY_SCHEMA = OutputSchema(
     "case library", "casekit.authoring.case_library", (
-        Col("id"),
-        Col("kind"),
-        Col("kind_label"),
-        Col("title"),
-        Col("region_id"),
-        Col("region", nullable=True),
-        Col("top_region_id"),
-        Col("industry"),
-        Col("industry_label"),
-        Col("products", "tuple"),
-        Col("product_ids", "tuple"),
-        Col("product_labels", "tuple"),
-        Col("funnel_stage"),
-        Col("funnel_stage_label"),
-        Col("funnel_step", "int", nullable=True),
-        Col("outcome"),
-        Col("outcome_label"),
-        Col("modules", "tuple"),
-        Col("module_titles", "tuple"),
-        Col("status"),
-        Col("status_label"),
-        Col("n_sources", "int"),
-        Col("case", nullable=True),
-        Col("roleplays", "tuple"),
-        Col("minutes", "int", nullable=True),
-        Col("file"),
+        *columns("str", "id", "kind", "kind_label", "title", "region_id"),
+        Col("region", "str", nullable=True),
+        *columns("str", "top_region_id", "industry", "industry_label"),
+        *columns("tuple", "products", "product_ids", "product_labels"),
+        *columns("str", "funnel_stage", "funnel_stage_label"),
+        Col("funnel_step", "int", nullable=True), *columns("str", "outcome", "outcome_label"),
+        *columns("tuple", "modules", "module_titles"), *columns("str", "status", "status_label"),
+        Col("n_sources", "int"), Col("case", "str", nullable=True), Col("roleplays", "tuple"),
+        Col("minutes", "int", nullable=True), Col("file"),
     ), consumers=("authoring.case_book", "cli case list/book", "notebooks"))
 #: Columns of :func:`case_library`, in order (from its schema).
 LIBRARY_COLUMNS: tuple[str, ...] = LIBRARY_SCHEMA.names

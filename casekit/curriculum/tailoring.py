@@ -35,26 +35,17 @@ from casekit.formatting import (
 from casekit.privacy.disclosure import is_suppressed, mean_hidden
 from casekit.formatting import days as fmt_days
 from casekit.tables import OutputColumn as Col
-from casekit.tables import OutputSchema, validate_output
+from casekit.tables import OutputSchema, columns, validate_output
 
 __all__ = ["BUDGET_STATUSES", "TAILORED_COLUMNS", "TAILORED_SCHEMA", "TailoredOutline", "tailor_outline"]
 
 #: The table of :attr:`TailoredOutline.table`.
 TAILORED_SCHEMA = OutputSchema(
     "tailored outline", "casekit.curriculum.TailoredOutline.table", (
-        Col("module_id"),
-        Col("title"),
-        Col("part", nullable=True),
-        Col("days_min", "float"),
-        Col("days_max", "float"),
-        Col("days_source"),
-        Col("dimensions"),
-        Col("need", "float", nullable=True),
-        Col("evidence_days", "float", nullable=True),
-        Col("days", "float"),
-        Col("interactive_share", "float", nullable=True),
-        Col("adjustment"),
-        Col("reason"),
+        *columns("str", "module_id", "title"), Col("part", "str", nullable=True),
+        *columns("float", "days_min", "days_max"), *columns("str", "days_source", "dimensions"),
+        *columns("float", "need", "evidence_days", nullable=True), Col("days", "float"),
+        Col("interactive_share", "float", nullable=True), *columns("str", "adjustment", "reason"),
     ), consumers=("reports.tables", "reports.region_report"))
 #: Columns of :attr:`TailoredOutline.table` (from its schema).
 TAILORED_COLUMNS: tuple[str, ...] = TAILORED_SCHEMA.names

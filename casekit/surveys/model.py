@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casekit.tables import OutputColumn as Col
-from casekit.tables import OutputSchema
+from casekit.tables import OutputSchema, columns
 
 if TYPE_CHECKING:  # pandas is imported when a table is built, so the platform list stays cheap
     import pandas as pd
@@ -74,11 +74,10 @@ STATUSES: tuple[str, ...] = ("answered", "empty", "skipped")
 #: The table of :meth:`SurveyExport.tidy`.
 TIDY_SCHEMA = OutputSchema(
     "tidy answers", "casekit.surveys.SurveyExport.tidy", (
-        Col("response", "int"),
-        Col("key"),
+        Col("response", "int"), Col("key"),
         Col("question_no", "int", nullable=True, description="the questionnaire's number, when it has one"),
-        Col("sub_item", nullable=True, description="row of a matrix question"),
-        Col("value", nullable=True, description="the answer as text; empty when none"),
+        Col("sub_item", "str", nullable=True, description="row of a matrix question"),
+        Col("value", "str", nullable=True, description="the answer as text; empty when none"),
         Col("status", description="one of STATUSES"),
     ), consumers=("docs/survey-exports.md (users' own analyses)",))
 #: Columns of :meth:`SurveyExport.tidy` (from its schema).
