@@ -30,6 +30,7 @@ __all__ = [
     "OutlineError",
     "OutputError",
     "OutputFormatError",
+    "OutputSchemaError",
     "Problem",
     "ProblemsError",
     "RedactFilesError",
@@ -334,6 +335,31 @@ class LinkedOutputError(ProblemsError):
     or sample file); nothing was written. Each problem names the file and where the link leads."""
 
     subject = "the files to write (nothing was written)"
+
+
+class OutputSchemaError(ProblemsError, ValueError):
+    """A table does not have the shape its :class:`casekit.tables.OutputSchema` declares.
+
+    Each problem names the table (as ``file``), the column, what the schema expects and what
+    was found: a missing, extra or misplaced column, a column of the wrong kind, empty cells.
+
+    Parameters
+    ----------
+    problems : sequence of Problem
+        Every difference, not only the first.
+    table : str
+        The table's name (``"comparison"``).
+    producer : str
+        The function that produces it.
+    by : str
+        Who checked it (``"tailor_outline"``; ``""`` when not said).
+    """
+
+    def __init__(self, problems: Sequence[Problem], *, table: str, producer: str, by: str = "") -> None:
+        self.table, self.producer, self.by = table, producer, by
+        reader = f", read by {by}" if by else ""
+        self.subject = f"table {table!r} (expected the table of {producer}{reader})"
+        super().__init__(problems)
 
 
 class OutputFormatError(CasekitError, ValueError):

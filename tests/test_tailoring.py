@@ -17,6 +17,7 @@ from casekit.curriculum import (
     tailor_outline,
 )
 from casekit.domain import DIMENSIONS, POPULATION_DIMENSIONS
+from casekit.exceptions import OutputSchemaError
 
 
 @pytest.fixture(scope="module")
@@ -357,7 +358,10 @@ def test_comparison_without_the_expected_columns_is_rejected(outlines):
         columns=["others_mean", "diff"]
     )
     with pytest.raises(
-        CurriculumError, match="comparison is missing the column.s. others_mean, diff"
+        OutputSchemaError,
+        match=r"(?s)2 problems in table 'comparison' \(expected the table of casekit.analysis.compare_region, "
+        r"read by tailor_outline\).*column 'others_mean': expected a column of numbers, found '<missing>'"
+        r".*column 'diff': expected a column of numbers, found '<missing>'",
     ):
         tailor_outline(outlines["account_manager"], bad, 3.0)
 

@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from casekit.exceptions import AnalysisError
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 from casekit.intake.code_frame import CodeFrame, Rule
 from casekit.intake.manual_codes import (
     MANUAL_ACTIONS,
@@ -49,10 +51,12 @@ from casekit.privacy.disclosure import MIN_INTERVIEWEES, count_suppressed
 
 __all__ = [
     "CODED_COLUMNS",
+    "CODED_SCHEMA",
     "MANUAL_ACTIONS",
     "MANUAL_CODES_FILE",
     "MANUAL_COLUMNS",
     "RULE_COLUMNS",
+    "RULE_SCHEMA",
     "apply_rules",
     "co_occurrence",
     "code_frequencies",
@@ -63,11 +67,25 @@ __all__ = [
     "segment_sort_key",
 ]
 
-#: Columns of :func:`apply_rules`.
-RULE_COLUMNS: tuple[str, ...] = ("segment_id", "note_id", "code", "source", "rule", "keyword", "start", "end")
-#: Columns of :func:`codes_for`.
-CODED_COLUMNS: tuple[str, ...] = ("segment_id", "note_id", "code", "label", "code_group", "source", "rule",
-                                  "keyword", "start", "end", "coder", "comment")
+#: The table of :func:`apply_rules`.
+RULE_SCHEMA = OutputSchema(
+    "rule codes", "casekit.analysis.coding.apply_rules", (
+        *columns("str", "segment_id", "note_id", "code", "source"),
+        Col("rule", "int", nullable=True), Col("keyword"),
+        *columns("int", "start", "end", nullable=True),
+    ), consumers=("coding.codes_for",))
+#: Columns of :func:`apply_rules` (from its schema).
+RULE_COLUMNS: tuple[str, ...] = RULE_SCHEMA.names
+#: The table of :func:`codes_for`.
+CODED_SCHEMA = OutputSchema(
+    "coded segments", "casekit.analysis.coding.codes_for", (
+        *columns("str", "segment_id", "note_id", "code", "label", "code_group", "source"),
+        Col("rule", "int", nullable=True), Col("keyword"),
+        *columns("int", "start", "end", nullable=True), *columns("str", "coder", "comment"),
+    ),
+    consumers=("NotesAnalysis.coded", "quotes", "keywords", "authoring.case_draft", "cli codes", "notebooks"))
+#: Columns of :func:`codes_for` (from its schema).
+CODED_COLUMNS: tuple[str, ...] = CODED_SCHEMA.names
 
 # --------------------------------------------------------------------------- matching
 

@@ -53,34 +53,53 @@ from casekit.domain import (
 )
 from casekit.privacy.disclosure import comparison_base, is_small, is_suppressed, shown_cities
 from casekit.exceptions import AnalysisError
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "ALL_GROUP",
     "GAP_BY",
     "GAP_TABLE_COLUMNS",
+    "GAP_TABLE_SCHEMA",
     "PERSON_GAP_COLUMNS",
+    "PERSON_GAP_SCHEMA",
     "REGION_GAP_COLUMNS",
+    "REGION_GAP_SCHEMA",
     "gap_table",
     "person_gaps",
     "region_gaps",
 ]
 
-#: Columns of :func:`person_gaps`.
-PERSON_GAP_COLUMNS: tuple[str, ...] = (
-    "respondent_id", "region_id", "top_region_id", "population", "dimension", "score",
-    "required", "gap",
+#: The table of :func:`person_gaps`.
+PERSON_GAP_SCHEMA = OutputSchema(
+    "person gaps", "casekit.analysis.person_gaps", (
+        *columns("str", "respondent_id", "region_id", "top_region_id", "population", "dimension"),
+        *columns("float", "score", "required", "gap"),
+    ), consumers=("public API",))
+#: Columns of :func:`person_gaps` (from its schema).
+PERSON_GAP_COLUMNS: tuple[str, ...] = PERSON_GAP_SCHEMA.names
+#: A group's gap on a dimension (columns shared by :func:`gap_table` and :func:`region_gaps`).
+_GAP_STATS = (
+    *columns("str", "population", "dimension", "dimension_label"),
+    Col("n", "int"), Col("mean", "float", nullable=True), Col("required", "float"),
+    *columns("float", "gap", "ci_low", "ci_high", "share_below", nullable=True),
 )
-#: Columns of :func:`gap_table`.
-GAP_TABLE_COLUMNS: tuple[str, ...] = (
-    "group_id", "group_name", "population", "dimension", "dimension_label", "n", "mean",
-    "required", "gap", "ci_low", "ci_high", "share_below", "suppressed", "note",
-)
-#: Columns of :func:`region_gaps`.
-REGION_GAP_COLUMNS: tuple[str, ...] = (
-    "region_id", "region_name", "population", "dimension", "dimension_label", "n", "mean",
-    "required", "gap", "ci_low", "ci_high", "share_below", "others_n", "others_gap", "diff",
-    "rank", "suppressed", "note",
-)
+#: The table of :func:`gap_table`.
+GAP_TABLE_SCHEMA = OutputSchema(
+    "gap table", "casekit.analysis.gap_table", (
+        *columns("str", "group_id", "group_name"), *_GAP_STATS, Col("suppressed", "bool"), Col("note"),
+    ), consumers=("reports.tables", "cli gaps", "notebooks 3.0, 5.0"))
+#: Columns of :func:`gap_table` (from its schema).
+GAP_TABLE_COLUMNS: tuple[str, ...] = GAP_TABLE_SCHEMA.names
+#: The table of :func:`region_gaps`.
+REGION_GAP_SCHEMA = OutputSchema(
+    "region gaps", "casekit.analysis.region_gaps", (
+        *columns("str", "region_id", "region_name"), *_GAP_STATS, Col("others_n", "int"),
+        *columns("float", "others_gap", "diff", nullable=True),
+        Col("rank", "int", nullable=True), Col("suppressed", "bool"), Col("note"),
+    ), consumers=("reports.tables", "reports.charts", "authoring.interview_outline", "notebooks"))
+#: Columns of :func:`region_gaps` (from its schema).
+REGION_GAP_COLUMNS: tuple[str, ...] = REGION_GAP_SCHEMA.names
 #: Values of ``gap_table(by=...)``.
 GAP_BY: tuple[str, ...] = ("top_region", "city", "all")
 #: ``group_id`` and ``group_name`` of the all-regions row.

@@ -38,12 +38,16 @@ from casekit.analysis.intervals import (
 )
 from casekit.domain import BACKGROUND_ROLES, BEHAVIOURS, MIN_CELL_SIZE
 from casekit.exceptions import AnalysisError
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 from casekit.formatting import count_label
 
 __all__ = [
     "LINKAGE_COLUMNS",
+    "LINKAGE_SCHEMA",
     "SUCCESS_OUTCOMES",
     "VISIT_LINKAGE_COLUMNS",
+    "VISIT_LINKAGE_SCHEMA",
     "bonett_wright_interval",
     "newcombe_interval",
     "performance_linkage",
@@ -51,16 +55,25 @@ __all__ = [
     "wilson_interval",
 ]
 
-#: Columns of :func:`performance_linkage`.
-LINKAGE_COLUMNS: tuple[str, ...] = (
-    "feature", "label", "block", "n", "rho", "ci_low", "ci_high", "p", "q", "strength",
-    "sentence", "note",
-)
-#: Columns of :func:`visit_outcome_linkage`.
-VISIT_LINKAGE_COLUMNS: tuple[str, ...] = (
-    "behaviour", "label", "n_with", "success_with", "share_with", "n_without",
-    "success_without", "share_without", "diff", "ci_low", "ci_high", "sentence", "note",
-)
+#: The table of :func:`performance_linkage`.
+LINKAGE_SCHEMA = OutputSchema(
+    "performance linkage", "casekit.analysis.performance_linkage", (
+        *columns("str", "feature", "label", "block"), Col("n", "int"),
+        *columns("float", "rho", "ci_low", "ci_high", "p", "q", nullable=True),
+        *columns("str", "strength", "sentence", "note"),
+    ), consumers=("reports.tables", "reports.region_report", "cli linkage", "notebooks"))
+#: Columns of :func:`performance_linkage` (from its schema).
+LINKAGE_COLUMNS: tuple[str, ...] = LINKAGE_SCHEMA.names
+#: The table of :func:`visit_outcome_linkage`.
+VISIT_LINKAGE_SCHEMA = OutputSchema(
+    "visit outcome linkage", "casekit.analysis.visit_outcome_linkage", (
+        *columns("str", "behaviour", "label"), Col("n_with", "int"),
+        *columns("float", "success_with", "share_with", nullable=True), Col("n_without", "int"),
+        *columns("float", "success_without", "share_without", "diff", "ci_low", "ci_high", nullable=True),
+        *columns("str", "sentence", "note"),
+    ), consumers=("cli linkage",))
+#: Columns of :func:`visit_outcome_linkage` (from its schema).
+VISIT_LINKAGE_COLUMNS: tuple[str, ...] = VISIT_LINKAGE_SCHEMA.names
 #: Outcomes counted as a successful visit (``casekit.domain.OUTCOMES`` ids).
 SUCCESS_OUTCOMES: tuple[str, ...] = ("won", "advanced")
 #: Appended to every sentence stating an association.

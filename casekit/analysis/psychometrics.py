@@ -32,11 +32,15 @@ from scipy import stats
 from casekit.analysis.checks import preview
 from casekit.analysis.grouping import align_groups, group_order
 from casekit.exceptions import AnalysisError
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "ALL_GROUPS",
     "ITEM_ANALYSIS_COLUMNS",
+    "ITEM_ANALYSIS_SCHEMA",
     "RELIABILITY_COLUMNS",
+    "RELIABILITY_SCHEMA",
     "AlphaResult",
     "AnalysisError",
     "cronbach_alpha",
@@ -46,27 +50,23 @@ __all__ = [
     "scale_scores",
 ]
 
-#: Columns of :func:`reliability`.
-RELIABILITY_COLUMNS: tuple[str, ...] = (
-    "scale",
-    "group",
-    "n_items",
-    "n",
-    "mean",
-    "sd",
-    "alpha",
-    "note",
-)
+#: The table of :func:`reliability`.
+RELIABILITY_SCHEMA = OutputSchema(
+    "reliability", "casekit.analysis.reliability", (
+        *columns("str", "scale", "group"), *columns("int", "n_items", "n"),
+        *columns("float", "mean", "sd", "alpha", nullable=True), Col("note"),
+    ), consumers=("analysis.survey_summary", "cli survey", "notebooks"))
+#: Columns of :func:`reliability` (from its schema).
+RELIABILITY_COLUMNS: tuple[str, ...] = RELIABILITY_SCHEMA.names
 
-#: Columns of :func:`item_analysis`.
-ITEM_ANALYSIS_COLUMNS: tuple[str, ...] = (
-    "item",
-    "n",
-    "mean",
-    "sd",
-    "item_total_r",
-    "alpha_if_deleted",
-)
+#: The table of :func:`item_analysis`.
+ITEM_ANALYSIS_SCHEMA = OutputSchema(
+    "item analysis", "casekit.analysis.item_analysis", (
+        Col("item"), Col("n", "int"),
+        *columns("float", "mean", "sd", "item_total_r", "alpha_if_deleted", nullable=True),
+    ), consumers=("public API",))
+#: Columns of :func:`item_analysis` (from its schema).
+ITEM_ANALYSIS_COLUMNS: tuple[str, ...] = ITEM_ANALYSIS_SCHEMA.names
 
 #: The ``group`` of :func:`reliability`'s rows when no ``groups`` are given.
 ALL_GROUPS = "(all)"

@@ -28,10 +28,13 @@ import pandas as pd
 from casekit import domain
 from casekit.analysis.coding import normalize
 from casekit.exceptions import AnalysisError, RegionError
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "QUOTE_CHARS",
     "QUOTE_COLUMNS",
+    "QUOTE_SCHEMA",
     "TEXT_ONLY_IN_TAGS",
     "Mention",
     "MentionMatcher",
@@ -49,11 +52,16 @@ ELLIPSIS = "……"
 #: restaurant as much as a bakery); they are still recognised as a whole tag.
 TEXT_ONLY_IN_TAGS: frozenset[str] = frozenset({"电脑", "餐饮"})
 
-#: Columns of :func:`find_quotes`.
-QUOTE_COLUMNS: tuple[str, ...] = (
-    "segment_id", "note_id", "position", "region_id", "top_region_id", "population", "method",
-    "interviewee", "date", "file", "codes", "keyword", "industries", "products", "quote", "text",
-)
+#: The table of :func:`find_quotes`.
+QUOTE_SCHEMA = OutputSchema(
+    "quotes", "casekit.analysis.find_quotes", (
+        *columns("str", "segment_id", "note_id"), Col("position", "int"),
+        *columns("str", "region_id", "top_region_id", "population", "method", "interviewee"),
+        Col("date", "datetime"), Col("file"), Col("codes", "tuple"), Col("keyword"),
+        *columns("tuple", "industries", "products"), *columns("str", "quote", "text"),
+    ), consumers=("NotesAnalysis.quotes", "reports.region_report", "cli quotes", "notebooks"))
+#: Columns of :func:`find_quotes` (from its schema).
+QUOTE_COLUMNS: tuple[str, ...] = QUOTE_SCHEMA.names
 
 _SENTENCE_END = "。！？；!?;"
 

@@ -53,6 +53,8 @@ from casekit.analysis.intervals import check_confidence, t_interval
 from casekit.analysis.ordering import ordered, sort_rows
 from casekit.domain import DIMENSIONS, RATER_GROUPS
 from casekit.exceptions import AnalysisError, RegionError
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 from casekit.privacy.disclosure import (
     MIN_MANAGERS,
     MIN_RATERS,
@@ -67,12 +69,15 @@ __all__ = [
     "ALL_OTHERS_LABEL",
     "DEFAULT_MIN_RATERS",
     "GAP_COLUMNS",
+    "GAP_SCHEMA",
     "GAP_FLAGS",
     "MANAGER_REVIEW_COLUMNS",
+    "MANAGER_REVIEW_SCHEMA",
     "OTHER_RATERS",
     "OTHER_RATERS_LABEL",
     "SELF",
     "SUMMARY_COLUMNS",
+    "SUMMARY_SCHEMA",
     "manager_review",
     "review_summary",
     "self_other_gap",
@@ -97,52 +102,35 @@ GAP_FLAGS: dict[str, str] = {
     "aligned": "自评与他评基本一致",
 }
 
-#: Columns of :func:`manager_review`.
-MANAGER_REVIEW_COLUMNS: tuple[str, ...] = (
-    "manager_id",
-    "region_id",
-    "top_region_id",
-    "dimension",
-    "dimension_label",
-    "rater_group",
-    "group_label",
-    "includes",
-    "n_raters",
-    "mean",
-    "suppressed",
-    "note",
-)
-#: Columns of :func:`self_other_gap`.
-GAP_COLUMNS: tuple[str, ...] = (
-    "manager_id",
-    "region_id",
-    "top_region_id",
-    "dimension",
-    "dimension_label",
-    "self_score",
-    "n_others",
-    "others_mean",
-    "gap",
-    "flag",
-    "flag_label",
-    "note",
-)
-#: Columns of :func:`review_summary`.
-SUMMARY_COLUMNS: tuple[str, ...] = (
-    "region_id",
-    "dimension",
-    "dimension_label",
-    "rater_group",
-    "group_label",
-    "n_managers",
-    "mean",
-    "n_gap",
-    "mean_gap",
-    "gap_ci_low",
-    "gap_ci_high",
-    "suppressed",
-    "note",
-)
+#: The table of :func:`manager_review`.
+MANAGER_REVIEW_SCHEMA = OutputSchema(
+    "manager review", "casekit.analysis.manager_review", (
+        *columns("str", "manager_id", "region_id", "top_region_id", "dimension", "dimension_label", "rater_group", "group_label"),
+        Col("includes", "tuple"), Col("n_raters", "int"), Col("mean", "float", nullable=True),
+        Col("suppressed", "bool"), Col("note"),
+    ), consumers=("cli review360",))
+#: Columns of :func:`manager_review` (from its schema).
+MANAGER_REVIEW_COLUMNS: tuple[str, ...] = MANAGER_REVIEW_SCHEMA.names
+#: The table of :func:`self_other_gap`.
+GAP_SCHEMA = OutputSchema(
+    "self-other gap", "casekit.analysis.self_other_gap", (
+        *columns("str", "manager_id", "region_id", "top_region_id", "dimension", "dimension_label"),
+        Col("self_score", "float"), Col("n_others", "int"), *columns("float", "others_mean", "gap"),
+        *columns("str", "flag", "flag_label", "note"),
+    ), consumers=("cli review360",))
+#: Columns of :func:`self_other_gap` (from its schema).
+GAP_COLUMNS: tuple[str, ...] = GAP_SCHEMA.names
+#: The table of :func:`review_summary`.
+SUMMARY_SCHEMA = OutputSchema(
+    "360 review summary", "casekit.analysis.review_summary", (
+        *columns("str", "region_id", "dimension", "dimension_label", "rater_group", "group_label"),
+        Col("n_managers", "int"), Col("mean", "float", nullable=True),
+        Col("n_gap", "int", nullable=True),
+        *columns("float", "mean_gap", "gap_ci_low", "gap_ci_high", nullable=True),
+        Col("suppressed", "bool"), Col("note"),
+    ), consumers=("reports.tables", "reports.region_report", "cli review360", "notebooks"))
+#: Columns of :func:`review_summary` (from its schema).
+SUMMARY_COLUMNS: tuple[str, ...] = SUMMARY_SCHEMA.names
 
 _REVIEW_COLUMNS = (
     "manager_id",

@@ -26,54 +26,60 @@ from casekit.analysis.ordering import ordered, region_order, sort_rows
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS, POPULATIONS
 from casekit.privacy.disclosure import comparison_base, is_small, is_suppressed, shown_cities
 from casekit.exceptions import RegionError
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "COMPARISON_COLUMNS",
+    "COMPARISON_SCHEMA",
     "DIMENSION_SCORE_COLUMNS",
+    "DIMENSION_SCORE_SCHEMA",
     "RESPONDENT_SCORE_COLUMNS",
+    "RESPONDENT_SCORE_SCHEMA",
     "compare_region",
     "dimension_scores",
     "respondent_scores",
     "weakest_dimensions",
 ]
 
+#: The table of :func:`respondent_scores`.
+RESPONDENT_SCORE_SCHEMA = OutputSchema(
+    "respondent scores", "casekit.analysis.respondent_scores", (
+        *columns("str", "respondent_id", "region_id", "top_region_id", "population", "dimension"),
+        Col("score", "float", description="mean of the respondent's answered items"),
+        Col("n_items", "int", description="items answered"),
+    ), consumers=("gaps.person_gaps", "features.account_manager_features"))
 #: Columns of :func:`respondent_scores`.
-RESPONDENT_SCORE_COLUMNS: tuple[str, ...] = (
-    "respondent_id",
-    "region_id",
-    "top_region_id",
-    "population",
-    "dimension",
-    "score",
-    "n_items",
-)
+RESPONDENT_SCORE_COLUMNS: tuple[str, ...] = RESPONDENT_SCORE_SCHEMA.names
 
+#: The table of :func:`dimension_scores`.
+DIMENSION_SCORE_SCHEMA = OutputSchema(
+    "dimension scores", "casekit.analysis.dimension_scores", (
+        *columns("str", "region_id", "population", "dimension"),
+        Col("n", "int", description="respondents with a score"),
+        Col("mean", "float", nullable=True, description="empty when suppressed"),
+        Col("sd", "float", nullable=True, description="empty when suppressed or n < 2"),
+        Col("suppressed", "bool"),
+    ), consumers=("public API",))
 #: Columns of :func:`dimension_scores`.
-DIMENSION_SCORE_COLUMNS: tuple[str, ...] = (
-    "region_id",
-    "population",
-    "dimension",
-    "n",
-    "mean",
-    "sd",
-    "suppressed",
-)
+DIMENSION_SCORE_COLUMNS: tuple[str, ...] = DIMENSION_SCORE_SCHEMA.names
 
+#: The table of :func:`compare_region` (and therefore of :func:`weakest_dimensions`).
+COMPARISON_SCHEMA = OutputSchema(
+    "comparison", "casekit.analysis.compare_region", (
+        *columns("str", "population", "dimension", "dimension_label"),
+        Col("n", "int", description="the region's respondents"),
+        Col("mean", "float", nullable=True, description="empty when suppressed"),
+        Col("others_n", "int", description="respondents of the other regions in the comparison base"),
+        Col("others_mean", "float", nullable=True), Col("all_n", "int"),
+        Col("all_mean", "float", nullable=True),
+        Col("diff", "float", nullable=True, description="mean - others_mean"),
+        Col("rank", "int", nullable=True, description="1 = weakest in the region; empty when suppressed"),
+        Col("suppressed", "bool"),
+    ),
+    consumers=("curriculum.tailor_outline", "reports.tables", "reports.charts", "reports.region_report"))
 #: Columns of :func:`compare_region` (and therefore of :func:`weakest_dimensions`).
-COMPARISON_COLUMNS: tuple[str, ...] = (
-    "population",
-    "dimension",
-    "dimension_label",
-    "n",
-    "mean",
-    "others_n",
-    "others_mean",
-    "all_n",
-    "all_mean",
-    "diff",
-    "rank",
-    "suppressed",
-)
+COMPARISON_COLUMNS: tuple[str, ...] = COMPARISON_SCHEMA.names
 
 _RESPONSE_COLUMNS = (
     "respondent_id",

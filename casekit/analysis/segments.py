@@ -43,15 +43,28 @@ from casekit.domain import (
 )
 from casekit.formatting import count_label
 from casekit.privacy.disclosure import is_suppressed
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "DISTINCT_Z",
     "Persona",
+    "SEGMENT_ASSIGNMENT_SCHEMA",
     "SegmentReport",
     "describe_segments",
     "segment_account_managers",
     "segment_mix",
 ]
+
+#: The person → segment table (:attr:`SegmentReport.assignments`, written by ``casekit segment`` as
+#: ``internal/<bundle>/segments.csv``).
+SEGMENT_ASSIGNMENT_SCHEMA = OutputSchema(
+    "segment assignments", "casekit.analysis.segment_account_managers().assignments", (
+        *columns("str", "respondent_id", "region_id", "top_region_id"),
+        Col("segment", "int", nullable=True, description="1-based; empty when no clear segments"),
+        Col("segment_name", "str", nullable=True),
+    ),
+    consumers=("SegmentReport.segment_labels (--by segment)", "reports.region_report.segment_labels", "cli segment (segments.csv)"))
 
 #: A feature distinguishes a segment when its mean is this many standard deviations from the
 #: mean of everybody.

@@ -47,16 +47,23 @@ from casekit.analysis.ordering import region_order
 from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, OUTCOMES
 from casekit.exceptions import AnalysisError, RegionError
 from casekit.privacy.disclosure import MIN_OBSERVED, check_threshold, is_suppressed, protect_rest
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "ALL_GROUP",
     "ALL_GROUP_NAME",
     "BEHAVIOUR_COLUMNS",
+    "BEHAVIOUR_SCHEMA",
     "FUNNEL_COLUMNS",
+    "FUNNEL_SCHEMA",
     "GROUP_BY",
     "OUTCOME_COLUMNS",
+    "OUTCOME_SCHEMA",
     "QUESTION_COLUMNS",
+    "QUESTION_SCHEMA",
     "REPORTED_COLUMNS",
+    "TIME_ALLOCATION_SCHEMA",
     "TIME_COLUMNS",
     "WEEK_COLUMNS",
     "VisitProfile",
@@ -72,70 +79,82 @@ ALL_GROUP = "all"
 #: Its Chinese name (``全体客户经理``).
 ALL_GROUP_NAME = "全体"
 
-_GROUP_COLUMNS: tuple[str, ...] = ("group", "group_name", "n_people", "n_visits")
-_END_COLUMNS: tuple[str, ...] = ("suppressed", "note")
+#: The columns every grouped ride-along table starts with, and ends with.
+_GROUP = (
+    Col("group", description="region id, segment label or all"),
+    Col("group_name"),
+    Col("n_people", "int", description="account managers observed"),
+    Col("n_visits", "int", nullable=True, description="empty when suppressed"),
+)
+_END = (Col("suppressed", "bool"), Col("note"))
+_GROUP_COLUMNS: tuple[str, ...] = tuple(c.name for c in _GROUP)
+_END_COLUMNS: tuple[str, ...] = tuple(c.name for c in _END)
+_WEEK = (
+    Col("n_estimated", "int", nullable=True),
+    *columns("float", "weekly_visits", "hours_on_site", "hours_travel", "hours_office", "share_on_site",
+             "share_travel", "share_office", nullable=True),
+)
+_REPORTED = (
+    Col("n_reported", "int", nullable=True),
+    *columns("float", "visit_share_reported", "visit_share_observed", "visit_share_gap", nullable=True),
+)
 
+#: The table of :func:`time_allocation`; the weekly and self-reported columns are there only
+#: when the codebook has the background question they need.
+TIME_ALLOCATION_SCHEMA = OutputSchema(
+    "time allocation", "casekit.analysis.time_allocation", (
+        *_GROUP,
+        *columns("float", "minutes_on_site", "minutes_travel", "on_site_share", nullable=True),
+        *_WEEK,
+        *_REPORTED,
+        *_END,
+    ), consumers=("reports.tables", "reports.charts", "reports.region_report", "cli ride-alongs", "notebooks"),
+    optional=tuple(c.name for c in (*_WEEK, *_REPORTED)))
 #: Columns of :func:`time_allocation` always present (``suppressed`` and ``note`` come last).
-TIME_COLUMNS: tuple[str, ...] = (
-    *_GROUP_COLUMNS,
-    "minutes_on_site",
-    "minutes_travel",
-    "on_site_share",
-)
+TIME_COLUMNS: tuple[str, ...] = TIME_ALLOCATION_SCHEMA.names[:7]
 #: Columns added when the codebook has a ``weekly_visits`` background question.
-WEEK_COLUMNS: tuple[str, ...] = (
-    "n_estimated",
-    "weekly_visits",
-    "hours_on_site",
-    "hours_travel",
-    "hours_office",
-    "share_on_site",
-    "share_travel",
-    "share_office",
-)
+WEEK_COLUMNS: tuple[str, ...] = tuple(c.name for c in _WEEK)
 #: Columns added when the codebook has a ``visit_time_share`` background question.
-REPORTED_COLUMNS: tuple[str, ...] = (
-    "n_reported",
-    "visit_share_reported",
-    "visit_share_observed",
-    "visit_share_gap",
-)
-#: Columns of :attr:`VisitProfile.questions`.
-QUESTION_COLUMNS: tuple[str, ...] = (*_GROUP_COLUMNS, "mean", "ci_low", "ci_high", *_END_COLUMNS)
-#: Columns of :attr:`VisitProfile.funnel`.
-FUNNEL_COLUMNS: tuple[str, ...] = (
-    *_GROUP_COLUMNS,
-    "stage",
-    "step",
-    "stage_label",
-    "count",
-    "share",
-    "share_reached",
-    "mean_step",
-    *_END_COLUMNS,
-)
-#: Columns of :attr:`VisitProfile.behaviours`.
-BEHAVIOUR_COLUMNS: tuple[str, ...] = (
-    *_GROUP_COLUMNS,
-    "behaviour",
-    "behaviour_label",
-    "count",
-    "rate",
-    "ci_low",
-    "ci_high",
-    *_END_COLUMNS,
-)
-#: Columns of :attr:`VisitProfile.outcomes`.
-OUTCOME_COLUMNS: tuple[str, ...] = (
-    *_GROUP_COLUMNS,
-    "outcome",
-    "outcome_label",
-    "count",
-    "rate",
-    "ci_low",
-    "ci_high",
-    *_END_COLUMNS,
-)
+REPORTED_COLUMNS: tuple[str, ...] = tuple(c.name for c in _REPORTED)
+#: The table of :attr:`VisitProfile.questions`.
+QUESTION_SCHEMA = OutputSchema(
+    "visit questions", "casekit.analysis.visit_profile().questions", (
+        *_GROUP,
+        Col("mean", "float", nullable=True, description="share of talk that is questions"),
+        *columns("float", "ci_low", "ci_high", nullable=True),
+        *_END,
+    ), consumers=("reports.tables", "cli ride-alongs", "notebooks"))
+#: Columns of :attr:`VisitProfile.questions` (from its schema).
+QUESTION_COLUMNS: tuple[str, ...] = QUESTION_SCHEMA.names
+#: The table of :attr:`VisitProfile.funnel`.
+FUNNEL_SCHEMA = OutputSchema(
+    "visit funnel", "casekit.analysis.visit_profile().funnel", (
+        *_GROUP,
+        Col("stage"), Col("step", "int"), Col("stage_label"), Col("count", "int", nullable=True),
+        *columns("float", "share", "share_reached", "mean_step", nullable=True),
+        *_END,
+    ), consumers=("reports.tables", "reports.charts", "cli ride-alongs", "notebooks"))
+#: Columns of :attr:`VisitProfile.funnel` (from its schema).
+FUNNEL_COLUMNS: tuple[str, ...] = FUNNEL_SCHEMA.names
+
+
+def _rate_schema(item: str, table: str, consumers: tuple[str, ...]) -> OutputSchema:
+    """The schema of a table of how often each ``item`` (behaviour, outcome) was seen."""
+    return OutputSchema(
+        f"visit {table}", f"casekit.analysis.visit_profile().{table}", (
+            *_GROUP, *columns("str", item, f"{item}_label"), Col("count", "int", nullable=True),
+            *columns("float", "rate", "ci_low", "ci_high", nullable=True), *_END,
+        ), consumers=consumers)
+
+
+#: The table of :attr:`VisitProfile.behaviours`.
+BEHAVIOUR_SCHEMA = _rate_schema("behaviour", "behaviours", ("reports.tables", "cli ride-alongs", "notebooks"))
+#: Columns of :attr:`VisitProfile.behaviours` (from its schema).
+BEHAVIOUR_COLUMNS: tuple[str, ...] = BEHAVIOUR_SCHEMA.names
+#: The table of :attr:`VisitProfile.outcomes`.
+OUTCOME_SCHEMA = _rate_schema("outcome", "outcomes", ("reports.tables", "cli ride-alongs", "notebooks"))
+#: Columns of :attr:`VisitProfile.outcomes` (from its schema).
+OUTCOME_COLUMNS: tuple[str, ...] = OUTCOME_SCHEMA.names
 
 _VISIT_COLUMNS = (
     "region_id",

@@ -25,12 +25,15 @@ import pandas as pd
 from casekit import domain
 from casekit.exceptions import CasekitError
 from casekit.intake.regions import RegionIndex
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "CASE_KINDS",
     "CASE_OUTCOMES",
     "CASE_STATUSES",
     "LIBRARY_COLUMNS",
+    "LIBRARY_SCHEMA",
     "LibraryError",
     "case_library",
     "filter_library",
@@ -61,18 +64,21 @@ CASE_STATUSES = _vocab(
     domain.Term("reviewed", "已审阅", ("已审", "审阅")),
 )
 
-#: Columns of :func:`case_library`, in order.
-LIBRARY_COLUMNS: tuple[str, ...] = (
-    "id", "kind", "kind_label", "title",
-    "region_id", "region", "top_region_id",
-    "industry", "industry_label",
-    "products", "product_ids", "product_labels",
-    "funnel_stage", "funnel_stage_label", "funnel_step",
-    "outcome", "outcome_label",
-    "modules", "module_titles",
-    "status", "status_label",
-    "n_sources", "case", "roleplays", "minutes", "file",
-)
+#: The table of :func:`case_library`, in order.
+LIBRARY_SCHEMA = OutputSchema(
+    "case library", "casekit.authoring.case_library", (
+        *columns("str", "id", "kind", "kind_label", "title", "region_id"),
+        Col("region", "str", nullable=True),
+        *columns("str", "top_region_id", "industry", "industry_label"),
+        *columns("tuple", "products", "product_ids", "product_labels"),
+        *columns("str", "funnel_stage", "funnel_stage_label"),
+        Col("funnel_step", "int", nullable=True), *columns("str", "outcome", "outcome_label"),
+        *columns("tuple", "modules", "module_titles"), *columns("str", "status", "status_label"),
+        Col("n_sources", "int"), Col("case", "str", nullable=True), Col("roleplays", "tuple"),
+        Col("minutes", "int", nullable=True), Col("file"),
+    ), consumers=("authoring.case_book", "cli case list/book", "notebooks"))
+#: Columns of :func:`case_library`, in order (from its schema).
+LIBRARY_COLUMNS: tuple[str, ...] = LIBRARY_SCHEMA.names
 
 
 class LibraryError(CasekitError, ValueError):

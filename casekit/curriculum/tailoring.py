@@ -34,25 +34,21 @@ from casekit.formatting import (
 )
 from casekit.privacy.disclosure import is_suppressed, mean_hidden
 from casekit.formatting import days as fmt_days
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns, validate_output
 
-__all__ = ["BUDGET_STATUSES", "TAILORED_COLUMNS", "TailoredOutline", "tailor_outline"]
+__all__ = ["BUDGET_STATUSES", "TAILORED_COLUMNS", "TAILORED_SCHEMA", "TailoredOutline", "tailor_outline"]
 
-#: Columns of :attr:`TailoredOutline.table`.
-TAILORED_COLUMNS: tuple[str, ...] = (
-    "module_id",
-    "title",
-    "part",
-    "days_min",
-    "days_max",
-    "days_source",
-    "dimensions",
-    "need",
-    "evidence_days",
-    "days",
-    "interactive_share",
-    "adjustment",
-    "reason",
-)
+#: The table of :attr:`TailoredOutline.table`.
+TAILORED_SCHEMA = OutputSchema(
+    "tailored outline", "casekit.curriculum.TailoredOutline.table", (
+        *columns("str", "module_id", "title"), Col("part", "str", nullable=True),
+        *columns("float", "days_min", "days_max"), *columns("str", "days_source", "dimensions"),
+        *columns("float", "need", "evidence_days", nullable=True), Col("days", "float"),
+        Col("interactive_share", "float", nullable=True), *columns("str", "adjustment", "reason"),
+    ), consumers=("reports.tables", "reports.region_report"))
+#: Columns of :attr:`TailoredOutline.table` (from its schema).
+TAILORED_COLUMNS: tuple[str, ...] = TAILORED_SCHEMA.names
 
 #: How the total relates to the budget.
 BUDGET_STATUSES: Mapping[str, str] = {
@@ -63,7 +59,8 @@ BUDGET_STATUSES: Mapping[str, str] = {
     "none": "未给出预算，按调研证据取值",
 }
 
-_REQUIRED_COLUMNS = (
+#: The columns of :func:`~casekit.analysis.compare_region` that tailoring reads.
+_READS = (
     "population",
     "dimension",
     "n",
@@ -369,9 +366,11 @@ def tailor_outline(
 
     Raises
     ------
+    OutputSchemaError
+        If ``comparison`` lacks a column of :func:`~casekit.analysis.compare_region` that
+        tailoring reads, or one of them holds the wrong kind of value (all named at once).
     CurriculumError
-        If ``comparison`` lacks a column of :func:`~casekit.analysis.compare_region`, or
-        ``budget_days`` is not a positive number.
+        If ``budget_days`` is not a positive number.
 
     Examples
     --------
@@ -380,12 +379,9 @@ def tailor_outline(
     >>> tailored = tailor_outline(outline, compare_region(bundle, "hebei"),
     ...                           bundle.manifest.budget_days("hebei", "account_manager"))  # doctest: +SKIP
     """
-    missing = [c for c in _REQUIRED_COLUMNS if c not in comparison.columns]
-    if missing:
-        raise CurriculumError(
-            f"comparison is missing the column(s) {', '.join(missing)}; expected the table of "
-            "casekit.analysis.compare_region"
-        )
+    from casekit.analysis.scores import COMPARISON_SCHEMA  # here: importing curriculum stays cheap
+
+    validate_output(comparison, COMPARISON_SCHEMA, reads=_READS, by="tailor_outline")
     if budget_days is not None:
         if (
             isinstance(budget_days, bool)

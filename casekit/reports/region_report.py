@@ -35,6 +35,7 @@ import pandas as pd
 from casekit.domain import MIN_CELL_SIZE, POPULATIONS
 from casekit.exceptions import AnalysisError
 from casekit.privacy.disclosure import is_suppressed
+from casekit.tables import validate_output
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.analysis import NotesAnalysis, SegmentReport, VisitProfile
@@ -211,7 +212,11 @@ def segment_labels(report: SegmentReport | None) -> pd.Series | None:
     """
     if report is None or not report.clear:
         return None
+    from casekit.analysis.segments import SEGMENT_ASSIGNMENT_SCHEMA
+
     names = {p.segment: f"第{p.segment}类“{p.name}”" for p in report.personas}
+    validate_output(report.assignments, SEGMENT_ASSIGNMENT_SCHEMA, reads=("respondent_id", "segment"),
+                    by="segment_labels")
     assignments = report.assignments.set_index("respondent_id")["segment"]
     labels = assignments.map(lambda s: names.get(int(s)) if pd.notna(s) else None)
     return pd.Series(pd.Categorical(labels, categories=list(names.values())),

@@ -31,6 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
+
 if TYPE_CHECKING:  # pandas is imported when a table is built, so the platform list stays cheap
     import pandas as pd
 
@@ -40,6 +43,7 @@ __all__ = [
     "META_KEYS",
     "STATUSES",
     "TIDY_COLUMNS",
+    "TIDY_SCHEMA",
     "ExportColumn",
     "SurveyExport",
 ]
@@ -67,8 +71,17 @@ KINDS: tuple[str, ...] = ("meta", "single", "multi", "matrix", "open", "number",
 #: Status of one answer cell.
 STATUSES: tuple[str, ...] = ("answered", "empty", "skipped")
 
-#: Columns of :meth:`SurveyExport.tidy`.
-TIDY_COLUMNS: tuple[str, ...] = ("response", "key", "question_no", "sub_item", "value", "status")
+#: The table of :meth:`SurveyExport.tidy`.
+TIDY_SCHEMA = OutputSchema(
+    "tidy answers", "casekit.surveys.SurveyExport.tidy", (
+        Col("response", "int"), Col("key"),
+        Col("question_no", "int", nullable=True, description="the questionnaire's number, when it has one"),
+        Col("sub_item", "str", nullable=True, description="row of a matrix question"),
+        Col("value", "str", nullable=True, description="the answer as text; empty when none"),
+        Col("status", description="one of STATUSES"),
+    ), consumers=("docs/survey-exports.md (users' own analyses)",))
+#: Columns of :meth:`SurveyExport.tidy` (from its schema).
+TIDY_COLUMNS: tuple[str, ...] = TIDY_SCHEMA.names
 
 
 @dataclass(frozen=True)
