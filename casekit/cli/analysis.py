@@ -18,8 +18,9 @@ __all__ = ["register"]
 
 @common.with_bundle
 def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
-    from casekit.analysis.segments import segment_account_managers, segment_mix
+    from casekit.analysis.segments import SEGMENT_ASSIGNMENT_SCHEMA, segment_account_managers, segment_mix
     from casekit.curriculum import load_outlines
+    from casekit.tables import validate_output
 
     report = segment_account_managers(bundle, args.k, random_state=args.seed, k_max=args.k_max,
                                       outline=load_outlines()["account_manager"])
@@ -38,6 +39,8 @@ def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
         print()
         print(wide.to_string())
     csv = args.csv or paths.bundle_output_dir(bundle.manifest.bundle, internal=True) / "segments.csv"
+    # the table `--by segment` and the report's segment labels rely on: checked before it is written
+    validate_output(report.assignments, SEGMENT_ASSIGNMENT_SCHEMA)
     common.write_csv(csv, report.assignments)
     return EXIT_OK
 
