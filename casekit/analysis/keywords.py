@@ -38,10 +38,15 @@ import pandas as pd
 
 from casekit.exceptions import AnalysisError
 from casekit.privacy import disclosure
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
+    "KEYWORD_SCHEMA",
     "MIN_NOTES",
+    "THEME_SCHEMA",
     "distinctive_keywords",
+    "keyword_schema",
+    "theme_schema",
     "themes",
     "weighted_log_odds",
 ]
@@ -51,6 +56,54 @@ __all__ = [
 MIN_NOTES = disclosure.MIN_NOTES
 
 Words = Callable[[str], Sequence[str]]
+
+#: The statistics of a distinctive word or code (after the group and the word or code).
+_STATS = (
+    *columns("int", "count", "others_count", "n_notes", "n_interviewees", "others_notes"),
+    *columns("float", "log_odds", "z"),
+)
+
+
+def keyword_schema(by: str = "top_region_id") -> OutputSchema:
+    """The schema of :func:`distinctive_keywords` grouped ``by`` this column.
+
+    Parameters
+    ----------
+    by : str, default ``"top_region_id"``
+        The grouping column (text, first).
+
+    Returns
+    -------
+    OutputSchema
+    """
+    return OutputSchema("distinctive keywords", "casekit.analysis.keywords.distinctive_keywords",
+                        (*columns("str", by, "word"), *_STATS),
+                        consumers=("NotesAnalysis.keywords", "reports.region_report", "cli keywords", "notebooks"))
+
+
+def theme_schema(by: str = "top_region_id") -> OutputSchema:
+    """The schema of :func:`themes` grouped ``by`` this column.
+
+    Parameters
+    ----------
+    by : str, default ``"top_region_id"``
+        The grouping column (text, first).
+
+    Returns
+    -------
+    OutputSchema
+    """
+    return OutputSchema("themes", "casekit.analysis.keywords.themes",
+                        (*columns("str", by, "code", "label", "code_group"), *_STATS),
+                        consumers=("NotesAnalysis.themes", "reports.region_report", "cli keywords --themes",
+                                   "notebooks"))
+
+
+#: The table of :func:`distinctive_keywords` by top-level region (:func:`keyword_schema` gives the
+#: other groupings).
+KEYWORD_SCHEMA = keyword_schema()
+#: The table of :func:`themes` by top-level region (:func:`theme_schema` gives the others).
+THEME_SCHEMA = theme_schema()
 
 
 def weighted_log_odds(counts: pd.DataFrame, prior_size: float | None = None) -> pd.DataFrame:
@@ -190,12 +243,12 @@ def _distinctive(table: pd.DataFrame, item: str, by: str, min_count: int, min_no
                  prior_size: float | None, top: int | None, groups: list[object]) -> pd.DataFrame:
     """Shared part of :func:`distinctive_keywords` and :func:`themes` on a long table of
     ``group``, ``note_id``, ``person``, ``item`` rows (one per occurrence)."""
-    columns = [by, item, "count", "others_count", "n_notes", "n_interviewees", "others_notes", "log_odds", "z"]
+    names = [by, item, *(c.name for c in _STATS)]
     if len(groups) < 2:
         raise AnalysisError(f"distinctive words compare a {by} with the others: needs at least 2 groups, "
                             f"got {len(groups)}")
     if table.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=names)
     counts = table.groupby(["group", item]).size().unstack(fill_value=0).reindex(groups, fill_value=0)
     counts = counts.reindex(sorted(counts.columns, key=str), axis=1)
     stats = weighted_log_odds(counts, prior_size).rename(columns={"group": by, "item": item})
@@ -208,7 +261,7 @@ def _distinctive(table: pd.DataFrame, item: str, by: str, min_count: int, min_no
     # notes of the other groups with the word (a note belongs to one group)
     out["others_notes"] = (out["_all_notes"] - out["n_notes"]).astype(np.int64)
     ok = (out["count"] >= min_count) & (out["n_notes"] >= min_notes) & (out["n_interviewees"] >= min_notes)
-    out = out.loc[ok, columns]
+    out = out.loc[ok, names]
     out["_g"] = out[by].map({g: i for i, g in enumerate(groups)})
     out = out.sort_values(["_g", "z", item], ascending=[True, False, True], kind="mergesort")
     if top is not None:
