@@ -124,8 +124,8 @@ def _tables(bundle) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
         add("CO_OCCURRENCE", coding.CO_OCCURRENCE_SCHEMA, coding.co_occurrence(notes.coded, level, bundle.code_frame))
     add("CO_OCCURRENCE", coding.CO_OCCURRENCE_SCHEMA, coding.co_occurrence(notes.coded))
     for by in ("top_region_id", "method"):
-        add("KEYWORD", keywords.keyword_schema(by), notes.keywords(by=by))
-        add("THEME", keywords.theme_schema(by), notes.themes(by=by))
+        add("KEYWORD", keywords.distinctive_schema(by), notes.keywords(by=by))
+        add("THEME", keywords.distinctive_schema(by, "code"), notes.themes(by=by))
     for region in top:
         add("NOTE_QUOTE", NOTE_QUOTE_SCHEMA, region_quotes(notes, region, region_themes(notes, region)))
     add("CODE_FRAME", code_frame.CODE_FRAME_TABLE_SCHEMA, bundle.code_frame.table())

@@ -45,8 +45,7 @@ __all__ = [
     "MIN_NOTES",
     "THEME_SCHEMA",
     "distinctive_keywords",
-    "keyword_schema",
-    "theme_schema",
+    "distinctive_schema",
     "themes",
     "weighted_log_odds",
 ]
@@ -64,46 +63,40 @@ _STATS = (
 )
 
 
-def keyword_schema(by: str = "top_region_id") -> OutputSchema:
-    """The schema of :func:`distinctive_keywords` grouped ``by`` this column.
+#: What a distinctive item is: the table's name, its producer, the item's columns.
+_ITEMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "word": ("distinctive keywords", "distinctive_keywords", ("word",)),
+    "code": ("themes", "themes", ("code", "label", "code_group")),
+}
+
+
+def distinctive_schema(by: str = "top_region_id", item: str = "word") -> OutputSchema:
+    """The schema of :func:`distinctive_keywords` (``item="word"``) or :func:`themes` (``"code"``).
 
     Parameters
     ----------
     by : str, default ``"top_region_id"``
         The grouping column (text, first).
+    item : {"word", "code"}, default ``"word"``
+        What is distinctive.
 
     Returns
     -------
     OutputSchema
+        ``by``, the item's columns (``word``; ``code``, ``label``, ``code_group``), then the counts
+        and statistics.
     """
-    return OutputSchema("distinctive keywords", "casekit.analysis.keywords.distinctive_keywords",
-                        (*columns("str", by, "word"), *_STATS),
-                        consumers=("NotesAnalysis.keywords", "reports.region_report", "cli keywords", "notebooks"))
+    name, producer, described = _ITEMS[item]
+    return OutputSchema(name, f"casekit.analysis.keywords.{producer}", (*columns("str", by, *described), *_STATS),
+                        consumers=(f"NotesAnalysis.{'keywords' if item == 'word' else 'themes'}",
+                                   "reports.region_report", "cli keywords", "notebook 4.0"))
 
 
-def theme_schema(by: str = "top_region_id") -> OutputSchema:
-    """The schema of :func:`themes` grouped ``by`` this column.
-
-    Parameters
-    ----------
-    by : str, default ``"top_region_id"``
-        The grouping column (text, first).
-
-    Returns
-    -------
-    OutputSchema
-    """
-    return OutputSchema("themes", "casekit.analysis.keywords.themes",
-                        (*columns("str", by, "code", "label", "code_group"), *_STATS),
-                        consumers=("NotesAnalysis.themes", "reports.region_report", "cli keywords --themes",
-                                   "notebooks"))
-
-
-#: The table of :func:`distinctive_keywords` by top-level region (:func:`keyword_schema` gives the
-#: other groupings).
-KEYWORD_SCHEMA = keyword_schema()
-#: The table of :func:`themes` by top-level region (:func:`theme_schema` gives the others).
-THEME_SCHEMA = theme_schema()
+#: The table of :func:`distinctive_keywords` by top-level region (:func:`distinctive_schema` gives
+#: the other groupings).
+KEYWORD_SCHEMA = distinctive_schema()
+#: The table of :func:`themes` by top-level region (:func:`distinctive_schema` gives the others).
+THEME_SCHEMA = distinctive_schema(item="code")
 
 
 def weighted_log_odds(counts: pd.DataFrame, prior_size: float | None = None) -> pd.DataFrame:
