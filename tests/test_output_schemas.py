@@ -35,12 +35,27 @@ from casekit.analysis import (
     visit_outcome_linkage,
     visit_profile,
 )
-from casekit.analysis import coding, gaps, linkage, psychometrics, quotes, reviews_360, scores, segments, visits
+from casekit.analysis import (
+    coding,
+    gaps,
+    group_tests,
+    keywords,
+    linkage,
+    psychometrics,
+    quotes,
+    reviews_360,
+    scores,
+    segments,
+    survey_summary,
+    visits,
+)
 from casekit.authoring import library
 from casekit.authoring.library import case_library
 from casekit.curriculum import load_outlines, tailor_outline, tailoring
 from casekit.exceptions import AnalysisError, CasekitError, OutputSchemaError
-from casekit.intake import load_bundle
+from casekit.intake import code_frame, load_bundle
+from casekit.intake.codebook_draft import write_draft
+from casekit.reports.region_report import NOTE_QUOTE_COLUMNS, NOTE_QUOTE_SCHEMA, region_quotes, region_themes
 from casekit.surveys import model, read_export
 from casekit.tables import OutputColumn, OutputSchema, output_problems, validate_output
 
@@ -48,6 +63,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BUNDLE_PATHS = {"sample": ROOT / "research_data" / "sample", "foreign": BUNDLES / "foreign"}
 CASE_LIBRARY = Path(__file__).parent / "fixtures" / "case_library"
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+UNSEEN = Path(__file__).parent / "fixtures" / "questionnaires" / "unseen" / "kefu_training_needs.csv"
 
 
 def _tables(bundle) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
@@ -100,6 +116,19 @@ def _tables(bundle) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
     add("CODED", coding.CODED_SCHEMA, notes.coded)
     add("QUOTE", quotes.QUOTE_SCHEMA, notes.quotes())
     add("QUOTE", quotes.QUOTE_SCHEMA, notes.quotes(region=top[0]))
+    for by in ("top_region_id", "region_id", "population", "method"):
+        add("CODE_FREQUENCY", coding.code_frequency_schema(by), notes.frequencies(by=by))
+    if not labels.empty:
+        add("CODE_FREQUENCY", coding.code_frequency_schema("segment"), notes.segment_frequencies(labels))
+    for level in ("segment", "note"):
+        add("CO_OCCURRENCE", coding.CO_OCCURRENCE_SCHEMA, coding.co_occurrence(notes.coded, level, bundle.code_frame))
+    add("CO_OCCURRENCE", coding.CO_OCCURRENCE_SCHEMA, coding.co_occurrence(notes.coded))
+    for by in ("top_region_id", "method"):
+        add("KEYWORD", keywords.distinctive_schema(by), notes.keywords(by=by))
+        add("THEME", keywords.distinctive_schema(by, "code"), notes.themes(by=by))
+    for region in top:
+        add("NOTE_QUOTE", NOTE_QUOTE_SCHEMA, region_quotes(notes, region, region_themes(notes, region)))
+    add("CODE_FRAME", code_frame.CODE_FRAME_TABLE_SCHEMA, bundle.code_frame.table())
     # scale reliability and item analysis of the bundle's own survey, by dimension and region
     wide = bundle.responses.pivot_table(index="respondent_id", columns="item_id", values="value")
     scales = {d: sorted(set(g["item_id"]) & set(wide.columns)) for d, g in bundle.items.groupby("dimension")}
@@ -108,6 +137,8 @@ def _tables(bundle) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
     add("RELIABILITY", psychometrics.RELIABILITY_SCHEMA, reliability(wide, scales, groups=regions))
     first = next(items for items in scales.values() if len(items) > 2)
     add("ITEM_ANALYSIS", psychometrics.ITEM_ANALYSIS_SCHEMA, item_analysis(wide[first]))
+    add("GROUP_DESCRIPTIVE", group_tests.GROUP_DESCRIPTIVE_SCHEMA,
+        group_tests.compare_groups(wide[first].mean(axis=1), regions).groups)
     add("LIBRARY", library.LIBRARY_SCHEMA, case_library(bundle))
     return out
 
@@ -121,7 +152,8 @@ SCHEMAS = (
     "RESPONDENT_SCORE", "DIMENSION_SCORE", "COMPARISON", "REGION_GAP", "TAILORED", "PERSON_GAP",
     "GAP_TABLE", "SEGMENT_ASSIGNMENT", "TIME_ALLOCATION", "QUESTION", "FUNNEL", "BEHAVIOUR",
     "OUTCOME", "MANAGER_REVIEW", "GAP", "SUMMARY", "VISIT_LINKAGE", "RULE", "CODED", "QUOTE",
-    "RELIABILITY", "ITEM_ANALYSIS", "LIBRARY",
+    "RELIABILITY", "ITEM_ANALYSIS", "LIBRARY", "CODE_FREQUENCY", "CO_OCCURRENCE", "KEYWORD", "THEME",
+    "NOTE_QUOTE", "CODE_FRAME", "GROUP_DESCRIPTIVE",
 )
 
 
@@ -151,6 +183,47 @@ def test_tidy_answers_match_their_schema(export):
     validate_output(read_export(export).tidy(), model.TIDY_SCHEMA)
 
 
+@pytest.fixture(scope="module")
+def unseen_codebook(tmp_path_factory) -> Path:
+    """The drafted codebook of the unseen questionnaire export."""
+    codebook = tmp_path_factory.mktemp("unseen") / "codebook.yaml"
+    write_draft(UNSEEN, codebook, platform="plain")
+    return codebook
+
+
+@pytest.mark.parametrize("by", [None, "所在班组", "region"])
+def test_survey_tables_of_an_unseen_questionnaire_match_their_schemas(unseen_codebook, by):
+    """``casekit survey --by … --crosstabs --csv`` writes these three tables."""
+    scored = survey_summary.score_survey(UNSEEN, unseen_codebook, platform="plain")
+    validate_output(scored.summary(by), psychometrics.RELIABILITY_SCHEMA)
+    if by is None:
+        return
+    differences = validate_output(scored.group_differences(by), survey_summary.DIFFERENCE_SCHEMA)
+    assert len(differences) == 2 and differences["test"].notna().all()
+    assert len(validate_output(scored.crosstabs(by), survey_summary.CROSSTAB_SCHEMA)) > 0
+
+
+def test_survey_tables_without_a_test_match_their_schemas(unseen_codebook, tmp_path):
+    """Every agent in one team: no test, and the cells left empty are those the schemas allow."""
+    text = UNSEEN.read_text(encoding="utf-8-sig")
+    for team in ("宽带业务组", "政企热线组"):
+        text = text.replace(team, "投诉处理组")
+    export = tmp_path / "one_team.csv"
+    export.write_text(text, encoding="utf-8")
+    scored = survey_summary.score_survey(export, unseen_codebook, platform="plain")
+    differences = validate_output(scored.group_differences("所在班组"), survey_summary.DIFFERENCE_SCHEMA)
+    assert differences["test"].isna().all() and differences["note"].str.contains("No test").all()
+    crosstabs = validate_output(scored.crosstabs("所在班组"), survey_summary.CROSSTAB_SCHEMA)
+    assert crosstabs["df"].isna().all()
+
+
+def test_group_descriptives_of_a_questionnaire_match_their_schema(unseen_codebook):
+    scored = survey_summary.score_survey(UNSEEN, unseen_codebook, platform="plain")
+    scores = psychometrics.scale_scores(scored.data.items, scored.data.scales)
+    comparison = group_tests.compare_groups(scores.iloc[:, 0], scored.data.groups["region"])
+    assert len(validate_output(comparison.groups, group_tests.GROUP_DESCRIPTIVE_SCHEMA)) >= 2
+
+
 def test_the_old_column_tuples_are_the_schemas_names():
     """Nothing that reads ``*_COLUMNS`` sees a change."""
     assert scores.COMPARISON_COLUMNS == scores.COMPARISON_SCHEMA.names
@@ -160,6 +233,13 @@ def test_the_old_column_tuples_are_the_schemas_names():
     assert visits.TIME_ALLOCATION_SCHEMA.names == (*visits.TIME_COLUMNS, *visits.WEEK_COLUMNS,
                                                    *visits.REPORTED_COLUMNS, "suppressed", "note")
     assert tailoring.TAILORED_COLUMNS[0] == "module_id" and library.LIBRARY_COLUMNS[-1] == "file"
+    assert survey_summary.SUMMARY_COLUMNS == ("scale", "group", "n_items", "n", "mean", "sd", "alpha", "note")
+    assert survey_summary.DIFFERENCE_COLUMNS == survey_summary.DIFFERENCE_SCHEMA.names
+    assert survey_summary.CROSSTAB_COLUMNS == ("question", "n", "chi2", "df", "p", "cramers_v", "low_expected", "note")
+    assert group_tests.GROUP_DESCRIPTIVE_COLUMNS == ("group", "n", "mean", "sd", "median")
+    assert NOTE_QUOTE_COLUMNS == ("code", "label", "segment_id", "note_id", "population", "method", "date", "quote")
+    assert coding.code_frequency_schema(("population", "method")).names[:3] == ("population", "method", "code")
+    assert keywords.KEYWORD_SCHEMA.names[:2] == ("top_region_id", "word")
 
 
 # -- the checker ----------------------------------------------------------------------------------

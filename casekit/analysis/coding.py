@@ -52,6 +52,9 @@ from casekit.privacy.disclosure import MIN_INTERVIEWEES, count_suppressed
 __all__ = [
     "CODED_COLUMNS",
     "CODED_SCHEMA",
+    "CODE_FREQUENCY_SCHEMA",
+    "CO_OCCURRENCE_SCHEMA",
+    "FREQUENCY_COLUMNS",
     "MANUAL_ACTIONS",
     "MANUAL_CODES_FILE",
     "MANUAL_COLUMNS",
@@ -60,6 +63,7 @@ __all__ = [
     "apply_rules",
     "co_occurrence",
     "code_frequencies",
+    "code_frequency_schema",
     "codes_for",
     "normalize",
     "read_manual_codes",
@@ -86,6 +90,52 @@ CODED_SCHEMA = OutputSchema(
     consumers=("NotesAnalysis.coded", "quotes", "keywords", "authoring.case_draft", "cli codes", "notebooks"))
 #: Columns of :func:`codes_for` (from its schema).
 CODED_COLUMNS: tuple[str, ...] = CODED_SCHEMA.names
+
+
+def _by_columns(by: str | Sequence[str]) -> list[str]:
+    return [by] if isinstance(by, str) else list(by)
+
+
+#: The columns of :func:`code_frequencies` after its ``by`` columns (counts empty when suppressed).
+_FREQUENCY = (
+    *columns("str", "code", "label", "code_group"),
+    *columns("int", "n_segments", "n_notes", "n_interviewees", nullable=True),
+    *columns("int", "group_notes", "group_interviewees"),
+    Col("share", "float", nullable=True), Col("suppressed", "bool"),
+)
+#: Columns of :func:`code_frequencies` after its ``by`` columns (from its schema).
+FREQUENCY_COLUMNS: tuple[str, ...] = tuple(c.name for c in _FREQUENCY)
+
+
+def code_frequency_schema(by: str | Sequence[str] = ("top_region_id",)) -> OutputSchema:
+    """The schema of :func:`code_frequencies` grouped ``by`` these columns (text, first).
+
+    Parameters
+    ----------
+    by : str or sequence of str, default ``("top_region_id",)``
+        As for :func:`code_frequencies`.
+
+    Returns
+    -------
+    OutputSchema
+        The ``by`` columns, then :data:`FREQUENCY_COLUMNS`.
+    """
+    return OutputSchema(
+        "code frequencies", "casekit.analysis.coding.code_frequencies",
+        (*columns("str", *_by_columns(by)), *_FREQUENCY),
+        consumers=("NotesAnalysis.frequencies", "NotesAnalysis.segment_frequencies", "cli codes", "notebooks"))
+
+
+#: The table of :func:`code_frequencies` by top-level region (:func:`code_frequency_schema` gives
+#: the other groupings).
+CODE_FREQUENCY_SCHEMA = code_frequency_schema()
+#: The table of :func:`co_occurrence`.
+CO_OCCURRENCE_SCHEMA = OutputSchema(
+    "code co-occurrence", "casekit.analysis.coding.co_occurrence", (
+        *columns("str", "code_a", "code_b"), *columns("int", "n_a", "n_b", "n_both"),
+        Col("jaccard", "float", nullable=True, description="NaN when neither code occurs"),
+    ), consumers=("cli codes --cooccurrence", "notebooks"))
+
 
 # --------------------------------------------------------------------------- matching
 
@@ -301,10 +351,6 @@ def codes_for(segments: pd.DataFrame, frame: CodeFrame, manual: pd.DataFrame | N
 # --------------------------------------------------------------------------- counting
 
 
-def _by_columns(by: str | Sequence[str]) -> list[str]:
-    return [by] if isinstance(by, str) else list(by)
-
-
 def code_frequencies(coded: pd.DataFrame, segments: pd.DataFrame,
                      by: str | Sequence[str] = ("top_region_id",), min_n: int = MIN_INTERVIEWEES,
                      frame: CodeFrame | None = None) -> pd.DataFrame:
@@ -398,9 +444,7 @@ def code_frequencies(coded: pd.DataFrame, segments: pd.DataFrame,
                        share=pd.NA if suppressed else n_int / int(b["group_interviewees"]),
                        suppressed=suppressed)
             rows.append(rec)
-    columns = [*cols, "code", "label", "code_group", "n_segments", "n_notes", "n_interviewees",
-               "group_notes", "group_interviewees", "share", "suppressed"]
-    out = pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=list(code_frequency_schema(cols).names))
     return out.astype({"n_segments": "Int64", "n_notes": "Int64", "n_interviewees": "Int64",
                        "group_notes": "int64", "group_interviewees": "int64", "share": "Float64",
                        "suppressed": "bool"})

@@ -28,9 +28,12 @@ from scipy import stats
 from casekit.analysis.checks import preview
 from casekit.analysis.grouping import align_groups, group_order
 from casekit.exceptions import AnalysisError
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "GROUP_DESCRIPTIVE_COLUMNS",
+    "GROUP_DESCRIPTIVE_SCHEMA",
     "MAX_ABS_SKEW",
     "MIN_EXPECTED",
     "MIN_GROUP_N_FOR_ANOVA",
@@ -53,8 +56,14 @@ MIN_GROUP_N_FOR_ANOVA = 10
 #: ``compare_groups(method="auto")`` uses Kruskal-Wallis when a group's skewness exceeds this.
 MAX_ABS_SKEW = 1.0
 
-#: Columns of :attr:`GroupComparison.groups`.
-GROUP_DESCRIPTIVE_COLUMNS: tuple[str, ...] = ("group", "n", "mean", "sd", "median")
+#: The table of :attr:`GroupComparison.groups`: one row per compared group, ``group`` the group's
+#: label (text in every casekit grouping: regions, populations, a questionnaire's answers).
+GROUP_DESCRIPTIVE_SCHEMA = OutputSchema(
+    "group descriptives", "casekit.analysis.compare_groups().groups", (
+        Col("group"), Col("n", "int"), *columns("float", "mean", "sd", "median"),
+    ), consumers=("GroupComparison.groups", "public API"))
+#: Columns of :attr:`GroupComparison.groups` (from its schema).
+GROUP_DESCRIPTIVE_COLUMNS: tuple[str, ...] = GROUP_DESCRIPTIVE_SCHEMA.names
 
 
 def _check_series(values: object, name: str) -> pd.Series:

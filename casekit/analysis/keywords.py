@@ -38,10 +38,14 @@ import pandas as pd
 
 from casekit.exceptions import AnalysisError
 from casekit.privacy import disclosure
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
+    "KEYWORD_SCHEMA",
     "MIN_NOTES",
+    "THEME_SCHEMA",
     "distinctive_keywords",
+    "distinctive_schema",
     "themes",
     "weighted_log_odds",
 ]
@@ -51,6 +55,48 @@ __all__ = [
 MIN_NOTES = disclosure.MIN_NOTES
 
 Words = Callable[[str], Sequence[str]]
+
+#: The statistics of a distinctive word or code (after the group and the word or code).
+_STATS = (
+    *columns("int", "count", "others_count", "n_notes", "n_interviewees", "others_notes"),
+    *columns("float", "log_odds", "z"),
+)
+
+
+#: What a distinctive item is: the table's name, its producer, the item's columns.
+_ITEMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "word": ("distinctive keywords", "distinctive_keywords", ("word",)),
+    "code": ("themes", "themes", ("code", "label", "code_group")),
+}
+
+
+def distinctive_schema(by: str = "top_region_id", item: str = "word") -> OutputSchema:
+    """The schema of :func:`distinctive_keywords` (``item="word"``) or :func:`themes` (``"code"``).
+
+    Parameters
+    ----------
+    by : str, default ``"top_region_id"``
+        The grouping column (text, first).
+    item : {"word", "code"}, default ``"word"``
+        What is distinctive.
+
+    Returns
+    -------
+    OutputSchema
+        ``by``, the item's columns (``word``; ``code``, ``label``, ``code_group``), then the counts
+        and statistics.
+    """
+    name, producer, described = _ITEMS[item]
+    return OutputSchema(name, f"casekit.analysis.keywords.{producer}", (*columns("str", by, *described), *_STATS),
+                        consumers=(f"NotesAnalysis.{'keywords' if item == 'word' else 'themes'}",
+                                   "reports.region_report", "cli keywords", "notebook 4.0"))
+
+
+#: The table of :func:`distinctive_keywords` by top-level region (:func:`distinctive_schema` gives
+#: the other groupings).
+KEYWORD_SCHEMA = distinctive_schema()
+#: The table of :func:`themes` by top-level region (:func:`distinctive_schema` gives the others).
+THEME_SCHEMA = distinctive_schema(item="code")
 
 
 def weighted_log_odds(counts: pd.DataFrame, prior_size: float | None = None) -> pd.DataFrame:
@@ -190,12 +236,12 @@ def _distinctive(table: pd.DataFrame, item: str, by: str, min_count: int, min_no
                  prior_size: float | None, top: int | None, groups: list[object]) -> pd.DataFrame:
     """Shared part of :func:`distinctive_keywords` and :func:`themes` on a long table of
     ``group``, ``note_id``, ``person``, ``item`` rows (one per occurrence)."""
-    columns = [by, item, "count", "others_count", "n_notes", "n_interviewees", "others_notes", "log_odds", "z"]
+    names = [by, item, *(c.name for c in _STATS)]
     if len(groups) < 2:
         raise AnalysisError(f"distinctive words compare a {by} with the others: needs at least 2 groups, "
                             f"got {len(groups)}")
     if table.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=names)
     counts = table.groupby(["group", item]).size().unstack(fill_value=0).reindex(groups, fill_value=0)
     counts = counts.reindex(sorted(counts.columns, key=str), axis=1)
     stats = weighted_log_odds(counts, prior_size).rename(columns={"group": by, "item": item})
@@ -208,7 +254,7 @@ def _distinctive(table: pd.DataFrame, item: str, by: str, min_count: int, min_no
     # notes of the other groups with the word (a note belongs to one group)
     out["others_notes"] = (out["_all_notes"] - out["n_notes"]).astype(np.int64)
     ok = (out["count"] >= min_count) & (out["n_notes"] >= min_notes) & (out["n_interviewees"] >= min_notes)
-    out = out.loc[ok, columns]
+    out = out.loc[ok, names]
     out["_g"] = out[by].map({g: i for i, g in enumerate(groups)})
     out = out.sort_values(["_g", "z", item], ascending=[True, False, True], kind="mergesort")
     if top is not None:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from casekit.analysis.psychometrics import RELIABILITY_SCHEMA
 from casekit.exceptions import AnalysisError, Problem, SurveyFileError
 from casekit.intake.columns import find_columns
 from casekit.surveys import ExportColumn, SurveyExport, read_export
@@ -37,10 +38,14 @@ from casekit.intake.questionnaire import (
     apply_questionnaire,
     parse_questionnaire,
 )
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "CROSSTAB_COLUMNS",
+    "CROSSTAB_SCHEMA",
     "DIFFERENCE_COLUMNS",
+    "DIFFERENCE_SCHEMA",
     "MAX_OPTIONS",
     "NO_GROUP",
     "SUMMARY_COLUMNS",
@@ -54,14 +59,29 @@ __all__ = [
     "survey_summary",
 ]
 
-#: Columns of :func:`survey_summary`.
-SUMMARY_COLUMNS: tuple[str, ...] = ("scale", "group", "n_items", "n", "mean", "sd", "alpha", "note")
-#: Columns of :func:`group_differences`.
-DIFFERENCE_COLUMNS: tuple[str, ...] = (
-    "scale", "test", "statistic", "df", "p", "effect", "effect_size", "n", "groups", "note",
-)
-#: Columns of :func:`categorical_by_group`.
-CROSSTAB_COLUMNS: tuple[str, ...] = ("question", "n", "chi2", "df", "p", "cramers_v", "low_expected", "note")
+#: Columns of :func:`survey_summary`: it is the table of
+#: :func:`~casekit.analysis.psychometrics.reliability` (its schema, ``RELIABILITY_SCHEMA``).
+SUMMARY_COLUMNS: tuple[str, ...] = RELIABILITY_SCHEMA.names
+#: The table of :func:`group_differences` (``casekit survey --by``: ``<stem>_groups.csv``); without
+#: a test, ``test``, ``df`` and ``effect`` are empty and the numbers NaN.
+DIFFERENCE_SCHEMA = OutputSchema(
+    "group differences", "casekit.analysis.survey_summary.group_differences", (
+        Col("scale"), Col("test", nullable=True), Col("statistic", "float", nullable=True),
+        Col("df", nullable=True, description="'k-1, N-k' (ANOVA) or 'k-1' (Kruskal-Wallis)"),
+        Col("p", "float", nullable=True), Col("effect", nullable=True), Col("effect_size", "float", nullable=True),
+        *columns("int", "n", "groups"), Col("note"),
+    ), consumers=("cli survey --by", "notebook 2.0"))
+#: Columns of :func:`group_differences` (from its schema).
+DIFFERENCE_COLUMNS: tuple[str, ...] = DIFFERENCE_SCHEMA.names
+#: The table of :func:`categorical_by_group` (``casekit survey --crosstabs``:
+#: ``<stem>_crosstabs.csv``); without a test the numbers are empty.
+CROSSTAB_SCHEMA = OutputSchema(
+    "crosstabs", "casekit.analysis.survey_summary.categorical_by_group", (
+        Col("question"), Col("n", "int"), Col("chi2", "float", nullable=True), Col("df", "int", nullable=True),
+        *columns("float", "p", "cramers_v", nullable=True), Col("low_expected", "bool"), Col("note"),
+    ), consumers=("cli survey --crosstabs",))
+#: Columns of :func:`categorical_by_group` (from its schema).
+CROSSTAB_COLUMNS: tuple[str, ...] = CROSSTAB_SCHEMA.names
 #: Group of respondents who left the grouping question unanswered.
 NO_GROUP = "（未填写）"
 #: :func:`categorical_by_group` takes a column the export does not type (plain CSV/XLSX) for a

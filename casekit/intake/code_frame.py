@@ -60,9 +60,12 @@ from casekit.intake._files import (
 )
 from casekit.intake.config import Each, ProblemLog, Schema, key_path, schema_problems
 from casekit.intake.note_segments import SEGMENT_KINDS
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "CODE_FRAME_FILE",
+    "CODE_FRAME_TABLE_SCHEMA",
     "DEFAULT_CODE_FRAME_PATH",
     "DEFAULT_SKIP_KINDS",
     "SEGMENT_KINDS",
@@ -81,6 +84,13 @@ DEFAULT_CODE_FRAME_PATH = Path(__file__).resolve().parent.parent / "analysis" / 
 #: Segment kinds the rules skip unless the frame says otherwise: the interviewer's questions are
 #: the consultant's words, not evidence.
 DEFAULT_SKIP_KINDS: tuple[str, ...] = ("question",)
+
+#: The table of :meth:`CodeFrame.table` (``casekit codes --frame``).
+CODE_FRAME_TABLE_SCHEMA = OutputSchema(
+    "code frame", "casekit.intake.code_frame.CodeFrame.table", (
+        *columns("str", "code", "label", "group", "group_label", "description"), Col("populations", "tuple"),
+        Col("n_rules", "int"), *columns("str", "rules", "source"),
+    ), consumers=("cli codes --frame", "notebook 4.0"))
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -239,9 +249,7 @@ class CodeFrame:
             "populations": c.populations, "n_rules": len(c.rules),
             "rules": "；".join(r.describe() for r in c.rules), "source": c.source,
         } for c in self.codes]
-        columns = ["code", "label", "group", "group_label", "description", "populations",
-                   "n_rules", "rules", "source"]
-        return pd.DataFrame(rows, columns=columns)
+        return pd.DataFrame(rows, columns=list(CODE_FRAME_TABLE_SCHEMA.names))
 
 
 # --------------------------------------------------------------------------- parsing

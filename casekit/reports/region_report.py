@@ -35,7 +35,8 @@ import pandas as pd
 from casekit.domain import MIN_CELL_SIZE, POPULATIONS
 from casekit.exceptions import AnalysisError
 from casekit.privacy.disclosure import is_suppressed
-from casekit.tables import validate_output
+from casekit.tables import OutputColumn as Col
+from casekit.tables import OutputSchema, columns, validate_output
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.analysis import NotesAnalysis, SegmentReport, VisitProfile
@@ -49,6 +50,7 @@ __all__ = [
     "NOTE_KEYWORDS",
     "NOTE_QUOTES",
     "NOTE_QUOTE_COLUMNS",
+    "NOTE_QUOTE_SCHEMA",
     "NOTE_THEMES",
     "STAFF_CODE_PLACEHOLDER",
     "RegionReport",
@@ -511,8 +513,15 @@ def region_keywords(analysis: NotesAnalysis, region_id: str, *, k: int = NOTE_KE
     return mine.sort_values("z", ascending=False, kind="stable").head(k).reset_index(drop=True)
 
 
-#: Columns of :func:`region_quotes`.
-NOTE_QUOTE_COLUMNS = ("code", "label", "segment_id", "note_id", "population", "method", "date", "quote")
+#: The table of :func:`region_quotes`: the theme, then the provenance a client may see (as in
+#: :data:`casekit.analysis.quotes.QUOTE_SCHEMA`) and the quote.
+NOTE_QUOTE_SCHEMA = OutputSchema(
+    "report quotes", "casekit.reports.region_report.region_quotes", (
+        *columns("str", "code", "label", "segment_id", "note_id", "population", "method"),
+        Col("date", "datetime"), Col("quote"),
+    ), consumers=("RegionReport.notes_quotes", "reports.tables", "the region report"))
+#: Columns of :func:`region_quotes` (from its schema).
+NOTE_QUOTE_COLUMNS: tuple[str, ...] = NOTE_QUOTE_SCHEMA.names
 
 
 #: How the consultants' memos to themselves start (``顾问备注：…可改编为案例``): quoted only when
