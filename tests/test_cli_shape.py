@@ -167,3 +167,18 @@ def test_case_list_of_several_regions_lists_each_case_once(tmp_path: Path, capsy
         assert main(["case", "list", str(bundle), *regions, "--csv", str(out[name])]) == 0
     assert [r["id"] for r in _rows(out["both"])] == [r["id"] for r in _rows(out["all"])]  # each once, in order
     assert len(_rows(out["hebei"])) < len(_rows(out["all"]))
+
+
+def test_old_by_spelling_warns_and_chinese_label_is_accepted(capsys):
+    assert main(["codes", str(SAMPLE_BUNDLE), "--by", "top_region_id"]) == 0
+    old = capsys.readouterr()
+    assert "--by top_region_id is deprecated; use --by top_region" in old.err
+    assert main(["codes", str(SAMPLE_BUNDLE), "--by", "省级地区"]) == 0
+    assert capsys.readouterr().out == old.out
+
+
+def test_validate_csv_is_rewritten_when_the_bundle_is_clean(tmp_path):
+    stale = tmp_path / "problems.csv"
+    stale.write_text("file,row,column,expected,found\nold.csv,2,x,y,z\n", encoding="utf-8")
+    assert main(["validate", str(SAMPLE_BUNDLE), "--csv", str(stale)]) == 0
+    assert stale.read_text(encoding="utf-8-sig").splitlines() == ["file,row,column,expected,found"]

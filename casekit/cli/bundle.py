@@ -39,12 +39,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from casekit.intake import validate_bundle
 
     problems = validate_bundle(args.bundle) + case_problems(args.bundle)  # cases/ too
+    if args.csv:  # written every time, header only when clean: a stale problems table never stays
+        write_csv(args.csv, BundleValidationError(problems).to_frame())
     if not problems:
         print(f"{args.bundle}: OK, no problems found")
         return EXIT_OK
-    err = BundleValidationError(problems)
-    if args.csv:
-        write_csv(args.csv, err.to_frame())
     # at most VALIDATE_PER_KIND lines per kind of problem (same file, column and expectation), then
     # one line counting the rest: 2 million duplicate rows are not 2 million lines (--csv has all)
     shown: dict[tuple[str, str | None, str], int] = {}

@@ -203,7 +203,12 @@ def regions_parent(help: str = "region ids or names (default: all top-level regi
 
 
 def _by_id(text: str) -> str:
-    return BY_ALIASES.get(text, text)
+    """A ``--by`` value as its id: the id itself, its Chinese label (``地市``), or an old spelling."""
+    if text in BY_ALIASES:
+        print(f"casekit: warning: --by {text} is deprecated; use --by {BY_ALIASES[text]}", file=sys.stderr)
+        return BY_ALIASES[text]
+    by_label = {label: by for by, label in BY.items()}
+    return by_label.get(text, text)
 
 
 _by_id.__name__ = "grouping"

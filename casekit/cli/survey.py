@@ -92,7 +92,7 @@ def register(add_parser: AddParser) -> None:
                    ])
     p.add_argument("--codebook", type=Path, required=True, help="standalone codebook (YAML)")
     # a header of the export, not the bundle vocabulary of the other commands' --by
-    p.add_argument("--by", metavar="COLUMN", help="group by a codebook columns: name (region, population) or a header")
+    p.add_argument("--by", metavar="COLUMN", help="group by a codebook column's name (region, population) or a header of the export")
     p.add_argument("--platform", choices=PLATFORMS,
                    help="force the export's platform (default: the codebook's platform:, else detected)")
     p.add_argument("--crosstabs", action="store_true",
