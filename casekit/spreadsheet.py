@@ -79,6 +79,9 @@ def csv_cell(value: Any) -> Any:
 def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell and text column header passed through :func:`csv_cell`.
 
+    List-valued cells (a case's products, a visit's behaviours) are written as their items joined
+    by ``；``, never as Python's ``('a', 'b')``.
+
     Numeric columns are left alone, so the numbers casekit computed are written as numbers.
 
     Parameters
@@ -94,7 +97,7 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     for position in range(out.shape[1]):
         column = out.iloc[:, position]
         if not _never_text(column.dtype):
-            out.isetitem(position, column.map(csv_cell, na_action="ignore"))
+            out.isetitem(position, column.map(lambda v: csv_cell(_listed(v)), na_action="ignore"))
     if isinstance(out.columns, pd.MultiIndex):
         out.columns = pd.MultiIndex.from_tuples(
             [tuple(csv_cell(level) for level in name) for name in out.columns], names=out.columns.names
@@ -102,6 +105,14 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     else:
         out.columns = [csv_cell(name) for name in out.columns]
     return out
+
+
+def _listed(value: Any) -> Any:
+    """A list-valued cell (products, roles …) as a spreadsheet reads it: items joined by ``；``."""
+    if isinstance(value, (tuple, list, frozenset, set)):
+        items = sorted(map(str, value)) if isinstance(value, (set, frozenset)) else map(str, value)
+        return "；".join(items)
+    return value
 
 
 def _never_text(dtype: Any) -> bool:

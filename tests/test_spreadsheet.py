@@ -24,3 +24,13 @@ def test_csv_keeps_numbers_as_numbers_and_quotes_text_and_headers():
     text = csv_bytes(frame).decode("utf-8")
     assert text.startswith("\ufeff")
     assert text.lstrip("\ufeff").splitlines() == ["found,diff,'=h", "'-5,-0.25,x", "'=1+1,1.0,y", "ok,-3.0,z"]
+
+
+def test_list_cells_are_joined_not_written_as_python_tuples():
+    import pandas as pd
+
+    from casekit.spreadsheet import csv_bytes
+
+    frame = pd.DataFrame({"products": [("商务领航·酒店版", "光纤专线"), ()], "n": [1, 2]})
+    text = csv_bytes(frame).decode("utf-8-sig")
+    assert text.splitlines() == ["products,n", "商务领航·酒店版；光纤专线,1", ",2"]
