@@ -105,7 +105,12 @@ def test_policy_forbids_scripts_and_remote_loads():
     assert "default-src 'none'" in CONTENT_SECURITY_POLICY
     assert "script-src" not in CONTENT_SECURITY_POLICY  # falls back to default-src 'none'
     assert "img-src data:;" in CONTENT_SECURITY_POLICY
-    assert csp_meta().startswith('<meta http-equiv="Content-Security-Policy" content="default-src &#x27;none&#x27;;')
+    # the whole policy, attribute-escaped, and nothing else in the element
+    assert csp_meta() == (
+        '<meta http-equiv="Content-Security-Policy" content="'
+        + CONTENT_SECURITY_POLICY.replace("'", "&#x27;")
+        + '">'
+    )
 
 
 def test_markdown_document_keeps_structure_and_shows_markup_as_text():

@@ -52,6 +52,20 @@ def _version() -> str:
         return __version__
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, as argparse's own, but the version is looked up only when it is asked for:
+    ``importlib.metadata`` would otherwise be imported and searched on every command."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(option_strings, dest, default=argparse.SUPPRESS, nargs=0,
+                         help="show program's version number and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(f"casekit {_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``casekit`` command.
 
@@ -69,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="casekit",
         description="Research and case-authoring workbench for telecom sales-training consultants.",
     )
-    parser.add_argument("--version", action="version", version=f"casekit {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in (bundle, survey, analysis, notes, authoring):
         group.register(sub.add_parser)

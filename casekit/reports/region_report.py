@@ -169,7 +169,7 @@ def _level(bundle: Bundle, region_id: str) -> str:
 
 
 def segment_types(
-    bundle: Bundle, *, random_state: int = SEGMENT_SEED
+    bundle: Bundle, *, random_state: int = SEGMENT_SEED, outlines: Mapping[str, Outline] | None = None
 ) -> tuple[SegmentReport | None, str]:
     """Fit the account-manager types on the whole bundle (every region).
 
@@ -179,6 +179,9 @@ def segment_types(
         The research bundle.
     random_state : int, default 2008
         Seed of the segmentation, so every build finds the same types.
+    outlines : mapping of str to Outline, optional
+        Seed outlines per population (the account managers' names the types' training emphasis);
+        default :func:`casekit.curriculum.load_outlines`.
 
     Returns
     -------
@@ -190,9 +193,11 @@ def segment_types(
     from casekit.analysis import segment_account_managers
     from casekit.curriculum import load_outlines
 
+    if outlines is None:
+        outlines = load_outlines()
     try:
         report = segment_account_managers(bundle, random_state=random_state,
-                                          outline=load_outlines()["account_manager"])
+                                          outline=outlines["account_manager"])
     except (AnalysisError, ValueError) as exc:  # too few account managers for a clusterer
         return None, f"客户经理的数据不足，无法分析客户经理类型（{exc}）。"
     return report, report.message
@@ -774,13 +779,15 @@ def region_report(
         time_allocation,
         time_use_sentences,
     )
+    from casekit.curriculum import load_outlines
 
     manifest = bundle.manifest
     region_id = manifest.require(region)
     comparison = compare_region(bundle, region_id, min_n=min_n)
     populations = populations_present(comparison)
+    outlines = load_outlines()  # read once: the types' training emphasis and the tailored outlines
     if segments is None:
-        segments, segments_message = segment_types(bundle)
+        segments, segments_message = segment_types(bundle, outlines=outlines)
     else:
         segments_message = segments.message
     labels = segment_labels(segments)
@@ -805,7 +812,7 @@ def region_report(
         comparison=comparison,
         populations=populations,
         weakest=weakest_by_population(comparison, populations, k=k),
-        outlines=tailored_outlines(bundle, region_id, comparison, min_n=min_n),
+        outlines=tailored_outlines(bundle, region_id, comparison, outlines=outlines, min_n=min_n),
         min_n=min_n,
         gaps=region_gaps(bundle, region_id, min_n=min_n),
         segments=segments,
