@@ -262,3 +262,15 @@ def test_an_end_level_used_elsewhere_in_the_export_is_offered_but_never_a_middle
     assert guess is not None and guess.name == "conform6" and [v for _, v in guess.labels] == [1.0, 2, 3, 4, 5, 6]
     guess = guess_scale(Counter(["有点同意", "同意", "非常同意", "有点不同意"]), elsewhere=frozenset(["一般", "中立"]))
     assert guess is not None and "一般" not in dict(guess.labels) and guess.todo
+
+
+def test_bundle_person_ids_reports_a_stray_quote_in_a_bundle_table(mini_copy):
+    from casekit.intake.codebook_draft import bundle_person_ids
+
+    root = mini_copy()
+    assert bundle_person_ids(root)  # the mini bundle's staff codes are read
+    header = (root / "ride_alongs.csv").read_text(encoding="utf-8").splitlines()[0]
+    (root / "ride_alongs.csv").write_text(header + "\nV9,\"stray quote\n" + "很长的备注" * 30_000 + "\n",
+                                          encoding="utf-8")
+    with pytest.raises(SurveyFileError, match=r"ride_alongs.csv, row 2: expected a closing quote"):
+        bundle_person_ids(root)

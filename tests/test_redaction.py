@@ -479,3 +479,16 @@ def test_tracked_changes_in_a_docx_are_redacted_not_carried_out(tmp_path):
     for leaked in ("13912345678", "王经理", "0311-86012345"):
         assert leaked not in xml
     assert result.text == "客户说下周再谈。〔甲〕经理手机〔手机号〕"
+
+
+def test_bundle_names_are_read_like_validate_reads_them(mini_copy):
+    """Catalogue and region names are read with the bundle's own text reader (old-Mac CR line ends too)."""
+    from casekit.intake.redaction import _catalogue_names, _manifest_names
+
+    root = mini_copy()
+    assert _manifest_names(root)[:4] == ["北京", "河北", "石家庄", "保定"]
+    names = _catalogue_names(root)
+    assert "商务领航" in names
+    for path in (root / "catalogue").glob("*.csv"):
+        path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    assert _catalogue_names(root) == names

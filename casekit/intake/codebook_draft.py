@@ -30,8 +30,6 @@ When every label set was recognised, the draft loads with
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections import Counter
@@ -40,7 +38,8 @@ from pathlib import Path
 
 import yaml
 
-from casekit.exceptions import Problem, SurveyFileError
+from casekit.bounded import csv_records
+from casekit.exceptions import InputFileError, Problem, SurveyFileError
 from casekit.files import write_atomic
 from casekit.intake._files import MISSING, read_text
 from casekit.surveys import SurveyExport, read_export
@@ -394,7 +393,11 @@ def bundle_person_ids(bundle: str | Path) -> dict[str, set[str]]:
         problems.extend(found)
         if text is None:
             continue
-        rows = list(csv.reader(io.StringIO(text)))
+        try:  # the bounded parser of every bundle CSV: a stray quote or runaway cell is a problem
+            rows, _ = csv_records(text, name)
+        except InputFileError as exc:
+            problems.extend(exc.problems)
+            continue
         header = [h.strip() for h in rows[0]] if rows else []
         for column in columns:
             if column not in header:

@@ -145,12 +145,16 @@ def _manifest_names(root: Path) -> list[str]:
     """Region names of ``manifest.yaml`` (read leniently: a broken manifest gives none)."""
     import yaml
 
-    from casekit.bounded import StrictYamlLoader, read_bytes
+    from casekit.bounded import StrictYamlLoader
+    from casekit.intake._files import read_text
 
-    try:  # the same bounded reader and strict YAML as the bundle's own reading (validate reports)
-        data = yaml.load(read_bytes(root / "manifest.yaml", "manifest.yaml").decode("utf-8-sig"),
-                         Loader=StrictYamlLoader)
-    except (CasekitError, UnicodeDecodeError, yaml.YAMLError):
+    # the same bounded reader and strict YAML as the bundle's own reading (validate reports)
+    text, _ = read_text(root / "manifest.yaml", "manifest.yaml")
+    if text is None:
+        return []
+    try:
+        data = yaml.load(text, Loader=StrictYamlLoader)
+    except yaml.YAMLError:
         return []
     names: list[str] = []
 
@@ -166,15 +170,19 @@ def _manifest_names(root: Path) -> list[str]:
 
 def _catalogue_names(root: Path) -> list[str]:
     """Local product names of ``catalogue/*.csv`` (read leniently: a broken file gives none)."""
-    from casekit.bounded import csv_records, read_bytes
+    from casekit.bounded import csv_records
+    from casekit.intake._files import read_text
 
     names: list[str] = []
     for path in sorted((root / "catalogue").glob("*.csv")) if (root / "catalogue").is_dir() else []:
         rel = f"catalogue/{path.name}"
-        try:  # bounded like every bundle file: no links out, no runaway cells (validate reports)
-            text = read_bytes(path, rel).decode("utf-8-sig").replace("\r\n", "\n")
+        # bounded like every bundle file: no links out, no runaway cells (validate reports)
+        text, _ = read_text(path, rel)
+        if text is None:
+            continue
+        try:
             records, _ = csv_records(text, rel)
-        except (CasekitError, UnicodeDecodeError):
+        except CasekitError:
             continue
         if records and "local_name" in records[0]:
             at = records[0].index("local_name")
