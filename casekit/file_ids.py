@@ -144,10 +144,9 @@ def file_id_problem(value: object) -> str | None:
         return f"a {type(value).__name__}, not text"
     if not value:
         return "no character at all"
-    hidden = hidden_characters(value)
-    if hidden:
-        return "; ".join(f"an invisible or control character {describe_character(ch)} at position {i}"
-                         for i, ch in hidden)
+    hidden = name_problem(value)
+    if hidden is not None:
+        return hidden
     foreign = [(i, ch) for i, ch in enumerate(value, start=1) if not ch.isascii()]
     if foreign:
         parts = []

@@ -28,15 +28,15 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from casekit.exceptions import EditedFileError, LinkedOutputError, OutputError, Problem
 from casekit.files import write_atomic
 
-__all__ = ["LEDGER_NAME", "Saved", "backup_path", "check_no_links", "link_problems", "remove_if_unedited",
-           "save_editable", "unedited", "written_files"]
+__all__ = ["LEDGER_NAME", "Saved", "backup_path", "check_no_links", "edited_files", "link_problems",
+           "remove_if_unedited", "save_editable", "unedited", "written_files"]
 
 #: The ledger of what casekit wrote into a folder (a dot file: bundle readers skip it).
 LEDGER_NAME = ".casekit-written.json"
@@ -142,6 +142,47 @@ def _write_ledger(ledger: Path, files: dict[str, str]) -> None:
     text = json.dumps({"written_by": "casekit", "files": dict(sorted(files.items()))},
                       ensure_ascii=False, indent=1)
     write_atomic(ledger, text + "\n")
+
+
+def _conflicts(current: bytes | None, payload: bytes, recorded: str | None) -> bool:
+    """Whether replacing ``current`` (None: no file) by ``payload`` would lose changes casekit did
+    not make (``recorded``: the ledger's digest of what casekit last wrote there)."""
+    return current is not None and current != payload and recorded != _digest(current)
+
+
+def edited_files(contents: Mapping[str, bytes], root: str | Path) -> list[str]:
+    """Which files :func:`save_editable` would refuse to replace with ``contents`` (without ``force``).
+
+    The ledger of ``root`` is read once for all of them. Links are not checked here: call
+    :func:`check_no_links` first.
+
+    Parameters
+    ----------
+    contents : mapping of str to bytes
+        The new content of each file, by its POSIX path relative to ``root``.
+    root : str or Path
+        The folder whose ledger records the files.
+
+    Returns
+    -------
+    list of str
+        The relative paths (in the order of ``contents``) of the existing files whose content is
+        neither the new one nor what casekit last wrote there.
+    """
+    root = Path(root)
+    files = _read_ledger(root / LEDGER_NAME)
+    edited = []
+    for rel, payload in contents.items():
+        path = root / rel
+        if not path.is_file():
+            continue
+        try:
+            current = path.read_bytes()
+        except OSError as exc:
+            raise OutputError(path, exc.strerror or str(exc)) from None
+        if _conflicts(current, payload, files.get(rel)):
+            edited.append(rel)
+    return edited
 
 
 def unedited(path: str | Path, *, root: str | Path | None = None) -> bool:
@@ -262,7 +303,7 @@ def save_editable(path: str | Path, data: bytes | str, *, force: bool = False,
     except OSError as exc:
         raise OutputError(path, exc.strerror or str(exc)) from None
     backup = None
-    if current is not None and current != payload and files.get(key) != _digest(current):
+    if _conflicts(current, payload, files.get(key)):
         if not force:
             raise EditedFileError(path)
         backup = _keep_backup(path, current)

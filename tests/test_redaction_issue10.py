@@ -131,6 +131,15 @@ def test_the_surname_list_is_data_in_the_package():
     assert "区" in redaction.SURNAMES_IN_CONTEXT
     assert {"司马", "欧阳", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯",
             "令狐", "澹台", "端木", "申屠"} <= set(redaction.SURNAMES_2)
+    # the sets are read from the package's data file, not written into the code
+    from importlib.resources import files
+
+    data = files("casekit.privacy.redaction").joinpath("surnames.txt").read_text(encoding="utf-8")
+    words = {w for line in data.splitlines() for w in line.split("#", 1)[0].split()
+             if not (w.startswith("[") and w.endswith("]"))}
+    chars = set("".join(words))
+    assert redaction.SURNAMES_1 | redaction.SURNAMES_IN_CONTEXT <= chars
+    assert set(redaction.SURNAMES_2) <= words
 
 
 # ----------------------------------------------------------------------------- ids

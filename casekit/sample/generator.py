@@ -13,7 +13,7 @@ import yaml
 
 from casekit.exceptions import CasekitError
 from casekit.files import umask
-from casekit.safe_save import check_no_links, remove_if_unedited, save_editable, unedited, written_files
+from casekit.safe_save import check_no_links, edited_files, remove_if_unedited, save_editable, written_files
 from casekit.sample.catalogue import CATALOGUE_COLUMNS, catalogue_rows
 from casekit.sample.note_texts import PASSAGES
 from casekit.sample.notes import Note, build_notes, render_note
@@ -302,8 +302,7 @@ def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = 
     finally:
         shutil.rmtree(work, ignore_errors=True)
     check_no_links([out / rel for rel in generated], out)  # before anything is written: never half regenerated
-    edited = [rel for rel, data in generated.items()
-              if (out / rel).is_file() and (out / rel).read_bytes() != data and not unedited(out / rel, root=out)]
+    edited = edited_files(generated, out)
     if edited and not force:
         raise SampleOverwriteError(
             f"{len(edited)} generated file(s) of {str(out)!r} were changed since casekit wrote them: "
