@@ -21,6 +21,7 @@ from casekit.analysis import (
     compare_region,
     dimension_scores,
     gap_table,
+    industry_evidence,
     item_analysis,
     manager_review,
     performance_linkage,
@@ -39,6 +40,7 @@ from casekit.analysis import (
     coding,
     gaps,
     group_tests,
+    industries,
     keywords,
     linkage,
     psychometrics,
@@ -83,6 +85,7 @@ def _tables(bundle) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
         comparison = compare_region(bundle, region)
         add("COMPARISON", scores.COMPARISON_SCHEMA, comparison)
         add("REGION_GAP", gaps.REGION_GAP_SCHEMA, region_gaps(bundle, region))
+        add("INDUSTRY_EVIDENCE", industries.INDUSTRY_EVIDENCE_SCHEMA, industry_evidence(bundle, region))
         for outline in outlines.values():
             table = tailor_outline(outline, comparison, bundle.manifest.budget_days(region, outline.population)).table
             add("TAILORED", tailoring.TAILORED_SCHEMA, table)

@@ -88,3 +88,7 @@ __all__ += [
     "visit_outcome_linkage",
     "visit_profile",
 ]
+
+from casekit.analysis.industries import industry_evidence
+
+__all__ += ["industry_evidence"]
