@@ -375,7 +375,7 @@ class _Builder:
             self.para("本设计尚未排出课程日程。")
             return
         self.blocks.append(_Table(("日期", "时段", "形式", "内容", "分钟", "所属模块"), tuple(rows),
-                                  (1.6, 2.6, 2.2, 5.6, 1.3, 3.2), merged=(0, 1)))
+                                  (1.4, 2.9, 2.1, 5.1, 1.2, 3.3), merged=(0, 1)))
         lines = []
         for day in dict.fromkeys(s.get("day") for s in _mappings(self.design.get("schedule"), "schedule")):
             share = self.interactive_share(day)
@@ -608,6 +608,9 @@ def _docx_para(doc: Any, p: _Para, style: str | None = None) -> None:
             r.font.size = size
         dw.set_run_fonts(r, font, latin)
 
+    if p.label and not p.text:  # a label introducing a list or a table
+        paragraph.paragraph_format.space_before = Pt(6)
+        paragraph.paragraph_format.keep_with_next = True
     if p.label:
         run(f"{p.label}：", bold=True)
     if p.text:
@@ -621,6 +624,12 @@ def _docx_table(doc: Any, block: _Table) -> None:
 
     frame = pd.DataFrame(list(block.rows), columns=list(block.columns))
     table = dw.add_table(doc, frame, widths_cm=block.widths_cm)
+    if block.widths_cm is not None:  # LibreOffice lays out by the grid, Word by the cells
+        from docx.shared import Cm
+
+        table.autofit = False
+        for column, width in zip(table.columns, block.widths_cm):
+            column.width = Cm(width)
     for column in block.merged:  # an empty cell continues the one above it
         top = None
         for r, row in enumerate(block.rows, 1):
