@@ -589,7 +589,7 @@ def outline_markdown(design: Mapping[str, Any], *, trainer: bool = False, findin
 # -- Word ---------------------------------------------------------------------------------------
 
 
-def _docx_para(doc: Any, p: _Para, style: str | None = None) -> None:
+def _docx_para(doc: Any, p: _Para, style: Any = None) -> None:
     from docx.shared import Pt, RGBColor
 
     from casekit.authoring import docx_writer as dw
@@ -631,12 +631,13 @@ def _docx_table(doc: Any, block: _Table) -> None:
         for column, width in zip(table.columns, block.widths_cm):
             column.width = Cm(width)
     for column in block.merged:  # an empty cell continues the one above it
+        cells = table.columns[column].cells  # once: table.cell() walks the whole table each time
         top = None
         for r, row in enumerate(block.rows, 1):
             if row[column]:
-                top = table.cell(r, column)
+                top = cells[r]
             elif top is not None:
-                top = top.merge(table.cell(r, column))
+                top = top.merge(cells[r])
 
 
 def outline_docx_bytes(design: Mapping[str, Any], *, trainer: bool = False, findings: Any = None) -> bytes:
@@ -670,14 +671,17 @@ def outline_docx_bytes(design: Mapping[str, Any], *, trainer: bool = False, find
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2.5))
     dw.add_page_numbers(doc)
+    # looked up once: a style given by name is searched for on every paragraph
+    list_styles = {True: doc.styles["List Number"], False: doc.styles["List Bullet"]}
     for block in blocks[1:]:
         if isinstance(block, _Heading):
             dw.add_heading(doc, block.text, level=block.level)
         elif isinstance(block, _Para):
             _docx_para(doc, block)
         elif isinstance(block, _List):
+            style = list_styles[block.numbered]
             for item in block.items:
-                _docx_para(doc, item, "List Number" if block.numbered else "List Bullet")
+                _docx_para(doc, item, style)
         else:
             _docx_table(doc, block)
     return dw.document_bytes(doc)
