@@ -278,7 +278,11 @@ def test_appendix_numbers_every_cited_finding_with_words_sentence_and_id():
     assert "<sup>[2][3]</sup>" in md.split("## 二、")[0]
 
 
-def test_open_decisions_are_listed_or_said_to_be_none():
+def test_open_decisions_are_listed_or_said_to_be_none(tmp_path):
+    paragraphs, _ = _docx_texts(outline_docx_bytes(uncovered_design()), tmp_path)
+    start = paragraphs.index("六、待确认事项")
+    assert paragraphs[start + 2].startswith("时间：是否在行业篇中加半天拜访时间规划")
+    assert paragraphs[start + 3] == "附录　设计依据"
     md = outline_markdown(uncovered_design())
     open_part = md.split("## 六、待确认事项")[1].split("## 附录")[0]
     assert "**时间：**是否在行业篇中加半天拜访时间规划" in open_part
@@ -323,6 +327,14 @@ def test_docx_holds_the_same_content_with_a_real_timetable_table(tmp_path):
         assert row[0] == f"第{session['day']}天"
         assert row[1] == f"{session['half']}（{session['minutes']}分钟）"
         assert row[2:] == [activity["type"], activity["title"], str(activity["minutes"]), titles[activity["module"]]]
+    # the appendix: every decision, then the index of findings with the ids in small print
+    appendix = paragraphs[paragraphs.index("附录　设计依据"):]
+    index = [p for p in appendix if p.startswith("[")]
+    assert [p.split(" ")[0] for p in index] == ["[1]", "[2]", "[3]", "[4]"]
+    assert index[0] == f"[1] {finding_words(F_SALES, design)}（编号 {F_SALES}）"
+    doc = Document(str(tmp_path / "read.docx"))
+    small = [p for p in doc.paragraphs if p.text in index]
+    assert small and all(r.font.size.pt == 8 for p in small for r in p.runs)
     products = next(t for t in tables if t[0] == ["产品", "价格", "客户价值"])
     assert products[1] == ["商务领航·酒店版", "每月450元", "前台、客房和监控一条线"]
 
