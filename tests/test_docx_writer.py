@@ -80,3 +80,16 @@ def test_fixed_zip_stamps_every_entry_and_keeps_content(tmp_path: Path):
         assert after.namelist() == before.namelist()
         assert all(i.date_time == (2008, 8, 1, 0, 0, 0) for i in after.infolist())
         assert after.read("b/c.xml").decode() == "中文"
+
+
+def test_document_bytes_are_what_save_writes_and_page_numbers_are_a_footer_field(tmp_path: Path):
+    from casekit.authoring.docx_writer import add_page_numbers, document_bytes
+
+    doc = _document()
+    add_page_numbers(doc)
+    data = document_bytes(doc)
+    assert save(doc, tmp_path / "a.docx").read_bytes() == data
+    footer = docx.Document(io.BytesIO(data)).sections[0].footer._element
+    assert [f.get(qn("w:instr")) for f in footer.iter(qn("w:fldSimple"))] == ["PAGE"]
+    assert "".join(t.text for t in footer.iter(qn("w:t"))) == "第 1 页"
+    assert all(_east_asia(r) == "宋体" for r in footer.iter(qn("w:r")))

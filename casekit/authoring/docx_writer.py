@@ -37,8 +37,10 @@ __all__ = [
     "FIXED_TIME",
     "LATIN_FONT",
     "add_heading",
+    "add_page_numbers",
     "add_paragraph",
     "add_table",
+    "document_bytes",
     "fixed_zip",
     "new_document",
     "save",
@@ -253,6 +255,43 @@ def add_table(doc: DocumentObject, frame: pd.DataFrame, *, index: bool = False,
     return table
 
 
+def add_page_numbers(doc: DocumentObject, *, before: str = "第 ", after: str = " 页",
+                     size: float = 9) -> None:
+    """Put a centred page number (a Word ``PAGE`` field) in the footer of every section.
+
+    The field is casekit's own, never built from data; Word and LibreOffice fill it in when
+    they lay the pages out (the stored placeholder is ``1``).
+
+    Parameters
+    ----------
+    doc : Document
+        From :func:`new_document`.
+    before, after : str
+        Text around the number (default ``第 N 页``).
+    size : float
+        Point size of the footer text.
+    """
+    font, latin = _fonts_of(doc)
+    for section in doc.sections:
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for piece in (before, None, after):
+            if piece is None:
+                field = OxmlElement("w:fldSimple")
+                field.set(qn("w:instr"), "PAGE")
+                paragraph._p.append(field)
+                run = paragraph.add_run("1")
+                field.append(run._r)  # the placeholder run lives inside the field
+            elif piece:
+                run = paragraph.add_run(piece)
+            else:
+                continue
+            run.font.size = Pt(size)
+            set_run_fonts(run, font, latin)
+
+
 def fixed_zip(data: bytes, when: dt.datetime = FIXED_TIME) -> bytes:
     """Rewrite a ZIP archive (XLSX, DOCX) with every entry stamped ``when``, same order and content.
 
@@ -303,6 +342,26 @@ def save(doc: DocumentObject, path: str | Path, *, when: dt.datetime = FIXED_TIM
     OutputError
         If the file cannot be written (the old file, if any, is left as it was).
     """
+    save_editable(path, document_bytes(doc, when=when, author=author), force=force)
+    return Path(path)
+
+
+def document_bytes(doc: DocumentObject, *, when: dt.datetime = FIXED_TIME, author: str = "casekit") -> bytes:
+    """The bytes :func:`save` would write: fixed core properties and ZIP timestamps.
+
+    Parameters
+    ----------
+    doc : Document
+    when : datetime
+        Stored as created / modified / last printed and as every ZIP entry's time.
+    author : str
+        Author and last-modified-by.
+
+    Returns
+    -------
+    bytes
+        The ``.docx`` package; the same document and arguments give the same bytes.
+    """
     props = doc.core_properties
     props.author = author
     props.last_modified_by = author
@@ -312,5 +371,4 @@ def save(doc: DocumentObject, path: str | Path, *, when: dt.datetime = FIXED_TIM
     props.revision = 1
     buffer = io.BytesIO()
     doc.save(buffer)
-    save_editable(path, fixed_zip(buffer.getvalue(), when), force=force)
-    return Path(path)
+    return fixed_zip(buffer.getvalue(), when)

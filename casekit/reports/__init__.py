@@ -1,5 +1,5 @@
 """Reports: what a region's report shows, CJK fonts and charts, one report notebook per region,
-offline HTML, the index.
+offline HTML, the index, the 课程大纲 a client signs (``outline_document``).
 
 ``build_reports`` and ``BuildResult`` are imported on first use: they pull in papermill and
 nbconvert, which the report notebook itself (charts, fonts) does not need.
@@ -12,6 +12,11 @@ from casekit.reports.charts import (
     time_allocation_figure,
 )
 from casekit.reports.fonts import CJKFontNotFoundError, ensure_cjk_font
+from casekit.reports.outline_document import (
+    outline_docx_bytes,
+    outline_markdown,
+    write_outline,
+)
 from casekit.reports.region_report import RegionReport, region_report
 
 __all__ = [
@@ -22,10 +27,13 @@ __all__ = [
     "dimension_comparison_figure",
     "ensure_cjk_font",
     "gap_figure",
+    "outline_docx_bytes",
+    "outline_markdown",
     "plot_dimension_comparison",
     "region_report",
     "resolve_regions",
     "time_allocation_figure",
+    "write_outline",
 ]
 
 _LAZY = {"BuildResult", "build_reports", "resolve_regions"}
