@@ -38,6 +38,7 @@ OUTPUT_FORMATS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "outline-interview --out": (".md",),
     "case list --csv": _CSV,
     "case book --out": (".docx", ".md"),
+    "outline --out": (".docx", ".md", ".json"),
 })
 
 

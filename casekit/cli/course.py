@@ -1,0 +1,63 @@
+"""``casekit outline``: a region's course design for one audience, as JSON or as the 课程大纲."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from casekit.cli.common import (
+    EXIT_OK,
+    AddParser,
+    bundle_parent,
+    force_parent,
+    out_file_parent,
+    with_bundle,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.intake import Bundle
+
+__all__ = ["register"]
+
+
+@with_bundle
+def _cmd_outline(args: argparse.Namespace, bundle: Bundle) -> int:
+    from casekit.analysis import engagement_findings
+    from casekit.reports.course import course_design
+    from casekit.reports.outline_document import outline_json, outline_markdown, write_outline
+
+    findings = engagement_findings(bundle)
+    design = course_design(bundle, args.region, args.audience, findings)
+    data = design.to_dict()
+    if args.out is not None:
+        target = write_outline(data, args.out, trainer=args.trainer, force=args.force, findings=findings.table)
+        print(f"课程大纲已写入 {target}", file=sys.stderr)
+    elif args.json:
+        sys.stdout.write(outline_json(data))
+        if not outline_json(data).endswith("\n"):
+            sys.stdout.write("\n")
+    else:
+        print(outline_markdown(data, trainer=args.trainer, findings=findings.table))
+    return EXIT_OK
+
+
+def register(add_parser: AddParser) -> None:
+    """Add ``outline`` to the ``casekit`` parser."""
+    p = add_parser(
+        "outline",
+        help="a region's course design for one audience (课程大纲): modules, lengths, timetable, reasons",
+        parents=[
+            bundle_parent(),
+            out_file_parent("outline", "write 课程大纲.docx, .md or .json (the extension chooses; default: print Markdown)"),
+            force_parent(),
+        ],
+    )
+    p.add_argument("--region", required=True, help="region id or name, e.g. hebei or 河北")
+    p.add_argument("--audience", required=True,
+                   help="audience id or name: account_manager (政企客户经理), support_engineer (支撑人员), "
+                        "sales_manager (销售管理人员)")
+    p.add_argument("--json", action="store_true", help="print the design as JSON instead of Markdown")
+    p.add_argument("--trainer", action="store_true", help="trainer edition (讲师版): teaching notes and case answer keys")
+    p.set_defaults(func=_cmd_outline)
