@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -35,9 +34,8 @@ def _cmd_outline(args: argparse.Namespace, bundle: Bundle) -> int:
         target = write_outline(data, args.out, trainer=args.trainer, force=args.force, findings=findings.table)
         print(f"课程大纲已写入 {target}", file=sys.stderr)
     elif args.json:
-        sys.stdout.write(outline_json(data))
-        if not outline_json(data).endswith("\n"):
-            sys.stdout.write("\n")
+        text = outline_json(data)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         print(outline_markdown(data, trainer=args.trainer, findings=findings.table))
     return EXIT_OK

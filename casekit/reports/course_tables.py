@@ -1,0 +1,185 @@
+"""Client-facing tables and sentences of a region's findings and course designs.
+
+The findings (:func:`casekit.analysis.engagement_findings`) and the course design
+(:func:`casekit.reports.course.course_designs`) are computed once; this module only words them
+for the region report: what the region's evidence supports (and what it does not), and the
+designed course -- modules with their lengths and reasons, the timetable, the composition and
+the decisions left to the consultant. Every sentence about a weakness comes from a finding,
+so the report's sections tell one story.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from casekit.formatting import days as fmt_days
+
+__all__ = [
+    "design_composition",
+    "design_module_table",
+    "design_summary",
+    "design_timetable",
+    "findings_sentences",
+    "findings_table",
+]
+
+_KIND_COLUMNS = {"vs_required": "与目标水平相比", "vs_other_regions": "与其他地区相比"}
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _conclusion(row: Mapping[str, Any]) -> str:
+    if bool(row.get("hidden")):
+        return "人数不足，不作判断"
+    if not bool(row.get("claimed")):
+        return "无明显差异"
+    if row.get("kind") == "vs_required":
+        return "明显低于目标" if row.get("direction") == "weaker" else "明显高于目标"
+    return "明显偏弱" if row.get("direction") == "weaker" else "明显偏强"
+
+
+def findings_table(findings: pd.DataFrame, region: str, population: str) -> pd.DataFrame:
+    """One row per dimension: the conclusion against the target level and against the other regions.
+
+    Parameters
+    ----------
+    findings : pandas.DataFrame
+        The findings table (:attr:`casekit.analysis.Findings.table`).
+    region : str
+        Top-level region id.
+    population : str
+        Population id.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index 维度 (Chinese); columns 与目标水平相比, 与其他地区相比: 明显低于目标 / 明显偏弱 /
+        无明显差异 / 人数不足，不作判断 (the numbers are in the sentences of
+        :func:`findings_sentences`).
+    """
+    rows = findings.loc[(findings["region"] == region) & (findings["population"] == population)]
+    labels = list(dict.fromkeys(rows["dimension_label"]))
+    table = pd.DataFrame(index=pd.Index(labels, name="维度"), columns=list(_KIND_COLUMNS.values()), dtype=object)
+    for _, row in rows.iterrows():
+        column = _KIND_COLUMNS.get(str(row["kind"]))
+        if column is not None:
+            table.loc[row["dimension_label"], column] = _conclusion(row)
+    return table.fillna("—")
+
+
+def findings_sentences(findings: pd.DataFrame, region: str, population: str, weakest: Sequence[str] = ()
+                       ) -> list[str]:
+    """The claimed findings of one region × population as sentences, weakest first; or why there are none.
+
+    Parameters
+    ----------
+    findings : pandas.DataFrame
+        The findings table.
+    region, population : str
+        Top-level region id and population id.
+    weakest : sequence of str
+        :meth:`casekit.analysis.Findings.weakest` of the region × population (dimension ids):
+        their sentences come first.
+
+    Returns
+    -------
+    list of str
+        Each claimed finding's sentence; "no clear difference" sentences when nothing is claimed.
+    """
+    rows = findings.loc[(findings["region"] == region) & (findings["population"] == population)]
+    if rows.empty:
+        return []
+    claimed = rows.loc[rows["claimed"].astype(bool)]
+    out: list[str] = []
+    if rows["hidden"].astype(bool).all():
+        return ["本地区该岗位参与问卷的人数不足，不作判断。"]
+    order = {d: i for i, d in enumerate(weakest)}
+    claimed = claimed.assign(
+        _first=[order.get(d, len(order)) for d in claimed["dimension"]],
+        _kind=[0 if k == "vs_required" else 1 for k in claimed["kind"]],
+    ).sort_values(["_first", "_kind", "estimate"], kind="stable")
+    out.extend(str(s) for s in claimed["sentence"])
+    for kind, none in (("vs_required", "各维度与目标水平相比均无明显差异。"),
+                       ("vs_other_regions", "与其他地区相比，没有哪个维度有明显差异。")):
+        of_kind = rows.loc[rows["kind"] == kind]
+        if not of_kind.empty and not of_kind["claimed"].astype(bool).any():
+            out.append(none)
+    return out
+
+
+def design_summary(design: Mapping[str, Any]) -> str:
+    """One paragraph: the course, its length against the budget, and how interactive it is."""
+    budget = design.get("budget_days")
+    text = (f"{design['title']}：共 {fmt_days(design['total_days'])} 天"
+            + (f"（课时预算 {fmt_days(budget)} 天）" if not _missing(budget) else "")
+            + f"，按日程计互动教学占 {design['interactive_share']:.0%}。")
+    note = design.get("budget_note")
+    return text + (str(note) if note else "")
+
+
+def design_module_table(design: Mapping[str, Any]) -> pd.DataFrame:
+    """Modules in teaching order: days, range, the abilities trained and the reason."""
+    rows = []
+    for m in design["modules"]:
+        rows.append({
+            "模块": m["title"],
+            "天数": fmt_days(m["days"]),
+            "可调范围": f"{fmt_days(m['days_min'])}–{fmt_days(m['days_max'])}",
+            "训练的能力": "、".join(m.get("dimension_labels") or ()),
+            "依据": m.get("reason") or "",
+        })
+    return pd.DataFrame(rows, columns=["模块", "天数", "可调范围", "训练的能力", "依据"])
+
+
+def design_timetable(design: Mapping[str, Any]) -> pd.DataFrame:
+    """The timetable: one row per activity (day, half-day, type, content, minutes, module)."""
+    titles = {m["id"]: m["title"] for m in design["modules"]}
+    rows = []
+    for session in design.get("schedule") or ():
+        for activity in session["activities"]:
+            rows.append({
+                "日期": f"第{session['day']}天",
+                "时段": session["half"],
+                "形式": activity["type"],
+                "内容": activity["title"],
+                "分钟": int(activity["minutes"]),
+                "所属模块": titles.get(activity.get("module"), ""),
+            })
+    return pd.DataFrame(rows, columns=["日期", "时段", "形式", "内容", "分钟", "所属模块"])
+
+
+def design_composition(design: Mapping[str, Any]) -> list[str]:
+    """What each module is taught with, one line per module, then the open decisions."""
+    lines = []
+    for m in design["modules"]:
+        parts = []
+        cases = [c["title"] for c in m.get("cases") or ()]
+        if cases:
+            parts.append("案例：" + "、".join(cases))
+        plays = [r["title"] for r in m.get("roleplays") or ()]
+        if plays:
+            parts.append("角色扮演：" + "、".join(plays))
+        industries = [i["label"] for i in m.get("industries") or ()]
+        if industries:
+            parts.append("行业：" + "、".join(industries))
+        products = [p["name"] for p in m.get("products") or ()]
+        if products:
+            parts.append("本地产品：" + "、".join(products))
+        added = [a["title"] for a in m.get("added_sessions") or ()]
+        if added:
+            parts.append("补充专题：" + "、".join(added))
+        emphasis = list(m.get("emphasis") or ())
+        if emphasis:
+            parts.append("训练重点：" + "；".join(emphasis))
+        if parts:
+            lines.append(f"{m['title']}——" + "；".join(parts))
+    for u in design.get("uncovered") or ():
+        lines.append(f"待顾问确认：{u['decision']}")
+    return lines
+
