@@ -438,6 +438,7 @@ class _Chunk:
     minutes: int
     fixed: list[_Item] = field(default_factory=list)  # local problems / recap placed here
     atoms: list[_Item] = field(default_factory=list)
+    spare: _Item | None = None  # the module's nearest practice, to carry on when nothing else is left
 
     @property
     def free(self) -> int:
@@ -513,7 +514,7 @@ def _reserve_day_items(sessions: Sequence[tuple[int, str, int]], chunks: list[_C
             return sum(o.free for o in chunks if o.module == c.module and o is not c)
 
         placed = False
-        for local in ((45, 30) if day_minutes >= 240 else (30,)):
+        for local in ((45, 30, _SHORTEST) if day_minutes >= 240 else (30, _SHORTEST)):
             for c in reversed(day_chunks):
                 rest = c.free - local
                 if rest >= _SHORTEST or (rest == 0 and module_free_elsewhere(c) >= _SHORTEST):
@@ -561,6 +562,11 @@ def _assign(chunks: list[_Chunk], specs: Sequence[_Spec]) -> None:
             t = mine[j].atoms[-1 if j < i else 0]
             c.atoms.append(_Item(t.kind, t.prefix, list(t.titles), t.order, _SHORTEST, t.ideal, t.hi,
                                  t.convertible, continued=True))
+        practice = [a for a in atoms if a.kind != _LECTURE]
+        for c in mine:
+            if practice and c.atoms:
+                first = c.atoms[0].order
+                c.spare = min(practice, key=lambda a: (abs(a.order - first), a.order > first))
 
 
 # --------------------------------------------------------------------------------------------
@@ -696,6 +702,18 @@ def _fit(chunk: _Chunk) -> bool:
         remaining -= lo
     items.sort(key=lambda it: it.order)
     _grow(items, free, lambda i: i.kind != _LECTURE, lambda i: i.hi, cap)
+    remaining = free - sum(i.minutes for i in items)
+    if remaining > 0 and chunk.spare is not None and all(i.kind == _LECTURE for i in items):
+        # only chapter headings here: the module's nearest exercise carries on instead of more lecture
+        t = chunk.spare
+        extra = _Item(t.kind, t.prefix, list(t.titles), max(i.order for i in items) + 0.5, _SHORTEST, t.ideal,
+                      t.hi, continued=True, minutes=remaining)
+        for lecture in reversed(items):
+            while extra.minutes < _SHORTEST and lecture.minutes - _STEP >= lecture.lo:
+                lecture.minutes -= _STEP
+                extra.minutes += _STEP
+        if extra.minutes >= _SHORTEST:
+            items.append(extra)
     fixed = chunk.fixed
     whole = items + fixed
     _grow(whole, chunk.minutes, lambda i: i.fixed, lambda i: i.hi, None)
