@@ -9,16 +9,32 @@ from casekit.curriculum.outlines import (
     Part,
     load_outlines,
 )
+from casekit.curriculum.schedule import (
+    Activity,
+    Session,
+    SessionPlan,
+    day_shares,
+    schedule_course,
+    schedule_notes,
+    schedule_share,
+)
 from casekit.curriculum.tailoring import TailoredOutline, tailor_outline
 
 __all__ = [
     "DAYS_SOURCES",
+    "Activity",
     "CurriculumError",
     "Module",
     "Outline",
     "OutlineError",
     "Part",
+    "Session",
+    "SessionPlan",
     "TailoredOutline",
+    "day_shares",
     "load_outlines",
+    "schedule_course",
+    "schedule_notes",
+    "schedule_share",
     "tailor_outline",
 ]
