@@ -408,6 +408,9 @@ def engagement_findings(
     """
     confidence, min_n = _check(confidence, fdr, min_effect, min_n, family)
     table = pd.DataFrame(_raw_rows(bundle, min_n))
+    if not table.empty:  # region (manifest order, the engagement last), population, dimension, kind
+        position = {region: i for i, region in enumerate(dict.fromkeys(table["region"]))}
+        table = table.sort_values("region", key=lambda r: r.map(position), kind="mergesort")
     if table.empty:
         table = pd.DataFrame(columns=[*FINDINGS_COLUMNS, "se", "df"])
     table = table.astype({"n": "int64", "reference_n": "int64", "hidden": "bool",
