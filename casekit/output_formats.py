@@ -29,6 +29,8 @@ OUTPUT_FORMATS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "survey --csv": _CSV,
     "segment --csv": _CSV,
     "gaps --csv": _CSV,
+    "findings --csv": _CSV,
+    "findings --json": (".json",),
     "linkage --csv": _CSV,
     "ride-alongs --csv": _CSV,
     "review360 --csv": _CSV,

@@ -38,6 +38,7 @@ from casekit.analysis import (
 )
 from casekit.analysis import (
     coding,
+    findings,
     gaps,
     group_tests,
     industries,
@@ -90,6 +91,7 @@ def _tables(bundle) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
             table = tailor_outline(outline, comparison, bundle.manifest.budget_days(region, outline.population)).table
             add("TAILORED", tailoring.TAILORED_SCHEMA, table)
     add("PERSON_GAP", gaps.PERSON_GAP_SCHEMA, person_gaps(bundle))
+    add("FINDINGS", findings.FINDINGS_SCHEMA, findings.engagement_findings(bundle).table)
     for by in gaps.GAP_BY:
         add("GAP_TABLE", gaps.GAP_TABLE_SCHEMA, gap_table(bundle, by=by))
     seg = segment_account_managers(bundle)
@@ -156,7 +158,7 @@ SCHEMAS = (
     "GAP_TABLE", "SEGMENT_ASSIGNMENT", "TIME_ALLOCATION", "QUESTION", "FUNNEL", "BEHAVIOUR",
     "OUTCOME", "MANAGER_REVIEW", "GAP", "SUMMARY", "VISIT_LINKAGE", "RULE", "CODED", "QUOTE",
     "RELIABILITY", "ITEM_ANALYSIS", "LIBRARY", "CODE_FREQUENCY", "CO_OCCURRENCE", "KEYWORD", "THEME",
-    "NOTE_QUOTE", "CODE_FRAME", "GROUP_DESCRIPTIVE",
+    "NOTE_QUOTE", "CODE_FRAME", "GROUP_DESCRIPTIVE", "FINDINGS",
 )
 
 

@@ -65,6 +65,7 @@ __all__ = [
     "PERSON_GAP_SCHEMA",
     "REGION_GAP_COLUMNS",
     "REGION_GAP_SCHEMA",
+    "competency_levels",
     "gap_table",
     "person_gaps",
     "region_gaps",
@@ -131,14 +132,31 @@ def _check(min_n: int, confidence: float) -> None:
         raise AnalysisError(f"min_n must be 0 or more, got {min_n!r}")
 
 
-def _competency(bundle: Any) -> pd.DataFrame:
-    """The bundle's competency table; the defaults rescaled to its items when it has none."""
+def competency_levels(bundle: Any) -> pd.DataFrame:
+    """The target levels the gaps are measured against: the bundle's competency table.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded research bundle (``competency`` and ``items`` are read, when present).
+
+    Returns
+    -------
+    DataFrame
+        ``bundle.competency`` (the bundle's ``competency.yaml`` over casekit's defaults); when
+        the bundle has none, casekit's default levels rescaled to its items' score ranges
+        (:func:`casekit.intake.competency.default_competency`). Columns ``population``,
+        ``dimension``, ``required``, ``scale_min``, ``scale_max``, ``source``, ``basis``.
+    """
     table = getattr(bundle, "competency", None)
     if table is None or table.empty:
         from casekit.intake.competency import default_competency, population_ranges
 
         table = default_competency(population_ranges(getattr(bundle, "items", None)))
     return table
+
+
+_competency = competency_levels
 
 
 def _dimension_label(dimension: str) -> str:

@@ -1,13 +1,15 @@
-"""``casekit segment``, ``gaps``, ``linkage``, ``ride-alongs`` and ``review360``: tables of a bundle."""
+"""``casekit segment``, ``gaps``, ``findings``, ``linkage``, ``ride-alongs`` and ``review360``: tables of a bundle."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casekit import paths
 from casekit.cli import common
-from casekit.cli.common import EXIT_OK, EXIT_PROBLEMS, AddParser
+from casekit.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AddParser
 from casekit.domain import MIN_CELL_SIZE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,6 +53,68 @@ def _cmd_gaps(args: argparse.Namespace, bundle: Bundle) -> int:
 
     table = gap_table(bundle, by=args.by, population=args.population, min_n=args.min_n)
     common.show(table, args.csv)
+    return EXIT_OK
+
+
+#: What ``casekit findings`` prints by default (the full table goes to --csv / --json).
+_FINDINGS_SHOWN = ("region_name", "population_label", "dimension_label", "kind", "estimate", "ci_low", "ci_high",
+                   "n", "reference_n", "effect_size", "p_adjusted", "claimed", "direction")
+
+
+def _json_file(text: str) -> Path | str:
+    """``--json``: ``-`` (standard output) or a ``.json`` file."""
+    return text if text == "-" else common.out_file("findings --json")(text)
+
+
+_json_file.__name__ = "output file"
+
+
+@common.with_bundle
+def _cmd_findings(args: argparse.Namespace, bundle: Bundle) -> int:
+    import json
+
+    from casekit.analysis.findings import FINDINGS_SCHEMA, engagement_findings
+    from casekit.domain import POPULATIONS, lookup
+    from casekit.tables import validate_output
+
+    population = None
+    if args.population is not None:
+        population = lookup(POPULATIONS, args.population)
+        if population is None:
+            known = ", ".join(f"{t.id} ({t.label})" for t in POPULATIONS.values())
+            print(f"casekit findings: unknown population {args.population!r}; expected one of {known}",
+                  file=sys.stderr)
+            return EXIT_USAGE
+    findings = engagement_findings(bundle, min_n=args.min_n)
+    table = validate_output(findings.table, FINDINGS_SCHEMA)  # the contract others code against
+    if args.regions:
+        from casekit.analysis.findings import ENGAGEMENT
+
+        named = [r for r in args.regions if r not in (ENGAGEMENT, "全部地区")]
+        regions = bundle.manifest.region_index.require_all(named) if named else []  # every bad name at once
+        regions += [ENGAGEMENT] if len(named) < len(args.regions) else []
+        table = table.loc[table["region"].isin(regions)]
+    if population is not None:
+        table = table.loc[table["population"] == population]
+    if args.claimed:
+        table = table.loc[table["claimed"]]
+    table = table.reset_index(drop=True)
+    if args.json is not None:
+        text = json.dumps(findings.records(table), ensure_ascii=False, indent=1) + "\n"
+        if args.json == "-":
+            sys.stdout.write(text)
+        else:
+            from casekit.safe_save import save_editable
+
+            save_editable(args.json, text, force=args.force)
+            print(f"{len(table)} findings written to {args.json}", file=sys.stderr)
+    if args.csv is not None:
+        common.write_csv(args.csv, table)
+    if args.json is None and args.csv is None:
+        for sentence in table.loc[table["claimed"], "sentence"]:
+            print(sentence)
+        print()
+        common.show(table[list(_FINDINGS_SHOWN)], None)
     return EXIT_OK
 
 
@@ -109,7 +173,7 @@ def _cmd_review360(args: argparse.Namespace, bundle: Bundle) -> int:
 
 
 def register(add_parser: AddParser) -> None:
-    """Add ``segment``, ``gaps``, ``linkage``, ``ride-alongs`` and ``review360`` to the parser."""
+    """Add ``segment``, ``gaps``, ``findings``, ``linkage``, ``ride-alongs`` and ``review360`` to the parser."""
     p = add_parser("segment", help="behaviour types of account managers: segments, personas, person → segment table",
                    parents=[
                        common.bundle_parent(),
@@ -130,6 +194,22 @@ def register(add_parser: AddParser) -> None:
                    ])
     p.add_argument("--population", help="one population id or label (default: all)")
     p.set_defaults(func=_cmd_gaps)
+
+    p = add_parser("findings", help="what each region is weak or strong at: vs the target levels and vs the other "
+                   "regions, adjusted for multiple comparisons (claimed only when clear, large enough and not small)",
+                   parents=[
+                       common.bundle_parent(),
+                       common.regions_parent("only these regions' rows (ids or names; 'all' for the engagement-wide "
+                                             "rows; default: every region)", alias=True),
+                       common.min_n_parent(MIN_CELL_SIZE, "smallest group shown or claimed"),
+                       common.csv_parent("findings"),
+                       common.force_parent(),
+                   ])
+    p.add_argument("--json", type=_json_file, metavar="FILE",
+                   help="write the findings as JSON (a list of objects; '-' for standard output)")
+    p.add_argument("--population", help="one population id or label (default: all)")
+    p.add_argument("--claimed", action="store_true", help="only the claimed findings")
+    p.set_defaults(func=_cmd_findings)
 
     p = add_parser("linkage", help="how dimensions and behaviours relate to sales results (association, not cause)",
                    parents=[common.bundle_parent(), common.csv_parent("linkage")])
