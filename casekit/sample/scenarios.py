@@ -16,7 +16,7 @@ what the analysis *claims*:
     ``_ground_truth.yaml``), each large enough and with enough respondents per region that a
     sound test with a multiplicity adjustment finds it. Nothing else is regional.
 
-Both have at least 15 respondents per region × population and no regional colour: ride-alongs,
+Both have at least 20 respondents per region × population and no regional colour: ride-alongs,
 background answers and 360° ratings follow the same rule in every region, notes tied to one region
 are left out, and the manifest gives every region the same course days.
 """
@@ -111,23 +111,24 @@ ONE_FACTOR: OneFactor = OneFactor(
     loading=0.8,
 )
 
-#: Head counts per region and population of ``null`` and ``planted``: at least 15 per
-#: region × population, so a region-vs-others difference of half a scale point is detectable.
+#: Head counts per region and population of ``null`` and ``planted``: at least 20 per
+#: region × population, so that a planted shift of 0.7–0.8 scale points stands about
+#: five standard errors from the other regions and survives a multiplicity adjustment.
 SCENARIO_STAFF_COUNTS: Mapping[str, Mapping[str, int]] = MappingProxyType({
-    "beijing": {"account_manager": 24, "support_engineer": 15, "sales_manager": 15},
-    "tianjin": {"account_manager": 22, "support_engineer": 15, "sales_manager": 15},
-    "hebei": {"account_manager": 30, "support_engineer": 16, "sales_manager": 16},
-    "shandong": {"account_manager": 24, "support_engineer": 15, "sales_manager": 15},
-    "nanning": {"account_manager": 22, "support_engineer": 15, "sales_manager": 15},
+    "beijing": {"account_manager": 24, "support_engineer": 20, "sales_manager": 20},
+    "tianjin": {"account_manager": 22, "support_engineer": 20, "sales_manager": 20},
+    "hebei": {"account_manager": 30, "support_engineer": 20, "sales_manager": 20},
+    "shandong": {"account_manager": 24, "support_engineer": 20, "sales_manager": 20},
+    "nanning": {"account_manager": 22, "support_engineer": 20, "sales_manager": 20},
 })
 
 #: The weaknesses of ``planted``: one dimension of one population in one region, lowered by
 #: ``delta`` scale points (true score), across all three populations.
 PLANTED_WEAKNESSES: tuple[RegionWeakness, ...] = (
-    RegionWeakness("hebei", "account_manager", "industry", -0.6, "地市客户经理多从营业厅转岗，不熟悉行业客户的经营"),
+    RegionWeakness("hebei", "account_manager", "industry", -0.7, "地市客户经理多从营业厅转岗，不熟悉行业客户的经营"),
     RegionWeakness("nanning", "account_manager", "product", -0.7, "新产品上得快，客户经理跟不上"),
     RegionWeakness("beijing", "support_engineer", "communication", -0.8, "演示讲解满是技术术语"),
-    RegionWeakness("shandong", "sales_manager", "process", -0.7, "只看业绩结果，不管销售过程"),
+    RegionWeakness("shandong", "sales_manager", "process", -0.8, "只看业绩结果，不管销售过程"),
 )
 
 
