@@ -91,7 +91,8 @@ class OneFactor:
 
 
 #: The one-factor model of ``null`` and ``planted``. Means are about the sample's (the account
-#: managers' are the average of the four types' profiles), all below the competency targets.
+#: managers' near the average of the four types' profiles), each at least 0.3 below its default
+#: competency target (``casekit/analysis/competency.yaml``).
 #: ``person_sd`` and ``loading`` give observed inter-dimension correlations of about .6.
 ONE_FACTOR: OneFactor = OneFactor(
     profiles=MappingProxyType({
@@ -102,7 +103,7 @@ ONE_FACTOR: OneFactor = OneFactor(
             "management": 3.2,
             "time": 3.1,
             "customer": 3.1,
-            "communication": 3.4,
+            "communication": 3.2,
         }),
         "support_engineer": MappingProxyType({"product": 3.6, "communication": 2.9, "market": 2.6}),
         "sales_manager": MappingProxyType(dict(SM_PROFILE)),
@@ -116,17 +117,17 @@ ONE_FACTOR: OneFactor = OneFactor(
 #: five standard errors from the other regions and survives a multiplicity adjustment.
 SCENARIO_STAFF_COUNTS: Mapping[str, Mapping[str, int]] = MappingProxyType({
     "beijing": {"account_manager": 24, "support_engineer": 20, "sales_manager": 20},
-    "tianjin": {"account_manager": 22, "support_engineer": 20, "sales_manager": 20},
+    "tianjin": {"account_manager": 24, "support_engineer": 20, "sales_manager": 20},
     "hebei": {"account_manager": 30, "support_engineer": 20, "sales_manager": 20},
     "shandong": {"account_manager": 24, "support_engineer": 20, "sales_manager": 20},
-    "nanning": {"account_manager": 22, "support_engineer": 20, "sales_manager": 20},
+    "nanning": {"account_manager": 24, "support_engineer": 20, "sales_manager": 20},
 })
 
 #: The weaknesses of ``planted``: one dimension of one population in one region, lowered by
 #: ``delta`` scale points (true score), across all three populations.
 PLANTED_WEAKNESSES: tuple[RegionWeakness, ...] = (
     RegionWeakness("hebei", "account_manager", "industry", -0.7, "地市客户经理多从营业厅转岗，不熟悉行业客户的经营"),
-    RegionWeakness("nanning", "account_manager", "product", -0.7, "新产品上得快，客户经理跟不上"),
+    RegionWeakness("nanning", "account_manager", "product", -0.8, "新产品上得快，客户经理跟不上"),
     RegionWeakness("beijing", "support_engineer", "communication", -0.8, "演示讲解满是技术术语"),
     RegionWeakness("shandong", "sales_manager", "process", -0.8, "只看业绩结果，不管销售过程"),
 )
