@@ -20,7 +20,15 @@ from casekit.cli.common import (
 )
 from casekit.exceptions import BundleValidationError
 
-__all__ = ["VALIDATE_PER_KIND", "register"]
+__all__ = ["SAMPLE_SCENARIOS", "VALIDATE_PER_KIND", "register"]
+
+#: ``casekit sample --scenario``: the ids of ``casekit.sample.SCENARIOS`` with their help, listed
+#: here so that building the parser does not import the generator (numpy); a test keeps the two equal.
+SAMPLE_SCENARIOS: dict[str, str] = {
+    "sample": "the realistic sample (样例: behaviour types, five regional weaknesses)",
+    "null": "no regional difference and no types (无差异对照: one general factor, dimensions correlating ≈ .6)",
+    "planted": "four strong known regional weaknesses and nothing else regional (已知弱项, listed in _ground_truth.yaml)",
+}
 
 #: Problems of one kind (same file, column and expectation) that ``casekit validate`` prints.
 VALIDATE_PER_KIND = 20
@@ -29,8 +37,11 @@ VALIDATE_PER_KIND = 20
 def _cmd_sample(args: argparse.Namespace) -> int:
     from casekit.sample import generate_sample
 
-    out = generate_sample(args.out, seed=args.seed, force=args.force)
-    print(f"sample bundle written to {out} (seed {args.seed})")
+    out = args.out
+    if out is None:  # never the sample's folder for another scenario
+        out = paths.SAMPLE_OUT if args.scenario == "sample" else paths.SAMPLE_OUT.with_name(f"sample-{args.scenario}")
+    out = generate_sample(out, seed=args.seed, force=args.force, scenario=args.scenario)
+    print(f"{args.scenario} bundle written to {out} (seed {args.seed})")
     return EXIT_OK
 
 
@@ -88,13 +99,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def register(add_parser: AddParser) -> None:
     """Add ``sample``, ``validate`` and ``build`` to the ``casekit`` parser."""
-    p = add_parser("sample", help="regenerate the sample research bundle", parents=[
+    p = add_parser("sample", help="regenerate the sample research bundle, or write a null or planted one", parents=[
         seed_parent(),
         force_parent("write into --out even if it is not a generated sample, and regenerate edited sample "
                      "files (kept beside as _<name>.bak-<time>); other files are never touched"),
     ])
-    p.add_argument("--out", type=Path, default=paths.SAMPLE_OUT,
-                   help="target folder (default: %(default)s, in the working directory)")
+    p.add_argument("--out", type=Path, default=None,
+                   help=f"target folder (default: {paths.SAMPLE_OUT}, or {paths.SAMPLE_OUT}-<scenario> for "
+                   "another scenario, in the working directory)")
+    p.add_argument("--scenario", choices=tuple(SAMPLE_SCENARIOS), default="sample",
+                   help="what the bundle plants: " + "; ".join(f"{k}: {v}" for k, v in SAMPLE_SCENARIOS.items())
+                   + " (default: %(default)s)")
     p.set_defaults(func=_cmd_sample)
 
     p = add_parser("validate", help="check a research bundle and report every problem", parents=[

@@ -1,5 +1,7 @@
-"""The seeded generator of the realistic sample research bundle (``casekit sample``)."""
+"""The seeded generator of the sample research bundles (``casekit sample``): the realistic sample,
+a one-factor null and a bundle with planted regional weaknesses."""
 
 from casekit.sample.generator import DEFAULT_SEED, SampleOverwriteError, generate_sample
+from casekit.sample.scenarios import SCENARIOS, UnknownScenarioError
 
-__all__ = ["DEFAULT_SEED", "SampleOverwriteError", "generate_sample"]
+__all__ = ["DEFAULT_SEED", "SCENARIOS", "SampleOverwriteError", "UnknownScenarioError", "generate_sample"]

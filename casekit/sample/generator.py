@@ -15,10 +15,10 @@ from casekit.exceptions import CasekitError
 from casekit.files import umask
 from casekit.safe_save import check_no_links, edited_files, remove_if_unedited, save_editable, written_files
 from casekit.sample.catalogue import CATALOGUE_COLUMNS, catalogue_rows
-from casekit.sample.note_texts import PASSAGES
-from casekit.sample.notes import Note, build_notes, render_note
+from casekit.sample.note_texts import Passage
+from casekit.sample.notes import Note, build_notes, passages_of, render_note
 from casekit.sample.people import Person, build_roster
-from casekit.sample.planted import AM_TYPES, REGION_WEAKNESSES, SM_SELF_INFLATION
+from casekit.sample.planted import SM_SELF_INFLATION
 from casekit.sample.questionnaire import (
     codebook,
     survey_header,
@@ -33,6 +33,7 @@ from casekit.sample.ride_alongs import (
     build_visits,
     visit_row,
 )
+from casekit.sample.scenarios import SAMPLE, Scenario, scenario_of
 
 __all__ = ["DEFAULT_SEED", "GENERATOR_MARK", "SampleOverwriteError", "generate_sample"]
 
@@ -54,9 +55,9 @@ ROSTER_PEOPLE: tuple[tuple[str, str], ...] = (
 ROSTER_ALIASES: dict[str, str] = {"康明灯具厂": "康明灯具"}
 
 
-def _roster_rows() -> list[list[str]]:
+def _roster_rows(passages: Sequence[Passage]) -> list[list[str]]:
     companies = dict.fromkeys(
-        string for passage in PASSAGES for string, kind in passage.pii if kind == "company"
+        string for passage in passages for string, kind in passage.pii if kind == "company"
     )
     rows = [["company", name, ROSTER_ALIASES.get(name, "")] for name in companies]
     rows += [["person", name, aliases] for name, aliases in ROSTER_PEOPLE]
@@ -102,7 +103,7 @@ def _write_csv(
         writer.writerows(rows)
 
 
-def _manifest() -> dict:
+def _manifest(scenario: Scenario) -> dict:
     regions = []
     for region in REGIONS:
         entry: dict = {"id": region.id, "name": region.name}
@@ -111,8 +112,8 @@ def _manifest() -> dict:
                 {"id": cid, "name": cname} for cid, cname in region.cities
             ]
         regions.append(entry)
-    return {
-        "bundle": "sample",
+    manifest = {
+        "bundle": scenario.bundle,
         "client": "华北网通、南宁电信（样例）",
         "engagement": "转型业务营销体系培训调研",
         "period": "2008-08 至 2008-10",
@@ -122,25 +123,45 @@ def _manifest() -> dict:
             "support_engineer": {"days": 2.5},
             "sales_manager": {"days": 3.0},
         },
-        "budgets": {"hebei": {"account_manager": 3.5}},
     }
+    if scenario.regional_colour:  # otherwise every region has the same course days
+        manifest["budgets"] = {"hebei": {"account_manager": 3.5}}
+    return manifest
 
 
 def _ground_truth(
-    seed: int, roster: list[Person], notes: list[Note], visit_ids: dict[str, str]
+    seed: int,
+    scenario: Scenario,
+    roster: list[Person],
+    notes: list[Note],
+    visit_ids: dict[str, str],
 ) -> dict:
     pii = []
-    for passage in PASSAGES:
+    for passage in passages_of(scenario):
         note = next(n for n in notes if n.passage.key == passage.key)
         for string, kind in passage.pii:
             pii.append(
                 {"string": string, "kind": kind, "file": f"notes/{note.note_id}.md"}
             )
     pii.sort(key=lambda d: (d["file"], d["string"]))
+    head: dict = {"generator": GENERATOR_MARK, "seed": seed}
+    if scenario is not SAMPLE:  # the sample's answer key stays as it always was
+        head["scenario"] = scenario.id
+    factor = scenario.one_factor
     return {
-        "generator": GENERATOR_MARK,
-        "seed": seed,
+        **head,
         "note": "Test-only answer key of the sample bundle; casekit ignores files starting with '_'.",
+        **(
+            {
+                "one_factor": {
+                    "loading": factor.loading,
+                    "person_sd": factor.person_sd,
+                    "means": {pop: dict(dims) for pop, dims in factor.profiles.items()},
+                }
+            }
+            if factor is not None
+            else {}
+        ),
         "account_manager_types": [
             {
                 "id": t.id,
@@ -148,10 +169,12 @@ def _ground_truth(
                 "description": t.description,
                 "survey_profile": dict(t.survey),
             }
-            for t in AM_TYPES
+            for t in scenario.am_types
         ],
         "account_manager_type_of": {
-            p.staff_id: p.am_type for p in roster if p.population == "account_manager"
+            p.staff_id: p.am_type
+            for p in roster
+            if p.population == "account_manager" and p.am_type is not None
         },
         "region_weaknesses": [
             {
@@ -161,7 +184,7 @@ def _ground_truth(
                 "delta": w.delta,
                 "reason": w.reason,
             }
-            for w in REGION_WEAKNESSES
+            for w in scenario.weaknesses
         ],
         "reviews_360": {
             "self_inflation": SM_SELF_INFLATION,
@@ -182,19 +205,19 @@ def _ground_truth(
     }
 
 
-def _write_bundle(root: Path, seed: int) -> None:
+def _write_bundle(root: Path, seed: int, scenario: Scenario) -> None:
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
     rng_people, rng_truth, rng_survey, rng_reviews, rng_notes, rng_visits = streams
 
-    roster = build_roster(rng_people)
-    truths = {p.staff_id: true_scores(p, rng_truth) for p in roster}
+    roster = build_roster(rng_people, scenario)
+    truths = {p.staff_id: true_scores(p, rng_truth, scenario) for p in roster}
 
-    _dump_yaml(root / "manifest.yaml", _manifest())
+    _dump_yaml(root / "manifest.yaml", _manifest(scenario))
     _dump_yaml(root / "codebook.yaml", codebook([dict(item) for item in REVIEW_ITEMS]))
     _write_csv(
         root / "survey" / "responses.csv",
         survey_header(),
-        survey_rows(roster, truths, rng_survey),
+        survey_rows(roster, truths, rng_survey, scenario),
         bom=True,
     )
 
@@ -214,14 +237,14 @@ def _write_bundle(root: Path, seed: int) -> None:
             ([r[c] for c in CATALOGUE_COLUMNS] for r in products),
         )
 
-    notes = build_notes(roster, rng_notes)
+    notes = build_notes(roster, rng_notes, scenario)
     (root / "notes").mkdir()
     for note in notes:
         (root / "notes" / f"{note.note_id}.md").write_text(
             render_note(note), encoding="utf-8"
         )
 
-    visits: list[Visit] = build_visits(roster, notes, rng_visits)
+    visits: list[Visit] = build_visits(roster, notes, rng_visits, scenario)
     visit_ids: dict[str, str] = {}
     rows: list[list[str]] = []
     for i, visit in enumerate(visits, start=1):
@@ -233,18 +256,29 @@ def _write_bundle(root: Path, seed: int) -> None:
     _write_csv(root / "ride_alongs.csv", RIDE_ALONG_COLUMNS, rows)
 
     _dump_yaml(
-        root / "_ground_truth.yaml", _ground_truth(seed, roster, notes, visit_ids)
+        root / "_ground_truth.yaml", _ground_truth(seed, scenario, roster, notes, visit_ids)
     )
-    _write_csv(root / "_private" / "roster.csv", ("kind", "name", "aliases"), _roster_rows())
+    _write_csv(
+        root / "_private" / "roster.csv",
+        ("kind", "name", "aliases"),
+        _roster_rows(passages_of(scenario)),
+    )
 
 
-def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = False) -> Path:
-    """Generate the realistic sample research bundle into ``out``.
+def generate_sample(
+    out: str | Path,
+    *,
+    seed: int = DEFAULT_SEED,
+    force: bool = False,
+    scenario: str | Scenario = "sample",
+) -> Path:
+    """Generate a sample research bundle into ``out``: the realistic sample, a null, or planted weaknesses.
 
     The bundle follows ``docs/bundle-format.md``; its planted structure (account-manager types,
     region weaknesses, personal data to redact) is written to ``out/_ground_truth.yaml``, which
-    casekit's loader ignores. The same seed always gives byte-identical files. The bundle is built
-    in a temporary folder beside ``out`` first, so a failure leaves ``out`` as it was.
+    casekit's loader ignores. The same seed and scenario always give byte-identical files. The
+    bundle is built in a temporary folder beside ``out`` first, so a failure leaves ``out`` as it
+    was.
 
     Regenerating never deletes what a user or another command created: only the files the
     generator writes are replaced (each atomically; which ones, and what was written, is
@@ -263,9 +297,16 @@ def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = 
         Write into ``out`` whatever it holds, and replace generated files that were edited
         since, keeping each edited file beside it as ``_<stem>.bak-<YYYYmmdd-HHMMSS><suffix>``
         (:func:`casekit.safe_save.save_editable`). Other files are never touched.
+    scenario : {"sample", "null", "planted"} or Scenario, default "sample"
+        What is planted (:mod:`casekit.sample.scenarios`): ``"sample"`` the realistic bundle of
+        ``research_data/sample``; ``"null"`` no regional difference and no behaviour type (one
+        general factor, dimensions correlating about .6); ``"planted"`` the null plus a few
+        strong regional weaknesses listed in ``_ground_truth.yaml``.
 
     Raises
     ------
+    UnknownScenarioError
+        If ``scenario`` is not one of the above; nothing is written.
     SampleOverwriteError
         If ``out`` holds something else (e.g. real research data), or generated files were
         edited since they were generated (all of them are named), and ``force`` is False.
@@ -285,6 +326,7 @@ def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = 
     >>> generate_sample("research_data/sample")  # doctest: +SKIP
     PosixPath('research_data/sample')
     """
+    chosen = scenario_of(scenario)
     out = Path(out)
     if not force and not _replaceable(out):
         raise SampleOverwriteError(
@@ -296,7 +338,7 @@ def generate_sample(out: str | Path, *, seed: int = DEFAULT_SEED, force: bool = 
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     work.chmod(0o777 & ~umask())  # mkdtemp creates 0700; give the bundle the usual permissions
     try:
-        _write_bundle(work, seed)
+        _write_bundle(work, seed, chosen)
         generated = {p.relative_to(work).as_posix(): p.read_bytes()
                      for p in sorted(work.rglob("*")) if p.is_file()}
     finally:

@@ -14,8 +14,9 @@ from casekit.sample.catalogue import LOCAL_NAMES, local_name
 from casekit.sample.note_texts import PASSAGES, PLACEHOLDER_PRODUCTS, Passage
 from casekit.sample.people import Person
 from casekit.sample.regions import region_name
+from casekit.sample.scenarios import SAMPLE, Scenario
 
-__all__ = ["DATE_WINDOWS", "Note", "build_notes", "render_note", "workdays"]
+__all__ = ["DATE_WINDOWS", "Note", "build_notes", "passages_of", "render_note", "workdays"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z]+)\}")
 
@@ -78,7 +79,11 @@ class Note:
 def _fits(person: Person, passage: Passage) -> bool:
     if person.population != passage.population:
         return False
-    if passage.am_type is not None and person.am_type != passage.am_type:
+    if (
+        passage.am_type is not None
+        and person.am_type is not None  # without types, any account manager fits
+        and person.am_type != passage.am_type
+    ):
         return False
     if (
         passage.units
@@ -113,7 +118,24 @@ def _fill(passage: Passage, person: Person) -> tuple[str, tuple[str, ...]]:
     return _PLACEHOLDER.sub(replace, passage.body), tuple(products)
 
 
-def build_notes(roster: list[Person], rng: np.random.Generator) -> list[Note]:
+def passages_of(scenario: Scenario = SAMPLE) -> tuple[Passage, ...]:
+    """Return the passages a scenario's notes are made of, in :data:`PASSAGES` order.
+
+    Without regional colour, passages tied to a region (``units``) are left out: they would
+    tell a regional story the data do not have.
+
+    Parameters
+    ----------
+    scenario : Scenario, default SAMPLE
+    """
+    if scenario.regional_colour:
+        return PASSAGES
+    return tuple(p for p in PASSAGES if not p.units)
+
+
+def build_notes(
+    roster: list[Person], rng: np.random.Generator, scenario: Scenario = SAMPLE
+) -> list[Note]:
     """Assign every passage to an interviewee, a date and a region; return notes in id order.
 
     Parameters
@@ -122,6 +144,8 @@ def build_notes(roster: list[Person], rng: np.random.Generator) -> list[Note]:
         Everybody in the sample.
     rng : numpy.random.Generator
         Source of randomness.
+    scenario : Scenario, default SAMPLE
+        Which passages are used (:func:`passages_of`).
 
     Raises
     ------
@@ -130,7 +154,7 @@ def build_notes(roster: list[Person], rng: np.random.Generator) -> list[Note]:
     """
     used: set[str] = set()
     drafts = []
-    for passage in PASSAGES:
+    for passage in passages_of(scenario):
         candidates = [p for p in roster if _fits(p, passage)]
         if not candidates:
             raise ValueError(f"no interviewee fits passage {passage.key!r}")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from casekit.sample.planted import AM_TYPES
-from casekit.sample.regions import REGIONS, STAFF_COUNTS, cities_of
+from casekit.sample.regions import REGIONS, cities_of
+from casekit.sample.scenarios import SAMPLE, Scenario
 
 __all__ = ["ID_PREFIX", "Person", "build_roster"]
 
@@ -75,30 +75,33 @@ def _allocate(n: int, units: tuple[tuple[str, str], ...]) -> list[str]:
     return [uid for (uid, _), c in zip(units, counts) for _ in range(int(c))]
 
 
-def build_roster(rng: np.random.Generator) -> list[Person]:
+def build_roster(rng: np.random.Generator, scenario: Scenario = SAMPLE) -> list[Person]:
     """Return every member of staff, account managers first, in staff-code order.
 
-    Account-manager types are balanced within each region (so region effects are not confounded
-    with type mix) and shuffled so that a staff code says nothing about its type.
+    Account-manager types (when the scenario has any) are balanced within each region (so region
+    effects are not confounded with type mix) and shuffled so that a staff code says nothing
+    about its type.
 
     Parameters
     ----------
     rng : numpy.random.Generator
         Source of randomness.
+    scenario : Scenario, default SAMPLE
+        Head counts and account-manager types.
 
     Returns
     -------
     list of Person
     """
     roster: list[Person] = []
-    type_ids = [t.id for t in AM_TYPES]
+    type_ids = [t.id for t in scenario.am_types]
     for population, prefix in ID_PREFIX.items():
         number = 0
         for region in REGIONS:
-            n = STAFF_COUNTS[region.id][population]
+            n = scenario.staff_counts[region.id][population]
             units = _allocate(n, cities_of(region.id))
             types: list[str | None] = [None] * n
-            if population == "account_manager":
+            if population == "account_manager" and type_ids:
                 start = int(rng.integers(len(type_ids)))
                 types = [type_ids[(start + i) % len(type_ids)] for i in range(n)]
                 rng.shuffle(types)

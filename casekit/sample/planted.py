@@ -20,8 +20,10 @@ __all__ = [
     "SE_PROFILE",
     "SM_PROFILE",
     "SM_SELF_INFLATION",
+    "UNTYPED_AM",
     "AmType",
     "RegionWeakness",
+    "am_type_of",
 ]
 
 #: Standard deviation of a person's true dimension score around their type's profile.
@@ -192,6 +194,59 @@ AM_TYPES: tuple[AmType, ...] = (
         attainment=(84.0, 10.0),
     ),
 )
+
+
+#: How an account manager without a planted type behaves (scenarios without types): the four
+#: types' behaviours at about their average rates, drawn independently visit by visit, so that
+#: ride-alongs, background answers and notes carry no type structure. Its ``survey`` profile is
+#: not used (the one-factor model of :mod:`casekit.sample.scenarios` gives the survey means).
+UNTYPED_AM: AmType = AmType(
+    id="untyped",
+    label="未分型",
+    description="没有预设的行为类型：每次拜访的行为各自随机出现。",
+    survey={},
+    question_share=(0.25, 0.12),
+    behaviours={
+        "price_first": 0.3,
+        "free_trial_offer": 0.25,
+        "product_demo": 0.3,
+        "relationship_talk": 0.3,
+        "asks_needs": 0.25,
+        "customer_language": 0.2,
+        "technical_jargon": 0.25,
+        "identifies_decision_makers": 0.2,
+        "joint_visit": 0.2,
+        "uses_toolbox": 0.15,
+        "agrees_next_step": 0.45,
+    },
+    funnel_steps=(2, 3, 4, 4, 5, 6),
+    outcomes={"won": 0.18, "advanced": 0.33, "stalled": 0.34, "lost": 0.15},
+    minutes_on_site=(20, 110),
+    weekly_visits=(9.0, 2.5),
+    visit_time_share=(57.0, 10.0),
+    attainment=(90.0, 14.0),
+)
+
+
+def am_type_of(type_id: str | None) -> AmType:
+    """Return the planted account-manager type ``type_id`` (:data:`UNTYPED_AM` for None).
+
+    Parameters
+    ----------
+    type_id : str or None
+        An id of :data:`AM_TYPES`, or None for an account manager without a type.
+
+    Raises
+    ------
+    KeyError
+        If ``type_id`` is not a planted type.
+    """
+    if type_id is None:
+        return UNTYPED_AM
+    for kind in AM_TYPES:
+        if kind.id == type_id:
+            return kind
+    raise KeyError(type_id)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The questionnaire (one for all three populations) and its simulated 问卷星-style export.
 
 Question wording follows the seed's list of weaknesses. Answers are scale labels, drawn from each
-respondent's true dimension scores (type profile + region weakness + person noise) plus answer
-noise; reverse-keyed items are answered mirrored.
+respondent's true dimension scores (type profile or the scenario's one-factor model + region
+weakness + person noise) plus answer noise; reverse-keyed items are answered mirrored.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import numpy as np
 from casekit.domain import POPULATIONS
 from casekit.sample.people import Person
 from casekit.sample.planted import (
-    AM_TYPES,
     ITEM_SD,
     PERSON_SD,
-    REGION_WEAKNESSES,
     SE_PROFILE,
     SM_PROFILE,
+    am_type_of,
 )
 from casekit.sample.regions import region_name
+from casekit.sample.scenarios import SAMPLE, Scenario
 
 __all__ = [
     "BACKGROUND",
@@ -354,27 +354,47 @@ def codebook(review_items: list[dict[str, str]]) -> dict:
     }
 
 
-def _type_profile(am_type: str) -> dict[str, float]:
-    return next(t for t in AM_TYPES if t.id == am_type).survey
+def _regional_shift(person: Person, dimension: str, scenario: Scenario) -> float:
+    return sum(
+        w.delta
+        for w in scenario.weaknesses
+        if w.region == person.region
+        and w.population == person.population
+        and w.dimension == dimension
+    )
 
 
-def true_scores(person: Person, rng: np.random.Generator) -> dict[str, float]:
-    """Return the person's true (unobserved) score per dimension of their population."""
+def true_scores(
+    person: Person, rng: np.random.Generator, scenario: Scenario = SAMPLE
+) -> dict[str, float]:
+    """Return the person's true (unobserved) score per dimension of their population.
+
+    Parameters
+    ----------
+    person : Person
+        The respondent.
+    rng : numpy.random.Generator
+        Source of randomness.
+    scenario : Scenario, default SAMPLE
+        The type profiles (or one-factor model) and regional weaknesses to draw from.
+    """
+    factor = scenario.one_factor
+    if factor is not None:
+        general = rng.normal()
+        return {
+            dim: factor.true_score(person.population, dim, general, rng.normal())
+            + _regional_shift(person, dim, scenario)
+            for dim in factor.profiles[person.population]
+        }
     if person.population == AM:
-        profile = _type_profile(person.am_type or "")
+        profile = am_type_of(person.am_type).survey
     elif person.population == SE:
         profile = SE_PROFILE
     else:
         profile = SM_PROFILE
     scores = {}
     for dim, mean in profile.items():
-        delta = sum(
-            w.delta
-            for w in REGION_WEAKNESSES
-            if w.region == person.region
-            and w.population == person.population
-            and w.dimension == dim
-        )
+        delta = _regional_shift(person, dim, scenario)
         scores[dim] = mean + delta + rng.normal(0.0, PERSON_SD)
     return scores
 
@@ -392,7 +412,7 @@ def survey_header() -> list[str]:
     return cols
 
 
-def _background(person: Person, rng: np.random.Generator) -> dict[str, str]:
+def _background(person: Person, rng: np.random.Generator, regional_colour: bool) -> dict[str, str]:
     age_p = {
         AM: [0.12, 0.38, 0.3, 0.14, 0.06],
         SE: [0.15, 0.45, 0.25, 0.1, 0.05],
@@ -401,12 +421,12 @@ def _background(person: Person, rng: np.random.Generator) -> dict[str, str]:
     age = int(rng.choice(len(_AGE_BANDS), p=age_p[person.population]))
     tenure = int(np.clip(round(rng.normal(2 + 2.5 * age, 2.0)), 1, 25))
     if person.population == AM:
-        am = next(t for t in AM_TYPES if t.id == person.am_type)
+        am = am_type_of(person.am_type)
         attain = rng.normal(*am.attainment)
         visits = rng.normal(*am.weekly_visits)
         share = rng.normal(*am.visit_time_share)
         if (
-            person.region == "tianjin"
+            regional_colour and person.region == "tianjin"
         ):  # the planted time weakness shows in the time budget too
             share -= 12.0
             visits -= 2.0
@@ -439,7 +459,10 @@ def _answer(item: Item, truth: float, rng: np.random.Generator) -> str:
 
 
 def survey_rows(
-    people: list[Person], truths: dict[str, dict[str, float]], rng: np.random.Generator
+    people: list[Person],
+    truths: dict[str, dict[str, float]],
+    rng: np.random.Generator,
+    scenario: Scenario = SAMPLE,
 ) -> list[list[str]]:
     """Return the export's data rows, in submission order.
 
@@ -451,6 +474,8 @@ def survey_rows(
         Staff id → true dimension scores (see :func:`true_scores`).
     rng : numpy.random.Generator
         Source of randomness.
+    scenario : Scenario, default SAMPLE
+        Whether the sample's regional colour (Tianjin's time budget) is written.
     """
     start = datetime(2008, 8, 18, 9, 0, 0)
     times = []
@@ -471,7 +496,7 @@ def survey_rows(
             region_name(person.unit),
             POPULATIONS[person.population].label,
         ]
-        bg = _background(person, rng)
+        bg = _background(person, rng, scenario.regional_colour)
         row += [bg[i] for i, _, _ in BACKGROUND]
         truth = truths[person.staff_id]
         for item in ITEMS:

@@ -11,8 +11,9 @@ from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, INDUSTRIES, OUTCOMES
 from casekit.sample.catalogue import LOCAL_NAMES, local_name
 from casekit.sample.notes import DATE_WINDOWS, Note, workdays
 from casekit.sample.people import Person
-from casekit.sample.planted import AM_TYPES, AmType
-from casekit.sample.regions import region_name
+from casekit.sample.planted import am_type_of
+from casekit.sample.regions import REGIONS, region_name
+from casekit.sample.scenarios import SAMPLE, Scenario
 from casekit.sample.visit_texts import (
     CLOSING,
     CONDUCT,
@@ -24,6 +25,7 @@ from casekit.sample.visit_texts import (
 
 __all__ = [
     "N_EXTRA_VISITS",
+    "N_OBSERVED_PER_REGION",
     "N_OBSERVED_PER_TYPE",
     "RIDE_ALONG_COLUMNS",
     "Visit",
@@ -50,9 +52,13 @@ RIDE_ALONG_COLUMNS: tuple[str, ...] = (
 
 #: Account managers observed per planted type (besides those of the ride-along debrief notes).
 N_OBSERVED_PER_TYPE: int = 10
+#: Account managers observed per region when the scenario has no types.
+N_OBSERVED_PER_REGION: int = 8
 #: Second visits with an already observed account manager.
 N_EXTRA_VISITS: int = 13
 
+#: Mean and sd of travel minutes per visit without regional colour.
+_TRAVEL_ANYWHERE: tuple[float, float] = (45, 15)
 #: Mean and sd of travel minutes per visit; Tianjin's large districts feed its time weakness.
 _TRAVEL: dict[str, tuple[float, float]] = {
     "beijing": (50, 15),
@@ -98,8 +104,26 @@ class _Pool:
         return queue.pop()
 
 
-def _am_type(person: Person) -> AmType:
-    return next(t for t in AM_TYPES if t.id == person.am_type)
+#: Without types, the observer describes a visit by its most telling behaviour.
+_CONDUCT_BY_BEHAVIOUR: tuple[tuple[str, str], ...] = (
+    ("price_first", "price_pusher"),
+    ("technical_jargon", "technical_explainer"),
+    ("asks_needs", "consultant"),
+    ("relationship_talk", "relationship_keeper"),
+    ("free_trial_offer", "price_pusher"),
+    ("product_demo", "technical_explainer"),
+    ("customer_language", "consultant"),
+    ("identifies_decision_makers", "consultant"),
+    ("uses_toolbox", "consultant"),
+    ("joint_visit", "consultant"),
+)
+
+
+def _conduct_of(behaviours: tuple[str, ...]) -> str:
+    for behaviour, conduct in _CONDUCT_BY_BEHAVIOUR:
+        if behaviour in behaviours:
+            return conduct
+    return "relationship_keeper"
 
 
 def _visit(
@@ -115,8 +139,9 @@ def _visit(
     outcome: str | None = None,
     minutes_on_site: int | None = None,
     note_id: str | None = None,
+    regional_colour: bool = True,
 ) -> Visit:
-    kind = _am_type(person)
+    kind = am_type_of(person.am_type)
     sold = LOCAL_NAMES[person.region]
     if industry is None:
         industry = str(rng.choice(sorted(INDUSTRIES)))
@@ -142,7 +167,7 @@ def _visit(
         )
     if not behaviours:
         seen = [b for b in sorted(kind.behaviours) if rng.random() < kind.behaviours[b]]
-        if person.region == "shandong":  # team selling is the planted Shandong weakness
+        if regional_colour and person.region == "shandong":  # team selling is the planted Shandong weakness
             seen = [
                 b
                 for b in seen
@@ -156,18 +181,19 @@ def _visit(
     on_site = int(rng.integers(lo, hi + 1))
     if minutes_on_site is not None:
         on_site = minutes_on_site
-    mean, sd = _TRAVEL[person.region]
+    mean, sd = _TRAVEL[person.region] if regional_colour else _TRAVEL_ANYWHERE
     travel = int(np.clip(round(rng.normal(mean, sd) / 5) * 5, 10, 180))
     share = float(np.clip(rng.normal(*kind.question_share), 0.02, 0.9))
     product_name = (
         local_name(person.region, products[0], industry) if products else "新业务"
     )
     customer = pool.draw("noun", industry, CUSTOMER_NOUN[industry])
+    conduct = kind.id if kind.id in CONDUCT else _conduct_of(behaviours)
     fill = {"p": product_name, "c": customer, "m": str(on_site)}
     purpose = pool.draw("purpose", funnel_step, PURPOSES[funnel_step]).format_map(fill)
     sentences = [
         pool.draw("context", industry, CONTEXT[industry]),
-        pool.draw("conduct", kind.id, CONDUCT[kind.id]).format_map(fill),
+        pool.draw("conduct", conduct, CONDUCT[conduct]).format_map(fill),
         pool.draw("closing", outcome, CLOSING[outcome]),
     ]
     if rng.random() < 0.35:
@@ -192,20 +218,27 @@ def _visit(
 
 
 def build_visits(
-    roster: list[Person], notes: list[Note], rng: np.random.Generator
+    roster: list[Person],
+    notes: list[Note],
+    rng: np.random.Generator,
+    scenario: Scenario = SAMPLE,
 ) -> list[Visit]:
     """Return every observed visit, in date order.
 
     Each ride-along debrief note gets the visit it debriefs (same account manager, day, industry,
     products, funnel step, behaviours and outcome). The other visits observe
-    :data:`N_OBSERVED_PER_TYPE` account managers of each planted type, some of them twice.
+    :data:`N_OBSERVED_PER_TYPE` account managers of each planted type (without types:
+    :data:`N_OBSERVED_PER_REGION` of each region), some of them twice.
 
     Parameters
     ----------
     roster : list of Person
     notes : list of Note
     rng : numpy.random.Generator
+    scenario : Scenario, default SAMPLE
+        Its types (who is observed) and whether regional colour is written.
     """
+    colour = scenario.regional_colour
     pool = _Pool(rng)
     visits: list[Visit] = []
     for note in notes:
@@ -225,15 +258,21 @@ def build_visits(
                 outcome=passage.outcome,
                 minutes_on_site=passage.minutes_on_site,
                 note_id=note.note_id,
+                regional_colour=colour,
             )
         )
     days = workdays(*DATE_WINDOWS["ride_along_debrief"])
     observed: list[Person] = []
-    for kind in AM_TYPES:
-        members = [p for p in roster if p.am_type == kind.id]
-        picks = sorted(
-            rng.choice(len(members), size=N_OBSERVED_PER_TYPE, replace=False)
-        )
+    groups: list[tuple[list[Person], int]] = [
+        ([p for p in roster if p.am_type == kind.id], N_OBSERVED_PER_TYPE)
+        for kind in scenario.am_types
+    ] or [
+        ([p for p in roster if p.population == "account_manager" and p.region == r.id],
+         N_OBSERVED_PER_REGION)
+        for r in REGIONS
+    ]
+    for members, size in groups:
+        picks = sorted(rng.choice(len(members), size=size, replace=False))
         observed += [members[int(i)] for i in picks]
     extra = [
         observed[int(i)]
@@ -245,7 +284,7 @@ def build_visits(
         while (person.staff_id, day) in taken:
             day = days[int(rng.integers(len(days)))]
         taken.add((person.staff_id, day))
-        visits.append(_visit(person, day, rng, pool))
+        visits.append(_visit(person, day, rng, pool, regional_colour=colour))
     visits.sort(key=lambda v: (v.day, v.person.staff_id))
     return visits
 
