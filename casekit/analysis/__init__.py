@@ -92,3 +92,7 @@ __all__ += [
 from casekit.analysis.industries import industry_evidence
 
 __all__ += ["industry_evidence"]
+
+from casekit.analysis.findings import ENGAGEMENT, Findings, engagement_findings
+
+__all__ += ["ENGAGEMENT", "Findings", "engagement_findings"]
