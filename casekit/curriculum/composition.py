@@ -311,11 +311,11 @@ def module_products(products: pd.DataFrame | None, industries: Sequence[dict[str
     """The region's local products for a module that teaches products or solutions.
 
     With ``industries`` (行业篇) the products whose name, package, value or needs mention a
-    chosen industry come first.
+    chosen industry come first, in the order of the industries.
     """
     if products is None or products.empty:
         return []
-    words = [w for i in industries for w in _industry_words(i["id"], i["label"])]
+    words = [_industry_words(i["id"], i["label"]) for i in industries]
     rows = []
     for position, (_, row) in enumerate(products.iterrows()):
         name = _text(row.get("local_name"))
@@ -324,8 +324,8 @@ def module_products(products: pd.DataFrame | None, industries: Sequence[dict[str
         package = _text(row.get("package"))
         full = f"{name}·{package}" if package and package not in name else name
         blob = " ".join(_text(row.get(c)) for c in ("local_name", "package", "customer_value", "needs"))
-        hit = any(w in blob for w in words)
-        rows.append((0 if hit else 1, position, {"name": full, "price": _price(row.get("price")),
+        hit = next((k for k, ws in enumerate(words) if any(w in blob for w in ws)), len(words))
+        rows.append((hit, position, {"name": full, "price": _price(row.get("price")),
                                                  "value": _text(row.get("customer_value"))}))
     rows.sort(key=lambda r: (r[0], r[1]))
     seen, out = set(), []

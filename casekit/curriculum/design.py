@@ -8,6 +8,7 @@ evidence into a :class:`CourseDesign`, whose :meth:`CourseDesign.to_dict` is the
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -222,11 +223,13 @@ def _check_findings(findings: pd.DataFrame | None) -> pd.DataFrame | None:
     return findings
 
 
-def _sentence(findings: pd.DataFrame | None, finding_id: str) -> str:
-    if findings is None:
-        return ""
-    hit = findings.loc[findings["id"] == finding_id, "sentence"]
-    return str(hit.iloc[0]).rstrip("。") if len(hit) else ""
+def _sentences(findings: pd.DataFrame | None) -> dict[str, str]:
+    """Finding id → its sentence (no final 。), first row of an id."""
+    out: dict[str, str] = {}
+    if findings is not None:
+        for fid, text in zip(findings["id"], findings["sentence"]):
+            out.setdefault(str(fid), text.rstrip("。") if isinstance(text, str) else "")
+    return out
 
 
 def _claimed_weak(findings: pd.DataFrame | None, region: str, population: str, dimension: str
@@ -242,14 +245,14 @@ def _claimed_weak(findings: pd.DataFrame | None, region: str, population: str, d
     return [r for _, r in mine.iterrows()] + [r for _, r in engagement.iterrows()]
 
 
-def _evidence_clause(module: Module, needs: Mapping[str, DimensionNeed], findings: pd.DataFrame | None) -> str:
+def _evidence_clause(module: Module, needs: Mapping[str, DimensionNeed], sentences: Mapping[str, str]) -> str:
     parts = []
     for d in module.dimensions:
         n = needs[d]
         said = []
         for fid in (n.regional_finding, n.base_finding):
             if fid is not None:
-                text = _sentence(findings, fid)
+                text = sentences.get(fid, "")
                 if text:
                     said.append(text)
         if said:
@@ -358,6 +361,7 @@ def design_course(
     region_name = evidence.region_name or _region_name(findings, region)
     all_dims = POPULATION_DIMENSIONS.get(population, ())
     needs = dimension_needs(findings, region, population, all_dims)
+    sentences = _sentences(findings)
 
     # uncovered claimed weaknesses → added sessions or open decisions
     covered = {d for m in modules for d in m.dimensions}
@@ -371,7 +375,7 @@ def design_course(
         if not weak:
             continue
         fid = str(weak[0]["id"])
-        reason = _sentence(findings, fid) or f"「{_label(d)}」经检验偏弱"
+        reason = sentences.get(fid) or f"「{_label(d)}」经检验偏弱"
         placed = added_session(d, outline, fid, reason)
         if placed is None:
             uncovered.append({"dimension": d, "dimension_label": _label(d), "finding": fid,
@@ -391,7 +395,6 @@ def design_course(
 
     chosen_industries: list[dict[str, Any]] = []
     left_out: list[str] = []
-    all_outlines = tuple(load_outlines().values())
     designs: list[ModuleDesign] = []
     decisions: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
@@ -408,14 +411,15 @@ def design_course(
             reason_extra = f"{capacity_note(days)}：" + "、".join(ind["label"] for ind in industries)
             if left_out:
                 reason_extra += f"；证据还提到{'、'.join(left_out)}，因课时所限未列入"
-        cases = module_cases(m, region, region_name, evidence.library, industries, all_outlines,
+        seed_outlines = _seed_outlines() if industries else ()
+        cases = module_cases(m, region, region_name, evidence.library, industries, seed_outlines,
                              limit=max(1, int(days / 0.5)))
         roleplays = module_roleplays(m, region, region_name, evidence.library,
                                      [ind["id"] for ind in chosen_industries], limit=max(1, int(days / 0.5)))
         products = (module_products(evidence.products, industries)
                     if any(d in _PRODUCT_DIMENSIONS for d in m.dimensions) else [])
         emphasis = emphasis_for(m, evidence.type_mix)
-        clause = _evidence_clause(m, needs, findings)
+        clause = _evidence_clause(m, needs, sentences)
         decision = _decision_clause(m, days, base_fit.days[i], fit.status, rank[i], len(modules), mn.need, differs)
         reason = f"{clause}；{decision}"
         if added[m.module_id]:
@@ -451,6 +455,12 @@ def design_course(
         objectives=tuple(objectives), schedule=tuple(schedule), uncovered=tuple(uncovered),
         decisions=tuple(decisions), method=METHOD_TEXT, trainer_notes=tuple(notes),
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _seed_outlines() -> tuple[Outline, ...]:
+    """The packaged outlines (their seed cases name industries 行业篇 may need)."""
+    return tuple(load_outlines().values())
 
 
 def _region_name(findings: pd.DataFrame | None, region: str) -> str:

@@ -10,10 +10,12 @@ The rule (see also ``docs/course-design.md``):
   count; hidden rows are never claimed. A region's own ``vs_required`` rows do not change lengths
   (its difference from the rest is what ``vs_other_regions`` measures), so with no claimed
   regional finding every region gets exactly the base design.
-* **Need of a module.** The weighted mean of its dimensions' needs, the main (first) dimension
-  counting :data:`MAIN_WEIGHT` times, plus, for a dimension no module trains but taught in an
-  added session inside this module, that dimension's positive need with weight 1 over the same
-  denominator (it can only add).
+* **Need of a module.** Its main (first) dimension's need plus ``1 / MAIN_WEIGHT`` (one half) of
+  each other dimension's need, plus one half of the positive need of a dimension no module
+  trains that is taught in a session added to this module. A sum, not a mean: a dimension's
+  weakness then raises the need of *every* module it mainly trains by the same amount (what
+  property 4 rests on), and a module training two weak dimensions needs more than one training
+  one.
 * **Lengths.** Each module's length is ``days_min + k * 0.25`` with ``0 ≤ k ≤ K`` (``K`` the
   quarter-days of its range); the lengths add up to the budget. Among all such combinations
   (enumerated exactly -- the outlines have at most five modules of at most five options) that
@@ -49,7 +51,7 @@ __all__ = [
 
 #: ``region`` of the engagement-wide findings rows.
 ENGAGEMENT: str = "all"
-#: Weight of a module's main (first) dimension in its need; the others weigh 1.
+#: A module's main (first) dimension counts this many times as much as each other one in its need.
 MAIN_WEIGHT: float = 2.0
 #: The findings columns course design reads (contract, section 1).
 FINDINGS_READS: tuple[str, ...] = (
@@ -122,7 +124,7 @@ class LengthFit:
         return float(sum(self.days))
 
 
-def _claimed_effect(row: pd.Series) -> float | None:
+def _claimed_effect(row: Mapping[str, object]) -> float | None:
     """``-effect_size`` of a claimed, shown row (positive = weaker), else None."""
     if bool(row.get("hidden", False)) or not bool(row.get("claimed", False)):
         return None
@@ -140,6 +142,8 @@ def dimension_needs(findings: pd.DataFrame | None, region: str, population: str,
     ----------
     findings : pandas.DataFrame or None
         Findings rows (contract columns, at least :data:`FINDINGS_READS`); ``None`` = no findings.
+        When several rows share a key (region, population, dimension, kind), the first by
+        ``id`` counts, so the order of the rows never matters.
     region : str
         Top-level region id.
     population : str
@@ -154,27 +158,32 @@ def dimension_needs(findings: pd.DataFrame | None, region: str, population: str,
     out = {d: DimensionNeed(d) for d in dimensions}
     if findings is None or findings.empty:
         return out
-    rows = findings.loc[findings["population"] == population]
-    for d in dimensions:
-        base, base_id, regional, regional_id = 0.0, None, 0.0, None
-        mine = rows.loc[rows["dimension"] == d]
-        for _, row in mine.loc[(mine["region"] == ENGAGEMENT) & (mine["kind"] == "vs_required")].iterrows():
-            effect = _claimed_effect(row)
-            if effect is not None and effect > 0 and row.get("direction", "weaker") != "stronger":
-                base, base_id = round(effect, 6), str(row["id"])
-                break
-        if region != ENGAGEMENT:
-            for _, row in mine.loc[(mine["region"] == region) & (mine["kind"] == "vs_other_regions")].iterrows():
-                effect = _claimed_effect(row)
-                if effect is not None:
-                    regional, regional_id = round(effect, 6), str(row["id"])
-                    break
-        out[d] = DimensionNeed(d, base, regional, base_id, regional_id)
+    mask = (findings["population"] == population) & findings["region"].isin([ENGAGEMENT, region])
+    records = findings.loc[mask, ["id", "region", "dimension", "kind", "effect_size", "claimed", "direction",
+                                  "hidden"]].to_dict("records")
+    records.sort(key=lambda r: str(r["id"]))
+    base: dict[str, tuple[float, str]] = {}
+    regional: dict[str, tuple[float, str]] = {}
+    for row in records:
+        d = row["dimension"]
+        if d not in out:
+            continue
+        effect = _claimed_effect(row)
+        if effect is None:
+            continue
+        if row["region"] == ENGAGEMENT and row["kind"] == "vs_required":
+            if effect > 0 and row.get("direction") != "stronger":
+                base.setdefault(d, (round(effect, 6), str(row["id"])))
+        elif row["region"] == region and region != ENGAGEMENT and row["kind"] == "vs_other_regions":
+            regional.setdefault(d, (round(effect, 6), str(row["id"])))
+    for d in out:
+        b, r = base.get(d), regional.get(d)
+        out[d] = DimensionNeed(d, b[0] if b else 0.0, r[0] if r else 0.0, b[1] if b else None, r[1] if r else None)
     return out
 
 
 def module_need(module: Module, needs: Mapping[str, DimensionNeed], added: Sequence[str] = ()) -> ModuleNeed:
-    """A module's need from its dimensions' needs (main dimension :data:`MAIN_WEIGHT`).
+    """A module's need: its main dimension's need plus half of each other's (module docstring).
 
     Parameters
     ----------
@@ -183,20 +192,19 @@ def module_need(module: Module, needs: Mapping[str, DimensionNeed], added: Seque
     needs : mapping of str to DimensionNeed
         From :func:`dimension_needs`, covering the module's dimensions and ``added``.
     added : sequence of str
-        Dimensions no module trains, taught in a session added to this module; each adds its
-        positive need (weight 1, same denominator) -- never less.
+        Dimensions no module trains, taught in a session added to this module; each adds half
+        its positive need -- never less.
 
     Returns
     -------
     ModuleNeed
     """
-    weights = [MAIN_WEIGHT if i == 0 else 1.0 for i in range(len(module.dimensions))]
-    denominator = sum(weights)
-    need = sum(w * needs[d].total for w, d in zip(weights, module.dimensions)) / denominator
-    base = sum(w * needs[d].base for w, d in zip(weights, module.dimensions)) / denominator
+    weights = [1.0 if i == 0 else 1.0 / MAIN_WEIGHT for i in range(len(module.dimensions))]
+    need = sum(w * needs[d].total for w, d in zip(weights, module.dimensions))
+    base = sum(w * needs[d].base for w, d in zip(weights, module.dimensions))
     for d in added:
-        need += max(0.0, needs[d].total) / denominator
-        base += max(0.0, needs[d].base) / denominator
+        need += max(0.0, needs[d].total) / MAIN_WEIGHT
+        base += max(0.0, needs[d].base) / MAIN_WEIGHT
     ids = []
     for d in (*module.dimensions, *added):
         for f in (needs[d].base_finding, needs[d].regional_finding):
