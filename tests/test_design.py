@@ -408,3 +408,45 @@ def test_audit_table_documents_every_module():
             line = next((ln for ln in doc.splitlines() if ln.startswith(f"| `{m.module_id}`")), None)
             assert line is not None, m.module_id
             assert all(DIMENSIONS[d].label in line for d in m.dimensions), m.module_id
+
+
+# -- schedule hook ----------------------------------------------------------------------------------
+
+
+def test_schedule_comes_from_the_schedule_module_when_present(monkeypatch):
+    import sys
+    import types
+
+    calls = []
+
+    class FakeSession:
+        def __init__(self, module_id):
+            self.module_id = module_id
+
+        def to_dict(self):
+            return {"day": 1, "half": "上午", "minutes": 180, "activities": [
+                {"type": "讲授", "title": "讲授", "minutes": 60, "interactive": False, "module": self.module_id},
+                {"type": "角色扮演", "title": "练习", "minutes": 120, "interactive": True, "module": self.module_id}]}
+
+    def schedule_course(modules, plan=None):
+        calls.append(([m["id"] for m in modules], plan))
+        return (FakeSession(modules[0]["id"]),)
+
+    fake = types.ModuleType("casekit.curriculum.schedule")
+    fake.schedule_course = schedule_course
+    monkeypatch.setitem(sys.modules, "casekit.curriculum.schedule", fake)
+    design = design_course(OUTLINES["account_manager"], None, "hebei", 3.0, sessions="plan")
+    assert calls == [(["am_transformation", "am_needs_basics", "am_industry_solutions"], "plan")]
+    assert design.to_dict()["schedule"][0]["activities"][1]["type"] == "角色扮演"
+    assert math.isclose(design.interactive_share, 120 / 180)
+
+
+def test_without_a_schedule_the_share_is_the_planned_one():
+    import importlib.util
+
+    if importlib.util.find_spec("casekit.curriculum.schedule") is not None:
+        pytest.skip("the schedule module is present: its minutes give the share")
+    design = design_course(OUTLINES["support_engineer"], None, "hebei", 2.5)
+    assert design.schedule == ()
+    planned = sum(m.days * OUTLINES["support_engineer"].module(m.id).interactive_share for m in design.modules)
+    assert math.isclose(design.interactive_share, planned / design.total_days)

@@ -9,6 +9,7 @@ evidence into a :class:`CourseDesign`, whose :meth:`CourseDesign.to_dict` is the
 from __future__ import annotations
 
 import functools
+import importlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -524,25 +525,23 @@ def _objectives(designs: list[ModuleDesign], needs: Mapping[str, DimensionNeed],
 
 
 def _schedule(designs: list[ModuleDesign], sessions: Any) -> tuple[list[Mapping[str, Any]], float | None]:
-    """The day-by-day schedule from :mod:`casekit.curriculum.schedule` when it exists."""
+    """The day-by-day schedule from :mod:`casekit.curriculum.schedule` when that module exists.
+
+    Its ``schedule_course(modules, plan)`` takes the modules as ``to_dict()`` mappings and a
+    session plan (``sessions``; its default when ``None``) and returns sessions with ``to_dict()``.
+    Without the module the schedule is empty and the interactive share is the modules' planned one.
+    """
     try:
-        from casekit.curriculum import schedule as schedule_module  # type: ignore[attr-defined]
+        schedule_module = importlib.import_module("casekit.curriculum.schedule")
     except ImportError:
         return [], None
     schedule_course = getattr(schedule_module, "schedule_course", None)
     if schedule_course is None:
         return [], None
-    return _run_schedule(schedule_course, designs, sessions)
-
-
-def _run_schedule(schedule_course: Any, designs: list[ModuleDesign], sessions: Any
-                  ) -> tuple[list[Mapping[str, Any]], float | None]:
-    result = schedule_course([d.to_dict() for d in designs], sessions=sessions)
-    rows = result.get("schedule", result) if isinstance(result, Mapping) else result
-    rows = [_plain(r) for r in rows]
+    modules = [d.to_dict() for d in designs]
+    result = schedule_course(modules) if sessions is None else schedule_course(modules, sessions)
+    rows = [_plain(s.to_dict() if hasattr(s, "to_dict") else s) for s in result]
     total = sum(a["minutes"] for s in rows for a in s["activities"])
     if not total:
         return rows, None
     return rows, sum(a["minutes"] for s in rows for a in s["activities"] if a["interactive"]) / total
-
-
