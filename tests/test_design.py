@@ -450,3 +450,14 @@ def test_without_a_schedule_the_share_is_the_planned_one():
     assert design.schedule == ()
     planned = sum(m.days * OUTLINES["support_engineer"].module(m.id).interactive_share for m in design.modules)
     assert math.isclose(design.interactive_share, planned / design.total_days)
+
+
+def test_reason_says_the_rank_of_need_and_ties():
+    findings = findings_for("support_engineer", gaps={"communication": -1.0, "market": -0.4})
+    design = design_course(OUTLINES["support_engineer"], findings, "hebei", 2.75)
+    assert "需要程度在本课程 5 个模块中排第 1，" in design.module("se_key_links").reason
+    # 思维模式: 市场 0.4 + half of 沟通 0.8 = 0.8 = 五个关键环节's 沟通 0.8: tied first
+    tied = design_course(OUTLINES["support_engineer"], findings_for(
+        "support_engineer", gaps={"communication": -0.8, "market": -0.4}), "hebei", 2.75)
+    assert "并列排第 1" in tied.module("se_mindset").reason
+    assert "并列排第 1" in tied.module("se_key_links").reason

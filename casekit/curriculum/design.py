@@ -265,7 +265,7 @@ def _evidence_clause(module: Module, needs: Mapping[str, DimensionNeed], sentenc
 
 
 def _decision_clause(module: Module, days: float, base_days: float, status: str, rank: int, k: int,
-                     need: float, differs: bool) -> str:
+                     need: float, differs: bool, tied: bool = False) -> str:
     if abs(days - module.days_max) < 1e-9 and module.days_max > module.days_min:
         what = f"取上限 {fmt_days(days)} 天"
     elif abs(days - module.days_min) < 1e-9 and module.days_max > module.days_min:
@@ -284,7 +284,7 @@ def _decision_clause(module: Module, days: float, base_days: float, status: str,
         else:
             what += f"，比各地区共同的基础方案{'多' if delta > 0 else '少'} {fmt_days(abs(delta))} 天"
     if k > 1 and need > 1e-9:
-        what = f"需要程度在本课程 {k} 个模块中排第 {rank}，" + what
+        what = f"需要程度在本课程 {k} 个模块中{'并列' if tied else ''}排第 {rank}，" + what
     return what
 
 
@@ -391,8 +391,11 @@ def design_course(
     fit = fit_lengths(modules, [mn.need for mn in module_needs], budget_days)
     base_fit = fit_lengths(modules, [mn.base_need for mn in module_needs], budget_days)
     differs = any(abs(mn.need - mn.base_need) > 1e-9 for mn in module_needs)
-    order = sorted(range(len(modules)), key=lambda i: (-module_needs[i].need, i))
-    rank = {i: order.index(i) + 1 for i in range(len(modules))}
+    # rank by need, ties sharing the best rank (said as 并列)
+    rank = {i: 1 + sum(1 for j in range(len(modules)) if module_needs[j].need > module_needs[i].need + 1e-9)
+            for i in range(len(modules))}
+    tied = {i: any(j != i and abs(module_needs[j].need - module_needs[i].need) < 1e-9 for j in range(len(modules)))
+            for i in range(len(modules))}
 
     chosen_industries: list[dict[str, Any]] = []
     left_out: list[str] = []
@@ -421,7 +424,8 @@ def design_course(
                     if any(d in _PRODUCT_DIMENSIONS for d in m.dimensions) else [])
         emphasis = emphasis_for(m, evidence.type_mix)
         clause = _evidence_clause(m, needs, sentences)
-        decision = _decision_clause(m, days, base_fit.days[i], fit.status, rank[i], len(modules), mn.need, differs)
+        decision = _decision_clause(m, days, base_fit.days[i], fit.status, rank[i], len(modules), mn.need, differs,
+                                    tied[i])
         reason = f"{clause}；{decision}"
         if added[m.module_id]:
             reason += "；另加专题：" + "、".join(f"「{_label(s['dimension'])}」" for s in added[m.module_id])
