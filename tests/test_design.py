@@ -239,6 +239,12 @@ def test_only_claimed_rows_count():
     hidden = findings_for("account_manager", regional={"hebei": {"sales": -0.9}})
     hidden.loc[hidden["id"] == "hebei:account_manager:sales:vs_other_regions", "hidden"] = True
     assert design_course(OUTLINES["account_manager"], hidden, "hebei", 3.0).days == b.days
+    unknown = findings_for("account_manager", regional={"hebei": {"sales": -0.9, "time": -0.9}}).astype(
+        {"claimed": "object"})
+    unknown["claimed"] = [None if c else False for c in unknown["claimed"]]  # claimed unknown: not claimed
+    unknown_design = design_course(OUTLINES["account_manager"], unknown, "hebei", 3.0)
+    assert unknown_design.days == b.days
+    assert all(m.added_sessions == () for m in unknown_design.modules)
 
 
 def test_time_weakness_is_covered_by_the_seeds_time_management_topics():

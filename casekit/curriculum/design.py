@@ -34,6 +34,7 @@ from casekit.curriculum.lengths import (
     DimensionNeed,
     dimension_needs,
     fit_lengths,
+    is_flag_set,
     module_need,
 )
 from casekit.curriculum.outlines import CurriculumError, Module, Outline, load_outlines
@@ -239,7 +240,7 @@ def _claimed_weak(findings: pd.DataFrame | None, region: str, population: str, d
     if findings is None or findings.empty:
         return []
     rows = findings.loc[(findings["population"] == population) & (findings["dimension"] == dimension)
-                        & findings["claimed"].astype(bool) & ~findings["hidden"].astype(bool)
+                        & findings["claimed"].map(is_flag_set) & ~findings["hidden"].map(is_flag_set)
                         & (findings["direction"] == "weaker")]
     mine = rows.loc[rows["region"] == region].sort_values(["kind", "id"], ascending=[False, True])
     engagement = rows.loc[(rows["region"] == ENGAGEMENT) & (rows["kind"] == "vs_required")]

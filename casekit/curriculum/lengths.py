@@ -46,6 +46,7 @@ __all__ = [
     "allocate_days",
     "dimension_needs",
     "fit_lengths",
+    "is_flag_set",
     "module_need",
 ]
 
@@ -124,9 +125,18 @@ class LengthFit:
         return float(sum(self.days))
 
 
+def is_flag_set(value: object) -> bool:
+    """Whether a boolean cell is true; missing (None, NaN, ``pd.NA``) counts as false."""
+    if value is None or value is pd.NA:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return bool(value)
+
+
 def _claimed_effect(row: Mapping[str, object]) -> float | None:
     """``-effect_size`` of a claimed, shown row (positive = weaker), else None."""
-    if bool(row.get("hidden", False)) or not bool(row.get("claimed", False)):
+    if is_flag_set(row.get("hidden", False)) or not is_flag_set(row.get("claimed", False)):
         return None
     effect = row.get("effect_size")
     if effect is None or pd.isna(effect):
