@@ -2,7 +2,7 @@
 
 :func:`design_course` turns one outline, the engagement's findings table and the region's
 evidence into a :class:`CourseDesign`, whose :meth:`CourseDesign.to_dict` is the shape the
-课程大纲 writer renders (``/tmp``-free contract: ``docs/course-design.md``). Lengths follow
+课程大纲 writer renders (the shape and the rules: ``docs/course-design.md``). Lengths follow
 :mod:`casekit.curriculum.lengths`; composition :mod:`casekit.curriculum.composition`.
 """
 
