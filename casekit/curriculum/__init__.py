@@ -1,5 +1,7 @@
-"""Curriculum: the seed's three course outlines as data, tailored per region from the evidence."""
+"""Curriculum: the seed's three course outlines as data, tailored and designed per region from the evidence."""
 
+from casekit.curriculum.composition import CourseEvidence
+from casekit.curriculum.design import CourseDesign, ModuleDesign, design_course
 from casekit.curriculum.outlines import (
     DAYS_SOURCES,
     CurriculumError,
@@ -23,8 +25,11 @@ from casekit.curriculum.tailoring import TailoredOutline, tailor_outline
 __all__ = [
     "DAYS_SOURCES",
     "Activity",
+    "CourseDesign",
+    "CourseEvidence",
     "CurriculumError",
     "Module",
+    "ModuleDesign",
     "Outline",
     "OutlineError",
     "Part",
@@ -32,6 +37,7 @@ __all__ = [
     "SessionPlan",
     "TailoredOutline",
     "day_shares",
+    "design_course",
     "load_outlines",
     "schedule_course",
     "schedule_notes",
