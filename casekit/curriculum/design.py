@@ -9,7 +9,6 @@ evidence into a :class:`CourseDesign`, whose :meth:`CourseDesign.to_dict` is the
 from __future__ import annotations
 
 import functools
-import importlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from casekit.curriculum.lengths import (
     module_need,
 )
 from casekit.curriculum.outlines import CurriculumError, Module, Outline, load_outlines
+from casekit.curriculum.schedule import SessionPlan, schedule_course, schedule_notes, schedule_share
 from casekit.domain import DIMENSIONS, POPULATION_DIMENSIONS, POPULATIONS
 from casekit.formatting import day_range
 from casekit.formatting import days as fmt_days
@@ -314,7 +314,7 @@ def design_course(
     budget_days: float | None,
     *,
     evidence: CourseEvidence | None = None,
-    sessions: Any = None,
+    sessions: SessionPlan | None = None,
 ) -> CourseDesign:
     """Design one region's course for the outline's audience from the findings.
 
@@ -449,7 +449,8 @@ def design_course(
     objectives = _objectives(designs, needs, findings)
     lo, hi = outline.days_min, outline.days_max
     budget_note = _budget_note(fit.status, budget_days, fit.total, lo, hi)
-    schedule, share = _schedule(designs, sessions)
+    schedule, share, day_notes = _schedule(designs, sessions)
+    decisions.extend({"module": None, "text": note, "findings": []} for note in day_notes)
     if share is None:
         total = sum(d.days for d in designs)
         share = (sum(d.days * m.interactive_share for d, m in zip(designs, modules)) / total) if total else math.nan
@@ -529,24 +530,15 @@ def _objectives(designs: list[ModuleDesign], needs: Mapping[str, DimensionNeed],
     return out
 
 
-def _schedule(designs: list[ModuleDesign], sessions: Any) -> tuple[list[Mapping[str, Any]], float | None]:
-    """The day-by-day schedule from :mod:`casekit.curriculum.schedule` when that module exists.
+def _schedule(designs: list[ModuleDesign], sessions: SessionPlan | None
+              ) -> tuple[list[Mapping[str, Any]], float | None, list[str]]:
+    """The day-by-day schedule (:func:`casekit.curriculum.schedule.schedule_course`).
 
-    Its ``schedule_course(modules, plan)`` takes the modules as ``to_dict()`` mappings and a
-    session plan (``sessions``; its default when ``None``) and returns sessions with ``to_dict()``.
-    Without the module the schedule is empty and the interactive share is the modules' planned one.
+    Returns the sessions as ``to_dict()`` mappings, the interactive share computed from their
+    minutes, and the schedule's notes (a day below half interactive, and why).
     """
-    try:
-        schedule_module = importlib.import_module("casekit.curriculum.schedule")
-    except ImportError:
-        return [], None
-    schedule_course = getattr(schedule_module, "schedule_course", None)
-    if schedule_course is None:
-        return [], None
     modules = [d.to_dict() for d in designs]
     result = schedule_course(modules) if sessions is None else schedule_course(modules, sessions)
-    rows = [_plain(s.to_dict() if hasattr(s, "to_dict") else s) for s in result]
-    total = sum(a["minutes"] for s in rows for a in s["activities"])
-    if not total:
-        return rows, None
-    return rows, sum(a["minutes"] for s in rows for a in s["activities"] if a["interactive"]) / total
+    rows = [_plain(s.to_dict()) for s in result]
+    share = schedule_share(result) if rows else None
+    return rows, share, list(schedule_notes(result))
