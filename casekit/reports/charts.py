@@ -329,7 +329,7 @@ def plot_gaps(
     ax.set_yticks(y, [_dimension_label(r) for _, r in rows.iterrows()])
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlim(*limits)
-    ax.set_xlabel("与岗位要求的差距（均分 − 岗位要求；负值：低于要求）")
+    ax.set_xlabel("与目标水平的差距（均分 − 目标水平；负值：低于目标）")
     _style_axes(ax, population)
 
 
@@ -393,7 +393,7 @@ def gap_figure(
         plot_gaps(ax, gaps, population, region_name=region_name, limits=(left, right), min_n=min_n)
     for ax in axes[:-1]:
         ax.set_xlabel("")
-    axes[0].text(0, 1.02, " 岗位要求", transform=axes[0].get_xaxis_transform(), ha="left", va="bottom",
+    axes[0].text(0, 1.02, " 目标水平", transform=axes[0].get_xaxis_transform(), ha="left", va="bottom",
                  fontsize=8, color="#222222")
     legend: dict[str, Artist] = {}
     for ax in axes:
@@ -402,7 +402,7 @@ def gap_figure(
     order = [label for label in (region_name, "其他地区") if label in legend]
     fig.legend([legend[label] for label in order], order, loc="outside lower center", ncols=len(order),
                frameon=False, fontsize=9)
-    fig.suptitle(f"{region_name}：各维度与岗位要求的差距（横线为95%置信区间）", fontsize=14)
+    fig.suptitle(f"{region_name}：各维度与目标水平的差距（横线为差距的可能范围）", fontsize=14)
     return fig
 
 

@@ -40,7 +40,8 @@ from casekit.tables import OutputSchema, columns, validate_output
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.analysis import NotesAnalysis, SegmentReport, VisitProfile
-    from casekit.curriculum import Outline, TailoredOutline
+    from casekit.analysis.findings import Findings
+    from casekit.curriculum import CourseDesign, Outline
     from casekit.intake import Bundle, Manifest
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "NOTE_THEMES",
     "STAFF_CODE_PLACEHOLDER",
     "RegionReport",
+    "finding_intervals",
     "notes_base",
     "performance_links",
     "populations_present",
@@ -66,8 +68,6 @@ __all__ = [
     "scrub_quote",
     "segment_labels",
     "segment_types",
-    "tailored_outlines",
-    "weakest_by_population",
 ]
 
 #: How the report names the comparison group of every region (``group_name`` of the
@@ -94,73 +94,35 @@ def populations_present(comparison: pd.DataFrame) -> list[str]:
     return [p for p in POPULATIONS if p in present]
 
 
-def weakest_by_population(
-    comparison: pd.DataFrame, populations: list[str], *, k: int = 3
-) -> dict[str, pd.DataFrame]:
-    """Return the ``k`` weakest dimensions of each population (empty table: too few respondents).
+def finding_intervals(gaps: pd.DataFrame, findings: Findings) -> pd.DataFrame:
+    """``gaps`` with each gap's interval replaced by its finding's (adjusted for the number of comparisons).
+
+    The report shows one interval per gap: the one :func:`casekit.analysis.engagement_findings`
+    decides with. A row without a matching ``vs_required`` finding of the same group (a city,
+    or a group of another size) keeps its own 95% interval.
 
     Parameters
     ----------
-    comparison : pandas.DataFrame
-        :func:`casekit.analysis.compare_region` for one region.
-    populations : list of str
-        Population ids, in the order wanted.
-    k : int, default 3
-        Dimensions per population at most.
+    gaps : pandas.DataFrame
+        :func:`casekit.analysis.region_gaps` of one region.
+    findings : Findings
+        The engagement's findings.
 
     Returns
     -------
-    dict of str to pandas.DataFrame
-        Population id → :func:`casekit.analysis.weakest_dimensions`; an empty table when every
-        dimension of the population has fewer than :data:`~casekit.domain.MIN_CELL_SIZE`
-        respondents.
+    pandas.DataFrame
+        A copy of ``gaps``.
     """
-    from casekit.analysis import weakest_dimensions
-
-    return {p: weakest_dimensions(comparison, p, k=k) for p in populations}
-
-
-def tailored_outlines(
-    bundle: Bundle,
-    region_id: str,
-    comparison: pd.DataFrame,
-    outlines: Mapping[str, Outline] | None = None,
-    *,
-    min_n: int = MIN_CELL_SIZE,
-) -> dict[str, TailoredOutline]:
-    """Tailor the course outline of every audience of the bundle's manifest to one region.
-
-    Parameters
-    ----------
-    bundle : casekit.intake.Bundle
-        The research bundle; its manifest gives the audiences (in order) and course-day budgets.
-    region_id : str
-        The region.
-    comparison : pandas.DataFrame
-        :func:`casekit.analysis.compare_region` for the region.
-    outlines : mapping of str to Outline, optional
-        Seed outlines per population; default :func:`casekit.curriculum.load_outlines`.
-    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
-        Cells with fewer respondents are not used as evidence.
-
-    Returns
-    -------
-    dict of str to TailoredOutline
-        Population id → outline, for each audience of the manifest that has a seed outline, in
-        the manifest's order.
-    """
-    from casekit.curriculum import load_outlines, tailor_outline
-
-    manifest = bundle.manifest
-    if outlines is None:
-        outlines = load_outlines()
-    return {
-        population: tailor_outline(
-            outlines[population], comparison, manifest.budget_days(region_id, population), min_n=min_n
-        )
-        for population in manifest.audiences
-        if population in outlines
-    }
+    table = findings.table
+    rows = table.loc[table["kind"] == "vs_required"].set_index(["region", "population", "dimension"])
+    out = gaps.copy()
+    for i, row in out.iterrows():
+        key = (row["region_id"], row["population"], row["dimension"])
+        if key in rows.index:
+            match = rows.loc[key]
+            if int(match["n"]) == int(row["n"]) and not bool(match["hidden"]):
+                out.at[i, "ci_low"], out.at[i, "ci_high"] = float(match["ci_low"]), float(match["ci_high"])
+    return out
 
 
 def _level(bundle: Bundle, region_id: str) -> str:
@@ -630,10 +592,14 @@ class RegionReport:
         :func:`casekit.analysis.compare_region` for the region.
     populations : list of str
         Populations with rows in ``comparison`` (:func:`populations_present`).
-    weakest : dict of str to pandas.DataFrame
-        :func:`weakest_by_population` of ``populations``.
-    outlines : dict of str to TailoredOutline
-        :func:`tailored_outlines`.
+    findings : Findings or None
+        :func:`casekit.analysis.engagement_findings` of the whole bundle: every sentence of the
+        report about a strength or weakness, and every course-design decision, cites one.
+    findings_region : str
+        The region whose findings the report shows: the region itself, or the province of a
+        city (findings compare top-level regions).
+    designs : dict of str to CourseDesign
+        :func:`casekit.reports.course.course_designs`: the designed course of every audience.
     min_n : int
         Smallest cell size shown.
     gaps : pandas.DataFrame
@@ -691,8 +657,9 @@ class RegionReport:
     region_name: str
     comparison: pd.DataFrame
     populations: list[str]
-    weakest: dict[str, pd.DataFrame] = field(default_factory=dict)
-    outlines: dict[str, TailoredOutline] = field(default_factory=dict)
+    findings: Findings | None = None
+    findings_region: str = ""
+    designs: dict[str, CourseDesign] = field(default_factory=dict)
     min_n: int = MIN_CELL_SIZE
     gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
     segments: SegmentReport | None = None
@@ -729,10 +696,10 @@ def region_report(
     bundle: Bundle,
     region: str,
     *,
-    k: int = 3,
     min_n: int = MIN_CELL_SIZE,
     segments: SegmentReport | None = None,
     notes: NotesAnalysis | None = None,
+    findings: Findings | None = None,
 ) -> RegionReport:
     """Compute what the report of ``region`` shows.
 
@@ -742,13 +709,14 @@ def region_report(
         A loaded research bundle.
     region : str
         Region id or Chinese name (a province or a city).
-    k : int, default 3
-        Weakest dimensions listed per population.
     min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
         Cells with fewer respondents show no score and are not used as evidence.
     segments : SegmentReport, optional
         The account-manager types of this bundle, when already fitted (e.g. by
         :func:`segment_types` for another region's report); default: fitted here.
+    findings : Findings, optional
+        :func:`casekit.analysis.engagement_findings` of the bundle, when already computed;
+        default: computed here (about 0.1 s on the sample bundle).
     notes : NotesAnalysis, optional
         The bundle's coded, redacted interview notes, when already analysed; default:
         :func:`casekit.analysis.analyse_notes` here (only when the region's notes come from at
@@ -773,6 +741,7 @@ def region_report(
     from casekit.analysis import (
         analyse_notes,
         compare_region,
+        engagement_findings,
         region_gaps,
         review_summary,
         segment_mix,
@@ -780,9 +749,12 @@ def region_report(
         time_use_sentences,
     )
     from casekit.curriculum import load_outlines
+    from casekit.reports.course import course_designs
 
     manifest = bundle.manifest
     region_id = manifest.require(region)
+    if findings is None:
+        findings = engagement_findings(bundle, min_n=min_n)
     comparison = compare_region(bundle, region_id, min_n=min_n)
     populations = populations_present(comparison)
     outlines = load_outlines()  # read once: the types' training emphasis and the tailored outlines
@@ -811,10 +783,11 @@ def region_report(
         region_name=manifest.name(region_id),
         comparison=comparison,
         populations=populations,
-        weakest=weakest_by_population(comparison, populations, k=k),
-        outlines=tailored_outlines(bundle, region_id, comparison, outlines=outlines, min_n=min_n),
+        findings=findings,
+        findings_region=manifest.top_of(region_id),
+        designs=course_designs(bundle, region_id, findings, outlines=outlines, segments=segments, min_n=min_n),
         min_n=min_n,
-        gaps=region_gaps(bundle, region_id, min_n=min_n),
+        gaps=finding_intervals(region_gaps(bundle, region_id, min_n=min_n), findings),
         segments=segments,
         segments_message=segments_message,
         segment_mix=mix,

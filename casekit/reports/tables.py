@@ -48,7 +48,6 @@ from casekit.formatting import (
     MISSING,
     SMALL_CELL,
     count_label,
-    day_range,
     days,
     rounded_diff,
     score,
@@ -67,17 +66,14 @@ from casekit.privacy.disclosure import (
 from casekit.reports.safe_html import escape_markdown
 
 __all__ = [
-    "CLOSE_TO_OTHERS",
     "MISSING",
     "SMALL_CELL",
     "comparison_table",
     "count_label",
-    "gap_sentences",
     "interval_label",
     "keyword_text",
     "linkage_table",
     "notes_overview",
-    "outline_table",
     "persona_descriptions",
     "persona_table",
     "quote_markdown",
@@ -90,7 +86,6 @@ __all__ = [
     "theme_table",
     "time_allocation_table",
     "visit_profile_table",
-    "weakest_table",
 ]
 
 # MISSING, SMALL_CELL and count_label are re-exported from casekit.formatting: the report
@@ -203,87 +198,7 @@ def comparison_table(
     return table
 
 
-def weakest_table(weakest: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
-    """The rows of :func:`casekit.analysis.weakest_dimensions`, for reading.
-
-    Parameters
-    ----------
-    weakest : pandas.DataFrame
-        Output of :func:`casekit.analysis.weakest_dimensions` (columns ``dimension_label``,
-        ``n``, ``mean``, ``others_mean``, ``diff``), weakest first.
-    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
-        The anonymity threshold (``weakest_dimensions`` never returns a suppressed row; one
-        given here anyway shows no score).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index 排名 (from 1, weakest first); columns 维度, 本地区均分, 其他地区均分, 差值 (from the
-        two rounded means shown), 人数. Cells are strings.
-    """
-    records = [row for _, row in weakest.iterrows()]
-    table = pd.DataFrame(
-        {
-            "维度": [str(r["dimension_label"]) for r in records],
-            "本地区均分": [_region_mean(r, min_n) for r in records],
-            "其他地区均分": [score(r["others_mean"]) for r in records],
-            "差值": [_shown_diff(r, min_n) for r in records],
-            "人数": [count_label(r["n"], min_n) for r in records],
-        },
-        columns=["维度", "本地区均分", "其他地区均分", "差值", "人数"],
-    )
-    table.index = pd.RangeIndex(1, len(table) + 1, name="排名")
-    return table
-
-
-def _reason(reason: Any, adjustment: Any) -> str:
-    """The full reason, with the budget adjustment appended unless it already cites it."""
-    text = "" if pd.isna(reason) else str(reason)
-    if isinstance(adjustment, str) and adjustment.strip() and adjustment not in text:
-        text = f"{text}；{adjustment}" if text else adjustment
-    return text
-
-
-def outline_table(tailored: Any) -> pd.DataFrame:
-    """A tailored course outline (:func:`casekit.curriculum.tailor_outline`), for reading.
-
-    Parameters
-    ----------
-    tailored : casekit.curriculum.TailoredOutline
-        The tailored outline; its ``table`` is read (``title``, ``dimensions``, ``days``,
-        ``days_min``, ``days_max``, ``interactive_share``, ``reason`` and ``adjustment``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index 序号 (from 1, module order); columns 模块, 对应维度, 建议天数, 可选范围（天）,
-        互动比例, 依据 (the full reason, never shortened: the evidence, then any budget
-        adjustment, cited once). Cells are strings.
-    """
-    rows = tailored.table
-    adjustments = rows["adjustment"] if "adjustment" in rows.columns else [""] * len(rows)
-    dimensions = rows["dimensions"] if "dimensions" in rows.columns else [""] * len(rows)
-    table = pd.DataFrame(
-        {
-            "模块": list(rows["title"]),
-            "对应维度": [d if isinstance(d, str) and d else MISSING for d in dimensions],
-            "建议天数": [days(v) for v in rows["days"]],
-            "可选范围（天）": [day_range(a, b) for a, b in zip(rows["days_min"], rows["days_max"])],
-            "互动比例": [MISSING if pd.isna(v) else f"{float(v):.0%}" for v in rows["interactive_share"]],
-            "依据": [_reason(r, a) for r, a in zip(rows["reason"], adjustments)],
-        },
-        columns=["模块", "对应维度", "建议天数", "可选范围（天）", "互动比例", "依据"],
-    )
-    table.index = pd.RangeIndex(1, len(table) + 1, name="序号")
-    return table
-
-
 # -- issue 4: gaps, account-manager types, ride-alongs, 360° review, linkage ----------------------
-
-#: A difference between the region's gap and the other regions' smaller than this (in score
-#: points) is described as 与其他地区相近 rather than 好于 / 弱于.
-CLOSE_TO_OTHERS = 0.10
-
 
 def _is_missing(value: Any) -> bool:
     try:
@@ -335,34 +250,42 @@ def _people_share(share: Any, n: Any, min_n: int) -> str:
     return f"{bound.relation}{int(bound.value)}%"
 
 
-def _compared(row: pd.Series) -> str:
-    """与其他地区相比: the signed difference of the gaps and what it means."""
+_CONCLUSIONS = {"weaker": "明显偏弱", "stronger": "明显偏强"}
+
+
+def _verdicts(findings: pd.DataFrame | None, region: str | None, kind: str) -> dict[tuple[str, str], str]:
+    """(population, dimension) → what the findings conclude for ``region`` (claimed or not)."""
+    if findings is None or region is None:
+        return {}
+    rows = findings.loc[(findings["region"] == region) & (findings["kind"] == kind)]
+    return {(str(r["population"]), str(r["dimension"])):
+            (_CONCLUSIONS.get(str(r["direction"]), "无明显差异") if bool(r["claimed"]) else "无明显差异")
+            for _, r in rows.iterrows() if not bool(r["hidden"])}
+
+
+def _compared(row: pd.Series, verdicts: Mapping[tuple[str, str], str]) -> str:
+    """与其他地区相比: the signed difference of the gaps and what the findings conclude."""
     value = shown_gap_diff(row)
     if _is_missing(value):
         return MISSING
-    if value <= -CLOSE_TO_OTHERS:
-        word = "弱于其他地区"
-    elif value >= CLOSE_TO_OTHERS:
-        word = "好于其他地区"
-    else:
-        word = "与其他地区相近"
-    return f"{signed(value)}（{word}）"
+    verdict = verdicts.get((str(row["population"]), str(row["dimension"])))
+    return f"{signed(value)}（{verdict}）" if verdict else signed(value)
 
 
-def _gap_note(row: pd.Series, min_n: int) -> str:
+def _gap_note(row: pd.Series, min_n: int, weakest: Mapping[str, tuple[str, ...]]) -> str:
     note = "" if _is_missing(row.get("note")) else str(row.get("note"))
     if gap_hidden(row, min_n):
         return note or f"不足{min_n}人，不显示"
     parts = []
     if rounded_diff(row["mean"], row["required"]) >= 0:
-        parts.append("已达到岗位要求")
-    elif not _is_missing(row.get("rank")) and int(row["rank"]) == 1:
+        parts.append("已达到目标水平")
+    elif str(row["dimension"]) in weakest.get(str(row["population"]), ()):
         parts.append("本岗位差距最大的维度")
     return "；".join([*parts, note] if note else parts)
 
 
 def skill_gap_table(
-    gaps: pd.DataFrame, population: str | None = None, *, min_n: int = MIN_CELL_SIZE
+    gaps: pd.DataFrame, population: str | None = None, *, findings: Any = None, min_n: int = MIN_CELL_SIZE
 ) -> pd.DataFrame:
     """The region's gaps to the competency model (:func:`casekit.analysis.region_gaps`), for reading.
 
@@ -372,21 +295,33 @@ def skill_gap_table(
         Output of :func:`casekit.analysis.region_gaps` for one region.
     population : str, optional
         Keep only this population (then 岗位类别 is dropped and 维度 is the index).
+    findings : casekit.analysis.Findings, optional
+        The engagement's findings: 与其他地区相比 says what they conclude (明显偏弱 / 明显偏强 /
+        无明显差异) and 说明 marks the population's weakest dimension (:meth:`Findings.weakest`,
+        the one definition every section uses). Without them only the numbers are shown.
     min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
         A row below it (or flagged ``suppressed``) shows its count as ``"<5"`` and no number.
 
     Returns
     -------
     pandas.DataFrame
-        Columns 岗位类别, 维度, 人数, 均分, 岗位要求, 差距 (均分 − 岗位要求, from the two rounded
-        numbers shown; negative = below the requirement), 95%置信区间 (of the gap), 低于要求的比例
+        Columns 岗位类别, 维度, 人数, 均分, 目标水平, 差距 (均分 − 目标水平, from the two rounded
+        numbers shown; negative = below the requirement), 差距的可能范围 (the gap's interval:
+        :func:`casekit.reports.region_report.region_report` puts the findings' intervals, adjusted
+        for the number of comparisons, in ``gaps``), 低于目标的比例
         (a bound such as ``">86%"`` when it would show that 1–4 people are on one side),
         与其他地区相比 (the region's gap minus the other regions', from the rounded means as
         :func:`comparison_table` computes 差值, with 弱于 / 好于 / 相近),
-        说明 (the analysis note; 本岗位差距最大的维度 / 已达到岗位要求). Cells are strings.
+        说明 (the analysis note; 本岗位差距最大的维度 / 已达到目标水平). Cells are strings.
     """
     rows = gaps if population is None else gaps.loc[gaps["population"] == population]
     records = [row for _, row in rows.iterrows()]
+    region = None if rows.empty or "region_id" not in rows.columns else str(rows["region_id"].iloc[0])
+    if findings is not None and region is not None and not (findings.table["region"] == region).any():
+        region = None  # a city: the findings compare top-level regions, not this group
+    verdicts = _verdicts(None if findings is None else findings.table, region, "vs_other_regions")
+    weakest = ({p: findings.weakest(region, p) for p in dict.fromkeys(rows["population"])}
+               if findings is not None and region is not None else {})
 
     def shown(row: pd.Series, text: str) -> str:
         return MISSING if gap_hidden(row, min_n) else text
@@ -397,59 +332,19 @@ def skill_gap_table(
             "维度": [str(r["dimension_label"]) for r in records],
             "人数": [count_label(r["n"], min_n) for r in records],
             "均分": [shown(r, score(r["mean"])) for r in records],
-            "岗位要求": [score(r["required"]) for r in records],
+            "目标水平": [score(r["required"]) for r in records],
             "差距": [shown(r, signed(rounded_diff(r["mean"], r["required"]))) for r in records],
-            "95%置信区间": [shown(r, interval_label(r["ci_low"], r["ci_high"])) for r in records],
-            "低于要求的比例": [shown(r, _people_share(r["share_below"], r["n"], min_n)) for r in records],
-            "与其他地区相比": [shown(r, _compared(r)) for r in records],
-            "说明": [_gap_note(r, min_n) for r in records],
+            "差距的可能范围": [shown(r, interval_label(r["ci_low"], r["ci_high"])) for r in records],
+            "低于目标的比例": [shown(r, _people_share(r["share_below"], r["n"], min_n)) for r in records],
+            "与其他地区相比": [shown(r, _compared(r, verdicts)) for r in records],
+            "说明": [_gap_note(r, min_n, weakest) for r in records],
         },
-        columns=["岗位类别", "维度", "人数", "均分", "岗位要求", "差距", "95%置信区间", "低于要求的比例",
+        columns=["岗位类别", "维度", "人数", "均分", "目标水平", "差距", "差距的可能范围", "低于目标的比例",
                  "与其他地区相比", "说明"],
     )
     if population is not None:
         table = table.drop(columns="岗位类别").set_index("维度")
     return table
-
-
-def gap_sentences(gaps: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> list[str]:
-    """One Chinese sentence per population: its largest shortfall and where it is weaker than elsewhere.
-
-    Parameters
-    ----------
-    gaps : pandas.DataFrame
-        Output of :func:`casekit.analysis.region_gaps`.
-    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
-        Rows below it are never cited.
-
-    Returns
-    -------
-    list of str
-        In population order; a population without a shown row gets no sentence.
-    """
-    sentences = []
-    for population, rows in gaps.groupby("population", sort=False):
-        shown = rows.loc[[not gap_hidden(r, min_n) for _, r in rows.iterrows()]]
-        if shown.empty:
-            continue
-        label = _population_label(str(population))
-        worst = shown.loc[shown["gap"].idxmin()]
-        worst_gap = rounded_diff(worst["mean"], worst["required"])
-        if worst_gap >= 0:
-            text = f"{label}各维度的均分都已达到岗位要求"
-        else:
-            text = (f"{label}与岗位要求差距最大的是“{worst['dimension_label']}”（均分{score(worst['mean'])}，"
-                    f"要求{score(worst['required'])}，差距{signed(worst_gap)}）")
-        diffs = pd.Series([shown_gap_diff(r) for _, r in shown.iterrows()], index=shown.index).dropna()
-        if not diffs.empty:
-            weakest = shown.loc[diffs.idxmin()]
-            if float(diffs.min()) <= -CLOSE_TO_OTHERS:
-                text += (f"；与其他地区相比，最明显偏弱的是“{weakest['dimension_label']}”"
-                         f"（差距比其他地区大{signed(-float(diffs.min()))[1:]}分）")
-            else:
-                text += "；与其他地区相比，没有哪个维度明显偏弱"
-        sentences.append(text + "。")
-    return sentences
 
 
 # -- account-manager types ---------------------------------------------------------------------
