@@ -392,7 +392,9 @@ def test_every_input_may_be_missing():
     design = design_course(OUTLINES["account_manager"], None, "hebei", None, evidence=CourseEvidence())
     assert design.budget_status == "none"
     assert design.region_name == "本地区"
-    assert all(m.products == () and m.roleplays == () and m.emphasis == () for m in design.modules)
+    assert all(m.products == () and m.emphasis == () for m in design.modules)
+    # without a case library the role-plays are the seed method's scenes, each marked as a script to write
+    assert all(r["source"] == "seed" and "待顾问编写" in r["reason"] for m in design.modules for r in m.roleplays)
 
 
 # -- the mapping audit ----------------------------------------------------------------------------
@@ -416,54 +418,19 @@ def test_audit_table_documents_every_module():
             assert all(DIMENSIONS[d].label in line for d in m.dimensions), m.module_id
 
 
-# -- schedule hook ----------------------------------------------------------------------------------
+# -- schedule -------------------------------------------------------------------------------------
 
 
-def test_schedule_comes_from_the_schedule_module_when_present(monkeypatch):
-    import sys
-    import types
+def test_the_schedule_and_its_share_come_from_the_minutes():
+    from casekit.curriculum import SessionPlan
 
-    calls = []
-
-    class FakeSession:
-        def __init__(self, module_id):
-            self.module_id = module_id
-
-        def to_dict(self):
-            return {"day": 1, "half": "上午", "minutes": 180, "activities": [
-                {"type": "讲授", "title": "讲授", "minutes": 60, "interactive": False, "module": self.module_id},
-                {"type": "角色扮演", "title": "练习", "minutes": 120, "interactive": True, "module": self.module_id}]}
-
-    def schedule_course(modules, plan=None):
-        calls.append(([m["id"] for m in modules], plan))
-        return (FakeSession(modules[0]["id"]),)
-
-    fake = types.ModuleType("casekit.curriculum.schedule")
-    fake.schedule_course = schedule_course
-    monkeypatch.setitem(sys.modules, "casekit.curriculum.schedule", fake)
-    design = design_course(OUTLINES["account_manager"], None, "hebei", 3.0, sessions="plan")
-    assert calls == [(["am_transformation", "am_needs_basics", "am_industry_solutions"], "plan")]
-    assert design.to_dict()["schedule"][0]["activities"][1]["type"] == "角色扮演"
-    assert math.isclose(design.interactive_share, 120 / 180)
-
-
-def test_without_a_schedule_the_share_is_the_planned_one():
-    import importlib.util
-
-    if importlib.util.find_spec("casekit.curriculum.schedule") is not None:
-        pytest.skip("the schedule module is present: its minutes give the share")
-    design = design_course(OUTLINES["support_engineer"], None, "hebei", 2.5)
-    assert design.schedule == ()
-    planned = sum(m.days * OUTLINES["support_engineer"].module(m.id).interactive_share for m in design.modules)
-    assert math.isclose(design.interactive_share, planned / design.total_days)
-
-
-def test_reason_says_the_rank_of_need_and_ties():
-    findings = findings_for("support_engineer", gaps={"communication": -1.0, "market": -0.4})
-    design = design_course(OUTLINES["support_engineer"], findings, "hebei", 2.75)
-    assert "需要程度在本课程 5 个模块中排第 1，" in design.module("se_key_links").reason
-    # 思维模式: 市场 0.4 + half of 沟通 0.8 = 0.8 = 五个关键环节's 沟通 0.8: tied first
-    tied = design_course(OUTLINES["support_engineer"], findings_for(
-        "support_engineer", gaps={"communication": -0.8, "market": -0.4}), "hebei", 2.75)
-    assert "并列排第 1" in tied.module("se_mindset").reason
-    assert "并列排第 1" in tied.module("se_key_links").reason
+    design = design_course(OUTLINES["account_manager"], None, "hebei", 3.0)
+    data = design.to_dict()
+    minutes = [a for s in data["schedule"] for a in s["activities"]]
+    assert sum(a["minutes"] for a in minutes) == 3 * 360
+    share = sum(a["minutes"] for a in minutes if a["interactive"]) / (3 * 360)
+    assert math.isclose(design.interactive_share, share)
+    assert [m for m in dict.fromkeys(a["module"] for a in minutes)] == [m.id for m in design.modules]
+    short = design_course(OUTLINES["account_manager"], None, "hebei", 3.0,
+                          sessions=SessionPlan(morning_minutes=150, afternoon_minutes=150)).to_dict()
+    assert {s["minutes"] for s in short["schedule"]} == {150}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ __all__ = [
     "INDUSTRY_MINUTES",
     "INDUSTRY_SOURCES",
     "SEED_INDUSTRIES",
+    "SEED_ROLEPLAYS",
     "CourseEvidence",
     "added_session",
     "capacity_note",
@@ -284,17 +286,52 @@ def module_cases(module: Module, region: str, region_name: str, library: pd.Data
                     "reason": _library_reason(row, region, region_name, "案例")})
     if not out:
         for title in module.cases[:limit]:
+            if _PLACEHOLDER in title:  # the seed leaves this case to the research
+                out.append({"title": f"{region_name or '本地区'}案例（根据调研编写）", "source": "seed", "id": None,
+                            "industry": None,
+                            "reason": f"种子大纲此处为“{title}”：案例库中还没有，需由顾问根据本地区访谈与随访编写"})
+                continue
             out.append({"title": title, "source": "seed", "id": None, "industry": None,
                         "reason": "案例库中没有归入本模块的案例，采用种子大纲点名的案例"})
     return out
 
 
+#: The seed's wording for a case the research is to supply.
+_PLACEHOLDER = "通过调研形成"
+
+#: Role-plays the seed's method calls for (案例教学：角色扮演) where the case library has none for
+#: a module: one scene per module built from the module's own topics, marked 待编写脚本.
+SEED_ROLEPLAYS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "am_transformation": ("向老客户介绍转型产品：从卖产品到卖方案",),
+    "am_needs_basics": ("与客户的总经理、财务和业务部门负责人分别面谈，找出各自的需求",),
+    "am_industry_solutions": ("{industry}客户拜访：先问经营中的难处，再讲方案的价值",),
+    "se_consultative": ("陪同客户经理拜访：用客户听得懂的话回答技术问题",),
+    "se_customer_problem": ("从客户的购买流程出发，找到客户真正的问题",),
+    "se_key_links": ("联合拜访：先听后讲，用提问找到客户的潜在需求", "向客户陈述方案：把产品和价值联系起来"),
+    "sm_sales_process": ("辅导客户经理走完销售漏斗的一步",),
+    "sm_managing_sales": ("与客户经理一对一检查重点客户的销售进展",),
+    "sm_people": ("给下属布置一项难卖的产品任务并激励他",),
+})
+
+
 def module_roleplays(module: Module, region: str, region_name: str, library: pd.DataFrame | None,
-                     industries: Sequence[str] = (), limit: int = 2) -> list[dict[str, Any]]:
-    """Role-plays for a module from the case library (none in the seed: an empty list then)."""
+                     industries: Sequence[str] = (), limit: int = 2,
+                     industries_labels: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Role-plays for a module: the case library's, else a scene of :data:`SEED_ROLEPLAYS` (script to write)."""
     ranked = _rank_library(_library_rows(library, "roleplay", module.module_id), region, industries)
-    return [{"title": _text(row["title"]), "source": "library", "id": _text(row["id"]),
-             "reason": _library_reason(row, region, region_name, "角色扮演")} for _, row in ranked[:limit]]
+    out = [{"title": _text(row["title"]), "source": "library", "id": _text(row["id"]),
+            "reason": _library_reason(row, region, region_name, "角色扮演")} for _, row in ranked[:limit]]
+    if out:
+        return out
+    reason = "种子方法以角色扮演练习本模块的要点；案例库中还没有归入本模块的角色扮演，按本模块要点设计，脚本待顾问编写"
+    for scene in SEED_ROLEPLAYS.get(module.module_id, ())[:limit]:
+        if "{industry}" in scene:
+            for label in list(industries_labels)[:limit]:
+                out.append({"title": "角色扮演：" + scene.format(industry=label), "source": "seed", "id": None,
+                            "reason": reason})
+        else:
+            out.append({"title": "角色扮演：" + scene, "source": "seed", "id": None, "reason": reason})
+    return out[:limit]
 
 
 # -- products ---------------------------------------------------------------------------------
@@ -353,6 +390,8 @@ def emphasis_for(module: Module, type_mix: pd.DataFrame | None, min_n: int = MIN
         if share is None or overall is None or pd.isna(share) or pd.isna(overall):
             continue
         if "n" in row.index and pd.notna(row["n"]) and int(row["n"]) < min_n:
+            continue
+        if "claimed" in row.index and not bool(row["claimed"]):  # more common only by chance
             continue
         if float(share) - float(overall) < _MIN_TYPE_EXCESS - 1e-9:
             continue

@@ -398,6 +398,14 @@ def design_course(
     tied = {i: any(j != i and abs(module_needs[j].need - module_needs[i].need) < 1e-9 for j in range(len(modules)))
             for i in range(len(modules))}
 
+    # local products go where products are taught: modules mainly training a product dimension,
+    # else the first module training one at all (not every module: the list would repeat)
+    product_hosts = {i for i, m in enumerate(modules) if m.dimensions[0] in _PRODUCT_DIMENSIONS}
+    if not product_hosts:
+        product_hosts = {next((i for i, m in enumerate(modules)
+                               if any(d in _PRODUCT_DIMENSIONS for d in m.dimensions)), -1)}
+    gained = [modules[j].title for j in range(len(modules)) if fit.days[j] > base_fit.days[j] + 1e-9]
+
     chosen_industries: list[dict[str, Any]] = []
     left_out: list[str] = []
     designs: list[ModuleDesign] = []
@@ -420,14 +428,17 @@ def design_course(
         cases = module_cases(m, region, region_name, evidence.library, industries, seed_outlines,
                              limit=max(1, int(days / 0.5)))
         roleplays = module_roleplays(m, region, region_name, evidence.library,
-                                     [ind["id"] for ind in chosen_industries], limit=max(1, int(days / 0.5)))
-        products = (module_products(evidence.products, industries)
-                    if any(d in _PRODUCT_DIMENSIONS for d in m.dimensions) else [])
+                                     [ind["id"] for ind in chosen_industries], limit=max(1, int(days / 0.5)),
+                                     industries_labels=[ind["label"] for ind in industries[:2]])
+        products = module_products(evidence.products, industries) if i in product_hosts else []
         emphasis = emphasis_for(m, evidence.type_mix)
         clause = _evidence_clause(m, needs, sentences)
         decision = _decision_clause(m, days, base_fit.days[i], fit.status, rank[i], len(modules), mn.need, differs,
                                     tied[i])
         reason = f"{clause}；{decision}"
+        if differs and days < base_fit.days[i] - 1e-9 and gained and fit.status in ("fitted", "off_grid"):
+            reason += ("；总课时不变，为给本地区更需要加强的" + "、".join(f"「{t}」" for t in gained)
+                       + "腾出时间")
         if added[m.module_id]:
             reason += "；另加专题：" + "、".join(f"「{_label(s['dimension'])}」" for s in added[m.module_id])
         if reason_extra:

@@ -349,6 +349,10 @@ def _read_module(module: Any, index: int) -> _Spec:
 # content → activities to be timed
 
 
+#: Title prefix of a small-group discussion of lectured topics.
+_DISCUSSION_PREFIX = "小组讨论："
+
+
 @dataclass
 class _Item:
     """An activity being planned: its content, bounds and (once fitted) minutes."""
@@ -367,6 +371,11 @@ class _Item:
 
     @property
     def title(self) -> str:
+        if self.prefix == _DISCUSSION_PREFIX and self.titles:
+            # the lecture before it lists the topics; the discussion says what the groups do
+            first = self.titles[0]
+            more = f"等 {len(self.titles)} 个要点" if len(self.titles) > 1 else ""
+            return f"{self.prefix}结合本地区实际讨论「{first}」{more}" + ("（续）" if self.continued else "")
         text = "；".join(self.titles)
         if len(self.titles) > 1 and self.kind in (_CASE, _ROLEPLAY):
             text += "（分组并行）"
@@ -576,7 +585,11 @@ def _assign(chunks: list[_Chunk], specs: Sequence[_Spec]) -> None:
 def _merge(items: list[_Item], a: int, b: int) -> None:
     """Merge ``items[b]`` into ``items[a]`` (parallel groups for cases and role-plays)."""
     first, second = items[a], items.pop(b)
-    first.titles.extend(second.titles)
+    if second.prefix != first.prefix:  # the merged activity names all it holds, with their own kinds
+        first.titles = [first.title, second.title]
+        first.prefix = ""
+    else:
+        first.titles.extend(second.titles)
     first.order = min(first.order, second.order)
     if first.kind == _LECTURE:
         first.ideal = min(_LECTURE_LONGEST, first.ideal + second.ideal)
@@ -661,7 +674,7 @@ def _fit(chunk: _Chunk) -> bool:
                 lectures = _lecture_units([_copy(t) for t in topics], max(budget, _SHORTEST))
             else:  # no room to lecture: the topics are worked on in small groups instead
                 lo, ideal, hi = _DISCUSSION_MINUTES
-                items.append(_Item(_PRACTICE, "小组讨论：", [x for t in topics for x in t.titles], topics[0].order,
+                items.append(_Item(_PRACTICE, _DISCUSSION_PREFIX, [x for t in topics for x in t.titles], topics[0].order,
                                    lo, ideal, hi))
         items = sorted(items + lectures, key=lambda it: it.order)
         # too much content for the time: merge neighbours of a kind, then shorten to the floor
@@ -697,7 +710,7 @@ def _fit(chunk: _Chunk) -> bool:
         if remaining < _SHORTEST:
             break
         lo, ideal, hi = _DISCUSSION_MINUTES
-        items.append(_Item(_PRACTICE, "小组讨论：", list(unit.titles), unit.order + 0.5, lo, ideal, hi,
+        items.append(_Item(_PRACTICE, _DISCUSSION_PREFIX, list(unit.titles), unit.order + 0.5, lo, ideal, hi,
                            minutes=lo))
         remaining -= lo
     items.sort(key=lambda it: it.order)
