@@ -80,10 +80,10 @@ def test_report_html_is_chinese_codeless_and_offline(built, region, name):
     html = (result.out_dir / region / "report.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html
     assert re.search(rf"<h1[^>]*>{name}地区培训需求调研报告", html)
-    for heading in ("一、调研对象", "二、各维度得分与其他地区对比", "三、最薄弱的维度",
-                    "四、能力差距（与岗位要求相比）", "五、客户经理类型", "六、客户经理的时间花在哪里（工作随访）",
+    for heading in ("一、调研对象", "二、各维度得分与其他地区对比", "三、主要发现",
+                    "四、能力差距（与目标水平相比）", "五、客户经理类型", "六、客户经理的时间花在哪里（工作随访）",
                     "七、销售管理人员360°评估", "八、访谈与随访要点", "九、能力与业绩的关系",
-                    "十、课程大纲建议"):
+                    "十、课程设计", "附录：分析与设计方法"):
         assert re.search(rf"<h2[^>]*>{heading}", html), heading
     # no code: no editor areas, none of the notebook's source
     assert not re.search(r'class="[^"]*jp-InputArea-editor', html)
@@ -135,7 +135,7 @@ def test_reports_show_no_staff_code_or_manager_id(built):
         html = (result.out_dir / region / "report.html").read_text(encoding="utf-8")
         text = re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", "", html)  # the charts' bytes
         assert not re.findall(r"(?<![A-Za-z0-9])(?:AM|SM|SE)\d+", text)
-        for section in ("岗位要求", "本地区人数", "随访观察的客户经理（人）", "自评减他评", "相关，不代表因果"):
+        for section in ("目标水平", "本地区人数", "随访观察的客户经理（人）", "自评减他评", "相关，不代表因果"):
             assert section in text, section
 
 

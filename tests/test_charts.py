@@ -141,7 +141,7 @@ def test_gap_figure_has_one_panel_per_population_with_chinese_labels(gaps):
         DIMENSIONS[d].label for d in POPULATION_DIMENSIONS["account_manager"]
     ]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["河北", "其他地区"]
-    assert "河北" in fig.get_suptitle() and "岗位要求" in fig.get_suptitle()
+    assert "河北" in fig.get_suptitle() and "目标水平" in fig.get_suptitle()
     assert any(0.0 in line.get_xdata() for line in fig.axes[0].get_lines())  # the required level
     assert "\u22121.50" in [t.get_text() for t in fig.axes[0].texts]  # house minus sign
 

@@ -7,13 +7,12 @@ import re
 import pytest
 from conftest import MINI
 
-from casekit.analysis import compare_region, weakest_dimensions
-from casekit.curriculum import load_outlines, tailor_outline
+from casekit.curriculum import load_outlines
 from casekit.domain import POPULATIONS
 from casekit.exceptions import RegionError
 from casekit.intake import load_bundle
 from casekit.reports import RegionReport, region_report
-from casekit.reports.region_report import populations_present, tailored_outlines
+from casekit.reports.region_report import populations_present
 
 
 @pytest.fixture(scope="module")
@@ -38,28 +37,24 @@ def test_populations_are_those_present_in_population_order(report):
     assert report.populations  # the mini bundle has answers
 
 
-def test_weakest_dimensions_per_population(report):
-    assert list(report.weakest) == report.populations
-    for population, weakest in report.weakest.items():
-        assert weakest.equals(weakest_dimensions(report.comparison, population, k=3))
-        assert len(weakest) <= 3
+def test_findings_are_the_engagements_and_every_claim_cites_its_numbers(bundle, report):
+    from casekit.analysis import engagement_findings
+
+    assert report.findings is not None and report.findings_region == "hebei"
+    assert report.findings.table.equals(engagement_findings(bundle).table)
+    for sentence in report.findings.table.loc[report.findings.table["claimed"], "sentence"]:
+        assert "n=" in sentence and "区间" in sentence
 
 
-def test_outlines_follow_the_manifest_audiences_and_budgets(bundle, report):
+def test_designs_follow_the_manifest_audiences_and_budgets(bundle, report):
     outlines = load_outlines()
     audiences = [p for p in bundle.manifest.audiences if p in outlines]
-    assert list(report.outlines) == audiences
-    for population, tailored in report.outlines.items():
-        expected = tailor_outline(outlines[population], report.comparison,
-                                  bundle.manifest.budget_days("hebei", population))
-        assert tailored.table.equals(expected.table)
-        assert tailored.budget_days == bundle.manifest.budget_days("hebei", population)
-
-
-def test_tailored_outlines_of_a_given_comparison(bundle):
-    comparison = compare_region(bundle, "beijing")
-    outlines = tailored_outlines(bundle, "beijing", comparison)
-    assert set(outlines) <= set(bundle.manifest.audiences)
+    assert list(report.designs) == audiences
+    for population, design in report.designs.items():
+        assert design.budget_days == bundle.manifest.budget_days("hebei", population)
+        assert design.region == "hebei" and design.audience == population
+        minutes = sum(a["minutes"] for s in design.to_dict()["schedule"] for a in s["activities"])
+        assert minutes == round(design.total_days * 360)
 
 
 def test_unknown_region_lists_known_ids(bundle):
@@ -87,7 +82,12 @@ def _client_tables(report: RegionReport) -> list:
     """Every client table and sentence the report notebook shows for the new sections."""
     from casekit.reports import tables
 
-    out = [tables.skill_gap_table(report.gaps), *tables.gap_sentences(report.gaps),
+    from casekit.reports import course_tables
+
+    findings = report.findings.table
+    out = [tables.skill_gap_table(report.gaps, findings=report.findings),
+           *[s for p in report.populations for s in course_tables.findings_sentences(findings, report.findings_region, p)],
+           *[course_tables.findings_table(findings, report.findings_region, p) for p in report.populations],
            report.segments_message, *report.time_sentences, report.linkage_message,
            tables.review_table(report.reviews), *tables.review_sentences(report.reviews, report.reviews_all)]
     if report.segments is not None and report.segments.clear:
@@ -108,10 +108,18 @@ def test_hebei_account_managers_fall_furthest_behind_elsewhere_in_industry(hebei
     managers = hebei.gaps.loc[hebei.gaps["population"] == "account_manager"]
     assert managers.loc[managers["diff"].idxmin(), "dimension_label"] == "行业"  # the planted weakness
     assert managers.loc[managers["rank"] == 1, "dimension"].tolist() == ["industry"]
-    from casekit.reports.tables import gap_sentences, skill_gap_table
+    from casekit.reports.course_tables import findings_sentences
+    from casekit.reports.tables import skill_gap_table
 
-    assert skill_gap_table(hebei.gaps, "account_manager").loc["行业", "说明"] == "本岗位差距最大的维度"
-    assert "最明显偏弱的是“行业”" in gap_sentences(hebei.gaps)[0]
+    # one definition of the weakest dimension: the gap table, the findings and the design agree
+    assert hebei.findings.weakest("hebei", "account_manager") == ("industry",)
+    table = skill_gap_table(hebei.gaps, "account_manager", findings=hebei.findings)
+    assert table.loc["行业", "说明"] == "本岗位差距最大的维度"
+    assert table.loc["行业", "与其他地区相比"].endswith("（明显偏弱）")
+    assert (table["说明"] == "本岗位差距最大的维度").sum() == 1
+    sentences = findings_sentences(hebei.findings.table, "hebei", "account_manager",
+                                   hebei.findings.weakest("hebei", "account_manager"))
+    assert "“行业”" in sentences[0] and "明显低于" in sentences[0]
 
 
 def test_personas_are_fitted_on_all_regions_and_the_mix_is_the_regions(sample, hebei):

@@ -9,18 +9,14 @@ from typing import ClassVar
 import pandas as pd
 
 from casekit import formatting
-from casekit.analysis import weakest_dimensions
-from casekit.curriculum import load_outlines, tailor_outline
 from casekit.reports.tables import (
     MISSING,
     SMALL_CELL,
     comparison_table,
-    gap_sentences,
     interval_label,
     keyword_text,
     linkage_table,
     notes_overview,
-    outline_table,
     persona_descriptions,
     persona_table,
     quote_markdown,
@@ -33,7 +29,6 @@ from casekit.reports.tables import (
     theme_table,
     time_allocation_table,
     visit_profile_table,
-    weakest_table,
 )
 from casekit.reports.tables import count_label as tables_count_label
 
@@ -96,7 +91,7 @@ def test_rows_without_small_cells_are_shown_in_full():
     assert (row["石家庄"], row["保定"], row["合计"]) == ("5", "8", "13")
 
 
-# -- comparison_table, weakest_table, outline_table ----------------------------------------------
+# -- comparison_table ----------------------------------------------
 
 
 def _comparison() -> pd.DataFrame:
@@ -162,58 +157,6 @@ def test_differences_are_those_of_the_means_shown():
             assert "-" not in row["差值"]  # one minus sign style: U+2212
 
 
-def test_weakest_table():
-    comparison = _comparison()
-    weakest = weakest_dimensions(comparison, "account_manager", k=3)
-    table = weakest_table(weakest)
-    assert table.index.name == "排名" and table.index.tolist() == [1, 2]
-    assert list(table.columns) == ["维度", "本地区均分", "其他地区均分", "差值", "人数"]
-    assert table.loc[1].tolist() == ["行业", "2.33", "3.22", "−0.89", "9"]
-    assert table.loc[2].tolist() == ["时间", "3.90", MISSING, MISSING, "7"]
-
-
-def _tailored(min_n: int = 5):
-    comparison = _comparison()
-    comparison["population"] = "sales_manager"
-    comparison["dimension"] = ["leadership", "strategy", "process", "extra"]
-    comparison["dimension_label"] = ["领导力", "市场分析与策略", "过程管理", "其他"]
-    outline = load_outlines()["sales_manager"]
-    return tailor_outline(outline, comparison, outline.days_min + 0.25, min_n=min_n)
-
-
-def test_outline_table_shows_full_reasons_and_each_adjustment_once():
-    tailored = _tailored()
-    table = outline_table(tailored)
-    assert table.index.name == "序号" and table.index.tolist() == list(range(1, len(tailored.table) + 1))
-    assert list(table.columns) == ["模块", "对应维度", "建议天数", "可选范围（天）", "互动比例", "依据"]
-    assert table["依据"].tolist() == tailored.table["reason"].tolist()  # full, not cut
-    assert max(len(r) for r in table["依据"]) > 50  # longer than pandas' default column width
-    for reason, adjustment in zip(table["依据"], tailored.table["adjustment"]):
-        if adjustment:
-            assert reason.count(adjustment) == 1
-    assert "「市场分析与策略」样本不足（少于5人）" in " ".join(table["依据"])
-    assert not re.search(r"n=[0-4]\D", " ".join(table["依据"]))
-
-
-def test_outline_table_days_and_shares():
-    tailored = _tailored()
-    table = outline_table(tailored)
-    row = tailored.table.iloc[0]
-    assert table.loc[1, "建议天数"] == f"{row['days']:g}"
-    assert table.loc[1, "可选范围（天）"] == f"{row['days_min']:g}–{row['days_max']:g}"
-    assert table.loc[1, "互动比例"].endswith("%")
-    assert all(isinstance(v, str) for v in table.to_numpy().ravel())
-
-
-def test_outline_table_appends_an_adjustment_the_reason_lacks():
-    tailored = _tailored()
-    short = tailored.table.copy()
-    short.loc[0, "reason"] = "「领导力」维度均分 2.33（n=9）"
-    short.loc[0, "adjustment"] = "预算不足，由 1 天压至下限"
-    table = outline_table(SimpleNamespace(table=short))
-    assert table.loc[1, "依据"] == "「领导力」维度均分 2.33（n=9）；预算不足，由 1 天压至下限"
-
-
 def test_count_helpers_stay_importable_from_tables():
     assert tables_count_label is formatting.count_label
     assert (SMALL_CELL, MISSING) == ("<5", "—")
@@ -258,8 +201,8 @@ def test_interval_label_uses_the_house_minus_sign():
 
 def test_skill_gap_table_has_chinese_headers_and_string_cells():
     table = skill_gap_table(_gaps())
-    assert list(table.columns) == ["岗位类别", "维度", "人数", "均分", "岗位要求", "差距", "95%置信区间",
-                                   "低于要求的比例", "与其他地区相比", "说明"]
+    assert list(table.columns) == ["岗位类别", "维度", "人数", "均分", "目标水平", "差距", "差距的可能范围",
+                                   "低于目标的比例", "与其他地区相比", "说明"]
     assert all(isinstance(v, str) for v in table.to_numpy().ravel())
     assert "-" not in "".join(table.to_numpy().ravel())  # no ASCII hyphen as a minus sign
 
@@ -268,34 +211,48 @@ def test_skill_gap_table_shows_no_number_for_a_small_group():
     table = skill_gap_table(_gaps(), "account_manager")
     small = table.loc["行业"]
     assert small["人数"] == "<5"
-    for column in ("均分", "差距", "95%置信区间", "低于要求的比例", "与其他地区相比"):
+    for column in ("均分", "差距", "差距的可能范围", "低于目标的比例", "与其他地区相比"):
         assert small[column] == MISSING, column
-    assert small["岗位要求"] == "4.00"  # the model, not data about the people
+    assert small["目标水平"] == "4.00"  # the consultant's target, not data about the people
     assert small["说明"] == "不足5人，不显示"
+
+
+def _findings(claimed: bool, weakest: tuple[str, ...]):
+    """A Findings-like object for region 'hebei': the product gap vs other regions claimed or not."""
+    table = pd.DataFrame({
+        "region": ["hebei", "hebei"], "population": ["account_manager"] * 2,
+        "dimension": ["product", "sales"], "kind": ["vs_other_regions"] * 2,
+        "claimed": [claimed, False], "direction": ["weaker" if claimed else "none", "none"],
+        "hidden": [False, False],
+    })
+    return SimpleNamespace(table=table, weakest=lambda region, population: weakest)
 
 
 def test_skill_gap_table_numbers_read_like_the_rest_of_the_report():
     row = skill_gap_table(_gaps(), "account_manager").loc["产品"]
-    assert (row["均分"], row["岗位要求"], row["差距"]) == ("2.33", "4.00", f"{MINUS}1.67")
-    assert _INTERVAL.match(row["95%置信区间"]) and row["95%置信区间"] == f"[{MINUS}1.95, {MINUS}1.37]"
-    # the region's mean minus the others' (4.00 − 0.90 = 3.10), as comparison_table's 差值
-    assert row["与其他地区相比"] == f"{MINUS}0.77（弱于其他地区）"
-    assert row["低于要求的比例"] == "50%"
-    assert row["说明"] == "本岗位差距最大的维度"
+    assert (row["均分"], row["目标水平"], row["差距"]) == ("2.33", "4.00", f"{MINUS}1.67")
+    assert _INTERVAL.match(row["差距的可能范围"]) and row["差距的可能范围"] == f"[{MINUS}1.95, {MINUS}1.37]"
+    # the region's mean minus the others' (4.00 − 0.90 = 3.10), as comparison_table's 差值; without
+    # findings no verdict (a fixed threshold would claim weaknesses from noise)
+    assert row["与其他地区相比"] == f"{MINUS}0.77"
+    assert row["低于目标的比例"] == "50%"
+    assert row["说明"] == ""  # the largest gap is only named by the findings
+
+
+def test_skill_gap_table_says_what_the_findings_conclude():
+    claimed = skill_gap_table(_gaps(), "account_manager", findings=_findings(True, ("product",))).loc["产品"]
+    assert claimed["与其他地区相比"] == f"{MINUS}0.77（明显偏弱）"
+    assert claimed["说明"] == "本岗位差距最大的维度"
+    noise = skill_gap_table(_gaps(), "account_manager", findings=_findings(False, ())).loc["产品"]
+    assert noise["与其他地区相比"] == f"{MINUS}0.77（无明显差异）"
+    assert noise["说明"] == ""
 
 
 def test_share_below_never_shows_that_one_person_reaches_the_level():
-    row = skill_gap_table(_gaps(), "account_manager").loc["销售"]
-    assert row["低于要求的比例"] == ">86%"  # 97% of 36 would say: exactly one person is not below
-    assert row["说明"] == "已达到岗位要求"
-    assert row["与其他地区相比"] == "+0.50（好于其他地区）"
-
-
-def test_gap_sentences_cite_only_shown_rows():
-    sentences = gap_sentences(_gaps())
-    assert len(sentences) == 1  # the support engineers' only row has no data
-    assert sentences[0].startswith("政企客户经理与岗位要求差距最大的是“产品”")
-    assert f"差距{MINUS}1.67" in sentences[0] and "行业" not in sentences[0]
+    row = skill_gap_table(_gaps(), "account_manager", findings=_findings(False, ())).loc["销售"]
+    assert row["低于目标的比例"] == ">86%"  # 97% of 36 would say: exactly one person is not below
+    assert row["说明"] == "已达到目标水平"
+    assert row["与其他地区相比"] == "+0.50（无明显差异）"
 
 
 class _Segments:
