@@ -327,10 +327,9 @@ def module_roleplays(module: Module, region: str, region_name: str, library: pd.
     for scene in SEED_ROLEPLAYS.get(module.module_id, ())[:limit]:
         if "{industry}" in scene:
             for label in list(industries_labels)[:limit]:
-                out.append({"title": "角色扮演：" + scene.format(industry=label), "source": "seed", "id": None,
-                            "reason": reason})
+                out.append({"title": scene.format(industry=label), "source": "seed", "id": None, "reason": reason})
         else:
-            out.append({"title": "角色扮演：" + scene, "source": "seed", "id": None, "reason": reason})
+            out.append({"title": scene, "source": "seed", "id": None, "reason": reason})
     return out[:limit]
 
 
@@ -438,7 +437,7 @@ def added_session(dimension: str, outline: Outline, finding_id: str, reason: str
         host = outline.modules[0]
     titles = "；".join(t for _, t in topics)
     label = DIMENSIONS[dimension].label if dimension in DIMENSIONS else dimension
-    return host.module_id, {"title": f"专题：{titles}", "dimension": dimension, "finding": finding_id,
+    return host.module_id, {"title": titles, "dimension": dimension, "finding": finding_id,
                             "reason": f"{reason}；本课程没有专门训练「{label}」的模块，借用种子大纲中的相关内容，"
                                       f"作为专题放在「{host.title}」中"}
 

@@ -124,7 +124,7 @@ def design_summary(design: Mapping[str, Any]) -> str:
 
 
 def design_module_table(design: Mapping[str, Any]) -> pd.DataFrame:
-    """Modules in teaching order: days, range, the abilities trained and the reason."""
+    """Modules in teaching order (the index): days, range, the abilities trained and the reason."""
     rows = []
     for m in design["modules"]:
         rows.append({
@@ -134,24 +134,23 @@ def design_module_table(design: Mapping[str, Any]) -> pd.DataFrame:
             "训练的能力": "、".join(m.get("dimension_labels") or ()),
             "依据": m.get("reason") or "",
         })
-    return pd.DataFrame(rows, columns=["模块", "天数", "可调范围", "训练的能力", "依据"])
+    return pd.DataFrame(rows, columns=["模块", "天数", "可调范围", "训练的能力", "依据"]).set_index("模块")
 
 
 def design_timetable(design: Mapping[str, Any]) -> pd.DataFrame:
-    """The timetable: one row per activity (day, half-day, type, content, minutes, module)."""
+    """The timetable: one row per activity, indexed by its half-day (第1天上午); type, content, minutes, module."""
     titles = {m["id"]: m["title"] for m in design["modules"]}
     rows = []
     for session in design.get("schedule") or ():
         for activity in session["activities"]:
             rows.append({
-                "日期": f"第{session['day']}天",
-                "时段": session["half"],
+                "时段": f"第{session['day']}天{session['half']}",
                 "形式": activity["type"],
                 "内容": activity["title"],
                 "分钟": int(activity["minutes"]),
                 "所属模块": titles.get(activity.get("module"), ""),
             })
-    return pd.DataFrame(rows, columns=["日期", "时段", "形式", "内容", "分钟", "所属模块"])
+    return pd.DataFrame(rows, columns=["时段", "形式", "内容", "分钟", "所属模块"]).set_index("时段")
 
 
 def design_composition(design: Mapping[str, Any]) -> list[str]:
