@@ -322,3 +322,17 @@ def test_a_region_without_notes_says_so(mini_copy):
     report = region_report(load_bundle(mini_copy({"notes/N002.md": note})), "beijing")
     assert (report.notes_count, report.notes_interviewees, report.notes_shown) == (0, 0, False)
     assert _notes_section(report) == "北京没有访谈与随访记录。"
+
+
+def test_quotes_never_come_from_a_360_interview_or_a_small_group_of_interviewees(sample, hebei):
+    from casekit.reports.region_report import UNQUOTED_METHOD, quotable_populations
+
+    notes = sample.notes
+    for region in sample.manifest.top_level_ids():
+        quotable = quotable_populations(notes, region)
+        mine = notes.loc[notes["top_region_id"] == region]
+        for population, group in mine.groupby("population"):
+            assert (population in quotable) == (group["interviewee"].nunique() >= 5)
+    assert not hebei.notes_quotes.empty
+    assert UNQUOTED_METHOD not in set(hebei.notes_quotes["method"])
+    assert set(hebei.notes_quotes["population"]) <= quotable_populations(notes, "hebei")

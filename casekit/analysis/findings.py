@@ -353,7 +353,7 @@ def _sentence(row: Mapping[str, Any], min_n: int) -> str:
                 else "无法计算区间")
     higher_lower = "低于" if row["direction"] == "weaker" else "高于"
     if row["kind"] == VS_REQUIRED:
-        what = f"顾问设定的目标水平 {score(row['reference'])} 分"
+        what = f"目标水平 {score(row['reference'])} 分"
         detail = f"（差 {diff}，n={count_label(row['n'], min_n)}，{interval}）"
     else:
         what = f"其他地区的 {score(row['reference'])} 分"
@@ -448,10 +448,10 @@ def _target_source(bundle: Any) -> str:
     levels = competency_levels(bundle)
     sources = set(levels["source"]) if "source" in levels.columns else set()
     if sources == {"default"} or not sources:
-        return "本次沿用 casekit 的默认目标水平（顾问可在研究资料包的 competency.yaml 中改设）"
+        return "本次沿用通用的默认目标水平（核心能力 4.0 分、支撑能力 3.5 分），尚未与客户逐项确认"
     if "default" in sources:
-        return "本次部分由顾问在研究资料包的 competency.yaml 中设定，其余沿用 casekit 的默认值"
-    return "本次由顾问在研究资料包的 competency.yaml 中设定"
+        return "本次部分由顾问与客户商定，其余沿用通用的默认目标水平"
+    return "本次由顾问与客户商定"
 
 
 def _percent(value: float) -> str:

@@ -110,6 +110,9 @@ class CourseEvidence:
         type; a type below the disclosure threshold is not used).
     region_name : str or None
         Chinese name of the region.
+    open_items : tuple of str
+        Decisions the bundle leaves open for every course of the region (Chinese sentences), e.g.
+        that the target levels are casekit's defaults and have not been agreed with the client.
     """
 
     library: pd.DataFrame | None = None
@@ -117,6 +120,7 @@ class CourseEvidence:
     products: pd.DataFrame | None = None
     type_mix: pd.DataFrame | None = None
     region_name: str | None = None
+    open_items: tuple[str, ...] = ()
 
 
 def _text(value: Any) -> str:
@@ -190,9 +194,9 @@ def choose_industries(evidence: pd.DataFrame | None, days: float) -> tuple[list[
                                     if kv[0] in INDUSTRY_SOURCES else 9)]
         shown = "，".join(parts)
         if industry in SEED_INDUSTRIES:
-            reason = f"本地区证据多次出现该行业（{shown}），且为种子大纲的典型行业"
+            reason = f"本地区证据多次出现该行业（{shown}），且为标准课程行业篇的典型行业"
         else:
-            reason = f"种子大纲未列此行业，但本地区证据多次出现（{shown}），故列入"
+            reason = f"标准课程行业篇未列此行业（课程其他部分的案例涉及），本地区证据多次出现（{shown}），故列入"
         chosen.append({"id": industry, "label": e["label"], "reason": reason, "evidence": shown})
     left_out = [scored[i]["label"] for i in named[capacity:]]
     for industry in SEED_INDUSTRIES:
@@ -200,8 +204,8 @@ def choose_industries(evidence: pd.DataFrame | None, days: float) -> tuple[list[
             break
         if any(c["id"] == industry for c in chosen):
             continue
-        why = ("未提供本地区客户行业证据，按种子大纲的典型行业安排" if not scored
-               else "本地区证据未提及，按种子大纲的典型行业补足")
+        why = ("未提供本地区客户行业证据，按标准课程大纲的典型行业安排" if not scored
+               else "本地区证据未提及，按标准课程大纲的典型行业补足")
         chosen.append({"id": industry, "label": INDUSTRIES[industry].label, "reason": why, "evidence": ""})
     return chosen, left_out
 
@@ -274,11 +278,11 @@ def module_cases(module: Module, region: str, region_name: str, library: pd.Data
                 seed = next((c for _, c in seed_index if any(w in c for w in words)), None)
             if seed is not None:
                 out.append({"title": seed, "source": "seed", "id": None, "industry": industry["label"],
-                            "reason": "案例库中没有本地区该行业的案例，采用种子大纲的案例"})
+                            "reason": "案例库中没有本地区该行业的案例，采用标准课程大纲的案例"})
             else:
                 out.append({"title": f"{industry['label']}行业案例（待编写）", "source": "seed", "id": None,
                             "industry": industry["label"],
-                            "reason": "案例库与种子大纲都没有该行业的案例，需由顾问根据访谈编写"})
+                            "reason": "案例库与标准课程大纲都没有该行业的案例，需由顾问根据访谈编写"})
         return out
     for _, row in ranked[:limit]:
         out.append({"title": _text(row["title"]), "source": "library", "id": _text(row["id"]),
@@ -289,10 +293,10 @@ def module_cases(module: Module, region: str, region_name: str, library: pd.Data
             if _PLACEHOLDER in title:  # the seed leaves this case to the research
                 out.append({"title": f"{region_name or '本地区'}案例（根据调研编写）", "source": "seed", "id": None,
                             "industry": None,
-                            "reason": f"种子大纲此处为“{title}”：案例库中还没有，需由顾问根据本地区访谈与随访编写"})
+                            "reason": f"标准课程大纲此处为“{title}”：案例库中还没有，需由顾问根据本地区访谈与随访编写"})
                 continue
             out.append({"title": title, "source": "seed", "id": None, "industry": None,
-                        "reason": "案例库中没有归入本模块的案例，采用种子大纲点名的案例"})
+                        "reason": "案例库中没有归入本模块的案例，采用标准课程大纲点名的案例"})
     return out
 
 
@@ -323,7 +327,7 @@ def module_roleplays(module: Module, region: str, region_name: str, library: pd.
             "reason": _library_reason(row, region, region_name, "角色扮演")} for _, row in ranked[:limit]]
     if out:
         return out
-    reason = "种子方法以角色扮演练习本模块的要点；案例库中还没有归入本模块的角色扮演，按本模块要点设计，脚本待顾问编写"
+    reason = "本培训方法以角色扮演练习本模块的要点；案例库中还没有归入本模块的角色扮演，按本模块要点设计，脚本待顾问编写"
     for scene in SEED_ROLEPLAYS.get(module.module_id, ())[:limit]:
         if "{industry}" in scene:
             for label in list(industries_labels)[:limit]:
@@ -438,7 +442,7 @@ def added_session(dimension: str, outline: Outline, finding_id: str, reason: str
     titles = "；".join(t for _, t in topics)
     label = DIMENSIONS[dimension].label if dimension in DIMENSIONS else dimension
     return host.module_id, {"title": titles, "dimension": dimension, "finding": finding_id,
-                            "reason": f"{reason}；本课程没有专门训练「{label}」的模块，借用种子大纲中的相关内容，"
+                            "reason": f"{reason}；本课程没有专门训练「{label}」的模块，借用标准课程大纲中的相关内容，"
                                       f"作为专题放在「{host.title}」中"}
 
 

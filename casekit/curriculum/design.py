@@ -53,7 +53,7 @@ _PRODUCT_DIMENSIONS = ("product", "industry")
 
 #: The appendix paragraph (设计依据) on how lengths are decided.
 METHOD_TEXT: str = (
-    "各模块课时的确定方法：每个模块在种子大纲给出的区间内取值，以 0.25 天为单位，各模块之和等于客户给定的课时预算"
+    "各模块课时的确定方法：每个模块在标准课程大纲给出的区间内取值，以 0.25 天为单位，各模块之和等于客户给定的课时预算"
     "（预算超出本课程可安排的范围时，各模块统一取下限或上限，并在课时说明中写明）。每个模块的需要程度由它训练的维度决定："
     "先看全体学员在该维度上与目标水平之间经统计检验成立的差距，这一部分对所有地区相同；再看本地区与其他地区相比经统计检验"
     "成立的偏弱（加）或偏强（减）。差距用标准化差异衡量（两组均分之差除以标准差），只采用经多重比较校正后仍成立、"
@@ -247,21 +247,37 @@ def _claimed_weak(findings: pd.DataFrame | None, region: str, population: str, d
     return [r for _, r in mine.iterrows()] + [r for _, r in engagement.iterrows()]
 
 
-def _evidence_clause(module: Module, needs: Mapping[str, DimensionNeed], sentences: Mapping[str, str]) -> str:
+def _evidence_clause(module: Module, needs: Mapping[str, DimensionNeed], sentences: Mapping[str, str],
+                     region: str, population: str) -> str:
+    """What the region's own evidence says on each dimension the module trains, in the report's words.
+
+    The region's gap to the target comes first (the same sentence, numbers and n as the report's
+    主要发现); then whether the region differs from the other regions. A region that does not differ
+    takes the base design, which follows the engagement-wide gap: the clause says so, so the reader
+    knows why the region's own gap did not lengthen the module on its own.
+    """
     parts = []
+    shared = []
     for d in module.dimensions:
         n = needs[d]
         said = []
-        for fid in (n.regional_finding, n.base_finding):
-            if fid is not None:
-                text = sentences.get(fid, "")
-                if text:
-                    said.append(text)
+        own = sentences.get(f"{region}:{population}:{d}:vs_required", "")
+        if own:
+            said.append(own)
+        if n.regional_finding is not None:
+            said.append(sentences.get(n.regional_finding, ""))
+        elif n.base_finding is not None:
+            shared.append(_label(d))
+        if not own and n.base_finding is not None:
+            said.append(sentences.get(n.base_finding, ""))
+        said = [t for t in said if t]
         if said:
             parts.append(f"「{_label(d)}」：" + "；".join(said))
     if not parts:
         labels = "」「".join(_label(d) for d in module.dimensions)
         return (f"本模块训练的「{labels}」，全体学员与目标水平之间、本地区与其他地区之间均无经检验成立的明显差异")
+    if shared:
+        parts.append("「" + "」「".join(shared) + "」与其他地区相比无明显差异，按各地区共同的差距安排")
     return "；".join(parts)
 
 
@@ -301,6 +317,12 @@ def _budget_note(status: str, budget: float | None, total: float, lo: float, hi:
     if status == "off_grid":
         return (f"课时预算 {fmt_days(budget)} 天不是 0.25 天的整数倍：合计取 {fmt_days(total)} 天，"
                 "各模块长短按调研结论分配。")
+    if abs(total - hi) < 1e-9:
+        return (f"合计 {fmt_days(total)} 天，与课时预算一致；预算正好等于各模块上限之和，各模块都取上限，"
+                "调研结论决定各模块的内容和练习重点，不再影响天数。")
+    if abs(total - lo) < 1e-9:
+        return (f"合计 {fmt_days(total)} 天，与课时预算一致；预算正好等于各模块下限之和，各模块都取下限，"
+                "调研结论决定各模块的内容和练习重点，不再影响天数。")
     return f"合计 {fmt_days(total)} 天，与课时预算一致，各模块长短按调研结论分配。"
 
 
@@ -381,7 +403,7 @@ def design_course(
         placed = added_session(d, outline, fid, reason)
         if placed is None:
             uncovered.append({"dimension": d, "dimension_label": _label(d), "finding": fid,
-                              "decision": f"{reason}；三份种子大纲都没有训练「{_label(d)}」的内容，请顾问决定："
+                              "decision": f"{reason}；三门标准课程都没有训练「{_label(d)}」的内容，请顾问决定："
                                           "新增约 0.25 天的专题、放入案例研讨，或本次培训不处理并向客户说明。"})
             continue
         host, session = placed
@@ -432,7 +454,7 @@ def design_course(
                                      industries_labels=[ind["label"] for ind in industries[:2]])
         products = module_products(evidence.products, industries) if i in product_hosts else []
         emphasis = emphasis_for(m, evidence.type_mix)
-        clause = _evidence_clause(m, needs, sentences)
+        clause = _evidence_clause(m, needs, sentences, region, population)
         decision = _decision_clause(m, days, base_fit.days[i], fit.status, rank[i], len(modules), mn.need, differs,
                                     tied[i])
         reason = f"{clause}；{decision}"
@@ -457,6 +479,7 @@ def design_course(
                           "findings": list(designs[-1].findings)})
         notes.append({"module": m.module_id, "text": _trainer_note(m, needs, cases, roleplays, emphasis)})
 
+    uncovered.extend(_open_items(designs, left_out, evidence))
     objectives = _objectives(designs, needs, findings)
     lo, hi = outline.days_min, outline.days_max
     budget_note = _budget_note(fit.status, budget_days, fit.total, lo, hi)
@@ -518,6 +541,35 @@ def _trainer_note(module: Module, needs: Mapping[str, DimensionNeed], cases: lis
     return "；".join(bits) + "。"
 
 
+def _open_items(designs: list[ModuleDesign], left_out: list[str], evidence: CourseEvidence
+                ) -> list[dict[str, Any]]:
+    """What must be decided or written before the outline is signed, besides uncovered weaknesses."""
+    items = [{"dimension": None, "dimension_label": "目标水平", "finding": None, "decision": text}
+             for text in evidence.open_items]
+    scripts = [f"「{r['title']}」" for m in designs for r in m.roleplays if r.get("source") != "library"]
+    if scripts:
+        items.append({"dimension": None, "dimension_label": "角色扮演", "finding": None,
+                      "decision": "以下角色扮演的脚本需在开课前编写（含角色说明、观察表和点评要点）：" + "、".join(scripts)})
+    to_write = [f"「{m.title}」" for m in designs for c in m.cases if "根据调研编写" in str(c.get("title"))]
+    if to_write:
+        items.append({"dimension": None, "dimension_label": "本地案例", "finding": None,
+                      "decision": "以下模块的本地案例需根据本地区访谈与随访编写：" + "、".join(to_write)})
+    if left_out:
+        items.append({"dimension": None, "dimension_label": "行业", "finding": None,
+                      "decision": "调研还提到" + "、".join(left_out) + "，因课时所限未列入行业篇：请与客户确认是否替换已选行业或增加课时"})
+    return items
+
+
+def _trainer_of(designs: list[ModuleDesign], dimension: str) -> ModuleDesign:
+    """The module that trains ``dimension`` most: main dimension first, the longest of them; else any; else its session's host."""
+    for test in (lambda m: m.dimensions[0] == dimension, lambda m: dimension in m.dimensions,
+                 lambda m: any(a["dimension"] == dimension for a in m.added_sessions)):
+        hosts = [m for m in designs if test(m)]
+        if hosts:
+            return max(hosts, key=lambda m: (m.days, -designs.index(m)))
+    return designs[0]
+
+
 def _objectives(designs: list[ModuleDesign], needs: Mapping[str, DimensionNeed],
                 findings: pd.DataFrame | None) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
@@ -530,7 +582,7 @@ def _objectives(designs: list[ModuleDesign], needs: Mapping[str, DimensionNeed],
                                n.base_finding if n else None) if f] if n else []
             if not ids or d in seen:
                 continue
-            seen[d] = {"text": f"提升「{_label(d)}」：{_GOALS.get(d, '补齐短板')}（见「{m.title}」）",
+            seen[d] = {"text": f"提升「{_label(d)}」：{_GOALS.get(d, '补齐短板')}（见「{_trainer_of(designs, d).title}」）",
                        "findings": ids}
             weights[d] = max(0.0, n.total) if n else 0.0
     out = [seen[d] for d in sorted(seen, key=lambda d: (-weights[d], d))]

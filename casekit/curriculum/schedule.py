@@ -823,7 +823,7 @@ def schedule_course(modules: Sequence[Mapping[str, Any]], plan: SessionPlan = Se
         reason = (f"模块{lacking}只有章节标题，没有案例、角色扮演、练习或可分组讨论的要点，讲授时间无法改为练习；"
                   "请为它补充案例或练习" if lacking else "这一天太短，排不下足够的练习")
         notes.setdefault(last, []).append(
-            f"第{day}天互动时间只占{math.floor(share * 100)}%，不足一半（种子要求互动时间超过一半）：{reason}。")
+            f"第{day}天互动时间只占{math.floor(share * 100)}%，不足一半（本培训方法要求互动时间超过一半）：{reason}。")
     return tuple(
         Session(s.day, s.half, s.minutes, s.activities, s.start, tuple(notes.get(i, ()))) for i, s in enumerate(built)
     )

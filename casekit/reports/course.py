@@ -12,6 +12,7 @@ and the notebooks all call :func:`course_designs`, so they show the same design.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from scipy import stats
 
 from casekit.domain import BEHAVIOURS, MIN_CELL_SIZE
 from casekit.exceptions import CurriculumError
+from casekit.intake.competency import COMPETENCY_FILE
 from casekit.privacy.disclosure import is_suppressed
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -152,7 +154,12 @@ def course_evidence(bundle: Bundle, region_id: str, *, library: pd.DataFrame | N
     products = catalogue.loc[catalogue["region_id"].isin([region_id, top])] if not catalogue.empty else None
     if products is not None and region_id != top and (products["region_id"] == region_id).any():
         products = products.loc[products["region_id"] == region_id]
+    open_items: tuple[str, ...] = ()
+    if not (Path(bundle.path) / COMPETENCY_FILE).is_file():
+        open_items = ("各维度的目标水平沿用通用默认值（核心能力 4.0 分、支撑能力 3.5 分，满分 5 分），"
+                      "尚未与客户逐项确认；请在确认大纲前与客户商定，并写入项目资料的目标水平文件。",)
     return CourseEvidence(
+        open_items=open_items,
         library=library,
         industries=industry_evidence(bundle, region_id),
         products=None if products is None or products.empty else products.reset_index(drop=True),

@@ -480,10 +480,10 @@ class _Builder:
             decision = _text(item.get("decision"))
             items.append(_Para(decision, label=label, refs=self.refs([item.get("finding")])))
         if items:
-            self.para("以下能力的不足没有专门训练它的模块，请在确认大纲前决定如何处理：")
+            self.para("确认大纲前需要决定或完成的事项：")
             self.bullets(items, numbered=True)
         else:
-            self.para("无。调研发现的每一项明显不足都有模块训练。")
+            self.para("无。")
 
     def appendix(self) -> None:
         self.heading("附录　设计依据", 1)

@@ -34,7 +34,7 @@ import pandas as pd
 
 from casekit.domain import MIN_CELL_SIZE, POPULATIONS
 from casekit.exceptions import AnalysisError
-from casekit.privacy.disclosure import is_suppressed
+from casekit.privacy.disclosure import MIN_INTERVIEWEES, is_suppressed
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns, validate_output
 
@@ -53,12 +53,14 @@ __all__ = [
     "NOTE_QUOTE_COLUMNS",
     "NOTE_QUOTE_SCHEMA",
     "NOTE_THEMES",
+    "UNQUOTED_METHOD",
     "STAFF_CODE_PLACEHOLDER",
     "RegionReport",
     "finding_intervals",
     "notes_base",
     "performance_links",
     "populations_present",
+    "quotable_populations",
     "region_keywords",
     "region_quotes",
     "region_report",
@@ -507,6 +509,36 @@ def _substantial(quote: str) -> bool:
     return len(body) >= _MIN_QUOTE_CHARS and not body.endswith(("：", ":")) and "|" not in body
 
 
+#: Notes of this method are never quoted in a client report (the 360° interview of a manager's
+#: superior or staff: a rater group of one or two people).
+UNQUOTED_METHOD = "interview_360"
+
+
+def quotable_populations(notes: pd.DataFrame, region_id: str, *, min_n: int = MIN_INTERVIEWEES) -> set[str]:
+    """Populations of a top-level region whose notes come from at least ``min_n`` interviewees.
+
+    An excerpt from a population the region interviewed fewer people of could be traced to its
+    speaker (five support engineers, one demo-hall guide), so the report quotes none of them.
+
+    Parameters
+    ----------
+    notes : pandas.DataFrame
+        ``bundle.notes`` (``top_region_id``, ``population``, ``interviewee``).
+    region_id : str
+        A top-level region id.
+    min_n : int, default :data:`~casekit.privacy.disclosure.MIN_INTERVIEWEES`
+        Smallest number of interviewees quoted.
+
+    Returns
+    -------
+    set of str
+        Population ids.
+    """
+    mine = notes.loc[notes["top_region_id"] == region_id]
+    counts = mine.groupby("population")["interviewee"].nunique()
+    return {str(p) for p, n in counts.items() if not is_suppressed(int(n), min_n)}
+
+
 def region_quotes(
     analysis: NotesAnalysis, region_id: str, themes: pd.DataFrame, *, total: int = NOTE_QUOTES
 ) -> pd.DataFrame:
@@ -548,6 +580,7 @@ def region_quotes(
     themes = themes.assign(_broad=broad).sort_values("_broad", kind="stable")
     kinds = analysis.segments.set_index("segment_id")["kind"]
     manifest = analysis.bundle.manifest
+    quotable = quotable_populations(analysis.bundle.notes, region_id)
     used: set[str] = set()
     rows: list[dict[str, object]] = []
     for code, label in zip(themes["code"], themes["label"]):
@@ -555,6 +588,9 @@ def region_quotes(
             break
         found = analysis.quotes(code=code, region=region_id)
         found = found.loc[[kinds.get(s) != "question" and s not in used for s in found["segment_id"]]]
+        # never a 360° interview (a manager has one superior: the rater is known), never a
+        # population the region interviewed fewer than MIN_INTERVIEWEES of (the speaker is known)
+        found = found.loc[(found["method"] != UNQUOTED_METHOD) & found["population"].isin(quotable)]
         found = found.assign(quote=[scrub_quote(q, manifest) for q in found["quote"]])
         if rows and total - len(rows) < 2:  # no theme starts with a single excerpt
             break

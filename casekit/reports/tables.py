@@ -842,7 +842,7 @@ def _month(value: Any) -> str:
 
 
 def quote_source(row: pd.Series | Mapping[str, Any]) -> str:
-    """Where an excerpt comes from, as a client may read it: role, method, month, note.
+    """Where an excerpt comes from, as a client may read it: role, method, month.
 
     Parameters
     ----------
@@ -853,15 +853,15 @@ def quote_source(row: pd.Series | Mapping[str, Any]) -> str:
     Returns
     -------
     str
-        E.g. ``"客户经理，随访复盘，2008年9月〔N005〕"``: the population's and the method's
-        Chinese labels, the month and the note id. Never the interviewee, nor a city.
+        E.g. ``"客户经理，随访复盘，2008年9月"``: the population's and the method's Chinese
+        labels and the month. Never the interviewee, a city or the note's id (a client could
+        ask for the note, which names the interviewee).
     """
     from casekit.domain import NOTE_METHODS
 
     parts = [_vocabulary_label(POPULATIONS, row.get("population")),
              _vocabulary_label(NOTE_METHODS, row.get("method")), _month(row.get("date"))]
-    note = "" if _is_missing(row.get("note_id")) else f"〔{row.get('note_id')}〕"
-    return "，".join(p for p in parts if p) + note
+    return "，".join(p for p in parts if p)
 
 
 def _vocabulary_label(vocabulary: Mapping[str, Any], term_id: Any) -> str:
