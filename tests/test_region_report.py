@@ -182,7 +182,7 @@ def test_client_tables_name_no_person(sample, hebei):
 def test_without_types_or_sales_results_the_sections_say_why(report):
     # the mini bundle: too few account managers for clear types, no `role: performance`
     assert report.segments is None or not report.segments.clear
-    assert report.segments_message.startswith(("没有清晰的分群", "客户经理的数据不足"))
+    assert report.segments_message.startswith(("未发现", "人数太少", "客户经理的数据不足"))
     assert report.segment_mix.empty
     assert report.linkage is None
     assert report.linkage_message == "本次调研问卷没有收集业绩数据（如业绩完成率），因此无法分析能力、行为与业绩的关系。"

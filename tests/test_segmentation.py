@@ -16,6 +16,29 @@ from casekit.intake import load_bundle
 from casekit.paths import SAMPLE_BUNDLE
 
 FAST = {"n_bootstrap": 5, "n_references": 3, "n_init": 3}
+#: Enough references for the null comparison to mean something; stability is not what is tested.
+NULL = {"n_bootstrap": 5}
+
+
+def one_factor_scores(seed: int, n: int = 300, n_dims: int = 7, loading: float = 0.87,
+                      profiles: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Likert-like self-ratings (1–5) that all load on one general factor.
+
+    With ``loading`` 0.87 the rounded scores correlate ≈ .65 between dimensions, as
+    self-reports do. ``profiles`` (types × dimensions, in latent sd units) plants types on top
+    of the general factor; each person gets one at random. Returns the scores and the types.
+    """
+    rng = np.random.default_rng(seed)
+    general = rng.normal(size=(n, 1))
+    latent = loading * general + np.sqrt(1 - loading ** 2) * rng.normal(size=(n, n_dims))
+    types = rng.integers(0, 1 if profiles is None else len(profiles), size=n)
+    if profiles is not None:
+        latent = latent + profiles[types]
+    return np.clip(np.round(3 + 0.8 * latent), 1, 5), types
+
+
+def _mean_correlation(X: np.ndarray) -> float:
+    return float(np.corrcoef(X.T)[np.triu_indices(X.shape[1], 1)].mean())
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +95,77 @@ def test_random_noise_gives_no_clear_segments(kind):
     assert not seg.structure_found_
     assert seg.gap_k_ == 1
     assert (seg.predict(X) == 0).all()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_one_general_factor_is_not_split_into_weak_and_strong_types(seed):
+    """Everybody better or worse at everything: a level, not types (issue 12)."""
+    X, _ = one_factor_scores(seed)
+    assert 0.55 <= _mean_correlation(X) <= 0.75  # the situation this test is about
+    seg = Segmenter(random_state=0, **NULL).fit(X)
+    assert not seg.structure_found_
+    assert seg.gap_k_ == 1 and not seg.k_scores_["beats_null"].any()
+    assert seg.n_clusters_ == 1 and (seg.predict(X) == 0).all()
+    assert seg.summary_ == "未发现明显不同的行为类型：所有人的差别主要是整体水平高低，而非类型不同"
+    # what the old criterion fell for: the weak/strong split looks tidy by silhouette alone
+    two = seg.k_scores_.set_index("k").loc[2]
+    assert two["silhouette"] >= seg.min_silhouette
+    assert two["silhouette"] <= two["silhouette_null"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_three_types_on_top_of_a_strong_general_factor_are_found(seed):
+    profiles = np.zeros((3, 7))
+    profiles[0, :3] = profiles[1, 3:5] = profiles[2, 5:] = 2.5
+    profiles -= profiles.mean(axis=1, keepdims=True)  # types differ in profile, not in level
+    X, types = one_factor_scores(seed, loading=np.sqrt(0.6), profiles=profiles)
+    within = np.mean([_mean_correlation(X[types == t]) for t in range(3)])
+    assert within >= 0.35  # a strong general factor inside every type
+    seg = Segmenter(random_state=0, **NULL).fit(X)
+    assert seg.structure_found_ and seg.n_clusters_ == 3
+    assert adjusted_rand_score(types, seg.labels_) >= 0.9
+    assert seg.summary_.startswith("可分为3类")
+
+
+def _one_factor_bundle_features(features, seed: int) -> pd.DataFrame:
+    """The sample's account managers with their types replaced by one general factor.
+
+    Survey dimensions: means of four Likert items driven by the factor (r ≈ .65 between
+    dimensions); every time-use and ride-along feature keeps its values and who is missing,
+    but is reordered to follow the same factor (correlation ≈ .45).
+    """
+    rng = np.random.default_rng(seed)
+    X = features.X.copy()
+    n = len(X)
+    survey = list(features.blocks["survey"])
+    general = rng.normal(size=(n, 1))
+    latent = np.sqrt(0.75) * general + 0.5 * rng.normal(size=(n, len(survey)))
+    X[survey] = np.stack([np.clip(np.round(3 + 0.8 * (latent[:, [j]] + 0.5 * rng.normal(size=(n, 4)))),
+                                  1, 5).mean(axis=1) for j in range(len(survey))], axis=1)
+    for column in X.columns.difference(survey):
+        seen = X[column].notna().to_numpy()
+        follows = 0.5 * general[:, 0] + rng.normal(size=n)
+        X.loc[seen, column] = np.sort(X.loc[seen, column].to_numpy())[follows[seen].argsort().argsort()]
+    return X
+
+
+def test_the_weak_strong_split_of_a_one_factor_bundle_is_no_longer_reported(sample_features):
+    """Regression: against the uniform box the old rule reported 2 types here (silhouette 0.24,
+    stability 0.87); against data with the same correlations it is no better than no types."""
+    X = _one_factor_bundle_features(sample_features, 0)
+    assert _mean_correlation(X[list(sample_features.blocks["survey"])].to_numpy()) >= 0.55
+    seg = Segmenter(blocks=sample_features.blocks, random_state=2008).fit(X)
+    assert not seg.structure_found_
+    assert seg.n_clusters_ == 1
+    assert seg.summary_.startswith("未发现明显不同的行为类型")
+    assert any("对照数据" in r for r in seg.reasons_)
+
+
+def test_independent_differences_are_not_called_a_general_level():
+    X = np.random.default_rng(11).normal(size=(200, 6))
+    seg = Segmenter(random_state=0, **NULL).fit(X)
+    assert not seg.structure_found_
+    assert "整体水平" not in seg.summary_ and seg.summary_.startswith("未发现明显不同的行为类型")
 
 
 def test_finds_well_separated_groups_and_numbers_them_by_size():

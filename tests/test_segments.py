@@ -100,9 +100,16 @@ def test_no_structure_means_no_personas(sample):
     rep = describe_segments(Segmenter(blocks=f.blocks, random_state=0, **FAST).fit(shuffled), features)
     assert not rep.clear
     assert rep.personas == () and rep.profile.empty
-    assert rep.message.startswith("没有清晰的分群")
+    assert rep.message.startswith("未发现明显不同的行为类型")
+    assert "轮廓系数" not in rep.message and "0." not in rep.message  # plain words for a client
     assert rep.assignments["segment"].isna().all()
-    assert segment_mix(rep, sample.manifest).empty
+    mix = segment_mix(rep, sample.manifest)
+    assert mix.empty
+    # the report's persona and mix tables cope: no rows, no error
+    from casekit.reports.tables import persona_descriptions, persona_table, segment_mix_table
+
+    assert persona_table(rep).empty and persona_descriptions(rep) == []
+    assert segment_mix_table(mix, "hebei", rep).empty
 
 
 def test_segment_mix_counts_every_person_once_and_flags_small_regions(sample, report):

@@ -9,21 +9,42 @@ things a consultant would otherwise do by hand, each inspectable afterwards:
    :mod:`casekit.analysis.features`) counts as much as any other whatever its number of columns,
    and fill missing values (people never accompanied on a visit) from the five most similar
    people (:class:`~sklearn.impute.KNNImputer`) instead of the average person.
-2. **Choose k from the data.** For every k in ``k_min..k_max`` k-means is fitted and scored by
-   the mean silhouette; the gap statistic (Tibshirani, Walther & Hastie 2001: log within-cluster
-   dispersion against uniform reference data in the principal-component box of the data) is
-   computed for k = 1..k_max. ``k_scores_`` holds both. k is the silhouette's best (or
-   ``n_clusters`` when the user fixes it); the gap statistic's own choice (``gap_k_``, smallest k
-   with Gap(k) ≥ Gap(k+1) − s(k+1)) says whether there is any structure at all: 1 means the data
-   is no more clustered than uniform noise.
+2. **Compare with a correlated null and choose k.** Self-reported scales are correlated (people
+   who rate themselves high on one dimension rate themselves high on all; r ≈ .6 is typical), so
+   the data form one elongated cloud, and k-means cuts any elongated cloud into "all weak" and
+   "all strong" with a good-looking silhouette (≈ .3) and a high stability. Such a split is not a
+   type. The reference is therefore *normal data with the mean and covariance of the prepared
+   data* (``n_references`` data sets drawn in the principal-component frame): it keeps the
+   general level and every correlation and has no types (the null of SigClust, Liu, Hayes,
+   Nobel & Marron 2008). A uniform box, the reference of the classic gap statistic, is the wrong
+   null here: a correlated normal cloud looks clustered against it. For every k in
+   ``k_min..k_max`` k-means is fitted to the data and to every reference, and
+   ``k_scores_`` records
+
+   * ``gap`` = mean over references of log(W_k / W_1) minus the data's log(W_k / W_1), where
+     W_k is the within-group sum of squares (W_1 the total): how much more of the spread k
+     groups explain in the data than in data without types; ``gap_se`` its standard error
+     (sd over references × sqrt(1 + 1/B)), as in Tibshirani, Walther & Hastie (2001);
+   * ``silhouette`` of the data and ``silhouette_null``, the 95th percentile of the
+     references' silhouettes at the same k;
+   * ``beats_null``: ``gap > max(NULL_MARGIN · gap_se, MIN_GAP)`` (2 standard errors, and at
+     least 0.1: k groups leave at least ~10% less of the spread unexplained than in the
+     references) **and** ``silhouette > silhouette_null``.
+
+   k is the best silhouette among the k that beat the null (the best silhouette overall when
+   none does, only to report it; ``n_clusters`` when the user fixes it). ``gap_k_`` is the
+   smallest k that beats the null (1: none does).
 3. **Check stability.** ``n_bootstrap`` bootstrap resamples are clustered again with the same k;
    each resample's clustering of the data is compared with the fitted one by the adjusted Rand
    index. ``stability_`` is the mean.
-4. **Decide.** Segments are declared (``structure_found_``) only when the gap statistic finds
-   more than one group, the silhouette reaches ``min_silhouette`` and the stability reaches
-   ``min_stability``; otherwise ``reasons_`` says in Chinese which test failed, and when k was
-   chosen by the data ``labels_`` puts everybody in one group (``n_clusters_ = 1``): no persona is
-   invented from noise.
+4. **Decide.** Segments are declared (``structure_found_``) only when the chosen k beats the
+   correlated null, the silhouette reaches ``min_silhouette`` and the stability reaches
+   ``min_stability``; otherwise ``reasons_`` says in Chinese which test failed (with its
+   figures) and ``summary_`` says in plain Chinese that there are no types — "所有人的差别主要是
+   整体水平高低，而非类型不同" when the first principal component carries at least twice the
+   variance of the second, that the differences are diffuse otherwise. When k was chosen by the
+   data, ``labels_`` then puts everybody in one group (``n_clusters_ = 1``): no persona is
+   invented from noise. The same data and ``random_state`` give the same verdict.
 
 Large data: the scores of step 2 and 3 are computed on a random subsample of at most
 ``max_sample`` people (silhouette is quadratic in n); the final k-means uses everybody.
@@ -43,11 +64,33 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["Segmenter"]
+__all__ = ["MIN_GAP", "NO_TYPES", "NO_TYPES_DIFFUSE", "NULL_MARGIN", "TOO_FEW", "UNCLEAR_TYPES", "Segmenter"]
+
+#: What every user-facing place says when the data show no behaviour types and one direction
+#: (everybody better or worse at everything) dominates them.
+NO_TYPES = "未发现明显不同的行为类型：所有人的差别主要是整体水平高低，而非类型不同"
+#: The same, when no direction dominates either.
+NO_TYPES_DIFFUSE = "未发现明显不同的行为类型：人与人之间的差别是零散、连续的，分不出界限清楚的几类人"
+#: When groups beat the correlated reference but are not clear or not stable.
+UNCLEAR_TYPES = "未发现稳定的行为类型：勉强分出的几组之间界限不清，换一批人重新分析，分法就会改变"
+#: When there are too few people to compare groupings at all.
+TOO_FEW = "人数太少，无法判断是否存在不同的行为类型"
+#: A k beats the correlated reference when its gap exceeds this many standard errors (and its
+#: silhouette exceeds the references' 95th percentile).
+NULL_MARGIN: float = 2.0
+#: ... and at least this much (log units: k groups leave at least ~10% less of the spread
+#: unexplained than in data without types; a guard against a tiny standard error).
+MIN_GAP: float = 0.1
 
 _NEIGHBOURS = 5
-#: k-means iterations on the gap statistic's uniform reference data.
-_REFERENCE_ITER = 30
+#: k-means iterations and restarts on the reference data (normal clouds converge quickly; one
+#: k-means++ start keeps the fit at national scale ~2x the uniform-box rule, not ~12x).
+_REFERENCE_ITER = 100
+_REFERENCE_INIT = 1
+#: People of a reference data set whose silhouette is computed (silhouette is quadratic in n).
+_REFERENCE_SILHOUETTE_N = 500
+#: Quantile of the reference silhouettes the data's silhouette must exceed.
+_NULL_QUANTILE = 0.95
 
 
 class Segmenter(ClusterMixin, BaseEstimator):
@@ -66,7 +109,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
     n_bootstrap : int, default=20
         Bootstrap resamples for the stability check.
     n_references : int, default=10
-        Uniform reference data sets for the gap statistic.
+        Reference data sets (normal, with the data's covariance) per k.
     min_silhouette : float, default=0.2
         Smallest mean silhouette of clear segments.
     min_stability : float, default=0.75
@@ -88,10 +131,13 @@ class Segmenter(ClusterMixin, BaseEstimator):
     weights_ : ndarray
         Weight of each standardised feature (1 / sqrt(size of its block)).
     k_scores_ : DataFrame
-        One row per k (1..k_max): ``k``, ``silhouette`` (NaN for k = 1), ``inertia``, ``gap``,
-        ``gap_se``.
+        One row per k (1..k_max): ``k``, ``silhouette`` (NaN for k = 1), ``silhouette_null``
+        (95th percentile of the references'), ``inertia``, ``gap`` and ``gap_se`` (against the
+        correlated references; 0 for k = 1), ``beats_null`` (see the module docstring).
     gap_k_ : int
-        k chosen by the gap statistic's one-standard-error rule (1 = no structure).
+        Smallest k that beats the correlated null (1 = none: no structure).
+    pc_share_ : ndarray
+        Share of the (prepared) variance on each principal component, largest first.
     silhouette_k_ : int
         k with the best silhouette.
     stability_, stability_sd_ : float
@@ -99,7 +145,11 @@ class Segmenter(ClusterMixin, BaseEstimator):
     structure_found_ : bool
         Whether the segments are clear (see module docstring).
     reasons_ : list of str
-        Chinese explanation of the verdict.
+        Chinese explanation of the verdict, with its figures (for the consultant).
+    summary_ : str
+        The verdict in plain Chinese without figures (:data:`NO_TYPES`,
+        :data:`NO_TYPES_DIFFUSE`, :data:`UNCLEAR_TYPES`, :data:`TOO_FEW`, or the number of
+        types found).
     n_clusters_ : int
         Segments in ``labels_`` (1 when no structure and k was not fixed).
     labels_ : ndarray of int
@@ -208,12 +258,18 @@ class Segmenter(ClusterMixin, BaseEstimator):
         S = Zw[sample]
         k_hi = max(1, min(self.k_max, len(S) - 1))
         k_lo = min(self.k_min, k_hi)
+        centred = S - S.mean(axis=0)
+        eig = np.linalg.svd(centred, compute_uv=False) ** 2
+        self.pc_share_ = eig / eig.sum() if eig.sum() > 0 else np.zeros_like(eig)
         self.k_scores_ = self._score_ks(S, k_lo, k_hi, rng)
-        self.gap_k_ = self._gap_choice(self.k_scores_)
         candidates = self.k_scores_.dropna(subset=["silhouette"])
         self.silhouette_k_ = int(candidates.loc[candidates["silhouette"].idxmax(), "k"]) \
             if len(candidates) else 1
-        k = int(self.n_clusters) if self.n_clusters is not None else self.silhouette_k_
+        beating = candidates[candidates["beats_null"]]
+        self.gap_k_ = int(beating["k"].min()) if len(beating) else 1
+        best = int(beating.loc[beating["silhouette"].idxmax(), "k"]) if len(beating) \
+            else self.silhouette_k_
+        k = int(self.n_clusters) if self.n_clusters is not None else best
         k = min(k, n)
 
         if k >= 2:
@@ -257,41 +313,57 @@ class Segmenter(ClusterMixin, BaseEstimator):
             sil = float(silhouette_score(S, km.labels_)) \
                 if k >= k_lo and len(set(km.labels_)) > 1 else float("nan")
             rows.append({"k": k, "silhouette": sil})
-        gap, se = self._gap(S, inertia, k_hi, rng)
+        null = self._null(S, inertia, k_lo, k_hi, rng)
         table = pd.DataFrame(rows)
+        table["silhouette_null"] = null["silhouette_null"]
         table["inertia"] = [inertia[k] for k in table["k"]]
-        table["gap"] = gap
-        table["gap_se"] = se
+        table["gap"] = null["gap"]
+        table["gap_se"] = null["gap_se"]
+        table["beats_null"] = ((table["gap"] > np.maximum(NULL_MARGIN * table["gap_se"], MIN_GAP))
+                               & (table["silhouette"] > table["silhouette_null"]))
         return table
 
-    def _gap(self, S: np.ndarray, inertia: dict[int, float], k_hi: int,
-             rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray]:
-        """Gap statistic with uniform references in the principal-component box of ``S``."""
+    def _reference(self, S: np.ndarray, rng: np.random.RandomState) -> np.ndarray:
+        """One reference data set without types but with the correlations of ``S``.
+
+        Normal data with the mean and covariance of ``S`` (drawn in its principal-component
+        frame: independent normal components with the data's standard deviations), i.e. one
+        elongated cloud in which every feature is as correlated with the others as in the data.
+        A general factor (everybody better or worse at everything) is kept; types are not.
+        """
         centred = S - S.mean(axis=0)
         _, _, vt = np.linalg.svd(centred, full_matrices=False)
-        rotated = centred @ vt.T
-        lo, hi = rotated.min(axis=0), rotated.max(axis=0)
+        sd = (centred @ vt.T).std(axis=0)
+        return rng.standard_normal(size=(len(S), len(sd))) * sd
+
+    def _null(self, S: np.ndarray, inertia: dict[int, float], k_lo: int, k_hi: int,
+              rng: np.random.RandomState) -> dict[str, np.ndarray]:
+        """Gap statistic and reference silhouettes against correlated references (see module)."""
         ref_log = np.empty((self.n_references, k_hi))
+        ref_sil = np.full((self.n_references, k_hi), np.nan)
         for b in range(self.n_references):
-            ref = rng.uniform(lo, hi, size=rotated.shape)
+            ref = self._reference(S, rng)
             ref_log[b, 0] = np.log(((ref - ref.mean(axis=0)) ** 2).sum() + 1e-300)
             for k in range(2, k_hi + 1):
-                # uniform data converges slowly and the statistic only needs log W roughly:
-                # one start, few iterations (the cost of the whole fit at national scale)
-                km = self._kmeans(k, rng, n_init=1, max_iter=_REFERENCE_ITER).fit(ref)
+                km = self._kmeans(k, rng, n_init=max(1, min(self.n_init, _REFERENCE_INIT)),
+                                  max_iter=_REFERENCE_ITER).fit(ref)
                 ref_log[b, k - 1] = np.log(km.inertia_ + 1e-300)
+                if k >= k_lo and len(set(km.labels_)) > 1:
+                    ref_sil[b, k - 1] = silhouette_score(
+                        ref, km.labels_, sample_size=min(len(ref), _REFERENCE_SILHOUETTE_N),
+                        random_state=rng)
+        # log(W_k / W_1): the share of the spread that k groups leave unexplained, which the
+        # data must push below the references' (not the total spread, which they share)
+        ref_log = ref_log - ref_log[:, :1]
         obs_log = np.log(np.array([inertia[k] for k in range(1, k_hi + 1)]) + 1e-300)
-        gap = ref_log.mean(axis=0) - obs_log
-        se = ref_log.std(axis=0) * np.sqrt(1 + 1 / self.n_references)
-        return gap, se
-
-    @staticmethod
-    def _gap_choice(table: pd.DataFrame) -> int:
-        gap, se, ks = table["gap"].to_numpy(), table["gap_se"].to_numpy(), table["k"].to_numpy()
-        for i in range(len(ks) - 1):
-            if gap[i] >= gap[i + 1] - se[i + 1]:
-                return int(ks[i])
-        return int(ks[-1])
+        obs_log = obs_log - obs_log[0]
+        with np.errstate(all="ignore"):
+            sil_null = np.array([np.nanquantile(ref_sil[:, j], _NULL_QUANTILE)
+                                 if np.isfinite(ref_sil[:, j]).any() else np.nan
+                                 for j in range(k_hi)])
+        return {"gap": ref_log.mean(axis=0) - obs_log,
+                "gap_se": ref_log.std(axis=0) * np.sqrt(1 + 1 / self.n_references),
+                "silhouette_null": sil_null}
 
     @staticmethod
     def _order_by_size(labels: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -316,21 +388,34 @@ class Segmenter(ClusterMixin, BaseEstimator):
         return float(np.mean(scores)), float(np.std(scores))
 
     def _verdict(self, k: int, silhouette: float) -> tuple[bool, list[str]]:
-        reasons: list[str] = []
+        """``structure_found_`` and ``reasons_``; sets ``summary_`` (plain Chinese, no numbers)."""
+        general = len(self.pc_share_) < 2 or self.pc_share_[0] >= 2 * self.pc_share_[1]
         if k < 2:
-            reasons.append("只有一组，数据中看不到可区分的类型")
-            return False, reasons
-        if self.gap_k_ < 2:
-            reasons.append("间隔统计量（gap statistic）表明数据并不比随机均匀分布更有分组结构")
+            self.summary_ = TOO_FEW if len(self.k_scores_) < 2 else (NO_TYPES if general else NO_TYPES_DIFFUSE)
+            return False, [self.summary_]
+        row = self.k_scores_.loc[self.k_scores_["k"] == k]
+        reasons: list[str] = []
+        beats = bool(len(row) and row["beats_null"].iloc[0])
+        if not beats:
+            reference = float(row["silhouette_null"].iloc[0]) if len(row) else float("nan")
+            reasons.append(f"分成{k}组的轮廓系数{silhouette:.2f}、间隔统计量"
+                           f"{float(row['gap'].iloc[0]) if len(row) else float('nan'):.2f}，"
+                           f"没有超过保留了各项之间相关、但没有类型的对照数据"
+                           f"（轮廓系数第95百分位{reference:.2f}，间隔统计量须高于"
+                           f"{NULL_MARGIN:g}倍标准误且不低于{MIN_GAP:g}）")
         if not (silhouette >= self.min_silhouette):
-            reasons.append(f"轮廓系数 {silhouette:.2f} 低于 {self.min_silhouette:.2f}，各组之间界限不清")
+            reasons.append(f"分组之间界限不清（轮廓系数{silhouette:.2f}，低于{self.min_silhouette:.2f}）")
         if not (self.stability_ >= self.min_stability):
-            reasons.append(f"自助抽样稳定性（平均调整兰德指数）{self.stability_:.2f} 低于 "
-                           f"{self.min_stability:.2f}，换一批样本分组就会变")
+            reasons.append(f"换一批样本重新分组，结果就会变（稳定性{self.stability_:.2f}，低于"
+                           f"{self.min_stability:.2f}）")
         if reasons:
-            return False, reasons
-        verdict = (f"分为 {k} 类：轮廓系数 {silhouette:.2f}，自助抽样稳定性 {self.stability_:.2f}，"
-                   "间隔统计量支持存在分组")
+            self.summary_ = UNCLEAR_TYPES if beats else (NO_TYPES if general else NO_TYPES_DIFFUSE)
+            return False, [self.summary_, *reasons]
+        self.summary_ = f"可分为{k}类，各类之间差别明显，换一批人重新分析，分法基本不变"
+        verdict = (f"分为{k}类：轮廓系数{silhouette:.2f}（对照数据第95百分位"
+                   f"{float(row['silhouette_null'].iloc[0]):.2f}），间隔统计量"
+                   f"{float(row['gap'].iloc[0]):.2f}（标准误{float(row['gap_se'].iloc[0]):.2f}），"
+                   f"稳定性{self.stability_:.2f}")
         return True, [verdict]
 
     # prediction --------------------------------------------------------------------------

@@ -17,7 +17,10 @@ course outline that train them. The outline is the caller's (``outline=``, e.g.
 analysis, never the other way round, so this module does not load outlines itself.
 
 When the segmenter finds no clear structure, :class:`SegmentReport` says so (``clear`` is False,
-``message`` explains why) and holds no persona.
+``message`` says in plain Chinese that there are no types and whether people differ mainly in
+their overall level, e.g. "未发现明显不同的行为类型：所有人的差别主要是整体水平高低，而非类型不同";
+``reasons`` holds the figures for the consultant) and holds no persona: :func:`segment_mix` is
+then empty and the report tables built from it have no rows.
 """
 
 from __future__ import annotations
@@ -152,9 +155,10 @@ class SegmentReport:
     clear : bool
         Whether clear segments were found (``Segmenter.structure_found_``).
     message : str
-        Chinese summary: the segments found, or why there are none.
+        Plain Chinese summary for a client (no statistics): the segments found, or that there
+        are none (starting with ``Segmenter.summary_``, e.g. "未发现明显不同的行为类型：…").
     reasons : tuple of str
-        The segmenter's verdict, in Chinese.
+        The segmenter's verdict with its figures, in Chinese (for the consultant).
     personas : tuple of Persona
         Empty when not ``clear``.
     profile : DataFrame
@@ -286,7 +290,8 @@ def describe_segments(segmenter: Segmenter, features: FeatureTable,
     if not segmenter.structure_found_:
         assignments["segment"] = pd.array([pd.NA] * len(X), dtype="Int64")
         assignments["segment_name"] = pd.array([pd.NA] * len(X), dtype="string")
-        message = "没有清晰的分群：" + "；".join(segmenter.reasons_) + "。不据此描绘客户经理类型。"
+        message = (f"{segmenter.summary_}。因此不划分客户经理类型，也不描绘各类型的画像；"
+                   "培训按全体客户经理在各项能力上的差距安排。")
         return SegmentReport(False, message, tuple(segmenter.reasons_), (),
                              pd.DataFrame(columns=["segment", "feature", "label", "block", "mean",
                                                    "overall_mean", "z"]),
@@ -341,8 +346,7 @@ def describe_segments(segmenter: Segmenter, features: FeatureTable,
     names = {p.segment: p.name for p in personas}
     assignments["segment"] = pd.array(labels.to_numpy(), dtype="Int64")
     assignments["segment_name"] = pd.array([names[s] for s in labels], dtype="string")
-    message = (f"客户经理可分为{k}类（轮廓系数{segmenter.silhouette_:.2f}，"
-               f"自助抽样稳定性{segmenter.stability_:.2f}）：" +
+    message = (f"客户经理可分为{k}类，各类之间做法差别明显，换一批人重新分析，分法基本不变：" +
                "；".join(f"第{p.segment}类“{p.name}”{p.share:.0%}" for p in personas) + "。")
     return SegmentReport(True, message, tuple(segmenter.reasons_), tuple(personas), profile,
                          assignments, segmenter.k_scores_, k, float(segmenter.stability_),

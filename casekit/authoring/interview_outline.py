@@ -348,7 +348,9 @@ def _behaviour_section(report: Any, manifest: Any, rid: str, bank: Mapping[str, 
     from casekit.analysis import segment_mix
 
     if not report.clear:
-        return None, "未发现清晰的客户经理行为类型，本大纲不含行为类型部分。"
+        # the segmenter's plain verdict (e.g. "未发现明显不同的行为类型：…整体水平高低…") first
+        why = report.reasons[0] if report.reasons else "未发现清晰的客户经理行为类型"
+        return None, f"{why}，本大纲不含行为类型部分。"
     by = "top_region" if manifest.top_of(rid) == rid else "region"
     mix = segment_mix(report, manifest, by=by, min_n=min_n)
     mix = mix.loc[mix["group_id"] == rid]
