@@ -228,6 +228,9 @@ def test_every_sample_region_has_a_notes_section(sample, every_region):
         assert report.notes_shown, region_id
         assert 1 <= len(report.notes_themes) <= 5 and (report.notes_themes["z"] > 0).all()
         assert 1 <= len(report.notes_keywords) <= 10
+        if region_id in ("beijing", "nanning"):  # no population with 5 interviewees: nothing quoted
+            assert report.notes_quotes.empty
+            continue
         assert 2 <= len(report.notes_quotes) <= 8
         # two or three excerpts per theme quoted (one only when the theme has no other left)
         per_theme = report.notes_quotes.groupby("code").size()
