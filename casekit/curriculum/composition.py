@@ -362,7 +362,11 @@ def module_products(products: pd.DataFrame | None, industries: Sequence[dict[str
         if not name:
             continue
         package = _text(row.get("package"))
-        full = f"{name}·{package}" if package and package not in name else name
+        # 商务领航·酒店版 with package 酒店版（…）: say the package once
+        core = package.split("（")[0].strip()
+        full = name if not package or core in name or package in name else f"{name}·{package}"
+        if name in package and package != name:
+            full = package
         blob = " ".join(_text(row.get(c)) for c in ("local_name", "package", "customer_value", "needs"))
         hit = next((k for k, ws in enumerate(words) if any(w in blob for w in ws)), len(words))
         rows.append((hit, position, {"name": full, "price": _price(row.get("price")),

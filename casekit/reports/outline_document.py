@@ -398,7 +398,8 @@ class _Builder:
     def module(self, n: int, module: Mapping[str, Any], notes: list[str]) -> None:
         mid = _text(module.get("id"))
         self.heading(f"模块{n}　{_text(module.get('title'))}", 2)
-        self.para(_text(module.get("part")), label="所属部分")
+        if _text(module.get("part")):
+            self.para(_text(module.get("part")), label="所属部分")
         length = f"{days(module.get('days'))}天（可调范围{day_range(module.get('days_min'), module.get('days_max'))}天"
         base = module.get("base_days")
         if base is not None and module.get("days") is not None and float(base) != float(module["days"]):
@@ -502,14 +503,16 @@ class _Builder:
             self.bullets(items, label="设计决定")
         if self.cited:
             self.para("", label="依据索引")
-            self.para("正文中的方括号数字指向下列调研发现；括号内的编号供核对调研结果表。", small=True)
+            self.para("正文中的方括号数字指向下列调研发现" + ("；括号内的编号供核对调研结果表。" if self.trainer else "。"),
+                      small=True)
             entries = []
             for fid, number in self.cited.items():
                 text = finding_words(fid, self.design)
                 sentence = self.sentences.get(fid)
                 if sentence:
                     text += f"：{sentence}"
-                entries.append(_Para(f"[{number}] {text}（编号 {fid}）", small=True))
+                # the finding's id is for the consultant checking the results table, not for the client
+                entries.append(_Para(f"[{number}] {text}" + (f"（编号 {fid}）" if self.trainer else ""), small=True))
             self.bullets(entries)
 
 
