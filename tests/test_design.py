@@ -420,12 +420,15 @@ def test_audit_table_documents_every_module():
 
 
 def test_schedule_comes_from_the_schedule_module_when_present(monkeypatch):
-    import sys
-    import types
+    import casekit.curriculum.design as design_module
 
     calls = []
 
     class FakeSession:
+        minutes = 180
+        interactive_minutes = 120
+        notes = ("第1天：示例说明",)
+
         def __init__(self, module_id):
             self.module_id = module_id
 
@@ -438,13 +441,13 @@ def test_schedule_comes_from_the_schedule_module_when_present(monkeypatch):
         calls.append(([m["id"] for m in modules], plan))
         return (FakeSession(modules[0]["id"]),)
 
-    fake = types.ModuleType("casekit.curriculum.schedule")
-    fake.schedule_course = schedule_course
-    monkeypatch.setitem(sys.modules, "casekit.curriculum.schedule", fake)
+    # design.py imports the schedule's functions by name: patch them where they are used
+    monkeypatch.setattr(design_module, "schedule_course", schedule_course)
     design = design_course(OUTLINES["account_manager"], None, "hebei", 3.0, sessions="plan")
     assert calls == [(["am_transformation", "am_needs_basics", "am_industry_solutions"], "plan")]
     assert design.to_dict()["schedule"][0]["activities"][1]["type"] == "角色扮演"
     assert math.isclose(design.interactive_share, 120 / 180)
+    assert {"module": None, "text": "第1天：示例说明", "findings": []} in design.decisions
 
 
 def test_without_a_schedule_the_share_is_the_planned_one():
