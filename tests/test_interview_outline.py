@@ -65,6 +65,9 @@ def test_dimensions_follow_the_findings_order_of_need(sample, segments, findings
     assert not outline.generic and len(outline.dimensions) == 3
     # the purpose names the weakest dimension first
     assert outline.purpose.split("依次是：")[1].startswith(f"{first.title}（差距{MINUS}")
+    # the planted weakness is probed; it comes first except in Tianjin (see the next test)
+    assert dimension in outline.dimensions
+    assert (first.dimension == dimension) == (region != "tianjin")
     # a planted weakness the findings claim is probed, and its section says so
     claimed = findings.claimed(region, population, kind="vs_other_regions", direction="weaker")
     if dimension in set(claimed["dimension"]):
