@@ -147,7 +147,8 @@ def test_outline_interview_drafts_the_regions_outline(tmp_path: Path, capsys):
     assert main(["outline-interview", str(SAMPLE_BUNDLE), "--region", "天津", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# 天津 政企客户经理 一对一访谈大纲")
-    assert text.index("## 二、时间") < text.index("## 三、")  # Tianjin's planted weakness comes first
+    # Tianjin's largest shortfall against the target (行业) first, then its planted regional weakness
+    assert text.index("## 二、行业") < text.index("## 三、时间") < text.index("## 四、")
     assert main(["outline-interview", str(SAMPLE_BUNDLE), "--region", "北京", "--population", "支撑人员"]) == 0
     assert "北京 支撑人员" in capsys.readouterr().out
     assert main(["outline-interview", str(SAMPLE_BUNDLE), "--region", "北京", "--population", "厨师"]) == 2
@@ -316,6 +317,7 @@ _ARGS = {
     "segment": [str(MINI)], "gaps": [str(MINI)], "linkage": [str(MINI)], "ride-alongs": [str(MINI)],
     "review360": [str(MINI)], "codes": [str(MINI)], "quotes": [str(MINI)], "keywords": [str(MINI)],
     "outline-interview": [str(MINI), "--region", "北京"], "case list": [str(MINI)], "case book": [str(MINI)],
+    "findings": [str(MINI)], "outline": [str(MINI), "--region", "北京", "--audience", "支撑人员"],
 }
 
 
@@ -345,7 +347,8 @@ def test_every_command_option_that_names_a_file_is_in_the_table():
             if isinstance(action, argparse._SubParsersAction):
                 for name, sub in action.choices.items():
                     yield from walk(sub, f"{prefix} {name}".strip())
-            elif action.option_strings and action.dest in ("out", "csv") and action.help != argparse.SUPPRESS:
+            elif (action.option_strings and action.help != argparse.SUPPRESS
+                  and (action.dest in ("out", "csv") or (action.dest == "json" and action.type is not None))):
                 yield f"{prefix} {action.option_strings[0]}", action.type  # not a deprecated alias
 
     folders = {"sample --out", "build --out", "redact --out", "toolbox --out"}  # folders, not files

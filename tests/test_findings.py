@@ -314,3 +314,61 @@ def test_cli_rejects_a_wrong_extension_and_an_unknown_region(tmp_path, capsys):
         main(["findings", str(SAMPLE), "--json", str(tmp_path / "f.csv")])
     assert exc.value.code == 2
     assert main(["findings", str(SAMPLE), "--regions", "上海"]) != 0
+
+
+# ---------------------------------------------------------------------------------------------
+# the one order of need
+
+
+def _with_rows(findings, region: str, population: str, rows: dict[tuple[str, str], dict]):
+    """``findings`` with some (dimension, kind) rows of one region × population replaced."""
+    import dataclasses
+
+    table = findings.table.copy()
+    for (dim, kind), values in rows.items():
+        mask = ((table["region"] == region) & (table["population"] == population) & (table["dimension"] == dim)
+                & (table["kind"] == kind))
+        assert mask.sum() == 1
+        for column, value in values.items():
+            table.loc[mask, column] = value
+    return dataclasses.replace(findings, table=table)
+
+
+def test_order_is_claimed_shortfalls_then_regional_weaknesses_then_the_largest_gaps(sample):
+    nothing = {"claimed": False, "direction": "none"}
+    weak = {"claimed": True, "direction": "weaker"}
+    rows = {(d, k): dict(nothing) for d in POPULATION_DIMENSIONS["account_manager"]
+            for k in ("vs_required", "vs_other_regions")}
+    rows[("product", "vs_required")] = {**weak, "estimate": -0.9}
+    rows[("industry", "vs_required")] = {**weak, "estimate": -0.5}
+    rows[("sales", "vs_required")] = {**weak, "estimate": -0.501}      # ties with industry at two decimals
+    rows[("time", "vs_required")] = {**nothing, "estimate": -1.5}      # larger, but not claimed …
+    rows[("time", "vs_other_regions")] = {**weak, "estimate": -0.3}    # … weaker than the other regions
+    rows[("customer", "vs_required")] = {**nothing, "estimate": -1.0}
+    rows[("customer", "vs_other_regions")] = {"claimed": True, "direction": "stronger", "estimate": 0.4}
+    rows[("management", "vs_required")] = {**nothing, "estimate": -0.2}
+    rows[("communication", "vs_required")] = {**nothing, "estimate": np.nan, "hidden": True}
+    findings = _with_rows(sample, "hebei", "account_manager", rows)
+    order = findings.order("hebei", "account_manager")
+    assert order == ("product", "sales", "industry", "time", "customer", "management", "communication")
+    assert order[:1] == findings.weakest("hebei", "account_manager")
+    assert findings.order("河北", "政企客户经理") == order  # names work as ids
+    # nothing claimed: the largest gaps to the target first, a dimension without a gap last
+    none = _with_rows(sample, "hebei", "account_manager", {k: {**v, **nothing} for k, v in rows.items()})
+    assert none.weakest("hebei", "account_manager") == ()
+    assert none.order("hebei", "account_manager") == (
+        "time", "customer", "product", "sales", "industry", "management", "communication")
+
+
+def test_order_starts_with_weakest_and_covers_every_dimension_on_the_sample(sample):
+    for region in [*REGIONS, ENGAGEMENT]:
+        for population, dims in POPULATION_DIMENSIONS.items():
+            order = sample.order(region, population)
+            assert sorted(order) == sorted(dims)
+            weakest = sample.weakest(region, population)
+            assert order[:len(weakest)] == weakest
+            claimed = set(sample.claimed(region, population, direction="weaker")["dimension"])
+            assert set(order[:len(claimed)]) == claimed  # every claimed weakness before the rest
+    assert sample.order("hebei", "account_manager")[0] == "industry"
+    with pytest.raises(RegionError):
+        sample.order("atlantis", "account_manager")

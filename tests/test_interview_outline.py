@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 import yaml
 from conftest import MINI
 
-from casekit.analysis import region_gaps, segment_account_managers, segment_mix
+from casekit.analysis import engagement_findings, region_gaps, segment_account_managers, segment_mix
 from casekit.authoring.interview_outline import (
     BANK_PATH,
     InterviewOutline,
@@ -49,15 +50,61 @@ def _all_texts(outline: InterviewOutline) -> list[str]:
 # -- evidence ------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def findings(sample):
+    return engagement_findings(sample)
+
+
 @pytest.mark.parametrize(("region", "population", "dimension"), _planted())
-def test_first_dimension_section_is_the_planted_weakness(sample, segments, region, population, dimension):
+def test_dimensions_follow_the_findings_order_of_need(sample, segments, findings, region, population, dimension):
     outline = draft_interview_outline(sample, region, population, segments=segments)
     first = next(s for s in outline.sections if s.kind == "dimension")
-    assert first.dimension == dimension
-    assert not outline.generic
-    assert outline.dimensions[0] == dimension and len(outline.dimensions) == 3
+    # the first section is the findings' one "weakest", the rest follow Findings.order
+    assert first.dimension == findings.weakest(region, population)[0]
+    assert outline.dimensions == findings.order(region, population)[:3]
+    assert not outline.generic and len(outline.dimensions) == 3
     # the purpose names the weakest dimension first
     assert outline.purpose.split("依次是：")[1].startswith(f"{first.title}（差距{MINUS}")
+    # the planted weakness is probed; it comes first except in Tianjin (see the next test)
+    assert dimension in outline.dimensions
+    assert (first.dimension == dimension) == (region != "tianjin")
+    # a planted weakness the findings claim is probed, and its section says so
+    claimed = findings.claimed(region, population, kind="vs_other_regions", direction="weaker")
+    if dimension in set(claimed["dimension"]):
+        section = next(s for s in outline.sections if s.dimension == dimension)
+        assert "经检验明显弱于其他地区" in section.evidence
+        assert f"{region}:{population}:{dimension}:vs_other_regions" in section.findings
+
+
+def test_tianjins_largest_shortfall_comes_before_its_regional_time_weakness(sample, findings):
+    # Tianjin's planted weakness is 时间 against the other regions; its largest claimed shortfall
+    # against the target is 行业, which the one definition of "weakest" puts first
+    outline = draft_interview_outline(sample, "tianjin")
+    assert outline.dimensions[:2] == ("industry", "time")
+    rows = findings.region("tianjin").set_index("id")
+    industry = rows.loc["tianjin:account_manager:industry:vs_required", "estimate"]
+    time = rows.loc["tianjin:account_manager:time:vs_required", "estimate"]
+    assert industry < time < 0
+
+
+def test_nothing_claimed_says_no_clear_difference_and_probes_the_largest_gaps(sample, findings):
+    none = dataclasses.replace(findings, table=findings.table.assign(claimed=False, direction="none"))
+    outline = draft_interview_outline(sample, "hebei", "support_engineer", findings=none)
+    assert "无明显差异" in outline.purpose and "假设" in outline.purpose
+    gaps = findings.region("hebei").query("population == 'support_engineer' and kind == 'vs_required'")
+    largest_gap_first = tuple(gaps.sort_values("estimate")["dimension"])
+    assert outline.dimensions == largest_gap_first == none.order("hebei", "support_engineer")
+    assert all(not s.claimed for s in outline.sections if s.kind == "dimension")
+    assert all("无明显差异" in s.evidence for s in outline.sections if s.kind == "dimension")
+
+
+def test_a_city_is_ordered_by_its_provinces_findings(sample, segments, findings):
+    outline = draft_interview_outline(sample, "shijiazhuang")
+    if outline.generic:
+        pytest.skip("石家庄 has too few account managers to cite")
+    assert outline.dimensions == tuple(d for d in findings.order("hebei", "account_manager")
+                                       if d in outline.dimensions)
+    assert any("按河北的结论排序" in n for n in outline.notes)
 
 
 def test_sections_in_order_with_evidence(sample, segments):
@@ -69,7 +116,8 @@ def test_sections_in_order_with_evidence(sample, segments):
     assert outline.title == "河北 政企客户经理 一对一访谈大纲"
     industry = outline.sections[1]
     # 均分/要求/差距 as the report prints them, with the house minus sign
-    assert "均分2.10" in industry.evidence and "要求4.00" in industry.evidence
+    assert "均分2.10" in industry.evidence and "目标水平4.00" in industry.evidence
+    assert "经检验明显低于目标水平" in industry.evidence and industry.claimed
     assert f"差距{MINUS}1.90" in industry.evidence
     assert "-" not in industry.evidence
 
@@ -81,7 +129,8 @@ def test_a_dimension_that_meets_the_requirement_comes_last(sample):
     outline = draft_interview_outline(sample, "nanning", n_dimensions=7)
     assert set(outline.dimensions) == set(am.index)
     assert outline.dimensions[-1] == "communication"
-    assert "已达到岗位要求" in outline.sections[-2].evidence
+    assert "已达到目标水平" in outline.sections[-2].evidence
+    assert "假设" not in outline.sections[-2].evidence  # met: nothing to check
 
 
 # -- the behaviour types -----------------------------------------------------------------------

@@ -65,7 +65,9 @@ Weakest
 with the largest *claimed* shortfall (most negative ``estimate``) against the target level
 (``vs_required``, ``direction == "weaker"``) of the region × population. A dimension with a lower
 target but a larger gap wins over one with a higher target; nothing claimed → an empty tuple (the
-text says 无明显差异).
+text says 无明显差异). :meth:`Findings.order` extends it to every dimension (claimed shortfalls,
+then claimed regional weaknesses, then the rest by their gap to the target), the one order in
+which every section lists or probes dimensions.
 """
 
 from __future__ import annotations
@@ -619,6 +621,60 @@ class Findings:
         shown = rows["estimate"].round(2)
         cut = shown.iloc[min(k, len(rows)) - 1]
         return tuple(rows.loc[shown <= cut, "dimension"])
+
+    def order(self, region_id: str, population: str) -> tuple[str, ...]:
+        """Every dimension of the region × population, in the one order of need every section uses.
+
+        Three tiers, each by size (see ``docs/findings.md``, "Order of need"):
+
+        1. dimensions with a claimed shortfall against the target level (``vs_required``,
+           ``weaker``), the largest shortfall (most negative ``estimate``) first -- so the order
+           starts with :meth:`weakest` (ties included);
+        2. dimensions claimed weaker than the other regions (``vs_other_regions``, ``weaker``)
+           but with no claimed shortfall against the target, the largest difference first;
+        3. the rest -- nothing claimed weaker -- by the gap to the target as shown (most
+           negative ``estimate`` first: the hypotheses an interview or a trainer checks first),
+           then those without a shown gap (hidden, or no target level).
+
+        Ties within a tier keep the domain's order of the dimensions. Claimed strengths are
+        simply "nothing claimed weaker" (tier 3).
+
+        Parameters
+        ----------
+        region_id : str
+            Region id or Chinese name (:data:`ENGAGEMENT` for all regions pooled).
+        population : str
+            Population id or Chinese label.
+
+        Returns
+        -------
+        tuple of str
+            Dimension ids; empty when the findings hold no row of the region × population.
+        """
+        rows = self.region(region_id)
+        rows = rows.loc[rows["population"] == self._population_id(population)]
+        dims = list(dict.fromkeys(rows["dimension"]))
+        own = rows.set_index(["kind", "dimension"])
+
+        def value(kind: str, dim: str, column: str) -> Any:
+            return own[column].get((kind, dim), None)
+
+        def weaker(kind: str, dim: str) -> bool:
+            return bool(value(kind, dim, "claimed")) and value(kind, dim, "direction") == "weaker"
+
+        def size(kind: str, dim: str) -> float:
+            estimate = value(kind, dim, "estimate")
+            return float(estimate) if estimate is not None and np.isfinite(estimate) else math.inf
+
+        def key(item: tuple[int, str]) -> tuple[int, float, int]:
+            position, dim = item
+            if weaker(VS_REQUIRED, dim):
+                return (1, size(VS_REQUIRED, dim), position)
+            if weaker(VS_OTHER_REGIONS, dim):
+                return (2, size(VS_OTHER_REGIONS, dim), position)
+            return (3, size(VS_REQUIRED, dim), position)
+
+        return tuple(dim for _, dim in sorted(enumerate(dims), key=key))
 
     def records(self, table: pd.DataFrame | None = None) -> list[dict[str, Any]]:
         """The rows as JSON-safe dicts with the contract's columns (NaN → None).

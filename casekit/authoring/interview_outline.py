@@ -2,8 +2,11 @@
 
 The seed's research runs: questionnaire → analysis → interview outline → in-depth interviews.
 :func:`draft_interview_outline` writes that outline for one region and one population: the
-region's weakest dimensions (from :func:`casekit.analysis.region_gaps`) get a section each, with
-open questions that ask for recent, concrete cases and follow-up probes; for account managers, a
+dimensions the region needs most get a section each, in the findings' one order of need
+(:meth:`casekit.analysis.findings.Findings.order`: the weakest first, then the other claimed
+weaknesses, then the largest gaps to the target as hypotheses to check), with open questions that
+ask for recent, concrete cases and follow-up probes; the numbers cited are those of
+:func:`casekit.analysis.region_gaps`, as the region's report prints them; for account managers, a
 section probes the behaviour types most common in the region (from a clear
 :class:`~casekit.analysis.SegmentReport`). The questions come from the question bank
 ``interview_questions.yaml`` next to this module (or another file given as ``bank=``).
@@ -178,6 +181,11 @@ class OutlineSection:
         The dimension id of a ``dimension`` section.
     note : str
         Guidance for the interviewer (what to say, what the section is for).
+    findings : tuple of str
+        Ids of the findings the section rests on (:func:`casekit.analysis.findings.finding_id`):
+        the region's gap to the target and its difference from the other regions.
+    claimed : bool
+        Whether a weakness of the dimension is claimed (else the section checks a hypothesis).
     """
 
     kind: str
@@ -188,6 +196,8 @@ class OutlineSection:
     evidence: str = ""
     dimension: str | None = None
     note: str = ""
+    findings: tuple[str, ...] = ()
+    claimed: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,7 +221,8 @@ class InterviewOutline:
     sections : tuple of OutlineSection
         开场, one section per dimension probed, the behaviour types (optional), 收尾.
     dimensions : tuple of str
-        The dimension ids probed, in order (weakest first unless ``generic``).
+        The dimension ids probed, in the findings' order of need (weakest first) unless
+        ``generic``.
     generic : bool
         True when there was no evidence to prioritise and every dimension is covered.
     notes : tuple of str
@@ -289,34 +300,38 @@ def _shown_gap(row: Mapping[str, Any]) -> float:
     return rounded_diff(row["mean"], row["required"])
 
 
-def _evidence(row: Mapping[str, Any]) -> str:
+#: What the evidence line says of a dimension's claims (findings' ``vs_required`` / ``vs_other_regions``).
+_CLAIM_TARGET = "经检验明显低于目标水平"
+_CLAIM_REGIONS = "经检验明显弱于其他地区"
+_NO_CLAIM = "无明显差异，作为假设在访谈中核实"
+
+
+def _claim_words(dimension: str, below_target: set[str], below_others: set[str]) -> str:
+    words = [w for w, hit in ((_CLAIM_TARGET, dimension in below_target),
+                              (_CLAIM_REGIONS, dimension in below_others)) if hit]
+    return "，".join(words) if words else _NO_CLAIM
+
+
+def _evidence(row: Mapping[str, Any], claim: str = "") -> str:
     gap = _shown_gap(row)
-    text = (f"本地区{row['dimension_label']}维度均分{score(row['mean'])}，要求{score(row['required'])}，"
+    text = (f"本地区{row['dimension_label']}维度均分{score(row['mean'])}，目标水平{score(row['required'])}，"
             f"差距{signed(gap)}（{count_label(row['n'])}人）")
     diff = shown_gap_diff(row)
     if not _missing(diff):
         others = rounded_diff(float(row["required"]) + float(row["others_gap"]), row["required"])
         text += f"；其他地区差距{signed(others)}，相对差距{signed(diff)}"
     if gap >= 0:
-        text += "；已达到岗位要求"
+        text += "；已达到目标水平"
+    if claim and not (gap >= 0 and claim == _NO_CLAIM):
+        text += f"；{claim}"
     return text
 
 
-def _priorities(rows: pd.DataFrame) -> pd.DataFrame:
-    """Order shown rows: shortfalls first, then by the sum of the ranks of ``diff`` and ``gap``.
-
-    A dimension ranks high when the region falls short of the requirement (absolute gap) *and*
-    falls further short than the other regions (relative gap ``diff``); ties go to the larger
-    shortfall, then to domain order. A missing ``diff`` ranks last on that criterion.
-    """
-    t = rows.copy()
-    t["_gap"] = [_shown_gap(r) for _, r in t.iterrows()]
-    t["_diff"] = [shown_gap_diff(r) for _, r in t.iterrows()]
-    t["_order"] = range(len(t))
-    t["_met"] = t["_gap"] >= 0
-    t["_score"] = (t["_diff"].rank(method="min", na_option="bottom")
-                   + t["_gap"].rank(method="min", na_option="bottom"))
-    return t.sort_values(["_met", "_score", "_gap", "_order"], kind="mergesort")
+def _in_order(rows: pd.DataFrame, order: tuple[str, ...]) -> pd.DataFrame:
+    """Shown rows in the findings' order of need (a dimension the findings lack: last, domain order)."""
+    position = {d: i for i, d in enumerate(order)}
+    t = rows.assign(_pos=[position.get(str(d), len(order)) for d in rows["dimension"]], _dom=range(len(rows)))
+    return t.sort_values(["_pos", "_dom"], kind="mergesort").drop(columns=["_pos", "_dom"])
 
 
 def _split(total: int, parts: int) -> list[int]:
@@ -387,7 +402,7 @@ def _behaviour_section(report: Any, manifest: Any, rid: str, bank: Mapping[str, 
 def draft_interview_outline(bundle: Any, region: str, population: str = "account_manager", *,
                             n_dimensions: int = 3, minutes: int = 60, segments: Any = None,
                             bank: str | Path | Mapping[str, Any] | None = None,
-                            min_n: int = MIN_CELL_SIZE) -> InterviewOutline:
+                            min_n: int = MIN_CELL_SIZE, findings: Any = None) -> InterviewOutline:
     """Draft the one-on-one interview outline of a region from its survey results.
 
     Parameters
@@ -399,7 +414,10 @@ def draft_interview_outline(bundle: Any, region: str, population: str = "account
     population : str, default ``"account_manager"``
         Population id or Chinese label.
     n_dimensions : int, default 3
-        Weakest dimensions to probe, one section each.
+        Dimensions to probe, one section each: the first ``n_dimensions`` of
+        :meth:`Findings.order <casekit.analysis.findings.Findings.order>` that the region's
+        report shows (the weakest first, then the other claimed weaknesses, then the largest
+        gaps to the target as hypotheses).
     minutes : int, default 60
         Length of the interview; the sections' minutes add up to it.
     segments : SegmentReport, optional
@@ -410,11 +428,16 @@ def draft_interview_outline(bundle: Any, region: str, population: str = "account
         :func:`load_question_bank`.
     min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
         Rows with fewer people are never cited.
+    findings : Findings, optional
+        :func:`casekit.analysis.engagement_findings` of the bundle (default: computed here). A
+        city is ordered by its province's findings (the findings are per top-level region).
 
     Returns
     -------
     InterviewOutline
-        Sections 开场, one per weak dimension (weakest first), 拜访行为类型 (optional), 收尾.
+        Sections 开场, one per dimension probed (weakest first), 拜访行为类型 (optional), 收尾.
+        When nothing is claimed for the region × population the purpose says 无明显差异 and
+        the sections probe the largest gaps to the target as hypotheses to check.
         When no row of the population is shown for the region (too few respondents), every
         dimension is covered in domain order and ``generic`` is True, with a note saying why.
 
@@ -426,7 +449,8 @@ def draft_interview_outline(bundle: Any, region: str, population: str = "account
         If the population is unknown, ``n_dimensions`` < 1, ``minutes`` too short for the
         sections (5 minutes each at least), or the question bank is malformed.
     """
-    from casekit.analysis import region_gaps
+    from casekit.analysis import engagement_findings, region_gaps
+    from casekit.analysis.findings import VS_OTHER_REGIONS, VS_REQUIRED, finding_id
 
     pop = lookup(POPULATIONS, population)
     if pop is None:
@@ -447,6 +471,8 @@ def draft_interview_outline(bundle: Any, region: str, population: str = "account
     shown = rows.loc[[not gap_hidden(r, min_n) for _, r in rows.iterrows()]]
     notes: list[str] = []
     evidence: dict[str, str] = {}
+    section_findings: dict[str, tuple[str, ...]] = {}
+    claimed_dims: set[str] = set()
     if shown.empty:
         generic = True
         dims = tuple(POPULATION_DIMENSIONS[pop])
@@ -458,17 +484,40 @@ def draft_interview_outline(bundle: Any, region: str, population: str = "account
                    f"了解受访人在各维度的实际做法和困难，为案例采集和课程定制提供依据。")
     else:
         generic = False
-        ordered = _priorities(shown).head(n_dimensions)
+        if findings is None:
+            findings = engagement_findings(bundle)  # the same findings as the report and the course
+        top = manifest.top_of(rid)
+        below_target = set(findings.claimed(top, pop, kind=VS_REQUIRED, direction="weaker")["dimension"])
+        below_others = set(findings.claimed(top, pop, kind=VS_OTHER_REGIONS, direction="weaker")["dimension"])
+        claimed_dims = below_target | below_others
+        ordered = _in_order(shown, findings.order(top, pop)).head(n_dimensions)
         dims = tuple(str(d) for d in ordered["dimension"])
-        evidence = {str(r["dimension"]): _evidence(r) for _, r in ordered.iterrows()}
+        claims = {d: _claim_words(d, below_target, below_others) for d in dims}
+        evidence = {str(r["dimension"]): _evidence(r, claims[str(r["dimension"])]) for _, r in ordered.iterrows()}
+        known = set(findings.table["id"])
+        section_findings = {d: tuple(f for f in (finding_id(top, pop, d, k) for k in (VS_REQUIRED, VS_OTHER_REGIONS))
+                                     if f in known) for d in dims}
         cited = "；".join(
             f"{r['dimension_label']}（差距{signed(_shown_gap(r))}"
-            + ("" if _missing(shown_gap_diff(r)) else f"，相对其他地区{signed(shown_gap_diff(r))}") + "）"
+            + ("" if _missing(shown_gap_diff(r)) else f"，相对其他地区{signed(shown_gap_diff(r))}")
+            + ("，明显偏弱" if str(r["dimension"]) in claimed_dims else "，无明显差异") + "）"
             for _, r in ordered.iterrows())
-        purpose = (f"根据{region_name}{pop_label}问卷结果（均分与岗位要求之差，及与其他地区相比），"
-                   f"本地区最需要深入了解的维度依次是：{cited}。访谈以最近的真实案例为线索，"
-                   f"了解这些短板在实际工作中的表现和原因，为案例采集和课程定制提供依据；"
-                   f"问卷结果只作线索，不向受访人出示，也不作结论。")
+        basis = (f"根据{region_name}{pop_label}的调研结论（均分与顾问设定的目标水平之差，及与其他地区相比；"
+                 f"只有经统计检验成立的差异才算明显偏弱）")
+        if not claimed_dims:
+            purpose = (f"{basis}：无明显差异——本地区{pop_label}在各维度上与目标水平、与其他地区相比都没有经检验成立的"
+                       f"明显偏弱。访谈以与目标水平差距最大的维度为假设加以核实，依次是：{cited}。访谈以最近的真实案例为线索，"
+                       f"了解这些方面在实际工作中的做法和困难，为案例采集和课程定制提供依据；"
+                       f"问卷结果只作线索，不向受访人出示，也不作结论。")
+        else:
+            hypotheses = [DIMENSIONS[d].label for d in dims if d not in claimed_dims]
+            also = (f"其中{'、'.join(hypotheses)}无明显差异，作为假设在访谈中核实。" if hypotheses else "")
+            purpose = (f"{basis}，本地区最需要深入了解的维度依次是：{cited}。{also}访谈以最近的真实案例为线索，"
+                       f"了解这些短板在实际工作中的表现和原因，为案例采集和课程定制提供依据；"
+                       f"问卷结果只作线索，不向受访人出示，也不作结论。")
+        if top != rid:
+            notes.append(f"调研结论按省级地区检验，地市没有单独的结论：维度按{manifest.name(top)}的结论排序，"
+                         f"依据中的数字为本地市的。")
         if len(dims) < n_dimensions:
             notes.append(f"本地区只有{len(dims)}个维度有可引用的问卷结果，其余维度样本不足，未列入。")
 
@@ -496,7 +545,9 @@ def draft_interview_outline(bundle: Any, region: str, population: str = "account
         entry = pbank["dimensions"][dim]
         sections.append(OutlineSection(kind="dimension", title=DIMENSIONS[dim].label, minutes=m,
                                        questions=entry["questions"], probes=entry["probes"],
-                                       evidence=evidence.get(dim, ""), dimension=dim, note=case_hint))
+                                       evidence=evidence.get(dim, ""), dimension=dim, note=case_hint,
+                                       findings=section_findings.get(dim, ()),
+                                       claimed=dim in claimed_dims))
     if behaviour is not None:
         sections.append(replace(behaviour, minutes=b_minutes))
     sections.append(OutlineSection(kind="closing", title="收尾", minutes=CLOSING_MINUTES,

@@ -236,13 +236,18 @@ def _sentences(findings: pd.DataFrame | None) -> dict[str, str]:
 
 def _claimed_weak(findings: pd.DataFrame | None, region: str, population: str, dimension: str
                   ) -> list[pd.Series]:
-    """Claimed weaker rows on ``dimension``: the region's (both kinds), then the engagement's gap."""
+    """Claimed weaker rows on ``dimension``: the region against the others, then the engagement's gap.
+
+    The same two rows that make a module's need (:func:`~casekit.curriculum.lengths.dimension_needs`):
+    a region's own gap to the target (its ``vs_required`` row) is not read, so that with no claimed
+    regional difference every region adds the same sessions and cites the same findings.
+    """
     if findings is None or findings.empty:
         return []
     rows = findings.loc[(findings["population"] == population) & (findings["dimension"] == dimension)
                         & findings["claimed"].map(is_flag_set) & ~findings["hidden"].map(is_flag_set)
                         & (findings["direction"] == "weaker")]
-    mine = rows.loc[rows["region"] == region].sort_values(["kind", "id"], ascending=[False, True])
+    mine = rows.loc[(rows["region"] == region) & (rows["kind"] == "vs_other_regions")].sort_values("id")
     engagement = rows.loc[(rows["region"] == ENGAGEMENT) & (rows["kind"] == "vs_required")]
     return [r for _, r in mine.iterrows()] + [r for _, r in engagement.iterrows()]
 

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from casekit.domain import BEHAVIOURS, MIN_CELL_SIZE
-from casekit.exceptions import CurriculumError
+from casekit.exceptions import CurriculumError, RegionError
 from casekit.intake.competency import COMPETENCY_FILE
 from casekit.privacy.disclosure import is_suppressed
 
@@ -35,6 +35,7 @@ __all__ = [
     "course_design",
     "course_designs",
     "course_evidence",
+    "require_region",
     "type_mix",
 ]
 
@@ -196,7 +197,7 @@ def course_designs(bundle: Bundle, region_id: str, findings: Findings | None = N
     from casekit.curriculum import design_course, load_outlines
 
     manifest = bundle.manifest
-    region_id = manifest.require(region_id)
+    region_id = require_region(bundle, region_id)
     if findings is None:
         findings = engagement_findings(bundle)
     if outlines is None:
@@ -210,6 +211,25 @@ def course_designs(bundle: Bundle, region_id: str, findings: Findings | None = N
         for population in manifest.audiences
         if population in outlines
     }
+
+
+def require_region(bundle: Bundle, region: str) -> str:
+    """The manifest's id of ``region`` (an id or a Chinese name, a province or a city).
+
+    Raises
+    ------
+    casekit.exceptions.CurriculumError
+        If the manifest has no such region, or several fit: the message, in Chinese, lists the
+        top-level regions as name and id (their cities are accepted too).
+    """
+    manifest = bundle.manifest
+    try:
+        return manifest.require(region)
+    except RegionError as exc:
+        choices = "、".join(f"{manifest.name(r)}（{r}）" for r in manifest.top_level_ids())
+        raise CurriculumError(
+            f"未知的地区“{region}”（清单中没有这个地区，或有多个地区同名）：可选 {choices}，也可填写其下属地市"
+        ) from exc
 
 
 def manifest_sessions(bundle: Bundle) -> Any:
