@@ -69,7 +69,9 @@ def _signature(design) -> dict:
         "modules": [(m.id, m.days, m.findings, tuple(s["dimension"] for s in m.added_sessions))
                     for m in design.modules],
         "objectives": [tuple(o["findings"]) for o in design.objectives],
-        "uncovered": [(u["dimension"], u["finding"]) for u in design.uncovered],
+        # weaknesses no module trains (the open items about scripts, cases and industries follow
+        # the region's own material, which may differ on a null too)
+        "uncovered": [(u["dimension"], u["finding"]) for u in design.uncovered if u["dimension"] is not None],
     }
 
 

@@ -17,13 +17,12 @@ The rule (see also ``docs/course-design.md``):
   property 4 rests on), and a module training two weak dimensions needs more than one training
   one.
 * **Lengths.** Each module's length is ``days_min + k * 0.25`` with ``0 ≤ k ≤ K`` (``K`` the
-  quarter-days of its range); the lengths add up to the budget. Among all such combinations
-  (enumerated exactly -- the outlines have at most five modules of at most five options) that
-  keep the order of the needs -- a module of higher need never sits lower in its range,
-  ``(days - min) / (max - min)``, than one of lower need -- the design minimises
-  ``Σ (k - K·need)² / K``: every module as close to the same relative place in its range as the
-  budget allows, shifted up by its need (one standardised unit of need = its whole range). Ties
-  go to the module of higher need, then to the earlier one.
+  quarter-days of its range); the lengths add up to the budget. The quarter-days above the
+  minima go to the modules in order of need, highest first, each up to its maximum; modules of
+  equal need share what is left when the budget runs out among them, evenly by their place in
+  their range (then the earlier module first). A module of higher need is therefore never lower
+  in its range than one of lower need, and a claimed weakness can only move the modules that
+  train it up the order, never shorten them.
 """
 
 from __future__ import annotations
@@ -60,7 +59,6 @@ FINDINGS_READS: tuple[str, ...] = (
     "n", "claimed", "direction", "sentence", "hidden",
 )
 _EPS = 1e-9
-_MAX_COMBINATIONS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -229,7 +227,14 @@ def _steps(lo: float, hi: float) -> int:
 
 def allocate_days(ranges: Sequence[tuple[float, float]], needs: Sequence[float], total_days: float
                   ) -> tuple[float, ...]:
-    """Exact lengths on the quarter-day grid that add up to ``total_days`` and follow the needs.
+    """Lengths on the quarter-day grid that add up to ``total_days``, given in order of need.
+
+    Every module starts at its minimum; the quarter-days above the minima go to the modules in
+    order of need, highest first, each up to its maximum; modules of equal need share what is
+    left when the budget runs out among them, a quarter-day at a time to the one lowest in its
+    range (then the earlier one). So a module of higher need is never lower in its range than one
+    of lower need (property 1), and raising a module's need never shortens it (property 4: it can
+    only move up the order).
 
     Parameters
     ----------
@@ -243,14 +248,11 @@ def allocate_days(ranges: Sequence[tuple[float, float]], needs: Sequence[float],
     Returns
     -------
     tuple of float
-        The lengths minimising ``Σ (k - K·need)² / K`` among those where no module of higher need
-        sits lower in its range than one of lower need (see the module docstring).
 
     Raises
     ------
     CurriculumError
-        If the total is off the grid or outside the ranges, or the problem is too large to
-        enumerate.
+        If the total is off the grid or outside the ranges.
     """
     if len(ranges) != len(needs):
         raise CurriculumError(f"{len(ranges)} ranges but {len(needs)} needs")
@@ -261,45 +263,23 @@ def allocate_days(ranges: Sequence[tuple[float, float]], needs: Sequence[float],
         raise CurriculumError(
             f"total {total_days:g} days is not on the 0.25-day grid within "
             f"[{base:g}, {base + sum(steps) * DAY_STEP:g}]")
-    extra_steps = int(round(extra))
-    if math.prod(s + 1 for s in steps) > _MAX_COMBINATIONS:
-        raise CurriculumError(f"{len(ranges)} modules with {steps} quarter-day options are too many to enumerate")
+    left = int(round(extra))
     need = [round(float(x), 6) for x in needs]
-    n = len(steps)
-    # pairs (i, j): module i has the higher need, so k_i / K_i >= k_j / K_j
-    pairs = [(i, j) for i in range(n) for j in range(n)
-             if need[i] > need[j] + _EPS and steps[i] > 0 and steps[j] > 0]
-    # tie-break: more days to higher need first, then the earlier module
-    priority = sorted(range(n), key=lambda i: (-need[i], i))
-    best: tuple[float, tuple[int, ...]] | None = None
-    best_k: list[int] | None = None
-    k = [0] * n
-    suffix_cap = [sum(steps[i:]) for i in range(n)] + [0]
-
-    def cost_of(ks: list[int]) -> float:
-        return sum((ks[i] - steps[i] * need[i]) ** 2 / steps[i] for i in range(n) if steps[i] > 0)
-
-    def search(i: int, left: int) -> None:
-        nonlocal best, best_k
-        if i == n:
-            if left != 0:
-                return
-            if any(k[a] * steps[b] < k[b] * steps[a] for a, b in pairs):
-                return
-            key = (round(cost_of(k), 9), tuple(-k[p] for p in priority))
-            if best is None or key < best:
-                best, best_k = key, list(k)
-            return
-        lo = max(0, left - suffix_cap[i + 1])
-        for v in range(lo, min(steps[i], left) + 1):
-            k[i] = v
-            search(i + 1, left - v)
-        k[i] = 0
-
-    search(0, extra_steps)
-    if best_k is None:  # pragma: no cover - a feasible allocation always exists (docs/course-design.md)
-        raise CurriculumError("no allocation keeps the order of the needs")
-    return tuple(lo + kk * DAY_STEP for (lo, _), kk in zip(ranges, best_k))
+    k = [0] * len(steps)
+    for level in sorted(set(need), reverse=True):
+        group = [i for i in range(len(steps)) if need[i] == level]
+        room = sum(steps[i] for i in group)
+        if room <= left:  # the whole group to its maxima
+            for i in group:
+                k[i] = steps[i]
+            left -= room
+            continue
+        while left > 0:  # the budget ends in this group: share it by place in the range
+            i = min((i for i in group if k[i] < steps[i]), key=lambda i: ((k[i] + 1) / steps[i], i))
+            k[i] += 1
+            left -= 1
+        break
+    return tuple(lo + kk * DAY_STEP for (lo, _), kk in zip(ranges, k))
 
 
 def fit_lengths(modules: Sequence[Module], needs: Sequence[float], budget_days: float | None) -> LengthFit:
