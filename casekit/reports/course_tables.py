@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from casekit.domain import MIN_CELL_SIZE
 from casekit.formatting import days as fmt_days
 
 __all__ = [
@@ -73,8 +74,8 @@ def findings_table(findings: pd.DataFrame, region: str, population: str) -> pd.D
     return table.fillna("—")
 
 
-def findings_sentences(findings: pd.DataFrame, region: str, population: str, weakest: Sequence[str] = ()
-                       ) -> list[str]:
+def findings_sentences(findings: pd.DataFrame, region: str, population: str, weakest: Sequence[str] = (),
+                       *, min_n: int = MIN_CELL_SIZE) -> list[str]:
     """The claimed findings of one region × population as sentences, weakest first; or why there are none.
 
     Parameters
@@ -86,6 +87,8 @@ def findings_sentences(findings: pd.DataFrame, region: str, population: str, wea
     weakest : sequence of str
         :meth:`casekit.analysis.Findings.weakest` of the region × population (dimension ids):
         their sentences come first.
+    min_n : int, default :data:`~casekit.domain.MIN_CELL_SIZE`
+        The disclosure threshold the findings used (named when the whole group is too small).
 
     Returns
     -------
@@ -98,7 +101,7 @@ def findings_sentences(findings: pd.DataFrame, region: str, population: str, wea
     claimed = rows.loc[rows["claimed"].astype(bool)]
     out: list[str] = []
     if rows["hidden"].astype(bool).all():
-        return ["本地区该岗位参与问卷的人数不足，不作判断。"]
+        return [f"本地区该岗位参与问卷的人数少于 {min_n} 人，不作判断。"]
     order = {d: i for i, d in enumerate(weakest)}
     claimed = claimed.assign(
         _first=[order.get(d, len(order)) for d in claimed["dimension"]],
