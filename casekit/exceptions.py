@@ -171,7 +171,7 @@ class AnalysisError(CasekitError):
 
 
 class CurriculumError(CasekitError):
-    """Root of the curriculum's errors (bad outline data, unusable tailoring input)."""
+    """Root of the curriculum's errors (bad outline data, unusable design input)."""
 
 
 class OutlineError(ProblemsError, CurriculumError):
@@ -352,7 +352,7 @@ class OutputSchemaError(ProblemsError, ValueError):
     producer : str
         The function that produces it.
     by : str
-        Who checked it (``"tailor_outline"``; ``""`` when not said).
+        Who checked it (``"design_course"``; ``""`` when not said).
     """
 
     def __init__(self, problems: Sequence[Problem], *, table: str, producer: str, by: str = "") -> None:

@@ -1,7 +1,7 @@
 """How numbers are written in client-facing text: scores, differences, days and head counts.
 
 One implementation of each, shared by the report tables (:mod:`casekit.reports.tables`), the
-tailored outlines' reasons (:mod:`casekit.curriculum.tailoring`) and the charts, so that the same
+course designs' reasons (:mod:`casekit.curriculum.design`) and the charts, so that the same
 number always reads the same way everywhere a client sees it:
 
 * a score has two decimals; a missing (or suppressed) value is :data:`MISSING` (``"—"``);

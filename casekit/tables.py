@@ -8,7 +8,7 @@ be empty, what it means — and is declared next to the function that produces t
 :func:`validate_output` checks a frame against its schema and raises
 :class:`~casekit.exceptions.OutputSchemaError` naming the table and every missing, extra or
 misplaced column, every column of the wrong kind and every empty cell where none may be — all at
-once. It is called where a table crosses a boundary (curriculum tailoring reading
+once. It is called where a table crosses a boundary (the report reading
 ``compare_region``; the report reading the segment assignments) and by
 ``tests/test_output_schemas.py``, which runs each producer on the sample and the foreign bundle.
 
@@ -229,7 +229,7 @@ def validate_output(
     """Check ``frame`` against ``schema`` and return it unchanged.
 
     Parameters are those of :func:`output_problems`, plus ``by``: who checks
-    (``"tailor_outline"``), named in the message.
+    (``"design_course"``), named in the message.
 
     Returns
     -------

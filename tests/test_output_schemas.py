@@ -54,7 +54,6 @@ from casekit.analysis import (
 )
 from casekit.authoring import library
 from casekit.authoring.library import case_library
-from casekit.curriculum import load_outlines, tailor_outline, tailoring
 from casekit.exceptions import AnalysisError, CasekitError, OutputSchemaError
 from casekit.intake import code_frame, load_bundle
 from casekit.intake.codebook_draft import write_draft
@@ -81,15 +80,11 @@ def _tables(bundle) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
     add("RESPONDENT_SCORE", scores.RESPONDENT_SCORE_SCHEMA, respondent_scores(bundle))
     for level in ("top", "city"):
         add("DIMENSION_SCORE", scores.DIMENSION_SCORE_SCHEMA, dimension_scores(bundle, level))
-    outlines = load_outlines()
     for region in [*top, *cities[:2]]:
         comparison = compare_region(bundle, region)
         add("COMPARISON", scores.COMPARISON_SCHEMA, comparison)
         add("REGION_GAP", gaps.REGION_GAP_SCHEMA, region_gaps(bundle, region))
         add("INDUSTRY_EVIDENCE", industries.INDUSTRY_EVIDENCE_SCHEMA, industry_evidence(bundle, region))
-        for outline in outlines.values():
-            table = tailor_outline(outline, comparison, bundle.manifest.budget_days(region, outline.population)).table
-            add("TAILORED", tailoring.TAILORED_SCHEMA, table)
     add("PERSON_GAP", gaps.PERSON_GAP_SCHEMA, person_gaps(bundle))
     add("FINDINGS", findings.FINDINGS_SCHEMA, findings.engagement_findings(bundle).table)
     for by in gaps.GAP_BY:
@@ -154,7 +149,7 @@ def tables(request) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
 
 
 SCHEMAS = (
-    "RESPONDENT_SCORE", "DIMENSION_SCORE", "COMPARISON", "REGION_GAP", "TAILORED", "PERSON_GAP",
+    "RESPONDENT_SCORE", "DIMENSION_SCORE", "COMPARISON", "REGION_GAP", "PERSON_GAP",
     "GAP_TABLE", "SEGMENT_ASSIGNMENT", "TIME_ALLOCATION", "QUESTION", "FUNNEL", "BEHAVIOUR",
     "OUTCOME", "MANAGER_REVIEW", "GAP", "SUMMARY", "VISIT_LINKAGE", "RULE", "CODED", "QUOTE",
     "RELIABILITY", "ITEM_ANALYSIS", "LIBRARY", "CODE_FREQUENCY", "CO_OCCURRENCE", "KEYWORD", "THEME",
@@ -237,7 +232,7 @@ def test_the_old_column_tuples_are_the_schemas_names():
                                    "minutes_travel", "on_site_share")
     assert visits.TIME_ALLOCATION_SCHEMA.names == (*visits.TIME_COLUMNS, *visits.WEEK_COLUMNS,
                                                    *visits.REPORTED_COLUMNS, "suppressed", "note")
-    assert tailoring.TAILORED_COLUMNS[0] == "module_id" and library.LIBRARY_COLUMNS[-1] == "file"
+    assert library.LIBRARY_COLUMNS[-1] == "file"
     assert survey_summary.SUMMARY_COLUMNS == ("scale", "group", "n_items", "n", "mean", "sd", "alpha", "note")
     assert survey_summary.DIFFERENCE_COLUMNS == survey_summary.DIFFERENCE_SCHEMA.names
     assert survey_summary.CROSSTAB_COLUMNS == ("question", "n", "chi2", "df", "p", "cramers_v", "low_expected", "note")

@@ -77,7 +77,7 @@ COMPARISON_SCHEMA = OutputSchema(
         Col("rank", "int", nullable=True, description="1 = weakest in the region; empty when suppressed"),
         Col("suppressed", "bool"),
     ),
-    consumers=("curriculum.tailor_outline", "reports.tables", "reports.charts", "reports.region_report"))
+    consumers=("reports.tables", "reports.charts", "reports.region_report"))
 #: Columns of :func:`compare_region` (and therefore of :func:`weakest_dimensions`).
 COMPARISON_COLUMNS: tuple[str, ...] = COMPARISON_SCHEMA.names
 

@@ -1,4 +1,4 @@
-"""Curriculum: the seed's three course outlines as data, tailored and designed per region from the evidence."""
+"""Curriculum: the seed's three course outlines as data, designed per region from the findings."""
 
 from casekit.curriculum.composition import CourseEvidence
 from casekit.curriculum.design import CourseDesign, ModuleDesign, design_course
@@ -20,7 +20,6 @@ from casekit.curriculum.schedule import (
     schedule_notes,
     schedule_share,
 )
-from casekit.curriculum.tailoring import TailoredOutline, tailor_outline
 
 __all__ = [
     "DAYS_SOURCES",
@@ -35,12 +34,10 @@ __all__ = [
     "Part",
     "Session",
     "SessionPlan",
-    "TailoredOutline",
     "day_shares",
     "design_course",
     "load_outlines",
     "schedule_course",
     "schedule_notes",
     "schedule_share",
-    "tailor_outline",
 ]

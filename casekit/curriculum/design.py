@@ -139,7 +139,7 @@ class CourseDesign:
 
     Attributes mirror the keys of :meth:`to_dict`: ``region``, ``region_name``, ``audience``,
     ``audience_name``, ``title``, ``total_days``, ``budget_days``, ``budget_status`` (one of
-    :data:`casekit.curriculum.tailoring.BUDGET_STATUSES`), ``budget_note``,
+    :data:`casekit.curriculum.lengths.BUDGET_STATUSES`), ``budget_note``,
     ``interactive_share`` (from the schedule's minutes when there is one, else the modules'
     planned shares weighted by days), ``objectives``, ``modules`` (:class:`ModuleDesign`),
     ``schedule`` (empty until :mod:`casekit.curriculum.schedule` fills it), ``uncovered``,

@@ -36,6 +36,7 @@ import pandas as pd
 from casekit.curriculum.outlines import DAY_STEP, CurriculumError, Module
 
 __all__ = [
+    "BUDGET_STATUSES",
     "ENGAGEMENT",
     "FINDINGS_READS",
     "MAIN_WEIGHT",
@@ -58,6 +59,14 @@ FINDINGS_READS: tuple[str, ...] = (
     "id", "region", "population", "dimension", "kind", "estimate", "effect_size", "ci_low", "ci_high",
     "n", "claimed", "direction", "sentence", "hidden",
 )
+#: How the total relates to the budget.
+BUDGET_STATUSES: Mapping[str, str] = {
+    "fitted": "总课时与预算一致",
+    "off_grid": "预算不是 0.25 天的整数倍，总课时取不超过预算的最近值",
+    "below_min": "预算低于本课程最短课时，各模块取下限",
+    "above_max": "预算高于本课程最长课时，各模块取上限",
+    "none": "未给出预算，按调研证据取值",
+}
 _EPS = 1e-9
 
 
@@ -108,7 +117,7 @@ class LengthFit:
     days : tuple of float
         One length per module, in module order.
     status : str
-        One of :data:`casekit.curriculum.tailoring.BUDGET_STATUSES`.
+        One of :data:`BUDGET_STATUSES`.
     target : float
         The total aimed at (the budget on the grid, or the clipped total).
     """

@@ -70,7 +70,7 @@ class Module:
         The range of its length in days (multiples of :data:`DAY_STEP`).
     dimensions : tuple of str
         Research dimensions it trains (ids of its population's dimensions); the first is the one
-        it mainly trains (it counts double when tailoring).
+        it mainly trains (it counts double in the design).
     interactive_share : float
         Share of its time spent in discussions, exercises and role-plays (≥ 0.5).
     shared_with : tuple of str

@@ -8,7 +8,7 @@ count, a mean, a share or a rater group asks this module; none decides on its ow
 Thresholds (one per rule, each with its reason):
 
 * :data:`MIN_RESPONDENTS` (5) -- questionnaire cells: dimension scores, skill gaps, respondent
-  counts, tailoring evidence;
+  counts, course-design evidence;
 * :data:`MIN_OBSERVED` (5) -- ride-along groups, counted in distinct account managers observed;
 * :data:`MIN_INTERVIEWEES` (5) -- interview-note counts (codes, themes, a region's notes
   section), counted in distinct interviewees;
