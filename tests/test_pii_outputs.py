@@ -76,6 +76,13 @@ def outputs(tmp_path_factory) -> dict[str, str]:
     for edition, book in (("", out / "book.md"), ("--trainer", out / "book_trainer.docx")):
         _run(["case", "book", str(authored), "--out", str(book), *([edition] if edition else [])])
         texts[book.name] = book.read_text(encoding="utf-8") if book.suffix == ".md" else _office_text(book)
+    for region in ("beijing", "tianjin", "hebei", "shandong", "nanning"):  # the 课程大纲, every audience
+        for audience in ("account_manager", "support_engineer", "sales_manager"):
+            texts[f"outline {region} {audience}"] = _run(["outline", str(SAMPLE_BUNDLE), "--region", region,
+                                                          "--audience", audience, "--trainer"])
+    _run(["outline", str(SAMPLE_BUNDLE), "--region", "hebei", "--audience", "account_manager",
+          "--out", str(out / "outline.docx")])
+    texts["outline.docx"] = _office_text(out / "outline.docx")
     notes = sorted(str(p) for p in (SAMPLE_BUNDLE / "notes").glob("*.md"))
     texts["redact (patterns only, no roster)"] = _run(["redact", *notes])
     for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
@@ -115,8 +122,22 @@ def test_every_output_was_produced(outputs):
     assert all(text.strip() for text in outputs.values())
 
 
+def _without_seed_case_titles(text: str) -> str:
+    """The text without the seed's named teaching cases (华夏宾馆的苦恼 …): published course material.
+
+    The sample's notes reuse those cases' company names as customers, so the names are planted
+    personal data everywhere except inside a seed case title, which the course design may cite.
+    """
+    from casekit.curriculum import load_outlines
+
+    titles = sorted({c for o in load_outlines().values() for m in o.modules for c in m.cases}, key=len, reverse=True)
+    for title in titles:
+        text = text.replace(title, "")
+    return text
+
+
 def test_no_output_shows_a_planted_name_company_or_number(outputs, planted):
-    leaks = [(name, s) for name, text in outputs.items() for s in planted if s in text]
+    leaks = [(name, s) for name, text in outputs.items() for s in planted if s in _without_seed_case_titles(text)]
     assert leaks == []
 
 
