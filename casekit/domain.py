@@ -20,6 +20,7 @@ __all__ = [
     "BEHAVIOUR_SKILL",
     "CUSTOMER_DEPARTMENTS",
     "CUSTOMER_NEEDS",
+    "DEFAULT_SESSION_MINUTES",
     "DIMENSIONS",
     "FUNNEL_STAGES",
     "INDUSTRIES",
@@ -31,6 +32,7 @@ __all__ = [
     "PRODUCTS",
     "RATER_GROUPS",
     "RESEARCH_METHODS",
+    "SESSION_MINUTES_RANGE",
     "Term",
     "label",
     "lookup",
@@ -144,6 +146,10 @@ INDUSTRIES = _vocab(
     Term("bakery", "面包房", ("餐饮",)),
     Term("cosmetics", "化妆品", ("化妆品公司",)),
 )
+
+#: A course's half-day session: its default length and the lengths a manifest may set (minutes).
+DEFAULT_SESSION_MINUTES: int = 180
+SESSION_MINUTES_RANGE: tuple[int, int] = (90, 300)
 
 #: Canonical transformation products; each region sells them under local names (see the
 #: bundle's product catalogue).

@@ -103,3 +103,24 @@ def test_require_resolves_or_lists_known_ids(manifest):
     with pytest.raises(RegionError, match=r"unknown region '天津'; known region ids: beijing \(北京\), hebei \(河北\), "
                                           r"shijiazhuang \(石家庄\), baoding \(保定\)"):
         manifest.require("天津")
+
+
+def test_manifest_sessions_set_the_timetable_and_bad_values_are_named(mini_copy):
+    """`sessions:` in manifest.yaml sets the half-days of every course; a bad value is a problem."""
+    from casekit.exceptions import BundleValidationError
+    from casekit.reports.course import course_design
+
+    root = mini_copy()
+    manifest = (root / "manifest.yaml").read_text(encoding="utf-8")
+    (root / "manifest.yaml").write_text(manifest + "sessions:\n  morning: 150\n  afternoon: 150\n", encoding="utf-8")
+    bundle = load_bundle(root)
+    assert bundle.manifest.sessions == {"morning": 150, "afternoon": 150}
+    design = course_design(bundle, "hebei", bundle.manifest.audiences and next(iter(bundle.manifest.audiences)))
+    assert {s["minutes"] for s in design.to_dict()["schedule"]} <= {150}
+    assert sum(a["minutes"] for s in design.to_dict()["schedule"] for a in s["activities"]) == round(design.total_days * 300)
+    (root / "manifest.yaml").write_text(manifest + "sessions:\n  morning: 95.5\n  afternoon_start: 2pm\n",
+                                        encoding="utf-8")
+    with pytest.raises(BundleValidationError) as err:
+        load_bundle(root)
+    text = str(err.value)
+    assert "morning" in text and "95.5" in text and "afternoon_start" in text and "2pm" in text

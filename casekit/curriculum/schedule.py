@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from casekit.domain import SESSION_MINUTES_RANGE
 from casekit.exceptions import CurriculumError
 
 __all__ = [
@@ -62,7 +63,7 @@ _LECTURE, _CASE, _ROLEPLAY, _PRACTICE, _LOCAL, _RECAP = ACTIVITY_TYPES
 _STEP = 5  # every duration is a multiple of five minutes
 _SHORTEST = 15  # no activity is shorter
 _DAY_STEP = 0.25  # module lengths are on the quarter-day grid
-_SESSION_RANGE = (90, 300)  # a half-day's minutes
+_SESSION_RANGE = SESSION_MINUTES_RANGE  # a half-day's minutes
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 # (shortest, ideal, longest) minutes per kind of content; a case discussion typically takes 45-60

@@ -22,6 +22,7 @@ __all__ = ["MANIFEST_FILE", "Manifest", "read_manifest"]
 
 MANIFEST_FILE = "manifest.yaml"
 _REGION_ID = re.compile(r"[a-z][a-z0-9_]*")
+_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 class CitySchema(Schema):
@@ -43,6 +44,15 @@ class AudienceSchema(Schema):
     days: Any = None
 
 
+class SessionsSchema(Schema):
+    """The half-day sessions of the courses: minutes and, optionally, start times."""
+
+    morning: Any = None
+    afternoon: Any = None
+    morning_start: Any = None
+    afternoon_start: Any = None
+
+
 class ManifestSchema(Schema):
     """The keys of ``manifest.yaml`` (``docs/bundle-format.md``)."""
 
@@ -53,6 +63,7 @@ class ManifestSchema(Schema):
     regions: Each[RegionSchema] | None = None
     audiences: Keyed[AudienceSchema] | None = None
     budgets: Any = None
+    sessions: SessionsSchema | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +81,10 @@ class Manifest:
         Population id → course-day budget.
     budgets : mapping of str to mapping of str to float
         Region id → population id → overriding course-day budget.
+    sessions : mapping of str to int or str
+        The courses' half-day sessions as the manifest sets them (``morning`` / ``afternoon``
+        minutes, ``morning_start`` / ``afternoon_start`` ``"HH:MM"``); empty: the defaults
+        (:data:`casekit.domain.DEFAULT_SESSION_MINUTES` each, no clock times).
     """
 
     bundle: str
@@ -79,6 +94,7 @@ class Manifest:
     regions: pd.DataFrame
     audiences: Mapping[str, float] = field(default_factory=dict)
     budgets: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    sessions: Mapping[str, Any] = field(default_factory=dict)
 
     # -- region tree ----------------------------------------------------------------------------
 
@@ -340,8 +356,29 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     if not isinstance(raw_budgets, dict):
         p(("budgets",), "budgets", "a mapping region → {population: days}", raw_budgets)
         raw_budgets = {}
+    sessions: dict[str, Any] = {}
+    raw_sessions = data.get("sessions") or {}
+    if not isinstance(raw_sessions, dict):
+        p(("sessions",), "sessions", "a mapping {morning: minutes, afternoon: minutes}", raw_sessions)
+        raw_sessions = {}
+    lo, hi = domain.SESSION_MINUTES_RANGE
+    for key in ("morning", "afternoon"):
+        if key in raw_sessions:
+            value = raw_sessions[key]
+            if (not isinstance(value, int) or isinstance(value, bool) or value % 5 or not lo <= value <= hi):
+                p(("sessions", key), key, f"whole minutes, a multiple of 5 between {lo} and {hi} (e.g. 180)", value)
+            else:
+                sessions[key] = value
+    for key in ("morning_start", "afternoon_start"):
+        if key in raw_sessions:
+            value = raw_sessions[key]
+            if not isinstance(value, str) or not _CLOCK.fullmatch(value.strip()):
+                p(("sessions", key), key, "a time of day HH:MM (e.g. \"09:00\", quoted)", value)
+            else:
+                sessions[key] = value.strip()
     manifest = Manifest(bundle=header["bundle"], client=header["client"], engagement=header["engagement"],
-                        period=header["period"], regions=region_table, audiences=audiences, budgets=budgets)
+                        period=header["period"], regions=region_table, audiences=audiences, budgets=budgets,
+                        sessions=sessions)
     for key, value in raw_budgets.items():
         rid = manifest.resolve(str(key))
         if rid is None:

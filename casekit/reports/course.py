@@ -27,7 +27,7 @@ from casekit.privacy.disclosure import is_suppressed
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.analysis import SegmentReport
     from casekit.analysis.findings import Findings
-    from casekit.curriculum import CourseDesign, CourseEvidence, Outline
+    from casekit.curriculum import CourseDesign, CourseEvidence, Outline, SessionPlan
     from casekit.intake import Bundle
 
 __all__ = [
@@ -232,11 +232,15 @@ def require_region(bundle: Bundle, region: str) -> str:
         ) from exc
 
 
-def manifest_sessions(bundle: Bundle) -> Any:
-    """The half-day lengths of the manifest (``sessions:``), or the defaults."""
+def manifest_sessions(bundle: Bundle) -> SessionPlan:
+    """The half-day sessions the manifest sets (``sessions:``), else the defaults (180 minutes each)."""
     from casekit.curriculum.schedule import SessionPlan
+    from casekit.domain import DEFAULT_SESSION_MINUTES
 
-    return SessionPlan()
+    given = bundle.manifest.sessions
+    return SessionPlan(morning_minutes=given.get("morning", DEFAULT_SESSION_MINUTES),
+                       afternoon_minutes=given.get("afternoon", DEFAULT_SESSION_MINUTES),
+                       morning_start=given.get("morning_start"), afternoon_start=given.get("afternoon_start"))
 
 
 def course_design(bundle: Bundle, region: str, audience: str, findings: Findings | None = None,
