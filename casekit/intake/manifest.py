@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -373,9 +374,13 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
         if key in raw_sessions:
             value = raw_sessions[key]
             if not isinstance(value, str) or not _CLOCK.fullmatch(value.strip()):
+                if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+                    # YAML 1.1 reads an unquoted 14:00 as the sexagesimal number 840
+                    value = f"{value} (an unquoted {value // 60}:{value % 60:02d} is read as this number)"
                 p(("sessions", key), key, "a time of day HH:MM (e.g. \"09:00\", quoted)", value)
             else:
                 sessions[key] = value.strip()
+    _check_session_times(sessions, p)
     manifest = Manifest(bundle=header["bundle"], client=header["client"], engagement=header["engagement"],
                         period=header["period"], regions=region_table, audiences=audiences, budgets=budgets,
                         sessions=sessions)
@@ -399,4 +404,27 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
 
 
 def _positive_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+            and math.isfinite(value))
+
+
+def _check_session_times(sessions: Mapping[str, Any], p: Any) -> None:
+    """Each session ends by midnight; the afternoon starts when the morning has ended."""
+    minutes = {half: sessions.get(half, domain.DEFAULT_SESSION_MINUTES) for half in ("morning", "afternoon")}
+    starts = {}
+    for half in ("morning", "afternoon"):
+        start = sessions.get(f"{half}_start")
+        if start is None:
+            continue
+        hours, mins = (int(part) for part in start.split(":"))
+        starts[half] = hours * 60 + mins
+        if starts[half] + minutes[half] > 24 * 60:
+            p(("sessions", f"{half}_start"), f"{half}_start",
+              f"a start time that lets the {minutes[half]}-minute {half} end by 24:00", start)
+            return
+    if "morning" in starts and "afternoon" in starts:
+        end = starts["morning"] + minutes["morning"]
+        if starts["afternoon"] < end:
+            p(("sessions", "afternoon_start"), "afternoon_start",
+              f"{end // 60:02d}:{end % 60:02d} or later (the morning starts at {sessions['morning_start']} "
+              f"and lasts {minutes['morning']} minutes)", sessions["afternoon_start"])
