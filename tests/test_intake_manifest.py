@@ -162,3 +162,20 @@ def test_an_infinite_course_budget_is_a_problem(mini_copy, days):
     assert "days: 3.0" in text
     (root / "manifest.yaml").write_text(text.replace("days: 3.0", f"days: {days}", 1), encoding="utf-8")
     assert [p for p in validate_bundle(root) if p.column == "days"]
+
+
+def test_two_keys_naming_one_audience_or_one_budget_are_a_problem(mini_copy):
+    """客户经理 and account_manager are one audience; hebei and 河北 one region: the later may not silently win."""
+    root = mini_copy()
+    text = (root / "manifest.yaml").read_text(encoding="utf-8")
+    text = text.replace("audiences:\n", "audiences:\n  客户经理: {days: 1.5}\n", 1)
+    assert "budgets:\n  hebei: {account_manager: 3.5}" in text
+    text = text.replace("budgets:\n", "budgets:\n  河北: {政企客户经理: 2.0}\n", 1)
+    (root / "manifest.yaml").write_text(text, encoding="utf-8")
+    problems = [p for p in validate_bundle(root) if p.file == "manifest.yaml"]
+    found = " ".join(f"{p.column} {p.expected} {p.found}" for p in problems)
+    assert any("account_manager" in str(p.found) or "客户经理" in str(p.found) for p in problems
+               if p.column == "audiences"), found
+    assert any(p.column in ("budgets", "account_manager", "政企客户经理") and "once" in p.expected
+               for p in problems), found
+    assert all(p.row is not None for p in problems)

@@ -341,11 +341,17 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
         p(("audiences",), "audiences", "a mapping population → {days: …}", raw_aud if raw_aud else None)
         raw_aud = {}
     pops_expected = "a population (" + "、".join(f"{t.id}/{t.label}" for t in domain.POPULATIONS.values()) + ")"
+    audience_keys: dict[str, Any] = {}
     for key, value in raw_aud.items():
         pop = domain.lookup(domain.POPULATIONS, key)
         if pop is None:
             p(("audiences", key), "audiences", pops_expected, key)
             continue
+        if pop in audience_keys:  # 客户经理 and account_manager: one audience, the later would silently win
+            p(("audiences", key), "audiences",
+              f"each audience once (line {p.line('audiences', audience_keys[pop])} already sets {pop})", key)
+            continue
+        audience_keys[pop] = key
         days = value.get("days") if isinstance(value, dict) else None
         if not _positive_number(days):
             p(("audiences", key, "days"), "days", "a number of course days > 0 (e.g. {days: 3.0})", days)
@@ -384,6 +390,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     manifest = Manifest(bundle=header["bundle"], client=header["client"], engagement=header["engagement"],
                         period=header["period"], regions=region_table, audiences=audiences, budgets=budgets,
                         sessions=sessions)
+    budget_keys: dict[tuple[str, str], tuple[Any, Any]] = {}
     for key, value in raw_budgets.items():
         rid = manifest.resolve(str(key))
         if rid is None:
@@ -396,9 +403,14 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
             pop = domain.lookup(domain.POPULATIONS, pkey)
             if pop is None:
                 p(("budgets", key, pkey), str(pkey), pops_expected, pkey)
+            elif (rid, pop) in budget_keys:  # hebei and 河北: one region, the later would silently win
+                first = p.line("budgets", *budget_keys[(rid, pop)])
+                p(("budgets", key, pkey), str(pkey),
+                  f"each region's budget for an audience once (line {first} already sets {rid} {pop})", pkey)
             elif not _positive_number(days):
                 p(("budgets", key, pkey), str(pkey), "a number of course days > 0", days)
             else:
+                budget_keys[(rid, pop)] = (key, pkey)
                 budgets.setdefault(rid, {})[pop] = float(days)  # type: ignore[arg-type]
     return manifest, p.problems
 
