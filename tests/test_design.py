@@ -469,3 +469,24 @@ def test_an_audience_nobody_answered_is_not_said_to_have_no_weakness():
     assert "样本不足" in texts
     answered = design_course(OUTLINES["support_engineer"], findings_for("support_engineer"), "hebei", 2.5).to_dict()
     assert all("调研未发现需要特别加强的方面" in o["text"] for o in answered["objectives"])
+
+
+def test_an_industry_named_once_is_not_said_to_be_named_many_times():
+    from casekit.curriculum.composition import choose_industries
+
+    once = pd.DataFrame([{"industry": "hotel", "industry_label": "酒店", "source": "catalogue", "count": 1},
+                         {"industry": "school", "industry_label": "学校", "source": "notes", "count": 1},
+                         {"industry": "school", "industry_label": "学校", "source": "ride_alongs", "count": 2}])
+    chosen, _ = choose_industries(once, 1.0)
+    reasons = {c["id"]: c["reason"] for c in chosen}
+    assert "多次" not in reasons["hotel"] and "1个" in reasons["hotel"]
+    assert "多次" in reasons["school"]
+
+
+def test_the_outline_says_an_industrys_evidence_once():
+    from casekit.reports.outline_document import outline_markdown
+
+    design = design_course(OUTLINES["account_manager"], None, "hebei", 2.5, evidence=evidence()).to_dict()
+    text = outline_markdown(design)
+    (line,) = [ln for ln in text.splitlines() if ln.startswith("- 医院：")]
+    assert line.count("随访记录") == 1, line

@@ -429,7 +429,7 @@ class _Builder:
             reason, evidence = _text(industry.get("reason")), _text(industry.get("evidence"))
             if reason:
                 text += f"：{reason}"
-            if evidence:
+            if evidence and evidence not in reason:  # the reason usually cites the counts already
                 text += f"（调研所见：{evidence}）"
             industries.append(_Para(text))
         self.bullets(industries, label="重点行业")
