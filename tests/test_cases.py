@@ -235,3 +235,15 @@ def test_case_problems_reports_broken_yaml_in_cases(bundle_dir: Path, tmp_path: 
     (root / "cases" / "C777.md").write_text("---\nid: C777\ntitle: [unclosed\n---\n", encoding="utf-8")
     problems = case_problems(root)
     assert [(p.file, p.row, p.expected) for p in problems] == [("cases/C777.md", 3, "valid YAML")]
+
+
+def test_a_title_with_a_control_character_is_a_problem(bundle_dir: Path, tmp_path: Path) -> None:
+    """An escape sequence in a title would reach the consultant's terminal through `case list`."""
+    root = with_cases(bundle_dir, tmp_path, "good")
+    first = sorted((root / "cases").glob("*.md"))[0]
+    text = first.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    first.write_text(text.replace(title, 'title: "红\\e]0;pwned\\a色"', 1), encoding="utf-8")
+    problems = [p for p in case_problems(root) if p.column == "title"]
+    assert len(problems) == 1 and problems[0].file == f"cases/{first.name}"
+    assert "control character" in problems[0].expected and problems[0].row is not None

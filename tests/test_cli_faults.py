@@ -145,3 +145,15 @@ def test_default_outputs_go_to_the_working_directory(tmp_path):
     ]  # beside the safe-save ledger .casekit-written.json
     after = {name: _listing(PROJECT_ROOT / name) for name in ("reports", "internal", "research_data")}
     assert after == before
+
+
+def test_a_table_printed_to_the_terminal_carries_no_escape_sequence(capsys):
+    """A bundle cell holding ESC or BEL (a case title) is shown as \\x1b, never sent to the terminal."""
+    import pandas as pd
+
+    from casekit.cli.common import show
+
+    show(pd.DataFrame({"title": ["红\x1b]0;pwned\x07色", "正常"]}), None)
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b]0;pwned\\x07" in out and "正常" in out

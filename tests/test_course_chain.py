@@ -386,3 +386,14 @@ def test_type_mix_claims_a_dominant_type_only_when_significant_after_adjustment(
 def test_type_mix_is_empty_without_segments():
     empty = type_mix(None, "hebei")
     assert empty.empty and list(empty.columns) == list(TYPE_MIX_COLUMNS)
+
+
+def test_outline_names_the_case_files_it_cannot_use(mini_copy, capsys):
+    """A case whose module id is misspelt would silently drop out of the outline: the command says so."""
+    case = (Path(__file__).parent / "fixtures/case_library/cases/hotel_monitoring.md").read_text(encoding="utf-8")
+    root = mini_copy({"cases/hotel_monitoring.md": case.replace("modules: [am_needs_basics]",
+                                                                "modules: [am_needs_basic]")})
+    capsys.readouterr()
+    assert main(["outline", str(root), "--region", "河北", "--audience", "政企客户经理"]) == 0
+    err = capsys.readouterr().err
+    assert "cases/hotel_monitoring.md" in err and "am_needs_basic" in err and "casekit validate" in err

@@ -74,3 +74,14 @@ def test_composition_names_industries_cases_and_role_plays_without_doubled_label
     assert "角色扮演：" in text
     for doubled in ("角色扮演：角色扮演", "专题：专题", "案例：案例："):
         assert doubled not in text
+
+
+def test_the_reports_timetable_shows_the_manifests_clock_times():
+    design = {"modules": [{"id": "m", "title": "模块"}], "schedule": [
+        {"day": 1, "half": "上午", "minutes": 180, "start": "08:30", "end": "11:30",
+         "activities": [{"type": "讲授", "title": "讲授：甲", "minutes": 180, "module": "m",
+                         "start": "08:30", "end": "11:30"}]},
+        {"day": 1, "half": "下午", "minutes": 180,
+         "activities": [{"type": "讲授", "title": "讲授：乙", "minutes": 180, "module": "m"}]},
+    ]}
+    assert list(design_timetable(design).index) == ["第1天上午 08:30–11:30", "第1天下午"]

@@ -456,3 +456,37 @@ def test_former_counterexample_a_strategy_weakness_no_longer_shortens_the_strate
                                   "hebei", 3.0)
     without = design_course(OUTLINES["sales_manager"], findings_for("sales_manager", gaps=gaps), "hebei", 3.0)
     assert with_weakness.module("sm_leadership").days >= without.module("sm_leadership").days
+
+
+def test_an_audience_nobody_answered_is_not_said_to_have_no_weakness():
+    """No respondents of the audience: the objectives say the sample was too small, not that the research found nothing."""
+    rows = findings_for("support_engineer")
+    rows = rows.assign(n=0, reference_n=0, claimed=False, direction="none", effect_size=float("nan"),
+                       estimate=float("nan"), sentence="样本不足（无人作答），不作判断")
+    design = design_course(OUTLINES["support_engineer"], rows, "hebei", 2.5).to_dict()
+    texts = " ".join(o["text"] for o in design["objectives"])
+    assert "调研未发现" not in texts
+    assert "样本不足" in texts
+    answered = design_course(OUTLINES["support_engineer"], findings_for("support_engineer"), "hebei", 2.5).to_dict()
+    assert all("调研未发现需要特别加强的方面" in o["text"] for o in answered["objectives"])
+
+
+def test_an_industry_named_once_is_not_said_to_be_named_many_times():
+    from casekit.curriculum.composition import choose_industries
+
+    once = pd.DataFrame([{"industry": "hotel", "industry_label": "酒店", "source": "catalogue", "count": 1},
+                         {"industry": "school", "industry_label": "学校", "source": "notes", "count": 1},
+                         {"industry": "school", "industry_label": "学校", "source": "ride_alongs", "count": 2}])
+    chosen, _ = choose_industries(once, 1.0)
+    reasons = {c["id"]: c["reason"] for c in chosen}
+    assert "多次" not in reasons["hotel"] and "1个" in reasons["hotel"]
+    assert "多次" in reasons["school"]
+
+
+def test_the_outline_says_an_industrys_evidence_once():
+    from casekit.reports.outline_document import outline_markdown
+
+    design = design_course(OUTLINES["account_manager"], None, "hebei", 2.5, evidence=evidence()).to_dict()
+    text = outline_markdown(design)
+    (line,) = [ln for ln in text.splitlines() if ln.startswith("- 医院：")]
+    assert line.count("随访记录") == 1, line

@@ -124,3 +124,58 @@ def test_manifest_sessions_set_the_timetable_and_bad_values_are_named(mini_copy)
         load_bundle(root)
     text = str(err.value)
     assert "morning" in text and "95.5" in text and "afternoon_start" in text and "2pm" in text
+
+
+@pytest.mark.parametrize("extra, words", [
+    # the afternoon starting before the morning ends is the manifest's problem, found by validate
+    ('sessions:\n  morning_start: "09:00"\n  afternoon_start: "10:00"\n', ("afternoon_start", "12:00", "10:00")),
+    # a session running past midnight has no clock time
+    ('sessions:\n  morning: 300\n  morning_start: "23:00"\n', ("morning_start", "24:00", "23:00")),
+    ('sessions:\n  afternoon: 300\n  afternoon_start: "22:00"\n', ("afternoon_start", "24:00", "22:00")),
+])
+def test_manifest_session_times_that_cannot_be_a_day_are_problems(mini_copy, extra, words):
+    root = mini_copy()
+    manifest = (root / "manifest.yaml").read_text(encoding="utf-8")
+    (root / "manifest.yaml").write_text(manifest + extra, encoding="utf-8")
+    problems = validate_bundle(root)
+    hits = [p for p in problems if p.file == "manifest.yaml" and p.column in ("morning_start", "afternoon_start")]
+    assert hits, problems
+    text = " ".join(f"{p.column} {p.expected} {p.found}" for p in hits)
+    assert all(w in text for w in words), text
+    assert all(p.row is not None for p in hits)
+
+
+def test_an_unquoted_time_is_named_as_written(mini_copy):
+    """YAML reads 14:00 as the number 840; the problem says what was written and to quote it."""
+    root = mini_copy()
+    manifest = (root / "manifest.yaml").read_text(encoding="utf-8")
+    (root / "manifest.yaml").write_text(manifest + "sessions:\n  afternoon_start: 14:00\n", encoding="utf-8")
+    (problem,) = [p for p in validate_bundle(root) if p.column == "afternoon_start"]
+    assert "14:00" in str(problem.found)
+    assert "quote" in problem.expected
+
+
+@pytest.mark.parametrize("days", [".inf", "-.inf", ".nan"])
+def test_an_infinite_course_budget_is_a_problem(mini_copy, days):
+    root = mini_copy()
+    text = (root / "manifest.yaml").read_text(encoding="utf-8")
+    assert "days: 3.0" in text
+    (root / "manifest.yaml").write_text(text.replace("days: 3.0", f"days: {days}", 1), encoding="utf-8")
+    assert [p for p in validate_bundle(root) if p.column == "days"]
+
+
+def test_two_keys_naming_one_audience_or_one_budget_are_a_problem(mini_copy):
+    """客户经理 and account_manager are one audience; hebei and 河北 one region: the later may not silently win."""
+    root = mini_copy()
+    text = (root / "manifest.yaml").read_text(encoding="utf-8")
+    text = text.replace("audiences:\n", "audiences:\n  客户经理: {days: 1.5}\n", 1)
+    assert "budgets:\n  hebei: {account_manager: 3.5}" in text
+    text = text.replace("budgets:\n", "budgets:\n  河北: {政企客户经理: 2.0}\n", 1)
+    (root / "manifest.yaml").write_text(text, encoding="utf-8")
+    problems = [p for p in validate_bundle(root) if p.file == "manifest.yaml"]
+    found = " ".join(f"{p.column} {p.expected} {p.found}" for p in problems)
+    assert any("account_manager" in str(p.found) or "客户经理" in str(p.found) for p in problems
+               if p.column == "audiences"), found
+    assert any(p.column in ("budgets", "account_manager", "政企客户经理") and "once" in p.expected
+               for p in problems), found
+    assert all(p.row is not None for p in problems)

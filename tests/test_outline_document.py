@@ -509,3 +509,19 @@ def test_docx_converts_to_pdf_with_libreoffice(tmp_path):
     assert "河北政企客户经理销售培训课程大纲（讲师版）" in flat
     assert "华夏宾馆的苦恼" in flat and "第4天" in flat
     assert "第2页" in flat  # the footer's page field was laid out
+
+
+def test_the_timetable_shows_the_manifests_clock_times(mini_copy):
+    from casekit.analysis import engagement_findings
+    from casekit.intake import load_bundle
+    from casekit.reports.course import course_design
+
+    root = mini_copy()
+    manifest = (root / "manifest.yaml").read_text(encoding="utf-8")
+    (root / "manifest.yaml").write_text(
+        manifest + 'sessions:\n  morning_start: "08:30"\n  afternoon_start: "13:30"\n', encoding="utf-8")
+    bundle = load_bundle(root)
+    design = course_design(bundle, "hebei", "support_engineer", engagement_findings(bundle)).to_dict()
+    text = outline_markdown(design)
+    assert escape_markdown("上午 08:30–11:30（180分钟）") in text
+    assert escape_markdown("下午 13:30–16:30（180分钟）") in text

@@ -247,3 +247,16 @@ def test_property_any_course_is_scheduled_honestly(data):
     for m in modules:
         assert abs(got[m["id"]] - m["days"] * plan.day_minutes) < (1 if plan == SessionPlan() else 15)
     assert 0 <= schedule_share(sessions) <= 1
+
+
+def test_start_times_reach_the_design_and_default_sessions_do_not_change_its_shape():
+    """The manifest's morning_start / afternoon_start are written into the design (and so the timetable)."""
+    plan = SessionPlan(morning_minutes=210, afternoon_minutes=150, morning_start="08:30", afternoon_start="13:30")
+    modules = module_dicts(OUTLINES["support_engineer"], "mid")
+    first, second = (s.to_dict() for s in schedule_course(modules, plan)[:2])
+    assert (first["start"], first["end"]) == ("08:30", "12:00")
+    assert (second["start"], second["end"]) == ("13:30", "16:00")
+    assert first["activities"][0]["start"] == "08:30" and first["activities"][-1]["end"] == "12:00"
+    plain = schedule_course(modules)[0].to_dict()
+    assert set(plain) == {"day", "half", "minutes", "activities"}
+    assert "start" not in plain["activities"][0]

@@ -43,7 +43,7 @@ import yaml
 
 from casekit.domain import FUNNEL_STAGES, INDUSTRIES, PRODUCTS, lookup
 from casekit.exceptions import FileIdError, Problem
-from casekit.file_ids import case_collision_problems, check_file_id, file_id_problems, id_key
+from casekit.file_ids import case_collision_problems, check_file_id, file_id_problems, id_key, name_problem
 from casekit.safe_save import Saved, check_no_links, save_editable
 
 __all__ = [
@@ -369,6 +369,9 @@ def _parse(text: str, rel: str, path: Path | None = None) -> _Parsed:
         values[key] = _text(data.get(key))
     if not values["status"]:
         values["status"] = "draft"
+    hidden = name_problem(values["title"]) if values["title"] else None
+    if hidden is not None:  # an escape sequence would reach a terminal through `case list`
+        problems.append(Problem(rel, where("title"), "title", f"a title without {hidden}", values["title"]))
     raw_outcome = _text(data.get("outcome"))
     values["outcome"] = _outcome(raw_outcome) or raw_outcome
     for key in _LIST_KEYS:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -271,12 +272,18 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     print(f"{len(frame)} rows written to {path}", file=sys.stderr)
 
 
+#: C0 (but tab and line feed) and C1 control characters and DEL: a bundle cell holding ESC or BEL
+#: would otherwise drive the consultant's terminal (set its title, rewrite the screen).
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def show(frame: pd.DataFrame, csv: Path | None) -> None:
     """Print a consultant-facing table, or write it as CSV with ``--csv``."""
     if csv is not None:
         write_csv(csv, frame)
         return
-    print(frame.round(3).to_string(index=False, na_rep="-"))
+    text = frame.round(3).to_string(index=False, na_rep="-")
+    print(_TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
 
 
 def segment_labels(bundle: Bundle, seed: int) -> pd.Series | None:

@@ -24,11 +24,19 @@ __all__ = ["register"]
 @with_bundle
 def _cmd_outline(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.analysis import engagement_findings
+    from casekit.authoring.library import case_library, library_problems
     from casekit.reports.course import course_design
     from casekit.reports.outline_document import outline_json, outline_markdown, write_outline
 
     findings = engagement_findings(bundle)
-    design = course_design(bundle, args.region, args.audience, findings)
+    library = case_library(bundle)
+    problems = library_problems(library)
+    if problems:  # a misspelt module id would otherwise drop a case from the outline unseen
+        print(f"casekit outline: {len(problems)} problem(s) in the case library; the outline may leave "
+              "those cases out (casekit validate lists them all):", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+    design = course_design(bundle, args.region, args.audience, findings, library=library)
     data = design.to_dict()
     if args.out is not None:
         target = write_outline(data, args.out, trainer=args.trainer, force=args.force, findings=findings.table)

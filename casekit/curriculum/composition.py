@@ -193,10 +193,11 @@ def choose_industries(evidence: pd.DataFrame | None, days: float) -> tuple[list[
                  for s, c in sorted(e["sources"].items(), key=lambda kv: list(INDUSTRY_SOURCES).index(kv[0])
                                     if kv[0] in INDUSTRY_SOURCES else 9)]
         shown = "，".join(parts)
+        often = "多次出现" if e["count"] >= 2 else "出现"  # one mention is not 多次
         if industry in SEED_INDUSTRIES:
-            reason = f"本地区证据多次出现该行业（{shown}），且为标准课程行业篇的典型行业"
+            reason = f"本地区证据{often}该行业（{shown}），且为标准课程行业篇的典型行业"
         else:
-            reason = f"标准课程行业篇未列此行业（课程其他部分的案例涉及），本地区证据多次出现（{shown}），故列入"
+            reason = f"标准课程行业篇未列此行业（课程其他部分的案例涉及），本地区证据{often}（{shown}），故列入"
         chosen.append({"id": industry, "label": e["label"], "reason": reason, "evidence": shown})
     left_out = [scored[i]["label"] for i in named[capacity:]]
     for industry in SEED_INDUSTRIES:

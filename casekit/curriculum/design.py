@@ -485,7 +485,7 @@ def design_course(
         notes.append({"module": m.module_id, "text": _trainer_note(m, needs, cases, roleplays, emphasis)})
 
     uncovered.extend(_open_items(designs, left_out, evidence))
-    objectives = _objectives(designs, needs, findings)
+    objectives = _objectives(designs, needs, findings, region, population)
     lo, hi = outline.days_min, outline.days_max
     budget_note = _budget_note(fit.status, budget_days, fit.total, lo, hi)
     schedule, share, day_notes = _schedule(designs, sessions)
@@ -575,8 +575,19 @@ def _trainer_of(designs: list[ModuleDesign], dimension: str) -> ModuleDesign:
     return designs[0]
 
 
+def _judged(findings: pd.DataFrame | None, region: str, population: str, dimensions: list[str]) -> bool:
+    """Whether any shown finding with respondents speaks to ``dimensions`` (the region's or the engagement's)."""
+    if findings is None or findings.empty:
+        return True  # no findings given: the base design, said in the reasons
+    rows = findings.loc[(findings["population"] == population) & findings["region"].isin([ENGAGEMENT, region])
+                        & findings["dimension"].isin(dimensions)]
+    n = pd.to_numeric(rows["n"], errors="coerce").fillna(0)
+    hidden = rows["hidden"].fillna(False).astype(bool)
+    return bool(((n > 0) & ~hidden).any())
+
+
 def _objectives(designs: list[ModuleDesign], needs: Mapping[str, DimensionNeed],
-                findings: pd.DataFrame | None) -> list[dict[str, Any]]:
+                findings: pd.DataFrame | None, region: str, population: str) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     weights: dict[str, float] = {}
     for m in designs:
@@ -593,7 +604,9 @@ def _objectives(designs: list[ModuleDesign], needs: Mapping[str, DimensionNeed],
     out = [seen[d] for d in sorted(seen, key=lambda d: (-weights[d], d))]
     if not out:
         main = list(dict.fromkeys(m.dimensions[0] for m in designs))
-        out = [{"text": f"「{_label(d)}」：{_GOALS.get(d, '')}（各地区共同目标，调研未发现需要特别加强的方面）",
+        why = ("调研未发现需要特别加强的方面" if _judged(findings, region, population, main)
+               else "调研样本不足，未能判断需要特别加强的方面")
+        out = [{"text": f"「{_label(d)}」：{_GOALS.get(d, '')}（各地区共同目标，{why}）",
                 "findings": []} for d in main]
     return out
 

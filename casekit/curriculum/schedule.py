@@ -219,9 +219,21 @@ class Session:
         return tuple(out)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"day", "half", "minutes", "activities": [...]}`` exactly as the course design writes it."""
-        return {"day": self.day, "half": self.half, "minutes": self.minutes,
-                "activities": [a.to_dict() for a in self.activities]}
+        """``{"day", "half", "minutes", "activities": [...]}`` exactly as the course design writes it.
+
+        With a start time (the manifest's ``morning_start`` / ``afternoon_start``) the session and
+        each activity also get ``"start"`` and ``"end"`` (``"HH:MM"``).
+        """
+        activities = [a.to_dict() for a in self.activities]
+        out: dict[str, Any] = {"day": self.day, "half": self.half, "minutes": self.minutes}
+        times = self.times()
+        if times:
+            for activity, (start, end) in zip(activities, times):
+                activity.update(start=start, end=end)
+            clock = _clock_minutes(self.start)  # type: ignore[arg-type]
+            out.update(start=self.start, end=_clock_text(clock + self.minutes))
+        out["activities"] = activities
+        return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -340,11 +341,17 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
         p(("audiences",), "audiences", "a mapping population → {days: …}", raw_aud if raw_aud else None)
         raw_aud = {}
     pops_expected = "a population (" + "、".join(f"{t.id}/{t.label}" for t in domain.POPULATIONS.values()) + ")"
+    audience_keys: dict[str, Any] = {}
     for key, value in raw_aud.items():
         pop = domain.lookup(domain.POPULATIONS, key)
         if pop is None:
             p(("audiences", key), "audiences", pops_expected, key)
             continue
+        if pop in audience_keys:  # 客户经理 and account_manager: one audience, the later would silently win
+            p(("audiences", key), "audiences",
+              f"each audience once (line {p.line('audiences', audience_keys[pop])} already sets {pop})", key)
+            continue
+        audience_keys[pop] = key
         days = value.get("days") if isinstance(value, dict) else None
         if not _positive_number(days):
             p(("audiences", key, "days"), "days", "a number of course days > 0 (e.g. {days: 3.0})", days)
@@ -373,12 +380,17 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
         if key in raw_sessions:
             value = raw_sessions[key]
             if not isinstance(value, str) or not _CLOCK.fullmatch(value.strip()):
+                if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+                    # YAML 1.1 reads an unquoted 14:00 as the sexagesimal number 840
+                    value = f"{value} (an unquoted {value // 60}:{value % 60:02d} is read as this number)"
                 p(("sessions", key), key, "a time of day HH:MM (e.g. \"09:00\", quoted)", value)
             else:
                 sessions[key] = value.strip()
+    _check_session_times(sessions, p)
     manifest = Manifest(bundle=header["bundle"], client=header["client"], engagement=header["engagement"],
                         period=header["period"], regions=region_table, audiences=audiences, budgets=budgets,
                         sessions=sessions)
+    budget_keys: dict[tuple[str, str], tuple[Any, Any]] = {}
     for key, value in raw_budgets.items():
         rid = manifest.resolve(str(key))
         if rid is None:
@@ -391,12 +403,40 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
             pop = domain.lookup(domain.POPULATIONS, pkey)
             if pop is None:
                 p(("budgets", key, pkey), str(pkey), pops_expected, pkey)
+            elif (rid, pop) in budget_keys:  # hebei and 河北: one region, the later would silently win
+                first = p.line("budgets", *budget_keys[(rid, pop)])
+                p(("budgets", key, pkey), str(pkey),
+                  f"each region's budget for an audience once (line {first} already sets {rid} {pop})", pkey)
             elif not _positive_number(days):
                 p(("budgets", key, pkey), str(pkey), "a number of course days > 0", days)
             else:
+                budget_keys[(rid, pop)] = (key, pkey)
                 budgets.setdefault(rid, {})[pop] = float(days)  # type: ignore[arg-type]
     return manifest, p.problems
 
 
 def _positive_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+            and math.isfinite(value))
+
+
+def _check_session_times(sessions: Mapping[str, Any], p: Any) -> None:
+    """Each session ends by midnight; the afternoon starts when the morning has ended."""
+    minutes = {half: sessions.get(half, domain.DEFAULT_SESSION_MINUTES) for half in ("morning", "afternoon")}
+    starts = {}
+    for half in ("morning", "afternoon"):
+        start = sessions.get(f"{half}_start")
+        if start is None:
+            continue
+        hours, mins = (int(part) for part in start.split(":"))
+        starts[half] = hours * 60 + mins
+        if starts[half] + minutes[half] > 24 * 60:
+            p(("sessions", f"{half}_start"), f"{half}_start",
+              f"a start time that lets the {minutes[half]}-minute {half} end by 24:00", start)
+            return
+    if "morning" in starts and "afternoon" in starts:
+        end = starts["morning"] + minutes["morning"]
+        if starts["afternoon"] < end:
+            p(("sessions", "afternoon_start"), "afternoon_start",
+              f"{end // 60:02d}:{end % 60:02d} or later (the morning starts at {sessions['morning_start']} "
+              f"and lasts {minutes['morning']} minutes)", sessions["afternoon_start"])

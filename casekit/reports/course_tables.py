@@ -145,9 +145,10 @@ def design_timetable(design: Mapping[str, Any]) -> pd.DataFrame:
     titles = {m["id"]: m["title"] for m in design["modules"]}
     rows = []
     for session in design.get("schedule") or ():
+        clock = f" {session['start']}–{session['end']}" if session.get("start") and session.get("end") else ""
         for activity in session["activities"]:
             rows.append({
-                "时段": f"第{session['day']}天{session['half']}",
+                "时段": f"第{session['day']}天{session['half']}{clock}",
                 "形式": activity["type"],
                 "内容": activity["title"],
                 "分钟": int(activity["minutes"]),

@@ -366,7 +366,9 @@ class _Builder:
             day_cell = day if day != previous_day else ""
             half_cell = ""
             if (day, half) != previous_key:
-                half_cell = f"{half}（{minutes}分钟）" if half and minutes else half
+                start, end = _text(session.get("start")), _text(session.get("end"))
+                clock = f" {start}–{end}" if start and end else ""
+                half_cell = f"{half}{clock}（{minutes}分钟）" if half and minutes else half
             previous_day, previous_key = day, (day, half)
             module = _text(activity.get("module"))
             rows.append((day_cell, half_cell, _text(activity.get("type")), _text(activity.get("title")),
@@ -429,7 +431,7 @@ class _Builder:
             reason, evidence = _text(industry.get("reason")), _text(industry.get("evidence"))
             if reason:
                 text += f"：{reason}"
-            if evidence:
+            if evidence and evidence not in reason:  # the reason usually cites the counts already
                 text += f"（调研所见：{evidence}）"
             industries.append(_Para(text))
         self.bullets(industries, label="重点行业")
