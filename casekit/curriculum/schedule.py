@@ -15,7 +15,7 @@ highlight of the course: one block every day) and a quiz/recap closing every day
 
 The seed asks that interactive time be more than half of the course (互动时间超过一半). The
 schedule keeps lectures to at most half of every module's share of every session, so every day
-is at least half interactive by construction: when a module's cases, role-plays and exercises do
+is more than half interactive by construction: when a module's cases, role-plays and exercises do
 not fill the rest, its topics are also practised in small-group discussions (小组讨论). Only a
 module with nothing to practise (chapter headings only) cannot be converted; the session then says
 so in :attr:`Session.notes` (plain Chinese) and the computed shares show it -- the schedule never
@@ -668,7 +668,10 @@ def _grow(items: list[_Item], free: int, select: Any, limit: Any, lecture_cap: i
 
 def _fit(chunk: _Chunk) -> bool:
     """Time the chunk's activities so they fill it exactly; False when lectures exceed half of it."""
-    cap = (chunk.minutes // 2) // _STEP * _STEP  # lectures at most half of the chunk
+    # lectures under half of the chunk (seed: 互动时间超过一半); a chunk too short for that keeps the
+    # old bound, half, so that a short remainder of a module is not left without its lecture
+    strict = ((chunk.minutes + 1) // 2 - 1) // _STEP * _STEP
+    cap = strict if strict >= _SHORTEST else (chunk.minutes // 2) // _STEP * _STEP
     free = chunk.free
     for f in chunk.fixed:
         f.minutes = f.lo
@@ -784,7 +787,7 @@ def schedule_course(modules: Sequence[Mapping[str, Any]], plan: SessionPlan = Se
         for one activity (never with the default plan). Every activity lasts a multiple of 5 and
         at least 15 minutes; every case and role-play of a module is discussed in its time (two
         may share an activity as parallel groups when time is short); every day has a
-        本地问题研讨 block and ends with a 测验/复盘. Every day is at least half interactive,
+        本地问题研讨 block and ends with a 测验/复盘. Every day is more than half interactive,
         unless a module has nothing to practise: then the day's last session says why in its
         ``notes``.
 
@@ -827,16 +830,16 @@ def schedule_course(modules: Sequence[Mapping[str, Any]], plan: SessionPlan = Se
             for it in c.atoms + c.fixed:
                 acts.append(Activity(it.kind, it.title, it.minutes, specs[c.module].module_id))
         built.append(Session(day, half, minutes, tuple(acts), plan.half_start(half)))
-    # a day under half interactive is said, with its reason, on the day's last session
+    # a day not over half interactive is said, with its reason, on the day's last session
     for day, share in day_shares(built).items():
-        if share >= MIN_INTERACTIVE_SHARE - 1e-9:
+        if share > MIN_INTERACTIVE_SHARE + 1e-9:
             continue
         last = max(i for i, (d, _, _) in enumerate(sessions) if d == day)
         lacking = "、".join(f"「{t}」" for t in dict.fromkeys(unconvertible.get(day, [])))
         reason = (f"模块{lacking}只有章节标题，没有案例、角色扮演、练习或可分组讨论的要点，讲授时间无法改为练习；"
                   "请为它补充案例或练习" if lacking else "这一天太短，排不下足够的练习")
         notes.setdefault(last, []).append(
-            f"第{day}天互动时间只占{math.floor(share * 100)}%，不足一半（本培训方法要求互动时间超过一半）：{reason}。")
+            f"第{day}天互动时间只占{math.floor(share * 100)}%，未超过一半（本培训方法要求互动时间超过一半）：{reason}。")
     return tuple(
         Session(s.day, s.half, s.minutes, s.activities, s.start, tuple(notes.get(i, ()))) for i, s in enumerate(built)
     )
