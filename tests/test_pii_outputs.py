@@ -9,7 +9,6 @@ stored outputs — and scans all of it for those strings.
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
@@ -124,7 +123,6 @@ def test_every_output_was_produced(outputs):
     assert all(text.strip() for text in outputs.values())
 
 
-@functools.lru_cache(maxsize=None)
 def _without_seed_case_titles(text: str) -> str:
     """The text without the seed's named teaching cases (华夏宾馆的苦恼 …): published course material.
 

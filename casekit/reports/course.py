@@ -11,7 +11,7 @@ and the notebooks all call :func:`course_designs`, so they show the same design.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,7 +107,9 @@ def type_mix(report: SegmentReport | None, region_id: str, *, min_n: int = MIN_C
                           "other": k2 / n2 if n2 else np.nan, "p": p})
     if not tests:
         return pd.DataFrame(columns=list(TYPE_MIX_COLUMNS))
-    adjusted = stats.false_discovery_control([t["p"] for t in tests], method="bh")
+    from casekit.analysis.findings import bh_adjust
+
+    adjusted = bh_adjust([t["p"] for t in tests])  # the findings' one Benjamini–Hochberg
     rows = []
     for t, q in zip(tests, adjusted):
         if t["region"] != region_id or is_suppressed(t["n"], min_n):
@@ -172,8 +174,8 @@ def course_evidence(bundle: Bundle, region_id: str, *, library: pd.DataFrame | N
 def course_designs(bundle: Bundle, region_id: str, findings: Findings | None = None, *,
                    outlines: Mapping[str, Outline] | None = None, library: pd.DataFrame | None = None,
                    segments: SegmentReport | None = None, min_n: int = MIN_CELL_SIZE,
-                   ) -> dict[str, CourseDesign]:
-    """Design the course of every audience of the manifest for one region.
+                   audiences: Sequence[str] | None = None) -> dict[str, CourseDesign]:
+    """Design the course of every audience of the manifest (or of ``audiences``) for one region.
 
     Parameters
     ----------
@@ -187,6 +189,8 @@ def course_designs(bundle: Bundle, region_id: str, findings: Findings | None = N
         Seed outlines; default :func:`casekit.curriculum.load_outlines`.
     library, segments, min_n
         As :func:`course_evidence`.
+    audiences : sequence of str, optional
+        Population ids to design (default: every audience of the manifest); the rest are skipped.
 
     Returns
     -------
@@ -204,12 +208,13 @@ def course_designs(bundle: Bundle, region_id: str, findings: Findings | None = N
         outlines = load_outlines()
     evidence = course_evidence(bundle, region_id, library=library, segments=segments, min_n=min_n)
     region = manifest.top_of(region_id)
+    sessions = manifest_sessions(bundle)
     return {
         population: design_course(outlines[population], findings.table, region,
                                   manifest.budget_days(region_id, population), evidence=evidence,
-                                  sessions=manifest_sessions(bundle))
+                                  sessions=sessions)
         for population in manifest.audiences
-        if population in outlines
+        if population in outlines and (audiences is None or population in audiences)
     }
 
 
@@ -260,10 +265,13 @@ def course_design(bundle: Bundle, region: str, audience: str, findings: Findings
         raise CurriculumError(
             f"未知的培训对象“{audience}”：可选 " + "、".join(f"{p}（{t.label}）" for p, t in POPULATIONS.items())
         )
-    designs = course_designs(bundle, region, findings, **kwargs)
+    designs = course_designs(bundle, region, findings, audiences=(population,), **kwargs)
     if population not in designs:
+        from casekit.curriculum import load_outlines
+
+        trained = [p for p in bundle.manifest.audiences if p in (kwargs.get("outlines") or load_outlines())]
         raise CurriculumError(
             f"本项目的清单（manifest.yaml）没有为“{POPULATIONS[population].label}”安排课程：可选 "
-            + "、".join(POPULATIONS[p].label for p in designs)
+            + "、".join(POPULATIONS[p].label for p in trained)
         )
     return designs[population]
