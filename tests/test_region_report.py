@@ -328,7 +328,7 @@ def test_a_region_without_notes_says_so(mini_copy):
 
 
 def test_quotes_never_come_from_a_360_interview_or_a_small_group_of_interviewees(sample, hebei):
-    from casekit.reports.region_report import UNQUOTED_METHOD, quotable_populations
+    from casekit.privacy.disclosure import UNQUOTED_METHOD, quotable_populations
 
     notes = sample.notes
     for region in sample.manifest.top_level_ids():

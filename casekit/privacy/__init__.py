@@ -14,6 +14,7 @@ from casekit.privacy.disclosure import (
     MIN_OBSERVED,
     MIN_RATERS,
     MIN_RESPONDENTS,
+    UNQUOTED_METHOD,
     ShareBound,
     bounded_share,
     check_threshold,
@@ -26,6 +27,7 @@ from casekit.privacy.disclosure import (
     mean_hidden,
     partition_raters,
     protect_rest,
+    quotable_populations,
     row_complements,
     shown_cities,
 )
@@ -37,6 +39,7 @@ __all__ = [
     "MIN_OBSERVED",
     "MIN_RATERS",
     "MIN_RESPONDENTS",
+    "UNQUOTED_METHOD",
     "ShareBound",
     "bounded_share",
     "check_threshold",
@@ -49,6 +52,7 @@ __all__ = [
     "mean_hidden",
     "partition_raters",
     "protect_rest",
+    "quotable_populations",
     "row_complements",
     "shown_cities",
 ]

@@ -59,6 +59,7 @@ __all__ = [
     "MIN_OBSERVED",
     "MIN_RATERS",
     "MIN_RESPONDENTS",
+    "UNQUOTED_METHOD",
     "ShareBound",
     "bounded_share",
     "check_threshold",
@@ -71,6 +72,7 @@ __all__ = [
     "mean_hidden",
     "partition_raters",
     "protect_rest",
+    "quotable_populations",
     "row_complements",
     "shown_cities",
 ]
@@ -621,3 +623,33 @@ def partition_raters(
         largest = max(big, key=lambda g: (counts[g], -big.index(g)))
         return [(g, (g, *small)) if g == largest else (g, inc) for g, inc in shown], ()
     return [], small
+
+
+#: Notes of this method are never quoted in a client report (the 360° interview of a manager's
+#: superior or staff: a rater group of one or two people).
+UNQUOTED_METHOD = "interview_360"
+
+
+def quotable_populations(notes: pd.DataFrame, region_id: str, *, min_n: int = MIN_INTERVIEWEES) -> set[str]:
+    """Populations of a top-level region whose notes come from at least ``min_n`` interviewees.
+
+    An excerpt from a population the region interviewed fewer people of could be traced to its
+    speaker (five support engineers, one demo-hall guide), so the report quotes none of them.
+
+    Parameters
+    ----------
+    notes : pandas.DataFrame
+        ``bundle.notes`` (``top_region_id``, ``population``, ``interviewee``).
+    region_id : str
+        A top-level region id.
+    min_n : int, default :data:`MIN_INTERVIEWEES`
+        Smallest number of interviewees quoted.
+
+    Returns
+    -------
+    set of str
+        Population ids.
+    """
+    mine = notes.loc[notes["top_region_id"] == region_id]
+    counts = mine.groupby("population")["interviewee"].nunique()
+    return {str(p) for p, n in counts.items() if not is_suppressed(int(n), min_n)}

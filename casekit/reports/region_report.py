@@ -34,7 +34,7 @@ import pandas as pd
 
 from casekit.domain import MIN_CELL_SIZE, POPULATIONS
 from casekit.exceptions import AnalysisError
-from casekit.privacy.disclosure import MIN_INTERVIEWEES, is_suppressed
+from casekit.privacy.disclosure import UNQUOTED_METHOD, is_suppressed, quotable_populations
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns, validate_output
 
@@ -53,14 +53,12 @@ __all__ = [
     "NOTE_QUOTE_COLUMNS",
     "NOTE_QUOTE_SCHEMA",
     "NOTE_THEMES",
-    "UNQUOTED_METHOD",
     "STAFF_CODE_PLACEHOLDER",
     "RegionReport",
     "finding_intervals",
     "notes_base",
     "performance_links",
     "populations_present",
-    "quotable_populations",
     "region_keywords",
     "region_quotes",
     "region_report",
@@ -507,36 +505,6 @@ def _substantial(quote: str) -> bool:
     not a row of a table (``事项 | 大约时间 …``)."""
     body = quote.replace("……", "").strip()
     return len(body) >= _MIN_QUOTE_CHARS and not body.endswith(("：", ":")) and "|" not in body
-
-
-#: Notes of this method are never quoted in a client report (the 360° interview of a manager's
-#: superior or staff: a rater group of one or two people).
-UNQUOTED_METHOD = "interview_360"
-
-
-def quotable_populations(notes: pd.DataFrame, region_id: str, *, min_n: int = MIN_INTERVIEWEES) -> set[str]:
-    """Populations of a top-level region whose notes come from at least ``min_n`` interviewees.
-
-    An excerpt from a population the region interviewed fewer people of could be traced to its
-    speaker (five support engineers, one demo-hall guide), so the report quotes none of them.
-
-    Parameters
-    ----------
-    notes : pandas.DataFrame
-        ``bundle.notes`` (``top_region_id``, ``population``, ``interviewee``).
-    region_id : str
-        A top-level region id.
-    min_n : int, default :data:`~casekit.privacy.disclosure.MIN_INTERVIEWEES`
-        Smallest number of interviewees quoted.
-
-    Returns
-    -------
-    set of str
-        Population ids.
-    """
-    mine = notes.loc[notes["top_region_id"] == region_id]
-    counts = mine.groupby("population")["interviewee"].nunique()
-    return {str(p) for p, n in counts.items() if not is_suppressed(int(n), min_n)}
 
 
 def region_quotes(
