@@ -17,7 +17,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -46,6 +46,18 @@ GIVEN_NAMES: tuple[str, ...] = (
     "文杰", "桂芳", "永刚", "淑珍", "立新", "红梅", "德胜", "雅琴", "建军", "晓东", "素芬", "宏伟",
 )
 _PLACEHOLDER_LETTERS = re.compile(r"〔企业([A-Z]+)〕")
+# How a person is addressed by surname (老郝, 小王, 郝总, 王姐, 李厂长): a surname a bundle's
+# text addresses someone by is a real person's, so no fictional person of that bundle gets it
+# (a fictional 郝老板 would be read as the real 郝总 of the roster).
+_ADDRESS_BEFORE = "老小阿"
+_ADDRESS_AFTER = (
+    "总", "董", "姐", "哥", "叔", "工", "老师", "师傅", "先生", "女士", "小姐", "阿姨", "老板", "经理", "主任",
+    "主管", "会计", "书记", "科长", "处长", "局长", "院长", "校长", "厂长", "店长", "部长", "所长", "队长",
+    "站长", "行长", "园长", "医生", "大夫", "护士长", "助理", "秘书", "专员", "顾问", "督导", "领班",
+)
+_ADDRESS = re.compile(
+    "[" + _ADDRESS_BEFORE + "]([" + "".join(NAME_SURNAMES) + "])"
+    "|([" + "".join(NAME_SURNAMES) + "])(?:" + "|".join(sorted(_ADDRESS_AFTER, key=len, reverse=True)) + ")")
 
 
 @dataclass(frozen=True)
@@ -142,7 +154,9 @@ def forbidden_text(bundle: Any) -> str:
     """Every real name a fictional one must not equal: the raw notes' text and the roster's names.
 
     A candidate name is refused when it occurs in this text (substring test), so a fictional
-    王经理 is never used in a bundle whose notes mention a real 王经理.
+    王经理 is never used in a bundle whose notes mention a real 王经理; a surname the text
+    addresses someone by (老郝, 郝总, 王姐) is given to no fictional person. The roster's people
+    are added in that form too (郝建平 → 老郝), so their surnames are never reused.
     """
     parts: list[str] = []
     notes = getattr(bundle, "notes", None)
@@ -154,10 +168,19 @@ def forbidden_text(bundle: Any) -> str:
             from casekit.intake.roster import read_roster
 
             for entry in read_roster(path):
-                parts.extend(str(x) for x in (getattr(entry, "name", ""), *getattr(entry, "aliases", ())))
+                names = [str(x) for x in (getattr(entry, "name", ""), *getattr(entry, "aliases", ()))]
+                parts.extend(names)
+                if getattr(entry, "kind", "") == "person" and names[0]:
+                    parts.append("老" + names[0][0])  # the surname of a real person is taken
         except Exception:  # noqa: BLE001 - no roster (or an unreadable one) forbids nothing more
             pass
     return "\n".join(parts)
+
+
+@lru_cache(maxsize=8)
+def _addressed_surnames(forbidden: str) -> frozenset[str]:
+    """Surnames ``forbidden`` addresses a person by (老郝, 郝总, 王姐): real people's surnames."""
+    return frozenset(a or b for a, b in _ADDRESS.findall(forbidden))
 
 
 def _rank(key: str, items: Iterable[str]) -> list[str]:
@@ -199,12 +222,15 @@ class Namer:
             return self._companies[placeholder]
         used = {stem for stem, _ in self._companies.values()}
         ending = suffix or _rank(self.key + placeholder, self.cast.suffixes)[0]
-        pool = [*self.cast.stems, *industry_cast("generic").stems]
-        for stem in _rank(self.key + placeholder, pool):
+        # the industry's own stems first (香浓面包房), the generic ones only when all are taken
+        generic = [stem for stem in industry_cast("generic").stems if stem not in self.cast.stems]
+        pool = [*_rank(self.key + placeholder, self.cast.stems), *_rank(self.key + placeholder, generic)]
+        for stem in pool:
             if stem not in used and self._allowed(stem, stem + ending):
                 self._companies[placeholder] = (stem, stem + ending)
                 return self._companies[placeholder]
-        stem = f"第{len(used) + 1}"  # every stem forbidden: still a consistent, fictional name
+        # every stem forbidden: still a consistent, fictional name (第一, 第二 …)
+        stem = "第" + "一二三四五六七八九十"[len(used) % 10] + ("" if len(used) < 10 else str(len(used)))
         self._companies[placeholder] = (stem, stem + ending)
         return self._companies[placeholder]
 
@@ -225,11 +251,14 @@ class Namer:
     def _person(self, key: str, title: str) -> tuple[str, str, str]:
         if key in self._people:
             return self._people[key]
+        addressed = _addressed_surnames(self.forbidden)
         for surname in _rank(self.key + key, NAME_SURNAMES):
-            if surname in self._surnames_used:
+            if surname in self._surnames_used or surname in addressed:
                 continue
-            for given in _rank(self.key + key + surname, GIVEN_NAMES):
-                if self._allowed(surname + title, surname + given):
+            given_used = {given for _, given, _ in self._people.values()}
+            ranked = _rank(self.key + key + surname, GIVEN_NAMES)  # unused given names first
+            for given in [g for g in ranked if g not in given_used] + [g for g in ranked if g in given_used]:
+                if self._allowed(surname + title, surname + title[:1], surname + given):
                     self._surnames_used.add(surname)
                     self._people[key] = (surname, given, title)
                     return self._people[key]

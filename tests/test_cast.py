@@ -1,0 +1,257 @@
+"""The customer's cast per industry and the fictional names cases and role-plays use."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from casekit import domain
+from casekit.authoring.cast import (
+    NAME_SURNAMES,
+    Namer,
+    department_for_title,
+    forbidden_text,
+    industry_cast,
+)
+from casekit.intake import load_bundle
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "research_data" / "sample"
+FOREIGN = Path(__file__).parent / "fixtures" / "bundles" / "foreign"
+ALL_CASTS = ("generic", *domain.INDUSTRIES)
+REQUIRED = ("general_manager", "finance", "operations")
+ROLES = {"决策者", "使用者", "把关者", "影响者"}
+# the seed's own cases (华夏宾馆的苦恼, 惠万家超市的苦恼 …): never a fictional company
+SEED_CASE_STEMS = ("华夏", "惠万家", "汇才", "明大", "开心假期", "前翼", "康明")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_bundle(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def sample_forbidden(sample):
+    return forbidden_text(sample)
+
+
+def _roster(kind: str) -> list[str]:
+    """Every name and alias of ``kind`` in the sample bundle's roster."""
+    with (SAMPLE / "_private" / "roster.csv").open(encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["kind"] == kind]
+    return [n for row in rows for n in (row["name"], *row["aliases"].split(";")) if n]
+
+
+def _product_words() -> set[str]:
+    """Words that name a product: vocabulary labels and aliases, every sample catalogue's local names."""
+    words = {w for term in domain.PRODUCTS.values() for w in (term.label, *term.aliases)}
+    words -= {"电脑", "宽带"}  # the customer's own computers and lines, not a product pitch
+    for path in (SAMPLE / "catalogue").glob("*.csv"):
+        with path.open(encoding="utf-8") as handle:
+            words |= {row["local_name"] for row in csv.DictReader(handle)}
+    return words | {"监控", "网站", "黄页", "组网", "摄像头", "百事通"}
+
+
+# ---------------------------------------------------------------- the cast itself
+
+
+@pytest.mark.parametrize("industry", domain.INDUSTRIES)
+def test_every_industry_has_its_own_cast_reaching_every_catalogue_department(industry):
+    cast = industry_cast(industry)
+    assert cast.industry == industry  # not the generic fallback
+    covered = {d.maps_to for d in cast.departments}
+    assert set(REQUIRED) <= covered
+    assert covered & {"it", "sales_marketing", "security"}
+    # every product of every sample catalogue reaches someone in this industry
+    for path in (SAMPLE / "catalogue").glob("*.csv"):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                reached = [d for generic in row["departments"].split(";") for d in cast.mapped(generic)]
+                assert reached, (industry, path.name, row["local_name"])
+
+
+def test_an_industry_label_finds_its_cast_and_an_unknown_one_the_generic():
+    assert industry_cast("超市").industry == "retail"
+    assert industry_cast("学校").industry == "education"
+    assert industry_cast("房地产").industry == "real_estate"
+    assert industry_cast("化妆品公司").industry == "cosmetics"
+    assert industry_cast("殡葬").industry == "generic"
+    assert industry_cast(None).industry == "generic"
+
+
+@pytest.mark.parametrize("industry", ALL_CASTS)
+def test_departments_speak_in_their_own_words(industry):
+    cast = industry_cast(industry)
+    departments = cast.departments
+    assert len({d.key for d in departments}) == len(departments)
+    assert len({d.ask for d in departments}) == len(departments), "two departments ask the same"
+    assert len({d.worry for d in departments}) == len(departments), "two departments share a worry"
+    # a title a note writes means one person of this industry, never two
+    titles = [t for d in departments for t in (d.title, *d.aliases)]
+    assert len(set(titles)) == len(titles), sorted({t for t in titles if titles.count(t) > 1})
+    product_words = _product_words()
+    for d in departments:
+        assert d.maps_to in domain.CUSTOMER_DEPARTMENTS, (d.key, d.maps_to)
+        assert d.role in ROLES, (d.key, d.role)
+        assert d.ask.endswith("？"), d.ask
+        named = [w for w in product_words if w in d.ask]
+        assert not named, (d.key, named)  # the question finds a trouble, it does not sell
+        for text in (d.name, d.title, d.wants, d.worry, d.ask):
+            assert text and not any("a" <= ch.lower() <= "z" for ch in text), text
+
+
+@pytest.mark.parametrize("industry", domain.INDUSTRIES)
+def test_fictional_company_stems_are_fictional(industry):
+    stems = industry_cast(industry).stems
+    assert len(stems) >= 8 and len(set(stems)) == len(stems)
+    for stem in stems:
+        assert not any(seed in stem or stem in seed for seed in SEED_CASE_STEMS), stem
+    # no stem is a company of the sample bundle or of the sample generator's texts
+    texts = [p.read_text(encoding="utf-8") for folder in (SAMPLE, ROOT / "casekit" / "sample")
+             for p in folder.rglob("*") if p.is_file() and p.suffix in (".md", ".csv", ".yaml", ".py")]
+    for stem in stems:
+        assert not any(stem in text for text in texts), stem
+
+
+# ---------------------------------------------------------------- titles in notes
+
+# (note, industry, a title the note writes, the generic department it means)
+NOTE_TITLES = [
+    (SAMPLE / "notes" / "N005.md", "retail", "老板娘", "general_manager"),
+    (SAMPLE / "notes" / "N022.md", "retail", "店长", "operations"),
+    (SAMPLE / "notes" / "N022.md", "retail", "超市老板", None),
+    (SAMPLE / "notes" / "N015.md", "manufacturing", "厂长", "general_manager"),
+    (SAMPLE / "notes" / "N006.md", "manufacturing", "车间主任", "operations"),
+    (SAMPLE / "notes" / "N023.md", "education", "校长", "general_manager"),
+    (SAMPLE / "notes" / "N029.md", "education", "总务主任", "security"),
+    (SAMPLE / "notes" / "N028.md", "real_estate", "售楼处经理", "sales_marketing"),
+    (SAMPLE / "notes" / "N028.md", "real_estate", "置业顾问", "sales_marketing"),
+    (SAMPLE / "notes" / "N028.md", "real_estate", "办公室主任", "admin"),
+    (SAMPLE / "notes" / "N009.md", "travel", "合伙人", "general_manager"),
+    (SAMPLE / "notes" / "N014.md", "travel", "经理", "general_manager"),
+    (SAMPLE / "notes" / "N018.md", "trading", "行政经理", "admin"),
+    (SAMPLE / "notes" / "N011.md", "bakery", "老板", "general_manager"),
+    (SAMPLE / "notes" / "N020.md", "hospital", "信息科长", "it"),
+    (SAMPLE / "notes" / "N003.md", "hospital", "院长", "general_manager"),
+    (SAMPLE / "notes" / "N031.md", "hotel", "前台主管", "operations"),
+    (FOREIGN / "notes" / "YN01.md", "retail", "店长", "operations"),
+    (FOREIGN / "notes" / "YN01.md", "retail", "财务", "finance"),
+    (FOREIGN / "notes" / "GX01.md", "manufacturing", "厂长", "general_manager"),
+]
+
+
+@pytest.mark.parametrize(("note", "industry", "title", "maps_to"), NOTE_TITLES,
+                         ids=[f"{n.stem}-{t}" for n, _, t, _ in NOTE_TITLES])
+def test_a_title_a_note_writes_finds_its_department(note, industry, title, maps_to):
+    assert title in note.read_text(encoding="utf-8")
+    department = department_for_title(industry, title)
+    if maps_to is None:
+        assert department is None  # a phrase, not a title: nobody is invented for it
+    else:
+        assert department is not None and department.maps_to == maps_to, (title, department)
+
+
+def test_titles_land_on_the_industrys_own_department_before_the_generic_one():
+    assert department_for_title("hospital", "信息科长").name == "信息科"
+    assert department_for_title("bakery", "店长").name == "门店"
+    assert department_for_title("bakery", "老板娘").key == "owner"
+    assert department_for_title("cosmetics", "督导").name == "专柜管理部"
+    assert department_for_title("travel", "计调").name == "计调部"
+    # an industry without its own 行政 falls back to the generic department, not to nothing
+    assert department_for_title("travel", "行政经理").maps_to == "admin"
+    assert department_for_title("hospital", "老板娘").maps_to == "general_manager"
+
+
+# ---------------------------------------------------------------- names
+
+
+def test_same_key_same_names_and_one_person_one_name():
+    def names(namer):
+        companies = [namer.company("〔企业A〕"), namer.company("〔企业B〕", "宾馆")]
+        people = [namer.person(d.key, d.title) for d in namer.cast.departments]
+        return companies, people, [namer.full_name(d.key, d.title) for d in namer.cast.departments]
+
+    first, again = Namer("N028", "real_estate"), Namer("N028", "real_estate")
+    assert names(first) == names(again)
+    # asked again the placeholder and the person keep their names (even under another title)
+    assert first.company("〔企业A〕") == names(first)[0][0]
+    surname = first.person("gm", "总经理")[0]
+    assert first.person("gm", "董事长") == surname + "董事长"
+    assert first.company("〔企业B〕", "宾馆")[1].endswith("宾馆")
+    assert first.company("〔企业A〕")[0] != first.company("〔企业B〕")[0]
+    # no two people of one case share a surname
+    surnames = [p[0] for p in first.people.values()]
+    assert len(set(surnames)) == len(surnames) == len(first.cast.departments)
+    # the names depend on the key: the sample's notes do not all get one company
+    assert len({Namer(f"N{i:03d}", "retail").company()[1] for i in range(1, 38)}) > 4
+
+
+@pytest.mark.parametrize("industry", domain.INDUSTRIES)
+def test_a_company_is_named_as_its_industry_names_companies(sample_forbidden, industry):
+    cast = industry_cast(industry)
+    for i in range(1, 38):
+        stem, full = Namer(f"N{i:03d}", industry, forbidden=sample_forbidden).company()
+        assert stem in cast.stems and full[len(stem):] in cast.suffixes, full
+
+
+@pytest.mark.parametrize("industry", ALL_CASTS)
+def test_a_stem_the_bundle_holds_is_skipped_for_the_one_left(industry):
+    cast = industry_cast(industry)
+    pool = [*cast.stems, *industry_cast("generic").stems]
+    for left in (cast.stems[0], cast.stems[-1]):
+        forbidden = "，".join(s + "公司" for s in pool if s != left)
+        stem, full = Namer("N001", industry, forbidden=forbidden).company()
+        assert stem == left and full.startswith(left) and full[len(left):] in cast.suffixes
+    # nothing left: still a name, fictional, and the same one every time
+    everything = "，".join(pool)
+    namer = Namer("N001", industry, forbidden=everything)
+    stem, full = namer.company()
+    assert stem not in everything and namer.company() == (stem, full)
+
+
+def test_a_surname_the_text_addresses_someone_by_is_nobodys():
+    forbidden = "老王说了算，李总不管事，赵院长和陈姐都在"
+    for key in (f"N{i:03d}" for i in range(1, 60)):
+        namer = Namer(key, "hospital", forbidden=forbidden)
+        for d in namer.cast.departments:
+            name = namer.person(d.key, d.title)
+            assert name[0] not in "王李赵陈" and name not in forbidden, (key, name)
+            assert namer.full_name(d.key, d.title)[0] not in "王李赵陈"
+
+
+@pytest.mark.parametrize("industry", [*domain.INDUSTRIES, None])
+def test_no_sample_note_gets_a_real_name(sample, sample_forbidden, industry):
+    people, companies = _roster("person"), _roster("company")
+    real_surnames = {name[0] for name in people if len(name) == 3}  # 郝建平 → 郝
+    assert real_surnames & set(NAME_SURNAMES)  # the check below has teeth
+    cast = industry_cast(industry)
+    for note_id in sample.notes["note_id"]:
+        namer = Namer(note_id, industry, forbidden=sample_forbidden)
+        for placeholder in ("〔企业A〕", "〔企业B〕", "〔企业C〕"):
+            stem, full = namer.company(placeholder)
+            assert stem not in sample_forbidden and full not in sample_forbidden
+            assert not any(stem in real or real in full for real in companies), (note_id, full)
+        for d in cast.departments:
+            for name in (namer.person(d.key, d.title), namer.full_name(d.key, d.title)):
+                assert name not in sample_forbidden, (note_id, name)
+                assert name[0] not in real_surnames, (note_id, name)
+                assert not any(real in name for real in people), (note_id, name)
+
+
+def test_forbidden_text_holds_the_notes_and_the_roster(sample, sample_forbidden):
+    for name in (*_roster("person"), *_roster("company")):
+        assert name in sample_forbidden
+    assert "刘校长" in sample_forbidden  # a raw note's own name
+
+
+def test_foreign_bundle_names_are_fictional_too():
+    bundle = load_bundle(FOREIGN)
+    forbidden = forbidden_text(bundle)
+    for note_id in bundle.notes["note_id"]:
+        for industry in ("manufacturing", "retail", "hotel"):
+            namer = Namer(note_id, industry, forbidden=forbidden)
+            assert namer.company()[1] not in forbidden
+            for d in namer.cast.departments:
+                assert namer.person(d.key, d.title) not in forbidden
