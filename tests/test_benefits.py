@@ -66,3 +66,40 @@ def test_a_hospital_hears_its_own_words_per_department():
     # the label of the industry works too, and another industry hears the generic sentence
     assert department_benefit(row, outpatient, "医院").text == said["outpatient"]
     assert department_benefit(row, outpatient, "retail").text == phrasebook()["generic"]["crm_module"]["operations"]
+
+
+def test_a_catalogues_own_department_sentences_are_read_checked_and_used(tmp_path):
+    import csv
+    import shutil
+
+    from casekit.authoring.toolbox import build_toolbox
+    from casekit.exceptions import BundleValidationError
+    from casekit.intake import load_bundle
+    from casekit.paths import SAMPLE_BUNDLE
+
+    root = tmp_path / "bundle"
+    shutil.copytree(SAMPLE_BUNDLE, root)
+    path = root / "catalogue" / "nanning.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    at = next(i for i, r in enumerate(rows) if r["local_name"] == "视频看店")
+
+    def write(cell: str) -> None:
+        for i, r in enumerate(rows):
+            r["department_values"] = cell if i == at else ""
+        with path.open("w", encoding="utf-8", newline="") as f:
+            out = csv.DictWriter(f, fieldnames=list(rows[0]))
+            out.writeheader()
+            out.writerows(rows)
+
+    write("采购部：乱写一句；财务部")
+    with pytest.raises(BundleValidationError) as caught:
+        load_bundle(root)
+    found = [p for p in caught.value.problems if p.column == "department_values"]
+    assert [(p.file, p.row, p.found) for p in found] == [("catalogue/nanning.csv", at + 2, "采购部：乱写一句"),
+                                                         ("catalogue/nanning.csv", at + 2, "财务部")]
+
+    write("安保部：店里晚上进了人，手机马上响；总经理：丢货少了一半")
+    toolbox = build_toolbox(load_bundle(root), "nanning")
+    row = toolbox.product_departments.set_index("产品").loc["视频看店"]
+    assert row["安保部"] == "店里晚上进了人，手机马上响" and row["总经理/决策层"] == "丢货少了一半"
+    assert row["运营部"] == phrasebook()["generic"]["video_monitoring"]["operations"]  # not given: phrasebook
