@@ -133,11 +133,16 @@ def test_toolbox_writes_each_regions_workbook_and_document(tmp_path: Path, capsy
 
     assert main(["toolbox", str(SAMPLE_BUNDLE), "--regions", "南宁", "--out", str(tmp_path)]) == 0
     folder = tmp_path / "sample" / "toolbox"
-    assert sorted(p.name for p in folder.iterdir()) == [".casekit-written.json", "nanning.docx", "nanning.xlsx"]
+    assert sorted(p.name for p in folder.iterdir()) == [".casekit-written.json", "nanning.docx", "nanning.xlsx",
+                                                        "nanning_待修改清单.md"]
     workbook = load_workbook(folder / "nanning.xlsx")
     cells = " ".join(str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value)
     assert "视频看店" in cells and "宽视界" not in cells  # Nanning's own product names
-    assert "南宁" in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert "南宁" in printed.out
+    # the consultant's editing list is beside the files, summarised on stderr, not inside the files
+    assert "南宁待修改" in printed.err and "nanning_待修改清单.md" in printed.err
+    assert "待修改清单" in (folder / "nanning_待修改清单.md").read_text(encoding="utf-8")
 
 
 def test_outline_interview_drafts_the_regions_outline(tmp_path: Path, capsys):

@@ -141,7 +141,7 @@ def test_default_outputs_go_to_the_working_directory(tmp_path):
     run("toolbox", "research_data/sample", "--regions", "南宁")
     toolbox = tmp_path / "reports" / "sample" / "toolbox"
     assert sorted(p.name for p in toolbox.iterdir() if not p.name.startswith(".")) == [
-        "nanning.docx", "nanning.xlsx",
+        "nanning.docx", "nanning.xlsx", "nanning_待修改清单.md",
     ]  # beside the safe-save ledger .casekit-written.json
     after = {name: _listing(PROJECT_ROOT / name) for name in ("reports", "internal", "research_data")}
     assert after == before

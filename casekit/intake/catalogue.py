@@ -2,18 +2,67 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
+from casekit import domain
 from casekit.exceptions import Problem
-from casekit.intake._files import listed_files, read_table, short_list
+from casekit.intake._files import ROW, listed_files, read_table, short_list
 from casekit.intake.manifest import Manifest
 from casekit.intake.schemas import CATALOGUE, coerce
 
-__all__ = ["CATALOGUE_DIR", "read_catalogue"]
+__all__ = ["CATALOGUE_DIR", "parse_department_values", "read_catalogue"]
 
 CATALOGUE_DIR = "catalogue"
+_ENTRIES = re.compile(r"\s*[;；\n]\s*")
+_KEY = re.compile(r"\s*[:：]\s*")
+
+
+def _department_id(text: str) -> str | None:
+    """A department id from its id, label or one part of a label (总经理 of 总经理/决策层)."""
+    found = domain.lookup(domain.CUSTOMER_DEPARTMENTS, text)
+    if found is None:
+        found = next((i for i, t in domain.CUSTOMER_DEPARTMENTS.items() if text in t.label.split("/")), None)
+    return found
+
+
+def parse_department_values(cell: object) -> tuple[dict[str, str] | None, list[str]]:
+    """Parse a ``department_values`` cell: ``财务部：月底对账省两天；运营部：少跑两趟银行``.
+
+    Parameters
+    ----------
+    cell : object
+        The cell's text; entries are separated by ``；``, ``;`` or a line break, each a department
+        (id or label of :data:`casekit.domain.CUSTOMER_DEPARTMENTS`, or one part of a label such as
+        总经理) then ``：`` or ``:`` and the sentence.
+
+    Returns
+    -------
+    values : dict or None
+        Department id → sentence; ``None`` for an empty cell.
+    bad : list of str
+        The entries that could not be read (no department, an unknown one, or one given twice).
+
+    Examples
+    --------
+    >>> parse_department_values("财务部：月底对账省两天；总经理:钱花得明白")
+    ({'finance': '月底对账省两天', 'general_manager': '钱花得明白'}, [])
+    """
+    text = "" if cell is None or (isinstance(cell, float) and pd.isna(cell)) else str(cell).strip()
+    if not text:
+        return None, []
+    values: dict[str, str] = {}
+    bad: list[str] = []
+    for entry in (e for e in _ENTRIES.split(text) if e):
+        parts = _KEY.split(entry, maxsplit=1)
+        dep = _department_id(parts[0]) if len(parts) == 2 and parts[1] else None
+        if dep is None or dep in values:
+            bad.append(entry)
+            continue
+        values[dep] = parts[1]
+    return (values or None), bad
 
 
 def read_catalogue(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame, list[Problem]]:
@@ -58,6 +107,17 @@ def read_catalogue(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame,
             continue
         out, more = coerce(frame, CATALOGUE, manifest)
         problems += more
+        parsed = []
+        rows = out[f"{ROW}:department_values"] if f"{ROW}:department_values" in out else out[ROW]
+        for cell, row in zip(out["department_values"], rows):
+            values, bad = parse_department_values(cell)
+            parsed.append(values)
+            problems += [Problem(rel, None if pd.isna(row) else int(row), "department_values",
+                                 "department：sentence entries separated by ；, e.g. 财务部：月底对账省两天 "
+                                 "(each department once, by id or label: "
+                                 f"{short_list([t.label for t in domain.CUSTOMER_DEPARTMENTS.values()], 8)})",
+                                 entry) for entry in bad]
+        out["department_values"] = pd.Series(parsed, index=out.index, dtype=object)
         out["region_id"] = path.stem
         parts.append(out)
     if not parts:

@@ -445,6 +445,10 @@ CATALOGUE = TableSchema("catalogue", (
            vocab=domain.CUSTOMER_NEEDS, what="customer needs"),
     Column("departments", "object", source="departments", check="vocab_list", nullable=True,
            vocab=domain.CUSTOMER_DEPARTMENTS, what="customer departments"),
+    # optional: the product's benefit per department, 财务部：…；运营部：… (parsed by catalogue.py
+    # into {department id: sentence})
+    Column("department_values", "object", source="department_values", required=False, nullable=True,
+           check="custom"),
 ), sort_by=("region_id", "local_name"))
 
 #: Notes: front-matter keys are the sources; ``text`` and ``file`` are derived.
