@@ -259,8 +259,9 @@ def test_a_hospital_is_approached_through_its_own_departments(bundle):
     assert model.at["医院", "先接触的部门"].startswith("院办（院长）")
     assert "销售市场部" not in model.at["医院", "先接触的部门"]
     assert model.at["医院", "开场提问"].startswith("院长：")
-    # an industry without a cast of its own uses the generic departments, and the list says so
-    assert "通用部门" in nanning.review.set_index("行").loc["教育", "问题"]
+    # every industry has a cast of its own: a school is approached through its principal
+    assert "校长" in model.at["教育", "先接触的部门"]
+    assert not nanning.review["问题"].str.startswith("通用部门").any()
 
 
 def test_prices_and_packages_are_in_the_toolbox(bundle, tmp_path: Path):
