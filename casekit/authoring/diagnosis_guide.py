@@ -65,6 +65,7 @@ __all__ = [
     "IndustryGuide",
     "Remedy",
     "build_diagnosis_guide",
+    "diagnosis_guide_docx_bytes",
     "diagnosis_guide_markdown",
     "write_diagnosis_guide_docx",
     "write_diagnosis_guide_markdown",
@@ -712,28 +713,18 @@ def write_diagnosis_guide_markdown(guide: DiagnosisGuide, path: str | Path, *, f
     return Path(path)
 
 
-def write_diagnosis_guide_docx(guide: DiagnosisGuide, path: str | Path, *, font: str | None = None,
-                               force: bool = False) -> Path:
-    """Write the guide as a Word document with East Asian fonts, atomically and reproducibly.
+def diagnosis_guide_docx_bytes(guide: DiagnosisGuide, *, font: str | None = None) -> bytes:
+    """The guide as a Word document (A4, East Asian fonts, page numbers); same guide, same bytes.
 
     Parameters
     ----------
     guide : DiagnosisGuide
-    path : str or Path
-        Target ``.docx``.
     font : str, optional
         East Asian font (default :data:`casekit.authoring.docx_writer.CJK_FONT`).
-    force : bool, default False
-        Replace a document edited since casekit wrote it, keeping the old one beside it.
 
     Returns
     -------
-    Path
-
-    Raises
-    ------
-    EditedFileError
-        If ``path`` was changed since casekit wrote it and ``force`` is False (nothing written).
+    bytes
     """
     from docx.shared import Cm
 
@@ -757,4 +748,33 @@ def write_diagnosis_guide_docx(guide: DiagnosisGuide, path: str | Path, *, font:
         elif kind == "item":
             dw.add_paragraph(doc, "• " + content)
     dw.add_page_numbers(doc)
-    return dw.save(doc, path, when=guide.date, force=force)
+    return dw.document_bytes(doc, when=guide.date)
+
+
+def write_diagnosis_guide_docx(guide: DiagnosisGuide, path: str | Path, *, font: str | None = None,
+                               force: bool = False) -> Path:
+    """Write :func:`diagnosis_guide_docx_bytes` to ``path``, atomically and reproducibly.
+
+    Parameters
+    ----------
+    guide : DiagnosisGuide
+    path : str or Path
+        Target ``.docx``.
+    font : str, optional
+        East Asian font (default :data:`casekit.authoring.docx_writer.CJK_FONT`).
+    force : bool, default False
+        Replace a document edited since casekit wrote it, keeping the old one beside it.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    EditedFileError
+        If ``path`` was changed since casekit wrote it and ``force`` is False (nothing written).
+    """
+    from casekit.safe_save import save_editable
+
+    save_editable(path, diagnosis_guide_docx_bytes(guide, font=font), force=force)
+    return Path(path)
