@@ -228,11 +228,14 @@ class Example:
         Who speaks (a customer's title) or what the excerpt shows (a code's label).
     quote : str
         The redacted excerpt (no placeholder, no staff code, no city, no roster name).
+    segment_id : str
+        Where it comes from, for the consultant (never printed in the guide).
     """
 
     kind: str
     label: str
     quote: str
+    segment_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -329,14 +332,18 @@ def _region_catalogue(bundle: Any, top: str) -> pd.DataFrame:
 
 
 def _industries_named(row: Mapping[str, Any]) -> set[str]:
-    """Industries a catalogue row is made for, by its name or package (商务领航·酒店版 → hotel)."""
+    """Industries a catalogue row is made for, by its name or package (商务领航·酒店版 → hotel).
+
+    Words too common to mean an industry (餐饮: a hotel's restaurant as much as a bakery) do not count.
+    """
     from casekit.analysis.industries import INDUSTRY_WORDS
+    from casekit.analysis.quotes import TEXT_ONLY_IN_TAGS
 
     text = _text(row.get("local_name")) + " " + _text(row.get("package"))
     named = set()
     for industry, term in domain.INDUSTRIES.items():
         words = (*INDUSTRY_WORDS.get(industry, ()), term.label, *term.aliases)
-        if any(len(w) >= 2 and w in text for w in words):
+        if any(len(w) >= 2 and w not in TEXT_ONLY_IN_TAGS and w in text for w in words):
             named.add(industry)
     return named
 
@@ -529,7 +536,7 @@ def _examples(analysis: Any, top: str, industry: str | None, quoter: _Quoter, qu
                 quote = quoter.clean(words, min_chars=4)
                 if quote and n < _EXAMPLES_PER_KIND:
                     used.add(str(segment))
-                    out.append(Example("customer", speaker, quote))
+                    out.append(Example("customer", speaker, quote, str(segment)))
                     n += 1
             if n >= _EXAMPLES_PER_KIND:
                 break
@@ -546,7 +553,7 @@ def _examples(analysis: Any, top: str, industry: str | None, quoter: _Quoter, qu
                 quote = quoter.clean(str(quote))
                 if quote and segment not in used:
                     used.add(str(segment))
-                    out.append(Example(kind, code.label, quote))
+                    out.append(Example(kind, code.label, quote, str(segment)))
                     n += 1
                     break  # one excerpt per code: the examples show different mistakes
     return out
