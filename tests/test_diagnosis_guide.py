@@ -169,6 +169,15 @@ def test_quotes_follow_the_reports_rules_and_name_nobody(sample):
     assert shown  # the sample's Hebei has enough interviewees to quote
 
 
+def test_customer_words_are_what_a_customer_said_not_the_account_manager(sample):
+    _, _, guides = sample
+    said = {(i.industry, e.quote) for g in guides.values() for i in g.industries for e in i.examples
+            if e.kind == "customer"}
+    assert ("hotel", "没用过的东西我为什么交钱") in said  # N002: 〔甲〕经理说"…" (the customer, unnamed)
+    assert not any("佣金" in quote for _, quote in said)  # N028: 财务问价格，她先问"…" (the account manager)
+    assert "客户说：“没用过的东西我为什么交钱”" in _shown_text(guides["hebei"])
+
+
 def test_a_region_with_too_few_interviewees_is_not_quoted_and_says_so(sample):
     bundle, _, guides = sample
     nanning = bundle.notes[bundle.notes["top_region_id"] == "nanning"]

@@ -130,10 +130,13 @@ _LATIN = re.compile(r"[A-Za-z]")
 _QUOTED = re.compile(r"[“\"「]([^“”\"「」]{4,60})[”\"」]")
 _SPEECH = re.compile(r"说|问|讲|嫌|抱怨|回答|答|表示|反问|笑着|一句")
 _LIST_NUMBER = re.compile(r"^(……)?\s*\d+[.、．]\s*")
+_THIRD_PERSON_SPEECH = re.compile(r"[她他].{0,3}(?:说|问|讲|答)")
 _SELF_SPEECH = re.compile(r"我.{0,4}(?:说|问|讲|答)")
 _SENTENCE_BREAK = re.compile(r"[。！？；!?;\n]")
 _MEMO = ("顾问备注", "备注", "顾问")
-_CUSTOMER_WORDS = ("客户", "老板", "老总", "对方")
+_CUSTOMER_WORDS = ("客户", "老板", "老总", "对方", "经理")
+#: Our own people: never a customer speaking, even though 客户经理 holds 客户 and 经理.
+_OUR_PEOPLE = re.compile(r"客户经理|支撑人员|支撑工程师|销售经理们|我们")
 
 
 # -- the guide ----------------------------------------------------------------------------------
@@ -501,14 +504,16 @@ def _customer_words(text: str, speakers: list[str]) -> list[tuple[str, str]]:
     """
     out = []
     for match in _QUOTED.finditer(text):
-        lead = _SENTENCE_BREAK.split(text[:match.start()])[-1]
+        lead = _OUR_PEOPLE.sub("＿", _SENTENCE_BREAK.split(text[:match.start()])[-1])
         if not _SPEECH.search(lead) or _SELF_SPEECH.search(lead):
             continue
         found = [(lead.rfind(s), len(s), s) for s in speakers if s in lead]
         if not found:
             continue
-        speaker = max(found)[2]
-        out.append(("客户" if speaker == "对方" else speaker, match.group(1).strip()))
+        position, _, speaker = max(found)
+        if "＿" in lead[position:] or _THIRD_PERSON_SPEECH.search(lead[position:]):
+            continue  # one of our people speaks after the customer is named
+        out.append(("客户" if speaker in ("对方", "经理") else speaker, match.group(1).strip()))
     return out
 
 
@@ -529,7 +534,12 @@ def _examples(analysis: Any, top: str, industry: str | None, quoter: _Quoter, qu
     out: list[Example] = []
     if industry is not None:
         speakers = _speakers(industry)
-        found = allowed(analysis.quotes(region=top, industry=industry))
+        # every segment of a note about the industry (the customer speaks where the industry is not named)
+        about = set(analysis.quotes(region=top, industry=industry)["note_id"])
+        found = analysis.segments.loc[analysis.segments["note_id"].isin(about)]
+        found = found.loc[[(k != "question" and m != UNQUOTED_METHOD and p in quotable and s not in used)
+                           for k, m, p, s in zip(found["kind"], found["method"], found["population"],
+                                                 found["segment_id"])]]
         n = 0
         for segment, text in zip(found["segment_id"], found["text"]):
             for speaker, words in _customer_words(str(text), speakers):
