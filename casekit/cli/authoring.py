@@ -230,3 +230,51 @@ def register(add_parser: AddParser) -> None:
     d.add_argument("--reviewed-only", action="store_true", help="leave out cases still marked draft")
     d.add_argument("--title", help="book title (default: client + audience)")
     d.set_defaults(func=_cmd_case_book)
+
+    # -- casekit guide (issue 13: the diagnosis guide) --
+    p = add_parser("guide", help="each region's diagnosis guide (from the question that finds the customer's pain to the local price) as DOCX and Markdown",
+                   parents=[bundle_parent(), regions_parent(), force_parent()])
+    p.add_argument("--out", type=Path, help="reports folder (default: reports/); files go to <out>/<bundle>/toolbox/<region>_诊断指南.docx|.md")
+    p.set_defaults(func=_cmd_guide)
+
+
+@with_bundle
+def _cmd_guide(args: argparse.Namespace, bundle: Bundle) -> int:
+    from casekit.analysis import analyse_notes
+    from casekit.authoring.diagnosis_guide import (
+        build_diagnosis_guide,
+        diagnosis_guide_docx_bytes,
+        diagnosis_guide_markdown,
+    )
+    from casekit.exceptions import EditedFileError
+    from casekit.file_ids import check_file_id
+    from casekit.safe_save import edited_files, save_editable
+
+    check_file_id(bundle.manifest.bundle, "bundle name")
+    regions = args.regions or list(bundle.manifest.top_level_ids())
+    regions = bundle.manifest.region_index.require_all(regions)  # every bad name at once, before writing
+    # beside the regions' toolboxes
+    folder = paths.bundle_output_dir(bundle.manifest.bundle, args.out) / "toolbox"
+    notes = analyse_notes(bundle)  # once for every region
+    contents: dict[str, bytes] = {}
+    guides: list = []  # (guide, its file names)
+    for region in regions:
+        guide = build_diagnosis_guide(bundle, region, notes=notes)
+        if any(g.region_id == guide.region_id for g, _ in guides):
+            continue  # a city and its province: one guide
+        stem = f"{check_file_id(guide.region_id, 'region id')}_诊断指南"
+        contents[f"{stem}.docx"] = diagnosis_guide_docx_bytes(guide)
+        contents[f"{stem}.md"] = diagnosis_guide_markdown(guide).encode("utf-8")
+        guides.append((guide, (f"{stem}.docx", f"{stem}.md")))
+    if not args.force:  # an edited guide anywhere: nothing written
+        edited = edited_files(contents, folder)
+        if edited:
+            raise EditedFileError(folder / edited[0])
+    for guide, names in guides:
+        for name in names:
+            target = folder / name
+            save_editable(target, contents[name], force=args.force)
+            print(f"{guide.region_name}：{target}")
+        for note in guide.review:
+            print(f"  请改写：{note}", file=sys.stderr)
+    return EXIT_OK
