@@ -131,9 +131,10 @@ def test_toolbox_writes_each_regions_workbook_and_document(tmp_path: Path, capsy
 
     from casekit.paths import SAMPLE_BUNDLE
 
-    assert main(["toolbox", str(SAMPLE_BUNDLE), "--regions", "南宁", "--out", str(tmp_path)]) == 0
+    assert main(["toolbox", str(SAMPLE_BUNDLE), "--regions", "南宁", "河北", "--out", str(tmp_path)]) == 0
     folder = tmp_path / "sample" / "toolbox"
-    assert sorted(p.name for p in folder.iterdir()) == [".casekit-written.json", "nanning.docx", "nanning.xlsx",
+    assert sorted(p.name for p in folder.iterdir()) == [".casekit-written.json", "hebei.docx", "hebei.xlsx",
+                                                        "hebei_待修改清单.md", "nanning.docx", "nanning.xlsx",
                                                         "nanning_待修改清单.md"]
     workbook = load_workbook(folder / "nanning.xlsx")
     cells = " ".join(str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value)
@@ -141,8 +142,9 @@ def test_toolbox_writes_each_regions_workbook_and_document(tmp_path: Path, capsy
     printed = capsys.readouterr()
     assert "南宁" in printed.out
     # the consultant's editing list is beside the files, summarised on stderr, not inside the files
-    assert "南宁待修改" in printed.err and "nanning_待修改清单.md" in printed.err
-    assert "待修改清单" in (folder / "nanning_待修改清单.md").read_text(encoding="utf-8")
+    assert "河北待修改" in printed.err and "hebei_待修改清单.md" in printed.err  # Hebei's catalogue says 服务器
+    assert "服务器" in (folder / "hebei_待修改清单.md").read_text(encoding="utf-8")
+    assert "南宁：没有待修改的地方" in printed.err
 
 
 def test_outline_interview_drafts_the_regions_outline(tmp_path: Path, capsys):
@@ -356,7 +358,7 @@ def test_every_command_option_that_names_a_file_is_in_the_table():
                   and (action.dest in ("out", "csv") or (action.dest == "json" and action.type is not None))):
                 yield f"{prefix} {action.option_strings[0]}", action.type  # not a deprecated alias
 
-    folders = {"sample --out", "build --out", "redact --out", "toolbox --out"}  # folders, not files
+    folders = {"sample --out", "build --out", "redact --out", "toolbox --out", "guide --out"}  # folders, not files
     found = dict(walk(build_parser(), ""))
     assert set(found) - folders == set(OUTPUT_FORMATS)
     assert all(getattr(found[option], "__name__", "") == "output file" for option in OUTPUT_FORMATS)

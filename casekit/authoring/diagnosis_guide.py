@@ -21,7 +21,7 @@ medicine seller into a doctor" (由一位"卖药的"转变为一个"医生").
 * examples from the region's notes (redacted, :func:`casekit.analysis.analyse_notes`): customers'
   own words, what account managers here do wrong (codes of the code frame's ``failure`` and
   ``am_weakness`` groups) and what worked (``success``). The quote rules of the client report
-  apply: never a 360° interview (:data:`UNQUOTED_METHOD`), never a population the region
+  apply: never a 360° interview (:data:`casekit.privacy.disclosure.UNQUOTED_METHOD`), never a population the region
   interviewed fewer than :data:`~casekit.privacy.disclosure.MIN_INTERVIEWEES` people of; an
   excerpt holding a placeholder (〔…〕), a staff code or other Latin letters, a city of the
   manifest or a name of the roster is skipped, never repaired.
@@ -49,7 +49,7 @@ from casekit.authoring.benefits import department_benefit
 from casekit.authoring.cast import Department, industry_cast
 from casekit.authoring.toolbox import JARGON, research_date
 from casekit.exceptions import AnalysisError
-from casekit.privacy.disclosure import MIN_INTERVIEWEES, is_suppressed
+from casekit.privacy.disclosure import UNQUOTED_METHOD, quotable_populations
 
 __all__ = [
     "DEPARTMENT_NEEDS",
@@ -58,7 +58,6 @@ __all__ = [
     "MISTAKE_GROUPS",
     "SALT",
     "STEPS",
-    "UNQUOTED_METHOD",
     "DepartmentPath",
     "DiagnosisGuide",
     "Example",
@@ -116,9 +115,6 @@ EXAMPLE_KINDS: Mapping[str, str] = MappingProxyType({
     "mistake": "这里的客户经理常犯的错",
     "good": "做得好的例子",
 })
-#: Notes of this method are never quoted (a 360° interview: the rater is known). Same rule as the
-#: client report (:data:`casekit.reports.region_report.UNQUOTED_METHOD`).
-UNQUOTED_METHOD = "interview_360"
 
 _PRODUCTS_PER_DEPARTMENT = 3
 _EXAMPLES_PER_KIND = 3
@@ -430,13 +426,6 @@ def _industries(bundle: Any, top: str) -> list[tuple[str, bool, str]]:
 # -- examples from the notes --------------------------------------------------------------------
 
 
-def _quotable_populations(notes: pd.DataFrame, top: str) -> set[str]:
-    """Populations of ``top`` whose notes come from at least MIN_INTERVIEWEES interviewees."""
-    mine = notes.loc[notes["top_region_id"] == top]
-    counts = mine.groupby("population")["interviewee"].nunique()
-    return {str(p) for p, n in counts.items() if not is_suppressed(int(n), MIN_INTERVIEWEES)}
-
-
 def _city_names(manifest: Any) -> list[str]:
     names: set[str] = set()
     for top in manifest.top_level_ids():
@@ -605,7 +594,7 @@ def build_diagnosis_guide(bundle: Any, region: str, *, notes: Any | None = None)
 
         notes = analyse_notes(bundle)
     quoter = _Quoter(_city_names(manifest), _roster_names(bundle))
-    quotable = _quotable_populations(bundle.notes, top)
+    quotable = quotable_populations(bundle.notes, top)
     used: set[str] = set()
     review: list[str] = []
     industries = []
