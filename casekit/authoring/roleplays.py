@@ -139,7 +139,8 @@ _OTHERS = ("客户经理", "支撑", "顾问", "我们", "我", "他", "她", "�
 #: A title that names a person (not only a department: 财务 and 网管 become the department's title).
 _PERSON_TITLE = re.compile(r"(长|经理|主任|主管|老板娘|老板|董事长|老总|会计|负责人)$")
 #: What may stand before a person in a clause where the person is the subject.
-_SUBJECT_LEAD = re.compile(r"(最后|后来|当时|其实|现在|平时|最早|一开始|上次|那天|而|但|可)?")
+_SUBJECT_LEAD = re.compile(r"(最后|后来|当时|其实|现在|平时|最早|一开始|上次|那天|而|但|可)?"
+                           rf"[{''.join(NAME_SURNAMES)}]?")
 _NOT_A_FACT = re.compile(r"(说|问|讲|答|道|回答|表示)了?$|点头|签了|签约|成交|拍板了|同意了|^你们?\S{0,2}(说|问)")
 _PERSON_MARK = re.compile(r"〔[甲乙丙丁戊己庚辛壬癸]\d*〕")
 _COMPANY_MARK = re.compile(r"〔企业([A-Z]+)〕([\u4e00-\u9fff]{0,6})")
@@ -530,8 +531,9 @@ def _product_rows(case: Case, bundle: Any) -> list[dict[str, Any]]:
 class _Rewriter:
     """Rewrites a note's sentences for a card: company and person placeholders to fictional names."""
 
-    def __init__(self, companies: Mapping[str, str], people: Sequence[CastMember]) -> None:
+    def __init__(self, companies: Mapping[str, str], people: Sequence[CastMember], vague: str = "") -> None:
         self.companies = companies  # placeholder → full name
+        self.vague = vague  # the case's 某宾馆, written for the same company
         self.people = [(m.key, m.title, m.name) for m in people if m.key.startswith("〔")]
 
     def names(self, text: str) -> str:
@@ -547,6 +549,8 @@ class _Rewriter:
             return full + tail
 
         text = _COMPANY_MARK.sub(company, text)
+        if self.vague and self.companies:
+            text = text.replace(self.vague, next(iter(self.companies.values())))
         for key, title, name in self.people:
             surname = name[: len(name) - len(title)] if name.endswith(title) else name[:1]
             text = text.replace(key, surname)
@@ -605,7 +609,8 @@ def _card_facts(persons: Sequence[str], departments: Sequence[str], others: Sequ
                         continue
                     said_as = hit.group(0)
                     you = "你" if said_as in persons else f"你们{said_as}"
-                    kept.append(part[:hit.start()] + you + part[hit.end():])
+                    start = hit.start() - 1 if before and before[-1] in NAME_SURNAMES else hit.start()  # 周院长
+                    kept.append(part[:start] + you + part[hit.end():])
                     continue
                 if "§" in part or any(w in part for w in actors) or "□" in part_masked \
                         or (other_re and re.search(other_re, part_masked)) or re.search(token_re, part_masked):
@@ -744,7 +749,7 @@ def draft_roleplay(case: Case, *, roleplay_id: str | None = None, minutes: int =
         company = title_company
     else:
         company = namer.company(placeholder, suffix)[1]
-    rewriter = _Rewriter({placeholder: company}, customer)
+    rewriter = _Rewriter({placeholder: company}, customer, title_company if title_company.startswith("某") else "")
 
     named = _names_in_case(case)
     if kind == "coaching":
@@ -754,7 +759,7 @@ def draft_roleplay(case: Case, *, roleplay_id: str | None = None, minutes: int =
         am = CastMember("客户经理", named.get("客户经理") or namer.full_name("客户经理", "客户经理"))
         se = CastMember("支撑人员", namer.full_name("支撑人员", "支撑人员")) if with_se else None
         sellers = [am] + ([se] if se else [])
-        public = _public_visit(case, kind, company, cast, customer, sellers, rows)
+        public = _public_visit(case, kind, company, cast, customer, sellers, rows, rewriter)
         blocks = [(am.heading, *_am_card(case, source, kind, company, customer, se, rows, rewriter))]
         if se is not None:
             blocks.append((se.heading, *_se_card(kind, customer, rows, industry)))
@@ -817,10 +822,10 @@ def _company_placeholder(texts: Iterable[str], cast: IndustryCast) -> tuple[str,
 
 
 def _public_visit(case: Case, kind: str, company: str, cast: IndustryCast, customer: list[CastMember],
-                  sellers: list[CastMember], rows: list[dict[str, Any]]) -> str:
+                  sellers: list[CastMember], rows: list[dict[str, Any]], rewriter: _Rewriter) -> str:
     noun = label_of(case.industry) or cast.noun
     lines = [f"{company}是{case.region or '本地'}的一家{noun}。"]
-    background = case.section("背景")
+    background = rewriter.names(case.section("背景"))
     if background and not re.search(r"〔|【待补充|^- 客户：", background, flags=re.MULTILINE) \
             and not _NOTE_ID.search(_SOURCE_REF.sub("", background)):
         lines.append(_SOURCE_REF.sub("", background).strip())
