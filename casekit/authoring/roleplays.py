@@ -823,7 +823,7 @@ def _company_placeholder(texts: Iterable[str], cast: IndustryCast) -> tuple[str,
 
 def _public_visit(case: Case, kind: str, company: str, cast: IndustryCast, customer: list[CastMember],
                   sellers: list[CastMember], rows: list[dict[str, Any]], rewriter: _Rewriter) -> str:
-    noun = label_of(case.industry) or cast.noun
+    noun = _industry_label(case.industry) or cast.noun
     lines = [f"{company}是{case.region or '本地'}的一家{noun}。"]
     background = rewriter.names(case.section("背景"))
     if background and not re.search(r"〔|【待补充|^- 客户：", background, flags=re.MULTILINE) \
@@ -839,7 +839,7 @@ def _public_visit(case: Case, kind: str, company: str, cast: IndustryCast, custo
     return "\n\n".join(lines)
 
 
-def label_of(industry: str) -> str:
+def _industry_label(industry: str) -> str:
     """The industry's label (医院) for a case's ``industry`` value, ``""`` when unknown."""
     if not industry or "【" in industry:
         return ""
@@ -855,7 +855,7 @@ def _am_card(case: Case, source: _Source, kind: str, company: str, customer: lis
         goal = ("掌控拜访节奏：事先和支撑人员分好工，你负责问需求，" +
                 (f"请他回答{guards[0].title}关心的问题，" if guards else "请他在需求明确后再演示，") +
                 "不以价格开场；结束时约定下一步。")
-    parts = [f"你知道的客户情况：{company}，{case.region or '本地'}的一家{label_of(case.industry) or '客户'}。"]
+    parts = [f"你知道的客户情况：{company}，{case.region or '本地'}的一家{_industry_label(case.industry) or '客户'}。"]
     deciders = [m for m in customer if m.role == "决策者"]
     if deciders:
         parts.append(f"你知道拍板的是{deciders[0].heading}；其他人各管什么、有什么麻烦，要到现场问。")
