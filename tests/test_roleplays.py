@@ -1,8 +1,10 @@
-"""Drafting a role-play from a case."""
+"""Drafting a role-play from a case: the customer's real cast, cards that hold only what each
+person knows, the kind of role-play each population's note calls for."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,50 +13,219 @@ import pytest
 from casekit.authoring.case_draft import draft_case
 from casekit.authoring.cases import (
     ROLEPLAY_SECTIONS,
+    Case,
     RolePlay,
     case_from_markdown,
+    case_to_markdown,
     role_parts,
     validate_case,
+    write_case,
 )
-from casekit.authoring.roleplays import draft_roleplay, observer_checklist
+from casekit.authoring.cast import Namer, forbidden_text
+from casekit.authoring.roleplays import (
+    COACHING_CHECKLIST,
+    draft_roleplay,
+    observer_checklist,
+    roleplay_cast,
+    roleplay_kind,
+)
 from casekit.domain import BEHAVIOURS, FUNNEL_STAGES
 
-SAMPLE = Path(__file__).parents[1] / "research_data" / "sample"
+ROOT = Path(__file__).parents[1]
+SAMPLE = ROOT / "research_data" / "sample"
+FOREIGN = Path(__file__).parent / "fixtures" / "bundles" / "foreign"
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
+SELLERS = ("客户经理", "支撑人员", "销售经理")
+QUOTE_MARKS = re.compile(r"[\"“”「」『』]")
+
+
+def _load(path: Path) -> tuple[Any, Any]:
+    from casekit.analysis import analyse_notes
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(path)
+    return bundle, analyse_notes(bundle)
 
 
 @pytest.fixture(scope="module")
 def sample() -> tuple[Any, Any]:
-    from casekit.analysis import analyse_notes
-    from casekit.intake import load_bundle
+    return _load(SAMPLE)
 
-    bundle = load_bundle(SAMPLE)
-    return bundle, analyse_notes(bundle)
+
+@pytest.fixture(scope="module")
+def foreign() -> tuple[Any, Any]:
+    return _load(FOREIGN)
+
+
+def _drafts(bundle: Any, analysis: Any) -> dict[str, tuple[Case, RolePlay]]:
+    out = {}
+    for note_id in bundle.notes["note_id"]:
+        case = draft_case(bundle, str(note_id), analysis=analysis)
+        out[str(note_id)] = (case, draft_roleplay(case, bundle=bundle, analysis=analysis))
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_drafts(sample: tuple[Any, Any]) -> dict[str, tuple[Case, RolePlay]]:
+    return _drafts(*sample)
+
+
+@pytest.fixture(scope="module")
+def foreign_drafts(foreign: tuple[Any, Any]) -> dict[str, tuple[Case, RolePlay]]:
+    return _drafts(*foreign)
+
+
+def real_names(bundle: Any) -> set[str]:
+    """Every real person and company name: the roster and what the redactor finds in raw notes."""
+    from casekit.intake.redaction import Redactor
+    from casekit.intake.roster import read_roster
+
+    names = {str(n) for e in read_roster(bundle.path) for n in (e.name, *e.aliases) if str(n).strip()}
+    redactor = Redactor.from_bundle(bundle)
+    for text in bundle.notes["text"]:
+        names |= {f.original for f in redactor.redact(str(text)).findings
+                  if f.replacement.startswith("〔") and len(f.original) >= 2}
+    return names
 
 
 def minutes_of(rp: RolePlay) -> int:
     return sum(int(m) for m in re.findall(r"(\d+)分钟", rp.sections["时间安排"]))
 
 
-def test_roleplay_from_the_hotel_case(sample: tuple[Any, Any]) -> None:
-    bundle, analysis = sample
-    case = draft_case(bundle, "N002", analysis=analysis)
-    rp = draft_roleplay(case, bundle=bundle)
-    assert rp.id == "R002" and rp.case == "C002" and rp.minutes == 30 and rp.status == "draft"
-    assert list(rp.sections) == list(ROLEPLAY_SECTIONS)
-    assert rp.roles[:2] == ("客户经理", "支撑人员")
-    assert "总经理" in rp.roles  # the decision maker, from the product's departments
+def customer_roles(rp: RolePlay) -> list[str]:
+    return [r for r in rp.roles if not r.startswith(SELLERS)]
+
+
+def body(rp: RolePlay) -> str:
+    return "\n".join([rp.title, *rp.roles, *rp.sections.values()])
+
+
+def check_roleplay(note: Any, case: Case, rp: RolePlay, names: set[str], note_ids: list[str]) -> None:
+    """What every drafted role-play must satisfy, whatever the bundle."""
+    where = str(note["note_id"])
+    assert list(rp.sections) == list(ROLEPLAY_SECTIONS), where
+    assert minutes_of(rp) == rp.minutes == 30, where
     parts = role_parts(rp)
-    assert list(parts) == list(rp.roles)
+    assert list(parts) == list(rp.roles), where  # every role has its card, headings are the roles
     for role, got in parts.items():
-        assert got.get("目标") and got.get("私人信息"), role
-    # the customer's objection from the case is the customer's private information
-    customer = next(r for r in rp.roles if r not in ("客户经理", "支撑人员", "总经理"))
-    assert "没用过的东西我为什么交钱" in parts[customer]["私人信息"]
-    # the support engineer gets the catalogue's customer value
-    assert "月底不用再加班对账" in parts["支撑人员"]["私人信息"]
-    assert minutes_of(rp) == 30
-    assert "华夏宾馆" not in rp.sections["公开信息"] and "王经理" not in str(rp.sections)
+        assert got.get("目标") and got.get("私人信息"), (where, role)
+        assert not QUOTE_MARKS.search(got["目标"] + got["私人信息"]), (where, role, got)
+    text = body(rp)
+    assert "〔" not in text, where
+    for nid in note_ids:
+        assert not re.search(rf"(?<![A-Za-z0-9]){re.escape(nid)}(?![0-9])", text), (where, nid)
+    leaked = sorted(n for n in names if n in text)
+    assert not leaked, (where, leaked)
+    population = str(note["population"])
+    if population == "sales_manager":  # a coaching conversation between colleagues
+        assert rp.roles[0].startswith("销售经理（")
+        assert len(rp.roles) in (2, 3) and all(r.startswith("客户经理（") for r in rp.roles[1:]), where
+        assert "指标分解" in rp.sections["观察清单"] and "销售拜访：" not in rp.sections["观察清单"], where
+        assert "指标分解与辅导谈话" in rp.sections["时间安排"], where
+    else:
+        assert rp.roles[0].startswith("客户经理（"), where
+        assert 1 <= len(customer_roles(rp)) <= 4, where
+        assert "销售拜访：" in rp.sections["观察清单"], where
+        if population == "support_engineer":
+            assert any(r.startswith("支撑人员（") for r in rp.roles), where
+            assert "联合拜访" in rp.sections["时间安排"], where
+
+
+def test_every_sample_note(sample: tuple[Any, Any], sample_drafts: dict[str, tuple[Case, RolePlay]]) -> None:
+    bundle, _ = sample
+    names = real_names(bundle)
+    assert {"华夏宾馆", "王经理"} <= names  # the check has teeth
+    note_ids = [str(n) for n in bundle.notes["note_id"]]
+    kinds = set()
+    for _, note in bundle.notes.iterrows():
+        case, rp = sample_drafts[str(note["note_id"])]
+        check_roleplay(note, case, rp, names, note_ids)
+        kinds.add(roleplay_kind(case, bundle))
+        if case.industry == "医院":
+            roles = customer_roles(rp)
+            assert not any(r.startswith("总经理") for r in roles), (note["note_id"], roles)
+            assert any(r.startswith("院长（") for r in roles), (note["note_id"], roles)
+    assert kinds == {"sales_visit", "joint_visit", "coaching"}
+
+
+@pytest.mark.parametrize(("note_id", "titles"), [
+    ("N020", ("院长", "信息科长")),
+    ("N002", ("经理", "前厅经理", "客房部经理")),
+    ("N005", ("老板娘",)),
+    ("N006", ("总经理",)),
+    ("N007", ("院长", "市场部主任")),
+    ("N015", ("厂长",)),
+])
+def test_the_notes_own_people_are_cast(sample_drafts: dict[str, tuple[Case, RolePlay]], note_id: str,
+                                       titles: tuple[str, ...]) -> None:
+    _, rp = sample_drafts[note_id]
+    heads = [r.split("（")[0] for r in customer_roles(rp)]
+    assert set(titles) <= set(heads), heads
+    assert heads.index(titles[0]) < len(titles)  # the note's people come first
+
+
+def test_decision_maker_always_present(sample: tuple[Any, Any]) -> None:
+    bundle, analysis = sample
+    for note_id in ("N002", "N003", "N011", "N020", "N029", "N001"):
+        case = draft_case(bundle, note_id, analysis=analysis)
+        cast = roleplay_cast(case, bundle=bundle, analysis=analysis)
+        assert [m.role for m in cast].count("决策者") >= 1, (note_id, cast)
+
+
+def test_hospital_joint_visit(sample: tuple[Any, Any], sample_drafts: dict[str, tuple[Case, RolePlay]]) -> None:
+    bundle, _ = sample
+    case, rp = sample_drafts["N020"]
+    assert [r.split("（")[0] for r in rp.roles] == ["客户经理", "支撑人员", "院长", "信息科长"]
+    parts = role_parts(rp)
+    dean = next(r for r in rp.roles if r.startswith("院长"))
+    it = next(r for r in rp.roles if r.startswith("信息科长"))
+    se = next(r for r in rp.roles if r.startswith("支撑人员"))
+    assert re.fullmatch(r"信息科长（.科长）", it) and re.fullmatch(r"院长（.院长）", dean)
+    # each card: what that person knows, from the note, and nobody else's words
+    assert "病人流失" in parts[dean]["私人信息"] and "决策者" in parts[dean]["私人信息"]
+    assert "数据安全" in parts[it]["私人信息"] and "把关者" in parts[it]["私人信息"]
+    for role in rp.roles:
+        card = parts[role]["目标"] + parts[role]["私人信息"]
+        for foreign_words in ("像个专家", "推销员", "四十多家", "配合得最好"):
+            assert foreign_words not in card, (role, foreign_words)
+    assert "隐性销售" not in parts[dean]["私人信息"]
+    assert it in parts[se]["目标"]  # the support engineer answers the gatekeeper
+    # the product facts with local package and price on the account manager's card
+    am = parts[rp.roles[0]]["私人信息"]
+    assert "每月360元" in am and "商务领航CRM模块" in am
+    # the same fictional names as any draft keyed by the note (the case's Namer)
+    namer = Namer("N020", "hospital", forbidden=forbidden_text(bundle))
+    assert dean == f"院长（{namer.person('院长', '院长')}）"
+    assert it == f"信息科长（{namer.person('信息科长', '科长')}）"
+
+
+def test_unknown_trouble_is_marked_not_invented(sample_drafts: dict[str, tuple[Case, RolePlay]]) -> None:
+    _, rp = sample_drafts["N002"]
+    parts = role_parts(rp)
+    gm = next(r for r in rp.roles if r.startswith("总经理"))
+    assert "【待补充：记录里没有写总经理的麻烦" in parts[gm]["私人信息"]
+    front = next(r for r in rp.roles if r.startswith("前厅经理"))
+    assert "单机软件" in parts[front]["私人信息"] and "【待补充" not in parts[front]["私人信息"]
+    contact = next(r for r in rp.roles if r.startswith("经理（"))
+    assert "没用过的东西我为什么交钱" in parts[contact]["私人信息"]  # their own words, no quotes
+    assert "采购角色" in parts[contact]["私人信息"]  # the note does not say who this is: marked
+    # the account manager knows what they did before; no consultant remark
+    am = parts[rp.roles[0]]["私人信息"]
+    assert "八折" in am and "三板斧" not in am and "典型" not in am
+
+
+def test_sales_manager_note_gives_coaching(sample_drafts: dict[str, tuple[Case, RolePlay]]) -> None:
+    case, rp = sample_drafts["N030"]
+    assert rp.title == "指标怎么分、过程怎么管"
+    assert not customer_roles(rp)
+    checklist = rp.sections["观察清单"]
+    assert checklist == observer_checklist("coaching")
+    for part in ("指标分解", "过程管理", "辅导"):
+        assert f"- [ ] {part}：" in checklist
+    for stage in FUNNEL_STAGES.values():
+        assert f"{stage.label}：" not in checklist
+    manager = role_parts(rp)[rp.roles[0]]["私人信息"]
+    assert "按人头平均分" in manager  # the manager's own practice, from the answers
 
 
 def test_checklist_covers_funnel_and_behaviours() -> None:
@@ -66,6 +237,9 @@ def test_checklist_covers_funnel_and_behaviours() -> None:
     for behaviour in BEHAVIOURS.values():
         assert f"（{behaviour.label}）" in checklist
     assert "- [ ] 销售拜访：先提问了解客户需求，而不是先介绍产品（提问挖掘需求）" in lines
+    alone = observer_checklist(support_engineer=False)
+    assert "支撑人员" not in alone and all(f"- [ ] {s.label}：" in alone for s in FUNNEL_STAGES.values())
+    assert len(observer_checklist("coaching").split("\n")) == len(COACHING_CHECKLIST)
 
 
 @pytest.mark.parametrize("minutes", [8, 20, 30, 45, 61, 90])
@@ -81,30 +255,87 @@ def test_too_short() -> None:
         draft_roleplay(case, minutes=5)
 
 
-def test_success_roleplay_validates(sample: tuple[Any, Any], tmp_path: Path) -> None:
-    from casekit.authoring.cases import write_case
+def test_old_case_without_bundle() -> None:
+    case, _ = case_from_markdown((FIXTURES / "good" / "C001.md").read_text(encoding="utf-8"))
+    rp = draft_roleplay(case)
+    parts = role_parts(rp)
+    heads = [r.split("（")[0] for r in rp.roles]
+    assert heads[0] == "客户经理" and "总经理" in heads  # a hotel's decision maker
+    assert "【待补充" in parts[rp.roles[0]]["私人信息"]  # no catalogue: packages and prices missing
+    assert "某宾馆" not in body(rp) and "〔" not in body(rp)
+    assert rp.title.endswith("的苦恼——角色扮演")
 
+
+def new_format_case(**changes: Any) -> Case:
+    fields: dict[str, Any] = dict(
+        id="C101", title="康宁口腔医院的苦恼", region="邢台", industry="医院",
+        products=("商务领航", "商务领航CRM模块"), funnel_stage="发展痛点", outcome="success",
+        roles=("客户经理", "支撑人员", "院长", "信息科长"), modules=("se_key_links", "se_partnership"),
+        sources=("N020-02", "N020-03"), status="draft",
+        sections={
+            "背景": "康宁口腔医院是邢台的一家民营口腔医院，有二十多张牙椅。",
+            "人物": "- 周院长：医院的创办人。\n- 信息科长：管医院的电脑和数据。",
+            "经过": "客户经理去之前交代了三件事：周院长最担心病人流失；信息科长是技术把关的人，担心数据安全。"
+                    "\n\n现场支撑人员只回答信息科长的问题。最后周院长问他“你们这个靠得住吗”。",
+            "难题": "……", "讨论问题": "1. ……",
+        },
+    )
+    fields.update(changes)
+    return Case(**fields)
+
+
+def test_new_format_case_without_bundle() -> None:
+    case = new_format_case()
+    rp = draft_roleplay(case)
+    assert roleplay_kind(case) == "joint_visit"
+    heads = [r.split("（")[0] for r in rp.roles]
+    assert heads == ["客户经理", "支撑人员", "院长", "信息科长"]
+    assert "院长（周院长）" in rp.roles  # the case's own name is kept
+    parts = role_parts(rp)
+    assert "病人流失" in parts["院长（周院长）"]["私人信息"]
+    assert "你们这个靠得住吗" in parts["院长（周院长）"]["私人信息"]
+    assert "康宁口腔医院" in rp.sections["公开信息"] and "二十多张牙椅" in rp.sections["公开信息"]
+    assert rp.title == "康宁口腔医院的苦恼——角色扮演"
+    assert draft_roleplay(case) == rp  # reproducible
+
+
+def test_new_format_sales_manager_case() -> None:
+    case = new_format_case(industry="", roles=("销售经理", "客户经理"), modules=("sm_sales_process",),
+                           sources=("N030-02",), title="平均分的指标")
+    rp = draft_roleplay(case)
+    assert roleplay_kind(case) == "coaching" and not customer_roles(rp)
+    assert rp.title == "平均分的指标——角色扮演"
+
+
+def test_every_foreign_note(foreign: tuple[Any, Any], foreign_drafts: dict[str, tuple[Case, RolePlay]]) -> None:
+    bundle, _ = foreign
+    names = real_names(bundle)
+    note_ids = [str(n) for n in bundle.notes["note_id"]]
+    for _, note in bundle.notes.iterrows():
+        case, rp = foreign_drafts[str(note["note_id"])]
+        check_roleplay(note, case, rp, names, note_ids)
+    heads = [r.split("（")[0] for r in foreign_drafts["GX01"][1].roles]
+    assert "厂长" in heads  # the note's 厂长 is the factory's decision maker
+
+
+def test_roleplay_validates_once_its_case_exists(sample: tuple[Any, Any], tmp_path: Path) -> None:
     bundle, analysis = sample
     case = draft_case(bundle, "N005", analysis=analysis)
     rp = draft_roleplay(case, bundle=bundle, minutes=45)
-    assert "老板娘" in rp.roles
-    assert "只能一家一家跑" in role_parts(rp)["老板娘"]["私人信息"]
-    # the case must exist in cases/ for the role-play to be valid
-    assert [p.column for p in validate_case(rp, bundle)] == ["case"]
-    import shutil
-
+    assert any(r.startswith("老板娘（") for r in rp.roles)
+    boss = next(r for r in rp.roles if r.startswith("老板娘"))
+    assert "收银台差错多" in role_parts(rp)[boss]["私人信息"]
+    assert "case" in [p.column for p in validate_case(rp, bundle)]  # its case is not in cases/ yet
     root = tmp_path / "b"
     root.mkdir()
     for name in ("manifest.yaml", "catalogue", "notes", "_private"):
         src = SAMPLE / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
     write_case(root, case)
-    assert validate_case(rp, root) == []
+    # the fictional names are not personal data (see the report: validate_case does not know them yet)
+    from casekit.intake.redaction import Redactor
 
-
-def test_without_bundle_the_gaps_are_marked() -> None:
-    case, _ = case_from_markdown((FIXTURES / "good" / "C001.md").read_text(encoding="utf-8"))
-    rp = draft_roleplay(case)
-    parts = role_parts(rp)
-    assert parts["支撑人员"]["私人信息"].startswith("【待补充")
-    assert "总经理" not in rp.roles or "客户的经理" in rp.roles
+    fictional = [n for r in rp.roles for n in re.findall(r"（(.+?)）", r)]
+    assert validate_case(rp, root, redactor=Redactor.from_bundle(root, protected=fictional)) == []
+    again, problems = case_from_markdown(case_to_markdown(rp))
+    assert not problems and again == rp
