@@ -142,6 +142,10 @@ _PERSON_TITLE = re.compile(r"(长|经理|主任|主管|老板娘|老板|董事�
 _SUBJECT_LEAD = re.compile(r"(最后|后来|当时|其实|现在|平时|最早|一开始|上次|那天|而|但|可)?"
                            rf"[{''.join(NAME_SURNAMES)}]?")
 _NOT_A_FACT = re.compile(r"(说|问|讲|答|道|回答|表示)了?$|点头|签了|签约|成交|拍板了|同意了|^你们?\S{0,2}(说|问)")
+#: A fact on a customer's card says what troubles or concerns that person (not what they did in
+#: the visit the role-play re-enacts: 老板娘自己拿着手机翻了五分钟 belongs to the story, not the card).
+_TROUBLE = re.compile(r"抱怨|担心|嫌|麻烦|怕|不知道|不清楚|没法|没办法|只能|差错|丢|流失|贵|头疼|不满|意见|不放心|着急|"
+                      r"发愁|少了|慢|乱|对不上|加班|忙不过来|顾不上|关心|想要|希望|要求|顾虑|靠|问题|难|累|烦")
 _PERSON_MARK = re.compile(r"〔[甲乙丙丁戊己庚辛壬癸]\d*〕")
 _COMPANY_MARK = re.compile(r"〔企业([A-Z]+)〕([\u4e00-\u9fff]{0,6})")
 _QUOTE = re.compile(r"[\"“「『]([^\"“”「」『』]{1,120})[\"”」』]")
@@ -621,7 +625,8 @@ def _card_facts(persons: Sequence[str], departments: Sequence[str], others: Sequ
             sentence = _clean(rewriter.names("，".join(kept)))
             sentence = re.sub(r"^((?:最后|后来|当时|其实|现在|平时|最早|一开始|上次|那天)?)(你们?)(说|讲|提到|反映|表示)了?(?=\S)",
                               r"\1在\2看来，", sentence)  # reported speech: 院长说主要靠老病人介绍
-            if len(sentence) < 5 or "〔" in sentence or _NOTE_ID.search(sentence) or _NOT_A_FACT.search(sentence):
+            if len(sentence) < 5 or "〔" in sentence or _NOTE_ID.search(sentence) or _NOT_A_FACT.search(sentence) \
+                    or not _TROUBLE.search(sentence):  # what happened in the visit is not on the card
                 continue
             line = sentence + "。"
             if line not in facts:
@@ -764,7 +769,9 @@ def draft_roleplay(case: Case, *, roleplay_id: str | None = None, minutes: int =
         if se is not None:
             blocks.append((se.heading, *_se_card(kind, customer, rows, industry)))
         for member in customer:
-            others = [t for o in customer if o is not member for t in _tokens(o)]
+            # who else may act in a clause: the other people (their titles), not their departments'
+            # words (收银 in 老板娘抱怨收银台差错多 is what she complains about, not an actor)
+            others = [t for o in customer if o is not member for t in (o.title, o.said_as, o.key) if t]
             blocks.append((member.heading, *_customer_card(member, source, others, rewriter)))
     roles_text = "\n\n".join(f"### {head}\n\n目标：{goal}\n\n私人信息：{private}" for head, goal, private in blocks)
 
