@@ -201,7 +201,7 @@ TEACHING_POINTS: Mapping[str, str] = {
 
 _WEAK_GROUPS = ("failure", "am_weakness", "se_weakness", "sm_weakness")
 _SUCCESS_WORDS = ("签了", "签约", "成交", "签下", "拿下", "中标", "点头")
-_FAILURE_WORDS = ("没下文", "丢单", "丢了", "没签", "流失", "不了了之", "黄了", "没成")
+_FAILURE_WORDS = ("没下文", "丢单", "丢了", "没签", "没有签", "没谈成", "不了了之", "黄了", "没成")
 _SUCCESS_TAGS = ("成功案例", "成功")
 _FAILURE_TAGS = ("失败案例", "失败")
 _REMARK = re.compile(r"^\s*(顾问备注|备注|顾问点评|点评|顾问意见)\s*[：:]\s*")
@@ -220,8 +220,8 @@ _SHORT_TITLE = re.compile(r"(科长|主任|经理|院长|厂长|店长|校长|�
 _SHORT_OF = {"支撑工程师": "工", "支撑人员": "工", "客户经理": "经理", "总经理": "总"}
 #: A company placeholder's ending as the note wrote it (〔企业B〕超市 → 超市).
 _COMPANY_ENDING = re.compile(r"^([\u4e00-\u9fff]{1,5}?)(?=[^\u4e00-\u9fff]|那|的|这|里|和|是|在|说|有|$)")
-_SUBJECTLESS = ("觉得", "习惯", "对", "说", "不知道", "不清楚", "没有", "没", "问", "让", "做", "看", "跟", "找",
-                "给", "去", "打", "用", "讲", "带", "只", "先", "再", "一般", "平时", "每", "月底", "认为", "希望",
+_SUBJECTLESS = ("觉得", "习惯", "对", "说", "不知道", "不清楚", "没有", "没", "问", "让", "看", "跟", "找",
+                "给", "去", "打", "用", "讲", "带", "只", "先", "再", "一般", "平时", "每天", "月底", "认为", "希望",
                 "知道", "想", "准备", "打算", "负责", "跑", "约", "报")
 _OPINION = ("那没办法", "没办法", "估计", "其实", "反正", "可能", "应该", "大概", "说实话", "那", "嗯")
 _YES = ("做", "对", "是", "有", "会", "嗯", "是的", "当然", "问过", "讲过", "用过")
@@ -355,7 +355,8 @@ class _Story:
             key = m.group(0)
             word = m.group(1)
             if word in _NUMBER_PLACEHOLDERS:
-                return _NUMBER_PLACEHOLDERS[word]
+                before = text[max(0, m.start() - 2):m.start()]
+                return "号码" if before.endswith(("手机", "电话", "号")) else _NUMBER_PLACEHOLDERS[word] + "号码"
             after = text[m.end():m.end() + 6]
             title = next((t for t in (*self.titles, "经理", "主任", "科长", "总", "老师", "师傅") if after.startswith(t)),
                          "")
@@ -392,6 +393,8 @@ class _Story:
         if self.cast.population == "sales_manager":  # 主任说…: the manager is the hero
             titles = sorted({self.cast.hero_title, "主任", "经理", "主管"}, key=len, reverse=True)
             text = re.sub(r"(?<![\u4e00-\u9fff])(" + "|".join(titles) + r")(?=说|认为|希望|觉得|表示|自己)", hero, text)
+        if self.cast.population == "account_manager":  # 客户经理 of an account manager's story is the hero
+            text = re.sub(r"(?<![各给])客户经理(?![们甲乙丙])", hero, text)
         if not self.role_words:
             return text
         words = {"account_manager": ("客户经理",), "support_engineer": ("支撑工程师", "支撑人员", "工程师"),
@@ -466,6 +469,10 @@ def _answer_to_story(question: str | None, answer: str, story: _Story) -> str:
             stmt = q.replace("有没有", "", 1)
             body = stmt + ("，" + story.tell(rest) if rest else "。")
             return lead + body
+        if re.search(r"怎么看|怎么想|什么反应|怎么说|什么意见", q):  # others' views: the hero reports them
+            topic = re.sub(r"(怎么看|怎么想|什么反应|怎么说|什么意见)$", "的看法", q)
+            said = story.words(a).replace("“", "‘").replace("”", "’")
+            return f"说起{story.words(topic)}，{hero}{action}说：“{said}”"
         if a.startswith(_OPINION) or len(a) <= 8:
             said = story.words(a).replace("“", "‘").replace("”", "’")
             return f"谈到{story.words(q)}，{hero}{action}说：“{said}”"
@@ -486,11 +493,11 @@ def _paragraph_to_story(text: str, story: _Story) -> str:
             inner = _QUOTED.search(t)
             said = story.words(inner.group(1) if inner else t).replace("“", "‘").replace("”", "’")
             return f"{hero}说：“{said}”"
-    t = re.sub(r"[；;：:]\s*$", "。", t)
+    t = re.sub(r"[；;]\s*$", "。", t)
     told = story.tell(t)
     if told.startswith(_SUBJECTLESS):
         told = hero + told
-    if told and told[-1] not in "。！？”":
+    if told and told[-1] not in "。！？”：":
         told += "。"
     return told
 
@@ -744,13 +751,15 @@ def _background(cast: _Cast, population: str, region: str, industry_id: str | No
 def _people(cast: _Cast, region: str, customer: str) -> str:
     lines = []
     for key, (full, title, _) in cast.people.items():
+        office = f"{region}{title}" if title.startswith("分公司") else f"{region}分公司{title}"
         if key == cast.hero_key:
-            lines.append(f"- {full}：{region}分公司{title}（本案例的主人公）")
+            lines.append(f"- {full}：{office}（本案例的主人公）")
         elif key == cast.partner_key:
-            lines.append(f"- {full}：{region}分公司{title}，和{cast.hero}一起做这家客户")
+            lines.append(f"- {full}：{office}，和{cast.hero}一起做这家客户")
         else:
             department = department_for_title(cast.industry, title)
             at = cast.company or customer
+            title = {"总": "总经理"}.get(title, title)
             if title in ("先生",):
                 lines.append(f"- {full}：{at}的人，" + missing(f"{full}的职务"))
             elif department is not None:
@@ -949,6 +958,8 @@ def _hero_title(population: str, interviewee: str) -> str:
 def _is_heading(text: str, interviewee: str) -> bool:
     """A title line of a note (``柳州 · 客户经理甲``, ``演示厅考察（南宁）``): no sentence in it."""
     t = text.strip()
+    if "——" in t and len(t) <= 25 and "。" not in t.rstrip("。"):
+        return True  # 某某厂——怎样跳出价格战: the consultant's title of a story
     if re.search(r"[。！？，；：:]", t):
         return bool(re.match(r"^[^，。；]{0,30}[：:]\s*$", t))
     return len(t) <= 20 and (bool(interviewee and interviewee in t) or "·" in t or t.endswith("）"))

@@ -120,7 +120,7 @@ MISSING_MARK = "【待补充"
 
 _KIND_ALIASES = {"case": "case", "案例": "case", "roleplay": "roleplay", "role-play": "roleplay",
                  "role_play": "roleplay", "角色扮演": "roleplay"}
-_SEGMENT_RE = re.compile(r"^(?P<note>[A-Za-z0-9_]+)-(?P<pos>\d+)$")
+_SEGMENT_RE = re.compile(r"^(?P<note>[A-Za-z0-9_][A-Za-z0-9_.-]*)-(?P<pos>\d+)$")
 _MODULE_MARK_RE = re.compile(r"〔模块[：:]\s*([^〕]+?)\s*〕")
 _MINUTES_RE = re.compile(r"(\d+)\s*分钟")
 #: A pseudonym placeholder left by redaction (〔企业A〕, 〔甲〕, 〔手机号〕), not an authoring mark.
@@ -643,7 +643,7 @@ def _check(case: AnyCase, ctx: _Context, parsed: _Parsed, rel: str) -> list[Prob
                      for p in file_id_problems([(rel, None, "id", case.id)], "case id")]
     if case.status not in STATUSES:
         problems.append(Problem(rel, at("status"), "status", "draft or reviewed", case.status))
-    if case.outcome and case.outcome not in OUTCOMES:
+    if case.outcome and not placeholder(case.outcome) and case.outcome not in OUTCOMES:
         problems.append(Problem(rel, at("outcome"), "outcome", "success or failure (成功/失败)", case.outcome))
     if case.population:
         from casekit.domain import POPULATIONS
@@ -690,7 +690,7 @@ def _check(case: AnyCase, ctx: _Context, parsed: _Parsed, rel: str) -> list[Prob
         elif ctx.note_ids is not None and m.group("note") not in ctx.note_ids:
             problems.append(Problem(rel, at("sources"), "sources", "a segment of a note in notes/", source))
     if not draft:
-        for key in ("title", "region", "industry", "funnel_stage"):
+        for key in ("title", "region", "industry", "funnel_stage", "outcome"):
             if placeholder(getattr(case, key)):
                 problems.append(Problem(rel, at(key), key, "a filled-in value in a reviewed case",
                                         getattr(case, key)))
