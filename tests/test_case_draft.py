@@ -293,3 +293,32 @@ def test_hand_written_notes_in_other_phrasings(tmp_path: Path) -> None:
     assert hero_of(hotel) in hotel.sections["经过"]
     manager = cases["H003"]
     assert manager.case_type == "管理案例" and "百分之二十" in manager.sections["经过"]
+
+
+def test_cli_drafts_every_note_and_keeps_what_a_person_edited(tmp_path: Path, capsys: Any) -> None:
+    from casekit.cli import main
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, bundle, ignore=shutil.ignore_patterns("cases"))
+    assert main(["case", "draft", str(bundle)]) == 2  # a note or --all
+    assert main(["case", "draft", str(bundle), "N002", "--all"]) == 2
+    assert main(["case", "draft", str(bundle), "--all", "--save"]) == 0
+    n_notes = len(list((bundle / "notes").glob("*.md")))
+    files = sorted(p.name for p in (bundle / "cases").glob("*.md"))
+    assert len([f for f in files if f.startswith("C")]) == n_notes
+    assert len([f for f in files if f.startswith("R")]) == n_notes
+    edited = bundle / "cases" / "C002.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("status: draft", "status: reviewed"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["case", "draft", str(bundle), "--all", "--save"]) == 0
+    err = capsys.readouterr().err
+    assert "kept 1 file(s) edited since casekit wrote them" in err and "C002.md" in err
+    assert "status: reviewed" in edited.read_text(encoding="utf-8")  # the person's edit is still there
+    assert main(["case", "draft", str(bundle), "--all", "--save", "--force"]) == 0
+    assert "status: draft" in edited.read_text(encoding="utf-8")
+    assert list((bundle / "cases").glob("_C002.bak-*.md"))
+    # the trainee book of drafts only says so, in plain Chinese
+    book = tmp_path / "学员.md"
+    assert main(["case", "book", str(bundle), "--out", str(book)]) == 0
+    assert "没有可以发给学员的案例" in capsys.readouterr().err
+    assert "没有可以发给学员的案例" in book.read_text(encoding="utf-8")
