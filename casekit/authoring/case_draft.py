@@ -369,13 +369,11 @@ class _Story:
 
             def title(m: re.Match[str]) -> str:
                 t = m.group(1)
-                if "各" in text[max(0, m.start() - 3):m.start()]:
+                if "各" in m.string[max(0, m.start() - 3):m.start()]:
                     return t  # 各分店店长: many people, not one
-                before = text[max(0, m.start() - 1):m.start()]
+                before = m.string[max(0, m.start() - 1):m.start()]
                 if before and before in "".join(p[0][0] for p in self.cast.people.values()):
                     return t  # 周院长: already named
-                if before in ("副", "前", "各", "总", "做", "当", "找", "和", "或") and t in ("院长", "经理", "店长"):
-                    pass
                 full = self.cast.person(t, t)
                 _, _, short = self.cast.people[t]
                 if t not in self.cast.mentioned:
@@ -383,7 +381,7 @@ class _Story:
                     return f"{t}{full}"
                 return short
 
-            text = pattern.sub(title, text)
+            text = _outside_quotes(text, lambda part: pattern.sub(title, part))  # “老板，……”: a form of address
         return text
 
     def name_roles(self, text: str) -> str:
@@ -809,6 +807,8 @@ def _questions(cast: _Cast, population: str, codes: list[str], customer: str, st
     partner = cast.people.get(cast.partner_key, (cast.partner_title,))[0]
     templates = QUESTION_TEMPLATES[population]
     out: list[str] = []
+    if "price_selling" in codes:  # the same question twice
+        codes = [c for c in codes if c != "price_opening"]
     for code in codes:
         t = templates.get(code)
         if t:
