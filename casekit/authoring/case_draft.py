@@ -206,7 +206,7 @@ _SUCCESS_TAGS = ("成功案例", "成功")
 _FAILURE_TAGS = ("失败案例", "失败")
 _REMARK = re.compile(r"^\s*(顾问备注|备注|顾问点评|点评|顾问意见)\s*[：:]\s*")
 #: Sentences of a narrative note that are the consultant speaking, not the story.
-_REMARK_SENTENCE = re.compile(r"可作为|可以作为|可以改编|改编成|这正是|正是我们|我们说的|这反映|反映出|说明了|典型的|值得注意")
+_REMARK_SENTENCE = re.compile(r"问题集中在|普遍|可作为|可以作为|可以改编|改编成|这正是|正是我们|我们说的|这反映|反映出|说明了|典型的|值得注意")
 _LABEL = re.compile(r"^\s*(背景|随访复盘|随访后复盘|复盘|演示厅考察|考察|记录|原话|观察|情况)\s*[：:]\s*")
 _QUOTED = re.compile(r"[\"“「]([^\"”」\n]{1,200})[\"”」]")
 _COMPANY = re.compile(r"〔企业([A-Z]+)〕")
@@ -226,7 +226,7 @@ _SUBJECTLESS = ("觉得", "习惯", "对", "说", "不知道", "不清楚", "没
 _OPINION = ("那没办法", "没办法", "估计", "其实", "反正", "可能", "应该", "大概", "说实话", "那", "嗯")
 _YES = ("做", "对", "是", "有", "会", "嗯", "是的", "当然", "问过", "讲过", "用过")
 _NO = ("没有", "没", "不", "不是", "不会", "没问", "没细问")
-_SIZE = re.compile(r"([一二三四五六七八九十两百千\d]+)\s*(家连锁|家店|家分店|个分店|间客房|间房|张床|个床位|张床位|名员工|个员工|"
+_SIZE = re.compile(r"([一二三四五六七八九十两百千\d]+)\s*[多余]?\s*(家连锁|家店|家分店|个分店|间客房|间房|张床位|个床位|张床|名员工|个员工|"
                    r"个人|名医生|个科室|个班|名学生|层楼|个门店|台车)")
 _VISIT_WORDS = ("拜访", "随访", "去一家", "现场", "一起去", "陪同", "联合")
 
@@ -374,10 +374,11 @@ class _Story:
                 before = m.string[max(0, m.start() - 1):m.start()]
                 if before and before in "".join(p[0][0] for p in self.cast.people.values()):
                     return t  # 周院长: already named
-                full = self.cast.person(t, t)
-                _, _, short = self.cast.people[t]
-                if t not in self.cast.mentioned:
-                    self.cast.mentioned.add(t)
+                key = next((k for k, (_, title_, _) in self.cast.people.items() if title_ == t), t)
+                full = self.cast.person(key, t)  # 院长 after 〔乙〕院长: the same 院长
+                _, _, short = self.cast.people[key]
+                if key not in self.cast.mentioned and key == t:
+                    self.cast.mentioned.add(key)
                     return f"{t}{full}"
                 return short
 
@@ -389,7 +390,7 @@ class _Story:
         if self.interviewee:
             text = text.replace(self.interviewee, hero)
         if self.cast.population == "sales_manager":  # 主任说…: the manager is the hero
-            titles = sorted({self.cast.hero_title, "主任", "经理", "主管"}, key=len, reverse=True)
+            titles = sorted({self.cast.hero_title, "主任", "经理", "主管", "负责人"}, key=len, reverse=True)
             text = re.sub(r"(?<![\u4e00-\u9fff])(" + "|".join(titles) + r")(?=说|认为|希望|觉得|表示|自己)", hero, text)
         if self.cast.population == "account_manager":  # 客户经理 of an account manager's story is the hero
             text = re.sub(r"(?<![各给])客户经理(?![们甲乙丙])", hero, text)
@@ -414,6 +415,7 @@ class _Story:
             part = re.sub(r"我们", "他们", part)
             part = re.sub(r"我", hero, part)
             if self.narrative_he:
+                part = re.sub(r"(^|[。，；！？])问(他|她)", r"\1被问到", part)  # the interviewer asked
                 part = re.sub(r"(?<![其])他(?![们人])", hero, part)
                 part = re.sub(r"(?<![其])她(?![们人])", hero, part)
             return part
@@ -756,7 +758,7 @@ def _people(cast: _Cast, region: str, customer: str) -> str:
             lines.append(f"- {full}：{office}，和{cast.hero}一起做这家客户")
         else:
             department = department_for_title(cast.industry, title)
-            at = cast.company or customer
+            at = cast.company or f"{customer}的"
             title = {"总": "总经理"}.get(title, title)
             if title in ("先生",):
                 lines.append(f"- {full}：{at}的人，" + missing(f"{full}的职务"))
@@ -958,6 +960,8 @@ def _hero_title(population: str, interviewee: str) -> str:
 def _is_heading(text: str, interviewee: str) -> bool:
     """A title line of a note (``柳州 · 客户经理甲``, ``演示厅考察（南宁）``): no sentence in it."""
     t = text.strip()
+    if re.match(r"^(成功案例|失败案例|案例)\s*[：:]", t) and len(t) <= 40:
+        return True  # 成功案例：一家专科医院的……: the consultant's label
     if "——" in t and len(t) <= 25 and "。" not in t.rstrip("。"):
         return True  # 某某厂——怎样跳出价格战: the consultant's title of a story
     if re.search(r"[。！？，；：:]", t):
