@@ -114,13 +114,19 @@ def test_trainer_edition_has_teaching_notes_and_sources(items):
 def test_roleplay_follows_its_case_with_role_cards(items):
     given = [items["rp_hotel_manager"], items["school_website"], items["hotel_monitoring"]]
     assert [i.id for i in book_order(given)] == ["school_website", "hotel_monitoring", "rp_hotel_manager"]
-    text = case_book_markdown(given, title="案例集")
+    text = case_book_markdown(given, title="案例集", include_teaching_notes=True)
     assert text.index("## 案例 2　保定某酒店") < text.index("## 角色扮演 2.1　第二次拜访酒店总经理")
     assert "配合案例：《保定某酒店的宽带监控" in text
     assert "### 角色卡：酒店总经理" in text and "投诉前台排队太久" in text
     assert "### 观察清单" in text and "- [ ] 是否先提问再介绍产品" in text
-    no_cards = case_book_markdown(given, title="案例集", role_cards=False)
+    no_cards = case_book_markdown(given, title="案例集", include_teaching_notes=True, role_cards=False)
     assert "角色卡" not in no_cards and "投诉前台排队太久" not in no_cards
+    # trainees get the role-play's brief only: the cards are handed out one by one, in class
+    trainee = case_book_markdown(given, title="案例集")
+    assert "## 案例 1　保定某酒店" in trainee and "## 角色扮演 1.1　第二次拜访酒店总经理" in trainee
+    assert "### 公开信息" in trainee
+    assert "角色卡" not in trainee and "投诉前台排队太久" not in trainee and "观察清单" not in trainee
+    assert "河北某民办学校" not in trainee  # a draft
 
 
 def test_a_single_case_or_a_library_frame_is_accepted(lib, items):
@@ -170,6 +176,21 @@ def test_docx_trainee_edition_and_page_breaks(lib, tmp_path):
     texts = [p.text for p in doc.paragraphs]
     assert "教学要点" not in texts and "出处" not in texts and not any("服务质量" in t for t in texts)
     new_pages = [p.text for p in doc.paragraphs if p.paragraph_format.page_break_before]
+    # reviewed cases only (the price-war role-play and the school are drafts), no role cards
+    assert new_pages == [
+        "目录",
+        "案例 1　北京某专科医院的混合组网：价格战里丢掉的单子",
+        "案例 2　保定某酒店的宽带监控：从“看店”到“管服务”",
+        "角色扮演 2.1　第二次拜访酒店总经理",
+    ]
+    start = texts.index("目录")
+    assert texts[start + 1:start + 4] == new_pages[1:]
+    # the trainer edition: every case, role cards each on a page; a card holds only its role's information
+    path = write_case_book_docx(select_for_course(lib, "account_manager"), tmp_path / "t.docx", title="案例集",
+                                trainer=True)
+    doc = Document(str(path))
+    texts = [p.text for p in doc.paragraphs]
+    new_pages = [p.text for p in doc.paragraphs if p.paragraph_format.page_break_before]
     assert new_pages == [
         "目录",
         "案例 1　北京某专科医院的混合组网：价格战里丢掉的单子",
@@ -182,10 +203,6 @@ def test_docx_trainee_edition_and_page_breaks(lib, tmp_path):
         "角色卡：酒店总经理",
         "案例 3　河北某民办学校的商务领航与网站",
     ]
-    # the contents list every title, in book order
-    start = texts.index("目录")
-    assert texts[start + 1:start + 6] == new_pages[1:3] + new_pages[5:7] + new_pages[9:10]
-    # a role card holds only its own role's private information
     card = texts.index("角色卡：酒店总经理")
     assert texts[card + 2:card + 4] == ["目标：弄清楚新方案和现在的监控有什么不同。",
                                         "私人信息：上个月一位重要客人投诉前台排队太久。"]
@@ -285,3 +302,75 @@ def test_select_for_course_ties_broken_by_id(lib):
     sel = select_for_course(frame, "account_manager")
     assert list(sel["id"])[:3] == ["hospital_price_war", "rp_price_war", "school_website"]
 
+
+
+# -- issue 13: the two editions of drafted cases --------------------------------------------------
+
+SAMPLE = Path(__file__).parents[1] / "research_data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def drafted():
+    from casekit.analysis import analyse_notes
+    from casekit.authoring.case_draft import draft_case
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(SAMPLE)
+    analysis = analyse_notes(bundle)
+    return {n: draft_case(bundle, n, analysis=analysis) for n in ("N002", "N005", "N020", "N030")}
+
+
+def reviewed(case):
+    """The case as a consultant leaves it after filling in every gap and reviewing it."""
+    def fill(text: str) -> str:
+        return re.sub(r"【待补充：([^】]*)】", r"\1（已核实）", text)
+
+    sections = {h: fill(t) for h, t in case.sections.items()}
+    sections["待核实"] = "无"
+    return type(case)(**{**case.__dict__, "title": fill(case.title), "outcome": case.outcome
+                         if "待补充" not in case.outcome else "failure", "industry": case.industry
+                         if "待补充" not in case.industry else "酒店", "funnel_stage": case.funnel_stage
+                         if "待补充" not in case.funnel_stage else "销售拜访", "status": "reviewed",
+                         "sections": sections})
+
+
+def test_a_trainee_book_of_drafts_says_so_instead_of_being_empty(drafted, tmp_path):
+    path = write_case_book_docx(list(drafted.values()), tmp_path / "案例集_学员.docx", title="案例集")
+    text = "\n".join(_texts(path))
+    assert "没有可以发给学员的案例" in text and "4 个案例都还是草稿" in text
+    for leak in ("记录中的问题", "N002-02", "〔企业A〕", "【待补充", "案例 1", "推销方式错误"):
+        assert leak not in text, leak
+    md = case_book_markdown(list(drafted.values()), title="案例集")
+    assert "没有可以发给学员的案例" in md and "【待补充" not in md
+
+
+def test_the_trainee_book_holds_the_story_and_nothing_for_the_trainer(drafted, tmp_path):
+    ready = [reviewed(drafted["N002"]), reviewed(drafted["N030"])]
+    book = [*ready, drafted["N005"]]  # N005 is still a draft: not for trainees
+    path = write_case_book_docx(book, tmp_path / "学员.docx", title="案例集")
+    texts = _texts(path)
+    text = "\n".join(texts)
+    assert f"案例 1　{ready[0].title}" in texts and f"案例 2　{ready[1].title}" in texts
+    assert drafted["N005"].title not in text
+    for heading in ("背景", "人物", "经过", "难题", "讨论问题"):
+        assert heading in texts
+    hero = re.search(r"- (\S+?)：", ready[0].sections["人物"]).group(1)
+    assert f"如果你是{hero}" in text
+    for leak in ("教学笔记", "案例分析", "参考答案", "待核实", "出处", "N002", "N030", "推销方式错误（价格战）",
+                 "没有挖掘需求", "只管结果不管过程", "〔", "【待补充", "三板斧", "顾问", "结果：", "编号"):
+        assert leak not in text, leak
+    assert east_asian_font_failures(path) == []
+
+
+def test_the_trainer_book_adds_teaching_notes_answer_key_checks_and_sources(drafted, tmp_path):
+    book = [reviewed(drafted["N002"]), drafted["N005"], drafted["N020"]]
+    path = write_case_book_docx(book, tmp_path / "讲师.docx", title="案例集", trainer=True)
+    texts = _texts(path)
+    text = "\n".join(texts)
+    for part in ("教学笔记", "案例概要", "学习目标", "讨论安排", "案例分析（参考答案）", "板书设计", "后来的情况",
+                 "待核实", "出处"):
+        assert part in texts, part
+    assert "推销方式错误（价格战）" in text and "N002-02" in text
+    assert text.count("（草稿：尚未审阅或还有待补充的内容，不会编入学员版）") == 2
+    assert "案例类型：销售案例" in texts and "案例类型：支撑案例" in texts
+    assert "〔企业" not in text  # the sources, too, carry the case's fictional names

@@ -1,8 +1,9 @@
-"""Drafting a teaching case from one coded, redacted note of the sample bundle."""
+"""Drafting a teaching case — a story with a teaching note — from one coded, redacted note."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +13,18 @@ import yaml
 from casekit.authoring.case_draft import draft_case
 from casekit.authoring.cases import (
     CASE_SECTIONS,
+    TRAINEE_SECTIONS,
     case_to_markdown,
+    placeholders,
     read_cases,
     validate_case,
     write_case,
 )
+from casekit.authoring.cast import Namer, forbidden_text
+from casekit.authoring.teaching_note import TEACHING_NOTE_PARTS, teaching_note_parts, teaching_note_problems
 
 SAMPLE = Path(__file__).parents[1] / "research_data" / "sample"
+FOREIGN = Path(__file__).parent / "fixtures" / "bundles" / "foreign"
 
 
 @pytest.fixture(scope="module")
@@ -30,71 +36,158 @@ def sample() -> tuple[Any, Any]:
     return bundle, analyse_notes(bundle)
 
 
+@pytest.fixture(scope="module")
+def drafts(sample: tuple[Any, Any]) -> dict[str, Any]:
+    bundle, analysis = sample
+    return {n: draft_case(bundle, n, analysis=analysis) for n in bundle.notes["note_id"]}
+
+
 def planted_pii() -> list[str]:
     truth = yaml.safe_load((SAMPLE / "_ground_truth.yaml").read_text(encoding="utf-8"))
     return [str(p["string"]) for p in truth["pii"]]
 
 
-def test_n002_is_a_redacted_hotel_failure(sample: tuple[Any, Any]) -> None:
+def roster_names(root: Path) -> list[str]:
+    path = root / "_private" / "roster.csv"
+    if not path.exists():
+        return []
+    import csv
+
+    with path.open(encoding="utf-8") as f:
+        return [r["name"] for r in csv.DictReader(f) if r["name"]]
+
+
+def trainee_text(case: Any) -> str:
+    return case.title + "\n" + "\n".join(case.sections[h] for h in TRAINEE_SECTIONS)
+
+
+def hero_of(case: Any) -> str:
+    line = next(x for x in case.sections["人物"].split("\n") if "主人公" in x)
+    return line.removeprefix("- ").split("：")[0]
+
+
+def test_n002_is_a_sales_story_about_a_hotel(sample: tuple[Any, Any]) -> None:
     bundle, analysis = sample
     case = draft_case(bundle, "N002", analysis=analysis)
-    assert case.id == "C002" and case.status == "draft"
-    assert case.title == "某宾馆的苦恼"
-    assert case.industry == "酒店" and case.region == "石家庄"
-    assert case.outcome == "failure"
-    assert case.products == ("商务领航·酒店版", "光纤专线")
+    assert case.id == "C002" and case.status == "draft" and case.population == "account_manager"
+    assert case.case_type == "销售案例" and case.minutes == 60
+    assert re.fullmatch(r"[\u4e00-\u9fff]{2,4}宾馆的苦恼", case.title), case.title  # like 华夏宾馆的苦恼
+    assert case.industry == "酒店" and case.outcome == "failure"
     assert list(case.sections) == list(CASE_SECTIONS)
     text = case_to_markdown(case)
-    for pii in planted_pii():
-        assert pii not in text, pii
-    assert "华夏宾馆" not in text and "王经理" not in text
-    # what the note does not say is marked, not invented
+    for real in ("华夏宾馆", "王经理", *planted_pii()):
+        assert real not in text, real
+    hero = hero_of(case)
+    assert re.fullmatch(r"[\u4e00-\u9fff]{3}", hero)
+    # a story, not a transcript: no questions, no 答：, the hero acts in the third person
+    story = case.sections["经过"]
+    assert "问：" not in story and "答：" not in story and "当时有没有问过" not in story
+    assert "免费用三个月" in story and "没用过的东西我为什么交钱" in story
+    assert not re.search("我", re.sub(r"“[^”]*”", "", story))
+    assert hero in story
+    # the customer's 经理 has one fictional name throughout; the title names one company
+    customer = re.search(r"([\u4e00-\u9fff])经理嫌贵", story).group(1) + "经理"
+    assert story.count(customer) >= 2
+    assert case.title.removesuffix("的苦恼") in case.sections["背景"]
+    # the consultant's remark is analysis, never story
+    assert "三板斧" not in trainee_text(case) and "三板斧" in case.sections["教学笔记"]
+    assert case.sections["难题"].count(f"如果你是{hero}") == 1
+    assert "1. " + hero + "为什么一开口就谈价格" in case.sections["讨论问题"]
+    assert set(case.modules) <= {"am_transformation", "am_needs_basics", "am_industry_solutions"}
+    # what the note does not say is marked and listed for the consultant
     assert "【待补充" in case.sections["背景"]
-    # what the AM did and what the customer said
-    assert "免费用三个月" in case.sections["情境"]
-    assert "没用过的东西我为什么交钱" in case.sections["情境"]
-    # the dilemma comes from the failure / weakness codes
-    assert "免费试用" in case.sections["难题"] and "没有挖掘需求" in case.sections["难题"]
-    assert "1. 客户经理为什么一开口就谈价格" in case.sections["讨论问题"]
-    assert "〔模块：am_needs_basics〕" in case.sections["教学要点"]
-    assert "am_needs_basics" in case.modules
+    gaps = re.findall(r"【待补充：([^】]*)】", "".join(v for k, v in case.sections.items() if k != "待核实"))
+    assert gaps and all(f"- {g}" in case.sections["待核实"] for g in gaps)
+    assert not case.trainee_ready
 
 
-def test_sources_are_real_segment_ids(sample: tuple[Any, Any]) -> None:
-    bundle, analysis = sample
-    case = draft_case(bundle, "N002", analysis=analysis)
+def test_the_teaching_note_has_its_ten_parts_and_its_minutes_add_up(drafts: dict[str, Any]) -> None:
+    for note_id, case in drafts.items():
+        assert list(teaching_note_parts(case)) == list(TEACHING_NOTE_PARTS), note_id
+        assert teaching_note_problems(case) == [], note_id
+    n002 = drafts["N002"]
+    parts = teaching_note_parts(n002)
+    # the analysis rewrites the consultant's remark and says why, code by code
+    assert "推销方式错误（价格战）" in parts["案例分析"] and "顾问的观察" in parts["案例分析"]
+    # what happened afterwards: the note's last answer, told in the third person
+    assert "再申请个优惠" in parts["后来的情况"] and "【待补充" in parts["后来的情况"]
+    # N005 ends in a signed contract: the outcome leaves the story for the teaching note
+    n005 = drafts["N005"]
+    assert "签了两家店的合同" in teaching_note_parts(n005)["后来的情况"]
+    assert "签了两家店的合同" not in n005.sections["经过"]
+
+
+def test_a_case_takes_the_kind_of_its_population(drafts: dict[str, Any], sample: tuple[Any, Any]) -> None:
+    bundle, _ = sample
+    populations = dict(zip(bundle.notes["note_id"], bundle.notes["population"]))
+    assert set(populations.values()) == {"account_manager", "support_engineer", "sales_manager"}
+    prefix = {"account_manager": "am_", "support_engineer": "se_", "sales_manager": "sm_"}
+    for note_id, case in drafts.items():
+        pop = populations[note_id]
+        assert case.population == pop
+        assert case.modules and all(m.startswith(prefix[pop]) for m in case.modules), (note_id, case.modules)
+        text = case_to_markdown(case)
+        assert "如果你是这位客户经理" not in text
+        hero = hero_of(case)
+        assert f"如果你是{hero}" in case.sections["难题"], note_id
+        if pop == "account_manager":
+            assert case.title.endswith("的苦恼") and case.roles[0] == "客户经理"
+        elif pop == "support_engineer":
+            assert "五个关键环节" in case.sections["讨论问题"]
+            assert case.case_type == "支撑案例" and case.roles[0] == "支撑工程师"
+        else:
+            assert case.case_type == "管理案例"
+            assert re.search("指标|管过程|辅导", case.sections["难题"])
+    # the sales manager who splits the target per head: a management case
+    c030 = drafts["N030"]
+    assert "分解" in c030.sections["难题"] and "sm_managing_sales" in c030.modules
+
+
+def test_the_hospital_gets_its_own_people(drafts: dict[str, Any]) -> None:
+    case = drafts["N020"]  # a support engineer's visit to a dental hospital
+    people = case.sections["人物"]
+    assert re.search(r"- [\u4e00-\u9fff]{3}：\S*医院院长", people)
+    assert re.search(r"- [\u4e00-\u9fff]{3}：\S*医院信息科长", people)
+    assert "总经理" not in people
+    assert case.title.endswith("医院的苦恼")
+    assert "隐性销售" in case.sections["讨论问题"] and "隐性销售" in case.sections["教学笔记"]
+    # the support engineer's own words are his; the consultant's (这正是我们说的) are not in the story
+    assert "那天我像个专家，不像个推销员" in case.sections["经过"]
+    assert "这正是" not in trainee_text(case)
+
+
+def test_names_are_fictional_consistent_and_shared_with_the_roleplay(drafts: dict[str, Any],
+                                                                     sample: tuple[Any, Any]) -> None:
+    bundle, _ = sample
+    real = roster_names(SAMPLE) + planted_pii()
+    for note_id, case in drafts.items():
+        text = case_to_markdown(case)
+        assert not placeholders(text), (note_id, placeholders(text))
+        assert not [r for r in real if r in text], note_id
+        assert not re.search(r"N\d{3}", trainee_text(case)), note_id
+        assert not re.search(r"(AM|SE|SM)\d{3}", text), note_id
+    case = drafts["N002"]
+    namer = Namer("N002", "hotel", forbidden=forbidden_text(bundle))
+    assert hero_of(case) == namer.full_name("am", "客户经理")  # the role-play helper's namer agrees
+
+
+def test_sources_are_real_segment_ids(drafts: dict[str, Any], sample: tuple[Any, Any]) -> None:
+    _, analysis = sample
+    case = drafts["N002"]
     ids = set(analysis.segments["segment_id"])
     assert case.sources and set(case.sources) <= ids
-    assert all(s.startswith("N002-") for s in case.sources)
-    for sid in re.findall(r"N\d{3}-\d{2}", "".join(case.sections.values())):
-        assert sid in ids
     for sid in case.sources:
         assert sid in case.sections["出处"]
 
 
-def test_n005_is_a_success(sample: tuple[Any, Any]) -> None:
-    bundle, analysis = sample
-    case = draft_case(bundle, "N005", analysis=analysis, case_id="C101")
-    assert case.id == "C101"
-    assert case.outcome == "success"
-    assert case.industry == "零售超市" and case.title == "某超市的苦恼"
-    assert case.products == ("宽视界",)
-    assert "支撑人员" in case.roles
-    assert "惠万家" not in case_to_markdown(case)
-    # no failure or weakness coded: the dilemma is left to the consultant
-    assert case.sections["难题"].startswith("【待补充")
-    assert "隐性销售" in case.sections["讨论问题"]
-
-
-def test_draft_validates_and_round_trips(sample: tuple[Any, Any], tmp_path: Path) -> None:
-    bundle, analysis = sample
-    drafts = [draft_case(bundle, n, analysis=analysis) for n in ("N002", "N005")]
-    for case in drafts:
-        assert validate_case(case, bundle) == []
+def test_draft_validates_and_round_trips(drafts: dict[str, Any], sample: tuple[Any, Any], tmp_path: Path) -> None:
+    bundle, _ = sample
+    for case in (drafts["N002"], drafts["N005"], drafts["N030"]):
+        # a draft may keep its gaps; nothing else is wrong with it (names are not personal data)
+        assert [p for p in validate_case(case, bundle) if "待补充" not in p.found] == []
         write_case(tmp_path, case)
     again, problems = read_cases(tmp_path)
-    assert again == drafts
-    # no manifest in tmp_path: only its absence is reported, nothing in the cases
+    assert again == [drafts["N002"], drafts["N005"], drafts["N030"]]
     assert not [p for p in problems if p.file.startswith("cases/")]
 
 
@@ -103,17 +196,129 @@ def test_deterministic(sample: tuple[Any, Any]) -> None:
     assert draft_case(bundle, "N002", analysis=analysis) == draft_case(bundle, "N002", analysis=analysis)
 
 
-def test_every_note_drafts(sample: tuple[Any, Any]) -> None:
-    bundle, analysis = sample
-    pii = planted_pii()
-    for note_id in bundle.notes["note_id"]:
-        case = draft_case(bundle, note_id, analysis=analysis)
-        text = case_to_markdown(case)
-        assert not [p for p in pii if p in text], note_id
-        assert case.outcome in ("success", "failure") or case.outcome.startswith("【待补充")
-
-
 def test_unknown_note(sample: tuple[Any, Any]) -> None:
     bundle, analysis = sample
     with pytest.raises(KeyError, match="N999"):
         draft_case(bundle, "N999", analysis=analysis)
+
+
+def test_a_bundle_nobody_here_wrote() -> None:
+    from casekit.analysis import analyse_notes
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(FOREIGN)
+    analysis = analyse_notes(bundle)
+    for note_id in bundle.notes["note_id"]:
+        case = draft_case(bundle, note_id, analysis=analysis)
+        text = case_to_markdown(case)
+        assert not placeholders(text), note_id
+        for label in ("客户经理甲", "工程师B", "化名N", "客户经理D", "工程师E", "客户经理C"):
+            assert label not in text, (note_id, label)
+        assert teaching_note_problems(case) == []
+    gx04 = draft_case(bundle, "GX04", analysis=analysis)  # 营销中心主任: a management case
+    assert gx04.case_type == "管理案例" and hero_of(gx04) in gx04.sections["经过"]
+
+
+HAND_WRITTEN = {
+    "H001": """---
+id: H001
+date: 2009-05-06
+region: 石家庄
+population: account_manager
+interviewee: 客户经理AM901
+method: interview
+tags: [医院, 商务领航]
+---
+上个月他去了一家妇产医院谈商务领航。院长说病人看完就不回来了，复诊的越来越少。
+信息科长担心病人的资料放到外面不安全，一直不松口。
+他没有单独约信息科长谈，只跟院长报了价。到现在还没有签。
+
+备注：没有找到把关的人，也没有按部门问需求。
+""",
+    "H002": """---
+id: H002
+date: 2009-05-07
+region: 石家庄
+population: support_engineer
+interviewee: 支撑人员SE901
+method: interview
+tags: [酒店, 光纤专线, 技术语言]
+---
+我上周陪客户经理去了华康大酒店。我一进门就讲光纤的带宽和路由，钱总听了十分钟就说有事先走了。
+回来客户经理跟我说："你讲得太专业了，客户听不懂。"我自己也觉得没讲到点子上。
+""",
+    "H003": """---
+id: H003
+date: 2009-05-08
+region: 石家庄
+population: sales_manager
+interviewee: 销售管理人员SM901
+method: interview
+tags: [目标分解]
+---
+问：今年的指标是怎么分的？
+答：我按去年的完成情况加百分之二十，谁去年做得多谁今年就多。
+问：客户经理们怎么看？
+答：做得好的觉得吃亏，有两个人已经不太愿意冲了。
+""",
+}
+
+
+def test_hand_written_notes_in_other_phrasings(tmp_path: Path) -> None:
+    from casekit.analysis import analyse_notes
+    from casekit.intake import load_bundle
+
+    root = tmp_path / "b"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("notes", "cases"))
+    (root / "notes").mkdir()
+    for note_id, text in HAND_WRITTEN.items():
+        (root / "notes" / f"{note_id}.md").write_text(text, encoding="utf-8")
+    bundle = load_bundle(root)
+    analysis = analyse_notes(bundle)
+    cases = {n: draft_case(bundle, n, analysis=analysis) for n in HAND_WRITTEN}
+    for note_id, case in cases.items():
+        text = case_to_markdown(case)
+        assert not placeholders(text), note_id
+        assert teaching_note_problems(case) == [], note_id
+        outside_quotes = re.sub(r"“[^”]*”", "", case.sections["经过"])
+        assert "我" not in outside_quotes, (note_id, case.sections["经过"])
+        assert "问：" not in case.sections["经过"] and "答：" not in case.sections["经过"]
+    hospital = cases["H001"]
+    people = hospital.sections["人物"]
+    assert "院长" in people and "信息科长" in people and hospital.title.endswith("医院的苦恼")
+    assert "没有找到把关的人" not in trainee_text(hospital)  # the remark is analysis
+    assert "没有找到把关的人" in hospital.sections["教学笔记"]
+    hotel = cases["H002"]  # first person: the engineer becomes a name, the hotel a fictional one
+    assert "华康" not in case_to_markdown(hotel) and hotel.case_type == "支撑案例"
+    assert hero_of(hotel) in hotel.sections["经过"]
+    manager = cases["H003"]
+    assert manager.case_type == "管理案例" and "百分之二十" in manager.sections["经过"]
+
+
+def test_cli_drafts_every_note_and_keeps_what_a_person_edited(tmp_path: Path, capsys: Any) -> None:
+    from casekit.cli import main
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, bundle, ignore=shutil.ignore_patterns("cases"))
+    assert main(["case", "draft", str(bundle)]) == 2  # a note or --all
+    assert main(["case", "draft", str(bundle), "N002", "--all"]) == 2
+    assert main(["case", "draft", str(bundle), "--all", "--save"]) == 0
+    n_notes = len(list((bundle / "notes").glob("*.md")))
+    files = sorted(p.name for p in (bundle / "cases").glob("*.md"))
+    assert len([f for f in files if f.startswith("C")]) == n_notes
+    assert len([f for f in files if f.startswith("R")]) == n_notes
+    edited = bundle / "cases" / "C002.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("status: draft", "status: reviewed"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["case", "draft", str(bundle), "--all", "--save"]) == 0
+    err = capsys.readouterr().err
+    assert "kept 1 file(s) edited since casekit wrote them" in err and "C002.md" in err
+    assert "status: reviewed" in edited.read_text(encoding="utf-8")  # the person's edit is still there
+    assert main(["case", "draft", str(bundle), "--all", "--save", "--force"]) == 0
+    assert "status: draft" in edited.read_text(encoding="utf-8")
+    assert list((bundle / "cases").glob("_C002.bak-*.md"))
+    # the trainee book of drafts only says so, in plain Chinese
+    book = tmp_path / "学员.md"
+    assert main(["case", "book", str(bundle), "--out", str(book)]) == 0
+    assert "没有可以发给学员的案例" in capsys.readouterr().err
+    assert "没有可以发给学员的案例" in book.read_text(encoding="utf-8")

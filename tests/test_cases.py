@@ -9,6 +9,7 @@ import pytest
 
 from casekit.authoring.cases import (
     CASE_SECTIONS,
+    LEGACY_CASE_SECTIONS,
     Case,
     RolePlay,
     case_from_markdown,
@@ -59,7 +60,8 @@ def test_good_cases_read_clean(bundle_dir: Path, tmp_path: Path) -> None:
     assert case.kind == "case" and rp.kind == "roleplay"
     assert case.outcome == "failure"  # 失败 accepted and normalised
     assert case.products == ("商务领航·酒店版", "光纤专线")
-    assert list(case.sections) == list(CASE_SECTIONS)
+    assert list(case.sections) == list(LEGACY_CASE_SECTIONS)  # a file of the older format reads clean
+    assert case.is_legacy and case.section("经过") == case.sections["情境"]  # 情境 is the story
     assert case.sections["难题"].startswith("到期要收费")
     assert rp.case == "C001" and rp.minutes == 20
     assert role_parts(rp)["总经理"]["目标"] == "关心能不能减少成本。"
@@ -102,6 +104,9 @@ def test_every_problem_at_once_with_lines(bundle_dir: Path, tmp_path: Path) -> N
         ("cases/R010.md", 7, "case", "C999"),               # role-play of a missing case
         ("cases/R010.md", 17, "角色", "<missing>"),         # 客户经理 has no 私人信息
         ("cases/R010.md", 27, "时间安排", "15 分钟"),
+        ("cases/C020.md", 29, "经过", "〔企业A〕"),          # a placeholder in the story
+        ("cases/C020.md", 62, "教学笔记", "5+15+15+10 = 45 分钟"),  # minutes: 60
+        ("cases/C020.md", 42, "教学笔记", "<missing>"),      # no ### 板书设计
     }
     assert expected <= got, expected - got
     missing_section = [p for p in problems if p.file == "cases/C010.md" and p.column == "难题"]
@@ -247,3 +252,51 @@ def test_a_title_with_a_control_character_is_a_problem(bundle_dir: Path, tmp_pat
     problems = [p for p in case_problems(root) if p.column == "title"]
     assert len(problems) == 1 and problems[0].file == f"cases/{first.name}"
     assert "control character" in problems[0].expected and problems[0].row is not None
+
+
+# ---------------------------------------------------------------- issue 13: the new format
+
+
+def test_a_case_of_the_new_format_reads_clean_and_round_trips(bundle_dir: Path, tmp_path: Path) -> None:
+    from casekit.authoring.teaching_note import TEACHING_NOTE_PARTS, teaching_note_parts
+
+    root = with_cases(bundle_dir, tmp_path, "new")
+    cases, problems = read_cases(root)
+    assert problems == []
+    (case,) = cases
+    assert list(case.sections) == list(CASE_SECTIONS) and not case.is_legacy
+    assert case.population == "account_manager" and case.minutes == 45 and case.case_type == "销售案例"
+    assert list(teaching_note_parts(case)) == list(TEACHING_NOTE_PARTS)
+    assert case.trainee_ready
+    text = case_to_markdown(case)
+    assert "population: account_manager\nminutes: 45\n---" in text
+    assert case_from_markdown(text)[0] == case
+    # a case without the two new keys writes none of them (older files stay byte for byte)
+    old, _ = case_from_markdown((FIXTURES / "good" / "C001.md").read_text(encoding="utf-8"))
+    assert old is not None and "population" not in case_to_markdown(old) and "minutes" not in case_to_markdown(old)
+    assert old.population == "" and old.class_minutes == 60 and old.case_type == "案例"
+
+
+def test_a_reviewed_case_whose_teaching_note_lacks_a_part_is_reported(bundle_dir: Path) -> None:
+    case, _ = case_from_markdown((FIXTURES / "new" / "C002.md").read_text(encoding="utf-8"))
+    assert case is not None and validate_case(case, bundle_dir) == []
+    note = case.sections["教学笔记"].replace("### 后来的情况\n\n客户经理准备再申请优惠。", "")
+    shorter = Case(**{**case.__dict__, "sections": {**case.sections, "教学笔记": note}})
+    problems = validate_case(shorter, bundle_dir)
+    assert [(p.column, p.expected, p.found) for p in problems] == [
+        ("教学笔记", "the part '### 后来的情况' of the teaching note", "<missing>")]
+    lines = case_to_markdown(shorter).split("\n")
+    assert lines[problems[0].row - 1] == "### 案例概要"
+    # a draft may still lack it; a bad population is reported whatever the status
+    draft = Case(**{**shorter.__dict__, "status": "draft", "population": "manager"})
+    assert [(p.column, p.found) for p in validate_case(draft, bundle_dir)] == [("population", "manager")]
+
+
+def test_fictional_names_pass_the_personal_data_check_and_real_ones_do_not(bundle_dir: Path) -> None:
+    case, _ = case_from_markdown((FIXTURES / "new" / "C002.md").read_text(encoding="utf-8"))
+    assert case is not None and validate_case(case, bundle_dir) == []  # 刘志强, 锦华宾馆: fictional
+    # 华夏宾馆 and 王经理 are the real names of note N002 (before redaction)
+    story = case.sections["经过"].replace("锦华宾馆", "华夏宾馆").replace("周建国嫌贵", "王经理嫌贵")
+    real = Case(**{**case.__dict__, "sections": {**case.sections, "经过": story}})
+    found = {p.found for p in validate_case(real, bundle_dir) if "personal data" in p.expected}
+    assert "华夏宾馆" in found

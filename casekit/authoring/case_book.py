@@ -2,11 +2,15 @@
 
 Two editions of the same book:
 
-* the **trainee edition** (学员版, default) has each case's 背景, 情境, 难题 and 讨论问题, and each
-  role-play's 公开信息, 时间安排, 观察清单 and role cards; no 教学要点, no 出处, no outcome and no
-  authoring marks (``〔模块：…〕``), so it can be handed out before the discussion;
-* the **trainer edition** (讲师版) adds 教学要点 and 出处 (the interview segments a case was drafted
-  from) and a line per case with its outcome, modules, status and id.
+* the **trainee edition** (学员版, default) holds only what may be handed out before the
+  discussion: cases that are reviewed and complete (:func:`trainee_cases`: ``status: reviewed``,
+  no ``【待补充】``, no placeholder), each with its 背景, 人物, 经过, 难题 and 讨论问题, and their
+  role-plays' 公开信息 (role cards are handed out separately). No diagnosis, code, note or segment
+  id, teaching note, 待核实, 出处, outcome or authoring mark (``〔模块：…〕``). When no case
+  qualifies the book says so in plain words instead of being empty;
+* the **trainer edition** (讲师版) has every case, drafts marked as such, with the teaching note
+  (its 案例分析 is the answer key), 待核实 and 出处, a line per case with its kind, outcome,
+  modules, status and id, and each role-play whole with its role cards.
 
 Role-plays follow the case they are drawn from. In the Word document every case and role-play
 starts on a new page and every role card (目标 / 私人信息 of one role) is a page of its own, to be
@@ -29,15 +33,25 @@ import pandas as pd
 from casekit import domain
 
 __all__ = [
+    "TRAINEE_CASE_SECTIONS",
+    "TRAINEE_ROLEPLAY_SECTIONS",
     "TRAINER_SECTIONS",
     "book_order",
     "case_book_markdown",
+    "no_trainee_cases_message",
     "select_for_course",
+    "trainee_cases",
     "write_case_book_docx",
 ]
 
+#: Sections of a case the trainee edition shows (情境: the story of an older file).
+TRAINEE_CASE_SECTIONS: tuple[str, ...] = ("背景", "人物", "经过", "情境", "难题", "讨论问题")
+#: Sections of a role-play the trainee edition shows (the role cards are handed out separately).
+TRAINEE_ROLEPLAY_SECTIONS: tuple[str, ...] = ("公开信息",)
 #: Sections of a case that only the trainer edition shows.
-TRAINER_SECTIONS: tuple[str, ...] = ("教学要点", "出处")
+TRAINER_SECTIONS: tuple[str, ...] = ("教学笔记", "待核实", "出处", "教学要点")
+#: A segment or note id in parentheses (（N002-02）, (N002-02、N002-04)): never in a trainee's book.
+_SOURCE_REF = re.compile(r"[ \t]*[（(][A-Za-z][A-Za-z0-9_.-]*-\d+(?:[、,，\s]+[A-Za-z][A-Za-z0-9_.-]*-\d+)*[）)]")
 #: A role-play's section whose ``### <role>`` blocks become role cards.
 _ROLES_SECTION = "角色"
 
@@ -64,6 +78,45 @@ def _items(cases: Any) -> list[Any]:
 
 def _kind(item: Any) -> str:
     return "roleplay" if getattr(item, "kind", "case") == "roleplay" else "case"
+
+
+def _ready(item: Any) -> bool:
+    """Reviewed, nothing 【待补充】 and no placeholder in what a trainee would read."""
+    from casekit.authoring.cases import MISSING_MARK, placeholders
+
+    if getattr(item, "status", "") != "reviewed":
+        return False
+    shown = (TRAINEE_ROLEPLAY_SECTIONS if _kind(item) == "roleplay" else TRAINEE_CASE_SECTIONS)
+    texts = [str(getattr(item, k, "")) for k in ("title", "industry", "funnel_stage", "region")]
+    texts += [str(t) for h, t in item.sections.items() if h in shown]
+    return not any(MISSING_MARK in t or placeholders(t) for t in texts)
+
+
+def trainee_cases(cases: Any) -> list[Any]:
+    """What may enter the trainee edition, in book order.
+
+    A case enters when it is reviewed and complete: ``status: reviewed``, no ``【待补充】`` and no
+    placeholder (〔企业A〕) in its title or the sections a trainee reads. A role-play enters with
+    its case (or alone when its case is not in the book) on the same terms.
+    """
+    items = book_order(cases)
+    ready_cases = {i.id for i in items if _kind(i) == "case" and _ready(i)}
+    all_cases = {i.id for i in items if _kind(i) == "case"}
+    out = []
+    for item in items:
+        if _kind(item) == "case":
+            if item.id in ready_cases:
+                out.append(item)
+        elif _ready(item) and (getattr(item, "case", None) in ready_cases
+                               or getattr(item, "case", None) not in all_cases):
+            out.append(item)
+    return out
+
+
+def no_trainee_cases_message(n_cases: int) -> str:
+    """What the trainee edition says when no case may enter it (plain Chinese)."""
+    return (f"本案例集暂时没有可以发给学员的案例：所选的 {n_cases} 个案例都还是草稿，或者还有需要补充的内容。"
+            "请讲师把案例补充完整并审阅后，再生成学员版。")
 
 
 def book_order(cases: Any) -> list[Any]:
@@ -131,6 +184,8 @@ def _meta(item: Any, trainer: bool) -> list[tuple[str, str]]:
     if getattr(item, "roles", ()):
         lines.append(("角色", "、".join(item.roles)))
     if trainer:
+        if _kind(item) == "case" and getattr(item, "case_type", ""):
+            lines.append(("案例类型", item.case_type))
         if getattr(item, "outcome", ""):
             lines.append(("结果", _label(CASE_OUTCOMES, item.outcome)))
         if getattr(item, "modules", ()):
@@ -146,11 +201,17 @@ def _sections(item: Any, trainer: bool) -> list[tuple[str, str]]:
     for heading, text in item.sections.items():
         if not heading or not str(text).strip():
             continue
-        if not trainer and heading in TRAINER_SECTIONS:
+        if _kind(item) == "roleplay":
+            if heading == _ROLES_SECTION or (not trainer and heading not in TRAINEE_ROLEPLAY_SECTIONS):
+                continue
+        elif not trainer and heading not in TRAINEE_CASE_SECTIONS:
             continue
-        if _kind(item) == "roleplay" and heading == _ROLES_SECTION:
-            continue
-        out.append((heading, _marks(str(text), trainer)))
+        text = _marks(str(text), trainer)
+        if not trainer:
+            text = _SOURCE_REF.sub("", text)
+        elif heading == "教学笔记":  # its analysis is the answer key
+            text = re.sub(r"^(###\s*)案例分析\s*$", r"\1案例分析（参考答案）", text, flags=re.MULTILINE)
+        out.append((heading, text))
     return out
 
 
@@ -235,11 +296,12 @@ def case_book_markdown(cases: Any, *, title: str, client: str | None = None,
     client : str, optional
         Written under the title (``客户：…``).
     include_teaching_notes : bool
-        False (default): the trainee edition; True: the trainer edition with 教学要点, 出处 and each
-        case's outcome, modules, status and id.
+        False (default): the trainee edition (only :func:`trainee_cases`; a plain sentence when
+        there are none); True: the trainer edition with every case, its teaching note (the
+        analysis as answer key), 待核实, 出处, outcome, modules, status and id.
     role_cards : bool
-        Include the role-plays' role cards (目标 / 私人信息 per role). Leave them out for a copy
-        every trainee reads, when the cards are handed out separately.
+        Include the role-plays' role cards (目标 / 私人信息 per role) in the trainer edition (the
+        trainee edition never has them: they are handed out separately).
 
     Returns
     -------
@@ -248,12 +310,16 @@ def case_book_markdown(cases: Any, *, title: str, client: str | None = None,
         as ``###`` (headings inside a section one level lower).
     """
     trainer = include_teaching_notes
-    items = book_order(cases)
+    every = book_order(cases)
+    items = every if trainer else trainee_cases(every)
     numbers = _numbers(items)
     out = [f"# {title}", ""]
     if client:
         out += [f"客户：{client}", ""]
-    out += ["讲师版（含教学要点与出处，请勿发给学员）" if trainer else "学员版", ""]
+    out += ["讲师版（含教学笔记、参考答案、待核实与出处，请勿发给学员）" if trainer else "学员版", ""]
+    if not items:
+        n_cases = sum(1 for i in every if _kind(i) == "case")
+        return "\n".join([*out, no_trainee_cases_message(n_cases) if not trainer else "没有案例。"]) + "\n"
     out += ["## 目录", ""]
     for pos, item in enumerate(items):
         indent = "   " if _kind(item) == "roleplay" and "." in numbers[pos] else ""
@@ -261,6 +327,8 @@ def case_book_markdown(cases: Any, *, title: str, client: str | None = None,
     out.append("")
     for pos, item in enumerate(items):
         out += ["---", "", f"## {numbers[pos]}　{_bare_title(item)}", ""]
+        if trainer and not _ready(item):
+            out += ["（草稿：尚未审阅或还有待补充的内容，不会编入学员版）", ""]
         if _kind(item) == "roleplay":
             of = _case_of(item, items)
             if of:
@@ -270,7 +338,7 @@ def case_book_markdown(cases: Any, *, title: str, client: str | None = None,
             out += ["　".join(f"{k}：{v}" for k, v in meta), ""]
         for heading, text in _sections(item, trainer):
             out += [f"### {heading}", "", _demote(text.strip()), ""]
-        if _kind(item) == "roleplay" and role_cards:
+        if _kind(item) == "roleplay" and role_cards and trainer:
             for role, parts in _role_cards(item, trainer):
                 out += [f"### 角色卡：{role}", "", f"（只发给扮演“{role}”的学员）", ""]
                 for part, text in parts:
@@ -381,7 +449,8 @@ def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: b
     title : str
         The book's title (cover and document properties).
     trainer : bool
-        False: the trainee edition; True: the trainer edition (教学要点, 出处, outcome …).
+        False: the trainee edition (reviewed, complete cases only; a plain sentence when there are
+        none); True: the trainer edition (teaching notes, answer key, 待核实, 出处, outcome …).
     client : str, optional
         Shown on the cover.
     role_cards : bool
@@ -412,7 +481,8 @@ def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: b
 
     from casekit.authoring import docx_writer as dw
 
-    items = book_order(cases)
+    every = book_order(cases)
+    items = every if trainer else trainee_cases(every)
     numbers = _numbers(items)
     font = font or dw.CJK_FONT
     doc = dw.new_document(title, font=font)
@@ -435,9 +505,13 @@ def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: b
     counts = f"{n_cases} 个案例" + (f"、{n_rp} 个角色扮演" if n_rp else "")
     w.paragraph(counts).alignment = WD_ALIGN_PARAGRAPH.CENTER
     if trainer:
-        w.paragraph("本版含教学要点与案例出处，只供讲师使用，请勿发给学员。")
-    elif role_cards and n_rp:
-        w.paragraph("每张角色卡单独成页，请在课上只发给扮演该角色的学员。")
+        w.paragraph("本版含教学笔记、参考答案、待核实事项与案例出处，只供讲师使用，请勿发给学员。")
+        if role_cards and n_rp:
+            w.paragraph("每张角色卡单独成页，请在课上只发给扮演该角色的学员。")
+    if not items:
+        w.paragraph(no_trainee_cases_message(sum(1 for i in every if _kind(i) == "case")) if not trainer
+                    else "没有案例。")
+        return dw.save(doc, path, when=when or dw.FIXED_TIME, force=force)
 
     # contents
     w.heading("目录", 1, new_page=True)
@@ -448,6 +522,8 @@ def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: b
     # cases
     for pos, item in enumerate(items):
         w.heading(f"{numbers[pos]}　{_bare_title(item)}", 1, new_page=True)
+        if trainer and not _ready(item):
+            w.paragraph("（草稿：尚未审阅或还有待补充的内容，不会编入学员版）")
         if _kind(item) == "roleplay":
             of = _case_of(item, items)
             if of:
@@ -457,7 +533,7 @@ def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: b
         for heading, text in _sections(item, trainer):
             w.heading(heading, 2)
             w.block(text, 2)
-        if _kind(item) == "roleplay" and role_cards:
+        if _kind(item) == "roleplay" and role_cards and trainer:
             for role, parts in _role_cards(item, trainer):
                 w.heading(f"角色卡：{role}", 2, new_page=True)
                 w.paragraph(f"{_title(item)}（只发给扮演“{role}”的学员）")

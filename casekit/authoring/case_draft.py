@@ -1,29 +1,56 @@
 """Drafting a teaching case from one coded, redacted interview note (``docs/cases.md``).
 
-:func:`draft_case` only rearranges what the note says: the redacted segments of
-:func:`casekit.analysis.analyse_notes`, their codes, the note's front matter and the bundle's
-catalogue. Whatever the note does not tell (the customer's size, the dilemma of a success story …)
-is written ``【待补充：……】`` for the consultant to fill in — never invented. The same note and
-bundle always give the same draft.
+A draft reads as the seed's cases do — a titled story (锦华宾馆的苦恼), not a transcript: a
+background in prose, the people (fictional full names and titles), what happened (third person;
+the interviewer's questions are gone, the interviewee's answers become the character's actions or
+words “……”), the dilemma and the questions; then, for the trainer only, a teaching note with its
+ten parts (:mod:`casekit.authoring.teaching_note`), what the note does not say (``待核实``) and the
+sources.
+
+The kind of case follows the note's population: an account manager's note gives a sales case
+about a customer, a support engineer's a support case (the neutral expert, 隐性销售, the five key
+links), a sales manager's a management case (target breakdown, process control, coaching). The
+modules linked are those of the population's course outline.
+
+Names: every placeholder (〔企业A〕, 〔甲〕), the interviewee and the customer's people get consistent
+fictional names from :class:`casekit.authoring.cast.Namer` (``key`` = the note id), never a name the
+bundle's raw notes or roster hold. The keys it names people by (for the role-play drafted from the
+same note): the interviewee's role ``am`` / ``se`` / ``sm``, the partner ``am`` or ``se``, a
+placeholder as written (``〔甲〕``), a customer's title as written (``院长``), the company ``〔企业A〕``.
+
+The consultant's remarks (``顾问备注：``, ``备注：``, sentences such as “可作为……的示范”) never enter
+the story: they become the teaching note's analysis. What the note does not tell is written
+``【待补充：……】`` and listed under ``待核实`` — never invented. The same note and bundle always give
+the same draft.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from casekit.authoring.cases import Case, missing
-from casekit.domain import FUNNEL_STAGES, INDUSTRIES, label
+from casekit.authoring.cases import DEFAULT_MINUTES, Case, missing
+from casekit.authoring.cast import Namer, department_for_title, forbidden_text, industry_cast
+from casekit.authoring.teaching_note import discussion_plan, teaching_note_markdown
+from casekit.domain import FUNNEL_STAGES, INDUSTRIES, POPULATIONS, label, lookup
 from casekit.exceptions import NoteNotFoundError
 from casekit.file_ids import check_file_id, normalize_id
 
-__all__ = ["CODE_DIMENSIONS", "QUESTION_TEMPLATES", "TEACHING_POINTS", "draft_case"]
+__all__ = [
+    "CODE_DIMENSIONS",
+    "CODE_MODULES",
+    "FIVE_KEY_LINKS",
+    "HERO_TITLES",
+    "QUESTION_TEMPLATES",
+    "TEACHING_POINTS",
+    "draft_case",
+]
 
-#: The research dimension each (non-dimension) code of the default frame is about; a funnel code
-#: is about selling (``sales``) for account managers, ``process`` for sales managers.
+#: The research dimension each (non-dimension) code of the default frame is about.
 CODE_DIMENSIONS: Mapping[str, str] = {
     "price_selling": "sales", "weak_product_knowledge": "product", "weak_industry_knowledge": "industry",
     "training_no_transfer": "management", "weak_team_selling": "sales",
@@ -37,73 +64,450 @@ CODE_DIMENSIONS: Mapping[str, str] = {
     "relationship_only": "sales", "missed_needs": "customer", "unknown_decision_maker": "customer",
 }
 
-#: Discussion questions per code (〔客户〕 is replaced by the customer, e.g. 某宾馆).
-QUESTION_TEMPLATES: Mapping[str, str] = {
-    "price_selling": "客户经理为什么一开口就谈价格、申请折扣？如果先问〔客户〕各部门的麻烦，会怎样？",
-    "price_opening": "客户经理为什么一开口就谈价格？如果先问〔客户〕现在遇到了什么麻烦，会怎样？",
-    "free_trial": "免费试用为什么没有让客户用起来？到期收费时客户的反应说明了什么？",
-    "missed_needs": "客户经理没有问清楚哪些需求？请列出你会向〔客户〕各部门提的三个问题。",
-    "weak_industry_knowledge": "要读懂〔客户〕这个行业，客户经理事先应该了解哪些情况（经营特点、淡旺季、客源、各部门）？",
-    "weak_product_knowledge": "客户经理对产品的了解缺了什么？怎样把产品功能说成客户能得到的好处？",
-    "weak_team_selling": "这一单里客户经理和支撑人员应该怎样分工？",
-    "training_no_transfer": "培训学到的方法为什么没有用在这次销售里？",
-    "technical_language": "支撑人员的哪些话客户听不懂？换成客户的语言该怎么说？",
-    "jargon": "哪些话是技术术语？换成客户的语言该怎么说？",
-    "no_next_step": "拜访结束时应该和客户约定什么下一步？",
-    "relationship_only": "只靠关系能走多远？除了关系，客户经理还能给客户带来什么价值？",
-    "unknown_decision_maker": "在〔客户〕里谁拍板？客户经理应该怎样找到并接触各位决策人？",
-    "asks_needs_first": "客户经理问了哪些问题？这些问题为什么让客户愿意说出自己的麻烦？",
-    "joint_visit": "客户经理和支撑人员事先是怎样分工的？这种分工为什么有效？",
-    "hidden_selling": "支撑人员在什么时候、用什么方式出场？为什么说这是“隐性销售”？",
-    "customer_language_value": "产品的价值是用谁的语言讲出来的？举出案例中的一句话。",
-    "finds_decision_maker": "客户经理是怎样找到决策人的？",
-    "department_needs": "客户的各个部门分别有什么需求？客户经理是怎样逐一找到的？",
-    "process_coaching": "销售管理者是怎样管过程、带下属的？",
-    "results_only": "只看结果不看过程，会让客户经理怎样做事？",
-    "no_market_strategy": "这个区域的市场应该怎样分析、怎样定策略？",
+#: Population → code → the module of that population's outline that trains it.
+CODE_MODULES: Mapping[str, Mapping[str, str]] = {
+    "account_manager": {
+        "price_selling": "am_transformation", "price_opening": "am_transformation", "free_trial": "am_transformation",
+        "weak_product_knowledge": "am_transformation", "relationship_only": "am_transformation",
+        "missed_needs": "am_needs_basics", "asks_needs_first": "am_needs_basics",
+        "department_needs": "am_needs_basics", "unknown_decision_maker": "am_needs_basics",
+        "finds_decision_maker": "am_needs_basics", "no_next_step": "am_needs_basics",
+        "joint_visit": "am_needs_basics", "hidden_selling": "am_needs_basics", "weak_team_selling": "am_needs_basics",
+        "weak_industry_knowledge": "am_industry_solutions", "customer_language_value": "am_industry_solutions",
+        "jargon": "am_industry_solutions", "technical_language": "am_industry_solutions",
+    },
+    "support_engineer": {
+        "technical_language": "se_consultative", "jargon": "se_consultative",
+        "customer_language_value": "se_consultative", "price_selling": "se_consultative",
+        "price_opening": "se_consultative", "free_trial": "se_consultative",
+        "weak_product_knowledge": "se_key_links", "training_no_transfer": "se_key_links",
+        "joint_visit": "se_key_links", "hidden_selling": "se_key_links", "weak_team_selling": "se_key_links",
+        "asks_needs_first": "se_customer_problem", "missed_needs": "se_customer_problem",
+        "department_needs": "se_customer_problem", "finds_decision_maker": "se_partnership",
+        "unknown_decision_maker": "se_partnership",
+        "ignores_market": "se_mindset", "no_sales_skills": "se_mindset",
+    },
+    "sales_manager": {
+        "results_only": "sm_managing_sales", "process_coaching": "sm_managing_sales",
+        "unknown_time_use": "sm_managing_sales", "no_market_strategy": "sm_leadership",
+        "ignores_market": "sm_leadership", "weak_leadership": "sm_people", "training_no_transfer": "sm_people",
+        "price_selling": "sm_sales_process", "missed_needs": "sm_sales_process", "no_next_step": "sm_sales_process",
+    },
+}
+_DEFAULT_MODULE = {"account_manager": "am_needs_basics", "support_engineer": "se_key_links",
+                   "sales_manager": "sm_managing_sales"}
+
+#: The support engineer's five key links to a sale (the seed's 技术支持人员成功的五个关键环节).
+FIVE_KEY_LINKS: tuple[str, ...] = (
+    "给客户经理做产品培训", "和客户经理联合拜访", "提问找到客户的“伤口”（潜在需求）",
+    "方案销售（价值三角：客户的问题、解决办法、得到的好处）", "服务销售（用好服务带来下一单）",
+)
+_LINK_OF = {
+    "weak_product_knowledge": 0, "training_no_transfer": 0,
+    "joint_visit": 1, "hidden_selling": 1, "weak_team_selling": 1,
+    "asks_needs_first": 2, "missed_needs": 2, "department_needs": 2,
+    "customer_language_value": 3, "technical_language": 3, "jargon": 3, "price_selling": 3,
+    "relationship_only": 4, "no_next_step": 4,
 }
 
-#: Teaching points per code.
+#: The interviewee's title per population (the story's main character).
+HERO_TITLES: Mapping[str, str] = {"account_manager": "客户经理", "support_engineer": "支撑工程师",
+                                  "sales_manager": "分公司经理"}
+_NO_INDUSTRY = {"account_manager": "行业", "support_engineer": "客户的行业",
+                "sales_manager": "行业（管理案例写团队主要面对的客户行业）"}
+_NO_STAGE = {"account_manager": "漏斗阶段", "support_engineer": "漏斗阶段",
+             "sales_manager": "漏斗阶段（管理案例写管理者要检查的那一步）"}
+_HERO_KEYS = {"account_manager": "am", "support_engineer": "se", "sales_manager": "sm"}
+
+#: Discussion questions per population and code: {hero} is the main character, {partner} the
+#: account manager or support engineer beside him, {customer} the customer company.
+QUESTION_TEMPLATES: Mapping[str, Mapping[str, str]] = {
+    "account_manager": {
+        "price_selling": "{hero}为什么一开口就谈价格、申请折扣？如果先问{customer}各部门的麻烦，会怎样？",
+        "price_opening": "{hero}为什么一开口就谈价格？如果先问{customer}现在遇到了什么麻烦，会怎样？",
+        "free_trial": "免费试用为什么没有让{customer}用起来？到期收费时客户的反应说明了什么？",
+        "missed_needs": "{hero}没有问清楚哪些需求？请列出你会向{customer}各部门提的三个问题。",
+        "weak_industry_knowledge": "要读懂{customer}这个行业，拜访前应该了解哪些情况（经营特点、淡旺季、客源、各部门）？",
+        "weak_product_knowledge": "{hero}对产品的了解缺了什么？怎样把产品功能说成{customer}能得到的好处？",
+        "weak_team_selling": "这一单里{hero}和支撑工程师应该怎样分工？",
+        "jargon": "哪些话是技术术语？换成客户的语言该怎么说？",
+        "technical_language": "哪些话客户听不懂？换成客户的语言该怎么说？",
+        "no_next_step": "拜访结束时，{hero}应该和客户约定什么下一步？",
+        "relationship_only": "只靠关系能走多远？除了关系，{hero}还能给{customer}带来什么价值？",
+        "unknown_decision_maker": "在{customer}里谁拍板、谁把关、谁在用？{hero}应该怎样找到并接触他们？",
+        "asks_needs_first": "{hero}问了哪些问题？这些问题为什么让客户愿意说出自己的麻烦？",
+        "joint_visit": "{hero}和{partner}事先是怎样分工的？这种分工为什么有效？",
+        "hidden_selling": "{partner}在什么时候、用什么方式出场？为什么说这是“隐性销售”？",
+        "customer_language_value": "产品的价值是用谁的语言讲出来的？举出案例中的一句话。",
+        "finds_decision_maker": "{hero}是怎样找到决策人的？各位决策人关心的分别是什么？",
+        "department_needs": "{customer}的各个部门分别有什么需求？{hero}是怎样逐一找到的？",
+    },
+    "support_engineer": {
+        "technical_language": "{hero}的哪些话客户和客户经理听不懂？换成客户的语言该怎么说？",
+        "jargon": "哪些话是技术术语？作为中立的专家，{hero}该怎样讲客户才听得进去？",
+        "weak_product_knowledge": "{hero}对自己支撑的产品还缺哪些了解？演示不出来，对客户经理意味着什么？",
+        "training_no_transfer": "{hero}给客户经理的产品培训为什么没有让他们会卖？培训应该讲什么、怎么讲？",
+        "weak_team_selling": "客户经理和{hero}应该在什么时候一起做前期分析？各自负责什么？",
+        "joint_visit": "拜访前，{partner}和{hero}是怎样分工的？这种分工为什么有效？",
+        "hidden_selling": "{hero}在什么时候出场、说了什么、没说什么？为什么说这是“隐性销售”？",
+        "customer_language_value": "{hero}是怎样用客户的话讲产品价值的？举出案例中的一句话。",
+        "asks_needs_first": "支撑工程师怎样通过提问找到客户的“伤口”？案例中有哪些好问题？",
+        "missed_needs": "如果先问客户的麻烦，{hero}会问哪三个问题？",
+        "finds_decision_maker": "客户那边谁是技术把关的人？{hero}怎样让他放心？",
+        "price_selling": "价格战里，支撑工程师能帮客户经理做什么，让客户看到价格以外的价值？",
+        "ignores_market": "{hero}对市场和竞争对手了解多少？这对方案有什么影响？",
+    },
+    "sales_manager": {
+        "results_only": "只在月底看结果，会让客户经理怎样做事？{hero}可以在销售漏斗的哪几步看过程？",
+        "no_market_strategy": "{hero}的片区应该先卖给谁？做市场分析要看哪些数据？",
+        "process_coaching": "{hero}是怎样管过程、带下属的？哪些做法可以推广？",
+        "unknown_time_use": "客户经理每天的时间花在哪里，{hero}怎样才能知道？",
+        "weak_leadership": "下属眼中的{hero}是什么样的管理者？他最需要改变的是什么？",
+        "training_no_transfer": "培训学到的方法为什么没有用到销售中？{hero}能做些什么？",
+        "price_selling": "客户经理都在打价格战，{hero}应该怎样辅导他们？",
+        "missed_needs": "{hero}怎样在陪访和辅导中教会客户经理问需求？",
+    },
+}
+
+#: Teaching points per code (the wrap-up of the teaching note).
 TEACHING_POINTS: Mapping[str, str] = {
     "price_selling": "价格不是客户的需求：以价格开场把产品变成了比价的商品",
     "price_opening": "以价格优惠开场，客户只会记住价格",
     "free_trial": "没有需求的免费试用不会让客户用起来，到期反而更难收费",
     "missed_needs": "先诊断后开药：按部门提问，挖掘客户的需求和痛点",
     "weak_industry_knowledge": "拜访前收集客户全貌信息：行业特点、经营状况、各部门的麻烦",
-    "weak_product_knowledge": "熟悉产品：能把功能讲成客户的好处",
+    "weak_product_knowledge": "熟悉产品：能把功能讲成客户的好处，能当着客户演示",
     "weak_team_selling": "团队销售：客户经理与支撑人员分工协作",
     "training_no_transfer": "把培训的方法用到每一次拜访中",
     "technical_language": "用客户的语言讲价值，不讲技术术语",
     "jargon": "用客户的语言讲价值，不讲技术术语",
     "no_next_step": "每次拜访结束都要约定下一步行动",
     "relationship_only": "关系是敲门砖，价值才是成交的理由",
-    "unknown_decision_maker": "找到并接触所有决策人（总经理、财务、信息技术、使用部门）",
+    "unknown_decision_maker": "找到并接触所有决策人：拍板的、把关的、使用的",
     "asks_needs_first": "先提问挖掘需求，再谈产品",
     "joint_visit": "联合拜访：事先分工，客户经理掌控节奏",
-    "hidden_selling": "隐性销售：支撑人员作为中立专家，在需求明确后演示",
+    "hidden_selling": "隐性销售：支撑人员作为中立的专家，在需求明确后才出场演示",
     "customer_language_value": "用客户的语言讲价值：客户关心的是能不能解决自己的麻烦",
     "finds_decision_maker": "找到决策人，按各自的关注点沟通",
     "department_needs": "按部门找需求：每个部门的麻烦都是一个切入点",
     "process_coaching": "管过程、带下属：关注销售漏斗每一步",
-    "results_only": "管理销售过程，而不只是结果",
-    "no_market_strategy": "先做市场分析，再定销售策略",
+    "results_only": "管理销售过程，而不只是结果：结果是过程做出来的",
+    "no_market_strategy": "先做市场分析，再定销售策略：先想清楚卖给谁，再分解目标",
+    "unknown_time_use": "知道下属的时间花在哪里，才谈得上管理",
+    "weak_leadership": "领导者的核心工作是人：辅导下属，而不是替他们做事",
+    "ignores_market": "了解市场和竞争对手，方案才有说服力",
+    "no_sales_skills": "支撑人员也要会销售：理解客户的生意",
 }
 
 _WEAK_GROUPS = ("failure", "am_weakness", "se_weakness", "sm_weakness")
-_STORY_GROUPS = ("success", "failure", "am_weakness", "se_weakness", "sm_weakness", "funnel")
-_SUCCESS_WORDS = ("签了", "签约", "成交", "签下", "拿下", "合同", "中标")
-_FAILURE_WORDS = ("没下文", "丢单", "丢了", "没签", "流失", "不了了之", "黄了", "没成")
+_SUCCESS_WORDS = ("签了", "签约", "成交", "签下", "拿下", "中标", "点头")
+_FAILURE_WORDS = ("没下文", "丢单", "丢了", "没签", "没有签", "没谈成", "不了了之", "黄了", "没成")
 _SUCCESS_TAGS = ("成功案例", "成功")
 _FAILURE_TAGS = ("失败案例", "失败")
-_REMARK = re.compile(r"^\s*(顾问备注|备注|顾问点评|点评)\s*[：:]")
-_QUOTE = re.compile(r"[\"“「]([^\"”」]{2,80})[\"”」]")
-_COMPANY = re.compile(r"〔企业[A-Z]+〕([\u4e00-\u9fff]{1,6}?)(?=[^\u4e00-\u9fff]|那|的|这|里|和|是|在|说|有|$|[，。、（(])")
-_PERSON = re.compile(r"〔[^〔〕企]{1,3}〕(总经理|副总|经理|主任|院长|副院长|校长|店长|老板娘|老板|总|处长|科长|主管|会计|厂长)")
-_CUSTOMER_TITLES = ("老板娘", "老板", "总经理", "院长", "校长", "店长", "厂长", "财务经理", "财务")
+_REMARK = re.compile(r"^\s*(顾问备注|备注|顾问点评|点评|顾问意见)\s*[：:]\s*")
+#: Sentences of a narrative note that are the consultant speaking, not the story.
+_REMARK_SENTENCE = re.compile(r"问题集中在|普遍|可作为|可以作为|可以改编|改编成|这正是|正是我们|我们说的|这反映|反映出|说明了|典型的|值得注意")
+_LABEL = re.compile(r"^\s*(背景|随访复盘|随访后复盘|复盘|演示厅考察|考察|记录|原话|观察|情况)\s*[：:]\s*")
+_QUOTED = re.compile(r"[\"“「]([^\"”」\n]{1,200})[\"”」]")
+_COMPANY = re.compile(r"〔企业([A-Z]+)〕")
+_PERSON = re.compile(r"〔([^〔〕企模]{1,3})〕")
+_NUMBER_PLACEHOLDERS = {"手机号": "手机", "电话": "电话", "服务电话": "服务电话", "身份证号": "身份证",
+                        "邮箱": "邮箱", "QQ号": "QQ", "微信号": "微信"}
+#: Customer titles named in a story besides those of the industry's cast.
+_EXTRA_TITLES = ("老板娘", "老板", "院长", "校长", "店长", "厂长", "总经理", "董事长")
+_NOT_PEOPLE = ("财务", "会计", "行政", "网管", "总")  # departments or too short to be a person in a sentence
+_SHORT_TITLE = re.compile(r"(科长|主任|经理|院长|厂长|店长|校长|主管|老板娘|老板)$")
+_SHORT_OF = {"支撑工程师": "工", "支撑人员": "工", "客户经理": "经理", "总经理": "总"}
+#: A company placeholder's ending as the note wrote it (〔企业B〕超市 → 超市).
+_COMPANY_ENDING = re.compile(r"^([\u4e00-\u9fff]{1,5}?)(?=[^\u4e00-\u9fff]|那|的|这|里|和|是|在|说|有|$)")
+_SUBJECTLESS = ("觉得", "习惯", "对", "说", "不知道", "不清楚", "没有", "没", "问", "让", "看", "跟", "找",
+                "给", "去", "打", "用", "讲", "带", "只", "先", "再", "一般", "平时", "每天", "月底", "认为", "希望",
+                "知道", "想", "准备", "打算", "负责", "跑", "约", "报")
+_OPINION = ("那没办法", "没办法", "估计", "其实", "反正", "可能", "应该", "大概", "说实话", "那", "嗯")
+_YES = ("做", "对", "是", "有", "会", "嗯", "是的", "当然", "问过", "讲过", "用过")
+_NO = ("没有", "没", "不", "不是", "不会", "没问", "没细问")
+_SIZE = re.compile(r"([一二三四五六七八九十两百千\d]+)\s*[多余]?\s*(家连锁|家店|家分店|个分店|间客房|间房|张床位|个床位|张床|名员工|个员工|"
+                   r"个人|名医生|个科室|个班|名学生|层楼|个门店|台车)")
+_VISIT_WORDS = ("拜访", "随访", "去一家", "现场", "一起去", "陪同", "联合")
 
 
-def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysis: Any = None) -> Case:
-    """Draft a teaching case from one interview note's redacted, coded segments.
+# ------------------------------------------------------------------------------------ naming
+
+
+@dataclass
+class _Cast:
+    """The case's people and company, and how the story's words become their names."""
+
+    namer: Namer
+    population: str
+    hero_key: str
+    hero_title: str
+    industry: str | None
+    company_stem: str = ""
+    company: str = ""
+    people: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # key → (full, title, short)
+    mentioned: set[str] = field(default_factory=set)
+
+    @property
+    def hero(self) -> str:
+        return self.person(self.hero_key, self.hero_title)
+
+    @property
+    def partner_key(self) -> str:
+        return "se" if self.population == "account_manager" else "am"
+
+    @property
+    def partner_title(self) -> str:
+        return "支撑工程师" if self.population == "account_manager" else "客户经理"
+
+    def person(self, key: str, title: str) -> str:
+        """The full name of person ``key`` (named on first use)."""
+        if key not in self.people:
+            full = self.namer.full_name(key, title)
+            m = _SHORT_TITLE.search(title)
+            short = full[0] + (_SHORT_OF.get(title) or (m.group(1) if m and len(title) > 2 else title))
+            self.people[key] = (full, title, short)
+        return self.people[key][0]
+
+    def company_name(self, suffix: str | None = None) -> str:
+        if not self.company:
+            self.company_stem, self.company = self.namer.company("〔企业A〕", suffix=suffix)
+        return self.company
+
+
+def _titles(industry: str | None) -> list[str]:
+    """Customer titles a story may name, longest first."""
+    out: set[str] = set(_EXTRA_TITLES)
+    for cast in (industry_cast(industry), industry_cast("generic")):
+        for d in cast.departments:
+            out.update(t for t in (d.title, *d.aliases) if len(t) >= 2)
+    return sorted((t for t in out if t not in _NOT_PEOPLE and "客户" not in t), key=lambda t: (-len(t), t))
+
+
+# ------------------------------------------------------------------------------------ text
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.findall(r"[^。！？!?；;\n]+[。！？!?；;]?[”」\"]?", text) if s.strip()]
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"[ \t]+", " ", text).strip()
+    text = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", text)
+    return text
+
+
+def _quotes_to_chinese(text: str) -> str:
+    """Straight and corner quotes as “……” (inner quotes ‘……’)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == '"':
+            out.append("“" if depth % 2 == 0 else "”")
+            depth += 1
+        else:
+            out.append(ch)
+    text = "".join(out).replace("「", "“").replace("」", "”")
+    # a quote inside a quote: ‘’
+    return re.sub(r"“([^“”]*)“([^“”]*)”([^“”]*)”", r"“\1‘\2’\3”", text)
+
+
+def _outside_quotes(text: str, fn: Any) -> str:
+    """Apply ``fn`` to the parts of ``text`` outside “……” (what someone said stays as said)."""
+    parts = re.split(r"(“[^”]*”)", text)
+    return "".join(p if p.startswith("“") else fn(p) for p in parts)
+
+
+class _Story:
+    """Turns the redacted note's words into the case's: names for placeholders, third person."""
+
+    def __init__(self, cast: _Cast, interviewee: str, narrative_he: bool, role_words: bool) -> None:
+        self.cast = cast
+        self.interviewee = interviewee
+        self.narrative_he = narrative_he  # in a narrative note 他 is the interviewee
+        self.role_words = role_words  # 客户经理 / 支撑人员 mean this story's people
+        self.titles = _titles(cast.industry)
+        self.suffixes = sorted(industry_cast(cast.industry).suffixes, key=len, reverse=True)
+
+    def name_companies(self, text: str) -> str:
+        def company(m: re.Match[str]) -> str:
+            after = text[m.end():m.end() + 8]
+            suffix = next((s for s in self.suffixes if after.startswith(s)), None)
+            if suffix is None:
+                ending = _COMPANY_ENDING.match(after)
+                suffix = ending.group(1) if ending else None
+            stem, full = self.cast.namer.company(m.group(0), suffix=suffix)
+            if m.group(0) == "〔企业A〕" or not self.cast.company:
+                self.cast.company_stem, self.cast.company = stem, full
+            return stem if suffix else full
+
+        text = _COMPANY.sub(company, text)
+        if not self.cast.company and self.suffixes and self.cast.industry:
+            m = re.search("(?<![另每])一家(" + "|".join(map(re.escape, self.suffixes)) + ")", text)
+            if m:  # 去一家口腔医院 → 去康宁口腔医院: the customer gets its name
+                self.cast.company_name(m.group(1))
+        if self.cast.company and self.cast.company_stem and self.suffixes:
+            suffix = self.cast.company[len(self.cast.company_stem):]
+            text = re.sub(f"(?<![另每])一家{re.escape(suffix)}", self.cast.company, text, count=1)
+        return text
+
+    def name_people(self, text: str) -> str:
+        def placeholder(m: re.Match[str]) -> str:
+            key = m.group(0)
+            word = m.group(1)
+            if word in _NUMBER_PLACEHOLDERS:
+                before = text[max(0, m.start() - 2):m.start()]
+                return "号码" if before.endswith(("手机", "电话", "号")) else _NUMBER_PLACEHOLDERS[word] + "号码"
+            after = text[m.end():m.end() + 6]
+            title = next((t for t in (*self.titles, "经理", "主任", "科长", "总", "老师", "师傅") if after.startswith(t)),
+                         "")
+            full = self.cast.person(key, title or "先生")
+            return full[0] if title else full
+
+        text = _PERSON.sub(placeholder, text)
+        if self.titles:
+            pattern = re.compile("(?<![\u4e00-\u9fff]{2}[的])(" + "|".join(map(re.escape, self.titles)) + ")")
+
+            def title(m: re.Match[str]) -> str:
+                t = m.group(1)
+                if "各" in m.string[max(0, m.start() - 3):m.start()]:
+                    return t  # 各分店店长: many people, not one
+                before = m.string[max(0, m.start() - 1):m.start()]
+                if before and before in "".join(p[0][0] for p in self.cast.people.values()):
+                    return t  # 周院长: already named
+                key = next((k for k, (_, title_, _) in self.cast.people.items() if title_ == t), t)
+                full = self.cast.person(key, t)  # 院长 after 〔乙〕院长: the same 院长
+                _, _, short = self.cast.people[key]
+                if key not in self.cast.mentioned and key == t:
+                    self.cast.mentioned.add(key)
+                    return f"{t}{full}"
+                return short
+
+            text = _outside_quotes(text, lambda part: pattern.sub(title, part))  # “老板，……”: a form of address
+        return text
+
+    def name_roles(self, text: str) -> str:
+        hero = self.cast.hero
+        if self.interviewee:
+            text = text.replace(self.interviewee, hero)
+        if self.cast.population == "sales_manager":  # 主任说…: the manager is the hero
+            titles = sorted({self.cast.hero_title, "主任", "经理", "主管", "负责人"}, key=len, reverse=True)
+            text = re.sub(r"(?<![\u4e00-\u9fff])(" + "|".join(titles) + r")(?=说|认为|希望|觉得|表示|自己)", hero, text)
+        if self.cast.population == "account_manager":  # 客户经理 of an account manager's story is the hero
+            text = re.sub(r"(?<![各给])客户经理(?![们甲乙丙])", hero, text)
+        if not self.role_words:
+            return text
+        words = {"account_manager": ("客户经理",), "support_engineer": ("支撑工程师", "支撑人员", "工程师"),
+                 "sales_manager": ()}
+        partner_words = ("支撑工程师", "支撑人员") if self.cast.population == "account_manager" else ("客户经理",)
+        for w in words.get(self.cast.population, ()):
+            text = re.sub(f"(?<!陪同的)(?<!各){w}(?![们甲乙])", hero, text)
+        partner = None
+        for w in partner_words:
+            if re.search(f"{w}(?![们])", text):
+                partner = partner or self.cast.person(self.cast.partner_key, self.cast.partner_title)
+                text = re.sub(f"{w}(?![们])", partner, text)
+        return text
+
+    def third_person(self, text: str) -> str:
+        hero = self.cast.hero
+
+        def fn(part: str) -> str:
+            part = re.sub(r"我们", "他们", part)
+            part = re.sub(r"我", hero, part)
+            if self.narrative_he:
+                part = re.sub(r"(^|[。，；！？])问(他|她)", r"\1被问到", part)  # the interviewer asked
+                part = re.sub(r"(?<![其])他(?![们人])", hero, part)
+                part = re.sub(r"(?<![其])她(?![们人])", hero, part)
+            return part
+
+        return _outside_quotes(text, fn)
+
+    def words(self, text: str) -> str:
+        """Names only (quotes, first person kept): the consultant's remarks and the sources."""
+        text = _quotes_to_chinese(_tidy(text))
+        return self.name_roles(self.name_people(self.name_companies(text)))
+
+    def tell(self, text: str) -> str:
+        """Names and third person: a sentence of the story."""
+        return self.third_person(self.words(text))
+
+
+def _question_statement(question: str, hero: str) -> str:
+    q = re.sub(r"^\s*问\s*[：:]\s*", "", question).strip()
+    q = re.sub(r"[？?。]+$", "", q)
+    q = q.replace("你们", "他们").replace("您", hero).replace("你", hero)
+    q = re.sub(r"(吗|呢|吧)$", "", q)
+    return q
+
+
+def _answer_to_story(question: str | None, answer: str, story: _Story) -> str:
+    """One answer as the story tells it (the question is gone)."""
+    hero = story.cast.hero
+    a = re.sub(r"^\s*答\s*[：:]\s*", "", answer).strip()
+    lead, action = "", ""
+    m = re.match(r"^[（(]([^）)]{1,12})[）)]\s*", a)
+    if m:
+        action = "笑了笑" if m.group(1) == "笑" else m.group(1)
+        lead = f"{hero}{action}，"
+        a = a[m.end():]
+        hero_in_lead = True
+    else:
+        hero_in_lead = False
+    if question is not None:
+        q = _question_statement(question, hero)
+        first = re.split(r"[，。！？,]", a, maxsplit=1)[0]
+        rest = a[len(first):].lstrip("，,。")
+        yes_no = bool(re.search(r"有没有|是不是|会不会|能不能|吗[？?]?\s*$", question.strip()))
+        if yes_no and first in _NO:
+            if "有没有" in q:
+                stmt = q.replace("有没有", f"{'' if hero in q or hero_in_lead else hero}没有", 1)
+            else:
+                stmt = f"{'' if hero in q else hero + '：'}{q}——没有"
+            body = stmt + ("。" + story.tell(rest) if rest else "。")
+            return lead + body
+        if yes_no and first in _YES:
+            stmt = q.replace("有没有", "", 1)
+            body = stmt + ("，" + story.tell(rest) if rest else "。")
+            return lead + body
+        if re.search(r"怎么看|怎么想|什么反应|怎么说|什么意见", q):  # others' views: the hero reports them
+            topic = re.sub(r"(怎么看|怎么想|什么反应|怎么说|什么意见)$", "的看法", q)
+            said = story.words(a).replace("“", "‘").replace("”", "’")
+            return f"说起{story.words(topic)}，{hero}{action}说：“{said}”"
+        if a.startswith(_OPINION) or len(a) <= 8:
+            said = story.words(a).replace("“", "‘").replace("”", "’")
+            return f"谈到{story.words(q)}，{hero}{action}说：“{said}”"
+    told = story.tell(a)
+    if hero not in told[:12] and told.startswith(_SUBJECTLESS):
+        told = hero + told
+    return lead + told
+
+
+def _paragraph_to_story(text: str, story: _Story) -> str:
+    """A paragraph of a narrative note as the story tells it."""
+    hero = story.cast.hero
+    t = re.sub(r"^\s*\d+[.、．)]\s*", "", text.strip())
+    label = _LABEL.match(t)
+    if label:
+        t = t[label.end():]
+        if label.group(1) == "原话":
+            inner = _QUOTED.search(t)
+            said = story.words(inner.group(1) if inner else t).replace("“", "‘").replace("”", "’")
+            return f"{hero}说：“{said}”"
+    t = re.sub(r"[；;]\s*$", "。", t)
+    told = story.tell(t)
+    if told.startswith(_SUBJECTLESS):
+        told = hero + told
+    if told and told[-1] not in "。！？”：":
+        told += "。"
+    return told
+
+
+# ------------------------------------------------------------------------------------ drafting
+
+
+def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysis: Any = None,
+               minutes: int = DEFAULT_MINUTES) -> Case:
+    """Draft a teaching case — a story with a teaching note — from one coded, redacted note.
 
     Parameters
     ----------
@@ -115,12 +519,15 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
         The case id; default ``C`` + the note's digits (``N002`` → ``C002``).
     analysis : NotesAnalysis, optional
         ``casekit.analysis.analyse_notes(bundle)`` when already computed (it is the slow part).
+    minutes : int, default 60
+        Class time of the discussion; the teaching note's plan adds up to it.
 
     Returns
     -------
     Case
-        ``status: draft``; its sections hold only what the note says, the rest marked
-        ``【待补充：……】``; ``sources`` are the segment ids used.
+        ``status: draft``, ``population`` of the note, ``minutes``; sections
+        :data:`casekit.authoring.cases.CASE_SECTIONS`. What the note does not say is
+        ``【待补充：……】`` and listed under ``待核实``.
 
     Raises
     ------
@@ -132,7 +539,7 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     """
     if case_id is not None:
         check_file_id(case_id, "case id")
-    note_id = normalize_id(note_id)  # typed by a person: Ｎ００２ is N002 (note ids are ASCII)
+    note_id = normalize_id(note_id)
     if analysis is None:
         from casekit.analysis import analyse_notes
 
@@ -141,174 +548,425 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     rows = notes[notes["note_id"] == note_id]
     if rows.empty:
         raise NoteNotFoundError(f"no note {note_id!r} in {getattr(bundle, 'path', 'the bundle')} "
-                       f"(notes: {', '.join(sorted(map(str, notes['note_id']))[:8])}…)")
+                                f"(notes: {', '.join(sorted(map(str, notes['note_id']))[:8])}…)")
     note = rows.iloc[0]
     segs = analysis.segments[analysis.segments["note_id"] == note_id].sort_values("position")
-    coded = analysis.coded[analysis.coded["note_id"] == note_id] if "note_id" in analysis.coded.columns else \
-        analysis.coded[analysis.coded["segment_id"].str.startswith(f"{note_id}-")]
+    coded = analysis.coded[analysis.coded["segment_id"].astype(str).str.startswith(f"{note_id}-")]
     codes_of: dict[str, list[tuple[str, str, str]]] = {}
     for sid, code, lab, group in zip(coded["segment_id"], coded["code"], coded["label"], coded["code_group"]):
         codes_of.setdefault(str(sid), [])
         if (code, lab, group) not in codes_of[str(sid)]:
             codes_of[str(sid)].append((str(code), str(lab), str(group)))
-
-    story: list[pd.Series] = []
-    remarks: list[pd.Series] = []
-    asked: dict[str, pd.Series] = {}  # answer segment id → the question just before it
-    last_question = None
-    for _, s in segs.iterrows():
-        if s["kind"] == "question":
-            last_question = s
-            continue
-        if s["kind"] == "answer" and last_question is not None:
-            asked[str(s["segment_id"])] = last_question
-        last_question = None
-        (remarks if _REMARK.match(str(s["text"])) else story).append(s)
-    all_codes = _ordered_codes(codes_of, [str(s["segment_id"]) for _, s in segs.iterrows()])
-
+    all_codes = _ordered_codes(codes_of, [str(s) for s in segs["segment_id"]])
+    population = lookup(POPULATIONS, str(note["population"])) or "account_manager"
     top = str(note["top_region_id"])
     region_name = _region_name(bundle, str(note["region_id"]))
     industry_id, products = _industry_products(bundle, note, segs, top)
-    customer = _customer(segs)
-    customer_word = customer or _industry_customer(industry_id)
-    outcome = _outcome(note, story, [g for sid in codes_of for _, _, g in codes_of[sid]])
-    stage = _stage(all_codes)
-    modules = _modules(all_codes, str(note["population"]), industry_id)
+    method = str(note["method"])
 
+    # -- the people ------------------------------------------------------------------------
+    namer = Namer(note_id, industry_id, forbidden=forbidden_text(bundle))
+    hero_title = _hero_title(population, str(note.get("interviewee") or ""))
+    cast = _Cast(namer=namer, population=population, hero_key=_HERO_KEYS[population], hero_title=hero_title,
+                 industry=industry_id)
+    has_questions = bool((segs["kind"] == "question").any())
+    text_all = "".join(str(t) for t in segs["text"])
+    story = _Story(cast, interviewee=str(note.get("interviewee") or ""),
+                   narrative_he=not has_questions and (method in ("interview", "interview_360") or
+                                                       (method == "demo_hall_visit" and population == "support_engineer")),
+                   role_words=method == "ride_along_debrief" or any(w in text_all for w in _VISIT_WORDS))
+
+    # -- split: story, the consultant's remarks ------------------------------------------------
+    story_parts: list[tuple[str, str, str]] = []  # (segment id, what the story says, raw)
+    remarks: list[tuple[str, str]] = []  # (segment id, remark as analysis)
     used: list[str] = []
-
-    def use(sid: str) -> str:
-        if sid not in used:
-            used.append(sid)
-        return sid
-
-    # 背景 -------------------------------------------------------------------------------
-    facts = [
-        f"- 客户：{customer or missing('客户（记录中没有写明）')}",
-        f"- 行业：{label(INDUSTRIES, industry_id) if industry_id else missing('行业')}",
-        f"- 地区：{region_name}",
-        f"- 涉及产品：{'、'.join(products) if products else missing('产品')}",
-        f"- 资料来源：{_method_label(str(note['method']))}（{note_id}）",
-    ]
-    described = []
-    for s in story:
-        for sentence in _sentences(str(s["text"])):
-            if "〔企业" in sentence:
-                described.append(f"{_tidy(sentence)}（{use(str(s['segment_id']))}）")
-                break
-    background = "\n".join(facts)
-    if described:
-        background += "\n\n记录中关于客户的描述：\n\n" + "\n".join(f"- {d}" for d in described)
-    background += "\n\n" + missing("客户规模、经营特点（如淡旺季、客源或客户群）、各部门的现状和麻烦、谁拍板")
-
-    # 情境 -------------------------------------------------------------------------------
-    picked = _situation_segments(story, codes_of)
-    speaker_intro = _speaker_intro(note)
-    paragraphs = []
-    for s in picked:
-        sid = use(str(s["segment_id"]))
-        question = asked.get(sid)
-        lead = f"（问：{_tidy(str(question['text']))}）" if question is not None else ""
-        if question is not None:
-            use(str(question["segment_id"]))
-        paragraphs.append(f"{lead}{_tidy(str(s['text']))}（{sid}）")
-    situation = speaker_intro + "\n\n" + "\n\n".join(paragraphs) if paragraphs else \
-        missing("客户经理做了什么、客户说了什么")
-    customer_quotes = [(q, sid) for s in picked for q, who in _quotes(str(s["text"]))
-                       if who == "客户" for sid in [str(s["segment_id"])]]
-    if customer_quotes:
-        situation += "\n\n客户的原话：\n\n" + "\n".join(f"- “{q}”（{sid}）" for q, sid in customer_quotes)
-    elif paragraphs:
-        situation += "\n\n" + missing("客户的原话")
-
-    # 难题 -------------------------------------------------------------------------------
-    weak = [(sid, code, lab) for sid in codes_of for code, lab, group in codes_of[sid] if group in _WEAK_GROUPS]
-    if weak:
-        seen: dict[str, list[str]] = {}
-        for sid, _, lab in weak:
-            seen.setdefault(lab, [])
-            if sid not in seen[lab]:
-                seen[lab].append(use(sid))
-        lines = [f"- {lab}（{'、'.join(sids)}）" for lab, sids in seen.items()]
-        last = story[-1] if story else None
-        dilemma = "记录中的问题：\n\n" + "\n".join(lines)
-        if last is not None and outcome != "success":
-            dilemma += f"\n\n现在的情况：{_tidy(str(last['text']))}（{use(str(last['segment_id']))}）"
-        dilemma += f"\n\n如果你是这位客户经理，下一次去{customer_word}该怎么做？"
-    else:
-        dilemma = missing("难题：客户经理面对的两难选择（记录中没有失败或弱点的编码）")
-
-    # 讨论问题 ---------------------------------------------------------------------------
-    questions = []
-    for code in all_codes:
-        template = QUESTION_TEMPLATES.get(code)
-        if template:
-            q = template.replace("〔客户〕", customer_word)
-            if q not in questions:
-                questions.append(q)
-    if questions:
-        questions.append(f"如果重新来一次，客户经理在“{label(FUNNEL_STAGES, stage) if stage else '每一步'}”"
-                         "之前应该做好哪些准备？")
-        discussion = "\n".join(f"{i}. {q}" for i, q in enumerate(questions, 1))
-    else:
-        discussion = "1. " + missing("讨论问题（记录中没有可用的编码）")
-
-    # 教学要点 ---------------------------------------------------------------------------
-    points = []
-    for code in all_codes:
-        text = TEACHING_POINTS.get(code)
-        if not text:
+    last_question: str | None = None
+    for _, s in segs.iterrows():
+        sid, text, kind = str(s["segment_id"]), str(s["text"]), str(s["kind"])
+        if kind == "question":
+            last_question = text
             continue
-        module = _module_for(code, str(note["population"]), industry_id)
-        point = f"- {text}" + (f"〔模块：{module}〕" if module else "")
-        if point not in points:
-            points.append(point)
-    teaching = "\n".join(points) if points else "- " + missing("教学要点")
+        if _REMARK.match(text):
+            remarks.append((sid, story.words(_REMARK.sub("", text))))
+            used.append(sid)
+            last_question = None
+            continue
+        if "|" in text and "\n" in text:  # a table: counts, not a story
+            last_question = None
+            continue
+        if _is_heading(text, str(note.get("interviewee") or "")):
+            continue
+        kept, remark = [], []
+        for sentence in _sentences(text):
+            (remark if _REMARK_SENTENCE.search(sentence) else kept).append(sentence)
+        if remark:
+            remarks.append((sid, story.words("".join(remark))))
+        if kept:
+            body = "".join(kept)
+            told = _answer_to_story(last_question, body, story) if kind == "answer" else \
+                _paragraph_to_story(body, story)
+            story_parts.append((sid, told, body))
+        used.append(sid)
+        last_question = None
 
-    # 出处 -------------------------------------------------------------------------------
+    outcome = _outcome(note, [raw for _, _, raw in story_parts],
+                       [g for sid in codes_of for _, _, g in codes_of[sid]])
+    stage = _stage(all_codes)
+    modules = _modules(all_codes, population)
+
+    # the ending (what happened afterwards): the success segment, or the last answer of the note
+    ending = None
+    if story_parts:
+        closing = [p for p in story_parts if any(w in p[1] for w in _SUCCESS_WORDS + _FAILURE_WORDS)]
+        if closing and len(story_parts) >= 3 and outcome == "success":
+            # the sentences that tell the outcome leave the story (the class discusses before knowing)
+            sid, told, raw = closing[-1]
+            said = _sentences(told)
+            out = [x for x in said if any(w in x for w in _SUCCESS_WORDS + _FAILURE_WORDS)]
+            rest = "".join(x for x in said if x not in out)
+            ending = (sid, "".join(out), raw)
+            story_parts = [(a, rest, c) if a == sid else (a, b, c) for a, b, c in story_parts]
+            story_parts = [p for p in story_parts if p[1].strip()]
+        elif has_questions:
+            ending = story_parts[-1]
+    company_known = bool(cast.company)
+    if population == "account_manager" and not cast.company:
+        cast.company_name()
+    customer = cast.company or (f"这家{industry_cast(industry_id).noun}" if industry_id else "客户")
+    hero = cast.hero
+
+    # -- 背景 ----------------------------------------------------------------------------------
+    background = _background(cast, population, region_name, industry_id, products, story_parts, company_known)
+    # -- 人物 ----------------------------------------------------------------------------------
+    people = _people(cast, region_name, customer)
+    # -- 经过 ----------------------------------------------------------------------------------
+    if story_parts:
+        happened = "\n\n".join(_tidy(p[1]) for p in story_parts)
+    else:
+        happened = missing(f"{hero}做了什么、客户说了什么（记录中没有可写成故事的内容）")
+    # -- 难题 ----------------------------------------------------------------------------------
+    dilemma = _dilemma(cast, population, all_codes, customer, outcome, story_parts)
+    # -- 讨论问题 ------------------------------------------------------------------------------
+    questions = _questions(cast, population, all_codes, customer, stage)
+    discussion = "\n".join(f"{i}. {q}" for i, q in enumerate(questions, 1))
+    # -- 教学笔记 ------------------------------------------------------------------------------
+    ending_text = None
+    if ending is not None:
+        ending_text = _tidy(ending[1])
+    note_text = _teaching_note(cast, population, all_codes, codes_of, customer, outcome, stage, modules,
+                               questions, remarks, story_parts, ending_text, minutes, industry_id)
+    # -- 出处 ----------------------------------------------------------------------------------
     by_id = {str(s["segment_id"]): s for _, s in segs.iterrows()}
-    for s in remarks:
-        use(str(s["segment_id"]))
+    order = sorted(used, key=lambda x: int(by_id[x]["position"]))
     source_lines = []
-    for sid in sorted(used, key=lambda x: int(by_id[x]["position"])):
+    for sid in order:
         s = by_id[sid]
         labels = "、".join(lab for _, lab, g in codes_of.get(sid, []) if g != "dimension")
-        speaker = f"{s['speaker']}：" if str(s.get("speaker") or "").strip() else ""
-        source_lines.append(f"- {sid}{'〔' + labels + '〕' if labels else ''}：{speaker}{str(s['text']).strip()}")
-    sources_text = f"{note_id}（{_method_label(str(note['method']))}，{_date(note['date'])}，{region_name}），已脱敏：\n\n" \
-        + "\n".join(source_lines)
+        source_lines.append(f"- {sid}{'（' + labels + '）' if labels else ''}：{story.words(str(s['text']))}")
+    sources_text = (f"{_method_label(method)}，{_date(note['date'])}，{region_name}；记录已脱敏，"
+                    "人名和单位名换成了本案例的化名：\n\n" + "\n".join(source_lines))
 
-    roles = ["客户经理"]
-    if any("支撑" in str(s["text"]) for s in story) or {"joint_visit", "hidden_selling"} & set(all_codes):
-        roles.append("支撑人员")
-    roles += [r for r in _customer_roles(story) if r not in roles]
-
-    title = f"{customer}的苦恼" if customer else missing("标题")
+    title = f"{cast.company}的苦恼" if cast.company and population != "sales_manager" else \
+        f"{cast.people[cast.hero_key][2]}的苦恼"
+    sections = {
+        "背景": background,
+        "人物": people,
+        "经过": happened,
+        "难题": dilemma,
+        "讨论问题": discussion,
+        "教学笔记": note_text,
+    }
+    outcome_value = outcome or missing("成功或失败" if population != "sales_manager" else "成功或失败（管理做法的结果）")
+    sections["待核实"] = _to_check(title, sections, outcome_value,
+                                   None if industry_id else missing(_NO_INDUSTRY[population]),
+                                   None if stage else missing(_NO_STAGE[population]))
+    sections["出处"] = sources_text
+    roles = [hero_title]
+    if cast.partner_key in cast.people:
+        roles.append(cast.partner_title)
+    roles += [title_ for key, (_, title_, _) in cast.people.items()
+              if key not in (cast.hero_key, cast.partner_key) and title_ not in roles]
     digits = re.sub(r"\D", "", note_id) or note_id
     return Case(
         id=case_id or f"C{digits}",
         title=title,
         region=region_name,
-        industry=label(INDUSTRIES, industry_id) if industry_id else missing("行业"),
+        industry=label(INDUSTRIES, industry_id) if industry_id else missing(_NO_INDUSTRY[population]),
         products=tuple(products),
-        funnel_stage=label(FUNNEL_STAGES, stage) if stage else missing("漏斗阶段"),
-        outcome=outcome or missing("成功或失败"),
+        funnel_stage=label(FUNNEL_STAGES, stage) if stage else missing(_NO_STAGE[population]),
+        outcome=outcome_value,
         roles=tuple(roles),
         modules=tuple(modules),
-        sources=tuple(sorted(used, key=lambda x: int(by_id[x]["position"]))),
+        sources=tuple(order),
         status="draft",
-        sections={
-            "背景": background,
-            "情境": situation,
-            "难题": dilemma,
-            "讨论问题": discussion,
-            "教学要点": teaching,
-            "出处": sources_text,
-        },
+        population=population,
+        minutes=minutes,
+        sections=sections,
     )
 
 
+# ------------------------------------------------------------------------------------ sections
+
+
+def _background(cast: _Cast, population: str, region: str, industry_id: str | None, products: list[str],
+                story_parts: list[tuple[str, str, str]], company_known: bool) -> str:
+    hero = cast.hero
+    noun = None
+    if industry_id:  # the cast's word (医院), else the industry's label while the cast has none
+        noun = industry_cast(industry_id).noun if industry_cast(industry_id).industry == industry_id \
+            else label(INDUSTRIES, industry_id)
+    size = None
+    for _, told, _ in story_parts:
+        m = _SIZE.search(told)
+        if m:
+            size = m.group(0)
+            break
+    bits: list[str] = []
+    if cast.company:
+        kind = f"一家{noun}" if noun else "一家" + missing("什么行业的单位")
+        bits.append(f"{cast.company}是{region}的{kind}" + (f"（{size}）" if size else "") + "。")
+        described = [_tidy(t) for _, t, _ in story_parts if cast.company_stem and cast.company_stem in t][:1]
+        if not size:
+            bits.append(missing(f"{cast.company}的规模（员工、门店或床位）和经营特点（淡旺季、客源或客户群）"))
+        if population == "account_manager":
+            bits.append(missing(f"{cast.company}各部门的现状和麻烦、谁拍板"))
+        del described
+    product_text = "、".join(products) if products else ""
+    if population == "account_manager":
+        bits.append(f"{hero}是{region}分公司的政企客户经理，负责{cast.company or '这家客户'}"
+                    + (f"，这次主推{product_text}" if product_text else "") + "。")
+        if not company_known:
+            bits.append(missing(f"记录没有写明客户是哪一家；{cast.company}是为案例起的名字，请核实客户的情况"))
+    elif population == "support_engineer":
+        bits.append(f"{hero}是{region}分公司的支撑工程师，和客户经理一起做政企客户的售前和售后支撑"
+                    + (f"，负责的产品有{product_text}" if product_text else "") + "。")
+    else:
+        post = "一家分公司的经理" if cast.hero_title == "分公司经理" else f"的{cast.hero_title}"
+        bits.append(f"{hero}是{region}{post}，手下有一支政企客户经理团队"
+                    + (f"；今年公司重点推{product_text}" if product_text else "") + "。")
+        bits.append(missing(f"{hero}团队的人数、片区的客户构成和今年的指标"))
+    return "\n\n".join(bits)
+
+
+def _people(cast: _Cast, region: str, customer: str) -> str:
+    lines = []
+    for key, (full, title, _) in cast.people.items():
+        office = f"{region}{title}" if title.startswith("分公司") else f"{region}分公司{title}"
+        if key == cast.hero_key:
+            lines.append(f"- {full}：{office}（本案例的主人公）")
+        elif key == cast.partner_key:
+            lines.append(f"- {full}：{office}，和{cast.hero}一起做这家客户")
+        else:
+            department = department_for_title(cast.industry, title)
+            at = cast.company or f"{customer}的"
+            title = {"总": "总经理"}.get(title, title)
+            if title in ("先生",):
+                lines.append(f"- {full}：{at}的人，" + missing(f"{full}的职务"))
+            elif department is not None:
+                lines.append(f"- {full}：{at}{title}（{department.name}，采购中的{department.role}）")
+            elif title in ("经理", "主任", "主管", "总"):
+                lines.append(f"- {full}：{at}的{title}，" + missing(f"{full}在{at}的部门和职务"))
+            else:
+                lines.append(f"- {full}：{at}{title}")
+    return "\n".join(lines)
+
+
+def _dilemma(cast: _Cast, population: str, codes: list[str], customer: str, outcome: str | None,
+             story_parts: list[tuple[str, str, str]]) -> str:
+    hero = cast.hero
+    code_set = set(codes)
+    if population == "account_manager":
+        if outcome == "success":
+            return (f"{customer}的事情顺利推进了，领导让{hero}在班组里讲讲经验，再去跑同一片区的几家{_noun(cast)}。"
+                    f"\n\n如果你是{hero}，哪些做法你会带到下一家客户？换一家规模、老板都不一样的客户，哪些做法要改？")
+        return (f"{customer}那边还没有结果，{hero}还要再去一次。"
+                f"\n\n如果你是{hero}，下一次去{customer}之前你会做哪些准备？见到客户先问什么、不说什么，"
+                "怎样让对方愿意继续谈下去？")
+    if population == "support_engineer":
+        partner = cast.people.get("am", (None,))[0] or "客户经理"
+        if {"training_no_transfer", "weak_product_knowledge"} & code_set and not {"joint_visit", "hidden_selling"} & code_set:
+            return (f"下个月又有新产品上线，分公司让{hero}给客户经理们讲一次。"
+                    f"\n\n如果你是{hero}，这次培训你会怎样准备、讲什么、怎么讲，才能让客户经理回去就能卖、敢带客户来看演示？")
+        if outcome == "success":
+            return (f"这次配合得好，分公司想让{hero}把做法教给其他支撑工程师。"
+                    f"\n\n如果你是{hero}，你会怎样讲清楚自己在拜访中“该说什么、不该说什么”？换一位不习惯分工的客户经理，你会怎样和他商量？")
+        return (f"{partner}又约{hero}下周一起去见一家新客户。"
+                f"\n\n如果你是{hero}，出发前你会和{partner}怎样分工？你在什么时候出场、说什么、不说什么，"
+                "才能当好客户眼中中立的专家？")
+    if {"no_market_strategy", "ignores_market"} & code_set:
+        return (f"明年的指标又下来了，{hero}要在两周内把它分到每个客户经理头上。"
+                f"\n\n如果你是{hero}，你会先做哪些市场分析？指标怎样分解，平时怎样看每个人的销售过程、怎样辅导落后的人？")
+    return (f"月底的报表又出来了，几个客户经理离指标差得很远，{hero}准备找他们谈话。"
+            f"\n\n如果你是{hero}，这次谈话之前你要先弄清什么？以后你会怎样管过程、带下属，而不是只在月底看结果？")
+
+
+def _noun(cast: _Cast) -> str:
+    return industry_cast(cast.industry).noun if cast.industry else "客户"
+
+
+def _questions(cast: _Cast, population: str, codes: list[str], customer: str, stage: str | None) -> list[str]:
+    hero = cast.hero
+    partner = cast.people.get(cast.partner_key, (cast.partner_title,))[0]
+    templates = QUESTION_TEMPLATES[population]
+    out: list[str] = []
+    if "price_selling" in codes:  # the same question twice
+        codes = [c for c in codes if c != "price_opening"]
+    for code in codes:
+        t = templates.get(code)
+        if t:
+            q = t.format(hero=hero, partner=partner, customer=customer)
+            if q not in out:
+                out.append(q)
+    if population == "account_manager":
+        out.append(f"如果重新来一次，{hero}在“{label(FUNNEL_STAGES, stage) if stage else '销售拜访'}”之前应该做好哪些准备？")
+    elif population == "support_engineer":
+        out.append(f"对照支撑工程师的五个关键环节（{'；'.join(FIVE_KEY_LINKS)}），{hero}做到了哪几个？哪一个最该补上？")
+    else:
+        out.append(f"对照管理五步（目标分解、过程控制、辅导、评估、激励），{hero}哪一步做得最不够？你会从哪一步改起？")
+    return out[:6]
+
+
+def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Mapping[str, list[tuple[str, str, str]]],
+                   customer: str, outcome: str | None, stage: str | None, modules: list[str], questions: list[str],
+                   remarks: list[tuple[str, str]], story_parts: list[tuple[str, str, str]], ending: str | None,
+                   minutes: int, industry_id: str | None) -> str:
+    from casekit.curriculum import load_outlines
+
+    hero = cast.hero
+    kind = {"account_manager": "销售案例", "support_engineer": "支撑案例", "sales_manager": "管理案例"}[population]
+    outline = load_outlines()[population]
+    titles = {m.module_id: m.title for m in outline.modules}
+    told_of = {sid: told for sid, told, _ in story_parts}
+    quoted: set[str] = set()
+    result = {"success": "最后成交了", "failure": "没有成交"}.get(outcome or "", "结果" + missing("成交了没有"))
+    weak = [c for c in codes if any(g in _WEAK_GROUPS for sid in codes_of for cc, _, g in codes_of[sid] if cc == c)]
+    good = [c for c in codes if c not in weak and c in TEACHING_POINTS]
+    focus = "、".join(dict.fromkeys(lab for sid in codes_of for c, lab, g in codes_of[sid]
+                                    if g not in ("dimension", "funnel"))) or missing("本案例的重点")
+    if population == "sales_manager":
+        synopsis = f"{kind}。{hero}（{cast.hero_title}）怎样分指标、管团队。本案例的重点：{focus}。"
+    else:
+        synopsis = (f"{kind}。{hero}（{cast.hero_title}）" + (f"和{customer}打交道" if cast.company else "")
+                    + f"，{result}。本案例的重点：{focus}。")
+
+    points = [TEACHING_POINTS[c] for c in codes if c in TEACHING_POINTS]
+    points = list(dict.fromkeys(points))
+    verbs = {"account_manager": "在拜访中", "support_engineer": "在支撑客户经理时", "sales_manager": "在管理团队时"}
+    objectives = [f"- 学员能说出{p.split('：')[0]}，并{verbs[population]}做到" for p in points[:3]] or \
+        ["- " + missing("学习目标（记录中没有可用的编码）")]
+    audience = f"{POPULATIONS[population].label}；课程模块：" + \
+        "、".join(f"{titles.get(m, m)}〔模块：{m}〕" for m in modules)
+    prep = [f"1. {questions[0]}" if questions else "1. " + missing("课前思考题"),
+            {"account_manager": "2. 回想你最近一次拜访：你问了客户哪些问题？客户说出了哪些麻烦？",
+             "support_engineer": "2. 回想你最近一次陪客户经理拜访：你说得最多的是什么？客户记住的是什么？",
+             "sales_manager": "2. 你现在怎样知道每个客户经理的客户进展到了哪一步？"}[population]]
+    opening = {"account_manager": f"读完案例，你觉得{customer}真正的麻烦是什么？{hero}看到了吗？",
+               "support_engineer": f"{hero}在这个案例里更像推销员，还是更像专家？为什么？",
+               "sales_manager": f"如果你是{hero}手下的客户经理，你会怎样看待这样的管理？"}[population]
+
+    analysis: list[str] = []
+    for code in codes:
+        if code not in TEACHING_POINTS:
+            continue
+        sids = [sid for sid in codes_of if any(c == code for c, _, _ in codes_of[sid])]
+        evidence = next((told_of[s] for s in sids if s in told_of and s not in quoted), None)
+        quoted.update(s for s in sids if s in told_of and told_of[s] == evidence)
+        lab = next(lab for sid in sids for c, lab, _ in codes_of[sid] if c == code)
+        verdict = "做得不对" if code in weak else "做得对"
+        para = f"**{lab}**（{verdict}）：" + (f"案例中，{_clip(evidence)}" if evidence else "")
+        para += f"这说明：{TEACHING_POINTS[code]}。"
+        if population == "support_engineer" and code in _LINK_OF:
+            para += f"这属于支撑工程师五个关键环节中的“{FIVE_KEY_LINKS[_LINK_OF[code]]}”。"
+        funnel = [c.removeprefix("funnel_") for s in sids for c, _, _ in codes_of[s] if c.startswith("funnel_")]
+        if funnel and funnel[0] in FUNNEL_STAGES:
+            para += f"在销售漏斗中，这是“{label(FUNNEL_STAGES, funnel[0])}”这一步的事。"
+        analysis.append(para)
+    for _, remark in remarks:
+        kept = [x for x in _sentences(remark) if not re.search(r"改编|可作为|可以作为", x)]
+        text = "".join(kept).replace("我们说的", "方法中说的").replace("我们", "方法中")
+        if not text:
+            continue
+        analysis.append(f"**顾问的观察**：{text}" + ("" if text.endswith(("。", "”")) else "。"))
+    if population == "account_manager" and industry_id:
+        depts = industry_cast(industry_id).departments[:4]
+        analysis.append(f"**从{_noun(cast)}的各部门看**：" + "；".join(
+            f"{d.title}关心“{d.wants}”，可以问“{d.ask}”" for d in depts) + "。（见销售工具箱的产品与部门对照表）")
+    if stage:
+        analysis.append(f"**销售漏斗**：本案例停在“{label(FUNNEL_STAGES, stage)}”这一步；讨论时请学员说出这一步之前漏掉了什么。")
+    if not analysis:
+        analysis.append(missing("案例分析：做得对和不对的地方、原因、应该怎么做"))
+
+    wrap = "\n".join(f"- {p}" + (f"〔模块：{m}〕" if (m := _module_for(c, population)) else "")
+                     for c in codes if c in TEACHING_POINTS for p in [TEACHING_POINTS[c]])
+    wrap = "\n".join(dict.fromkeys(wrap.split("\n"))) if wrap else "- " + missing("总结要点")
+    board = {
+        "account_manager": f"三栏：左栏“{hero}做了什么”，中栏“客户的反应和真正的麻烦”，右栏“应该怎么做（先问再讲）”；"
+                           "下方画销售漏斗，标出本案例停在哪一步。",
+        "support_engineer": f"左栏列五个关键环节，右栏写{hero}在每个环节做了什么、该做什么；中间写一句：支撑工程师是中立的专家，不是推销员。",
+        "sales_manager": "左栏“只看结果”，右栏“管过程”：目标分解、过程控制、辅导各写一条学员提出的做法；下方画销售漏斗八步，标出可以检查的过程。",
+    }[population]
+    if not ending:
+        after = missing("后来的情况：之后怎样了（记录没有写）")
+    elif outcome == "success":
+        after = ending
+    else:
+        after = f"访谈时，{ending}" + missing("之后怎样了" + ("（成交了没有）" if population == "account_manager" else ""))
+    return teaching_note_markdown({
+        "案例概要": synopsis,
+        "学习目标": "\n".join(objectives),
+        "适用对象与模块": audience,
+        "课前思考题": "\n".join(prep),
+        "开场问题": opening,
+        "讨论安排": discussion_plan(minutes),
+        "案例分析": "\n\n".join(analysis),
+        "总结": wrap,
+        "板书设计": board,
+        "后来的情况": after,
+    })
+
+
+def _clip(text: str, n: int = 80) -> str:
+    text = _tidy(text)
+    if len(text) <= n:
+        return text if text.endswith(("。", "”", "！", "？")) else text + "。"
+    cut = text[:n]
+    end = max(cut.rfind("。"), cut.rfind("，"))
+    return (cut[:end] if end > 20 else cut) + "……"
+
+
+def _to_check(title: str, sections: Mapping[str, str], *values: str | None) -> str:
+    found: list[str] = []
+    for value in (title, *(v for v in values if v), *sections.values()):
+        for m in re.finditer(r"【待补充：([^】]*)】", str(value)):
+            if m.group(1) not in found:
+                found.append(m.group(1))
+    if not found:
+        return "无"
+    return "记录中没有写明、需要向受访者或客户核实的内容（补上后删去正文中的【待补充】标记）：\n\n" + \
+        "\n".join(f"- {f}" for f in found)
+
+
 # ------------------------------------------------------------------------------------ helpers
+
+
+def _hero_title(population: str, interviewee: str) -> str:
+    if population == "sales_manager":
+        m = re.search(r"(营销中心主任|营销中心经理|分公司经理|分局长|支局长|主任|经理)", interviewee)
+        if m and m.group(1) not in ("主任", "经理"):
+            return m.group(1)
+    return HERO_TITLES[population]
+
+
+def _is_heading(text: str, interviewee: str) -> bool:
+    """A title line of a note (``柳州 · 客户经理甲``, ``演示厅考察（南宁）``): no sentence in it."""
+    t = text.strip()
+    if re.match(r"^(成功案例|失败案例|案例)\s*[：:]", t) and len(t) <= 40:
+        return True  # 成功案例：一家专科医院的……: the consultant's label
+    if "——" in t and len(t) <= 25 and "。" not in t.rstrip("。"):
+        return True  # 某某厂——怎样跳出价格战: the consultant's title of a story
+    if re.search(r"[。！？，；：:]", t):
+        return bool(re.match(r"^[^，。；]{0,30}[：:]\s*$", t))
+    return len(t) <= 20 and (bool(interviewee and interviewee in t) or "·" in t or t.endswith("）"))
 
 
 def _ordered_codes(codes_of: Mapping[str, list[tuple[str, str, str]]], order: Iterable[str]) -> list[str]:
@@ -332,7 +990,7 @@ def _industry_products(bundle: Any, note: pd.Series, segs: pd.DataFrame, top: st
 
     matcher = MentionMatcher(bundle.catalogue)
     industries: list[str] = []
-    products: list[str] = []  # as written (local names of the region, else canonical labels)
+    products: list[str] = []
     local = set()
     cat = bundle.catalogue
     if cat is not None and not cat.empty:
@@ -360,20 +1018,7 @@ def _product_label(product_id: str) -> str:
     return PRODUCTS[product_id].label if product_id in PRODUCTS else product_id
 
 
-def _customer(segs: pd.DataFrame) -> str | None:
-    """``某宾馆`` from the first company placeholder (``〔企业A〕宾馆``) of the note."""
-    for text in segs["text"]:
-        m = _COMPANY.search(str(text))
-        if m:
-            return f"某{m.group(1)}"
-    return None
-
-
-def _industry_customer(industry_id: str | None) -> str:
-    return f"这家{label(INDUSTRIES, industry_id)}客户" if industry_id else "这位客户"
-
-
-def _outcome(note: pd.Series, story: list[pd.Series], groups: list[str]) -> str | None:
+def _outcome(note: pd.Series, texts: list[str], groups: list[str]) -> str | None:
     """From the note's tags (成功案例 / 失败案例), else words (签了 / 丢单), else the success and
     failure factor codes (the more numerous group); None when undecided."""
     tags = [str(t) for t in (note["tags"] or ())]
@@ -381,7 +1026,7 @@ def _outcome(note: pd.Series, story: list[pd.Series], groups: list[str]) -> str 
         return "success"
     if any(t in _FAILURE_TAGS for t in tags):
         return "failure"
-    text = "".join(str(s["text"]) for s in story)
+    text = "".join(texts)
     won, lost = any(w in text for w in _SUCCESS_WORDS), any(w in text for w in _FAILURE_WORDS)
     if won != lost:
         return "success" if won else "failure"
@@ -404,117 +1049,37 @@ def _stage(codes: list[str]) -> str | None:
     return max(stages, key=order.index)
 
 
-def _outlines() -> dict[str, Any]:
+def _module_for(code: str, population: str) -> str | None:
+    """The module of the population's own outline that trains the code."""
     from casekit.curriculum import load_outlines
 
-    return load_outlines()
-
-
-def _module_for(code: str, population: str, industry_id: str | None) -> str | None:
-    """The module of the population's outline that trains the code's dimension (mainly first)."""
-    dim = CODE_DIMENSIONS.get(code) or (code.removeprefix("dim_") if code.startswith("dim_") else None)
-    if code.startswith("funnel_"):
-        dim = "process" if population == "sales_manager" else "sales"
+    mapped = CODE_MODULES.get(population, {}).get(code)
+    if mapped:
+        return mapped
+    dim = CODE_DIMENSIONS.get(code)
     if dim is None:
         return None
-    outlines = _outlines()
-    pools = [outlines[population].modules] if population in outlines else []
-    pools += [o.modules for p, o in outlines.items() if p != population]
-    for modules in pools:
-        first = [m for m in modules if m.dimensions and m.dimensions[0] == dim]
-        if first:
-            return first[0].module_id
-        any_ = [m for m in modules if dim in m.dimensions]
-        if any_:
-            return any_[0].module_id
-    return None
+    outline = load_outlines().get(population)
+    if outline is None:
+        return None
+    first = [m for m in outline.modules if m.dimensions and m.dimensions[0] == dim]
+    if first:
+        return first[0].module_id
+    any_ = [m for m in outline.modules if dim in m.dimensions]
+    return any_[0].module_id if any_ else None
 
 
-def _modules(codes: list[str], population: str, industry_id: str | None) -> list[str]:
+def _modules(codes: list[str], population: str) -> list[str]:
     out: list[str] = []
     for code in codes:
         if code.startswith(("dim_", "funnel_")):
             continue
-        m = _module_for(code, population, industry_id)
+        m = _module_for(code, population)
         if m and m not in out:
             out.append(m)
-    if industry_id:
-        term = INDUSTRIES[industry_id]
-        words = (term.label, *term.aliases)
-        outlines = _outlines()
-        for o in ([outlines[population]] if population in outlines else []):
-            for m in o.modules:
-                if any(w in c for c in m.cases for w in words) and m.module_id not in out:
-                    out.append(m.module_id)
+    if not out and population in _DEFAULT_MODULE:
+        out.append(_DEFAULT_MODULE[population])
     return out
-
-
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.findall(r"[^。！？!?]+[。！？!?]?", text) if s.strip()]
-
-
-def _tidy(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _situation_segments(story: list[pd.Series], codes_of: Mapping[str, list[tuple[str, str, str]]]) -> list[pd.Series]:
-    """Story segments coded with a behaviour, weakness or funnel step, or quoting someone, and
-    the uncoded ones between them (so the story reads on)."""
-    marks = [i for i, s in enumerate(story)
-             if any(g in _STORY_GROUPS for _, _, g in codes_of.get(str(s["segment_id"]), []))
-             or _QUOTE.search(str(s["text"])) or str(s.get("speaker") or "") in ("客户", "客")]
-    if not marks:
-        return []
-    return story[marks[0]:marks[-1] + 1]
-
-
-def _speaker_intro(note: pd.Series) -> str:
-    method = str(note["method"])
-    if method == "ride_along_debrief":
-        return "（随访记录：观察员看到的拜访经过）"
-    if method == "demo_hall_visit":
-        return "（演示厅考察记录）"
-    from casekit.domain import POPULATIONS
-
-    who = POPULATIONS[str(note["population"])].label if str(note["population"]) in POPULATIONS else "受访者"
-    return f"（{who}在访谈中的讲述）"
-
-
-def _quotes(text: str) -> list[tuple[str, str]]:
-    """``(quote, speaker)``: the speaker is 客户经理 / 支撑人员 when named just before the quote
-    (in the same clause), 客户 otherwise."""
-    out = []
-    prev_end = 0
-    for m in _QUOTE.finditer(text):
-        before = text[prev_end:m.start()]
-        clause = re.split(r"[。！？；]", before)[-1]
-        if "客户经理" in clause or re.search(r"我(就)?(跟|对|问|说)", clause):
-            who = "客户经理"
-        elif "支撑" in clause:
-            who = "支撑人员"
-        elif "可作为" in clause or "改编成" in clause or "典型的" in clause:
-            who = "顾问"
-        else:
-            who = "客户"
-        out.append((m.group(1), who))
-        prev_end = m.end()
-    return out
-
-
-def _customer_roles(story: list[pd.Series]) -> list[str]:
-    roles: list[str] = []
-    for s in story:
-        text = str(s["text"])
-        for m in _PERSON.finditer(text):
-            title = m.group(1)
-            role = f"客户的{title}" if title in ("经理", "主任", "总", "主管") else title
-            if role not in roles:
-                roles.append(role)
-        for title in _CUSTOMER_TITLES:
-            if title in text.replace("客户经理", "").replace("财务经理", "财务经理") and title not in roles \
-                    and not any(title in r for r in roles):
-                roles.append(title)
-    return roles
 
 
 def _method_label(method: str) -> str:
@@ -528,3 +1093,4 @@ def _date(value: Any) -> str:
         return pd.Timestamp(value).strftime("%Y-%m-%d")
     except (ValueError, TypeError):
         return str(value)
+

@@ -17,9 +17,16 @@ is the id. The format (``docs/cases.md``)::
     modules: [am_needs_basics]      # module ids of casekit/curriculum/outlines.yaml
     sources: [N002-02, N002-04]     # segment ids it was drafted from
     status: draft                   # draft | reviewed
+    population: account_manager     # whose course (optional): the kind of case follows it
+    minutes: 60                     # class time of the discussion (optional, default 60)
     ---
     ## 背景
     ...
+
+A case's sections (:data:`CASE_SECTIONS`): what trainees read (``背景``, ``人物``, ``经过``,
+``难题``, ``讨论问题``), then what only the trainer reads (``教学笔记`` with its ``### `` parts,
+``待核实``, ``出处``). Files of the older format (``情境``, ``教学要点``) still read: ``情境`` is
+the story (``经过``), ``教学要点`` the teaching note's wrap-up.
 
 A role-play adds ``case`` (the id of the case it comes from) and ``minutes``.
 
@@ -49,11 +56,16 @@ from casekit.safe_save import Saved, check_no_links, save_editable
 __all__ = [
     "CASES_DIR",
     "CASE_SECTIONS",
+    "CASE_TYPES",
+    "DEFAULT_MINUTES",
     "KINDS",
+    "LEGACY_CASE_SECTIONS",
     "MISSING_MARK",
     "OUTCOMES",
     "ROLEPLAY_SECTIONS",
     "STATUSES",
+    "TRAINEE_SECTIONS",
+    "TRAINER_SECTIONS",
     "Case",
     "CaseFile",
     "RolePlay",
@@ -62,6 +74,7 @@ __all__ = [
     "case_to_markdown",
     "missing",
     "module_marks",
+    "placeholders",
     "read_cases",
     "resolve_case",
     "role_parts",
@@ -73,8 +86,24 @@ __all__ = [
 #: The folder of a bundle that holds the cases and role-plays (nothing else).
 CASES_DIR = "cases"
 
+#: What trainees read of a case, in order.
+TRAINEE_SECTIONS: tuple[str, ...] = ("背景", "人物", "经过", "难题", "讨论问题")
+#: What only the trainer reads, in order (the teaching note, what the note did not say, the sources).
+TRAINER_SECTIONS: tuple[str, ...] = ("教学笔记", "待核实", "出处")
 #: A case's sections, in order.
-CASE_SECTIONS: tuple[str, ...] = ("背景", "情境", "难题", "讨论问题", "教学要点", "出处")
+CASE_SECTIONS: tuple[str, ...] = TRAINEE_SECTIONS + TRAINER_SECTIONS
+#: The sections of a case file of the older format (still read and validated as such).
+LEGACY_CASE_SECTIONS: tuple[str, ...] = ("背景", "情境", "难题", "讨论问题", "教学要点", "出处")
+#: Section → the section of the other format that holds the same (情境 is the story, 经过).
+_SECTION_ALIASES = {"经过": "情境", "情境": "经过"}
+#: Class time of a case discussion when the file does not say (minutes).
+DEFAULT_MINUTES = 60
+#: The kind of case each population's course uses.
+CASE_TYPES: Mapping[str, str] = {
+    "account_manager": "销售案例",
+    "support_engineer": "支撑案例",
+    "sales_manager": "管理案例",
+}
 #: A role-play's sections, in order (``角色`` holds one ``### <role>`` per role).
 ROLEPLAY_SECTIONS: tuple[str, ...] = ("公开信息", "角色", "时间安排", "观察清单")
 
@@ -91,9 +120,11 @@ MISSING_MARK = "【待补充"
 
 _KIND_ALIASES = {"case": "case", "案例": "case", "roleplay": "roleplay", "role-play": "roleplay",
                  "role_play": "roleplay", "角色扮演": "roleplay"}
-_SEGMENT_RE = re.compile(r"^(?P<note>[A-Za-z0-9_]+)-(?P<pos>\d+)$")
+_SEGMENT_RE = re.compile(r"^(?P<note>[A-Za-z0-9_][A-Za-z0-9_.-]*)-(?P<pos>\d+)$")
 _MODULE_MARK_RE = re.compile(r"〔模块[：:]\s*([^〕]+?)\s*〕")
 _MINUTES_RE = re.compile(r"(\d+)\s*分钟")
+#: A pseudonym placeholder left by redaction (〔企业A〕, 〔甲〕, 〔手机号〕), not an authoring mark.
+_PLACEHOLDER_RE = re.compile(r"〔(?!模块[：:])[^〔〕\n]{1,12}〕")
 _CHECK_RE = re.compile(r"^\s*[-*]\s*\[[ xX]\]\s*\S")
 _NUMBERED_RE = re.compile(r"^\s*\d+[.、．)]\s*\S")
 
@@ -101,6 +132,11 @@ _NUMBERED_RE = re.compile(r"^\s*\d+[.、．)]\s*\S")
 def missing(what: str) -> str:
     """The mark of a missing part: ``【待补充：<what>】``."""
     return f"【待补充：{what}】"
+
+
+def placeholders(text: str) -> list[str]:
+    """The redaction placeholders (``〔企业A〕``, ``〔甲〕``) left in a text, in order (``〔模块：…〕`` is not one)."""
+    return _PLACEHOLDER_RE.findall(text)
 
 
 # ------------------------------------------------------------------------------------ model
@@ -134,6 +170,11 @@ class CaseFile:
         Segment ids (``N002-03``) the text was drafted from.
     status : str
         ``draft`` or ``reviewed``.
+    population : str
+        Whose course it is written for (``account_manager`` …; ``""`` when not given).
+    minutes : int or None
+        A case: class time of its discussion (the teaching note's plan adds up to it; ``None``
+        means :data:`DEFAULT_MINUTES`). A role-play: its length.
     sections : dict of str to str
         Heading (without ``## ``) → its text, stripped, in file order.
     path : Path or None
@@ -151,6 +192,8 @@ class CaseFile:
     modules: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     status: str = "draft"
+    population: str = ""
+    minutes: int | None = None
     sections: dict[str, str] = field(default_factory=dict)
     path: Path | None = field(default=None, compare=False)
 
@@ -160,13 +203,16 @@ class CaseFile:
     SECTIONS: ClassVar[tuple[str, ...]] = ()
 
     def section(self, heading: str) -> str:
-        """The text of a section (``""`` when absent)."""
-        return self.sections.get(heading, "")
+        """The text of a section (``""`` when absent); ``经过`` and ``情境`` stand for each other."""
+        if heading in self.sections:
+            return self.sections[heading]
+        return self.sections.get(_SECTION_ALIASES.get(heading, ""), "")
 
     @property
     def is_complete(self) -> bool:
         """True when no part is still marked ``【待补充…】``."""
-        return not any(MISSING_MARK in str(v) for v in (self.title, *self.sections.values()))
+        values = (self.title, self.region, self.industry, self.funnel_stage, self.outcome, *self.sections.values())
+        return not any(MISSING_MARK in str(v) for v in values)
 
 
 @dataclass(frozen=True)
@@ -175,6 +221,34 @@ class Case(CaseFile):
 
     kind: ClassVar[str] = "case"
     SECTIONS: ClassVar[tuple[str, ...]] = CASE_SECTIONS
+
+    @property
+    def is_legacy(self) -> bool:
+        """True for a file of the older format (``情境`` / ``教学要点``, no ``经过`` / ``教学笔记``)."""
+        return bool({"情境", "教学要点"} & set(self.sections)) and not ({"经过", "教学笔记"} & set(self.sections))
+
+    @property
+    def expected_sections(self) -> tuple[str, ...]:
+        """The sections this file must have: :data:`CASE_SECTIONS`, or the older format's."""
+        return LEGACY_CASE_SECTIONS if self.is_legacy else CASE_SECTIONS
+
+    @property
+    def case_type(self) -> str:
+        """销售案例, 支撑案例 or 管理案例 (from ``population``; ``案例`` when it is not given)."""
+        from casekit.domain import POPULATIONS
+
+        pid = lookup(POPULATIONS, self.population) if self.population else None
+        return CASE_TYPES.get(pid or "", "案例")
+
+    @property
+    def class_minutes(self) -> int:
+        """``minutes``, or :data:`DEFAULT_MINUTES` when not given."""
+        return self.minutes or DEFAULT_MINUTES
+
+    @property
+    def trainee_ready(self) -> bool:
+        """True when the case may enter the trainee book: reviewed, nothing 【待补充】 left."""
+        return self.status == "reviewed" and self.is_complete
 
 
 @dataclass(frozen=True)
@@ -190,7 +264,6 @@ class RolePlay(CaseFile):
     """
 
     case: str = ""
-    minutes: int | None = None
 
     kind: ClassVar[str] = "roleplay"
     SECTIONS: ClassVar[tuple[str, ...]] = ROLEPLAY_SECTIONS
@@ -201,7 +274,7 @@ AnyCase = Union[Case, RolePlay]  # noqa: UP007 - a runtime alias
 
 #: Front-matter keys in the order they are written.
 _KEYS = ("id", "kind", "title", "region", "industry", "products", "funnel_stage", "outcome", "roles",
-         "modules", "sources", "status", "case", "minutes")
+         "modules", "sources", "status", "population", "case", "minutes")
 _LIST_KEYS = ("products", "roles", "modules", "sources")
 _REQUIRED = {
     "case": ("id", "kind", "title", "region", "industry", "funnel_stage", "outcome", "status"),
@@ -215,8 +288,8 @@ _REQUIRED = {
 def case_to_markdown(case: AnyCase) -> str:
     """Return the Markdown file of a case or role-play (front matter, then ``## `` sections).
 
-    Empty list keys are written as ``[]``; a role-play's ``case`` and ``minutes`` follow
-    ``status``. Sections are written in the order of ``case.sections``.
+    Empty list keys are written as ``[]``; ``population`` (when given), then a role-play's
+    ``case`` and ``minutes`` (a case's ``minutes`` when given) follow ``status``. Sections are written in the order of ``case.sections``.
     """
     data: dict[str, Any] = {}
     for key in _KEYS:
@@ -225,6 +298,11 @@ def case_to_markdown(case: AnyCase) -> str:
         elif key in ("case", "minutes"):
             if isinstance(case, RolePlay):
                 data[key] = getattr(case, key)
+            elif key == "minutes" and case.minutes is not None:
+                data[key] = case.minutes
+        elif key == "population":
+            if case.population:
+                data[key] = case.population
         else:
             value = getattr(case, key)
             data[key] = list(value) if key in _LIST_KEYS else value
@@ -359,13 +437,13 @@ def _parse(text: str, rel: str, path: Path | None = None) -> _Parsed:
     kind = _KIND_ALIASES.get(raw_kind.lower() if raw_kind.isascii() else raw_kind)
     if kind is None:
         problems.append(Problem(rel, where("kind"), "kind", "case or roleplay", raw_kind or MISSING))
-        kind = "roleplay" if "case" in data or "minutes" in data else "case"
+        kind = "roleplay" if "case" in data else "case"
     for key in _REQUIRED[kind]:
         if key != "kind" and (key not in data or data[key] is None or _text(data[key]) == ""):
             problems.append(Problem(rel, where(key) if key in data else 2, key,
                                     f"the front-matter key {key!r}", MISSING))
     values: dict[str, Any] = {}
-    for key in ("id", "title", "region", "industry", "funnel_stage", "status"):
+    for key in ("id", "title", "region", "industry", "funnel_stage", "status", "population"):
         values[key] = _text(data.get(key))
     if not values["status"]:
         values["status"] = "draft"
@@ -381,26 +459,26 @@ def _parse(text: str, rel: str, path: Path | None = None) -> _Parsed:
             items = ()
         values[key] = items
     cls: type[CaseFile] = Case
+    minutes = data.get("minutes")
+    if minutes is None or _text(minutes) == "":
+        values["minutes"] = None
+    else:
+        try:
+            if isinstance(minutes, bool):
+                raise ValueError
+            values["minutes"] = int(str(minutes).strip())
+            if values["minutes"] <= 0:
+                raise ValueError
+        except ValueError:
+            problems.append(Problem(rel, where("minutes"), "minutes", "a whole number of minutes > 0",
+                                    _text(minutes)))
+            values["minutes"] = None
     if kind == "roleplay":
         cls = RolePlay
         values["case"] = _text(data.get("case"))
-        minutes = data.get("minutes")
-        if minutes is None or _text(minutes) == "":
-            values["minutes"] = None
-        else:
-            try:
-                values["minutes"] = int(str(minutes).strip())
-                if values["minutes"] <= 0:
-                    raise ValueError
-            except ValueError:
-                problems.append(Problem(rel, where("minutes"), "minutes", "a whole number of minutes > 0",
-                                        _text(minutes)))
-                values["minutes"] = None
-    else:
-        for key in ("case", "minutes"):
-            if key in data:
-                problems.append(Problem(rel, where(key), key, f"no {key!r} in a case (only in a roleplay)",
-                                        _text(data[key])))
+    elif "case" in data:
+        problems.append(Problem(rel, where("case"), "case", "no 'case' in a case (only in a roleplay)",
+                                _text(data["case"])))
 
     sections, section_lines, text_lines, order, more = _sections(text, front_end, rel)
     problems += more
@@ -489,6 +567,26 @@ class _Context:
     module_ids: set[str]
     redactor: Any
     case_ids: set[str] | None = None
+    bundle: Any = None
+    _forbidden: str | None = None
+
+    @property
+    def forbidden(self) -> str:
+        """The real names of the bundle (raw notes, roster): a fictional name must not be one."""
+        if self._forbidden is None:
+            from casekit.authoring.cast import forbidden_text
+
+            text = forbidden_text(self.bundle) if self.bundle is not None else ""
+            notes = getattr(self.bundle, "notes", None)
+            if notes is None and self.root is not None and (self.root / "notes").is_dir():
+                from casekit.intake.bundle_files import read_text
+
+                for path in sorted((self.root / "notes").iterdir()):
+                    if path.suffix.lower() in (".md", ".txt") and path.is_file():
+                        raw, _ = read_text(path, f"notes/{path.name}")
+                        text += "\n" + (raw or "")
+            self._forbidden = text
+        return self._forbidden
 
 
 def _context(bundle: Any, redactor: Any = None, *, redact: bool = True) -> tuple[_Context, list[Problem]]:
@@ -518,7 +616,7 @@ def _context(bundle: Any, redactor: Any = None, *, redact: bool = True) -> tuple
         from casekit.intake.redaction import Redactor
 
         redactor = Redactor.from_bundle(bundle)
-    return _Context(root, manifest, catalogue, note_ids, module_ids, redactor), problems
+    return _Context(root, manifest, catalogue, note_ids, module_ids, redactor, bundle=bundle), problems
 
 
 def _file_of(case: CaseFile) -> str:
@@ -545,8 +643,16 @@ def _check(case: AnyCase, ctx: _Context, parsed: _Parsed, rel: str) -> list[Prob
                      for p in file_id_problems([(rel, None, "id", case.id)], "case id")]
     if case.status not in STATUSES:
         problems.append(Problem(rel, at("status"), "status", "draft or reviewed", case.status))
-    if case.outcome and case.outcome not in OUTCOMES:
+    if case.outcome and not placeholder(case.outcome) and case.outcome not in OUTCOMES:
         problems.append(Problem(rel, at("outcome"), "outcome", "success or failure (成功/失败)", case.outcome))
+    if case.population:
+        from casekit.domain import POPULATIONS
+
+        if lookup(POPULATIONS, case.population) is None:
+            problems.append(Problem(rel, at("population"), "population",
+                                    f"a population ({'、'.join(POPULATIONS)})", case.population))
+    for mark in placeholders(case.title):
+        problems.append(Problem(rel, at("title"), "title", "a fictional name, not a placeholder", mark))
     if case.industry and not placeholder(case.industry) and lookup(INDUSTRIES, case.industry) is None:
         problems.append(Problem(rel, at("industry"), "industry",
                                 f"an industry ({short_list([t.label for t in INDUSTRIES.values()], 10)})",
@@ -584,7 +690,7 @@ def _check(case: AnyCase, ctx: _Context, parsed: _Parsed, rel: str) -> list[Prob
         elif ctx.note_ids is not None and m.group("note") not in ctx.note_ids:
             problems.append(Problem(rel, at("sources"), "sources", "a segment of a note in notes/", source))
     if not draft:
-        for key in ("title", "region", "industry", "funnel_stage"):
+        for key in ("title", "region", "industry", "funnel_stage", "outcome"):
             if placeholder(getattr(case, key)):
                 problems.append(Problem(rel, at(key), key, "a filled-in value in a reviewed case",
                                         getattr(case, key)))
@@ -593,8 +699,12 @@ def _check(case: AnyCase, ctx: _Context, parsed: _Parsed, rel: str) -> list[Prob
                                 f"the id of a case in cases/ ({short_list(sorted(ctx.case_ids), 8)})",
                                 case.case))
     problems += _check_sections(case, parsed, rel, draft)
+    if isinstance(case, Case) and not draft and not case.is_legacy:
+        from casekit.authoring.teaching_note import teaching_note_problems
+
+        problems += teaching_note_problems(case, rel=rel, line=parsed.text_lines.get("教学笔记"))
     if ctx.redactor is not None:
-        problems += _check_personal_data(case, parsed, rel, ctx.redactor)
+        problems += _check_personal_data(case, parsed, rel, ctx.redactor, ctx)
     return problems
 
 
@@ -608,7 +718,7 @@ def _local_products(catalogue: Any, top: str) -> set[str]:
 def _check_sections(case: AnyCase, parsed: _Parsed, rel: str, draft: bool) -> list[Problem]:
     problems: list[Problem] = []
     sl = parsed.section_lines
-    expected = case.SECTIONS
+    expected = case.expected_sections if isinstance(case, Case) else case.SECTIONS
     body_start = min(sl.values()) if sl else None
     if "" in case.sections:
         problems.append(Problem(rel, sl.get(""), None, f"the section '## {expected[0]}' first",
@@ -638,7 +748,11 @@ def _check_sections(case: AnyCase, parsed: _Parsed, rel: str, draft: bool) -> li
         if not draft and MISSING_MARK in text:
             problems.append(Problem(rel, line, heading, "no 【待补充】 left in a reviewed case",
                                     _excerpt_of_mark(text)))
-        if MISSING_MARK in text and heading in ("讨论问题", "教学要点", "观察清单"):
+        if heading != "出处":  # the sources quote the redacted notes as they are
+            for mark in dict.fromkeys(placeholders(text)):
+                problems.append(Problem(rel, _line_in(case, parsed, heading, text.find(mark)), heading,
+                                        "a fictional name, not a placeholder", mark))
+        if MISSING_MARK in text and heading in ("讨论问题", "教学要点", "教学笔记", "观察清单"):
             continue
         if heading == "讨论问题" and not any(_NUMBERED_RE.match(x) for x in text.split("\n")):
             problems.append(Problem(rel, line, heading, "a numbered list (1. …)", text.split("\n")[0][:40]))
@@ -744,17 +858,31 @@ def _line_in(case: CaseFile, parsed: _Parsed, heading: str, offset: int) -> int 
     return start + case.sections.get(heading, "")[:offset].count("\n")
 
 
-def _check_personal_data(case: AnyCase, parsed: _Parsed, rel: str, redactor: Any) -> list[Problem]:
+def _check_personal_data(case: AnyCase, parsed: _Parsed, rel: str, redactor: Any,
+                         ctx: _Context | None = None) -> list[Problem]:
+    """Personal data in a case: every number, id or address; a name only if it is a real one.
+
+    A case names people and companies with fictional names (:class:`casekit.authoring.cast.Namer`);
+    a name the redactor finds is reported when the roster holds it (confidence 1) or the bundle's
+    raw notes do (:func:`casekit.authoring.cast.forbidden_text`).
+    """
     from casekit.intake.redaction import KIND_LABELS
+
+    def real(f: Any) -> bool:
+        if f.kind not in ("person", "company") or f.confidence >= 1.0 or ctx is None:
+            return True
+        return bool(f.original) and f.original in ctx.forbidden
 
     problems: list[Problem] = []
     for key in ("title",):
         for f in redactor.redact(getattr(case, key)).findings:
-            if redactor.min_confidence <= f.confidence:
+            if redactor.min_confidence <= f.confidence and real(f):
                 problems.append(Problem(rel, parsed.key_lines.get(key), key,
                                         f"no personal data: 〔{KIND_LABELS.get(f.kind, f.kind)}〕", f.original))
     for heading, text in case.sections.items():
         for f in redactor.redact(text).findings:
+            if not real(f):
+                continue
             problems.append(Problem(rel, _line_in(case, parsed, heading, f.start), heading or None,
                                     f"no personal data: 〔{KIND_LABELS.get(f.kind, f.kind)}〕", f.original))
     return problems

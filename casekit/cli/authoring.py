@@ -100,6 +100,15 @@ def _cmd_case_draft(args: argparse.Namespace) -> int:
     from casekit.exceptions import FileIdError
     from casekit.file_ids import check_file_id
 
+    if args.all == (args.note is not None):
+        print("casekit case draft: give a note id, or --all for every note", file=sys.stderr)
+        return EXIT_USAGE
+    if args.all and args.id is not None:
+        print("casekit case draft: --id names one case; with --all each case is C + its note's number",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.all:
+        return _draft_all(args)
     if args.id is not None:
         try:
             check_file_id(args.id, "case id")
@@ -116,6 +125,45 @@ def _cmd_case_draft(args: argparse.Namespace) -> int:
             print(f"draft written to {saved.path}{kept}", file=sys.stderr)
         else:
             print(case_to_markdown(draft))
+    return EXIT_OK
+
+
+def _draft_all(args: argparse.Namespace) -> int:
+    """``case draft --all``: a case and a role-play from every note; edited files are kept."""
+    from casekit.analysis import analyse_notes
+    from casekit.authoring.case_draft import draft_case
+    from casekit.authoring.cases import case_to_markdown, save_case
+    from casekit.authoring.roleplays import draft_roleplay
+    from casekit.exceptions import EditedFileError
+
+    bundle = load(args)
+    analysis = analyse_notes(bundle)  # once for every note
+    written, kept, ready = 0, [], 0
+    texts = []
+    for note_id in sorted(map(str, bundle.notes["note_id"])):
+        case = draft_case(bundle, note_id, analysis=analysis)
+        ready += case.is_complete
+        for draft in (case, draft_roleplay(case, bundle=bundle)):
+            if not args.save:
+                texts.append(case_to_markdown(draft))
+                continue
+            try:
+                saved = save_case(bundle, draft, force=args.force)
+            except EditedFileError:
+                kept.append(f"{draft.id}.md")
+                continue
+            written += 1
+            if saved.backup:
+                print(f"{saved.path.name}: the edited file was kept as {saved.backup.name}", file=sys.stderr)
+    if not args.save:
+        print("\n".join(texts), end="")
+        return EXIT_OK
+    n_notes = len(bundle.notes)
+    print(f"{written} drafts written to {bundle.path / 'cases'} from {n_notes} notes "
+          f"({n_notes - ready} cases with parts to fill in, listed under 待核实)", file=sys.stderr)
+    if kept:
+        print(f"kept {len(kept)} file(s) edited since casekit wrote them (use --force to replace them, "
+              f"keeping a backup): {', '.join(kept)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -147,7 +195,9 @@ def _cmd_case_list(args: argparse.Namespace, bundle: Bundle) -> int:
 def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.authoring.case_book import (
         case_book_markdown,
+        no_trainee_cases_message,
         select_for_course,
+        trainee_cases,
         write_case_book_docx,
     )
     from casekit.authoring.library import case_library, filter_library
@@ -166,6 +216,11 @@ def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
         print("没有可编入案例集的案例（cases/ 中没有该岗位课程模块的案例）", file=sys.stderr)
         return EXIT_PROBLEMS
     title = args.title or f"{bundle.manifest.client} {POPULATIONS[population].label}培训案例集"
+    from casekit.authoring.library import library_cases
+
+    shown = library_cases(chosen) if args.trainer else trainee_cases(library_cases(chosen))
+    if not shown:  # the book says so too, in the same words
+        print(no_trainee_cases_message(int((chosen["kind"] == "case").sum())), file=sys.stderr)
     if args.out.suffix.lower() == ".docx":
         write_case_book_docx(chosen, args.out, title=title, trainer=args.trainer, client=bundle.manifest.client,
                              force=args.force)
@@ -173,7 +228,7 @@ def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
         text = case_book_markdown(chosen, title=title, client=bundle.manifest.client,
                                   include_teaching_notes=args.trainer)
         save_editable(args.out, text, force=args.force)
-    print(f"{len(chosen)} cases and role-plays written to {args.out}", file=sys.stderr)
+    print(f"{len(shown)} cases and role-plays written to {args.out}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -202,7 +257,10 @@ def register(add_parser: AddParser) -> None:
     case_sub = p.add_subparsers(dest="case_command", required=True, metavar="ACTION")
     d = case_sub.add_parser("draft", help="draft a case (and a role-play) from a redacted, coded interview note",
                             parents=[bundle_parent(), force_parent()])
-    d.add_argument("note", help="note id, e.g. N002")
+    d.add_argument("note", nargs="?", help="note id, e.g. N002 (or --all)")
+    d.add_argument("--all", action="store_true",
+                   help="draft a case and a role-play from every note (with --save: files edited since casekit "
+                        "wrote them are kept unless --force)")
     d.add_argument("--id", help="case id, the file name in cases/ (letters, digits, _ - .; default: C + the note's number)")
     d.add_argument("--roleplay", action="store_true", help="also draft a role-play from the case")
     d.add_argument("--save", action="store_true", help="write the drafts to the bundle's cases/ (default: print them)")
@@ -226,7 +284,9 @@ def register(add_parser: AddParser) -> None:
         force_parent(),
     ])
     d.add_argument("--population", default="account_manager", help="whose course (default: %(default)s)")
-    d.add_argument("--trainer", action="store_true", help="trainer edition: with outcomes, teaching notes and sources")
+    d.add_argument("--trainer", action="store_true",
+                   help="trainer edition: every case, with teaching notes, answer key, 待核实 and sources "
+                        "(default: the trainee edition, reviewed and complete cases only)")
     d.add_argument("--reviewed-only", action="store_true", help="leave out cases still marked draft")
     d.add_argument("--title", help="book title (default: client + audience)")
     d.set_defaults(func=_cmd_case_book)
