@@ -216,7 +216,7 @@ def test_unknown_trouble_is_marked_not_invented(sample_drafts: dict[str, tuple[C
 
 def test_sales_manager_note_gives_coaching(sample_drafts: dict[str, tuple[Case, RolePlay]]) -> None:
     case, rp = sample_drafts["N030"]
-    assert rp.title == "指标怎么分、过程怎么管"
+    assert rp.title == f"{case.title}——角色扮演" and "【待补充" not in rp.title
     assert not customer_roles(rp)
     checklist = rp.sections["观察清单"]
     assert checklist == observer_checklist("coaching")
