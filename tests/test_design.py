@@ -376,7 +376,7 @@ def test_library_roleplays_and_trainer_notes_reference_the_entry():
     basics = design.module("am_needs_basics")
     assert [r["id"] for r in basics.roleplays] == ["hb-rp-01"]
     note = next(n["text"] for n in design.trainer_notes if n["module"] == "am_needs_basics")
-    assert "「与院长的第一次拜访」附有教学要点" in note and "「客户」比其他地区明显偏弱" in note
+    assert "「与院长的第一次拜访」附有教学笔记" in note and "「客户」比其他地区明显偏弱" in note
 
 
 def test_price_first_region_gets_value_selling_practice_where_sales_is_trained():

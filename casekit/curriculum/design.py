@@ -540,7 +540,7 @@ def _trainer_note(module: Module, needs: Mapping[str, DimensionNeed], cases: lis
         bits.append("练习重点见本模块的训练侧重")
     keyed = [c for c in (*cases, *roleplays) if c.get("source") == "library" and c.get("id")]
     if keyed:
-        bits.append("讲师版案例集中" + "、".join(f"「{c['title']}」" for c in keyed) + "附有教学要点，可据此点评")
+        bits.append("讲师版案例集中" + "、".join(f"「{c['title']}」" for c in keyed) + "附有教学笔记，可据此点评")
     if not bits:
         bits.append("本模块训练的维度无经检验成立的短板，按基础方案讲授，多请学员用本地客户举例")
     return "；".join(bits) + "。"

@@ -279,7 +279,7 @@ class _Builder:
                  ("课程时长", f"{days(d.get('total_days'))}天" if d.get("total_days") is not None else "")]
         self.para("　".join(f"{k}：{v}" for k, v in facts if v))
         if self.trainer:
-            self.para("本版含讲师备注与案例教学要点，只供讲师使用，请勿发给客户或学员。", label="讲师版")
+            self.para("本版含讲师备注与案例教学笔记，只供讲师使用，请勿发给客户或学员。", label="讲师版")
         self.objectives()
         self.audience()
         self.duration()
@@ -468,11 +468,11 @@ class _Builder:
         if _text(case.get("reason")):
             text += f"：{_text(case.get('reason'))}"
         if self.trainer:
-            for key, word in (("teaching_notes", "教学要点"), ("answer_key", "参考答案")):
+            for key, word in (("teaching_notes", "教学笔记"), ("answer_key", "参考答案")):
                 if _text(case.get(key)):
                     text += f"　{word}：{_text(case.get(key))}"
             if not any(_text(case.get(k)) for k in ("teaching_notes", "answer_key")) and _text(case.get("id")):
-                text += "　教学要点与参考答案见案例集讲师版。"
+                text += "　教学笔记与参考答案见案例集讲师版。"
         return _Para(text)
 
     def open_decisions(self) -> None:
