@@ -339,3 +339,19 @@ def test_roleplay_validates_once_its_case_exists(sample: tuple[Any, Any], tmp_pa
     assert validate_case(rp, root, redactor=Redactor.from_bundle(root, protected=fictional)) == []
     again, problems = case_from_markdown(case_to_markdown(rp))
     assert not problems and again == rp
+
+
+@pytest.mark.parametrize("which", ["sample_drafts", "foreign_drafts"])
+def test_the_roleplay_plays_the_cases_people_under_the_same_names(which: str, request) -> None:
+    # one person, one name: the account manager, support engineer or sales manager of the case
+    # keeps the name the case's 人物 gives them (drawing again could give another surname)
+    kinds = (("客户经理", "客户经理"), ("支撑", "支撑人员"), ("经理", "销售经理"), ("主任", "销售经理"))
+    checked = 0
+    for note, (case, rp) in request.getfixturevalue(which).items():
+        names = [re.search(r"（(.+)）", r).group(1) for r in rp.roles if "（" in r]
+        for m in re.finditer(r"^- ([\u4e00-\u9fff]{2,4})：[^\n]*?分公司([^\n（]*)", case.section("人物"), re.M):
+            role = next(r for word, r in kinds if word in m.group(2))
+            if any(r.startswith(role + "（") for r in rp.roles):
+                assert m.group(1) in names, (note, m.group(0), rp.roles)
+                checked += 1
+    assert checked >= 5

@@ -399,6 +399,25 @@ def _product_departments(rows: Sequence[Mapping[str, Any]], cast: IndustryCast) 
     return out
 
 
+_OWN_LINE = re.compile(r"^-\s*([\u4e00-\u9fff]{2,4})：[^\n]*?分公司([^\n（(，]*)", re.MULTILINE)
+
+
+def _own_side_in_case(case: Case) -> dict[str, str]:
+    """The operator's people the case's 人物 names: ``am`` / ``se`` / ``sm`` → full name (雷雅琴).
+
+    The role-play plays the same people as its case, so their names are read from the case, not
+    drawn again (a draw in another order could give another surname).
+    """
+    out: dict[str, str] = {}
+    for m in _OWN_LINE.finditer(case.section("人物")):
+        name, title = m.group(1), m.group(2)
+        key = "am" if "客户经理" in title else "se" if ("支撑" in title) else "sm" if "经理" in title or "主任" in title \
+            else None
+        if key is not None:
+            out.setdefault(key, name)
+    return out
+
+
 def _names_in_case(case: Case) -> dict[str, str]:
     """Title → fictional name the case already gives (``周院长`` in its 人物 or 经过)."""
     text = "\n".join(case.section(h) for h in ("人物", "背景", "经过", "情境"))
@@ -760,9 +779,10 @@ def draft_roleplay(case: Case, *, roleplay_id: str | None = None, minutes: int =
     if kind == "coaching":
         blocks, public, sellers = _coaching(case, source, rows, namer, rewriter)
     else:
-        with_se = kind == "joint_visit" or "支撑人员" in case.roles
-        am = CastMember("客户经理", named.get("客户经理") or namer.full_name("客户经理", "客户经理"))
-        se = CastMember("支撑人员", namer.full_name("支撑人员", "支撑人员")) if with_se else None
+        own = _own_side_in_case(case)
+        with_se = kind == "joint_visit" or bool({"支撑人员", "支撑工程师"} & set(case.roles)) or "se" in own
+        am = CastMember("客户经理", own.get("am") or named.get("客户经理") or namer.full_name("am", "客户经理"))
+        se = CastMember("支撑人员", own.get("se") or namer.full_name("se", "支撑人员")) if with_se else None
         sellers = [am] + ([se] if se else [])
         public = _public_visit(case, kind, company, cast, customer, sellers, rows, rewriter)
         blocks = [(am.heading, *_am_card(case, source, kind, company, customer, se, rows, rewriter))]
@@ -947,7 +967,8 @@ def _customer_card(member: CastMember, source: _Source, others: Sequence[str],
 
 def _coaching(case: Case, source: _Source, rows: list[dict[str, Any]], namer: Namer,
               rewriter: _Rewriter) -> tuple[list[tuple[str, str, str]], str, list[CastMember]]:
-    manager = CastMember("销售经理", namer.person("销售经理", "经理"))
+    own = _own_side_in_case(case)
+    manager = CastMember("销售经理", own.get("sm") or namer.person("sm", "经理"))
     am1 = CastMember("客户经理", namer.full_name("客户经理甲", "客户经理"))
     am2 = CastMember("客户经理", namer.full_name("客户经理乙", "客户经理"))
     products = [str(r["local_name"]) for r in rows] or [p for p in case.products if "【" not in p]
