@@ -300,3 +300,17 @@ def test_fictional_names_pass_the_personal_data_check_and_real_ones_do_not(bundl
     real = Case(**{**case.__dict__, "sections": {**case.sections, "经过": story}})
     found = {p.found for p in validate_case(real, bundle_dir) if "personal data" in p.expected}
     assert "华夏宾馆" in found
+    # a word of the raw notes a detector may take for a name (问到) is not a real name
+    asked = case.sections["经过"] + "\n\n被问到知不知道每个客户经理每天的时间怎么用，刘志强坦白说不知道。"
+    plain = Case(**{**case.__dict__, "sections": {**case.sections, "经过": asked}})
+    assert [p for p in validate_case(plain, bundle_dir) if "personal data" in p.expected] == []
+
+
+def test_a_reviewed_case_may_drop_its_checklist_of_what_to_verify(bundle_dir: Path) -> None:
+    case, _ = case_from_markdown((FIXTURES / "new" / "C002.md").read_text(encoding="utf-8"))
+    assert case is not None and case.status == "reviewed"
+    checked = Case(**{**case.__dict__, "sections": {h: t for h, t in case.sections.items() if h != "待核实"}})
+    assert validate_case(checked, bundle_dir) == []
+    # the other sections stay required
+    cut = Case(**{**case.__dict__, "sections": {h: t for h, t in case.sections.items() if h != "难题"}})
+    assert [(p.column, p.found) for p in validate_case(cut, bundle_dir)] == [("难题", "<missing>")]

@@ -62,6 +62,7 @@ __all__ = [
     "LEGACY_CASE_SECTIONS",
     "MISSING_MARK",
     "OUTCOMES",
+    "OPTIONAL_SECTIONS",
     "ROLEPLAY_SECTIONS",
     "STATUSES",
     "TRAINEE_SECTIONS",
@@ -90,6 +91,8 @@ CASES_DIR = "cases"
 TRAINEE_SECTIONS: tuple[str, ...] = ("背景", "人物", "经过", "难题", "讨论问题")
 #: What only the trainer reads, in order (the teaching note, what the note did not say, the sources).
 TRAINER_SECTIONS: tuple[str, ...] = ("教学笔记", "待核实", "出处")
+#: Sections a case may leave out: the list of what to check goes once everything is checked.
+OPTIONAL_SECTIONS: tuple[str, ...] = ("待核实",)
 #: A case's sections, in order.
 CASE_SECTIONS: tuple[str, ...] = TRAINEE_SECTIONS + TRAINER_SECTIONS
 #: The sections of a case file of the older format (still read and validated as such).
@@ -569,6 +572,7 @@ class _Context:
     case_ids: set[str] | None = None
     bundle: Any = None
     _forbidden: str | None = None
+    _real_names: frozenset[str] | None = None
 
     @property
     def forbidden(self) -> str:
@@ -587,6 +591,25 @@ class _Context:
                         text += "\n" + (raw or "")
             self._forbidden = text
         return self._forbidden
+
+    @property
+    def real_names(self) -> frozenset[str]:
+        """The people and companies the redactor finds in the raw notes, and the roster's names.
+
+        A name found in a case is personal data only if it is one of these: matching any
+        substring of the raw notes instead would take words (问到) a detector mistook for a name.
+        """
+        if self._real_names is None:
+            names: set[str] = set()
+            if self.forbidden:
+                from casekit.intake.redaction import Redactor
+
+                fresh = Redactor.from_bundle(self.root) if self.root is not None else Redactor()
+                for f in fresh.redact(self.forbidden).findings:
+                    if f.kind in ("person", "company") and len(f.original) >= 2:
+                        names.add(f.original)
+            self._real_names = frozenset(names)
+        return self._real_names
 
 
 def _context(bundle: Any, redactor: Any = None, *, redact: bool = True) -> tuple[_Context, list[Problem]]:
@@ -730,7 +753,7 @@ def _check_sections(case: AnyCase, parsed: _Parsed, rel: str, draft: bool) -> li
                                     f"## {heading}"))
     present = [h for h in dict.fromkeys(parsed.order) if h in expected]
     for heading in expected:
-        if heading not in case.sections:
+        if heading not in case.sections and heading not in OPTIONAL_SECTIONS:
             problems.append(Problem(rel, body_start, heading, f"the section '## {heading}'", "<missing>"))
     in_order = [h for h in expected if h in present]
     if present != in_order:
@@ -741,7 +764,7 @@ def _check_sections(case: AnyCase, parsed: _Parsed, rel: str, draft: bool) -> li
         if text is None:
             continue
         line = sl.get(heading)
-        if not text.strip():
+        if not text.strip() and heading not in OPTIONAL_SECTIONS:
             problems.append(Problem(rel, line, heading, f"some text under '## {heading}' (or {missing('…')})",
                                     "an empty section"))
             continue
@@ -871,7 +894,8 @@ def _check_personal_data(case: AnyCase, parsed: _Parsed, rel: str, redactor: Any
     def real(f: Any) -> bool:
         if f.kind not in ("person", "company") or f.confidence >= 1.0 or ctx is None:
             return True
-        return bool(f.original) and f.original in ctx.forbidden
+        return bool(f.original) and (f.original in ctx.real_names
+                                     or any(name in f.original for name in ctx.real_names))
 
     problems: list[Problem] = []
     for key in ("title",):
