@@ -8,7 +8,10 @@ opening question, and the ending and first parts of fictional company names.
 :class:`Namer` gives one case its fictional names: a company name fitting the industry, people with
 a surname and title (周院长), the same name for the same placeholder every time, never a name the
 bundle's roster or raw notes hold (:func:`forbidden_text`). Names depend only on the ``key`` given
-(e.g. the note id), so the same note always gives the same names.
+(e.g. the note id), so the same note always gives the same names. A person's given name fits the
+gender asked for (a woman's, a man's or either, from pools of people born 1955–1985); no two people
+of one namer share a surname or a given name, and :meth:`Namer.adopt` takes in people named
+elsewhere. :func:`pronoun_gender` reads the gender from the 她/他 a note uses for a person.
 """
 
 from __future__ import annotations
