@@ -19,6 +19,7 @@ __all__ = [
     "BundleValidationError",
     "CJKFontNotFoundError",
     "CasekitError",
+    "CastError",
     "CurriculumError",
     "EditedFileError",
     "ExportError",
@@ -156,6 +157,10 @@ class RedactFilesError(CasekitError):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = list(problems)
         super().__init__("nothing redacted:\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+class CastError(CasekitError, ValueError):
+    """A fictional-name request casekit cannot honour (an unknown gender, a pool run dry)."""
 
 
 class RegionError(CasekitError):

@@ -9,12 +9,20 @@ import pytest
 
 from casekit import domain
 from casekit.authoring.cast import (
+    FEMALE_GIVEN_NAMES,
+    GIVEN_NAMES,
+    MALE_GIVEN_NAMES,
     NAME_SURNAMES,
+    NEUTRAL_GIVEN_NAMES,
     Namer,
     department_for_title,
     forbidden_text,
     industry_cast,
+    name_gender,
+    pronoun_gender,
+    title_gender,
 )
+from casekit.exceptions import CastError
 from casekit.intake import load_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -255,3 +263,135 @@ def test_foreign_bundle_names_are_fictional_too():
             assert namer.company()[1] not in forbidden
             for d in namer.cast.departments:
                 assert namer.person(d.key, d.title) not in forbidden
+
+
+# ---------------------------------------------------------------- given names and gender
+
+
+def test_the_given_name_pool_is_large_and_split_by_gender():
+    assert len(FEMALE_GIVEN_NAMES) >= 40 and len(MALE_GIVEN_NAMES) >= 40 and len(NEUTRAL_GIVEN_NAMES) >= 4
+    assert len(GIVEN_NAMES) >= 80 and len(set(GIVEN_NAMES)) == len(GIVEN_NAMES)  # disjoint groups
+    for given in GIVEN_NAMES:
+        assert len(given) == 2 and given[0] not in "小老阿", given  # 小王 is a form of address
+    assert name_gender("周秀英") == "female" and name_gender("建国") == "male"
+    assert name_gender("文华") is None
+
+
+@pytest.mark.parametrize("gender", ["female", "male"])
+def test_a_gender_asked_for_is_the_gender_the_name_reads_as(sample_forbidden, gender):
+    pool = FEMALE_GIVEN_NAMES if gender == "female" else MALE_GIVEN_NAMES
+    for i in range(1, 38):
+        namer = Namer(f"N{i:03d}", "hotel", forbidden=sample_forbidden)
+        name = namer.full_name("am", "客户经理", gender)
+        assert name[1:] in pool and namer.gender("am") == gender, name
+        assert namer.person("am", "客户经理", gender) == name[0] + "客户经理"
+
+
+def test_no_gender_gives_either_and_old_calls_still_work():
+    names = [Namer(f"N{i:03d}").full_name("am", "客户经理") for i in range(1, 38)]
+    genders = {name_gender(n) for n in names}
+    assert {"female", "male"} <= genders
+    assert Namer("N001").full_name("am", "客户经理") == names[0]  # same key, same name
+
+
+def test_a_gender_given_after_the_surname_picks_the_given_name_until_the_name_is_out():
+    namer = Namer("N028", "real_estate")
+    short = namer.person("am", "客户经理")  # only 卢客户经理 was written so far
+    she = namer.full_name("am", "客户经理", "female")
+    assert she[0] == short[0] and name_gender(she) == "female"
+    # once a full name is out it stays, whatever a later call says
+    assert namer.full_name("am", "客户经理", "male") == she
+
+
+def test_an_unknown_gender_is_refused():
+    with pytest.raises(CastError, match="gender must be 'female', 'male' or None, got '女'"):
+        Namer("N001").full_name("am", "客户经理", "女")
+
+
+def test_no_two_people_of_one_namer_share_a_surname_or_a_given_name(sample_forbidden):
+    for i in range(1, 38):
+        namer = Namer(f"N{i:03d}", "hospital", forbidden=sample_forbidden)
+        names = [namer.full_name(f"p{j}", "经理", ("female", "male", None)[j % 3]) for j in range(30)]
+        assert len({n[0] for n in names}) == 30
+        assert len({n[1:] for n in names}) == 30, sorted(names)
+
+
+def test_an_adopted_person_shares_neither_surname_nor_given_name_with_the_rest():
+    for i in range(1, 38):
+        namer = Namer(f"N{i:03d}", "hotel")
+        namer.adopt("am", "朱文杰", "客户经理")  # a case's 客户经理, brought into its role-play
+        assert namer.full_name("am", "客户经理") == "朱文杰"
+        others = [namer.full_name(f"p{j}", "经理", "male") for j in range(12)]
+        others += [namer.person(f"q{j}", "主任") for j in range(5)]
+        assert not any(n[0] == "朱" for n in others)
+        assert "文杰" not in {n[1:] for n in others[:12]}
+
+
+# (note id, roles asked for by a case and its role-play)
+BUNDLE_ROLES = [("am", "客户经理", "female"), ("se", "支撑人员", "male"), ("sm", "销售经理", None),
+                ("〔甲〕", "院长", None), ("〔乙〕", "信息科长", "female"), ("gm", "总经理", "male")]
+
+
+def test_names_spread_over_the_pool_across_a_bundle(sample_forbidden):
+    """Over the 37 sample notes × 6 people (222 names) a full name is rarely used twice.
+
+    Measured: 219 distinct full names, 3 used by two (note, role) pairs, none by three; the
+    most used given name 6 times (the old 24-name pool: 卫东 6 times in 37 cases).
+    """
+    full: dict[str, set[tuple[str, str]]] = {}
+    given: dict[str, int] = {}
+    for i in range(1, 38):
+        namer = Namer(f"N{i:03d}", "hospital", forbidden=sample_forbidden)
+        for key, title, gender in BUNDLE_ROLES:
+            name = namer.full_name(key, title, gender)
+            full.setdefault(name, set()).add((namer.key, key))
+            given[name[1:]] = given.get(name[1:], 0) + 1
+    shared = {name: uses for name, uses in full.items() if len(uses) > 1}
+    assert len(shared) <= 5, shared
+    assert max(len(uses) for uses in full.values()) <= 2
+    assert max(given.values()) <= 8, sorted(given.items(), key=lambda kv: -kv[1])[:5]
+
+
+# ---------------------------------------------------------------- pronouns
+
+
+def test_a_title_states_its_own_gender():
+    assert title_gender("老板娘") == "female" and title_gender("王姐") == "female"
+    assert title_gender("李先生") == "male" and title_gender("张叔") == "male"
+    assert title_gender("院长") is None
+
+
+# (note, the words for the person, the note's protagonist (None: the person is), expected)
+PRONOUN_CASES = [
+    ("N028", "客户经理", None, "female"),   # 客户经理在车里……她说上次见了售楼处经理
+    ("N028", "财务", "客户经理", None),      # 财务问价格，她先问: 她 is the account manager
+    ("N037", "主任", None, "male"),          # 去找他，他说'你自己想办法'
+    ("N020", "支撑人员", None, "male"),      # 他讲了一次……
+    ("N020", "客户经理", "支撑人员", None),  # 客户经理给他打了电话: 他 is the support engineer
+    ("N020", "院长", "支撑人员", None),      # 院长转头问他
+    ("N026", "支撑人员", None, "female"),
+    ("N007", "院长", "客户经理", None),      # 赵院长说…… 第二次她带着表格去: 她 is the account manager
+    ("N005", "客户经理", None, None),        # the only 她 is the 老板娘's
+    ("N005", "老板娘", "客户经理", "female"),
+    ("N002", "客户经理", None, None),        # 王经理嫌贵，我就跟他说: 他 is 王经理
+    ("N030", "经理", None, None),            # 答：问他为什么没完成: 他 is a subordinate
+    ("N003", "客户经理", None, "male"),
+]
+
+
+@pytest.mark.parametrize(("note", "who", "hero", "expected"), PRONOUN_CASES,
+                         ids=[f"{n}-{w}" for n, w, _, _ in PRONOUN_CASES])
+def test_pronouns_tell_a_persons_gender_only_when_they_are_theirs(note, who, hero, expected):
+    text = (SAMPLE / "notes" / f"{note}.md").read_text(encoding="utf-8").split("---", 2)[2]
+    if hero is None:
+        assert pronoun_gender(text, who, protagonist=True) == expected
+    else:
+        assert pronoun_gender(text, who, hero=hero) == expected
+
+
+def test_pronouns_in_a_foreign_note_and_in_a_sentence():
+    text = (FOREIGN / "notes" / "GX02.md").read_text(encoding="utf-8")
+    assert pronoun_gender(text, "支撑人员", protagonist=True) == "male"
+    assert pronoun_gender("客户经理给他打了电话。", "客户经理") is None
+    assert pronoun_gender("〔甲〕是信息科长。她担心数据安全。", ("〔甲〕", "信息科长")) == "female"
+    assert pronoun_gender("他们说其他的都好。", "客户经理", protagonist=True) is None  # nobody's pronoun
