@@ -118,7 +118,7 @@ def test_target_customer_model_covers_the_industries_of_the_research(bundle, heb
     assert "安全防范" in model.at["零售超市", "典型需求"]
     # five ride-alongs and a note: ample; a single note: few
     assert model.at["零售超市", "证据"].endswith("（证据较多）")
-    assert model.at["酒店", "证据"] == "访谈记录1份（证据少，需要在工作中继续验证）"
+    assert model.at["酒店", "证据"] == "访谈与随访记录2篇（证据少，需要在工作中继续验证）"
     assert model.at["酒店", "主推产品"].startswith("商务领航·酒店版")
     assert all(line.endswith("？") for q in model["开场提问"] for line in q.split("\n"))
     products = set(hebei.products)
@@ -131,7 +131,18 @@ def test_management_tables_are_blank_templates_with_pick_lists(hebei):
         assert frame.empty and len(frame.columns) >= 8 and frame.columns[0] == "客户名称"
         for column in hebei.pick_lists[key]:
             assert column in frame.columns
-    assert hebei.pick_lists["decision_chain"]["部门"] == tuple(t.label for t in domain.CUSTOMER_DEPARTMENTS.values())
+    offered = hebei.pick_lists["decision_chain"]["部门"]
+    assert set(t.label for t in domain.CUSTOMER_DEPARTMENTS.values()) <= set(offered)
+    assert len(set(offered)) == len(offered)
+
+
+def test_pick_lists_offer_the_industries_own_departments(hebei):
+    # a hospital's 院办 or 信息科 can be recorded in 客户管理表二 and 三, not only 信息技术部、运营部
+    for key, column in (("decision_chain", "部门"), ("opportunities", "提出需求的部门")):
+        offered = hebei.pick_lists[key][column]
+        for name in ("院办", "信息科", "药房", "前厅部", "售楼处", "教务处"):
+            assert name in offered
+        assert offered.index("院办") < offered.index("信息技术部")  # the industries' own names first
 
 
 def test_a_city_resolves_to_its_province_and_unknown_regions_are_errors(bundle):
@@ -288,11 +299,11 @@ def test_nanning_asks_each_industry_its_own_opening_questions(bundle):
 
 
 @pytest.mark.parametrize(("visits", "notes", "said"), [
-    (2, 1, "工作随访2次、访谈记录1份（证据少，需要在工作中继续验证）"),
-    (0, 1, "访谈记录1份（证据少，需要在工作中继续验证）"),
+    (2, 1, "工作随访2次、访谈与随访记录1篇（证据少，需要在工作中继续验证）"),
+    (0, 1, "访谈与随访记录1篇（证据少，需要在工作中继续验证）"),
     (EVIDENCE_FEW - 1, 0, f"工作随访{EVIDENCE_FEW - 1}次（证据少，需要在工作中继续验证）"),
     (EVIDENCE_FEW, 0, f"工作随访{EVIDENCE_FEW}次（证据一般：只有工作随访，需要用访谈印证）"),
-    (EVIDENCE_FEW - 1, 1, f"工作随访{EVIDENCE_FEW - 1}次、访谈记录1份（证据较多）"),
+    (EVIDENCE_FEW - 1, 1, f"工作随访{EVIDENCE_FEW - 1}次、访谈与随访记录1篇（证据较多）"),
 ])
 def test_evidence_is_said_plainly_from_counts(visits, notes, said):
     assert evidence_sentence(visits, notes) == said
@@ -304,7 +315,7 @@ def test_few_pieces_of_research_are_never_called_ample(bundle, region):
 
     for said in build_toolbox(bundle, region).target_customers["证据"]:
         visits = sum(int(n) for n in re.findall(r"工作随访(\d+)次", said))
-        notes = sum(int(n) for n in re.findall(r"访谈记录(\d+)份", said))
+        notes = sum(int(n) for n in re.findall(r"访谈与随访记录(\d+)篇", said))
         assert ("证据少" in said) == (visits + notes < EVIDENCE_FEW), said
         assert "较充分" not in said
 

@@ -33,13 +33,13 @@ BENEFIT_SOURCES: tuple[str, ...] = ("catalogue", "phrasebook", "catalogue_value"
 #: Words by which a sentence (a benefit, a department's worry or wants) speaks of a customer need
 #: (:data:`casekit.domain.CUSTOMER_NEEDS`); see :func:`needs_in`.
 NEED_WORDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "increase_revenue": ("生意", "收入", "多卖", "少卖", "卖房", "回头客", "入住率", "营业", "利润", "赚",
+    "increase_revenue": ("生意", "收入", "多卖", "少卖", "断了货", "卖房", "回头客", "入住率", "营业", "利润", "赚",
                          "淡季", "空着", "回来", "复诊", "断货", "不流失", "订得满"),
     "cut_cost": ("省", "花钱", "钱花", "费用", "成本", "话费", "不用买", "不用一次", "月租", "过期", "积压",
                  "压在仓库", "报损", "浪费", "加班", "对不上", "对账", "账", "预算", "损耗"),
     "raise_efficiency": ("跑", "排队", "等", "当天", "马上", "不卡", "查岗", "一查", "打电话", "登记",
                          "重复", "来回", "汇总", "盘库", "盘一次", "干等", "不知道", "才知道", "批文件",
-                         "通知", "交接", "落实", "快"),
+                         "通知", "交接", "落实", "快", "在外面", "查库存"),
     "security": ("丢", "安全", "报警", "备份", "泄露", "出事", "责任", "录像", "偷", "拿的", "故障", "死机",
                  "动仓库", "纠纷", "查得清", "说不清"),
     "customer_acquisition": ("新客", "新病人", "找到我们", "找得到", "找上门", "客户多", "病人不多", "回访",

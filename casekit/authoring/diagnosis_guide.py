@@ -38,16 +38,19 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from casekit import domain
-from casekit.authoring.benefits import department_benefit
+from casekit.authoring.benefits import department_benefit, needs_in
 from casekit.authoring.cast import Department, industry_cast
-from casekit.authoring.toolbox import JARGON, research_date
+from casekit.authoring.toolbox import JARGON, evidence_sentence, industry_research, product_industries, research_date
 from casekit.exceptions import AnalysisError
 from casekit.privacy.disclosure import UNQUOTED_METHOD, quotable_populations
 
@@ -64,6 +67,8 @@ __all__ = [
     "IndustryGuide",
     "Remedy",
     "build_diagnosis_guide",
+    "department_needs",
+    "department_salt",
     "diagnosis_guide_docx_bytes",
     "diagnosis_guide_markdown",
     "write_diagnosis_guide_docx",
@@ -128,6 +133,7 @@ _SPEECH = re.compile(r"说|问|讲|嫌|抱怨|回答|答|表示|反问|笑着|�
 _LIST_NUMBER = re.compile(r"^(……)?\s*\d+[.、．]\s*")
 _THIRD_PERSON_SPEECH = re.compile(r"[她他].{0,3}(?:说|问|讲|答)")
 _SELF_SPEECH = re.compile(r"我.{0,4}(?:说|问|讲|答)")
+_WORRY_CLAUSE = re.compile(r"[，。；！？]")
 _SENTENCE_BREAK = re.compile(r"[。！？；!?;\n]")
 _MEMO = ("顾问备注", "备注", "顾问")
 _CUSTOMER_WORDS = ("客户", "老板", "老总", "对方", "经理")
@@ -330,23 +336,6 @@ def _region_catalogue(bundle: Any, top: str) -> pd.DataFrame:
     return rows.sort_values(["_order", "local_name"], kind="stable").reset_index(drop=True)
 
 
-def _industries_named(row: Mapping[str, Any]) -> set[str]:
-    """Industries a catalogue row is made for, by its name or package (商务领航·酒店版 → hotel).
-
-    Words too common to mean an industry (餐饮: a hotel's restaurant as much as a bakery) do not count.
-    """
-    from casekit.analysis.industries import INDUSTRY_WORDS
-    from casekit.analysis.quotes import TEXT_ONLY_IN_TAGS
-
-    text = _text(row.get("local_name")) + " " + _text(row.get("package"))
-    named = set()
-    for industry, term in domain.INDUSTRIES.items():
-        words = (*INDUSTRY_WORDS.get(industry, ()), term.label, *term.aliases)
-        if any(len(w) >= 2 and w not in TEXT_ONLY_IN_TAGS and w in text for w in words):
-            named.add(industry)
-    return named
-
-
 def _jargon_in(text: str) -> str | None:
     return next((w for w in JARGON if w.lower() in text.lower()), None)
 
@@ -359,19 +348,24 @@ def _remedies(rows: pd.DataFrame, department: Department, industry: str | None,
     for this industry comes first; a value sentence holding an engineer's word is left out and
     noted in ``review``.
     """
-    wanted = DEPARTMENT_NEEDS.get(department.maps_to, tuple(domain.CUSTOMER_NEEDS))
+    wanted = department_needs(industry, department)
+    weight = {need: len(wanted) - i for i, need in enumerate(wanted)}  # the worry's first need counts most
     ranked: list[tuple[int, int, int, Remedy]] = []
     for i, row in enumerate(rows.to_dict("records")):
         if department.maps_to not in _ids(row.get("departments")):
             continue
         needs = _ids(row.get("needs"))
         fit = [n for n in wanted if n in needs]
-        if needs and not fit:
-            continue  # the product is for this department, but not for what it needs
-        named = _industries_named(row)
+        if not fit:
+            continue  # the product is for this department, but not for what it worries about
+        named = product_industries(row)
         if named and industry not in named:
             continue  # 商务领航·酒店版 is not offered to a hospital
-        value = _text(department_benefit(row, department, industry).text) or _text(row.get("customer_value"))
+        benefit = department_benefit(row, department, industry)
+        value = _text(benefit.text)
+        if not value and benefit.source == "phrasebook":
+            continue  # the phrasebook says nothing of this product fits this department here
+        value = value or _text(row.get("customer_value"))
         product = _text(row.get("local_name"))
         word = _jargon_in(value)
         if word is not None:
@@ -379,7 +373,8 @@ def _remedies(rows: pd.DataFrame, department: Department, industry: str | None,
             if note not in review:
                 review.append(note)
             continue
-        ranked.append((0 if named else 1, -len(fit), i, Remedy(
+        said = sum(weight[n] for n in needs_in(value) if n in weight)
+        ranked.append((0 if named else 1, -(sum(weight[n] for n in fit) + said), i, Remedy(
             product=product, value=value, package=_text(row.get("package")), price=_text(row.get("price")),
             needs=tuple(domain.CUSTOMER_NEEDS[n].label for n in fit if n in domain.CUSTOMER_NEEDS),
         )))
@@ -387,11 +382,94 @@ def _remedies(rows: pd.DataFrame, department: Department, industry: str | None,
     return tuple(t[3] for t in ranked[:_PRODUCTS_PER_DEPARTMENT])
 
 
+@cache
+def _cast_extras() -> Mapping[tuple[str, str], Mapping[str, Any]]:
+    """The optional keys of ``cast.yaml`` departments this module reads (``needs``, ``salt``)."""
+    data = yaml.safe_load(files("casekit.authoring").joinpath("cast.yaml").read_text(encoding="utf-8")) or {}
+    out: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for industry, spec in (data.get("industries") or {}).items():
+        for d in (spec or {}).get("departments") or ():
+            out[(str(industry), str(d.get("key")))] = MappingProxyType(
+                {k: d[k] for k in ("needs", "salt") if d.get(k)})
+    return MappingProxyType(out)
+
+
+def _extras(industry: str | None, department: Department) -> Mapping[str, Any]:
+    cast = industry_cast(industry)
+    return _cast_extras().get((cast.industry, department.key), {})
+
+
+def department_needs(industry: str | None, department: Department) -> tuple[str, ...]:
+    """The customer needs a department's worry is about, the most pressing first.
+
+    Parameters
+    ----------
+    industry : str or None
+        Industry id or label (its cast, :func:`casekit.authoring.cast.industry_cast`).
+    department : Department
+        One of the cast's departments.
+
+    Returns
+    -------
+    tuple of str
+        :data:`casekit.domain.CUSTOMER_NEEDS` ids: the department's ``needs`` in ``cast.yaml``
+        when written; else the needs its worry, then its wants speak of
+        (:func:`casekit.authoring.benefits.needs_in`); else :data:`DEPARTMENT_NEEDS` of the
+        catalogue department it maps to.
+
+    Examples
+    --------
+    >>> purchasing = industry_cast("retail").department("purchasing")
+    >>> department_needs("retail", purchasing)[0]
+    'cut_cost'
+    """
+    written = [n for n in (_extras(industry, department).get("needs") or ()) if n in domain.CUSTOMER_NEEDS]
+    if written:
+        return tuple(dict.fromkeys(written))
+    found = [*needs_in(department.worry), *needs_in(department.wants)]
+    if found:
+        return tuple(dict.fromkeys(found))
+    return DEPARTMENT_NEEDS.get(department.maps_to, tuple(domain.CUSTOMER_NEEDS))
+
+
+def department_salt(industry: str | None, department: Department) -> tuple[str, str]:
+    """往伤口上撒盐 for one department: the follow-up question and what happens if nothing changes.
+
+    Parameters
+    ----------
+    industry : str or None
+        Industry id or label.
+    department : Department
+        One of the industry cast's departments.
+
+    Returns
+    -------
+    tuple of str
+        ``(question, consequence)``: the department's ``salt`` in ``cast.yaml`` (``{ask: …,
+        cost: …}``) when written; otherwise both built from the department's own worry, so that
+        no two departments hear the same question.
+
+    Examples
+    --------
+    >>> department_salt("retail", industry_cast("retail").department("purchasing"))[0][:8]
+    '上个月断货那几样'
+    """
+    salt = _extras(industry, department).get("salt")
+    _, generic_cost = SALT.get(department.maps_to, _SALT_DEFAULT)
+    if isinstance(salt, Mapping) and salt.get("ask"):
+        return str(salt["ask"]).strip(), str(salt.get("cost") or generic_cost).strip()
+    worry = _WORRY_CLAUSE.split(department.worry.strip())[0].strip()
+    if not worry:
+        return SALT.get(department.maps_to, _SALT_DEFAULT)
+    return (f"您说“{worry}”——这样的事一个月有几回？每回多花的工夫、少赚的钱，一年加起来是多少？",
+            f"不解决，“{worry}”还会一个月一个月地来，{generic_cost}")
+
+
 def _paths(rows: pd.DataFrame, industry: str, review: list[str]) -> tuple[DepartmentPath, ...]:
     cast = industry_cast(industry)
     out = []
     for department in cast.departments:
-        question, consequence = SALT.get(department.maps_to, _SALT_DEFAULT)
+        question, consequence = department_salt(industry, department)
         out.append(DepartmentPath(
             department=department.name, title=department.title, role=department.role,
             ask=department.ask, worry=department.worry, salt_question=question, consequence=consequence,
@@ -402,19 +480,10 @@ def _paths(rows: pd.DataFrame, industry: str, review: list[str]) -> tuple[Depart
 
 def _industries(bundle: Any, top: str) -> list[tuple[str, bool, str]]:
     """``(industry, seen, basis)``: the research's industries first, then the cast's others."""
-    from casekit.analysis.industries import industry_evidence
-
-    evidence = industry_evidence(bundle, top)
-    research = evidence[evidence["source"].isin(["ride_alongs", "notes"])]
     out: list[tuple[str, bool, str]] = []
-    for industry, part in research.groupby("industry", sort=False):
-        counts = dict(zip(part["source"], part["count"]))
-        basis = []
-        if counts.get("ride_alongs"):
-            basis.append(f"工作随访中拜访过{int(counts['ride_alongs'])}次")
-        if counts.get("notes"):
-            basis.append(f"{int(counts['notes'])}篇访谈与随访记录提到")
-        out.append((str(industry), True, "本地区调研中见到这类客户：" + "，".join(basis) + "。"))
+    for industry, (visits, notes, advanced) in industry_research(bundle, top).items():
+        # the same count and words as the toolbox's target customer model
+        out.append((industry, True, f"本地区调研中见到这类客户：{evidence_sentence(visits, notes, advanced)}。"))
     seen = {industry for industry, _, _ in out}
     for industry in domain.INDUSTRIES:
         if industry not in seen and industry_cast(industry).industry == industry:
