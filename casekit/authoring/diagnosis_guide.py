@@ -52,7 +52,7 @@ from casekit.authoring.benefits import department_benefit, needs_in
 from casekit.authoring.cast import Department, industry_cast
 from casekit.authoring.toolbox import JARGON, evidence_sentence, industry_research, product_industries, research_date
 from casekit.exceptions import AnalysisError
-from casekit.privacy.disclosure import UNQUOTED_METHOD, quotable_populations
+from casekit.privacy.disclosure import MIN_INTERVIEWEES, UNQUOTED_METHOD, quotable_populations
 
 __all__ = [
     "DEPARTMENT_NEEDS",
@@ -170,7 +170,8 @@ class Remedy:
     @property
     def offer(self) -> str:
         """Package and price in one phrase (本地套餐和价格)."""
-        parts = [p for p in (self.package, self.price) if p]
+        package = "" if self.package == self.product else self.package  # 客户关系管理模块：客户关系管理模块
+        parts = [p for p in (package, self.price) if p]
         return "，".join(parts) if parts else "本地价格待补充，请向产品经理确认"
 
 
@@ -283,6 +284,9 @@ class DiagnosisGuide:
         Industries seen in the region's research first (most traces first), then the others.
     mistakes : tuple of Example
         What account managers of the region do wrong, from all its notes (any industry).
+    quoted : bool
+        False when no population of the region reached the interviewee threshold: the guide says
+        once, at the top, that it quotes nobody.
     review : tuple of str
         Editing notes for the consultant (never written into the guide): catalogue sentences
         that still hold an engineer's word (their product is left out where that sentence would
@@ -300,6 +304,7 @@ class DiagnosisGuide:
     mistakes: tuple[Example, ...] = ()
     review: tuple[str, ...] = ()
     date: dt.datetime = field(default=dt.datetime(2000, 1, 1))
+    quoted: bool = True
 
     @property
     def title(self) -> str:
@@ -677,7 +682,7 @@ def build_diagnosis_guide(bundle: Any, region: str, *, notes: Any | None = None)
         region_id=top, region_name=manifest.name(top), client=str(manifest.client or ""),
         engagement=str(manifest.engagement or ""), period=str(manifest.period or ""),
         industries=tuple(industries), mistakes=tuple(mistakes), review=tuple(review),
-        date=research_date(manifest.period),
+        date=research_date(manifest.period), quoted=bool(quotable),
     )
 
 
@@ -688,6 +693,10 @@ _INTRO = (
     "下面按行业、按客户的部门，把每一步该怎么问、客户会怎么说、用哪个产品、怎么讲好处、多少钱写出来。"
     "一家客户要见几个部门的人，每个部门的伤口不一样，不要只找一个人谈。",
 )
+#: Said once, at the top, when the region's research cannot be quoted (the privacy rule: fewer than
+#: casekit.privacy.disclosure.MIN_INTERVIEWEES interviewees of every population).
+_NOT_QUOTED = (f"本地区每类受访人都不到{MIN_INTERVIEWEES}位，为保护受访人，这份指南不引用原话；"
+               "下面的问法、说法是通用的，请培训时让学员讲自己遇到的例子。")
 _NUMBERS = "一二三四五六七八九十"
 
 
@@ -710,6 +719,8 @@ def _blocks(guide: DiagnosisGuide) -> Iterable[tuple[str, Any]]:
     yield "h1", "怎么用这份指南"
     for text in _INTRO:
         yield "para", text
+    if not guide.quoted:
+        yield "para", _NOT_QUOTED
     for number, ind in enumerate(guide.industries, start=1):
         yield "h1", f"{_chinese_number(number)}、{ind.label}"
         yield "para", ind.basis
@@ -732,8 +743,7 @@ def _blocks(guide: DiagnosisGuide) -> Iterable[tuple[str, Any]]:
         for e in guide.mistakes:
             yield "item", f"{e.label}：{e.quote}"
     else:
-        yield "para", ("本地区的访谈人数不够多，为保护受访人，这里不引用原话。"
-                       "培训时请学员讲自己遇到的例子，对照上面的步骤找出跳过了哪一步。")
+        yield "para", "培训时请学员讲自己遇到的例子，对照上面的步骤找出跳过了哪一步。"
 
 
 def diagnosis_guide_markdown(guide: DiagnosisGuide) -> str:
