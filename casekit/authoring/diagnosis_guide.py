@@ -133,7 +133,6 @@ _SPEECH = re.compile(r"说|问|讲|嫌|抱怨|回答|答|表示|反问|笑着|�
 _LIST_NUMBER = re.compile(r"^(……)?\s*\d+[.、．]\s*")
 _THIRD_PERSON_SPEECH = re.compile(r"[她他].{0,3}(?:说|问|讲|答)")
 _SELF_SPEECH = re.compile(r"我.{0,4}(?:说|问|讲|答)")
-_WORRY_CLAUSE = re.compile(r"[，。；！？]")
 _SENTENCE_BREAK = re.compile(r"[。！？；!?;\n]")
 _MEMO = ("顾问备注", "备注", "顾问")
 _CUSTOMER_WORDS = ("客户", "老板", "老总", "对方", "经理")
@@ -456,18 +455,18 @@ def department_salt(industry: str | None, department: Department) -> tuple[str, 
 
     Examples
     --------
-    >>> department_salt("retail", industry_cast("retail").department("purchasing"))[0][:8]
+    >>> department_salt("retail", industry_cast("retail").department("purchasing"))[0][:8]  # written
     '上个月断货那几样'
     """
     salt = _extras(industry, department).get("salt")
     _, generic_cost = SALT.get(department.maps_to, _SALT_DEFAULT)
     if isinstance(salt, Mapping) and salt.get("ask"):
         return str(salt["ask"]).strip(), str(salt.get("cost") or generic_cost).strip()
-    worry = _WORRY_CLAUSE.split(department.worry.strip())[0].strip()
+    worry = department.worry.strip().rstrip("。！？")
     if not worry:
         return SALT.get(department.maps_to, _SALT_DEFAULT)
-    return (f"您说“{worry}”——这样的事一个月有几回？每回多花的工夫、少赚的钱，一年加起来是多少？",
-            f"不解决，“{worry}”还会一个月一个月地来，{generic_cost}")
+    return (f"您说‘{worry}’——照这样下去，一年要多花多少工夫、少赚多少钱？再拖一年会怎样？",
+            f"{worry}，这样的事一个月一个月地拖下去，花的工夫和钱一年比一年多。")
 
 
 def _paths(rows: pd.DataFrame, industry: str, review: list[str]) -> tuple[DepartmentPath, ...]:

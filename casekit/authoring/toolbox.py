@@ -457,7 +457,8 @@ class _Review:
         rows = [(*k, v) for k, v in self.rows.items()]
         for product, tables in self.generic.items():  # one line per product, not per cell
             cells = sum(tables.values())
-            rows.append(("、".join(tables), product, f"{cells}格", f"{PHRASEBOOK_NOTE}：{cells}格用的是casekit的通用说法，"
+            where = "、".join(tables) if len(tables) <= 2 else f"{next(iter(tables))}等{len(tables)}张表"
+            rows.append((where, product, f"{cells}格", f"{PHRASEBOOK_NOTE}：{cells}格用的是casekit的通用说法，"
                          "不是本地产品目录里的话", PHRASEBOOK_ADVICE))
         return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS))
 
