@@ -352,11 +352,16 @@ def _remedies(rows: pd.DataFrame, department: Department, industry: str | None,
     for this industry comes first; a value sentence holding an engineer's word is left out and
     noted in ``review``.
     """
+    from casekit.authoring.benefits import phrasebook
+
+    local = phrasebook()["industries"].get(industry_cast(industry).industry, {})
     wanted = department_needs(industry, department)
     weight = {need: len(wanted) - i for i, need in enumerate(wanted)}  # the worry's first need counts most
     ranked: list[tuple[int, int, int, Remedy]] = []
     for i, row in enumerate(rows.to_dict("records")):
-        if department.maps_to not in _ids(row.get("departments")):
+        product_id = domain.lookup(domain.PRODUCTS, _text(row.get("canonical_product")) or "-") or ""
+        written = bool(local.get(product_id, {}).get(department.key))  # the phrasebook speaks to it here
+        if department.maps_to not in _ids(row.get("departments")) and not written:
             continue
         needs = _ids(row.get("needs"))
         fit = [n for n in wanted if n in needs]
