@@ -103,3 +103,25 @@ def test_a_catalogues_own_department_sentences_are_read_checked_and_used(tmp_pat
     row = toolbox.product_departments.set_index("产品").loc["视频看店"]
     assert row["安保部"] == "店里晚上进了人，手机马上响" and row["总经理/决策层"] == "丢货少了一半"
     assert row["运营部"] == phrasebook()["generic"]["video_monitoring"]["operations"]  # not given: phrasebook
+
+
+def test_a_generic_sentence_about_shops_or_orders_is_said_only_where_it_fits():
+    from casekit.authoring.cast import industry_cast
+
+    row = {"canonical_product": "mobile_c", "customer_value": "业务员在外面用手机就能查库存、报订单"}
+    estate = industry_cast("real_estate").department("planning")
+    trading = industry_cast("trading").mapped("sales_marketing")[0]
+    assert "下订单" in department_benefit(row, trading, "trading").text
+    told = department_benefit(row, estate, "real_estate")
+    assert told.text == "" and not told.needs_rewrite  # empty rather than wrong
+
+
+def test_one_sentence_per_need_the_catalogues_where_it_fits_best():
+    from casekit.authoring.benefits import need_benefit
+
+    row = {"canonical_product": "crm_module", "customer_value": "老客户什么时候该回访，系统会提醒，不再靠脑子记",
+           "needs": ("customer_acquisition", "increase_revenue", "raise_efficiency")}
+    said = {n: need_benefit(row, n) for n in row["needs"]}
+    assert said["customer_acquisition"].text == row["customer_value"]
+    assert len({b.text for b in said.values()}) == 3
+    assert need_benefit(row, "security").text == ""  # the row does not list the need

@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from casekit import domain
 from casekit.analysis import analyse_notes
 from casekit.analysis.industries import industry_evidence
+from casekit.authoring.benefits import phrasebook
 from casekit.authoring.cast import industry_cast
 from casekit.authoring.diagnosis_guide import (
     EXAMPLE_KINDS,
@@ -125,9 +126,13 @@ def test_products_packages_and_prices_are_the_regions_catalogue_rows(which, requ
                 for remedy in path.remedies:
                     row = by_name[remedy.product]  # a product of this region, by its local name
                     assert remedy.package == str(row["package"]) and remedy.price == str(row["price"])
-                    assert dept.maps_to in tuple(row["departments"])
+                    # the catalogue lists the department's kind, or the phrasebook speaks to this very department
+                    written = phrasebook()["industries"].get(ind.industry, {}).get(
+                        str(row["canonical_product"]), {}).get(dept.key)
+                    assert dept.maps_to in tuple(row["departments"]) or written
                     steps = dict(path.steps())
-                    assert remedy.price in steps["本地套餐和价格"] and remedy.package in steps["本地套餐和价格"]
+                    assert remedy.price in steps["本地套餐和价格"]
+                    assert remedy.package == remedy.product or remedy.package in steps["本地套餐和价格"]
                     assert remedy.value in steps["说出好处"]
                     offered += 1
         assert offered, region
@@ -282,3 +287,52 @@ def test_cli_refuses_an_unknown_region_before_writing(tmp_path: Path, capsys):
     assert main(["guide", str(FOREIGN), "--regions", "云南", "火星", "--out", str(tmp_path)]) != 0
     assert "火星" in capsys.readouterr().err
     assert not (tmp_path / "diangui-2009").exists()
+
+
+# -- the senior trainer's review (issue 13) -----------------------------------------------------
+
+
+def _path(guide: DiagnosisGuide, industry: str, title: str):
+    ind = next(i for i in guide.industries if i.industry == industry)
+    return next(p for p in ind.paths if p.title == title)
+
+
+def test_products_answer_the_departments_own_worry(sample):
+    _, _, guides = sample
+    nanning = guides["nanning"]
+    buyer = _path(nanning, "retail", "采购经理")  # 断货 / 积压: not 视频看店's "不用挨个店跑着查岗"
+    assert "视频看店" not in [r.product for r in buyer.remedies]
+    assert buyer.remedies and any("货" in r.value for r in buyer.remedies)
+    owner = _path(nanning, "retail", "老板")  # 几家店只能一家一家跑: watching the shops comes first
+    assert owner.remedies[0].product == "视频看店"
+    # every product offered fits one of the department's needs
+    for ind in nanning.industries:
+        for path in ind.paths:
+            for remedy in path.remedies:
+                assert remedy.needs, (ind.label, path.title, remedy.product)
+
+
+def test_each_department_hears_its_own_salt(sample):
+    _, _, guides = sample
+    for guide in guides.values():
+        paths = [p for i in guide.industries for p in i.paths]
+        questions = [p.salt_question for p in paths]
+        assert len(set(questions)) == len(questions), guide.region_id  # was 7 questions for 64 entries
+    buyer = _path(guides["nanning"], "retail", "采购经理")
+    assert "断货" in buyer.salt_question and "过期" in buyer.salt_question
+    assert "多养几个人" not in buyer.salt_question
+
+
+def test_a_price_line_does_not_repeat_the_products_name(sample):
+    _, _, guides = sample
+    text = _shown_text(guides["nanning"])
+    assert "客户关系管理模块：客户关系管理模块" not in text
+    assert "客户关系管理模块：每月100元（5个账号）" in text
+
+
+def test_the_privacy_rule_is_said_once_at_the_top(sample):
+    _, _, guides = sample
+    text = _shown_text(guides["nanning"])
+    assert text.count("不引用原话") == 1
+    assert text.index("不引用原话") < text.index("## 一、")
+    assert "不引用原话" not in _shown_text(guides["hebei"]) or guides["hebei"].mistakes == ()

@@ -15,6 +15,7 @@ from casekit import domain
 from casekit.authoring.toolbox import (
     EVIDENCE_FEW,
     JARGON,
+    PHRASEBOOK_NOTE,
     REVIEW_COLUMNS,
     TITLES,
     Toolbox,
@@ -118,7 +119,7 @@ def test_target_customer_model_covers_the_industries_of_the_research(bundle, heb
     assert "安全防范" in model.at["零售超市", "典型需求"]
     # five ride-alongs and a note: ample; a single note: few
     assert model.at["零售超市", "证据"].endswith("（证据较多）")
-    assert model.at["酒店", "证据"] == "访谈记录1份（证据少，需要在工作中继续验证）"
+    assert model.at["酒店", "证据"] == "访谈与随访记录2篇（证据少，需要在工作中继续验证）"
     assert model.at["酒店", "主推产品"].startswith("商务领航·酒店版")
     assert all(line.endswith("？") for q in model["开场提问"] for line in q.split("\n"))
     products = set(hebei.products)
@@ -131,7 +132,18 @@ def test_management_tables_are_blank_templates_with_pick_lists(hebei):
         assert frame.empty and len(frame.columns) >= 8 and frame.columns[0] == "客户名称"
         for column in hebei.pick_lists[key]:
             assert column in frame.columns
-    assert hebei.pick_lists["decision_chain"]["部门"] == tuple(t.label for t in domain.CUSTOMER_DEPARTMENTS.values())
+    offered = hebei.pick_lists["decision_chain"]["部门"]
+    assert set(t.label for t in domain.CUSTOMER_DEPARTMENTS.values()) <= set(offered)
+    assert len(set(offered)) == len(offered)
+
+
+def test_pick_lists_offer_the_industries_own_departments(hebei):
+    # a hospital's 院办 or 信息科 can be recorded in 客户管理表二 and 三, not only 信息技术部、运营部
+    for key, column in (("decision_chain", "部门"), ("opportunities", "提出需求的部门")):
+        offered = hebei.pick_lists[key][column]
+        for name in ("院办", "信息科", "药房", "前厅部", "售楼处", "教务处"):
+            assert name in offered
+        assert offered.index("院办") < offered.index("信息技术部")  # the industries' own names first
 
 
 def test_a_city_resolves_to_its_province_and_unknown_regions_are_errors(bundle):
@@ -288,11 +300,11 @@ def test_nanning_asks_each_industry_its_own_opening_questions(bundle):
 
 
 @pytest.mark.parametrize(("visits", "notes", "said"), [
-    (2, 1, "工作随访2次、访谈记录1份（证据少，需要在工作中继续验证）"),
-    (0, 1, "访谈记录1份（证据少，需要在工作中继续验证）"),
+    (2, 1, "工作随访2次、访谈与随访记录1篇（证据少，需要在工作中继续验证）"),
+    (0, 1, "访谈与随访记录1篇（证据少，需要在工作中继续验证）"),
     (EVIDENCE_FEW - 1, 0, f"工作随访{EVIDENCE_FEW - 1}次（证据少，需要在工作中继续验证）"),
     (EVIDENCE_FEW, 0, f"工作随访{EVIDENCE_FEW}次（证据一般：只有工作随访，需要用访谈印证）"),
-    (EVIDENCE_FEW - 1, 1, f"工作随访{EVIDENCE_FEW - 1}次、访谈记录1份（证据较多）"),
+    (EVIDENCE_FEW - 1, 1, f"工作随访{EVIDENCE_FEW - 1}次、访谈与随访记录1篇（证据较多）"),
 ])
 def test_evidence_is_said_plainly_from_counts(visits, notes, said):
     assert evidence_sentence(visits, notes) == said
@@ -304,7 +316,7 @@ def test_few_pieces_of_research_are_never_called_ample(bundle, region):
 
     for said in build_toolbox(bundle, region).target_customers["证据"]:
         visits = sum(int(n) for n in re.findall(r"工作随访(\d+)次", said))
-        notes = sum(int(n) for n in re.findall(r"访谈记录(\d+)份", said))
+        notes = sum(int(n) for n in re.findall(r"访谈与随访记录(\d+)篇", said))
         assert ("证据少" in said) == (visits + notes < EVIDENCE_FEW), said
         assert "较充分" not in said
 
@@ -345,3 +357,75 @@ def test_the_review_list_collects_what_the_consultant_must_fix(bundle, tmp_path:
     assert path.read_text(encoding="utf-8") == page
     text = _office_text(write_toolbox_docx(toolbox, tmp_path / "n.docx"))
     assert "缺价格" not in text and "同一句话" not in text
+
+
+# -- the senior trainer's review (issue 13) -----------------------------------------------------
+
+
+def test_a_product_made_for_an_industry_is_only_on_that_industrys_sheet(hebei):
+    # 商务领航·酒店版 was offered on the hospital, school, supermarket … sheets
+    assert hebei.industry_departments, "Hebei's research meets industries with their own cast"
+    for industry, frame in hebei.industry_departments.items():
+        assert ("商务领航·酒店版" in set(frame["产品"])) == (industry == "hotel"), industry
+    for ind, lead in zip(hebei.target_customers["行业"], hebei.target_customers["主推产品"]):
+        assert ind == "酒店" or "酒店版" not in lead
+
+
+@pytest.fixture(scope="module")
+def nanning(bundle) -> Toolbox:
+    return build_toolbox(bundle, "南宁")
+
+
+def _cell(toolbox: Toolbox, industry: str, product: str, column_start: str) -> str:
+    frame = toolbox.industry_departments[industry].set_index("产品")
+    column = next(c for c in frame.columns if c.startswith(column_start))
+    return str(frame.at[product, column])
+
+
+def test_a_generic_sentence_about_shops_or_orders_is_not_told_to_a_hospital_or_an_estate(nanning):
+    assert "下订单" not in _cell(nanning, "hospital", "天翼189", "市场部")
+    assert "这类店" not in _cell(nanning, "real_estate", "号码百事通", "售楼处")
+    shops = ("店里", "这类店", "下订单", "货架", "样册", "店门口")
+    for industry in ("hospital", "real_estate", "education"):
+        frame = nanning.industry_departments[industry]
+        said = [str(v) for v in frame.drop(columns="产品").to_numpy().ravel() if str(v)]
+        assert said, industry
+        assert not [t for t in said if any(w in t for w in shops)], industry
+    # a supermarket still hears about its shops
+    retail = nanning.industry_departments["retail"].drop(columns="产品").to_numpy().ravel()
+    assert any("这类店" in str(v) for v in retail)
+
+
+def test_each_need_of_a_product_hears_its_own_sentence(bundle):
+    for region in REGIONS:
+        toolbox = build_toolbox(bundle, region)
+        for _, row in toolbox.product_needs.iterrows():
+            said = [str(v) for v in row.iloc[1:] if str(v)]
+            assert len(said) == len(set(said)), (region, row["产品"], said)
+    nanning = build_toolbox(bundle, "南宁").product_needs.set_index("产品")
+    crm = nanning.loc["客户关系管理模块"]
+    assert crm["获取客户"].startswith("老客户什么时候该回访")  # the catalogue's sentence, where it fits
+    assert not crm["增加收入"].startswith("老客户什么时候该回访")
+
+
+def test_the_review_list_says_which_cells_are_casekits_words_once_per_product(nanning):
+    review = nanning.review
+    generic = review[review["问题"].str.startswith(PHRASEBOOK_NOTE)]
+    assert not generic.empty
+    assert generic["行"].is_unique  # one summary line per product, not per cell
+    assert "没有需要修改的地方" not in review_markdown(nanning)
+    assert PHRASEBOOK_NOTE in review_markdown(nanning)
+
+
+def test_the_toolbox_and_the_guide_count_the_same_research_in_the_same_words(bundle):
+    from casekit.authoring.diagnosis_guide import build_diagnosis_guide
+
+    for region in ("nanning", "hebei"):
+        model = build_toolbox(bundle, region).target_customers.set_index("行业")["证据"]
+        guide = build_diagnosis_guide(bundle, region)
+        seen = {i.label: i.basis for i in guide.industries if i.seen}
+        assert set(seen) == set(model.index)
+        for label, said in model.items():
+            assert said in seen[label], (region, label)
+    supermarkets = build_toolbox(bundle, "南宁").target_customers.set_index("行业").at["零售超市", "证据"]
+    assert supermarkets.startswith("访谈与随访记录2篇")

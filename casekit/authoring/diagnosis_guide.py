@@ -38,18 +38,21 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from casekit import domain
-from casekit.authoring.benefits import department_benefit
+from casekit.authoring.benefits import department_benefit, needs_in
 from casekit.authoring.cast import Department, industry_cast
-from casekit.authoring.toolbox import JARGON, research_date
+from casekit.authoring.toolbox import JARGON, evidence_sentence, industry_research, product_industries, research_date
 from casekit.exceptions import AnalysisError
-from casekit.privacy.disclosure import UNQUOTED_METHOD, quotable_populations
+from casekit.privacy.disclosure import MIN_INTERVIEWEES, UNQUOTED_METHOD, quotable_populations
 
 __all__ = [
     "DEPARTMENT_NEEDS",
@@ -64,6 +67,8 @@ __all__ = [
     "IndustryGuide",
     "Remedy",
     "build_diagnosis_guide",
+    "department_needs",
+    "department_salt",
     "diagnosis_guide_docx_bytes",
     "diagnosis_guide_markdown",
     "write_diagnosis_guide_docx",
@@ -164,7 +169,8 @@ class Remedy:
     @property
     def offer(self) -> str:
         """Package and price in one phrase (本地套餐和价格)."""
-        parts = [p for p in (self.package, self.price) if p]
+        package = "" if self.package == self.product else self.package  # 客户关系管理模块：客户关系管理模块
+        parts = [p for p in (package, self.price) if p]
         return "，".join(parts) if parts else "本地价格待补充，请向产品经理确认"
 
 
@@ -277,6 +283,9 @@ class DiagnosisGuide:
         Industries seen in the region's research first (most traces first), then the others.
     mistakes : tuple of Example
         What account managers of the region do wrong, from all its notes (any industry).
+    quoted : bool
+        False when no population of the region reached the interviewee threshold: the guide says
+        once, at the top, that it quotes nobody.
     review : tuple of str
         Editing notes for the consultant (never written into the guide): catalogue sentences
         that still hold an engineer's word (their product is left out where that sentence would
@@ -294,6 +303,7 @@ class DiagnosisGuide:
     mistakes: tuple[Example, ...] = ()
     review: tuple[str, ...] = ()
     date: dt.datetime = field(default=dt.datetime(2000, 1, 1))
+    quoted: bool = True
 
     @property
     def title(self) -> str:
@@ -330,23 +340,6 @@ def _region_catalogue(bundle: Any, top: str) -> pd.DataFrame:
     return rows.sort_values(["_order", "local_name"], kind="stable").reset_index(drop=True)
 
 
-def _industries_named(row: Mapping[str, Any]) -> set[str]:
-    """Industries a catalogue row is made for, by its name or package (商务领航·酒店版 → hotel).
-
-    Words too common to mean an industry (餐饮: a hotel's restaurant as much as a bakery) do not count.
-    """
-    from casekit.analysis.industries import INDUSTRY_WORDS
-    from casekit.analysis.quotes import TEXT_ONLY_IN_TAGS
-
-    text = _text(row.get("local_name")) + " " + _text(row.get("package"))
-    named = set()
-    for industry, term in domain.INDUSTRIES.items():
-        words = (*INDUSTRY_WORDS.get(industry, ()), term.label, *term.aliases)
-        if any(len(w) >= 2 and w not in TEXT_ONLY_IN_TAGS and w in text for w in words):
-            named.add(industry)
-    return named
-
-
 def _jargon_in(text: str) -> str | None:
     return next((w for w in JARGON if w.lower() in text.lower()), None)
 
@@ -359,19 +352,29 @@ def _remedies(rows: pd.DataFrame, department: Department, industry: str | None,
     for this industry comes first; a value sentence holding an engineer's word is left out and
     noted in ``review``.
     """
-    wanted = DEPARTMENT_NEEDS.get(department.maps_to, tuple(domain.CUSTOMER_NEEDS))
+    from casekit.authoring.benefits import phrasebook
+
+    local = phrasebook()["industries"].get(industry_cast(industry).industry, {})
+    wanted = department_needs(industry, department)
+    weight = {need: len(wanted) - i for i, need in enumerate(wanted)}  # the worry's first need counts most
     ranked: list[tuple[int, int, int, Remedy]] = []
     for i, row in enumerate(rows.to_dict("records")):
-        if department.maps_to not in _ids(row.get("departments")):
+        product_id = domain.lookup(domain.PRODUCTS, _text(row.get("canonical_product")) or "-") or ""
+        written = bool(local.get(product_id, {}).get(department.key))  # the phrasebook speaks to it here
+        if department.maps_to not in _ids(row.get("departments")) and not written:
             continue
         needs = _ids(row.get("needs"))
         fit = [n for n in wanted if n in needs]
-        if needs and not fit:
-            continue  # the product is for this department, but not for what it needs
-        named = _industries_named(row)
+        if not fit:
+            continue  # the product is for this department, but not for what it worries about
+        named = product_industries(row)
         if named and industry not in named:
             continue  # 商务领航·酒店版 is not offered to a hospital
-        value = _text(department_benefit(row, department, industry).text) or _text(row.get("customer_value"))
+        benefit = department_benefit(row, department, industry)
+        value = _text(benefit.text)
+        if not value and benefit.source == "phrasebook":
+            continue  # the phrasebook says nothing of this product fits this department here
+        value = value or _text(row.get("customer_value"))
         product = _text(row.get("local_name"))
         word = _jargon_in(value)
         if word is not None:
@@ -379,7 +382,8 @@ def _remedies(rows: pd.DataFrame, department: Department, industry: str | None,
             if note not in review:
                 review.append(note)
             continue
-        ranked.append((0 if named else 1, -len(fit), i, Remedy(
+        said = sum(weight[n] for n in needs_in(value) if n in weight)
+        ranked.append((0 if named else 1, -(sum(weight[n] for n in fit) + said), i, Remedy(
             product=product, value=value, package=_text(row.get("package")), price=_text(row.get("price")),
             needs=tuple(domain.CUSTOMER_NEEDS[n].label for n in fit if n in domain.CUSTOMER_NEEDS),
         )))
@@ -387,11 +391,94 @@ def _remedies(rows: pd.DataFrame, department: Department, industry: str | None,
     return tuple(t[3] for t in ranked[:_PRODUCTS_PER_DEPARTMENT])
 
 
+@cache
+def _cast_extras() -> Mapping[tuple[str, str], Mapping[str, Any]]:
+    """The optional keys of ``cast.yaml`` departments this module reads (``needs``, ``salt``)."""
+    data = yaml.safe_load(files("casekit.authoring").joinpath("cast.yaml").read_text(encoding="utf-8")) or {}
+    out: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for industry, spec in (data.get("industries") or {}).items():
+        for d in (spec or {}).get("departments") or ():
+            out[(str(industry), str(d.get("key")))] = MappingProxyType(
+                {k: d[k] for k in ("needs", "salt") if d.get(k)})
+    return MappingProxyType(out)
+
+
+def _extras(industry: str | None, department: Department) -> Mapping[str, Any]:
+    cast = industry_cast(industry)
+    return _cast_extras().get((cast.industry, department.key), {})
+
+
+def department_needs(industry: str | None, department: Department) -> tuple[str, ...]:
+    """The customer needs a department's worry is about, the most pressing first.
+
+    Parameters
+    ----------
+    industry : str or None
+        Industry id or label (its cast, :func:`casekit.authoring.cast.industry_cast`).
+    department : Department
+        One of the cast's departments.
+
+    Returns
+    -------
+    tuple of str
+        :data:`casekit.domain.CUSTOMER_NEEDS` ids: the department's ``needs`` in ``cast.yaml``
+        when written; else the needs its worry, then its wants speak of
+        (:func:`casekit.authoring.benefits.needs_in`); else :data:`DEPARTMENT_NEEDS` of the
+        catalogue department it maps to.
+
+    Examples
+    --------
+    >>> purchasing = industry_cast("retail").department("purchasing")
+    >>> department_needs("retail", purchasing)[0]
+    'cut_cost'
+    """
+    written = [n for n in (_extras(industry, department).get("needs") or ()) if n in domain.CUSTOMER_NEEDS]
+    if written:
+        return tuple(dict.fromkeys(written))
+    found = [*needs_in(department.worry), *needs_in(department.wants)]
+    if found:
+        return tuple(dict.fromkeys(found))
+    return DEPARTMENT_NEEDS.get(department.maps_to, tuple(domain.CUSTOMER_NEEDS))
+
+
+def department_salt(industry: str | None, department: Department) -> tuple[str, str]:
+    """往伤口上撒盐 for one department: the follow-up question and what happens if nothing changes.
+
+    Parameters
+    ----------
+    industry : str or None
+        Industry id or label.
+    department : Department
+        One of the industry cast's departments.
+
+    Returns
+    -------
+    tuple of str
+        ``(question, consequence)``: the department's ``salt`` in ``cast.yaml`` (``{ask: …,
+        cost: …}``) when written; otherwise both built from the department's own worry, so that
+        no two departments hear the same question.
+
+    Examples
+    --------
+    >>> department_salt("retail", industry_cast("retail").department("purchasing"))[0][:8]  # written
+    '上个月断货那几样'
+    """
+    salt = _extras(industry, department).get("salt")
+    _, generic_cost = SALT.get(department.maps_to, _SALT_DEFAULT)
+    if isinstance(salt, Mapping) and salt.get("ask"):
+        return str(salt["ask"]).strip(), str(salt.get("cost") or generic_cost).strip()
+    worry = department.worry.strip().rstrip("。！？")
+    if not worry:
+        return SALT.get(department.maps_to, _SALT_DEFAULT)
+    return (f"您说‘{worry}’——照这样下去，一年要多花多少工夫、少赚多少钱？再拖一年会怎样？",
+            f"{worry}，这样的事一个月一个月地拖下去，花的工夫和钱一年比一年多。")
+
+
 def _paths(rows: pd.DataFrame, industry: str, review: list[str]) -> tuple[DepartmentPath, ...]:
     cast = industry_cast(industry)
     out = []
     for department in cast.departments:
-        question, consequence = SALT.get(department.maps_to, _SALT_DEFAULT)
+        question, consequence = department_salt(industry, department)
         out.append(DepartmentPath(
             department=department.name, title=department.title, role=department.role,
             ask=department.ask, worry=department.worry, salt_question=question, consequence=consequence,
@@ -402,19 +489,10 @@ def _paths(rows: pd.DataFrame, industry: str, review: list[str]) -> tuple[Depart
 
 def _industries(bundle: Any, top: str) -> list[tuple[str, bool, str]]:
     """``(industry, seen, basis)``: the research's industries first, then the cast's others."""
-    from casekit.analysis.industries import industry_evidence
-
-    evidence = industry_evidence(bundle, top)
-    research = evidence[evidence["source"].isin(["ride_alongs", "notes"])]
     out: list[tuple[str, bool, str]] = []
-    for industry, part in research.groupby("industry", sort=False):
-        counts = dict(zip(part["source"], part["count"]))
-        basis = []
-        if counts.get("ride_alongs"):
-            basis.append(f"工作随访中拜访过{int(counts['ride_alongs'])}次")
-        if counts.get("notes"):
-            basis.append(f"{int(counts['notes'])}篇访谈与随访记录提到")
-        out.append((str(industry), True, "本地区调研中见到这类客户：" + "，".join(basis) + "。"))
+    for industry, (visits, notes, advanced) in industry_research(bundle, top).items():
+        # the same count and words as the toolbox's target customer model
+        out.append((industry, True, f"本地区调研中见到这类客户：{evidence_sentence(visits, notes, advanced)}。"))
     seen = {industry for industry, _, _ in out}
     for industry in domain.INDUSTRIES:
         if industry not in seen and industry_cast(industry).industry == industry:
@@ -608,7 +686,7 @@ def build_diagnosis_guide(bundle: Any, region: str, *, notes: Any | None = None)
         region_id=top, region_name=manifest.name(top), client=str(manifest.client or ""),
         engagement=str(manifest.engagement or ""), period=str(manifest.period or ""),
         industries=tuple(industries), mistakes=tuple(mistakes), review=tuple(review),
-        date=research_date(manifest.period),
+        date=research_date(manifest.period), quoted=bool(quotable),
     )
 
 
@@ -619,6 +697,10 @@ _INTRO = (
     "下面按行业、按客户的部门，把每一步该怎么问、客户会怎么说、用哪个产品、怎么讲好处、多少钱写出来。"
     "一家客户要见几个部门的人，每个部门的伤口不一样，不要只找一个人谈。",
 )
+#: Said once, at the top, when the region's research cannot be quoted (the privacy rule: fewer than
+#: casekit.privacy.disclosure.MIN_INTERVIEWEES interviewees of every population).
+_NOT_QUOTED = (f"本地区每类受访人都不到{MIN_INTERVIEWEES}位，为保护受访人，这份指南不引用原话；"
+               "下面的问法、说法是通用的，请培训时让学员讲自己遇到的例子。")
 _NUMBERS = "一二三四五六七八九十"
 
 
@@ -641,6 +723,8 @@ def _blocks(guide: DiagnosisGuide) -> Iterable[tuple[str, Any]]:
     yield "h1", "怎么用这份指南"
     for text in _INTRO:
         yield "para", text
+    if not guide.quoted:
+        yield "para", _NOT_QUOTED
     for number, ind in enumerate(guide.industries, start=1):
         yield "h1", f"{_chinese_number(number)}、{ind.label}"
         yield "para", ind.basis
@@ -663,8 +747,7 @@ def _blocks(guide: DiagnosisGuide) -> Iterable[tuple[str, Any]]:
         for e in guide.mistakes:
             yield "item", f"{e.label}：{e.quote}"
     else:
-        yield "para", ("本地区的访谈人数不够多，为保护受访人，这里不引用原话。"
-                       "培训时请学员讲自己遇到的例子，对照上面的步骤找出跳过了哪一步。")
+        yield "para", "培训时请学员讲自己遇到的例子，对照上面的步骤找出跳过了哪一步。"
 
 
 def diagnosis_guide_markdown(guide: DiagnosisGuide) -> str:

@@ -32,7 +32,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from casekit import domain
-from casekit.authoring.benefits import department_benefit
+from casekit.authoring.benefits import department_benefit, need_benefit
 from casekit.authoring.cast import Department, IndustryCast, industry_cast
 from casekit.exceptions import AnalysisError
 
@@ -44,13 +44,17 @@ __all__ = [
     "JARGON",
     "LIFECYCLE_STAGES",
     "OPENING_QUESTIONS",
+    "PHRASEBOOK_NOTE",
     "PURCHASE_ROLES",
     "REVIEW_COLUMNS",
     "TITLES",
     "Toolbox",
     "build_toolbox",
+    "department_choices",
     "evidence_sentence",
+    "industry_research",
     "jargon_findings",
+    "product_industries",
     "research_date",
     "review_markdown",
     "table_guide",
@@ -140,6 +144,10 @@ EVIDENCE_FEW = 5
 #: With at least :data:`EVIDENCE_FEW` pieces, evidence is "ample" (证据较多) when it comes from at
 #: least this many kinds of research (ride-alongs and interview notes), otherwise "fair" (证据一般).
 EVIDENCE_KINDS = 2
+#: How the review list names cells written from casekit's phrasebook (one line per product).
+PHRASEBOOK_NOTE = "通用说法，请按本地客户的话核对"
+PHRASEBOOK_ADVICE = ("问问本地客户经理，客户自己会怎么说；改好的话写进产品目录的“department_values”列，"
+                     "或改 benefits.yaml")
 #: Columns of :attr:`Toolbox.review` (the consultant's editing list).
 REVIEW_COLUMNS: tuple[str, ...] = ("表", "行", "列", "问题", "建议")
 
@@ -177,7 +185,8 @@ def evidence_sentence(visits: int, notes: int, advanced: int = 0) -> str:
     Parameters
     ----------
     visits, notes : int
-        Ride-alongs (工作随访) and interview notes (访谈记录) of the region about the industry.
+        Customer visits seen on ride-alongs (工作随访) and interview and ride-along notes
+        (访谈与随访记录) of the region about the industry (:func:`industry_research`).
     advanced : int, default 0
         Visits that were won or advanced to the next step.
 
@@ -191,15 +200,15 @@ def evidence_sentence(visits: int, notes: int, advanced: int = 0) -> str:
     Examples
     --------
     >>> evidence_sentence(2, 1)
-    '工作随访2次、访谈记录1份（证据少，需要在工作中继续验证）'
+    '工作随访2次、访谈与随访记录1篇（证据少，需要在工作中继续验证）'
     >>> evidence_sentence(5, 1, advanced=2)
-    '工作随访5次、访谈记录1份，其中2次随访成交或推进（证据较多）'
+    '工作随访5次、访谈与随访记录1篇，其中2次随访成交或推进（证据较多）'
     """
     parts = []
     if visits:
         parts.append(f"工作随访{visits}次")
     if notes:
-        parts.append(f"访谈记录{notes}份")
+        parts.append(f"访谈与随访记录{notes}篇")
     if visits and advanced:
         parts[-1] += f"，其中{advanced}次随访成交或推进"
     pieces, kinds = visits + notes, int(bool(visits)) + int(bool(notes))
@@ -211,6 +220,89 @@ def evidence_sentence(visits: int, notes: int, advanced: int = 0) -> str:
         verdict = "证据一般：只有" + ("工作随访" if visits else "访谈记录") + "，需要用" + \
                   ("访谈" if visits else "工作随访") + "印证"
     return f"{'、'.join(parts) or '没有调研记录'}（{verdict}）"
+
+
+def product_industries(row: Mapping[str, object]) -> frozenset[str]:
+    """The industries a catalogue row is made for, by its local name or package (酒店版 → hotel).
+
+    A product made for an industry is offered only to that industry: on its product × department
+    sheet, in its row of the target customer model and in its paths of the diagnosis guide. Words
+    too common to mean an industry on their own (餐饮: a hotel's restaurant as much as a bakery's)
+    do not count.
+
+    Parameters
+    ----------
+    row : mapping
+        One row of ``bundle.catalogue`` (``local_name``, ``package``).
+
+    Returns
+    -------
+    frozenset of str
+        Industry ids of :data:`casekit.domain.INDUSTRIES`; empty for a product of every industry.
+
+    Examples
+    --------
+    >>> sorted(product_industries({"local_name": "商务领航·酒店版", "package": "酒店版（前台、客房）"}))
+    ['hotel']
+    >>> product_industries({"local_name": "商务领航", "package": "通用版"})
+    frozenset()
+    """
+    from casekit.analysis.industries import INDUSTRY_WORDS
+    from casekit.analysis.quotes import TEXT_ONLY_IN_TAGS
+
+    text = _text(row.get("local_name")) + " " + _text(row.get("package"))
+    named = set()
+    for industry, term in domain.INDUSTRIES.items():
+        words = (*INDUSTRY_WORDS.get(industry, ()), term.label, *term.aliases)
+        if any(len(w) >= 2 and w not in TEXT_ONLY_IN_TAGS and w in text for w in words):
+            named.add(industry)
+    return frozenset(named)
+
+
+def _offered_to(row: Mapping[str, object], industry: str) -> bool:
+    named = product_industries(row)
+    return not named or industry in named
+
+
+def industry_research(bundle, region: str) -> dict[str, tuple[int, int, int]]:
+    """How much of a region's research is about each customer industry.
+
+    The one count behind every evidence sentence (the toolbox's target customer model and the
+    diagnosis guide say the same numbers in the same words, :func:`evidence_sentence`): visits
+    and notes as :func:`casekit.analysis.industries.industry_evidence` counts them, and how many
+    of those visits were won or advanced.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded research bundle.
+    region : str
+        A region id or name (a city resolves to its province).
+
+    Returns
+    -------
+    dict
+        Industry id → ``(visits, notes, advanced)``, industries with at least one visit or note,
+        most research first (then :data:`casekit.domain.INDUSTRIES` order).
+    """
+    from casekit.analysis.industries import industry_evidence
+
+    manifest = bundle.manifest
+    top = manifest.top_of(manifest.require(region))
+    evidence = industry_evidence(bundle, top)
+    counts: dict[str, list[int]] = {}
+    for industry, source, n in zip(evidence["industry"], evidence["source"], evidence["count"]):
+        if source in ("ride_alongs", "notes"):
+            counts.setdefault(str(industry), [0, 0, 0])[0 if source == "ride_alongs" else 1] += int(n)
+    visits = bundle.ride_alongs
+    if "top_region_id" in visits and "outcome" in visits:
+        mine = visits.loc[visits["top_region_id"] == top]
+        for industry, outcome in zip(mine["industry"], mine["outcome"]):
+            if industry in counts and outcome in _ADVANCING:
+                counts[industry][2] += 1
+    order = {ind: i for i, ind in enumerate(domain.INDUSTRIES)}
+    ranked = sorted(counts.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), order.get(kv[0], 99)))
+    return {ind: (v, n, a) for ind, (v, n, a) in ranked}
 
 
 @dataclass(frozen=True, eq=False)
@@ -351,27 +443,47 @@ class _Review:
 
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str, str, str], str] = {}
+        self.generic: dict[str, dict[str, int]] = {}  # product → table → cells in casekit's words
 
     def add(self, table: str, row: str, column: str, problem: str, advice: str) -> None:
         self.rows.setdefault((table, row, column, problem), advice)
 
+    def phrasebook(self, table: str, product: str) -> None:
+        """Count a cell filled from casekit's phrasebook, not from the client's catalogue."""
+        tables = self.generic.setdefault(product, {})
+        tables[table] = tables.get(table, 0) + 1
+
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame([(*k, v) for k, v in self.rows.items()], columns=list(REVIEW_COLUMNS))
+        rows = [(*k, v) for k, v in self.rows.items()]
+        for product, tables in self.generic.items():  # one line per product, not per cell
+            cells = sum(tables.values())
+            where = "、".join(tables) if len(tables) <= 2 else f"{next(iter(tables))}等{len(tables)}张表"
+            rows.append((where, product, f"{cells}格", f"{PHRASEBOOK_NOTE}：{cells}格用的是casekit的通用说法，"
+                         "不是本地产品目录里的话", PHRASEBOOK_ADVICE))
+        return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS))
 
 
 def _product_needs(rows: pd.DataFrame, review: _Review) -> pd.DataFrame:
-    """Product × need: the customer value where the product lists the need."""
+    """Product × need: one sentence per need the product lists (:func:`need_benefit`): the
+    catalogue's sentence under the need it fits best, the phrasebook's under the others."""
     out = {_PRODUCT_COL: rows["local_name"].tolist()}
+    title = TITLES["product_needs"]
     for term_id, term in domain.CUSTOMER_NEEDS.items():
         cells = []
-        for name, ids, value in zip(rows["local_name"], rows["needs"], rows["customer_value"]):
-            if term_id in _ids(ids):
-                if not _text(value):
-                    review.add(TITLES["product_needs"], name, term.label, "缺客户说法：目录里没有这个产品的客户说法，格子里暂写“适用”",
-                               "在产品目录的“customer_value”列用客户的话写一句好处")
-                cells.append(_text(value) or _FITS)
-            else:
+        for _, row in rows.iterrows():
+            name = row["local_name"]
+            if term_id not in _ids(row["needs"]):
                 cells.append("")
+                continue
+            benefit = need_benefit({**row, "needs": _ids(row["needs"])}, term_id)
+            if not benefit.text and not _text(row["customer_value"]):
+                review.add(title, name, term.label, "缺客户说法：目录里没有这个产品的客户说法，格子里暂写“适用”",
+                           "在产品目录的“customer_value”列用客户的话写一句好处")
+                cells.append(_FITS)
+                continue
+            if benefit.source == "phrasebook" and benefit.text:
+                review.phrasebook(title, name)
+            cells.append(benefit.text)
         out[term.label] = cells
     return pd.DataFrame(out)
 
@@ -401,7 +513,9 @@ def _product_departments(rows: pd.DataFrame, review: _Review) -> pd.DataFrame:
             if benefit.needs_rewrite:
                 review.add(TITLES["product_departments"], row["local_name"], term.label, _CATALOGUE_ONLY,
                            _CATALOGUE_ONLY_ADVICE)
-            cells.append(benefit.text or _FITS)
+            elif benefit.source == "phrasebook" and benefit.text:
+                review.phrasebook(TITLES["product_departments"], row["local_name"])
+            cells.append(benefit.text or ("" if benefit.source == "phrasebook" else _FITS))
         out[term.label] = cells
     return pd.DataFrame(out)
 
@@ -422,6 +536,7 @@ def _industry_departments(rows: pd.DataFrame, industry: str, review: _Review) ->
     cast = industry_cast(industry)
     local = phrasebook()["industries"].get(industry, {})
     title = table_title(_INDUSTRY_KEY + industry)
+    rows = rows.loc[[_offered_to(row, industry) for row in rows.to_dict("records")]]
     out: dict[str, list[str]] = {_PRODUCT_COL: rows["local_name"].tolist()}
     columns = [_department_heading(d) for d in cast.departments]
     for column in columns:
@@ -430,13 +545,16 @@ def _industry_departments(rows: pd.DataFrame, industry: str, review: _Review) ->
         product = domain.lookup(domain.PRODUCTS, _text(row["canonical_product"]) or "-") or ""
         said: set[str] = set()
         for department, column in zip(cast.departments, columns):
-            written = department.key in local.get(product, {})
+            written = bool(local.get(product, {}).get(department.key))
             text = ""
             if department.maps_to in _ids(row["departments"]) or written:
                 benefit = department_benefit(row, department, industry)
                 if benefit.needs_rewrite:
                     review.add(title, row["local_name"], column, _CATALOGUE_ONLY, _CATALOGUE_ONLY_ADVICE)
-                text = benefit.text or _FITS
+                elif benefit.source == "phrasebook" and benefit.text:
+                    review.phrasebook(title, row["local_name"])
+                # an empty phrasebook sentence: nothing fits this department here (better than a wrong one)
+                text = benefit.text or ("" if benefit.source == "phrasebook" else _FITS)
             # two departments of one generic kind (门诊部, 药房) without sentences of their own would
             # hear the same words: only the first one is told
             out[column].append("" if text in said and text != _FITS else text)
@@ -497,6 +615,8 @@ def _first_departments(cast: IndustryCast, dep_count: Counter) -> list[Departmen
                     key=lambda d: (-dep_count.get(d.maps_to, 0), order.index(d.maps_to) if d.maps_to in order
                                    else len(order), cast.departments.index(d)))
     chosen = [d for d in ranked if dep_count.get(d.maps_to, 0)][:_MODEL_DEPARTMENTS]
+    if not chosen:  # no product named in the research: the departments a consultant visits first
+        chosen = list(cast.departments[:_MODEL_DEPARTMENTS])
     boss = next((d for d in cast.departments if d.role == "决策者"), None)
     if boss is not None:
         chosen = [boss, *[d for d in chosen if d is not boss]][:_MODEL_DEPARTMENTS]
@@ -559,15 +679,17 @@ def _target_customers(bundle, top: str, rows: pd.DataFrame, review: _Review) -> 
                 s["products"][name] += 1  # type: ignore[index]
 
     records = []
-    order = {ind: i for i, ind in enumerate(domain.INDUSTRIES)}
-    ranked = sorted(evidence.items(),
-                    key=lambda kv: (-(kv[1]["visits"] + kv[1]["notes"]), order[kv[0]]))  # type: ignore[operator]
     title = TITLES["target_customers"]
-    for ind, s in ranked:
+    row_of = {r["local_name"]: r for r in rows.to_dict("records")}
+    # the industries and their counts are those of the one count (industry_research), so that the
+    # toolbox and the diagnosis guide say the same numbers; the products come from the visits and tags
+    for ind, (n_visits, n_notes, n_advanced) in industry_research(bundle, top).items():
+        s = slot(ind)
         label = domain.INDUSTRIES[ind].label
         products: Counter = s["products"]  # type: ignore[assignment]
         wins: Counter = s["wins"]  # type: ignore[assignment]
-        lead = sorted(products, key=lambda n: (-wins[n], -products[n], _ORDER.get(local[n], 99), n))[:3]
+        offered = [n for n in products if _offered_to(row_of[n], ind)]
+        lead = sorted(offered, key=lambda n: (-wins[n], -products[n], _ORDER.get(local[n], 99), n))[:3]
         need_count: Counter = Counter()
         dep_count: Counter = Counter()
         for name in lead:
@@ -591,15 +713,42 @@ def _target_customers(bundle, top: str, rows: pd.DataFrame, review: _Review) -> 
             "先接触的部门": "、".join(_department_heading(d) for d in departments),
             "主推产品": "、".join(lead) or _NO_PRODUCT,
             "开场提问": _opening_questions(ind, cast, departments),
-            "证据": evidence_sentence(int(s["visits"]), int(s["notes"]), int(s["advanced"])),  # type: ignore[call-overload]
+            "证据": evidence_sentence(n_visits, n_notes, n_advanced),
         })
     columns = ["行业", "典型需求", "先接触的部门", "主推产品", "开场提问", "证据"]
     return pd.DataFrame(records, columns=columns)
 
 
-def _templates(products: tuple[str, ...]) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, tuple[str, ...]]]]:
+def department_choices(first: Iterable[str] = ()) -> tuple[str, ...]:
+    """The departments a management table offers: every industry's own names, then the generic ones.
+
+    Parameters
+    ----------
+    first : iterable of str
+        Industry ids whose departments come first (the region's customers).
+
+    Returns
+    -------
+    tuple of str
+        Department names of :mod:`casekit.authoring.cast` (院办, 信息科, 前厅部 …), each once, then
+        the labels of :data:`casekit.domain.CUSTOMER_DEPARTMENTS` not already named.
+    """
+    first = [i for i in first if i in domain.INDUSTRIES]
+    seen: dict[str, None] = {}
+    for industry in [*first, *(i for i in domain.INDUSTRIES if i not in first)]:
+        cast = industry_cast(industry)
+        if cast.industry == industry:
+            for department in cast.departments:
+                seen.setdefault(department.name, None)
+    for term in domain.CUSTOMER_DEPARTMENTS.values():
+        seen.setdefault(term.label, None)
+    return tuple(seen)
+
+
+def _templates(products: tuple[str, ...], first: Iterable[str] = ()
+               ) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, tuple[str, ...]]]]:
     industries = tuple(t.label for t in domain.INDUSTRIES.values())
-    departments = tuple(t.label for t in domain.CUSTOMER_DEPARTMENTS.values())
+    departments = department_choices(first)
     needs = tuple(t.label for t in domain.CUSTOMER_NEEDS.values())
     stages = tuple(t.label for t in domain.FUNNEL_STAGES.values())
     columns = {
@@ -690,10 +839,10 @@ def build_toolbox(bundle, region: str) -> Toolbox:
     top = manifest.top_of(manifest.require(region))
     rows = _region_catalogue(bundle, top)
     products = tuple(rows["local_name"])
-    frames, picks = _templates(products)
     review = _Review()
     target = _target_customers(bundle, top, rows, review)
     by_label = {t.label: ind for ind, t in domain.INDUSTRIES.items()}
+    frames, picks = _templates(products, [by_label[label] for label in target["行业"]])
     own = [by_label[label] for label in target["行业"] if _has_own_cast(by_label[label])]
     draft = Toolbox(
         region_id=top,
