@@ -45,9 +45,11 @@ __all__ = [
     "CODE_MODULES",
     "FIVE_KEY_LINKS",
     "HERO_TITLES",
+    "OWN_SIDE_WORDS",
     "QUESTION_TEMPLATES",
     "TEACHING_POINTS",
     "draft_case",
+    "self_interactions",
 ]
 
 #: The research dimension each (non-dimension) code of the default frame is about.
@@ -204,10 +206,17 @@ _SUCCESS_WORDS = ("签了", "签约", "成交", "签下", "拿下", "中标", "�
 _FAILURE_WORDS = ("没下文", "丢单", "丢了", "没签", "没有签", "没谈成", "不了了之", "黄了", "没成")
 _SUCCESS_TAGS = ("成功案例", "成功")
 _FAILURE_TAGS = ("失败案例", "失败")
-_REMARK = re.compile(r"^\s*(顾问备注|备注|顾问点评|点评|顾问意见)\s*[：:]\s*")
+_REMARK = re.compile(r"^\s*(顾问备注|备注|顾问点评|点评|顾问意见|我们的看法|我们的判断|顾问的看法|复盘|随访复盘|随访后复盘|建议|要点|体会要点)\s*[：:]\s*")
 #: Sentences of a narrative note that are the consultant speaking, not the story.
-_REMARK_SENTENCE = re.compile(r"问题集中在|普遍|可作为|可以作为|可以改编|改编成|这正是|正是我们|我们说的|这反映|反映出|说明了|典型的|值得注意")
-_LABEL = re.compile(r"^\s*(背景|随访复盘|随访后复盘|复盘|演示厅考察|考察|记录|原话|观察|情况)\s*[：:]\s*")
+_REMARK_SENTENCE = re.compile(r"我们请|我们让|我们建议|顾问建议|复盘时我们|问题集中在|普遍|可作为|可以作为|可以改编|改编成|这正是|正是我们|我们说的|这反映|反映出|说明了|典型的|值得注意")
+_LABEL = re.compile(r"^\s*(背景|演示厅考察|考察|记录|原话|观察|情况|现场|结果|经过|后来)\s*[：:]\s*")
+#: A line of a field record that names the method or the place, not a sentence of the story.
+_METHOD_LINE = re.compile(r"^\s*(随访|陪访|跟访|演示厅考察|考察|360°?访谈|360度访谈|访谈|座谈|现场)[^。！？]{0,30}?(记录)?[。：:]?\s*$"
+                          r"|^\s*(随访|陪访|跟访)\s*[：:][^。！？]{0,30}$")
+#: Own-side words a customer title must never be matched inside (客户经理 is not a 经理 of the customer).
+OWN_SIDE_WORDS: tuple[str, ...] = ("大客户经理", "客户经理", "销售经理", "产品经理", "项目经理", "区域经理", "渠道经理",
+                                   "分公司经理", "营销中心经理", "营销中心主任", "支撑人员", "支撑工程师", "客户主任",
+                                   "分局长", "支局长")
 _QUOTED = re.compile(r"[\"“「]([^\"”」\n]{1,200})[\"”」]")
 _COMPANY = re.compile(r"〔企业([A-Z]+)〕")
 _PERSON = re.compile(r"〔([^〔〕企模]{1,3})〕")
@@ -320,8 +329,11 @@ def _outside_quotes(text: str, fn: Any) -> str:
 class _Story:
     """Turns the redacted note's words into the case's: names for placeholders, third person."""
 
-    def __init__(self, cast: _Cast, interviewee: str, narrative_he: bool, role_words: bool) -> None:
+    def __init__(self, cast: _Cast, interviewee: str, narrative_he: bool, role_words: bool,
+                 narrator_consultant: bool = False, visitors: bool = False) -> None:
         self.cast = cast
+        self.narrator_consultant = narrator_consultant  # 我/我们 outside quotes: the consultant, not a character
+        self.visitors = visitors  # a demo-hall visit: the consultants posed as customers
         self.interviewee = interviewee
         self.narrative_he = narrative_he  # in a narrative note 他 is the interviewee
         self.role_words = role_words  # 客户经理 / 支撑人员 mean this story's people
@@ -363,6 +375,7 @@ class _Story:
             full = self.cast.person(key, title or "先生")
             return full[0] if title else full
 
+        text = _drop_numbers(text)
         text = _PERSON.sub(placeholder, text)
         if self.titles:
             pattern = re.compile("(?<![\u4e00-\u9fff]{2}[的])(" + "|".join(map(re.escape, self.titles)) + ")")
@@ -371,6 +384,8 @@ class _Story:
                 t = m.group(1)
                 if "各" in m.string[max(0, m.start() - 3):m.start()]:
                     return t  # 各分店店长: many people, not one
+                if _inside_own_word(m.string, m.start(), t):
+                    return t  # 客户经理 is ours, not a 经理 of the customer
                 before = m.string[max(0, m.start() - 1):m.start()]
                 if before and before in "".join(p[0][0] for p in self.cast.people.values()):
                     return t  # 周院长: already named
@@ -412,10 +427,12 @@ class _Story:
         hero = self.cast.hero
 
         def fn(part: str) -> str:
+            if self.narrator_consultant:
+                part = _consultant_out(part, self.visitors)
             part = re.sub(r"我们", "他们", part)
             part = re.sub(r"我", hero, part)
             if self.narrative_he:
-                part = re.sub(r"(^|[。，；！？])问(他|她)", r"\1被问到", part)  # the interviewer asked
+                part = re.sub(r"(^|[。，；！？])问(他|她)(?![们])", r"\1问起", part)  # the interviewer asked
                 part = re.sub(r"(?<![其])他(?![们人])", hero, part)
                 part = re.sub(r"(?<![其])她(?![们人])", hero, part)
             return part
@@ -430,6 +447,67 @@ class _Story:
     def tell(self, text: str) -> str:
         """Names and third person: a sentence of the story."""
         return self.third_person(self.words(text))
+
+
+def _consultant_out(part: str, visitors: bool) -> str:
+    """The consultant leaves the story: ``我们问她……，她说`` is ``问起……，她说``, ``她给我看了`` is
+    ``她拿出了``; at a demo hall the consultants are the visiting customers (``客人``)."""
+    if visitors:
+        part = re.sub(r"(我们|我)(扮成|装作|假扮成?)([^，。；]{1,20}?)来(听|看)", r"几位客人以\3的身份来\4", part)
+        part = re.sub(r"(我们|我)(?=问)", "客人", part)
+        part = re.sub(r"(问|给|跟|对|向)(我们|我)", r"\1客人", part)
+    part = re.sub(r"(我们|我)?(再|又)?问(他|她)(?!们)", lambda m: (m.group(2) or "") + "问起", part)
+    part = re.sub(r"(我们|我)问(他们|她们)", r"问起\2", part)
+    part = re.sub(r"(?<![。！？；，])(?<=[^再又])(?<!^)问(他们|她们)(?=希望|想|觉得|认为|最)", r"问起\1", part)
+    part = re.sub(r"(问起[^。！？；“”]*?)[。]\s*((?:他|她)(?:都|也)?(?:说|坦白说|承认))", r"\1，\2", part)
+    part = re.sub(r"(他|她)(给|拿给|递给)(我们|我)看(了)?", r"\1拿出了", part)
+    part = re.sub(r"(跟|对|向)(我们|我)(说|讲|抱怨|承认|坦言)", r"\3", part)
+    part = re.sub(r"告诉(我们|我)", "说", part)
+    part = re.sub(r"(?:随访|陪访)?复盘时", "出门后", part)
+    part = re.sub(r"(?:随访|陪访)?复盘中", "回来的路上", part)
+    part = re.sub(r"(我们|我)(注意到|发现|看到)", r"可以看到", part)
+    return part
+
+
+_NUMBER_WORD = "|".join(sorted(_NUMBER_PLACEHOLDERS, key=len, reverse=True))
+_NUMBER_PH = re.compile(r"〔(" + _NUMBER_WORD + r"|座机|400/800电话)〕")
+
+
+def _drop_numbers(text: str) -> str:
+    """A redacted number leaves the sentence: ``（联系电话 〔电话〕）`` goes, ``留了手机 〔手机号〕`` is
+    ``留了手机号``, ``电话是〔电话〕`` is ``留了电话`` — never ``电话电话号码``."""
+    ph = _NUMBER_PH.pattern
+    text = re.sub(r"[（(][^（）()]{0,12}?\s*" + ph + r"\s*[）)]", "", text)  # （联系电话 〔电话〕）
+    text = re.sub(r"(手机号|手机|微信号|微信|QQ号|QQ|邮箱)(号码|号)?\s*[:：是为]?\s*" + ph,
+                  lambda m: m.group(1) if m.group(1).endswith("号") or m.group(1) in ("邮箱",) else m.group(1) + "号",
+                  text)
+    text = re.sub(r"([\u4e00-\u9fff]{0,4}电话)(号码)?\s*[:：是为]?\s*" + ph, r"\1", text)
+    return re.sub(r"\s*" + ph + r"\s*", "", text)  # a bare number: gone
+
+
+def _inside_own_word(text: str, at: int, title: str) -> bool:
+    """Whether ``title`` found at ``at`` is part of one of :data:`OWN_SIDE_WORDS` (客户经理)."""
+    for word in OWN_SIDE_WORDS:
+        i = word.find(title)
+        if i >= 0 and at - i >= 0 and text[at - i:at - i + len(word)] == word:
+            return True
+    return False
+
+
+def self_interactions(text: str, names: Iterable[str]) -> list[str]:
+    """Where one person acts on themselves (``郭德胜问郭德胜``, ``X给X看``, ``X跟X说``) in ``text``.
+
+    Such a sentence means the interviewer's ``我`` and the interviewee's ``她`` became the same
+    character; a draft must have none.
+    """
+    found: list[str] = []
+    for name in names:
+        if len(name) < 2:
+            continue
+        n = re.escape(name)
+        pattern = rf"{n}(?:[^，。；！？“”{{}}]{{0,2}})?(?:问|给|跟|对|向|和|帮|告诉|拿给)(?:了)?{n}"
+        found += [m.group(0) for m in re.finditer(pattern, text)]
+    return found
 
 
 def _question_statement(question: str, hero: str) -> str:
@@ -449,26 +527,15 @@ def _answer_to_story(question: str | None, answer: str, story: _Story) -> str:
     if m:
         action = "笑了笑" if m.group(1) == "笑" else m.group(1)
         lead = f"{hero}{action}，"
-        a = a[m.end():]
-        hero_in_lead = True
-    else:
-        hero_in_lead = False
+        a = a[m.end():]  # a stage direction of the record: the character's gesture, never a label
     if question is not None:
         q = _question_statement(question, hero)
         first = re.split(r"[，。！？,]", a, maxsplit=1)[0]
-        rest = a[len(first):].lstrip("，,。")
         yes_no = bool(re.search(r"有没有|是不是|会不会|能不能|吗[？?]?\s*$", question.strip()))
-        if yes_no and first in _NO:
-            if "有没有" in q:
-                stmt = q.replace("有没有", f"{'' if hero in q or hero_in_lead else hero}没有", 1)
-            else:
-                stmt = f"{'' if hero in q else hero + '：'}{q}——没有"
-            body = stmt + ("。" + story.tell(rest) if rest else "。")
-            return lead + body
-        if yes_no and first in _YES:
-            stmt = q.replace("有没有", "", 1)
-            body = stmt + ("，" + story.tell(rest) if rest else "。")
-            return lead + body
+        if yes_no and (first in _NO or first in _YES):  # 问起……，X想了一会儿，说：“没细问。……”
+            topic = story.words(_question_statement(question, ""))
+            said = story.words(a).replace("“", "‘").replace("”", "’")
+            return f"问起{topic}，{hero}{action + '，' if action else ''}说：“{said}”"
         if re.search(r"怎么看|怎么想|什么反应|怎么说|什么意见", q):  # others' views: the hero reports them
             topic = re.sub(r"(怎么看|怎么想|什么反应|怎么说|什么意见)$", "的看法", q)
             said = story.words(a).replace("“", "‘").replace("”", "’")
@@ -494,8 +561,9 @@ def _paragraph_to_story(text: str, story: _Story) -> str:
             said = story.words(inner.group(1) if inner else t).replace("“", "‘").replace("”", "’")
             return f"{hero}说：“{said}”"
     t = re.sub(r"[；;]\s*$", "。", t)
-    told = story.tell(t)
-    if told.startswith(_SUBJECTLESS):
+    t = re.sub(r"^(随访|陪访|跟访|陪同拜访)([^，。；]{2,20})[，。]", lambda m: f"{story.cast.hero_key and '〔HERO〕'}这次去{m.group(2)}拜访，", t)
+    told = story.tell(t).replace("〔HERO〕", hero)
+    if told.startswith(_SUBJECTLESS) and not told.startswith(("问起", "再问起", "说起")):
         told = hero + told
     if told and told[-1] not in "。！？”：":
         told += "。"
@@ -572,6 +640,7 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     has_questions = bool((segs["kind"] == "question").any())
     text_all = "".join(str(t) for t in segs["text"])
     story = _Story(cast, interviewee=str(note.get("interviewee") or ""),
+                   narrator_consultant=not has_questions, visitors=method == "demo_hall_visit",
                    narrative_he=not has_questions and (method in ("interview", "interview_360") or
                                                        (method == "demo_hall_visit" and population == "support_engineer")),
                    role_words=method == "ride_along_debrief" or any(w in text_all for w in _VISIT_WORDS))
@@ -594,8 +663,8 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
         if "|" in text and "\n" in text:  # a table: counts, not a story
             last_question = None
             continue
-        if _is_heading(text, str(note.get("interviewee") or "")):
-            continue
+        if _is_heading(text, str(note.get("interviewee") or "")) or _METHOD_LINE.match(text.strip()):
+            continue  # the record's title or method (随访：某某售楼处, 360°访谈（……）): not the story
         kept, remark = [], []
         for sentence in _sentences(text):
             (remark if _REMARK_SENTENCE.search(sentence) else kept).append(sentence)
