@@ -237,6 +237,12 @@ _YES = ("做", "对", "是", "有", "会", "嗯", "是的", "当然", "问过", 
 _NO = ("没有", "没", "不", "不是", "不会", "没问", "没细问")
 _SIZE = re.compile(r"([一二三四五六七八九十两百千\d]+)\s*[多余]?\s*(家连锁|家店|家分店|个分店|间客房|间房|张床位|个床位|张床|名员工|个员工|"
                    r"个人|名医生|个科室|个班|名学生|层楼|个门店|台车)")
+#: The customer's kind as a note may say it (一家物流公司) when it is not one of the list's industries.
+_INDUSTRY_WORD = re.compile(r"(?<![另每])一家([\u4e00-\u9fff]{2,3}?(?:公司|厂|医院|宾馆|酒店|超市|学校|餐厅|商场))")
+#: An industry as the story's background names the customer's kind (一家房地产开发公司).
+_INDUSTRY_NOUNS: Mapping[str, str] = {"real_estate": "房地产开发公司", "retail": "连锁超市", "education": "学校",
+                                      "trading": "贸易公司", "manufacturing": "工厂", "bakery": "面包房",
+                                      "cosmetics": "化妆品公司", "travel": "旅行社", "hotel": "宾馆", "hospital": "医院"}
 _VISIT_WORDS = ("拜访", "随访", "去一家", "现场", "一起去", "陪同", "联合")
 
 
@@ -330,7 +336,7 @@ class _Story:
     """Turns the redacted note's words into the case's: names for placeholders, third person."""
 
     def __init__(self, cast: _Cast, interviewee: str, narrative_he: bool, role_words: bool,
-                 narrator_consultant: bool = False, visitors: bool = False) -> None:
+                 narrator_consultant: bool = False, visitors: bool = False, extra_suffix: str | None = None) -> None:
         self.cast = cast
         self.narrator_consultant = narrator_consultant  # 我/我们 outside quotes: the consultant, not a character
         self.visitors = visitors  # a demo-hall visit: the consultants posed as customers
@@ -338,7 +344,8 @@ class _Story:
         self.narrative_he = narrative_he  # in a narrative note 他 is the interviewee
         self.role_words = role_words  # 客户经理 / 支撑人员 mean this story's people
         self.titles = _titles(cast.industry)
-        self.suffixes = sorted(industry_cast(cast.industry).suffixes, key=len, reverse=True)
+        self.suffixes = sorted((*industry_cast(cast.industry).suffixes, *([extra_suffix] if extra_suffix else [])),
+                               key=len, reverse=True)
 
     def name_companies(self, text: str) -> str:
         def company(m: re.Match[str]) -> str:
@@ -639,7 +646,14 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
                  industry=industry_id)
     has_questions = bool((segs["kind"] == "question").any())
     text_all = "".join(str(t) for t in segs["text"])
-    story = _Story(cast, interviewee=str(note.get("interviewee") or ""),
+    # the customer's kind as the note says it (一家物流公司) when no industry of the list is named
+    word = None if industry_id else _INDUSTRY_WORD.search(text_all)
+    industry_word = word.group(1) if word else (_INDUSTRY_NOUNS.get(industry_id or "") or
+                                                 (industry_cast(industry_id).noun if industry_id else None))
+    placeholder_company = bool(_COMPANY.search(text_all))
+    if word and not placeholder_company and population != "sales_manager":
+        cast.company_name(word.group(1))
+    story = _Story(cast, interviewee=str(note.get("interviewee") or ""), extra_suffix=word.group(1) if word else None,
                    narrator_consultant=not has_questions, visitors=method == "demo_hall_visit",
                    narrative_he=not has_questions and (method in ("interview", "interview_360") or
                                                        (method == "demo_hall_visit" and population == "support_engineer")),
@@ -705,16 +719,18 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     hero = cast.hero
 
     # -- 背景 ----------------------------------------------------------------------------------
-    background = _background(cast, population, region_name, industry_id, products, story_parts, company_known)
+    background = _background(cast, population, region_name, industry_word, products, story_parts, company_known)
     # -- 人物 ----------------------------------------------------------------------------------
     people = _people(cast, region_name, customer)
     # -- 经过 ----------------------------------------------------------------------------------
     if story_parts:
-        happened = "\n\n".join(_tidy(p[1]) for p in story_parts)
+        happened = "\n\n".join(_full_stop(_tidy(p[1])) for p in story_parts)
     else:
         happened = missing(f"{hero}做了什么、客户说了什么（记录中没有可写成故事的内容）")
     # -- 难题 ----------------------------------------------------------------------------------
     dilemma = _dilemma(cast, population, all_codes, customer, outcome, story_parts)
+    if outcome == "success":  # a success story: the dilemma is the hero's own
+        dilemma = f"这一单做成了，{customer}眼下没有什么苦恼；难题在{hero}自己身上。\n\n" + dilemma
     # -- 讨论问题 ------------------------------------------------------------------------------
     questions = _questions(cast, population, all_codes, customer, stage)
     discussion = "\n".join(f"{i}. {q}" for i, q in enumerate(questions, 1))
@@ -735,8 +751,10 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     sources_text = (f"{_method_label(method)}，{_date(note['date'])}，{region_name}；记录已脱敏，"
                     "人名和单位名换成了本案例的化名：\n\n" + "\n".join(source_lines))
 
-    title = f"{cast.company}的苦恼" if cast.company and population != "sales_manager" else \
-        f"{cast.people[cast.hero_key][2]}的苦恼"
+    own_complaint = (population == "account_manager" and not placeholder_company and not story.role_words
+                     and bool({"price_selling", "price_opening"} & set(all_codes)))
+    about_customer = (company_known or method == "ride_along_debrief" or industry_id is not None) and not own_complaint
+    title = _title(cast, population, outcome, about_customer)
     sections = {
         "背景": background,
         "人物": people,
@@ -760,7 +778,8 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
         id=case_id or f"C{digits}",
         title=title,
         region=region_name,
-        industry=label(INDUSTRIES, industry_id) if industry_id else missing(_NO_INDUSTRY[population]),
+        industry=label(INDUSTRIES, industry_id) if industry_id else missing(
+            _NO_INDUSTRY[population] + (f"（记录说是{industry_word}，不在行业表中）" if industry_word else "")),
         products=tuple(products),
         funnel_stage=label(FUNNEL_STAGES, stage) if stage else missing(_NO_STAGE[population]),
         outcome=outcome_value,
@@ -777,13 +796,9 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
 # ------------------------------------------------------------------------------------ sections
 
 
-def _background(cast: _Cast, population: str, region: str, industry_id: str | None, products: list[str],
+def _background(cast: _Cast, population: str, region: str, noun: str | None, products: list[str],
                 story_parts: list[tuple[str, str, str]], company_known: bool) -> str:
     hero = cast.hero
-    noun = None
-    if industry_id:  # the cast's word (医院), else the industry's label while the cast has none
-        noun = industry_cast(industry_id).noun if industry_cast(industry_id).industry == industry_id \
-            else label(INDUSTRIES, industry_id)
     size = None
     for _, told, _ in story_parts:
         m = _SIZE.search(told)
@@ -867,6 +882,20 @@ def _dilemma(cast: _Cast, population: str, codes: list[str], customer: str, outc
                 f"\n\n如果你是{hero}，你会先做哪些市场分析？指标怎样分解，平时怎样看每个人的销售过程、怎样辅导落后的人？")
     return (f"月底的报表又出来了，几个客户经理离指标差得很远，{hero}准备找他们谈话。"
             f"\n\n如果你是{hero}，这次谈话之前你要先弄清什么？以后你会怎样管过程、带下属，而不是只在月底看结果？")
+
+
+def _title(cast: _Cast, population: str, outcome: str | None, about_customer: bool) -> str:
+    """The case's title by kind: a customer's 苦恼 for a sales case about one customer; the hero's
+    own (支撑工程师林海燕的苦恼) when the dilemma is theirs; a plain title for a success story."""
+    full = cast.hero
+    named = f"{cast.hero_title}{full}"
+    if outcome == "success":
+        if population == "sales_manager":
+            return f"{named}是怎样带团队的"
+        return f"{cast.company}这一单是怎样做成的" if about_customer and cast.company else f"{named}的一次成功拜访"
+    if population == "account_manager" and about_customer and cast.company:
+        return f"{cast.company}的苦恼"
+    return f"{named}的苦恼"
 
 
 def _noun(cast: _Cast) -> str:
@@ -992,6 +1021,11 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
         "板书设计": board,
         "后来的情况": after,
     })
+
+
+def _full_stop(text: str) -> str:
+    """A paragraph ends as a sentence does."""
+    return text if not text or text[-1] in "。！？”：…）" else text + "。"
 
 
 def _clip(text: str, n: int = 80) -> str:
