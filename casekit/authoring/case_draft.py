@@ -33,9 +33,9 @@ from typing import Any
 
 import pandas as pd
 
-from casekit.authoring.cases import DEFAULT_MINUTES, Case, missing
+from casekit.authoring.cases import Case, missing
 from casekit.authoring.cast import Namer, department_for_title, forbidden_text, industry_cast
-from casekit.authoring.teaching_note import discussion_plan, teaching_note_markdown
+from casekit.authoring.teaching_note import discussion_plan, plan_steps, teaching_note_markdown
 from casekit.domain import FUNNEL_STAGES, INDUSTRIES, POPULATIONS, label, lookup
 from casekit.exceptions import NoteNotFoundError
 from casekit.file_ids import check_file_id, normalize_id
@@ -44,6 +44,8 @@ __all__ = [
     "CODE_DIMENSIONS",
     "CODE_MODULES",
     "FIVE_KEY_LINKS",
+    "INSTEAD",
+    "OBJECTIVES",
     "HERO_TITLES",
     "OWN_SIDE_WORDS",
     "QUESTION_TEMPLATES",
@@ -581,7 +583,7 @@ def _paragraph_to_story(text: str, story: _Story) -> str:
 
 
 def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysis: Any = None,
-               minutes: int = DEFAULT_MINUTES) -> Case:
+               minutes: int | None = None, roleplay: bool = True) -> Case:
     """Draft a teaching case — a story with a teaching note — from one coded, redacted note.
 
     Parameters
@@ -594,8 +596,13 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
         The case id; default ``C`` + the note's digits (``N002`` → ``C002``).
     analysis : NotesAnalysis, optional
         ``casekit.analysis.analyse_notes(bundle)`` when already computed (it is the slow part).
-    minutes : int, default 60
-        Class time of the discussion; the teaching note's plan adds up to it.
+    minutes : int, optional
+        Class time of the discussion; the teaching note's plan adds up to it. Default: what the
+        case needs (:func:`casekit.authoring.teaching_note.plan_steps`: its kind, number of
+        questions and role-play), e.g. 90 for a sales case of four questions with a role-play.
+    roleplay : bool, default True
+        Whether a role-play follows the case in class (``casekit case draft --all`` drafts one for
+        every case): the plan then has the exercise and its debrief.
 
     Returns
     -------
@@ -738,8 +745,11 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     ending_text = None
     if ending is not None:
         ending_text = _tidy(ending[1])
-    note_text = _teaching_note(cast, population, all_codes, codes_of, customer, outcome, stage, modules,
-                               questions, remarks, story_parts, ending_text, minutes, industry_id)
+    used_text = {sid: story.words(str(s["text"])) for _, s in segs.iterrows() if str(s["segment_id"]) in used}
+    note_text, note_minutes = _teaching_note(cast, population, all_codes, codes_of, customer, outcome, stage, modules,
+                               questions, remarks, story_parts, ending_text, minutes, industry_id, roleplay,
+                                               used_text)
+    minutes = note_minutes
     # -- 出处 ----------------------------------------------------------------------------------
     by_id = {str(s["segment_id"]): s for _, s in segs.iterrows()}
     order = sorted(used, key=lambda x: int(by_id[x]["position"]))
@@ -916,7 +926,7 @@ def _questions(cast: _Cast, population: str, codes: list[str], customer: str, st
             if q not in out:
                 out.append(q)
     if population == "account_manager":
-        out.append(f"如果重新来一次，{hero}在“{label(FUNNEL_STAGES, stage) if stage else '销售拜访'}”之前应该做好哪些准备？")
+        out.append(f"如果重新来一次，{hero}{_STAGE_PLAIN.get(stage or 'visit', '这次拜访之前')}应该做好哪些准备？")
     elif population == "support_engineer":
         out.append(f"对照支撑工程师的五个关键环节（{'；'.join(FIVE_KEY_LINKS)}），{hero}做到了哪几个？哪一个最该补上？")
     else:
@@ -924,10 +934,73 @@ def _questions(cast: _Cast, population: str, codes: list[str], customer: str, st
     return out[:6]
 
 
+#: What to do instead, per code ({customer}: the case's customer, {depts}: its departments' titles).
+INSTEAD: Mapping[str, str] = {
+    "price_selling": "先不谈价格，先问{customer}各部门（{depts}）现在最头疼什么，再把产品说成能帮他们省下多少、多赚多少",
+    "price_opening": "开口先问{customer}现在的麻烦，价格等客户看到价值以后再谈",
+    "free_trial": "试用之前先和{customer}约好由谁用、解决哪个麻烦、到期怎样算效果",
+    "missed_needs": "按部门问：{depts}各问一个“现在最麻烦的是什么”，把答案记下来再选产品",
+    "weak_industry_knowledge": "拜访前查清{customer}的经营特点（淡旺季、客源、各部门），带着对行业的判断去",
+    "weak_product_knowledge": "拜访前把每个产品练成一句客户能听懂的好处，并能当场演示",
+    "weak_team_selling": "拜访前和支撑工程师约好：谁问需求、谁讲方案、谁在什么时候出场",
+    "training_no_transfer": "培训后马上拿一家真实客户练一次，经理陪访时检查用上没有",
+    "technical_language": "把术语换成{customer}的话：不说功能，说它替哪个部门解决了什么麻烦",
+    "jargon": "把术语换成{customer}的话：不说功能，说它替哪个部门解决了什么麻烦",
+    "no_next_step": "每次离开{customer}之前约定下一步：见谁、看什么、哪天",
+    "relationship_only": "借着好关系多问一句{customer}的经营麻烦，让关系变成生意",
+    "unknown_decision_maker": "画出{customer}的决策图：谁拍板、谁把关、谁在用（{depts}），逐一见到",
+    "asks_needs_first": "把这套提问写成自己的问题清单，下一家客户照着问",
+    "joint_visit": "把这次的分工写下来，下次联合拜访前照着商量",
+    "hidden_selling": "支撑工程师等需求清楚了再出场，只讲能解决这个麻烦的那一部分",
+    "customer_language_value": "把客户自己的话记下来，用在方案书和下一次拜访里",
+    "finds_decision_maker": "按各位决策人的关心点分别准备一句话",
+    "department_needs": "把{customer}各部门的麻烦和对应的产品写成一张表，下次带着去",
+    "process_coaching": "把这种管过程的做法写成每周的固定动作，教给其他经理",
+    "results_only": "每周看一次每个客户经理的客户推进到了漏斗哪一步，而不只月底看数字",
+    "no_market_strategy": "先按行业和规模把片区客户分类，再按潜力分指标",
+    "unknown_time_use": "每周看一次下属的拜访记录：见了谁、推进到哪一步",
+    "weak_leadership": "每月至少陪每个客户经理拜访一次客户，当场示范、事后辅导",
+    "ignores_market": "方案前先了解竞争对手的报价和说法，想好自己不同在哪里",
+    "no_sales_skills": "支撑工程师也要先问客户的生意，再讲技术",
+}
+#: Learning objectives as what a trainee is seen doing ({customer}, {depts}).
+OBJECTIVES: Mapping[str, str] = {
+    "price_selling": "学员能在演练中不先报价，先问出{customer}至少两个部门的麻烦，再把价格放进价值里说",
+    "price_opening": "学员能在演练中用一个问{customer}麻烦的问题开场，而不是用优惠开场",
+    "free_trial": "学员能为一次试用写出三项约定：谁用、解决哪个麻烦、到期怎样算效果",
+    "missed_needs": "学员能按部门列出{customer}可能的麻烦（{depts}），并在演练中每个部门至少问出一个",
+    "weak_industry_knowledge": "学员能在拜访前写出{customer}这一行的经营特点和各部门的麻烦（一页纸）",
+    "weak_product_knowledge": "学员能把一个产品说成一句{customer}能听懂的好处，并当着同伴演示一遍",
+    "weak_team_selling": "学员能和搭档写出一次联合拜访的分工表（谁问、谁讲、何时出场）",
+    "training_no_transfer": "学员能把培训学到的一个方法用在下一次真实拜访中，并在课后汇报结果",
+    "technical_language": "学员能把案例中的三句术语改写成客户的话",
+    "jargon": "学员能把案例中的三句术语改写成客户的话",
+    "no_next_step": "学员能在演练结束前和客户约定一个具体的下一步（见谁、看什么、哪天）",
+    "relationship_only": "学员能借着一次寒暄问出{customer}的一个经营麻烦",
+    "unknown_decision_maker": "学员能画出{customer}的决策图（拍板、把关、使用的人），并说出各自关心什么",
+    "asks_needs_first": "学员能写出自己的五个开场问题，并在演练中先问后讲",
+    "joint_visit": "学员能和搭档在演练前商量分工，并在演练中按分工做",
+    "hidden_selling": "支撑工程师学员能在演练中等需求清楚了再出场，只讲解决这个麻烦的部分",
+    "customer_language_value": "学员能用客户自己的一句话讲出产品的价值",
+    "finds_decision_maker": "学员能说出每位决策人关心什么，并各准备一句话",
+    "department_needs": "学员能列出{customer}各部门的麻烦和对应的产品（一张表）",
+    "process_coaching": "学员能写出自己每周检查下属过程的三个动作",
+    "results_only": "学员能为一名下属列出他的客户各在漏斗哪一步，并在演练中据此谈话",
+    "no_market_strategy": "学员能把片区客户按行业和规模分类，并据此分解一次指标",
+    "unknown_time_use": "学员能用一周的拜访记录说出一名下属的时间花在哪里",
+    "weak_leadership": "学员能在演练中做一次辅导谈话：先问过程，再给一个具体的做法",
+    "ignores_market": "学员能说出一个竞争对手的报价和说法，并写出自己的不同之处",
+}
+_STAGE_PLAIN = {"preparation": "去见客户之前", "customer_profile": "第一次见客户之前", "entry_point": "找切入点的时候",
+                "visit": "这次拜访之前", "pain_development": "客户说出麻烦之后", "solution": "拿出方案之前",
+                "closing": "谈签约的时候", "after_sales": "签约以后"}
+
+
 def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Mapping[str, list[tuple[str, str, str]]],
                    customer: str, outcome: str | None, stage: str | None, modules: list[str], questions: list[str],
                    remarks: list[tuple[str, str]], story_parts: list[tuple[str, str, str]], ending: str | None,
-                   minutes: int, industry_id: str | None) -> str:
+                   minutes: int | None, industry_id: str | None, roleplay: bool = True,
+                   said: Mapping[str, str] | None = None) -> tuple[str, int]:
     from casekit.curriculum import load_outlines
 
     hero = cast.hero
@@ -935,10 +1008,10 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
     outline = load_outlines()[population]
     titles = {m.module_id: m.title for m in outline.modules}
     told_of = {sid: told for sid, told, _ in story_parts}
+    said = said or {}
     quoted: set[str] = set()
     result = {"success": "最后成交了", "failure": "没有成交"}.get(outcome or "", "结果" + missing("成交了没有"))
     weak = [c for c in codes if any(g in _WEAK_GROUPS for sid in codes_of for cc, _, g in codes_of[sid] if cc == c)]
-    good = [c for c in codes if c not in weak and c in TEACHING_POINTS]
     focus = "、".join(dict.fromkeys(lab for sid in codes_of for c, lab, g in codes_of[sid]
                                     if g not in ("dimension", "funnel"))) or missing("本案例的重点")
     if population == "sales_manager":
@@ -946,12 +1019,12 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
     else:
         synopsis = (f"{kind}。{hero}（{cast.hero_title}）" + (f"和{customer}打交道" if cast.company else "")
                     + f"，{result}。本案例的重点：{focus}。")
-
-    points = [TEACHING_POINTS[c] for c in codes if c in TEACHING_POINTS]
-    points = list(dict.fromkeys(points))
-    verbs = {"account_manager": "在拜访中", "support_engineer": "在支撑客户经理时", "sales_manager": "在管理团队时"}
-    objectives = [f"- 学员能说出{p.split('：')[0]}，并{verbs[population]}做到" for p in points[:3]] or \
-        ["- " + missing("学习目标（记录中没有可用的编码）")]
+    depts_of = industry_cast(industry_id).departments[:4] if industry_id else industry_cast(None).departments[:4]
+    depts = "、".join(d.title for d in depts_of) or "各部门"
+    fill = {"customer": customer, "depts": depts}
+    points = list(dict.fromkeys(TEACHING_POINTS[c] for c in codes if c in TEACHING_POINTS))
+    objectives = list(dict.fromkeys(f"- {OBJECTIVES[c].format(**fill)}" for c in codes if c in OBJECTIVES))[:3] or \
+        ["- " + missing("学习目标（学员能做到什么：记录中没有可用的编码）")]
     audience = f"{POPULATIONS[population].label}；课程模块：" + \
         "、".join(f"{titles.get(m, m)}〔模块：{m}〕" for m in modules)
     prep = [f"1. {questions[0]}" if questions else "1. " + missing("课前思考题"),
@@ -963,21 +1036,25 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
                "sales_manager": f"如果你是{hero}手下的客户经理，你会怎样看待这样的管理？"}[population]
 
     analysis: list[str] = []
+    funnel_said = False
     for code in codes:
         if code not in TEACHING_POINTS:
             continue
         sids = [sid for sid in codes_of if any(c == code for c, _, _ in codes_of[sid])]
-        evidence = next((told_of[s] for s in sids if s in told_of and s not in quoted), None)
-        quoted.update(s for s in sids if s in told_of and told_of[s] == evidence)
+        evidence = next((told_of[s] for s in sids if s in told_of and s not in quoted), None) or \
+            next((told_of[s] for s in sids if s in told_of), None) or \
+            next((said[s] for s in sids if s in said), None)
+        if not evidence:
+            continue  # a point with nothing in the story to show it: the wrap-up names it
+        quoted.update(s for s in sids if told_of.get(s) == evidence)
         lab = next(lab for sid in sids for c, lab, _ in codes_of[sid] if c == code)
         verdict = "做得不对" if code in weak else "做得对"
-        para = f"**{lab}**（{verdict}）：" + (f"案例中，{_clip(evidence)}" if evidence else "")
-        para += f"这说明：{TEACHING_POINTS[code]}。"
+        para = f"**{lab}**（{verdict}）：案例中，{_clip(evidence)}"
+        para += f"为什么要紧：{TEACHING_POINTS[code]}。"
+        if code in INSTEAD:
+            para += ("应该怎么做：" if code in weak else "可以推广的做法：") + INSTEAD[code].format(**fill) + "。"
         if population == "support_engineer" and code in _LINK_OF:
             para += f"这属于支撑工程师五个关键环节中的“{FIVE_KEY_LINKS[_LINK_OF[code]]}”。"
-        funnel = [c.removeprefix("funnel_") for s in sids for c, _, _ in codes_of[s] if c.startswith("funnel_")]
-        if funnel and funnel[0] in FUNNEL_STAGES:
-            para += f"在销售漏斗中，这是“{label(FUNNEL_STAGES, funnel[0])}”这一步的事。"
         analysis.append(para)
     for _, remark in remarks:
         kept = [x for x in _sentences(remark) if not re.search(r"改编|可作为|可以作为", x)]
@@ -986,41 +1063,51 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
             continue
         analysis.append(f"**顾问的观察**：{text}" + ("" if text.endswith(("。", "”")) else "。"))
     if population == "account_manager" and industry_id:
-        depts = industry_cast(industry_id).departments[:4]
-        analysis.append(f"**从{_noun(cast)}的各部门看**：" + "；".join(
-            f"{d.title}关心“{d.wants}”，可以问“{d.ask}”" for d in depts) + "。（见销售工具箱的产品与部门对照表）")
-    if stage:
-        analysis.append(f"**销售漏斗**：本案例停在“{label(FUNNEL_STAGES, stage)}”这一步；讨论时请学员说出这一步之前漏掉了什么。")
+        analysis.append(f"**从{customer}的各部门看**：" + "；".join(
+            f"{d.title}关心“{d.wants}”，可以问“{d.ask}”" for d in depts_of) + "。（见销售工具箱的产品与部门对照表）")
+    if stage and not funnel_said:
+        analysis.append(f"**销售漏斗**：本案例停在“{label(FUNNEL_STAGES, stage)}”这一步；"
+                        f"讨论时请学员说出{_STAGE_PLAIN.get(stage, '这一步之前')}漏掉了什么。")
     if not analysis:
         analysis.append(missing("案例分析：做得对和不对的地方、原因、应该怎么做"))
 
     wrap = "\n".join(f"- {p}" + (f"〔模块：{m}〕" if (m := _module_for(c, population)) else "")
                      for c in codes if c in TEACHING_POINTS for p in [TEACHING_POINTS[c]])
     wrap = "\n".join(dict.fromkeys(wrap.split("\n"))) if wrap else "- " + missing("总结要点")
-    board = {
-        "account_manager": f"三栏：左栏“{hero}做了什么”，中栏“客户的反应和真正的麻烦”，右栏“应该怎么做（先问再讲）”；"
-                           "下方画销售漏斗，标出本案例停在哪一步。",
-        "support_engineer": f"左栏列五个关键环节，右栏写{hero}在每个环节做了什么、该做什么；中间写一句：支撑工程师是中立的专家，不是推销员。",
-        "sales_manager": "左栏“只看结果”，右栏“管过程”：目标分解、过程控制、辅导各写一条学员提出的做法；下方画销售漏斗八步，标出可以检查的过程。",
-    }[population]
+    did = "；".join(_clip(t, 24).rstrip("。") for _, t, _ in story_parts[:2]) or hero + "做了什么"
+    if population == "account_manager":
+        board = (f"三栏：左栏“{hero}做了什么”（{did}），中栏“{customer}的麻烦”（按部门：{depts}），"
+                 f"右栏“应该怎么做”（{points[0] if points else '先问再讲'}）")
+        board += f"；下方画销售漏斗，圈出“{label(FUNNEL_STAGES, stage)}”。" if stage else "。"
+    elif population == "support_engineer":
+        marked = sorted({_LINK_OF[c] for c in codes if c in _LINK_OF})
+        board = ("左栏列五个关键环节，" + (f"圈出本案例涉及的“{'”“'.join(FIVE_KEY_LINKS[i].split('（')[0] for i in marked)}”，"
+                                         if marked else "") +
+                 f"右栏写{hero}在这些环节做了什么（{did}）、该做什么；中间写一句：支撑工程师是中立的专家，不是推销员。")
+    else:
+        board = (f"左栏“{hero}现在怎么管”（{did}），右栏“管过程”：" +
+                 "；".join(p.split("：")[0] for p in points[:3]) + "各写一条学员提出的做法；"
+                 "下方画销售漏斗八步，标出经理可以检查的过程。")
     if not ending:
         after = missing("后来的情况：之后怎样了（记录没有写）")
     elif outcome == "success":
         after = ending
-    else:
-        after = f"访谈时，{ending}" + missing("之后怎样了" + ("（成交了没有）" if population == "account_manager" else ""))
+    else:  # what the interview said is not "afterwards"
+        after = missing("后来的情况：访谈之后怎样了" + ("（成交了没有）" if population == "account_manager" else ""))
+    steps = plan_steps(population, questions=len(questions), roleplay=roleplay, hero=hero, customer=customer)
+    total = minutes or sum(m for m, _ in steps)
     return teaching_note_markdown({
         "案例概要": synopsis,
         "学习目标": "\n".join(objectives),
         "适用对象与模块": audience,
         "课前思考题": "\n".join(prep),
         "开场问题": opening,
-        "讨论安排": discussion_plan(minutes),
+        "讨论安排": discussion_plan(total, steps),
         "案例分析": "\n\n".join(analysis),
         "总结": wrap,
         "板书设计": board,
         "后来的情况": after,
-    })
+    }), total
 
 
 def _full_stop(text: str) -> str:
