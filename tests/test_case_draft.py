@@ -384,7 +384,7 @@ def test_field_record_labels_leave_the_story(drafts: dict[str, Any], foreign_dra
     c025 = drafts["N025"]
     assert "三个餐饮老板的烦恼" not in trainee_text(c025)
     assert "三个餐饮老板的烦恼" in teaching_note_parts(c025)["案例分析"]
-    assert "问起他们希望主任做什么" in drafts["N037"].sections["经过"]
+    assert re.search("问(起)?他们希望主任做什么", drafts["N037"].sections["经过"])  # not 被问到们
 
 
 def test_titles_follow_the_kind_of_case(drafts: dict[str, Any]) -> None:

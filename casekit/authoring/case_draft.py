@@ -208,10 +208,10 @@ _SUCCESS_WORDS = ("签了", "签约", "成交", "签下", "拿下", "中标", "�
 _FAILURE_WORDS = ("没下文", "丢单", "丢了", "没签", "没有签", "没谈成", "不了了之", "黄了", "没成")
 _SUCCESS_TAGS = ("成功案例", "成功")
 _FAILURE_TAGS = ("失败案例", "失败")
-_REMARK = re.compile(r"^\s*(顾问备注|备注|顾问点评|点评|顾问意见|我们的看法|我们的判断|顾问的看法|复盘|随访复盘|随访后复盘|建议|要点|体会要点)\s*[：:]\s*")
+_REMARK = re.compile(r"^\s*(顾问备注|备注|顾问点评|点评|顾问意见|我们的看法|我们的判断|顾问的看法|复盘|建议|要点)\s*[：:]\s*")
 #: Sentences of a narrative note that are the consultant speaking, not the story.
 _REMARK_SENTENCE = re.compile(r"我们请|我们让|我们建议|顾问建议|复盘时我们|问题集中在|普遍|可作为|可以作为|可以改编|改编成|这正是|正是我们|我们说的|这反映|反映出|说明了|典型的|值得注意")
-_LABEL = re.compile(r"^\s*(背景|演示厅考察|考察|记录|原话|观察|情况|现场|结果|经过|后来)\s*[：:]\s*")
+_LABEL = re.compile(r"^\s*(随访复盘|随访后复盘|陪访复盘|背景|演示厅考察|考察|记录|原话|观察|情况|现场|结果|经过|后来)\s*[：:]\s*")
 #: A line of a field record that names the method or the place, not a sentence of the story.
 _METHOD_LINE = re.compile(r"^\s*(随访|陪访|跟访|演示厅考察|考察|360°?访谈|360度访谈|访谈|座谈|现场)[^。！？]{0,30}?(记录)?[。：:]?\s*$"
                           r"|^\s*(随访|陪访|跟访)\s*[：:][^。！？]{0,30}$")
