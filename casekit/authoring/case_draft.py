@@ -33,9 +33,9 @@ from typing import Any
 
 import pandas as pd
 
-from casekit.authoring.cases import DEFAULT_MINUTES, Case, missing
+from casekit.authoring.cases import Case, missing
 from casekit.authoring.cast import Namer, department_for_title, forbidden_text, industry_cast
-from casekit.authoring.teaching_note import discussion_plan, teaching_note_markdown
+from casekit.authoring.teaching_note import discussion_plan, plan_steps, teaching_note_markdown
 from casekit.domain import FUNNEL_STAGES, INDUSTRIES, POPULATIONS, label, lookup
 from casekit.exceptions import NoteNotFoundError
 from casekit.file_ids import check_file_id, normalize_id
@@ -44,10 +44,14 @@ __all__ = [
     "CODE_DIMENSIONS",
     "CODE_MODULES",
     "FIVE_KEY_LINKS",
+    "INSTEAD",
+    "OBJECTIVES",
     "HERO_TITLES",
+    "OWN_SIDE_WORDS",
     "QUESTION_TEMPLATES",
     "TEACHING_POINTS",
     "draft_case",
+    "self_interactions",
 ]
 
 #: The research dimension each (non-dimension) code of the default frame is about.
@@ -204,10 +208,17 @@ _SUCCESS_WORDS = ("签了", "签约", "成交", "签下", "拿下", "中标", "�
 _FAILURE_WORDS = ("没下文", "丢单", "丢了", "没签", "没有签", "没谈成", "不了了之", "黄了", "没成")
 _SUCCESS_TAGS = ("成功案例", "成功")
 _FAILURE_TAGS = ("失败案例", "失败")
-_REMARK = re.compile(r"^\s*(顾问备注|备注|顾问点评|点评|顾问意见)\s*[：:]\s*")
+_REMARK = re.compile(r"^\s*(顾问备注|备注|顾问点评|点评|顾问意见|我们的看法|我们的判断|顾问的看法|复盘|建议|要点)\s*[：:]\s*")
 #: Sentences of a narrative note that are the consultant speaking, not the story.
-_REMARK_SENTENCE = re.compile(r"问题集中在|普遍|可作为|可以作为|可以改编|改编成|这正是|正是我们|我们说的|这反映|反映出|说明了|典型的|值得注意")
-_LABEL = re.compile(r"^\s*(背景|随访复盘|随访后复盘|复盘|演示厅考察|考察|记录|原话|观察|情况)\s*[：:]\s*")
+_REMARK_SENTENCE = re.compile(r"我们请|我们让|我们建议|顾问建议|复盘时我们|问题集中在|普遍|可作为|可以作为|可以改编|改编成|这正是|正是我们|我们说的|这反映|反映出|说明了|典型的|值得注意")
+_LABEL = re.compile(r"^\s*(随访复盘|随访后复盘|陪访复盘|背景|演示厅考察|考察|记录|原话|观察|情况|现场|结果|经过|后来)\s*[：:]\s*")
+#: A line of a field record that names the method or the place, not a sentence of the story.
+_METHOD_LINE = re.compile(r"^\s*(随访|陪访|跟访|演示厅考察|考察|360°?访谈|360度访谈|访谈|座谈|现场)[^。！？]{0,30}?(记录)?[。：:]?\s*$"
+                          r"|^\s*(随访|陪访|跟访)\s*[：:][^。！？]{0,30}$")
+#: Own-side words a customer title must never be matched inside (客户经理 is not a 经理 of the customer).
+OWN_SIDE_WORDS: tuple[str, ...] = ("大客户经理", "客户经理", "销售经理", "产品经理", "项目经理", "区域经理", "渠道经理",
+                                   "分公司经理", "营销中心经理", "营销中心主任", "支撑人员", "支撑工程师", "客户主任",
+                                   "分局长", "支局长")
 _QUOTED = re.compile(r"[\"“「]([^\"”」\n]{1,200})[\"”」]")
 _COMPANY = re.compile(r"〔企业([A-Z]+)〕")
 _PERSON = re.compile(r"〔([^〔〕企模]{1,3})〕")
@@ -228,6 +239,12 @@ _YES = ("做", "对", "是", "有", "会", "嗯", "是的", "当然", "问过", 
 _NO = ("没有", "没", "不", "不是", "不会", "没问", "没细问")
 _SIZE = re.compile(r"([一二三四五六七八九十两百千\d]+)\s*[多余]?\s*(家连锁|家店|家分店|个分店|间客房|间房|张床位|个床位|张床|名员工|个员工|"
                    r"个人|名医生|个科室|个班|名学生|层楼|个门店|台车)")
+#: The customer's kind as a note may say it (一家物流公司) when it is not one of the list's industries.
+_INDUSTRY_WORD = re.compile(r"(?<![另每])一家([\u4e00-\u9fff]{2,3}?(?:公司|厂|医院|宾馆|酒店|超市|学校|餐厅|商场))")
+#: An industry as the story's background names the customer's kind (一家房地产开发公司).
+_INDUSTRY_NOUNS: Mapping[str, str] = {"real_estate": "房地产开发公司", "retail": "连锁超市", "education": "学校",
+                                      "trading": "贸易公司", "manufacturing": "工厂", "bakery": "面包房",
+                                      "cosmetics": "化妆品公司", "travel": "旅行社", "hotel": "宾馆", "hospital": "医院"}
 _VISIT_WORDS = ("拜访", "随访", "去一家", "现场", "一起去", "陪同", "联合")
 
 
@@ -320,13 +337,17 @@ def _outside_quotes(text: str, fn: Any) -> str:
 class _Story:
     """Turns the redacted note's words into the case's: names for placeholders, third person."""
 
-    def __init__(self, cast: _Cast, interviewee: str, narrative_he: bool, role_words: bool) -> None:
+    def __init__(self, cast: _Cast, interviewee: str, narrative_he: bool, role_words: bool,
+                 narrator_consultant: bool = False, visitors: bool = False, extra_suffix: str | None = None) -> None:
         self.cast = cast
+        self.narrator_consultant = narrator_consultant  # 我/我们 outside quotes: the consultant, not a character
+        self.visitors = visitors  # a demo-hall visit: the consultants posed as customers
         self.interviewee = interviewee
         self.narrative_he = narrative_he  # in a narrative note 他 is the interviewee
         self.role_words = role_words  # 客户经理 / 支撑人员 mean this story's people
         self.titles = _titles(cast.industry)
-        self.suffixes = sorted(industry_cast(cast.industry).suffixes, key=len, reverse=True)
+        self.suffixes = sorted((*industry_cast(cast.industry).suffixes, *([extra_suffix] if extra_suffix else [])),
+                               key=len, reverse=True)
 
     def name_companies(self, text: str) -> str:
         def company(m: re.Match[str]) -> str:
@@ -363,6 +384,7 @@ class _Story:
             full = self.cast.person(key, title or "先生")
             return full[0] if title else full
 
+        text = _drop_numbers(text)
         text = _PERSON.sub(placeholder, text)
         if self.titles:
             pattern = re.compile("(?<![\u4e00-\u9fff]{2}[的])(" + "|".join(map(re.escape, self.titles)) + ")")
@@ -371,6 +393,8 @@ class _Story:
                 t = m.group(1)
                 if "各" in m.string[max(0, m.start() - 3):m.start()]:
                     return t  # 各分店店长: many people, not one
+                if _inside_own_word(m.string, m.start(), t):
+                    return t  # 客户经理 is ours, not a 经理 of the customer
                 before = m.string[max(0, m.start() - 1):m.start()]
                 if before and before in "".join(p[0][0] for p in self.cast.people.values()):
                     return t  # 周院长: already named
@@ -412,10 +436,12 @@ class _Story:
         hero = self.cast.hero
 
         def fn(part: str) -> str:
+            if self.narrator_consultant:
+                part = _consultant_out(part, self.visitors)
             part = re.sub(r"我们", "他们", part)
             part = re.sub(r"我", hero, part)
             if self.narrative_he:
-                part = re.sub(r"(^|[。，；！？])问(他|她)", r"\1被问到", part)  # the interviewer asked
+                part = re.sub(r"(^|[。，；！？])问(他|她)(?![们])", r"\1问起", part)  # the interviewer asked
                 part = re.sub(r"(?<![其])他(?![们人])", hero, part)
                 part = re.sub(r"(?<![其])她(?![们人])", hero, part)
             return part
@@ -430,6 +456,67 @@ class _Story:
     def tell(self, text: str) -> str:
         """Names and third person: a sentence of the story."""
         return self.third_person(self.words(text))
+
+
+def _consultant_out(part: str, visitors: bool) -> str:
+    """The consultant leaves the story: ``我们问她……，她说`` is ``问起……，她说``, ``她给我看了`` is
+    ``她拿出了``; at a demo hall the consultants are the visiting customers (``客人``)."""
+    if visitors:
+        part = re.sub(r"(我们|我)(扮成|装作|假扮成?)([^，。；]{1,20}?)来(听|看)", r"几位客人以\3的身份来\4", part)
+        part = re.sub(r"(我们|我)(?=问)", "客人", part)
+        part = re.sub(r"(问|给|跟|对|向)(我们|我)", r"\1客人", part)
+    part = re.sub(r"(我们|我)?(再|又)?问(他|她)(?!们)", lambda m: (m.group(2) or "") + "问起", part)
+    part = re.sub(r"(我们|我)问(他们|她们)", r"问起\2", part)
+    part = re.sub(r"(?<![。！？；，])(?<=[^再又])(?<!^)问(他们|她们)(?=希望|想|觉得|认为|最)", r"问起\1", part)
+    part = re.sub(r"(问起[^。！？；“”]*?)[。]\s*((?:他|她)(?:都|也)?(?:说|坦白说|承认))", r"\1，\2", part)
+    part = re.sub(r"(他|她)(给|拿给|递给)(我们|我)看(了)?", r"\1拿出了", part)
+    part = re.sub(r"(跟|对|向)(我们|我)(说|讲|抱怨|承认|坦言)", r"\3", part)
+    part = re.sub(r"告诉(我们|我)", "说", part)
+    part = re.sub(r"(?:随访|陪访)?复盘时", "出门后", part)
+    part = re.sub(r"(?:随访|陪访)?复盘中", "回来的路上", part)
+    part = re.sub(r"(我们|我)(注意到|发现|看到)", r"可以看到", part)
+    return part
+
+
+_NUMBER_WORD = "|".join(sorted(_NUMBER_PLACEHOLDERS, key=len, reverse=True))
+_NUMBER_PH = re.compile(r"〔(" + _NUMBER_WORD + r"|座机|400/800电话)〕")
+
+
+def _drop_numbers(text: str) -> str:
+    """A redacted number leaves the sentence: ``（联系电话 〔电话〕）`` goes, ``留了手机 〔手机号〕`` is
+    ``留了手机号``, ``电话是〔电话〕`` is ``留了电话`` — never ``电话电话号码``."""
+    ph = _NUMBER_PH.pattern
+    text = re.sub(r"[（(][^（）()]{0,12}?\s*" + ph + r"\s*[）)]", "", text)  # （联系电话 〔电话〕）
+    text = re.sub(r"(手机号|手机|微信号|微信|QQ号|QQ|邮箱)(号码|号)?\s*[:：是为]?\s*" + ph,
+                  lambda m: m.group(1) if m.group(1).endswith("号") or m.group(1) in ("邮箱",) else m.group(1) + "号",
+                  text)
+    text = re.sub(r"([\u4e00-\u9fff]{0,4}电话)(号码)?\s*[:：是为]?\s*" + ph, r"\1", text)
+    return re.sub(r"\s*" + ph + r"\s*", "", text)  # a bare number: gone
+
+
+def _inside_own_word(text: str, at: int, title: str) -> bool:
+    """Whether ``title`` found at ``at`` is part of one of :data:`OWN_SIDE_WORDS` (客户经理)."""
+    for word in OWN_SIDE_WORDS:
+        i = word.find(title)
+        if i >= 0 and at - i >= 0 and text[at - i:at - i + len(word)] == word:
+            return True
+    return False
+
+
+def self_interactions(text: str, names: Iterable[str]) -> list[str]:
+    """Where one person acts on themselves (``郭德胜问郭德胜``, ``X给X看``, ``X跟X说``) in ``text``.
+
+    Such a sentence means the interviewer's ``我`` and the interviewee's ``她`` became the same
+    character; a draft must have none.
+    """
+    found: list[str] = []
+    for name in names:
+        if len(name) < 2:
+            continue
+        n = re.escape(name)
+        pattern = rf"{n}(?:[^，。；！？“”{{}}]{{0,2}})?(?:问|给|跟|对|向|和|帮|告诉|拿给)(?:了)?{n}"
+        found += [m.group(0) for m in re.finditer(pattern, text)]
+    return found
 
 
 def _question_statement(question: str, hero: str) -> str:
@@ -449,26 +536,15 @@ def _answer_to_story(question: str | None, answer: str, story: _Story) -> str:
     if m:
         action = "笑了笑" if m.group(1) == "笑" else m.group(1)
         lead = f"{hero}{action}，"
-        a = a[m.end():]
-        hero_in_lead = True
-    else:
-        hero_in_lead = False
+        a = a[m.end():]  # a stage direction of the record: the character's gesture, never a label
     if question is not None:
         q = _question_statement(question, hero)
         first = re.split(r"[，。！？,]", a, maxsplit=1)[0]
-        rest = a[len(first):].lstrip("，,。")
         yes_no = bool(re.search(r"有没有|是不是|会不会|能不能|吗[？?]?\s*$", question.strip()))
-        if yes_no and first in _NO:
-            if "有没有" in q:
-                stmt = q.replace("有没有", f"{'' if hero in q or hero_in_lead else hero}没有", 1)
-            else:
-                stmt = f"{'' if hero in q else hero + '：'}{q}——没有"
-            body = stmt + ("。" + story.tell(rest) if rest else "。")
-            return lead + body
-        if yes_no and first in _YES:
-            stmt = q.replace("有没有", "", 1)
-            body = stmt + ("，" + story.tell(rest) if rest else "。")
-            return lead + body
+        if yes_no and (first in _NO or first in _YES):  # 问起……，X想了一会儿，说：“没细问。……”
+            topic = story.words(_question_statement(question, ""))
+            said = story.words(a).replace("“", "‘").replace("”", "’")
+            return f"问起{topic}，{hero}{action + '，' if action else ''}说：“{said}”"
         if re.search(r"怎么看|怎么想|什么反应|怎么说|什么意见", q):  # others' views: the hero reports them
             topic = re.sub(r"(怎么看|怎么想|什么反应|怎么说|什么意见)$", "的看法", q)
             said = story.words(a).replace("“", "‘").replace("”", "’")
@@ -494,8 +570,9 @@ def _paragraph_to_story(text: str, story: _Story) -> str:
             said = story.words(inner.group(1) if inner else t).replace("“", "‘").replace("”", "’")
             return f"{hero}说：“{said}”"
     t = re.sub(r"[；;]\s*$", "。", t)
-    told = story.tell(t)
-    if told.startswith(_SUBJECTLESS):
+    t = re.sub(r"^(随访|陪访|跟访|陪同拜访)([^，。；]{2,20})[，。]", lambda m: f"{story.cast.hero_key and '〔HERO〕'}这次去{m.group(2)}拜访，", t)
+    told = story.tell(t).replace("〔HERO〕", hero)
+    if told.startswith(_SUBJECTLESS) and not told.startswith(("问起", "再问起", "说起")):
         told = hero + told
     if told and told[-1] not in "。！？”：":
         told += "。"
@@ -506,7 +583,7 @@ def _paragraph_to_story(text: str, story: _Story) -> str:
 
 
 def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysis: Any = None,
-               minutes: int = DEFAULT_MINUTES) -> Case:
+               minutes: int | None = None, roleplay: bool = True) -> Case:
     """Draft a teaching case — a story with a teaching note — from one coded, redacted note.
 
     Parameters
@@ -519,8 +596,13 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
         The case id; default ``C`` + the note's digits (``N002`` → ``C002``).
     analysis : NotesAnalysis, optional
         ``casekit.analysis.analyse_notes(bundle)`` when already computed (it is the slow part).
-    minutes : int, default 60
-        Class time of the discussion; the teaching note's plan adds up to it.
+    minutes : int, optional
+        Class time of the discussion; the teaching note's plan adds up to it. Default: what the
+        case needs (:func:`casekit.authoring.teaching_note.plan_steps`: its kind, number of
+        questions and role-play), e.g. 90 for a sales case of four questions with a role-play.
+    roleplay : bool, default True
+        Whether a role-play follows the case in class (``casekit case draft --all`` drafts one for
+        every case): the plan then has the exercise and its debrief.
 
     Returns
     -------
@@ -571,7 +653,15 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
                  industry=industry_id)
     has_questions = bool((segs["kind"] == "question").any())
     text_all = "".join(str(t) for t in segs["text"])
-    story = _Story(cast, interviewee=str(note.get("interviewee") or ""),
+    # the customer's kind as the note says it (一家物流公司) when no industry of the list is named
+    word = None if industry_id else _INDUSTRY_WORD.search(text_all)
+    industry_word = word.group(1) if word else (_INDUSTRY_NOUNS.get(industry_id or "") or
+                                                 (industry_cast(industry_id).noun if industry_id else None))
+    placeholder_company = bool(_COMPANY.search(text_all))
+    if word and not placeholder_company and population != "sales_manager":
+        cast.company_name(word.group(1))
+    story = _Story(cast, interviewee=str(note.get("interviewee") or ""), extra_suffix=word.group(1) if word else None,
+                   narrator_consultant=not has_questions, visitors=method == "demo_hall_visit",
                    narrative_he=not has_questions and (method in ("interview", "interview_360") or
                                                        (method == "demo_hall_visit" and population == "support_engineer")),
                    role_words=method == "ride_along_debrief" or any(w in text_all for w in _VISIT_WORDS))
@@ -594,8 +684,8 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
         if "|" in text and "\n" in text:  # a table: counts, not a story
             last_question = None
             continue
-        if _is_heading(text, str(note.get("interviewee") or "")):
-            continue
+        if _is_heading(text, str(note.get("interviewee") or "")) or _METHOD_LINE.match(text.strip()):
+            continue  # the record's title or method (随访：某某售楼处, 360°访谈（……）): not the story
         kept, remark = [], []
         for sentence in _sentences(text):
             (remark if _REMARK_SENTENCE.search(sentence) else kept).append(sentence)
@@ -636,16 +726,18 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     hero = cast.hero
 
     # -- 背景 ----------------------------------------------------------------------------------
-    background = _background(cast, population, region_name, industry_id, products, story_parts, company_known)
+    background = _background(cast, population, region_name, industry_word, products, story_parts, company_known)
     # -- 人物 ----------------------------------------------------------------------------------
     people = _people(cast, region_name, customer)
     # -- 经过 ----------------------------------------------------------------------------------
     if story_parts:
-        happened = "\n\n".join(_tidy(p[1]) for p in story_parts)
+        happened = "\n\n".join(_full_stop(_tidy(p[1])) for p in story_parts)
     else:
         happened = missing(f"{hero}做了什么、客户说了什么（记录中没有可写成故事的内容）")
     # -- 难题 ----------------------------------------------------------------------------------
     dilemma = _dilemma(cast, population, all_codes, customer, outcome, story_parts)
+    if outcome == "success":  # a success story: the dilemma is the hero's own
+        dilemma = f"这一单做成了，{customer}眼下没有什么苦恼；难题在{hero}自己身上。\n\n" + dilemma
     # -- 讨论问题 ------------------------------------------------------------------------------
     questions = _questions(cast, population, all_codes, customer, stage)
     discussion = "\n".join(f"{i}. {q}" for i, q in enumerate(questions, 1))
@@ -653,8 +745,11 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     ending_text = None
     if ending is not None:
         ending_text = _tidy(ending[1])
-    note_text = _teaching_note(cast, population, all_codes, codes_of, customer, outcome, stage, modules,
-                               questions, remarks, story_parts, ending_text, minutes, industry_id)
+    used_text = {sid: story.words(str(s["text"])) for _, s in segs.iterrows() if str(s["segment_id"]) in used}
+    note_text, note_minutes = _teaching_note(cast, population, all_codes, codes_of, customer, outcome, stage, modules,
+                               questions, remarks, story_parts, ending_text, minutes, industry_id, roleplay,
+                                               used_text)
+    minutes = note_minutes
     # -- 出处 ----------------------------------------------------------------------------------
     by_id = {str(s["segment_id"]): s for _, s in segs.iterrows()}
     order = sorted(used, key=lambda x: int(by_id[x]["position"]))
@@ -666,8 +761,10 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     sources_text = (f"{_method_label(method)}，{_date(note['date'])}，{region_name}；记录已脱敏，"
                     "人名和单位名换成了本案例的化名：\n\n" + "\n".join(source_lines))
 
-    title = f"{cast.company}的苦恼" if cast.company and population != "sales_manager" else \
-        f"{cast.people[cast.hero_key][2]}的苦恼"
+    own_complaint = (population == "account_manager" and not placeholder_company and not story.role_words
+                     and bool({"price_selling", "price_opening"} & set(all_codes)))
+    about_customer = (company_known or method == "ride_along_debrief" or industry_id is not None) and not own_complaint
+    title = _title(cast, population, outcome, about_customer)
     sections = {
         "背景": background,
         "人物": people,
@@ -691,7 +788,8 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
         id=case_id or f"C{digits}",
         title=title,
         region=region_name,
-        industry=label(INDUSTRIES, industry_id) if industry_id else missing(_NO_INDUSTRY[population]),
+        industry=label(INDUSTRIES, industry_id) if industry_id else missing(
+            _NO_INDUSTRY[population] + (f"（记录说是{industry_word}，不在行业表中）" if industry_word else "")),
         products=tuple(products),
         funnel_stage=label(FUNNEL_STAGES, stage) if stage else missing(_NO_STAGE[population]),
         outcome=outcome_value,
@@ -708,13 +806,9 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
 # ------------------------------------------------------------------------------------ sections
 
 
-def _background(cast: _Cast, population: str, region: str, industry_id: str | None, products: list[str],
+def _background(cast: _Cast, population: str, region: str, noun: str | None, products: list[str],
                 story_parts: list[tuple[str, str, str]], company_known: bool) -> str:
     hero = cast.hero
-    noun = None
-    if industry_id:  # the cast's word (医院), else the industry's label while the cast has none
-        noun = industry_cast(industry_id).noun if industry_cast(industry_id).industry == industry_id \
-            else label(INDUSTRIES, industry_id)
     size = None
     for _, told, _ in story_parts:
         m = _SIZE.search(told)
@@ -800,6 +894,20 @@ def _dilemma(cast: _Cast, population: str, codes: list[str], customer: str, outc
             f"\n\n如果你是{hero}，这次谈话之前你要先弄清什么？以后你会怎样管过程、带下属，而不是只在月底看结果？")
 
 
+def _title(cast: _Cast, population: str, outcome: str | None, about_customer: bool) -> str:
+    """The case's title by kind: a customer's 苦恼 for a sales case about one customer; the hero's
+    own (支撑工程师林海燕的苦恼) when the dilemma is theirs; a plain title for a success story."""
+    full = cast.hero
+    named = f"{cast.hero_title}{full}"
+    if outcome == "success":
+        if population == "sales_manager":
+            return f"{named}是怎样带团队的"
+        return f"{cast.company}这一单是怎样做成的" if about_customer and cast.company else f"{named}的一次成功拜访"
+    if population == "account_manager" and about_customer and cast.company:
+        return f"{cast.company}的苦恼"
+    return f"{named}的苦恼"
+
+
 def _noun(cast: _Cast) -> str:
     return industry_cast(cast.industry).noun if cast.industry else "客户"
 
@@ -818,7 +926,7 @@ def _questions(cast: _Cast, population: str, codes: list[str], customer: str, st
             if q not in out:
                 out.append(q)
     if population == "account_manager":
-        out.append(f"如果重新来一次，{hero}在“{label(FUNNEL_STAGES, stage) if stage else '销售拜访'}”之前应该做好哪些准备？")
+        out.append(f"如果重新来一次，{hero}{_STAGE_PLAIN.get(stage or 'visit', '这次拜访之前')}应该做好哪些准备？")
     elif population == "support_engineer":
         out.append(f"对照支撑工程师的五个关键环节（{'；'.join(FIVE_KEY_LINKS)}），{hero}做到了哪几个？哪一个最该补上？")
     else:
@@ -826,10 +934,73 @@ def _questions(cast: _Cast, population: str, codes: list[str], customer: str, st
     return out[:6]
 
 
+#: What to do instead, per code ({customer}: the case's customer, {depts}: its departments' titles).
+INSTEAD: Mapping[str, str] = {
+    "price_selling": "先不谈价格，先问{customer}各部门（{depts}）现在最头疼什么，再把产品说成能帮他们省下多少、多赚多少",
+    "price_opening": "开口先问{customer}现在的麻烦，价格等客户看到价值以后再谈",
+    "free_trial": "试用之前先和{customer}约好由谁用、解决哪个麻烦、到期怎样算效果",
+    "missed_needs": "按部门问：{depts}各问一个“现在最麻烦的是什么”，把答案记下来再选产品",
+    "weak_industry_knowledge": "拜访前查清{customer}的经营特点（淡旺季、客源、各部门），带着对行业的判断去",
+    "weak_product_knowledge": "拜访前把每个产品练成一句客户能听懂的好处，并能当场演示",
+    "weak_team_selling": "拜访前和支撑工程师约好：谁问需求、谁讲方案、谁在什么时候出场",
+    "training_no_transfer": "培训后马上拿一家真实客户练一次，经理陪访时检查用上没有",
+    "technical_language": "把术语换成{customer}的话：不说功能，说它替哪个部门解决了什么麻烦",
+    "jargon": "把术语换成{customer}的话：不说功能，说它替哪个部门解决了什么麻烦",
+    "no_next_step": "每次离开{customer}之前约定下一步：见谁、看什么、哪天",
+    "relationship_only": "借着好关系多问一句{customer}的经营麻烦，让关系变成生意",
+    "unknown_decision_maker": "画出{customer}的决策图：谁拍板、谁把关、谁在用（{depts}），逐一见到",
+    "asks_needs_first": "把这套提问写成自己的问题清单，下一家客户照着问",
+    "joint_visit": "把这次的分工写下来，下次联合拜访前照着商量",
+    "hidden_selling": "支撑工程师等需求清楚了再出场，只讲能解决这个麻烦的那一部分",
+    "customer_language_value": "把客户自己的话记下来，用在方案书和下一次拜访里",
+    "finds_decision_maker": "按各位决策人的关心点分别准备一句话",
+    "department_needs": "把{customer}各部门的麻烦和对应的产品写成一张表，下次带着去",
+    "process_coaching": "把这种管过程的做法写成每周的固定动作，教给其他经理",
+    "results_only": "每周看一次每个客户经理的客户推进到了漏斗哪一步，而不只月底看数字",
+    "no_market_strategy": "先按行业和规模把片区客户分类，再按潜力分指标",
+    "unknown_time_use": "每周看一次下属的拜访记录：见了谁、推进到哪一步",
+    "weak_leadership": "每月至少陪每个客户经理拜访一次客户，当场示范、事后辅导",
+    "ignores_market": "方案前先了解竞争对手的报价和说法，想好自己不同在哪里",
+    "no_sales_skills": "支撑工程师也要先问客户的生意，再讲技术",
+}
+#: Learning objectives as what a trainee is seen doing ({customer}, {depts}).
+OBJECTIVES: Mapping[str, str] = {
+    "price_selling": "学员能在演练中不先报价，先问出{customer}至少两个部门的麻烦，再把价格放进价值里说",
+    "price_opening": "学员能在演练中用一个问{customer}麻烦的问题开场，而不是用优惠开场",
+    "free_trial": "学员能为一次试用写出三项约定：谁用、解决哪个麻烦、到期怎样算效果",
+    "missed_needs": "学员能按部门列出{customer}可能的麻烦（{depts}），并在演练中每个部门至少问出一个",
+    "weak_industry_knowledge": "学员能在拜访前写出{customer}这一行的经营特点和各部门的麻烦（一页纸）",
+    "weak_product_knowledge": "学员能把一个产品说成一句{customer}能听懂的好处，并当着同伴演示一遍",
+    "weak_team_selling": "学员能和搭档写出一次联合拜访的分工表（谁问、谁讲、何时出场）",
+    "training_no_transfer": "学员能把培训学到的一个方法用在下一次真实拜访中，并在课后汇报结果",
+    "technical_language": "学员能把案例中的三句术语改写成客户的话",
+    "jargon": "学员能把案例中的三句术语改写成客户的话",
+    "no_next_step": "学员能在演练结束前和客户约定一个具体的下一步（见谁、看什么、哪天）",
+    "relationship_only": "学员能借着一次寒暄问出{customer}的一个经营麻烦",
+    "unknown_decision_maker": "学员能画出{customer}的决策图（拍板、把关、使用的人），并说出各自关心什么",
+    "asks_needs_first": "学员能写出自己的五个开场问题，并在演练中先问后讲",
+    "joint_visit": "学员能和搭档在演练前商量分工，并在演练中按分工做",
+    "hidden_selling": "支撑工程师学员能在演练中等需求清楚了再出场，只讲解决这个麻烦的部分",
+    "customer_language_value": "学员能用客户自己的一句话讲出产品的价值",
+    "finds_decision_maker": "学员能说出每位决策人关心什么，并各准备一句话",
+    "department_needs": "学员能列出{customer}各部门的麻烦和对应的产品（一张表）",
+    "process_coaching": "学员能写出自己每周检查下属过程的三个动作",
+    "results_only": "学员能为一名下属列出他的客户各在漏斗哪一步，并在演练中据此谈话",
+    "no_market_strategy": "学员能把片区客户按行业和规模分类，并据此分解一次指标",
+    "unknown_time_use": "学员能用一周的拜访记录说出一名下属的时间花在哪里",
+    "weak_leadership": "学员能在演练中做一次辅导谈话：先问过程，再给一个具体的做法",
+    "ignores_market": "学员能说出一个竞争对手的报价和说法，并写出自己的不同之处",
+}
+_STAGE_PLAIN = {"preparation": "去见客户之前", "customer_profile": "第一次见客户之前", "entry_point": "找切入点的时候",
+                "visit": "这次拜访之前", "pain_development": "客户说出麻烦之后", "solution": "拿出方案之前",
+                "closing": "谈签约的时候", "after_sales": "签约以后"}
+
+
 def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Mapping[str, list[tuple[str, str, str]]],
                    customer: str, outcome: str | None, stage: str | None, modules: list[str], questions: list[str],
                    remarks: list[tuple[str, str]], story_parts: list[tuple[str, str, str]], ending: str | None,
-                   minutes: int, industry_id: str | None) -> str:
+                   minutes: int | None, industry_id: str | None, roleplay: bool = True,
+                   said: Mapping[str, str] | None = None) -> tuple[str, int]:
     from casekit.curriculum import load_outlines
 
     hero = cast.hero
@@ -837,10 +1008,10 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
     outline = load_outlines()[population]
     titles = {m.module_id: m.title for m in outline.modules}
     told_of = {sid: told for sid, told, _ in story_parts}
+    said = said or {}
     quoted: set[str] = set()
     result = {"success": "最后成交了", "failure": "没有成交"}.get(outcome or "", "结果" + missing("成交了没有"))
     weak = [c for c in codes if any(g in _WEAK_GROUPS for sid in codes_of for cc, _, g in codes_of[sid] if cc == c)]
-    good = [c for c in codes if c not in weak and c in TEACHING_POINTS]
     focus = "、".join(dict.fromkeys(lab for sid in codes_of for c, lab, g in codes_of[sid]
                                     if g not in ("dimension", "funnel"))) or missing("本案例的重点")
     if population == "sales_manager":
@@ -848,12 +1019,12 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
     else:
         synopsis = (f"{kind}。{hero}（{cast.hero_title}）" + (f"和{customer}打交道" if cast.company else "")
                     + f"，{result}。本案例的重点：{focus}。")
-
-    points = [TEACHING_POINTS[c] for c in codes if c in TEACHING_POINTS]
-    points = list(dict.fromkeys(points))
-    verbs = {"account_manager": "在拜访中", "support_engineer": "在支撑客户经理时", "sales_manager": "在管理团队时"}
-    objectives = [f"- 学员能说出{p.split('：')[0]}，并{verbs[population]}做到" for p in points[:3]] or \
-        ["- " + missing("学习目标（记录中没有可用的编码）")]
+    depts_of = industry_cast(industry_id).departments[:4] if industry_id else industry_cast(None).departments[:4]
+    depts = "、".join(d.title for d in depts_of) or "各部门"
+    fill = {"customer": customer, "depts": depts}
+    points = list(dict.fromkeys(TEACHING_POINTS[c] for c in codes if c in TEACHING_POINTS))
+    objectives = list(dict.fromkeys(f"- {OBJECTIVES[c].format(**fill)}" for c in codes if c in OBJECTIVES))[:3] or \
+        ["- " + missing("学习目标（学员能做到什么：记录中没有可用的编码）")]
     audience = f"{POPULATIONS[population].label}；课程模块：" + \
         "、".join(f"{titles.get(m, m)}〔模块：{m}〕" for m in modules)
     prep = [f"1. {questions[0]}" if questions else "1. " + missing("课前思考题"),
@@ -865,21 +1036,25 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
                "sales_manager": f"如果你是{hero}手下的客户经理，你会怎样看待这样的管理？"}[population]
 
     analysis: list[str] = []
+    funnel_said = False
     for code in codes:
         if code not in TEACHING_POINTS:
             continue
         sids = [sid for sid in codes_of if any(c == code for c, _, _ in codes_of[sid])]
-        evidence = next((told_of[s] for s in sids if s in told_of and s not in quoted), None)
-        quoted.update(s for s in sids if s in told_of and told_of[s] == evidence)
+        evidence = next((told_of[s] for s in sids if s in told_of and s not in quoted), None) or \
+            next((told_of[s] for s in sids if s in told_of), None) or \
+            next((said[s] for s in sids if s in said), None)
+        if not evidence:
+            continue  # a point with nothing in the story to show it: the wrap-up names it
+        quoted.update(s for s in sids if told_of.get(s) == evidence)
         lab = next(lab for sid in sids for c, lab, _ in codes_of[sid] if c == code)
         verdict = "做得不对" if code in weak else "做得对"
-        para = f"**{lab}**（{verdict}）：" + (f"案例中，{_clip(evidence)}" if evidence else "")
-        para += f"这说明：{TEACHING_POINTS[code]}。"
+        para = f"**{lab}**（{verdict}）：案例中，{_clip(evidence)}"
+        para += f"为什么要紧：{TEACHING_POINTS[code]}。"
+        if code in INSTEAD:
+            para += ("应该怎么做：" if code in weak else "可以推广的做法：") + INSTEAD[code].format(**fill) + "。"
         if population == "support_engineer" and code in _LINK_OF:
             para += f"这属于支撑工程师五个关键环节中的“{FIVE_KEY_LINKS[_LINK_OF[code]]}”。"
-        funnel = [c.removeprefix("funnel_") for s in sids for c, _, _ in codes_of[s] if c.startswith("funnel_")]
-        if funnel and funnel[0] in FUNNEL_STAGES:
-            para += f"在销售漏斗中，这是“{label(FUNNEL_STAGES, funnel[0])}”这一步的事。"
         analysis.append(para)
     for _, remark in remarks:
         kept = [x for x in _sentences(remark) if not re.search(r"改编|可作为|可以作为", x)]
@@ -888,41 +1063,56 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
             continue
         analysis.append(f"**顾问的观察**：{text}" + ("" if text.endswith(("。", "”")) else "。"))
     if population == "account_manager" and industry_id:
-        depts = industry_cast(industry_id).departments[:4]
-        analysis.append(f"**从{_noun(cast)}的各部门看**：" + "；".join(
-            f"{d.title}关心“{d.wants}”，可以问“{d.ask}”" for d in depts) + "。（见销售工具箱的产品与部门对照表）")
-    if stage:
-        analysis.append(f"**销售漏斗**：本案例停在“{label(FUNNEL_STAGES, stage)}”这一步；讨论时请学员说出这一步之前漏掉了什么。")
+        analysis.append(f"**从{customer}的各部门看**：" + "；".join(
+            f"{d.title}关心“{d.wants}”，可以问“{d.ask}”" for d in depts_of) + "。（见销售工具箱的产品与部门对照表）")
+    if stage and not funnel_said:
+        analysis.append(f"**销售漏斗**：本案例停在“{label(FUNNEL_STAGES, stage)}”这一步；"
+                        f"讨论时请学员说出{_STAGE_PLAIN.get(stage, '这一步之前')}漏掉了什么。")
     if not analysis:
         analysis.append(missing("案例分析：做得对和不对的地方、原因、应该怎么做"))
 
     wrap = "\n".join(f"- {p}" + (f"〔模块：{m}〕" if (m := _module_for(c, population)) else "")
                      for c in codes if c in TEACHING_POINTS for p in [TEACHING_POINTS[c]])
     wrap = "\n".join(dict.fromkeys(wrap.split("\n"))) if wrap else "- " + missing("总结要点")
-    board = {
-        "account_manager": f"三栏：左栏“{hero}做了什么”，中栏“客户的反应和真正的麻烦”，右栏“应该怎么做（先问再讲）”；"
-                           "下方画销售漏斗，标出本案例停在哪一步。",
-        "support_engineer": f"左栏列五个关键环节，右栏写{hero}在每个环节做了什么、该做什么；中间写一句：支撑工程师是中立的专家，不是推销员。",
-        "sales_manager": "左栏“只看结果”，右栏“管过程”：目标分解、过程控制、辅导各写一条学员提出的做法；下方画销售漏斗八步，标出可以检查的过程。",
-    }[population]
+    did = "；".join(_clip(t, 24).rstrip("。") for _, t, _ in story_parts[:2]) or hero + "做了什么"
+    if population == "account_manager":
+        board = (f"三栏：左栏“{hero}做了什么”（{did}），中栏“{customer}的麻烦”（按部门：{depts}），"
+                 f"右栏“应该怎么做”（{points[0] if points else '先问再讲'}）")
+        board += f"；下方画销售漏斗，圈出“{label(FUNNEL_STAGES, stage)}”。" if stage else "。"
+    elif population == "support_engineer":
+        marked = sorted({_LINK_OF[c] for c in codes if c in _LINK_OF})
+        board = ("左栏列五个关键环节，" + (f"圈出本案例涉及的“{'”“'.join(FIVE_KEY_LINKS[i].split('（')[0] for i in marked)}”，"
+                                         if marked else "") +
+                 f"右栏写{hero}在这些环节做了什么（{did}）、该做什么；中间写一句：支撑工程师是中立的专家，不是推销员。")
+    else:
+        board = (f"左栏“{hero}现在怎么管”（{did}），右栏“管过程”：" +
+                 "；".join(p.split("：")[0] for p in points[:3]) + "各写一条学员提出的做法；"
+                 "下方画销售漏斗八步，标出经理可以检查的过程。")
     if not ending:
         after = missing("后来的情况：之后怎样了（记录没有写）")
     elif outcome == "success":
         after = ending
-    else:
-        after = f"访谈时，{ending}" + missing("之后怎样了" + ("（成交了没有）" if population == "account_manager" else ""))
+    else:  # what the interview said is not "afterwards"
+        after = missing("后来的情况：访谈之后怎样了" + ("（成交了没有）" if population == "account_manager" else ""))
+    steps = plan_steps(population, questions=len(questions), roleplay=roleplay, hero=hero, customer=customer)
+    total = minutes or sum(m for m, _ in steps)
     return teaching_note_markdown({
         "案例概要": synopsis,
         "学习目标": "\n".join(objectives),
         "适用对象与模块": audience,
         "课前思考题": "\n".join(prep),
         "开场问题": opening,
-        "讨论安排": discussion_plan(minutes),
+        "讨论安排": discussion_plan(total, steps),
         "案例分析": "\n\n".join(analysis),
         "总结": wrap,
         "板书设计": board,
         "后来的情况": after,
-    })
+    }), total
+
+
+def _full_stop(text: str) -> str:
+    """A paragraph ends as a sentence does."""
+    return text if not text or text[-1] in "。！？”：…）" else text + "。"
 
 
 def _clip(text: str, n: int = 80) -> str:

@@ -25,6 +25,7 @@ __all__ = [
     "TEACHING_NOTE_SECTION",
     "discussion_minutes",
     "discussion_plan",
+    "plan_steps",
     "teaching_note_markdown",
     "teaching_note_parts",
     "teaching_note_problems",
@@ -45,6 +46,61 @@ DISCUSSION_PLAN: tuple[tuple[int, str], ...] = (
     (10, "全班讨论难题：如果你是主人公，下一步怎么做？讲师追问理由"),
     (10, "讲师总结：对照板书讲案例分析和要点，最后讲后来的情况"),
 )
+
+_ROLEPLAY_STEP = {
+    "account_manager": "角色演练：学员分别扮演{hero}和{customer}的人，把这次拜访重来一次（先问再讲），观察员按观察清单记录",
+    "support_engineer": "角色演练：一组扮演客户经理和支撑工程师联合拜访，练习事先分工和出场时机，其余学员扮演客户",
+    "sales_manager": "角色演练：一人扮演{hero}，一人扮演落后的客户经理，谈一次辅导谈话（问过程，不训话），其余学员观察",
+}
+_GROUP_STEP = {
+    "account_manager": "小组讨论：各组讨论{n}个讨论问题，把{customer}各部门的麻烦写在白板纸上",
+    "support_engineer": "小组讨论：各组讨论{n}个讨论问题，对照五个关键环节给{hero}打分",
+    "sales_manager": "小组讨论：各组讨论{n}个讨论问题，写出{hero}可以检查的销售过程",
+}
+
+
+def plan_steps(population: str, *, questions: int, roleplay: bool, hero: str = "主人公",
+               customer: str = "客户") -> tuple[tuple[int, str], ...]:
+    """The steps of a case's discussion and their minutes, from the case itself.
+
+    Group work takes about four minutes per discussion question (at least 12), the reports three per
+    question (at least 9); a case with a role-play adds the exercise (20 minutes) and its debrief
+    (10). A sales case of four questions with a role-play takes 90 minutes, without one 60.
+
+    Parameters
+    ----------
+    population : str
+        ``account_manager``, ``support_engineer`` or ``sales_manager`` (the kind of case).
+    questions : int
+        Number of discussion questions.
+    roleplay : bool
+        Whether a role-play follows the case in class.
+    hero, customer : str
+        The case's main character and customer, named in the steps.
+
+    Returns
+    -------
+    tuple of (int, str)
+        Minutes and what happens, in class order.
+    """
+    n = max(1, questions)
+    fill = {"hero": hero, "customer": customer, "n": n}
+    group = max(12, 4 * n)
+    steps: list[tuple[int, str]] = [
+        (5, "开场：提出开场问题，请两三位学员回答，不作评价"),
+        (group, _GROUP_STEP.get(population, _GROUP_STEP["account_manager"]).format(**fill)),
+        (max(9, 3 * n), "各组汇报：每组选一个问题汇报，其他组补充或质疑"),
+        (10, f"全班讨论难题：如果你是{hero}，下一步怎么做？讲师追问理由"),
+    ]
+    if roleplay:
+        steps.append((20, _ROLEPLAY_STEP.get(population, _ROLEPLAY_STEP["account_manager"]).format(**fill)))
+        steps.append((10, "演练点评：观察员先说，扮演客户的学员再说“什么时候我愿意多说”，讲师最后点评"))
+    used = sum(m for m, _ in steps)
+    wrap = 10
+    total = -(-(used + wrap) // 5) * 5  # whole five minutes
+    steps.append((total - used, "讲师总结：对照板书讲案例分析和要点，最后讲后来的情况"))
+    return tuple(steps)
+
 
 _PART_RE = re.compile(r"^###(?!#)\s*(.+?)\s*#*\s*$", re.MULTILINE)
 _STEP_RE = re.compile(r"^\s*(?:[-*+]|\d+[.、．)])\s*(\d+)\s*分钟")
@@ -90,8 +146,9 @@ def discussion_minutes(plan: str) -> list[int]:
 def discussion_plan(minutes: int, steps: Sequence[tuple[int, str]] = DISCUSSION_PLAN) -> str:
     """A ``讨论安排`` whose steps add up to ``minutes``: ``- 10分钟 …`` lines.
 
-    Each step gets its share of ``minutes`` (``steps`` give shares, e.g. of 60), rounded to whole
-    minutes, at least one each; the last step takes what rounding left over.
+    Each step gets its share of ``minutes`` (``steps`` give shares, e.g. of 60, or the minutes of
+    :func:`plan_steps`), rounded to whole minutes, at least one each; the last step takes what
+    rounding left over.
 
     Raises
     ------
