@@ -1187,7 +1187,7 @@ def _coaching(case: Case, source: _Source, rows: list[dict[str, Any]], namer: Na
     own = _own_story(source.story, rewriter) if source.population == "sales_manager" else []
     manager_private = [
         "你是这两位客户经理的直接领导，今年的指标要按时完成。",
-        ("你现在的做法（你在访谈中自己说的）：" + "".join(own)) if own
+        ("你现在的做法：" + "".join(_second_person(x) for x in own)) if own
         else missing("你现在怎样分指标、怎样看进展（记录里是顾问的叙述，请改写成这位管理者自己的做法）"),
     ]
     if rows:
@@ -1291,7 +1291,7 @@ _PREP_SE = (
 #: What a sales manager's note tells of the manager and their account managers.
 _SM_MANAGER = (
     (r"亲自跑", "你一周一半以上的时间在亲自跑大客户，下面的人每天的时间怎么用，你并不清楚。"),
-    (r"倒数", "你知道{am}的业绩老是倒数，但说不出他弱在哪里。"),
+    (r"倒数", "你知道{am}的业绩老是倒数，但说不出弱在哪里。"),
     (r"分身乏术|长不起来", "你觉得自己分身乏术，下面的人又长不起来。"),
     (r"念排名", "你开月会的办法是念排名，念完就散；上个月{am}排在最后。"),
     (r"扣钱", "你对客户经理说得最多的是：这个月指标完成没有，没完成就扣钱。"),
@@ -1307,8 +1307,8 @@ _SM_MANAGER = (
 )
 _COACHED_AM = (
     (r"念排名|排名", "上个月的例会上念排名，你是最后一名，当着大家的面。你以为今天又要挨批。"),
-    (r"自己想办法", "以前你卖{product}遇到问题去找主任，他让你自己想办法。"),
-    (r"跟我们去", "你一直希望主任能跟你去一次客户那里，今天他第一次来了。"),
+    (r"自己想办法", "以前你卖{product}遇到问题去找经理，经理让你自己想办法。"),
+    (r"跟我们去", "你一直希望经理能跟你去一次客户那里，今天经理第一次来了。"),
     (r"倒数", "你的业绩老是倒数，你自己也说不清差在哪儿。"),
 )
 
@@ -1385,6 +1385,8 @@ def _internal(kind: str, case: Case, source: _Source, rows: list[dict[str, Any]]
     am2 = CastMember("客户经理", namer.full_name("客户经理乙", "客户经理"))
     words = _own_words(source, rewriter)
     mine = _said(source, _SM_MANAGER, product=product, am=am1.name)
+    told = re.sub(r"\W", "", "".join(mine))
+    words = [w for w in words if re.sub(r"\W", "", w) not in told]
     mine += [f"你自己说过的话：{''.join(words)}"] if words else []
     product_list = ("今年主推的产品（本地产品目录）：\n\n" + "\n".join(_product_line(r) for r in rows)) if rows else ""
     if kind == "pipeline_review":
@@ -1416,13 +1418,14 @@ def _internal(kind: str, case: Case, source: _Source, rows: list[dict[str, Any]]
             f"本次角色扮演是一次{label}：拜访刚结束，两人在回去的路上谈刚才的拜访。", tail])
         manager_private = [*mine,
                            f"刚才你看到的：{am1.name}一进门就介绍{product}的功能，没问老板店里有什么麻烦；老板问多少钱，"
-                           "他马上说可以打折；老板说再考虑考虑，没有约下一次。他问老板生意的时候，老板提过一句自己的麻烦，他没接着问。",
+                           f"{am1.name}马上说可以打折；老板说再考虑考虑，没有约下一次。中间老板提过一句自己的麻烦，"
+                           f"{am1.name}没接着问。",
                            product_list]
         am_private = [f"刚才的拜访：你一进门就介绍{product}的功能；老板问多少钱，你说可以打折；老板说再考虑考虑。你觉得这家老板就是嫌贵。",
                       *_said(source, _COACHED_AM, product=product),
                       "其实老板提过一句自己店里的麻烦，你没接着问；只有经理问你老板说了什么，你才想起来。"]
         blocks = [
-            (manager.heading, f"让{am1.name}愿意改：先听他说，肯定一件做得好的事，具体指出一处可以改的地方，一起练一遍，约好下一次陪访。",
+            (manager.heading, f"让{am1.name}愿意改：先听对方说，肯定一件做得好的事，具体指出一处可以改的地方，一起练一遍，约好下一次陪访。",
              "\n\n".join(p for p in manager_private if p)),
             (am1.heading, "知道自己差在哪儿、下次怎么做；不想再挨批。", "\n\n".join(am_private)),
         ]
