@@ -230,7 +230,14 @@ _NOT_DEPARTMENTS = ("销售", "市场", "业务", "信息", "行政", "营销", 
 _OTHERS = ("客户经理", "支撑", "顾问", "我们", "我", "他", "她", "你", "咱")
 #: A clause that tells what happened in the story (said, nodded, signed), not what the person knows.
 #: A title that names a person (not only a department: 财务 and 网管 become the department's title).
-_PERSON_TITLE = re.compile(r"(长|经理|主任|主管|老板娘|老板|董事长|老总|会计|负责人)$")
+_PERSON_TITLE = re.compile(r"(长|经理|主任|主管|老板娘|老板|董事长|老总|会计|负责人|顾问)$")
+#: Staff of a department (置业顾问 of the 售楼处): another person than the department's head.
+_STAFF = re.compile(r"(顾问|员)$")
+#: The purchase roles a note may give its people itself: 决策人（总经理）、影响者（财务）.
+_NOTE_ROLE = re.compile(r"(决策人|决策者|使用者|使用人|影响者|影响人|把关者|把关人)[（(]([^）)]{1,30})[）)]")
+#: What a note tells of the seller's product, not of the person: 客房部压根不知道有这个东西 is an
+#: observation about the product, never the person's trouble.
+_ABOUT_PRODUCT = re.compile(r"这个东西|这个系统|这套东西|这个产品|这个软件|有这个|登录|没人用|用了以后|试用")
 #: What may stand before a person in a clause where the person is the subject.
 _SUBJECT_LEAD = re.compile(r"(最后|后来|当时|其实|现在|平时|最早|一开始|上次|那天|而|但|可)?"
                            rf"[{''.join(NAME_SURNAMES)}]?")
@@ -238,7 +245,7 @@ _NOT_A_FACT = re.compile(r"(说|问|讲|答|道|回答|表示)了?$|点头|签�
 #: A fact on a customer's card says what troubles or concerns that person (not what they did in
 #: the visit the role-play re-enacts: 老板娘自己拿着手机翻了五分钟 belongs to the story, not the card).
 _TROUBLE = re.compile(r"抱怨|担心|嫌|麻烦|怕|不知道|不清楚|没法|没办法|只能|差错|丢|流失|贵|头疼|不满|意见|不放心|着急|"
-                      r"发愁|少了|慢|乱|对不上|加班|忙不过来|顾不上|关心|想要|希望|要求|顾虑|靠|问题|难|累|烦")
+                      r"发愁|少了|慢|乱|对不上|加班|忙不过来|顾不上|关心|想要|希望|要求|顾虑|靠|问题|难|累|烦|还是用|还在用|手工|没人跟")
 _PERSON_MARK = re.compile(r"〔[甲乙丙丁戊己庚辛壬癸]\d*〕")
 _COMPANY_MARK = re.compile(r"〔企业([A-Z]+)〕([\u4e00-\u9fff]{0,6})")
 _QUOTE = re.compile(r"[\"“「『]([^\"“”「」『』]{1,120})[\"”」』]")
@@ -279,6 +286,8 @@ class CastMember:
     key: str = ""
     from_note: bool = False
     said_as: str = ""
+    note_role: str = ""
+    merged: bool = False
 
     @property
     def heading(self) -> str:
@@ -287,7 +296,10 @@ class CastMember:
 
     @property
     def role(self) -> str:
-        """Purchase role (决策者 / 使用者 / 把关者 / 影响者); ``""`` when unknown."""
+        """Purchase role (决策者 / 使用者 / 把关者 / 影响者): the one the note gives this person
+        (``note_role``), else the department's; ``""`` when unknown."""
+        if self.note_role:
+            return self.note_role
         return self.department.role if self.department is not None else ""
 
 
@@ -391,14 +403,28 @@ def _cast(case: Case, source: _Source, kind: str, cast: IndustryCast, industry: 
 
     def add(title: str, key: str, department: Department | None, from_note: bool) -> None:
         ident = department.key if department is not None else key
+        if department is not None and _STAFF.search(title) and title != department.title:
+            ident = f"{department.key}:{title}"  # 置业顾问 is not the 售楼处经理
         if ident not in taken:
             taken.add(ident)
             chosen.append((title, key, department, from_note))
 
     for title, key, department in people:
         add(title, key, department, True)
+    merged: set[str] = set()
     if kind == "sales_visit":
         for department in _note_departments(texts, cast):
+            # a person the note names by a bare title (〔甲〕经理) may be this department's head
+            # (前台 → 前厅经理): one person, not two
+            bare = next((i for i, (t, k, d, _) in enumerate(chosen)
+                         if d is None and t in _BARE_TITLES and department.title.endswith(t)
+                         and department.key not in taken), None)
+            if bare is not None:
+                t, k, _, _ = chosen[bare]
+                chosen[bare] = (t, k, department, True)
+                taken.add(department.key)
+                merged.add(k)
+                continue
             add(department.title, department.title, department, True)
         for department in _product_departments(rows, cast):
             add(department.title, department.title, department, False)
@@ -419,15 +445,30 @@ def _cast(case: Case, source: _Source, kind: str, cast: IndustryCast, industry: 
                   *[c for c in chosen if not c[3]]]
     chosen = chosen[:MAX_CUSTOMER_ROLES]
 
+    roles = _note_roles(texts)
     named = _names_in_case(case)
     addresses = [_address(d.title if d is not None and not _PERSON_TITLE.search(t) else t) for t, _, d, _ in chosen]
     out = []
     for title, key, department, from_note in chosen:
-        shown = department.title if department is not None and not _PERSON_TITLE.search(title) else title
+        shown = department.title if department is not None and (key in merged or not _PERSON_TITLE.search(title)) \
+            else title
         address = _address(shown if not _PERSON_TITLE.search(title) else title)
         name = (named.get(address) if addresses.count(address) == 1 else None) or namer.person(key, address)
+        said = next((r for t, r in roles.items() if t in (title, shown)), "")
         out.append(CastMember(title=shown, name=name, department=department, key=key, from_note=from_note,
-                              said_as=title))
+                              said_as=title, note_role=said, merged=key in merged))
+    return out
+
+
+def _note_roles(texts: Iterable[str]) -> dict[str, str]:
+    """The purchase roles the note itself gives (决策人（总经理）、影响者（财务）): title → role."""
+    out: dict[str, str] = {}
+    for text in texts:
+        for m in _NOTE_ROLE.finditer(text):
+            role = {"决策人": "决策者", "使用人": "使用者", "影响人": "影响者", "把关人": "把关者"}.get(m.group(1), m.group(1))
+            for title in re.split(r"[、，,/和及]", m.group(2)):
+                if title.strip():
+                    out.setdefault(title.strip(), role)
     return out
 
 
@@ -436,7 +477,7 @@ _ADDRESS: tuple[tuple[str, str], ...] = (
     ("副总经理", "总"), ("总经理", "总"), ("老总", "总"), ("老板娘", "老板娘"), ("老板", "老板"),
     ("董事长", "董事长"), ("院长", "院长"), ("校长", "校长"), ("厂长", "厂长"), ("店长", "店长"),
     ("科长", "科长"), ("处长", "处长"), ("主任", "主任"), ("主管", "主管"), ("经理", "经理"),
-    ("会计", "会计"), ("负责人", "经理"), ("总", "总"),
+    ("会计", "会计"), ("负责人", "经理"), ("顾问", "顾问"), ("总", "总"),
 )
 
 
@@ -749,8 +790,25 @@ def _card_facts(persons: Sequence[str], departments: Sequence[str], others: Sequ
     token_re = "|".join(map(re.escape, mine))
     other_re = "|".join(map(re.escape, sorted({t for t in others if t and t not in mine}, key=len, reverse=True)))
     actors = [w for w in _OTHERS]
+    person_re = "|".join(map(re.escape, sorted({p for p in persons if p}, key=len, reverse=True))) or "(?!)"
     for text in story:
         masked = _mask_own_side(text)
+        # the questions the note says this person asks: 信息科长的问题：数据存在哪、断网了怎么办
+        for m in re.finditer(rf"(?:{person_re})(?:的|提的|关心的)问题[：:]([^。；\n“”\"]+)", masked):
+            asked = [q.strip() for q in re.split(r"[、，,]", rewriter.names(text[m.start(1):m.end(1)])) if q.strip()]
+            line = "- 你会问：" + "".join(q.rstrip("？?") + "？" for q in asked)
+            if asked and "〔" not in line and line not in words:
+                words.append(line)
+        for m in re.finditer(rf"(?<![\u4e00-\u9fff])(?:{person_re})问([^，。；：:\n“”\"]{{1,12}})(?=[，。；])", masked):
+            line = f"- 你会问到{rewriter.names(text[m.start(1):m.end(1)])}。"
+            if "〔" not in line and line not in words:
+                words.append(line)
+        # the answer to a question about this person's department: 问售楼处……，对方说留了电话的一半都没人跟
+        for m in re.finditer(r"问([^。；\n]*?)[，,]\s*(?:对方|他们|她|他)(?:说|讲|回答|答)[：:，]?([^。；\n“”\"]+)", masked):
+            if re.search(token_re, m.group(1)):
+                fact = _clean(rewriter.names(text[m.start(2):m.end(2)])) + "。"
+                if "〔" not in fact and not _ABOUT_PRODUCT.search(fact) and fact not in facts:
+                    facts.append(fact)
         for m in re.finditer(rf"({'|'.join(map(re.escape, persons)) or '(?!)'})[^，。；\"“”「」]{{0,8}}?(说|问|答|讲)"
                              r"(?:道|了)?(?:他|她|我|你们?)?[：:，]?\s*[\"“「]([^\"“”「」]{1,120})[\"”」]", masked):
             said = rewriter.names(text[m.start(3):m.end(3)]).rstrip("。，")
@@ -776,7 +834,8 @@ def _card_facts(persons: Sequence[str], departments: Sequence[str], others: Sequ
                     if not _SUBJECT_LEAD.fullmatch(before) or after.startswith("的") or "§" in part:
                         continue
                     rest = after
-                    if any(w in rest for w in actors) or "□" in rest or (other_re and re.search(other_re, rest)):
+                    if any(w in rest for w in actors) or "□" in rest or (other_re and re.search(other_re, rest)) \
+                            or _ABOUT_PRODUCT.search(rest):
                         continue
                     said_as = hit.group(0)
                     you = "你" if said_as in persons else f"你们{said_as}"
@@ -784,7 +843,8 @@ def _card_facts(persons: Sequence[str], departments: Sequence[str], others: Sequ
                     kept.append(part[:start] + you + part[hit.end():])
                     continue
                 if "§" in part or any(w in part for w in actors) or "□" in part_masked \
-                        or (other_re and re.search(other_re, part_masked)) or re.search(token_re, part_masked):
+                        or (other_re and re.search(other_re, part_masked)) or re.search(token_re, part_masked) \
+                        or _ABOUT_PRODUCT.search(part):
                     break
                 kept.append(part)
             if not kept:
@@ -792,7 +852,7 @@ def _card_facts(persons: Sequence[str], departments: Sequence[str], others: Sequ
             sentence = _clean(rewriter.names("，".join(kept)))
             sentence = re.sub(r"^((?:最后|后来|当时|其实|现在|平时|最早|一开始|上次|那天)?)(你们?)(说|讲|提到|反映|表示)了?(?=\S)",
                               r"\1在\2看来，", sentence)  # reported speech: 院长说主要靠老病人介绍
-            if len(sentence) < 5 or "〔" in sentence or _NOTE_ID.search(sentence) or _NOT_A_FACT.search(sentence) \
+            if len(sentence) < 3 or "〔" in sentence or _NOTE_ID.search(sentence) or _NOT_A_FACT.search(sentence) \
                     or not _TROUBLE.search(sentence):  # what happened in the visit is not on the card
                 continue
             line = sentence + "。"
@@ -1142,21 +1202,24 @@ def _customer_card(member: CastMember, source: _Source, others: Sequence[str],
     department = member.department
     persons = [member.key + member.said_as] if member.key.startswith("〔") else [member.title, member.said_as]
     departments = _department_forms(department) if department is not None and member.from_note \
-        and not member.key.startswith("〔") else []
+        and (member.merged or not member.key.startswith("〔")) and not _STAFF.search(member.title) else []
     facts, words = _card_facts(persons, departments, others, [t for _, t in source.story], rewriter)
+    staff = department is not None and _STAFF.search(member.title) is not None and member.title != department.title
     if department is not None:
-        goal = department.wants + "。"
-        role = f"你在这次采购中是{department.role}" + {
+        goal = "自己手上的客户跟得过来，少做重复的事。" if staff else department.wants + "。"
+        role = f"你在这次采购中是{member.role}" + {
             "决策者": "：最后拍板的是你。", "把关者": "：你不点头，这件事办不成。",
             "使用者": "：买了以后天天用的是你和你的人。", "影响者": "：你的意见会被拍板的人听进去。"}.get(
-                department.role, "。")
+                member.role, "。")
+        if member.merged:
+            role += missing(f"记录里只写了{member.said_as}，这里当作{member.title}，请核实")
     else:
         goal = "只为真正解决自己麻烦的东西花钱。"
         role = missing(f"{member.title}的采购角色（记录没有写明他管什么、能不能拍板）")
     parts = [role]
     if facts:
         parts.append("你的情况：" + "".join(facts))
-    elif department is not None:
+    elif department is not None and not staff:
         parts.append("你的麻烦：" + missing(f"记录里没有写{member.title}的麻烦；同行业常见的是：{department.worry}。"
                                           "请核实或按客户的实际情况改写"))
     else:
