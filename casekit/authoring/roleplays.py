@@ -91,8 +91,9 @@ INTERNAL_KINDS: frozenset[str] = frozenset(
 #: The scene of a support engineer's note that names no customer: kind → words of the note (or its
 #: tags) that call for it; the kind with most hits wins (a tag counts three times), ties go to the first.
 SE_INTERNAL_SCENES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("visit_prep", ("协作", "配合", "叫我们去", "客户经理的事", "分工", "埋怨", "方案")),
-    ("se_training", ("培训", "演示", "没人学", "产品知识", "讲")),
+    ("visit_prep", ("协作", "配合", "叫我们去", "客户经理的事", "分工", "埋怨", "方案", "联合拜访", "前期", "售前",
+                    "找支撑")),
+    ("se_training", ("培训", "演示", "没人学", "产品知识")),
 )
 #: The scene of a sales manager's note: kind → words, as :data:`SE_INTERNAL_SCENES`.
 SM_SCENES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -1248,10 +1249,11 @@ def _coaching(case: Case, source: _Source, rows: list[dict[str, Any]], namer: Na
         "两位客户经理的片区不同：一位是开发区和写字楼，一位是乡镇和街面小商铺。分公司本季度的指标数由讲师在开始前给出。",
     ])
     own = _own_story(source.story, rewriter) if source.population == "sales_manager" else []
+    told = _said(source, _SM_MANAGER, product=product_text, am=am1.name)  # what a 360° note tells of them
     manager_private = [
         "你是这两位客户经理的直接领导，今年的指标要按时完成。",
         ("你现在的做法：" + "".join(_second_person(x) for x in own)) if own
-        else missing("你现在怎样分指标、怎样看进展（记录里是顾问的叙述，请改写成这位管理者自己的做法）"),
+        else ("你现在的做法：" + "".join(told)) if told else missing("你现在怎样分指标、怎样看进展（记录里是顾问的叙述，请改写成这位管理者自己的做法）"),
     ]
     if rows:
         manager_private.append("今年主推的产品（本地产品目录）：" + "；".join(
@@ -1350,9 +1352,17 @@ _PREP_AM = (
 )
 _PREP_SE = (
     (r"网络环境|交换机", "你记得客户的网络环境（几台交换机、什么线路），但说不清客户是做什么生意的。"),
+    (r"只在出问题|售后被叫|出了问题才", "平时客户经理只在出问题时才找你，很少请你一起做前期分析。"),
+    (r"术语|听不懂", "你讲方案时技术词用得多，有时陪同的客户经理也听不懂。"),
+    (r"只有\s*\d+\s*个人|人手", "你们支撑团队人手少，一个人要跑好几个地方。"),
+    (r"报价很清楚", "竞争对手的政企报价你很清楚。"),
+    (r"流程图", "你讲方案时习惯先画客户的业务流程图。"),
 )
 #: What a sales manager's note tells of the manager and their account managers.
 _SM_MANAGER = (
+    (r"按人头平", "你现在按人头平均分指标。"),
+    (r"收入报表|看报表", "你每月只看收入报表。"),
+    (r"每天去了哪里", "客户经理每天去了哪里，你并不清楚。"),
     (r"亲自跑", "你一周一半以上的时间在亲自跑大客户，下面的人每天的时间怎么用，你并不清楚。"),
     (r"倒数", "你知道{am}的业绩老是倒数，但说不出弱在哪里。"),
     (r"分身乏术|长不起来", "你觉得自己分身乏术，下面的人又长不起来。"),
@@ -1396,7 +1406,7 @@ def _internal(kind: str, case: Case, source: _Source, rows: list[dict[str, Any]]
     if kind in ("se_training", "visit_prep"):
         se = CastMember("支撑人员", own.get("se") or namer.full_name("se", "支撑人员"))
         words = _own_words(source, rewriter)
-        se_knows = _said(source, _TRAINING_SE if kind == "se_training" else _PREP_SE, product=product)
+        se_knows = _said(source, (*_TRAINING_SE, *_PREP_SE) if kind == "se_training" else _PREP_SE, product=product)
         if kind == "se_training":
             am1 = CastMember("客户经理", namer.full_name("客户经理甲", "客户经理"))
             am2 = CastMember("客户经理", namer.full_name("客户经理乙", "客户经理"))
@@ -1433,8 +1443,9 @@ def _internal(kind: str, case: Case, source: _Source, rows: list[dict[str, Any]]
                       *_said(source, _PREP_AM, product=product)]
         if rows:
             am_private.append("你想卖的产品（本地产品目录）：\n\n" + "\n".join(_product_line(r) for r in rows))
-        se_private = [*(["你心里的想法（你自己说过的话）：" + "".join(words)] if words else []), *se_knows,
-                      "客户经理不问，你就不主动说出上面的想法。"]
+        se_private = [*(["你心里的想法（你自己说过的话）：" + "".join(words)] if words else []), *se_knows]
+        se_private.append("客户经理不问，你就不主动说出上面的想法。" if se_private
+                          else missing("支撑人员自己的想法和难处（记录里没有写）"))
         blocks = [
             (am.heading, "让支撑人员愿意一起去、知道客户要什么；说好拜访时你问需求、他回答技术问题；方案早点拿到。",
              "\n\n".join(am_private)),
