@@ -1237,7 +1237,7 @@ def _coaching(case: Case, source: _Source, rows: list[dict[str, Any]], namer: Na
               rewriter: _Rewriter) -> tuple[list[tuple[str, str, str]], str, list[CastMember]]:
     own = _own_side_in_case(case)
     manager = CastMember("销售经理", own.get("sm") or namer.person("sm", "经理"))
-    am1 = CastMember("客户经理", namer.full_name("客户经理甲", "客户经理"))
+    am1 = CastMember("客户经理", own.get("am") or namer.full_name("客户经理甲", "客户经理"))
     am2 = CastMember("客户经理", namer.full_name("客户经理乙", "客户经理"))
     products = [str(r["local_name"]) for r in rows] or [p for p in case.products if "【" not in p]
     product_text = "、".join(products) if products else "转型业务"
@@ -1248,11 +1248,11 @@ def _coaching(case: Case, source: _Source, rows: list[dict[str, Any]], namer: Na
         "谈这个季度的指标怎么分、各自的重点客户走到了哪一步。",
         "两位客户经理的片区不同：一位是开发区和写字楼，一位是乡镇和街面小商铺。分公司本季度的指标数由讲师在开始前给出。",
     ])
-    own = _own_story(source.story, rewriter) if source.population == "sales_manager" else []
+    practice = _own_story(source.story, rewriter) if source.population == "sales_manager" else []
     told = _said(source, _SM_MANAGER, product=product_text, am=am1.name)  # what a 360° note tells of them
     manager_private = [
         "你是这两位客户经理的直接领导，今年的指标要按时完成。",
-        ("你现在的做法：" + "".join(_second_person(x) for x in own)) if own
+        ("你现在的做法：" + "".join(_second_person(x) for x in practice)) if practice
         else ("你现在的做法：" + "".join(told)) if told else missing("你现在怎样分指标、怎样看进展（记录里是顾问的叙述，请改写成这位管理者自己的做法）"),
     ]
     if rows:
@@ -1408,7 +1408,7 @@ def _internal(kind: str, case: Case, source: _Source, rows: list[dict[str, Any]]
         words = _own_words(source, rewriter)
         se_knows = _said(source, (*_TRAINING_SE, *_PREP_SE) if kind == "se_training" else _PREP_SE, product=product)
         if kind == "se_training":
-            am1 = CastMember("客户经理", namer.full_name("客户经理甲", "客户经理"))
+            am1 = CastMember("客户经理", own.get("am") or namer.full_name("客户经理甲", "客户经理"))
             am2 = CastMember("客户经理", namer.full_name("客户经理乙", "客户经理"))
             public = "\n\n".join([
                 f"{region}分公司。{'、'.join(products) or product}已经上线，分公司请支撑人员给客户经理讲一次。",
@@ -1455,7 +1455,7 @@ def _internal(kind: str, case: Case, source: _Source, rows: list[dict[str, Any]]
         return blocks, public, [am, se]
 
     manager = CastMember("销售经理", own.get("sm") or namer.person("sm", "经理"))
-    am1 = CastMember("客户经理", namer.full_name("客户经理甲", "客户经理"))
+    am1 = CastMember("客户经理", own.get("am") or namer.full_name("客户经理甲", "客户经理"))
     am2 = CastMember("客户经理", namer.full_name("客户经理乙", "客户经理"))
     words = _own_words(source, rewriter)
     mine = _said(source, _SM_MANAGER, product=product, am=am1.name)
