@@ -233,7 +233,7 @@ _OTHERS = ("客户经理", "支撑", "顾问", "我们", "我", "他", "她", "�
 #: A title that names a person (not only a department: 财务 and 网管 become the department's title).
 _PERSON_TITLE = re.compile(r"(长|经理|主任|主管|老板娘|老板|董事长|老总|会计|负责人|顾问)$")
 #: Staff of a department (置业顾问 of the 售楼处): another person than the department's head.
-_STAFF = re.compile(r"(顾问|员)$")
+_STAFF = re.compile(r"顾问$")
 #: The purchase roles a note may give its people itself: 决策人（总经理）、影响者（财务）.
 _NOTE_ROLE = re.compile(r"(决策人|决策者|使用者|使用人|影响者|影响人|把关者|把关人)[（(]([^）)]{1,30})[）)]")
 #: What a note tells of the seller's product, not of the person: 客房部压根不知道有这个东西 is an
