@@ -5,10 +5,13 @@
 
 * an account manager's note → a **sales visit** (销售拜访): the account manager (and the support
   engineer when the note says they went together) and the customer's cast;
-* a support engineer's note → a **joint visit** (联合拜访): account manager, support engineer, the
-  customer's gatekeeper (把关者) and decision maker (决策者);
-* a sales manager's note → a **coaching conversation** (指标分解与辅导谈话): the sales manager and
-  two account managers with different markets, no customer.
+* a support engineer's note with a customer → a **joint visit** (联合拜访): account manager,
+  support engineer, the customer's gatekeeper (把关者) and decision maker (决策者); without a
+  customer → an internal session (:data:`SE_INTERNAL_SCENES`): the engineer's product training for
+  two account managers, or the account manager and the engineer preparing a joint visit;
+* a sales manager's note → the scene its topic calls for (:data:`SM_SCENES`): a target breakdown
+  (指标分解与辅导谈话), the Monday key-customer meeting, a ride-along debrief, a launch plan, the
+  choice of sample industries, the coordination of the support engineer; no customer.
 
 The customer's cast (:func:`roleplay_cast`) is the people the note itself names first (〔甲〕院长,
 信息科长 … mapped with :func:`casekit.authoring.cast.department_for_title`), then the departments the
@@ -51,10 +54,14 @@ from casekit.file_ids import check_file_id
 
 __all__ = [
     "COACHING_CHECKLIST",
+    "INTERNAL_KINDS",
     "KIND_LABELS",
     "MAX_CUSTOMER_ROLES",
     "OBSERVER_CHECKLIST",
     "POPULATION_KINDS",
+    "SCENE_CHECKLISTS",
+    "SE_INTERNAL_SCENES",
+    "SM_SCENES",
     "TIME_PLAN",
     "CastMember",
     "draft_roleplay",
