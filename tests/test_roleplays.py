@@ -208,10 +208,11 @@ def test_hospital_joint_visit(sample: tuple[Any, Any], sample_drafts: dict[str, 
     # the product facts with local package and price on the account manager's card
     am = parts[rp.roles[0]]["私人信息"]
     assert "每月360元" in am and "商务领航CRM模块" in am
-    # the same fictional names as any draft keyed by the note (the case's Namer)
-    namer = Namer("N020", "hospital", forbidden=forbidden_text(bundle))
-    assert dean == f"院长（{namer.person('院长', '院长')}）"
-    assert it == f"信息科长（{namer.person('信息科长', '科长')}）"
+    # the same people as the case: its 院长 and 信息科长 under the surnames the case gives them
+    people = case.section("人物")
+    dean_name = re.search(r"^- (\S+?)：[^\n]*院长", people, re.M).group(1)
+    it_name = re.search(r"^- (\S+?)：[^\n]*信息科长", people, re.M).group(1)
+    assert dean == f"院长（{dean_name[0]}院长）" and it == f"信息科长（{it_name[0]}科长）"
 
 
 def test_unknown_trouble_is_marked_not_invented(sample_drafts: dict[str, tuple[Case, RolePlay, str]]) -> None:
@@ -471,3 +472,20 @@ def test_foreign_internal_scenes(foreign_drafts: dict[str, tuple[Case, RolePlay,
     for note in ("GX02", "YN02"):
         rp = foreign_drafts[note][1]
         assert "【待补充" not in role_parts(rp)[next(r for r in rp.roles if r.startswith("支撑人员"))]["私人信息"]
+
+
+@pytest.mark.parametrize("which", ["sample_drafts", "foreign_drafts"])
+def test_the_customers_people_keep_the_cases_surnames(which: str, request) -> None:
+    # the case's 院长 陈海霞 is 院长（陈院长） in its role-play, never another surname
+    checked = 0
+    for note, drafted in request.getfixturevalue(which).items():
+        case, rp = drafted[0], drafted[1]
+        for m in re.finditer(r"^- ([\u4e00-\u9fff]{2,4})：([^（\n，]+)", case.section("人物"), re.M):
+            name, role = m.group(1), m.group(2)
+            if "分公司" in role:
+                continue
+            same = [r for r in rp.roles if "（" in r and role.endswith(r.split("（")[0])]
+            if same:
+                assert any(r.split("（")[1].startswith(name[0]) for r in same), (note, name, role, rp.roles)
+                checked += 1
+    assert checked >= (5 if which == "sample_drafts" else 2)

@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from casekit.authoring.cases import Case, missing
-from casekit.authoring.cast import Namer, department_for_title, forbidden_text, industry_cast
+from casekit.authoring.cast import Namer, department_for_title, forbidden_text, industry_cast, pronoun_gender
 from casekit.authoring.teaching_note import discussion_plan, plan_steps, teaching_note_markdown
 from casekit.domain import FUNNEL_STAGES, INDUSTRIES, POPULATIONS, label, lookup
 from casekit.exceptions import NoteNotFoundError
@@ -121,6 +121,12 @@ _NO_INDUSTRY = {"account_manager": "行业", "support_engineer": "客户的行�
                 "sales_manager": "行业（管理案例写团队主要面对的客户行业）"}
 _NO_STAGE = {"account_manager": "漏斗阶段", "support_engineer": "漏斗阶段",
              "sales_manager": "漏斗阶段（管理案例写管理者要检查的那一步）"}
+#: How a note names its protagonist, by population (for the pronouns that give their gender).
+_HERO_WORDS: dict[str, tuple[str, ...]] = {
+    "account_manager": ("客户经理", "这位客户经理"),
+    "support_engineer": ("支撑人员", "支撑工程师", "工程师"),
+    "sales_manager": ("主任", "经理", "主管", "负责人"),
+}
 _HERO_KEYS = {"account_manager": "am", "support_engineer": "se", "sales_manager": "sm"}
 
 #: Discussion questions per population and code: {hero} is the main character, {partner} the
@@ -264,6 +270,7 @@ class _Cast:
     company: str = ""
     people: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # key → (full, title, short)
     mentioned: set[str] = field(default_factory=set)
+    text: str = ""  # the note's (redacted) text: its 她/他 give each person's gender
 
     @property
     def hero(self) -> str:
@@ -280,11 +287,22 @@ class _Cast:
     def person(self, key: str, title: str) -> str:
         """The full name of person ``key`` (named on first use)."""
         if key not in self.people:
-            full = self.namer.full_name(key, title)
+            full = self.namer.full_name(key, title, self.gender(key, title))
             m = _SHORT_TITLE.search(title)
             short = full[0] + (_SHORT_OF.get(title) or (m.group(1) if m and len(title) > 2 else title))
             self.people[key] = (full, title, short)
         return self.people[key][0]
+
+    def gender(self, key: str, title: str) -> str | None:
+        """The person's gender as the note's pronouns tell it (None when they do not)."""
+        if not self.text:
+            return None
+        hero_words = _HERO_WORDS[self.population]
+        if key == self.hero_key:
+            return pronoun_gender(self.text, hero_words, protagonist=True)
+        if key in ("am", "se", "sm"):
+            return None
+        return pronoun_gender(self.text, tuple(w for w in (key, title) if w), hero=hero_words)
 
     def company_name(self, suffix: str | None = None) -> str:
         if not self.company:
@@ -649,10 +667,10 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     # -- the people ------------------------------------------------------------------------
     namer = Namer(note_id, industry_id, forbidden=forbidden_text(bundle))
     hero_title = _hero_title(population, str(note.get("interviewee") or ""))
-    cast = _Cast(namer=namer, population=population, hero_key=_HERO_KEYS[population], hero_title=hero_title,
-                 industry=industry_id)
     has_questions = bool((segs["kind"] == "question").any())
     text_all = "".join(str(t) for t in segs["text"])
+    cast = _Cast(namer=namer, population=population, hero_key=_HERO_KEYS[population], hero_title=hero_title,
+                 industry=industry_id, text="\n".join(str(t) for t in segs["text"]))
     # the customer's kind as the note says it (一家物流公司) when no industry of the list is named
     word = None if industry_id else _INDUSTRY_WORD.search(text_all)
     industry_word = word.group(1) if word else (_INDUSTRY_NOUNS.get(industry_id or "") or

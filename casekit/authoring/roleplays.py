@@ -397,7 +397,7 @@ def roleplay_cast(case: Case, *, bundle: Any = None, analysis: Any = None,
     kind = _kind(source, industry_cast(industry), industry)
     if kind in INTERNAL_KINDS:
         return []
-    namer = namer or _namer(source.key, industry, bundle)
+    namer = namer or _namer(source.key, industry, bundle, case)
     rows = _product_rows(case, bundle)
     return _cast(case, source, kind, industry_cast(industry), industry, rows, namer)
 
@@ -455,13 +455,21 @@ def _cast(case: Case, source: _Source, kind: str, cast: IndustryCast, industry: 
 
     roles = _note_roles(texts)
     named = _names_in_case(case)
+    people = _people_in_case(case)
+    used: set[str] = set()
     addresses = [_address(d.title if d is not None and not _PERSON_TITLE.search(t) else t) for t, _, d, _ in chosen]
     out = []
     for title, key, department, from_note in chosen:
         shown = department.title if department is not None and (key in merged or not _PERSON_TITLE.search(title)) \
             else title
         address = _address(shown if not _PERSON_TITLE.search(title) else title)
-        name = (named.get(address) if addresses.count(address) == 1 else None) or namer.person(key, address)
+        full = next((n for n, role in people if n not in used
+                     and (role.endswith(shown) or role.endswith("的" + title) or role == title)), None)
+        if full is not None:  # the case's own person: the same surname, the same title
+            used.add(full)
+            name = full[0] + address
+        else:
+            name = (named.get(address) if addresses.count(address) == 1 else None) or namer.person(key, address)
         said = next((r for t, r in roles.items() if t in (title, shown)), "")
         out.append(CastMember(title=shown, name=name, department=department, key=key, from_note=from_note,
                               said_as=title, note_role=said, merged=key in merged))
@@ -606,11 +614,26 @@ def _own_side_in_case(case: Case) -> dict[str, str]:
     return out
 
 
+def _people_in_case(case: Case) -> list[tuple[str, str]]:
+    """(full name, role) of the customer's people the case's 人物 lists (陈海霞, 济安口腔医院院长)."""
+    return [(m.group(1), m.group(2).strip())
+            for m in re.finditer(r"^-\s*([\u4e00-\u9fff]{2,4})：([^（(\n，,]+)", case.section("人物"), re.MULTILINE)
+            if "分公司" not in m.group(2)]
+
+
 def _names_in_case(case: Case) -> dict[str, str]:
     """Title → fictional name the case already gives (``周院长`` in its 人物 or 经过)."""
     text = "\n".join(case.section(h) for h in ("人物", "背景", "经过", "情境"))
     surnames = "".join(NAME_SURNAMES)
     out: dict[str, str] = {}
+    # 人物 first: "- 陈海霞：济安口腔医院院长（院办，…）" → 院长 → 陈院长
+    for m in re.finditer(r"^-\s*([\u4e00-\u9fff]{2,4})：([^（(\n，,]+)", case.section("人物"), re.MULTILINE):
+        role = m.group(2).strip()
+        if "分公司" in role:  # the operator's own people: read by _own_side_in_case
+            continue
+        short = next((short for end, short in _ADDRESS if role.endswith(end)), None)
+        if short:
+            out.setdefault(short, m.group(1)[0] + short)
     ends = "|".join(sorted({short for _, short in _ADDRESS}, key=len, reverse=True))
     for m in re.finditer(rf"(?<![\u4e00-\u9fff])([{surnames}])({ends})", text):
         out.setdefault(m.group(2), m.group(0))
@@ -716,8 +739,18 @@ def _industry_id(case: Case) -> str | None:
     return lookup(INDUSTRIES, case.industry) or None
 
 
-def _namer(key: str, industry: str | None, bundle: Any) -> Namer:
-    return Namer(key, industry, forbidden=forbidden_text(bundle) if bundle is not None else "")
+def _namer(key: str, industry: str | None, bundle: Any, case: Case | None = None) -> Namer:
+    """The role-play's namer: the case's key, and every person the case's 人物 names adopted first.
+
+    The people the role-play adds (a second account manager, a department the case does not
+    name) then get neither a surname nor a given name of the case's people.
+    """
+    namer = Namer(key, industry, forbidden=forbidden_text(bundle) if bundle is not None else "")
+    if case is not None:
+        own = {name: key for key, name in _own_side_in_case(case).items()}
+        for m in re.finditer(r"^-\s*([\u4e00-\u9fff]{2,4})：", case.section("人物"), re.MULTILINE):
+            namer.adopt(own.get(m.group(1), f"case:{m.group(1)}"), m.group(1))
+    return namer
 
 
 def _product_rows(case: Case, bundle: Any) -> list[dict[str, Any]]:
@@ -979,7 +1012,7 @@ def draft_roleplay(case: Case, *, roleplay_id: str | None = None, minutes: int =
     industry = _industry_id(case)
     cast = industry_cast(industry)
     kind = _kind(source, cast, industry)
-    namer = _namer(source.key, industry, bundle)
+    namer = _namer(source.key, industry, bundle, case)
     rows = _product_rows(case, bundle)
     customer = _cast(case, source, kind, cast, industry, rows, namer) if kind not in INTERNAL_KINDS else []
 
