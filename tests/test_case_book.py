@@ -374,3 +374,32 @@ def test_the_trainer_book_adds_teaching_notes_answer_key_checks_and_sources(draf
     assert text.count("（草稿：尚未审阅或还有待补充的内容，不会编入学员版）") == 2
     assert "案例类型：销售案例" in texts and "案例类型：支撑案例" in texts
     assert "〔企业" not in text  # the sources, too, carry the case's fictional names
+
+
+def test_a_reviewed_case_with_a_reported_problem_stays_out_of_the_trainee_book(drafted, tmp_path, capsys):
+    # a consultant marks a case reviewed but types a phone number and a real name into it: the
+    # library reports it (casekit case list), and the trainee edition leaves it out and says so
+    import shutil
+
+    from casekit.authoring.cases import write_case
+    from casekit.cli import main
+
+    root = tmp_path / "b"
+    shutil.copytree(SAMPLE, root)
+    from casekit.authoring.case_book import trainee_cases
+    from casekit.authoring.library import library_problems
+
+    clean, leaky = reviewed(drafted["N005"]), reviewed(drafted["N002"])
+    story = leaky.sections["经过"] + "\n\n后来华夏宾馆的王经理打来电话 13912345678。"
+    leaky = type(leaky)(**{**leaky.__dict__, "sections": {**leaky.sections, "经过": story}})
+    write_case(root, clean)
+    write_case(root, leaky)
+    library = case_library(root)
+    assert any("13912345678" in str(p.found) for p in library_problems(library))
+    assert [c.id for c in trainee_cases(library)] == [clean.id]
+    out = tmp_path / "学员.docx"
+    assert main(["case", "book", str(root), "--out", str(out), "--population", "account_manager"]) == 0
+    text = "\n".join(_texts(out))
+    assert "13912345678" not in text and "华夏宾馆" not in text
+    assert clean.title in text
+    assert f"未编入学员版：{leaky.id}" in capsys.readouterr().err

@@ -38,6 +38,7 @@ __all__ = [
     "TRAINER_SECTIONS",
     "book_order",
     "case_book_markdown",
+    "held_back",
     "no_trainee_cases_message",
     "select_for_course",
     "trainee_cases",
@@ -92,25 +93,50 @@ def _ready(item: Any) -> bool:
     return not any(MISSING_MARK in t or placeholders(t) for t in texts)
 
 
-def trainee_cases(cases: Any) -> list[Any]:
+def _problem_files(cases: Any, problems: Iterable[Any] | None) -> set[str]:
+    """File names (``C105.md``) a problem was reported for: a library's own, or those given."""
+    if problems is None:
+        if not isinstance(cases, pd.DataFrame):
+            return set()
+        from casekit.authoring.library import library_problems
+
+        problems = library_problems(cases)
+    return {Path(str(p.file)).name.lower() for p in problems if getattr(p, "file", None)}
+
+
+def _file_name(item: Any) -> str:
+    path = getattr(item, "path", None)
+    return Path(str(path)).name.lower() if path else ""
+
+
+def trainee_cases(cases: Any, problems: Iterable[Any] | None = None) -> list[Any]:
     """What may enter the trainee edition, in book order.
 
     A case enters when it is reviewed and complete: ``status: reviewed``, no ``【待补充】`` and no
-    placeholder (〔企业A〕) in its title or the sections a trainee reads. A role-play enters with
-    its case (or alone when its case is not in the book) on the same terms.
+    placeholder (〔企业A〕) in its title or the sections a trainee reads, and no problem reported for
+    its file (personal data, a section twice, an id that differs from another only by case …:
+    the library's problems when ``cases`` is a library, else ``problems``). A role-play enters
+    with its case (or alone when its case is not in the book) on the same terms.
     """
+    bad = _problem_files(cases, problems)
     items = book_order(cases)
-    ready_cases = {i.id for i in items if _kind(i) == "case" and _ready(i)}
+    ready_cases = {i.id for i in items if _kind(i) == "case" and _ready(i) and _file_name(i) not in bad}
     all_cases = {i.id for i in items if _kind(i) == "case"}
     out = []
     for item in items:
         if _kind(item) == "case":
             if item.id in ready_cases:
                 out.append(item)
-        elif _ready(item) and (getattr(item, "case", None) in ready_cases
-                               or getattr(item, "case", None) not in all_cases):
+        elif _ready(item) and _file_name(item) not in bad and (
+                getattr(item, "case", None) in ready_cases or getattr(item, "case", None) not in all_cases):
             out.append(item)
     return out
+
+
+def held_back(cases: Any, problems: Iterable[Any] | None = None) -> list[Any]:
+    """Reviewed cases and role-plays kept out of the trainee edition because of a reported problem."""
+    bad = _problem_files(cases, problems)
+    return [i for i in book_order(cases) if getattr(i, "status", "") == "reviewed" and _file_name(i) in bad]
 
 
 def no_trainee_cases_message(n_cases: int) -> str:
@@ -311,7 +337,7 @@ def case_book_markdown(cases: Any, *, title: str, client: str | None = None,
     """
     trainer = include_teaching_notes
     every = book_order(cases)
-    items = every if trainer else trainee_cases(every)
+    items = every if trainer else trainee_cases(cases)
     numbers = _numbers(items)
     out = [f"# {title}", ""]
     if client:
@@ -482,7 +508,7 @@ def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: b
     from casekit.authoring import docx_writer as dw
 
     every = book_order(cases)
-    items = every if trainer else trainee_cases(every)
+    items = every if trainer else trainee_cases(cases)
     numbers = _numbers(items)
     font = font or dw.CJK_FONT
     doc = dw.new_document(title, font=font)
