@@ -426,3 +426,45 @@ def test_teaching_notes_depend_on_the_case(drafts: dict[str, Any], sample: tuple
     assert teaching_note_problems(alone) == []
     fixed = draft_case(bundle, "N028", analysis=analysis, minutes=120)
     assert fixed.minutes == 120 and teaching_note_problems(fixed) == []
+
+
+def test_default_case_ids_never_collide_when_notes_share_digits(tmp_path):
+    # GX01 and YN01 would both be C01: drafting every note must not write one file twice
+    import shutil
+
+    from casekit.authoring.case_draft import default_case_id
+    from casekit.cli import main
+
+    assert default_case_id("N002", ["N001", "N002"]) == "C002"
+    assert default_case_id("GX01", ["GX01", "YN01"]) == "CGX01"
+    root = tmp_path / "foreign"
+    shutil.copytree(FOREIGN, root)
+    assert main(["case", "draft", str(root), "--all", "--save"]) == 0
+    files = sorted(p.name for p in (root / "cases").glob("*.md"))
+    notes = len(list((root / "notes").glob("*.md")))
+    assert len(files) == 2 * notes and {"CGX01.md", "CYN01.md", "RGX01.md", "RYN01.md"} <= set(files)
+
+
+def test_a_case_and_its_roleplay_are_kept_or_written_together(tmp_path, capsys):
+    import shutil
+
+    from casekit.cli import main
+
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    assert main(["case", "draft", str(root), "N002", "--roleplay", "--save"]) == 0
+    roleplay = root / "cases" / "R002.md"
+    roleplay.write_text(roleplay.read_text(encoding="utf-8") + "\n讲师补充：先演开场五分钟。\n", encoding="utf-8")
+    before = (root / "cases" / "C002.md").read_bytes()
+    # the role-play was edited: the case is not rewritten alone either
+    assert main(["case", "draft", str(root), "N002", "--roleplay", "--save"]) == 1
+    assert "R002.md" in capsys.readouterr().err
+    assert (root / "cases" / "C002.md").read_bytes() == before and "讲师补充" in roleplay.read_text(encoding="utf-8")
+    # the case was edited: --all keeps it and its role-play
+    case = root / "cases" / "C002.md"
+    case.write_text(case.read_text(encoding="utf-8").replace("## 难题", "## 难题\n\n（讲师改过）"), encoding="utf-8")
+    roleplay.write_text(roleplay.read_text(encoding="utf-8").replace("\n讲师补充：先演开场五分钟。\n", ""),
+                        encoding="utf-8")
+    assert main(["case", "draft", str(root), "--all", "--save"]) == 0
+    err = capsys.readouterr().err
+    assert "C002.md" in err and "R002.md" in err

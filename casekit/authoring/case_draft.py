@@ -50,6 +50,7 @@ __all__ = [
     "OWN_SIDE_WORDS",
     "QUESTION_TEMPLATES",
     "TEACHING_POINTS",
+    "default_case_id",
     "draft_case",
     "self_interactions",
 ]
@@ -598,6 +599,21 @@ def _paragraph_to_story(text: str, story: _Story) -> str:
 
 
 # ------------------------------------------------------------------------------------ drafting
+
+
+def default_case_id(note_id: str, note_ids: Iterable[str] = ()) -> str:
+    """The id of the case drafted from ``note_id``: ``C`` + its digits (N002 → C002).
+
+    When another of ``note_ids`` has the same digits (GX01 and YN01 would both be C01), the whole
+    note id is used instead (CGX01, CYN01), so drafting every note never writes one file twice.
+    """
+    def digits(n: str) -> str:
+        return re.sub(r"\D", "", n) or n
+
+    mine = digits(note_id)
+    if any(digits(str(other)) == mine and str(other) != note_id for other in note_ids):
+        return "C" + re.sub(r"[^A-Za-z0-9_.-]", "", note_id)
+    return f"C{mine}"
 
 
 def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysis: Any = None,

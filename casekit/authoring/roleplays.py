@@ -980,7 +980,7 @@ def draft_roleplay(case: Case, *, roleplay_id: str | None = None, minutes: int =
     case : Case
         The teaching case (a draft or reviewed; old sections 情境 or new 经过).
     roleplay_id : str, optional
-        Default ``R`` + the case id's digits (``C002`` → ``R002``).
+        Default ``R`` + what follows the case id's ``C`` (``C002`` → ``R002``, ``CGX01`` → ``RGX01``).
     minutes : int
         Total length; the time plan adds up to it (at least 8).
     bundle : Bundle, optional
@@ -1051,7 +1051,8 @@ def draft_roleplay(case: Case, *, roleplay_id: str | None = None, minutes: int =
             blocks.append((member.heading, *_customer_card(member, source, others, rewriter)))
     roles_text = "\n\n".join(f"### {head}\n\n目标：{goal}\n\n私人信息：{private}" for head, goal, private in blocks)
 
-    digits = re.sub(r"\D", "", case.id) or case.id
+    # R + what follows the case's C (C002 → R002, CGX01 → RGX01); any other id: R + its digits
+    digits = case.id[1:] if case.id[:1] in "Cc" and len(case.id) > 1 else (re.sub(r"\D", "", case.id) or case.id)
     clean_title = case.title and not re.search(r"[〔【]|^某", case.title)
     if vague and kind not in INTERNAL_KINDS:
         title = f"{company}的苦恼——角色扮演"

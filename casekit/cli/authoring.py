@@ -94,7 +94,7 @@ def _cmd_outline_interview(args: argparse.Namespace, bundle: Bundle) -> int:
 
 
 def _cmd_case_draft(args: argparse.Namespace) -> int:
-    from casekit.authoring.case_draft import draft_case
+    from casekit.authoring.case_draft import default_case_id, draft_case
     from casekit.authoring.cases import case_to_markdown, save_case
     from casekit.authoring.roleplays import draft_roleplay
     from casekit.exceptions import FileIdError
@@ -116,8 +116,19 @@ def _cmd_case_draft(args: argparse.Namespace) -> int:
             print(f"casekit case draft: --id: {exc}", file=sys.stderr)
             return EXIT_USAGE
     bundle = load(args)  # after the --id check: a bad id is a usage error whatever the bundle
-    case = draft_case(bundle, args.note, case_id=args.id)
+    case = draft_case(bundle, args.note, case_id=args.id or default_case_id(args.note, bundle.notes["note_id"]))
     drafts = [case] + ([draft_roleplay(case, bundle=bundle)] if args.roleplay else [])
+    if args.save and not args.force:
+        # the case and its role-play go together: neither is written when either was edited
+        from casekit.authoring.cases import CASES_DIR
+        from casekit.safe_save import unedited
+
+        folder = bundle.path / CASES_DIR
+        edited = [f"{d.id}.md" for d in drafts if not unedited(folder / f"{d.id}.md", root=folder)]
+        if edited:
+            print(f"casekit case draft: nothing written: {', '.join(edited)} was edited since casekit wrote it "
+                  "(use --force to replace it, keeping a backup)", file=sys.stderr)
+            return EXIT_PROBLEMS
     for draft in drafts:
         if args.save:
             saved = save_case(bundle, draft, force=args.force)
@@ -131,7 +142,7 @@ def _cmd_case_draft(args: argparse.Namespace) -> int:
 def _draft_all(args: argparse.Namespace) -> int:
     """``case draft --all``: a case and a role-play from every note; edited files are kept."""
     from casekit.analysis import analyse_notes
-    from casekit.authoring.case_draft import draft_case
+    from casekit.authoring.case_draft import default_case_id, draft_case
     from casekit.authoring.cases import case_to_markdown, save_case
     from casekit.authoring.roleplays import draft_roleplay
     from casekit.exceptions import EditedFileError
@@ -140,10 +151,11 @@ def _draft_all(args: argparse.Namespace) -> int:
     analysis = analyse_notes(bundle)  # once for every note
     written, kept, ready = 0, [], 0
     texts = []
-    for note_id in sorted(map(str, bundle.notes["note_id"])):
-        case = draft_case(bundle, note_id, analysis=analysis)
+    note_ids = sorted(map(str, bundle.notes["note_id"]))
+    for note_id in note_ids:
+        case = draft_case(bundle, note_id, analysis=analysis, case_id=default_case_id(note_id, note_ids))
         ready += case.is_complete
-        for draft in (case, draft_roleplay(case, bundle=bundle)):
+        for draft in (case, draft_roleplay(case, bundle=bundle, analysis=analysis)):
             if not args.save:
                 texts.append(case_to_markdown(draft))
                 continue
@@ -151,6 +163,9 @@ def _draft_all(args: argparse.Namespace) -> int:
                 saved = save_case(bundle, draft, force=args.force)
             except EditedFileError:
                 kept.append(f"{draft.id}.md")
+                if draft is case:  # its role-play plays the case as drafted: keep the pair together
+                    kept.append(f"{draft.id.replace('C', 'R', 1)}.md（随案例保留）")
+                    break
                 continue
             written += 1
             if saved.backup:
