@@ -98,6 +98,13 @@ def test_a_catalogues_own_department_sentences_are_read_checked_and_used(tmp_pat
     assert [(p.file, p.row, p.found) for p in found] == [("catalogue/nanning.csv", at + 2, "采购部：乱写一句"),
                                                          ("catalogue/nanning.csv", at + 2, "财务部")]
 
+    # a pasted page is not one department's sentence: refused, shown shortened with its length
+    write("财务部：" + "省钱" * 5000)
+    with pytest.raises(BundleValidationError) as caught:
+        load_bundle(root)
+    (long,) = [p for p in caught.value.problems if p.column == "department_values"]
+    assert long.row == at + 2 and "10004 字" in long.found and len(long.found) < 100
+
     write("安保部：店里晚上进了人，手机马上响；总经理：丢货少了一半")
     toolbox = build_toolbox(load_bundle(root), "nanning")
     row = toolbox.product_departments.set_index("产品").loc["视频看店"]

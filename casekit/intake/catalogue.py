@@ -13,7 +13,7 @@ from casekit.intake._files import ROW, listed_files, read_table, short_list
 from casekit.intake.manifest import Manifest
 from casekit.intake.schemas import CATALOGUE, coerce
 
-__all__ = ["CATALOGUE_DIR", "parse_department_values", "read_catalogue"]
+__all__ = ["CATALOGUE_DIR", "MAX_VALUE_CHARS", "parse_department_values", "read_catalogue"]
 
 CATALOGUE_DIR = "catalogue"
 _ENTRIES = re.compile(r"\s*[;；\n]\s*")
@@ -26,6 +26,11 @@ def _department_id(text: str) -> str | None:
     if found is None:
         found = next((i for i, t in domain.CUSTOMER_DEPARTMENTS.items() if text in t.label.split("/")), None)
     return found
+
+
+#: The longest sentence one department's benefit may be (what an account manager says in one
+#: breath; a longer cell is a paste of something else and would flood the toolbox and the guide).
+MAX_VALUE_CHARS = 120
 
 
 def parse_department_values(cell: object) -> tuple[dict[str, str] | None, list[str]]:
@@ -43,7 +48,8 @@ def parse_department_values(cell: object) -> tuple[dict[str, str] | None, list[s
     values : dict or None
         Department id → sentence; ``None`` for an empty cell.
     bad : list of str
-        The entries that could not be read (no department, an unknown one, or one given twice).
+        The entries that could not be read (no department, an unknown one, one given twice, or a
+        sentence longer than :data:`MAX_VALUE_CHARS` characters).
 
     Examples
     --------
@@ -58,7 +64,7 @@ def parse_department_values(cell: object) -> tuple[dict[str, str] | None, list[s
     for entry in (e for e in _ENTRIES.split(text) if e):
         parts = _KEY.split(entry, maxsplit=1)
         dep = _department_id(parts[0]) if len(parts) == 2 and parts[1] else None
-        if dep is None or dep in values:
+        if dep is None or dep in values or len(parts[1]) > MAX_VALUE_CHARS:
             bad.append(entry)
             continue
         values[dep] = parts[1]
@@ -114,9 +120,11 @@ def read_catalogue(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame,
             parsed.append(values)
             problems += [Problem(rel, None if pd.isna(row) else int(row), "department_values",
                                  "department：sentence entries separated by ；, e.g. 财务部：月底对账省两天 "
-                                 "(each department once, by id or label: "
+                                 f"(each department once, by id or label, a sentence of at most {MAX_VALUE_CHARS} "
+                                 "characters: "
                                  f"{short_list([t.label for t in domain.CUSTOMER_DEPARTMENTS.values()], 8)})",
-                                 entry) for entry in bad]
+                                 entry if len(entry) <= 60 else entry[:60] + f"…（{len(entry)} 字）")
+                         for entry in bad]
         out["department_values"] = pd.Series(parsed, index=out.index, dtype=object)
         out["region_id"] = path.stem
         parts.append(out)
