@@ -968,6 +968,7 @@ def read_cases(root: str | Path | Any, *, redactor: Any = None) -> tuple[list[An
     problems += more
     ctx.case_ids = {p.case.id for _, p in parsed_all if isinstance(p.case, Case) and p.case.id}
     seen: dict[str, str] = {}
+    titled: dict[str, str] = {}
     cases: list[AnyCase] = []
     for rel, parsed in parsed_all:
         case = parsed.case
@@ -983,6 +984,13 @@ def read_cases(root: str | Path | Any, *, redactor: Any = None) -> tuple[list[An
             else:
                 seen[case.id] = rel
         problems += _check(case, ctx, parsed, rel)
+        if isinstance(case, Case) and case.title and MISSING_MARK not in case.title:
+            if case.title in titled:  # two cases a trainee cannot tell apart in one book
+                problems.append(Problem(rel, parsed.key_lines.get("title"), "title",
+                                        f"a title no other case has ({Path(titled[case.title]).stem} has it too)",
+                                        case.title))
+            else:
+                titled[case.title] = rel
         cases.append(case)
     # the file name is the id (checked with the one file-id rule in _check): no two that differ
     # only by case
