@@ -23,11 +23,13 @@ the diagnosis guide, teaching cases with teaching notes, role-plays and case boo
 from casekit.authoring.benefits import Benefit, department_benefit
 from casekit.authoring.case_book import (
     case_book_markdown,
+    held_back,
     select_for_course,
+    trainee_cases,
     write_case_book_docx,
 )
-from casekit.authoring.case_draft import draft_case
-from casekit.authoring.cast import Department, IndustryCast, Namer, industry_cast
+from casekit.authoring.case_draft import default_case_id, draft_case
+from casekit.authoring.cast import Department, IndustryCast, Namer, industry_cast, pronoun_gender
 from casekit.authoring.cases import (
     Case,
     RolePlay,
@@ -69,15 +71,19 @@ __all__ = [
     "build_toolbox",
     "case_book_markdown",
     "case_library",
+    "default_case_id",
     "department_benefit",
     "draft_case",
     "draft_interview_outline",
     "draft_roleplay",
     "filter_library",
+    "held_back",
     "industry_cast",
+    "pronoun_gender",
     "read_cases",
     "select_for_course",
     "teaching_note_problems",
+    "trainee_cases",
     "validate_case",
     "write_case",
     "write_case_book_docx",
