@@ -180,3 +180,14 @@ def test_same_input_same_quotes(segments, coded, sample):
     a = find_quotes(segments, coded, product="宽带监控", catalogue=sample.catalogue)
     b = find_quotes(segments.copy(), coded.copy(), product="宽带监控", catalogue=sample.catalogue)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_number_that_is_a_quantity_is_not_a_product():
+    # 114间房 and 189万 are a hotel's rooms and turnover, not the products 114 and 189
+    from casekit.analysis.quotes import MentionMatcher
+    from casekit.intake import load_bundle
+    from casekit.paths import SAMPLE_BUNDLE
+
+    matcher = MentionMatcher(load_bundle(SAMPLE_BUNDLE).catalogue)
+    assert [m.term for m in matcher.find("有114间房，去年营业额189万元", "hebei")] == []
+    assert [m.term for m in matcher.find("打114查号，用189手机", "hebei")] == ["114", "189"]

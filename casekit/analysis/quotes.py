@@ -187,14 +187,21 @@ class MentionMatcher:
         return next((i for k, i in pairs if k == "product"), None)
 
 
+#: What follows a number that is a quantity, not a product code: 114间房, 189万, 133元, 153人.
+_QUANTITY_AFTER = "间万千百亿元块人个家号位台部张平米天年月日次层床岁%％."
+
+
 def _pattern(word: str) -> str:
     """Regex of one term; a term starting or ending with a digit must not touch other digits
-    (``189`` is not found in a phone number)."""
+    (``189`` is not found in a phone number), and a term of digits only is not a quantity
+    (``114间房``, ``189万`` are not the products 114 and 189)."""
     p = re.escape(word)
     if word[:1].isdigit():
-        p = r"(?<!\d)" + p
+        p = r"(?<![\d.])" + p
     if word[-1:].isdigit():
         p += r"(?!\d)"
+    if word.isdigit():
+        p += f"(?![{re.escape(_QUANTITY_AFTER)}])"
     return p
 
 
