@@ -188,7 +188,7 @@ class MentionMatcher:
 
 
 #: What follows a number that is a quantity, not a product code: 114间房, 189万, 133元, 153人.
-_QUANTITY_AFTER = "间万千百亿元块人个家号位台部张平米天年月日次层床岁%％."
+_QUANTITY_AFTER = "间万千百亿元块人个家位台张平米天年月日次层床岁%％."
 
 
 def _pattern(word: str) -> str:
