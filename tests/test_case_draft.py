@@ -314,7 +314,7 @@ def test_cli_drafts_every_note_and_keeps_what_a_person_edited(tmp_path: Path, ca
     capsys.readouterr()
     assert main(["case", "draft", str(bundle), "--all", "--save"]) == 0
     err = capsys.readouterr().err
-    assert "kept 1 file(s) edited since casekit wrote them" in err and "C002.md" in err
+    assert "kept 2 file(s) edited since casekit wrote them" in err and "C002.md" in err and "R002.md" in err  # the pair
     assert "status: reviewed" in edited.read_text(encoding="utf-8")  # the person's edit is still there
     assert main(["case", "draft", str(bundle), "--all", "--save", "--force"]) == 0
     assert "status: draft" in edited.read_text(encoding="utf-8")
