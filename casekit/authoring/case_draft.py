@@ -220,8 +220,8 @@ _REMARK = re.compile(r"^\s*(顾问备注|备注|顾问点评|点评|顾问意见
 _REMARK_SENTENCE = re.compile(r"我们请|我们让|我们建议|顾问建议|复盘时我们|问题集中在|普遍|可作为|可以作为|可以改编|改编成|这正是|正是我们|我们说的|这反映|反映出|说明了|典型的|值得注意")
 _LABEL = re.compile(r"^\s*(随访复盘|随访后复盘|陪访复盘|背景|演示厅考察|考察|记录|原话|观察|情况|现场|结果|经过|后来)\s*[：:]\s*")
 #: A line of a field record that names the method or the place, not a sentence of the story.
-_METHOD_LINE = re.compile(r"^\s*(随访|陪访|跟访|演示厅考察|考察|360°?访谈|360度访谈|访谈|座谈|现场)[^。！？]{0,30}?(记录)?[。：:]?\s*$"
-                          r"|^\s*(随访|陪访|跟访)\s*[：:][^。！？]{0,30}$")
+_METHOD_LINE = re.compile(r"^\s*(随访|陪访|跟访|演示厅考察|考察|360°?访谈|360度访谈|访谈|座谈|现场)[^。！？：:]{0,30}?(记录)?[。：:]?\s*$"
+                          r"|^\s*(随访|陪访|跟访)\s*[：:][^。！？]{0,30}。?$")
 #: Own-side words a customer title must never be matched inside (客户经理 is not a 经理 of the customer).
 OWN_SIDE_WORDS: tuple[str, ...] = ("大客户经理", "客户经理", "销售经理", "产品经理", "项目经理", "区域经理", "渠道经理",
                                    "分公司经理", "营销中心经理", "营销中心主任", "支撑人员", "支撑工程师", "客户主任",

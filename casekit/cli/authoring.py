@@ -116,7 +116,10 @@ def _cmd_case_draft(args: argparse.Namespace) -> int:
             print(f"casekit case draft: --id: {exc}", file=sys.stderr)
             return EXIT_USAGE
     bundle = load(args)  # after the --id check: a bad id is a usage error whatever the bundle
-    case = draft_case(bundle, args.note, case_id=args.id or default_case_id(args.note, bundle.notes["note_id"]))
+    from casekit.file_ids import normalize_id
+
+    note_id = normalize_id(args.note)  # typed by a person: Ｎ００２ is N002
+    case = draft_case(bundle, note_id, case_id=args.id or default_case_id(note_id, map(str, bundle.notes["note_id"])))
     drafts = [case] + ([draft_roleplay(case, bundle=bundle)] if args.roleplay else [])
     if args.save and not args.force:
         # the case and its role-play go together: neither is written when either was edited
@@ -124,10 +127,11 @@ def _cmd_case_draft(args: argparse.Namespace) -> int:
         from casekit.safe_save import unedited
 
         folder = bundle.path / CASES_DIR
-        edited = [f"{d.id}.md" for d in drafts if not unedited(folder / f"{d.id}.md", root=folder)]
+        edited = [f"{d.id}.md" for d in drafts  # a link is refused by save_case, with its own message
+                  if not (folder / f"{d.id}.md").is_symlink() and not unedited(folder / f"{d.id}.md", root=folder)]
         if edited:
-            print(f"casekit case draft: nothing written: {', '.join(edited)} was edited since casekit wrote it "
-                  "(use --force to replace it, keeping a backup)", file=sys.stderr)
+            print(f"casekit case draft: {', '.join(edited)} was changed since casekit wrote it; not replaced "
+                  "(use --force to replace it, keeping a backup); nothing of this draft was written", file=sys.stderr)
             return EXIT_PROBLEMS
     for draft in drafts:
         if args.save:
