@@ -489,3 +489,10 @@ def test_the_customers_people_keep_the_cases_surnames(which: str, request) -> No
                 assert any(r.split("（")[1].startswith(name[0]) for r in same), (note, name, role, rp.roles)
                 checked += 1
     assert checked >= (5 if which == "sample_drafts" else 2)
+
+
+def test_the_customer_is_called_what_it_is(sample_drafts) -> None:
+    # 一所学校, 一家化妆品公司 — never an industry's label as a noun (一家教育, 一家化妆品)
+    for note, drafted in sample_drafts.items():
+        public = drafted[1].section("公开信息")
+        assert not re.search(r"的一家(教育|贸易|化妆品|地产|零售超市)。", public), (note, public[:80])

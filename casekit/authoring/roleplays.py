@@ -1153,8 +1153,10 @@ def _public_visit(case: Case, kind: str, company: str, cast: IndustryCast, custo
                   sellers: list[CastMember], rows: list[dict[str, Any]], rewriter: _Rewriter,
                   suffix: str | None = None) -> str:
     place = suffix if suffix and not suffix.endswith("公司") else ""
-    noun = _industry_label(case.industry) or place or cast.noun
-    lines = [f"{company}是{case.region or '本地'}的一家{noun}。"]
+    # what the customer is called in a sentence (一家学校, not 一家教育): the place the note names,
+    # else the industry cast's noun, else the industry's label
+    noun = place or (cast.noun if cast.industry != "generic" else "") or _industry_label(case.industry) or cast.noun
+    lines = [f"{company}是{case.region or '本地'}的{'一所' if noun.endswith('学校') else '一家'}{noun}。"]
     background = rewriter.names(case.section("背景"))
     if background and not re.search(r"〔|【待补充|^- 客户：", background, flags=re.MULTILINE) \
             and not _NOTE_ID.search(_SOURCE_REF.sub("", background)):
