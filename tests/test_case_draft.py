@@ -468,3 +468,16 @@ def test_a_case_and_its_roleplay_are_kept_or_written_together(tmp_path, capsys):
     assert main(["case", "draft", str(root), "--all", "--save"]) == 0
     err = capsys.readouterr().err
     assert "C002.md" in err and "R002.md" in err
+
+
+def test_a_group_of_people_is_not_named_as_one_person():
+    # 一群超市老板 / 三个老板 / 有老板问 / 两个合伙人: a group or anyone, never one fictional 冯老板
+    from casekit.analysis import analyse_notes
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(SAMPLE)
+    analysis = analyse_notes(bundle)
+    story = draft_case(bundle, "N026", analysis=analysis).section("经过")
+    assert "一群超市老板讲" in story and "三个老板当场" in story and "有老板问" in story
+    people = draft_case(bundle, "N009", analysis=analysis)
+    assert "两个合伙人" in people.section("经过") and people.section("人物").count("合伙人") == 1

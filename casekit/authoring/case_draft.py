@@ -311,6 +311,12 @@ class _Cast:
         return self.company
 
 
+#: Words before a title that make it a group or anyone (一群超市老板, 三个老板, 有老板问清晰度,
+#: 他们有两个合伙人): such a title is never named as one fictional person.
+_GROUP_BEFORE = re.compile(r"(一群|一些|这些|那些|有些|好几[个位]|几[个位]|[两三四五六七八九十几多]+[个位名]|每[个位家]|"
+                           r"很多|不少|多位|所有|其他)[\u4e00-\u9fff]{0,3}$|(?:^|[，。、；：\s])有$")
+
+
 def _titles(industry: str | None) -> list[str]:
     """Customer titles a story may name, longest first."""
     out: set[str] = set(_EXTRA_TITLES)
@@ -412,6 +418,8 @@ class _Story:
                 t = m.group(1)
                 if "各" in m.string[max(0, m.start() - 3):m.start()]:
                     return t  # 各分店店长: many people, not one
+                if _GROUP_BEFORE.search(m.string[max(0, m.start() - 6):m.start()]):
+                    return t  # 一群超市老板, 三个老板, 有老板问, 两个合伙人: a group or anyone, not one person
                 if _inside_own_word(m.string, m.start(), t):
                     return t  # 客户经理 is ours, not a 经理 of the customer
                 before = m.string[max(0, m.start() - 1):m.start()]
