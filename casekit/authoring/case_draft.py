@@ -245,7 +245,7 @@ _OPINION = ("那没办法", "没办法", "估计", "其实", "反正", "可能",
 _YES = ("做", "对", "是", "有", "会", "嗯", "是的", "当然", "问过", "讲过", "用过")
 _NO = ("没有", "没", "不", "不是", "不会", "没问", "没细问")
 _SIZE = re.compile(r"([一二三四五六七八九十两百千\d]+)\s*[多余]?\s*(家连锁|家店|家分店|个分店|间客房|间房|张床位|个床位|张床|名员工|个员工|"
-                   r"个人|名医生|个科室|个班|名学生|层楼|个门店|台车)")
+                   r"名医生|个科室|个班|名学生|层楼|个门店|台车)")
 #: The customer's kind as a note may say it (一家物流公司) when it is not one of the list's industries.
 _INDUSTRY_WORD = re.compile(r"(?<![另每])一家([\u4e00-\u9fff]{2,3}?(?:公司|厂|医院|宾馆|酒店|超市|学校|餐厅|商场))")
 #: An industry as the story's background names the customer's kind (一家房地产开发公司).
