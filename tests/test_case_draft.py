@@ -481,3 +481,16 @@ def test_a_group_of_people_is_not_named_as_one_person():
     assert "一群超市老板讲" in story and "三个老板当场" in story and "有老板问" in story
     people = draft_case(bundle, "N009", analysis=analysis)
     assert "两个合伙人" in people.section("经过") and people.section("人物").count("合伙人") == 1
+
+
+def test_the_managers_superior_is_not_the_manager():
+    # a 360° note: 上级主管 … 主管希望他 — the superior wishes something of the manager, who is not
+    # made to wish it of himself
+    from casekit.authoring.case_draft import self_interactions
+    from casekit.intake import load_bundle
+
+    bundle = load_bundle(SAMPLE)
+    case = draft_case(bundle, "N032")
+    hero = re.search(r"^- (\S+?)：", case.section("人物"), re.M).group(1)
+    assert f"主管希望{hero}" in case.section("经过")
+    assert self_interactions(case.section("经过"), [hero]) == []

@@ -441,7 +441,10 @@ class _Story:
         if self.interviewee:
             text = text.replace(self.interviewee, hero)
         if self.cast.population == "sales_manager":  # 主任说…: the manager is the hero
-            titles = sorted({self.cast.hero_title, "主任", "经理", "主管", "负责人"}, key=len, reverse=True)
+            # a title the note also gives the manager's superior (上级主管) is the superior, not the hero
+            titles = sorted({t for t in (self.cast.hero_title, "主任", "经理", "主管", "负责人")
+                             if f"上级{t}" not in self.cast.text and f"上级的{t}" not in self.cast.text},
+                            key=len, reverse=True) or [self.cast.hero_title]
             text = re.sub(r"(?<![\u4e00-\u9fff])(" + "|".join(titles) + r")(?=说|认为|希望|觉得|表示|自己)", hero, text)
         if self.cast.population == "account_manager":  # 客户经理 of an account manager's story is the hero
             text = re.sub(r"(?<![各给])客户经理(?![们甲乙丙])", hero, text)
