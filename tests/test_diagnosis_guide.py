@@ -336,3 +336,26 @@ def test_the_privacy_rule_is_said_once_at_the_top(sample):
     assert text.count("不引用原话") == 1
     assert text.index("不引用原话") < text.index("## 一、")
     assert "不引用原话" not in _shown_text(guides["hebei"]) or guides["hebei"].mistakes == ()
+
+
+def test_no_salt_question_is_said_more_than_twice_in_a_guide(sample):
+    _, _, guides = sample
+    for guide in guides.values():
+        questions = [p.salt_question for i in guide.industries for p in i.paths]
+        repeated = {q: questions.count(q) for q in set(questions) if questions.count(q) > 2}
+        assert not repeated, (guide.region_id, repeated)  # the fallback was said 44 times per guide
+        # every department's salt is written for it, not the formula built from its worry
+        assert not [q for q in questions if "照这样下去" in q], guide.region_id
+
+
+def test_cosmetics_departments_are_offered_what_answers_their_worry(sample):
+    _, _, guides = sample
+    nanning = guides["nanning"]
+    business = _path(nanning, "cosmetics", "业务经理")  # 业务员一跳槽，客户跟着就走了
+    assert business.remedies and business.remedies[0].product == "客户关系管理模块"
+    assert "业务员" in business.remedies[0].value
+    marketing = _path(nanning, "cosmetics", "市场部经理")  # 钱花了不少，到底来了多少顾客说不清
+    assert marketing.remedies and marketing.remedies[0].product == "客户关系管理模块"
+    assert "广告" in marketing.remedies[0].value
+    assert not [r for r in marketing.remedies if "下订单" in r.value]
+    assert "下订单" not in " ".join(step for _, step in marketing.steps())
