@@ -603,3 +603,11 @@ def test_internal_scenes_do_not_share_cards_or_borrow_facts(
     # no invented product: a note naming none gets the region's first one, marked for checking
     rp = sample_drafts["N001"][1]
     assert "【待补充：讲哪个产品" in rp.section("公开信息")
+
+
+def test_coaching_scenes_do_not_hand_out_one_fixed_pair(sample_drafts, foreign_drafts) -> None:
+    # R030 (sample) and RGX04 (foreign) are both target-split talks: their account managers differ
+    cards = []
+    for rp in (sample_drafts["N030"][1], foreign_drafts["GX04"][1]):
+        cards += [role_parts(rp)[r]["私人信息"] for r in rp.roles if r.startswith("客户经理")]
+    assert len(cards) == 4 and len(set(cards)) == 4

@@ -1411,14 +1411,17 @@ def _coaching(case: Case, source: _Source, rows: list[dict[str, Any]], namer: Na
             f"{r['local_name']}（{r.get('package') or '套餐待定'}，{r.get('price') or '价格待定'}）" for r in rows) + "。")
     manager_goal = ("和两位客户经理一起按片区的市场把指标分下去；问清每个重点客户走到了销售漏斗的哪一步、"
                     "下一步做什么、需要谁帮忙；约定每周看过程的办法和一次陪访。")
-    am1_private = ("你的片区：开发区和写字楼，工厂和公司多，单子大，但要见好几个部门，周期长。"
-                   "你手上有三个在谈的重点客户，其中一个谈了两个月还不知道谁拍板。"
+    big, small = (_scene_customer(i, namer) for i in _scene_industries(source, rows, 2))
+    am1_private = ("你的片区：开发区和写字楼，单子大，但要见好几个部门，周期长。"
+                   f"你手上有三个在谈的重点客户，其中{big[0]}谈了两个月还不知道谁拍板；"
+                   f"见过一次{big[1]}，他说过：{big[2]}。"
                    "你觉得按人头平均分对你不公平：大单一签就超额，签不下来就挂零。"
                    "经理问到具体客户时，你才说出卡在哪一步；你希望经理陪你去一次。")
     am2_private = ("你的片区：乡镇和街面小商铺，客户多、单子小，一家一家跑。"
                    f"你觉得{product_text}在你的片区不好卖，小店老板只问多少钱。"
                    "你每天跑很多家，但说不出哪几家最有希望。经理问你时，你先说指标太高；"
-                   "只有经理问到你的客户都是做什么生意的，你才说出哪几家最近有需求。")
+                   f"只有经理问到你的客户都是做什么生意的，你才说出：最近有需求的是{small[0]}，"
+                   f"{small[1]}说过：{small[2]}。")
     blocks = [
         (manager.heading, manager_goal, "\n\n".join(manager_private)),
         (am1.heading, "指标要和自己片区的客户对得上；卡住的大客户希望有人帮一把。", am1_private),
