@@ -33,11 +33,14 @@ words (:func:`casekit.authoring.benefits.department_benefit`).
 
 from __future__ import annotations
 
+import hashlib
 import re
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from casekit.analysis.industries import INDUSTRY_WORDS
 from casekit.authoring.benefits import department_benefit
 from casekit.authoring.cases import Case, RolePlay, missing
 from casekit.authoring.cast import (
@@ -49,6 +52,7 @@ from casekit.authoring.cast import (
     forbidden_text,
     industry_cast,
 )
+from casekit.authoring.toolbox import product_industries
 from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, INDUSTRIES, POPULATIONS, PRODUCTS, lookup
 from casekit.file_ids import check_file_id
 
@@ -398,7 +402,7 @@ def roleplay_cast(case: Case, *, bundle: Any = None, analysis: Any = None,
     if kind in INTERNAL_KINDS:
         return []
     namer = namer or _namer(source.key, industry, bundle, case)
-    rows = _product_rows(case, bundle)
+    rows = _split_by_industry(_product_rows(case, bundle), industry)[0]
     return _cast(case, source, kind, industry_cast(industry), industry, rows, namer)
 
 
@@ -773,9 +777,60 @@ def _product_rows(case: Case, bundle: Any) -> list[dict[str, Any]]:
         if hit.empty:
             product = lookup(PRODUCTS, name)
             hit = rows[rows["canonical_product"] == product] if product else hit
-        if not hit.empty:
-            out.append(hit.iloc[0].to_dict())
+        if not hit.empty and all(r["local_name"] != hit.iloc[0]["local_name"] for r in out):
+            out.append(hit.iloc[0].to_dict())  # one line per product (商务宽带 and 光纤专线 are one row)
     return out
+
+
+#: Words of a shop, a factory or a trading firm: a benefit sentence holding one is not read to a
+#: customer of :data:`_NOT_SHOPS` unless the note says the word itself.
+SHOP_WORDS = ("店里", "店铺", "收银台", "样册", "样品", "下订单", "工厂", "谈生意", "外地客户")
+_NOT_SHOPS = ("hospital", "education", "hotel")
+
+
+def _fits_customer(text: str, industry: str | None, note_text: str) -> bool:
+    """Whether a benefit sentence may be read to a customer of ``industry`` (no 店里 for a school)."""
+    if industry not in _NOT_SHOPS:
+        return True
+    return not any(w in text and w not in note_text for w in SHOP_WORDS)
+
+
+def _split_by_industry(rows: Sequence[Mapping[str, Any]], industry: str | None
+                       ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(rows for this customer, rows made for another industry: 商务领航·酒店版 for a hospital)."""
+    fits: list[dict[str, Any]] = []
+    other: list[dict[str, Any]] = []
+    for row in rows:
+        made_for = product_industries(row)
+        (other if industry and made_for and industry not in made_for else fits).append(dict(row))
+    return fits, other
+
+
+def _other_industry_mark(rows: Sequence[Mapping[str, Any]], industry: str | None) -> str:
+    """The 【待补充】 mark naming products of the case made for another industry (``""`` for none)."""
+    if not rows:
+        return ""
+    names = "、".join(str(r["local_name"]) for r in rows)
+    label = INDUSTRIES[industry].label if industry in INDUSTRIES else "这家客户"
+    made = "、".join(sorted({INDUSTRIES[i].label for r in rows for i in product_industries(r)}))
+    return missing(f"记录提到{names}，它是给{made}做的，这家客户是{label}，卡上没有列出；请核实要谈的产品")
+
+
+def _benefit_line(row: Mapping[str, Any], members: Sequence[CastMember], industry: str | None,
+                  note_text: str) -> tuple[str, str]:
+    """(whose, sentence): the product's benefit for the first of ``members`` (the decision maker
+    first) whose department has a sentence that fits the customer's industry; else the catalogue's
+    one sentence when it fits; else ``("", "")``."""
+    for member in members:
+        if member.department is None:
+            continue
+        benefit = department_benefit(row, member.department, industry)
+        if benefit.text and not benefit.needs_rewrite and _fits_customer(benefit.text, industry, note_text):
+            return member.title, benefit.text
+    value = str(row.get("customer_value") or "")
+    if value and _fits_customer(value, industry, note_text):
+        return "", value
+    return "", ""
 
 
 # ------------------------------------------------------------------------------------ texts
@@ -1013,7 +1068,7 @@ def draft_roleplay(case: Case, *, roleplay_id: str | None = None, minutes: int =
     cast = industry_cast(industry)
     kind = _kind(source, cast, industry)
     namer = _namer(source.key, industry, bundle, case)
-    rows = _product_rows(case, bundle)
+    rows, other_rows = _split_by_industry(_product_rows(case, bundle), industry)
     customer = _cast(case, source, kind, cast, industry, rows, namer) if kind not in INTERNAL_KINDS else []
 
     # the customer's company: the case's title (某某的苦恼) when it names a company (never a
@@ -1029,26 +1084,31 @@ def draft_roleplay(case: Case, *, roleplay_id: str | None = None, minutes: int =
     if kind == "coaching":
         blocks, public, sellers = _coaching(case, source, rows, namer, rewriter)
     elif kind in INTERNAL_KINDS:
-        region_rows = rows or _region_rows(case, bundle)[:1]
-        blocks, public, sellers = _internal(kind, case, source, region_rows, namer, rewriter)
+        named_products = [p for p in case.products if "【" not in p]
+        guessed = not rows and not named_products
+        region_rows = rows or (_split_by_industry(_region_rows(case, bundle), industry)[0][:1] if guessed else [])
+        blocks, public, sellers = _internal(kind, case, source, region_rows, namer, rewriter, guessed=guessed)
     else:
         own = _own_side_in_case(case)
         with_se = kind == "joint_visit" or bool({"支撑人员", "支撑工程师"} & set(case.roles)) or "se" in own
         am = CastMember("客户经理", own.get("am") or named.get("客户经理") or namer.full_name("am", "客户经理"))
         se = CastMember("支撑人员", own.get("se") or namer.full_name("se", "支撑人员")) if with_se else None
         sellers = [am] + ([se] if se else [])
-        public = _public_visit(case, kind, company, cast, customer, sellers, rows, rewriter, suffix)
-        catalogue = [str(r["local_name"]) for r in _region_rows(case, bundle)]
+        public = _public_visit(case, kind, company, cast, customer, sellers, rows, rewriter, suffix,
+                               other=other_rows)
+        catalogue = [str(r["local_name"]) for r in _split_by_industry(_region_rows(case, bundle), industry)[0]]
         place = suffix if suffix and not suffix.endswith("公司") else ""
         blocks = [(am.heading, *_am_card(case, source, kind, company, customer, se, rows, rewriter, catalogue,
-                                         _industry_label(case.industry) or place))]
+                                         _industry_label(case.industry) or place, industry=industry,
+                                         other=other_rows))]
         if se is not None:
-            blocks.append((se.heading, *_se_card(kind, customer, rows, industry)))
+            blocks.append((se.heading, *_se_card(kind, customer, rows, industry, source.text)))
+        used: set[str] = set()  # a department's typical worry goes on one card at most
         for member in customer:
             # who else may act in a clause: the other people (their titles), not their departments'
             # words (收银 in 老板娘抱怨收银台差错多 is what she complains about, not an actor)
             others = [t for o in customer if o is not member for t in (o.title, o.said_as, o.key) if t]
-            blocks.append((member.heading, *_customer_card(member, source, others, rewriter)))
+            blocks.append((member.heading, *_customer_card(member, source, others, rewriter, used)))
     roles_text = "\n\n".join(f"### {head}\n\n目标：{goal}\n\n私人信息：{private}" for head, goal, private in blocks)
 
     # R + what follows the case's C (C002 → R002, CGX01 → RGX01); any other id: R + its digits
@@ -1151,7 +1211,7 @@ def _company_placeholder(texts: Iterable[str], cast: IndustryCast) -> tuple[str,
 
 def _public_visit(case: Case, kind: str, company: str, cast: IndustryCast, customer: list[CastMember],
                   sellers: list[CastMember], rows: list[dict[str, Any]], rewriter: _Rewriter,
-                  suffix: str | None = None) -> str:
+                  suffix: str | None = None, other: Sequence[Mapping[str, Any]] = ()) -> str:
     place = suffix if suffix and not suffix.endswith("公司") else ""
     # what the customer is called in a sentence (一家学校, not 一家教育): the place the note names,
     # else the industry cast's noun, else the industry's label
@@ -1161,7 +1221,8 @@ def _public_visit(case: Case, kind: str, company: str, cast: IndustryCast, custo
     if background and not re.search(r"〔|【待补充|^- 客户：", background, flags=re.MULTILINE) \
             and not _NOTE_ID.search(_SOURCE_REF.sub("", background)):
         lines.append(_SOURCE_REF.sub("", background).strip())
-    products = [r["local_name"] for r in rows] or [p for p in case.products if "【" not in p]
+    dropped = {str(r["local_name"]) for r in other}
+    products = [r["local_name"] for r in rows] or [p for p in case.products if "【" not in p and p not in dropped]
     if products:
         lines.append(f"这次要谈的产品：{'、'.join(products)}。")
     who = "和".join(s.heading for s in sellers)
@@ -1181,7 +1242,8 @@ def _industry_label(industry: str) -> str:
 
 def _am_card(case: Case, source: _Source, kind: str, company: str, customer: list[CastMember],
              se: CastMember | None, rows: list[dict[str, Any]], rewriter: _Rewriter,
-             catalogue: Sequence[str] = (), noun: str = "") -> tuple[str, str]:
+             catalogue: Sequence[str] = (), noun: str = "", *, industry: str | None = None,
+             other: Sequence[Mapping[str, Any]] = ()) -> tuple[str, str]:
     goal = "先提问，按部门找到各位客户的麻烦，再讲产品能带来的好处；不以价格开场；结束时约定下一步。"
     if se is not None:
         guards = [m for m in customer if m.role == "把关者"]
@@ -1197,18 +1259,29 @@ def _am_card(case: Case, source: _Source, kind: str, company: str, customer: lis
         if earlier:
             parts.append("之前的经过（你自己的经历）：" + "".join(earlier))
     if rows:
-        lines = [f"- {r['local_name']}：{r.get('package') or missing('套餐')}，{r.get('price') or missing('价格')}。"
-                 + (f"{r['customer_value']}。" if r.get("customer_value") else "") for r in rows]
+        # the benefit for the decision maker (then the others), in this industry's words
+        order = deciders + [m for m in customer if m not in deciders]
+        lines = []
+        for r in rows:
+            whose, text = _benefit_line(r, order, industry, source.text)
+            line = f"- {r['local_name']}：{r.get('package') or missing('套餐')}，{r.get('price') or missing('价格')}。"
+            if text:
+                line += f"对{whose}来说：{text.rstrip('。')}。" if whose else f"{text.rstrip('。')}。"
+            else:
+                line += missing(f"{r['local_name']}对这家客户的好处（产品目录的说法不是给这个行业写的，请按客户改写）")
+            lines.append(line)
         parts.append("产品（本地产品目录的套餐和价格）：\n\n" + "\n".join(lines))
     elif catalogue:
         parts.append(missing(f"这次要谈的产品（记录没有写；本地产品目录里有：{'、'.join(catalogue)}）"))
     else:
         parts.append(missing("产品的本地套餐和价格（没有本地产品目录）"))
+    if other:
+        parts.append(_other_industry_mark(other, industry))
     return goal, "\n\n".join(parts)
 
 
 def _se_card(kind: str, customer: list[CastMember], rows: list[dict[str, Any]],
-             industry: str | None) -> tuple[str, str]:
+             industry: str | None, note_text: str = "") -> tuple[str, str]:
     guards = [m for m in customer if m.role == "把关者"]
     goal = "作为中立专家（隐性销售）：客户经理引出需求之前不讲产品；只讲客户关心的好处，不用技术术语。"
     if kind == "joint_visit" and guards:
@@ -1224,14 +1297,16 @@ def _se_card(kind: str, customer: list[CastMember], rows: list[dict[str, Any]],
             if member.department is None:
                 continue
             benefit = department_benefit(row, member.department, industry)
-            if not benefit.text:
-                continue
+            if not benefit.text or not _fits_customer(benefit.text, industry, note_text):
+                continue  # nothing for this department, or words of another trade (店里 for a school)
             said.setdefault(benefit.text, []).append(member.title)
             if benefit.needs_rewrite and row["local_name"] not in rewrite:
                 rewrite.append(str(row["local_name"]))
         if not said:
             value = str(row.get("customer_value") or "")
-            said = {value: []} if value else {}
+            said = {value: []} if value and _fits_customer(value, industry, note_text) else {}
+            if not said and row["local_name"] not in rewrite:
+                rewrite.append(str(row["local_name"]))
         for text, titles in said.items():
             who = f"（对{'、'.join(titles)}）" if titles and len(said) > 1 else ""
             lines.append(f"- {row['local_name']}{who}：{text.rstrip('。')}。")
@@ -1241,8 +1316,36 @@ def _se_card(kind: str, customer: list[CastMember], rows: list[dict[str, Any]],
     return goal, text
 
 
+#: Typical worries of the owner of a business whose industry has no cast of its own (a restaurant,
+#: a logistics firm): the generic cast's decision maker says one of these, chosen by the note id,
+#: so that role-plays of different notes do not all hand the same line to every 老板.
+OWNER_WORRIES = (
+    "忙的时候人手不够，闲的时候人又闲着，一年算下来工钱花得不值",
+    "几处的事都要自己过问，一出门就不知道下面在干什么",
+    "老客人来得越来越少，新客人又不知道从哪儿来",
+    "同行一个劲地压价，生意没少做，钱却越赚越少",
+    "账是会计月底报上来的，哪一块赚钱、哪一块亏钱平时心里没数",
+)
+
+
+def _worry(department: Department, key: str) -> str:
+    """The department's typical worry; for the decision maker of the generic cast, one of
+    :data:`OWNER_WORRIES` or the cast's own, by the note id ``key``."""
+    if department.role != "决策者" or department not in industry_cast("generic").departments:
+        return department.worry
+    pool = (department.worry, *OWNER_WORRIES)
+    return pool[zlib.crc32(key.encode()) % len(pool)]
+
+
 def _customer_card(member: CastMember, source: _Source, others: Sequence[str],
-                   rewriter: _Rewriter) -> tuple[str, str]:
+                   rewriter: _Rewriter, used: set[str] | None = None) -> tuple[str, str]:
+    """(goal, private information) of a customer's card.
+
+    When the note tells nothing of the person's trouble, the card says their department's typical
+    worry (marked for checking) only when the note tells nothing of them at all (no words either)
+    and no other card of the role-play already says that worry (``used``, updated).
+    """
+    used = set() if used is None else used
     department = member.department
     persons = [member.key + member.said_as] if member.key.startswith("〔") else [member.title, member.said_as]
     departments = _department_forms(department) if department is not None and member.from_note \
@@ -1263,9 +1366,14 @@ def _customer_card(member: CastMember, source: _Source, others: Sequence[str],
     parts = [role]
     if facts:
         parts.append("你的情况：" + "".join(facts))
-    elif department is not None and not staff:
-        parts.append("你的麻烦：" + missing(f"记录里没有写{member.title}的麻烦；同行业常见的是：{department.worry}。"
+    elif department is not None and not staff and not words and _worry(department, source.key) not in used:
+        worry = _worry(department, source.key)
+        used.add(worry)
+        parts.append("你的麻烦：" + missing(f"记录里没有写{member.title}的麻烦；同行业常见的是：{worry}。"
                                           "请核实或按客户的实际情况改写"))
+    elif words:
+        parts.append("你的麻烦：" + missing(f"记录里没有写{member.title}的麻烦，只记了他说过的话（见下面）；"
+                                          "请按这些话和客户的实际情况写出来"))
     else:
         parts.append("你的麻烦：" + missing(f"{member.title}的麻烦（记录里没有写）"))
     if words:
@@ -1303,14 +1411,17 @@ def _coaching(case: Case, source: _Source, rows: list[dict[str, Any]], namer: Na
             f"{r['local_name']}（{r.get('package') or '套餐待定'}，{r.get('price') or '价格待定'}）" for r in rows) + "。")
     manager_goal = ("和两位客户经理一起按片区的市场把指标分下去；问清每个重点客户走到了销售漏斗的哪一步、"
                     "下一步做什么、需要谁帮忙；约定每周看过程的办法和一次陪访。")
-    am1_private = ("你的片区：开发区和写字楼，工厂和公司多，单子大，但要见好几个部门，周期长。"
-                   "你手上有三个在谈的重点客户，其中一个谈了两个月还不知道谁拍板。"
+    big, small = (_scene_customer(i, namer) for i in _scene_industries(source, rows, 2))
+    am1_private = ("你的片区：开发区和写字楼，单子大，但要见好几个部门，周期长。"
+                   f"你手上有三个在谈的重点客户，其中{big[0]}谈了两个月还不知道谁拍板；"
+                   f"见过一次{big[1]}，他说过：{big[2]}。"
                    "你觉得按人头平均分对你不公平：大单一签就超额，签不下来就挂零。"
                    "经理问到具体客户时，你才说出卡在哪一步；你希望经理陪你去一次。")
     am2_private = ("你的片区：乡镇和街面小商铺，客户多、单子小，一家一家跑。"
                    f"你觉得{product_text}在你的片区不好卖，小店老板只问多少钱。"
                    "你每天跑很多家，但说不出哪几家最有希望。经理问你时，你先说指标太高；"
-                   "只有经理问到你的客户都是做什么生意的，你才说出哪几家最近有需求。")
+                   f"只有经理问到你的客户都是做什么生意的，你才说出：最近有需求的是{small[0]}，"
+                   f"{small[1]}说过：{small[2]}。")
     blocks = [
         (manager.heading, manager_goal, "\n\n".join(manager_private)),
         (am1.heading, "指标要和自己片区的客户对得上；卡住的大客户希望有人帮一把。", am1_private),
@@ -1435,15 +1546,51 @@ def _target_phrase(text: str) -> str:
     return m.group(1) if m else ""
 
 
+def _scene_industries(source: _Source, rows: Sequence[Mapping[str, Any]], n: int) -> list[str]:
+    """``n`` different industries for the customers an internal scene talks about: those the note
+    names (by their first mention), then those the products are made for, then the others in an
+    order that depends on the note id (so two notes without any do not get one fixed pair)."""
+    text = source.text
+    hits: list[tuple[int, str]] = []
+    for iid, words in INDUSTRY_WORDS.items():
+        found = [text.find(w) for w in words if len(w) > 1 and w in text]
+        if found:
+            hits.append((min(found), iid))
+    out = [iid for _, iid in sorted(hits)]
+    out += [iid for r in rows for iid in sorted(product_industries(r)) if iid not in out]
+    left = [i for i in INDUSTRIES if i not in out]
+    pick = int(hashlib.sha256(source.key.encode()).hexdigest(), 16)
+    while left and len(out) < n:  # a pair of notes rarely gets the same pair (1 in 90)
+        out.append(left.pop(pick % len(left)))
+        pick //= len(left) + 1
+    return out[:n]
+
+
+def _scene_customer(industry: str, namer: Namer | None = None) -> tuple[str, str, str]:
+    """(一家宾馆, 总经理, what the decision maker says worries them) of an industry's cast; with a
+    ``namer`` the place is the fictional company (锦华宾馆) its key gives for that industry."""
+    cast = industry_cast(industry)
+    boss = next((d for d in cast.departments if d.role == "决策者"), cast.departments[0])
+    noun = cast.noun
+    if namer is not None:
+        place = Namer(namer.key, industry, forbidden=namer.forbidden).company(f"〔企业{industry}〕")[1]
+        return f"{place}（{'一所' if noun.endswith('学校') else '一家'}{noun}）", boss.title, boss.worry
+    return f"{'一所' if noun.endswith('学校') else '一家'}{noun}", boss.title, boss.worry
+
+
 def _internal(kind: str, case: Case, source: _Source, rows: list[dict[str, Any]], namer: Namer,
-              rewriter: _Rewriter) -> tuple[list[tuple[str, str, str]], str, list[CastMember]]:
+              rewriter: _Rewriter, *, guessed: bool = False) -> tuple[list[tuple[str, str, str]], str, list[CastMember]]:
     """Cards and public text of a scene among colleagues (:data:`INTERNAL_KINDS` but ``coaching``):
     each card holds what the note tells of that person (:func:`_said`, :func:`_own_words`) and the
-    scene's setting; no customer plays."""
+    scene's setting; no customer plays. ``guessed``: the note names no product and ``rows`` is the
+    region catalogue's first one (marked for review); without rows either, the product is marked
+    missing, never invented."""
     own = _own_side_in_case(case)
     region = case.region or "本地"
     products = [str(r["local_name"]) for r in rows] or [p for p in case.products if "【" not in p]
-    product = products[0] if products else "新业务"
+    product = products[0] if products else "这个产品"
+    which = (missing(f"讲哪个产品（记录没有写；这里先用本地产品目录的第一个：{product}，请核实）") if guessed and rows
+             else missing("讲哪个产品（记录没有写）") if not products else "")
     label = KIND_LABELS[kind]
     tail = "每位扮演者只看自己的角色卡；别人卡上的情况，要靠提问才知道。"
     if kind in ("se_training", "visit_prep"):
@@ -1454,7 +1601,7 @@ def _internal(kind: str, case: Case, source: _Source, rows: list[dict[str, Any]]
             am1 = CastMember("客户经理", own.get("am") or namer.full_name("客户经理甲", "客户经理"))
             am2 = CastMember("客户经理", namer.full_name("客户经理乙", "客户经理"))
             public = "\n\n".join([
-                f"{region}分公司。{'、'.join(products) or product}已经上线，分公司请支撑人员给客户经理讲一次。",
+                f"{region}分公司。{'、'.join(products) or product}已经上线，分公司请支撑人员给客户经理讲一次。{which}",
                 f"本次角色扮演是一次{label}：{se.heading}给{am1.heading}和{am2.heading}讲{product}。"
                 "两位客户经理下周都要去见客户，想要一句能对老板说的话。",
                 tail])
@@ -1462,27 +1609,29 @@ def _internal(kind: str, case: Case, source: _Source, rows: list[dict[str, Any]]
             se_private = [*se_knows, *(["你自己说过的话：" + "".join(words)] if words and not se_knows else [])]
             if rows:
                 se_private.append("产品资料（本地产品目录）：\n\n" + "\n".join(_product_line(r, True) for r in rows))
-            am_tail = "支撑人员讲到你听不懂的词，你就问：这对老板有什么用？只有支撑人员问到你要见的客户，你才说出他们的情况。"
+            am_tail = "支撑人员讲到你听不懂的词，你就问：这对客户有什么用？只有支撑人员问到你要见的客户，你才说出他们的情况。"
+            first, second = (_scene_customer(i, namer) for i in _scene_industries(source, rows, 2))
             blocks = [
-                (se.heading, f"让两位客户经理听完就能对老板说出一句话：{product}帮他解决什么麻烦、多少钱；"
+                (se.heading, f"让两位客户经理听完就能对要见的客户说出一句话：{product}帮他解决什么麻烦、多少钱；"
                              "先问他们要卖给谁，再讲；不讲技术术语；约好第一次一起去的客户。",
                  "\n\n".join(se_private)),
-                (am1.heading, "听完能对你要见的老板说出一句话：这个东西帮他解决什么麻烦、多少钱。",
-                 "\n\n".join(["下周你要去见街上一家小超市的老板：店是他自己开的，收银和进货都是他和老板娘管。",
+                (am1.heading, f"听完能对你要见的{first[1]}说出一句话：这个东西帮他解决什么麻烦、多少钱。",
+                 "\n\n".join([f"下周你要去见{first[0]}的{first[1]}。上次见面时{first[1]}随口说过：{first[2]}。",
                               *_said(source, _TRAINING_AM1, product=product), am_tail])),
                 (am2.heading, "弄清这个东西哪些部分能演示、怎样演示，敢带客户来看。",
-                 "\n\n".join(["下周你要去见一家宾馆的总经理：六十间客房，总经理最关心的是入住率。",
+                 "\n\n".join([f"下周你要去见{second[0]}的{second[1]}。上次见面时{second[1]}随口说过：{second[2]}。",
                               *_said(source, _TRAINING_AM2, product=product), am_tail])),
             ]
             return blocks, public, [se, am1, am2]
         am = CastMember("客户经理", own.get("am") or namer.full_name("am", "客户经理"))
-        company = namer.company("〔企业A〕")[1]
+        visited = _scene_industries(source, rows, 1)[0]
+        place, boss_title, boss_worry = _scene_customer(visited)
+        company = Namer(source.key, visited, forbidden=namer.forbidden).company("〔企业A〕")[1]
         public = "\n\n".join([
-            f"{am.name}下周要去拜访{company}（{region}的一家企业），想请支撑人员{se.name}一起去，谈{product}。",
+            f"{am.name}下周要去拜访{company}（{region}的{place}），想请支撑人员{se.name}一起去，谈{product}。{which}",
             f"本次角色扮演是一次{label}：{am.heading}和{se.heading}商量客户是做什么的、谁问什么、"
             "谁讲什么、拜访后方案谁写。", tail])
-        boss = industry_cast("generic").departments[0]
-        am_private = [f"你知道的客户情况：{company}的总经理上次随口说过，{boss.worry}。其他部门你还没见过。",
+        am_private = [f"你知道的客户情况：{company}的{boss_title}上次随口说过：{boss_worry}。其他部门你还没见过。",
                       *_said(source, _PREP_AM, product=product)]
         if rows:
             am_private.append("你想卖的产品（本地产品目录）：\n\n" + "\n".join(_product_line(r) for r in rows))
@@ -1528,19 +1677,26 @@ def _internal(kind: str, case: Case, source: _Source, rows: list[dict[str, Any]]
         ]
         return blocks, public, [manager, am1, am2]
     if kind == "ride_along_debrief":
-        ranked = bool(re.search(r"排名|倒数", source.text))
+        ranked = bool(re.search(r"排名", source.text))
+        last = bool(re.search(r"倒数", source.text))
+        place, boss, worry = _scene_customer(_scene_industries(source, rows, 1)[0])
         public = "\n\n".join([
-            f"{region}的一个分公司。{manager.heading}第一次陪{am1.heading}拜访客户：一家小超市的老板，谈{product}。"
-            + (f"上个月的例会上念了排名，{am1.name}是最后一名。" if ranked else ""),
+            f"{region}的一个分公司。{manager.heading}第一次陪{am1.heading}拜访客户：{place}的{boss}，谈{product}。{which}"
+            + (f"上个月的例会上念了排名，{am1.name}是最后一名。" if ranked
+               else f"{am1.name}的业绩老是倒数。" if last else ""),
             f"本次角色扮演是一次{label}：拜访刚结束，两人在回去的路上谈刚才的拜访。", tail])
         manager_private = [*mine,
-                           f"刚才你看到的：{am1.name}一进门就介绍{product}的功能，没问老板店里有什么麻烦；老板问多少钱，"
-                           f"{am1.name}马上说可以打折；老板说再考虑考虑，没有约下一次。中间老板提过一句自己的麻烦，"
-                           f"{am1.name}没接着问。",
+                           f"刚才你看到的：{am1.name}一进门就介绍{product}的功能，没问{boss}有什么麻烦；{boss}问多少钱，"
+                           f"{am1.name}马上说可以打折；{boss}说再考虑考虑，没有约下一次。中间{boss}提过一句自己的麻烦"
+                           f"（{worry}），{am1.name}没接着问。",
                            product_list]
-        am_private = [f"刚才的拜访：你一进门就介绍{product}的功能；老板问多少钱，你说可以打折；老板说再考虑考虑。你觉得这家老板就是嫌贵。",
-                      *_said(source, _COACHED_AM, product=product),
-                      "其实老板提过一句自己店里的麻烦，你没接着问；只有经理问你老板说了什么，你才想起来。"]
+        coached = _said(source, _COACHED_AM, product=product)
+        if not ranked:  # the 念排名 line is only for a note that tells of it
+            coached = [c for c in coached if "排名" not in c]
+        am_private = [f"刚才的拜访：你一进门就介绍{product}的功能；{boss}问多少钱，你说可以打折；{boss}说再考虑考虑。"
+                      f"你觉得这位{boss}就是嫌贵。",
+                      *coached,
+                      f"其实{boss}提过一句自己的麻烦：{worry}。你没接着问；只有经理问你{boss}说了什么，你才想起来。"]
         blocks = [
             (manager.heading, f"让{am1.name}愿意改：先听对方说，肯定一件做得好的事，具体指出一处可以改的地方，一起练一遍，约好下一次陪访。",
              "\n\n".join(p for p in manager_private if p)),
