@@ -1093,7 +1093,8 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
                     + f"，{result}。本案例的重点：{focus}。")
     depts_of = industry_cast(industry_id).departments[:4] if industry_id else industry_cast(None).departments[:4]
     depts = "、".join(d.title for d in depts_of) or "各部门"
-    fill = {"customer": customer, "depts": depts, "hero": hero}
+    fill = {"customer": customer, "depts": depts, "hero": hero,
+            "peers": "医疗机构" if industry_id == "hospital" else "同行"}
     points = list(dict.fromkeys(TEACHING_POINTS[c] for c in codes if c in TEACHING_POINTS))
     objectives = list(dict.fromkeys(f"- {OBJECTIVES[c].format(**fill)}" for c in codes if c in OBJECTIVES))[:3] or \
         ["- " + missing("学习目标（学员能做到什么：记录中没有可用的编码）")]
@@ -1132,7 +1133,11 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
         group = groups.get(code)
         verdict = "（做得不对）" if code in weak else "（做得对）" if group == "success" else ""
         head = f"{lab}方面" if group == "dimension" else lab
-        para = f"**{head}**{verdict}：案例中，{evidence}{ANALYSIS_PHRASES[code].format(**fill)}"
+        phrase = ANALYSIS_PHRASES[code].format(**fill)
+        first = phrase.split("。")[0]
+        if first.rstrip("”") in evidence:  # the story already says the phrase's first sentence
+            phrase = phrase[len(first) + 1:]
+        para = f"**{head}**{verdict}：案例中，{evidence}{phrase}"
         if population == "support_engineer" and code in _LINK_OF:
             para += f"这属于支撑工程师五个关键环节中的“{FIVE_KEY_LINKS[_LINK_OF[code]]}”。"
         analysis.append(para)
@@ -1190,7 +1195,8 @@ def _clean_sentences(text: str) -> list[str]:
             continue  # the quotation or the sentence goes on
         out.append(buf)
         buf = ""
-    out = [x for x in out if 8 <= len(x) <= 120 and "：。" not in x and not x.startswith(("（", "【"))]
+    out = [x for x in out if 8 <= len(x) <= 120 and "：。" not in x and not x.startswith(("（", "【"))
+           and not _REMARK_SENTENCE.search(x) and not re.match(r"(初步判断|判断|建议|结论)[：:]", x)]
     return [_full_stop(x.rstrip("；;")) for x in out]
 
 
@@ -1254,11 +1260,15 @@ def _board(population: str, codes: list[str], weak: list[str], hero: str, custom
     """The board plan in the case's own words, by kind of case (never a fragment of the story)."""
     if population == "account_manager":
         deeds: list[str] = []
-        if "price_selling" in codes or "price_opening" in codes:
-            axes = _price_deeds(story + text_all)
-            deeds.append(f"三板斧（{'/'.join(axes)}）" if len(axes) >= 2 else (axes[0] if axes else "以价格开场"))
-        deeds += [_DEEDS[c] for c in codes if c in _DEEDS and not (deeds and c in ("price_opening", "free_trial")
-                                                                     and deeds[0].startswith("三板斧"))]
+        axes = _price_deeds(story + text_all) if "price_selling" in codes else []
+        three = len(axes) >= 2
+        if three:
+            deeds.append(f"三板斧（{'/'.join(axes)}）")
+        elif axes and not {"price_opening", "free_trial"} & set(codes):
+            deeds.append({"降价": "降价", "免费": "免费试用", "捆绑": "捆绑销售"}[axes[0]])
+        elif "price_selling" in codes and not {"price_opening", "free_trial"} & set(codes):
+            deeds.append("打价格战")
+        deeds += [_DEEDS[c] for c in codes if c in _DEEDS and not (three and c in ("price_opening", "free_trial"))]
         deeds = list(dict.fromkeys(deeds))[:4] or [missing(f"{hero}的做法")]
         names = "/".join(dict.fromkeys(re.sub(r"(部|科|室)$", "", d.name) or d.title for d in depts_of))
         nxt = list(dict.fromkeys(_NEXT_TIME[c] for c in codes if c in _NEXT_TIME))[:2]
@@ -1277,7 +1287,8 @@ def _board(population: str, codes: list[str], weak: list[str], hero: str, custom
             rows.append(f"{'①②③④⑤'[i]}{link.split('（')[0]}——{mark}")
         return ("左栏列支撑工程师的五个关键环节，逐项标出：" + "；".join(rows) +
                 f"。右栏写{hero}下一次在没做到的环节怎么做；中间写一句：支撑工程师是中立的专家（隐性销售、善用权威），不是推销员。")
-    clauses = [c.strip() for c in re.split(r"[，。；！？\n]", story) if 4 <= len(c.strip()) <= 24]
+    clauses = [re.sub(r"[“”「」\"'‘’]", "", c).strip() for c in re.split(r"[，。；！？：\n]", story)]
+    clauses = [c for c in clauses if 4 <= len(c) <= 24 and not c.startswith(("问", "再问", "谈到", "说到", "但", "而"))]
     rows = []
     shown: set[str] = set()
     for step, words in MANAGEMENT_STEPS:

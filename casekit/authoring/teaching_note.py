@@ -53,7 +53,8 @@ DISCUSSION_PLAN: tuple[tuple[int, str], ...] = (
 #: The analysis phrasebook: per code of the default code frame, what a consultant says about it in a
 #: teaching note (2–4 sentences: what typically goes wrong or right, why it matters to the customer,
 #: which tool of the method answers it). ``{hero}``, ``{customer}`` and ``{depts}`` are the case's
-#: main character, its customer and that customer's departments (their titles).
+#: main character, its customer and that customer's departments (their titles); ``{peers}`` is
+#: what the customer's peers are called in a trusted reference (医疗机构 for a hospital, else 同行).
 ANALYSIS_PHRASES: Mapping[str, str] = {
     # -- 调研维度
     "dim_product": ("对产品有没有把握，决定了{hero}敢不敢在客户面前讲、能不能当场演示。客户买的不是功能，是功能替他解决的麻烦。"
@@ -119,7 +120,7 @@ ANALYSIS_PHRASES: Mapping[str, str] = {
                                 "工具：价值三角——客户的问题、解决办法、得到的好处，每一句都说客户的话。"),
     "hidden_selling": ("支撑工程师不推销，只以中立专家的身份回答客户最担心的问题，客户反而更信。"
                        "这就是隐性销售：客户经理烘托，专家出场，说服力来自专业而不是推销。"
-                       "工具：善用权威原则——一个可信的参照（例如“四十多家医疗机构在用”）比十句好话有用。"),
+                       "工具：善用权威原则——一个可信的参照（例如“四十多家{peers}在用”）比十句好话有用。"),
     "department_needs": ("把{customer}的部门（{depts}）一个个列出来，分别问出各自的麻烦，每个部门都是一个切入点。"
                          "工具：三张对照表中的客户需求与部门职能对照表、产品与部门需求对照表。"),
     "process_coaching": ("经理按漏斗管过程、陪访、复盘、带徒弟，下属的本事是一单一单练出来的。"
@@ -149,7 +150,7 @@ ANALYSIS_PHRASES: Mapping[str, str] = {
                                 "工具：伤口四步中的往伤口上撒盐。"),
     "funnel_solution": ("方案要回答客户说过的麻烦，一条麻烦对一个办法、一个好处。工具：价值三角和产品与部门需求对照表。"),
     "funnel_closing": ("成交时客户最担心的是风险：用不起来怎么办、别人用得怎样。"
-                       "工具：善用权威原则——一个可信的参照（例如“四十多家医疗机构在用”）比再降一次价管用。"),
+                       "工具：善用权威原则——一个可信的参照（例如“四十多家{peers}在用”）比再降一次价管用。"),
     "funnel_after_sales": ("签约只是开始：用好了，客户会介绍下一单；用不好，下一单就没了。"
                            "工具：服务销售（支撑工程师五个关键环节的最后一环），签约后定期回访。"),
 }
@@ -157,11 +158,11 @@ ANALYSIS_PHRASES: Mapping[str, str] = {
 #: The seed's five steps of sales management (管理五步), each with the words of a note that tell
 #: what the manager does at that step (for the board plan).
 MANAGEMENT_STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("目标分解", ("指标", "分解", "平均", "人头", "目标", "一个数", "片区")),
-    ("过程控制", ("例会", "漏斗", "过程", "报表", "重点客户", "下一步", "进展", "卡在")),
-    ("辅导", ("陪", "辅导", "徒弟", "师傅", "谈话", "示范", "不说话", "不插话")),
-    ("评估", ("排名", "考核", "评估", "完成", "打分", "看数")),
-    ("激励", ("表扬", "奖", "激励", "批评", "骂", "鼓励")),
+    ("目标分解", ("指标", "分解", "平均", "人头", "目标", "一个数")),
+    ("过程控制", ("例会", "漏斗", "过程", "重点客户", "下一步", "进展", "卡在", "时间怎么用")),
+    ("辅导", ("陪", "辅导", "徒弟", "师傅", "示范", "不说话", "不插话", "亲自", "自己跑", "谈话")),
+    ("评估", ("排名", "考核", "评估", "打分", "报表", "月底", "倒数", "数字")),
+    ("激励", ("表扬", "奖", "激励", "批评", "骂", "鼓励", "谈话")),
 )
 #: What a sales manager's case is about, by the kind of its role-play
 #: (:data:`casekit.authoring.roleplays.KIND_LABELS`): target, process, coaching or launch.
@@ -236,8 +237,9 @@ def plan_steps(population: str, *, questions: int, roleplay: bool, hero: str = "
         steps.append((8, f"个人打分：每位学员对照支撑工程师的五个关键环节，给{hero}逐项标出做到、没做到、案例没写"))
         steps.append((group, f"小组讨论：各组讨论{n}个讨论问题，比较各人的打分，找出分歧最大的一个环节"))
         steps.append((report, "各组汇报：每组讲分歧最大的环节和理由，其他组补充或质疑"))
+        nxt = "下一次给客户经理讲产品" if scene == "se_training" else "下一次联合拜访"
         steps.append((10, (f"全班讨论：{hero}这次做对的哪一件事，换一家客户也能照做？" if success else
-                           f"全班讨论难题：如果你是{hero}，下一次联合拜访前先做什么？讲师追问理由")))
+                           f"全班讨论难题：如果你是{hero}，{nxt}之前先做什么？讲师追问理由")))
     elif population == "sales_manager":
         steps.append((10, f"管理五步对照：各组把{hero}的做法填进管理五步（目标分解、过程控制、辅导、评估、激励），"
                           "每一步写做到了什么、缺了什么"))
