@@ -21,7 +21,7 @@ from casekit.authoring.cases import (
     write_case,
 )
 from casekit.authoring.cast import Namer, forbidden_text
-from casekit.authoring.teaching_note import TEACHING_NOTE_PARTS, teaching_note_parts, teaching_note_problems
+from casekit.authoring.teaching_note import ANALYSIS_PHRASES, TEACHING_NOTE_PARTS, teaching_note_parts, teaching_note_problems
 
 SAMPLE = Path(__file__).parents[1] / "research_data" / "sample"
 FOREIGN = Path(__file__).parent / "fixtures" / "bundles" / "foreign"
@@ -409,9 +409,9 @@ def test_teaching_notes_depend_on_the_case(drafts: dict[str, Any], sample: tuple
     assert len(boards) == len(drafts)
     for note_id, case in drafts.items():
         parts = teaching_note_parts(case)
-        assert parts["案例分析"].count("销售漏斗") <= 1 + parts["案例分析"].count("销售工具箱"), note_id
+        assert parts["案例分析"].count("**销售漏斗**") <= 1, note_id
         for point in re.findall(r"^\*\*[^*]+\*\*（做得[^）]*）：(.*)$", parts["案例分析"], re.MULTILINE):
-            assert point.startswith("案例中，") and "为什么要紧" in point, (note_id, point)
+            assert point.startswith("案例中，") and "工具：" in point, (note_id, point)
         for line in parts["学习目标"].split("\n"):
             assert re.match(r"- (支撑工程师)?学员能", line) or "【待补充" in line, (note_id, line)
             assert "并在拜访中做到" not in line
@@ -494,3 +494,105 @@ def test_the_managers_superior_is_not_the_manager():
     hero = re.search(r"^- (\S+?)：", case.section("人物"), re.M).group(1)
     assert f"主管希望{hero}" in case.section("经过")
     assert self_interactions(case.section("经过"), [hero]) == []
+
+# ------------------------------------------------------------------ teaching notes a trainer can teach from
+
+
+def _whole_sentences(text: str) -> list[str]:
+    out, buf = [], ""
+    for piece in re.findall(r"[^。！？]+[。！？]?”?", text):
+        buf += piece
+        if buf.count("“") == buf.count("”"):
+            out.append(buf)
+            buf = ""
+    return out + ([buf] if buf else [])
+
+
+def _analysis_points(case: Any) -> list[tuple[str, str, str]]:
+    """(heading, the story's words quoted, the consultant's text) of each coded point of the analysis."""
+    story = re.sub(r"\s+", "", case.sections["经过"])
+    chunks = [piece[:8] for phrase in ANALYSIS_PHRASES.values() for piece in re.split(r"\{\w+\}|。", phrase)
+              if len(piece) >= 8]
+    out = []
+    for head, body in re.findall(r"^\*\*([^*]+)\*\*(?:（做得[^）]*）)?：案例中，(.*)$",
+                                 teaching_note_parts(case)["案例分析"], re.MULTILINE):
+        body = re.sub(r"\s+", "", body)
+        sentences = _whole_sentences(body)
+        k = max((n for n in range(1, len(sentences) + 1) if "".join(sentences[:n]).rstrip("。") in story), default=0)
+        quote, said = "".join(sentences[:k]), "".join(sentences[k:])
+        assert any(chunk in said for chunk in chunks), (case.id, head, body)  # the phrasebook's words follow
+        out.append((head, quote or body, said))
+    return out
+
+
+def test_every_code_has_a_consultants_paragraph() -> None:
+    from casekit.intake.code_frame import default_code_frame
+
+    for code in default_code_frame().codes:
+        phrase = ANALYSIS_PHRASES.get(code.id)
+        assert phrase, code.id
+        sentences = [x for x in re.split(r"(?<=[。！？])", phrase) if x.strip()]
+        assert 1 <= len(sentences) <= 4 and "工具" in phrase, code.id
+        assert not re.search(r"[A-Za-z_]{3,}", re.sub(r"\{(hero|customer|depts|peers)\}", "", phrase)), code.id
+
+
+def test_the_analysis_quotes_one_clean_sentence_of_the_story_per_code(drafts: dict[str, Any],
+                                                                       foreign_drafts: dict[str, Any]) -> None:
+    for note_id, case in {**drafts, **foreign_drafts}.items():
+        story = re.sub(r"\s+", "", case.sections["经过"])
+        quoted = []
+        for head, quote, said in _analysis_points(case):
+            assert "：。" not in quote and not quote.endswith(("：", "，")), (note_id, head, quote)
+            assert quote.count("“") == quote.count("”"), (note_id, head, quote)
+            assert quote.rstrip("。") in story, (note_id, head, quote)  # the story's words, not a remark
+            assert len(_whole_sentences(quote)) == 1, (note_id, head, quote)  # one sentence
+            assert said, (note_id, head)
+            quoted.append(quote)
+        assert len(quoted) == len(set(quoted)), (note_id, quoted)  # never the same quotation twice
+    c027 = teaching_note_parts(drafts["N027"])["案例分析"]  # all four of the manager's practices
+    for practice in ("每周一", "只看不说", "带徒弟", "指标不平均分"):
+        assert practice in c027, practice
+    assert "善用权威" in teaching_note_parts(drafts["N020"])["案例分析"]
+    assert "三板斧" in teaching_note_parts(drafts["N002"])["案例分析"]
+
+
+def test_board_plans_are_written_not_cut_from_the_story(drafts: dict[str, Any], foreign_drafts: dict[str, Any]) -> None:
+    for note_id, case in {**drafts, **foreign_drafts}.items():
+        board = teaching_note_parts(case)["板书设计"]
+        assert "……" not in board, (note_id, board)
+        if case.population == "account_manager":
+            columns = board.split(" | ")
+            assert len(columns) == 3 and "的做法（" in columns[0] and "各部门的伤口（" in columns[1] \
+                and columns[2].startswith("下次怎么做（"), (note_id, board)
+        elif case.population == "support_engineer":
+            assert board.count("——") == 5 and "做到了" in board or "没做到" in board or "案例没写" in board, note_id
+        else:
+            for step in ("目标分解——", "过程控制——", "辅导——", "评估——", "激励——"):
+                assert step in board, (note_id, step)
+    c002 = teaching_note_parts(drafts["N002"])["板书设计"]
+    assert "三板斧（降价/免费/捆绑）" in c002 and "前厅" in c002 and "客房" in c002 and "先问三个问题" in c002
+
+
+def test_plans_follow_the_case_and_its_roleplay(drafts: dict[str, Any], sample: tuple[Any, Any]) -> None:
+    from casekit.authoring.roleplays import INTERNAL_KINDS, KIND_LABELS, roleplay_kind
+
+    bundle, analysis = sample
+    shapes = set()
+    for note_id, case in drafts.items():
+        plan = teaching_note_parts(case)["讨论安排"]
+        shapes.add(tuple(re.sub(r"^- \d+分钟　", "", x).split("：")[0] for x in plan.split("\n")))
+        kind = roleplay_kind(case, bundle, analysis)
+        assert f"角色演练（{KIND_LABELS[kind]}）" in plan, (note_id, kind, plan)
+        if kind in INTERNAL_KINDS:  # no customer in the scene: nobody is told to play one
+            assert "扮演客户的" not in plan and "扮演客户，" not in plan and "学员扮演客户" not in plan, (note_id, plan)
+    assert len(shapes) >= 4, shapes
+    assert "一人扮演落后的客户经理" not in teaching_note_parts(drafts["N030"])["讨论安排"]
+
+
+def test_a_managers_case_asks_about_what_it_is_about(drafts: dict[str, Any]) -> None:
+    managers = [c for c in drafts.values() if c.population == "sales_manager"]
+    openings = {teaching_note_parts(c)["开场问题"].replace(hero_of(c), "某") for c in managers}
+    assert len(openings) >= 3, openings
+    assert not any("你会怎样看待这样的管理" in o for o in openings)
+    firsts = {c.sections["讨论问题"].split("\n")[0].replace(hero_of(c), "某") for c in managers}
+    assert len(firsts) >= 3, firsts

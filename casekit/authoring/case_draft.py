@@ -28,14 +28,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from casekit.authoring.cases import Case, missing
 from casekit.authoring.cast import Namer, department_for_title, forbidden_text, industry_cast, pronoun_gender
-from casekit.authoring.teaching_note import discussion_plan, plan_steps, teaching_note_markdown
+from casekit.authoring.teaching_note import (
+    ANALYSIS_PHRASES,
+    MANAGEMENT_STEPS,
+    SM_TOPICS,
+    discussion_plan,
+    plan_steps,
+    teaching_note_markdown,
+)
 from casekit.domain import FUNNEL_STAGES, INDUSTRIES, POPULATIONS, label, lookup
 from casekit.exceptions import NoteNotFoundError
 from casekit.file_ids import check_file_id, normalize_id
@@ -783,18 +790,6 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     dilemma = _dilemma(cast, population, all_codes, customer, outcome, story_parts)
     if outcome == "success":  # a success story: the dilemma is the hero's own
         dilemma = f"这一单做成了，{customer}眼下没有什么苦恼；难题在{hero}自己身上。\n\n" + dilemma
-    # -- 讨论问题 ------------------------------------------------------------------------------
-    questions = _questions(cast, population, all_codes, customer, stage)
-    discussion = "\n".join(f"{i}. {q}" for i, q in enumerate(questions, 1))
-    # -- 教学笔记 ------------------------------------------------------------------------------
-    ending_text = None
-    if ending is not None:
-        ending_text = _tidy(ending[1])
-    used_text = {sid: story.words(str(s["text"])) for _, s in segs.iterrows() if str(s["segment_id"]) in used}
-    note_text, note_minutes = _teaching_note(cast, population, all_codes, codes_of, customer, outcome, stage, modules,
-                               questions, remarks, story_parts, ending_text, minutes, industry_id, roleplay,
-                                               used_text)
-    minutes = note_minutes
     # -- 出处 ----------------------------------------------------------------------------------
     by_id = {str(s["segment_id"]): s for _, s in segs.iterrows()}
     order = sorted(used, key=lambda x: int(by_id[x]["position"]))
@@ -815,8 +810,8 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
         "人物": people,
         "经过": happened,
         "难题": dilemma,
-        "讨论问题": discussion,
-        "教学笔记": note_text,
+        "讨论问题": "",
+        "教学笔记": "",
     }
     outcome_value = outcome or missing("成功或失败" if population != "sales_manager" else "成功或失败（管理做法的结果）")
     sections["待核实"] = _to_check(title, sections, outcome_value,
@@ -829,7 +824,7 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     roles += [title_ for key, (_, title_, _) in cast.people.items()
               if key not in (cast.hero_key, cast.partner_key) and title_ not in roles]
     digits = re.sub(r"\D", "", note_id) or note_id
-    return Case(
+    case = Case(
         id=case_id or f"C{digits}",
         title=title,
         region=region_name,
@@ -843,9 +838,34 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
         sources=tuple(order),
         status="draft",
         population=population,
-        minutes=minutes,
+        minutes=minutes or 60,
         sections=sections,
     )
+    # -- 讨论问题 and 教学笔记: the role-play's scene (the one `case roleplay` drafts) decides
+    # the plan's exercise and, for a manager, what the case is about
+    from casekit.authoring.roleplays import roleplay_kind
+
+    scene = roleplay_kind(case, bundle, analysis)
+    topic = SM_TOPICS.get(scene) if population == "sales_manager" else None
+    questions = _questions(cast, population, all_codes, customer, stage, topic)
+    discussion = "\n".join(f"{i}. {q}" for i, q in enumerate(questions, 1))
+    ending_text = None
+    if ending is not None:
+        ending_text = _tidy(ending[1])
+    used_text = {sid: story.words(str(s["text"])) for _, s in segs.iterrows() if str(s["segment_id"]) in used}
+    frame = getattr(bundle, "code_frame", None)
+    keywords = {c.id: tuple(w for r in c.rules for k in (*r.any, *r.all) for w in k.split("|"))
+                for c in (frame.codes if frame is not None else ())}
+    note_text, note_minutes = _teaching_note(cast, population, all_codes, codes_of, customer, outcome, stage, modules,
+                                             questions, remarks, story_parts, ending_text, minutes, industry_id,
+                                             roleplay, used_text, scene=scene, topic=topic, keywords=keywords,
+                                             text_all=text_all)
+    sections = {**sections, "讨论问题": discussion, "教学笔记": note_text}
+    sections["待核实"] = _to_check(title, {k: v for k, v in sections.items() if k not in ("待核实", "出处")},
+                                   outcome_value, None if industry_id else missing(_NO_INDUSTRY[population]),
+                                   None if stage else missing(_NO_STAGE[population]))
+    ordered = {k: sections[k] for k in ("背景", "人物", "经过", "难题", "讨论问题", "教学笔记", "待核实", "出处")}
+    return replace(case, minutes=note_minutes, sections=ordered)
 
 
 # ------------------------------------------------------------------------------------ sections
@@ -957,7 +977,22 @@ def _noun(cast: _Cast) -> str:
     return industry_cast(cast.industry).noun if cast.industry else "客户"
 
 
-def _questions(cast: _Cast, population: str, codes: list[str], customer: str, stage: str | None) -> list[str]:
+#: A sales manager's case: the discussion question and the opening question of its topic
+#: (:data:`casekit.authoring.teaching_note.SM_TOPICS`).
+SM_TOPIC_QUESTIONS: Mapping[str, tuple[str, str]] = {
+    "target": ("如果由你来分{hero}手里的指标，你会先看片区的哪些情况？请按客户的行业和规模把它分给三个客户经理，说出理由。",
+               "{hero}手里的指标是怎样分下去的？如果你是片区里客户最少的那个客户经理，拿到这个数会怎么想？"),
+    "process": ("{hero}每周问下属的问题里，哪些是在管过程、哪些只是在催结果？请写出你每周会对每个重点客户问的三个问题。",
+                "{hero}是怎样知道每个客户经理的重点客户走到了哪一步的？这和月底看报表有什么不同？"),
+    "coaching": ("{hero}陪访时什么时候该说话、什么时候不该说？陪访后的一对一谈话应该先问什么、再教什么？",
+                 "{hero}手下的客户经理最近一次从{hero}那里学到了什么？是怎么学到的？"),
+    "launch": ("一项谁都没卖过的新业务，上市第一个月{hero}应该先卖给谁、请谁支撑、每周检查什么？",
+               "一项谁都没卖过的新业务交到{hero}手上，第一周最该做的是什么？"),
+}
+
+
+def _questions(cast: _Cast, population: str, codes: list[str], customer: str, stage: str | None,
+               topic: str | None = None) -> list[str]:
     hero = cast.hero
     partner = cast.people.get(cast.partner_key, (cast.partner_title,))[0]
     templates = QUESTION_TEMPLATES[population]
@@ -975,6 +1010,9 @@ def _questions(cast: _Cast, population: str, codes: list[str], customer: str, st
     elif population == "support_engineer":
         out.append(f"对照支撑工程师的五个关键环节（{'；'.join(FIVE_KEY_LINKS)}），{hero}做到了哪几个？哪一个最该补上？")
     else:
+        if topic in SM_TOPIC_QUESTIONS:
+            q = SM_TOPIC_QUESTIONS[topic][0].format(hero=hero)
+            out = [q] + [x for x in out if x != q]
         out.append(f"对照管理五步（目标分解、过程控制、辅导、评估、激励），{hero}哪一步做得最不够？你会从哪一步改起？")
     return out[:6]
 
@@ -1045,7 +1083,8 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
                    customer: str, outcome: str | None, stage: str | None, modules: list[str], questions: list[str],
                    remarks: list[tuple[str, str]], story_parts: list[tuple[str, str, str]], ending: str | None,
                    minutes: int | None, industry_id: str | None, roleplay: bool = True,
-                   said: Mapping[str, str] | None = None) -> tuple[str, int]:
+                   said: Mapping[str, str] | None = None, *, scene: str | None = None, topic: str | None = None,
+                   keywords: Mapping[str, tuple[str, ...]] | None = None, text_all: str = "") -> tuple[str, int]:
     from casekit.curriculum import load_outlines
 
     hero = cast.hero
@@ -1053,8 +1092,7 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
     outline = load_outlines()[population]
     titles = {m.module_id: m.title for m in outline.modules}
     told_of = {sid: told for sid, told, _ in story_parts}
-    said = said or {}
-    quoted: set[str] = set()
+    keywords = keywords or {}
     result = {"success": "最后成交了", "failure": "没有成交"}.get(outcome or "", "结果" + missing("成交了没有"))
     weak = [c for c in codes if any(g in _WEAK_GROUPS for sid in codes_of for cc, _, g in codes_of[sid] if cc == c)]
     focus = "、".join(dict.fromkeys(lab for sid in codes_of for c, lab, g in codes_of[sid]
@@ -1066,7 +1104,8 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
                     + f"，{result}。本案例的重点：{focus}。")
     depts_of = industry_cast(industry_id).departments[:4] if industry_id else industry_cast(None).departments[:4]
     depts = "、".join(d.title for d in depts_of) or "各部门"
-    fill = {"customer": customer, "depts": depts}
+    fill = {"customer": customer, "depts": depts, "hero": hero,
+            "peers": "医疗机构" if industry_id == "hospital" else "同行"}
     points = list(dict.fromkeys(TEACHING_POINTS[c] for c in codes if c in TEACHING_POINTS))
     objectives = list(dict.fromkeys(f"- {OBJECTIVES[c].format(**fill)}" for c in codes if c in OBJECTIVES))[:3] or \
         ["- " + missing("学习目标（学员能做到什么：记录中没有可用的编码）")]
@@ -1076,41 +1115,53 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
             {"account_manager": "2. 回想你最近一次拜访：你问了客户哪些问题？客户说出了哪些麻烦？",
              "support_engineer": "2. 回想你最近一次陪客户经理拜访：你说得最多的是什么？客户记住的是什么？",
              "sales_manager": "2. 你现在怎样知道每个客户经理的客户进展到了哪一步？"}[population]]
-    opening = {"account_manager": f"读完案例，你觉得{customer}真正的麻烦是什么？{hero}看到了吗？",
-               "support_engineer": f"{hero}在这个案例里更像推销员，还是更像专家？为什么？",
-               "sales_manager": f"如果你是{hero}手下的客户经理，你会怎样看待这样的管理？"}[population]
+    if population == "sales_manager":
+        opening = SM_TOPIC_QUESTIONS[topic][1].format(hero=hero) if topic in SM_TOPIC_QUESTIONS else \
+            f"{hero}现在是怎样管团队的？哪一点你在自己的团队里也见过？"
+    elif population == "support_engineer":
+        opening = f"{hero}在这个案例里更像推销员，还是更像专家？为什么？"
+    elif outcome == "success":
+        opening = f"这一单是怎样做成的？{hero}做的哪一件事，你下周就能在自己的客户那里照做？"
+    else:
+        opening = f"读完案例，你觉得{customer}真正的麻烦是什么？{hero}看到了吗？"
 
+    # -- 案例分析: per code, one clean sentence of the story + the phrasebook ----------------------
     analysis: list[str] = []
-    funnel_said = False
-    for code in codes:
-        if code not in TEACHING_POINTS:
+    taken: set[str] = set()
+    groups = {c: g for sid in codes_of for c, _, g in codes_of[sid]}
+    order = ([c for c in codes if groups.get(c) not in ("dimension", "funnel")]
+             + [c for c in codes if groups.get(c) == "funnel"] + [c for c in codes if groups.get(c) == "dimension"])
+    for code in order:
+        if code not in ANALYSIS_PHRASES:
             continue
         sids = [sid for sid in codes_of if any(c == code for c, _, _ in codes_of[sid])]
-        evidence = next((told_of[s] for s in sids if s in told_of and s not in quoted), None) or \
-            next((told_of[s] for s in sids if s in told_of), None) or \
-            next((said[s] for s in sids if s in said), None)
+        texts = [told_of[s] for s in sids if s in told_of]  # the story only, never a remark
+        evidence = _evidence(texts, keywords.get(code, ()), taken)
         if not evidence:
-            continue  # a point with nothing in the story to show it: the wrap-up names it
-        quoted.update(s for s in sids if told_of.get(s) == evidence)
+            continue  # a code with no sentence of its own in the story: the wrap-up names it
+        taken.add(evidence)
         lab = next(lab for sid in sids for c, lab, _ in codes_of[sid] if c == code)
-        verdict = "做得不对" if code in weak else "做得对"
-        para = f"**{lab}**（{verdict}）：案例中，{_clip(evidence)}"
-        para += f"为什么要紧：{TEACHING_POINTS[code]}。"
-        if code in INSTEAD:
-            para += ("应该怎么做：" if code in weak else "可以推广的做法：") + INSTEAD[code].format(**fill) + "。"
+        group = groups.get(code)
+        verdict = "（做得不对）" if code in weak else "（做得对）" if group == "success" else ""
+        head = f"{lab}方面" if group == "dimension" else lab
+        phrase = ANALYSIS_PHRASES[code].format(**fill)
+        first = phrase.split("。")[0]
+        if first.rstrip("”") in evidence:  # the story already says the phrase's first sentence
+            phrase = phrase[len(first) + 1:]
+        para = f"**{head}**{verdict}：案例中，{evidence}{phrase}"
         if population == "support_engineer" and code in _LINK_OF:
             para += f"这属于支撑工程师五个关键环节中的“{FIVE_KEY_LINKS[_LINK_OF[code]]}”。"
         analysis.append(para)
     for _, remark in remarks:
         kept = [x for x in _sentences(remark) if not re.search(r"改编|可作为|可以作为", x)]
         text = "".join(kept).replace("我们说的", "方法中说的").replace("我们", "方法中")
-        if not text:
+        if len(text) < 8:
             continue
         analysis.append(f"**顾问的观察**：{text}" + ("" if text.endswith(("。", "”")) else "。"))
     if population == "account_manager" and industry_id:
         analysis.append(f"**从{customer}的各部门看**：" + "；".join(
             f"{d.title}关心“{d.wants}”，可以问“{d.ask}”" for d in depts_of) + "。（见销售工具箱的产品与部门对照表）")
-    if stage and not funnel_said:
+    if stage:
         analysis.append(f"**销售漏斗**：本案例停在“{label(FUNNEL_STAGES, stage)}”这一步；"
                         f"讨论时请学员说出{_STAGE_PLAIN.get(stage, '这一步之前')}漏掉了什么。")
     if not analysis:
@@ -1119,27 +1170,17 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
     wrap = "\n".join(f"- {p}" + (f"〔模块：{m}〕" if (m := _module_for(c, population)) else "")
                      for c in codes if c in TEACHING_POINTS for p in [TEACHING_POINTS[c]])
     wrap = "\n".join(dict.fromkeys(wrap.split("\n"))) if wrap else "- " + missing("总结要点")
-    did = "；".join(_clip(t, 24).rstrip("。") for _, t, _ in story_parts[:2]) or hero + "做了什么"
-    if population == "account_manager":
-        board = (f"三栏：左栏“{hero}做了什么”（{did}），中栏“{customer}的麻烦”（按部门：{depts}），"
-                 f"右栏“应该怎么做”（{points[0] if points else '先问再讲'}）")
-        board += f"；下方画销售漏斗，圈出“{label(FUNNEL_STAGES, stage)}”。" if stage else "。"
-    elif population == "support_engineer":
-        marked = sorted({_LINK_OF[c] for c in codes if c in _LINK_OF})
-        board = ("左栏列五个关键环节，" + (f"圈出本案例涉及的“{'”“'.join(FIVE_KEY_LINKS[i].split('（')[0] for i in marked)}”，"
-                                         if marked else "") +
-                 f"右栏写{hero}在这些环节做了什么（{did}）、该做什么；中间写一句：支撑工程师是中立的专家，不是推销员。")
-    else:
-        board = (f"左栏“{hero}现在怎么管”（{did}），右栏“管过程”：" +
-                 "；".join(p.split("：")[0] for p in points[:3]) + "各写一条学员提出的做法；"
-                 "下方画销售漏斗八步，标出经理可以检查的过程。")
+    story_text = "\n".join(told for _, told, _ in story_parts) or text_all
+    board = _board(population, codes, weak, hero, customer, depts_of, story_text, text_all, outcome, stage)
     if not ending:
         after = missing("后来的情况：之后怎样了（记录没有写）")
     elif outcome == "success":
         after = ending
     else:  # what the interview said is not "afterwards"
         after = missing("后来的情况：访谈之后怎样了" + ("（成交了没有）" if population == "account_manager" else ""))
-    steps = plan_steps(population, questions=len(questions), roleplay=roleplay, hero=hero, customer=customer)
+    price = bool({"price_selling", "price_opening", "free_trial"} & set(weak))
+    steps = plan_steps(population, questions=len(questions), roleplay=roleplay, hero=hero, customer=customer,
+                       scene=scene, success=outcome == "success", price=price, topic=topic)
     total = minutes or sum(m for m, _ in steps)
     return teaching_note_markdown({
         "案例概要": synopsis,
@@ -1153,6 +1194,120 @@ def _teaching_note(cast: _Cast, population: str, codes: list[str], codes_of: Map
         "板书设计": board,
         "后来的情况": after,
     }), total
+
+
+def _clean_sentences(text: str) -> list[str]:
+    """The whole sentences of a paragraph: a quotation is never cut in two, no sentence ends in a colon."""
+    out: list[str] = []
+    buf = ""
+    for piece in _sentences(_tidy(text)):
+        buf += piece.strip()
+        if buf.count("“") > buf.count("”") or buf.endswith(("：", ":", "，")):
+            continue  # the quotation or the sentence goes on
+        out.append(buf)
+        buf = ""
+    out = [x for x in out if 8 <= len(x) <= 120 and "：。" not in x and not x.startswith(("（", "【"))
+           and not _REMARK_SENTENCE.search(x) and not re.match(r"(初步判断|判断|建议|结论)[：:]", x)]
+    return [_full_stop(x.rstrip("；;")) for x in out]
+
+
+def _evidence(texts: Iterable[str], words: Iterable[str], taken: set[str]) -> str | None:
+    """The story's one sentence that best shows a code: most of its keywords, not quoted under another code."""
+    words = [w for w in words if w]
+    best, score = None, -1
+    for text in texts:
+        for sentence in _clean_sentences(text):
+            if sentence in taken:
+                continue
+            hits = sum(1 for w in words if w in sentence)
+            if hits > score:
+                best, score = sentence, hits
+    if best is None or (words and score == 0 and any(any(w in t for w in words) for t in texts)):
+        return None  # the keyword's sentence is already quoted under another code: no evidence of its own
+    return best
+
+
+#: What an account manager did, per code (the board's left column).
+_DEEDS: Mapping[str, str] = {
+    "price_opening": "以价格开场", "free_trial": "免费试用", "missed_needs": "没问需求就讲产品",
+    "weak_industry_knowledge": "不了解客户的生意", "weak_product_knowledge": "讲不清产品",
+    "jargon": "满口术语", "technical_language": "满口术语", "no_next_step": "没约下一步",
+    "relationship_only": "只靠关系", "unknown_decision_maker": "没找到拍板的人", "weak_team_selling": "单兵作战",
+    "asks_needs_first": "先问需求", "department_needs": "按部门找需求", "finds_decision_maker": "找到决策人",
+    "joint_visit": "联合拜访", "hidden_selling": "专家出场（隐性销售）", "customer_language_value": "用客户的话讲价值",
+}
+#: What to do next time, per code (the board's right column).
+_NEXT_TIME: Mapping[str, str] = {
+    "price_selling": "先问三个问题：现在最麻烦的是什么、这个麻烦每月损失多少、谁最着急",
+    "price_opening": "先问三个问题：现在最麻烦的是什么、这个麻烦每月损失多少、谁最着急",
+    "free_trial": "试用三约定：谁来用、解决哪个麻烦、到期怎样算效果",
+    "missed_needs": "按部门各问一个“现在最麻烦的是什么”",
+    "department_needs": "按部门各问一个“现在最麻烦的是什么”",
+    "weak_industry_knowledge": "拜访前写一页客户全貌（客户管理表一）",
+    "unknown_decision_maker": "画决策链：拍板、把关、使用、影响",
+    "jargon": "价值三角：客户的问题、解决办法、得到的好处",
+    "technical_language": "价值三角：客户的问题、解决办法、得到的好处",
+    "no_next_step": "离开前约好下一步：见谁、看什么、哪天",
+    "weak_team_selling": "联合拜访前写分工表",
+    "weak_product_knowledge": "每个产品练成一句客户听得懂的好处",
+    "relationship_only": "借着关系问出一个经营麻烦",
+}
+
+
+def _price_deeds(text: str) -> list[str]:
+    """The 三板斧 a story shows: 降价, 免费, 捆绑."""
+    out = []
+    if re.search(r"降价|打折|八折|九折|折扣|优惠|便宜|\d折", text):
+        out.append("降价")
+    if re.search(r"免费|不要钱|全免|送半年|白送", text):
+        out.append("免费")
+    if re.search(r"捆|搭着|一起打包|买一送一", text):
+        out.append("捆绑")
+    return out
+
+
+def _board(population: str, codes: list[str], weak: list[str], hero: str, customer: str, depts_of: Iterable[Any],
+           story: str, text_all: str, outcome: str | None, stage: str | None) -> str:
+    """The board plan in the case's own words, by kind of case (never a fragment of the story)."""
+    if population == "account_manager":
+        deeds: list[str] = []
+        axes = _price_deeds(story + text_all) if "price_selling" in codes else []
+        three = len(axes) >= 2
+        if three:
+            deeds.append(f"三板斧（{'/'.join(axes)}）")
+        elif axes and not {"price_opening", "free_trial"} & set(codes):
+            deeds.append({"降价": "降价", "免费": "免费试用", "捆绑": "捆绑销售"}[axes[0]])
+        elif "price_selling" in codes and not {"price_opening", "free_trial"} & set(codes):
+            deeds.append("打价格战")
+        deeds += [_DEEDS[c] for c in codes if c in _DEEDS and not (three and c in ("price_opening", "free_trial"))]
+        deeds = list(dict.fromkeys(deeds))[:4] or [missing(f"{hero}的做法")]
+        names = "/".join(dict.fromkeys(re.sub(r"(部|科|室)$", "", d.name) or d.title for d in depts_of))
+        nxt = list(dict.fromkeys(_NEXT_TIME[c] for c in codes if c in _NEXT_TIME))[:2]
+        if outcome == "success":
+            nxt = ["把做对的几步写成自己的拜访清单"] + nxt[:1]
+        nxt = nxt or ["先问三个问题：现在最麻烦的是什么、这个麻烦每月损失多少、谁最着急"]
+        board = (f"三栏：{hero}的做法（{'、'.join(deeds)}） | {customer}各部门的伤口（{names}） | "
+                 f"下次怎么做（{'；'.join(nxt)}）")
+        return board + (f"。下方画销售漏斗，圈出“{label(FUNNEL_STAGES, stage)}”。" if stage else "。")
+    if population == "support_engineer":
+        done = {_LINK_OF[c] for c in codes if c in _LINK_OF and c not in weak}
+        lack = {_LINK_OF[c] for c in codes if c in _LINK_OF and c in weak}
+        rows = []
+        for i, link in enumerate(FIVE_KEY_LINKS):
+            mark = "没做到" if i in lack else "做到了" if i in done else "案例没写，请学员判断"
+            rows.append(f"{'①②③④⑤'[i]}{link.split('（')[0]}——{mark}")
+        return ("左栏列支撑工程师的五个关键环节，逐项标出：" + "；".join(rows) +
+                f"。右栏写{hero}下一次在没做到的环节怎么做；中间写一句：支撑工程师是中立的专家（隐性销售、善用权威），不是推销员。")
+    clauses = [re.sub(r"[“”「」\"'‘’]", "", c).strip() for c in re.split(r"[，。；！？：\n]", story)]
+    clauses = [c for c in clauses if 4 <= len(c) <= 24 and not c.startswith(("问", "再问", "谈到", "说到", "但", "而"))]
+    rows = []
+    shown: set[str] = set()
+    for step, words in MANAGEMENT_STEPS:
+        said = next((c for c in clauses if c not in shown and "管理者" not in c and any(w in c for w in words)), None)
+        shown.add(said or "")
+        rows.append(f"{step}——{said if said else '案例没写，请学员补上'}")
+    return (f"管理五步，每步写{hero}现在做什么：" + "；".join(rows) +
+            "。右栏由学员写出每一步可以改成怎样做；下方画销售漏斗八步，标出经理每周检查哪几步。")
 
 
 def _full_stop(text: str) -> str:
