@@ -530,3 +530,21 @@ def test_quote_markdown_groups_excerpts_by_theme_and_reads_as_written():
     assert "> 先报\\*八折\\*再说" in text  # no list number, no emphasis: the words as written
     assert "> ——政企客户经理，随访复盘，2008年10月" in text and "N005" not in text
     assert quote_markdown(quotes.head(0)) == ""
+
+
+def test_linkage_table_keeps_the_strongest_negative_association():
+    # seven clear positive associations stronger than |−0.49| must not push out 以价格优惠开场, the
+    # seed's argument against price-cut selling (the sample's table lost it as 7th by |rho|)
+    rhos = [0.69, 0.64, 0.59, 0.57, 0.52, 0.51, -0.49, -0.39]
+    labels = [f"行为{i}" for i in range(6)] + ["“以价格优惠开场”的拜访比例", "“以关系寒暄为主”的拜访比例"]
+    linkage = pd.DataFrame({
+        "feature": [f"f{i}" for i in range(8)], "label": labels, "block": ["ride"] * 8, "n": [45] * 8,
+        "rho": rhos, "ci_low": [r - 0.2 for r in rhos], "ci_high": [r + 0.2 if r > 0 else r + 0.1 for r in rhos],
+        "p": [1e-4] * 8, "q": [1e-3] * 8, "strength": ["较强"] * 8, "sentence": labels, "note": [""] * 8,
+    })
+    table = linkage_table(linkage)
+    assert len(table) == 6
+    assert table["能力或行为"].tolist()[-2:] == ["“以价格优惠开场”的拜访比例", "“以关系寒暄为主”的拜访比例"]
+    assert table["能力或行为"].tolist()[:4] == labels[:4]  # strongest first, each sign its share
+    only_positive = linkage.loc[linkage["rho"] > 0]
+    assert len(linkage_table(only_positive)) == 6  # no negative: positives fill the table

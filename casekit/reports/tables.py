@@ -704,11 +704,23 @@ def linkage_table(linkage: pd.DataFrame, *, k: int = 6, min_n: int = MIN_CELL_SI
     Returns
     -------
     pandas.DataFrame
-        Only associations whose interval excludes 0, strongest first. Index 序号 (from 1);
+        Only associations whose interval excludes 0, strongest first, with the strongest of each
+        sign: up to ``k // 2`` negative ones are kept even when weaker positive ones would fill the
+        table (and the other way round). Index 序号 (from 1);
         columns 能力或行为, 人数, 相关系数 (Spearman), 95%置信区间, 相关程度, 解读 (the
         association sentence, never causal). Empty (no rows) when none is clear.
     """
-    clear = linkage.loc[(linkage["ci_low"] > 0) | (linkage["ci_high"] < 0)].head(k)
+    clear = linkage.loc[(linkage["ci_low"] > 0) | (linkage["ci_high"] < 0)]
+    # the strongest of each sign: a clear negative association (以价格优惠开场, the seed's case
+    # against price-cut selling) is never pushed out by a row of weaker positive ones
+    order = clear["rho"].abs().sort_values(ascending=False, kind="stable").index
+    clear = clear.loc[order]
+    negative, positive = clear.loc[clear["rho"] < 0], clear.loc[clear["rho"] > 0]
+    n_negative = min(len(negative), k // 2)
+    n_positive = min(len(positive), k - n_negative)
+    n_negative = min(len(negative), k - n_positive)
+    keep = set(negative.index[:n_negative]) | set(positive.index[:n_positive])
+    clear = clear.loc[[i for i in clear.index if i in keep]]
     table = pd.DataFrame(
         {
             "能力或行为": [str(v) for v in clear["label"]],
