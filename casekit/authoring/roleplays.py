@@ -759,26 +759,14 @@ def _namer(key: str, industry: str | None, bundle: Any, case: Case | None = None
 
 def _product_rows(case: Case, bundle: Any) -> list[dict[str, Any]]:
     """The catalogue rows of the case's products in its region (local name or canonical id)."""
-    catalogue = getattr(bundle, "catalogue", None)
-    manifest = getattr(bundle, "manifest", None)
-    if catalogue is None or getattr(catalogue, "empty", True) or manifest is None or not case.region:
-        return []
-    try:
-        rid = manifest.resolve(case.region)
-        top = manifest.top_of(rid) if rid else None
-    except Exception:  # noqa: BLE001 - a region the manifest does not know has no catalogue
-        top = None
-    if not top:
-        return []
-    rows = catalogue[catalogue["region_id"] == top]
-    out = []
+    rows = _region_rows(case, bundle)
+    out: list[dict[str, Any]] = []
     for name in case.products:
-        hit = rows[rows["local_name"] == name]
-        if hit.empty:
-            product = lookup(PRODUCTS, name)
-            hit = rows[rows["canonical_product"] == product] if product else hit
-        if not hit.empty and all(r["local_name"] != hit.iloc[0]["local_name"] for r in out):
-            out.append(hit.iloc[0].to_dict())  # one line per product (商务宽带 and 光纤专线 are one row)
+        product = lookup(PRODUCTS, name)
+        hit = next((r for r in rows if r["local_name"] == name), None) or \
+            next((r for r in rows if product and r["canonical_product"] == product), None)
+        if hit is not None and all(r["local_name"] != hit["local_name"] for r in out):
+            out.append(hit)  # one line per product (商务宽带 and 光纤专线 are one row)
     return out
 
 
