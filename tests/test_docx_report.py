@@ -233,3 +233,24 @@ def test_an_empty_document_still_opens(tmp_path):
                            period="", summary=(), recommendations=())
     word = Document(io.BytesIO(report_docx_bytes(empty)))
     assert "空报告" in _paragraph_texts(word)
+
+
+def test_a_wide_table_gets_a_landscape_page_and_the_text_after_it_goes_on_in_portrait():
+    from docx.enum.section import WD_ORIENT
+
+    wide = pd.DataFrame({f"第{i}列": [f"值{i}"] * 3 for i in range(1, 11)})
+    report = ReportDocument(
+        title="报告", region_id="bj", region_name="北京", client="", engagement="", period="",
+        summary=(), recommendations=(),
+        sections=(Section("appendix", "附录", (Paragraph("下表列出全部数值。"), Table(wide, title="全部数值"),
+                                              Paragraph("表后的说明。"))),),
+    )
+    word = Document(io.BytesIO(report_docx_bytes(report)))
+    orientations = [s.orientation for s in word.sections]
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    landscape = word.sections[1]
+    assert landscape.page_width > landscape.page_height
+    table = word.tables[0]
+    assert [c.text for c in table.rows[0].cells] == list(wide.columns)
+    text_width = landscape.page_width - landscape.left_margin - landscape.right_margin
+    assert sum(col.width for col in table.columns) <= text_width * 1.001

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +39,19 @@ _FIGURE_MAX_HEIGHT_CM = 18.0
 _HEADING_SIZES = {1: 16.0, 2: 14.0, 3: 12.0}
 _HEADING_COLOR = (0x1F, 0x38, 0x64)
 _TOC_LEVELS = 2
+_PORTRAIT_MAX_COLUMNS = 7  # a table with more columns gets a landscape page
+
+
+def _ems(text: str) -> float:
+    """Width of ``text`` in ems: wide (CJK, full-width) characters 1, others 0.55."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
+
+
+def _column_widths(frame: pd.DataFrame, total_cm: float) -> list[float]:
+    """Column widths (cm) adding up to ``total_cm``, by the longest text of each column (2 to 20 ems)."""
+    weights = [min(max(_ems(str(name)), *(_ems(v) for v in frame.iloc[:, i]), 2.0), 20.0)
+               for i, name in enumerate(frame.columns)]
+    return [round(total_cm * w / sum(weights), 2) for w in weights]
 
 
 def _clean(value: object) -> str:
@@ -90,6 +104,7 @@ class _Writer:
         }
         self.n_tables = 0
         self.n_figures = 0
+        self.landscape = False
 
     # -- pieces ----------------------------------------------------------------------------
 
@@ -194,11 +209,13 @@ class _Writer:
             num_pr.get_or_add_numId().val = num.numId
 
     def table(self, block: Table) -> None:
-        from docx.shared import Pt
+        from docx.shared import Cm, Pt
 
         frame = block.frame
         if len(frame.columns) == 0:
             return
+        wide = len(frame.columns) > _PORTRAIT_MAX_COLUMNS
+        self.orient(landscape=wide)
         self.n_tables += 1
         if block.title:
             caption = self.paragraph(f"表{self.n_tables}　{_clean(block.title)}", style=self.styles["caption"],
@@ -208,7 +225,11 @@ class _Writer:
         clean = frame.copy()
         clean.columns = [_clean(c) for c in frame.columns]
         clean = clean.map(_clean) if len(clean) else clean
-        table = self.dw.add_table(self.doc, clean, size=9)
+        widths = _column_widths(clean, _A4_CM[1 if wide else 0] - 2 * _MARGIN_CM)
+        table = self.dw.add_table(self.doc, clean, size=9 if not wide else 8, widths_cm=widths)
+        table.autofit = False
+        for column, width in zip(table.columns, widths):  # LibreOffice lays out by the grid
+            column.width = Cm(width)
         for row in table.rows:  # compact rows: body spacing is for running text
             for cell in row.cells:
                 for paragraph in cell.paragraphs:
@@ -220,6 +241,19 @@ class _Writer:
             note.paragraph_format.space_before = Pt(3)
         else:
             self.doc.add_paragraph().paragraph_format.space_after = Pt(0)
+
+    def orient(self, *, landscape: bool) -> None:
+        """Go on in landscape (wide tables) or portrait (everything else): a new page if it changes."""
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+        from docx.shared import Cm
+
+        if landscape == self.landscape:
+            return
+        self.landscape = landscape
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        short, long = Cm(_A4_CM[0]), Cm(_A4_CM[1])
+        section.page_width, section.page_height = (long, short) if landscape else (short, long)
 
     def figure(self, block: Figure) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -244,9 +278,13 @@ class _Writer:
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def section(self, level: int, section: Section) -> None:
+        first = section.blocks[0] if section.blocks else None  # a heading stays with its wide table
+        self.orient(landscape=isinstance(first, Table) and len(first.frame.columns) > _PORTRAIT_MAX_COLUMNS)
         if _clean(section.title).strip():
             self.dw.add_heading(self.doc, _clean(section.title), level=min(level, 3))
         for block in section.blocks:
+            if not isinstance(block, Table):
+                self.orient(landscape=False)
             if isinstance(block, Paragraph):
                 if _clean(block.text):
                     self.paragraph(block.text, bold=block.emphasis)
