@@ -254,3 +254,11 @@ def test_a_wide_table_gets_a_landscape_page_and_the_text_after_it_goes_on_in_por
     assert [c.text for c in table.rows[0].cells] == list(wide.columns)
     text_width = landscape.page_width - landscape.left_margin - landscape.right_margin
     assert sum(col.width for col in table.columns) <= text_width * 1.001
+
+
+def test_an_overlong_title_is_kept_whole_on_the_cover():
+    long_title = "北京地区培训需求调研报告" * 30
+    report = ReportDocument(title=long_title, region_id="bj", region_name="北京", client="", engagement="",
+                            period="", summary=(), recommendations=())
+    word = Document(io.BytesIO(report_docx_bytes(report)))
+    assert long_title in _paragraph_texts(word)

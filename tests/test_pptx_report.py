@@ -209,3 +209,21 @@ def test_a_broken_figure_is_an_export_error_and_nothing_is_written(tmp_path):
     with pytest.raises(ExportError, match="坏图"):
         write_report_pptx(broken, tmp_path / "slides.pptx")
     assert not (tmp_path / "slides.pptx").exists()
+
+
+def test_overlong_titles_are_cut_with_an_ellipsis_and_stay_on_the_slide():
+    long_title = "北京地区培训需求调研报告" * 30
+    report = ReportDocument(
+        title=long_title, region_id="bj", region_name="北京", client="华北网通" * 40,
+        engagement="大客户销售能力提升项目" * 20, period="2025年3月至4月", summary=("一句话。",),
+        recommendations=(), sections=(Section("findings", "三、主要发现", (
+            Figure(_png((31, 119, 180), (800, 450)), "各维度得分对比" * 30, "comparison"),)),),
+    )
+    deck = Presentation(io.BytesIO(report_pptx_bytes(report)))
+    first = _slide_text(deck.slides[0])
+    assert "北京地区培训需求调研报告" in first and "…" in first and len(first) < len(long_title)
+    chart_title = deck.slides[2].shapes[0].text_frame.text
+    assert chart_title.startswith("各维度得分对比") and chart_title.endswith("…")
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            assert shape.top + shape.height <= deck.slide_height

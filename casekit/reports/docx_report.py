@@ -78,7 +78,7 @@ class _Writer:
         self.dw = dw
         self.report = report
         self.doc = dw.new_document()
-        self.doc.core_properties.title = _clean(report.title)
+        self.doc.core_properties.title = _clean(report.title)[:255]  # the format holds at most 255
         section = self.doc.sections[0]
         section.page_width, section.page_height = Cm(_A4_CM[0]), Cm(_A4_CM[1])
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):

@@ -110,6 +110,13 @@ def _line_height(size_pt: float) -> int:
     return int(size_pt * _LINE_SPACING * _EMU_PER_PT)
 
 
+def _fit(text: str, size_pt: float, width_emu: int, max_lines: int) -> str:
+    """``text`` cut (with an ellipsis) to what fits in ``max_lines`` lines: for titles and footers."""
+    if _lines(text, size_pt, width_emu) <= max_lines:
+        return text
+    return _split_to_fit(text + "…", size_pt, width_emu, max_lines)[0][:-1] + "…"
+
+
 def _split_to_fit(text: str, size_pt: float, width_emu: int, max_lines: int) -> list[str]:
     """Cut ``text`` into pieces of at most ``max_lines`` lines each (for a sentence longer than a slide)."""
     pieces, current = [], ""
@@ -225,6 +232,8 @@ class _Deck:
         size = 28.0
         while size > 18 and _lines(title, size, width - 2 * _INSET) > 1:
             size -= 2
+        max_lines = max(1, (_TITLE_HEIGHT - 2 * _INSET) // _line_height(size))
+        title = _fit(title, size, width - 2 * _INSET, max_lines)
         box = self.text_box(slide, _MARGIN, _TITLE_TOP, width, _TITLE_HEIGHT)
         box.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
         self.add_text(box.text_frame.paragraphs[0], title, size=size, bold=True, color=_DARK)
@@ -237,7 +246,8 @@ class _Deck:
         footer_width = int(width * 0.8)
         if self.footer_text:
             left = self.text_box(slide, _MARGIN, _FOOTER_TOP, footer_width, _FOOTER_HEIGHT)
-            self.add_text(left.text_frame.paragraphs[0], self.footer_text[:80], size=10, color=_GREY)
+            footer = _fit(self.footer_text, 10, footer_width - 2 * _INSET, 1)
+            self.add_text(left.text_frame.paragraphs[0], footer, size=10, color=_GREY)
         right = self.text_box(slide, _MARGIN + footer_width, _FOOTER_TOP, width - footer_width, _FOOTER_HEIGHT)
         right.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
         self.add_text(right.text_frame.paragraphs[0], str(number), size=10, color=_GREY)
@@ -259,10 +269,9 @@ class _Deck:
         size = 40.0
         while size > 24 and _lines(title, size, width - 2 * _INSET) > 2:
             size -= 2
-        lines = _lines(title, size, width - 2 * _INSET)
-        height = lines * _line_height(size) + 2 * _INSET
+        title = _fit(title, size, width - 2 * _INSET, 3)
+        height = _lines(title, size, width - 2 * _INSET) * _line_height(size) + 2 * _INSET
         top = int(2.0 * _EMU_PER_INCH)
-        height = min(height, int(2.6 * _EMU_PER_INCH))
         box = self.text_box(slide, _MARGIN, top, width, height)
         box.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
         box.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
@@ -272,6 +281,7 @@ class _Deck:
                    if _clean(value)]
         if details:
             sub_size = 18.0
+            details = [_fit(d, sub_size, width - 2 * _INSET, 2) for d in details]
             sub_lines = sum(_lines(d, sub_size, width - 2 * _INSET) for d in details)
             sub_top = top + height + int(0.4 * _EMU_PER_INCH)
             sub_height = min(sub_lines * _line_height(sub_size) + 2 * _INSET, _BODY_BOTTOM - sub_top)
@@ -280,7 +290,7 @@ class _Deck:
             for i, detail in enumerate(details):
                 paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
                 paragraph.alignment = PP_ALIGN.CENTER
-                self.add_text(paragraph, detail[:200], size=sub_size, color=_GREY)
+                self.add_text(paragraph, detail, size=sub_size, color=_GREY)
 
     def numbered_slides(self, title: str, texts: Sequence[str], size: float = _TEXT_SIZE) -> None:
         """``texts`` as a numbered list over as many slides as they need (``title（续）`` after the first)."""
@@ -476,8 +486,8 @@ def report_pptx_bytes(doc: ReportDocument) -> bytes:
 
     prs = _Deck(doc).build()
     props = prs.core_properties
-    props.title = _clean(doc.title)
-    props.subject = _clean(doc.engagement)
+    props.title = _clean(doc.title)[:255]  # the package format holds at most 255 characters
+    props.subject = _clean(doc.engagement)[:255]
     props.author = props.last_modified_by = "casekit"
     props.created = props.modified = props.last_printed = FIXED_TIME
     props.revision = 1
