@@ -116,6 +116,8 @@ class PopulationTable:
         People per column as shown (``"<5"`` for a small group, ``"—"`` when hidden).
     rows : tuple of DimensionRow
         Dimensions in the domain's order.
+    scale : str
+        The score range of the population's questionnaire (``"1–5 分"``), ``""`` when unknown.
     """
 
     population: str
@@ -123,6 +125,7 @@ class PopulationTable:
     columns: tuple[str, ...]
     counts: tuple[str, ...]
     rows: tuple[DimensionRow, ...]
+    scale: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,8 +152,8 @@ class CourseGlance:
 class FindingGroup:
     """The claimed findings of one population in one region, as sentences (or why there are none).
 
-    ``regional[i]`` tells whether ``sentences[i]`` compares the region with the other regions
-    (what sets the region apart; the page stresses it).
+    ``regional[i]`` tells whether ``sentences[i]`` says the region is weaker than the other
+    regions (what sets the region apart; the page stresses it).
     """
 
     population: str
@@ -245,6 +248,8 @@ def _respondent_counts(bundle: Bundle, tops: list[str], populations: list[str], 
     hidden = hidden_mix_counts(counts, sizes, totals, min_n)
     rows = []
     for pop in populations:
+        if int(sizes[pop]) == 0:  # nobody of this population answered: no row
+            continue
         shown = tuple(
             ("—" if int(counts.loc[pop, r]) == 0 or int(counts.loc[pop, r]) >= min_n else count_label(
                 int(counts.loc[pop, r]), min_n)) if hidden.loc[pop, r] else count_label(int(counts.loc[pop, r]), min_n)
@@ -277,8 +282,40 @@ def _cell(rows: pd.DataFrame, min_n: int) -> MeanCell:
     return MeanCell(score(float(means.iloc[0])), marks, tone)
 
 
+def _column_counts(counts: tuple[str, ...] | None, n_regions: int) -> tuple[str, ...]:
+    """People per column of a population table: the regions' counts, then the pooled column's.
+
+    The pooled column leaves out regions below the threshold: when there is one (a ``<5``), the
+    row's total is not the pooled column's number and is not repeated there (pooled count and
+    total together would give the small regions away).
+    """
+    if counts is None:
+        return ("—",) * (n_regions + 1)
+    regions = counts[:n_regions]
+    pooled = "—" if any(c.startswith("<") for c in regions) else counts[n_regions]
+    return (*regions, pooled)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else score(value)
+
+
+def _scales(bundle: Bundle) -> dict[str, str]:
+    """Population → the score range of its questionnaire, as shown (``"1–5 分"``)."""
+    from casekit.analysis.gaps import competency_levels
+
+    levels = competency_levels(bundle)
+    out: dict[str, str] = {}
+    if {"population", "scale_min", "scale_max"} <= set(levels.columns):
+        for pop, rows in levels.groupby("population", sort=False):
+            lo, hi = rows["scale_min"].dropna(), rows["scale_max"].dropna()
+            if not lo.empty and not hi.empty and lo.nunique() == 1 and hi.nunique() == 1:
+                out[str(pop)] = f"{_number(lo.iloc[0])}–{_number(hi.iloc[0])} 分"
+    return out
+
+
 def _tables(findings: Findings, tops: list[str], names: Mapping[str, str], min_n: int,
-            counts: Mapping[str, tuple[str, ...]]) -> tuple[PopulationTable, ...]:
+            counts: Mapping[str, tuple[str, ...]], scales: Mapping[str, str]) -> tuple[PopulationTable, ...]:
     table = findings.table
     empty = table.iloc[:0]
     out = []
@@ -295,7 +332,7 @@ def _tables(findings: Findings, tops: list[str], names: Mapping[str, str], min_n
                                      score(float(targets.iloc[0])) if not targets.empty else "—", cells))
         out.append(PopulationTable(
             population=str(pop), label=label, columns=(*[names[r] for r in tops], ALL_REGIONS),
-            counts=counts.get(label, ("—",) * (len(tops) + 1)), rows=tuple(rows)))
+            counts=_column_counts(counts.get(label), len(tops)), rows=tuple(rows), scale=scales.get(str(pop), "")))
     return tuple(out)
 
 
@@ -332,7 +369,7 @@ def _region_findings(findings: Findings, region: str, populations: list[str], mi
         ).sort_values(["_first", "_kind"], kind="stable")
         records = claimed.to_dict("records")
         sentences = tuple(_finding_sentence(r) for r in records)
-        regional = tuple(r["kind"] == "vs_other_regions" for r in records)
+        regional = tuple(r["kind"] == "vs_other_regions" and r["direction"] == "weaker" for r in records)
         groups.append(FindingGroup(label, sentences or (NO_DIFFERENCE,), regional or (False,)))
     return tuple(groups)
 
@@ -407,7 +444,7 @@ def programme_overview(bundle: Bundle, *, findings: Findings | None = None,
         count_columns=(*[names[r] for r in tops], "合计"),
         count_rows=count_rows,
         total=total,
-        tables=_tables(findings, tops, names, min_n, dict(count_rows)),
+        tables=_tables(findings, tops, names, min_n, dict(count_rows), _scales(bundle)),
         glances=glances,
         min_n=min_n,
     )
