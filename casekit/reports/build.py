@@ -350,7 +350,6 @@ def build_reports(
     bundle = load_bundle(bundle_path)
     manifest = bundle.manifest
     region_ids = resolve_regions(manifest, regions)
-    overview = _overview(bundle)
 
     out_dir = bundle_output_dir(manifest.bundle, out)
     _make_out_dir(out_dir)
@@ -359,6 +358,7 @@ def build_reports(
             _sweep(out_dir)
         except OSError as exc:
             raise OutputError(out_dir, _os_reason(exc)) from exc
+        overview = _overview(bundle)  # once per build, for every rewrite of the index
         try:
             return _build_locked(
                 manifest, region_ids, out_dir, notebook,

@@ -1,4 +1,10 @@
-"""The per-bundle index page, ``<out>/<bundle>/index.html``: one row per region report.
+"""The per-bundle index page, ``<out>/<bundle>/index.html``: the programme view and the reports.
+
+Given a :class:`~casekit.reports.programme.ProgrammeOverview` (``casekit build`` computes one per
+build), the page is a one-page overview of the engagement for the client's programme lead: who
+took part, the list of region reports (each format linked, see :func:`region_links`), regions
+side by side on each dimension with the claimed findings marked, and each region's findings and
+course at a glance. Without one it is the list of region reports only.
 
 What the page lists is kept in ``index.json`` next to it, so that a build of some regions keeps
 the others' rows, and a region whose rebuild failed keeps a link to its previous report, marked

@@ -27,7 +27,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 
 from casekit.domain import MIN_CELL_SIZE
 from casekit.exceptions import AnalysisError
@@ -259,27 +258,39 @@ def _respondent_counts(bundle: Bundle, tops: list[str], populations: list[str], 
     return tuple(rows), count_label(int(len(people)), min_n)
 
 
-def _cell(rows: pd.DataFrame, min_n: int) -> MeanCell:
+def _flag(value: Any) -> bool:
+    return not _missing(value) and bool(value)
+
+
+def _cell(rows: list[dict[str, Any]], min_n: int) -> MeanCell:
     """The cell of one region × population × dimension from its findings rows."""
-    if rows.empty:
+    if not rows:
         return MeanCell("—", tone="hidden")
-    n = int(rows["n"].max())
+    n = max(int(r["n"]) for r in rows)
     if is_suppressed(n, min_n):
         return MeanCell("人数不足" if n > 0 else "—", tone="hidden")
-    means = rows["mean"].dropna()
-    if means.empty:
+    means = [r["mean"] for r in rows if not _missing(r["mean"])]
+    if not means:
         return MeanCell("—", tone="hidden")
-    claimed = rows.loc[rows["claimed"].astype(bool) & ~rows["hidden"].astype(bool)]
-    marks = tuple(MARKS[(str(k), str(d))] for k, d in zip(claimed["kind"], claimed["direction"])
-                  if (str(k), str(d)) in MARKS)
-    weaker = set(claimed.loc[claimed["direction"] == "weaker", "kind"])
+    claimed = [r for r in rows if _flag(r["claimed"]) and not _flag(r["hidden"])]
+    marks = tuple(MARKS[(str(r["kind"]), str(r["direction"]))] for r in claimed
+                  if (str(r["kind"]), str(r["direction"])) in MARKS)
+    weaker = {r["kind"] for r in claimed if r["direction"] == "weaker"}
     if "vs_other_regions" in weaker:
         tone = "regional"
     elif weaker:
         tone = "gap"
     else:
-        tone = "strong" if not claimed.empty else "plain"
-    return MeanCell(score(float(means.iloc[0])), marks, tone)
+        tone = "strong" if claimed else "plain"
+    return MeanCell(score(float(means[0])), marks, tone)
+
+
+def _grouped(findings: Findings) -> dict[str, dict[str, dict[str, list[dict[str, Any]]]]]:
+    """The findings rows as population → dimension → region → rows (table order kept)."""
+    out: dict[str, dict[str, dict[str, list[dict[str, Any]]]]] = {}
+    for row in findings.table.to_dict("records"):
+        out.setdefault(row["population"], {}).setdefault(row["dimension"], {}).setdefault(row["region"], []).append(row)
+    return out
 
 
 def _column_counts(counts: tuple[str, ...] | None, n_regions: int) -> tuple[str, ...]:
@@ -314,22 +325,23 @@ def _scales(bundle: Bundle) -> dict[str, str]:
     return out
 
 
-def _tables(findings: Findings, tops: list[str], names: Mapping[str, str], min_n: int,
-            counts: Mapping[str, tuple[str, ...]], scales: Mapping[str, str]) -> tuple[PopulationTable, ...]:
-    table = findings.table
-    empty = table.iloc[:0]
+def _tables(grouped: Mapping[str, Mapping[str, Mapping[str, list[dict[str, Any]]]]], tops: list[str],
+            names: Mapping[str, str], min_n: int, counts: Mapping[str, tuple[str, ...]],
+            scales: Mapping[str, str]) -> tuple[PopulationTable, ...]:
     out = []
-    for pop, of_pop in table.groupby("population", sort=False):
-        if not (of_pop["n"] > 0).any():
+    for pop, of_pop in grouped.items():
+        every = [r for of_dim in of_pop.values() for rows in of_dim.values() for r in rows]
+        if not any(int(r["n"]) > 0 for r in every):
             continue
-        label = str(of_pop["population_label"].iloc[0])
+        label = str(every[0]["population_label"])
         rows = []
-        for _, of_dim in of_pop.groupby("dimension", sort=False):
-            targets = of_dim.loc[of_dim["kind"] == "vs_required", "reference"].dropna()
-            by_region = dict(iter(of_dim.groupby("region", sort=False)))
-            cells = tuple(_cell(by_region.get(r, empty), min_n) for r in [*tops, _ENGAGEMENT])
-            rows.append(DimensionRow(str(of_dim["dimension_label"].iloc[0]),
-                                     score(float(targets.iloc[0])) if not targets.empty else "—", cells))
+        for of_dim in of_pop.values():
+            first = next(iter(of_dim.values()))[0]
+            targets = [r["reference"] for rows_ in of_dim.values() for r in rows_
+                       if r["kind"] == "vs_required" and not _missing(r["reference"])]
+            cells = tuple(_cell(of_dim.get(r, []), min_n) for r in [*tops, _ENGAGEMENT])
+            rows.append(DimensionRow(str(first["dimension_label"]), score(float(targets[0])) if targets else "—",
+                                     cells))
         out.append(PopulationTable(
             population=str(pop), label=label, columns=(*[names[r] for r in tops], ALL_REGIONS),
             counts=_column_counts(counts.get(label), len(tops)), rows=tuple(rows), scale=scales.get(str(pop), "")))
@@ -345,31 +357,27 @@ def _finding_sentence(row: Mapping[str, Any]) -> str:
     return f"{where}，明显{'低于' if lower else '高于'}其他地区的 {score(row['reference'])} 分。"
 
 
-def _region_findings(findings: Findings, region: str, populations: list[str], min_n: int
-                     ) -> tuple[FindingGroup, ...]:
-    table = findings.table
+def _region_findings(findings: Findings, grouped: Mapping[str, Mapping[str, Mapping[str, list[dict[str, Any]]]]],
+                     region: str, min_n: int) -> tuple[FindingGroup, ...]:
     groups = []
-    for pop in populations:
-        rows = table.loc[(table["region"] == region) & (table["population"] == pop)]
-        if rows.empty or not (rows["n"] > 0).any():
+    for pop, of_pop in grouped.items():
+        rows = [r for of_dim in of_pop.values() for r in of_dim.get(region, [])]
+        if not any(int(r["n"]) > 0 for r in rows):
             continue
-        label = str(rows["population_label"].iloc[0])
-        if rows["hidden"].astype(bool).all():
+        label = str(rows[0]["population_label"])
+        if all(_flag(r["hidden"]) for r in rows):
             groups.append(FindingGroup(label, (f"参与问卷的人数少于 {min_n} 人，不作判断。",), (False,)))
             continue
-        claimed = rows.loc[rows["claimed"].astype(bool) & ~rows["hidden"].astype(bool)]
-        try:
-            need = findings.order(region, pop)
-        except AnalysisError:  # a population outside the domain: keep the table's order
-            need = tuple(dict.fromkeys(rows["dimension"]))
-        order = {d: i for i, d in enumerate(need)}
-        claimed = claimed.assign(
-            _first=[order.get(d, len(order)) for d in claimed["dimension"]],
-            _kind=[0 if k == "vs_required" else 1 for k in claimed["kind"]],
-        ).sort_values(["_first", "_kind"], kind="stable")
-        records = claimed.to_dict("records")
-        sentences = tuple(_finding_sentence(r) for r in records)
-        regional = tuple(r["kind"] == "vs_other_regions" and r["direction"] == "weaker" for r in records)
+        claimed = [r for r in rows if _flag(r["claimed"]) and not _flag(r["hidden"])]
+        if claimed:
+            try:
+                need = findings.order(region, pop)
+            except AnalysisError:  # a population outside the domain: keep the table's order
+                need = tuple(of_pop)
+            order = {d: i for i, d in enumerate(need)}
+            claimed.sort(key=lambda r: (order.get(r["dimension"], len(order)), r["kind"] != "vs_required"))
+        sentences = tuple(_finding_sentence(r) for r in claimed)
+        regional = tuple(r["kind"] == "vs_other_regions" and r["direction"] == "weaker" for r in claimed)
         groups.append(FindingGroup(label, sentences or (NO_DIFFERENCE,), regional or (False,)))
     return tuple(groups)
 
@@ -427,11 +435,12 @@ def programme_overview(bundle: Bundle, *, findings: Findings | None = None,
     tops = list(manifest.top_level_ids())
     names = {r: str(manifest.name(r)) for r in tops}
     populations = list(dict.fromkeys(findings.table["population"]))
+    grouped = _grouped(findings)
     count_rows, total = _respondent_counts(bundle, tops, populations, min_n)
     outlines = load_outlines()
     library = case_library(bundle)  # read once, not once per region
     glances = tuple(
-        RegionGlance(region_id=r, name=names[r], findings=_region_findings(findings, r, populations, min_n),
+        RegionGlance(region_id=r, name=names[r], findings=_region_findings(findings, grouped, r, min_n),
                      courses=_course_glances(course_designs(bundle, r, findings, outlines=outlines, library=library,
                                                               min_n=min_n)))
         for r in tops
@@ -444,7 +453,7 @@ def programme_overview(bundle: Bundle, *, findings: Findings | None = None,
         count_columns=(*[names[r] for r in tops], "合计"),
         count_rows=count_rows,
         total=total,
-        tables=_tables(findings, tops, names, min_n, dict(count_rows), _scales(bundle)),
+        tables=_tables(grouped, tops, names, min_n, dict(count_rows), _scales(bundle)),
         glances=glances,
         min_n=min_n,
     )
