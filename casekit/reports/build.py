@@ -58,7 +58,8 @@ from casekit.reports.lock import build_lock
 if TYPE_CHECKING:  # pragma: no cover
     from tqdm import tqdm
 
-    from casekit.intake import Manifest
+    from casekit.intake import Bundle, Manifest
+    from casekit.reports.programme import ProgrammeOverview
 
 __all__ = ["LOCK_FILE", "REPORT_IPYNB", "BuildResult", "build_reports", "resolve_regions"]
 
@@ -222,17 +223,34 @@ def _sweep(out_dir: Path) -> None:
 
 
 
-def _save_index(out_dir: Path, manifest: Manifest, entries: Mapping[str, RegionEntry]) -> Path:
+def _save_index(out_dir: Path, manifest: Manifest, entries: Mapping[str, RegionEntry],
+                overview: ProgrammeOverview | None = None) -> Path:
     """Write the index of ``entries`` (regions in manifest order; unknown ones dropped)."""
     order = {rid: i for i, rid in enumerate(manifest.regions["region_id"])}
     rows = sorted((e for rid, e in entries.items() if rid in order), key=lambda e: order[e.region_id])
     try:
         return write_index(
             out_dir, rows, client=manifest.client, engagement=manifest.engagement,
-            period=manifest.period or "", bundle=manifest.bundle,
+            period=manifest.period or "", bundle=manifest.bundle, overview=overview,
         )
     except OSError as exc:
         raise OutputError(out_dir, _os_reason(exc)) from exc
+
+
+def _overview(bundle: Bundle) -> ProgrammeOverview | None:
+    """The index's programme view (about a second on the sample bundle), once per build.
+
+    A bundle the overview cannot be computed for still gets its reports and the list of them:
+    the reason is logged and the index shows the list only.
+    """
+    from casekit.reports.programme import programme_overview
+
+    try:
+        return programme_overview(bundle)
+    except Exception as exc:  # noqa: BLE001 - the overview is a summary: no failure of it may
+        # cost the client the region reports or the list of them.
+        log.warning("index.html without the programme view: %s", exc)
+        return None
 
 
 # -- one region ------------------------------------------------------------------------------------
@@ -329,7 +347,8 @@ def build_reports(
             "notebooks/5.0-region-report.ipynb)"
         )
     find_cjk_font()  # once, before any kernel starts: without it every region would fail alike
-    manifest = load_bundle(bundle_path).manifest
+    bundle = load_bundle(bundle_path)
+    manifest = bundle.manifest
     region_ids = resolve_regions(manifest, regions)
 
     out_dir = bundle_output_dir(manifest.bundle, out)
@@ -339,11 +358,12 @@ def build_reports(
             _sweep(out_dir)
         except OSError as exc:
             raise OutputError(out_dir, _os_reason(exc)) from exc
+        overview = _overview(bundle)  # once per build, for every rewrite of the index
         try:
             return _build_locked(
                 manifest, region_ids, out_dir, notebook,
                 values={**(parameters or {}), "bundle_path": _notebook_path_parameter(bundle_path, notebook.parent)},
-                progress=progress, reuse_kernel=reuse_kernel,
+                progress=progress, reuse_kernel=reuse_kernel, overview=overview,
             )
         except KeyboardInterrupt:
             # Interrupted inside a publish: put a report moved aside back, drop temporary folders.
@@ -360,6 +380,7 @@ def _build_locked(
     values: dict[str, Any],
     progress: bool,
     reuse_kernel: bool,
+    overview: ProgrammeOverview | None = None,
 ) -> BuildResult:
     entries = load_entries(out_dir)
     built: list[str] = []
@@ -401,7 +422,7 @@ def _build_locked(
                 if shared is None:
                     kernel.shutdown()
                     starts += kernel.starts
-            index_path = _save_index(out_dir, manifest, entries)
+            index_path = _save_index(out_dir, manifest, entries, overview)
             seconds[region_id] = time.perf_counter() - start
             bar.update(1)
         if shared is not None:
