@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from casekit.analysis.visits import rounded_week
 from casekit.domain import BEHAVIOUR_SKILL, MIN_CELL_SIZE, POPULATIONS
 from casekit.formatting import (
     MISSING,
@@ -472,8 +473,11 @@ def time_allocation_table(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) ->
     pandas.DataFrame
         Index 指标: observed people and visits, minutes on site and on the road per visit, the
         road's share of field time, then (when the questionnaire asked for weekly visits) the
-        estimated hours per week with customers, on the road and in the office or on other
-        work, then (when it asked for it) the self-reported share of time visiting customers
+        estimate's basis (估算依据: the people it rests on, their mean self-reported visits per
+        week, the working week assumed) and the estimated hours per week with customers, on
+        the road and in the office or on other work (:func:`casekit.analysis.visits.rounded_week`:
+        the three add up to the week shown; 说明 says when someone's field hours were capped at
+        the week), then (when it asked for it) the self-reported share of time visiting customers
         next to the ride-alongs' estimate, and 说明. Cells are strings.
     """
     has_week = "hours_on_site" in table.columns
@@ -494,10 +498,19 @@ def time_allocation_table(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) ->
                                        else _percent(1 - float(row["on_site_share"]))),
         }
         if has_week:
+            week = rounded_week(row)
+            hours = [MISSING] * 3 if week is None else [_hours(h) for h in week]
             cells.update({
-                "估算每周在客户处（小时）": num(_hours(row["hours_on_site"])),
-                "估算每周在路上（小时）": num(_hours(row["hours_travel"])),
-                "估算每周在办公室及其他（小时）": num(_hours(row["hours_office"])),
+                "估算依据：填写每周拜访次数的客户经理（人）": num(
+                    MISSING if _is_missing(row["n_estimated"]) or week is None
+                    else str(int(row["n_estimated"]))),
+                "估算依据：自报每周拜访（次，平均）": num(
+                    MISSING if week is None else _hours(row["weekly_visits"])),
+                "估算依据：假定每周工作（小时）": num(
+                    MISSING if week is None else _hours(sum(week))),
+                "估算每周在客户处（小时）": num(hours[0]),
+                "估算每周在路上（小时）": num(hours[1]),
+                "估算每周在办公室及其他（小时）": num(hours[2]),
             })
         if has_reported:
             cells.update({
