@@ -393,10 +393,10 @@ def _reviews() -> pd.DataFrame:
          "mean_gap": nan, "gap_ci_low": nan, "gap_ci_high": nan, "suppressed": False, "note": ""},
         {"rater_group": "account_manager", "group_label": "客户经理", "n_managers": 13, "mean": 2.334,
          "n_gap": 13, "mean_gap": 1.102, "gap_ci_low": 0.89, "gap_ci_high": 1.32, "suppressed": False,
-         "note": "其中13位经理的本组评价含人数不足3人而并入的上级主管评价"},
+         "note": "每位经理的上级主管评价不足3人，为保护评价者已并入本组"},
         {"rater_group": "superior", "group_label": "上级主管", "n_managers": 0, "mean": nan, "n_gap": 0,
          "mean_gap": nan, "gap_ci_low": nan, "gap_ci_high": nan, "suppressed": True,
-         "note": "每位销售管理人员的上级主管评价人数都不足3人，为保护评价者不单独显示（已计入其他组）"},
+         "note": "上级主管评价不足3人，为保护评价者不单独显示；上级主管的评价已并入其他评价者一起计算"},
         {"rater_group": "all_others", "group_label": "全部他评", "n_managers": 13, "mean": 2.365,
          "n_gap": 13, "mean_gap": 1.07, "gap_ci_low": 0.85, "gap_ci_high": 1.29, "suppressed": False, "note": ""},
     ]

@@ -509,6 +509,8 @@ def _superior_select(
     if rid is None and len(cell):
         per_top = {t: _n_superiors(part) for t, part in cell.groupby("top_region_id", sort=False)}
         enough = [t for t, n in per_top.items() if n >= min_raters]
+        if not enough:
+            return cell.iloc[:0], True, few
         chosen, hidden, note = _select(cell.loc[cell["top_region_id"].isin(enough)], manifest, region, min_managers)
         if not hidden and len(enough) < len(per_top) and not note:
             note = f"不含上级主管评价不足{min_raters}人的地区"
