@@ -188,13 +188,71 @@ def test_sample_self_inflation_is_recovered(sample):
         assert row["gap_ci_low"] < 0.8 < row["gap_ci_high"]
 
 
-def test_sample_superiors_are_never_shown_alone(sample):
+def test_sample_superiors_appear_as_their_own_group_pooled_over_managers(sample):
+    # each sample manager has one superior: never shown alone for a manager ...
+    review = manager_review(sample)
+    assert not (review["rater_group"] == "superior").any()
+    assert review.loc[review["rater_group"] == "account_manager", "group_label"].eq("客户经理（含上级主管）").all()
+    # ... but their view of all managers together is a group of its own, with its count
     summary = review_summary(sample)
-    superior = summary.loc[summary["rater_group"] == "superior"]
-    assert len(superior) == 3 and superior["suppressed"].all() and superior["mean"].isna().all()
-    assert superior["note"].str.contains("上级主管评价人数都不足3人，为保护评价者不单独显示").all()
+    superior = summary.loc[summary["rater_group"] == "superior"].set_index("dimension")
+    assert len(superior) == 3 and not superior["suppressed"].any()
+    assert superior["n_managers"].eq(35).all() and superior["n_raters"].eq(35).all()
+    assert superior["note"].str.contains("35位销售管理人员的上级主管评价（共35份）合并计算").all()
+    raw = sample.reviews_360
+    rows = raw.loc[(raw["rater_group"] == "superior") & raw["score"].notna()]
+    by_manager = rows.groupby(["dimension", "manager_id"])["score"].mean().groupby("dimension").mean()
+    assert superior["mean"].to_dict() == pytest.approx(by_manager.to_dict())
+    # the planted self-inflation shows against the superiors too
+    assert (superior["gap_ci_low"] > 0).all()
     am = summary.loc[summary["rater_group"] == "account_manager"]
-    assert am["note"].str.contains("并入的上级主管").all()
+    assert am["group_label"].eq("客户经理（含上级主管）").all()
+    assert am["note"].str.contains("每位经理的上级主管评价不足3人，为保护评价者已并入本组").all()
+    # a region with enough managers has its own superiors' view; a small city has none
+    beijing = review_summary(sample, "beijing").set_index(["dimension", "rater_group"])
+    assert not beijing.loc[("strategy", "superior"), "suppressed"]
+    assert beijing.loc[("strategy", "superior"), "n_raters"] >= 3
+    baoding = review_summary(sample, "baoding")
+    row = baoding.loc[baoding["rater_group"] == "superior"].iloc[0]
+    assert row["suppressed"] and np.isnan(row["mean"]) and "已并入其他评价者" in row["note"]
+
+
+def test_three_superiors_of_one_manager_are_shown_on_their_own(mini_copy):
+    bundle = loaded(mini_copy, ("M1", "北京", [("self", 5), ("account_manager", 3), ("account_manager", 3),
+                                              ("account_manager", 4), ("superior", 2), ("superior", 3),
+                                              ("superior", 4)]))
+    label, n, mean, hidden = groups_of(manager_review(bundle), "M1")["superior"]
+    assert (label, n, mean, hidden) == ("上级主管", 3, pytest.approx(3.0), False)
+
+
+def _with_superiors(mini, managers):
+    """managers: (id, region, top, superior token); self 4, three account managers 3, superior 2."""
+    rows = []
+    for manager, region, top, boss in managers:
+        raters = [("self", "S", 4.0)] + [("account_manager", f"A{i}", 3.0) for i in range(3)] \
+            + [("superior", boss, 2.0)]
+        for group, token, score in raters:
+            rows.append({"manager_id": manager, "region_id": region, "top_region_id": top,
+                         "rater_group": group, "rater_token": token, "item_id": "r360_strategy_1",
+                         "dimension": "strategy", "score": score})
+    return SimpleNamespace(manifest=mini.manifest, codebook=mini.codebook, reviews_360=pd.DataFrame(rows))
+
+
+def test_fewer_than_three_superiors_are_merged_and_count_in_no_total(mini):
+    # 河北: five managers, five superiors; 北京: five managers who share one superior (same token)
+    managers = [(f"H{i}", "hebei", "hebei", f"BOSS{i}") for i in range(5)] \
+        + [(f"P{i}", "beijing", "beijing", "BOSS") for i in range(5)]
+    bundle = _with_superiors(mini, managers)
+    hebei = review_summary(bundle, "hebei").set_index("rater_group").loc["superior"]
+    assert not hebei["suppressed"] and hebei["mean"] == pytest.approx(2.0) and hebei["n_raters"] == 5
+    assert hebei["mean_gap"] == pytest.approx(2.0)
+    beijing = review_summary(bundle, "beijing").set_index("rater_group").loc["superior"]
+    assert beijing["suppressed"] and np.isnan(beijing["mean"])
+    assert "上级主管评价不足3人" in beijing["note"] and "已并入其他评价者" in beijing["note"]
+    # all regions pool only 河北's superiors: all minus 河北 cannot reveal 北京's one superior
+    total = review_summary(bundle).set_index("rater_group").loc["superior"]
+    assert not total["suppressed"] and total["n_managers"] == 5 and total["n_raters"] == 5
+    assert "不含上级主管评价不足3人的地区" in total["note"]
 
 
 def test_a_province_includes_its_cities_and_small_cities_are_hidden(sample):

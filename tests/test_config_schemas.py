@@ -111,7 +111,7 @@ def test_manifest_unknown_keys(mini_copy):
     assert _only(problems, "audiences.support_engineer.dayz").found.endswith("(did you mean 'days'?)")
     with pytest.raises(BundleValidationError,
                        match=r"manifest.yaml, row 7, column 'regions\[0\].nmae': expected one of the keys "
-                             r"id, name, cities, found \"unknown key 'nmae' \(did you mean 'name'\?\)\""):
+                             r"id, name, client, cities, found \"unknown key 'nmae' \(did you mean 'name'\?\)\""):
         load_bundle(root)
 
 

@@ -75,6 +75,9 @@ def hostile_bundle(root: Path) -> dict[str, str]:
             name_to_id[r["name"]] = r["id"]
             r["name"] = _hostile(r["name"], next(counter))
             shown[r["id"]] = r["name"]
+            if "client" in r:  # a region's own client (Manifest.client_of) is bundle text too
+                r["client"] = _hostile(r["client"], next(counter))
+                shown[f"client:{r['id']}"] = r["client"]
     for key in ("client", "engagement", "period"):
         manifest[key] = _hostile(manifest[key], next(counter))
         shown[key] = manifest[key]

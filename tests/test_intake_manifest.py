@@ -179,3 +179,56 @@ def test_two_keys_naming_one_audience_or_one_budget_are_a_problem(mini_copy):
     assert any(p.column in ("budgets", "account_manager", "政企客户经理") and "once" in p.expected
                for p in problems), found
     assert all(p.row is not None for p in problems)
+
+
+CLIENTS = """bundle: mini
+client: 华北网通、南宁电信
+engagement: 调研
+regions:
+  - id: beijing
+    name: 北京
+    client: 华北网通北京分公司
+  - id: hebei
+    name: 河北
+    client: 华北网通
+    cities:
+      - {id: shijiazhuang, name: 石家庄}
+      - {id: baoding, name: 保定, client: 保定网通}
+  - id: nanning
+    name: 南宁
+  - id: tianjin
+    name: 天津
+    client: %s
+audiences:
+  account_manager: {days: 3}
+  support_engineer: {days: 2.5}
+"""
+
+
+def test_a_region_names_its_own_client_else_its_provinces_else_the_bundles(mini_copy):
+    root = mini_copy({"manifest.yaml": CLIENTS % "天津网通"})
+    manifest = load_bundle(root).manifest
+    assert manifest.client_of("beijing") == "华北网通北京分公司"
+    assert manifest.client_of("河北") == "华北网通"
+    assert manifest.client_of("石家庄") == "华北网通"          # the province's
+    assert manifest.client_of("baoding") == "保定网通"          # the city's own
+    assert manifest.client_of("nanning") == "华北网通、南宁电信"  # the bundle's
+    with pytest.raises(RegionError):
+        manifest.client_of("火星")
+
+
+@pytest.mark.parametrize("value, shown", [("123", "123"), ("[华北, 网通]", "['华北', '网通']"), ('""', "<missing>"),
+                                          ("{name: 网通}", "{'name': '网通'}")])
+def test_a_client_that_is_not_text_is_a_clear_problem(mini_copy, value, shown):
+    problems = _manifest_problems(mini_copy, CLIENTS % value)
+    (problem,) = [p for p in problems if p.column == "client"]
+    assert problem.row == 18 and "client as text" in problem.expected
+    assert shown in str(problem.found)
+
+
+def test_the_sample_bundle_names_each_regions_client():
+    from pathlib import Path
+    sample = load_bundle(Path(__file__).resolve().parents[1] / "research_data" / "sample").manifest
+    assert {r: sample.client_of(r) for r in ("北京", "天津", "河北", "保定", "山东", "青岛")} == dict.fromkeys(
+        ("北京", "天津", "河北", "保定", "山东", "青岛"), "华北网通")
+    assert sample.client_of("南宁") == "南宁电信"

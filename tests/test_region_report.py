@@ -89,7 +89,9 @@ def _client_tables(report: RegionReport) -> list:
            *[s for p in report.populations for s in course_tables.findings_sentences(findings, report.findings_region, p)],
            *[course_tables.findings_table(findings, report.findings_region, p) for p in report.populations],
            report.segments_message, *report.time_sentences, report.linkage_message,
-           tables.review_table(report.reviews), *tables.review_sentences(report.reviews, report.reviews_all)]
+           tables.review_table(report.reviews), *tables.review_sentences(report.reviews, report.reviews_all),
+           tables.review_table(report.reviews_superiors.loc[report.reviews_superiors["region_id"] == "all"])
+           if not report.reviews_superiors.empty else ""]
     if report.segments is not None and report.segments.clear:
         out += [tables.persona_table(report.segments), *tables.persona_descriptions(report.segments),
                 tables.segment_mix_table(report.segment_mix, report.mix_region_id, report.segments)]
@@ -145,13 +147,23 @@ def test_time_use_is_the_region_then_all_regions(hebei):
     assert list(dict.fromkeys(hebei.visits.behaviours["group"])) == ["hebei", "all"]
 
 
-def test_360_never_shows_a_superior_alone(hebei):
-    from casekit.reports.tables import review_table
+def test_360_shows_the_superiors_view_pooled_never_one_superior(hebei):
+    from casekit.reports.tables import review_sentences, review_table
 
+    # each manager's single superior is merged into the account managers' group, and it says so
+    table = review_table(hebei.reviews)
+    merged = table.xs("客户经理（含上级主管）", level="评价来源")
+    assert merged["说明"].str.contains("上级主管评价不足3人，为保护评价者已并入本组").all()
+    # the superiors of 河北's 13 managers, pooled, are a group of their own with its count
     superiors = hebei.reviews.loc[hebei.reviews["rater_group"] == "superior"]
-    assert len(superiors) and superiors["suppressed"].all() and superiors["mean"].isna().all()
-    shown = review_table(hebei.reviews).xs("上级主管", level="评价来源")
-    assert set(shown[["经理人数", "平均分", "自评减他评", "95%置信区间"]].to_numpy().ravel()) == {"—"}
+    assert len(superiors) == 3 and not superiors["suppressed"].any() and (superiors["n_raters"] >= 3).all()
+    shown = table.xs("上级主管", level="评价来源")
+    assert (shown["经理人数"] == "13").all() and (shown["平均分"] != "—").all()
+    assert all("上级的看法：本地区上级主管的评价平均" in s for s in review_sentences(hebei.reviews, hebei.reviews_all))
+    # the programme-level superiors' view sits beside the region's
+    view = hebei.reviews_superiors
+    assert view["region_id"].tolist() == ["hebei"] * 3 + ["all"] * 3
+    assert (view["rater_group"] == "superior").all() and not view["suppressed"].any()
     assert (hebei.reviews_all["region_id"] == "all").all()
 
 

@@ -393,10 +393,10 @@ def _reviews() -> pd.DataFrame:
          "mean_gap": nan, "gap_ci_low": nan, "gap_ci_high": nan, "suppressed": False, "note": ""},
         {"rater_group": "account_manager", "group_label": "客户经理", "n_managers": 13, "mean": 2.334,
          "n_gap": 13, "mean_gap": 1.102, "gap_ci_low": 0.89, "gap_ci_high": 1.32, "suppressed": False,
-         "note": "其中13位经理的本组评价含人数不足3人而并入的上级主管评价"},
+         "note": "每位经理的上级主管评价不足3人，为保护评价者已并入本组"},
         {"rater_group": "superior", "group_label": "上级主管", "n_managers": 0, "mean": nan, "n_gap": 0,
          "mean_gap": nan, "gap_ci_low": nan, "gap_ci_high": nan, "suppressed": True,
-         "note": "每位销售管理人员的上级主管评价人数都不足3人，为保护评价者不单独显示（已计入其他组）"},
+         "note": "上级主管评价不足3人，为保护评价者不单独显示；上级主管的评价已并入其他评价者一起计算"},
         {"rater_group": "all_others", "group_label": "全部他评", "n_managers": 13, "mean": 2.365,
          "n_gap": 13, "mean_gap": 1.07, "gap_ci_low": 0.85, "gap_ci_high": 1.29, "suppressed": False, "note": ""},
     ]
@@ -431,7 +431,48 @@ def test_review_sentences_state_the_self_other_gap():
     everyone = _reviews().assign(region_id="all", mean_gap=[float("nan"), 1.0, float("nan"), 1.05])
     (sentence,) = review_sentences(_reviews(), everyone)
     assert sentence.startswith("过程管理：13位销售管理人员的自评平均3.44分，他人评价平均2.37分，自评明显高于他评")
-    assert "[+0.85, +1.29]" in sentence and sentence.endswith("全部地区的销售管理人员自评平均比他评高1.05分。")
+    assert "[+0.85, +1.29]" in sentence and "全部地区的销售管理人员自评平均比他评高1.05分。" in sentence
+    # neither the region's nor all regions' superiors can be shown: the sentence says where they went
+    assert sentence.endswith("本地区上级主管的评价人数太少，不单独显示，已并入其他评价者一起计算。")
+
+
+def _with_superiors(n_superiors: int, mean: float, gap: float) -> pd.DataFrame:
+    table = _reviews()
+    shown = n_superiors >= 3
+    row = {"n_managers": 13, "n_raters": n_superiors, "mean": mean if shown else float("nan"),
+           "n_gap": 13, "mean_gap": gap if shown else float("nan"), "gap_ci_low": gap - 0.3 if shown else float("nan"),
+           "gap_ci_high": gap + 0.3 if shown else float("nan"), "suppressed": not shown,
+           "note": "本地区13位销售管理人员的上级主管评价（共13份）合并计算，不显示某一位经理的上级评价" if shown
+           else "上级主管评价不足3人，为保护评价者不单独显示；上级主管的评价已并入其他评价者一起计算"}
+    for key, value in row.items():
+        table.loc[table["rater_group"] == "superior", key] = value
+    table.loc[table["rater_group"] == "account_manager", "group_label"] = "客户经理（含上级主管）"
+    return table
+
+
+def test_the_superiors_view_has_its_own_row_and_sentence():
+    region = _with_superiors(13, 2.2, 1.236)
+    everyone = _with_superiors(35, 2.6, 1.07).assign(region_id="all")
+    table = review_table(region)
+    superior = table.loc[("过程管理", "上级主管")]
+    assert superior[["经理人数", "平均分", "自评减他评"]].tolist() == ["13", "2.20", "+1.24"]  # 3.44 − 2.20
+    assert "13位销售管理人员的上级主管评价" in superior["说明"]
+    assert ("过程管理", "客户经理（含上级主管）") in table.index
+    (sentence,) = review_sentences(region, everyone)
+    assert ("上级的看法：本地区上级主管的评价平均2.20分，销售管理人员的自评明显高于上级评价，平均高1.24分"
+            in sentence)
+    assert sentence.endswith("全部地区上级主管的评价平均2.60分。")
+
+
+def test_too_few_superiors_in_a_region_leave_the_programme_view():
+    region = _with_superiors(2, 0, 0)
+    everyone = _with_superiors(35, 2.6, 1.07).assign(region_id="all")
+    superior = review_table(region).loc[("过程管理", "上级主管")]
+    assert superior[["平均分", "自评减他评"]].tolist() == [MISSING, MISSING]
+    assert "已并入其他评价者" in superior["说明"]
+    (sentence,) = review_sentences(region, everyone)
+    assert "上级的看法：本地区上级主管的评价人数太少，不单独显示，已并入其他评价者；全部地区上级主管的评价平均2.60分" in sentence
+    assert "2.20" not in sentence
 
 
 def test_linkage_table_lists_only_clear_associations_in_association_words():

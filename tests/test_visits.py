@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,12 +16,14 @@ from casekit.analysis.visits import (
     REPORTED_COLUMNS,
     TIME_COLUMNS,
     WEEK_COLUMNS,
+    rounded_week,
     time_allocation,
     time_use_sentences,
     visit_profile,
 )
 from casekit.exceptions import AnalysisError
 from casekit.intake import load_bundle
+from casekit.reports.tables import time_allocation_table
 
 SAMPLE = Path(__file__).resolve().parents[1] / "research_data" / "sample"
 
@@ -94,15 +97,66 @@ def test_week_is_estimated_per_person_then_averaged(mini):
     assert not row["suppressed"] and row["note"] == ""
 
 
-def test_overbooked_week_floors_office_hours_at_zero_and_says_so(mini):
+def test_overbooked_week_is_capped_at_the_week_and_says_so(mini):
     visits = crowd("P", 5, "beijing", "beijing", on=200, travel=100)       # 5 h a visit
     people = {f"P{i}": (10, 80) for i in range(5)}                          # 50 h a week
-    row = time_allocation(fake(mini.manifest, visits, people), week_hours=40).iloc[0]
-    assert row["hours_office"] == 0
+    table = time_allocation(fake(mini.manifest, visits, people), week_hours=40)
+    row = table.iloc[0]
+    # 50 field hours scaled down to the 40-hour week, keeping the 2:1 split
+    assert row["hours_on_site"] == pytest.approx(80 / 3) and row["hours_travel"] == pytest.approx(40 / 3)
+    assert row["hours_office"] == 0 and row["n_capped"] == 5 and row["week_hours"] == 40
     assert row["share_office"] == 0
     assert row["share_on_site"] == pytest.approx(2 / 3)
     assert row["visit_share_observed"] == pytest.approx(1.0)
-    assert "办公室时间按0计" in row["note"]
+    assert "已按40小时计" in row["note"]
+    sentence = time_use_sentences(table)[0]
+    assert "每周按40小时计，约26.7小时在客户处、13.3小时在路上，其余约0小时" in sentence
+    assert "都超过每周40小时，已按40小时计" in sentence
+
+
+def test_estimated_hours_never_add_up_to_more_than_the_week(mini):
+    # the issue's type 4: some people's reported visits × observed minutes exceed the week,
+    # others' do not; the group's hours as printed add up to the week, and the sentence says
+    # why the estimate was cut and what it rests on
+    visits = (crowd("H", 5, "beijing", "beijing", on=100, travel=40)           # 2 h 20 a visit
+              + crowd("L", 5, "beijing", "beijing", on=40, travel=20))
+    people = {**{f"H{i}": (20, 80) for i in range(5)},                         # 46.7 h a week
+              **{f"L{i}": (10, 50) for i in range(5)}}                         # 10 h a week
+    table = time_allocation(fake(mini.manifest, visits, people), week_hours=40)
+    row = table.iloc[0]
+    assert row["n_capped"] == 5 and row["n_estimated"] == 10
+    assert row["hours_on_site"] + row["hours_travel"] + row["hours_office"] == pytest.approx(40)
+    sentence = time_use_sentences(table)[0]
+    hours = [float(h) for h in re.findall(r"([\d.]+)小时在(?:客户处|路上|办公室)", sentence)]
+    assert len(hours) == 3 and sum(hours) == pytest.approx(40)
+    assert "（10人，平均每周拜访15次）估算，每周按40小时计" in sentence
+    assert "其中5人按自报拜访次数推算的外出时间超过每周40小时，已按40小时计" in sentence
+    shown = time_allocation_table(table)["北京"]
+    printed = [float(shown[k]) for k in ("估算每周在客户处（小时）", "估算每周在路上（小时）",
+                                          "估算每周在办公室及其他（小时）")]
+    assert sum(printed) == pytest.approx(float(shown["估算依据：假定每周工作（小时）"])) == pytest.approx(40)
+    assert shown["估算依据：填写每周拜访次数的客户经理（人）"] == "10"
+    assert shown["估算依据：自报每周拜访（次，平均）"] == "15"
+    assert "已按40小时计" in shown["说明"]
+
+
+def test_a_few_capped_people_are_not_counted_out_loud(mini):
+    visits = (crowd("H", 2, "beijing", "beijing", on=200, travel=100)
+              + crowd("L", 6, "beijing", "beijing", on=40, travel=20))
+    people = {**{f"H{i}": (10, 80) for i in range(2)}, **{f"L{i}": (10, 50) for i in range(6)}}
+    row = time_allocation(fake(mini.manifest, visits, people), week_hours=40).iloc[0]
+    assert row["n_capped"] == 2
+    assert "其中有部分人按自报拜访次数推算的外出时间超过每周40小时" in row["note"]
+    assert "2人" not in row["note"]
+
+
+def test_sample_weeks_add_up_to_forty_hours(sample, am_types):
+    for table in (time_allocation(sample), time_allocation(sample, by="segment", segments=am_types)):
+        shown = table.loc[~table["suppressed"]]
+        total = shown["hours_on_site"] + shown["hours_travel"] + shown["hours_office"]
+        assert (total.round(9) == 40).all()
+        for _, row in shown.iterrows():
+            assert sum(rounded_week(row)) == pytest.approx(40)
 
 
 def test_week_columns_only_when_the_codebook_asks_for_them(mini):

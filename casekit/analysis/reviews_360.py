@@ -37,7 +37,22 @@ per manager, the superior is never shown alone.
 Per-manager results (:func:`manager_review`, :func:`self_other_gap`) are for the consultants
 (feedback conversations, interview preparation); a client-facing report shows only
 :func:`review_summary`, whose every number is a mean over at least ``min_managers`` managers of
-numbers :func:`manager_review` / :func:`self_other_gap` show.
+numbers :func:`manager_review` / :func:`self_other_gap` show -- with one exception, the
+superiors' view.
+
+**The superiors' view (上级的看法).** The seed names the superiors among the raters, but a
+manager usually has one superior, who is never shown alone for that manager. :func:`review_summary`
+therefore pools the superiors' ratings over the region's managers: its ``superior`` row is the
+mean over managers of each manager's superiors' mean, shown when it rests on at least
+``min_managers`` managers and at least ``min_raters`` superiors (distinct rater tokens: a token
+seen under two managers counts once, so a bundle whose tokens follow a person across managers
+is counted by person). All regions pool only the top-level regions that have that many
+superiors themselves, and a city is hidden when the rest of its province would have 1 to
+``min_raters − 1`` superiors, so no small group of superiors can be recovered by subtraction. A
+superior's single rating is never recoverable either: the per-manager numbers fold it into a
+group of at least ``min_raters`` raters, and the pooled row averages at least ``min_raters``
+superiors. Where the superiors are too few, the row has no number and says that their ratings
+were merged into the other raters'.
 """
 
 from __future__ import annotations
@@ -78,6 +93,7 @@ __all__ = [
     "SELF",
     "SUMMARY_COLUMNS",
     "SUMMARY_SCHEMA",
+    "SUPERIOR",
     "manager_review",
     "review_summary",
     "self_other_gap",
@@ -87,6 +103,8 @@ __all__ = [
 DEFAULT_MIN_RATERS = MIN_RATERS
 #: The rater group of a manager's own rating.
 SELF = "self"
+#: The superiors' rater group (上级主管): pooled over a region's managers in :func:`review_summary`.
+SUPERIOR = "superior"
 #: Pseudo rater group: small non-self groups pooled (rule 2 of the module docstring).
 OTHER_RATERS = "other_raters"
 OTHER_RATERS_LABEL = "其他评价者"
@@ -124,7 +142,10 @@ GAP_COLUMNS: tuple[str, ...] = GAP_SCHEMA.names
 SUMMARY_SCHEMA = OutputSchema(
     "360 review summary", "casekit.analysis.review_summary", (
         *columns("str", "region_id", "dimension", "dimension_label", "rater_group", "group_label"),
-        Col("n_managers", "int"), Col("mean", "float", nullable=True),
+        Col("n_managers", "int"),
+        Col("n_raters", "int", nullable=True,
+            description="superiors behind the superiors' pooled row; empty on other rows"),
+        Col("mean", "float", nullable=True),
         Col("n_gap", "int", nullable=True),
         *columns("float", "mean_gap", "gap_ci_low", "gap_ci_high", nullable=True),
         Col("suppressed", "bool"), Col("note"),
@@ -453,6 +474,96 @@ def _select(
     return chosen, False, ""
 
 
+def _superior_cell(raw: pd.DataFrame, regions: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """One row per manager rated by a superior on ``dimension``: the superiors' mean and tokens."""
+    part = raw.loc[(raw["dimension"] == dimension) & (raw["rater_group"] == SUPERIOR)]
+    if part.empty:
+        return pd.DataFrame(columns=["manager_id", "region_id", "top_region_id", "mean", "tokens"])
+    cell = part.groupby("manager_id", sort=True).agg(
+        mean=("score", "mean"), tokens=("rater_token", lambda t: frozenset(map(str, t))))
+    cell = cell.join(regions, how="left").reset_index()
+    return cell[["manager_id", "region_id", "top_region_id", "mean", "tokens"]]
+
+
+def _n_superiors(cell: pd.DataFrame) -> int:
+    """Distinct superiors of ``cell``, counted by token (a token seen under two managers counts once)."""
+    return len(frozenset().union(*cell["tokens"])) if len(cell) else 0
+
+
+def _superior_select(
+    cell: pd.DataFrame,
+    manifest: Any,
+    region: tuple[str | None, str | None, set[str]],
+    min_managers: int,
+    min_raters: int,
+) -> tuple[pd.DataFrame, bool, str]:
+    """The managers whose superiors the pooled superiors' row of a region may use.
+
+    As :func:`_select`, and besides: at least ``min_raters`` distinct superiors (tokens) behind
+    the number; for all regions, only the top-level regions that have that many themselves (so
+    that all regions minus the regions shown reveals no small group of superiors); for a city,
+    the rest of its province 0 or at least ``min_raters`` superiors.
+    """
+    rid, top, _ = region
+    few = f"上级主管评价不足{min_raters}人，为保护评价者不单独显示"
+    if rid is None and len(cell):
+        per_top = {t: _n_superiors(part) for t, part in cell.groupby("top_region_id", sort=False)}
+        enough = [t for t, n in per_top.items() if n >= min_raters]
+        if not enough:
+            return cell.iloc[:0], True, few
+        chosen, hidden, note = _select(cell.loc[cell["top_region_id"].isin(enough)], manifest, region, min_managers)
+        if not hidden and len(enough) < len(per_top) and not note:
+            note = f"不含上级主管评价不足{min_raters}人的地区"
+    else:
+        chosen, hidden, note = _select(cell, manifest, region, min_managers)
+    if hidden:
+        return chosen, True, note
+    if _n_superiors(chosen) < min_raters:
+        return chosen, True, few
+    if rid is not None and top is not None and rid != top:
+        province = cell.loc[cell["top_region_id"] == top]
+        shown = shown_cities(province, manifest, top, min_managers)
+        rest = _n_superiors(province.loc[~province["region_id"].isin(shown)])
+        if 0 < rest < min_raters:
+            return chosen, True, "为避免由全省合计推算出人数较少的上级主管评价，不单独显示"
+    return chosen, False, note
+
+
+def _superior_row(
+    row: dict[str, Any],
+    cell: pd.DataFrame,
+    manifest: Any,
+    region: tuple[str | None, str | None, set[str]],
+    min_managers: int,
+    min_raters: int,
+    self_scores: pd.Series,
+    confidence: float,
+) -> dict[str, Any]:
+    """The superiors' row of :func:`review_summary`: their ratings pooled over the region's managers."""
+    chosen, hidden, note = _superior_select(cell, manifest, region, min_managers, min_raters)
+    n_superiors = _n_superiors(chosen)
+    where = "全部地区" if region[0] is None else "本地区"
+    row.update(n_managers=len(chosen), n_raters=n_superiors, suppressed=hidden)
+    if hidden:
+        merged = "上级主管的评价已并入其他评价者一起计算"
+        row["note"] = "；".join(n for n in (note, merged) if n)
+        return row
+    row["mean"] = float(chosen["mean"].mean())
+    row["note"] = "；".join(n for n in (
+        note,
+        f"{where}{len(chosen)}位销售管理人员的上级主管评价（共{n_superiors}份）合并计算，"
+        "不显示某一位经理的上级评价",
+    ) if n)
+    own = self_scores.reindex(list(zip(chosen["manager_id"], [row["dimension"]] * len(chosen))))
+    with_gap = chosen.assign(gap=own.to_numpy(dtype="float64") - chosen["mean"].to_numpy(dtype="float64"))
+    with_gap = with_gap.dropna(subset=["gap"])
+    row["n_gap"] = len(with_gap)
+    if len(with_gap) >= max(min_managers, 1) and _n_superiors(with_gap) >= min_raters:
+        mean, low, high = t_interval(with_gap["gap"].to_numpy(dtype="float64"), confidence)
+        row.update(mean_gap=mean, gap_ci_low=low, gap_ci_high=high)
+    return row
+
+
 def review_summary(
     bundle: Any,
     region_id: str | None = None,
@@ -466,10 +577,13 @@ def review_summary(
     (:func:`manager_review`, :func:`self_other_gap`) are consultant-facing only.
 
     Every number is a mean over managers of numbers the per-manager functions show: for a
-    rater group, each manager's shown mean of that group (so a group never shown alone for
-    any manager -- typically the single superior -- gets no row values, and a group that had
-    small groups folded into it says so in ``note``); for ``all_others``, each manager's
-    "others" mean of :func:`self_other_gap`. ``mean_gap`` is the mean over managers of
+    rater group, each manager's shown mean of that group (a group that had small groups folded
+    into it is labelled e.g. ``客户经理（含上级主管）`` and says so in ``note``; a support group
+    never shown alone for any manager gets no row values); for ``all_others``, each manager's
+    "others" mean of :func:`self_other_gap`. The exception is ``superior``: the superiors'
+    ratings pooled over the region's managers (module docstring), shown when at least
+    ``min_managers`` managers and ``min_raters`` superiors (``n_raters``) are behind it, else
+    without a number and a note that they were merged into the other raters'. ``mean_gap`` is the mean over managers of
     ``self score − this group's mean`` with a t-interval over managers, for the managers who
     have both.
 
@@ -500,7 +614,8 @@ def review_summary(
         (``self``, ``account_manager``, ``support``, ``superior``, ``other_raters``, then
         ``all_others``). Columns :data:`SUMMARY_COLUMNS`: ``region_id`` (the region, or
         ``"all"``), ``dimension``, ``dimension_label``, ``rater_group``, ``group_label``
-        (Chinese), ``n_managers``, ``mean`` (mean of the managers' means), ``n_gap``,
+        (Chinese), ``n_managers``, ``n_raters`` (distinct superiors on the ``superior`` row,
+        missing elsewhere), ``mean`` (mean of the managers' means), ``n_gap``,
         ``mean_gap``, ``gap_ci_low``, ``gap_ci_high`` (missing for ``self``), ``suppressed``
         (``mean`` hidden) and ``note`` (Chinese).
 
@@ -568,6 +683,7 @@ def review_summary(
             "rater_group": group,
             "group_label": _group_label(group),
             "n_managers": n_managers,
+            "n_raters": None,
             "mean": math.nan,
             "n_gap": None,
             "mean_gap": math.nan,
@@ -576,6 +692,10 @@ def review_summary(
             "suppressed": hidden,
             "note": note,
         }
+        if group == SUPERIOR:
+            rows.append(_superior_row(row, _superior_cell(in_region_raw, regions, dimension), manifest,
+                                      region, min_managers, min_raters, self_scores, confidence))
+            continue
         if group in _OTHER_ORDER and not cell["manager_id"].isin(mine).any():
             row["note"] = (f"每位销售管理人员的{_group_label(group)}评价人数都不足{min_raters}人，"
                            "为保护评价者不单独显示（已计入其他组）")
@@ -586,9 +706,11 @@ def review_summary(
             if len(folded):
                 extra = sorted({g for inc in folded["includes"] for g in inc[1:]},
                                key=_OTHER_ORDER.index)
+                row["group_label"] = f"{_group_label(group)}（含{_labels(extra)}）"
+                which = "每位经理" if len(folded) == len(chosen) else f"其中{len(folded)}位经理"
                 row["note"] = "；".join(n for n in (
                     row["note"],
-                    f"其中{len(folded)}位经理的本组评价含人数不足{min_raters}人而并入的{_labels(extra)}评价",
+                    f"{which}的{_labels(extra)}评价不足{min_raters}人，为保护评价者已并入本组",
                 ) if n)
         if group != SELF:
             keys = list(zip(cell["manager_id"], [dimension] * len(cell)))
@@ -606,6 +728,7 @@ def review_summary(
 
     table = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
     table["n_gap"] = pd.array(table["n_gap"].tolist(), dtype="Int64")
+    table["n_raters"] = pd.array(table["n_raters"].tolist(), dtype="Int64")
     table = table.astype({"n_managers": "int64", "mean": "float64", "mean_gap": "float64",
                           "gap_ci_low": "float64", "gap_ci_high": "float64", "suppressed": "bool"})
     return sort_rows(table, [("dimension", list(DIMENSIONS)), ("rater_group", _GROUP_ORDER)])

@@ -46,7 +46,14 @@ from casekit.analysis.intervals import check_confidence, t_interval, wilson_inte
 from casekit.analysis.ordering import region_order
 from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, OUTCOMES
 from casekit.exceptions import AnalysisError, RegionError
-from casekit.privacy.disclosure import MIN_OBSERVED, check_threshold, is_suppressed, protect_rest
+from casekit.privacy.disclosure import (
+    MIN_OBSERVED,
+    check_threshold,
+    count_suppressed,
+    is_small,
+    is_suppressed,
+    protect_rest,
+)
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
 
@@ -67,6 +74,7 @@ __all__ = [
     "TIME_COLUMNS",
     "WEEK_COLUMNS",
     "VisitProfile",
+    "rounded_week",
     "time_allocation",
     "time_use_sentences",
     "visit_profile",
@@ -93,6 +101,9 @@ _WEEK = (
     Col("n_estimated", "int", nullable=True),
     *columns("float", "weekly_visits", "hours_on_site", "hours_travel", "hours_office", "share_on_site",
              "share_travel", "share_office", nullable=True),
+    Col("week_hours", "float", nullable=True, description="the working week the estimate assumes"),
+    Col("n_capped", "int", nullable=True,
+        description="people whose estimated field hours exceeded the week and were scaled down to it"),
 )
 _REPORTED = (
     Col("n_reported", "int", nullable=True),
@@ -368,6 +379,59 @@ def _join(*notes: str) -> str:
     return "；".join(n for n in notes if n)
 
 
+def _capped_week(est: pd.DataFrame, week_hours: float) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Each person's estimated week: hours on site, travelling, in the office, and whether capped.
+
+    ``est`` has one row per person with ``weekly`` (self-reported visits per week) and their mean
+    ``minutes_on_site`` / ``minutes_travel`` per observed visit. Field hours above ``week_hours``
+    are scaled down, keeping the split between site and road, so that every week adds up to
+    ``week_hours``.
+    """
+    h_on = est["weekly"] * est["minutes_on_site"] / 60.0
+    h_tr = est["weekly"] * est["minutes_travel"] / 60.0
+    h_field = h_on + h_tr
+    capped = h_field > week_hours
+    scale = (week_hours / h_field.where(capped, week_hours)).where(capped, 1.0)
+    h_on, h_tr = h_on * scale, h_tr * scale
+    h_off = (week_hours - h_on - h_tr).clip(lower=0.0)
+    return h_on, h_tr, h_off, capped
+
+
+def _capped_note(n_capped: int, n_estimated: int, week_hours: float, min_n: int = MIN_OBSERVED) -> str:
+    """The Chinese clause saying that some estimated weeks were capped at the working week.
+
+    Parameters
+    ----------
+    n_capped : int
+        People whose estimated field hours exceeded ``week_hours``.
+    n_estimated : int
+        People behind the estimate.
+    week_hours : float
+        The working week assumed.
+    min_n : int, default :data:`~casekit.privacy.disclosure.MIN_OBSERVED`
+        A count of 1 to ``min_n − 1`` people is written as "不足 ``min_n`` 人".
+
+    Returns
+    -------
+    str
+        E.g. ``其中5人按自报拜访次数推算的外出时间超过每周40小时，已按40小时计、不计办公室时间``
+        (a count or its complement of 1 to ``min_n − 1`` people reads ``有部分人``);
+        empty when nobody was capped.
+    """
+    if n_capped <= 0:
+        return ""
+    week = formatting.days(round(float(week_hours), 1))
+    if n_capped >= n_estimated:
+        return (f"按自报拜访次数推算，每个人的外出时间都超过每周{week}小时，"
+                f"已按{week}小时计、不计办公室时间")
+    if count_suppressed(n_estimated, n_capped, min_n) or is_small(n_estimated - n_capped, min_n):
+        who = "有部分人"  # a count (or its complement) of 1 to min_n − 1 people is not written
+    else:
+        who = f"{n_capped}人"
+    return (f"其中{who}按自报拜访次数推算的外出时间超过每周{week}小时，"
+            f"已按{week}小时计、不计办公室时间")
+
+
 # --------------------------------------------------------------------------------------------
 # statistics
 
@@ -434,12 +498,17 @@ def time_allocation(
     computed per person and then averaged over the group's people: a person's hours on site per
     week are their self-reported visits per week × their own observed mean minutes on site per
     visit (in this group) / 60, likewise for travel; their office hours are ``week_hours``
-    minus those field hours, floored at 0 (``note`` says when someone's field hours exceed
-    the week). The shares are each person's hours divided by their estimated week
-    (``max(week_hours, field hours)``), averaged over people, so they add up to 1. Only people
-    both observed and with an answer count (``n_estimated``). The estimate assumes an observed
-    visit is typical of the person's visits; with one or two visits per person it is rough for
-    a person but fair for a group.
+    minus those field hours. **The estimate never exceeds the week:** a person whose field
+    hours come to more than ``week_hours`` (self-reported visits × observed minutes) has both
+    field hours scaled down so that they add up to ``week_hours``, with no office time;
+    ``n_capped`` counts them and ``note`` says so. Every person's week therefore adds up to
+    ``week_hours`` and so do the group's mean hours (``hours_on_site + hours_travel +
+    hours_office == week_hours``); the shares are the hours divided by ``week_hours``. Only
+    people both observed and with an answer count (``n_estimated``); ``weekly_visits`` is their
+    mean self-reported visits per week and ``week_hours`` the week assumed -- the estimate's
+    basis, which the report states. The estimate assumes an observed visit is typical of the
+    person's visits; with one or two visits per person it is rough for a person but fair for a
+    group.
 
     **Said versus observed (codebook with a ``visit_time_share`` question).** Per person with
     an answer (and, when the week is estimated, an estimate): the self-reported share of
@@ -478,7 +547,9 @@ def time_allocation(
         ``minutes_on_site``, ``minutes_travel``, ``on_site_share``), then
         :data:`WEEK_COLUMNS` when the codebook has ``weekly_visits`` (``n_estimated``, mean
         self-reported ``weekly_visits``, ``hours_on_site``, ``hours_travel``,
-        ``hours_office``, ``share_on_site``, ``share_travel``, ``share_office``), then
+        ``hours_office``, ``share_on_site``, ``share_travel``, ``share_office``, the assumed
+        ``week_hours`` and ``n_capped``, the people whose field hours were scaled down to the
+        week), then
         :data:`REPORTED_COLUMNS` when it has ``visit_time_share`` (``n_reported``,
         ``visit_share_reported``, ``visit_share_observed``, ``visit_share_gap``), then
         ``suppressed`` and ``note``. A suppressed group (see the module docstring) shows only
@@ -553,27 +624,22 @@ def time_allocation(
         notes: list[str] = []
         if weekly is not None:
             est = person.assign(weekly=weekly.reindex(person.index).to_numpy()).dropna()
-            h_on = est["weekly"] * est["minutes_on_site"] / 60.0
-            h_tr = est["weekly"] * est["minutes_travel"] / 60.0
-            h_field = h_on + h_tr
-            h_off = (week_hours - h_field).clip(lower=0.0)
-            total = h_field + h_off
+            h_on, h_tr, h_off, capped = _capped_week(est, week_hours)
             row["n_estimated"] = len(est)
+            row["week_hours"] = week_hours
             if week_status[group] == _SHOWN:
                 row.update(
                     weekly_visits=float(est["weekly"].mean()),
                     hours_on_site=float(h_on.mean()),
                     hours_travel=float(h_tr.mean()),
                     hours_office=float(h_off.mean()),
-                    share_on_site=float((h_on / total).mean()),
-                    share_travel=float((h_tr / total).mean()),
-                    share_office=float((h_off / total).mean()),
+                    share_on_site=float((h_on / week_hours).mean()),
+                    share_travel=float((h_tr / week_hours).mean()),
+                    share_office=float((h_off / week_hours).mean()),
+                    n_capped=int(capped.sum()),
                 )
-                if (h_field > week_hours).any():
-                    notes.append(
-                        f"有人按自报拜访次数估算的外出时间超过每周{formatting.days(week_hours)}"
-                        "小时，其办公室时间按0计"
-                    )
+                if capped.any():
+                    notes.append(_capped_note(int(capped.sum()), len(est), week_hours, min_n))
             else:
                 notes.append(
                     _suppression_note(
@@ -607,7 +673,42 @@ def time_allocation(
                 )
         row["note"] = _join(row["note"], *notes)
         rows.append(row)
-    return _frame(rows, columns, ints=("n_visits", "n_estimated", "n_reported"))
+    return _frame(rows, columns, ints=("n_visits", "n_estimated", "n_reported", "n_capped"))
+
+
+def rounded_week(row: Any) -> tuple[float, float, float] | None:
+    """The estimated week of a :func:`time_allocation` row as shown: hours rounded to 0.1.
+
+    The hours on site and travelling are rounded so that their sum is the rounded field time,
+    and the office hours are the rest of the week: the three numbers shown always add up to the
+    week the estimate assumed (``week_hours``), never to 40.1 or 41.8.
+
+    Parameters
+    ----------
+    row : Mapping or pandas.Series
+        A row of :func:`time_allocation` with :data:`WEEK_COLUMNS`.
+
+    Returns
+    -------
+    tuple of float or None
+        (on site, travelling, office) in hours with one decimal; None when the row has no
+        estimate.
+    """
+    try:
+        on, travel = float(row["hours_on_site"]), float(row["hours_travel"])
+        week = float(row["week_hours"]) if "week_hours" in row and pd.notna(row["week_hours"]) else math.nan
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (math.isfinite(on) and math.isfinite(travel)):
+        return None
+    if not math.isfinite(week):  # an older table without the week: the office hours as computed
+        office = float(row["hours_office"]) if pd.notna(row.get("hours_office")) else 0.0
+        week = on + travel + office
+    week = round(week, 1)
+    field = min(round(on + travel, 1), week)
+    shown_on = min(round(on, 1), field)
+    shown_travel = round(field - shown_on, 1)
+    return shown_on, shown_travel, round(week - field, 1)
 
 
 def _minutes(value: float) -> str:
@@ -618,6 +719,16 @@ def _hours(value: float) -> str:
     return formatting.days(round(float(value), 1))
 
 
+def _basis(row: Any) -> str:
+    """``12人，平均每周拜访9.2次``: who the week is estimated from."""
+    parts = []
+    if pd.notna(row.get("n_estimated")):
+        parts.append(f"{int(row['n_estimated'])}人")
+    if pd.notna(row.get("weekly_visits")):
+        parts.append(f"平均每周拜访{_hours(row['weekly_visits'])}次")
+    return "，".join(parts)
+
+
 def _percent(value: float) -> str:
     return f"{float(value) * 100:.0f}%"
 
@@ -626,11 +737,15 @@ def time_use_sentences(table: pd.DataFrame) -> list[str]:
     """Word the key findings of :func:`time_allocation` in Chinese, for a report.
 
     One sentence per shown group (suppressed groups never get one, nor do numbers hidden for
-    a group's subset), in the table's order, e.g. ``天津客户经理每次拜访在客户处平均52分钟，
-    路上平均75分钟，路上时间占外出时间的59%；按自报的每周拜访次数估算，每周约9.5小时在客户处、
-    13.2小时在路上，其余约17.3小时在办公室或做其他工作。`` When the self-reported share of
-    time visiting customers is known, the sentence adds it next to the estimate. With two or
-    more shown groups, a last sentence names the group with the longest travel per visit.
+    a group's subset), in the table's order, e.g. ``天津客户经理每次拜访在客户处平均51分钟，
+    路上平均74分钟，路上时间占外出时间的59%；按随访观察到的每次拜访时长乘以本人自报的每周拜访
+    次数（7人，平均每周拜访5.6次）估算，每周按40小时计，约4.3小时在客户处、6.6小时在路上，
+    其余约29.1小时在办公室或做其他工作。`` The estimate states its basis (people, their mean
+    self-reported visits, the week assumed); its three hours are :func:`rounded_week`, so they
+    add up to the week as written; when someone's field hours were capped at the week, the
+    sentence says so (``其中5人……已按40小时计、不计办公室时间``). When the self-reported share
+    of time visiting customers is known, the sentence adds it next to the estimate. With two
+    or more shown groups, a last sentence names the group with the longest travel per visit.
 
     Parameters
     ----------
@@ -662,12 +777,18 @@ def time_use_sentences(table: pd.DataFrame) -> list[str]:
         )
         if pd.notna(row["on_site_share"]):
             text += f"，路上时间占外出时间的{_percent(1 - row['on_site_share'])}"
-        if "hours_on_site" in table.columns and pd.notna(row["hours_on_site"]):
+        week = rounded_week(row) if "hours_on_site" in table.columns else None
+        if week is not None:
+            on, travel, office = week
             text += (
-                f"；按自报的每周拜访次数估算，每周约{_hours(row['hours_on_site'])}小时在客户处、"
-                f"{_hours(row['hours_travel'])}小时在路上，"
-                f"其余约{_hours(row['hours_office'])}小时在办公室或做其他工作"
+                f"；按随访观察到的每次拜访时长乘以本人自报的每周拜访次数"
+                f"（{_basis(row)}）估算，每周按{_hours(on + travel + office)}小时计，"
+                f"约{_hours(on)}小时在客户处、{_hours(travel)}小时在路上，"
+                f"其余约{_hours(office)}小时在办公室或做其他工作"
             )
+            if pd.notna(row.get("n_capped")) and int(row["n_capped"]) > 0:
+                text += "；" + _capped_note(int(row["n_capped"]), int(row["n_estimated"]),
+                                          on + travel + office)
         if "visit_share_reported" in table.columns and pd.notna(row["visit_share_reported"]):
             text += f"；自报拜访客户的时间占工作时间的{_percent(row['visit_share_reported'])}"
             if pd.notna(row["visit_share_observed"]):

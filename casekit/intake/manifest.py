@@ -31,6 +31,7 @@ class CitySchema(Schema):
 
     id: Any = None
     name: Any = None
+    client: Any = None
 
 
 class RegionSchema(CitySchema):
@@ -86,6 +87,9 @@ class Manifest:
         The courses' half-day sessions as the manifest sets them (``morning`` / ``afternoon``
         minutes, ``morning_start`` / ``afternoon_start`` ``"HH:MM"``); empty: the defaults
         (:data:`casekit.domain.DEFAULT_SESSION_MINUTES` each, no clock times).
+    clients : mapping of str to str
+        Region id → the region's own client (a region's or city's ``client:`` key), for the
+        regions that name one; read it with :meth:`client_of`.
     """
 
     bundle: str
@@ -96,6 +100,34 @@ class Manifest:
     audiences: Mapping[str, float] = field(default_factory=dict)
     budgets: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     sessions: Mapping[str, Any] = field(default_factory=dict)
+    clients: Mapping[str, str] = field(default_factory=dict)
+
+    def client_of(self, region_id: str) -> str:
+        """Return the client of a region: its own ``client:``, else its province's, else the bundle's.
+
+        An engagement may serve several clients (华北网通 in 北京, 南宁电信 in 南宁): a region's
+        report names the region's client, never the whole list.
+
+        Parameters
+        ----------
+        region_id : str
+            A region id or name (a province or a city).
+
+        Returns
+        -------
+        str
+            The client's name.
+
+        Raises
+        ------
+        RegionError
+            If the region is not in the manifest.
+        """
+        rid = self.require(region_id)
+        for candidate in (rid, self.top_of(rid)):
+            if candidate in self.clients:
+                return self.clients[candidate]
+        return self.client
 
     # -- region tree ----------------------------------------------------------------------------
 
@@ -282,6 +314,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
           f"not one with {file_id_problem(header['bundle'])}", header["bundle"])
 
     rows: list[dict[str, Any]] = []
+    clients: dict[str, str] = {}
     seen_ids: dict[str, int | None] = {}
     seen_names: dict[str, str] = {}
 
@@ -312,8 +345,18 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
             ok = False
         if not ok:
             return None
+        if not ok:
+            return None
         seen_ids[rid] = p.line(*path, "id")
         seen_names[name_key(name)] = rid
+        client = node.get("client")
+        if client is not None:  # a bad client is reported; the region keeps the bundle's client
+            if not isinstance(client, str) or not client.strip():
+                p(path + ("client",), "client",
+                  "the region's client as text, e.g. client: 南宁电信 (or no client key: the bundle's client)",
+                  client)
+            else:
+                clients[rid] = client.strip()
         rows.append({"region_id": rid, "name": name, "parent_id": parent,
                      "level": "top" if parent is None else "city"})
         return rid
@@ -389,7 +432,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     _check_session_times(sessions, p)
     manifest = Manifest(bundle=header["bundle"], client=header["client"], engagement=header["engagement"],
                         period=header["period"], regions=region_table, audiences=audiences, budgets=budgets,
-                        sessions=sessions)
+                        sessions=sessions, clients=clients)
     budget_keys: dict[tuple[str, str], tuple[Any, Any]] = {}
     for key, value in raw_budgets.items():
         rid = manifest.resolve(str(key))

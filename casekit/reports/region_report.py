@@ -68,6 +68,7 @@ __all__ = [
     "scrub_quote",
     "segment_labels",
     "segment_types",
+    "superiors_view",
 ]
 
 #: How the report names the comparison group of every region (``group_name`` of the
@@ -634,6 +635,13 @@ class RegionReport:
         per manager).
     reviews_all : pandas.DataFrame
         The same for all regions, the comparison.
+    reviews_superiors : pandas.DataFrame
+        The superiors' view (上级的看法): the ``superior`` rows of ``reviews`` then of
+        ``reviews_all`` (``region_id`` the region, or ``"all"`` for the programme-level view),
+        with the columns of :func:`casekit.analysis.review_summary`. A row is shown when at
+        least 3 superiors' ratings of at least ``min_n`` managers are behind it; otherwise it
+        has no mean and its ``note`` says that the superiors' ratings were merged into the
+        other raters'. Empty without a 360° review.
     linkage : pandas.DataFrame or None
         :func:`performance_links`, all regions; ``None`` without a sales result.
     linkage_message : str
@@ -676,6 +684,7 @@ class RegionReport:
     visits: VisitProfile | None = None
     reviews: pd.DataFrame = field(default_factory=pd.DataFrame)
     reviews_all: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reviews_superiors: pd.DataFrame = field(default_factory=pd.DataFrame)
     linkage: pd.DataFrame | None = None
     linkage_message: str = ""
     notes_region_id: str = ""
@@ -694,6 +703,26 @@ class RegionReport:
     def notes_shown(self) -> bool:
         """Whether the notes section shows themes, words and excerpts (enough interviewees)."""
         return not is_suppressed(self.notes_interviewees, self.min_n)
+
+
+def superiors_view(reviews: pd.DataFrame, reviews_all: pd.DataFrame) -> pd.DataFrame:
+    """The superiors' view of a region's sales managers (上级的看法), the region's next to all regions'.
+
+    Parameters
+    ----------
+    reviews, reviews_all : pandas.DataFrame
+        :func:`casekit.analysis.review_summary` of the region and of all regions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Their ``superior`` rows, the region's first (``region_id``: the region, then
+        ``"all"``); empty when neither has one.
+    """
+    parts = [t.loc[t["rater_group"] == "superior"] for t in (reviews, reviews_all)
+             if not t.empty and "rater_group" in t.columns]
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def region_report(
@@ -781,6 +810,8 @@ def region_report(
         themes = region_themes(notes, notes_region_id)
         keywords = region_keywords(notes, notes_region_id)
         quotes = region_quotes(notes, notes_region_id, themes)
+    reviews = review_summary(bundle, region_id, min_managers=min_n)
+    reviews_all = review_summary(bundle, None, min_managers=min_n)
     return RegionReport(
         bundle=bundle,
         region_id=region_id,
@@ -801,8 +832,9 @@ def region_report(
         time_by_segment=(time_allocation(bundle, by="segment", segments=labels, min_n=min_n)
                          if labels is not None and has_visits else pd.DataFrame()),
         visits=region_visit_profile(bundle, region_id, min_n=min_n) if has_visits else None,
-        reviews=review_summary(bundle, region_id, min_managers=min_n),
-        reviews_all=review_summary(bundle, None, min_managers=min_n),
+        reviews=reviews,
+        reviews_all=reviews_all,
+        reviews_superiors=superiors_view(reviews, reviews_all),
         linkage=linkage,
         linkage_message=linkage_message,
         notes_region_id=notes_region_id,

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from casekit.analysis.visits import rounded_week
 from casekit.domain import BEHAVIOUR_SKILL, MIN_CELL_SIZE, POPULATIONS
 from casekit.formatting import (
     MISSING,
@@ -472,8 +473,11 @@ def time_allocation_table(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) ->
     pandas.DataFrame
         Index 指标: observed people and visits, minutes on site and on the road per visit, the
         road's share of field time, then (when the questionnaire asked for weekly visits) the
-        estimated hours per week with customers, on the road and in the office or on other
-        work, then (when it asked for it) the self-reported share of time visiting customers
+        estimate's basis (估算依据: the people it rests on, their mean self-reported visits per
+        week, the working week assumed) and the estimated hours per week with customers, on
+        the road and in the office or on other work (:func:`casekit.analysis.visits.rounded_week`:
+        the three add up to the week shown; 说明 says when someone's field hours were capped at
+        the week), then (when it asked for it) the self-reported share of time visiting customers
         next to the ride-alongs' estimate, and 说明. Cells are strings.
     """
     has_week = "hours_on_site" in table.columns
@@ -494,10 +498,19 @@ def time_allocation_table(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) ->
                                        else _percent(1 - float(row["on_site_share"]))),
         }
         if has_week:
+            week = rounded_week(row)
+            hours = [MISSING] * 3 if week is None else [_hours(h) for h in week]
             cells.update({
-                "估算每周在客户处（小时）": num(_hours(row["hours_on_site"])),
-                "估算每周在路上（小时）": num(_hours(row["hours_travel"])),
-                "估算每周在办公室及其他（小时）": num(_hours(row["hours_office"])),
+                "估算依据：填写每周拜访次数的客户经理（人）": num(
+                    MISSING if _is_missing(row["n_estimated"]) or week is None
+                    else str(int(row["n_estimated"]))),
+                "估算依据：自报每周拜访（次，平均）": num(
+                    MISSING if week is None else _hours(row["weekly_visits"])),
+                "估算依据：假定每周工作（小时）": num(
+                    MISSING if week is None else _hours(sum(week))),
+                "估算每周在客户处（小时）": num(hours[0]),
+                "估算每周在路上（小时）": num(hours[1]),
+                "估算每周在办公室及其他（小时）": num(hours[2]),
             })
         if has_reported:
             cells.update({
@@ -581,9 +594,11 @@ def visit_profile_table(profile: Any, *, min_n: int = MIN_CELL_SIZE) -> pd.DataF
 def review_table(summary: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
     """A region's 360° review of sales managers (:func:`casekit.analysis.review_summary`), for reading.
 
-    Only group means over at least ``min_n`` managers are shown, never a manager's own result;
-    a rater group never shown on its own (e.g. the single superior, folded into another group
-    to protect the rater) keeps its row with no number and the note saying why.
+    Only group means over at least ``min_n`` managers are shown, never a manager's own result.
+    The superiors (上级主管) have their own row: their ratings pooled over the region's managers
+    where at least 3 superiors' ratings are behind it (:func:`casekit.analysis.review_summary`);
+    a group whose few raters were merged into another for each manager reads e.g.
+    ``客户经理（含上级主管）`` with a note saying so, and a row without a number says why.
 
     Parameters
     ----------
@@ -647,6 +662,10 @@ def review_sentences(
     -------
     list of str
         In dimension order; a dimension whose self or others rating is hidden gets no sentence.
+        Each sentence ends with the superiors' view (上级的看法): the region's superiors'
+        pooled rating and the managers' self rating against it, with all regions' beside it;
+        all regions' alone when the region's superiors are too few; or, when neither can be
+        shown, a clause saying that their ratings were merged into the other raters'.
     """
     def others(table: pd.DataFrame | None, dimension: str) -> pd.Series | None:
         if table is None or table.empty:
@@ -682,8 +701,60 @@ def review_sentences(
             overall = float(everyone["mean_gap"])
             text += (f"；全部地区的销售管理人员自评平均比他评{'高' if overall >= 0 else '低'}"
                      f"{signed(abs(overall)).lstrip('+')}分")
-        sentences.append(text + "。")
+        superiors = _superior_clause(summary, summary_all, str(dimension), min_n)
+        sentences.append(text + (f"。{superiors}" if superiors else "") + "。")
     return sentences
+
+
+def _superior_row(table: pd.DataFrame | None, dimension: str) -> pd.Series | None:
+    if table is None or table.empty:
+        return None
+    rows = table.loc[(table["dimension"] == dimension) & (table["rater_group"] == "superior")]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _superior_shown(row: pd.Series | None, min_n: int) -> bool:
+    return (row is not None and not bool(row["suppressed"]) and not _is_missing(row["mean"])
+            and not is_suppressed(row["n_managers"], min_n))
+
+
+def _superior_clause(
+    summary: pd.DataFrame, summary_all: pd.DataFrame | None, dimension: str, min_n: int
+) -> str:
+    """The superiors' view of a dimension (上级的看法): the region's, else all regions', else why not."""
+    own = _superior_row(summary, dimension)
+    every = _superior_row(summary_all, dimension)
+    if own is None and every is None:
+        return ""
+
+    def view(row: pd.Series, where: str, table: pd.DataFrame) -> str:
+        text = f"{where}上级主管的评价平均{score(row['mean'])}分"
+        if not _is_missing(row["mean_gap"]) and not is_suppressed(row["n_gap"], min_n):
+            gap = float(row["mean_gap"])
+            selves = table.loc[(table["dimension"] == dimension) & (table["rater_group"] == "self")]
+            if (len(selves) and not bool(selves.iloc[0]["suppressed"])
+                    and int(selves.iloc[0]["n_managers"]) == int(row["n_managers"]) == int(row["n_gap"])):
+                # the same managers on both sides: as review_table, the difference of the rounded means
+                gap = float(rounded_diff(selves.iloc[0]["mean"], row["mean"]))
+            low, high = float(row["gap_ci_low"]), float(row["gap_ci_high"])
+            if low > 0:
+                verdict = f"销售管理人员的自评明显高于上级评价，平均高{signed(gap)[1:]}分"
+            elif high < 0:
+                verdict = f"销售管理人员的自评明显低于上级评价，平均低{signed(gap)[1:]}分"
+            else:
+                verdict = "销售管理人员的自评与上级评价没有明显差别"
+            text += f"，{verdict}（95%置信区间 {interval_label(low, high)}）"
+        return text
+
+    if _superior_shown(own, min_n):
+        text = "上级的看法：" + view(own, "本地区", summary)
+        if _superior_shown(every, min_n):
+            text += f"；全部地区上级主管的评价平均{score(every['mean'])}分"
+        return text
+    if _superior_shown(every, min_n):
+        return ("上级的看法：本地区上级主管的评价人数太少，不单独显示，已并入其他评价者；"
+                + view(every, "全部地区", summary_all))
+    return "本地区上级主管的评价人数太少，不单独显示，已并入其他评价者一起计算"
 
 
 # -- performance linkage -----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from casekit.sample.questionnaire import (
     survey_rows,
     true_scores,
 )
-from casekit.sample.regions import REGIONS
+from casekit.sample.regions import CLIENTS, REGIONS
 from casekit.sample.reviews import REVIEW_COLUMNS, REVIEW_ITEMS, review_rows
 from casekit.sample.ride_alongs import (
     RIDE_ALONG_COLUMNS,
@@ -107,6 +107,8 @@ def _manifest(scenario: Scenario) -> dict:
     regions = []
     for region in REGIONS:
         entry: dict = {"id": region.id, "name": region.name}
+        if region.id in CLIENTS:
+            entry["client"] = CLIENTS[region.id]
         if region.cities:
             entry["cities"] = [
                 {"id": cid, "name": cname} for cid, cname in region.cities

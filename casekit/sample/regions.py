@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["OPERATOR", "REGIONS", "STAFF_COUNTS", "Region", "cities_of", "region_name"]
+__all__ = ["CLIENTS", "OPERATOR", "REGIONS", "STAFF_COUNTS", "Region", "cities_of", "region_name"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,15 @@ OPERATOR: dict[str, str] = {
     "hebei": "网通",
     "shandong": "网通",
     "nanning": "电信",
+}
+
+#: The client of each top-level region (``client:`` in the manifest; its cities inherit it).
+CLIENTS: dict[str, str] = {
+    "beijing": "华北网通",
+    "tianjin": "华北网通",
+    "hebei": "华北网通",
+    "shandong": "华北网通",
+    "nanning": "南宁电信",
 }
 
 #: Head counts per top-level region and population (88 account managers in total, as in the seed).
