@@ -12,6 +12,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "AnalysisError",
+    "BrowserError",
+    "BrowserNotFoundError",
     "BuildError",
     "BuildLockedError",
     "BundleNotFoundError",
@@ -279,6 +281,17 @@ class KernelError(CasekitError):
 
 class ExportError(CasekitError):
     """An executed report could not be turned into a client-facing HTML page."""
+
+
+class BrowserError(CasekitError):
+    """The headless browser that prints the report to PDF (or takes a screenshot) failed.
+
+    The message is Chinese (a consultant reads it) and says what to do.
+    """
+
+
+class BrowserNotFoundError(BrowserError):
+    """No headless browser (Chromium or Google Chrome) is installed to print the report to PDF."""
 
 
 def raise_if_problems(problems: Iterable[Problem]) -> None:
