@@ -234,14 +234,25 @@ def test_browser_that_writes_no_pdf_is_an_error(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fake-chromium", "page.html"]
 
 
+def _executed(notebook, output, parameters, *, kernel=None, **_):
+    """Stands in for executing the report notebook (no kernel): a one-cell report of the region."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        f"# {parameters['region']} 地区报告\n\n## 一、调研对象\n\n本报告为测试用。")])
+    nbformat.write(nb, str(output))
+    return nb
+
+
 @needs_browser
-def test_failing_pdf_keeps_the_previous_report_and_marks_the_region_failed(tmp_path, monkeypatch):
+def test_failing_pdf_keeps_the_previous_report_and_marks_the_region_failed(tmp_path, monkeypatch, no_kernel):
+    monkeypatch.setattr(build_module, "execute_notebook", _executed)
     good = build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False, notebook=PROBE,
                          formats="pdf")
     assert good.ok and good.formats == ("html", "pdf")
     folder = good.out_dir / "beijing"
     before = {name: (folder / name).read_bytes() for name in ("report.html", "report.pdf")}
-    assert "beijing" in _run("pdftotext", str(folder / "report.pdf"), "-")
+    assert "beijing地区报告" in _squash(_run("pdftotext", "-enc", "UTF-8", str(folder / "report.pdf"), "-"))
 
     def broken(html_path, pdf_path, **kwargs):
         raise BrowserError("浏览器未能完成PDF 打印（退出码 1）：测试")
@@ -250,7 +261,7 @@ def test_failing_pdf_keeps_the_previous_report_and_marks_the_region_failed(tmp_p
     bad = build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False, notebook=PROBE,
                         formats="html,pdf")
     assert not bad.ok and bad.stale == ["beijing"]
-    assert "BrowserError" in bad.failed["beijing"]
+    assert bad.failed["beijing"].startswith("BrowserError: 浏览器未能完成PDF 打印")
     assert {name: (folder / name).read_bytes() for name in before} == before
     saved = json.loads((bad.out_dir / "index.json").read_text(encoding="utf-8"))["regions"]
     assert [(e["status"], e["formats"]) for e in saved] == [("stale", ["html", "pdf"])]
