@@ -266,3 +266,13 @@ def test_failing_pdf_keeps_the_previous_report_and_marks_the_region_failed(tmp_p
     saved = json.loads((bad.out_dir / "index.json").read_text(encoding="utf-8"))["regions"]
     assert [(e["status"], e["formats"]) for e in saved] == [("stale", ["html", "pdf"])]
     assert not [p.name for p in bad.out_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_browser_that_fails_says_why_in_chinese(tmp_path, monkeypatch):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>x</body></html>", encoding="utf-8")
+    monkeypatch.setenv(BROWSER_ENV, str(_fake_browser(
+        tmp_path, "sys.stderr.write('ERROR: cannot open display\\n'); sys.exit(3)")))
+    with pytest.raises(BrowserError, match=r"浏览器未能完成截图（退出码 3）：ERROR: cannot open display"):
+        screenshot(page, tmp_path / "page.png")
+    assert not (tmp_path / "page.png").exists()

@@ -106,30 +106,28 @@ def find_browser() -> Path:
 
 def _run(browser: Path, args: list[str], url: str, *, timeout: float, what: str) -> None:
     """Run the browser on ``url`` in its own process group; kill the group after ``timeout`` s."""
-    with tempfile.TemporaryDirectory(prefix="casekit-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="casekit-chromium-", ignore_cleanup_errors=True) as profile:
         env = {**os.environ, "HOME": profile, "DBUS_SESSION_BUS_ADDRESS": "disabled:"}
         command = [str(browser), *_HEADLESS_FLAGS, f"--user-data-dir={profile}", *args, url]
-        try:
-            proc = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                env=env, start_new_session=True,
-            )
-        except OSError as exc:
-            raise BrowserError(f"无法启动浏览器 {browser}：{exc.strerror or exc}。{_INSTALL_HINT}。") from exc
-        try:
-            _, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            raise BrowserError(
-                f"浏览器在 {timeout:g} 秒内未能完成{what}，已终止。请重试；若反复出现，请检查报告是否过大。"
-            ) from None
-        except BaseException:  # Ctrl-C: no browser left behind
-            _kill_group(proc)
-            raise
-        finally:
-            _kill_group(proc)  # helpers the browser left running in its group
+        # The browser's messages go to a file, not a pipe: a helper process left holding a pipe
+        # open would keep a reader waiting after the browser itself is done.
+        log_path = Path(profile) / "browser.log"
+        with open(log_path, "wb") as log:
+            try:
+                proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                        env=env, start_new_session=True)
+            except OSError as exc:
+                raise BrowserError(f"无法启动浏览器 {browser}：{exc.strerror or exc}。{_INSTALL_HINT}。") from exc
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise BrowserError(
+                    f"浏览器在 {timeout:g} 秒内未能完成{what}，已终止。请重试；若反复出现，请检查报告是否过大。"
+                ) from None
+            finally:  # on time-out, Ctrl-C or success: nothing of the browser's is left running
+                _kill_group(proc)
         if proc.returncode != 0:
-            tail = " ".join(err.decode("utf-8", "replace").split()[-40:])
+            tail = " ".join(log_path.read_bytes().decode("utf-8", "replace").split()[-40:])
             raise BrowserError(f"浏览器未能完成{what}（退出码 {proc.returncode}）：{tail}")
 
 
