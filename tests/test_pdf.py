@@ -276,3 +276,21 @@ def test_browser_that_fails_says_why_in_chinese(tmp_path, monkeypatch):
     with pytest.raises(BrowserError, match=r"浏览器未能完成截图（退出码 3）：ERROR: cannot open display"):
         screenshot(page, tmp_path / "page.png")
     assert not (tmp_path / "page.png").exists()
+
+
+def test_cli_names_the_files_of_each_format_as_the_build_writes_them():
+    from casekit.cli.bundle import FORMAT_FILES
+
+    assert FORMAT_FILES == {name: f.file for name, f in build_module.FORMATS.items()}
+
+
+def test_cli_build_with_pdf_says_what_each_region_has(tmp_path, monkeypatch, capsys):
+    from casekit import cli
+
+    def fake_build(*args, formats=None, **kwargs):
+        return build_module.BuildResult(built=["beijing"], failed={}, index_path=tmp_path / "index.html",
+                                        out_dir=tmp_path, formats=build_module.parse_formats(formats))
+
+    monkeypatch.setattr("casekit.reports.build_reports", fake_build, raising=False)
+    assert cli.main(["build", str(SAMPLE_BUNDLE), "--out", str(tmp_path), "--quiet", "--formats", "pdf"]) == 0
+    assert "each built region has: report.html, report.pdf" in capsys.readouterr().out

@@ -20,7 +20,7 @@ from casekit.cli.common import (
 )
 from casekit.exceptions import BundleValidationError
 
-__all__ = ["SAMPLE_SCENARIOS", "VALIDATE_PER_KIND", "register"]
+__all__ = ["FORMAT_FILES", "SAMPLE_SCENARIOS", "VALIDATE_PER_KIND", "register"]
 
 #: ``casekit sample --scenario``: the ids of ``casekit.sample.SCENARIOS`` with their help, listed
 #: here so that building the parser does not import the generator (numpy); a test keeps the two equal.
@@ -29,6 +29,11 @@ SAMPLE_SCENARIOS: dict[str, str] = {
     "null": "no regional difference and no types (无差异对照: one general factor, dimensions correlating ≈ .6)",
     "planted": "four strong known regional weaknesses and nothing else regional (已知弱项, listed in _ground_truth.yaml)",
 }
+
+#: File of each ``casekit build --formats`` format (``casekit.reports.build.FORMATS``), listed here so
+#: that building the parser does not import the report machinery; a test keeps the two equal.
+FORMAT_FILES: dict[str, str] = {"html": "report.html", "pdf": "report.pdf", "docx": "report.docx",
+                                "pptx": "slides.pptx"}
 
 #: Problems of one kind (same file, column and expectation) that ``casekit validate`` prints.
 VALIDATE_PER_KIND = 20
@@ -92,6 +97,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     )
     for region in result.built:
         print(f"built   {region}")
+    if len(result.formats) > 1:
+        files = ", ".join(FORMAT_FILES.get(f, f) for f in result.formats)
+        print(f"each built region has: {files}")
     for region, why in result.failed.items():
         print(f"FAILED  {region}: {why}", file=sys.stderr)
     print(f"open {result.index_path.resolve()}")
@@ -124,8 +132,8 @@ def register(add_parser: AddParser) -> None:
     p.add_argument("--out", type=Path, default=paths.REPORTS,
                    help="reports folder (default: %(default)s, in the working directory)")
     p.add_argument("--formats", default="html", metavar="FORMAT[,FORMAT…]",
-                   help="formats of each region's report, comma-separated: html (always built), pdf "
-                   "(report.pdf, needs Chromium: make tools), docx (report.docx), pptx (slides.pptx); "
+                   help="formats of each region's report, comma-separated: html (report.html, always built), "
+                   "pdf (report.pdf, needs Chromium: make tools), docx (report.docx), pptx (slides.pptx); "
                    "default: %(default)s")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_cmd_build)
