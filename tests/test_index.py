@@ -97,3 +97,50 @@ def test_index_shows_manifest_markup_as_text_and_forbids_scripts(tmp_path):
     assert f"华北{hostile} · 区域调研报告" in shown and "<script>alert(1)</script>" in shown
     assert "北京<details open ontoggle=alert(1)>" in shown
     assert reader.csp == [CONTENT_SECURITY_POLICY]
+
+
+def test_build_writes_the_programme_view_computed_once(tmp_path, monkeypatch):
+    """``casekit build`` computes the overview once and every index it writes carries it."""
+    from casekit.paths import SAMPLE_BUNDLE
+    from casekit.reports import build as build_module
+    from casekit.reports import programme
+    from casekit.reports.execute import WarmKernel
+
+    def refuse(self):
+        raise AssertionError("a kernel was started")
+
+    def fake_region(notebook, parameters, title, final, kernel):
+        final.mkdir()
+        (final / "report.html").write_text("<html></html>", encoding="utf-8")
+
+    calls = []
+    real = programme.programme_overview
+
+    def counted(bundle, **kwargs):
+        calls.append(bundle.manifest.bundle)
+        return real(bundle, **kwargs)
+
+    monkeypatch.setattr(WarmKernel, "start", refuse)
+    monkeypatch.setattr(build_module, "_build_region", fake_region)
+    monkeypatch.setattr(programme, "programme_overview", counted)
+    seen = []
+    write = build_module.write_index
+
+    def recording(*args, **kwargs):
+        seen.append(kwargs.get("overview"))
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "write_index", recording)
+    result = build_module.build_reports(SAMPLE_BUNDLE, regions=["beijing", "hebei"], out=tmp_path, progress=False)
+    assert result.ok
+    assert calls == ["sample"] and len(seen) == 2 and seen[0] is seen[1] is not None
+    html = result.index_path.read_text(encoding="utf-8")
+    assert "调研项目总览" in html and "各地区在各能力维度上的平均分" in html
+    assert 'href="beijing/report.html"' in html and 'href="hebei/report.html"' in html
+    # Regions not built yet are in the overview, without a link.
+    assert 'id="overview-tianjin"' in html and 'href="tianjin/report.html"' not in html
+
+
+def test_index_without_overview_is_the_list_of_reports(tmp_path):
+    html = write_index(tmp_path, _entries(), client="样例").read_text(encoding="utf-8")
+    assert "区域调研报告" in html and "调研项目总览" not in html and "平均分" not in html

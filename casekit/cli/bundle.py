@@ -20,7 +20,7 @@ from casekit.cli.common import (
 )
 from casekit.exceptions import BundleValidationError
 
-__all__ = ["FORMAT_FILES", "SAMPLE_SCENARIOS", "VALIDATE_PER_KIND", "register"]
+__all__ = ["SAMPLE_SCENARIOS", "VALIDATE_PER_KIND", "register"]
 
 #: ``casekit sample --scenario``: the ids of ``casekit.sample.SCENARIOS`` with their help, listed
 #: here so that building the parser does not import the generator (numpy); a test keeps the two equal.
@@ -29,11 +29,6 @@ SAMPLE_SCENARIOS: dict[str, str] = {
     "null": "no regional difference and no types (无差异对照: one general factor, dimensions correlating ≈ .6)",
     "planted": "four strong known regional weaknesses and nothing else regional (已知弱项, listed in _ground_truth.yaml)",
 }
-
-#: File of each ``casekit build --formats`` format (``casekit.reports.build.FORMATS``), listed here so
-#: that building the parser does not import the report machinery; a test keeps the two equal.
-FORMAT_FILES: dict[str, str] = {"html": "report.html", "pdf": "report.pdf", "docx": "report.docx",
-                                "pptx": "slides.pptx"}
 
 #: Problems of one kind (same file, column and expectation) that ``casekit validate`` prints.
 VALIDATE_PER_KIND = 20
@@ -98,7 +93,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for region in result.built:
         print(f"built   {region}")
     if len(result.formats) > 1:
-        files = ", ".join(FORMAT_FILES.get(f, f) for f in result.formats)
+        from casekit.reports.index import FORMAT_FILES
+
+        files = ", ".join(FORMAT_FILES[f][0] for f in result.formats if f in FORMAT_FILES)
         print(f"each built region has: {files}")
     for region, why in result.failed.items():
         print(f"FAILED  {region}: {why}", file=sys.stderr)

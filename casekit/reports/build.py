@@ -60,6 +60,7 @@ from casekit.reports.execute import WarmKernel, execute_notebook
 from casekit.reports.export import external_urls, notebook_to_html
 from casekit.reports.fonts import find_cjk_font
 from casekit.reports.index import (
+    FORMAT_FILES,
     INDEX_HTML,
     REPORT_HTML,
     RegionEntry,
@@ -75,6 +76,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from casekit.analysis import Findings, NotesAnalysis, SegmentReport
     from casekit.intake import Bundle, Manifest
     from casekit.reports.document import ReportDocument
+    from casekit.reports.programme import ProgrammeOverview
 
 __all__ = [
     "FORMATS",
@@ -264,9 +266,8 @@ class ReportFormat:
     Attributes
     ----------
     file : str
-        Its file name in the region's folder.
-    label : str
-        What a client calls it (Chinese).
+        Its file name in the region's folder (:data:`casekit.reports.index.FORMAT_FILES`, which
+        also holds what the index's link to it says).
     write : callable or None
         ``write(folder, region_id, inputs)`` writes ``folder / file`` from the region's
         ``report.html`` already in ``folder`` or from ``inputs`` (:class:`BuildInputs`); None for
@@ -279,7 +280,6 @@ class ReportFormat:
     """
 
     file: str
-    label: str
     write: Callable[[Path, str, BuildInputs | None], None] | None = None
     needs_inputs: bool = False
     check: Callable[[], object] | None = None
@@ -287,10 +287,10 @@ class ReportFormat:
 
 #: Every format ``casekit build --formats`` knows, in the order they are built; ``html`` always is.
 FORMATS: dict[str, ReportFormat] = {
-    "html": ReportFormat(REPORT_HTML, "网页版"),
-    "pdf": ReportFormat("report.pdf", "PDF 版", _write_pdf, check=find_browser),
-    "docx": ReportFormat("report.docx", "Word 版", _write_docx, needs_inputs=True),
-    "pptx": ReportFormat("slides.pptx", "演示文稿", _write_pptx, needs_inputs=True),
+    "html": ReportFormat(FORMAT_FILES["html"][0]),
+    "pdf": ReportFormat(FORMAT_FILES["pdf"][0], _write_pdf, check=find_browser),
+    "docx": ReportFormat(FORMAT_FILES["docx"][0], _write_docx, needs_inputs=True),
+    "pptx": ReportFormat(FORMAT_FILES["pptx"][0], _write_pptx, needs_inputs=True),
 }
 
 
@@ -391,17 +391,34 @@ def _sweep(out_dir: Path) -> None:
 
 
 
-def _save_index(out_dir: Path, manifest: Manifest, entries: Mapping[str, RegionEntry]) -> Path:
+def _save_index(out_dir: Path, manifest: Manifest, entries: Mapping[str, RegionEntry],
+                overview: ProgrammeOverview | None = None) -> Path:
     """Write the index of ``entries`` (regions in manifest order; unknown ones dropped)."""
     order = {rid: i for i, rid in enumerate(manifest.regions["region_id"])}
     rows = sorted((e for rid, e in entries.items() if rid in order), key=lambda e: order[e.region_id])
     try:
         return write_index(
             out_dir, rows, client=manifest.client, engagement=manifest.engagement,
-            period=manifest.period or "", bundle=manifest.bundle,
+            period=manifest.period or "", bundle=manifest.bundle, overview=overview,
         )
     except OSError as exc:
         raise OutputError(out_dir, _os_reason(exc)) from exc
+
+
+def _overview(bundle: Bundle) -> ProgrammeOverview | None:
+    """The index's programme view (about a second on the sample bundle), once per build.
+
+    A bundle the overview cannot be computed for still gets its reports and the list of them:
+    the reason is logged and the index shows the list only.
+    """
+    from casekit.reports.programme import programme_overview
+
+    try:
+        return programme_overview(bundle)
+    except Exception as exc:  # noqa: BLE001 - the overview is a summary: no failure of it may
+        # cost the client the region reports or the list of them.
+        log.warning("index.html without the programme view: %s", exc)
+        return None
 
 
 # -- one region ------------------------------------------------------------------------------------
@@ -547,11 +564,13 @@ def build_reports(
             _sweep(out_dir)
         except OSError as exc:
             raise OutputError(out_dir, _os_reason(exc)) from exc
+        overview = _overview(bundle)  # once per build, for every rewrite of the index
         try:
             return _build_locked(
                 manifest, region_ids, out_dir, notebook,
                 values={**(parameters or {}), "bundle_path": _notebook_path_parameter(bundle_path, notebook.parent)},
-                progress=progress, reuse_kernel=reuse_kernel, formats=chosen, inputs=inputs,
+                progress=progress, reuse_kernel=reuse_kernel, overview=overview,
+                formats=chosen, inputs=inputs,
             )
         except KeyboardInterrupt:
             # Interrupted inside a publish: put a report moved aside back, drop temporary folders.
@@ -568,6 +587,7 @@ def _build_locked(
     values: dict[str, Any],
     progress: bool,
     reuse_kernel: bool,
+    overview: ProgrammeOverview | None = None,
     formats: tuple[str, ...] = ("html",),
     inputs: BuildInputs | None = None,
 ) -> BuildResult:
@@ -616,7 +636,7 @@ def _build_locked(
                 if shared is None:
                     kernel.shutdown()
                     starts += kernel.starts
-            index_path = _save_index(out_dir, manifest, entries)
+            index_path = _save_index(out_dir, manifest, entries, overview)
             seconds[region_id] = time.perf_counter() - start
             bar.update(1)
         if shared is not None:

@@ -1,4 +1,10 @@
-"""The per-bundle index page, ``<out>/<bundle>/index.html``: one row per region report.
+"""The per-bundle index page, ``<out>/<bundle>/index.html``: the programme view and the reports.
+
+Given a :class:`~casekit.reports.programme.ProgrammeOverview` (``casekit build`` computes one per
+build), the page is a one-page overview of the engagement for the client's programme lead: who
+took part, the list of region reports (each format linked, see :func:`region_links`), regions
+side by side on each dimension with the claimed findings marked, and each region's findings and
+course at a glance. Without one it is the list of region reports only.
 
 What the page lists is kept in ``index.json`` next to it, so that a build of some regions keeps
 the others' rows, and a region whose rebuild failed keeps a link to its previous report, marked
@@ -20,12 +26,27 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casekit.files import write_atomic
 from casekit.reports.safe_html import CONTENT_SECURITY_POLICY
 
-__all__ = ["FAILURE_HINT", "INDEX_HTML", "INDEX_JSON", "STATUS_LABELS", "RegionEntry", "load_entries", "write_index"]
+from casekit.reports.programme import NO_DIFFERENCE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.reports.programme import ProgrammeOverview
+
+__all__ = [
+    "FAILURE_HINT",
+    "FORMAT_FILES",
+    "INDEX_HTML",
+    "INDEX_JSON",
+    "STATUS_LABELS",
+    "RegionEntry",
+    "load_entries",
+    "region_links",
+    "write_index",
+]
 
 INDEX_HTML = "index.html"
 INDEX_JSON = "index.json"
@@ -40,6 +61,14 @@ STATUS_LABELS: Mapping[str, str] = {
 
 #: The only explanation of a failure the page gives (the error itself is in the build log).
 FAILURE_HINT = "请查看构建日志"
+
+#: Report format → (file in the region's folder, what the link says), in the order linked.
+FORMAT_FILES: Mapping[str, tuple[str, str]] = {
+    "html": (REPORT_HTML, "网页版"),
+    "docx": ("report.docx", "Word 文档"),
+    "pdf": ("report.pdf", "PDF 文件"),
+    "pptx": ("slides.pptx", "演示文稿"),
+}
 
 
 @dataclass(frozen=True)
@@ -80,6 +109,18 @@ class RegionEntry:
         return self.status in ("ok", "stale")
 
 
+def region_links(entry: RegionEntry) -> list[tuple[str, str]]:
+    """The links of a region's report: ``(href, label)`` per format it was built in.
+
+    The formats are the entry's ``formats`` attribute when it has one (default ``("html",)``),
+    in the order of :data:`FORMAT_FILES`; unknown formats are skipped. Empty without a report.
+    """
+    if not entry.has_report:
+        return []
+    formats = set(getattr(entry, "formats", None) or ("html",)) | {"html"}
+    return [(f"{entry.region_id}/{name}", label) for fmt, (name, label) in FORMAT_FILES.items() if fmt in formats]
+
+
 def load_entries(out_dir: Path) -> dict[str, RegionEntry]:
     """Read the rows of the index in ``out_dir`` (empty when there is none or it is unreadable).
 
@@ -110,9 +151,15 @@ def _template() -> Any:
     return env.get_template("casekit_index.html.j2")
 
 
-def _render(entries: list[RegionEntry], *, client: str, engagement: str, period: str, bundle: str) -> str:
+def _render(entries: list[RegionEntry], *, client: str, engagement: str, period: str, bundle: str,
+            overview: ProgrammeOverview | None = None) -> str:
+    by_id = {e.region_id: e for e in entries}
     return _template().render(
         entries=entries,
+        by_id=by_id,
+        links={e.region_id: region_links(e) for e in entries},
+        overview=overview,
+        no_difference=NO_DIFFERENCE,
         labels=STATUS_LABELS,
         failure_hint=FAILURE_HINT,
         client=client,
@@ -134,6 +181,7 @@ def write_index(
     engagement: str = "",
     period: str = "",
     bundle: str = "",
+    overview: ProgrammeOverview | None = None,
 ) -> Path:
     """Write ``index.html`` and ``index.json`` into ``out_dir`` (each replaced atomically).
 
@@ -145,6 +193,10 @@ def write_index(
         The rows, in the order shown.
     client, engagement, period, bundle : str
         Header of the page (from the manifest).
+    overview : ProgrammeOverview, optional
+        :func:`casekit.reports.programme.programme_overview` of the bundle: the page then shows
+        the engagement at a glance (who took part, regions side by side on each dimension, each
+        region's findings and course) above the list of reports; None: the list only.
 
     Returns
     -------
@@ -155,7 +207,7 @@ def write_index(
     entries = list(entries)
     payload = {"bundle": bundle, "regions": [asdict(e) for e in entries]}
     write_atomic(out_dir / INDEX_JSON, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    html = _render(entries, client=client, engagement=engagement, period=period, bundle=bundle)
+    html = _render(entries, client=client, engagement=engagement, period=period, bundle=bundle, overview=overview)
     index = out_dir / INDEX_HTML
     write_atomic(index, html)
     return index

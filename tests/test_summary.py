@@ -1,0 +1,172 @@
+"""The 调研报告 as a document (casekit.reports.summary): summary, method, causes, recommendations, appendix."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from casekit.analysis import analyse_notes, engagement_findings
+from casekit.domain import POPULATIONS
+from casekit.intake import load_bundle
+from casekit.paths import SAMPLE_BUNDLE
+from casekit.reports.document import Bullets, Figure, Table, document_text
+from casekit.reports.region_report import region_report, segment_types
+from casekit.reports.summary import SECTION_TITLES, report_document, summary_sentences
+
+FOREIGN = Path(__file__).parent / "fixtures" / "bundles" / "foreign"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_bundle(SAMPLE_BUNDLE)
+
+
+@pytest.fixture(scope="module")
+def shared(sample):
+    """What every region's report reuses: findings, types, notes (computed once)."""
+    segments, _ = segment_types(sample)
+    return {"findings": engagement_findings(sample), "segments": segments, "notes": analyse_notes(sample)}
+
+
+@pytest.fixture(scope="module")
+def documents(sample, shared):
+    return {region: report_document(region_report(sample, region, **shared))
+            for region in ("beijing", "hebei", "shijiazhuang", "nanning")}
+
+
+def _labels(findings, region, population):
+    rows = findings.claimed(region, population)
+    return list(dict.fromkeys(rows["dimension_label"]))
+
+
+def test_sections_follow_the_structure_of_a_research_report(documents):
+    doc = documents["beijing"]
+    assert [s.title for s in doc.sections] == list(SECTION_TITLES.values())
+    assert doc.title == "北京地区培训需求调研报告"
+
+
+def test_the_summary_names_every_claimed_finding_in_the_order_of_need(sample, shared, documents):
+    findings = shared["findings"]
+    for region in ("beijing", "hebei", "nanning"):
+        doc = documents[region]
+        text = "\n".join(doc.summary)
+        for population in POPULATIONS:
+            for label in _labels(findings, region, population):
+                assert f"“{label}”" in text, (region, population, label)
+        # weaknesses of an audience appear in Findings.order
+        for population in POPULATIONS:
+            name = POPULATIONS[population].label
+            weak = findings.claimed(region, population, direction="weaker")
+            order = [findings.table.set_index(["region", "population", "dimension"]).loc[
+                (region, population, d), "dimension_label"].iloc[0]
+                for d in findings.order(region, population) if d in set(weak["dimension"])]
+            mentioned = [label for s in doc.summary if s.startswith(name + "的“")
+                         for label in re.findall(r"“([^”]+)”", s)[:1]]
+            assert mentioned == order[:len(mentioned)], (region, population)
+
+
+def test_each_summary_sentence_shows_the_scores_and_the_number_of_people(documents):
+    for doc in documents.values():
+        for sentence in doc.summary:
+            if "明显" in sentence and "详见" not in sentence:
+                assert re.search(r"（(本地区 )?\d+ 人", sentence), sentence
+                assert re.search(r"平均 \d\.\d\d 分", sentence), sentence
+            assert not re.search(r"\d\.\d{3,}", sentence), sentence
+
+
+def test_a_dimension_below_target_and_weaker_than_elsewhere_is_one_sentence(documents):
+    hebei = [s for s in documents["hebei"].summary if s.startswith("政企客户经理的“行业”")]
+    assert len(hebei) == 1
+    assert "明显低于目标水平" in hebei[0] and "明显弱于其他地区" in hebei[0]
+
+
+def test_nothing_claimed_says_no_clear_difference_with_n(sample, shared):
+    findings = shared["findings"]
+    quiet = dataclasses.replace(findings, table=findings.table.assign(claimed=False))
+    lines = summary_sentences(quiet, "beijing", ["account_manager", "support_engineer"])
+    assert len(lines) == 2
+    assert all("无明显差异" in line and re.search(r"（\d+ 人）", line) for line in lines)
+    hidden = dataclasses.replace(findings, table=findings.table.assign(hidden=True, claimed=False))
+    assert summary_sentences(hidden, "beijing", ["account_manager"]) == [
+        f"政企客户经理参与问卷的人数不足 {findings.min_n} 人，不作判断。"]
+
+
+def test_the_method_counts_sources_and_hides_small_groups(documents):
+    method = documents["beijing"].section("method")
+    sources = next(b for b in method.blocks if isinstance(b, Table) and b.title == "调研来源").frame
+    assert {"问卷调查", "工作随访", "360°评估", "本地产品目录"} <= set(sources["调研方式"])
+    people = [v for v in sources["人数"] if v not in ("—",)]
+    for value in people:
+        number = re.match(r"\d+", value)
+        assert value.startswith("<") or (number and int(number.group()) >= 5), value
+
+
+def test_a_city_report_says_its_findings_are_the_provinces(documents):
+    doc = documents["shijiazhuang"]
+    limits = next(b for b in doc.section("method").blocks if isinstance(b, Bullets))
+    assert any("河北全省" in item for item in limits.items)
+    assert doc.summary == documents["hebei"].summary
+
+
+def test_recommendations_lead_to_each_audiences_course(sample, shared, documents):
+    doc = documents["hebei"]
+    report = region_report(sample, "hebei", **shared)
+    for population, design in report.designs.items():
+        name = POPULATIONS[population].label
+        course = [r for r in doc.recommendations if r.startswith(f"为{name}安排")]
+        assert len(course) == 1
+        total = design.to_dict()["total_days"]
+        assert f"{total:g} 天课程" in course[0]
+        for module in design.modules:
+            assert f"「{module.title}」" in course[0]
+    assert any("工具箱" in r for r in doc.recommendations)
+    # the weakest dimension is trained in a module that trains it
+    weakest = shared["findings"].weakest("hebei", "account_manager")
+    line = next(r for r in doc.recommendations if r.startswith("政企客户经理差距最大的是"))
+    module = re.search(r"「([^」]+)」", line).group(1)
+    design = report.designs["account_manager"]
+    assert set(weakest) & set(next(m for m in design.modules if m.title == module).dimensions)
+
+
+def test_the_causes_quote_redacted_notes_and_the_strongest_links_of_each_sign(documents):
+    causes = documents["hebei"].section("causes")
+    text = "\n".join(item for _, sec in causes.walk() for b in sec.blocks if isinstance(b, Bullets)
+                     for item in b.items)
+    assert "往往也越高" in text and "往往越低" in text
+    assert "以价格优惠开场" in text
+
+
+def test_key_charts_are_rendered_and_reproducible(sample, shared, documents):
+    doc = documents["beijing"]
+    keys = [f.key for f in doc.figures()]
+    assert {"comparison", "gaps", "time_use"} <= set(keys)
+    assert all(f.png.startswith(b"\x89PNG") for f in doc.figures())
+    again = report_document(region_report(sample, "beijing", **shared))
+    assert [f.png for f in again.figures()] == [f.png for f in doc.figures()]
+    assert document_text(again) == document_text(doc)
+
+
+def test_the_glossary_explains_every_analyst_term_the_appendix_uses(documents):
+    appendix = documents["beijing"].section("appendix")
+    glossary = next(b for b in appendix.blocks if isinstance(b, Table) and b.title == "术语表").frame
+    terms = " ".join(glossary["术语"])
+    for term in ("置信区间", "轮廓系数", "自助抽样", "等级相关"):
+        assert term in terms
+
+
+def test_no_figures_when_charts_are_not_wanted(sample, shared):
+    doc = report_document(region_report(sample, "nanning", **shared), charts=False)
+    assert doc.figures() == []
+    assert not any(isinstance(b, Figure) for s in doc.sections for _, x in s.walk() for b in x.blocks)
+
+
+def test_a_bundle_nobody_here_wrote_gives_a_whole_document():
+    bundle = load_bundle(FOREIGN)
+    region = bundle.manifest.top_level_ids()[0]
+    doc = report_document(region_report(bundle, region), charts=False)
+    assert doc.summary
+    assert doc.recommendations
+    assert document_text(doc).count("\n") > 20
