@@ -140,17 +140,34 @@ def test_html_page_and_first_pdf_page_render_as_real_pictures(built, tmp_path):
     assert 0.003 < dark < 0.5
 
 
-# -- Word and slides (their writers come from casekit.reports.docx_report / pptx_report) ----------
-@pytest.mark.skipif(not WRITERS, reason="the Word and slide writers are not installed")
-@pytest.mark.parametrize("name, part", [("report.docx", "word/document.xml"), ("slides.pptx", "ppt/slides/slide1.xml")])
-def test_word_and_slides_are_published_and_name_the_region(built, name, part):
+# -- the four formats hold the same findings ------------------------------------------------------
+def _package_text(path: Path) -> str:
+    """Every text of a Word or PowerPoint package, tags dropped, without white space."""
+    import html
     import zipfile
 
-    _, folder = built
-    with zipfile.ZipFile(folder / name) as package:
-        assert part in package.namelist()
-        every = "".join(package.read(n).decode("utf-8", "replace") for n in package.namelist() if n.endswith(".xml"))
-    assert "北京" in every, name
+    with zipfile.ZipFile(path) as package:
+        xml = "".join(package.read(n).decode("utf-8") for n in package.namelist() if n.endswith(".xml"))
+    return _squash(html.unescape(re.sub(r"<[^>]+>", "", xml)))
+
+
+def test_every_format_states_the_findings_of_the_executive_summary(built, pdf_text):
+    import html
+
+    result, folder = built
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    start = page.index("执行摘要")
+    listed = page[page.index("<ol>", start):page.index("</ol>", start)]
+    findings = [_squash(html.unescape(re.sub(r"<[^>]+>", "", li))) for li in re.findall(r"<li>(.*?)</li>", listed, re.DOTALL)]
+    assert len(findings) >= 3
+    texts = {"pdf": _squash(pdf_text)}
+    if WRITERS:
+        assert result.formats == ("html", "pdf", "docx", "pptx")
+        texts["docx"] = _package_text(folder / "report.docx")
+        texts["pptx"] = _package_text(folder / "slides.pptx")
+        assert "北京" in texts["docx"] and "北京" in texts["pptx"]
+    missing = {fmt: [f for f in findings if f not in text] for fmt, text in texts.items()}
+    assert not any(missing.values()), missing
 
 
 def test_index_lists_the_formats_of_each_region(built):
