@@ -8,9 +8,9 @@ BIN := $(VENV)/bin
 BUNDLE ?= research_data/sample
 OUT ?= reports
 
-.PHONY: demo test setup fonts sample bench notebooks clean
+.PHONY: demo test setup fonts tools sample bench notebooks clean
 
-setup: $(VENV)/.installed fonts
+setup: $(VENV)/.installed fonts tools
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "casekit needs Python >= 3.11, found " + sys.version.split()[0]'
@@ -38,6 +38,31 @@ fonts: $(VENV)/.installed
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-wqy-microhei fontconfig >/dev/null \
 	        && $(CHECK_FONT); \
 	}
+
+# What `casekit build --formats pdf` and the screenshot tests run: a headless Chromium (prints the
+# report to PDF; CASEKIT_CHROMIUM may name another Chromium or Chrome) and poppler-utils (pdftotext,
+# pdffonts, pdftoppm read the PDF back). All present: nothing to do. Otherwise install the missing
+# Debian packages with apt-get, as root or through non-interactive sudo; failing that, say what to do.
+# Debian calls the browser `chromium`; Ubuntu's `chromium-browser` is a snap stub that a container
+# cannot run, so there install Google Chrome and set CASEKIT_CHROMIUM.
+HAVE_BROWSER := { [ -n "$$CASEKIT_CHROMIUM" ] && command -v "$$CASEKIT_CHROMIUM"; } || command -v chromium || command -v chromium-browser || command -v google-chrome || command -v google-chrome-stable
+
+tools:
+	@missing=""; \
+	{ $(HAVE_BROWSER); } >/dev/null 2>&1 || missing=" chromium"; \
+	for t in pdftotext pdffonts pdftoppm; do command -v $$t >/dev/null || { missing="$$missing poppler-utils"; break; }; done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "Missing:$$missing (PDF reports and the screenshot tests need them)."; \
+	     echo "Install them (Debian/Ubuntu: sudo apt-get install$$missing), or set CASEKIT_CHROMIUM=/path/to/chrome, then run make again."; exit 1; fi; \
+	if ! command -v apt-get >/dev/null; then \
+	    echo "Missing:$$missing and no apt-get: install Chromium (or Google Chrome, then set CASEKIT_CHROMIUM)"; \
+	    echo "and poppler (pdftotext, pdffonts, pdftoppm), then run make again."; exit 1; fi; \
+	echo "Installing$$missing (apt-get)"; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	    && { $(HAVE_BROWSER); } >/dev/null && command -v pdftotext pdffonts pdftoppm >/dev/null \
+	    || { echo "Installing$$missing failed: install them by hand, then run make again."; exit 1; }
 
 demo: setup
 	$(BIN)/casekit build $(BUNDLE) --out $(OUT)

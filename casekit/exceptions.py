@@ -12,6 +12,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "AnalysisError",
+    "BrowserError",
+    "BrowserNotFoundError",
     "BuildError",
     "BuildLockedError",
     "BundleNotFoundError",
@@ -36,6 +38,7 @@ __all__ = [
     "ProblemsError",
     "RedactFilesError",
     "RegionError",
+    "ReportFormatError",
     "SurveyFileError",
     "SurveyReaderError",
 ]
@@ -279,6 +282,35 @@ class KernelError(CasekitError):
 
 class ExportError(CasekitError):
     """An executed report could not be turned into a client-facing HTML page."""
+
+
+class ReportFormatError(CasekitError, ValueError):
+    """A report format ``casekit build --formats`` does not know; nothing was built.
+
+    Parameters
+    ----------
+    unknown : sequence of str
+        The formats asked for that are not known.
+    known : sequence of str
+        The known format ids.
+    """
+
+    def __init__(self, unknown: Sequence[str], known: Sequence[str]) -> None:
+        self.unknown, self.known = tuple(unknown), tuple(known)
+        names = ", ".join(repr(f) for f in self.unknown)
+        super().__init__(f"unknown report format{'s' if len(self.unknown) > 1 else ''} {names}; "
+                         f"known formats: {', '.join(self.known)} (nothing was built)")
+
+
+class BrowserError(CasekitError):
+    """The headless browser that prints the report to PDF (or takes a screenshot) failed.
+
+    The message is Chinese (a consultant reads it) and says what to do.
+    """
+
+
+class BrowserNotFoundError(BrowserError):
+    """No headless browser (Chromium or Google Chrome) is installed to print the report to PDF."""
 
 
 def raise_if_problems(problems: Iterable[Problem]) -> None:

@@ -335,7 +335,7 @@ def test_index_is_written_after_each_region(tmp_path, sample, monkeypatch, no_ke
     """A build interrupted after its first region leaves an index listing that region."""
     first, second = sample.manifest.top_level_ids()[:2]
 
-    def interrupted(notebook, parameters, title, final, kernel):
+    def interrupted(notebook, parameters, title, final, kernel, **_):
         if parameters["region"] == second:
             raise KeyboardInterrupt
         final.mkdir()
@@ -351,7 +351,7 @@ def test_index_is_written_after_each_region(tmp_path, sample, monkeypatch, no_ke
     assert not (out_dir / build_module.LOCK_FILE).exists()  # released on the way out
 
 
-def _fake_region(notebook, parameters, title, final, kernel):
+def _fake_region(notebook, parameters, title, final, kernel, **_):
     """Stands in for _build_region (no kernel): publishes a page naming the region."""
     tmp = final.with_name(f".tmp-{final.name}-fake")
     tmp.mkdir()

@@ -109,7 +109,7 @@ def test_build_writes_the_programme_view_computed_once(tmp_path, monkeypatch):
     def refuse(self):
         raise AssertionError("a kernel was started")
 
-    def fake_region(notebook, parameters, title, final, kernel):
+    def fake_region(notebook, parameters, title, final, kernel, **_):
         final.mkdir()
         (final / "report.html").write_text("<html></html>", encoding="utf-8")
 

@@ -88,9 +88,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
         regions=args.regions or None,
         out=args.out,
         progress=not args.quiet,
+        formats=args.formats,
     )
     for region in result.built:
         print(f"built   {region}")
+    if len(result.formats) > 1:
+        from casekit.reports.index import FORMAT_FILES
+
+        files = ", ".join(FORMAT_FILES[f][0] for f in result.formats if f in FORMAT_FILES)
+        print(f"each built region has: {files}")
     for region, why in result.failed.items():
         print(f"FAILED  {region}: {why}", file=sys.stderr)
     print(f"open {result.index_path.resolve()}")
@@ -122,5 +128,9 @@ def register(add_parser: AddParser) -> None:
     ])
     p.add_argument("--out", type=Path, default=paths.REPORTS,
                    help="reports folder (default: %(default)s, in the working directory)")
+    p.add_argument("--formats", default="html", metavar="FORMAT[,FORMAT…]",
+                   help="formats of each region's report, comma-separated: html (report.html, always built), "
+                   "pdf (report.pdf, needs Chromium: make tools), docx (report.docx), pptx (slides.pptx); "
+                   "default: %(default)s")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_cmd_build)

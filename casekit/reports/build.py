@@ -1,9 +1,20 @@
-"""``casekit build``: one report per region, as notebook and offline HTML, plus an index.
+"""``casekit build``: one report per region, as notebook and offline HTML (and, on request, PDF,
+Word and PowerPoint), plus an index.
 
 For each region the report notebook is executed with papermill (in one reused kernel, see
 :mod:`casekit.reports.execute`) into a temporary folder next to the published ones, exported to
 HTML, and only then renamed into place. A region that fails publishes nothing: its previous
 report, if any, stays and the index marks it as out of date. The other regions go on.
+
+Formats (``formats=``, ``casekit build --formats html,pdf,docx,pptx``; :data:`FORMATS`): the
+HTML page is always built; ``report.pdf`` is that page printed by a headless Chromium
+(:mod:`casekit.reports.pdf`), ``report.docx`` and ``slides.pptx`` render the region's
+:class:`~casekit.reports.document.ReportDocument` (:func:`casekit.reports.summary.report_document`
+of :func:`~casekit.reports.region_report.region_report`; the bundle-wide analyses behind it, the
+findings, the account-manager types and the coded notes, are computed once per build, see
+:class:`BuildInputs`). They are written into the region's temporary folder beside
+``report.html`` and published with it: a format that fails fails the region, and its previous
+report (every format of it) stays.
 
 Interruptions and concurrency: the index is rewritten (atomically) after every region, so an
 interrupted build leaves an index that matches what was published; a build that died between the
@@ -27,10 +38,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +52,7 @@ from casekit.exceptions import (
     NotebookNotFoundError,
     OutputError,
     RegionError,
+    ReportFormatError,
 )
 from casekit.files import umask
 from casekit.paths import REPORT_NOTEBOOK, REPORTS, bundle_output_dir
@@ -47,6 +60,7 @@ from casekit.reports.execute import WarmKernel, execute_notebook
 from casekit.reports.export import external_urls, notebook_to_html
 from casekit.reports.fonts import find_cjk_font
 from casekit.reports.index import (
+    FORMAT_FILES,
     INDEX_HTML,
     REPORT_HTML,
     RegionEntry,
@@ -54,14 +68,27 @@ from casekit.reports.index import (
     write_index,
 )
 from casekit.reports.lock import build_lock
+from casekit.reports.pdf import find_browser, html_to_pdf
 
 if TYPE_CHECKING:  # pragma: no cover
     from tqdm import tqdm
 
+    from casekit.analysis import Findings, NotesAnalysis, SegmentReport
     from casekit.intake import Bundle, Manifest
+    from casekit.reports.document import ReportDocument
     from casekit.reports.programme import ProgrammeOverview
 
-__all__ = ["LOCK_FILE", "REPORT_IPYNB", "BuildResult", "build_reports", "resolve_regions"]
+__all__ = [
+    "FORMATS",
+    "LOCK_FILE",
+    "REPORT_IPYNB",
+    "BuildInputs",
+    "BuildResult",
+    "ReportFormat",
+    "build_reports",
+    "parse_formats",
+    "resolve_regions",
+]
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +120,12 @@ class BuildResult:
         Wall time per region.
     kernel_starts : int
         Kernel processes started (1 with a reused kernel, unless one died).
+    formats : tuple of str
+        The formats built for each region (``"html"`` first, see :data:`FORMATS`).
+    format_seconds : dict of str to dict of str to float
+        Region id → format → wall time of writing that format (``"html"``: executing the
+        notebook and exporting the page; the document the Word and slide formats share is
+        counted with the first of them).
     """
 
     built: list[str]
@@ -102,6 +135,8 @@ class BuildResult:
     stale: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     kernel_starts: int = 0
+    formats: tuple[str, ...] = ("html",)
+    format_seconds: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -152,6 +187,139 @@ def resolve_regions(manifest: Manifest, regions: str | Iterable[str] | None) -> 
     if not asked:
         raise RegionError("no region given; known region ids: " + ", ".join(manifest.regions["region_id"]))
     return list(dict.fromkeys(manifest.region_index.require_all(asked)))
+
+
+# -- output formats --------------------------------------------------------------------------------
+class BuildInputs:
+    """What the Word and slide formats of every region are made from, computed once per build.
+
+    The bundle-wide analyses behind a region's :class:`~casekit.reports.region_report.RegionReport`
+    (the findings, the account-manager types, the coded interview notes) are computed the first
+    time a region needs them and reused for every other region of the build.
+
+    Parameters
+    ----------
+    bundle : casekit.intake.Bundle
+        The loaded bundle.
+    """
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self._documents: dict[str, ReportDocument] = {}
+
+    @cached_property
+    def findings(self) -> Findings:
+        """:func:`casekit.analysis.engagement_findings` of the bundle (as the region report computes it)."""
+        from casekit.analysis import engagement_findings
+        from casekit.domain import MIN_CELL_SIZE
+
+        return engagement_findings(self.bundle, min_n=MIN_CELL_SIZE)
+
+    @cached_property
+    def segments(self) -> SegmentReport | None:
+        """The account-manager types (:func:`~casekit.reports.region_report.segment_types`)."""
+        from casekit.reports.region_report import segment_types
+
+        return segment_types(self.bundle)[0]
+
+    @cached_property
+    def notes(self) -> NotesAnalysis:
+        """:func:`casekit.analysis.analyse_notes` of the bundle."""
+        from casekit.analysis import analyse_notes
+
+        return analyse_notes(self.bundle)
+
+    def document(self, region_id: str) -> ReportDocument:
+        """The region's :class:`~casekit.reports.document.ReportDocument` (made once per region)."""
+        if region_id not in self._documents:
+            from casekit.reports.region_report import region_report
+            from casekit.reports.summary import report_document
+
+            report = region_report(self.bundle, region_id, segments=self.segments, notes=self.notes,
+                                   findings=self.findings)
+            self._documents = {region_id: report_document(report)}  # one region's at a time
+        return self._documents[region_id]
+
+
+def _write_pdf(folder: Path, region_id: str, inputs: BuildInputs | None) -> None:
+    html_to_pdf(folder / REPORT_HTML, folder / FORMATS["pdf"].file)
+
+
+def _write_docx(folder: Path, region_id: str, inputs: BuildInputs | None) -> None:
+    from casekit.reports.docx_report import write_report_docx
+
+    assert inputs is not None
+    write_report_docx(inputs.document(region_id), folder / FORMATS["docx"].file)
+
+
+def _write_pptx(folder: Path, region_id: str, inputs: BuildInputs | None) -> None:
+    from casekit.reports.pptx_report import write_report_pptx
+
+    assert inputs is not None
+    write_report_pptx(inputs.document(region_id), folder / FORMATS["pptx"].file)
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """One format of a region's report.
+
+    Attributes
+    ----------
+    file : str
+        Its file name in the region's folder (:data:`casekit.reports.index.FORMAT_FILES`, which
+        also holds what the index's link to it says).
+    write : callable or None
+        ``write(folder, region_id, inputs)`` writes ``folder / file`` from the region's
+        ``report.html`` already in ``folder`` or from ``inputs`` (:class:`BuildInputs`); None for
+        the HTML page itself, which the notebook's export writes.
+    needs_inputs : bool
+        Whether ``write`` reads the region's document (so the build loads the analyses).
+    check : callable or None
+        Run once before any work when the format is asked for; raises when it cannot be built
+        here (no browser …).
+    """
+
+    file: str
+    write: Callable[[Path, str, BuildInputs | None], None] | None = None
+    needs_inputs: bool = False
+    check: Callable[[], object] | None = None
+
+
+#: Every format ``casekit build --formats`` knows, in the order they are built; ``html`` always is.
+FORMATS: dict[str, ReportFormat] = {
+    "html": ReportFormat(FORMAT_FILES["html"][0]),
+    "pdf": ReportFormat(FORMAT_FILES["pdf"][0], _write_pdf, check=find_browser),
+    "docx": ReportFormat(FORMAT_FILES["docx"][0], _write_docx, needs_inputs=True),
+    "pptx": ReportFormat(FORMAT_FILES["pptx"][0], _write_pptx, needs_inputs=True),
+}
+
+
+def parse_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Turn what the user asked for into format ids, ``"html"`` first, in :data:`FORMATS` order.
+
+    Parameters
+    ----------
+    formats : str, iterable of str or None
+        Format ids (a string may list several, separated by commas); None: HTML only.
+
+    Returns
+    -------
+    tuple of str
+
+    Raises
+    ------
+    casekit.exceptions.ReportFormatError
+        Naming every unknown format and listing the known ones.
+    """
+    if formats is None:
+        return ("html",)
+    if isinstance(formats, str):
+        formats = formats.replace("，", ",").split(",")
+    asked = [str(f).strip().lower().lstrip(".") for f in formats if str(f).strip()]
+    unknown = [f for f in asked if f not in FORMATS]
+    if unknown:
+        raise ReportFormatError(unknown, tuple(FORMATS))
+    return tuple(f for f in FORMATS if f == "html" or f in asked)
 
 
 def _failure_reason(exc: BaseException) -> str:
@@ -263,20 +431,43 @@ def _notebook_path_parameter(bundle_path: Path, notebook_dir: Path) -> str:
         return str(bundle_path)
 
 
-def _build_region(notebook: Path, parameters: dict[str, Any], title: str, final: Path, kernel: WarmKernel) -> None:
+def _build_region(
+    notebook: Path,
+    parameters: dict[str, Any],
+    title: str,
+    final: Path,
+    kernel: WarmKernel,
+    *,
+    formats: Sequence[str] = ("html",),
+    inputs: BuildInputs | None = None,
+) -> dict[str, float]:
+    """Build one region's report in every format into a temporary folder, then publish it.
+
+    Returns the seconds each format took.
+    """
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{final.name}-", dir=final.parent))
+    seconds: dict[str, float] = {}
     try:
         os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes it private; published folders are not
+        start = time.perf_counter()
         executed = execute_notebook(notebook, tmp / REPORT_IPYNB, parameters, kernel=kernel)
         html = notebook_to_html(executed, title=title)
         remote = external_urls(html)
         if remote:  # pragma: no cover - guards the template against nbconvert changes
             raise ExportError(f"the HTML page would load {remote[0]} (it must open offline)")
         (tmp / REPORT_HTML).write_text(html, encoding="utf-8")
+        seconds["html"] = time.perf_counter() - start
+        for name in formats:
+            write = FORMATS[name].write
+            if write is not None:
+                start = time.perf_counter()
+                write(tmp, parameters["region"], inputs)
+                seconds[name] = time.perf_counter() - start
         _publish(tmp, final)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+    return seconds
 
 
 def build_reports(
@@ -288,6 +479,7 @@ def build_reports(
     *,
     reuse_kernel: bool = True,
     parameters: Mapping[str, Any] | None = None,
+    formats: str | Iterable[str] | None = None,
 ) -> BuildResult:
     """Build every requested region's report of a bundle, and the bundle's index.
 
@@ -316,6 +508,10 @@ def build_reports(
     parameters : mapping, optional
         Further notebook parameters, the same for every region (``bundle_path`` and ``region``
         are set by the build).
+    formats : str, iterable of str or None
+        Formats to write beside ``report.html`` (ids of :data:`FORMATS`: ``pdf``, ``docx``,
+        ``pptx``; a string may list several, separated by commas); the HTML page is always
+        written. None: HTML only.
 
     Returns
     -------
@@ -324,6 +520,10 @@ def build_reports(
 
     Raises
     ------
+    casekit.exceptions.ReportFormatError
+        If a format is unknown (nothing is done; the message lists the known ones).
+    casekit.exceptions.BrowserNotFoundError
+        If PDF is asked for and no headless browser is installed (nothing is built).
     casekit.exceptions.NotebookNotFoundError
         If ``notebook`` does not exist.
     casekit.exceptions.CJKFontNotFoundError
@@ -339,6 +539,7 @@ def build_reports(
     """
     from casekit.intake import load_bundle
 
+    chosen = parse_formats(formats)  # before anything else: a typo costs nothing
     bundle_path = Path(bundle_path).resolve()
     notebook = Path(notebook).resolve()
     if not notebook.is_file():
@@ -347,9 +548,14 @@ def build_reports(
             "notebooks/5.0-region-report.ipynb)"
         )
     find_cjk_font()  # once, before any kernel starts: without it every region would fail alike
+    for name in chosen:  # e.g. the browser of the PDF: missing, every region would fail alike
+        check = FORMATS[name].check
+        if check is not None:
+            check()
     bundle = load_bundle(bundle_path)
     manifest = bundle.manifest
     region_ids = resolve_regions(manifest, regions)
+    inputs = BuildInputs(bundle) if any(FORMATS[f].needs_inputs for f in chosen) else None
 
     out_dir = bundle_output_dir(manifest.bundle, out)
     _make_out_dir(out_dir)
@@ -364,6 +570,7 @@ def build_reports(
                 manifest, region_ids, out_dir, notebook,
                 values={**(parameters or {}), "bundle_path": _notebook_path_parameter(bundle_path, notebook.parent)},
                 progress=progress, reuse_kernel=reuse_kernel, overview=overview,
+                formats=chosen, inputs=inputs,
             )
         except KeyboardInterrupt:
             # Interrupted inside a publish: put a report moved aside back, drop temporary folders.
@@ -381,8 +588,11 @@ def _build_locked(
     progress: bool,
     reuse_kernel: bool,
     overview: ProgrammeOverview | None = None,
+    formats: tuple[str, ...] = ("html",),
+    inputs: BuildInputs | None = None,
 ) -> BuildResult:
     entries = load_entries(out_dir)
+    format_seconds: dict[str, dict[str, float]] = {}
     built: list[str] = []
     failed: dict[str, str] = {}
     seconds: dict[str, float] = {}
@@ -397,8 +607,10 @@ def _build_locked(
             start = time.perf_counter()
             kernel = shared if shared is not None else WarmKernel(cwd=notebook.parent)
             try:
-                _build_region(notebook, {**values, "region": region_id}, f"{name} · 区域调研报告",
-                              out_dir / region_id, kernel)
+                format_seconds[region_id] = _build_region(
+                    notebook, {**values, "region": region_id}, f"{name} · 区域调研报告",
+                    out_dir / region_id, kernel, formats=formats, inputs=inputs,
+                ) or {}
             except Exception as exc:  # noqa: BLE001 - any failure of one region's report is
                 # recorded for that region (named in BuildResult.failed) and the others go on.
                 failed[region_id] = _failure_reason(exc)
@@ -408,6 +620,7 @@ def _build_locked(
                     region_id, name, "stale" if has_previous else "failed",
                     built_at=previous.built_at if (previous and has_previous) else None,
                     error=failed[region_id],
+                    formats=previous.formats if (previous and has_previous) else (),
                 )
                 if progress:
                     bar.write(f"casekit build: {region_id} failed: {failed[region_id]}", file=sys.stderr)
@@ -416,7 +629,8 @@ def _build_locked(
                 # index.json is a build log: it may say when; index.html shows it only for
                 # reports that are out of date, so a fresh build's page is byte-identical.
                 entries[region_id] = RegionEntry(
-                    region_id, name, "ok", built_at=datetime.now().strftime("%Y-%m-%d %H:%M")
+                    region_id, name, "ok", built_at=datetime.now().strftime("%Y-%m-%d %H:%M"),
+                    formats=formats,
                 )
             finally:
                 if shared is None:
@@ -435,6 +649,8 @@ def _build_locked(
         stale=[rid for rid in failed if entries[rid].status == "stale"],
         seconds=seconds,
         kernel_starts=starts,
+        formats=formats,
+        format_seconds=format_seconds,
     )
 
 

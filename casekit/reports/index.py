@@ -89,6 +89,9 @@ class RegionEntry:
     error : str or None
         Why the last build of the region failed (kept in ``index.json``, never shown on the
         page).
+    formats : tuple of str
+        The formats of the report shown (``"html"``, ``"pdf"``, ``"docx"``, ``"pptx"``; see
+        :data:`casekit.reports.build.FORMATS`); empty when there is none.
     """
 
     region_id: str
@@ -96,6 +99,10 @@ class RegionEntry:
     status: str
     built_at: str | None = None
     error: str | None = None
+    formats: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "formats", tuple(self.formats))  # index.json stores a list
 
     @property
     def has_report(self) -> bool:
