@@ -8,7 +8,6 @@ browser. Failure handling uses the tiny probe notebook of ``fixtures/notebooks``
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -40,8 +39,8 @@ pytestmark = [
 needs_browser = pytest.mark.skipif(
     not any(shutil.which(b) for b in pdf_module.BROWSER_NAMES), reason="no Chromium (run `make tools`)"
 )
-WRITERS = all(importlib.util.find_spec(f"casekit.reports.{m}") is not None
-              for m in ("summary", "docx_report", "pptx_report"))
+#: Every region of the sample: each is built in all four formats once for this module.
+SAMPLE_REGIONS = ("beijing", "tianjin", "hebei", "shandong", "nanning")
 
 
 def _run(*command: str) -> str:
@@ -49,15 +48,20 @@ def _run(*command: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Beijing built once with the PDF (and the Word and slide formats when their writers exist)."""
-    if not any(shutil.which(b) for b in pdf_module.BROWSER_NAMES):
-        pytest.skip("no Chromium (run `make tools`)")
+def built_all(tmp_path_factory):
+    """Every sample region built once in the four formats (``make tools`` installs Chromium)."""
+    assert any(shutil.which(b) for b in pdf_module.BROWSER_NAMES), "no Chromium: run `make tools`"
     out = tmp_path_factory.mktemp("formats")
-    formats = "html,pdf,docx,pptx" if WRITERS else "html,pdf"
-    result = build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=out, progress=False, formats=formats)
+    result = build_reports(SAMPLE_BUNDLE, out=out, progress=False, formats="html,pdf,docx,pptx")
     assert result.ok, result.failed
-    return result, result.out_dir / "beijing"
+    assert result.built == list(SAMPLE_REGIONS)
+    return result
+
+
+@pytest.fixture(scope="module")
+def built(built_all):
+    """Beijing's folder of the build of every region."""
+    return built_all, built_all.out_dir / "beijing"
 
 
 @pytest.fixture(scope="module")
@@ -151,21 +155,23 @@ def _package_text(path: Path) -> str:
     return _squash(html.unescape(re.sub(r"<[^>]+>", "", xml)))
 
 
-def test_every_format_states_the_findings_of_the_executive_summary(built, pdf_text):
+@pytest.mark.parametrize("region", SAMPLE_REGIONS)
+def test_every_format_states_the_findings_of_the_executive_summary(built_all, region):
     import html
 
-    result, folder = built
+    folder = built_all.out_dir / region
     page = (folder / "report.html").read_text(encoding="utf-8")
     start = page.index("执行摘要")
     listed = page[page.index("<ol>", start):page.index("</ol>", start)]
     findings = [_squash(html.unescape(re.sub(r"<[^>]+>", "", li))) for li in re.findall(r"<li>(.*?)</li>", listed, re.DOTALL)]
     assert len(findings) >= 3
-    texts = {"pdf": _squash(pdf_text)}
-    if WRITERS:
-        assert result.formats == ("html", "pdf", "docx", "pptx")
-        texts["docx"] = _package_text(folder / "report.docx")
-        texts["pptx"] = _package_text(folder / "slides.pptx")
-        assert "北京" in texts["docx"] and "北京" in texts["pptx"]
+    assert built_all.formats == ("html", "pdf", "docx", "pptx")
+    texts = {"pdf": _squash(_run("pdftotext", "-enc", "UTF-8", str(folder / "report.pdf"), "-")),
+             "docx": _package_text(folder / "report.docx"),
+             "pptx": _package_text(folder / "slides.pptx")}
+    name = {"beijing": "北京", "tianjin": "天津", "hebei": "河北", "shandong": "山东", "nanning": "南宁"}[region]
+    for fmt, text in texts.items():
+        assert f"{name}地区培训需求调研报告" in text, fmt
     missing = {fmt: [f for f in findings if f not in text] for fmt, text in texts.items()}
     assert not any(missing.values()), missing
 
@@ -173,7 +179,7 @@ def test_every_format_states_the_findings_of_the_executive_summary(built, pdf_te
 def test_index_lists_the_formats_of_each_region(built):
     result, _ = built
     saved = json.loads((result.out_dir / "index.json").read_text(encoding="utf-8"))["regions"]
-    assert [(e["region_id"], e["formats"]) for e in saved] == [("beijing", list(result.formats))]
+    assert [(e["region_id"], e["formats"]) for e in saved] == [(r, list(result.formats)) for r in SAMPLE_REGIONS]
 
 
 # -- asking for formats ---------------------------------------------------------------------------
