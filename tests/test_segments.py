@@ -53,8 +53,8 @@ def test_personas_are_named_from_what_the_data_says():
         persona = {p.segment: p for p in rep.personas}
         pricey, other = ("x", "y") if first is a else ("y", "x")
         assert "常以价格优惠开场" in persona[segment_of[f"{pricey}000"]].weaknesses
-        assert "少以价格优惠开场" in persona[segment_of[f"{other}000"]].strengths
-        assert "产品强" in persona[segment_of[f"{other}000"]].strengths
+        assert "较少以价格优惠开场" in persona[segment_of[f"{other}000"]].strengths
+        assert "产品知识较强" in persona[segment_of[f"{other}000"]].strengths
 
 
 def test_weak_segment_gets_the_modules_that_train_its_weak_dimensions():
@@ -65,7 +65,7 @@ def test_weak_segment_gets_the_modules_that_train_its_weak_dimensions():
     })
     segmenter = Segmenter(blocks=features.blocks, random_state=0, **FAST).fit(features.X)
     rep = describe_segments(segmenter, features, outline=load_outlines()["account_manager"])
-    weak = next(p for p in rep.personas if "产品弱" in p.weaknesses)
+    weak = next(p for p in rep.personas if "产品知识较弱" in p.weaknesses)
     assert weak.emphasis_dimensions[0] in {"product", "sales", "customer"}
     assert any("电信的转型" in e for e in weak.emphasis)  # the outline module training product
     assert "卖药" in weak.description and "培训重点" in weak.description
