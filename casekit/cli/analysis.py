@@ -44,6 +44,7 @@ def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
         wide = mix.pivot_table(index="group_name", columns="segment", values="count", aggfunc="sum",
                                sort=False)
         wide.columns = [f"第{c}类" for c in wide.columns]
+        wide.index.name = "地区"
         print()
         print(wide.to_string())
     csv = args.csv or paths.bundle_output_dir(bundle.manifest.bundle, internal=True) / "segments.csv"
