@@ -28,6 +28,7 @@ from casekit.analysis.survey_summary import (
     survey_summary,
 )
 from casekit.cli import main
+from casekit.cli.headers import HEADERS, readable
 from casekit.exceptions import SurveyFileError
 from casekit.intake.codebook_draft import NUMBERS_TODO, write_draft
 
@@ -155,18 +156,19 @@ def test_cli_survey_prints_writes_and_exits(tmp_path: Path, capsys):
     codebook = _codebook(tmp_path)
     assert main(["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == list(SUMMARY_COLUMNS)
+    assert out[0].split() == [HEADERS[c][0] for c in SUMMARY_COLUMNS]  # Chinese headers
     expected = _expected()
     first = out[1].split()
     assert first[:4] == ["服务意识", "(all)", "5", "40"]
     assert float(first[4]) == round(expected.at[0, "mean"], 2)
-    assert float(first[6]) == round(expected.at[0, "alpha"], 3)
+    assert float(first[6]) == round(expected.at[0, "alpha"], 2)
 
     table = tmp_path / "out" / "summary.csv"
     assert main(["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain",
                  "--by", "所在班组", "--out", str(table)]) == 0
-    written = pd.read_csv(table, dtype={"note": str}).fillna({"note": ""})
-    pd.testing.assert_frame_equal(written, _expected("所在班组"), check_dtype=False, rtol=1e-9)
+    written = pd.read_csv(table, dtype={"说明": str}).fillna({"说明": ""})
+    # the statistics of the raw data, under Chinese headers and rounded for reading
+    pd.testing.assert_frame_equal(written, readable(_expected("所在班组")), check_dtype=False, rtol=1e-9)
     # with --by, the group-difference table is written next to it; no temporary file is left
     assert sorted(p.name for p in table.parent.iterdir()) == ["summary.csv", "summary_groups.csv"]
 

@@ -26,7 +26,7 @@ def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
 
     report = segment_account_managers(bundle, args.k, random_state=args.seed, k_max=args.k_max,
                                       outline=load_outlines()["account_manager"])
-    scores = report.k_scores[["k", "silhouette", "silhouette_null", "gap", "gap_se", "beats_null"]].round(3)
+    scores = report.k_scores[["k", "silhouette", "silhouette_null", "gap", "gap_se", "beats_null"]].round(2)
     scores["beats_null"] = scores["beats_null"].map({True: "是", False: "否"})
     scores.columns = ["类数", "轮廓系数", "对照数据轮廓系数第95百分位", "间隔统计量", "标准误", "优于对照数据"]
     print(report.message)
