@@ -11,6 +11,7 @@ from casekit.analysis.segmentation import Segmenter
 from casekit.analysis.segments import describe_segments, segment_account_managers, segment_mix
 from casekit.curriculum import load_outlines
 from casekit.intake import load_bundle
+from casekit.reports.client_text import client_text_problems
 from casekit.paths import SAMPLE_BUNDLE
 
 FAST = {"n_bootstrap": 5, "n_references": 3, "n_init": 3}
@@ -55,6 +56,12 @@ def test_personas_are_named_from_what_the_data_says():
         assert "常以价格优惠开场" in persona[segment_of[f"{pricey}000"]].weaknesses
         assert "较少以价格优惠开场" in persona[segment_of[f"{other}000"]].strengths
         assert "产品知识较强" in persona[segment_of[f"{other}000"]].strengths
+        # a client reads the message and the personas: plain words; the figures go to the appendix
+        assert client_text_problems(rep.message) == []
+        assert all(client_text_problems(p.description) == [] for p in rep.personas)
+        assert "轮廓系数" not in rep.message and "轮廓系数" in rep.appendix
+        assert f"轮廓系数 {rep.silhouette:.2f}" in rep.appendix and "因此把客户经理分为 2 类" in rep.appendix
+        assert client_text_problems(rep.appendix, appendix=True) == []
 
 
 def test_weak_segment_gets_the_modules_that_train_its_weak_dimensions():
@@ -102,6 +109,7 @@ def test_no_structure_means_no_personas(sample):
     assert rep.personas == () and rep.profile.empty
     assert rep.message.startswith("未发现明显不同的行为类型")
     assert "轮廓系数" not in rep.message and "0." not in rep.message  # plain words for a client
+    assert "没有全部满足，因此不划分类型" in rep.appendix  # the figures are for the appendix
     assert rep.assignments["segment"].isna().all()
     mix = segment_mix(rep, sample.manifest)
     assert mix.empty

@@ -337,7 +337,7 @@ def test_cli_survey_by_prints_and_writes_the_group_differences(tmp_path: Path, c
     reliability_part, groups_part = capsys.readouterr().out.rstrip("\n").split("\n\n")
     assert len(reliability_part.splitlines()) == 1 + 6
     lines = groups_part.splitlines()
-    assert lines[0].split() == list(DIFFERENCE_COLUMNS)
+    assert lines[0].split() == [HEADERS[c][0] for c in DIFFERENCE_COLUMNS]
     expected = group_differences(UNSEEN, codebook, "所在班组", platform="plain")
     for line, row in zip(lines[1:], expected.itertuples(index=False), strict=True):
         cells = line.split()
@@ -345,18 +345,20 @@ def test_cli_survey_by_prints_and_writes_the_group_differences(tmp_path: Path, c
         assert float(cells[2]) == round(row.statistic, 2)
         p_at = 5 if row.test == "ANOVA" else 4  # df "2, 37" prints as two words
         assert cells[p_at] == format_p(row.p)
-        assert cells[p_at + 1] == row.effect and float(cells[p_at + 2]) == round(row.effect_size, 3)
+        assert cells[p_at + 1] == row.effect and float(cells[p_at + 2]) == round(row.effect_size, 2)
 
     assert main([*args, "--crosstabs"]) == 0
     parts = capsys.readouterr().out.rstrip("\n").split("\n\n")
-    assert len(parts) == 3 and parts[2].splitlines()[0].split() == list(CROSSTAB_COLUMNS)
+    assert len(parts) == 3 and parts[2].splitlines()[0].split() == [HEADERS[c][0] for c in CROSSTAB_COLUMNS]
 
     out = tmp_path / "out" / "stats.csv"
     assert main([*args, "--csv", str(out)]) == 0
     assert capsys.readouterr().out == ""
-    pd.testing.assert_frame_equal(pd.read_csv(out.with_name("stats_groups.csv"), dtype={"df": str}), expected,
-                                  check_dtype=False, rtol=1e-12)
-    pd.testing.assert_frame_equal(pd.read_csv(out, dtype={"note": str}).fillna({"note": ""}), _expected("所在班组"), check_dtype=False, rtol=1e-9)
+    # the CSVs hold the statistics under Chinese headers, rounded for reading (cli/headers.py)
+    pd.testing.assert_frame_equal(pd.read_csv(out.with_name("stats_groups.csv"), dtype={"自由度": str}),
+                                  readable(expected), check_dtype=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(pd.read_csv(out, dtype={"说明": str}).fillna({"说明": ""}),
+                                  readable(_expected("所在班组")), check_dtype=False, rtol=1e-9)
     assert main([*args, "--crosstabs", "--csv", str(out)]) == 0
     assert sorted(p.name for p in out.parent.iterdir()) == ["stats.csv", "stats_crosstabs.csv", "stats_groups.csv"]
 
@@ -409,7 +411,7 @@ def test_cli_survey_csv_has_a_bom_for_excel(tmp_path: Path):
     for name in ("stats.csv", "stats_groups.csv", "stats_crosstabs.csv"):
         raw = (tmp_path / name).read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf"), name
-        assert raw[3:].decode("utf-8").startswith(("scale,", "question,"))
+        assert raw[3:].decode("utf-8").startswith(("量表,", "题目,"))  # Chinese headers
     assert "服务意识" in out.read_text(encoding="utf-8-sig")
 
 

@@ -271,7 +271,7 @@ def _emphasis(z: pd.Series, population: str, outline: Any) -> tuple[tuple[str, .
     for d in weakest:
         modules = [m.title for m in (outline.modules if outline else ()) if d in m.dimensions]
         where = "、".join(f"“{t}”" for t in modules) if modules else "现有大纲无专门单元，建议加入案例讨论与演练"
-        lines.append(f"{DIMENSIONS[d].label}：{where}")
+        lines.append(f"{_ABILITIES.get(d, DIMENSIONS[d].label)}：{where}")
     return tuple(weakest), tuple(lines)
 
 
