@@ -288,12 +288,18 @@ def show(frame: pd.DataFrame, csv: Path | None, overrides: Mapping[str, str] | N
     Either way with Chinese headers and numbers rounded for reading
     (:func:`casekit.cli.headers.readable`; ``overrides`` as there).
     """
+    import pandas as pd
+
     from casekit.cli.headers import readable
 
     if csv is not None:
         write_csv(csv, frame, overrides)
         return
-    text = readable(frame, overrides).to_string(index=False, na_rep="-")
+    shown = readable(frame, overrides)
+    for column in shown.columns:  # na_rep does not reach pandas' <NA> of a nullable column
+        if isinstance(shown[column].dtype, pd.api.extensions.ExtensionDtype) and shown[column].isna().any():
+            shown[column] = shown[column].astype(object).where(shown[column].notna(), "-")
+    text = shown.to_string(index=False, na_rep="-")
     print(_TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
 
 
