@@ -98,7 +98,9 @@ _IDENTIFIER = re.compile(
     r")")
 _FLOAT = re.compile(r"(?<![\d.])[-+−]?\d+(?:\.\d+)?[eE][-+]?\d+(?![\d.])"  # 1e-05, 2.5E+03
                     r"|(?<![\d.])\d+\.\d{3,}(?![\d.])")  # 0.4900, 3.14159
-_RAW_VALUE = re.compile(r"(?<![A-Za-z0-9_<])(?:" + "|".join(re.escape(w) for w in sorted(RAW_VALUE_WORDS, key=len, reverse=True)) + r")(?![A-Za-z0-9_>])")
+_RAW_VALUE = re.compile(r"(?<![A-Za-z0-9_<])(?:"
+                        + "|".join(re.escape(w) for w in sorted(RAW_VALUE_WORDS, key=len, reverse=True))
+                        + r")(?![A-Za-z0-9_>])")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -106,7 +108,9 @@ def _context(text: str, start: int, end: int) -> str:
     """The offending piece with a little text either side, on one line."""
     left = text[max(0, start - _CONTEXT):start]
     right = text[end:end + _CONTEXT]
-    snippet = f"{'…' if start > _CONTEXT else ''}{left}{text[start:end]}{right}{'…' if end + _CONTEXT < len(text) else ''}"
+    before = "…" if start > _CONTEXT else ""
+    after = "…" if end + _CONTEXT < len(text) else ""
+    snippet = f"{before}{left}{text[start:end]}{right}{after}"
     return re.sub(r"\s+", " ", snippet).strip()
 
 
