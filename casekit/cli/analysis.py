@@ -136,7 +136,10 @@ def _cmd_linkage(args: argparse.Namespace, bundle: Bundle) -> int:
         for sentence in table.loc[table["ci_low"].notna(), "sentence"].head(args.top):
             print(sentence)
         print()
-    common.show(table, args.csv)
+    # --visits: the difference of two shares and its interval, in percentage points
+    points = {"diff": ("推进比例之差（百分点）", "share"), "ci_low": ("区间下限（百分点）", "share"),
+              "ci_high": ("区间上限（百分点）", "share")}
+    common.show(table, args.csv, points if args.visits else None)
     return EXIT_OK
 
 
@@ -156,7 +159,12 @@ def _cmd_ride_alongs(args: argparse.Namespace, bundle: Bundle) -> int:
             print()
     else:
         table = getattr(visit_profile(bundle, by=args.by, segments=segments, min_n=args.min_n), args.view)
-    common.show(table, args.csv)
+    from casekit.cli.headers import SHARE_INTERVAL
+
+    # rates and the share of talk that is questions: their intervals are shares too
+    overrides = {**SHARE_INTERVAL, "mean": ("提问占说话时间（%）", "share")} if args.view == "questions" \
+        else SHARE_INTERVAL if args.view in ("behaviours", "outcomes") else None
+    common.show(table, args.csv, overrides)
     return EXIT_OK
 
 

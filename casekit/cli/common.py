@@ -262,7 +262,8 @@ def with_bundle(command: Callable[[argparse.Namespace, Bundle], int]) -> Callabl
     return run
 
 
-def write_csv(path: Path, frame: pd.DataFrame, overrides: Mapping[str, str] | None = None) -> None:
+def write_csv(path: Path, frame: pd.DataFrame,
+              overrides: Mapping[str, str | tuple[str, str]] | None = None) -> None:
     """Write ``frame`` as CSV for Excel and say how many rows went where (stderr).
 
     Headers in Chinese and numbers rounded for reading (:func:`casekit.cli.headers.readable`;
@@ -282,7 +283,8 @@ def write_csv(path: Path, frame: pd.DataFrame, overrides: Mapping[str, str] | No
 _TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def show(frame: pd.DataFrame, csv: Path | None, overrides: Mapping[str, str] | None = None) -> None:
+def show(frame: pd.DataFrame, csv: Path | None,
+         overrides: Mapping[str, str | tuple[str, str]] | None = None) -> None:
     """Print a consultant-facing table, or write it as CSV with ``--csv``.
 
     Either way with Chinese headers and numbers rounded for reading

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["HEADERS", "KINDS", "readable"]
+__all__ = ["HEADERS", "KINDS", "SHARE_INTERVAL", "readable"]
 
 #: How a column's values are shown: ``text`` and ``id`` as they are; ``count`` whole numbers;
 #: ``number`` two decimals; ``share`` a fraction shown as a percentage (one decimal); ``p`` three
@@ -104,11 +104,11 @@ HEADERS: Mapping[str, tuple[str, str]] = MappingProxyType({
     "behaviour": ("做法编号", _ID),
     "behaviour_label": ("做法", _TEXT),
     "n_with": ("有该做法的拜访数", _COUNT),
-    "success_with": ("有该做法时推进的比例（%）", _SHARE),
-    "share_with": ("有该做法的拜访占比（%）", _SHARE),
+    "success_with": ("有该做法且推进的拜访数", _COUNT),
+    "share_with": ("有该做法时推进的比例（%）", _SHARE),
     "n_without": ("无该做法的拜访数", _COUNT),
-    "success_without": ("无该做法时推进的比例（%）", _SHARE),
-    "share_without": ("无该做法的拜访占比（%）", _SHARE),
+    "success_without": ("无该做法且推进的拜访数", _COUNT),
+    "share_without": ("无该做法时推进的比例（%）", _SHARE),
     "diff": ("差值", _NUMBER),
     # ride-alongs
     "n_people": ("随访的客户经理（人）", _COUNT),
@@ -223,7 +223,16 @@ def _cell(value: object) -> object:
     return value
 
 
-def readable(frame: pd.DataFrame, overrides: Mapping[str, str] | None = None) -> pd.DataFrame:
+#: Overrides for a table whose interval (and mean) is of a share, not of a score: the interval
+#: of a rate is shown in percent like the rate itself.
+SHARE_INTERVAL: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "ci_low": ("区间下限（%）", _SHARE),
+    "ci_high": ("区间上限（%）", _SHARE),
+})
+
+
+def readable(frame: pd.DataFrame,
+             overrides: Mapping[str, str | tuple[str, str]] | None = None) -> pd.DataFrame:
     """Return ``frame`` with Chinese headers and numbers rounded for reading (see the module).
 
     Parameters
@@ -231,9 +240,10 @@ def readable(frame: pd.DataFrame, overrides: Mapping[str, str] | None = None) ->
     frame : DataFrame
         An output table with casekit's English column names. Columns already in Chinese, or
         unknown, keep their name; their numbers are rounded to two decimals.
-    overrides : mapping of str to str, optional
-        Column → header for a table where a shared name means something else (the case library's
-        ``region`` is a name, not an id).
+    overrides : mapping of str to str or (str, str), optional
+        Column → header, or (header, kind), for a table where a shared name means something else
+        (the case library's ``region`` is a name, not an id; the interval of a rate is a share:
+        :data:`SHARE_INTERVAL`).
 
     Returns
     -------
@@ -252,7 +262,11 @@ def readable(frame: pd.DataFrame, overrides: Mapping[str, str] | None = None) ->
     names: list[str] = []
     for column in frame.columns:
         header, kind = HEADERS.get(str(column), (str(column), _NUMBER))
-        header = (overrides or {}).get(str(column), header)
+        override = (overrides or {}).get(str(column))
+        if isinstance(override, tuple):
+            header, kind = override
+        elif override is not None:
+            header = override
         series = frame[column]
         if ptypes.is_bool_dtype(series.dtype):
             series = series.map({True: "是", False: "否"})
