@@ -73,3 +73,12 @@ def test_numbers_are_rounded_shares_become_percentages_and_ids_keep_their_column
 def test_two_columns_with_one_header_are_a_mapping_mistake():
     with pytest.raises(ValueError, match="地区编号"):
         readable(pd.DataFrame(columns=["region", "top_region_id"]))
+
+
+def test_the_interval_of_a_rate_is_shown_in_percent_like_the_rate():
+    from casekit.cli.headers import SHARE_INTERVAL
+
+    rates = pd.DataFrame({"rate": [0.2], "ci_low": [0.0567], "ci_high": [0.5098]})
+    assert readable(rates, SHARE_INTERVAL).iloc[0].tolist() == [20.0, 5.7, 51.0]
+    assert list(readable(rates, SHARE_INTERVAL).columns) == ["占拜访次数（%）", "区间下限（%）", "区间上限（%）"]
+    assert readable(rates).iloc[0].tolist() == [20.0, 0.06, 0.51]  # a score's interval: two decimals
