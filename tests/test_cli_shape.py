@@ -100,7 +100,7 @@ def test_region_is_a_deprecated_spelling_of_regions(capsys):
 def test_several_regions_one_after_the_other(tmp_path: Path, capsys):
     out = tmp_path / "r.csv"
     assert main(["review360", str(SAMPLE_BUNDLE), "--regions", "河北", "天津", "--csv", str(out)]) == 0
-    assert list(dict.fromkeys(r["region_id"] for r in _rows(out))) == ["hebei", "tianjin"]
+    assert list(dict.fromkeys(r["所在地区编号"] for r in _rows(out))) == ["hebei", "tianjin"]
     capsys.readouterr()
     assert main(["review360", str(SAMPLE_BUNDLE), "--regions", "河北", "火星"]) == 1
     err = capsys.readouterr().err
@@ -120,9 +120,9 @@ def test_quotes_of_several_regions_are_those_of_each(tmp_path: Path):
     assert main(["quotes", str(SAMPLE_BUNDLE), "--regions", "河北", "--csv", str(one)]) == 0
     assert main(["quotes", str(SAMPLE_BUNDLE), "--region", "天津", "--csv", str(two)]) == 0
     assert main(["quotes", str(SAMPLE_BUNDLE), "--regions", "河北", "天津", "--csv", str(both)]) == 0
-    ids = [r["segment_id"] for r in _rows(both)]
+    ids = [r["段落编号"] for r in _rows(both)]
     assert len(ids) == len(set(ids))
-    assert set(ids) == {r["segment_id"] for r in _rows(one)} | {r["segment_id"] for r in _rows(two)}
+    assert set(ids) == {r["段落编号"] for r in _rows(one)} | {r["段落编号"] for r in _rows(two)}
     assert main(["quotes", str(SAMPLE_BUNDLE), "--regions", "河北", "天津", "--limit", "3", "--csv", str(both)]) == 0
     assert len(_rows(both)) == 3
 
@@ -165,7 +165,7 @@ def test_case_list_of_several_regions_lists_each_case_once(tmp_path: Path, capsy
     for name, regions in (("all", []), ("both", every), ("hebei", ["--regions", "河北"])):
         out[name] = tmp_path / f"{name}.csv"
         assert main(["case", "list", str(bundle), *regions, "--csv", str(out[name])]) == 0
-    assert [r["id"] for r in _rows(out["both"])] == [r["id"] for r in _rows(out["all"])]  # each once, in order
+    assert [r["编号"] for r in _rows(out["both"])] == [r["编号"] for r in _rows(out["all"])]  # each once, in order
     assert len(_rows(out["hebei"])) < len(_rows(out["all"]))
 
 
@@ -181,4 +181,4 @@ def test_validate_csv_is_rewritten_when_the_bundle_is_clean(tmp_path):
     stale = tmp_path / "problems.csv"
     stale.write_text("file,row,column,expected,found\nold.csv,2,x,y,z\n", encoding="utf-8")
     assert main(["validate", str(SAMPLE_BUNDLE), "--csv", str(stale)]) == 0
-    assert stale.read_text(encoding="utf-8-sig").splitlines() == ["file,row,column,expected,found"]
+    assert stale.read_text(encoding="utf-8-sig").splitlines() == ["文件,行,列,应为,实际"]  # Chinese headers

@@ -306,7 +306,10 @@ def test_cli_csv(tmp_path):
     out = tmp_path / "findings.csv"
     assert main(["findings", str(SAMPLE), "--csv", str(out)]) == 0
     table = pd.read_csv(out, encoding="utf-8-sig")
-    assert list(table.columns) == list(FINDINGS_SCHEMA.names)
+    # Chinese headers, one per column of the schema (the JSON keeps the English keys)
+    from casekit.cli.headers import HEADERS
+
+    assert list(table.columns) == [HEADERS[n][0] for n in FINDINGS_SCHEMA.names]
 
 
 def test_cli_rejects_a_wrong_extension_and_an_unknown_region(tmp_path, capsys):

@@ -107,7 +107,7 @@ def test_sales_manager_outline(outlines):
     assert len([t for t in managing.topics if t.startswith("第") and "步" in t]) == 5
     people = sm.module("sm_people")
     assert any("激励" in t for t in people.topics)
-    assert "建立OJT制度" in people.topics and "领导者失败的五大诱惑" in people.topics
+    assert "建立在岗辅导制度" in people.topics and "领导者失败的五大诱惑" in people.topics
 
 
 def test_support_engineer_outline_has_five_chapters_and_five_key_links(outlines):
@@ -294,7 +294,7 @@ def test_shared_with_a_population_that_lacks_the_content_is_rejected(tmp_path):
     path = write_variant(
         tmp_path,
         lambda d: module_raw(d, "sm_people").update(
-            shared_with=["account_manager"], shared_topics=["建立OJT制度"]
+            shared_with=["account_manager"], shared_topics=["建立在岗辅导制度"]
         ),
     )
     with pytest.raises(

@@ -11,6 +11,7 @@ from casekit.analysis.segmentation import Segmenter
 from casekit.analysis.segments import describe_segments, segment_account_managers, segment_mix
 from casekit.curriculum import load_outlines
 from casekit.intake import load_bundle
+from casekit.reports.client_text import client_text_problems
 from casekit.paths import SAMPLE_BUNDLE
 
 FAST = {"n_bootstrap": 5, "n_references": 3, "n_init": 3}
@@ -53,8 +54,14 @@ def test_personas_are_named_from_what_the_data_says():
         persona = {p.segment: p for p in rep.personas}
         pricey, other = ("x", "y") if first is a else ("y", "x")
         assert "常以价格优惠开场" in persona[segment_of[f"{pricey}000"]].weaknesses
-        assert "少以价格优惠开场" in persona[segment_of[f"{other}000"]].strengths
-        assert "产品强" in persona[segment_of[f"{other}000"]].strengths
+        assert "较少以价格优惠开场" in persona[segment_of[f"{other}000"]].strengths
+        assert "产品知识较强" in persona[segment_of[f"{other}000"]].strengths
+        # a client reads the message and the personas: plain words; the figures go to the appendix
+        assert client_text_problems(rep.message) == []
+        assert all(client_text_problems(p.description) == [] for p in rep.personas)
+        assert "轮廓系数" not in rep.message and "轮廓系数" in rep.appendix
+        assert f"轮廓系数 {rep.silhouette:.2f}" in rep.appendix and "因此把客户经理分为 2 类" in rep.appendix
+        assert client_text_problems(rep.appendix, appendix=True) == []
 
 
 def test_weak_segment_gets_the_modules_that_train_its_weak_dimensions():
@@ -65,7 +72,7 @@ def test_weak_segment_gets_the_modules_that_train_its_weak_dimensions():
     })
     segmenter = Segmenter(blocks=features.blocks, random_state=0, **FAST).fit(features.X)
     rep = describe_segments(segmenter, features, outline=load_outlines()["account_manager"])
-    weak = next(p for p in rep.personas if "产品弱" in p.weaknesses)
+    weak = next(p for p in rep.personas if "产品知识较弱" in p.weaknesses)
     assert weak.emphasis_dimensions[0] in {"product", "sales", "customer"}
     assert any("电信的转型" in e for e in weak.emphasis)  # the outline module training product
     assert "卖药" in weak.description and "培训重点" in weak.description
@@ -102,6 +109,7 @@ def test_no_structure_means_no_personas(sample):
     assert rep.personas == () and rep.profile.empty
     assert rep.message.startswith("未发现明显不同的行为类型")
     assert "轮廓系数" not in rep.message and "0." not in rep.message  # plain words for a client
+    assert "没有全部满足，因此不划分类型" in rep.appendix  # the figures are for the appendix
     assert rep.assignments["segment"].isna().all()
     mix = segment_mix(rep, sample.manifest)
     assert mix.empty

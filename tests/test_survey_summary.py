@@ -28,6 +28,7 @@ from casekit.analysis.survey_summary import (
     survey_summary,
 )
 from casekit.cli import main
+from casekit.cli.headers import HEADERS, readable
 from casekit.exceptions import SurveyFileError
 from casekit.intake.codebook_draft import NUMBERS_TODO, write_draft
 
@@ -155,18 +156,19 @@ def test_cli_survey_prints_writes_and_exits(tmp_path: Path, capsys):
     codebook = _codebook(tmp_path)
     assert main(["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == list(SUMMARY_COLUMNS)
+    assert out[0].split() == [HEADERS[c][0] for c in SUMMARY_COLUMNS]  # Chinese headers
     expected = _expected()
     first = out[1].split()
     assert first[:4] == ["服务意识", "(all)", "5", "40"]
     assert float(first[4]) == round(expected.at[0, "mean"], 2)
-    assert float(first[6]) == round(expected.at[0, "alpha"], 3)
+    assert float(first[6]) == round(expected.at[0, "alpha"], 2)
 
     table = tmp_path / "out" / "summary.csv"
     assert main(["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain",
                  "--by", "所在班组", "--out", str(table)]) == 0
-    written = pd.read_csv(table, dtype={"note": str}).fillna({"note": ""})
-    pd.testing.assert_frame_equal(written, _expected("所在班组"), check_dtype=False, rtol=1e-9)
+    written = pd.read_csv(table, dtype={"说明": str}).fillna({"说明": ""})
+    # the statistics of the raw data, under Chinese headers and rounded for reading
+    pd.testing.assert_frame_equal(written, readable(_expected("所在班组")), check_dtype=False, rtol=1e-9)
     # with --by, the group-difference table is written next to it; no temporary file is left
     assert sorted(p.name for p in table.parent.iterdir()) == ["summary.csv", "summary_groups.csv"]
 
@@ -335,7 +337,7 @@ def test_cli_survey_by_prints_and_writes_the_group_differences(tmp_path: Path, c
     reliability_part, groups_part = capsys.readouterr().out.rstrip("\n").split("\n\n")
     assert len(reliability_part.splitlines()) == 1 + 6
     lines = groups_part.splitlines()
-    assert lines[0].split() == list(DIFFERENCE_COLUMNS)
+    assert lines[0].split() == [HEADERS[c][0] for c in DIFFERENCE_COLUMNS]
     expected = group_differences(UNSEEN, codebook, "所在班组", platform="plain")
     for line, row in zip(lines[1:], expected.itertuples(index=False), strict=True):
         cells = line.split()
@@ -343,18 +345,20 @@ def test_cli_survey_by_prints_and_writes_the_group_differences(tmp_path: Path, c
         assert float(cells[2]) == round(row.statistic, 2)
         p_at = 5 if row.test == "ANOVA" else 4  # df "2, 37" prints as two words
         assert cells[p_at] == format_p(row.p)
-        assert cells[p_at + 1] == row.effect and float(cells[p_at + 2]) == round(row.effect_size, 3)
+        assert cells[p_at + 1] == row.effect and float(cells[p_at + 2]) == round(row.effect_size, 2)
 
     assert main([*args, "--crosstabs"]) == 0
     parts = capsys.readouterr().out.rstrip("\n").split("\n\n")
-    assert len(parts) == 3 and parts[2].splitlines()[0].split() == list(CROSSTAB_COLUMNS)
+    assert len(parts) == 3 and parts[2].splitlines()[0].split() == [HEADERS[c][0] for c in CROSSTAB_COLUMNS]
 
     out = tmp_path / "out" / "stats.csv"
     assert main([*args, "--csv", str(out)]) == 0
     assert capsys.readouterr().out == ""
-    pd.testing.assert_frame_equal(pd.read_csv(out.with_name("stats_groups.csv"), dtype={"df": str}), expected,
-                                  check_dtype=False, rtol=1e-12)
-    pd.testing.assert_frame_equal(pd.read_csv(out, dtype={"note": str}).fillna({"note": ""}), _expected("所在班组"), check_dtype=False, rtol=1e-9)
+    # the CSVs hold the statistics under Chinese headers, rounded for reading (cli/headers.py)
+    pd.testing.assert_frame_equal(pd.read_csv(out.with_name("stats_groups.csv"), dtype={"自由度": str}),
+                                  readable(expected), check_dtype=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(pd.read_csv(out, dtype={"说明": str}).fillna({"说明": ""}),
+                                  readable(_expected("所在班组")), check_dtype=False, rtol=1e-9)
     assert main([*args, "--crosstabs", "--csv", str(out)]) == 0
     assert sorted(p.name for p in out.parent.iterdir()) == ["stats.csv", "stats_crosstabs.csv", "stats_groups.csv"]
 
@@ -407,7 +411,7 @@ def test_cli_survey_csv_has_a_bom_for_excel(tmp_path: Path):
     for name in ("stats.csv", "stats_groups.csv", "stats_crosstabs.csv"):
         raw = (tmp_path / name).read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf"), name
-        assert raw[3:].decode("utf-8").startswith(("scale,", "question,"))
+        assert raw[3:].decode("utf-8").startswith(("量表,", "题目,"))  # Chinese headers
     assert "服务意识" in out.read_text(encoding="utf-8-sig")
 
 

@@ -149,7 +149,11 @@ class Segmenter(ClusterMixin, BaseEstimator):
     summary_ : str
         The verdict in plain Chinese without figures (:data:`NO_TYPES`,
         :data:`NO_TYPES_DIFFUSE`, :data:`UNCLEAR_TYPES`, :data:`TOO_FEW`, or the number of
-        types found).
+        types found): what a client reads in the body of a report.
+    appendix_ : str
+        The method and its figures in plain words, for a report's appendix: the three
+        conditions, the silhouette, gap and stability at the chosen k and the verdict (the
+        analyst terms it uses are each explained where they appear).
     n_clusters_ : int
         Segments in ``labels_`` (1 when no structure and k was not fixed).
     labels_ : ndarray of int
@@ -285,6 +289,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
 
         self.silhouette_ = silhouette
         self.structure_found_, self.reasons_ = self._verdict(k, silhouette)
+        self.appendix_ = self._appendix(k, silhouette, n)
         if not self.structure_found_ and self.n_clusters is None:
             model, labels = None, np.zeros(n, dtype=int)
             centres = np.full((1, X.shape[1]), np.nan)
@@ -417,6 +422,33 @@ class Segmenter(ClusterMixin, BaseEstimator):
                    f"{float(row['gap'].iloc[0]):.2f}（标准误{float(row['gap_se'].iloc[0]):.2f}），"
                    f"稳定性{self.stability_:.2f}")
         return True, [verdict]
+
+    def _appendix(self, k: int, silhouette: float, n: int) -> str:
+        """The method and figures of the verdict in plain words (``appendix_``)."""
+
+        def fmt(value: float) -> str:
+            return f"{value:.2f}" if np.isfinite(value) else "—"
+
+        method = ("客户经理类型的划分方法：把每位客户经理的问卷得分、时间使用和随访中观察到的拜访做法"
+                  "放在一起（三类信息分量相同），用 k 均值聚类试分为不同的类数。只有同时满足三个条件，"
+                  "才认为存在类型：一是各类之间的区分程度（轮廓系数，取值 −1 到 1，越大表示各类界限越清楚）"
+                  f"至少 {self.min_silhouette:.2f}，并且高于没有类型的对照数据的第95百分位"
+                  f"（对照数据共 {self.n_references} 组，与实际数据的平均水平和各项之间的相关相同、但不分类型）；"
+                  "二是分成几类比不分类多解释的差异（间隔统计量，与对照数据相比）高于对照数据的"
+                  f" {NULL_MARGIN:g} 倍标准误且不低于 {MIN_GAP:g}；三是换一批人重新分析"
+                  f"（自助抽样 {self.n_bootstrap} 次）得到的分法与原分法基本一致"
+                  f"（稳定性：调整兰德指数的平均值，1 表示完全一致）至少 {self.min_stability:.2f}。")
+        row = self.k_scores_.loc[self.k_scores_["k"] == k] if k >= 2 else self.k_scores_.iloc[0:0]
+        if not len(row):
+            return f"{method}本次共 {n} 人，人数太少或各人差别太小，无法比较不同的分法，因此不划分类型。"
+        figures = (f"本次共 {n} 人，分成 {k} 类时：轮廓系数 {fmt(silhouette)}"
+                   f"（对照数据第95百分位 {fmt(float(row['silhouette_null'].iloc[0]))}），"
+                   f"间隔统计量 {fmt(float(row['gap'].iloc[0]))}（标准误 {fmt(float(row['gap_se'].iloc[0]))}），"
+                   f"稳定性 {fmt(self.stability_)}。")
+        verdict = (f"三个条件都满足，因此把客户经理分为 {k} 类。" if self.structure_found_ else
+                   "三个条件没有全部满足，因此不划分类型" +
+                   (f"（按顾问指定的 {k} 类分组仅供参考）。" if self.n_clusters is not None else "。"))
+        return method + figures + verdict
 
     # prediction --------------------------------------------------------------------------
     def predict(self, X: Any) -> np.ndarray:

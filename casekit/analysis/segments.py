@@ -19,7 +19,8 @@ analysis, never the other way round, so this module does not load outlines itsel
 When the segmenter finds no clear structure, :class:`SegmentReport` says so (``clear`` is False,
 ``message`` says in plain Chinese that there are no types and whether people differ mainly in
 their overall level, e.g. "未发现明显不同的行为类型：所有人的差别主要是整体水平高低，而非类型不同";
-``reasons`` holds the figures for the consultant) and holds no persona: :func:`segment_mix` is
+``reasons`` holds the figures for the consultant, ``appendix`` the method and figures in plain
+words for the report's appendix) and holds no persona: :func:`segment_mix` is
 then empty and the report tables built from it have no rows.
 """
 
@@ -73,13 +74,42 @@ SEGMENT_ASSIGNMENT_SCHEMA = OutputSchema(
 #: mean of everybody.
 DISTINCT_Z: float = 0.5
 
+#: How a persona says that a segment is high / low on a time-use or visit feature.
 _PHRASES: dict[str, tuple[str, str]] = {
-    "question_share": ("提问多", "提问少"),
-    "funnel_step": ("拜访推进深", "拜访推进浅"),
-    "minutes_on_site": ("现场停留长", "现场停留短"),
-    "weekly_visits": ("拜访频繁", "拜访次数少"),
-    "visit_time_share": ("外出拜访时间多", "外出拜访时间少"),
-    "travel_share": ("路上耗时多", "路上耗时少"),
+    "question_share": ("拜访中提问较多", "拜访中提问较少"),
+    "funnel_step": ("拜访推进得较深", "拜访推进得较浅"),
+    "minutes_on_site": ("每次在客户处停留较长", "每次在客户处停留较短"),
+    "weekly_visits": ("拜访较频繁", "拜访次数较少"),
+    "visit_time_share": ("拜访客户的时间较多", "拜访客户的时间较少"),
+    "travel_share": ("路上耗时较多", "路上耗时较少"),
+}
+#: What a segment is strong or weak at, in words a client reads (产品 → 产品知识较强).
+_ABILITIES: dict[str, str] = {
+    "product": "产品知识",
+    "industry": "行业知识",
+    "sales": "销售技能",
+    "management": "客户与商机管理",
+    "time": "时间管理",
+    "customer": "客户知识",
+    "communication": "沟通能力",
+    "market": "市场知识",
+    "strategy": "市场分析与策略能力",
+    "process": "过程管理能力",
+    "leadership": "领导力",
+}
+#: How a persona says that a segment shows an observed behaviour often / seldom.
+_BEHAVIOUR_PHRASES: dict[str, tuple[str, str]] = {
+    "price_first": ("常以价格优惠开场", "较少以价格优惠开场"),
+    "asks_needs": ("常提问挖掘需求", "较少提问挖掘需求"),
+    "technical_jargon": ("常使用技术术语", "较少使用技术术语"),
+    "customer_language": ("常用客户语言讲价值", "较少用客户语言讲价值"),
+    "product_demo": ("常做产品演示", "较少做产品演示"),
+    "joint_visit": ("常与支撑人员联合拜访", "较少与支撑人员联合拜访"),
+    "identifies_decision_makers": ("常识别多个决策人", "较少识别多个决策人"),
+    "uses_toolbox": ("常使用销售工具表", "较少使用销售工具表"),
+    "agrees_next_step": ("常约定下一步行动", "较少约定下一步行动"),
+    "relationship_talk": ("常以寒暄拉关系为主", "较少以寒暄拉关系为主"),
+    "free_trial_offer": ("常提出免费试用", "较少提出免费试用"),
 }
 #: Segmentations kept (by content of the features and the parameters) so that building many
 #: regions' reports in one kernel segments the bundle once.
@@ -100,13 +130,18 @@ def _direction(feature: str) -> int:
 
 
 def _phrase(feature: str, high: bool) -> str:
-    """Short Chinese phrase for a distinguishing feature (``常以价格优惠开场``, ``产品弱``)."""
+    """Short Chinese phrase for a distinguishing feature (``常以价格优惠开场``, ``产品知识较弱``)."""
     if feature in DIMENSIONS:
-        return f"{DIMENSIONS[feature].label}{'强' if high else '弱'}"
+        return f"{_ABILITIES.get(feature, DIMENSIONS[feature].label)}{'较强' if high else '较弱'}"
     if feature.startswith("rate_"):
-        return f"{'常' if high else '少'}{feature_label(feature)[1:].split('”')[0]}"
-    hi, lo = _PHRASES.get(feature, (f"{feature}高", f"{feature}低"))
-    return hi if high else lo
+        behaviour = feature[5:]
+        if behaviour in _BEHAVIOUR_PHRASES:
+            return _BEHAVIOUR_PHRASES[behaviour][0 if high else 1]
+        label = feature_label(feature)[1:].split("”")[0]
+        return f"{'常' if high else '较少'}出现“{label}”"
+    if feature in _PHRASES:
+        return _PHRASES[feature][0 if high else 1]
+    return f"{feature_label(feature)}{'较高' if high else '较低'}"
 
 
 @dataclass(frozen=True)
@@ -118,7 +153,7 @@ class Persona:
     segment : int
         1-based number (1 = largest segment).
     name : str
-        The two most distinctive traits, e.g. ``常以价格优惠开场·产品弱``.
+        The two most distinctive traits, e.g. ``常以价格优惠开场·产品知识较弱``.
     n : int
         People in the segment.
     share : float
@@ -175,6 +210,9 @@ class SegmentReport:
         Mean bootstrap adjusted Rand index at ``k``.
     silhouette : float
         Mean silhouette at ``k``.
+    appendix : str
+        The method and figures behind the verdict in plain words (the segmenter's
+        ``appendix_``), for the report's appendix; ``message`` is the body's sentence.
     """
 
     clear: bool
@@ -188,6 +226,7 @@ class SegmentReport:
     stability: float
     silhouette: float
     segmenter: Segmenter | None = field(default=None, repr=False, compare=False)
+    appendix: str = ""
 
     def segment_labels(self) -> pd.Series:
         """Return respondent id → ``第n类“name”``, the label to group other tables by segment.
@@ -232,7 +271,7 @@ def _emphasis(z: pd.Series, population: str, outline: Any) -> tuple[tuple[str, .
     for d in weakest:
         modules = [m.title for m in (outline.modules if outline else ()) if d in m.dimensions]
         where = "、".join(f"“{t}”" for t in modules) if modules else "现有大纲无专门单元，建议加入案例讨论与演练"
-        lines.append(f"{DIMENSIONS[d].label}：{where}")
+        lines.append(f"{_ABILITIES.get(d, DIMENSIONS[d].label)}：{where}")
     return tuple(weakest), tuple(lines)
 
 
@@ -296,7 +335,7 @@ def describe_segments(segmenter: Segmenter, features: FeatureTable,
                              pd.DataFrame(columns=["segment", "feature", "label", "block", "mean",
                                                    "overall_mean", "z"]),
                              assignments, segmenter.k_scores_, k, float(segmenter.stability_),
-                             float(segmenter.silhouette_), segmenter)
+                             float(segmenter.silhouette_), segmenter, segmenter.appendix_)
 
     labels = pd.Series(segmenter.labels_ + 1, index=X.index)
     overall_mean = X.mean()
@@ -350,7 +389,7 @@ def describe_segments(segmenter: Segmenter, features: FeatureTable,
                "；".join(f"第{p.segment}类“{p.name}”{p.share:.0%}" for p in personas) + "。")
     return SegmentReport(True, message, tuple(segmenter.reasons_), tuple(personas), profile,
                          assignments, segmenter.k_scores_, k, float(segmenter.stability_),
-                         float(segmenter.silhouette_), segmenter)
+                         float(segmenter.silhouette_), segmenter, segmenter.appendix_)
 
 
 def segment_account_managers(bundle: object, n_clusters: int | None = None, *,

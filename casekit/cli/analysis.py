@@ -26,7 +26,7 @@ def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
 
     report = segment_account_managers(bundle, args.k, random_state=args.seed, k_max=args.k_max,
                                       outline=load_outlines()["account_manager"])
-    scores = report.k_scores[["k", "silhouette", "silhouette_null", "gap", "gap_se", "beats_null"]].round(3)
+    scores = report.k_scores[["k", "silhouette", "silhouette_null", "gap", "gap_se", "beats_null"]].round(2)
     scores["beats_null"] = scores["beats_null"].map({True: "是", False: "否"})
     scores.columns = ["类数", "轮廓系数", "对照数据轮廓系数第95百分位", "间隔统计量", "标准误", "优于对照数据"]
     print(report.message)
@@ -44,6 +44,7 @@ def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
         wide = mix.pivot_table(index="group_name", columns="segment", values="count", aggfunc="sum",
                                sort=False)
         wide.columns = [f"第{c}类" for c in wide.columns]
+        wide.index.name = "地区"
         print()
         print(wide.to_string())
     csv = args.csv or paths.bundle_output_dir(bundle.manifest.bundle, internal=True) / "segments.csv"
@@ -135,7 +136,10 @@ def _cmd_linkage(args: argparse.Namespace, bundle: Bundle) -> int:
         for sentence in table.loc[table["ci_low"].notna(), "sentence"].head(args.top):
             print(sentence)
         print()
-    common.show(table, args.csv)
+    # --visits: the difference of two shares and its interval, in percentage points
+    points = {"diff": ("推进比例之差（百分点）", "share"), "ci_low": ("区间下限（百分点）", "share"),
+              "ci_high": ("区间上限（百分点）", "share")}
+    common.show(table, args.csv, points if args.visits else None)
     return EXIT_OK
 
 
@@ -155,7 +159,12 @@ def _cmd_ride_alongs(args: argparse.Namespace, bundle: Bundle) -> int:
             print()
     else:
         table = getattr(visit_profile(bundle, by=args.by, segments=segments, min_n=args.min_n), args.view)
-    common.show(table, args.csv)
+    from casekit.cli.headers import SHARE_INTERVAL
+
+    # rates and the share of talk that is questions: their intervals are shares too
+    overrides = {**SHARE_INTERVAL, "mean": ("提问占说话时间（%）", "share")} if args.view == "questions" \
+        else SHARE_INTERVAL if args.view in ("behaviours", "outcomes") else None
+    common.show(table, args.csv, overrides)
     return EXIT_OK
 
 

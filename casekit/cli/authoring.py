@@ -206,7 +206,8 @@ def _cmd_case_list(args: argparse.Namespace, bundle: Bundle) -> int:
         return EXIT_OK
     columns = [c for c in ("id", "kind", "title", "region_name", "industry_label", "funnel_stage_label",
                            "outcome_label", "status") if c in shown.columns]
-    show(shown[columns] if args.csv is None else shown, args.csv)
+    # the library's region is the region's name (region_id is its id)
+    show(shown[columns] if args.csv is None else shown, args.csv, {"region": "地区", "region_name": "地区"})
     return EXIT_OK
 
 

@@ -262,13 +262,19 @@ def with_bundle(command: Callable[[argparse.Namespace, Bundle], int]) -> Callabl
     return run
 
 
-def write_csv(path: Path, frame: pd.DataFrame) -> None:
-    """Write ``frame`` as CSV for Excel and say how many rows went where (stderr)."""
+def write_csv(path: Path, frame: pd.DataFrame,
+              overrides: Mapping[str, str | tuple[str, str]] | None = None) -> None:
+    """Write ``frame`` as CSV for Excel and say how many rows went where (stderr).
+
+    Headers in Chinese and numbers rounded for reading (:func:`casekit.cli.headers.readable`;
+    ``overrides`` as there).
+    """
+    from casekit.cli.headers import readable
     from casekit.files import write_atomic
     from casekit.spreadsheet import csv_bytes
 
     # text cells a spreadsheet would evaluate (=, +, -, @ …) get a leading '; UTF-8 with a BOM
-    write_atomic(path, csv_bytes(frame))
+    write_atomic(path, csv_bytes(readable(frame, overrides)))
     print(f"{len(frame)} rows written to {path}", file=sys.stderr)
 
 
@@ -277,12 +283,25 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
 _TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def show(frame: pd.DataFrame, csv: Path | None) -> None:
-    """Print a consultant-facing table, or write it as CSV with ``--csv``."""
+def show(frame: pd.DataFrame, csv: Path | None,
+         overrides: Mapping[str, str | tuple[str, str]] | None = None) -> None:
+    """Print a consultant-facing table, or write it as CSV with ``--csv``.
+
+    Either way with Chinese headers and numbers rounded for reading
+    (:func:`casekit.cli.headers.readable`; ``overrides`` as there).
+    """
+    import pandas as pd
+
+    from casekit.cli.headers import readable
+
     if csv is not None:
-        write_csv(csv, frame)
+        write_csv(csv, frame, overrides)
         return
-    text = frame.round(3).to_string(index=False, na_rep="-")
+    shown = readable(frame, overrides)
+    for column in shown.columns:  # na_rep does not reach pandas' <NA> of a nullable column
+        if isinstance(shown[column].dtype, pd.api.extensions.ExtensionDtype) and shown[column].isna().any():
+            shown[column] = shown[column].astype(object).where(shown[column].notna(), "-")
+    text = shown.to_string(index=False, na_rep="-")
     print(_TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
 
 

@@ -71,7 +71,9 @@ def _cmd_codes(args: argparse.Namespace) -> int:
         table = notes.segment_frequencies(segments, min_n=args.min_n)
     else:
         table = notes.frequencies(by=NOTE_COLUMNS[args.by], min_n=args.min_n)
-    common.show(table, args.csv)
+    # the code frame's group is the code's group (主题类别), not a group of people
+    overrides = {"group": "主题类别编号", "group_label": "主题类别"} if args.frame else None
+    common.show(table, args.csv, overrides)
     return EXIT_OK
 
 

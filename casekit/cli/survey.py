@@ -55,12 +55,14 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         for suffix, frame in tables.items():
             write_csv(args.csv.with_name(f"{args.csv.stem}{suffix}.csv") if suffix else args.csv, frame)
         return EXIT_OK
-    shown = [table.round({"mean": 2, "sd": 2, "alpha": 3})]
+    from casekit.cli.headers import readable
+
+    shown = [table]
     if "_groups" in tables:
         shown.append(format_group_differences(tables["_groups"]))
     if "_crosstabs" in tables:
         shown.append(format_crosstabs(tables["_crosstabs"]))
-    print("\n\n".join(frame.to_string(index=False, na_rep="-") for frame in shown))
+    print("\n\n".join(readable(frame).to_string(index=False, na_rep="-") for frame in shown))
     return EXIT_OK
 
 

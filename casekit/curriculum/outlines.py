@@ -37,9 +37,9 @@ DAY_STEP: float = 0.25
 
 #: Where a module's day range comes from → how a report says so.
 DAYS_SOURCES: Mapping[str, str] = {
-    "seed": "种子大纲给定",
-    "seed_split": "种子大纲给定本部分总时长，模块间拆分",
-    "default": "种子未给出，顾问默认区间",
+    "seed": "标准课程大纲给定",
+    "seed_split": "标准课程大纲给定本部分总时长，各模块间由顾问拆分",
+    "default": "标准课程大纲未给出，由顾问定的默认区间",
 }
 
 #: seed: 互动时间（包括讨论，练习，体验等）在课程安排中超过一半
