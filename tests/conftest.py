@@ -1,16 +1,75 @@
-"""Shared fixtures: the hand-made bundles under ``tests/fixtures/bundles/``."""
+"""Shared fixtures: the hand-made bundles under ``tests/fixtures/bundles/``, and the sample's and
+the foreign bundle's loaded tables, coded notes and drafted cases, computed once per session.
+
+The session fixtures are read-only: a test that changes a bundle's tables or a drafted case works
+on a copy (``copy.deepcopy``, ``dataclasses.replace``), never on the shared object.
+"""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import pytest
 
 BUNDLES = Path(__file__).parent / "fixtures" / "bundles"
 MINI = BUNDLES / "mini"
 BROKEN = BUNDLES / "broken"
+FOREIGN = Path(__file__).resolve().parent / "fixtures" / "bundles" / "foreign"
+SAMPLE = Path(__file__).resolve().parents[1] / "research_data" / "sample"
+
+
+def _drafted_cases(bundle: Any, analysis: Any) -> Mapping[str, Any]:
+    from casekit.authoring.case_draft import draft_case
+
+    return MappingProxyType({str(n): draft_case(bundle, str(n), analysis=analysis) for n in bundle.notes["note_id"]})
+
+
+@pytest.fixture(scope="session")
+def shared_sample_bundle() -> Any:
+    """The sample bundle, loaded once (read-only)."""
+    from casekit.intake import load_bundle
+
+    return load_bundle(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def shared_sample_notes(shared_sample_bundle: Any) -> Any:
+    """``analyse_notes`` of the sample bundle, computed once (read-only)."""
+    from casekit.analysis import analyse_notes
+
+    return analyse_notes(shared_sample_bundle)
+
+
+@pytest.fixture(scope="session")
+def shared_sample_cases(shared_sample_bundle: Any, shared_sample_notes: Any) -> Mapping[str, Any]:
+    """Every sample note's drafted case (``draft_case`` with the shared analysis), by note id."""
+    return _drafted_cases(shared_sample_bundle, shared_sample_notes)
+
+
+@pytest.fixture(scope="session")
+def shared_foreign_bundle() -> Any:
+    """The hand-made foreign bundle, loaded once (read-only)."""
+    from casekit.intake import load_bundle
+
+    return load_bundle(FOREIGN)
+
+
+@pytest.fixture(scope="session")
+def shared_foreign_notes(shared_foreign_bundle: Any) -> Any:
+    """``analyse_notes`` of the foreign bundle, computed once (read-only)."""
+    from casekit.analysis import analyse_notes
+
+    return analyse_notes(shared_foreign_bundle)
+
+
+@pytest.fixture(scope="session")
+def shared_foreign_cases(shared_foreign_bundle: Any, shared_foreign_notes: Any) -> Mapping[str, Any]:
+    """Every foreign note's drafted case, by note id."""
+    return _drafted_cases(shared_foreign_bundle, shared_foreign_notes)
 
 
 @pytest.fixture

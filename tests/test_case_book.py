@@ -310,14 +310,9 @@ SAMPLE = Path(__file__).parents[1] / "research_data" / "sample"
 
 
 @pytest.fixture(scope="module")
-def drafted():
-    from casekit.analysis import analyse_notes
-    from casekit.authoring.case_draft import draft_case
-    from casekit.intake import load_bundle
-
-    bundle = load_bundle(SAMPLE)
-    analysis = analyse_notes(bundle)
-    return {n: draft_case(bundle, n, analysis=analysis) for n in ("N002", "N005", "N020", "N030")}
+def drafted(shared_sample_cases):
+    # draft_case of each note with the sample's analysis, shared read-only (tests/conftest.py)
+    return {n: shared_sample_cases[n] for n in ("N002", "N005", "N020", "N030")}
 
 
 def reviewed(case):

@@ -28,18 +28,13 @@ FOREIGN = Path(__file__).parent / "fixtures" / "bundles" / "foreign"
 
 
 @pytest.fixture(scope="module")
-def sample() -> tuple[Any, Any]:
-    from casekit.analysis import analyse_notes
-    from casekit.intake import load_bundle
-
-    bundle = load_bundle(SAMPLE)
-    return bundle, analyse_notes(bundle)
+def sample(shared_sample_bundle: Any, shared_sample_notes: Any) -> tuple[Any, Any]:
+    return shared_sample_bundle, shared_sample_notes
 
 
 @pytest.fixture(scope="module")
-def drafts(sample: tuple[Any, Any]) -> dict[str, Any]:
-    bundle, analysis = sample
-    return {n: draft_case(bundle, n, analysis=analysis) for n in bundle.notes["note_id"]}
+def drafts(shared_sample_cases: Any) -> Any:
+    return shared_sample_cases  # read-only, shared with the other modules (tests/conftest.py)
 
 
 def planted_pii() -> list[str]:
@@ -66,9 +61,8 @@ def hero_of(case: Any) -> str:
     return line.removeprefix("- ").split("：")[0]
 
 
-def test_n002_is_a_sales_story_about_a_hotel(sample: tuple[Any, Any]) -> None:
-    bundle, analysis = sample
-    case = draft_case(bundle, "N002", analysis=analysis)
+def test_n002_is_a_sales_story_about_a_hotel(drafts: dict[str, Any]) -> None:
+    case = drafts["N002"]
     assert case.id == "C002" and case.status == "draft" and case.population == "account_manager"
     assert case.case_type == "销售案例" and case.minutes >= 60
     assert re.fullmatch(r"[\u4e00-\u9fff]{2,4}宾馆的苦恼", case.title), case.title  # like 华夏宾馆的苦恼
@@ -193,9 +187,9 @@ def test_draft_validates_and_round_trips(drafts: dict[str, Any], sample: tuple[A
     assert not [p for p in problems if p.file.startswith("cases/")]
 
 
-def test_deterministic(sample: tuple[Any, Any]) -> None:
+def test_deterministic(sample: tuple[Any, Any], drafts: dict[str, Any]) -> None:
     bundle, analysis = sample
-    assert draft_case(bundle, "N002", analysis=analysis) == draft_case(bundle, "N002", analysis=analysis)
+    assert draft_case(bundle, "N002", analysis=analysis) == drafts["N002"]  # drafted again, earlier in the session
 
 
 def test_unknown_note(sample: tuple[Any, Any]) -> None:
@@ -204,20 +198,15 @@ def test_unknown_note(sample: tuple[Any, Any]) -> None:
         draft_case(bundle, "N999", analysis=analysis)
 
 
-def test_a_bundle_nobody_here_wrote() -> None:
-    from casekit.analysis import analyse_notes
-    from casekit.intake import load_bundle
-
-    bundle = load_bundle(FOREIGN)
-    analysis = analyse_notes(bundle)
-    for note_id in bundle.notes["note_id"]:
-        case = draft_case(bundle, note_id, analysis=analysis)
+def test_a_bundle_nobody_here_wrote(shared_foreign_bundle: Any, foreign_drafts: dict[str, Any]) -> None:
+    assert list(foreign_drafts) == [str(n) for n in shared_foreign_bundle.notes["note_id"]]
+    for note_id, case in foreign_drafts.items():
         text = case_to_markdown(case)
         assert not placeholders(text), note_id
         for label in ("客户经理甲", "工程师B", "化名N", "客户经理D", "工程师E", "客户经理C"):
             assert label not in text, (note_id, label)
         assert teaching_note_problems(case) == []
-    gx04 = draft_case(bundle, "GX04", analysis=analysis)  # 营销中心主任: a management case
+    gx04 = foreign_drafts["GX04"]  # 营销中心主任: a management case
     assert gx04.case_type == "管理案例" and hero_of(gx04) in gx04.sections["经过"]
 
 
@@ -331,13 +320,8 @@ def people_of(case: Any) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def foreign_drafts() -> dict[str, Any]:
-    from casekit.analysis import analyse_notes
-    from casekit.intake import load_bundle
-
-    bundle = load_bundle(FOREIGN)
-    analysis = analyse_notes(bundle)
-    return {n: draft_case(bundle, n, analysis=analysis) for n in bundle.notes["note_id"]}
+def foreign_drafts(shared_foreign_cases: Any) -> Any:
+    return shared_foreign_cases  # read-only, shared with the other modules (tests/conftest.py)
 
 
 def test_the_interviewer_is_not_a_character(drafts: dict[str, Any], foreign_drafts: dict[str, Any]) -> None:
@@ -470,27 +454,21 @@ def test_a_case_and_its_roleplay_are_kept_or_written_together(tmp_path, capsys):
     assert "C002.md" in err and "R002.md" in err
 
 
-def test_a_group_of_people_is_not_named_as_one_person():
+def test_a_group_of_people_is_not_named_as_one_person(drafts: dict[str, Any]):
     # 一群超市老板 / 三个老板 / 有老板问 / 两个合伙人: a group or anyone, never one fictional 冯老板
-    from casekit.analysis import analyse_notes
-    from casekit.intake import load_bundle
-
-    bundle = load_bundle(SAMPLE)
-    analysis = analyse_notes(bundle)
-    story = draft_case(bundle, "N026", analysis=analysis).section("经过")
+    story = drafts["N026"].section("经过")
     assert "一群超市老板讲" in story and "三个老板当场" in story and "有老板问" in story
-    people = draft_case(bundle, "N009", analysis=analysis)
+    people = drafts["N009"]
     assert "两个合伙人" in people.section("经过") and people.section("人物").count("合伙人") == 1
 
 
-def test_the_managers_superior_is_not_the_manager():
+def test_the_managers_superior_is_not_the_manager(sample: tuple[Any, Any]):
     # a 360° note: 上级主管 … 主管希望他 — the superior wishes something of the manager, who is not
     # made to wish it of himself
     from casekit.authoring.case_draft import self_interactions
-    from casekit.intake import load_bundle
 
-    bundle = load_bundle(SAMPLE)
-    case = draft_case(bundle, "N032")
+    bundle, _ = sample
+    case = draft_case(bundle, "N032")  # without an analysis: draft_case codes the notes itself
     hero = re.search(r"^- (\S+?)：", case.section("人物"), re.M).group(1)
     assert f"主管希望{hero}" in case.section("经过")
     assert self_interactions(case.section("经过"), [hero]) == []

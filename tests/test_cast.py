@@ -36,8 +36,8 @@ SEED_CASE_STEMS = ("华夏", "惠万家", "汇才", "明大", "开心假期", "�
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_bundle(SAMPLE)
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

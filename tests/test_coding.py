@@ -20,7 +20,6 @@ from casekit.analysis.coding import (
     save_manual_code,
 )
 from casekit.exceptions import AnalysisError
-from casekit.intake import load_bundle
 from casekit.intake.code_frame import Code, CodeFrame, Rule, default_code_frame
 from casekit.intake.note_segments import note_segments
 
@@ -30,8 +29,8 @@ SAMPLE = Path(__file__).resolve().parents[1] / "research_data" / "sample"
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_bundle(SAMPLE)
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,6 @@ import re
 import pytest
 
 from casekit.analysis import engagement_findings
-from casekit.intake import load_bundle
-from casekit.paths import SAMPLE_BUNDLE
 from casekit.reports.course import course_designs
 from casekit.reports.course_tables import (
     design_composition,
@@ -21,8 +19,8 @@ from casekit.reports.course_tables import (
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_bundle(SAMPLE_BUNDLE)
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -41,16 +41,14 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def sample():
-    bundle = load_bundle(SAMPLE_BUNDLE)
-    notes = analyse_notes(bundle)
+def sample(shared_sample_bundle, shared_sample_notes):
+    bundle, notes = shared_sample_bundle, shared_sample_notes  # load_bundle, analyse_notes: shared read-only
     return bundle, notes, {r: build_diagnosis_guide(bundle, r, notes=notes) for r in REGIONS}
 
 
 @pytest.fixture(scope="module")
-def foreign():
-    bundle = load_bundle(FOREIGN)
-    notes = analyse_notes(bundle)
+def foreign(shared_foreign_bundle, shared_foreign_notes):
+    bundle, notes = shared_foreign_bundle, shared_foreign_notes  # load_bundle, analyse_notes: shared read-only
     return bundle, notes, {r: build_diagnosis_guide(bundle, r, notes=notes) for r in bundle.manifest.top_level_ids()}
 
 

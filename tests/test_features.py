@@ -8,12 +8,11 @@ from conftest import MINI
 
 from casekit.analysis.features import account_manager_features, feature_label
 from casekit.intake import load_bundle
-from casekit.paths import SAMPLE_BUNDLE
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_bundle(SAMPLE_BUNDLE)
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 def test_one_row_per_account_manager_with_three_blocks(sample):

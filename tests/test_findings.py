@@ -21,7 +21,6 @@ from casekit.analysis.findings import (
 from casekit.cli import main
 from casekit.domain import POPULATION_DIMENSIONS
 from casekit.exceptions import AnalysisError, RegionError
-from casekit.intake import load_bundle
 from casekit.intake.competency import default_competency
 from casekit.intake.manifest import Manifest
 from casekit.tables import validate_output
@@ -63,13 +62,13 @@ def one_factor_bundle(seed: int, planted: dict[tuple[str, str, str], float] | No
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return engagement_findings(load_bundle(SAMPLE))
+def sample(shared_sample_bundle):
+    return engagement_findings(shared_sample_bundle)  # load_bundle(SAMPLE), shared read-only
 
 
 @pytest.fixture(scope="module")
-def foreign():
-    return engagement_findings(load_bundle(FOREIGN))
+def foreign(shared_foreign_bundle):
+    return engagement_findings(shared_foreign_bundle)  # load_bundle(FOREIGN), shared read-only
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,13 +130,13 @@ def test_intervals_are_adjusted_and_agree_with_the_claims(sample):
     assert ((t["ci_low"] <= t["estimate"]) & (t["estimate"] <= t["ci_high"])).all()
 
 
-def test_p_adjusted_is_benjamini_hochberg_within_each_kinds_family(sample):
+def test_p_adjusted_is_benjamini_hochberg_within_each_kinds_family(sample, shared_sample_bundle):
     t = sample.table
     for kind in ("vs_required", "vs_other_regions"):
         family = t.loc[(t["kind"] == kind) & ~t["hidden"]]
         assert np.allclose(family["p_adjusted"], bh_adjust(family["p_value"].to_numpy()))
     assert sample.family_size == int((~t["hidden"]).sum())
-    together = engagement_findings(load_bundle(SAMPLE), family="engagement")
+    together = engagement_findings(shared_sample_bundle, family="engagement")
     shown = together.table.loc[~together.table["hidden"]]
     assert np.allclose(shown["p_adjusted"], bh_adjust(shown["p_value"].to_numpy()))
     assert together.family_sizes == {"engagement": sample.family_size}
@@ -256,11 +255,11 @@ def test_weakest_is_empty_when_nothing_is_claimed():
     assert findings.claimed().empty
 
 
-def test_settings_and_names_are_checked(sample):
+def test_settings_and_names_are_checked(sample, shared_sample_bundle):
     with pytest.raises(AnalysisError, match="fdr"):
-        engagement_findings(load_bundle(SAMPLE), fdr=1.5)
+        engagement_findings(shared_sample_bundle, fdr=1.5)
     with pytest.raises(AnalysisError, match="family"):
-        engagement_findings(load_bundle(SAMPLE), family="region")
+        engagement_findings(shared_sample_bundle, family="region")
     with pytest.raises(RegionError, match="unknown region"):
         sample.region("上海")
     with pytest.raises(AnalysisError, match="population"):

@@ -23,8 +23,8 @@ STATS = ["mean", "gap", "ci_low", "ci_high", "share_below"]
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_bundle(SAMPLE)
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 def fake_bundle(tree: dict[str, dict[str, list[float]]], dimension: str = "product",

@@ -30,8 +30,8 @@ CLOSED = re.compile(r"吗[？?]?$|是不是|是否|对不对|有没有|能不能
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_bundle(SAMPLE)
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

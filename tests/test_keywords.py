@@ -12,7 +12,6 @@ import pytest
 from casekit.analysis.coding import codes_for
 from casekit.analysis.keywords import distinctive_keywords, themes, weighted_log_odds
 from casekit.exceptions import AnalysisError
-from casekit.intake import load_bundle
 from casekit.intake.code_frame import default_code_frame
 from casekit.intake.note_segments import note_segments
 
@@ -111,8 +110,8 @@ def test_questions_are_left_out_and_one_group_is_an_error():
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_bundle(SAMPLE)
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

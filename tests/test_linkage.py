@@ -24,8 +24,8 @@ CAUSAL = ("导致", "造成", "因为", "由于", "使得", "所以", "决定了
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_bundle(SAMPLE)
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

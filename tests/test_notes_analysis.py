@@ -6,18 +6,17 @@ import pytest
 import yaml
 
 from casekit.analysis import analyse_notes
-from casekit.intake import load_bundle
 from casekit.paths import SAMPLE_BUNDLE
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_bundle(SAMPLE_BUNDLE)
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def analysis(sample):
-    return analyse_notes(sample)
+def analysis(shared_sample_notes):
+    return shared_sample_notes  # analyse_notes(sample), shared read-only (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

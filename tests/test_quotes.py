@@ -26,8 +26,8 @@ SAMPLE = Path(__file__).resolve().parents[1] / "research_data" / "sample"
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_bundle(SAMPLE)
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

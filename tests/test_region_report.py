@@ -65,12 +65,8 @@ def test_unknown_region_lists_known_ids(bundle):
 # -- issue 4: gaps, types, ride-alongs, 360°, linkage (the sample bundle) ----------------------------
 
 @pytest.fixture(scope="module")
-def sample():
-    from casekit.paths import SAMPLE_BUNDLE
-
-    if not (SAMPLE_BUNDLE / "manifest.yaml").is_file():
-        pytest.skip("sample bundle missing (run `casekit sample`)")
-    return load_bundle(SAMPLE_BUNDLE)
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -204,10 +200,8 @@ def test_without_types_or_sales_results_the_sections_say_why(report):
 # -- the interview-notes section ----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def notes(sample):
-    from casekit.analysis import analyse_notes
-
-    return analyse_notes(sample)
+def notes(shared_sample_notes):
+    return shared_sample_notes  # analyse_notes(sample), shared read-only (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -222,24 +222,22 @@ def test_unknown_and_ambiguous_names_are_reported_together():
 
 # -- region order ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def sample():
-    from casekit.paths import SAMPLE_BUNDLE
-
-    return load_bundle(SAMPLE_BUNDLE)
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 def _regions_listed(table, column):
     return list(dict.fromkeys(table[column].dropna()))
 
 
-def test_tables_list_regions_in_the_manifests_order(sample):
+def test_tables_list_regions_in_the_manifests_order(sample, shared_sample_notes):
     """Every table by region follows the manifest (北京, 天津, 河北, 山东, 南宁), not the alphabet."""
-    from casekit.analysis import analyse_notes, dimension_scores, time_allocation
+    from casekit.analysis import dimension_scores, time_allocation
     from casekit.analysis.ordering import region_order
 
     tops = region_order(sample.manifest, "top")
     assert tops == ["beijing", "tianjin", "hebei", "shandong", "nanning"]
-    notes = analyse_notes(sample)
+    notes = shared_sample_notes  # analyse_notes(sample), computed once per session
     listed = {
         "code frequencies": _regions_listed(notes.frequencies(by="top_region_id"), "top_region_id"),
         "themes": _regions_listed(notes.themes(by="top_region_id"), "top_region_id"),

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from casekit.authoring.case_draft import draft_case
 from casekit.authoring.cases import (
     ROLEPLAY_SECTIONS,
     Case,
@@ -41,41 +40,35 @@ SELLERS = ("客户经理", "支撑人员", "销售经理")
 QUOTE_MARKS = re.compile(r"[\"“”「」『』]")
 
 
-def _load(path: Path) -> tuple[Any, Any]:
-    from casekit.analysis import analyse_notes
-    from casekit.intake import load_bundle
-
-    bundle = load_bundle(path)
-    return bundle, analyse_notes(bundle)
+# The bundles, their coded notes and drafted cases are shared, read-only, with the other modules
+# (tests/conftest.py): drafted once per session.
+@pytest.fixture(scope="module")
+def sample(shared_sample_bundle: Any, shared_sample_notes: Any) -> tuple[Any, Any]:
+    return shared_sample_bundle, shared_sample_notes
 
 
 @pytest.fixture(scope="module")
-def sample() -> tuple[Any, Any]:
-    return _load(SAMPLE)
+def foreign(shared_foreign_bundle: Any, shared_foreign_notes: Any) -> tuple[Any, Any]:
+    return shared_foreign_bundle, shared_foreign_notes
 
 
-@pytest.fixture(scope="module")
-def foreign() -> tuple[Any, Any]:
-    return _load(FOREIGN)
-
-
-def _drafts(bundle: Any, analysis: Any) -> dict[str, tuple[Case, RolePlay, str]]:
+def _drafts(bundle: Any, analysis: Any, cases: Any) -> dict[str, tuple[Case, RolePlay, str]]:
     out = {}
     for note_id in bundle.notes["note_id"]:
-        case = draft_case(bundle, str(note_id), analysis=analysis)
+        case = cases[str(note_id)]  # draft_case(bundle, note_id, analysis=analysis)
         out[str(note_id)] = (case, draft_roleplay(case, bundle=bundle, analysis=analysis),
                              roleplay_kind(case, bundle, analysis))
     return out
 
 
 @pytest.fixture(scope="module")
-def sample_drafts(sample: tuple[Any, Any]) -> dict[str, tuple[Case, RolePlay]]:
-    return _drafts(*sample)
+def sample_drafts(sample: tuple[Any, Any], shared_sample_cases: Any) -> dict[str, tuple[Case, RolePlay]]:
+    return _drafts(*sample, shared_sample_cases)
 
 
 @pytest.fixture(scope="module")
-def foreign_drafts(foreign: tuple[Any, Any]) -> dict[str, tuple[Case, RolePlay]]:
-    return _drafts(*foreign)
+def foreign_drafts(foreign: tuple[Any, Any], shared_foreign_cases: Any) -> dict[str, tuple[Case, RolePlay]]:
+    return _drafts(*foreign, shared_foreign_cases)
 
 
 def real_names(bundle: Any) -> set[str]:
@@ -179,10 +172,10 @@ def test_the_notes_own_people_are_cast(sample_drafts: dict[str, tuple[Case, Role
     assert heads.index(titles[0]) < len(titles)  # the note's people come first
 
 
-def test_decision_maker_always_present(sample: tuple[Any, Any]) -> None:
+def test_decision_maker_always_present(sample: tuple[Any, Any], shared_sample_cases: Any) -> None:
     bundle, analysis = sample
     for note_id in ("N002", "N003", "N011", "N020", "N029", "N019"):
-        case = draft_case(bundle, note_id, analysis=analysis)
+        case = shared_sample_cases[note_id]
         cast = roleplay_cast(case, bundle=bundle, analysis=analysis)
         assert [m.role for m in cast].count("决策者") >= 1, (note_id, cast)
 
@@ -346,9 +339,10 @@ def test_every_foreign_note(foreign: tuple[Any, Any], foreign_drafts: dict[str, 
     assert "厂长" in heads  # the note's 厂长 is the factory's decision maker
 
 
-def test_roleplay_validates_once_its_case_exists(sample: tuple[Any, Any], tmp_path: Path) -> None:
+def test_roleplay_validates_once_its_case_exists(sample: tuple[Any, Any], shared_sample_cases: Any,
+                                                 tmp_path: Path) -> None:
     bundle, analysis = sample
-    case = draft_case(bundle, "N005", analysis=analysis)
+    case = shared_sample_cases["N005"]
     rp = draft_roleplay(case, bundle=bundle, minutes=45)
     assert any(r.startswith("老板娘（") for r in rp.roles)
     boss = next(r for r in rp.roles if r.startswith("老板娘"))

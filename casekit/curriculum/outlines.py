@@ -560,11 +560,24 @@ def load_outlines(path: str | Path | None = None) -> dict[str, Outline]:
         If ``path`` does not exist.
     """
     if path is None:
+        # read once per version of the packaged file: drafting or checking each case asks for it
         file_path = default_outlines_path()
-        shown = "casekit/curriculum/outlines.yaml"
-    else:
-        file_path = Path(path)
-        shown = str(path)
+        stat = file_path.stat()
+        key = (str(file_path), stat.st_mtime_ns, stat.st_size)
+        if key not in _PACKAGED:
+            outlines = _read_outlines(file_path, "casekit/curriculum/outlines.yaml")
+            _PACKAGED.clear()
+            _PACKAGED[key] = outlines
+        return dict(_PACKAGED[key])  # the outlines are frozen; the dict is the caller's own
+    return _read_outlines(Path(path), str(path))
+
+
+#: The packaged outlines, parsed: (path, modification time, size) of the file → its outlines.
+_PACKAGED: dict[tuple[str, int, int], dict[str, Outline]] = {}
+
+
+def _read_outlines(file_path: Path, shown: str) -> dict[str, Outline]:
+    """Read, validate and parse one outlines file (``shown`` is its name in problems)."""
     text = file_path.read_text(encoding="utf-8-sig")
     loaded = load_config(text, shown, OutlinesSchema, place=_placer)
     if loaded.data is None and loaded.problems:
