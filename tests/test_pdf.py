@@ -145,14 +145,26 @@ def test_html_page_and_first_pdf_page_render_as_real_pictures(built, tmp_path):
 
 
 # -- the four formats hold the same findings ------------------------------------------------------
-def _package_text(path: Path) -> str:
-    """Every text of a Word or PowerPoint package, tags dropped, without white space."""
+#: The parts of a package a reader sees (the body, headers and footers, the slides), not its properties.
+_SHOWN_PARTS = re.compile(r"^(word/(document|header\d*|footer\d*)\.xml|ppt/slides/slide\d+\.xml)$")
+
+
+def _package_text(path: Path, *, squash: bool = True) -> str:
+    """Every text a reader sees in a Word or PowerPoint package, tags dropped.
+
+    ``squash``: without white space (to find a sentence split over runs); else one run per line.
+    """
     import html
     import zipfile
 
     with zipfile.ZipFile(path) as package:
-        xml = "".join(package.read(n).decode("utf-8") for n in package.namelist() if n.endswith(".xml"))
-    return _squash(html.unescape(re.sub(r"<[^>]+>", "", xml)))
+        names = sorted((n for n in package.namelist() if _SHOWN_PARTS.match(n)),
+                       key=lambda n: [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", n)])
+        xml = "".join(package.read(n).decode("utf-8") for n in names)
+    # the text runs (w:t, a:t), not field codes such as the contents' TOC instruction
+    runs = re.findall(r"<(?:w|a):t(?:\s[^>]*)?>([^<]*)</(?:w|a):t>", xml)
+    text = html.unescape(("" if squash else "\n").join(runs))
+    return _squash(text) if squash else text
 
 
 @pytest.mark.parametrize("region", SAMPLE_REGIONS)
@@ -317,3 +329,34 @@ def test_cli_build_with_pdf_says_what_each_region_has(tmp_path, monkeypatch, cap
     monkeypatch.setattr("casekit.reports.build_reports", fake_build, raising=False)
     assert cli.main(["build", str(SAMPLE_BUNDLE), "--out", str(tmp_path), "--quiet", "--formats", "pdf"]) == 0
     assert "each built region has: report.html, report.pdf" in capsys.readouterr().out
+
+
+# -- what a client reads is plain Chinese -----------------------------------------------------------
+@pytest.mark.parametrize("region", SAMPLE_REGIONS)
+def test_every_format_of_every_region_passes_the_client_text_check(built_all, region):
+    from casekit.intake import load_bundle
+    from casekit.reports.client_text import allowed_words_for, client_text_problems, html_visible_text
+
+    allowed = allowed_words_for(load_bundle(SAMPLE_BUNDLE))
+    folder = built_all.out_dir / region
+    page = html_visible_text((folder / "report.html").read_text(encoding="utf-8"))
+    body, _, appendix = page.partition("\n附录")
+    assert appendix, "the report has an appendix"
+    assert client_text_problems(body, allowed_words=allowed) == []
+    assert client_text_problems("附录" + appendix, allowed_words=allowed, appendix=True) == []
+    word = _package_text(folder / "report.docx", squash=False)
+    word_body, heading, word_appendix = word.rpartition("附录：方法说明与术语表")  # the last is the chapter
+    assert heading
+    assert client_text_problems(word_body, allowed_words=allowed) == []
+    assert client_text_problems(heading + word_appendix, allowed_words=allowed, appendix=True) == []
+    slides = _package_text(folder / "slides.pptx", squash=False)  # the deck has no appendix: no analyst term at all
+    assert client_text_problems(slides, allowed_words=allowed) == []
+
+
+def test_the_programme_page_passes_the_client_text_check(built_all):
+    from casekit.intake import load_bundle
+    from casekit.reports.client_text import allowed_words_for, client_text_problems, html_visible_text
+
+    page = html_visible_text(built_all.index_path.read_text(encoding="utf-8"))
+    assert "调研项目总览" in page
+    assert client_text_problems(page, allowed_words=allowed_words_for(load_bundle(SAMPLE_BUNDLE))) == []

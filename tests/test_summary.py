@@ -170,3 +170,18 @@ def test_a_bundle_nobody_here_wrote_gives_a_whole_document():
     assert doc.summary
     assert doc.recommendations
     assert document_text(doc).count("\n") > 20
+
+
+def _without(doc, key):
+    return dataclasses.replace(doc, sections=tuple(s for s in doc.sections if s.key != key))
+
+
+def test_every_regions_document_passes_the_client_text_check(sample, documents):
+    from casekit.reports.client_text import allowed_words_for, client_text_problems
+
+    allowed = allowed_words_for(sample)
+    for region, doc in documents.items():
+        body = document_text(_without(doc, "appendix"))
+        appendix = document_text(dataclasses.replace(doc, sections=(doc.section("appendix"),)))
+        assert client_text_problems(body, allowed_words=allowed) == [], region
+        assert client_text_problems(appendix, allowed_words=allowed, appendix=True) == [], region

@@ -566,7 +566,7 @@ def _appendix_section(report: RegionReport) -> Section:
         blocks.append(Paragraph(report.findings.method))
     if report.designs:
         blocks.append(Paragraph(next(iter(report.designs.values())).method))
-    technical = getattr(report.segments, "technical", None) if report.segments is not None else None
+    technical = getattr(report.segments, "appendix", "") if report.segments is not None else ""
     if technical:
         blocks.append(Paragraph(str(technical)))
     glossary = pd.DataFrame(list(GLOSSARY), columns=["术语", "含义"])
