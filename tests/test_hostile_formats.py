@@ -10,7 +10,9 @@ refused by ``casekit validate``); what broke is:
   footer (and reached Word, the index page's header line and its period);
 * a table note or cell too long for a slide crashed the deck (negative row height) or ran off
   the slide (PowerPoint grows a row to fit its text);
-* ``html_to_pdf`` printed a page that frames ``file:///etc/passwd`` with the file's content.
+* ``html_to_pdf`` printed a page that frames ``file:///etc/passwd`` with the file's content;
+* (probing a region with no data) every region's method table counted the whole bundle's product
+  catalogue (48 items) as the region's own.
 
 The writers are called directly on small documents; the PDF test prints one tiny page.
 """
@@ -161,3 +163,32 @@ def test_the_printed_pdf_embeds_no_local_file_even_from_a_page_that_frames_one(t
     assert "报告正文" in text
     assert "SECRET-4711" not in text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html", "page.pdf", "secret.txt"]
+
+
+# -- the method table of a region (found probing an empty region) ---------------------------------
+
+@pytest.fixture(scope="module")
+def sample_bundle():
+    from casekit.intake import load_bundle
+    from casekit.paths import SAMPLE_BUNDLE
+
+    return load_bundle(SAMPLE_BUNDLE)
+
+
+def _sources(bundle, region_id: str) -> pd.DataFrame:
+    from types import SimpleNamespace
+
+    from casekit.reports.summary import method_sources
+
+    report = SimpleNamespace(bundle=bundle, region_id=region_id, notes_region_id=region_id, min_n=5)
+    return method_sources(report)
+
+
+def test_each_region_counts_its_own_products_not_the_bundles(sample_bundle):
+    catalogue = sample_bundle.catalogue
+    for region_id in ("hebei", "nanning"):
+        sources = _sources(sample_bundle, region_id)
+        row = sources.loc[sources["调研方式"] == "本地产品目录"]
+        own = int((catalogue["region_id"] == region_id).sum())
+        assert own < len(catalogue)
+        assert row["份数/次数"].tolist() == [f"{own} 项"], f"{region_id}: {row.to_dict('records')}"
