@@ -13,6 +13,7 @@ small groups already hidden), with Chinese column headers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
@@ -28,9 +29,38 @@ __all__ = [
     "ReportDocument",
     "Section",
     "Table",
+    "UNSHOWABLE",
     "document_text",
+    "plain_text",
     "section_markdown",
 ]
+
+#: Characters no rendering of a document shows as text: those XML 1.0 cannot hold (C0 controls
+#: but tab, newline and carriage return; DEL; lone surrogates; U+FFFE, U+FFFF) and the
+#: bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069), which
+#: would reverse or reorder the text *after* them (a client name ending in U+202E turns the
+#: report title beside it backwards).
+UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff"
+                        "\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(value: object) -> str:
+    """``value`` as text every format can show: :data:`UNSHOWABLE` characters dropped.
+
+    Parameters
+    ----------
+    value : object
+        A string (bundle text: hostile); anything else is converted with ``str``; None gives "".
+
+    Returns
+    -------
+    str
+        The text without the characters of :data:`UNSHOWABLE`; nothing else changes (markup
+        stays the literal text it is: each renderer escapes for its format).
+    """
+    if value is None:
+        return ""
+    return UNSHOWABLE.sub("", str(value))
 
 
 @dataclass(frozen=True)

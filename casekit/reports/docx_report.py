@@ -10,14 +10,15 @@ page number in the footer.
 
 Every run carries the East Asian font (``w:eastAsia``) as well as the Latin one
 (:mod:`casekit.authoring.docx_writer`). All document text is plain text: it is written as the
-literal characters, never interpreted; characters XML cannot hold (``\\x00``-``\\x08`` …) are
-dropped. The same document gives the same bytes (fixed document properties and ZIP times).
+literal characters, never interpreted; characters XML cannot hold (``\\x00``-``\\x08`` …) and
+bidirectional overrides (U+202E …, which would turn the text after them backwards) are dropped
+(:func:`casekit.reports.document.plain_text`). The same document gives the same bytes (fixed
+document properties and ZIP times).
 """
 
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from pathlib import Path
 
@@ -25,12 +26,11 @@ import pandas as pd
 
 from casekit.exceptions import ExportError
 from casekit.files import write_atomic
-from casekit.reports.document import Bullets, Figure, Paragraph, ReportDocument, Section, Table
+from casekit.reports.document import Bullets, Figure, Paragraph, ReportDocument, Section, Table, plain_text
 
 __all__ = ["report_docx_bytes", "write_report_docx"]
 
 # Characters XML 1.0 cannot hold (lxml refuses them); tab, newline and carriage return are kept.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 _A4_CM = (21.0, 29.7)
 _MARGIN_CM = 2.5
@@ -55,7 +55,7 @@ def _column_widths(frame: pd.DataFrame, total_cm: float) -> list[float]:
 
 
 def _clean(value: object) -> str:
-    """Document text as Word can hold it: missing → "", XML-forbidden characters dropped."""
+    """Document text as Word can hold it: missing → "", unshowable characters dropped (``plain_text``)."""
     if value is None:
         return ""
     try:
@@ -63,7 +63,7 @@ def _clean(value: object) -> str:
             return ""
     except (TypeError, ValueError):
         pass
-    return _XML_INVALID.sub("", str(value))
+    return plain_text(value)
 
 
 class _Writer:

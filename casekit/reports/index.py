@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casekit.files import write_atomic
+from casekit.reports.document import plain_text
 from casekit.reports.safe_html import CONTENT_SECURITY_POLICY
 
 from casekit.reports.programme import NO_DIFFERENCE
@@ -139,6 +140,20 @@ def load_entries(out_dir: Path) -> dict[str, RegionEntry]:
     }
 
 
+def _showable(value: Any) -> Any:
+    """Every text the page prints, without control or bidirectional-override characters.
+
+    Bundle text may end in U+202E (which turns the rest of its line backwards: the research
+    period beside the engagement) or carry control characters (shown as boxes); markup the
+    template itself makes (``Markup``) is left alone.
+    """
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return plain_text(value)
+    return value
+
+
 @lru_cache(maxsize=1)
 def _template() -> Any:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -147,6 +162,7 @@ def _template() -> Any:
         loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
+        finalize=_showable,
     )
     return env.get_template("casekit_index.html.j2")
 

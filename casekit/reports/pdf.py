@@ -6,8 +6,9 @@ out, so the HTML and the PDF are the same report. Chromium embeds the fonts it d
 CJK font included (``pdffonts`` lists it as embedded).
 
 The browser runs without a network (every host name resolves to nothing; the page itself loads
-nothing from elsewhere, see :mod:`casekit.reports.export`), with a throwaway profile, in its own
-process group, and is killed with all its children when it takes longer than ``timeout``
+nothing from elsewhere, see :mod:`casekit.reports.export`; the copy printed starts with casekit's
+Content-Security-Policy, so no page printed frames or embeds a local file), with a throwaway
+profile, in its own process group, and is killed with all its children when it takes longer than ``timeout``
 seconds. Its output goes to a temporary file beside the target, is checked (a non-empty PDF or
 PNG) and only then renamed into place: a failed print leaves no file and keeps an older one.
 
@@ -18,14 +19,18 @@ The browser is ``$CASEKIT_CHROMIUM`` when set, else the first of :data:`BROWSER_
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from casekit.exceptions import BrowserError, BrowserNotFoundError
 from casekit.files import umask
+from casekit.reports.safe_html import csp_meta
 
 __all__ = [
     "BROWSER_ENV",
@@ -47,6 +52,7 @@ _INSTALL_HINT = (
     "请安装 Chromium（Debian/Ubuntu：sudo apt-get install chromium，或在项目目录运行 make tools），"
     f"或设置环境变量 {BROWSER_ENV} 指向 Chromium 或 Google Chrome 的程序路径"
 )
+_DOCTYPE = re.compile(rb"\A(\xef\xbb\xbf)?\s*<!doctype[^>]*>", re.IGNORECASE)
 _PDF_MAGIC = b"%PDF-"
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -140,6 +146,30 @@ def _kill_group(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+@contextmanager
+def _locked_down(html_path: Path) -> Iterator[Path]:
+    """A copy of the page beside it whose first element is casekit's Content-Security-Policy.
+
+    A page opened from a file may frame or embed any other local file (``<iframe
+    src=file:///etc/passwd>`` prints the file's content into the PDF); the policy
+    (:data:`casekit.reports.safe_html.CONTENT_SECURITY_POLICY`: images and fonts inline only,
+    nothing framed, fetched or run) holds for whatever page is printed, whether or not it carries
+    the policy itself. The copy sits in the page's folder (same relative links) and is removed.
+    """
+    data = html_path.read_bytes()
+    meta = csp_meta().encode("utf-8")
+    found = _DOCTYPE.match(data)
+    at = found.end() if found else 0
+    fd, name = tempfile.mkstemp(prefix=f".{html_path.stem}.print-", suffix=".html", dir=html_path.parent)
+    copy = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data[:at] + meta + data[at:])
+        yield copy
+    finally:
+        copy.unlink(missing_ok=True)
+
+
 def _render(html_path: Path | str, out_path: Path | str, *, args: list[str], option: str, magic: bytes,
             timeout: float, what: str) -> Path:
     html_path = Path(html_path).resolve()
@@ -152,7 +182,8 @@ def _render(html_path: Path | str, out_path: Path | str, *, args: list[str], opt
     tmp = Path(tmp_name)
     try:
         tmp.unlink()  # the browser writes the file itself; an empty one would hide its failure
-        _run(browser, [*args, f"{option}={tmp}"], html_path.as_uri(), timeout=timeout, what=what)
+        with _locked_down(html_path) as page:
+            _run(browser, [*args, f"{option}={tmp}"], page.as_uri(), timeout=timeout, what=what)
         try:
             head = tmp.read_bytes()[: len(magic)]
         except FileNotFoundError:

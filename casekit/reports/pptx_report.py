@@ -16,8 +16,9 @@ and the box width, and what does not fit goes on a continuation slide. Every run
 (``a:latin``) and an East Asian (``a:ea``) typeface: python-pptx sets only the Latin one, and
 PowerPoint would otherwise draw Chinese in whatever its theme says.
 
-All document text is plain text, written as literal characters; characters XML cannot hold are
-dropped and line breaks become spaces. The same document gives the same bytes (fixed document
+All document text is plain text, written as literal characters; characters XML cannot hold and
+bidirectional overrides are dropped (:func:`casekit.reports.document.plain_text`: a client name
+ending in U+202E would otherwise turn the title beside it in every footer backwards) and line breaks become spaces. The same document gives the same bytes (fixed document
 properties and ZIP times).
 """
 
@@ -35,7 +36,7 @@ import pandas as pd
 
 from casekit.exceptions import ExportError
 from casekit.files import write_atomic
-from casekit.reports.document import Figure, ReportDocument, Table
+from casekit.reports.document import Figure, ReportDocument, Table, plain_text
 
 __all__ = [
     "EA_FONT",
@@ -55,7 +56,6 @@ SLIDE_SIZE = (12192000, 6858000)
 #: Figure keys shown first, in this order.
 KEY_FIGURES = ("comparison", "gaps", "time_use")
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _WHITESPACE = re.compile(r"\s+")
 
 _EMU_PER_INCH = 914400
@@ -92,7 +92,7 @@ def _clean(value: object) -> str:
             return ""
     except (TypeError, ValueError):
         pass
-    return _WHITESPACE.sub(" ", _XML_INVALID.sub("", str(value))).strip()
+    return _WHITESPACE.sub(" ", plain_text(value)).strip()
 
 
 def _ems(text: str) -> float:
@@ -114,6 +114,8 @@ def _fit(text: str, size_pt: float, width_emu: int, max_lines: int) -> str:
     """``text`` cut (with an ellipsis) to what fits in ``max_lines`` lines: for titles and footers."""
     if _lines(text, size_pt, width_emu) <= max_lines:
         return text
+    per_line = max(width_emu / _EMU_PER_PT / size_pt, 1.0)
+    text = text[: int(max_lines * per_line / 0.55) + 2]  # more than fits: the cut looks no further
     return _split_to_fit(text + "…", size_pt, width_emu, max_lines)[0][:-1] + "…"
 
 
@@ -383,22 +385,36 @@ class _Deck:
                    for i, h in enumerate(header)]
         widths = [int(width * w / sum(weights)) for w in weights]
         widths[-1] = width - sum(widths[:-1])
+        body = _BODY_BOTTOM - _BODY_TOP
         note = _clean(table.note)
         note_size = 12.0
+        if note:  # a note takes at most a third of the slide, cut with an ellipsis beyond
+            note = _fit(note, note_size, width - 2 * _INSET, max(1, body // 3 // _line_height(note_size)))
         note_height = (_lines(note, note_size, width - 2 * _INSET) * _line_height(note_size) + 2 * _INSET
                        if note else 0)
+        cell_extra = 2 * _CELL_INSET_Y + int(2 * _EMU_PER_PT)
+
+        def fit_row(cells: Sequence[str], max_height: int) -> list[str]:
+            """Each cell cut (with an ellipsis) to the lines a row of ``max_height`` holds."""
+            max_lines = max(1, (max_height - cell_extra) // _line_height(size))
+            return [_fit(c, size, w - 2 * _CELL_INSET_X, max_lines) for c, w in zip(cells, widths)]
 
         def row_height(cells: Sequence[str]) -> int:
             lines = max(_lines(c, size, w - 2 * _CELL_INSET_X) for c, w in zip(cells, widths))
-            return lines * _line_height(size) + 2 * _CELL_INSET_Y + int(2 * _EMU_PER_PT)
+            return lines * _line_height(size) + cell_extra
 
+        # Nothing may run off the slide: a header row takes at most a quarter of the body, a row
+        # at most what is left under the header and the note (PowerPoint grows a row to fit its
+        # text, so a cell too long for that is cut; the Word report holds the whole text).
+        header = fit_row(header, body // 4)
         head_h = row_height(header)
-        budget = _BODY_BOTTOM - _BODY_TOP - note_height
+        budget = body - note_height
         max_row = budget - head_h
+        rows = [fit_row(row, max_row) for row in rows]
         pages: list[list[list[str]]] = [[]]
         used = head_h
         for row in rows:
-            h = min(row_height(row), max_row)
+            h = row_height(row)
             if pages[-1] and used + h > budget:
                 pages.append([])
                 used = head_h
@@ -406,7 +422,7 @@ class _Deck:
             used += h
         for i, page in enumerate(pages):
             slide = self.new_slide(title if i == 0 else f"{title}（续）")
-            heights = [head_h] + [min(row_height(r), max_row) for r in page]
+            heights = [head_h] + [row_height(r) for r in page]
             shape = slide.shapes.add_table(len(page) + 1, len(header), _MARGIN, _BODY_TOP, width, sum(heights))
             grid = shape.table
             grid.first_row = True

@@ -355,8 +355,11 @@ def method_sources(report: RegionReport) -> pd.DataFrame:
                          "份数/次数": f"{mine['rater_token'].nunique()} 位评价者", "时间": manifest.period or "—"})
     catalogue = bundle.catalogue
     if catalogue is not None and not getattr(catalogue, "empty", True):
-        rows.append({"调研方式": "本地产品目录", "调研对象": "本地区在售产品", "人数": "—",
-                     "份数/次数": f"{len(catalogue)} 项", "时间": manifest.period or "—"})
+        # the region's own catalogue (catalogue/<top region>.csv), not the bundle's
+        mine = catalogue.loc[catalogue["region_id"].isin(region_ids | {manifest.top_of(report.region_id)})]
+        if not mine.empty:
+            rows.append({"调研方式": "本地产品目录", "调研对象": "本地区在售产品", "人数": "—",
+                         "份数/次数": f"{len(mine)} 项", "时间": manifest.period or "—"})
     return pd.DataFrame(rows, columns=["调研方式", "调研对象", "人数", "份数/次数", "时间"])
 
 
@@ -405,9 +408,15 @@ def _summary_section(report: RegionReport, summary: list[str], recommendations: 
     counts = method_sources(report)
     surveyed = counts.loc[counts["调研方式"] == "问卷调查"]
     people = "、".join(f"{r['调研对象']} {r['人数']} 人" for _, r in surveyed.iterrows())
+    methods = set(counts["调研方式"])
+    others = [label for label, present in (
+        ("访谈", bool(methods - {"问卷调查", "工作随访", "360°评估", "本地产品目录"})),
+        ("工作随访", "工作随访" in methods), ("产品目录", "本地产品目录" in methods)) if present]
+    joined = "、".join(others[:-1]) + "和" + others[-1] if len(others) > 1 else "".join(others)
     intro = (f"本次调研了解{report.region_name}政企销售队伍的能力现状和培训需求"
              + (f"，问卷覆盖{people}" if people else "")
-             + "，并结合访谈、工作随访和产品目录分析原因，据此设计各岗位的课程。")
+             + (f"，并结合{joined}分析原因" if joined else "")
+             + "，据此设计各岗位的课程。")
     blocks: list[Block] = [Paragraph(intro), Paragraph("主要发现", emphasis=True),
                            Bullets(tuple(summary), numbered=True)]
     extra = [s for s in [_type_sentence(report), *_linkage_sentences(report)] if s]
