@@ -122,3 +122,13 @@ def test_markdown_document_keeps_structure_and_shows_markup_as_text():
     assert "<img" not in shown and "&lt;img src=x onerror=alert(1)>" in shown
     assert "](javascript:" not in shown and "](http:" not in shown
     assert "A&amp;B" in shown
+
+
+def test_direction_overrides_and_control_characters_never_reach_a_page():
+    """A client name ending in U+202E turned the rest of the report's header line backwards."""
+    from casekit.reports.safe_html import escape_html, escape_markdown, markdown_text
+
+    hostile = "华北网通\u202e\x07\ufffe"
+    assert escape_html(hostile) == "华北网通"
+    assert escape_markdown(hostile) == "华北网通"
+    assert markdown_text("**客户：** {client}　项目", client=hostile) == "**客户：** 华北网通　项目"

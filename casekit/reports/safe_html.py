@@ -29,6 +29,8 @@ from collections.abc import Iterable, Mapping
 from html.parser import HTMLParser
 from typing import Any
 
+from casekit.reports.document import UNSHOWABLE
+
 __all__ = [
     "CONTENT_SECURITY_POLICY",
     "active_content",
@@ -65,8 +67,12 @@ _LINE_BREAK = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 
 
 def escape_html(value: Any) -> str:
-    """``value`` as HTML text or attribute value: ``& < > " '`` replaced by entities."""
-    return _html.escape(str(value), quote=True)
+    """``value`` as HTML text or attribute value: ``& < > " '`` replaced by entities.
+
+    Characters no page should show (control characters, direction overrides that turn the rest
+    of a line backwards: :data:`casekit.reports.document.UNSHOWABLE`) are dropped.
+    """
+    return _html.escape(UNSHOWABLE.sub("", str(value)), quote=True)
 
 
 def escape_markdown(value: Any) -> str:
@@ -94,6 +100,7 @@ def escape_markdown(value: Any) -> str:
     '\\\\[x\\\\](javascript:alert(1))'
     """
     text = _LINE_BREAK.sub(" ", str(value))
+    text = UNSHOWABLE.sub("", text)  # control characters, direction overrides
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 

@@ -419,9 +419,11 @@ def _summary_section(report: RegionReport, summary: list[str], recommendations: 
              + "，据此设计各岗位的课程。")
     blocks: list[Block] = [Paragraph(intro), Paragraph("主要发现", emphasis=True),
                            Bullets(tuple(summary), numbered=True)]
-    extra = [s for s in [_type_sentence(report), *_linkage_sentences(report)] if s]
+    # types and the link with results are fitted on every region's account managers together
+    extra = ([s for s in [_type_sentence(report), *_linkage_sentences(report)] if s]
+             if "account_manager" in report.populations else [])
     if extra:
-        blocks += [Paragraph("其他值得关注的结果", emphasis=True), Bullets(tuple(extra))]
+        blocks += [Paragraph("全部地区客户经理合并分析的结果", emphasis=True), Bullets(tuple(extra))]
     blocks += [Paragraph("主要建议", emphasis=True), Bullets(tuple(recommendations), numbered=True)]
     del bundle
     return Section("summary", SECTION_TITLES["summary"], tuple(blocks))
