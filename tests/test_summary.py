@@ -203,3 +203,16 @@ def test_every_regions_document_passes_the_client_text_check(sample, documents):
         appendix = document_text(dataclasses.replace(doc, sections=(doc.section("appendix"),)))
         assert client_text_problems(body, allowed_words=allowed) == [], region
         assert client_text_problems(appendix, allowed_words=allowed, appendix=True) == [], region
+
+
+def test_the_deck_shows_one_chart_per_audience_drawn_for_a_slide(documents):
+    from pptx import Presentation
+
+    from casekit.reports.pptx_report import report_pptx_bytes
+
+    doc = documents["hebei"]
+    titles = [f.title for f in doc.slide_figures]
+    assert titles[:3] == [f"{POPULATIONS[p].label}：各能力与目标水平的差距" for p in POPULATIONS]
+    deck = Presentation(__import__("io").BytesIO(report_pptx_bytes(doc)))
+    pictures = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
+    assert len(pictures) == len({f.png for f in doc.slide_figures})

@@ -449,7 +449,7 @@ class _Deck:
     def figures(self) -> list[Figure]:
         """Every figure once (same picture once), the key charts first."""
         figures, seen = [], set()
-        for figure in self.report.figures():
+        for figure in self.report.slide_figures or tuple(self.report.figures()):  # charts drawn for a slide first
             if figure.png in seen:
                 continue
             seen.add(figure.png)

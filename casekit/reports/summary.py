@@ -676,6 +676,23 @@ def _appendix_section(report: RegionReport) -> Section:
     return Section("appendix", SECTION_TITLES["appendix"], tuple(blocks))
 
 
+def _slide_figures(report: RegionReport) -> tuple[Figure, ...]:
+    """One gap chart per audience (the region against its target and the other regions), then time use."""
+    from casekit.reports.charts import gap_figure, time_allocation_figure
+
+    figures = []
+    if not report.gaps.empty:
+        for population in report.populations:
+            rows = report.gaps.loc[report.gaps["population"] == population]
+            if rows.empty or rows["suppressed"].all():
+                continue
+            figures.append(Figure(_png(gap_figure(report.gaps, report.region_name, populations=[population])),
+                                  f"{POPULATIONS[population].label}：各能力与目标水平的差距", key="gaps"))
+    if not report.time_use.empty and not report.time_use["suppressed"].all():
+        figures.append(Figure(_png(time_allocation_figure(report.time_use)), "客户经理每周时间分配", key="time_use"))
+    return tuple(figures)
+
+
 def report_document(report: RegionReport, *, charts: bool = True) -> ReportDocument:
     """The 调研报告 of a region as one document every format renders.
 
@@ -708,6 +725,7 @@ def report_document(report: RegionReport, *, charts: bool = True) -> ReportDocum
         _appendix_section(report),
     )
     return ReportDocument(
+        slide_figures=_slide_figures(report) if charts else (),
         title=f"{report.region_name}地区培训需求调研报告",
         region_id=report.region_id,
         region_name=report.region_name,
