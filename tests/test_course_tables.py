@@ -83,3 +83,11 @@ def test_the_reports_timetable_shows_the_manifests_clock_times():
          "activities": [{"type": "讲授", "title": "讲授：乙", "minutes": 180, "module": "m"}]},
     ]}
     assert list(design_timetable(design).index) == ["第1天上午 08:30–11:30", "第1天下午"]
+
+
+def test_the_clients_report_leaves_the_consultants_open_decisions_out(hebei):
+    design = dict(hebei["account_manager"])
+    design["uncovered"] = [{"decision": "角色扮演脚本需在开课前编写"}]
+    assert any(line.startswith("待顾问确认：") for line in design_composition(design))
+    client = design_composition(design, open_decisions=False)
+    assert client and not any("待顾问确认" in line for line in client)

@@ -191,7 +191,7 @@ def test_a_suppressed_cell_cannot_be_recovered_from_the_two_reports(built):
     _, t = built
     # 云南 has 4 support engineers (suppressed). 广西's report publishes its own 5 engineers' mean
     # (产品 8.20); if 云南's report publishes the mean of all 9, 云南's 4 follow by subtraction.
-    row = re.search(r"支撑人员 本地区人数 本地区均分 其他地区均分 全部地区均分 差值 本地区排名 维度 "
+    row = re.search(r"支撑人员 本地区人数 本地区均分 其他地区均分 全部地区均分 差值 本地区内由低到高 维度 "
                     r"产品 (\S+) (\S+) (\S+) (\S+)", t["yunnan"])
     assert row and row.group(1) == "<5"
     assert row.group(4) == "—", f"全部地区均分 {row.group(4)} shown for a suppressed region cell"

@@ -119,7 +119,7 @@ def _comparison() -> pd.DataFrame:
 def test_comparison_table_has_chinese_headers_and_string_cells():
     table = comparison_table(_comparison())
     assert list(table.columns) == [
-        "岗位类别", "维度", "本地区人数", "本地区均分", "其他地区均分", "全部地区均分", "差值", "本地区排名"
+        "岗位类别", "维度", "本地区人数", "本地区均分", "其他地区均分", "全部地区均分", "差值", "本地区内由低到高"
     ]
     assert table["岗位类别"].tolist() == ["政企客户经理"] * 3 + ["支撑人员"]
     assert all(isinstance(v, str) for v in table.to_numpy().ravel())
@@ -130,7 +130,7 @@ def test_comparison_table_hides_suppressed_cells():
     assert table.index.name == "维度" and "岗位类别" not in table.columns
     sales = table.loc["销售"]
     assert sales["本地区人数"] == "<5"
-    for column in ("本地区均分", "其他地区均分", "全部地区均分", "差值", "本地区排名"):
+    for column in ("本地区均分", "其他地区均分", "全部地区均分", "差值", "本地区内由低到高"):
         assert sales[column] == MISSING, column
     time = table.loc["时间"]  # nobody else to compare with
     assert (time["本地区均分"], time["其他地区均分"], time["差值"]) == ("3.90", MISSING, MISSING)
@@ -141,7 +141,7 @@ def test_comparison_table_never_shows_a_mean_the_threshold_forbids():
     leaky.loc[1, ["mean", "diff", "others_mean"]] = (1.5, -1.0, 2.5)  # not suppressed upstream
     leaky.loc[1, "rank"] = 1
     sales = comparison_table(leaky, "account_manager").loc["销售"]
-    assert (sales["本地区人数"], sales["本地区均分"], sales["差值"], sales["本地区排名"]) == (
+    assert (sales["本地区人数"], sales["本地区均分"], sales["差值"], sales["本地区内由低到高"]) == (
         "<5", MISSING, MISSING, MISSING
     )
 

@@ -157,8 +157,13 @@ def design_timetable(design: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["时段", "形式", "内容", "分钟", "所属模块"]).set_index("时段")
 
 
-def design_composition(design: Mapping[str, Any]) -> list[str]:
-    """What each module is taught with, one line per module, then the open decisions."""
+def design_composition(design: Mapping[str, Any], *, open_decisions: bool = True) -> list[str]:
+    """What each module is taught with, one line per module, then the open decisions.
+
+    ``open_decisions=False`` leaves out the consultant's open decisions (``待顾问确认：…``):
+    the client's report shows the course, not the consultants' to-do list (which stays in the
+    trainer's edition of the 课程大纲 and ``casekit outline``).
+    """
     lines = []
     for m in design["modules"]:
         parts = []
@@ -182,7 +187,7 @@ def design_composition(design: Mapping[str, Any]) -> list[str]:
             parts.append("训练重点：" + "；".join(emphasis))
         if parts:
             lines.append(f"{m['title']}——" + "；".join(parts))
-    for u in design.get("uncovered") or ():
+    for u in (design.get("uncovered") or ()) if open_decisions else ():
         lines.append(f"待顾问确认：{u['decision']}")
     return lines
 

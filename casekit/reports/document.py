@@ -177,6 +177,9 @@ class ReportDocument:
         One sentence per recommendation, leading to the course design and the toolbox.
     sections : tuple of Section
         The whole report in order.
+    slide_figures : tuple of Figure
+        Charts drawn for a 16:9 slide (one audience per chart); the deck shows these instead of
+        the report's tall multi-audience charts when there are any.
     """
 
     title: str
@@ -188,6 +191,7 @@ class ReportDocument:
     summary: tuple[str, ...]
     recommendations: tuple[str, ...]
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    slide_figures: tuple[Figure, ...] = field(default_factory=tuple)
 
     def section(self, key: str) -> Section:
         """The top-level or nested section with ``key`` (``KeyError`` if absent)."""

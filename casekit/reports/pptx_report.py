@@ -279,7 +279,7 @@ class _Deck:
         box.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
         self.add_text(box.text_frame.paragraphs[0], title, size=size, bold=True, color=_DARK)
         details = [f"{label}：{_clean(value)}" for label, value in
-                   (("客户", report.client), ("项目", report.engagement), ("调研周期", report.period))
+                   (("客户", report.client), ("项目", report.engagement), ("调研时间", report.period))
                    if _clean(value)]
         if details:
             sub_size = 18.0
@@ -449,7 +449,7 @@ class _Deck:
     def figures(self) -> list[Figure]:
         """Every figure once (same picture once), the key charts first."""
         figures, seen = [], set()
-        for figure in self.report.figures():
+        for figure in self.report.slide_figures or tuple(self.report.figures()):  # charts drawn for a slide first
             if figure.png in seen:
                 continue
             seen.add(figure.png)

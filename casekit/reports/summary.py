@@ -58,9 +58,12 @@ __all__ = [
     "GLOSSARY",
     "SECTION_TITLES",
     "method_sources",
+    "distinct_sentences",
+    "gap_sentences",
     "recommendation_sentences",
     "report_document",
     "summary_sentences",
+    "targets_unconfirmed",
 ]
 
 #: Section key → Chinese heading, in report order.
@@ -82,7 +85,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
                                 "否则报告写“无明显差异”。"),
     ("差距的可能范围（置信区间）", "根据参与人数估计的真实差距大致所在的范围；范围不含 0，说明差距比较确定。"
                                    "人数越少，范围越宽。"),
-    ("多次比较的调整", "同时比较的维度和地区越多，偶然出现“差异”的机会越大；报告用统计方法"
+    ("同时做多次比较", "同时比较的维度和地区越多，偶然出现“差异”的机会越大；报告用统计方法"
                        "（本杰明尼—霍赫伯格方法）控制误判的比例，所以只有确实较大的差异才被称为“明显”。"),
     ("人数少于 5 人不显示", "为保护受访者，任何少于 5 人的分组都不显示得分，只显示“<5”。"),
     ("客户经理类型", "用聚类分析把问卷得分、时间使用和拜访做法相近的客户经理归为一类；"
@@ -119,7 +122,10 @@ def _frame(table: pd.DataFrame, *, keep_index: bool = True) -> pd.DataFrame:
             frame = frame.rename(columns={frame.columns[0]: ""})
     frame.columns = [" ".join(str(p) for p in c if str(p)) if isinstance(c, tuple) else str(c)
                      for c in frame.columns]
-    return frame.apply(lambda col: col.map(_cell)).reset_index(drop=True)
+    frame = frame.apply(lambda col: col.map(_cell)).reset_index(drop=True)
+    if len(frame.columns) > 1:  # a row with nothing but its label (an empty note row) says nothing
+        frame = frame.loc[(frame.iloc[:, 1:] != "").any(axis=1)].reset_index(drop=True)
+    return frame
 
 
 def _png(fig: MplFigure) -> bytes:
@@ -156,20 +162,51 @@ def _dimension_sentence(rows: pd.DataFrame, audience: str) -> str:
             parts.append("明显弱于其他地区" if row["direction"] == "weaker" else "明显强于其他地区")
             numbers.append(f"其他地区 {fmt_score(row['reference'])} 分")
     verdict = "，也".join(parts) if len(parts) > 1 else parts[0]
+    people = f"{int(first['n'])} 人"
+    ref_n = first.get("reference_n")
+    if len(rows) == 1 and first["kind"] != "vs_required" and ref_n is not None and ref_n == ref_n:
+        people = f"本地区 {int(first['n'])} 人，其他地区 {int(ref_n)} 人"
     return (f"{audience}的{_ability(str(first['dimension_label']))}{verdict}："
-            f"平均 {fmt_score(first['mean'])} 分，{'，'.join(numbers)}（{int(first['n'])} 人）。")
+            f"平均 {fmt_score(first['mean'])} 分，{'，'.join(numbers)}（{people}）。")
 
 
-def summary_sentences(findings: Findings, region: str, populations: Sequence[str], *,
-                      per_audience: int = SUMMARY_PER_AUDIENCE) -> list[str]:
-    """The executive summary's findings: claimed findings in the order of need, one sentence each.
+def _kind_sentences(findings: Findings, region: str, population: str, kind: str, *,
+                    per_audience: int) -> list[str]:
+    """One audience's claimed findings of one kind, in the order of need, one sentence per dimension."""
+    table = findings.table
+    name = _population_name(table, population)
+    rows = table.loc[(table["region"] == region) & (table["population"] == population) & (table["kind"] == kind)]
+    claimed = rows.loc[rows["claimed"].astype(bool)]
+    if claimed.empty:
+        return []
+    dims = [d for d in findings.order(region, population) if d in set(claimed["dimension"])]
+    # weaknesses in the order of need, then strengths
+    dims.sort(key=lambda d: 0 if (claimed.loc[claimed["dimension"] == d, "direction"] == "weaker").any() else 1)
+    out = [_dimension_sentence(claimed.loc[claimed["dimension"] == d], name) for d in dims[:per_audience]]
+    rest = dims[per_audience:]
+    if rest:
+        rest_rows = claimed.loc[claimed["dimension"].isin(rest)]
+        label_of = dict(zip(rest_rows["dimension"], rest_rows["dimension_label"]))
+        labels = "".join(f"“{label_of[d]}”" for d in rest)  # in the order of need
+        if (rest_rows["direction"] == "weaker").all():
+            verdict = "也明显低于目标水平" if kind == "vs_required" else "也明显弱于其他地区"
+        else:
+            verdict = "也有明显差异"
+        ability = "" if labels.endswith("力”") else ("等能力" if len(rest) > 1 else "能力")
+        out.append(f"{name}的{labels}{ability}{verdict}，详见第三部分。")
+    return out
+
+
+def distinct_sentences(findings: Findings, region: str, populations: Sequence[str], *,
+                       per_audience: int = SUMMARY_PER_AUDIENCE) -> list[str]:
+    """What sets the region apart: its claimed differences from the other regions, one sentence each.
 
     Parameters
     ----------
     findings : Findings
         The engagement's findings.
     region : str
-        Top-level region id (findings compare top-level regions).
+        Top-level region id.
     populations : sequence of str
         The audiences present in the region, in report order.
     per_audience : int
@@ -178,11 +215,47 @@ def summary_sentences(findings: Findings, region: str, populations: Sequence[str
     Returns
     -------
     list of str
-        Per audience, one sentence per dimension with a claimed finding, in
-        :meth:`Findings.order` (the largest claimed shortfall first; a dimension both below its
-        target and weaker than the other regions is one sentence); a "no clear difference"
-        sentence with the number of people when nothing is claimed; a "too few people"
-        sentence when the audience is hidden.
+        Per audience, the dimensions claimed weaker (then stronger) than the other regions, in
+        :meth:`Findings.order`, each with both means and both numbers of people; one sentence
+        "no clear difference" when no audience differs (empty when every audience is hidden).
+    """
+    out: list[str] = []
+    shown = []
+    for population in populations:
+        rows = findings.table.loc[(findings.table["region"] == region)
+                                  & (findings.table["population"] == population)]
+        if rows.empty or rows["hidden"].astype(bool).all():
+            continue
+        shown.append((population, int(rows["n"].max())))
+        out += _kind_sentences(findings, region, population, "vs_other_regions", per_audience=per_audience)
+    if not out and shown:
+        names = "、".join(POPULATIONS[p].label for p, _ in shown)
+        counts = "、".join(f"{POPULATIONS[p].label} {n} 人" for p, n in shown)
+        out.append(f"与其他地区相比，本地区{names}的各项能力均无明显差异（{counts}）。")
+    return out
+
+
+def gap_sentences(findings: Findings, region: str, populations: Sequence[str], *,
+                  per_audience: int = SUMMARY_PER_AUDIENCE) -> list[str]:
+    """The region's claimed gaps to the target level, per audience, in the order of need.
+
+    Parameters
+    ----------
+    findings : Findings
+        The engagement's findings.
+    region : str
+        Top-level region id.
+    populations : sequence of str
+        The audiences present in the region, in report order.
+    per_audience : int
+        At most this many dimensions per audience; the rest are named in one more sentence.
+
+    Returns
+    -------
+    list of str
+        Per audience, one sentence per dimension claimed below (then above) its target, the
+        largest claimed shortfall first (:meth:`Findings.order`); "no clear difference" with the
+        number of people when nothing is claimed; "too few people" when the audience is hidden.
     """
     out: list[str] = []
     table = findings.table
@@ -194,30 +267,32 @@ def summary_sentences(findings: Findings, region: str, populations: Sequence[str
         if rows["hidden"].astype(bool).all():
             out.append(f"{name}参与问卷的人数不足 {findings.min_n} 人，不作判断。")
             continue
-        claimed = rows.loc[rows["claimed"].astype(bool)]
-        if claimed.empty:
+        lines = _kind_sentences(findings, region, population, "vs_required", per_audience=per_audience)
+        if not lines:
             n = int(rows["n"].max())
-            out.append(f"{name}（{n} 人）的各项能力与目标水平和其他地区相比均无明显差异。")
-            continue
-        dims = [d for d in findings.order(region, population) if d in set(claimed["dimension"])]
-        # weaknesses in the order of need, then strengths
-        dims.sort(key=lambda d: 0 if (claimed.loc[claimed["dimension"] == d, "direction"] == "weaker").any() else 1)
-        for dim in dims[:per_audience]:
-            of_dim = claimed.loc[claimed["dimension"] == dim]
-            of_dim = of_dim.sort_values("kind", key=lambda k: (k != "vs_required").astype(int), kind="mergesort")
-            out.append(_dimension_sentence(of_dim, name))
-        rest = dims[per_audience:]
-        if rest:
-            rest_rows = claimed.loc[claimed["dimension"].isin(rest)]
-            label_of = dict(zip(rest_rows["dimension"], rest_rows["dimension_label"]))
-            labels = "".join(f"“{label_of[d]}”" for d in rest)  # in the order of need
-            if (rest_rows["direction"] == "weaker").all():
-                verdict = ("也明显低于目标水平" if (rest_rows["kind"] == "vs_required").all()
-                           else "也明显低于目标水平或弱于其他地区")
-            else:
-                verdict = "也有明显差异"
-            out.append(f"{name}的{labels}{verdict}，详见第三部分。")
+            lines = [f"{name}（{n} 人）的各项能力与目标水平相比均无明显差异。"]
+        out += lines
     return out
+
+
+def summary_sentences(findings: Findings, region: str, populations: Sequence[str], *,
+                      per_audience: int = SUMMARY_PER_AUDIENCE) -> list[str]:
+    """The executive summary's findings: :func:`distinct_sentences`, then :func:`gap_sentences`."""
+    return (distinct_sentences(findings, region, populations, per_audience=per_audience)
+            + gap_sentences(findings, region, populations, per_audience=per_audience))
+
+
+def targets_unconfirmed(bundle: Any) -> str:
+    """A plain sentence when some target levels are casekit's defaults, not agreed with the client; else ""."""
+    from casekit.analysis.gaps import competency_levels
+
+    levels = competency_levels(bundle)
+    sources = set(levels["source"]) if "source" in levels.columns else {"default"}
+    if "default" not in sources:
+        return ""
+    some = "目标水平" if sources == {"default"} else "部分目标水平"
+    return (f"{some}目前沿用通用的默认值（核心能力 4 分、支撑能力 3.5 分，满分 5 分），尚未与客户逐项确认；"
+            "确认后与目标的差距会相应变化，与其他地区的比较不受影响。")
 
 
 def _type_sentence(report: RegionReport) -> str | None:
@@ -291,7 +366,7 @@ def recommendation_sentences(report: RegionReport) -> list[str]:
                 out.append(f"{audience}差距最大的是{labels}，在「{main['title']}」（{fmt_days(main['days'])} 天）"
                            "中重点训练。")
     if report.segments is not None and getattr(report.segments, "clear", False):
-        out.append("客户经理的几种类型在演练中分组使用：每组安排不同类型的客户经理，针对各类型的弱项布置角色扮演。")
+        out.append("开课时用简短的自评了解每位学员接近哪种客户经理类型（类型按全部地区的数据划分），演练时按类型分组，针对各类型的弱项布置角色扮演。")
     out.append("课程配套销售工具箱（产品与客户各部门利益对照表、客户需求诊断表等）和本地区真实案例，"
                "学员在课上用本地区的产品和客户练习，课后在拜访中继续使用。")
     return out
@@ -334,8 +409,7 @@ def method_sources(report: RegionReport) -> pd.DataFrame:
             people = group["interviewee"].nunique()
             label = NOTE_METHODS[method].label if method in NOTE_METHODS else str(method)
             who = "、".join(POPULATIONS[p].label for p in POPULATIONS if p in set(group["population"]))
-            hidden = is_suppressed(int(people), min_n)
-            records = f"<{min_n} 份" if hidden and is_suppressed(len(group), min_n) else f"{len(group)} 份"
+            records = f"{len(group)} 份"  # how much fieldwork was done is not anyone's data
             rows.append({"调研方式": label, "调研对象": who, "人数": _count(int(people), min_n),
                          "份数/次数": records, "时间": _period(group["date"])})
     rides = bundle.ride_alongs
@@ -403,8 +477,7 @@ def _limitations(report: RegionReport) -> list[str]:
 
 # -- sections -----------------------------------------------------------------------------------
 
-def _summary_section(report: RegionReport, summary: list[str], recommendations: list[str]) -> Section:
-    bundle = report.bundle
+def _summary_section(report: RegionReport, recommendations: list[str]) -> Section:
     counts = method_sources(report)
     surveyed = counts.loc[counts["调研方式"] == "问卷调查"]
     people = "、".join(f"{r['调研对象']} {r['人数']} 人" for _, r in surveyed.iterrows())
@@ -417,15 +490,28 @@ def _summary_section(report: RegionReport, summary: list[str], recommendations: 
              + (f"，问卷覆盖{people}" if people else "")
              + (f"，并结合{joined}分析原因" if joined else "")
              + "，据此设计各岗位的课程。")
-    blocks: list[Block] = [Paragraph(intro), Paragraph("主要发现", emphasis=True),
-                           Bullets(tuple(summary), numbered=True)]
+    findings = report.findings
+    region = report.findings_region
+    blocks: list[Block] = [Paragraph(intro)]
+    if report.region_id != region:
+        blocks.append(Paragraph(f"主要发现按{report.manifest.name(region)}全省统计（地市的人数太少，无法单独判断）。"))
+    if findings is not None:
+        distinct = distinct_sentences(findings, region, report.populations)
+        gaps = gap_sentences(findings, region, report.populations)
+        if distinct:
+            blocks += [Paragraph("本地区与其他地区相比", emphasis=True), Bullets(tuple(distinct), numbered=True)]
+        if gaps:
+            blocks.append(Paragraph("与目标水平的差距", emphasis=True))
+            caveat = targets_unconfirmed(report.bundle)
+            if caveat:
+                blocks.append(Paragraph(caveat))
+            blocks.append(Bullets(tuple(gaps), numbered=True))
     # types and the link with results are fitted on every region's account managers together
     extra = ([s for s in [_type_sentence(report), *_linkage_sentences(report)] if s]
              if "account_manager" in report.populations else [])
     if extra:
         blocks += [Paragraph("全部地区客户经理合并分析的结果", emphasis=True), Bullets(tuple(extra))]
     blocks += [Paragraph("主要建议", emphasis=True), Bullets(tuple(recommendations), numbered=True)]
-    del bundle
     return Section("summary", SECTION_TITLES["summary"], tuple(blocks))
 
 
@@ -530,20 +616,25 @@ def _causes_section(report: RegionReport, *, charts: bool) -> Section:
             ride.append(Figure(_png(time_allocation_figure(report.time_use)), "客户经理每周时间分配", key="time_use"))
         if report.visits is not None:
             ride.append(Table(_frame(visit_profile_table(report.visits)), title="拜访中的做法与结果"))
-    subsections.append(Section("causes_ride_alongs", "客户经理的时间与拜访做法（工作随访）", tuple(ride)))
+    subsections.append(Section("causes_ride_alongs", "（一）客户经理的时间花在哪里（工作随访）", tuple(ride)))
     notes: list[Block] = []
     name = report.manifest.name(report.notes_region_id or report.region_id)
     if not report.notes_shown:
         notes.append(Paragraph(f"{name}的访谈与随访记录来自不足 {report.min_n} 位受访者，为保护受访者，不列出主题和原话。"))
     else:
-        if report.notes_themes.empty:
+        themes = theme_table(report.notes_themes) if not report.notes_themes.empty else None
+        if themes is None:
             notes.append(Paragraph(f"与其他地区相比，{name}的记录中没有明显提得更多的主题。"))
+        elif all(str(v).startswith("<") for v in themes["提到的受访者（人）"]):  # a table of "<5" says nothing
+            notes.append(Paragraph(f"{name}的记录中提得更多的主题是"
+                                   + "、".join(f"“{t}”" for t in themes["主题"])
+                                   + f"，每个主题的受访者都不足 {report.min_n} 人，不列人数。"))
         else:
-            notes.append(Table(_frame(theme_table(report.notes_themes)), title=f"{name}的访谈与随访记录中提得更多的主题"))
+            notes.append(Table(_frame(themes), title=f"{name}的访谈与随访记录中提得更多的主题"))
         items = _quote_items(report)
         if items:
             notes += [Paragraph("受访者和顾问的原话摘录（已匿名处理）", emphasis=True), Bullets(tuple(items))]
-    subsections.append(Section("causes_notes", "访谈与随访记录说了什么", tuple(notes)))
+    subsections.append(Section("causes_notes", "（二）访谈与随访要点", tuple(notes)))
     links = _linkage_sentences(report)
     link_blocks: list[Block] = []
     if links:
@@ -552,7 +643,7 @@ def _causes_section(report: RegionReport, *, charts: bool) -> Section:
         link_blocks.append(Bullets(tuple(links)))
     else:
         link_blocks.append(Paragraph(report.linkage_message or "未发现与业绩明显相关的能力或做法。"))
-    subsections.append(Section("causes_linkage", "哪些做法与业绩相关", tuple(link_blocks)))
+    subsections.append(Section("causes_linkage", "（三）能力与业绩的关系", tuple(link_blocks)))
     return Section("causes", SECTION_TITLES["causes"], tuple(blocks), tuple(subsections))
 
 
@@ -567,7 +658,7 @@ def _recommendations_section(report: RegionReport, recommendations: list[str]) -
                  "训练的能力": "、".join(m.get("dimension_labels") or ()) or "—"} for m in plan["modules"]]
         table = pd.DataFrame(rows, columns=["模块", "天数", "训练的能力"])
         subsections.append(Section(f"recommendations_{population}", f"{POPULATIONS[population].label}课程概览",
-                                   (Paragraph(design_summary(plan)), Table(table, title="课程模块"))))
+                                   (Paragraph(design_summary(plan)), Table(table, title=f"{POPULATIONS[population].label}课程模块（共 {fmt_days(plan['total_days'])} 天）"))))
     return Section("recommendations", SECTION_TITLES["recommendations"], tuple(blocks), tuple(subsections))
 
 
@@ -583,6 +674,23 @@ def _appendix_section(report: RegionReport) -> Section:
     glossary = pd.DataFrame(list(GLOSSARY), columns=["术语", "含义"])
     blocks.append(Table(glossary, title="术语表"))
     return Section("appendix", SECTION_TITLES["appendix"], tuple(blocks))
+
+
+def _slide_figures(report: RegionReport) -> tuple[Figure, ...]:
+    """One gap chart per audience (the region against its target and the other regions), then time use."""
+    from casekit.reports.charts import gap_figure, time_allocation_figure
+
+    figures = []
+    if not report.gaps.empty:
+        for population in report.populations:
+            rows = report.gaps.loc[report.gaps["population"] == population]
+            if rows.empty or rows["suppressed"].all():
+                continue
+            figures.append(Figure(_png(gap_figure(report.gaps, report.region_name, populations=[population])),
+                                  f"{POPULATIONS[population].label}：各能力与目标水平的差距", key="gaps"))
+    if not report.time_use.empty and not report.time_use["suppressed"].all():
+        figures.append(Figure(_png(time_allocation_figure(report.time_use)), "客户经理每周时间分配", key="time_use"))
+    return tuple(figures)
 
 
 def report_document(report: RegionReport, *, charts: bool = True) -> ReportDocument:
@@ -609,7 +717,7 @@ def report_document(report: RegionReport, *, charts: bool = True) -> ReportDocum
                if report.findings is not None else [])
     recommendations = recommendation_sentences(report)
     sections = (
-        _summary_section(report, summary, recommendations),
+        _summary_section(report, recommendations),
         _method_section(report),
         _findings_section(report, charts=charts),
         _causes_section(report, charts=charts),
@@ -617,6 +725,7 @@ def report_document(report: RegionReport, *, charts: bool = True) -> ReportDocum
         _appendix_section(report),
     )
     return ReportDocument(
+        slide_figures=_slide_figures(report) if charts else (),
         title=f"{report.region_name}地区培训需求调研报告",
         region_id=report.region_id,
         region_name=report.region_name,

@@ -176,7 +176,7 @@ def comparison_table(
     -------
     pandas.DataFrame
         Columns 岗位类别, 维度, 本地区人数, 本地区均分, 其他地区均分, 全部地区均分, 差值 (region
-        − other regions, computed from the two rounded means shown), 本地区排名 (1 = weakest).
+        − other regions, computed from the two rounded means shown), 本地区内由低到高 (1 = weakest).
         Cells are strings; suppressed cells show ``"<5"`` / ``"—"``.
     """
     rows = comparison if population is None else comparison.loc[comparison["population"] == population]
@@ -190,9 +190,9 @@ def comparison_table(
             "其他地区均分": [score(r["others_mean"]) for r in records],
             "全部地区均分": [score(r["all_mean"]) for r in records],
             "差值": [_shown_diff(r, min_n) for r in records],
-            "本地区排名": [_rank(r, min_n) for r in records],
+            "本地区内由低到高": [_rank(r, min_n) for r in records],
         },
-        columns=["岗位类别", "维度", "本地区人数", "本地区均分", "其他地区均分", "全部地区均分", "差值", "本地区排名"],
+        columns=["岗位类别", "维度", "本地区人数", "本地区均分", "其他地区均分", "全部地区均分", "差值", "本地区内由低到高"],
     )
     if population is not None:
         table = table.drop(columns="岗位类别").set_index("维度")
