@@ -399,7 +399,7 @@ def _reviews() -> pd.DataFrame:
          "note": "上级主管评价不足3人，为保护评价者不单独显示；上级主管的评价已并入“客户经理（含上级主管）”一行计算"},
         {"rater_group": "all_others", "group_label": "全部他评", "n_managers": 13, "n_raters": 117, "mean": 2.365,
          "n_gap": 13, "mean_gap": 1.07, "gap_ci_low": 0.85, "gap_ci_high": 1.29, "suppressed": False,
-         "note": "本人以外各组评价合计，不是另一组评价者"},
+         "note": "以上各组评价合计（不含本人），不是另一组评价者"},
     ]
     table = pd.DataFrame([{**base, **r} for r in rows])
     table["n_gap"] = pd.array(table["n_gap"].tolist(), dtype="Int64")

@@ -51,8 +51,17 @@ superiors themselves, and a city is hidden when the rest of its province would h
 ``min_raters − 1`` superiors, so no small group of superiors can be recovered by subtraction. A
 superior's single rating is never recoverable either: the per-manager numbers fold it into a
 group of at least ``min_raters`` raters, and the pooled row averages at least ``min_raters``
-superiors. Where the superiors are too few, the row has no number and says that their ratings
-were merged into the other raters'.
+superiors. Where the superiors are too few, the row has no number and says which row holds
+their ratings (they stay merged as :func:`manager_review` shows them; said once, on this row).
+
+**No rating in two rows.** Where the superiors' pooled row is shown, :func:`review_summary`
+takes the superiors' ratings back out of every group they were folded or pooled into: the
+account managers' row is then their own view (``客户经理``), and the group rows with the
+superiors' row partition the other ratings (their ``n_raters`` add up to ``all_others``').
+A folded group without its superior is a group of rule 1, so nothing smaller is shown; a
+``其他评价者`` pool left below ``min_raters`` is left out of its row (its raters count in
+``all_others`` only). ``all_others`` (全部他评, the 他人评价 of the report's sentences) includes
+the superiors: it is the total of the rows above it, not another group.
 """
 
 from __future__ import annotations
@@ -144,7 +153,9 @@ SUMMARY_SCHEMA = OutputSchema(
         *columns("str", "region_id", "dimension", "dimension_label", "rater_group", "group_label"),
         Col("n_managers", "int"),
         Col("n_raters", "int", nullable=True,
-            description="superiors behind the superiors' pooled row; empty on other rows"),
+            description="ratings behind the row: distinct superiors on the superiors' pooled row, "
+                        "the group's raters summed over its managers elsewhere; empty for self "
+                        "and for a row without a number"),
         Col("mean", "float", nullable=True),
         Col("n_gap", "int", nullable=True),
         *columns("float", "mean_gap", "gap_ci_low", "gap_ci_high", nullable=True),
@@ -633,12 +644,16 @@ def review_summary(
 
     Every number is a mean over managers of numbers the per-manager functions show: for a
     rater group, each manager's shown mean of that group (a group that had small groups folded
-    into it is labelled e.g. ``客户经理（含上级主管）`` and says so in ``note``; a support group
+    into it is labelled e.g. ``客户经理（含支撑人员）`` and says so in ``note``; a support group
     never shown alone for any manager gets no row values); for ``all_others``, each manager's
     "others" mean of :func:`self_other_gap`. The exception is ``superior``: the superiors'
     ratings pooled over the region's managers (module docstring), shown when at least
-    ``min_managers`` managers and ``min_raters`` superiors (``n_raters``) are behind it, else
-    without a number and a note that they were merged into the other raters'. ``mean_gap`` is the mean over managers of
+    ``min_managers`` managers and ``min_raters`` superiors (``n_raters``) are behind it. Then
+    the superiors' ratings are taken out of the groups they were folded into, so that no
+    rating counts in two rows (the account managers' row is their own view, ``客户经理``).
+    Otherwise the row has no number, the merge stays (``客户经理（含上级主管）``) and only the
+    superiors' row says so. ``all_others`` includes the superiors: the total of the rows
+    above it. ``mean_gap`` is the mean over managers of
     ``self score − this group's mean`` with a t-interval over managers, for the managers who
     have both.
 
@@ -669,8 +684,9 @@ def review_summary(
         (``self``, ``account_manager``, ``support``, ``superior``, ``other_raters``, then
         ``all_others``). Columns :data:`SUMMARY_COLUMNS`: ``region_id`` (the region, or
         ``"all"``), ``dimension``, ``dimension_label``, ``rater_group``, ``group_label``
-        (Chinese), ``n_managers``, ``n_raters`` (distinct superiors on the ``superior`` row,
-        missing elsewhere), ``mean`` (mean of the managers' means), ``n_gap``,
+        (Chinese), ``n_managers``, ``n_raters`` (ratings behind the row: distinct superiors
+        on the ``superior`` row, the group's raters summed over its managers elsewhere; missing
+        for ``self`` and hidden rows), ``mean`` (mean of the managers' means), ``n_gap``,
         ``mean_gap``, ``gap_ci_low``, ``gap_ci_high`` (missing for ``self``), ``suppressed``
         (``mean`` hidden) and ``note`` (Chinese).
 
@@ -767,7 +783,7 @@ def review_summary(
                     and chosen["includes"].map(lambda inc: SUPERIOR in inc).any():
                 holding[dimension].append(f"“{row['group_label']}”")
             if group == ALL_OTHERS:
-                row["note"] = "；".join(n for n in (row["note"], "本人以外各组评价合计，不是另一组评价者") if n)
+                row["note"] = "；".join(n for n in (row["note"], "以上各组评价合计（不含本人），不是另一组评价者") if n)
         lost = dropped.loc[(dropped["dimension"] == dimension) & (dropped["rater_group"] == group)
                            & dropped["manager_id"].isin(mine)] if dimension in superiors_shown else dropped.iloc[:0]
         if len(lost) and not row["suppressed"]:
