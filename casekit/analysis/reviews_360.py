@@ -747,7 +747,7 @@ def review_summary(
             superiors_shown.add(dimension)
         rows.append(row)
     # where the superiors' row is hidden, the rows shown that hold their ratings (said once, there)
-    holding: dict[str, list[str]] = {}
+    holding: dict[str, list[tuple[str, str]]] = {}
 
     for dimension, group in cells:
         if group == SUPERIOR:
@@ -781,7 +781,7 @@ def review_summary(
                     ) if n)
             if dimension in holding and group not in (SELF, ALL_OTHERS) \
                     and chosen["includes"].map(lambda inc: SUPERIOR in inc).any():
-                holding[dimension].append(f"“{row['group_label']}”")
+                holding[dimension].append((group, f"“{row['group_label']}”"))
             if group == ALL_OTHERS:
                 row["note"] = "；".join(n for n in (row["note"], "以上各组评价合计（不含本人），不是另一组评价者") if n)
         lost = dropped.loc[(dropped["dimension"] == dimension) & (dropped["rater_group"] == group)
@@ -807,8 +807,9 @@ def review_summary(
         rows.append(row)
     for row in rows:
         if row["rater_group"] == SUPERIOR and row["suppressed"] and row["dimension"] in holding:
+            into = sorted(holding[row["dimension"]], key=lambda h: _GROUP_ORDER.index(h[0]))
             row["note"] = "；".join(n for n in (
-                row["note"], f"上级主管的评价已并入{'、'.join(holding[row['dimension']])}一行计算") if n)
+                row["note"], f"上级主管的评价已并入{'、'.join(label for _, label in into)}一行计算") if n)
             row["n_raters"] = None
 
     table = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
