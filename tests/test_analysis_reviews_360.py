@@ -354,3 +354,23 @@ def test_a_pool_with_a_superior_loses_him_where_the_superiors_row_is_shown(mini)
     beijing = review_summary(bundle, "beijing").set_index("rater_group")
     assert beijing.loc[OTHER_RATERS, "mean"] == pytest.approx((2.5 + 3.5 + 2.0) / 3)
     assert "已并入“其他评价者”一行" in beijing.loc["superior", "note"]
+
+
+def test_too_few_superiors_name_every_row_that_holds_them_once(mini):
+    # 北京's ten managers share one superior: for five he is folded into three account
+    # managers, for the other five he is pooled with two account managers and two support staff
+    rows = []
+    for i in range(10):
+        folded = i < 5
+        raters = [("self", "S", 4.0), *[("account_manager", f"A{j}", 3.0) for j in range(3 if folded else 2)],
+                  ("superior", "BOSS", 2.0), *([] if folded else [("support", "T1", 2.5), ("support", "T2", 3.5)])]
+        rows += [{"manager_id": f"P{i}", "region_id": "beijing", "top_region_id": "beijing", "rater_group": g,
+                  "rater_token": t, "item_id": "r360_strategy_1", "dimension": "strategy", "score": v}
+                 for g, t, v in raters]
+    bundle = SimpleNamespace(manifest=mini.manifest, codebook=mini.codebook, reviews_360=pd.DataFrame(rows))
+    summary = review_summary(bundle, "beijing").set_index("rater_group")
+    assert summary.loc["superior", "suppressed"]
+    assert summary.loc["superior", "note"].endswith("上级主管的评价已并入“客户经理（含上级主管）”、“其他评价者”一行计算")
+    assert summary.loc["account_manager", "group_label"] == "客户经理（含上级主管）"
+    assert summary.loc[OTHER_RATERS, "n_raters"] == 25 and summary.loc["account_manager", "n_raters"] == 20
+    assert sum("上级主管" in note for note in summary["note"]) == 1
