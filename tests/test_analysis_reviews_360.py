@@ -205,16 +205,27 @@ def test_sample_superiors_appear_as_their_own_group_pooled_over_managers(sample)
     assert superior["mean"].to_dict() == pytest.approx(by_manager.to_dict())
     # the planted self-inflation shows against the superiors too
     assert (superior["gap_ci_low"] > 0).all()
-    am = summary.loc[summary["rater_group"] == "account_manager"]
-    assert am["group_label"].eq("客户经理（含上级主管）").all()
-    assert am["note"].str.contains("每位经理的上级主管评价不足3人，为保护评价者已并入本组").all()
+    # with the superiors' row shown, the account managers' row is their own view: the same
+    # ratings are never in two rows, and the rows add up to all other raters
+    am = summary.loc[summary["rater_group"] == "account_manager"].set_index("dimension")
+    assert am["group_label"].eq("客户经理").all() and not am["note"].str.contains("上级主管").any()
+    ams = raw.loc[(raw["rater_group"] == "account_manager") & raw["score"].notna()]
+    assert am["n_raters"].to_dict() == ams.groupby("dimension")[["manager_id", "rater_token"]].apply(
+        lambda d: len(d.drop_duplicates())).to_dict()
+    own = ams.groupby(["dimension", "manager_id", "rater_token"])["score"].mean()
+    assert am["mean"].to_dict() == pytest.approx(
+        own.groupby(["dimension", "manager_id"]).mean().groupby("dimension").mean().to_dict())
+    by_group = summary.set_index(["dimension", "rater_group"])["n_raters"]
+    for dimension in ("strategy", "process", "leadership"):
+        parts = by_group.loc[dimension].drop(["self", ALL_OTHERS], errors="ignore")
+        assert parts.sum() == by_group.loc[(dimension, ALL_OTHERS)]
     # a region with enough managers has its own superiors' view; a small city has none
     beijing = review_summary(sample, "beijing").set_index(["dimension", "rater_group"])
     assert not beijing.loc[("strategy", "superior"), "suppressed"]
     assert beijing.loc[("strategy", "superior"), "n_raters"] >= 3
     baoding = review_summary(sample, "baoding")
     row = baoding.loc[baoding["rater_group"] == "superior"].iloc[0]
-    assert row["suppressed"] and np.isnan(row["mean"]) and "已并入其他评价者" in row["note"]
+    assert row["suppressed"] and np.isnan(row["mean"])
 
 
 def test_three_superiors_of_one_manager_are_shown_on_their_own(mini_copy):
@@ -246,9 +257,20 @@ def test_fewer_than_three_superiors_are_merged_and_count_in_no_total(mini):
     hebei = review_summary(bundle, "hebei").set_index("rater_group").loc["superior"]
     assert not hebei["suppressed"] and hebei["mean"] == pytest.approx(2.0) and hebei["n_raters"] == 5
     assert hebei["mean_gap"] == pytest.approx(2.0)
-    beijing = review_summary(bundle, "beijing").set_index("rater_group").loc["superior"]
-    assert beijing["suppressed"] and np.isnan(beijing["mean"])
-    assert "上级主管评价不足3人" in beijing["note"] and "已并入其他评价者" in beijing["note"]
+    # 河北's superiors' row is shown: its account managers' row holds only their own ratings
+    am = review_summary(bundle, "hebei").set_index("rater_group").loc["account_manager"]
+    assert (am["group_label"], am["n_raters"], am["mean"]) == ("客户经理", 15, pytest.approx(3.0))
+    assert "上级主管" not in am["note"]
+    beijing = review_summary(bundle, "beijing").set_index("rater_group")
+    superior = beijing.loc["superior"]
+    assert superior["suppressed"] and np.isnan(superior["mean"])
+    # 北京's one superior stays merged in the account managers' row, which says so in its label;
+    # the superiors' row says where they went, and that is said nowhere else
+    assert "上级主管评价不足3人" in superior["note"]
+    assert "已并入“客户经理（含上级主管）”一行" in superior["note"]
+    am = beijing.loc["account_manager"]
+    assert (am["group_label"], am["n_raters"], am["mean"]) == ("客户经理（含上级主管）", 20, pytest.approx(2.75))  # (3 × 3 + 2) / 4
+    assert "上级主管" not in am["note"]
     # all regions pool only 河北's superiors: all minus 河北 cannot reveal 北京's one superior
     total = review_summary(bundle).set_index("rater_group").loc["superior"]
     assert not total["suppressed"] and total["n_managers"] == 5 and total["n_raters"] == 5
@@ -307,3 +329,48 @@ def test_no_reviews_give_empty_tables(mini_copy):
     bundle = load_bundle(mini_copy({"reviews_360.csv": HEADER + "\n"}))
     assert manager_review(bundle).empty and self_other_gap(bundle).empty
     assert review_summary(bundle).empty
+
+
+def test_a_pool_with_a_superior_loses_him_where_the_superiors_row_is_shown(mini):
+    # each manager: three account managers, two support staff and one superior; the support
+    # staff and the superior are pooled into 其他评价者 for each manager
+    rows = []
+    for i in range(5):
+        for region, boss in (("hebei", f"B{i}"), ("beijing", "BOSS")):
+            raters = [("self", "S", 4.0), *[("account_manager", f"A{j}", 3.0) for j in range(3)],
+                      ("superior", boss, 2.0), ("support", "T1", 2.5), ("support", "T2", 3.5)]
+            rows += [{"manager_id": f"{region}{i}", "region_id": region, "top_region_id": region,
+                      "rater_group": g, "rater_token": t, "item_id": "r360_strategy_1",
+                      "dimension": "strategy", "score": v} for g, t, v in raters]
+    bundle = SimpleNamespace(manifest=mini.manifest, codebook=mini.codebook, reviews_360=pd.DataFrame(rows))
+    # 河北 (five superiors): the pool without its superior has two raters, so it is not shown;
+    # those support ratings count only in 全部他评, and no rating is in two rows
+    hebei = review_summary(bundle, "hebei").set_index("rater_group")
+    assert not hebei.loc["superior", "suppressed"]
+    pool = hebei.loc[OTHER_RATERS]
+    assert pool["suppressed"] and np.isnan(pool["mean"]) and "去掉上级主管后评价人数不足3人" in pool["note"]
+    assert hebei.loc["account_manager", "n_raters"] + hebei.loc["superior", "n_raters"] < hebei.loc[ALL_OTHERS, "n_raters"]
+    # 北京 (one superior shared by all): the pool keeps him, and the superiors' row says so
+    beijing = review_summary(bundle, "beijing").set_index("rater_group")
+    assert beijing.loc[OTHER_RATERS, "mean"] == pytest.approx((2.5 + 3.5 + 2.0) / 3)
+    assert "已并入“其他评价者”一行" in beijing.loc["superior", "note"]
+
+
+def test_too_few_superiors_name_every_row_that_holds_them_once(mini):
+    # 北京's ten managers share one superior: for five he is folded into three account
+    # managers, for the other five he is pooled with two account managers and two support staff
+    rows = []
+    for i in range(10):
+        folded = i < 5
+        raters = [("self", "S", 4.0), *[("account_manager", f"A{j}", 3.0) for j in range(3 if folded else 2)],
+                  ("superior", "BOSS", 2.0), *([] if folded else [("support", "T1", 2.5), ("support", "T2", 3.5)])]
+        rows += [{"manager_id": f"P{i}", "region_id": "beijing", "top_region_id": "beijing", "rater_group": g,
+                  "rater_token": t, "item_id": "r360_strategy_1", "dimension": "strategy", "score": v}
+                 for g, t, v in raters]
+    bundle = SimpleNamespace(manifest=mini.manifest, codebook=mini.codebook, reviews_360=pd.DataFrame(rows))
+    summary = review_summary(bundle, "beijing").set_index("rater_group")
+    assert summary.loc["superior", "suppressed"]
+    assert summary.loc["superior", "note"].endswith("上级主管的评价已并入“客户经理（含上级主管）”、“其他评价者”一行计算")
+    assert summary.loc["account_manager", "group_label"] == "客户经理（含上级主管）"
+    assert summary.loc[OTHER_RATERS, "n_raters"] == 25 and summary.loc["account_manager", "n_raters"] == 20
+    assert sum("上级主管" in note for note in summary["note"]) == 1

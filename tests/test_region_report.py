@@ -146,10 +146,11 @@ def test_time_use_is_the_region_then_all_regions(hebei):
 def test_360_shows_the_superiors_view_pooled_never_one_superior(hebei):
     from casekit.reports.tables import review_sentences, review_table
 
-    # each manager's single superior is merged into the account managers' group, and it says so
+    # the superiors have their own row, so the account managers' row is their own view: no
+    # superior's rating is in two rows
     table = review_table(hebei.reviews)
-    merged = table.xs("客户经理（含上级主管）", level="评价来源")
-    assert merged["说明"].str.contains("上级主管评价不足3人，为保护评价者已并入本组").all()
+    sources = set(table.index.get_level_values("评价来源"))
+    assert "客户经理" in sources and not any("含上级主管" in s for s in sources)
     # the superiors of 河北's 13 managers, pooled, are a group of their own with its count
     superiors = hebei.reviews.loc[hebei.reviews["rater_group"] == "superior"]
     assert len(superiors) == 3 and not superiors["suppressed"].any() and (superiors["n_raters"] >= 3).all()

@@ -391,14 +391,15 @@ def _reviews() -> pd.DataFrame:
     rows = [
         {"rater_group": "self", "group_label": "本人", "n_managers": 13, "mean": 3.436, "n_gap": pd.NA,
          "mean_gap": nan, "gap_ci_low": nan, "gap_ci_high": nan, "suppressed": False, "note": ""},
-        {"rater_group": "account_manager", "group_label": "客户经理", "n_managers": 13, "mean": 2.334,
-         "n_gap": 13, "mean_gap": 1.102, "gap_ci_low": 0.89, "gap_ci_high": 1.32, "suppressed": False,
-         "note": "每位经理的上级主管评价不足3人，为保护评价者已并入本组"},
+        {"rater_group": "account_manager", "group_label": "客户经理（含上级主管）", "n_managers": 13,
+         "n_raters": 78, "mean": 2.334, "n_gap": 13, "mean_gap": 1.102, "gap_ci_low": 0.89, "gap_ci_high": 1.32,
+         "suppressed": False, "note": ""},
         {"rater_group": "superior", "group_label": "上级主管", "n_managers": 0, "mean": nan, "n_gap": 0,
          "mean_gap": nan, "gap_ci_low": nan, "gap_ci_high": nan, "suppressed": True,
-         "note": "上级主管评价不足3人，为保护评价者不单独显示；上级主管的评价已并入其他评价者一起计算"},
-        {"rater_group": "all_others", "group_label": "全部他评", "n_managers": 13, "mean": 2.365,
-         "n_gap": 13, "mean_gap": 1.07, "gap_ci_low": 0.85, "gap_ci_high": 1.29, "suppressed": False, "note": ""},
+         "note": "上级主管评价不足3人，为保护评价者不单独显示；上级主管的评价已并入“客户经理（含上级主管）”一行计算"},
+        {"rater_group": "all_others", "group_label": "全部他评", "n_managers": 13, "n_raters": 117, "mean": 2.365,
+         "n_gap": 13, "mean_gap": 1.07, "gap_ci_low": 0.85, "gap_ci_high": 1.29, "suppressed": False,
+         "note": "以上各组评价合计（不含本人），不是另一组评价者"},
     ]
     table = pd.DataFrame([{**base, **r} for r in rows])
     table["n_gap"] = pd.array(table["n_gap"].tolist(), dtype="Int64")
@@ -408,12 +409,16 @@ def _reviews() -> pd.DataFrame:
 def test_review_table_never_shows_the_superior_alone():
     table = review_table(_reviews())
     assert table.index.names == ["维度", "评价来源"]
-    assert list(table.columns) == ["经理人数", "平均分", "自评减他评", "95%置信区间", "说明"]
+    assert list(table.columns) == ["经理人数", "评价份数", "平均分", "自评减他评", "95%置信区间", "说明"]
     superior = table.loc[("过程管理", "上级主管")]
-    assert superior[["经理人数", "平均分", "自评减他评", "95%置信区间"]].tolist() == [MISSING] * 4
-    assert "不单独显示" in superior["说明"]
+    assert superior[["经理人数", "评价份数", "平均分", "自评减他评", "95%置信区间"]].tolist() == [MISSING] * 5
+    # the merge is said once, on the superiors' row; the merged row's label says whom it holds
+    assert "不单独显示" in superior["说明"] and "已并入“客户经理（含上级主管）”一行" in superior["说明"]
+    merged = table.loc[("过程管理", "客户经理（含上级主管）")]
+    assert merged["评价份数"] == "78" and merged["说明"] == ""
+    assert sum("上级主管" in note for note in table["说明"]) == 1
     # the same 13 managers on both sides: the difference of the two rounded means shown
-    assert table.loc[("过程管理", "客户经理"), "自评减他评"] == "+1.11"  # 3.44 − 2.33
+    assert merged["自评减他评"] == "+1.11"  # 3.44 − 2.33
     assert table.loc[("过程管理", "全部他评"), "95%置信区间"] == "[+0.85, +1.29]"
 
 
@@ -433,20 +438,21 @@ def test_review_sentences_state_the_self_other_gap():
     assert sentence.startswith("过程管理：13位销售管理人员的自评平均3.44分，他人评价平均2.37分，自评明显高于他评")
     assert "[+0.85, +1.29]" in sentence and "全部地区的销售管理人员自评平均比他评高1.05分。" in sentence
     # neither the region's nor all regions' superiors can be shown: the sentence says where they went
-    assert sentence.endswith("本地区上级主管的评价人数太少，不单独显示，已并入其他评价者一起计算。")
+    assert sentence.endswith("本地区上级主管的评价人数太少，不单独显示，已计入他人评价。")
 
 
 def _with_superiors(n_superiors: int, mean: float, gap: float) -> pd.DataFrame:
     table = _reviews()
     shown = n_superiors >= 3
-    row = {"n_managers": 13, "n_raters": n_superiors, "mean": mean if shown else float("nan"),
+    row = {"n_managers": 13, "n_raters": n_superiors if shown else pd.NA, "mean": mean if shown else float("nan"),
            "n_gap": 13, "mean_gap": gap if shown else float("nan"), "gap_ci_low": gap - 0.3 if shown else float("nan"),
            "gap_ci_high": gap + 0.3 if shown else float("nan"), "suppressed": not shown,
            "note": "本地区13位销售管理人员的上级主管评价（共13份）合并计算，不显示某一位经理的上级评价" if shown
-           else "上级主管评价不足3人，为保护评价者不单独显示；上级主管的评价已并入其他评价者一起计算"}
+           else "上级主管评价不足3人，为保护评价者不单独显示；上级主管的评价已并入“客户经理（含上级主管）”一行计算"}
     for key, value in row.items():
         table.loc[table["rater_group"] == "superior", key] = value
-    table.loc[table["rater_group"] == "account_manager", "group_label"] = "客户经理（含上级主管）"
+    if shown:  # the superiors' own row: the account managers' row is their own view
+        table.loc[table["rater_group"] == "account_manager", ["group_label", "n_raters"]] = ["客户经理", 65]
     return table
 
 
@@ -457,7 +463,10 @@ def test_the_superiors_view_has_its_own_row_and_sentence():
     superior = table.loc[("过程管理", "上级主管")]
     assert superior[["经理人数", "平均分", "自评减他评"]].tolist() == ["13", "2.20", "+1.24"]  # 3.44 − 2.20
     assert "13位销售管理人员的上级主管评价" in superior["说明"]
-    assert ("过程管理", "客户经理（含上级主管）") in table.index
+    # the account managers' row is their own view: 65 ratings, no superior in it, no note
+    assert table.loc[("过程管理", "客户经理"), ["评价份数", "说明"]].tolist() == ["65", ""]
+    assert not any("含上级主管" in label for label in table.index.get_level_values("评价来源"))
+    assert superior["评价份数"] == "13"
     (sentence,) = review_sentences(region, everyone)
     assert ("上级的看法：本地区上级主管的评价平均2.20分，销售管理人员的自评明显高于上级评价，平均高1.24分"
             in sentence)
@@ -469,9 +478,9 @@ def test_too_few_superiors_in_a_region_leave_the_programme_view():
     everyone = _with_superiors(35, 2.6, 1.07).assign(region_id="all")
     superior = review_table(region).loc[("过程管理", "上级主管")]
     assert superior[["平均分", "自评减他评"]].tolist() == [MISSING, MISSING]
-    assert "已并入其他评价者" in superior["说明"]
+    assert "已并入“客户经理（含上级主管）”一行" in superior["说明"]
     (sentence,) = review_sentences(region, everyone)
-    assert "上级的看法：本地区上级主管的评价人数太少，不单独显示，已并入其他评价者；全部地区上级主管的评价平均2.60分" in sentence
+    assert "上级的看法：本地区上级主管的评价人数太少，不单独显示，已计入他人评价；全部地区上级主管的评价平均2.60分" in sentence
     assert "2.20" not in sentence
 
 

@@ -51,8 +51,17 @@ superiors themselves, and a city is hidden when the rest of its province would h
 ``min_raters − 1`` superiors, so no small group of superiors can be recovered by subtraction. A
 superior's single rating is never recoverable either: the per-manager numbers fold it into a
 group of at least ``min_raters`` raters, and the pooled row averages at least ``min_raters``
-superiors. Where the superiors are too few, the row has no number and says that their ratings
-were merged into the other raters'.
+superiors. Where the superiors are too few, the row has no number and says which row holds
+their ratings (they stay merged as :func:`manager_review` shows them; said once, on this row).
+
+**No rating in two rows.** Where the superiors' pooled row is shown, :func:`review_summary`
+takes the superiors' ratings back out of every group they were folded or pooled into: the
+account managers' row is then their own view (``客户经理``), and the group rows with the
+superiors' row partition the other ratings (their ``n_raters`` add up to ``all_others``').
+A folded group without its superior is a group of rule 1, so nothing smaller is shown; a
+``其他评价者`` pool left below ``min_raters`` is left out of its row (its raters count in
+``all_others`` only). ``all_others`` (全部他评, the 他人评价 of the report's sentences) includes
+the superiors: it is the total of the rows above it, not another group.
 """
 
 from __future__ import annotations
@@ -144,7 +153,9 @@ SUMMARY_SCHEMA = OutputSchema(
         *columns("str", "region_id", "dimension", "dimension_label", "rater_group", "group_label"),
         Col("n_managers", "int"),
         Col("n_raters", "int", nullable=True,
-            description="superiors behind the superiors' pooled row; empty on other rows"),
+            description="ratings behind the row: distinct superiors on the superiors' pooled row, "
+                        "the group's raters summed over its managers elsewhere; empty for self "
+                        "and for a row without a number"),
         Col("mean", "float", nullable=True),
         Col("n_gap", "int", nullable=True),
         *columns("float", "mean_gap", "gap_ci_low", "gap_ci_high", nullable=True),
@@ -251,7 +262,7 @@ def _review_rows(bundle: Any, min_raters: int) -> list[dict[str, Any]]:
             rows.append({**base, "rater_group": SELF, "group_label": _group_label(SELF),
                          "includes": (SELF,), "n_raters": int(values.size),
                          "mean": float(values.mean()), "suppressed": False, "note": "",
-                         "_scores": values})
+                         "_scores": values, "_parts": {SELF: values}})
         counts = {g: int(v.size) for g, v in by_group.items() if g != SELF}
         ordered_counts = {g: counts[g] for g in ordered(list(counts), _OTHER_ORDER)}
         shown, hidden = partition_raters(ordered_counts, min_raters, pooled=OTHER_RATERS)
@@ -269,13 +280,13 @@ def _review_rows(bundle: Any, min_raters: int) -> list[dict[str, Any]]:
             rows.append({**base, "rater_group": group, "group_label": label,
                          "includes": includes, "n_raters": int(values.size),
                          "mean": float(values.mean()), "suppressed": False, "note": note,
-                         "_scores": values})
+                         "_scores": values, "_parts": {g: by_group[g] for g in includes}})
         if hidden:
             rows.append({**base, "rater_group": OTHER_RATERS, "group_label": OTHER_RATERS_LABEL,
                          "includes": hidden, "n_raters": sum(counts[g] for g in hidden),
                          "mean": math.nan, "suppressed": True,
                          "note": f"他评人数合计不足{min_raters}人，为保护评价者不显示",
-                         "_scores": np.array([], dtype="float64")})
+                         "_scores": np.array([], dtype="float64"), "_parts": {}})
     return rows
 
 
@@ -545,8 +556,7 @@ def _superior_row(
     where = "全部地区" if region[0] is None else "本地区"
     row.update(n_managers=len(chosen), n_raters=n_superiors, suppressed=hidden)
     if hidden:
-        merged = "上级主管的评价已并入其他评价者一起计算"
-        row["note"] = "；".join(n for n in (note, merged) if n)
+        row["note"] = note
         return row
     row["mean"] = float(chosen["mean"].mean())
     row["note"] = "；".join(n for n in (
@@ -564,6 +574,62 @@ def _superior_row(
     return row
 
 
+_CONTRIBUTION_COLUMNS = ["manager_id", "region_id", "top_region_id", "dimension", "rater_group",
+                         "mean", "n", "includes", "folded"]
+
+
+def _contributions(
+    review: pd.DataFrame, gaps: pd.DataFrame, min_raters: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Each manager's shown means, for :func:`review_summary`: merged, superiors apart, and dropped.
+
+    ``merged``: one row per manager × dimension × group as :func:`manager_review` shows it
+    (a superior folded into a group stays in it), plus ``all_others`` from
+    :func:`self_other_gap`. ``separate``: the same with the superiors' ratings taken out of
+    every group they were folded or pooled into -- used where the superiors' pooled row is
+    shown, so that no rating counts in two rows; a part left with fewer than ``min_raters``
+    raters is left out (it is listed in ``dropped``: ``manager_id``, ``dimension``,
+    ``rater_group``) and its raters count only in ``all_others``. A folded group without its
+    superior is a group of rule 1 (at least ``min_raters`` raters on its own), so nothing
+    smaller than before is shown.
+    """
+    merged_rows: list[dict[str, Any]] = []
+    separate_rows: list[dict[str, Any]] = []
+    dropped_rows: list[dict[str, Any]] = []
+    if not review.empty:
+        for rec in review.loc[~review["suppressed"]].to_dict("records"):
+            group, includes = rec["rater_group"], tuple(rec["includes"])
+            base = {k: rec[k] for k in ("manager_id", "region_id", "top_region_id", "dimension")}
+            entry = {**base, "rater_group": group, "mean": rec["mean"], "n": rec["n_raters"],
+                     "includes": includes, "folded": len(includes) > 1 and group != OTHER_RATERS}
+            merged_rows.append(entry)
+            if SUPERIOR not in includes or group in (SELF, SUPERIOR):
+                separate_rows.append(entry)
+                continue
+            rest = tuple(g for g in includes if g != SUPERIOR)
+            values = np.concatenate([rec["_parts"][g] for g in rest]) if rest else np.array([])
+            if values.size < min_raters:
+                dropped_rows.append({**base, "rater_group": group})
+                continue
+            separate_rows.append({**base, "rater_group": group, "mean": float(values.mean()),
+                                  "n": int(values.size), "includes": rest,
+                                  "folded": len(rest) > 1 and group != OTHER_RATERS})
+    if not gaps.empty:
+        others = gaps.loc[gaps["others_mean"].notna()]
+        for rec in others.to_dict("records"):
+            entry = {k: rec[k] for k in ("manager_id", "region_id", "top_region_id", "dimension")}
+            entry.update(rater_group=ALL_OTHERS, mean=rec["others_mean"], n=rec["n_others"],
+                         includes=(), folded=False)
+            merged_rows.append(entry)
+            separate_rows.append(entry)
+
+    def frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+        return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+
+    return (frame(merged_rows, _CONTRIBUTION_COLUMNS), frame(separate_rows, _CONTRIBUTION_COLUMNS),
+            frame(dropped_rows, ["manager_id", "dimension", "rater_group"]))
+
+
 def review_summary(
     bundle: Any,
     region_id: str | None = None,
@@ -578,12 +644,16 @@ def review_summary(
 
     Every number is a mean over managers of numbers the per-manager functions show: for a
     rater group, each manager's shown mean of that group (a group that had small groups folded
-    into it is labelled e.g. ``客户经理（含上级主管）`` and says so in ``note``; a support group
+    into it is labelled e.g. ``客户经理（含支撑人员）`` and says so in ``note``; a support group
     never shown alone for any manager gets no row values); for ``all_others``, each manager's
     "others" mean of :func:`self_other_gap`. The exception is ``superior``: the superiors'
     ratings pooled over the region's managers (module docstring), shown when at least
-    ``min_managers`` managers and ``min_raters`` superiors (``n_raters``) are behind it, else
-    without a number and a note that they were merged into the other raters'. ``mean_gap`` is the mean over managers of
+    ``min_managers`` managers and ``min_raters`` superiors (``n_raters``) are behind it. Then
+    the superiors' ratings are taken out of the groups they were folded into, so that no
+    rating counts in two rows (the account managers' row is their own view, ``客户经理``).
+    Otherwise the row has no number, the merge stays (``客户经理（含上级主管）``) and only the
+    superiors' row says so. ``all_others`` includes the superiors: the total of the rows
+    above it. ``mean_gap`` is the mean over managers of
     ``self score − this group's mean`` with a t-interval over managers, for the managers who
     have both.
 
@@ -614,8 +684,9 @@ def review_summary(
         (``self``, ``account_manager``, ``support``, ``superior``, ``other_raters``, then
         ``all_others``). Columns :data:`SUMMARY_COLUMNS`: ``region_id`` (the region, or
         ``"all"``), ``dimension``, ``dimension_label``, ``rater_group``, ``group_label``
-        (Chinese), ``n_managers``, ``n_raters`` (distinct superiors on the ``superior`` row,
-        missing elsewhere), ``mean`` (mean of the managers' means), ``n_gap``,
+        (Chinese), ``n_managers``, ``n_raters`` (ratings behind the row: distinct superiors
+        on the ``superior`` row, the group's raters summed over its managers elsewhere; missing
+        for ``self`` and hidden rows), ``mean`` (mean of the managers' means), ``n_gap``,
         ``mean_gap``, ``gap_ci_low``, ``gap_ci_high`` (missing for ``self``), ``suppressed``
         (``mean`` hidden) and ``note`` (Chinese).
 
@@ -643,75 +714,84 @@ def review_summary(
     else:
         mine = set(regions.index)
 
-    contributions: list[pd.DataFrame] = []
-    if not review.empty:
-        shown = review.loc[~review["suppressed"]].copy()
-        shown["folded"] = shown["includes"].map(len) > 1
-        shown.loc[shown["rater_group"] == OTHER_RATERS, "folded"] = False
-        contributions.append(shown[["manager_id", "region_id", "top_region_id", "dimension",
-                                    "rater_group", "mean", "includes", "folded"]])
-    if not gaps.empty:
-        others = gaps.loc[gaps["others_mean"].notna()].rename(columns={"others_mean": "mean"})
-        others = others.assign(rater_group=ALL_OTHERS, includes=[()] * len(others), folded=False)
-        contributions.append(others[["manager_id", "region_id", "top_region_id", "dimension",
-                                     "rater_group", "mean", "includes", "folded"]])
-    parts = [c for c in contributions if not c.empty]
-    means = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["manager_id", "region_id", "top_region_id", "dimension", "rater_group", "mean",
-                 "includes", "folded"])
-    self_scores = means.loc[means["rater_group"] == SELF].set_index(["manager_id", "dimension"])["mean"]
+    # each manager's shown groups as manager_review shows them (superiors folded in) ...
+    merged, separate, dropped = _contributions(review, gaps, min_raters)
+    self_scores = merged.loc[merged["rater_group"] == SELF].set_index(["manager_id", "dimension"])["mean"]
 
     in_region_raw = raw.loc[raw["manager_id"].isin(mine)]
     cells: list[tuple[str, str]] = []
     for dimension, part in in_region_raw.groupby("dimension", sort=False):
         groups = set(part["rater_group"])
-        present = set(means.loc[(means["dimension"] == dimension)
-                                & means["manager_id"].isin(mine), "rater_group"])
+        present = set(merged.loc[(merged["dimension"] == dimension)
+                                 & merged["manager_id"].isin(mine), "rater_group"])
         if groups - {SELF}:
             groups.add(ALL_OTHERS)
         cells += [(dimension, g) for g in groups | present]
 
+    def blank(dimension: str, group: str) -> dict[str, Any]:
+        return {"region_id": label, "dimension": dimension, "dimension_label": _dimension_label(dimension),
+                "rater_group": group, "group_label": _group_label(group), "n_managers": 0,
+                "n_raters": None, "mean": math.nan, "n_gap": None, "mean_gap": math.nan,
+                "gap_ci_low": math.nan, "gap_ci_high": math.nan, "suppressed": True, "note": ""}
+
+    # ... the superiors' pooled row first: where it is shown, the superiors' ratings leave the
+    # groups they were folded into (no rating counts in two rows); where it is not, they stay
     rows: list[dict[str, Any]] = []
+    superiors_shown: set[str] = set()
     for dimension, group in cells:
-        cell = means.loc[(means["dimension"] == dimension) & (means["rater_group"] == group)]
-        chosen, hidden, note = _select(cell, manifest, region, min_managers)
-        n_managers = len(chosen)
-        row: dict[str, Any] = {
-            "region_id": label,
-            "dimension": dimension,
-            "dimension_label": _dimension_label(dimension),
-            "rater_group": group,
-            "group_label": _group_label(group),
-            "n_managers": n_managers,
-            "n_raters": None,
-            "mean": math.nan,
-            "n_gap": None,
-            "mean_gap": math.nan,
-            "gap_ci_low": math.nan,
-            "gap_ci_high": math.nan,
-            "suppressed": hidden,
-            "note": note,
-        }
-        if group == SUPERIOR:
-            rows.append(_superior_row(row, _superior_cell(in_region_raw, regions, dimension), manifest,
-                                      region, min_managers, min_raters, self_scores, confidence))
+        if group != SUPERIOR:
             continue
+        row = _superior_row(blank(dimension, group), _superior_cell(in_region_raw, regions, dimension),
+                            manifest, region, min_managers, min_raters, self_scores, confidence)
+        if not row["suppressed"]:
+            superiors_shown.add(dimension)
+        rows.append(row)
+    # where the superiors' row is hidden, the rows shown that hold their ratings (said once, there)
+    holding: dict[str, list[tuple[str, str]]] = {}
+
+    for dimension, group in cells:
+        if group == SUPERIOR:
+            continue
+        source = separate if dimension in superiors_shown else merged
+        cell = source.loc[(source["dimension"] == dimension) & (source["rater_group"] == group)]
+        chosen, hidden, note = _select(cell, manifest, region, min_managers)
+        row = blank(dimension, group)
+        row.update(n_managers=len(chosen), suppressed=hidden, note=note)
+        if group != SELF and not hidden:
+            row["n_raters"] = int(chosen["n"].sum())
         if group in _OTHER_ORDER and not cell["manager_id"].isin(mine).any():
             row["note"] = (f"每位销售管理人员的{_group_label(group)}评价人数都不足{min_raters}人，"
-                           "为保护评价者不单独显示（已计入其他组）")
+                           "为保护评价者不单独显示（已计入全部他评）")
             row["suppressed"] = True
         if not row["suppressed"]:
             row["mean"] = float(chosen["mean"].mean())
+            if group not in (SELF, ALL_OTHERS) and chosen["includes"].map(lambda inc: SUPERIOR in inc).any():
+                holding.setdefault(dimension, [])
             folded = chosen.loc[chosen["folded"].astype(bool)]
             if len(folded):
-                extra = sorted({g for inc in folded["includes"] for g in inc[1:]},
-                               key=_OTHER_ORDER.index)
+                extra = sorted({g for inc in folded["includes"] for g in inc[1:]}, key=_OTHER_ORDER.index)
                 row["group_label"] = f"{_group_label(group)}（含{_labels(extra)}）"
-                which = "每位经理" if len(folded) == len(chosen) else f"其中{len(folded)}位经理"
-                row["note"] = "；".join(n for n in (
-                    row["note"],
-                    f"{which}的{_labels(extra)}评价不足{min_raters}人，为保护评价者已并入本组",
-                ) if n)
+                # a folded superior is explained once, on the superiors' row
+                others = [g for g in extra if g != SUPERIOR]
+                if others:
+                    which = "每位经理" if len(folded) == len(chosen) else f"其中{len(folded)}位经理"
+                    row["note"] = "；".join(n for n in (
+                        row["note"],
+                        f"{which}的{_labels(others)}评价不足{min_raters}人，为保护评价者已并入本组",
+                    ) if n)
+            if dimension in holding and group not in (SELF, ALL_OTHERS) \
+                    and chosen["includes"].map(lambda inc: SUPERIOR in inc).any():
+                holding[dimension].append((group, f"“{row['group_label']}”"))
+            if group == ALL_OTHERS:
+                row["note"] = "；".join(n for n in (row["note"], "以上各组评价合计（不含本人），不是另一组评价者") if n)
+        lost = dropped.loc[(dropped["dimension"] == dimension) & (dropped["rater_group"] == group)
+                           & dropped["manager_id"].isin(mine)] if dimension in superiors_shown else dropped.iloc[:0]
+        if len(lost) and not row["suppressed"]:
+            row["note"] = "；".join(n for n in (
+                row["note"], f"另有{len(lost)}位经理的这组评价去掉上级主管后不足{min_raters}人，只计入全部他评",
+            ) if n)
+        elif len(lost) and not cell["manager_id"].isin(mine).any():
+            row["note"] = f"去掉上级主管后评价人数不足{min_raters}人，为保护评价者不单独显示（已计入全部他评）"
         if group != SELF:
             keys = list(zip(cell["manager_id"], [dimension] * len(cell)))
             own = self_scores.reindex(keys).to_numpy(dtype="float64")
@@ -725,6 +805,12 @@ def review_summary(
                 row["note"] = "；".join(n for n in (
                     row["note"], f"同时有自评和本组评价的销售管理人员不足{min_managers}人，不显示差距") if n)
         rows.append(row)
+    for row in rows:
+        if row["rater_group"] == SUPERIOR and row["suppressed"] and row["dimension"] in holding:
+            into = sorted(holding[row["dimension"]], key=lambda h: _GROUP_ORDER.index(h[0]))
+            row["note"] = "；".join(n for n in (
+                row["note"], f"上级主管的评价已并入{'、'.join(label for _, label in into)}一行计算") if n)
+            row["n_raters"] = None
 
     table = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
     table["n_gap"] = pd.array(table["n_gap"].tolist(), dtype="Int64")

@@ -596,9 +596,12 @@ def review_table(summary: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> pd.Dat
 
     Only group means over at least ``min_n`` managers are shown, never a manager's own result.
     The superiors (上级主管) have their own row: their ratings pooled over the region's managers
-    where at least 3 superiors' ratings are behind it (:func:`casekit.analysis.review_summary`);
-    a group whose few raters were merged into another for each manager reads e.g.
-    ``客户经理（含上级主管）`` with a note saying so, and a row without a number says why.
+    where at least 3 superiors' ratings are behind it (:func:`casekit.analysis.review_summary`),
+    and then no other group row contains them (客户经理 is the account managers' own view).
+    Where the superiors are too few, their ratings stay merged in another group, which reads
+    e.g. ``客户经理（含上级主管）``, and the superiors' row (without a number) says where they went.
+    A row without a number says why. The last row of a dimension, 全部他评, is the total of the
+    groups above it (every rater but the manager), not another group.
 
     Parameters
     ----------
@@ -610,9 +613,11 @@ def review_table(summary: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> pd.Dat
     Returns
     -------
     pandas.DataFrame
-        Two-level index (维度, 评价来源); columns 经理人数, 平均分, 自评减他评 (the managers' self
-        rating minus this group's rating: positive = they rate themselves higher), 95%置信区间
-        and 说明. Cells are strings.
+        Two-level index (维度, 评价来源); columns 经理人数, 评价份数 (ratings behind the row:
+        the group's raters summed over the managers, distinct superiors on the superiors' row;
+        "—" where nothing is shown), 平均分, 自评减他评 (the managers' self rating minus this
+        group's rating: positive = they rate themselves higher), 95%置信区间 and 说明. Cells are
+        strings.
     """
     selves = summary.loc[summary["rater_group"] == "self"].set_index("dimension")
     records = []
@@ -634,13 +639,15 @@ def review_table(summary: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> pd.Dat
             "维度": str(row["dimension_label"]),
             "评价来源": str(row["group_label"]),
             "经理人数": MISSING if never_shown else count_label(row["n_managers"], min_n),
+            "评价份数": (MISSING if hide or row["rater_group"] == "self" or _is_missing(row.get("n_raters"))
+                     else str(int(row["n_raters"]))),
             "平均分": MISSING if hide else score(row["mean"]),
             "自评减他评": gap,
             "95%置信区间": ci,
             "说明": "" if _is_missing(row["note"]) else str(row["note"]),
         })
-    table = pd.DataFrame(records, columns=["维度", "评价来源", "经理人数", "平均分", "自评减他评",
-                                           "95%置信区间", "说明"])
+    table = pd.DataFrame(records, columns=["维度", "评价来源", "经理人数", "评价份数", "平均分",
+                                           "自评减他评", "95%置信区间", "说明"])
     return table.set_index(["维度", "评价来源"])
 
 
@@ -648,6 +655,9 @@ def review_sentences(
     summary: pd.DataFrame, summary_all: pd.DataFrame | None = None, *, min_n: int = MIN_CELL_SIZE
 ) -> list[str]:
     """One Chinese sentence per dimension: self rating against all other raters (全部他评).
+
+    "他人评价" is every rater but the manager -- account managers, support staff and superiors
+    together, one pooled number (the ``all_others`` row); the superiors' own view follows it.
 
     Parameters
     ----------
@@ -665,7 +675,7 @@ def review_sentences(
         Each sentence ends with the superiors' view (上级的看法): the region's superiors'
         pooled rating and the managers' self rating against it, with all regions' beside it;
         all regions' alone when the region's superiors are too few; or, when neither can be
-        shown, a clause saying that their ratings were merged into the other raters'.
+        shown, a clause saying that their ratings count in 他人评价.
     """
     def others(table: pd.DataFrame | None, dimension: str) -> pd.Series | None:
         if table is None or table.empty:
@@ -752,9 +762,9 @@ def _superior_clause(
             text += f"；全部地区上级主管的评价平均{score(every['mean'])}分"
         return text
     if _superior_shown(every, min_n):
-        return ("上级的看法：本地区上级主管的评价人数太少，不单独显示，已并入其他评价者；"
+        return ("上级的看法：本地区上级主管的评价人数太少，不单独显示，已计入他人评价；"
                 + view(every, "全部地区", summary_all))
-    return "本地区上级主管的评价人数太少，不单独显示，已并入其他评价者一起计算"
+    return "本地区上级主管的评价人数太少，不单独显示，已计入他人评价"
 
 
 # -- performance linkage -----------------------------------------------------------------------
