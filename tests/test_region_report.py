@@ -339,9 +339,29 @@ def test_quotes_never_come_from_a_360_interview_or_a_small_group_of_interviewees
     notes = sample.notes
     for region in sample.manifest.top_level_ids():
         quotable = quotable_populations(notes, region)
-        mine = notes.loc[notes["top_region_id"] == region]
+        mine = notes.loc[(notes["top_region_id"] == region) & (notes["method"] != UNQUOTED_METHOD)]
         for population, group in mine.groupby("population"):
             assert (population in quotable) == (group["interviewee"].nunique() >= 5)
     assert not hebei.notes_quotes.empty
     assert UNQUOTED_METHOD not in set(hebei.notes_quotes["method"])
     assert set(hebei.notes_quotes["population"]) <= quotable_populations(notes, "hebei")
+
+
+def test_hebei_quotes_no_sales_manager_it_interviewed_three_of(sample, hebei, notes):
+    """河北 interviewed 3 sales managers (石家庄, 张家口, 邯郸); two 360° interviews of managers'
+    raters must not make them 5: no sales manager's words in the report, notebook or document."""
+    from casekit.reports.document import document_text
+    from casekit.reports.region_report import region_quotes, region_themes
+    from casekit.reports.summary import report_document
+
+    managers = sample.notes.loc[(sample.notes["top_region_id"] == "hebei")
+                                & (sample.notes["population"] == "sales_manager")]
+    assert managers["interviewee"].nunique() == 5 and (managers["method"] == "interview").sum() == 3
+    assert "sales_manager" not in set(hebei.notes_quotes["population"])
+    every = region_quotes(notes, "hebei", region_themes(notes, "hebei", k=50), total=200)
+    assert not every.empty and "sales_manager" not in set(every["population"])
+    text = document_text(report_document(hebei, charts=False))
+    for words in ("按人头平均分", "放号五百部", "销售管理人员一对一深度访谈", "销售管理人员的回答"):
+        assert words not in text and words not in _notes_section(hebei)
+    # the excerpts the document does show are credited as excerpts of a record
+    assert "——摘自政企客户经理" in text or "——政企客户经理的回答，摘自" in text
