@@ -185,3 +185,21 @@ def test_every_regions_document_passes_the_client_text_check(sample, documents):
         appendix = document_text(dataclasses.replace(doc, sections=(doc.section("appendix"),)))
         assert client_text_problems(body, allowed_words=allowed) == [], region
         assert client_text_problems(appendix, allowed_words=allowed, appendix=True) == [], region
+
+
+def test_excerpts_are_credited_as_records_and_never_doubly_quoted(sample, shared, documents):
+    text = document_text(documents["hebei"])
+    excerpts = [line for line in text.splitlines() if "】" in line and "摘自" in line]
+    assert excerpts
+    for line in excerpts:
+        assert re.search(r"——((顾问备注，)?摘自|[^—]+的回答，摘自)[^—]*记录", line), line
+        assert not re.search(r"“[^”]*“", line), line  # no quotation mark opened twice
+    assert "——政企客户经理，" not in text  # the old credit read as the person's own words
+    # an excerpt with quotation marks of its own is set in 「」; one with 「」 too gets no outer marks
+    hebei = region_report(sample, "hebei", **shared)
+    row = hebei.notes_quotes.iloc[:1]
+    for quote, framed in (('客户经理问"那您怎么知道？"', '「客户经理问"那您怎么知道？"」——'),
+                          ("他说「好」，又说“再看”", "】他说「好」，又说“再看”——"),
+                          ("没细问。", "“没细问。”——")):
+        doc = report_document(dataclasses.replace(hebei, notes_quotes=row.assign(quote=quote)), charts=False)
+        assert framed in document_text(doc), quote

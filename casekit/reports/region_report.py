@@ -494,8 +494,10 @@ def region_keywords(analysis: NotesAnalysis, region_id: str, *, k: int = NOTE_KE
 #: :data:`casekit.analysis.quotes.QUOTE_SCHEMA`) and the quote.
 NOTE_QUOTE_SCHEMA = OutputSchema(
     "report quotes", "casekit.reports.region_report.region_quotes", (
-        *columns("str", "code", "label", "segment_id", "note_id", "population", "method"),
-        Col("date", "datetime"), Col("voice"), Col("quote"),
+        *columns("str", "code", "label", "segment_id", "note_id", "population"),
+        # blank where too few of the population's interviewees were met that way / that month
+        Col("method", "str", nullable=True), Col("date", "datetime", nullable=True),
+        Col("voice"), Col("quote"),
     ), consumers=("RegionReport.notes_quotes", "reports.tables", "the region report"))
 #: Columns of :func:`region_quotes` (from its schema).
 NOTE_QUOTE_COLUMNS: tuple[str, ...] = NOTE_QUOTE_SCHEMA.names
