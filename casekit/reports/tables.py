@@ -984,6 +984,8 @@ def quote_markdown(quotes: pd.DataFrame) -> str:
         reads exactly as written.
     """
     parts: list[str] = []
+    if quotes.empty:
+        return ""
     for label, rows in quotes.groupby("label", sort=False):
         parts.append(f"#### {escape_markdown(str(label))}")
         for _, row in rows.iterrows():
