@@ -382,3 +382,38 @@ def test_public_names_are_all_exported():
     assert set(privacy.__all__) == set(disclosure.__all__)
     for name in privacy.__all__:
         assert getattr(privacy, name) is getattr(disclosure, name)
+
+
+def _notes(rows: list[tuple[str, str, str, str | None]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["top_region_id", "population", "method", "interviewee"])
+
+
+def test_quotable_populations_count_people_of_quotable_notes_in_the_region_only():
+    from casekit.privacy.disclosure import UNQUOTED_METHOD, quotable_populations, quoted_interviewees
+
+    managers = [("hebei", "sales_manager", "interview", f"销售管理人员SM{i:03d}") for i in range(3)]
+    raters = [("hebei", "sales_manager", UNQUOTED_METHOD, f"SM{i:03d}的360°评价人") for i in range(10, 12)]
+    elsewhere = [("tianjin", "sales_manager", "interview", f"SM{i:03d}") for i in range(20, 25)]
+    notes = _notes(managers + raters + elsewhere)
+    # 3 managers interviewed + 2 raters of other managers + 5 elsewhere: not 5 in 河北
+    assert quoted_interviewees(notes, "hebei").to_dict() == {"sales_manager": 3}
+    assert quotable_populations(notes, "hebei") == set()
+    assert quotable_populations(notes, "tianjin") == {"sales_manager"}
+    # at the boundary: a fourth and a fifth person, over any quotable method
+    more = _notes(managers + [("hebei", "sales_manager", "interview", "SM003"),
+                              ("hebei", "sales_manager", "demo_hall_visit", "SM004")])
+    assert quotable_populations(more.iloc[:4], "hebei") == set()
+    assert quotable_populations(more, "hebei") == {"sales_manager"}
+
+
+def test_quotable_populations_count_a_person_once_however_written():
+    from casekit.privacy.disclosure import quotable_populations, quoted_interviewees
+
+    # five notes of two people, written differently, and notes naming nobody
+    same = ["客户经理AM030", "AM030", " am030 ", "客户经理ＡＭ０３１", "AM031", None, "", None]
+    notes = _notes([("hebei", "account_manager", "interview", who) for who in same])
+    assert quoted_interviewees(notes, "hebei").to_dict() == {"account_manager": 2}
+    assert quotable_populations(notes, "hebei") == set()
+    by = quoted_interviewees(notes.assign(method=["interview"] * 4 + ["ride_along_debrief"] * 4), "hebei",
+                             ("population", "method"))
+    assert by.to_dict() == {("account_manager", "interview"): 2, ("account_manager", "ride_along_debrief"): 1}

@@ -127,7 +127,8 @@ def test_quotes_by_code_are_trimmed_around_the_keyword(segments, coded):
     assert (quotes["top_region_id"] == "hebei").all()
     for quote, keyword, text in zip(quotes["quote"], quotes["keyword"], quotes["text"]):
         assert keyword and keyword in quote
-        assert len(quote.replace(ELLIPSIS, "")) <= 30
+        # a quotation cut by the window is finished when it ends within a quarter of the width
+        assert len(quote.replace(ELLIPSIS, "")) <= 30 + 30 // 4 and _balanced(quote)
         if len(text) > 30:
             assert ELLIPSIS in quote
     city = find_quotes(segments, coded, code="price_selling", region="shijiazhuang")
@@ -191,3 +192,35 @@ def test_a_number_that_is_a_quantity_is_not_a_product():
     matcher = MentionMatcher(load_bundle(SAMPLE_BUNDLE).catalogue)
     assert [m.term for m in matcher.find("有114间房，去年营业额189万元", "hebei")] == []
     assert [m.term for m in matcher.find("打114查号，用189手机", "hebei")] == ["114", "189"]
+
+
+def _balanced(quote: str) -> bool:
+    """Every quotation mark of an excerpt closed, in order."""
+    stack: list[str] = []
+    for ch in quote:
+        if ch == '"' and stack and stack[-1] == '"':
+            stack.pop()
+        elif ch in "“「\"":
+            stack.append(ch)
+        elif ch in "”」":
+            if not stack or {"”": "“", "」": "「"}[ch] != stack.pop():
+                return False
+    return not stack
+
+
+def test_trim_quote_never_cuts_a_quotation_open():
+    # the sample's N005: the cut fell inside 客户经理问"那您现在怎么知道店里的情况？"
+    text = ('分工事先商量过：客户经理负责问，支撑人员负责演示，不抢话。老板娘抱怨收银台差错多、夜里仓库进过人，'
+            '客户经理问"那您现在怎么知道店里的情况？"——"只能一家一家跑。"')
+    for width in range(8, len(text)):
+        for at in (0, text.index("收银台"), text.index("那您"), text.index("一家一家")):
+            quote = trim_quote(text, at, at + 2, width=width)
+            assert _balanced(quote), (width, at, quote)
+            assert text[at:at + 2] in quote
+    # a quotation that closes a few characters after the cut is taken in whole
+    assert trim_quote(text, 0, 2, width=72).endswith('店里的情况？"' + ELLIPSIS)
+    # one that runs on far is left out or closed after the ellipsis, never left open
+    long_quote = "他说：“" + "甲" * 60 + "”。"
+    assert trim_quote(long_quote, 0, 2, width=20) == "他说：“" + "甲" * 16 + ELLIPSIS + "”"
+    # begun inside a quotation: its opening mark comes first
+    assert trim_quote(long_quote, 40, 42, width=10).startswith("“" + ELLIPSIS)

@@ -340,9 +340,58 @@ def test_quotes_never_come_from_a_360_interview_or_a_small_group_of_interviewees
     notes = sample.notes
     for region in sample.manifest.top_level_ids():
         quotable = quotable_populations(notes, region)
-        mine = notes.loc[notes["top_region_id"] == region]
+        mine = notes.loc[(notes["top_region_id"] == region) & (notes["method"] != UNQUOTED_METHOD)]
         for population, group in mine.groupby("population"):
             assert (population in quotable) == (group["interviewee"].nunique() >= 5)
     assert not hebei.notes_quotes.empty
     assert UNQUOTED_METHOD not in set(hebei.notes_quotes["method"])
     assert set(hebei.notes_quotes["population"]) <= quotable_populations(notes, "hebei")
+
+
+def test_hebei_quotes_no_sales_manager_it_interviewed_three_of(sample, hebei, notes):
+    """河北 interviewed 3 sales managers (石家庄, 张家口, 邯郸); two 360° interviews of managers'
+    raters must not make them 5: no sales manager's words in the report, notebook or document."""
+    from casekit.reports.document import document_text
+    from casekit.reports.region_report import region_quotes, region_themes
+    from casekit.reports.summary import report_document
+
+    managers = sample.notes.loc[(sample.notes["top_region_id"] == "hebei")
+                                & (sample.notes["population"] == "sales_manager")]
+    assert managers["interviewee"].nunique() == 5 and (managers["method"] == "interview").sum() == 3
+    assert "sales_manager" not in set(hebei.notes_quotes["population"])
+    every = region_quotes(notes, "hebei", region_themes(notes, "hebei", k=50), total=200)
+    assert not every.empty and "sales_manager" not in set(every["population"])
+    text = document_text(report_document(hebei, charts=False))
+    for words in ("按人头平均分", "放号五百部", "销售管理人员一对一深度访谈", "销售管理人员的回答"):
+        assert words not in text and words not in _notes_section(hebei)
+    # the excerpts the document does show are credited as excerpts of a record
+    assert "——摘自政企客户经理" in text or "——政企客户经理的回答，摘自" in text
+
+
+def test_a_credit_line_names_no_method_or_month_fewer_than_five_stand_behind(sample, every_region):
+    from casekit.privacy.disclosure import quoted_interviewees
+    from casekit.reports.region_report import VOICE_CONSULTANT, VOICE_INTERVIEWEE, VOICE_RECORD
+
+    import pandas as pd
+
+    notes = sample.notes.assign(month=sample.notes["date"].dt.strftime("%Y-%m"))
+    methods = notes.set_index("note_id")["method"]
+    blanked = 0
+    for region_id, report in every_region.items():
+        top = report.notes_region_id
+        by_method = quoted_interviewees(notes, top, ("population", "method"))
+        for _, row in report.notes_quotes.iterrows():
+            assert row["voice"] in (VOICE_INTERVIEWEE, VOICE_CONSULTANT, VOICE_RECORD)
+            if pd.isna(row["method"]):  # left out: the note's own method has fewer than 5 people
+                blanked += 1
+                method = methods[row["note_id"]]
+                assert by_method[(row["population"], method)] < 5, (region_id, method)
+            else:
+                assert by_method[(row["population"], row["method"])] >= 5, (region_id, row["method"])
+            if pd.notna(row["date"]):
+                keys = ["population", "method", "month"] if pd.notna(row["method"]) else ["population", "month"]
+                group = tuple(row[k] for k in keys[:-1]) + (pd.Timestamp(row["date"]).strftime("%Y-%m"),)
+                assert quoted_interviewees(notes, top, keys)[group] >= 5, (region_id, group)
+    # 天津's 5 account managers: 2 interviewed, 3 on ride-alongs; neither method may be named
+    tianjin = every_region["tianjin"].notes_quotes
+    assert not tianjin.empty and tianjin["method"].isna().all() and blanked >= len(tianjin)

@@ -216,3 +216,21 @@ def test_the_deck_shows_one_chart_per_audience_drawn_for_a_slide(documents):
     deck = Presentation(__import__("io").BytesIO(report_pptx_bytes(doc)))
     pictures = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
     assert len(pictures) == len({f.png for f in doc.slide_figures})
+
+
+def test_excerpts_are_credited_as_records_and_never_doubly_quoted(sample, shared, documents):
+    text = document_text(documents["hebei"])
+    excerpts = [line for line in text.splitlines() if "】" in line and "摘自" in line]
+    assert excerpts
+    for line in excerpts:
+        assert re.search(r"——((顾问备注，)?摘自|[^—]+的回答，摘自)[^—]*记录", line), line
+        assert not re.search(r"“[^”]*“", line), line  # no quotation mark opened twice
+    assert "——政企客户经理，" not in text  # the old credit read as the person's own words
+    # an excerpt with quotation marks of its own is set in 「」; one with 「」 too gets no outer marks
+    hebei = region_report(sample, "hebei", **shared)
+    row = hebei.notes_quotes.iloc[:1]
+    for quote, framed in (('客户经理问"那您怎么知道？"', '「客户经理问"那您怎么知道？"」——'),
+                          ("他说「好」，又说“再看”", "】他说「好」，又说“再看”——"),
+                          ("没细问。", "“没细问。”——")):
+        doc = report_document(dataclasses.replace(hebei, notes_quotes=row.assign(quote=quote)), charts=False)
+        assert framed in document_text(doc), quote

@@ -559,11 +559,17 @@ def test_keyword_text_escapes_the_region_name_and_the_words():
     assert "南宁&lt;svg onload=alert(1)&gt;的受访者" in keyword_text(words, "南宁<svg onload=alert(1)>")
 
 
-def test_quote_source_names_role_method_and_month_only():
-    row = pd.Series({"population": "support_engineer", "method": "demo_hall_visit",
-                     "date": pd.Timestamp("2008-09-18"), "note_id": "N013",
-                     "interviewee": "支撑人员SE035", "region_id": "nanning"})
-    assert quote_source(row) == "支撑人员，演示厅考察，2008年9月"
+def test_quote_source_credits_the_record_not_a_person():
+    row = {"population": "support_engineer", "method": "demo_hall_visit",
+           "date": pd.Timestamp("2008-09-18"), "note_id": "N013",
+           "interviewee": "支撑人员SE035", "region_id": "nanning", "voice": "record"}
+    assert quote_source(row) == "摘自支撑人员演示厅考察记录（2008年9月）"
+    # an answer in a question-and-answer note is the interviewee's; a marked comment the consultants'
+    assert quote_source({**row, "voice": "interviewee"}) == "支撑人员的回答，摘自演示厅考察记录（2008年9月）"
+    assert quote_source({**row, "voice": "consultant"}) == "顾问备注，摘自支撑人员演示厅考察记录（2008年9月）"
+    # a method or month too few people stand behind is left out by region_quotes: not named
+    assert quote_source({**row, "method": None, "date": pd.NaT}) == "摘自支撑人员的调研记录"
+    assert quote_source({**row, "voice": "interviewee", "method": None}) == "支撑人员的回答，摘自调研记录（2008年9月）"
 
 
 def test_quote_markdown_groups_excerpts_by_theme_and_reads_as_written():
@@ -578,7 +584,7 @@ def test_quote_markdown_groups_excerpts_by_theme_and_reads_as_written():
     text = quote_markdown(quotes)
     assert text.count("#### ") == 2 and text.index("#### 以价格开场") < text.index("#### 先问需求")
     assert "> 先报\\*八折\\*再说" in text  # no list number, no emphasis: the words as written
-    assert "> ——政企客户经理，随访复盘，2008年10月" in text and "N005" not in text
+    assert "> ——摘自政企客户经理随访复盘记录（2008年10月）" in text and "N005" not in text
     assert quote_markdown(quotes.head(0)) == ""
 
 

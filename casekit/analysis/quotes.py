@@ -233,7 +233,9 @@ def trim_quote(text: str, start: int | None = None, end: int | None = None,
     str
         The whole text when short enough; otherwise the window, beginning after a sentence end
         when one is in its first part and ending at one when one is in its second half, with
-        ``……`` where text was left out.
+        ``……`` where text was left out. Never a quotation cut open: a cut inside one moves to
+        its end (up to a quarter of ``width`` further) or before it, or the excerpt writes its
+        missing mark (``问“那您……”``).
 
     Examples
     --------
@@ -267,8 +269,79 @@ def trim_quote(text: str, start: int | None = None, end: int | None = None,
                 if flat[i] in _SENTENCE_END:
                     b = i + 1
                     break
+    a, b, opened, unclosed = _outside_quotations(flat, a, b, start, end, width)
     body = flat[a:b].strip()
-    return (ELLIPSIS if a > 0 else "") + body + (ELLIPSIS if flat[b:].strip() else "")
+    head = "".join(opened) + ELLIPSIS if a > 0 else ""
+    tail = ELLIPSIS + "".join(_CLOSING[o] for o in reversed(unclosed)) if flat[b:].strip() else ""
+    return head + body + tail
+
+
+#: Quotation marks: each opening mark and its closing mark (``"`` opens and closes).
+_CLOSING = {"“": "”", "‘": "’", "「": "」", "『": "』", '"': '"'}
+_OPENING = {close: open_ for open_, close in _CLOSING.items()}
+
+
+def _open_quotations(text: str, stop: int) -> list[tuple[int, str]]:
+    """The quotations open at ``text[stop]``: (position, opening mark), outermost first.
+
+    A closing mark without its opening mark is ignored (an apostrophe ``’``); a ``"`` closes
+    the innermost open ``"``, else opens one.
+    """
+    stack: list[tuple[int, str]] = []
+    for i, ch in enumerate(text[:stop]):
+        if ch == '"' and stack and stack[-1][1] == '"':
+            stack.pop()
+        elif ch in _CLOSING:
+            stack.append((i, ch))
+        elif ch in _OPENING:
+            for j in range(len(stack) - 1, -1, -1):
+                if stack[j][1] == _OPENING[ch]:
+                    del stack[j:]
+                    break
+    return stack
+
+
+def _outside_quotations(flat: str, a: int, b: int, start: int, end: int,
+                        width: int) -> tuple[int, int, list[str], list[str]]:
+    """Move a window's cuts out of quotations, or say which marks to add to close them.
+
+    An excerpt must never begin or end inside a quotation whose other mark it leaves out
+    (``客户经理问"那您现在怎么知道店里的情况？……`` reads as if the quotation ran on). At the
+    end, a quotation that closes within ``width // 4`` characters is taken in whole; else the
+    cut moves back before its opening mark when the matched words stay in and at least a third
+    of the window is left; else the excerpt closes it after its ``……``. At the beginning the
+    same: a quotation opened at most ``width // 4`` characters earlier is taken from its
+    opening mark, else its opening mark is written before the ``……``.
+
+    Returns
+    -------
+    (a, b, opened, unclosed)
+        The new window and the opening marks to write before the first ``……`` (quotations
+        opened before the excerpt), and after the last ``……`` the closing marks of
+        ``unclosed`` (quotations the excerpt opens and cuts).
+    """
+    slack = max(1, width // 4)
+    if b < len(flat):
+        inner = [(i, m) for i, m in _open_quotations(flat, b) if i >= a]
+        if inner:
+            first = inner[0][0]
+            closes = next((j for j in range(b, min(len(flat), b + slack))
+                           if not [q for q in _open_quotations(flat, j + 1) if q[0] >= a]), None)
+            if closes is not None:
+                b = closes + 1
+            elif first >= end and len(flat[a:first].strip()) >= max(1, width // 3):
+                b = first
+    unclosed = [m for i, m in _open_quotations(flat, b) if i >= a] if b < len(flat) else []
+    opened: list[str] = []
+    if a > 0:
+        outer = _open_quotations(flat, a)
+        if outer and a - outer[0][0] <= slack:
+            a = outer[0][0]
+            outer = _open_quotations(flat, a)
+        opened = [m for _, m in outer]
+    if not flat[b:].strip():
+        unclosed = []
+    return a, b, opened, unclosed
 
 
 def _resolve_code(code: str, coded: pd.DataFrame, frame: Any) -> str:

@@ -28,6 +28,7 @@ from casekit.privacy.disclosure import (
     partition_raters,
     protect_rest,
     quotable_populations,
+    quoted_interviewees,
     row_complements,
     shown_cities,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "partition_raters",
     "protect_rest",
     "quotable_populations",
+    "quoted_interviewees",
     "row_complements",
     "shown_cities",
 ]

@@ -43,6 +43,8 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import re
+import unicodedata
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
@@ -73,6 +75,7 @@ __all__ = [
     "partition_raters",
     "protect_rest",
     "quotable_populations",
+    "quoted_interviewees",
     "row_complements",
     "shown_cities",
 ]
@@ -626,20 +629,77 @@ def partition_raters(
 
 
 #: Notes of this method are never quoted in a client report (the 360° interview of a manager's
-#: superior or staff: a rater group of one or two people).
+#: superior or staff: a rater group of one or two people). Nor are they counted among the
+#: people of a population who may be quoted: their interviewee is a rater *of* a manager (the
+#: note's population), not one of the population's own interviewees.
 UNQUOTED_METHOD = "interview_360"
 
+#: A staff code inside an interviewee field (``客户经理AM030``, ``AM030``): one to three Latin
+#: letters and at least two digits. Two fields with the same code are the same person.
+_PERSON_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,3}\d{2,}(?![0-9])")
 
-def quotable_populations(notes: pd.DataFrame, region_id: str, *, min_n: int = MIN_INTERVIEWEES) -> set[str]:
-    """Populations of a top-level region whose notes come from at least ``min_n`` interviewees.
 
-    An excerpt from a population the region interviewed fewer people of could be traced to its
-    speaker (five support engineers, one demo-hall guide), so the report quotes none of them.
+def _person_key(interviewee: Any) -> str | None:
+    """Who an interviewee field names, as a key that is the same for the same person.
+
+    Unicode-normalised (NFKC), blanks and case ignored; a field holding exactly one staff code
+    is that code (``客户经理AM030`` and ``am030`` are one person). ``None`` for a blank field.
+    """
+    if _missing(interviewee):
+        return None
+    text = "".join(unicodedata.normalize("NFKC", str(interviewee)).split()).casefold()
+    if not text:
+        return None
+    codes = set(_PERSON_CODE.findall(text))
+    return codes.pop() if len(codes) == 1 else text
+
+
+def quoted_interviewees(notes: pd.DataFrame, region_id: str, by: Sequence[str] = ("population",)) -> pd.Series:
+    """Distinct people a top-level region's quotable notes come from, per group.
+
+    The base of every rule about quoting a note: only the notes that may be quoted
+    (not :data:`UNQUOTED_METHOD`), only the region's own, and people, not notes (five notes of
+    one interviewee are one person's words; ``客户经理AM030`` and ``AM030`` are one person). A
+    note without an interviewee counts as nobody: it may be anyone already counted.
 
     Parameters
     ----------
     notes : pandas.DataFrame
-        ``bundle.notes`` (``top_region_id``, ``population``, ``interviewee``).
+        ``bundle.notes`` (``top_region_id``, ``method``, ``interviewee`` and the ``by`` columns).
+    region_id : str
+        A top-level region id.
+    by : sequence of str, default ``("population",)``
+        The columns to group by (``population``, ``method``, a month column …).
+
+    Returns
+    -------
+    pandas.Series of int
+        Distinct interviewees per group (a MultiIndex for several columns); groups whose notes
+        name nobody are 0, groups without a quotable note are absent.
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    if notes is None or notes.empty:
+        return pd.Series(dtype="int64")
+    mine = notes.loc[(notes["top_region_id"] == region_id) & (notes["method"] != UNQUOTED_METHOD)]
+    if mine.empty:
+        return pd.Series(dtype="int64")
+    people = mine.assign(_person=[_person_key(v) for v in mine["interviewee"]])
+    return people.groupby(by if len(by) > 1 else by[0], dropna=False)["_person"].nunique().astype("int64")
+
+
+def quotable_populations(notes: pd.DataFrame, region_id: str, *, min_n: int = MIN_INTERVIEWEES) -> set[str]:
+    """Populations of a top-level region whose quotable notes come from at least ``min_n`` people.
+
+    An excerpt from a population the region interviewed fewer people of could be traced to its
+    speaker (three sales managers, one demo-hall guide), so the report quotes none of them. The
+    people are counted by :func:`quoted_interviewees`: the region's own notes, 360° interviews
+    (:data:`UNQUOTED_METHOD`, never quoted, their interviewees raters of the population rather
+    than members of it) left out, each person once.
+
+    Parameters
+    ----------
+    notes : pandas.DataFrame
+        ``bundle.notes`` (``top_region_id``, ``population``, ``method``, ``interviewee``).
     region_id : str
         A top-level region id.
     min_n : int, default :data:`MIN_INTERVIEWEES`
@@ -650,6 +710,5 @@ def quotable_populations(notes: pd.DataFrame, region_id: str, *, min_n: int = MI
     set of str
         Population ids.
     """
-    mine = notes.loc[notes["top_region_id"] == region_id]
-    counts = mine.groupby("population")["interviewee"].nunique()
-    return {str(p) for p, n in counts.items() if not is_suppressed(int(n), min_n)}
+    counts = quoted_interviewees(notes, region_id, ("population",))
+    return {str(p) for p, n in counts.items() if not _missing(p) and not is_suppressed(int(n), min_n)}

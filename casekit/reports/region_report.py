@@ -34,7 +34,13 @@ import pandas as pd
 
 from casekit.domain import MIN_CELL_SIZE, POPULATIONS
 from casekit.exceptions import AnalysisError
-from casekit.privacy.disclosure import UNQUOTED_METHOD, is_suppressed, quotable_populations
+from casekit.privacy.disclosure import (
+    MIN_INTERVIEWEES,
+    UNQUOTED_METHOD,
+    is_suppressed,
+    quotable_populations,
+    quoted_interviewees,
+)
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns, validate_output
 
@@ -54,6 +60,9 @@ __all__ = [
     "NOTE_QUOTE_SCHEMA",
     "NOTE_THEMES",
     "STAFF_CODE_PLACEHOLDER",
+    "VOICE_CONSULTANT",
+    "VOICE_INTERVIEWEE",
+    "VOICE_RECORD",
     "RegionReport",
     "finding_intervals",
     "notes_base",
@@ -485,8 +494,10 @@ def region_keywords(analysis: NotesAnalysis, region_id: str, *, k: int = NOTE_KE
 #: :data:`casekit.analysis.quotes.QUOTE_SCHEMA`) and the quote.
 NOTE_QUOTE_SCHEMA = OutputSchema(
     "report quotes", "casekit.reports.region_report.region_quotes", (
-        *columns("str", "code", "label", "segment_id", "note_id", "population", "method"),
-        Col("date", "datetime"), Col("quote"),
+        *columns("str", "code", "label", "segment_id", "note_id", "population"),
+        # blank where too few of the population's interviewees were met that way / that month
+        Col("method", "str", nullable=True), Col("date", "datetime", nullable=True),
+        Col("voice"), Col("quote"),
     ), consumers=("RegionReport.notes_quotes", "reports.tables", "the region report"))
 #: Columns of :func:`region_quotes` (from its schema).
 NOTE_QUOTE_COLUMNS: tuple[str, ...] = NOTE_QUOTE_SCHEMA.names
@@ -501,6 +512,43 @@ def _memo(quote: str) -> bool:
     return quote.lstrip("…").strip().startswith(_MEMO_STARTS)
 
 
+#: Whose words an excerpt is (:func:`region_quotes`' ``voice``): the interviewee's answer in a
+#: question-and-answer note, the consultants' own marked comment, or the record as written.
+VOICE_INTERVIEWEE = "interviewee"
+VOICE_CONSULTANT = "consultant"
+VOICE_RECORD = "record"
+#: How a consultant's own comment is marked at the start of a paragraph (``备注：``,
+#: ``顾问点评：``); an unmarked paragraph (``我们追问…``) is the record, not labelled as anyone's.
+_CONSULTANT_MARKS = ("备注", "顾问备注", "顾问点评", "顾问意见", "顾问", "点评", "评注")
+
+
+def _voice(kind: object, text: object) -> str:
+    """Whose words a segment is: only what the note itself marks (an answer, a marked comment)."""
+    if kind == "answer":
+        return VOICE_INTERVIEWEE
+    start = str(text or "").lstrip()
+    if kind == "paragraph" and any(start.startswith(m) and start[len(m):len(m) + 1] in ("：", ":")
+                                   for m in _CONSULTANT_MARKS):
+        return VOICE_CONSULTANT
+    return VOICE_RECORD
+
+
+def _credit_detail(notes: pd.DataFrame, region_id: str, min_n: int) -> tuple[set[tuple[str, str]], set[tuple[str, str, str]]]:
+    """Which (population, method) and (population, method or ``""``, month) an excerpt's credit
+    line may name: those with at least ``min_n`` distinct quotable interviewees in the region, so
+    that the credit line never narrows a quotable population down to fewer people."""
+    months = notes.assign(_month=[pd.Timestamp(d).strftime("%Y-%m") if not pd.isna(d) else ""
+                                  for d in notes["date"]], _any="")
+    by_method = quoted_interviewees(months, region_id, ("population", "method"))
+    methods = {(str(p), str(m)) for (p, m), n in by_method.items() if not is_suppressed(int(n), min_n)}
+    shown: set[tuple[str, str, str]] = set()
+    for key in ("method", "_any"):
+        by_month = quoted_interviewees(months, region_id, ("population", key, "_month"))
+        shown |= {(str(p), str(m), str(t)) for (p, m, t), n in by_month.items()
+                  if t and not is_suppressed(int(n), min_n)}
+    return methods, shown
+
+
 def _substantial(quote: str) -> bool:
     """Whether an excerpt reads as a quote: long enough, not a lead-in ending with a colon,
     not a row of a table (``事项 | 大约时间 …``)."""
@@ -509,7 +557,8 @@ def _substantial(quote: str) -> bool:
 
 
 def region_quotes(
-    analysis: NotesAnalysis, region_id: str, themes: pd.DataFrame, *, total: int = NOTE_QUOTES
+    analysis: NotesAnalysis, region_id: str, themes: pd.DataFrame, *, total: int = NOTE_QUOTES,
+    min_n: int = MIN_INTERVIEWEES,
 ) -> pd.DataFrame:
     """Two or three redacted excerpts of a top-level region's notes for each of its top themes.
 
@@ -532,13 +581,24 @@ def region_quotes(
         distinctive first.
     total : int, default :data:`NOTE_QUOTES`
         Excerpts at most.
+    min_n : int, default :data:`MIN_INTERVIEWEES`
+        Fewest distinct interviewees of a population (and of the method and month a credit
+        line names) in the region.
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`NOTE_QUOTE_COLUMNS`: the theme (``code``, ``label``), the provenance a client
-        may see (``segment_id``, ``note_id``, ``population``, ``method``, ``date``) and
-        ``quote``, scrubbed by :func:`scrub_quote`. No interviewee, no city.
+        may see (``segment_id``, ``note_id``, ``population``, ``method``, ``date``), ``voice``
+        (:data:`VOICE_INTERVIEWEE` for an answer in a question-and-answer note,
+        :data:`VOICE_CONSULTANT` for a paragraph the note marks as a comment, ``备注：``,
+        :data:`VOICE_RECORD` otherwise) and ``quote``, scrubbed by :func:`scrub_quote`. No
+        interviewee, no city. Only populations with at least ``min_n`` distinct interviewees
+        in the region's quotable notes
+        (:func:`casekit.privacy.disclosure.quotable_populations`: 360° interviews neither quoted
+        nor counted); ``method`` is blank when fewer than ``min_n`` of the population's
+        interviewees were met that way, ``date`` blank when fewer than ``min_n`` in that month,
+        so that the credit line never names a smaller group than the population.
     """
     if themes.empty or total < 1:
         return pd.DataFrame(columns=list(NOTE_QUOTE_COLUMNS))
@@ -547,9 +607,11 @@ def region_quotes(
     # (weaknesses, success and failure factors, funnel steps), which their excerpts often repeat
     broad = themes["code_group"] == BROAD_CODE_GROUP if "code_group" in themes.columns else False
     themes = themes.assign(_broad=broad).sort_values("_broad", kind="stable")
-    kinds = analysis.segments.set_index("segment_id")["kind"]
+    segments = analysis.segments.set_index("segment_id")
+    kinds, texts = segments["kind"], segments["text"]
     manifest = analysis.bundle.manifest
-    quotable = quotable_populations(analysis.bundle.notes, region_id)
+    quotable = quotable_populations(analysis.bundle.notes, region_id, min_n=min_n)
+    named_methods, named_months = _credit_detail(analysis.bundle.notes, region_id, min_n)
     used: set[str] = set()
     rows: list[dict[str, object]] = []
     for code, label in zip(themes["code"], themes["label"]):
@@ -576,8 +638,15 @@ def region_quotes(
             _quoted=[str(n) in quoted for n in found["note_id"]],
         ).sort_values(["_short", "_memo", "_nth", "_quoted"], kind="stable")
         for _, row in order.head(min(per_theme, total - len(rows))).iterrows():
-            used.add(str(row["segment_id"]))
-            rows.append({"code": code, "label": label, **{c: row[c] for c in NOTE_QUOTE_COLUMNS[2:]}})
+            segment = str(row["segment_id"])
+            used.add(segment)
+            population = str(row["population"])
+            method = str(row["method"]) if (population, str(row["method"])) in named_methods else None
+            month = "" if pd.isna(row["date"]) else pd.Timestamp(row["date"]).strftime("%Y-%m")
+            date = row["date"] if (population, method or "", month) in named_months else pd.NaT
+            rows.append({"code": code, "label": label, "segment_id": segment, "note_id": row["note_id"],
+                         "population": population, "method": method, "date": date,
+                         "voice": _voice(kinds.get(segment), texts.get(segment)), "quote": row["quote"]})
     return pd.DataFrame(rows, columns=list(NOTE_QUOTE_COLUMNS))
 
 

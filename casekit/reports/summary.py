@@ -596,7 +596,20 @@ def _quote_items(report: RegionReport, k: int = 4) -> list[str]:
     if quotes.empty:
         return []
     picked = quotes.drop_duplicates("label").head(k)
-    return [f"【{r['label']}】“{str(r['quote']).strip()}”——{quote_source(r)}" for _, r in picked.iterrows()]
+    items = []
+    for _, r in picked.iterrows():
+        quote = str(r["quote"]).strip()
+        # an excerpt with quotation marks of its own is set in corner brackets, never “…“…”…”;
+        # one with corner brackets too gets no outer marks (the credit line says what it is)
+        opening, closing = next(((a, b) for a, b in _OUTER_MARKS if not any(m in quote for m in _MARKS[a])), ("", ""))
+        items.append(f"【{r['label']}】{opening}{quote}{closing}——{quote_source(r)}")
+    return items
+
+
+#: The marks set around an excerpt (:func:`_quote_items`), the first the excerpt does not use.
+_OUTER_MARKS = (("“", "”"), ("「", "」"))
+#: The marks that clash with each outer opening mark.
+_MARKS = {"“": ("“", "”", '"'), "「": ("「", "」", "『", "』")}
 
 
 def _causes_section(report: RegionReport, *, charts: bool) -> Section:
@@ -633,7 +646,7 @@ def _causes_section(report: RegionReport, *, charts: bool) -> Section:
             notes.append(Table(_frame(themes), title=f"{name}的访谈与随访记录中提得更多的主题"))
         items = _quote_items(report)
         if items:
-            notes += [Paragraph("受访者和顾问的原话摘录（已匿名处理）", emphasis=True), Bullets(tuple(items))]
+            notes += [Paragraph("访谈与随访记录摘录（已匿名处理）", emphasis=True), Bullets(tuple(items))]
     subsections.append(Section("causes_notes", "（二）访谈与随访要点", tuple(notes)))
     links = _linkage_sentences(report)
     link_blocks: list[Block] = []

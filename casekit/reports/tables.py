@@ -23,8 +23,8 @@ The tables of the research findings follow the same rules:
   :mod:`casekit.analysis.linkage` (never causal);
 * :func:`theme_table`, :func:`keyword_text`, :func:`quote_markdown` (interview and ride-along
   notes): theme counts of 1–4 people as ``"<5"``; words used by at least 2 interviewees; redacted
-  excerpts whose source (:func:`quote_source`) names a role, a method, a month and a note,
-  never a person or a city.
+  excerpts credited as excerpts of a record (:func:`quote_source`: a role, and a method and a
+  month where enough people stand behind them), never a person, a city or a note.
 
 Text that comes from the bundle (region names, words, excerpts, labels) is escaped with
 :func:`casekit.reports.safe_html.escape_markdown` wherever a function here returns Markdown; the
@@ -935,26 +935,37 @@ def _month(value: Any) -> str:
 
 
 def quote_source(row: pd.Series | Mapping[str, Any]) -> str:
-    """Where an excerpt comes from, as a client may read it: role, method, month.
+    """Where an excerpt comes from, as a client may read it: an excerpt of a record, not a person.
 
     Parameters
     ----------
     row : pandas.Series or mapping
         A row of :func:`casekit.reports.region_report.region_quotes` (``population``,
-        ``method``, ``date``, ``note_id``).
+        ``method``, ``date``, ``voice``; a blank ``method`` or ``date`` is left out: the report
+        names no group smaller than it may show).
 
     Returns
     -------
     str
-        E.g. ``"客户经理，随访复盘，2008年9月"``: the population's and the method's Chinese
-        labels and the month. Never the interviewee, a city or the note's id (a client could
-        ask for the note, which names the interviewee).
+        The credit line, without its leading ``——``: ``"摘自政企客户经理一对一深度访谈记录
+        （2008年9月）"`` — the notes are the consultants' record, in their words or the
+        interviewee's; ``"政企客户经理的回答，摘自一对一深度访谈记录（2008年9月）"`` for an answer of
+        a question-and-answer note (``voice`` ``"interviewee"``); ``"顾问备注，摘自…记录（…）"`` for
+        a comment the note marks as the consultants' (``"consultant"``). Never the
+        interviewee, a city or the note's id (a client could ask for the note, which names the
+        interviewee).
     """
     from casekit.domain import NOTE_METHODS
 
-    parts = [_vocabulary_label(POPULATIONS, row.get("population")),
-             _vocabulary_label(NOTE_METHODS, row.get("method")), _month(row.get("date"))]
-    return "，".join(p for p in parts if p)
+    population = _vocabulary_label(POPULATIONS, row.get("population"))
+    method = _vocabulary_label(NOTE_METHODS, row.get("method"))
+    month = _month(row.get("date"))
+    when = f"（{month}）" if month else ""
+    voice = "" if _is_missing(row.get("voice")) else str(row.get("voice"))
+    if voice == "interviewee" and population:
+        return f"{population}的回答，摘自{method or '调研'}记录{when}"
+    record = f"{population}{method}记录" if method else f"{population}的调研记录" if population else "调研记录"
+    return f"{'顾问备注，' if voice == 'consultant' else ''}摘自{record}{when}"
 
 
 def _vocabulary_label(vocabulary: Mapping[str, Any], term_id: Any) -> str:
@@ -977,11 +988,14 @@ def quote_markdown(quotes: pd.DataFrame) -> str:
     -------
     str
         One ``#### 主题`` heading per theme, each excerpt a block quote followed by
-        ``——`` and :func:`quote_source`; empty when there is no excerpt. The excerpts' own
+        ``——`` and :func:`quote_source` (``——摘自政企客户经理一对一深度访谈记录（2008年9月）``: an
+        excerpt of the record, not a person's words); empty when there is no excerpt. The excerpts' own
         Markdown characters are escaped and a leading list number (``2.``) dropped, so each
         reads exactly as written.
     """
     parts: list[str] = []
+    if quotes.empty:
+        return ""
     for label, rows in quotes.groupby("label", sort=False):
         parts.append(f"#### {escape_markdown(str(label))}")
         for _, row in rows.iterrows():
