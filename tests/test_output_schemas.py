@@ -237,7 +237,8 @@ def test_the_old_column_tuples_are_the_schemas_names():
     assert survey_summary.DIFFERENCE_COLUMNS == survey_summary.DIFFERENCE_SCHEMA.names
     assert survey_summary.CROSSTAB_COLUMNS == ("question", "n", "chi2", "df", "p", "cramers_v", "low_expected", "note")
     assert group_tests.GROUP_DESCRIPTIVE_COLUMNS == ("group", "n", "mean", "sd", "median")
-    assert NOTE_QUOTE_COLUMNS == ("code", "label", "segment_id", "note_id", "population", "method", "date", "quote")
+    assert NOTE_QUOTE_COLUMNS == ("code", "label", "segment_id", "note_id", "population", "method", "date", "voice",
+                                  "quote")
     assert coding.code_frequency_schema(("population", "method")).names[:3] == ("population", "method", "code")
     assert keywords.KEYWORD_SCHEMA.names[:2] == ("top_region_id", "word")
 

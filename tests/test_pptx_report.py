@@ -227,3 +227,28 @@ def test_overlong_titles_are_cut_with_an_ellipsis_and_stay_on_the_slide():
     for slide in deck.slides:
         for shape in slide.shapes:
             assert shape.top + shape.height <= deck.slide_height
+
+
+def test_each_list_of_the_summary_section_gets_its_own_titled_slides_with_its_caveat():
+    from pptx import Presentation
+
+    from casekit.reports.document import Bullets, Paragraph, ReportDocument, Section
+
+    summary = Section("summary", "一、执行摘要", (
+        Paragraph("本次调研……"),
+        Paragraph("本地区与其他地区相比", emphasis=True), Bullets(("甲明显弱于其他地区。",), numbered=True),
+        Paragraph("与目标水平的差距", emphasis=True), Paragraph("目标水平尚未与客户逐项确认。"),
+        Bullets(("乙明显低于目标水平。",), numbered=True),
+        Paragraph("主要建议", emphasis=True), Bullets(("为客户经理安排 3 天课程。",), numbered=True),
+    ))
+    doc = ReportDocument("北京地区培训需求调研报告", "beijing", "北京", "华北网通", "项目", "2008",
+                         summary=("甲明显弱于其他地区。", "乙明显低于目标水平。"),
+                         recommendations=("为客户经理安排 3 天课程。",), sections=(summary,))
+    deck = Presentation(io.BytesIO(report_pptx_bytes(doc)))
+    slides = [[shape.text_frame.text for shape in slide.shapes if shape.has_text_frame] for slide in deck.slides]
+    titled = {texts[0]: "\n".join(texts[1:]) for texts in slides if texts}
+    assert "甲明显弱于其他地区。" in titled["执行摘要：本地区与其他地区相比"]
+    gaps = titled["执行摘要：与目标水平的差距"]
+    assert "乙明显低于目标水平。" in gaps and "目标水平尚未与客户逐项确认。" in gaps
+    assert "为客户经理安排 3 天课程。" in titled["建议"]
+    assert not any(title.startswith("执行摘要：主要建议") for title in titled)

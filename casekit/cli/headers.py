@@ -121,6 +121,8 @@ HEADERS: Mapping[str, tuple[str, str]] = MappingProxyType({
     "hours_on_site": ("估算每周在客户处（小时）", _NUMBER),
     "hours_travel": ("估算每周在路上（小时）", _NUMBER),
     "hours_office": ("估算每周在办公室及其他（小时）", _NUMBER),
+    "week_hours": ("每周工作时间（小时）", _NUMBER),
+    "n_capped": ("外出时间按满周计的人数", _COUNT),
     "share_on_site": ("在客户处占工作时间（%）", _SHARE),
     "share_travel": ("在路上占工作时间（%）", _SHARE),
     "share_office": ("在办公室及其他占工作时间（%）", _SHARE),

@@ -36,7 +36,7 @@ import pandas as pd
 
 from casekit.exceptions import ExportError
 from casekit.files import write_atomic
-from casekit.reports.document import Figure, ReportDocument, Table, plain_text
+from casekit.reports.document import Bullets, Figure, Paragraph, ReportDocument, Table, plain_text
 
 __all__ = [
     "EA_FONT",
@@ -294,8 +294,12 @@ class _Deck:
                 paragraph.alignment = PP_ALIGN.CENTER
                 self.add_text(paragraph, detail, size=sub_size, color=_GREY)
 
-    def numbered_slides(self, title: str, texts: Sequence[str], size: float = _TEXT_SIZE) -> None:
-        """``texts`` as a numbered list over as many slides as they need (``title（续）`` after the first)."""
+    def numbered_slides(self, title: str, texts: Sequence[str], size: float = _TEXT_SIZE,
+                        notes: Sequence[str] = ()) -> None:
+        """``texts`` as a numbered list over as many slides as they need (``title（续）`` after the first).
+
+        ``notes`` follow the list unnumbered (a caveat the list must not be read without).
+        """
         width = SLIDE_SIZE[0] - 2 * _MARGIN
         text_width = width - 2 * _INSET - _LIST_INDENT
         budget = _BODY_BOTTOM - _BODY_TOP - 2 * _INSET
@@ -305,6 +309,9 @@ class _Deck:
         for number, text in enumerate((_clean(t) for t in texts), 1):
             for k, piece in enumerate(_split_to_fit(text, size, text_width, max_lines) or [""]):
                 items.append(_Item(number, piece, continued=k > 0))
+        for text in (_clean(t) for t in notes):
+            for piece in _split_to_fit(text, size, text_width, max_lines) or [""]:
+                items.append(_Item(0, piece, continued=True))  # no number, no hanging indent
 
         def height(item: _Item) -> int:
             return _lines(item.text, size, text_width) * _line_height(size) + gap
@@ -464,10 +471,37 @@ class _Deck:
             return []
         return [b for _, sec in section.walk() for b in sec.blocks if isinstance(b, Table)]
 
+    def summary_lists(self) -> list[tuple[str, list[str], list[str]]]:
+        """The executive summary's lists as (heading, items, notes), the recommendations left out.
+
+        Each bold paragraph of the summary section heads the list that follows it; a plain
+        paragraph between them (e.g. that the targets are not agreed yet) is the list's note.
+        Without such a section: one list of :attr:`ReportDocument.summary`.
+        """
+        try:
+            section = self.report.section("summary")
+        except KeyError:
+            section = None
+        lists: list[tuple[str, list[str], list[str]]] = []
+        heading, notes = None, []
+        for block in section.blocks if section is not None else ():
+            if isinstance(block, Paragraph) and block.emphasis:
+                heading, notes = block.text, []
+            elif isinstance(block, Paragraph) and heading is not None:
+                notes.append(block.text)
+            elif isinstance(block, Bullets) and heading is not None and block.items:
+                if list(block.items) != list(self.report.recommendations):
+                    lists.append((heading, list(block.items), notes))
+                heading, notes = None, []
+        if not lists and self.report.summary:
+            lists = [("执行摘要", list(self.report.summary), [])]
+        return lists
+
     def build(self):
         self.title_slide()
-        if self.report.summary:
-            self.numbered_slides("执行摘要", self.report.summary)
+        for heading, items, notes in self.summary_lists():
+            title = heading if heading == "执行摘要" else f"执行摘要：{heading}"
+            self.numbered_slides(title, items, notes=notes)
         for figure in self.figures():
             self.figure_slide(figure)
         if self.report.recommendations:
