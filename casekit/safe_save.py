@@ -36,7 +36,7 @@ from casekit.exceptions import EditedFileError, LinkedOutputError, OutputError, 
 from casekit.files import write_atomic
 
 __all__ = ["LEDGER_NAME", "Saved", "backup_path", "check_no_links", "edited_files", "link_problems",
-           "remove_if_unedited", "save_editable", "unedited", "written_files"]
+           "record_written", "remove_if_unedited", "save_editable", "unedited", "written_files"]
 
 #: The ledger of what casekit wrote into a folder (a dot file: bundle readers skip it).
 LEDGER_NAME = ".casekit-written.json"
@@ -222,6 +222,24 @@ def written_files(root: str | Path) -> list[str]:
     list of str
     """
     return sorted(_read_ledger(Path(root) / LEDGER_NAME))
+
+
+def record_written(root: str | Path, names: Iterable[str]) -> None:
+    """Record files casekit has just written below ``root`` (for a writer that did not use :func:`save_editable`).
+
+    Parameters
+    ----------
+    root : str or Path
+        The folder holding :data:`LEDGER_NAME`.
+    names : iterable of str
+        The files, as POSIX paths relative to ``root``; each must exist.
+    """
+    root = Path(root)
+    ledger = root / LEDGER_NAME
+    files = _read_ledger(ledger)
+    for name in names:
+        files[name] = _digest((root / name).read_bytes())
+    _write_ledger(ledger, files)
 
 
 def backup_path(path: str | Path, when: dt.datetime | None = None) -> Path:

@@ -534,3 +534,46 @@ def test_default_reports_folder_is_in_the_working_directory(tmp_path, monkeypatc
     assert build_reports(SAMPLE_BUNDLE, regions=["beijing"], out="elsewhere", progress=False) == (
         tmp_path.resolve() / "elsewhere" / "sample"
     )
+
+
+# -- a person's work in a region's folder -------------------------------------------------------------
+def _stand_in(notebook, output, parameters, *, kernel=None, **_):
+    """Executing the report notebook without a kernel: a one-cell report of the region."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {parameters['region']} 地区报告")])
+    nbformat.write(nb, str(output))
+    return nb
+
+
+def test_a_consultants_edits_and_files_in_a_region_folder_are_never_lost(tmp_path, monkeypatch, no_kernel):
+    from casekit.reports.build import FORMATS, ReportFormat
+
+    monkeypatch.setattr(build_module, "execute_notebook", _stand_in)
+    monkeypatch.setitem(FORMATS, "docx", ReportFormat(
+        "report.docx", lambda folder, region, inputs: (folder / "report.docx").write_bytes(b"casekit's Word file")))
+
+    def build(**kwargs):
+        return build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False, formats="docx",
+                             **kwargs)
+
+    first = build()
+    folder = first.out_dir / "beijing"
+    (folder / "report.docx").write_bytes(b"the consultant's edited Word file")
+    (folder / "客户反馈.txt").write_text("客户说……", encoding="utf-8")
+
+    refused = build()  # the edited file stops the region before any work; the report stays
+    assert refused.stale == ["beijing"] and refused.failed["beijing"].startswith("EditedFileError")
+    assert "report.docx" in refused.failed["beijing"] and "--force" in refused.failed["beijing"]
+    assert (folder / "report.docx").read_bytes() == b"the consultant's edited Word file"
+    assert (folder / "客户反馈.txt").read_text(encoding="utf-8") == "客户说……"
+
+    forced = build(force=True)  # replaced, the edited one kept beside it; the added file carried over
+    assert forced.ok
+    assert (folder / "report.docx").read_bytes() == b"casekit's Word file"
+    backups = sorted(folder.glob("_report.bak-*.docx"))
+    assert [b.read_bytes() for b in backups] == [b"the consultant's edited Word file"]
+    assert (folder / "客户反馈.txt").read_text(encoding="utf-8") == "客户说……"
+
+    again = build()  # nothing edited since: rebuilt without --force, the person's files still there
+    assert again.ok
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
+        ["report.docx", "report.html", "report.ipynb", "客户反馈.txt", backups[0].name])

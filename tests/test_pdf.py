@@ -332,12 +332,19 @@ def test_cli_build_with_pdf_says_what_each_region_has(tmp_path, monkeypatch, cap
 
 
 # -- what a client reads is plain Chinese -----------------------------------------------------------
-@pytest.mark.parametrize("region", SAMPLE_REGIONS)
-def test_every_format_of_every_region_passes_the_client_text_check(built_all, region):
+@pytest.fixture(scope="module")
+def allowed():
+    """The sample's product and brand names (the only Latin words a client page may hold)."""
     from casekit.intake import load_bundle
-    from casekit.reports.client_text import allowed_words_for, client_text_problems, html_visible_text
+    from casekit.reports.client_text import allowed_words_for
 
-    allowed = allowed_words_for(load_bundle(SAMPLE_BUNDLE))
+    return allowed_words_for(load_bundle(SAMPLE_BUNDLE))
+
+
+@pytest.mark.parametrize("region", SAMPLE_REGIONS)
+def test_every_format_of_every_region_passes_the_client_text_check(built_all, allowed, region):
+    from casekit.reports.client_text import client_text_problems, html_visible_text
+
     folder = built_all.out_dir / region
     page = html_visible_text((folder / "report.html").read_text(encoding="utf-8"))
     body, _, appendix = page.partition("\n附录")
@@ -353,10 +360,9 @@ def test_every_format_of_every_region_passes_the_client_text_check(built_all, re
     assert client_text_problems(slides, allowed_words=allowed) == []
 
 
-def test_the_programme_page_passes_the_client_text_check(built_all):
-    from casekit.intake import load_bundle
-    from casekit.reports.client_text import allowed_words_for, client_text_problems, html_visible_text
+def test_the_programme_page_passes_the_client_text_check(built_all, allowed):
+    from casekit.reports.client_text import client_text_problems, html_visible_text
 
     page = html_visible_text(built_all.index_path.read_text(encoding="utf-8"))
     assert "调研项目总览" in page
-    assert client_text_problems(page, allowed_words=allowed_words_for(load_bundle(SAMPLE_BUNDLE))) == []
+    assert client_text_problems(page, allowed_words=allowed) == []

@@ -6,6 +6,7 @@ import dataclasses
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from casekit.analysis import analyse_notes, engagement_findings
@@ -155,6 +156,13 @@ def test_the_causes_quote_redacted_notes_and_the_strongest_links_of_each_sign(do
                      for item in b.items)
     assert "往往也越高" in text and "往往越低" in text
     assert "以价格优惠开场" in text
+    # excerpts of the notes are there, redacted: no name of the roster, placeholders instead
+    excerpts = [line for line in text.splitlines() if "摘自" in line]
+    assert excerpts
+    roster = pd.read_csv(SAMPLE_BUNDLE / "_private" / "roster.csv", dtype=str).fillna("")
+    names = {n for n in roster["name"] if len(n) >= 2} | {
+        a for aliases in roster["aliases"] for a in re.split(r"[;；|]", aliases) if len(a) >= 2}
+    assert not [n for n in names if n in text]
 
 
 def test_key_charts_are_rendered_and_reproducible(sample, shared, documents):

@@ -383,6 +383,11 @@ def test_visit_profile_table_hides_a_small_group():
     assert behaviours["做法类型"].tolist() == ["推销式", "顾问式"]
     assert behaviours.loc["以价格优惠开场", "全部地区"] == "33%"
     assert table.loc[("拜访结果（占拜访次数）", "成交"), "全部地区"] == "18%"
+    assert table.loc[("说明", ""), "天津"] == "随访观察到的客户经理不足5人"
+    # without any note, no empty 说明 row at the foot of the table
+    quiet = VisitProfile(**{part: getattr(profile, part).assign(note="") for part in
+                            ("questions", "funnel", "behaviours", "outcomes")})
+    assert "说明" not in visit_profile_table(quiet).index.get_level_values("部分")
 
 
 def _reviews() -> pd.DataFrame:

@@ -89,6 +89,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         out=args.out,
         progress=not args.quiet,
         formats=args.formats,
+        force=args.force,
     )
     for region in result.built:
         print(f"built   {region}")
@@ -125,6 +126,8 @@ def register(add_parser: AddParser) -> None:
 
     p = add_parser("build", help="build every region's report of a bundle", parents=[
         bundle_parent(), regions_parent(),
+        force_parent("rebuild a region whose report.docx/slides.pptx/... someone edited, keeping each "
+                     "edited file as _<name>.bak-<time> beside the new one"),
     ])
     p.add_argument("--out", type=Path, default=paths.REPORTS,
                    help="reports folder (default: %(default)s, in the working directory)")

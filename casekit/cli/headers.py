@@ -144,7 +144,7 @@ HEADERS: Mapping[str, tuple[str, str]] = MappingProxyType({
     "rater_group": ("评价者类别编号", _ID),
     "group_label": ("评价者类别", _TEXT),
     "includes": ("并入的评价者", _TEXT),
-    "n_raters": ("评价人数", _COUNT),
+    "n_raters": ("评价份数", _COUNT),
     "n_managers": ("销售管理人员数", _COUNT),
     "n_gap": ("可比较自评与他评的人数", _COUNT),
     "mean_gap": ("自评减他评", _NUMBER),

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from casekit.exceptions import (
     BuildError,
+    EditedFileError,
     ExportError,
     NotebookNotFoundError,
     OutputError,
@@ -55,6 +56,7 @@ from casekit.exceptions import (
     ReportFormatError,
 )
 from casekit.files import umask
+from casekit.safe_save import LEDGER_NAME, backup_path, record_written, unedited, written_files
 from casekit.paths import REPORT_NOTEBOOK, REPORTS, bundle_output_dir
 from casekit.reports.execute import WarmKernel, execute_notebook
 from casekit.reports.export import external_urls, notebook_to_html
@@ -368,6 +370,47 @@ def _publish(tmp: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _hand_work(final: Path) -> tuple[list[str], list[str]]:
+    """What a person did in a published region folder: (edited, added).
+
+    ``edited``: files casekit wrote there (its ledger, :mod:`casekit.safe_save`) whose content
+    changed since (a consultant's edits of ``report.docx`` or ``slides.pptx``); ``added``: files
+    and folders casekit never wrote there. A folder without a ledger was published by a casekit
+    that kept none: its files count as casekit's.
+    """
+    if not final.is_dir():
+        return [], []
+    recorded = set(written_files(final))
+    if not recorded:
+        return [], []
+    edited, added = [], []
+    for path in sorted(final.iterdir()):
+        if path.name == LEDGER_NAME:
+            continue
+        if path.name not in recorded:
+            added.append(path.name)
+        elif not path.is_file() or not unedited(path, root=final):
+            edited.append(path.name)
+    return edited, added
+
+
+def _keep_hand_work(final: Path, tmp: Path, edited: Sequence[str], added: Sequence[str]) -> None:
+    """Copy a person's files into the folder about to replace ``final``: added ones as they are,
+    edited ones (the build was forced) as ``_<stem>.bak-<time><suffix>`` backups.
+
+    Copies, not moves: until :func:`_publish` succeeds, ``final`` stays whole.
+    """
+    for name in [*added, *edited]:
+        source = final / name
+        target = tmp / name
+        if name in edited or target.exists():  # an added file where the build now writes one
+            target = backup_path(target)
+        if source.is_dir():
+            shutil.copytree(source, target, symlinks=True)
+        else:
+            shutil.copy2(source, target, follow_symlinks=False)
+
+
 def _sweep(out_dir: Path) -> None:
     """Clean up after an interrupted earlier build (run while holding the lock).
 
@@ -440,11 +483,20 @@ def _build_region(
     *,
     formats: Sequence[str] = ("html",),
     inputs: BuildInputs | None = None,
+    force: bool = False,
 ) -> dict[str, float]:
     """Build one region's report in every format into a temporary folder, then publish it.
 
+    A person's work in the published folder is never lost: a file casekit wrote there and
+    someone edited since stops the region before any work (:class:`EditedFileError`), unless
+    ``force``, which keeps it as a backup beside the new one; a file casekit never wrote there is
+    carried over into the new folder.
+
     Returns the seconds each format took.
     """
+    edited, added = _hand_work(final)
+    if edited and not force:
+        raise EditedFileError(", ".join(str(final / name) for name in edited))
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{final.name}-", dir=final.parent))
     seconds: dict[str, float] = {}
     try:
@@ -463,6 +515,8 @@ def _build_region(
                 start = time.perf_counter()
                 write(tmp, parameters["region"], inputs)
                 seconds[name] = time.perf_counter() - start
+        record_written(tmp, sorted(p.name for p in tmp.iterdir() if p.is_file()))
+        _keep_hand_work(final, tmp, edited, added)
         _publish(tmp, final)
     finally:
         if tmp.exists():
@@ -480,6 +534,7 @@ def build_reports(
     reuse_kernel: bool = True,
     parameters: Mapping[str, Any] | None = None,
     formats: str | Iterable[str] | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Build every requested region's report of a bundle, and the bundle's index.
 
@@ -512,6 +567,11 @@ def build_reports(
         Formats to write beside ``report.html`` (ids of :data:`FORMATS`: ``pdf``, ``docx``,
         ``pptx``; a string may list several, separated by commas); the HTML page is always
         written. None: HTML only.
+    force : bool
+        Rebuild a region whose published files a person edited (``report.docx`` …), keeping
+        each edited file as ``_<stem>.bak-<time><suffix>`` beside the new one. Without it such a
+        region fails (named in the result) and keeps its report; files a person added to a
+        region's folder are always carried over.
 
     Returns
     -------
@@ -570,7 +630,7 @@ def build_reports(
                 manifest, region_ids, out_dir, notebook,
                 values={**(parameters or {}), "bundle_path": _notebook_path_parameter(bundle_path, notebook.parent)},
                 progress=progress, reuse_kernel=reuse_kernel, overview=overview,
-                formats=chosen, inputs=inputs,
+                formats=chosen, inputs=inputs, force=force,
             )
         except KeyboardInterrupt:
             # Interrupted inside a publish: put a report moved aside back, drop temporary folders.
@@ -590,6 +650,7 @@ def _build_locked(
     overview: ProgrammeOverview | None = None,
     formats: tuple[str, ...] = ("html",),
     inputs: BuildInputs | None = None,
+    force: bool = False,
 ) -> BuildResult:
     entries = load_entries(out_dir)
     format_seconds: dict[str, dict[str, float]] = {}
@@ -609,7 +670,7 @@ def _build_locked(
             try:
                 format_seconds[region_id] = _build_region(
                     notebook, {**values, "region": region_id}, f"{name} · 区域调研报告",
-                    out_dir / region_id, kernel, formats=formats, inputs=inputs,
+                    out_dir / region_id, kernel, formats=formats, inputs=inputs, force=force,
                 ) or {}
             except Exception as exc:  # noqa: BLE001 - any failure of one region's report is
                 # recorded for that region (named in BuildResult.failed) and the others go on.

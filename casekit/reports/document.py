@@ -50,7 +50,8 @@ def plain_text(value: object) -> str:
     Parameters
     ----------
     value : object
-        A string (bundle text: hostile); anything else is converted with ``str``; None gives "".
+        A string (bundle text: hostile); anything else is converted with ``str``; None and a
+        missing value (NaN, ``pd.NA``) give "".
 
     Returns
     -------
@@ -60,6 +61,13 @@ def plain_text(value: object) -> str:
     """
     if value is None:
         return ""
+    import pandas as pd
+
+    try:
+        if pd.isna(value):  # NaN, NaT, pd.NA: a missing cell shows as nothing
+            return ""
+    except (TypeError, ValueError):  # not a scalar
+        pass
     return UNSHOWABLE.sub("", str(value))
 
 

@@ -54,16 +54,7 @@ def _column_widths(frame: pd.DataFrame, total_cm: float) -> list[float]:
     return [round(total_cm * w / sum(weights), 2) for w in weights]
 
 
-def _clean(value: object) -> str:
-    """Document text as Word can hold it: missing → "", unshowable characters dropped (``plain_text``)."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):  # type: ignore[arg-type]
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return plain_text(value)
+_clean = plain_text  # document text as Word can hold it: missing → "", unshowable characters dropped
 
 
 class _Writer:

@@ -32,8 +32,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from casekit.exceptions import ExportError
 from casekit.files import write_atomic
 from casekit.reports.document import Bullets, Figure, Paragraph, ReportDocument, Table, plain_text
@@ -85,13 +83,6 @@ _GREY = (0x59, 0x59, 0x59)
 
 def _clean(value: object) -> str:
     """Document text as one line a slide can hold: missing → "", forbidden characters dropped."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):  # type: ignore[arg-type]
-            return ""
-    except (TypeError, ValueError):
-        pass
     return _WHITESPACE.sub(" ", plain_text(value)).strip()
 
 

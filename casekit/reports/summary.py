@@ -122,10 +122,7 @@ def _frame(table: pd.DataFrame, *, keep_index: bool = True) -> pd.DataFrame:
             frame = frame.rename(columns={frame.columns[0]: ""})
     frame.columns = [" ".join(str(p) for p in c if str(p)) if isinstance(c, tuple) else str(c)
                      for c in frame.columns]
-    frame = frame.apply(lambda col: col.map(_cell)).reset_index(drop=True)
-    if len(frame.columns) > 1:  # a row with nothing but its label (an empty note row) says nothing
-        frame = frame.loc[(frame.iloc[:, 1:] != "").any(axis=1)].reset_index(drop=True)
-    return frame
+    return frame.apply(lambda col: col.map(_cell)).reset_index(drop=True)
 
 
 def _png(fig: MplFigure) -> bytes:
@@ -138,7 +135,7 @@ def _png(fig: MplFigure) -> bytes:
     return buf.getvalue()
 
 
-def _population_name(findings_rows: pd.DataFrame, population: str) -> str:
+def _population_name(population: str) -> str:
     return POPULATIONS[population].label if population in POPULATIONS else population
 
 
@@ -174,7 +171,7 @@ def _kind_sentences(findings: Findings, region: str, population: str, kind: str,
                     per_audience: int) -> list[str]:
     """One audience's claimed findings of one kind, in the order of need, one sentence per dimension."""
     table = findings.table
-    name = _population_name(table, population)
+    name = _population_name(population)
     rows = table.loc[(table["region"] == region) & (table["population"] == population) & (table["kind"] == kind)]
     claimed = rows.loc[rows["claimed"].astype(bool)]
     if claimed.empty:
@@ -260,7 +257,7 @@ def gap_sentences(findings: Findings, region: str, populations: Sequence[str], *
     out: list[str] = []
     table = findings.table
     for population in populations:
-        name = _population_name(table, population)
+        name = _population_name(population)
         rows = table.loc[(table["region"] == region) & (table["population"] == population)]
         if rows.empty:
             continue
@@ -291,7 +288,7 @@ def targets_unconfirmed(bundle: Any) -> str:
     if "default" not in sources:
         return ""
     some = "目标水平" if sources == {"default"} else "部分目标水平"
-    return (f"{some}目前沿用通用的默认值（核心能力 4 分、支撑能力 3.5 分，满分 5 分），尚未与客户逐项确认；"
+    return (f"{some}目前沿用通用的默认值（对转型销售最关键的能力定得更高），尚未与客户逐项确认；"
             "确认后与目标的差距会相应变化，与其他地区的比较不受影响。")
 
 
@@ -477,35 +474,31 @@ def _limitations(report: RegionReport) -> list[str]:
 
 # -- sections -----------------------------------------------------------------------------------
 
-def _summary_section(report: RegionReport, recommendations: list[str]) -> Section:
-    counts = method_sources(report)
-    surveyed = counts.loc[counts["调研方式"] == "问卷调查"]
-    people = "、".join(f"{r['调研对象']} {r['人数']} 人" for _, r in surveyed.iterrows())
-    methods = set(counts["调研方式"])
-    others = [label for label, present in (
+def _summary_section(report: RegionReport, distinct: list[str], gaps: list[str],
+                     recommendations: list[str], sources: pd.DataFrame) -> Section:
+    surveyed = sources.loc[sources["调研方式"] == "问卷调查"]
+    people = "、".join(f"{r['调研对象']}不足 {report.min_n} 人" if r["人数"].startswith("<")
+                      else f"{r['调研对象']} {r['人数']} 人" for _, r in surveyed.iterrows())
+    methods = set(sources["调研方式"])
+    joined = _joined([label for label, present in (
         ("访谈", bool(methods - {"问卷调查", "工作随访", "360°评估", "本地产品目录"})),
-        ("工作随访", "工作随访" in methods), ("产品目录", "本地产品目录" in methods)) if present]
-    joined = "、".join(others[:-1]) + "和" + others[-1] if len(others) > 1 else "".join(others)
+        ("工作随访", "工作随访" in methods), ("产品目录", "本地产品目录" in methods)) if present])
     intro = (f"本次调研了解{report.region_name}政企销售队伍的能力现状和培训需求"
              + (f"，问卷覆盖{people}" if people else "")
              + (f"，并结合{joined}分析原因" if joined else "")
              + "，据此设计各岗位的课程。")
-    findings = report.findings
     region = report.findings_region
     blocks: list[Block] = [Paragraph(intro)]
     if report.region_id != region:
         blocks.append(Paragraph(f"主要发现按{report.manifest.name(region)}全省统计（地市的人数太少，无法单独判断）。"))
-    if findings is not None:
-        distinct = distinct_sentences(findings, region, report.populations)
-        gaps = gap_sentences(findings, region, report.populations)
-        if distinct:
-            blocks += [Paragraph("本地区与其他地区相比", emphasis=True), Bullets(tuple(distinct), numbered=True)]
-        if gaps:
-            blocks.append(Paragraph("与目标水平的差距", emphasis=True))
-            caveat = targets_unconfirmed(report.bundle)
-            if caveat:
-                blocks.append(Paragraph(caveat))
-            blocks.append(Bullets(tuple(gaps), numbered=True))
+    if distinct:
+        blocks += [Paragraph("本地区与其他地区相比", emphasis=True), Bullets(tuple(distinct), numbered=True)]
+    if gaps:
+        blocks.append(Paragraph("与目标水平的差距", emphasis=True))
+        caveat = targets_unconfirmed(report.bundle)
+        if caveat:
+            blocks.append(Paragraph(caveat))
+        blocks.append(Bullets(tuple(gaps), numbered=True))
     # types and the link with results are fitted on every region's account managers together
     extra = ([s for s in [_type_sentence(report), *_linkage_sentences(report)] if s]
              if "account_manager" in report.populations else [])
@@ -515,13 +508,19 @@ def _summary_section(report: RegionReport, recommendations: list[str]) -> Sectio
     return Section("summary", SECTION_TITLES["summary"], tuple(blocks))
 
 
-def _method_section(report: RegionReport) -> Section:
+def _joined(items: Sequence[str]) -> str:
+    """``甲、乙和丙``."""
+    return "、".join(items[:-1]) + "和" + items[-1] if len(items) > 1 else "".join(items)
+
+
+def _method_section(report: RegionReport, sources: pd.DataFrame) -> Section:
     manifest = report.manifest
+    methods = _joined(list(dict.fromkeys(sources["调研方式"])))  # only the methods the region has
     blocks: list[Block] = [
-        Paragraph(f"调研时间：{manifest.period or '—'}。调研采用问卷调查、一对一访谈、工作随访、销售管理人员"
-                  "360°评估、支撑人员访谈和本地产品目录分析相结合的方法。报告只呈现汇总结果，不涉及任何个人；"
-                  f"人数少于 {report.min_n} 人的分组不显示得分。"),
-        Table(method_sources(report), title="调研来源"),
+        Paragraph(f"调研时间：{manifest.period or '—'}。"
+                  + (f"本地区的调研采用{methods}相结合的方法。" if methods else "")
+                  + f"报告只呈现汇总结果，不涉及任何个人；人数少于 {report.min_n} 人的分组不显示得分。"),
+        Table(sources, title="调研来源"),
     ]
     from casekit.reports.tables import respondent_counts
 
@@ -612,7 +611,16 @@ _OUTER_MARKS = (("“", "”"), ("「", "」"))
 _MARKS = {"“": ("“", "”", '"'), "「": ("「", "」", "『", "』")}
 
 
-def _causes_section(report: RegionReport, *, charts: bool) -> Section:
+def _time_figure(report: RegionReport) -> Figure | None:
+    """The weekly time chart (region and all regions), or None when the ride-alongs are hidden."""
+    if report.time_use.empty or report.time_use["suppressed"].all():
+        return None
+    from casekit.reports.charts import time_allocation_figure
+
+    return Figure(_png(time_allocation_figure(report.time_use)), "客户经理每周时间分配", key="time_use")
+
+
+def _causes_section(report: RegionReport, time_figure: Figure | None) -> Section:
     from casekit.reports.tables import theme_table, visit_profile_table
 
     blocks: list[Block] = [Paragraph(
@@ -623,10 +631,8 @@ def _causes_section(report: RegionReport, *, charts: bool) -> Section:
         ride.append(Paragraph("本地区随访观察到的客户经理不足 5 人或没有随访记录，不显示随访结果。"))
     else:
         ride.append(Bullets(tuple(report.time_sentences)))
-        if charts:
-            from casekit.reports.charts import time_allocation_figure
-
-            ride.append(Figure(_png(time_allocation_figure(report.time_use)), "客户经理每周时间分配", key="time_use"))
+        if time_figure is not None:
+            ride.append(time_figure)
         if report.visits is not None:
             ride.append(Table(_frame(visit_profile_table(report.visits)), title="拜访中的做法与结果"))
     subsections.append(Section("causes_ride_alongs", "（一）客户经理的时间花在哪里（工作随访）", tuple(ride)))
@@ -689,9 +695,9 @@ def _appendix_section(report: RegionReport) -> Section:
     return Section("appendix", SECTION_TITLES["appendix"], tuple(blocks))
 
 
-def _slide_figures(report: RegionReport) -> tuple[Figure, ...]:
+def _slide_figures(report: RegionReport, time_figure: Figure | None) -> tuple[Figure, ...]:
     """One gap chart per audience (the region against its target and the other regions), then time use."""
-    from casekit.reports.charts import gap_figure, time_allocation_figure
+    from casekit.reports.charts import gap_figure
 
     figures = []
     if not report.gaps.empty:
@@ -701,8 +707,8 @@ def _slide_figures(report: RegionReport) -> tuple[Figure, ...]:
                 continue
             figures.append(Figure(_png(gap_figure(report.gaps, report.region_name, populations=[population])),
                                   f"{POPULATIONS[population].label}：各能力与目标水平的差距", key="gaps"))
-    if not report.time_use.empty and not report.time_use["suppressed"].all():
-        figures.append(Figure(_png(time_allocation_figure(report.time_use)), "客户经理每周时间分配", key="time_use"))
+    if time_figure is not None:
+        figures.append(time_figure)
     return tuple(figures)
 
 
@@ -724,28 +730,29 @@ def report_document(report: RegionReport, *, charts: bool = True) -> ReportDocum
         executive summary's sentences.
     """
     manifest = report.manifest
-    client_of = getattr(manifest, "client_of", None)
-    client = client_of(report.region_id) if callable(client_of) else manifest.client
-    summary = (summary_sentences(report.findings, report.findings_region, report.populations)
-               if report.findings is not None else [])
+    findings, region = report.findings, report.findings_region
+    distinct = distinct_sentences(findings, region, report.populations) if findings is not None else []
+    gaps = gap_sentences(findings, region, report.populations) if findings is not None else []
     recommendations = recommendation_sentences(report)
+    time_figure = _time_figure(report) if charts else None
+    sources = method_sources(report)
     sections = (
-        _summary_section(report, recommendations),
-        _method_section(report),
+        _summary_section(report, distinct, gaps, recommendations, sources),
+        _method_section(report, sources),
         _findings_section(report, charts=charts),
-        _causes_section(report, charts=charts),
+        _causes_section(report, time_figure),
         _recommendations_section(report, recommendations),
         _appendix_section(report),
     )
     return ReportDocument(
-        slide_figures=_slide_figures(report) if charts else (),
+        slide_figures=_slide_figures(report, time_figure) if charts else (),
         title=f"{report.region_name}地区培训需求调研报告",
         region_id=report.region_id,
         region_name=report.region_name,
-        client=str(client or ""),
+        client=str(manifest.client_of(report.region_id) or ""),
         engagement=str(manifest.engagement or ""),
         period=str(manifest.period or ""),
-        summary=tuple(summary),
+        summary=tuple(distinct + gaps),
         recommendations=tuple(recommendations),
         sections=sections,
     )

@@ -582,7 +582,8 @@ def visit_profile_table(profile: Any, *, min_n: int = MIN_CELL_SIZE) -> pd.DataF
             by_group = rows.set_index("group")
             add(part, str(rows[label].iloc[0]), _behaviour_kind(str(item)) if key == "behaviour" else "",
                 lambda g, b=by_group: MISSING if g not in b.index or hidden(b.loc[g]) else _percent(b.at[g, "rate"]))
-    add("说明", "", "", lambda g: "" if _is_missing(q.at[g, "note"]) else str(q.at[g, "note"]))
+    if not all(_is_missing(q.at[g, "note"]) or not str(q.at[g, "note"]) for g in groups):  # no empty note row
+        add("说明", "", "", lambda g: "" if _is_missing(q.at[g, "note"]) else str(q.at[g, "note"]))
     table = pd.DataFrame({"做法类型": kinds, **cells},
                          index=pd.MultiIndex.from_tuples(index, names=["部分", "指标"]))
     return table
