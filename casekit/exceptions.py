@@ -14,6 +14,7 @@ __all__ = [
     "AnalysisError",
     "BrowserError",
     "BrowserNotFoundError",
+    "DistributedError",
     "BuildError",
     "BuildLockedError",
     "BundleNotFoundError",
@@ -282,6 +283,11 @@ class KernelError(CasekitError):
 
 class ExportError(CasekitError):
     """An executed report could not be turned into a client-facing HTML page."""
+
+
+class DistributedError(CasekitError):
+    """A Dask cluster to build on could not be reached or used (nothing was built), or a worker
+    could not render a region (that region failed; the message says what the worker lacks)."""
 
 
 class ReportFormatError(CasekitError, ValueError):

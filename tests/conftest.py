@@ -22,6 +22,26 @@ FOREIGN = Path(__file__).resolve().parent / "fixtures" / "bundles" / "foreign"
 SAMPLE = Path(__file__).resolve().parents[1] / "research_data" / "sample"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_build_cache(tmp_path_factory):
+    """One cache of engagement-wide results for every build of the session (``CASEKIT_CACHE_DIR``).
+
+    Entries are keyed by content, so builds of the same bundle into different folders share them
+    (the sample's findings are computed once, not once per test build); a test of the cache itself
+    sets its own folder.
+    """
+    import os
+
+    folder = tmp_path_factory.mktemp("casekit-cache")
+    before = os.environ.get("CASEKIT_CACHE_DIR")
+    os.environ["CASEKIT_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("CASEKIT_CACHE_DIR", None)
+    else:
+        os.environ["CASEKIT_CACHE_DIR"] = before
+
+
 def _drafted_cases(bundle: Any, analysis: Any) -> Mapping[str, Any]:
     from casekit.authoring.case_draft import draft_case
 

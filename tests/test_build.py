@@ -29,6 +29,7 @@ from casekit.reports.summary import SECTION_TITLES
 from casekit.paths import SAMPLE_BUNDLE
 from casekit.reports import build as build_module
 from casekit.reports import build_reports
+from casekit.reports.build_state import STATE_FILE
 from casekit.reports.export import external_urls
 
 PROBE = Path(__file__).parent / "fixtures" / "notebooks" / "region-probe.ipynb"
@@ -58,11 +59,13 @@ def test_build_publishes_both_regions(built):
     assert result.built == ["beijing", "hebei"]
     assert result.failed == {}
     assert result.out_dir == out.resolve() / "sample"
-    assert result.kernel_starts == 1
+    # A pool of warm kernels, one per core (never more than the regions): each started once.
+    assert result.workers == min(build_module.default_jobs(), 2) and result.backend == "kernels"
+    assert result.kernel_starts == result.workers
     for region in ("beijing", "hebei"):
         assert (result.out_dir / region / "report.ipynb").is_file()
         assert (result.out_dir / region / "report.html").is_file()
-    assert not [p.name for p in result.out_dir.iterdir() if p.name.startswith(".")]
+    assert not [p.name for p in result.out_dir.iterdir() if p.name.startswith(".") and p.name != STATE_FILE]
 
 
 def test_index_links_every_region_built(built):
@@ -187,7 +190,7 @@ def test_failed_region_keeps_previous_report_marked_stale(probe_builds):
     row = re.search(rf'<tr class="(\w+)" id="region-{second}">', index)
     assert row and row.group(1) == "stale"
     assert "已过期" in index and f'href="{second}/report.html"' in index
-    assert not [p.name for p in bad.out_dir.iterdir() if p.name.startswith(".")]
+    assert not [p.name for p in bad.out_dir.iterdir() if p.name.startswith(".") and p.name != STATE_FILE]
 
 
 def test_index_page_hides_errors_which_index_json_keeps(probe_builds):
@@ -208,7 +211,7 @@ def test_failed_region_without_previous_report_publishes_nothing(tmp_path, sampl
     assert result.built == [] and list(result.failed) == [region]
     assert result.kernel_starts == 1
     assert not (result.out_dir / region).exists()
-    assert sorted(p.name for p in result.out_dir.iterdir()) == ["index.html", "index.json"]
+    assert sorted(p.name for p in result.out_dir.iterdir()) == [STATE_FILE, "index.html", "index.json"]
     index = result.index_path.read_text(encoding="utf-8")
     assert "生成失败" in index and f'href="{region}/report.html"' not in index
 
@@ -373,7 +376,7 @@ def test_report_left_aside_by_a_crash_between_the_renames_is_restored(tmp_path, 
     assert result.ok
     assert (out_dir / first / "report.html").read_text(encoding="utf-8") == f"<html>{first}</html>"
     assert (out_dir / second / "report.html").read_text(encoding="utf-8") == f"<html>{second}</html>"
-    assert not [p.name for p in out_dir.iterdir() if p.name.startswith(".")]
+    assert not [p.name for p in out_dir.iterdir() if p.name.startswith(".") and p.name != STATE_FILE]
     index = result.index_path.read_text(encoding="utf-8")
     assert all(f'href="{r}/report.html"' in index for r in (first, second, third))
 
@@ -551,29 +554,33 @@ def test_a_consultants_edits_and_files_in_a_region_folder_are_never_lost(tmp_pat
     monkeypatch.setitem(FORMATS, "docx", ReportFormat(
         "report.docx", lambda folder, region, inputs: (folder / "report.docx").write_bytes(b"casekit's Word file")))
 
-    def build(**kwargs):
+    def build(edition, **kwargs):  # another edition: the region is stale, as after a change of the bundle
         return build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False, formats="docx",
-                             **kwargs)
+                             parameters={"edition": edition}, **kwargs)
 
-    first = build()
+    first = build(1)
     folder = first.out_dir / "beijing"
     (folder / "report.docx").write_bytes(b"the consultant's edited Word file")
     (folder / "客户反馈.txt").write_text("客户说……", encoding="utf-8")
 
-    refused = build()  # the edited file stops the region before any work; the report stays
+    unchanged = build(1)  # nothing it depends on changed: left as it is, the edits with it
+    assert unchanged.ok and unchanged.skipped == ["beijing"] and unchanged.built == []
+    assert (folder / "report.docx").read_bytes() == b"the consultant's edited Word file"
+
+    refused = build(2)  # stale, and the edited file stops the region before any work; the report stays
     assert refused.stale == ["beijing"] and refused.failed["beijing"].startswith("EditedFileError")
     assert "report.docx" in refused.failed["beijing"] and "--force" in refused.failed["beijing"]
     assert (folder / "report.docx").read_bytes() == b"the consultant's edited Word file"
     assert (folder / "客户反馈.txt").read_text(encoding="utf-8") == "客户说……"
 
-    forced = build(force=True)  # replaced, the edited one kept beside it; the added file carried over
+    forced = build(2, force=True)  # replaced, the edited one kept beside it; the added file carried over
     assert forced.ok
     assert (folder / "report.docx").read_bytes() == b"casekit's Word file"
     backups = sorted(folder.glob("_report.bak-*.docx"))
     assert [b.read_bytes() for b in backups] == [b"the consultant's edited Word file"]
     assert (folder / "客户反馈.txt").read_text(encoding="utf-8") == "客户说……"
 
-    again = build()  # nothing edited since: rebuilt without --force, the person's files still there
-    assert again.ok
+    again = build(3)  # nothing edited since: rebuilt without --force, the person's files still there
+    assert again.ok and again.built == ["beijing"]
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
         ["report.docx", "report.html", "report.ipynb", "客户反馈.txt", backups[0].name])

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from casekit.reports.build_state import STATE_FILE
 from casekit.exceptions import BrowserError, BrowserNotFoundError, ReportFormatError
 from casekit.paths import SAMPLE_BUNDLE
 from casekit.reports import build as build_module
@@ -81,7 +82,7 @@ def test_pdf_is_published_beside_the_html(built):
     assert result.formats[:2] == ("html", "pdf")
     assert (folder / "report.pdf").read_bytes().startswith(b"%PDF-")
     assert (folder / "report.html").is_file()
-    assert not [p.name for p in result.out_dir.iterdir() if p.name.startswith(".")]
+    assert not [p.name for p in result.out_dir.iterdir() if p.name.startswith(".") and p.name != STATE_FILE]
     assert set(result.format_seconds["beijing"]) >= {"html", "pdf"}
 
 
@@ -294,13 +295,13 @@ def test_failing_pdf_keeps_the_previous_report_and_marks_the_region_failed(tmp_p
 
     monkeypatch.setattr(build_module, "html_to_pdf", broken)
     bad = build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False, notebook=PROBE,
-                        formats="html,pdf")
+                        formats="html,pdf", force=True)  # forced: nothing changed, it would be up to date
     assert not bad.ok and bad.stale == ["beijing"]
     assert bad.failed["beijing"].startswith("BrowserError: 浏览器未能完成PDF 打印")
     assert {name: (folder / name).read_bytes() for name in before} == before
     saved = json.loads((bad.out_dir / "index.json").read_text(encoding="utf-8"))["regions"]
     assert [(e["status"], e["formats"]) for e in saved] == [("stale", ["html", "pdf"])]
-    assert not [p.name for p in bad.out_dir.iterdir() if p.name.startswith(".")]
+    assert not [p.name for p in bad.out_dir.iterdir() if p.name.startswith(".") and p.name != STATE_FILE]
 
 
 def test_browser_that_fails_says_why_in_chinese(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -81,6 +82,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    if not args.force:  # nothing changed: say so without loading pandas, Jupyter or the bundle
+        quick = _up_to_date(args)
+        if quick is not None:
+            out_dir, regions = quick
+            print(f"up to date, nothing to rebuild: {', '.join(regions) or '-'}")
+            print(f"open {(out_dir / 'index.html').resolve()}")
+            return EXIT_OK
     from casekit.reports import build_reports
 
     result = build_reports(
@@ -90,9 +98,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         formats=args.formats,
         force=args.force,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        workers=args.workers,
     )
     for region in result.built:
         print(f"built   {region}")
+    if result.skipped:
+        print(f"up to date, not rebuilt: {', '.join(result.skipped)}")
     if len(result.formats) > 1:
         from casekit.reports.index import FORMAT_FILES
 
@@ -102,6 +115,33 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"FAILED  {region}: {why}", file=sys.stderr)
     print(f"open {result.index_path.resolve()}")
     return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def _up_to_date(args: argparse.Namespace) -> tuple[Path, list[str]] | None:
+    """The quick check of :func:`casekit.reports.build_state.up_to_date` for this command line."""
+    from casekit.reports.build_state import up_to_date
+
+    formats = [f.strip().lower().lstrip(".") for f in str(args.formats).replace("，", ",").split(",") if f.strip()]
+    chosen = tuple(f for f in ("html", "pdf", "docx", "pptx") if f == "html" or f in formats)
+    if set(formats) - set(chosen):
+        return None  # an unknown format: the full build names it
+    notebook = paths.REPORT_NOTEBOOK.resolve()
+    bundle = Path(args.bundle).resolve()
+    try:
+        relative = Path(os.path.relpath(bundle, notebook.parent)).as_posix()
+    except ValueError:  # pragma: no cover - another drive (Windows)
+        relative = str(bundle)
+    return up_to_date(bundle, args.regions or None, args.out, notebook, chosen, {"bundle_path": relative})
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {text!r}")
+    return value
 
 
 def register(add_parser: AddParser) -> None:
@@ -135,5 +175,13 @@ def register(add_parser: AddParser) -> None:
                    help="formats of each region's report, comma-separated: html (report.html, always built), "
                    "pdf (report.pdf, needs Chromium: make tools), docx (report.docx), pptx (slides.pptx); "
                    "default: %(default)s")
+    p.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                   help="regions built side by side on this machine, each in its own warm kernel "
+                   "(default: one per core)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="render the regions on a running Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need "
+                   "casekit and the project folder at the same paths: see docs/cluster.md)")
+    p.add_argument("--workers", type=_positive, default=None, metavar="N",
+                   help="start a local Dask cluster of N worker processes for this build")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_cmd_build)

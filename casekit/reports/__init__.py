@@ -1,51 +1,64 @@
 """Reports: what a region's report shows, CJK fonts and charts, one report notebook per region,
 offline HTML, the index, the 课程大纲 a client signs (``outline_document``).
 
-``build_reports`` and ``BuildResult`` are imported on first use: they pull in papermill and
-nbconvert, which the report notebook itself (charts, fonts) does not need.
+Every name below is imported on first use (PEP 562): importing a light module of this package
+(``casekit.reports.fingerprint``, which ``casekit build`` uses to find out that nothing is stale)
+must not pull in pandas, matplotlib, papermill or nbconvert.
 """
 
-from casekit.reports.charts import (
-    dimension_comparison_figure,
-    gap_figure,
-    plot_dimension_comparison,
-    time_allocation_figure,
-)
-from casekit.reports.fonts import CJKFontNotFoundError, ensure_cjk_font
-from casekit.reports.outline_document import (
-    outline_docx_bytes,
-    outline_markdown,
-    write_outline,
-)
-from casekit.reports.region_report import RegionReport, region_report
+from __future__ import annotations
 
-__all__ = [
-    "BuildResult",
-    "CJKFontNotFoundError",
-    "RegionReport",
-    "build_reports",
-    "dimension_comparison_figure",
-    "ensure_cjk_font",
-    "gap_figure",
-    "outline_docx_bytes",
-    "outline_markdown",
-    "plot_dimension_comparison",
-    "region_report",
-    "resolve_regions",
-    "time_allocation_figure",
-    "write_outline",
-]
+import sys
+import types
+from importlib import import_module
+from typing import Any
 
-_LAZY = {"BuildResult", "build_reports", "resolve_regions"}
+#: Public name → the module that defines it.
+_WHERE = {
+    "BuildResult": "casekit.reports.build",
+    "build_reports": "casekit.reports.build",
+    "resolve_regions": "casekit.reports.build",
+    "CJKFontNotFoundError": "casekit.reports.fonts",
+    "ensure_cjk_font": "casekit.reports.fonts",
+    "dimension_comparison_figure": "casekit.reports.charts",
+    "gap_figure": "casekit.reports.charts",
+    "plot_dimension_comparison": "casekit.reports.charts",
+    "time_allocation_figure": "casekit.reports.charts",
+    "outline_docx_bytes": "casekit.reports.outline_document",
+    "outline_markdown": "casekit.reports.outline_document",
+    "write_outline": "casekit.reports.outline_document",
+    "RegionReport": "casekit.reports.region_report",
+    "region_report": "casekit.reports.region_report",
+}
+
+__all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        from casekit.reports import build
-
-        return getattr(build, name)
-    raise AttributeError(f"module 'casekit.reports' has no attribute {name!r}")
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'casekit.reports' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _LAZY)
+    return sorted(set(globals()) | set(_WHERE))
+
+
+class _Package(types.ModuleType):
+    """This package, whose ``region_report`` is the function, not the module of that name.
+
+    Importing the module ``casekit.reports.region_report`` sets the package attribute of that
+    name to the module; the function is what ``from casekit.reports import region_report`` has
+    always given, so the attribute is the function the module defines.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _WHERE.get(name) == value.__name__:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

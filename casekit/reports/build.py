@@ -10,9 +10,8 @@ Formats (``formats=``, ``casekit build --formats html,pdf,docx,pptx``; :data:`FO
 HTML page is always built; ``report.pdf`` is that page printed by a headless Chromium
 (:mod:`casekit.reports.pdf`), ``report.docx`` and ``slides.pptx`` render the region's
 :class:`~casekit.reports.document.ReportDocument` (:func:`casekit.reports.summary.report_document`
-of :func:`~casekit.reports.region_report.region_report`; the bundle-wide analyses behind it, the
-findings, the account-manager types and the coded notes, are computed once per build, see
-:class:`BuildInputs`). They are written into the region's temporary folder beside
+of the notebook's own :func:`~casekit.reports.region_report.region_report`, in its kernel:
+:mod:`casekit.reports.kernel_formats`). They are written into the region's temporary folder beside
 ``report.html`` and published with it: a format that fails fails the region, and its previous
 report (every format of it) stays.
 
@@ -24,6 +23,27 @@ operating-system lock on :data:`LOCK_FILE` for its whole life (:mod:`casekit.rep
 second one stops with :class:`~casekit.exceptions.BuildLockedError` naming the holder's process id,
 and a lock file left behind by a build that died is free at once.
 
+Rebuilding only what changed (:mod:`casekit.reports.build_state`): every region's report is keyed
+by a SHA-256 of exactly what it depends on -- casekit's code, the notebook, the parameters, the
+formats, the CJK font, every bundle file the engagement-wide analysis reads (all but the notes)
+and what the region's notes section shows. A region whose key is that of its published report,
+with every file of it there, is left as it is (``BuildResult.skipped``); ``force`` rebuilds
+everything. When nothing at all changed, :func:`~casekit.reports.build_state.up_to_date` says so
+from file hashes alone, before anything heavy is imported or the bundle is loaded.
+
+Computing once: the engagement-wide results (findings, account-manager types, all regions' 360°
+review, the notes views, :mod:`casekit.reports.engagement`) are computed once per build by the
+build process, cached on disk by content hash (``<out>/<bundle>/.cache``, or
+``CASEKIT_CACHE_DIR``), and read by every region's notebook; the Word report and the slides are
+written in the kernel from the very ``report`` the notebook computed
+(:mod:`casekit.reports.kernel_formats`).
+
+All cores, and beyond one machine: ``jobs`` kernels run regions side by side (a pool of warm
+kernels, default one per core; each region's publishing is its own, the index and the record
+are written by the build alone, in manifest order, so the bytes are those of a serial build).
+``scheduler``/``workers`` render the regions on a Dask cluster instead
+(:mod:`casekit.reports.distributed`); the build process still publishes every file.
+
 Ctrl-C (``KeyboardInterrupt``): the region being built publishes nothing, its temporary folder is
 removed, the index lists what was published, the kernel is shut down and the lock released; then
 the interrupt goes on to the caller (the CLI prints one line and exits 130).
@@ -33,6 +53,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import shutil
 import sys
 import tempfile
@@ -69,26 +90,38 @@ from casekit.reports.index import (
     load_entries,
     write_index,
 )
+from casekit.reports.build_state import (
+    BuildState,
+    font_stamp,
+    quick_key,
+    region_files,
+    request_key,
+    up_to_date,
+)
+from casekit.reports.fingerprint import bundle_files, code_version, digest, file_digest
 from casekit.reports.lock import build_lock
 from casekit.reports.pdf import find_browser, html_to_pdf
 
 if TYPE_CHECKING:  # pragma: no cover
     from tqdm import tqdm
 
-    from casekit.analysis import Findings, NotesAnalysis, SegmentReport
+    from casekit.analysis import Findings
     from casekit.intake import Bundle, Manifest
-    from casekit.reports.document import ReportDocument
+    from casekit.reports.engagement import EngagementNotes
     from casekit.reports.programme import ProgrammeOverview
 
 __all__ = [
     "FORMATS",
     "LOCK_FILE",
     "REPORT_IPYNB",
-    "BuildInputs",
     "BuildResult",
     "ReportFormat",
     "build_reports",
+    "cache_folder",
+    "default_jobs",
     "parse_formats",
+    "publish_files",
+    "render_region",
     "resolve_regions",
 ]
 
@@ -128,6 +161,14 @@ class BuildResult:
         Region id → format → wall time of writing that format (``"html"``: executing the
         notebook and exporting the page; the document the Word and slide formats share is
         counted with the first of them).
+    skipped : list of str
+        Requested regions whose published report was already up to date (same key: nothing
+        it depends on changed), left as they were; in request order.
+    workers : int
+        Regions rendered side by side (kernels of the pool, or Dask workers).
+    backend : str
+        ``"kernels"`` (this machine's pool of warm kernels, one kernel when ``workers`` is 1),
+        ``"dask"`` (a Dask cluster) or ``"none"`` (nothing was stale).
     """
 
     built: list[str]
@@ -139,6 +180,9 @@ class BuildResult:
     kernel_starts: int = 0
     formats: tuple[str, ...] = ("html",)
     format_seconds: dict[str, dict[str, float]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    workers: int = 1
+    backend: str = "kernels"
 
     @property
     def ok(self) -> bool:
@@ -152,6 +196,8 @@ class BuildResult:
 
     def __str__(self) -> str:
         lines = [f"built {len(self.built)} region report(s) in {self.out_dir}: {', '.join(self.built) or '-'}"]
+        if self.skipped:
+            lines.append(f"up to date, not rebuilt: {', '.join(self.skipped)}")
         for region_id, why in self.failed.items():
             kept = " (previous report kept, marked stale)" if region_id in self.stale else ""
             lines.append(f"FAILED {region_id}: {why}{kept}")
@@ -192,73 +238,8 @@ def resolve_regions(manifest: Manifest, regions: str | Iterable[str] | None) -> 
 
 
 # -- output formats --------------------------------------------------------------------------------
-class BuildInputs:
-    """What the Word and slide formats of every region are made from, computed once per build.
-
-    The bundle-wide analyses behind a region's :class:`~casekit.reports.region_report.RegionReport`
-    (the findings, the account-manager types, the coded interview notes) are computed the first
-    time a region needs them and reused for every other region of the build.
-
-    Parameters
-    ----------
-    bundle : casekit.intake.Bundle
-        The loaded bundle.
-    """
-
-    def __init__(self, bundle: Bundle) -> None:
-        self.bundle = bundle
-        self._documents: dict[str, ReportDocument] = {}
-
-    @cached_property
-    def findings(self) -> Findings:
-        """:func:`casekit.analysis.engagement_findings` of the bundle (as the region report computes it)."""
-        from casekit.analysis import engagement_findings
-        from casekit.domain import MIN_CELL_SIZE
-
-        return engagement_findings(self.bundle, min_n=MIN_CELL_SIZE)
-
-    @cached_property
-    def segments(self) -> SegmentReport | None:
-        """The account-manager types (:func:`~casekit.reports.region_report.segment_types`)."""
-        from casekit.reports.region_report import segment_types
-
-        return segment_types(self.bundle)[0]
-
-    @cached_property
-    def notes(self) -> NotesAnalysis:
-        """:func:`casekit.analysis.analyse_notes` of the bundle."""
-        from casekit.analysis import analyse_notes
-
-        return analyse_notes(self.bundle)
-
-    def document(self, region_id: str) -> ReportDocument:
-        """The region's :class:`~casekit.reports.document.ReportDocument` (made once per region)."""
-        if region_id not in self._documents:
-            from casekit.reports.region_report import region_report
-            from casekit.reports.summary import report_document
-
-            report = region_report(self.bundle, region_id, segments=self.segments, notes=self.notes,
-                                   findings=self.findings)
-            self._documents = {region_id: report_document(report)}  # one region's at a time
-        return self._documents[region_id]
-
-
-def _write_pdf(folder: Path, region_id: str, inputs: BuildInputs | None) -> None:
+def _write_pdf(folder: Path, region_id: str, inputs: object) -> None:
     html_to_pdf(folder / REPORT_HTML, folder / FORMATS["pdf"].file)
-
-
-def _write_docx(folder: Path, region_id: str, inputs: BuildInputs | None) -> None:
-    from casekit.reports.docx_report import write_report_docx
-
-    assert inputs is not None
-    write_report_docx(inputs.document(region_id), folder / FORMATS["docx"].file)
-
-
-def _write_pptx(folder: Path, region_id: str, inputs: BuildInputs | None) -> None:
-    from casekit.reports.pptx_report import write_report_pptx
-
-    assert inputs is not None
-    write_report_pptx(inputs.document(region_id), folder / FORMATS["pptx"].file)
 
 
 @dataclass(frozen=True)
@@ -272,18 +253,19 @@ class ReportFormat:
         also holds what the index's link to it says).
     write : callable or None
         ``write(folder, region_id, inputs)`` writes ``folder / file`` from the region's
-        ``report.html`` already in ``folder`` or from ``inputs`` (:class:`BuildInputs`); None for
-        the HTML page itself, which the notebook's export writes.
-    needs_inputs : bool
-        Whether ``write`` reads the region's document (so the build loads the analyses).
+        ``report.html`` already in ``folder`` (``inputs`` is None); None for the HTML page, which
+        the notebook's export writes, and for the formats written in the kernel.
+    in_kernel : bool
+        Written in the region's kernel right after its notebook, from the notebook's ``report``
+        (:func:`casekit.reports.kernel_formats.write_documents`).
     check : callable or None
         Run once before any work when the format is asked for; raises when it cannot be built
         here (no browser …).
     """
 
     file: str
-    write: Callable[[Path, str, BuildInputs | None], None] | None = None
-    needs_inputs: bool = False
+    write: Callable[[Path, str, Any], None] | None = None
+    in_kernel: bool = False
     check: Callable[[], object] | None = None
 
 
@@ -291,8 +273,8 @@ class ReportFormat:
 FORMATS: dict[str, ReportFormat] = {
     "html": ReportFormat(FORMAT_FILES["html"][0]),
     "pdf": ReportFormat(FORMAT_FILES["pdf"][0], _write_pdf, check=find_browser),
-    "docx": ReportFormat(FORMAT_FILES["docx"][0], _write_docx, needs_inputs=True),
-    "pptx": ReportFormat(FORMAT_FILES["pptx"][0], _write_pptx, needs_inputs=True),
+    "docx": ReportFormat(FORMAT_FILES["docx"][0], in_kernel=True),
+    "pptx": ReportFormat(FORMAT_FILES["pptx"][0], in_kernel=True),
 }
 
 
@@ -332,6 +314,8 @@ def _failure_reason(exc: BaseException) -> str:
         return f"{exc.ename}: {exc.evalue} (notebook cell {exc.exec_count})"
     if isinstance(exc, DeadKernelError):
         return "the kernel died while running the report (out of memory?)"
+    if type(exc).__name__ == "KilledWorker":  # distributed's, not imported unless used
+        return "the Dask worker rendering it died (out of memory, or stopped)"
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
 
@@ -448,23 +432,7 @@ def _save_index(out_dir: Path, manifest: Manifest, entries: Mapping[str, RegionE
         raise OutputError(out_dir, _os_reason(exc)) from exc
 
 
-def _overview(bundle: Bundle) -> ProgrammeOverview | None:
-    """The index's programme view (about a second on the sample bundle), once per build.
-
-    A bundle the overview cannot be computed for still gets its reports and the list of them:
-    the reason is logged and the index shows the list only.
-    """
-    from casekit.reports.programme import programme_overview
-
-    try:
-        return programme_overview(bundle)
-    except Exception as exc:  # noqa: BLE001 - the overview is a summary: no failure of it may
-        # cost the client the region reports or the list of them.
-        log.warning("index.html without the programme view: %s", exc)
-        return None
-
-
-# -- one region ------------------------------------------------------------------------------------
+# -- keys ------------------------------------------------------------------------------------------
 def _notebook_path_parameter(bundle_path: Path, notebook_dir: Path) -> str:
     """``bundle_path`` as the notebook's kernel should see it: relative to its working directory
     (the notebook's folder), so that no absolute local path is written into the report."""
@@ -472,6 +440,122 @@ def _notebook_path_parameter(bundle_path: Path, notebook_dir: Path) -> str:
         return Path(os.path.relpath(bundle_path, notebook_dir)).as_posix()
     except ValueError:  # pragma: no cover - another drive (Windows): no relative path exists
         return str(bundle_path)
+
+
+def cache_folder(out_dir: Path) -> Path:
+    """Where a build keeps its engagement-wide results: ``CASEKIT_CACHE_DIR`` when set (shared by
+    every reports folder: entries are keyed by content), else ``<out>/<bundle>/.cache``."""
+    from casekit.reports.engagement import CACHE_DIR
+
+    shared = os.environ.get("CASEKIT_CACHE_DIR")
+    return Path(shared).resolve() if shared else out_dir / CACHE_DIR
+
+
+def default_jobs() -> int:
+    """Kernels of the pool by default: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def _frame_digest(frame: Any) -> str:
+    """SHA-256 of a table's content (its CSV text, columns included)."""
+    import pandas as pd
+
+    if frame is None:
+        return "none"
+    if not isinstance(frame, pd.DataFrame):
+        return digest(repr(frame))
+    return digest(list(map(str, frame.columns)), frame.to_csv(index=False, lineterminator="\n"))
+
+
+def _notes_digest(bundle: Bundle, notes: EngagementNotes, top: str) -> str:
+    """What a region's report shows of the notes: its top-level region's notes view and notes."""
+    view = notes.view(top)
+    rows = bundle.notes
+    mine = rows.loc[rows["top_region_id"] == top] if not rows.empty else rows
+    return digest(view.count, view.interviewees, _frame_digest(view.themes), _frame_digest(view.keywords),
+                  _frame_digest(view.quotes), _frame_digest(mine))
+
+
+# -- one region ------------------------------------------------------------------------------------
+def render_region(
+    folder: Path,
+    notebook: Path,
+    parameters: dict[str, Any],
+    title: str,
+    kernel: WarmKernel,
+    formats: Sequence[str],
+) -> dict[str, float]:
+    """Execute the region's notebook into ``folder`` and write every format there (nothing else:
+    publishing is the caller's; a Dask worker renders into a folder of its own).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        An empty folder.
+    notebook : pathlib.Path
+        The report template.
+    parameters : dict
+        Its parameters (``bundle_path``, ``region`` …).
+    title : str
+        The HTML page's title.
+    kernel : WarmKernel
+        The kernel to run it in (prepared here).
+    formats : sequence of str
+        Ids of :data:`FORMATS`.
+
+    Returns
+    -------
+    dict of str to float
+        Seconds each format took.
+    """
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    executed = execute_notebook(notebook, folder / REPORT_IPYNB, parameters, kernel=kernel)
+    html = notebook_to_html(executed, title=title)
+    remote = external_urls(html)
+    if remote:  # pragma: no cover - guards the template against nbconvert changes
+        raise ExportError(f"the HTML page would load {remote[0]} (it must open offline)")
+    (folder / REPORT_HTML).write_text(html, encoding="utf-8")
+    seconds["html"] = time.perf_counter() - start
+    in_kernel = [name for name in formats if FORMATS[name].in_kernel]
+    if in_kernel:
+        start = time.perf_counter()
+        kernel.run(
+            "from casekit.reports.kernel_formats import write_documents as _casekit_write\n"
+            f"_casekit_write(globals(), {parameters['region']!r}, {str(folder)!r}, {in_kernel!r})\n",
+            timeout=600, what="writing " + ", ".join(FORMATS[n].file for n in in_kernel),
+        )
+        seconds[in_kernel[0]] = time.perf_counter() - start
+    for name in formats:
+        write = FORMATS[name].write
+        if write is not None:
+            start = time.perf_counter()
+            write(folder, parameters["region"], None)
+            seconds[name] = time.perf_counter() - start
+    return seconds
+
+
+def _finish(tmp: Path, final: Path, edited: Sequence[str], added: Sequence[str]) -> None:
+    """Record what casekit wrote in ``tmp``, carry a person's files over, publish ``tmp`` as ``final``."""
+    record_written(tmp, sorted(p.name for p in tmp.iterdir() if p.is_file()))
+    _keep_hand_work(final, tmp, edited, added)
+    _publish(tmp, final)
+
+
+def _checked_hand_work(final: Path, force: bool) -> tuple[list[str], list[str]]:
+    edited, added = _hand_work(final)
+    if edited and not force:
+        raise EditedFileError(", ".join(str(final / name) for name in edited))
+    return edited, added
+
+
+def _region_tmp(final: Path) -> Path:
+    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{final.name}-", dir=final.parent))
+    os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes it private; published folders are not
+    return tmp
 
 
 def _build_region(
@@ -482,8 +566,8 @@ def _build_region(
     kernel: WarmKernel,
     *,
     formats: Sequence[str] = ("html",),
-    inputs: BuildInputs | None = None,
     force: bool = False,
+    **_: Any,
 ) -> dict[str, float]:
     """Build one region's report in every format into a temporary folder, then publish it.
 
@@ -494,36 +578,46 @@ def _build_region(
 
     Returns the seconds each format took.
     """
-    edited, added = _hand_work(final)
-    if edited and not force:
-        raise EditedFileError(", ".join(str(final / name) for name in edited))
-    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{final.name}-", dir=final.parent))
-    seconds: dict[str, float] = {}
+    edited, added = _checked_hand_work(final, force)
+    tmp = _region_tmp(final)
     try:
-        os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes it private; published folders are not
-        start = time.perf_counter()
-        executed = execute_notebook(notebook, tmp / REPORT_IPYNB, parameters, kernel=kernel)
-        html = notebook_to_html(executed, title=title)
-        remote = external_urls(html)
-        if remote:  # pragma: no cover - guards the template against nbconvert changes
-            raise ExportError(f"the HTML page would load {remote[0]} (it must open offline)")
-        (tmp / REPORT_HTML).write_text(html, encoding="utf-8")
-        seconds["html"] = time.perf_counter() - start
-        for name in formats:
-            write = FORMATS[name].write
-            if write is not None:
-                start = time.perf_counter()
-                write(tmp, parameters["region"], inputs)
-                seconds[name] = time.perf_counter() - start
-        record_written(tmp, sorted(p.name for p in tmp.iterdir() if p.is_file()))
-        _keep_hand_work(final, tmp, edited, added)
-        _publish(tmp, final)
+        seconds = render_region(tmp, notebook, parameters, title, kernel, formats)
+        _finish(tmp, final, edited, added)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return seconds
 
 
+def publish_files(final: Path, files: Mapping[str, bytes], *, force: bool = False) -> None:
+    """Publish a region's report rendered elsewhere (a Dask worker) as ``final``.
+
+    The same rules as a local region: edited files stop it unless ``force``, a person's files
+    are carried over, and the folder is replaced in one rename.
+
+    Parameters
+    ----------
+    final : pathlib.Path
+        ``<out>/<bundle>/<region_id>``.
+    files : mapping of str to bytes
+        File name → content (names without folders).
+    force : bool
+        Replace edited files (keeping each as a backup).
+    """
+    edited, added = _checked_hand_work(final, force)
+    tmp = _region_tmp(final)
+    try:
+        for name, data in files.items():
+            if Path(name).name != name or name.startswith("."):
+                raise ExportError(f"a rendered file may not name a folder: {name!r}")
+            (tmp / name).write_bytes(data)
+        _finish(tmp, final, edited, added)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+# -- the build -------------------------------------------------------------------------------------
 def build_reports(
     bundle_path: Path | str,
     regions: str | Iterable[str] | None = None,
@@ -535,15 +629,19 @@ def build_reports(
     parameters: Mapping[str, Any] | None = None,
     formats: str | Iterable[str] | None = None,
     force: bool = False,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> BuildResult:
     """Build every requested region's report of a bundle, and the bundle's index.
 
     A CJK font is looked for and the bundle is loaded (and so validated) once first; then
-    ``notebook`` is executed with papermill once per region, with parameters ``bundle_path``
-    (relative to the notebook's folder, the kernel's working directory) and ``region`` (an id).
-    Each region gets ``<out>/<bundle>/<region_id>/report.ipynb`` and ``report.html`` (code
-    hidden, opens offline); ``<out>/<bundle>/index.html`` links them all and is rewritten after
-    every region. The same inputs give byte-identical reports and ``index.html``.
+    ``notebook`` is executed with papermill once per stale region, with parameters
+    ``bundle_path`` (relative to the notebook's folder, the kernel's working directory) and
+    ``region`` (an id). Each region gets ``<out>/<bundle>/<region_id>/report.ipynb`` and
+    ``report.html`` (code hidden, opens offline); ``<out>/<bundle>/index.html`` links them all and
+    is rewritten after every region. The same inputs give byte-identical reports and
+    ``index.html``, whatever the number of kernels or workers.
 
     Parameters
     ----------
@@ -558,8 +656,8 @@ def build_reports(
     notebook : path-like
         The report template (needs a cell tagged ``parameters``).
     reuse_kernel : bool
-        Run all regions in one kernel, reset between regions (fast); False: a fresh kernel per
-        region.
+        Run regions in reused kernels, reset between regions (fast); False: a fresh kernel per
+        region (one at a time).
     parameters : mapping, optional
         Further notebook parameters, the same for every region (``bundle_path`` and ``region``
         are set by the build).
@@ -568,15 +666,26 @@ def build_reports(
         ``pptx``; a string may list several, separated by commas); the HTML page is always
         written. None: HTML only.
     force : bool
-        Rebuild a region whose published files a person edited (``report.docx`` …), keeping
-        each edited file as ``_<stem>.bak-<time><suffix>`` beside the new one. Without it such a
-        region fails (named in the result) and keeps its report; files a person added to a
-        region's folder are always carried over.
+        Rebuild every requested region, even one that is up to date, and one whose published
+        files a person edited (``report.docx`` …), keeping each edited file as
+        ``_<stem>.bak-<time><suffix>`` beside the new one. Without it an up-to-date region is
+        left as it is, and a stale region with edited files fails (named in the result) and
+        keeps its report; files a person added to a region's folder are always carried over.
+    jobs : int, optional
+        Kernels running regions side by side on this machine (default :func:`default_jobs`, one
+        per core; never more than the regions to build).
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://host:8786``): render the regions on its
+        workers (:mod:`casekit.reports.distributed`).
+    workers : int, optional
+        Start a Dask ``LocalCluster`` of this many workers for this build (ignored with
+        ``scheduler``).
 
     Returns
     -------
     BuildResult
-        Which regions were built and which failed (``result.ok`` is False if any failed).
+        Which regions were built, left as they were, or failed (``result.ok`` is False if any
+        failed).
 
     Raises
     ------
@@ -596,6 +705,8 @@ def build_reports(
         If ``<out>/<bundle>`` cannot be created or written.
     casekit.exceptions.BuildLockedError
         If another build is writing into ``<out>/<bundle>``.
+    casekit.exceptions.DistributedError
+        If the Dask scheduler cannot be reached (nothing is built).
     """
     from casekit.intake import load_bundle
 
@@ -607,15 +718,22 @@ def build_reports(
             f"report notebook not found: looked for {notebook} (pass notebook=... or restore "
             "notebooks/5.0-region-report.ipynb)"
         )
-    find_cjk_font()  # once, before any kernel starts: without it every region would fail alike
+    values = {**(parameters or {}), "bundle_path": _notebook_path_parameter(bundle_path, notebook.parent)}
+    if not force:
+        current = up_to_date(bundle_path, regions, out, notebook, chosen, values)
+        if current is not None:
+            out_dir, region_ids = current
+            return BuildResult(built=[], failed={}, index_path=out_dir / INDEX_HTML, out_dir=out_dir,
+                               formats=chosen, skipped=region_ids, workers=0, backend="none")
+    font = find_cjk_font()  # once, before any kernel starts: without it every region would fail alike
     for name in chosen:  # e.g. the browser of the PDF: missing, every region would fail alike
         check = FORMATS[name].check
         if check is not None:
             check()
+    files = bundle_files(bundle_path)  # before loading: a file changed meanwhile only costs a rebuild
     bundle = load_bundle(bundle_path)
     manifest = bundle.manifest
     region_ids = resolve_regions(manifest, regions)
-    inputs = BuildInputs(bundle) if any(FORMATS[f].needs_inputs for f in chosen) else None
 
     out_dir = bundle_output_dir(manifest.bundle, out)
     _make_out_dir(out_dir)
@@ -624,18 +742,137 @@ def build_reports(
             _sweep(out_dir)
         except OSError as exc:
             raise OutputError(out_dir, _os_reason(exc)) from exc
-        overview = _overview(bundle)  # once per build, for every rewrite of the index
+        plan = _Plan(
+            bundle=bundle, files=files, notebook=notebook, values=values, formats=chosen,
+            font=font_stamp(font.path), force=force, request=request_key(regions, chosen, notebook, values),
+            cache=cache_folder(out_dir),
+        )
         try:
             return _build_locked(
                 manifest, region_ids, out_dir, notebook,
-                values={**(parameters or {}), "bundle_path": _notebook_path_parameter(bundle_path, notebook.parent)},
-                progress=progress, reuse_kernel=reuse_kernel, overview=overview,
-                formats=chosen, inputs=inputs, force=force,
+                values=values, progress=progress, reuse_kernel=reuse_kernel,
+                formats=chosen, force=force, plan=plan, jobs=jobs, scheduler=scheduler, workers=workers,
             )
         except KeyboardInterrupt:
             # Interrupted inside a publish: put a report moved aside back, drop temporary folders.
             _sweep(out_dir)
             raise
+
+
+@dataclass
+class _Plan:
+    """What the build knows before it runs a region: inputs, keys and the engagement-wide results."""
+
+    bundle: Bundle
+    files: dict[str, str]
+    notebook: Path
+    values: dict[str, Any]
+    formats: tuple[str, ...]
+    font: dict[str, Any]
+    force: bool
+    request: str
+    cache: Path
+    _notes: EngagementNotes | None = None
+    _findings: Findings | None = None
+
+    @cached_property
+    def quick(self) -> str:
+        return quick_key(self.files, self.notebook, self.values, self.formats, self.font)
+
+    @cached_property
+    def common(self) -> str:
+        from casekit.reports.engagement import analysis_key
+
+        return digest("region", code_version(), file_digest(self.notebook), self.values, list(self.formats),
+                      self.font, analysis_key(self.files, _min_n()))
+
+    def shared(self) -> None:
+        """Compute (or read from the cache) the engagement-wide results, once."""
+        if self._notes is None:
+            from casekit.reports.engagement import ResultCache, shared_results
+
+            analysis, self._notes = shared_results(self.bundle, min_n=_min_n(), cache=ResultCache(self.cache),
+                                                   files=self.files)
+            self._findings = analysis.findings
+
+    def region_key(self, region_id: str, title: str) -> str:
+        self.shared()
+        assert self._notes is not None
+        top = self.bundle.manifest.top_of(region_id)
+        return digest(self.common, region_id, title, _notes_digest(self.bundle, self._notes, top))
+
+    def index_key(self, entries: Mapping[str, RegionEntry]) -> str:
+        rows = sorted((rid, e.name, e.status, list(e.formats)) for rid, e in entries.items())
+        return digest("index", code_version(), self.files, rows)
+
+    def overview(self) -> ProgrammeOverview | None:
+        return _overview(self.bundle, findings=self._findings)
+
+
+def _min_n() -> int:
+    from casekit.domain import MIN_CELL_SIZE
+
+    return MIN_CELL_SIZE
+
+
+def _overview(bundle: Bundle, findings: Findings | None = None) -> ProgrammeOverview | None:
+    """The index's programme view (about a second on the sample bundle), once per build.
+
+    A bundle the overview cannot be computed for still gets its reports and the list of them:
+    the reason is logged and the index shows the list only.
+    """
+    from casekit.reports.programme import programme_overview
+
+    try:
+        return programme_overview(bundle, findings=findings)
+    except Exception as exc:  # noqa: BLE001 - the overview is a summary: no failure of it may
+        # cost the client the region reports or the list of them.
+        log.warning("index.html without the programme view: %s", exc)
+        return None
+
+
+def _present(folder: Path, formats: Sequence[str]) -> bool:
+    return all((folder / name).is_file() for name in region_files(formats))
+
+
+class _KernelPool:
+    """``size`` warm kernels lent to the threads that build regions side by side."""
+
+    def __init__(self, size: int, cwd: Path, cache_dir: Path, *, reuse: bool) -> None:
+        self.reuse = reuse
+        self.cwd = cwd
+        self.cache_dir = cache_dir
+        self.kernels = [WarmKernel(cwd=cwd, cache_dir=cache_dir) for _ in range(size if reuse else 0)]
+        self.free: queue.SimpleQueue[WarmKernel] = queue.SimpleQueue()
+        for kernel in self.kernels:
+            self.free.put(kernel)
+        self.fresh_starts = 0
+
+    def warm_up(self, executor: Any) -> None:
+        """Start every kernel and import the report's modules, each kernel lent as for a region."""
+        for _ in self.kernels:
+            executor.submit(self.run, lambda kernel: kernel.warm_up() or {})
+
+    def run(self, build_one: Callable[[WarmKernel], dict[str, float]]) -> dict[str, float]:
+        if not self.reuse:
+            with WarmKernel(cwd=self.cwd, cache_dir=self.cache_dir) as kernel:
+                try:
+                    return build_one(kernel)
+                finally:
+                    self.fresh_starts += kernel.starts
+        kernel = self.free.get()
+        try:
+            return build_one(kernel)
+        finally:
+            self.free.put(kernel)
+
+    @property
+    def starts(self) -> int:
+        return self.fresh_starts + sum(k.starts for k in self.kernels)
+
+    def shutdown(self) -> None:
+        for kernel in self.kernels:
+            kernel.shutdown()
 
 
 def _build_locked(
@@ -647,72 +884,193 @@ def _build_locked(
     values: dict[str, Any],
     progress: bool,
     reuse_kernel: bool,
-    overview: ProgrammeOverview | None = None,
     formats: tuple[str, ...] = ("html",),
-    inputs: BuildInputs | None = None,
     force: bool = False,
+    plan: _Plan,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> BuildResult:
     entries = load_entries(out_dir)
-    format_seconds: dict[str, dict[str, float]] = {}
+    state = BuildState.load(out_dir)
+    titles = {rid: f"{manifest.name(rid)} · 区域调研报告" for rid in region_ids}
+    keys = {rid: plan.region_key(rid, titles[rid]) for rid in region_ids}
+    todo, skipped = [], []
+    for rid in region_ids:
+        record = state.regions.get(rid) or {}
+        current = (record.get("key") == keys[rid] and _present(out_dir / rid, formats)
+                   and rid in entries and entries[rid].status == "ok")
+        (skipped if current and not force else todo).append(rid)
+    for rid in skipped:
+        state.regions[rid]["quick"] = plan.quick
+
     built: list[str] = []
     failed: dict[str, str] = {}
     seconds: dict[str, float] = {}
-    starts = 0
+    format_seconds: dict[str, dict[str, float]] = {}
     index_path = out_dir / INDEX_HTML
+    overview: list[ProgrammeOverview | None] = []
+
+    def save_index() -> Path:
+        if not overview:
+            overview.append(plan.overview())  # once per build, for every rewrite of the index
+        path = _save_index(out_dir, manifest, entries, overview[0])
+        state.index = plan.index_key(entries)
+        return path
+
+    def save_state() -> None:
+        try:
+            state.save(out_dir)
+        except OSError as exc:  # the record only saves time: the next build redoes more
+            log.warning("could not write the build record in %s: %s", out_dir, exc.strerror or exc)
+
+    def done(region_id: str, outcome: dict[str, float] | BaseException, elapsed: float) -> None:
+        nonlocal index_path
+        name = manifest.name(region_id)
+        if isinstance(outcome, BaseException):
+            failed[region_id] = _failure_reason(outcome)
+            previous = entries.get(region_id)
+            has_previous = (out_dir / region_id / REPORT_HTML).is_file()
+            entries[region_id] = RegionEntry(
+                region_id, name, "stale" if has_previous else "failed",
+                built_at=previous.built_at if (previous and has_previous) else None,
+                error=failed[region_id],
+                formats=previous.formats if (previous and has_previous) else (),
+            )
+            state.forget(region_id)
+            if progress:
+                bar.write(f"casekit build: {region_id} failed: {failed[region_id]}", file=sys.stderr)
+        else:
+            built.append(region_id)
+            format_seconds[region_id] = outcome or {}
+            # index.json is a build log: it may say when; index.html shows it only for
+            # reports that are out of date, so a fresh build's page is byte-identical.
+            entries[region_id] = RegionEntry(
+                region_id, name, "ok", built_at=datetime.now().strftime("%Y-%m-%d %H:%M"), formats=formats,
+            )
+            state.regions[region_id] = {"key": keys[region_id], "quick": plan.quick, "formats": list(formats)}
+        index_path = save_index()
+        save_state()
+        seconds[region_id] = elapsed
+        bar.update(1)
+
+    size = 0
+    backend = "none"
+    starts = 0
     with ExitStack() as stack:
-        bar = stack.enter_context(_progress(region_ids, enabled=progress))
-        shared = stack.enter_context(WarmKernel(cwd=notebook.parent)) if reuse_kernel else None
-        for region_id in region_ids:
-            name = manifest.name(region_id)
-            bar.set_postfix_str(region_id)
-            start = time.perf_counter()
-            kernel = shared if shared is not None else WarmKernel(cwd=notebook.parent)
-            try:
-                format_seconds[region_id] = _build_region(
-                    notebook, {**values, "region": region_id}, f"{name} · 区域调研报告",
-                    out_dir / region_id, kernel, formats=formats, inputs=inputs, force=force,
-                ) or {}
-            except Exception as exc:  # noqa: BLE001 - any failure of one region's report is
-                # recorded for that region (named in BuildResult.failed) and the others go on.
-                failed[region_id] = _failure_reason(exc)
-                previous = entries.get(region_id)
-                has_previous = (out_dir / region_id / REPORT_HTML).is_file()
-                entries[region_id] = RegionEntry(
-                    region_id, name, "stale" if has_previous else "failed",
-                    built_at=previous.built_at if (previous and has_previous) else None,
-                    error=failed[region_id],
-                    formats=previous.formats if (previous and has_previous) else (),
+        bar = stack.enter_context(_progress(todo, enabled=progress))
+        if todo:
+            if scheduler is not None or workers is not None:
+                from casekit.reports.distributed import DaskRenderer
+
+                backend = "dask"
+                renderer = stack.enter_context(DaskRenderer(scheduler=scheduler, workers=workers))
+                size = renderer.size
+                plan.shared()  # into the cache the workers read, before any region starts
+                renderer.run(
+                    todo, notebook=notebook, values=values, titles=titles, formats=formats,
+                    cache_dir=plan.cache, out_dir=out_dir, force=force, done=done,
                 )
-                if progress:
-                    bar.write(f"casekit build: {region_id} failed: {failed[region_id]}", file=sys.stderr)
             else:
-                built.append(region_id)
-                # index.json is a build log: it may say when; index.html shows it only for
-                # reports that are out of date, so a fresh build's page is byte-identical.
-                entries[region_id] = RegionEntry(
-                    region_id, name, "ok", built_at=datetime.now().strftime("%Y-%m-%d %H:%M"),
-                    formats=formats,
-                )
-            finally:
-                if shared is None:
-                    kernel.shutdown()
-                    starts += kernel.starts
-            index_path = _save_index(out_dir, manifest, entries, overview)
-            seconds[region_id] = time.perf_counter() - start
-            bar.update(1)
-        if shared is not None:
-            starts = shared.starts
+                backend = "kernels"
+                size = max(1, min(jobs or default_jobs(), len(todo))) if reuse_kernel else 1
+                starts = _run_kernels(todo, size, notebook, values, titles, formats, out_dir, plan,
+                                      reuse_kernel=reuse_kernel, force=force, done=done, bar=bar)
+        if not index_path.is_file() or state.index != plan.index_key(entries):
+            index_path = save_index()
+        state.requests[plan.request] = {"quick": plan.quick, "regions": list(region_ids),
+                                        "font": plan.font.get("path"), "index": state.index}
+        if failed:  # a failed region is not current: the quick path must not say "nothing to do"
+            state.requests.pop(plan.request, None)
+        save_state()
+    order = {rid: i for i, rid in enumerate(region_ids)}
     return BuildResult(
-        built=built,
-        failed=failed,
+        built=sorted(built, key=order.__getitem__),
+        failed={rid: failed[rid] for rid in sorted(failed, key=order.__getitem__)},
         index_path=index_path,
         out_dir=out_dir,
-        stale=[rid for rid in failed if entries[rid].status == "stale"],
+        stale=[rid for rid in sorted(failed, key=order.__getitem__) if entries[rid].status == "stale"],
         seconds=seconds,
         kernel_starts=starts,
         formats=formats,
         format_seconds=format_seconds,
+        skipped=skipped,
+        workers=size,
+        backend=backend,
     )
+
+
+def _run_kernels(
+    todo: list[str],
+    size: int,
+    notebook: Path,
+    values: dict[str, Any],
+    titles: Mapping[str, str],
+    formats: tuple[str, ...],
+    out_dir: Path,
+    plan: _Plan,
+    *,
+    reuse_kernel: bool,
+    force: bool,
+    done: Callable[[str, Any, float], None],
+    bar: Any,
+) -> int:
+    """Build ``todo`` in ``size`` warm kernels; ``done`` is called in this thread as each ends.
+
+    Returns the kernel processes started.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    pool = _KernelPool(size, notebook.parent, plan.cache, reuse=reuse_kernel)
+
+    def one(region_id: str) -> tuple[dict[str, float] | BaseException, float]:
+        start = time.perf_counter()
+        try:
+            outcome: dict[str, float] | BaseException = pool.run(lambda kernel: _build_region(
+                notebook, {**values, "region": region_id}, titles[region_id], out_dir / region_id, kernel,
+                formats=formats, force=force,
+            ) or {})
+        except Exception as exc:  # noqa: BLE001 - any failure of one region's report is
+            # recorded for that region (named in BuildResult.failed) and the others go on.
+            outcome = exc
+        return outcome, time.perf_counter() - start
+
+    try:
+        if size == 1:  # in this thread: the plain loop, Ctrl-C reaches the notebook at once
+            if reuse_kernel:
+                with ThreadPoolExecutor(1) as warm:
+                    pool.warm_up(warm)  # the kernel starts while the engagement results are computed
+                    plan.shared()
+            else:
+                plan.shared()
+            for region_id in todo:
+                bar.set_postfix_str(region_id)
+                outcome, elapsed = one(region_id)
+                if isinstance(outcome, KeyboardInterrupt):  # pragma: no cover - raised, not caught
+                    raise outcome
+                done(region_id, outcome, elapsed)
+            return pool.starts
+        executor = ThreadPoolExecutor(size, thread_name_prefix="casekit-region")
+        try:
+            pool.warm_up(executor)
+            plan.shared()
+            pending = {executor.submit(one, rid): rid for rid in todo}
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=lambda f: todo.index(pending[f])):
+                    region_id = pending.pop(future)
+                    outcome, elapsed = future.result()
+                    done(region_id, outcome, elapsed)
+        except BaseException:
+            for future in list(pending) if "pending" in locals() else []:
+                future.cancel()
+            pool.shutdown()  # the running notebooks end at once (their kernels are gone)
+            raise
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        return pool.starts
+    finally:
+        pool.shutdown()
 
 
 def _progress(region_ids: list[str], *, enabled: bool) -> tqdm:

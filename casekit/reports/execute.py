@@ -40,6 +40,7 @@ from casekit.exceptions import KernelError
 __all__ = [
     "ENGINE_NAME",
     "KERNEL_ARGV",
+    "WARM_UP_CODE",
     "KERNEL_NAME",
     "CasekitEngine",
     "CurrentPythonKernelSpecManager",
@@ -83,7 +84,14 @@ class CurrentPythonKernelSpecManager(KernelSpecManager):
 
 _RESET_CODE = (
     "from casekit.reports.kernel_state import reset_kernel_state as _casekit_reset\n"
-    "_casekit_reset({cwd!r})\n"
+    "_casekit_reset({cwd!r}, {cache_dir!r})\n"
+)
+#: What the report notebook imports, imported by :meth:`WarmKernel.warm_up` ahead of the first
+#: region (while the build computes the engagement-wide results).
+WARM_UP_CODE = (
+    "import pandas, matplotlib.pyplot\n"
+    "import casekit.analysis, casekit.reports.region_report, casekit.reports.charts, casekit.reports.summary\n"
+    "import casekit.reports.tables, casekit.reports.course_tables, casekit.reports.safe_html\n"
 )
 
 
@@ -99,6 +107,9 @@ class WarmKernel:
         Working directory of the notebooks (normally the report notebook's folder).
     startup_timeout : float
         Seconds to wait for the kernel to answer after starting.
+    cache_dir : path-like, optional
+        The build's cache of engagement-wide results, put in use in the kernel before every
+        notebook (:func:`casekit.reports.kernel_state.reset_kernel_state`).
 
     Attributes
     ----------
@@ -106,8 +117,10 @@ class WarmKernel:
         How many times a kernel process was started (1 + restarts after a kernel died).
     """
 
-    def __init__(self, cwd: Path | str, *, startup_timeout: float = 60) -> None:
+    def __init__(self, cwd: Path | str, *, startup_timeout: float = 60,
+                 cache_dir: Path | str | None = None) -> None:
         self.cwd = str(Path(cwd).resolve())
+        self.cache_dir = str(cache_dir) if cache_dir is not None else None
         self.kernel_name = KERNEL_NAME
         self.startup_timeout = startup_timeout
         self.km: Any = None
@@ -187,19 +200,43 @@ class WarmKernel:
                 log.debug("kernel cleanup: %s", exc)  # a start interrupted before it had any
 
     # -- between notebooks -----------------------------------------------------------------
-    def _reset(self) -> None:
+    def run(self, code: str, *, timeout: float | None = None, what: str = "running code in the kernel") -> None:
+        """Execute ``code`` in the kernel (outputs dropped); raise :class:`KernelError` if it fails.
+
+        Parameters
+        ----------
+        code : str
+            Python source.
+        timeout : float, optional
+            Seconds to wait for the reply; default the startup timeout.
+        what : str
+            What the code does, for the error message.
+        """
         reply = run_sync(self.kc.execute_interactive)(
-            _RESET_CODE.format(cwd=self.cwd),
+            code,
             store_history=False,
             allow_stdin=False,
-            timeout=self.startup_timeout,
+            timeout=timeout if timeout is not None else self.startup_timeout,
             output_hook=lambda msg: None,
         )
         content = reply["content"]
         if content.get("status") != "ok":
-            raise KernelError(
-                f"resetting the kernel failed: {content.get('ename')}: {content.get('evalue')}"
-            )
+            raise KernelError(f"{what} failed: {content.get('ename')}: {content.get('evalue')}")
+
+    def _reset(self) -> None:
+        self.run(_RESET_CODE.format(cwd=self.cwd, cache_dir=self.cache_dir), what="resetting the kernel")
+
+    def warm_up(self) -> None:
+        """Start the kernel (if none runs) and import what the report notebook imports.
+
+        Failures are left for :meth:`prepare` to meet and report (a warm-up only saves time).
+        """
+        try:
+            if not self.is_alive():
+                self.start()
+            self.run(WARM_UP_CODE, timeout=max(self.startup_timeout, 120), what="warming up the kernel")
+        except Exception as exc:  # noqa: BLE001 - reported by the first notebook, with its region
+            log.debug("kernel warm-up failed: %s", exc)
 
     def prepare(self) -> None:
         """Make the kernel ready for the next notebook: alive and in a fresh state.

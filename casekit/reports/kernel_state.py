@@ -30,7 +30,7 @@ def _take_snapshot() -> dict[str, Any]:
     }
 
 
-def reset_kernel_state(cwd: str) -> None:
+def reset_kernel_state(cwd: str, cache_dir: str | None = None) -> None:
     """Return the running IPython kernel to the state of a freshly started one.
 
     The first call records matplotlib's ``rcParams`` and the warning filters; later calls
@@ -40,6 +40,9 @@ def reset_kernel_state(cwd: str) -> None:
     ----------
     cwd : str
         The working directory notebooks run in (the folder of the report notebook).
+    cache_dir : str, optional
+        The build's cache of engagement-wide results (:func:`casekit.reports.engagement.use_cache`):
+        the region reports of this kernel read what the build computed once. None: none.
     """
     global _snapshot
     import matplotlib
@@ -64,6 +67,10 @@ def reset_kernel_state(cwd: str) -> None:
             warnings.simplefilter("ignore")
             sys.modules["pandas"].reset_option("all")
     os.chdir(cwd)
+
+    from casekit.reports.engagement import use_cache
+
+    use_cache(cache_dir)
 
     from IPython import get_ipython
 

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from casekit.analysis.findings import Findings
     from casekit.curriculum import CourseDesign, Outline
     from casekit.intake import Bundle, Manifest
+    from casekit.reports.engagement import EngagementAnalysis, NotesView
 
 __all__ = [
     "ALL_REGIONS",
@@ -802,6 +803,8 @@ def region_report(
     segments: SegmentReport | None = None,
     notes: NotesAnalysis | None = None,
     findings: Findings | None = None,
+    analysis: EngagementAnalysis | None = None,
+    notes_view: NotesView | None = None,
 ) -> RegionReport:
     """Compute what the report of ``region`` shows.
 
@@ -823,6 +826,17 @@ def region_report(
         The bundle's coded, redacted interview notes, when already analysed; default:
         :func:`casekit.analysis.analyse_notes` here (only when the region's notes come from at
         least ``min_n`` interviewees).
+    analysis : EngagementAnalysis, optional
+        The engagement-wide results (:func:`casekit.reports.engagement.engagement_analysis`),
+        when already computed: ``segments`` and ``findings`` are then taken from it.
+    notes_view : NotesView, optional
+        The notes view of the region's top-level region
+        (:func:`casekit.reports.engagement.engagement_notes`), when already computed.
+
+    Without any of ``segments``, ``findings``, ``notes``, ``analysis`` and ``notes_view``, and
+    with a cache folder in use in this process (:func:`casekit.reports.engagement.use_cache`,
+    as in the kernels of ``casekit build``), the engagement-wide results come from
+    :func:`casekit.reports.engagement.shared_results`: computed once per build.
 
     Returns
     -------
@@ -852,35 +866,53 @@ def region_report(
     )
     from casekit.curriculum import load_outlines
     from casekit.reports.course import course_designs
+    from casekit.reports.engagement import EngagementAnalysis, NotesView, active_cache, shared_results
 
     manifest = bundle.manifest
     region_id = manifest.require(region)
-    if findings is None:
-        findings = engagement_findings(bundle, min_n=min_n)
+    outlines = load_outlines()  # read once: the types' training emphasis and the tailored outlines
+    top = manifest.top_of(region_id)
+    if (analysis is None and notes_view is None and segments is None and findings is None and notes is None
+            and active_cache() is not None):
+        analysis, every_view = shared_results(bundle, min_n=min_n, outlines=outlines)
+        notes_view = every_view.view(top)
+    if analysis is None:
+        if findings is None:
+            findings = engagement_findings(bundle, min_n=min_n)
+        if segments is None:
+            segments, segments_message = segment_types(bundle, outlines=outlines)
+        else:
+            segments_message = segments.message
+        labels = segment_labels(segments)
+        has_visits = not bundle.ride_alongs.empty
+        linkage, linkage_message = performance_links(bundle)
+        analysis = EngagementAnalysis(
+            min_n=min_n, findings=findings, segments=segments, segments_message=segments_message,
+            segment_mix=(segment_mix(segments, manifest, by="top_region", min_n=min_n)
+                         if segments is not None else pd.DataFrame()),
+            time_by_segment=(time_allocation(bundle, by="segment", segments=labels, min_n=min_n)
+                             if labels is not None and has_visits else pd.DataFrame()),
+            reviews_all=review_summary(bundle, None, min_managers=min_n),
+            linkage=linkage, linkage_message=linkage_message,
+        )
+    findings, segments = analysis.findings, analysis.segments
     comparison = compare_region(bundle, region_id, min_n=min_n)
     populations = populations_present(comparison)
-    outlines = load_outlines()  # read once: the types' training emphasis and the tailored outlines
-    if segments is None:
-        segments, segments_message = segment_types(bundle, outlines=outlines)
-    else:
-        segments_message = segments.message
-    labels = segment_labels(segments)
-    mix = (segment_mix(segments, manifest, by="top_region", min_n=min_n)
-           if segments is not None else pd.DataFrame())
     time_use = region_time_use(bundle, region_id, min_n=min_n)
     has_visits = not bundle.ride_alongs.empty
-    linkage, linkage_message = performance_links(bundle)
-    notes_region_id = manifest.top_of(region_id)
-    notes_count, notes_interviewees = notes_base(bundle, notes_region_id)
-    themes = keywords = quotes = pd.DataFrame()
-    if not is_suppressed(notes_interviewees, min_n):
-        if notes is None:
-            notes = analyse_notes(bundle)
-        themes = region_themes(notes, notes_region_id)
-        keywords = region_keywords(notes, notes_region_id)
-        quotes = region_quotes(notes, notes_region_id, themes)
+    notes_region_id = top
+    if notes_view is None:
+        notes_count, notes_interviewees = notes_base(bundle, notes_region_id)
+        themes = keywords = quotes = pd.DataFrame()
+        if not is_suppressed(notes_interviewees, min_n):
+            if notes is None:
+                notes = analyse_notes(bundle)
+            themes = region_themes(notes, notes_region_id)
+            keywords = region_keywords(notes, notes_region_id)
+            quotes = region_quotes(notes, notes_region_id, themes)
+        notes_view = NotesView(notes_region_id, notes_count, notes_interviewees, themes, keywords, quotes)
     reviews = review_summary(bundle, region_id, min_managers=min_n)
-    reviews_all = review_summary(bundle, None, min_managers=min_n)
+    reviews_all = analysis.reviews_all
     return RegionReport(
         bundle=bundle,
         region_id=region_id,
@@ -888,28 +920,27 @@ def region_report(
         comparison=comparison,
         populations=populations,
         findings=findings,
-        findings_region=manifest.top_of(region_id),
+        findings_region=top,
         designs=course_designs(bundle, region_id, findings, outlines=outlines, segments=segments, min_n=min_n),
         min_n=min_n,
         gaps=finding_intervals(region_gaps(bundle, region_id, min_n=min_n), findings),
         segments=segments,
-        segments_message=segments_message,
-        segment_mix=mix,
-        mix_region_id=manifest.top_of(region_id),
+        segments_message=analysis.segments_message,
+        segment_mix=analysis.segment_mix,
+        mix_region_id=top,
         time_use=time_use,
         time_sentences=[s for i in range(len(time_use)) for s in time_use_sentences(time_use.iloc[[i]])],
-        time_by_segment=(time_allocation(bundle, by="segment", segments=labels, min_n=min_n)
-                         if labels is not None and has_visits else pd.DataFrame()),
+        time_by_segment=analysis.time_by_segment,
         visits=region_visit_profile(bundle, region_id, min_n=min_n) if has_visits else None,
         reviews=reviews,
         reviews_all=reviews_all,
         reviews_superiors=superiors_view(reviews, reviews_all),
-        linkage=linkage,
-        linkage_message=linkage_message,
+        linkage=analysis.linkage,
+        linkage_message=analysis.linkage_message,
         notes_region_id=notes_region_id,
-        notes_count=notes_count,
-        notes_interviewees=notes_interviewees,
-        notes_themes=themes,
-        notes_keywords=keywords,
-        notes_quotes=quotes,
+        notes_count=notes_view.count,
+        notes_interviewees=notes_view.interviewees,
+        notes_themes=notes_view.themes,
+        notes_keywords=notes_view.keywords,
+        notes_quotes=notes_view.quotes,
     )

@@ -1,0 +1,223 @@
+"""What the last ``casekit build`` into a reports folder built, from what: the rebuild-only-what-changed
+record.
+
+Every region's report is keyed by a SHA-256 of exactly what it depends on
+(:func:`region_key`, computed by :mod:`casekit.reports.build`): casekit's code, the report
+notebook, the parameters, the formats, the CJK font, the engagement-wide analysis's inputs
+(every bundle file but the notes) and what the region's notes section shows. A region whose key
+is unchanged and whose published files are all there, as casekit wrote them, is not rebuilt.
+
+Before any of that, :func:`up_to_date` answers the commonest question -- "did anything change at
+all?" -- from file hashes alone: if the bundle's files, the code, the notebook, the parameters,
+the formats and the font are byte for byte those of the last build, and every region's
+published files are intact, there is nothing to do. It imports only the standard library (and
+PyYAML to read the bundle's name), so the answer takes a fraction of a second.
+
+The record is ``<out>/<bundle>/.casekit-build.json``, written atomically after every region.
+Deleting it only costs one full build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from casekit.files import write_atomic
+from casekit.reports.fingerprint import bundle_files, code_version, digest, file_digest
+
+__all__ = [
+    "NOTEBOOK_FILE",
+    "REPORT_FILES",
+    "STATE_FILE",
+    "BuildState",
+    "font_stamp",
+    "published_intact",
+    "quick_key",
+    "region_files",
+    "request_key",
+    "up_to_date",
+]
+
+#: The record's file name in ``<out>/<bundle>``.
+STATE_FILE = ".casekit-build.json"
+_VERSION = 1
+#: The file of each report format in a region's folder (``casekit.reports.index.FORMAT_FILES``
+#: says the same with the links' labels; a test keeps them equal), and the executed notebook.
+REPORT_FILES = {"html": "report.html", "pdf": "report.pdf", "docx": "report.docx", "pptx": "slides.pptx"}
+NOTEBOOK_FILE = "report.ipynb"
+#: Largest manifest read to find the bundle's name on the quick path (the loader bounds it too).
+_MANIFEST_LIMIT = 1 << 20
+
+
+def font_stamp(path: str | Path | None) -> dict[str, Any]:
+    """What identifies the CJK font the charts are drawn with, without loading matplotlib.
+
+    Parameters
+    ----------
+    path : path-like or None
+        The font file found by :func:`casekit.reports.fonts.find_cjk_font`.
+
+    Returns
+    -------
+    dict
+        The font file's path, size and modification time, and ``CASEKIT_CJK_FONT``.
+    """
+    stamp: dict[str, Any] = {"env": os.environ.get("CASEKIT_CJK_FONT", "")}
+    if path is not None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            stamp["path"] = None
+        else:
+            stamp.update(path=str(path), size=st.st_size, mtime=st.st_mtime_ns)
+    return stamp
+
+
+def request_key(regions: Any, formats: Sequence[str], notebook: Path, parameters: Mapping[str, Any]) -> str:
+    """Which request a record answers: the regions asked for, formats, notebook and parameters."""
+    if isinstance(regions, str):
+        regions = [regions]
+    asked = None if regions is None else [str(r) for r in regions]
+    return digest("request", asked, list(formats), str(notebook), dict(parameters))[:24]
+
+
+def quick_key(files: Mapping[str, str], notebook: Path, parameters: Mapping[str, Any],
+              formats: Sequence[str], font: Mapping[str, Any]) -> str:
+    """Everything a build reads, by content: when it equals the last build's, nothing changed."""
+    return digest("quick", code_version(), file_digest(notebook), dict(parameters), list(formats), dict(font),
+                  dict(files))
+
+
+@dataclass
+class BuildState:
+    """The record of ``<out>/<bundle>`` (see the module docstring).
+
+    Attributes
+    ----------
+    regions : dict of str to dict
+        Region id → ``{"key": region key, "quick": quick key it was built or confirmed under,
+        "formats": [...]}``.
+    requests : dict of str to dict
+        :func:`request_key` → ``{"quick": ..., "regions": [...], "font": path}`` of the last build
+        of that request.
+    index : str
+        Key of the index last written.
+    """
+
+    regions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    requests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    index: str = ""
+
+    @classmethod
+    def load(cls, out_dir: Path) -> BuildState:
+        """Read the record (an empty one when absent, unreadable or from another version)."""
+        try:
+            data = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict) or data.get("version") != _VERSION:
+            return cls()
+        regions = data.get("regions")
+        requests = data.get("requests")
+        return cls(
+            regions=regions if isinstance(regions, dict) else {},
+            requests=requests if isinstance(requests, dict) else {},
+            index=str(data.get("index") or ""),
+        )
+
+    def save(self, out_dir: Path) -> None:
+        """Write the record atomically."""
+        data = {"version": _VERSION, "regions": dict(sorted(self.regions.items())),
+                "requests": self.requests, "index": self.index}
+        write_atomic(out_dir / STATE_FILE, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+    def forget(self, region_id: str) -> None:
+        """Drop a region's record (it failed: rebuild it next time)."""
+        self.regions.pop(region_id, None)
+
+
+def region_files(formats: Iterable[str]) -> list[str]:
+    """The files a region's folder holds after a build of ``formats``."""
+    return [NOTEBOOK_FILE, *(REPORT_FILES[f] for f in formats if f in REPORT_FILES)]
+
+
+def published_intact(folder: Path, names: Iterable[str]) -> bool:
+    """Whether every file of ``names`` is in ``folder`` as casekit wrote it (its ledger)."""
+    from casekit.safe_save import unedited, written_files
+
+    recorded = set(written_files(folder))
+    for name in names:
+        path = folder / name
+        if name not in recorded or not path.is_file() or not unedited(path, root=folder):
+            return False
+    return True
+
+
+def _bundle_name(bundle_path: Path) -> str | None:
+    """The bundle's name (``bundle:`` of its manifest), or None when it cannot be read simply."""
+    manifest = bundle_path / "manifest.yaml"
+    try:
+        if manifest.stat().st_size > _MANIFEST_LIMIT:
+            return None
+        import yaml
+
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 - any doubt: take the full path, which reports problems
+        return None
+    name = data.get("bundle") if isinstance(data, dict) else None
+    return name.strip() if isinstance(name, str) and name.strip() else None
+
+
+def up_to_date(
+    bundle_path: Path | str,
+    regions: Any,
+    out: Path | str,
+    notebook: Path | str,
+    formats: Sequence[str],
+    parameters: Mapping[str, Any],
+) -> tuple[Path, list[str]] | None:
+    """Whether the last build of this request is still current: then nothing needs building.
+
+    Parameters
+    ----------
+    bundle_path, regions, out, notebook, formats, parameters
+        As given to :func:`casekit.reports.build.build_reports` (``formats`` parsed,
+        ``parameters`` including ``bundle_path`` as the notebook sees it).
+
+    Returns
+    -------
+    (pathlib.Path, list of str) or None
+        The bundle's reports folder and the regions it holds for this request, when all of it
+        is current; None when anything may have changed (the full build decides what).
+    """
+    from casekit.paths import bundle_output_dir
+
+    bundle_path = Path(bundle_path).resolve()
+    notebook = Path(notebook).resolve()
+    name = _bundle_name(bundle_path)
+    if name is None or not notebook.is_file():
+        return None
+    out_dir = bundle_output_dir(name, out)
+    state = BuildState.load(out_dir)
+    request = state.requests.get(request_key(regions, formats, notebook, parameters))
+    if not request or not (out_dir / "index.html").is_file():
+        return None
+    files = bundle_files(bundle_path)
+    quick = quick_key(files, notebook, parameters, formats, font_stamp(request.get("font")))
+    if request.get("quick") != quick:
+        return None
+    region_ids = [str(r) for r in request.get("regions") or []]
+    if state.index != request.get("index"):
+        return None
+    names = region_files(formats)
+    for region_id in region_ids:
+        record = state.regions.get(region_id) or {}
+        if record.get("quick") != quick:
+            return None
+        if not published_intact(out_dir / region_id, names):
+            return None
+    return out_dir, region_ids

@@ -1,0 +1,222 @@
+"""Rendering regions on a Dask cluster: ``casekit build --scheduler tcp://HOST:8786`` or ``--workers N``.
+
+The build process does everything but render: it loads and checks the bundle, computes the
+engagement-wide results once (into the cache folder), decides which regions are stale, and
+publishes every file -- atomically, region by region, with the index and the build record --
+exactly as a local build. Each Dask task renders one region (:func:`render_on_worker`): it runs the
+region's notebook in a warm kernel kept by the worker process between tasks, writes the formats
+into a temporary folder of the worker's, and returns the files' bytes. The reports folder need
+not be shared; the same inputs give the same bytes as a serial build.
+
+What a worker needs (``docs/cluster.md``):
+
+* casekit installed in the Python environment the worker runs in (``pip install casekit`` or the
+  project's virtualenv), with a CJK font, and Chromium for ``--formats pdf``;
+* the project folder -- the report notebook, the bundle and the cache folder -- at the same paths
+  as on the machine that runs ``casekit build``: a shared folder (NFS, SMB, a cluster file
+  system). A worker that cannot read them fails the region with a message saying which path it
+  lacks; nothing is uploaded.
+
+A worker that dies while rendering a region (killed, out of memory) fails that region only: the
+others publish. A cluster that retries tasks on another worker (Dask's
+``distributed.scheduler.allowed-failures``, 3 by default) may build it there instead; the
+``LocalCluster`` of ``--workers`` retries nothing, so a crash shows.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from casekit.exceptions import DistributedError
+
+__all__ = ["DaskRenderer", "render_on_worker"]
+
+log = logging.getLogger(__name__)
+
+#: Seconds to wait for a scheduler to answer.
+CONNECT_TIMEOUT = 20
+
+_kernel: Any = None
+
+
+def _worker_kernel(cwd: str, cache_dir: str | None) -> Any:
+    """This worker process's warm kernel (a new one when the folder or the cache changes)."""
+    global _kernel
+    from casekit.reports.execute import WarmKernel
+
+    wanted = (str(Path(cwd).resolve()), cache_dir)
+    if _kernel is not None and (_kernel.cwd, _kernel.cache_dir) != wanted:
+        _kernel.shutdown()
+        _kernel = None
+    if _kernel is None:
+        _kernel = WarmKernel(cwd=cwd, cache_dir=cache_dir)
+        atexit.register(_kernel.shutdown)
+    return _kernel
+
+
+def warm_up_worker(cwd: str, cache_dir: str | None) -> None:
+    """Start this worker's kernel and import what the report imports (before its first region)."""
+    _worker_kernel(cwd, cache_dir).warm_up()
+
+
+def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str, float]]:
+    """Render one region where this code runs (a Dask task) and return its files.
+
+    Parameters
+    ----------
+    job : mapping
+        ``notebook`` (path), ``parameters``, ``title``, ``formats`` and ``cache_dir``: what
+        :func:`casekit.reports.build.render_region` needs.
+
+    Returns
+    -------
+    (dict of str to bytes, dict of str to float)
+        File name → content, and the seconds each format took.
+
+    Raises
+    ------
+    casekit.exceptions.DistributedError
+        If this worker cannot read the notebook or the bundle.
+    """
+    import socket
+
+    from casekit.reports.build import render_region
+
+    notebook = Path(job["notebook"])
+    bundle = (notebook.parent / job["parameters"]["bundle_path"]).resolve()
+    host = socket.gethostname()
+    for what, path in (("report notebook", notebook), ("bundle's manifest", bundle / "manifest.yaml")):
+        if not path.is_file():
+            raise DistributedError(
+                f"the Dask worker on {host} cannot read the {what} at {path}: workers need the project "
+                "folder and the bundle at the same paths as the machine running casekit build (a shared folder)"
+            )
+    kernel = _worker_kernel(str(notebook.parent), job["cache_dir"])
+    folder = Path(tempfile.mkdtemp(prefix="casekit-region-"))
+    try:
+        seconds = render_region(folder, notebook, dict(job["parameters"]), job["title"], kernel, job["formats"])
+        files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return files, seconds
+
+
+class DaskRenderer:
+    """Renders a build's regions on a Dask cluster: an existing one, or a ``LocalCluster``.
+
+    Use it as a context manager.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of a running scheduler (``tcp://host:8786``).
+    workers : int, optional
+        Without ``scheduler``: start a ``LocalCluster`` of this many single-threaded worker
+        processes (default 2), closed on exit.
+
+    Attributes
+    ----------
+    size : int
+        Regions rendered side by side (the workers' threads).
+    """
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
+        self.scheduler = scheduler
+        self.workers = workers
+        self.client: Any = None
+        self.cluster: Any = None
+        self.size = 0
+
+    def __enter__(self) -> DaskRenderer:  # noqa: PYI034 - not subclassed
+        try:
+            import dask
+            from distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - a dependency; a broken install
+            raise DistributedError(f"building on Dask needs the 'distributed' package: {exc}") from exc
+        try:
+            if self.scheduler is not None:
+                self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+            else:
+                with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                    self.cluster = LocalCluster(
+                        n_workers=self.workers or 2, threads_per_worker=1, processes=True,
+                        dashboard_address=None, silence_logs=logging.ERROR,
+                    )
+                self.client = Client(self.cluster, set_as_default=False)
+            info = self.client.scheduler_info()
+        except (OSError, TimeoutError) as exc:
+            self.__exit__(None, None, None)
+            where = self.scheduler or "a local cluster"
+            raise DistributedError(f"cannot reach the Dask scheduler at {where}: {exc}") from exc
+        self.size = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
+        if self.size == 0:
+            self.__exit__(None, None, None)
+            raise DistributedError(f"the Dask scheduler at {self.scheduler} has no workers")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        client, self.client = self.client, None
+        cluster, self.cluster = self.cluster, None
+        if client is not None:
+            try:
+                client.close()
+            except Exception as error:  # noqa: BLE001 - closing: nothing is left to save
+                log.debug("closing the Dask client: %s", error)
+        if cluster is not None:
+            try:
+                cluster.close()
+            except Exception as error:  # noqa: BLE001
+                log.debug("closing the local Dask cluster: %s", error)
+
+    def run(
+        self,
+        todo: Sequence[str],
+        *,
+        notebook: Path,
+        values: Mapping[str, Any],
+        titles: Mapping[str, str],
+        formats: Sequence[str],
+        cache_dir: Path,
+        out_dir: Path,
+        force: bool,
+        done: Callable[[str, Any, float], None],
+    ) -> None:
+        """Render ``todo`` on the cluster and publish each region as it arrives.
+
+        ``done(region_id, seconds_or_exception, elapsed)`` is called in this thread for every
+        region, published or failed.
+        """
+        from distributed import as_completed
+
+        from casekit.reports.build import publish_files
+
+        self.client.run(warm_up_worker, str(notebook.parent), str(cache_dir), wait=False)
+        started = time.perf_counter()
+        futures = {}
+        for region_id in todo:
+            job = {"notebook": str(notebook), "parameters": {**values, "region": region_id},
+                   "title": titles[region_id], "formats": list(formats), "cache_dir": str(cache_dir)}
+            future = self.client.submit(render_on_worker, job, pure=False, retries=0,
+                                        key=f"casekit-region-{region_id}-{time.time_ns()}")
+            futures[future] = region_id
+        try:
+            for future in as_completed(list(futures)):
+                region_id = futures[future]
+                try:
+                    files, seconds = future.result()
+                    publish_files(out_dir / region_id, files, force=force)
+                    outcome: Any = seconds
+                except Exception as exc:  # noqa: BLE001 - one region's failure is that region's
+                    outcome = exc
+                done(region_id, outcome, time.perf_counter() - started)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise

@@ -1,0 +1,353 @@
+"""Engagement-wide results: computed once per build, cached on disk by content hash, read by
+every region's report.
+
+A region's report compares the region with all the others, so much of what it shows is the
+same for every region: the findings (every claimed strength or weakness, with its tests), the
+account-manager types, their mix by region and their weekly time, all regions' 360° review, the
+link of skills and behaviours with sales results, and, per top-level region, what its notes
+dwell on against the other regions' (themes, words, excerpts). Computing them once per region
+would cost most of a build; :func:`shared_results` computes them once and keeps them:
+
+* in the process (a dict), so a reused report kernel pays once per build;
+* on disk, when a cache folder is in use (:func:`use_cache`; ``casekit build`` uses
+  ``<out>/<bundle>/.cache``), keyed by a SHA-256 of exactly what they read
+  (:mod:`casekit.reports.fingerprint`): :class:`EngagementAnalysis` by every bundle file but
+  the notes, :class:`EngagementNotes` by every bundle file; both by casekit's code
+  (:func:`~casekit.reports.fingerprint.code_version`) and the smallest cell size. Editing an
+  interview note recomputes the notes part only; a changed survey answer recomputes both.
+
+The cache holds pickles that casekit wrote into the reports folder; nothing from a bundle is
+ever unpickled. A cache entry is written atomically (a reader sees the old entry, the new one,
+or none) and only the newest entry of each kind is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from casekit.domain import MIN_CELL_SIZE
+from casekit.privacy.disclosure import is_suppressed
+from casekit.reports.fingerprint import bundle_files, code_version, digest, without_notes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.analysis import NotesAnalysis, SegmentReport
+    from casekit.analysis.findings import Findings
+    from casekit.curriculum import Outline
+    from casekit.intake import Bundle
+
+__all__ = [
+    "CACHE_DIR",
+    "EngagementAnalysis",
+    "EngagementNotes",
+    "NotesView",
+    "ResultCache",
+    "active_cache",
+    "analysis_key",
+    "engagement_analysis",
+    "engagement_notes",
+    "notes_key",
+    "shared_results",
+    "use_cache",
+]
+
+log = logging.getLogger(__name__)
+
+#: The cache folder of a build, inside ``<out>/<bundle>``.
+CACHE_DIR = ".cache"
+_ANALYSIS = "analysis"
+_NOTES = "notes"
+
+
+@dataclass(frozen=True)
+class EngagementAnalysis:
+    """What every region's report reads of the survey, the 360° review and the ride-alongs.
+
+    Attributes
+    ----------
+    min_n : int
+        Smallest cell size the results were computed with.
+    findings : Findings
+        :func:`casekit.analysis.engagement_findings` of the bundle.
+    segments : SegmentReport or None
+        The account-manager types (:func:`casekit.reports.region_report.segment_types`).
+    segments_message : str
+        Their Chinese summary, or why there are none.
+    segment_mix : pandas.DataFrame
+        :func:`casekit.analysis.segment_mix` by top-level region (raw counts; computing only).
+    time_by_segment : pandas.DataFrame
+        The weekly time by account-manager type, all regions (empty without clear types or
+        ride-alongs).
+    reviews_all : pandas.DataFrame
+        :func:`casekit.analysis.review_summary` of all regions.
+    linkage : pandas.DataFrame or None
+        :func:`casekit.reports.region_report.performance_links`.
+    linkage_message : str
+        Why ``linkage`` is None, else empty.
+    """
+
+    min_n: int
+    findings: Findings
+    segments: SegmentReport | None
+    segments_message: str
+    segment_mix: pd.DataFrame
+    time_by_segment: pd.DataFrame
+    reviews_all: pd.DataFrame
+    linkage: pd.DataFrame | None
+    linkage_message: str
+
+
+@dataclass(frozen=True)
+class NotesView:
+    """What the notes section of a top-level region's report shows (its cities show the same).
+
+    Attributes
+    ----------
+    region_id : str
+        The top-level region.
+    count, interviewees : int
+        :func:`casekit.reports.region_report.notes_base` (computing only).
+    themes, keywords, quotes : pandas.DataFrame
+        :func:`~casekit.reports.region_report.region_themes`,
+        :func:`~casekit.reports.region_report.region_keywords` and
+        :func:`~casekit.reports.region_report.region_quotes`; empty when the region's notes
+        come from fewer than ``min_n`` interviewees.
+    """
+
+    region_id: str
+    count: int
+    interviewees: int
+    themes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    keywords: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+@dataclass(frozen=True)
+class EngagementNotes:
+    """The notes views of every top-level region (:class:`NotesView`), computed together."""
+
+    min_n: int
+    views: dict[str, NotesView]
+
+    def view(self, region_id: str) -> NotesView:
+        """The view of a top-level region (empty for one without notes)."""
+        return self.views.get(region_id) or NotesView(region_id, 0, 0)
+
+
+def engagement_analysis(
+    bundle: Bundle, *, min_n: int = MIN_CELL_SIZE, outlines: dict[str, Outline] | None = None
+) -> EngagementAnalysis:
+    """Compute :class:`EngagementAnalysis` (no cache).
+
+    Parameters
+    ----------
+    bundle : casekit.intake.Bundle
+        The research bundle.
+    min_n : int
+        Smallest cell size shown.
+    outlines : mapping, optional
+        Seed outlines (:func:`casekit.curriculum.load_outlines`), when already read.
+
+    Returns
+    -------
+    EngagementAnalysis
+    """
+    from casekit.analysis import engagement_findings, review_summary, segment_mix, time_allocation
+    from casekit.reports.region_report import performance_links, segment_labels, segment_types
+
+    segments, message = segment_types(bundle, outlines=outlines)
+    labels = segment_labels(segments)
+    linkage, linkage_message = performance_links(bundle)
+    has_visits = not bundle.ride_alongs.empty
+    return EngagementAnalysis(
+        min_n=min_n,
+        findings=engagement_findings(bundle, min_n=min_n),
+        segments=segments,
+        segments_message=message,
+        segment_mix=(segment_mix(segments, bundle.manifest, by="top_region", min_n=min_n)
+                     if segments is not None else pd.DataFrame()),
+        time_by_segment=(time_allocation(bundle, by="segment", segments=labels, min_n=min_n)
+                         if labels is not None and has_visits else pd.DataFrame()),
+        reviews_all=review_summary(bundle, None, min_managers=min_n),
+        linkage=linkage,
+        linkage_message=linkage_message,
+    )
+
+
+def engagement_notes(
+    bundle: Bundle, *, min_n: int = MIN_CELL_SIZE, analysis: NotesAnalysis | None = None
+) -> EngagementNotes:
+    """Compute :class:`EngagementNotes` (no cache): the notes view of every top-level region.
+
+    Parameters
+    ----------
+    bundle : casekit.intake.Bundle
+        The research bundle.
+    min_n : int
+        Below this many interviewees a region's view has counts only.
+    analysis : NotesAnalysis, optional
+        :func:`casekit.analysis.analyse_notes` of the bundle, when already computed; else
+        computed here when any region has enough interviewees.
+
+    Returns
+    -------
+    EngagementNotes
+    """
+    from casekit.reports.region_report import notes_base, region_keywords, region_quotes, region_themes
+
+    views: dict[str, NotesView] = {}
+    for region_id in bundle.manifest.top_level_ids():
+        count, people = notes_base(bundle, region_id)
+        if is_suppressed(people, min_n):
+            views[region_id] = NotesView(region_id, count, people)
+            continue
+        if analysis is None:
+            from casekit.analysis import analyse_notes
+
+            analysis = analyse_notes(bundle)
+        themes = region_themes(analysis, region_id)
+        views[region_id] = NotesView(
+            region_id, count, people, themes=themes, keywords=region_keywords(analysis, region_id),
+            quotes=region_quotes(analysis, region_id, themes),
+        )
+    return EngagementNotes(min_n=min_n, views=views)
+
+
+# -- keys and the cache ------------------------------------------------------------------------
+def analysis_key(files: dict[str, str], min_n: int) -> str:
+    """Cache key of :class:`EngagementAnalysis`: casekit's code, ``min_n`` and every bundle
+    file but the notes (:func:`~casekit.reports.fingerprint.bundle_files`)."""
+    return digest(_ANALYSIS, code_version(), min_n, without_notes(files))
+
+
+def notes_key(files: dict[str, str], min_n: int) -> str:
+    """Cache key of :class:`EngagementNotes`: casekit's code, ``min_n`` and every bundle file."""
+    return digest(_NOTES, code_version(), min_n, files)
+
+
+class ResultCache:
+    """Pickled results in a folder, one file per kind and key (``<kind>-<key>.pkl``).
+
+    Parameters
+    ----------
+    folder : path-like
+        Created on the first write.
+    """
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+
+    def path(self, kind: str, key: str) -> Path:
+        """Where the entry of ``kind`` and ``key`` lives."""
+        return self.folder / f"{kind}-{key[:32]}.pkl"
+
+    def get(self, kind: str, key: str) -> Any | None:
+        """The cached value, or None when absent or unreadable (a damaged entry is recomputed)."""
+        path = self.path(kind, key)
+        try:
+            with open(path, "rb") as f:
+                stored_key, value = pickle.load(f)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # noqa: BLE001 - a damaged or foreign entry is only a miss
+            log.warning("ignoring the unreadable cache entry %s: %s", path, exc)
+            return None
+        return value if stored_key == key else None
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Write an entry atomically and remove the older entries of ``kind``.
+
+        A failure to write (read-only or full disk) is logged: the cache only saves time.
+        """
+        path = self.path(kind, key)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=self.folder)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            for old in self.folder.glob(f"{kind}-*.pkl"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not write the cache entry %s: %s", path, exc.strerror or exc)
+
+
+_active: ResultCache | None = None
+_memo: dict[tuple[str, str], Any] = {}
+
+
+def use_cache(folder: Path | str | None) -> None:
+    """Keep engagement-wide results in ``folder`` from now on in this process (None: memory only).
+
+    ``casekit build`` calls it in every report kernel, so that the kernels read what the build
+    computed once.
+    """
+    global _active
+    _active = ResultCache(folder) if folder is not None else None
+
+
+def active_cache() -> ResultCache | None:
+    """The cache folder in use in this process (:func:`use_cache`), if any."""
+    return _active
+
+
+def _cached(kind: str, key: str, compute: Any, cache: ResultCache | None) -> Any:
+    memo_key = (kind, key)
+    if memo_key in _memo:
+        return _memo[memo_key]
+    value = cache.get(kind, key) if cache is not None else None
+    if value is None:
+        value = compute()
+        if cache is not None:
+            cache.put(kind, key, value)
+    for old in [k for k in _memo if k[0] == kind]:  # one bundle's results at a time
+        del _memo[old]
+    _memo[memo_key] = value
+    return value
+
+
+def shared_results(
+    bundle: Bundle,
+    *,
+    min_n: int = MIN_CELL_SIZE,
+    cache: ResultCache | None = None,
+    files: dict[str, str] | None = None,
+    outlines: dict[str, Outline] | None = None,
+) -> tuple[EngagementAnalysis, EngagementNotes]:
+    """The engagement-wide results of ``bundle``: from memory, the cache, or computed (once).
+
+    Parameters
+    ----------
+    bundle : casekit.intake.Bundle
+        The research bundle (its files are fingerprinted from ``bundle.path``).
+    min_n : int
+        Smallest cell size shown.
+    cache : ResultCache, optional
+        Default: the folder of :func:`use_cache`, if any.
+    files : dict, optional
+        :func:`~casekit.reports.fingerprint.bundle_files` of the bundle, when already computed.
+    outlines : mapping, optional
+        Seed outlines, when already read.
+
+    Returns
+    -------
+    (EngagementAnalysis, EngagementNotes)
+    """
+    cache = cache if cache is not None else _active
+    files = files if files is not None else bundle_files(bundle.path)
+    analysis = _cached(_ANALYSIS, analysis_key(files, min_n),
+                       lambda: engagement_analysis(bundle, min_n=min_n, outlines=outlines), cache)
+    notes = _cached(_NOTES, notes_key(files, min_n), lambda: engagement_notes(bundle, min_n=min_n), cache)
+    return analysis, notes

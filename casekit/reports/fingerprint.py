@@ -1,0 +1,159 @@
+"""Content fingerprints of what a build reads: the bundle's files, casekit's code, the notebook.
+
+``casekit build`` keys every output by a hash of exactly what it depends on
+(:mod:`casekit.reports.build_state`), and the engagement-wide results by a hash of the bundle
+files they read (:mod:`casekit.reports.engagement`). This module computes those hashes and
+nothing else; it imports only the standard library, so a build that finds nothing stale
+never loads pandas, matplotlib or Jupyter.
+
+A fingerprint is a SHA-256 over content, never over times: copying a bundle, touching a file or
+checking it out again changes nothing; changing one byte changes the fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "CODE_SUFFIXES",
+    "NOTES_PREFIX",
+    "bundle_files",
+    "code_version",
+    "digest",
+    "file_digest",
+    "without_notes",
+]
+
+#: Files of the casekit package whose content is part of :func:`code_version`.
+CODE_SUFFIXES = (".py", ".yaml", ".yml", ".txt", ".tpl", ".j2", ".css", ".json", ".md")
+#: Where a bundle keeps its interview and ride-along notes (``casekit.intake.notes.NOTES_DIR``).
+NOTES_PREFIX = "notes/"
+_CHUNK = 1 << 20
+
+
+def file_digest(path: Path | str) -> str:
+    """SHA-256 of a file's bytes (hex).
+
+    Parameters
+    ----------
+    path : path-like
+        A regular file.
+
+    Returns
+    -------
+    str
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def bundle_files(root: Path | str) -> dict[str, str]:
+    """Every file of a bundle folder and the SHA-256 of its content.
+
+    Hidden files and folders (``.git``, ``.DS_Store``, editors' lock files) are left out;
+    everything else counts, ``_private`` included (the roster drives the redaction of notes).
+    Symbolic links are followed only when they stay inside the bundle (the loader refuses the
+    others, so they cannot change a report).
+
+    Parameters
+    ----------
+    root : path-like
+        The bundle folder.
+
+    Returns
+    -------
+    dict of str to str
+        POSIX path relative to ``root`` → hex digest, sorted by path.
+    """
+    root = Path(root).resolve()
+    found: dict[str, str] = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            try:
+                real = path.resolve()
+                real.relative_to(root)
+            except (OSError, ValueError):
+                continue
+            if real.is_file():
+                found[path.relative_to(root).as_posix()] = file_digest(real)
+    return dict(sorted(found.items()))
+
+
+def without_notes(files: Mapping[str, str]) -> dict[str, str]:
+    """``files`` less the interview and ride-along notes (what the engagement-wide analysis reads)."""
+    return {k: v for k, v in files.items() if not k.startswith(NOTES_PREFIX)}
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """casekit's version and a SHA-256 of its package files (code, templates, models, word lists).
+
+    A development checkout changes code without changing ``__version__``: the content digest
+    makes a cached result or a published report stale as soon as any of it changes.
+
+    Returns
+    -------
+    str
+        ``"<version>+<first 16 hex digits>"``.
+    """
+    import casekit
+
+    package = Path(casekit.__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode())
+            h.update(b"\0")
+            h.update(path.read_bytes())
+            h.update(b"\0")
+    return f"{casekit.__version__}+{h.hexdigest()[:16]}"
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, Path):
+        return value.as_posix()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
+
+
+def digest(*parts: Any) -> str:
+    """SHA-256 (hex) of JSON-able parts: mappings are sorted by key, paths written POSIX-style.
+
+    Parameters
+    ----------
+    *parts
+        Strings, numbers, mappings, sequences (nested), paths; anything else counts by ``repr``.
+
+    Returns
+    -------
+    str
+    """
+    text = json.dumps([_canonical(p) for p in parts], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def digest_lines(lines: Iterable[str]) -> str:
+    """SHA-256 (hex) of lines of text, in order."""
+    h = hashlib.sha256()
+    for line in lines:
+        h.update(line.encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
