@@ -239,10 +239,18 @@ class ResultCache:
     ----------
     folder : path-like
         Created on the first write.
+    writable : bool
+        False: :meth:`put` does nothing (the report kernels only read what the build wrote).
+
+    Notes
+    -----
+    An entry is read only when this user owns it (POSIX): a pickle runs code when loaded, so an
+    entry someone else could have put into a shared folder is treated as absent.
     """
 
-    def __init__(self, folder: Path | str) -> None:
+    def __init__(self, folder: Path | str, *, writable: bool = True) -> None:
         self.folder = Path(folder)
+        self.writable = writable
 
     def path(self, kind: str, key: str) -> Path:
         """Where the entry of ``kind`` and ``key`` lives."""
@@ -253,6 +261,9 @@ class ResultCache:
         path = self.path(kind, key)
         try:
             with open(path, "rb") as f:
+                if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
+                    log.warning("ignoring the cache entry %s: another user owns it", path)
+                    return None
                 stored_key, value = pickle.load(f)
         except FileNotFoundError:
             return None
@@ -266,6 +277,8 @@ class ResultCache:
 
         A failure to write (read-only or full disk) is logged: the cache only saves time.
         """
+        if not self.writable:
+            return
         path = self.path(kind, key)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -289,13 +302,14 @@ _memo: dict[tuple[str, str], Any] = {}
 
 
 def use_cache(folder: Path | str | None) -> None:
-    """Keep engagement-wide results in ``folder`` from now on in this process (None: memory only).
+    """Read engagement-wide results from ``folder`` from now on in this process (None: none).
 
     ``casekit build`` calls it in every report kernel, so that the kernels read what the build
-    computed once.
+    computed once (they never write there: a result missing from the folder is computed in
+    memory).
     """
     global _active
-    _active = ResultCache(folder) if folder is not None else None
+    _active = ResultCache(folder, writable=False) if folder is not None else None
 
 
 def active_cache() -> ResultCache | None:
