@@ -23,6 +23,7 @@ from typing import Any
 __all__ = [
     "CODE_SUFFIXES",
     "NOTES_PREFIX",
+    "RENDERING_LIBRARIES",
     "bundle_files",
     "code_version",
     "digest",
@@ -32,6 +33,11 @@ __all__ = [
 
 #: Files of the casekit package whose content is part of :func:`code_version`.
 CODE_SUFFIXES = (".py", ".yaml", ".yml", ".txt", ".tpl", ".j2", ".css", ".json", ".md")
+#: Libraries whose version changes what a report looks like (numbers, charts, HTML, Word, slides).
+RENDERING_LIBRARIES = (
+    "pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "jieba", "nbconvert", "nbformat", "nbclient",
+    "papermill", "ipykernel", "python-docx", "python-pptx", "pyyaml", "jinja2", "mistune",
+)
 #: Where a bundle keeps its interview and ride-along notes (``casekit.intake.notes.NOTES_DIR``).
 NOTES_PREFIX = "notes/"
 _CHUNK = 1 << 20
@@ -99,16 +105,21 @@ def without_notes(files: Mapping[str, str]) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """casekit's version and a SHA-256 of its package files (code, templates, models, word lists).
+    """casekit's version and a SHA-256 of its package files (code, templates, models, word lists)
+    and of the Python and library versions that render a report (:data:`RENDERING_LIBRARIES`).
 
     A development checkout changes code without changing ``__version__``: the content digest
-    makes a cached result or a published report stale as soon as any of it changes.
+    makes a cached result or a published report stale as soon as any of it changes; so does
+    upgrading matplotlib or pandas.
 
     Returns
     -------
     str
         ``"<version>+<first 16 hex digits>"``.
     """
+    import platform
+    from importlib import metadata
+
     import casekit
 
     package = Path(casekit.__file__).resolve().parent
@@ -119,6 +130,13 @@ def code_version() -> str:
             h.update(b"\0")
             h.update(path.read_bytes())
             h.update(b"\0")
+    for name in RENDERING_LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{name}={version}\0".encode())
+    h.update(platform.python_version().encode())
     return f"{casekit.__version__}+{h.hexdigest()[:16]}"
 
 
