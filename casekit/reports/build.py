@@ -1051,6 +1051,7 @@ def _run_kernels(
                 done(region_id, outcome, elapsed)
             return pool.starts
         executor = ThreadPoolExecutor(size, thread_name_prefix="casekit-region")
+        pending: dict[Any, str] = {}
         try:
             pool.warm_up(executor)
             plan.shared()
@@ -1062,7 +1063,7 @@ def _run_kernels(
                     outcome, elapsed = future.result()
                     done(region_id, outcome, elapsed)
         except BaseException:
-            for future in list(pending) if "pending" in locals() else []:
+            for future in pending:
                 future.cancel()
             pool.shutdown()  # the running notebooks end at once (their kernels are gone)
             raise
