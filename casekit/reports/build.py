@@ -966,6 +966,7 @@ def _build_locked(
                 backend = "dask"
                 renderer = stack.enter_context(DaskRenderer(scheduler=scheduler, workers=workers))
                 size = renderer.size
+                renderer.warm_up(notebook, plan.cache)
                 plan.shared()  # into the cache the workers read, before any region starts
                 renderer.run(
                     todo, notebook=notebook, values=values, titles=titles, formats=formats,

@@ -29,6 +29,7 @@ import atexit
 import logging
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 20
 
 _kernel: Any = None
+#: One region or warm-up at a time in this worker process's kernel (a warm-up runs beside tasks).
+_kernel_lock = threading.Lock()
 
 
 def _worker_kernel(cwd: str, cache_dir: str | None) -> Any:
@@ -63,7 +66,8 @@ def _worker_kernel(cwd: str, cache_dir: str | None) -> Any:
 
 def warm_up_worker(cwd: str, cache_dir: str | None) -> None:
     """Start this worker's kernel and import what the report imports (before its first region)."""
-    _worker_kernel(cwd, cache_dir).warm_up()
+    with _kernel_lock:
+        _worker_kernel(cwd, cache_dir).warm_up()
 
 
 def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str, float]]:
@@ -98,10 +102,11 @@ def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str
                 f"the Dask worker on {host} cannot read the {what} at {path}: workers need the project "
                 "folder and the bundle at the same paths as the machine running casekit build (a shared folder)"
             )
-    kernel = _worker_kernel(str(notebook.parent), job["cache_dir"])
     folder = Path(tempfile.mkdtemp(prefix="casekit-region-"))
     try:
-        seconds = render_region(folder, notebook, dict(job["parameters"]), job["title"], kernel, job["formats"])
+        with _kernel_lock:
+            kernel = _worker_kernel(str(notebook.parent), job["cache_dir"])
+            seconds = render_region(folder, notebook, dict(job["parameters"]), job["title"], kernel, job["formats"])
         files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -147,7 +152,7 @@ class DaskRenderer:
                 with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
                     self.cluster = LocalCluster(
                         n_workers=self.workers or 2, threads_per_worker=1, processes=True,
-                        dashboard_address=None, silence_logs=logging.ERROR,
+                        dashboard_address=":0", silence_logs=logging.ERROR,
                     )
                 self.client = Client(self.cluster, set_as_default=False)
             info = self.client.scheduler_info()
@@ -175,6 +180,20 @@ class DaskRenderer:
             except Exception as error:  # noqa: BLE001
                 log.debug("closing the local Dask cluster: %s", error)
 
+    def warm_up(self, notebook: Path, cache_dir: Path) -> None:
+        """Start every worker's kernel in the background (the build goes on meanwhile).
+
+        A warm-up that fails changes nothing: the first region on that worker starts its kernel.
+        """
+
+        def warm() -> None:
+            try:
+                self.client.run(warm_up_worker, str(notebook.parent), str(cache_dir))
+            except Exception as exc:  # noqa: BLE001 - only time is lost
+                log.debug("warming up the Dask workers: %s", exc)
+
+        threading.Thread(target=warm, name="casekit-dask-warm-up", daemon=True).start()
+
     def run(
         self,
         todo: Sequence[str],
@@ -197,7 +216,6 @@ class DaskRenderer:
 
         from casekit.reports.build import publish_files
 
-        self.client.run(warm_up_worker, str(notebook.parent), str(cache_dir), wait=False)
         started = time.perf_counter()
         futures = {}
         for region_id in todo:
@@ -207,7 +225,7 @@ class DaskRenderer:
                                         key=f"casekit-region-{region_id}-{time.time_ns()}")
             futures[future] = region_id
         try:
-            for future in as_completed(list(futures)):
+            for future in as_completed(list(futures), loop=self.client.loop):
                 region_id = futures[future]
                 try:
                     files, seconds = future.result()
