@@ -50,32 +50,28 @@ Large data: the scores of step 2 and 3 are computed on a random subsample of at 
 ``max_sample`` people (silhouette is quadratic in n); the final k-means uses everybody.
 
 Speed (``shortcuts=True``, the default). Three rules make a mid-size engagement (600 account
-managers) segment in a fraction of a second instead of several seconds, and give the same k, the
-same verdict and (adjusted Rand index ≥ 0.95, measured by ``benchmarks/bench_segment.py``) the
-same segments as ``shortcuts=False``, which keeps the previous algorithm step for step:
+managers) segment in a few tenths of a second instead of several seconds. None of them changes a
+result: the same data and seed give the same k, verdict, messages, segments and figures as
+``shortcuts=False``, which keeps the previous path step for step (figures equal to ~1e-12,
+floating-point rounding; ``benchmarks/bench_segment.py`` measures both side by side and
+``docs/segmentation-speed.md`` gives the figures):
 
-* **One thread.** k-means on at most ``max_sample`` people runs on one OpenMP thread (the final
-  fit on everybody too when there are at most ``max_sample`` people). At this size starting and
-  synchronising threads costs more than the arithmetic (3x slower on two busy cores); the
-  result does not depend on the number of threads.
+* **One thread.** k-means on the (at most ``max_sample``) people who choose k and measure
+  stability runs on one OpenMP thread, and so does the final fit when there are at most
+  ``max_sample`` people. At this size starting and synchronising threads costs more than the
+  arithmetic (3x slower on two busy cores); k-means' result does not depend on the number of
+  threads. A final fit on more people keeps scikit-learn's threads.
 * **Distances once per data set.** The silhouettes of every k of one data set (the data, each
-  reference) are computed from one matrix of distances between its people instead of once per
-  k. For a reference with more than ``_REFERENCE_SILHOUETTE_N`` people the same random subset of
-  that many people serves every k (before, each k drew its own subset; both are an unbiased
-  estimate of the same silhouette). The data's silhouettes are exact, as before.
-* **Restarts only where the fits disagree.** The data are clustered for each k from
-  ``_AGREE`` k-means++ starts first; when they all end in the same partition, the landscape has
-  one basin that every start reaches and further restarts would find it again, so the remaining
-  ``n_init - _AGREE`` are skipped. When any two disagree, all ``n_init`` starts are run and the
-  best is kept, as before. When the subsample is everybody (n ≤ ``max_sample``), the final
-  k-means is the one already fitted at the chosen k (it was fitted to the same people with the
-  same rule), not a second one.
+  reference) are computed from one matrix of the distances between its people instead of from
+  scratch for each k. For a reference of more than ``_REFERENCE_SILHOUETTE_N`` people, each k
+  still draws its own random subset of that many people, with the same random numbers as
+  scikit-learn's ``silhouette_score(sample_size=…)`` did, and scores it from the same matrix.
+* **Inputs checked once.** scikit-learn's parameter validation and finiteness checks run in
+  ``fit`` on the data, not again on each of the ~100 k-means fits of this class's own arrays.
 
-The references (one start each), the bootstrap (three starts per resample, ``n_bootstrap``
-resamples of the full subsample) and every threshold are unchanged: the stability figure and
-the null comparison mean what they meant. The random numbers are drawn in another order, so
-figures differ from ``shortcuts=False`` in their last digits, never in the verdict on the
-bundles the benchmark checks; the same data and seed still give the same output.
+Nothing is subsampled or restarted less than before: ``max_sample``, ``n_init``,
+``n_references`` and ``n_bootstrap`` mean what they meant, and the random numbers are drawn in
+the same order.
 """
 
 from __future__ import annotations
@@ -149,11 +145,11 @@ class Segmenter(ClusterMixin, BaseEstimator):
     max_sample : int, default=2000
         People used to choose k and measure stability (the final fit uses all).
     n_init : int, default=10
-        k-means restarts (at most; see ``shortcuts``).
+        k-means restarts.
     shortcuts : bool, default=True
-        Use the speed rules of the module docstring (one thread, distances once per data set,
-        restarts only where the first fits disagree, no second final fit). False: the previous
-        algorithm step for step, slower, kept as the baseline the rules are measured against.
+        Use the speed rules of the module docstring (one thread, distances computed once per
+        data set, inputs checked once); they change no result. False: the previous path step
+        for step, slower, kept as the baseline the rules are measured against.
     random_state : int, RandomState or None, default=None
         Seed of every random step; the same data and seed give the same segments.
 
