@@ -56,11 +56,13 @@ result: the same data and seed give the same k, verdict, messages, segments and 
 floating-point rounding; ``benchmarks/bench_segment.py`` measures both side by side and
 ``docs/segmentation-speed.md`` gives the figures):
 
-* **One thread.** k-means on the (at most ``max_sample``) people who choose k and measure
-  stability runs on one OpenMP thread, and so does the final fit when there are at most
-  ``max_sample`` people. At this size starting and synchronising threads costs more than the
-  arithmetic (3x slower on two busy cores); k-means' result does not depend on the number of
-  threads. A final fit on more people keeps scikit-learn's threads.
+* **One thread.** With at most ``max_sample`` people the whole fit runs on one thread (OpenMP,
+  used by scikit-learn's k-means, and BLAS, used by the distances and the principal
+  components); with more, the steps on the subsample do (choosing k, the references, the
+  stability) and the imputation and final fit on everybody keep every thread. At this size
+  starting and synchronising threads costs more than the arithmetic: ~200 small k-means fits
+  each start a thread per core, and on two shared cores they wait for each other (4x to 20x
+  slower, the more the busier the machine). The results do not depend on the number of threads.
 * **Distances once per data set.** The silhouettes of every k of one data set (the data, each
   reference) are computed from one matrix of the distances between its people instead of from
   scratch for each k. For a reference of more than ``_REFERENCE_SILHOUETTE_N`` people, each k
@@ -90,7 +92,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from scipy.spatial.distance import pdist, squareform
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 __all__ = ["MIN_GAP", "NO_TYPES", "NO_TYPES_DIFFUSE", "NULL_MARGIN", "TOO_FEW", "UNCLEAR_TYPES", "Segmenter"]
 
@@ -119,6 +121,8 @@ _REFERENCE_INIT = 1
 _REFERENCE_SILHOUETTE_N = 500
 #: Quantile of the reference silhouettes the data's silhouette must exceed.
 _NULL_QUANTILE = 0.95
+#: The thread pools of the loaded libraries, found once (finding them takes ~50 ms).
+_POOLS: list[ThreadpoolController] = []
 
 
 class Segmenter(ClusterMixin, BaseEstimator):
@@ -273,6 +277,11 @@ class Segmenter(ClusterMixin, BaseEstimator):
             raise ValueError(f"need 2 <= k_min <= k_max, got k_min={self.k_min}, k_max={self.k_max}")
         if self.n_clusters is not None and self.n_clusters < 1:
             raise ValueError(f"n_clusters must be >= 1, got {self.n_clusters}")
+        with self._one_thread(X.shape[0] <= self.max_sample):
+            return self._fit(X)
+
+    def _fit(self, X: np.ndarray) -> Segmenter:
+        """:meth:`fit` on validated data."""
         rng = check_random_state(self.random_state)
         n = X.shape[0]
         with np.errstate(all="ignore"):
@@ -342,7 +351,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
 
     # scoring -----------------------------------------------------------------------------
     def _one_thread(self, when: bool = True) -> AbstractContextManager[object]:
-        """One OpenMP thread for k-means, checks of its inputs skipped, when ``shortcuts``.
+        """One thread (OpenMP and BLAS), scikit-learn's input checks skipped, when ``shortcuts``.
 
         The inputs are this class's own finite arrays (validated once in ``fit``).
         """
@@ -351,7 +360,9 @@ class Segmenter(ClusterMixin, BaseEstimator):
         stack = ExitStack()
         stack.enter_context(config_context(assume_finite=True, skip_parameter_validation=True))
         if when:
-            stack.enter_context(threadpool_limits(limits=1, user_api="openmp"))
+            if not _POOLS:
+                _POOLS.append(ThreadpoolController())
+            stack.enter_context(_POOLS[0].limit(limits=1))
         return stack
 
     def _kmeans(self, k: int, rng: np.random.RandomState, n_init: int | None = None,
@@ -388,26 +399,34 @@ class Segmenter(ClusterMixin, BaseEstimator):
                                & (table["silhouette"] > table["silhouette_null"]))
         return table, distances
 
-    def _reference(self, S: np.ndarray, rng: np.random.RandomState) -> np.ndarray:
+    def _reference(self, S: np.ndarray, rng: np.random.RandomState, sd: np.ndarray | None = None) -> np.ndarray:
         """One reference data set without types but with the correlations of ``S``.
 
         Normal data with the mean and covariance of ``S`` (drawn in its principal-component
         frame: independent normal components with the data's standard deviations), i.e. one
         elongated cloud in which every feature is as correlated with the others as in the data.
         A general factor (everybody better or worse at everything) is kept; types are not.
+        ``sd``: the standard deviations of the principal components of ``S`` when already known.
         """
+        if sd is None:
+            sd = self._component_sd(S)
+        return rng.standard_normal(size=(len(S), len(sd))) * sd
+
+    @staticmethod
+    def _component_sd(S: np.ndarray) -> np.ndarray:
+        """Standard deviations of the principal components of ``S``."""
         centred = S - S.mean(axis=0)
         _, _, vt = np.linalg.svd(centred, full_matrices=False)
-        sd = (centred @ vt.T).std(axis=0)
-        return rng.standard_normal(size=(len(S), len(sd))) * sd
+        return (centred @ vt.T).std(axis=0)
 
     def _null(self, S: np.ndarray, inertia: dict[int, float], k_lo: int, k_hi: int,
               rng: np.random.RandomState) -> dict[str, np.ndarray]:
         """Gap statistic and reference silhouettes against correlated references (see module)."""
         ref_log = np.empty((self.n_references, k_hi))
         ref_sil = np.full((self.n_references, k_hi), np.nan)
+        sd = self._component_sd(S) if self.shortcuts else None  # the same for every reference
         for b in range(self.n_references):
-            ref = self._reference(S, rng)
+            ref = self._reference(S, rng, sd)
             ref_log[b, 0] = np.log(((ref - ref.mean(axis=0)) ** 2).sum() + 1e-300)
             size = min(len(ref), _REFERENCE_SILHOUETTE_N)
             if self.shortcuts and k_hi >= k_lo:
