@@ -39,6 +39,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -175,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes per timing (median)")
     args = parser.parse_args(argv)
     rows, checks = [], []
+    load_start = os.getloadavg()[0]
     for name, path in bundles().items():
         times = {}
         for shortcuts in (False, True):
@@ -188,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
               f"segment_account_managers {times['fit', False]:.2f} → {times['fit', True]:.2f} s; k {c['k']}, found {c['found']}, "
               f"stability {c['stability'][0]:.3f}/{c['stability'][1]:.3f}, ARI old↔new {c['ari']:.4f}, "
               f"ARI to planted {_f(c['truth'][0])}/{_f(c['truth'][1])}")
+    load_end = os.getloadavg()[0]
     if args.no_write:
         return 0
     timing = "\n".join(
@@ -207,7 +210,9 @@ algorithm step for step; new: `shortcuts=True`, the default (one OpenMP thread, 
 one distance matrix per data set, scikit-learn's input checks once per fit; see
 `docs/segmentation-speed.md`). Medians of {args.repeat} fresh processes per cell. *command*: the
 `casekit segment` command from its imports to its end (interpreter start excluded);
-`segment_account_managers`: features, fit and personas alone (imports and bundle loading excluded). Measured {date.today().isoformat()} on {describe_machine()}.
+`segment_account_managers`: features, fit and personas alone (imports and bundle loading excluded).
+Load average (1 min) of the shared machine at the start and the end of the run: {load_start:.1f} and
+{load_end:.1f} (other work runs beside; the previous path suffers most from it, see below). Measured {date.today().isoformat()} on {describe_machine()}.
 
 | bundle | account managers | command before (s) | command now (s) | ratio | `segment_account_managers` before (s) | now (s) | ratio |
 |---|---:|---:|---:|---:|---:|---:|---:|
