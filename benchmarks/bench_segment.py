@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{t['command', False] / t['command', True]:.1f}× | {t['fit', False]:.2f} | **{t['fit', True]:.2f}** | "
         f"{t['fit', False] / t['fit', True]:.1f}× |" for name, n, t in rows)
     same = "\n".join(
-        f"| {name} | {c['k'][0]} / {c['k'][1]} | {'是' if c['found'][0] else '否'} / {'是' if c['found'][1] else '否'} | "
+        f"| {name} | {c['k'][0]} / {c['k'][1]} | {'yes' if c['found'][0] else 'no'} / {'yes' if c['found'][1] else 'no'} | "
         f"{'yes' if c['summary'][0] == c['summary'][1] else '**no**'} | {c['stability'][0]:.3f} / {c['stability'][1]:.3f} | "
         f"{c['silhouette'][0]:.3f} / {c['silhouette'][1]:.3f} | {c['ari']:.4f} | {_f(c['truth'][0])} / {_f(c['truth'][1])} |"
         for name, c in checks)
@@ -206,9 +206,9 @@ def main(argv: list[str] | None = None) -> int:
 
 Issue 15: `casekit segment` on 600 account managers in ≤ 3 s with the same k, stability and
 adjusted Rand index (ARI) as before. Baseline: `Segmenter(shortcuts=False)`, the previous
-algorithm step for step; new: `shortcuts=True`, the default (one OpenMP thread, silhouettes from
-one distance matrix per data set, scikit-learn's input checks once per fit; see
-`docs/segmentation-speed.md`). Medians of {args.repeat} fresh processes per cell. *command*: the
+algorithm step for step; new: `shortcuts=True`, the default (one thread for OpenMP and BLAS,
+silhouettes from one distance matrix per data set, scikit-learn's input checks and the principal
+components once per fit; see `docs/segmentation-speed.md`). Medians of {args.repeat} fresh processes per cell. *command*: the
 `casekit segment` command from its imports to its end (interpreter start excluded);
 `segment_account_managers`: features, fit and personas alone (imports and bundle loading excluded).
 Load average (1 min) of the shared machine at the start and the end of the run: {load_start:.1f} and

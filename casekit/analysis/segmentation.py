@@ -399,7 +399,8 @@ class Segmenter(ClusterMixin, BaseEstimator):
                                & (table["silhouette"] > table["silhouette_null"]))
         return table, distances
 
-    def _reference(self, S: np.ndarray, rng: np.random.RandomState, sd: np.ndarray | None = None) -> np.ndarray:
+    def _reference(self, S: np.ndarray, rng: np.random.RandomState,
+                   sd: np.ndarray | None = None) -> np.ndarray:
         """One reference data set without types but with the correlations of ``S``.
 
         Normal data with the mean and covariance of ``S`` (drawn in its principal-component
@@ -591,5 +592,3 @@ def _silhouette(distances: np.ndarray, labels: np.ndarray, people: np.ndarray | 
         nearest = between.min(axis=1)
         score = np.nan_to_num((nearest - within) / np.maximum(within, nearest))
     return float(np.where(own > 1, score, 0.0).mean())
-
-
