@@ -3,7 +3,7 @@
 Issue 15 asks for ``casekit segment`` on 600 account managers in ≤ 3 s with the same k, stability
 and adjusted Rand index as before. :class:`~casekit.analysis.segmentation.Segmenter` keeps the
 previous algorithm step for step behind ``shortcuts=False`` (the baseline); ``shortcuts=True``
-(the default) is the new path (one OpenMP thread, silhouettes from one distance matrix per data
+(the default) is the new path (one thread for OpenMP and BLAS, silhouettes from one distance matrix per data
 set, scikit-learn's input checks once per fit: see the module docstring and
 ``docs/segmentation-speed.md``).
 
