@@ -122,11 +122,9 @@ def series(tmp_path_factory):
         return real(b, **kwargs)
 
     def build(**kwargs):
-        import time; t = time.time()
         before = len(calls)
         result = build_reports(bundle, regions=kwargs.pop("regions", REGIONS), out=out, progress=False,
                                notebook=PROBE, **{"jobs": 1, **kwargs})
-        print("BUILD", kwargs, time.time() - t, result.seconds, file=sys.stderr)
         return result, len(calls) - before
 
     runs: dict[str, Any] = {}
