@@ -189,10 +189,6 @@ def test_damaged_cache_entry_is_ignored_not_trusted(tmp_path, caplog):
     assert "unreadable cache entry" in caplog.text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engagement._cached returns its in-process memo without checking the cache file, so a build "
-    "in a process that built before (Jupyter, the API) leaves a damaged entry damaged and every "
-    "kernel recomputes the analysis"))
 def test_build_over_a_damaged_cache_entry_repairs_it_once(series):
     result, computed = series["damaged"]
     assert result.ok, result.failed  # the probe fails in a kernel that would recompute

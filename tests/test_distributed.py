@@ -225,10 +225,6 @@ def test_worker_killed_mid_region_fails_that_region_and_the_others_publish(on_cl
     assert not [p.name for p in out_dir.iterdir() if p.name.startswith(".") and p.name != STATE_FILE]
 
 
-@pytest.mark.xfail(reason=(
-    "DaskRenderer.run submits every region at once; these tasks are not 'root-ish' for Dask's "
-    "queuing, so a worker holds regions queued behind the one it runs and, when it dies, they "
-    "fail with it (with 3 regions on 2 workers, sometimes the third)"))
 def test_worker_killed_mid_region_costs_no_other_region(on_cluster):
     result, *_ = on_cluster
     assert list(result.failed) == [KILLED]
@@ -277,9 +273,6 @@ def test_unreachable_scheduler_is_a_clear_error_and_writes_nothing(unreachable):
     assert [name for name in written if not name.endswith(".build.lock")] == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DaskRenderer waits CONNECT_TIMEOUT (20 s) on a refused connection and then says 'Timed out "
-    "trying to connect'; a plain socket connect first would say at once that nothing listens there"))
 def test_unreachable_scheduler_says_nothing_listens_there(unreachable):
     _, error, _ = unreachable
     assert "refused" in str(error) or "nothing listens" in str(error)

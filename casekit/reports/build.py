@@ -891,6 +891,42 @@ def _build_locked(
     scheduler: str | None = None,
     workers: int | None = None,
 ) -> BuildResult:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ExitStack() as kernels:
+        pool = executor = None
+        if scheduler is None and workers is None:
+            # The kernels start and import what the report needs while the keys and the
+            # engagement-wide results are computed (a build that finds nothing stale stops them).
+            wanted = max(1, min(jobs or default_jobs(), len(region_ids))) if reuse_kernel else 1
+            pool = _KernelPool(wanted, notebook.parent, plan.cache, reuse=reuse_kernel)
+            kernels.callback(pool.shutdown)
+            executor = ThreadPoolExecutor(wanted, thread_name_prefix="casekit-region")
+            kernels.callback(executor.shutdown, wait=True, cancel_futures=True)
+            kernels.callback(pool.shutdown)  # first: a warm-up in progress ends at once
+            pool.warm_up(executor)
+        return _build_with(manifest, region_ids, out_dir, notebook, values=values, progress=progress,
+                           reuse_kernel=reuse_kernel, formats=formats, force=force, plan=plan,
+                           scheduler=scheduler, workers=workers, pool=pool, executor=executor)
+
+
+def _build_with(
+    manifest: Manifest,
+    region_ids: list[str],
+    out_dir: Path,
+    notebook: Path,
+    *,
+    values: dict[str, Any],
+    progress: bool,
+    reuse_kernel: bool,
+    formats: tuple[str, ...],
+    force: bool,
+    plan: _Plan,
+    scheduler: str | None,
+    workers: int | None,
+    pool: _KernelPool | None,
+    executor: Any,
+) -> BuildResult:
     entries = load_entries(out_dir)
     state = BuildState.load(out_dir)
     titles = {rid: f"{manifest.name(rid)} · 区域调研报告" for rid in region_ids}
@@ -973,10 +1009,11 @@ def _build_locked(
                     cache_dir=plan.cache, out_dir=out_dir, force=force, done=done,
                 )
             else:
+                assert pool is not None
                 backend = "kernels"
-                size = max(1, min(jobs or default_jobs(), len(todo))) if reuse_kernel else 1
-                starts = _run_kernels(todo, size, notebook, values, titles, formats, out_dir, plan,
-                                      reuse_kernel=reuse_kernel, force=force, done=done, bar=bar)
+                size = min(len(pool.kernels), len(todo)) if reuse_kernel else 1
+                starts = _run_kernels(todo, size, notebook, values, titles, formats, out_dir, pool, executor,
+                                      force=force, done=done, bar=bar)
         if not index_path.is_file() or state.index != plan.index_key(entries):
             index_path = save_index()
         state.requests[plan.request] = {"quick": plan.quick, "regions": list(region_ids),
@@ -1009,20 +1046,19 @@ def _run_kernels(
     titles: Mapping[str, str],
     formats: tuple[str, ...],
     out_dir: Path,
-    plan: _Plan,
+    pool: _KernelPool,
+    executor: Any,
     *,
-    reuse_kernel: bool,
     force: bool,
     done: Callable[[str, Any, float], None],
     bar: Any,
 ) -> int:
-    """Build ``todo`` in ``size`` warm kernels; ``done`` is called in this thread as each ends.
+    """Build ``todo`` in the pool's warm kernels, ``size`` at a time; ``done`` is called in this
+    thread as each region ends.
 
     Returns the kernel processes started.
     """
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-
-    pool = _KernelPool(size, notebook.parent, plan.cache, reuse=reuse_kernel)
+    from concurrent.futures import FIRST_COMPLETED, wait
 
     def one(region_id: str) -> tuple[dict[str, float] | BaseException, float]:
         start = time.perf_counter()
@@ -1036,43 +1072,27 @@ def _run_kernels(
             outcome = exc
         return outcome, time.perf_counter() - start
 
-    try:
-        if size == 1:  # in this thread: the plain loop, Ctrl-C reaches the notebook at once
-            if reuse_kernel:
-                with ThreadPoolExecutor(1) as warm:
-                    pool.warm_up(warm)  # the kernel starts while the engagement results are computed
-                    plan.shared()
-            else:
-                plan.shared()
-            for region_id in todo:
-                bar.set_postfix_str(region_id)
-                outcome, elapsed = one(region_id)
-                if isinstance(outcome, KeyboardInterrupt):  # pragma: no cover - raised, not caught
-                    raise outcome
-                done(region_id, outcome, elapsed)
-            return pool.starts
-        executor = ThreadPoolExecutor(size, thread_name_prefix="casekit-region")
-        pending: dict[Any, str] = {}
-        try:
-            pool.warm_up(executor)
-            plan.shared()
-            pending = {executor.submit(one, rid): rid for rid in todo}
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in sorted(finished, key=lambda f: todo.index(pending[f])):
-                    region_id = pending.pop(future)
-                    outcome, elapsed = future.result()
-                    done(region_id, outcome, elapsed)
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            pool.shutdown()  # the running notebooks end at once (their kernels are gone)
-            raise
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+    if size == 1:  # in this thread: the plain loop, Ctrl-C reaches the notebook at once
+        for region_id in todo:
+            bar.set_postfix_str(region_id)
+            outcome, elapsed = one(region_id)
+            done(region_id, outcome, elapsed)
         return pool.starts
-    finally:
-        pool.shutdown()
+    pending: dict[Any, str] = {}
+    try:
+        pending = {executor.submit(one, rid): rid for rid in todo}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: todo.index(pending[f])):
+                region_id = pending.pop(future)
+                outcome, elapsed = future.result()
+                done(region_id, outcome, elapsed)
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        pool.shutdown()  # the running notebooks end at once (their kernels are gone)
+        raise
+    return pool.starts
 
 
 def _progress(region_ids: list[str], *, enabled: bool) -> tqdm:

@@ -77,7 +77,8 @@ def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str
     ----------
     job : mapping
         ``notebook`` (path), ``parameters``, ``title``, ``formats`` and ``cache_dir``: what
-        :func:`casekit.reports.build.render_region` needs.
+        :func:`casekit.reports.build.render_region` needs; ``code_version``: the build's
+        :func:`~casekit.reports.fingerprint.code_version`, which this worker's must equal.
 
     Returns
     -------
@@ -87,15 +88,23 @@ def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str
     Raises
     ------
     casekit.exceptions.DistributedError
-        If this worker cannot read the notebook or the bundle.
+        If this worker cannot read the notebook or the bundle, or runs another casekit.
     """
     import socket
 
     from casekit.reports.build import render_region
 
+    from casekit.reports.fingerprint import code_version
+
     notebook = Path(job["notebook"])
     bundle = (notebook.parent / job["parameters"]["bundle_path"]).resolve()
     host = socket.gethostname()
+    wanted = job.get("code_version")
+    if wanted is not None and code_version() != wanted:
+        raise DistributedError(
+            f"the Dask worker on {host} runs casekit {code_version()}, the build {wanted}: install the same "
+            "casekit (and the same versions of pandas, matplotlib …) on every worker, or the reports would differ"
+        )
     for what, path in (("report notebook", notebook), ("bundle's manifest", bundle / "manifest.yaml")):
         if not path.is_file():
             raise DistributedError(
@@ -111,6 +120,23 @@ def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return files, seconds
+
+
+def _check_listening(address: str) -> None:
+    """Fail at once, naming ``address``, when nothing listens there (Dask would wait its timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname:
+        return  # another transport (ucx, inproc): let Dask say what is wrong
+    try:
+        port = parts.port or 8786
+        with socket.create_connection((parts.hostname, port), timeout=5):
+            pass
+    except (OSError, ValueError) as exc:
+        reason = "nothing listens there (connection refused)" if isinstance(exc, ConnectionRefusedError) else str(exc)
+        raise DistributedError(f"cannot reach the Dask scheduler at {address}: {reason}") from exc
 
 
 class DaskRenderer:
@@ -145,6 +171,8 @@ class DaskRenderer:
             from distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - a dependency; a broken install
             raise DistributedError(f"building on Dask needs the 'distributed' package: {exc}") from exc
+        if self.scheduler is not None:
+            _check_listening(self.scheduler)
         try:
             if self.scheduler is not None:
                 self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -216,17 +244,30 @@ class DaskRenderer:
 
         from casekit.reports.build import publish_files
 
-        started = time.perf_counter()
-        futures = {}
-        for region_id in todo:
+        from casekit.reports.fingerprint import code_version
+
+        version = code_version()
+        waiting = list(todo)
+        futures: dict[Any, tuple[str, float]] = {}
+
+        def submit() -> Any:
+            region_id = waiting.pop(0)
             job = {"notebook": str(notebook), "parameters": {**values, "region": region_id},
-                   "title": titles[region_id], "formats": list(formats), "cache_dir": str(cache_dir)}
+                   "title": titles[region_id], "formats": list(formats), "cache_dir": str(cache_dir),
+                   "code_version": version}
             future = self.client.submit(render_on_worker, job, pure=False, retries=0,
                                         key=f"casekit-region-{region_id}-{time.time_ns()}")
-            futures[future] = region_id
+            futures[future] = (region_id, time.perf_counter())
+            return future
+
+        # At most one region per worker thread in flight: a region queued on a worker that dies
+        # would fail with the one it was running.
+        running = as_completed([submit() for _ in range(min(self.size, len(waiting)))], loop=self.client.loop)
         try:
-            for future in as_completed(list(futures), loop=self.client.loop):
-                region_id = futures[future]
+            for future in running:
+                region_id, started = futures.pop(future)
+                if waiting:
+                    running.add(submit())
                 try:
                     files, seconds = future.result()
                     publish_files(out_dir / region_id, files, force=force)

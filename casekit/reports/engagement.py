@@ -253,7 +253,7 @@ class ResultCache:
         self.writable = writable
 
     def path(self, kind: str, key: str) -> Path:
-        """Where the entry of ``kind`` and ``key`` lives."""
+        """Where the entry of ``kind`` and ``key`` lives (``kind`` may not contain ``*``)."""
         return self.folder / f"{kind}-{key[:32]}.pkl"
 
     def get(self, kind: str, key: str) -> Any | None:
@@ -320,13 +320,15 @@ def active_cache() -> ResultCache | None:
 def _cached(kind: str, key: str, compute: Any, cache: ResultCache | None) -> Any:
     memo_key = (kind, key)
     if memo_key in _memo:
+        if cache is not None and cache.writable and cache.get(kind, key) is None:
+            cache.put(kind, key, _memo[memo_key])  # deleted or damaged since: the kernels read it
         return _memo[memo_key]
     value = cache.get(kind, key) if cache is not None else None
     if value is None:
         value = compute()
         if cache is not None:
             cache.put(kind, key, value)
-    for old in [k for k in _memo if k[0] == kind]:  # one bundle's results at a time
+    for old in [k for k in _memo if k[0] == kind]:  # the newest results of each bundle
         del _memo[old]
     _memo[memo_key] = value
     return value
@@ -361,7 +363,9 @@ def shared_results(
     """
     cache = cache if cache is not None else _active
     files = files if files is not None else bundle_files(bundle.path)
-    analysis = _cached(_ANALYSIS, analysis_key(files, min_n),
+    scope = digest(str(Path(bundle.path).resolve()))[:8]  # each bundle keeps its own newest entries
+    analysis = _cached(f"{_ANALYSIS}-{scope}", analysis_key(files, min_n),
                        lambda: engagement_analysis(bundle, min_n=min_n, outlines=outlines), cache)
-    notes = _cached(_NOTES, notes_key(files, min_n), lambda: engagement_notes(bundle, min_n=min_n), cache)
+    notes = _cached(f"{_NOTES}-{scope}", notes_key(files, min_n),
+                    lambda: engagement_notes(bundle, min_n=min_n), cache)
     return analysis, notes
