@@ -78,8 +78,7 @@ def cached(cache: Path, kind: str) -> list[Path]:
 def notes_views(cache: Path) -> dict[str, Any]:
     """The notes views the last build computed (its cache entry), by top-level region."""
     (entry,) = cached(cache, "notes")
-    with open(entry, "rb") as f:
-        _, notes = pickle.load(f)
+    _, notes = ResultCache(cache).read(entry)
     return notes.views
 
 
@@ -179,6 +178,25 @@ def test_engagement_results_are_computed_once_per_build_and_read_by_every_kernel
     assert "天津 地区报告" in html and f"访谈记录 {notes} 份" in html
 
 
+def test_a_cache_entry_casekit_did_not_sign_is_never_unpickled(tmp_path, caplog):
+    """A pickle runs code when loaded: one put into a shared reports folder must not run."""
+    cache = ResultCache(tmp_path)
+    cache.put("analysis", "k" * 64, {"answer": 42})
+    path = cache.path("analysis", "k" * 64)
+    ran = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (ran.write_text, ("the payload ran",))
+
+    path.write_bytes(pickle.dumps(("k" * 64, Payload())))  # a plain pickle, no signature
+    assert cache.get("analysis", "k" * 64) is None
+    path.write_bytes(b"casekit-cache-1\n" + b"\0" * 32 + pickle.dumps(("k" * 64, Payload())))  # forged header
+    assert cache.get("analysis", "k" * 64) is None
+    assert not ran.exists()
+    assert "not signed by this user's casekit" in caplog.text
+
+
 def test_damaged_cache_entry_is_ignored_not_trusted(tmp_path, caplog):
     cache = ResultCache(tmp_path)
     cache.put("analysis", "k" * 64, {"answer": 42})
@@ -194,8 +212,7 @@ def test_build_over_a_damaged_cache_entry_repairs_it_once(series):
     assert result.ok, result.failed  # the probe fails in a kernel that would recompute
     assert computed <= 1  # recomputed, or rewritten from what this process already holds
     (entry,) = series["damaged_cache"]
-    with open(entry, "rb") as f:
-        key, value = pickle.load(f)
+    _, value = ResultCache(entry.parent).read(entry)
     assert isinstance(value, engagement.EngagementAnalysis)
 
 

@@ -11,6 +11,7 @@ from casekit import paths
 from casekit.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    EXIT_USAGE,
     AddParser,
     bundle_parent,
     csv_parent,
@@ -82,6 +83,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    clash = [name for name, given in (("--workers", args.workers), ("--jobs", args.jobs)) if given is not None]
+    if args.scheduler is not None and clash:
+        print(f"casekit build: --scheduler renders on that cluster's workers; {' and '.join(clash)} cannot be "
+              "used with it (start as many workers as you want on the cluster)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.workers is not None and args.jobs is not None:
+        print("casekit build: --workers starts a local Dask cluster of that many workers, --jobs a pool of that "
+              "many kernels: give one of them", file=sys.stderr)
+        return EXIT_USAGE
     if not args.force:  # nothing changed: say so without loading pandas, Jupyter or the bundle
         quick = _up_to_date(args)
         if quick is not None:

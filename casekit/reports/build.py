@@ -471,12 +471,18 @@ def _frame_digest(frame: Any) -> str:
 
 
 def _notes_digest(bundle: Bundle, notes: EngagementNotes, top: str) -> str:
-    """What a region's report shows of the notes: its top-level region's notes view and notes."""
+    """What a region's report shows of the notes: its province's themes as the theme table shows
+    them, its distinctive words (not their scores, which move with any note of any region), its
+    excerpts and counts, and its own notes (the method section counts them)."""
+    from casekit.reports.tables import theme_table
+
     view = notes.view(top)
     rows = bundle.notes
     mine = rows.loc[rows["top_region_id"] == top] if not rows.empty else rows
-    return digest(view.count, view.interviewees, _frame_digest(view.themes), _frame_digest(view.keywords),
-                  _frame_digest(view.quotes), _frame_digest(mine))
+    themes = theme_table(view.themes) if not view.themes.empty else view.themes
+    words = list(map(str, view.keywords["word"])) if "word" in view.keywords.columns else []
+    return digest(view.count, view.interviewees, _frame_digest(themes), words, _frame_digest(view.quotes),
+                  _frame_digest(mine))
 
 
 # -- one region ------------------------------------------------------------------------------------
@@ -725,6 +731,10 @@ def build_reports(
             out_dir, region_ids = current
             return BuildResult(built=[], failed={}, index_path=out_dir / INDEX_HTML, out_dir=out_dir,
                                formats=chosen, skipped=region_ids, workers=0, backend="none")
+    if scheduler is not None:
+        from casekit.reports.distributed import check_scheduler
+
+        check_scheduler(scheduler)  # before the bundle is loaded: a wrong address costs nothing
     font = find_cjk_font()  # once, before any kernel starts: without it every region would fail alike
     for name in chosen:  # e.g. the browser of the PDF: missing, every region would fail alike
         check = FORMATS[name].check

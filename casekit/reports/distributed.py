@@ -37,7 +37,7 @@ from typing import Any
 
 from casekit.exceptions import DistributedError
 
-__all__ = ["DaskRenderer", "render_on_worker"]
+__all__ = ["DaskRenderer", "check_scheduler", "render_on_worker"]
 
 log = logging.getLogger(__name__)
 
@@ -122,16 +122,35 @@ def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str
     return files, seconds
 
 
-def _check_listening(address: str) -> None:
-    """Fail at once, naming ``address``, when nothing listens there (Dask would wait its timeout)."""
+def check_scheduler(address: str) -> None:
+    """Fail at once, naming ``address``, when it is not a scheduler address or nothing listens there
+    (Dask would wait its timeout, then print a traceback).
+
+    Parameters
+    ----------
+    address : str
+        ``tcp://host:port`` (``tls://`` too; ``host:port`` means ``tcp://``).
+
+    Raises
+    ------
+    casekit.exceptions.DistributedError
+    """
     import socket
     from urllib.parse import urlsplit
 
-    parts = urlsplit(address if "://" in address else f"tcp://{address}")
-    if parts.scheme not in ("tcp", "tls") or not parts.hostname:
-        return  # another transport (ucx, inproc): let Dask say what is wrong
+    example = "e.g. tcp://10.0.0.5:8786"
     try:
-        port = parts.port or 8786
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        port = parts.port
+    except ValueError as exc:
+        raise DistributedError(f"not a Dask scheduler address: {address!r} ({example})") from exc
+    if parts.scheme not in ("tcp", "tls", "ucx", "inproc"):
+        raise DistributedError(f"not a Dask scheduler address: {address!r} ({example})")
+    if parts.scheme not in ("tcp", "tls"):
+        return  # another transport: let Dask say what is wrong
+    if not parts.hostname or port is None:
+        raise DistributedError(f"not a Dask scheduler address: {address!r}: it needs a host and a port ({example})")
+    try:
         with socket.create_connection((parts.hostname, port), timeout=5):
             pass
     except (OSError, ValueError) as exc:
@@ -172,7 +191,7 @@ class DaskRenderer:
         except ImportError as exc:  # pragma: no cover - a dependency; a broken install
             raise DistributedError(f"building on Dask needs the 'distributed' package: {exc}") from exc
         if self.scheduler is not None:
-            _check_listening(self.scheduler)
+            check_scheduler(self.scheduler)
         try:
             if self.scheduler is not None:
                 self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -184,7 +203,7 @@ class DaskRenderer:
                     )
                 self.client = Client(self.cluster, set_as_default=False)
             info = self.client.scheduler_info()
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError …: one message
             self.__exit__(None, None, None)
             where = self.scheduler or "a local cluster"
             raise DistributedError(f"cannot reach the Dask scheduler at {where}: {exc}") from exc

@@ -16,16 +16,22 @@ would cost most of a build; :func:`shared_results` computes them once and keeps 
   (:func:`~casekit.reports.fingerprint.code_version`) and the smallest cell size. Editing an
   interview note recomputes the notes part only; a changed survey answer recomputes both.
 
-The cache holds pickles that casekit wrote into the reports folder; nothing from a bundle is
-ever unpickled. A cache entry is written atomically (a reader sees the old entry, the new one,
-or none) and only the newest entry of each kind is kept.
+The cache holds pickles, and loading a pickle can run code: an entry is loaded only when it
+carries a valid HMAC-SHA256 signature made with this user's secret key (:func:`cache_secret`:
+``CASEKIT_CACHE_KEY``, or a random key created once in ``~/.config/casekit/cache.key``, readable
+by this user only). A file someone else put into a shared reports folder, or a damaged one, is
+treated as absent and recomputed. A cache entry is written atomically (a reader sees the old
+entry, the new one, or none) and only the newest entry of each kind and bundle is kept.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 import pickle
+import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +57,7 @@ __all__ = [
     "ResultCache",
     "active_cache",
     "analysis_key",
+    "cache_secret",
     "engagement_analysis",
     "engagement_notes",
     "notes_key",
@@ -232,6 +239,56 @@ def notes_key(files: dict[str, str], min_n: int) -> str:
     return digest(_NOTES, code_version(), min_n, files)
 
 
+#: Signature header of a cache entry: magic, then the HMAC-SHA256 of the pickle that follows.
+_MAGIC = b"casekit-cache-1\n"
+_secret: bytes | None = None
+
+
+def cache_secret() -> bytes:
+    """This user's key for signing cache entries.
+
+    ``CASEKIT_CACHE_KEY`` (hex) when set -- e.g. the same key for the workers of a cluster --,
+    else the key in ``$XDG_CONFIG_HOME/casekit/cache.key`` (``~/.config``), created with 32 random
+    bytes and permissions 0600 the first time.
+
+    Returns
+    -------
+    bytes
+    """
+    global _secret
+    if _secret is not None:
+        return _secret
+    given = os.environ.get("CASEKIT_CACHE_KEY", "").strip()
+    if given:
+        try:
+            _secret = bytes.fromhex(given)
+        except ValueError:
+            _secret = given.encode("utf-8")
+        return _secret
+    home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    path = Path(home) / "casekit" / "cache.key"
+    try:
+        _secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        key = secrets.token_bytes(32)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(key.hex() + "\n")
+            _secret = key
+        except FileExistsError:  # another process made it meanwhile: use theirs
+            _secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except OSError as exc:  # no writable home: a key for this process only (no reuse)
+            log.info("cache entries are signed with a key of this process only: %s", exc)
+            _secret = key
+    return _secret
+
+
+def _signature(data: bytes) -> bytes:
+    return hmac.new(cache_secret(), data, hashlib.sha256).digest()
+
+
 class ResultCache:
     """Pickled results in a folder, one file per kind and key (``<kind>-<key>.pkl``).
 
@@ -244,8 +301,9 @@ class ResultCache:
 
     Notes
     -----
-    An entry is read only when this user owns it (POSIX): a pickle runs code when loaded, so an
-    entry someone else could have put into a shared folder is treated as absent.
+    An entry is unpickled only when its signature (:func:`cache_secret`) is valid: a pickle runs
+    code when loaded, so an entry someone else could have put into a shared folder is treated as
+    absent.
     """
 
     def __init__(self, folder: Path | str, *, writable: bool = True) -> None:
@@ -258,19 +316,32 @@ class ResultCache:
 
     def get(self, kind: str, key: str) -> Any | None:
         """The cached value, or None when absent or unreadable (a damaged entry is recomputed)."""
-        path = self.path(kind, key)
+        entry = self.read(self.path(kind, key))
+        if entry is None:
+            return None
+        stored_key, value = entry
+        return value if stored_key == key else None
+
+    def read(self, path: Path) -> tuple[str, Any] | None:
+        """The (key, value) of the entry file ``path``; None when absent, unsigned or unreadable."""
         try:
-            with open(path, "rb") as f:
-                if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
-                    log.warning("ignoring the cache entry %s: another user owns it", path)
-                    return None
-                stored_key, value = pickle.load(f)
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
-        except Exception as exc:  # noqa: BLE001 - a damaged or foreign entry is only a miss
+        except OSError as exc:
+            log.warning("ignoring the unreadable cache entry %s: %s", path, exc.strerror or exc)
+            return None
+        head, payload = data[: len(_MAGIC) + 32], data[len(_MAGIC) + 32:]
+        if head[: len(_MAGIC)] != _MAGIC or not hmac.compare_digest(head[len(_MAGIC):], _signature(payload)):
+            # never unpickled: a pickle runs code, and this one casekit did not write for this user
+            log.warning("ignoring the unreadable cache entry %s: not signed by this user's casekit", path)
+            return None
+        try:
+            stored_key, value = pickle.loads(payload)
+        except Exception as exc:  # noqa: BLE001 - signed but unreadable (another casekit version)
             log.warning("ignoring the unreadable cache entry %s: %s", path, exc)
             return None
-        return value if stored_key == key else None
+        return stored_key, value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Write an entry atomically and remove the older entries of ``kind``.
@@ -284,8 +355,9 @@ class ResultCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=self.folder)
             try:
+                payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(fd, "wb") as f:
-                    pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+                    f.write(_MAGIC + _signature(payload) + payload)
                 os.replace(tmp, path)
             finally:
                 if os.path.exists(tmp):

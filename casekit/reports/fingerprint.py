@@ -82,6 +82,7 @@ def bundle_files(root: Path | str) -> dict[str, str]:
     """
     root = Path(root).resolve()
     found: dict[str, str] = {}
+    stamps: list[tuple[str, int, int, int]] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
@@ -94,8 +95,21 @@ def bundle_files(root: Path | str) -> dict[str, str]:
             except (OSError, ValueError):
                 continue
             if real.is_file():
-                found[path.relative_to(root).as_posix()] = file_digest(real)
-    return dict(sorted(found.items()))
+                st = real.stat()
+                relative = path.relative_to(root).as_posix()
+                stamps.append((relative, st.st_size, st.st_mtime_ns, st.st_ino))
+                found[relative] = str(real)
+    # Within one process (a report kernel builds many regions) a file whose size, time and inode
+    # are unchanged is not read again; across processes every build hashes the content.
+    signature = (str(root), tuple(stamps))
+    if _last_tree and _last_tree[0] == signature:
+        return dict(_last_tree[1])
+    digests = {relative: file_digest(real) for relative, real in sorted(found.items())}
+    _last_tree[:] = [signature, digests]
+    return dict(digests)
+
+
+_last_tree: list[Any] = []
 
 
 def without_notes(files: Mapping[str, str]) -> dict[str, str]:
