@@ -147,7 +147,10 @@ def series(tmp_path_factory):
         runs["note_files"] = snapshot(out_dir)
 
         edit_survey_answer(bundle)
+        runs["survey_one"] = build(regions=["beijing"])  # one region first: the others are now out of date
+        runs["survey_one_index"] = runs["survey_one"][0].index_path.read_text(encoding="utf-8")
         runs["survey"] = build()
+        runs["survey_index"] = runs["survey"][0].index_path.read_text(encoding="utf-8")
         runs["survey_files"] = snapshot(out_dir)
 
         runs["forced"] = build(force=True)
@@ -242,10 +245,19 @@ def test_editing_one_interview_note_rebuilds_only_the_regions_whose_report_shows
 
 
 def test_changing_one_survey_answer_rebuilds_every_region_and_recomputes_once(series):
+    one, computed_one = series["survey_one"]
+    assert one.ok and one.built == ["beijing"] and computed_one == 1
+    # The regions not asked for were built from the old answers: the index says they are out of date.
+    index = series["survey_one_index"]
+    marks = dict((rid, cls) for cls, rid in re.findall(r'<tr class="(\w+)" id="region-(\w+)">', index))
+    assert marks == {"beijing": "ok", EDITED: "stale", "nanning": "stale"}
     result, computed = series["survey"]
     assert result.ok, result.failed
-    assert result.built == REGIONS and result.skipped == []
-    assert computed == 1
+    assert result.built == [EDITED, "nanning"] and result.skipped == ["beijing"]
+    assert computed == 0  # computed once, by the first of the two builds
+    index = series["survey_index"]
+    assert dict((rid, cls) for cls, rid in re.findall(r'<tr class="(\w+)" id="region-(\w+)">', index)) == \
+        dict.fromkeys(REGIONS, "ok")
     old, new = series["note_files"], series["survey_files"]
     assert all(new[f"{rid}/report.ipynb"][1] > old[f"{rid}/report.ipynb"][1] for rid in REGIONS)
 

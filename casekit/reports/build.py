@@ -949,6 +949,19 @@ def _build_with(
         (skipped if current and not force else todo).append(rid)
     for rid in skipped:
         state.regions[rid]["quick"] = plan.quick
+    # Regions not asked for this time, published from other inputs than these: the index must not
+    # present them as current beside a programme view computed from the new data.
+    for rid, entry in list(entries.items()):
+        if rid in keys or entry.status != "ok" or rid not in set(manifest.regions["region_id"]):
+            continue
+        record = state.regions.get(rid) or {}
+        title = f"{manifest.name(rid)} · 区域调研报告"
+        if record.get("key") != plan.region_key(rid, title):
+            entries[rid] = RegionEntry(
+                rid, entry.name, "stale", built_at=entry.built_at, formats=entry.formats,
+                error=f"built from earlier inputs than this build's; rebuild it (--regions {rid})",
+            )
+            state.forget(rid)
 
     built: list[str] = []
     failed: dict[str, str] = {}

@@ -199,7 +199,7 @@ class DaskRenderer:
                 with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
                     self.cluster = LocalCluster(
                         n_workers=self.workers or 2, threads_per_worker=1, processes=True,
-                        dashboard_address=":0", silence_logs=logging.ERROR,
+                        dashboard_address=":0", silence_logs=logging.CRITICAL,
                     )
                 self.client = Client(self.cluster, set_as_default=False)
             info = self.client.scheduler_info()
