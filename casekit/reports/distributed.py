@@ -67,7 +67,7 @@ def _worker_kernel(cwd: str, cache_dir: str | None) -> Any:
 def warm_up_worker(cwd: str, cache_dir: str | None) -> None:
     """Start this worker's kernel and import what the report imports (before its first region)."""
     with _kernel_lock:
-        _worker_kernel(cwd, cache_dir).warm_up()
+        _worker_kernel(cwd, cache_dir).warm_up()  # never raises: the first region meets any failure
 
 
 def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str, float]]:
@@ -183,6 +183,7 @@ class DaskRenderer:
         self.client: Any = None
         self.cluster: Any = None
         self.size = 0
+        self._warm: list[Any] = []
 
     def __enter__(self) -> DaskRenderer:  # noqa: PYI034 - not subclassed
         try:
@@ -230,16 +231,17 @@ class DaskRenderer:
     def warm_up(self, notebook: Path, cache_dir: Path) -> None:
         """Start every worker's kernel in the background (the build goes on meanwhile).
 
-        A warm-up that fails changes nothing: the first region on that worker starts its kernel.
+        A warm-up that fails changes nothing: the first region on that worker starts its kernel
+        (:func:`warm_up_worker` never raises).
         """
 
-        def warm() -> None:
-            try:
-                self.client.run(warm_up_worker, str(notebook.parent), str(cache_dir))
-            except Exception as exc:  # noqa: BLE001 - only time is lost
-                log.debug("warming up the Dask workers: %s", exc)
-
-        threading.Thread(target=warm, name="casekit-dask-warm-up", daemon=True).start()
+        # A task pinned to each worker, run in its task thread like a region (``client.run``
+        # would run it in the worker's event loop, which it would block for seconds).
+        for address in self.client.scheduler_info().get("workers", {}):
+            self._warm.append(self.client.submit(
+                warm_up_worker, str(notebook.parent), str(cache_dir), workers=[address],
+                allow_other_workers=False, pure=False, key=f"casekit-warm-up-{address}-{time.time_ns()}",
+            ))
 
     def run(
         self,
