@@ -79,6 +79,9 @@ bench: setup
 	$(BIN)/python benchmarks/bench_national.py
 	$(BIN)/python benchmarks/bench_limits.py
 	$(BIN)/python benchmarks/bench_formats.py
+	$(BIN)/python benchmarks/bench_incremental.py
+	$(BIN)/python benchmarks/bench_national_build.py
+	$(BIN)/python benchmarks/bench_segment.py
 
 # Re-run the phase notebooks in place after changing what they show (nbval checks the stored
 # outputs); the live widgets' state and views (random model ids) are dropped from the stored
