@@ -63,53 +63,11 @@ def build(bundle: str, out: str, regions: list[str], jobs: int | None, workers: 
     did is written to ``report`` as JSON."""
     from casekit.reports import build_reports
 
-    if workers is not None:
-        _warm_up_waits()
     result = build_reports(bundle, regions=regions, out=out, progress=False, jobs=jobs, workers=workers)
     result.raise_for_failures()
     render = {rid: sum(v.values()) for rid, v in result.format_seconds.items()}
     Path(report).write_text(json.dumps({"built": result.built, "backend": result.backend,
                                         "workers": result.workers, "render": render}), encoding="utf-8")
-
-
-def _warm_up_waits() -> None:
-    """Work around two bugs of ``casekit/reports/distributed.py`` (``DaskRenderer.run``), in this
-    process only, so that the benchmark measures the Dask path as it is meant to run:
-
-    * it warms the workers with ``client.run(warm_up_worker, ..., wait=False)``, which
-      ``distributed`` refuses for a function that is not a coroutine (``AssertionError:
-      Combination not supported``): here that call waits for the warm-up instead (every region
-      waits for its worker's warm kernel anyway); a call ``distributed`` accepts is unchanged;
-    * it calls ``as_completed(futures)`` without a default client (its client is made with
-      ``set_as_default=False``): ``ValueError: No clients found``; here ``as_completed`` gets
-      the futures' client's event loop when none is given.
-    """
-    import inspect
-
-    import distributed
-    from distributed import Client
-
-    completed = distributed.as_completed
-    if not getattr(completed, "_bench_loop", False):
-        def as_completed(futures=None, loop=None, *args, **kwargs):  # noqa: ANN001, ANN202
-            if loop is None and futures:
-                loop = next(iter(futures)).client.loop
-            return completed(futures, loop, *args, **kwargs)
-
-        as_completed._bench_loop = True  # type: ignore[attr-defined]
-        distributed.as_completed = as_completed
-
-    original = Client.run
-    if getattr(original, "_bench_waits", False):
-        return
-
-    def run(self, function, *args, wait=True, **kwargs):  # noqa: ANN001, ANN202 - Client.run's signature
-        if not wait and not inspect.iscoroutinefunction(function):
-            wait = True
-        return original(self, function, *args, wait=wait, **kwargs)
-
-    run._bench_waits = True  # type: ignore[attr-defined]
-    Client.run = run
 
 
 def spread(items: list[str], k: int) -> list[str]:
