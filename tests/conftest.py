@@ -22,6 +22,20 @@ FOREIGN = Path(__file__).resolve().parent / "fixtures" / "bundles" / "foreign"
 SAMPLE = Path(__file__).resolve().parents[1] / "research_data" / "sample"
 
 
+@pytest.fixture(scope="session")
+def sample_reports(tmp_path_factory):
+    """Every top-level region of the sample built once, in every format this machine can make
+    (PDF when a Chromium is installed): read-only, shared by the format and personal-data tests."""
+    import shutil as _shutil
+
+    from casekit.reports import build_reports
+    from casekit.reports.pdf import BROWSER_NAMES
+
+    formats = "html,pdf,docx,pptx" if any(_shutil.which(b) for b in BROWSER_NAMES) else "html,docx,pptx"
+    out = tmp_path_factory.mktemp("sample-reports")
+    return build_reports(SAMPLE, out=out, progress=False, formats=formats)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_build_cache(tmp_path_factory):
     """One cache of engagement-wide results for every build of the session (``CASEKIT_CACHE_DIR``).

@@ -49,12 +49,12 @@ def _run(*command: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def built_all(tmp_path_factory):
+def built_all(sample_reports):
     """Every sample region built once in the four formats (``make tools`` installs Chromium)."""
     assert any(shutil.which(b) for b in pdf_module.BROWSER_NAMES), "no Chromium: run `make tools`"
-    out = tmp_path_factory.mktemp("formats")
-    result = build_reports(SAMPLE_BUNDLE, out=out, progress=False, formats="html,pdf,docx,pptx")
+    result = sample_reports
     assert result.ok, result.failed
+    assert result.formats == ("html", "pdf", "docx", "pptx")
     assert result.built == list(SAMPLE_REGIONS)
     return result
 

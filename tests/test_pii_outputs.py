@@ -10,6 +10,7 @@ stored outputs — and scans all of it for those strings.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,6 @@ import yaml
 
 from casekit.cli import main
 from casekit.paths import NOTEBOOKS, SAMPLE_BUNDLE
-from casekit.reports import build_reports
 
 #: Every analysis command, as a consultant runs it on the sample (``--csv``/``--out`` added).
 COMMANDS: tuple[tuple[str, ...], ...] = (
@@ -46,13 +46,13 @@ def planted() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory) -> dict[str, str]:
-    """Every output of the sample bundle: file or command → its text."""
+def outputs(tmp_path_factory, sample_reports) -> dict[str, str]:
+    """Every output of the sample bundle: file or command → its text (the reports in every format)."""
     out = tmp_path_factory.mktemp("outputs")
-    result = build_reports(SAMPLE_BUNDLE, out=out / "reports", progress=False)
+    result = sample_reports
     assert result.ok and len(result.built) == 5
-    texts = {str(p.relative_to(out)): p.read_text(encoding="utf-8")
-             for p in sorted((out / "reports").rglob("*")) if p.is_file()}
+    reports = result.out_dir.parent
+    texts = {f"reports/{p.relative_to(reports)}": _report_text(p) for p in sorted(reports.rglob("*")) if p.is_file()}
     for i, command in enumerate(COMMANDS):
         target = out / f"command{i}.csv"
         flag = "--out" if command[0] == "segment" else "--csv"
@@ -91,6 +91,27 @@ def outputs(tmp_path_factory) -> dict[str, str]:
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         texts[notebook.name] = json.dumps([c.get("outputs", []) for c in cells], ensure_ascii=False)
     return texts
+
+
+def _report_text(path: Path) -> str:
+    """The text of a file of a region's report: the page, notebook and index as they are, the PDF
+    as pdftotext reads it, the Word report and the slides paragraph by paragraph."""
+    if path.suffix == ".pdf":
+        return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                              check=True).stdout.decode("utf-8")
+    if path.suffix == ".pptx":
+        from pptx import Presentation
+
+        deck = Presentation(str(path))
+        parts = [para.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame
+                 for para in shape.text_frame.paragraphs]
+        parts += [cell.text for slide in deck.slides for shape in slide.shapes if shape.has_table
+                  for row in shape.table.rows for cell in row.cells]
+        parts += [slide.notes_slide.notes_text_frame.text for slide in deck.slides if slide.has_notes_slide]
+        return "\n".join(parts)
+    if path.suffix == ".docx":
+        return _office_text(path)
+    return path.read_text(encoding="utf-8")
 
 
 def _office_text(path: Path) -> str:
