@@ -176,7 +176,8 @@ def register(add_parser: AddParser) -> None:
 
     p = add_parser("build", help="build every region's report of a bundle", parents=[
         bundle_parent(), regions_parent(),
-        force_parent("rebuild a region whose report.docx/slides.pptx/... someone edited, keeping each "
+        force_parent("rebuild every region, even one that is up to date (by default only regions whose inputs "
+                     "changed are rebuilt), and one whose report.docx/slides.pptx/... someone edited, keeping each "
                      "edited file as _<name>.bak-<time> beside the new one"),
     ])
     p.add_argument("--out", type=Path, default=paths.REPORTS,
