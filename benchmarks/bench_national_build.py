@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             else f"{k} cities spread over the provinces ({', '.join(regions[:4])}, …)")
 
     out = WORK / "national-build-reports"
+    started_load = os.getloadavg()[0]
     serial, serial_info = timed_build(bundle, out / "serial", regions, jobs=1)
     print(f"serial: {serial:.1f} s", file=sys.stderr)
     dask, dask_info = timed_build(bundle, out / "dask", regions, workers=args.workers)
@@ -145,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         "dask_render": statistics.median(dask_info["render"].values()),
         "dask_render_mean": statistics.fmean(dask_info["render"].values()),
         "shared": shared_seconds, "load": load_seconds,
+        "load_avg": [f"{started_load:.1f}", f"{os.getloadavg()[0]:.1f}"],
     }
     (WORK / "national-build-figures.json").write_text(json.dumps(figures, indent=1), encoding="utf-8")
     text = section(figures)
@@ -196,13 +198,12 @@ engagement-wide analysis, the Dask cluster's start and the index included).
   also counts the time its region waited for the core). All
   {f['regions_total']} regions on W workers ≈ one-off costs (about {f['shared'] + f['load']:.0f} s here) +
   {f['regions_total']} × (seconds per region per worker) / W.
-- The Dask run used two work-arounds, in the benchmark's own process only, of bugs in
-  `DaskRenderer.run` that stop every `--workers`/`--scheduler` build before it renders anything
-  (`client.run(warm_up_worker, …, wait=False)` with a plain function: `AssertionError: Combination
-  not supported`; `as_completed(futures)` without a default client: `ValueError: No clients found`);
-  see `_warm_up_waits` in the script. Once `casekit/reports/distributed.py` is fixed they do nothing.
-- The machine has 2 cores shared with other engineers' jobs (load average 2–7 during the run), and
-  the build process, the Dask scheduler and 2 workers (each with its kernel) share them.
+- Load average (1 min) at the start and the end of the run: {f.get('load_avg', ['?', '?'])[0]} and
+  {f.get('load_avg', ['?', '?'])[1]}; the build process, the Dask scheduler and the {f['workers']} workers (each
+  with its kernel) share the 2 cores, so the Dask run pays for the cluster's own processes too.
+- A national region costs more than a sample region (about 3 s): what is particular to a region
+  (its comparison, gaps, course design, 360° rows) is computed over a bundle of
+  {f['account_managers']:,} account managers.
 """
 
 
