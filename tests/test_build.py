@@ -345,8 +345,9 @@ def test_index_is_written_after_each_region(tmp_path, sample, monkeypatch, no_ke
         (final / "report.html").write_text("<html></html>", encoding="utf-8")
 
     monkeypatch.setattr(build_module, "_build_region", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        build_reports(SAMPLE_BUNDLE, regions=[first, second], out=tmp_path, progress=False, notebook=PROBE)
+    with pytest.raises(KeyboardInterrupt):  # one kernel: the regions are built in order
+        build_reports(SAMPLE_BUNDLE, regions=[first, second], out=tmp_path, progress=False, notebook=PROBE,
+                      jobs=1)
     out_dir = tmp_path / "sample"
     saved = json.loads((out_dir / "index.json").read_text(encoding="utf-8"))["regions"]
     assert [(e["region_id"], e["status"]) for e in saved] == [(first, "ok")]

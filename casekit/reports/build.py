@@ -1114,6 +1114,11 @@ def _run_kernels(
         for future in pending:
             future.cancel()
         pool.shutdown()  # the running notebooks end at once (their kernels are gone)
+        for future, region_id in pending.items():  # published before the interrupt: list them too
+            if future.done() and not future.cancelled() and future.exception() is None:
+                outcome, elapsed = future.result()
+                if not isinstance(outcome, BaseException):
+                    done(region_id, outcome, elapsed)
         raise
     return pool.starts
 
