@@ -250,7 +250,8 @@ def test_changing_one_survey_answer_rebuilds_every_region_and_recomputes_once(se
     # The regions not asked for were built from the old answers: the index says they are out of date.
     index = series["survey_one_index"]
     marks = dict((rid, cls) for cls, rid in re.findall(r'<tr class="(\w+)" id="region-(\w+)">', index))
-    assert marks == {"beijing": "ok", EDITED: "stale", "nanning": "stale"}
+    assert marks == {"beijing": "ok", EDITED: "outdated", "nanning": "outdated"}
+    assert "2 个地区的报告早于最新调研数据，待重新生成" in index and "生成失败" not in index
     result, computed = series["survey"]
     assert result.ok, result.failed
     assert result.built == [EDITED, "nanning"] and result.skipped == ["beijing"]

@@ -958,7 +958,7 @@ def _build_with(
         title = f"{manifest.name(rid)} · 区域调研报告"
         if record.get("key") != plan.region_key(rid, title):
             entries[rid] = RegionEntry(
-                rid, entry.name, "stale", built_at=entry.built_at, formats=entry.formats,
+                rid, entry.name, "outdated", built_at=entry.built_at, formats=entry.formats,
                 error=f"built from earlier inputs than this build's; rebuild it (--regions {rid})",
             )
             state.forget(rid)

@@ -57,6 +57,7 @@ REPORT_HTML = "report.html"
 STATUS_LABELS: Mapping[str, str] = {
     "ok": "已生成",
     "stale": "生成失败；已过期，显示上次报告",
+    "outdated": "调研数据已更新，待重新生成；显示上次报告",
     "failed": "生成失败，暂无报告",
 }
 
@@ -84,7 +85,8 @@ class RegionEntry:
         Chinese name of the region.
     status : str
         ``"ok"`` (built by the last build of this region), ``"stale"`` (the last build failed,
-        an older report is kept) or ``"failed"`` (failed, no report).
+        an older report is kept), ``"outdated"`` (not rebuilt since its inputs changed: a build
+        of other regions saw new data; its report is kept) or ``"failed"`` (failed, no report).
     built_at : str or None
         Local time of the report shown (``YYYY-MM-DD HH:MM``), None when there is none.
     error : str or None
@@ -107,7 +109,7 @@ class RegionEntry:
 
     @property
     def has_report(self) -> bool:
-        return self.status in ("ok", "stale")
+        return self.status in ("ok", "stale", "outdated")
 
 
 def region_links(entry: RegionEntry) -> list[tuple[str, str]]:
@@ -183,7 +185,8 @@ def _render(entries: list[RegionEntry], *, client: str, engagement: str, period:
         period=period,
         bundle=bundle,
         n_ok=sum(e.status == "ok" for e in entries),
-        n_failed=sum(e.status != "ok" for e in entries),
+        n_failed=sum(e.status in ("stale", "failed") for e in entries),
+        n_outdated=sum(e.status == "outdated" for e in entries),
         report_html=REPORT_HTML,
         content_security_policy=CONTENT_SECURITY_POLICY,
     )
