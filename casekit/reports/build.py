@@ -971,8 +971,8 @@ def _build_with(
     overview: list[ProgrammeOverview | None] = []
 
     def save_index() -> Path:
-        if not overview:
-            overview.append(plan.overview())  # once per build, for every rewrite of the index
+        if not overview:  # once per build, for every rewrite of the index
+            overview.append(early.result() if early is not None else plan.overview())
         path = _save_index(out_dir, manifest, entries, overview[0])
         state.index = plan.index_key(entries)
         return path
@@ -1016,8 +1016,15 @@ def _build_with(
     size = 0
     backend = "none"
     starts = 0
+    early = None
     with ExitStack() as stack:
         bar = stack.enter_context(_progress(todo, enabled=progress))
+        if todo:  # the index's programme view is drawn up while the first regions render
+            from concurrent.futures import ThreadPoolExecutor
+
+            side = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="casekit-overview"))
+            plan.shared()  # the findings it reuses, first
+            early = side.submit(plan.overview)
         if todo:
             if scheduler is not None or workers is not None:
                 from casekit.reports.distributed import DaskRenderer
