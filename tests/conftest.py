@@ -56,6 +56,16 @@ def shared_build_cache(tmp_path_factory):
         os.environ["CASEKIT_CACHE_DIR"] = before
 
 
+def region_bytes(out_dir: Path, region_ids: list[str]) -> dict[str, bytes]:
+    """Every file of the given region folders, and the index page, by relative path."""
+    files = {"index.html": (out_dir / "index.html").read_bytes()}
+    for rid in region_ids:
+        for p in sorted((out_dir / rid).rglob("*")):
+            if p.is_file():
+                files[p.relative_to(out_dir).as_posix()] = p.read_bytes()
+    return files
+
+
 def _drafted_cases(bundle: Any, analysis: Any) -> Mapping[str, Any]:
     from casekit.authoring.case_draft import draft_case
 

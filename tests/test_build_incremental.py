@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import region_bytes
 
 from casekit.paths import SAMPLE_BUNDLE
 from casekit.reports import build_reports
@@ -59,16 +60,6 @@ def snapshot(out_dir: Path) -> dict[str, tuple[bytes, int]]:
     """Every file under ``out_dir``: relative path → (bytes, modification time in ns)."""
     return {p.relative_to(out_dir).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
             for p in sorted(out_dir.rglob("*")) if p.is_file()}
-
-
-def region_bytes(out_dir: Path, region_ids: list[str]) -> dict[str, bytes]:
-    """Every file of the given region folders, and the index page, by relative path."""
-    files = {"index.html": (out_dir / "index.html").read_bytes()}
-    for rid in region_ids:
-        for p in sorted((out_dir / rid).rglob("*")):
-            if p.is_file():
-                files[p.relative_to(out_dir).as_posix()] = p.read_bytes()
-    return files
 
 
 def cached(cache: Path, kind: str) -> list[Path]:

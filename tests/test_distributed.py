@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import region_bytes
 
 from casekit.exceptions import DistributedError
 from casekit.paths import SAMPLE_BUNDLE
@@ -140,16 +141,6 @@ def _running(p: psutil.Process) -> bool:
         return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
-
-
-def region_bytes(out_dir: Path, region_ids: list[str]) -> dict[str, bytes]:
-    """Every file of the given region folders, and the index page, by relative path."""
-    files = {"index.html": (out_dir / "index.html").read_bytes()}
-    for rid in region_ids:
-        for p in sorted((out_dir / rid).rglob("*")):
-            if p.is_file():
-                files[p.relative_to(out_dir).as_posix()] = p.read_bytes()
-    return files
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -129,19 +128,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _up_to_date(args: argparse.Namespace) -> tuple[Path, list[str]] | None:
     """The quick check of :func:`casekit.reports.build_state.up_to_date` for this command line."""
-    from casekit.reports.build_state import up_to_date
+    from casekit.exceptions import ReportFormatError
+    from casekit.reports.build_state import notebook_path_parameter, parse_formats, up_to_date
 
-    formats = [f.strip().lower().lstrip(".") for f in str(args.formats).replace("，", ",").split(",") if f.strip()]
-    chosen = tuple(f for f in ("html", "pdf", "docx", "pptx") if f == "html" or f in formats)
-    if set(formats) - set(chosen):
-        return None  # an unknown format: the full build names it
+    try:
+        formats = parse_formats(args.formats)
+    except ReportFormatError:
+        return None  # the full build names the unknown format
     notebook = paths.REPORT_NOTEBOOK.resolve()
     bundle = Path(args.bundle).resolve()
-    try:
-        relative = Path(os.path.relpath(bundle, notebook.parent)).as_posix()
-    except ValueError:  # pragma: no cover - another drive (Windows)
-        relative = str(bundle)
-    return up_to_date(bundle, args.regions or None, args.out, notebook, chosen, {"bundle_path": relative})
+    return up_to_date(bundle, args.regions or None, args.out, notebook, formats,
+                      {"bundle_path": notebook_path_parameter(bundle, notebook.parent)})
 
 
 def _positive(text: str) -> int:

@@ -59,8 +59,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -74,7 +74,6 @@ from casekit.exceptions import (
     NotebookNotFoundError,
     OutputError,
     RegionError,
-    ReportFormatError,
 )
 from casekit.files import umask
 from casekit.safe_save import LEDGER_NAME, backup_path, record_written, unedited, written_files
@@ -91,8 +90,11 @@ from casekit.reports.index import (
     write_index,
 )
 from casekit.reports.build_state import (
+    NOTEBOOK_FILE,
     BuildState,
     font_stamp,
+    notebook_path_parameter,
+    parse_formats,
     quick_key,
     region_files,
     request_key,
@@ -127,7 +129,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-REPORT_IPYNB = "report.ipynb"
+REPORT_IPYNB = NOTEBOOK_FILE
 #: Lock file in ``<out>/<bundle>``, locked while a build runs (it holds the builder's process id,
 #: for messages only).
 LOCK_FILE = ".build.lock"
@@ -278,34 +280,6 @@ FORMATS: dict[str, ReportFormat] = {
 }
 
 
-def parse_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
-    """Turn what the user asked for into format ids, ``"html"`` first, in :data:`FORMATS` order.
-
-    Parameters
-    ----------
-    formats : str, iterable of str or None
-        Format ids (a string may list several, separated by commas); None: HTML only.
-
-    Returns
-    -------
-    tuple of str
-
-    Raises
-    ------
-    casekit.exceptions.ReportFormatError
-        Naming every unknown format and listing the known ones.
-    """
-    if formats is None:
-        return ("html",)
-    if isinstance(formats, str):
-        formats = formats.replace("，", ",").split(",")
-    asked = [str(f).strip().lower().lstrip(".") for f in formats if str(f).strip()]
-    unknown = [f for f in asked if f not in FORMATS]
-    if unknown:
-        raise ReportFormatError(unknown, tuple(FORMATS))
-    return tuple(f for f in FORMATS if f == "html" or f in asked)
-
-
 def _failure_reason(exc: BaseException) -> str:
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
@@ -433,15 +407,6 @@ def _save_index(out_dir: Path, manifest: Manifest, entries: Mapping[str, RegionE
 
 
 # -- keys ------------------------------------------------------------------------------------------
-def _notebook_path_parameter(bundle_path: Path, notebook_dir: Path) -> str:
-    """``bundle_path`` as the notebook's kernel should see it: relative to its working directory
-    (the notebook's folder), so that no absolute local path is written into the report."""
-    try:
-        return Path(os.path.relpath(bundle_path, notebook_dir)).as_posix()
-    except ValueError:  # pragma: no cover - another drive (Windows): no relative path exists
-        return str(bundle_path)
-
-
 def cache_folder(out_dir: Path) -> Path:
     """Where a build keeps its engagement-wide results: ``CASEKIT_CACHE_DIR`` when set (shared by
     every reports folder: entries are keyed by content), else ``<out>/<bundle>/.cache``."""
@@ -724,7 +689,7 @@ def build_reports(
             f"report notebook not found: looked for {notebook} (pass notebook=... or restore "
             "notebooks/5.0-region-report.ipynb)"
         )
-    values = {**(parameters or {}), "bundle_path": _notebook_path_parameter(bundle_path, notebook.parent)}
+    values = {**(parameters or {}), "bundle_path": notebook_path_parameter(bundle_path, notebook.parent)}
     if not force:
         current = up_to_date(bundle_path, regions, out, notebook, chosen, values)
         if current is not None:
@@ -784,6 +749,7 @@ class _Plan:
     cache: Path
     _notes: EngagementNotes | None = None
     _findings: Findings | None = None
+    _notes_digests: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def quick(self) -> str:
@@ -806,10 +772,12 @@ class _Plan:
             self._findings = analysis.findings
 
     def region_key(self, region_id: str, title: str) -> str:
-        self.shared()
-        assert self._notes is not None
         top = self.bundle.manifest.top_of(region_id)
-        return digest(self.common, region_id, title, _notes_digest(self.bundle, self._notes, top))
+        if top not in self._notes_digests:  # a province's cities show its notes: once per province
+            self.shared()
+            assert self._notes is not None
+            self._notes_digests[top] = _notes_digest(self.bundle, self._notes, top)
+        return digest(self.common, region_id, title, self._notes_digests[top])
 
     def index_key(self, entries: Mapping[str, RegionEntry]) -> str:
         rows = sorted((rid, e.name, e.status, list(e.formats)) for rid, e in entries.items())
@@ -817,6 +785,11 @@ class _Plan:
 
     def overview(self) -> ProgrammeOverview | None:
         return _overview(self.bundle, findings=self._findings)
+
+
+def _title(manifest: Manifest, region_id: str) -> str:
+    """The title of a region's HTML page (part of its key)."""
+    return f"{manifest.name(region_id)} · 区域调研报告"
 
 
 def _min_n() -> int:
@@ -885,6 +858,30 @@ class _KernelPool:
             kernel.shutdown()
 
 
+@contextmanager
+def _local_kernels(
+    wanted: bool, jobs: int | None, regions: int, notebook: Path, plan: _Plan, *, reuse_kernel: bool
+) -> Iterator[tuple[_KernelPool | None, Any]]:
+    """The pool of warm kernels and the threads that lend them (both None when ``wanted`` is
+    false: a Dask build). The kernels start and import what the report needs at once, while the
+    keys and the engagement-wide results are computed; all of it is shut down on exit."""
+    if not wanted:
+        yield None, None
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    size = max(1, min(jobs or default_jobs(), regions)) if reuse_kernel else 1
+    pool = _KernelPool(size, notebook.parent, plan.cache, reuse=reuse_kernel)
+    executor = ThreadPoolExecutor(size, thread_name_prefix="casekit-region")
+    try:
+        pool.warm_up(executor)
+        yield pool, executor
+    finally:
+        pool.shutdown()  # first: a warm-up or a notebook in progress ends at once
+        executor.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown()
+
+
 def _build_locked(
     manifest: Manifest,
     region_ids: list[str],
@@ -901,171 +898,137 @@ def _build_locked(
     scheduler: str | None = None,
     workers: int | None = None,
 ) -> BuildResult:
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ExitStack() as kernels:
-        pool = executor = None
-        if scheduler is None and workers is None:
-            # The kernels start and import what the report needs while the keys and the
-            # engagement-wide results are computed (a build that finds nothing stale stops them).
-            wanted = max(1, min(jobs or default_jobs(), len(region_ids))) if reuse_kernel else 1
-            pool = _KernelPool(wanted, notebook.parent, plan.cache, reuse=reuse_kernel)
-            kernels.callback(pool.shutdown)
-            executor = ThreadPoolExecutor(wanted, thread_name_prefix="casekit-region")
-            kernels.callback(executor.shutdown, wait=True, cancel_futures=True)
-            kernels.callback(pool.shutdown)  # first: a warm-up in progress ends at once
-            pool.warm_up(executor)
-        return _build_with(manifest, region_ids, out_dir, notebook, values=values, progress=progress,
-                           reuse_kernel=reuse_kernel, formats=formats, force=force, plan=plan,
-                           scheduler=scheduler, workers=workers, pool=pool, executor=executor)
-
-
-def _build_with(
-    manifest: Manifest,
-    region_ids: list[str],
-    out_dir: Path,
-    notebook: Path,
-    *,
-    values: dict[str, Any],
-    progress: bool,
-    reuse_kernel: bool,
-    formats: tuple[str, ...],
-    force: bool,
-    plan: _Plan,
-    scheduler: str | None,
-    workers: int | None,
-    pool: _KernelPool | None,
-    executor: Any,
-) -> BuildResult:
-    entries = load_entries(out_dir)
-    state = BuildState.load(out_dir)
-    titles = {rid: f"{manifest.name(rid)} · 区域调研报告" for rid in region_ids}
-    keys = {rid: plan.region_key(rid, titles[rid]) for rid in region_ids}
-    todo, skipped = [], []
-    for rid in region_ids:
-        record = state.regions.get(rid) or {}
-        current = (record.get("key") == keys[rid] and _present(out_dir / rid, formats)
-                   and rid in entries and entries[rid].status == "ok")
-        (skipped if current and not force else todo).append(rid)
-    for rid in skipped:
-        state.regions[rid]["quick"] = plan.quick
-    # Regions not asked for this time, published from other inputs than these: the index must not
-    # present them as current beside a programme view computed from the new data.
-    for rid, entry in list(entries.items()):
-        if rid in keys or entry.status != "ok" or rid not in set(manifest.regions["region_id"]):
-            continue
-        record = state.regions.get(rid) or {}
-        title = f"{manifest.name(rid)} · 区域调研报告"
-        if record.get("key") != plan.region_key(rid, title):
-            entries[rid] = RegionEntry(
-                rid, entry.name, "outdated", built_at=entry.built_at, formats=entry.formats,
-                error=f"built from earlier inputs than this build's; rebuild it (--regions {rid})",
-            )
-            state.forget(rid)
-
-    built: list[str] = []
-    failed: dict[str, str] = {}
-    seconds: dict[str, float] = {}
-    format_seconds: dict[str, dict[str, float]] = {}
-    index_path = out_dir / INDEX_HTML
-    overview: list[ProgrammeOverview | None] = []
-
-    def save_index() -> Path:
-        if not overview:  # once per build, for every rewrite of the index
-            overview.append(early.result() if early is not None else plan.overview())
-        path = _save_index(out_dir, manifest, entries, overview[0])
-        state.index = plan.index_key(entries)
-        return path
-
-    def save_state() -> None:
-        try:
-            state.save(out_dir)
-        except OSError as exc:  # the record only saves time: the next build redoes more
-            log.warning("could not write the build record in %s: %s", out_dir, exc.strerror or exc)
-
-    def done(region_id: str, outcome: dict[str, float] | BaseException, elapsed: float) -> None:
-        nonlocal index_path
-        name = manifest.name(region_id)
-        if isinstance(outcome, BaseException):
-            failed[region_id] = _failure_reason(outcome)
-            previous = entries.get(region_id)
-            has_previous = (out_dir / region_id / REPORT_HTML).is_file()
-            entries[region_id] = RegionEntry(
-                region_id, name, "stale" if has_previous else "failed",
-                built_at=previous.built_at if (previous and has_previous) else None,
-                error=failed[region_id],
-                formats=previous.formats if (previous and has_previous) else (),
-            )
-            state.forget(region_id)
-            if progress:
-                bar.write(f"casekit build: {region_id} failed: {failed[region_id]}", file=sys.stderr)
-        else:
-            built.append(region_id)
-            format_seconds[region_id] = outcome or {}
-            # index.json is a build log: it may say when; index.html shows it only for
-            # reports that are out of date, so a fresh build's page is byte-identical.
-            entries[region_id] = RegionEntry(
-                region_id, name, "ok", built_at=datetime.now().strftime("%Y-%m-%d %H:%M"), formats=formats,
-            )
-            state.regions[region_id] = {"key": keys[region_id], "quick": plan.quick, "formats": list(formats)}
-        index_path = save_index()
-        save_state()
-        seconds[region_id] = elapsed
-        bar.update(1)
-
-    size = 0
-    backend = "none"
-    starts = 0
-    early = None
-    with ExitStack() as stack:
-        bar = stack.enter_context(_progress(todo, enabled=progress))
-        if todo:  # the index's programme view is drawn up while the first regions render
-            from concurrent.futures import ThreadPoolExecutor
-
-            side = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="casekit-overview"))
-            plan.shared()  # the findings it reuses, first
-            early = side.submit(plan.overview)
-        if todo:
-            if scheduler is not None or workers is not None:
-                from casekit.reports.distributed import DaskRenderer
-
-                backend = "dask"
-                renderer = stack.enter_context(DaskRenderer(scheduler=scheduler, workers=workers))
-                size = renderer.size
-                renderer.warm_up(notebook, plan.cache)
-                plan.shared()  # into the cache the workers read, before any region starts
-                renderer.run(
-                    todo, notebook=notebook, values=values, titles=titles, formats=formats,
-                    cache_dir=plan.cache, out_dir=out_dir, force=force, done=done,
+    local = scheduler is None and workers is None
+    kernels = _local_kernels(local, jobs, len(region_ids), notebook, plan, reuse_kernel=reuse_kernel)
+    with kernels as (pool, executor):
+        entries = load_entries(out_dir)
+        state = BuildState.load(out_dir)
+        titles = {rid: _title(manifest, rid) for rid in region_ids}
+        keys = {rid: plan.region_key(rid, titles[rid]) for rid in region_ids}
+        todo, skipped = [], []
+        for rid in region_ids:
+            record = state.regions.get(rid) or {}
+            current = (record.get("key") == keys[rid] and _present(out_dir / rid, formats)
+                       and rid in entries and entries[rid].status == "ok")
+            (skipped if current and not force else todo).append(rid)
+        for rid in skipped:
+            state.regions[rid]["quick"] = plan.quick
+        # Regions not asked for this time, published from other inputs than these: the index must not
+        # present them as current beside a programme view computed from the new data.
+        for rid, entry in list(entries.items()):
+            if rid in keys or entry.status != "ok" or rid not in set(manifest.regions["region_id"]):
+                continue
+            record = state.regions.get(rid) or {}
+            if record.get("key") != plan.region_key(rid, _title(manifest, rid)):
+                entries[rid] = RegionEntry(
+                    rid, entry.name, "outdated", built_at=entry.built_at, formats=entry.formats,
+                    error=f"built from earlier inputs than this build's; rebuild it (--regions {rid})",
                 )
+                state.forget(rid)
+
+        built: list[str] = []
+        failed: dict[str, str] = {}
+        seconds: dict[str, float] = {}
+        format_seconds: dict[str, dict[str, float]] = {}
+        index_path = out_dir / INDEX_HTML
+        overview: list[ProgrammeOverview | None] = []
+
+        def save_index() -> Path:
+            if not overview:  # once per build, for every rewrite of the index
+                overview.append(early.result() if early is not None else plan.overview())
+            path = _save_index(out_dir, manifest, entries, overview[0])
+            state.index = plan.index_key(entries)
+            return path
+
+        def save_state() -> None:
+            try:
+                state.save(out_dir)
+            except OSError as exc:  # the record only saves time: the next build redoes more
+                log.warning("could not write the build record in %s: %s", out_dir, exc.strerror or exc)
+
+        def done(region_id: str, outcome: dict[str, float] | BaseException, elapsed: float) -> None:
+            nonlocal index_path
+            name = manifest.name(region_id)
+            if isinstance(outcome, BaseException):
+                failed[region_id] = _failure_reason(outcome)
+                previous = entries.get(region_id)
+                has_previous = (out_dir / region_id / REPORT_HTML).is_file()
+                entries[region_id] = RegionEntry(
+                    region_id, name, "stale" if has_previous else "failed",
+                    built_at=previous.built_at if (previous and has_previous) else None,
+                    error=failed[region_id],
+                    formats=previous.formats if (previous and has_previous) else (),
+                )
+                state.forget(region_id)
+                if progress:
+                    bar.write(f"casekit build: {region_id} failed: {failed[region_id]}", file=sys.stderr)
             else:
-                assert pool is not None
-                backend = "kernels"
-                size = min(len(pool.kernels), len(todo)) if reuse_kernel else 1
-                starts = _run_kernels(todo, size, notebook, values, titles, formats, out_dir, pool, executor,
-                                      force=force, done=done, bar=bar)
-        if not index_path.is_file() or state.index != plan.index_key(entries):
+                built.append(region_id)
+                format_seconds[region_id] = outcome or {}
+                # index.json is a build log: it may say when; index.html shows it only for
+                # reports that are out of date, so a fresh build's page is byte-identical.
+                entries[region_id] = RegionEntry(
+                    region_id, name, "ok", built_at=datetime.now().strftime("%Y-%m-%d %H:%M"), formats=formats,
+                )
+                state.regions[region_id] = {"key": keys[region_id], "quick": plan.quick, "formats": list(formats)}
             index_path = save_index()
-        state.requests[plan.request] = {"quick": plan.quick, "regions": list(region_ids),
-                                        "font": plan.font.get("path"), "index": state.index}
-        if failed:  # a failed region is not current: the quick path must not say "nothing to do"
-            state.requests.pop(plan.request, None)
-        save_state()
-    order = {rid: i for i, rid in enumerate(region_ids)}
-    return BuildResult(
-        built=sorted(built, key=order.__getitem__),
-        failed={rid: failed[rid] for rid in sorted(failed, key=order.__getitem__)},
-        index_path=index_path,
-        out_dir=out_dir,
-        stale=[rid for rid in sorted(failed, key=order.__getitem__) if entries[rid].status == "stale"],
-        seconds=seconds,
-        kernel_starts=starts,
-        formats=formats,
-        format_seconds=format_seconds,
-        skipped=skipped,
-        workers=size,
-        backend=backend,
-    )
+            save_state()
+            seconds[region_id] = elapsed
+            bar.update(1)
+
+        size = 0
+        backend = "none"
+        starts = 0
+        early = None
+        with ExitStack() as stack:
+            bar = stack.enter_context(_progress(todo, enabled=progress))
+            if todo:  # the index's programme view is drawn up while the first regions render
+                from concurrent.futures import ThreadPoolExecutor
+
+                side = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="casekit-overview"))
+                plan.shared()  # the findings it reuses, first
+                early = side.submit(plan.overview)
+            if todo:
+                if scheduler is not None or workers is not None:
+                    from casekit.reports.distributed import DaskRenderer
+
+                    backend = "dask"
+                    renderer = stack.enter_context(DaskRenderer(scheduler=scheduler, workers=workers))
+                    size = renderer.size
+                    renderer.warm_up(notebook, plan.cache)
+                    plan.shared()  # into the cache the workers read, before any region starts
+                    renderer.run(
+                        todo, notebook=notebook, values=values, titles=titles, formats=formats,
+                        cache_dir=plan.cache, out_dir=out_dir, force=force, done=done,
+                    )
+                else:
+                    assert pool is not None
+                    backend = "kernels"
+                    size = min(len(pool.kernels), len(todo)) if reuse_kernel else 1
+                    starts = _run_kernels(todo, size, notebook, values, titles, formats, out_dir, pool, executor,
+                                          force=force, done=done, bar=bar)
+            if not index_path.is_file() or state.index != plan.index_key(entries):
+                index_path = save_index()
+            state.requests[plan.request] = {"quick": plan.quick, "regions": list(region_ids),
+                                            "font": plan.font.get("path"), "index": state.index}
+            if failed:  # a failed region is not current: the quick path must not say "nothing to do"
+                state.requests.pop(plan.request, None)
+            save_state()
+        order = {rid: i for i, rid in enumerate(region_ids)}
+        return BuildResult(
+            built=sorted(built, key=order.__getitem__),
+            failed={rid: failed[rid] for rid in sorted(failed, key=order.__getitem__)},
+            index_path=index_path,
+            out_dir=out_dir,
+            stale=[rid for rid in sorted(failed, key=order.__getitem__) if entries[rid].status == "stale"],
+            seconds=seconds,
+            kernel_starts=starts,
+            formats=formats,
+            format_seconds=format_seconds,
+            skipped=skipped,
+            workers=size,
+            backend=backend,
+        )
 
 
 def _run_kernels(

@@ -35,7 +35,8 @@ __all__ = [
     "STATE_FILE",
     "BuildState",
     "font_stamp",
-    "published_intact",
+    "notebook_path_parameter",
+    "parse_formats",
     "quick_key",
     "region_files",
     "request_key",
@@ -45,8 +46,9 @@ __all__ = [
 #: The record's file name in ``<out>/<bundle>``.
 STATE_FILE = ".casekit-build.json"
 _VERSION = 1
-#: The file of each report format in a region's folder (``casekit.reports.index.FORMAT_FILES``
-#: says the same with the links' labels; a test keeps them equal), and the executed notebook.
+#: Every report format ``casekit build --formats`` knows, in the order they are built, and its
+#: file in a region's folder (``html`` is always built); the one table of these names
+#: (``casekit.reports.index.FORMAT_FILES`` adds the links' labels), light enough for the quick check.
 REPORT_FILES = {"html": "report.html", "pdf": "report.pdf", "docx": "report.docx", "pptx": "slides.pptx"}
 NOTEBOOK_FILE = "report.ipynb"
 #: Largest manifest read to find the bundle's name on the quick path (the loader bounds it too).
@@ -140,21 +142,48 @@ class BuildState:
         self.regions.pop(region_id, None)
 
 
+def parse_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Turn what the user asked for into format ids, ``"html"`` first, in :data:`REPORT_FILES` order.
+
+    Parameters
+    ----------
+    formats : str, iterable of str or None
+        Format ids (a string may list several, separated by commas); None: HTML only.
+
+    Returns
+    -------
+    tuple of str
+
+    Raises
+    ------
+    casekit.exceptions.ReportFormatError
+        Naming every unknown format and listing the known ones.
+    """
+    from casekit.exceptions import ReportFormatError
+
+    if formats is None:
+        return ("html",)
+    if isinstance(formats, str):
+        formats = formats.replace("，", ",").split(",")
+    asked = [str(f).strip().lower().lstrip(".") for f in formats if str(f).strip()]
+    unknown = [f for f in asked if f not in REPORT_FILES]
+    if unknown:
+        raise ReportFormatError(unknown, tuple(REPORT_FILES))
+    return tuple(f for f in REPORT_FILES if f == "html" or f in asked)
+
+
+def notebook_path_parameter(bundle_path: Path, notebook_dir: Path) -> str:
+    """``bundle_path`` as the report kernel should see it: relative to its working directory (the
+    notebook's folder), so that no absolute local path is written into the report."""
+    try:
+        return Path(os.path.relpath(bundle_path, notebook_dir)).as_posix()
+    except ValueError:  # pragma: no cover - another drive (Windows): no relative path exists
+        return str(bundle_path)
+
+
 def region_files(formats: Iterable[str]) -> list[str]:
     """The files a region's folder holds after a build of ``formats``."""
     return [NOTEBOOK_FILE, *(REPORT_FILES[f] for f in formats if f in REPORT_FILES)]
-
-
-def published_intact(folder: Path, names: Iterable[str]) -> bool:
-    """Whether every file of ``names`` is in ``folder`` as casekit wrote it (its ledger)."""
-    from casekit.safe_save import unedited, written_files
-
-    recorded = set(written_files(folder))
-    for name in names:
-        path = folder / name
-        if name not in recorded or not path.is_file() or not unedited(path, root=folder):
-            return False
-    return True
 
 
 def _bundle_name(bundle_path: Path) -> str | None:

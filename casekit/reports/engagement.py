@@ -33,7 +33,7 @@ import os
 import pickle
 import secrets
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +60,7 @@ __all__ = [
     "cache_secret",
     "engagement_analysis",
     "engagement_notes",
+    "notes_view",
     "notes_key",
     "shared_results",
     "use_cache",
@@ -126,6 +127,8 @@ class NotesView:
         :func:`~casekit.reports.region_report.region_keywords` and
         :func:`~casekit.reports.region_report.region_quotes`; empty when the region's notes
         come from fewer than ``min_n`` interviewees.
+    analysis : NotesAnalysis or None
+        The notes analysis the view was computed from, for reuse while computing; never cached.
     """
 
     region_id: str
@@ -134,6 +137,12 @@ class NotesView:
     themes: pd.DataFrame = field(default_factory=pd.DataFrame)
     keywords: pd.DataFrame = field(default_factory=pd.DataFrame)
     quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    analysis: NotesAnalysis | None = field(default=None, repr=False, compare=False)
+
+    def without_analysis(self) -> NotesView:
+        """The view without the notes analysis it was computed from (what is cached: the analysis
+        holds the whole bundle and does not pickle)."""
+        return replace(self, analysis=None)
 
 
 @dataclass(frozen=True)
@@ -149,7 +158,12 @@ class EngagementNotes:
 
 
 def engagement_analysis(
-    bundle: Bundle, *, min_n: int = MIN_CELL_SIZE, outlines: dict[str, Outline] | None = None
+    bundle: Bundle,
+    *,
+    min_n: int = MIN_CELL_SIZE,
+    outlines: dict[str, Outline] | None = None,
+    findings: Findings | None = None,
+    segments: SegmentReport | None = None,
 ) -> EngagementAnalysis:
     """Compute :class:`EngagementAnalysis` (no cache).
 
@@ -161,6 +175,10 @@ def engagement_analysis(
         Smallest cell size shown.
     outlines : mapping, optional
         Seed outlines (:func:`casekit.curriculum.load_outlines`), when already read.
+    findings : Findings, optional
+        :func:`casekit.analysis.engagement_findings` of the bundle, when already computed.
+    segments : SegmentReport, optional
+        The account-manager types, when already fitted.
 
     Returns
     -------
@@ -169,13 +187,16 @@ def engagement_analysis(
     from casekit.analysis import engagement_findings, review_summary, segment_mix, time_allocation
     from casekit.reports.region_report import performance_links, segment_labels, segment_types
 
-    segments, message = segment_types(bundle, outlines=outlines)
+    if segments is None:
+        segments, message = segment_types(bundle, outlines=outlines)
+    else:
+        message = segments.message
     labels = segment_labels(segments)
     linkage, linkage_message = performance_links(bundle)
     has_visits = not bundle.ride_alongs.empty
     return EngagementAnalysis(
         min_n=min_n,
-        findings=engagement_findings(bundle, min_n=min_n),
+        findings=findings if findings is not None else engagement_findings(bundle, min_n=min_n),
         segments=segments,
         segments_message=message,
         segment_mix=(segment_mix(segments, bundle.manifest, by="top_region", min_n=min_n)
@@ -207,24 +228,48 @@ def engagement_notes(
     -------
     EngagementNotes
     """
-    from casekit.reports.region_report import notes_base, region_keywords, region_quotes, region_themes
-
     views: dict[str, NotesView] = {}
     for region_id in bundle.manifest.top_level_ids():
-        count, people = notes_base(bundle, region_id)
-        if is_suppressed(people, min_n):
-            views[region_id] = NotesView(region_id, count, people)
-            continue
-        if analysis is None:
-            from casekit.analysis import analyse_notes
+        views[region_id] = notes_view(bundle, region_id, min_n=min_n, analysis=analysis)
+        analysis = views[region_id].analysis or analysis  # analysed once, for every region
+    return EngagementNotes(min_n=min_n, views={rid: v.without_analysis() for rid, v in views.items()})
 
-            analysis = analyse_notes(bundle)
-        themes = region_themes(analysis, region_id)
-        views[region_id] = NotesView(
-            region_id, count, people, themes=themes, keywords=region_keywords(analysis, region_id),
-            quotes=region_quotes(analysis, region_id, themes),
-        )
-    return EngagementNotes(min_n=min_n, views=views)
+
+def notes_view(
+    bundle: Bundle, region_id: str, *, min_n: int = MIN_CELL_SIZE, analysis: NotesAnalysis | None = None
+) -> NotesView:
+    """What the notes section of a top-level region's report shows (:class:`NotesView`).
+
+    Parameters
+    ----------
+    bundle : casekit.intake.Bundle
+        The research bundle.
+    region_id : str
+        A top-level region id.
+    min_n : int
+        Below this many interviewees the view has counts only.
+    analysis : NotesAnalysis, optional
+        :func:`casekit.analysis.analyse_notes` of the bundle, when already computed; else computed
+        here when the region has enough interviewees (and kept on the view's ``analysis``).
+
+    Returns
+    -------
+    NotesView
+    """
+    from casekit.reports.region_report import notes_base, region_keywords, region_quotes, region_themes
+
+    count, people = notes_base(bundle, region_id)
+    if is_suppressed(people, min_n):
+        return NotesView(region_id, count, people)
+    if analysis is None:
+        from casekit.analysis import analyse_notes
+
+        analysis = analyse_notes(bundle)
+    themes = region_themes(analysis, region_id)
+    return NotesView(
+        region_id, count, people, themes=themes, keywords=region_keywords(analysis, region_id),
+        quotes=region_quotes(analysis, region_id, themes), analysis=analysis,
+    )
 
 
 # -- keys and the cache ------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casekit.files import write_atomic
+from casekit.reports.build_state import REPORT_FILES
 from casekit.reports.document import plain_text
 from casekit.reports.safe_html import CONTENT_SECURITY_POLICY
 
@@ -51,7 +52,7 @@ __all__ = [
 
 INDEX_HTML = "index.html"
 INDEX_JSON = "index.json"
-REPORT_HTML = "report.html"
+REPORT_HTML = REPORT_FILES["html"]
 
 #: Status id → what the index says.
 STATUS_LABELS: Mapping[str, str] = {
@@ -66,10 +67,8 @@ FAILURE_HINT = "请查看构建日志"
 
 #: Report format → (file in the region's folder, what the link says), in the order linked.
 FORMAT_FILES: Mapping[str, tuple[str, str]] = {
-    "html": (REPORT_HTML, "网页版"),
-    "docx": ("report.docx", "Word 文档"),
-    "pdf": ("report.pdf", "PDF 文件"),
-    "pptx": ("slides.pptx", "演示文稿"),
+    fmt: (REPORT_FILES[fmt], label)
+    for fmt, label in (("html", "网页版"), ("docx", "Word 文档"), ("pdf", "PDF 文件"), ("pptx", "演示文稿"))
 }
 
 

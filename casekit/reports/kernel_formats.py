@@ -16,10 +16,11 @@ from typing import Any
 
 __all__ = ["DOCUMENT_WRITERS", "write_documents"]
 
-#: Format id → (file name, ``writer(document, path)`` as "module:function").
-DOCUMENT_WRITERS: dict[str, tuple[str, str]] = {
-    "docx": ("report.docx", "casekit.reports.docx_report:write_report_docx"),
-    "pptx": ("slides.pptx", "casekit.reports.pptx_report:write_report_pptx"),
+#: Format id → ``writer(document, path)`` as "module:function" (its file:
+#: :data:`casekit.reports.build_state.REPORT_FILES`).
+DOCUMENT_WRITERS: dict[str, str] = {
+    "docx": "casekit.reports.docx_report:write_report_docx",
+    "pptx": "casekit.reports.pptx_report:write_report_pptx",
 }
 
 
@@ -39,6 +40,7 @@ def write_documents(namespace: Mapping[str, Any], region_id: str, folder: str, f
     """
     from importlib import import_module
 
+    from casekit.reports.build_state import REPORT_FILES
     from casekit.reports.region_report import RegionReport, region_report
     from casekit.reports.summary import report_document
 
@@ -49,6 +51,5 @@ def write_documents(namespace: Mapping[str, Any], region_id: str, folder: str, f
         report = region_report(load_bundle(namespace["bundle_path"]), region_id)
     document = report_document(report)
     for name in formats:
-        file_name, where = DOCUMENT_WRITERS[name]
-        module, function = where.split(":")
-        getattr(import_module(module), function)(document, Path(folder) / file_name)
+        module, function = DOCUMENT_WRITERS[name].split(":")
+        getattr(import_module(module), function)(document, Path(folder) / REPORT_FILES[name])

@@ -854,19 +854,11 @@ def region_report(
     same types. The interview notes are analysed for the whole bundle too (themes and words are
     the region's against the other regions'), about two seconds on the sample bundle.
     """
-    from casekit.analysis import (
-        analyse_notes,
-        compare_region,
-        engagement_findings,
-        region_gaps,
-        review_summary,
-        segment_mix,
-        time_allocation,
-        time_use_sentences,
-    )
+    from casekit.analysis import compare_region, region_gaps, review_summary, time_use_sentences
     from casekit.curriculum import load_outlines
     from casekit.reports.course import course_designs
-    from casekit.reports.engagement import EngagementAnalysis, NotesView, active_cache, shared_results
+    from casekit.reports.engagement import active_cache, engagement_analysis, shared_results
+    from casekit.reports.engagement import notes_view as region_notes_view
 
     manifest = bundle.manifest
     region_id = manifest.require(region)
@@ -877,24 +869,8 @@ def region_report(
         analysis, every_view = shared_results(bundle, min_n=min_n, outlines=outlines)
         notes_view = every_view.view(top)
     if analysis is None:
-        if findings is None:
-            findings = engagement_findings(bundle, min_n=min_n)
-        if segments is None:
-            segments, segments_message = segment_types(bundle, outlines=outlines)
-        else:
-            segments_message = segments.message
-        labels = segment_labels(segments)
-        has_visits = not bundle.ride_alongs.empty
-        linkage, linkage_message = performance_links(bundle)
-        analysis = EngagementAnalysis(
-            min_n=min_n, findings=findings, segments=segments, segments_message=segments_message,
-            segment_mix=(segment_mix(segments, manifest, by="top_region", min_n=min_n)
-                         if segments is not None else pd.DataFrame()),
-            time_by_segment=(time_allocation(bundle, by="segment", segments=labels, min_n=min_n)
-                             if labels is not None and has_visits else pd.DataFrame()),
-            reviews_all=review_summary(bundle, None, min_managers=min_n),
-            linkage=linkage, linkage_message=linkage_message,
-        )
+        analysis = engagement_analysis(bundle, min_n=min_n, outlines=outlines, findings=findings,
+                                       segments=segments)
     findings, segments = analysis.findings, analysis.segments
     comparison = compare_region(bundle, region_id, min_n=min_n)
     populations = populations_present(comparison)
@@ -902,15 +878,7 @@ def region_report(
     has_visits = not bundle.ride_alongs.empty
     notes_region_id = top
     if notes_view is None:
-        notes_count, notes_interviewees = notes_base(bundle, notes_region_id)
-        themes = keywords = quotes = pd.DataFrame()
-        if not is_suppressed(notes_interviewees, min_n):
-            if notes is None:
-                notes = analyse_notes(bundle)
-            themes = region_themes(notes, notes_region_id)
-            keywords = region_keywords(notes, notes_region_id)
-            quotes = region_quotes(notes, notes_region_id, themes)
-        notes_view = NotesView(notes_region_id, notes_count, notes_interviewees, themes, keywords, quotes)
+        notes_view = region_notes_view(bundle, notes_region_id, min_n=min_n, analysis=notes)
     reviews = review_summary(bundle, region_id, min_managers=min_n)
     reviews_all = analysis.reviews_all
     return RegionReport(
