@@ -4,12 +4,13 @@ Both build the HTML report of every top-level region of the sample bundle, in th
 the same machine:
 
 * **casekit build** -- the command (``casekit build <bundle> --out ... --quiet``): one process,
-  one reused kernel, in-process HTML export;
+  a pool of warm kernels (one per core), the engagement-wide results computed once,
+  in-process HTML export;
 * **hand loop** -- per region, sequentially: ``papermill`` CLI (a fresh kernel) then
   ``jupyter nbconvert --to html --no-input``;
-* for reference, ``build_reports`` called from Python, with one reused kernel and with a fresh
-  kernel per region (``reuse_kernel=False``): the ratio of the two isolates what reusing the
-  kernel saves.
+* for reference, ``build_reports`` called from Python, with one reused kernel (``jobs=1``) and
+  with a fresh kernel per region (``reuse_kernel=False``): the ratio of the two isolates what
+  reusing the kernel saves.
 
 Each variant runs ``--repeat`` times (default 3, alternating); the median wall time is reported
 and written to ``benchmarks/RESULTS.md``. Scratch output goes to ``benchmarks/_work/``.
@@ -59,7 +60,7 @@ def hand_loop(bundle: Path, out: Path, regions: list[str], notebook: Path) -> No
 def python_api(bundle: Path, out: Path, reuse_kernel: bool) -> None:
     from casekit.reports import build_reports
 
-    result = build_reports(bundle, out=out, progress=False, reuse_kernel=reuse_kernel)
+    result = build_reports(bundle, out=out, progress=False, reuse_kernel=reuse_kernel, jobs=1)
     result.raise_for_failures()
 
 
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(WORK, ignore_errors=True)
     import casekit.reports.build  # noqa: F401  (imports papermill, nbconvert: not timed)
 
-    warm, fresh = "build_reports(), one reused kernel", "build_reports(reuse_kernel=False)"
+    warm, fresh = "build_reports(jobs=1), one reused kernel", "build_reports(reuse_kernel=False)"
     times: dict[str, list[float]] = {"casekit build": [], "hand loop": [], warm: [], fresh: []}
     for i in range(args.repeat):
         times["casekit build"].append(_timed(casekit_build, bundle, WORK / f"casekit-{i}"))
@@ -118,8 +119,9 @@ CLI, then `jupyter nbconvert --to html --no-input`).
 From Python (imports already done), reusing one kernel across regions is {kernel_ratio:.1f}x faster than
 a fresh kernel per region ({median[fresh]:.2f} s vs {median[warm]:.2f} s). The rest of the gap to the
 hand loop is one process instead of two per region (no repeated Python, papermill and nbconvert
-start-up) and the in-process HTML export. `casekit build` also pays its own start-up once
-(Python, imports, loading and validating the bundle).
+start-up), the engagement-wide results computed once instead of in every region's notebook, the
+in-process HTML export and, for `casekit build`, a kernel per core. `casekit build` also pays its
+own start-up once (Python, imports, loading and validating the bundle).
 """
     print(report)
     if not args.no_write:

@@ -83,8 +83,9 @@ resident set of the build process (the kernel and Chromium are separate processe
 {rows}
 
 **All four formats take {ratio:.2f}x the time of the HTML report alone** (the baseline, same run).
-The extra time is the region's document (its report recomputed in the build process, charts
-drawn once for Word and slides), Chromium printing each page, and writing the two packages.
+The extra time is the region's document (written in the region's kernel from the report its
+notebook computed, charts drawn once for Word and slides), Chromium printing each page, and
+writing the two packages.
 """
     print(report)
     if not args.no_write:
