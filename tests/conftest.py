@@ -149,3 +149,10 @@ def mini_copy(tmp_path: Path) -> Callable[..., Path]:
 
 # Notebooks under fixtures/ are test inputs, not committed project notebooks for nbval.
 collect_ignore_glob = ["fixtures/*"]
+
+
+def write_page_here(folder, title, kernel):
+    """``casekit.reports.build.write_page`` in this process, for tests that stand in for the kernel."""
+    from casekit.reports.export import write_html
+
+    write_html(folder / "report.ipynb", folder / "report.html", title=title)

@@ -374,3 +374,16 @@ def test_too_few_superiors_name_every_row_that_holds_them_once(mini):
     assert summary.loc["account_manager", "group_label"] == "客户经理（含上级主管）"
     assert summary.loc[OTHER_RATERS, "n_raters"] == 25 and summary.loc["account_manager", "n_raters"] == 20
     assert sum("上级主管" in note for note in summary["note"]) == 1
+
+
+def test_the_bundle_wide_part_computed_once_gives_every_regions_summary_unchanged():
+    from casekit.analysis.reviews_360 import review_basis
+
+    bundle = load_bundle(Path(__file__).resolve().parents[1] / "research_data" / "sample")
+    basis = review_basis(bundle)
+    for region in [None, *bundle.manifest.regions["region_id"]]:
+        pd.testing.assert_frame_equal(review_summary(bundle, region, min_managers=5, basis=basis),
+                                      review_summary(bundle, region, min_managers=5))
+    # a basis made for another rater threshold is not used for this one
+    other = review_basis(bundle, min_raters=2)
+    pd.testing.assert_frame_equal(review_summary(bundle, "beijing", basis=other), review_summary(bundle, "beijing"))

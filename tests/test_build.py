@@ -31,6 +31,7 @@ from casekit.reports import build as build_module
 from casekit.reports import build_reports
 from casekit.reports.build_state import STATE_FILE
 from casekit.reports.export import external_urls
+from conftest import write_page_here
 
 PROBE = Path(__file__).parent / "fixtures" / "notebooks" / "region-probe.ipynb"
 
@@ -552,6 +553,7 @@ def test_a_consultants_edits_and_files_in_a_region_folder_are_never_lost(tmp_pat
     from casekit.reports.build import FORMATS, ReportFormat
 
     monkeypatch.setattr(build_module, "execute_notebook", _stand_in)
+    monkeypatch.setattr(build_module, "write_page", write_page_here)
     monkeypatch.setitem(FORMATS, "docx", ReportFormat(
         "report.docx", lambda folder, region, inputs: (folder / "report.docx").write_bytes(b"casekit's Word file")))
 

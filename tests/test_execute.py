@@ -113,3 +113,16 @@ def test_executed_notebook_has_no_timing_or_paths(warm_runs):
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert [c.id for c in injected] == ["injected-parameters"]
     assert nb.metadata.papermill.parameters == {"region": "a", "fail_region": "b", "die_region": "c"}
+
+
+def test_a_kernels_warm_up_leaves_nothing_a_notebook_could_see():
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from casekit.reports.kernel_state import warm_up
+
+    before = dict(matplotlib.rcParams)
+    figures = plt.get_fignums()
+    warm_up()  # imports, draws Chinese text with the CJK font, builds the HTML exporter
+    assert dict(matplotlib.rcParams) == before
+    assert plt.get_fignums() == figures

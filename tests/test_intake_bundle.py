@@ -195,3 +195,34 @@ def test_manual_codes_beside_the_notes_are_checked_with_the_bundle(mini_copy):
     bundle = load_bundle(good)
     assert bundle.manual_codes[["segment_id", "code", "action"]].values.tolist() == [[segment, "asks_needs_first", "add"]]
     assert "asks_needs_first" in bundle.code_frame.ids
+
+
+def test_a_report_kernel_reads_an_unchanged_bundle_once_and_each_report_gets_its_own_copy(mini_copy, monkeypatch):
+    from casekit.intake import bundle as bundle_module
+
+    root = mini_copy({})
+    fresh = load_bundle(root)
+    reads = []
+    real_read = bundle_module._read
+    monkeypatch.setattr(bundle_module, "_read", lambda r: reads.append(r) or real_read(r))
+    monkeypatch.setattr(bundle_module, "_memo", None)
+    bundle_module.remember_bundles(True)
+    first = load_bundle(root)
+    first.notes.loc[:, "text"] = "一份报告改了自己的表"  # what one region's report does to its copy ...
+    first.manifest.regions.loc[:, "name"] = "改过的地区名"
+    bundle_module.remember_bundles(True)  # the kernel's reset before the next region keeps the memo
+    second = load_bundle(root)
+    assert len(reads) == 1  # ... the next region neither reads the files again nor sees it
+    assert "一份报告改了自己的表" not in set(second.notes["text"])
+    assert "改过的地区名" not in set(second.manifest.regions["name"])
+    pd.testing.assert_frame_equal(second.responses, fresh.responses)
+    pd.testing.assert_frame_equal(second.notes, fresh.notes)
+
+    note = next((root / "notes").glob("*.md"))
+    note.write_text(note.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    third = load_bundle(root)  # a file changed: read again
+    assert len(reads) == 2 and any("补充一句" in t for t in third.notes["text"])
+
+    bundle_module.remember_bundles(False)  # the default: every call reads the files
+    load_bundle(root)
+    assert len(reads) == 3

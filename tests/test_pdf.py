@@ -26,6 +26,7 @@ from casekit.reports import build_reports
 from casekit.reports import pdf as pdf_module
 from casekit.reports.fonts import PREFERRED_FAMILIES
 from casekit.reports.pdf import BROWSER_ENV, html_to_pdf, screenshot
+from conftest import write_page_here
 
 PROBE = Path(__file__).parent / "fixtures" / "notebooks" / "region-probe.ipynb"
 POPPLER = ("pdftotext", "pdffonts", "pdftoppm", "pdfinfo")
@@ -283,6 +284,7 @@ def _executed(notebook, output, parameters, *, kernel=None, **_):
 @needs_browser
 def test_failing_pdf_keeps_the_previous_report_and_marks_the_region_failed(tmp_path, monkeypatch, no_kernel):
     monkeypatch.setattr(build_module, "execute_notebook", _executed)
+    monkeypatch.setattr(build_module, "write_page", write_page_here)
     good = build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False, notebook=PROBE,
                          formats="pdf")
     assert good.ok and good.formats == ("html", "pdf")

@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -99,11 +100,13 @@ __all__ = [
     "MANAGER_REVIEW_SCHEMA",
     "OTHER_RATERS",
     "OTHER_RATERS_LABEL",
+    "ReviewBasis",
     "SELF",
     "SUMMARY_COLUMNS",
     "SUMMARY_SCHEMA",
     "SUPERIOR",
     "manager_review",
+    "review_basis",
     "review_summary",
     "self_other_gap",
 ]
@@ -630,12 +633,51 @@ def _contributions(
             frame(dropped_rows, ["manager_id", "dimension", "rater_group"]))
 
 
+@dataclass(frozen=True)
+class ReviewBasis:
+    """What :func:`review_summary` reads of the whole bundle, whichever region it summarises:
+    each manager's rater groups as :func:`manager_review` shows them, with the superiors folded in
+    (``merged``) and apart (``separate``, ``dropped``), the raters' scores (``raw``) and each
+    manager's region (``regions``). Build it once with :func:`review_basis` and pass it to every
+    region's :func:`review_summary`."""
+
+    min_raters: int
+    raw: pd.DataFrame
+    regions: pd.DataFrame
+    merged: pd.DataFrame
+    separate: pd.DataFrame
+    dropped: pd.DataFrame
+
+
+def review_basis(bundle: Any, min_raters: int = DEFAULT_MIN_RATERS) -> ReviewBasis:
+    """The bundle-wide part of :func:`review_summary` (see :class:`ReviewBasis`).
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A loaded bundle.
+    min_raters : int, default 3
+        Rater anonymity, as passed to :func:`review_summary`.
+
+    Returns
+    -------
+    ReviewBasis
+    """
+    min_raters = _check_min_raters(min_raters)
+    review = pd.DataFrame(_review_rows(bundle, min_raters))
+    gaps = self_other_gap(bundle, min_raters=min_raters)
+    merged, separate, dropped = _contributions(review, gaps, min_raters)
+    return ReviewBasis(min_raters, _rater_scores(bundle), _manager_regions(bundle), merged, separate, dropped)
+
+
 def review_summary(
     bundle: Any,
     region_id: str | None = None,
     min_managers: int = MIN_MANAGERS,
     min_raters: int = DEFAULT_MIN_RATERS,
     confidence: float = 0.95,
+    *,
+    basis: ReviewBasis | None = None,
 ) -> pd.DataFrame:
     """The 360° review of a region's sales managers, per dimension × rater group.
 
@@ -676,6 +718,9 @@ def review_summary(
         Passed to the per-manager functions (rater anonymity).
     confidence : float, default 0.95
         Level of the gap's interval.
+    basis : ReviewBasis, optional
+        :func:`review_basis` of this bundle, computed once for all regions (a report build
+        does); computed here when missing or made for another ``min_raters``.
 
     Returns
     -------
@@ -705,17 +750,15 @@ def review_summary(
     region = _resolve_region(manifest, region_id)
     label = region[0] if region[0] is not None else "all"
 
-    review = pd.DataFrame(_review_rows(bundle, min_raters))
-    gaps = self_other_gap(bundle, min_raters=min_raters)
-    raw = _rater_scores(bundle)
-    regions = _manager_regions(bundle)
+    if basis is None or basis.min_raters != min_raters:
+        basis = review_basis(bundle, min_raters)
+    raw, regions = basis.raw, basis.regions
+    merged, separate, dropped = basis.merged, basis.separate, basis.dropped
     if region[0] is not None:
         mine = set(regions.index[regions["region_id"].isin(region[2])])
     else:
         mine = set(regions.index)
 
-    # each manager's shown groups as manager_review shows them (superiors folded in) ...
-    merged, separate, dropped = _contributions(review, gaps, min_raters)
     self_scores = merged.loc[merged["rater_group"] == SELF].set_index(["manager_id", "dimension"])["mean"]
 
     in_region_raw = raw.loc[raw["manager_id"].isin(mine)]

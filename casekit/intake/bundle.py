@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -22,7 +25,7 @@ from casekit.intake.ride_alongs import read_ride_alongs
 from casekit.intake.schemas import COMPETENCY, ITEMS, REVIEW_ITEMS
 from casekit.intake.survey import read_survey
 
-__all__ = ["Bundle", "load_bundle", "validate_bundle"]
+__all__ = ["Bundle", "load_bundle", "remember_bundles", "validate_bundle"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,6 +183,62 @@ def load_bundle(path: str | Path) -> Bundle:
         If any file has a problem; its ``problems`` lists all of them.
     """
     root = _root(path)
+    if _memo is not None:
+        from casekit.bundle_tree import tree_stamp
+
+        stamp = tree_stamp(root)
+        kept = _memo.get(str(root.resolve()))
+        if kept is not None and kept[0] == stamp:
+            return _fresh(kept[1])
+    bundle = _load(root)
+    if _memo is not None:
+        _memo.clear()  # one bundle at a time: a kernel builds one bundle's regions
+        _memo[str(root.resolve())] = (stamp, _fresh(bundle))
+    return bundle
+
+
+#: The bundle :func:`load_bundle` last read, by folder, with the :func:`casekit.bundle_tree.tree_stamp`
+#: it was read at; None: nothing is remembered (the default).
+_memo: dict[str, tuple[tuple[object, ...], Bundle]] | None = None
+
+
+def remember_bundles(enabled: bool) -> None:
+    """Keep the last bundle :func:`load_bundle` read, and hand back a copy of it while none of its
+    files changed (same paths, sizes, modification times and inodes).
+
+    A report kernel of ``casekit build`` turns this on: it loads the same bundle for every region
+    it renders, and parsing it again (0.3--0.7 s on the sample) would cost more than the region.
+    Each call gets its own deep copy, so nothing one report does to its tables reaches the next.
+    Off by default: a consultant's notebook always reads the files.
+
+    Parameters
+    ----------
+    enabled : bool
+        True: remember; False: forget and read the files every time.
+    """
+    global _memo
+    if not enabled:
+        _memo = None
+    elif _memo is None:  # already on: keep what is remembered
+        _memo = {}
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of ``value`` that shares nothing a report could change: tables, dicts and lists are
+    copied, dataclasses field by field; read-only mappings, strings and numbers are shared."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy(deep=True)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        new = copy.copy(value)
+        for f in dataclasses.fields(value):
+            object.__setattr__(new, f.name, _fresh(getattr(value, f.name)))
+        return new
+    if isinstance(value, (dict, list, set)):
+        return copy.deepcopy(value)
+    return value
+
+
+def _load(root: Path) -> Bundle:
     parts, problems = _read(root)
     raise_if_problems(problems)
     codebook: Codebook = parts["codebook"]  # type: ignore[assignment]

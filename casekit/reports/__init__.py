@@ -13,6 +13,14 @@ import types
 from importlib import import_module
 from typing import Any
 
+# nbformat (papermill, nbconvert) imports jsonschema, which imports the optional rfc3987_syntax
+# when installed (jupyterlab's jupyter-events pulls it in) to check the "iri" string format; that
+# import compiles a grammar: 1.2-1.6 s in the build process and again in every report kernel. No
+# notebook schema uses that format, so casekit's processes go without it: jsonschema then skips
+# the "iri" check, as it does wherever the package is not installed. Measured in docs/build.md.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 #: Public name → the module that defines it.
 _WHERE = {
     "BuildResult": "casekit.reports.build",

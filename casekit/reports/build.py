@@ -79,7 +79,7 @@ from casekit.files import umask
 from casekit.safe_save import LEDGER_NAME, backup_path, record_written, unedited, written_files
 from casekit.paths import REPORT_NOTEBOOK, REPORTS, bundle_output_dir
 from casekit.reports.execute import WarmKernel, execute_notebook
-from casekit.reports.export import external_urls, notebook_to_html
+from casekit.reports.export import external_urls
 from casekit.reports.fonts import find_cjk_font
 from casekit.reports.index import (
     FORMAT_FILES,
@@ -451,6 +451,20 @@ def _notes_digest(bundle: Bundle, notes: EngagementNotes, top: str) -> str:
 
 
 # -- one region ------------------------------------------------------------------------------------
+def write_page(folder: Path, title: str, kernel: WarmKernel) -> None:
+    """Export ``folder``'s executed notebook as its HTML page, in the region's kernel.
+
+    In the kernel rather than in the build process: two regions built side by side would export
+    in one process, taking turns on its interpreter lock; each kernel also builds its exporter
+    (templates) once, at its warm-up.
+    """
+    kernel.run(
+        "from casekit.reports.export import write_html as _casekit_html\n"
+        f"_casekit_html({str(folder / REPORT_IPYNB)!r}, {str(folder / REPORT_HTML)!r}, title={title!r})\n",
+        timeout=600, what="writing " + REPORT_HTML,
+    )
+
+
 def render_region(
     folder: Path,
     notebook: Path,
@@ -484,12 +498,11 @@ def render_region(
     """
     seconds: dict[str, float] = {}
     start = time.perf_counter()
-    executed = execute_notebook(notebook, folder / REPORT_IPYNB, parameters, kernel=kernel)
-    html = notebook_to_html(executed, title=title)
-    remote = external_urls(html)
+    execute_notebook(notebook, folder / REPORT_IPYNB, parameters, kernel=kernel)
+    write_page(folder, title, kernel)
+    remote = external_urls((folder / REPORT_HTML).read_text(encoding="utf-8"))
     if remote:  # pragma: no cover - guards the template against nbconvert changes
         raise ExportError(f"the HTML page would load {remote[0]} (it must open offline)")
-    (folder / REPORT_HTML).write_text(html, encoding="utf-8")
     seconds["html"] = time.perf_counter() - start
     in_kernel = [name for name in formats if FORMATS[name].in_kernel]
     if in_kernel:

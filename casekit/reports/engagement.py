@@ -46,6 +46,7 @@ from casekit.reports.fingerprint import bundle_files, code_version, digest, with
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.analysis import NotesAnalysis, SegmentReport
     from casekit.analysis.findings import Findings
+    from casekit.analysis.reviews_360 import ReviewBasis
     from casekit.curriculum import Outline
     from casekit.intake import Bundle
 
@@ -95,6 +96,8 @@ class EngagementAnalysis:
         ride-alongs).
     reviews_all : pandas.DataFrame
         :func:`casekit.analysis.review_summary` of all regions.
+    review_basis : casekit.analysis.reviews_360.ReviewBasis
+        The bundle-wide part of every region's 360° summary, computed once.
     linkage : pandas.DataFrame or None
         :func:`casekit.reports.region_report.performance_links`.
     linkage_message : str
@@ -108,6 +111,7 @@ class EngagementAnalysis:
     segment_mix: pd.DataFrame
     time_by_segment: pd.DataFrame
     reviews_all: pd.DataFrame
+    review_basis: ReviewBasis
     linkage: pd.DataFrame | None
     linkage_message: str
 
@@ -185,6 +189,7 @@ def engagement_analysis(
     EngagementAnalysis
     """
     from casekit.analysis import engagement_findings, review_summary, segment_mix, time_allocation
+    from casekit.analysis.reviews_360 import review_basis
     from casekit.reports.region_report import performance_links, segment_labels, segment_types
 
     if segments is None:
@@ -194,6 +199,7 @@ def engagement_analysis(
     labels = segment_labels(segments)
     linkage, linkage_message = performance_links(bundle)
     has_visits = not bundle.ride_alongs.empty
+    basis = review_basis(bundle)
     return EngagementAnalysis(
         min_n=min_n,
         findings=findings if findings is not None else engagement_findings(bundle, min_n=min_n),
@@ -203,7 +209,8 @@ def engagement_analysis(
                      if segments is not None else pd.DataFrame()),
         time_by_segment=(time_allocation(bundle, by="segment", segments=labels, min_n=min_n)
                          if labels is not None and has_visits else pd.DataFrame()),
-        reviews_all=review_summary(bundle, None, min_managers=min_n),
+        reviews_all=review_summary(bundle, None, min_managers=min_n, basis=basis),
+        review_basis=basis,
         linkage=linkage,
         linkage_message=linkage_message,
     )

@@ -89,9 +89,8 @@ _RESET_CODE = (
 #: What the report notebook imports, imported by :meth:`WarmKernel.warm_up` ahead of the first
 #: region (while the build computes the engagement-wide results).
 WARM_UP_CODE = (
-    "import pandas, matplotlib.pyplot\n"
-    "import casekit.analysis, casekit.reports.region_report, casekit.reports.charts, casekit.reports.summary\n"
-    "import casekit.reports.tables, casekit.reports.course_tables, casekit.reports.safe_html\n"
+    "from casekit.reports.kernel_state import warm_up as _casekit_warm_up\n"
+    "_casekit_warm_up()\n"
 )
 
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from casekit.bundle_tree import bundle_tree, stamp_of
 
 __all__ = [
     "CODE_SUFFIXES",
@@ -65,10 +66,8 @@ def file_digest(path: Path | str) -> str:
 def bundle_files(root: Path | str) -> dict[str, str]:
     """Every file of a bundle folder and the SHA-256 of its content.
 
-    Hidden files and folders (``.git``, ``.DS_Store``, editors' lock files) are left out;
-    everything else counts, ``_private`` included (the roster drives the redaction of notes).
-    Symbolic links are followed only when they stay inside the bundle (the loader refuses the
-    others, so they cannot change a report).
+    The files are :func:`casekit.bundle_tree.bundle_tree`'s: hidden ones left out, ``_private``
+    included (the roster drives the redaction of notes), links only inside the bundle.
 
     Parameters
     ----------
@@ -81,30 +80,13 @@ def bundle_files(root: Path | str) -> dict[str, str]:
         POSIX path relative to ``root`` → hex digest, sorted by path.
     """
     root = Path(root).resolve()
-    found: dict[str, str] = {}
-    stamps: list[tuple[str, int, int, int]] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            path = Path(folder) / name
-            try:
-                real = path.resolve()
-                real.relative_to(root)
-            except (OSError, ValueError):
-                continue
-            if real.is_file():
-                st = real.stat()
-                relative = path.relative_to(root).as_posix()
-                stamps.append((relative, st.st_size, st.st_mtime_ns, st.st_ino))
-                found[relative] = str(real)
+    tree = bundle_tree(root)
     # Within one process (a report kernel builds many regions) a file whose size, time and inode
     # are unchanged is not read again; across processes every build hashes the content.
-    signature = (str(root), tuple(stamps))
+    signature = stamp_of(root, tree)
     if _last_tree and _last_tree[0] == signature:
         return dict(_last_tree[1])
-    digests = {relative: file_digest(real) for relative, real in sorted(found.items())}
+    digests = {f.relative: file_digest(f.real) for f in tree}
     _last_tree[:] = [signature, digests]
     return dict(digests)
 

@@ -15,7 +15,7 @@ import sys
 import warnings
 from typing import Any, cast
 
-__all__ = ["reset_kernel_state"]
+__all__ = ["reset_kernel_state", "warm_up"]
 
 _snapshot: dict[str, Any] | None = None
 
@@ -68,9 +68,11 @@ def reset_kernel_state(cwd: str, cache_dir: str | None = None) -> None:
             sys.modules["pandas"].reset_option("all")
     os.chdir(cwd)
 
+    from casekit.intake.bundle import remember_bundles
     from casekit.reports.engagement import use_cache
 
     use_cache(cache_dir)
+    remember_bundles(True)  # the next region reads the same bundle: a copy, unless a file changed
 
     from IPython import get_ipython
 
@@ -79,3 +81,43 @@ def reset_kernel_state(cwd: str, cache_dir: str | None = None) -> None:
         # Clears the user namespace and output history; execution counts start again at 1.
         # Not ``aggressive``: modules stay imported, which is the point of reusing the kernel.
         shell.reset(new_session=True)
+
+
+def warm_up() -> None:
+    """Do, once per kernel, what every region's report would otherwise pay for in its first run:
+    import what the report notebook imports, load the CJK font and draw Chinese text with it, and
+    build the HTML exporter (its templates) with a page of one table.
+
+    Leaves no trace a notebook could see: ``rcParams`` are restored, no figure is kept, the user
+    namespace is untouched (and reset before every notebook anyway).
+    """
+    import io
+
+    import matplotlib
+    import matplotlib.pyplot  # noqa: F401 - the inline backend, as the notebook's %matplotlib
+    import nbformat
+    import pandas  # noqa: F401
+    from matplotlib.figure import Figure
+
+    import casekit.analysis  # noqa: F401
+    import casekit.reports.charts  # noqa: F401
+    import casekit.reports.course_tables  # noqa: F401
+    import casekit.reports.region_report  # noqa: F401
+    import casekit.reports.safe_html  # noqa: F401
+    import casekit.reports.summary  # noqa: F401
+    import casekit.reports.tables  # noqa: F401
+    from casekit.reports.export import notebook_to_html
+    from casekit.reports.fonts import ensure_cjk_font
+
+    with matplotlib.rc_context():
+        try:
+            ensure_cjk_font()
+        except Exception:  # noqa: BLE001 - no font: the notebook reports it, with its region
+            pass
+        fig = Figure(figsize=(2, 1), dpi=100, layout="constrained")
+        ax = fig.subplots()
+        ax.barh(["客户经理", "销售管理人员"], [3.2, 4.1])
+        ax.set_title("预热：中文图表")
+        fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+    page = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 预热\n\n| 维度 | 得分 |\n|---|---|\n| 产品知识 | 3.5 |")])
+    notebook_to_html(page, title="预热")

@@ -879,7 +879,7 @@ def region_report(
     notes_region_id = top
     if notes_view is None:
         notes_view = region_notes_view(bundle, notes_region_id, min_n=min_n, analysis=notes)
-    reviews = review_summary(bundle, region_id, min_managers=min_n)
+    reviews = review_summary(bundle, region_id, min_managers=min_n, basis=analysis.review_basis)
     reviews_all = analysis.reviews_all
     return RegionReport(
         bundle=bundle,
