@@ -322,3 +322,36 @@ def test_cli_says_up_to_date_without_loading_pandas(pooled):
     assert f"up to date, nothing to rebuild: {', '.join(regions)}" in done.stdout
     assert "PANDAS False RC 0" in done.stdout
     assert snapshot(serial.out_dir) == before
+
+
+def test_a_rebuild_of_one_region_starts_one_kernel_and_a_survey_change_all_at_once(tmp_path, monkeypatch):
+    """The pool warms one kernel at once, the others only for work they will get: a note edit that
+    leaves every region's report as it was (only the note's words moved) shares the machine with
+    no kernel it will not use; a changed survey answer makes every region stale and starts them all."""
+    from casekit.reports.execute import WarmKernel
+
+    bundle = tmp_path / "sample"
+    shutil.copytree(SAMPLE_BUNDLE, bundle)
+    monkeypatch.setenv("CASEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(region_report, "segment_types", lambda b, **kw: (None, "本次测试不分类"))
+    monkeypatch.setattr(programme, "programme_overview", lambda b, **kw: None)
+    warmed: list[int] = []
+    real = WarmKernel.warm_up
+    monkeypatch.setattr(WarmKernel, "warm_up", lambda self, *a: warmed.append(id(self)) or real(self, *a))
+
+    def build():
+        warmed.clear()
+        return build_reports(bundle, regions=REGIONS, out=tmp_path / "out", progress=False, notebook=PROBE, jobs=2)
+
+    first = build()
+    assert first.ok and len(set(warmed)) == 2 and first.workers == 2
+
+    path = bundle / NOTE  # the same note with one more line break: its file changed, no report did
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    unchanged = build()
+    assert unchanged.ok and unchanged.built == [] and unchanged.skipped == REGIONS
+    assert len(warmed) == 1
+
+    edit_survey_answer(bundle)
+    every = build()
+    assert every.ok and every.built == REGIONS and len(set(warmed)) == 2

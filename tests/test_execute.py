@@ -126,3 +126,32 @@ def test_a_kernels_warm_up_leaves_nothing_a_notebook_could_see():
     warm_up()  # imports, draws Chinese text with the CJK font, builds the HTML exporter
     assert dict(matplotlib.rcParams) == before
     assert plt.get_fignums() == figures
+
+
+def test_shutting_a_kernel_down_ends_the_code_it_runs_for_another_thread(tmp_path):
+    """A build that ends while a kernel still warms up must not wait out the warm-up's timeout."""
+    import threading
+
+    from casekit.exceptions import KernelError
+    from casekit.reports.execute import WarmKernel
+
+    kernel = WarmKernel(cwd=tmp_path)
+    kernel.start()
+    outcome: list[BaseException | None] = []
+
+    def long_run():
+        try:
+            kernel.run("import time; time.sleep(60)", timeout=120, what="warming up the kernel")
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - recorded for the assertion
+            outcome.append(exc)
+
+    worker = threading.Thread(target=long_run)
+    worker.start()
+    import time
+
+    time.sleep(1)
+    kernel.shutdown()
+    worker.join(timeout=30)  # a liveness bound, not a speed target: the sleep alone lasts 60 s
+    assert not worker.is_alive(), "the run went on after the kernel was shut down"
+    assert isinstance(outcome[0], KernelError) and "shut down" in str(outcome[0])

@@ -832,22 +832,41 @@ def _present(folder: Path, formats: Sequence[str]) -> bool:
 
 
 class _KernelPool:
-    """``size`` warm kernels lent to the threads that build regions side by side."""
+    """Up to ``size`` warm kernels lent to the threads that build regions side by side.
 
-    def __init__(self, size: int, cwd: Path, cache_dir: Path, *, reuse: bool) -> None:
+    One kernel is warmed up at once (:meth:`warm_up`); the others only when the build knows it
+    has more than one region to build (:meth:`grow`), so a rebuild of one region does not share
+    the machine with kernels it will never use.
+    """
+
+    def __init__(self, size: int, cwd: Path, cache_dir: Path, *, reuse: bool, bundle_path: str | None = None) -> None:
         self.reuse = reuse
         self.cwd = cwd
         self.cache_dir = cache_dir
+        self.bundle_path = bundle_path
         self.kernels = [WarmKernel(cwd=cwd, cache_dir=cache_dir) for _ in range(size if reuse else 0)]
         self.free: queue.SimpleQueue[WarmKernel] = queue.SimpleQueue()
-        for kernel in self.kernels:
-            self.free.put(kernel)
+        self.lent = 0  # kernels put in service (warming up or in ``free``)
         self.fresh_starts = 0
 
-    def warm_up(self, executor: Any) -> None:
-        """Start every kernel and import the report's modules, each kernel lent as for a region."""
-        for _ in self.kernels:
-            executor.submit(self.run, lambda kernel: kernel.warm_up() or {})
+    def warm_up(self, executor: Any, count: int = 1) -> None:
+        """Start ``count`` more kernels (at most ``size`` in all) in the executor's threads, each
+        lent to the regions once it has imported the report's modules and read the bundle."""
+        target = min(self.lent + count, len(self.kernels))
+        while self.lent < target:
+            kernel = self.kernels[self.lent]
+            self.lent += 1
+            executor.submit(self._warm, kernel)
+
+    def grow(self, executor: Any, regions: int) -> None:
+        """Put as many kernels in service as there are regions to build (at most ``size``)."""
+        self.warm_up(executor, max(0, min(regions, len(self.kernels)) - self.lent))
+
+    def _warm(self, kernel: WarmKernel) -> None:
+        try:
+            kernel.warm_up(self.bundle_path)
+        finally:
+            self.free.put(kernel)
 
     def run(self, build_one: Callable[[WarmKernel], dict[str, float]]) -> dict[str, float]:
         if not self.reuse:
@@ -884,10 +903,11 @@ def _local_kernels(
     from concurrent.futures import ThreadPoolExecutor
 
     size = max(1, min(jobs or default_jobs(), regions)) if reuse_kernel else 1
-    pool = _KernelPool(size, notebook.parent, plan.cache, reuse=reuse_kernel)
+    pool = _KernelPool(size, notebook.parent, plan.cache, reuse=reuse_kernel,
+                       bundle_path=plan.values.get("bundle_path"))
     executor = ThreadPoolExecutor(size, thread_name_prefix="casekit-region")
     try:
-        pool.warm_up(executor)
+        pool.warm_up(executor)  # one kernel now, the others once there is more than one region to build
         yield pool, executor
     finally:
         pool.shutdown()  # first: a warm-up or a notebook in progress ends at once
@@ -916,6 +936,9 @@ def _build_locked(
     with kernels as (pool, executor):
         entries = load_entries(out_dir)
         state = BuildState.load(out_dir)
+        if pool is not None:  # regions certainly stale (the survey, code or notebook changed): their kernels now
+            pool.grow(executor, sum(force or (state.regions.get(rid) or {}).get("common") != plan.common
+                                    for rid in region_ids))
         titles = {rid: _title(manifest, rid) for rid in region_ids}
         keys = {rid: plan.region_key(rid, titles[rid]) for rid in region_ids}
         todo, skipped = [], []
@@ -924,6 +947,8 @@ def _build_locked(
             current = (record.get("key") == keys[rid] and _present(out_dir / rid, formats)
                        and rid in entries and entries[rid].status == "ok")
             (skipped if current and not force else todo).append(rid)
+        if pool is not None:
+            pool.grow(executor, len(todo))
         for rid in skipped:
             state.regions[rid]["quick"] = plan.quick
         # Regions not asked for this time, published from other inputs than these: the index must not
@@ -983,7 +1008,8 @@ def _build_locked(
                 entries[region_id] = RegionEntry(
                     region_id, name, "ok", built_at=datetime.now().strftime("%Y-%m-%d %H:%M"), formats=formats,
                 )
-                state.regions[region_id] = {"key": keys[region_id], "quick": plan.quick, "formats": list(formats)}
+                state.regions[region_id] = {"key": keys[region_id], "common": plan.common, "quick": plan.quick,
+                                            "formats": list(formats)}
             index_path = save_index()
             save_state()
             seconds[region_id] = elapsed
@@ -1008,7 +1034,7 @@ def _build_locked(
                     backend = "dask"
                     renderer = stack.enter_context(DaskRenderer(scheduler=scheduler, workers=workers))
                     size = renderer.size
-                    renderer.warm_up(notebook, plan.cache)
+                    renderer.warm_up(notebook, plan.cache, values.get("bundle_path"))
                     plan.shared()  # into the cache the workers read, before any region starts
                     renderer.run(
                         todo, notebook=notebook, values=values, titles=titles, formats=formats,

@@ -101,8 +101,11 @@ class BuildState:
     Attributes
     ----------
     regions : dict of str to dict
-        Region id → ``{"key": region key, "quick": quick key it was built or confirmed under,
-        "formats": [...]}``.
+        Region id → ``{"key": region key, "common": the part of it every region shares (code,
+        notebook, parameters, formats, font, every bundle file but the notes), "quick": quick key
+        it was built or confirmed under, "formats": [...]}``. A region whose ``common`` differs
+        from this build's is stale whatever its notes: the build starts its kernels before the
+        notes are read.
     requests : dict of str to dict
         :func:`request_key` → ``{"quick": ..., "regions": [...], "font": path}`` of the last build
         of that request.

@@ -64,10 +64,12 @@ def _worker_kernel(cwd: str, cache_dir: str | None) -> Any:
     return _kernel
 
 
-def warm_up_worker(cwd: str, cache_dir: str | None) -> None:
-    """Start this worker's kernel and import what the report imports (before its first region)."""
+def warm_up_worker(cwd: str, cache_dir: str | None, bundle_path: str | None = None) -> None:
+    """Start this worker's kernel, import what the report imports and read the bundle (before its
+    first region)."""
     with _kernel_lock:
-        _worker_kernel(cwd, cache_dir).warm_up()  # never raises: the first region meets any failure
+        # never raises: the first region meets any failure
+        _worker_kernel(cwd, cache_dir).warm_up(bundle_path)
 
 
 def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str, float]]:
@@ -228,7 +230,7 @@ class DaskRenderer:
             except Exception as error:  # noqa: BLE001
                 log.debug("closing the local Dask cluster: %s", error)
 
-    def warm_up(self, notebook: Path, cache_dir: Path) -> None:
+    def warm_up(self, notebook: Path, cache_dir: Path, bundle_path: str | None = None) -> None:
         """Start every worker's kernel in the background (the build goes on meanwhile).
 
         A warm-up that fails changes nothing: the first region on that worker starts its kernel
@@ -239,7 +241,7 @@ class DaskRenderer:
         # would run it in the worker's event loop, which it would block for seconds).
         for address in self.client.scheduler_info().get("workers", {}):
             self._warm.append(self.client.submit(
-                warm_up_worker, str(notebook.parent), str(cache_dir), workers=[address],
+                warm_up_worker, str(notebook.parent), str(cache_dir), bundle_path, workers=[address],
                 allow_other_workers=False, pure=False, key=f"casekit-warm-up-{address}-{time.time_ns()}",
             ))
 

@@ -26,7 +26,9 @@ or fixed, so the same inputs give byte-identical notebooks.
 from __future__ import annotations
 
 import logging
+import queue
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -90,7 +92,7 @@ _RESET_CODE = (
 #: region (while the build computes the engagement-wide results).
 WARM_UP_CODE = (
     "from casekit.reports.kernel_state import warm_up as _casekit_warm_up\n"
-    "_casekit_warm_up()\n"
+    "_casekit_warm_up({bundle_path!r})\n"
 )
 
 
@@ -211,29 +213,69 @@ class WarmKernel:
         what : str
             What the code does, for the error message.
         """
-        reply = run_sync(self.kc.execute_interactive)(
-            code,
-            store_history=False,
-            allow_stdin=False,
-            timeout=timeout if timeout is not None else self.startup_timeout,
-            output_hook=lambda msg: None,
-        )
+        kc = self.kc
+        if kc is None:
+            raise KernelError(f"{what} failed: the kernel is not running")
+        try:
+            reply = run_sync(self._reply)(kc, code, timeout if timeout is not None else self.startup_timeout, what)
+        except (KernelError, TimeoutError, KeyboardInterrupt):
+            raise
+        except BaseException as exc:  # the channels closed under it (shut down from another thread):
+            if self.kc is not kc:     # a failure, or the wait cancelled (asyncio.CancelledError)
+                raise KernelError(f"{what} stopped: the kernel was shut down") from exc
+            raise
         content = reply["content"]
         if content.get("status") != "ok":
             raise KernelError(f"{what} failed: {content.get('ename')}: {content.get('evalue')}")
 
+    async def _reply(self, kc: Any, code: str, timeout: float, what: str) -> dict[str, Any]:
+        """Send ``code``, wait for its reply and for the kernel to be idle again (outputs dropped).
+
+        Waits in short steps, so that a :meth:`shutdown` from another thread (a build ending
+        while this kernel still warms up) ends the wait at once instead of at ``timeout``.
+        """
+        msg_id = kc.execute(code, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + timeout
+        reply: dict[str, Any] | None = None
+        while True:
+            if self.kc is not kc:
+                raise KernelError(f"{what} stopped: the kernel was shut down")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{what}: no answer from the kernel within {timeout:g} s")
+            try:
+                if reply is None:
+                    msg = await kc.get_shell_msg(timeout=min(0.2, left))
+                    if msg["parent_header"].get("msg_id") == msg_id:
+                        reply = msg
+                else:
+                    msg = await kc.get_iopub_msg(timeout=min(0.2, left))
+                    if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                            and msg["content"].get("execution_state") == "idle"):
+                        return reply
+            except queue.Empty:
+                continue
+
     def _reset(self) -> None:
         self.run(_RESET_CODE.format(cwd=self.cwd, cache_dir=self.cache_dir), what="resetting the kernel")
 
-    def warm_up(self) -> None:
+    def warm_up(self, bundle_path: str | None = None) -> None:
         """Start the kernel (if none runs) and import what the report notebook imports.
 
         Failures are left for :meth:`prepare` to meet and report (a warm-up only saves time).
+
+        Parameters
+        ----------
+        bundle_path : str, optional
+            The bundle the notebooks will read (as they get it: relative to the kernel's working
+            directory); read now, so that the first region finds it in the kernel's memo
+            (:func:`casekit.intake.bundle.remember_bundles`).
         """
         try:
             if not self.is_alive():
                 self.start()
-            self.run(WARM_UP_CODE, timeout=max(self.startup_timeout, 120), what="warming up the kernel")
+            self.run(WARM_UP_CODE.format(bundle_path=bundle_path), timeout=max(self.startup_timeout, 120),
+                     what="warming up the kernel")
         except Exception as exc:  # noqa: BLE001 - reported by the first notebook, with its region
             log.debug("kernel warm-up failed: %s", exc)
 

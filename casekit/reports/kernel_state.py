@@ -83,13 +83,21 @@ def reset_kernel_state(cwd: str, cache_dir: str | None = None) -> None:
         shell.reset(new_session=True)
 
 
-def warm_up() -> None:
+def warm_up(bundle_path: str | None = None) -> None:
     """Do, once per kernel, what every region's report would otherwise pay for in its first run:
-    import what the report notebook imports, load the CJK font and draw Chinese text with it, and
-    build the HTML exporter (its templates) with a page of one table.
+    import what the report notebook imports, load the CJK font and draw Chinese text with it,
+    build the HTML exporter (its templates) with a page of one table, and read the bundle.
 
     Leaves no trace a notebook could see: ``rcParams`` are restored, no figure is kept, the user
-    namespace is untouched (and reset before every notebook anyway).
+    namespace is untouched (and reset before every notebook anyway); the bundle is only kept in
+    the kernel's memo (:func:`casekit.intake.bundle.remember_bundles`), which hands each notebook
+    its own copy.
+
+    Parameters
+    ----------
+    bundle_path : str, optional
+        The bundle the notebooks will read. A bundle that cannot be read is left for the first
+        notebook to report, with its region.
     """
     import io
 
@@ -121,3 +129,11 @@ def warm_up() -> None:
         fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
     page = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 预热\n\n| 维度 | 得分 |\n|---|---|\n| 产品知识 | 3.5 |")])
     notebook_to_html(page, title="预热")
+    if bundle_path is not None:
+        from casekit.intake.bundle import load_bundle, remember_bundles
+
+        remember_bundles(True)
+        try:
+            load_bundle(bundle_path)
+        except Exception:  # noqa: BLE001 - the first notebook reports it
+            pass
