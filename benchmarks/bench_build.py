@@ -5,7 +5,7 @@ the same machine:
 
 * **casekit build** -- the command (``casekit build <bundle> --out ... --quiet``): one process,
   a pool of warm kernels (one per core), the engagement-wide results computed once,
-  in-process HTML export;
+  HTML export inside the warm kernel (no nbconvert process);
 * **hand loop** -- per region, sequentially: ``papermill`` CLI (a fresh kernel) then
   ``jupyter nbconvert --to html --no-input``;
 * for reference, ``build_reports`` called from Python, with one reused kernel (``jobs=1``) and
@@ -120,7 +120,7 @@ From Python (imports already done), reusing one kernel across regions is {kernel
 a fresh kernel per region ({median[fresh]:.2f} s vs {median[warm]:.2f} s). The rest of the gap to the
 hand loop is one process instead of two per region (no repeated Python, papermill and nbconvert
 start-up), the engagement-wide results computed once instead of in every region's notebook, the
-in-process HTML export and, for `casekit build`, a kernel per core. `casekit build` also pays its
+HTML export inside the warm kernel (no nbconvert process) and, for `casekit build`, a kernel per core. `casekit build` also pays its
 own start-up once (Python, imports, loading and validating the bundle).
 """
     print(report)
