@@ -216,11 +216,9 @@ def test_worker_killed_mid_region_fails_that_region_and_the_others_publish(on_cl
     assert not [p.name for p in out_dir.iterdir() if p.name.startswith(".") and p.name != STATE_FILE]
 
 
-@pytest.mark.xfail(reason=(
-    "Dask may queue a second region on the worker that dies (both workers are busy warming up "
-    "when the first regions are submitted, and these tasks are not 'root-ish' for Dask's "
-    "queuing): that region fails with it. Pinning regions to idle workers is the fix (issue 15 note)"))
 def test_worker_killed_mid_region_costs_no_other_region(on_cluster):
+    # Each region is pinned to a worker with a free slot: Dask never queues a second region on
+    # the worker that dies (it did, once in CI, before the pinning).
     result, *_ = on_cluster
     assert list(result.failed) == [KILLED]
     assert result.built == [r for r in REGIONS if r != KILLED]

@@ -271,16 +271,37 @@ class DaskRenderer:
 
         version = code_version()
         waiting = list(todo)
-        futures: dict[Any, tuple[str, float]] = {}
+        futures: dict[Any, tuple[str, float, str | None]] = {}
+        # Free region slots per worker (one per worker thread). Each region goes to a worker with
+        # a free slot, pinned there: left to itself Dask may queue a second region on a busy
+        # worker, and a worker that dies then fails both.
+        slots = {address: int(w.get("nthreads", 1))
+                 for address, w in self.client.scheduler_info().get("workers", {}).items()}
+
+        def idle_worker() -> str | None:
+            alive = self.client.scheduler_info().get("workers", {})
+            for address, worker in alive.items():  # e.g. a worker restarted by its nanny
+                slots.setdefault(address, int(worker.get("nthreads", 1)))
+            for address in sorted(slots):
+                if slots[address] > 0 and address in alive:
+                    return address
+            return None
 
         def submit() -> Any:
             region_id = waiting.pop(0)
             job = {"notebook": str(notebook), "parameters": {**values, "region": region_id},
                    "title": titles[region_id], "formats": list(formats), "cache_dir": str(cache_dir),
                    "code_version": version}
+            address = idle_worker()
+            pin: dict[str, Any] = {}
+            if address is not None:
+                slots[address] -= 1
+                # allow_other_workers: should that worker be gone before it starts, Dask may
+                # still run the region elsewhere rather than leave it waiting for ever.
+                pin = {"workers": [address], "allow_other_workers": True}
             future = self.client.submit(render_on_worker, job, pure=False, retries=0,
-                                        key=f"casekit-region-{region_id}-{time.time_ns()}")
-            futures[future] = (region_id, time.perf_counter())
+                                        key=f"casekit-region-{region_id}-{time.time_ns()}", **pin)
+            futures[future] = (region_id, time.perf_counter(), address)
             return future
 
         # At most one region per worker thread in flight: a region queued on a worker that dies
@@ -288,15 +309,25 @@ class DaskRenderer:
         running = as_completed([submit() for _ in range(min(self.size, len(waiting)))], loop=self.client.loop)
         try:
             for future in running:
-                region_id, started = futures.pop(future)
-                if waiting:
-                    running.add(submit())
+                region_id, started, address = futures.pop(future)
                 try:
                     files, seconds = future.result()
-                    publish_files(out_dir / region_id, files, force=force)
                     outcome: Any = seconds
                 except Exception as exc:  # noqa: BLE001 - one region's failure is that region's
                     outcome = exc
+                # A worker that died gets no further region (its nanny restarts it under a new
+                # address, which idle_worker then finds).
+                if address is not None and type(outcome).__name__ != "KilledWorker":
+                    slots[address] += 1
+                # The next regions go to idle workers only; with none idle and nothing in flight
+                # (every worker gone), to wherever Dask puts them.
+                while waiting and (idle_worker() is not None or not futures):
+                    running.add(submit())
+                if not isinstance(outcome, BaseException):
+                    try:
+                        publish_files(out_dir / region_id, files, force=force)
+                    except Exception as exc:  # noqa: BLE001 - e.g. an edited file: that region's
+                        outcome = exc
                 done(region_id, outcome, time.perf_counter() - started)
         except BaseException:
             for future in futures:
