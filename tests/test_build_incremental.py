@@ -355,3 +355,19 @@ def test_a_rebuild_of_one_region_starts_one_kernel_and_a_survey_change_all_at_on
     edit_survey_answer(bundle)
     every = build()
     assert every.ok and every.built == REGIONS and len(set(warmed)) == 2
+
+
+def test_touching_or_copying_the_font_rebuilds_nothing_another_font_everything(tmp_path):
+    from casekit.reports.build_state import font_stamp
+
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"\x00\x01\x00\x00 a font's bytes")
+    before = font_stamp(font)
+    os.utime(font, (1, 1))  # touched (a package reinstalled, a backup restored)
+    copy = tmp_path / "copy" / "font.ttf"
+    copy.parent.mkdir()
+    shutil.copy(font, copy)
+    assert font_stamp(font) == before and font_stamp(copy) == before
+    font.write_bytes(b"\x00\x01\x00\x00 another font's bytes")
+    assert font_stamp(font) != before
+    assert font_stamp(tmp_path / "missing.ttf") == font_stamp(None)  # no font: the build stops before any key

@@ -732,7 +732,7 @@ def build_reports(
             raise OutputError(out_dir, _os_reason(exc)) from exc
         plan = _Plan(
             bundle=bundle, files=files, notebook=notebook, values=values, formats=chosen,
-            font=font_stamp(font.path), force=force, request=request_key(regions, chosen, notebook, values),
+            font=font_stamp(font.path), font_path=str(font.path), force=force, request=request_key(regions, chosen, notebook, values),
             cache=cache_folder(out_dir),
         )
         try:
@@ -757,6 +757,7 @@ class _Plan:
     values: dict[str, Any]
     formats: tuple[str, ...]
     font: dict[str, Any]
+    font_path: str
     force: bool
     request: str
     cache: Path
@@ -1049,7 +1050,7 @@ def _build_locked(
             if not index_path.is_file() or state.index != plan.index_key(entries):
                 index_path = save_index()
             state.requests[plan.request] = {"quick": plan.quick, "regions": list(region_ids),
-                                            "font": plan.font.get("path"), "index": state.index}
+                                            "font": plan.font_path, "index": state.index}
             if failed:  # a failed region is not current: the quick path must not say "nothing to do"
                 state.requests.pop(plan.request, None)
             save_state()
