@@ -35,10 +35,8 @@ from casekit.intake._files import FILE, MISSING, ROW, is_ignored, read_table, te
 from casekit.intake.codebook import Codebook
 from casekit.intake.config import Each, ProblemLog, Schema, read_config
 from casekit.intake.manifest import Manifest
-from casekit.intake.ride_alongs import RIDE_ALONG_RECORDINGS, RIDE_ALONGS_FILE, read_ride_alongs
+from casekit.intake.ride_alongs import RIDE_ALONGS_FILE, read_ride_alongs
 from casekit.intake.schemas import (
-    RESPONDENTS,
-    RESPONSES,
     Column,
     TableSchema,
     cell_problems,
@@ -303,6 +301,9 @@ def read_followup(root: Path, manifest: Manifest | None, codebook: Codebook | No
         return None, []
     if not folder.is_dir():
         return None, [Problem(FOLLOWUP_DIR, None, None, "a folder followup/ (docs/followup.md)", "a file")]
+    if not folder.resolve().is_relative_to(root.resolve()):  # a wave's readers take its folder as root
+        return None, [Problem(FOLLOWUP_DIR + "/", None, None, "a folder inside the bundle",
+                              "a link to a folder outside the bundle")]
     problems: list[Problem] = []
     respondents = survey.respondents
     known: set[str] | None = set(respondents["respondent_id"].dropna()) if len(respondents) else None
