@@ -859,7 +859,8 @@ def followup_summary(followup: FollowUp) -> list[str]:
                     part += f"，低于 {_percent(MATCH_TARGET)} 的目标"
                     low_any = True
                 parts.append(part + "）")
-        lines.append(f"回访 {wave.wave_id}（{wave.label}）：" + "，".join(parts) + "。")
+        name = f"回访 {wave.wave_id}" + (f"（{wave.label}）" if wave.label else "")
+        lines.append(f"{name}：" + "，".join(parts) + "。")
     if low_any:
-        lines.append(f"匹配率低于 {_percent(MATCH_TARGET)} 时，前后比较只代表找到的学员，结论要谨慎；请补齐缺少的学员。")
+        lines.append(f"匹配率低于 {_percent(MATCH_TARGET)} 时，前后比较只代表找到的学员，结论要谨慎；请尽量补齐缺少学员的记录。")
     return lines
