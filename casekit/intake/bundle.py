@@ -15,7 +15,7 @@ from casekit.intake.catalogue import read_catalogue
 from casekit.intake.code_frame import CodeFrame, default_code_frame, read_code_frame
 from casekit.intake.codebook import Codebook, read_codebook
 from casekit.intake.competency import read_competency
-from casekit.intake.followup import FOLLOWUP_DIR, FollowUp, read_followup
+from casekit.intake.followup import FOLLOWUP_DIR, FollowUp, followup_file_order, read_followup
 from casekit.intake.manifest import MANIFEST_FILE, Manifest, read_manifest
 from casekit.intake.manual_codes import MANUAL_COLUMNS, read_manual_codes
 from casekit.intake.note_segments import note_segments
@@ -155,7 +155,8 @@ def _read(root: Path) -> tuple[dict[str, object], list[Problem]]:
     order = {name: i for i, name in enumerate(
         ["manifest.yaml", "codebook.yaml", "competency.yaml", "survey", "catalogue", "ride_alongs.csv", "reviews_360.csv", "notes",
          "code_frame.yaml", FOLLOWUP_DIR])}
-    problems.sort(key=lambda p: (order.get(p.file.split("/")[0], len(order)), p.file, p.row or 0))
+    problems.sort(key=lambda p: (order.get(p.file.split("/")[0], len(order)), followup_file_order(p.file), p.file,
+                                 p.row or 0))
     parts = {
         "manifest": manifest, "codebook": codebook, "survey": survey, "catalogue": catalogue,
         "ride_alongs": ride_alongs, "reviews_360": reviews, "notes": notes,

@@ -68,6 +68,7 @@ __all__ = [
     "FollowUp",
     "WaveSchema",
     "WavesSchema",
+    "followup_file_order",
     "followup_summary",
     "read_followup",
 ]
@@ -358,6 +359,26 @@ def read_followup(root: Path, manifest: Manifest | None, codebook: Codebook | No
         ride_alongs=visits, ride_along_recordings=recordings, coaching=coaching, links=links,
     )
     return followup, problems
+
+
+def followup_file_order(rel: str) -> int:
+    """Where a file's problems come among the follow-up's: ``waves.yaml``, ``trainees.csv``,
+    ``reaction.csv``, ``quiz.csv``, ``sales.csv``, then the waves' folders (0 outside ``followup/``).
+
+    Parameters
+    ----------
+    rel : str
+        A problem's file, relative to the bundle.
+
+    Returns
+    -------
+    int
+        A sort key: problems read in the order a consultant fixes them (the waves first).
+    """
+    parts = rel.split("/")
+    if parts[0] != FOLLOWUP_DIR or len(parts) < 2:
+        return 0
+    return _TOP_FILES.index(parts[1]) if parts[1] in _TOP_FILES else len(_TOP_FILES)
 
 
 def _date(log: ProblemLog, path: tuple[Any, ...], value: Any) -> pd.Timestamp | None:
