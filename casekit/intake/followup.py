@@ -33,7 +33,7 @@ from casekit.exceptions import Problem
 from casekit.file_ids import file_id_problem, id_key
 from casekit.intake._files import FILE, MISSING, ROW, is_ignored, read_table, text_of
 from casekit.intake.codebook import Codebook
-from casekit.intake.config import Each, ProblemLog, Schema, read_config
+from casekit.intake.config import Each, ProblemLog, Schema, key_path, read_config
 from casekit.intake.manifest import Manifest
 from casekit.intake.ride_alongs import RIDE_ALONGS_FILE, read_ride_alongs
 from casekit.intake.schemas import (
@@ -386,16 +386,9 @@ def _date(log: ProblemLog, path: tuple[Any, ...], value: Any) -> pd.Timestamp | 
     text = text_of(value)
     stamp = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce") if text else pd.NaT
     if pd.isna(stamp):
-        log.add(path, _place(path), "a date YYYY-MM-DD", text)
+        log.add(path, key_path(path), "a date YYYY-MM-DD", text)
         return None
     return pd.Timestamp(stamp)
-
-
-def _place(path: tuple[Any, ...]) -> str:
-    out = ""
-    for step in path:
-        out += f"[{step}]" if isinstance(step, int) else ("." if out else "") + str(step)
-    return out
 
 
 def _day(stamp: pd.Timestamp) -> str:

@@ -136,7 +136,8 @@ def read_ride_alongs(root: Path, manifest: Manifest | None, account_managers: se
     if account_managers is not None and "account_manager" in frame.columns:
         s = frame["account_manager"]
         problems += cell_problems(frame, (s != "") & ~s.isin(account_managers), "account_manager",
-                                  "the respondent id of an account manager in the survey")
+                                  "the respondent id of an account manager in the survey"
+                                  + ("" if rel == RIDE_ALONGS_FILE else " (the baseline's survey/: the same id at every wave)"))
 
     # products: local names (the row's region's catalogue first) or canonical products
     if "products" in frame.columns:
