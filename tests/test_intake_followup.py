@@ -199,7 +199,8 @@ def test_validate_prints_the_match_rates_in_chinese_and_says_when_below_80(clean
     root, _ = clean
     assert cli.main(["validate", str(root)]) == 0
     out = capsys.readouterr().out
-    assert "学员 4 人" in out and "未参训的基线人员 8 人（对照组）" in out
+    # 8 untrained; of the trainees' posts: account managers 02, 05, 12 and sales managers 10, 11
+    assert "学员 4 人" in out and "未参训的基线人员 8 人（其中与学员同岗位、可作对照组的 5 人）" in out
     assert "回访 w1（培训后三个月回访）：" in out
     assert "问卷匹配 2/4 名学员（50%，低于 80% 的目标）" in out
     assert "随访匹配 2/3 名基线有随访记录的学员（67%，低于 80% 的目标）" in out

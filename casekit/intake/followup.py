@@ -835,7 +835,8 @@ def followup_summary(followup: FollowUp) -> list[str]:
     Returns
     -------
     list of str
-        The course, trainees and untrained baseline people (the comparison group), then per wave
+        The course, trainees and untrained baseline people (the comparison group: those of the
+        trainees' populations), then per wave
         the share of trainees each source matches, saying plainly when one is below the aim of
         :data:`MATCH_TARGET` (80%).
 
@@ -849,11 +850,16 @@ def followup_summary(followup: FollowUp) -> list[str]:
     people = followup.people
     n_trained = int(people["trained"].sum())
     n_untrained = int((~people["trained"]).sum())
+    # the comparison group: the untrained of the trainees' own populations (posts)
+    posts = set(people.loc[people["trained"], "population"])
+    n_compared = int((~people["trained"] & people["population"].isin(posts)).sum())
     selection = domain.label(domain.TRAINEE_SELECTIONS, followup.selection)
     head = (f"培训后跟进：课程“{course.name or '未命名'}”（{_chinese_day(course.start)}至{_chinese_day(course.end)}，"
             f"{selection}），学员 {n_trained} 人，")
-    if n_untrained:
-        head += f"未参训的基线人员 {n_untrained} 人（对照组），"
+    if n_compared:
+        head += f"未参训的基线人员 {n_untrained} 人（其中与学员同岗位、可作对照组的 {n_compared} 人），"
+    elif n_untrained:
+        head += f"未参训的基线人员 {n_untrained} 人，但没有与学员同岗位的（只能比较培训前后），"
     else:
         head += "没有未参训的基线人员（只能比较培训前后），"
     head += f"回访 {len(followup.waves)} 次。"
