@@ -22,6 +22,7 @@ __all__ = [
     "CUSTOMER_NEEDS",
     "DEFAULT_SESSION_MINUTES",
     "DIMENSIONS",
+    "FOLLOWUP_SOURCES",
     "FUNNEL_STAGES",
     "INDUSTRIES",
     "MIN_CELL_SIZE",
@@ -30,9 +31,13 @@ __all__ = [
     "POPULATIONS",
     "POPULATION_DIMENSIONS",
     "PRODUCTS",
+    "QUIZ_PHASES",
     "RATER_GROUPS",
+    "REACTION_ITEMS",
     "RESEARCH_METHODS",
+    "SALES_PERIODS",
     "SESSION_MINUTES_RANGE",
+    "TRAINEE_SELECTIONS",
     "Term",
     "label",
     "lookup",
@@ -242,6 +247,46 @@ CUSTOMER_NEEDS = _vocab(
     Term("raise_efficiency", "提高效率", ("提效",)),
     Term("security", "安全防范"),
     Term("customer_acquisition", "获取客户", ("拓客",)),
+)
+
+#: The items of the 课后评估 sheet filled in at the end of the course (``followup/reaction.csv``):
+#: the first three are Kirkpatrick's level 1 (reaction), ``confidence`` and ``commitment`` the
+#: New World Kirkpatrick's additions at level 2 (``docs/followup.md``).
+REACTION_ITEMS = _vocab(
+    Term("satisfaction", "整体满意度", ("满意度", "总体满意度")),
+    Term("relevance", "与工作的相关性", ("相关性", "工作相关性")),
+    Term("trainer", "讲师表现", ("讲师", "讲师评价")),
+    Term("confidence", "应用信心", ("信心",)),
+    Term("commitment", "应用意愿", ("意愿", "应用承诺")),
+)
+
+#: How the trainees were chosen (``followup/waves.yaml`` → ``selection``); ``weakest`` makes the
+#: evaluation name regression to the mean beside every trainee-only change.
+TRAINEE_SELECTIONS = _vocab(
+    Term("all", "全员参训", ("全员", "全部")),
+    Term("weakest", "选派基础薄弱者", ("基础薄弱者", "后进者", "薄弱者")),
+    Term("volunteers", "自愿报名", ("自愿", "自愿参加")),
+)
+
+#: The two sittings of the knowledge quiz (``followup/quiz.csv`` → ``phase``).
+QUIZ_PHASES = _vocab(
+    Term("pre", "培训前", ("课前", "前测")),
+    Term("post", "培训后", ("课后", "后测")),
+)
+
+#: Where a month of ``followup/sales.csv`` lies against the course (derived, never typed).
+SALES_PERIODS = _vocab(
+    Term("baseline", "培训前"),
+    Term("during", "培训期间"),
+    Term("after", "培训后"),
+)
+
+#: The sources of a follow-up wave that name people (``followup/<wave_id>/``), as the match
+#: rates of ``casekit validate`` name them.
+FOLLOWUP_SOURCES = _vocab(
+    Term("survey", "问卷"),
+    Term("ride_alongs", "随访"),
+    Term("coaching", "辅导记录"),
 )
 
 

@@ -48,11 +48,18 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from casekit.authoring.cases import case_problems
-    from casekit.intake import validate_bundle
+    from casekit.intake.bundle import check_bundle
+    from casekit.intake.followup import followup_summary
 
-    problems = validate_bundle(args.bundle) + case_problems(args.bundle)  # cases/ too
+    checked = check_bundle(args.bundle)
+    problems = checked.problems + case_problems(args.bundle)  # cases/ too
     if args.csv:  # written every time, header only when clean: a stale problems table never stays
         write_csv(args.csv, BundleValidationError(problems).to_frame())
+    if checked.followup is not None:  # the follow-up's links: how many trainees each wave found
+        summary = followup_summary(checked.followup)
+        if problems:
+            summary.append("（以上数字按目前能读出的数据计算，修正下列问题后会变化。）")
+        print("\n".join(summary))
     if not problems:
         print(f"{args.bundle}: OK, no problems found")
         return EXIT_OK

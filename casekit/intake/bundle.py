@@ -15,17 +15,18 @@ from casekit.intake.catalogue import read_catalogue
 from casekit.intake.code_frame import CodeFrame, default_code_frame, read_code_frame
 from casekit.intake.codebook import Codebook, read_codebook
 from casekit.intake.competency import read_competency
+from casekit.intake.followup import FOLLOWUP_DIR, FollowUp, followup_file_order, read_followup
 from casekit.intake.manifest import MANIFEST_FILE, Manifest, read_manifest
 from casekit.intake.manual_codes import MANUAL_COLUMNS, read_manual_codes
 from casekit.intake.note_segments import note_segments
 from casekit.intake.notes import read_notes
 from casekit.intake.reviews_360 import read_reviews_360
 from casekit.intake.roster import private_problems
-from casekit.intake.ride_alongs import read_ride_alongs
-from casekit.intake.schemas import COMPETENCY, ITEMS, REVIEW_ITEMS
+from casekit.intake.ride_alongs import RIDE_ALONG_RECORDINGS, read_ride_alongs
+from casekit.intake.schemas import COMPETENCY, ITEMS, REVIEW_ITEMS, RIDE_ALONGS
 from casekit.intake.survey import read_survey
 
-__all__ = ["Bundle", "load_bundle", "remember_bundles", "validate_bundle"]
+__all__ = ["Bundle", "BundleCheck", "check_bundle", "load_bundle", "remember_bundles", "validate_bundle"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,7 +48,7 @@ class Bundle:
     responses : DataFrame
         One row per answered item; ``value`` has reverse keys applied.
     ride_alongs : DataFrame
-        One row per observed visit.
+        One row per observed visit (a visit recorded by two observers: its first recording).
     reviews_360 : DataFrame
         One row per rater × item.
     review_items : DataFrame
@@ -65,6 +66,13 @@ class Bundle:
     manual_codes : DataFrame
         The consultants' manual coding decisions (``notes/codes.csv``), checked against the
         notes' segments and the code frame.
+    ride_along_recordings : DataFrame
+        Every row of ``ride_alongs.csv`` with its ``observer`` (None without an ``observer``
+        column): a visit recorded by two observers has two rows, the basis of the observers'
+        agreement.
+    followup : FollowUp or None
+        What happened after the course (``followup/``, ``docs/followup.md``); None when the
+        bundle has no follow-up.
     """
 
     path: Path
@@ -81,6 +89,25 @@ class Bundle:
     competency: pd.DataFrame = field(default_factory=COMPETENCY.empty)
     code_frame: CodeFrame = field(default_factory=default_code_frame)
     manual_codes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*MANUAL_COLUMNS, "row"]))
+    ride_along_recordings: pd.DataFrame = field(default_factory=RIDE_ALONG_RECORDINGS.empty)
+    followup: FollowUp | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class BundleCheck:
+    """What :func:`check_bundle` found.
+
+    Attributes
+    ----------
+    problems : list of Problem
+        Every problem (as :func:`validate_bundle`).
+    followup : FollowUp or None
+        The follow-up as far as it could be read (complete when ``problems`` is empty); None
+        when the bundle has no ``followup/``.
+    """
+
+    problems: list[Problem]
+    followup: FollowUp | None = None
 
 
 def _root(path: str | Path) -> Path:
@@ -113,6 +140,9 @@ def _read(root: Path) -> tuple[dict[str, object], list[Problem]]:
         account_managers = set(r.loc[r["population"] == "account_manager", "respondent_id"])
     ride_alongs, more = read_ride_alongs(root, manifest, account_managers, catalogue)
     problems += more
+    followup, more = read_followup(root, manifest, codebook, survey, catalogue,
+                                   baseline_ride_alongs=ride_alongs.visits)
+    problems += more
     reviews, more = read_reviews_360(root, manifest, codebook)
     problems += more
     notes, more = read_notes(root, manifest)
@@ -124,12 +154,14 @@ def _read(root: Path) -> tuple[dict[str, object], list[Problem]]:
     problems += private_problems(root)
     order = {name: i for i, name in enumerate(
         ["manifest.yaml", "codebook.yaml", "competency.yaml", "survey", "catalogue", "ride_alongs.csv", "reviews_360.csv", "notes",
-         "code_frame.yaml"])}
-    problems.sort(key=lambda p: (order.get(p.file.split("/")[0], len(order)), p.file, p.row or 0))
+         "code_frame.yaml", FOLLOWUP_DIR])}
+    problems.sort(key=lambda p: (order.get(p.file.split("/")[0], len(order)), followup_file_order(p.file), p.file,
+                                 p.row or 0))
     parts = {
         "manifest": manifest, "codebook": codebook, "survey": survey, "catalogue": catalogue,
         "ride_alongs": ride_alongs, "reviews_360": reviews, "notes": notes,
         "competency": competency, "code_frame": code_frame, "manual_codes": manual_codes,
+        "followup": followup,
     }
     return parts, problems
 
@@ -160,6 +192,28 @@ def validate_bundle(path: str | Path) -> list[Problem]:
     """
     _, problems = _read(_root(path))
     return problems
+
+
+def check_bundle(path: str | Path) -> BundleCheck:
+    """Check every file of a research bundle, keeping its follow-up for ``casekit validate``'s summary.
+
+    Parameters
+    ----------
+    path : str or Path
+        The bundle folder (the one holding ``manifest.yaml``).
+
+    Returns
+    -------
+    BundleCheck
+        Every problem (as :func:`validate_bundle`) and the follow-up as far as it was read.
+
+    Raises
+    ------
+    BundleNotFoundError
+        If there is no ``manifest.yaml`` at ``path``.
+    """
+    parts, problems = _read(_root(path))
+    return BundleCheck(problems, parts["followup"])  # type: ignore[arg-type]
 
 
 def load_bundle(path: str | Path) -> Bundle:
@@ -250,7 +304,7 @@ def _load(root: Path) -> Bundle:
         items=ITEMS.finalize(codebook.items),
         respondents=survey.respondents,  # type: ignore[attr-defined]
         responses=survey.responses,  # type: ignore[attr-defined]
-        ride_alongs=parts["ride_alongs"],  # type: ignore[arg-type]
+        ride_alongs=RIDE_ALONGS.finalize(parts["ride_alongs"].visits),  # type: ignore[attr-defined]
         reviews_360=parts["reviews_360"],  # type: ignore[arg-type]
         review_items=REVIEW_ITEMS.finalize(codebook.review_items),
         catalogue=parts["catalogue"],  # type: ignore[arg-type]
@@ -258,4 +312,6 @@ def _load(root: Path) -> Bundle:
         competency=parts["competency"],  # type: ignore[arg-type]
         code_frame=parts["code_frame"],  # type: ignore[arg-type]
         manual_codes=parts["manual_codes"],  # type: ignore[arg-type]
+        ride_along_recordings=parts["ride_alongs"].recordings,  # type: ignore[attr-defined]
+        followup=parts["followup"],  # type: ignore[arg-type]
     )

@@ -1,7 +1,15 @@
-"""``ride_alongs.csv``: one row per observed customer visit (工作随访)."""
+"""``ride_alongs.csv``: one row per observed customer visit (工作随访).
+
+The file may carry an optional ``observer`` column (an observer's code, e.g. ``O1``). Then two
+rows with the same ``visit_id`` and different observers are one visit recorded twice, the basis
+of the observers' agreement: the analyses see the visit once (its first recording, in file
+order) in :attr:`RideAlongTables.visits`, and every recording in
+:attr:`RideAlongTables.recordings`. Without ``observer``, a repeated ``visit_id`` is a problem.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -9,20 +17,55 @@ import pandas as pd
 
 from casekit import domain
 from casekit.exceptions import Problem
-from casekit.intake._files import read_table, short_list
+from casekit.intake._files import FILE, ROW, read_table, short_list
 from casekit.intake.catalogue import local_names
 from casekit.intake.manifest import Manifest
 from casekit.intake.schemas import (
     RIDE_ALONGS,
+    Column,
     cell_problems,
     coerce,
     split_cell,
     vocab_map,
 )
 
-__all__ = ["RIDE_ALONGS_FILE", "read_ride_alongs"]
+__all__ = ["OBSERVER_COLUMN", "RIDE_ALONGS_FILE", "RIDE_ALONG_RECORDINGS", "RideAlongTables", "read_ride_alongs"]
 
 RIDE_ALONGS_FILE = "ride_alongs.csv"
+#: The optional column naming who recorded a visit.
+OBSERVER_COLUMN = "observer"
+
+#: Every recording of a visit: the columns of ``RIDE_ALONGS`` plus ``observer`` (None when the
+#: file has no ``observer`` column or the cell is empty); sorted by ``visit_id``, recordings of
+#: one visit in file order.
+RIDE_ALONG_RECORDINGS = RIDE_ALONGS.extended([
+    Column("observer", "object", source=OBSERVER_COLUMN, required=False, nullable=True),
+])
+
+#: With an ``observer`` column a visit id may repeat (one row per observer): checked here instead.
+_RECORDED = replace(RIDE_ALONG_RECORDINGS, columns=tuple(
+    replace(c, unique=False) if c.name == "visit_id" else c for c in RIDE_ALONG_RECORDINGS.columns))
+
+#: What every recording of one visit must agree on (they describe the same visit).
+_SAME_VISIT = ("date", "region", "account_manager")
+
+
+@dataclass(frozen=True, eq=False)
+class RideAlongTables:
+    """The ride-alongs of one file.
+
+    Attributes
+    ----------
+    visits : DataFrame
+        One row per visit (its first recording in file order), columns of
+        :data:`RIDE_ALONG_RECORDINGS`, sorted by ``visit_id``: what every analysis reads.
+    recordings : DataFrame
+        Every row of the file with its ``observer``, same columns: a visit recorded by two
+        observers has two rows (the observers' agreement).
+    """
+
+    visits: pd.DataFrame
+    recordings: pd.DataFrame
 
 
 def _funnel_map() -> dict[str, str]:
@@ -33,8 +76,10 @@ def _funnel_map() -> dict[str, str]:
 
 
 def read_ride_alongs(root: Path, manifest: Manifest | None, account_managers: set[str] | None,
-                     catalogue: pd.DataFrame | None) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read and check ``ride_alongs.csv``.
+                     catalogue: pd.DataFrame | None, *, rel: str = RIDE_ALONGS_FILE,
+                     period: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+                     ) -> tuple[RideAlongTables, list[Problem]]:
+    """Read and check ``ride_alongs.csv`` (the baseline's, or a follow-up wave's).
 
     Parameters
     ----------
@@ -46,19 +91,36 @@ def read_ride_alongs(root: Path, manifest: Manifest | None, account_managers: se
         Respondent ids of the survey's account managers; None skips that check (survey unreadable).
     catalogue : DataFrame or None
         Regional catalogues, to resolve local product names.
+    rel : str
+        The file, relative to ``root`` (``followup/w1/ride_alongs.csv`` for a wave): read from
+        there and named so in problems.
+    period : (Timestamp, Timestamp), optional
+        First and last day of a follow-up wave's fieldwork: a visit dated outside it is a problem.
 
     Returns
     -------
-    ride_alongs : DataFrame
-        Columns of ``casekit.intake.schemas.RIDE_ALONGS``, sorted by ``visit_id``.
+    tables : RideAlongTables
+        One row per visit, and every recording.
     problems : list of Problem
+        With an ``observer`` column: a repeated visit without an observer on each recording,
+        one observer recording a visit twice, recordings of one visit naming another date,
+        region or account manager.
     """
-    rel = RIDE_ALONGS_FILE
     frame, problems = read_table(root / rel, rel)
     if frame is None:
-        return RIDE_ALONGS.empty(), problems
-    out, more = coerce(frame, RIDE_ALONGS, manifest)
+        empty = RIDE_ALONG_RECORDINGS.empty()
+        return RideAlongTables(empty, empty.copy()), problems
+    observed = OBSERVER_COLUMN in frame.columns
+    out, more = coerce(frame, _RECORDED if observed else RIDE_ALONG_RECORDINGS, manifest)
     problems += more
+    if observed:
+        problems += _recording_problems(frame)
+    if period is not None and "date" in out.columns:
+        start, end = period
+        date = out["date"]
+        problems += cell_problems(frame, date.notna() & ((date < start) | (date > end)), "date",
+                                  f"a date within the wave's fieldwork period ({start:%Y-%m-%d} to {end:%Y-%m-%d}, "
+                                  "followup/waves.yaml)")
 
     # funnel stage: id, label, alias or step 1–8
     if "funnel_stage" in frame.columns:
@@ -74,13 +136,58 @@ def read_ride_alongs(root: Path, manifest: Manifest | None, account_managers: se
     if account_managers is not None and "account_manager" in frame.columns:
         s = frame["account_manager"]
         problems += cell_problems(frame, (s != "") & ~s.isin(account_managers), "account_manager",
-                                  "the respondent id of an account manager in the survey")
+                                  "the respondent id of an account manager in the survey"
+                                  + ("" if rel == RIDE_ALONGS_FILE else " (the baseline's survey/: the same id at every wave)"))
 
     # products: local names (the row's region's catalogue first) or canonical products
     if "products" in frame.columns:
         out["products_local"], out["products"], more = _products(frame, out, catalogue)
         problems += more
-    return RIDE_ALONGS.finalize(out), problems
+    if observed:
+        out["observer"] = frame[OBSERVER_COLUMN].where(frame[OBSERVER_COLUMN] != "", None)
+    first = (~frame["visit_id"].duplicated(keep="first") if "visit_id" in frame.columns
+             else pd.Series(True, index=frame.index))
+    problems.sort(key=lambda p: p.row or 0)
+    return RideAlongTables(RIDE_ALONG_RECORDINGS.finalize(out.loc[first]),
+                           RIDE_ALONG_RECORDINGS.finalize(out)), problems
+
+
+def _recording_problems(frame: pd.DataFrame) -> list[Problem]:
+    """The checks of a file with an ``observer`` column on visits recorded more than once."""
+    if "visit_id" not in frame.columns:
+        return []  # reported by coerce
+    visit = frame["visit_id"]
+    observer = frame[OBSERVER_COLUMN]
+    repeated = (visit != "") & visit.duplicated(keep=False)
+    if not repeated.any():
+        return []
+    problems = cell_problems(frame, repeated & (observer == ""), OBSERVER_COLUMN,
+                             "an observer's code on every recording of a visit recorded more than once "
+                             "(its visit_id is on several rows)")
+    firsts = frame.loc[repeated].drop_duplicates("visit_id").set_index("visit_id")
+    twice = repeated & (observer != "") & frame.duplicated(["visit_id", OBSERVER_COLUMN], keep="first")
+    if twice.any():
+        at = frame.loc[repeated & (observer != "")].drop_duplicates(["visit_id", OBSERVER_COLUMN])
+        where = {(v, o): f"{f} row {r}" for v, o, f, r in zip(at["visit_id"], at[OBSERVER_COLUMN], at[FILE], at[ROW])}
+        found = pd.Series({i: f"{o} (visit {v} already recorded by {o} at {where[(v, o)]})"
+                           for i, v, o in zip(frame.index[twice], visit[twice], observer[twice])},
+                          index=frame.index, dtype=object)
+        problems += cell_problems(frame, twice, OBSERVER_COLUMN,
+                                  "a different observer on each recording of one visit", found=found)
+    later = repeated & visit.duplicated(keep="first")
+    for column in _SAME_VISIT:
+        if column not in frame.columns:
+            continue
+        first = visit.map(firsts[column])
+        differs = later & (frame[column] != first)
+        if differs.any():
+            found = (frame[column].where(frame[column] != "", "<missing>") + " (the visit's first recording, "
+                     + visit.map(firsts[FILE]) + " row " + visit.map(firsts[ROW]).astype(str) + ", says "
+                     + first.where(first != "", "<missing>") + ")")
+            problems += cell_problems(frame, differs, column,
+                                      "the same value on every recording of one visit (the same visit_id "
+                                      "recorded by another observer)", found=found)
+    return problems
 
 
 def _products(frame: pd.DataFrame, out: pd.DataFrame, catalogue: pd.DataFrame | None
