@@ -38,12 +38,12 @@ def _listing(folder: Path) -> dict[str, float]:
 
 # -- Ctrl-C ------------------------------------------------------------------------------------------
 def test_ctrl_c_in_any_command_is_one_line_and_exit_130(monkeypatch, capsys):
-    import casekit.intake
+    import casekit.intake.bundle
 
     def interrupted(path):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(casekit.intake, "validate_bundle", interrupted)
+    monkeypatch.setattr(casekit.intake.bundle, "check_bundle", interrupted)
     assert cli.main(["validate", str(SAMPLE_BUNDLE)]) == 130
     captured = capsys.readouterr()
     assert captured.err == (
