@@ -284,7 +284,10 @@ def generate_sample(
 
     The bundle follows ``docs/bundle-format.md``; its planted structure (account-manager types,
     region weaknesses, personal data to redact) is written to ``out/_ground_truth.yaml``, which
-    casekit's loader ignores. The same seed and scenario always give byte-identical files. The
+    casekit's loader ignores. The ``sample`` scenario also writes the follow-up after the course
+    (``out/followup/``, ``docs/followup.md``) with planted change (:mod:`casekit.sample.followup`),
+    drawn from its own random stream so the baseline files do not depend on it. The same seed and
+    scenario always give byte-identical files. The
     bundle is built in a temporary folder beside ``out`` first, so a failure leaves ``out`` as it
     was.
 
