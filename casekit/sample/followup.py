@@ -167,12 +167,12 @@ BEHAVIOUR_CHANGES: tuple[BehaviourChange, ...] = (
     BehaviourChange("hebei", "agrees_next_step", +1, 0.85),
 )
 DIMENSION_CHANGES: tuple[DimensionChange, ...] = (
-    DimensionChange("beijing", "sales", 0.8),
-    DimensionChange("hebei", "sales", 0.8),
+    DimensionChange("beijing", "sales", 1.0),
+    DimensionChange("hebei", "sales", 1.0),
     DimensionChange("tianjin", "product", 0.8),
 )
 #: Added to the mean question share of a visit (trainees who took the course up).
-QUESTION_SHARE_SHIFT: Mapping[str, float] = MappingProxyType({"beijing": 0.15, "hebei": 0.15})
+QUESTION_SHARE_SHIFT: Mapping[str, float] = MappingProxyType({"beijing": 0.2, "hebei": 0.2})
 #: Extra target attainment (points of %) after the course, beyond the trend.
 SALES_GAIN: Mapping[str, float] = MappingProxyType({"beijing": 10.0, "hebei": 10.0})
 #: Secular trend of target attainment, points of % per month, for everybody (trained or not).
