@@ -158,6 +158,9 @@ def test_dates_fall_in_the_wave_and_labels_are_the_baseline_vocabulary(bundle: P
     survey = _csv(bundle / "followup/w1/survey/responses.csv")
     submitted = pd.to_datetime(survey["提交答卷时间"], format="%Y/%m/%d %H:%M:%S")
     assert submitted.between("2009-02-01", "2009-02-28").all()
+    baseline = _csv(bundle / "survey/responses.csv").set_index("答卷编号").loc[survey["答卷编号"]]
+    for column in ("所在地区", "岗位类别", "您的年龄段", "您在本公司工作的年限（年）"):  # the same people
+        assert (survey[column].to_numpy() == baseline[column].to_numpy()).all(), column
 
 
 def test_everyone_is_a_baseline_account_manager_and_trainees_are_the_trained_regions(

@@ -607,6 +607,9 @@ def build_followup(
     id_col = header.index(ID_COLUMNS["respondent_id"])
     attain_col = header.index(next(c for i, c, _ in BACKGROUND if i == "target_attainment"))
     attainment = {row[id_col]: float(row[attain_col]) for row in baseline_survey if row[id_col].startswith("AM")}
+    # a person's age band and tenure do not change in six months: the wave repeats the baseline's
+    fixed_cols = [header.index(c) for i, c, _ in BACKGROUND if i in ("age_band", "tenure_years")]
+    fixed = {row[id_col]: [row[c] for c in fixed_cols] for row in baseline_survey}
     sales = _sales(ams, attainment, adopters, groups, rng_sales)
 
     survey_missing = sorted(groups["left_company"] + groups["survey_only"])
@@ -623,6 +626,8 @@ def build_followup(
     survey = survey_rows(respondents, truths_after, rng_survey, scenario,
                          start=datetime(2009, 2, 2, 9, 0, 0), days=12)
     for row in survey:  # the attainment they report is that of the months since the course
+        for col, value in zip(fixed_cols, fixed[row[id_col]]):
+            row[col] = value
         months = sales[row[id_col]]
         row[attain_col] = str(int(np.clip(round((months["2009-01"] + months["2009-02"]) / 2), 30, 160)))
 
