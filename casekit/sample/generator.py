@@ -15,6 +15,7 @@ from casekit.exceptions import CasekitError
 from casekit.files import umask
 from casekit.safe_save import check_no_links, edited_files, remove_if_unedited, save_editable, written_files
 from casekit.sample.catalogue import CATALOGUE_COLUMNS, catalogue_rows
+from casekit.sample.followup import build_followup
 from casekit.sample.note_texts import Passage
 from casekit.sample.notes import Note, build_notes, passages_of, render_note
 from casekit.sample.people import Person, build_roster
@@ -85,6 +86,7 @@ def _replaceable(out: Path) -> bool:
 
 
 def _dump_yaml(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
     path.write_text(text, encoding="utf-8")
 
@@ -208,7 +210,10 @@ def _ground_truth(
 
 
 def _write_bundle(root: Path, seed: int, scenario: Scenario) -> None:
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
+    # one child sequence per concept; the seventh (the follow-up's) leaves the first six, and so
+    # every baseline file, exactly as they were before the follow-up existed
+    children = np.random.SeedSequence(seed).spawn(7)
+    streams = [np.random.default_rng(s) for s in children[:6]]
     rng_people, rng_truth, rng_survey, rng_reviews, rng_notes, rng_visits = streams
 
     roster = build_roster(rng_people, scenario)
@@ -216,12 +221,8 @@ def _write_bundle(root: Path, seed: int, scenario: Scenario) -> None:
 
     _dump_yaml(root / "manifest.yaml", _manifest(scenario))
     _dump_yaml(root / "codebook.yaml", codebook([dict(item) for item in REVIEW_ITEMS]))
-    _write_csv(
-        root / "survey" / "responses.csv",
-        survey_header(),
-        survey_rows(roster, truths, rng_survey, scenario),
-        bom=True,
-    )
+    baseline_survey = survey_rows(roster, truths, rng_survey, scenario)
+    _write_csv(root / "survey" / "responses.csv", survey_header(), baseline_survey, bom=True)
 
     managers = [p for p in roster if p.population == "sales_manager"]
     reviews = review_rows(managers, truths, rng_reviews)
@@ -257,9 +258,14 @@ def _write_bundle(root: Path, seed: int, scenario: Scenario) -> None:
         rows.append([row[c] for c in RIDE_ALONG_COLUMNS])
     _write_csv(root / "ride_alongs.csv", RIDE_ALONG_COLUMNS, rows)
 
-    _dump_yaml(
-        root / "_ground_truth.yaml", _ground_truth(seed, scenario, roster, notes, visit_ids)
-    )
+    truth = _ground_truth(seed, scenario, roster, notes, visit_ids)
+    if scenario.followup:
+        followup = build_followup(roster, truths, baseline_survey, children[6], scenario)
+        _dump_yaml(root / "followup" / "waves.yaml", followup.waves)
+        for rel, table in followup.tables.items():
+            _write_csv(root / rel, table.header, table.rows, bom=table.bom)
+        truth["followup"] = followup.truth
+    _dump_yaml(root / "_ground_truth.yaml", truth)
     _write_csv(
         root / "_private" / "roster.csv",
         ("kind", "name", "aliases"),
@@ -278,7 +284,10 @@ def generate_sample(
 
     The bundle follows ``docs/bundle-format.md``; its planted structure (account-manager types,
     region weaknesses, personal data to redact) is written to ``out/_ground_truth.yaml``, which
-    casekit's loader ignores. The same seed and scenario always give byte-identical files. The
+    casekit's loader ignores. The ``sample`` scenario also writes the follow-up after the course
+    (``out/followup/``, ``docs/followup.md``) with planted change (:mod:`casekit.sample.followup`),
+    drawn from its own random stream so the baseline files do not depend on it. The same seed and
+    scenario always give byte-identical files. The
     bundle is built in a temporary folder beside ``out`` first, so a failure leaves ``out`` as it
     was.
 

@@ -26,6 +26,8 @@ from casekit.sample.scenarios import SAMPLE, Scenario
 
 __all__ = [
     "BACKGROUND",
+    "FIELDWORK_DAYS",
+    "FIELDWORK_START",
     "ID_COLUMNS",
     "ITEMS",
     "META_COLUMNS",
@@ -73,6 +75,10 @@ BACKGROUND_ROLE: dict[str, str] = {
     "weekly_visits": "weekly_visits",
     "visit_time_share": "visit_time_share",
 }
+
+#: When the baseline questionnaire opened, and for how many days.
+FIELDWORK_START: datetime = datetime(2008, 8, 18, 9, 0, 0)
+FIELDWORK_DAYS: int = 11
 
 _AGE_BANDS = ("25岁及以下", "26-30岁", "31-35岁", "36-40岁", "41岁及以上")
 
@@ -463,6 +469,9 @@ def survey_rows(
     truths: dict[str, dict[str, float]],
     rng: np.random.Generator,
     scenario: Scenario = SAMPLE,
+    *,
+    start: datetime = FIELDWORK_START,
+    days: int = FIELDWORK_DAYS,
 ) -> list[list[str]]:
     """Return the export's data rows, in submission order.
 
@@ -476,10 +485,18 @@ def survey_rows(
         Source of randomness.
     scenario : Scenario, default SAMPLE
         Whether the sample's regional colour (Tianjin's time budget) is written.
+    start : datetime.datetime, default FIELDWORK_START
+        When the questionnaire opened (the baseline's 2008-08-18 09:00).
+    days : int, default FIELDWORK_DAYS
+        How many days it stayed open (submissions at the weekend move to the next Monday).
+
+    Returns
+    -------
+    list of list of str
+        One row per person, in the order of :func:`survey_header`.
     """
-    start = datetime(2008, 8, 18, 9, 0, 0)
     times = []
-    for offset in rng.uniform(0, 11 * 24 * 3600, size=len(people)):
+    for offset in rng.uniform(0, days * 24 * 3600, size=len(people)):
         submitted = start + timedelta(seconds=int(offset))
         if submitted.weekday() >= 5:  # nobody fills the questionnaire at the weekend
             submitted += timedelta(days=7 - submitted.weekday())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,8 +29,10 @@ __all__ = [
     "N_OBSERVED_PER_REGION",
     "N_OBSERVED_PER_TYPE",
     "RIDE_ALONG_COLUMNS",
+    "SentencePool",
     "Visit",
     "build_visits",
+    "draw_visit",
     "visit_row",
 ]
 
@@ -90,14 +93,35 @@ class Visit:
     note_id: str | None = None
 
 
-class _Pool:
-    """Draws from hand-written sentences without repeating until a pool is exhausted."""
+class SentencePool:
+    """Draws from hand-written sentences without repeating until a pool is exhausted.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Shuffles each pool when it is (re)filled.
+    """
 
     def __init__(self, rng: np.random.Generator) -> None:
         self._rng = rng
         self._queues: dict[tuple[str, object], list[str]] = {}
 
     def draw(self, name: str, key: object, options: tuple[str, ...]) -> str:
+        """Return the next sentence of pool ``(name, key)``, refilled from ``options`` when empty.
+
+        Parameters
+        ----------
+        name : str
+            Which kind of sentence (``"context"``, ``"conduct"`` …).
+        key : object
+            The pool within the kind (an industry, a type, an outcome …).
+        options : tuple of str
+            Every sentence of the pool.
+
+        Returns
+        -------
+        str
+        """
         queue = self._queues.setdefault((name, key), [])
         if not queue:
             queue.extend(options[i] for i in self._rng.permutation(len(options)))
@@ -126,11 +150,11 @@ def _conduct_of(behaviours: tuple[str, ...]) -> str:
     return "relationship_keeper"
 
 
-def _visit(
+def draw_visit(
     person: Person,
     day: date,
     rng: np.random.Generator,
-    pool: _Pool,
+    pool: SentencePool,
     *,
     industry: str | None = None,
     products: tuple[str, ...] = (),
@@ -140,7 +164,44 @@ def _visit(
     minutes_on_site: int | None = None,
     note_id: str | None = None,
     regional_colour: bool = True,
+    behaviour_rates: Mapping[str, float] | None = None,
+    question_shift: float = 0.0,
+    describe_by_behaviours: bool = False,
 ) -> Visit:
+    """Draw one observed visit of ``person`` on ``day`` from their type's ride-along profile.
+
+    Every field not given is drawn; with the defaults the draws are the baseline's (the follow-up
+    wave passes changed rates for the behaviours a course changed).
+
+    Parameters
+    ----------
+    person : Person
+        The account manager observed.
+    day : datetime.date
+        The day of the visit.
+    rng : numpy.random.Generator
+        Source of randomness.
+    pool : SentencePool
+        The observer's sentences (shared by the visits of one file, so they do not repeat).
+    industry, products, funnel_step, behaviours, outcome, minutes_on_site : optional
+        Fixed fields (a visit debriefed in a note); drawn when not given.
+    note_id : str, optional
+        The note debriefing the visit (named at the end of the observer's notes).
+    regional_colour : bool, default True
+        Whether the sample's regional detail applies (Shandong's few joint visits, travel times).
+    behaviour_rates : mapping of str to float, optional
+        Probability of each behaviour in one visit, replacing the type's (the type's behaviour
+        with the highest rate is still the one recorded when nothing else was seen).
+    question_shift : float, default 0.0
+        Added to the mean of the type's question share.
+    describe_by_behaviours : bool, default False
+        Whether the observer's sentence describes the visit by its behaviours rather than by the
+        person's type (a person who changed no longer behaves like their type).
+
+    Returns
+    -------
+    Visit
+    """
     kind = am_type_of(person.am_type)
     sold = LOCAL_NAMES[person.region]
     if industry is None:
@@ -166,7 +227,8 @@ def _visit(
             7 if outcome == "won" else int(steps[int(rng.integers(len(steps)))])
         )
     if not behaviours:
-        seen = [b for b in sorted(kind.behaviours) if rng.random() < kind.behaviours[b]]
+        rates = kind.behaviours if behaviour_rates is None else behaviour_rates
+        seen = [b for b in sorted(rates) if rng.random() < rates[b]]
         if regional_colour and person.region == "shandong":  # team selling is the planted Shandong weakness
             seen = [
                 b
@@ -183,12 +245,13 @@ def _visit(
         on_site = minutes_on_site
     mean, sd = _TRAVEL[person.region] if regional_colour else _TRAVEL_ANYWHERE
     travel = int(np.clip(round(rng.normal(mean, sd) / 5) * 5, 10, 180))
-    share = float(np.clip(rng.normal(*kind.question_share), 0.02, 0.9))
+    share_mean, share_sd = kind.question_share
+    share = float(np.clip(rng.normal(share_mean + question_shift, share_sd), 0.02, 0.9))
     product_name = (
         local_name(person.region, products[0], industry) if products else "新业务"
     )
     customer = pool.draw("noun", industry, CUSTOMER_NOUN[industry])
-    conduct = kind.id if kind.id in CONDUCT else _conduct_of(behaviours)
+    conduct = kind.id if kind.id in CONDUCT and not describe_by_behaviours else _conduct_of(behaviours)
     fill = {"p": product_name, "c": customer, "m": str(on_site)}
     purpose = pool.draw("purpose", funnel_step, PURPOSES[funnel_step]).format_map(fill)
     sentences = [
@@ -239,14 +302,14 @@ def build_visits(
         Its types (who is observed) and whether regional colour is written.
     """
     colour = scenario.regional_colour
-    pool = _Pool(rng)
+    pool = SentencePool(rng)
     visits: list[Visit] = []
     for note in notes:
         passage = note.passage
         if passage.method != "ride_along_debrief":
             continue
         visits.append(
-            _visit(
+            draw_visit(
                 note.person,
                 note.day,
                 rng,
@@ -284,7 +347,7 @@ def build_visits(
         while (person.staff_id, day) in taken:
             day = days[int(rng.integers(len(days)))]
         taken.add((person.staff_id, day))
-        visits.append(_visit(person, day, rng, pool, regional_colour=colour))
+        visits.append(draw_visit(person, day, rng, pool, regional_colour=colour))
     visits.sort(key=lambda v: (v.day, v.person.staff_id))
     return visits
 

@@ -155,6 +155,9 @@ class Scenario:
     one_factor : OneFactor or None
         The one-factor model of true scores; None: the type profiles of
         :mod:`casekit.sample.planted` with independent person noise.
+    followup : bool
+        Whether the bundle has the follow-up after the course (``followup/``, planted changes:
+        :mod:`casekit.sample.followup`).
     """
 
     id: str
@@ -164,10 +167,13 @@ class Scenario:
     weaknesses: tuple[RegionWeakness, ...]
     regional_colour: bool
     one_factor: OneFactor | None = None
+    followup: bool = False
 
 
 #: The realistic sample bundle (``research_data/sample``).
-SAMPLE: Scenario = Scenario("sample", "sample", STAFF_COUNTS, AM_TYPES, REGION_WEAKNESSES, True)
+SAMPLE: Scenario = Scenario(
+    "sample", "sample", STAFF_COUNTS, AM_TYPES, REGION_WEAKNESSES, True, followup=True
+)
 #: No regional difference and no types: a one-factor null.
 NULL: Scenario = Scenario("null", "sample-null", SCENARIO_STAFF_COUNTS, (), (), False, ONE_FACTOR)
 #: The null plus :data:`PLANTED_WEAKNESSES`.
