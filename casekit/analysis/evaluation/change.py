@@ -45,7 +45,7 @@ from casekit.analysis.evaluation.wording import (
 from casekit.analysis.intervals import check_confidence, t_interval
 from casekit.domain import BEHAVIOURS
 from casekit.exceptions import AnalysisError
-from casekit.privacy.disclosure import MIN_RESPONDENTS, check_threshold, is_suppressed
+from casekit.privacy.disclosure import MIN_RESPONDENTS, check_threshold, is_small, is_suppressed
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
 
@@ -177,8 +177,10 @@ def change_sentence(row: Mapping[str, Any], by: Sequence[str] = (), *, names: Ma
         else:
             text = f"{what}由 {before} 变为 {after}，无明显变化（{detail}）。"
     if row["n_missing"] > 0:
-        text += (f"另有{people_text(row['n_missing'], min_n)}培训后未回访；把他们计为没有变化"
-                 f"（共{people_text(row['n_baseline'], min_n)}），平均变化为 {amount_text(row['itt_change'], unit)}。")
+        # the total is left out when the missing are few: it would tell their number by subtraction
+        total = "" if is_small(row["n_missing"], min_n) else f"（共{people_text(row['n_baseline'], min_n)}）"
+        text += (f"另有{people_text(row['n_missing'], min_n)}培训后未回访；把他们计为没有变化{total}，"
+                 f"平均变化为 {amount_text(row['itt_change'], unit)}。")
     return text
 
 

@@ -298,7 +298,7 @@ def trend_sentence(row: Mapping[str, Any], by: Sequence[str] = (), *, names: Map
     subject = f"{subject_text((row[k] for k in by), names)}{label}"
     unit = row["unit"]
     if row["hidden"]:
-        return f"{subject}：{people_text(row['n_people'], min_n)}，不作判断。"
+        return f"{subject}：有数据的{people_text(row['n_people'], min_n)}，不作判断。"
     if row["baseline_months"] < MIN_BASELINE_MONTHS:
         return (f"{subject}：培训前只有 {row['baseline_months']} 个月的数据，至少需要 {MIN_BASELINE_MONTHS} 个月"
                 "才能画出趋势线，无法用趋势线估计培训的作用。")

@@ -192,7 +192,8 @@ def range_text(low: Any, high: Any, unit: str) -> str:
 
 
 def people_text(n: Any, min_n: int) -> str:
-    """A head count for a sentence: ``24 人``, or ``不足5人`` below the disclosure threshold."""
+    """A head count for a sentence: `` 24 人`` (with a leading space, so that it follows a Chinese
+    word directly: 另有 24 人), or ``不足5人`` below the disclosure threshold (never the number)."""
     label = count_label(n, min_n)
-    return f"不足{min_n}人" if label.startswith("<") else f"{label} 人"
+    return f"不足{min_n}人" if label.startswith("<") else f" {label} 人"
 
