@@ -173,6 +173,7 @@ def change_sentence(row: Mapping[str, Any], by: Sequence[str] = (), *, names: Ma
         low, high = (row["adj_low"], row["adj_high"]) if adjusted else (row["ci_low"], row["ci_high"])
         detail = f"{amount}，{range_text(low, high, unit)}，{n_text}" + (f"，{ADJUSTED_NOTE}" if adjusted else "")
         if row["claimed"]:
+            verb = "变为" if verb == "保持在" else verb  # a claimed change smaller than the rounding
             text = f"{what}由 {before} {verb} {after}（{detail}）。"
         else:
             text = f"{what}由 {before} 变为 {after}，无明显变化（{detail}）。"
