@@ -71,3 +71,18 @@ def test_behaviour_change_counts_fewer_price_first_openings_as_progress():
 def test_k_must_be_a_positive_whole_number():
     with pytest.raises(AnalysisError, match="k must be a whole number >= 1"):
         success_cases(scores(), k=0)
+
+
+def test_rates_of_a_visit_recorded_twice_count_it_once():
+    from casekit.analysis.evaluation import paired_behaviour_rates
+
+    baseline = pd.DataFrame({"visit_id": ["V1", "V1", "V2", "V3"], "observer": ["O2", "O1", "O1", "O1"],
+                             "account_manager": ["AM1", "AM1", "AM1", "AM2"],
+                             "behaviours": ["price_first", "asks_needs", "asks_needs;price_first", ""]})
+    wave = pd.DataFrame({"visit_id": ["W1"], "account_manager": ["AM1"], "behaviours": [("asks_needs",)]})
+    out = paired_behaviour_rates(baseline, wave, behaviours=("asks_needs", "price_first")).set_index(
+        ["person_id", "measure"])
+    assert out.loc[("AM1", "asks_needs"), "before"] == 1.0  # V1 as O1 recorded it, and V2
+    assert out.loc[("AM1", "price_first"), "before"] == 0.5
+    assert out.loc[("AM1", "asks_needs"), "after"] == 1.0 and out.loc[("AM1", "asks_needs"), "visits_before"] == 2
+    assert np.isnan(out.loc[("AM2", "asks_needs"), "after"]) and out.loc[("AM2", "asks_needs"), "visits_after"] == 0

@@ -13,6 +13,8 @@ One module per concept (see ``docs/evaluation.md`` for the methods in plain word
   (:func:`baseline_change_correlation`);
 * :mod:`.agreement` -- observers' agreement, Cohen's κ per behaviour (:func:`observer_agreement`);
 * :mod:`.success_cases` -- Brinkerhoff's success cases (:func:`success_cases`);
+* :mod:`.rates` -- per-person behaviour rates of the ride-alongs, baseline and wave side by side
+  (:func:`paired_behaviour_rates`), the level-3 input of the functions above;
 * :mod:`.wording` and :mod:`.family` -- how numbers are written, one family's adjustment;
   :mod:`.inputs` -- the checks of the input tables.
 
@@ -47,6 +49,7 @@ from casekit.analysis.evaluation.did import (
     trend_line_effect,
     trend_sentence,
 )
+from casekit.analysis.evaluation.rates import behaviour_rates, paired_behaviour_rates
 from casekit.analysis.evaluation.regression_to_mean import (
     CORRELATION_COLUMNS,
     CORRELATION_SCHEMA,
@@ -92,6 +95,7 @@ __all__ = [
     "agreement_sentence",
     "baseline_change_correlation",
     "behaviour_change_score",
+    "behaviour_rates",
     "behaviour_sets",
     "change_sentence",
     "correlation_sentence",
@@ -100,6 +104,7 @@ __all__ = [
     "flag_regression_to_mean",
     "interview_outline",
     "observer_agreement",
+    "paired_behaviour_rates",
     "paired_change",
     "success_cases",
     "trend_line_effect",
