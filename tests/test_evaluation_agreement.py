@@ -79,3 +79,11 @@ def test_no_visit_recorded_twice_is_said_plainly():
     out = observer_agreement(visits)
     assert (out["n_visits"] == 0).all() and not out["unreliable"].any()
     assert out["sentence"].str.contains("没有两位观察员同场记录的拜访").all()
+
+
+def test_a_ride_along_file_s_chinese_labels_and_full_width_separators_are_read():
+    from casekit.analysis.evaluation import behaviour_sets
+
+    assert behaviour_sets("以价格优惠开场；提出免费试用") == {"price_first", "free_trial_offer"}
+    assert behaviour_sets("提问挖掘需求;agrees_next_step") == {"asks_needs", "agrees_next_step"}
+    assert behaviour_sets(None) == frozenset() and behaviour_sets(float("nan")) == frozenset()

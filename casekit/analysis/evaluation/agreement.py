@@ -24,6 +24,7 @@ ratings (tested).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,7 +33,7 @@ import pandas as pd
 
 from casekit.analysis.evaluation.inputs import check_table
 from casekit.analysis.evaluation.wording import name_of
-from casekit.domain import BEHAVIOURS
+from casekit.domain import BEHAVIOURS, lookup
 from casekit.exceptions import AnalysisError
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
@@ -70,16 +71,31 @@ AGREEMENT_COLUMNS: tuple[str, ...] = AGREEMENT_SCHEMA.names
 _NAN = float("nan")
 
 
-def behaviour_sets(value: Any) -> frozenset[str]:
-    """The behaviours of one recorded visit: a list/tuple/set of ids, or ids joined by ``;``.
+def _behaviour_id(text: str) -> str:
+    """A behaviour's id from its id, Chinese label or alias (an unknown text is kept as it is)."""
+    return lookup(BEHAVIOURS, text) or text.strip()
 
-    A missing cell is no behaviour.
+
+def behaviour_sets(value: Any) -> frozenset[str]:
+    """The behaviours of one recorded visit, as ids.
+
+    Parameters
+    ----------
+    value : list, tuple, set, str or None
+        Ids (or the domain's Chinese labels) as a collection, or joined by ``;`` or the
+        full-width ``；`` as a ride-along file has them. A missing cell is no behaviour.
+
+    Returns
+    -------
+    frozenset of str
     """
     if isinstance(value, (list, tuple, set, frozenset, np.ndarray)):
-        return frozenset(str(v).strip() for v in value if str(v).strip())
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        parts = [str(v) for v in value]
+    elif value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return frozenset()
-    return frozenset(part.strip() for part in str(value).split(";") if part.strip())
+    else:
+        parts = re.split("[;；]", str(value))
+    return frozenset(_behaviour_id(p) for p in parts if p.strip())
 
 
 def _pairs(visits: pd.DataFrame) -> list[tuple[frozenset[str], frozenset[str]]]:
