@@ -23,7 +23,7 @@ Groups of fewer than ``min_n`` paired people show no number (``hidden``), never 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,7 +44,6 @@ from casekit.analysis.evaluation.wording import (
 )
 from casekit.analysis.intervals import check_confidence, t_interval
 from casekit.domain import BEHAVIOURS
-from casekit.exceptions import AnalysisError
 from casekit.privacy.disclosure import MIN_RESPONDENTS, check_threshold, is_small, is_suppressed
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
@@ -105,7 +104,7 @@ def measure_noun(measure: str, unit: str, nouns: Mapping[str, str] | None = None
     return DEFAULT_NOUNS[check_unit(unit)]
 
 
-def _cell(base: pd.DataFrame) -> dict[str, Any]:
+def _cell(base: pd.DataFrame, confidence: float) -> dict[str, Any]:
     """The numbers of one group × measure (unadjusted)."""
     paired = base[base["after"].notna()]
     changes = (paired["after"] - paired["before"]).to_numpy("float64")
@@ -113,7 +112,7 @@ def _cell(base: pd.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {"n_baseline": n_base, "n_paired": n, "n_missing": n_base - n}
     out["before_mean"] = float(paired["before"].mean()) if n else _NAN
     out["after_mean"] = float(paired["after"].mean()) if n else _NAN
-    mean, low, high = t_interval(changes)
+    mean, low, high = t_interval(changes, confidence)
     out.update(change=mean, ci_low=low, ci_high=high)
     sd = float(changes.std(ddof=1)) if n > 1 else _NAN
     out["sd"] = sd
@@ -121,7 +120,7 @@ def _cell(base: pd.DataFrame) -> dict[str, Any]:
     out["df"] = float(n - 1) if n > 1 else _NAN
     out["p_value"] = t_p_value(mean, out["se"], out["df"]) if n > 1 else _NAN
     itt = np.concatenate([changes, np.zeros(n_base - n)])
-    out["itt_change"], out["itt_low"], out["itt_high"] = t_interval(itt) if n else (_NAN, _NAN, _NAN)
+    out["itt_change"], out["itt_low"], out["itt_high"] = t_interval(itt, confidence) if n else (_NAN, _NAN, _NAN)
     return out
 
 
@@ -250,7 +249,7 @@ def paired_change(
         measure = str(values[-1])
         unit = check_unit(units.get(measure, "share") if isinstance(units, Mapping) else units)
         row: dict[str, Any] = dict(zip(keys, values[:-1]))
-        row.update(measure=measure, measure_label=name_of(measure, names), unit=unit, **_cell(cell))
+        row.update(measure=measure, measure_label=name_of(measure, names), unit=unit, **_cell(cell, confidence))
         row["hidden"] = is_suppressed(row["n_paired"], min_n)
         rows.append(row)
     out = pd.DataFrame(rows, columns=[*keys, "measure", "measure_label", "unit", "n_baseline", "n_paired",
