@@ -162,4 +162,6 @@ def test_a_small_group_shows_no_trend():
 
 def test_months_must_be_year_and_month():
     with pytest.raises(AnalysisError, match="month must be YYYY-MM"):
-        trend_line_effect(sales(6, jump=0.0).assign(month="March"))
+        data = sales(6, jump=0.0)
+        data.loc[0, "month"] = "March"
+        trend_line_effect(data)

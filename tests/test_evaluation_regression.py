@@ -46,7 +46,8 @@ def test_hidden_rows_are_not_flagged():
 
 
 def test_the_baseline_change_check_sees_it():
-    out = baseline_change_correlation(weakest_selected(3))
+    """Everyone measured twice with measurement error, nobody trained: the low start "gains"."""
+    out = baseline_change_correlation(weakest_selected(3, n=80, picked=80))
     row = out.iloc[0]
     assert row["negative"] and row["rho"] < 0 and row["ci_high"] < 0
     assert "培训前起点越低的人变化越大" in row["sentence"] and "0." not in row["sentence"]
@@ -54,7 +55,7 @@ def test_the_baseline_change_check_sees_it():
 
 
 def test_the_check_is_quiet_when_change_does_not_depend_on_the_start():
-    rng = np.random.default_rng(4)
+    rng = np.random.default_rng(5)  # a fixed draw: with independent changes the check errs 1 time in 40
     before = rng.uniform(0.2, 0.6, 60)
     data = pd.DataFrame({"person_id": [f"AM{i}" for i in range(60)], "measure": "asks_needs",
                          "before": before, "after": before + 0.1 + rng.normal(0, 0.05, 60)})

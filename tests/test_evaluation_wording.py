@@ -8,8 +8,8 @@ from casekit.formatting import MINUS
 
 
 def test_the_change_is_the_difference_of_the_shown_levels():
-    assert (level_text(0.324, "share"), level_text(0.585, "share")) == ("32%", "59%")
-    assert change_words(0.324, 0.585, "share") == ("升至", "增加 27 个百分点")  # not the 26 of 0.261
+    assert (level_text(0.324, "share"), level_text(0.586, "share")) == ("32%", "59%")
+    assert change_words(0.324, 0.586, "share") == ("升至", "增加 27 个百分点")  # not the 26 of 0.262
     assert change_words(2.333, 3.216, "score") == ("升至", "增加 0.89 分")
     assert change_words(95.2, 91.0, "percent") == ("降至", "减少 4 个百分点")
     assert change_words(0.501, 0.499, "share") == ("保持在", "没有变化")

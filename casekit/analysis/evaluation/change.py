@@ -104,14 +104,14 @@ def measure_noun(measure: str, unit: str, nouns: Mapping[str, str] | None = None
     return DEFAULT_NOUNS[check_unit(unit)]
 
 
-def _cell(base: pd.DataFrame, confidence: float) -> dict[str, Any]:
-    """The numbers of one group × measure (unadjusted)."""
-    paired = base[base["after"].notna()]
-    changes = (paired["after"] - paired["before"]).to_numpy("float64")
-    n_base, n = len(base), len(paired)
+def _cell(before: np.ndarray, after: np.ndarray, confidence: float) -> dict[str, Any]:
+    """The numbers of one group × measure (unadjusted): everyone here has a baseline value."""
+    paired = ~np.isnan(after)
+    changes = after[paired] - before[paired]
+    n_base, n = before.size, int(paired.sum())
     out: dict[str, Any] = {"n_baseline": n_base, "n_paired": n, "n_missing": n_base - n}
-    out["before_mean"] = float(paired["before"].mean()) if n else _NAN
-    out["after_mean"] = float(paired["after"].mean()) if n else _NAN
+    out["before_mean"] = float(before[paired].mean()) if n else _NAN
+    out["after_mean"] = float(after[paired].mean()) if n else _NAN
     mean, low, high = t_interval(changes, confidence)
     out.update(change=mean, ci_low=low, ci_high=high)
     sd = float(changes.std(ddof=1)) if n > 1 else _NAN
@@ -243,34 +243,33 @@ def paired_change(
     data = data[data["before"].notna()]
     if keys:
         data = data.dropna(subset=list(keys))
+    before, after = data["before"].to_numpy("float64"), data["after"].to_numpy("float64")
     rows: list[dict[str, Any]] = []
-    for group, cell in data.groupby([*keys, "measure"], sort=False, dropna=False):
+    for group, index in data.groupby([*keys, "measure"], sort=False, dropna=False).indices.items():
         values = group if isinstance(group, tuple) else (group,)
         measure = str(values[-1])
         unit = check_unit(units.get(measure, "share") if isinstance(units, Mapping) else units)
         row: dict[str, Any] = dict(zip(keys, values[:-1]))
-        row.update(measure=measure, measure_label=name_of(measure, names), unit=unit, **_cell(cell, confidence))
+        row.update(measure=measure, measure_label=name_of(measure, names), unit=unit,
+                   **_cell(before[index], after[index], confidence))
         row["hidden"] = is_suppressed(row["n_paired"], min_n)
         rows.append(row)
-    out = pd.DataFrame(rows, columns=[*keys, "measure", "measure_label", "unit", "n_baseline", "n_paired",
-                                      "n_missing", "before_mean", "after_mean", "change", "sd", "ci_low",
-                                      "ci_high", "p_value", "itt_change", "itt_low", "itt_high", "se", "df",
-                                      "hidden"])
-    out = out.astype({"n_baseline": "int64", "n_paired": "int64", "n_missing": "int64", "hidden": "bool"})
-    tested = np.where(out["hidden"], _NAN, out["p_value"].astype("float64"))
-    family = adjust_family(out["change"].to_numpy("float64"), out["se"].to_numpy("float64"),
-                           out["df"].to_numpy("float64"), tested, confidence)
-    out["p_adjusted"], out["interval_level"] = family.p_adjusted, np.where(np.isnan(tested), _NAN, family.level)
-    out["adj_low"], out["adj_high"] = family.low, family.high
-    out["claimed"] = (~out["hidden"] & (out["p_adjusted"] < fdr)).astype(bool)
-    out["direction"] = np.where(~out["claimed"], "none", np.where(out["change"] > 0, "up", "down"))
-    out.loc[out["hidden"], list(_NUMBERS)] = _NAN
-    out["direction"] = out["direction"].astype(object)
-    out["sentence"] = [change_sentence(r, keys, names=names, nouns=nouns, min_n=min_n, adjusted=family.size > 1)
-                       for r in out.to_dict("records")]
-    out = out[[*keys, *CHANGE_COLUMNS]].astype({c: "float64" for c in _NUMBERS})
+    tested = np.array([_NAN if r["hidden"] else r["p_value"] for r in rows], dtype="float64")
+    family = adjust_family(np.array([r["change"] for r in rows], dtype="float64"),
+                           np.array([r["se"] for r in rows], dtype="float64"),
+                           np.array([r["df"] for r in rows], dtype="float64"), tested, confidence)
+    for i, row in enumerate(rows):
+        row.update(p_adjusted=family.p_adjusted[i], interval_level=_NAN if np.isnan(tested[i]) else family.level,
+                   adj_low=family.low[i], adj_high=family.high[i])
+        row["claimed"] = bool(not row["hidden"] and row["p_adjusted"] < fdr)
+        row["direction"] = "none" if not row["claimed"] else ("up" if row["change"] > 0 else "down")
+        if row["hidden"]:
+            row.update(dict.fromkeys(_NUMBERS, _NAN))
+        row["sentence"] = change_sentence(row, keys, names=names, nouns=nouns, min_n=min_n,
+                                          adjusted=family.size > 1)
+    out = pd.DataFrame(rows, columns=[*keys, *CHANGE_COLUMNS])
+    out = out.astype({"n_baseline": "int64", "n_paired": "int64", "n_missing": "int64", "claimed": "bool",
+                      "hidden": "bool", **{c: "float64" for c in _NUMBERS}})
     for column in ("measure", "measure_label", "unit", "direction", "sentence"):
         out[column] = out[column].astype(object)
-    if keys and out.empty:
-        return out
     return out.reset_index(drop=True)

@@ -176,16 +176,41 @@ def did_sentence(row: Mapping[str, Any], by: Sequence[str] = (), *, names: Mappi
     return f"{subject}：{trained}；扣除同期变化后无明显差别（{effect}，{detail}）。"
 
 
-def _finish(out: pd.DataFrame, estimates: str, confidence: float, fdr: float) -> tuple[pd.DataFrame, int]:
-    """Adjust the family of ``out`` (rows with a p value) and set ``claimed``."""
-    tested = np.where(out["hidden"], _NAN, out["p_value"].astype("float64"))
-    family = adjust_family(out[estimates].to_numpy("float64"), out["se"].to_numpy("float64"),
-                           out["df"].to_numpy("float64"), tested, confidence)
-    out["p_adjusted"] = family.p_adjusted
-    out["interval_level"] = np.where(np.isnan(tested), _NAN, family.level)
-    out["adj_low"], out["adj_high"] = family.low, family.high
-    out["claimed"] = (~out["hidden"] & (out["p_adjusted"] < fdr)).astype(bool)
-    return out, family.size
+def _finish(rows: list[dict[str, Any]], numbers: Sequence[str], confidence: float, fdr: float) -> int:
+    """Adjust the family of ``rows`` (those shown with a p value), set ``claimed``, blank hidden numbers.
+
+    Returns the family's size.
+    """
+    tested = np.array([_NAN if r["hidden"] else r["p_value"] for r in rows], dtype="float64")
+    family = adjust_family(np.array([r["estimate"] for r in rows], dtype="float64"),
+                           np.array([r["se"] for r in rows], dtype="float64"),
+                           np.array([r["df"] for r in rows], dtype="float64"), tested, confidence)
+    for i, row in enumerate(rows):
+        row.update(p_adjusted=family.p_adjusted[i], interval_level=_NAN if np.isnan(tested[i]) else family.level,
+                   adj_low=family.low[i], adj_high=family.high[i])
+        row["claimed"] = bool(not row["hidden"] and row["p_adjusted"] < fdr)
+        if row["hidden"]:
+            row.update(dict.fromkeys(numbers, _NAN))
+    return family.size
+
+
+def _interval(row: dict[str, Any], confidence: float) -> tuple[float, float]:
+    """The unadjusted interval of ``row["estimate"]`` (NaN without spread)."""
+    if not row["se"] > 0:
+        return _NAN, _NAN
+    half = float(stats.t.ppf((1 + confidence) / 2, row["df"])) * row["se"]
+    return row["estimate"] - half, row["estimate"] + half
+
+
+def _table(rows: list[dict[str, Any]], columns: Sequence[str], ints: Sequence[str], numbers: Sequence[str],
+           texts: Sequence[str]) -> pd.DataFrame:
+    """The rows as a frame with the declared kinds."""
+    out = pd.DataFrame(rows, columns=list(columns))
+    out = out.astype({**dict.fromkeys(ints, "int64"), **dict.fromkeys(numbers, "float64"), "claimed": "bool",
+                      "hidden": "bool"})
+    for column in texts:
+        out[column] = out[column].astype(object)
+    return out
 
 
 def difference_in_differences(
@@ -236,39 +261,28 @@ def difference_in_differences(
     data = data[data["change"].notna()]
     if keys:
         data = data.dropna(subset=list(keys))
+    trained, change = data["trained"].to_numpy(bool), data["change"].to_numpy("float64")
     rows: list[dict[str, Any]] = []
-    for group, cell in data.groupby([*keys, "measure"], sort=False):
+    for group, index in data.groupby([*keys, "measure"], sort=False).indices.items():
         values = group if isinstance(group, tuple) else (group,)
         measure = str(values[-1])
         unit = check_unit(units.get(measure, "share") if isinstance(units, Mapping) else units)
-        treated = cell.loc[cell["trained"], "change"].to_numpy("float64")
-        control = cell.loc[~cell["trained"], "change"].to_numpy("float64")
+        treated, control = change[index][trained[index]], change[index][~trained[index]]
         row: dict[str, Any] = dict(zip(keys, values[:-1]))
         row.update(measure=measure, measure_label=name_of(measure, names), unit=unit,
                    n_trained=int(treated.size), n_untrained=int(control.size), **_welch(treated, control))
         row["comparison"] = "untrained" if not is_suppressed(control.size, min_n) else "before_after_only"
         row["hidden"] = is_suppressed(treated.size, min_n) or row["comparison"] == "before_after_only"
         row["p_value"] = t_p_value(row["estimate"], row["se"], row["df"])
-        low_high = (_NAN, _NAN)
-        if row["se"] > 0:
-            half = float(stats.t.ppf((1 + confidence) / 2, row["df"])) * row["se"]
-            low_high = (row["estimate"] - half, row["estimate"] + half)
-        row["ci_low"], row["ci_high"] = low_high
+        row["ci_low"], row["ci_high"] = _interval(row, confidence)
         rows.append(row)
-    out = pd.DataFrame(rows, columns=[*keys, "measure", "measure_label", "unit", "comparison", "n_trained",
-                                      "n_untrained", "trained_change", "untrained_change", "estimate", "se",
-                                      "df", "ci_low", "ci_high", "p_value", "hidden"])
-    out = out.astype({"n_trained": "int64", "n_untrained": "int64", "hidden": "bool"})
-    out, size = _finish(out, "estimate", confidence, fdr)
     numbers = ["trained_change", "untrained_change", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted",
                "interval_level", "adj_low", "adj_high"]
-    out.loc[out["hidden"], numbers] = _NAN
-    out["sentence"] = [did_sentence(r, keys, names=names, nouns=nouns, min_n=min_n, adjusted=size > 1)
-                       for r in out.to_dict("records")]
-    out = out[[*keys, *DID_COLUMNS]].astype({c: "float64" for c in numbers})
-    for column in ("measure", "measure_label", "unit", "comparison", "sentence"):
-        out[column] = out[column].astype(object)
-    return out.reset_index(drop=True)
+    size = _finish(rows, numbers, confidence, fdr)
+    for row in rows:
+        row["sentence"] = did_sentence(row, keys, names=names, nouns=nouns, min_n=min_n, adjusted=size > 1)
+    return _table(rows, [*keys, *DID_COLUMNS], ("n_trained", "n_untrained"), numbers,
+                  ("measure", "measure_label", "unit", "comparison", "sentence"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -391,21 +405,12 @@ def trend_line_effect(
             row.update(_trend(base.index.to_numpy("float64"), base.to_numpy("float64"),
                               after.index.to_numpy("float64"), after.to_numpy("float64")))
         row["p_value"] = t_p_value(row["estimate"], row["se"], row["df"])
-        half = float(stats.t.ppf((1 + confidence) / 2, row["df"])) * row["se"] if row["se"] > 0 else _NAN
-        row["ci_low"], row["ci_high"] = row["estimate"] - half, row["estimate"] + half
+        row["ci_low"], row["ci_high"] = _interval(row, confidence)
         rows.append(row)
-    out = pd.DataFrame(rows, columns=[*keys, "method", "unit", "n_people", "baseline_months", "after_months",
-                                      "slope", "actual", "projected", "estimate", "se", "df", "ci_low",
-                                      "ci_high", "p_value", "hidden"])
-    out = out.astype({"n_people": "int64", "baseline_months": "int64", "after_months": "int64",
-                      "hidden": "bool"})
-    out, size = _finish(out, "estimate", confidence, fdr)
     numbers = ["slope", "actual", "projected", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted",
                "interval_level", "adj_low", "adj_high"]
-    out.loc[out["hidden"], numbers] = _NAN
-    out["sentence"] = [trend_sentence(r, keys, names=names, label=label, min_n=min_n, adjusted=size > 1)
-                       for r in out.to_dict("records")]
-    out = out[[*keys, *TREND_COLUMNS]].astype({c: "float64" for c in numbers})
-    for column in ("method", "unit", "sentence"):
-        out[column] = out[column].astype(object)
-    return out.reset_index(drop=True)
+    size = _finish(rows, numbers, confidence, fdr)
+    for row in rows:
+        row["sentence"] = trend_sentence(row, keys, names=names, label=label, min_n=min_n, adjusted=size > 1)
+    return _table(rows, [*keys, *TREND_COLUMNS], ("n_people", "baseline_months", "after_months"), numbers,
+                  ("method", "unit", "sentence"))
