@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from casekit.analysis.evaluation.family import adjust_family, check_fdr, t_p_value
-from casekit.analysis.evaluation.inputs import check_by, check_table, numeric_column
+from casekit.analysis.evaluation.inputs import check_by, check_table, frame_of, numeric_column
 from casekit.analysis.evaluation.wording import (
     ADJUSTED_NOTE,
     amount_text,
@@ -267,9 +267,5 @@ def paired_change(
             row.update(dict.fromkeys(_NUMBERS, _NAN))
         row["sentence"] = change_sentence(row, keys, names=names, nouns=nouns, min_n=min_n,
                                           adjusted=family.size > 1)
-    out = pd.DataFrame(rows, columns=[*keys, *CHANGE_COLUMNS])
-    out = out.astype({"n_baseline": "int64", "n_paired": "int64", "n_missing": "int64", "claimed": "bool",
-                      "hidden": "bool", **{c: "float64" for c in _NUMBERS}})
-    for column in ("measure", "measure_label", "unit", "direction", "sentence"):
-        out[column] = out[column].astype(object)
-    return out.reset_index(drop=True)
+    return frame_of(rows, [*keys, *CHANGE_COLUMNS], ints=("n_baseline", "n_paired", "n_missing"),
+                    floats=_NUMBERS, bools=("claimed", "hidden"))

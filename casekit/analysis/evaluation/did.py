@@ -34,7 +34,7 @@ from scipy import stats
 from casekit.analysis.checks import preview
 from casekit.analysis.evaluation.change import measure_noun
 from casekit.analysis.evaluation.family import adjust_family, check_fdr, t_p_value
-from casekit.analysis.evaluation.inputs import check_by, check_table, numeric_column
+from casekit.analysis.evaluation.inputs import check_by, check_table, frame_of, numeric_column
 from casekit.analysis.evaluation.wording import (
     ADJUSTED_NOTE,
     amount_text,
@@ -202,17 +202,6 @@ def _interval(row: dict[str, Any], confidence: float) -> tuple[float, float]:
     return row["estimate"] - half, row["estimate"] + half
 
 
-def _table(rows: list[dict[str, Any]], columns: Sequence[str], ints: Sequence[str], numbers: Sequence[str],
-           texts: Sequence[str]) -> pd.DataFrame:
-    """The rows as a frame with the declared kinds."""
-    out = pd.DataFrame(rows, columns=list(columns))
-    out = out.astype({**dict.fromkeys(ints, "int64"), **dict.fromkeys(numbers, "float64"), "claimed": "bool",
-                      "hidden": "bool"})
-    for column in texts:
-        out[column] = out[column].astype(object)
-    return out
-
-
 def difference_in_differences(
     table: pd.DataFrame,
     *,
@@ -281,8 +270,8 @@ def difference_in_differences(
     size = _finish(rows, numbers, confidence, fdr)
     for row in rows:
         row["sentence"] = did_sentence(row, keys, names=names, nouns=nouns, min_n=min_n, adjusted=size > 1)
-    return _table(rows, [*keys, *DID_COLUMNS], ("n_trained", "n_untrained"), numbers,
-                  ("measure", "measure_label", "unit", "comparison", "sentence"))
+    return frame_of(rows, [*keys, *DID_COLUMNS], ints=("n_trained", "n_untrained"), floats=numbers,
+                    bools=("claimed", "hidden"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,5 +401,5 @@ def trend_line_effect(
     size = _finish(rows, numbers, confidence, fdr)
     for row in rows:
         row["sentence"] = trend_sentence(row, keys, names=names, label=label, min_n=min_n, adjusted=size > 1)
-    return _table(rows, [*keys, *TREND_COLUMNS], ("n_people", "baseline_months", "after_months"), numbers,
-                  ("method", "unit", "sentence"))
+    return frame_of(rows, [*keys, *TREND_COLUMNS], ints=("n_people", "baseline_months", "after_months"),
+                    floats=numbers, bools=("claimed", "hidden"))
