@@ -64,6 +64,9 @@ def test_behaviours_joined_by_semicolons_read_like_lists():
     visits, _ = double_visits(3, n=20)
     as_text = visits.assign(behaviours=visits["behaviours"].map(";".join))
     pd.testing.assert_frame_equal(observer_agreement(visits), observer_agreement(as_text))
+    # two files put together keep their own row labels: still one table of visits
+    glued = pd.concat([visits[visits["observer"] == "O1"], visits[visits["observer"] == "O2"].reset_index(drop=True)])
+    pd.testing.assert_frame_equal(observer_agreement(glued), observer_agreement(visits))
 
 
 def test_every_domain_behaviour_is_listed_with_the_declared_shape(planted):

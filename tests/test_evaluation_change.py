@@ -143,8 +143,9 @@ def test_scores_are_written_in_points_with_two_decimals():
     before = rng.normal(3.0, 0.5, 25)
     table = pd.DataFrame({"person_id": [f"AM{i}" for i in range(25)], "measure": "quiz",
                           "before": before, "after": before + 0.6 + rng.normal(0, 0.3, 25)})
-    sentence = paired_change(table, units="score").iloc[0]["sentence"]
-    assert re.search(r"“知识测验得分”的平均分由 \d\.\d\d 分 升至 \d\.\d\d 分（增加 0\.\d\d 分", sentence)
+    sentence = paired_change(table.assign(measure="self_rating"), units="score",
+                             names={"self_rating": "自评得分"}).iloc[0]["sentence"]
+    assert re.search(r"“自评得分”的平均分由 \d\.\d\d 分 升至 \d\.\d\d 分（增加 0\.\d\d 分", sentence)
     assert "已按同时检验的数量校正" not in sentence  # one test: nothing to adjust for
 
 
@@ -156,3 +157,9 @@ def test_bad_input_is_named():
         paired_change(data.drop(columns="after"))
     with pytest.raises(AnalysisError, match="unit must be one of"):
         paired_change(data, by="region", units="euro")
+
+
+def test_the_quiz_reads_as_a_share_of_the_points():
+    table = pd.DataFrame({"person_id": [f"AM{i}" for i in range(6)], "measure": "quiz",
+                          "before": [0.4, 0.5, 0.45, 0.35, 0.5, 0.4], "after": [0.7, 0.75, 0.7, 0.6, 0.8, 0.65]})
+    assert paired_change(table).iloc[0]["sentence"].startswith("“知识测验”的得分率由 43% 升至 70%（增加 27 个百分点")

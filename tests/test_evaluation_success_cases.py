@@ -86,3 +86,5 @@ def test_rates_of_a_visit_recorded_twice_count_it_once():
     assert out.loc[("AM1", "price_first"), "before"] == 0.5
     assert out.loc[("AM1", "asks_needs"), "after"] == 1.0 and out.loc[("AM1", "asks_needs"), "visits_before"] == 2
     assert np.isnan(out.loc[("AM2", "asks_needs"), "after"]) and out.loc[("AM2", "asks_needs"), "visits_after"] == 0
+    glued = pd.concat([baseline.iloc[:2], baseline.iloc[2:].reset_index(drop=True)])  # row labels repeat
+    pd.testing.assert_frame_equal(paired_behaviour_rates(glued, wave), paired_behaviour_rates(baseline, wave))

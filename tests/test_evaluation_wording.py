@@ -19,6 +19,7 @@ def test_negatives_use_the_minus_sign():
     assert amount_text(-0.12, "share") == f"{MINUS}12 个百分点"
     assert range_text(-0.05, 0.2, "share") == f"可能范围 {MINUS}5 至 +20 个百分点"
     assert range_text(float("nan"), 0.2, "share") == "无法估计可能范围"
+    assert range_text(-1.4, 1.2, "share") == f"可能范围 {MINUS}100 至 +100 个百分点"  # a share moves 100 at most
     assert amount_text(-0.004, "share") == "0 个百分点"
 
 

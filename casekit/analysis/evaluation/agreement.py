@@ -149,12 +149,12 @@ def observer_agreement(visits: pd.DataFrame, *, names: Mapping[Any, str] | None 
         If a column is missing, or one observer recorded one visit twice.
     """
     visits = check_table(visits, "visits", ["visit_id", "observer", "behaviours"])
-    data = visits.loc[visits["observer"].notna(), ["visit_id", "observer"]].copy()
+    data = visits.loc[visits["observer"].notna(), ["visit_id", "observer", "behaviours"]].reset_index(drop=True)
     data["observer"] = data["observer"].astype(str).str.strip()
     if data.duplicated(["visit_id", "observer"]).any():
         repeated = data.loc[data.duplicated(["visit_id", "observer"]), "visit_id"].astype(str).unique()
         raise AnalysisError(f"visits: an observer recorded a visit twice (visit_id {', '.join(repeated[:5])})")
-    data["behaviours"] = visits.loc[data.index, "behaviours"].map(behaviour_sets)
+    data["behaviours"] = data["behaviours"].map(behaviour_sets)
     pairs = _pairs(data)
     seen = set().union(*data["behaviours"]) if len(data) else set()
     order = [*BEHAVIOURS, *sorted(seen - set(BEHAVIOURS))]

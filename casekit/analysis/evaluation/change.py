@@ -96,11 +96,14 @@ _NUMBERS = ("before_mean", "after_mean", "change", "sd", "ci_low", "ci_high", "p
 
 
 def measure_noun(measure: str, unit: str, nouns: Mapping[str, str] | None = None) -> str:
-    """What a level of ``measure`` is called: ``nouns`` first, 随访出现率 for a behaviour, else by unit."""
+    """What a level of ``measure`` is called: ``nouns`` first, 随访出现率 for a behaviour, 得分率 for
+    the quiz (``"quiz"``, a share of the points), else by unit (:data:`DEFAULT_NOUNS`)."""
     if nouns is not None and measure in nouns:
         return nouns[measure]
     if measure in BEHAVIOURS:
         return "随访出现率"
+    if measure == "quiz":
+        return "得分率"
     return DEFAULT_NOUNS[check_unit(unit)]
 
 

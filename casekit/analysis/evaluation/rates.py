@@ -42,7 +42,7 @@ def behaviour_rates(visits: pd.DataFrame, behaviours: Sequence[str] = tuple(BEHA
         by id, behaviours in the given order.
     """
     visits = check_table(visits, "visits", ["visit_id", "account_manager", "behaviours"])
-    data = visits.copy()
+    data = visits.reset_index(drop=True)  # tables put together may repeat row labels
     if "observer" in data.columns:
         data = data.sort_values(["visit_id", "observer"], kind="mergesort", na_position="last",
                                 key=lambda column: column.astype(str) if column.name == "observer" else column)

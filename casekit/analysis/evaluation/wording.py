@@ -57,7 +57,7 @@ KNOWN_NAMES: Mapping[str, str] = {
     **{t: POPULATIONS[t].label for t in POPULATIONS},
     **{t: BEHAVIOURS[t].label for t in BEHAVIOURS},
     **{t: DIMENSIONS[t].label for t in DIMENSIONS},
-    "quiz": "知识测验得分",
+    "quiz": "知识测验",
     "sales": "业绩完成率",
     "trained": "参训人员",
     "untrained": "未参训人员",
@@ -188,6 +188,8 @@ def range_text(low: Any, high: Any, unit: str) -> str:
     if unit == "score":
         return f"可能范围 {signed(low)} 至 {signed(high)} 分"
     lo, hi = _scale(low, unit), _scale(high, unit)
+    if unit == "share":  # a change of a share lies within ±100 points, however wide the interval
+        lo, hi = max(lo, -100.0), min(hi, 100.0)
     return f"可能范围 {_signed_whole(lo)} 至 {_signed_whole(hi)} 个百分点"
 
 
