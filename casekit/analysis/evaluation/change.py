@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from casekit.analysis.evaluation.family import adjust_family, check_fdr, t_p_value
+from casekit.analysis.evaluation.family import adjust_rows, check_family, check_fdr, t_p_value
 from casekit.analysis.evaluation.inputs import check_by, check_table, frame_of, numeric_column
 from casekit.analysis.evaluation.wording import (
     ADJUSTED_NOTE,
@@ -197,6 +197,7 @@ def paired_change(
     confidence: float = 0.95,
     fdr: float = 0.05,
     min_n: int = MIN_RESPONDENTS,
+    family: str = "all",
 ) -> pd.DataFrame:
     """The trainees' paired change per group × measure, with Phillips' intention-to-treat figure.
 
@@ -222,6 +223,9 @@ def paired_change(
         A change is claimed when its Benjamini–Hochberg adjusted p value is below it.
     min_n : int, default :data:`~casekit.privacy.disclosure.MIN_RESPONDENTS`
         Fewer paired people: no number shown (``hidden``), never claimed.
+    family : {"all", "group"}, default "all"
+        The Benjamini–Hochberg family: every row of the call (one Kirkpatrick level across the
+        engagement), or each group's measures on their own (a region's behaviours).
 
     Returns
     -------
@@ -236,7 +240,7 @@ def paired_change(
         and group, or a unit or setting is unknown.
     """
     keys = check_by(by)
-    confidence, fdr = check_confidence(confidence), check_fdr(fdr)
+    confidence, fdr, family = check_confidence(confidence), check_fdr(fdr), check_family(family)
     min_n = check_threshold(min_n, "min_n")
     table = check_table(table, "table", ["person_id", "measure", "before", "after", *keys],
                         unique=[*keys, "measure", "person_id"])
@@ -257,18 +261,11 @@ def paired_change(
                    **_cell(before[index], after[index], confidence))
         row["hidden"] = is_suppressed(row["n_paired"], min_n)
         rows.append(row)
-    tested = np.array([_NAN if r["hidden"] else r["p_value"] for r in rows], dtype="float64")
-    family = adjust_family(np.array([r["change"] for r in rows], dtype="float64"),
-                           np.array([r["se"] for r in rows], dtype="float64"),
-                           np.array([r["df"] for r in rows], dtype="float64"), tested, confidence)
-    for i, row in enumerate(rows):
-        row.update(p_adjusted=family.p_adjusted[i], interval_level=_NAN if np.isnan(tested[i]) else family.level,
-                   adj_low=family.low[i], adj_high=family.high[i])
-        row["claimed"] = bool(not row["hidden"] and row["p_adjusted"] < fdr)
+    adjust_rows(rows, [tuple(r[k] for k in keys) if family == "group" else () for r in rows],
+                numbers=_NUMBERS, confidence=confidence, fdr=fdr)
+    for row in rows:
         row["direction"] = "none" if not row["claimed"] else ("up" if row["change"] > 0 else "down")
-        if row["hidden"]:
-            row.update(dict.fromkeys(_NUMBERS, _NAN))
         row["sentence"] = change_sentence(row, keys, names=names, nouns=nouns, min_n=min_n,
-                                          adjusted=family.size > 1)
+                                          adjusted=row["family_size"] > 1)
     return frame_of(rows, [*keys, *CHANGE_COLUMNS], ints=("n_baseline", "n_paired", "n_missing"),
                     floats=_NUMBERS, bools=("claimed", "hidden"))

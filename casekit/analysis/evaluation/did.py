@@ -33,7 +33,7 @@ from scipy import stats
 
 from casekit.analysis.checks import preview
 from casekit.analysis.evaluation.change import measure_noun
-from casekit.analysis.evaluation.family import adjust_family, check_fdr, t_p_value
+from casekit.analysis.evaluation.family import adjust_rows, check_family, check_fdr, t_p_value
 from casekit.analysis.evaluation.inputs import check_by, check_table, frame_of, numeric_column
 from casekit.analysis.evaluation.wording import (
     ADJUSTED_NOTE,
@@ -176,24 +176,6 @@ def did_sentence(row: Mapping[str, Any], by: Sequence[str] = (), *, names: Mappi
     return f"{subject}：{trained}；扣除同期变化后无明显差别（{effect}，{detail}）。"
 
 
-def _finish(rows: list[dict[str, Any]], numbers: Sequence[str], confidence: float, fdr: float) -> int:
-    """Adjust the family of ``rows`` (those shown with a p value), set ``claimed``, blank hidden numbers.
-
-    Returns the family's size.
-    """
-    tested = np.array([_NAN if r["hidden"] else r["p_value"] for r in rows], dtype="float64")
-    family = adjust_family(np.array([r["estimate"] for r in rows], dtype="float64"),
-                           np.array([r["se"] for r in rows], dtype="float64"),
-                           np.array([r["df"] for r in rows], dtype="float64"), tested, confidence)
-    for i, row in enumerate(rows):
-        row.update(p_adjusted=family.p_adjusted[i], interval_level=_NAN if np.isnan(tested[i]) else family.level,
-                   adj_low=family.low[i], adj_high=family.high[i])
-        row["claimed"] = bool(not row["hidden"] and row["p_adjusted"] < fdr)
-        if row["hidden"]:
-            row.update(dict.fromkeys(numbers, _NAN))
-    return family.size
-
-
 def _interval(row: dict[str, Any], confidence: float) -> tuple[float, float]:
     """The unadjusted interval of ``row["estimate"]`` (NaN without spread)."""
     if not row["se"] > 0:
@@ -212,6 +194,7 @@ def difference_in_differences(
     confidence: float = 0.95,
     fdr: float = 0.05,
     min_n: int = MIN_RESPONDENTS,
+    family: str = "all",
 ) -> pd.DataFrame:
     """The trainees' change minus the untrained people's change, per group × measure.
 
@@ -221,7 +204,7 @@ def difference_in_differences(
         One row per person × measure (× group): ``person_id``, ``measure``, ``before``,
         ``after``, ``trained`` (bool), and the ``by`` columns. Only people with both values
         (completers) enter; attrition is :func:`~casekit.analysis.evaluation.paired_change`'s.
-    by, units, names, nouns, confidence, fdr, min_n
+    by, units, names, nouns, confidence, fdr, min_n, family
         As for :func:`~casekit.analysis.evaluation.paired_change`; ``min_n`` applies to both
         groups (an untrained group below it is no control group).
 
@@ -240,7 +223,7 @@ def difference_in_differences(
         person appears twice for a measure and group.
     """
     keys = check_by(by)
-    confidence, fdr = check_confidence(confidence), check_fdr(fdr)
+    confidence, fdr, family = check_confidence(confidence), check_fdr(fdr), check_family(family)
     min_n = check_threshold(min_n, "min_n")
     table = check_table(table, "table", ["person_id", "measure", "before", "after", "trained", *keys],
                         unique=[*keys, "measure", "person_id"])
@@ -267,9 +250,11 @@ def difference_in_differences(
         rows.append(row)
     numbers = ["trained_change", "untrained_change", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted",
                "interval_level", "adj_low", "adj_high"]
-    size = _finish(rows, numbers, confidence, fdr)
+    adjust_rows(rows, [tuple(r[k] for k in keys) if family == "group" else () for r in rows], numbers=numbers,
+                confidence=confidence, fdr=fdr)
     for row in rows:
-        row["sentence"] = did_sentence(row, keys, names=names, nouns=nouns, min_n=min_n, adjusted=size > 1)
+        row["sentence"] = did_sentence(row, keys, names=names, nouns=nouns, min_n=min_n,
+                                       adjusted=row["family_size"] > 1)
     return frame_of(rows, [*keys, *DID_COLUMNS], ints=("n_trained", "n_untrained"), floats=numbers,
                     bools=("claimed", "hidden"))
 
@@ -398,8 +383,9 @@ def trend_line_effect(
         rows.append(row)
     numbers = ["slope", "actual", "projected", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted",
                "interval_level", "adj_low", "adj_high"]
-    size = _finish(rows, numbers, confidence, fdr)
+    adjust_rows(rows, [()] * len(rows), numbers=numbers, confidence=confidence, fdr=fdr)
     for row in rows:
-        row["sentence"] = trend_sentence(row, keys, names=names, label=label, min_n=min_n, adjusted=size > 1)
+        row["sentence"] = trend_sentence(row, keys, names=names, label=label, min_n=min_n,
+                                         adjusted=row["family_size"] > 1)
     return frame_of(rows, [*keys, *TREND_COLUMNS], ints=("n_people", "baseline_months", "after_months"),
                     floats=numbers, bools=("claimed", "hidden"))

@@ -12,7 +12,9 @@ below ``fdr``, so a sentence never shows an interval that contradicts its verdic
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -21,7 +23,27 @@ from casekit.analysis.findings import bh_adjust
 from casekit.analysis.intervals import check_confidence
 from casekit.exceptions import AnalysisError
 
-__all__ = ["FamilyAdjustment", "adjust_family", "check_fdr", "t_p_value"]
+__all__ = [
+    "FAMILIES",
+    "FamilyAdjustment",
+    "adjust_family",
+    "adjust_rows",
+    "check_fdr",
+    "check_family",
+    "t_p_value",
+]
+
+
+#: Values of ``family=``: every row of a call is one family (``"all"``, the default: one
+#: Kirkpatrick level of the engagement), or each group's measures are one (``"group"``).
+FAMILIES: tuple[str, ...] = ("all", "group")
+
+
+def check_family(family: object) -> str:
+    """Return ``family`` if it is one of :data:`FAMILIES`; raise :class:`AnalysisError` otherwise."""
+    if family not in FAMILIES:
+        raise AnalysisError(f"family must be one of {', '.join(FAMILIES)}, got {family!r}")
+    return str(family)
 
 
 def check_fdr(fdr: object) -> float:
@@ -93,3 +115,31 @@ def adjust_family(estimates: np.ndarray, se: np.ndarray, df: np.ndarray, p_value
         se, dtype="float64")[tested]
     low[tested], high[tested] = est - half, est + half
     return FamilyAdjustment(adjusted, float(level), low, high, m)
+
+
+def adjust_rows(rows: list[dict[str, Any]], groups: Sequence[Hashable], *, numbers: Sequence[str],
+                confidence: float, fdr: float) -> None:
+    """Adjust result rows in place, one family per distinct value of ``groups``.
+
+    Each row needs ``estimate`` (or ``change``), ``se``, ``df``, ``p_value`` and ``hidden``; it
+    gets ``p_adjusted``, ``interval_level``, ``adj_low``, ``adj_high``, ``claimed`` (adjusted p
+    below ``fdr``, never for a hidden row) and ``family_size`` (tests in its family), and a
+    hidden row's ``numbers`` are blanked (NaN).
+    """
+    nan = float("nan")
+    members: dict[Hashable, list[int]] = {}
+    for i, key in enumerate(groups):
+        members.setdefault(key, []).append(i)
+    for index in members.values():
+        chosen = [rows[i] for i in index]
+        estimate = "estimate" if "estimate" in chosen[0] else "change"
+        tested = np.array([nan if r["hidden"] else r["p_value"] for r in chosen], dtype="float64")
+        family = adjust_family(np.array([r[estimate] for r in chosen], dtype="float64"),
+                               np.array([r["se"] for r in chosen], dtype="float64"),
+                               np.array([r["df"] for r in chosen], dtype="float64"), tested, confidence)
+        for j, row in enumerate(chosen):
+            row.update(p_adjusted=family.p_adjusted[j], interval_level=nan if np.isnan(tested[j]) else family.level,
+                       adj_low=family.low[j], adj_high=family.high[j], family_size=family.size)
+            row["claimed"] = bool(not row["hidden"] and row["p_adjusted"] < fdr)
+            if row["hidden"]:
+                row.update(dict.fromkeys(numbers, nan))
