@@ -180,3 +180,9 @@ def test_each_group_can_be_its_own_family(result):
     assert width(alone) < width(result)
     with pytest.raises(AnalysisError, match="family must be one of all, group"):
         paired_change(data, by="region", family="region")
+
+
+def test_an_empty_table_gives_an_empty_result_of_the_declared_shape():
+    empty = pd.DataFrame({"person_id": [], "region": [], "measure": [], "before": [], "after": []})
+    out = paired_change(empty, by="region")
+    assert out.empty and list(out.columns) == ["region", *CHANGE_SCHEMA.names]

@@ -165,3 +165,10 @@ def test_months_must_be_year_and_month():
         data = sales(6, jump=0.0)
         data.loc[0, "month"] = "March"
         trend_line_effect(data)
+
+
+def test_empty_tables_give_empty_results():
+    empty = pd.DataFrame({"person_id": [], "measure": [], "before": [], "after": [], "trained": []})
+    assert difference_in_differences(empty).empty
+    nobody = trend_line_effect(pd.DataFrame({"person_id": [], "month": [], "value": [], "period": []}))
+    assert nobody["sentence"].tolist() == ["业绩完成率：有数据的 0 人，不作判断。"]
