@@ -90,7 +90,7 @@ def hostile_bundle(root: Path) -> dict[str, str]:
     def survey_row(i, row):
         row["所在地区"] = region_id(row["所在地区"])
 
-    for path in (bundle / "survey").glob("*.csv"):
+    for path in sorted(bundle.glob("**/survey/*.csv")):  # the baseline's and every follow-up wave's
         _rewrite_csv(path, survey_row)
 
     local_names: dict[str, str] = {}
@@ -111,7 +111,8 @@ def hostile_bundle(root: Path) -> dict[str, str]:
             row[column] = _hostile(row[column], i + len(column))
         row["products"] = ";".join(local_names.get(p, p) for p in row["products"].split(";"))
 
-    _rewrite_csv(bundle / "ride_alongs.csv", ride_along_row)
+    for path in [bundle / "ride_alongs.csv", *sorted(bundle.glob("followup/*/ride_alongs.csv"))]:
+        _rewrite_csv(path, ride_along_row)
 
     for k, path in enumerate(sorted((bundle / "notes").glob("*.md"))):
         _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
