@@ -590,7 +590,7 @@ def _attrition(ctx: _Context) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     in_scope = {p for p in ctx.trained_ids if ctx.region_of.get(p) in ctx.regions}
 
-    def add(wave: str, source: str, basis: set[str], found: set[str]) -> None:
+    def add(wave: str, source: str, basis: set[str], found: set[str], changes: bool = True) -> None:
         basis = basis & in_scope
         if not basis:
             return
@@ -600,14 +600,15 @@ def _attrition(ctx: _Context) -> pd.DataFrame:
         label = SOURCES[source]
         sentence = (f"{label}：应有{people_text(len(basis), ctx.min_n)}，找到{people_text(n_found, ctx.min_n)}"
                     f"（{round(rate * 100)}%）" + ("" if rate >= MATCH_AIM else "，低于 80% 的目标")
-                    + (f"；缺{people_text(missing, ctx.min_n)}，按“没有变化”计入" if missing else "") + "。")
+                    + (f"；缺{people_text(missing, ctx.min_n)}" if missing else "")
+                    + ("，计算变化时按“没有变化”计入" if missing and changes else "") + "。")
         rows.append({"wave_id": wave, "source": source, "source_label": label, "n_basis": len(basis),
                      "n_found": n_found, "n_missing": missing, "match_rate": rate,
                      "meets_aim": rate >= MATCH_AIM, "sentence": sentence})
 
     trainees = set(ctx.trained_ids)
     if not f.reaction.empty:
-        add("", "reaction", trainees, set(f.reaction["person_id"].astype(str)))
+        add("", "reaction", trainees, set(f.reaction["person_id"].astype(str)), changes=False)
     if not f.quiz.empty:
         pre = set(f.quiz.loc[f.quiz["phase"] == "pre", "person_id"].astype(str))
         add("", "quiz", pre, set(f.quiz.loc[f.quiz["phase"] == "post", "person_id"].astype(str)))
@@ -617,7 +618,7 @@ def _attrition(ctx: _Context) -> pd.DataFrame:
     for rec in f.links.to_dict("records"):
         if rec["source"] in SOURCES and rec["present"]:
             found, missing = set(map(str, rec["found"])), set(map(str, rec["missing"]))
-            add(rec["wave_id"], rec["source"], found | missing, found)
+            add(rec["wave_id"], rec["source"], found | missing, found, changes=rec["source"] != "coaching")
     return pd.DataFrame(rows, columns=list(ATTRITION_COLUMNS)).astype(
         {"n_basis": "int64", "n_found": "int64", "n_missing": "int64", "match_rate": "float64", "meets_aim": "bool"})
 
