@@ -281,9 +281,9 @@ def _foreign_followup(root: Path) -> None:
     for i, p in enumerate(GUANGXI_AMS + YUNNAN_AMS):
         trained = p in GUANGXI_AMS
         for k, month in enumerate(["2009-02", "2009-03", "2009-04", "2009-05"]):
-            sales += f"{p},{month},{90 + k + (i * 7) % 5}\n"
+            sales += f"{p},{month},{90 + k + (i * 7) % 5 + (i + k * 5) % 3}\n"
         for k, month in enumerate(["2009-07", "2009-08", "2009-09"]):
-            sales += f"{p},{month},{95 + k + (i * 7) % 5 + (6 if trained else 0)}\n"
+            sales += f"{p},{month},{95 + k + (i * 7) % 5 + (i * k * 3) % 4 + (6 if trained else 0)}\n"
     (folder / "sales.csv").write_text(sales, encoding="utf-8")
     rides = ("visit_id,date,region,account_manager,customer_industry,purpose,products,funnel_stage,minutes_on_site,"
              "minutes_travel,question_share,behaviours,outcome,observer_notes\n")
@@ -314,3 +314,8 @@ def test_cli_reads_right_on_a_foreign_bundle_with_a_hand_made_followup(tmp_path:
     data = json.loads(capsys.readouterr().out)
     sales = [r for r in data["measures"] if r["measure"] == SALES and r["isolation"] == "control_group"]
     assert sales and all(r["group"] in ("guangxi",) for r in sales)
+    # Yunnan's three observed account managers are too few to compare with: no such rows, and each
+    # measure appears once per isolation (no empty "too few" duplicates of the before/after rows)
+    keys = [(r["wave_id"], r["measure"], r["group"], r["isolation"]) for r in data["measures"]]
+    assert len(keys) == len(set(keys))
+    assert not [r for r in data["measures"] if r["level"] == 3 and r["isolation"] == "control_group"]

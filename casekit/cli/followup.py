@@ -122,9 +122,10 @@ def shown_table(frame: pd.DataFrame, min_n: int, waves: Mapping[str, str] | None
         hidden = row["hidden"]
         n = people_text(row["n"], min_n).strip()
         if row["n_control"]:
-            n += f"，对照{people_text(row['n_control'], min_n).strip()}"
+            n += f"，对照{people_text(row['n_control'], min_n)}"
         rows.append({
-            "轮次": (waves or {}).get(row["wave_id"], row["wave_id"]) or "培训前后", "指标": row["measure_label"], "分组": row["group_label"],
+            "轮次": (waves or {}).get(row["wave_id"], row["wave_id"]) or (
+                "课程结束时" if _missing(row["change"]) else "培训前后"), "指标": row["measure_label"], "分组": row["group_label"],
             "培训前": "—" if hidden else _level(row["baseline"], row["unit"], row["measure"]),
             "培训后": "—" if hidden else _level(row["followup"], row["unit"], row["measure"]),
             "变化": "—" if hidden else _change(row), "可能范围": "—" if hidden else _range(row),

@@ -313,8 +313,10 @@ def _did_rows(table: pd.DataFrame, ctx: _Context, *, level: int, wave: str) -> l
     """Rows from a :func:`difference_in_differences` table (group column ``group``)."""
     rows = []
     for rec in table.to_dict("records"):
-        control = rec["comparison"] == "untrained"
-        isolation = "control_group" if control else "before_after"
+        if rec["comparison"] != "untrained":
+            continue  # no comparison group here (fewer than min_n): the before/after rows say it all
+        control = True
+        isolation = "control_group"
         g = rec["group"]
         sentence = rec["sentence"]
         if control:
