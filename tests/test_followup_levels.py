@@ -197,6 +197,28 @@ def test_success_cases_are_consultant_only(evaluation):
     assert not any(person in text for person in people)
 
 
+def test_regression_to_the_mean_is_named_when_the_weakest_were_chosen(tmp_path: Path):
+    from casekit.analysis.evaluation import REGRESSION_NOTE
+    from casekit.intake import load_bundle
+
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("_private"))
+    waves = root / "followup" / "waves.yaml"
+    text = waves.read_text(encoding="utf-8")
+    assert "selection: all" in text
+    waves.write_text(text.replace("selection: all", "selection: weakest"), encoding="utf-8")
+    evaluation = evaluate_followup(load_bundle(root), types=False)
+    assert REGRESSION_NOTE in evaluation.notes
+    frame = evaluation.measures()
+    own = frame[frame["isolation"].isin(("before_after", "trend_line")) & ~frame["hidden"]]
+    assert len(own) and own["note"].str.endswith(REGRESSION_NOTE).all()
+    # the unreliable behaviour keeps its own note beside it
+    assert own.loc[own["unreliable"], "note"].str.contains("一致性偏低").all()
+    assert own.loc[own["claimed"], "sentence"].str.endswith(REGRESSION_NOTE).all()
+    # a difference-in-differences compares with the untrained: no note there
+    assert not frame.loc[frame["isolation"] == "control_group", "note"].str.contains(REGRESSION_NOTE).any()
+
+
 def test_one_region_and_an_unknown_one(shared_sample_bundle):
     one = evaluate_followup(shared_sample_bundle, region="河北", types=False)
     assert set(one.measures()["group"]) == {"hebei"}

@@ -278,6 +278,7 @@ class _Context:
         for r in order:
             self.names[r] = bundle.manifest.name(r)
         self.selection = self.followup.selection
+        self.control_text = _control_text(self.people, self.control_ids, self.names)
 
     def region_of_region(self, region: str) -> str:
         """The top-level region of a region id (a city's province)."""
@@ -301,8 +302,9 @@ def _change_rows(table: pd.DataFrame, ctx: _Context, *, level: int, wave: str, i
             "level": level, "wave_id": wave, "measure": rec["measure"], "measure_label": rec["measure_label"],
             "group": g, "group_label": ctx.names.get(g, str(g)), "unit": rec["unit"],
             "baseline": rec["before_mean"], "followup": rec["after_mean"], "change": rec["change"],
-            "ci_low": rec["adj_low"] if rec["interval_level"] == rec["interval_level"] else rec["ci_low"],
-            "ci_high": rec["adj_high"] if rec["interval_level"] == rec["interval_level"] else rec["ci_high"],
+            # the interval the sentence shows: adjusted for its family (the plain one for a family of one)
+            "ci_low": rec["adj_low"] if pd.notna(rec["interval_level"]) else rec["ci_low"],
+            "ci_high": rec["adj_high"] if pd.notna(rec["interval_level"]) else rec["ci_high"],
             "n": rec["n_paired"], "n_missing": rec["n_missing"], "itt_change": rec["itt_change"],
             "isolation": isolation, "isolation_label": ISOLATIONS[isolation], "claimed": bool(rec["claimed"]),
             "direction": rec["direction"], "hidden": bool(rec["hidden"]), "sentence": rec["sentence"]})
@@ -315,12 +317,9 @@ def _did_rows(table: pd.DataFrame, ctx: _Context, *, level: int, wave: str) -> l
     for rec in table.to_dict("records"):
         if rec["comparison"] != "untrained":
             continue  # no comparison group here (fewer than min_n): the before/after rows say it all
-        control = True
         isolation = "control_group"
         g = rec["group"]
-        sentence = rec["sentence"]
-        if control:
-            sentence = f"与{ctx.control_text}对比（差异中的差异）：{sentence}"
+        sentence = f"与{ctx.control_text}对比（差异中的差异）：{rec['sentence']}"
         rows.append({
             "level": level, "wave_id": wave, "measure": rec["measure"], "measure_label": rec["measure_label"],
             "group": g, "group_label": ctx.names.get(g, str(g)), "unit": rec["unit"],
@@ -709,7 +708,6 @@ def evaluate_followup(bundle: Any, *, region: str | None = None, min_n: int = MI
         raise AnalysisError("这个资料包没有培训后回访的数据（followup 文件夹）：无法评估培训效果。")
     min_n = check_threshold(min_n, "min_n")
     ctx = _Context(bundle, region, min_n)
-    ctx.control_text = _control_text(ctx)
     reaction, confidence = _reaction(ctx)
     learning = confidence + _quiz(ctx)
     behaviour: list[dict[str, Any]] = []
@@ -744,14 +742,10 @@ def evaluate_followup(bundle: Any, *, region: str | None = None, min_n: int = MI
              else "没有未参训的对照组：只能比较培训前后，业绩另用趋势线估计。"]
     if ctx.selection == "weakest":
         notes.append(REGRESSION_NOTE)
-    out_behaviour = _frame(behaviour)
-    if ctx.selection == "weakest":  # trainee-only changes only: a DiD compares with the untrained
-        for frame in (out_behaviour,):
-            mask = (frame["isolation"] == "before_after") & ~frame["hidden"]
-            frame.loc[mask, "note"] = REGRESSION_NOTE
     agreement_table = pd.concat(agreements, ignore_index=True) if agreements else pd.DataFrame()
     return FollowUpEvaluation(
-        reaction=_frame(reaction), learning=_with_note(_frame(learning), ctx), behaviour=out_behaviour,
+        reaction=_frame(reaction), learning=_with_note(_frame(learning), ctx),
+        behaviour=_with_note(_frame(behaviour), ctx),
         self_report=_with_note(_frame(self_report), ctx), drivers=_frame(drivers),
         results=_with_note(_frame(results), ctx), agreement=agreement_table, attrition=_attrition(ctx),
         types=pd.DataFrame(type_rows, columns=list(TYPE_COLUMNS)), success_cases=successes, notes=tuple(notes),
@@ -759,17 +753,21 @@ def evaluate_followup(bundle: Any, *, region: str | None = None, min_n: int = MI
 
 
 def _with_note(frame: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
-    """Regression to the mean beside every shown trainee-only change when the weakest were chosen."""
+    """Regression to the mean beside every shown trainees-only change (before/after, trend line)
+    when the weakest were chosen: in ``note``, and after the sentence of a claimed change. A
+    difference-in-differences compares with the untrained and is left as it is."""
     if ctx.selection == "weakest" and len(frame):
-        mask = (frame["isolation"] == "before_after") & ~frame["hidden"]
-        frame.loc[mask, "note"] = REGRESSION_NOTE
+        mask = frame["isolation"].isin(("before_after", "trend_line")) & ~frame["hidden"]
+        frame.loc[mask, "note"] = frame.loc[mask, "note"] + REGRESSION_NOTE  # beside an unreliable note
+        claimed = mask & frame["claimed"]
+        frame.loc[claimed, "sentence"] = frame.loc[claimed, "sentence"] + REGRESSION_NOTE
     return frame
 
 
-def _control_text(ctx: _Context) -> str:
-    """The comparison group in words: 山东的客户经理."""
-    control = ctx.people[ctx.people["person_id"].isin(ctx.control_ids)]
-    regions = [ctx.names.get(r, r) for r in dict.fromkeys(control["top_region_id"].dropna())]
+def _control_text(people: pd.DataFrame, control_ids: set[str], names: Mapping[Any, str]) -> str:
+    """The comparison group in words: 山东未参训的政企客户经理."""
+    control = people[people["person_id"].isin(control_ids)]
+    regions = [names.get(r, r) for r in dict.fromkeys(control["top_region_id"].dropna())]
     posts = [KNOWN_NAMES.get(p, p) for p in dict.fromkeys(control["population"].dropna())]
     return f"{'、'.join(regions)}未参训的{'、'.join(posts)}"
 
