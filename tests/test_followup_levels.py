@@ -253,10 +253,15 @@ def test_cli_csv_and_json(tmp_path: Path, capsys):
     assert {"衡量指标", "培训前", "培训后", "变化", "对照方式", "结论"} <= set(table.columns)
     assert set(table["对照方式"]) >= {"仅培训前后", "趋势线"}
     out = tmp_path / "f.json"
-    assert cli.main(["followup", str(SAMPLE), "--json", str(out)]) == 0
+    assert cli.main(["followup", str(SAMPLE), "--json", str(out), "--min-n", "7"]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     assert set(data["measures"][0]) == set(LEVEL_COLUMNS)
     assert "success_cases" not in data
+    # no head count below the threshold leaves the program: hidden rows and few missing are null
+    hidden = [r for r in data["measures"] if r["hidden"]]
+    assert hidden and all(r["n"] is None and r["change"] is None for r in hidden)
+    assert all(r["n_missing"] in (None, 0) or r["n_missing"] >= 7 for r in data["measures"])
+    assert any(r["n_missing"] is None for r in data["measures"])
     assert all(v is None or not (isinstance(v, float) and math.isnan(v)) for row in data["measures"] for v in row.values())
 
 

@@ -43,6 +43,10 @@ _SECTIONS: tuple[tuple[str, str], ...] = (
     ("drivers", "第三层 保障措施：主管辅导与工具使用"),
     ("results", "第四层 结果：业绩与拜访推进"),
 )
+#: Headers of the CSV where a shared column name means something else here.
+_CSV_HEADERS: Mapping[str, tuple[str, str]] = {"group_label": ("分组", "text"), "n": ("人数", "count"),
+                                               "n_missing": ("未回访人数", "count"),
+                                               "n_control": ("对照组人数", "count")}
 #: Units of the shown levels: a share or a percent as %, a questionnaire score in 分.
 _COUNTS = frozenset({"joint_visits", "weekly_reviews"})
 
@@ -160,9 +164,22 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _json(evaluation: FollowUpEvaluation, success: bool) -> dict[str, Any]:
+def _disclosed(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """The measures as they may leave the program: a hidden row's head count, and a number of
+    missing people below ``min_n``, left empty (the sentences say 不足5人, never the number)."""
+    out = frame.astype({"n": "float64", "n_missing": "float64", "n_control": "float64"})
+    out.loc[out["hidden"], ["n", "n_control"]] = math.nan
+    out.loc[(out["n_missing"] > 0) & (out["n_missing"] < min_n), "n_missing"] = math.nan
+    out.loc[(out["n_control"] > 0) & (out["n_control"] < min_n), "n_control"] = math.nan
+    return out
+
+
+def _json(evaluation: FollowUpEvaluation, success: bool, min_n: int) -> dict[str, Any]:
+    measures = _disclosed(evaluation.measures(), min_n)
+    for column in ("n", "n_missing", "n_control"):  # whole numbers in JSON, or null
+        measures[column] = measures[column].astype("Int64").astype(object).where(measures[column].notna(), None)
     data: dict[str, Any] = {"notes": list(evaluation.notes), "families": evaluation.families,
-                            "measures": _records(evaluation.measures()),
+                            "measures": _records(measures),
                             "attrition": _records(evaluation.attrition),
                             "agreement": _records(evaluation.agreement), "types": _records(evaluation.types)}
     if success:
@@ -174,9 +191,9 @@ def _json(evaluation: FollowUpEvaluation, success: bool) -> dict[str, Any]:
     return data
 
 
-def _csv_frame(evaluation: FollowUpEvaluation) -> pd.DataFrame:
+def _csv_frame(evaluation: FollowUpEvaluation, min_n: int) -> pd.DataFrame:
     """The measures for a spreadsheet: shares as percentages, the unit said in words."""
-    table = evaluation.measures().copy()
+    table = _disclosed(evaluation.measures(), min_n)
     share = table["unit"].isin(("share",))
     for column in ("baseline", "followup", "change", "ci_low", "ci_high", "itt_change"):
         table.loc[share, column] = table.loc[share, column] * 100
@@ -246,7 +263,7 @@ def _cmd_followup(args: argparse.Namespace, bundle: Bundle) -> int:
         return EXIT_PROBLEMS
     evaluation = evaluate_followup(bundle, region=args.region, min_n=args.min_n)
     if args.json is not None:
-        text = json.dumps(_json(evaluation, args.success_cases), ensure_ascii=False, indent=1) + "\n"
+        text = json.dumps(_json(evaluation, args.success_cases, args.min_n), ensure_ascii=False, indent=1) + "\n"
         if args.json == "-":
             sys.stdout.write(text)
         else:
@@ -255,7 +272,7 @@ def _cmd_followup(args: argparse.Namespace, bundle: Bundle) -> int:
             save_editable(args.json, text, force=args.force)
             print(f"follow-up evaluation written to {args.json}", file=sys.stderr)
     if args.csv is not None:
-        common.write_csv(args.csv, _csv_frame(evaluation))
+        common.write_csv(args.csv, _csv_frame(evaluation, args.min_n), _CSV_HEADERS)
     if args.json is None and args.csv is None:
         waves = dict(zip(bundle.followup.waves["wave_id"], bundle.followup.waves["label"]))
         _print(evaluation, args.min_n, waves)
