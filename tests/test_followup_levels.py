@@ -219,9 +219,16 @@ def test_regression_to_the_mean_is_named_when_the_weakest_were_chosen(tmp_path: 
     assert not frame.loc[frame["isolation"] == "control_group", "note"].str.contains(REGRESSION_NOTE).any()
 
 
-def test_one_region_and_an_unknown_one(shared_sample_bundle):
+def test_one_region_and_an_unknown_one(shared_sample_bundle, evaluation):
     one = evaluate_followup(shared_sample_bundle, region="河北", types=False)
     assert set(one.measures()["group"]) == {"hebei"}
+    # the same figures and claims as in the whole evaluation
+    whole = evaluation.measures()
+    whole = whole[whole["group"] == "hebei"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(one.measures(), whole)
+    people = shared_sample_bundle.followup.people
+    hebei = int((people["trained"] & (people["top_region_id"] == "hebei")).sum())
+    assert one.attrition.set_index("source").loc["survey", "n_basis"] == hebei < KEY["n_trainees"]
     with pytest.raises(AnalysisError):
         evaluate_followup(shared_sample_bundle, region="shandong", types=False)  # nobody trained there
 

@@ -35,7 +35,7 @@ Families of the multiple-testing adjustment (Benjamini–Hochberg, intervals to 
 Chosen so that a family is one question a consultant asks, and so that adding regions does not
 hide a strong change in one of them:
 
-* the quiz: one family per wave (its regions and the pooled row);
+* the quiz: one family (its regions and the pooled row);
 * observed behaviour, per region: **each region's measures one family** (``family="group"``: the
   eleven behaviours, question share and time on site of one region). A per-region question is
   "what changed in 河北?"; with every region × behaviour in one family (44+ tests, 7–15 trainees
@@ -57,7 +57,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -214,7 +214,7 @@ class FollowUpEvaluation:
     families: str = ""
 
     #: The measure tables by level, in reading order.
-    TABLES: tuple[str, ...] = ("reaction", "learning", "behaviour", "self_report", "drivers", "results")
+    TABLES: ClassVar[tuple[str, ...]] = ("reaction", "learning", "behaviour", "self_report", "drivers", "results")
 
     def measures(self) -> pd.DataFrame:
         """Every measure table one below the other (level order), :data:`LEVEL_COLUMNS`."""
@@ -222,7 +222,7 @@ class FollowUpEvaluation:
         return pd.concat([f for f in frames if len(f)] or [_empty()], ignore_index=True)
 
 
-_FAMILIES = ("知识测验每轮一组；观察到的行为每个地区一组、全部参训地区一组、对照比较一组；"
+_FAMILIES = ("知识测验一组；观察到的行为每个地区一组、全部参训地区一组、对照比较一组；"
              "自评问卷每个地区一组；业绩的趋势线一组、对照比较一组；推进比例一组。")
 
 
@@ -267,16 +267,18 @@ class _Context:
         order = list(bundle.manifest.top_level_ids())
         trained_regions = set(trainees["top_region_id"].dropna())
         self.regions = [r for r in order if r in trained_regions]
-        if region is not None:
-            region = bundle.manifest.require(region)
-            top = self.region_of_region(region)
-            if top not in self.regions:
-                raise AnalysisError(f"region {region!r} has no trainees; trained regions: {', '.join(self.regions)}")
-            self.regions = [top]
-        self.region = region
         self.names: dict[Any, str] = {**_MEASURE_NAMES, ALL_TRAINED: "全部参训地区"}
         for r in order:
             self.names[r] = bundle.manifest.name(r)
+        # one region asked for: every figure is computed as for the whole engagement (the same
+        # families, so the same claims), and only that region's rows are kept (``scope``)
+        self.scope = list(self.regions)
+        if region is not None:
+            top = self.region_of_region(bundle.manifest.require(region))
+            if top not in self.regions:
+                trained = "、".join(self.names[r] for r in self.regions) or "没有"
+                raise AnalysisError(f"{self.names.get(top, top)}没有参训人员，无法评估培训效果；参训地区：{trained}。")
+            self.scope = [top]
         self.selection = self.followup.selection
         self.control_text = _control_text(self.people, self.control_ids, self.names)
 
@@ -333,7 +335,7 @@ def _did_rows(table: pd.DataFrame, ctx: _Context, *, level: int, wave: str) -> l
 
 
 def _with_groups(table: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
-    """A person × measure table of trainees with ``group`` (their region) and a pooled copy."""
+    """The trainees' rows of a person × measure table, with ``group`` (their trained region)."""
     trained = table[table["person_id"].isin(ctx.trained_ids)].copy()
     trained["group"] = ctx.group_of(trained["person_id"])
     trained = trained[trained["group"].isin(ctx.regions)]
@@ -589,7 +591,7 @@ def _leading(ctx: _Context, wave: str) -> list[dict[str, Any]]:
 def _attrition(ctx: _Context) -> pd.DataFrame:
     f = ctx.followup
     rows: list[dict[str, Any]] = []
-    in_scope = {p for p in ctx.trained_ids if ctx.region_of.get(p) in ctx.regions}
+    in_scope = {p for p in ctx.trained_ids if ctx.region_of.get(p) in ctx.scope}
 
     def add(wave: str, source: str, basis: set[str], found: set[str], changes: bool = True) -> None:
         basis = basis & in_scope
@@ -629,7 +631,7 @@ def _types(ctx: _Context, wave: str, scores: pd.DataFrame, labels: pd.Series | N
     if labels is None or scores.empty:
         return []
     data = scores.assign(group=scores["person_id"].map(labels.to_dict()))
-    data = data[data["person_id"].map(ctx.region_of).isin(ctx.regions)]
+    data = data[data["person_id"].map(ctx.region_of).isin(ctx.scope)]
     rows = []
     for g in sorted(set(labels.dropna()), key=lambda text: (len(text.split("类")[0]), text)):
         own = data.loc[data["group"] == g, "score"].dropna().to_numpy("float64")
@@ -685,8 +687,9 @@ def evaluate_followup(bundle: Any, *, region: str | None = None, min_n: int = MI
         A loaded bundle with a ``followup/`` folder.
     region : str, optional
         One trained region (id or name; a city counts as its province): only its rows, its
-        trainees' attrition and its types (the comparison group stays the whole untrained
-        group). Default: every trained region and all of them together.
+        trainees' attrition, types and success cases. Its figures are those of the whole
+        evaluation (the same families and comparison group), so asking for one region never
+        changes a claim. Default: every trained region and all of them together.
     min_n : int, default :data:`casekit.domain.MIN_CELL_SIZE`
         Fewer people in a cell (either group of a comparison): no number, never claimed.
     types : bool, default True
@@ -729,7 +732,7 @@ def evaluate_followup(bundle: Any, *, region: str | None = None, min_n: int = MI
         drivers += _drivers(ctx, wave, rates)
         results += _leading(ctx, wave)
         trainee_rates = rates[rates["person_id"].isin(ctx.trained_ids)
-                              & rates["person_id"].map(ctx.region_of).isin(ctx.regions)] if len(rates) else rates
+                              & rates["person_id"].map(ctx.region_of).isin(ctx.scope)] if len(rates) else rates
         if len(trainee_rates):
             unreliable = set(agreement.loc[agreement["unreliable"], "behaviour"]) if len(agreement) else set()
             kept = trainee_rates[~trainee_rates["measure"].isin(unreliable)]
@@ -743,11 +746,16 @@ def evaluate_followup(bundle: Any, *, region: str | None = None, min_n: int = MI
     if ctx.selection == "weakest":
         notes.append(REGRESSION_NOTE)
     agreement_table = pd.concat(agreements, ignore_index=True) if agreements else pd.DataFrame()
+
+    def table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+        frame = _with_note(_frame(rows), ctx)
+        if ctx.scope != ctx.regions:
+            frame = frame[frame["group"].isin(ctx.scope)].reset_index(drop=True)
+        return frame
+
     return FollowUpEvaluation(
-        reaction=_frame(reaction), learning=_with_note(_frame(learning), ctx),
-        behaviour=_with_note(_frame(behaviour), ctx),
-        self_report=_with_note(_frame(self_report), ctx), drivers=_frame(drivers),
-        results=_with_note(_frame(results), ctx), agreement=agreement_table, attrition=_attrition(ctx),
+        reaction=table(reaction), learning=table(learning), behaviour=table(behaviour),
+        self_report=table(self_report), drivers=table(drivers), results=table(results), agreement=agreement_table, attrition=_attrition(ctx),
         types=pd.DataFrame(type_rows, columns=list(TYPE_COLUMNS)), success_cases=successes, notes=tuple(notes),
         families=_FAMILIES)
 
