@@ -31,6 +31,8 @@ OUTPUT_FORMATS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "gaps --csv": _CSV,
     "findings --csv": _CSV,
     "findings --json": (".json",),
+    "followup --csv": _CSV,
+    "followup --json": (".json",),
     "linkage --csv": _CSV,
     "ride-alongs --csv": _CSV,
     "review360 --csv": _CSV,

@@ -1,4 +1,5 @@
-"""Analysis: dimension scores, psychometrics, skill gaps, segments, ride-alongs, 360° reviews, linkage."""
+"""Analysis: dimension scores, psychometrics, skill gaps, segments, ride-alongs, 360° reviews, linkage,
+the Kirkpatrick evaluation after the course (:func:`evaluate_followup`)."""
 
 from casekit.analysis.scores import (
     compare_region,
@@ -96,3 +97,7 @@ __all__ += ["industry_evidence"]
 from casekit.analysis.findings import ENGAGEMENT, Findings, engagement_findings
 
 __all__ += ["ENGAGEMENT", "Findings", "engagement_findings"]
+
+from casekit.analysis.evaluation.levels import FollowUpEvaluation, evaluate_followup
+
+__all__ += ["FollowUpEvaluation", "evaluate_followup"]

@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from casekit.cli import analysis, authoring, bundle, course, notes, survey
+from casekit.cli import analysis, authoring, bundle, course, followup, notes, survey
 from casekit.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERRUPTED,
@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
         ``segment``, ``gaps``, ``linkage``, ``ride-alongs``, ``review360``
         (:mod:`casekit.cli.analysis`), ``redact``, ``codes``, ``quotes``, ``keywords``
         (:mod:`casekit.cli.notes`), ``toolbox``, ``outline-interview`` and ``case draft|list|book``
-        (:mod:`casekit.cli.authoring`), ``outline`` (:mod:`casekit.cli.course`).
+        (:mod:`casekit.cli.authoring`), ``outline`` (:mod:`casekit.cli.course`), ``followup``
+        (:mod:`casekit.cli.followup`).
     """
     parser = argparse.ArgumentParser(
         prog="casekit",
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (bundle, survey, analysis, notes, authoring, course):
+    for group in (bundle, survey, analysis, followup, notes, authoring, course):
         group.register(sub.add_parser)
     return parser
 
