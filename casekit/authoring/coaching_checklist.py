@@ -32,12 +32,14 @@ from casekit.exceptions import OutputFormatError
 from casekit.safe_save import save_editable
 
 __all__ = [
+    "PURPOSE",
     "CoachingChecklist",
     "TableReview",
     "VisitPoint",
     "action_plan_docx_bytes",
     "action_plan_markdown",
     "coaching_checklist",
+    "document_title",
     "write_action_plan",
 ]
 
