@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import docx
@@ -23,7 +22,7 @@ from casekit.authoring.coaching_checklist import (
     coaching_checklist,
     write_action_plan,
 )
-from casekit.authoring.toolbox import TITLES, build_toolbox
+from casekit.authoring.toolbox import TITLES, build_toolbox, table_title
 from casekit.cli import main
 from casekit.exceptions import EditedFileError
 from casekit.reports.client_text import allowed_words_for, client_text_problems
@@ -72,7 +71,7 @@ def test_every_type_in_the_region_gets_three_periods_of_two_to_four_actions(samp
     present = sorted(int(s) for s in set(assignments.loc[assignments["top_region_id"] == REGION, "segment"]))
     assert segments.clear and [p.type_key for p in plans] == [f"type{s}" for s in present]
     modules = {m.id: m.title for m in design.modules}
-    titles = dict(build_titles(toolbox))
+    titles = {key: table_title(key) for key in toolbox}
     for plan in plans:
         for period in PERIODS:
             assert 2 <= len(plan.period(period)) <= 4, (plan.type_label, period)
@@ -80,12 +79,6 @@ def test_every_type_in_the_region_gets_three_periods_of_two_to_four_actions(samp
             assert modules.get(action.module_id) == action.module_title  # a module of Hebei's course
             assert action.table in titles and titles[action.table] == action.table_title  # a table they have
             assert action.text and action.sign.text
-
-
-def build_titles(keys):
-    from casekit.authoring.toolbox import table_title
-
-    return [(k, table_title(k)) for k in keys if k in TITLES]
 
 
 def test_actions_follow_each_types_own_weaknesses(sample):
@@ -211,3 +204,13 @@ def test_rules_file_problems_are_reported_with_line_and_suggestion(tmp_path):
     # an edited wording is used as written
     path.write_text(text.replace("开场先问客户经营上的问题，不先报价、不先讲优惠", "先问生意，后谈价格"), encoding="utf-8")
     assert load_action_rules(path).signs["price_first"].text == "先问生意，后谈价格"
+
+
+def test_everybody_without_any_weakness_builds_habits_not_praise():
+    from casekit.curriculum import design_course, load_outlines
+
+    design = design_course(load_outlines()["account_manager"], None, "north", None)
+    (plan,) = action_plans(design, None)
+    assert plan.type_label == "全体客户经理" and not plan.weak_dimensions
+    assert {a.theme for a in plan.actions} and all(a.theme != "share_practice" for a in plan.actions)
+    assert "未发现需要特别加强" in plan.summary and "接近顾问式销售" not in plan.summary

@@ -595,7 +595,8 @@ def _chosen_themes(profile: TypeProfile, rules: ActionRules, population: str
         if because:
             scored.append((-score, order, theme, tuple(because)))
     chosen = [(t, because) for _, _, t, because in sorted(scored, key=lambda s: (s[0], s[1]))][:rules.max_themes]
-    fill_kinds = ("strong", "fill") if not chosen else ("fill",)
+    # good practice to keep and spread: only a real type without any weakness (not "everybody")
+    fill_kinds = ("strong", "fill") if not chosen and profile.key != _ALL_TYPES else ("fill",)
     for kind in fill_kinds:
         for theme in rules.themes:
             if len(chosen) >= rules.min_themes:
@@ -616,6 +617,8 @@ def _summary(profile: TypeProfile, region_name: str, themes: Sequence[tuple[Them
         parts.append(f"这一类客户经理与其他客户经理相比，明显不足的是{weak}。")
     elif profile.weak_dimensions:
         parts.append("需要加强的是" + "、".join(f"「{_label(d)}」" for d in profile.weak_dimensions[:3]) + "。")
+    elif profile.key == _ALL_TYPES:
+        parts.append("调研未发现需要特别加强的方面，计划的重点是养成用销售工具表、按计划拜访的习惯。")
     else:
         parts.append("这一类客户经理的做法已接近顾问式销售，计划的重点是保持好习惯，并带动其他同事。")
     parts.append("九十天内重点练：" + "；".join(t.title for t, _ in themes) + "。")
