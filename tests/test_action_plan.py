@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
@@ -214,3 +215,19 @@ def test_everybody_without_any_weakness_builds_habits_not_praise():
     assert plan.type_label == "全体客户经理" and not plan.weak_dimensions
     assert {a.theme for a in plan.actions} and all(a.theme != "share_practice" for a in plan.actions)
     assert "未发现需要特别加强" in plan.summary and "接近顾问式销售" not in plan.summary
+
+
+def test_names_from_the_bundle_show_as_written_in_markdown():
+    from dataclasses import replace
+
+    from casekit.curriculum import design_course, load_outlines
+
+    design = design_course(load_outlines()["account_manager"], None, "north", None)
+    design = replace(design, region_name="<b>北方</b>*|")
+    hostile = TypeProfile("type1", "第1类“<img src=x onerror=alert(1)>|_价格_”", ("sales",), {"price_first": 1.0})
+    plans = action_plans(design, [hostile])
+    text = action_plan_markdown(plans, coaching_checklist(design, plans))
+    assert not re.search(r"(?<!\\)[<>]", text)  # no markup: every < and > escaped
+    assert "\\<img src=x onerror=alert(1)\\>\\|\\_价格\\_" in text and "\\<b\\>北方\\</b\\>\\*\\|" in text
+    rows = [line for line in text.splitlines() if line.startswith("| 第1～30天")]
+    assert rows and all(line.count(" | ") == 4 for line in rows)  # a name's | does not split a cell
