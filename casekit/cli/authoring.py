@@ -404,5 +404,6 @@ def _cmd_action_plan(args: argparse.Namespace, bundle: Bundle) -> int:
         print(action_plan_markdown(plans, checklist), end="")
         return EXIT_OK
     target = write_action_plan(plans, checklist, args.out, force=args.force)
-    print(f"{design.region_name}：行动计划（{len(plans)}类客户经理）与辅导清单已写入 {target}", file=sys.stderr)
+    who = f"{len(plans)}类客户经理" if segments.clear else "全体客户经理"
+    print(f"{design.region_name}：行动计划（{who}）与辅导清单已写入 {target}", file=sys.stderr)
     return EXIT_OK
