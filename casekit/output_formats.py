@@ -43,6 +43,7 @@ OUTPUT_FORMATS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "case list --csv": _CSV,
     "case book --out": (".docx", ".md"),
     "outline --out": (".docx", ".md", ".json"),
+    "action-plan --out": (".docx", ".md"),
 })
 
 

@@ -330,6 +330,7 @@ _ARGS = {
     "review360": [str(MINI)], "codes": [str(MINI)], "quotes": [str(MINI)], "keywords": [str(MINI)],
     "outline-interview": [str(MINI), "--region", "北京"], "case list": [str(MINI)], "case book": [str(MINI)],
     "findings": [str(MINI)], "followup": [str(MINI)], "outline": [str(MINI), "--region", "北京", "--audience", "支撑人员"],
+    "action-plan": [str(MINI), "--region", "北京"],
 }
 
 

@@ -1,4 +1,7 @@
-"""``casekit toolbox``, ``outline-interview`` and ``case draft|list|book``: what a course is taught with."""
+"""``casekit toolbox``, ``outline-interview``, ``case draft|list|book``, ``guide`` and ``action-plan``.
+
+What a course is taught with, and what follows it (the 30/60/90-day action plans).
+"""
 
 from __future__ import annotations
 
@@ -322,6 +325,21 @@ def register(add_parser: AddParser) -> None:
     p.add_argument("--out", type=Path, help="reports folder (default: reports/); files go to <out>/<bundle>/toolbox/<region>_诊断指南.docx|.md")
     p.set_defaults(func=_cmd_guide)
 
+    # -- casekit action-plan (issue 16: after the course) --
+    p = add_parser("action-plan",
+                   help="a region's 30/60/90-day action plans per account-manager behaviour type and the sales "
+                        "managers' coaching checklist (行动计划与辅导清单), as DOCX or Markdown",
+                   parents=[
+                       bundle_parent(),
+                       out_file_parent("action-plan", "write 行动计划.docx or .md (the extension chooses; "
+                                                      "default: print Markdown)"),
+                       force_parent(),
+                   ])
+    p.add_argument("--region", required=True, help="region id or name, e.g. hebei or 河北")
+    p.add_argument("--rules", type=Path,
+                   help="an edited copy of the rules file casekit/authoring/action_plan.yaml (default: the packaged one)")
+    p.set_defaults(func=_cmd_action_plan)
+
 
 @with_bundle
 def _cmd_guide(args: argparse.Namespace, bundle: Bundle) -> int:
@@ -362,4 +380,30 @@ def _cmd_guide(args: argparse.Namespace, bundle: Bundle) -> int:
             print(f"{guide.region_name}：{target}")
         for note in guide.review:
             print(f"  请改写：{note}", file=sys.stderr)
+    return EXIT_OK
+
+
+@with_bundle
+def _cmd_action_plan(args: argparse.Namespace, bundle: Bundle) -> int:
+    from casekit.analysis.segments import segment_account_managers
+    from casekit.authoring.action_plan import action_plans, load_action_rules
+    from casekit.authoring.coaching_checklist import action_plan_markdown, coaching_checklist, write_action_plan
+    from casekit.reports.course import course_design
+
+    if args.rules is not None and not args.rules.is_file():
+        print(f"casekit action-plan: 找不到规则文件 {args.rules}", file=sys.stderr)
+        return EXIT_USAGE
+    rules = load_action_rules(args.rules)  # a bad rules file: every problem, before any analysis
+    design = course_design(bundle, args.region, "account_manager")
+    segments = segment_account_managers(bundle)
+    plans = action_plans(design, segments, rules=rules)
+    checklist = coaching_checklist(design, plans, rules=rules)
+    if not segments.clear:
+        print(f"{design.region_name}：未发现明显不同的客户经理类型，行动计划按全体客户经理编写", file=sys.stderr)
+    if args.out is None:
+        print(action_plan_markdown(plans, checklist), end="")
+        return EXIT_OK
+    target = write_action_plan(plans, checklist, args.out, force=args.force)
+    who = f"{len(plans)}类客户经理" if segments.clear else "全体客户经理"
+    print(f"{design.region_name}：行动计划（{who}）与辅导清单已写入 {target}", file=sys.stderr)
     return EXIT_OK

@@ -1,0 +1,233 @@
+"""30/60/90-day action plans per behaviour type and the sales managers' coaching checklist (issue 16)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from casekit.analysis.segments import segment_account_managers
+from casekit.authoring.action_plan import (
+    PERIODS,
+    ActionPlanRulesError,
+    TypeProfile,
+    action_plans,
+    load_action_rules,
+)
+from casekit.authoring.coaching_checklist import (
+    action_plan_docx_bytes,
+    action_plan_markdown,
+    coaching_checklist,
+    write_action_plan,
+)
+from casekit.authoring.toolbox import TITLES, build_toolbox, table_title
+from casekit.cli import main
+from casekit.exceptions import EditedFileError
+from casekit.reports.client_text import allowed_words_for, client_text_problems
+from casekit.reports.course import course_design
+
+ROOT = Path(__file__).resolve().parent.parent
+FOREIGN = ROOT / "tests" / "fixtures" / "bundles" / "foreign"
+RULES = ROOT / "casekit" / "authoring" / "action_plan.yaml"
+REGION = "hebei"
+
+
+@pytest.fixture(scope="module")
+def sample(shared_sample_bundle):
+    """The sample's types, Hebei's course for account managers, its plans and checklist."""
+    bundle = shared_sample_bundle
+    segments = segment_account_managers(bundle)
+    design = course_design(bundle, REGION, "account_manager")
+    toolbox = [key for key, _ in build_toolbox(bundle, REGION).tables()]
+    plans = action_plans(design, segments, toolbox)
+    return bundle, segments, design, toolbox, plans, coaching_checklist(design, plans)
+
+
+@pytest.fixture(scope="module")
+def foreign(shared_foreign_bundle):
+    bundle = shared_foreign_bundle
+    region = bundle.manifest.top_level_ids()[0]
+    design = course_design(bundle, region, "account_manager")
+    segments = segment_account_managers(bundle)
+    plans = action_plans(design, segments)
+    return bundle, segments, design, plans, coaching_checklist(design, plans)
+
+
+def _docx_text(data: bytes, tmp_path: Path) -> tuple[str, docx.document.Document]:
+    path = tmp_path / "plan.docx"
+    path.write_bytes(data)
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts), document
+
+
+def test_every_type_in_the_region_gets_three_periods_of_two_to_four_actions(sample):
+    _, segments, design, toolbox, plans, _ = sample
+    assignments = segments.assignments
+    present = sorted(int(s) for s in set(assignments.loc[assignments["top_region_id"] == REGION, "segment"]))
+    assert segments.clear and [p.type_key for p in plans] == [f"type{s}" for s in present]
+    modules = {m.id: m.title for m in design.modules}
+    titles = {key: table_title(key) for key in toolbox}
+    for plan in plans:
+        for period in PERIODS:
+            assert 2 <= len(plan.period(period)) <= 4, (plan.type_label, period)
+        for action in plan.actions:
+            assert modules.get(action.module_id) == action.module_title  # a module of Hebei's course
+            assert action.table in titles and titles[action.table] == action.table_title  # a table they have
+            assert action.text and action.sign.text
+
+
+def test_actions_follow_each_types_own_weaknesses(sample):
+    _, _, _, _, plans, _ = sample
+    changes = {p.type_key: set(p.behaviours_to_change) for p in plans}
+    weak = {p.type_key: set(p.weak_dimensions) for p in plans}
+    for plan in plans:
+        for action in plan.actions:  # every weakness an action answers is one of the type's own
+            assert set(action.because) <= weak[plan.type_key] | changes[plan.type_key]
+    pushers = [p for p in plans if "price_first" in changes[p.type_key]]
+    others = [p for p in plans if "price_first" not in changes[p.type_key]]
+    assert pushers and others
+    for plan in pushers:  # opening with the price: an action watched by that very sign
+        assert any(a.sign.behaviour == "price_first" and "price_first" in a.because for a in plan.actions)
+    for plan in others:
+        assert not any("price_first" in a.because for a in plan.actions)
+    # a type with no weakness keeps and spreads good practice instead of remedies
+    strong = [p for p in plans if not p.weak_dimensions and not p.behaviours_to_change]
+    assert strong and all(not a.because for p in strong for a in p.actions)
+    assert all(a.theme != "share_practice" for p in plans if p not in strong for a in p.actions)
+
+
+def test_a_weak_dimension_gets_actions_only_where_it_is_weak():
+    from casekit.curriculum import design_course, load_outlines
+
+    design = design_course(load_outlines()["account_manager"], None, "north", None)
+    weak = TypeProfile("type1", "第1类", ("industry",), {"technical_jargon": 1.4})
+    fine = TypeProfile("type2", "第2类", (), {"technical_jargon": -0.9, "asks_needs": 1.2})
+    plans = {p.type_key: p for p in action_plans(design, [weak, fine])}
+    assert any(a.dimension == "industry" and "industry" in a.because for a in plans["type1"].actions)
+    assert any(a.sign.behaviour == "technical_jargon" for a in plans["type1"].actions)
+    assert not any(a.dimension == "industry" or a.because for a in plans["type2"].actions)
+    industry_module = next(m for m in design.modules if m.dimensions[0] == "industry")
+    assert {a.module_id for a in plans["type1"].actions if a.dimension == "industry"} == {industry_module.id}
+
+
+def test_the_checklist_lists_the_signs_of_the_types_present(sample, tmp_path):
+    _, _, _, _, plans, checklist = sample
+    text = action_plan_markdown(plans, checklist)
+    listed = {p.sign.behaviour: p for p in checklist.joint_visits}
+    for plan in plans:
+        for action in plan.actions:
+            point = listed[action.sign.behaviour]
+            assert plan.type_label in point.types
+            assert action.sign.text in text and action.sign.watch in text
+    reviewed = {r.table for r in checklist.weekly_reviews}
+    assert reviewed == {a.table for p in plans for a in p.actions}
+    assert all(r.ask for r in checklist.weekly_reviews)
+    assert [w for w, _ in checklist.rhythm][:1] == ["周一"] and "周五" in [w for w, _ in checklist.rhythm]
+    assert "陪访次数" in text and "复盘次数" in text  # what coaching.csv of the next wave counts
+
+
+def test_sample_document_is_plain_chinese_in_both_formats(sample, tmp_path):
+    bundle, _, _, _, plans, checklist = sample
+    allowed = allowed_words_for(bundle)
+    markdown = action_plan_markdown(plans, checklist)
+    assert client_text_problems(markdown, allowed_words=allowed) == []
+    text, document = _docx_text(action_plan_docx_bytes(plans, checklist), tmp_path)
+    assert client_text_problems(text, allowed_words=allowed) == []
+    assert all(p.type_label in text for p in plans) and "河北" in document.paragraphs[0].text
+    runs = [r for p in document.paragraphs for r in p.runs if r.text.strip()]
+    runs += [r for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
+    assert runs and all(r._r.rPr.rFonts.get(qn("w:eastAsia")) == "宋体" for r in runs)
+    assert action_plan_docx_bytes(plans, checklist) == action_plan_docx_bytes(plans, checklist)
+
+
+def test_foreign_bundle_without_clear_types_gets_one_plan_for_everybody(foreign, tmp_path):
+    bundle, segments, design, plans, checklist = foreign
+    assert not segments.clear and len(plans) == 1
+    plan = plans[0]
+    assert plan.type_label == "全体客户经理" and design.region_name in plan.summary
+    modules = {m.id for m in design.modules}
+    assert all(a.module_id in modules and a.table in TITLES for a in plan.actions)
+    assert all(2 <= len(plan.period(p)) <= 4 for p in PERIODS)
+    markdown = action_plan_markdown(plans, checklist)
+    assert client_text_problems(markdown, allowed_words=allowed_words_for(bundle)) == []
+    assert "未发现明显不同的行为类型" in markdown
+    text, _ = _docx_text(action_plan_docx_bytes(plans, checklist), tmp_path)
+    assert client_text_problems(text, allowed_words=allowed_words_for(bundle)) == []
+
+
+def test_an_edited_plan_is_kept_unless_forced(foreign, tmp_path):
+    _, _, _, plans, checklist = foreign
+    for name in ("plan.md", "plan.docx"):
+        target = tmp_path / name
+        write_action_plan(plans, checklist, target)
+        write_action_plan(plans, checklist, target)  # unchanged: written again without complaint
+        target.write_bytes(target.read_bytes() + b"\n")  # the consultant edits it
+        edited = target.read_bytes()
+        with pytest.raises(EditedFileError):
+            write_action_plan(plans, checklist, target)
+        assert target.read_bytes() == edited
+        write_action_plan(plans, checklist, target, force=True)
+        assert target.read_bytes() != edited
+        assert [p for p in tmp_path.iterdir() if p.name.startswith(f"_{target.stem}.bak-")]
+
+
+def test_cli_writes_the_document_and_refuses_to_replace_an_edited_one(tmp_path, capsys):
+    out = tmp_path / "行动计划.md"
+    argv = ["action-plan", str(FOREIGN), "--region", "云南", "--out", str(out)]
+    assert main(argv) == 0
+    assert "云南客户经理培训后九十天行动计划" in out.read_text(encoding="utf-8")
+    out.write_text(out.read_text(encoding="utf-8") + "顾问的修改\n", encoding="utf-8")
+    assert main(argv) == 1
+    assert "顾问的修改" in out.read_text(encoding="utf-8")
+    assert main([*argv, "--force"]) == 0
+    capsys.readouterr()
+    assert main(["action-plan", str(FOREIGN), "--region", "火星"]) == 1
+    assert "火星" in capsys.readouterr().err
+
+
+def test_rules_file_problems_are_reported_with_line_and_suggestion(tmp_path):
+    text = RULES.read_text(encoding="utf-8")
+    bad = text.replace("    title: 用提问找到客户的问题\n", "    titel: 用提问找到客户的问题\n", 1)
+    bad = bad.replace("      table: decision_chain\n", "      table: decision_tree\n", 1)
+    path = tmp_path / "rules.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ActionPlanRulesError) as caught:
+        load_action_rules(path)
+    message = str(caught.value)
+    assert "did you mean 'title'" in message and "decision_tree" in message
+    assert all(p.row for p in caught.value.problems)
+    # an edited wording is used as written
+    path.write_text(text.replace("开场先问客户经营上的问题，不先报价、不先讲优惠", "先问生意，后谈价格"), encoding="utf-8")
+    assert load_action_rules(path).signs["price_first"].text == "先问生意，后谈价格"
+
+
+def test_everybody_without_any_weakness_builds_habits_not_praise():
+    from casekit.curriculum import design_course, load_outlines
+
+    design = design_course(load_outlines()["account_manager"], None, "north", None)
+    (plan,) = action_plans(design, None)
+    assert plan.type_label == "全体客户经理" and not plan.weak_dimensions
+    assert {a.theme for a in plan.actions} and all(a.theme != "share_practice" for a in plan.actions)
+    assert "未发现需要特别加强" in plan.summary and "接近顾问式销售" not in plan.summary
+
+
+def test_names_from_the_bundle_show_as_written_in_markdown():
+    from dataclasses import replace
+
+    from casekit.curriculum import design_course, load_outlines
+
+    design = design_course(load_outlines()["account_manager"], None, "north", None)
+    design = replace(design, region_name="<b>北方</b>*|")
+    hostile = TypeProfile("type1", "第1类“<img src=x onerror=alert(1)>|_价格_”", ("sales",), {"price_first": 1.0})
+    plans = action_plans(design, [hostile])
+    text = action_plan_markdown(plans, coaching_checklist(design, plans))
+    assert not re.search(r"(?<!\\)[<>]", text)  # no markup: every < and > escaped
+    assert "\\<img src=x onerror=alert(1)\\>\\|\\_价格\\_" in text and "\\<b\\>北方\\</b\\>\\*\\|" in text
+    rows = [line for line in text.splitlines() if line.startswith("| 第1～30天")]
+    assert rows and all(line.count(" | ") == 4 for line in rows)  # a name's | does not split a cell
