@@ -164,7 +164,7 @@ def did_sentence(row: Mapping[str, Any], by: Sequence[str] = (), *, names: Mappi
         return f"{subject}：{NO_CONTROL}。"
     if row["hidden"]:
         return f"{subject}：培训前后都有记录的参训人员{people_text(row['n_trained'], min_n)}，不作比较。"
-    of = f"的{noun}" if noun else ""
+    of = f"的{noun}" if noun and noun != "平均值" else ""  # not "平均值平均变化"
     trained = (f"参训人员{of}平均变化 {amount_text(row['trained_change'], unit)}（n = {row['n_trained']}），"
                f"未参训人员同期 {amount_text(row['untrained_change'], unit)}（n = {row['n_untrained']}）")
     if pd.isna(row["p_value"]):
