@@ -205,6 +205,10 @@ def test_rules_file_problems_are_reported_with_line_and_suggestion(tmp_path):
     # an edited wording is used as written
     path.write_text(text.replace("开场先问客户经营上的问题，不先报价、不先讲优惠", "先问生意，后谈价格"), encoding="utf-8")
     assert load_action_rules(path).signs["price_first"].text == "先问生意，后谈价格"
+    # a copy saved in GBK by an editor: one problem naming the file, not a traceback
+    path.write_bytes(text.encode("gbk", errors="replace"))
+    with pytest.raises(ActionPlanRulesError, match="UTF-8"):
+        load_action_rules(path)
 
 
 def test_everybody_without_any_weakness_builds_habits_not_praise():

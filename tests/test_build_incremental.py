@@ -335,26 +335,40 @@ def test_a_rebuild_of_one_region_starts_one_kernel_and_a_survey_change_all_at_on
     monkeypatch.setenv("CASEKIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(region_report, "segment_types", lambda b, **kw: (None, "本次测试不分类"))
     monkeypatch.setattr(programme, "programme_overview", lambda b, **kw: None)
+    build_module = importlib.import_module("casekit.reports.build")
     warmed: list[int] = []
     real = WarmKernel.warm_up
     monkeypatch.setattr(WarmKernel, "warm_up", lambda self, *a: warmed.append(id(self)) or real(self, *a))
+    # In the build's own thread: kernels put in service, and the moment the notes are read (the
+    # engagement-wide results), after which the stale regions are known.
+    events: list[Any] = []
+    pool_warm_up, plan_shared = build_module._KernelPool.warm_up, build_module._Plan.shared
+    monkeypatch.setattr(build_module._KernelPool, "warm_up",
+                        lambda self, *a: pool_warm_up(self, *a) or events.append(self.lent))
+    monkeypatch.setattr(build_module._Plan, "shared", lambda self: events.append("shared") or plan_shared(self))
 
     def build():
         warmed.clear()
+        events.clear()
         return build_reports(bundle, regions=REGIONS, out=tmp_path / "out", progress=False, notebook=PROBE, jobs=2)
+
+    def in_service_before_the_notes() -> int:
+        return max(e for e in events[: events.index("shared")] if e != "shared")
 
     first = build()
     assert first.ok and len(set(warmed)) == 2 and first.workers == 2
+    assert in_service_before_the_notes() == 2  # nothing built before: every region certainly stale
 
     path = bundle / NOTE  # the same note with one more line break: its file changed, no report did
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     unchanged = build()
     assert unchanged.ok and unchanged.built == [] and unchanged.skipped == REGIONS
-    assert len(warmed) == 1
+    assert len(warmed) == 1 and in_service_before_the_notes() == 1
 
     edit_survey_answer(bundle)
     every = build()
     assert every.ok and every.built == REGIONS and len(set(warmed)) == 2
+    assert in_service_before_the_notes() == 2  # at once, not after the notes were read
 
 
 def test_touching_or_copying_the_font_rebuilds_nothing_another_font_everything(tmp_path):

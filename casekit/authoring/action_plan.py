@@ -34,7 +34,7 @@ from casekit.authoring.toolbox import TITLES, table_title
 from casekit.curriculum.composition import DIMENSION_TOPICS
 from casekit.curriculum.design import CourseDesign, ModuleDesign
 from casekit.domain import BEHAVIOUR_SKILL, BEHAVIOURS, DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS
-from casekit.exceptions import ProblemsError
+from casekit.exceptions import Problem, ProblemsError
 from casekit.intake.config import Each, Keyed, ProblemLog, Schema, load_config
 from casekit.privacy.disclosure import is_suppressed
 
@@ -360,13 +360,22 @@ def load_action_rules(path: str | Path | None = None) -> ActionRules:
     ActionPlanRulesError
         With every problem at once: YAML syntax, unknown keys (with the closest known key),
         unknown dimensions, behaviours or toolbox tables, missing sentences.
-    FileNotFoundError
-        If ``path`` does not exist.
+    InputFileError
+        If ``path`` does not exist or is larger than casekit reads (:mod:`casekit.bounded`).
     """
     if path is None:
         return _packaged_rules()
+    from casekit.bounded import read_bytes
+
     path = Path(path)
-    return _read_rules(path.read_text(encoding="utf-8-sig"), str(path))
+    # bounded like every file casekit reads (size, no link): a consultant's copy, still a file
+    data = read_bytes(path, str(path), bundle=False)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ActionPlanRulesError([Problem(str(path), None, None, "UTF-8 text",
+                                            f"a byte that is not UTF-8 at offset {exc.start}")]) from None
+    return _read_rules(text, str(path))
 
 
 # -- type profiles --------------------------------------------------------------------------------

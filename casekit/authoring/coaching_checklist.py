@@ -28,7 +28,7 @@ from casekit.authoring.action_plan import PERIODS, ActionPlan, ActionRules, Sign
 from casekit.authoring.toolbox import table_guide, table_title
 from casekit.curriculum.design import CourseDesign
 from casekit.domain import BEHAVIOURS
-from casekit.exceptions import OutputFormatError
+from casekit.output_formats import check_output_format
 from casekit.safe_save import save_editable
 
 __all__ = [
@@ -331,13 +331,10 @@ def write_action_plan(plans: Sequence[ActionPlan], checklist: CoachingChecklist 
     EditedFileError
         If the file was changed since casekit wrote it and ``force`` is False (nothing written).
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
+    path = check_output_format(path, "action-plan --out")  # .docx or .md (OUTPUT_FORMATS)
+    if path.suffix.lower() == ".docx":
         data = action_plan_docx_bytes(plans, checklist)
-    elif suffix == ".md":
-        data = action_plan_markdown(plans, checklist).encode("utf-8")
     else:
-        raise OutputFormatError("action-plan --out", str(path), path.suffix, (".docx", ".md"))
+        data = action_plan_markdown(plans, checklist).encode("utf-8")
     save_editable(path, data, force=force)
     return path

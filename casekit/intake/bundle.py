@@ -190,8 +190,7 @@ def validate_bundle(path: str | Path) -> list[Problem]:
     >>> [str(p) for p in problems]  # doctest: +SKIP
     []
     """
-    _, problems = _read(_root(path))
-    return problems
+    return check_bundle(path).problems
 
 
 def check_bundle(path: str | Path) -> BundleCheck:
