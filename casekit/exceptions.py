@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
+    "ActionPlanRulesError",
     "AnalysisError",
     "BrowserError",
     "BrowserNotFoundError",
@@ -40,6 +41,7 @@ __all__ = [
     "RedactFilesError",
     "RegionError",
     "ReportFormatError",
+    "ReportKindError",
     "SurveyFileError",
     "SurveyReaderError",
 ]
@@ -306,6 +308,30 @@ class ReportFormatError(CasekitError, ValueError):
         names = ", ".join(repr(f) for f in self.unknown)
         super().__init__(f"unknown report format{'s' if len(self.unknown) > 1 else ''} {names}; "
                          f"known formats: {', '.join(self.known)} (nothing was built)")
+
+
+class ActionPlanRulesError(ProblemsError):
+    """The action-plan rules file (``action_plan.yaml``) has problems (every one of them, with line
+    and key)."""
+
+    subject = "the action-plan rules"
+
+
+class ReportKindError(CasekitError, ValueError):
+    """A kind of report ``casekit build --report`` does not know; nothing was built.
+
+    Parameters
+    ----------
+    unknown : str
+        The kind asked for.
+    known : sequence of str
+        The known kinds.
+    """
+
+    def __init__(self, unknown: str, known: Sequence[str]) -> None:
+        self.unknown, self.known = unknown, tuple(known)
+        super().__init__(f"unknown kind of report {unknown!r}; known kinds: {', '.join(self.known)} "
+                         "(nothing was built)")
 
 
 class BrowserError(CasekitError):

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "FOLLOWUP_NOTEBOOK",
     "INTERNAL",
     "NOTEBOOKS",
     "PROJECT_ROOT",
@@ -38,6 +39,8 @@ SAMPLE_BUNDLE: Path = RESEARCH_DATA / "sample"
 NOTEBOOKS: Path = PROJECT_ROOT / "notebooks"
 #: The notebook papermill executes once per region.
 REPORT_NOTEBOOK: Path = NOTEBOOKS / "5.0-region-report.ipynb"
+#: The notebook papermill executes once per trained region for the follow-up report.
+FOLLOWUP_NOTEBOOK: Path = NOTEBOOKS / "7.1-follow-up-report.ipynb"
 
 # -- written: relative to the working directory -----------------------------------------------------
 #: Default root of client-facing outputs (reports, toolboxes): ``reports`` in the working directory.

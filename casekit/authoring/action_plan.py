@@ -34,7 +34,7 @@ from casekit.authoring.toolbox import TITLES, table_title
 from casekit.curriculum.composition import DIMENSION_TOPICS
 from casekit.curriculum.design import CourseDesign, ModuleDesign
 from casekit.domain import BEHAVIOUR_SKILL, BEHAVIOURS, DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS
-from casekit.exceptions import Problem, ProblemsError
+from casekit.exceptions import ActionPlanRulesError, Problem
 from casekit.intake.config import Each, Keyed, ProblemLog, Schema, load_config
 from casekit.privacy.disclosure import is_suppressed
 
@@ -65,12 +65,6 @@ DISTINCT_Z: float = 0.5
 #: comes first for a type without any weakness (its plan keeps and spreads good practice).
 _DEFAULT_KINDS = ("fill", "strong")
 _ALL_TYPES = "all"
-
-
-class ActionPlanRulesError(ProblemsError):
-    """The action-plan rules file has problems (every one of them, with line and key)."""
-
-    subject = "the action-plan rules"
 
 
 # -- the rules file -----------------------------------------------------------------------------

@@ -114,6 +114,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         formats=args.formats,
         force=args.force,
+        report=args.report,
         jobs=args.jobs,
         scheduler=args.scheduler,
         workers=args.workers,
@@ -142,10 +143,13 @@ def _up_to_date(args: argparse.Namespace) -> tuple[Path, list[str]] | None:
         formats = parse_formats(args.formats)
     except ReportFormatError:
         return None  # the full build names the unknown format
-    notebook = paths.REPORT_NOTEBOOK.resolve()
+    from casekit.reports.report_kinds import report_kind
+
+    kind = report_kind(args.report)
+    notebook = kind.notebook.resolve()
     bundle = Path(args.bundle).resolve()
     return up_to_date(bundle, args.regions or None, args.out, notebook, formats,
-                      {"bundle_path": notebook_path_parameter(bundle, notebook.parent)})
+                      {"bundle_path": notebook_path_parameter(bundle, notebook.parent)}, kind=kind)
 
 
 def _positive(text: str) -> int:
@@ -190,6 +194,10 @@ def register(add_parser: AddParser) -> None:
                    help="formats of each region's report, comma-separated: html (report.html, always built), "
                    "pdf (report.pdf, needs Chromium: make tools), docx (report.docx), pptx (slides.pptx); "
                    "default: %(default)s")
+    p.add_argument("--report", choices=("research", "followup"), default="research",
+                   help="which report: research (区域调研报告 of every region, default) or followup "
+                   "(培训后跟踪评估报告 of every region that had trainees, from the bundle's followup/ folder, "
+                   "into <out>/<bundle>/follow-up/)")
     p.add_argument("--jobs", type=_positive, default=None, metavar="N",
                    help="regions built side by side on this machine, each in its own warm kernel "
                    "(default: one per core)")

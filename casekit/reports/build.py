@@ -77,7 +77,7 @@ from casekit.exceptions import (
 )
 from casekit.files import umask
 from casekit.safe_save import LEDGER_NAME, backup_path, record_written, unedited, written_files
-from casekit.paths import REPORT_NOTEBOOK, REPORTS, bundle_output_dir
+from casekit.paths import REPORTS, bundle_output_dir
 from casekit.reports.execute import WarmKernel, execute_notebook
 from casekit.reports.export import external_urls
 from casekit.reports.fonts import find_cjk_font
@@ -102,6 +102,7 @@ from casekit.reports.build_state import (
 )
 from casekit.reports.fingerprint import bundle_files, code_version, digest, file_digest
 from casekit.reports.lock import build_lock
+from casekit.reports.report_kinds import REPORT_KINDS, ReportKind, report_kind
 from casekit.reports.pdf import find_browser, html_to_pdf
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -393,14 +394,14 @@ def _sweep(out_dir: Path) -> None:
 
 
 def _save_index(out_dir: Path, manifest: Manifest, entries: Mapping[str, RegionEntry],
-                overview: ProgrammeOverview | None = None) -> Path:
+                overview: ProgrammeOverview | None = None, heading: str = REPORT_KINDS["research"].title) -> Path:
     """Write the index of ``entries`` (regions in manifest order; unknown ones dropped)."""
     order = {rid: i for i, rid in enumerate(manifest.regions["region_id"])}
     rows = sorted((e for rid, e in entries.items() if rid in order), key=lambda e: order[e.region_id])
     try:
         return write_index(
             out_dir, rows, client=manifest.client, engagement=manifest.engagement,
-            period=manifest.period or "", bundle=manifest.bundle, overview=overview,
+            period=manifest.period or "", bundle=manifest.bundle, overview=overview, heading=heading,
         )
     except OSError as exc:
         raise OutputError(out_dir, _os_reason(exc)) from exc
@@ -472,6 +473,7 @@ def render_region(
     title: str,
     kernel: WarmKernel,
     formats: Sequence[str],
+    document: str = REPORT_KINDS["research"].document,
 ) -> dict[str, float]:
     """Execute the region's notebook into ``folder`` and write every format there (nothing else:
     publishing is the caller's; a Dask worker renders into a folder of its own).
@@ -490,6 +492,9 @@ def render_region(
         The kernel to run it in (prepared here).
     formats : sequence of str
         Ids of :data:`FORMATS`.
+    document : str
+        ``"module:function"`` giving the region's document in the kernel, for the Word report
+        and the slides (the report kind's :attr:`~casekit.reports.report_kinds.ReportKind.document`).
 
     Returns
     -------
@@ -509,7 +514,7 @@ def render_region(
         start = time.perf_counter()
         kernel.run(
             "from casekit.reports.kernel_formats import write_documents as _casekit_write\n"
-            f"_casekit_write(globals(), {parameters['region']!r}, {str(folder)!r}, {in_kernel!r})\n",
+            f"_casekit_write(globals(), {parameters['region']!r}, {str(folder)!r}, {in_kernel!r}, {document!r})\n",
             timeout=600, what="writing " + ", ".join(FORMATS[n].file for n in in_kernel),
         )
         seconds[in_kernel[0]] = time.perf_counter() - start
@@ -551,6 +556,7 @@ def _build_region(
     *,
     formats: Sequence[str] = ("html",),
     force: bool = False,
+    document: str = REPORT_KINDS["research"].document,
     **_: Any,
 ) -> dict[str, float]:
     """Build one region's report in every format into a temporary folder, then publish it.
@@ -565,7 +571,7 @@ def _build_region(
     edited, added = _checked_hand_work(final, force)
     tmp = _region_tmp(final)
     try:
-        seconds = render_region(tmp, notebook, parameters, title, kernel, formats)
+        seconds = render_region(tmp, notebook, parameters, title, kernel, formats, document)
         _finish(tmp, final, edited, added)
     finally:
         if tmp.exists():
@@ -607,8 +613,9 @@ def build_reports(
     regions: str | Iterable[str] | None = None,
     out: Path | str = REPORTS,
     progress: bool = True,
-    notebook: Path | str = REPORT_NOTEBOOK,
+    notebook: Path | str | None = None,
     *,
+    report: str | ReportKind = "research",
     reuse_kernel: bool = True,
     parameters: Mapping[str, Any] | None = None,
     formats: str | Iterable[str] | None = None,
@@ -637,8 +644,12 @@ def build_reports(
         Root of the report folders (default ``reports`` in the current working directory).
     progress : bool
         Show a progress bar on standard error.
-    notebook : path-like
-        The report template (needs a cell tagged ``parameters``).
+    notebook : path-like, optional
+        The report template (needs a cell tagged ``parameters``); default: the report kind's.
+    report : str or ReportKind
+        Which report (:mod:`casekit.reports.report_kinds`): ``"research"`` (区域调研报告, into
+        ``<out>/<bundle>/<region>``) or ``"followup"`` (培训后跟踪评估报告 of each region that had
+        trainees, into ``<out>/<bundle>/follow-up/<region>``, with its own index and record).
     reuse_kernel : bool
         Run regions in reused kernels, reset between regions (fast); False: a fresh kernel per
         region (one at a time).
@@ -675,6 +686,8 @@ def build_reports(
     ------
     casekit.exceptions.ReportFormatError
         If a format is unknown (nothing is done; the message lists the known ones).
+    casekit.exceptions.ReportKindError
+        If ``report`` is unknown (nothing is done).
     casekit.exceptions.BrowserNotFoundError
         If PDF is asked for and no headless browser is installed (nothing is built).
     casekit.exceptions.NotebookNotFoundError
@@ -684,7 +697,8 @@ def build_reports(
     casekit.exceptions.BundleNotFoundError, casekit.exceptions.BundleValidationError
         If the bundle is missing or invalid (nothing is built).
     casekit.exceptions.RegionError
-        If a requested region is not in the manifest (nothing is built).
+        If a requested region is not in the manifest, or (follow-up report) had no trainees or
+        the bundle has no follow-up (nothing is built).
     casekit.exceptions.OutputError
         If ``<out>/<bundle>`` cannot be created or written.
     casekit.exceptions.BuildLockedError
@@ -695,16 +709,17 @@ def build_reports(
     from casekit.intake import load_bundle
 
     chosen = parse_formats(formats)  # before anything else: a typo costs nothing
+    kind = report_kind(report)
     bundle_path = Path(bundle_path).resolve()
-    notebook = Path(notebook).resolve()
+    notebook = Path(notebook if notebook is not None else kind.notebook).resolve()
     if not notebook.is_file():
         raise NotebookNotFoundError(
             f"report notebook not found: looked for {notebook} (pass notebook=... or restore "
-            "notebooks/5.0-region-report.ipynb)"
+            f"notebooks/{kind.notebook.name})"
         )
     values = {**(parameters or {}), "bundle_path": notebook_path_parameter(bundle_path, notebook.parent)}
     if not force:
-        current = up_to_date(bundle_path, regions, out, notebook, chosen, values)
+        current = up_to_date(bundle_path, regions, out, notebook, chosen, values, kind=kind)
         if current is not None:
             out_dir, region_ids = current
             return BuildResult(built=[], failed={}, index_path=out_dir / INDEX_HTML, out_dir=out_dir,
@@ -718,12 +733,12 @@ def build_reports(
         check = FORMATS[name].check
         if check is not None:
             check()
-    files = bundle_files(bundle_path)  # before loading: a file changed meanwhile only costs a rebuild
+    files = kind.inputs(bundle_files(bundle_path))  # before loading: a file changed meanwhile only costs a rebuild
     bundle = load_bundle(bundle_path)
     manifest = bundle.manifest
-    region_ids = resolve_regions(manifest, regions)
+    region_ids = _call(kind.regions)(bundle, regions)
 
-    out_dir = bundle_output_dir(manifest.bundle, out)
+    out_dir = kind.out_dir(bundle_output_dir(manifest.bundle, out))
     _make_out_dir(out_dir)
     with build_lock(out_dir / LOCK_FILE):
         try:
@@ -733,7 +748,7 @@ def build_reports(
         plan = _Plan(
             bundle=bundle, files=files, notebook=notebook, values=values, formats=chosen,
             font=font_stamp(font.path), font_path=str(font.path), force=force, request=request_key(regions, chosen, notebook, values),
-            cache=cache_folder(out_dir),
+            cache=cache_folder(out_dir), kind=kind,
         )
         try:
             return _build_locked(
@@ -761,6 +776,7 @@ class _Plan:
     force: bool
     request: str
     cache: Path
+    kind: ReportKind = REPORT_KINDS["research"]
     _notes: EngagementNotes | None = None
     _findings: Findings | None = None
     _notes_digests: dict[str, str] = field(default_factory=dict)
@@ -771,14 +787,22 @@ class _Plan:
 
     @cached_property
     def common(self) -> str:
+        if self.kind.reads_followup:  # the follow-up compares regions: every file is every region's input
+            return digest("region", self.kind.id, code_version(), file_digest(self.notebook), self.values,
+                          list(self.formats), self.font, self.files)
         from casekit.reports.engagement import analysis_key
 
         return digest("region", code_version(), file_digest(self.notebook), self.values, list(self.formats),
                       self.font, analysis_key(self.files, _min_n()))
 
+    @property
+    def research(self) -> bool:
+        return self.kind.id == "research"
+
     def shared(self) -> None:
-        """Compute (or read from the cache) the engagement-wide results, once."""
-        if self._notes is None:
+        """Compute (or read from the cache) the engagement-wide results, once (the research
+        report's; the follow-up report has none)."""
+        if self._notes is None and self.research:
             from casekit.reports.engagement import ResultCache, shared_results
 
             analysis, self._notes = shared_results(self.bundle, min_n=_min_n(), cache=ResultCache(self.cache),
@@ -786,6 +810,8 @@ class _Plan:
             self._findings = analysis.findings
 
     def region_key(self, region_id: str, title: str) -> str:
+        if not self.research:
+            return digest(self.common, region_id, title)
         top = self.bundle.manifest.top_of(region_id)
         if top not in self._notes_digests:  # a province's cities show its notes: once per province
             self.shared()
@@ -798,12 +824,62 @@ class _Plan:
         return digest("index", code_version(), self.files, rows)
 
     def overview(self) -> ProgrammeOverview | None:
-        return _overview(self.bundle, findings=self._findings)
+        return _overview(self.bundle, findings=self._findings) if self.research else None
 
 
-def _title(manifest: Manifest, region_id: str) -> str:
+def _title(manifest: Manifest, region_id: str, kind: ReportKind = REPORT_KINDS["research"]) -> str:
     """The title of a region's HTML page (part of its key)."""
-    return f"{manifest.name(region_id)} · 区域调研报告"
+    return f"{manifest.name(region_id)} · {kind.title}"
+
+
+def _call(spec: str) -> Callable[..., Any]:
+    """The function a ``"module:function"`` string names."""
+    from importlib import import_module
+
+    module, function = spec.split(":")
+    return getattr(import_module(module), function)
+
+
+def research_regions(bundle: Bundle, asked: str | Iterable[str] | None) -> list[str]:
+    """The regions of a research build: ``asked`` (ids or names, cities too) or every top-level one.
+
+    Raises
+    ------
+    casekit.exceptions.RegionError
+        If one is not in the manifest.
+    """
+    return resolve_regions(bundle.manifest, asked)
+
+
+def followup_report_regions(bundle: Bundle, asked: str | Iterable[str] | None) -> list[str]:
+    """The regions of a follow-up build: the top-level regions that had trainees, or those of
+    them ``asked`` for (ids or names).
+
+    Raises
+    ------
+    casekit.exceptions.RegionError
+        If the bundle has no follow-up, or a region asked for is not in the manifest, is a city,
+        or had no trainees (the message lists the trained regions).
+    """
+    manifest = bundle.manifest
+    followup = bundle.followup
+    if followup is None:
+        raise RegionError("这个资料包没有培训后回访的数据（followup 文件夹，见 docs/followup.md）："
+                          "无法生成跟踪评估报告。")
+    people = followup.people
+    with_trainees = set(people.loc[people["trained"].astype(bool), "top_region_id"].dropna().astype(str))
+    trained = [rid for rid in manifest.top_level_ids() if rid in with_trainees]
+    if asked is None:
+        return trained
+    names = "、".join(manifest.name(r) for r in trained) or "没有"
+    chosen = resolve_regions(manifest, asked)
+    for rid in chosen:
+        if rid not in trained:
+            top = manifest.top_of(rid)
+            where = (f"{manifest.name(rid)}是{manifest.name(top)}的下属城市：跟踪评估报告按省级地区生成"
+                     if top != rid else f"{manifest.name(rid)}没有参训学员")
+            raise RegionError(f"{where}；可生成跟踪评估报告的地区：{names}。")
+    return chosen
 
 
 def _min_n() -> int:
@@ -940,7 +1016,7 @@ def _build_locked(
         if pool is not None:  # regions certainly stale (the survey, code or notebook changed): their kernels now
             pool.grow(executor, sum(force or (state.regions.get(rid) or {}).get("common") != plan.common
                                     for rid in region_ids))
-        titles = {rid: _title(manifest, rid) for rid in region_ids}
+        titles = {rid: _title(manifest, rid, plan.kind) for rid in region_ids}
         keys = {rid: plan.region_key(rid, titles[rid]) for rid in region_ids}
         todo, skipped = [], []
         for rid in region_ids:
@@ -958,7 +1034,7 @@ def _build_locked(
             if rid in keys or entry.status != "ok" or rid not in set(manifest.regions["region_id"]):
                 continue
             record = state.regions.get(rid) or {}
-            if record.get("key") != plan.region_key(rid, _title(manifest, rid)):
+            if record.get("key") != plan.region_key(rid, _title(manifest, rid, plan.kind)):
                 entries[rid] = RegionEntry(
                     rid, entry.name, "outdated", built_at=entry.built_at, formats=entry.formats,
                     error=f"built from earlier inputs than this build's; rebuild it (--regions {rid})",
@@ -975,7 +1051,7 @@ def _build_locked(
         def save_index() -> Path:
             if not overview:  # once per build, for every rewrite of the index
                 overview.append(early.result() if early is not None else plan.overview())
-            path = _save_index(out_dir, manifest, entries, overview[0])
+            path = _save_index(out_dir, manifest, entries, overview[0], heading=plan.kind.title)
             state.index = plan.index_key(entries)
             return path
 
@@ -1040,13 +1116,14 @@ def _build_locked(
                     renderer.run(
                         todo, notebook=notebook, values=values, titles=titles, formats=formats,
                         cache_dir=plan.cache, out_dir=out_dir, force=force, done=done,
+                        document=plan.kind.document,
                     )
                 else:
                     assert pool is not None
                     backend = "kernels"
                     size = min(len(pool.kernels), len(todo)) if reuse_kernel else 1
                     starts = _run_kernels(todo, size, notebook, values, titles, formats, out_dir, pool, executor,
-                                          force=force, done=done, bar=bar)
+                                          force=force, done=done, bar=bar, document=plan.kind.document)
             if not index_path.is_file() or state.index != plan.index_key(entries):
                 index_path = save_index()
             state.requests[plan.request] = {"quick": plan.quick, "regions": list(region_ids),
@@ -1085,6 +1162,7 @@ def _run_kernels(
     force: bool,
     done: Callable[[str, Any, float], None],
     bar: Any,
+    document: str = REPORT_KINDS["research"].document,
 ) -> int:
     """Build ``todo`` in the pool's warm kernels, ``size`` at a time; ``done`` is called in this
     thread as each region ends.
@@ -1098,7 +1176,7 @@ def _run_kernels(
         try:
             outcome: dict[str, float] | BaseException = pool.run(lambda kernel: _build_region(
                 notebook, {**values, "region": region_id}, titles[region_id], out_dir / region_id, kernel,
-                formats=formats, force=force,
+                formats=formats, force=force, document=document,
             ) or {})
         except Exception as exc:  # noqa: BLE001 - any failure of one region's report is
             # recorded for that region (named in BuildResult.failed) and the others go on.

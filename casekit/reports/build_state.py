@@ -211,6 +211,8 @@ def up_to_date(
     notebook: Path | str,
     formats: Sequence[str],
     parameters: Mapping[str, Any],
+    *,
+    kind: Any = "research",
 ) -> tuple[Path, list[str]] | None:
     """Whether the last build of this request is still current: then nothing needs building.
 
@@ -219,6 +221,8 @@ def up_to_date(
     bundle_path, regions, out, notebook, formats, parameters
         As given to :func:`casekit.reports.build.build_reports` (``formats`` parsed,
         ``parameters`` including ``bundle_path`` as the notebook sees it).
+    kind : str or casekit.reports.report_kinds.ReportKind
+        Which report: its folder and the bundle files it reads.
 
     Returns
     -------
@@ -227,18 +231,20 @@ def up_to_date(
         is current; None when anything may have changed (the full build decides what).
     """
     from casekit.paths import bundle_output_dir
+    from casekit.reports.report_kinds import report_kind
 
+    kind = report_kind(kind)
     bundle_path = Path(bundle_path).resolve()
     notebook = Path(notebook).resolve()
     name = _bundle_name(bundle_path)
     if name is None or not notebook.is_file():
         return None
-    out_dir = bundle_output_dir(name, out)
+    out_dir = kind.out_dir(bundle_output_dir(name, out))
     state = BuildState.load(out_dir)
     request = state.requests.get(request_key(regions, formats, notebook, parameters))
     if not request or not (out_dir / "index.html").is_file():
         return None
-    files = bundle_files(bundle_path)
+    files = kind.inputs(bundle_files(bundle_path))
     quick = quick_key(files, notebook, parameters, formats, font_stamp(request.get("font")))
     if request.get("quick") != quick:
         return None

@@ -78,8 +78,8 @@ def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str
     Parameters
     ----------
     job : mapping
-        ``notebook`` (path), ``parameters``, ``title``, ``formats`` and ``cache_dir``: what
-        :func:`casekit.reports.build.render_region` needs; ``code_version``: the build's
+        ``notebook`` (path), ``parameters``, ``title``, ``formats``, ``cache_dir`` and
+        ``document`` (optional): what :func:`casekit.reports.build.render_region` needs; ``code_version``: the build's
         :func:`~casekit.reports.fingerprint.code_version`, which this worker's must equal.
 
     Returns
@@ -117,7 +117,8 @@ def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str
     try:
         with _kernel_lock:
             kernel = _worker_kernel(str(notebook.parent), job["cache_dir"])
-            seconds = render_region(folder, notebook, dict(job["parameters"]), job["title"], kernel, job["formats"])
+            seconds = render_region(folder, notebook, dict(job["parameters"]), job["title"], kernel, job["formats"],
+                                    **({"document": job["document"]} if job.get("document") else {}))
         files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -257,6 +258,7 @@ class DaskRenderer:
         out_dir: Path,
         force: bool,
         done: Callable[[str, Any, float], None],
+        document: str | None = None,
     ) -> None:
         """Render ``todo`` on the cluster and publish each region as it arrives.
 
@@ -291,7 +293,7 @@ class DaskRenderer:
             region_id = waiting.pop(0)
             job = {"notebook": str(notebook), "parameters": {**values, "region": region_id},
                    "title": titles[region_id], "formats": list(formats), "cache_dir": str(cache_dir),
-                   "code_version": version}
+                   "code_version": version, "document": document}
             address = idle_worker()
             pin: dict[str, Any] = {}
             if address is not None:

@@ -41,7 +41,7 @@ import pandas as pd
 
 from casekit.domain import MIN_CELL_SIZE
 from casekit.privacy.disclosure import is_suppressed
-from casekit.reports.fingerprint import bundle_files, code_version, digest, without_notes
+from casekit.reports.fingerprint import bundle_files, code_version, digest, without_followup, without_notes
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.analysis import NotesAnalysis, SegmentReport
@@ -282,13 +282,14 @@ def notes_view(
 # -- keys and the cache ------------------------------------------------------------------------
 def analysis_key(files: dict[str, str], min_n: int) -> str:
     """Cache key of :class:`EngagementAnalysis`: casekit's code, ``min_n`` and every bundle
-    file but the notes (:func:`~casekit.reports.fingerprint.bundle_files`)."""
-    return digest(_ANALYSIS, code_version(), min_n, without_notes(files))
+    file but the notes and the follow-up (:func:`~casekit.reports.fingerprint.bundle_files`)."""
+    return digest(_ANALYSIS, code_version(), min_n, without_notes(without_followup(files)))
 
 
 def notes_key(files: dict[str, str], min_n: int) -> str:
-    """Cache key of :class:`EngagementNotes`: casekit's code, ``min_n`` and every bundle file."""
-    return digest(_NOTES, code_version(), min_n, files)
+    """Cache key of :class:`EngagementNotes`: casekit's code, ``min_n`` and every bundle file but
+    the follow-up."""
+    return digest(_NOTES, code_version(), min_n, without_followup(files))
 
 
 #: Signature header of a cache entry: magic, then the HMAC-SHA256 of the pickle that follows.

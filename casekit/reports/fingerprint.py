@@ -23,12 +23,14 @@ from casekit.bundle_tree import bundle_tree, stamp_of
 
 __all__ = [
     "CODE_SUFFIXES",
+    "FOLLOWUP_PREFIX",
     "NOTES_PREFIX",
     "RENDERING_LIBRARIES",
     "bundle_files",
     "code_version",
     "digest",
     "file_digest",
+    "without_followup",
     "without_notes",
 ]
 
@@ -40,6 +42,8 @@ RENDERING_LIBRARIES = (
     "papermill", "ipykernel", "python-docx", "python-pptx", "pyyaml", "jinja2", "mistune",
 )
 #: Where a bundle keeps its interview and ride-along notes (``casekit.intake.notes.NOTES_DIR``).
+#: The bundle folder of the follow-up waves (``docs/followup.md``), as the keys of :func:`bundle_files` start.
+FOLLOWUP_PREFIX = "followup/"
 NOTES_PREFIX = "notes/"
 _CHUNK = 1 << 20
 
@@ -92,6 +96,11 @@ def bundle_files(root: Path | str) -> dict[str, str]:
 
 
 _last_tree: list[Any] = []
+
+
+def without_followup(files: Mapping[str, str]) -> dict[str, str]:
+    """``files`` less the follow-up after the course (``followup/``): what the research reads."""
+    return {k: v for k, v in files.items() if not k.startswith(FOLLOWUP_PREFIX)}
 
 
 def without_notes(files: Mapping[str, str]) -> dict[str, str]:

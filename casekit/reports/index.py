@@ -169,7 +169,7 @@ def _template() -> Any:
 
 
 def _render(entries: list[RegionEntry], *, client: str, engagement: str, period: str, bundle: str,
-            overview: ProgrammeOverview | None = None) -> str:
+            overview: ProgrammeOverview | None = None, heading: str = "区域调研报告") -> str:
     by_id = {e.region_id: e for e in entries}
     return _template().render(
         entries=entries,
@@ -183,6 +183,7 @@ def _render(entries: list[RegionEntry], *, client: str, engagement: str, period:
         engagement=engagement,
         period=period,
         bundle=bundle,
+        heading=heading,
         n_ok=sum(e.status == "ok" for e in entries),
         n_failed=sum(e.status in ("stale", "failed") for e in entries),
         n_outdated=sum(e.status == "outdated" for e in entries),
@@ -200,6 +201,7 @@ def write_index(
     period: str = "",
     bundle: str = "",
     overview: ProgrammeOverview | None = None,
+    heading: str = "区域调研报告",
 ) -> Path:
     """Write ``index.html`` and ``index.json`` into ``out_dir`` (each replaced atomically).
 
@@ -215,6 +217,9 @@ def write_index(
         :func:`casekit.reports.programme.programme_overview` of the bundle: the page then shows
         the engagement at a glance (who took part, regions side by side on each dimension, each
         region's findings and course) above the list of reports; None: the list only.
+    heading : str
+        What the reports are called in the page's title and heading (``区域调研报告``,
+        ``培训后跟踪评估报告``; :attr:`casekit.reports.report_kinds.ReportKind.title`).
 
     Returns
     -------
@@ -225,7 +230,8 @@ def write_index(
     entries = list(entries)
     payload = {"bundle": bundle, "regions": [asdict(e) for e in entries]}
     write_atomic(out_dir / INDEX_JSON, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    html = _render(entries, client=client, engagement=engagement, period=period, bundle=bundle, overview=overview)
+    html = _render(entries, client=client, engagement=engagement, period=period, bundle=bundle, overview=overview,
+                   heading=heading)
     index = out_dir / INDEX_HTML
     write_atomic(index, html)
     return index

@@ -5,16 +5,20 @@ The report notebook computes ``report = region_report(bundle, region)``; ``casek
 then asks the same kernel to render that very object as ``report.docx`` and ``slides.pptx``
 (:func:`write_documents`), so a region's report is computed once, where its notebook runs --
 in a local kernel or on a Dask worker alike. A notebook that keeps no ``report`` of that region
-(a custom template) gets one computed here.
+(a custom template) gets one computed here. Another kind of report (the follow-up,
+:mod:`casekit.reports.report_kinds`) names its own function giving the document.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["DOCUMENT_WRITERS", "write_documents"]
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.reports.document import ReportDocument
+
+__all__ = ["DOCUMENT_WRITERS", "research_document", "write_documents"]
 
 #: Format id → ``writer(document, path)`` as "module:function" (its file:
 #: :data:`casekit.reports.build_state.REPORT_FILES`).
@@ -24,7 +28,34 @@ DOCUMENT_WRITERS: dict[str, str] = {
 }
 
 
-def write_documents(namespace: Mapping[str, Any], region_id: str, folder: str, formats: Sequence[str]) -> None:
+def research_document(namespace: Mapping[str, Any], region_id: str) -> ReportDocument:
+    """The research report's document of ``region_id``: from the notebook's own ``report`` when it
+    kept one of that region, else computed from ``namespace["bundle_path"]``.
+
+    Parameters
+    ----------
+    namespace : mapping
+        The notebook's global namespace (``globals()`` in the kernel).
+    region_id : str
+        The region the notebook ran for.
+
+    Returns
+    -------
+    ReportDocument
+    """
+    from casekit.reports.region_report import RegionReport, region_report
+    from casekit.reports.summary import report_document
+
+    report = namespace.get("report")
+    if not (isinstance(report, RegionReport) and report.region_id == region_id):
+        from casekit.intake import load_bundle
+
+        report = region_report(load_bundle(namespace["bundle_path"]), region_id)
+    return report_document(report)
+
+
+def write_documents(namespace: Mapping[str, Any], region_id: str, folder: str, formats: Sequence[str],
+                    document: str = "casekit.reports.kernel_formats:research_document") -> None:
     """Write the region's document formats into ``folder``.
 
     Parameters
@@ -37,19 +68,20 @@ def write_documents(namespace: Mapping[str, Any], region_id: str, folder: str, f
         Where to write (the region's temporary folder).
     formats : sequence of str
         Ids of :data:`DOCUMENT_WRITERS`.
+    document : str
+        ``"module:function"`` giving the region's document from ``(namespace, region_id)``: the
+        report kind's (:attr:`casekit.reports.report_kinds.ReportKind.document`).
     """
+    from casekit.reports.build_state import REPORT_FILES
+
+    made = _function(document)(namespace, region_id)
+    for name in formats:
+        _function(DOCUMENT_WRITERS[name])(made, Path(folder) / REPORT_FILES[name])
+
+
+def _function(spec: str) -> Any:
+    """The function a ``"module:function"`` string names."""
     from importlib import import_module
 
-    from casekit.reports.build_state import REPORT_FILES
-    from casekit.reports.region_report import RegionReport, region_report
-    from casekit.reports.summary import report_document
-
-    report = namespace.get("report")
-    if not (isinstance(report, RegionReport) and report.region_id == region_id):
-        from casekit.intake import load_bundle
-
-        report = region_report(load_bundle(namespace["bundle_path"]), region_id)
-    document = report_document(report)
-    for name in formats:
-        module, function = DOCUMENT_WRITERS[name].split(":")
-        getattr(import_module(module), function)(document, Path(folder) / REPORT_FILES[name])
+    module, function = spec.split(":")
+    return getattr(import_module(module), function)
