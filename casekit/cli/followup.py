@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from casekit.analysis.evaluation.levels import FollowUpEvaluation
     from casekit.intake import Bundle
 
-__all__ = ["NO_FOLLOWUP", "register", "shown_table"]
+__all__ = ["NO_FOLLOWUP", "agreement_summary", "compact_table", "register", "shown_table"]
 
 #: Said (on standard error, exit 1) when the bundle has no ``followup/`` folder.
 NO_FOLLOWUP = ("这个资料包没有培训后回访的数据（没有 followup 文件夹），无法评估培训效果。"
@@ -83,21 +83,17 @@ def _range(row: Mapping[str, Any]) -> str:
 
     if _missing(row["ci_low"]):
         return "—"
+    if row["ci_low"] == row["ci_high"]:  # nobody's value moved (or all alike): no spread to estimate from
+        return "无法估计（每人前后相同）" if not _missing(row["change"]) else "—"
     if _missing(row["change"]):  # a level: its interval as levels
         return f"{_level(row['ci_low'], row['unit'], row['measure'])} 至 {_level(row['ci_high'], row['unit'], row['measure'])}"
     return range_text(row["ci_low"], row["ci_high"], row["unit"]).removeprefix("可能范围 ")
 
 
 def _verdict(row: Mapping[str, Any]) -> str:
-    if row["hidden"]:
-        return "人数不足，不显示"
-    if row["unreliable"]:
-        return "记录不一致，只作参考"
-    if _missing(row["change"]):
-        return "—"
-    if row["claimed"]:
-        return "明显提高" if row["direction"] == "up" else "明显降低"
-    return "无明显变化"
+    from casekit.analysis.evaluation.verdict import verdict
+
+    return verdict(row)
 
 
 def shown_table(frame: pd.DataFrame, min_n: int, waves: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -136,6 +132,110 @@ def shown_table(frame: pd.DataFrame, min_n: int, waves: Mapping[str, str] | None
             "人数": n, "对照方式": row["isolation_label"], "结论": _verdict(row)})
     return pd.DataFrame(rows, columns=["轮次", "指标", "分组", "培训前", "培训后", "变化", "可能范围", "人数",
                                        "对照方式", "结论"])
+
+
+def compact_table(frame: pd.DataFrame, min_n: int, waves: Mapping[str, str] | None = None, *,
+                  one_region: bool = False) -> pd.DataFrame:
+    """The short printed form of a measure table: one row per measure, region and wave.
+
+    The comparison with the untrained (difference-in-differences) goes into its own column of the
+    measure's row instead of a second row, and one verdict
+    (:func:`casekit.analysis.evaluation.verdict.verdict`) says what to take away. Columns that
+    would say the same on every row (one wave, one region, no comparison group) are left out.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A measure table of :class:`~casekit.analysis.evaluation.levels.FollowUpEvaluation`.
+    min_n : int
+        The disclosure threshold (a hidden row shows no number).
+    waves : mapping, optional
+        Wave id → its label.
+    one_region : bool
+        The evaluation was asked for one region (said above the table): no region column.
+
+    Returns
+    -------
+    DataFrame
+        Strings only, Chinese headers.
+    """
+    import pandas as pd
+
+    from casekit.analysis.evaluation.verdict import verdict
+    from casekit.analysis.evaluation.wording import people_text
+
+    records = frame.to_dict("records")
+    key = ("measure", "group", "wave_id")
+    comparisons = {tuple(r[k] for k in key): r for r in records if r["isolation"] == "control_group"}
+    main = [r for r in records if r["isolation"] != "control_group"]
+    matched = {tuple(r[k] for k in key) for r in main}
+    main += [r for k, r in comparisons.items() if k not in matched]
+    levels_only = all(_missing(r["change"]) for r in main)
+    rows = []
+    for r in main:
+        comparison = comparisons.get(tuple(r[k] for k in key)) if r["isolation"] != "control_group" else None
+        hidden = bool(r["hidden"])
+        wave = (waves or {}).get(r["wave_id"], r["wave_id"]) or ("课程结束时" if _missing(r["change"]) else "培训前后")
+        row = {"轮次": wave, "指标": r["measure_label"], "分组": r["group_label"]}
+        if levels_only:
+            scale = "（满分 5 分）" if r["unit"] == "score" and r["measure"] not in _COUNTS and r["level"] <= 2 else ""
+            row.update({"结果": "—" if hidden else _level(r["followup"], r["unit"], r["measure"]) + scale,
+                        "可能范围": "—" if hidden else _range(r), "人数": people_text(r["n"], min_n).strip()})
+        else:
+            before = "—" if hidden else _level(r["baseline"], r["unit"], r["measure"])
+            if r["isolation"] == "trend_line" and before != "—":
+                before += "（按走势推算）"
+            change = "—" if hidden or _missing(r["change"]) else f"{_change(r)}（{_range(r)}）"
+            row.update({"培训前": before, "培训后": "—" if hidden else _level(r["followup"], r["unit"], r["measure"]),
+                        "变化（可能范围）": change, "与未参训人员对比": _versus(comparison, min_n),
+                        "人数": people_text(r["n"], min_n).strip(), "结论": verdict(r, comparison)})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    drop = [c for c, many in (("轮次", len({r["wave_id"] for r in main}) > 1),
+                              ("分组", not one_region or len({r["group"] for r in main}) > 1),
+                              ("与未参训人员对比", bool(comparisons))) if not many and c in table.columns]
+    return table.drop(columns=drop)
+
+
+def _versus(row: Mapping[str, Any] | None, min_n: int) -> str:
+    from casekit.analysis.evaluation.wording import people_text
+
+    if row is None:
+        return "—"
+    if row["hidden"] or _missing(row["change"]):
+        return "人数不足，不比较"
+    return f"{_change(row)}（{_range(row)}；未参训{people_text(row['n_control'], min_n)}）"
+
+
+def agreement_summary(agreement: pd.DataFrame, waves: Mapping[str, str] | None = None) -> str:
+    """The observers' agreement in one sentence per wave: how many behaviours they recorded alike,
+    and which ones not (every region together: the visits recorded twice are few).
+
+    Parameters
+    ----------
+    agreement : DataFrame
+        :attr:`~casekit.analysis.evaluation.levels.FollowUpEvaluation.agreement`.
+    waves : mapping, optional
+        Wave id → its label (said when there are several waves).
+
+    Returns
+    -------
+    str
+    """
+    parts = []
+    several = agreement["wave_id"].nunique() > 1
+    for wave, rows in agreement.groupby("wave_id", sort=False):
+        visits = int(rows["n_visits"].max())
+        bad = rows.loc[rows["unreliable"], "behaviour_label"].tolist()
+        good = int((~rows["unreliable"] & rows["defined"]).sum())
+        head = f"{(waves or {}).get(wave, wave)}：" if several else ""
+        text = (f"{head}两位观察员同场记录了 {visits} 次拜访（各地区合计），{len(rows)} 项做法中 {good} 项记录一致、可靠")
+        if bad:
+            text += "；" + "、".join(f"“{b}”" for b in bad) + "的记录一致程度不足，其变化只作参考，不下结论"
+        parts.append(text + "。")
+    return "".join(parts)
 
 
 #: Control characters a bundle's text could carry into the terminal (as in :mod:`casekit.cli.common`).
@@ -202,7 +302,10 @@ def _csv_frame(evaluation: FollowUpEvaluation, min_n: int) -> pd.DataFrame:
     return table.drop(columns=["direction"])
 
 
-def _print(evaluation: FollowUpEvaluation, min_n: int, waves: Mapping[str, str]) -> None:
+def _print(evaluation: FollowUpEvaluation, min_n: int, waves: Mapping[str, str], *, detail: bool = False,
+           region: str | None = None) -> None:
+    if region is not None:
+        print(f"评估地区：{region}")
     for note in evaluation.notes:
         print(note)
     for attribute, title in _SECTIONS:
@@ -211,29 +314,41 @@ def _print(evaluation: FollowUpEvaluation, min_n: int, waves: Mapping[str, str])
             continue
         print()
         print(f"【{title}】")
-        for sentence in frame.loc[frame["claimed"], "sentence"]:
-            print(sentence)
+        if detail:
+            for sentence in frame.loc[frame["claimed"], "sentence"]:
+                print(sentence)
         for label, note in dict.fromkeys(zip(frame.loc[frame["unreliable"], "measure_label"],
                                               frame.loc[frame["unreliable"], "note"])):
             print(f"“{label}”：{note}")
-        _print_table(shown_table(frame, min_n, waves))
+        _print_table(shown_table(frame, min_n, waves) if detail
+                     else compact_table(frame, min_n, waves, one_region=region is not None))
+        if not detail and (frame["isolation"] == "trend_line").any():
+            print("“按走势推算”：用培训前几个月的走势（趋势线）推算培训后本应达到的水平，实际与推算之差视为培训的作用；"
+                  "有未参训人员的数据时，另与他们同期的变化对比。")
     if not evaluation.attrition.empty:
         print()
-        print("【回访匹配与流失】未回访的学员按“没有变化”计入（另给出只算回访者的结果），目标是至少八成学员能对上。")
+        print("【回访匹配与流失】未回访的学员按“没有变化”计入（另给出只算回访者的结果）；"
+              "目标：至少八成学员有培训后回访记录。")
         for sentence in evaluation.attrition["sentence"]:
             print(sentence)
     if not evaluation.agreement.empty:
         print()
-        print("【观察员记录一致性】两位观察员同场记录的拜访：")
-        for sentence in evaluation.agreement["sentence"]:
-            print(sentence)
+        if detail:
+            print("【观察员记录一致性】两位观察员同场记录的拜访（各地区合计）：")
+            for sentence in evaluation.agreement["sentence"]:
+                print(sentence)
+        else:
+            print("【观察员记录一致性】" + agreement_summary(evaluation.agreement, waves))
     if not evaluation.types.empty:
         print()
         print("【各类客户经理的变化】（类型来自培训前调研的分类）")
         for sentence in evaluation.types["sentence"]:
             print(sentence)
     print()
-    print(f"同时检验的分组：{evaluation.families}")
+    if detail:
+        print(f"同时检验的分组：{evaluation.families}")
+    else:
+        print("因为同时看了很多项，可能范围已相应放宽，以免把偶然波动当成变化。")
 
 
 def _print_success(evaluation: FollowUpEvaluation, waves: Mapping[str, str]) -> None:
@@ -275,7 +390,9 @@ def _cmd_followup(args: argparse.Namespace, bundle: Bundle) -> int:
         common.write_csv(args.csv, _csv_frame(evaluation, args.min_n), _CSV_HEADERS)
     if args.json is None and args.csv is None:
         waves = dict(zip(bundle.followup.waves["wave_id"], bundle.followup.waves["label"]))
-        _print(evaluation, args.min_n, waves)
+        region = None if args.region is None else bundle.manifest.name(
+            bundle.manifest.top_of(bundle.manifest.require(args.region)))
+        _print(evaluation, args.min_n, waves, detail=args.detail, region=region)
         if args.success_cases:
             _print_success(evaluation, waves)
     return EXIT_OK
@@ -294,6 +411,9 @@ def register(add_parser: AddParser) -> None:
     p.add_argument("--region", help="one trained region (id or name; default: every trained region and all together)")
     p.add_argument("--json", type=_json_file, nargs="?", const="-", metavar="FILE",
                    help="write the evaluation as JSON with English keys (default or '-': standard output)")
+    p.add_argument("--detail", action="store_true",
+                   help="print every measure's sentence and both rows of a comparison with the untrained, and each "
+                   "behaviour's observer agreement (default: one row per measure and one verdict)")
     p.add_argument("--success-cases", action="store_true",
                    help="also print the success and non-success cases (consultant-only: they name staff codes)")
     p.set_defaults(func=_cmd_followup)

@@ -601,9 +601,13 @@ def _attrition(ctx: _Context) -> pd.DataFrame:
         rate = n_found / len(basis)
         missing = len(basis) - n_found
         label = SOURCES[source]
+        # The number missing is the difference of two numbers shown: hiding it would protect
+        # nobody and read as evasive. Hidden only when one of those two is.
+        shown = len(basis) >= ctx.min_n and n_found >= ctx.min_n
         sentence = (f"{label}：应有{people_text(len(basis), ctx.min_n)}，找到{people_text(n_found, ctx.min_n)}"
                     f"（{round(rate * 100)}%）" + ("" if rate >= MATCH_AIM else "，低于 80% 的目标")
-                    + (f"；缺{people_text(missing, ctx.min_n)}" if missing else "")
+                    + (f"；{missing} 人未回访" if missing and shown
+                       else f"；缺{people_text(missing, ctx.min_n)}" if missing else "")
                     + ("，计算变化时按“没有变化”计入" if missing and changes else "") + "。")
         rows.append({"wave_id": wave, "source": source, "source_label": label, "n_basis": len(basis),
                      "n_found": n_found, "n_missing": missing, "match_rate": rate,
@@ -650,8 +654,8 @@ def _types(ctx: _Context, wave: str, scores: pd.DataFrame, labels: pd.Series | N
                 moved = "这一类人整体无明显变化"
             rng = (f"可能范围 {_signed_points(low)} 至 {_signed_points(high)} 个百分点" if np.isfinite(low)
                    else "无法估计可能范围")
-            sentence = (f"{g}：{n} 名参训人员的行为变化分平均为 {_signed_points(mean)} 个百分点"
-                        f"（{rng}），{moved}。")
+            sentence = (f"{g}：{n} 名参训人员的各项拜访做法平均向好的方向变化 {_signed_points(mean)} 个百分点"
+                        f"（顾问式做法增加、推销式做法减少都算向好；{rng}），{moved}。")
         rows.append({"wave_id": wave, "group": g, "group_label": g, "n": n, "score": mean, "ci_low": low,
                      "ci_high": high, "hidden": hidden, "sentence": sentence})
     return rows
@@ -740,7 +744,8 @@ def evaluate_followup(bundle: Any, *, region: str | None = None, min_n: int = MI
             type_rows += _types(ctx, wave, scores, labels)
             if scores["score"].notna().any():
                 successes[wave] = success_cases(scores)
-    notes = [f"对照组：{ctx.control_text}（参训学员所在岗位中未参加培训的人）；差异中的差异用参训人员的变化减去他们同期的变化。"
+    notes = [f"对照组：{ctx.control_text}（参训学员所在岗位中未参加培训的人）；与未参训人员对比时，"
+             "用参训人员的变化减去未参训人员同期的变化，扣除培训以外的共同影响。"
              if ctx.control_ids
              else "没有未参训的对照组：只能比较培训前后，业绩另用趋势线估计。"]
     if ctx.selection == "weakest":
