@@ -868,9 +868,8 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
         label = _amount(row["change"], "share")
         if row["unreliable"]:
             label += "（只作参考）"
-        weight = "bold" if row["claimed"] else "normal"
-        ax.text(min(high, 100) + 2, yi, label, va="center", ha="left", fontsize=font - 1, color="#222222",
-                fontweight=weight)
+        ax.text(min(high, 100) + 2, yi, label, va="center", ha="left", fontsize=font - 1,
+                color=colour if row["claimed"] else "#59616b")
     ax.axvline(0, color="#222222", linewidth=1.0, zorder=1)
     ax.set_yticks(y, [str(v) for v in rows["measure_label"]], fontsize=font)
     ax.set_ylim(-0.7, len(rows) - 0.3)
