@@ -169,14 +169,14 @@ def _amount(value: Any, unit: str) -> str:
 
 
 def _range(low: Any, high: Any, unit: str) -> str:
-    """An interval of a change as a cell: ``+14 至 +93``; one value both ends: 各人变化相同."""
+    """An interval of a change as a cell: ``+14 至 +93``; both ends written alike: ``约 +6``."""
     if _missing(low) or _missing(high) or not (math.isfinite(float(low)) and math.isfinite(float(high))):
         return "无法估计"
     if unit == "share":
         low, high = max(float(low), -1.0), min(float(high), 1.0)
     lo, hi = _amount(low, unit), _amount(high, unit)
-    if lo == hi:
-        return "各人变化相同"
+    if lo == hi:  # every person changed alike, or a range narrower than the rounding
+        return f"约 {lo}"
     return f"{lo} 至 {hi}"
 
 
@@ -347,7 +347,7 @@ def _level_table(rows: pd.DataFrame, min_n: int, *, label: str = "项目") -> pd
         rng = "—"
         if not hidden and not _missing(row["ci_low"]):
             lo, hi = _level(row["ci_low"], unit, measure), _level(row["ci_high"], unit, measure)
-            rng = "各人相同" if lo == hi else f"{lo} 至 {hi}"
+            rng = f"约 {lo}" if lo == hi else f"{lo} 至 {hi}"
         out.append({label: row["measure_label"], "平均": "—" if hidden else _level(row["followup"], unit, measure),
                     "可能范围": rng, "人数": _people(row["n"], min_n)})
     return pd.DataFrame(out, columns=[label, "平均", "可能范围", "人数"])
@@ -398,7 +398,7 @@ def _short(row: Mapping[str, Any]) -> str:
     if row["measure"] == "quiz":
         word, name = ("提高" if row["direction"] == "up" else "下降"), "得分率"
     rng = _range(row["ci_low"], row["ci_high"], unit)
-    rng = "" if rng in ("无法估计", "各人变化相同") else f"，可能范围 {rng} {_unit_word(unit)}"
+    rng = "" if rng == "无法估计" or rng.startswith("约") else f"，可能范围 {rng} {_unit_word(unit)}"
     return f"{name}明显{word}（{_amount(row['change'], unit)} {_unit_word(unit)}{rng}）"
 
 
