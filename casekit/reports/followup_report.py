@@ -180,6 +180,11 @@ def _range(low: Any, high: Any, unit: str) -> str:
     return f"{lo} 至 {hi}"
 
 
+def _with_range(row: Mapping[str, Any]) -> str:
+    """A change and its interval in one cell: ``+54（+14 至 +93）``."""
+    return f"{_amount(row['change'], row['unit'])}（{_range(row['ci_low'], row['ci_high'], row['unit'])}）"
+
+
 def _unit_word(unit: str, measure: str = "") -> str:
     if measure in _COUNTS:
         return "次"
@@ -294,25 +299,32 @@ class _Context:
 # -- tables -------------------------------------------------------------------------------------
 
 
-def _did_cells(did: Mapping[str, Any] | None, trained: Mapping[str, Any] | None, min_n: int) -> str:
-    """The comparison with the untrained as one cell: ``+60（+11 至 +100；参训 +54，未参训 −6）``."""
-    if did is None:
-        return "无对照组"
-    if did["hidden"]:
-        return f"人数不足（对照{_people(did['n_control'], min_n)}人）"
-    unit = did["unit"]
-    cell = f"{_amount(did['change'], unit)}（{_range(did['ci_low'], did['ci_high'], unit)}"
-    match = _DID_PATTERN.search(str(did["sentence"]))
-    if match:
-        cell += f"；参训 {match.group(1)}，未参训 {match.group(2)}"
-    return cell + "）"
+def _did_table(ctx: _Context, wave: str) -> pd.DataFrame:
+    """One row per behaviour compared with the untrained: both groups' changes, the difference, verdict."""
+    rows = ctx.rows("behaviour", wave_id=wave)
+    rows = rows[rows["isolation"] == "control_group"] if len(rows) else rows
+    out = []
+    for row in rows.to_dict("records"):
+        hidden = bool(row["hidden"])
+        match = None if hidden else _DID_PATTERN.search(str(row["sentence"]))
+        verdict = _verdict(row)
+        if verdict.startswith("明显"):
+            good = _good(row)
+            verdict += "（向好）" if good else "（变差）" if good is False else ""
+        out.append({"做法": row["measure_label"],
+                    "参训人员的变化": match.group(1) if match else "—",
+                    "未参训人员的变化": match.group(2) if match else "—",
+                    "扣除同期变化后（可能范围）": "—" if hidden else _with_range(row),
+                    "人数（参训/未参训）": f"{_people(row['n'], ctx.min_n)} / {_people(row['n_control'], ctx.min_n)}",
+                    "结论": verdict})
+    return pd.DataFrame(out, columns=["做法", "参训人员的变化", "未参训人员的变化", "扣除同期变化后（可能范围）",
+                                      "人数（参训/未参训）", "结论"])
 
 
 def _behaviour_table(ctx: _Context, wave: str, table: str = "behaviour") -> pd.DataFrame:
-    """One row per behaviour: before, after, change, interval, people, against the untrained, verdict."""
+    """One row per behaviour (or dimension): before, after, change and interval, people, verdict."""
     rows = ctx.rows(table, wave_id=wave)
     before_after = rows[rows["isolation"] == "before_after"]
-    did = {r["measure"]: r for r in rows[rows["isolation"] == "control_group"].to_dict("records")}
     out = []
     for row in before_after.to_dict("records"):
         hidden = bool(row["hidden"])
@@ -322,13 +334,9 @@ def _behaviour_table(ctx: _Context, wave: str, table: str = "behaviour") -> pd.D
             "做法" if table == "behaviour" else "维度": row["measure_label"],
             "培训前": "—" if hidden else _level(row["baseline"], unit),
             "培训后": "—" if hidden else _level(row["followup"], unit),
-            "变化": "—" if hidden else _amount(row["change"], unit),
-            "可能范围": "—" if hidden else _range(row["ci_low"], row["ci_high"], unit),
-            "人数": _people(row["n"], ctx.min_n),
-            "未回访": _people(missing, ctx.min_n) if missing else "0",
+            "变化（可能范围）": "—" if hidden else _with_range(row),
+            "人数（未回访）": _people(row["n"], ctx.min_n) + (f"（{_people(missing, ctx.min_n)}）" if missing else ""),
         }
-        if table == "behaviour":
-            record["与未参训人员对比"] = _did_cells(did.get(row["measure"]), row, ctx.min_n)
         verdict = _verdict(row)
         if verdict.startswith("明显") and table == "behaviour":
             good = _good(row)
@@ -347,7 +355,7 @@ def _level_table(rows: pd.DataFrame, min_n: int, *, label: str = "项目") -> pd
         rng = "—"
         if not hidden and not _missing(row["ci_low"]):
             lo, hi = _level(row["ci_low"], unit, measure), _level(row["ci_high"], unit, measure)
-            rng = f"约 {lo}" if lo == hi else f"{lo} 至 {hi}"
+            rng = "各人相同" if lo == hi else f"{lo} 至 {hi}"
         out.append({label: row["measure_label"], "平均": "—" if hidden else _level(row["followup"], unit, measure),
                     "可能范围": rng, "人数": _people(row["n"], min_n)})
     return pd.DataFrame(out, columns=[label, "平均", "可能范围", "人数"])
@@ -381,10 +389,9 @@ def _change_table(rows: pd.DataFrame, min_n: int) -> pd.DataFrame:
         how = {"control_group": "与未参训人员对比", "trend_line": "与培训前趋势对比",
                "before_after": "只比较培训前后"}.get(isolation, "—")
         out.append({"指标": row["measure_label"], "比较方式": how, "参训人员": ours, "比较对象": theirs,
-                    "差别": "—" if hidden else _amount(row["change"], unit),
-                    "可能范围": "—" if hidden else _range(row["ci_low"], row["ci_high"], unit),
+                    "差别（可能范围）": "—" if hidden else _with_range(row),
                     "人数": n, "结论": _verdict(row)})
-    return pd.DataFrame(out, columns=["指标", "比较方式", "参训人员", "比较对象", "差别", "可能范围", "人数", "结论"])
+    return pd.DataFrame(out, columns=["指标", "比较方式", "参训人员", "比较对象", "差别（可能范围）", "人数", "结论"])
 
 
 # -- sentences ----------------------------------------------------------------------------------
@@ -625,7 +632,7 @@ def _behaviour_section(ctx: _Context, charts: bool) -> tuple[Section, Figure | N
     rows = ctx.rows("behaviour")
     blocks: list[Block] = [Paragraph(
         "做法的变化以观察员在工作随访中的记录为准：同一批学员培训前后各被随访，比较每种做法在拜访中出现的比例；"
-        "有未参训的同岗位人员时，再减去他们同期的变化（表中“与未参训人员对比”：扣除同期变化后的差别，括号里是可能范围和两组各自的变化）。")]
+        "有未参训的同岗位人员时，再与他们同期的变化对比（第二张表），扣除不培训也会发生的变化。")]
     figure = None
     if rows.empty:
         blocks.append(Paragraph("没有培训后的工作随访记录，无法评估拜访中的做法。"))
@@ -641,8 +648,13 @@ def _behaviour_section(ctx: _Context, charts: bool) -> tuple[Section, Figure | N
             figure = Figure(_png(followup_change_figure(ctx.evaluation, ctx.region_name, wave=wave)),
                             f"{ctx.region_name}：培训前后拜访做法的变化（{title}）", key="behaviour_change")
             blocks.append(figure)
-        blocks.append(Table(_behaviour_table(ctx, wave), title=f"拜访中的做法（{title}，观察员记录）",
-                            note=_OBSERVED_NOTE + "变化、可能范围的单位为百分点。"))
+        blocks.append(Table(_behaviour_table(ctx, wave), title=f"拜访中的做法：培训前后（{title}，观察员记录）",
+                            note=_OBSERVED_NOTE + "变化、可能范围的单位为百分点；括号里的未回访人数按“没有变化”另算一次，见正文。"))
+        did = _did_table(ctx, wave)
+        if len(did):
+            blocks.append(Table(did, title=f"拜访中的做法：与未参训人员对比（{title}）", note=(
+                f"同一时期{_control_words(ctx)}的变化作为对照：参训人员的变化减去未参训人员的变化，"
+                "剩下的部分更可能是培训带来的。单位为百分点。")))
         unreliable = rows[(rows["wave_id"] == wave) & rows["unreliable"]]
         for label in dict.fromkeys(unreliable["measure_label"]):
             blocks.append(Paragraph(f"“{label}”只作参考：两位观察员对这一做法的记录一致程度偏低，变化不下结论。"))
