@@ -107,6 +107,9 @@ _OBSERVED_NOTE = ("做法的出现率：在观察员随访的拜访中出现这�
                   "“提问占说话时间”和“在客户处占外出时间”为平均比例。")
 _DID_PATTERN = re.compile(r"平均变化 (\S+) (?:个百分点|分)（n = \d+），未参训人员同期 (\S+) (?:个百分点|分)")
 _COUNTS = frozenset({"joint_visits", "weekly_reviews"})
+#: Fewer trainees observed before and after than this: the summary says that no visible change is
+#: not the same as no change.
+_FEW_OBSERVED = 10
 
 
 # -- small helpers ------------------------------------------------------------------------------
@@ -502,7 +505,7 @@ def _summary_section(ctx: _Context) -> tuple[Section, tuple[str, ...]]:
             elif len(did) and len(ba) and not did["hidden"].any():
                 text += "，但与未参训人员对比后不再明显（未参训人员同期也有变化，或人数太少）"
             elif not len(ba):
-                text += "（与未参训人员对比）"
+                text = "与未参训人员对比，" + text
             parts.append(text)
         changed.append("观察员在工作随访中看到：" + "；".join(parts) + "。")
     results = _claimed(ctx, "results")
@@ -515,12 +518,22 @@ def _summary_section(ctx: _Context) -> tuple[Section, tuple[str, ...]]:
                    else ("扣除未参训人员同期变化后提高" if up else "扣除未参训人员同期变化后下降"))
             bits.append(f"{how} {_amount(abs(row['change']), row['unit']).lstrip('+')} 个百分点")
         changed.append("业绩完成率：" + "，".join(bits) + "。")
+    self_claimed = _claimed(ctx, "self_report")
+    if len(self_claimed):
+        bits = [f"“{r['measure_label']}”维度{'提高' if r['direction'] == 'up' else '下降'} "
+                f"{_amount(abs(r['change']), 'score').lstrip('+')} 分" for r in self_claimed.to_dict("records")]
+        changed.append("学员自评（只作参考，不作为做法改变的证据）：" + "、".join(bits) + "。")
     unchanged = _unchanged_behaviours(ctx)
     nothing: list[str] = []
     if not len(behaviour) and len(behaviour_all):
         nothing.append("观察员在工作随访中没有看到任何做法有明显变化：培训还没有转化为拜访中的行为。")
     elif unchanged:
         nothing.append("拜访中的" + "、".join(f"“{u}”" for u in unchanged) + "：无明显变化。")
+    shown = behaviour_all[(behaviour_all["isolation"] == "before_after") & ~behaviour_all["hidden"]] \
+        if len(behaviour_all) else behaviour_all
+    if len(shown) and int(shown["n"].max()) < _FEW_OBSERVED:
+        nothing.append(f"培训前后都被随访到的学员只有 {int(shown['n'].max())} 人："
+                       "看不出变化不等于没有变化，下一轮回访宜增加随访的人数和次数。")
     if len(ctx.rows("results")) and not len(sales):
         nothing.append("业绩完成率：无明显变化。")
     unreliable = ctx.rows("behaviour")
