@@ -753,28 +753,38 @@ def _types_section(ctx: _Context) -> Section:
 
 
 def _next_steps(ctx: _Context) -> list[str]:
-    """Per behaviour that did not improve: what the manager watches, and the action that trains it."""
+    """Per coaching theme, the behaviours that did not improve: what the manager watches on joint
+    visits, and the theme's first-30-days action (the action-plan rules)."""
     from casekit.authoring.action_plan import load_action_rules
 
     rules = load_action_rules()
     rows = ctx.rows("behaviour")
+    rows = rows[rows["measure"].isin(list(BEHAVIOURS)) & ~rows["hidden"]] if len(rows) else rows
     if rows.empty:
         return []
-    rows = rows[rows["measure"].isin(list(BEHAVIOURS)) & ~rows["hidden"]]
-    improved = set(rows.loc[rows["claimed"] & rows.apply(lambda r: bool(_good(r)), axis=1), "measure"])
-    worse = set(rows.loc[rows["claimed"] & rows.apply(lambda r: _good(r) is False, axis=1), "measure"])
-    items = []
+    good = [_good(r) for r in rows.to_dict("records")]
+    improved = {m for m, c, g in zip(rows["measure"], rows["claimed"], good) if c and g}
+    worse = {m for m, c, g in zip(rows["measure"], rows["claimed"], good) if c and g is False}
+    unreliable = set(rows.loc[rows["unreliable"], "measure"])
+    groups: dict[str, list[str]] = {}
     for measure in dict.fromkeys(rows["measure"]):
         if measure in improved or measure not in rules.signs:
             continue
-        sign = rules.signs[measure]
         theme = next((t for t in rules.themes if measure in t.behaviours), None)
-        label = BEHAVIOURS[measure].label
-        state = "变差了" if measure in worse else (
-            "记录不一致，先统一观察标准" if rows.loc[rows["measure"] == measure, "unreliable"].any() else "没有明显改善")
-        text = f"“{label}”{state}：主管陪访时看{sign.watch}"
+        groups.setdefault(theme.id if theme is not None else f"-{measure}", []).append(measure)
+    themes = {t.id: t for t in rules.themes}
+    items = []
+    for key, measures in groups.items():
+        states: dict[str, list[str]] = {}
+        for m in measures:
+            state = ("变差了" if m in worse else "记录不一致（先统一观察标准）" if m in unreliable else "没有明显改善")
+            states.setdefault(state, []).append(f"“{BEHAVIOURS[m].label}”")
+        said = "，".join("、".join(labels) + state for state, labels in states.items())
+        watch = "；".join(rules.signs[m].watch for m in measures)
+        text = f"{said}：主管陪访时看{watch}"
+        theme = themes.get(key)
         if theme is not None:
-            text += f"；按行动计划“{theme.title}”，头 30 天：{theme.actions['day30'][0]}"
+            text += f"。行动计划“{theme.title}”头 30 天：{theme.actions['day30'][0]}"
         items.append(text + "。")
     return items
 
