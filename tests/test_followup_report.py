@@ -211,14 +211,14 @@ def test_a_region_without_trainees_is_refused_in_chinese(shared_sample_bundle):
 
 
 def test_hostile_region_name_stays_inert(shared_sample_bundle):
-    hostile = '<script>alert(1)</script>河北\u202e<img src=x onerror=alert(2)>'
+    hostile = '<script>alert(1)</script>河北\u202e<img src=x onerror=alert(2)>$\\foo{$'
     manifest = shared_sample_bundle.manifest
     regions = manifest.regions.copy()
     regions.loc[regions["region_id"] == "hebei", "name"] = hostile
     bundle = dataclasses.replace(shared_sample_bundle, manifest=dataclasses.replace(manifest, regions=regions))
     evaluation = evaluate_followup(bundle, region="hebei", types=False)
-    doc = followup_document(bundle, "hebei", evaluation, charts=False)
-    assert hostile in doc.title  # plain text in the model: every renderer escapes it
+    doc = followup_document(bundle, "hebei", evaluation)  # the chart's title too: "$" is no math
+    assert doc.figures() and hostile in doc.title  # plain text in the model: every renderer escapes it
     shown = "\n".join(section_markdown(s, tables=True) for s in doc.sections)
     assert "河北" in shown
     for raw in ("<script>", "<img", "\u202e"):

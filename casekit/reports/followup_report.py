@@ -45,7 +45,16 @@ import pandas as pd
 from casekit.domain import BEHAVIOUR_SKILL, BEHAVIOURS, MIN_CELL_SIZE, POPULATIONS
 from casekit.exceptions import AnalysisError
 from casekit.formatting import MINUS, count_label
-from casekit.reports.document import Block, Bullets, Figure, Paragraph, ReportDocument, Section, Table
+from casekit.reports.document import (
+    Block,
+    Bullets,
+    Figure,
+    Paragraph,
+    ReportDocument,
+    Section,
+    Table,
+    plain_text,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure as MplFigure
@@ -591,7 +600,6 @@ def _method_section(ctx: _Context) -> Section:
         table = pd.DataFrame([{
             "资料": r["source_label"] + (f"（{ctx.wave_label(r['wave_id'])}）" if r["wave_id"] else ""),
             "应有（人）": _people(r["n_basis"], ctx.min_n), "找到（人）": _people(r["n_found"], ctx.min_n),
-            "未找到（人）": _people(r["n_missing"], ctx.min_n),
             "匹配率": f"{round(float(r['match_rate']) * 100)}%",
             "是否达到八成": "是" if r["meets_aim"] else "否"} for r in attrition.to_dict("records")])
         blocks.append(Table(table, title="回访匹配情况", note=(
@@ -922,7 +930,9 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
                Line2D([], [], marker="o", linestyle="-", color="#8a929b", markerfacecolor="white",
                       label="记录不一致，只作参考")]
     fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=font - 1)
-    fig.suptitle(f"{region_name}：培训前后拜访做法的变化（观察员记录）", fontsize=font + 4)
+    # a region name is bundle text: a "$" would start matplotlib's math mode (and "$\\foo{$" fails to draw)
+    title = plain_text(region_name).replace("$", r"\$")
+    fig.suptitle(f"{title}：培训前后拜访做法的变化（观察员记录）", fontsize=font + 4)
     return fig
 
 
@@ -942,7 +952,8 @@ def followup_document(bundle: Any, region_id: str, evaluation: FollowUpEvaluatio
         province, a name as its id.
     evaluation : FollowUpEvaluation, optional
         ``evaluate_followup(bundle, region=region_id)`` when already computed (the notebook
-        shows it too); computed here otherwise.
+        shows it too); computed here otherwise, and when the one given holds other regions' rows
+        (its attrition and types would not be the region's).
     charts : bool, default True
         Draw the behaviour-change chart (report and slide size).
     min_n : int
@@ -968,10 +979,12 @@ def followup_document(bundle: Any, region_id: str, evaluation: FollowUpEvaluatio
         raise AnalysisError("这个资料包没有培训后回访的数据（followup 文件夹），无法生成培训后跟踪评估报告。")
     manifest = bundle.manifest
     region = manifest.top_of(manifest.require(region_id))
-    if evaluation is None:
-        evaluation = evaluate_followup(bundle, region=region, min_n=min_n)
-    elif region not in followup_regions(bundle):
+    if region not in followup_regions(bundle):
         evaluate_followup(bundle, region=region, min_n=min_n, types=False)  # raises the Chinese error
+    groups = {str(g) for name in ("learning", "behaviour", "results") if evaluation is not None
+              for g in getattr(evaluation, name)["group"]}
+    if evaluation is None or groups - {region}:  # none, or not this one region's (its attrition and types)
+        evaluation = evaluate_followup(bundle, region=region, min_n=min_n)
     ctx = _Context(bundle, region, evaluation, min_n)
     summary_section, summary = _summary_section(ctx)
     behaviour, figure = _behaviour_section(ctx, charts)
@@ -984,7 +997,7 @@ def followup_document(bundle: Any, region_id: str, evaluation: FollowUpEvaluatio
         slide_figures = (Figure(_png(followup_change_figure(evaluation, ctx.region_name, slide=True, min_n=min_n)),
                                 figure.title, key="behaviour_change"),)
     waves = ctx.followup.waves
-    period = "；".join(f"{label}：{_span(s, e)}"
+    period = "；".join(f"{_span(s, e)}（{label}）"
                        for label, s, e in zip(waves["label"], waves["start"], waves["end"]))
     return ReportDocument(
         title=f"{ctx.region_name}地区培训后跟踪评估报告",
