@@ -193,7 +193,9 @@ def _range(low: Any, high: Any, unit: str) -> str:
 
 
 def _with_range(row: Mapping[str, Any]) -> str:
-    """A change and its interval in one cell: ``+54（+14 至 +93）``."""
+    """A change and its interval in one cell: ``+54（+14 至 +93）``; ``0（各人均无变化）``."""
+    if all(not _missing(row[c]) and float(row[c]) == 0.0 for c in ("change", "ci_low", "ci_high")):
+        return "0（各人均无变化）"
     return f"{_amount(row['change'], row['unit'])}（{_range(row['ci_low'], row['ci_high'], row['unit'])}）"
 
 
