@@ -44,7 +44,7 @@ import pandas as pd
 
 from casekit.domain import BEHAVIOUR_SKILL, BEHAVIOURS, MIN_CELL_SIZE, POPULATIONS
 from casekit.exceptions import AnalysisError
-from casekit.formatting import MINUS, count_label
+from casekit.formatting import count_label
 from casekit.reports.document import (
     Block,
     Bullets,
@@ -488,7 +488,6 @@ def _claimed(ctx: _Context, table: str) -> pd.DataFrame:
 
 
 def _summary_section(ctx: _Context) -> tuple[Section, tuple[str, ...]]:
-    ev = ctx.evaluation
     course = ctx.followup.course
     n_trained = len(ctx.trainees)
     intro = (f"本报告评估{ctx.region_name}参加“{course.name}”（{_span(course.start, course.end)}）的"
@@ -562,7 +561,6 @@ def _summary_section(ctx: _Context) -> tuple[Section, tuple[str, ...]]:
         blocks += [Paragraph("无明显变化的方面", emphasis=True), Bullets(tuple(nothing), numbered=True)]
     blocks += [Paragraph("如何判断是培训带来的变化", emphasis=True), Bullets(tuple(how), numbered=True)]
     summary = tuple(changed or ["各层次都没有有数据支持的明显变化。"]) + tuple(nothing)
-    del ev
     return Section("summary", FOLLOWUP_SECTION_TITLES["summary"], tuple(blocks)), summary
 
 
@@ -803,7 +801,7 @@ def _recommendations_section(ctx: _Context) -> tuple[Section, tuple[str, ...]]:
     steps = _next_steps(ctx)
     general = []
     if steps:
-        general.append(f"把没有改善的做法作为下一阶段主管陪访和周例会的重点（见下列各项），并在下一轮回访中用同样的随访记录表再测一次。")
+        general.append("把没有改善的做法作为下一阶段主管陪访和周例会的重点（见下列各项），并在下一轮回访中用同样的随访记录表再测一次。")
     else:
         general.append("观察到的做法都有改善：下一阶段的重点是保持，并由进步大的客户经理在周例会上分享做法。")
     drivers = ctx.rows("drivers")
