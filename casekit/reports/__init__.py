@@ -35,6 +35,10 @@ _WHERE = {
     "outline_docx_bytes": "casekit.reports.outline_document",
     "outline_markdown": "casekit.reports.outline_document",
     "write_outline": "casekit.reports.outline_document",
+    "followup_change_figure": "casekit.reports.followup_report",
+    "followup_document": "casekit.reports.followup_report",
+    "followup_document_from": "casekit.reports.followup_report",
+    "followup_regions": "casekit.reports.followup_report",
     "RegionReport": "casekit.reports.region_report",
     "region_report": "casekit.reports.region_report",
 }

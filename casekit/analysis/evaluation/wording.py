@@ -181,16 +181,23 @@ def amount_text(value: Any, unit: str) -> str:
 
 
 def range_text(low: Any, high: Any, unit: str) -> str:
-    """An interval in plain words: ``可能范围 15 至 37 个百分点`` (signs as :func:`amount_text`)."""
+    """An interval in plain words: ``可能范围 15 至 37 个百分点`` (signs as :func:`amount_text`).
+
+    When both ends are written alike (``+6 至 +6``), one value: ``可能范围在 +6 个百分点左右``.
+    """
     unit = check_unit(unit)
     if _missing(low) or _missing(high) or not (math.isfinite(float(low)) and math.isfinite(float(high))):
         return "无法估计可能范围"
     if unit == "score":
-        return f"可能范围 {signed(low)} 至 {signed(high)} 分"
-    lo, hi = _scale(low, unit), _scale(high, unit)
-    if unit == "share":  # a change of a share lies within ±100 points, however wide the interval
-        lo, hi = max(lo, -100.0), min(hi, 100.0)
-    return f"可能范围 {_signed_whole(lo)} 至 {_signed_whole(hi)} 个百分点"
+        lo_text, hi_text, word = signed(low), signed(high), "分"
+    else:
+        lo, hi = _scale(low, unit), _scale(high, unit)
+        if unit == "share":  # a change of a share lies within ±100 points, however wide the interval
+            lo, hi = max(lo, -100.0), min(hi, 100.0)
+        lo_text, hi_text, word = _signed_whole(lo), _signed_whole(hi), "个百分点"
+    if lo_text == hi_text:  # "+6 至 +6": every person changed alike, or the range is below the rounding
+        return f"可能范围在 {lo_text} {word}左右"
+    return f"可能范围 {lo_text} 至 {hi_text} {word}"
 
 
 def people_text(n: Any, min_n: int) -> str:
