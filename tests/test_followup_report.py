@@ -91,9 +91,11 @@ def test_hebei_claims_the_planted_behaviour_changes_and_nothing_untouched(hebei)
         verdict = table.at[label, "结论"]
         if change["id"] in set(claimed_rows["measure"]):  # detectable: claimed with its sign
             found += 1
-            assert verdict.startswith("明显提高" if change["direction"] == "up" else "明显降低"), (label, verdict)
+            # with its sign, or, where the untrained changed too, said to be a change the course cannot claim
+            assert (verdict.startswith("明显提高" if change["direction"] == "up" else "明显降低")
+                    or verdict.startswith("有变化，但未参训人员同期也在变")), (label, verdict)
         else:
-            assert verdict == "无明显变化", (label, verdict)
+            assert verdict in ("无明显变化", "人数太少，还判断不了"), (label, verdict)
     assert found >= 2  # asking about needs and price-first openings at least (docs/followup.md)
     changed = " ".join(_summary_lists(doc)["有明显变化的方面"])
     for behaviour in KEY["untouched"]["behaviours"]["hebei"]:

@@ -205,14 +205,11 @@ def _unit_word(unit: str, measure: str = "") -> str:
     return "分" if unit == "score" else "个百分点"
 
 
-def _verdict(row: Mapping[str, Any]) -> str:
-    if row["hidden"]:
-        return "人数不足，不作判断"
-    if row["unreliable"]:
-        return "记录不一致，只作参考"
-    if row["claimed"]:
-        return "明显提高" if row["direction"] == "up" else "明显降低"
-    return "无明显变化"
+def _verdict(row: Mapping[str, Any], comparison: Mapping[str, Any] | None = None) -> str:
+    """The one verdict of :func:`casekit.analysis.evaluation.verdict.verdict` (the command line's too)."""
+    from casekit.analysis.evaluation.verdict import verdict
+
+    return verdict(row, comparison)
 
 
 def _people(n: Any, min_n: int) -> str:
@@ -322,9 +319,6 @@ def _did_table(ctx: _Context, wave: str) -> pd.DataFrame:
         hidden = bool(row["hidden"])
         match = None if hidden else _DID_PATTERN.search(str(row["sentence"]))
         verdict = _verdict(row)
-        if verdict.startswith("明显"):
-            good = _good(row)
-            verdict += "（向好）" if good else "（变差）" if good is False else ""
         out.append({"做法": row["measure_label"],
                     "参训人员的变化": match.group(1) if match else "—",
                     "未参训人员的变化": match.group(2) if match else "—",
@@ -339,6 +333,7 @@ def _behaviour_table(ctx: _Context, wave: str, table: str = "behaviour") -> pd.D
     """One row per behaviour (or dimension): before, after, change and interval, people, verdict."""
     rows = ctx.rows(table, wave_id=wave)
     before_after = rows[rows["isolation"] == "before_after"]
+    comparisons = {r["measure"]: r for r in rows[rows["isolation"] == "control_group"].to_dict("records")}
     out = []
     for row in before_after.to_dict("records"):
         hidden = bool(row["hidden"])
@@ -351,11 +346,7 @@ def _behaviour_table(ctx: _Context, wave: str, table: str = "behaviour") -> pd.D
             "变化（可能范围）": "—" if hidden else _with_range(row),
             "人数（未回访）": _people(row["n"], ctx.min_n) + (f"（{_people(missing, ctx.min_n)}）" if missing else ""),
         }
-        verdict = _verdict(row)
-        if verdict.startswith("明显") and table == "behaviour":
-            good = _good(row)
-            verdict += "（向好）" if good else "（变差）" if good is False else ""
-        record["结论"] = verdict
+        record["结论"] = _verdict(row, comparisons.get(row["measure"]))
         out.append(record)
     return pd.DataFrame(out)
 
@@ -469,15 +460,23 @@ def _attrition_sentence(ctx: _Context) -> str:
     return text + "。"
 
 
-def _unchanged_behaviours(ctx: _Context) -> list[str]:
-    """Labels of the observed behaviours (first wave with data) neither claimed nor hidden."""
-    rows = ctx.rows("behaviour")
-    rows = rows[(rows["isolation"] == "before_after") & rows["measure"].isin(list(BEHAVIOURS))]
+def _unchanged_behaviours(ctx: _Context, *, undecided: bool = False) -> list[str]:
+    """Labels of the observed behaviours neither claimed nor hidden whose verdict is 无明显变化
+    (``undecided``: those whose range is too wide to tell, 人数太少，还判断不了)."""
+    from casekit.analysis.evaluation.verdict import NO_CHANGE, TOO_FEW
+
+    every = ctx.rows("behaviour")
+    rows = every[(every["isolation"] == "before_after") & every["measure"].isin(list(BEHAVIOURS))] \
+        if len(every) else every
     if rows.empty:
         return []
-    claimed_any = set(ctx.rows("behaviour").loc[lambda f: f["claimed"], "measure"])
+    claimed_any = set(every.loc[every["claimed"], "measure"])
     keep = rows[~rows["hidden"] & ~rows["unreliable"] & ~rows["measure"].isin(claimed_any)]
-    return list(dict.fromkeys(keep["measure_label"]))
+    comparisons = {(r["measure"], r["wave_id"]): r
+                   for r in every[every["isolation"] == "control_group"].to_dict("records")}
+    wanted = TOO_FEW if undecided else NO_CHANGE
+    return list(dict.fromkeys(r["measure_label"] for r in keep.to_dict("records")
+                              if _verdict(r, comparisons.get((r["measure"], r["wave_id"]))) == wanted))
 
 
 def _claimed(ctx: _Context, table: str) -> pd.DataFrame:
@@ -537,8 +536,13 @@ def _summary_section(ctx: _Context) -> tuple[Section, tuple[str, ...]]:
     nothing: list[str] = []
     if not len(behaviour) and len(behaviour_all):
         nothing.append("观察员在工作随访中没有看到任何做法有明显变化：培训还没有转化为拜访中的行为。")
-    elif unchanged:
-        nothing.append("拜访中的" + "、".join(f"“{u}”" for u in unchanged) + "：无明显变化。")
+    else:
+        if unchanged:
+            nothing.append("拜访中的" + "、".join(f"“{u}”" for u in unchanged) + "：无明显变化。")
+        undecided = _unchanged_behaviours(ctx, undecided=True)
+        if undecided:
+            nothing.append("拜访中的" + "、".join(f"“{u}”" for u in undecided)
+                           + "：随访到的人数太少、前后差别又不大，还判断不了是否有变化。")
     shown = behaviour_all[(behaviour_all["isolation"] == "before_after") & ~behaviour_all["hidden"]] \
         if len(behaviour_all) else behaviour_all
     if len(shown) and int(shown["n"].max()) < _FEW_OBSERVED:
