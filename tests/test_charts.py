@@ -204,3 +204,30 @@ def test_time_allocation_figure_without_the_weekly_question_shows_minutes_per_vi
     assert fig.axes[0].get_xlabel() == "每次拜访分钟"
     with pytest.raises(ValueError, match="time_allocation"):
         time_allocation_figure(week.iloc[:0])
+
+
+HOSTILE = "$\\foo{$ 北京"  # matplotlib would read $…$ as mathematics and stop on \foo
+
+
+def test_a_name_with_dollars_is_drawn_as_written_in_every_chart(comparison, gaps, week):
+    from casekit.reports import gap_figure, time_allocation_figure
+    from casekit.reports.charts import segment_profile_figure
+
+    figures = [
+        dimension_comparison_figure(comparison, region_name=HOSTILE),
+        gap_figure(gaps, HOSTILE),
+        time_allocation_figure(week.assign(group_name=[HOSTILE, "全部地区", "石家庄"])),
+        segment_profile_figure(pd.DataFrame({"segment": [1, 2], "label": ["提问占说话时间比例"] * 2, "z": [1.0, -1.0]}),
+                               {1: HOSTILE, 2: "提问少"}, top=1),
+    ]
+    for fig in figures:
+        _png(fig)  # drawn, not a parse error
+        shown = [fig._suptitle.get_text() if fig._suptitle else ""]
+        for ax in fig.axes:
+            shown += [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels()]
+            legend = ax.get_legend()
+            shown += [t.get_text() for t in legend.get_texts()] if legend else []
+        shown += [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+        assert any("北京" in text for text in shown)
+        # the dollar is escaped wherever the name is drawn: drawn as itself, never as mathematics
+        assert all("\\$" in text for text in shown if "北京" in text)

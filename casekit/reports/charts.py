@@ -31,7 +31,7 @@ from casekit.formatting import (
 from casekit.privacy.disclosure import gap_hidden, is_suppressed, mean_hidden
 from casekit.reports.fonts import ensure_cjk_font
 
-__all__ = ["ALL_COLOUR", "OTHERS_COLOUR", "REGION_COLOUR", "TIME_COLOURS", "dimension_comparison_figure",
+__all__ = ["ALL_COLOUR", "OTHERS_COLOUR", "REGION_COLOUR", "TIME_COLOURS", "chart_text", "dimension_comparison_figure",
            "gap_figure", "plot_dimension_comparison", "plot_gaps", "segment_profile_figure",
            "time_allocation_figure"]
 
@@ -40,6 +40,18 @@ REGION_COLOUR = "#1f5fa8"
 ALL_COLOUR = "#b0b7c0"
 
 _REQUIRED = ("population", "dimension", "n", "mean", "all_mean")
+
+
+def chart_text(value: object) -> str:
+    """Bundle text (a region's or a type's name) as matplotlib should draw it: literally.
+
+    Matplotlib reads ``$…$`` in any title, label or legend entry as mathematics, and a name such
+    as ``$\\foo{$`` stops the whole figure with a parse error; an escaped dollar is drawn as
+    itself. Characters no format can show are dropped (:func:`casekit.reports.document.plain_text`).
+    """
+    from casekit.reports.document import plain_text
+
+    return plain_text(value).replace("$", r"\$")
 
 
 def _check_columns(comparison: pd.DataFrame) -> None:
@@ -117,6 +129,7 @@ def plot_dimension_comparison(
     min_n : int
         Smallest cell shown (anonymity threshold).
     """
+    region_name = chart_text(region_name)
     _check_columns(comparison)
     rows = comparison[comparison["population"] == population].reset_index(drop=True)
     labels = [_dimension_label(r) for _, r in rows.iterrows()]
@@ -200,7 +213,7 @@ def dimension_comparison_figure(
     for ax in axes[:-1]:
         ax.set_xlabel("")
     axes[0].legend(loc="lower right", frameon=False, fontsize=9)
-    fig.suptitle(f"{region_name}：各维度平均得分与全部地区对比", fontsize=14)
+    fig.suptitle(f"{chart_text(region_name)}：各维度平均得分与全部地区对比", fontsize=14)
     return fig
 
 
@@ -225,6 +238,7 @@ def segment_profile_figure(profile: pd.DataFrame, names: dict[int, str], *, top:
     ValueError
         If ``profile`` is empty (no clear segments: there is nothing to draw).
     """
+    names = {key: chart_text(name) for key, name in names.items()}
     if profile.empty:
         raise ValueError("no clear segments: the profile is empty, there is nothing to draw")
     ensure_cjk_font()
@@ -294,6 +308,7 @@ def plot_gaps(
     min_n : int
         Smallest group shown.
     """
+    region_name = chart_text(region_name)
     rows = gaps[gaps["population"] == population].reset_index(drop=True)
     hidden = [gap_hidden(r, min_n) for _, r in rows.iterrows()]
     y = np.arange(len(rows))[::-1]
@@ -399,10 +414,10 @@ def gap_figure(
     for ax in axes:
         for handle, label in zip(*ax.get_legend_handles_labels()):
             legend.setdefault(label, handle)
-    order = [label for label in (region_name, "其他地区") if label in legend]
+    order = [label for label in (chart_text(region_name), "其他地区") if label in legend]
     fig.legend([legend[label] for label in order], order, loc="outside lower center", ncols=len(order),
                frameon=False, fontsize=9)
-    fig.suptitle(f"{region_name}：各维度与目标水平的差距（横线为差距的可能范围）", fontsize=14)
+    fig.suptitle(f"{chart_text(region_name)}：各维度与目标水平的差距（横线为差距的可能范围）", fontsize=14)
     return fig
 
 
@@ -469,7 +484,7 @@ def time_allocation_figure(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -
     for yi, hide in zip(y, hidden):
         if hide:
             ax.text(right * 0.01, yi, f"n{small_cell(min_n)}", va="center", ha="left", fontsize=9, color="#333333")
-    ax.set_yticks(y, [str(v) for v in table["group_name"]])
+    ax.set_yticks(y, [chart_text(v) for v in table["group_name"]])
     ax.set_xlim(0, right)
     ax.set_xlabel(f"{'每周' if week else '每次拜访'}{unit}")
     _style_axes(ax)

@@ -188,6 +188,9 @@ class ReportDocument:
     slide_figures : tuple of Figure
         Charts drawn for a 16:9 slide (one audience per chart); the deck shows these instead of
         the report's tall multi-audience charts when there are any.
+    period_label : str
+        What ``period`` is called on the cover and the title slide (``调研时间``; the follow-up
+        report's ``回访时间``).
     """
 
     title: str
@@ -200,6 +203,7 @@ class ReportDocument:
     recommendations: tuple[str, ...]
     sections: tuple[Section, ...] = field(default_factory=tuple)
     slide_figures: tuple[Figure, ...] = field(default_factory=tuple)
+    period_label: str = "调研时间"
 
     def section(self, key: str) -> Section:
         """The top-level or nested section with ``key`` (``KeyError`` if absent)."""

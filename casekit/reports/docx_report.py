@@ -131,7 +131,7 @@ class _Writer:
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
         title.paragraph_format.space_after = Pt(36)
         lines = (("客户", report.client), ("项目", report.engagement),
-                 ("调研时间", report.period), ("地区", report.region_name))
+                 (report.period_label, report.period), ("地区", report.region_name))
         for label, value in lines:
             if not _clean(value).strip():
                 continue

@@ -53,7 +53,6 @@ from casekit.reports.document import (
     ReportDocument,
     Section,
     Table,
-    plain_text,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -876,7 +875,7 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
     from matplotlib.lines import Line2D
 
     from casekit.privacy.disclosure import is_suppressed
-    from casekit.reports.charts import ALL_COLOUR, REGION_COLOUR
+    from casekit.reports.charts import ALL_COLOUR, REGION_COLOUR, chart_text
     from casekit.reports.fonts import ensure_cjk_font
 
     rows = evaluation.behaviour
@@ -935,7 +934,7 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
                       label="记录不一致，只作参考")]
     fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=font - 1)
     # a region name is bundle text: a "$" would start matplotlib's math mode (and "$\\foo{$" fails to draw)
-    title = plain_text(region_name).replace("$", r"\$")
+    title = chart_text(region_name)
     fig.suptitle(f"{title}：培训前后拜访做法的变化（观察员记录）", fontsize=font + 4)
     return fig
 
@@ -1010,6 +1009,7 @@ def followup_document(bundle: Any, region_id: str, evaluation: FollowUpEvaluatio
         client=str(manifest.client_of(region) or ""),
         engagement=str(manifest.engagement or ""),
         period=period,
+        period_label="回访时间",
         summary=summary,
         recommendations=recommendations,
         sections=sections,

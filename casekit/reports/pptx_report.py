@@ -270,7 +270,7 @@ class _Deck:
         box.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
         self.add_text(box.text_frame.paragraphs[0], title, size=size, bold=True, color=_DARK)
         details = [f"{label}：{_clean(value)}" for label, value in
-                   (("客户", report.client), ("项目", report.engagement), ("调研时间", report.period))
+                   (("客户", report.client), ("项目", report.engagement), (report.period_label, report.period))
                    if _clean(value)]
         if details:
             sub_size = 18.0
