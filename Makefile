@@ -1,5 +1,6 @@
 # casekit — two commands for a new user:
-#   make demo   set everything up, then build every region's report of the sample bundle
+#   make demo   set everything up, then build every region's report of the sample bundle (and,
+#               the sample having a follow-up wave, the follow-up report of every trained region)
 #   make test   set everything up, then run the whole suite (pytest + nbval)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -66,6 +67,7 @@ tools:
 
 demo: setup
 	$(BIN)/casekit build $(BUNDLE) --out $(OUT)
+	@if [ -d "$(BUNDLE)/followup" ]; then $(BIN)/casekit build $(BUNDLE) --out $(OUT) --report followup; fi
 
 test: setup
 	$(BIN)/python -m pytest tests --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
