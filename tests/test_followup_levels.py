@@ -153,8 +153,10 @@ def test_isolation_is_said_per_measure(evaluation):
     did = results[results["isolation"] == "control_group"]
     trend = results[results["isolation"] == "trend_line"]
     assert len(did) and len(trend)
-    assert did["sentence"].str.contains("差异中的差异").all() and did["sentence"].str.contains("山东").all()
+    assert did["sentence"].str.contains("与山东未参训").all() and not did["sentence"].str.contains("差异中的差异").any()
     assert (did["n_control"] == KEY["n_untrained"]).all()
+    # each group's change is kept with the difference: trainees' minus the untrained's
+    assert ((did["trained_change"] - did["control_change"] - did["change"]).abs() < 1e-9).all()
     assert trend["sentence"].str.contains("趋势线").all() and (trend["isolation_label"] == "趋势线").all()
     quiz = evaluation.learning[evaluation.learning["measure"] == "quiz"]
     assert (quiz["isolation_label"] == "仅培训前后").all()

@@ -295,7 +295,8 @@ def _csv_frame(evaluation: FollowUpEvaluation, min_n: int) -> pd.DataFrame:
     """The measures for a spreadsheet: shares as percentages, the unit said in words."""
     table = _disclosed(evaluation.measures(), min_n)
     share = table["unit"].isin(("share",))
-    for column in ("baseline", "followup", "change", "ci_low", "ci_high", "itt_change"):
+    for column in ("baseline", "followup", "change", "ci_low", "ci_high", "itt_change", "trained_change",
+                   "control_change"):
         table.loc[share, column] = table.loc[share, column] * 100
     table["unit"] = [("次" if m in _COUNTS else "分") if u == "score" else "%"
                      for u, m in zip(table["unit"], table["measure"])]

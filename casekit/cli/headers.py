@@ -221,6 +221,8 @@ HEADERS: Mapping[str, tuple[str, str]] = MappingProxyType({
     "change": ("变化", _NUMBER),
     "n_missing": ("未回访人数", _COUNT),
     "itt_change": ("未回访计为无变化时的变化", _NUMBER),
+    "trained_change": ("参训人员的平均变化", _NUMBER),
+    "control_change": ("未参训人员同期的平均变化", _NUMBER),
     "n_control": ("对照组人数", _COUNT),
     "isolation": ("对照方式编号", _ID),
     "isolation_label": ("对照方式", _TEXT),

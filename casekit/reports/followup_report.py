@@ -113,7 +113,6 @@ FOLLOWUP_GLOSSARY: tuple[tuple[str, str], ...] = (
 #: What the measures in a behaviour table are called.
 _OBSERVED_NOTE = ("做法的出现率：在观察员随访的拜访中出现这种做法的比例，先按人计算、再取平均；"
                   "“提问占说话时间”和“在客户处占外出时间”为平均比例。")
-_DID_PATTERN = re.compile(r"平均变化 (\S+) (?:个百分点|分)（n = \d+），未参训人员同期 (\S+) (?:个百分点|分)")
 _COUNTS = frozenset({"joint_visits", "weekly_reviews"})
 #: Fewer trainees observed before and after than this: the summary says that no visible change is
 #: not the same as no change.
@@ -316,11 +315,10 @@ def _did_table(ctx: _Context, wave: str) -> pd.DataFrame:
     out = []
     for row in rows.to_dict("records"):
         hidden = bool(row["hidden"])
-        match = None if hidden else _DID_PATTERN.search(str(row["sentence"]))
         verdict = _verdict(row)
         out.append({"做法": row["measure_label"],
-                    "参训人员的变化": match.group(1) if match else "—",
-                    "未参训人员的变化": match.group(2) if match else "—",
+                    "参训人员的变化": "—" if hidden else _amount(row["trained_change"], row["unit"]),
+                    "未参训人员的变化": "—" if hidden else _amount(row["control_change"], row["unit"]),
                     "扣除同期变化后（可能范围）": "—" if hidden else _with_range(row),
                     "人数（参训/未参训）": f"{_people(row['n'], ctx.min_n)} / {_people(row['n_control'], ctx.min_n)}",
                     "结论": verdict})
@@ -380,9 +378,8 @@ def _change_table(rows: pd.DataFrame, min_n: int) -> pd.DataFrame:
         ours = theirs = "—"
         if not hidden:
             if isolation == "control_group":
-                match = _DID_PATTERN.search(str(row["sentence"]))
-                if match:
-                    ours, theirs = f"变化 {match.group(1)}", f"未参训人员变化 {match.group(2)}"
+                ours = f"变化 {_amount(row['trained_change'], unit)}"
+                theirs = f"未参训人员变化 {_amount(row['control_change'], unit)}"
             elif isolation == "trend_line":
                 ours, theirs = f"实际 {_level(row['followup'], unit)}", f"按趋势推算 {_level(row['baseline'], unit)}"
             else:

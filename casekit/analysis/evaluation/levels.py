@@ -137,6 +137,8 @@ LEVEL_SCHEMA = OutputSchema(
         Col("n_missing", "int", description="trainees with a baseline value missing at follow-up"),
         Col("itt_change", "float", nullable=True, description="Phillips: missing counted as no change"),
         Col("n_control", "int", description="untrained people compared with (DiD), else 0"),
+        Col("trained_change", "float", nullable=True, description="DiD: the trainees' mean change (completers)"),
+        Col("control_change", "float", nullable=True, description="DiD: the untrained people's mean change"),
         Col("isolation", description="control_group, trend_line, before_after or none"),
         Col("isolation_label", description="how the isolation is said"),
         Col("claimed", "bool"), Col("direction", description="up, down or none"),
@@ -233,7 +235,7 @@ def _empty() -> pd.DataFrame:
 def _kinds() -> dict[str, str]:
     ints = {"level", "n", "n_missing", "n_control"}
     bools = {"claimed", "hidden", "self_report", "unreliable"}
-    floats = {"baseline", "followup", "change", "ci_low", "ci_high", "itt_change"}
+    floats = {"baseline", "followup", "change", "ci_low", "ci_high", "itt_change", "trained_change", "control_change"}
     return {c: "int64" if c in ints else "bool" if c in bools else "float64" if c in floats else "object"
             for c in LEVEL_COLUMNS}
 
@@ -241,7 +243,7 @@ def _kinds() -> dict[str, str]:
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     if not rows:
         return _empty()
-    defaults = {"n_missing": 0, "itt_change": _NAN, "n_control": 0, "self_report": False, "unreliable": False,
+    defaults = {"n_missing": 0, "itt_change": _NAN, "n_control": 0, "trained_change": _NAN, "control_change": _NAN, "self_report": False, "unreliable": False,
                 "note": "", "baseline": _NAN, "followup": _NAN, "change": _NAN, "ci_low": _NAN, "ci_high": _NAN,
                 "direction": "none", "claimed": False, "hidden": False, "wave_id": ""}
     full = [{c: row.get(c, defaults.get(c)) for c in LEVEL_COLUMNS} for row in rows]
@@ -321,13 +323,14 @@ def _did_rows(table: pd.DataFrame, ctx: _Context, *, level: int, wave: str) -> l
             continue  # no comparison group here (fewer than min_n): the before/after rows say it all
         isolation = "control_group"
         g = rec["group"]
-        sentence = f"与{ctx.control_text}对比（差异中的差异）：{rec['sentence']}"
+        sentence = f"与{ctx.control_text}对比：{rec['sentence']}"
         rows.append({
             "level": level, "wave_id": wave, "measure": rec["measure"], "measure_label": rec["measure_label"],
             "group": g, "group_label": ctx.names.get(g, str(g)), "unit": rec["unit"],
             "baseline": _NAN, "followup": _NAN, "change": rec["estimate"],
             "ci_low": rec["adj_low"], "ci_high": rec["adj_high"], "n": rec["n_trained"],
-            "n_control": rec["n_untrained"], "isolation": isolation, "isolation_label": ISOLATIONS[isolation],
+            "n_control": rec["n_untrained"], "trained_change": rec["trained_change"],
+            "control_change": rec["untrained_change"], "isolation": isolation, "isolation_label": ISOLATIONS[isolation],
             "claimed": bool(rec["claimed"]),
             "direction": "none" if not rec["claimed"] else ("up" if rec["estimate"] > 0 else "down"),
             "hidden": bool(rec["hidden"]), "sentence": sentence})
