@@ -610,12 +610,15 @@ class FollowUpFocus:
     changes : tuple of BehaviourChange
         Every ride-along behaviour of the region at the wave.
     coaching : CoachingTarget
+    n : int
+        Trainees of the region whose visits were compared (0 when every row is hidden).
     """
 
     region: str
     wave_label: str
     changes: tuple[BehaviourChange, ...]
     coaching: CoachingTarget
+    n: int = 0
 
     def _with(self, *status: str) -> tuple[BehaviourChange, ...]:
         return tuple(c for c in self.changes if c.status in status)
@@ -737,8 +740,10 @@ def followup_focus(evaluation: Any, region: str, *, followup: Any = None, rules:
                      & (drivers["wave_id"] == wave)] if len(drivers) else drivers
     if len(visits) and not bool(visits["hidden"].iloc[0]) and not _missing(visits["followup"].iloc[0]):
         current = float(visits["followup"].iloc[0])
-    return FollowUpFocus(region, label, tuple(changes), coaching_target(current, days if days and days > 0 else None,
-                                                                        rules))
+    shown = rows[(rows["isolation"] == "before_after") & ~rows["hidden"].astype(bool)]
+    n = int(shown["n"].max()) if len(shown) else 0
+    return FollowUpFocus(region, label, tuple(changes),
+                         coaching_target(current, days if days and days > 0 else None, rules), n)
 
 
 def _missing(value: Any) -> bool:
@@ -1081,7 +1086,8 @@ def _core_plan(design: CourseDesign, rules: ActionRules, profiles: Sequence[Type
         summary = ("回访时" + "、".join(f"“{n}”" for n in named) + "没有明显改善，下一个九十天全体客户经理每周都做这几件事。"
                    if named else "下一个九十天全体客户经理每周都做这几件事。")
     else:
-        summary = "九十天里全体客户经理每周都做这几件事，各类客户经理再加上本类自己的行动。"
+        summary = ("九十天里全体客户经理每周都做这几件事，各类客户经理再加上本类自己的行动。" if len(profiles) > 1
+                   or (profiles and profiles[0].key != _ALL_TYPES) else "九十天里全体客户经理每周都做这几件事。")
     return ActionPlan(CORE, "全体客户经理", design.region, design.region_name, summary, (), (), actions, "", focus)
 
 
@@ -1195,8 +1201,9 @@ def _summary(profile: TypeProfile, region_name: str, themes: Sequence[str]) -> s
         parts = []
         if not profile.weak_dimensions and not profile.behaviours_to_change():
             parts.append("这一类客户经理的做法已接近顾问式销售，重点是保持好习惯，并带动其他同事。")
+    who = "此外" if profile.key == _ALL_TYPES else "在核心行动之外，本类"
     if themes:
-        parts.append("在三件核心行动之外，本类重点练：" + "；".join(themes) + "。")
+        parts.append(f"{who}重点练：" + "；".join(themes) + "。")
     else:
-        parts.append("本类按三件核心行动做即可。")
+        parts.append("按核心行动做即可。")
     return "".join(parts)

@@ -226,7 +226,10 @@ def _pct(value: float | None) -> str:
 def _change_text(change) -> str:  # noqa: ANN001 - a BehaviourChange
     if change.before is None or change.after is None:
         return f"“{change.label}”"
-    return f"“{change.label}”（拜访中出现的比例由 {_pct(change.before)} 到 {_pct(change.after)}）"
+    verb = "升至" if change.after > change.before else "降至" if change.after < change.before else "仍为"
+    if verb == "仍为":
+        return f"“{change.label}”（仍为 {_pct(change.after)}）"
+    return f"“{change.label}”（由 {_pct(change.before)} {verb} {_pct(change.after)}）"
 
 
 def _coaching_text(target: CoachingTarget, region_name: str) -> str:
@@ -245,13 +248,17 @@ def _coaching_text(target: CoachingTarget, region_name: str) -> str:
 
 def _focus_items(focus: FollowUpFocus, core: ActionPlan | None, region_name: str) -> list[str]:
     items = []
+    if any(c.before is not None and c.after is not None for c in focus.changes):
+        people = f"（回访到 {focus.n} 人）" if focus.n else ""
+        few = "；人不多，十几个百分点的升降也可能是偶然" if 0 < focus.n < 15 else ""
+        items.append(f"括号里是随访拜访中出现这一做法的比例：培训前和这次回访时{people}{few}。")
     if focus.improved:
         items.append("已明显改善，继续保持（不再作为新习惯来练）：" + "、".join(_change_text(c) for c in focus.improved)
                      + "。")
     core_behaviours = [a.sign.behaviour for a in core.actions] if core is not None else []
     stuck = [c for c in focus.not_improved if c.behaviour in core_behaviours]
     if stuck:
-        items.append("没有明显变化，是下一个九十天全体客户经理的重点：" + "、".join(_change_text(c) for c in stuck) + "。")
+        items.append("没有明显改善，是下一个九十天全体客户经理的重点：" + "、".join(_change_text(c) for c in stuck) + "。")
     disagreed = [c for c in focus.unclear if c.behaviour in focus.unreliable]
     small = [c for c in focus.unclear if c.behaviour not in focus.unreliable]
     if disagreed:
@@ -310,13 +317,15 @@ def _blocks(plans: Sequence[ActionPlan], checklist: CoachingChecklist | None
         yield "h1", f"{next(n)}、全体客户经理的{'一二三四五六七八九'[len(core.actions) - 1] if len(core.actions) < 10 else len(core.actions)}件核心行动"
         yield "para", core.summary
         yield "table", _plan_table(core)
+    typed = any(p.number is not None for p in types)
     if types:
-        yield "h1", f"{next(n)}、各类客户经理的补充行动"
-        if any(p.number is not None for p in types):
+        yield "h1", f"{next(n)}、{'各类客户经理' if typed else '全体客户经理'}的补充行动"
+        if typed:
             yield "para", ("陪访时按下面“怎么认出这一类”对照客户经理的做法，决定按哪一类辅导。"
                            "每位客户经理属于哪一类的名单由顾问另行交给销售经理，不随本文件分发。")
         for plan in types:
-            yield "h2", plan.type_label
+            if typed:
+                yield "h2", plan.type_label
             if plan.recognise and plan.number is not None:
                 yield "para", f"怎么认出这一类：陪访时如果{plan.recognise}，按第{plan.number}类辅导。"
             yield "para", plan.summary
