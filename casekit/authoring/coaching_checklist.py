@@ -1,19 +1,18 @@
-"""The sales managers' coaching checklist after the course, and the region's plan document (issue 16).
+"""The sales managers' joint-visit record card after the course, and the region's plan document (issue 16).
 
 The seed's sales managers "manage by results only, with no process control, and do not know how
 their account managers spend their time". After the course the change has to be watched where it
-happens: on the customer visit. :func:`coaching_checklist` turns a region's 30/60/90-day plans
-(:func:`casekit.authoring.action_plan.action_plans`) into the managers' checklist: what to look
-for on a joint visit (陪访; one line per ride-along behaviour the plans name, with the types it
-concerns and how the follow-up wave measures it), which sales-toolbox table to review in the
-weekly review (周例会) and what to ask about it, a weekly rhythm (周一计划、周二至周四陪访、周五复盘)
-and what to record, so the next follow-up wave can measure the required drivers (the
-``joint_visits`` and ``weekly_reviews`` of ``followup/<wave>/coaching.csv``, ``docs/followup.md``).
+happens: on the customer visit. :func:`coaching_checklist` turns a region's plans
+(:func:`casekit.authoring.action_plan.action_plans`) into a one-page 陪访记录卡 (about six observable
+items with □看到了 □没看到, short tags 全部／1、2、4类, never a behaviour observers disagree on), the
+weekly rhythm with a joint-visit target set from the coaching log when the follow-up has one, the
+toolbox table to review weekly and what to ask, and what to record so the next wave can measure the
+required drivers (``followup/<wave>/coaching.csv``, ``docs/followup.md``).
 
-:func:`action_plan_markdown` and :func:`action_plan_docx_bytes` render the region's plans and its
-checklist as one document; :func:`write_action_plan` writes it (``.md`` or ``.docx``) atomically,
-never replacing a file edited since casekit wrote it unless ``force``
-(:func:`casekit.safe_save.save_editable`).
+:func:`action_plan_markdown` and :func:`action_plan_docx_bytes` render the region's plans and card as
+one document (:func:`coaching_card_docx_bytes` the card alone); :func:`write_action_plan` writes it
+(``.md`` or ``.docx``) atomically, never replacing a file edited since casekit wrote it unless
+``force`` (:func:`casekit.safe_save.save_editable`).
 """
 
 from __future__ import annotations
