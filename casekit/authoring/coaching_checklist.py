@@ -313,7 +313,8 @@ def _blocks(plans: Sequence[ActionPlan], checklist: CoachingChecklist | None
         for item in _focus_items(focus, core, region_name):
             yield "item", item
     if core is not None and core.actions:
-        yield "h1", f"{next(n)}、全体客户经理的{'一二三四五六七八九'[len(core.actions) - 1] if len(core.actions) < 10 else len(core.actions)}件核心行动"
+        count = "一二三四五六七八九"[len(core.actions) - 1] if len(core.actions) < 10 else str(len(core.actions))
+        yield "h1", f"{next(n)}、全体客户经理的{count}件核心行动"
         yield "para", core.summary
         yield "table", _plan_table(core)
     typed = any(p.number is not None for p in types)
