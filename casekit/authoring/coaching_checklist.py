@@ -398,7 +398,7 @@ def action_plan_markdown(plans: Sequence[ActionPlan], checklist: CoachingCheckli
     return _markdown(_title(plans, checklist, region_name), _blocks(plans, checklist))
 
 
-_WIDTHS = {5: [2.4, 9.4, 5.4, 3.6, 5.3], 4: [10.6, 5.4, 3.8, 6.3], 3: [13.0, 5.0, 8.1]}
+_WIDTHS = {5: [2.4, 9.4, 5.4, 3.6, 5.3], 4: [10.6, 5.4, 3.8, 6.3], 3: [6.0, 15.6, 4.5]}
 _CARD_WIDTHS = [15.0, 3.5, 7.6]
 
 
