@@ -918,8 +918,8 @@ class PlanAction:
     method, method_text : str
         The method learned in class (``methods`` of the rules) and how the document names it.
     module_specific : bool
-        Whether the module's main subject is the action's dimension (the document names the
-        module only then).
+        Whether the module is the course's only module on the action's dimension (the document
+        names the module only then).
     """
 
     period: str
@@ -1019,7 +1019,9 @@ def _module_for(design: CourseDesign, dimension: str) -> ModuleDesign:
 def _plan_action(design: CourseDesign, rules: ActionRules, period: str, theme_id: str, title: str,
                  dimension: str, action: Action, because: tuple[str, ...]) -> PlanAction:
     module = _module_for(design, dimension)
-    specific = bool(module.dimensions) and module.dimensions[0] == dimension
+    # the module is named only when it is the one module of the course on this subject (行业篇 for an
+    # industry action), not a general module that happens to list it (电信的转型 for every sales action)
+    specific = dimension in module.dimensions and sum(dimension in m.dimensions for m in design.modules) == 1
     return PlanAction(period, theme_id, title, action.do, dimension, module.id, module.title, action.table,
                       table_title(action.table), rules.sign(action.behaviour, action.sign), because,
                       action.method, rules.methods.get(action.method, ""), specific)
@@ -1135,8 +1137,11 @@ def action_plans(design: CourseDesign, segments: Any, toolbox_tables: Iterable[s
     core = _core_plan(design, rules, profiles, focus, tables, improved)
     core_behaviours = {a.sign.behaviour for a in core.actions}
 
-    def allowed(action: Action) -> bool:
-        return action.table in tables and action.behaviour not in improved and action.behaviour not in core_behaviours
+    keeping = {a for t in rules.themes if t.default == "strong" for a in t.actions.values()}
+
+    def allowed(action: Action) -> bool:  # a keep-and-spread action may name a behaviour already good
+        return action.table in tables and (action in keeping or (action.behaviour not in improved
+                                                                  and action.behaviour not in core_behaviours))
 
     usable = [t for t in rules.themes if any(allowed(a) for a in t.actions.values())]
     needs = {p.key: tuple(b for b in p.behaviours_to_change() if b not in improved) for p in profiles}
