@@ -612,6 +612,8 @@ class FollowUpFocus:
     coaching : CoachingTarget
     n : int
         Trainees of the region whose visits were compared (0 when every row is hidden).
+    region_name : str
+        The evaluation's name of the region (the province when the plan is for one of its cities).
     """
 
     region: str
@@ -619,6 +621,7 @@ class FollowUpFocus:
     changes: tuple[BehaviourChange, ...]
     coaching: CoachingTarget
     n: int = 0
+    region_name: str = ""
 
     def _with(self, *status: str) -> tuple[BehaviourChange, ...]:
         return tuple(c for c in self.changes if c.status in status)
@@ -743,7 +746,8 @@ def followup_focus(evaluation: Any, region: str, *, followup: Any = None, rules:
     shown = rows[(rows["isolation"] == "before_after") & ~rows["hidden"].astype(bool)]
     n = int(shown["n"].max()) if len(shown) else 0
     return FollowUpFocus(region, label, tuple(changes),
-                         coaching_target(current, days if days and days > 0 else None, rules), n)
+                         coaching_target(current, days if days and days > 0 else None, rules), n,
+                         _text(rows["group_label"].iloc[0]))
 
 
 def _missing(value: Any) -> bool:
@@ -1205,7 +1209,7 @@ def _summary(profile: TypeProfile, region_name: str, themes: Sequence[str]) -> s
     else:
         parts = []
         if not profile.weak_dimensions and not profile.behaviours_to_change():
-            parts.append("这一类客户经理的做法已接近顾问式销售，重点是保持好习惯，并带动其他同事。")
+            parts.append("这一类客户经理的做法已接近顾问式销售。")
     who = "此外" if profile.key == _ALL_TYPES else "在核心行动之外，本类"
     if themes:
         parts.append(f"{who}重点练：" + "；".join(themes) + "。")

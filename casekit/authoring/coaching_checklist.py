@@ -248,7 +248,7 @@ def _coaching_text(target: CoachingTarget, region_name: str) -> str:
 def _focus_items(focus: FollowUpFocus, core: ActionPlan | None, region_name: str) -> list[str]:
     items = []
     if any(c.before is not None and c.after is not None for c in focus.changes):
-        people = f"（回访到 {focus.n} 人）" if focus.n else ""
+        people = f"（{focus.region_name or region_name}回访到 {focus.n} 人）" if focus.n else ""
         few = "；人不多，十几个百分点的升降也可能是偶然" if 0 < focus.n < 15 else ""
         items.append(f"括号里是随访拜访中出现这一做法的比例：培训前和这次回访时{people}{few}。")
     if focus.improved:
@@ -265,7 +265,7 @@ def _focus_items(focus: FollowUpFocus, core: ActionPlan | None, region_name: str
                      + "：两位观察员的记录常不一致，这次不下结论，陪访记录卡也不列。")
     if small:
         items.append("、".join(f"“{c.label}”" for c in small) + "：回访到的人太少，这次不下结论。")
-    items.append(_coaching_text(focus.coaching, region_name))
+    items.append(_coaching_text(focus.coaching, focus.region_name or region_name))
     return items
 
 
