@@ -1,30 +1,33 @@
 """30/60/90-day action plans per account-manager behaviour type (issue 16, after the course).
 
-The seed fights training that changes nothing ("培训后一动不动"). After the course, each behaviour
-type of account manager gets a plan for its first ninety days: for days 1–30, 31–60 and 61–90,
-two to four concrete actions, each naming the module of the region's course that taught it, the
-sales-toolbox table it uses, and the sign a sales manager will see on a joint visit (陪访) when
-it works -- said as a ride-along behaviour, so the next follow-up wave measures it with the same
-instrument (e.g. "开场先问客户经营上的问题，不先报价" ↔ ``price_first`` seen less often).
+The seed fights training that changes nothing ("培训后一动不动"). After the course, every account
+manager of a region gets **three core actions** (the region's focus) and each behaviour type a few
+actions of its own (at most ``max_type_actions`` rows over days 1–30, 31–60 and 61–90). Every action
+names the method learned in class (找伤口—揭伤口—撒盐—抹药, 价值金三角, 隐性销售 …), the sales-toolbox
+table it uses, and its own sign: what a sales manager sees or hears on a joint visit (陪访) when it
+works, tied to the ride-along behaviour the next follow-up wave measures.
 
-Plans are built from a type's **profile**, never from the sample's planted ids: its weakest
-dimensions (:attr:`casekit.analysis.Persona.emphasis_dimensions`, plus every dimension scored
-clearly below all account managers) and its characteristic behaviours in the bad direction
-(:data:`casekit.domain.BEHAVIOUR_SKILL`: a "medicine seller's" behaviour seen clearly more often,
-a "doctor's" behaviour clearly less often, both at :data:`casekit.analysis.segments.DISTINCT_Z`
-standard deviations). The rules -- which weakness calls for which theme, the wording of every
-action and sign -- live in ``action_plan.yaml`` beside this module (:func:`load_action_rules`;
-``docs/action-plans.md``), so a consultant edits words, not code.
+**After a follow-up** (:func:`followup_focus` of :func:`casekit.analysis.evaluate_followup`), the
+plan is "the next ninety days": behaviours the evaluation claims improved (``claimed`` in the good
+direction, reliable, not hidden) are kept, never new habits; the core is the behaviours that did not
+improve and are furthest from good at the wave; the joint-visit target is set from the coaching log
+(:class:`CoachingTarget`). Without a follow-up the plan is built from the baseline: the core is what
+most types need.
+
+Types are named neutrally by rule from their profile (``type_names`` of the rules: 价格推动型,
+技术讲解型 …), each with what a manager sees on a visit to recognise it. Plans are built from a
+type's **profile**, never from the sample's ids. The rules live in ``action_plan.yaml`` beside this
+module (:func:`load_action_rules`; ``docs/action-plans.md``), so a consultant edits words, not code.
 
 When the segmentation finds no clear types, one plan is built for all account managers of the
-region from the weaknesses the region's course design names (its objectives and added sessions).
+region from the weaknesses the region's course design names.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -39,32 +42,39 @@ from casekit.intake.config import Each, Keyed, ProblemLog, Schema, load_config
 from casekit.privacy.disclosure import is_suppressed
 
 __all__ = [
+    "CORE",
     "DISTINCT_Z",
     "PERIODS",
     "RULES_FILE",
     "ActionPlan",
     "ActionPlanRulesError",
     "ActionRules",
+    "BehaviourChange",
+    "CoachingTarget",
+    "FollowUpFocus",
     "PlanAction",
     "Sign",
     "Theme",
     "TypeProfile",
     "action_plans",
+    "coaching_target",
+    "followup_focus",
     "load_action_rules",
     "type_profiles",
 ]
 
 #: The three periods of a plan, in order → their Chinese heading.
 PERIODS: Mapping[str, str] = {"day30": "第1～30天", "day60": "第31～60天", "day90": "第61～90天"}
+#: ``period`` and ``type_key`` of the core actions every account manager does for ninety days.
+CORE = "core"
 #: The packaged rules file, beside this module.
 RULES_FILE = "action_plan.yaml"
 #: A profile value this many standard deviations from all account managers distinguishes a type
 #: (the segmentation's own threshold, :data:`casekit.analysis.segments.DISTINCT_Z`).
 DISTINCT_Z: float = 0.5
-#: ``default:`` values of a theme: ``fill`` tops up any plan short of ``min_themes``; ``strong``
-#: comes first for a type without any weakness (its plan keeps and spreads good practice).
 _DEFAULT_KINDS = ("fill", "strong")
 _ALL_TYPES = "all"
+_TARGET = "{target}"
 
 
 # -- the rules file -----------------------------------------------------------------------------
@@ -73,6 +83,8 @@ _ALL_TYPES = "all"
 class _ActionSchema(Schema):
     do: Any = None
     table: Any = None
+    method: Any = None
+    behaviour: Any = None
     sign: Any = None
 
 
@@ -88,12 +100,27 @@ class _ThemeSchema(Schema):
 
 
 class _SignSchema(Schema):
-    sign: Any = None
-    watch: Any = None
+    card: Any = None
+
+
+class _TypeNameSchema(Schema):
+    name: Any = None
+    behaviours: Any = None
+    recognise: Any = None
 
 
 class _TableSchema(Schema):
     ask: Any = None
+
+
+class _StepSchema(Schema):
+    every_weeks: Any = None
+    text: Any = None
+
+
+class _CoachingSchema(Schema):
+    steps: Each[_StepSchema] | None = None
+    default: Any = None
 
 
 class _RhythmSchema(Schema):
@@ -107,41 +134,55 @@ class _RecordSchema(Schema):
 
 
 class _RulesSchema(Schema):
-    min_themes: Any = None
-    max_themes: Any = None
+    core_count: Any = None
+    max_type_actions: Any = None
+    max_type_themes: Any = None
+    card_items: Any = None
+    observable: Any = None
+    vague: Any = None
+    methods: Any = None
     signs: Keyed[_SignSchema] | None = None
+    type_names: Each[_TypeNameSchema] | None = None
+    fallback_name: Any = None
+    core: Each[_ActionSchema] | None = None
     themes: Each[_ThemeSchema] | None = None
     tables: Keyed[_TableSchema] | None = None
+    coaching: _CoachingSchema | None = None
     rhythm: Each[_RhythmSchema] | None = None
     records: Each[_RecordSchema] | None = None
 
 
 @dataclass(frozen=True)
 class Sign:
-    """What a sales manager sees on a joint visit when a behaviour changes.
+    """What a sales manager sees on a joint visit when an action works.
 
     Attributes
     ----------
     behaviour : str
-        A :data:`casekit.domain.BEHAVIOURS` id (a ride-along behaviour).
+        A :data:`casekit.domain.BEHAVIOURS` id: the ride-along behaviour the next wave measures.
     direction : int
         +1: the behaviour should be seen more often; −1: less often; 0: neither
         (:data:`casekit.domain.BEHAVIOUR_SKILL`).
     text : str
-        The sign, in plain Chinese.
-    watch : str
-        What to look for on the joint visit (the checklist's question).
+        The sign of this action, in plain Chinese, observable on a joint visit.
+    card : str
+        The behaviour's item on the joint-visit record card.
     """
 
     behaviour: str
     direction: int
     text: str
-    watch: str
+    card: str = ""
 
     @property
     def label(self) -> str:
         """The behaviour's Chinese label (as the ride-along records name it)."""
         return BEHAVIOURS[self.behaviour].label
+
+    @property
+    def watch(self) -> str:
+        """What to look for on the joint visit (the card's item)."""
+        return self.card or self.text
 
     @property
     def measure(self) -> str:
@@ -150,7 +191,18 @@ class Sign:
             return f"随访记录中“{self.label}”应更常见"
         if self.direction < 0:
             return f"随访记录中“{self.label}”应减少"
-        return f"随访记录中“{self.label}”的做法应更有针对性"
+        return f"随访记录中“{self.label}”"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action of the rules file (a theme's period, or a core candidate)."""
+
+    do: str
+    table: str
+    method: str
+    behaviour: str
+    sign: str
 
 
 @dataclass(frozen=True)
@@ -162,39 +214,49 @@ class Theme:
     dimension: str
     behaviours: tuple[str, ...]
     default: str | None
-    actions: Mapping[str, tuple[str, str, str]]  # period → (do, table key, sign behaviour)
+    actions: Mapping[str, Action]
+
+
+@dataclass(frozen=True)
+class TypeName:
+    """A neutral type name, the behaviours that earn it and how a manager recognises it."""
+
+    name: str
+    behaviours: tuple[str, ...]
+    recognise: str
 
 
 @dataclass(frozen=True)
 class ActionRules:
-    """The parsed rules file (:func:`load_action_rules`).
+    """The parsed rules file (:func:`load_action_rules`); see the comment at its top."""
 
-    Attributes
-    ----------
-    min_themes, max_themes : int
-        A plan has between these many themes, so each period has that many actions.
-    signs : mapping of str to Sign
-        Behaviour id → its sign.
-    themes : tuple of Theme
-        In the file's order (the order breaks ties).
-    tables : mapping of str to str
-        Toolbox table key → what the manager asks in the weekly review.
-    rhythm : tuple of (str, str)
-        The weekly rhythm: when, what.
-    records : tuple of (str, str)
-        What to record for the next follow-up wave: what, how.
-    file : str
-        Where the rules were read from (in problems).
-    """
-
-    min_themes: int
-    max_themes: int
-    signs: Mapping[str, Sign]
+    core_count: int
+    max_type_actions: int
+    max_type_themes: int
+    card_items: int
+    observable: tuple[str, ...]
+    vague: tuple[str, ...]
+    methods: Mapping[str, str]
+    cards: Mapping[str, str]
+    type_names: tuple[TypeName, ...]
+    fallback_name: str
+    core: tuple[Action, ...]
     themes: tuple[Theme, ...]
     tables: Mapping[str, str]
+    coaching_steps: tuple[tuple[float, str], ...]
+    coaching_default: str
     rhythm: tuple[tuple[str, str], ...]
     records: tuple[tuple[str, str], ...]
     file: str = RULES_FILE
+
+    def sign(self, behaviour: str, text: str) -> Sign:
+        """The :class:`Sign` of an action on ``behaviour``."""
+        return Sign(behaviour, BEHAVIOUR_SKILL.get(behaviour, ("", 0))[1], text, self.cards.get(behaviour, ""))
+
+    @property
+    def signs(self) -> Mapping[str, Sign]:
+        """Behaviour id → its record-card sign."""
+        return {b: self.sign(b, c) for b, c in self.cards.items()}
 
 
 def _text(value: Any) -> str:
@@ -203,9 +265,9 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:
+def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:  # noqa: C901 - one checker, every problem
     if not isinstance(data, Mapping):
-        log.add((), None, "a YAML mapping with keys signs, themes, tables, rhythm, records", type(data).__name__)
+        log.add((), None, "a YAML mapping with keys core, themes, signs, tables, rhythm, records", type(data).__name__)
         return None
 
     def count(key: str, default: int) -> int:
@@ -215,9 +277,8 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:
             return default
         return value
 
-    min_themes, max_themes = count("min_themes", 2), count("max_themes", 4)
-    if min_themes > max_themes:
-        log.add(("max_themes",), "max_themes", f"a number ≥ min_themes ({min_themes})", max_themes)
+    core_count, max_type_actions = count("core_count", 3), count("max_type_actions", 4)
+    max_type_themes, card_items = count("max_type_themes", 2), count("card_items", 6)
 
     def sentence(path: tuple[Any, ...], node: Any, key: str) -> str:
         value = node.get(key) if isinstance(node, Mapping) else None
@@ -226,18 +287,103 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:
             log.add((*path, key), ".".join(str(p) for p in (*path, key)), "a Chinese sentence", value)
         return text
 
-    signs: dict[str, Sign] = {}
+    def words(key: str) -> tuple[str, ...]:
+        raw = data.get(key)
+        if not isinstance(raw, list) or not raw or not all(isinstance(w, str) and w.strip() for w in raw):
+            log.add((key,), key, "a list of Chinese words", raw)
+            return ()
+        return tuple(w.strip() for w in raw)
+
+    observable, vague = words("observable"), words("vague")
+
+    def observable_problem(path: tuple[Any, ...], text: str) -> None:
+        where = ".".join(str(p) for p in path)
+        if observable and text and not any(w in text for w in observable):
+            log.add(path, where, f"a sign a manager sees on a joint visit (one of: {'、'.join(observable)})", text)
+        bad = [w for w in vague if w in text]
+        if bad:
+            log.add(path, where, f"an observable sign, without {'、'.join(bad)}", text)
+
+    methods: dict[str, str] = {}
+    raw_methods = data.get("methods")
+    if not isinstance(raw_methods, Mapping) or not raw_methods:
+        log.add(("methods",), "methods", "a mapping of method ids to what was learned in class", raw_methods)
+        raw_methods = {}
+    for key, value in raw_methods.items():
+        if not _text(value) or not isinstance(value, str):
+            log.add(("methods", key), f"methods.{key}", "a Chinese phrase", value)
+        methods[str(key)] = _text(value)
+
+    cards: dict[str, str] = {}
     raw_signs = data.get("signs")
     if not isinstance(raw_signs, Mapping) or not raw_signs:
-        log.add(("signs",), "signs", "a mapping of behaviour ids to signs", raw_signs)
+        log.add(("signs",), "signs", "a mapping of behaviour ids to record-card items", raw_signs)
         raw_signs = {}
     for behaviour, entry in raw_signs.items():
         if behaviour not in BEHAVIOURS:
             log.add(("signs", behaviour), f"signs.{behaviour}", f"a behaviour id ({', '.join(BEHAVIOURS)})", behaviour)
             continue
-        signs[behaviour] = Sign(behaviour, BEHAVIOUR_SKILL.get(behaviour, ("", 0))[1],
-                                sentence(("signs", behaviour), entry, "sign"),
-                                sentence(("signs", behaviour), entry, "watch"))
+        cards[behaviour] = sentence(("signs", behaviour), entry, "card")
+        observable_problem(("signs", behaviour, "card"), cards[behaviour])
+
+    seen_signs: dict[str, str] = {}
+
+    def action(path: tuple[Any, ...], node: Any, *, behaviour_key: str = "behaviour") -> Action | None:
+        where = ".".join(str(p) for p in path)
+        if not isinstance(node, Mapping):
+            log.add(path, where, "an action with do, table, method, behaviour, sign", node)
+            return None
+        do = sentence(path, node, "do")
+        table = _text(node.get("table"))
+        if table not in TITLES:
+            log.add((*path, "table"), f"{where}.table", f"a toolbox table ({', '.join(TITLES)})", node.get("table"))
+        method = _text(node.get("method"))
+        if method not in methods:
+            log.add((*path, "method"), f"{where}.method", f"a method under methods ({', '.join(methods)})",
+                    node.get("method"))
+        behaviour = _text(node.get(behaviour_key))
+        if behaviour not in cards:
+            log.add((*path, behaviour_key), f"{where}.{behaviour_key}", "a behaviour with an entry under signs",
+                    node.get(behaviour_key))
+        sign = sentence(path, node, "sign")
+        observable_problem((*path, "sign"), sign)
+        if sign and sign in seen_signs:  # every action has its own sign
+            log.add((*path, "sign"), f"{where}.sign", f"a sign of this action only (also {seen_signs[sign]})", sign)
+        seen_signs.setdefault(sign, where)
+        return Action(do, table, method, behaviour, sign)
+
+    names: list[TypeName] = []
+    raw_names = data.get("type_names")
+    if not isinstance(raw_names, list) or not raw_names:
+        log.add(("type_names",), "type_names", "a list of neutral type names", raw_names)
+        raw_names = []
+    for i, entry in enumerate(raw_names):
+        where = ("type_names", i)
+        name = sentence(where, entry, "name")
+        recognise = sentence(where, entry, "recognise")
+        observable_problem((*where, "recognise"), recognise)
+        raw_b = entry.get("behaviours") if isinstance(entry, Mapping) else None
+        if not isinstance(raw_b, list) or not raw_b or any(b not in BEHAVIOURS for b in raw_b):
+            log.add((*where, "behaviours"), f"type_names[{i}].behaviours",
+                    f"a list of behaviour ids ({', '.join(BEHAVIOURS)})", raw_b)
+            raw_b = [b for b in raw_b or () if b in BEHAVIOURS] if isinstance(raw_b, list) else []
+        names.append(TypeName(name, tuple(raw_b), recognise))
+    fallback = sentence((), data, "fallback_name")
+
+    core: list[Action] = []
+    raw_core = data.get("core")
+    if not isinstance(raw_core, list) or not raw_core:
+        log.add(("core",), "core", "a list of core actions", raw_core)
+        raw_core = []
+    core_behaviours: set[str] = set()
+    for i, entry in enumerate(raw_core):
+        found = action(("core", i), entry)
+        if found is not None:
+            if found.behaviour in core_behaviours:
+                log.add(("core", i, "behaviour"), f"core[{i}].behaviour", "one core action per behaviour",
+                        found.behaviour)
+            core_behaviours.add(found.behaviour)
+            core.append(found)
 
     themes: list[Theme] = []
     raw_themes = data.get("themes")
@@ -275,22 +421,11 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:
         elif default not in _DEFAULT_KINDS:
             log.add((*where, "default"), f"themes[{i}].default", "true, fill or strong", default)
             default = None
-        actions: dict[str, tuple[str, str, str]] = {}
+        actions: dict[str, Action] = {}
         for period in PERIODS:
-            node = entry.get(period)
-            if not isinstance(node, Mapping):
-                log.add((*where, period), f"themes[{i}].{period}", "an action with do, table, sign", node)
-                continue
-            do = sentence((*where, period), node, "do")
-            table = _text(node.get("table"))
-            if table not in TITLES:
-                log.add((*where, period, "table"), f"themes[{i}].{period}.table",
-                        f"a toolbox table ({', '.join(TITLES)})", node.get("table"))
-            sign = _text(node.get("sign"))
-            if sign not in signs:
-                log.add((*where, period, "sign"), f"themes[{i}].{period}.sign",
-                        "a behaviour with an entry under signs", node.get("sign"))
-            actions[period] = (do, table, sign)
+            found = action((*where, period), entry.get(period))
+            if found is not None:
+                actions[period] = found
         themes.append(Theme(theme_id, title, dimension, tuple(str(b) for b in raw_behaviours), default, actions))
     if raw_themes and not any(t.default == "fill" for t in themes):
         log.add(("themes",), "themes", "at least one theme with default: true (fills a plan with few weaknesses)",
@@ -307,6 +442,24 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:
             continue
         tables[str(key)] = sentence(("tables", key), entry, "ask")
 
+    steps: list[tuple[float, str]] = []
+    coaching = data.get("coaching")
+    raw_steps = coaching.get("steps") if isinstance(coaching, Mapping) else None
+    if not isinstance(raw_steps, list) or not raw_steps:
+        log.add(("coaching",), "coaching.steps", "a list of joint-visit frequencies (every_weeks, text)", raw_steps)
+        raw_steps = []
+    for i, step in enumerate(raw_steps):
+        weeks = step.get("every_weeks") if isinstance(step, Mapping) else None
+        if isinstance(weeks, bool) or not isinstance(weeks, (int, float)) or weeks <= 0:
+            log.add(("coaching", "steps", i, "every_weeks"), f"coaching.steps[{i}].every_weeks",
+                    "a number of weeks > 0", weeks)
+            weeks = 1
+        steps.append((float(weeks), sentence(("coaching", "steps", i), step, "text")))
+    if [w for w, _ in steps] != sorted((w for w, _ in steps), reverse=True):
+        log.add(("coaching", "steps"), "coaching.steps", "steps from rare to often (every_weeks decreasing)",
+                [w for w, _ in steps])
+    coaching_default = sentence(("coaching",), coaching, "default")
+
     def pairs(key: str, first: str, second: str) -> tuple[tuple[str, str], ...]:
         raw = data.get(key)
         if not isinstance(raw, list) or not raw:
@@ -316,7 +469,9 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:
 
     rhythm = pairs("rhythm", "when", "what")
     records = pairs("records", "what", "how")
-    return ActionRules(min_themes, max_themes, signs, tuple(themes), tables, rhythm, records, log.file)
+    return ActionRules(core_count, max_type_actions, max_type_themes, card_items, observable, vague, methods, cards,
+                       tuple(names), fallback, tuple(core), tuple(themes), tables, tuple(steps), coaching_default,
+                       rhythm, records, log.file)
 
 
 def _read_rules(text: str, shown: str) -> ActionRules:
@@ -353,7 +508,9 @@ def load_action_rules(path: str | Path | None = None) -> ActionRules:
     ------
     ActionPlanRulesError
         With every problem at once: YAML syntax, unknown keys (with the closest known key),
-        unknown dimensions, behaviours or toolbox tables, missing sentences.
+        unknown dimensions, behaviours, methods or toolbox tables, missing sentences, a sign no
+        manager can see on a joint visit (none of the ``observable`` words, or a ``vague`` one), a
+        sign shared by two actions.
     InputFileError
         If ``path`` does not exist or is larger than casekit reads (:mod:`casekit.bounded`).
     """
@@ -372,6 +529,237 @@ def load_action_rules(path: str | Path | None = None) -> ActionRules:
     return _read_rules(text, str(path))
 
 
+# -- what the follow-up found -----------------------------------------------------------------------
+
+_STATUSES = ("improved", "worse", "unchanged", "unclear")
+
+
+@dataclass(frozen=True)
+class BehaviourChange:
+    """One ride-along behaviour of a region at the follow-up wave.
+
+    Attributes
+    ----------
+    behaviour : str
+        A :data:`casekit.domain.BEHAVIOURS` id.
+    before, after : float or None
+        Share of visits before the course and at the wave; None when the group is too small to show.
+    status : str
+        ``improved`` / ``worse`` (claimed by the evaluation, in the good / bad direction),
+        ``unchanged`` (not claimed), ``unclear`` (too few people, or observers disagree).
+    """
+
+    behaviour: str
+    before: float | None
+    after: float | None
+    status: str
+
+    @property
+    def label(self) -> str:
+        """The behaviour's Chinese label."""
+        return BEHAVIOURS[self.behaviour].label
+
+    @property
+    def gap(self) -> float:
+        """How far the behaviour is from good at the wave (0 good … 1 bad; 0 for a neutral one)."""
+        sign = BEHAVIOUR_SKILL.get(self.behaviour, ("", 0))[1]
+        if self.after is None or not sign:
+            return 0.0
+        return 1 - self.after if sign > 0 else self.after
+
+
+@dataclass(frozen=True)
+class CoachingTarget:
+    """How often sales managers should do joint visits in the next ninety days.
+
+    Attributes
+    ----------
+    current : float or None
+        Joint visits with coaching per account manager in the wave's period (the coaching log);
+        None without a log or when the region is too small to show.
+    days : int or None
+        Length of that period (end of the course to end of the wave).
+    target : str
+        The target, in Chinese (``每两周一次``).
+    target_weeks : float
+        The target as a number of weeks between joint visits.
+    """
+
+    current: float | None
+    days: int | None
+    target: str
+    target_weeks: float
+
+    @property
+    def current_weeks(self) -> float | None:
+        """Weeks between two joint visits now (None without a figure; inf for none at all)."""
+        if self.current is None or not self.days:
+            return None
+        return math.inf if self.current <= 0 else self.days / self.current / 7
+
+
+@dataclass(frozen=True)
+class FollowUpFocus:
+    """What a region's latest follow-up wave found, as the next ninety days need it.
+
+    Attributes
+    ----------
+    region : str
+    wave_label : str
+        The wave's name, e.g. ``培训后三个月回访``.
+    changes : tuple of BehaviourChange
+        Every ride-along behaviour of the region at the wave.
+    coaching : CoachingTarget
+    n : int
+        Trainees of the region whose visits were compared (0 when every row is hidden).
+    region_name : str
+        The evaluation's name of the region (the province when the plan is for one of its cities).
+    """
+
+    region: str
+    wave_label: str
+    changes: tuple[BehaviourChange, ...]
+    coaching: CoachingTarget
+    n: int = 0
+    region_name: str = ""
+
+    def _with(self, *status: str) -> tuple[BehaviourChange, ...]:
+        return tuple(c for c in self.changes if c.status in status)
+
+    @property
+    def improved(self) -> tuple[BehaviourChange, ...]:
+        """Behaviours the evaluation claims improved: kept, never new habits."""
+        return self._with("improved")
+
+    @property
+    def unclear(self) -> tuple[BehaviourChange, ...]:
+        """Behaviours the wave cannot judge (too few people, observers disagree)."""
+        return self._with("unclear")
+
+    @property
+    def unreliable(self) -> frozenset[str]:
+        """Behaviours not to be judged on a joint visit (observers disagreed)."""
+        return frozenset(c.behaviour for c in self.unclear if c.before is not None)
+
+    @property
+    def not_improved(self) -> tuple[BehaviourChange, ...]:
+        """Worse or unchanged behaviours with a direction, the worse and the furthest from good first."""
+        rows = [c for c in self._with("worse", "unchanged") if BEHAVIOUR_SKILL.get(c.behaviour, ("", 0))[1]]
+        return tuple(sorted(rows, key=lambda c: (c.status != "worse", -round(c.gap, 6), _change(c),
+                                                 list(BEHAVIOURS).index(c.behaviour))))
+
+
+def _change(c: BehaviourChange) -> float:
+    sign = BEHAVIOUR_SKILL.get(c.behaviour, ("", 0))[1]
+    if c.before is None or c.after is None:
+        return 0.0
+    return sign * (c.after - c.before)
+
+
+def coaching_target(current: float | None, days: int | None, rules: ActionRules | None = None) -> CoachingTarget:
+    """The joint-visit target from current practice: the rarest step of the rules at least half again
+    as often as now (the most frequent step when now is already near it); the rules' default
+    without a figure."""
+    rules = rules or load_action_rules()
+    steps = rules.coaching_steps
+    by_text = {text: weeks for weeks, text in steps}
+    if current is None or not days or not steps:
+        return CoachingTarget(current, days, rules.coaching_default, by_text.get(rules.coaching_default, 2.0))
+    now = math.inf if current <= 0 else days / current / 7
+    for weeks, text in steps:  # from rare to often
+        if weeks * 1.5 <= now:
+            return CoachingTarget(current, days, text, weeks)
+    weeks, text = steps[-1]
+    return CoachingTarget(current, days, text, weeks)
+
+
+def followup_focus(evaluation: Any, region: str, *, followup: Any = None, rules: ActionRules | None = None
+                   ) -> FollowUpFocus | None:
+    """What ``region``'s latest follow-up wave found, for its next ninety days.
+
+    Parameters
+    ----------
+    evaluation : FollowUpEvaluation or None
+        :func:`casekit.analysis.evaluate_followup` of the bundle (``region=`` or all regions).
+    region : str
+        Top-level region id.
+    followup : FollowUp, optional
+        ``bundle.followup``: the wave's name and the course's last day (the coaching log's period).
+    rules : ActionRules, optional
+
+    Returns
+    -------
+    FollowUpFocus or None
+        None without an evaluation or without any behaviour row of the region. A behaviour is
+        improved or worse only where the evaluation claims it (``claimed``, its ``direction``;
+        an ``unreliable`` or ``hidden`` row is unclear and shows no number).
+    """
+    if evaluation is None:
+        return None
+    rules = rules or load_action_rules()
+    rows = evaluation.behaviour
+    rows = rows[(rows["group"] == region) & rows["measure"].isin(list(BEHAVIOURS))]
+    if not len(rows):
+        return None
+    wave = str(rows["wave_id"].iloc[-1])
+    rows = rows[rows["wave_id"] == wave]
+    changes = []
+    for behaviour in BEHAVIOURS:
+        mine = rows[rows["measure"] == behaviour]
+        if not len(mine):
+            continue
+        sign = BEHAVIOUR_SKILL.get(behaviour, ("", 0))[1]
+        shown = mine[mine["isolation"] == "before_after"]
+        first = shown.iloc[0] if len(shown) else mine.iloc[0]
+        hidden = bool(first["hidden"])
+        before = None if hidden or _missing(first["baseline"]) else float(first["baseline"])
+        after = None if hidden or _missing(first["followup"]) else float(first["followup"])
+        claims = [(str(r["direction"])) for _, r in mine.iterrows()
+                  if bool(r["claimed"]) and not bool(r["hidden"]) and not bool(r["unreliable"])]
+        good = "up" if sign > 0 else "down" if sign < 0 else None
+        bad = "down" if sign > 0 else "up" if sign < 0 else None
+        if hidden or mine["unreliable"].any():
+            status = "unclear"
+        elif bad in claims:
+            status = "worse"
+        elif good in claims:
+            status = "improved"
+        else:
+            status = "unchanged"
+        changes.append(BehaviourChange(behaviour, before, after, status))
+    label, days = "", None
+    if followup is not None:
+        waves = followup.waves
+        match = waves[waves["wave_id"].astype(str) == wave]
+        if len(match):
+            label = _text(match["label"].iloc[0])
+            try:
+                days = int((_date(match["end"].iloc[0]) - _date(followup.course.end)).days)
+            except (AttributeError, TypeError, ValueError):
+                days = None
+    current = None
+    drivers = evaluation.drivers
+    visits = drivers[(drivers["group"] == region) & (drivers["measure"] == "joint_visits")
+                     & (drivers["wave_id"] == wave)] if len(drivers) else drivers
+    if len(visits) and not bool(visits["hidden"].iloc[0]) and not _missing(visits["followup"].iloc[0]):
+        current = float(visits["followup"].iloc[0])
+    shown = rows[(rows["isolation"] == "before_after") & ~rows["hidden"].astype(bool)]
+    n = int(shown["n"].max()) if len(shown) else 0
+    return FollowUpFocus(region, label, tuple(changes),
+                         coaching_target(current, days if days and days > 0 else None, rules), n,
+                         _text(rows["group_label"].iloc[0]))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _date(value: Any) -> Any:
+    import pandas as pd
+
+    return pd.Timestamp(value).date()
+
+
 # -- type profiles --------------------------------------------------------------------------------
 
 
@@ -384,14 +772,16 @@ class TypeProfile:
     key : str
         ``type<n>`` for segment n, ``all`` for all account managers (no clear types).
     label : str
-        How the plan names it, e.g. ``第2类“常以价格优惠开场·常提出免费试用”``.
+        How the plan names it: a neutral name by rule, e.g. ``第2类 价格推动型``.
     weak_dimensions : tuple of str
         Dimension ids, weakest first.
     behaviours : mapping of str to float
         Behaviour id → how far the type's rate lies from all account managers' (standard
         deviations; positive: more often).
     strengths, weaknesses : tuple of str
-        The persona's phrases (for the plan's introduction).
+        The persona's phrases (consultant-facing; the client document does not print them).
+    recognise : str
+        What a manager sees on a joint visit that marks the type (``type_names`` of the rules).
     """
 
     key: str
@@ -400,6 +790,13 @@ class TypeProfile:
     behaviours: Mapping[str, float]
     strengths: tuple[str, ...] = ()
     weaknesses: tuple[str, ...] = ()
+    recognise: str = ""
+
+    @property
+    def number(self) -> int | None:
+        """The type's number (``type2`` → 2), None for everybody."""
+        digits = self.key[4:] if self.key.startswith("type") else ""
+        return int(digits) if digits.isdigit() else None
 
     def behaviours_to_change(self, z: float = DISTINCT_Z) -> tuple[str, ...]:
         """Behaviours seen clearly too often (bad ones) or too seldom (good ones), clearest first."""
@@ -411,8 +808,26 @@ class TypeProfile:
         return tuple(b for _, b in sorted(bad, key=lambda t: (-t[0], t[1])))
 
 
+def _neutral_names(behaviours: Sequence[Mapping[str, float]], rules: ActionRules) -> list[TypeName | None]:
+    """Each type's name entry: the one whose behaviours it shows most clearly more often than all
+    account managers (at least :data:`DISTINCT_Z`), each entry used once, the clearest first."""
+    pairs = []
+    for i, z in enumerate(behaviours):
+        for j, entry in enumerate(rules.type_names):
+            values = [z[b] for b in entry.behaviours if b in z and math.isfinite(z[b])]
+            if values and max(values) >= DISTINCT_Z:
+                pairs.append((-max(values), i, j))
+    chosen: list[TypeName | None] = [None] * len(behaviours)
+    used: set[int] = set()
+    for _, i, j in sorted(pairs):
+        if chosen[i] is None and j not in used:
+            chosen[i] = rules.type_names[j]
+            used.add(j)
+    return chosen
+
+
 def type_profiles(segments: Any, region: str | None = None, *, min_n: int = MIN_CELL_SIZE,
-                  design: CourseDesign | None = None) -> list[TypeProfile]:
+                  design: CourseDesign | None = None, rules: ActionRules | None = None) -> list[TypeProfile]:
     """The behaviour types a region's plans are built for, from a segmentation.
 
     Parameters
@@ -426,12 +841,15 @@ def type_profiles(segments: Any, region: str | None = None, *, min_n: int = MIN_
         Disclosure threshold (:func:`casekit.privacy.disclosure.is_suppressed`).
     design : CourseDesign, optional
         Without clear types: the weaknesses the design names make one plan for everybody.
+    rules : ActionRules, optional
+        The neutral names (``type_names``); default: the packaged rules.
 
     Returns
     -------
     list of TypeProfile
         In segment order; one profile ``all`` when there are no clear types.
     """
+    rules = rules or load_action_rules()
     clear = segments is not None and getattr(segments, "clear", False) and segments.personas
     if not clear:
         return [_everybody(design)]
@@ -442,18 +860,23 @@ def type_profiles(segments: Any, region: str | None = None, *, min_n: int = MIN_
         mine = a.loc[a["top_region_id"] == region]
         if len(mine) and not is_suppressed(len(mine), min_n):
             present = {int(s) for s in mine["segment"]}
-    out = []
+    everyone = []
     for persona in segments.personas:
-        if present is not None and persona.segment not in present:
-            continue
         rows = profile.loc[profile["segment"] == persona.segment]
         z = {str(f): float(v) for f, v in zip(rows["feature"], rows["z"])}
         weak = list(persona.emphasis_dimensions)
         low = sorted((v, d) for d, v in z.items() if d in DIMENSIONS and math.isfinite(v) and v <= -DISTINCT_Z)
         weak += [d for _, d in low if d not in weak]
         behaviours = {f[5:]: v for f, v in z.items() if f.startswith("rate_") and f[5:] in BEHAVIOURS}
-        out.append(TypeProfile(f"type{persona.segment}", f"第{persona.segment}类“{persona.name}”", tuple(weak),
-                               behaviours, tuple(persona.strengths), tuple(persona.weaknesses)))
+        everyone.append((persona, tuple(weak), behaviours))
+    names = _neutral_names([b for _, _, b in everyone], rules)  # over every type: the same name in every region
+    out = []
+    for (persona, weak, behaviours), name in zip(everyone, names):
+        if present is not None and persona.segment not in present:
+            continue
+        label = f"第{persona.segment}类 {name.name if name else rules.fallback_name}"
+        out.append(TypeProfile(f"type{persona.segment}", label, weak, behaviours, tuple(persona.strengths),
+                               tuple(persona.weaknesses), name.recognise if name else ""))
     return out
 
 
@@ -481,9 +904,9 @@ class PlanAction:
     Attributes
     ----------
     period : str
-        A :data:`PERIODS` key.
+        A :data:`PERIODS` key, or :data:`CORE` for the ninety days' core actions.
     theme, theme_title : str
-        The rules' theme.
+        The rules' theme (``core`` for a core action).
     text : str
         What the account manager does.
     dimension : str
@@ -493,10 +916,14 @@ class PlanAction:
     table, table_title : str
         The toolbox table used (:data:`casekit.authoring.toolbox.TITLES` key and title).
     sign : Sign
-        What the sales manager sees on a joint visit when it works.
+        What the sales manager sees on a joint visit when it works (this action's own sign).
     because : tuple of str
-        The weakness that chose the theme: dimension and behaviour ids; empty for a theme every
-        type gets (``default``).
+        The weakness that chose the theme: dimension and behaviour ids; empty for a default theme.
+    method, method_text : str
+        The method learned in class (``methods`` of the rules) and how the document names it.
+    module_specific : bool
+        Whether the module is the course's only module on the action's dimension (the document
+        names the module only then).
     """
 
     period: str
@@ -510,26 +937,33 @@ class PlanAction:
     table_title: str
     sign: Sign
     because: tuple[str, ...] = ()
+    method: str = ""
+    method_text: str = ""
+    module_specific: bool = False
 
 
 @dataclass(frozen=True)
 class ActionPlan:
-    """The 30/60/90-day plan of one behaviour type in one region.
+    """The plan of one behaviour type in one region (or the region's core actions).
 
     Attributes
     ----------
     type_key, type_label : str
-        :class:`TypeProfile`'s key and label.
+        :class:`TypeProfile`'s key and label; :data:`CORE` and ``全体客户经理`` for the core.
     region, region_name : str
         The region of the course design.
     summary : str
-        Who the plan is for and what it works on, in plain Chinese.
+        What the plan works on, in plain Chinese.
     weak_dimensions : tuple of str
         The type's weakest dimensions.
     behaviours_to_change : tuple of str
-        Its behaviours in the bad direction.
+        Its behaviours in the bad direction (not yet improved at the follow-up).
     actions : tuple of PlanAction
-        Period by period, themes in priority order.
+        Period by period.
+    recognise : str
+        How a manager recognises the type on a joint visit (empty for the core and everybody).
+    focus : FollowUpFocus or None
+        What the follow-up found (the same object on every plan of the region).
     """
 
     type_key: str
@@ -540,9 +974,22 @@ class ActionPlan:
     weak_dimensions: tuple[str, ...]
     behaviours_to_change: tuple[str, ...]
     actions: tuple[PlanAction, ...]
+    recognise: str = ""
+    focus: FollowUpFocus | None = field(default=None, compare=False)
+
+    @property
+    def is_core(self) -> bool:
+        """Whether this is the core every account manager of the region does."""
+        return self.type_key == CORE
+
+    @property
+    def number(self) -> int | None:
+        """The type's number, None for the core and for everybody."""
+        digits = self.type_key[4:] if self.type_key.startswith("type") else ""
+        return int(digits) if digits.isdigit() else None
 
     def period(self, period: str) -> tuple[PlanAction, ...]:
-        """The actions of one :data:`PERIODS` key."""
+        """The actions of one :data:`PERIODS` key (or :data:`CORE`)."""
         return tuple(a for a in self.actions if a.period == period)
 
     @property
@@ -573,70 +1020,93 @@ def _module_for(design: CourseDesign, dimension: str) -> ModuleDesign:
     return modules[0]
 
 
-def _label(dimension: str) -> str:
-    return DIMENSIONS[dimension].label if dimension in DIMENSIONS else dimension
+def _plan_action(design: CourseDesign, rules: ActionRules, period: str, theme_id: str, title: str,
+                 dimension: str, action: Action, because: tuple[str, ...]) -> PlanAction:
+    module = _module_for(design, dimension)
+    # the module is named only when it is the one module of the course on this subject (行业篇 for an
+    # industry action), not a general module that happens to list it (电信的转型 for every sales action)
+    specific = dimension in module.dimensions and sum(dimension in m.dimensions for m in design.modules) == 1
+    return PlanAction(period, theme_id, title, action.do, dimension, module.id, module.title, action.table,
+                      table_title(action.table), rules.sign(action.behaviour, action.sign), because,
+                      action.method, rules.methods.get(action.method, ""), specific)
 
 
-def _chosen_themes(profile: TypeProfile, rules: ActionRules, population: str
-                   ) -> list[tuple[Theme, tuple[str, ...]]]:
-    """The themes of a type, strongest weakness first, with the weaknesses that chose each."""
+def _theme_scores(profile: TypeProfile, theme: Theme, population: str, needs: Sequence[str]) -> tuple[float, tuple]:
+    """How strongly a type needs a theme (0: not at all) and the weaknesses that chose it."""
     dims = [d for d in profile.weak_dimensions if d in POPULATION_DIMENSIONS.get(population, DIMENSIONS)]
-    to_change = profile.behaviours_to_change()
-    scored = []
-    for order, theme in enumerate(rules.themes):
-        if theme.default == "strong":  # keeping good practice: never a remedy for a weakness
-            continue
-        because: list[str] = []
-        score = 0.0
-        if theme.dimension in dims:  # the weakest dimension scores 2, the last one just over 1
-            because.append(theme.dimension)
-            score = max(score, 1 + (len(dims) - dims.index(theme.dimension)) / len(dims))
-        for b in theme.behaviours:  # a behaviour scores its distance from everybody (≥ DISTINCT_Z)
-            if b in to_change:
-                because.append(b)
-                score = max(score, abs(profile.behaviours.get(b, 0.0)))
-        if because:
-            scored.append((-score, order, theme, tuple(because)))
-    chosen = [(t, because) for _, _, t, because in sorted(scored, key=lambda s: (s[0], s[1]))][:rules.max_themes]
-    # good practice to keep and spread: only a real type without any weakness (not "everybody")
-    fill_kinds = ("strong", "fill") if not chosen and profile.key != _ALL_TYPES else ("fill",)
-    for kind in fill_kinds:
-        for theme in rules.themes:
-            if len(chosen) >= rules.min_themes:
+    because: list[str] = []
+    score = 0.0
+    if theme.dimension in dims:  # the weakest dimension scores 2, the last one just over 1
+        because.append(theme.dimension)
+        score = max(score, 1 + (len(dims) - dims.index(theme.dimension)) / len(dims))
+    for b in theme.behaviours:  # a behaviour scores its distance from everybody (≥ DISTINCT_Z)
+        if b in needs:
+            because.append(b)
+            score = max(score, abs(profile.behaviours.get(b, 0.0)))
+    return score, tuple(because)
+
+
+def _rows(themes: Sequence[tuple[Theme, tuple[str, ...]]], allowed: Any, limit: int
+          ) -> list[tuple[str, Theme, Action, tuple[str, ...]]]:
+    """At most ``limit`` rows: one per period from the first theme that has an allowed action, then
+    the other allowed actions period by period; no action twice."""
+    rows: list[tuple[str, Theme, Action, tuple[str, ...]]] = []
+    for period in PERIODS:
+        for theme, because in themes:
+            action = theme.actions.get(period)
+            if action is not None and allowed(action) and len(rows) < limit:
+                rows.append((period, theme, action, because))
                 break
-            if theme.default == kind and all(t.id != theme.id for t, _ in chosen):
-                chosen.append((theme, ()))
-    return chosen
+    for period in PERIODS:
+        for theme, because in themes:
+            action = theme.actions.get(period)
+            if (action is not None and allowed(action) and len(rows) < limit
+                    and all(r[2] is not action for r in rows)):
+                rows.append((period, theme, action, because))
+    order = list(PERIODS)
+    theme_order = [t.id for t, _ in themes]
+    return sorted(rows, key=lambda r: (order.index(r[0]), theme_order.index(r[1].id)))
 
 
-def _summary(profile: TypeProfile, region_name: str, themes: Sequence[tuple[Theme, tuple[str, ...]]]) -> str:
-    if profile.key == _ALL_TYPES:
-        who = f"{region_name}的全体客户经理（调研未发现明显不同的行为类型）"
+def _core_plan(design: CourseDesign, rules: ActionRules, profiles: Sequence[TypeProfile],
+               focus: FollowUpFocus | None, tables: set[str], improved: set[str]) -> ActionPlan:
+    """The region's core: ``core_count`` actions every account manager does for ninety days."""
+    candidates = [a for a in rules.core if a.behaviour not in improved and a.table in tables]
+    need = {b: sum(b in p.behaviours_to_change() for p in profiles) for b in BEHAVIOURS}
+    file_order = [a.behaviour for a in rules.core]
+    if focus is not None:
+        ranked = [c.behaviour for c in focus.not_improved]
+
+        def key(a: Action) -> tuple:
+            return (ranked.index(a.behaviour) if a.behaviour in ranked else len(ranked), -need[a.behaviour],
+                    file_order.index(a.behaviour))
     else:
-        who = f"{region_name}属于{profile.label}的客户经理"
-    weak = "、".join(profile.weaknesses[:4])
-    parts = [f"适用于{who}。"]
-    if weak:
-        parts.append(f"这一类客户经理与其他客户经理相比，明显不足的是{weak}。")
-    elif profile.weak_dimensions:
-        parts.append("需要加强的是" + "、".join(f"「{_label(d)}」" for d in profile.weak_dimensions[:3]) + "。")
-    elif profile.key == _ALL_TYPES:
-        parts.append("调研未发现需要特别加强的方面，计划的重点是养成用销售工具表、按计划拜访的习惯。")
+        def key(a: Action) -> tuple:
+            return (-need[a.behaviour], file_order.index(a.behaviour))
+    chosen = sorted(candidates, key=key)[:rules.core_count]
+    actions = tuple(_plan_action(design, rules, CORE, CORE, "全体客户经理的核心行动",
+                                 BEHAVIOUR_SKILL.get(a.behaviour, ("sales", 0))[0] or "sales", a, (a.behaviour,))
+                    for a in chosen)
+    if focus is not None and focus.not_improved:
+        named = [c.label for c in focus.not_improved if c.behaviour in {a.behaviour for a in chosen}]
+        summary = ("回访时" + "、".join(f"“{n}”" for n in named) + "没有明显改善，下一个九十天全体客户经理每周都做这几件事。"
+                   if named else "下一个九十天全体客户经理每周都做这几件事。")
     else:
-        parts.append("这一类客户经理的做法已接近顾问式销售，计划的重点是保持好习惯，并带动其他同事。")
-    parts.append("九十天内重点练：" + "；".join(t.title for t, _ in themes) + "。")
-    return "".join(parts)
+        summary = ("九十天里全体客户经理每周都做这几件事，各类客户经理再加上本类自己的行动。" if len(profiles) > 1
+                   or (profiles and profiles[0].key != _ALL_TYPES) else "九十天里全体客户经理每周都做这几件事。")
+    return ActionPlan(CORE, "全体客户经理", design.region, design.region_name, summary, (), (), actions, "", focus)
 
 
 def action_plans(design: CourseDesign, segments: Any, toolbox_tables: Iterable[str] | None = None, *,
-                 rules: ActionRules | None = None, min_n: int = MIN_CELL_SIZE) -> list[ActionPlan]:
-    """The 30/60/90-day action plan of each behaviour type of the design's region.
+                 rules: ActionRules | None = None, min_n: int = MIN_CELL_SIZE,
+                 focus: FollowUpFocus | None = None) -> list[ActionPlan]:
+    """The region's core actions and the action plan of each behaviour type of the region.
 
     Parameters
     ----------
     design : CourseDesign
         The region's course for account managers (:func:`casekit.reports.course.course_design`,
-        or :func:`casekit.curriculum.design_course`): every action names one of its modules.
+        or :func:`casekit.curriculum.design_course`).
     segments : SegmentReport, sequence of TypeProfile, or None
         The behaviour types: a segmentation of the whole bundle
         (:func:`casekit.analysis.segment_account_managers`; the region's types are those with
@@ -644,39 +1114,105 @@ def action_plans(design: CourseDesign, segments: Any, toolbox_tables: Iterable[s
         segmentation without clear types: one plan for all account managers, from the design.
     toolbox_tables : iterable of str, optional
         The toolbox tables the account managers have (:data:`casekit.authoring.toolbox.TITLES`
-        keys, e.g. ``[k for k, _ in build_toolbox(bundle, region).tables()]``); an action whose
-        table is not among them is left out (another theme fills its place). Default: every table.
+        keys); an action whose table is not among them is left out. Default: every table.
     rules : ActionRules, optional
         :func:`load_action_rules` (default: the packaged rules).
     min_n : int
         Disclosure threshold, see :func:`type_profiles`.
+    focus : FollowUpFocus, optional
+        :func:`followup_focus` of the region: behaviours claimed improved are kept (no action
+        builds them as a new habit) and the core is what did not improve. Default: the plan is
+        built from the baseline.
 
     Returns
     -------
     list of ActionPlan
-        One per type, in segment order; each period holds ``rules.min_themes`` to
-        ``rules.max_themes`` actions (two to four with the packaged rules).
+        First the core (``type_key`` :data:`CORE`, ``rules.core_count`` actions for everybody),
+        then one plan per type in segment order, each with at most ``rules.max_type_actions``
+        actions; a theme (and so an action's text) belongs to one type only.
     """
     rules = rules or load_action_rules()
     if segments is None or hasattr(segments, "personas"):
-        profiles = type_profiles(segments, design.region, min_n=min_n, design=design)
+        profiles = type_profiles(segments, design.region, min_n=min_n, design=design, rules=rules)
     else:
         profiles = list(segments)
     tables = set(TITLES) if toolbox_tables is None else {str(t).split(":")[0] for t in toolbox_tables}
-    usable = ActionRules(rules.min_themes, rules.max_themes, rules.signs,
-                         tuple(t for t in rules.themes if all(a[1] in tables for a in t.actions.values())),
-                         rules.tables, rules.rhythm, rules.records, rules.file)
-    plans = []
-    for profile in profiles:
-        themes = _chosen_themes(profile, usable, design.audience)
-        actions = []
+    improved = {c.behaviour for c in focus.improved} if focus is not None else set()
+    core = _core_plan(design, rules, profiles, focus, tables, improved)
+    core_behaviours = {a.sign.behaviour for a in core.actions}
+
+    keeping = {a for t in rules.themes if t.default == "strong" for a in t.actions.values()}
+
+    def allowed(action: Action) -> bool:  # a keep-and-spread action may name a behaviour already good
+        return action.table in tables and (action in keeping or (action.behaviour not in improved
+                                                                  and action.behaviour not in core_behaviours))
+
+    usable = [t for t in rules.themes if any(allowed(a) for a in t.actions.values())]
+    needs = {p.key: tuple(b for b in p.behaviours_to_change() if b not in improved) for p in profiles}
+    pairs = []
+    for i, profile in enumerate(profiles):
+        for j, theme in enumerate(usable):
+            if theme.default == "strong":  # keeping good practice: never a remedy for a weakness
+                continue
+            score, because = _theme_scores(profile, theme, design.audience, needs[profile.key])
+            if score > 0:
+                pairs.append((-score, i, j, because))
+    chosen: dict[int, list[tuple[Theme, tuple[str, ...]]]] = {i: [] for i in range(len(profiles))}
+    taken: set[str] = set()
+    for _, i, j, because in sorted(pairs, key=lambda p: p[:3]):
+        theme = usable[j]
+        if theme.id not in taken and len(chosen[i]) < rules.max_type_themes:
+            chosen[i].append((theme, because))
+            taken.add(theme.id)
+    for i, profile in enumerate(profiles):  # no theme left: keep good practice, or a default habit
+        if chosen[i]:
+            continue
+        strong = not profile.weak_dimensions and not needs[profile.key] and profile.key != _ALL_TYPES
+        for kind in (("strong", "fill") if strong else ("fill",)):
+            spare = [t for t in usable if t.default == kind and t.id not in taken]
+            if spare and not chosen[i]:
+                chosen[i].append((spare[0], ()))
+                taken.add(spare[0].id)
+    plans = [core]
+    for i, profile in enumerate(profiles):
+        rows = _rows(chosen[i], allowed, rules.max_type_actions)
+        # a period left empty (its actions built an improved or core behaviour): one action from
+        # the type's next theme not given to another type, else from a default theme
+        ranked = [usable[j] for _, k, j, _ in sorted(pairs, key=lambda p: p[:3]) if k == i]
+        ranked += [t for t in usable if t.default == "fill"]
         for period in PERIODS:
-            for theme, because in themes:
-                do, table, sign = theme.actions[period]
-                module = _module_for(design, theme.dimension)
-                actions.append(PlanAction(period, theme.id, theme.title, do, theme.dimension, module.id,
-                                          module.title, table, table_title(table), rules.signs[sign], because))
+            if any(r[0] == period for r in rows) or len(rows) >= rules.max_type_actions:
+                continue
+            spare = next((t for t in ranked if t.id not in taken and period in t.actions
+                          and allowed(t.actions[period])), None)
+            if spare is not None:
+                taken.add(spare.id)
+                because = next((b for _, k, j, b in pairs if k == i and usable[j] is spare), ())
+                chosen[i].append((spare, because))
+                rows.append((period, spare, spare.actions[period], because))
+        order = list(PERIODS)
+        rows.sort(key=lambda r: order.index(r[0]))
+        actions = tuple(_plan_action(design, rules, period, theme.id, theme.title, theme.dimension, action, because)
+                        for period, theme, action, because in rows)
+        themes = list(dict.fromkeys(theme.title for _, theme, _, _ in rows))
         plans.append(ActionPlan(profile.key, profile.label, design.region, design.region_name,
                                 _summary(profile, design.region_name, themes), profile.weak_dimensions,
-                                profile.behaviours_to_change(), tuple(actions)))
+                                needs[profile.key], actions, profile.recognise, focus))
     return plans
+
+
+def _summary(profile: TypeProfile, region_name: str, themes: Sequence[str]) -> str:
+    if profile.key == _ALL_TYPES:
+        parts = [f"适用于{region_name}的全体客户经理（调研未发现明显不同的行为类型）。"]
+        if not profile.weak_dimensions:
+            parts.append("调研未发现需要特别加强的方面，计划的重点是养成用销售工具表、按计划拜访的习惯。")
+    else:
+        parts = []
+        if not profile.weak_dimensions and not profile.behaviours_to_change():
+            parts.append("这一类客户经理的做法已接近顾问式销售。")
+    who = "此外" if profile.key == _ALL_TYPES else "在核心行动之外，本类"
+    if themes:
+        parts.append(f"{who}重点练：" + "；".join(themes) + "。")
+    else:
+        parts.append("按核心行动做即可。")
+    return "".join(parts)

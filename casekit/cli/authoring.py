@@ -386,7 +386,7 @@ def _cmd_guide(args: argparse.Namespace, bundle: Bundle) -> int:
 @with_bundle
 def _cmd_action_plan(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.analysis.segments import segment_account_managers
-    from casekit.authoring.action_plan import action_plans, load_action_rules
+    from casekit.authoring.action_plan import action_plans, followup_focus, load_action_rules
     from casekit.authoring.coaching_checklist import action_plan_markdown, coaching_checklist, write_action_plan
     from casekit.reports.course import course_design
 
@@ -396,14 +396,29 @@ def _cmd_action_plan(args: argparse.Namespace, bundle: Bundle) -> int:
     rules = load_action_rules(args.rules)  # a bad rules file: every problem, before any analysis
     design = course_design(bundle, args.region, "account_manager")
     segments = segment_account_managers(bundle)
-    plans = action_plans(design, segments, rules=rules)
+    focus = None
+    if getattr(bundle, "followup", None) is not None:  # after a follow-up: the next ninety days
+        from casekit.analysis import evaluate_followup
+        from casekit.exceptions import AnalysisError
+
+        try:
+            evaluation = evaluate_followup(bundle, region=design.region, types=False)
+        except AnalysisError:  # the region was not trained: a plan from the baseline
+            evaluation = None
+        focus = followup_focus(evaluation, design.region, followup=bundle.followup, rules=rules)
+    plans = action_plans(design, segments, rules=rules, focus=focus)
     checklist = coaching_checklist(design, plans, rules=rules)
     if not segments.clear:
         print(f"{design.region_name}：未发现明显不同的客户经理类型，行动计划按全体客户经理编写", file=sys.stderr)
+    if focus is not None:
+        print(f"{design.region_name}：按{focus.wave_label or '培训后回访'}的结果编写下一个九十天的计划", file=sys.stderr)
     if args.out is None:
         print(action_plan_markdown(plans, checklist), end="")
         return EXIT_OK
     target = write_action_plan(plans, checklist, args.out, force=args.force)
-    who = f"{len(plans)}类客户经理" if segments.clear else "全体客户经理"
-    print(f"{design.region_name}：行动计划（{who}）与辅导清单已写入 {target}", file=sys.stderr)
+    who = f"{len(plans) - 1}类客户经理" if segments.clear else "全体客户经理"
+    print(f"{design.region_name}：行动计划（{who}）与陪访记录卡已写入 {target}", file=sys.stderr)
+    if segments.clear:
+        print("  各类人员名单只给顾问：casekit segment（写入内部文件夹），请另行交给销售经理，不要附在本文件中",
+              file=sys.stderr)
     return EXIT_OK
