@@ -42,6 +42,7 @@ from casekit.exceptions import AnalysisError
 from casekit.privacy.disclosure import check_threshold, is_suppressed
 from casekit.reports.charts import ALL_COLOUR, OTHERS_COLOUR, REGION_COLOUR
 from casekit.reports.fonts import ensure_cjk_font
+from casekit.reports.safe_html import escape_markdown
 
 __all__ = [
     "CONSULTANT_ONLY",
@@ -118,9 +119,13 @@ def _level(value: Any, unit: str, measure: str) -> str:
     return text.replace(" 分", " 次") if measure in _COUNTS else text
 
 
-def _scaled(value: float, unit: str) -> float:
-    """A value in the unit the chart shows: a share as percent."""
-    return value * 100 if unit == "share" else value
+def _scaled(value: float, unit: str, *, change: bool = False) -> float:
+    """A value in the unit the chart shows: a share as percent, within what a share can be
+    (0 to 100%, a change of a share −100 to +100 points), as the tables write intervals."""
+    if unit != "share":
+        return value
+    low = -1.0 if change else 0.0
+    return min(max(value, low), 1.0) * 100
 
 
 def _axis_label(unit: str, change: bool, measure: str = "") -> str:
@@ -342,6 +347,9 @@ class FollowUpExplorer:
         ensure_cjk_font()
         frame = self._rows(table, region, wave)
         panels: dict[tuple[bool, str], list[dict[str, Any]]] = {}
+        order = {m: i for i, m in enumerate(dict.fromkeys(frame["measure"]))}
+        frame = frame.assign(_order=frame["measure"].map(order)).sort_values(
+            "_order", kind="mergesort").drop(columns="_order")
         for rec in frame.to_dict("records"):
             change = not _missing(rec["change"]) or rec["isolation"] != "none"
             unit = "percent" if rec["unit"] in ("share", "percent") else f"score:{rec['measure'] in _COUNTS}"
@@ -393,12 +401,12 @@ class FollowUpExplorer:
                       else _PLAIN_COLOUR)
             low, high = rec["ci_low"], rec["ci_high"]
             if not (_missing(low) or _missing(high)):
-                ax.plot([_scaled(low, unit), _scaled(high, unit)], [y, y], color=colour, linewidth=2,
-                        solid_capstyle="butt")
-            ax.plot([_scaled(value, unit)], [y], marker=_MARKERS.get(rec["isolation"], "o"), markersize=7,
+                ax.plot([_scaled(low, unit, change=change), _scaled(high, unit, change=change)], [y, y],
+                        color=colour, linewidth=2, solid_capstyle="butt")
+            ax.plot([_scaled(value, unit, change=change)], [y], marker=_MARKERS.get(rec["isolation"], "o"), markersize=7,
                     color=colour, markerfacecolor=colour if rec["claimed"] else "white", markeredgewidth=1.5)
             if rec["unreliable"]:
-                ax.annotate("记录不一致", (_scaled(value, unit), y), xytext=(6, 5), textcoords="offset points",
+                ax.annotate("记录不一致", (_scaled(value, unit, change=change), y), xytext=(6, 5), textcoords="offset points",
                             fontsize=7, color=OTHERS_COLOUR)
         ax.set_yticks([y for y, _ in labels], [text for _, text in labels], fontsize=9)
         ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -528,7 +536,8 @@ class FollowUpExplorer:
             unit = rec["unit"]
             xs = [0 + shift, 1 + shift]
             ys = [_scaled(rec["before"], unit), _scaled(rec["after"], unit)]
-            ax.plot(xs, ys, marker="o", color=colour, linewidth=2, label=f"{_plain(rec['分组'])}（{rec['人数']}）")
+            ax.plot(xs, ys, marker="o", color=colour, linewidth=2, label=f"{_plain(rec['分组'])}（{rec['人数']}）",
+                    zorder=3)
             for x, low, high in ((xs[0], rec["before_low"], rec["before_high"]),
                                  (xs[1], rec["after_low"], rec["after_high"])):
                 if not (_missing(low) or _missing(high)):
@@ -539,7 +548,9 @@ class FollowUpExplorer:
         ax.set_ylabel("平均（%）")
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        ax.legend(fontsize=8, frameon=False, loc="best")
+        if measure != SALES:
+            ax.set_ylim(-2, 102)
+        fig.legend(fontsize=8, frameon=False, loc="outside lower center", ncol=2)
         said = verdict(row)
         if row["hidden"]:
             sub = "对照比较：人数不足，不显示"
@@ -641,15 +652,15 @@ class FollowUpExplorer:
     def success_cases_markdown(self, region: str, wave: str) -> str:
         """The region's success cases and the two interview outlines, as Markdown for the consultant.
 
-        The codes and the region's name come from the bundle: escape the text before showing it
-        as Markdown (:func:`casekit.reports.safe_html.markdown_document`).
+        The staff codes come from the bundle and are escaped (:func:`escape_markdown`): show the
+        text with ``IPython.display.Markdown``.
         """
         cases = self.success_cases(region, wave)
         lines = [f"**{CONSULTANT_ONLY}**", "", cases.summary, ""]
         if cases.n_people:
             for title, frame in (("变化最大（成功案例）", cases.most), ("变化最小（未成功案例）", cases.least)):
                 lines.append(f"- {title}：" + "、".join(
-                    f"{p}（{amount_text(s, 'share')}）" for p, s in zip(frame["person_id"], frame["score"])))
+                    f"{escape_markdown(p)}（{amount_text(s, 'share')}）" for p, s in zip(frame["person_id"], frame["score"])))
             for title, outline in (("访谈提纲：变化大的人", cases.success_outline),
                                    ("访谈提纲：变化小的人", cases.non_success_outline)):
                 lines += ["", f"**{title}**", ""] + [f"{i}. {q}" for i, q in enumerate(outline, 1)]
