@@ -532,6 +532,7 @@ class FollowUpExplorer:
         ax = fig.subplots()
         for rec, colour, shift in zip(table.to_dict("records"), (REGION_COLOUR, OTHERS_COLOUR), (-0.03, 0.03)):
             if is_suppressed(rec["n"], self.min_n):
+                ax.plot([], [], color=colour, linewidth=2, label=f"{_plain(rec['分组'])}（人数不足，不显示）")
                 continue
             unit = rec["unit"]
             xs = [0 + shift, 1 + shift]
@@ -569,11 +570,13 @@ class FollowUpExplorer:
 
         return segment_account_managers(self.bundle, random_state=2008)
 
-    def _scores(self, wave: str) -> pd.DataFrame:
-        """Each trainee's observed behaviour change score at ``wave`` (reliable behaviours only)."""
+    def _scores(self, wave: str, *, missing: bool = False) -> pd.DataFrame:
+        """Each trainee's observed behaviour change score at ``wave`` (reliable behaviours only);
+        with ``missing``, also the trainees observed at baseline only (score NaN)."""
         visits = self.bundle.followup.ride_alongs.get(wave)
         if visits is None or visits.empty or self.bundle.ride_alongs.empty:
-            return pd.DataFrame(columns=["person_id", "score", "n_behaviours"])
+            return pd.DataFrame({"person_id": pd.Series(dtype=object), "score": pd.Series(dtype="float64"),
+                                 "n_behaviours": pd.Series(dtype="int64")})
         rates = paired_behaviour_rates(self.bundle.ride_alongs, visits)
         rates["person_id"] = rates["person_id"].astype(str)
         trained = set(self._people.loc[self._people["trained"], "person_id"])
@@ -581,8 +584,13 @@ class FollowUpExplorer:
             self.evaluation.agreement["unreliable"] & (self.evaluation.agreement["wave_id"] == wave), "behaviour"]
         ) if len(self.evaluation.agreement) else set()
         kept = rates[rates["person_id"].isin(trained) & ~rates["measure"].isin(unreliable)]
-        return behaviour_change_score(kept[["person_id", "measure", "before", "after"]].rename(
+        scores = behaviour_change_score(kept[["person_id", "measure", "before", "after"]].rename(
             columns={"measure": "behaviour"}))
+        if missing:
+            absent = sorted(set(kept["person_id"]) - set(scores["person_id"]))
+            scores = pd.concat([scores, pd.DataFrame({"person_id": absent, "score": np.nan, "n_behaviours": 0})],
+                               ignore_index=True)
+        return scores
 
     def type_table(self, wave: str) -> pd.DataFrame:
         """Per account-manager type (every trained region): n, mean change and the conclusion.
@@ -619,10 +627,11 @@ class FollowUpExplorer:
         -------
         DataFrame
             ``编号``, ``类型``, ``行为变化`` (mean over the reliable behaviours of direction × change,
-            in percentage points), ``方向`` (向好 / 没有变化 / 向差); sorted by type, then change
-            (largest first), then code.
+            in percentage points), ``方向`` (向好 / 没有变化 / 向差, or 未回访 for a trainee observed
+            before the course only); sorted by type, then change (largest first, the missing
+            last), then code.
         """
-        scores = self._scores(wave)
+        scores = self._scores(wave, missing=True)
         rid = self.region_id(region)
         region_of = dict(zip(self._people["person_id"], self._people["top_region_id"]))
         if rid != ALL_TRAINED:
@@ -634,10 +643,11 @@ class FollowUpExplorer:
             "编号": scores["person_id"].astype(str),
             "类型": scores["person_id"].map(lambda p: labels.get(str(p), "未分类")),
             "score": scores["score"].astype("float64")})
-        out = out.sort_values(["类型", "score", "编号"], ascending=[True, False, True], kind="mergesort")
+        out = out.sort_values(["类型", "score", "编号"], ascending=[True, False, True], kind="mergesort",
+                              na_position="last")
         out["行为变化"] = [amount_text(s, "share") for s in out["score"]]
-        out["方向"] = ["向好" if round(s * 100) > 0 else "向差" if round(s * 100) < 0 else "没有变化"
-                     for s in out["score"]]
+        out["方向"] = ["未回访" if math.isnan(s) else "向好" if round(s * 100) > 0 else
+                     "向差" if round(s * 100) < 0 else "没有变化" for s in out["score"]]
         return out[["编号", "类型", "行为变化", "方向"]].reset_index(drop=True)
 
     def success_cases(self, region: str, wave: str) -> SuccessCases:
