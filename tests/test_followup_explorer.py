@@ -73,6 +73,11 @@ def test_the_comparison_for_hebei_is_shandongs_untrained_group(explorer):
     # sales are compared by the baseline and follow-up months' means
     sales = explorer.comparison_table("河北", "w1", "target_attainment")
     assert sales.loc[1, "分组"] == "山东未参训的政企客户经理" and sales["培训后"].str.endswith("%").all()
+    # the share of talk that is questions: the trainees' levels are the evaluation's too
+    questions = explorer.comparison_table("河北", "w1", "question_share")
+    own = ev[(ev["group"] == "hebei") & (ev["measure"] == "question_share") & (ev["isolation"] == "before_after")]
+    assert questions.loc[0, "after"] == pytest.approx(own["followup"].iloc[0])
+    assert questions.loc[1, "分组"] == "山东未参训的政企客户经理"
     # a measure the evaluation does not compare with the untrained: nothing to show
     assert explorer.comparison_figure("河北", "w1", "quiz") is None
 

@@ -462,7 +462,7 @@ class FollowUpExplorer:
         if measure in ("question_share", "on_site_share"):
             before, after = _visit_means(baseline, measure), _visit_means(visits, measure)
             out = before.rename("before").to_frame().join(after.rename("after"), how="left")
-            return out.reset_index().rename(columns={"index": "person_id"})
+            return out.rename_axis("person_id").reset_index()
         return pd.DataFrame(columns=["person_id", "before", "after"])
 
     def comparison_table(self, region: str, wave: str, measure: str) -> pd.DataFrame:
