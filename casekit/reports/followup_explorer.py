@@ -334,7 +334,8 @@ class FollowUpExplorer:
     def change_figure(self, table: str, region: str, wave: str) -> Figure:
         """The region's measures of one level: each change (or level) with its interval.
 
-        One panel per kind of number (changes in percentage points, changes in points, levels);
+        One panel per kind of number (changes in percentage points, changes in points, levels),
+        each change with its levels before → after written at the right;
         a claimed change is drawn in red and filled, a change that is not claimed hollow and grey,
         an unreliable behaviour light grey with 记录不一致; a hidden row has no marker and says
         人数不足. The marker says how the course's effect is isolated (circle before/after only,
@@ -356,7 +357,7 @@ class FollowUpExplorer:
             panels.setdefault((change, unit), []).append(rec)
         sizes = [len(rows) for rows in panels.values()] or [1]
         fig = Figure(figsize=(8.4, 1.3 + 0.34 * sum(sizes) + 0.5 * len(sizes)), dpi=100, layout="constrained")
-        title = f"{_plain(self.region_name(region))} · {LEVEL_TITLES[table]}"
+        title = f"{_plain(self.region_name(region))} · {LEVEL_TITLES[table]}：变化与可能范围"
         if wave in self.waves and (frame["wave_id"] == wave).any():
             title += f"（{_plain(self.waves[wave])}）"
         fig.suptitle(title, fontsize=12)
@@ -408,12 +409,18 @@ class FollowUpExplorer:
             if rec["unreliable"]:
                 ax.annotate("记录不一致", (_scaled(value, unit, change=change), y), xytext=(6, 5), textcoords="offset points",
                             fontsize=7, color=OTHERS_COLOUR)
+            if not (_missing(rec["baseline"]) or _missing(rec["followup"])):  # before → after, at the right
+                ax.text(1.01, y, f"{_level(rec['baseline'], unit, rec['measure'])} → "
+                        f"{_level(rec['followup'], unit, rec['measure'])}", transform=ax.get_yaxis_transform(),
+                        va="center", fontsize=8, color=colour)
         ax.set_yticks([y for y, _ in labels], [text for _, text in labels], fontsize=9)
         ax.set_ylim(-0.7, len(rows) - 0.3)
         if change:
             ax.axvline(0, color=ALL_COLOUR, linewidth=1, zorder=0)
         measure = rows[0]["measure"]
         ax.set_xlabel(_axis_label(rows[0]["unit"], change, measure), fontsize=9)
+        if change and any(not _missing(r["baseline"]) for r in rows):
+            ax.text(1.01, 1.0, "培训前→后", transform=ax.transAxes, va="bottom", fontsize=8, color=OTHERS_COLOUR)
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
         ax.set_axisbelow(True)
         for side in ("top", "right"):
