@@ -99,14 +99,14 @@ def verdict(row: Mapping[str, Any]) -> str:
     -------
     str
         ``人数不足，不显示`` (hidden), ``记录不一致，只作参考`` (observers disagree), ``明显提高`` /
-        ``明显降低`` (claimed), ``无明显变化``, or ``只看水平`` for a level without a change.
+        ``明显降低`` (claimed), ``无明显变化``, or ``只有培训后的数据`` for a level without a change.
     """
     if row["hidden"]:
         return "人数不足，不显示"
     if row["unreliable"]:
         return "记录不一致，只作参考"
     if _missing(row["change"]):
-        return "只看水平"
+        return "只有培训后的数据"
     if row["claimed"]:
         return "明显提高" if row["direction"] == "up" else "明显降低"
     return "无明显变化"
@@ -246,7 +246,8 @@ class FollowUpExplorer:
         """
         rows = []
         for rec in self.evaluation.attrition.to_dict("records"):
-            rows.append({"轮次": self.waves.get(rec["wave_id"], "课程前后"), "资料": rec["source_label"],
+            when = "课程结束时" if rec["source"] == "reaction" else "培训前后"
+            rows.append({"轮次": self.waves.get(rec["wave_id"], when), "资料": rec["source_label"],
                          "应有": people_text(rec["n_basis"], self.min_n).strip(),
                          "找到": people_text(rec["n_found"], self.min_n).strip(),
                          "匹配率": f"{round(rec['match_rate'] * 100)}%",
@@ -375,7 +376,7 @@ class FollowUpExplorer:
         ]
         isolations = set(frame["isolation"])
         if "control_group" in isolations:
-            handles.append(_legend_marker("s", _PLAIN_COLOUR, False, "与对照组比较"))
+            handles.append(_legend_marker("s", _PLAIN_COLOUR, False, "扣除对照组同期变化"))
         if "trend_line" in isolations:
             handles.append(_legend_marker("D", _PLAIN_COLOUR, False, "与趋势线比较"))
         fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8, frameon=False)
@@ -388,7 +389,7 @@ class FollowUpExplorer:
             y = len(rows) - 1 - i
             label = _plain(rec["measure_label"])
             if rec["isolation"] in ("control_group", "trend_line"):
-                label += f"（{'对照组' if rec['isolation'] == 'control_group' else '趋势线'}）"
+                label += f"（{'扣除对照组同期变化' if rec['isolation'] == 'control_group' else '与趋势线相比'}）"
             labels.append((y, label))
             unit = rec["unit"]
             if rec["hidden"]:
