@@ -68,7 +68,7 @@ def test_the_comparison_for_hebei_is_shandongs_untrained_group(explorer):
     assert table.loc[0, "before"] == pytest.approx(own["baseline"])
     assert table.loc[0, "after"] == pytest.approx(own["followup"])
     fig = explorer.comparison_figure("河北", "w1", "asks_needs")
-    texts = [t.get_text() for t in fig.legends[0].get_texts()] + [fig._suptitle.get_text()]
+    texts = [t.get_text() for t in fig.legends[0].get_texts()] + [fig.get_suptitle()]
     assert any("山东未参训" in t for t in texts) and any("明显提高" in t for t in texts)
     # sales are compared by the baseline and follow-up months' means
     sales = explorer.comparison_table("河北", "w1", "target_attainment")
