@@ -38,11 +38,11 @@ def test_regions_are_the_trained_ones_and_a_city_means_its_province(explorer):
 def test_nanning_shows_no_claimed_behaviour_change_and_hebei_shows_its_planted_ones(explorer):
     assert explorer.claimed_sentences("南宁", "w1", ("behaviour",)) == []
     nanning = explorer.measure_table("behaviour", "南宁", "w1")
-    assert len(nanning) and not nanning["结论"].isin(["明显提高", "明显降低"]).any()
+    assert len(nanning) and not nanning["结论"].str.startswith("明显").any()
     hebei = explorer.measure_table("behaviour", "河北", "w1")
     before_after = hebei[hebei["对照方式"] == "仅培训前后"].set_index("指标")
-    assert before_after.loc["提问挖掘需求", "结论"] == "明显提高"
-    assert before_after.loc["以价格优惠开场", "结论"] == "明显降低"
+    assert before_after.loc["提问挖掘需求", "结论"] == "明显提高（向好）"
+    assert before_after.loc["以价格优惠开场", "结论"] == "明显降低（向好）"  # a pushing opening going down
     assert any("提问挖掘需求" in s for s in explorer.claimed_sentences("河北", "w1", ("behaviour",)))
 
 
@@ -133,9 +133,12 @@ def test_the_action_plan_preview_is_the_action_plan_api(explorer):
     types = explorer.plan_types("河北")
     assert len(types) >= 2
     text = explorer.action_plan_markdown("河北", types[1])
-    assert text.startswith("# 河北客户经理培训后九十天行动计划与销售经理辅导清单")
+    # after the follow-up, the plan is the next ninety days and opens with what the follow-up found
+    assert text.startswith("# 河北客户经理下一个九十天（回访后）行动计划与陪访记录卡")
+    assert "回访发现了什么" in text
     # the chosen type's plan only; the checklist is the region's (every type's signs)
-    assert f"### {types[1]}" in text and f"### {types[0]}" not in text and "## 二、销售经理辅导清单" in text
+    assert f"### {types[1]}" in text and f"### {types[0]}" not in text and "陪访记录卡" in text
+    assert "全体客户经理的三件核心行动" in text  # every account manager's core actions stay beside the type's
     with pytest.raises(AnalysisError, match="请选一个参训地区"):
         explorer.action_plan_markdown("all")
     with pytest.raises(AnalysisError, match="没有“第九类”的行动计划"):
@@ -209,4 +212,4 @@ def test_a_hand_written_followup_on_foreign_data(foreign):
     moved = foreign.who_moved("广西", "w1")
     assert "未回访" in set(moved["方向"])  # GXNN05 was observed before the course only
     assert foreign.plan_types("广西")
-    assert "销售经理辅导清单" in foreign.action_plan_markdown("广西")
+    assert "陪访记录卡" in foreign.action_plan_markdown("广西")

@@ -101,15 +101,11 @@ def verdict(row: Mapping[str, Any]) -> str:
         ``人数不足，不显示`` (hidden), ``记录不一致，只作参考`` (observers disagree), ``明显提高`` /
         ``明显降低`` (claimed), ``无明显变化``, or ``只有培训后的数据`` for a level without a change.
     """
-    if row["hidden"]:
-        return "人数不足，不显示"
-    if row["unreliable"]:
-        return "记录不一致，只作参考"
-    if _missing(row["change"]):
+    from casekit.analysis.evaluation.verdict import verdict as one_verdict
+
+    if not row["hidden"] and not row["unreliable"] and _missing(row["change"]):
         return "只有培训后的数据"
-    if row["claimed"]:
-        return "明显提高" if row["direction"] == "up" else "明显降低"
-    return "无明显变化"
+    return one_verdict(row)
 
 
 def _level(value: Any, unit: str, measure: str) -> str:
@@ -721,25 +717,31 @@ class FollowUpExplorer:
             if not chosen:
                 raise AnalysisError(f"{self.region_name(rid)}没有“{type_label}”的行动计划，可选："
                                     + "、".join(p.type_label for p in plans))
-            plans = chosen
+            # the core actions are every account manager's: they stay beside the type's own
+            plans = [p for p in plans if p.is_core and p not in chosen] + chosen
         return action_plan_markdown(plans, checklist)
 
     def plan_types(self, region: str) -> list[str]:
-        """The labels of the region's action plans (one per type, or 全体客户经理)."""
+        """The labels of the region's action plans by type (the core plan for everybody is shown
+        with each), or the one plan for all account managers when there are no clear types."""
         rid = self.region_id(region)
         if rid == ALL_TRAINED:
             return []
-        return [p.type_label for p in self._plans(rid)[0]]
+        plans = self._plans(rid)[0]
+        types = [p.type_label for p in plans if not p.is_core]
+        return types or [p.type_label for p in plans]
 
     def _plans(self, rid: str) -> tuple[list[Any], Any]:
         cache = self.__dict__.setdefault("_plan_cache", {})
         if rid not in cache:
-            from casekit.authoring.action_plan import action_plans
+            from casekit.authoring.action_plan import action_plans, followup_focus
             from casekit.authoring.coaching_checklist import coaching_checklist
             from casekit.reports.course import course_design
 
             design = course_design(self.bundle, rid, "account_manager")
-            plans = action_plans(design, self.segments)
+            # the next ninety days, from what this region's follow-up found (as casekit action-plan)
+            focus = followup_focus(self.evaluation, rid, followup=self.bundle.followup)
+            plans = action_plans(design, self.segments, focus=focus)
             cache[rid] = (plans, coaching_checklist(design, plans))
         return cache[rid]
 
