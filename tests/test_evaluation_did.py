@@ -44,7 +44,7 @@ def test_a_planted_difference_is_recovered():
     assert row["trained_change"] == pytest.approx(0.35, abs=0.05)
     assert row["untrained_change"] == pytest.approx(0.10, abs=0.05)
     assert row["sentence"].startswith("北京“提问挖掘需求”：参训人员的随访出现率平均变化")
-    assert "扣除同期变化后，培训带来的变化为 +" in row["sentence"] and plain_chinese(row["sentence"])
+    assert "扣除未参训人员同期的变化后为 +" in row["sentence"] and "培训带来的变化为" not in row["sentence"] and plain_chinese(row["sentence"])
 
 
 def test_the_interval_is_welchs_on_the_per_person_changes():

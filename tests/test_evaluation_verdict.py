@@ -26,6 +26,7 @@ def test_no_claim_is_no_change_only_when_the_range_is_narrow():
     assert verdict(_row(change=0.0, ci_low=0.0, ci_high=0.0)) == TOO_FEW  # all alike: no spread
     assert verdict(_row(unit="score", ci_low=-0.2, ci_high=0.3)) == NO_CHANGE
     assert verdict(_row(unit="score", ci_low=-0.9, ci_high=0.9)) == TOO_FEW
+    assert verdict(_row(ci_low=-0.36, ci_high=0.13)) == TOO_FEW  # 13 people, −36 to +13: a big drop not ruled out
 
 
 def test_the_comparison_with_the_untrained_decides():
@@ -33,7 +34,9 @@ def test_the_comparison_with_the_untrained_decides():
     assert verdict(up) == "明显提高（向好）"
     assert verdict(up, comparison=up).endswith("与未参训人员对比也成立")
     both = verdict(up, comparison=_row(change=0.3, ci_low=-0.2, ci_high=0.8))
-    assert "未参训人员同期也在变" in both and "明显" not in both
+    assert "扣除未参训人员同期的变化后还不能确定" in both and "明显" not in both
+    only_compared = verdict(_row(change=0.2, ci_low=-0.01, ci_high=0.4), comparison=up)
+    assert only_compared.startswith("单看前后还不确定") and "明显提高" in only_compared
     # a hidden comparison does not decide: the trainees' own change stands
     assert verdict(up, comparison=_row(hidden=True)) == "明显提高（向好）"
 

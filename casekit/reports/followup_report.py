@@ -792,7 +792,7 @@ def _next_steps(ctx: _Context) -> list[str]:
         text = f"{said}：主管陪访时看{watch}"
         theme = themes.get(key)
         if theme is not None:
-            text += f"。行动计划“{theme.title}”头 30 天：{theme.actions['day30'][0]}"
+            text += f"。行动计划“{theme.title}”头 30 天：{theme.actions['day30'].do}"
         items.append(text + "。")
     return items
 

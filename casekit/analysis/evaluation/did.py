@@ -172,7 +172,7 @@ def did_sentence(row: Mapping[str, Any], by: Sequence[str] = (), *, names: Mappi
     detail = range_text(row["adj_low"], row["adj_high"], unit) + (f"，{ADJUSTED_NOTE}" if adjusted else "")
     effect = amount_text(row["estimate"], unit)
     if row["claimed"]:
-        return f"{subject}：{trained}；扣除同期变化后，培训带来的变化为 {effect}（{detail}）。"
+        return f"{subject}：{trained}；扣除未参训人员同期的变化后为 {effect}（{detail}），这部分更可能与培训有关。"
     return f"{subject}：{trained}；扣除同期变化后无明显差别（{effect}，{detail}）。"
 
 

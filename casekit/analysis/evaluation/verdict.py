@@ -9,7 +9,9 @@ gives the one the reader should take away:
 
 * the comparison decides when there is one: a change that holds against the untrained is the
   course's (``明显提高（与未参训人员对比也成立）``); a change the trainees show but the untrained
-  show too is said as such (``有变化，但未参训人员同期也在变，不能确定是培训带来的``);
+  show too, or that the comparison cannot confirm, is said as such
+  (``参训人员有变化，但扣除未参训人员同期的变化后还不能确定与培训有关``); a change the comparison
+  confirms but the trainees' own range does not is said with both (``单看前后还不确定；…``);
 * without a comparison, the trainees' change (with regression to the mean noted elsewhere);
 * no claimed change is ``无明显变化`` only when the interval is narrow enough to rule out a change
   that matters (:data:`INFORMATIVE_WIDTH`) -- and not of zero width, which only says that the few
@@ -33,15 +35,15 @@ from casekit.domain import BEHAVIOUR_SKILL
 
 __all__ = ["INFORMATIVE_WIDTH", "TOO_FEW", "NO_CHANGE", "desired_direction", "verdict"]
 
-#: Widest 95% interval (in the measure's unit: 50 percentage points of a share or a percent,
-#: 1 point of a five-point score) with which "no clear change" still says something; wider, the
-#: data cannot tell.
-INFORMATIVE_WIDTH: Mapping[str, float] = {"share": 0.5, "percent": 50.0, "score": 1.0}
+#: Widest 95% interval (in the measure's unit: 40 percentage points of a share or a percent, i.e.
+#: ±20; 0.8 of a point of a five-point score) with which "no clear change" still says something;
+#: wider, the data cannot tell.
+INFORMATIVE_WIDTH: Mapping[str, float] = {"share": 0.4, "percent": 40.0, "score": 0.8}
 #: Said when no change is claimed and the interval is too wide to rule one out.
 TOO_FEW = "人数太少，还判断不了"
 #: Said when no change is claimed and the interval is narrow.
 NO_CHANGE = "无明显变化"
-_BOTH = "有变化，但未参训人员同期也在变，不能确定是培训带来的"
+_BOTH = "参训人员有变化，但扣除未参训人员同期的变化后还不能确定与培训有关"
 
 
 def _missing(value: Any) -> bool:
@@ -102,7 +104,7 @@ def verdict(row: Mapping[str, Any], comparison: Mapping[str, Any] | None = None)
     >>> verdict(row)
     '明显提高（向好）'
     >>> verdict(row, {**row, "claimed": False, "ci_low": -0.2, "ci_high": 0.9})
-    '有变化，但未参训人员同期也在变，不能确定是培训带来的'
+    '参训人员有变化，但扣除未参训人员同期的变化后还不能确定与培训有关'
     """
     if row.get("hidden"):
         return "人数不足，不显示"
@@ -115,7 +117,9 @@ def verdict(row: Mapping[str, Any], comparison: Mapping[str, Any] | None = None)
     if usable:
         assert comparison is not None
         if comparison["claimed"]:
-            return _moved(comparison) + "，与未参训人员对比也成立"
+            if row["claimed"]:
+                return _moved(comparison) + "，与未参训人员对比也成立"
+            return "单看前后还不确定；与未参训人员对比后" + _moved(comparison)
         if row["claimed"]:
             return _BOTH
         return _unclaimed(row)
