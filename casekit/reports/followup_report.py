@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from casekit.analysis.evaluation.verdict import NOT_CONFIRMED
 from casekit.domain import BEHAVIOUR_SKILL, BEHAVIOURS, MIN_CELL_SIZE, POPULATIONS
 from casekit.exceptions import AnalysisError
 from casekit.formatting import count_label
@@ -133,7 +134,8 @@ def plain_sentence(sentence: str) -> str:
     """An evaluation sentence as the report body says it: no method names, head counts in 人.
 
     ``（差异中的差异）`` is dropped (the body says 与未参训人员对比; the appendix explains the
-    method) and ``n = 13`` becomes ``13 人``.
+    method), so is ``已按同时检验的数量校正`` (said once, in the method section) and ``n = 13``
+    becomes ``13 人``.
 
     Parameters
     ----------
@@ -144,7 +146,10 @@ def plain_sentence(sentence: str) -> str:
     -------
     str
     """
+    from casekit.analysis.evaluation.wording import ADJUSTED_NOTE
+
     text = sentence.replace("（差异中的差异）", "").replace("差异中的差异", "与未参训人员对比")
+    text = text.replace("，" + ADJUSTED_NOTE, "").replace(ADJUSTED_NOTE, "")
     text = re.sub(r"n = (\d+)", r"\1 人", text)
     text = re.sub(r" 分 (升至|降至|保持在|变为)", r" 分\1", text)
     text = re.sub(r"^与(.+?)对比：(.+?)：", r"\2与\1对比：", text)
@@ -194,7 +199,7 @@ def _with_range(row: Mapping[str, Any]) -> str:
     """A change and its interval in one cell: ``+54（+14 至 +93）``; ``0（各人均无变化）``."""
     if all(not _missing(row[c]) and float(row[c]) == 0.0 for c in ("change", "ci_low", "ci_high")):
         return "0（各人均无变化）"
-    return f"{_amount(row['change'], row['unit'])}（{_range(row['ci_low'], row['ci_high'], row['unit'])}）"
+    return f"{_amount(_shown_change(row), row['unit'])}（{_range(row['ci_low'], row['ci_high'], row['unit'])}）"
 
 
 def _unit_word(unit: str, measure: str = "") -> str:
@@ -291,6 +296,11 @@ class _Context:
         self.people = people
         mine = people[people["trained"].astype(bool) & (people["top_region_id"].astype(str) == region_id)]
         self.trainees = mine
+        # the comparison group as the evaluation takes it: the untrained in the trainees' posts
+        trained = people["trained"].astype(bool)
+        posts = set(people.loc[trained, "population"].dropna())
+        control = people[~trained & people["population"].isin(posts)]
+        self.control_regions = [str(r) for r in dict.fromkeys(control["top_region_id"].dropna())]
 
     def wave_label(self, wave: str) -> str:
         return self.waves.get(wave, wave) or "培训前后"
@@ -407,7 +417,7 @@ def _short(row: Mapping[str, Any]) -> str:
         word, name = ("提高" if row["direction"] == "up" else "下降"), "得分率"
     rng = _range(row["ci_low"], row["ci_high"], unit)
     rng = "" if rng == "无法估计" or rng.startswith("约") else f"，可能范围 {rng} {_unit_word(unit)}"
-    return f"{name}明显{word}（{_amount(row['change'], unit)} {_unit_word(unit)}{rng}）"
+    return f"{name}明显{word}（{_amount(_shown_change(row), unit)} {_unit_word(unit)}{rng}）"
 
 
 def _isolation_sentence(ctx: _Context) -> str:
@@ -419,7 +429,19 @@ def _isolation_sentence(ctx: _Context) -> str:
     parts = []
     if has_control:
         control = _control_words(ctx)
-        parts.append(f"做法和业绩的变化都与{control}同期的变化作了对比，扣除了不培训也会发生的变化")
+        text = f"做法和业绩的变化都与{control}同期的变化作了对比"
+        elsewhere = [r for r in ctx.control_regions if r != ctx.region_id]
+        if elsewhere and ctx.region_id not in ctx.control_regions:
+            names = "、".join(str(ctx.manifest.name(r)) for r in elsewhere)
+            clients = {str(ctx.manifest.client_of(r) or "") for r in elsewhere}
+            other = bool(ctx.manifest.client_of(ctx.region_id)) and str(ctx.manifest.client_of(ctx.region_id)) not in clients
+            text += (f"。未参训人员在{names}，与{ctx.region_name}不在同一地区" + ("、也不属于同一家公司" if other else "")
+                     + "，这种对比只能扣除两地共同的变化（如季节、全行业的形势），扣除不了只发生在"
+                     + f"{ctx.region_name}的变化；扣除后剩下的部分更可能与培训及培训后的主管跟进有关，"
+                     "两者分不开")
+        else:
+            text += "，扣除了不培训也会发生的变化；剩下的部分更可能与培训及培训后的主管跟进有关，两者分不开"
+        parts.append(text)
     else:
         parts.append("没有未参训的同岗位人员可作对照，做法的变化只能比较培训前后，不能完全排除市场、季节等其他原因")
     if trend:
@@ -528,7 +550,7 @@ class _Seen:
     """One observed measure of the region at the latest wave: its verdict, its bucket and numbers."""
 
     def __init__(self, row: Mapping[str, Any], comparison: Mapping[str, Any] | None) -> None:
-        from casekit.analysis.evaluation.verdict import NO_CHANGE, NOT_CONFIRMED, TOO_FEW, desired_direction
+        from casekit.analysis.evaluation.verdict import NO_CHANGE, TOO_FEW, desired_direction
 
         self.row = row
         self.label = str(row["measure_label"])
@@ -804,6 +826,9 @@ def _method_section(ctx: _Context) -> Section:
         "课后评估表和知识测验在课程结束时完成；知识测验培训前后各做一次。拜访中的做法由观察员在工作随访中记录（与培训前调研同样的"
         "记录表），不以学员的自评为准；问卷自评只作参考。业绩用与调研相同的口径（目标完成率），培训前后按月比较。"))
     blocks.append(Paragraph(_isolation_sentence(ctx)))
+    blocks.append(Paragraph(
+        "报告同时看了很多项做法和指标，看得越多，越容易偶然碰上“变化”；所以文中所有的可能范围都已按同时检验的数量"
+        "放宽，只有放宽后范围仍不含 0 的变化才称为“明显”（见附录）。"))
     agreement = ctx.evaluation.agreement
     if len(agreement):
         visits = int(agreement["n_visits"].max())
@@ -948,7 +973,14 @@ def _results_section(ctx: _Context) -> Section:
             "本来会达到的水平，看实际多出多少；与未参训人员对比——参训人员培训前后的变化"
             "减去未参训人员同期的变化。"))
         blocks.append(Bullets(tuple(plain_sentence(s) for s in sales["sentence"])))
-        blocks.append(Table(_change_table(sales, ctx.min_n), title="业绩完成率", note="变化、可能范围的单位为百分点。"))
+        note = "变化、可能范围的单位为百分点。"
+        attrition = ctx.evaluation.attrition
+        lost = attrition[attrition["source"] == "sales"] if len(attrition) else attrition
+        trend = sales[sales["isolation"] == "trend_line"]
+        if len(lost) and int(lost["n_missing"].iloc[0]) > 0 and len(trend):
+            note += (f"与培训前趋势对比按全部 {_people(trend['n'].iloc[0], ctx.min_n)} 人计算，其中培训后没有业绩数据的"
+                     f" {_people(lost['n_missing'].iloc[0], ctx.min_n)} 人按“没有变化”计入；与未参训人员对比只算找到的人。")
+        blocks.append(Table(_change_table(sales, ctx.min_n), title="业绩完成率", note=note))
     if len(leading):
         blocks.append(Paragraph(
             "业绩要几个月才能体现，先行指标是工作随访中拜访有推进或成交的比例：做法改变后，它通常先于业绩变化。"))
@@ -1079,7 +1111,9 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
     ``evaluation``, asked for with ``evaluate_followup(bundle, region=...)``): a dot at the change
     in percentage points and a whisker for its (adjusted) interval. A claimed change is drawn in
     the report's blue (good direction) or orange (bad direction) and labelled with its value; an
-    unclaimed one in grey; one the observers do not record alike is hollow and marked 只作参考;
+    unclaimed one in grey; a trainees' change the comparison with the untrained does not confirm
+    (:data:`~casekit.analysis.evaluation.verdict.NOT_CONFIRMED`) in dark yellow, marked 待确认; one
+    the observers do not record alike is hollow and marked 只作参考;
     a group below ``min_n`` shows no dot, only ``n<5``.
 
     Parameters
@@ -1123,8 +1157,11 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
     if rows.empty:
         raise AnalysisError("没有培训前后的随访记录，无法画出做法的变化。")
     ensure_cjk_font()
+    comparisons = {r["measure"]: r for r in evaluation.behaviour.to_dict("records")
+                   if r["isolation"] == "control_group" and r["wave_id"] == wave and r["group"] == rows["group"].iloc[0]}
     rows = rows.reset_index(drop=True)
     bad = "#d9822b"
+    pending = "#b8860b"
     size = (11.0, 6.2) if slide else (8.0, 1.4 + 0.42 * len(rows))
     font = 12 if slide else 9
     fig = MplFigureClass(figsize=size, dpi=100, layout="constrained")
@@ -1140,16 +1177,21 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
         low = max(float(row["ci_low"]) * 100, -100) if not _missing(row["ci_low"]) else change
         high = min(float(row["ci_high"]) * 100, 100) if not _missing(row["ci_high"]) else change
         good = _good(row)
-        colour = (REGION_COLOUR if good is not False else bad) if row["claimed"] else ALL_COLOUR
-        ax.plot([low, high], [yi, yi], color=colour if row["claimed"] else "#8a929b", linewidth=2, zorder=2)
+        # a change the comparison with the untrained does not confirm is 待确认, not 明显向好
+        unsure = bool(row["claimed"]) and _verdict(row, comparisons.get(row["measure"])) == NOT_CONFIRMED
+        claimed = bool(row["claimed"]) and not unsure
+        colour = (REGION_COLOUR if good is not False else bad) if claimed else pending if unsure else ALL_COLOUR
+        ax.plot([low, high], [yi, yi], color=colour if claimed or unsure else "#8a929b", linewidth=2, zorder=2)
         face = "white" if row["unreliable"] else colour
-        ax.scatter([change], [yi], s=60 if slide else 40, color=face, edgecolors=colour if row["claimed"] else "#59616b",
-                   linewidths=1.5, zorder=3)
-        label = _amount(row["change"], "share")
+        ax.scatter([change], [yi], s=60 if slide else 40, color=face,
+                   edgecolors=colour if claimed or unsure else "#59616b", linewidths=1.5, zorder=3)
+        label = _amount(_shown_change(row), "share")
         if row["unreliable"]:
             label += "（只作参考）"
+        elif unsure:
+            label += "（待确认）"
         ax.text(min(high, 100) + 2, yi, label, va="center", ha="left", fontsize=font - 1,
-                color=colour if row["claimed"] else "#59616b")
+                color=colour if claimed or unsure else "#59616b")
     ax.axvline(0, color="#222222", linewidth=1.0, zorder=1)
     ax.set_yticks(y, [str(v) for v in rows["measure_label"]], fontsize=font)
     ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -1162,11 +1204,12 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
         ax.spines[side].set_visible(False)
     handles = [Line2D([], [], marker="o", linestyle="-", color=REGION_COLOUR, label="明显向好"),
                Line2D([], [], marker="o", linestyle="-", color=bad, label="明显变差"),
+               Line2D([], [], marker="o", linestyle="-", color=pending, label="有变化，待确认"),
                Line2D([], [], marker="o", linestyle="-", color="#8a929b", markerfacecolor=ALL_COLOUR,
-                      label="无明显变化"),
+                      label="无明显变化或还判断不了"),
                Line2D([], [], marker="o", linestyle="-", color="#8a929b", markerfacecolor="white",
                       label="记录不一致，只作参考")]
-    fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=font - 1)
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, fontsize=font - 1)
     # a region name is bundle text: a "$" would start matplotlib's math mode (and "$\\foo{$" fails to draw)
     title = chart_text(region_name)
     fig.suptitle(f"{title}：培训前后拜访做法的变化（观察员记录）", fontsize=font + 4)
