@@ -19,6 +19,7 @@ document properties and ZIP times).
 from __future__ import annotations
 
 import io
+import math
 import unicodedata
 from pathlib import Path
 
@@ -47,11 +48,32 @@ def _ems(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
 
 
-def _column_widths(frame: pd.DataFrame, total_cm: float) -> list[float]:
-    """Column widths (cm) adding up to ``total_cm``, by the longest text of each column (2 to 20 ems)."""
+def _column_widths(frame: pd.DataFrame, total_cm: float, size_pt: float = 9.0) -> list[float]:
+    """Column widths (cm) adding up to ``total_cm``.
+
+    Each column first gets what its longest cell needs on one line (at most
+    :data:`_SHORT_COLUMN_EMS` ems, at the table's type size, plus the cell's margins), so that a
+    short column (人数, 结论, a practice's name) never wraps character by character; the rest of
+    the width is shared by the longest text of each column (2 to 20 ems). When even the floors do
+    not fit, they are scaled down together.
+    """
+    em_cm = size_pt / 72 * 2.54
     weights = [min(max(_ems(str(name)), *(_ems(v) for v in frame.iloc[:, i]), 2.0), 20.0)
                for i, name in enumerate(frame.columns)]
-    return [round(total_cm * w / sum(weights), 2) for w in weights]
+    floors = [min(max([_ems(v) for v in frame.iloc[:, i]] + [2.0]), _SHORT_COLUMN_EMS) * em_cm + _CELL_MARGIN_CM
+              for i in range(len(frame.columns))]
+    if sum(floors) >= total_cm:
+        widths = [total_cm * f / sum(floors) for f in floors]
+    else:
+        spare = total_cm - sum(floors)
+        widths = [f + spare * w / sum(weights) for f, w in zip(floors, weights)]
+    return [math.floor(w * 100) / 100 for w in widths]  # rounded down: never wider than the page
+
+
+#: A column's cells up to this many ems wide are kept on one line (wider ones wrap).
+_SHORT_COLUMN_EMS = 9.0
+#: Left and right cell margins of a Word table (0.19 cm each by default).
+_CELL_MARGIN_CM = 0.4
 
 
 _clean = plain_text  # document text as Word can hold it: missing → "", unshowable characters dropped
@@ -216,7 +238,7 @@ class _Writer:
         clean = frame.copy()
         clean.columns = [_clean(c) for c in frame.columns]
         clean = clean.map(_clean) if len(clean) else clean
-        widths = _column_widths(clean, _A4_CM[1 if wide else 0] - 2 * _MARGIN_CM)
+        widths = _column_widths(clean, _A4_CM[1 if wide else 0] - 2 * _MARGIN_CM, 9 if not wide else 8)
         table = self.dw.add_table(self.doc, clean, size=9 if not wide else 8, widths_cm=widths)
         table.autofit = False
         for column, width in zip(table.columns, widths):  # LibreOffice lays out by the grid

@@ -979,7 +979,8 @@ def _results_section(ctx: _Context) -> Section:
         trend = sales[sales["isolation"] == "trend_line"]
         if len(lost) and int(lost["n_missing"].iloc[0]) > 0 and len(trend):
             note += (f"与培训前趋势对比按全部 {_people(trend['n'].iloc[0], ctx.min_n)} 人计算，其中培训后没有业绩数据的"
-                     f" {_people(lost['n_missing'].iloc[0], ctx.min_n)} 人按“没有变化”计入；与未参训人员对比只算找到的人。")
+                     f" {_people(lost['n_missing'].iloc[0], ctx.min_n).replace('<', '不足 ')} 人按“没有变化”计入；"
+                     "与未参训人员对比只算找到的人。")
         blocks.append(Table(_change_table(sales, ctx.min_n), title="业绩完成率", note=note))
     if len(leading):
         blocks.append(Paragraph(
