@@ -18,8 +18,10 @@ document properties and ZIP times).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
+import re
 import unicodedata
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from casekit.exceptions import ExportError
 from casekit.files import write_atomic
 from casekit.reports.document import Bullets, Figure, Paragraph, ReportDocument, Section, Table, plain_text
 
-__all__ = ["report_docx_bytes", "write_report_docx"]
+__all__ = ["report_date", "report_docx_bytes", "write_report_docx"]
 
 # Characters XML 1.0 cannot hold (lxml refuses them); tab, newline and carriage return are kept.
 
@@ -74,6 +76,41 @@ def _column_widths(frame: pd.DataFrame, total_cm: float, size_pt: float = 9.0) -
 _SHORT_COLUMN_EMS = 9.0
 #: Left and right cell margins of a Word table (0.19 cm each by default).
 _CELL_MARGIN_CM = 0.4
+
+
+_DATE = re.compile(r"(?P<y>\d{4})[年-](?P<m>\d{1,2})(?:[月-](?P<d>\d{1,2})日?)?月?"
+                   r"|至(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日")
+#: Written into a document's properties when its period names no date (a fixed value: same bytes).
+_NO_DATE = dt.datetime(2000, 1, 1)
+#: The author and last editor written into the properties: nobody's name, no tool's.
+REPORT_AUTHOR = ""
+
+
+def report_date(doc: ReportDocument) -> dt.datetime:
+    """The last day the report's period names (``2009年2月1日至28日`` → 28 February 2009,
+    ``2008-08 至 2008-10`` → 31 October 2008): the date written into a Word or slide file's
+    properties, the same for the same document (no clock is read). 1 January 2000 without one."""
+    import calendar
+
+    found: list[dt.date] = []
+    year = month = None
+    for match in _DATE.finditer(str(doc.period or "")):
+        try:
+            if match["y"]:
+                year, month = int(match["y"]), int(match["m"])
+                day = int(match["d"]) if match["d"] else calendar.monthrange(year, month)[1]
+            elif year is not None:
+                month = int(match["m2"]) if match["m2"] else month
+                day = int(match["d2"])
+            else:
+                continue
+            found.append(dt.date(year, month, day))
+        except (ValueError, TypeError):
+            continue
+    if not found:
+        return _NO_DATE
+    last = max(found)
+    return dt.datetime(last.year, last.month, last.day)
 
 
 _clean = plain_text  # document text as Word can hold it: missing → "", unshowable characters dropped
@@ -331,7 +368,8 @@ def report_docx_bytes(doc: ReportDocument) -> bytes:
     bytes
         An A4 ``.docx``: cover block, table of contents, Heading 1/2/3 sections, paragraphs,
         lists, tables with a shaded header row repeated on every page, figures with captions,
-        page numbers; every run with an East Asian font. The same document gives the same bytes.
+        page numbers; every run with an East Asian font. The same document gives the same bytes
+        (dated :func:`report_date`, no author).
 
     Raises
     ------
@@ -339,7 +377,7 @@ def report_docx_bytes(doc: ReportDocument) -> bytes:
         If a figure's ``png`` is not a readable image.
     """
     writer = _Writer(doc)
-    return writer.dw.document_bytes(writer.build())
+    return writer.dw.document_bytes(writer.build(), when=report_date(doc), author=REPORT_AUTHOR)
 
 
 def write_report_docx(doc: ReportDocument, path: str | Path) -> Path:

@@ -539,18 +539,20 @@ def report_pptx_bytes(doc: ReportDocument) -> bytes:
     ExportError
         If a figure's ``png`` is not a readable image.
     """
-    from casekit.authoring.docx_writer import FIXED_TIME, fixed_zip
+    from casekit.authoring.docx_writer import fixed_zip
+    from casekit.reports.docx_report import REPORT_AUTHOR, report_date
 
     prs = _Deck(doc).build()
+    when = report_date(doc)
     props = prs.core_properties
     props.title = _clean(doc.title)[:255]  # the package format holds at most 255 characters
     props.subject = _clean(doc.engagement)[:255]
-    props.author = props.last_modified_by = "casekit"
-    props.created = props.modified = props.last_printed = FIXED_TIME
+    props.author = props.last_modified_by = REPORT_AUTHOR
+    props.created = props.modified = props.last_printed = when
     props.revision = 1
     buffer = io.BytesIO()
     prs.save(buffer)
-    return fixed_zip(buffer.getvalue(), FIXED_TIME)
+    return fixed_zip(buffer.getvalue(), when)
 
 
 def write_report_pptx(doc: ReportDocument, path: str | Path) -> Path:
