@@ -113,7 +113,8 @@ FOLLOWUP_GLOSSARY: tuple[tuple[str, str], ...] = (
 
 #: What the measures in a behaviour table are called.
 _OBSERVED_NOTE = ("做法的出现率：在观察员随访的拜访中出现这种做法的比例，先按人计算、再取平均；"
-                  "“提问占说话时间”和“在客户处占外出时间”为平均比例。")
+                  "“提问占说话时间”是客户经理在拜访中说话的时间里用来提问的比例，“在客户处占外出时间”是外出时间里"
+                  "真正在客户处的比例，两者都取平均。")
 _COUNTS = frozenset({"joint_visits", "weekly_reviews"})
 #: Fewer trainees observed before and after than this: the summary says that no visible change is
 #: not the same as no change.
@@ -426,27 +427,28 @@ def _isolation_sentence(ctx: _Context) -> str:
     has_control = bool(len(behaviour) and (behaviour["isolation"] == "control_group").any()) or bool(
         len(results) and (results["isolation"] == "control_group").any())
     trend = bool(len(results) and (results["isolation"] == "trend_line").any())
-    parts = []
+    parts, caveat = [], ""
     if has_control:
         control = _control_words(ctx)
-        text = f"做法和业绩的变化都与{control}同期的变化作了对比"
+        parts.append(f"做法和业绩的变化都与{control}同期的变化作了对比")
         elsewhere = [r for r in ctx.control_regions if r != ctx.region_id]
         if elsewhere and ctx.region_id not in ctx.control_regions:
             names = "、".join(str(ctx.manifest.name(r)) for r in elsewhere)
             clients = {str(ctx.manifest.client_of(r) or "") for r in elsewhere}
             other = bool(ctx.manifest.client_of(ctx.region_id)) and str(ctx.manifest.client_of(ctx.region_id)) not in clients
-            text += (f"。未参训人员在{names}，与{ctx.region_name}不在同一地区" + ("、也不属于同一家公司" if other else "")
+            caveat = (f"未参训人员在{names}，与{ctx.region_name}不在同一地区" + ("、也不属于同一家公司" if other else "")
                      + "，这种对比只能扣除两地共同的变化（如季节、全行业的形势），扣除不了只发生在"
                      + f"{ctx.region_name}的变化；扣除后剩下的部分更可能与培训及培训后的主管跟进有关，"
                      "两者分不开")
         else:
-            text += "，扣除了不培训也会发生的变化；剩下的部分更可能与培训及培训后的主管跟进有关，两者分不开"
-        parts.append(text)
+            caveat = "这种对比扣除了不培训也会发生的变化；剩下的部分更可能与培训及培训后的主管跟进有关，两者分不开"
     else:
         parts.append("没有未参训的同岗位人员可作对照，做法的变化只能比较培训前后，不能完全排除市场、季节等其他原因")
     if trend:
-        parts.append("业绩另按培训前几个月的走势推算培训后本来会达到的水平，再与实际对比")
+        parts.insert(1 if has_control else len(parts), "业绩另按培训前几个月的走势推算培训后本来会达到的水平，再与实际对比")
     sentence = "；".join(parts) + "。"
+    if caveat:
+        sentence += caveat + "。"
     if ctx.followup.selection == "weakest":
         sentence += "学员是按培训前成绩较弱挑选的，只看培训前后的提高可能含有“回归均值”的成分（见附录），以与未参训人员的对比为准。"
     return sentence
@@ -1113,7 +1115,7 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
     in percentage points and a whisker for its (adjusted) interval. A claimed change is drawn in
     the report's blue (good direction) or orange (bad direction) and labelled with its value; an
     unclaimed one in grey; a trainees' change the comparison with the untrained does not confirm
-    (:data:`~casekit.analysis.evaluation.verdict.NOT_CONFIRMED`) in dark yellow, marked 待确认; one
+    (:data:`~casekit.analysis.evaluation.verdict.NOT_CONFIRMED`) in dark grey, dashed, marked 待确认; one
     the observers do not record alike is hollow and marked 只作参考;
     a group below ``min_n`` shows no dot, only ``n<5``.
 
@@ -1162,7 +1164,7 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
                    if r["isolation"] == "control_group" and r["wave_id"] == wave and r["group"] == rows["group"].iloc[0]}
     rows = rows.reset_index(drop=True)
     bad = "#d9822b"
-    pending = "#b8860b"
+    pending = "#59616b"  # grey like an unclaimed change, drawn dashed and marked 待确认
     size = (11.0, 6.2) if slide else (8.0, 1.4 + 0.42 * len(rows))
     font = 12 if slide else 9
     fig = MplFigureClass(figsize=size, dpi=100, layout="constrained")
@@ -1182,7 +1184,8 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
         unsure = bool(row["claimed"]) and _verdict(row, comparisons.get(row["measure"])) == NOT_CONFIRMED
         claimed = bool(row["claimed"]) and not unsure
         colour = (REGION_COLOUR if good is not False else bad) if claimed else pending if unsure else ALL_COLOUR
-        ax.plot([low, high], [yi, yi], color=colour if claimed or unsure else "#8a929b", linewidth=2, zorder=2)
+        ax.plot([low, high], [yi, yi], color=colour if claimed or unsure else "#8a929b", linewidth=2, zorder=2,
+                linestyle="--" if unsure else "-")
         face = "white" if row["unreliable"] else colour
         ax.scatter([change], [yi], s=60 if slide else 40, color=face,
                    edgecolors=colour if claimed or unsure else "#59616b", linewidths=1.5, zorder=3)
@@ -1205,7 +1208,7 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
         ax.spines[side].set_visible(False)
     handles = [Line2D([], [], marker="o", linestyle="-", color=REGION_COLOUR, label="明显向好"),
                Line2D([], [], marker="o", linestyle="-", color=bad, label="明显变差"),
-               Line2D([], [], marker="o", linestyle="-", color=pending, label="有变化，待确认"),
+               Line2D([], [], marker="o", linestyle="--", color=pending, label="有变化，待确认"),
                Line2D([], [], marker="o", linestyle="-", color="#8a929b", markerfacecolor=ALL_COLOUR,
                       label="无明显变化或还判断不了"),
                Line2D([], [], marker="o", linestyle="-", color="#8a929b", markerfacecolor="white",
