@@ -801,7 +801,7 @@ def _summary_section(ctx: _Context, next_steps: Sequence[str]) -> tuple[Section,
         blocks += [Paragraph("无明显变化或还判断不了的方面", emphasis=True), Bullets(tuple(nothing), numbered=True)]
     blocks += [Paragraph("如何判断是培训带来的变化", emphasis=True), Bullets(tuple(how), numbered=True)]
     summary = ((conclusion,) if conclusion else ()) + tuple(changed or ["各层次都没有有数据支持的明显变化。"]) \
-        + tuple(maybe) + tuple(nothing) + ((self_line,) if self_line else ())
+        + tuple(maybe) + tuple(nothing)  # the self-report, for reference only, stays in the body
     return Section("summary", FOLLOWUP_SECTION_TITLES["summary"], tuple(blocks)), summary
 
 
