@@ -6,9 +6,12 @@ with the research's own instruments (``docs/followup.md``). This module turns on
 renders (the notebook ``7.1-follow-up-report``, Word, slides), in the order a client reads it:
 
 一、执行摘要
-    What changed clearly (observed by someone other than the trainee), what did not (said
-    plainly: 无明显变化), how the course's effect was told apart from everything else that
-    happened meanwhile, and how many trainees could be followed up.
+    A 结论 built by rule from the evaluation (what was learned, which observed behaviours changed
+    and whether the change holds against the untrained, sales, and -- when no behaviour holds --
+    the managers' coaching against the action plan's target) and the three first 下一步; then what
+    changed clearly, what changed but cannot be confirmed yet (有变化，但还不能确定), what did not
+    or cannot be told yet, how the course's effect was told apart from everything else that
+    happened meanwhile, and how many trainees could be followed up. The self-report apart (仅供参考).
 二、评估方法
     The course and the waves, who was trained and how they were chosen (regression to the mean
     named when the weakest were chosen), the comparison group or trend line, the observers and
@@ -21,9 +24,11 @@ renders (the notebook ``7.1-follow-up-report``, Word, slides), in the order a cl
 八、各类客户经理的变化
     Who moved and who did not, by the baseline's behaviour types.
 九、下一步建议
-    Per behaviour that did not change: what the sales manager looks at on joint visits and the
-    action that trains it (the action-plan rules, :func:`casekit.authoring.action_plan.load_action_rules`),
-    pointing to the region's action plan and coaching checklist (``casekit action-plan``).
+    The coaching against the action plan's target (raise it, with the figures, when below), the
+    behaviours still to work on in the action plan's order (:func:`casekit.authoring.action_plan.followup_focus`;
+    one that moved 20 points the good way is named for confirmation instead), measuring again,
+    the pointer to the region's action plan; then per behaviour: what the sales manager looks at
+    on joint visits and the action that trains it (:func:`casekit.authoring.action_plan.load_action_rules`).
 附录
     The method's terms in plain words, and how the multiple-testing families were chosen.
 
@@ -717,8 +722,8 @@ def _conclusion(ctx: _Context, seen: Sequence[_Seen]) -> str:
     weak = not [s for s in confirmed if s.kind == "confirmed"]
     if coaching is not None and weak and shown:
         if coaching["below"]:
-            parts.append("数据给出的一个原因是培训后的跟进偏少：" + _coaching_sentence(coaching)
-                         + "，做法的改变需要主管在岗位上持续跟进")
+            parts.append("数据给出的一个原因是培训后的跟进偏少：" + _coaching_sentence(coaching))
+            parts.append("做法的改变需要主管在岗位上持续跟进")
         else:
             parts.append("主管陪访已达到行动计划的目标（" + _coaching_sentence(coaching) + "）")
     return "。".join(p for p in parts if p) + "。" if parts else ""
