@@ -769,7 +769,8 @@ def _summary_section(ctx: _Context, next_steps: Sequence[str]) -> tuple[Section,
     nothing: list[str] = []
     quiet = [s.label for s in seen if s.kind == "none" and s.measure in BEHAVIOURS]
     if quiet:
-        nothing.append("拜访中的" + "、".join(f"“{u}”" for u in quiet) + "：无明显变化。")
+        nothing.append("拜访中的" + "、".join(f"“{u}”" for u in quiet)
+                       + "：无明显变化（各人前后的差别都不大，可能范围较窄）。")
     undecided = [s.label for s in seen if s.kind == "too_few" and abs(s.points) < _BIG and s.measure in BEHAVIOURS]
     if undecided:
         n = max(s.n for s in seen if s.kind == "too_few")
