@@ -263,6 +263,14 @@ def test_change_figure_marks_claimed_and_unreliable_behaviours(hebei):
     unreliable = rows[rows["unreliable"]]
     assert len(unreliable) == sum("只作参考" in t for t in texts)
     assert KEY["observer_agreement"]["unreliable_behaviour"] in set(unreliable["measure"])
+    # a trainees' change the untrained comparison does not confirm is 待确认, not drawn as a clear change
+    from casekit.analysis.evaluation.verdict import NOT_CONFIRMED, verdict
+
+    control = {r["measure"]: r for r in evaluation.behaviour.to_dict("records") if r["isolation"] == "control_group"}
+    unsure = [r for r in rows.to_dict("records") if verdict(r, control.get(r["measure"])) == NOT_CONFIRMED]
+    assert unsure and sum("待确认" in t for t in texts) == len(unsure)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "有变化，待确认" in legend
 
 
 def test_a_range_with_equal_ends_is_said_once():
