@@ -218,7 +218,7 @@ def test_word_and_slides_carry_the_summary(tmp_path, hebei):
         assert sentence in word_text
         assert sentence[:20] in slide_text
     assert "执行摘要：有明显变化的方面" in slide_text
-    assert "执行摘要：结论" in slide_text and _conclusion(doc)[:20] in slide_text
+    assert "执行摘要：结论" in slide_text and all(s in slide_text for s in _conclusion(doc).split("。"))
     assert "结果：业绩完成率" in slide_text
     assert len(deck.slides) >= 5 and any(s.shapes and any(sh.shape_type == 13 for sh in s.shapes)
                                          for s in deck.slides)  # the change chart as a picture

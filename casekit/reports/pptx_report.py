@@ -124,6 +124,11 @@ def _split_to_fit(text: str, size_pt: float, width_emu: int, max_lines: int) -> 
     return pieces
 
 
+def _sentences(paragraphs: Sequence[str]) -> list[str]:
+    """Paragraphs as one item per sentence (a slide reads better in points than in a block)."""
+    return [part + "。" for text in paragraphs for part in str(text).split("。") if part.strip()]
+
+
 def _greedy(heights: Sequence[int], budget: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start, used = 0, 0
@@ -476,7 +481,8 @@ class _Deck:
 
         Each bold paragraph of the summary section heads the list that follows it; a plain
         paragraph between them (e.g. that the targets are not agreed yet) is the list's note. A bold
-        paragraph followed by plain paragraphs only (a follow-up report's 结论) heads those.
+        paragraph followed by plain paragraphs only (a follow-up report's 结论) heads those, one item
+        per sentence.
         Without such a section: one list of :attr:`ReportDocument.summary`.
         """
         try:
@@ -488,7 +494,7 @@ class _Deck:
         for block in section.blocks if section is not None else ():
             if isinstance(block, Paragraph) and block.emphasis:
                 if heading is not None and notes:  # a heading over paragraphs only (结论): its own slide
-                    lists.append((heading, notes, []))
+                    lists.append((heading, _sentences(notes), []))
                 heading, notes = block.text, []
             elif isinstance(block, Paragraph) and heading is not None:
                 notes.append(block.text)
@@ -497,7 +503,7 @@ class _Deck:
                     lists.append((heading, list(block.items), notes))
                 heading, notes = None, []
         if heading is not None and notes:
-            lists.append((heading, notes, []))
+            lists.append((heading, _sentences(notes), []))
         if not lists and self.report.summary:
             lists = [("执行摘要", list(self.report.summary), [])]
         return lists
