@@ -413,5 +413,6 @@ def test_word_tables_keep_short_columns_on_one_line(tmp_path, hebei):
     assert widths["结论"].width >= Pt(9) * 8
     props = word.core_properties
     assert props.author == "" and "casekit" not in (props.last_modified_by or "")
+    assert "python" not in (props.comments or "")
     assert props.created.replace(tzinfo=None) == report_date(doc) and props.created.year == 2009  # the wave's last day
     assert path.read_bytes() == write_report_docx(doc, tmp_path / "again.docx").read_bytes()

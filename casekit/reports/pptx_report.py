@@ -554,6 +554,7 @@ def report_pptx_bytes(doc: ReportDocument) -> bytes:
     props.title = _clean(doc.title)[:255]  # the package format holds at most 255 characters
     props.subject = _clean(doc.engagement)[:255]
     props.author = props.last_modified_by = REPORT_AUTHOR
+    props.comments = ""  # the template says "generated using python-pptx"
     props.created = props.modified = props.last_printed = when
     props.revision = 1
     buffer = io.BytesIO()
