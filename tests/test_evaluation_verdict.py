@@ -8,7 +8,7 @@ import re
 import pytest
 
 from casekit import cli
-from casekit.analysis.evaluation.verdict import NO_CHANGE, TOO_FEW, desired_direction, verdict
+from casekit.analysis.evaluation.verdict import NO_CHANGE, NOT_CONFIRMED, TOO_FEW, desired_direction, verdict
 from casekit.domain import BEHAVIOURS
 
 from conftest import SAMPLE
@@ -88,3 +88,12 @@ def test_detail_keeps_the_long_form(capsys):
     out = capsys.readouterr().out
     assert "同时检验的分组" in out and "对照组（未参训人员）" in out
     assert out.count("以价格优惠开场") >= 2  # before/after and against the untrained, on rows of their own
+
+
+def test_a_change_the_comparison_does_not_confirm_is_the_public_middle_verdict():
+    # the follow-up report's 有变化，但还不能确定 bucket and its chart's 待确认 read this constant
+    row = {"measure": "price_first", "unit": "share", "change": -0.42, "ci_low": -0.83, "ci_high": -0.02,
+           "claimed": True, "direction": "down", "hidden": False, "unreliable": False}
+    comparison = {**row, "change": -0.30, "ci_low": -0.83, "ci_high": 0.23, "claimed": False, "direction": "none"}
+    assert verdict(row, comparison) == NOT_CONFIRMED
+    assert verdict(row) != NOT_CONFIRMED  # without a comparison the trainees' change stands

@@ -6,9 +6,12 @@ with the research's own instruments (``docs/followup.md``). This module turns on
 renders (the notebook ``7.1-follow-up-report``, Word, slides), in the order a client reads it:
 
 一、执行摘要
-    What changed clearly (observed by someone other than the trainee), what did not (said
-    plainly: 无明显变化), how the course's effect was told apart from everything else that
-    happened meanwhile, and how many trainees could be followed up.
+    A 结论 built by rule from the evaluation (what was learned, which observed behaviours changed
+    and whether the change holds against the untrained, sales, and -- when no behaviour holds --
+    the managers' coaching against the action plan's target) and the three first 下一步; then what
+    changed clearly, what changed but cannot be confirmed yet (有变化，但还不能确定), what did not
+    or cannot be told yet, how the course's effect was told apart from everything else that
+    happened meanwhile, and how many trainees could be followed up. The self-report apart (仅供参考).
 二、评估方法
     The course and the waves, who was trained and how they were chosen (regression to the mean
     named when the weakest were chosen), the comparison group or trend line, the observers and
@@ -21,9 +24,11 @@ renders (the notebook ``7.1-follow-up-report``, Word, slides), in the order a cl
 八、各类客户经理的变化
     Who moved and who did not, by the baseline's behaviour types.
 九、下一步建议
-    Per behaviour that did not change: what the sales manager looks at on joint visits and the
-    action that trains it (the action-plan rules, :func:`casekit.authoring.action_plan.load_action_rules`),
-    pointing to the region's action plan and coaching checklist (``casekit action-plan``).
+    The coaching against the action plan's target (raise it, with the figures, when below), the
+    behaviours still to work on in the action plan's order (:func:`casekit.authoring.action_plan.followup_focus`;
+    one that moved 20 points the good way is named for confirmation instead), measuring again,
+    the pointer to the region's action plan; then per behaviour: what the sales manager looks at
+    on joint visits and the action that trains it (:func:`casekit.authoring.action_plan.load_action_rules`).
 附录
     The method's terms in plain words, and how the multiple-testing families were chosen.
 
@@ -42,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from casekit.analysis.evaluation.verdict import NOT_CONFIRMED
 from casekit.domain import BEHAVIOUR_SKILL, BEHAVIOURS, MIN_CELL_SIZE, POPULATIONS
 from casekit.exceptions import AnalysisError
 from casekit.formatting import count_label
@@ -112,7 +118,8 @@ FOLLOWUP_GLOSSARY: tuple[tuple[str, str], ...] = (
 
 #: What the measures in a behaviour table are called.
 _OBSERVED_NOTE = ("做法的出现率：在观察员随访的拜访中出现这种做法的比例，先按人计算、再取平均；"
-                  "“提问占说话时间”和“在客户处占外出时间”为平均比例。")
+                  "“提问占说话时间”是客户经理在拜访中说话的时间里用来提问的比例，“在客户处占外出时间”是外出时间里"
+                  "真正在客户处的比例，两者都取平均。")
 _COUNTS = frozenset({"joint_visits", "weekly_reviews"})
 #: Fewer trainees observed before and after than this: the summary says that no visible change is
 #: not the same as no change.
@@ -133,7 +140,8 @@ def plain_sentence(sentence: str) -> str:
     """An evaluation sentence as the report body says it: no method names, head counts in 人.
 
     ``（差异中的差异）`` is dropped (the body says 与未参训人员对比; the appendix explains the
-    method) and ``n = 13`` becomes ``13 人``.
+    method), so is ``已按同时检验的数量校正`` (said once, in the method section) and ``n = 13``
+    becomes ``13 人``.
 
     Parameters
     ----------
@@ -144,7 +152,10 @@ def plain_sentence(sentence: str) -> str:
     -------
     str
     """
+    from casekit.analysis.evaluation.wording import ADJUSTED_NOTE
+
     text = sentence.replace("（差异中的差异）", "").replace("差异中的差异", "与未参训人员对比")
+    text = text.replace("，" + ADJUSTED_NOTE, "").replace(ADJUSTED_NOTE, "")
     text = re.sub(r"n = (\d+)", r"\1 人", text)
     text = re.sub(r" 分 (升至|降至|保持在|变为)", r" 分\1", text)
     text = re.sub(r"^与(.+?)对比：(.+?)：", r"\2与\1对比：", text)
@@ -194,7 +205,7 @@ def _with_range(row: Mapping[str, Any]) -> str:
     """A change and its interval in one cell: ``+54（+14 至 +93）``; ``0（各人均无变化）``."""
     if all(not _missing(row[c]) and float(row[c]) == 0.0 for c in ("change", "ci_low", "ci_high")):
         return "0（各人均无变化）"
-    return f"{_amount(row['change'], row['unit'])}（{_range(row['ci_low'], row['ci_high'], row['unit'])}）"
+    return f"{_amount(_shown_change(row), row['unit'])}（{_range(row['ci_low'], row['ci_high'], row['unit'])}）"
 
 
 def _unit_word(unit: str, measure: str = "") -> str:
@@ -291,6 +302,11 @@ class _Context:
         self.people = people
         mine = people[people["trained"].astype(bool) & (people["top_region_id"].astype(str) == region_id)]
         self.trainees = mine
+        # the comparison group as the evaluation takes it: the untrained in the trainees' posts
+        trained = people["trained"].astype(bool)
+        posts = set(people.loc[trained, "population"].dropna())
+        control = people[~trained & people["population"].isin(posts)]
+        self.control_regions = [str(r) for r in dict.fromkeys(control["top_region_id"].dropna())]
 
     def wave_label(self, wave: str) -> str:
         return self.waves.get(wave, wave) or "培训前后"
@@ -407,7 +423,7 @@ def _short(row: Mapping[str, Any]) -> str:
         word, name = ("提高" if row["direction"] == "up" else "下降"), "得分率"
     rng = _range(row["ci_low"], row["ci_high"], unit)
     rng = "" if rng == "无法估计" or rng.startswith("约") else f"，可能范围 {rng} {_unit_word(unit)}"
-    return f"{name}明显{word}（{_amount(row['change'], unit)} {_unit_word(unit)}{rng}）"
+    return f"{name}明显{word}（{_amount(_shown_change(row), unit)} {_unit_word(unit)}{rng}）"
 
 
 def _isolation_sentence(ctx: _Context) -> str:
@@ -416,15 +432,28 @@ def _isolation_sentence(ctx: _Context) -> str:
     has_control = bool(len(behaviour) and (behaviour["isolation"] == "control_group").any()) or bool(
         len(results) and (results["isolation"] == "control_group").any())
     trend = bool(len(results) and (results["isolation"] == "trend_line").any())
-    parts = []
+    parts, caveat = [], ""
     if has_control:
         control = _control_words(ctx)
-        parts.append(f"做法和业绩的变化都与{control}同期的变化作了对比，扣除了不培训也会发生的变化")
+        parts.append(f"做法和业绩的变化都与{control}同期的变化作了对比")
+        elsewhere = [r for r in ctx.control_regions if r != ctx.region_id]
+        if elsewhere and ctx.region_id not in ctx.control_regions:
+            names = "、".join(str(ctx.manifest.name(r)) for r in elsewhere)
+            clients = {str(ctx.manifest.client_of(r) or "") for r in elsewhere}
+            other = bool(ctx.manifest.client_of(ctx.region_id)) and str(ctx.manifest.client_of(ctx.region_id)) not in clients
+            caveat = (f"未参训人员在{names}，与{ctx.region_name}不在同一地区" + ("、也不属于同一家公司" if other else "")
+                     + "，这种对比只能扣除两地共同的变化（如季节、全行业的形势），扣除不了只发生在"
+                     + f"{ctx.region_name}的变化；扣除后剩下的部分更可能与培训及培训后的主管跟进有关，"
+                     "两者分不开")
+        else:
+            caveat = "这种对比扣除了不培训也会发生的变化；剩下的部分更可能与培训及培训后的主管跟进有关，两者分不开"
     else:
         parts.append("没有未参训的同岗位人员可作对照，做法的变化只能比较培训前后，不能完全排除市场、季节等其他原因")
     if trend:
-        parts.append("业绩另按培训前几个月的走势推算培训后本来会达到的水平，再与实际对比")
+        parts.insert(1 if has_control else len(parts), "业绩另按培训前几个月的走势推算培训后本来会达到的水平，再与实际对比")
     sentence = "；".join(parts) + "。"
+    if caveat:
+        sentence += caveat + "。"
     if ctx.followup.selection == "weakest":
         sentence += "学员是按培训前成绩较弱挑选的，只看培训前后的提高可能含有“回归均值”的成分（见附录），以与未参训人员的对比为准。"
     return sentence
@@ -482,35 +511,248 @@ def _claimed(ctx: _Context, table: str) -> pd.DataFrame:
     return rows[rows["claimed"] & ~rows["hidden"]]
 
 
-def _summary_section(ctx: _Context) -> tuple[Section, tuple[str, ...]]:
+def _shown(value: Any, unit: str) -> float:
+    """A level as the report shows it (whole percent, or a score at two decimals), in its unit."""
+    from casekit.analysis.evaluation.wording import level_text
+
+    text = level_text(value, unit).removesuffix(" 分").removesuffix("%")
+    number = float(text.replace("−", "-"))
+    return number / 100 if unit == "share" else number
+
+
+def _shown_change(row: Mapping[str, Any]) -> Any:
+    """The change as the reader can check it: after minus before *as shown* (``3.75 − 2.97 = 0.78``,
+    never the unrounded 0.79), when the row's change is that difference; else the change."""
+    change, before, after = row.get("change"), row.get("baseline"), row.get("followup")
+    if _missing(change) or _missing(before) or _missing(after):
+        return change
+    if abs(float(after) - float(before) - float(change)) > 1e-6:
+        return change
+    return round(_shown(after, row["unit"]) - _shown(before, row["unit"]), 6)
+
+
+def _points(row: Mapping[str, Any]) -> float:
+    """A before/after change of a share in whole points, from the shown levels (0 when missing)."""
+    value = _shown_change(row)
+    return 0.0 if _missing(value) else float(value) * (100 if row["unit"] == "share" else 1)
+
+
+def _months(days: int) -> str:
+    """``三个半月``: a period of days in half months, in Chinese numerals."""
+    halves = max(1, round(days / 30.44 * 2))
+    whole, half = divmod(halves, 2)
+    numerals = "零一两三四五六七八九十"
+    if whole == 0:
+        return "半个月"
+    number = numerals[whole] if whole <= 10 else str(whole)
+    return f"{number}个{'半' if half else ''}月"
+
+
+def _per(value: float) -> str:
+    """A count per person at one decimal: ``3.7``."""
+    return f"{float(value):.1f}"
+
+
+class _Seen:
+    """One observed measure of the region at the latest wave: its verdict, its bucket and numbers."""
+
+    def __init__(self, row: Mapping[str, Any], comparison: Mapping[str, Any] | None) -> None:
+        from casekit.analysis.evaluation.verdict import NO_CHANGE, TOO_FEW, desired_direction
+
+        self.row = row
+        self.label = str(row["measure_label"])
+        self.measure = str(row["measure"])
+        self.verdict = _verdict(row, comparison)
+        self.n = int(row["n"]) if not _missing(row["n"]) else 0
+        usable = (comparison is not None and not comparison.get("hidden") and not comparison.get("unreliable")
+                  and not _missing(comparison.get("change")))
+        wanted = desired_direction(self.measure) if self.measure in BEHAVIOURS or self.measure in (
+            "question_share", "advanced_share") else None
+        self.points = _points(row)
+        if row.get("hidden"):
+            self.kind = "hidden"
+        elif row.get("unreliable"):
+            self.kind = "unreliable"
+        elif usable and comparison is not None and comparison["claimed"]:
+            self.kind = "confirmed"
+        elif row["claimed"] and not usable:
+            self.kind = "claimed"  # no comparison: before/after only
+        elif self.verdict == NOT_CONFIRMED:
+            self.kind = "unsure"
+        elif self.verdict == TOO_FEW:
+            self.kind = "too_few"
+        elif self.verdict == NO_CHANGE:
+            self.kind = "none"
+        else:
+            self.kind = "other"
+        moved = ((comparison or {}).get("direction") if self.kind == "confirmed" else row.get("direction"))
+        if self.kind in ("too_few", "none", "other"):
+            moved = "up" if self.points > 0 else "down" if self.points < 0 else "none"
+        self.good = None if wanted is None or moved not in ("up", "down") else moved == wanted
+        #: moved at least :data:`_BIG` points the good way (said as 方向向好, never 还看不出改善)
+        self.promising = bool(self.good) and abs(self.points) >= _BIG and self.kind in ("too_few", "unsure", "none")
+
+    def levels(self) -> str:
+        """``由 14% 升至 71%``."""
+        row = self.row
+        before, after = _level(row["baseline"], row["unit"]), _level(row["followup"], row["unit"])
+        if before == after:
+            return f"保持在 {after}"
+        return f"由 {before} {'升至' if _shown_change(row) > 0 else '降至'} {after}"
+
+    def tentative(self) -> str:
+        """A change too uncertain to claim, with its direction and numbers."""
+        way = "" if self.good is None else ("，方向向好" if self.good else "，方向变差")
+        if self.kind == "unsure":
+            return f"“{self.label}”{self.levels()}{way}，但与未参训人员对比后还不能确定与培训有关"
+        return f"“{self.label}”{self.levels()}{way}，但只随访了 {self.n} 人，还不能下结论"
+
+
+#: A change of at least this many points is said with its numbers even when it is not claimed.
+_BIG = 20.0
+
+
+def _seen(ctx: _Context) -> list[_Seen]:
+    """The region's observed measures (behaviours, question share, time on site) at the latest wave."""
+    rows = ctx.rows("behaviour")
+    if rows.empty:
+        return []
+    wave = str(rows["wave_id"].iloc[-1])
+    rows = rows[rows["wave_id"] == wave]
+    comparisons = {r["measure"]: r for r in rows[rows["isolation"] == "control_group"].to_dict("records")}
+    return [_Seen(r, comparisons.get(r["measure"])) for r in rows[rows["isolation"] == "before_after"].to_dict("records")]
+
+
+def _focus(ctx: _Context) -> Any:
+    """The action plan's reading of the region's latest wave (:func:`casekit.authoring.action_plan.followup_focus`)."""
+    from casekit.authoring.action_plan import followup_focus
+
+    return followup_focus(ctx.evaluation, ctx.region_id, followup=ctx.followup)
+
+
+def _coaching(ctx: _Context) -> dict[str, Any] | None:
+    """The managers' follow-up against the action plan's target: joint visits and toolbox reviews
+    per person over the period, the target and whether it is met (None without a coaching log)."""
+    focus = _focus(ctx)
+    if focus is None or focus.coaching.current is None or not focus.coaching.days:
+        return None
+    target = focus.coaching
+    drivers = ctx.rows("drivers")
+    reviews = drivers[(drivers["measure"] == "weekly_reviews") & ~drivers["hidden"].astype(bool)] if len(drivers) \
+        else drivers
+    review = None
+    if len(reviews) and not _missing(reviews["followup"].iloc[-1]):
+        review = float(reviews["followup"].iloc[-1])
+    current_weeks = target.current_weeks
+    below = current_weeks is not None and current_weeks > target.target_weeks * 1.05
+    return {"visits": float(target.current), "days": int(target.days), "period": _months(int(target.days)),
+            "target": target.target, "expected": target.days / 7 / target.target_weeks,
+            "reviews": review, "weeks": target.days / 7, "below": below}
+
+
+def _coaching_sentence(c: Mapping[str, Any]) -> str:
+    """``培训后三个半月内人均约 0.9 次主管陪访（行动计划的目标是每月一次，同期约 3.5 次）``."""
+    text = (f"培训后{c['period']}内，每位客户经理人均约 {_per(c['visits'])} 次主管陪访"
+            f"（行动计划的目标是{c['target']}，同期约 {_per(c['expected'])} 次）")
+    if c["reviews"] is not None:
+        text += f"；工具表复盘（计划每周一次，同期约 {round(c['weeks'])} 次）人均约 {_per(c['reviews'])} 次"
+    return text
+
+
+def _conclusion(ctx: _Context, seen: Sequence[_Seen]) -> str:
+    """The 结论: what was learned, which behaviours changed and whether it holds against the
+    untrained, the results, and -- when the observed changes are weak -- what the data says why."""
+    parts: list[str] = []
+    learning = ctx.rows("learning")
+    quiz = learning[(learning["measure"] == "quiz") & ~learning["hidden"]] if len(learning) else learning
+    if len(quiz):
+        row = quiz.iloc[-1]
+        levels = f"由 {_level(row['baseline'], row['unit'])} 到 {_level(row['followup'], row['unit'])}"
+        if row["claimed"] and row["direction"] == "up":
+            parts.append(f"学员学到了课程内容：知识测验得分率{levels.replace('到', '升至')}")
+        else:
+            parts.append(f"知识测验得分率{levels}，没有明显提高")
+    confirmed = [s for s in seen if s.kind in ("confirmed", "claimed") and s.good is not False]
+    worse = [s for s in seen if s.kind in ("confirmed", "claimed") and s.good is False]
+    unsure = [s for s in seen if s.kind == "unsure"]
+    promising = [s for s in seen if s.promising and s.kind != "unsure"]
+    shown = [s for s in seen if s.kind != "hidden"]
+    n = max((s.n for s in shown), default=0)
+    if confirmed:
+        held = [s for s in confirmed if s.kind == "confirmed"]
+        text = "拜访中" + "、".join(f"“{s.label}”{s.levels()}" + (
+            "" if s.row["claimed"] else f"（单看培训前后还不确定，只随访了 {s.n} 人）") for s in confirmed)
+        if held and len(held) == len(confirmed):
+            text += "，与未参训人员对比也成立，这部分更可能与培训及培训后的主管跟进有关"
+        elif held:
+            text += ("，其中" + "、".join(f"“{s.label}”" for s in held) + "与未参训人员对比也成立，"
+                     "更可能与培训及培训后的主管跟进有关")
+        else:
+            text += "（没有未参训人员可比，不能完全排除市场、季节等其他原因）"
+        parts.append(text)
+    elif shown:
+        text = f"观察员在培训前后都随访到的 {n} 名学员中，还看不出拜访做法有明显变化"
+        if n < _FEW_OBSERVED:
+            text += "，但人数太少，看不出变化不等于没有变化"
+        parts.append(text)
+    if unsure:
+        parts.append("；".join(s.tentative() for s in unsure))
+    if promising:
+        parts.append("、".join(f"“{s.label}”{s.levels()}" for s in promising)
+                     + "，方向向好，但人数太少，待下一轮回访确认")
+    if worse:
+        parts.append("、".join(f"“{s.label}”{s.levels()}" for s in worse) + "，向不好的方向变化，需要注意")
+    results = ctx.rows("results")
+    sales = results[(results["measure"] == "target_attainment") & ~results["hidden"]] if len(results) else results
+    if len(sales):
+        bits, none = [], []
+        for row in sales.to_dict("records"):
+            against = "培训前的走势" if row["isolation"] == "trend_line" else "未参训人员同期的变化"
+            if row["claimed"]:
+                amount = _amount(abs(_shown_change(row)), row["unit"]).lstrip("+")
+                bits.append(("比培训前的走势" if row["isolation"] == "trend_line" else "扣除未参训人员同期的变化后")
+                            + ("高" if row["direction"] == "up" else "低") + f" {amount} 个百分点")
+            else:
+                none.append(against)
+        text = "业绩完成率" + "，".join(bits)
+        if none:
+            text += ("；" if bits else "") + "与" + "和".join(none) + "相比没有明显变化"
+        parts.append(text)
+    coaching = _coaching(ctx)
+    weak = not [s for s in confirmed if s.kind == "confirmed"]
+    if coaching is not None and weak and shown:
+        if coaching["below"]:
+            parts.append("数据给出的一个原因是培训后的跟进偏少：" + _coaching_sentence(coaching))
+            parts.append("做法的改变需要主管在岗位上持续跟进")
+        else:
+            parts.append("主管陪访已达到行动计划的目标（" + _coaching_sentence(coaching) + "）")
+    return "。".join(p for p in parts if p) + "。" if parts else ""
+
+
+def _summary_section(ctx: _Context, next_steps: Sequence[str]) -> tuple[Section, tuple[str, ...]]:
     course = ctx.followup.course
     n_trained = len(ctx.trainees)
     intro = (f"本报告评估{ctx.region_name}参加“{course.name}”（{_span(course.start, course.end)}）的"
              f" {count_label(n_trained, ctx.min_n)} 名学员培训后的变化，按课后评价、学到的知识、拜访中的做法和业绩四个层次，"
              "用与培训前调研相同的问卷、工作随访和业绩口径测量。")
+    seen = _seen(ctx)
+    conclusion = _conclusion(ctx, seen)
     changed: list[str] = []
     quiz = _claimed(ctx, "learning")
     quiz = quiz[quiz["measure"] == "quiz"]
     if len(quiz):
         changed.append("知识测验：" + _short(quiz.iloc[0]) + "。")
-    behaviour = _claimed(ctx, "behaviour")
-    behaviour_all = ctx.rows("behaviour")
-    if len(behaviour):
-        shown = behaviour.sort_values("isolation").drop_duplicates("measure", keep="last")  # before_after first
-        by_measure = {m: behaviour[behaviour["measure"] == m] for m in shown["measure"]}
+    held = [s for s in seen if s.kind in ("confirmed", "claimed")]
+    if held:
         parts = []
-        for measure, group in by_measure.items():
-            ba = group[group["isolation"] == "before_after"]
-            row = (ba if len(ba) else group).iloc[0]
-            text = _short(row)
-            did = behaviour_all[(behaviour_all["measure"] == measure)
-                                & (behaviour_all["isolation"] == "control_group")]
-            if (group["isolation"] == "control_group").any() and len(ba):
-                text += "，与未参训人员对比后仍然成立"
-            elif len(did) and len(ba) and not did["hidden"].any():
-                text += "，但与未参训人员对比后不再明显（未参训人员同期也有变化，或人数太少）"
-            elif not len(ba):
-                text = "与未参训人员对比，" + text
+        for s in held:
+            text = _short(s.row) if s.row["claimed"] else f"“{s.label}”{s.levels()}"
+            if s.kind == "confirmed":
+                text += ("，与未参训人员对比后仍然成立" if s.row["claimed"]
+                         else f"：单看培训前后还不确定（只随访了 {s.n} 人），与未参训人员对比后明显"
+                         + ("向好" if s.good is not False else "变差"))
+            else:
+                text += "（没有未参训人员可比）"
             parts.append(text)
         changed.append("观察员在工作随访中看到：" + "；".join(parts) + "。")
     results = _claimed(ctx, "results")
@@ -521,46 +763,51 @@ def _summary_section(ctx: _Context) -> tuple[Section, tuple[str, ...]]:
             up = row["direction"] == "up"
             how = (("比培训前的走势多出" if up else "比培训前的走势少") if row["isolation"] == "trend_line"
                    else ("扣除未参训人员同期变化后提高" if up else "扣除未参训人员同期变化后下降"))
-            bits.append(f"{how} {_amount(abs(row['change']), row['unit']).lstrip('+')} 个百分点")
+            bits.append(f"{how} {_amount(abs(_shown_change(row)), row['unit']).lstrip('+')} 个百分点")
         changed.append("业绩完成率：" + "，".join(bits) + "。")
-    self_claimed = _claimed(ctx, "self_report")
-    if len(self_claimed):
-        bits = [f"“{r['measure_label']}”维度{'提高' if r['direction'] == 'up' else '下降'} "
-                f"{_amount(abs(r['change']), 'score').lstrip('+')} 分" for r in self_claimed.to_dict("records")]
-        changed.append("学员自评（只作参考，不作为做法改变的证据）：" + "、".join(bits) + "。")
-    unchanged = _unchanged_behaviours(ctx)
+    maybe = [s.tentative() + "。" for s in seen if s.kind == "unsure" or (s.kind == "too_few" and abs(s.points) >= _BIG)]
     nothing: list[str] = []
-    if not len(behaviour) and len(behaviour_all):
-        nothing.append("观察员在工作随访中没有看到任何做法有明显变化：培训还没有转化为拜访中的行为。")
-    else:
-        if unchanged:
-            nothing.append("拜访中的" + "、".join(f"“{u}”" for u in unchanged) + "：无明显变化。")
-        undecided = _unchanged_behaviours(ctx, undecided=True)
-        if undecided:
-            nothing.append("拜访中的" + "、".join(f"“{u}”" for u in undecided)
-                           + "：随访到的人数太少、前后差别又不大，还判断不了是否有变化。")
-    shown = behaviour_all[(behaviour_all["isolation"] == "before_after") & ~behaviour_all["hidden"]] \
-        if len(behaviour_all) else behaviour_all
-    if len(shown) and int(shown["n"].max()) < _FEW_OBSERVED:
-        nothing.append(f"培训前后都被随访到的学员只有 {int(shown['n'].max())} 人："
+    quiet = [s.label for s in seen if s.kind == "none" and s.measure in BEHAVIOURS]
+    if quiet:
+        nothing.append("拜访中的" + "、".join(f"“{u}”" for u in quiet)
+                       + "：无明显变化（各人前后的差别都不大，可能范围较窄）。")
+    undecided = [s.label for s in seen if s.kind == "too_few" and abs(s.points) < _BIG and s.measure in BEHAVIOURS]
+    if undecided:
+        n = max(s.n for s in seen if s.kind == "too_few")
+        nothing.append("拜访中的" + "、".join(f"“{u}”" for u in undecided)
+                       + f"：前后变化不到 {int(_BIG)} 个百分点，只随访了 {n} 人，还判断不了是否有变化。")
+    shown = [s for s in seen if s.kind != "hidden"]
+    if shown and max(s.n for s in shown) < _FEW_OBSERVED:
+        nothing.append(f"培训前后都被随访到的学员只有 {max(s.n for s in shown)} 人："
                        "看不出变化不等于没有变化，下一轮回访宜增加随访的人数和次数。")
     if len(ctx.rows("results")) and not len(sales):
         nothing.append("业绩完成率：无明显变化。")
-    unreliable = ctx.rows("behaviour")
-    unreliable = list(dict.fromkeys(unreliable.loc[unreliable["unreliable"], "measure_label"])) if len(unreliable) else []
+    unreliable = [s.label for s in seen if s.kind == "unreliable"]
     if unreliable:
         nothing.append("、".join(f"“{u}”" for u in unreliable) + "：两位观察员的记录不够一致，变化只作参考。")
+    self_claimed = _claimed(ctx, "self_report")
+    self_line = ""
+    if len(self_claimed):
+        bits = [f"“{r['measure_label']}”维度{'提高' if r['direction'] == 'up' else '下降'} "
+                f"{_amount(abs(_shown_change(r)), 'score').lstrip('+')} 分" for r in self_claimed.to_dict("records")]
+        self_line = "学员自评（仅供参考，不作为做法改变的证据）：" + "、".join(bits) + "。"
     how = [_isolation_sentence(ctx), _attrition_sentence(ctx)]
     blocks: list[Block] = [Paragraph(intro)]
-    if changed:
-        blocks += [Paragraph("有明显变化的方面", emphasis=True), Bullets(tuple(changed), numbered=True)]
-    else:
-        blocks += [Paragraph("有明显变化的方面", emphasis=True),
-                   Bullets(("各层次都没有有数据支持的明显变化。",), numbered=True)]
+    if conclusion:
+        blocks += [Paragraph("结论", emphasis=True), Paragraph(conclusion)]
+    if next_steps:
+        blocks += [Paragraph("下一步", emphasis=True), Bullets(tuple(next_steps[:3]), numbered=True)]
+    blocks += [Paragraph("有明显变化的方面", emphasis=True),
+               Bullets(tuple(changed or ["各层次都没有有数据支持的明显变化。"]), numbered=True)]
+    if self_line:
+        blocks.append(Paragraph(self_line))
+    if maybe:
+        blocks += [Paragraph("有变化，但还不能确定", emphasis=True), Bullets(tuple(maybe), numbered=True)]
     if nothing:
-        blocks += [Paragraph("无明显变化的方面", emphasis=True), Bullets(tuple(nothing), numbered=True)]
+        blocks += [Paragraph("无明显变化或还判断不了的方面", emphasis=True), Bullets(tuple(nothing), numbered=True)]
     blocks += [Paragraph("如何判断是培训带来的变化", emphasis=True), Bullets(tuple(how), numbered=True)]
-    summary = tuple(changed or ["各层次都没有有数据支持的明显变化。"]) + tuple(nothing)
+    summary = ((conclusion,) if conclusion else ()) + tuple(changed or ["各层次都没有有数据支持的明显变化。"]) \
+        + tuple(maybe) + tuple(nothing)  # the self-report, for reference only, stays in the body
     return Section("summary", FOLLOWUP_SECTION_TITLES["summary"], tuple(blocks)), summary
 
 
@@ -587,6 +834,9 @@ def _method_section(ctx: _Context) -> Section:
         "课后评估表和知识测验在课程结束时完成；知识测验培训前后各做一次。拜访中的做法由观察员在工作随访中记录（与培训前调研同样的"
         "记录表），不以学员的自评为准；问卷自评只作参考。业绩用与调研相同的口径（目标完成率），培训前后按月比较。"))
     blocks.append(Paragraph(_isolation_sentence(ctx)))
+    blocks.append(Paragraph(
+        "报告同时看了很多项做法和指标，看得越多，越容易偶然碰上“变化”；所以文中所有的可能范围都已按同时检验的数量"
+        "放宽，只有放宽后范围仍不含 0 的变化才称为“明显”（见附录）。"))
     agreement = ctx.evaluation.agreement
     if len(agreement):
         visits = int(agreement["n_visits"].max())
@@ -731,7 +981,15 @@ def _results_section(ctx: _Context) -> Section:
             "本来会达到的水平，看实际多出多少；与未参训人员对比——参训人员培训前后的变化"
             "减去未参训人员同期的变化。"))
         blocks.append(Bullets(tuple(plain_sentence(s) for s in sales["sentence"])))
-        blocks.append(Table(_change_table(sales, ctx.min_n), title="业绩完成率", note="变化、可能范围的单位为百分点。"))
+        note = "变化、可能范围的单位为百分点。"
+        attrition = ctx.evaluation.attrition
+        lost = attrition[attrition["source"] == "sales"] if len(attrition) else attrition
+        trend = sales[sales["isolation"] == "trend_line"]
+        if len(lost) and int(lost["n_missing"].iloc[0]) > 0 and len(trend):
+            note += (f"与培训前趋势对比按全部 {_people(trend['n'].iloc[0], ctx.min_n)} 人计算，其中培训后没有业绩数据的"
+                     f" {_people(lost['n_missing'].iloc[0], ctx.min_n).replace('<', '不足 ')} 人按“没有变化”计入；"
+                     "与未参训人员对比只算找到的人。")
+        blocks.append(Table(_change_table(sales, ctx.min_n), title="业绩完成率", note=note))
     if len(leading):
         blocks.append(Paragraph(
             "业绩要几个月才能体现，先行指标是工作随访中拜访有推进或成交的比例：做法改变后，它通常先于业绩变化。"))
@@ -760,23 +1018,25 @@ def _types_section(ctx: _Context) -> Section:
     return Section("types", FOLLOWUP_SECTION_TITLES["types"], tuple(blocks))
 
 
-def _next_steps(ctx: _Context) -> list[str]:
-    """Per coaching theme, the behaviours that did not improve: what the manager watches on joint
-    visits, and the theme's first-30-days action (the action-plan rules)."""
+def _next_steps(ctx: _Context, seen: Sequence[_Seen]) -> tuple[list[str], list[str]]:
+    """Per coaching theme, the behaviours the action plan still has to work on (its
+    :func:`~casekit.authoring.action_plan.followup_focus`: worse first, then the furthest from good),
+    what the manager watches on joint visits and the theme's first-30-days action; a behaviour
+    that moved at least :data:`_BIG` points the good way is left out (said as 方向向好). Also the
+    labels of those behaviours, in order."""
     from casekit.authoring.action_plan import load_action_rules
 
     rules = load_action_rules()
-    rows = ctx.rows("behaviour")
-    rows = rows[rows["measure"].isin(list(BEHAVIOURS)) & ~rows["hidden"]] if len(rows) else rows
-    if rows.empty:
-        return []
-    good = [_good(r) for r in rows.to_dict("records")]
-    improved = {m for m, c, g in zip(rows["measure"], rows["claimed"], good) if c and g}
-    worse = {m for m, c, g in zip(rows["measure"], rows["claimed"], good) if c and g is False}
-    unreliable = set(rows.loc[rows["unreliable"], "measure"])
+    focus = _focus(ctx)
+    if focus is None:
+        return [], []
+    promising = {s.measure for s in seen if s.promising}
+    order = [c.behaviour for c in focus.not_improved if c.behaviour not in promising]
+    order += [c.behaviour for c in focus.unclear if c.behaviour in focus.unreliable]
+    worse = {c.behaviour for c in focus.changes if c.status == "worse"}
     groups: dict[str, list[str]] = {}
-    for measure in dict.fromkeys(rows["measure"]):
-        if measure in improved or measure not in rules.signs:
+    for measure in dict.fromkeys(order):
+        if measure not in rules.signs:
             continue
         theme = next((t for t in rules.themes if measure in t.behaviours), None)
         groups.setdefault(theme.id if theme is not None else f"-{measure}", []).append(measure)
@@ -785,7 +1045,8 @@ def _next_steps(ctx: _Context) -> list[str]:
     for key, measures in groups.items():
         states: dict[str, list[str]] = {}
         for m in measures:
-            state = ("变差了" if m in worse else "记录不一致（先统一观察标准）" if m in unreliable else "没有明显改善")
+            state = ("变差了" if m in worse else "记录不一致（先统一观察标准）" if m in focus.unreliable
+                     else "还看不出改善")
             states.setdefault(state, []).append(f"“{BEHAVIOURS[m].label}”")
         said = "，".join("、".join(labels) + state for state, labels in states.items())
         watch = "；".join(rules.signs[m].watch for m in measures)
@@ -794,26 +1055,43 @@ def _next_steps(ctx: _Context) -> list[str]:
         if theme is not None:
             text += f"。行动计划“{theme.title}”头 30 天：{theme.actions['day30'].do}"
         items.append(text + "。")
-    return items
+    labels = [BEHAVIOURS[m].label for m in dict.fromkeys(order) if m in rules.signs and m not in focus.unreliable]
+    return items, labels
 
 
 def _recommendations_section(ctx: _Context) -> tuple[Section, tuple[str, ...]]:
-    steps = _next_steps(ctx)
+    seen = _seen(ctx)
+    steps, labels = _next_steps(ctx, seen)
     general = []
-    if steps:
-        general.append("把没有改善的做法作为下一阶段主管陪访和周例会的重点（见下列各项），并在下一轮回访中用同样的随访记录表再测一次。")
+    coaching = _coaching(ctx)
+    if coaching is not None and coaching["below"]:
+        general.append(f"把主管陪访提高到每位客户经理{coaching['target']}：" + _coaching_sentence(coaching)
+                       + "。做法的改变需要主管在岗位上持续跟进，陪访时带上陪访记录卡，周例会上逐项复盘工具表。")
+    elif coaching is not None:
+        general.append("保持主管陪访和每周的工具表复盘：" + _coaching_sentence(coaching) + "，已达到行动计划的目标。")
+    elif len(ctx.rows("drivers")) == 0:
+        general.append("按行动计划安排主管陪访和每周的工具表复盘，并记下每人的陪访和复盘次数，供下一轮回访评估。")
+    if labels:
+        shown = labels[:3]
+        general.append("下一阶段主管陪访和周例会重点跟进还看不出改善的做法：" + "、".join(f"“{x}”" for x in shown)
+                       + ("等" if len(labels) > 3 else "") + "（见下列各项和行动计划）。")
     else:
-        general.append("观察到的做法都有改善：下一阶段的重点是保持，并由进步大的客户经理在周例会上分享做法。")
-    drivers = ctx.rows("drivers")
-    if len(drivers):
-        general.append("保持主管陪访辅导和每周工具表点评的频率：做法的改变需要有人在岗位上持续跟进。")
+        general.append("观察到的做法都有改善或方向向好：下一阶段的重点是巩固，并由进步大的客户经理在周例会上分享做法。")
+    open_ = [s for s in seen if s.promising or s.kind == "unsure"]
+    shown_n = max((s.n for s in seen if s.kind != "hidden"), default=0)
+    again = "下一轮回访用同样的随访记录表再测一次"
+    if seen and shown_n < _FEW_OBSERVED:
+        again = f"下一轮回访多随访一些学员（这次培训前后都随访到的只有 {shown_n} 人），用同样的随访记录表再测一次"
+    if open_:
+        again += "，确认" + "、".join(f"“{s.label}”" for s in open_) + "的变化是否成立"
+    general.append(again + "。")
     general.append(f"{ctx.region_name}各类客户经理的 30/60/90 天行动计划和销售经理的辅导检查表另行提供"
                    "（行动计划文档），可直接用于下一阶段的辅导。")
     if not ctx.evaluation.attrition.empty and not ctx.evaluation.attrition["meets_aim"].all():
         general.append("下一轮回访前先补齐学员名单和随访安排，争取至少八成学员能与培训前对上。")
     blocks: list[Block] = [Bullets(tuple(general), numbered=True)]
     if steps:
-        blocks += [Paragraph("没有改善的做法与下一步", emphasis=True), Bullets(tuple(steps))]
+        blocks += [Paragraph("还看不出改善的做法与下一步", emphasis=True), Bullets(tuple(steps))]
     recommendations = tuple(general) + tuple(steps)
     return Section("recommendations", FOLLOWUP_SECTION_TITLES["recommendations"], tuple(blocks)), recommendations
 
@@ -842,7 +1120,9 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
     ``evaluation``, asked for with ``evaluate_followup(bundle, region=...)``): a dot at the change
     in percentage points and a whisker for its (adjusted) interval. A claimed change is drawn in
     the report's blue (good direction) or orange (bad direction) and labelled with its value; an
-    unclaimed one in grey; one the observers do not record alike is hollow and marked 只作参考;
+    unclaimed one in grey; a trainees' change the comparison with the untrained does not confirm
+    (:data:`~casekit.analysis.evaluation.verdict.NOT_CONFIRMED`) in dark grey, dashed, marked 待确认; one
+    the observers do not record alike is hollow and marked 只作参考;
     a group below ``min_n`` shows no dot, only ``n<5``.
 
     Parameters
@@ -886,8 +1166,11 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
     if rows.empty:
         raise AnalysisError("没有培训前后的随访记录，无法画出做法的变化。")
     ensure_cjk_font()
+    comparisons = {r["measure"]: r for r in evaluation.behaviour.to_dict("records")
+                   if r["isolation"] == "control_group" and r["wave_id"] == wave and r["group"] == rows["group"].iloc[0]}
     rows = rows.reset_index(drop=True)
     bad = "#d9822b"
+    pending = "#59616b"  # grey like an unclaimed change, drawn dashed and marked 待确认
     size = (11.0, 6.2) if slide else (8.0, 1.4 + 0.42 * len(rows))
     font = 12 if slide else 9
     fig = MplFigureClass(figsize=size, dpi=100, layout="constrained")
@@ -903,16 +1186,22 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
         low = max(float(row["ci_low"]) * 100, -100) if not _missing(row["ci_low"]) else change
         high = min(float(row["ci_high"]) * 100, 100) if not _missing(row["ci_high"]) else change
         good = _good(row)
-        colour = (REGION_COLOUR if good is not False else bad) if row["claimed"] else ALL_COLOUR
-        ax.plot([low, high], [yi, yi], color=colour if row["claimed"] else "#8a929b", linewidth=2, zorder=2)
+        # a change the comparison with the untrained does not confirm is 待确认, not 明显向好
+        unsure = bool(row["claimed"]) and _verdict(row, comparisons.get(row["measure"])) == NOT_CONFIRMED
+        claimed = bool(row["claimed"]) and not unsure
+        colour = (REGION_COLOUR if good is not False else bad) if claimed else pending if unsure else ALL_COLOUR
+        ax.plot([low, high], [yi, yi], color=colour if claimed or unsure else "#8a929b", linewidth=2, zorder=2,
+                linestyle="--" if unsure else "-")
         face = "white" if row["unreliable"] else colour
-        ax.scatter([change], [yi], s=60 if slide else 40, color=face, edgecolors=colour if row["claimed"] else "#59616b",
-                   linewidths=1.5, zorder=3)
-        label = _amount(row["change"], "share")
+        ax.scatter([change], [yi], s=60 if slide else 40, color=face,
+                   edgecolors=colour if claimed or unsure else "#59616b", linewidths=1.5, zorder=3)
+        label = _amount(_shown_change(row), "share")
         if row["unreliable"]:
             label += "（只作参考）"
+        elif unsure:
+            label += "（待确认）"
         ax.text(min(high, 100) + 2, yi, label, va="center", ha="left", fontsize=font - 1,
-                color=colour if row["claimed"] else "#59616b")
+                color=colour if claimed or unsure else "#59616b")
     ax.axvline(0, color="#222222", linewidth=1.0, zorder=1)
     ax.set_yticks(y, [str(v) for v in rows["measure_label"]], fontsize=font)
     ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -925,11 +1214,12 @@ def followup_change_figure(evaluation: FollowUpEvaluation, region_name: str, *, 
         ax.spines[side].set_visible(False)
     handles = [Line2D([], [], marker="o", linestyle="-", color=REGION_COLOUR, label="明显向好"),
                Line2D([], [], marker="o", linestyle="-", color=bad, label="明显变差"),
+               Line2D([], [], marker="o", linestyle="--", color=pending, label="有变化，待确认"),
                Line2D([], [], marker="o", linestyle="-", color="#8a929b", markerfacecolor=ALL_COLOUR,
-                      label="无明显变化"),
+                      label="无明显变化或还判断不了"),
                Line2D([], [], marker="o", linestyle="-", color="#8a929b", markerfacecolor="white",
                       label="记录不一致，只作参考")]
-    fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=font - 1)
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, fontsize=font - 1)
     # a region name is bundle text: a "$" would start matplotlib's math mode (and "$\\foo{$" fails to draw)
     title = chart_text(region_name)
     fig.suptitle(f"{title}：培训前后拜访做法的变化（观察员记录）", fontsize=font + 4)
@@ -986,9 +1276,9 @@ def followup_document(bundle: Any, region_id: str, evaluation: FollowUpEvaluatio
     if evaluation is None or groups - {region}:  # none, or not this one region's (its attrition and types)
         evaluation = evaluate_followup(bundle, region=region, min_n=min_n)
     ctx = _Context(bundle, region, evaluation, min_n)
-    summary_section, summary = _summary_section(ctx)
-    behaviour, figure = _behaviour_section(ctx, charts)
     recommendations_section, recommendations = _recommendations_section(ctx)
+    summary_section, summary = _summary_section(ctx, recommendations)
+    behaviour, figure = _behaviour_section(ctx, charts)
     sections = (summary_section, _method_section(ctx), _reaction_section(ctx), _learning_section(ctx), behaviour,
                 _drivers_section(ctx), _results_section(ctx), _types_section(ctx), recommendations_section,
                 _appendix_section(ctx))

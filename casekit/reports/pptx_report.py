@@ -5,7 +5,8 @@
 1. a title slide (title, client, engagement, research period);
 2. 执行摘要: the key findings (``doc.summary``), numbered, over as many slides as they need;
 3. one slide per chart (``doc.figures()``; the key charts ``comparison``, ``gaps``, ``time_use``
-   first), the picture scaled to fit;
+   first), the picture scaled to fit; then a slide per table of a ``results`` section (the
+   follow-up report's sales), when there is one;
 4. 建议: ``doc.recommendations``, numbered, over as many slides as they need;
 5. a course-at-a-glance slide per table of the ``recommendations`` section (one per audience), as
    a real table whose header row is repeated when its rows continue on the next slide.
@@ -121,6 +122,11 @@ def _split_to_fit(text: str, size_pt: float, width_emu: int, max_lines: int) -> 
     if current:
         pieces.append(current)
     return pieces
+
+
+def _sentences(paragraphs: Sequence[str]) -> list[str]:
+    """Paragraphs as one item per sentence (a slide reads better in points than in a block)."""
+    return [part + "。" for text in paragraphs for part in str(text).split("。") if part.strip()]
 
 
 def _greedy(heights: Sequence[int], budget: int) -> list[tuple[int, int]]:
@@ -462,11 +468,21 @@ class _Deck:
             return []
         return [b for _, sec in section.walk() for b in sec.blocks if isinstance(b, Table)]
 
+    def results_tables(self) -> list[Table]:
+        """The tables of a ``results`` section (a follow-up report's sales), one slide each."""
+        try:
+            section = self.report.section("results")
+        except KeyError:
+            return []
+        return [b for _, sec in section.walk() for b in sec.blocks if isinstance(b, Table)]
+
     def summary_lists(self) -> list[tuple[str, list[str], list[str]]]:
         """The executive summary's lists as (heading, items, notes), the recommendations left out.
 
         Each bold paragraph of the summary section heads the list that follows it; a plain
-        paragraph between them (e.g. that the targets are not agreed yet) is the list's note.
+        paragraph between them (e.g. that the targets are not agreed yet) is the list's note. A bold
+        paragraph followed by plain paragraphs only (a follow-up report's 结论) heads those, one item
+        per sentence.
         Without such a section: one list of :attr:`ReportDocument.summary`.
         """
         try:
@@ -477,6 +493,8 @@ class _Deck:
         heading, notes = None, []
         for block in section.blocks if section is not None else ():
             if isinstance(block, Paragraph) and block.emphasis:
+                if heading is not None and notes:  # a heading over paragraphs only (结论): its own slide
+                    lists.append((heading, _sentences(notes), []))
                 heading, notes = block.text, []
             elif isinstance(block, Paragraph) and heading is not None:
                 notes.append(block.text)
@@ -484,6 +502,8 @@ class _Deck:
                 if list(block.items) != list(self.report.recommendations):
                     lists.append((heading, list(block.items), notes))
                 heading, notes = None, []
+        if heading is not None and notes:
+            lists.append((heading, _sentences(notes), []))
         if not lists and self.report.summary:
             lists = [("执行摘要", list(self.report.summary), [])]
         return lists
@@ -495,6 +515,8 @@ class _Deck:
             self.numbered_slides(title, items, notes=notes)
         for figure in self.figures():
             self.figure_slide(figure)
+        for table in self.results_tables():
+            self.table_slides(table, f"结果：{_clean(table.title)}" if table.title else "结果")
         if self.report.recommendations:
             self.numbered_slides("建议", self.report.recommendations)
         for table in self.course_tables():
@@ -523,18 +545,21 @@ def report_pptx_bytes(doc: ReportDocument) -> bytes:
     ExportError
         If a figure's ``png`` is not a readable image.
     """
-    from casekit.authoring.docx_writer import FIXED_TIME, fixed_zip
+    from casekit.authoring.docx_writer import fixed_zip
+    from casekit.reports.docx_report import REPORT_AUTHOR, report_date
 
     prs = _Deck(doc).build()
+    when = report_date(doc)
     props = prs.core_properties
     props.title = _clean(doc.title)[:255]  # the package format holds at most 255 characters
     props.subject = _clean(doc.engagement)[:255]
-    props.author = props.last_modified_by = "casekit"
-    props.created = props.modified = props.last_printed = FIXED_TIME
+    props.author = props.last_modified_by = REPORT_AUTHOR
+    props.comments = ""  # the template says "generated using python-pptx"
+    props.created = props.modified = props.last_printed = when
     props.revision = 1
     buffer = io.BytesIO()
     prs.save(buffer)
-    return fixed_zip(buffer.getvalue(), FIXED_TIME)
+    return fixed_zip(buffer.getvalue(), when)
 
 
 def write_report_pptx(doc: ReportDocument, path: str | Path) -> Path:

@@ -33,7 +33,7 @@ from typing import Any
 
 from casekit.domain import BEHAVIOUR_SKILL
 
-__all__ = ["INFORMATIVE_WIDTH", "TOO_FEW", "NO_CHANGE", "desired_direction", "verdict"]
+__all__ = ["INFORMATIVE_WIDTH", "NOT_CONFIRMED", "TOO_FEW", "NO_CHANGE", "desired_direction", "verdict"]
 
 #: Widest 95% interval (in the measure's unit: 40 percentage points of a share or a percent, i.e.
 #: ±20; 0.8 of a point of a five-point score) with which "no clear change" still says something;
@@ -43,7 +43,9 @@ INFORMATIVE_WIDTH: Mapping[str, float] = {"share": 0.4, "percent": 40.0, "score"
 TOO_FEW = "人数太少，还判断不了"
 #: Said when no change is claimed and the interval is narrow.
 NO_CHANGE = "无明显变化"
-_BOTH = "参训人员有变化，但扣除未参训人员同期的变化后还不能确定与培训有关"
+#: Said when the trainees changed but the comparison with the untrained does not confirm it.
+NOT_CONFIRMED = "参训人员有变化，但扣除未参训人员同期的变化后还不能确定与培训有关"
+_BOTH = NOT_CONFIRMED
 
 
 def _missing(value: Any) -> bool:
