@@ -151,7 +151,7 @@ def test_after_the_followup_the_focus_is_what_did_not_improve(after, sample):
     assert "继续保持" in markdown and all(f"“{c.label}”" in markdown for c in focus.improved)
     for behaviour in core:  # the focus names behaviours that did not improve
         change = next(c for c in focus.not_improved if c.behaviour == behaviour)
-        assert f"“{change.label}”" in markdown.split("没有明显改善，是下一个九十天")[1].split("\n")[0]
+        assert f"“{change.label}”" in markdown.split("还看不出改善，是下一个九十天")[1].split("\n")[0]
 
 
 def test_the_joint_visit_target_follows_current_practice(after):

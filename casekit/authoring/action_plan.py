@@ -1089,7 +1089,7 @@ def _core_plan(design: CourseDesign, rules: ActionRules, profiles: Sequence[Type
                     for a in chosen)
     if focus is not None and focus.not_improved:
         named = [c.label for c in focus.not_improved if c.behaviour in {a.behaviour for a in chosen}]
-        summary = ("回访时" + "、".join(f"“{n}”" for n in named) + "没有明显改善，下一个九十天全体客户经理每周都做这几件事。"
+        summary = ("回访时" + "、".join(f"“{n}”" for n in named) + "还看不出改善，下一个九十天全体客户经理每周都做这几件事。"
                    if named else "下一个九十天全体客户经理每周都做这几件事。")
     else:
         summary = ("九十天里全体客户经理每周都做这几件事，各类客户经理再加上本类自己的行动。" if len(profiles) > 1

@@ -257,7 +257,7 @@ def _focus_items(focus: FollowUpFocus, core: ActionPlan | None, region_name: str
     core_behaviours = [a.sign.behaviour for a in core.actions] if core is not None else []
     stuck = [c for c in focus.not_improved if c.behaviour in core_behaviours]
     if stuck:
-        items.append("没有明显改善，是下一个九十天全体客户经理的重点：" + "、".join(_change_text(c) for c in stuck) + "。")
+        items.append("还看不出改善，是下一个九十天全体客户经理的重点：" + "、".join(_change_text(c) for c in stuck) + "。")
     disagreed = [c for c in focus.unclear if c.behaviour in focus.unreliable]
     small = [c for c in focus.unclear if c.behaviour not in focus.unreliable]
     if disagreed:
