@@ -36,6 +36,30 @@ def sample_reports(tmp_path_factory):
     return build_reports(SAMPLE, out=out, progress=False, formats=formats)
 
 
+@pytest.fixture(scope="session")
+def two_region_builds(tmp_path_factory) -> dict[str, Any]:
+    """The real report notebook for Beijing and Hebei (the latter asked by name), built twice from
+    scratch: with the default pool of kernels (``pooled``, one per core, at most two) and in one
+    kernel (``serial``, ``jobs=1``). Read-only: shared by the build tests (what a report shows,
+    rebuilding gives the same bytes) and the pool test (a pool gives the bytes of one kernel).
+
+    Returns
+    -------
+    dict
+        ``pooled`` and ``serial``: the builds' results; ``pooled_out`` and ``serial_out``: the
+        folders given as ``out``.
+    """
+    from casekit.reports import build_reports
+
+    pooled_out, serial_out = tmp_path_factory.mktemp("reports"), tmp_path_factory.mktemp("serial")
+    return {
+        "pooled": build_reports(SAMPLE, regions=["beijing", "河北"], out=pooled_out, progress=False),
+        "pooled_out": pooled_out,
+        "serial": build_reports(SAMPLE, regions=["beijing", "hebei"], out=serial_out, progress=False, jobs=1),
+        "serial_out": serial_out,
+    }
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_build_cache(tmp_path_factory):
     """One cache of engagement-wide results for every build of the session (``CASEKIT_CACHE_DIR``).
