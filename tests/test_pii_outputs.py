@@ -9,15 +9,14 @@ stored outputs — and scans all of it for those strings.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from conftest import reading_each_bundle_once
 
 from casekit.cli import main
 from casekit.paths import NOTEBOOKS, SAMPLE_BUNDLE
@@ -51,48 +50,8 @@ def planted() -> list[str]:
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory, sample_reports) -> dict[str, str]:
     """Every output of the sample bundle: file or command → its text (the reports in every format)."""
-    with _read_once():
+    with reading_each_bundle_once():
         return _outputs(tmp_path_factory.mktemp("outputs"), sample_reports)
-
-
-@contextlib.contextmanager
-def _read_once() -> Iterator[None]:
-    """The commands of :func:`outputs` read each bundle and analyse its notes once, not per command.
-
-    Some forty commands run on two bundles (the sample, the copy cases are saved into): each would
-    parse the bundle again (``remember_bundles``, the report kernel's memo: a fresh copy while no
-    file changed) and segment, code and redact its notes again (the same tables, a deep copy per
-    command, with the command's own bundle; computed again once a file of the bundle changed).
-    What they print is unchanged.
-    """
-    import dataclasses
-
-    from casekit import analysis
-    from casekit.analysis import notes_analysis
-    from casekit.bundle_tree import tree_stamp
-    from casekit.intake.bundle import remember_bundles
-
-    real = notes_analysis.analyse_notes
-    kept: dict[tuple[object, ...], Any] = {}
-
-    def analyse_once(bundle, **kwargs):
-        if kwargs:
-            return real(bundle, **kwargs)
-        key = tree_stamp(bundle.path)
-        if key not in kept:
-            kept[key] = real(bundle)
-        done = kept[key]  # the caller's own bundle (read from the same files), its own tables
-        return dataclasses.replace(done, segments=done.segments.copy(deep=True), coded=done.coded.copy(deep=True),
-                                   bundle=bundle)
-
-    remember_bundles(True)
-    try:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(notes_analysis, "analyse_notes", analyse_once)
-            mp.setattr(analysis, "analyse_notes", analyse_once)
-            yield
-    finally:
-        remember_bundles(False)
 
 
 def _outputs(out: Path, sample_reports: Any) -> dict[str, str]:
