@@ -137,6 +137,7 @@ def _office_text(path: Path) -> str:
 
 
 def _run(argv: list[str]) -> str:
+    import contextlib
     import io
 
     buffer = io.StringIO()
