@@ -7,8 +7,9 @@ on a copy (``copy.deepcopy``, ``dataclasses.replace``), never on the shared obje
 
 from __future__ import annotations
 
+import contextlib
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -36,6 +37,30 @@ def sample_reports(tmp_path_factory):
     return build_reports(SAMPLE, out=out, progress=False, formats=formats)
 
 
+@pytest.fixture(scope="session")
+def two_region_builds(tmp_path_factory) -> dict[str, Any]:
+    """The real report notebook for Beijing and Hebei (the latter asked by name), built twice from
+    scratch: with the default pool of kernels (``pooled``, one per core, at most two) and in one
+    kernel (``serial``, ``jobs=1``). Read-only: shared by the build tests (what a report shows,
+    rebuilding gives the same bytes) and the pool test (a pool gives the bytes of one kernel).
+
+    Returns
+    -------
+    dict
+        ``pooled`` and ``serial``: the builds' results; ``pooled_out`` and ``serial_out``: the
+        folders given as ``out``.
+    """
+    from casekit.reports import build_reports
+
+    pooled_out, serial_out = tmp_path_factory.mktemp("reports"), tmp_path_factory.mktemp("serial")
+    return {
+        "pooled": build_reports(SAMPLE, regions=["beijing", "河北"], out=pooled_out, progress=False),
+        "pooled_out": pooled_out,
+        "serial": build_reports(SAMPLE, regions=["beijing", "hebei"], out=serial_out, progress=False, jobs=1),
+        "serial_out": serial_out,
+    }
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_build_cache(tmp_path_factory):
     """One cache of engagement-wide results for every build of the session (``CASEKIT_CACHE_DIR``).
@@ -54,6 +79,57 @@ def shared_build_cache(tmp_path_factory):
         os.environ.pop("CASEKIT_CACHE_DIR", None)
     else:
         os.environ["CASEKIT_CACHE_DIR"] = before
+
+
+@contextlib.contextmanager
+def reading_each_bundle_once() -> Iterator[None]:
+    """Commands run in this process read a bundle and analyse its notes once while its files stay
+    as they are, not once per command.
+
+    ``load_bundle`` hands out a fresh copy of the bundle it last read while none of its files
+    changed (``remember_bundles``, the report kernel's memo), and ``analyse_notes`` of an unchanged
+    bundle is computed once and handed out as the caller's own tables with the caller's own bundle
+    (both computed again as soon as a file of the bundle is added, removed or written). What a
+    command prints and writes is unchanged: both are reproducible from the files.
+    """
+    import dataclasses
+
+    from casekit import analysis
+    from casekit.analysis import notes_analysis
+    from casekit.bundle_tree import tree_stamp
+    from casekit.intake.bundle import remember_bundles
+
+    real = notes_analysis.analyse_notes
+    kept: dict[tuple[object, ...], Any] = {}
+
+    def analyse_once(bundle: Any, **kwargs: Any) -> Any:
+        if kwargs:  # a redactor of the caller's: computed as asked
+            return real(bundle, **kwargs)
+        key = tree_stamp(bundle.path)
+        if key not in kept:
+            if len(kept) >= 4:
+                kept.clear()
+            kept[key] = real(bundle)
+        done = kept[key]
+        return dataclasses.replace(done, segments=done.segments.copy(deep=True), coded=done.coded.copy(deep=True),
+                                   bundle=bundle)
+
+    remember_bundles(True)
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(notes_analysis, "analyse_notes", analyse_once)
+            mp.setattr(analysis, "analyse_notes", analyse_once)
+            yield
+    finally:
+        remember_bundles(False)
+
+
+@pytest.fixture(scope="module")
+def read_each_bundle_once() -> Iterator[None]:
+    """:func:`reading_each_bundle_once` for a whole module of command-line tests
+    (``pytestmark = pytest.mark.usefixtures("read_each_bundle_once")``)."""
+    with reading_each_bundle_once():
+        yield
 
 
 def region_bytes(out_dir: Path, region_ids: list[str]) -> dict[str, bytes]:

@@ -1,7 +1,7 @@
 """``build_reports``: per-region reports, offline HTML, the index, failures and atomicity.
 
-The end-to-end build runs the real report notebook for two regions of the sample bundle, once
-(module-scoped). Failure handling uses the tiny probe notebook of ``fixtures/notebooks``.
+The end-to-end build runs the real report notebook for two regions of the sample bundle, in the
+session's :func:`conftest.two_region_builds` (also read by the pool test of ``test_build_incremental``). Failure handling uses the tiny probe notebook of ``fixtures/notebooks``.
 """
 
 import json
@@ -46,11 +46,10 @@ def sample():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The real report notebook built for Beijing and Hebei (the latter asked by name)."""
-    out = tmp_path_factory.mktemp("reports")
-    result = build_reports(SAMPLE_BUNDLE, regions=["beijing", "河北"], out=out, progress=False)
-    return result, out
+def built(two_region_builds):
+    """The real report notebook built for Beijing and Hebei (the latter asked by name), with the
+    default pool of kernels (the session's build, shared with the pool test)."""
+    return two_region_builds["pooled"], two_region_builds["pooled_out"]
 
 
 # -- the real report, end to end ----------------------------------------------------------------
@@ -100,11 +99,14 @@ def test_report_html_is_chinese_codeless_and_offline(built, region, name):
     assert "data:image/png;base64," in html
 
 
-def test_same_inputs_give_byte_identical_reports_and_index(built, tmp_path):
-    """Reproducible: rebuilding from the same bundle gives the same bytes (index page too)."""
+def test_same_inputs_give_byte_identical_reports_and_index(built, two_region_builds):
+    """Reproducible: rebuilding from the same bundle gives the same bytes (index page too).
+
+    The rebuild is the session's second build of the two regions, from scratch into another folder
+    (in one kernel: the pool test compares the same two builds file by file)."""
     result, _ = built
-    again = build_reports(SAMPLE_BUNDLE, regions=["beijing", "hebei"], out=tmp_path, progress=False)
-    assert again.ok
+    again = two_region_builds["serial"]
+    assert again.ok and again.out_dir != result.out_dir
     for region in ("beijing", "hebei"):
         first, second = result.out_dir / region, again.out_dir / region
         assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()

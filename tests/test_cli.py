@@ -13,6 +13,9 @@ from casekit.output_formats import OUTPUT_FORMATS
 
 from conftest import BROKEN, MINI
 
+#: The commands of this module read the sample once and analyse its notes once (conftest).
+pytestmark = pytest.mark.usefixtures("read_each_bundle_once")
+
 
 def test_validate_clean_bundle_exits_zero(capsys):
     assert main(["validate", str(MINI)]) == 0

@@ -15,6 +15,9 @@ from casekit.paths import SAMPLE_BUNDLE
 
 from conftest import MINI
 
+#: The commands of this module read the sample once and analyse its notes once (conftest).
+pytestmark = pytest.mark.usefixtures("read_each_bundle_once")
+
 
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:

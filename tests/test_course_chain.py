@@ -26,6 +26,8 @@ from casekit.reports.course import TYPE_MIX_COLUMNS, course_designs, type_mix
 from casekit.sample.generator import generate_sample
 
 NULL_SEEDS = (2008, 1)
+#: The outline commands of this module read the sample once (conftest).
+pytestmark = pytest.mark.usefixtures("read_each_bundle_once")
 MODULE_CONTRACT = {"id", "title", "days", "days_min", "days_max", "dimensions", "findings", "chapters", "cases",
                    "roleplays", "industries"}
 ACTIVITY_CONTRACT = {"type", "title", "minutes", "interactive", "module"}

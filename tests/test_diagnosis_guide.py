@@ -35,9 +35,11 @@ from casekit.privacy.disclosure import MIN_INTERVIEWEES
 FOREIGN = Path(__file__).parent / "fixtures" / "bundles" / "foreign"
 REGIONS = ["beijing", "tianjin", "hebei", "shandong", "nanning"]
 
-pytestmark = pytest.mark.skipif(
-    not (SAMPLE_BUNDLE / "manifest.yaml").is_file(), reason="sample bundle missing (run `casekit sample`)"
-)
+pytestmark = [
+    pytest.mark.skipif(not (SAMPLE_BUNDLE / "manifest.yaml").is_file(),
+                       reason="sample bundle missing (run `casekit sample`)"),
+    pytest.mark.usefixtures("read_each_bundle_once"),  # the commands read a bundle once (conftest)
+]
 
 
 @pytest.fixture(scope="module")

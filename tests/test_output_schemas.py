@@ -17,7 +17,6 @@ from conftest import BUNDLES
 
 from casekit.analysis import (
     account_manager_features,
-    analyse_notes,
     compare_region,
     dimension_scores,
     gap_table,
@@ -55,7 +54,7 @@ from casekit.analysis import (
 from casekit.authoring import library
 from casekit.authoring.library import case_library
 from casekit.exceptions import AnalysisError, CasekitError, OutputSchemaError
-from casekit.intake import code_frame, load_bundle
+from casekit.intake import code_frame
 from casekit.intake.codebook_draft import write_draft
 from casekit.reports.region_report import NOTE_QUOTE_COLUMNS, NOTE_QUOTE_SCHEMA, region_quotes, region_themes
 from casekit.surveys import model, read_export
@@ -68,8 +67,8 @@ EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 UNSEEN = Path(__file__).parent / "fixtures" / "questionnaires" / "unseen" / "kefu_training_needs.csv"
 
 
-def _tables(bundle) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
-    """Every declared table the bundle yields, keyed by the schema's constant."""
+def _tables(bundle, notes) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
+    """Every declared table the bundle yields (``notes``: its ``analyse_notes``), keyed by the schema's constant."""
     top = bundle.manifest.top_level_ids()
     cities = [r for r in bundle.manifest.regions["region_id"] if r not in top]
     out: dict[str, list[tuple[OutputSchema, pd.DataFrame]]] = {}
@@ -111,7 +110,6 @@ def _tables(bundle) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
         add("LINKAGE", linkage.LINKAGE_SCHEMA, performance_linkage(account_manager_features(bundle)))
     except AnalysisError:  # the foreign bundle records no sales result
         pass
-    notes = analyse_notes(bundle)
     add("RULE", coding.RULE_SCHEMA, coding.apply_rules(notes.segments, bundle.code_frame))
     add("CODED", coding.CODED_SCHEMA, notes.coded)
     add("QUOTE", quotes.QUOTE_SCHEMA, notes.quotes())
@@ -145,7 +143,9 @@ def _tables(bundle) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
 
 @pytest.fixture(scope="module", params=sorted(BUNDLE_PATHS))
 def tables(request) -> dict[str, list[tuple[OutputSchema, pd.DataFrame]]]:
-    return _tables(load_bundle(BUNDLE_PATHS[request.param]))
+    """The tables of the session's loaded bundle and its analysed notes (read-only, tests/conftest.py)."""
+    bundle = request.getfixturevalue(f"shared_{request.param}_bundle")
+    return _tables(bundle, request.getfixturevalue(f"shared_{request.param}_notes"))
 
 
 SCHEMAS = (
@@ -165,9 +165,9 @@ def test_each_table_matches_its_schema_exactly(tables, key):
         assert output_problems(frame, schema) == [], f"{schema.name}: {[str(p) for p in output_problems(frame, schema)]}"
 
 
-def test_performance_linkage_matches_its_schema():
+def test_performance_linkage_matches_its_schema(shared_sample_bundle):
     """Only the sample records a sales result (the foreign bundle raises, as it should)."""
-    frame = performance_linkage(account_manager_features(load_bundle(BUNDLE_PATHS["sample"])))
+    frame = performance_linkage(account_manager_features(shared_sample_bundle))
     assert len(frame) > 0
     validate_output(frame, linkage.LINKAGE_SCHEMA)
 
@@ -304,10 +304,10 @@ def test_an_empty_table_of_object_columns_passes():
     assert output_problems(empty, TOY) == []
 
 
-def test_segment_labels_refuse_an_assignment_table_without_segments():
+def test_segment_labels_refuse_an_assignment_table_without_segments(shared_sample_bundle):
     from casekit.reports.region_report import segment_labels
 
-    report = segment_account_managers(load_bundle(BUNDLE_PATHS["sample"]))
+    report = segment_account_managers(shared_sample_bundle)
     assert report.clear
     broken = dataclasses.replace(report, assignments=report.assignments.drop(columns=["segment"]))
     with pytest.raises(OutputSchemaError, match=r"(?s)table 'segment assignments' .*read by segment_labels.*column 'segment': "

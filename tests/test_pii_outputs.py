@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from conftest import reading_each_bundle_once
 
 from casekit.cli import main
 from casekit.paths import NOTEBOOKS, SAMPLE_BUNDLE
@@ -48,7 +50,11 @@ def planted() -> list[str]:
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory, sample_reports) -> dict[str, str]:
     """Every output of the sample bundle: file or command → its text (the reports in every format)."""
-    out = tmp_path_factory.mktemp("outputs")
+    with reading_each_bundle_once():
+        return _outputs(tmp_path_factory.mktemp("outputs"), sample_reports)
+
+
+def _outputs(out: Path, sample_reports: Any) -> dict[str, str]:
     result = sample_reports
     assert result.ok and len(result.built) == 5
     reports = result.out_dir.parent

@@ -9,9 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from casekit.analysis import analyse_notes, engagement_findings
+from casekit.analysis import engagement_findings
 from casekit.domain import POPULATIONS
-from casekit.intake import load_bundle
 from casekit.paths import SAMPLE_BUNDLE
 from casekit.reports.document import Bullets, Figure, Table, document_text
 from casekit.reports.region_report import region_report, segment_types
@@ -23,19 +22,18 @@ from casekit.reports.summary import (
     summary_sentences,
 )
 
-FOREIGN = Path(__file__).parent / "fixtures" / "bundles" / "foreign"
+
+@pytest.fixture(scope="module")
+def sample(shared_sample_bundle):
+    return shared_sample_bundle  # load_bundle of the sample, shared read-only (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_bundle(SAMPLE_BUNDLE)
-
-
-@pytest.fixture(scope="module")
-def shared(sample):
-    """What every region's report reuses: findings, types, notes (computed once)."""
+def shared(sample, shared_sample_notes):
+    """What every region's report reuses: findings, types, notes (computed once; the notes are the
+    session's ``analyse_notes`` of the sample)."""
     segments, _ = segment_types(sample)
-    return {"findings": engagement_findings(sample), "segments": segments, "notes": analyse_notes(sample)}
+    return {"findings": engagement_findings(sample), "segments": segments, "notes": shared_sample_notes}
 
 
 @pytest.fixture(scope="module")
@@ -189,8 +187,8 @@ def test_no_figures_when_charts_are_not_wanted(sample, shared):
     assert not any(isinstance(b, Figure) for s in doc.sections for _, x in s.walk() for b in x.blocks)
 
 
-def test_a_bundle_nobody_here_wrote_gives_a_whole_document():
-    bundle = load_bundle(FOREIGN)
+def test_a_bundle_nobody_here_wrote_gives_a_whole_document(shared_foreign_bundle):
+    bundle = shared_foreign_bundle
     region = bundle.manifest.top_level_ids()[0]
     doc = report_document(region_report(bundle, region), charts=False)
     assert doc.summary
