@@ -69,8 +69,10 @@ demo: setup
 	$(BIN)/casekit build $(BUNDLE) --out $(OUT)
 	@if [ -d "$(BUNDLE)/followup" ]; then $(BIN)/casekit build $(BUNDLE) --out $(OUT) --report followup; fi
 
+# One pytest worker per core (pytest-xdist), each test file on one worker: a module's shared
+# builds are made once, and the session fixtures once per worker.
 test: setup
-	$(BIN)/python -m pytest tests --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+	$(BIN)/python -m pytest -n auto --dist loadfile tests --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
 sample: setup
 	$(BIN)/casekit sample --out $(BUNDLE)

@@ -101,6 +101,7 @@ from casekit.reports.build_state import (
     up_to_date,
 )
 from casekit.reports.fingerprint import bundle_files, code_version, digest, file_digest
+from casekit.reports.kernel_formats import named_function
 from casekit.reports.lock import build_lock
 from casekit.reports.report_kinds import REPORT_KINDS, ReportKind, report_kind
 from casekit.reports.pdf import find_browser, html_to_pdf
@@ -736,7 +737,7 @@ def build_reports(
     files = kind.inputs(bundle_files(bundle_path))  # before loading: a file changed meanwhile only costs a rebuild
     bundle = load_bundle(bundle_path)
     manifest = bundle.manifest
-    region_ids = _call(kind.regions)(bundle, regions)
+    region_ids = named_function(kind.regions)(bundle, regions)
 
     out_dir = kind.out_dir(bundle_output_dir(manifest.bundle, out))
     _make_out_dir(out_dir)
@@ -830,14 +831,6 @@ class _Plan:
 def _title(manifest: Manifest, region_id: str, kind: ReportKind = REPORT_KINDS["research"]) -> str:
     """The title of a region's HTML page (part of its key)."""
     return f"{manifest.name(region_id)} · {kind.title}"
-
-
-def _call(spec: str) -> Callable[..., Any]:
-    """The function a ``"module:function"`` string names."""
-    from importlib import import_module
-
-    module, function = spec.split(":")
-    return getattr(import_module(module), function)
 
 
 def research_regions(bundle: Bundle, asked: str | Iterable[str] | None) -> list[str]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.reports.document import ReportDocument
 
-__all__ = ["DOCUMENT_WRITERS", "research_document", "write_documents"]
+__all__ = ["DOCUMENT_WRITERS", "named_function", "research_document", "write_documents"]
 
 #: Format id → ``writer(document, path)`` as "module:function" (its file:
 #: :data:`casekit.reports.build_state.REPORT_FILES`).
@@ -74,13 +74,13 @@ def write_documents(namespace: Mapping[str, Any], region_id: str, folder: str, f
     """
     from casekit.reports.build_state import REPORT_FILES
 
-    made = _function(document)(namespace, region_id)
+    made = named_function(document)(namespace, region_id)
     for name in formats:
-        _function(DOCUMENT_WRITERS[name])(made, Path(folder) / REPORT_FILES[name])
+        named_function(DOCUMENT_WRITERS[name])(made, Path(folder) / REPORT_FILES[name])
 
 
-def _function(spec: str) -> Any:
-    """The function a ``"module:function"`` string names."""
+def named_function(spec: str) -> Any:
+    """The function a ``"module:function"`` string names (a report kind's hooks, the writers)."""
     from importlib import import_module
 
     module, function = spec.split(":")
