@@ -84,6 +84,8 @@ def test_each_index_names_its_kind_of_report(built):
     followup = (built["out"] / "sample" / "follow-up" / "index.html").read_text(encoding="utf-8")
     research = (built["out"] / "sample" / "index.html").read_text(encoding="utf-8")
     assert "培训后跟踪评估报告" in followup and "区域调研报告" not in followup
+    # the follow-up's own dates (the sample's wave: February 2009), not the research period
+    assert "回访时间：2009-02" in followup and "调研时间" not in followup and "调研时间：2008-08" in research
     assert "培训后跟踪评估报告" not in research
     # each region's page is titled with its own kind
     page = (built["out"] / "sample" / "follow-up" / "hebei" / "report.html").read_text(encoding="utf-8")

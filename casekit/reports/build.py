@@ -395,14 +395,17 @@ def _sweep(out_dir: Path) -> None:
 
 
 def _save_index(out_dir: Path, manifest: Manifest, entries: Mapping[str, RegionEntry],
-                overview: ProgrammeOverview | None = None, heading: str = REPORT_KINDS["research"].title) -> Path:
-    """Write the index of ``entries`` (regions in manifest order; unknown ones dropped)."""
+                overview: ProgrammeOverview | None = None, heading: str = REPORT_KINDS["research"].title,
+                period: tuple[str, str] | None = None) -> Path:
+    """Write the index of ``entries`` (regions in manifest order; unknown ones dropped); ``period``:
+    (label, text) instead of the manifest's research period."""
     order = {rid: i for i, rid in enumerate(manifest.regions["region_id"])}
     rows = sorted((e for rid, e in entries.items() if rid in order), key=lambda e: order[e.region_id])
     try:
         return write_index(
             out_dir, rows, client=manifest.client, engagement=manifest.engagement,
-            period=manifest.period or "", bundle=manifest.bundle, overview=overview, heading=heading,
+            period=period[1] if period else (manifest.period or ""), bundle=manifest.bundle, overview=overview,
+            heading=heading, period_label=period[0] if period else "调研时间",
         )
     except OSError as exc:
         raise OutputError(out_dir, _os_reason(exc)) from exc
@@ -833,6 +836,21 @@ def _title(manifest: Manifest, region_id: str, kind: ReportKind = REPORT_KINDS["
     return f"{manifest.name(region_id)} · {kind.title}"
 
 
+def _followup_period(bundle: Bundle) -> tuple[str, str] | None:
+    """The follow-up index's period: ``("回访时间", "2009-02 至 2009-03")`` from the waves' dates."""
+    waves = bundle.followup.waves if bundle.followup is not None else None
+    if waves is None or waves.empty:
+        return None
+    import pandas as pd
+
+    start = pd.to_datetime(waves["start"], errors="coerce").min()
+    end = pd.to_datetime(waves["end"], errors="coerce").max()
+    if pd.isna(start) or pd.isna(end):
+        return None
+    first, last = f"{start:%Y-%m}", f"{end:%Y-%m}"
+    return "回访时间", first if first == last else f"{first} 至 {last}"
+
+
 def research_regions(bundle: Bundle, asked: str | Iterable[str] | None) -> list[str]:
     """The regions of a research build: ``asked`` (ids or names, cities too) or every top-level one.
 
@@ -1044,7 +1062,8 @@ def _build_locked(
         def save_index() -> Path:
             if not overview:  # once per build, for every rewrite of the index
                 overview.append(early.result() if early is not None else plan.overview())
-            path = _save_index(out_dir, manifest, entries, overview[0], heading=plan.kind.title)
+            path = _save_index(out_dir, manifest, entries, overview[0], heading=plan.kind.title,
+                               period=_followup_period(plan.bundle) if not plan.research else None)
             state.index = plan.index_key(entries)
             return path
 

@@ -169,7 +169,8 @@ def _template() -> Any:
 
 
 def _render(entries: list[RegionEntry], *, client: str, engagement: str, period: str, bundle: str,
-            overview: ProgrammeOverview | None = None, heading: str = "区域调研报告") -> str:
+            overview: ProgrammeOverview | None = None, heading: str = "区域调研报告",
+            period_label: str = "调研时间") -> str:
     by_id = {e.region_id: e for e in entries}
     return _template().render(
         entries=entries,
@@ -184,6 +185,7 @@ def _render(entries: list[RegionEntry], *, client: str, engagement: str, period:
         period=period,
         bundle=bundle,
         heading=heading,
+        period_label=period_label,
         n_ok=sum(e.status == "ok" for e in entries),
         n_failed=sum(e.status in ("stale", "failed") for e in entries),
         n_outdated=sum(e.status == "outdated" for e in entries),
@@ -202,6 +204,7 @@ def write_index(
     bundle: str = "",
     overview: ProgrammeOverview | None = None,
     heading: str = "区域调研报告",
+    period_label: str = "调研时间",
 ) -> Path:
     """Write ``index.html`` and ``index.json`` into ``out_dir`` (each replaced atomically).
 
@@ -220,6 +223,8 @@ def write_index(
     heading : str
         What the reports are called in the page's title and heading (``区域调研报告``,
         ``培训后跟踪评估报告``; :attr:`casekit.reports.report_kinds.ReportKind.title`).
+    period_label : str
+        What ``period`` is called in the header (``调研时间``; the follow-up's ``回访时间``).
 
     Returns
     -------
@@ -231,7 +236,7 @@ def write_index(
     payload = {"bundle": bundle, "regions": [asdict(e) for e in entries]}
     write_atomic(out_dir / INDEX_JSON, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     html = _render(entries, client=client, engagement=engagement, period=period, bundle=bundle, overview=overview,
-                   heading=heading)
+                   heading=heading, period_label=period_label)
     index = out_dir / INDEX_HTML
     write_atomic(index, html)
     return index
