@@ -877,9 +877,9 @@ def followup_report_regions(bundle: Bundle, asked: str | Iterable[str] | None) -
     if followup is None:
         raise RegionError("这个资料包没有培训后回访的数据（followup 文件夹，见 docs/followup.md）："
                           "无法生成跟踪评估报告。")
-    people = followup.people
-    with_trainees = set(people.loc[people["trained"].astype(bool), "top_region_id"].dropna().astype(str))
-    trained = [rid for rid in manifest.top_level_ids() if rid in with_trainees]
+    from casekit.reports.followup_report import followup_regions
+
+    trained = followup_regions(bundle)
     if asked is None:
         return trained
     names = "、".join(manifest.name(r) for r in trained) or "没有"

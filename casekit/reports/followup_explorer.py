@@ -83,8 +83,10 @@ def _missing(value: Any) -> bool:
 
 
 def _plain(text: Any) -> str:
-    """Bundle text for a chart label: no mathtext (``$``), no line breaks."""
-    return str(text).replace("$", r"\$").replace("\n", " ")
+    """Bundle text for a chart label: drawn literally (:func:`casekit.reports.charts.chart_text`), on one line."""
+    from casekit.reports.charts import chart_text
+
+    return chart_text(text).replace("\n", " ")
 
 
 def verdict(row: Mapping[str, Any]) -> str:

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from casekit.analysis.evaluation.verdict import NOT_CONFIRMED
-from casekit.domain import BEHAVIOUR_SKILL, BEHAVIOURS, MIN_CELL_SIZE, POPULATIONS
+from casekit.domain import BEHAVIOURS, MIN_CELL_SIZE, POPULATIONS
 from casekit.exceptions import AnalysisError
 from casekit.formatting import count_label
 from casekit.reports.document import (
@@ -251,13 +251,12 @@ def _span(start: Any, end: Any) -> str:
 
 
 def _good(row: Mapping[str, Any]) -> bool | None:
-    """Whether a claimed change of a behaviour goes the good way (None: no good way known)."""
-    sign = BEHAVIOUR_SKILL.get(str(row["measure"]), ("", 0))[1]
-    if row["measure"] in ("question_share", "on_site_share", "advanced_share", "quiz"):
-        sign = 1
-    if not sign:
-        return None
-    return (row["direction"] == "up") == (sign > 0)
+    """Whether a claimed change of a behaviour goes the good way (None: no good way known), by the
+    verdicts' one rule (:func:`casekit.analysis.evaluation.verdict.desired_direction`)."""
+    from casekit.analysis.evaluation.verdict import desired_direction
+
+    wanted = desired_direction(str(row["measure"]))
+    return None if wanted is None else row["direction"] == wanted
 
 
 # -- what the document is built from ------------------------------------------------------------
