@@ -329,31 +329,38 @@ def compare_region(
     top = _top_of(manifest, region_id)
     is_city = top != region_id
     scores = respondent_scores(bundle)
-    in_region = scores["region_id"].isin(inside)
+    # each population x dimension's rows (positions, in table order), selected once
+    cells = scores.groupby(["population", "dimension"], sort=False, dropna=False).indices
+    values = scores["score"].to_numpy(dtype="float64")
+    tops = scores["top_region_id"].to_numpy()
+    in_region = scores["region_id"].isin(inside).to_numpy()
 
+    found: dict[Any, list[Any]] = {}
+    for population, dimension in cells:
+        found.setdefault(population, []).append(dimension)
     pairs: list[tuple[str, str]] = []
     for population in ordered(
         list(POPULATIONS) + list(scores["population"]), _population_order()
     ):
         expected = POPULATION_DIMENSIONS.get(population, ())
-        found = scores.loc[scores["population"] == population, "dimension"]
-        extra = [d for d in ordered(found, _dimension_order()) if d not in expected]
+        extra = [d for d in ordered(found.get(population, ()), _dimension_order()) if d not in expected]
         pairs.extend((population, d) for d in (*expected, *extra))
 
     nan = float("nan")
+    none = np.array([], dtype="intp")
     rows = []
     for population, dimension in pairs:
-        cell = (scores["population"] == population) & (scores["dimension"] == dimension)
-        top_sizes = scores.loc[cell, "top_region_id"].value_counts()
-        base_tops = comparison_base(top_sizes, min_n)
-        in_base = cell & scores["top_region_id"].isin(base_tops)
+        cell = cells.get((population, dimension), none)
+        base = set(comparison_base(pd.Series(tops[cell]).value_counts(), min_n))
+        in_base = np.array([t in base for t in tops[cell]], dtype=bool)
+        mine = in_region[cell]
 
-        n, mean, _ = _describe(scores.loc[cell & in_region, "score"])
-        others_n, others_mean, _ = _describe(scores.loc[in_base & ~in_region, "score"])
-        all_n, all_mean, _ = _describe(scores.loc[in_base, "score"])
+        n, mean, _ = _describe_values(values[cell[mine]])
+        others_n, others_mean, _ = _describe_values(values[cell[in_base & ~mine]])
+        all_n, all_mean, _ = _describe_values(values[cell[in_base]])
         suppressed = is_suppressed(n, min_n)
         if is_city and not suppressed:
-            shown = shown_cities(scores.loc[cell], manifest, top, min_n)
+            shown = shown_cities(scores.iloc[cell], manifest, top, min_n)
             suppressed = region_id not in shown
         diff = mean - others_mean
         if suppressed:
@@ -391,11 +398,25 @@ def compare_region(
             "suppressed": "bool",
         }
     )
-    table["rank"] = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    for _, group in table.groupby("population", sort=False):
-        ranked = group.loc[group["mean"].notna()].sort_values("mean", kind="mergesort")
-        table.loc[ranked.index, "rank"] = np.arange(1, len(ranked) + 1)
+    table["rank"] = _rank_within(table, "population", "mean")
     return table[list(COMPARISON_COLUMNS)].reset_index(drop=True)
+
+
+def _describe_values(values: np.ndarray) -> tuple[int, float, float]:
+    """:func:`_describe` of an array of floats (missing values dropped, order kept)."""
+    values = values[~np.isnan(values)]
+    n = int(values.size)
+    mean = float(values.mean()) if n else float("nan")
+    sd = float(values.std(ddof=1)) if n >= 2 else float("nan")
+    return n, mean, sd
+
+
+def _rank_within(table: pd.DataFrame, group: str, column: str) -> pd.Series:
+    """1, 2, … by ascending ``column`` within each ``group`` (ties in table order), missing where
+    ``column`` is: a nullable integer column aligned with ``table``."""
+    known = table.loc[table[column].notna()]
+    ranks = known.groupby(group, sort=False)[column].rank(method="first")
+    return ranks.reindex(table.index).astype("Int64")
 
 
 def weakest_dimensions(
