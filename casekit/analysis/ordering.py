@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["REGION_COLUMNS", "in_region_order", "order_key", "ordered", "region_order", "sort_rows"]
+__all__ = ["REGION_COLUMNS", "in_region_order", "order_key", "ordered", "rank_within", "region_order", "sort_rows"]
 
 
 def region_order(manifest: Any, level: str = "top") -> list[str]:
@@ -100,6 +100,27 @@ def _sort_ranks(values: pd.Series, canonical: Sequence[Hashable] | None) -> np.n
     # a missing text (code -1) sorts after every text
     by_code = np.array([rank[k] for k in keys] + [len(rank)], dtype="int64")
     return by_code[codes]
+
+
+def rank_within(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
+    """Rank rows 1, 2, … by ascending ``column`` within each ``group``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    group : str
+        The grouping column.
+    column : str
+        The column ranked; rows where it is missing get no rank.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable integers (``Int64``) aligned with ``frame``; ties keep the rows' order.
+    """
+    known = frame.loc[frame[column].notna()]
+    ranks = known.groupby(group, sort=False)[column].rank(method="first")
+    return ranks.reindex(frame.index).astype("Int64")
 
 
 #: Columns that hold region ids, and the level of :func:`region_order` they follow.

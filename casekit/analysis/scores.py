@@ -17,12 +17,13 @@ people.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from casekit.analysis.ordering import ordered, region_order, sort_rows
+from casekit.analysis.ordering import ordered, rank_within, region_order, sort_rows
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS, POPULATIONS
 from casekit.privacy.disclosure import comparison_base, is_small, is_suppressed, shown_cities
 from casekit.exceptions import RegionError
@@ -333,7 +334,9 @@ def compare_region(
     cells = scores.groupby(["population", "dimension"], sort=False, dropna=False).indices
     values = scores["score"].to_numpy(dtype="float64")
     tops = scores["top_region_id"].to_numpy()
+    places = scores["region_id"].to_numpy()
     in_region = scores["region_id"].isin(inside).to_numpy()
+    known_cities: dict[frozenset[tuple[Any, int]], set[str]] = {}
 
     found: dict[Any, list[Any]] = {}
     for population, dimension in cells:
@@ -351,7 +354,7 @@ def compare_region(
     rows = []
     for population, dimension in pairs:
         cell = cells.get((population, dimension), none)
-        base = set(comparison_base(pd.Series(tops[cell]).value_counts(), min_n))
+        base = set(comparison_base(group_sizes(tops[cell]), min_n))
         in_base = np.array([t in base for t in tops[cell]], dtype=bool)
         mine = in_region[cell]
 
@@ -360,7 +363,7 @@ def compare_region(
         all_n, all_mean, _ = _describe_values(values[cell[in_base]])
         suppressed = is_suppressed(n, min_n)
         if is_city and not suppressed:
-            shown = shown_cities(scores.iloc[cell], manifest, top, min_n)
+            shown = cell_shown_cities(tops[cell], places[cell], manifest, top, min_n, known_cities)
             suppressed = region_id not in shown
         diff = mean - others_mean
         if suppressed:
@@ -398,8 +401,33 @@ def compare_region(
             "suppressed": "bool",
         }
     )
-    table["rank"] = _rank_within(table, "population", "mean")
+    table["rank"] = rank_within(table, "population", "mean")
     return table[list(COMPARISON_COLUMNS)].reset_index(drop=True)
+
+
+def group_sizes(ids: np.ndarray) -> Counter[Any]:
+    """How many rows each id of ``ids`` has (missing ids not counted): the sizes
+    :func:`casekit.privacy.disclosure.comparison_base` reads."""
+    return Counter(ids[pd.notna(ids)].tolist())
+
+
+def cell_shown_cities(
+    tops: np.ndarray, places: np.ndarray, manifest: Any, top: str, min_n: int,
+    known: dict[frozenset[tuple[Any, int]], set[str]],
+) -> set[str]:
+    """:func:`casekit.privacy.disclosure.shown_cities` of a cell given as two arrays (each
+    person's top-level region and region).
+
+    The rule reads nothing of a cell but how many of its people each place of ``top`` has;
+    ``known`` (one caller's dict, for one manifest, ``top`` and ``min_n``) keeps the answer
+    for each such head count, which the cells of one bundle often share.
+    """
+    mine = tops == top
+    sizes = frozenset(Counter(places[mine].tolist()).items())
+    if sizes not in known:
+        cell = pd.DataFrame({"top_region_id": tops[mine], "region_id": places[mine]})
+        known[sizes] = shown_cities(cell, manifest, top, min_n)
+    return known[sizes]
 
 
 def _describe_values(values: np.ndarray) -> tuple[int, float, float]:
@@ -409,14 +437,6 @@ def _describe_values(values: np.ndarray) -> tuple[int, float, float]:
     mean = float(values.mean()) if n else float("nan")
     sd = float(values.std(ddof=1)) if n >= 2 else float("nan")
     return n, mean, sd
-
-
-def _rank_within(table: pd.DataFrame, group: str, column: str) -> pd.Series:
-    """1, 2, … by ascending ``column`` within each ``group`` (ties in table order), missing where
-    ``column`` is: a nullable integer column aligned with ``table``."""
-    known = table.loc[table[column].notna()]
-    ranks = known.groupby(group, sort=False)[column].rank(method="first")
-    return ranks.reindex(table.index).astype("Int64")
 
 
 def weakest_dimensions(

@@ -34,7 +34,7 @@ obey the same two rules on that subset.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -375,6 +375,14 @@ def _suppression_note(
     return ""
 
 
+def _wanted(order: Sequence[Hashable], groups: Collection[Hashable] | None) -> list[Hashable]:
+    """The groups of ``order`` whose rows are asked for (all of them without ``groups``)."""
+    if groups is None:
+        return list(order)
+    asked = set(groups)
+    return [g for g in order if g in asked]
+
+
 def _join(*notes: str) -> str:
     return "；".join(n for n in notes if n)
 
@@ -486,6 +494,8 @@ def time_allocation(
     segments: pd.Series | None = None,
     week_hours: float = 40.0,
     min_n: int = MIN_OBSERVED,
+    *,
+    groups: Collection[Hashable] | None = None,
 ) -> pd.DataFrame:
     """How account managers' time splits between customers, the road and the office.
 
@@ -537,11 +547,14 @@ def time_allocation(
     min_n : int, default :data:`~casekit.privacy.disclosure.MIN_OBSERVED`
         Smallest number of distinct account managers whose numbers are shown (``0``: show
         everything, for the consultant's own look).
+    groups : collection, optional
+        Only the rows of these groups (e.g. one region's, for its report); which groups are
+        shown is still decided on all of them. Default: every group.
 
     Returns
     -------
     pandas.DataFrame
-        One row per group with at least one visit, in display order (manifest order for
+        One row per group with at least one visit (of ``groups``, when given), in display order (manifest order for
         regions, category or sorted order for segments). Columns :data:`TIME_COLUMNS`
         (``group``, ``group_name`` in Chinese, ``n_people``, ``n_visits``,
         ``minutes_on_site``, ``minutes_travel``, ``on_site_share``), then
@@ -596,7 +609,7 @@ def time_allocation(
         report_status = _visibility(visits[has_both], grouping.order, by, min_n)
 
     rows: list[dict[str, Any]] = []
-    for group in grouping.order:
+    for group in _wanted(grouping.order, groups):
         gv = visits.loc[visits["group"] == group]
         st = status[group]
         row: dict[str, Any] = {
@@ -848,6 +861,8 @@ def visit_profile(
     segments: pd.Series | None = None,
     min_n: int = MIN_OBSERVED,
     confidence: float = 0.95,
+    *,
+    groups: Collection[Hashable] | None = None,
 ) -> VisitProfile:
     """What happens on an observed visit: questions, funnel, behaviours and outcomes per group.
 
@@ -874,6 +889,8 @@ def visit_profile(
         Smallest number of distinct account managers whose numbers are shown.
     confidence : float, default 0.95
         Level of every interval.
+    groups : collection, optional
+        Only the rows of these groups, as in :func:`time_allocation`. Default: every group.
 
     Returns
     -------
@@ -903,7 +920,7 @@ def visit_profile(
     funnel: list[dict[str, Any]] = []
     behaviours: list[dict[str, Any]] = []
     outcomes: list[dict[str, Any]] = []
-    for group in grouping.order:
+    for group in _wanted(grouping.order, groups):
         gv = visits.loc[visits["group"] == group]
         st = status[group]
         shown = st == _SHOWN
