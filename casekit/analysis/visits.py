@@ -306,7 +306,9 @@ def _groups(bundle: Any, by: str, segments: pd.Series | None) -> _Groups:
     order = [g for g in canonical if g in present]
     order += sorted((g for g in present if g not in set(order)), key=str)
     if by in ("top_region", "city"):
-        names = {g: _region_name(manifest, str(g)) for g in order}
+        regions = manifest.regions
+        known = dict(zip(regions["region_id"], regions["name"].astype(str)))
+        names = {g: known[g] if g in known else _region_name(manifest, str(g)) for g in order}
     elif by == "segment":
         names = {g: str(g) for g in order}
     else:
@@ -344,9 +346,12 @@ def _visibility(
     def settle(scope: pd.DataFrame) -> None:
         here = set(scope["group"].dropna())
         shown = [g for g in order if status[g] == _SHOWN and g in here]
+        # each visit's group and person, for counting the people outside some groups
+        visits_of = [(g, p) for g, p in zip(scope["group"], scope["account_manager"]) if pd.notna(p)]
 
         def rest(parts: list[Hashable]) -> int:
-            return int(scope.loc[~scope["group"].isin(parts), "account_manager"].nunique())
+            outside = set(parts)
+            return len({p for g, p in visits_of if g not in outside})
 
         kept = set(protect_rest(shown, sizes, rest, min_n))
         for group in shown:
