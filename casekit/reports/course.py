@@ -11,6 +11,7 @@ and the notebooks all call :func:`course_designs`, so they show the same design.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,12 +54,20 @@ TRAIT_Z = 0.5
 def _traits(report: SegmentReport, segment: int) -> tuple[str, ...]:
     profile = report.profile
     rows = profile.loc[(profile["segment"] == segment) & profile["feature"].astype(str).str.startswith("rate_")]
+    rows = rows.sort_values("z", ascending=False)
     out = []
-    for _, row in rows.sort_values("z", ascending=False).iterrows():
-        behaviour = str(row["feature"])[len("rate_"):]
-        if behaviour in BEHAVIOURS and float(row["z"]) >= TRAIT_Z:
+    for feature, z in zip(rows["feature"], rows["z"]):
+        behaviour = str(feature)[len("rate_"):]
+        if behaviour in BEHAVIOURS and float(z) >= TRAIT_Z:
             out.append(behaviour)
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _fisher_p(k1: int, n1: int, k2: int, n2: int) -> float:
+    """Two-sided p-value of Fisher's exact test of k1 of n1 against k2 of n2 (kept: a pure
+    function of four counts, asked for the same tables by every region's report)."""
+    return float(stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]])[1])
 
 
 def type_mix(report: SegmentReport | None, region_id: str, *, min_n: int = MIN_CELL_SIZE,
@@ -101,7 +110,7 @@ def type_mix(report: SegmentReport | None, region_id: str, *, min_n: int = MIN_C
             k1 = int((mine["segment"] == persona.segment).sum())
             k2 = int((rest["segment"] == persona.segment).sum())
             n1, n2 = len(mine), len(rest)
-            p = float(stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]])[1]) if n1 and n2 else 1.0
+            p = _fisher_p(k1, n1, k2, n2) if n1 and n2 else 1.0
             tests.append({"region": region, "segment": persona.segment, "label": persona.name,
                           "k": k1, "n": n1, "share": k1 / n1 if n1 else np.nan,
                           "other": k2 / n2 if n2 else np.nan, "p": p})
