@@ -234,14 +234,6 @@ def _sentences(findings: pd.DataFrame | None) -> dict[str, str]:
     return out
 
 
-def _weak_findings(findings: pd.DataFrame | None) -> pd.DataFrame | None:
-    """The claimed, shown ``weaker`` rows of ``findings`` (what :func:`_claimed_weak` reads)."""
-    if findings is None or findings.empty:
-        return findings
-    return findings.loc[findings["claimed"].map(is_flag_set) & ~findings["hidden"].map(is_flag_set)
-                        & (findings["direction"] == "weaker")]
-
-
 def _claimed_weak(findings: pd.DataFrame | None, region: str, population: str, dimension: str
                   ) -> list[pd.Series]:
     """Claimed weaker rows on ``dimension``: the region against the others, then the engagement's gap.
@@ -249,12 +241,12 @@ def _claimed_weak(findings: pd.DataFrame | None, region: str, population: str, d
     The same two rows that make a module's need (:func:`~casekit.curriculum.lengths.dimension_needs`):
     a region's own gap to the target (its ``vs_required`` row) is not read, so that with no claimed
     regional difference every region adds the same sessions and cites the same findings.
-    ``findings``: the findings table, or its :func:`_weak_findings` (the same rows are read).
     """
-    findings = _weak_findings(findings)
     if findings is None or findings.empty:
         return []
     rows = findings.loc[(findings["population"] == population) & (findings["dimension"] == dimension)]
+    rows = rows.loc[rows["claimed"].map(is_flag_set) & ~rows["hidden"].map(is_flag_set)
+                    & (rows["direction"] == "weaker")]
     mine = rows.loc[(rows["region"] == region) & (rows["kind"] == "vs_other_regions")].sort_values("id")
     engagement = rows.loc[(rows["region"] == ENGAGEMENT) & (rows["kind"] == "vs_required")]
     return [r for _, r in mine.iterrows()] + [r for _, r in engagement.iterrows()]
@@ -402,14 +394,13 @@ def design_course(
 
     # uncovered claimed weaknesses → added sessions or open decisions
     covered = {d for m in modules for d in m.dimensions}
-    weak_findings = _weak_findings(findings)
     added: dict[str, list[dict[str, Any]]] = {m.module_id: [] for m in modules}
     added_dims: dict[str, list[str]] = {m.module_id: [] for m in modules}
     uncovered: list[dict[str, Any]] = []
     for d in all_dims:
         if d in covered:
             continue
-        weak = _claimed_weak(weak_findings, region, population, d)
+        weak = _claimed_weak(findings, region, population, d)
         if not weak:
             continue
         fid = str(weak[0]["id"])
