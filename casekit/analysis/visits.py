@@ -470,23 +470,29 @@ def _as_fraction(shares: pd.Series) -> pd.Series:
     return shares / 100.0
 
 
+#: Columns of the tables here that hold text and keep the type pandas gives them.
+_TEXT_COLUMNS = frozenset({"group_name", "stage", "stage_label", "behaviour", "behaviour_label",
+                           "outcome", "outcome_label"})
+
+
 def _frame(rows: list[dict[str, Any]], columns: Sequence[str], ints: Sequence[str]) -> pd.DataFrame:
-    table = pd.DataFrame(rows, columns=list(columns))
+    """The table of ``rows`` (dicts; a missing key is a missing value), each column of its type."""
+    data: dict[str, Any] = {}
     for column in columns:
+        values = [row.get(column) for row in rows]
         if column in ints:
-            table[column] = pd.array(table[column].tolist(), dtype="Int64")
+            data[column] = pd.array(values, dtype="Int64")
         elif column == "n_people":
-            table[column] = table[column].astype("int64")
+            data[column] = pd.Series(values, dtype="int64")
         elif column == "suppressed":
-            table[column] = table[column].astype("bool")
+            data[column] = pd.Series(values, dtype="bool")
         elif column in ("group", "note"):
-            table[column] = table[column].astype(object)
-        elif column not in (
-            "group_name", "stage", "stage_label", "behaviour", "behaviour_label",
-            "outcome", "outcome_label",
-        ):
-            table[column] = table[column].astype("float64")
-    return table
+            data[column] = pd.Series(values, dtype=object)
+        elif column in _TEXT_COLUMNS:
+            data[column] = pd.Series(values, dtype=None if values else object)
+        else:
+            data[column] = pd.Series(values, dtype="float64")
+    return pd.DataFrame(data, columns=list(columns))
 
 
 # --------------------------------------------------------------------------------------------
