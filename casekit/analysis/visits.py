@@ -339,19 +339,25 @@ def _visibility(
         Group → :data:`_SHOWN`, :data:`_SMALL` or :data:`_COMPLEMENT` for every group of
         ``order`` (a group nobody of ``visits`` is in counts as small).
     """
-    grouped = visits.dropna(subset=["group"])
-    sizes = grouped.groupby("group", sort=False)["account_manager"].nunique().to_dict()
+    # (group, parent, person) of every visit: a few dozen, counted in Python
+    rows = list(zip(visits["group"], visits["parent"], visits["account_manager"]))
+    people: dict[Hashable, set[Hashable]] = {}
+    for group, _, person in rows:
+        if pd.notna(group):
+            members = people.setdefault(group, set())
+            if pd.notna(person):
+                members.add(person)
+    sizes = {group: len(members) for group, members in people.items()}
     status = {g: _SMALL if is_suppressed(sizes.get(g, 0), max(min_n, 1)) else _SHOWN for g in order}
 
-    def settle(scope: pd.DataFrame) -> None:
-        here = set(scope["group"].dropna())
+    def settle(scope: list[tuple[Hashable, Hashable, Hashable]]) -> None:
+        here = {group for group, _, _ in scope if pd.notna(group)}
         shown = [g for g in order if status[g] == _SHOWN and g in here]
-        # each visit's group and person, for counting the people outside some groups
-        visits_of = [(g, p) for g, p in zip(scope["group"], scope["account_manager"]) if pd.notna(p)]
+        visits_of = [(group, person) for group, _, person in scope if pd.notna(person)]
 
         def rest(parts: list[Hashable]) -> int:
             outside = set(parts)
-            return len({p for g, p in visits_of if g not in outside})
+            return len({person for group, person in visits_of if group not in outside})
 
         kept = set(protect_rest(shown, sizes, rest, min_n))
         for group in shown:
@@ -359,10 +365,14 @@ def _visibility(
                 status[group] = _COMPLEMENT
 
     if by == "city":
-        for _, scope in visits.groupby("parent", sort=False):
+        provinces: dict[Hashable, list[tuple[Hashable, Hashable, Hashable]]] = {}
+        for row in rows:
+            if pd.notna(row[1]):
+                provinces.setdefault(row[1], []).append(row)
+        for scope in provinces.values():
             settle(scope)
     if by != "all":
-        settle(visits)
+        settle(rows)
     return status
 
 
