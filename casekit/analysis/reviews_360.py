@@ -76,6 +76,7 @@ import pandas as pd
 
 from casekit.analysis.intervals import check_confidence, t_interval
 from casekit.analysis.ordering import ordered, sort_rows
+from casekit.analysis.scores import cell_shown_cities
 from casekit.domain import DIMENSIONS, RATER_GROUPS
 from casekit.exceptions import AnalysisError, RegionError
 from casekit.tables import OutputColumn as Col
@@ -458,6 +459,7 @@ def _select(
     manifest: Any,
     region: tuple[str | None, str | None, set[str]],
     min_managers: int,
+    known_cities: dict[frozenset[tuple[Any, int]], set[str]] | None = None,
 ) -> tuple[pd.DataFrame, bool, str]:
     """The managers of ``cell`` a region's number may use, whether it is hidden, and a note.
 
@@ -466,7 +468,8 @@ def _select(
     smaller one contributes to no number, so that "all" minus the regions shown cannot
     reveal it). A top-level region needs ``min_managers``; a city also needs the rest of its
     province to be 0 or at least ``min_managers`` after the cities shown
-    (:func:`casekit.analysis.scores.compare_region`'s rule).
+    (:func:`casekit.analysis.scores.compare_region`'s rule). ``known_cities``: one caller's
+    answers of that rule by head count (:func:`casekit.analysis.scores.cell_shown_cities`).
     """
     rid, top, inside = region
     needed = max(min_managers, 1)
@@ -483,7 +486,9 @@ def _select(
     chosen = cell.loc[cell["region_id"].isin(inside)]
     if len(chosen) < needed:
         return chosen, True, too_few
-    if top is not None and rid != top and rid not in shown_cities(cell, manifest, top, min_managers):
+    if top is not None and rid != top and rid not in cell_shown_cities(
+            cell["top_region_id"].to_numpy(), cell["region_id"].to_numpy(), manifest, top, min_managers,
+            {} if known_cities is None else known_cities):
         return chosen, True, "为避免由全省合计推算出人数较少的地市，不单独显示"
     return chosen, False, ""
 
@@ -821,13 +826,14 @@ def review_summary(
         rows.append(row)
     # where the superiors' row is hidden, the rows shown that hold their ratings (said once, there)
     holding: dict[str, list[tuple[str, str]]] = {}
+    known_cities: dict[frozenset[tuple[Any, int]], set[str]] = {}
 
     for dimension, group in cells:
         if group == SUPERIOR:
             continue
         source, rows_of = (separate, separate_cells) if dimension in superiors_shown else (merged, merged_cells)
         cell = source.take(rows_of.get((dimension, group), _NO_ROWS))
-        chosen, hidden, note = _select(cell, manifest, region, min_managers)
+        chosen, hidden, note = _select(cell, manifest, region, min_managers, known_cities)
         row = blank(dimension, group)
         row.update(n_managers=len(chosen), suppressed=hidden, note=note)
         if group != SELF and not hidden:
@@ -869,7 +875,7 @@ def review_summary(
         if group != SELF:
             own = np.array([self_scores.get((m, dimension), math.nan) for m in cell["manager_id"]], dtype="float64")
             with_gap = cell.assign(gap=own - cell["mean"].to_numpy(dtype="float64")).dropna(subset=["gap"])
-            chosen_gap, gap_hidden, _ = _select(with_gap, manifest, region, min_managers)
+            chosen_gap, gap_hidden, _ = _select(with_gap, manifest, region, min_managers, known_cities)
             row["n_gap"] = len(chosen_gap)
             if not row["suppressed"] and not gap_hidden:
                 mean, low, high = t_interval(chosen_gap["gap"].to_numpy(dtype="float64"), confidence)
