@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from casekit.privacy.redaction.patterns import EMAIL_RANK, ID_RANK, NUMBER_RANK
 
@@ -68,17 +68,17 @@ class RedactionTokenizer:
         import jieba
         import jieba.posseg
 
-        from casekit.text.jieba_dict import base_jieba_dictionary
+        from casekit.text.jieba_dict import jieba_dictionary
 
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        # A private copy of jieba's general dictionary, read from the package (never through
-        # jieba's cache file in the temporary folder, which may belong to another user and make
-        # jieba log an error on stderr); words added below stay in this copy.
-        freq, total = base_jieba_dictionary()
+        # A private copy of jieba's general dictionary and its tags (casekit's copy, never jieba's
+        # cache file in the temporary folder, which may belong to another user and make jieba
+        # log an error on stderr); words added below stay in this copy.
+        dictionary = jieba_dictionary()
         self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.FREQ, self.tokenizer.total = dict(freq), total
+        self.tokenizer.FREQ, self.tokenizer.total = dict(dictionary.freq), dictionary.total
         self.tokenizer.initialized = True
-        self.pos = jieba.posseg.POSTokenizer(self.tokenizer)
+        self.pos = _pos_tokenizer(self.tokenizer, dict(dictionary.tags))
         self.added: set[str] = set()
         self.add_words(DOMAIN_TERMS)
         self.add_words(words)
@@ -127,6 +127,17 @@ class RedactionTokenizer:
             out.append((start, start + len(word), word, flag))
             pos = start + len(word)
         return out
+
+
+def _pos_tokenizer(tokenizer: Any, tags: dict[str, str]) -> Any:
+    """A ``jieba.posseg.POSTokenizer`` of ``tokenizer`` with these word tags, as
+    ``POSTokenizer(tokenizer)`` would make it but without reading the dictionary file again."""
+    import jieba.posseg
+
+    pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    pos.tokenizer = tokenizer
+    pos.word_tag_tab = tags
+    return pos
 
 
 @dataclass
