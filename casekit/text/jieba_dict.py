@@ -34,7 +34,14 @@ from typing import Any
 
 from casekit.text.signed_files import signed, unsigned, write_atomically
 
-__all__ = ["JiebaDictionary", "base_jieba_dictionary", "dictionary_cache_folder", "jieba_dictionary", "jieba_tokenizer"]
+__all__ = [
+    "JiebaDictionary",
+    "base_jieba_dictionary",
+    "dictionary_cache_folder",
+    "jieba_dictionary",
+    "jieba_dictionary_key",
+    "jieba_tokenizer",
+]
 
 log = logging.getLogger(__name__)
 
@@ -106,12 +113,29 @@ def _parse(data: bytes) -> JiebaDictionary:
     return JiebaDictionary(freq, total, reader.word_tag_tab)
 
 
-def _load_dictionary() -> JiebaDictionary:
-    """The dictionary from casekit's signed cache file, or parsed (and the cache file written)."""
+_KEY: str | None = None
+
+
+def _dictionary_bytes() -> tuple[bytes, str]:
+    """jieba's dictionary file and its key: a SHA-256 of its bytes and jieba's version."""
+    global _KEY
     jieba = _jieba_module()
     with jieba.Tokenizer().get_dict_file() as f:
         data = f.read()
-    key = hashlib.sha256(repr((_FORMAT, jieba.__version__)).encode("utf-8") + data).hexdigest()[:32]
+    _KEY = hashlib.sha256(repr((_FORMAT, jieba.__version__)).encode("utf-8") + data).hexdigest()[:32]
+    return data, _KEY
+
+
+def jieba_dictionary_key() -> str:
+    """A SHA-256 (hex, 32 digits) of jieba's dictionary file and jieba's version: what the cuts of
+    a tokenizer built on :func:`jieba_dictionary` depend on besides the words added to it."""
+    with _LOCK:
+        return _KEY if _KEY is not None else _dictionary_bytes()[1]
+
+
+def _load_dictionary() -> JiebaDictionary:
+    """The dictionary from casekit's signed cache file, or parsed (and the cache file written)."""
+    data, key = _dictionary_bytes()
     path = dictionary_cache_folder() / f"jieba-dict-{key}.pickle"
     try:
         payload = unsigned(path.read_bytes())
