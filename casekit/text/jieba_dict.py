@@ -49,7 +49,7 @@ _LOCK = threading.Lock()
 _JIEBA: Any = None
 _DICTIONARY: JiebaDictionary | None = None
 #: Part of the cache key: a change of what the cache file holds makes every older one unused.
-_FORMAT = "casekit-jieba-dict-1"
+_FORMAT = "casekit-jieba-dict-2"
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,11 @@ def _parse(data: bytes) -> JiebaDictionary:
         freq, total = jieba.Tokenizer.gen_pfdict(io.BytesIO(data))
         reader = POSTokenizer.__new__(POSTokenizer)  # only its parser: no dictionary read at creation
         reader.load_word_tag(io.BytesIO(data))
-    return JiebaDictionary(freq, total, reader.word_tag_tab)
+    # the tags' words as the same string objects as the frequencies' (the cache file then holds
+    # each word once, and loading it makes one string per word)
+    words = {word: word for word in freq}
+    tags = {words.get(word, word): tag for word, tag in reader.word_tag_tab.items()}
+    return JiebaDictionary(freq, total, tags)
 
 
 _KEY: str | None = None
