@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 _JIEBA: Any = None
 _DICTIONARY: JiebaDictionary | None = None
-#: Part of the cache key: a change of what the cache file holds makes every older one unused.
+#: Part of the cache file's key: a change of what the file holds makes every older one unused.
 _FORMAT = "casekit-jieba-dict-2"
 
 
@@ -126,7 +126,7 @@ def _dictionary_bytes() -> tuple[bytes, str]:
     jieba = _jieba_module()
     with jieba.Tokenizer().get_dict_file() as f:
         data = f.read()
-    _KEY = hashlib.sha256(repr((_FORMAT, jieba.__version__)).encode("utf-8") + data).hexdigest()[:32]
+    _KEY = hashlib.sha256(jieba.__version__.encode("utf-8") + b"\n" + data).hexdigest()[:32]
     return data, _KEY
 
 
@@ -140,6 +140,7 @@ def jieba_dictionary_key() -> str:
 def _load_dictionary() -> JiebaDictionary:
     """The dictionary from casekit's signed cache file, or parsed (and the cache file written)."""
     data, key = _dictionary_bytes()
+    key = hashlib.sha256(f"{_FORMAT}\n{key}".encode("utf-8")).hexdigest()[:32]
     path = dictionary_cache_folder() / f"jieba-dict-{key}.pickle"
     try:
         payload = unsigned(path.read_bytes())
