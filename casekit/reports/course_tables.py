@@ -18,7 +18,7 @@ import pandas as pd
 
 from casekit.domain import MIN_CELL_SIZE
 from casekit.formatting import days as fmt_days
-from casekit.reports.tables import _records
+from casekit.reports.tables import frame_records
 
 __all__ = [
     "design_composition",
@@ -68,7 +68,7 @@ def findings_table(findings: pd.DataFrame, region: str, population: str) -> pd.D
     rows = findings.loc[(findings["region"] == region) & (findings["population"] == population)]
     labels = list(dict.fromkeys(rows["dimension_label"]))
     cells: dict[str, dict[Any, str]] = {column: {} for column in _KIND_COLUMNS.values()}
-    for row in _records(rows):
+    for row in frame_records(rows):
         column = _KIND_COLUMNS.get(str(row["kind"]))
         if column is not None:
             cells[column][row["dimension_label"]] = _conclusion(row)
@@ -97,7 +97,7 @@ def findings_sentences(findings: pd.DataFrame, region: str, population: str, wea
     list of str
         Each claimed finding's sentence; "no clear difference" sentences when nothing is claimed.
     """
-    rows = _records(findings.loc[(findings["region"] == region) & (findings["population"] == population)])
+    rows = frame_records(findings.loc[(findings["region"] == region) & (findings["population"] == population)])
     if not rows:
         return []
     if all(bool(row["hidden"]) for row in rows):

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from casekit.domain import MIN_CELL_SIZE, NOTE_METHODS, POPULATIONS
+from casekit.domain import NOTE_METHODS, POPULATIONS
 from casekit.formatting import days as fmt_days
 from casekit.formatting import score as fmt_score
 from casekit.privacy.disclosure import is_suppressed
@@ -48,7 +48,7 @@ from casekit.reports.document import (
     Section,
     Table,
 )
-from casekit.reports.tables import _records
+from casekit.reports.tables import frame_records
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure as MplFigure
@@ -229,7 +229,7 @@ def _region_sentences(findings: Findings, region: str, populations: Sequence[str
             continue
         n = int(rows["n"].max())
         shown.append((population, n))
-        records = _records(rows)
+        records = frame_records(rows)
         order = functools.cache(functools.partial(findings.order, region, population))
         distinct += _kind_sentences(records, order, name, "vs_other_regions", per_audience=per_audience)
         gaps += (_kind_sentences(records, order, name, "vs_required", per_audience=per_audience)
@@ -518,7 +518,7 @@ def _summary_section(report: RegionReport, distinct: list[str], gaps: list[str],
                      recommendations: list[str], sources: pd.DataFrame, links: list[str]) -> Section:
     surveyed = sources.loc[sources["调研方式"] == "问卷调查"]
     people = "、".join(f"{r['调研对象']}不足 {report.min_n} 人" if r["人数"].startswith("<")
-                      else f"{r['调研对象']} {r['人数']} 人" for r in _records(surveyed))
+                      else f"{r['调研对象']} {r['人数']} 人" for r in frame_records(surveyed))
     methods = set(sources["调研方式"])
     joined = _joined([label for label, present in (
         ("访谈", bool(methods - {"问卷调查", "工作随访", "360°评估", "本地产品目录"})),
@@ -577,24 +577,15 @@ def _method_section(report: RegionReport, sources: pd.DataFrame) -> Section:
 def _findings_section(report: RegionReport, weakest: Mapping[str, tuple[str, ...]], *, charts: bool) -> Section:
     from casekit.reports.course_tables import findings_sentences, findings_table
     from casekit.reports.tables import (
-        _gap_region,
-        _skill_gap_table,
-        _verdicts,
         comparison_table,
         persona_descriptions,
         review_sentences,
         review_table,
         segment_mix_table,
+        skill_gap_table,
     )
 
     findings = report.findings
-    # what the gap tables cite from the findings, read once for every audience (none for a city)
-    gap_region = _gap_region(report.gaps, findings)
-    gap_verdicts = _verdicts(findings.table, gap_region, "vs_other_regions") if gap_region is not None else {}
-    if gap_region is None or gap_region == report.findings_region:
-        gap_weakest = weakest if gap_region is not None else {}
-    else:
-        gap_weakest = {p: findings.weakest(gap_region, p) for p in report.populations}
     blocks: list[Block] = [Paragraph(
         "只有数据足以支持时，报告才说某项能力“明显低于目标”或本地区“明显偏弱”：差异要足够大，"
         "并且考虑了人数多少和整个项目同时做了多少次比较；否则写“无明显差异”。")]
@@ -621,10 +612,8 @@ def _findings_section(report: RegionReport, weakest: Mapping[str, tuple[str, ...
                 sub.append(Table(_frame(ftable), title="结论一览"))
         sub.append(Table(_frame(comparison_table(report.comparison, population)), title="各维度得分与其他地区对比"))
         if not report.gaps.empty and population in set(report.gaps["population"]):
-            rows = report.gaps.loc[report.gaps["population"] == population]
-            gap_table = _skill_gap_table(rows, population, gap_verdicts,
-                                         {population: gap_weakest[population]} if gap_weakest else {}, MIN_CELL_SIZE)
-            sub.append(Table(_frame(gap_table), title="与目标水平的差距"))
+            sub.append(Table(_frame(skill_gap_table(report.gaps, population, findings=findings)),
+                             title="与目标水平的差距"))
         if population == "account_manager" and report.segments is not None:
             sub.append(Paragraph(report.segments_message))
             if getattr(report.segments, "clear", False):
@@ -647,7 +636,7 @@ def _quote_items(report: RegionReport, k: int = 4) -> list[str]:
         return []
     picked = quotes.drop_duplicates("label").head(k)
     items = []
-    for r in _records(picked):
+    for r in frame_records(picked):
         quote = str(r["quote"]).strip()
         # an excerpt with quotation marks of its own is set in corner brackets, never “…“…”…”;
         # one with corner brackets too gets no outer marks (the credit line says what it is)

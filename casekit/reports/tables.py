@@ -93,7 +93,7 @@ __all__ = [
 # notebook (and older code) import them from here.
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """``frame``'s rows as dicts (what ``frame.to_dict("records")`` gives), read through one object array.
 
     The report's tables are made from small frames (a row per dimension, group or rater
@@ -190,7 +190,7 @@ def comparison_table(
         Cells are strings; suppressed cells show ``"<5"`` / ``"—"``.
     """
     rows = comparison if population is None else comparison.loc[comparison["population"] == population]
-    records = _records(rows)
+    records = frame_records(rows)
     return _by_dimension({
         "岗位类别": [_population_label(r["population"]) for r in records],
         "维度": [str(r["dimension_label"]) for r in records],
@@ -275,7 +275,7 @@ def _verdicts(findings: pd.DataFrame | None, region: str | None, kind: str) -> d
     rows = findings.loc[(findings["region"] == region) & (findings["kind"] == kind)]
     return {(str(r["population"]), str(r["dimension"])):
             (_CONCLUSIONS.get(str(r["direction"]), "无明显差异") if bool(r["claimed"]) else "无明显差异")
-            for r in _records(rows) if not bool(r["hidden"])}
+            for r in frame_records(rows) if not bool(r["hidden"])}
 
 
 def _compared(row: Mapping[str, Any], verdicts: Mapping[tuple[str, str], str]) -> str:
@@ -349,7 +349,7 @@ def _skill_gap_table(rows: pd.DataFrame, population: str | None, verdicts: Mappi
     """:func:`skill_gap_table` of ``rows`` (already of ``population``), with what the findings say of
     the region: the verdicts against the other regions (:func:`_verdicts`) and each population's
     weakest dimensions."""
-    records = _records(rows)
+    records = frame_records(rows)
 
     def shown(row: Mapping[str, Any], text: str) -> str:
         return MISSING if gap_hidden(row, min_n) else text
@@ -503,7 +503,7 @@ def time_allocation_table(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) ->
     has_week = "hours_on_site" in table.columns
     has_reported = "visit_share_reported" in table.columns
     out: dict[str, list[str]] = {}
-    for row in _records(table):
+    for row in frame_records(table):
         hide = bool(row["suppressed"]) or is_suppressed(row["n_people"], min_n)
 
         def num(text: str, hide: bool = hide) -> str:
@@ -550,7 +550,7 @@ def _records_by(frame: pd.DataFrame, key: str) -> dict[Any, list[dict[str, Any]]
     """``frame``'s rows as records, per value of ``key`` in order of appearance (a missing key is left
     out, as :meth:`pandas.DataFrame.groupby` leaves it out)."""
     out: dict[Any, list[dict[str, Any]]] = {}
-    for row in _records(frame):
+    for row in frame_records(frame):
         if not _is_missing(row[key]):
             out.setdefault(row[key], []).append(row)
     return out
@@ -597,14 +597,14 @@ def visit_profile_table(profile: Any, *, min_n: int = MIN_CELL_SIZE) -> pd.DataF
             cells[names[group]].append(value(group))
 
     # the profile's tables are small (a row per group, item and group): read as records, by group
-    q = {row["group"]: row for row in _records(questions)}
+    q = {row["group"]: row for row in frame_records(questions)}
     add("概况", "随访观察的客户经理（人）", "", lambda g: count_label(q[g]["n_people"], min_n))
     add("概况", "随访的拜访（次）", "", lambda g: MISSING if hidden(q[g]) or _is_missing(q[g]["n_visits"])
         else str(int(q[g]["n_visits"])))
     add("概况", "提问占客户经理说话时间的比例", "",
         lambda g: MISSING if hidden(q[g]) else _percent(q[g]["mean"]))
     funnel: dict[Any, Mapping[str, Any]] = {}
-    for row in _records(profile.funnel):
+    for row in frame_records(profile.funnel):
         funnel.setdefault(row["group"], row)  # a group's first row
     add("概况", "拜访平均推进到的销售阶段（共8步）", "",
         lambda g: MISSING if g not in funnel or hidden(funnel[g]) or _is_missing(funnel[g]["mean_step"])
@@ -653,7 +653,7 @@ def review_table(summary: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> pd.Dat
         group's rating: positive = they rate themselves higher), 95%置信区间 and 说明. Cells are
         strings.
     """
-    rows = _records(summary)
+    rows = frame_records(summary)
     selves = {row["dimension"]: row for row in rows if row["rater_group"] == "self"}
     records = []
     for row in rows:
@@ -752,7 +752,7 @@ def _review_rows(table: pd.DataFrame | None) -> dict[tuple[Any, Any], dict[str, 
     """The first row of each (dimension, rater group) of a review summary, as a record (``{}`` for none)."""
     rows: dict[tuple[Any, Any], dict[str, Any]] = {}
     if table is not None and not table.empty:
-        for row in _records(table):
+        for row in frame_records(table):
             rows.setdefault((row["dimension"], row["rater_group"]), row)
     return rows
 
