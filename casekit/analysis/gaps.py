@@ -43,7 +43,8 @@ import numpy as np
 import pandas as pd
 
 from casekit.analysis.intervals import check_confidence, t_interval
-from casekit.analysis.scores import respondent_scores
+from casekit.analysis.ordering import rank_within
+from casekit.analysis.scores import cell_shown_cities, group_sizes, respondent_scores
 from casekit.domain import (
     DIMENSIONS,
     MIN_CELL_SIZE,
@@ -178,12 +179,16 @@ def _pairs(people: pd.DataFrame, population: str | None, every: bool) -> list[tu
     return pairs
 
 
-def _summary(scores: pd.Series, required: float, confidence: float) -> dict[str, float]:
+def _summary(scores: pd.Series | np.ndarray, required: float, confidence: float) -> dict[str, float]:
     """n, mean score, mean gap, its t-interval and the share below ``required``.
 
+    ``scores``: a Series, or an array of floats; missing values are dropped, the order kept.
     The gap is missing (``n`` still counted) for a dimension outside the competency model.
     """
-    values = scores.dropna().to_numpy(dtype="float64")
+    if isinstance(scores, pd.Series):
+        values = scores.dropna().to_numpy(dtype="float64")
+    else:
+        values = scores[~np.isnan(scores)]
     n = int(values.size)
     out = {"n": n, "mean": _NAN, "gap": _NAN, "ci_low": _NAN, "ci_high": _NAN,
            "share_below": _NAN}
@@ -203,8 +208,8 @@ def _hide(row: dict[str, Any], keys: Sequence[str] = _STATS) -> dict[str, Any]:
     return row
 
 
-def _merged_name(manifest: Any, top: str, shown: set[str]) -> str:
-    name = manifest.name(top)
+def _merged_name(name: str, shown: set[str]) -> str:
+    """The group of a province's cities not shown on their own (``name``: the province's)."""
     return f"{name}其他地市" if shown else f"{name}各地市合并"
 
 
@@ -343,7 +348,7 @@ def _city_rows(row: Any, manifest: Any, top: str, cities: list[str], cell: pd.Da
                in_top: pd.DataFrame, min_n: int) -> None:
     """Rows of one province in ``gap_table(by="city")``: shown cities, merged ones, the rest."""
     shown = shown_cities(cell, manifest, top, min_n)
-    merged = _merged_name(manifest, top, shown)
+    merged = _merged_name(manifest.name(top), shown)
     rest = in_top.loc[~in_top["region_id"].isin(shown)]
     rest_shown = not is_suppressed(len(rest), min_n)
     for city in cities:
@@ -415,32 +420,41 @@ def region_gaps(
     is_city = top != rid
     people = person_gaps(bundle)
     required_of = _competency(bundle).set_index(["population", "dimension"])["required"]
-    cells = dict(iter(people.groupby(["population", "dimension"], sort=False)))
+    # each population x dimension's people (positions, in table order), selected once
+    cells = people.groupby(["population", "dimension"], sort=False).indices
+    scores = people["score"].to_numpy(dtype="float64")
+    tops = people["top_region_id"].to_numpy()
+    places = people["region_id"].to_numpy()
+    in_region = people["region_id"].isin(inside).to_numpy()
+    name = manifest.name(rid)
+    top_name = manifest.name(top) if is_city else name
+    known_cities: dict[frozenset[tuple[Any, int]], set[str]] = {}
+    none = np.array([], dtype="intp")
     rows: list[dict[str, Any]] = []
     for pop, dim in _pairs(people, None, every=True):
-        cell = cells.get((pop, dim), people.iloc[:0])
+        cell = cells.get((pop, dim), none)
         required = float(required_of.get((pop, dim), _NAN))
-        base = comparison_base(cell["top_region_id"].value_counts(), min_n)
-        own = cell.loc[cell["region_id"].isin(inside)]
-        others = cell.loc[cell["top_region_id"].isin(base) & ~cell["region_id"].isin(inside)]
+        base = set(comparison_base(group_sizes(tops[cell]), min_n))
+        own = in_region[cell]
+        in_base = np.array([t in base for t in tops[cell]], dtype=bool)
         r: dict[str, Any] = {
-            "region_id": rid, "region_name": manifest.name(rid), "population": pop,
+            "region_id": rid, "region_name": name, "population": pop,
             "dimension": dim, "dimension_label": _dimension_label(dim),
-            **_summary(own["score"], required, confidence), "required": required,
+            **_summary(scores[cell[own]], required, confidence), "required": required,
         }
-        o = _summary(others["score"], required, confidence)
+        o = _summary(scores[cell[in_base & ~own]], required, confidence)
         r["others_n"], r["others_gap"] = o["n"], o["gap"]
         r["diff"] = r["gap"] - r["others_gap"]
         suppressed = is_suppressed(r["n"], min_n)
         note = ("无数据" if r["n"] == 0 else f"不足{min_n}人，不显示") if suppressed else ""
         if is_city and r["n"] > 0:
-            shown = shown_cities(cell, manifest, top, min_n)
+            shown = cell_shown_cities(tops[cell], places[cell], manifest, top, min_n, known_cities)
             if rid not in shown:
-                merged = _merged_name(manifest, top, shown)
-                rest = cell.loc[(cell["top_region_id"] == top) & ~cell["region_id"].isin(shown)]
+                merged = _merged_name(top_name, shown)
+                rest = sum(t == top and c not in shown for t, c in zip(tops[cell], places[cell]))
                 if not suppressed:
                     note = f"为免由全省数据推算出人数不足{min_n}人的地市，已并入“{merged}”"
-                elif not is_suppressed(len(rest), min_n):
+                elif not is_suppressed(rest, min_n):
                     note = f"不足{min_n}人，已并入“{merged}”"
                 suppressed = True
         if suppressed:
@@ -452,8 +466,5 @@ def region_gaps(
     table = table.astype({"n": "int64", "others_n": "int64", "suppressed": "bool",
                           **{c: "float64" for c in ("mean", "required", "gap", "ci_low", "ci_high",
                                                     "share_below", "others_gap", "diff")}})
-    table["rank"] = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    for _, group in table.groupby("population", sort=False):
-        ranked = group.loc[group["gap"].notna()].sort_values("gap", kind="mergesort")
-        table.loc[ranked.index, "rank"] = np.arange(1, len(ranked) + 1)
+    table["rank"] = rank_within(table, "population", "gap")
     return table[list(REGION_GAP_COLUMNS)].reset_index(drop=True)

@@ -110,6 +110,7 @@ def industry_evidence(bundle: Any, region_id: str) -> pd.DataFrame:
     top = manifest.top_of(region_id)
     is_city = top != region_id
     counts: dict[tuple[str, str], tuple[int, list[str]]] = {}
+    words_of = {industry: _words(industry) for industry in INDUSTRIES}
 
     def add(industry: str, source: str, found: list[str]) -> None:
         n, words = counts.get((industry, source), (0, []))
@@ -124,10 +125,11 @@ def industry_evidence(bundle: Any, region_id: str) -> pd.DataFrame:
     catalogue = bundle.catalogue
     if not catalogue.empty:
         mine = catalogue.loc[catalogue["region_id"] == (region_id if is_city else top)]
-        for _, row in mine.iterrows():
-            text = " ".join(str(row[c]) for c in ("local_name", "package", "customer_value") if c in row.index)
+        fields = [mine[c] for c in ("local_name", "package", "customer_value") if c in mine.columns]
+        for values in zip(*fields) if fields else ((),) * len(mine):
+            text = " ".join(str(v) for v in values)
             for industry in INDUSTRIES:
-                found = _found(text, _words(industry))
+                found = _found(text, words_of[industry])
                 if found:
                     add(industry, "catalogue", found)
     notes = bundle.notes
@@ -135,7 +137,7 @@ def industry_evidence(bundle: Any, region_id: str) -> pd.DataFrame:
         mine = notes.loc[notes["top_region_id"] == top]
         for text in mine["text"].astype(str):
             for industry in INDUSTRIES:
-                found = _found(text, _words(industry))
+                found = _found(text, words_of[industry])
                 if found:
                     add(industry, "notes", found)
 

@@ -54,6 +54,9 @@ class NotesAnalysis:
     segments: pd.DataFrame
     coded: pd.DataFrame
     bundle: Any = field(repr=False)
+    #: Content words of each redacted text met by :meth:`keywords`: the segments are fixed, and
+    #: every region's report asks for the same table, so each text is cut once.
+    _words: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def frequencies(self, by: str | tuple[str, ...] = "top_region_id",
                     min_n: int = MIN_INTERVIEWEES) -> pd.DataFrame:
@@ -93,10 +96,15 @@ class NotesAnalysis:
         """
         from casekit.analysis.tokenize import Tokenizer, user_dictionary
 
-        tokenizer = Tokenizer(user_dictionary(self.bundle))
+        tokenizer: list[Tokenizer] = []  # made at the first text not cut before
 
         def words(text: str) -> list[str]:
-            return [w for w in tokenizer.words(text) if len(w) >= 2 and not _PLACEHOLDER.search(w)]
+            if text not in self._words:
+                if not tokenizer:
+                    tokenizer.append(Tokenizer(user_dictionary(self.bundle)))
+                self._words[text] = [w for w in tokenizer[0].words(text)
+                                     if len(w) >= 2 and not _PLACEHOLDER.search(w)]
+            return list(self._words[text])
 
         table = distinctive_keywords(self.segments, words, by=by, **kwargs)
         return in_region_order(table, self.bundle.manifest, by)
@@ -136,7 +144,9 @@ def analyse_notes(bundle: Any, *, redactor: Any | None = None) -> NotesAnalysis:
     shown = note_segments(bundle, redactor=lambda text: redactor.redact(text).text)
     # a keyword that fired on a name (e.g. a company in a rule) must not travel with the code
     if "keyword" in coded.columns and len(coded):
-        clean = [redactor.redact(str(k)).text == str(k) if isinstance(k, str) else True
-                 for k in coded["keyword"]]
-        coded = coded.assign(keyword=coded["keyword"].where(clean, ""))
+        keywords = coded["keyword"]
+        written = keywords[keywords.map(lambda k: isinstance(k, str))].unique()  # each keyword redacted once
+        unchanged = {k: redactor.redact(k).text == k for k in written}
+        clean = [unchanged[k] if isinstance(k, str) else True for k in keywords]
+        coded = coded.assign(keyword=keywords.where(clean, ""))
     return NotesAnalysis(segments=shown, coded=coded, bundle=bundle)

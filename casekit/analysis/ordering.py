@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["REGION_COLUMNS", "in_region_order", "order_key", "ordered", "region_order", "sort_rows"]
+__all__ = ["REGION_COLUMNS", "in_region_order", "order_key", "ordered", "rank_within", "region_order", "sort_rows"]
 
 
 def region_order(manifest: Any, level: str = "top") -> list[str]:
@@ -76,19 +77,50 @@ def sort_rows(frame: pd.DataFrame, keys: Sequence[tuple[str, Sequence[Hashable] 
     """
     if frame.empty:
         return frame.reset_index(drop=True)
-    work = frame.copy()
-    sort_cols = []
-    for i, (column, canonical) in enumerate(keys):
-        tmp = f"__order_{i}"
-        if canonical is None:
-            work[tmp] = work[column].astype(str)
-        else:
-            key = order_key(work[column].unique(), canonical)
-            last = len(canonical)
-            work[tmp] = [key.get(v, (last, str(v))) for v in work[column]]  # missing values last
-        sort_cols.append(tmp)
-    work = work.sort_values(sort_cols, kind="mergesort")
-    return work.drop(columns=sort_cols).reset_index(drop=True)
+    ranks = [_sort_ranks(frame[column], canonical) for column, canonical in keys]
+    order = np.lexsort(ranks[::-1]) if ranks else np.arange(len(frame))  # stable, first key outermost
+    return frame.take(order).reset_index(drop=True)
+
+
+def _sort_ranks(values: pd.Series, canonical: Sequence[Hashable] | None) -> np.ndarray:
+    """Integer sort keys of ``values`` for :func:`sort_rows`: equal values share a rank.
+
+    With a canonical order: by :func:`order_key` (missing values after every known one, with
+    the unknown values by name). Without: by text, missing values last.
+    """
+    if canonical is None:
+        codes, uniques = pd.factorize(values.astype(str))
+        keys: list[Any] = [str(u) for u in uniques]
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        key = order_key(uniques, canonical)
+        last = len(canonical)
+        keys = [key.get(v, (last, str(v))) for v in uniques]
+    rank = {k: i for i, k in enumerate(sorted(set(keys)))}
+    # a missing text (code -1) sorts after every text
+    by_code = np.array([rank[k] for k in keys] + [len(rank)], dtype="int64")
+    return by_code[codes]
+
+
+def rank_within(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
+    """Rank rows 1, 2, … by ascending ``column`` within each ``group``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    group : str
+        The grouping column.
+    column : str
+        The column ranked; rows where it is missing get no rank.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable integers (``Int64``) aligned with ``frame``; ties keep the rows' order.
+    """
+    known = frame.loc[frame[column].notna()]
+    ranks = known.groupby(group, sort=False)[column].rank(method="first")
+    return ranks.reindex(frame.index).astype("Int64")
 
 
 #: Columns that hold region ids, and the level of :func:`region_order` they follow.

@@ -67,7 +67,7 @@ the superiors: it is the total of the rows above it, not another group.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +76,7 @@ import pandas as pd
 
 from casekit.analysis.intervals import check_confidence, t_interval
 from casekit.analysis.ordering import ordered, sort_rows
+from casekit.analysis.scores import cell_shown_cities
 from casekit.domain import DIMENSIONS, RATER_GROUPS
 from casekit.exceptions import AnalysisError, RegionError
 from casekit.tables import OutputColumn as Col
@@ -458,6 +459,7 @@ def _select(
     manifest: Any,
     region: tuple[str | None, str | None, set[str]],
     min_managers: int,
+    known_cities: dict[frozenset[tuple[Any, int]], set[str]] | None = None,
 ) -> tuple[pd.DataFrame, bool, str]:
     """The managers of ``cell`` a region's number may use, whether it is hidden, and a note.
 
@@ -466,7 +468,8 @@ def _select(
     smaller one contributes to no number, so that "all" minus the regions shown cannot
     reveal it). A top-level region needs ``min_managers``; a city also needs the rest of its
     province to be 0 or at least ``min_managers`` after the cities shown
-    (:func:`casekit.analysis.scores.compare_region`'s rule).
+    (:func:`casekit.analysis.scores.compare_region`'s rule). ``known_cities``: one caller's
+    answers of that rule by head count (:func:`casekit.analysis.scores.cell_shown_cities`).
     """
     rid, top, inside = region
     needed = max(min_managers, 1)
@@ -483,20 +486,34 @@ def _select(
     chosen = cell.loc[cell["region_id"].isin(inside)]
     if len(chosen) < needed:
         return chosen, True, too_few
-    if top is not None and rid != top and rid not in shown_cities(cell, manifest, top, min_managers):
+    if top is not None and rid != top and rid not in cell_shown_cities(
+            cell["top_region_id"].to_numpy(), cell["region_id"].to_numpy(), manifest, top, min_managers,
+            {} if known_cities is None else known_cities):
         return chosen, True, "为避免由全省合计推算出人数较少的地市，不单独显示"
     return chosen, False, ""
 
 
-def _superior_cell(raw: pd.DataFrame, regions: pd.DataFrame, dimension: str) -> pd.DataFrame:
-    """One row per manager rated by a superior on ``dimension``: the superiors' mean and tokens."""
-    part = raw.loc[(raw["dimension"] == dimension) & (raw["rater_group"] == SUPERIOR)]
+_SUPERIOR_CELL_COLUMNS = ["manager_id", "region_id", "top_region_id", "mean", "tokens"]
+
+
+def _superior_cells(raw: pd.DataFrame, regions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per dimension, one row per manager rated by a superior on it (in manager order): the
+    superiors' mean and tokens, and the manager's region."""
+    part = raw.loc[raw["rater_group"] == SUPERIOR]
     if part.empty:
-        return pd.DataFrame(columns=["manager_id", "region_id", "top_region_id", "mean", "tokens"])
-    cell = part.groupby("manager_id", sort=True).agg(
-        mean=("score", "mean"), tokens=("rater_token", lambda t: frozenset(map(str, t))))
-    cell = cell.join(regions, how="left").reset_index()
-    return cell[["manager_id", "region_id", "top_region_id", "mean", "tokens"]]
+        return {}
+    grouped = part.groupby(["dimension", "manager_id"], sort=False)
+    means = grouped["score"].mean()
+    tokens = part["rater_token"].to_numpy()
+    cells = pd.DataFrame({
+        "dimension": means.index.get_level_values("dimension"),
+        "manager_id": means.index.get_level_values("manager_id"),
+        "mean": means.to_numpy(),
+        "tokens": [frozenset(map(str, tokens[grouped.indices[key]])) for key in means.index],
+    })
+    cells = cells.join(regions, on="manager_id", how="left")
+    return {dimension: cell.sort_values("manager_id", kind="stable")[_SUPERIOR_CELL_COLUMNS].reset_index(drop=True)
+            for dimension, cell in cells.groupby("dimension", sort=False)}
 
 
 def _n_superiors(cell: pd.DataFrame) -> int:
@@ -550,7 +567,7 @@ def _superior_row(
     region: tuple[str | None, str | None, set[str]],
     min_managers: int,
     min_raters: int,
-    self_scores: pd.Series,
+    self_scores: Mapping[tuple[str, str], float],
     confidence: float,
 ) -> dict[str, Any]:
     """The superiors' row of :func:`review_summary`: their ratings pooled over the region's managers."""
@@ -567,14 +584,24 @@ def _superior_row(
         f"{where}{len(chosen)}位销售管理人员的上级主管评价（共{n_superiors}份）合并计算，"
         "不显示某一位经理的上级评价",
     ) if n)
-    own = self_scores.reindex(list(zip(chosen["manager_id"], [row["dimension"]] * len(chosen))))
-    with_gap = chosen.assign(gap=own.to_numpy(dtype="float64") - chosen["mean"].to_numpy(dtype="float64"))
+    own = np.array([self_scores.get((m, row["dimension"]), math.nan) for m in chosen["manager_id"]], dtype="float64")
+    with_gap = chosen.assign(gap=own - chosen["mean"].to_numpy(dtype="float64"))
     with_gap = with_gap.dropna(subset=["gap"])
     row["n_gap"] = len(with_gap)
     if len(with_gap) >= max(min_managers, 1) and _n_superiors(with_gap) >= min_raters:
         mean, low, high = t_interval(with_gap["gap"].to_numpy(dtype="float64"), confidence)
         row.update(mean_gap=mean, gap_ci_low=low, gap_ci_high=high)
     return row
+
+
+_NO_ROWS = np.array([], dtype="intp")
+
+
+def _cell_rows(table: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
+    """Positions of each dimension x rater group's rows of ``table``, in table order."""
+    if table.empty:
+        return {}
+    return table.groupby(["dimension", "rater_group"], sort=False).indices
 
 
 _CONTRIBUTION_COLUMNS = ["manager_id", "region_id", "top_region_id", "dimension", "rater_group",
@@ -759,14 +786,20 @@ def review_summary(
     else:
         mine = set(regions.index)
 
-    self_scores = merged.loc[merged["rater_group"] == SELF].set_index(["manager_id", "dimension"])["mean"]
+    own_ratings = merged.loc[merged["rater_group"] == SELF]
+    self_scores = dict(zip(zip(own_ratings["manager_id"], own_ratings["dimension"]), own_ratings["mean"]))
+    # each table's rows of a dimension x rater group (positions), selected once
+    merged_cells, separate_cells, dropped_cells = (_cell_rows(t) for t in (merged, separate, dropped))
 
     in_region_raw = raw.loc[raw["manager_id"].isin(mine)]
+    present_groups: dict[str, set[str]] = {}
+    for manager, dimension, group in zip(merged["manager_id"], merged["dimension"], merged["rater_group"]):
+        if manager in mine:
+            present_groups.setdefault(dimension, set()).add(group)
     cells: list[tuple[str, str]] = []
     for dimension, part in in_region_raw.groupby("dimension", sort=False):
         groups = set(part["rater_group"])
-        present = set(merged.loc[(merged["dimension"] == dimension)
-                                 & merged["manager_id"].isin(mine), "rater_group"])
+        present = present_groups.get(dimension, set())
         if groups - {SELF}:
             groups.add(ALL_OTHERS)
         cells += [(dimension, g) for g in groups | present]
@@ -781,23 +814,26 @@ def review_summary(
     # groups they were folded into (no rating counts in two rows); where it is not, they stay
     rows: list[dict[str, Any]] = []
     superiors_shown: set[str] = set()
+    superior_cells = _superior_cells(in_region_raw, regions)
+    no_superiors = pd.DataFrame(columns=_SUPERIOR_CELL_COLUMNS)
     for dimension, group in cells:
         if group != SUPERIOR:
             continue
-        row = _superior_row(blank(dimension, group), _superior_cell(in_region_raw, regions, dimension),
+        row = _superior_row(blank(dimension, group), superior_cells.get(dimension, no_superiors),
                             manifest, region, min_managers, min_raters, self_scores, confidence)
         if not row["suppressed"]:
             superiors_shown.add(dimension)
         rows.append(row)
     # where the superiors' row is hidden, the rows shown that hold their ratings (said once, there)
     holding: dict[str, list[tuple[str, str]]] = {}
+    known_cities: dict[frozenset[tuple[Any, int]], set[str]] = {}
 
     for dimension, group in cells:
         if group == SUPERIOR:
             continue
-        source = separate if dimension in superiors_shown else merged
-        cell = source.loc[(source["dimension"] == dimension) & (source["rater_group"] == group)]
-        chosen, hidden, note = _select(cell, manifest, region, min_managers)
+        source, rows_of = (separate, separate_cells) if dimension in superiors_shown else (merged, merged_cells)
+        cell = source.take(rows_of.get((dimension, group), _NO_ROWS))
+        chosen, hidden, note = _select(cell, manifest, region, min_managers, known_cities)
         row = blank(dimension, group)
         row.update(n_managers=len(chosen), suppressed=hidden, note=note)
         if group != SELF and not hidden:
@@ -827,8 +863,9 @@ def review_summary(
                 holding[dimension].append((group, f"“{row['group_label']}”"))
             if group == ALL_OTHERS:
                 row["note"] = "；".join(n for n in (row["note"], "以上各组评价合计（不含本人），不是另一组评价者") if n)
-        lost = dropped.loc[(dropped["dimension"] == dimension) & (dropped["rater_group"] == group)
-                           & dropped["manager_id"].isin(mine)] if dimension in superiors_shown else dropped.iloc[:0]
+        lost = dropped.take(dropped_cells.get((dimension, group), _NO_ROWS)) if dimension in superiors_shown \
+            else dropped.iloc[:0]
+        lost = lost.loc[lost["manager_id"].isin(mine)]
         if len(lost) and not row["suppressed"]:
             row["note"] = "；".join(n for n in (
                 row["note"], f"另有{len(lost)}位经理的这组评价去掉上级主管后不足{min_raters}人，只计入全部他评",
@@ -836,10 +873,9 @@ def review_summary(
         elif len(lost) and not cell["manager_id"].isin(mine).any():
             row["note"] = f"去掉上级主管后评价人数不足{min_raters}人，为保护评价者不单独显示（已计入全部他评）"
         if group != SELF:
-            keys = list(zip(cell["manager_id"], [dimension] * len(cell)))
-            own = self_scores.reindex(keys).to_numpy(dtype="float64")
+            own = np.array([self_scores.get((m, dimension), math.nan) for m in cell["manager_id"]], dtype="float64")
             with_gap = cell.assign(gap=own - cell["mean"].to_numpy(dtype="float64")).dropna(subset=["gap"])
-            chosen_gap, gap_hidden, _ = _select(with_gap, manifest, region, min_managers)
+            chosen_gap, gap_hidden, _ = _select(with_gap, manifest, region, min_managers, known_cities)
             row["n_gap"] = len(chosen_gap)
             if not row["suppressed"] and not gap_hidden:
                 mean, low, high = t_interval(chosen_gap["gap"].to_numpy(dtype="float64"), confidence)

@@ -17,12 +17,13 @@ people.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from casekit.analysis.ordering import ordered, region_order, sort_rows
+from casekit.analysis.ordering import ordered, rank_within, region_order, sort_rows
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS, POPULATIONS
 from casekit.privacy.disclosure import comparison_base, is_small, is_suppressed, shown_cities
 from casekit.exceptions import RegionError
@@ -329,31 +330,40 @@ def compare_region(
     top = _top_of(manifest, region_id)
     is_city = top != region_id
     scores = respondent_scores(bundle)
-    in_region = scores["region_id"].isin(inside)
+    # each population x dimension's rows (positions, in table order), selected once
+    cells = scores.groupby(["population", "dimension"], sort=False, dropna=False).indices
+    values = scores["score"].to_numpy(dtype="float64")
+    tops = scores["top_region_id"].to_numpy()
+    places = scores["region_id"].to_numpy()
+    in_region = scores["region_id"].isin(inside).to_numpy()
+    known_cities: dict[frozenset[tuple[Any, int]], set[str]] = {}
 
+    found: dict[Any, list[Any]] = {}
+    for population, dimension in cells:
+        found.setdefault(population, []).append(dimension)
     pairs: list[tuple[str, str]] = []
     for population in ordered(
         list(POPULATIONS) + list(scores["population"]), _population_order()
     ):
         expected = POPULATION_DIMENSIONS.get(population, ())
-        found = scores.loc[scores["population"] == population, "dimension"]
-        extra = [d for d in ordered(found, _dimension_order()) if d not in expected]
+        extra = [d for d in ordered(found.get(population, ()), _dimension_order()) if d not in expected]
         pairs.extend((population, d) for d in (*expected, *extra))
 
     nan = float("nan")
+    none = np.array([], dtype="intp")
     rows = []
     for population, dimension in pairs:
-        cell = (scores["population"] == population) & (scores["dimension"] == dimension)
-        top_sizes = scores.loc[cell, "top_region_id"].value_counts()
-        base_tops = comparison_base(top_sizes, min_n)
-        in_base = cell & scores["top_region_id"].isin(base_tops)
+        cell = cells.get((population, dimension), none)
+        base = set(comparison_base(group_sizes(tops[cell]), min_n))
+        in_base = np.array([t in base for t in tops[cell]], dtype=bool)
+        mine = in_region[cell]
 
-        n, mean, _ = _describe(scores.loc[cell & in_region, "score"])
-        others_n, others_mean, _ = _describe(scores.loc[in_base & ~in_region, "score"])
-        all_n, all_mean, _ = _describe(scores.loc[in_base, "score"])
+        n, mean, _ = _describe_values(values[cell[mine]])
+        others_n, others_mean, _ = _describe_values(values[cell[in_base & ~mine]])
+        all_n, all_mean, _ = _describe_values(values[cell[in_base]])
         suppressed = is_suppressed(n, min_n)
         if is_city and not suppressed:
-            shown = shown_cities(scores.loc[cell], manifest, top, min_n)
+            shown = cell_shown_cities(tops[cell], places[cell], manifest, top, min_n, known_cities)
             suppressed = region_id not in shown
         diff = mean - others_mean
         if suppressed:
@@ -391,11 +401,42 @@ def compare_region(
             "suppressed": "bool",
         }
     )
-    table["rank"] = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    for _, group in table.groupby("population", sort=False):
-        ranked = group.loc[group["mean"].notna()].sort_values("mean", kind="mergesort")
-        table.loc[ranked.index, "rank"] = np.arange(1, len(ranked) + 1)
+    table["rank"] = rank_within(table, "population", "mean")
     return table[list(COMPARISON_COLUMNS)].reset_index(drop=True)
+
+
+def group_sizes(ids: np.ndarray) -> Counter[Any]:
+    """How many rows each id of ``ids`` has (missing ids not counted): the sizes
+    :func:`casekit.privacy.disclosure.comparison_base` reads."""
+    return Counter(ids[pd.notna(ids)].tolist())
+
+
+def cell_shown_cities(
+    tops: np.ndarray, places: np.ndarray, manifest: Any, top: str, min_n: int,
+    known: dict[frozenset[tuple[Any, int]], set[str]],
+) -> set[str]:
+    """:func:`casekit.privacy.disclosure.shown_cities` of a cell given as two arrays (each
+    person's top-level region and region).
+
+    The rule reads nothing of a cell but how many of its people each place of ``top`` has;
+    ``known`` (one caller's dict, for one manifest, ``top`` and ``min_n``) keeps the answer
+    for each such head count, which the cells of one bundle often share.
+    """
+    mine = tops == top
+    sizes = frozenset(Counter(places[mine].tolist()).items())
+    if sizes not in known:
+        cell = pd.DataFrame({"top_region_id": tops[mine], "region_id": places[mine]})
+        known[sizes] = shown_cities(cell, manifest, top, min_n)
+    return known[sizes]
+
+
+def _describe_values(values: np.ndarray) -> tuple[int, float, float]:
+    """:func:`_describe` of an array of floats (missing values dropped, order kept)."""
+    values = values[~np.isnan(values)]
+    n = int(values.size)
+    mean = float(values.mean()) if n else float("nan")
+    sd = float(values.std(ddof=1)) if n >= 2 else float("nan")
+    return n, mean, sd
 
 
 def weakest_dimensions(

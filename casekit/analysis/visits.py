@@ -34,7 +34,7 @@ obey the same two rules on that subset.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -306,7 +306,9 @@ def _groups(bundle: Any, by: str, segments: pd.Series | None) -> _Groups:
     order = [g for g in canonical if g in present]
     order += sorted((g for g in present if g not in set(order)), key=str)
     if by in ("top_region", "city"):
-        names = {g: _region_name(manifest, str(g)) for g in order}
+        regions = manifest.regions
+        known = dict(zip(regions["region_id"], regions["name"].astype(str)))
+        names = {g: known[g] if g in known else _region_name(manifest, str(g)) for g in order}
     elif by == "segment":
         names = {g: str(g) for g in order}
     else:
@@ -337,16 +339,25 @@ def _visibility(
         Group → :data:`_SHOWN`, :data:`_SMALL` or :data:`_COMPLEMENT` for every group of
         ``order`` (a group nobody of ``visits`` is in counts as small).
     """
-    grouped = visits.dropna(subset=["group"])
-    sizes = grouped.groupby("group", sort=False)["account_manager"].nunique().to_dict()
+    # (group, parent, person) of every visit: a few dozen, counted in Python
+    rows = list(zip(visits["group"], visits["parent"], visits["account_manager"]))
+    people: dict[Hashable, set[Hashable]] = {}
+    for group, _, person in rows:
+        if pd.notna(group):
+            members = people.setdefault(group, set())
+            if pd.notna(person):
+                members.add(person)
+    sizes = {group: len(members) for group, members in people.items()}
     status = {g: _SMALL if is_suppressed(sizes.get(g, 0), max(min_n, 1)) else _SHOWN for g in order}
 
-    def settle(scope: pd.DataFrame) -> None:
-        here = set(scope["group"].dropna())
+    def settle(scope: list[tuple[Hashable, Hashable, Hashable]]) -> None:
+        here = {group for group, _, _ in scope if pd.notna(group)}
         shown = [g for g in order if status[g] == _SHOWN and g in here]
+        visits_of = [(group, person) for group, _, person in scope if pd.notna(person)]
 
         def rest(parts: list[Hashable]) -> int:
-            return int(scope.loc[~scope["group"].isin(parts), "account_manager"].nunique())
+            outside = set(parts)
+            return len({person for group, person in visits_of if group not in outside})
 
         kept = set(protect_rest(shown, sizes, rest, min_n))
         for group in shown:
@@ -354,10 +365,14 @@ def _visibility(
                 status[group] = _COMPLEMENT
 
     if by == "city":
-        for _, scope in visits.groupby("parent", sort=False):
+        provinces: dict[Hashable, list[tuple[Hashable, Hashable, Hashable]]] = {}
+        for row in rows:
+            if pd.notna(row[1]):
+                provinces.setdefault(row[1], []).append(row)
+        for scope in provinces.values():
             settle(scope)
     if by != "all":
-        settle(visits)
+        settle(rows)
     return status
 
 
@@ -373,6 +388,14 @@ def _suppression_note(
     if status == _COMPLEMENT:
         return f"为避免由合计推算出人数较少的组，{consequence}"
     return ""
+
+
+def _wanted(order: Sequence[Hashable], groups: Collection[Hashable] | None) -> list[Hashable]:
+    """The groups of ``order`` whose rows are asked for (all of them without ``groups``)."""
+    if groups is None:
+        return list(order)
+    asked = set(groups)
+    return [g for g in order if g in asked]
 
 
 def _join(*notes: str) -> str:
@@ -457,23 +480,29 @@ def _as_fraction(shares: pd.Series) -> pd.Series:
     return shares / 100.0
 
 
+#: Columns of the tables here that hold text and keep the type pandas gives them.
+_TEXT_COLUMNS = frozenset({"group_name", "stage", "stage_label", "behaviour", "behaviour_label",
+                           "outcome", "outcome_label"})
+
+
 def _frame(rows: list[dict[str, Any]], columns: Sequence[str], ints: Sequence[str]) -> pd.DataFrame:
-    table = pd.DataFrame(rows, columns=list(columns))
+    """The table of ``rows`` (dicts; a missing key is a missing value), each column of its type."""
+    data: dict[str, Any] = {}
     for column in columns:
+        values = [row.get(column) for row in rows]
         if column in ints:
-            table[column] = pd.array(table[column].tolist(), dtype="Int64")
+            data[column] = pd.array(values, dtype="Int64")
         elif column == "n_people":
-            table[column] = table[column].astype("int64")
+            data[column] = pd.Series(values, dtype="int64")
         elif column == "suppressed":
-            table[column] = table[column].astype("bool")
+            data[column] = pd.Series(values, dtype="bool")
         elif column in ("group", "note"):
-            table[column] = table[column].astype(object)
-        elif column not in (
-            "group_name", "stage", "stage_label", "behaviour", "behaviour_label",
-            "outcome", "outcome_label",
-        ):
-            table[column] = table[column].astype("float64")
-    return table
+            data[column] = pd.Series(values, dtype=object)
+        elif column in _TEXT_COLUMNS:
+            data[column] = pd.Series(values, dtype=None if values else object)
+        else:
+            data[column] = pd.Series(values, dtype="float64")
+    return pd.DataFrame(data, columns=list(columns))
 
 
 # --------------------------------------------------------------------------------------------
@@ -486,6 +515,8 @@ def time_allocation(
     segments: pd.Series | None = None,
     week_hours: float = 40.0,
     min_n: int = MIN_OBSERVED,
+    *,
+    groups: Collection[Hashable] | None = None,
 ) -> pd.DataFrame:
     """How account managers' time splits between customers, the road and the office.
 
@@ -537,11 +568,14 @@ def time_allocation(
     min_n : int, default :data:`~casekit.privacy.disclosure.MIN_OBSERVED`
         Smallest number of distinct account managers whose numbers are shown (``0``: show
         everything, for the consultant's own look).
+    groups : collection, optional
+        Only the rows of these groups (e.g. one region's, for its report); which groups are
+        shown is still decided on all of them. Default: every group.
 
     Returns
     -------
     pandas.DataFrame
-        One row per group with at least one visit, in display order (manifest order for
+        One row per group with at least one visit (of ``groups``, when given), in display order (manifest order for
         regions, category or sorted order for segments). Columns :data:`TIME_COLUMNS`
         (``group``, ``group_name`` in Chinese, ``n_people``, ``n_visits``,
         ``minutes_on_site``, ``minutes_travel``, ``on_site_share``), then
@@ -596,7 +630,7 @@ def time_allocation(
         report_status = _visibility(visits[has_both], grouping.order, by, min_n)
 
     rows: list[dict[str, Any]] = []
-    for group in grouping.order:
+    for group in _wanted(grouping.order, groups):
         gv = visits.loc[visits["group"] == group]
         st = status[group]
         row: dict[str, Any] = {
@@ -848,6 +882,8 @@ def visit_profile(
     segments: pd.Series | None = None,
     min_n: int = MIN_OBSERVED,
     confidence: float = 0.95,
+    *,
+    groups: Collection[Hashable] | None = None,
 ) -> VisitProfile:
     """What happens on an observed visit: questions, funnel, behaviours and outcomes per group.
 
@@ -874,6 +910,8 @@ def visit_profile(
         Smallest number of distinct account managers whose numbers are shown.
     confidence : float, default 0.95
         Level of every interval.
+    groups : collection, optional
+        Only the rows of these groups, as in :func:`time_allocation`. Default: every group.
 
     Returns
     -------
@@ -903,7 +941,7 @@ def visit_profile(
     funnel: list[dict[str, Any]] = []
     behaviours: list[dict[str, Any]] = []
     outcomes: list[dict[str, Any]] = []
-    for group in grouping.order:
+    for group in _wanted(grouping.order, groups):
         gv = visits.loc[visits["group"] == group]
         st = status[group]
         shown = st == _SHOWN

@@ -244,9 +244,9 @@ def _claimed_weak(findings: pd.DataFrame | None, region: str, population: str, d
     """
     if findings is None or findings.empty:
         return []
-    rows = findings.loc[(findings["population"] == population) & (findings["dimension"] == dimension)
-                        & findings["claimed"].map(is_flag_set) & ~findings["hidden"].map(is_flag_set)
-                        & (findings["direction"] == "weaker")]
+    rows = findings.loc[(findings["population"] == population) & (findings["dimension"] == dimension)]
+    rows = rows.loc[rows["claimed"].map(is_flag_set) & ~rows["hidden"].map(is_flag_set)
+                    & (rows["direction"] == "weaker")]
     mine = rows.loc[(rows["region"] == region) & (rows["kind"] == "vs_other_regions")].sort_values("id")
     engagement = rows.loc[(rows["region"] == ENGAGEMENT) & (rows["kind"] == "vs_required")]
     return [r for _, r in mine.iterrows()] + [r for _, r in engagement.iterrows()]

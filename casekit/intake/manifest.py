@@ -195,8 +195,7 @@ class Manifest:
             If the region is not in the manifest.
         """
         rid = self.require(region_id)
-        children = self.regions.loc[self.regions["parent_id"] == rid, "region_id"].tolist()
-        return [rid, *children]
+        return [rid, *self._tree["children"].get(rid, [])]
 
     def resolve(self, text: str) -> str | None:
         """Return the region id named by ``text`` (an id or a Chinese name), or None.
@@ -220,8 +219,7 @@ class Manifest:
         RegionError
             If the region is not in the manifest.
         """
-        rid = self.require(region_id)
-        return self.regions.set_index("region_id").at[rid, "name"]
+        return self._tree["names"][self.require(region_id)]
 
     def top_of(self, region_id: str) -> str:
         """Return the id of the top-level region that ``region_id`` belongs to (itself if top).
@@ -231,12 +229,32 @@ class Manifest:
         RegionError
             If the region is not in the manifest.
         """
-        return self.top_map()[self.require(region_id)]
+        return self._tree["tops"][self.require(region_id)]
 
     def top_map(self) -> dict[str, str]:
-        """Return ``region id → top-level region id`` for every region."""
-        r = self.regions
-        return dict(zip(r["region_id"], r["parent_id"].where(r["parent_id"].notna(), r["region_id"])))
+        """Return ``region id → top-level region id`` for every region (a new dict each call)."""
+        return dict(self._tree["tops"])
+
+    @property
+    def _tree(self) -> dict[str, dict]:
+        # The region tree as dicts (names, top-level region, cities), read once from ``regions``:
+        # name/top_of/descendants are asked hundreds of times per report. Like region_index, it
+        # assumes ``regions`` is not changed after the manifest is read.
+        cached = self.__dict__.get("_region_tree")
+        if cached is None:
+            r = self.regions
+            ids, parents = r["region_id"].tolist(), r["parent_id"].tolist()
+            children: dict[str, list[str]] = {}
+            for rid, parent in zip(ids, parents):
+                if not pd.isna(parent):
+                    children.setdefault(parent, []).append(rid)
+            cached = {
+                "names": dict(zip(ids, r["name"].tolist())),
+                "tops": {rid: rid if pd.isna(parent) else parent for rid, parent in zip(ids, parents)},
+                "children": children,
+            }
+            object.__setattr__(self, "_region_tree", cached)
+        return cached
 
     def budget_days(self, region_id: str, population: str) -> float:
         """Return the course-day budget of ``population`` in ``region_id``.

@@ -11,6 +11,7 @@ and the notebooks all call :func:`course_designs`, so they show the same design.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,15 +51,22 @@ TYPE_MIX_FDR = 0.05
 TRAIT_Z = 0.5
 
 
-def _traits(report: SegmentReport, segment: int) -> tuple[str, ...]:
-    profile = report.profile
-    rows = profile.loc[(profile["segment"] == segment) & profile["feature"].astype(str).str.startswith("rate_")]
+def _traits(rates: pd.DataFrame, segment: int) -> tuple[str, ...]:
+    """The behaviours marking a type: ``rates`` holds the ``rate_…`` rows of the segmentation's profile."""
+    rows = rates.loc[rates["segment"] == segment].sort_values("z", ascending=False)
     out = []
-    for _, row in rows.sort_values("z", ascending=False).iterrows():
-        behaviour = str(row["feature"])[len("rate_"):]
-        if behaviour in BEHAVIOURS and float(row["z"]) >= TRAIT_Z:
+    for feature, z in zip(rows["feature"], rows["z"]):
+        behaviour = str(feature)[len("rate_"):]
+        if behaviour in BEHAVIOURS and float(z) >= TRAIT_Z:
             out.append(behaviour)
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _fisher_p(k1: int, n1: int, k2: int, n2: int) -> float:
+    """Two-sided p-value of Fisher's exact test of k1 of n1 against k2 of n2 (kept: a pure
+    function of four counts, asked for the same tables by every region's report)."""
+    return float(stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]])[1])
 
 
 def type_mix(report: SegmentReport | None, region_id: str, *, min_n: int = MIN_CELL_SIZE,
@@ -94,14 +102,15 @@ def type_mix(report: SegmentReport | None, region_id: str, *, min_n: int = MIN_C
     a = report.assignments.dropna(subset=["segment"])
     regions = sorted(set(a["top_region_id"]))
     tests: list[dict[str, Any]] = []
+    tops, segments = a["top_region_id"].to_numpy(), a["segment"].to_numpy()
     for region in regions:
-        mine = a.loc[a["top_region_id"] == region]
-        rest = a.loc[a["top_region_id"] != region]
+        mine = tops == region
+        n1 = int(mine.sum())
+        n2 = len(a) - n1
         for persona in report.personas:
-            k1 = int((mine["segment"] == persona.segment).sum())
-            k2 = int((rest["segment"] == persona.segment).sum())
-            n1, n2 = len(mine), len(rest)
-            p = float(stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]])[1]) if n1 and n2 else 1.0
+            of_type = segments == persona.segment
+            k1, k2 = int((of_type & mine).sum()), int((of_type & ~mine).sum())
+            p = _fisher_p(k1, n1, k2, n2) if n1 and n2 else 1.0
             tests.append({"region": region, "segment": persona.segment, "label": persona.name,
                           "k": k1, "n": n1, "share": k1 / n1 if n1 else np.nan,
                           "other": k2 / n2 if n2 else np.nan, "p": p})
@@ -110,14 +119,16 @@ def type_mix(report: SegmentReport | None, region_id: str, *, min_n: int = MIN_C
     from casekit.analysis.findings import bh_adjust
 
     adjusted = bh_adjust([t["p"] for t in tests])  # the findings' one Benjamini–Hochberg
+    profile = report.profile
+    rates = profile.loc[profile["feature"].astype(str).str.startswith("rate_")]
     rows = []
     for t, q in zip(tests, adjusted):
         if t["region"] != region_id or is_suppressed(t["n"], min_n):
             continue
         claimed = bool(q < fdr and t["share"] > t["other"] and not is_suppressed(t["k"], min_n))
         rows.append({"type_id": f"type{t['segment']}", "type_label": t["label"], "n": t["k"],
-                     "share": t["share"], "engagement_share": float((a["segment"] == t["segment"]).mean()),
-                     "traits": _traits(report, t["segment"]), "p_value": t["p"], "p_adjusted": float(q),
+                     "share": t["share"], "engagement_share": float((segments == t["segment"]).mean()),
+                     "traits": _traits(rates, t["segment"]), "p_value": t["p"], "p_adjusted": float(q),
                      "claimed": claimed})
     return pd.DataFrame(rows, columns=list(TYPE_MIX_COLUMNS))
 

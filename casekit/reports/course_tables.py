@@ -18,6 +18,7 @@ import pandas as pd
 
 from casekit.domain import MIN_CELL_SIZE
 from casekit.formatting import days as fmt_days
+from casekit.reports.tables import frame_records
 
 __all__ = [
     "design_composition",
@@ -66,12 +67,13 @@ def findings_table(findings: pd.DataFrame, region: str, population: str) -> pd.D
     """
     rows = findings.loc[(findings["region"] == region) & (findings["population"] == population)]
     labels = list(dict.fromkeys(rows["dimension_label"]))
-    table = pd.DataFrame(index=pd.Index(labels, name="维度"), columns=list(_KIND_COLUMNS.values()), dtype=object)
-    for _, row in rows.iterrows():
+    cells: dict[str, dict[Any, str]] = {column: {} for column in _KIND_COLUMNS.values()}
+    for row in frame_records(rows):
         column = _KIND_COLUMNS.get(str(row["kind"]))
         if column is not None:
-            table.loc[row["dimension_label"], column] = _conclusion(row)
-    return table.fillna("—")
+            cells[column][row["dimension_label"]] = _conclusion(row)
+    return pd.DataFrame({column: [by_label.get(label, "—") for label in labels] for column, by_label in cells.items()},
+                        index=pd.Index(labels, name="维度"), dtype=object)
 
 
 def findings_sentences(findings: pd.DataFrame, region: str, population: str, weakest: Sequence[str] = (),
@@ -95,23 +97,26 @@ def findings_sentences(findings: pd.DataFrame, region: str, population: str, wea
     list of str
         Each claimed finding's sentence; "no clear difference" sentences when nothing is claimed.
     """
-    rows = findings.loc[(findings["region"] == region) & (findings["population"] == population)]
-    if rows.empty:
+    rows = frame_records(findings.loc[(findings["region"] == region) & (findings["population"] == population)])
+    if not rows:
         return []
-    claimed = rows.loc[rows["claimed"].astype(bool)]
-    out: list[str] = []
-    if rows["hidden"].astype(bool).all():
+    if all(bool(row["hidden"]) for row in rows):
         return [f"本地区该岗位参与问卷的人数少于 {min_n} 人，不作判断。"]
     order = {d: i for i, d in enumerate(weakest)}
-    claimed = claimed.assign(
-        _first=[order.get(d, len(order)) for d in claimed["dimension"]],
-        _kind=[0 if k == "vs_required" else 1 for k in claimed["kind"]],
-    ).sort_values(["_first", "_kind", "estimate"], kind="stable")
-    out.extend(str(s) for s in claimed["sentence"])
+
+    def need(row: Mapping[str, Any]) -> tuple[int, int, bool, float]:
+        """The weakest dimensions first, then against the target before against the other regions,
+        then by estimate (a missing one last)."""
+        estimate = row["estimate"]
+        return (order.get(row["dimension"], len(order)), 0 if row["kind"] == "vs_required" else 1,
+                _missing(estimate), 0.0 if _missing(estimate) else float(estimate))
+
+    claimed = sorted((row for row in rows if bool(row["claimed"])), key=need)  # stable: ties keep the table's order
+    out = [str(row["sentence"]) for row in claimed]
     for kind, none in (("vs_required", "各维度与目标水平相比均无明显差异。"),
                        ("vs_other_regions", "与其他地区相比，没有哪个维度有明显差异。")):
-        of_kind = rows.loc[rows["kind"] == kind]
-        if not of_kind.empty and not of_kind["claimed"].astype(bool).any():
+        of_kind = [row for row in rows if row["kind"] == kind]
+        if of_kind and not any(bool(row["claimed"]) for row in of_kind):
             out.append(none)
     return out
 

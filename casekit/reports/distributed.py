@@ -18,9 +18,12 @@ What a worker needs (``docs/cluster.md``):
   lacks; nothing is uploaded.
 
 A worker that dies while rendering a region (killed, out of memory) fails that region only: the
-others publish. A cluster that retries tasks on another worker (Dask's
-``distributed.scheduler.allowed-failures``, 3 by default) may build it there instead; the
-``LocalCluster`` of ``--workers`` retries nothing, so a crash shows.
+others publish. Each region is pinned to one worker with a free thread (Dask does not move it
+elsewhere), so no other region is on that worker. A region that Dask still holds when its worker
+has gone -- it had not reached the worker yet, or the cluster retries tasks whose worker died
+(Dask's ``distributed.scheduler.allowed-failures``, 3 by default) -- is sent once more, to
+another live worker; should that one die too, the region fails. The ``LocalCluster`` of
+``--workers`` retries nothing, so a crash shows.
 """
 
 from __future__ import annotations
@@ -31,9 +34,10 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from casekit.exceptions import DistributedError
 
@@ -43,6 +47,12 @@ log = logging.getLogger(__name__)
 
 #: Seconds to wait for a scheduler to answer.
 CONNECT_TIMEOUT = 20
+
+#: Seconds between looks at the cluster's workers while regions render.
+POLL_SECONDS = 1.0
+#: Seconds a region's worker must have been gone before the region counts as stranded (not failed
+#: by the scheduler) and is sent again.
+STRANDED_AFTER = 1.0
 
 _kernel: Any = None
 #: One region or warm-up at a time in this worker process's kernel (a warm-up runs beside tasks).
@@ -161,6 +171,14 @@ def check_scheduler(address: str) -> None:
         raise DistributedError(f"cannot reach the Dask scheduler at {address}: {reason}") from exc
 
 
+class _Sent(NamedTuple):
+    """A region in flight: sent to the worker at ``address``, first sent at ``started``."""
+
+    region_id: str
+    address: str
+    started: float
+
+
 class DaskRenderer:
     """Renders a build's regions on a Dask cluster: an existing one, or a ``LocalCluster``.
 
@@ -186,7 +204,7 @@ class DaskRenderer:
         self.client: Any = None
         self.cluster: Any = None
         self.size = 0
-        self._warm: list[Any] = []
+        self._warm: dict[str, Any] = {}  # worker address -> its warm-up task
 
     def __enter__(self) -> DaskRenderer:  # noqa: PYI034 - not subclassed
         try:
@@ -240,11 +258,11 @@ class DaskRenderer:
 
         # A task pinned to each worker, run in its task thread like a region (``client.run``
         # would run it in the worker's event loop, which it would block for seconds).
-        for address in self.client.scheduler_info().get("workers", {}):
-            self._warm.append(self.client.submit(
+        for address in self._workers():
+            self._warm[address] = self.client.submit(
                 warm_up_worker, str(notebook.parent), str(cache_dir), bundle_path, workers=[address],
                 allow_other_workers=False, pure=False, key=f"casekit-warm-up-{address}-{time.time_ns()}",
-            ))
+            )
 
     def run(
         self,
@@ -264,74 +282,98 @@ class DaskRenderer:
 
         ``done(region_id, seconds_or_exception, elapsed)`` is called in this thread for every
         region, published or failed.
-        """
-        from distributed import as_completed
 
+        Each region goes to a live worker with a free thread whose warm-up is over, pinned there
+        strictly: at most one region per worker thread is in flight, and Dask never moves it (its
+        work stealing moves a queued task whose pin is loose to an idle worker -- possibly one that
+        was about to get another region, which then died with it). A region whose worker dies
+        while rendering it fails (``KilledWorker``). A region whose worker left the cluster while
+        Dask still holds it (it had not reached the worker, or the scheduler retries tasks whose
+        worker died: ``allowed-failures`` > 0) is sent once more, to another live worker; if that
+        one goes too, the region fails.
+        """
         from casekit.reports.build import publish_files
 
         from casekit.reports.fingerprint import code_version
 
         version = code_version()
-        waiting = list(todo)
-        futures: dict[Any, tuple[str, float, str | None]] = {}
-        # Free region slots per worker (one per worker thread). Each region goes to a worker with
-        # a free slot, pinned there: left to itself Dask may queue a second region on a busy
-        # worker, and a worker that dies then fails both.
-        slots = {address: int(w.get("nthreads", 1))
-                 for address, w in self.client.scheduler_info().get("workers", {}).items()}
+        waiting = deque(todo)
+        in_flight: dict[Any, _Sent] = {}
+        first_sent: dict[str, float] = {}
+        sent_again: set[str] = set()
+        gone_since: dict[str, float] = {}  # worker address -> when this build first missed it
+        wake = threading.Event()  # set when a region or a warm-up finishes
+        for warm_up in self._warm.values():
+            warm_up.add_done_callback(lambda _: wake.set())
 
-        def idle_worker() -> str | None:
-            alive = self.client.scheduler_info().get("workers", {})
-            for address, worker in alive.items():  # e.g. a worker restarted by its nanny
-                slots.setdefault(address, int(worker.get("nthreads", 1)))
-            for address in sorted(slots):
-                if slots[address] > 0 and address in alive:
-                    return address
-            return None
-
-        def submit() -> Any:
-            region_id = waiting.pop(0)
+        def send(region_id: str, address: str, started: float) -> None:
             job = {"notebook": str(notebook), "parameters": {**values, "region": region_id},
                    "title": titles[region_id], "formats": list(formats), "cache_dir": str(cache_dir),
                    "code_version": version, "document": document}
-            address = idle_worker()
-            pin: dict[str, Any] = {}
-            if address is not None:
-                slots[address] -= 1
-                # allow_other_workers: should that worker be gone before it starts, Dask may
-                # still run the region elsewhere rather than leave it waiting for ever.
-                pin = {"workers": [address], "allow_other_workers": True}
-            future = self.client.submit(render_on_worker, job, pure=False, retries=0,
-                                        key=f"casekit-region-{region_id}-{time.time_ns()}", **pin)
-            futures[future] = (region_id, time.perf_counter(), address)
-            return future
+            future = self.client.submit(render_on_worker, job, workers=[address], allow_other_workers=False,
+                                        pure=False, retries=0, key=f"casekit-region-{region_id}-{time.time_ns()}")
+            in_flight[future] = _Sent(region_id, address, started)
+            future.add_done_callback(lambda _: wake.set())
 
-        # At most one region per worker thread in flight: a region queued on a worker that dies
-        # would fail with the one it was running.
-        running = as_completed([submit() for _ in range(min(self.size, len(waiting)))], loop=self.client.loop)
         try:
-            for future in running:
-                region_id, started, address = futures.pop(future)
-                try:
-                    files, seconds = future.result()
-                    outcome: Any = seconds
-                except Exception as exc:  # noqa: BLE001 - one region's failure is that region's
-                    outcome = exc
-                # A worker that died gets no further region (its nanny restarts it under a new
-                # address, which idle_worker then finds).
-                if address is not None and type(outcome).__name__ != "KilledWorker":
-                    slots[address] += 1
-                # The next regions go to idle workers only; with none idle and nothing in flight
-                # (every worker gone), to wherever Dask puts them.
-                while waiting and (idle_worker() is not None or not futures):
-                    running.add(submit())
-                if not isinstance(outcome, BaseException):
+            while waiting or in_flight:
+                wake.clear()
+                alive = self._workers()
+                now = time.monotonic()
+                for address in {sent.address for sent in in_flight.values()} - alive.keys():
+                    gone_since.setdefault(address, now)
+                finished: list[tuple[_Sent, Any]] = []
+                for future, sent in list(in_flight.items()):
+                    # Stranded: cancelled by the cluster (not by this build), or still held by Dask
+                    # a while after its worker left (the grace lets a KilledWorker arrive first).
+                    gone = sent.address in gone_since and now - gone_since[sent.address] >= STRANDED_AFTER
+                    if not (future.status == "cancelled" or gone and not future.done()):
+                        continue
+                    del in_flight[future]
+                    future.cancel()
+                    if sent.region_id in sent_again:
+                        finished.append((sent, DistributedError(
+                            "the Dask worker rendering it died (out of memory, or stopped), and so did "
+                            "the one it was sent to again")))
+                    else:
+                        log.info("%s: Dask lost it (its worker %s left, or the cluster cancelled it); "
+                                 "sending it again", sent.region_id, sent.address)
+                        sent_again.add(sent.region_id)
+                        waiting.appendleft(sent.region_id)
+                for future in [f for f in in_flight if f.done()]:
+                    sent = in_flight.pop(future)
                     try:
-                        publish_files(out_dir / region_id, files, force=force)
-                    except Exception as exc:  # noqa: BLE001 - e.g. an edited file: that region's
-                        outcome = exc
-                done(region_id, outcome, time.perf_counter() - started)
+                        finished.append((sent, future.result()))
+                    except Exception as exc:  # noqa: BLE001 - one region's failure is that region's
+                        finished.append((sent, exc))
+                # The next regions first (the workers work while this thread publishes).
+                busy = Counter(sent.address for sent in in_flight.values())
+                for address in sorted(alive):
+                    warm_up = self._warm.get(address)
+                    while waiting and busy[address] < alive[address] and (warm_up is None or warm_up.done()):
+                        region_id = waiting.popleft()
+                        send(region_id, address, first_sent.setdefault(region_id, time.perf_counter()))
+                        busy[address] += 1
+                for sent, result in finished:
+                    outcome: Any = result
+                    if not isinstance(result, BaseException):
+                        files, outcome = result
+                        try:
+                            publish_files(out_dir / sent.region_id, files, force=force)
+                        except Exception as exc:  # noqa: BLE001 - e.g. an edited file: that region's
+                            outcome = exc
+                    done(sent.region_id, outcome, time.perf_counter() - sent.started)
+                if not (waiting or in_flight):
+                    break
+                # Until a region finishes, a worker's warm-up ends, or a second goes by (a worker may
+                # have left or joined: a nanny restarts a dead worker under a new address).
+                wake.wait(POLL_SECONDS)
         except BaseException:
-            for future in futures:
+            for future in in_flight:
                 future.cancel()
             raise
+
+    def _workers(self) -> dict[str, int]:
+        """The scheduler's workers now: address -> threads."""
+        info = self.client.scheduler_info()
+        return {address: int(w.get("nthreads", 1)) for address, w in info.get("workers", {}).items()}

@@ -26,13 +26,8 @@ entry, the new one, or none) and only the newest entry of each kind and bundle i
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import os
 import pickle
-import secrets
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +37,7 @@ import pandas as pd
 from casekit.domain import MIN_CELL_SIZE
 from casekit.privacy.disclosure import is_suppressed
 from casekit.reports.fingerprint import bundle_files, code_version, digest, without_followup, without_notes
+from casekit.text.signed_files import cache_secret, signed, unsigned, write_atomically
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.analysis import NotesAnalysis, SegmentReport
@@ -292,56 +288,6 @@ def notes_key(files: dict[str, str], min_n: int) -> str:
     return digest(_NOTES, code_version(), min_n, without_followup(files))
 
 
-#: Signature header of a cache entry: magic, then the HMAC-SHA256 of the pickle that follows.
-_MAGIC = b"casekit-cache-1\n"
-_secret: bytes | None = None
-
-
-def cache_secret() -> bytes:
-    """This user's key for signing cache entries.
-
-    ``CASEKIT_CACHE_KEY`` (hex) when set -- e.g. the same key for the workers of a cluster --,
-    else the key in ``$XDG_CONFIG_HOME/casekit/cache.key`` (``~/.config``), created with 32 random
-    bytes and permissions 0600 the first time.
-
-    Returns
-    -------
-    bytes
-    """
-    global _secret
-    if _secret is not None:
-        return _secret
-    given = os.environ.get("CASEKIT_CACHE_KEY", "").strip()
-    if given:
-        try:
-            _secret = bytes.fromhex(given)
-        except ValueError:
-            _secret = given.encode("utf-8")
-        return _secret
-    home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    path = Path(home) / "casekit" / "cache.key"
-    try:
-        _secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
-        key = secrets.token_bytes(32)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="ascii") as f:
-                f.write(key.hex() + "\n")
-            _secret = key
-        except FileExistsError:  # another process made it meanwhile: use theirs
-            _secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
-        except OSError as exc:  # no writable home: a key for this process only (no reuse)
-            log.info("cache entries are signed with a key of this process only: %s", exc)
-            _secret = key
-    return _secret
-
-
-def _signature(data: bytes) -> bytes:
-    return hmac.new(cache_secret(), data, hashlib.sha256).digest()
-
-
 class ResultCache:
     """Pickled results in a folder, one file per kind and key (``<kind>-<key>.pkl``).
 
@@ -384,8 +330,8 @@ class ResultCache:
         except OSError as exc:
             log.warning("ignoring the unreadable cache entry %s: %s", path, exc.strerror or exc)
             return None
-        head, payload = data[: len(_MAGIC) + 32], data[len(_MAGIC) + 32:]
-        if head[: len(_MAGIC)] != _MAGIC or not hmac.compare_digest(head[len(_MAGIC):], _signature(payload)):
+        payload = unsigned(data)
+        if payload is None:
             # never unpickled: a pickle runs code, and this one casekit did not write for this user
             log.warning("ignoring the unreadable cache entry %s: not signed by this user's casekit", path)
             return None
@@ -405,16 +351,8 @@ class ResultCache:
             return
         path = self.path(kind, key)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=self.folder)
-            try:
-                payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(fd, "wb") as f:
-                    f.write(_MAGIC + _signature(payload) + payload)
-                os.replace(tmp, path)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+            payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+            write_atomically(path, signed(payload), prefix=f".{kind}-")
             for old in self.folder.glob(f"{kind}-*.pkl"):
                 if old != path:
                     old.unlink(missing_ok=True)

@@ -126,7 +126,7 @@ def warm_up(bundle_path: str | None = None) -> None:
         ax = fig.subplots()
         ax.barh(["客户经理", "销售管理人员"], [3.2, 4.1])
         ax.set_title("预热：中文图表")
-        fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+        fig.savefig(io.BytesIO(), format="png")
     page = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 预热\n\n| 维度 | 得分 |\n|---|---|\n| 产品知识 | 3.5 |")])
     notebook_to_html(page, title="预热")
     if bundle_path is not None:

@@ -125,14 +125,18 @@ def finding_intervals(gaps: pd.DataFrame, findings: Findings) -> pd.DataFrame:
         A copy of ``gaps``.
     """
     table = findings.table
-    rows = table.loc[table["kind"] == "vs_required"].set_index(["region", "population", "dimension"])
+    rows = table.loc[table["kind"] == "vs_required"]
+    intervals = {key: (n, hidden, low, high) for key, n, hidden, low, high in zip(
+        zip(rows["region"], rows["population"], rows["dimension"]),
+        rows["n"], rows["hidden"], rows["ci_low"], rows["ci_high"])}
     out = gaps.copy()
-    for i, row in out.iterrows():
-        key = (row["region_id"], row["population"], row["dimension"])
-        if key in rows.index:
-            match = rows.loc[key]
-            if int(match["n"]) == int(row["n"]) and not bool(match["hidden"]):
-                out.at[i, "ci_low"], out.at[i, "ci_high"] = float(match["ci_low"]), float(match["ci_high"])
+    low, high = out["ci_low"].to_numpy(copy=True), out["ci_high"].to_numpy(copy=True)
+    keys = zip(out["region_id"], out["population"], out["dimension"])
+    for i, (key, n) in enumerate(zip(keys, out["n"])):
+        match = intervals.get(key)
+        if match is not None and int(match[0]) == int(n) and not bool(match[1]):
+            low[i], high[i] = float(match[2]), float(match[3])
+    out["ci_low"], out["ci_high"] = low, high
     return out
 
 
@@ -262,7 +266,7 @@ def region_time_use(
     every = time_allocation(bundle, by="all", min_n=min_n)
     if every.empty:
         return every
-    own = time_allocation(bundle, by=_level(bundle, region_id), min_n=min_n)
+    own = time_allocation(bundle, by=_level(bundle, region_id), min_n=min_n, groups=[region_id])
     mine = _region_rows(own, every, region_id, bundle.manifest.name(region_id))
     return pd.concat([mine, _all_rows(every)], ignore_index=True)
 
@@ -290,7 +294,7 @@ def region_visit_profile(
     from casekit.analysis import VisitProfile, visit_profile
 
     name = bundle.manifest.name(region_id)
-    own = visit_profile(bundle, by=_level(bundle, region_id), min_n=min_n)
+    own = visit_profile(bundle, by=_level(bundle, region_id), min_n=min_n, groups=[region_id])
     every = visit_profile(bundle, by="all", min_n=min_n)
     parts: dict[str, pd.DataFrame] = {}
     for part in ("questions", "funnel", "behaviours", "outcomes"):

@@ -28,8 +28,9 @@ analyst terms appear only in the appendix, where the glossary explains them.
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -47,6 +48,7 @@ from casekit.reports.document import (
     Section,
     Table,
 )
+from casekit.reports.tables import frame_records
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure as MplFigure
@@ -114,15 +116,17 @@ def _cell(value: Any) -> str:
 
 def _frame(table: pd.DataFrame, *, keep_index: bool = True) -> pd.DataFrame:
     """A display table as strings: the index (if named or not a range) becomes the first column."""
-    frame = table.copy()
+    frame = table
     if keep_index and not isinstance(frame.index, pd.RangeIndex):
         names = [n if n else "" for n in frame.index.names]
         frame = frame.reset_index()
         if len(names) == 1 and not names[0]:
             frame = frame.rename(columns={frame.columns[0]: ""})
-    frame.columns = [" ".join(str(p) for p in c if str(p)) if isinstance(c, tuple) else str(c)
-                     for c in frame.columns]
-    return frame.apply(lambda col: col.map(_cell)).reset_index(drop=True)
+    columns = [" ".join(str(p) for p in c if str(p)) if isinstance(c, tuple) else str(c) for c in frame.columns]
+    if frame.empty:  # no rows (or no columns): nothing to write, the columns keep their types
+        return frame.set_axis(columns, axis=1).reset_index(drop=True)
+    # one pass over the cells (a Series.map per column costs more than the few cells it writes)
+    return pd.DataFrame([[_cell(v) for v in row] for row in frame.to_numpy(dtype=object)], columns=columns)
 
 
 def _png(fig: MplFigure) -> bytes:
@@ -146,12 +150,12 @@ def _ability(label: str) -> str:
     return f"“{label}”" if label.endswith("力") else f"“{label}”能力"
 
 
-def _dimension_sentence(rows: pd.DataFrame, audience: str) -> str:
+def _dimension_sentence(rows: Sequence[Mapping[str, Any]], audience: str) -> str:
     """The claimed findings of one dimension (against the target, against the other regions) as one sentence."""
-    first = rows.iloc[0]
+    first = rows[0]
     parts: list[str] = []
     numbers: list[str] = []
-    for _, row in rows.iterrows():
+    for row in rows:
         if row["kind"] == "vs_required":
             parts.append("明显低于目标水平" if row["direction"] == "weaker" else "明显高于目标水平")
             numbers.append(f"目标 {fmt_score(row['reference'])} 分")
@@ -167,31 +171,74 @@ def _dimension_sentence(rows: pd.DataFrame, audience: str) -> str:
             f"平均 {fmt_score(first['mean'])} 分，{'，'.join(numbers)}（{people}）。")
 
 
-def _kind_sentences(findings: Findings, region: str, population: str, kind: str, *,
-                    per_audience: int) -> list[str]:
-    """One audience's claimed findings of one kind, in the order of need, one sentence per dimension."""
-    table = findings.table
-    name = _population_name(population)
-    rows = table.loc[(table["region"] == region) & (table["population"] == population) & (table["kind"] == kind)]
-    claimed = rows.loc[rows["claimed"].astype(bool)]
-    if claimed.empty:
+def _kind_sentences(rows: Sequence[Mapping[str, Any]], order: Callable[[], Sequence[str]], name: str, kind: str,
+                    *, per_audience: int) -> list[str]:
+    """One audience's claimed findings of one kind, in the order of need, one sentence per dimension.
+
+    ``rows`` are the audience's rows of the findings table (as records, in the table's order);
+    ``order`` gives :meth:`Findings.order` of the audience (asked only when something is claimed).
+    """
+    claimed = [row for row in rows if row["kind"] == kind and bool(row["claimed"])]
+    if not claimed:
         return []
-    dims = [d for d in findings.order(region, population) if d in set(claimed["dimension"])]
+    by_dimension: dict[str, list[Mapping[str, Any]]] = {}
+    for row in claimed:
+        by_dimension.setdefault(row["dimension"], []).append(row)
+    dims = [d for d in order() if d in by_dimension]
     # weaknesses in the order of need, then strengths
-    dims.sort(key=lambda d: 0 if (claimed.loc[claimed["dimension"] == d, "direction"] == "weaker").any() else 1)
-    out = [_dimension_sentence(claimed.loc[claimed["dimension"] == d], name) for d in dims[:per_audience]]
+    dims.sort(key=lambda d: 0 if any(row["direction"] == "weaker" for row in by_dimension[d]) else 1)
+    out = [_dimension_sentence(by_dimension[d], name) for d in dims[:per_audience]]
     rest = dims[per_audience:]
     if rest:
-        rest_rows = claimed.loc[claimed["dimension"].isin(rest)]
-        label_of = dict(zip(rest_rows["dimension"], rest_rows["dimension_label"]))
+        rest_rows = [row for row in claimed if row["dimension"] in rest]
+        label_of = {row["dimension"]: row["dimension_label"] for row in rest_rows}
         labels = "".join(f"“{label_of[d]}”" for d in rest)  # in the order of need
-        if (rest_rows["direction"] == "weaker").all():
+        if all(row["direction"] == "weaker" for row in rest_rows):
             verdict = "也明显低于目标水平" if kind == "vs_required" else "也明显弱于其他地区"
         else:
             verdict = "也有明显差异"
         ability = "" if labels.endswith("力”") else ("等能力" if len(rest) > 1 else "能力")
         out.append(f"{name}的{labels}{ability}{verdict}，详见第三部分。")
     return out
+
+
+def _audience_rows(findings: Findings, region: str) -> dict[str, pd.DataFrame]:
+    """The findings table's rows of ``region``, per audience (in the table's order)."""
+    table = findings.table
+    return dict(tuple(table.loc[table["region"] == region].groupby("population", sort=False)))
+
+
+def _region_sentences(findings: Findings, region: str, populations: Sequence[str], *,
+                      per_audience: int) -> tuple[list[str], list[str]]:
+    """:func:`distinct_sentences` and :func:`gap_sentences` in one pass over the region's findings.
+
+    The region's rows are selected once, and each audience's order of need
+    (:meth:`Findings.order`) is computed at most once, for both kinds of finding.
+    """
+    audiences = _audience_rows(findings, region)
+    distinct: list[str] = []
+    gaps: list[str] = []
+    shown = []
+    for population in populations:
+        rows = audiences.get(population)
+        if rows is None:
+            continue
+        name = _population_name(population)
+        if rows["hidden"].astype(bool).all():
+            gaps.append(f"{name}参与问卷的人数不足 {findings.min_n} 人，不作判断。")
+            continue
+        n = int(rows["n"].max())
+        shown.append((population, n))
+        records = frame_records(rows)
+        order = functools.cache(functools.partial(findings.order, region, population))
+        distinct += _kind_sentences(records, order, name, "vs_other_regions", per_audience=per_audience)
+        gaps += (_kind_sentences(records, order, name, "vs_required", per_audience=per_audience)
+                 or [f"{name}（{n} 人）的各项能力与目标水平相比均无明显差异。"])
+    if not distinct and shown:
+        names = "、".join(POPULATIONS[p].label for p, _ in shown)
+        counts = "、".join(f"{POPULATIONS[p].label} {n} 人" for p, n in shown)
+        distinct.append(f"与其他地区相比，本地区{names}的各项能力均无明显差异（{counts}）。")
+    return distinct, gaps
 
 
 def distinct_sentences(findings: Findings, region: str, populations: Sequence[str], *,
@@ -216,20 +263,7 @@ def distinct_sentences(findings: Findings, region: str, populations: Sequence[st
         :meth:`Findings.order`, each with both means and both numbers of people; one sentence
         "no clear difference" when no audience differs (empty when every audience is hidden).
     """
-    out: list[str] = []
-    shown = []
-    for population in populations:
-        rows = findings.table.loc[(findings.table["region"] == region)
-                                  & (findings.table["population"] == population)]
-        if rows.empty or rows["hidden"].astype(bool).all():
-            continue
-        shown.append((population, int(rows["n"].max())))
-        out += _kind_sentences(findings, region, population, "vs_other_regions", per_audience=per_audience)
-    if not out and shown:
-        names = "、".join(POPULATIONS[p].label for p, _ in shown)
-        counts = "、".join(f"{POPULATIONS[p].label} {n} 人" for p, n in shown)
-        out.append(f"与其他地区相比，本地区{names}的各项能力均无明显差异（{counts}）。")
-    return out
+    return _region_sentences(findings, region, populations, per_audience=per_audience)[0]
 
 
 def gap_sentences(findings: Findings, region: str, populations: Sequence[str], *,
@@ -254,29 +288,14 @@ def gap_sentences(findings: Findings, region: str, populations: Sequence[str], *
         largest claimed shortfall first (:meth:`Findings.order`); "no clear difference" with the
         number of people when nothing is claimed; "too few people" when the audience is hidden.
     """
-    out: list[str] = []
-    table = findings.table
-    for population in populations:
-        name = _population_name(population)
-        rows = table.loc[(table["region"] == region) & (table["population"] == population)]
-        if rows.empty:
-            continue
-        if rows["hidden"].astype(bool).all():
-            out.append(f"{name}参与问卷的人数不足 {findings.min_n} 人，不作判断。")
-            continue
-        lines = _kind_sentences(findings, region, population, "vs_required", per_audience=per_audience)
-        if not lines:
-            n = int(rows["n"].max())
-            lines = [f"{name}（{n} 人）的各项能力与目标水平相比均无明显差异。"]
-        out += lines
-    return out
+    return _region_sentences(findings, region, populations, per_audience=per_audience)[1]
 
 
 def summary_sentences(findings: Findings, region: str, populations: Sequence[str], *,
                       per_audience: int = SUMMARY_PER_AUDIENCE) -> list[str]:
     """The executive summary's findings: :func:`distinct_sentences`, then :func:`gap_sentences`."""
-    return (distinct_sentences(findings, region, populations, per_audience=per_audience)
-            + gap_sentences(findings, region, populations, per_audience=per_audience))
+    distinct, gaps = _region_sentences(findings, region, populations, per_audience=per_audience)
+    return distinct + gaps
 
 
 def targets_unconfirmed(bundle: Any) -> str:
@@ -332,19 +351,39 @@ def recommendation_sentences(report: RegionReport) -> list[str]:
         and its share of interactive teaching; the modules longer than the plan common to all
         regions, with why; how the account-manager types are used; the sales toolbox.
     """
+    return _recommendation_sentences(report, _plans(report), _weakest(report, report.designs))
+
+
+def _plans(report: RegionReport) -> dict[str, dict[str, Any]]:
+    """Each audience's course design as a plain dict (:meth:`CourseDesign.to_dict`)."""
+    return {population: design.to_dict() for population, design in report.designs.items()}
+
+
+def _weakest(report: RegionReport, populations: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """:meth:`Findings.weakest` of each audience in the report's findings region (empty without findings)."""
+    if report.findings is None:
+        return {}
+    return {population: report.findings.weakest(report.findings_region, population)
+            for population in dict.fromkeys(populations)}
+
+
+def _recommendation_sentences(report: RegionReport, plans: Mapping[str, Mapping[str, Any]],
+                              weakest: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """:func:`recommendation_sentences` from the plans (:func:`_plans`) and the weakest dimensions (:func:`_weakest`)."""
+    weaker_than_others: dict[str, set[str]] = {}
+    if report.findings is not None:
+        claimed = report.findings.claimed(report.findings_region, kind="vs_other_regions", direction="weaker")
+        for population, dimension in zip(claimed["population"], claimed["dimension"]):
+            weaker_than_others.setdefault(population, set()).add(dimension)
     out: list[str] = []
-    for population, design in report.designs.items():
-        plan = design.to_dict()
+    for population, plan in plans.items():
         audience = POPULATIONS[population].label if population in POPULATIONS else plan["audience_name"]
         modules = sorted(plan["modules"], key=lambda m: -float(m["days"]))
         parts = "、".join(f"「{m['title']}」{fmt_days(m['days'])} 天" for m in modules)
         share = plan.get("interactive_share")
         interactive = f"，案例讨论、角色扮演等互动教学约占 {share:.0%}" if share is not None else ""
         out.append(f"为{audience}安排 {fmt_days(plan['total_days'])} 天课程：{parts}{interactive}。")
-        weaker_here = set()
-        if report.findings is not None:
-            weaker_here = set(report.findings.claimed(report.findings_region, population, kind="vs_other_regions",
-                                                      direction="weaker")["dimension"])
+        weaker_here = weaker_than_others.get(population, set())
         longer = [m for m in plan["modules"]
                   if m.get("base_days") is not None and float(m["days"]) > float(m["base_days"])]
         for m in longer:
@@ -352,9 +391,8 @@ def recommendation_sentences(report: RegionReport) -> list[str]:
                               if d in weaker_here)
             why = f"本地区{audience}在{labels}上明显弱于其他地区，" if labels else "根据本地区的调研结果，"
             out.append(f"{why}「{m['title']}」比各地区共同方案加长到 {fmt_days(m['days'])} 天。")
-        weakest = report.findings.weakest(report.findings_region, population) if report.findings else ()
-        if weakest:
-            dims = set(weakest)
+        if weakest.get(population):
+            dims = set(weakest[population])
             target = [m for m in plan["modules"] if dims & set(m.get("dimensions") or ())]
             if target:
                 main = max(target, key=lambda m: float(m["days"]))  # the longest module training it
@@ -390,12 +428,13 @@ def method_sources(report: RegionReport) -> pd.DataFrame:
     min_n = report.min_n
     region_ids = set(manifest.descendants(report.region_id))
     top = report.notes_region_id or report.region_id
+    top_region = manifest.top_of(report.region_id)
     rows: list[dict[str, str]] = []
     respondents = bundle.respondents
     if not respondents.empty:
-        mine = respondents.loc[respondents["region_id"].isin(region_ids)]
+        counts = respondents.loc[respondents["region_id"].isin(region_ids), "population"].value_counts()
         for population in POPULATIONS:
-            n = int((mine["population"] == population).sum())
+            n = int(counts.get(population, 0))
             if n:
                 rows.append({"调研方式": "问卷调查", "调研对象": POPULATIONS[population].label,
                              "人数": _count(n, min_n), "份数/次数": str(n), "时间": manifest.period or "—"})
@@ -411,7 +450,7 @@ def method_sources(report: RegionReport) -> pd.DataFrame:
                          "份数/次数": records, "时间": _period(group["date"])})
     rides = bundle.ride_alongs
     if not rides.empty:
-        mine = rides.loc[rides["top_region_id"] == manifest.top_of(report.region_id)]
+        mine = rides.loc[rides["top_region_id"] == top_region]
         if not mine.empty:
             rows.append({"调研方式": "工作随访", "调研对象": POPULATIONS["account_manager"].label
                          if "account_manager" in POPULATIONS else "客户经理",
@@ -419,7 +458,7 @@ def method_sources(report: RegionReport) -> pd.DataFrame:
                          "份数/次数": f"{len(mine)} 次拜访", "时间": _period(mine["date"])})
     reviews = bundle.reviews_360
     if not reviews.empty:
-        mine = reviews.loc[reviews["top_region_id"] == manifest.top_of(report.region_id)]
+        mine = reviews.loc[reviews["top_region_id"] == top_region]
         if not mine.empty:
             rows.append({"调研方式": "360°评估", "调研对象": "销售管理人员及其评价者",
                          "人数": _count(int(mine["manager_id"].nunique()), min_n) + " 位经理",
@@ -427,7 +466,7 @@ def method_sources(report: RegionReport) -> pd.DataFrame:
     catalogue = bundle.catalogue
     if catalogue is not None and not getattr(catalogue, "empty", True):
         # the region's own catalogue (catalogue/<top region>.csv), not the bundle's
-        mine = catalogue.loc[catalogue["region_id"].isin(region_ids | {manifest.top_of(report.region_id)})]
+        mine = catalogue.loc[catalogue["region_id"].isin(region_ids | {top_region})]
         if not mine.empty:
             rows.append({"调研方式": "本地产品目录", "调研对象": "本地区在售产品", "人数": "—",
                          "份数/次数": f"{len(mine)} 项", "时间": manifest.period or "—"})
@@ -452,9 +491,10 @@ def _limitations(report: RegionReport) -> list[str]:
         out.append(f"本地区没有{'、'.join(missing)}的问卷数据，报告不含这些岗位的得分。")
     if report.findings is not None:
         table = report.findings.table
+        rows = table.loc[table["region"] == report.findings_region]
+        all_hidden = rows["hidden"].astype(bool).groupby(rows["population"]).all()  # audiences with rows
         for p in report.populations:
-            rows = table.loc[(table["region"] == report.findings_region) & (table["population"] == p)]
-            if not rows.empty and rows["hidden"].astype(bool).all():
+            if all_hidden.get(p, False):
                 out.append(f"{POPULATIONS[p].label}参与问卷的人数不足 {report.min_n} 人，不作判断。")
     if report.region_id != report.findings_region:
         out.append(f"主要发现、客户经理类型和访谈要点按{report.manifest.name(report.findings_region)}全省统计，"
@@ -475,10 +515,10 @@ def _limitations(report: RegionReport) -> list[str]:
 # -- sections -----------------------------------------------------------------------------------
 
 def _summary_section(report: RegionReport, distinct: list[str], gaps: list[str],
-                     recommendations: list[str], sources: pd.DataFrame) -> Section:
+                     recommendations: list[str], sources: pd.DataFrame, links: list[str]) -> Section:
     surveyed = sources.loc[sources["调研方式"] == "问卷调查"]
     people = "、".join(f"{r['调研对象']}不足 {report.min_n} 人" if r["人数"].startswith("<")
-                      else f"{r['调研对象']} {r['人数']} 人" for _, r in surveyed.iterrows())
+                      else f"{r['调研对象']} {r['人数']} 人" for r in frame_records(surveyed))
     methods = set(sources["调研方式"])
     joined = _joined([label for label, present in (
         ("访谈", bool(methods - {"问卷调查", "工作随访", "360°评估", "本地产品目录"})),
@@ -500,7 +540,7 @@ def _summary_section(report: RegionReport, distinct: list[str], gaps: list[str],
             blocks.append(Paragraph(caveat))
         blocks.append(Bullets(tuple(gaps), numbered=True))
     # types and the link with results are fitted on every region's account managers together
-    extra = ([s for s in [_type_sentence(report), *_linkage_sentences(report)] if s]
+    extra = ([s for s in [_type_sentence(report), *links] if s]
              if "account_manager" in report.populations else [])
     if extra:
         blocks += [Paragraph("全部地区客户经理合并分析的结果", emphasis=True), Bullets(tuple(extra))]
@@ -534,7 +574,7 @@ def _method_section(report: RegionReport, sources: pd.DataFrame) -> Section:
     return Section("method", SECTION_TITLES["method"], tuple(blocks))
 
 
-def _findings_section(report: RegionReport, *, charts: bool) -> Section:
+def _findings_section(report: RegionReport, weakest: Mapping[str, tuple[str, ...]], *, charts: bool) -> Section:
     from casekit.reports.course_tables import findings_sentences, findings_table
     from casekit.reports.tables import (
         comparison_table,
@@ -564,7 +604,7 @@ def _findings_section(report: RegionReport, *, charts: bool) -> Section:
         sub: list[Block] = []
         if findings is not None:
             sentences = findings_sentences(findings.table, report.findings_region, population,
-                                           findings.weakest(report.findings_region, population), min_n=report.min_n)
+                                           weakest[population], min_n=report.min_n)
             if sentences:
                 sub.append(Bullets(tuple(sentences)))
             ftable = findings_table(findings.table, report.findings_region, population)
@@ -596,7 +636,7 @@ def _quote_items(report: RegionReport, k: int = 4) -> list[str]:
         return []
     picked = quotes.drop_duplicates("label").head(k)
     items = []
-    for _, r in picked.iterrows():
+    for r in frame_records(picked):
         quote = str(r["quote"]).strip()
         # an excerpt with quotation marks of its own is set in corner brackets, never “…“…”…”;
         # one with corner brackets too gets no outer marks (the credit line says what it is)
@@ -620,7 +660,7 @@ def _time_figure(report: RegionReport) -> Figure | None:
     return Figure(_png(time_allocation_figure(report.time_use)), "客户经理每周时间分配", key="time_use")
 
 
-def _causes_section(report: RegionReport, time_figure: Figure | None) -> Section:
+def _causes_section(report: RegionReport, time_figure: Figure | None, links: list[str]) -> Section:
     from casekit.reports.tables import theme_table, visit_profile_table
 
     blocks: list[Block] = [Paragraph(
@@ -654,7 +694,6 @@ def _causes_section(report: RegionReport, time_figure: Figure | None) -> Section
         if items:
             notes += [Paragraph("访谈与随访记录摘录（已匿名处理）", emphasis=True), Bullets(tuple(items))]
     subsections.append(Section("causes_notes", "（二）访谈与随访要点", tuple(notes)))
-    links = _linkage_sentences(report)
     link_blocks: list[Block] = []
     if links:
         link_blocks.append(Paragraph("利用全部地区客户经理的数据，看哪些能力、时间使用和拜访做法与业绩完成率一同升降。"
@@ -666,13 +705,13 @@ def _causes_section(report: RegionReport, time_figure: Figure | None) -> Section
     return Section("causes", SECTION_TITLES["causes"], tuple(blocks), tuple(subsections))
 
 
-def _recommendations_section(report: RegionReport, recommendations: list[str]) -> Section:
+def _recommendations_section(report: RegionReport, recommendations: list[str],
+                             plans: Mapping[str, Mapping[str, Any]]) -> Section:
     from casekit.reports.course_tables import design_summary
 
     blocks: list[Block] = [Bullets(tuple(recommendations), numbered=True)]
     subsections = []
-    for population, design in report.designs.items():
-        plan = design.to_dict()
+    for population, plan in plans.items():
         rows = [{"模块": m["title"], "天数": fmt_days(m["days"]),
                  "训练的能力": "、".join(m.get("dimension_labels") or ()) or "—"} for m in plan["modules"]]
         table = pd.DataFrame(rows, columns=["模块", "天数", "训练的能力"])
@@ -731,17 +770,20 @@ def report_document(report: RegionReport, *, charts: bool = True) -> ReportDocum
     """
     manifest = report.manifest
     findings, region = report.findings, report.findings_region
-    distinct = distinct_sentences(findings, region, report.populations) if findings is not None else []
-    gaps = gap_sentences(findings, region, report.populations) if findings is not None else []
-    recommendations = recommendation_sentences(report)
+    distinct, gaps = (_region_sentences(findings, region, report.populations, per_audience=SUMMARY_PER_AUDIENCE)
+                      if findings is not None else ([], []))
+    plans = _plans(report)
+    weakest = _weakest(report, [*report.populations, *plans])
+    recommendations = _recommendation_sentences(report, plans, weakest)
     time_figure = _time_figure(report) if charts else None
     sources = method_sources(report)
+    links = _linkage_sentences(report)
     sections = (
-        _summary_section(report, distinct, gaps, recommendations, sources),
+        _summary_section(report, distinct, gaps, recommendations, sources, links),
         _method_section(report, sources),
-        _findings_section(report, charts=charts),
-        _causes_section(report, time_figure),
-        _recommendations_section(report, recommendations),
+        _findings_section(report, weakest, charts=charts),
+        _causes_section(report, time_figure, links),
+        _recommendations_section(report, recommendations, plans),
         _appendix_section(report),
     )
     return ReportDocument(

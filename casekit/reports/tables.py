@@ -93,23 +93,34 @@ __all__ = [
 # notebook (and older code) import them from here.
 
 
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame``'s rows as dicts (what ``frame.to_dict("records")`` gives), read through one object array.
+
+    The report's tables are made from small frames (a row per dimension, group or rater
+    group): reading them row by row as Series, or column by column, costs far more than the
+    cells written from them.
+    """
+    columns = list(frame.columns)
+    return [dict(zip(columns, row)) for row in frame.to_numpy(dtype=object)]
+
+
 def _population_label(population: str) -> str:
     term = POPULATIONS.get(population)
     return term.label if term is not None else str(population)
 
 
-def _shown_diff(row: pd.Series, min_n: int) -> str:
+def _shown_diff(row: Mapping[str, Any], min_n: int) -> str:
     """差值 of a comparison row: the difference of the two rounded means shown, or ``"—"``."""
     if mean_hidden(row, min_n) or pd.isna(row.get("diff")) or pd.isna(row.get("others_mean")):
         return MISSING
     return signed(rounded_diff(row["mean"], row["others_mean"]))
 
 
-def _region_mean(row: pd.Series, min_n: int) -> str:
+def _region_mean(row: Mapping[str, Any], min_n: int) -> str:
     return MISSING if mean_hidden(row, min_n) else score(row["mean"])
 
 
-def _rank(row: pd.Series, min_n: int) -> str:
+def _rank(row: Mapping[str, Any], min_n: int) -> str:
     rank = row.get("rank")
     return MISSING if mean_hidden(row, min_n) or pd.isna(rank) else str(int(rank))
 
@@ -143,15 +154,14 @@ def respondent_counts(bundle: Any, region_id: str, *, min_n: int = MIN_CELL_SIZE
         .reindex(index=populations, columns=places, fill_value=0)
     )
     shown = [p for p in places if counts[p].sum() > 0] if len(places) > 1 else []
-    table = pd.DataFrame(index=pd.Index([_population_label(p) for p in populations], name="岗位类别"))
-    for place in shown:
-        table[manifest.name(place)] = [count_label(v, min_n) for v in counts[place]]
+    cells = {manifest.name(place): [count_label(v, min_n) for v in counts[place]] for place in shown}
     if shown:
         complements = row_complements(counts.loc[:, shown], min_n).to_numpy()
+        names = list(cells)
         for row, column in zip(*np.nonzero(complements)):
-            table.iat[row, column] = MISSING
-    table["合计"] = [count_label(v, min_n) for v in counts.sum(axis=1)]
-    return table
+            cells[names[column]][row] = MISSING
+    cells["合计"] = [count_label(v, min_n) for v in counts.sum(axis=1)]
+    return pd.DataFrame(cells, index=pd.Index([_population_label(p) for p in populations], name="岗位类别"))
 
 
 def comparison_table(
@@ -180,23 +190,27 @@ def comparison_table(
         Cells are strings; suppressed cells show ``"<5"`` / ``"—"``.
     """
     rows = comparison if population is None else comparison.loc[comparison["population"] == population]
-    records = [row for _, row in rows.iterrows()]
-    table = pd.DataFrame(
-        {
-            "岗位类别": [_population_label(r["population"]) for r in records],
-            "维度": [str(r["dimension_label"]) for r in records],
-            "本地区人数": [count_label(r["n"], min_n) for r in records],
-            "本地区均分": [_region_mean(r, min_n) for r in records],
-            "其他地区均分": [score(r["others_mean"]) for r in records],
-            "全部地区均分": [score(r["all_mean"]) for r in records],
-            "差值": [_shown_diff(r, min_n) for r in records],
-            "本地区内由低到高": [_rank(r, min_n) for r in records],
-        },
-        columns=["岗位类别", "维度", "本地区人数", "本地区均分", "其他地区均分", "全部地区均分", "差值", "本地区内由低到高"],
-    )
-    if population is not None:
-        table = table.drop(columns="岗位类别").set_index("维度")
-    return table
+    records = frame_records(rows)
+    return _by_dimension({
+        "岗位类别": [_population_label(r["population"]) for r in records],
+        "维度": [str(r["dimension_label"]) for r in records],
+        "本地区人数": [count_label(r["n"], min_n) for r in records],
+        "本地区均分": [_region_mean(r, min_n) for r in records],
+        "其他地区均分": [score(r["others_mean"]) for r in records],
+        "全部地区均分": [score(r["all_mean"]) for r in records],
+        "差值": [_shown_diff(r, min_n) for r in records],
+        "本地区内由低到高": [_rank(r, min_n) for r in records],
+    }, population)
+
+
+def _by_dimension(columns: dict[str, list[str]], population: str | None) -> pd.DataFrame:
+    """A table of the columns; of one population: without 岗位类别, indexed by 维度."""
+    if population is None:
+        return pd.DataFrame(columns)
+    if not columns["维度"]:  # no rows: typed as pandas types empty columns, the index too
+        return pd.DataFrame(columns).drop(columns="岗位类别").set_index("维度")
+    columns = {name: cells for name, cells in columns.items() if name != "岗位类别"}
+    return pd.DataFrame(columns, index=pd.Index(columns.pop("维度"), name="维度"))
 
 
 # -- issue 4: gaps, account-manager types, ride-alongs, 360° review, linkage ----------------------
@@ -261,10 +275,10 @@ def _verdicts(findings: pd.DataFrame | None, region: str | None, kind: str) -> d
     rows = findings.loc[(findings["region"] == region) & (findings["kind"] == kind)]
     return {(str(r["population"]), str(r["dimension"])):
             (_CONCLUSIONS.get(str(r["direction"]), "无明显差异") if bool(r["claimed"]) else "无明显差异")
-            for _, r in rows.iterrows() if not bool(r["hidden"])}
+            for r in frame_records(rows) if not bool(r["hidden"])}
 
 
-def _compared(row: pd.Series, verdicts: Mapping[tuple[str, str], str]) -> str:
+def _compared(row: Mapping[str, Any], verdicts: Mapping[tuple[str, str], str]) -> str:
     """与其他地区相比: the signed difference of the gaps and what the findings conclude."""
     value = shown_gap_diff(row)
     if _is_missing(value):
@@ -273,7 +287,7 @@ def _compared(row: pd.Series, verdicts: Mapping[tuple[str, str], str]) -> str:
     return f"{signed(value)}（{verdict}）" if verdict else signed(value)
 
 
-def _gap_note(row: pd.Series, min_n: int, weakest: Mapping[str, tuple[str, ...]]) -> str:
+def _gap_note(row: Mapping[str, Any], min_n: int, weakest: Mapping[str, tuple[str, ...]]) -> str:
     note = "" if _is_missing(row.get("note")) else str(row.get("note"))
     if gap_hidden(row, min_n):
         return note or f"不足{min_n}人，不显示"
@@ -316,36 +330,42 @@ def skill_gap_table(
         说明 (the analysis note; 本岗位差距最大的维度 / 已达到目标水平). Cells are strings.
     """
     rows = gaps if population is None else gaps.loc[gaps["population"] == population]
-    records = [row for _, row in rows.iterrows()]
-    region = None if rows.empty or "region_id" not in rows.columns else str(rows["region_id"].iloc[0])
-    if findings is not None and region is not None and not (findings.table["region"] == region).any():
-        region = None  # a city: the findings compare top-level regions, not this group
-    verdicts = _verdicts(None if findings is None else findings.table, region, "vs_other_regions")
-    weakest = ({p: findings.weakest(region, p) for p in dict.fromkeys(rows["population"])}
-               if findings is not None and region is not None else {})
+    region = _gap_region(rows, findings)
+    weakest = {p: findings.weakest(region, p) for p in dict.fromkeys(rows["population"])} if region is not None else {}
+    return _skill_gap_table(rows, population, _verdicts(None if findings is None else findings.table, region,
+                                                        "vs_other_regions"), weakest, min_n)
 
-    def shown(row: pd.Series, text: str) -> str:
+
+def _gap_region(gaps: pd.DataFrame, findings: Any) -> str | None:
+    """The region of ``gaps`` whose findings :func:`skill_gap_table` cites; None without findings or for a city."""
+    region = None if gaps.empty or "region_id" not in gaps.columns else str(gaps["region_id"].iloc[0])
+    if findings is None or region is None or not (findings.table["region"] == region).any():
+        return None  # a city: the findings compare top-level regions, not this group
+    return region
+
+
+def _skill_gap_table(rows: pd.DataFrame, population: str | None, verdicts: Mapping[tuple[str, str], str],
+                     weakest: Mapping[str, tuple[str, ...]], min_n: int) -> pd.DataFrame:
+    """:func:`skill_gap_table` of ``rows`` (already of ``population``), with what the findings say of
+    the region: the verdicts against the other regions (:func:`_verdicts`) and each population's
+    weakest dimensions."""
+    records = frame_records(rows)
+
+    def shown(row: Mapping[str, Any], text: str) -> str:
         return MISSING if gap_hidden(row, min_n) else text
 
-    table = pd.DataFrame(
-        {
-            "岗位类别": [_population_label(r["population"]) for r in records],
-            "维度": [str(r["dimension_label"]) for r in records],
-            "人数": [count_label(r["n"], min_n) for r in records],
-            "均分": [shown(r, score(r["mean"])) for r in records],
-            "目标水平": [score(r["required"]) for r in records],
-            "差距": [shown(r, signed(rounded_diff(r["mean"], r["required"]))) for r in records],
-            "差距的可能范围": [shown(r, interval_label(r["ci_low"], r["ci_high"])) for r in records],
-            "低于目标的比例": [shown(r, _people_share(r["share_below"], r["n"], min_n)) for r in records],
-            "与其他地区相比": [shown(r, _compared(r, verdicts)) for r in records],
-            "说明": [_gap_note(r, min_n, weakest) for r in records],
-        },
-        columns=["岗位类别", "维度", "人数", "均分", "目标水平", "差距", "差距的可能范围", "低于目标的比例",
-                 "与其他地区相比", "说明"],
-    )
-    if population is not None:
-        table = table.drop(columns="岗位类别").set_index("维度")
-    return table
+    return _by_dimension({
+        "岗位类别": [_population_label(r["population"]) for r in records],
+        "维度": [str(r["dimension_label"]) for r in records],
+        "人数": [count_label(r["n"], min_n) for r in records],
+        "均分": [shown(r, score(r["mean"])) for r in records],
+        "目标水平": [score(r["required"]) for r in records],
+        "差距": [shown(r, signed(rounded_diff(r["mean"], r["required"]))) for r in records],
+        "差距的可能范围": [shown(r, interval_label(r["ci_low"], r["ci_high"])) for r in records],
+        "低于目标的比例": [shown(r, _people_share(r["share_below"], r["n"], min_n)) for r in records],
+        "与其他地区相比": [shown(r, _compared(r, verdicts)) for r in records],
+        "说明": [_gap_note(r, min_n, weakest) for r in records],
+    }, population)
 
 
 # -- account-manager types ---------------------------------------------------------------------
@@ -426,8 +446,8 @@ def segment_mix_table(
     names = {p.segment: f"第{p.segment}类 {p.name}" for p in segments.personas}
     if mix.empty or region_id not in set(mix["group_id"]):
         return pd.DataFrame(columns=columns, index=pd.Index([], name="类型"))
-    counts = mix.pivot_table(index="group_id", columns="segment", values="count", aggfunc="sum",
-                             fill_value=0).reindex(columns=list(names), fill_value=0)
+    counts = (mix.groupby(["group_id", "segment"])["count"].sum().unstack("segment", fill_value=0)
+              .reindex(columns=list(names), fill_value=0))
     sizes = mix.groupby("group_id")["n"].first()
     totals = pd.Series({p.segment: p.n for p in segments.personas})
     hidden = hidden_mix_counts(counts, sizes, totals, min_n)
@@ -483,7 +503,7 @@ def time_allocation_table(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) ->
     has_week = "hours_on_site" in table.columns
     has_reported = "visit_share_reported" in table.columns
     out: dict[str, list[str]] = {}
-    for _, row in table.iterrows():
+    for row in frame_records(table):
         hide = bool(row["suppressed"]) or is_suppressed(row["n_people"], min_n)
 
         def num(text: str, hide: bool = hide) -> str:
@@ -526,6 +546,16 @@ def time_allocation_table(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) ->
     return result
 
 
+def _records_by(frame: pd.DataFrame, key: str) -> dict[Any, list[dict[str, Any]]]:
+    """``frame``'s rows as records, per value of ``key`` in order of appearance (a missing key is left
+    out, as :meth:`pandas.DataFrame.groupby` leaves it out)."""
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for row in frame_records(frame):
+        if not _is_missing(row[key]):
+            out.setdefault(row[key], []).append(row)
+    return out
+
+
 def _behaviour_kind(behaviour: str) -> str:
     sign = BEHAVIOUR_SKILL.get(behaviour, ("", 0))[1]
     return "顾问式" if sign > 0 else ("推销式" if sign < 0 else "中性")
@@ -557,7 +587,7 @@ def visit_profile_table(profile: Any, *, min_n: int = MIN_CELL_SIZE) -> pd.DataF
     kinds: list[str] = []
     cells: dict[str, list[str]] = {names[g]: [] for g in groups}
 
-    def hidden(row: pd.Series) -> bool:
+    def hidden(row: Mapping[str, Any]) -> bool:
         return bool(row["suppressed"]) or is_suppressed(row["n_people"], min_n)
 
     def add(part: str, label: str, kind: str, value: Any) -> None:
@@ -566,24 +596,27 @@ def visit_profile_table(profile: Any, *, min_n: int = MIN_CELL_SIZE) -> pd.DataF
         for group in groups:
             cells[names[group]].append(value(group))
 
-    q = questions.set_index("group")
-    add("概况", "随访观察的客户经理（人）", "", lambda g: count_label(q.at[g, "n_people"], min_n))
-    add("概况", "随访的拜访（次）", "", lambda g: MISSING if hidden(q.loc[g]) or _is_missing(q.at[g, "n_visits"])
-        else str(int(q.at[g, "n_visits"])))
+    # the profile's tables are small (a row per group, item and group): read as records, by group
+    q = {row["group"]: row for row in frame_records(questions)}
+    add("概况", "随访观察的客户经理（人）", "", lambda g: count_label(q[g]["n_people"], min_n))
+    add("概况", "随访的拜访（次）", "", lambda g: MISSING if hidden(q[g]) or _is_missing(q[g]["n_visits"])
+        else str(int(q[g]["n_visits"])))
     add("概况", "提问占客户经理说话时间的比例", "",
-        lambda g: MISSING if hidden(q.loc[g]) else _percent(q.at[g, "mean"]))
-    funnel = profile.funnel.drop_duplicates("group").set_index("group")
+        lambda g: MISSING if hidden(q[g]) else _percent(q[g]["mean"]))
+    funnel: dict[Any, Mapping[str, Any]] = {}
+    for row in frame_records(profile.funnel):
+        funnel.setdefault(row["group"], row)  # a group's first row
     add("概况", "拜访平均推进到的销售阶段（共8步）", "",
-        lambda g: MISSING if g not in funnel.index or hidden(funnel.loc[g]) or _is_missing(funnel.at[g, "mean_step"])
-        else f"{float(funnel.at[g, 'mean_step']):.1f}")
+        lambda g: MISSING if g not in funnel or hidden(funnel[g]) or _is_missing(funnel[g]["mean_step"])
+        else f"{float(funnel[g]['mean_step']):.1f}")
     for part, frame, key, label in (("拜访中的做法（占拜访次数）", profile.behaviours, "behaviour", "behaviour_label"),
                                     ("拜访结果（占拜访次数）", profile.outcomes, "outcome", "outcome_label")):
-        for item, rows in frame.groupby(key, sort=False):
-            by_group = rows.set_index("group")
-            add(part, str(rows[label].iloc[0]), _behaviour_kind(str(item)) if key == "behaviour" else "",
-                lambda g, b=by_group: MISSING if g not in b.index or hidden(b.loc[g]) else _percent(b.at[g, "rate"]))
-    if not all(_is_missing(q.at[g, "note"]) or not str(q.at[g, "note"]) for g in groups):  # no empty note row
-        add("说明", "", "", lambda g: "" if _is_missing(q.at[g, "note"]) else str(q.at[g, "note"]))
+        for item, rows in _records_by(frame, key).items():
+            by_group = {row["group"]: row for row in rows}
+            add(part, str(rows[0][label]), _behaviour_kind(str(item)) if key == "behaviour" else "",
+                lambda g, b=by_group: MISSING if g not in b or hidden(b[g]) else _percent(b[g]["rate"]))
+    if not all(_is_missing(q[g]["note"]) or not str(q[g]["note"]) for g in groups):  # no empty note row
+        add("说明", "", "", lambda g: "" if _is_missing(q[g]["note"]) else str(q[g]["note"]))
     table = pd.DataFrame({"做法类型": kinds, **cells},
                          index=pd.MultiIndex.from_tuples(index, names=["部分", "指标"]))
     return table
@@ -620,15 +653,16 @@ def review_table(summary: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -> pd.Dat
         group's rating: positive = they rate themselves higher), 95%置信区间 and 说明. Cells are
         strings.
     """
-    selves = summary.loc[summary["rater_group"] == "self"].set_index("dimension")
+    rows = frame_records(summary)
+    selves = {row["dimension"]: row for row in rows if row["rater_group"] == "self"}
     records = []
-    for _, row in summary.iterrows():
+    for row in rows:
         hide = bool(row["suppressed"]) or is_suppressed(row["n_managers"], min_n) or _is_missing(row["mean"])
         never_shown = bool(row["suppressed"]) and int(row["n_managers"]) == 0
         gap = MISSING
         if not hide and row["rater_group"] != "self" and not _is_missing(row["mean_gap"]) \
                 and not is_suppressed(row["n_gap"], min_n):
-            own = selves.loc[row["dimension"]] if row["dimension"] in selves.index else None
+            own = selves.get(row["dimension"])
             if (own is not None and not bool(own["suppressed"])
                     and int(own["n_managers"]) == int(row["n_managers"]) == int(row["n_gap"])):
                 # the same managers on both sides: the difference of the two rounded means shown
@@ -678,24 +712,21 @@ def review_sentences(
         all regions' alone when the region's superiors are too few; or, when neither can be
         shown, a clause saying that their ratings count in 他人评价.
     """
-    def others(table: pd.DataFrame | None, dimension: str) -> pd.Series | None:
-        if table is None or table.empty:
-            return None
-        rows = table.loc[(table["dimension"] == dimension) & (table["rater_group"] == "all_others")]
-        if rows.empty:
-            return None
-        row = rows.iloc[0]
-        if bool(row["suppressed"]) or _is_missing(row["mean_gap"]) or is_suppressed(row["n_gap"], min_n):
+    region_rows, all_rows = _review_rows(summary), _review_rows(summary_all)
+
+    def others(rows: Mapping[tuple[Any, Any], Mapping[str, Any]], dimension: str) -> Mapping[str, Any] | None:
+        row = rows.get((dimension, "all_others"))
+        if row is None or bool(row["suppressed"]) or _is_missing(row["mean_gap"]) \
+                or is_suppressed(row["n_gap"], min_n):
             return None
         return row
 
     sentences = []
-    for dimension, rows in summary.groupby("dimension", sort=False):
-        selves = rows.loc[rows["rater_group"] == "self"]
-        row = others(summary, str(dimension))
-        if selves.empty or row is None or bool(selves.iloc[0]["suppressed"]):
+    for dimension in dict.fromkeys(d for d in summary["dimension"] if not _is_missing(d)):
+        own = region_rows.get((dimension, "self"))
+        row = others(region_rows, str(dimension))
+        if own is None or row is None or bool(own["suppressed"]):
             continue
-        own = selves.iloc[0]
         low, high = float(row["gap_ci_low"]), float(row["gap_ci_high"])
         gap = float(row["mean_gap"])
         if low > 0:
@@ -707,46 +738,55 @@ def review_sentences(
         text = (f"{row['dimension_label']}：{count_label(row['n_gap'], min_n)}位销售管理人员的自评平均"
                 f"{score(own['mean'])}分，他人评价平均{score(row['mean'])}分，{verdict}"
                 f"（95%置信区间 {interval_label(low, high)}）")
-        everyone = others(summary_all, str(dimension))
+        everyone = others(all_rows, str(dimension))
         if everyone is not None:
             overall = float(everyone["mean_gap"])
             text += (f"；全部地区的销售管理人员自评平均比他评{'高' if overall >= 0 else '低'}"
                      f"{signed(abs(overall)).lstrip('+')}分")
-        superiors = _superior_clause(summary, summary_all, str(dimension), min_n)
+        superiors = _superior_clause(region_rows, all_rows, str(dimension), min_n)
         sentences.append(text + (f"。{superiors}" if superiors else "") + "。")
     return sentences
 
 
-def _superior_row(table: pd.DataFrame | None, dimension: str) -> pd.Series | None:
-    if table is None or table.empty:
-        return None
-    rows = table.loc[(table["dimension"] == dimension) & (table["rater_group"] == "superior")]
-    return None if rows.empty else rows.iloc[0]
+def _review_rows(table: pd.DataFrame | None) -> dict[tuple[Any, Any], dict[str, Any]]:
+    """The first row of each (dimension, rater group) of a review summary, as a record (``{}`` for none)."""
+    rows: dict[tuple[Any, Any], dict[str, Any]] = {}
+    if table is not None and not table.empty:
+        for row in frame_records(table):
+            rows.setdefault((row["dimension"], row["rater_group"]), row)
+    return rows
 
 
-def _superior_shown(row: pd.Series | None, min_n: int) -> bool:
+def _superior_shown(row: Mapping[str, Any] | None, min_n: int) -> bool:
     return (row is not None and not bool(row["suppressed"]) and not _is_missing(row["mean"])
             and not is_suppressed(row["n_managers"], min_n))
 
 
 def _superior_clause(
-    summary: pd.DataFrame, summary_all: pd.DataFrame | None, dimension: str, min_n: int
+    region_rows: Mapping[tuple[Any, Any], Mapping[str, Any]],
+    all_rows: Mapping[tuple[Any, Any], Mapping[str, Any]],
+    dimension: str,
+    min_n: int,
 ) -> str:
-    """The superiors' view of a dimension (上级的看法): the region's, else all regions', else why not."""
-    own = _superior_row(summary, dimension)
-    every = _superior_row(summary_all, dimension)
+    """The superiors' view of a dimension (上级的看法): the region's, else all regions', else why not.
+
+    ``region_rows`` and ``all_rows`` are the region's and all regions' review summaries by
+    (dimension, rater group) (:func:`_review_rows`).
+    """
+    own = region_rows.get((dimension, "superior"))
+    every = all_rows.get((dimension, "superior"))
     if own is None and every is None:
         return ""
 
-    def view(row: pd.Series, where: str, table: pd.DataFrame) -> str:
+    def view(row: Mapping[str, Any], where: str, rows: Mapping[tuple[Any, Any], Mapping[str, Any]]) -> str:
         text = f"{where}上级主管的评价平均{score(row['mean'])}分"
         if not _is_missing(row["mean_gap"]) and not is_suppressed(row["n_gap"], min_n):
             gap = float(row["mean_gap"])
-            selves = table.loc[(table["dimension"] == dimension) & (table["rater_group"] == "self")]
-            if (len(selves) and not bool(selves.iloc[0]["suppressed"])
-                    and int(selves.iloc[0]["n_managers"]) == int(row["n_managers"]) == int(row["n_gap"])):
+            selves = rows.get((dimension, "self"))
+            if (selves is not None and not bool(selves["suppressed"])
+                    and int(selves["n_managers"]) == int(row["n_managers"]) == int(row["n_gap"])):
                 # the same managers on both sides: as review_table, the difference of the rounded means
-                gap = float(rounded_diff(selves.iloc[0]["mean"], row["mean"]))
+                gap = float(rounded_diff(selves["mean"], row["mean"]))
             low, high = float(row["gap_ci_low"]), float(row["gap_ci_high"])
             if low > 0:
                 verdict = f"销售管理人员的自评明显高于上级评价，平均高{signed(gap)[1:]}分"
@@ -758,13 +798,13 @@ def _superior_clause(
         return text
 
     if _superior_shown(own, min_n):
-        text = "上级的看法：" + view(own, "本地区", summary)
+        text = "上级的看法：" + view(own, "本地区", region_rows)
         if _superior_shown(every, min_n):
             text += f"；全部地区上级主管的评价平均{score(every['mean'])}分"
         return text
     if _superior_shown(every, min_n):
         return ("上级的看法：本地区上级主管的评价人数太少，不单独显示，已计入他人评价；"
-                + view(every, "全部地区", summary_all))
+                + view(every, "全部地区", all_rows))
     return "本地区上级主管的评价人数太少，不单独显示，已计入他人评价"
 
 

@@ -10,16 +10,22 @@ resolves their overlaps by :data:`PRIORITY`.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import logging
+import pickle
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from casekit.privacy.redaction.patterns import EMAIL_RANK, ID_RANK, NUMBER_RANK
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.privacy.redaction.companies import CompanyName
+
+log = logging.getLogger(__name__)
 
 __all__ = ["DOMAIN_TERMS", "PLACE_WORDS", "PRIORITY", "Candidate", "RedactionTokenizer", "Token", "all_han", "is_han"]
 
@@ -59,6 +65,11 @@ class RedactionTokenizer:
 
     One per set of extra words (a bundle's product names and regions), cached: redacting with
     one bundle never changes how another bundle's notes are cut.
+
+    The tokens of every text cut are remembered by a keyed hash of the text (:class:`_TokenStore`):
+    in this process, and in a signed file of the user's cache folder written when the process
+    ends, so that a rebuild after one note was edited cuts that note's paragraphs only. The
+    file holds each token's offsets and part-of-speech tag, never the text or its words.
     """
 
     _lock = threading.RLock()
@@ -66,20 +77,22 @@ class RedactionTokenizer:
 
     def __init__(self, words: Iterable[str] = (), places: Iterable[str] = ()) -> None:
         import jieba
-        import jieba.posseg
 
-        from casekit.text.jieba_dict import base_jieba_dictionary
+        from casekit.text.jieba_dict import jieba_dictionary
 
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        # A private copy of jieba's general dictionary, read from the package (never through
-        # jieba's cache file in the temporary folder, which may belong to another user and make
-        # jieba log an error on stderr); words added below stay in this copy.
-        freq, total = base_jieba_dictionary()
+        # A private copy of jieba's general dictionary and its tags (casekit's copy, never jieba's
+        # cache file in the temporary folder, which may belong to another user and make jieba
+        # log an error on stderr); words added below stay in this copy.
+        dictionary = jieba_dictionary()
         self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.FREQ, self.tokenizer.total = dict(freq), total
+        self.tokenizer.FREQ, self.tokenizer.total = dict(dictionary.freq), dictionary.total
         self.tokenizer.initialized = True
-        self.pos = jieba.posseg.POSTokenizer(self.tokenizer)
+        self._tags = dictionary.tags  # copied into the POS tokenizer when one is needed
+        self._pos: Any = None
+        self._store: _TokenStore | None = None
         self.added: set[str] = set()
+        self._added_tags: dict[str, str] = {}
         self.add_words(DOMAIN_TERMS)
         self.add_words(words)
         self.places: set[str] = set()
@@ -97,12 +110,23 @@ class RedactionTokenizer:
                 cls._cache[key] = cls(*key)
             return cls._cache[key]
 
+    @property
+    def pos(self) -> Any:
+        """The ``jieba.posseg.POSTokenizer`` of :attr:`tokenizer` (made at the first text cut:
+        texts whose tokens are remembered need none)."""
+        with self._lock:
+            if self._pos is None:
+                self._pos = _pos_tokenizer(self.tokenizer, dict(self._tags))
+            return self._pos
+
     def add_words(self, words: Iterable[str], tag: str = "nz") -> None:
         with self._lock:
             for word in words:
                 if word and word not in self.added and len(word) > 1:
                     self.tokenizer.add_word(word, freq=max(self.freq(word), 20000), tag=tag)
                     self.added.add(word)
+                    self._added_tags[word] = tag
+                    self._store = None  # the cuts change: remembered under another key
 
     def add_places(self, names: Iterable[str]) -> None:
         """Region names: segmented whole, tagged ns, never a person nor a company name alone."""
@@ -115,6 +139,18 @@ class RedactionTokenizer:
 
     def tokens(self, text: str) -> list[tuple[int, int, str, str]]:
         """``(start, end, word, flag)`` of every token; offsets are the text's."""
+        with self._lock:
+            if self._store is None:
+                self._store = _TokenStore.open(self._cut_key())
+            store = self._store
+            spans = store.get(text)
+            if spans is None:
+                spans = self._cut(text)
+                store.put(text, spans)
+        return [(start, end, text[start:end], flag) for start, end, flag in spans]
+
+    def _cut(self, text: str) -> tuple[tuple[int, int, str], ...]:
+        """jieba's tokens of ``text`` as ``(start, end, flag)``; none if jieba changed the text."""
         out = []
         pos = 0
         with self._lock:
@@ -123,10 +159,120 @@ class RedactionTokenizer:
             word, flag = pair.word, pair.flag
             start = text.find(word, pos) if text[pos:pos + len(word)] != word else pos
             if start < 0:  # jieba changed the text (it never should): no tokens, no jieba signals
-                return []
-            out.append((start, start + len(word), word, flag))
+                return ()
+            out.append((start, start + len(word), flag))
             pos = start + len(word)
-        return out
+        return tuple(out)
+
+    def _cut_key(self) -> str:
+        """What the cuts depend on: jieba's dictionary, and the words added with their tags and
+        frequencies."""
+        from casekit.text.jieba_dict import jieba_dictionary_key
+
+        added = sorted((w, t, self.tokenizer.FREQ.get(w)) for w, t in self._added_tags.items())
+        return hashlib.sha256(repr((_TOKENS_FORMAT, jieba_dictionary_key(), added)).encode("utf-8")).hexdigest()[:32]
+
+
+#: Part of a token store's key: a change of how :meth:`RedactionTokenizer.tokens` cuts (or of the
+#: stored form) makes every older store unused.
+_TOKENS_FORMAT = "casekit-redaction-tokens-1"
+#: Texts a token store file keeps at most (those used last), and the store files kept at most.
+_STORE_TEXTS = 200_000
+_STORE_FILES = 8
+
+
+class _TokenStore:
+    """The remembered tokens of one tokenizer's cuts: keyed-hash of a text → its ``(start, end,
+    flag)`` tuples; read from and (at the process's end, if anything was added) written to a
+    signed file in :func:`casekit.text.jieba_dict.dictionary_cache_folder`.
+
+    The file never holds a text or a word: a text is known by its HMAC-SHA256 with this user's
+    key (:func:`casekit.text.signed_files.cache_secret`), a token by its offsets and tag. A file
+    not signed with this user's key, or damaged, is treated as empty (and replaced).
+    """
+
+    _open: ClassVar[dict[str, _TokenStore]] = {}
+
+    def __init__(self, path: Path, spans: dict[bytes, tuple[tuple[int, int, str], ...]]) -> None:
+        self.path = path
+        self.old = spans
+        self.used: dict[bytes, tuple[tuple[int, int, str], ...]] = {}
+        self.added = False
+
+    @classmethod
+    def open(cls, key: str) -> _TokenStore:
+        """The store of the cuts keyed ``key``: one per process, read from its file at first use."""
+        if key not in cls._open:
+            from casekit.text.jieba_dict import dictionary_cache_folder
+            from casekit.text.signed_files import unsigned
+
+            path = dictionary_cache_folder() / f"redaction-tokens-{key}.pickle"
+            spans: dict[bytes, tuple[tuple[int, int, str], ...]] = {}
+            try:
+                payload = unsigned(path.read_bytes())
+                if payload is not None:
+                    stored_key, spans = pickle.loads(payload)
+                    if stored_key != key:
+                        spans = {}
+            except Exception as exc:  # noqa: BLE001 - absent or unreadable: every text is cut
+                log.debug("redaction tokens not read from %s: %s", path, exc)
+                spans = {}
+            cls._open[key] = store = cls(path, spans)
+            atexit.register(store.save, key)
+        return cls._open[key]
+
+    @staticmethod
+    def text_key(text: str) -> bytes:
+        from casekit.text.signed_files import signature
+
+        return signature(text.encode("utf-8"))[:16]
+
+    def get(self, text: str) -> tuple[tuple[int, int, str], ...] | None:
+        key = self.text_key(text)
+        spans = self.used.get(key)
+        if spans is None:
+            spans = self.old.get(key)
+            if spans is not None:
+                self.used[key] = spans
+        return spans
+
+    def put(self, text: str, spans: tuple[tuple[int, int, str], ...]) -> None:
+        self.used[self.text_key(text)] = spans
+        self.added = True
+
+    def save(self, key: str) -> None:
+        """Write the file if texts were cut in this process: this process's texts first, then the
+        older ones, at most :data:`_STORE_TEXTS`; only the newest :data:`_STORE_FILES` files are kept."""
+        if not self.added:
+            return
+        from casekit.text.signed_files import signed, write_atomically
+
+        kept = dict(self.used)
+        for text_key, spans in self.old.items():
+            if len(kept) >= _STORE_TEXTS:
+                break
+            kept.setdefault(text_key, spans)
+        try:
+            payload = pickle.dumps((key, kept), protocol=pickle.HIGHEST_PROTOCOL)
+            write_atomically(self.path, signed(payload), prefix=".redaction-tokens-")
+            files = sorted(self.path.parent.glob("redaction-tokens-*.pickle"),
+                           key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in files[_STORE_FILES:]:
+                old.unlink(missing_ok=True)
+        except OSError as exc:  # the store only saves time
+            log.debug("redaction tokens not written to %s: %s", self.path, exc)
+        self.old, self.used, self.added = kept, {}, False
+
+
+def _pos_tokenizer(tokenizer: Any, tags: dict[str, str]) -> Any:
+    """A ``jieba.posseg.POSTokenizer`` of ``tokenizer`` with these word tags, as
+    ``POSTokenizer(tokenizer)`` would make it but without reading the dictionary file again."""
+    import jieba.posseg
+
+    pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    pos.tokenizer = tokenizer
+    pos.word_tag_tab = tags
+    return pos
 
 
 @dataclass
