@@ -164,8 +164,10 @@ def probe_builds(tmp_path_factory, sample):
     regions = [first, second, third]
     good = build_reports(SAMPLE_BUNDLE, regions=regions, out=out, progress=False, notebook=PROBE)
     before = (good.out_dir / second / "report.html").read_bytes()
+    # One kernel: the third region must then run in a replacement for the kernel the second killed
+    # (with two, whether the dead one is lent again depends on which thread is free first).
     bad = build_reports(
-        SAMPLE_BUNDLE, regions=regions, out=out, progress=False, notebook=PROBE,
+        SAMPLE_BUNDLE, regions=regions, out=out, progress=False, notebook=PROBE, jobs=1,
         parameters={"die_region": second, "fail_region": third},
     )
     return regions, good, bad, before
