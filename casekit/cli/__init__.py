@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from casekit.cli import analysis, authoring, bundle, course, followup, notes, survey
+from casekit.cli import analysis, authoring, bundle, course, followup, init, notes, survey
 from casekit.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERRUPTED,
@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (bundle, survey, analysis, followup, notes, authoring, course):
+    for group in (init, bundle, survey, analysis, followup, notes, authoring, course):
         group.register(sub.add_parser)
     return parser
 
