@@ -10,7 +10,11 @@ everywhere:
   ``sample``, ``codebook draft``, ``outline-interview``, ``case book``);
 * ``--regions REGION …`` -- region ids or names (``--region`` is a deprecated alias);
 * ``--by`` -- one grouping vocabulary, :data:`BY` (old spellings in :data:`BY_ALIASES`);
-* ``--seed``, ``--force``, ``--min-n``.
+* ``--seed``, ``--force``, ``--min-n``;
+* ``--all`` -- also print the rows whose numbers are hidden for privacy (small groups).
+
+Printed tables fit the terminal (:mod:`casekit.cli.terminal_table`); ``--csv`` always has every
+row and column.
 
 An old spelling still works and prints one line on standard error (:class:`DeprecatedAlias`).
 Output-file extensions come from :data:`casekit.output_formats.OUTPUT_FORMATS`.
@@ -43,6 +47,7 @@ __all__ = [
     "NOTE_COLUMNS",
     "AddParser",
     "DeprecatedAlias",
+    "all_parent",
     "bundle_parent",
     "by_parent",
     "csv_parent",
@@ -245,6 +250,14 @@ def min_n_parent(default: int, what: str) -> argparse.ArgumentParser:
     return parent
 
 
+def all_parent() -> argparse.ArgumentParser:
+    """``--all``: print the small-group rows too (their numbers stay hidden); ``--csv`` has them anyway."""
+    parent = _parent()
+    parent.add_argument("--all", action="store_true",
+                        help="also list the rows of groups too small to show numbers for (hidden by default)")
+    return parent
+
+
 def load(args: argparse.Namespace) -> Bundle:
     """The bundle named by ``args.bundle``, loaded (and so validated): the one place commands load it."""
     from casekit.intake import load_bundle
@@ -283,26 +296,113 @@ def write_csv(path: Path, frame: pd.DataFrame,
 _TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+#: Columns that mark a row whose numbers are hidden for privacy (a group below ``--min-n``).
+SUPPRESSED_COLUMNS: tuple[str, ...] = ("suppressed", "hidden")
+
+#: A cell that reads as a number: right-aligned, never shortened (``12``, ``-0.30``, ``57.1``, ``<5``).
+_NUMBER_TEXT = re.compile(r"^[<>≤≥]?[-+]?\d[\d,]*(\.\d+)?%?$")
+
+
+def _escape(text: str) -> str:
+    """One terminal line: tabs and line breaks as spaces, other control characters as ``\\xNN``."""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    return _TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _is_number(value: object) -> bool:
+    import numbers
+
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, numbers.Number):
+        return True
+    return isinstance(value, str) and (value == "-" or bool(_NUMBER_TEXT.match(value)))
+
+
+def _terminal_cells(shown: pd.DataFrame) -> tuple[list[str], list[list[str]], list[bool]]:
+    """Headers, cells as text and which columns are numbers, of a :func:`readable` frame."""
+    import pandas as pd
+    from pandas.api import types as ptypes
+
+    headers = [_escape(str(c)) for c in shown.columns]
+    numeric: list[bool] = []
+    columns: list[list[str]] = []
+    for position in range(shown.shape[1]):
+        series = shown.iloc[:, position]
+        missing = series.isna()
+        if ptypes.is_bool_dtype(series.dtype):
+            is_number = False
+        elif ptypes.is_numeric_dtype(series.dtype):
+            is_number = True
+        else:
+            is_number = bool(len(series)) and all(_is_number(v) for v in series[~missing])
+        numeric.append(is_number)
+        if is_number and len(series):
+            if isinstance(series.dtype, pd.api.extensions.ExtensionDtype) and missing.any():
+                series = series.astype(object).where(~missing, "-")
+            # pandas' own number formatting (one number of decimals per column)
+            text = series.reset_index(drop=True).to_string(index=False, na_rep="-").split("\n")
+            columns.append([_escape(t.strip()) for t in text])
+        else:
+            columns.append(["-" if m else _escape(str(v)) for v, m in zip(series, missing)])
+    rows = [list(row) for row in zip(*columns)] if columns else []
+    return headers, rows, numeric
+
+
+def _id_columns(frame: pd.DataFrame, overrides: Mapping[str, str | tuple[str, str]] | None) -> list[bool]:
+    """Per column of ``frame``: an id (:data:`casekit.cli.headers.HEADERS` kind ``id``)."""
+    from casekit.cli.headers import HEADERS
+
+    kinds = []
+    for column in frame.columns:
+        override = (overrides or {}).get(str(column))
+        kinds.append(override[1] if isinstance(override, tuple) else HEADERS.get(str(column), ("", ""))[1])
+    return [kind == "id" for kind in kinds]
+
+
 def show(frame: pd.DataFrame, csv: Path | None,
-         overrides: Mapping[str, str | tuple[str, str]] | None = None) -> None:
+         overrides: Mapping[str, str | tuple[str, str]] | None = None, *,
+         hide_suppressed: bool = False) -> None:
     """Print a consultant-facing table, or write it as CSV with ``--csv``.
 
     Either way with Chinese headers and numbers rounded for reading
-    (:func:`casekit.cli.headers.readable`; ``overrides`` as there).
-    """
-    import pandas as pd
+    (:func:`casekit.cli.headers.readable`; ``overrides`` as there). The CSV has every row and
+    column. The printed table fits the terminal (:func:`casekit.cli.terminal_table.render`):
+    Chinese aligned, numbers right and text left, long text shortened with ``…``; columns that
+    still do not fit are left out, named in one line under the table.
 
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+    csv : Path or None
+        Write it here as CSV instead of printing it.
+    overrides : mapping, optional
+        Headers and kinds for some columns, as in :func:`~casekit.cli.headers.readable`.
+    hide_suppressed : bool, default False
+        Print only the rows whose numbers may be shown: a row with a true ``suppressed`` (or
+        ``hidden``) column is left out, the column too, and one line under the table says how
+        many rows were and that ``--all`` lists them.
+    """
     from casekit.cli.headers import readable
+    from casekit.cli.terminal_table import render, terminal_width
 
     if csv is not None:
         write_csv(csv, frame, overrides)
         return
-    shown = readable(frame, overrides)
-    for column in shown.columns:  # na_rep does not reach pandas' <NA> of a nullable column
-        if isinstance(shown[column].dtype, pd.api.extensions.ExtensionDtype) and shown[column].isna().any():
-            shown[column] = shown[column].astype(object).where(shown[column].notna(), "-")
-    text = shown.to_string(index=False, na_rep="-")
-    print(_TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+    notes = []
+    flag = next((c for c in SUPPRESSED_COLUMNS if c in frame.columns), None)
+    if hide_suppressed and flag is not None:
+        hidden = frame[flag].eq(True).to_numpy()
+        frame = frame.loc[~hidden].drop(columns=flag)
+        if hidden.any():
+            notes.append(f"另有 {int(hidden.sum())} 行因人数太少、数字不能显示而未列出；加 --all 可列出这些行")
+    headers, rows, numeric = _terminal_cells(readable(frame, overrides))
+    table = render(headers, rows, numeric, terminal_width(), ids=_id_columns(frame, overrides))
+    if table.dropped:
+        notes.append(f"终端宽度不够，未显示 {len(table.dropped)} 列：{'、'.join(table.dropped)}；"
+                     "用 --csv 文件.csv 可导出全部列")
+    print("\n".join([*table.lines, *notes]))
 
 
 def segment_labels(bundle: Bundle, seed: int) -> pd.Series | None:

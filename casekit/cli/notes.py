@@ -73,7 +73,7 @@ def _cmd_codes(args: argparse.Namespace) -> int:
         table = notes.frequencies(by=NOTE_COLUMNS[args.by], min_n=args.min_n)
     # the code frame's group is the code's group (主题类别), not a group of people
     overrides = {"group": "主题类别编号", "group_label": "主题类别"} if args.frame else None
-    common.show(table, args.csv, overrides)
+    common.show(table, args.csv, overrides, hide_suppressed=not args.all)
     return EXIT_OK
 
 
@@ -106,6 +106,9 @@ def _cmd_keywords(args: argparse.Namespace) -> int:
         table = notes.themes(by=column)
     else:
         table = notes.keywords(by=column)
+    # distinctive means used more than elsewhere: a word (or code) with z <= 0 is not
+    table = table[table["z"] > 0]
+    if not args.themes:
         table = table.groupby(column, sort=False).head(args.top)
     common.show(table, args.csv)
     return EXIT_OK
@@ -130,6 +133,7 @@ def register(add_parser: AddParser) -> None:
                        common.seed_parent("segmentation seed with --by segment (default: %(default)s)"),
                        common.min_n_parent(MIN_CELL_SIZE, "fewest interviewees behind a count shown"),
                        common.csv_parent("codes"),
+                       common.all_parent(),
                    ])
     p.add_argument("--cooccurrence", action="store_true", help="codes found together in the same note")
     p.add_argument("--frame", action="store_true", help="list the code frame (codes, groups, keyword rules)")
@@ -149,7 +153,8 @@ def register(add_parser: AddParser) -> None:
     p.add_argument("--limit", type=int, help="at most this many quotes")
     p.set_defaults(func=_cmd_quotes)
 
-    p = add_parser("keywords", help="words (or, with --themes, codes) distinctive of each region against the others",
+    p = add_parser("keywords", help="words (or, with --themes, codes) distinctive of each region against the others "
+                        "(only those used more there than elsewhere)",
                    parents=[
                        common.bundle_parent(),
                        common.by_parent(("top_region", "city", "population", "method")),

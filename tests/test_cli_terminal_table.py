@@ -1,0 +1,167 @@
+"""Terminal tables a consultant can read: Chinese aligned, fit to the window, small groups hidden."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from casekit.cli import main
+from casekit.cli.common import show
+from casekit.cli.terminal_table import PIPE_WIDTH, cell_width, render, terminal_width, truncate
+
+#: The commands of this module read the sample once and analyse its notes once (conftest).
+pytestmark = pytest.mark.usefixtures("read_each_bundle_once")
+
+
+def _starts(line: str, cells: list[str]) -> list[int]:
+    """Terminal column where each of ``cells`` (in order) starts in ``line``."""
+    starts, at = [], 0
+    for cell in cells:
+        at = line.index(cell, at)
+        starts.append(cell_width(line[:at]))
+        at += len(cell)
+    return starts
+
+
+def test_chinese_characters_count_as_two_cells():
+    assert cell_width("北京") == 2 * cell_width("ab")
+    assert cell_width("占比（%）") == cell_width("占比") + cell_width("（）") + cell_width("%")
+    assert cell_width(truncate("市场分析与策略", 7)) <= 7
+    assert truncate("市场分析与策略", 7).endswith("…")
+    assert truncate("产品", 7) == "产品"
+
+
+def test_columns_line_up_on_screen_whatever_the_mix_of_chinese_and_latin():
+    rows = [["北京", "宽带监控", "4"], ["hebei", "宽视界", "12"], ["内蒙古自治区", "ab", "0"]]
+    table = render(["地区", "词语", "次数"], rows, [False, False, True], 80)
+    assert not table.dropped
+    body = table.lines[1:]
+    words = [_starts(line, row[:2])[1] for line, row in zip(body, rows)]
+    assert len(set(words)) == 1  # the second column starts at the same screen column on every row
+    ends = [cell_width(line) for line in body]
+    assert len(set(ends)) == 1  # numbers are right-aligned: they all end at the same column
+    assert body[1].endswith("12") and body[0].endswith(" 4")
+
+
+def test_a_table_too_wide_shortens_text_never_numbers_then_leaves_out_columns():
+    rows = [["weak_industry_knowledge", "行业知识薄弱导致无法与客户深入交流", "123456", "0.25"]]
+    headers = ["主题编号", "名称", "提到的受访者（人）", "占比（%）"]
+    numeric = [False, False, True, True]
+    fitted = render(headers, rows, numeric, 50)
+    assert all(cell_width(line) <= 50 for line in fitted.lines)
+    assert "…" in fitted.lines[-1] and "123456" in fitted.lines[-1] and "0.25" in fitted.lines[-1]
+    assert not fitted.dropped
+    narrow = render(headers, rows, numeric, 24)
+    assert all(cell_width(line) <= 24 for line in narrow.lines)
+    assert narrow.dropped and narrow.dropped == headers[len(headers) - len(narrow.dropped):]
+
+
+def test_long_headers_wrap_onto_a_second_line_instead_of_widening_narrow_number_columns():
+    rows = [["beijing", "2", "5"]]
+    table = render(["地区编号", "提到的受访者（人）", "本组受访者（人）"], rows, [False, True, True], 30)
+    assert all(cell_width(line) <= 30 for line in table.lines)
+    assert len(table.lines) == 3 and "（人）" in table.lines[1]
+
+
+def test_the_width_is_columns_when_set_and_100_when_printing_into_a_pipe(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "72")
+    assert terminal_width() == 72
+    monkeypatch.delenv("COLUMNS")
+    assert terminal_width() == PIPE_WIDTH  # pytest's captured stdout is not a terminal
+
+
+def test_show_leaves_the_hidden_rows_out_only_when_asked(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "120")
+    frame = pd.DataFrame({"code": ["price_selling", "joint_visit", "free_trial"], "n_notes": [7, pd.NA, 6],
+                          "suppressed": [False, True, False]}).astype({"n_notes": "Int64"})
+    show(frame, None, hide_suppressed=True)
+    out = capsys.readouterr().out
+    assert "joint_visit" not in out and "price_selling" in out and "人数不足不显示" not in out
+    assert "另有 1 行" in out.splitlines()[-1] and "--all" in out.splitlines()[-1]
+    show(frame, None)
+    out = capsys.readouterr().out
+    assert "joint_visit" in out and "--all" not in out
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _cells(line: str) -> list[str]:
+    return line.split()
+
+
+def test_columns_that_do_not_fit_are_named_under_the_table_with_the_way_to_get_them(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "30")
+    frame = pd.DataFrame({"region_name": ["北京"], "n_notes": [7], "n_interviewees": [5], "group_notes": [9],
+                          "group_interviewees": [6]})
+    show(frame, None)
+    lines = capsys.readouterr().out.splitlines()
+    assert all(cell_width(line) <= 30 for line in lines[:-1])
+    assert "未显示" in lines[-1] and "本组受访者（人）" in lines[-1] and "--csv" in lines[-1]
+
+
+def test_codes_fits_the_terminal_hides_small_groups_and_all_lists_them(tmp_path, monkeypatch, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    monkeypatch.setenv("COLUMNS", "90")
+    assert main(["codes", str(SAMPLE_BUNDLE), "--csv", str(tmp_path / "codes.csv")]) == 0
+    capsys.readouterr()
+    every = _csv_rows(tmp_path / "codes.csv")
+    n_hidden = sum(row["人数不足不显示"] == "是" for row in every)
+    assert 0 < n_hidden < len(every)
+
+    assert main(["codes", str(SAMPLE_BUNDLE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(cell_width(line) <= 90 for line in lines)
+    assert any(f"另有 {n_hidden} 行" in line and "--all" in line for line in lines[-2:])
+    shown_rows = [line for line in lines if line.split()[0] in {row["地区编号"] for row in every}]
+    assert len(shown_rows) == len(every) - n_hidden
+
+    assert main(["codes", str(SAMPLE_BUNDLE), "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "--all" not in out
+    assert sum(line.split()[0] in {row["地区编号"] for row in every} for line in out.splitlines()) == len(every)
+
+
+def test_codes_csv_still_has_every_row_and_column(tmp_path, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    from casekit.analysis.notes_analysis import analyse_notes
+    from casekit.intake import load_bundle
+
+    frame = analyse_notes(load_bundle(SAMPLE_BUNDLE)).frequencies()
+    assert main(["codes", str(SAMPLE_BUNDLE), "--csv", str(tmp_path / "codes.csv")]) == 0
+    rows = _csv_rows(tmp_path / "codes.csv")
+    assert len(rows) == len(frame) and len(rows[0]) == frame.shape[1]
+
+
+def test_keywords_lists_only_words_used_more_in_the_group_than_elsewhere(monkeypatch, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    from casekit.analysis.notes_analysis import analyse_notes
+    from casekit.intake import load_bundle
+
+    every = analyse_notes(load_bundle(SAMPLE_BUNDLE)).keywords()
+    assert (every["z"] <= 0).any()  # the sample has words a region uses less than the others
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["keywords", str(SAMPLE_BUNDLE), "--top", "30"]) == 0
+    out = capsys.readouterr().out
+    rows = [_cells(line) for line in out.splitlines() if line.split()[0] in set(every["top_region_id"])]
+    assert rows
+    scores = [float(row[-1]) for row in rows]
+    assert all(score > 0 for score in scores)
+    negative = every.loc[every["z"] <= 0]
+    printed = {(row[0], row[1]) for row in rows}
+    assert not printed & set(zip(negative["top_region_id"], negative["word"]))
+
+
+def test_ids_are_shortened_before_the_chinese_labels_beside_them():
+    rows = [["hebei:other_cities", "河北其他地市", "31"]]
+    table = render(["分组编号", "分组", "人数"], rows, [False, False, True], 30, ids=[True, False, False])
+    assert "河北其他地市" in table.lines[-1] and "hebei:other_cities" not in table.lines[-1]
+    assert all(cell_width(line) <= 30 for line in table.lines)
