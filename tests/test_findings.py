@@ -294,7 +294,8 @@ def test_cli_regions_by_name_population_and_stdout(capsys):
     assert "hebei:account_manager:industry:vs_other_regions" in {r["id"] for r in records}
 
 
-def test_cli_prints_claimed_sentences_and_the_table(capsys):
+def test_cli_prints_claimed_sentences_and_the_table(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")  # a wide terminal: every column whole
     assert main(["findings", str(SAMPLE), "--regions", "tianjin"]) == 0
     out = capsys.readouterr().out
     assert "天津政企客户经理在“时间”上平均" in out and "明显低于其他地区" in out
