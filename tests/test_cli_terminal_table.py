@@ -165,3 +165,22 @@ def test_ids_are_shortened_before_the_chinese_labels_beside_them():
     table = render(["分组编号", "分组", "人数"], rows, [False, False, True], 30, ids=[True, False, False])
     assert "河北其他地市" in table.lines[-1] and "hebei:other_cities" not in table.lines[-1]
     assert all(cell_width(line) <= 30 for line in table.lines)
+
+
+@pytest.mark.parametrize("command", [["gaps", "--by", "city"], ["review360", "--regions", "hebei", "shijiazhuang"]])
+def test_gaps_and_review360_hide_small_groups_unless_all(command, tmp_path, monkeypatch, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    monkeypatch.setenv("COLUMNS", "400")
+    assert main([command[0], str(SAMPLE_BUNDLE), *command[1:], "--csv", str(tmp_path / "t.csv")]) == 0
+    capsys.readouterr()
+    every = _csv_rows(tmp_path / "t.csv")
+    n_hidden = sum(row["人数不足不显示"] == "是" for row in every)
+    assert 0 < n_hidden < len(every)
+    assert main([command[0], str(SAMPLE_BUNDLE), *command[1:]]) == 0
+    short = capsys.readouterr().out.splitlines()
+    assert any(f"另有 {n_hidden} 行" in line and "--all" in line for line in short[-2:])
+    assert main([command[0], str(SAMPLE_BUNDLE), *command[1:], "--all"]) == 0
+    full = capsys.readouterr().out.splitlines()
+    assert not any("--all" in line for line in full)
+    assert len(full) - len(short) == n_hidden - 1  # the hidden rows are back; the line about them is gone

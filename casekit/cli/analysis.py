@@ -59,7 +59,7 @@ def _cmd_gaps(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.analysis.gaps import gap_table
 
     table = gap_table(bundle, by=args.by, population=args.population, min_n=args.min_n)
-    common.show(table, args.csv)
+    common.show(table, args.csv, hide_suppressed=not args.all)
     return EXIT_OK
 
 
@@ -183,7 +183,7 @@ def _cmd_review360(args: argparse.Namespace, bundle: Bundle) -> int:
         regions = bundle.manifest.region_index.require_all(args.regions)  # every bad name at once
         table = pd.concat([review_summary(bundle, region, min_raters=args.min_raters) for region in regions],
                           ignore_index=True)
-    common.show(table, args.csv)
+    common.show(table, args.csv, hide_suppressed=not args.all)
     return EXIT_OK
 
 
@@ -206,6 +206,7 @@ def register(add_parser: AddParser) -> None:
                        common.by_parent(("top_region", "city", "all")),
                        common.min_n_parent(MIN_CELL_SIZE, "smallest group shown"),
                        common.csv_parent("gaps"),
+                       common.all_parent(),
                    ])
     p.add_argument("--population", help="one population id or label (default: all)")
     p.set_defaults(func=_cmd_gaps)
@@ -248,6 +249,7 @@ def register(add_parser: AddParser) -> None:
         common.regions_parent("summary of these regions' managers, one region after the other (default: all regions "
                        "together)", alias=True),
         common.csv_parent("review360"),
+        common.all_parent(),
     ])
     p.add_argument("--managers", action="store_true", help="per manager (consultant-only) instead of the summary")
     p.add_argument("--gap", action="store_true", help="with --managers: self vs others per manager and dimension")
