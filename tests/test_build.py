@@ -7,6 +7,7 @@ session's :func:`conftest.two_region_builds` (also read by the pool test of ``te
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import pytest
 from casekit.exceptions import (
     BuildError,
     BuildLockedError,
+    BundleValidationError,
     CasekitError,
     CJKFontNotFoundError,
     NotebookNotFoundError,
@@ -591,3 +593,40 @@ def test_a_consultants_edits_and_files_in_a_region_folder_are_never_lost(tmp_pat
     assert again.ok and again.built == ["beijing"]
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
         ["report.docx", "report.html", "report.ipynb", "客户反馈.txt", backups[0].name])
+
+
+# -- the first kernel starts while the bundle is read ------------------------------------------------
+def test_first_kernel_is_put_in_service_before_the_bundle_is_read(tmp_path, monkeypatch):
+    """The manifest alone names the reports folder and the regions: the build locks the folder and
+    starts its first kernel, then reads and validates the bundle while that kernel imports."""
+    import casekit.intake
+
+    events: list[str] = []
+    pool_warm_up = build_module._KernelPool.warm_up
+    monkeypatch.setattr(build_module._KernelPool, "warm_up",
+                        lambda self, *a, **k: events.append("kernel") or pool_warm_up(self, *a, **k))
+    real_load = casekit.intake.load_bundle
+    monkeypatch.setattr(casekit.intake, "load_bundle", lambda path: events.append("bundle") or real_load(path))
+    monkeypatch.setattr(build_module, "_build_region", lambda *a, **k: {})  # no report: only the order counts
+    build_reports(SAMPLE_BUNDLE, regions=["beijing"], out=tmp_path, progress=False, notebook=PROBE)
+    assert events[:2] == ["kernel", "bundle"]
+    # The bundle handed to the kernels through the cache is gone with the build (it is client data).
+    assert not list((tmp_path / "sample" / ".cache").glob("bundle-*.pkl"))
+
+
+def test_bundle_with_problems_leaves_no_reports_folder_and_no_lock(tmp_path):
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE_BUNDLE, bundle)
+    responses = bundle / "survey" / "responses.csv"
+    lines = responses.read_text(encoding="utf-8-sig").splitlines()
+    lines[1] = lines[1].replace(",", ",不是分数,", 1)  # one answer too many, a non-number
+    responses.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(BundleValidationError):
+        build_reports(bundle, regions=["beijing"], out=tmp_path / "out", progress=False, notebook=PROBE)
+    assert not (tmp_path / "out" / "sample").exists()  # the folder this build made is gone again
+    # and an existing reports folder stays, unlocked
+    (tmp_path / "out" / "sample").mkdir(parents=True)
+    with pytest.raises(BundleValidationError):
+        build_reports(bundle, regions=["beijing"], out=tmp_path / "out", progress=False, notebook=PROBE)
+    assert (tmp_path / "out" / "sample").is_dir()
+    assert not (tmp_path / "out" / "sample" / build_module.LOCK_FILE).exists()

@@ -201,6 +201,39 @@ def test_damaged_cache_entry_is_ignored_not_trusted(tmp_path, caplog):
     assert "unreadable cache entry" in caplog.text
 
 
+def test_a_kernel_takes_the_bundle_the_build_read_only_while_no_file_changed(tmp_path, monkeypatch):
+    """The build hands its loaded bundle to the kernels through the cache; a kernel uses it instead
+    of reading the files, unless a file changed since the build read them."""
+    from casekit.bundle_tree import tree_stamp
+    from casekit.intake import bundle as bundle_module
+
+    folder = tmp_path / "sample"
+    shutil.copytree(SAMPLE_BUNDLE, folder)
+    stamp = tree_stamp(folder)
+    loaded = bundle_module.load_bundle(folder)
+    cache = ResultCache(tmp_path / "cache")
+    engagement.hand_bundle(cache, loaded, stamp)
+    monkeypatch.setattr(bundle_module, "_memo", None)
+    assert not engagement.take_bundle(cache.folder, folder)  # remembering is off: nothing to do
+    bundle_module.remember_bundles(True)
+    try:
+        assert engagement.take_bundle(cache.folder, folder)
+        reads: list[Path] = []
+        real_load = bundle_module._load
+        monkeypatch.setattr(bundle_module, "_load", lambda root: reads.append(root) or real_load(root))
+        taken = bundle_module.load_bundle(folder)
+        assert reads == [] and taken.responses.equals(loaded.responses) and taken.path == folder
+        # A note edited after the build read the bundle: the kernel reads the files.
+        note = folder / NOTE
+        note.write_text(note.read_text(encoding="utf-8") + "补充一句。\n", encoding="utf-8")
+        assert not engagement.take_bundle(cache.folder, folder)
+        assert "补充一句" in "".join(bundle_module.load_bundle(folder).notes["text"].astype(str)) and reads == [folder]
+    finally:
+        bundle_module.remember_bundles(False)
+    engagement.drop_bundle(cache, folder)
+    assert not list(cache.folder.glob("bundle-*.pkl"))
+
+
 def test_build_over_a_damaged_cache_entry_repairs_it_once(series):
     result, computed = series["damaged"]
     assert result.ok, result.failed  # the probe fails in a kernel that would recompute

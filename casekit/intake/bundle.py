@@ -276,6 +276,38 @@ def remember_bundles(enabled: bool) -> None:
         _memo = {}
 
 
+def remember_bundle(bundle: Bundle, stamp: tuple[object, ...]) -> bool:
+    """Remember ``bundle`` as read from files with this :func:`~casekit.bundle_tree.tree_stamp`
+    (e.g. loaded by another process), if remembering is on and no file changed since.
+
+    ``casekit build`` hands each report kernel the bundle it loaded and validated: unpickling it
+    takes ~0.01 s, reading and validating the files again 0.4--0.6 s (the sample).
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A complete bundle, as :func:`load_bundle` returned it.
+    stamp : tuple
+        :func:`casekit.bundle_tree.tree_stamp` of its folder, taken before it was read.
+
+    Returns
+    -------
+    bool
+        True if :func:`load_bundle` now hands back copies of it; False if remembering is off or
+        a file of the bundle changed since ``stamp`` (then the files are read as usual).
+    """
+    if _memo is None:
+        return False
+    from casekit.bundle_tree import tree_stamp
+
+    root = Path(bundle.path)
+    if not stamp or stamp[0] != str(root.resolve()) or tree_stamp(root) != stamp:
+        return False
+    _memo.clear()
+    _memo[str(root.resolve())] = (stamp, _fresh(bundle))
+    return True
+
+
 def _fresh(value: Any) -> Any:
     """A copy of ``value`` that shares nothing a report could change: tables, dicts and lists are
     copied, dataclasses field by field; read-only mappings, strings and numbers are shared."""

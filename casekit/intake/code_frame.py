@@ -203,6 +203,11 @@ class CodeFrame:
         object.__setattr__(self, "groups", MappingProxyType(dict(self.groups)))
         object.__setattr__(self, "_by_id", MappingProxyType({c.id: c for c in self.codes}))
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Read-only mappings do not pickle: rebuild from the fields (a bundle is handed to the
+        # report kernels pickled, see casekit.reports.build).
+        return (type(self), (dict(self.groups), self.codes, self.skip_kinds, self.source))
+
     @property
     def ids(self) -> tuple[str, ...]:
         """The code ids, in frame order."""

@@ -60,7 +60,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -737,18 +737,45 @@ def build_reports(
         check = FORMATS[name].check
         if check is not None:
             check()
-    files = kind.inputs(bundle_files(bundle_path))  # before loading: a file changed meanwhile only costs a rebuild
-    bundle = load_bundle(bundle_path)
-    manifest = bundle.manifest
-    region_ids = named_function(kind.regions)(bundle, regions)
-
-    out_dir = kind.out_dir(bundle_output_dir(manifest.bundle, out))
-    _make_out_dir(out_dir)
-    with build_lock(out_dir / LOCK_FILE):
-        try:
-            _sweep(out_dir)
-        except OSError as exc:
-            raise OutputError(out_dir, _os_reason(exc)) from exc
+    local = scheduler is None and workers is None
+    early = _early_target(bundle_path, regions, out, kind) if local and reuse_kernel else None
+    with ExitStack() as stack:
+        if early is not None:
+            # The manifest alone names the reports folder and the regions: lock the folder and start
+            # the first kernel now, so it imports what the report needs while this process reads and
+            # validates the bundle (a bundle with problems shuts it down unused).
+            early_dir, early_regions = early
+            created = not early_dir.exists()
+            _make_out_dir(early_dir)
+            stack.enter_context(build_lock(early_dir / LOCK_FILE))
+            _sweep_or_fail(early_dir)
+            cache = cache_folder(early_dir)
+            kernels = stack.enter_context(_local_kernels(
+                True, jobs, len(early_regions), notebook, cache, values.get("bundle_path"), reuse_kernel=True,
+            ))
+            try:
+                files = kind.inputs(bundle_files(bundle_path))  # before loading: a change meanwhile only costs a rebuild
+                bundle = _load_for_kernels(bundle_path, cache, stack)
+            except Exception:
+                if created:
+                    stack.close()  # kernels down, lock released: then the folder this build made goes
+                    _remove_if_empty(early_dir)
+                raise
+            manifest = bundle.manifest
+            region_ids = named_function(kind.regions)(bundle, regions)
+            out_dir = kind.out_dir(bundle_output_dir(manifest.bundle, out))
+            if out_dir != early_dir:  # the manifest was edited while it was read
+                raise OutputError(out_dir, "the bundle's manifest changed while the build read it; run the build again")
+        else:
+            files = kind.inputs(bundle_files(bundle_path))  # before loading: a change meanwhile only costs a rebuild
+            bundle = load_bundle(bundle_path)
+            manifest = bundle.manifest
+            region_ids = named_function(kind.regions)(bundle, regions)
+            out_dir = kind.out_dir(bundle_output_dir(manifest.bundle, out))
+            _make_out_dir(out_dir)
+            stack.enter_context(build_lock(out_dir / LOCK_FILE))
+            _sweep_or_fail(out_dir)
+            kernels = None
         plan = _Plan(
             bundle=bundle, files=files, notebook=notebook, values=values, formats=chosen,
             font=font_stamp(font.path), font_path=str(font.path), force=force, request=request_key(regions, chosen, notebook, values),
@@ -759,11 +786,70 @@ def build_reports(
                 manifest, region_ids, out_dir, notebook,
                 values=values, progress=progress, reuse_kernel=reuse_kernel,
                 formats=chosen, force=force, plan=plan, jobs=jobs, scheduler=scheduler, workers=workers,
+                kernels=kernels,
             )
         except KeyboardInterrupt:
             # Interrupted inside a publish: put a report moved aside back, drop temporary folders.
             _sweep(out_dir)
             raise
+
+
+def _early_target(
+    bundle_path: Path, regions: str | Iterable[str] | None, out: Path | str, kind: ReportKind
+) -> tuple[Path, list[str]] | None:
+    """The reports folder and the regions of a research build, from the manifest alone (cheap), or
+    None when the manifest has problems or the report needs the whole bundle to know its regions
+    (the full load then reports everything at once).
+
+    Raises
+    ------
+    casekit.exceptions.RegionError
+        If a requested region is not in the manifest (nothing is created).
+    """
+    if kind.id != "research":
+        return None
+    from casekit.intake.manifest import read_manifest
+
+    try:
+        manifest, problems = read_manifest(bundle_path)
+    except Exception:  # noqa: BLE001 - any doubt: the full load reports it, with every other problem
+        return None
+    if manifest is None or problems:
+        return None
+    region_ids = resolve_regions(manifest, regions)
+    return kind.out_dir(bundle_output_dir(manifest.bundle, out)), region_ids
+
+
+def _load_for_kernels(bundle_path: Path, cache: Path, stack: ExitStack) -> Bundle:
+    """Load (and so validate) the bundle and hand it to the report kernels through the cache
+    folder (:func:`casekit.reports.engagement.hand_bundle`) until ``stack`` closes: a kernel
+    then takes it instead of reading the files again, as long as none of them changed."""
+    from casekit.bundle_tree import tree_stamp
+    from casekit.intake import load_bundle
+    from casekit.reports.engagement import ResultCache, drop_bundle, hand_bundle
+
+    stamp = tree_stamp(bundle_path)  # before reading: a file changed meanwhile is read again
+    bundle = load_bundle(bundle_path)
+    handed = ResultCache(cache)
+    stack.callback(drop_bundle, handed, bundle_path)
+    hand_bundle(handed, bundle, stamp)
+    return bundle
+
+
+def _sweep_or_fail(out_dir: Path) -> None:
+    try:
+        _sweep(out_dir)
+    except OSError as exc:
+        raise OutputError(out_dir, _os_reason(exc)) from exc
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """Remove ``folder`` (and its empty cache folder) if nothing else is in it."""
+    for path in (cache_folder(folder), folder):
+        try:
+            path.rmdir()
+        except OSError:
+            pass
 
 
 @dataclass
@@ -980,7 +1066,8 @@ class _KernelPool:
 
 @contextmanager
 def _local_kernels(
-    wanted: bool, jobs: int | None, regions: int, notebook: Path, plan: _Plan, *, reuse_kernel: bool
+    wanted: bool, jobs: int | None, regions: int, notebook: Path, cache: Path, bundle_path: str | None, *,
+    reuse_kernel: bool,
 ) -> Iterator[tuple[_KernelPool | None, Any]]:
     """The pool of warm kernels and the threads that lend them (both None when ``wanted`` is
     false: a Dask build). The kernels start and import what the report needs at once, while the
@@ -991,8 +1078,7 @@ def _local_kernels(
     from concurrent.futures import ThreadPoolExecutor
 
     size = max(1, min(jobs or default_jobs(), regions)) if reuse_kernel else 1
-    pool = _KernelPool(size, notebook.parent, plan.cache, reuse=reuse_kernel,
-                       bundle_path=plan.values.get("bundle_path"))
+    pool = _KernelPool(size, notebook.parent, cache, reuse=reuse_kernel, bundle_path=bundle_path)
     executor = ThreadPoolExecutor(size, thread_name_prefix="casekit-region")
     try:
         pool.warm_up(executor)  # one kernel now, the others once there is more than one region to build
@@ -1018,10 +1104,13 @@ def _build_locked(
     jobs: int | None = None,
     scheduler: str | None = None,
     workers: int | None = None,
+    kernels: tuple[_KernelPool, Any] | None = None,
 ) -> BuildResult:
     local = scheduler is None and workers is None
-    kernels = _local_kernels(local, jobs, len(region_ids), notebook, plan, reuse_kernel=reuse_kernel)
-    with kernels as (pool, executor):
+    started = (nullcontext(kernels) if kernels is not None else
+               _local_kernels(local, jobs, len(region_ids), notebook, plan.cache, plan.values.get("bundle_path"),
+                              reuse_kernel=reuse_kernel))
+    with started as (pool, executor):
         entries = load_entries(out_dir)
         state = BuildState.load(out_dir)
         if pool is not None:  # regions certainly stale (the survey, code or notebook changed): their kernels now

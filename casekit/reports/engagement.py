@@ -397,6 +397,62 @@ def _cached(kind: str, key: str, compute: Any, cache: ResultCache | None) -> Any
     return value
 
 
+#: Cache kind of the bundle the build hands its report kernels (:func:`hand_bundle`).
+_BUNDLE = "bundle"
+
+
+def hand_bundle(cache: ResultCache, bundle: Bundle, stamp: tuple[object, ...]) -> None:
+    """Put the bundle the build loaded (and validated) where its report kernels read it
+    (:func:`take_bundle`), keyed by the files' :func:`~casekit.bundle_tree.tree_stamp`.
+
+    Parameters
+    ----------
+    cache : ResultCache
+        The build's cache folder.
+    bundle : casekit.intake.Bundle
+        The loaded bundle.
+    stamp : tuple
+        :func:`~casekit.bundle_tree.tree_stamp` of the bundle's folder, taken before it was read.
+    """
+    cache.put(f"{_BUNDLE}-{_scope(bundle.path)}", digest(_BUNDLE, stamp), (stamp, bundle))
+
+
+def drop_bundle(cache: ResultCache, bundle_path: Path | str) -> None:
+    """Remove the bundle :func:`hand_bundle` left in the cache: the build ends, its kernels are
+    done with it, and the next build hands over its own (a copy of all the client's research
+    data should not outlive the build that needed it)."""
+    for path in cache.folder.glob(f"{_BUNDLE}-{_scope(bundle_path)}-*.pkl"):
+        path.unlink(missing_ok=True)
+
+
+def take_bundle(cache_dir: Path | str, bundle_path: Path | str) -> bool:
+    """In a report kernel: remember the bundle the build handed over (:func:`hand_bundle`), if
+    none of its files changed since, so that the notebooks' :func:`~casekit.intake.load_bundle`
+    finds it without reading the files (:func:`casekit.intake.bundle.remember_bundle`).
+
+    Returns
+    -------
+    bool
+        True if the handed bundle is now remembered; False if there is none or it is out of date
+        (the files are then read as usual).
+    """
+    from casekit.bundle_tree import tree_stamp
+    from casekit.intake.bundle import remember_bundle
+
+    stamp = tree_stamp(bundle_path)
+    handed = ResultCache(cache_dir, writable=False).get(f"{_BUNDLE}-{_scope(bundle_path)}", digest(_BUNDLE, stamp))
+    if handed is None:
+        return False
+    bundle = handed[1]
+    # as the kernel would have read it: its folder as the notebooks name it
+    return remember_bundle(replace(bundle, path=Path(bundle_path).expanduser()), handed[0])
+
+
+def _scope(bundle_path: Path | str) -> str:
+    """A short tag of a bundle's folder: each bundle keeps its own newest cache entries."""
+    return digest(str(Path(bundle_path).resolve()))[:8]
+
+
 def shared_results(
     bundle: Bundle,
     *,
@@ -426,7 +482,7 @@ def shared_results(
     """
     cache = cache if cache is not None else _active
     files = files if files is not None else bundle_files(bundle.path)
-    scope = digest(str(Path(bundle.path).resolve()))[:8]  # each bundle keeps its own newest entries
+    scope = _scope(bundle.path)
     analysis = _cached(f"{_ANALYSIS}-{scope}", analysis_key(files, min_n),
                        lambda: engagement_analysis(bundle, min_n=min_n, outlines=outlines), cache)
     notes = _cached(f"{_NOTES}-{scope}", notes_key(files, min_n),

@@ -92,7 +92,7 @@ _RESET_CODE = (
 #: region (while the build computes the engagement-wide results).
 WARM_UP_CODE = (
     "from casekit.reports.kernel_state import warm_up as _casekit_warm_up\n"
-    "_casekit_warm_up({bundle_path!r})\n"
+    "_casekit_warm_up({bundle_path!r}, {cache_dir!r})\n"
 )
 
 
@@ -274,7 +274,7 @@ class WarmKernel:
         try:
             if not self.is_alive():
                 self.start()
-            self.run(WARM_UP_CODE.format(bundle_path=bundle_path), timeout=max(self.startup_timeout, 120),
+            self.run(WARM_UP_CODE.format(bundle_path=bundle_path, cache_dir=self.cache_dir), timeout=max(self.startup_timeout, 120),
                      what="warming up the kernel")
         except Exception as exc:  # noqa: BLE001 - reported by the first notebook, with its region
             log.debug("kernel warm-up failed: %s", exc)

@@ -83,7 +83,7 @@ def reset_kernel_state(cwd: str, cache_dir: str | None = None) -> None:
         shell.reset(new_session=True)
 
 
-def warm_up(bundle_path: str | None = None) -> None:
+def warm_up(bundle_path: str | None = None, cache_dir: str | None = None) -> None:
     """Do, once per kernel, what every region's report would otherwise pay for in its first run:
     import what the report notebook imports, load the CJK font and draw Chinese text with it,
     build the HTML exporter (its templates) with a page of one table, and read the bundle. Then
@@ -100,6 +100,10 @@ def warm_up(bundle_path: str | None = None) -> None:
     bundle_path : str, optional
         The bundle the notebooks will read. A bundle that cannot be read is left for the first
         notebook to report, with its region.
+    cache_dir : str, optional
+        The build's cache folder: the bundle the build loaded is taken from there when none of
+        its files changed since (:func:`casekit.reports.engagement.take_bundle`), instead of
+        reading and validating the files again.
     """
     import gc
     import io
@@ -137,6 +141,10 @@ def warm_up(bundle_path: str | None = None) -> None:
 
         remember_bundles(True)
         try:
+            if cache_dir is not None:
+                from casekit.reports.engagement import take_bundle
+
+                take_bundle(cache_dir, bundle_path)
             load_bundle(bundle_path)
         except Exception:  # noqa: BLE001 - the first notebook reports it
             pass
