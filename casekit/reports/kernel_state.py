@@ -151,6 +151,6 @@ def warm_up(bundle_path: str | None = None, cache_dir: str | None = None) -> Non
     # What is alive now (modules, the bundle's memo) lives as long as the kernel: move it out of
     # the garbage collector's sight. IPython's reset runs a full collection before every region
     # (0.13 s of walking these objects each time, 0.005 s after), and so do the collections the
-    # reports themselves trigger.
-    gc.collect()
+    # reports themselves trigger. No collection first: it would walk the same ~220,000 objects
+    # (0.12 s) to free a few dozen.
     gc.freeze()
