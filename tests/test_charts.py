@@ -231,3 +231,120 @@ def test_a_name_with_dollars_is_drawn_as_written_in_every_chart(comparison, gaps
         assert any("北京" in text for text in shown)
         # the dollar is escaped wherever the name is drawn: drawn as itself, never as mathematics
         assert all("\\$" in text for text in shown if "北京" in text)
+
+
+# -- the fixed layout: nothing clipped, nothing overlapping, no layout engine ---------------------
+
+LONG_LABEL = "客户关系深度经营与高层拜访策略规划能力强"  # 20 characters
+
+
+@pytest.fixture(scope="module")
+def sample_tables(shared_sample_bundle, shared_sample_notes) -> dict[str, dict]:
+    """The chart tables of a few sample regions: full data (河北, 南宁), a city with many groups
+    under five (石家庄) and one with all of them (承德)."""
+    from casekit.reports import region_report
+
+    hebei = region_report(shared_sample_bundle, "hebei", notes=shared_sample_notes)
+    reports = {"hebei": hebei}
+    for region in ("nanning", "shijiazhuang", "chengde"):
+        reports[region] = region_report(shared_sample_bundle, region, segments=hebei.segments,
+                                        notes=shared_sample_notes)
+    return {r: {"name": rep.region_name, "comparison": rep.comparison, "gaps": rep.gaps, "time": rep.time_use}
+            for r, rep in reports.items()}
+
+
+def _long_labels(comparison: pd.DataFrame, gaps: pd.DataFrame, week: pd.DataFrame):
+    """The tables with every other dimension (and a group) named by a 20-character label, and
+    gaps reaching both ends of the axis."""
+    every_other = np.arange(len(comparison)) % 2 == 0
+    comparison = comparison.assign(dimension_label=np.where(every_other, LONG_LABEL, comparison["dimension_label"]))
+    wide = gaps.assign(dimension_label=np.where(np.arange(len(gaps)) % 2 == 0, LONG_LABEL, gaps["dimension_label"]))
+    spread = np.linspace(-2.6, 1.6, len(wide))
+    wide = wide.assign(gap=spread, ci_low=spread - 0.4, ci_high=spread + 0.4, mean=4.0 + spread)
+    week = week.assign(group_name=[LONG_LABEL, "全部地区（包括所有城市的客户经理）", "石家庄"])
+    return comparison, wide, week
+
+
+def _charts(sample_tables, comparison, gaps, week):
+    from casekit.reports import gap_figure, time_allocation_figure
+
+    figures = {}
+    for region, t in sample_tables.items():
+        figures[f"{region}-dimension"] = dimension_comparison_figure(t["comparison"], region_name=t["name"])
+        figures[f"{region}-gap"] = gap_figure(t["gaps"], t["name"])
+        figures[f"{region}-time"] = time_allocation_figure(t["time"])
+    long_comparison, long_gaps, long_week = _long_labels(comparison, gaps, week)
+    figures["long-dimension"] = dimension_comparison_figure(long_comparison, region_name="张家口")
+    figures["long-gap"] = gap_figure(long_gaps, "张家口")
+    figures["long-time"] = time_allocation_figure(long_week)
+    figures["one-population-gap"] = gap_figure(sample_tables["hebei"]["gaps"], "河北", populations=["sales_manager"])
+    per_visit = week.drop(columns=["hours_on_site", "hours_travel", "hours_office"])
+    figures["minutes-time"] = time_allocation_figure(per_visit)
+    return figures
+
+
+def _drawn_texts(fig: Figure):
+    """Every text drawn when the figure is saved as a notebook shows it, with its extent in pixels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    drawn = []
+    draw_text = renderer.draw_text
+
+    def record(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        drawn.append(mtext)
+        return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+
+    renderer.draw_text = record
+    canvas.draw()
+    assert all(t is not None for t in drawn)
+    return [(t, t.get_window_extent(renderer)) for t in drawn]
+
+
+def test_the_charts_have_no_layout_engine(comparison, gaps, week, sample_tables):
+    """The charts are laid out by a fixed rule when built, not by a layout engine at every save."""
+    for name, fig in _charts(sample_tables, comparison, gaps, week).items():
+        assert fig.get_layout_engine() is None, name
+
+
+def test_no_text_of_a_chart_reaches_past_its_edges_or_into_another(comparison, gaps, week, sample_tables):
+    """Titles, tick labels, values, notes and legends lie inside the picture and apart from each
+    other: the long dimension names on the left, the values beside the bars, the legend below."""
+    for name, fig in _charts(sample_tables, comparison, gaps, week).items():
+        texts = _drawn_texts(fig)
+        width, height = fig.bbox.width, fig.bbox.height
+        for text, box in texts:
+            assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height, (name, text.get_text(), box)
+        for i, (first, a) in enumerate(texts):
+            for second, b in texts[i + 1:]:
+                overlap = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+                assert min(overlap) <= 0.5, (name, first.get_text(), second.get_text())
+
+
+def test_tick_labels_and_titles_stay_outside_the_panels(comparison, gaps, week, sample_tables):
+    """The y tick labels (dimension names) sit left of their panel, the x tick labels below it and
+    the panel title above it; nothing drawn for one panel (or for the whole figure: suptitle,
+    legend below) reaches into another panel's plotting area."""
+    for name, fig in _charts(sample_tables, comparison, gaps, week).items():
+        texts = _drawn_texts(fig)
+        owner = {}
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            owner.update({id(t): ax for t in (legend.get_texts() if legend else [])})
+        for ax in fig.axes:
+            area = ax.bbox
+            for tick, box in ((t, b) for t, b in texts if t in ax.get_yticklabels()):
+                assert box.x1 <= area.x0 + 0.5, (name, tick.get_text())
+            for tick, box in ((t, b) for t, b in texts if t in ax.get_xticklabels()):
+                assert box.y1 <= area.y0 + 0.5, (name, tick.get_text())
+            if ax.get_title(loc="left"):  # a panel of a population
+                title = [b for t, b in texts if t.get_text() == ax.get_title(loc="left") and t.axes is ax]
+                assert len(title) == 1 and title[0].y0 >= area.y1 - 0.5, name
+        for text, box in texts:
+            parent = owner.get(id(text), text.axes)
+            for ax in fig.axes:
+                if ax is not parent:
+                    area = ax.bbox
+                    overlap = min(area.x1, box.x1) - max(area.x0, box.x0), min(area.y1, box.y1) - max(area.y0, box.y0)
+                    assert min(overlap) <= 0.5, (name, text.get_text())

@@ -3,22 +3,30 @@
 Every function builds a :class:`matplotlib.figure.Figure` directly (not through ``pyplot``), so
 charts never pile up in pyplot's figure registry, and a notebook shows a chart exactly once: as
 the cell's value or through ``display(fig)``. Given the same data, a chart is drawn the same way
-every time (fixed size, resolution, order and colours; no randomness).
+every time (fixed size, resolution, order and colours; no randomness). The region report's charts
+are laid out when built, by a fixed rule measured from their own text (:func:`_lay_out`), not by a
+layout engine that would draw the whole figure an extra time at every save.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.transforms import ScaledTranslation
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
 
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATIONS
 from casekit.formatting import (
@@ -80,7 +88,10 @@ def _style_axes(ax: Axes, population: str | None = None) -> None:
         ax.spines[side].set_visible(False)
     if population is not None:
         term = POPULATIONS.get(population)
-        ax.set_title(term.label if term is not None else population, loc="left", fontsize=12)
+        # an explicit y: the title stays at the panel's top (no ticks there to clear) instead of
+        # being placed anew, from the axes' measured extent, at every draw
+        ax.set_title(term.label if term is not None else population, loc="left", fontsize=_PANEL_TITLE_SIZE,
+                     y=1.0)
 
 
 def _populations_in_order(present: Sequence[str], requested: Sequence[str] | None) -> list[str]:
@@ -91,10 +102,194 @@ def _populations_in_order(present: Sequence[str], requested: Sequence[str] | Non
     return [p for p in requested if p in present]
 
 
-def _stacked_axes(fig: Figure, counts: Sequence[int]) -> np.ndarray:
-    """One panel per population, stacked, each as tall as its number of rows."""
-    return fig.subplots(len(counts), 1, squeeze=False,
-                        gridspec_kw={"height_ratios": [max(c, 1) for c in counts]})[:, 0]
+def _stacked_axes(fig: Figure, counts: Sequence[int]) -> list[Axes]:
+    """One panel per population, top to bottom; :func:`_lay_out` places them once drawn into."""
+    return [fig.add_axes((0.1, 0.1, 0.8, 0.8)) for _ in counts]
+
+
+# -- fixed layout -------------------------------------------------------------------------------
+#
+# The charts place their panels by a fixed rule computed from their own text instead of a layout
+# engine: constrained layout draws the whole figure once more before every save (and measures
+# every text of it) only to find margins that a few string measurements give. Distances are in
+# inches; matplotlib's own spacing (tick length and pad, title pad, label pad) is read from
+# rcParams, so the rule follows the style the axes are drawn with.
+
+#: Font size of a panel's title (the population's name), in points.
+_PANEL_TITLE_SIZE = 12
+#: Blank space at the figure's edges, in points.
+_EDGE = 4.0
+#: Blank space between the suptitle and the first panel's title, in points.
+_BELOW_SUPTITLE = 4.0
+#: Blank space between a panel's x tick labels and the next panel's title, in points.
+_BETWEEN_PANELS = 10.0
+#: Blank space between the x-axis label and a legend below it, in points.
+_ABOVE_LEGEND = 4.0
+#: Offset of a note drawn above the first panel (:func:`gap_figure`'s "目标水平"), in points.
+_NOTE_OFFSET = 2.0
+
+
+#: The rcParams that choose the default font and how it is rasterised: part of the key of
+#: :func:`_font_metrics`' cache, so text is measured anew after a change of font.
+_FONT_PARAMS = ("font.family", "font.sans-serif", "font.serif", "font.monospace", "font.cursive",
+                "font.fantasy", "font.style", "font.variant", "font.weight", "font.stretch", "text.hinting")
+
+
+@lru_cache(maxsize=4096)
+def _font_metrics(text: str, size: float, dpi: float,
+                  fonts: tuple[object, ...]) -> tuple[float, float, float]:
+    """Width, ascent and descent in pixels of one line of ``text`` in the default font, as the Agg
+    renderer measures it (``fonts``: the values of :data:`_FONT_PARAMS`, only a cache key)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    prop = FontProperties(size=size)
+    # a line is as tall as matplotlib.text.Text makes it: at least the font's typographic ascent
+    # and descent, whatever its characters
+    font = get_font(findfont(prop))
+    table = font.get_sfnt_table("OS/2")
+    keys = ("sTypoAscender", "sTypoDescender")
+    if table is None:
+        table, keys = font.get_sfnt_table("hhea"), ("ascent", "descent")
+    if table is not None:
+        scale = size * dpi / 72 / font.get_sfnt_table("head")["unitsPerEm"]
+        min_ascent, min_descent = table[keys[0]] * scale, -table[keys[1]] * scale
+    else:  # pragma: no cover - every usable font has one of the tables
+        min_ascent = min_descent = 0.0
+    if not text:
+        return 0.0, min_ascent, min_descent
+    width, height, descent = RendererAgg(1, 1, dpi).get_text_width_height_descent(text, prop, ismath=False)
+    return width, max(height - descent, min_ascent), max(descent, min_descent)
+
+
+def _text_size(text: str, size: float, dpi: float) -> tuple[float, float, float]:
+    """Width, ascent and descent in inches of one line of ``text`` at ``size`` points as it is
+    drawn at ``dpi``: a ``\\$`` of :func:`chart_text` is one dollar sign, everything else literal."""
+    fonts = tuple(tuple(v) if isinstance(v, list) else v for v in (mpl.rcParams[k] for k in _FONT_PARAMS))
+    width, ascent, descent = _font_metrics(text.replace(r"\$", "$"), float(size), float(dpi), fonts)
+    return width / dpi, ascent / dpi, descent / dpi
+
+
+def _height(text: str, size: float, dpi: float) -> float:
+    """Height in inches of one line of ``text`` (:func:`_text_size`)."""
+    _, ascent, descent = _text_size(text, size, dpi)
+    return ascent + descent
+
+
+def _points(name: str) -> float:
+    """An rcParams length (points) in inches."""
+    return float(mpl.rcParams[name]) / 72
+
+
+def _font_size(name: str) -> float:
+    """An rcParams font size (e.g. ``"medium"``) in points."""
+    return FontProperties(size=mpl.rcParams[name]).get_size_in_points()
+
+
+def _tick_texts(axis: Axis) -> list[str]:
+    """The major tick labels ``axis`` will draw: its locator's ticks inside the view, formatted."""
+    low, high = sorted(axis.get_view_interval())
+    tolerance = (high - low) * 1e-10
+    locations = [v for v in axis.get_majorticklocs() if low - tolerance <= v <= high + tolerance]
+    return [str(t) for t in axis.get_major_formatter().format_ticks(locations)]
+
+
+def _lay_out(
+    fig: Figure,
+    axes: Sequence[Axes],
+    weights: Sequence[float],
+    *,
+    title: str,
+    title_size: float,
+    legend: tuple[list[Artist], list[str]] | None = None,
+    legend_size: float = 9,
+    note_height: float = 0.0,
+) -> None:
+    """Place stacked panels, the figure's title and a legend below them by a fixed rule.
+
+    From top to bottom: ``title`` (the suptitle, ``title_size`` points), then per panel its
+    title, the axes (heights in proportion to ``weights``; all as wide as the widest y tick
+    label leaves room for), its x tick labels and, under the last one, its x-axis label; then
+    ``legend`` (handles and labels in one centred row, ``legend_size`` points). Every band is
+    the measured size of the text it holds plus matplotlib's spacing (tick length and pad, title
+    and label pad, from rcParams) and a few fixed points of blank space, so nothing reaches past
+    the figure's edges or into another panel. A note drawn above the first panel needs
+    ``note_height`` inches there. Call it once everything else is drawn: it reads the panels'
+    tick labels, titles and x-axis labels.
+    """
+    dpi = fig.dpi
+    fig_w, fig_h = fig.get_size_inches()
+    edge = _EDGE / 72
+    x_font, y_font = _font_size("xtick.labelsize"), _font_size("ytick.labelsize")
+    x_ticks = _points("xtick.major.size") + _points("xtick.major.pad")
+    y_ticks = _points("ytick.major.size") + _points("ytick.major.pad")
+    title_pad = _points("axes.titlepad")
+    label_pad = _points("axes.labelpad")
+
+    # horizontal: the widest y tick label on the left, x tick labels at the ends may overhang
+    left = right = 0.0
+    for ax in axes:
+        for text in _tick_texts(ax.yaxis):
+            left = max(left, _text_size(text, y_font, dpi)[0] + y_ticks)
+        x_labels = _tick_texts(ax.xaxis)
+        if x_labels:
+            left = max(left, _text_size(x_labels[0], x_font, dpi)[0] / 2)
+            right = max(right, _text_size(x_labels[-1], x_font, dpi)[0] / 2)
+    left, right = left + edge, right + edge
+
+    # vertical: fixed bands of text around the panels, the rest shared by the axes
+    top = edge
+    fig.suptitle(title, fontsize=title_size, x=0.5, y=1 - edge / fig_h, va="top", ha="center")
+    top += _height(title, title_size, dpi) + _BELOW_SUPTITLE / 72
+    above, below = [], []
+    for i, ax in enumerate(axes):
+        band = 0.0
+        panel_title = ax.get_title(loc="left")
+        if panel_title:  # drawn on its baseline, its descent inside the pad
+            band = title_pad + _text_size(panel_title, _PANEL_TITLE_SIZE, dpi)[1]
+        if i == 0:
+            band = max(band, note_height)
+        above.append(band)
+        band = x_ticks + max((_height(t, x_font, dpi) for t in _tick_texts(ax.xaxis)), default=0.0)
+        # the x-axis label where matplotlib puts it (label pad below the tick labels), given so
+        # that drawing does not measure every tick label once more to find the spot; the y axis
+        # has no label
+        below_ticks = ScaledTranslation(0, -band - label_pad, fig.dpi_scale_trans)
+        ax.xaxis.set_label_coords(0.5, 0, ax.transAxes + below_ticks)
+        ax.yaxis.set_label_coords(0, 0.5)
+        label = ax.xaxis.label
+        if label.get_text():
+            band += label_pad + _height(label.get_text(), label.get_fontsize(), dpi)
+        below.append(band)
+    bottom = edge
+    if legend is not None:
+        handles, labels = legend
+        pad = mpl.rcParams["legend.borderpad"] * legend_size / 72
+        row = max([*(_height(t, legend_size, dpi) for t in labels),
+                   mpl.rcParams["legend.handleheight"] * legend_size / 72])
+        fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, edge / fig_h), borderaxespad=0,
+                   ncols=len(labels), frameon=False, fontsize=legend_size)
+        bottom += row + 2 * pad + _ABOVE_LEGEND / 72
+    fixed = top + bottom + sum(above) + sum(below) + _BETWEEN_PANELS / 72 * (len(axes) - 1)
+    free = max(fig_h - fixed, 0.1 * fig_h)
+    total = sum(weights)
+    y = fig_h - top
+    width = max(fig_w - left - right, 0.1 * fig_w)
+    for ax, weight, band_above, band_below in zip(axes, weights, above, below):
+        height = free * weight / total
+        y -= band_above + height
+        ax.set_position((left / fig_w, y / fig_h, width / fig_w, height / fig_h))
+        y -= band_below + _BETWEEN_PANELS / 72
+
+
+def _bars(ax: Axes, y: np.ndarray, widths: np.ndarray, height: float, *, colour: str, label: str) -> None:
+    """Horizontal bars from 0 as one collection: drawn like :meth:`~matplotlib.axes.Axes.barh`'s
+    rectangles, a tenth of the cost (one artist instead of one patch per bar)."""
+    low, high, zero = y - height / 2, y + height / 2, np.zeros_like(widths)
+    verts = np.stack([np.column_stack([zero, low]), np.column_stack([zero, high]),
+                      np.column_stack([widths, high]), np.column_stack([widths, low])], axis=1)
+    bars = PolyCollection(verts, facecolors=colour, edgecolors="none", label=label)
+    bars.sticky_edges.x.append(0)
+    ax.add_collection(bars)
 
 
 def plot_dimension_comparison(
@@ -139,10 +334,8 @@ def plot_dimension_comparison(
 
     y = np.arange(len(rows))[::-1]  # first dimension at the top
     height = 0.38
-    ax.barh(y + height / 2, np.nan_to_num(region, nan=0.0), height, color=REGION_COLOUR,
-            label=region_name)
-    ax.barh(y - height / 2, np.nan_to_num(overall, nan=0.0), height, color=ALL_COLOUR,
-            label="全部地区")
+    _bars(ax, y + height / 2, np.nan_to_num(region, nan=0.0), height, colour=REGION_COLOUR, label=region_name)
+    _bars(ax, y - height / 2, np.nan_to_num(overall, nan=0.0), height, colour=ALL_COLOUR, label="全部地区")
     values = [v for v in region + overall if not math.isnan(v)]
     right = scale_max if scale_max is not None else max(5.0, math.ceil(max(values, default=5.0)))
     for yi, value, hidden in zip(y, region, suppressed):
@@ -204,8 +397,7 @@ def dimension_comparison_figure(
     scale_max = max(5.0, math.ceil(max(finite, default=5.0)))
 
     counts = [int((comparison["population"] == p).sum()) for p in populations]
-    fig = Figure(figsize=(8, 1.2 + sum(0.55 * c + 0.7 for c in counts)), dpi=100,
-                 layout="constrained")
+    fig = Figure(figsize=(8, 1.2 + sum(0.55 * c + 0.7 for c in counts)), dpi=100)
     axes = _stacked_axes(fig, counts)
     for ax, population in zip(axes, populations):
         plot_dimension_comparison(ax, comparison, population, region_name=region_name,
@@ -213,7 +405,8 @@ def dimension_comparison_figure(
     for ax in axes[:-1]:
         ax.set_xlabel("")
     axes[0].legend(loc="lower right", frameon=False, fontsize=9)
-    fig.suptitle(f"{chart_text(region_name)}：各维度平均得分与全部地区对比", fontsize=14)
+    _lay_out(fig, axes, [max(c, 1) for c in counts],
+             title=f"{chart_text(region_name)}：各维度平均得分与全部地区对比", title_size=14)
     return fig
 
 
@@ -402,22 +595,25 @@ def gap_figure(
     right = max(math.ceil(max(numbers) * 2) / 2 + 0.5, 0.5)
 
     counts = [int((gaps["population"] == p).sum()) for p in populations]
-    fig = Figure(figsize=(8, 1.4 + sum(0.5 * c + 0.8 for c in counts)), dpi=100, layout="constrained")
+    fig = Figure(figsize=(8, 1.4 + sum(0.5 * c + 0.8 for c in counts)), dpi=100)
     axes = _stacked_axes(fig, counts)
     for ax, population in zip(axes, populations):
         plot_gaps(ax, gaps, population, region_name=region_name, limits=(left, right), min_n=min_n)
     for ax in axes[:-1]:
         ax.set_xlabel("")
-    axes[0].text(0, 1.02, " 目标水平", transform=axes[0].get_xaxis_transform(), ha="left", va="bottom",
-                 fontsize=8, color="#222222")
+    note = " 目标水平"
+    above_axes = ScaledTranslation(0, _NOTE_OFFSET / 72, fig.dpi_scale_trans)
+    axes[0].text(0, 1, note, ha="left", va="bottom", fontsize=8, color="#222222",
+                 transform=axes[0].get_xaxis_transform() + above_axes)
     legend: dict[str, Artist] = {}
     for ax in axes:
         for handle, label in zip(*ax.get_legend_handles_labels()):
             legend.setdefault(label, handle)
     order = [label for label in (chart_text(region_name), "其他地区") if label in legend]
-    fig.legend([legend[label] for label in order], order, loc="outside lower center", ncols=len(order),
-               frameon=False, fontsize=9)
-    fig.suptitle(f"{chart_text(region_name)}：各维度与目标水平的差距（横线为差距的可能范围）", fontsize=14)
+    _lay_out(fig, axes, [max(c, 1) for c in counts],
+             title=f"{chart_text(region_name)}：各维度与目标水平的差距（横线为差距的可能范围）", title_size=14,
+             legend=([legend[label] for label in order], order),
+             note_height=_NOTE_OFFSET / 72 + _height(note, 8, fig.dpi))
     return fig
 
 
@@ -468,8 +664,8 @@ def time_allocation_figure(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -
     totals = np.nansum(values, axis=0)
     right = max(float(np.nanmax(totals)) if np.isfinite(totals).any() else 0.0, 1.0) * 1.08
 
-    fig = Figure(figsize=(8, 1.6 + 0.55 * len(table)), dpi=100, layout="constrained")
-    ax = fig.subplots()
+    fig = Figure(figsize=(8, 1.6 + 0.55 * len(table)), dpi=100)
+    ax = _stacked_axes(fig, [len(table)])[0]
     y = np.arange(len(table))[::-1]
     start = np.zeros(len(table))
     for values_of, name, colour in zip(values, names, TIME_COLOURS):
@@ -488,8 +684,7 @@ def time_allocation_figure(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -
     ax.set_xlim(0, right)
     ax.set_xlabel(f"{'每周' if week else '每次拜访'}{unit}")
     _style_axes(ax)
-    fig.legend(loc="outside lower center", ncols=len(names), frameon=False, fontsize=9)
     title = ("客户经理的一周时间估算（小时，按随访观察与自报每周拜访次数）" if week
              else "客户经理每次拜访的时间（分钟，随访观察）")
-    fig.suptitle(title, fontsize=13)
+    _lay_out(fig, [ax], [1], title=title, title_size=13, legend=ax.get_legend_handles_labels())
     return fig
