@@ -267,12 +267,50 @@ class _TokenStore:
 def _pos_tokenizer(tokenizer: Any, tags: dict[str, str]) -> Any:
     """A ``jieba.posseg.POSTokenizer`` of ``tokenizer`` with these word tags, as
     ``POSTokenizer(tokenizer)`` would make it but without reading the dictionary file again."""
+    _import_posseg(tags)
     import jieba.posseg
 
     pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
     pos.tokenizer = tokenizer
     pos.word_tag_tab = tags
     return pos
+
+
+def _import_posseg(tags: dict[str, str]) -> None:
+    """Import ``jieba.posseg`` without it parsing jieba's dictionary file a second time.
+
+    Importing the module makes its global ``POSTokenizer`` (``jieba.posseg.dt``), which reads
+    the tags of every word of ``jieba.dt``'s dictionary file, line by line: about half a second,
+    the largest part of the first text cut in a process. When ``jieba.dt`` has jieba's own
+    dictionary -- the file casekit's copy (:func:`casekit.text.jieba_dict.jieba_dictionary`,
+    whose tags are ``tags``) is parsed from, by the same reader -- the file is handed to the
+    import as empty for that moment, and the global tokenizer then gets a copy of ``tags``: the
+    module ends up exactly as a plain import makes it. Otherwise (jieba's dictionary replaced
+    with ``jieba.set_dictionary``) it is imported as usual.
+    """
+    import io
+    import sys
+
+    if "jieba.posseg" in sys.modules:
+        return
+    import jieba
+
+    default = jieba.dt
+    if default.dictionary != jieba.DEFAULT_DICT:
+        return
+    with _POSSEG_IMPORT:
+        if "jieba.posseg" in sys.modules:
+            return
+        # the one call of get_dict_file in the import is POSTokenizer(jieba.dt).__init__'s
+        default.get_dict_file = lambda: io.BytesIO(b"")
+        try:
+            import jieba.posseg
+        finally:
+            del default.get_dict_file
+        jieba.posseg.dt.word_tag_tab = dict(tags)
+
+
+_POSSEG_IMPORT = threading.Lock()
 
 
 @dataclass
