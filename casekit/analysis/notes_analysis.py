@@ -25,7 +25,7 @@ import pandas as pd
 from casekit.analysis.coding import code_frequencies, codes_for
 from casekit.analysis.keywords import distinctive_keywords, themes
 from casekit.analysis.ordering import in_region_order
-from casekit.analysis.quotes import find_quotes
+from casekit.analysis.quotes import MentionMatcher, find_quotes
 from casekit.privacy.disclosure import MIN_INTERVIEWEES
 
 __all__ = ["NotesAnalysis", "analyse_notes"]
@@ -60,6 +60,7 @@ class NotesAnalysis:
     #: The tables of :meth:`keywords` and :meth:`themes` by their arguments: every top-level
     #: region's report section asks for the same whole table (each caller gets a copy).
     _tables: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _matcher: list[MentionMatcher] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def frequencies(self, by: str | tuple[str, ...] = "top_region_id",
                     min_n: int = MIN_INTERVIEWEES) -> pd.DataFrame:
@@ -131,8 +132,11 @@ class NotesAnalysis:
 
     def quotes(self, **filters: Any) -> pd.DataFrame:
         """Redacted quotes with provenance (:func:`casekit.analysis.quotes.find_quotes` filters)."""
+        if not self._matcher:  # the bundle's terms, gathered once for every call
+            self._matcher.append(MentionMatcher(self.bundle.catalogue))
         return find_quotes(self.segments, self.coded, catalogue=self.bundle.catalogue,
-                           frame=self.bundle.code_frame, manifest=self.bundle.manifest, **filters)
+                           frame=self.bundle.code_frame, manifest=self.bundle.manifest,
+                           matcher=self._matcher[0], **filters)
 
 
 def _table_key(kind: str, by: str, kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
