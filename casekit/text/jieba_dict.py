@@ -50,6 +50,7 @@ __all__ = [
     "base_jieba_dictionary",
     "dictionary_cache_folder",
     "dictionary_shards",
+    "import_posseg",
     "jieba_dictionary",
     "jieba_dictionary_key",
     "jieba_tokenizer",
@@ -122,7 +123,7 @@ def _parse(data: bytes) -> JiebaDictionary:
     jieba = _jieba_module()
     with _quiet(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from jieba.posseg import POSTokenizer
+        POSTokenizer = import_posseg().POSTokenizer  # noqa: N806 - jieba's name
 
         freq, total = jieba.Tokenizer.gen_pfdict(io.BytesIO(data))
         reader = POSTokenizer.__new__(POSTokenizer)  # only its parser: no dictionary read at creation
@@ -302,6 +303,44 @@ def jieba_dictionary() -> JiebaDictionary:
         return _DICTIONARY
 
 
+def import_posseg() -> Any:
+    """Import ``jieba.posseg`` without it parsing jieba's dictionary file a second time.
+
+    Importing the module makes its global ``POSTokenizer`` (``jieba.posseg.dt``), which reads
+    the tags of every word of ``jieba.dt``'s dictionary file, line by line: about a third of a
+    second, the largest part of the first text cut in a process. When ``jieba.dt`` has jieba's
+    own dictionary -- the file casekit's copy is parsed from, by the same reader -- the file is
+    handed to the import as empty for that moment, and the global tokenizer then gets casekit's
+    tags (:class:`LazyTags`: the same table, read shard by shard as words are looked up).
+    Otherwise (jieba's dictionary replaced with ``jieba.set_dictionary``) it is imported as usual.
+
+    Returns
+    -------
+    module
+        ``jieba.posseg``.
+    """
+    import io
+    import sys
+
+    jieba = _jieba_module()
+    with _POSSEG_IMPORT:
+        if "jieba.posseg" not in sys.modules and jieba.dt.dictionary == jieba.DEFAULT_DICT:
+            default = jieba.dt
+            # the one call of get_dict_file in the import is POSTokenizer(jieba.dt).__init__'s
+            default.get_dict_file = lambda: io.BytesIO(b"")
+            try:
+                import jieba.posseg
+            finally:
+                del default.get_dict_file
+            jieba.posseg.dt.word_tag_tab = LazyTags()
+        import jieba.posseg
+
+        return jieba.posseg
+
+
+_POSSEG_IMPORT = threading.Lock()
+
+
 def jieba_tokenizer() -> Any:
     """Return casekit's own ``jieba.Tokenizer`` with jieba's general dictionary, built once.
 
@@ -408,14 +447,21 @@ class LazyTags(dict):  # type: ignore[type-arg]
     Parameters
     ----------
     shards : DictionaryShards, optional
-        Default :func:`dictionary_shards`.
+        Default :func:`dictionary_shards` (read at the first word looked up).
     """
 
     def __init__(self, shards: DictionaryShards | None = None) -> None:
         super().__init__()
-        self._shards = shards if shards is not None else dictionary_shards()
+        self._given = shards
         self._read: set[str] = set()
         self._reading = threading.Lock()
+
+    @property
+    def _shards(self) -> DictionaryShards:
+        """The shards read from (:func:`dictionary_shards` unless given; fetched at the first need)."""
+        if self._given is None:
+            self._given = dictionary_shards()
+        return self._given
 
     def _need(self, word: object) -> None:
         char = word[:1] if isinstance(word, str) else ""

@@ -187,52 +187,13 @@ class _TokenStore(CutStore):
 def _pos_tokenizer(tokenizer: Any, tags: LazyTags) -> Any:
     """A ``jieba.posseg.POSTokenizer`` of ``tokenizer`` with these word tags, as
     ``POSTokenizer(tokenizer)`` would make it but without reading the dictionary file again."""
-    _import_posseg()
-    import jieba.posseg
+    from casekit.text.jieba_dict import import_posseg
 
-    pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    posseg = import_posseg()
+    pos = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
     pos.tokenizer = tokenizer
     pos.word_tag_tab = tags
     return pos
-
-
-def _import_posseg() -> None:
-    """Import ``jieba.posseg`` without it parsing jieba's dictionary file a second time.
-
-    Importing the module makes its global ``POSTokenizer`` (``jieba.posseg.dt``), which reads
-    the tags of every word of ``jieba.dt``'s dictionary file, line by line: about a third of a
-    second, the largest part of the first text cut in a process. When ``jieba.dt`` has jieba's
-    own dictionary -- the file casekit's copy (:mod:`casekit.text.jieba_dict`) is parsed from,
-    by the same reader -- the file is handed to the import as empty for that moment, and the
-    global tokenizer then gets casekit's tags (:class:`~casekit.text.jieba_dict.LazyTags`: the
-    same table, read shard by shard as words are looked up). Otherwise (jieba's dictionary
-    replaced with ``jieba.set_dictionary``) it is imported as usual.
-    """
-    import io
-    import sys
-
-    if "jieba.posseg" in sys.modules:
-        return
-    import jieba
-
-    from casekit.text.jieba_dict import LazyTags
-
-    default = jieba.dt
-    if default.dictionary != jieba.DEFAULT_DICT:
-        return
-    with _POSSEG_IMPORT:
-        if "jieba.posseg" in sys.modules:
-            return
-        # the one call of get_dict_file in the import is POSTokenizer(jieba.dt).__init__'s
-        default.get_dict_file = lambda: io.BytesIO(b"")
-        try:
-            import jieba.posseg
-        finally:
-            del default.get_dict_file
-        jieba.posseg.dt.word_tag_tab = LazyTags()
-
-
-_POSSEG_IMPORT = threading.Lock()
 
 
 @dataclass
