@@ -9,6 +9,7 @@ dictionary that the texts need.
 
 from __future__ import annotations
 
+import importlib
 import pickle
 import shutil
 from pathlib import Path
@@ -40,13 +41,15 @@ def new_process(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(jieba_dict, name, None)
 
 
-def frames(notes: Any) -> dict[tuple[str, str], bytes]:
-    """Every table of every view, pickled alone (their content and dtypes), and the counts."""
-    out = {}
+def frames(notes: Any) -> dict[tuple[str, str], Any]:
+    """Every table of every view (as its columns, index, dtypes and values), and the counts."""
+    out: dict[tuple[str, str], Any] = {}
     for region, view in notes.views.items():
-        out[(region, "counts")] = pickle.dumps((view.region_id, view.count, view.interviewees))
+        out[(region, "counts")] = (view.region_id, view.count, view.interviewees)
         for name in ("themes", "keywords", "quotes"):
-            out[(region, name)] = pickle.dumps(getattr(view, name), protocol=pickle.HIGHEST_PROTOCOL)
+            table = getattr(view, name)
+            out[(region, name)] = (list(table.columns), list(table.index), list(map(str, table.dtypes)),
+                                   pickle.dumps(table.to_dict("split")))
     return out
 
 
@@ -68,6 +71,12 @@ def test_one_changed_note_is_recomputed_and_only_its_new_paragraph_is_cut(tmp_pa
                         lambda self, text: cut["redaction"].append(text) or redaction_cut(self, text))
     monkeypatch.setattr(tokenize.Tokenizer, "_cut",
                         lambda self, text: cut["keywords"].append(text) or keyword_cut(self, text))
+    quoted: list[str] = []
+    region_report = importlib.import_module("casekit.reports.region_report")  # the package names a function so
+    real_quotes = region_report.region_quotes
+    monkeypatch.setattr(region_report, "region_quotes",
+                        lambda analysis, region, themes, **kw: quoted.append(region) or real_quotes(analysis, region,
+                                                                                                     themes, **kw))
     with monkeypatch.context() as m:
         m.setattr(engagement, "engagement_analysis", lambda *a, **k: pytest.fail("the survey part was recomputed"))
         m.setattr(jieba_dict.DictionaryShards, "whole", lambda self: pytest.fail("the whole dictionary was read"))
@@ -82,6 +91,9 @@ def test_one_changed_note_is_recomputed_and_only_its_new_paragraph_is_cut(tmp_pa
     shards = jieba_dict.dictionary_shards()
     assert 0 < len(redactor.tokenizer._read) < len(list(shards.chars())) / 4
     assert after.views.keys() == before.views.keys()
+    # … choosing excerpts again only where what they are chosen from changed (天津's segments)
+    changed = {r for r, v in after.views.items() if v.quotes_basis != before.views[r].quotes_basis}
+    assert "tianjin" in changed and set(quoted) == changed and len(changed) < len(after.views)
     assert after.view("tianjin").count == before.view("tianjin").count
 
     # … and giving what a computation from scratch gives (nothing remembered)

@@ -174,21 +174,32 @@ class DictionaryShards:
         self.total = total
         self._index = index
         self._blobs = memoryview(blobs)
+        # the shards read so far: the redactor's tokenizer and the keyword tokenizer read the
+        # same characters' shards, each into its own table
+        self._freq: dict[str, dict[str, int]] = {}
+        self._tags: dict[str, dict[str, str]] = {}
 
     def chars(self) -> Iterable[str]:
         """Every first character of a word of the dictionary."""
         return self._index.keys()
 
     def freq(self, char: str) -> dict[str, int]:
-        """Word → frequency of the words (and prefixes of words) starting with ``char``, a new
-        dict (empty when none does)."""
-        where = self._index.get(char)
-        return pickle.loads(self._blobs[where[0]:where[0] + where[1]]) if where else {}
+        """Word → frequency of the words (and prefixes of words) starting with ``char`` (empty
+        when none does): shared by every caller, never change it."""
+        return self._read(self._freq, char, 0)
 
     def tags(self, char: str) -> dict[str, str]:
-        """Word → part-of-speech tag of the words starting with ``char``, a new dict."""
-        where = self._index.get(char)
-        return pickle.loads(self._blobs[where[2]:where[2] + where[3]]) if where else {}
+        """Word → part-of-speech tag of the words starting with ``char``: shared by every caller,
+        never change it."""
+        return self._read(self._tags, char, 2)
+
+    def _read(self, read: dict[str, Any], char: str, at: int) -> Any:
+        shard = read.get(char)
+        if shard is None:
+            where = self._index.get(char)
+            shard = pickle.loads(self._blobs[where[at]:where[at] + where[at + 1]]) if where else {}
+            read[char] = shard  # two threads may read one shard at once: the same content
+        return shard
 
     def whole(self) -> JiebaDictionary:
         """The whole dictionary, every shard read."""
@@ -199,15 +210,24 @@ class DictionaryShards:
             tags.update(self.tags(char))
         return JiebaDictionary(freq, self.total, tags)
 
-    @staticmethod
-    def payload(dictionary: JiebaDictionary) -> bytes:
-        """What the cache file holds (before its signature) for ``dictionary``."""
+    @classmethod
+    def of(cls, dictionary: JiebaDictionary) -> tuple[DictionaryShards, bytes]:
+        """The shards of ``dictionary`` (all of them read already) and what the cache file holds
+        for it (before its signature)."""
         freq: dict[str, dict[str, int]] = {}
         tags: dict[str, dict[str, str]] = {}
         for word, count in dictionary.freq.items():
             freq.setdefault(word[:1], {})[word] = count
         for word, tag in dictionary.tags.items():
             tags.setdefault(word[:1], {})[word] = tag
+        payload = cls._payload(dictionary.total, freq, tags)
+        shards = cls.from_payload(payload)
+        shards._freq.update(freq)
+        shards._tags.update(tags)
+        return shards, payload
+
+    @staticmethod
+    def _payload(total: int, freq: dict[str, dict[str, int]], tags: dict[str, dict[str, str]]) -> bytes:
         blobs: list[bytes] = []
         index: dict[str, tuple[int, int, int, int]] = {}
         offset = 0
@@ -216,7 +236,7 @@ class DictionaryShards:
             index[char] = (offset, len(parts[0]), offset + len(parts[0]), len(parts[1]))
             offset += len(parts[0]) + len(parts[1])
             blobs += parts
-        head = pickle.dumps((dictionary.total, index), protocol=pickle.HIGHEST_PROTOCOL)
+        head = pickle.dumps((total, index), protocol=pickle.HIGHEST_PROTOCOL)
         return _HEAD_LENGTH.pack(len(head)) + head + b"".join(blobs)
 
     @classmethod
@@ -250,7 +270,7 @@ def _load_shards() -> DictionaryShards:
             return DictionaryShards.from_payload(payload)
         except Exception as exc:  # noqa: BLE001 - signed but unreadable: parsed again, rewritten
             log.debug("ignoring the unreadable jieba dictionary cache %s: %s", path, exc)
-    payload = DictionaryShards.payload(_parse(data))
+    shards, payload = DictionaryShards.of(_parse(data))
     try:
         write_atomically(path, signed(payload), prefix=".jieba-dict-")
         for old in path.parent.glob("jieba-dict-*.pickle"):  # only the newest dictionary's copy
@@ -258,7 +278,7 @@ def _load_shards() -> DictionaryShards:
                 old.unlink(missing_ok=True)
     except OSError as exc:  # the cache only saves time
         log.debug("could not write the jieba dictionary cache %s: %s", path, exc)
-    return DictionaryShards.from_payload(payload)
+    return shards
 
 
 def _load_dictionary() -> JiebaDictionary:
@@ -470,8 +490,9 @@ class LazyTags(dict):  # type: ignore[type-arg]
         with self._reading:
             if char not in self._read:
                 shard = self._shards.tags(char)
-                shard.update((w, dict.__getitem__(self, w)) for w in shard.keys() & dict.keys(self))
+                kept = {w: dict.__getitem__(self, w) for w in shard.keys() & dict.keys(self)}
                 dict.update(self, shard)
+                dict.update(self, kept)  # a word set before its shard was read keeps its tag
                 self._read.add(char)
 
     def _need_all(self) -> None:
