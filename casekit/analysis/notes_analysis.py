@@ -60,6 +60,8 @@ class NotesAnalysis:
     #: The tables of :meth:`keywords` and :meth:`themes` by their arguments: every top-level
     #: region's report section asks for the same whole table (each caller gets a copy).
     _tables: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: The bundle's term matcher of :meth:`quotes`, made at the first call (a region's report
+    #: asks for the quotes of each of its themes).
     _matcher: list[MentionMatcher] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def frequencies(self, by: str | tuple[str, ...] = "top_region_id",

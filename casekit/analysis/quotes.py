@@ -488,7 +488,8 @@ def find_quotes(segments: pd.DataFrame, coded: pd.DataFrame | None = None, code:
                                 "or a local name of the catalogue)")
 
     # industries and products of every remaining segment, from its note's tags and its text
-    read = [c for c in seg.columns if c in QUOTE_COLUMNS or c in ("segment_id", "note_id", "text", "top_region_id", "tags")]
+    read = [c for c in seg.columns  # the columns read below (each boxed as to_dict does)
+            if c in QUOTE_COLUMNS or c in ("segment_id", "note_id", "text", "top_region_id", "tags")]
     records = {i: rec for i, rec in zip(seg.index[keep], seg.loc[keep, read].to_dict("records"))}
     info: dict[int, tuple[tuple[str, ...], tuple[str, ...], list[Mention], str]] = {}
     wanted_in_text: dict[int, list[Mention]] = {}

@@ -183,7 +183,8 @@ class Tokenizer:
     def cut(self, text: str) -> list[str]:
         """Return every token of ``text`` in order (punctuation and white space included).
 
-        ``"".join(tok.cut(text)) == text``.
+        ``"".join(tok.cut(text)) == text``. A text cut before (in this process or, through
+        the cut store, in an earlier one) is not cut again.
         """
         if self._store is None:
             self._store = _CutStore.open(self._cut_key())

@@ -325,15 +325,16 @@ def _quotes_basis(analysis: NotesAnalysis, region_id: str, themes: pd.DataFrame)
     shown = themes[[c for c in ("code", "label", "code_group") if c in themes.columns]]
     frame = bundle.code_frame
     codes = [(c.id, c.label, c.group) for c in frame.codes] if frame is not None else None
-    return digest("quotes", code_version(), region_id, codes,
-                  *(_table_text(t) for t in (shown, segments, coded, notes, bundle.manifest.regions, bundle.catalogue)))
+    tables = (shown, segments, coded, notes, bundle.manifest.regions, bundle.catalogue)
+    return digest("quotes", code_version(), region_id, codes, *(_table_text(t) for t in tables))
 
 
 def _table_text(table: pd.DataFrame | None) -> list[Any]:
     """A table as its columns, dtypes and CSV text (what :func:`_quotes_basis` hashes)."""
     if table is None:
         return ["none"]
-    return [list(map(str, table.columns)), list(map(str, table.dtypes)), table.to_csv(index=False, lineterminator="\n")]
+    return [list(map(str, table.columns)), list(map(str, table.dtypes)),
+            table.to_csv(index=False, lineterminator="\n")]
 
 
 # -- keys and the cache ------------------------------------------------------------------------
