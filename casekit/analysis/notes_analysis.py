@@ -25,7 +25,7 @@ import pandas as pd
 from casekit.analysis.coding import code_frequencies, codes_for
 from casekit.analysis.keywords import distinctive_keywords, themes
 from casekit.analysis.ordering import in_region_order
-from casekit.analysis.quotes import find_quotes
+from casekit.analysis.quotes import MentionMatcher, find_quotes
 from casekit.privacy.disclosure import MIN_INTERVIEWEES
 
 __all__ = ["NotesAnalysis", "analyse_notes"]
@@ -57,6 +57,12 @@ class NotesAnalysis:
     #: Content words of each redacted text met by :meth:`keywords`: the segments are fixed, and
     #: every region's report asks for the same table, so each text is cut once.
     _words: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: The tables of :meth:`keywords` and :meth:`themes` by their arguments: every top-level
+    #: region's report section asks for the same whole table (each caller gets a copy).
+    _tables: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: The bundle's term matcher of :meth:`quotes`, made at the first call (a region's report
+    #: asks for the quotes of each of its themes).
+    _matcher: list[MentionMatcher] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def frequencies(self, by: str | tuple[str, ...] = "top_region_id",
                     min_n: int = MIN_INTERVIEWEES) -> pd.DataFrame:
@@ -96,6 +102,9 @@ class NotesAnalysis:
         """
         from casekit.analysis.tokenize import Tokenizer, user_dictionary
 
+        memo = _table_key("keywords", by, kwargs)
+        if memo is not None and memo in self._tables:
+            return self._tables[memo].copy()
         tokenizer: list[Tokenizer] = []  # made at the first text not cut before
 
         def words(text: str) -> list[str]:
@@ -107,17 +116,40 @@ class NotesAnalysis:
             return list(self._words[text])
 
         table = distinctive_keywords(self.segments, words, by=by, **kwargs)
-        return in_region_order(table, self.bundle.manifest, by)
+        table = in_region_order(table, self.bundle.manifest, by)
+        if memo is not None:
+            self._tables[memo] = table.copy()
+        return table
 
     def themes(self, by: str = "top_region_id", **kwargs: Any) -> pd.DataFrame:
         """Codes over-represented in a group against the others, regions in the manifest's order."""
+        memo = _table_key("themes", by, kwargs)
+        if memo is not None and memo in self._tables:
+            return self._tables[memo].copy()
         table = themes(self.coded, self.segments, by=by, frame=self.bundle.code_frame, **kwargs)
-        return in_region_order(table, self.bundle.manifest, by)
+        table = in_region_order(table, self.bundle.manifest, by)
+        if memo is not None:
+            self._tables[memo] = table.copy()
+        return table
 
     def quotes(self, **filters: Any) -> pd.DataFrame:
         """Redacted quotes with provenance (:func:`casekit.analysis.quotes.find_quotes` filters)."""
+        if not self._matcher:  # the bundle's terms, gathered once for every call
+            self._matcher.append(MentionMatcher(self.bundle.catalogue))
         return find_quotes(self.segments, self.coded, catalogue=self.bundle.catalogue,
-                           frame=self.bundle.code_frame, manifest=self.bundle.manifest, **filters)
+                           frame=self.bundle.code_frame, manifest=self.bundle.manifest,
+                           matcher=self._matcher[0], **filters)
+
+
+def _table_key(kind: str, by: str, kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The memo key of a table of :class:`NotesAnalysis`, or None when an argument is not
+    hashable (computed every time)."""
+    key = (kind, by, tuple(sorted(kwargs.items())))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def analyse_notes(bundle: Any, *, redactor: Any | None = None) -> NotesAnalysis:

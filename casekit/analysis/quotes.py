@@ -378,7 +378,7 @@ def find_quotes(segments: pd.DataFrame, coded: pd.DataFrame | None = None, code:
                 region: str | None = None, industry: str | None = None, product: str | None = None,
                 population: str | None = None, text: str | None = None, limit: int | None = None, *,
                 catalogue: pd.DataFrame | None = None, frame: Any = None, manifest: Any = None,
-                width: int = QUOTE_CHARS) -> pd.DataFrame:
+                width: int = QUOTE_CHARS, matcher: MentionMatcher | None = None) -> pd.DataFrame:
     """Segments matching every filter given, as quotes with their provenance.
 
     Parameters
@@ -414,6 +414,8 @@ def find_quotes(segments: pd.DataFrame, coded: pd.DataFrame | None = None, code:
         ``bundle.manifest``: resolves ``region`` names and checks that the region exists.
     width : int, default :data:`QUOTE_CHARS`
         Longest quote before trimming with ``……``.
+    matcher : MentionMatcher, optional
+        ``MentionMatcher(catalogue)``, when already made (for many calls on one bundle).
 
     Returns
     -------
@@ -431,14 +433,14 @@ def find_quotes(segments: pd.DataFrame, coded: pd.DataFrame | None = None, code:
     """
     if "segment_id" not in segments.columns or "text" not in segments.columns:
         raise AnalysisError("find_quotes needs a segments table with segment_id and text")
-    matcher = MentionMatcher(catalogue)
+    matcher = matcher if matcher is not None else MentionMatcher(catalogue)
     seg = segments.reset_index(drop=True)
     keep = pd.Series(True, index=seg.index)
 
     codes_of: dict[str, tuple[str, ...]] = {}
     anchor_of: dict[str, tuple[int, int, str]] = {}
     if coded is not None and not coded.empty:
-        for sid, c in zip(coded["segment_id"], coded["code"]):
+        for sid, c in zip(coded["segment_id"].tolist(), coded["code"].tolist()):
             codes_of[sid] = codes_of.get(sid, ()) + (c,)
     if code is not None:
         if coded is None:
@@ -486,7 +488,9 @@ def find_quotes(segments: pd.DataFrame, coded: pd.DataFrame | None = None, code:
                                 "or a local name of the catalogue)")
 
     # industries and products of every remaining segment, from its note's tags and its text
-    records = {i: rec for i, rec in zip(seg.index[keep], seg.loc[keep].to_dict("records"))}
+    read = [c for c in seg.columns  # the columns read below (each boxed as to_dict does)
+            if c in QUOTE_COLUMNS or c in ("segment_id", "note_id", "text", "top_region_id", "tags")]
+    records = {i: rec for i, rec in zip(seg.index[keep], seg.loc[keep, read].to_dict("records"))}
     info: dict[int, tuple[tuple[str, ...], tuple[str, ...], list[Mention], str]] = {}
     wanted_in_text: dict[int, list[Mention]] = {}
     tag_cache: dict[tuple[tuple[str, ...], str | None], tuple[tuple[str, ...], tuple[str, ...]]] = {}

@@ -20,19 +20,25 @@ How it works:
   ``商务领航·酒店版`` whole, and would split ``1890`` after the term ``189``.)
 * Nothing is written to stderr (jieba logs its dictionary loading there, which fails nbval).
 * The same terms and text always give the same tokens.
+* What a text was cut into is remembered under a keyed hash of the text, as token lengths, never
+  the text (:class:`casekit.text.cut_store.CutStore`, ``keyword-cuts-<key>.pickle`` in casekit's
+  cache folder, keyed by the terms and jieba's dictionary): a rebuild after one note changed
+  cuts only that note's new paragraphs again.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
 from casekit import domain
-from casekit.text.jieba_dict import base_jieba_dictionary, jieba_tokenizer
+from casekit.text.cut_store import CutStore
+from casekit.text.jieba_dict import base_jieba_dictionary, jieba_dictionary_key, jieba_tokenizer
 
 __all__ = [
     "Tokenizer",
@@ -49,6 +55,16 @@ _STOPWORDS_FILE = "stopwords_zh.txt"
 _LABEL_PARTS = re.compile(r"[/、;；]")
 _NUMBER = re.compile(r"[\d０-９.,，:：%％+\-×~～/]+|[零〇一二三四五六七八九十百千万亿两几半]+[多余]?")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+#: Part of a cut store's key: a change of how :meth:`Tokenizer.cut` cuts (or of the stored form)
+#: makes every older store unused.
+_CUTS_FORMAT = "casekit-keyword-cuts-1"
+
+
+class _CutStore(CutStore):
+    """The remembered cuts of :meth:`Tokenizer.cut`: keyed hash of a text → its token lengths."""
+
+    prefix = "keyword-cuts"
+    _open: ClassVar[dict[str, CutStore]] = {}
 
 
 def _read_list(name: str) -> list[str]:
@@ -159,6 +175,7 @@ class Tokenizer:
         self._pattern = _term_pattern(self.terms)
         self._jieba = jieba_tokenizer()
         self._stop = stopwords()
+        self._store: CutStore | None = None
 
     def __repr__(self) -> str:
         return f"Tokenizer({len(self.terms)} terms)"
@@ -166,8 +183,28 @@ class Tokenizer:
     def cut(self, text: str) -> list[str]:
         """Return every token of ``text`` in order (punctuation and white space included).
 
-        ``"".join(tok.cut(text)) == text``.
+        ``"".join(tok.cut(text)) == text``. A text cut before (in this process or, through
+        the cut store, in an earlier one) is not cut again.
         """
+        if self._store is None:
+            self._store = _CutStore.open(self._cut_key())
+        lengths = self._store.get(text)
+        if lengths is not None and sum(lengths) == len(text):
+            tokens, pos = [], 0
+            for length in lengths:
+                tokens.append(text[pos:pos + length])
+                pos += length
+            return tokens
+        tokens = self._cut(text)
+        self._store.put(text, tuple(len(t) for t in tokens))
+        return tokens
+
+    def _cut_key(self) -> str:
+        """What the cuts depend on: the terms, the HMM switch and jieba's dictionary."""
+        what = repr((_CUTS_FORMAT, jieba_dictionary_key(), self.terms, self.hmm))
+        return hashlib.sha256(what.encode("utf-8")).hexdigest()[:32]
+
+    def _cut(self, text: str) -> list[str]:
         tokens: list[str] = []
         pos = 0
         if self._pattern is not None:

@@ -16,6 +16,14 @@ would cost most of a build; :func:`shared_results` computes them once and keeps 
   (:func:`~casekit.reports.fingerprint.code_version`) and the smallest cell size. Editing an
   interview note recomputes the notes part only; a changed survey answer recomputes both.
 
+Recomputing the notes part after one note changed recomputes every region's themes and words
+(they compare a region with all the others, so any note can move them), but a region's excerpts
+only when something they are chosen from changed: each view keeps a SHA-256 of what
+:func:`~casekit.reports.region_report.region_quotes` reads for it (:attr:`NotesView.quotes_basis`:
+its themes, its segments and their codes, its notes' details, the manifest, the catalogue, the
+code frame, casekit's code), and a view whose digest is that of the newest cached view of the
+region takes that view's excerpts.
+
 The cache holds pickles, and loading a pickle can run code: an entry is loaded only when it
 carries a valid HMAC-SHA256 signature made with this user's secret key (:func:`cache_secret`:
 ``CASEKIT_CACHE_KEY``, or a random key created once in ``~/.config/casekit/cache.key``, readable
@@ -127,6 +135,9 @@ class NotesView:
         :func:`~casekit.reports.region_report.region_keywords` and
         :func:`~casekit.reports.region_report.region_quotes`; empty when the region's notes
         come from fewer than ``min_n`` interviewees.
+    quotes_basis : str
+        SHA-256 of everything ``quotes`` was chosen from (empty for a view with counts only): an
+        equal digest gives equal excerpts (:func:`notes_view`'s ``previous``).
     analysis : NotesAnalysis or None
         The notes analysis the view was computed from, for reuse while computing; never cached.
     """
@@ -137,6 +148,7 @@ class NotesView:
     themes: pd.DataFrame = field(default_factory=pd.DataFrame)
     keywords: pd.DataFrame = field(default_factory=pd.DataFrame)
     quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quotes_basis: str = field(default="", repr=False)
     analysis: NotesAnalysis | None = field(default=None, repr=False, compare=False)
 
     def without_analysis(self) -> NotesView:
@@ -213,7 +225,8 @@ def engagement_analysis(
 
 
 def engagement_notes(
-    bundle: Bundle, *, min_n: int = MIN_CELL_SIZE, analysis: NotesAnalysis | None = None
+    bundle: Bundle, *, min_n: int = MIN_CELL_SIZE, analysis: NotesAnalysis | None = None,
+    previous: EngagementNotes | None = None,
 ) -> EngagementNotes:
     """Compute :class:`EngagementNotes` (no cache): the notes view of every top-level region.
 
@@ -226,20 +239,26 @@ def engagement_notes(
     analysis : NotesAnalysis, optional
         :func:`casekit.analysis.analyse_notes` of the bundle, when already computed; else
         computed here when any region has enough interviewees.
+    previous : EngagementNotes, optional
+        The views computed before (the cache's newest entry): a region whose excerpts would be
+        chosen from the same things takes them from there (:func:`notes_view`).
 
     Returns
     -------
     EngagementNotes
     """
+    before = previous.views if isinstance(previous, EngagementNotes) and previous.min_n == min_n else {}
     views: dict[str, NotesView] = {}
     for region_id in bundle.manifest.top_level_ids():
-        views[region_id] = notes_view(bundle, region_id, min_n=min_n, analysis=analysis)
+        views[region_id] = notes_view(bundle, region_id, min_n=min_n, analysis=analysis,
+                                      previous=before.get(region_id))
         analysis = views[region_id].analysis or analysis  # analysed once, for every region
     return EngagementNotes(min_n=min_n, views={rid: v.without_analysis() for rid, v in views.items()})
 
 
 def notes_view(
-    bundle: Bundle, region_id: str, *, min_n: int = MIN_CELL_SIZE, analysis: NotesAnalysis | None = None
+    bundle: Bundle, region_id: str, *, min_n: int = MIN_CELL_SIZE, analysis: NotesAnalysis | None = None,
+    previous: NotesView | None = None,
 ) -> NotesView:
     """What the notes section of a top-level region's report shows (:class:`NotesView`).
 
@@ -254,6 +273,10 @@ def notes_view(
     analysis : NotesAnalysis, optional
         :func:`casekit.analysis.analyse_notes` of the bundle, when already computed; else computed
         here when the region has enough interviewees (and kept on the view's ``analysis``).
+    previous : NotesView, optional
+        The region's view computed before: its excerpts are taken when its ``quotes_basis`` is
+        this view's (the same themes, segments, codes, notes, manifest, catalogue, code frame
+        and code), instead of being chosen again.
 
     Returns
     -------
@@ -269,10 +292,49 @@ def notes_view(
 
         analysis = analyse_notes(bundle)
     themes = region_themes(analysis, region_id)
+    basis = _quotes_basis(analysis, region_id, themes)
+    if previous is not None and previous.quotes_basis == basis:
+        quotes = previous.quotes.copy()
+    else:
+        quotes = region_quotes(analysis, region_id, themes)
     return NotesView(
         region_id, count, people, themes=themes, keywords=region_keywords(analysis, region_id),
-        quotes=region_quotes(analysis, region_id, themes), analysis=analysis,
+        quotes=quotes, quotes_basis=basis, analysis=analysis,
     )
+
+
+def _quotes_basis(analysis: NotesAnalysis, region_id: str, themes: pd.DataFrame) -> str:
+    """SHA-256 of everything :func:`~casekit.reports.region_report.region_quotes` reads for a
+    top-level region: casekit's code, the themes (codes, labels, groups, in order), the region's
+    segments (those :func:`~casekit.analysis.quotes.find_quotes` keeps for it) and their codes,
+    the region's notes but their text (who and how many may be quoted and credited), the
+    manifest (regions, cities scrubbed), the catalogue and the code frame."""
+    bundle = analysis.bundle
+    segments = analysis.segments
+    wanted = {r.lower() for r in bundle.manifest.descendants(region_id)}
+    mine = pd.Series(False, index=segments.index)
+    for column in ("region_id", "top_region_id"):
+        if column in segments.columns:
+            mine |= segments[column].astype(str).str.lower().isin(wanted)
+    segments = segments.loc[mine]
+    coded = analysis.coded
+    coded = coded.loc[coded["segment_id"].isin(segments["segment_id"])] if "segment_id" in coded.columns else coded
+    notes = bundle.notes
+    if notes is not None and not notes.empty:
+        notes = notes.loc[notes["top_region_id"] == region_id].drop(columns=["text"], errors="ignore")
+    shown = themes[[c for c in ("code", "label", "code_group") if c in themes.columns]]
+    frame = bundle.code_frame
+    codes = [(c.id, c.label, c.group) for c in frame.codes] if frame is not None else None
+    tables = (shown, segments, coded, notes, bundle.manifest.regions, bundle.catalogue)
+    return digest("quotes", code_version(), region_id, codes, *(_table_text(t) for t in tables))
+
+
+def _table_text(table: pd.DataFrame | None) -> list[Any]:
+    """A table as its columns, dtypes and CSV text (what :func:`_quotes_basis` hashes)."""
+    if table is None:
+        return ["none"]
+    return [list(map(str, table.columns)), list(map(str, table.dtypes)),
+            table.to_csv(index=False, lineterminator="\n")]
 
 
 # -- keys and the cache ------------------------------------------------------------------------
@@ -312,6 +374,19 @@ class ResultCache:
     def path(self, kind: str, key: str) -> Path:
         """Where the entry of ``kind`` and ``key`` lives (``kind`` may not contain ``*``)."""
         return self.folder / f"{kind}-{key[:32]}.pkl"
+
+    def latest(self, kind: str) -> Any | None:
+        """The entry of ``kind`` written last, whatever its key: None when there is none (or
+        none is readable)."""
+        try:
+            paths = sorted(self.folder.glob(f"{kind}-*.pkl"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        except OSError:  # a folder not there, or an entry removed meanwhile
+            return None
+        for path in paths:
+            entry = self.read(path)
+            if entry is not None:
+                return entry[1]
+        return None
 
     def get(self, kind: str, key: str) -> Any | None:
         """The cached value, or None when absent or unreadable (a damaged entry is recomputed)."""
@@ -485,6 +560,16 @@ def shared_results(
     scope = _scope(bundle.path)
     analysis = _cached(f"{_ANALYSIS}-{scope}", analysis_key(files, min_n),
                        lambda: engagement_analysis(bundle, min_n=min_n, outlines=outlines), cache)
-    notes = _cached(f"{_NOTES}-{scope}", notes_key(files, min_n),
-                    lambda: engagement_notes(bundle, min_n=min_n), cache)
+    kind = f"{_NOTES}-{scope}"
+    notes = _cached(kind, notes_key(files, min_n),
+                    lambda: engagement_notes(bundle, min_n=min_n, previous=_latest(kind, cache)), cache)
     return analysis, notes
+
+
+def _latest(kind: str, cache: ResultCache | None) -> Any | None:
+    """The newest result of ``kind`` known, whatever its key: in this process, else in the cache
+    folder (None when there is none)."""
+    for (known, _), value in _memo.items():
+        if known == kind:
+            return value
+    return cache.latest(kind) if cache is not None else None

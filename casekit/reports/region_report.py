@@ -26,7 +26,7 @@ a quote: staff codes and city names (:func:`scrub_quote`); the interviewee field
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -406,13 +406,18 @@ def scrub_quote(text: str, manifest: Manifest) -> str:
     -----
     ``"客户经理AM034说：我们唐山的客户……"`` becomes ``"客户经理〔工号〕说：我们〔地市〕的客户……"``.
     """
-    text = _STAFF_CODE.sub(STAFF_CODE_PLACEHOLDER, str(text))
+    return _scrubber(manifest)(text)
+
+
+def _scrubber(manifest: Manifest) -> Callable[[object], str]:
+    """:func:`scrub_quote` with the manifest's city pattern built once (for many excerpts)."""
     pattern = _city_pattern(manifest)
-    return pattern.sub(CITY_PLACEHOLDER, text) if pattern is not None else text
 
+    def scrub(text: object) -> str:
+        scrubbed = _STAFF_CODE.sub(STAFF_CODE_PLACEHOLDER, str(text))
+        return pattern.sub(CITY_PLACEHOLDER, scrubbed) if pattern is not None else scrubbed
 
-def _shows_no_person_or_city(word: str, manifest: Manifest) -> bool:
-    return scrub_quote(word, manifest) == word
+    return scrub
 
 
 def notes_base(bundle: Bundle, region_id: str) -> tuple[int, int]:
@@ -490,8 +495,8 @@ def region_keywords(analysis: NotesAnalysis, region_id: str, *, k: int = NOTE_KE
     """
     words = analysis.keywords(by="top_region_id")
     mine = words.loc[(words["top_region_id"] == region_id) & (words["z"] > 0)]
-    manifest = analysis.bundle.manifest
-    mine = mine.loc[[_shows_no_person_or_city(str(w), manifest) for w in mine["word"]]]
+    scrub = _scrubber(analysis.bundle.manifest)
+    mine = mine.loc[[scrub(str(w)) == str(w) for w in mine["word"]]]  # no staff code, no city
     return mine.sort_values("z", ascending=False, kind="stable").head(k).reset_index(drop=True)
 
 
@@ -614,7 +619,7 @@ def region_quotes(
     themes = themes.assign(_broad=broad).sort_values("_broad", kind="stable")
     segments = analysis.segments.set_index("segment_id")
     kinds, texts = segments["kind"], segments["text"]
-    manifest = analysis.bundle.manifest
+    scrub = _scrubber(analysis.bundle.manifest)
     quotable = quotable_populations(analysis.bundle.notes, region_id, min_n=min_n)
     named_methods, named_months = _credit_detail(analysis.bundle.notes, region_id, min_n)
     used: set[str] = set()
@@ -627,7 +632,7 @@ def region_quotes(
         # never a 360° interview (a manager has one superior: the rater is known), never a
         # population the region interviewed fewer than MIN_INTERVIEWEES of (the speaker is known)
         found = found.loc[(found["method"] != UNQUOTED_METHOD) & found["population"].isin(quotable)]
-        found = found.assign(quote=[scrub_quote(q, manifest) for q in found["quote"]])
+        found = found.assign(quote=[scrub(q) for q in found["quote"]])
         if rows and total - len(rows) < 2:  # no theme starts with a single excerpt
             break
         quoted = {str(r["note_id"]) for r in rows}

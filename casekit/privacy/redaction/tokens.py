@@ -10,20 +10,19 @@ resolves their overlaps by :data:`PRIORITY`.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import logging
-import pickle
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from casekit.privacy.redaction.patterns import EMAIL_RANK, ID_RANK, NUMBER_RANK
+from casekit.text.cut_store import CutStore
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.privacy.redaction.companies import CompanyName
+    from casekit.text.jieba_dict import LazyTags
 
 log = logging.getLogger(__name__)
 
@@ -70,25 +69,24 @@ class RedactionTokenizer:
     in this process, and in a signed file of the user's cache folder written when the process
     ends, so that a rebuild after one note was edited cuts that note's paragraphs only. The
     file holds each token's offsets and part-of-speech tag, never the text or its words.
+    jieba's dictionary is read shard by shard (:func:`casekit.text.jieba_dict.partial_tokenizer`):
+    the frequencies of the words the detectors look up and of the characters of the texts cut.
     """
 
     _lock = threading.RLock()
     _cache: ClassVar[dict[tuple[frozenset[str], frozenset[str]], RedactionTokenizer]] = {}
 
     def __init__(self, words: Iterable[str] = (), places: Iterable[str] = ()) -> None:
-        import jieba
-
-        from casekit.text.jieba_dict import jieba_dictionary
+        from casekit.text.jieba_dict import LazyTags, dictionary_shards, partial_tokenizer
 
         logging.getLogger("jieba").setLevel(logging.WARNING)
         # A private copy of jieba's general dictionary and its tags (casekit's copy, never jieba's
         # cache file in the temporary folder, which may belong to another user and make jieba
-        # log an error on stderr); words added below stay in this copy.
-        dictionary = jieba_dictionary()
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.FREQ, self.tokenizer.total = dict(dictionary.freq), dictionary.total
-        self.tokenizer.initialized = True
-        self._tags = dictionary.tags  # copied into the POS tokenizer when one is needed
+        # log an error on stderr), read shard by shard as texts are cut and words looked up;
+        # words added below stay in this copy.
+        shards = dictionary_shards()
+        self.tokenizer = partial_tokenizer(shards)
+        self._tags = LazyTags(shards)  # the POS tokenizer's, when one is needed
         self._pos: Any = None
         self._store: _TokenStore | None = None
         self.added: set[str] = set()
@@ -116,7 +114,7 @@ class RedactionTokenizer:
         texts whose tokens are remembered need none)."""
         with self._lock:
             if self._pos is None:
-                self._pos = _pos_tokenizer(self.tokenizer, dict(self._tags))
+                self._pos = _pos_tokenizer(self.tokenizer, self._tags)
             return self._pos
 
     def add_words(self, words: Iterable[str], tag: str = "nz") -> None:
@@ -135,7 +133,7 @@ class RedactionTokenizer:
         self.places.update(names)
 
     def freq(self, word: str) -> int:
-        return int(self.tokenizer.FREQ.get(word) or 0)
+        return int(self.tokenizer.freq_of(word))
 
     def tokens(self, text: str) -> list[tuple[int, int, str, str]]:
         """``(start, end, word, flag)`` of every token; offsets are the text's."""
@@ -176,100 +174,23 @@ class RedactionTokenizer:
 #: Part of a token store's key: a change of how :meth:`RedactionTokenizer.tokens` cuts (or of the
 #: stored form) makes every older store unused.
 _TOKENS_FORMAT = "casekit-redaction-tokens-1"
-#: Texts a token store file keeps at most (those used last), and the store files kept at most.
-_STORE_TEXTS = 200_000
-_STORE_FILES = 8
 
 
-class _TokenStore:
-    """The remembered tokens of one tokenizer's cuts: keyed-hash of a text → its ``(start, end,
-    flag)`` tuples; read from and (at the process's end, if anything was added) written to a
-    signed file in :func:`casekit.text.jieba_dict.dictionary_cache_folder`.
+class _TokenStore(CutStore):
+    """The remembered tokens of one tokenizer's cuts: keyed hash of a text → its ``(start, end,
+    flag)`` tuples (:class:`casekit.text.cut_store.CutStore`: never a text or a word)."""
 
-    The file never holds a text or a word: a text is known by its HMAC-SHA256 with this user's
-    key (:func:`casekit.text.signed_files.cache_secret`), a token by its offsets and tag. A file
-    not signed with this user's key, or damaged, is treated as empty (and replaced).
-    """
-
-    _open: ClassVar[dict[str, _TokenStore]] = {}
-
-    def __init__(self, path: Path, spans: dict[bytes, tuple[tuple[int, int, str], ...]]) -> None:
-        self.path = path
-        self.old = spans
-        self.used: dict[bytes, tuple[tuple[int, int, str], ...]] = {}
-        self.added = False
-
-    @classmethod
-    def open(cls, key: str) -> _TokenStore:
-        """The store of the cuts keyed ``key``: one per process, read from its file at first use."""
-        if key not in cls._open:
-            from casekit.text.jieba_dict import dictionary_cache_folder
-            from casekit.text.signed_files import unsigned
-
-            path = dictionary_cache_folder() / f"redaction-tokens-{key}.pickle"
-            spans: dict[bytes, tuple[tuple[int, int, str], ...]] = {}
-            try:
-                payload = unsigned(path.read_bytes())
-                if payload is not None:
-                    stored_key, spans = pickle.loads(payload)
-                    if stored_key != key:
-                        spans = {}
-            except Exception as exc:  # noqa: BLE001 - absent or unreadable: every text is cut
-                log.debug("redaction tokens not read from %s: %s", path, exc)
-                spans = {}
-            cls._open[key] = store = cls(path, spans)
-            atexit.register(store.save, key)
-        return cls._open[key]
-
-    @staticmethod
-    def text_key(text: str) -> bytes:
-        from casekit.text.signed_files import signature
-
-        return signature(text.encode("utf-8"))[:16]
-
-    def get(self, text: str) -> tuple[tuple[int, int, str], ...] | None:
-        key = self.text_key(text)
-        spans = self.used.get(key)
-        if spans is None:
-            spans = self.old.get(key)
-            if spans is not None:
-                self.used[key] = spans
-        return spans
-
-    def put(self, text: str, spans: tuple[tuple[int, int, str], ...]) -> None:
-        self.used[self.text_key(text)] = spans
-        self.added = True
-
-    def save(self, key: str) -> None:
-        """Write the file if texts were cut in this process: this process's texts first, then the
-        older ones, at most :data:`_STORE_TEXTS`; only the newest :data:`_STORE_FILES` files are kept."""
-        if not self.added:
-            return
-        from casekit.text.signed_files import signed, write_atomically
-
-        kept = dict(self.used)
-        for text_key, spans in self.old.items():
-            if len(kept) >= _STORE_TEXTS:
-                break
-            kept.setdefault(text_key, spans)
-        try:
-            payload = pickle.dumps((key, kept), protocol=pickle.HIGHEST_PROTOCOL)
-            write_atomically(self.path, signed(payload), prefix=".redaction-tokens-")
-            files = sorted(self.path.parent.glob("redaction-tokens-*.pickle"),
-                           key=lambda p: p.stat().st_mtime, reverse=True)
-            for old in files[_STORE_FILES:]:
-                old.unlink(missing_ok=True)
-        except OSError as exc:  # the store only saves time
-            log.debug("redaction tokens not written to %s: %s", self.path, exc)
-        self.old, self.used, self.added = kept, {}, False
+    prefix = "redaction-tokens"
+    _open: ClassVar[dict[str, CutStore]] = {}
 
 
-def _pos_tokenizer(tokenizer: Any, tags: dict[str, str]) -> Any:
+def _pos_tokenizer(tokenizer: Any, tags: LazyTags) -> Any:
     """A ``jieba.posseg.POSTokenizer`` of ``tokenizer`` with these word tags, as
     ``POSTokenizer(tokenizer)`` would make it but without reading the dictionary file again."""
-    import jieba.posseg
+    from casekit.text.jieba_dict import import_posseg
 
-    pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    posseg = import_posseg()
+    pos = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
     pos.tokenizer = tokenizer
     pos.word_tag_tab = tags
     return pos
