@@ -102,3 +102,21 @@ def test_one_changed_note_is_recomputed_and_only_its_new_paragraph_is_cut(tmp_pa
     scratch = engagement_notes(load_bundle(bundle))
     assert frames(after) == frames(scratch)
     new_process(monkeypatch)  # the stores of this test written into its own folders, not at exit
+
+
+def test_a_name_added_to_the_roster_chooses_every_region_s_excerpts_again(tmp_path, monkeypatch):
+    """Excerpts are redacted with the roster: after a name is added to it, no region may show an
+    excerpt kept from before, when that name was not yet replaced."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    new_process(monkeypatch)
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, bundle)
+    results = ResultCache(tmp_path / "results")
+    _, before = shared_results(load_bundle(bundle), cache=results)
+    new_process(monkeypatch)
+    roster = bundle / "_private" / "roster.csv"
+    roster.write_text(roster.read_text(encoding="utf-8") + "company,宽带监控公司,\n", encoding="utf-8")
+    _, after = shared_results(load_bundle(bundle), cache=results)
+    quoted = [r for r, v in before.views.items() if v.quotes_basis]
+    assert quoted and all(after.views[r].quotes_basis != before.views[r].quotes_basis for r in quoted)
+    new_process(monkeypatch)

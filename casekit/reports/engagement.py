@@ -326,7 +326,28 @@ def _quotes_basis(analysis: NotesAnalysis, region_id: str, themes: pd.DataFrame)
     frame = bundle.code_frame
     codes = [(c.id, c.label, c.group) for c in frame.codes] if frame is not None else None
     tables = (shown, segments, coded, notes, bundle.manifest.regions, bundle.catalogue)
-    return digest("quotes", code_version(), region_id, codes, *(_table_text(t) for t in tables))
+    return digest("quotes", code_version(), region_id, codes, _redaction_inputs(bundle.path),
+                  *(_table_text(t) for t in tables))
+
+
+def _redaction_inputs(root: Path | str) -> list[tuple[str, str]]:
+    """Name and SHA-256 of every file of the bundle's ``_private/`` folder (the roster and the
+    pseudonyms the excerpts are redacted with): a name added to the roster chooses the excerpts
+    anew, so it is never shown from an excerpt redacted without it."""
+    import hashlib
+
+    folder = Path(root) / "_private"
+    try:
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+    except OSError:
+        return []
+    out = []
+    for path in files:
+        try:
+            out.append((path.relative_to(folder).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()))
+        except OSError:
+            out.append((path.relative_to(folder).as_posix(), "unreadable"))
+    return out
 
 
 def _table_text(table: pd.DataFrame | None) -> list[Any]:
