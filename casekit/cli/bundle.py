@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from casekit import paths
 from casekit.cli.common import (
@@ -98,6 +99,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print("casekit build: --workers starts a local Dask cluster of that many workers, --jobs a pool of that "
               "many kernels: give one of them", file=sys.stderr)
         return EXIT_USAGE
+    if args.watch:
+        if args.scheduler is not None or args.workers is not None:
+            print("casekit build: --watch keeps local kernels warm; it cannot be used with --scheduler or --workers",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        return _watch(args)
     if not args.force:  # nothing changed: say so without loading pandas, Jupyter or the bundle
         quick = _up_to_date(args)
         if quick is not None:
@@ -119,6 +126,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         workers=args.workers,
     )
+    _print_result(result)
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def _print_result(result: Any) -> None:
     for region in result.built:
         print(f"built   {region}")
     if result.skipped:
@@ -130,8 +142,29 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"each built region has: {files}")
     for region, why in result.failed.items():
         print(f"FAILED  {region}: {why}", file=sys.stderr)
-    print(f"open {result.index_path.resolve()}")
-    return EXIT_OK if result.ok else EXIT_PROBLEMS
+    print(f"open {result.index_path.resolve()}", flush=True)
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """``casekit build --watch``: build, then rebuild on every change of the bundle until Ctrl-C."""
+    from casekit.reports.watch import watch_reports
+
+    def failed(exc: Exception) -> None:
+        print(f"casekit build: {exc}", file=sys.stderr)
+        print("casekit build: fix it and save; the build runs again on the next change", file=sys.stderr, flush=True)
+
+    def waiting() -> None:
+        print(f"watching {Path(args.bundle).resolve()} for changes (Ctrl-C stops)", flush=True)
+
+    try:
+        watch_reports(
+            args.bundle, regions=args.regions or None, out=args.out, progress=not args.quiet,
+            formats=args.formats, force=args.force, report=args.report, jobs=args.jobs,
+            on_result=_print_result, on_error=failed, on_wait=waiting,
+        )
+    except KeyboardInterrupt:
+        print("stopped watching", flush=True)
+    return EXIT_OK
 
 
 def _up_to_date(args: argparse.Namespace) -> tuple[Path, list[str]] | None:
@@ -207,4 +240,7 @@ def register(add_parser: AddParser) -> None:
     p.add_argument("--workers", type=_positive, default=None, metavar="N",
                    help="start a local Dask cluster of N worker processes for this build")
     p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.add_argument("--watch", action="store_true",
+                   help="after building, keep the kernels warm and rebuild whenever a bundle file changes "
+                        "(only what the change touches; Ctrl-C stops)")
     p.set_defaults(func=_cmd_build)

@@ -276,6 +276,18 @@ def remember_bundles(enabled: bool) -> None:
         _memo = {}
 
 
+def is_remembered(path: str | Path) -> bool:
+    """Whether :func:`load_bundle` would hand back a remembered copy of the bundle at ``path``
+    (remembering is on, and none of its files changed since it was read)."""
+    if _memo is None:
+        return False
+    from casekit.bundle_tree import tree_stamp
+
+    root = Path(path).expanduser()
+    kept = _memo.get(str(root.resolve()))
+    return kept is not None and kept[0] == tree_stamp(root)
+
+
 def remember_bundle(bundle: Bundle, stamp: tuple[object, ...]) -> bool:
     """Remember ``bundle`` as read from files with this :func:`~casekit.bundle_tree.tree_stamp`
     (e.g. loaded by another process), if remembering is on and no file changed since.

@@ -119,6 +119,7 @@ __all__ = [
     "LOCK_FILE",
     "REPORT_IPYNB",
     "BuildResult",
+    "BuildSession",
     "ReportFormat",
     "build_reports",
     "cache_folder",
@@ -627,6 +628,7 @@ def build_reports(
     jobs: int | None = None,
     scheduler: str | None = None,
     workers: int | None = None,
+    session: BuildSession | None = None,
 ) -> BuildResult:
     """Build every requested region's report of a bundle, and the bundle's index.
 
@@ -679,6 +681,10 @@ def build_reports(
     workers : int, optional
         Start a Dask ``LocalCluster`` of this many workers for this build (ignored with
         ``scheduler``).
+    session : BuildSession, optional
+        Warm kernels kept from one build to the next (:func:`casekit.reports.watch.watch_reports`):
+        the kernels are taken from it (started on its first build) and left running; default:
+        started for this build and shut down at its end.
 
     Returns
     -------
@@ -722,7 +728,7 @@ def build_reports(
             f"notebooks/{kind.notebook.name})"
         )
     values = {**(parameters or {}), "bundle_path": notebook_path_parameter(bundle_path, notebook.parent)}
-    if not force:
+    if not force and session is None:  # (a session's kernels start now, warm for the next change)
         current = up_to_date(bundle_path, regions, out, notebook, chosen, values, kind=kind)
         if current is not None:
             out_dir, region_ids = current
@@ -750,9 +756,12 @@ def build_reports(
             stack.enter_context(build_lock(early_dir / LOCK_FILE))
             _sweep_or_fail(early_dir)
             cache = cache_folder(early_dir)
-            kernels = stack.enter_context(_local_kernels(
-                True, jobs, len(early_regions), notebook, cache, values.get("bundle_path"), reuse_kernel=True,
-            ))
+            if session is not None:
+                kernels = session.kernels(jobs, len(early_regions), notebook, cache, values.get("bundle_path"))
+            else:
+                kernels = stack.enter_context(_local_kernels(
+                    True, jobs, len(early_regions), notebook, cache, values.get("bundle_path"), reuse_kernel=True,
+                ))
             try:
                 files = kind.inputs(bundle_files(bundle_path))  # before loading: a change meanwhile only costs a rebuild
                 bundle = _load_for_kernels(bundle_path, cache, stack)
@@ -776,6 +785,8 @@ def build_reports(
             stack.enter_context(build_lock(out_dir / LOCK_FILE))
             _sweep_or_fail(out_dir)
             kernels = None
+            if session is not None and local and reuse_kernel:
+                kernels = session.kernels(jobs, len(region_ids), notebook, cache_folder(out_dir), values.get("bundle_path"))
         plan = _Plan(
             bundle=bundle, files=files, notebook=notebook, values=values, formats=chosen,
             font=font_stamp(font.path), font_path=str(font.path), force=force, request=request_key(regions, chosen, notebook, values),
@@ -1003,6 +1014,48 @@ def _overview(bundle: Bundle, findings: Findings | None = None) -> ProgrammeOver
 
 def _present(folder: Path, formats: Sequence[str]) -> bool:
     return all((folder / name).is_file() for name in region_files(formats))
+
+
+class BuildSession:
+    """Warm kernels kept from one build to the next, for builds of the same report notebook into the
+    same reports folder (``casekit build --watch``, :func:`casekit.reports.watch.watch_reports`).
+
+    The first build that asks starts them (as many as it has regions to build, at most ``jobs``);
+    later builds take the same kernels, already importing nothing and reading the bundle's changes
+    only. Kernels are reset before every region as in a single build. Use as a context manager:
+    the kernels are shut down on exit (or :meth:`close`).
+    """
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._kernels: tuple[_KernelPool | None, Any] | None = None
+        self._key: tuple[Any, ...] | None = None
+
+    def kernels(self, jobs: int | None, regions: int, notebook: Path, cache: Path,
+                bundle_path: str | None) -> tuple[_KernelPool | None, Any]:
+        """The session's pool and its threads; a build of another notebook, reports folder or
+        bundle shuts the old kernels down and starts new ones."""
+        key = (notebook, cache, bundle_path, jobs)
+        if self._kernels is None or self._key != key:
+            self.close()
+            self._kernels = self._stack.enter_context(
+                _local_kernels(True, jobs, regions, notebook, cache, bundle_path, reuse_kernel=True))
+            self._key = key
+        return self._kernels
+
+    def close(self) -> None:
+        """Shut the kernels down (a later build starts new ones)."""
+        try:
+            self._stack.close()
+        finally:
+            self._stack = ExitStack()
+            self._kernels = self._key = None
+
+    def __enter__(self) -> BuildSession:  # noqa: PYI034 - not subclassed
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class _KernelPool:

@@ -533,8 +533,10 @@ def take_bundle(cache_dir: Path | str, bundle_path: Path | str) -> bool:
         (the files are then read as usual).
     """
     from casekit.bundle_tree import tree_stamp
-    from casekit.intake.bundle import remember_bundle
+    from casekit.intake.bundle import is_remembered, remember_bundle
 
+    if is_remembered(bundle_path):  # e.g. the kernel's next region, nothing changed
+        return True
     stamp = tree_stamp(bundle_path)
     handed = ResultCache(cache_dir, writable=False).get(f"{_BUNDLE}-{_scope(bundle_path)}", digest(_BUNDLE, stamp))
     if handed is None:

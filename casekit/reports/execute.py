@@ -86,7 +86,7 @@ class CurrentPythonKernelSpecManager(KernelSpecManager):
 
 _RESET_CODE = (
     "from casekit.reports.kernel_state import reset_kernel_state as _casekit_reset\n"
-    "_casekit_reset({cwd!r}, {cache_dir!r})\n"
+    "_casekit_reset({cwd!r}, {cache_dir!r}, {bundle_path!r})\n"
 )
 #: What the report notebook imports, imported by :meth:`WarmKernel.warm_up` ahead of the first
 #: region (while the build computes the engagement-wide results).
@@ -122,6 +122,8 @@ class WarmKernel:
                  cache_dir: Path | str | None = None) -> None:
         self.cwd = str(Path(cwd).resolve())
         self.cache_dir = str(cache_dir) if cache_dir is not None else None
+        #: The bundle of :meth:`warm_up` (the reset before each notebook refreshes it from the build's).
+        self.bundle_path: str | None = None
         self.kernel_name = KERNEL_NAME
         self.startup_timeout = startup_timeout
         self.km: Any = None
@@ -257,7 +259,8 @@ class WarmKernel:
                 continue
 
     def _reset(self) -> None:
-        self.run(_RESET_CODE.format(cwd=self.cwd, cache_dir=self.cache_dir), what="resetting the kernel")
+        self.run(_RESET_CODE.format(cwd=self.cwd, cache_dir=self.cache_dir, bundle_path=self.bundle_path),
+                 what="resetting the kernel")
 
     def warm_up(self, bundle_path: str | None = None) -> None:
         """Start the kernel (if none runs) and import what the report notebook imports.
@@ -271,6 +274,7 @@ class WarmKernel:
             directory); read now, so that the first region finds it in the kernel's memo
             (:func:`casekit.intake.bundle.remember_bundles`).
         """
+        self.bundle_path = bundle_path
         try:
             if not self.is_alive():
                 self.start()

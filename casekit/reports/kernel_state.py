@@ -30,7 +30,7 @@ def _take_snapshot() -> dict[str, Any]:
     }
 
 
-def reset_kernel_state(cwd: str, cache_dir: str | None = None) -> None:
+def reset_kernel_state(cwd: str, cache_dir: str | None = None, bundle_path: str | None = None) -> None:
     """Return the running IPython kernel to the state of a freshly started one.
 
     The first call records matplotlib's ``rcParams`` and the warning filters; later calls
@@ -43,6 +43,10 @@ def reset_kernel_state(cwd: str, cache_dir: str | None = None) -> None:
     cache_dir : str, optional
         The build's cache of engagement-wide results (:func:`casekit.reports.engagement.use_cache`):
         the region reports of this kernel read what the build computed once. None: none.
+    bundle_path : str, optional
+        The bundle the notebooks read (relative to ``cwd``): when a file of it changed since the
+        kernel read it (a build of ``casekit build --watch``), the bundle the build handed over
+        through ``cache_dir`` is taken instead of reading the files again.
     """
     global _snapshot
     import matplotlib
@@ -73,6 +77,13 @@ def reset_kernel_state(cwd: str, cache_dir: str | None = None) -> None:
 
     use_cache(cache_dir)
     remember_bundles(True)  # the next region reads the same bundle: a copy, unless a file changed
+    if cache_dir is not None and bundle_path is not None:
+        from casekit.reports.engagement import take_bundle
+
+        try:
+            take_bundle(cache_dir, bundle_path)
+        except Exception:  # noqa: BLE001 - only saves time: the notebook reads the files
+            pass
 
     from IPython import get_ipython
 
