@@ -9,16 +9,28 @@ BIN := $(VENV)/bin
 BUNDLE ?= research_data/sample
 OUT ?= reports
 
-.PHONY: demo test setup fonts tools sample bench notebooks clean
+.PHONY: demo test setup fonts tools sample bench notebooks clean lock
 
 setup: $(VENV)/.installed fonts tools
 
-$(VENV)/.installed: pyproject.toml
+# The packages are those of constraints.txt: the versions the suite was last run with (make lock).
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "casekit needs Python >= 3.11, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
+
+# Re-resolve every dependency to its newest version allowed by pyproject.toml, in a scratch
+# environment, and write the result to constraints.txt; then run `make test` before committing it.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --upgrade pip
+	.venv-lock/bin/pip install --quiet -e '.[test]'
+	{ sed -n '/^#/p' constraints.txt; .venv-lock/bin/pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf .venv-lock
 
 # A CJK font for matplotlib charts. Already usable (system font, or CASEKIT_CJK_FONT pointing at a
 # .ttf/.ttc/.otf file): nothing to do. Otherwise install Debian's fonts-wqy-microhei (1.6 MB) with
