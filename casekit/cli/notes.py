@@ -30,7 +30,7 @@ def _cmd_redact(args: argparse.Namespace) -> int:
             continue
         result = done.result
         if args.out is None:
-            if len(args.files) > 1:
+            if len(run.files) > 1:
                 print(f"==> {done.path} <==")
             print(result.text, end="" if result.text.endswith("\n") else "\n")
         sys.stdout.flush()
@@ -117,7 +117,9 @@ def _cmd_keywords(args: argparse.Namespace) -> int:
 def register(add_parser: AddParser) -> None:
     """Add ``redact``, ``codes``, ``quotes`` and ``keywords`` to the ``casekit`` parser."""
     p = add_parser("redact", help="replace names, companies and phone/ID numbers in notes with pseudonyms")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="notes (.md, .txt, .docx)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="notes (.md, .txt, .docx), folders of notes, or patterns such as notes/*.md "
+                        "(expanded by casekit, also in PowerShell)")
     p.add_argument("--out", type=Path, help="write each redacted note into this folder (default: print them)")
     p.add_argument("--bundle", type=Path,
                    help="use this bundle's _private/roster.csv and pseudonyms, and add new pseudonyms to it")

@@ -108,7 +108,9 @@ def redact_files(paths: Iterable[str | Path], out: str | Path | None = None,
     Parameters
     ----------
     paths : iterable of str or Path
-        Notes (``.md``, ``.markdown``, ``.txt``, ``.docx``).
+        Notes (``.md``, ``.markdown``, ``.txt``, ``.docx``), folders of notes or wildcard patterns
+        (``notes/*.md``; :func:`casekit.input_paths.expand_paths`: Windows shells do not expand
+        them).
     out : str or Path, optional
         Write each redacted note into this folder under its own name (default: only return the text).
     bundle : str or Path, optional
@@ -126,9 +128,12 @@ def redact_files(paths: Iterable[str | Path], out: str | Path | None = None,
     BundleNotFoundError
         If ``bundle`` has no ``manifest.yaml``.
     """
-    files = tuple(Path(p) for p in paths)
+    from casekit.input_paths import expand_paths
+
+    expanded, problems = expand_paths(paths, NOTE_SUFFIXES)  # patterns and folders, as on any system
+    files = tuple(expanded)
     out_dir = None if out is None else Path(out)
-    problems = redact_file_problems(files, out_dir)
+    problems += redact_file_problems(files, out_dir)
     if problems:
         raise RedactFilesError(problems)
     if bundle is None:
