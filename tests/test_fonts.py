@@ -79,3 +79,15 @@ def test_font_override_is_used(fresh_font_search, monkeypatch):
     monkeypatch.setenv(fonts.CJK_FONT_ENV, str(path))
     ensure_cjk_font()
     assert fonts.find_cjk_font().path == path
+
+
+def test_windows_fonts_are_looked_for_where_windows_keeps_them():
+    """微软雅黑, 等线 and 黑体 in the system's Fonts folder (wherever Windows is installed) and in the
+    user's own fonts folder."""
+    from casekit.reports.fonts import windows_font_files
+
+    assert windows_font_files({}) == ["C:\\Windows\\Fonts\\msyh.ttc", "C:\\Windows\\Fonts\\Deng.ttf",
+                                      "C:\\Windows\\Fonts\\simhei.ttf"]
+    found = windows_font_files({"WINDIR": "D:\\WINNT", "LOCALAPPDATA": "C:\\Users\\张三\\AppData\\Local"})
+    assert found[0] == "D:\\WINNT\\Fonts\\msyh.ttc"
+    assert "C:\\Users\\张三\\AppData\\Local\\Microsoft\\Windows\\Fonts\\Deng.ttf" in found

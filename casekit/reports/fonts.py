@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from collections.abc import Mapping
+from pathlib import Path, PureWindowsPath
 
 from casekit.exceptions import CJKFontNotFoundError
 
@@ -23,6 +24,7 @@ __all__ = [
     "check_cjk_font",
     "ensure_cjk_font",
     "find_cjk_font",
+    "windows_font_files",
 ]
 
 #: Environment variable naming a font file to use instead of the search below.
@@ -37,6 +39,7 @@ PREFERRED_FAMILIES: tuple[str, ...] = (
     "WenQuanYi Micro Hei",
     "WenQuanYi Zen Hei",
     "Microsoft YaHei",
+    "DengXian",
     "PingFang SC",
     "Hiragino Sans GB",
     "SimHei",
@@ -62,9 +65,22 @@ COMMON_FONT_FILES: tuple[str, ...] = (
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
     "/System/Library/Fonts/PingFang.ttc",
     "/System/Library/Fonts/STHeiti Medium.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-    "C:/Windows/Fonts/simhei.ttf",
+    "/System/Library/Fonts/Hiragino Sans GB.ttc",
+    "/Library/Fonts/Microsoft/Microsoft Yahei.ttf",  # macOS with Office
 )
+#: Windows' own Chinese fonts (微软雅黑, 等线, 黑体), in ``%WINDIR%\Fonts`` (``C:\Windows`` unless
+#: Windows lives elsewhere) and, installed for one user, in ``%LOCALAPPDATA%\Microsoft\Windows\Fonts``.
+WINDOWS_FONT_FILES: tuple[str, ...] = ("msyh.ttc", "Deng.ttf", "simhei.ttf")
+
+
+def windows_font_files(environ: Mapping[str, str] | None = None) -> list[str]:
+    r"""Where Windows keeps :data:`WINDOWS_FONT_FILES` (whether or not this is Windows): the
+    system folder of ``WINDIR`` (default ``C:\Windows``) and the user's ``LOCALAPPDATA`` folder."""
+    environ = os.environ if environ is None else environ
+    folders = [PureWindowsPath(environ.get("WINDIR") or environ.get("SystemRoot") or "C:\\Windows", "Fonts")]
+    if environ.get("LOCALAPPDATA"):
+        folders.append(PureWindowsPath(environ["LOCALAPPDATA"], "Microsoft", "Windows", "Fonts"))
+    return [str(folder / name) for folder in folders for name in WINDOWS_FONT_FILES]
 
 #: Characters a usable font must have (a sample of what reports print).
 _PROBE_TEXT = "中国网通客户经理维度"
@@ -112,7 +128,7 @@ def _candidate_files() -> list[str]:
                 f"{CJK_FONT_ENV} names {override!r}, which is not a file; unset it or {_INSTALL_HINT}"
             )
         files.append(override)
-    files.extend(f for f in COMMON_FONT_FILES if Path(f).is_file())
+    files.extend(f for f in (*COMMON_FONT_FILES, *windows_font_files()) if Path(f).is_file())
     return files
 
 
