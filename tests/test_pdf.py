@@ -369,3 +369,16 @@ def test_the_programme_page_passes_the_client_text_check(built_all, allowed):
     page = html_visible_text(built_all.index_path.read_text(encoding="utf-8"))
     assert "调研项目总览" in page
     assert client_text_problems(page, allowed_words=allowed) == []
+
+
+def test_chrome_and_edge_are_looked_for_where_windows_and_macos_install_them():
+    from casekit.reports.pdf import installed_browser_paths
+
+    places = installed_browser_paths({"ProgramFiles": "C:\\Program Files", "ProgramFiles(x86)": "C:\\Program Files (x86)",
+                                      "LOCALAPPDATA": "C:\\Users\\张三\\AppData\\Local"})
+    assert places[0] == "C:/Program Files/Google/Chrome/Application/chrome.exe"
+    assert "C:/Program Files (x86)/Microsoft/Edge/Application/msedge.exe" in places
+    assert "C:/Users/张三/AppData/Local/Google/Chrome/Application/chrome.exe" in places
+    assert "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome" in places
+    # a place whose variable is not set is not guessed
+    assert not any("%" in p or "Program Files" in p for p in installed_browser_paths({}))

@@ -24,7 +24,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Mapping, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,13 +38,28 @@ __all__ = [
     "PDF_TIMEOUT",
     "find_browser",
     "html_to_pdf",
+    "installed_browser_paths",
     "screenshot",
 ]
 
 #: Environment variable naming the browser program (a path or a name on the ``PATH``).
 BROWSER_ENV = "CASEKIT_CHROMIUM"
 #: Programs looked for on the ``PATH``, in this order.
-BROWSER_NAMES: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+BROWSER_NAMES: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
+                                  "chrome", "msedge")
+#: Where Windows and macOS install Chrome and Edge (Windows always has Edge), looked at when
+#: none of :data:`BROWSER_NAMES` is on the ``PATH`` (their installers do not add them to it).
+#: ``%...%`` are environment variables.
+INSTALLED_BROWSERS: tuple[str, ...] = (
+    "%ProgramFiles%/Google/Chrome/Application/chrome.exe",
+    "%ProgramFiles(x86)%/Google/Chrome/Application/chrome.exe",
+    "%LOCALAPPDATA%/Google/Chrome/Application/chrome.exe",
+    "%ProgramFiles(x86)%/Microsoft/Edge/Application/msedge.exe",
+    "%ProgramFiles%/Microsoft/Edge/Application/msedge.exe",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+)
 #: Seconds a print (or screenshot) may take before the browser is killed.
 PDF_TIMEOUT = 120.0
 
@@ -85,7 +100,8 @@ def find_browser() -> Path:
     -------
     pathlib.Path
         ``$CASEKIT_CHROMIUM`` when set (a path, or a program name on the ``PATH``), else the first
-        of :data:`BROWSER_NAMES` found on the ``PATH``.
+        of :data:`BROWSER_NAMES` found on the ``PATH``, else the first of
+        :data:`INSTALLED_BROWSERS` installed (Chrome or Edge where Windows and macOS put them).
 
     Raises
     ------
@@ -105,9 +121,24 @@ def find_browser() -> Path:
         found = shutil.which(name)
         if found is not None:
             return Path(found)
+    for place in installed_browser_paths():
+        if Path(place).is_file():
+            return Path(place)
     raise BrowserNotFoundError(
         f"未找到生成 PDF 所需的浏览器（已查找 {'、'.join(BROWSER_NAMES)}）。{_INSTALL_HINT}。"
     )
+
+
+def installed_browser_paths(environ: Mapping[str, str] | None = None) -> list[str]:
+    """:data:`INSTALLED_BROWSERS` with their environment variables filled in (a place whose
+    variable is not set is left out)."""
+    environ = os.environ if environ is None else environ
+    out = []
+    for place in INSTALLED_BROWSERS:
+        names = re.findall(r"%([^%]+)%", place)
+        if all(environ.get(n) for n in names):
+            out.append(re.sub(r"%([^%]+)%", lambda m: environ[m.group(1)].replace("\\", "/"), place))
+    return out
 
 
 def _run(browser: Path, args: list[str], url: str, *, timeout: float, what: str) -> None:
@@ -138,10 +169,13 @@ def _run(browser: Path, args: list[str], url: str, *, timeout: float, what: str)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    if os.name == "nt":  # pragma: no cover - exercised on Windows only: the browser and its helpers
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, check=False)
+    else:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     if proc.poll() is None:
         proc.wait()
 
