@@ -53,13 +53,20 @@ def frames(notes: Any) -> dict[tuple[str, str], Any]:
     return out
 
 
-def test_one_changed_note_is_recomputed_and_only_its_new_paragraph_is_cut(tmp_path, monkeypatch):
+def primed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, ResultCache, Any]:
+    """A copy of the sample whose notes views were computed once into a result cache of the
+    test's own (and a user cache folder of its own): (bundle, cache, the views)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     new_process(monkeypatch)
     bundle = tmp_path / "bundle"
     shutil.copytree(SAMPLE, bundle)
     results = ResultCache(tmp_path / "results")
     _, before = shared_results(load_bundle(bundle), cache=results)
+    return bundle, results, before
+
+
+def test_one_changed_note_is_recomputed_and_only_its_new_paragraph_is_cut(tmp_path, monkeypatch):
+    bundle, results, before = primed(tmp_path, monkeypatch)
     entries = {p.name for p in Path(results.folder).glob("notes-*.pkl")}
 
     new_process(monkeypatch)
@@ -107,12 +114,7 @@ def test_one_changed_note_is_recomputed_and_only_its_new_paragraph_is_cut(tmp_pa
 def test_a_name_added_to_the_roster_chooses_every_region_s_excerpts_again(tmp_path, monkeypatch):
     """Excerpts are redacted with the roster: after a name is added to it, no region may show an
     excerpt kept from before, when that name was not yet replaced."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-    new_process(monkeypatch)
-    bundle = tmp_path / "bundle"
-    shutil.copytree(SAMPLE, bundle)
-    results = ResultCache(tmp_path / "results")
-    _, before = shared_results(load_bundle(bundle), cache=results)
+    bundle, results, before = primed(tmp_path, monkeypatch)
     new_process(monkeypatch)
     roster = bundle / "_private" / "roster.csv"
     roster.write_text(roster.read_text(encoding="utf-8") + "company,宽带监控公司,\n", encoding="utf-8")
