@@ -86,6 +86,25 @@ def test_show_leaves_the_hidden_rows_out_only_when_asked(monkeypatch, capsys):
     assert "joint_visit" in out and "--all" not in out
 
 
+def test_a_table_with_every_row_hidden_is_one_sentence_not_an_empty_header(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "120")
+    frame = pd.DataFrame({"code": ["price_selling", "joint_visit"], "n_notes": [pd.NA, pd.NA],
+                          "suppressed": [True, True]}).astype({"n_notes": "Int64"})
+    show(frame, None, hide_suppressed=True)
+    assert capsys.readouterr().out.splitlines() == ["全部 2 行都因人数太少、数字不能显示而未列出；加 --all 可列出这些行"]
+
+
+def test_an_id_beside_its_chinese_label_is_left_out_on_screen_and_kept_in_the_csv(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "120")
+    frame = pd.DataFrame({"dimension": ["product", "industry"], "dimension_label": ["产品", "行业"],
+                          "mean": [3.41, 3.0]})
+    show(frame, None)
+    out = capsys.readouterr().out
+    assert "产品" in out and "product" not in out and "维度编号" not in out
+    show(frame, tmp_path / "t.csv")
+    assert _csv_rows(tmp_path / "t.csv")[0]["维度编号"] == "product"
+
+
 def _csv_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))

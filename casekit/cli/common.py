@@ -382,7 +382,12 @@ def show(frame: pd.DataFrame, csv: Path | None,
     hide_suppressed : bool, default False
         Print only the rows whose numbers may be shown: a row with a true ``suppressed`` (or
         ``hidden``) column is left out, the column too, and one line under the table says how
-        many rows were and that ``--all`` lists them.
+        many rows were and that ``--all`` lists them (only that line when no row is left).
+
+    Notes
+    -----
+    On screen, an id column with its Chinese label beside it (``维度编号`` and ``维度``) is left
+    out; the CSV has both.
     """
     from casekit.cli.headers import readable
     from casekit.cli.terminal_table import render, terminal_width
@@ -395,10 +400,22 @@ def show(frame: pd.DataFrame, csv: Path | None,
     if hide_suppressed and flag is not None:
         hidden = frame[flag].eq(True).to_numpy()
         frame = frame.loc[~hidden].drop(columns=flag)
+        if hidden.any() and frame.empty:  # a header over nothing says less than one sentence
+            print(f"全部 {int(hidden.sum())} 行都因人数太少、数字不能显示而未列出；加 --all 可列出这些行")
+            return
         if hidden.any():
             notes.append(f"另有 {int(hidden.sum())} 行因人数太少、数字不能显示而未列出；加 --all 可列出这些行")
-    headers, rows, numeric = _terminal_cells(readable(frame, overrides))
-    table = render(headers, rows, numeric, terminal_width(), ids=_id_columns(frame, overrides))
+    ids = _id_columns(frame, overrides)
+    shown = readable(frame, overrides)
+    # On screen, an id whose Chinese label is the next column over says nothing more (维度编号
+    # beside 维度): left out; the CSV keeps both.
+    labelled = [i for i, header in enumerate(shown.columns)
+                if str(header).endswith("编号") and str(header)[: -len("编号")] in set(map(str, shown.columns))]
+    if labelled:
+        shown = shown.drop(columns=[shown.columns[i] for i in labelled])
+        ids = [flag_ for i, flag_ in enumerate(ids) if i not in labelled]
+    headers, rows, numeric = _terminal_cells(shown)
+    table = render(headers, rows, numeric, terminal_width(), ids=ids)
     if table.dropped:
         notes.append(f"终端宽度不够，未显示 {len(table.dropped)} 列：{'、'.join(table.dropped)}；"
                      "用 --csv 文件.csv 可导出全部列")
