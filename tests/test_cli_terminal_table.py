@@ -156,7 +156,19 @@ def test_codes_csv_still_has_every_row_and_column(tmp_path, capsys):
     frame = analyse_notes(load_bundle(SAMPLE_BUNDLE)).frequencies()
     assert main(["codes", str(SAMPLE_BUNDLE), "--csv", str(tmp_path / "codes.csv")]) == 0
     rows = _csv_rows(tmp_path / "codes.csv")
-    assert len(rows) == len(frame) and len(rows[0]) == frame.shape[1]
+    # every row and column, and the theme group in words beside its id
+    assert len(rows) == len(frame) and len(rows[0]) == frame.shape[1] + 1
+    assert {r["主题类别编号"]: r["主题类别"] for r in rows}["dimension"] == "调研维度"
+
+
+def test_findings_on_screen_say_what_is_compared_and_which_way_in_words(monkeypatch, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    monkeypatch.setenv("COLUMNS", "160")
+    assert main(["findings", str(SAMPLE_BUNDLE), "--regions", "beijing"]) == 0
+    table = capsys.readouterr().out.split("\n\n", 1)[1]
+    assert "目标水平" in table and "其他地区" in table and "偏弱" in table and "无明显差异" in table
+    assert "vs_required" not in table and "vs_other_regions" not in table and "weaker" not in table
 
 
 def test_keywords_lists_only_words_used_more_in_the_group_than_elsewhere(monkeypatch, capsys):

@@ -68,6 +68,11 @@ _FINDINGS_SHOWN = ("region_name", "population_label", "dimension_label", "kind",
                    "n", "reference_n", "effect_size", "p_adjusted", "claimed", "direction")
 
 
+#: The findings' ``kind`` and ``direction`` in words, for the printed table (the CSV keeps the ids).
+_KIND_WORDS = {"vs_required": "目标水平", "vs_other_regions": "其他地区"}
+_DIRECTION_WORDS = {"weaker": "偏弱", "stronger": "偏强", "none": "无明显差异"}
+
+
 def _json_file(text: str) -> Path | str:
     """``--json``: ``-`` (standard output) or a ``.json`` file."""
     return text if text == "-" else common.out_file("findings --json")(text)
@@ -121,7 +126,11 @@ def _cmd_findings(args: argparse.Namespace, bundle: Bundle) -> int:
         for sentence in table.loc[table["claimed"], "sentence"]:
             print(sentence)
         print()
-        common.show(table[list(_FINDINGS_SHOWN)], None)
+        # on screen in words: what the region is compared with, and which way a claimed finding goes
+        shown = table[list(_FINDINGS_SHOWN)].assign(kind=table["kind"].map(_KIND_WORDS).fillna(table["kind"]),
+                                                     direction=table["direction"].map(_DIRECTION_WORDS)
+                                                     .fillna(table["direction"]))
+        common.show(shown, None, {"kind": ("比较对象", "text"), "direction": ("结论方向", "text")})
     return EXIT_OK
 
 

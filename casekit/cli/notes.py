@@ -73,6 +73,12 @@ def _cmd_codes(args: argparse.Namespace) -> int:
         table = notes.frequencies(by=NOTE_COLUMNS[args.by], min_n=args.min_n)
     # the code frame's group is the code's group (主题类别), not a group of people
     overrides = {"group": "主题类别编号", "group_label": "主题类别"} if args.frame else None
+    if not args.frame and "code_group" in table.columns:  # the theme group in words beside its id
+        groups = dict(notes.bundle.code_frame.groups)
+        table = table.copy()
+        table.insert(table.columns.get_loc("code_group") + 1, "code_group_label",
+                     table["code_group"].map(groups).fillna(table["code_group"]))
+        overrides = {"code_group_label": ("主题类别", "text")}
     common.show(table, args.csv, overrides, hide_suppressed=not args.all)
     return EXIT_OK
 
