@@ -614,7 +614,10 @@ def test_first_kernel_is_put_in_service_before_the_bundle_is_read(tmp_path, monk
     assert not list((tmp_path / "sample" / ".cache").glob("bundle-*.pkl"))
 
 
-def test_bundle_with_problems_leaves_no_reports_folder_and_no_lock(tmp_path):
+def test_bundle_with_problems_leaves_no_reports_folder_and_no_lock(tmp_path, monkeypatch):
+    shared = tmp_path / "shared-cache"  # the user's own cache folder, empty: it stays
+    shared.mkdir()
+    monkeypatch.setenv("CASEKIT_CACHE_DIR", str(shared))
     bundle = tmp_path / "bundle"
     shutil.copytree(SAMPLE_BUNDLE, bundle)
     responses = bundle / "survey" / "responses.csv"
@@ -624,6 +627,7 @@ def test_bundle_with_problems_leaves_no_reports_folder_and_no_lock(tmp_path):
     with pytest.raises(BundleValidationError):
         build_reports(bundle, regions=["beijing"], out=tmp_path / "out", progress=False, notebook=PROBE)
     assert not (tmp_path / "out" / "sample").exists()  # the folder this build made is gone again
+    assert shared.is_dir()
     # and an existing reports folder stays, unlocked
     (tmp_path / "out" / "sample").mkdir(parents=True)
     with pytest.raises(BundleValidationError):

@@ -52,7 +52,7 @@ def test_every_empty_folder_and_unmatched_pattern_is_reported_at_once(notes, tmp
 
 
 @pytest.mark.skipif(Path("a\\b").name != "a\\b", reason="on Windows backslashes are separators already")
-def test_a_windows_style_pattern_is_read_with_windows_separators_on_windows_only(notes):
+def test_a_backslash_pattern_is_a_file_name_off_windows(notes):
     """What PowerShell passes for ``notes\\*.md``: on Windows casekit expands it (glob and pathlib
     read backslashes as separators there); elsewhere a backslash is part of a file name."""
     pattern = ntpath.join("访谈记录", "*.md")

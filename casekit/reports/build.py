@@ -746,47 +746,47 @@ def build_reports(
     local = scheduler is None and workers is None
     early = _early_target(bundle_path, regions, out, kind) if local and reuse_kernel else None
     with ExitStack() as stack:
+
+        def lock(folder: Path) -> None:
+            _make_out_dir(folder)
+            stack.enter_context(build_lock(folder / LOCK_FILE))
+            _sweep_or_fail(folder)
+
+        def start_kernels(count: int, cache: Path) -> tuple[_KernelPool | None, Any]:
+            if session is not None:
+                return session.kernels(jobs, count, notebook, cache, values.get("bundle_path"))
+            return stack.enter_context(_local_kernels(True, jobs, count, notebook, cache, values.get("bundle_path"),
+                                                      reuse_kernel=True))
+
+        kernels = None
         if early is not None:
             # The manifest alone names the reports folder and the regions: lock the folder and start
             # the first kernel now, so it imports what the report needs while this process reads and
             # validates the bundle (a bundle with problems shuts it down unused).
             early_dir, early_regions = early
             created = not early_dir.exists()
-            _make_out_dir(early_dir)
-            stack.enter_context(build_lock(early_dir / LOCK_FILE))
-            _sweep_or_fail(early_dir)
-            cache = cache_folder(early_dir)
-            if session is not None:
-                kernels = session.kernels(jobs, len(early_regions), notebook, cache, values.get("bundle_path"))
-            else:
-                kernels = stack.enter_context(_local_kernels(
-                    True, jobs, len(early_regions), notebook, cache, values.get("bundle_path"), reuse_kernel=True,
-                ))
+            lock(early_dir)
+            kernels = start_kernels(len(early_regions), cache_folder(early_dir))
             try:
                 files = kind.inputs(bundle_files(bundle_path))  # before loading: a change meanwhile only costs a rebuild
-                bundle = _load_for_kernels(bundle_path, cache, stack)
+                bundle = _load_for_kernels(bundle_path, cache_folder(early_dir), stack)
             except Exception:
                 if created:
                     stack.close()  # kernels down, lock released: then the folder this build made goes
                     _remove_if_empty(early_dir)
                 raise
-            manifest = bundle.manifest
-            region_ids = named_function(kind.regions)(bundle, regions)
-            out_dir = kind.out_dir(bundle_output_dir(manifest.bundle, out))
-            if out_dir != early_dir:  # the manifest was edited while it was read
-                raise OutputError(out_dir, "the bundle's manifest changed while the build read it; run the build again")
         else:
-            files = kind.inputs(bundle_files(bundle_path))  # before loading: a change meanwhile only costs a rebuild
+            files = kind.inputs(bundle_files(bundle_path))
             bundle = load_bundle(bundle_path)
-            manifest = bundle.manifest
-            region_ids = named_function(kind.regions)(bundle, regions)
-            out_dir = kind.out_dir(bundle_output_dir(manifest.bundle, out))
-            _make_out_dir(out_dir)
-            stack.enter_context(build_lock(out_dir / LOCK_FILE))
-            _sweep_or_fail(out_dir)
-            kernels = None
+        manifest = bundle.manifest
+        region_ids = named_function(kind.regions)(bundle, regions)
+        out_dir = kind.out_dir(bundle_output_dir(manifest.bundle, out))
+        if early is None:
+            lock(out_dir)
             if session is not None and local and reuse_kernel:
-                kernels = session.kernels(jobs, len(region_ids), notebook, cache_folder(out_dir), values.get("bundle_path"))
+                kernels = start_kernels(len(region_ids), cache_folder(out_dir))
+        elif out_dir != early[0]:  # the manifest was edited while it was read
+            raise OutputError(out_dir, "the bundle's manifest changed while the build read it; run the build again")
         plan = _Plan(
             bundle=bundle, files=files, notebook=notebook, values=values, formats=chosen,
             font=font_stamp(font.path), font_path=str(font.path), force=force, request=request_key(regions, chosen, notebook, values),
@@ -855,8 +855,11 @@ def _sweep_or_fail(out_dir: Path) -> None:
 
 
 def _remove_if_empty(folder: Path) -> None:
-    """Remove ``folder`` (and its empty cache folder) if nothing else is in it."""
-    for path in (cache_folder(folder), folder):
+    """Remove ``folder`` (and its own empty cache folder) if nothing else is in it. Never a shared
+    ``CASEKIT_CACHE_DIR``: that folder is the user's, even when empty."""
+    from casekit.reports.engagement import CACHE_DIR
+
+    for path in (folder / CACHE_DIR, folder):
         try:
             path.rmdir()
         except OSError:
