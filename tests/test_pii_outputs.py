@@ -9,6 +9,8 @@ stored outputs — and scans all of it for those strings.
 
 from __future__ import annotations
 
+import contextlib
+
 import json
 import subprocess
 from pathlib import Path
@@ -62,7 +64,8 @@ def _outputs(out: Path, sample_reports: Any) -> dict[str, str]:
     for i, command in enumerate(COMMANDS):
         target = out / f"command{i}.csv"
         flag = "--out" if command[0] == "segment" else "--csv"
-        printed = _run([command[0], str(SAMPLE_BUNDLE), *command[1:]])
+        with contextlib.chdir(out):  # default outputs (segment's internal/<bundle>/segments.csv) land here,
+            printed = _run([command[0], str(SAMPLE_BUNDLE), *command[1:]])  # never in the checkout
         _run([command[0], str(SAMPLE_BUNDLE), *command[1:], flag, str(target)])
         texts[" ".join(command)] = printed
         texts[f"{' '.join(command)} --csv"] = target.read_text(encoding="utf-8-sig")
