@@ -28,7 +28,7 @@ lock:
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet --upgrade pip
 	.venv-lock/bin/pip install --quiet -e '.[test]'
-	{ sed -n '/^#/p' constraints.txt; .venv-lock/bin/pip freeze --exclude-editable; } > constraints.txt.new
+	{ sed -n '/^#/p' constraints.txt; .venv-lock/bin/pip freeze --all --exclude-editable | grep -v '^pip=='; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 	rm -rf .venv-lock
 
@@ -78,8 +78,7 @@ tools:
 	    || { echo "Installing$$missing failed: install them by hand, then run make again."; exit 1; }
 
 demo: setup
-	$(BIN)/casekit build $(BUNDLE) --out $(OUT)
-	@if [ -d "$(BUNDLE)/followup" ]; then $(BIN)/casekit build $(BUNDLE) --out $(OUT) --report followup; fi
+	$(BIN)/casekit demo --bundle $(BUNDLE) --out $(OUT)
 
 # One pytest worker per core (pytest-xdist), each test file on one worker: a module's shared
 # builds are made once, and the session fixtures once per worker.

@@ -9,7 +9,10 @@ Two rules, one per kind of path:
   the installed package: :func:`bundle_output_dir` is the one place that turns "the default" into
   a folder.
 * **What ships with the checkout and is read** -- the report notebook, the sample bundle the
-  notebooks and tests read -- is found from the checkout's root (:data:`PROJECT_ROOT`).
+  notebooks and tests read -- is found from the checkout's root (:data:`PROJECT_ROOT`). An
+  installed casekit (a wheel, no checkout) carries the report notebooks in the package
+  (:data:`PACKAGED_NOTEBOOKS`); its sample bundle is written by ``casekit demo`` or
+  ``casekit sample`` into the working directory.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ __all__ = [
     "FOLLOWUP_NOTEBOOK",
     "INTERNAL",
     "NOTEBOOKS",
+    "PACKAGED_NOTEBOOKS",
     "PROJECT_ROOT",
     "REPORTS",
     "REPORT_NOTEBOOK",
@@ -37,10 +41,22 @@ RESEARCH_DATA: Path = PROJECT_ROOT / "research_data"
 #: The checkout's sample bundle, read by the notebooks and the tests.
 SAMPLE_BUNDLE: Path = RESEARCH_DATA / "sample"
 NOTEBOOKS: Path = PROJECT_ROOT / "notebooks"
+#: Where an installed casekit (a wheel) carries the report notebooks: the build copies them from
+#: the checkout's ``notebooks/`` into the package (``setup.py``), so there is one source.
+PACKAGED_NOTEBOOKS: Path = Path(__file__).resolve().parent / "reports" / "notebooks"
+
+
+def _shipped_notebook(name: str) -> Path:
+    """The checkout's ``notebooks/<name>`` when there is one (what a consultant edits and the
+    tests check), else the copy an installed casekit carries."""
+    checkout = NOTEBOOKS / name
+    return checkout if checkout.is_file() else PACKAGED_NOTEBOOKS / name
+
+
 #: The notebook papermill executes once per region.
-REPORT_NOTEBOOK: Path = NOTEBOOKS / "5.0-region-report.ipynb"
+REPORT_NOTEBOOK: Path = _shipped_notebook("5.0-region-report.ipynb")
 #: The notebook papermill executes once per trained region for the follow-up report.
-FOLLOWUP_NOTEBOOK: Path = NOTEBOOKS / "7.1-follow-up-report.ipynb"
+FOLLOWUP_NOTEBOOK: Path = _shipped_notebook("7.1-follow-up-report.ipynb")
 
 # -- written: relative to the working directory -----------------------------------------------------
 #: Default root of client-facing outputs (reports, toolboxes): ``reports`` in the working directory.

@@ -367,7 +367,7 @@ def test_every_command_option_that_names_a_file_is_in_the_table():
                   and (action.dest in ("out", "csv") or (action.dest == "json" and action.type is not None))):
                 yield f"{prefix} {action.option_strings[0]}", action.type  # not a deprecated alias
 
-    folders = {"sample --out", "build --out", "redact --out", "toolbox --out", "guide --out"}  # folders, not files
+    folders = {"sample --out", "build --out", "demo --out", "redact --out", "toolbox --out", "guide --out"}  # folders, not files
     found = dict(walk(build_parser(), ""))
     assert set(found) - folders == set(OUTPUT_FORMATS)
     assert all(getattr(found[option], "__name__", "") == "output file" for option in OUTPUT_FORMATS)

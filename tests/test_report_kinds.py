@@ -97,7 +97,7 @@ def test_each_index_names_its_kind_of_report(built):
 def test_a_followup_edit_rebuilds_the_followup_reports_and_no_research_report(built, bundle_copy):
     out = built["out"]
     quick = {kind: up_to_date(bundle_copy, regions, out, nb, parse_formats(None),
-                              {"bundle_path": notebook_path_parameter(bundle_copy.resolve(), nb.parent)}, kind=kind)
+                              {"bundle_path": notebook_path_parameter(bundle_copy.resolve())}, kind=kind)
              for kind, regions, nb in (("research", ["beijing"], built["research_nb"]),
                                        ("followup", None, built["followup_nb"]))}
     assert quick["research"] is not None and quick["followup"] is not None  # both current after their builds
@@ -106,9 +106,9 @@ def test_a_followup_edit_rebuilds_the_followup_reports_and_no_research_report(bu
     try:
         reaction.write_text(text + "\n", encoding="utf-8")  # a blank line: same data, other bytes
         research = up_to_date(bundle_copy, ["beijing"], out, built["research_nb"], parse_formats(None),
-                              {"bundle_path": notebook_path_parameter(bundle_copy.resolve(), built["research_nb"].parent)})
+                              {"bundle_path": notebook_path_parameter(bundle_copy.resolve())})
         followup = up_to_date(bundle_copy, None, out, built["followup_nb"], parse_formats(None),
-                              {"bundle_path": notebook_path_parameter(bundle_copy.resolve(), built["followup_nb"].parent)},
+                              {"bundle_path": notebook_path_parameter(bundle_copy.resolve())},
                               kind="followup")
         assert research is not None, "editing followup/ must not make the research reports stale"
         assert followup is None

@@ -1,4 +1,4 @@
-"""``casekit sample``, ``validate`` and ``build``: a research bundle as a whole."""
+"""``casekit sample``, ``validate``, ``build`` and ``demo``: a research bundle as a whole."""
 
 from __future__ import annotations
 
@@ -130,6 +130,28 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    """``casekit demo``: the sample bundle (written when absent) and every report of it."""
+    from casekit.reports import build_reports
+
+    bundle = Path(args.bundle)
+    if (bundle / "manifest.yaml").is_file():
+        print(f"使用已有的样例资料包：{bundle}")
+    else:  # refuses a folder that holds something else (generate_sample never overwrites it)
+        from casekit.sample import generate_sample
+
+        generate_sample(bundle, seed=args.seed)
+        print(f"已生成样例资料包：{bundle}（随机种子 {args.seed}）")
+    ok = True
+    for report in ("research", "followup"):
+        if report == "followup" and not (bundle / "followup").is_dir():
+            continue
+        result = build_reports(bundle, out=args.out, progress=not args.quiet, report=report)
+        _print_result(result)
+        ok = ok and result.ok
+    return EXIT_OK if ok else EXIT_PROBLEMS
+
+
 def _print_result(result: Any) -> None:
     for region in result.built:
         print(f"built   {region}")
@@ -182,7 +204,7 @@ def _up_to_date(args: argparse.Namespace) -> tuple[Path, list[str]] | None:
     notebook = kind.notebook.resolve()
     bundle = Path(args.bundle).resolve()
     return up_to_date(bundle, args.regions or None, args.out, notebook, formats,
-                      {"bundle_path": notebook_path_parameter(bundle, notebook.parent)}, kind=kind)
+                      {"bundle_path": notebook_path_parameter(bundle)}, kind=kind)
 
 
 def _positive(text: str) -> int:
@@ -196,7 +218,7 @@ def _positive(text: str) -> int:
 
 
 def register(add_parser: AddParser) -> None:
-    """Add ``sample``, ``validate`` and ``build`` to the ``casekit`` parser."""
+    """Add ``sample``, ``validate``, ``build`` and ``demo`` to the ``casekit`` parser."""
     p = add_parser("sample", help="regenerate the sample research bundle, or write a null or planted one", parents=[
         seed_parent(),
         force_parent("write into --out even if it is not a generated sample, and regenerate edited sample "
@@ -244,3 +266,12 @@ def register(add_parser: AddParser) -> None:
                    help="after building, keep the kernels warm and rebuild whenever a bundle file changes "
                         "(only what the change touches; Ctrl-C stops)")
     p.set_defaults(func=_cmd_build)
+
+    p = add_parser("demo", help="生成样例调研资料包（已有则直接使用），并建立其全部报告：各地区的调研报告和培训后跟踪评估报告"
+                   "（the sample bundle and all its reports, from any folder）", parents=[seed_parent()])
+    p.add_argument("--bundle", type=Path, default=paths.SAMPLE_OUT,
+                   help="样例资料包的文件夹；不存在时在此生成（默认：工作目录下的 %(default)s）")
+    p.add_argument("--out", type=Path, default=paths.REPORTS,
+                   help="报告文件夹（默认：工作目录下的 %(default)s）")
+    p.add_argument("--quiet", action="store_true", help="不显示进度")
+    p.set_defaults(func=_cmd_demo)

@@ -93,6 +93,7 @@ from casekit.reports.build_state import (
     NOTEBOOK_FILE,
     BuildState,
     font_stamp,
+    kernel_folder,
     notebook_path_parameter,
     parse_formats,
     quick_key,
@@ -634,7 +635,7 @@ def build_reports(
 
     A CJK font is looked for and the bundle is loaded (and so validated) once first; then
     ``notebook`` is executed with papermill once per stale region, with parameters
-    ``bundle_path`` (relative to the notebook's folder, the kernel's working directory) and
+    ``bundle_path`` (the bundle's folder name, relative to the kernels' working directory, the bundle's parent folder) and
     ``region`` (an id). Each region gets ``<out>/<bundle>/<region_id>/report.ipynb`` and
     ``report.html`` (code hidden, opens offline); ``<out>/<bundle>/index.html`` links them all and
     is rewritten after every region. The same inputs give byte-identical reports and
@@ -727,7 +728,8 @@ def build_reports(
             f"report notebook not found: looked for {notebook} (pass notebook=... or restore "
             f"notebooks/{kind.notebook.name})"
         )
-    values = {**(parameters or {}), "bundle_path": notebook_path_parameter(bundle_path, notebook.parent)}
+    values = {**(parameters or {}), "bundle_path": notebook_path_parameter(bundle_path)}
+    kernel_dir = kernel_folder(bundle_path)  # the kernels' working directory: the bundle's parent
     if not force and session is None:  # (a session's kernels start now, warm for the next change)
         current = up_to_date(bundle_path, regions, out, notebook, chosen, values, kind=kind)
         if current is not None:
@@ -754,8 +756,8 @@ def build_reports(
 
         def start_kernels(count: int, cache: Path) -> tuple[_KernelPool | None, Any]:
             if session is not None:
-                return session.kernels(jobs, count, notebook, cache, values.get("bundle_path"))
-            return stack.enter_context(_local_kernels(True, jobs, count, notebook, cache, values.get("bundle_path"),
+                return session.kernels(jobs, count, kernel_dir, cache, values.get("bundle_path"))
+            return stack.enter_context(_local_kernels(True, jobs, count, kernel_dir, cache, values.get("bundle_path"),
                                                       reuse_kernel=True))
 
         kernels = None
@@ -790,7 +792,7 @@ def build_reports(
         plan = _Plan(
             bundle=bundle, files=files, notebook=notebook, values=values, formats=chosen,
             font=font_stamp(font.path), font_path=str(font.path), force=force, request=request_key(regions, chosen, notebook, values),
-            cache=cache_folder(out_dir), kind=kind,
+            cache=cache_folder(out_dir), kind=kind, kernel_dir=kernel_dir,
         )
         try:
             return _build_locked(
@@ -880,6 +882,7 @@ class _Plan:
     force: bool
     request: str
     cache: Path
+    kernel_dir: Path
     kind: ReportKind = REPORT_KINDS["research"]
     _notes: EngagementNotes | None = None
     _findings: Findings | None = None
@@ -1034,15 +1037,15 @@ class BuildSession:
         self._kernels: tuple[_KernelPool | None, Any] | None = None
         self._key: tuple[Any, ...] | None = None
 
-    def kernels(self, jobs: int | None, regions: int, notebook: Path, cache: Path,
+    def kernels(self, jobs: int | None, regions: int, cwd: Path, cache: Path,
                 bundle_path: str | None) -> tuple[_KernelPool | None, Any]:
-        """The session's pool and its threads; a build of another notebook, reports folder or
-        bundle shuts the old kernels down and starts new ones."""
-        key = (notebook, cache, bundle_path, jobs)
+        """The session's pool and its threads; a build of another bundle or reports folder
+        shuts the old kernels down and starts new ones."""
+        key = (cwd, cache, bundle_path, jobs)
         if self._kernels is None or self._key != key:
             self.close()
             self._kernels = self._stack.enter_context(
-                _local_kernels(True, jobs, regions, notebook, cache, bundle_path, reuse_kernel=True))
+                _local_kernels(True, jobs, regions, cwd, cache, bundle_path, reuse_kernel=True))
             self._key = key
         return self._kernels
 
@@ -1122,7 +1125,7 @@ class _KernelPool:
 
 @contextmanager
 def _local_kernels(
-    wanted: bool, jobs: int | None, regions: int, notebook: Path, cache: Path, bundle_path: str | None, *,
+    wanted: bool, jobs: int | None, regions: int, cwd: Path, cache: Path, bundle_path: str | None, *,
     reuse_kernel: bool,
 ) -> Iterator[tuple[_KernelPool | None, Any]]:
     """The pool of warm kernels and the threads that lend them (both None when ``wanted`` is
@@ -1134,7 +1137,7 @@ def _local_kernels(
     from concurrent.futures import ThreadPoolExecutor
 
     size = max(1, min(jobs or default_jobs(), regions)) if reuse_kernel else 1
-    pool = _KernelPool(size, notebook.parent, cache, reuse=reuse_kernel, bundle_path=bundle_path)
+    pool = _KernelPool(size, cwd, cache, reuse=reuse_kernel, bundle_path=bundle_path)
     executor = ThreadPoolExecutor(size, thread_name_prefix="casekit-region")
     try:
         pool.warm_up(executor)  # one kernel now, the others once there is more than one region to build
@@ -1164,7 +1167,7 @@ def _build_locked(
 ) -> BuildResult:
     local = scheduler is None and workers is None
     started = (nullcontext(kernels) if kernels is not None else
-               _local_kernels(local, jobs, len(region_ids), notebook, plan.cache, plan.values.get("bundle_path"),
+               _local_kernels(local, jobs, len(region_ids), plan.kernel_dir, plan.cache, plan.values.get("bundle_path"),
                               reuse_kernel=reuse_kernel))
     with started as (pool, executor):
         entries = load_entries(out_dir)
@@ -1268,10 +1271,10 @@ def _build_locked(
                     backend = "dask"
                     renderer = stack.enter_context(DaskRenderer(scheduler=scheduler, workers=workers))
                     size = renderer.size
-                    renderer.warm_up(notebook, plan.cache, values.get("bundle_path"))
+                    renderer.warm_up(plan.kernel_dir, plan.cache, values.get("bundle_path"))
                     plan.shared()  # into the cache the workers read, before any region starts
                     renderer.run(
-                        todo, notebook=notebook, values=values, titles=titles, formats=formats,
+                        todo, notebook=notebook, cwd=plan.kernel_dir, values=values, titles=titles, formats=formats,
                         cache_dir=plan.cache, out_dir=out_dir, force=force, done=done,
                         document=plan.kind.document,
                     )

@@ -175,13 +175,20 @@ def parse_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(f for f in REPORT_FILES if f == "html" or f in asked)
 
 
-def notebook_path_parameter(bundle_path: Path, notebook_dir: Path) -> str:
-    """``bundle_path`` as the report kernel should see it: relative to its working directory (the
-    notebook's folder), so that no absolute local path is written into the report."""
-    try:
-        return Path(os.path.relpath(bundle_path, notebook_dir)).as_posix()
-    except ValueError:  # pragma: no cover - another drive (Windows): no relative path exists
-        return str(bundle_path)
+def kernel_folder(bundle_path: Path) -> Path:
+    """The working directory of the kernels that render ``bundle_path``'s reports: the bundle's
+    parent folder, wherever the report notebook is (a checkout's ``notebooks/`` or the installed
+    package), so that the notebook can name the bundle by its folder name alone
+    (:func:`notebook_path_parameter`) -- on Windows too, where no relative path leads from one
+    drive to another."""
+    return bundle_path.parent
+
+
+def notebook_path_parameter(bundle_path: Path) -> str:
+    """``bundle_path`` as the report kernel should see it: relative to its working directory
+    (:func:`kernel_folder`), i.e. the bundle's folder name, so that no local path is written into
+    the report and the report is the same wherever the bundle or casekit is."""
+    return bundle_path.name or "."
 
 
 def region_files(formats: Iterable[str]) -> list[str]:

@@ -88,7 +88,8 @@ def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str
     Parameters
     ----------
     job : mapping
-        ``notebook`` (path), ``parameters``, ``title``, ``formats``, ``cache_dir`` and
+        ``notebook`` (path), ``cwd`` (the kernel's working directory, which ``parameters``'
+        ``bundle_path`` is relative to), ``parameters``, ``title``, ``formats``, ``cache_dir`` and
         ``document`` (optional): what :func:`casekit.reports.build.render_region` needs; ``code_version``: the build's
         :func:`~casekit.reports.fingerprint.code_version`, which this worker's must equal.
 
@@ -109,7 +110,8 @@ def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str
     from casekit.reports.fingerprint import code_version
 
     notebook = Path(job["notebook"])
-    bundle = (notebook.parent / job["parameters"]["bundle_path"]).resolve()
+    cwd = job["cwd"]  # the kernel's working directory: the bundle's parent (build_state.kernel_folder)
+    bundle = (Path(cwd) / job["parameters"]["bundle_path"]).resolve()
     host = socket.gethostname()
     wanted = job.get("code_version")
     if wanted is not None and code_version() != wanted:
@@ -126,7 +128,7 @@ def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str
     folder = Path(tempfile.mkdtemp(prefix="casekit-region-"))
     try:
         with _kernel_lock:
-            kernel = _worker_kernel(str(notebook.parent), job["cache_dir"])
+            kernel = _worker_kernel(cwd, job["cache_dir"])
             seconds = render_region(folder, notebook, dict(job["parameters"]), job["title"], kernel, job["formats"],
                                     **({"document": job["document"]} if job.get("document") else {}))
         files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
@@ -249,7 +251,7 @@ class DaskRenderer:
             except Exception as error:  # noqa: BLE001
                 log.debug("closing the local Dask cluster: %s", error)
 
-    def warm_up(self, notebook: Path, cache_dir: Path, bundle_path: str | None = None) -> None:
+    def warm_up(self, cwd: Path, cache_dir: Path, bundle_path: str | None = None) -> None:
         """Start every worker's kernel in the background (the build goes on meanwhile).
 
         A warm-up that fails changes nothing: the first region on that worker starts its kernel
@@ -260,7 +262,7 @@ class DaskRenderer:
         # would run it in the worker's event loop, which it would block for seconds).
         for address in self._workers():
             self._warm[address] = self.client.submit(
-                warm_up_worker, str(notebook.parent), str(cache_dir), bundle_path, workers=[address],
+                warm_up_worker, str(cwd), str(cache_dir), bundle_path, workers=[address],
                 allow_other_workers=False, pure=False, key=f"casekit-warm-up-{address}-{time.time_ns()}",
             )
 
@@ -269,6 +271,7 @@ class DaskRenderer:
         todo: Sequence[str],
         *,
         notebook: Path,
+        cwd: Path,
         values: Mapping[str, Any],
         titles: Mapping[str, str],
         formats: Sequence[str],
@@ -280,7 +283,8 @@ class DaskRenderer:
     ) -> None:
         """Render ``todo`` on the cluster and publish each region as it arrives.
 
-        ``done(region_id, seconds_or_exception, elapsed)`` is called in this thread for every
+        The kernels run in ``cwd`` (the bundle's parent folder; ``values["bundle_path"]`` is
+        relative to it). ``done(region_id, seconds_or_exception, elapsed)`` is called in this thread for every
         region, published or failed.
 
         Each region goes to a live worker with a free thread whose warm-up is over, pinned there
@@ -307,7 +311,7 @@ class DaskRenderer:
             warm_up.add_done_callback(lambda _: wake.set())
 
         def send(region_id: str, address: str, started: float) -> None:
-            job = {"notebook": str(notebook), "parameters": {**values, "region": region_id},
+            job = {"notebook": str(notebook), "cwd": str(cwd), "parameters": {**values, "region": region_id},
                    "title": titles[region_id], "formats": list(formats), "cache_dir": str(cache_dir),
                    "code_version": version, "document": document}
             future = self.client.submit(render_on_worker, job, workers=[address], allow_other_workers=False,

@@ -105,7 +105,7 @@ class WarmKernel:
     Parameters
     ----------
     cwd : path-like
-        Working directory of the notebooks (normally the report notebook's folder).
+        Working directory of the notebooks (a build uses the bundle's parent folder, :func:`casekit.reports.build_state.kernel_folder`).
     startup_timeout : float
         Seconds to wait for the kernel to answer after starting.
     cache_dir : path-like, optional
