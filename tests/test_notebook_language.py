@@ -44,9 +44,7 @@ CJK_PER_WORD = 2
 #: Notebooks whose stored outputs still show a program's column name, each with what is left.
 #: The test of such a notebook is expected to fail (strictly): once it is fixed, it passes and
 #: fails the run, so that its entry is deleted here.
-KNOWN_ENGLISH_OUTPUTS: dict[str, str] = {
-    "6.0-cases-and-tools.ipynb": "the case library table (industry_label, funnel_stage_label, outcome_label)",
-}
+KNOWN_ENGLISH_OUTPUTS: dict[str, str] = {}
 
 
 def prose(markdown: str) -> str:
