@@ -19,6 +19,7 @@ __all__ = [
     "BuildError",
     "BuildLockedError",
     "BundleNotFoundError",
+    "NoSurveyDataError",
     "NoteNotFoundError",
     "BundleValidationError",
     "CJKFontNotFoundError",
@@ -204,6 +205,25 @@ class OutlineError(ProblemsError, CurriculumError):
 
 class CJKFontNotFoundError(CasekitError):
     """No font able to draw Chinese characters was found for matplotlib."""
+
+
+class NoSurveyDataError(CasekitError):
+    """A research report was asked of a bundle nobody has answered the questionnaire of yet (a new
+    engagement's bundle as ``casekit init`` writes it): a report of zero answers would still
+    recommend a course, so none is built.
+
+    Parameters
+    ----------
+    bundle : str
+        The bundle's folder, as given.
+    """
+
+    def __init__(self, bundle: str) -> None:
+        self.bundle = bundle
+        super().__init__(
+            f"资料包 {bundle} 中还没有问卷答卷（survey/ 里只有表头），没有生成调研报告：调研报告的结论和课程建议都来自问卷。"
+            f"请先把问卷导出放进 {bundle}/survey/，运行 casekit validate {bundle} 检查，再生成报告。"
+        )
 
 
 class BuildError(CasekitError):

@@ -627,7 +627,7 @@ def test_bundle_with_problems_leaves_no_reports_folder_and_no_lock(tmp_path, mon
     responses.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(BundleValidationError):
         build_reports(bundle, regions=["beijing"], out=tmp_path / "out", progress=False, notebook=PROBE)
-    assert not (tmp_path / "out" / "sample").exists()  # the folder this build made is gone again
+    assert not (tmp_path / "out").exists()  # the folders this build made (out/ too) are gone again
     assert shared.is_dir()
     # and an existing reports folder stays, unlocked
     (tmp_path / "out" / "sample").mkdir(parents=True)

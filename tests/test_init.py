@@ -148,3 +148,24 @@ def test_names_with_yaml_characters_are_kept_as_typed(tmp_path):
     init_bundle(folder, client="甲: 乙 # 丙", engagement="- 项目")
     manifest = load_bundle(folder).manifest
     assert (manifest.client, manifest.engagement) == ("甲: 乙 # 丙", "- 项目")
+
+
+def test_a_new_engagement_without_answers_gets_no_report(tmp_path, capsys, monkeypatch):
+    """The skeleton is valid, but a 调研报告 of zero answers would still recommend a course: validate
+    says what is missing, build refuses and leaves no reports folder behind."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "新项目", "--client", "湖南电信"]) == 0
+    capsys.readouterr()
+    assert main(["validate", "新项目"]) == 0
+    out = capsys.readouterr().out
+    assert "问卷还没有答卷" in out and "新项目/survey/" in out
+
+    assert main(["build", "新项目", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "还没有问卷答卷" in err and "没有生成调研报告" in err and "casekit validate 新项目" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["新项目"]  # no reports/ left
+
+
+def test_validate_says_nothing_of_answers_when_the_survey_has_some(capsys):
+    assert main(["validate", str(SAMPLE)]) == 0
+    assert "问卷还没有答卷" not in capsys.readouterr().out

@@ -63,6 +63,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print("\n".join(summary))
     if not problems:
         print(f"{args.bundle}: OK, no problems found")
+        if checked.respondents == 0:  # a new engagement's skeleton: valid, but nothing to report yet
+            print(f"注意：问卷还没有答卷（survey/ 里只有表头）。把问卷导出放进 {args.bundle}/survey/ 后再检查；"
+                  "在此之前 casekit build 不会生成调研报告。")
         return EXIT_OK
     # at most VALIDATE_PER_KIND lines per kind of problem (same file, column and expectation), then
     # one line counting the rest: 2 million duplicate rows are not 2 million lines (--csv has all)

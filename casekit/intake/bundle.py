@@ -104,10 +104,14 @@ class BundleCheck:
     followup : FollowUp or None
         The follow-up as far as it could be read (complete when ``problems`` is empty); None
         when the bundle has no ``followup/``.
+    respondents : int or None
+        How many people answered the questionnaire (0 for a new engagement's bundle whose
+        ``survey/`` holds headers only); None when the survey could not be read.
     """
 
     problems: list[Problem]
     followup: FollowUp | None = None
+    respondents: int | None = None
 
 
 def _root(path: str | Path) -> Path:
@@ -212,7 +216,9 @@ def check_bundle(path: str | Path) -> BundleCheck:
         If there is no ``manifest.yaml`` at ``path``.
     """
     parts, problems = _read(_root(path))
-    return BundleCheck(problems, parts["followup"])  # type: ignore[arg-type]
+    respondents = getattr(parts["survey"], "respondents", None)
+    return BundleCheck(problems, parts["followup"],  # type: ignore[arg-type]
+                       None if respondents is None else len(respondents))
 
 
 def load_bundle(path: str | Path) -> Bundle:

@@ -71,6 +71,7 @@ from casekit.exceptions import (
     BuildError,
     EditedFileError,
     ExportError,
+    NoSurveyDataError,
     NotebookNotFoundError,
     OutputError,
     RegionError,
@@ -766,20 +767,22 @@ def build_reports(
             # the first kernel now, so it imports what the report needs while this process reads and
             # validates the bundle (a bundle with problems shuts it down unused).
             early_dir, early_regions = early
-            created = not early_dir.exists()
+            created = _first_missing(early_dir)  # e.g. reports/ itself, in a new working folder
             lock(early_dir)
             kernels = start_kernels(len(early_regions), cache_folder(early_dir))
             try:
                 files = kind.inputs(bundle_files(bundle_path))  # before loading: a change meanwhile only costs a rebuild
                 bundle = _load_for_kernels(bundle_path, cache_folder(early_dir), stack)
+                _require_answers(bundle, kind, bundle_path)
             except Exception:
-                if created:
-                    stack.close()  # kernels down, lock released: then the folder this build made goes
-                    _remove_if_empty(early_dir)
+                if created is not None:
+                    stack.close()  # kernels down, lock released: then the folders this build made go
+                    _remove_if_empty(early_dir, up_to=created)
                 raise
         else:
             files = kind.inputs(bundle_files(bundle_path))
             bundle = load_bundle(bundle_path)
+            _require_answers(bundle, kind, bundle_path)
         manifest = bundle.manifest
         region_ids = named_function(kind.regions)(bundle, regions)
         out_dir = kind.out_dir(bundle_output_dir(manifest.bundle, out))
@@ -833,6 +836,17 @@ def _early_target(
     return kind.out_dir(bundle_output_dir(manifest.bundle, out)), region_ids
 
 
+def _require_answers(bundle: Bundle, kind: ReportKind, bundle_path: Path) -> None:
+    """Refuse a research report of a bundle without a single questionnaire answer (a new
+    engagement's skeleton): it would show nothing but still recommend a course."""
+    if kind.id == "research" and bundle.respondents.empty:
+        try:  # as the consultant would type it: relative to the working directory when inside it
+            shown = bundle_path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            shown = str(bundle_path)
+        raise NoSurveyDataError(shown)
+
+
 def _load_for_kernels(bundle_path: Path, cache: Path, stack: ExitStack) -> Bundle:
     """Load (and so validate) the bundle and hand it to the report kernels through the cache
     folder (:func:`casekit.reports.engagement.hand_bundle`) until ``stack`` closes: a kernel
@@ -856,16 +870,34 @@ def _sweep_or_fail(out_dir: Path) -> None:
         raise OutputError(out_dir, _os_reason(exc)) from exc
 
 
-def _remove_if_empty(folder: Path) -> None:
-    """Remove ``folder`` (and its own empty cache folder) if nothing else is in it. Never a shared
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost of ``folder`` and its parents that does not exist yet (None: ``folder`` exists)."""
+    missing = None
+    for path in (folder, *folder.parents):
+        if path.exists():
+            return missing
+        missing = path
+    return missing
+
+
+def _remove_if_empty(folder: Path, *, up_to: Path | None = None) -> None:
+    """Remove ``folder`` (and its own empty cache folder) if nothing else is in it, then each
+    parent up to ``up_to`` that is empty too (the folders the build created). Never a shared
     ``CASEKIT_CACHE_DIR``: that folder is the user's, even when empty."""
     from casekit.reports.engagement import CACHE_DIR
 
-    for path in (folder / CACHE_DIR, folder):
+    try:
+        (folder / CACHE_DIR).rmdir()
+    except OSError:
+        pass
+    paths = [folder]
+    if up_to is not None and up_to in folder.parents:
+        paths += [p for p in folder.parents if p == up_to or up_to in p.parents]
+    for path in paths:
         try:
             path.rmdir()
-        except OSError:
-            pass
+        except OSError:  # not empty (or already gone): nor are its parents to be removed
+            return
 
 
 @dataclass
