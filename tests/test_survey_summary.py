@@ -257,6 +257,10 @@ def test_group_differences_find_the_constructed_team_difference(tmp_path: Path):
     differs, same = by_scale.loc["投诉处理信心"], by_scale.loc["服务意识"]
     assert differs["p"] < 0.01 and differs["effect_size"] > 0.14  # a large effect
     assert same["p"] > 0.5 and same["effect_size"] < 0.02
+    # two scales, one family: Benjamini–Hochberg over both (the larger p stays, the smaller doubles
+    # unless the larger is below that)
+    assert differs["p_adjusted"] == pytest.approx(min(2 * differs["p"], same["p"]))
+    assert same["p_adjusted"] == pytest.approx(same["p"])
 
     for scale, (scores, groups) in _raw_scale_scores("所在班组").items():
         row = by_scale.loc[scale]
@@ -344,8 +348,8 @@ def test_cli_survey_by_prints_and_writes_the_group_differences(tmp_path: Path, c
         assert cells[0] == row.scale and cells[1] == row.test
         assert float(cells[2]) == round(row.statistic, 2)
         p_at = 5 if row.test == "ANOVA" else 4  # df "2, 37" prints as two words
-        assert cells[p_at] == format_p(row.p)
-        assert cells[p_at + 1] == row.effect and float(cells[p_at + 2]) == round(row.effect_size, 2)
+        assert cells[p_at] == format_p(row.p) and cells[p_at + 1] == format_p(row.p_adjusted)
+        assert cells[p_at + 2] == row.effect and float(cells[p_at + 3]) == round(row.effect_size, 2)
 
     assert main([*args, "--crosstabs"]) == 0
     parts = capsys.readouterr().out.rstrip("\n").split("\n\n")

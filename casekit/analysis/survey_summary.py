@@ -68,7 +68,10 @@ DIFFERENCE_SCHEMA = OutputSchema(
     "group differences", "casekit.analysis.survey_summary.group_differences", (
         Col("scale"), Col("test", nullable=True), Col("statistic", "float", nullable=True),
         Col("df", nullable=True, description="'k-1, N-k' (ANOVA) or 'k-1' (Kruskal-Wallis)"),
-        Col("p", "float", nullable=True), Col("effect", nullable=True), Col("effect_size", "float", nullable=True),
+        Col("p", "float", nullable=True),
+        Col("p_adjusted", "float", nullable=True,
+            description="Benjamini–Hochberg over the scales tested in this table (one family)"),
+        Col("effect", nullable=True), Col("effect_size", "float", nullable=True),
         *columns("int", "n", "groups"), Col("note"),
     ), consumers=("cli survey --by", "notebook 2.0"))
 #: Columns of :func:`group_differences` (from its schema).
@@ -424,7 +427,9 @@ def group_differences(
         * ``statistic`` -- F (ANOVA) or the tie-corrected H (Kruskal-Wallis);
         * ``df`` -- degrees of freedom as text: ``"k-1, N-k"`` for ANOVA (e.g. ``"2, 37"``),
           ``"k-1"`` for Kruskal-Wallis;
-        * ``p`` -- p value of that test;
+        * ``p`` -- p value of that test; ``p_adjusted`` -- the p values of all the scales tested
+          here adjusted together (Benjamini–Hochberg, as the findings do: with a dozen scales,
+          one p below 0.05 is expected by chance alone); a difference is claimed only on it;
         * ``effect`` -- ``"eta²"`` (ANOVA) or ``"ε²"`` (Kruskal-Wallis), and ``effect_size``
           its value;
         * ``n`` -- respondents compared (a scale score and a group); ``groups`` -- groups
@@ -481,8 +486,12 @@ def _differences(scored: ScoredSurvey, by: str, min_answered: float) -> pd.DataF
             "groups": len(result.groups),
             "note": " ".join(notes),
         })
+    from casekit.analysis.findings import bh_adjust
+
+    for row, adjusted in zip(rows, bh_adjust([row["p"] for row in rows]) if rows else []):
+        row["p_adjusted"] = float(adjusted)
     table = pd.DataFrame(rows, columns=list(DIFFERENCE_COLUMNS))
-    return table.astype({"statistic": "float64", "p": "float64", "effect_size": "float64",
+    return table.astype({"statistic": "float64", "p": "float64", "p_adjusted": "float64", "effect_size": "float64",
                          "n": "int64", "groups": "int64"})
 
 
@@ -693,7 +702,8 @@ def format_p(p: float) -> str:
 
 
 def format_group_differences(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`group_differences` rounded for printing (``statistic`` 2 dp, ``p`` text, ``effect_size`` 3 dp).
+    """:func:`group_differences` rounded for printing (``statistic`` 2 dp, ``p`` and ``p_adjusted`` text,
+    ``effect_size`` 3 dp).
 
     Parameters
     ----------
@@ -703,10 +713,11 @@ def format_group_differences(table: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        A copy; ``p`` is text (see :func:`format_p`).
+        A copy; ``p`` and ``p_adjusted`` are text (see :func:`format_p`).
     """
     shown = table.round({"statistic": 2, "effect_size": 3})
-    shown["p"] = [format_p(p) for p in table["p"]]
+    for column in ("p", "p_adjusted"):
+        shown[column] = [format_p(p) for p in table[column]]
     return shown
 
 
