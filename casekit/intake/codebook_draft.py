@@ -26,6 +26,11 @@ guessed.
 
 When every label set was recognised, the draft loads with
 :func:`casekit.intake.questionnaire.read_questionnaire` without edits.
+
+The guesses are made once, by :func:`plan_draft` (a :class:`DraftPlan`: the respondent id,
+the grouping columns, the scales, the items and the ignored columns with why); the standalone
+YAML is written from it here, a bundle's ``codebook.yaml`` by
+:mod:`casekit.intake.export_codebook` (``casekit init --from-export``).
 """
 
 from __future__ import annotations
