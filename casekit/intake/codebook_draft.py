@@ -680,26 +680,32 @@ def answers_text(answers: Counter[str]) -> str:
     return "、".join(f"{_comment(v)}×{n}" for v, n in answers.most_common())
 
 
-def scale_lines(scales: dict[str, ScaleGuess]) -> list[str]:
+def scale_lines(scales: dict[str, ScaleGuess], *, english: bool = True) -> list[str]:
     """The YAML lines under ``scales:`` (not indented), each scale's note and TODO as comments.
 
     Parameters
     ----------
     scales : dict of str to ScaleGuess
         Scale name → guess, as :attr:`DraftPlan.scales`.
+    english : bool, default True
+        Keep the English half of the comments (``中文 / English``); False keeps the Chinese.
 
     Returns
     -------
     list of str
     """
+
+    def said(text: str) -> str:
+        return text if english else text.split(" / ")[0]
+
     out = []
     for name, guess in scales.items():
         note = guess.note.replace(NUMBERS_TODO, "").strip()
-        out.append(f"{name}:   # {note}")
+        out.append(f"{name}:   # {said(note)}")
         if NUMBERS_TODO in guess.note:
-            out.append(f"  # {NUMBERS_TODO}")
+            out.append(f"  # {said(NUMBERS_TODO)}")
         if guess.todo:
-            out.append(f"  # {_comment(guess.todo)}")
+            out.append(f"  # {said(_comment(guess.todo))}")
         labels = ", ".join(f"{_scalar(lab)}: {_number(v)}" for lab, v in guess.labels)
         out.append(f"  labels: {{{labels}}}")
     return out

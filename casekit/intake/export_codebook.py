@@ -472,7 +472,8 @@ def draft_bundle_codebook(export: SurveyExport, files: Sequence[str] = ()) -> Bu
             decision="答卷编号列（respondent_id）：填写每份答卷各不相同的那一列的表头")
     region_col, pop_col = groups.get("region"), groups.get("population")
     if region_col is not None:
-        add(f"  region: {column_reference(export, region_col, flow=True)}   # 所在地区（manifest.yaml 的地区由此列的地名生成）")
+        add(f"  region: {column_reference(export, region_col, flow=True)}   # 所在地区：{_title(region_col)}"
+            "（manifest.yaml 的地区由此列的地名生成）")
     else:
         add(f"  region: {TODO}   # TODO 没有找到“所在地区/地市”列：请填写表头",
             decision="地区列（region）：填写受访者所在地区那一列的表头")
@@ -483,7 +484,7 @@ def draft_bundle_codebook(export: SurveyExport, files: Sequence[str] = ()) -> Bu
         lookup = {v: domain.lookup(domain.POPULATIONS, v) for v in answered.unique()}
         pops_of_row = export.data[pop_col.key].astype(str).str.strip().map(lookup).where(_answered(export, pop_col))
         unknown_pops = tuple(v for v, pid in lookup.items() if pid is None)
-        add(f"  population: {column_reference(export, pop_col, flow=True)}   # 岗位（培训对象）")
+        add(f"  population: {column_reference(export, pop_col, flow=True)}   # 岗位（培训对象）：{_title(pop_col)}")
         if unknown_pops:
             add(f"  # TODO 岗位列中的「{'」「'.join(yaml_comment(v) for v in unknown_pops[:8])}」不是本方法的培训对象"
                 f"（{_labels('population', list(domain.POPULATIONS))}）：这些答卷会被 casekit validate 逐行列出")
@@ -503,7 +504,7 @@ def draft_bundle_codebook(export: SurveyExport, files: Sequence[str] = ()) -> Bu
     review_scale = next((n for n, g in scales.items() if [lab for lab, _ in g.labels]
                          == ["非常不符合", "不太符合", "一般", "比较符合", "非常符合"]), None)
     add("scales:   # 量表：选项 → 分值（由导出中的答案推断）")
-    for line in scale_lines(scales):
+    for line in scale_lines(scales, english=False):
         add(f"  {line}")
     if review_scale is None:
         review_scale = "agree5" if "agree5" not in scales else "agree5_360"
@@ -529,7 +530,7 @@ def draft_bundle_codebook(export: SurveyExport, files: Sequence[str] = ()) -> Bu
     if background:
         add("background:   # 非量表题，按答卷保留（数值或类别）")
         for col, kind, role in background:
-            add(f"  - id: {yaml_scalar(col.key)}   # {column_title(col)}")
+            add(f"  - id: {yaml_scalar(col.key)}   # {_title(col)}")
             add(f"    {column_match(export, col)}")
             add(f"    type: {kind}")
             if role is not None:
@@ -597,6 +598,16 @@ def _respondent_id_comment(choice: RespondentIdChoice) -> list[str]:
     return lines
 
 
+def _title(col: ExportColumn) -> str:
+    """The column for a comment: its header (and matrix row), with the question when the header
+    is only a code (Qualtrics ``Q6``, SPSS variable names)."""
+    title = column_title(col)
+    stem = col.stem.strip()
+    if stem and stem not in col.header:
+        title += f"（{yaml_comment(stem)}）"
+    return title
+
+
 def _why_ignored(col: ExportColumn, why: str) -> str:
     if col.kind == "meta" or col.header.strip() in _META_HEADERS:
         return "平台记录的信息"
@@ -608,7 +619,7 @@ def _item(out: _Lines, export: SurveyExport, item: DraftedItem, pops_of_row: pd.
     """Write one item; return 1 when its dimension was taken from the question, else 0."""
     col = item.column
     add = out.add
-    add(f"  - id: {yaml_scalar(col.key)}   # {column_title(col)}")
+    add(f"  - id: {yaml_scalar(col.key)}   # {_title(col)}")
     add(f"    {column_match(export, col)}")
     texts = [t for t in (col.sub_item or "", question_text(col.header), col.stem) if t and t.strip()]
     named = next((d for d in (named_dimension(t) for t in texts) if d is not None), None)
