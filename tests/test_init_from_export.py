@@ -166,6 +166,19 @@ def test_several_downloads_of_one_questionnaire(tmp_path):
     assert len(load_bundle(folder).respondents) == 10
 
 
+@pytest.mark.parametrize("given", ["*.csv", "."])
+def test_a_pattern_or_a_folder_gives_its_exports(tmp_path, given):
+    """PowerShell passes 导出\\*.csv as typed: casekit expands it, and takes a folder's exports."""
+    downloads = tmp_path / "下载"
+    downloads.mkdir()
+    named_export(downloads / "长沙.csv")
+    named_export(downloads / "株洲.csv", first=6)
+    (downloads / "说明.txt").write_text("不是导出文件", encoding="utf-8")
+    done = init_bundle(tmp_path / "b", exports=[str(downloads / given)])
+    assert sorted(p.name for p in (tmp_path / "b" / "survey").iterdir()) == ["株洲.csv", "长沙.csv"]
+    assert done.draft is not None and done.draft.n_responses == 10
+
+
 def test_a_folder_holding_only_the_export_needs_no_force(tmp_path):
     folder = tmp_path / "b"
     folder.mkdir()
@@ -194,7 +207,8 @@ HOSTILE = {
     "option codes for the population": (lambda d: shutil.copy(EXPORTS / "wjx" / "reference_codes.xlsx", d),
                                         "reference_codes.xlsx", "按文本下载的答卷"),
     "not an export": (lambda d: shutil.copy(ROOT / "docs" / "init.md", d), "init.md", "问卷平台下载的导出文件"),
-    "no such file": (lambda d: d / "问卷星导出.xlsx", "问卷星导出.xlsx", "an existing file"),
+    "no such file": (lambda d: d / "问卷星导出.xlsx", "问卷星导出.xlsx", "没有这样的文件"),
+    "a pattern matching nothing": (lambda d: d / "*.xlsx", "*.xlsx", "没有这样的文件"),
 }
 
 
@@ -207,7 +221,7 @@ def test_an_export_that_cannot_be_used_is_a_clear_error_and_writes_nothing(tmp_p
     folder = tmp_path / "b"
     assert main(["init", str(folder), "--from-export", str(export)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("casekit init: ") and f"- {name}" in err and says in err, err
+    assert err.startswith("casekit init: ") and name in err and says in err, err
     assert not folder.exists()
 
     existing = tmp_path / "existing"

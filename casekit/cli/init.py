@@ -60,5 +60,5 @@ def register(add_parser: AddParser) -> None:
     p.add_argument("--engagement", default=None, metavar="名称", help="项目名称，写入 manifest.yaml（以后可再改）")
     p.add_argument("--from-export", action="append", type=Path, metavar="导出文件",
                    help="从问卷导出文件开始（问卷星、腾讯问卷等，原样放入 survey/ 并起草编码表）；"
-                        "同一份问卷的多个导出文件可重复给出")
+                        "同一份问卷的多个导出文件可重复给出，也可给文件夹或通配符")
     p.set_defaults(func=_cmd_init)

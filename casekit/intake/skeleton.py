@@ -43,8 +43,10 @@ import yaml
 
 from casekit.exceptions import CasekitError, Problem, SurveyFileError
 from casekit.file_ids import file_id_problem
+from casekit.input_paths import expand_paths
 from casekit.intake.export_codebook import BundleCodebook, draft_bundle_codebook, read_exports, stored_name
 from casekit.intake.regions import RegionIndex, strip_region_suffix
+from casekit.intake.survey import EXPORT_SUFFIXES
 from casekit.safe_save import backup_path, check_no_links, remove_if_unedited, save_editable, written_files
 
 __all__ = [
@@ -511,7 +513,7 @@ def init_bundle(folder: str | Path, *, client: str | None = None, engagement: st
         earlier ``init`` wrote that no longer belong (see :attr:`Skeleton.removed`).
     exports : sequence of str or Path, optional
         Questionnaire exports as downloaded (one questionnaire: several files must have the same
-        columns). They are copied into ``survey/`` unchanged and ``codebook.yaml`` is drafted
+        columns); a folder gives the exports in it, a wildcard pattern the files it matches. They are copied into ``survey/`` unchanged and ``codebook.yaml`` is drafted
         from them (:func:`casekit.intake.export_codebook.draft_bundle_codebook`); ``casekit
         validate`` then lists only the ``TODO`` decisions left (:attr:`Skeleton.draft`).
 
@@ -534,7 +536,15 @@ def init_bundle(folder: str | Path, *, client: str | None = None, engagement: st
     root = Path(folder).expanduser()
     if root.exists() and not root.is_dir():
         raise FolderNotEmptyError(f"{str(root)!r} 是一个文件，不是文件夹：请换一个文件夹名")
-    given = {Path(os.path.abspath(Path(e).expanduser())) for e in exports}
+    sources: list[Path] = []
+    if exports:  # a pattern (PowerShell passes 导出\*.xlsx unexpanded) or a folder: its exports
+        sources, unmatched = expand_paths([Path(e).expanduser() for e in exports], EXPORT_SUFFIXES)
+        absent = [u.rsplit(": ", 1)[0] for u in unmatched] + [str(e) for e in sources if not e.exists()]
+        if absent:
+            raise SurveyFileError([Problem(name, None, None, "问卷导出文件（"
+                                           f"{'、'.join(EXPORT_SUFFIXES)}），或含有导出文件的文件夹、通配符",
+                                           "没有这样的文件") for name in absent])
+    given = {Path(os.path.abspath(e)) for e in sources}
     if not force and root.is_dir() and any(Path(os.path.abspath(p)) not in given for p in root.iterdir()):
         raise FolderNotEmptyError(
             f"文件夹 {str(root)!r} 不是空的，没有写入任何文件：请指定一个新的或空的文件夹；"
@@ -544,13 +554,13 @@ def init_bundle(folder: str | Path, *, client: str | None = None, engagement: st
         bundle = DEFAULT_BUNDLE
     # everything that can fail on the input happens before the first write
     draft, copies = None, {}
-    if exports:
-        export = read_exports([Path(e).expanduser() for e in exports])
-        names = [stored_name(e) for e in exports]
+    if sources:
+        export = read_exports(sources)
+        names = [stored_name(e) for e in sources]
         draft = draft_bundle_codebook(export, names)
-        for name, path in zip(names, exports):
+        for name, path in zip(names, sources):
             try:
-                copies[f"survey/{name}"] = Path(path).expanduser().read_bytes()
+                copies[f"survey/{name}"] = path.read_bytes()
             except OSError as exc:  # it was just read: only a file removed meanwhile
                 raise SurveyFileError([Problem(Path(path).name, None, None, "a readable file",
                                                exc.strerror or str(exc))]) from None
