@@ -275,3 +275,21 @@ def test_force_rules_hold_and_the_template_table_does_not_stay_beside_the_export
     assert again.removed == () and "survey/reference_text.xlsx" in again.unchanged
     third = init_bundle(folder, exports=[export], force=True)
     assert third.written == () and third.backups == ()
+
+
+def test_a_write_failing_halfway_leaves_no_half_bundle(tmp_path, monkeypatch):
+    import casekit.intake.skeleton as skeleton
+    from casekit.exceptions import OutputError
+
+    real, calls = skeleton.save_editable, []
+
+    def failing(path, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OutputError(path, "No space left on device")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(skeleton, "save_editable", failing)
+    with pytest.raises(OutputError):
+        init_bundle(tmp_path / "b", exports=[EXPORTS / "wjx" / "reference_text.xlsx"])
+    assert len(calls) == 3 and not (tmp_path / "b").exists()
