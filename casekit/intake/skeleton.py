@@ -53,13 +53,16 @@ __all__ = [
     "DEFAULT_BUNDLE",
     "DEFAULT_CLIENT",
     "DEFAULT_ENGAGEMENT",
+    "MAX_EXPORT_REGIONS",
     "NOTE_TEMPLATE",
     "SEED_AUDIENCES",
     "SEED_BUDGETS",
     "SEED_REGIONS",
     "FolderNotEmptyError",
+    "Regions",
     "Skeleton",
     "init_bundle",
+    "regions_from_names",
     "skeleton_files",
 ]
 
@@ -228,7 +231,7 @@ def regions_from_names(names: Sequence[str], column: str = "所在地区") -> tu
     names = [n for n in dict.fromkeys(str(n).strip() for n in names) if n]
     if not names or len(names) > MAX_EXPORT_REGIONS:
         return None
-    flat = [(rid, name) for rid, name, cities in SEED_REGIONS for rid, name in ((rid, name), *cities)]
+    flat = [pair for rid, name, cities in SEED_REGIONS for pair in ((rid, name), *cities)]
     index = RegionIndex([r for r, _ in flat], [n for _, n in flat])
     used: set[str] = set()
     new: dict[str, str] = {}  # core name -> the name as first written
