@@ -365,8 +365,9 @@ def _code_order(code: str) -> tuple[int, str]:
 
 
 def _number(text: str) -> float | None:
+    """``text`` as a finite number, as the survey check reads a number background question."""
     try:
-        value = float(text.replace("%", "").replace("％", ""))
+        value = float(text)
     except ValueError:
         return None
     return value if value == value and abs(value) != float("inf") else None
@@ -381,10 +382,9 @@ def _background_kind(export: SurveyExport, col: ExportColumn) -> str | None:
     """
     if col.kind in ("meta", "multi", "rank", "other", "matrix") or col.header.strip() in _META_HEADERS:
         return None
-    answers = export.data.loc[_answered(export, col), col.key].astype(str).str.strip()
-    if answers.empty:
+    values = _answers_of(export, col)
+    if not values:
         return None
-    values = answers.tolist()
     digits = [re.sub(r"\D", "", v) for v in values]
     if (all(_number(v) is not None for v in values) and all(len(d) < _CODE_DIGITS for d in digits)
             and not any(v.startswith("0") and len(v) > 1 and not v.startswith("0.") for v in values)):
