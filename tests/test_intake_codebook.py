@@ -87,3 +87,20 @@ def test_background_role_must_be_known_unique_and_numeric(mini_copy):
     found = {(p.column, p.found) for p in problems}
     assert found == {("type", "category"), ("role", "心情")}
     assert any("number (role performance" in p.expected for p in problems)
+
+
+def test_an_item_with_an_unknown_dimension_is_one_problem_naming_its_populations_dimensions(mini_copy):
+    """The item's column is not reported as unmapped too, and the problem lists what to choose."""
+    text = (MINI / "codebook.yaml").read_text(encoding="utf-8")
+    root = mini_copy({"codebook.yaml": text.replace("    dimension: product\n", "    dimension: TODO\n", 1)})
+    problems = validate_bundle(root)
+    assert [(p.file, p.row, p.column, p.found) for p in problems] == [("codebook.yaml", 19, "dimension", "TODO")]
+    assert problems[0].expected == "a dimension of 政企客户经理 (产品、行业、销售、管理、时间、客户、沟通, or its English id)"
+
+
+def test_populations_sharing_no_dimension_are_told_to_be_fewer(mini_copy):
+    problems = _codebook_problems(mini_copy, "    dimension: product\n    populations: [account_manager]\n",
+                                  "    dimension: TODO\n    populations: [account_manager, sales_manager]\n")
+    assert [(p.row, p.column) for p in problems] == [(19, "dimension")]
+    assert "政企客户经理、销售管理人员 share none: give fewer populations, or list the column under ignore:" \
+        in problems[0].expected

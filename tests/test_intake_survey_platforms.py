@@ -310,3 +310,21 @@ def test_problems_in_a_later_download_name_its_own_header(mini_copy):
     rows[0][ITEMS["se_communication_1"]] = "很好"
     problems = validate_bundle(_mixed_bundle(mini_copy, rows))
     assert [(p.file, p.row, p.column, p.found) for p in problems] == [("survey/b_qualtrics.csv", 4, "Q6_4", "很好")]
+
+
+def test_an_item_left_out_for_a_codebook_problem_is_not_also_an_unmapped_column(mini_copy):
+    codebook = WJX_CODEBOOK.replace("  - id: am_sales_1\n    key: Q6_3\n    dimension: sales\n",
+                                    "  - id: am_sales_1\n    key: Q6_3\n    dimension: TODO\n")
+    assert codebook != WJX_CODEBOOK
+    problems = validate_bundle(_wjx_bundle(mini_copy, codebook))
+    assert [(p.file, p.column, p.found) for p in problems] == [("codebook.yaml", "dimension", "TODO")]
+
+
+def test_an_identifying_column_naming_no_header_is_one_problem_not_one_per_row(mini_copy):
+    codebook = WJX_CODEBOOK.replace("  region: 2、所在地区\n", "  region: 所在城市\n")
+    assert codebook != WJX_CODEBOOK
+    problems = validate_bundle(_wjx_bundle(mini_copy, codebook))
+    # the header named is missing, the header meant is unmapped; no row says its region is empty
+    assert [(p.file, p.row, p.column) for p in problems] == [("survey/问卷星_按文本.xlsx", 1, "所在城市"),
+                                                             ("survey/问卷星_按文本.xlsx", 1, "2、所在地区")]
+    assert problems[0].expected.startswith("the region column named (codebook.yaml line ")

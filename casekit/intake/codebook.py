@@ -208,6 +208,10 @@ class Codebook:
         read in casekit's own layout and every column is named by its exact header.
     matches : mapping of str to ColumnMatch
         Same keys as ``lines`` → how the entry names its column (``column`` matches included).
+    rejected : mapping of str to ColumnMatch
+        How the items and background questions left out for a problem name their column
+        (``"items.<id or position>"`` …): the survey check does not report such a column as
+        unmapped too, so one mistake in an entry is one problem.
     """
 
     columns: Mapping[str, str]
@@ -232,6 +236,7 @@ class Codebook:
     lines: Mapping[str, int | None] = field(default_factory=dict)
     platform: str | None = None
     matches: Mapping[str, ColumnMatch] = field(default_factory=dict)
+    rejected: Mapping[str, ColumnMatch] = field(default_factory=dict)
 
 
 def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
@@ -258,6 +263,7 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
     where: dict[str, int | None] = {}
 
     matches: dict[str, ColumnMatch] = {}
+    rejected: dict[str, ColumnMatch] = {}
 
     # platform ------------------------------------------------------------------------------
     platform: str | None = None
@@ -355,6 +361,8 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
             else:
                 roles_seen[role_id] = qid or "?"
             role = role_id
+        if not ok and m is not None:
+            rejected[f"background.{qid or i}"] = m
         if ok and claim(col, f"background {qid}", path + ("column",)):
             seen.add(qid)
             line = line_of(lines, *path)
@@ -385,11 +393,10 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
         if m is None:
             ok = False
         dim = domain.lookup(domain.DIMENSIONS, text_of(it.get("dimension")))
-        if dim is None:
-            p(path + ("dimension",), "dimension", vocab_expected(domain.DIMENSIONS, "a dimension"),
-              text_of(it.get("dimension")))
-            ok = False
         pops_raw = it.get("populations")
+        if dim is None:
+            p(path + ("dimension",), "dimension", _dimension_expected(pops_raw), text_of(it.get("dimension")))
+            ok = False
         pops_raw = [pops_raw] if isinstance(pops_raw, str) else pops_raw
         pops: list[str] = []
         if not isinstance(pops_raw, list) or not pops_raw:
@@ -418,6 +425,8 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
         if not isinstance(reverse, bool):
             p(path + ("reverse",), "reverse", "true or false", reverse)
             ok = False
+        if not ok and m is not None:
+            rejected[f"items.{iid or i}"] = m
         if not ok or not claim(col, f"item {iid}", path + ("column",)):
             if iid:
                 item_ids.add(iid)
@@ -493,7 +502,27 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
 
     return Codebook(columns=columns, missing=missing, scales=scales, background=tuple(background),
                     items=items, ignore=ignore, review_scale=review_scale, review_items=review_items,
-                    lines=where, platform=platform, matches=matches), p.problems
+                    lines=where, platform=platform, matches=matches, rejected=rejected), p.problems
+
+
+def _dimension_expected(populations: Any) -> str:
+    """What an item's missing or unknown ``dimension`` should be: one its populations share.
+
+    Every dimension when the populations are not all known; else the dimensions of all of
+    them, or -- when they share none -- that they must be fewer.
+    """
+    raw = [populations] if isinstance(populations, str) else populations
+    pops = [domain.lookup(domain.POPULATIONS, text_of(x)) for x in raw] if isinstance(raw, list) else []
+    if not pops or None in pops:
+        return vocab_expected(domain.DIMENSIONS, "a dimension")
+    pops = list(dict.fromkeys(pops))
+    common = [d for d in domain.DIMENSIONS if all(d in domain.POPULATION_DIMENSIONS[x] for x in pops)]
+    who = "、".join(domain.label(domain.POPULATIONS, x) for x in pops)
+    if not common:
+        return (f"a dimension of every population asked ({who} share none: give fewer populations, "
+                "or list the column under ignore:)")
+    dims = "、".join(domain.label(domain.DIMENSIONS, d) for d in common)
+    return f"a dimension of {who} ({dims}, or its English id)"
 
 
 def _as_text(match: ColumnMatch) -> str:

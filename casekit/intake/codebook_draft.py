@@ -26,6 +26,11 @@ guessed.
 
 When every label set was recognised, the draft loads with
 :func:`casekit.intake.questionnaire.read_questionnaire` without edits.
+
+The guesses are made once, by :func:`plan_draft` (a :class:`DraftPlan`: the respondent id,
+the grouping columns, the scales, the items and the ignored columns with why); the standalone
+YAML is written from it here, a bundle's ``codebook.yaml`` by
+:mod:`casekit.intake.export_codebook` (``casekit init --from-export``).
 """
 
 from __future__ import annotations
@@ -50,16 +55,30 @@ from casekit.intake.options import LABEL_SETS, question_text
 __all__ = [
     "DEFAULT_MISSING",
     "LABEL_SETS",
+    "METADATA",
+    "NOT_A_RATING",
+    "NOT_A_SCALE",
     "NUMBERS_TODO",
     "PERSON_ID_COLUMNS",
+    "TOO_FEW_ANSWERS",
     "CodebookDraft",
+    "DraftPlan",
+    "DraftedItem",
     "RespondentIdChoice",
     "ScaleGuess",
+    "answers_text",
     "bundle_person_ids",
     "choose_respondent_id",
+    "column_match",
+    "column_reference",
+    "column_title",
     "draft_codebook",
     "guess_scale",
+    "plan_draft",
+    "scale_lines",
     "write_draft",
+    "yaml_comment",
+    "yaml_scalar",
 ]
 
 #: Missing markers every draft lists (the empty cell first).
@@ -71,6 +90,11 @@ _STABLE_IDS = ("qualtrics", "limesurvey", "spss")
 _NOT_ITEMS = ("meta", "multi", "rank", "other")
 #: Comment on a number scale drafted from bare numbers, whose meaning the export does not tell.
 NUMBERS_TODO = "TODO: 数字是选项序号还是分值？请核对 / are the numbers option positions or scale values? check"
+#: Why a column is not an item (the reasons :attr:`DraftPlan.ignored` gives besides a column kind).
+NOT_A_RATING = "数值题，不是量表 / a number, not a rating scale"
+NOT_A_SCALE = "非量表题：开放题或选项未识别为量表 / not a scale: open answers or unrecognised options"
+TOO_FEW_ANSWERS = "答案太少，无法推断量表 / too few distinct answers to tell the scale"
+METADATA = "元数据 / metadata"
 
 
 #: Integer ranges recognised when every answer is a whole number.
@@ -287,8 +311,19 @@ _NOT_PRINTABLE = re.compile("[^\\x09\\x0a\\x0d\\x20-\\x7e\\x85\\xa0-\\ud7ff\\ue0
 _ESCAPED = re.compile("[^\\x09\\x0a\\x0d\\x20-\\x7e\\xa0-\\u2027\\u202a-\\ud7ff\\ue000-\\ufffd\\U00010000-\\U0010ffff]")
 
 
-def _scalar(text: str) -> str:
-    """``text`` as a YAML scalar usable in block and flow context: plain when safe, else quoted."""
+def yaml_scalar(text: str) -> str:
+    """``text`` as a YAML scalar usable in block and flow context: plain when safe, else quoted.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        ``text`` itself when YAML reads it back unchanged, else a double-quoted scalar with
+        every character a YAML file may not hold escaped.
+    """
     if (text and text == text.strip() and not re.search(r"[#:,\[\]{}&*!|>'\"%@`]", text)
             and not _ESCAPED.search(text)):
         try:
@@ -302,13 +337,28 @@ def _scalar(text: str) -> str:
     return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)  # all below U+10000
 
 
+_scalar = yaml_scalar
+
+
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def _comment(text: str) -> str:
-    """``text`` on one line, without characters a YAML file may not contain."""
+def yaml_comment(text: str) -> str:
+    """``text`` on one line, without characters a YAML file may not contain (for a ``# comment``).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+    """
     return " ".join(_NOT_PRINTABLE.sub("\ufffd", text).split())
+
+
+_comment = yaml_comment
 
 
 _REGION_HINT = re.compile(r"^(您的|您所在的?|所在的?|所属的?)?(地区|地市|城市|区域|分公司|省份|所在地|区县)[？?]?$")
@@ -336,11 +386,15 @@ class RespondentIdChoice:
         Why, in English (printed by ``casekit codebook draft``).
     reason_zh : str
         The same in Chinese (a comment in the draft).
+    alternatives : tuple of ExportColumn
+        The other question columns holding one code per response (e.g. a 工号 column when the
+        platform's response number was taken), named in ``reason``.
     """
 
     column: ExportColumn | None
     reason: str
     reason_zh: str
+    alternatives: tuple[ExportColumn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -357,6 +411,56 @@ class CodebookDraft:
 
     text: str
     respondent_id: RespondentIdChoice
+
+
+@dataclass(frozen=True)
+class DraftedItem:
+    """A column a draft takes as a scale item.
+
+    Attributes
+    ----------
+    column : ExportColumn
+    scale : str
+        The name of its scale in :attr:`DraftPlan.scales`.
+    dimension : str
+        The standalone draft's dimension: the matrix question's stem (``（第n题）`` added when
+        questions with different numbers share it) or the question number.
+    answers : Counter of str
+        Each distinct answer (missing markers removed) → how often it was given.
+    """
+
+    column: ExportColumn
+    scale: str
+    dimension: str
+    answers: Counter[str]
+
+
+@dataclass(frozen=True)
+class DraftPlan:
+    """What a draft says each column of an export is (:func:`plan_draft`).
+
+    Attributes
+    ----------
+    export : SurveyExport
+    respondent_id : RespondentIdChoice
+    groups : dict of str to ExportColumn or None
+        ``"region"`` and ``"population"`` → the column guessed from its header (None: not found).
+    scales : dict of str to ScaleGuess
+        Scale name → its guess, in the order first used.
+    items : tuple of DraftedItem
+        The scale items, in export order.
+    ignored : tuple of (ExportColumn, str)
+        Every other column (the identifying ones excepted) and why, in export order: the
+        column kind (``multi``, ``rank``, ``other``) or one of :data:`METADATA`,
+        :data:`NOT_A_RATING`, :data:`NOT_A_SCALE`, :data:`TOO_FEW_ANSWERS`.
+    """
+
+    export: SurveyExport
+    respondent_id: RespondentIdChoice
+    groups: dict[str, ExportColumn | None]
+    scales: dict[str, ScaleGuess]
+    items: tuple[DraftedItem, ...]
+    ignored: tuple[tuple[ExportColumn, str], ...]
 
 
 def bundle_person_ids(bundle: str | Path) -> dict[str, set[str]]:
@@ -424,7 +528,8 @@ def _unique_columns(export: SurveyExport, missing: set[str]) -> list[ExportColum
 
 
 def choose_respondent_id(
-    export: SurveyExport, person_ids: dict[str, set[str]] | None = None, *, missing: set[str] | None = None
+    export: SurveyExport, person_ids: dict[str, set[str]] | None = None, *, missing: set[str] | None = None,
+    staff_codes_first: bool = False,
 ) -> RespondentIdChoice:
     """Choose the respondent id column of an export, and say why.
 
@@ -441,6 +546,10 @@ def choose_respondent_id(
         Table and column → staff codes, as :func:`bundle_person_ids` returns.
     missing : set of str, optional
         Missing markers (default :data:`DEFAULT_MISSING`).
+    staff_codes_first : bool, default False
+        Without staff codes to compare with, prefer a question column with an id-like header
+        (工号, 员工编号, 答卷编号 …) to the platform's response number: in a bundle, ride-alongs
+        and 360° reviews name people by such a code, never by the response number.
 
     Returns
     -------
@@ -467,13 +576,19 @@ def choose_respondent_id(
             )
     metas = [c for c in unique if c.key == "response_id"]
     hinted = [c for c in unique if c.kind != "meta" and (_ID_HINT.match(c.header.strip()) or _ID_HINT.match(question_text(c.header)))]
-    chosen = (metas + hinted)[:1]
+    if staff_codes_first:
+        # a staff code (AM050, 10023) before a column numbering the responses 1, 2, 3 …
+        hinted.sort(key=lambda c: all(v.isdigit() for v in values[c.key]))
+    chosen = (hinted + metas if staff_codes_first else metas + hinted)[:1]
     col = chosen[0] if chosen else None
     others = [c for c in unique if c is not col and c.kind != "meta" and values[c.key]
               and all(_CODE_LIKE.fullmatch(v) for v in values[c.key])]
     why = ("the platform's response number" if col is not None and col.key == "response_id"
            else "an id-like header")
     why_zh = "平台的答卷序号" if col is not None and col.key == "response_id" else "表头像编号"
+    if staff_codes_first and col is not None and col.key != "response_id" and metas:
+        why += ", preferred to the platform's response number"
+        why_zh += "，优先于平台的答卷序号"
     if col is None:
         reason, reason_zh = "no column has one distinct value per response: respondents numbered by row", \
             "没有每份答卷各不相同的列，按行序编号"
@@ -489,7 +604,7 @@ def choose_respondent_id(
                    + ("" if person_ids else ": give --bundle to prefer the column the bundle's other tables use"))
         reason_zh += (f"；「{'」「'.join(c.header.strip() for c in others)}」也是每份答卷一个编号"
                       + ("" if person_ids else "：加 --bundle 可优先选用资料包其他表使用的那一列"))
-    return RespondentIdChoice(col, reason, reason_zh)
+    return RespondentIdChoice(col, reason, reason_zh, tuple(others))
 
 
 def _answers(export: SurveyExport, col: ExportColumn, missing: set[str]) -> tuple[Counter[str], int]:
@@ -508,13 +623,92 @@ def _header_unique(export: SurveyExport, col: ExportColumn) -> bool:
     return sum(c.header.strip() == col.header.strip() for c in export.columns) == 1
 
 
-def _match_line(export: SurveyExport, col: ExportColumn) -> str:
+def column_match(export: SurveyExport, col: ExportColumn) -> str:
+    """How a codebook entry names ``col``: ``platform_id: …``, ``column: …`` or ``key: …`` (YAML).
+
+    The platform's own id where it stays the same across exports of one survey (Qualtrics,
+    LimeSurvey, SPSS), else the exact header when no other column has it, else the column key.
+
+    Parameters
+    ----------
+    export : SurveyExport
+    col : ExportColumn
+
+    Returns
+    -------
+    str
+        One YAML ``key: value`` pair.
+    """
     ids = [c.platform_id for c in export.columns]
     if export.platform in _STABLE_IDS and col.platform_id and ids.count(col.platform_id) == 1:
         return f"platform_id: {_scalar(col.platform_id)}"
     if col.header.strip() and _header_unique(export, col):
         return f"column: {_scalar(col.header.strip())}"
     return f"key: {_scalar(col.key)}"
+
+
+def column_reference(export: SurveyExport, col: ExportColumn, *, flow: bool = False) -> str:
+    """``col`` as a YAML value naming it: its header when no other column has it, else its key.
+
+    Parameters
+    ----------
+    export : SurveyExport
+    col : ExportColumn
+    flow : bool, default False
+        Write a key as ``{key: Q3}`` (an identifying column) rather than the bare key (a line of
+        ``ignore:``).
+
+    Returns
+    -------
+    str
+    """
+    if col.header.strip() and _header_unique(export, col):
+        return _scalar(col.header.strip())
+    return f"{{key: {_scalar(col.key)}}}" if flow else _scalar(col.key)
+
+
+def column_title(col: ExportColumn) -> str:
+    """The header of ``col`` for a comment, with its matrix row when the header lacks it."""
+    title = _comment(col.header)
+    if col.sub_item and col.sub_item not in col.header:
+        title += f" — {_comment(col.sub_item)}"
+    return title
+
+
+def answers_text(answers: Counter[str]) -> str:
+    """``比较符合×27、一般×26``: each answer and how often, most frequent first (for a comment)."""
+    return "、".join(f"{_comment(v)}×{n}" for v, n in answers.most_common())
+
+
+def scale_lines(scales: dict[str, ScaleGuess], *, english: bool = True) -> list[str]:
+    """The YAML lines under ``scales:`` (not indented), each scale's note and TODO as comments.
+
+    Parameters
+    ----------
+    scales : dict of str to ScaleGuess
+        Scale name → guess, as :attr:`DraftPlan.scales`.
+    english : bool, default True
+        Keep the English half of the comments (``中文 / English``); False keeps the Chinese.
+
+    Returns
+    -------
+    list of str
+    """
+
+    def said(text: str) -> str:
+        return text if english else text.split(" / ")[0]
+
+    out = []
+    for name, guess in scales.items():
+        note = guess.note.replace(NUMBERS_TODO, "").strip()
+        out.append(f"{name}:   # {said(note)}")
+        if NUMBERS_TODO in guess.note:
+            out.append(f"  # {said(NUMBERS_TODO)}")
+        if guess.todo:
+            out.append(f"  # {said(_comment(guess.todo))}")
+        labels = ", ".join(f"{_scalar(lab)}: {_number(v)}" for lab, v in guess.labels)
+        out.append(f"  labels: {{{labels}}}")
+    return out
 
 
 def draft_codebook(export: SurveyExport, *, person_ids: dict[str, set[str]] | None = None) -> str:
@@ -542,41 +736,38 @@ def draft_codebook(export: SurveyExport, *, person_ids: dict[str, set[str]] | No
     return _draft(export, person_ids).text
 
 
-def _draft(export: SurveyExport, person_ids: dict[str, set[str]] | None) -> CodebookDraft:
+def plan_draft(
+    export: SurveyExport, person_ids: dict[str, set[str]] | None = None, *, staff_codes_first: bool = False
+) -> DraftPlan:
+    """Decide what each column of an export is: the guesses a draft codebook is written from.
+
+    :func:`draft_codebook` writes the plan as a standalone codebook;
+    :mod:`casekit.intake.export_codebook` writes it as a bundle's ``codebook.yaml``.
+
+    Parameters
+    ----------
+    export : SurveyExport
+        The questionnaire export.
+    person_ids : dict of str to set of str, optional
+        Staff codes of a bundle's other tables (:func:`bundle_person_ids`).
+    staff_codes_first : bool, default False
+        Passed to :func:`choose_respondent_id`.
+
+    Returns
+    -------
+    DraftPlan
+    """
     missing = set(DEFAULT_MISSING)
-    out: list[str] = [
-        "# casekit 问卷编码本草稿 / draft codebook (casekit codebook draft)",
-        f"# 导出文件 export: {_comment(export.path.name)}",
-        f"# 平台 platform: {export.platform}（自动识别 / detected）；答卷 {len(export.data)} 份 / responses",
-        "# 请检查：量表顺序与分值、每题所属维度 (dimension)、反向计分题。",
-        "# Check: scale order and values, each item's dimension, reverse-keyed items.",
-        "# 反向计分未作猜测：反向题请改为 reverse: true / reverse keying is NOT guessed: set reverse: true.",
-        "",
-    ]
-    choice = choose_respondent_id(export, person_ids, missing=missing)
+    choice = choose_respondent_id(export, person_ids, missing=missing, staff_codes_first=staff_codes_first)
     rid = choice.column
-    used: set[str] = set()
-    out.append(f"# 答卷编号列 / respondent id: {_comment(choice.reason_zh)} / {_comment(choice.reason)}")
-    out.append("columns:")
-    if rid is not None:
-        if rid.header.strip() and _header_unique(export, rid):
-            out.append(f"  respondent_id: {_scalar(rid.header.strip())}")
-        else:
-            out.append(f"  respondent_id: {{key: {_scalar(rid.key)}}}")
-        used.add(rid.key)
-    else:
-        out.append("  # respondent_id: 未找到答卷编号列，按行序编号 / no id column found: respondents numbered by row")
-    guessed_groups = {"region": _REGION_HINT, "population": _POPULATION_HINT}
-    for name, hint in guessed_groups.items():
+    used: set[str] = set() if rid is None else {rid.key}
+    groups: dict[str, ExportColumn | None] = {}
+    for name, hint in {"region": _REGION_HINT, "population": _POPULATION_HINT}.items():
         col = next((c for c in export.columns if c.kind not in ("meta", "multi", "rank", "other")
                     and c.key not in used and (hint.search(question_text(c.header)) or hint.search(c.stem.strip())) and _header_unique(export, c)), None)
+        groups[name] = col
         if col is not None:
-            out.append(f"  {name}: {_scalar(col.header.strip())}   # 猜测的分组列 / guessed grouping column")
             used.add(col.key)
-        else:
-            out.append(f"  # {name}: <表头 / header>")
-    markers = ", ".join(_scalar(m) if m else '""' for m in DEFAULT_MISSING)
-    out.append(f"missing: [{markers}]")
 
     # items and their scales ----------------------------------------------------------------
     guesses: list[tuple[ExportColumn, ScaleGuess, Counter[str]]] = []
@@ -597,7 +788,7 @@ def _draft(export: SurveyExport, person_ids: dict[str, set[str]] | None) -> Code
         if col.key in used:
             continue
         if col.kind in _NOT_ITEMS:
-            ignored.append((col, {"meta": "元数据 / metadata"}.get(col.kind, col.kind)))
+            ignored.append((col, {"meta": METADATA}.get(col.kind, col.kind)))
             continue
         counts, _ = _answers(export, col, missing)
         if col.kind == "number":
@@ -605,7 +796,7 @@ def _draft(export: SurveyExport, person_ids: dict[str, set[str]] | None) -> Code
             observed = [v for v, _ in counts.most_common()]
             guess = _match_numbers(observed) if len(observed) >= 2 else None
             if guess is None:
-                ignored.append((col, "数值题，不是量表 / a number, not a rating scale"))
+                ignored.append((col, NOT_A_RATING))
                 continue
             guesses.append((col, guess, counts))
             continue
@@ -616,22 +807,21 @@ def _draft(export: SurveyExport, person_ids: dict[str, set[str]] | None) -> Code
         if guess is None and col.kind == "matrix" and counts:
             guess = _unrecognised(question)
         if guess is None:
-            why = "非量表题：开放题或选项未识别为量表 / not a scale: open answers or unrecognised options"
-            ignored.append((col, why))
+            ignored.append((col, NOT_A_SCALE))
             continue
         guesses.append((col, guess, counts))
     unified = []
     for col, guess, counts in guesses:
         usable = _usable(guess)
         if usable is None:
-            ignored.append((col, "答案太少，无法推断量表 / too few distinct answers to tell the scale"))
+            ignored.append((col, TOO_FEW_ANSWERS))
         else:
             unified.append((col, usable, counts))
     guesses = unified
 
     scales: dict[tuple, tuple[str, ScaleGuess]] = {}
     names: Counter[str] = Counter()
-    items: list[tuple[ExportColumn, str, Counter[str]]] = []
+    named: list[tuple[ExportColumn, str, Counter[str]]] = []
     for col, guess, counts in guesses:
         signature = guess.labels
         if signature not in scales:
@@ -642,33 +832,18 @@ def _draft(export: SurveyExport, person_ids: dict[str, set[str]] | None) -> Code
                 names[base] += 1
                 scale_name = f"{base}_{names[base]}"
             scales[signature] = (scale_name, guess)
-        items.append((col, scales[signature][0], counts))
+        named.append((col, scales[signature][0], counts))
 
-    out.append("scales:")
-    if not scales:
-        out.append("  # TODO 未找到量表题 / no scale items found")
-    for name, guess in scales.values():
-        note = guess.note.replace(NUMBERS_TODO, "").strip()
-        out.append(f"  {name}:   # {note}")
-        if NUMBERS_TODO in guess.note:
-            out.append(f"    # {NUMBERS_TODO}")
-        if guess.todo:
-            out.append(f"    # {_comment(guess.todo)}")
-        labels = ", ".join(f"{_scalar(lab)}: {_number(v)}" for lab, v in guess.labels)
-        out.append(f"    labels: {{{labels}}}")
-
-    out.append("items:")
-    if not items:
-        out.append("  # TODO 未找到量表题：请手工添加 / no scale items found: add them by hand")
     ranges = {name: (min(v for _, v in g.labels), max(v for _, v in g.labels)) for name, g in scales.values()}
     first_range: dict[str, tuple[float, float]] = {}
     # one dimension per question: questions with different numbers are different scales, even
     # when they share a stem (the same statements asked of different populations)
     numbers_of_stem: dict[str, set[int | None]] = {}
-    for col, _, _ in items:
+    for col, _, _ in named:
         if col.stem.strip() and col.sub_item:
             numbers_of_stem.setdefault(col.stem.strip(), set()).add(col.question_no)
-    for col, scale_name, counts in items:
+    items: list[DraftedItem] = []
+    for col, scale_name, counts in named:
         stem = col.stem.strip()
         if stem and col.sub_item:
             shared = len(numbers_of_stem[stem]) > 1 and col.question_no is not None
@@ -680,22 +855,60 @@ def _draft(export: SurveyExport, person_ids: dict[str, set[str]] | None) -> Code
         if first_range.setdefault(dimension, (lo, hi)) != (lo, hi):
             dimension = f"{dimension}（{_number(lo)}–{_number(hi)}）"
             first_range.setdefault(dimension, (lo, hi))
-        header = _comment(col.header)
-        if col.sub_item and col.sub_item not in col.header:
-            header += f" — {_comment(col.sub_item)}"
-        out.append(f"  - id: {_scalar(col.key)}   # {header}")
-        out.append(f"    {_match_line(export, col)}")
-        out.append(f"    dimension: {_scalar(dimension)}   # 所属维度，可改 / the scale it belongs to")
-        out.append(f"    scale: {scale_name}")
-        found = "、".join(f"{_comment(v)}×{n}" for v, n in counts.most_common())
-        out.append(f"    reverse: false   # 反向题改为 true / true if reverse-keyed; 答案 answers: {found}")
+        items.append(DraftedItem(col, scale_name, dimension, counts))
+    return DraftPlan(export, choice, groups, {name: guess for name, guess in scales.values()}, tuple(items),
+                     tuple(ignored))
+
+
+def _draft(export: SurveyExport, person_ids: dict[str, set[str]] | None) -> CodebookDraft:
+    plan = plan_draft(export, person_ids)
+    out: list[str] = [
+        "# casekit 问卷编码本草稿 / draft codebook (casekit codebook draft)",
+        f"# 导出文件 export: {_comment(export.path.name)}",
+        f"# 平台 platform: {export.platform}（自动识别 / detected）；答卷 {len(export.data)} 份 / responses",
+        "# 请检查：量表顺序与分值、每题所属维度 (dimension)、反向计分题。",
+        "# Check: scale order and values, each item's dimension, reverse-keyed items.",
+        "# 反向计分未作猜测：反向题请改为 reverse: true / reverse keying is NOT guessed: set reverse: true.",
+        "",
+    ]
+    choice = plan.respondent_id
+    rid = choice.column
+    out.append(f"# 答卷编号列 / respondent id: {_comment(choice.reason_zh)} / {_comment(choice.reason)}")
+    out.append("columns:")
+    if rid is not None:
+        out.append(f"  respondent_id: {column_reference(export, rid, flow=True)}")
+    else:
+        out.append("  # respondent_id: 未找到答卷编号列，按行序编号 / no id column found: respondents numbered by row")
+    for name, col in plan.groups.items():
+        if col is not None:
+            out.append(f"  {name}: {_scalar(col.header.strip())}   # 猜测的分组列 / guessed grouping column")
+        else:
+            out.append(f"  # {name}: <表头 / header>")
+    markers = ", ".join(_scalar(m) if m else '""' for m in DEFAULT_MISSING)
+    out.append(f"missing: [{markers}]")
+
+    out.append("scales:")
+    if not plan.scales:
+        out.append("  # TODO 未找到量表题 / no scale items found")
+    for line in scale_lines(plan.scales):
+        out.append(f"  {line}")
+
+    out.append("items:")
+    if not plan.items:
+        out.append("  # TODO 未找到量表题：请手工添加 / no scale items found: add them by hand")
+    for item in plan.items:
+        col = item.column
+        out.append(f"  - id: {_scalar(col.key)}   # {column_title(col)}")
+        out.append(f"    {column_match(export, col)}")
+        out.append(f"    dimension: {_scalar(item.dimension)}   # 所属维度，可改 / the scale it belongs to")
+        out.append(f"    scale: {item.scale}")
+        out.append(f"    reverse: false   # 反向题改为 true / true if reverse-keyed; 答案 answers: {answers_text(item.answers)}")
 
     out.append("ignore:")
-    if not ignored:
+    if not plan.ignored:
         out.append("  []")
-    for col, why in ignored:
-        ref = col.header.strip() if col.header.strip() and _header_unique(export, col) else col.key
-        out.append(f"  - {_scalar(ref)}   # {why}")
+    for col, why in plan.ignored:
+        out.append(f"  - {column_reference(export, col)}   # {why}")
     return CodebookDraft("\n".join(out) + "\n", choice)
 
 

@@ -155,7 +155,8 @@ def _check(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, manifest:
         expected[q.column] = f"the column of background question {q.id} ({CODEBOOK_FILE} line {q.line})"
     for iid, col in zip(codebook.items["item_id"], codebook.items["column"]):
         expected[col] = f"the column of item {iid} ({CODEBOOK_FILE} line {codebook.lines.get('items.' + iid)})"
-    known = set(expected) | set(codebook.ignore)
+    # a column named by an entry left out for a problem (reported in codebook.yaml) is not unmapped too
+    known = set(expected) | set(codebook.ignore) | {m.value for m in codebook.rejected.values() if m.how == "column"}
     for rel, frame in frames if header_checks else ():
         headers = [c for c in frame.columns if c not in (ROW, FILE)]
         for header, why in expected.items():
@@ -167,14 +168,14 @@ def _check(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, manifest:
                                         f"a column mapped in {CODEBOOK_FILE} (an item, a background question "
                                         "or an identifying column) or listed under ignore:", header))
     data = pd.concat([f for _, f in frames], ignore_index=True) if len(frames) > 1 else frames[0][1]
-    for header in expected:
-        if header not in data.columns:
-            data[header] = ""
+    absent = [header for header in expected if header not in data.columns]
+    for header in absent:
+        data[header] = ""
     data[list(expected)] = data[list(expected)].fillna("")
 
-    # identifying columns: missing ones were reported per file above
+    # identifying columns: missing ones were reported per file above (once, not on every row)
     out, more = coerce(data, schema, manifest)
-    problems += [p for p in more if not (p.row == 1 and p.found == MISSING)]
+    problems += [p for p in more if not (p.row == 1 and p.found == MISSING) and p.column not in absent]
     missing = set(codebook.missing)
     for q in codebook.background:
         s = data[q.column]
@@ -298,6 +299,8 @@ def _read_downloads(
                 continue
             used[col.key] = entry
             resolved[entry] = names[col.key]
+        for match in codebook.rejected.values():  # its problem is in codebook.yaml: not unmapped too
+            mentioned.update(c.key for c in find_columns(match, export.columns))
         for col in export.columns:
             if (col.kind == "meta" or col.key in used or col.key in mentioned
                     or col.header.strip() in ignored or col.key in ignored):
