@@ -501,7 +501,7 @@ class OutputFormatError(CasekitError, ValueError):
     def __init__(self, option: str, path: str, suffix: str, supported: Sequence[str]) -> None:
         self.option, self.path, self.suffix, self.supported = option, path, suffix, tuple(supported)
         found = f"a {suffix} file" if suffix else "a file without an extension"
-        found_zh = f"{suffix} 文件" if suffix else "没有扩展名的文件"
+        found_zh = f" {suffix} 文件" if suffix else "没有扩展名的文件"
         super().__init__(tr(f"{option} {path}：不能写成{found_zh}；可用：{'、'.join(self.supported)}（未写入任何文件）",
                             f"{option} {path}: cannot write {found}; supported: {', '.join(self.supported)} "
                             "(nothing was written)"))

@@ -109,6 +109,11 @@ def wrap(text: str, width: int) -> list[str]:
         used += size
     if strip(line):
         lines.append(line)
+    # no last line of one lone character (with its closing mark): one more comes down with it
+    if len(lines) > 1 and len([p for p in lines[-1] if p[0] not in _NO_LINE_START]) <= 1 \
+            and len(lines[-2]) > 2 and cell_width(lines[-2][-1]) == 2 and lines[-2][-1][0] not in _NO_LINE_START \
+            and cell_width("".join(lines[-1])) + 2 <= width:
+        lines[-1].insert(0, lines[-2].pop())
     return ["".join(parts) for parts in lines]
 
 
@@ -120,6 +125,17 @@ def _cut(text: str, width: int) -> str:
         if used > width:
             return text[: max(i, 1)]
     return text
+
+
+#: An option's placeholder in Chinese help when it has no ``metavar`` of its own (``--industry 行业``),
+#: by the option's ``dest``; argparse's ``INDUSTRY`` in English.
+_METAVARS_ZH = {
+    "audience": "培训对象", "bundle": "资料包", "code": "编码", "codebook": "编码簿", "dimensions": "个数",
+    "id": "编号", "industry": "行业", "k": "类数", "k_max": "类数", "kind": "种类", "limit": "条数",
+    "min_n": "人数", "min_raters": "人数", "minutes": "分钟", "module": "模块", "out": "文件夹",
+    "outcome": "结果", "population": "岗位", "product": "产品", "region": "地区", "rules": "规则文件",
+    "seed": "种子", "stage": "阶段", "status": "状态", "text": "词语", "title": "标题", "top": "条数",
+}
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -172,6 +188,9 @@ class HelpFormatter(argparse.HelpFormatter):
         parts += [self._format_action(s) for s in self._iter_indented_subactions(action)]
         return self._join_parts(parts)
 
+    def _get_default_metavar_for_optional(self, action: argparse.Action) -> str:
+        return tr(_METAVARS_ZH.get(action.dest, action.dest.upper()), action.dest.upper())
+
     def _split_lines(self, text: str, width: int) -> list[str]:
         if not _has_wide(text):
             return super()._split_lines(text, width)
@@ -197,7 +216,7 @@ class HelpFormatter(argparse.HelpFormatter):
                  + re.findall(part, self._format_actions_usage(positionals, groups)))
         text_width = self._width - self._current_indent
         indent = cell_width(prefix) + cell_width(self._prog) + 1
-        if indent > 0.75 * text_width:
+        if indent > 0.75 * text_width or indent + max(map(cell_width, parts), default=0) > text_width:
             indent = cell_width(prefix)
         lines, line, used = [], [self._prog], cell_width(prefix) + cell_width(self._prog)
         for p in parts:
