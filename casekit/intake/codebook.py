@@ -25,6 +25,7 @@ from casekit.intake.config import Each, Keyed, Schema, read_config
 from casekit.intake.columns import MATCH_KEYS, ColumnMatch, parse_match
 from casekit.intake.schemas import ITEMS, REVIEW_ITEMS, vocab_expected
 from casekit.surveys import platform_ids
+from casekit.language import tr
 
 __all__ = [
     "AUTO",
@@ -160,7 +161,8 @@ class Scale:
     def describe(self) -> str:
         """Short text for problems: ``非常不符合…非常符合 or 1–5``."""
         labels = list(self.labels)
-        return f"{labels[0]}…{labels[-1]} or {self.min:g}–{self.max:g}"
+        return tr(f"{labels[0]}…{labels[-1]} 或 {self.min:g}–{self.max:g}",
+                  f"{labels[0]}…{labels[-1]} or {self.min:g}–{self.max:g}")
 
 
 @dataclass(frozen=True)
