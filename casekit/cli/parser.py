@@ -40,7 +40,7 @@ def _has_wide(text: str) -> bool:
     return cell_width(text) != len(text)
 
 
-def wrap(text: str, width: int) -> list[str]:
+def wrap(text: str, width: int, *, between_characters: bool = True) -> list[str]:
     """Wrap ``text`` into lines of at most ``width`` terminal columns.
 
     Spaces are collapsed as argparse does. Latin words stay whole (a word longer than a line is
@@ -53,6 +53,9 @@ def wrap(text: str, width: int) -> list[str]:
         The text.
     width : int
         The columns of a line (at least 2).
+    between_characters : bool, default True
+        Break Chinese text between characters; False breaks only at spaces, as argparse does for
+        English help (a run longer than a line is still cut).
 
     Returns
     -------
@@ -76,7 +79,8 @@ def wrap(text: str, width: int) -> list[str]:
             parts.pop(0)
         return parts
 
-    for piece in _PIECE.findall(" ".join(text.split())):
+    text = " ".join(text.split())
+    for piece in _PIECE.findall(text) if between_characters else re.findall(r"\S+| ", text):
         if piece == " ":
             if line:
                 line.append(piece)
@@ -194,12 +198,12 @@ class HelpFormatter(argparse.HelpFormatter):
     def _split_lines(self, text: str, width: int) -> list[str]:
         if not _has_wide(text):
             return super()._split_lines(text, width)
-        return wrap(text, width) or [""]
+        return wrap(text, width, between_characters=language() == "zh") or [""]
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         if not _has_wide(text):
             return super()._fill_text(text, width, indent)
-        return "\n".join(indent + line for line in wrap(text, width))
+        return "\n".join(indent + line for line in wrap(text, width, between_characters=language() == "zh"))
 
     def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                       groups: Iterable[Any], prefix: str | None) -> str:
