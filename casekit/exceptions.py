@@ -109,7 +109,8 @@ class Problem:
         if self.column is not None:
             where += f"，{quoted(self.column)}列"
         found = _MISSING_ZH if self.found == _MISSING else quoted(self.found)
-        return f"{where}：应为{self.expected}，实际为{found}"
+        space = " " if self.expected[:1].isascii() and self.expected[:1].isalnum() else ""  # 应为 0 到 1
+        return f"{where}：应为{space}{self.expected}，实际为{found}"
 
 
 class ProblemsError(CasekitError):
