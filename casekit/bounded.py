@@ -874,13 +874,14 @@ class StrictYamlLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - PyYAML hook
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise YamlAliasError(None, None, f"an alias '*{event.anchor}'", event.start_mark)
+            raise YamlAliasError(None, None, tr(f"别名 *{event.anchor}", f"an alias '*{event.anchor}'"), event.start_mark)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise YamlAliasError(None, None, f"an anchor '&{anchor}'", event.start_mark)
+            raise YamlAliasError(None, None, tr(f"锚点 &{anchor}", f"an anchor '&{anchor}'"), event.start_mark)
         if isinstance(event, yaml.CollectionStartEvent):
             if self.depth >= MAX_YAML_DEPTH:
-                raise YamlDepthError(None, None, f"more than {MAX_YAML_DEPTH} nested levels", event.start_mark)
+                raise YamlDepthError(None, None, tr(f"嵌套超过 {MAX_YAML_DEPTH} 层", f"more than {MAX_YAML_DEPTH} nested levels"),
+                                     event.start_mark)
             self.depth += 1
             try:
                 return super().compose_node(parent, index)
@@ -893,7 +894,7 @@ class StrictYamlLoader(yaml.SafeLoader):
         seen: dict[str, int] = {}
         for key, _ in node.value:
             if key.tag == "tag:yaml.org,2002:merge":
-                raise YamlMergeKeyError(None, None, f"a merge key {key.value!r}", key.start_mark)
+                raise YamlMergeKeyError(None, None, tr(f"合并键 {key.value}", f"a merge key {key.value!r}"), key.start_mark)
             if isinstance(key, yaml.ScalarNode):
                 line = key.start_mark.line + 1
                 if key.value in seen:

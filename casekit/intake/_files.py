@@ -422,7 +422,7 @@ def split_front_matter(text: str, rel: str) -> tuple[str | None, str, list[Probl
     """
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        return None, text.strip(), [Problem(rel, 1, None, tr("以“---”行开头的文首信息（front matter）",
+        return None, text.strip(), [Problem(rel, 1, None, tr("以“---”行开头的文首信息",
                                                              "front matter starting with a '---' line"),
                                             lines[0][:40] if lines and lines[0] else MISSING)]
     for i in range(1, len(lines)):
