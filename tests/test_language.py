@@ -210,6 +210,26 @@ def test_no_problem_of_a_broken_bundle_is_left_in_english(zh, capsys, mini_copy,
     assert not english_phrases(err), "\n".join(english_phrases(err))
 
 
+#: Questionnaire exports a reader refuses: ragged rows and unparsable times, an empty file, broken UTF-16.
+BROKEN_EXPORTS = {
+    "wjx.csv": "序号,提交答卷时间,所用时间,1、您的岗位,2、您的地区\n1,2024/3/5 9:12,95秒,客户经理,北京\n"
+               "2,昨天,很久,支撑,河北,多余\n",
+    "empty.csv": "",
+    "utf16.csv": b"\xff\xfe\x00",
+}
+
+
+@pytest.mark.parametrize("name", BROKEN_EXPORTS)
+def test_survey_export_problems_are_chinese(zh, capsys, tmp_path, name):
+    export = tmp_path / name
+    content = BROKEN_EXPORTS[name]
+    export.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    code, _, err = run(capsys, "codebook", "draft", str(export))
+    assert code == 1
+    assert f"  - {name}" in err and "应为" in err
+    assert not english_phrases(err), english_phrases(err)
+
+
 def test_the_broken_fixture_bundle_has_no_english_left(zh, capsys):
     _, _, err = run(capsys, "validate", str(BROKEN))
     assert not english_phrases(err)
