@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(
         prog="casekit",
         description=tr("电信行业销售培训顾问的调研与案例编写工具：检查调研资料包、分析问卷与访谈、生成各地区报告、"
-                       "课程大纲和教学案例。每个命令加 -h 可看它的用法。",
+                       "课程大纲和教学案例。每个命令加 -h 可看它的用法；要看英文提示，把环境变量 CASEKIT_LANG 设为 en。",
                        "Research and case-authoring workbench for telecom sales-training consultants."),
     )
     parser.add_argument("--version", action=_VersionAction)

@@ -21,7 +21,7 @@ from casekit.cli.common import (
     write_csv,
 )
 from casekit.exceptions import BundleValidationError
-from casekit.language import tr
+from casekit.language import language, tr
 
 __all__ = ["SAMPLE_SCENARIOS", "VALIDATE_PER_KIND", "register"]
 
@@ -88,7 +88,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         if isinstance(line, tuple):
             file, column, expected = line
             more = shown[line] - VALIDATE_PER_KIND
-            if tr("zh", "en") == "zh":
+            if language() == "zh":
                 where = file + (f"，「{column}」列" if column is not None else "")
                 line = (f"  - {where}：……另有 {more:,} 个同类问题（应为{expected}）"
                         + ("" if args.csv else "；加 --csv 文件.csv 可列出全部"))

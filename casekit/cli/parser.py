@@ -45,7 +45,9 @@ def wrap(text: str, width: int, *, between_characters: bool = True) -> list[str]
 
     Spaces are collapsed as argparse does. Latin words stay whole (a word longer than a line is
     cut); Chinese text breaks between any two characters, but a line never starts with a closing
-    mark (``，``, ``）``, ``、`` …) nor ends with an opening one (``（``, ``「`` …).
+    mark (``，``, ``）``, ``、`` …) nor ends with an opening one (``（``, ``「`` …): the character
+    before the mark goes down with it, or, after a word too long for that, the mark hangs past the
+    width by its own two columns (argparse leaves two columns free at the terminal's edge).
 
     Parameters
     ----------
@@ -90,31 +92,43 @@ def wrap(text: str, width: int, *, between_characters: bool = True) -> list[str]
         if used + size > width:  # start a new line
             line = strip(line)
             carried: list[str] = []
-            # never start a line with a closing mark nor end one with an opening mark: the
-            # piece before goes down with it (unless the line would be left empty)
-            if piece[0] in _NO_LINE_START and len(line) > 1:
-                carried.insert(0, line.pop())
-            while len(strip(line)) > 1 and line[-1][-1] in _NO_LINE_END:
+            if piece[0] in _NO_LINE_START and line:
+                # never start a line with a closing mark: the word before goes down with it, or,
+                # when the two do not fit on a line, the mark hangs past the end of this one
+                k = len(line) - 1
+                while k > 0 and (line[k][0] in _NO_LINE_START or line[k] == " "):
+                    k -= 1
+                if k == 0 or cell_width("".join(line[k:])) + size > width:
+                    line.append(piece)
+                    used += size
+                    continue
+                carried, line = line[k:], line[:k]
+            while len(strip(line)) > 1 and line[-1][-1] in _NO_LINE_END:  # nor end one with an opening mark
                 carried.insert(0, line.pop())
             if strip(line):
                 lines.append(line)
             line = strip(carried)
             used = sum(cell_width(p) for p in line)
-            while used + size > width:
-                if line:  # what was carried and this piece do not fit together
+            while used + size > width:  # what was carried and this piece do not fit together
+                if line and line[-1][-1] in _NO_LINE_END:  # keep the opening mark: cut the piece after it
+                    head = _cut(piece, width - used)
+                    lines.append(line + [head])
+                    line, used, piece = [], 0, piece[len(head):]
+                elif line:
                     lines.append(line)
                     line, used = [], 0
-                    continue
-                head = _cut(piece, width)  # a word longer than a line: cut it
-                lines.append([head])
-                piece = piece[len(head):]
+                else:  # a word longer than a line: cut it
+                    head = _cut(piece, width)
+                    lines.append([head])
+                    piece = piece[len(head):]
                 size = cell_width(piece)
         line.append(piece)
         used += size
     if strip(line):
         lines.append(line)
     # no last line of one lone character (with its closing mark): one more comes down with it
-    if len(lines) > 1 and len([p for p in lines[-1] if p[0] not in _NO_LINE_START]) <= 1 \
+    if len(lines) > 1 and cell_width("".join(lines[-1])) <= 4 and lines[-1][0][0] not in _NO_LINE_START \
+            and len([p for p in lines[-1] if p[0] not in _NO_LINE_START]) <= 1 \
             and len(lines[-2]) > 2 and cell_width(lines[-2][-1]) == 2 and lines[-2][-1][0] not in _NO_LINE_START \
             and cell_width("".join(lines[-1])) + 2 <= width:
         lines[-1].insert(0, lines[-2].pop())

@@ -305,11 +305,11 @@ def _body_elements(container: Any) -> Iterator[Any]:
 def _table_text(tbl: Any) -> str:
     """One line per row, the non-empty cells separated by `` | `` (a cell's lines joined by spaces)."""
     rows = []
-    for tr in tbl.iter(f"{_W}tr"):
-        if tr.getparent() is not tbl:
+    for row in tbl.iter(f"{_W}tr"):
+        if row.getparent() is not tbl:
             continue  # a nested table's rows belong to its cell
         cells = []
-        for tc in tr.findall(f"{_W}tc"):
+        for tc in row.findall(f"{_W}tc"):
             texts = [docx_paragraph_text(e) if e.tag == f"{_W}p" else _table_text(e) for e in _body_elements(tc)]
             cell = " ".join(" ".join(t.split()) for t in texts if t.strip())
             if cell:

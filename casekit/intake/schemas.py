@@ -24,7 +24,7 @@ from casekit import domain
 from casekit.domain import Term
 from casekit.exceptions import Problem
 from casekit.intake._files import FILE, MISSING, ROW, short_list
-from casekit.language import tr
+from casekit.language import language, tr
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.intake.manifest import Manifest
@@ -322,7 +322,7 @@ def coerce(frame: pd.DataFrame, schema: TableSchema, manifest: Manifest | None =
             dup = filled & s.duplicated(keep="first")
             if dup.any():
                 first = frame.loc[filled].drop_duplicates(col.source).set_index(col.source)
-                if tr("zh", "en") == "zh":
+                if language() == "zh":
                     where = first[FILE] + " 第 " + first[ROW].astype(str) + " 行"
                     found = s[dup] + "（第一次出现在 " + s[dup].map(where) + "）"
                 else:
