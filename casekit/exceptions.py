@@ -350,7 +350,7 @@ class ReportFormatError(CasekitError, ValueError):
         self.unknown, self.known = tuple(unknown), tuple(known)
         names = ", ".join(repr(f) for f in self.unknown)
         super().__init__(tr(
-            f"不认识的报告格式 {'、'.join(quoted(f) for f in self.unknown)}；可用的格式：{'、'.join(self.known)}"
+            f"不认识的报告格式{'、'.join(quoted(f) for f in self.unknown)}；可用的格式：{'、'.join(self.known)}"
             "（未生成任何报告）",
             f"unknown report format{'s' if len(self.unknown) > 1 else ''} {names}; "
             f"known formats: {', '.join(self.known)} (nothing was built)"))
@@ -377,7 +377,7 @@ class ReportKindError(CasekitError, ValueError):
 
     def __init__(self, unknown: str, known: Sequence[str]) -> None:
         self.unknown, self.known = unknown, tuple(known)
-        super().__init__(tr(f"不认识的报告种类 {quoted(unknown)}；可用的种类：{'、'.join(self.known)}（未生成任何报告）",
+        super().__init__(tr(f"不认识的报告种类{quoted(unknown)}；可用的种类：{'、'.join(self.known)}（未生成任何报告）",
                             f"unknown kind of report {unknown!r}; known kinds: {', '.join(self.known)} "
                             "(nothing was built)"))
 

@@ -215,7 +215,7 @@ class RegionIndex:
             return [m.region_id for m in matches]  # type: ignore[misc]
         parts = [self.ambiguous_text(m) for m in ambiguous]
         if unknown and language() == "zh":
-            parts.append("没有地区 " + "、".join(
+            parts.append("没有地区" + "、".join(
                 f"「{m.text}」" + (f"（是不是 {self.describe_all(close, '、')}？）"
                                    if (close := self.closest(m.text)) else "")
                 for m in unknown))
