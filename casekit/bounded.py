@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 
 from casekit.exceptions import InputFileError, Problem
+from casekit.language import tr
 
 __all__ = [
     "CELL_BYTES",
@@ -113,12 +114,16 @@ MAX_CSV_FIELD = 131_072
 _CHUNK = 1 * MiB
 
 
+#: Where the limits are explained, after a Chinese "expected" text.
+_LIMITS = "（见 docs/limits.md）"
+
+
 def _n(value: int) -> str:
     return f"{value:,}"
 
 
 def _size(n_bytes: int) -> str:
-    return f"{n_bytes / MiB:,.0f} MiB" if n_bytes >= MiB else f"{n_bytes:,} bytes"
+    return f"{n_bytes / MiB:,.0f} MiB" if n_bytes >= MiB else tr(f"{n_bytes:,} 字节", f"{n_bytes:,} bytes")
 
 
 # ------------------------------------------------------------------------------------ paths
@@ -146,10 +151,12 @@ def check_inside(path: Path, root: Path, rel: str) -> list[Problem]:
         target = Path(path).resolve()
         base = Path(root).resolve()
     except (OSError, RuntimeError):  # a link loop
-        return [Problem(rel, None, None, "a file inside the bundle", "a link that cannot be followed")]
+        return [Problem(rel, None, None, tr("资料包里面的文件", "a file inside the bundle"),
+                        tr("无法跟随的链接", "a link that cannot be followed"))]
     if target == base or base in target.parents:
         return []
-    return [Problem(rel, None, None, "a file inside the bundle", "a link to a file outside the bundle")]
+    return [Problem(rel, None, None, tr("资料包里面的文件", "a file inside the bundle"),
+                    tr("指向资料包外面文件的链接", "a link to a file outside the bundle"))]
 
 
 def _root_of(path: Path, rel: str) -> Path | None:
@@ -189,13 +196,15 @@ def check_file(path: Path, rel: str, *, bundle: bool = True, limit: int = MAX_FI
         if problems:
             raise InputFileError(problems)
     if not path.is_file():
-        raise InputFileError([Problem(rel, None, None, "this file to exist", "<missing>")])
+        raise InputFileError([Problem(rel, None, None, tr("这个文件存在", "this file to exist"), "<missing>")])
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InputFileError([Problem(rel, None, None, "a readable file", exc.strerror or str(exc))]) from None
+        raise InputFileError([Problem(rel, None, None, tr("能读取的文件",
+                                                          "a readable file"), exc.strerror or str(exc))]) from None
     if size > limit:
-        raise InputFileError([Problem(rel, None, None, f"a file of at most {_size(limit)} (docs/limits.md)",
+        raise InputFileError([Problem(rel, None, None, tr(f"不超过 {_size(limit)} 的文件{_LIMITS}",
+                                                          f"a file of at most {_size(limit)} (docs/limits.md)"),
                                       _size(size))])
 
 
@@ -212,10 +221,12 @@ def read_bytes(path: Path, rel: str, *, bundle: bool = True, limit: int = MAX_FI
         with Path(path).open("rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
-        raise InputFileError([Problem(rel, None, None, "a readable file", exc.strerror or str(exc))]) from None
+        raise InputFileError([Problem(rel, None, None, tr("能读取的文件",
+                                                          "a readable file"), exc.strerror or str(exc))]) from None
     if len(data) > limit:  # grew while being read
-        raise InputFileError([Problem(rel, None, None, f"a file of at most {_size(limit)} (docs/limits.md)",
-                                      f"more than {_size(limit)}")])
+        raise InputFileError([Problem(rel, None, None, tr(f"不超过 {_size(limit)} 的文件{_LIMITS}",
+                                                          f"a file of at most {_size(limit)} (docs/limits.md)"),
+                                      tr(f"超过 {_size(limit)}", f"more than {_size(limit)}"))])
     return data
 
 
@@ -242,12 +253,15 @@ def _member_cap(info: zipfile.ZipInfo) -> int:
 
 def _too_big(rel: str, name: str, inflated: int, info: zipfile.ZipInfo, budget: InflateBudget) -> Problem:
     if budget.left <= 0:
-        return Problem(rel, None, name, f"an archive inflating to at most {_size(budget.total)} (docs/limits.md)",
-                       f"more than {_size(budget.total)} once inflated")
+        return Problem(rel, None, name, tr(f"解压后不超过 {_size(budget.total)} 的压缩包{_LIMITS}",
+                                           f"an archive inflating to at most {_size(budget.total)} (docs/limits.md)"),
+                       tr(f"解压后超过 {_size(budget.total)}", f"more than {_size(budget.total)} once inflated"))
     return Problem(rel, None, name,
-                   f"an archive member inflating to at most {MAX_COMPRESSION_RATIO} times its packed size "
-                   f"(docs/limits.md)",
-                   f"{_size(info.compress_size)} inflating to more than {_size(inflated)} (a zip bomb)")
+                   tr(f"解压后不超过压缩大小 {MAX_COMPRESSION_RATIO} 倍的压缩包成员{_LIMITS}",
+                      f"an archive member inflating to at most {MAX_COMPRESSION_RATIO} times its packed size "
+                      f"(docs/limits.md)"),
+                   tr(f"{_size(info.compress_size)} 解压后超过 {_size(inflated)}（压缩炸弹）",
+                      f"{_size(info.compress_size)} inflating to more than {_size(inflated)} (a zip bomb)"))
 
 
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, name: str,
@@ -318,15 +332,18 @@ def check_archive(archive: zipfile.ZipFile, rel: str, total: int = MAX_UNPACKED_
     declared = sum(i.file_size for i in infos)
     if declared > total:
         raise InputFileError([Problem(rel, None, None,
-                                      f"an archive inflating to at most {_size(total)} (docs/limits.md)",
-                                      f"{_size(declared)} declared")])
+                                      tr(f"解压后不超过 {_size(total)} 的压缩包{_LIMITS}",
+                                         f"an archive inflating to at most {_size(total)} (docs/limits.md)"),
+                                      tr(f"声明为 {_size(declared)}", f"{_size(declared)} declared"))])
     for info in infos:
         if info.file_size > _member_cap(info):
             raise InputFileError([Problem(rel, None, info.filename,
-                                          f"an archive member inflating to at most {MAX_COMPRESSION_RATIO} times "
-                                          "its packed size (docs/limits.md)",
-                                          f"{_size(info.compress_size)} declared to inflate to "
-                                          f"{_size(info.file_size)} (a zip bomb)")])
+                                          tr(f"解压后不超过压缩大小 {MAX_COMPRESSION_RATIO} 倍的压缩包成员{_LIMITS}",
+                                             f"an archive member inflating to at most {MAX_COMPRESSION_RATIO} times "
+                                             "its packed size (docs/limits.md)"),
+                                          tr(f"{_size(info.compress_size)} 声明解压为 {_size(info.file_size)}（压缩炸弹）",
+                                             f"{_size(info.compress_size)} declared to inflate to "
+                                             f"{_size(info.file_size)} (a zip bomb)"))])
 
 
 def check_archive_file(path: Path, rel: str, *, bundle: bool = True, total: int = MAX_UNPACKED_BYTES) -> None:
@@ -550,28 +567,34 @@ def _sheet_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str, s
         rows_seen += head.count(b"<row")
         cells += head.count(b"<c")  # cells (and the few <col>, <cfRule> tags: an upper bound)
     problems = []
-    where = f"sheet {sheet!r}"
+    where = tr(f"工作表「{sheet}」", f"sheet {sheet!r}")
     if declared is not None:
         n_rows, n_cols = declared
-        found = f"a declared size of {_n(n_rows)} rows × {_n(n_cols)} columns"
+        found = tr(f"声明大小为 {_n(n_rows)} 行 × {_n(n_cols)} 列",
+                   f"a declared size of {_n(n_rows)} rows × {_n(n_cols)} columns")
         if n_rows > MAX_SHEET_ROWS or n_cols > MAX_SHEET_COLUMNS or n_rows * n_cols > MAX_CELLS:
-            problems.append(Problem(rel, None, where, _sheet_expected(), f"{found} ({_n(n_rows * n_cols)} cells)"))
+            problems.append(Problem(rel, None, where, _sheet_expected(),
+                                    found + tr(f"（{_n(n_rows * n_cols)} 格）", f" ({_n(n_rows * n_cols)} cells)")))
             return problems
     n_rows = max(max_row, rows_seen)
     n_cols = max(max_col, 1)
     if n_rows > MAX_SHEET_ROWS or n_cols > MAX_SHEET_COLUMNS or n_rows * n_cols > MAX_CELLS or cells > MAX_CELLS:
         problems.append(Problem(rel, None, where, _sheet_expected(),
-                                f"cells up to row {_n(n_rows)}, column {_n(n_cols)} "
-                                f"({_n(max(n_rows * n_cols, cells))} cells)"))
+                                tr(f"单元格延伸到第 {_n(n_rows)} 行、第 {_n(n_cols)} 列（{_n(max(n_rows * n_cols, cells))} 格）",
+                                   f"cells up to row {_n(n_rows)}, column {_n(n_cols)} "
+                                   f"({_n(max(n_rows * n_cols, cells))} cells)")))
         return problems
     area = max(n_rows * n_cols, declared[0] * declared[1] if declared is not None else 0)
     if area > DENSE_AREA_FLOOR and area > MAX_AREA_PER_CELL * cells:
         problems.append(Problem(
             rel, None, where,
-            f"a used area (A1 to the last cell) of at most {_n(DENSE_AREA_FLOOR)} cells, or at most "
-            f"{MAX_AREA_PER_CELL} times the cells present: a reader allocates {CELL_BYTES} bytes for every "
-            "cell of the area (docs/limits.md)",
-            f"an area of {_n(area)} cells ({_size(area * CELL_BYTES)} to read) holding {_n(cells)} cells"))
+            tr(f"使用区域（A1 到最后一格）不超过 {_n(DENSE_AREA_FLOOR)} 格，或不超过实有单元格的 {MAX_AREA_PER_CELL} 倍："
+               f"读取时区域内每一格都要占 {CELL_BYTES} 字节{_LIMITS}",
+               f"a used area (A1 to the last cell) of at most {_n(DENSE_AREA_FLOOR)} cells, or at most "
+               f"{MAX_AREA_PER_CELL} times the cells present: a reader allocates {CELL_BYTES} bytes for every "
+               "cell of the area (docs/limits.md)"),
+            tr(f"区域有 {_n(area)} 格（读取需 {_size(area * CELL_BYTES)}），实有 {_n(cells)} 格",
+               f"an area of {_n(area)} cells ({_size(area * CELL_BYTES)} to read) holding {_n(cells)} cells")))
     return problems
 
 
@@ -598,20 +621,26 @@ def _shared_strings_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, re
         size += len(chunk)
         if size > MAX_SHARED_STRINGS_BYTES:
             return [Problem(rel, None, where,
-                            f"a shared-string table of at most {_size(MAX_SHARED_STRINGS_BYTES)} once inflated "
-                            "(docs/limits.md)", f"more than {_size(MAX_SHARED_STRINGS_BYTES)}")]
+                            tr(f"解压后不超过 {_size(MAX_SHARED_STRINGS_BYTES)} 的共享字符串表{_LIMITS}",
+                               f"a shared-string table of at most {_size(MAX_SHARED_STRINGS_BYTES)} once inflated "
+                               "(docs/limits.md)"),
+                            tr(f"超过 {_size(MAX_SHARED_STRINGS_BYTES)}",
+                               f"more than {_size(MAX_SHARED_STRINGS_BYTES)}"))]
         cut = len(buffer) if not chunk else max(0, buffer.rfind(b"<"))
         head, tail = buffer[:cut], buffer[cut:]
         items += head.count(b"<si>") + head.count(b"<si ") + head.count(b"<si/") + len(_PREFIXED_SI.findall(head))
     unique = declared.get("uniqueCount", 0)
     if unique > items:
         return [Problem(rel, None, where,
-                        "a shared-string table declaring (uniqueCount) no more strings than it holds: "
-                        "a reader reserves memory for the declared number (docs/limits.md)",
-                        f"uniqueCount={_n(unique)} declared, {_n(items)} string(s) present")]
+                        tr(f"共享字符串表声明的数目（uniqueCount）不多于实有字符串：读取时会按声明的数目预留内存{_LIMITS}",
+                           "a shared-string table declaring (uniqueCount) no more strings than it holds: "
+                           "a reader reserves memory for the declared number (docs/limits.md)"),
+                        tr(f"声明 uniqueCount={_n(unique)}，实有 {_n(items)} 个字符串",
+                           f"uniqueCount={_n(unique)} declared, {_n(items)} string(s) present"))]
     if items > MAX_CELLS:
-        return [Problem(rel, None, where, f"a shared-string table of at most {_n(MAX_CELLS)} strings "
-                                          "(docs/limits.md)", f"{_n(items)} strings")]
+        return [Problem(rel, None, where, tr(f"不超过 {_n(MAX_CELLS)} 个字符串的共享字符串表{_LIMITS}",
+                                             f"a shared-string table of at most {_n(MAX_CELLS)} strings (docs/limits.md)"),
+                        tr(f"{_n(items)} 个字符串", f"{_n(items)} strings"))]
     return []
 
 
@@ -625,8 +654,9 @@ def _with_end(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _sheet_expected() -> str:
-    return (f"a sheet of at most {_n(MAX_SHEET_ROWS)} rows, {_n(MAX_SHEET_COLUMNS)} columns and "
-            f"{_n(MAX_CELLS)} cells from A1 to its last cell (docs/limits.md)")
+    return tr(f"不超过 {_n(MAX_SHEET_ROWS)} 行、{_n(MAX_SHEET_COLUMNS)} 列，从 A1 到最后一格不超过 {_n(MAX_CELLS)} 格的工作表{_LIMITS}",
+              f"a sheet of at most {_n(MAX_SHEET_ROWS)} rows, {_n(MAX_SHEET_COLUMNS)} columns and "
+              f"{_n(MAX_CELLS)} cells from A1 to its last cell (docs/limits.md)")
 
 
 # -------------------------------------------------------------------------------------- CSV
@@ -683,16 +713,19 @@ def csv_records(text: str, rel: str, delimiter: str = ",", *,
             cells += len(record)
             if cells > MAX_CELLS:
                 raise InputFileError([Problem(rel, lines[-1], None,
-                                              f"a table of at most {_n(MAX_CELLS)} cells (docs/limits.md)",
-                                              f"more than {_n(MAX_CELLS)} cells by line {_n(lines[-1])}")])
+                                              tr(f"不超过 {_n(MAX_CELLS)} 格的表格{_LIMITS}",
+                                                 f"a table of at most {_n(MAX_CELLS)} cells (docs/limits.md)"),
+                                              tr(f"到第 {_n(lines[-1])} 行已超过 {_n(MAX_CELLS)} 格",
+                                                 f"more than {_n(MAX_CELLS)} cells by line {_n(lines[-1])}"))])
             if limit is not None and len(records) >= limit:
                 return records, lines
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise InputFileError([_long_cell(rel, start, text, delimiter)]) from None
-        raise InputFileError([Problem(rel, start, None, "well-formed CSV", str(exc))]) from None
+        raise InputFileError([Problem(rel, start, None, tr("格式正确的 CSV", "well-formed CSV"), str(exc))]) from None
     if records and lines[-1] < reader.line_num and _ends_in_quote(text, lines[-1], delimiter):
-        raise InputFileError([_unclosed(rel, lines[-1], text, "a quoted cell running to the end of the file")])
+        raise InputFileError([_unclosed(rel, lines[-1], text, tr("一直延续到文件末尾的带引号单元格",
+                                                                 "a quoted cell running to the end of the file"))])
     return records, lines
 
 
@@ -720,8 +753,10 @@ def check_table_text(text: str, rel: str, n_columns: int) -> None:
     cells = n_lines * max(n_columns, 1)
     if cells > MAX_CELLS:
         raise InputFileError([Problem(rel, None, None,
-                                      f"a table of at most {_n(MAX_CELLS)} cells (docs/limits.md)",
-                                      f"{_n(n_lines)} lines × {_n(n_columns)} columns ({_n(cells)} cells)")])
+                                      tr(f"不超过 {_n(MAX_CELLS)} 格的表格{_LIMITS}",
+                                         f"a table of at most {_n(MAX_CELLS)} cells (docs/limits.md)"),
+                                      tr(f"{_n(n_lines)} 行 × {_n(n_columns)} 列（{_n(cells)} 格）",
+                                         f"{_n(n_lines)} lines × {_n(n_columns)} columns ({_n(cells)} cells)"))])
 
 
 def check_note_text(text: str, rel: str) -> list[Problem]:
@@ -731,12 +766,14 @@ def check_note_text(text: str, rel: str) -> list[Problem]:
     """
     size = len(text.encode("utf-8"))
     if size > MAX_NOTE_BYTES:
-        return [Problem(rel, None, None, f"a note of at most {_size(MAX_NOTE_BYTES)} (docs/limits.md)",
+        return [Problem(rel, None, None, tr(f"不超过 {_size(MAX_NOTE_BYTES)} 的笔记{_LIMITS}",
+                                            f"a note of at most {_size(MAX_NOTE_BYTES)} (docs/limits.md)"),
                         _size(size))]
     n_lines = text.count("\n") + 1
     if n_lines > MAX_NOTE_LINES:
-        return [Problem(rel, None, None, f"a note of at most {_n(MAX_NOTE_LINES)} lines (docs/limits.md)",
-                        f"{_n(n_lines)} lines")]
+        return [Problem(rel, None, None, tr(f"不超过 {_n(MAX_NOTE_LINES)} 行的笔记{_LIMITS}",
+                                            f"a note of at most {_n(MAX_NOTE_LINES)} lines (docs/limits.md)"),
+                        tr(f"{_n(n_lines)} 行", f"{_n(n_lines)} lines"))]
     return []
 
 
@@ -773,20 +810,25 @@ def _long_cell(rel: str, line: int, text: str, delimiter: str) -> Problem:
         if pos >= end or text[pos] == "\n":
             break
         pos += 1  # the separator
-    return _unclosed(rel, line, text, f"a cell of over {_n(MAX_CSV_FIELD)} characters")
+    return _unclosed(rel, line, text, tr(f"一个超过 {_n(MAX_CSV_FIELD)} 个字符的单元格",
+                                         f"a cell of over {_n(MAX_CSV_FIELD)} characters"))
 
 
 def _long(rel: str, line: int, n_lines: int) -> Problem:
-    return Problem(rel, line, None, f"cells of at most {_n(MAX_CSV_FIELD)} characters (docs/limits.md)",
-                   f"a cell of over {_n(MAX_CSV_FIELD)} characters from line {line} "
-                   f"({_n(n_lines)} line(s) long)")
+    return Problem(rel, line, None, tr(f"每个单元格不超过 {_n(MAX_CSV_FIELD)} 个字符{_LIMITS}",
+                                       f"cells of at most {_n(MAX_CSV_FIELD)} characters (docs/limits.md)"),
+                   tr(f"从第 {line} 行开始有一个超过 {_n(MAX_CSV_FIELD)} 个字符的单元格（共 {_n(n_lines)} 行）",
+                      f"a cell of over {_n(MAX_CSV_FIELD)} characters from line {line} "
+                      f"({_n(n_lines)} line(s) long)"))
 
 
 def _unclosed(rel: str, line: int, text: str, what: str) -> Problem:
     rest = text.count("\n") + 1 - line
     return Problem(rel, line, None,
-                   f'a closing quote (") for each quoted cell, and cells under {_n(MAX_CSV_FIELD)} characters',
-                   f"{what} from line {line} (a stray quote makes the next {_n(rest)} line(s) one cell)")
+                   tr(f'每个带引号的单元格都有结束的引号（"），且单元格少于 {_n(MAX_CSV_FIELD)} 个字符',
+                      f'a closing quote (") for each quoted cell, and cells under {_n(MAX_CSV_FIELD)} characters'),
+                   tr(f"从第 {line} 行开始{what}（一个多余的引号把后面 {_n(rest)} 行并成了一格）",
+                      f"{what} from line {line} (a stray quote makes the next {_n(rest)} line(s) one cell)"))
 
 
 def _ends_in_quote(text: str, line: int, delimiter: str) -> bool:
@@ -832,13 +874,14 @@ class StrictYamlLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - PyYAML hook
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise YamlAliasError(None, None, f"an alias '*{event.anchor}'", event.start_mark)
+            raise YamlAliasError(None, None, tr(f"别名 *{event.anchor}", f"an alias '*{event.anchor}'"), event.start_mark)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise YamlAliasError(None, None, f"an anchor '&{anchor}'", event.start_mark)
+            raise YamlAliasError(None, None, tr(f"锚点 &{anchor}", f"an anchor '&{anchor}'"), event.start_mark)
         if isinstance(event, yaml.CollectionStartEvent):
             if self.depth >= MAX_YAML_DEPTH:
-                raise YamlDepthError(None, None, f"more than {MAX_YAML_DEPTH} nested levels", event.start_mark)
+                raise YamlDepthError(None, None, tr(f"嵌套超过 {MAX_YAML_DEPTH} 层", f"more than {MAX_YAML_DEPTH} nested levels"),
+                                     event.start_mark)
             self.depth += 1
             try:
                 return super().compose_node(parent, index)
@@ -851,7 +894,7 @@ class StrictYamlLoader(yaml.SafeLoader):
         seen: dict[str, int] = {}
         for key, _ in node.value:
             if key.tag == "tag:yaml.org,2002:merge":
-                raise YamlMergeKeyError(None, None, f"a merge key {key.value!r}", key.start_mark)
+                raise YamlMergeKeyError(None, None, tr(f"合并键 {key.value}", f"a merge key {key.value!r}"), key.start_mark)
             if isinstance(key, yaml.ScalarNode):
                 line = key.start_mark.line + 1
                 if key.value in seen:
@@ -862,8 +905,9 @@ class StrictYamlLoader(yaml.SafeLoader):
 
     def duplicate_problems(self, rel: str, line_offset: int = 0) -> list[Problem]:
         """One problem per key given twice in a mapping, naming both lines."""
-        return [Problem(rel, second + line_offset, key, "each key once in a mapping",
-                        f"{key!r} on line {first + line_offset} and again on line {second + line_offset}")
+        return [Problem(rel, second + line_offset, key, tr("同一映射中每个键只写一次", "each key once in a mapping"),
+                        tr(f"「{key}」在第 {first + line_offset} 行，第 {second + line_offset} 行又写了一次",
+                           f"{key!r} on line {first + line_offset} and again on line {second + line_offset}"))
                 for key, first, second in self.duplicates]
 
 
@@ -879,10 +923,13 @@ def yaml_error_problem(exc: Exception, rel: str, line_offset: int = 0) -> Proble
     line = mark.line + 1 + line_offset if mark is not None else None
     why = getattr(exc, "problem", None) or str(exc)
     if isinstance(exc, YamlAliasError):
-        return Problem(rel, line, None, "YAML without anchors (&) or aliases (*): write each value out", str(why))
+        return Problem(rel, line, None, tr("不用锚点（&）和别名（*）的 YAML：每个值都直接写出来",
+                                           "YAML without anchors (&) or aliases (*): write each value out"), str(why))
     if isinstance(exc, YamlMergeKeyError):
-        return Problem(rel, line, None, "YAML without merge keys (<<): write each key out", str(why))
+        return Problem(rel, line, None, tr("不用合并键（<<）的 YAML：每个键都直接写出来",
+                                           "YAML without merge keys (<<): write each key out"), str(why))
     if isinstance(exc, YamlDepthError):
-        return Problem(rel, line, None, f"YAML nested at most {MAX_YAML_DEPTH} levels deep (docs/limits.md)",
+        return Problem(rel, line, None, tr(f"嵌套不超过 {MAX_YAML_DEPTH} 层的 YAML{_LIMITS}",
+                                           f"YAML nested at most {MAX_YAML_DEPTH} levels deep (docs/limits.md)"),
                        str(why))
-    return Problem(rel, line, None, "valid YAML", str(why))
+    return Problem(rel, line, None, tr("格式正确的 YAML", "valid YAML"), str(why))

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from casekit.language import language, os_reason, quoted, tr
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -49,7 +51,15 @@ __all__ = [
 
 
 class CasekitError(Exception):
-    """Root of all errors raised by casekit."""
+    """Root of all errors raised by casekit.
+
+    Messages are in the language of :mod:`casekit.language` (Chinese unless ``CASEKIT_LANG=en``),
+    chosen when the error is raised.
+    """
+
+
+#: What ``Problem.found`` holds when a value is absent, and how a Chinese message shows it.
+_MISSING, _MISSING_ZH = "<missing>", "（空）"
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,14 @@ class Problem:
         What casekit expected, in words.
     found : str
         What it found instead (the offending value, ``"<missing>"`` when absent).
+
+    Notes
+    -----
+    ``str()`` of a problem is one line in the current language (:mod:`casekit.language`):
+    ``reviews_360.csv 第 2 行，「region」列：应为…，实际为「b」`` (``（空）`` for ``<missing>``), or
+    ``reviews_360.csv, row 2, column 'region': expected …, found 'b'`` with ``CASEKIT_LANG=en``.
+    ``expected`` is written in that language where the problem is found; ``file``, ``column``
+    and ``found`` are data and shown as found.
     """
 
     file: str
@@ -79,12 +97,21 @@ class Problem:
     found: str
 
     def __str__(self) -> str:
+        if language() == "en":
+            where = self.file
+            if self.row is not None:
+                where += f", row {self.row}"
+            if self.column is not None:
+                where += f", column {self.column!r}"
+            return f"{where}: expected {self.expected}, found {self.found!r}"
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f" 第 {self.row} 行"
         if self.column is not None:
-            where += f", column {self.column!r}"
-        return f"{where}: expected {self.expected}, found {self.found!r}"
+            where += f"，{quoted(self.column)}列"
+        found = _MISSING_ZH if self.found == _MISSING else quoted(self.found)
+        space = " " if self.expected[:1].isascii() and self.expected[:1].isalnum() else ""  # 应为 0 到 1
+        return f"{where}：应为{space}{self.expected}，实际为{found}"
 
 
 class ProblemsError(CasekitError):
@@ -102,13 +129,17 @@ class ProblemsError(CasekitError):
 
     #: What the problems are in, for the first line of the message ("" = "found").
     subject: str = ""
+    #: The same in Chinese ("" = 发现).
+    subject_zh: str = ""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         n = len(self.problems)
         where = f" in {self.subject}" if self.subject else " found"
         lines = "\n".join(f"  - {self.format_problem(p)}" for p in self.problems)
-        super().__init__(f"{n} problem{'s' if n != 1 else ''}{where}:\n{lines}")
+        head = tr(f"{self.subject_zh}有 {n} 个问题" if self.subject_zh else f"发现 {n} 个问题",
+                  f"{n} problem{'s' if n != 1 else ''}{where}")
+        super().__init__(f"{head}{tr('：', ':')}\n{lines}")
 
     def format_problem(self, problem: Problem) -> str:
         """Return one problem as a line of the message."""
@@ -163,7 +194,8 @@ class RedactFilesError(CasekitError):
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = list(problems)
-        super().__init__("nothing redacted:\n" + "\n".join(f"  - {p}" for p in self.problems))
+        super().__init__(tr("没有处理任何笔记：", "nothing redacted:") + "\n"
+                         + "\n".join(f"  - {p}" for p in self.problems))
 
 
 class CastError(CasekitError, ValueError):
@@ -194,9 +226,15 @@ class OutlineError(ProblemsError, CurriculumError):
     """
 
     subject = "the course outlines"
+    subject_zh = "课程大纲数据中"
 
     def format_problem(self, problem: Problem) -> str:
-        """Return ``file, line N: place: expected …, found …``."""
+        """Return ``file, line N: place: expected …, found …`` (in Chinese ``file 第 N 行：…：应为…，实际为…``)."""
+        if language() == "zh":
+            where = problem.file if problem.row is None else f"{problem.file} 第 {problem.row} 行"
+            if problem.column:
+                where += f"：{problem.column}"
+            return f"{where}：应为{problem.expected}，实际为 {problem.found}"
         where = problem.file if problem.row is None else f"{problem.file}, line {problem.row}"
         if problem.column:
             where += f": {problem.column}"
@@ -220,10 +258,13 @@ class NoSurveyDataError(CasekitError):
 
     def __init__(self, bundle: str) -> None:
         self.bundle = bundle
-        super().__init__(
+        super().__init__(tr(
             f"资料包 {bundle} 中还没有问卷答卷（survey/ 里只有表头），没有生成调研报告：调研报告的结论和课程建议都来自问卷。"
-            f"请先把问卷导出放进 {bundle}/survey/，运行 casekit validate {bundle} 检查，再生成报告。"
-        )
+            f"请先把问卷导出放进 {bundle}/survey/，运行 casekit validate {bundle} 检查，再生成报告。",
+            f"nobody has answered the questionnaire of {bundle} yet (survey/ holds headers only): no research "
+            f"report was built, its findings and course all come from the answers. Put the export into "
+            f"{bundle}/survey/, run casekit validate {bundle}, then build.",
+        ))
 
 
 class BuildError(CasekitError):
@@ -237,8 +278,9 @@ class BuildError(CasekitError):
 
     def __init__(self, failures: dict[str, str]) -> None:
         self.failures = dict(failures)
-        lines = "\n".join(f"  - {r}: {why}" for r, why in self.failures.items())
-        super().__init__(f"{len(self.failures)} region report(s) failed:\n{lines}")
+        lines = "\n".join(f"  - {r}{tr('：', ': ')}{why}" for r, why in self.failures.items())
+        super().__init__(tr(f"{len(self.failures)} 个地区的报告未能生成：",
+                            f"{len(self.failures)} region report(s) failed:") + f"\n{lines}")
 
 
 class OutputError(CasekitError):
@@ -260,7 +302,8 @@ class OutputError(CasekitError):
     def __init__(self, path: object, reason: str) -> None:
         self.path = str(path)
         self.reason = reason
-        super().__init__(f"cannot write the reports to {self.path}: {reason}")
+        super().__init__(tr(f"无法写入 {self.path}：{os_reason(reason)}",
+                            f"cannot write the reports to {self.path}: {reason}"))
 
 
 class BuildLockedError(CasekitError):
@@ -289,10 +332,13 @@ class BuildLockedError(CasekitError):
         who = f"process {pid}" if pid is not None else "another process"
         if host:
             who += f" on {host}"
-        super().__init__(
+        who_zh = (f"{host} 上的" if host else "") + (f"进程 {pid}" if pid is not None else "另一个进程")
+        super().__init__(tr(
+            f"另一次生成正在写入这个文件夹（{who_zh}，锁文件 {self.lock_path}）；"
+            "请等它结束（那个进程一结束锁就会释放）",
             f"another build is running into this folder ({who}, lock file {self.lock_path}); "
-            "wait for it to finish (the lock is released as soon as that process ends)"
-        )
+            "wait for it to finish (the lock is released as soon as that process ends)",
+        ))
 
 
 class NotebookNotFoundError(CasekitError):
@@ -326,8 +372,11 @@ class ReportFormatError(CasekitError, ValueError):
     def __init__(self, unknown: Sequence[str], known: Sequence[str]) -> None:
         self.unknown, self.known = tuple(unknown), tuple(known)
         names = ", ".join(repr(f) for f in self.unknown)
-        super().__init__(f"unknown report format{'s' if len(self.unknown) > 1 else ''} {names}; "
-                         f"known formats: {', '.join(self.known)} (nothing was built)")
+        super().__init__(tr(
+            f"不认识的报告格式{'、'.join(quoted(f) for f in self.unknown)}；可用的格式：{'、'.join(self.known)}"
+            "（未生成任何报告）",
+            f"unknown report format{'s' if len(self.unknown) > 1 else ''} {names}; "
+            f"known formats: {', '.join(self.known)} (nothing was built)"))
 
 
 class ActionPlanRulesError(ProblemsError):
@@ -335,6 +384,7 @@ class ActionPlanRulesError(ProblemsError):
     and key)."""
 
     subject = "the action-plan rules"
+    subject_zh = "行动计划规则中"
 
 
 class ReportKindError(CasekitError, ValueError):
@@ -350,8 +400,9 @@ class ReportKindError(CasekitError, ValueError):
 
     def __init__(self, unknown: str, known: Sequence[str]) -> None:
         self.unknown, self.known = unknown, tuple(known)
-        super().__init__(f"unknown kind of report {unknown!r}; known kinds: {', '.join(self.known)} "
-                         "(nothing was built)")
+        super().__init__(tr(f"不认识的报告种类{quoted(unknown)}；可用的种类：{'、'.join(self.known)}（未生成任何报告）",
+                            f"unknown kind of report {unknown!r}; known kinds: {', '.join(self.known)} "
+                            "(nothing was built)"))
 
 
 class BrowserError(CasekitError):
@@ -397,8 +448,10 @@ class EditedFileError(CasekitError):
 
     def __init__(self, path: object) -> None:
         self.path = str(path)
-        super().__init__(f"{self.path} was changed since casekit wrote it; not replaced "
-                         "(use --force to replace it and keep the old file as a backup beside it)")
+        super().__init__(tr(f"{self.path} 在 casekit 写入后被改动过，没有替换"
+                            "（加 --force 可替换，旧文件会备份在旁边）",
+                            f"{self.path} was changed since casekit wrote it; not replaced "
+                            "(use --force to replace it and keep the old file as a backup beside it)"))
 
 
 class FileIdError(CasekitError, ValueError):
@@ -407,16 +460,17 @@ class FileIdError(CasekitError, ValueError):
     Parameters
     ----------
     what : str
-        What the id is, e.g. ``"case id"``.
+        What the id is, e.g. ``"case id"`` (in the current language: ``"案例编号"``).
     value : str
         The id as given.
     expected : str
-        The allowed form, in words.
+        The allowed form, in words (in the current language).
     """
 
     def __init__(self, what: str, value: str, expected: str) -> None:
         self.what, self.value = what, value
-        super().__init__(f"{what} {value!r} cannot be a file name: expected {expected}")
+        super().__init__(tr(f"{what} {quoted(value)} 不能用作文件名：应为{expected}",
+                            f"{what} {value!r} cannot be a file name: expected {expected}"))
 
 
 class LinkedOutputError(ProblemsError):
@@ -424,6 +478,7 @@ class LinkedOutputError(ProblemsError):
     or sample file); nothing was written. Each problem names the file and where the link leads."""
 
     subject = "the files to write (nothing was written)"
+    subject_zh = "要写入的文件（未写入任何文件）"
 
 
 class OutputSchemaError(ProblemsError, ValueError):
@@ -448,6 +503,7 @@ class OutputSchemaError(ProblemsError, ValueError):
         self.table, self.producer, self.by = table, producer, by
         reader = f", read by {by}" if by else ""
         self.subject = f"table {table!r} (expected the table of {producer}{reader})"
+        self.subject_zh = f"表 {quoted(table)}（应为 {producer} 输出的表{f'，由 {by} 读取' if by else ''}）中"
         super().__init__(problems)
 
 
@@ -469,5 +525,7 @@ class OutputFormatError(CasekitError, ValueError):
     def __init__(self, option: str, path: str, suffix: str, supported: Sequence[str]) -> None:
         self.option, self.path, self.suffix, self.supported = option, path, suffix, tuple(supported)
         found = f"a {suffix} file" if suffix else "a file without an extension"
-        super().__init__(f"{option} {path}: cannot write {found}; supported: {', '.join(self.supported)} "
-                         "(nothing was written)")
+        found_zh = f" {suffix} 文件" if suffix else "没有扩展名的文件"
+        super().__init__(tr(f"{option} {path}：不能写成{found_zh}；可用：{'、'.join(self.supported)}（未写入任何文件）",
+                            f"{option} {path}: cannot write {found}; supported: {', '.join(self.supported)} "
+                            "(nothing was written)"))

@@ -32,16 +32,19 @@ import unicodedata
 from collections.abc import Iterable
 
 from casekit.exceptions import FileIdError, Problem
+from casekit.language import tr
 
 __all__ = [
     "FILE_ID_PATTERN",
     "FILE_ID_RULE",
+    "FILE_ID_RULE_ZH",
     "WINDOWS_RESERVED_NAMES",
     "case_collision_problems",
     "check_file_id",
     "describe_character",
     "file_id_problem",
     "file_id_problems",
+    "file_id_rule",
     "hidden_characters",
     "id_key",
     "is_file_id",
@@ -63,6 +66,13 @@ WINDOWS_RESERVED_NAMES: frozenset[str] = frozenset(
 FILE_ID_RULE = ("ASCII letters, digits, '_', '-' and '.', starting with a letter or digit, "
                 "not ending in '.', at most 64 characters, not a Windows device name "
                 "(CON, PRN, AUX, NUL, COM1-9, LPT1-9) (e.g. C001)")
+#: :data:`FILE_ID_RULE` in Chinese.
+FILE_ID_RULE_ZH = ("只用 ASCII 字母、数字和 _ - .，以字母或数字开头，不以 . 结尾，最多 64 个字符，"
+                   "不是 Windows 设备名（CON、PRN、AUX、NUL、COM1-9、LPT1-9）（例如 C001）")
+
+#: What an id is (``check_file_id(…, what)``) in Chinese.
+_WHAT_ZH = {"id": "编号", "note id": "笔记编号", "case id": "案例编号", "role-play id": "角色扮演编号",
+            "region id": "地区编号", "bundle name": "资料包名称", "wave id": "回访轮次编号", "code id": "编码编号"}
 
 _FILE_ID = re.compile(FILE_ID_PATTERN)
 #: Characters shown nowhere: format (Cf: zero-width space, BOM, word joiner, bidi marks),
@@ -75,7 +85,8 @@ _HIDDEN_EXTRA = frozenset({0x115F, 0x1160, 0x3164, 0xFFA0, 0x034F}
 
 def describe_character(char: str) -> str:
     """``U+200B ZERO WIDTH SPACE``: a character as code point and Unicode name."""
-    name = unicodedata.name(char, "") or f"category {unicodedata.category(char)}"
+    name = unicodedata.name(char, "") or tr(f"类别 {unicodedata.category(char)}",
+                                            f"category {unicodedata.category(char)}")
     return f"U+{ord(char):04X} {name}"
 
 
@@ -108,8 +119,9 @@ def name_problem(text: str) -> str | None:
     hidden = hidden_characters(text)
     if not hidden:
         return None
-    return "; ".join(f"an invisible or control character {describe_character(ch)} at position {i}"
-                     for i, ch in hidden)
+    return tr("；".join(f"第 {i} 个字符是看不见的字符或控制字符 {describe_character(ch)}" for i, ch in hidden),
+              "; ".join(f"an invisible or control character {describe_character(ch)} at position {i}"
+                        for i, ch in hidden))
 
 
 def name_key(text: str) -> str:
@@ -141,9 +153,9 @@ def file_id_problem(value: object) -> str | None:
         (a look-alike of 'O')"``, ``"a Windows device name (CON)"``, ``"a trailing '.'"``.
     """
     if not isinstance(value, str):
-        return f"a {type(value).__name__}, not text"
+        return tr(f"{type(value).__name__} 类型的值，不是文本", f"a {type(value).__name__}, not text")
     if not value:
-        return "no character at all"
+        return tr("一个字符也没有", "no character at all")
     hidden = name_problem(value)
     if hidden is not None:
         return hidden
@@ -152,20 +164,26 @@ def file_id_problem(value: object) -> str | None:
         parts = []
         for i, ch in foreign:
             folded = unicodedata.normalize("NFKC", ch)
-            like = f" (a look-alike of {folded!r})" if folded.isascii() and folded != ch else ""
-            parts.append(f"a character that is not ASCII: {describe_character(ch)} at position {i}{like}")
-        return "; ".join(parts)
+            look_alike = folded.isascii() and folded != ch
+            like = tr(f"（与「{folded}」形似）", f" (a look-alike of {folded!r})") if look_alike else ""
+            parts.append(tr(f"第 {i} 个字符不是 ASCII 字符：{describe_character(ch)}{like}",
+                            f"a character that is not ASCII: {describe_character(ch)} at position {i}{like}"))
+        return tr("；", "; ").join(parts)
     if _FILE_ID.fullmatch(value) is None:
         if len(value) > 64:
-            return f"{len(value)} characters"
+            return tr(f"{len(value)} 个字符", f"{len(value)} characters")
         bad = [(i, ch) for i, ch in enumerate(value, start=1) if not (ch.isalnum() or ch in "_.-")]
         if bad:
-            return "; ".join(f"the character {ch!r} at position {i}" for i, ch in bad)
-        return f"the first character {value[0]!r}"
+            return tr("；".join(f"第 {i} 个字符「{ch}」" for i, ch in bad),
+                      "; ".join(f"the character {ch!r} at position {i}" for i, ch in bad))
+        return tr(f"首字符「{value[0]}」", f"the first character {value[0]!r}")
     if value.endswith("."):
-        return "a '.' at the end (Windows drops it, so the name would be another file's)"
+        return tr("结尾的 .（Windows 会去掉它，名字就成了另一个文件的）",
+                  "a '.' at the end (Windows drops it, so the name would be another file's)")
     if value.split(".", 1)[0].upper() in WINDOWS_RESERVED_NAMES:
-        return f"the Windows device name {value.split('.', 1)[0].upper()} (no file can have it on Windows)"
+        device = value.split(".", 1)[0].upper()
+        return tr(f"Windows 设备名 {device}（在 Windows 上没有文件能用这个名字）",
+                  f"the Windows device name {device} (no file can have it on Windows)")
     return None
 
 
@@ -196,8 +214,14 @@ def check_file_id(value: object, what: str = "id") -> str:
     """
     problem = file_id_problem(value)
     if problem is not None:
-        raise FileIdError(what, str(value), f"{FILE_ID_RULE}, not one with {problem}")
+        raise FileIdError(tr(_WHAT_ZH.get(what, what), what), str(value),
+                          tr(f"{FILE_ID_RULE_ZH}；这个编号的问题：{problem}", f"{FILE_ID_RULE}, not one with {problem}"))
     return str(value)
+
+
+def file_id_rule() -> str:
+    """:data:`FILE_ID_RULE` in the current language (:mod:`casekit.language`)."""
+    return tr(FILE_ID_RULE_ZH, FILE_ID_RULE)
 
 
 def file_id_problems(entries: Iterable[tuple[str, int | None, str | None, str]], what: str = "id"
@@ -226,8 +250,10 @@ def file_id_problems(entries: Iterable[tuple[str, int | None, str | None, str]],
             good.append((file, row, column, value))
         else:
             problems.append(Problem(file, row, column,
-                                    f"a {what} that can be a file name (ASCII letters, digits, _ - .; "
-                                    f"docs/bundle-format.md), not one with {why}",
+                                    tr(f"可用作文件名的{_WHAT_ZH.get(what, what)}（只用 ASCII 字母、数字和 _ - .，"
+                                       f"见 docs/bundle-format.md）；这个编号的问题：{why}",
+                                       f"a {what} that can be a file name (ASCII letters, digits, _ - .; "
+                                       f"docs/bundle-format.md), not one with {why}"),
                                     value))
     return problems + case_collision_problems(good, what)
 
@@ -255,8 +281,10 @@ def case_collision_problems(entries: Iterable[tuple[str, int | None, str | None,
         if key in first and first[key][1] != value:
             other_file, other = first[key]
             problems.append(Problem(file, row, column,
-                                    f"a {what} that differs from {other!r} ({other_file}) by more than "
-                                    "upper/lower case (on Windows and macOS both are the same file)",
+                                    tr(f"与「{other}」（{other_file}）不只是大小写不同的{_WHAT_ZH.get(what, what)}"
+                                       "（在 Windows 和 macOS 上两者是同一个文件）",
+                                       f"a {what} that differs from {other!r} ({other_file}) by more than "
+                                       "upper/lower case (on Windows and macOS both are the same file)"),
                                     value))
         first.setdefault(key, (file, value))
     return problems

@@ -12,6 +12,8 @@ import glob
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from casekit.language import tr
+
 __all__ = ["expand_paths"]
 
 _MAGIC = frozenset("*?[")
@@ -60,14 +62,15 @@ def expand_paths(paths: Iterable[str | Path], suffixes: Sequence[str]) -> tuple[
             found = sorted((p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes
                             and not p.name.startswith((".", "~$"))), key=lambda p: p.name)
             if not found:
-                problems.append(f"{path}: a folder without notes ({', '.join(suffixes)})")
+                problems.append(tr(f"{path}：文件夹中没有笔记（{'、'.join(suffixes)}）",
+                                   f"{path}: a folder without notes ({', '.join(suffixes)})"))
             for p in found:
                 add(p)
         elif not path.exists() and _MAGIC & set(text):
             matches = sorted(Path(m) for m in glob.glob(text, recursive=True)
                              if Path(m).is_file() and not Path(m).name.startswith("~$"))
             if not matches:
-                problems.append(f"{text}: no file matches this pattern")
+                problems.append(tr(f"{text}：没有文件符合这个通配符", f"{text}: no file matches this pattern"))
             for p in matches:
                 add(p)
         else:

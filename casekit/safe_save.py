@@ -34,6 +34,7 @@ from pathlib import Path
 
 from casekit.exceptions import EditedFileError, LinkedOutputError, OutputError, Problem
 from casekit.files import write_atomic
+from casekit.language import tr
 
 __all__ = ["LEDGER_NAME", "Saved", "backup_path", "check_no_links", "edited_files", "link_problems",
            "record_written", "remove_if_unedited", "save_editable", "unedited", "written_files"]
@@ -95,7 +96,8 @@ def link_problems(paths: Iterable[str | Path], base: str | Path) -> list[Problem
         try:
             rel = path.relative_to(base)
         except ValueError:
-            problems.append(Problem(str(path), None, None, f"a file inside {base}", "a path outside it"))
+            problems.append(Problem(str(path), None, None, tr(f"{base} 里面的文件", f"a file inside {base}"),
+                                    tr("在它外面的路径", "a path outside it")))
             continue
         current = base
         for part in rel.parts:
@@ -108,9 +110,11 @@ def link_problems(paths: Iterable[str | Path], base: str | Path) -> list[Problem
                     except OSError:  # pragma: no cover - vanished meanwhile
                         target = "?"
                     what = "file" if current == path else "folder"
+                    what_zh = "文件" if current == path else "文件夹"
                     problems.append(Problem(current.relative_to(base).as_posix(), None, None,
-                                            f"a {what} that is not a symbolic link (casekit does not write "
-                                            "through links)", f"a link to {target}"))
+                                            tr(f"不是符号链接的{what_zh}（casekit 不通过链接写入）",
+                                               f"a {what} that is not a symbolic link (casekit does not write "
+                                               "through links)"), tr(f"指向 {target} 的链接", f"a link to {target}")))
                 break
     return problems
 

@@ -8,6 +8,7 @@ on a copy (``copy.deepcopy``, ``dataclasses.replace``), never on the shared obje
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -15,6 +16,12 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+
+# casekit speaks Chinese unless CASEKIT_LANG=en (casekit/language.py). The suite pins the English
+# wording of messages, so it runs in English: set here, at import, so that every subprocess
+# (`python -m casekit …`) and every notebook kernel the tests start inherits it, and nbval's stored
+# outputs stay as they are. tests/test_language.py switches to Chinese with monkeypatch.
+os.environ.setdefault("CASEKIT_LANG", "en")
 
 BUNDLES = Path(__file__).parent / "fixtures" / "bundles"
 MINI = BUNDLES / "mini"

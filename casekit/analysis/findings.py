@@ -89,6 +89,7 @@ from casekit.formatting import count_label, rounded_diff, score, signed
 from casekit.privacy.disclosure import MIN_RESPONDENTS, check_threshold, comparison_base, is_suppressed
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
+from casekit.language import tr
 
 __all__ = [
     "DIRECTIONS",
@@ -543,7 +544,8 @@ class Findings:
         pid = lookup(POPULATIONS, population)
         if pid is None:
             known = "、".join(f"{t.id} ({t.label})" for t in POPULATIONS.values())
-            raise AnalysisError(f"unknown population {population!r}; expected one of {known}")
+            raise AnalysisError(tr(f"没有岗位「{population}」；应为以下之一：{known}",
+                                 f"unknown population {population!r}; expected one of {known}"))
         return pid
 
     def region(self, region_id: str) -> pd.DataFrame:

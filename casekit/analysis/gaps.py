@@ -56,6 +56,7 @@ from casekit.privacy.disclosure import comparison_base, is_small, is_suppressed,
 from casekit.exceptions import AnalysisError
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
+from casekit.language import tr
 
 __all__ = [
     "ALL_GROUP",
@@ -123,7 +124,8 @@ def _population(population: str | None) -> str | None:
     pid = lookup(POPULATIONS, population)
     if pid is None:
         known = "、".join(f"{t.id} ({t.label})" for t in POPULATIONS.values())
-        raise AnalysisError(f"unknown population {population!r}; expected one of {known}")
+        raise AnalysisError(tr(f"没有岗位「{population}」；应为以下之一：{known}",
+                                 f"unknown population {population!r}; expected one of {known}"))
     return pid
 
 

@@ -30,6 +30,7 @@ from casekit.analysis.coding import normalize
 from casekit.exceptions import AnalysisError, RegionError
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
+from casekit.language import tr
 
 __all__ = [
     "QUOTE_CHARS",
@@ -349,7 +350,7 @@ def _resolve_code(code: str, coded: pd.DataFrame, frame: Any) -> str:
     if frame is not None:
         hit = frame.resolve(code)
         if hit is None:
-            raise AnalysisError(f"{code!r} is not a code id or label of the code frame")
+            raise AnalysisError(tr(f"「{code}」不是编码框架中的编码编号或名称", f"{code!r} is not a code id or label of the code frame"))
         return hit
     if code in set(coded["code"]):
         return code
@@ -361,8 +362,9 @@ def _resolve_code(code: str, coded: pd.DataFrame, frame: Any) -> str:
 
     hit = default_code_frame().resolve(code)
     if hit is None:
-        raise AnalysisError(f"{code!r} is not a code id or label of the code frame (pass frame= for a "
-                            "bundle's own codes)")
+        raise AnalysisError(tr(f"「{code}」不是编码框架中的编码编号或名称（资料包自己的编码请传入 frame=）",
+                               f"{code!r} is not a code id or label of the code frame (pass frame= for a "
+                               "bundle's own codes)"))
     return hit
 
 

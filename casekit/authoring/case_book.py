@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from casekit import domain
+from casekit.language import tr
 
 __all__ = [
     "TRAINEE_CASE_SECTIONS",
@@ -603,7 +604,8 @@ def select_for_course(library: pd.DataFrame, population: str,
     pop = domain.lookup(domain.POPULATIONS, population)
     if pop is None:
         accepted = "、".join(f"{t.id}/{t.label}" for t in domain.POPULATIONS.values())
-        raise LibraryError(f"unknown population {population!r}; expected one of {accepted}")
+        raise LibraryError(tr(f"没有岗位「{population}」；应为以下之一：{accepted}",
+                              f"unknown population {population!r}; expected one of {accepted}"))
     outline = load_outlines()[pop]
     order = {m.module_id: i for i, m in enumerate(outline.modules)}
     titles = {m.module_id: m.title for m in outline.modules}

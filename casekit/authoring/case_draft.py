@@ -46,6 +46,7 @@ from casekit.authoring.teaching_note import (
 from casekit.domain import FUNNEL_STAGES, INDUSTRIES, POPULATIONS, label, lookup
 from casekit.exceptions import NoteNotFoundError
 from casekit.file_ids import check_file_id, normalize_id
+from casekit.language import tr
 
 __all__ = [
     "CODE_DIMENSIONS",
@@ -681,8 +682,10 @@ def draft_case(bundle: Any, note_id: str, *, case_id: str | None = None, analysi
     notes = bundle.notes
     rows = notes[notes["note_id"] == note_id]
     if rows.empty:
-        raise NoteNotFoundError(f"no note {note_id!r} in {getattr(bundle, 'path', 'the bundle')} "
-                                f"(notes: {', '.join(sorted(map(str, notes['note_id']))[:8])}…)")
+        listed = sorted(map(str, notes['note_id']))[:8]
+        raise NoteNotFoundError(tr(f"{getattr(bundle, 'path', '资料包')} 中没有笔记「{note_id}」（已有笔记：{'、'.join(listed)}…）",
+                                   f"no note {note_id!r} in {getattr(bundle, 'path', 'the bundle')} "
+                                   f"(notes: {', '.join(listed)}…)"))
     note = rows.iloc[0]
     segs = analysis.segments[analysis.segments["note_id"] == note_id].sort_values("position")
     coded = analysis.coded[analysis.coded["segment_id"].astype(str).str.startswith(f"{note_id}-")]

@@ -52,6 +52,7 @@ from casekit.domain import FUNNEL_STAGES, INDUSTRIES, PRODUCTS, lookup
 from casekit.exceptions import FileIdError, Problem
 from casekit.file_ids import case_collision_problems, check_file_id, file_id_problems, id_key, name_problem
 from casekit.safe_save import Saved, check_no_links, save_editable
+from casekit.language import tr
 
 __all__ = [
     "CASES_DIR",
@@ -363,8 +364,10 @@ def save_case(root: str | Path | Any, case: AnyCase, *, force: bool = False) -> 
         same = [p.name for p in folder.iterdir()
                 if p.suffix.lower() == ".md" and p.stem != case.id and id_key(p.stem) == id_key(case.id)]
         if same:  # C9.md beside c9.md: one file on Windows and macOS
-            raise FileIdError("case id", case.id, f"an id that differs from {same[0]} in cases/ by more than "
-                              "upper/lower case (on Windows and macOS both are the same file)")
+            raise FileIdError(tr("案例编号", "case id"), case.id,
+                              tr(f"与 cases/ 中的 {same[0]} 不只是大小写不同的编号（在 Windows 和 macOS 上两者是同一个文件）",
+                                 f"an id that differs from {same[0]} in cases/ by more than "
+                                 "upper/lower case (on Windows and macOS both are the same file)"))
     return save_editable(target, case_to_markdown(case), force=force, root=folder)
 
 
@@ -423,7 +426,7 @@ def _parse(text: str, rel: str, path: Path | None = None) -> _Parsed:
     if problems:
         return _Parsed(None, {}, {}, problems)
     if not isinstance(data, dict):
-        return _Parsed(None, {}, {}, [Problem(rel, 2, None, "front matter as key: value lines",
+        return _Parsed(None, {}, {}, [Problem(rel, 2, None, tr("“键: 值”形式的文首信息", "front matter as key: value lines"),
                                               type(data).__name__)])
     key_lines = {str(k[0]): v for k, v in lines.items() if len(k) == 1}
     front_end = front.count("\n") + 3  # the closing '---' line
@@ -435,16 +438,18 @@ def _parse(text: str, rel: str, path: Path | None = None) -> _Parsed:
     for key in data:
         if str(key) not in _KEYS:
             problems.append(Problem(rel, where(str(key)), str(key),
-                                    f"a front-matter key ({'、'.join(_KEYS)})", str(key)))
+                                    tr(f"文首信息的键（{'、'.join(_KEYS)}）", f"a front-matter key ({'、'.join(_KEYS)})"),
+                                    str(key)))
     raw_kind = _text(data.get("kind"))
     kind = _KIND_ALIASES.get(raw_kind.lower() if raw_kind.isascii() else raw_kind)
     if kind is None:
-        problems.append(Problem(rel, where("kind"), "kind", "case or roleplay", raw_kind or MISSING))
+        problems.append(Problem(rel, where("kind"), "kind", tr("case（案例）或 roleplay（角色扮演）",
+                                                               "case or roleplay"), raw_kind or MISSING))
         kind = "roleplay" if "case" in data else "case"
     for key in _REQUIRED[kind]:
         if key != "kind" and (key not in data or data[key] is None or _text(data[key]) == ""):
             problems.append(Problem(rel, where(key) if key in data else 2, key,
-                                    f"the front-matter key {key!r}", MISSING))
+                                    tr(f"文首信息中的键「{key}」", f"the front-matter key {key!r}"), MISSING))
     values: dict[str, Any] = {}
     for key in ("id", "title", "region", "industry", "funnel_stage", "status", "population"):
         values[key] = _text(data.get(key))
@@ -452,13 +457,15 @@ def _parse(text: str, rel: str, path: Path | None = None) -> _Parsed:
         values["status"] = "draft"
     hidden = name_problem(values["title"]) if values["title"] else None
     if hidden is not None:  # an escape sequence would reach a terminal through `case list`
-        problems.append(Problem(rel, where("title"), "title", f"a title without {hidden}", values["title"]))
+        problems.append(Problem(rel, where("title"), "title", tr(f"不含以下字符的标题：{hidden}", f"a title without {hidden}"),
+                                values["title"]))
     raw_outcome = _text(data.get("outcome"))
     values["outcome"] = _outcome(raw_outcome) or raw_outcome
     for key in _LIST_KEYS:
         items = _as_list(data.get(key))
         if items is None:
-            problems.append(Problem(rel, where(key), key, "a list, e.g. [a, b]", _text(data.get(key))))
+            problems.append(Problem(rel, where(key), key, tr("列表，例如 [a, b]",
+                                                             "a list, e.g. [a, b]"), _text(data.get(key))))
             items = ()
         values[key] = items
     cls: type[CaseFile] = Case
@@ -473,14 +480,16 @@ def _parse(text: str, rel: str, path: Path | None = None) -> _Parsed:
             if values["minutes"] <= 0:
                 raise ValueError
         except ValueError:
-            problems.append(Problem(rel, where("minutes"), "minutes", "a whole number of minutes > 0",
+            problems.append(Problem(rel, where("minutes"), "minutes", tr("大于 0 的整分钟数",
+                                                                         "a whole number of minutes > 0"),
                                     _text(minutes)))
             values["minutes"] = None
     if kind == "roleplay":
         cls = RolePlay
         values["case"] = _text(data.get("case"))
     elif "case" in data:
-        problems.append(Problem(rel, where("case"), "case", "no 'case' in a case (only in a roleplay)",
+        problems.append(Problem(rel, where("case"), "case", tr("案例中不写 case（只有角色扮演才写）",
+                                                               "no 'case' in a case (only in a roleplay)"),
                                 _text(data["case"])))
 
     sections, section_lines, text_lines, order, more = _sections(text, front_end, rel)
@@ -513,7 +522,9 @@ def _sections(text: str, front_end: int, rel: str
             heading = m.group(1).strip()
             order.append(heading)
             if heading in sections:
-                problems.append(Problem(rel, n + 1, heading, f"the section '## {heading}' once", "a second one"))
+                problems.append(Problem(rel, n + 1, heading, tr(f"“## {heading}”一节只出现一次",
+                                                                f"the section '## {heading}' once"),
+                                        tr("又出现了一次", "a second one")))
                 current = heading
                 continue
             current = heading
@@ -665,24 +676,30 @@ def _check(case: AnyCase, ctx: _Context, parsed: _Parsed, rel: str) -> list[Prob
         problems += [Problem(p.file, at("id"), p.column, p.expected, p.found)
                      for p in file_id_problems([(rel, None, "id", case.id)], "case id")]
     if case.status not in STATUSES:
-        problems.append(Problem(rel, at("status"), "status", "draft or reviewed", case.status))
+        problems.append(Problem(rel, at("status"), "status", tr("draft（初稿）或 reviewed（已审阅）",
+                                                                "draft or reviewed"), case.status))
     if case.outcome and not placeholder(case.outcome) and case.outcome not in OUTCOMES:
-        problems.append(Problem(rel, at("outcome"), "outcome", "success or failure (成功/失败)", case.outcome))
+        problems.append(Problem(rel, at("outcome"), "outcome", tr("success（成功）或 failure（失败）",
+                                                                  "success or failure (成功/失败)"), case.outcome))
     if case.population:
         from casekit.domain import POPULATIONS
 
         if lookup(POPULATIONS, case.population) is None:
             problems.append(Problem(rel, at("population"), "population",
-                                    f"a population ({'、'.join(POPULATIONS)})", case.population))
+                                    tr(f"岗位（{'、'.join(POPULATIONS)}）", f"a population ({'、'.join(POPULATIONS)})"),
+                                    case.population))
     for mark in placeholders(case.title):
-        problems.append(Problem(rel, at("title"), "title", "a fictional name, not a placeholder", mark))
+        problems.append(Problem(rel, at("title"), "title", tr("虚构的名字，而不是占位符",
+                                                              "a fictional name, not a placeholder"), mark))
     if case.industry and not placeholder(case.industry) and lookup(INDUSTRIES, case.industry) is None:
         problems.append(Problem(rel, at("industry"), "industry",
-                                f"an industry ({short_list([t.label for t in INDUSTRIES.values()], 10)})",
+                                tr(f"行业（{short_list([t.label for t in INDUSTRIES.values()], 10)}）",
+                                   f"an industry ({short_list([t.label for t in INDUSTRIES.values()], 10)})"),
                                 case.industry))
     if case.funnel_stage and not placeholder(case.funnel_stage) and lookup(FUNNEL_STAGES, case.funnel_stage) is None:
         problems.append(Problem(rel, at("funnel_stage"), "funnel_stage",
-                                f"a funnel step ({short_list([t.label for t in FUNNEL_STAGES.values()], 8)})",
+                                tr(f"销售阶段（{short_list([t.label for t in FUNNEL_STAGES.values()], 8)}）",
+                                   f"a funnel step ({short_list([t.label for t in FUNNEL_STAGES.values()], 8)})"),
                                 case.funnel_stage))
     top = None
     manifest = ctx.manifest
@@ -699,27 +716,32 @@ def _check(case: AnyCase, ctx: _Context, parsed: _Parsed, rel: str) -> list[Prob
             if product in local or lookup(PRODUCTS, product) is not None or placeholder(product):
                 continue
             problems.append(Problem(rel, kl.get("products", at("products")), "products",
-                                    f"a product of the {top} catalogue ({short_list(sorted(local), 8)}) "
-                                    "or a canonical product", product))
+                                    tr(f"{top} 产品目录中的产品（{short_list(sorted(local), 8)}）或标准产品",
+                                       f"a product of the {top} catalogue ({short_list(sorted(local), 8)}) "
+                                       "or a canonical product"), product))
     for module in case.modules:
         if module not in ctx.module_ids:
             problems.append(Problem(rel, at("modules"), "modules",
-                                    "a module id of casekit/curriculum/outlines.yaml (e.g. am_needs_basics)",
+                                    tr("casekit/curriculum/outlines.yaml 中的模块编号（例如 am_needs_basics）",
+                                       "a module id of casekit/curriculum/outlines.yaml (e.g. am_needs_basics)"),
                                     module))
     for source in case.sources:
         m = _SEGMENT_RE.match(source)
         if m is None:
-            problems.append(Problem(rel, at("sources"), "sources", "a segment id like N002-03", source))
+            problems.append(Problem(rel, at("sources"), "sources", tr("形如 N002-03 的段落编号",
+                                                                      "a segment id like N002-03"), source))
         elif ctx.note_ids is not None and m.group("note") not in ctx.note_ids:
-            problems.append(Problem(rel, at("sources"), "sources", "a segment of a note in notes/", source))
+            problems.append(Problem(rel, at("sources"), "sources", tr("notes/ 中某篇笔记的段落",
+                                                                      "a segment of a note in notes/"), source))
     if not draft:
         for key in ("title", "region", "industry", "funnel_stage", "outcome"):
             if placeholder(getattr(case, key)):
-                problems.append(Problem(rel, at(key), key, "a filled-in value in a reviewed case",
+                problems.append(Problem(rel, at(key), key, tr("已审阅的案例中已填写的值", "a filled-in value in a reviewed case"),
                                         getattr(case, key)))
     if isinstance(case, RolePlay) and case.case and ctx.case_ids is not None and case.case not in ctx.case_ids:
         problems.append(Problem(rel, at("case"), "case",
-                                f"the id of a case in cases/ ({short_list(sorted(ctx.case_ids), 8)})",
+                                tr(f"cases/ 中某个案例的编号（{short_list(sorted(ctx.case_ids), 8)}）",
+                                   f"the id of a case in cases/ ({short_list(sorted(ctx.case_ids), 8)})"),
                                 case.case))
     problems += _check_sections(case, parsed, rel, draft)
     if isinstance(case, Case) and not draft and not case.is_legacy:
@@ -744,49 +766,58 @@ def _check_sections(case: AnyCase, parsed: _Parsed, rel: str, draft: bool) -> li
     expected = case.expected_sections if isinstance(case, Case) else case.SECTIONS
     body_start = min(sl.values()) if sl else None
     if "" in case.sections:
-        problems.append(Problem(rel, sl.get(""), None, f"the section '## {expected[0]}' first",
+        problems.append(Problem(rel, sl.get(""), None, tr(f"先是“## {expected[0]}”一节",
+                                                          f"the section '## {expected[0]}' first"),
                                 case.sections[""].split("\n")[0][:40]))
     for heading in parsed.order:
         if heading and heading not in expected:
             problems.append(Problem(rel, sl.get(heading), heading,
-                                    f"a section heading ({'、'.join('## ' + h for h in expected)})",
+                                    tr(f"小节标题（{'、'.join('## ' + h for h in expected)}）",
+                                       f"a section heading ({'、'.join('## ' + h for h in expected)})"),
                                     f"## {heading}"))
     present = [h for h in dict.fromkeys(parsed.order) if h in expected]
     for heading in expected:
         if heading not in case.sections and heading not in OPTIONAL_SECTIONS:
-            problems.append(Problem(rel, body_start, heading, f"the section '## {heading}'", "<missing>"))
+            problems.append(Problem(rel, body_start, heading, tr(f"“## {heading}”一节", f"the section '## {heading}'"),
+                                    "<missing>"))
     in_order = [h for h in expected if h in present]
     if present != in_order:
         problems.append(Problem(rel, sl.get(present[0]) if present else None, None,
-                                f"the sections in the order {'、'.join(expected)}", "、".join(present)))
+                                tr(f"各节按 {'、'.join(expected)} 的顺序",
+                                   f"the sections in the order {'、'.join(expected)}"),
+                                "、".join(present)))
     for heading in expected:
         text = case.sections.get(heading)
         if text is None:
             continue
         line = sl.get(heading)
         if not text.strip() and heading not in OPTIONAL_SECTIONS:
-            problems.append(Problem(rel, line, heading, f"some text under '## {heading}' (or {missing('…')})",
-                                    "an empty section"))
+            problems.append(Problem(rel, line, heading, tr(f"“## {heading}”下面有文字（或写 {missing('…')}）",
+                                                           f"some text under '## {heading}' (or {missing('…')})"),
+                                    tr("空的一节", "an empty section")))
             continue
         if not draft and MISSING_MARK in text:
-            problems.append(Problem(rel, line, heading, "no 【待补充】 left in a reviewed case",
+            problems.append(Problem(rel, line, heading, tr("已审阅的案例中不再有【待补充】", "no 【待补充】 left in a reviewed case"),
                                     _excerpt_of_mark(text)))
         if heading != "出处":  # the sources quote the redacted notes as they are
             for mark in dict.fromkeys(placeholders(text)):
                 problems.append(Problem(rel, _line_in(case, parsed, heading, text.find(mark)), heading,
-                                        "a fictional name, not a placeholder", mark))
+                                        tr("虚构的名字，而不是占位符", "a fictional name, not a placeholder"), mark))
         if MISSING_MARK in text and heading in ("讨论问题", "教学要点", "教学笔记", "观察清单"):
             continue
         if heading == "讨论问题" and not any(_NUMBERED_RE.match(x) for x in text.split("\n")):
-            problems.append(Problem(rel, line, heading, "a numbered list (1. …)", text.split("\n")[0][:40]))
+            problems.append(Problem(rel, line, heading, tr("编号列表（1. …）",
+                                                           "a numbered list (1. …)"), text.split("\n")[0][:40]))
         if heading == "观察清单" and not any(_CHECK_RE.match(x) for x in text.split("\n")):
-            problems.append(Problem(rel, line, heading, "a checklist (- [ ] …)", text.split("\n")[0][:40]))
+            problems.append(Problem(rel, line, heading, tr("勾选清单（- [ ] …）",
+                                                           "a checklist (- [ ] …)"), text.split("\n")[0][:40]))
     for heading, text in case.sections.items():
         for module in module_marks(text):
             if module not in _module_ids():
                 row = _line_in(case, parsed, heading, text.find(module))
                 problems.append(Problem(rel, row, heading,
-                                        "a module id of casekit/curriculum/outlines.yaml in 〔模块：…〕", module))
+                                        tr("〔模块：…〕中写 casekit/curriculum/outlines.yaml 的模块编号",
+                                           "a module id of casekit/curriculum/outlines.yaml in 〔模块：…〕"), module))
     if isinstance(case, RolePlay):
         problems += _check_roleplay(case, parsed, rel)
     return problems
@@ -847,19 +878,23 @@ def _check_roleplay(rp: RolePlay, parsed: _Parsed, rel: str) -> list[Problem]:
         parts = role_parts(rp)
         line = sl.get("角色")
         if not parts:
-            problems.append(Problem(rel, line, "角色", "one '### <role>' per role", "no ### heading"))
+            problems.append(Problem(rel, line, "角色", tr("每个角色一个“### <角色>”",
+                                                        "one '### <role>' per role"), tr("没有 ### 标题", "no ### heading")))
         for role in rp.roles:
             if role not in parts:
-                problems.append(Problem(rel, line, "角色", f"a '### {role}' block (roles: {'、'.join(rp.roles)})",
+                problems.append(Problem(rel, line, "角色", tr(f"“### {role}”一段（角色：{'、'.join(rp.roles)}）",
+                                                            f"a '### {role}' block (roles: {'、'.join(rp.roles)})"),
                                         "<missing>"))
         for role, got in parts.items():
             row = _line_in(rp, parsed, "角色", rp.sections["角色"].find(role))
             if rp.roles and role not in rp.roles:
-                problems.append(Problem(rel, row, "角色", f"a role listed in roles ({'、'.join(rp.roles)})",
+                problems.append(Problem(rel, row, "角色", tr(f"roles 中列出的角色（{'、'.join(rp.roles)}）",
+                                                           f"a role listed in roles ({'、'.join(rp.roles)})"),
                                         role))
             for part in ("目标", "私人信息"):
                 if not got.get(part):
-                    problems.append(Problem(rel, row, "角色", f"a '{part}：' line for {role}", "<missing>"))
+                    problems.append(Problem(rel, row, "角色", tr(f"{role}的“{part}：”一行", f"a '{part}：' line for {role}"),
+                                            "<missing>"))
     plan = rp.sections.get("时间安排")
     if plan and rp.minutes and MISSING_MARK not in plan:
         steps = [int(m.group(1)) for line in plan.split("\n")
@@ -867,7 +902,8 @@ def _check_roleplay(rp: RolePlay, parsed: _Parsed, rel: str) -> list[Problem]:
                  for m in [_MINUTES_RE.search(line)] if m]
         if steps and sum(steps) != rp.minutes:
             problems.append(Problem(rel, sl.get("时间安排"), "时间安排",
-                                    f"steps adding up to minutes: {rp.minutes}", f"{sum(steps)} 分钟"))
+                                    tr(f"各步骤加起来等于 minutes：{rp.minutes}", f"steps adding up to minutes: {rp.minutes}"),
+                                    f"{sum(steps)} 分钟"))
     return problems
 
 
@@ -902,13 +938,15 @@ def _check_personal_data(case: AnyCase, parsed: _Parsed, rel: str, redactor: Any
         for f in redactor.redact(getattr(case, key)).findings:
             if redactor.min_confidence <= f.confidence and real(f):
                 problems.append(Problem(rel, parsed.key_lines.get(key), key,
-                                        f"no personal data: 〔{KIND_LABELS.get(f.kind, f.kind)}〕", f.original))
+                                        tr(f"不含个人信息：〔{KIND_LABELS.get(f.kind, f.kind)}〕",
+                                           f"no personal data: 〔{KIND_LABELS.get(f.kind, f.kind)}〕"), f.original))
     for heading, text in case.sections.items():
         for f in redactor.redact(text).findings:
             if not real(f):
                 continue
             problems.append(Problem(rel, _line_in(case, parsed, heading, f.start), heading or None,
-                                    f"no personal data: 〔{KIND_LABELS.get(f.kind, f.kind)}〕", f.original))
+                                    tr(f"不含个人信息：〔{KIND_LABELS.get(f.kind, f.kind)}〕",
+                                       f"no personal data: 〔{KIND_LABELS.get(f.kind, f.kind)}〕"), f.original))
     return problems
 
 
@@ -941,8 +979,8 @@ def read_cases(root: str | Path | Any, *, redactor: Any = None) -> tuple[list[An
 
     outside = check_inside(folder, root_path, f"{CASES_DIR}/")
     if outside:  # its files are not opened: nothing of what it leads to is read or shown
-        return [], [Problem(p.file, None, None, "a cases/ folder inside the bundle",
-                            p.found.replace("file", "folder")) for p in outside]
+        return [], [Problem(p.file, None, None, tr("资料包里面的 cases/ 文件夹", "a cases/ folder inside the bundle"),
+                            p.found.replace("file", "folder").replace("外面文件的", "外面文件夹的")) for p in outside]
     from casekit.intake.bundle_files import is_ignored, read_text
 
     parsed_all: list[tuple[str, _Parsed]] = []
@@ -952,7 +990,8 @@ def read_cases(root: str | Path | Any, *, redactor: Any = None) -> tuple[list[An
             continue
         rel = f"{CASES_DIR}/{path.name}"
         if path.suffix.lower() != ".md":
-            problems.append(Problem(rel, None, None, "only <id>.md files in cases/", path.name))
+            problems.append(Problem(rel, None, None, tr("cases/ 中只放 <编号>.md 文件",
+                                                        "only <id>.md files in cases/"), path.name))
             continue
         text, more = read_text(path, rel)
         problems += more
@@ -975,19 +1014,23 @@ def read_cases(root: str | Path | Any, *, redactor: Any = None) -> tuple[list[An
         assert case is not None
         stem = Path(rel).stem
         if case.id and case.id != stem:
-            problems.append(Problem(rel, parsed.key_lines.get("id"), "id", f"the file name's stem {stem!r}",
+            problems.append(Problem(rel, parsed.key_lines.get("id"), "id", tr(f"去掉扩展名的文件名「{stem}」",
+                                                                          f"the file name's stem {stem!r}"),
                                     case.id))
         if case.id:
             if case.id in seen:
                 problems.append(Problem(rel, parsed.key_lines.get("id"), "id",
-                                        f"an id not already used (by {seen[case.id]})", case.id))
+                                        tr(f"没有用过的编号（{seen[case.id]} 已用）",
+                                           f"an id not already used (by {seen[case.id]})"),
+                                        case.id))
             else:
                 seen[case.id] = rel
         problems += _check(case, ctx, parsed, rel)
         if isinstance(case, Case) and case.title and MISSING_MARK not in case.title:
             if case.title in titled:  # two cases a trainee cannot tell apart in one book
                 problems.append(Problem(rel, parsed.key_lines.get("title"), "title",
-                                        f"a title no other case has ({Path(titled[case.title]).stem} has it too)",
+                                        tr(f"与其他案例不同的标题（{Path(titled[case.title]).stem} 也用了这个标题）",
+                                           f"a title no other case has ({Path(titled[case.title]).stem} has it too)"),
                                         case.title))
             else:
                 titled[case.title] = rel

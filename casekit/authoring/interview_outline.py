@@ -41,6 +41,7 @@ from casekit.domain import (
 from casekit.exceptions import AnalysisError
 from casekit.formatting import count_label, rounded_diff, score, shown_gap_diff, signed
 from casekit.privacy.disclosure import gap_hidden
+from casekit.language import tr
 
 __all__ = [
     "BANK_PATH",
@@ -454,7 +455,8 @@ def draft_interview_outline(bundle: Any, region: str, population: str = "account
 
     pop = lookup(POPULATIONS, population)
     if pop is None:
-        raise AnalysisError(f"unknown population {population!r}; expected one of {list(POPULATIONS)}")
+        raise AnalysisError(tr(f"没有岗位「{population}」；应为以下之一：{'、'.join(POPULATIONS)}",
+                               f"unknown population {population!r}; expected one of {list(POPULATIONS)}"))
     if isinstance(n_dimensions, bool) or not isinstance(n_dimensions, int) or n_dimensions < 1:
         raise AnalysisError(f"n_dimensions must be a whole number >= 1, found {n_dimensions!r}")
     if isinstance(minutes, bool) or not isinstance(minutes, int):

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from casekit.exceptions import Problem
+from casekit.language import tr
 
 __all__ = [
     "ANALYSIS_PHRASES",
@@ -386,7 +387,8 @@ def teaching_note_problems(case: Any, *, rel: str | None = None, line: int | Non
     sections: Mapping[str, str] = getattr(case, "sections", {}) or {}
     start = line if line is not None else _note_start(case)
     if TEACHING_NOTE_SECTION not in sections:
-        return [Problem(rel, None, TEACHING_NOTE_SECTION, f"the section '## {TEACHING_NOTE_SECTION}'", "<missing>")]
+        return [Problem(rel, None, TEACHING_NOTE_SECTION, tr(f"“## {TEACHING_NOTE_SECTION}”一节",
+                                                             f"the section '## {TEACHING_NOTE_SECTION}'"), "<missing>")]
     text = sections[TEACHING_NOTE_SECTION]
     parts = teaching_note_parts(case)
 
@@ -402,19 +404,23 @@ def teaching_note_problems(case: Any, *, rel: str | None = None, line: int | Non
     for heading in TEACHING_NOTE_PARTS:
         if heading not in parts:
             problems.append(Problem(rel, row(None), TEACHING_NOTE_SECTION,
-                                    f"the part '### {heading}' of the teaching note", "<missing>"))
+                                    tr(f"教学说明中的“### {heading}”部分", f"the part '### {heading}' of the teaching note"),
+                                    "<missing>"))
         elif not parts[heading].strip():
             problems.append(Problem(rel, row(heading), TEACHING_NOTE_SECTION,
-                                    f"some text under '### {heading}'", "an empty part"))
+                                    tr(f"“### {heading}”下面有文字", f"some text under '### {heading}'"),
+                                    tr("空的部分", "an empty part")))
     plan = parts.get("讨论安排", "")
     if plan.strip() and _MISSING_MARK not in plan:
         steps = discussion_minutes(plan)
         want = getattr(case, "minutes", None) or 60
         if not steps:
             problems.append(Problem(rel, row("讨论安排"), TEACHING_NOTE_SECTION,
-                                    "steps written '- 10分钟 …' under '### 讨论安排'", plan.split("\n")[0][:40]))
+                                    tr("“### 讨论安排”下面写成“- 10分钟 …”的步骤", "steps written '- 10分钟 …' under '### 讨论安排'"),
+                                    plan.split("\n")[0][:40]))
         elif sum(steps) != want:
             problems.append(Problem(rel, row("讨论安排"), TEACHING_NOTE_SECTION,
-                                    f"discussion steps adding up to minutes: {want}",
+                                    tr(f"讨论各步骤加起来等于 minutes：{want}",
+                                       f"discussion steps adding up to minutes: {want}"),
                                     f"{'+'.join(map(str, steps))} = {sum(steps)} 分钟"))
     return problems

@@ -27,7 +27,9 @@ from casekit.cli.common import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
 )
+from casekit.cli.parser import ArgumentParser
 from casekit.exceptions import CasekitError
+from casekit.language import tr
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -58,7 +60,7 @@ class _VersionAction(argparse.Action):
 
     def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
         super().__init__(option_strings, dest, default=argparse.SUPPRESS, nargs=0,
-                         help="show program's version number and exit")
+                         help=tr("显示版本号并退出", "show program's version number and exit"))
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: object, option_string: str | None = None) -> None:
@@ -80,12 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
         (:mod:`casekit.cli.authoring`), ``outline`` (:mod:`casekit.cli.course`), ``followup``
         (:mod:`casekit.cli.followup`).
     """
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="casekit",
-        description="Research and case-authoring workbench for telecom sales-training consultants.",
+        description=tr("电信行业销售培训顾问的调研与案例编写工具：检查调研资料包、分析问卷与访谈、生成各地区报告、"
+                       "课程大纲和教学案例。每个命令加 -h 可看它的用法；要看英文提示，把环境变量 CASEKIT_LANG 设为 en。",
+                       "Research and case-authoring workbench for telecom sales-training consultants."),
     )
     parser.add_argument("--version", action=_VersionAction)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar=tr("命令", "COMMAND"))
     for group in (init, bundle, survey, analysis, followup, notes, authoring, course):
         group.register(sub.add_parser)
     return parser
@@ -123,7 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows here, not as a traceback at interpreter exit
         return code
     except KeyboardInterrupt:
-        print(f"{command}: interrupted; what was already written is kept, nothing is left half-written",
+        print(f"{command}: " + tr("已中断；已经写好的文件都保留，没有写了一半的文件",
+                                  "interrupted; what was already written is kept, nothing is left half-written"),
               file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:

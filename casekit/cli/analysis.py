@@ -11,6 +11,7 @@ from casekit import paths
 from casekit.cli import common
 from casekit.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AddParser
 from casekit.domain import MIN_CELL_SIZE
+from casekit.language import tr
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.intake import Bundle
@@ -94,7 +95,8 @@ def _cmd_findings(args: argparse.Namespace, bundle: Bundle) -> int:
         population = lookup(POPULATIONS, args.population)
         if population is None:
             known = ", ".join(f"{t.id} ({t.label})" for t in POPULATIONS.values())
-            print(f"casekit findings: unknown population {args.population!r}; expected one of {known}",
+            print("casekit findings: " + tr(f"没有岗位「{args.population}」；应为以下之一：{known}",
+                                            f"unknown population {args.population!r}; expected one of {known}"),
                   file=sys.stderr)
             return EXIT_USAGE
     findings = engagement_findings(bundle, min_n=args.min_n)
@@ -119,7 +121,8 @@ def _cmd_findings(args: argparse.Namespace, bundle: Bundle) -> int:
             from casekit.safe_save import save_editable
 
             save_editable(args.json, text, force=args.force)
-            print(f"{len(table)} findings written to {args.json}", file=sys.stderr)
+            print(tr(f"已把 {len(table)} 条结论写入 {args.json}", f"{len(table)} findings written to {args.json}"),
+                  file=sys.stderr)
     if args.csv is not None:
         common.write_csv(args.csv, table)
     if args.json is None and args.csv is None:
@@ -198,69 +201,88 @@ def _cmd_review360(args: argparse.Namespace, bundle: Bundle) -> int:
 
 def register(add_parser: AddParser) -> None:
     """Add ``segment``, ``gaps``, ``findings``, ``linkage``, ``ride-alongs`` and ``review360`` to the parser."""
-    p = add_parser("segment", help="behaviour types of account managers: segments, personas, person → segment table",
+    p = add_parser("segment", help=tr("客户经理行为类型：分类、画像，以及每人所属类型的表",
+                                      "behaviour types of account managers: segments, personas, person → segment table"),
                    parents=[
                        common.bundle_parent(),
                        common.seed_parent(),
-                       common.csv_parent("segment", "person → segment CSV (default: internal/<bundle>/segments.csv; "
-                                  "consultant-only, it names staff codes)", alias="--out"),
+                       common.csv_parent("segment", tr("每人所属类型的 CSV（默认：internal/<资料包>/segments.csv；只供顾问使用，含员工编号）",
+                                                       "person → segment CSV (default: internal/<bundle>/segments.csv; "
+                                                       "consultant-only, it names staff codes)"), alias="--out"),
                    ])
-    p.add_argument("--k", type=int, help="number of segments (default: chosen from the data)")
-    p.add_argument("--k-max", type=int, default=8, help="largest k tried (default: %(default)s)")
+    p.add_argument("--k", type=int, help=tr("类型数（默认：根据数据选定）", "number of segments (default: chosen from the data)"))
+    p.add_argument("--k-max", type=int, default=8, help=tr("最多尝试几类（默认：%(default)s）",
+                                                           "largest k tried (default: %(default)s)"))
     p.set_defaults(func=_cmd_segment)
 
-    p = add_parser("gaps", help="skill gaps against the competency model, with 95%% CIs and small cells suppressed",
+    p = add_parser("gaps", help=tr("对照能力模型的技能差距，附 95%% 置信区间，人数太少的组不显示",
+                                   "skill gaps against the competency model, with 95%% CIs and small cells suppressed"),
                    parents=[
                        common.bundle_parent(),
                        common.by_parent(("top_region", "city", "all")),
-                       common.min_n_parent(MIN_CELL_SIZE, "smallest group shown"),
+                       common.min_n_parent(MIN_CELL_SIZE, tr("显示一组的最少人数", "smallest group shown")),
                        common.csv_parent("gaps"),
                        common.all_parent(),
                    ])
-    p.add_argument("--population", help="one population id or label (default: all)")
+    p.add_argument("--population", help=tr("一个岗位的编号或名称（默认：全部）", "one population id or label (default: all)"))
     p.set_defaults(func=_cmd_gaps)
 
-    p = add_parser("findings", help="what each region is weak or strong at: vs the target levels and vs the other "
-                   "regions, adjusted for multiple comparisons (claimed only when clear, large enough and not small)",
+    p = add_parser("findings", help=tr("各地区的强项和弱项：与目标水平比、与其他地区比，已校正多重比较（只有差别明确、足够大、样本不太小时才下结论）",
+                                       "what each region is weak or strong at: vs the target levels and vs the other "
+                                       "regions, adjusted for multiple comparisons (claimed only when clear, large enough and not small)"),
                    parents=[
                        common.bundle_parent(),
-                       common.regions_parent("only these regions' rows (ids or names; 'all' for the engagement-wide "
-                                             "rows; default: every region)", alias=True),
-                       common.min_n_parent(MIN_CELL_SIZE, "smallest group shown or claimed"),
+                       common.regions_parent(tr("只列这些地区（编号或名称；all 表示整个项目合计；默认：全部地区）",
+                                                "only these regions' rows (ids or names; 'all' for the engagement-wide "
+                                                "rows; default: every region)"), alias=True),
+                       common.min_n_parent(MIN_CELL_SIZE, tr("显示或下结论的一组最少人数", "smallest group shown or claimed")),
                        common.csv_parent("findings"),
                        common.force_parent(),
                    ])
-    p.add_argument("--json", type=_json_file, metavar="FILE",
-                   help="write the findings as JSON (a list of objects; '-' for standard output)")
-    p.add_argument("--population", help="one population id or label (default: all)")
-    p.add_argument("--claimed", action="store_true", help="only the claimed findings")
+    p.add_argument("--json", type=_json_file, metavar=tr("文件", "FILE"),
+                   help=tr("把结论写成 JSON（对象列表；- 表示输出到终端）",
+                           "write the findings as JSON (a list of objects; '-' for standard output)"))
+    p.add_argument("--population", help=tr("一个岗位的编号或名称（默认：全部）", "one population id or label (default: all)"))
+    p.add_argument("--claimed", action="store_true", help=tr("只列已下结论的条目", "only the claimed findings"))
     p.set_defaults(func=_cmd_findings)
 
-    p = add_parser("linkage", help="how dimensions and behaviours relate to sales results (association, not cause)",
+    p = add_parser("linkage", help=tr("各维度和行为与销售业绩的关系（是相关，不是因果）",
+                                      "how dimensions and behaviours relate to sales results (association, not cause)"),
                    parents=[common.bundle_parent(), common.csv_parent("linkage")])
-    p.add_argument("--visits", action="store_true", help="behaviour on a visit vs the visit's outcome, instead of people vs performance")
-    p.add_argument("--top", type=int, default=5, help="sentences printed above the table (default: %(default)s)")
+    p.add_argument("--visits", action="store_true", help=tr("拜访中的行为与拜访结果的关系（而不是人与业绩的关系）",
+                                                            "behaviour on a visit vs the visit's outcome, instead of people vs performance"))
+    p.add_argument("--top", type=int, default=5, help=tr("表格上方打印几句结论（默认：%(default)s）",
+                                                         "sentences printed above the table (default: %(default)s)"))
     p.set_defaults(func=_cmd_linkage)
 
-    p = add_parser("ride-alongs", help="where account managers' time goes and what they do on visits", parents=[
+    p = add_parser("ride-alongs", help=tr("客户经理的时间花在哪里，拜访时做了什么",
+                                          "where account managers' time goes and what they do on visits"), parents=[
         common.bundle_parent(),
-        common.by_parent(("top_region", "city", "segment", "all"), extra="; segment runs the segmentation first"),
-        common.seed_parent("segmentation seed with --by segment (default: %(default)s)"),
-        common.min_n_parent(MIN_CELL_SIZE, "fewest account managers in a group shown"),
+        common.by_parent(("top_region", "city", "segment", "all"), extra=tr("；segment 会先做行为类型分类",
+                                                                            "; segment runs the segmentation first")),
+        common.seed_parent(tr("--by segment 时分类用的随机数种子（默认：%(default)s）",
+                              "segmentation seed with --by segment (default: %(default)s)")),
+        common.min_n_parent(MIN_CELL_SIZE, tr("显示一组的最少客户经理人数", "fewest account managers in a group shown")),
         common.csv_parent("ride-alongs"),
     ])
     p.add_argument("--view", choices=("time", "questions", "funnel", "behaviours", "outcomes"), default="time",
-                   help="what to show (default: %(default)s)")
+                   help=tr("显示哪部分：time 时间分配、questions 提问、funnel 销售阶段、behaviours 行为、outcomes 结果（默认：%(default)s）",
+                           "what to show (default: %(default)s)"))
     p.set_defaults(func=_cmd_ride_alongs)
 
-    p = add_parser("review360", help="360° reviews of sales managers: by rater group, self vs others", parents=[
+    p = add_parser("review360", help=tr("销售管理人员的 360° 评估：按评价者类别，本人与他人评价对比",
+                                        "360° reviews of sales managers: by rater group, self vs others"), parents=[
         common.bundle_parent(),
-        common.regions_parent("summary of these regions' managers, one region after the other (default: all regions "
-                       "together)", alias=True),
+        common.regions_parent(tr("这些地区管理人员的汇总，逐个地区列出（默认：全部地区合计）",
+                                 "summary of these regions' managers, one region after the other (default: all regions "
+                                 "together)"), alias=True),
         common.csv_parent("review360"),
         common.all_parent(),
     ])
-    p.add_argument("--managers", action="store_true", help="per manager (consultant-only) instead of the summary")
-    p.add_argument("--gap", action="store_true", help="with --managers: self vs others per manager and dimension")
-    p.add_argument("--min-raters", type=int, default=3, help="fewest raters in a group shown (default: %(default)s)")
+    p.add_argument("--managers", action="store_true", help=tr("按每位管理人员列出（只供顾问使用），而不是汇总",
+                                                              "per manager (consultant-only) instead of the summary"))
+    p.add_argument("--gap", action="store_true", help=tr("与 --managers 一起用：每位管理人员每个维度的本人与他人评价之差",
+                                                         "with --managers: self vs others per manager and dimension"))
+    p.add_argument("--min-raters", type=int, default=3, help=tr("显示一组的最少评价人数（默认：%(default)s）",
+                                                                "fewest raters in a group shown (default: %(default)s)"))
     p.set_defaults(func=_cmd_review360)

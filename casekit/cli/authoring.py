@@ -25,6 +25,7 @@ from casekit.cli.common import (
     show,
     with_bundle,
 )
+from casekit.language import tr
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.intake import Bundle
@@ -42,7 +43,7 @@ def _cmd_toolbox(args: argparse.Namespace, bundle: Bundle) -> int:
     )
     from casekit.file_ids import check_file_id
 
-    check_file_id(bundle.manifest.bundle, "bundle name")
+    check_file_id(bundle.manifest.bundle, tr("资料包名称", "bundle name"))
     regions = args.regions or list(bundle.manifest.top_level_ids())
     for region in bundle.manifest.region_index.require_all(regions):  # every bad name at once, before writing
         toolbox = build_toolbox(bundle, region)
@@ -50,7 +51,7 @@ def _cmd_toolbox(args: argparse.Namespace, bundle: Bundle) -> int:
         # beside the region reports, not inside a region's folder (a build replaces those whole)
         folder = paths.bundle_output_dir(bundle.manifest.bundle, args.out) / "toolbox"
         for suffix, write in ((".xlsx", write_toolbox_xlsx), (".docx", write_toolbox_docx)):
-            target = folder / f"{check_file_id(top, 'region id')}{suffix}"
+            target = folder / f"{check_file_id(top, tr('地区编号', 'region id'))}{suffix}"
             write(toolbox, target, force=args.force)
             print(f"{bundle.manifest.name(top)}：{target}")
         # the consultant's editing notes: beside the files, never inside them
@@ -72,8 +73,9 @@ def _cmd_outline_interview(args: argparse.Namespace, bundle: Bundle) -> int:
 
     population = lookup(POPULATIONS, args.population)
     if population is None:
-        print(f"casekit outline-interview: unknown population {args.population!r}; expected one of "
-              f"{', '.join(POPULATIONS)}", file=sys.stderr)
+        print("casekit outline-interview: " + tr(f"没有岗位「{args.population}」；应为以下之一：{'、'.join(POPULATIONS)}",
+                                                 f"unknown population {args.population!r}; expected one of "
+                                                 f"{', '.join(POPULATIONS)}"), file=sys.stderr)
         return EXIT_USAGE
     segments = None
     if population == "account_manager":
@@ -92,7 +94,7 @@ def _cmd_outline_interview(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.safe_save import save_editable
 
     save_editable(args.out, text, force=args.force)  # a draft the consultant goes on editing
-    print(f"interview outline written to {args.out}", file=sys.stderr)
+    print(tr(f"访谈大纲已写入 {args.out}", f"interview outline written to {args.out}"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -104,17 +106,19 @@ def _cmd_case_draft(args: argparse.Namespace) -> int:
     from casekit.file_ids import check_file_id
 
     if args.all == (args.note is not None):
-        print("casekit case draft: give a note id, or --all for every note", file=sys.stderr)
+        print("casekit case draft: " + tr("请给出一个笔记编号，或用 --all 处理全部笔记",
+                                          "give a note id, or --all for every note"), file=sys.stderr)
         return EXIT_USAGE
     if args.all and args.id is not None:
-        print("casekit case draft: --id names one case; with --all each case is C + its note's number",
+        print("casekit case draft: " + tr("--id 只能命名一个案例；用 --all 时每个案例的编号是 C 加笔记的编号",
+                                          "--id names one case; with --all each case is C + its note's number"),
               file=sys.stderr)
         return EXIT_USAGE
     if args.all:
         return _draft_all(args)
     if args.id is not None:
         try:
-            check_file_id(args.id, "case id")
+            check_file_id(args.id, tr("案例编号", "case id"))
         except FileIdError as exc:
             print(f"casekit case draft: --id: {exc}", file=sys.stderr)
             return EXIT_USAGE
@@ -133,14 +137,17 @@ def _cmd_case_draft(args: argparse.Namespace) -> int:
         edited = [f"{d.id}.md" for d in drafts  # a link is refused by save_case, with its own message
                   if not (folder / f"{d.id}.md").is_symlink() and not unedited(folder / f"{d.id}.md", root=folder)]
         if edited:
-            print(f"casekit case draft: {', '.join(edited)} was changed since casekit wrote it; not replaced "
-                  "(use --force to replace it, keeping a backup); nothing of this draft was written", file=sys.stderr)
+            print("casekit case draft: " + tr(
+                f"{'、'.join(edited)} 在 casekit 写入后被改动过，没有替换（加 --force 可替换并保留备份）；这份初稿什么都没有写入",
+                f"{', '.join(edited)} was changed since casekit wrote it; not replaced "
+                "(use --force to replace it, keeping a backup); nothing of this draft was written"), file=sys.stderr)
             return EXIT_PROBLEMS
     for draft in drafts:
         if args.save:
             saved = save_case(bundle, draft, force=args.force)
-            kept = f" (the edited file was kept as {saved.backup})" if saved.backup else ""
-            print(f"draft written to {saved.path}{kept}", file=sys.stderr)
+            kept = tr(f"（改动过的旧文件保留为 {saved.backup}）", f" (the edited file was kept as {saved.backup})") \
+                if saved.backup else ""
+            print(tr(f"初稿已写入 {saved.path}{kept}", f"draft written to {saved.path}{kept}"), file=sys.stderr)
         else:
             print(case_to_markdown(draft))
     return EXIT_OK
@@ -176,16 +183,20 @@ def _draft_all(args: argparse.Namespace) -> int:
                 continue
             written += 1
             if saved.backup:
-                print(f"{saved.path.name}: the edited file was kept as {saved.backup.name}", file=sys.stderr)
+                print(tr(f"{saved.path.name}：改动过的旧文件保留为 {saved.backup.name}",
+                         f"{saved.path.name}: the edited file was kept as {saved.backup.name}"), file=sys.stderr)
     if not args.save:
         print("\n".join(texts), end="")
         return EXIT_OK
     n_notes = len(bundle.notes)
-    print(f"{written} drafts written to {bundle.path / 'cases'} from {n_notes} notes "
-          f"({n_notes - ready} cases with parts to fill in, listed under 待核实)", file=sys.stderr)
+    print(tr(f"已从 {n_notes} 篇笔记写出 {written} 份初稿到 {bundle.path / 'cases'}"
+             f"（{n_notes - ready} 个案例还有待补充的部分，列在“待核实”下）",
+             f"{written} drafts written to {bundle.path / 'cases'} from {n_notes} notes "
+             f"({n_notes - ready} cases with parts to fill in, listed under 待核实)"), file=sys.stderr)
     if kept:
-        print(f"kept {len(kept)} file(s) edited since casekit wrote them (use --force to replace them, "
-              f"keeping a backup): {', '.join(kept)}", file=sys.stderr)
+        print(tr(f"保留了 {len(kept)} 个在 casekit 写入后被改动过的文件（加 --force 可替换并保留备份）：{'、'.join(kept)}",
+                 f"kept {len(kept)} file(s) edited since casekit wrote them (use --force to replace them, "
+                 f"keeping a backup): {', '.join(kept)}"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -230,7 +241,8 @@ def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
 
     population = lookup(POPULATIONS, args.population)
     if population is None:
-        print(f"casekit case book: unknown population {args.population!r}", file=sys.stderr)
+        print("casekit case book: " + tr(f"没有岗位「{args.population}」", f"unknown population {args.population!r}"),
+              file=sys.stderr)
         return EXIT_USAGE
     library = case_library(bundle)
     if args.reviewed_only:
@@ -256,88 +268,120 @@ def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
         text = case_book_markdown(chosen, title=title, client=bundle.manifest.client,
                                   include_teaching_notes=args.trainer)
         save_editable(args.out, text, force=args.force)
-    print(f"{len(shown)} cases and role-plays written to {args.out}", file=sys.stderr)
+    print(tr(f"已把 {len(shown)} 个案例和角色扮演写入 {args.out}", f"{len(shown)} cases and role-plays written to {args.out}"),
+          file=sys.stderr)
     return EXIT_OK
 
 
 def register(add_parser: AddParser) -> None:
     """Add ``toolbox``, ``outline-interview`` and ``case draft|list|book`` to the ``casekit`` parser."""
-    p = add_parser("toolbox", help="each region's sales toolbox (cross tables, target customer model, customer tables) as XLSX and DOCX",
+    p = add_parser("toolbox", help=tr("每个地区的销售工具包（交叉表、目标客户模型、客户表），XLSX 和 DOCX 格式",
+                                      "each region's sales toolbox (cross tables, target customer model, customer tables) as XLSX and DOCX"),
                    parents=[bundle_parent(), regions_parent(), force_parent()])
-    p.add_argument("--out", type=Path, help="reports folder (default: reports/); files go to <out>/<bundle>/toolbox/<region>.xlsx|.docx, "
-                        "the consultant's editing list to <region>_待修改清单.md beside them")
+    p.add_argument("--out", type=Path, help=tr("报告文件夹（默认：reports/）；文件写入 <报告文件夹>/<资料包>/toolbox"
+                                               "/<地区>.xlsx|.docx，顾问的待修改清单写在旁边的 <地区>_待修改清单.md",
+                                               "reports folder (default: reports/); files go to "
+                                               "<out>/<bundle>/toolbox/<region>.xlsx|.docx, "
+                                               "the consultant's editing list to <region>_待修改清单.md beside them"))
     p.set_defaults(func=_cmd_toolbox)
 
-    p = add_parser("outline-interview", help="draft a region's one-on-one interview outline (访谈大纲) from the survey results",
+    p = add_parser("outline-interview", help=tr("根据问卷结果起草一个地区的一对一访谈大纲",
+                                                "draft a region's one-on-one interview outline (访谈大纲) from the survey results"),
                    parents=[
                        bundle_parent(),
-                       regions_parent("region ids or names; several: one outline after the other", required=True,
+                       regions_parent(tr("地区编号或名称；给出多个时逐个输出大纲",
+                                         "region ids or names; several: one outline after the other"), required=True,
                                       alias=True),
-                       out_file_parent("outline-interview", "write the Markdown to this file (default: print it)"),
+                       out_file_parent("outline-interview", tr("把 Markdown 写入这个文件（默认：打印在终端）",
+                                                               "write the Markdown to this file (default: print it)")),
                        force_parent(),
                    ])
-    p.add_argument("--population", default="account_manager", help="population id or label (default: %(default)s)")
-    p.add_argument("--minutes", type=int, default=60, help="interview length (default: %(default)s)")
-    p.add_argument("--dimensions", type=int, default=3, help="weakest dimensions probed (default: %(default)s)")
+    p.add_argument("--population", default="account_manager", help=tr("岗位编号或名称（默认：%(default)s）",
+                                                                      "population id or label (default: %(default)s)"))
+    p.add_argument("--minutes", type=int, default=60, help=tr("访谈时长，分钟（默认：%(default)s）",
+                                                              "interview length (default: %(default)s)"))
+    p.add_argument("--dimensions", type=int, default=3, help=tr("深入追问的最弱维度个数（默认：%(default)s）",
+                                                                "weakest dimensions probed (default: %(default)s)"))
     p.set_defaults(func=_cmd_outline_interview)
 
-    p = add_parser("case", help="teaching cases and role-plays: draft from a note, list the library, export a case book")
-    case_sub = p.add_subparsers(dest="case_command", required=True, metavar="ACTION")
-    d = case_sub.add_parser("draft", help="draft a case (and a role-play) from a redacted, coded interview note",
+    p = add_parser("case", help=tr("教学案例和角色扮演：从笔记起草、列出案例库、导出案例集",
+                                   "teaching cases and role-plays: draft from a note, list the library, export a case book"))
+    case_sub = p.add_subparsers(dest="case_command", required=True, metavar=tr("操作", "ACTION"))
+    d = case_sub.add_parser("draft", help=tr("从已脱敏、已编码的访谈笔记起草一个案例（和一个角色扮演）",
+                                             "draft a case (and a role-play) from a redacted, coded interview note"),
                             parents=[bundle_parent(), force_parent()])
-    d.add_argument("note", nargs="?", help="note id, e.g. N002 (or --all)")
+    d.add_argument("note", nargs="?", metavar=tr("笔记编号", "note"),
+                   help=tr("笔记编号，例如 N002（或用 --all）", "note id, e.g. N002 (or --all)"))
     d.add_argument("--all", action="store_true",
-                   help="draft a case and a role-play from every note (with --save: files edited since casekit "
-                        "wrote them are kept unless --force)")
-    d.add_argument("--id", help="case id, the file name in cases/ (letters, digits, _ - .; default: C + the note's number)")
-    d.add_argument("--roleplay", action="store_true", help="also draft a role-play from the case")
-    d.add_argument("--save", action="store_true", help="write the drafts to the bundle's cases/ (default: print them)")
+                   help=tr("从每篇笔记起草一个案例和一个角色扮演（与 --save 一起用时，casekit 写入后被改动过的文件保留不动，除非加 --force）",
+                           "draft a case and a role-play from every note (with --save: files edited since casekit "
+                           "wrote them are kept unless --force)"))
+    d.add_argument("--id", help=tr("案例编号，即 cases/ 中的文件名（字母、数字、_ - .；默认：C 加笔记的编号）",
+                                   "case id, the file name in cases/ (letters, digits, _ - .; default: C + the note's number)"))
+    d.add_argument("--roleplay", action="store_true", help=tr("同时根据案例起草一个角色扮演",
+                                                              "also draft a role-play from the case"))
+    d.add_argument("--save", action="store_true", help=tr("把初稿写入资料包的 cases/ 文件夹（默认：打印在终端）",
+                                                          "write the drafts to the bundle's cases/ (default: print them)"))
     d.set_defaults(func=_cmd_case_draft)
 
-    d = case_sub.add_parser("list", help="the bundle's case library, filtered", parents=[
+    d = case_sub.add_parser("list", help=tr("列出资料包的案例库，可按条件筛选", "the bundle's case library, filtered"), parents=[
         bundle_parent(),
-        regions_parent("region ids or names (a top-level region also matches its cities' cases)", alias=True),
-        csv_parent("case list", "write the whole index as CSV"),
+        regions_parent(tr("地区编号或名称（省级地区也包括其下地市的案例）",
+                          "region ids or names (a top-level region also matches its cities' cases)"), alias=True),
+        csv_parent("case list", tr("把完整索引写成 CSV", "write the whole index as CSV")),
     ])
-    for flag, what in (("--industry", "industry id or label"), ("--product", "local or canonical product"),
-                       ("--stage", "funnel stage id or label"),
-                       ("--outcome", "success/failure (成功/失败)"), ("--module", "course module id or title"),
-                       ("--kind", "case or roleplay"), ("--status", "draft or reviewed")):
-        d.add_argument(flag, help=what)
+    for flag, zh, what in (("--industry", "行业编号或名称", "industry id or label"),
+                           ("--product", "本地产品名或标准产品名", "local or canonical product"),
+                           ("--stage", "销售阶段编号或名称", "funnel stage id or label"),
+                           ("--outcome", "success 成功或 failure 失败", "success/failure (成功/失败)"),
+                           ("--module", "课程模块编号或标题", "course module id or title"),
+                           ("--kind", "case 案例或 roleplay 角色扮演", "case or roleplay"),
+                           ("--status", "draft 初稿或 reviewed 已审阅", "draft or reviewed")):
+        d.add_argument(flag, help=tr(zh, what))
     d.set_defaults(func=_cmd_case_list)
 
-    d = case_sub.add_parser("book", help="export the case book of a course as DOCX or Markdown", parents=[
+    d = case_sub.add_parser("book", help=tr("把一门课程的案例集导出为 DOCX 或 Markdown",
+                                            "export the case book of a course as DOCX or Markdown"), parents=[
         bundle_parent(),
-        out_file_parent("case book", "book.docx or book.md (the extension chooses the format)", required=True),
+        out_file_parent("case book", tr("book.docx 或 book.md（扩展名决定格式）",
+                                        "book.docx or book.md (the extension chooses the format)"), required=True),
         force_parent(),
     ])
-    d.add_argument("--population", default="account_manager", help="whose course (default: %(default)s)")
+    d.add_argument("--population", default="account_manager", help=tr("哪个岗位的课程（默认：%(default)s）",
+                                                                      "whose course (default: %(default)s)"))
     d.add_argument("--trainer", action="store_true",
-                   help="trainer edition: every case, with teaching notes, answer key, 待核实 and sources "
-                        "(default: the trainee edition, reviewed and complete cases only)")
-    d.add_argument("--reviewed-only", action="store_true", help="leave out cases still marked draft")
-    d.add_argument("--title", help="book title (default: client + audience)")
+                   help=tr("讲师版：全部案例，含教学说明、参考答案、待核实事项和来源（默认：学员版，只含已审阅且完整的案例）",
+                           "trainer edition: every case, with teaching notes, answer key, 待核实 and sources "
+                           "(default: the trainee edition, reviewed and complete cases only)"))
+    d.add_argument("--reviewed-only", action="store_true", help=tr("不收录仍标为初稿的案例",
+                                                                   "leave out cases still marked draft"))
+    d.add_argument("--title", help=tr("案例集标题（默认：客户名称加培训对象）", "book title (default: client + audience)"))
     d.set_defaults(func=_cmd_case_book)
 
     # -- casekit guide (issue 13: the diagnosis guide) --
-    p = add_parser("guide", help="each region's diagnosis guide (from the question that finds the customer's pain to the local price) as DOCX and Markdown",
+    p = add_parser("guide", help=tr("每个地区的诊断指南（从发现客户痛点的提问到本地资费），DOCX 和 Markdown 格式",
+                                    "each region's diagnosis guide (from the question that finds the customer's pain to the local price) as DOCX and Markdown"),
                    parents=[bundle_parent(), regions_parent(), force_parent()])
-    p.add_argument("--out", type=Path, help="reports folder (default: reports/); files go to <out>/<bundle>/toolbox/<region>_诊断指南.docx|.md")
+    p.add_argument("--out", type=Path, help=tr("报告文件夹（默认：reports/）；文件写入 <报告文件夹>/<资料包>/toolbox/<地区>_诊断指南.docx|.md",
+                                               "reports folder (default: reports/); files go to <out>/<bundle>/toolbox/<region>_诊断指南.docx|.md"))
     p.set_defaults(func=_cmd_guide)
 
     # -- casekit action-plan (issue 16: after the course) --
     p = add_parser("action-plan",
-                   help="a region's 30/60/90-day action plans per account-manager behaviour type and the sales "
-                        "managers' coaching checklist (行动计划与辅导清单), as DOCX or Markdown",
+                   help=tr("一个地区按客户经理行为类型的 30/60/90 天行动计划，以及销售经理的辅导清单，DOCX 或 Markdown 格式",
+                           "a region's 30/60/90-day action plans per account-manager behaviour type and the sales "
+                           "managers' coaching checklist (行动计划与辅导清单), as DOCX or Markdown"),
                    parents=[
                        bundle_parent(),
-                       out_file_parent("action-plan", "write 行动计划.docx or .md (the extension chooses; "
-                                                      "default: print Markdown)"),
+                       out_file_parent("action-plan", tr("写成 行动计划.docx 或 .md（扩展名决定格式；默认：打印 Markdown）",
+                                                         "write 行动计划.docx or .md (the extension chooses; "
+                                                         "default: print Markdown)")),
                        force_parent(),
                    ])
-    p.add_argument("--region", required=True, help="region id or name, e.g. hebei or 河北")
+    p.add_argument("--region", required=True, help=tr("地区编号或名称，例如 hebei 或 河北", "region id or name, e.g. hebei or 河北"))
     p.add_argument("--rules", type=Path,
-                   help="an edited copy of the rules file casekit/authoring/action_plan.yaml (default: the packaged one)")
+                   help=tr("改过的规则文件（casekit/authoring/action_plan.yaml 的副本；默认：自带的规则）",
+                           "an edited copy of the rules file casekit/authoring/action_plan.yaml (default: the packaged one)"))
     p.set_defaults(func=_cmd_action_plan)
 
 
@@ -353,7 +397,7 @@ def _cmd_guide(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.file_ids import check_file_id
     from casekit.safe_save import edited_files, save_editable
 
-    check_file_id(bundle.manifest.bundle, "bundle name")
+    check_file_id(bundle.manifest.bundle, tr("资料包名称", "bundle name"))
     regions = args.regions or list(bundle.manifest.top_level_ids())
     regions = bundle.manifest.region_index.require_all(regions)  # every bad name at once, before writing
     # beside the regions' toolboxes
@@ -365,7 +409,7 @@ def _cmd_guide(args: argparse.Namespace, bundle: Bundle) -> int:
         guide = build_diagnosis_guide(bundle, region, notes=notes)
         if any(g.region_id == guide.region_id for g, _ in guides):
             continue  # a city and its province: one guide
-        stem = f"{check_file_id(guide.region_id, 'region id')}_诊断指南"
+        stem = f"{check_file_id(guide.region_id, tr('地区编号', 'region id'))}_诊断指南"
         contents[f"{stem}.docx"] = diagnosis_guide_docx_bytes(guide)
         contents[f"{stem}.md"] = diagnosis_guide_markdown(guide).encode("utf-8")
         guides.append((guide, (f"{stem}.docx", f"{stem}.md")))

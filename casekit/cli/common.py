@@ -31,6 +31,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from casekit.cli.parser import ArgumentParser
+from casekit.language import tr
+
 if TYPE_CHECKING:  # pragma: no cover - imported lazily at run time (start-up speed)
     import pandas as pd
 
@@ -97,8 +100,11 @@ NOTE_COLUMNS: Mapping[str, str] = MappingProxyType({
     "method": "method",
 })
 
-_FORCE_HELP = ("replace a file edited since casekit wrote it (the old one is kept beside it as "
-               "_<name>.bak-<time>)")
+
+
+def _force_help() -> str:
+    return tr("替换 casekit 写入后被人改动过的文件（旧文件备份在旁边，名为 _<文件名>.bak-<时间>）",
+              "replace a file edited since casekit wrote it (the old one is kept beside it as _<name>.bak-<time>)")
 
 
 class DeprecatedAlias(argparse.Action):
@@ -125,18 +131,20 @@ class DeprecatedAlias(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: Any, option_string: str | None = None) -> None:
-        print(f"{parser.prog}: warning: {option_string} is deprecated; use {self.new}", file=sys.stderr)
+        print(f"{parser.prog}: " + tr(f"提示：{option_string} 是旧写法，请改用 {self.new}",
+                                      f"warning: {option_string} is deprecated; use {self.new}"), file=sys.stderr)
         setattr(namespace, self.dest, [values] if self.as_list else values)
 
 
 def _parent() -> argparse.ArgumentParser:
-    return argparse.ArgumentParser(add_help=False)
+    return ArgumentParser(add_help=False)
 
 
 def bundle_parent() -> argparse.ArgumentParser:
     """The positional ``bundle`` folder."""
     parent = _parent()
-    parent.add_argument("bundle", type=Path, help="bundle folder (holds manifest.yaml)")
+    parent.add_argument("bundle", type=Path, metavar=tr("资料包", "bundle"),
+                        help=tr("调研资料包的文件夹（内有 manifest.yaml）", "bundle folder (holds manifest.yaml)"))
     return parent
 
 
@@ -167,7 +175,7 @@ def out_file(option: str) -> Callable[[str], Path]:
     return parse
 
 
-def csv_parent(command: str, help: str = "write the table as CSV instead of printing it", *,
+def csv_parent(command: str, help: str | None = None, *,
                alias: str | None = None, default_help: str = "") -> argparse.ArgumentParser:
     """``--csv FILE``: the table ``command`` prints, as CSV (UTF-8 with BOM, for Excel).
 
@@ -175,8 +183,8 @@ def csv_parent(command: str, help: str = "write the table as CSV instead of prin
     ----------
     command : str
         The command as typed (``"case list"``); its extensions come from ``"<command> --csv"``.
-    help : str
-        What is written.
+    help : str, optional
+        What is written (default: the table as CSV instead of printing it).
     alias : str, optional
         A deprecated old spelling (``"--out"``).
     default_help : str
@@ -184,7 +192,9 @@ def csv_parent(command: str, help: str = "write the table as CSV instead of prin
     """
     parent = _parent()
     kind = out_file(f"{command} --csv")
-    parent.add_argument("--csv", type=kind, metavar="FILE", help=help + default_help)
+    if help is None:
+        help = tr("把表格写成 CSV 文件，不在终端打印", "write the table as CSV instead of printing it")
+    parent.add_argument("--csv", type=kind, metavar=tr("文件", "FILE"), help=help + default_help)
     if alias is not None:
         parent.add_argument(alias, dest="csv", type=kind, action=DeprecatedAlias, new="--csv")
     return parent
@@ -193,16 +203,19 @@ def csv_parent(command: str, help: str = "write the table as CSV instead of prin
 def out_file_parent(command: str, help: str, *, required: bool = False) -> argparse.ArgumentParser:
     """``--out FILE``: the file ``command`` writes (extension from ``"<command> --out"``)."""
     parent = _parent()
-    parent.add_argument("--out", type=out_file(f"{command} --out"), required=required, help=help)
+    parent.add_argument("--out", type=out_file(f"{command} --out"), required=required, metavar=tr("文件", "OUT"),
+                        help=help)
     return parent
 
 
-def regions_parent(help: str = "region ids or names (default: all top-level regions)", *,
+def regions_parent(help: str | None = None, *,
                    required: bool = False, alias: bool = False) -> argparse.ArgumentParser:
     """``--regions REGION …`` (``alias``: with the deprecated ``--region REGION``)."""
     parent = _parent()
     group = parent.add_mutually_exclusive_group(required=required) if alias else parent
-    group.add_argument("--regions", nargs="+", metavar="REGION", help=help)
+    if help is None:
+        help = tr("地区编号或名称（默认：全部省级地区）", "region ids or names (default: all top-level regions)")
+    group.add_argument("--regions", nargs="+", metavar=tr("地区", "REGION"), help=help)
     if alias:
         group.add_argument("--region", dest="regions", action=DeprecatedAlias, new="--regions", as_list=True)
     return parent
@@ -211,7 +224,8 @@ def regions_parent(help: str = "region ids or names (default: all top-level regi
 def _by_id(text: str) -> str:
     """A ``--by`` value as its id: the id itself, its Chinese label (``地市``), or an old spelling."""
     if text in BY_ALIASES:
-        print(f"casekit: warning: --by {text} is deprecated; use --by {BY_ALIASES[text]}", file=sys.stderr)
+        print("casekit: " + tr(f"提示：--by {text} 是旧写法，请改用 --by {BY_ALIASES[text]}",
+                               f"warning: --by {text} is deprecated; use --by {BY_ALIASES[text]}"), file=sys.stderr)
         return BY_ALIASES[text]
     by_label = {label: by for by, label in BY.items()}
     return by_label.get(text, text)
@@ -223,30 +237,34 @@ _by_id.__name__ = "grouping"
 def by_parent(choices: Sequence[str], default: str = "top_region", *, extra: str = "") -> argparse.ArgumentParser:
     """``--by``: a grouping of :data:`BY`; anything else is a usage error listing ``choices``."""
     parent = _parent()
-    labels = ", ".join(f"{c} {BY[c]}" for c in choices)
-    parent.add_argument("--by", type=_by_id, choices=tuple(choices), default=default, metavar="BY",
-                        help=f"grouping: {labels}{extra} (default: %(default)s)")
+    labels = tr("、", ", ").join(f"{c} {BY[c]}" for c in choices)
+    parent.add_argument("--by", type=_by_id, choices=tuple(choices), default=default, metavar=tr("分组", "BY"),
+                        help=tr(f"分组方式：{labels}{extra}（默认：%(default)s）",
+                                f"grouping: {labels}{extra} (default: %(default)s)"))
     return parent
 
 
-def seed_parent(help: str = "random seed (default: %(default)s)") -> argparse.ArgumentParser:
+def seed_parent(help: str | None = None) -> argparse.ArgumentParser:
     """``--seed`` (2008, the sample's seed)."""
     parent = _parent()
+    if help is None:
+        help = tr("随机数种子（默认：%(default)s）", "random seed (default: %(default)s)")
     parent.add_argument("--seed", type=int, default=2008, help=help)
     return parent
 
 
-def force_parent(help: str = _FORCE_HELP) -> argparse.ArgumentParser:
+def force_parent(help: str | None = None) -> argparse.ArgumentParser:
     """``--force``: replace what casekit would otherwise keep."""
     parent = _parent()
-    parent.add_argument("--force", action="store_true", help=help)
+    parent.add_argument("--force", action="store_true", help=_force_help() if help is None else help)
     return parent
 
 
 def min_n_parent(default: int, what: str) -> argparse.ArgumentParser:
     """``--min-n``: the smallest group shown."""
     parent = _parent()
-    parent.add_argument("--min-n", type=int, default=default, help=f"{what} (default: %(default)s)")
+    parent.add_argument("--min-n", type=int, default=default,
+                        help=f"{what}" + tr("（默认：%(default)s）", " (default: %(default)s)"))
     return parent
 
 
@@ -254,7 +272,8 @@ def all_parent() -> argparse.ArgumentParser:
     """``--all``: print the small-group rows too (their numbers stay hidden); ``--csv`` has them anyway."""
     parent = _parent()
     parent.add_argument("--all", action="store_true",
-                        help="also list the rows of groups too small to show numbers for (hidden by default)")
+                        help=tr("也列出人数太少、不能显示数字的组（默认不列出）",
+                                "also list the rows of groups too small to show numbers for (hidden by default)"))
     return parent
 
 
@@ -288,7 +307,7 @@ def write_csv(path: Path, frame: pd.DataFrame,
 
     # text cells a spreadsheet would evaluate (=, +, -, @ …) get a leading '; UTF-8 with a BOM
     write_atomic(path, csv_bytes(readable(frame, overrides)))
-    print(f"{len(frame)} rows written to {path}", file=sys.stderr)
+    print(tr(f"已把 {len(frame)} 行写入 {path}", f"{len(frame)} rows written to {path}"), file=sys.stderr)
 
 
 #: C0 (but tab and line feed) and C1 control characters and DEL: a bundle cell holding ESC or BEL

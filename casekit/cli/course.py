@@ -14,6 +14,7 @@ from casekit.cli.common import (
     out_file_parent,
     with_bundle,
 )
+from casekit.language import tr
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.intake import Bundle
@@ -32,8 +33,10 @@ def _cmd_outline(args: argparse.Namespace, bundle: Bundle) -> int:
     library = case_library(bundle)
     problems = library_problems(library)
     if problems:  # a misspelt module id would otherwise drop a case from the outline unseen
-        print(f"casekit outline: {len(problems)} problem(s) in the case library; the outline may leave "
-              "those cases out (casekit validate lists them all):", file=sys.stderr)
+        print("casekit outline: " + tr(f"案例库中有 {len(problems)} 个问题，课程大纲可能会漏掉这些案例"
+                                       "（casekit validate 会全部列出）：",
+                                       f"{len(problems)} problem(s) in the case library; the outline may leave "
+                                       "those cases out (casekit validate lists them all):"), file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
     design = course_design(bundle, args.region, args.audience, findings, library=library)
@@ -53,17 +56,22 @@ def register(add_parser: AddParser) -> None:
     """Add ``outline`` to the ``casekit`` parser."""
     p = add_parser(
         "outline",
-        help="a region's course design for one audience (课程大纲): modules, lengths, timetable, reasons",
+        help=tr("一个地区某一培训对象的课程设计（课程大纲）：模块、时长、日程和理由",
+                "a region's course design for one audience (课程大纲): modules, lengths, timetable, reasons"),
         parents=[
             bundle_parent(),
-            out_file_parent("outline", "write 课程大纲.docx, .md or .json (the extension chooses; default: print Markdown)"),
+            out_file_parent("outline", tr("写成 课程大纲.docx、.md 或 .json（扩展名决定格式；默认：打印 Markdown）",
+                                          "write 课程大纲.docx, .md or .json (the extension chooses; default: print Markdown)")),
             force_parent(),
         ],
     )
-    p.add_argument("--region", required=True, help="region id or name, e.g. hebei or 河北")
+    p.add_argument("--region", required=True, help=tr("地区编号或名称，例如 hebei 或 河北", "region id or name, e.g. hebei or 河北"))
     p.add_argument("--audience", required=True,
-                   help="audience id or name: account_manager (政企客户经理), support_engineer (支撑人员), "
-                        "sales_manager (销售管理人员)")
-    p.add_argument("--json", action="store_true", help="print the design as JSON instead of Markdown")
-    p.add_argument("--trainer", action="store_true", help="trainer edition (讲师版): teaching notes and case answer keys")
+                   help=tr("培训对象的编号或名称：account_manager（政企客户经理）、support_engineer（支撑人员）、sales_manager（销售管理人员）",
+                           "audience id or name: account_manager (政企客户经理), support_engineer (支撑人员), "
+                           "sales_manager (销售管理人员)"))
+    p.add_argument("--json", action="store_true", help=tr("以 JSON 而不是 Markdown 打印课程设计",
+                                                          "print the design as JSON instead of Markdown"))
+    p.add_argument("--trainer", action="store_true", help=tr("讲师版：含教学说明和案例参考答案",
+                                                             "trainer edition (讲师版): teaching notes and case answer keys"))
     p.set_defaults(func=_cmd_outline)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from casekit.cli import common
 from casekit.cli.common import EXIT_OK, EXIT_PROBLEMS, AddParser
 from casekit.domain import MIN_CELL_SIZE
+from casekit.language import tr
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -386,7 +387,7 @@ def _cmd_followup(args: argparse.Namespace, bundle: Bundle) -> int:
             from casekit.safe_save import save_editable
 
             save_editable(args.json, text, force=args.force)
-            print(f"follow-up evaluation written to {args.json}", file=sys.stderr)
+            print(tr(f"培训后跟踪评估已写入 {args.json}", f"follow-up evaluation written to {args.json}"), file=sys.stderr)
     if args.csv is not None:
         common.write_csv(args.csv, _csv_frame(evaluation, args.min_n), _CSV_HEADERS)
     if args.json is None and args.csv is None:
@@ -401,20 +402,26 @@ def _cmd_followup(args: argparse.Namespace, bundle: Bundle) -> int:
 
 def register(add_parser: AddParser) -> None:
     """Add ``followup`` to the parser."""
-    p = add_parser("followup", help="after the course: the four Kirkpatrick levels of the follow-up (reaction, "
-                   "learning, behaviour, results), each change with its interval, n and how it is isolated",
+    p = add_parser("followup", help=tr("培训后：跟踪评估的柯氏四级（反应、学习、行为、结果），每项变化附区间、人数和排除其他因素的方法",
+                                       "after the course: the four Kirkpatrick levels of the follow-up (reaction, "
+                                       "learning, behaviour, results), each change with its interval, n and how it is isolated"),
                    parents=[
                        common.bundle_parent(),
-                       common.min_n_parent(MIN_CELL_SIZE, "fewest people in a group shown"),
-                       common.csv_parent("followup", "write every measure as CSV instead of printing"),
+                       common.min_n_parent(MIN_CELL_SIZE, tr("显示一组的最少人数", "fewest people in a group shown")),
+                       common.csv_parent("followup", tr("把每项指标写成 CSV，不在终端打印",
+                                                        "write every measure as CSV instead of printing")),
                        common.force_parent(),
                    ])
-    p.add_argument("--region", help="one trained region (id or name; default: every trained region and all together)")
-    p.add_argument("--json", type=_json_file, nargs="?", const="-", metavar="FILE",
-                   help="write the evaluation as JSON with English keys (default or '-': standard output)")
+    p.add_argument("--region", help=tr("一个参训地区（编号或名称；默认：每个参训地区及其合计）",
+                                       "one trained region (id or name; default: every trained region and all together)"))
+    p.add_argument("--json", type=_json_file, nargs="?", const="-", metavar=tr("文件", "FILE"),
+                   help=tr("把评估写成 JSON（键名为英文；不给文件或给 - 时输出到终端）",
+                           "write the evaluation as JSON with English keys (default or '-': standard output)"))
     p.add_argument("--detail", action="store_true",
-                   help="print every measure's sentence and both rows of a comparison with the untrained, and each "
-                   "behaviour's observer agreement (default: one row per measure and one verdict)")
+                   help=tr("打印每项指标的结论句、与未参训人员比较的两行，以及每种行为的观察员一致性（默认：每项指标一行和一个结论）",
+                           "print every measure's sentence and both rows of a comparison with the untrained, and each "
+                           "behaviour's observer agreement (default: one row per measure and one verdict)"))
     p.add_argument("--success-cases", action="store_true",
-                   help="also print the success and non-success cases (consultant-only: they name staff codes)")
+                   help=tr("同时打印成功与未成功的个例（只供顾问使用：列出员工编号）",
+                           "also print the success and non-success cases (consultant-only: they name staff codes)"))
     p.set_defaults(func=_cmd_followup)

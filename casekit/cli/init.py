@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from casekit.cli.common import EXIT_OK, AddParser, force_parent
+from casekit.language import tr
 
 __all__ = ["register"]
 
@@ -51,14 +52,22 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 def register(add_parser: AddParser) -> None:
     """Add ``init`` to the ``casekit`` parser."""
-    p = add_parser("init", help="为新项目建立调研资料包（start a new engagement's research bundle）", parents=[
-        force_parent("在非空文件夹中重新生成；被替换、且被改动过的文件先备份为 _<文件名>.bak-<时间>"
-                     "（write into a folder that is not empty, keeping each changed file as a backup）"),
+    p = add_parser("init", help=tr("为新项目建立调研资料包", "start a new engagement's research bundle"), parents=[
+        force_parent(tr("在非空文件夹中重新生成；被替换、且被改动过的文件先备份为 _<文件名>.bak-<时间>",
+                        "write into a folder that is not empty, keeping each changed file as a backup "
+                        "(_<name>.bak-<time>)")),
     ])
-    p.add_argument("folder", type=Path, help="新资料包的文件夹（须不存在或为空）")
-    p.add_argument("--client", default=None, metavar="名称", help="客户名称，写入 manifest.yaml（以后可再改）")
-    p.add_argument("--engagement", default=None, metavar="名称", help="项目名称，写入 manifest.yaml（以后可再改）")
-    p.add_argument("--from-export", action="append", type=Path, metavar="导出文件",
-                   help="从问卷导出文件开始（问卷星、腾讯问卷等，原样放入 survey/ 并起草编码表）；"
-                        "同一份问卷的多个导出文件可重复给出，也可给文件夹或通配符")
+    p.add_argument("folder", type=Path, metavar=tr("文件夹", "folder"),
+                   help=tr("新资料包的文件夹（须不存在或为空）", "the new bundle's folder (must not exist or be empty)"))
+    p.add_argument("--client", default=None, metavar=tr("名称", "NAME"),
+                   help=tr("客户名称，写入 manifest.yaml（以后可再改）", "client name, written to manifest.yaml (can be changed later)"))
+    p.add_argument("--engagement", default=None, metavar=tr("名称", "NAME"),
+                   help=tr("项目名称，写入 manifest.yaml（以后可再改）",
+                           "engagement name, written to manifest.yaml (can be changed later)"))
+    p.add_argument("--from-export", action="append", type=Path, metavar=tr("导出文件", "EXPORT"),
+                   help=tr("从问卷导出文件开始（问卷星、腾讯问卷等，原样放入 survey/ 并起草编码表）；"
+                           "同一份问卷的多个导出文件可重复给出，也可给文件夹或通配符",
+                           "start from questionnaire exports (问卷星, 腾讯问卷 …: copied into survey/ as downloaded, "
+                           "and the codebook drafted from them); repeat it for several downloads of one "
+                           "questionnaire, or give a folder or a pattern"))
     p.set_defaults(func=_cmd_init)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from casekit.cli import common
 from casekit.cli.common import EXIT_OK, EXIT_PROBLEMS, NOTE_COLUMNS, AddParser
 from casekit.domain import MIN_CELL_SIZE
+from casekit.language import tr
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.analysis.notes_analysis import NotesAnalysis
@@ -25,7 +26,9 @@ def _cmd_redact(args: argparse.Namespace) -> int:
     failed = 0
     for done in run:
         if done.result is None:
-            print(f"casekit redact: {done.path}: cannot read it ({done.error})", file=sys.stderr)
+            print("casekit redact: " + tr(f"{done.path}：无法读取（{done.error}）",
+                                          f"{done.path}: cannot read it ({done.error})"),
+                  file=sys.stderr)
             failed += 1
             continue
         result = done.result
@@ -44,7 +47,7 @@ def _cmd_redact(args: argparse.Namespace) -> int:
                       file=sys.stderr)
     new, saved = run.save()
     if saved is not None:
-        print(f"{new} new pseudonym(s) added to {saved}", file=sys.stderr)
+        print(tr(f"已在 {saved} 中新增 {new} 个化名", f"{new} new pseudonym(s) added to {saved}"), file=sys.stderr)
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
@@ -122,52 +125,70 @@ def _cmd_keywords(args: argparse.Namespace) -> int:
 
 def register(add_parser: AddParser) -> None:
     """Add ``redact``, ``codes``, ``quotes`` and ``keywords`` to the ``casekit`` parser."""
-    p = add_parser("redact", help="replace names, companies and phone/ID numbers in notes with pseudonyms")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                   help="notes (.md, .txt, .docx), folders of notes, or patterns such as notes/*.md "
-                        "(expanded by casekit, also in PowerShell)")
-    p.add_argument("--out", type=Path, help="write each redacted note into this folder (default: print them)")
+    p = add_parser("redact", help=tr("把笔记中的人名、公司名和电话、证件号码换成化名",
+                                     "replace names, companies and phone/ID numbers in notes with pseudonyms"))
+    p.add_argument("files", nargs="+", type=Path, metavar=tr("文件", "FILE"),
+                   help=tr("笔记（.md、.txt、.docx）、笔记所在的文件夹，或 notes/*.md 这样的通配符（由 casekit 展开，在 PowerShell 中也可用）",
+                           "notes (.md, .txt, .docx), folders of notes, or patterns such as notes/*.md "
+                           "(expanded by casekit, also in PowerShell)"))
+    p.add_argument("--out", type=Path, help=tr("把脱敏后的笔记逐篇写入这个文件夹（默认：打印在终端）",
+                                               "write each redacted note into this folder (default: print them)"))
     p.add_argument("--bundle", type=Path,
-                   help="use this bundle's _private/roster.csv and pseudonyms, and add new pseudonyms to it")
+                   help=tr("使用这个资料包的 _private/roster.csv 和化名表，并把新化名加进去",
+                           "use this bundle's _private/roster.csv and pseudonyms, and add new pseudonyms to it"))
     p.add_argument("--findings", action="store_true",
-                   help="also list what was replaced (originals included: consultant-only)")
+                   help=tr("同时列出替换了什么（含原文：只供顾问使用）",
+                           "also list what was replaced (originals included: consultant-only)"))
     p.set_defaults(func=_cmd_redact)
 
-    p = add_parser("codes", help="interview-note codes: frequencies per group, co-occurrence, or the code frame",
+    p = add_parser("codes", help=tr("访谈笔记编码：各组频次、同时出现的编码，或编码框架",
+                                    "interview-note codes: frequencies per group, co-occurrence, or the code frame"),
                    parents=[
                        common.bundle_parent(),
                        common.by_parent(("top_region", "city", "population", "method", "segment"),
-                                 extra=" (the account managers' behaviour types, via the interviewee's staff code)"),
-                       common.seed_parent("segmentation seed with --by segment (default: %(default)s)"),
-                       common.min_n_parent(MIN_CELL_SIZE, "fewest interviewees behind a count shown"),
+                                 extra=tr("（segment：客户经理行为类型，按受访者的员工编号对应）",
+                                          " (the account managers' behaviour types, via the interviewee's staff code)")),
+                       common.seed_parent(tr("--by segment 时分类用的随机数种子（默认：%(default)s）",
+                                             "segmentation seed with --by segment (default: %(default)s)")),
+                       common.min_n_parent(MIN_CELL_SIZE, tr("显示一个计数的最少受访人数",
+                                                             "fewest interviewees behind a count shown")),
                        common.csv_parent("codes"),
                        common.all_parent(),
                    ])
-    p.add_argument("--cooccurrence", action="store_true", help="codes found together in the same note")
-    p.add_argument("--frame", action="store_true", help="list the code frame (codes, groups, keyword rules)")
+    p.add_argument("--cooccurrence", action="store_true", help=tr("在同一篇笔记中同时出现的编码",
+                                                                  "codes found together in the same note"))
+    p.add_argument("--frame", action="store_true", help=tr("列出编码框架（编码、分组、关键词规则）",
+                                                           "list the code frame (codes, groups, keyword rules)"))
     p.set_defaults(func=_cmd_codes)
 
-    p = add_parser("quotes", help="redacted quotes from the interview notes, by code, region, industry or product",
+    p = add_parser("quotes", help=tr("访谈笔记中的脱敏引语，可按编码、地区、行业或产品筛选",
+                                     "redacted quotes from the interview notes, by code, region, industry or product"),
                    parents=[
                        common.bundle_parent(),
-                       common.regions_parent("region ids or names (default: all)", alias=True),
-                       common.csv_parent("quotes", "write the quotes and their provenance as CSV"),
+                       common.regions_parent(tr("地区编号或名称（默认：全部）", "region ids or names (default: all)"), alias=True),
+                       common.csv_parent("quotes", tr("把引语及其出处写成 CSV",
+                                                      "write the quotes and their provenance as CSV")),
                    ])
-    p.add_argument("--code", help="a code id or label (casekit codes BUNDLE --frame lists them)")
-    p.add_argument("--industry", help="industry id or label (酒店, 医院 …)")
-    p.add_argument("--product", help="product: canonical or local name (商务领航, 视频看店 …)")
-    p.add_argument("--population", help="population id or label")
-    p.add_argument("--text", help="words the quote must contain")
-    p.add_argument("--limit", type=int, help="at most this many quotes")
+    p.add_argument("--code", help=tr("编码的编号或名称（casekit codes 资料包 --frame 可列出）",
+                                     "a code id or label (casekit codes BUNDLE --frame lists them)"))
+    p.add_argument("--industry", help=tr("行业编号或名称（酒店、医院……）", "industry id or label (酒店, 医院 …)"))
+    p.add_argument("--product", help=tr("产品：标准名称或本地名称（商务领航、视频看店……）",
+                                        "product: canonical or local name (商务领航, 视频看店 …)"))
+    p.add_argument("--population", help=tr("岗位编号或名称", "population id or label"))
+    p.add_argument("--text", help=tr("引语必须包含的词语", "words the quote must contain"))
+    p.add_argument("--limit", type=int, help=tr("最多列出几条引语", "at most this many quotes"))
     p.set_defaults(func=_cmd_quotes)
 
-    p = add_parser("keywords", help="words (or, with --themes, codes) distinctive of each region against the others "
-                        "(only those used more there than elsewhere)",
+    p = add_parser("keywords", help=tr("各地区相对其他地区的特色词（加 --themes 则为编码），只列在该地区用得更多的",
+                                       "words (or, with --themes, codes) distinctive of each region against the others "
+                                       "(only those used more there than elsewhere)"),
                    parents=[
                        common.bundle_parent(),
                        common.by_parent(("top_region", "city", "population", "method")),
                        common.csv_parent("keywords"),
                    ])
-    p.add_argument("--themes", action="store_true", help="codes over-represented per group instead of words")
-    p.add_argument("--top", type=int, default=10, help="words per group (default: %(default)s)")
+    p.add_argument("--themes", action="store_true", help=tr("列出各组中偏多的编码，而不是词语",
+                                                            "codes over-represented per group instead of words"))
+    p.add_argument("--top", type=int, default=10, help=tr("每组列出几个词（默认：%(default)s）",
+                                                          "words per group (default: %(default)s)"))
     p.set_defaults(func=_cmd_keywords)

@@ -15,6 +15,7 @@ from casekit.cli.common import (
     out_file_parent,
     write_csv,
 )
+from casekit.language import tr
 from casekit.surveys import PLATFORMS  # the one platform list: the survey-reader registry's (live)
 
 __all__ = ["PLATFORMS", "register"]
@@ -24,11 +25,11 @@ def _cmd_codebook_draft(args: argparse.Namespace) -> int:
     from casekit.intake.codebook_draft import write_draft
 
     draft = write_draft(args.export, args.out, platform=args.platform, force=args.force, bundle=args.bundle)
-    print(f"respondent id: {draft.respondent_id.reason}", file=sys.stderr)
+    print(tr("答卷人编号：", "respondent id: ") + draft.respondent_id.reason, file=sys.stderr)
     if args.out is None:
         sys.stdout.write(draft.text)
     else:
-        print(f"draft codebook written to {args.out}", file=sys.stderr)
+        print(tr(f"编码簿初稿已写入 {args.out}", f"draft codebook written to {args.out}"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -40,11 +41,12 @@ def _cmd_survey(args: argparse.Namespace) -> int:
     )
 
     if args.crosstabs and not args.by:
-        print("casekit survey: --crosstabs needs --by COLUMN", file=sys.stderr)
+        print("casekit survey: " + tr("--crosstabs 需要同时给出 --by 列名", "--crosstabs needs --by COLUMN"), file=sys.stderr)
         return EXIT_USAGE
     scored = score_survey(args.export, args.codebook, platform=args.platform)  # read and scored once
     if args.by and scored.group_column(args.by) != args.by:
-        print(f"--by {args.by}: grouped by the column {scored.group_column(args.by)!r}", file=sys.stderr)
+        print(f"--by {args.by}: " + tr(f"按「{scored.group_column(args.by)}」列分组",
+                                       f"grouped by the column {scored.group_column(args.by)!r}"), file=sys.stderr)
     table = scored.summary(args.by)
     tables = {"": table}
     if args.by:
@@ -68,35 +70,45 @@ def _cmd_survey(args: argparse.Namespace) -> int:
 
 def _export_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("export", type=Path, help="the export as downloaded (.csv, .xlsx, .sav, .zip)")
+    parent.add_argument("export", type=Path, metavar=tr("导出文件",
+                                                        "export"), help=tr("从问卷平台下载的导出文件（.csv、.xlsx、.sav、.zip）", "the export as downloaded (.csv, .xlsx, .sav, .zip)"))
     return parent
 
 
 def register(add_parser: AddParser) -> None:
     """Add ``codebook draft`` and ``survey`` to the ``casekit`` parser."""
-    p = add_parser("codebook", help="standalone codebooks for questionnaire exports")
-    codebook_sub = p.add_subparsers(dest="codebook_command", required=True, metavar="ACTION")
-    d = codebook_sub.add_parser("draft", help="draft a codebook (YAML) from a questionnaire export", parents=[
+    p = add_parser("codebook", help=tr("问卷导出文件的独立编码簿", "standalone codebooks for questionnaire exports"))
+    codebook_sub = p.add_subparsers(dest="codebook_command", required=True, metavar=tr("操作", "ACTION"))
+    d = codebook_sub.add_parser("draft", help=tr("根据问卷导出文件起草编码簿（YAML）",
+                                                 "draft a codebook (YAML) from a questionnaire export"), parents=[
         _export_parent(),
-        out_file_parent("codebook draft", "write the draft to this file (default: print it)"),
-        force_parent("replace --out if it exists"),
+        out_file_parent("codebook draft", tr("把初稿写入这个文件（默认：打印在终端）",
+                                             "write the draft to this file (default: print it)")),
+        force_parent(tr("--out 文件已存在时替换它", "replace --out if it exists")),
     ])
-    d.add_argument("--platform", choices=PLATFORMS, help="force the export's platform (default: detected)")
+    d.add_argument("--platform", choices=PLATFORMS, help=tr("指定导出文件的平台（默认：自动识别）",
+                                                            "force the export's platform (default: detected)"))
     d.add_argument("--bundle", type=Path,
-                   help="a research bundle: the column holding the staff codes its ride-alongs and 360° reviews use becomes the respondent id")
+                   help=tr("调研资料包：其陪访记录和 360° 评估所用员工编号所在的列作为答卷人编号",
+                           "a research bundle: the column holding the staff codes its ride-alongs and 360° reviews use becomes the respondent id"))
     d.set_defaults(func=_cmd_codebook_draft)
 
-    p = add_parser("survey", help="reliability of a questionnaire's scales (n, mean, sd, alpha), group differences",
+    p = add_parser("survey", help=tr("问卷量表的信度（人数、平均分、标准差、α 系数）和组间差异",
+                                     "reliability of a questionnaire's scales (n, mean, sd, alpha), group differences"),
                    parents=[
                        _export_parent(),
-                       csv_parent("survey", "write the table as CSV (UTF-8 with BOM, for Excel), with --by also "
-                                  "<stem>_groups.csv (default: print them)", alias="--out"),
+                       csv_parent("survey", tr("把表格写成 CSV（UTF-8 带 BOM，可用 Excel 打开），加 --by 时另写 <文件名>_groups.csv（默认：打印在终端）",
+                                               "write the table as CSV (UTF-8 with BOM, for Excel), with --by also "
+                                               "<stem>_groups.csv (default: print them)"), alias="--out"),
                    ])
-    p.add_argument("--codebook", type=Path, required=True, help="standalone codebook (YAML)")
+    p.add_argument("--codebook", type=Path, required=True, help=tr("独立编码簿（YAML）", "standalone codebook (YAML)"))
     # a header of the export, not the bundle vocabulary of the other commands' --by
-    p.add_argument("--by", metavar="COLUMN", help="group by a codebook column's name (region, population) or a header of the export")
+    p.add_argument("--by", metavar=tr("列名",
+                                      "COLUMN"), help=tr("按编码簿中的列名（region、population）或导出文件的表头分组", "group by a codebook column's name (region, population) or a header of the export"))
     p.add_argument("--platform", choices=PLATFORMS,
-                   help="force the export's platform (default: the codebook's platform:, else detected)")
+                   help=tr("指定导出文件的平台（默认：编码簿的 platform:，没有则自动识别）",
+                           "force the export's platform (default: the codebook's platform:, else detected)"))
     p.add_argument("--crosstabs", action="store_true",
-                   help="with --by: also test the closed questions that are not scale items against the groups")
+                   help=tr("与 --by 一起用：同时检验不属于量表的封闭题在各组间的差异",
+                           "with --by: also test the closed questions that are not scale items against the groups"))
     p.set_defaults(func=_cmd_survey)

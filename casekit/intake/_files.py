@@ -25,6 +25,7 @@ from casekit.bounded import (
     read_bytes,
     yaml_error_problem,
 )
+from casekit.language import tr
 
 __all__ = [
     "FILE",
@@ -91,8 +92,9 @@ def read_text(path: Path, rel: str, *, legacy: bool = False) -> tuple[str | None
         try:
             return _newlines(data.decode("utf-16")), []
         except UnicodeDecodeError:
-            return None, [Problem(rel, None, None, "UTF-16 text (the file starts with its byte-order mark)",
-                                  "undecodable bytes")]
+            return None, [Problem(rel, None, None, tr("UTF-16 编码的文本（文件以字节顺序标记开头）",
+                                                      "UTF-16 text (the file starts with its byte-order mark)"),
+                                  tr("无法解码的字节", "undecodable bytes"))]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -103,19 +105,25 @@ def read_text(path: Path, rel: str, *, legacy: bool = False) -> tuple[str | None
                 # GBK text with a broken byte: the broken byte is where GB18030 fails, not where
                 # UTF-8 first failed (that is the first Chinese character)
                 line = data[: gb_exc.start].count(b"\n") + 1
-                found = (f"undecodable bytes {data[gb_exc.start:gb_exc.start + 4]!r} "
-                         "(the file looks GBK/GB18030-encoded)")
-                return None, [Problem(rel, line, None, "UTF-8 or GBK/GB18030 text", found)]
+                found = tr(f"无法解码的字节 {data[gb_exc.start:gb_exc.start + 4]!r}（文件看来是 GBK/GB18030 编码）",
+                           f"undecodable bytes {data[gb_exc.start:gb_exc.start + 4]!r} "
+                           "(the file looks GBK/GB18030-encoded)")
+                return None, [Problem(rel, line, None, tr("UTF-8 或 GBK/GB18030 编码的文本", "UTF-8 or GBK/GB18030 text"),
+                                      found)]
         line = data[: exc.start].count(b"\n") + 1
-        found = f"undecodable bytes {data[exc.start:exc.start + 4]!r}"
+        found = tr(f"无法解码的字节 {data[exc.start:exc.start + 4]!r}",
+                   f"undecodable bytes {data[exc.start:exc.start + 4]!r}")
         if legacy:
-            return None, [Problem(rel, line, None, "UTF-8 or GBK/GB18030 text", found)]
+            return None, [Problem(rel, line, None, tr("UTF-8 或 GBK/GB18030 编码的文本", "UTF-8 or GBK/GB18030 text"),
+                                  found)]
         try:
             data.decode("gb18030")
-            found += " (the file looks GBK/GB18030-encoded, as Excel saves 'CSV' on Chinese Windows)"
+            found += tr("（文件看来是 GBK/GB18030 编码，中文 Windows 上的 Excel 另存为“CSV”时就是这样）",
+                        " (the file looks GBK/GB18030-encoded, as Excel saves 'CSV' on Chinese Windows)")
         except UnicodeDecodeError:
             pass
-        return None, [Problem(rel, line, None, "UTF-8 text (save the file as 'CSV UTF-8')", found)]
+        return None, [Problem(rel, line, None, tr("UTF-8 编码的文本（请另存为“CSV UTF-8”）",
+                                                  "UTF-8 text (save the file as 'CSV UTF-8')"), found)]
     return _newlines(text), []
 
 
@@ -143,8 +151,9 @@ def _frame_from_records(records: list[list[str]], rel: str) -> tuple[pd.DataFram
     rows = []
     for i, rec in enumerate(body):
         if len(rec) > width and any(c.strip() for c in rec[width:]):
-            problems.append(Problem(rel, i + 2, None, f"at most {width} cells (one per header)",
-                                    f"{len(rec)} cells"))
+            problems.append(Problem(rel, i + 2, None, tr(f"最多 {width} 格（每个表头一格）",
+                                                         f"at most {width} cells (one per header)"),
+                                    tr(f"{len(rec)} 格", f"{len(rec)} cells")))
         rows.append((rec + [""] * width)[:width])
     return pd.DataFrame(rows, columns=header, dtype=str), problems
 
@@ -163,10 +172,12 @@ def _header_row(rows: list[list[str]], header_hint: str) -> int | None:
 
 def _misplaced_header(rel: str, row: int, header_hint: str, sheet: str | None = None) -> Problem:
     where = f" of sheet {sheet!r}" if sheet else ""
+    where_zh = f"（工作表「{sheet}」）" if sheet else ""
     return Problem(
         rel, 1, header_hint,
-        "the header row (the row naming the columns) as row 1",
-        f"the header on row {row}{where}; delete the {row - 1} row(s) above it (a title or notes)",
+        tr("表头（列名所在的行）在第 1 行", "the header row (the row naming the columns) as row 1"),
+        tr(f"表头在第 {row} 行{where_zh}；请删除它上面的 {row - 1} 行（标题或说明）",
+           f"the header on row {row}{where}; delete the {row - 1} row(s) above it (a title or notes)"),
     )
 
 
@@ -181,9 +192,11 @@ def _read_xlsx(path: Path, rel: str, header_hint: str | None) -> tuple[pd.DataFr
         sheets = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl",
                                header=None, sheet_name=None)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a corrupt workbook
-        return None, [], [Problem(rel, None, None, "a readable .xlsx workbook", f"{type(exc).__name__}: {exc}")]
+        return None, [], [Problem(rel, None, None, tr("能打开的 .xlsx 工作簿", "a readable .xlsx workbook"),
+                                  f"{type(exc).__name__}: {exc}")]
     if not sheets:
-        return None, [], [Problem(rel, None, None, "a workbook with a sheet", "no sheet")]
+        return None, [], [Problem(rel, None, None, tr("至少有一个工作表的工作簿", "a workbook with a sheet"),
+                                  tr("没有工作表", "no sheet"))]
     chosen = next(iter(sheets))
     if header_hint is not None:
         for name, sheet in sheets.items():
@@ -237,7 +250,7 @@ def read_table(
         if body is None:
             return None, problems
         if not header:
-            return None, [Problem(rel, 1, None, "a header row", "an empty sheet")]
+            return None, [Problem(rel, 1, None, tr("表头行", "a header row"), tr("空的工作表", "an empty sheet"))]
         frame = body
     else:
         text, problems = read_text(path, rel)
@@ -248,7 +261,7 @@ def read_table(
         except InputFileError as exc:
             return None, exc.problems
         if not top:
-            return None, [Problem(rel, 1, None, "a header row", "an empty file")]
+            return None, [Problem(rel, 1, None, tr("表头行", "a header row"), tr("空文件", "an empty file"))]
         raw_header = top[0]
         if header_hint is not None and header_hint not in [h.strip().lstrip("\ufeff") for h in raw_header]:
             at = _header_row(top, header_hint)
@@ -274,7 +287,8 @@ def read_table(
     seen: set[str] = set()
     for h in header:
         if h in seen:
-            problems.append(Problem(rel, 1, h, "each column header once", f"{h!r} twice"))
+            problems.append(Problem(rel, 1, h, tr("每个列名只出现一次", "each column header once"),
+                                    tr(f"「{h}」出现了两次", f"{h!r} twice")))
         seen.add(h)
     frame = frame.copy()
     frame.columns = _dedupe(header)
@@ -408,10 +422,12 @@ def split_front_matter(text: str, rel: str) -> tuple[str | None, str, list[Probl
     """
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        return None, text.strip(), [Problem(rel, 1, None, "front matter starting with a '---' line",
+        return None, text.strip(), [Problem(rel, 1, None, tr("以“---”行开头的文首信息",
+                                                             "front matter starting with a '---' line"),
                                             lines[0][:40] if lines and lines[0] else MISSING)]
     for i in range(1, len(lines)):
         if lines[i].strip() in ("---", "..."):
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]).strip(), []
-    return None, "", [Problem(rel, len(lines), None, "a closing '---' line after the front matter",
-                              "end of file")]
+    return None, "", [Problem(rel, len(lines), None, tr("文首信息之后的结束行“---”",
+                                                        "a closing '---' line after the front matter"),
+                              tr("文件结束", "end of file"))]

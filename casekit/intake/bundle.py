@@ -25,6 +25,7 @@ from casekit.intake.roster import private_problems
 from casekit.intake.ride_alongs import RIDE_ALONG_RECORDINGS, read_ride_alongs
 from casekit.intake.schemas import COMPETENCY, ITEMS, REVIEW_ITEMS, RIDE_ALONGS
 from casekit.intake.survey import read_survey
+from casekit.language import tr
 
 __all__ = ["Bundle", "BundleCheck", "check_bundle", "load_bundle", "remember_bundles", "validate_bundle"]
 
@@ -119,9 +120,11 @@ def _root(path: str | Path) -> Path:
     if root.is_file() and root.name == MANIFEST_FILE:
         root = root.parent
     if not (root / MANIFEST_FILE).is_file():
-        raise BundleNotFoundError(
+        raise BundleNotFoundError(tr(
+            f"{root} 不是调研资料包：找不到 {root / MANIFEST_FILE}"
+            "（调研资料包是一个含有 manifest.yaml 的文件夹，见 docs/bundle-format.md）",
             f"no research bundle at {str(root)!r}: {str(root / MANIFEST_FILE)!r} does not exist "
-            "(a bundle is a folder holding manifest.yaml; see docs/bundle-format.md)")
+            "(a bundle is a folder holding manifest.yaml; see docs/bundle-format.md)"))
     return root
 
 

@@ -12,6 +12,7 @@ from casekit.exceptions import Problem
 from casekit.intake._files import ROW, listed_files, read_table, short_list
 from casekit.intake.manifest import Manifest
 from casekit.intake.schemas import CATALOGUE, coerce
+from casekit.language import tr
 
 __all__ = ["CATALOGUE_DIR", "MAX_VALUE_CHARS", "parse_department_values", "read_catalogue"]
 
@@ -90,22 +91,26 @@ def read_catalogue(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame,
     folder = root / CATALOGUE_DIR
     if not folder.is_dir():
         return CATALOGUE.empty(), [Problem(f"{CATALOGUE_DIR}/", None, None,
-                                           "a catalogue/ folder with one <region_id>.csv per region",
-                                           "no catalogue/ folder")]
+                                           tr("catalogue/ 文件夹，每个地区一个 <地区编号>.csv",
+                                              "a catalogue/ folder with one <region_id>.csv per region"),
+                                           tr("没有 catalogue/ 文件夹", "no catalogue/ folder"))]
     problems: list[Problem] = []
     tops = manifest.top_level_ids() if manifest is not None else None
     parts = []
     for path in listed_files(folder):
         rel = f"{CATALOGUE_DIR}/{path.name}"
         if path.suffix.lower() != ".csv":
-            problems.append(Problem(rel, None, None, "a catalogue <region_id>.csv", path.name))
+            problems.append(Problem(rel, None, None, tr("产品目录 <地区编号>.csv", "a catalogue <region_id>.csv"), path.name))
             continue
         if manifest is not None and tops is not None and path.stem not in tops:
             city = manifest.resolve(path.stem)
-            hint = f" ({path.stem} is a city of {manifest.top_of(city)})" if city and city not in tops else ""
+            is_city = city and city not in tops
+            hint = tr(f"（{path.stem} 是 {manifest.top_of(city)} 下的地市）", f" ({path.stem} is a city of "
+                                                                       f"{manifest.top_of(city)})") if is_city else ""
+            names = short_list([f'{t}.csv' for t in tops], 8)
             problems.append(Problem(rel, None, None,
-                                    "a file named after a top-level region id "
-                                    f"({short_list([f'{t}.csv' for t in tops], 8)}){hint}",
+                                    tr(f"以省级地区编号命名的文件（{names}）{hint}",
+                                       f"a file named after a top-level region id ({names}){hint}"),
                                     path.name))
         frame, more = read_table(path, rel)
         problems += more
@@ -119,10 +124,13 @@ def read_catalogue(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame,
             values, bad = parse_department_values(cell)
             parsed.append(values)
             problems += [Problem(rel, None if pd.isna(row) else int(row), "department_values",
-                                 "department：sentence entries separated by ；, e.g. 财务部：月底对账省两天 "
-                                 f"(each department once, by id or label, a sentence of at most {MAX_VALUE_CHARS} "
-                                 "characters: "
-                                 f"{short_list([t.label for t in domain.CUSTOMER_DEPARTMENTS.values()], 8)})",
+                                 tr("用“；”分隔的“部门：一句话”，例如 财务部：月底对账省两天（每个部门一次，写编号或名称，"
+                                    f"每句最多 {MAX_VALUE_CHARS} 字："
+                                    f"{short_list([t.label for t in domain.CUSTOMER_DEPARTMENTS.values()], 8)}）",
+                                    "department：sentence entries separated by ；, e.g. 财务部：月底对账省两天 "
+                                    f"(each department once, by id or label, a sentence of at most {MAX_VALUE_CHARS} "
+                                    "characters: "
+                                    f"{short_list([t.label for t in domain.CUSTOMER_DEPARTMENTS.values()], 8)})"),
                                  entry if len(entry) <= 60 else entry[:60] + f"…（{len(entry)} 字）")
                          for entry in bad]
         out["department_values"] = pd.Series(parsed, index=out.index, dtype=object)

@@ -62,6 +62,7 @@ from casekit.intake.config import Each, ProblemLog, Schema, key_path, schema_pro
 from casekit.intake.note_segments import SEGMENT_KINDS
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
+from casekit.language import tr
 
 __all__ = [
     "CODE_FRAME_FILE",
@@ -338,22 +339,24 @@ def _keywords(chk: ProblemLog, rule: Mapping[str, Any], key: str, path: tuple[An
     words = _strings(rule.get(key))
     where = path + (key,)
     if words is None:
-        chk.add(where, f"{place}.{key}", "a keyword or a list of keywords", rule.get(key))
+        chk.add(where, f"{place}.{key}", tr("一个关键词或关键词列表", "a keyword or a list of keywords"), rule.get(key))
         return ()
     out = []
     for i, w in enumerate(words):
         if not w.strip():
-            chk.add(where + (i,), f"{place}.{key}", "a non-empty keyword", w)
+            chk.add(where + (i,), f"{place}.{key}", tr("非空的关键词", "a non-empty keyword"), w)
             continue
         if key == "regex":
             try:
                 compiled = re.compile(w)
             except re.error as exc:
-                chk.add(where + (i,), f"{place}.{key}", "a valid regular expression (Python syntax)",
+                chk.add(where + (i,), f"{place}.{key}", tr("有效的正则表达式（Python 语法）",
+                                                           "a valid regular expression (Python syntax)"),
                         f"{w} ({exc})")
                 continue
             if compiled.search("") is not None:
-                chk.add(where + (i,), f"{place}.{key}", "a regular expression that cannot match empty text",
+                chk.add(where + (i,), f"{place}.{key}", tr("不能匹配空文本的正则表达式",
+                                                           "a regular expression that cannot match empty text"),
                         w)
                 continue
         out.append(w.strip() if key != "regex" else w)
@@ -362,7 +365,8 @@ def _keywords(chk: ProblemLog, rule: Mapping[str, Any], key: str, path: tuple[An
 
 def _rule(chk: ProblemLog, raw: Any, path: tuple[Any, ...], place: str) -> Rule | None:
     if not isinstance(raw, dict):
-        chk.add(path, place, "a rule: a mapping with any: (and optionally all:, none:, window:, regex:)",
+        chk.add(path, place, tr("规则：含 any: 的映射（还可以有 all:、none:、window:、regex:）",
+                                "a rule: a mapping with any: (and optionally all:, none:, window:, regex:)"),
                 raw)
         return None
     n_before = len(chk.problems)
@@ -371,16 +375,19 @@ def _rule(chk: ProblemLog, raw: Any, path: tuple[Any, ...], place: str) -> Rule 
     all_ = _keywords(chk, raw, "all", path, place) if "all" in raw else ()
     none = _keywords(chk, raw, "none", path, place) if "none" in raw else ()
     if not any_ and not regex and len(chk.problems) == n_before:
-        chk.add(path, place, "a rule with at least one keyword in any: (or a regex:)",
-                "a rule without keywords")
+        chk.add(path, place, tr("any: 中至少有一个关键词（或有 regex:）的规则",
+                                "a rule with at least one keyword in any: (or a regex:)"),
+                tr("没有关键词的规则", "a rule without keywords"))
     window = raw.get("window")
     if "window" in raw:
         if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-            chk.add(path + ("window",), f"{place}.window", "a whole number of characters >= 1", window)
+            chk.add(path + ("window",), f"{place}.window", tr("不小于 1 的整数字符数",
+                                                              "a whole number of characters >= 1"), window)
             window = None
         elif not all_ and not none and "all" not in raw and "none" not in raw:
             chk.add(path + ("window",), f"{place}.window",
-                    "window: together with all: or none: (it limits where they may occur)", window)
+                    tr("window: 要与 all: 或 none: 一起用（它限定它们出现的范围）",
+                       "window: together with all: or none: (it limits where they may occur)"), window)
             window = None
     if len(chk.problems) > n_before:
         return None
@@ -391,36 +398,41 @@ def _rule(chk: ProblemLog, raw: Any, path: tuple[Any, ...], place: str) -> Rule 
 def _code(chk: ProblemLog, raw: Any, i: int, groups: Mapping[str, str], source: str) -> Code | None:
     path: tuple[Any, ...] = ("codes", i)
     if not isinstance(raw, dict):
-        chk.add(path, f"codes[{i}]", "a code: a mapping with id, label, group (and rules)", raw)
+        chk.add(path, f"codes[{i}]", tr("编码：含 id、label、group（和 rules）的映射",
+                                        "a code: a mapping with id, label, group (and rules)"), raw)
         return None
     cid = text_of(raw.get("id"))
     place = f"codes[{cid or i}]"
     n_before = len(chk.problems)
     if not _ID.match(cid):
         chk.add(path + ("id",), f"{place}.id",
-                "an ASCII id: a lower-case letter, then lower-case letters, digits or _", raw.get("id"))
+                tr("ASCII 编号：小写字母开头，后面是小写字母、数字或 _",
+                   "an ASCII id: a lower-case letter, then lower-case letters, digits or _"), raw.get("id"))
     label = raw.get("label")
     if not isinstance(label, str) or not label.strip():
-        chk.add(path + ("label",), f"{place}.label", "a label (the Chinese name consultants read)", label)
+        chk.add(path + ("label",), f"{place}.label", tr("名称（顾问看到的中文名称）",
+                                                        "a label (the Chinese name consultants read)"), label)
     group = text_of(raw.get("group"))
     if group not in groups:
         chk.add(path + ("group",), f"{place}.group",
-                f"a group of the frame ({short_list(list(groups), 12) or 'none declared under groups:'})",
+                tr(f"编码框架中的分组（{short_list(list(groups), 12) or 'groups: 下一个也没有声明'}）",
+                   f"a group of the frame ({short_list(list(groups), 12) or 'none declared under groups:'})"),
                 raw.get("group"))
     description = raw.get("description")
     if description is not None and not isinstance(description, str):
-        chk.add(path + ("description",), f"{place}.description", "a text", description)
+        chk.add(path + ("description",), f"{place}.description", tr("一段文字", "a text"), description)
     pops: list[str] = []
     names = _strings(raw.get("populations"))
     if names is None:
-        chk.add(path + ("populations",), f"{place}.populations", "a list of populations",
+        chk.add(path + ("populations",), f"{place}.populations", tr("岗位列表", "a list of populations"),
                 raw.get("populations"))
     else:
         for j, name in enumerate(names):
             pop = domain.lookup(domain.POPULATIONS, name)
             if pop is None:
                 chk.add(path + ("populations", j), f"{place}.populations",
-                        f"a population ({short_list(domain.POPULATIONS)}, or its Chinese label)", name)
+                        tr(f"岗位（{short_list(domain.POPULATIONS)}，或其中文名称）",
+                           f"a population ({short_list(domain.POPULATIONS)}, or its Chinese label)"), name)
             elif pop not in pops:
                 pops.append(pop)
     rules: list[Rule] = []
@@ -428,8 +440,9 @@ def _code(chk: ProblemLog, raw: Any, i: int, groups: Mapping[str, str], source: 
         raw_rules = raw.get("rules")
         if not isinstance(raw_rules, list) or not raw_rules:
             chk.add(path + ("rules",), f"{place}.rules",
-                    "a list of at least one rule (leave rules: out for a code applied by hand only)",
-                    raw_rules if raw_rules != [] else "an empty list")
+                    tr("至少一条规则的列表（只靠人工编码的，不写 rules:）",
+                       "a list of at least one rule (leave rules: out for a code applied by hand only)"),
+                    raw_rules if raw_rules != [] else tr("空列表", "an empty list"))
         else:
             for j, r in enumerate(raw_rules):
                 rule = _rule(chk, r, path + ("rules", j), f"{place}.rules[{j}]")
@@ -473,7 +486,8 @@ def parse_code_frame(data: Any, lines: YamlLines, rel: str, *, source: str,
     if data is None:
         return out, []
     if not isinstance(data, dict):
-        chk.add((), None, "a YAML mapping with keys groups and codes (and optionally extends)",
+        chk.add((), None, tr("含 groups 和 codes 键（还可以有 extends）的 YAML 映射",
+                             "a YAML mapping with keys groups and codes (and optionally extends)"),
                 type(data).__name__)
         return out, chk.problems
     chk.problems.extend(schema_problems(data, lines, rel, CodeFrameSchema, _placer(data)))
@@ -481,7 +495,8 @@ def parse_code_frame(data: Any, lines: YamlLines, rel: str, *, source: str,
     if "extends" in data:
         ext = text_of(data.get("extends"))
         if ext != "default":
-            chk.add(("extends",), "extends", "extends: default (or no extends: to replace the default frame)",
+            chk.add(("extends",), "extends", tr("extends: default（不写 extends: 则替换默认框架）",
+                                                "extends: default (or no extends: to replace the default frame)"),
                     data.get("extends"))
         else:
             out.extends = True
@@ -489,54 +504,60 @@ def parse_code_frame(data: Any, lines: YamlLines, rel: str, *, source: str,
     if "remove" in data:
         names = _strings(data.get("remove"))
         if not out.extends:
-            chk.add(("remove",), "remove", "remove: only together with extends: default",
+            chk.add(("remove",), "remove", tr("remove: 只能与 extends: default 一起用",
+                                              "remove: only together with extends: default"),
                     data.get("remove"))
         elif names is None:
-            chk.add(("remove",), "remove", "a list of code ids of the default frame", data.get("remove"))
+            chk.add(("remove",), "remove", tr("默认框架中编码编号的列表",
+                                              "a list of code ids of the default frame"), data.get("remove"))
         else:
             for j, name in enumerate(names):
                 if name not in base_ids:
-                    chk.add(("remove", j), "remove", "a code id of the default frame", name)
+                    chk.add(("remove", j), "remove", tr("默认框架中的编码编号", "a code id of the default frame"), name)
                 else:
                     out.remove.append((name, line_of(lines, "remove", j)))
 
     if "skip_kinds" in data:
         kinds = _strings(data.get("skip_kinds"))
         if kinds is None:
-            chk.add(("skip_kinds",), "skip_kinds", f"a list of segment kinds ({', '.join(SEGMENT_KINDS)})",
+            chk.add(("skip_kinds",), "skip_kinds", tr(f"段落类型的列表（{'、'.join(SEGMENT_KINDS)}）",
+                                                      f"a list of segment kinds ({', '.join(SEGMENT_KINDS)})"),
                     data.get("skip_kinds"))
         else:
             bad = [k for k in kinds if k not in SEGMENT_KINDS]
             for k in bad:
-                chk.add(("skip_kinds",), "skip_kinds", f"segment kinds among {', '.join(SEGMENT_KINDS)}", k)
+                chk.add(("skip_kinds",), "skip_kinds", tr(f"{'、'.join(SEGMENT_KINDS)} 中的段落类型",
+                                                          f"segment kinds among {', '.join(SEGMENT_KINDS)}"), k)
             if not bad:
                 out.skip_kinds = tuple(dict.fromkeys(kinds))
 
     groups: dict[str, str] = dict(base_groups or {}) if out.extends else {}
     raw_groups = data.get("groups")
     if raw_groups is not None and not isinstance(raw_groups, dict):
-        chk.add(("groups",), "groups", "a mapping group id → Chinese label", raw_groups)
+        chk.add(("groups",), "groups", tr("分组编号 → 中文名称的映射", "a mapping group id → Chinese label"), raw_groups)
     elif raw_groups:
         for gid, glabel in raw_groups.items():
             gkey = str(gid)
             if not _ID.match(gkey):
                 chk.add(("groups", gkey), f"groups.{gkey}",
-                        "an ASCII group id: a lower-case letter, then lower-case letters, digits or _", gkey)
+                        tr("ASCII 分组编号：小写字母开头，后面是小写字母、数字或 _",
+                           "an ASCII group id: a lower-case letter, then lower-case letters, digits or _"), gkey)
                 continue
             if not isinstance(glabel, str) or not glabel.strip():
-                chk.add(("groups", gkey), f"groups.{gkey}", "the group's Chinese label", glabel)
+                chk.add(("groups", gkey), f"groups.{gkey}", tr("分组的中文名称", "the group's Chinese label"), glabel)
                 continue
             groups[gkey] = glabel.strip()
             out.groups[gkey] = glabel.strip()
     if not groups and "codes" in data:
-        chk.add(("groups",), "groups", "groups: at least one group id → Chinese label", None)
+        chk.add(("groups",), "groups", tr("groups：至少一个“分组编号 → 中文名称”",
+                                          "groups: at least one group id → Chinese label"), None)
 
     raw_codes = data.get("codes")
     if raw_codes is None:
         if not out.extends:
-            chk.add(("codes",), "codes", "codes: a list of codes", None)
+            chk.add(("codes",), "codes", tr("codes：编码列表", "codes: a list of codes"), None)
     elif not isinstance(raw_codes, list):
-        chk.add(("codes",), "codes", "a list of codes", raw_codes)
+        chk.add(("codes",), "codes", tr("编码列表", "a list of codes"), raw_codes)
     else:
         seen: dict[str, int | None] = {}
         labels: dict[str, str] = {}
@@ -546,11 +567,14 @@ def parse_code_frame(data: Any, lines: YamlLines, rel: str, *, source: str,
                 continue
             if code.id in seen:
                 chk.add(("codes", i, "id"), f"codes[{code.id}].id",
-                        f"each code id once (already at line {seen[code.id]})", code.id)
+                        tr(f"每个编码编号只出现一次（第 {seen[code.id]} 行已有）",
+                           f"each code id once (already at line {seen[code.id]})"),
+                    code.id)
                 continue
             if code.label in labels:
                 chk.add(("codes", i, "label"), f"codes[{code.id}].label",
-                        f"each label once (already the label of {labels[code.label]!r})", code.label)
+                        tr(f"每个名称只出现一次（已是「{labels[code.label]}」的名称）",
+                       f"each label once (already the label of {labels[code.label]!r})"), code.label)
                 continue
             seen[code.id] = code.line
             labels[code.label] = code.id
@@ -585,9 +609,9 @@ def default_code_frame() -> CodeFrame:
         problems += more
         if parsed.extends:
             problems.append(Problem(rel, line_of(lines, "extends"), "extends",
-                                    "no extends: in the default frame", "extends"))
+                                    tr("默认框架中没有 extends:", "no extends: in the default frame"), "extends"))
     if problems:
-        raise CasekitError("casekit's default code frame is broken:\n"
+        raise CasekitError(tr("casekit 自带的编码框架已损坏：\n", "casekit's default code frame is broken:\n")
                            + "\n".join(f"  - {p}" for p in problems))
     return CodeFrame(groups=parsed.groups, codes=tuple(parsed.codes),
                      skip_kinds=parsed.skip_kinds if parsed.skip_kinds is not None else DEFAULT_SKIP_KINDS,
@@ -649,7 +673,8 @@ def read_code_frame(root: str | Path) -> tuple[CodeFrame, list[Problem]]:
         if other is not c:
             mine, theirs = (c, other) if c.source == "bundle" else (other, c)
             problems.append(Problem(rel, mine.line, f"codes[{mine.id}].label",
-                                    f"a label not used by another code (already the label of {theirs.id!r})",
+                                    tr(f"没有被其他编码用过的名称（已是「{theirs.id}」的名称）",
+                                       f"a label not used by another code (already the label of {theirs.id!r})"),
                                     mine.label))
     return CodeFrame(groups=groups, codes=tuple(codes),
                      skip_kinds=parsed.skip_kinds if parsed.skip_kinds is not None else base.skip_kinds,

@@ -25,6 +25,7 @@ from casekit.intake.config import Each, Keyed, Schema, read_config
 from casekit.intake.columns import MATCH_KEYS, ColumnMatch, parse_match
 from casekit.intake.schemas import ITEMS, REVIEW_ITEMS, vocab_expected
 from casekit.surveys import platform_ids
+from casekit.language import tr
 
 __all__ = [
     "AUTO",
@@ -160,7 +161,8 @@ class Scale:
     def describe(self) -> str:
         """Short text for problems: ``非常不符合…非常符合 or 1–5``."""
         labels = list(self.labels)
-        return f"{labels[0]}…{labels[-1]} or {self.min:g}–{self.max:g}"
+        return tr(f"{labels[0]}…{labels[-1]} 或 {self.min:g}–{self.max:g}",
+                  f"{labels[0]}…{labels[-1]} or {self.min:g}–{self.max:g}")
 
 
 @dataclass(frozen=True)
@@ -271,7 +273,8 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
         platform = text_of(data.get("platform")).lower()
         if platform not in platform_choices():
             p(("platform",), "platform",
-              f"one of {', '.join(platform_choices())} (the platform the exports in survey/ were downloaded from)",
+              tr(f"{'、'.join(platform_choices())} 之一（survey/ 中的导出文件是从哪个平台下载的）",
+                 f"one of {', '.join(platform_choices())} (the platform the exports in survey/ were downloaded from)"),
               data.get("platform"))
             platform = AUTO  # keep checking the exports as downloaded, whatever their platform
 
@@ -284,23 +287,27 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
             return ColumnMatch("column", header, line_of(lines, *path))
         other = [k for k in MATCH_KEYS[1:] if isinstance(spec, dict) and text_of(spec.get(k))]
         if other:
-            p(path + (other[0],), other[0], "column: the export's exact header (pattern, platform_id and key "
-              "need platform: set at the top of codebook.yaml)", spec.get(other[0]))
+            p(path + (other[0],), other[0], tr("column：导出文件中完全一致的表头（pattern、platform_id 和 key 需要在 "
+                                              "codebook.yaml 开头写明 platform:）",
+                                              "column: the export's exact header (pattern, platform_id and key "
+                                              "need platform: set at the top of codebook.yaml)"), spec.get(other[0]))
         else:
             p(path if allow_plain else path + ("column",), name if allow_plain else "column",
-              "the export's header of this column" if allow_plain else
-              f"the export's header of this {'question' if path[0] == 'background' else 'item'}", None)
+              tr("这一列在导出文件中的表头", "the export's header of this column") if allow_plain else
+              tr(f"这道{'背景题' if path[0] == 'background' else '题目'}在导出文件中的表头",
+                 f"the export's header of this {'question' if path[0] == 'background' else 'item'}"), None)
         return None
 
     # columns -------------------------------------------------------------------------------
     columns: dict[str, str] = {}
     raw = data.get("columns")
     if not isinstance(raw, dict):
-        p(("columns",), "columns", "a mapping respondent_id / region / population → export header", raw)
+        p(("columns",), "columns", tr("respondent_id / region / population → 导出文件表头的映射",
+                                      "a mapping respondent_id / region / population → export header"), raw)
         raw = {}
     for key in ID_KEYS:
         if key not in raw:
-            p(("columns",), key, "the export's header of this column", None)
+            p(("columns",), key, tr("这一列在导出文件中的表头", "the export's header of this column"), None)
             continue
         m = match_of(raw.get(key), ("columns", key), key, allow_plain=True)
         if m is not None:
@@ -315,7 +322,8 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
 
     def claim(header: str, owner: str, path: tuple) -> bool:
         if header in used_headers:
-            p(path, "column", f"an export header not already used (used by {used_headers[header]})", header)
+            p(path, "column", tr(f"尚未被占用的导出文件表头（已被 {used_headers[header]} 使用）",
+                                 f"an export header not already used (used by {used_headers[header]})"), header)
             return False
         used_headers[header] = owner
         return True
@@ -324,39 +332,43 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
     background: list[BackgroundQuestion] = []
     raw = data.get("background") or []
     if not isinstance(raw, list):
-        p(("background",), "background", "a list of {id, column, type}", raw)
+        p(("background",), "background", tr("{id, column, type} 的列表", "a list of {id, column, type}"), raw)
         raw = []
     seen: set[str] = set(ID_KEYS) | {"region_id", "top_region_id"}
     roles_seen: dict[str, str] = {}
     for i, q in enumerate(raw):
         path = ("background", i)
         if not isinstance(q, dict):
-            p(path, "background", "a mapping {id, column, type}", q)
+            p(path, "background", tr("{id, column, type} 的映射", "a mapping {id, column, type}"), q)
             continue
         qid, qtype = text_of(q.get("id")), text_of(q.get("type") or "category")
         ok = True
         if not qid or qid in seen:
-            p(path + ("id",), "id", "a unique question id (not respondent_id/region/population)", qid)
+            p(path + ("id",), "id", tr("不重复的题目编号（不能是 respondent_id/region/population）",
+                                       "a unique question id (not respondent_id/region/population)"), qid)
             ok = False
         m = match_of(q, path, qid or "background")
         col = _as_text(m) if m is not None else ""
         if m is None:
             ok = False
         if qtype not in BACKGROUND_TYPES:
-            p(path + ("type",), "type", "category or number", qtype)
+            p(path + ("type",), "type", tr("category 或 number", "category or number"), qtype)
             ok = False
         role = text_of(q.get("role")) or None
         if role is not None:
             role_id = domain.lookup(domain.BACKGROUND_ROLES, role)
             if role_id is None:
-                p(path + ("role",), "role", f"one of {', '.join(domain.BACKGROUND_ROLES)}", role)
+                p(path + ("role",), "role", tr(f"{'、'.join(domain.BACKGROUND_ROLES)} 之一",
+                                               f"one of {', '.join(domain.BACKGROUND_ROLES)}"), role)
                 ok = False
             elif role_id in roles_seen:
-                p(path + ("role",), "role", f"a role not already given to {roles_seen[role_id]}",
+                p(path + ("role",), "role", tr(f"尚未分配给 {roles_seen[role_id]} 的角色",
+                                               f"a role not already given to {roles_seen[role_id]}"),
                   role)
                 ok = False
             elif qtype != "number":
-                p(path + ("type",), "type", f"number (role {role_id} is a number)", qtype)
+                p(path + ("type",), "type", tr(f"number（角色 {role_id} 是数字）", f"number (role {role_id} is a number)"),
+                  qtype)
                 ok = False
             else:
                 roles_seen[role_id] = qid or "?"
@@ -374,19 +386,20 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
     rows: list[dict[str, Any]] = []
     raw = data.get("items")
     if not isinstance(raw, list) or not raw:
-        p(("items",), "items", "a non-empty list of scale items", raw)
+        p(("items",), "items", tr("非空的量表题目列表", "a non-empty list of scale items"), raw)
         raw = []
     item_ids: set[str] = set()
     population_range: dict[str, tuple[str, str, tuple[float, float]]] = {}
     for i, it in enumerate(raw):
         path = ("items", i)
         if not isinstance(it, dict):
-            p(path, "items", "a mapping {id, column, dimension, populations, scale}", it)
+            p(path, "items", tr("{id, column, dimension, populations, scale} 的映射",
+                                "a mapping {id, column, dimension, populations, scale}"), it)
             continue
         iid = text_of(it.get("id"))
         ok = True
         if not iid or iid in item_ids:
-            p(path + ("id",), "id", "a unique item id", iid if iid else None)
+            p(path + ("id",), "id", tr("不重复的题目编号", "a unique item id"), iid if iid else None)
             ok = False
         m = match_of(it, path, iid or "items")
         col = _as_text(m) if m is not None else ""
@@ -400,7 +413,8 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
         pops_raw = [pops_raw] if isinstance(pops_raw, str) else pops_raw
         pops: list[str] = []
         if not isinstance(pops_raw, list) or not pops_raw:
-            p(path + ("populations",), "populations", "a list of populations asked this item", pops_raw)
+            p(path + ("populations",), "populations", tr("回答这道题的岗位列表",
+                                                         "a list of populations asked this item"), pops_raw)
             ok = False
         else:
             for pr in pops_raw:
@@ -412,18 +426,20 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
                 elif dim is not None and dim not in domain.POPULATION_DIMENSIONS[pop]:
                     allowed = "、".join(domain.label(domain.DIMENSIONS, d) for d in domain.POPULATION_DIMENSIONS[pop])
                     p(path + ("dimension",), "dimension",
-                      f"a research dimension of {pop} ({allowed})", text_of(it.get("dimension")))
+                      tr(f"{pop} 的调研维度（{allowed}）", f"a research dimension of {pop} ({allowed})"),
+                      text_of(it.get("dimension")))
                     ok = False
                 else:
                     pops.append(pop)
         scale = text_of(it.get("scale"))
         if scale not in scales:
-            p(path + ("scale",), "scale", f"a scale defined under scales: ({', '.join(scales) or 'none'})",
+            p(path + ("scale",), "scale", tr(f"scales: 下定义的量表（{'、'.join(scales) or '无'}）",
+                                             f"a scale defined under scales: ({', '.join(scales) or 'none'})"),
               scale if scale else None)
             ok = False
         reverse = it.get("reverse", False)
         if not isinstance(reverse, bool):
-            p(path + ("reverse",), "reverse", "true or false", reverse)
+            p(path + ("reverse",), "reverse", tr("true 或 false", "true or false"), reverse)
             ok = False
         if not ok and m is not None:
             rejected[f"items.{iid or i}"] = m
@@ -441,8 +457,10 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
             first = population_range.setdefault(pop, (iid, scale, span))
             if first[2] != span:
                 p(path + ("scale",), "scale",
-                  f"one score range for all items asked of {domain.label(domain.POPULATIONS, pop)} "
-                  f"(item {first[0]} uses scale {first[1]}: {_span(first[2])})",
+                  tr(f"问{domain.label(domain.POPULATIONS, pop)}的所有题目用同一个分数范围"
+                     f"（题目 {first[0]} 用的是量表 {first[1]}：{_span(first[2])}）",
+                     f"one score range for all items asked of {domain.label(domain.POPULATIONS, pop)} "
+                     f"(item {first[0]} uses scale {first[1]}: {_span(first[2])})"),
                   f"{scale}: {_span(span)}")
         rows.append({"item_id": iid, "column": col, "dimension": dim, "populations": tuple(dict.fromkeys(pops)),
                      "scale": scale, "reverse": reverse, "scale_min": scales[scale].min,
@@ -454,7 +472,8 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
     # ignore --------------------------------------------------------------------------------
     ignore_raw = data.get("ignore") or []
     if not isinstance(ignore_raw, list):
-        p(("ignore",), "ignore", "a list of export headers (or, with platform:, column keys) to ignore",
+        p(("ignore",), "ignore", tr("要忽略的导出文件表头列表（写了 platform: 时也可以是列键）",
+                                    "a list of export headers (or, with platform:, column keys) to ignore"),
           ignore_raw)
         ignore_raw = []
     ignore = tuple(text_of(h) for h in ignore_raw if text_of(h))
@@ -464,32 +483,35 @@ def read_codebook(root: Path) -> tuple[Codebook | None, list[Problem]]:
     review_rows: list[dict[str, str]] = []
     raw = data.get("reviews_360")
     if not isinstance(raw, dict):
-        p(("reviews_360",), "reviews_360", "a mapping {scale, items} describing the 360° review", raw)
+        p(("reviews_360",), "reviews_360", tr("描述 360° 评估的 {scale, items} 映射",
+                                              "a mapping {scale, items} describing the 360° review"), raw)
         raw = {}
     rs = text_of(raw.get("scale"))
     if raw and rs not in scales:
-        p(("reviews_360", "scale"), "scale", f"a scale defined under scales: ({', '.join(scales) or 'none'})",
+        p(("reviews_360", "scale"), "scale", tr(f"scales: 下定义的量表（{'、'.join(scales) or '无'}）",
+                                                f"a scale defined under scales: ({', '.join(scales) or 'none'})"),
           rs if rs else None)
     elif raw:
         review_scale = rs
     ritems = raw.get("items") if raw else []
     if raw and (not isinstance(ritems, list) or not ritems):
-        p(("reviews_360", "items"), "items", "a non-empty list of {id, text, dimension}", ritems)
+        p(("reviews_360", "items"), "items", tr("非空的 {id, text, dimension} 列表",
+                                                "a non-empty list of {id, text, dimension}"), ritems)
         ritems = []
     rids: set[str] = set()
     for i, it in enumerate(ritems or []):
         rpath: tuple = ("reviews_360", "items", i)
         if not isinstance(it, dict):
-            p(rpath, "items", "a mapping {id, text, dimension}", it)
+            p(rpath, "items", tr("{id, text, dimension} 的映射", "a mapping {id, text, dimension}"), it)
             continue
         rid, rtext = text_of(it.get("id")), text_of(it.get("text"))
         dim = domain.lookup(domain.DIMENSIONS, text_of(it.get("dimension")))
         ok = True
         if not rid or rid in rids:
-            p(rpath + ("id",), "id", "a unique 360° item id", rid if rid else None)
+            p(rpath + ("id",), "id", tr("不重复的 360° 题目编号", "a unique 360° item id"), rid if rid else None)
             ok = False
         if not rtext:
-            p(rpath + ("text",), "text", "the item's wording", None)
+            p(rpath + ("text",), "text", tr("题目的文字", "the item's wording"), None)
             ok = False
         if dim is None:
             p(rpath + ("dimension",), "dimension", vocab_expected(domain.DIMENSIONS, "a dimension"),
@@ -555,7 +577,7 @@ def parse_missing(data: Mapping[str, Any], p: Report) -> tuple[str, ...]:
     """
     raw = data.get("missing", [""])
     if not isinstance(raw, list):
-        p(("missing",), "missing", "a list of cell values meaning 'no answer'", raw)
+        p(("missing",), "missing", tr("表示“未作答”的单元格取值列表", "a list of cell values meaning 'no answer'"), raw)
         raw = []
     return tuple(dict.fromkeys(["", *(text_of(m) for m in raw)]))
 
@@ -581,21 +603,24 @@ def parse_scales(data: Mapping[str, Any], p: Report) -> dict[str, Scale]:
     scales: dict[str, Scale] = {}
     raw = data.get("scales")
     if not isinstance(raw, dict) or not raw:
-        p(("scales",), "scales", "a mapping scale name → {labels: {label: value}}", raw)
+        p(("scales",), "scales", tr("量表名 → {labels: {标签: 值}} 的映射",
+                                    "a mapping scale name → {labels: {label: value}}"), raw)
         raw = {}
     for name, spec in raw.items():
         labels = spec.get("labels") if isinstance(spec, dict) else None
         if not isinstance(labels, dict) or len(labels) < 2:
-            p(("scales", name), str(name), "labels: a mapping of at least two label → value", labels)
+            p(("scales", name), str(name), tr("labels：至少两个“标签 → 值”的映射",
+                                              "labels: a mapping of at least two label → value"), labels)
             continue
         bad = [k for k, v in labels.items() if not _number(v)]
         if bad:
-            p(("scales", name, "labels", bad[0]), str(bad[0]), "a numeric scale value", labels[bad[0]])
+            p(("scales", name, "labels", bad[0]), str(bad[0]), tr("数字形式的量表值",
+                                                                  "a numeric scale value"), labels[bad[0]])
             continue
         parsed = Scale(str(name), {text_of(k): float(v) for k, v in labels.items()})
         if parsed.min == parsed.max:
-            p(("scales", name, "labels"), str(name), "labels with at least two different values",
-              f"every label valued {parsed.min:g}")
+            p(("scales", name, "labels"), str(name), tr("至少有两个不同值的标签", "labels with at least two different values"),
+              tr(f"每个标签的值都是 {parsed.min:g}", f"every label valued {parsed.min:g}"))
             continue
         scales[str(name)] = parsed
     return scales

@@ -26,6 +26,7 @@ from typing import Any
 
 from casekit.intake._files import YamlLines, line_of, short_list, text_of
 from casekit.surveys.model import ExportColumn, SurveyExport
+from casekit.language import language, tr
 
 __all__ = ["MATCH_KEYS", "ColumnMatch", "find_columns", "match_failure", "parse_match"]
 
@@ -88,16 +89,18 @@ def parse_match(
     if allow_plain and not isinstance(spec, dict):
         header = text_of(spec)
         if not header:
-            p(where, name, "the export's header of this column", None)
+            p(where, name, tr("这一列在导出文件中的表头", "the export's header of this column"), None)
             return None
         return ColumnMatch("column", header, line_of(lines, *where))
     if not isinstance(spec, dict):
-        p(where, name, f"a header, or a mapping with one of {', '.join(MATCH_KEYS)}", spec)
+        p(where, name, tr(f"一个表头，或含 {'、'.join(MATCH_KEYS)} 之一的映射",
+                          f"a header, or a mapping with one of {', '.join(MATCH_KEYS)}"), spec)
         return None
     given = [k for k in MATCH_KEYS if text_of(spec.get(k))]
     if len(given) != 1:
         at = where + ((given[1],) if len(given) > 1 else ())
-        p(at, name, f"exactly one of {', '.join(MATCH_KEYS)} naming the export column",
+        p(at, name, tr(f"{'、'.join(MATCH_KEYS)} 中恰好一个，指明导出文件的列",
+                       f"exactly one of {', '.join(MATCH_KEYS)} naming the export column"),
           ", ".join(given) if given else None)
         return None
     how = given[0]
@@ -106,7 +109,7 @@ def parse_match(
         try:
             re.compile(value)
         except re.error as exc:
-            p(where + ("pattern",), "pattern", "a valid regular expression", f"{value} ({exc})")
+            p(where + ("pattern",), "pattern", tr("有效的正则表达式", "a valid regular expression"), f"{value} ({exc})")
             return None
     return ColumnMatch(how, value, line_of(lines, *where, how))
 
@@ -156,8 +159,10 @@ def match_failure(match: ColumnMatch, found: Sequence[ExportColumn], export: Sur
     if len(found) == 1:
         return None
     if found:
-        return (f"{match.how} naming exactly one column of {export.path.name}",
-                f"{len(found)} columns: {short_list([c.header for c in found], 4)}")
+        return (tr(f"恰好指明 {export.path.name} 中一列的 {match.how}",
+                   f"{match.how} naming exactly one column of {export.path.name}"),
+                tr(f"{len(found)} 列：{short_list([c.header for c in found], 4)}",
+                   f"{len(found)} columns: {short_list([c.header for c in found], 4)}"))
     return _not_found(match, export), match.value
 
 
@@ -168,8 +173,12 @@ def _not_found(match: ColumnMatch, export: SurveyExport) -> str:
         "key": [c.key for c in export.columns],
         "platform_id": [c.platform_id for c in export.columns if c.platform_id],
     }[match.how]
+    close = difflib.get_close_matches(match.value, pool, n=3, cutoff=0.5)
+    if language() == "zh":
+        what = {"column": "表头", "pattern": "只匹配一个表头的正则表达式", "key": "列键", "platform_id": "平台编号"}[match.how]
+        hint = f"；最接近的：{'、'.join(close)}" if close else (f"；它有 {short_list(pool, 4)}" if pool else "")
+        return f"{export.path.name} 的{what}{hint}"
     what = {"column": "a header", "pattern": "a regular expression matching one header",
             "key": "a column key", "platform_id": "a platform id"}[match.how]
-    close = difflib.get_close_matches(match.value, pool, n=3, cutoff=0.5)
     hint = f"; closest: {'、'.join(close)}" if close else (f"; it has {short_list(pool, 4)}" if pool else "")
     return f"{what} of {export.path.name}{hint}"

@@ -40,6 +40,7 @@ from casekit.intake._files import (
 )
 from casekit.intake.config import Keyed, Schema, read_config
 from casekit.intake.schemas import COMPETENCY, vocab_expected
+from casekit.language import tr
 
 __all__ = [
     "COMPETENCY_FILE",
@@ -121,7 +122,7 @@ def _defaults() -> tuple[tuple[str, str, float, str], ...]:
                     continue
                 rows.append((pop, dim, float(level), basis))
     if problems:  # a broken installation, not a user error
-        raise CasekitError("casekit's default competency model is broken:\n"
+        raise CasekitError(tr("casekit 自带的能力模型已损坏：\n", "casekit's default competency model is broken:\n")
                            + "\n".join(f"  - {p}" for p in problems))
     return tuple(rows)
 
@@ -245,7 +246,8 @@ def _apply_overrides(root: Path, check_range: bool, ranges: dict[str, tuple[floa
         return loaded.problems
     if not isinstance(data, dict):
         return [Problem(rel, line_of(loaded.lines), None,
-                        "a mapping population → {dimension: required level}", type(data).__name__)]
+                        tr("岗位 → {维度: 要求水平} 的映射", "a mapping population → {dimension: required level}"),
+                        type(data).__name__)]
     p = loaded.log()
 
     seen_pops: dict[str, str] = {}
@@ -256,30 +258,36 @@ def _apply_overrides(root: Path, check_range: bool, ranges: dict[str, tuple[floa
             p((str(pop_key),), pop_text, vocab_expected(domain.POPULATIONS, "a population"), pop_text)
             continue
         if pop in seen_pops:
-            p((str(pop_key),), pop_text, f"each population once (already given as {seen_pops[pop]!r})", pop_text)
+            p((str(pop_key),), pop_text, tr(f"每个岗位只写一次（已写为「{seen_pops[pop]}」）",
+                                            f"each population once (already given as {seen_pops[pop]!r})"), pop_text)
             continue
         seen_pops[pop] = pop_text
         if not isinstance(dims, dict):
-            p((str(pop_key),), pop_text, "a mapping dimension → required level", dims)
+            p((str(pop_key),), pop_text, tr("维度 → 要求水平的映射", "a mapping dimension → required level"), dims)
             continue
         pop_label = domain.label(domain.POPULATIONS, pop)
         lo, hi = ranges.get(pop, DEFAULT_SCALE)
         if pop in ranges:
-            span = f"{pop_label}'s score range in this bundle, {lo:g}–{hi:g}"
+            span = tr(f"本资料包中{pop_label}的分数范围 {lo:g}–{hi:g}",
+                      f"{pop_label}'s score range in this bundle, {lo:g}–{hi:g}")
         else:
-            span = f"the 1–5 scale ({pop_label} is asked no item of the codebook)"
+            span = tr(f"1–5 分（编码簿中没有问{pop_label}的题目）",
+                      f"the 1–5 scale ({pop_label} is asked no item of the codebook)")
         seen_dims: dict[str, str] = {}
         for dim_key, value in dims.items():
             dim_text = text_of(dim_key)
             where = (str(pop_key), str(dim_key))
             dim = domain.lookup(domain.DIMENSIONS, dim_text)
             if dim is None or dim not in domain.POPULATION_DIMENSIONS[pop]:
-                found = dim_text if dim is None else f"{dim_text} (not a dimension of {pop_label})"
-                p(where, dim_text, f"a dimension of {pop_label} ({_dimension_list(pop)}, or its English id)",
+                found = dim_text if dim is None else tr(f"{dim_text}（不是{pop_label}的维度）",
+                                                        f"{dim_text} (not a dimension of {pop_label})")
+                p(where, dim_text, tr(f"{pop_label}的维度（{_dimension_list(pop)}，或其英文编号）",
+                                      f"a dimension of {pop_label} ({_dimension_list(pop)}, or its English id)"),
                   found)
                 continue
             if dim in seen_dims:
-                p(where, dim_text, f"each dimension once (already given as {seen_dims[dim]!r})", dim_text)
+                p(where, dim_text, tr(f"每个维度只写一次（已写为「{seen_dims[dim]}」）",
+                                      f"each dimension once (already given as {seen_dims[dim]!r})"), dim_text)
                 continue
             seen_dims[dim] = dim_text
             basis: Any = None
@@ -290,10 +298,10 @@ def _apply_overrides(root: Path, check_range: bool, ranges: dict[str, tuple[floa
                 value = value.get("required")
             level = _number(value)
             if level is None:
-                p(level_path, dim_text, f"a number: the required level on {span}", value)
+                p(level_path, dim_text, tr(f"一个数：按{span}的要求水平", f"a number: the required level on {span}"), value)
                 continue
             if check_range and not lo <= level <= hi:
-                p(level_path, dim_text, f"a required level within {span}", value)
+                p(level_path, dim_text, tr(f"在{span}以内的要求水平", f"a required level within {span}"), value)
                 continue
             rows[(pop, dim)].update(required=level, source="bundle",
                                     basis=text_of(basis) or BUNDLE_BASIS)

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, WrapVa
 
 from casekit.exceptions import Problem
 from casekit.intake._files import MISSING, YamlLines, line_of, load_yaml, read_text
+from casekit.language import language, tr
 
 __all__ = [
     "ConfigFile",
@@ -169,8 +170,9 @@ def suggest_key(key: str, known: typing.Iterable[str]) -> str | None:
 def unknown_key(key: Any, known: typing.Sequence[str]) -> tuple[str, str]:
     """Return ``(expected, found)`` of the problem "unknown key", with a suggestion."""
     guess = suggest_key(str(key), known)
-    found = f"unknown key {str(key)!r}" + (f" (did you mean {guess!r}?)" if guess else "")
-    return f"one of the keys {', '.join(known)}", found
+    found = tr(f"不认识的键「{key}」" + (f"（是不是 {guess}？）" if guess else ""),
+               f"unknown key {str(key)!r}" + (f" (did you mean {guess!r}?)" if guess else ""))
+    return tr(f"以下键之一：{'、'.join(known)}", f"one of the keys {', '.join(known)}"), found
 
 
 def _models_in(annotation: Any) -> list[type[Schema]]:
@@ -195,9 +197,25 @@ def _schema_at(root: Any, loc: tuple[Any, ...]) -> list[type[Schema]]:
     return current
 
 
+#: pydantic's error types → what was expected, in Chinese (``ctx`` fills the braces).
+_EXPECTED_ZH = {
+    "int_type": "整数", "int_parsing": "整数", "int_from_float": "整数", "float_type": "数字",
+    "float_parsing": "数字", "string_type": "文本", "bool_type": "true 或 false", "bool_parsing": "true 或 false",
+    "list_type": "列表", "dict_type": "映射（键: 值）", "model_type": "映射（键: 值）", "mapping_type": "映射（键: 值）",
+    "greater_than": "大于 {gt} 的数", "greater_than_equal": "不小于 {ge} 的数", "less_than": "小于 {lt} 的数",
+    "less_than_equal": "不大于 {le} 的数", "literal_error": "以下之一：{expected}", "string_too_short": "非空的文本",
+    "too_short": "至少 {min_length} 项", "too_long": "最多 {max_length} 项", "none_required": "空值",
+}
+
+
 def _expected_in_words(error: Mapping[str, Any]) -> str:
     if error["type"] == "missing":
-        return "this key (required)"
+        return tr("这个键（必填）", "this key (required)")
+    if language() == "zh" and error["type"] in _EXPECTED_ZH:
+        try:
+            return _EXPECTED_ZH[error["type"]].format(**error.get("ctx", {}))
+        except (KeyError, IndexError):
+            pass
     message = str(error.get("msg", ""))
     for prefix in ("Input should be ", "Value error, ", "Assertion failed, "):
         if message.startswith(prefix):
@@ -311,6 +329,7 @@ def read_config(path: Path, rel: str, schema: Any, *, mapping_of: str | None = N
         return ConfigFile(None, {}, problems, rel)
     loaded = load_config(text, rel, schema)
     if mapping_of is not None and not loaded.problems and not isinstance(loaded.data, dict):
-        return ConfigFile(None, loaded.lines, [Problem(rel, 1, None, f"a YAML mapping with keys {mapping_of}",
+        return ConfigFile(None, loaded.lines, [Problem(rel, 1, None, tr(f"含 {mapping_of} 等键的 YAML 映射",
+                                                                        f"a YAML mapping with keys {mapping_of}"),
                                                        type(loaded.data).__name__)], rel)
     return loaded

@@ -45,6 +45,7 @@ from casekit.intake.schemas import (
     vocab_map,
 )
 from casekit.intake.survey import SURVEY_DIR, SurveyTables, read_survey
+from casekit.language import tr
 
 __all__ = [
     "COACHING",
@@ -301,10 +302,12 @@ def read_followup(root: Path, manifest: Manifest | None, codebook: Codebook | No
     if not folder.exists() and not folder.is_symlink():
         return None, []
     if not folder.is_dir():
-        return None, [Problem(FOLLOWUP_DIR, None, None, "a folder followup/ (docs/followup.md)", "a file")]
+        return None, [Problem(FOLLOWUP_DIR, None, None, tr("followup/ 文件夹（见 docs/followup.md）",
+                                                           "a folder followup/ (docs/followup.md)"),
+                              tr("一个文件", "a file"))]
     if not folder.resolve().is_relative_to(root.resolve()):  # a wave's readers take its folder as root
-        return None, [Problem(FOLLOWUP_DIR + "/", None, None, "a folder inside the bundle",
-                              "a link to a folder outside the bundle")]
+        return None, [Problem(FOLLOWUP_DIR + "/", None, None, tr("资料包里面的文件夹", "a folder inside the bundle"),
+                              tr("指向资料包外面文件夹的链接", "a link to a folder outside the bundle"))]
     problems: list[Problem] = []
     respondents = survey.respondents
     known: set[str] | None = set(respondents["respondent_id"].dropna()) if len(respondents) else None
@@ -386,7 +389,7 @@ def _date(log: ProblemLog, path: tuple[Any, ...], value: Any) -> pd.Timestamp | 
     text = text_of(value)
     stamp = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce") if text else pd.NaT
     if pd.isna(stamp):
-        log.add(path, key_path(path), "a date YYYY-MM-DD", text)
+        log.add(path, key_path(path), tr("日期，格式为 YYYY-MM-DD", "a date YYYY-MM-DD"), text)
         return None
     return pd.Timestamp(stamp)
 
@@ -407,16 +410,18 @@ def _read_waves(folder: Path) -> tuple[Course, str, pd.DataFrame, list[Problem]]
     raw = data.get("course")
     name, start, end = "", None, None
     if not isinstance(raw, dict):
-        log.add(("course",), "course", "a mapping with the keys name, start, end (the course's first and last day)",
+        log.add(("course",), "course", tr("含 name、start、end 三个键的映射（课程名称、第一天和最后一天）",
+                                          "a mapping with the keys name, start, end (the course's first and last day)"),
                 raw)
     else:
         name = text_of(raw.get("name"))
         if not name:
-            log.add(("course", "name"), "course.name", "the course's name", name)
+            log.add(("course", "name"), "course.name", tr("课程名称", "the course's name"), name)
         start = _date(log, ("course", "start"), raw.get("start"))
         end = _date(log, ("course", "end"), raw.get("end"))
         if start is not None and end is not None and end < start:
-            log.add(("course", "end"), "course.end", f"a date on or after course.start ({_day(start)})", _day(end))
+            log.add(("course", "end"), "course.end", tr(f"不早于 course.start（{_day(start)}）的日期",
+                                                        f"a date on or after course.start ({_day(start)})"), _day(end))
     course = Course(name, start, end)
 
     # selection
@@ -431,44 +436,52 @@ def _read_waves(folder: Path) -> tuple[Course, str, pd.DataFrame, list[Problem]]
     items = data.get("waves")
     rows: list[dict[str, Any]] = []
     if not isinstance(items, list) or not items:
-        log.add(("waves",), "waves", "a list of follow-up waves, each with id, label, start, end", items)
+        log.add(("waves",), "waves", tr("回访轮次的列表，每轮有 id、label、start、end",
+                                        "a list of follow-up waves, each with id, label, start, end"), items)
         items = []
     seen: dict[str, str] = {}
     previous: tuple[str, pd.Timestamp] | None = None
     for i, item in enumerate(items):
         if not isinstance(item, dict):
-            log.add(("waves", i), f"waves[{i}]", "a mapping with the keys id, label, start, end", item)
+            log.add(("waves", i), f"waves[{i}]", tr("含 id、label、start、end 四个键的映射",
+                                                    "a mapping with the keys id, label, start, end"), item)
             continue
         wid = text_of(item.get("id"))
         why = file_id_problem(wid)
         if why is not None:
             log.add(("waves", i, "id"), f"waves[{i}].id",
-                    "a wave id that can be a folder name (ASCII letters, digits, '_', '-', '.', e.g. w1)",
+                    tr("可用作文件夹名的回访轮次编号（ASCII 字母、数字和 _ - .，例如 w1）",
+                       "a wave id that can be a folder name (ASCII letters, digits, '_', '-', '.', e.g. w1)"),
                     f"{wid or MISSING}: {why}" if wid else wid)
             wid = ""
         elif id_key(wid) in seen:
-            log.add(("waves", i, "id"), f"waves[{i}].id", "each wave id once (upper and lower case are one folder)",
-                    f"{wid} (already {seen[id_key(wid)]})")
+            log.add(("waves", i, "id"), f"waves[{i}].id", tr("每个回访轮次编号只出现一次（大小写不同也算同一个文件夹）",
+                                                             "each wave id once (upper and lower case are one folder)"),
+                    tr(f"{wid}（已有 {seen[id_key(wid)]}）", f"{wid} (already {seen[id_key(wid)]})"))
             wid = ""
         else:
             seen[id_key(wid)] = wid
         label = text_of(item.get("label"))
         if not label:
-            log.add(("waves", i, "label"), f"waves[{i}].label", "the wave's label, shown in reports", label)
+            log.add(("waves", i, "label"), f"waves[{i}].label", tr("这一轮的名称，会显示在报告中",
+                                                                   "the wave's label, shown in reports"), label)
         w_start = _date(log, ("waves", i, "start"), item.get("start"))
         w_end = _date(log, ("waves", i, "end"), item.get("end"))
         if w_start is not None and w_end is not None and w_end < w_start:
-            log.add(("waves", i, "end"), f"waves[{i}].end", f"a date on or after waves[{i}].start ({_day(w_start)})",
+            log.add(("waves", i, "end"), f"waves[{i}].end", tr(f"不早于 waves[{i}].start（{_day(w_start)}）的日期",
+                                                               f"a date on or after waves[{i}].start ({_day(w_start)})"),
                     _day(w_end))
             w_end = None
         if w_start is not None:
             if end is not None and w_start <= end:
                 log.add(("waves", i, "start"), f"waves[{i}].start",
-                        f"a date after the course's last day (course.end {_day(end)})", _day(w_start))
+                        tr(f"晚于课程最后一天（course.end {_day(end)}）的日期",
+                           f"a date after the course's last day (course.end {_day(end)})"), _day(w_start))
             if previous is not None and w_start <= previous[1]:
                 log.add(("waves", i, "start"), f"waves[{i}].start",
-                        f"a date after the end of the wave before ({previous[0]} ends {_day(previous[1])}): "
-                        "waves do not overlap and are listed in time order", _day(w_start))
+                        tr(f"晚于上一轮结束的日期（{previous[0]} 于 {_day(previous[1])} 结束）：各轮不重叠，并按时间顺序列出",
+                           f"a date after the end of the wave before ({previous[0]} ends {_day(previous[1])}): "
+                           "waves do not overlap and are listed in time order"), _day(w_start))
         if w_end is not None:
             previous = (wid or f"waves[{i}]", w_end)
         if wid:
@@ -481,7 +494,7 @@ def _folder_problems(folder: Path, waves: pd.DataFrame) -> list[Problem]:
     """Unknown files, wave folders missing or not declared, empty wave folders."""
     problems: list[Problem] = []
     declared = set(waves["wave_id"])
-    wave_list = ", ".join(sorted(declared)) or "none declared"
+    wave_list = tr("、", ", ").join(sorted(declared)) or tr("一个也没有声明", "none declared")
     for path in sorted(folder.iterdir()):
         if is_ignored(path):
             continue
@@ -489,37 +502,44 @@ def _folder_problems(folder: Path, waves: pd.DataFrame) -> list[Problem]:
         if path.is_dir():
             if path.name not in declared:
                 problems.append(Problem(rel + "/", None, None,
-                                        f"the folder of a wave declared in {FOLLOWUP_DIR}/{WAVES_FILE} ({wave_list})",
-                                        f"folder {path.name}/, not a declared wave"))
+                                        tr(f"{FOLLOWUP_DIR}/{WAVES_FILE} 中声明的某一轮的文件夹（{wave_list}）",
+                                           f"the folder of a wave declared in {FOLLOWUP_DIR}/{WAVES_FILE} ({wave_list})"),
+                                        tr(f"文件夹 {path.name}/，不是声明过的轮次",
+                                           f"folder {path.name}/, not a declared wave")))
         elif path.name not in _TOP_FILES:
-            problems.append(Problem(rel, None, None, _one_of(_TOP_FILES, "a file of followup/"),
+            problems.append(Problem(rel, None, None, _one_of(_TOP_FILES, tr("followup/ 中的文件", "a file of followup/")),
                                     _with_guess(path.name, _TOP_FILES)))
     for wid in waves["wave_id"]:
         where = folder / wid
         rel = f"{FOLLOWUP_DIR}/{wid}/"
         if not where.is_dir():
-            problems.append(Problem(rel, None, None, f"the folder of wave {wid} declared in "
-                                    f"{FOLLOWUP_DIR}/{WAVES_FILE} (holding {', '.join(_WAVE_ENTRIES)})",
-                                    "no such folder"))
+            problems.append(Problem(rel, None, None,
+                                    tr(f"{FOLLOWUP_DIR}/{WAVES_FILE} 中声明的轮次 {wid} 的文件夹（内有 {'、'.join(_WAVE_ENTRIES)}）",
+                                       f"the folder of wave {wid} declared in "
+                                       f"{FOLLOWUP_DIR}/{WAVES_FILE} (holding {', '.join(_WAVE_ENTRIES)})"),
+                                    tr("没有这个文件夹", "no such folder")))
             continue
         entries = [p for p in sorted(where.iterdir()) if not is_ignored(p)]
         names = [p.name + ("/" if p.is_dir() else "") for p in entries]
         for name in names:
             if name not in _WAVE_ENTRIES:
-                problems.append(Problem(rel + name, None, None, _one_of(_WAVE_ENTRIES, "a part of a wave"),
+                problems.append(Problem(rel + name, None, None, _one_of(_WAVE_ENTRIES, tr("一轮回访的组成部分",
+                                                                                          "a part of a wave")),
                                         _with_guess(name, _WAVE_ENTRIES)))
         if not any(name in _WAVE_ENTRIES for name in names):
-            problems.append(Problem(rel, None, None, f"at least one of {', '.join(_WAVE_ENTRIES)}", "an empty wave"))
+            problems.append(Problem(rel, None, None, tr(f"{'、'.join(_WAVE_ENTRIES)} 中至少一个",
+                                                        f"at least one of {', '.join(_WAVE_ENTRIES)}"),
+                                    tr("空的一轮", "an empty wave")))
     return problems
 
 
 def _one_of(names: Iterable[str], what: str) -> str:
-    return f"{what}: one of {', '.join(names)}"
+    return tr(f"{what}：{'、'.join(names)} 之一", f"{what}: one of {', '.join(names)}")
 
 
 def _with_guess(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return name + (f" (did you mean {close[0]!r}?)" if close else "")
+    return name + (tr(f"（是不是 {close[0]}？）", f" (did you mean {close[0]!r}?)") if close else "")
 
 
 def _table(root: Path, name: str) -> tuple[pd.DataFrame | None, str, list[Problem], bool]:
@@ -539,15 +559,20 @@ def _unknown_people(frame: pd.DataFrame, column: str, known: set[str] | None, ex
     return cell_problems(frame, (s != "") & ~s.isin(known), column, expected)
 
 
-_KNOWN = "a person of the baseline survey (a respondent id, e.g. as in survey/)"
-_TRAINEE = f"a trainee listed in {FOLLOWUP_DIR}/{TRAINEES_FILE}"
+def _known() -> str:
+    return tr("培训前调研中的人（答卷人编号，与 survey/ 中一致）",
+              "a person of the baseline survey (a respondent id, e.g. as in survey/)")
+
+
+def _trainee() -> str:
+    return tr(f"{FOLLOWUP_DIR}/{TRAINEES_FILE} 中列出的学员", f"a trainee listed in {FOLLOWUP_DIR}/{TRAINEES_FILE}")
 
 
 def _not_trainees(frame: pd.DataFrame, known: set[str] | None, trained: set[str]) -> list[Problem]:
     if known is None or "person_id" not in frame.columns:
         return []
     s = frame["person_id"]
-    return cell_problems(frame, s.isin(known) & ~s.isin(trained), "person_id", _TRAINEE)
+    return cell_problems(frame, s.isin(known) & ~s.isin(trained), "person_id", _trainee())
 
 
 def _duplicates(frame: pd.DataFrame, keys: list[str], expected: str, column: str) -> list[Problem]:
@@ -563,7 +588,7 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], expected: str, column: str
     for i in frame.index[dup]:
         key = tuple(frame.loc[i, keys]) if len(keys) > 1 else frame.loc[i, keys[0]]
         first_row = firsts.loc[key, ROW]
-        found[i] = " ".join(frame.loc[i, keys]) + f" (first at row {first_row})"
+        found[i] = " ".join(frame.loc[i, keys]) + tr(f"（第一次出现在第 {first_row} 行）", f" (first at row {first_row})")
     return cell_problems(frame, dup, column, expected, found=pd.Series(found, index=frame.index, dtype=object))
 
 
@@ -576,18 +601,19 @@ def _read_trainees(root: Path, respondents: pd.DataFrame, known: set[str] | None
                    ) -> tuple[pd.DataFrame, list[Problem]]:
     frame, rel, problems, present = _table(root, TRAINEES_FILE)
     if not present:
-        problems.append(Problem(rel, None, None, "the list of trainees (person_id: the baseline respondent id of "
-                                "everyone who attended the course)", MISSING))
+        problems.append(Problem(rel, None, None, tr("学员名单（person_id：每位参加课程者在培训前调研中的答卷人编号）",
+                                                    "the list of trainees (person_id: the baseline respondent id of "
+                                                    "everyone who attended the course)"), MISSING))
     if frame is None:
         return TRAINEES.empty(), problems
     out, more = coerce(frame, TRAINEES)
     problems += more
-    problems += _unknown_people(frame, "person_id", known, _KNOWN)
+    problems += _unknown_people(frame, "person_id", known, _known())
     if "attended_days" in frame.columns:
         s = frame["attended_days"]
         days = _numbers(frame, "attended_days")
         problems += cell_problems(frame, (s != "") & (days.isna() | (days < 0)), "attended_days",
-                                  "days attended: a number ≥ 0, or empty")
+                                  tr("出勤天数：不小于 0 的数，或留空", "days attended: a number ≥ 0, or empty"))
         out["attended_days"] = days.where(days >= 0)
     out["cohort"] = out["cohort"].where(out["cohort"].notna() & (out["cohort"] != ""), None)
     keep = ~frame["person_id"].duplicated() if "person_id" in frame.columns else slice(None)
@@ -632,25 +658,27 @@ def _read_reaction(root: Path, known: set[str] | None, trained: set[str]
                                     _with_guess(header, known_headers)))
         elif item in items.values():
             other = next(h for h, i in items.items() if i == item)
-            problems.append(Problem(rel, 1, header, "each item of the reaction sheet once",
-                                    f"{header} (item {domain.label(domain.REACTION_ITEMS, item)} already in column "
-                                    f"{other!r})"))
+            problems.append(Problem(rel, 1, header, tr("反应评估表的每一项只出现一次", "each item of the reaction sheet once"),
+                                    tr(f"{header}（题目“{domain.label(domain.REACTION_ITEMS, item)}”已在「{other}」列）",
+                                       f"{header} (item {domain.label(domain.REACTION_ITEMS, item)} already in column "
+                                       f"{other!r})")))
         else:
             items[header] = item
     if "person_id" not in frame.columns:
-        problems.append(Problem(rel, 1, "person_id", "a column 'person_id'", MISSING))
+        problems.append(Problem(rel, 1, "person_id", tr("「person_id」列", "a column 'person_id'"), MISSING))
         return REACTION.empty(), comments_empty, problems
-    problems += cell_problems(frame, frame["person_id"] == "", "person_id", "a value (the cell is empty)")
-    problems += _unknown_people(frame, "person_id", known, _KNOWN)
+    problems += cell_problems(frame, frame["person_id"] == "", "person_id",
+                              tr("一个值（这一格是空的）", "a value (the cell is empty)"))
+    problems += _unknown_people(frame, "person_id", known, _known())
     problems += _not_trainees(frame, known, trained)
-    problems += _duplicates(frame, ["person_id"], "one reaction sheet per trainee", "person_id")
+    problems += _duplicates(frame, ["person_id"], tr("每位学员一份反应评估表", "one reaction sheet per trainee"), "person_id")
     lo, hi = _REACTION_RANGE
     long = []
     for header, item in items.items():
         score = _numbers(frame, header)
         given = frame[header] != ""
         problems += cell_problems(frame, given & (score.isna() | (score < lo) | (score > hi)), header,
-                                  "a score from 1 to 5, or an empty cell (no answer)")
+                                  tr("1 到 5 的分数，或空格（未作答）", "a score from 1 to 5, or an empty cell (no answer)"))
         ok = given & score.between(lo, hi)
         long.append(pd.DataFrame({"person_id": frame.loc[ok, "person_id"], "item": item, "score": score[ok]}))
     reaction = REACTION.finalize(pd.concat(long, ignore_index=True)) if long else REACTION.empty()
@@ -668,22 +696,25 @@ def _read_quiz(root: Path, known: set[str] | None, trained: set[str]) -> tuple[p
         return QUIZ.empty(), problems
     out, more = coerce(frame, QUIZ)
     problems += more
-    problems += _unknown_people(frame, "person_id", known, _KNOWN)
+    problems += _unknown_people(frame, "person_id", known, _known())
     problems += _not_trainees(frame, known, trained)
     if "phase" in frame.columns:
         keyed = frame.assign(phase=out["phase"].fillna(frame["phase"]))
-        problems += _duplicates(keyed, ["person_id", "phase"], "one row per person and phase (pre, post)", "phase")
+        problems += _duplicates(keyed, ["person_id", "phase"], tr("每人每个阶段（pre 培训前、post 培训后）一行",
+                                                                   "one row per person and phase (pre, post)"), "phase")
     score, most = _numbers(frame, "score"), _numbers(frame, "max_score")
     for column, values, bad, expected in (
-            ("score", score, score.isna() | (score < 0), "points scored: a number ≥ 0"),
-            ("max_score", most, most.isna() | (most <= 0), "points possible: a number > 0")):
+            ("score", score, score.isna() | (score < 0), tr("得分：不小于 0 的数", "points scored: a number ≥ 0")),
+            ("max_score", most, most.isna() | (most <= 0), tr("满分：大于 0 的数", "points possible: a number > 0"))):
         if column in frame.columns:
             problems += cell_problems(frame, (frame[column] != "") & bad, column, expected)
     over = score.notna() & most.notna() & (most > 0) & (score > most)
     if over.any():
-        found = pd.Series({i: f"{frame.loc[i, 'score']} (max_score {frame.loc[i, 'max_score']})"
+        found = pd.Series({i: tr(f"{frame.loc[i, 'score']}（满分 {frame.loc[i, 'max_score']}）",
+                                 f"{frame.loc[i, 'score']} (max_score {frame.loc[i, 'max_score']})")
                            for i in frame.index[over]}, index=frame.index, dtype=object)
-        problems += cell_problems(frame, over, "score", "points scored: at most max_score", found=found)
+        problems += cell_problems(frame, over, "score", tr("得分：不超过满分（max_score）", "points scored: at most max_score"),
+                                  found=found)
     ok = (score >= 0) & (most > 0) & (score <= most)
     out["score"] = score.where(ok)
     out["max_score"] = most.where(ok)
@@ -707,14 +738,15 @@ def _read_sales(root: Path, known: set[str] | None, course: Course) -> tuple[pd.
         return SALES.empty(), problems
     out, more = coerce(frame, SALES)
     problems += more
-    problems += _unknown_people(frame, "person_id", known, _KNOWN)
+    problems += _unknown_people(frame, "person_id", known, _known())
     if "month" not in frame.columns:
         return SALES.finalize(out), problems
     month = frame["month"].map(_month)
-    problems += cell_problems(frame, (frame["month"] != "") & month.isna(), "month", "a month YYYY-MM (e.g. 2008-09)")
+    problems += cell_problems(frame, (frame["month"] != "") & month.isna(), "month",
+                              tr("月份，格式为 YYYY-MM（例如 2008-09）", "a month YYYY-MM (e.g. 2008-09)"))
     out["month"] = month
     keyed = frame.assign(month=month.fillna(frame["month"]))
-    problems += _duplicates(keyed, ["person_id", "month"], "one row per person and month", "month")
+    problems += _duplicates(keyed, ["person_id", "month"], tr("每人每月一行", "one row per person and month"), "month")
     if course.start is not None and course.end is not None:
         first = pd.to_datetime(month, format="%Y-%m", errors="coerce")
         last = first + pd.offsets.MonthEnd(0)
@@ -723,8 +755,10 @@ def _read_sales(root: Path, known: set[str] | None, course: Course) -> tuple[pd.
         during = period == "during"
         problems += cell_problems(
             frame, during, "month",
-            f"a month before or after the course ({_day(course.start)} to {_day(course.end)}): a month during "
-            "the course mixes before and after, delete its rows")
+            tr(f"课程之前或之后的月份（课程为 {_day(course.start)} 至 {_day(course.end)}）：课程期间的月份混合了培训前后，"
+               "请删除这些行",
+               f"a month before or after the course ({_day(course.start)} to {_day(course.end)}): a month during "
+               "the course mixes before and after, delete its rows"))
         out["period"] = period
     return SALES.finalize(out), problems
 
@@ -736,11 +770,12 @@ def _read_coaching(root: Path, rel: str, known: set[str] | None, managers: set[s
         return COACHING.empty(), problems
     out, more = coerce(frame, COACHING)
     problems += more
-    problems += _unknown_people(frame, "person_id", known, _KNOWN)
+    problems += _unknown_people(frame, "person_id", known, _known())
     if known is not None and managers is not None and "person_id" in frame.columns:
         s = frame["person_id"]
         problems += cell_problems(frame, s.isin(known) & ~s.isin(managers), "person_id",
-                                  "an account manager of the baseline survey (the person coached)")
+                                  tr("培训前调研中的客户经理（被辅导的人）",
+                                     "an account manager of the baseline survey (the person coached)"))
     keep = ~frame["person_id"].duplicated() if "person_id" in frame.columns else slice(None)
     return COACHING.finalize(out.loc[keep]), problems
 
@@ -754,7 +789,8 @@ def _unknown_respondents(where: Path, prefix: str, codebook: Codebook | None, ta
     if not unknown:
         return []
     header = codebook.columns.get("respondent_id", "respondent_id") if codebook is not None else "respondent_id"
-    expected = "the respondent id of a person of the baseline survey (the same pseudonymous id at every wave)"
+    expected = tr("培训前调研中某人的答卷人编号（每轮都用同一个化名编号）",
+                  "the respondent id of a person of the baseline survey (the same pseudonymous id at every wave)")
     located: set[str] = set()
     problems: list[Problem] = []
     folder = where / SURVEY_DIR

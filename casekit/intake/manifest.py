@@ -13,11 +13,12 @@ import pandas as pd
 
 from casekit import domain
 from casekit.exceptions import Problem
-from casekit.file_ids import FILE_ID_RULE, file_id_problem, name_key, name_problem
+from casekit.file_ids import file_id_problem, file_id_rule, name_key, name_problem
 from casekit.intake._files import text_of
 from casekit.intake.config import Each, Keyed, Schema, read_config
 from casekit.intake.regions import RegionIndex, RegionMatch
 from casekit.intake.schemas import REGIONS
+from casekit.language import tr
 
 __all__ = ["MANIFEST_FILE", "Manifest", "read_manifest"]
 
@@ -283,8 +284,9 @@ class Manifest:
         rid = self.require(region_id)
         pop = domain.lookup(domain.POPULATIONS, population)
         if pop is None or pop not in self.audiences:
-            raise KeyError(f"{population!r} is not an audience of manifest.yaml "
-                           f"(audiences: {', '.join(self.audiences)})")
+            raise KeyError(tr(f"「{population}」不是 manifest.yaml 中的培训对象（培训对象：{'、'.join(self.audiences)}）",
+                              f"{population!r} is not an audience of manifest.yaml "
+                              f"(audiences: {', '.join(self.audiences)})"))
         for candidate in (rid, self.top_of(rid)):
             if pop in self.budgets.get(candidate, {}):
                 return float(self.budgets[candidate][pop])
@@ -325,11 +327,13 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     for key, required in (("bundle", True), ("client", True), ("engagement", True), ("period", False)):
         value = text_of(data.get(key))
         if required and not value:
-            p((key,), key, "a non-empty value", None)
+            p((key,), key, tr("非空的值", "a non-empty value"), None)
         header[key] = value
     if header["bundle"] and file_id_problem(header["bundle"]) is not None:
-        p(("bundle",), "bundle", f"a short ASCII name that can be a folder name ({FILE_ID_RULE}), "
-          f"not one with {file_id_problem(header['bundle'])}", header["bundle"])
+        p(("bundle",), "bundle", tr(f"可用作文件夹名的简短 ASCII 名称（{file_id_rule()}）；"
+                                    f"这个名称的问题：{file_id_problem(header['bundle'])}",
+                                    f"a short ASCII name that can be a folder name ({file_id_rule()}), "
+                                    f"not one with {file_id_problem(header['bundle'])}"), header["bundle"])
 
     rows: list[dict[str, Any]] = []
     clients: dict[str, str] = {}
@@ -338,27 +342,32 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
 
     def add_region(node: Any, path: tuple, parent: str | None) -> str | None:
         if not isinstance(node, dict):
-            p(path, "regions", "a mapping with id and name", node)
+            p(path, "regions", tr("含 id 和 name 的映射", "a mapping with id and name"), node)
             return None
         rid, name = text_of(node.get("id")), text_of(node.get("name"))
         ok = True
         if not rid or not _REGION_ID.fullmatch(rid):
-            p(path + ("id",), "id", "a region id: lower-case ASCII letters, digits, _ (e.g. baoding)", rid)
+            p(path + ("id",), "id", tr("地区编号：小写 ASCII 字母、数字和 _（例如 baoding）",
+                                       "a region id: lower-case ASCII letters, digits, _ (e.g. baoding)"), rid)
             ok = False
         elif file_id_problem(rid) is not None:  # it names the region's toolbox files
-            p(path + ("id",), "id", f"a region id that can be a file name, not one with {file_id_problem(rid)}", rid)
+            p(path + ("id",), "id", tr(f"可用作文件名的地区编号；这个编号的问题：{file_id_problem(rid)}",
+                                       f"a region id that can be a file name, not one with {file_id_problem(rid)}"), rid)
             ok = False
         elif rid in seen_ids:
-            p(path + ("id",), "id", f"a unique region id (already used on line {seen_ids[rid]})", rid)
+            p(path + ("id",), "id", tr(f"不重复的地区编号（第 {seen_ids[rid]} 行已用过）",
+                                       f"a unique region id (already used on line {seen_ids[rid]})"), rid)
             ok = False
         if not name:
-            p(path + ("name",), "name", "the region's Chinese name", None)
+            p(path + ("name",), "name", tr("地区的中文名称", "the region's Chinese name"), None)
             ok = False
         elif name_problem(name) is not None:  # looks like another name, or like nothing
-            p(path + ("name",), "name", f"a region name without {name_problem(name)}", name)
+            p(path + ("name",), "name", tr(f"不含以下字符的地区名称：{name_problem(name)}",
+                                           f"a region name without {name_problem(name)}"), name)
             ok = False
         elif name_key(name) in seen_names:  # the resolver folds width and case: one key
-            p(path + ("name",), "name", f"a unique region name (already used by {seen_names[name_key(name)]})",
+            p(path + ("name",), "name", tr(f"不重复的地区名称（{seen_names[name_key(name)]} 已用过）",
+                                           f"a unique region name (already used by {seen_names[name_key(name)]})"),
               name)
             ok = False
         if not ok:
@@ -371,7 +380,8 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
         if client is not None:  # a bad client is reported; the region keeps the bundle's client
             if not isinstance(client, str) or not client.strip():
                 p(path + ("client",), "client",
-                  "the region's client as text, e.g. client: 南宁电信 (or no client key: the bundle's client)",
+                  tr("文字写的地区客户名称，例如 client: 南宁电信（不写 client 则沿用资料包的客户）",
+                     "the region's client as text, e.g. client: 南宁电信 (or no client key: the bundle's client)"),
                   client)
             else:
                 clients[rid] = client.strip()
@@ -381,7 +391,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
 
     regions = data.get("regions")
     if not isinstance(regions, list) or not regions:
-        p(("regions",), "regions", "a non-empty list of regions", regions if regions else None)
+        p(("regions",), "regions", tr("非空的地区列表", "a non-empty list of regions"), regions if regions else None)
         regions = []
     for i, node in enumerate(regions):
         rid = add_region(node, ("regions", i), None)
@@ -389,7 +399,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
         if cities is None:
             continue
         if not isinstance(cities, list):
-            p(("regions", i, "cities"), "cities", "a list of {id, name}", cities)
+            p(("regions", i, "cities"), "cities", tr("{id, name} 的列表", "a list of {id, name}"), cities)
             continue
         for j, city in enumerate(cities):
             if rid is not None:
@@ -399,9 +409,11 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
     audiences: dict[str, float] = {}
     raw_aud = data.get("audiences")
     if not isinstance(raw_aud, dict) or not raw_aud:
-        p(("audiences",), "audiences", "a mapping population → {days: …}", raw_aud if raw_aud else None)
+        p(("audiences",), "audiences", tr("岗位 → {days: …} 的映射", "a mapping population → {days: …}"),
+          raw_aud if raw_aud else None)
         raw_aud = {}
-    pops_expected = "a population (" + "、".join(f"{t.id}/{t.label}" for t in domain.POPULATIONS.values()) + ")"
+    pops_list = "、".join(f"{t.id}/{t.label}" for t in domain.POPULATIONS.values())
+    pops_expected = tr(f"岗位（{pops_list}）", f"a population ({pops_list})")
     audience_keys: dict[str, Any] = {}
     for key, value in raw_aud.items():
         pop = domain.lookup(domain.POPULATIONS, key)
@@ -410,31 +422,35 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
             continue
         if pop in audience_keys:  # 客户经理 and account_manager: one audience, the later would silently win
             p(("audiences", key), "audiences",
-              f"each audience once (line {p.line('audiences', audience_keys[pop])} already sets {pop})", key)
+              tr(f"每个培训对象只写一次（第 {p.line('audiences', audience_keys[pop])} 行已设置 {pop}）",
+                 f"each audience once (line {p.line('audiences', audience_keys[pop])} already sets {pop})"), key)
             continue
         audience_keys[pop] = key
         days = value.get("days") if isinstance(value, dict) else None
         if not _positive_number(days):
-            p(("audiences", key, "days"), "days", "a number of course days > 0 (e.g. {days: 3.0})", days)
+            p(("audiences", key, "days"), "days", tr("大于 0 的课程天数（例如 {days: 3.0}）",
+                                                     "a number of course days > 0 (e.g. {days: 3.0})"), days)
             continue
         audiences[pop] = float(days)  # type: ignore[arg-type]
 
     budgets: dict[str, dict[str, float]] = {}
     raw_budgets = data.get("budgets") or {}
     if not isinstance(raw_budgets, dict):
-        p(("budgets",), "budgets", "a mapping region → {population: days}", raw_budgets)
+        p(("budgets",), "budgets", tr("地区 → {岗位: 天数} 的映射", "a mapping region → {population: days}"), raw_budgets)
         raw_budgets = {}
     sessions: dict[str, Any] = {}
     raw_sessions = data.get("sessions") or {}
     if not isinstance(raw_sessions, dict):
-        p(("sessions",), "sessions", "a mapping {morning: minutes, afternoon: minutes}", raw_sessions)
+        p(("sessions",), "sessions", tr("{morning: 分钟数, afternoon: 分钟数} 的映射",
+                                        "a mapping {morning: minutes, afternoon: minutes}"), raw_sessions)
         raw_sessions = {}
     lo, hi = domain.SESSION_MINUTES_RANGE
     for key in ("morning", "afternoon"):
         if key in raw_sessions:
             value = raw_sessions[key]
             if (not isinstance(value, int) or isinstance(value, bool) or value % 5 or not lo <= value <= hi):
-                p(("sessions", key), key, f"whole minutes, a multiple of 5 between {lo} and {hi} (e.g. 180)", value)
+                p(("sessions", key), key, tr(f"{lo} 到 {hi} 之间、5 的倍数的整分钟数（例如 180）",
+                                             f"whole minutes, a multiple of 5 between {lo} and {hi} (e.g. 180)"), value)
             else:
                 sessions[key] = value
     for key in ("morning_start", "afternoon_start"):
@@ -443,8 +459,11 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
             if not isinstance(value, str) or not _CLOCK.fullmatch(value.strip()):
                 if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
                     # YAML 1.1 reads an unquoted 14:00 as the sexagesimal number 840
-                    value = f"{value} (an unquoted {value // 60}:{value % 60:02d} is read as this number)"
-                p(("sessions", key), key, "a time of day HH:MM (e.g. \"09:00\", quoted)", value)
+                    value = tr(f"{value}（没加引号的 {value // 60}:{value % 60:02d} 会被读成这个数）",
+                               f"{value} (an unquoted {value // 60}:{value % 60:02d} is read as this number)")
+                p(("sessions", key), key, tr("时刻 HH:MM（例如 \"09:00\"，加引号）",
+                                             "a time of day HH:MM (e.g. \"09:00\", quoted)"),
+                  value)
             else:
                 sessions[key] = value.strip()
     _check_session_times(sessions, p)
@@ -458,7 +477,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
             p(("budgets", key), "budgets", manifest.expected_region(str(key)), key)
             continue
         if not isinstance(value, dict):
-            p(("budgets", key), str(key), "a mapping population → days", value)
+            p(("budgets", key), str(key), tr("岗位 → 天数的映射", "a mapping population → days"), value)
             continue
         for pkey, days in value.items():
             pop = domain.lookup(domain.POPULATIONS, pkey)
@@ -467,9 +486,10 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Problem]]:
             elif (rid, pop) in budget_keys:  # hebei and 河北: one region, the later would silently win
                 first = p.line("budgets", *budget_keys[(rid, pop)])
                 p(("budgets", key, pkey), str(pkey),
-                  f"each region's budget for an audience once (line {first} already sets {rid} {pop})", pkey)
+                  tr(f"每个地区每个培训对象的天数只写一次（第 {first} 行已设置 {rid} {pop}）",
+                     f"each region's budget for an audience once (line {first} already sets {rid} {pop})"), pkey)
             elif not _positive_number(days):
-                p(("budgets", key, pkey), str(pkey), "a number of course days > 0", days)
+                p(("budgets", key, pkey), str(pkey), tr("大于 0 的课程天数", "a number of course days > 0"), days)
             else:
                 budget_keys[(rid, pop)] = (key, pkey)
                 budgets.setdefault(rid, {})[pop] = float(days)  # type: ignore[arg-type]
@@ -493,11 +513,14 @@ def _check_session_times(sessions: Mapping[str, Any], p: Any) -> None:
         starts[half] = hours * 60 + mins
         if starts[half] + minutes[half] > 24 * 60:
             p(("sessions", f"{half}_start"), f"{half}_start",
-              f"a start time that lets the {minutes[half]}-minute {half} end by 24:00", start)
+              tr(f"让 {minutes[half]} 分钟的{'上午' if half == 'morning' else '下午'}课程在 24:00 前结束的开始时间",
+                 f"a start time that lets the {minutes[half]}-minute {half} end by 24:00"), start)
             return
     if "morning" in starts and "afternoon" in starts:
         end = starts["morning"] + minutes["morning"]
         if starts["afternoon"] < end:
             p(("sessions", "afternoon_start"), "afternoon_start",
-              f"{end // 60:02d}:{end % 60:02d} or later (the morning starts at {sessions['morning_start']} "
-              f"and lasts {minutes['morning']} minutes)", sessions["afternoon_start"])
+              tr(f"{end // 60:02d}:{end % 60:02d} 或更晚（上午 {sessions['morning_start']} 开始，"
+                 f"持续 {minutes['morning']} 分钟）",
+                 f"{end // 60:02d}:{end % 60:02d} or later (the morning starts at {sessions['morning_start']} "
+                 f"and lasts {minutes['morning']} minutes)"), sessions["afternoon_start"])

@@ -32,6 +32,7 @@ from casekit.files import write_atomic
 from casekit.intake._files import FILE, ROW, read_table
 from casekit.intake.code_frame import CodeFrame, read_code_frame
 from casekit.intake.notes import MANUAL_CODES_NAME, NOTES_DIR
+from casekit.language import tr
 
 __all__ = [
     "EXCERPT_CHARS",
@@ -120,10 +121,12 @@ def read_manual_codes(root: str | Path, segments: pd.DataFrame | None = None,
         return empty, problems
     missing = [c for c in _REQUIRED_MANUAL if c not in table.columns]
     for c in missing:
-        problems.append(Problem(rel, 1, c, f"a column {c!r} (columns: {', '.join(MANUAL_COLUMNS)})", "<missing>"))
+        problems.append(Problem(rel, 1, c, tr(f"「{c}」列（各列：{'、'.join(MANUAL_COLUMNS)}）",
+                                              f"a column {c!r} (columns: {', '.join(MANUAL_COLUMNS)})"), "<missing>"))
     for c in table.columns:
         if c not in MANUAL_COLUMNS and c not in (ROW, FILE):
-            problems.append(Problem(rel, 1, c, f"only the columns {', '.join(MANUAL_COLUMNS)}", c))
+            problems.append(Problem(rel, 1, c, tr(f"只有 {'、'.join(MANUAL_COLUMNS)} 这几列",
+                                                  f"only the columns {', '.join(MANUAL_COLUMNS)}"), c))
     if missing:
         return empty, problems
     texts = _segment_texts(segments)
@@ -134,32 +137,39 @@ def read_manual_codes(root: str | Path, segments: pd.DataFrame | None = None,
         bad = len(problems)
         sid = rec["segment_id"]
         if not sid:
-            problems.append(Problem(rel, r, "segment_id", "a segment id (e.g. N005-03)", "<missing>"))
+            problems.append(Problem(rel, r, "segment_id", tr("段落编号（例如 N005-03）",
+                                                             "a segment id (e.g. N005-03)"), "<missing>"))
         elif texts is not None and sid not in texts:
-            problems.append(Problem(rel, r, "segment_id", "a segment id of the bundle's notes (e.g. N005-03)", sid))
+            problems.append(Problem(rel, r, "segment_id", tr("资料包笔记中的段落编号（例如 N005-03）",
+                                                             "a segment id of the bundle's notes (e.g. N005-03)"), sid))
         code = frame.resolve(rec["code"]) if rec["code"] else None
         if code is None:
-            problems.append(Problem(rel, r, "code", "a code id or label of the code frame",
+            problems.append(Problem(rel, r, "code", tr("编码框架中的编码编号或名称", "a code id or label of the code frame"),
                                     rec["code"] or "<missing>"))
         action = _ACTION_ALIASES.get(rec["action"].lower())
         if action is None:
-            problems.append(Problem(rel, r, "action", "add or remove", rec["action"] or "<missing>"))
+            problems.append(Problem(rel, r, "action", tr("add（添加）或 remove（去掉）",
+                                                         "add or remove"), rec["action"] or "<missing>"))
         if not rec["coder"]:
-            problems.append(Problem(rel, r, "coder", "who decided (name or initials)", "<missing>"))
+            problems.append(Problem(rel, r, "coder", tr("谁做的决定（姓名或缩写）",
+                                                        "who decided (name or initials)"), "<missing>"))
         date = _parse_date(rec["date"])
         if date is None:
-            problems.append(Problem(rel, r, "date", "a date YYYY-MM-DD", rec["date"] or "<missing>"))
+            problems.append(Problem(rel, r, "date", tr("日期，格式为 YYYY-MM-DD",
+                                                       "a date YYYY-MM-DD"), rec["date"] or "<missing>"))
         excerpt = rec.get("excerpt", "") or ""
         if excerpt and texts is not None and sid in texts and not _excerpt(texts[sid]).startswith(excerpt):
             problems.append(Problem(
                 rel, r, "excerpt",
-                f"the start of segment {sid}'s text, {_excerpt(texts[sid])!r} (was the note edited? "
-                "check which passage this decision is about)", excerpt))
+                tr(f"段落 {sid} 开头的文字「{_excerpt(texts[sid])}」（笔记是不是改过了？请核对这条决定针对的是哪段话）",
+                   f"the start of segment {sid}'s text, {_excerpt(texts[sid])!r} (was the note edited? "
+                   "check which passage this decision is about)"), excerpt))
         if code is not None and sid:
             if (sid, code) in seen:
                 problems.append(Problem(rel, r, "code",
-                                        f"one decision per segment and code (row {seen[(sid, code)]} "
-                                        f"already decides {code} for {sid})", rec["code"]))
+                                        tr(f"每个段落每个编码只有一条决定（第 {seen[(sid, code)]} 行已对 {sid} 决定了 {code}）",
+                                           f"one decision per segment and code (row {seen[(sid, code)]} "
+                                           f"already decides {code} for {sid})"), rec["code"]))
             else:
                 seen[(sid, code)] = r
         if len(problems) > bad:

@@ -39,6 +39,7 @@ from casekit.bounded import MAX_DOCUMENT_UNPACKED_BYTES, check_archive_file, che
 from casekit.intake.manifest import Manifest
 from casekit.intake.schemas import NOTES, coerce, split_list
 from casekit.privacy.redaction.documents import docx_paragraph_text
+from casekit.language import tr
 
 #: File in ``notes/`` that holds manual coding decisions, not a note.
 MANUAL_CODES_NAME = "codes.csv"
@@ -96,8 +97,9 @@ def read_notes(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame, lis
     folder = root / NOTES_DIR
     if not folder.is_dir():
         return NOTES.empty(), [Problem(f"{NOTES_DIR}/", None, None,
-                                       "a notes/ folder of interview notes (.md, .txt or .docx)",
-                                       "no notes/ folder")]
+                                       tr("放访谈笔记（.md、.txt 或 .docx）的 notes/ 文件夹",
+                                          "a notes/ folder of interview notes (.md, .txt or .docx)"),
+                                       tr("没有 notes/ 文件夹", "no notes/ folder"))]
     records: list[dict[str, Any]] = []
     absent: set[tuple[str, str]] = set()
     problems += _not_files(folder)
@@ -111,8 +113,9 @@ def read_notes(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame, lis
         if suffix not in NOTE_SUFFIXES:
             found = path.name
             if suffix in (".doc", ".wps", ".rtf"):
-                found += " (save it as a Word .docx document)"
-            problems.append(Problem(rel, None, None, "a note as .md, .txt or .docx", found))
+                found += tr("（请另存为 Word .docx 文档）", " (save it as a Word .docx document)")
+            problems.append(Problem(rel, None, None, tr(".md、.txt 或 .docx 格式的笔记", "a note as .md, .txt or .docx"),
+                                    found))
             continue
         split, more = _read_docx(path, rel) if suffix == ".docx" else _read_plain(path, rel)
         problems += more
@@ -127,7 +130,8 @@ def read_notes(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame, lis
         if more:
             continue
         if not isinstance(data, dict):
-            problems.append(Problem(rel, _row(split, 1), None, "front matter as key: value lines", str(data)))
+            problems.append(Problem(rel, _row(split, 1), None, tr("“键: 值”形式的文首信息",
+                                                                  "front matter as key: value lines"), str(data)))
             continue
         record: dict[str, Any] = {FILE: rel, ROW: split.start, "_body": split.body, "_stem": path.stem}
         for key in _KEYS:
@@ -146,11 +150,12 @@ def read_notes(root: Path, manifest: Manifest | None) -> tuple[pd.DataFrame, lis
     out, more = coerce(frame, NOTES, manifest)
     for p in more:
         if (p.file, p.column) in absent and p.found == MISSING:
-            p = Problem(p.file, p.row, p.column, f"the front-matter key {p.column!r}", MISSING)
+            p = Problem(p.file, p.row, p.column, tr(f"文首信息中的键「{p.column}」", f"the front-matter key {p.column!r}"),
+                        MISSING)
         problems.append(p)
     wrong = frame["id"].ne("") & frame["id"].ne(frame["_stem"])
     problems += [
-        Problem(f, int(r), "id", f"the file name without its extension ({stem!r})", i)
+        Problem(f, int(r), "id", tr(f"去掉扩展名的文件名（「{stem}」）", f"the file name without its extension ({stem!r})"), i)
         for f, r, stem, i in zip(frame.loc[wrong, FILE], frame.loc[wrong, f"{ROW}:id"],
                                  frame.loc[wrong, "_stem"], frame.loc[wrong, "id"])
     ]
@@ -181,19 +186,21 @@ def _not_files(folder: Path) -> list[Problem]:
         if entry.is_symlink() and not entry.exists():
             try:
                 entry.resolve(strict=True)
-                found = "a link to nothing"
+                found = tr("指向不存在目标的链接", "a link to nothing")
             except RuntimeError:
-                found = "a link that cannot be followed (a loop)"
+                found = tr("无法跟随的链接（循环）", "a link that cannot be followed (a loop)")
             except OSError as exc:
-                found = "a link that cannot be followed (a loop)" if exc.errno == errno.ELOOP else "a link to nothing"
+                found = (tr("无法跟随的链接（循环）", "a link that cannot be followed (a loop)") if exc.errno == errno.ELOOP
+                         else tr("指向不存在目标的链接", "a link to nothing"))
         elif entry.is_dir():
-            found = "a folder"
+            found = tr("一个文件夹", "a folder")
         elif entry.is_fifo():
-            found = "a named pipe (FIFO)"
+            found = tr("命名管道（FIFO）", "a named pipe (FIFO)")
         else:
-            found = "a special file (device or socket)"
+            found = tr("特殊文件（设备或套接字）", "a special file (device or socket)")
         problems.append(Problem(f"{NOTES_DIR}/{entry.name}", None, None,
-                                "a note file (.md, .txt or .docx); other entries of notes/ are not read", found))
+                                tr("笔记文件（.md、.txt 或 .docx）；notes/ 中的其他内容不会读取",
+                                   "a note file (.md, .txt or .docx); other entries of notes/ are not read"), found))
     return problems
 
 
@@ -225,10 +232,12 @@ def _read_docx(path: Path, rel: str) -> tuple[_Split | None, list[Problem]]:
         lines += [(row, i, line, rule_after and k == len(parts) - 1) for k, line in enumerate(parts)]
     at = next((k for k, line in enumerate(lines) if line[2].strip()), None)
     if at is None:
-        return None, [Problem(rel, 1, None, "front matter starting with a '---' paragraph", "an empty document")]
+        return None, [Problem(rel, 1, None, tr("以“---”段落开头的文首信息", "front matter starting with a '---' paragraph"),
+                              tr("空文档", "an empty document"))]
     start, _, first, _ = lines[at]
     if not _DOCX_RULE.fullmatch(first.strip()):
-        return None, [Problem(rel, start, None, "front matter starting with a '---' paragraph", first.strip()[:40])]
+        return None, [Problem(rel, start, None, tr("以“---”段落开头的文首信息", "front matter starting with a '---' paragraph"),
+                              first.strip()[:40])]
     for k in range(at + 1, len(lines)):
         row, block, line, rule_after = lines[k]
         if _DOCX_RULE.fullmatch(line.strip()) or line.strip() == "..." or rule_after:
@@ -238,8 +247,9 @@ def _read_docx(path: Path, rel: str) -> tuple[_Split | None, list[Problem]]:
             paragraphs = (["\n".join(rest)] if rest else []) + [text for _, text, _ in blocks[block + 1:]]
             body = "\n\n".join(p.strip() for p in paragraphs if p.strip())
             return _Split(front, [r for r, _, _, _ in front_lines], start, body), []
-    return None, [Problem(rel, lines[-1][0], None, "a closing '---' paragraph after the front matter",
-                          "end of document")]
+    return None, [Problem(rel, lines[-1][0], None, tr("文首信息之后的结束段落“---”",
+                                                       "a closing '---' paragraph after the front matter"),
+                          tr("文档结束", "end of document"))]
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -262,7 +272,7 @@ def _docx_blocks(path: Path, rel: str) -> tuple[list[tuple[int, str, bool]] | No
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 - a damaged zip or XML raises many types
-        return None, [Problem(rel, None, None, "a Word document (.docx) that opens",
+        return None, [Problem(rel, None, None, tr("能打开的 Word 文档（.docx）", "a Word document (.docx) that opens"),
                               f"{type(exc).__name__}: {exc}")]
     blocks: list[tuple[int, str, bool]] = []
     for element in _body_elements(document.element.body):
@@ -295,11 +305,11 @@ def _body_elements(container: Any) -> Iterator[Any]:
 def _table_text(tbl: Any) -> str:
     """One line per row, the non-empty cells separated by `` | `` (a cell's lines joined by spaces)."""
     rows = []
-    for tr in tbl.iter(f"{_W}tr"):
-        if tr.getparent() is not tbl:
+    for row in tbl.iter(f"{_W}tr"):
+        if row.getparent() is not tbl:
             continue  # a nested table's rows belong to its cell
         cells = []
-        for tc in tr.findall(f"{_W}tc"):
+        for tc in row.findall(f"{_W}tc"):
             texts = [docx_paragraph_text(e) if e.tag == f"{_W}p" else _table_text(e) for e in _body_elements(tc)]
             cell = " ".join(" ".join(t.split()) for t in texts if t.strip())
             if cell:

@@ -92,6 +92,7 @@ from casekit.intake.columns import (
 )
 from casekit.surveys.problems import condense
 from casekit.surveys.model import ExportColumn, SurveyExport
+from casekit.language import language, tr
 
 __all__ = [
     "IDENTIFYING_META",
@@ -330,7 +331,8 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
     if data.get("platform") is not None:
         platform = text_of(data.get("platform")).lower()
         if platform not in platform_choices():
-            p(("platform",), "platform", f"one of {', '.join(platform_choices())} (the platform of the export)",
+            p(("platform",), "platform", tr(f"{'、'.join(platform_choices())} 之一（导出文件所属的平台）",
+                                            f"one of {', '.join(platform_choices())} (the platform of the export)"),
               data.get("platform"))
             platform = None
 
@@ -339,7 +341,8 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
     columns: dict[str, ColumnMatch] = {}
     raw = data.get("columns") or {}
     if not isinstance(raw, dict):
-        p(("columns",), "columns", "a mapping name → export header (respondent_id, region, population …)", raw)
+        p(("columns",), "columns", tr("名称 → 导出文件表头的映射（respondent_id、region、population …）",
+                                      "a mapping name → export header (respondent_id, region, population …)"), raw)
         raw = {}
     for name, spec in raw.items():
         name = text_of(name)
@@ -354,7 +357,7 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
     # background (kept as grouping columns) ---------------------------------------------------
     raw = data.get("background") or []
     if not isinstance(raw, list):
-        p(("background",), "background", "a list of {id, column, type}", raw)
+        p(("background",), "background", tr("{id, column, type} 的列表", "a list of {id, column, type}"), raw)
         raw = []
     for i, q in enumerate(raw):
         path_ = ("background", i)
@@ -363,7 +366,7 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
             continue
         qid = text_of(q.get("id"))
         if not qid or qid in columns:
-            p(path_ + ("id",), "id", "a unique name, not one used under columns:", qid)
+            p(path_ + ("id",), "id", tr("不重复、也没在 columns: 下用过的名称", "a unique name, not one used under columns:"), qid)
             continue
         match = parse_match(q, path_, qid, p, lines)
         if match is not None:
@@ -374,7 +377,7 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
     items: list[QuestionnaireItem] = []
     raw = data.get("items")
     if not isinstance(raw, list) or not raw:
-        p(("items",), "items", "a non-empty list of scale items", raw)
+        p(("items",), "items", tr("非空的量表题目列表", "a non-empty list of scale items"), raw)
         raw = []
     ids: set[str] = set()
     for i, it in enumerate(raw):
@@ -385,26 +388,29 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
         ok = True
         iid = text_of(it.get("id"))
         if not iid or iid in ids:
-            p(path_ + ("id",), "id", "a unique item id", iid)
+            p(path_ + ("id",), "id", tr("不重复的题目编号", "a unique item id"), iid)
             ok = False
         ids.add(iid)
         match = parse_match(it, path_, iid or f"item {i + 1}", p, lines)
         dim = text_of(it.get("dimension"))
         if not dim:
-            p(path_ + ("dimension",), "dimension", "the name of the scale (construct) this item measures", None)
+            p(path_ + ("dimension",), "dimension", tr("这道题所测量表（构念）的名称",
+                                                      "the name of the scale (construct) this item measures"), None)
             ok = False
         scale = text_of(it.get("scale"))
         if scale not in scales:
-            p(path_ + ("scale",), "scale", f"a scale defined under scales: ({', '.join(scales) or 'none'})", scale)
+            p(path_ + ("scale",), "scale", tr(f"scales: 下定义的量表（{'、'.join(scales) or '无'}）",
+                                              f"a scale defined under scales: ({', '.join(scales) or 'none'})"), scale)
             ok = False
         reverse = it.get("reverse", False)
         if not isinstance(reverse, bool):
-            p(path_ + ("reverse",), "reverse", "true or false", reverse)
+            p(path_ + ("reverse",), "reverse", tr("true 或 false", "true or false"), reverse)
             ok = False
         pops = it.get("populations") or []
         pops = [pops] if isinstance(pops, str) else pops
         if not isinstance(pops, list):
-            p(path_ + ("populations",), "populations", "a list of populations asked this item", pops)
+            p(path_ + ("populations",), "populations", tr("回答这道题的岗位列表",
+                                                          "a list of populations asked this item"), pops)
             ok = False
             pops = []
         if ok and match is not None:
@@ -419,15 +425,18 @@ def parse_questionnaire(path: str | Path) -> tuple[Questionnaire | None, list[Pr
         if (ours.min, ours.max) != (theirs.min, theirs.max):
             p.problems.append(Problem(
                 rel, item.line, "scale",
-                f"a response scale ranging {theirs.min:g}–{theirs.max:g} like scale {theirs.name} of item "
-                f"{first.id} (items of dimension {item.dimension} are averaged into one score: give items "
-                f"on another range a dimension of their own)",
-                f"scale {ours.name} ranging {ours.min:g}–{ours.max:g} (item {item.id})"))
+                tr(f"与题目 {first.id} 的量表 {theirs.name} 一样取 {theirs.min:g}–{theirs.max:g} 的回答量表"
+                   f"（维度 {item.dimension} 的题目会平均成一个分数：范围不同的题目请另设一个维度）",
+                   f"a response scale ranging {theirs.min:g}–{theirs.max:g} like scale {theirs.name} of item "
+                   f"{first.id} (items of dimension {item.dimension} are averaged into one score: give items "
+                   f"on another range a dimension of their own)"),
+                tr(f"量表 {ours.name}，取 {ours.min:g}–{ours.max:g}（题目 {item.id}）",
+                   f"scale {ours.name} ranging {ours.min:g}–{ours.max:g} (item {item.id})")))
 
     # ignore --------------------------------------------------------------------------------
     ignore_raw = data.get("ignore") or []
     if not isinstance(ignore_raw, list):
-        p(("ignore",), "ignore", "a list of export headers to ignore", ignore_raw)
+        p(("ignore",), "ignore", tr("要忽略的导出文件表头列表", "a list of export headers to ignore"), ignore_raw)
         ignore_raw = []
     ignore = tuple(text_of(h) for h in ignore_raw if text_of(h))
 
@@ -504,7 +513,8 @@ def apply_questionnaire(
             return None
         col = found[0]
         if col.key in used:
-            problems.append(Problem(cb, line, column, f"a column not already used by {used[col.key]}",
+            problems.append(Problem(cb, line, column, tr(f"尚未被 {used[col.key]} 占用的列",
+                                                         f"a column not already used by {used[col.key]}"),
                                     col.header))
             return None
         used[col.key] = owner
@@ -523,7 +533,8 @@ def apply_questionnaire(
 
     n = len(export.data)
     if n == 0:
-        problems.append(Problem(exp, None, None, "at least one response below the header", "no responses"))
+        problems.append(Problem(exp, None, None, tr("表头下面至少有一份答卷", "at least one response below the header"),
+                                tr("没有答卷", "no responses")))
 
     ignored = set(q.ignore)
     for col in export.columns:
@@ -531,8 +542,9 @@ def apply_questionnaire(
                 or col.header.strip() in ignored or col.key in ignored):
             continue
         problems.append(Problem(exp, None, col.header,
-                                f"a column listed under items, columns or ignore in {cb}",
-                                f"question column {col.key} not in the codebook"))
+                                tr(f"列在 {cb} 的 items、columns 或 ignore 下的列",
+                                   f"a column listed under items, columns or ignore in {cb}"),
+                                tr(f"编码簿中没有的题目列 {col.key}", f"question column {col.key} not in the codebook")))
 
     lines = list(export.rows) + [None] * max(0, n - len(export.rows))
     missing = set(q.missing)
@@ -579,10 +591,11 @@ def apply_questionnaire(
         first: dict[str, int] = {}
         for r, rid in enumerate(ids):
             if rid is None:
-                problems.append(Problem(exp, lines[r], id_col.header, "a respondent id", MISSING))
+                problems.append(Problem(exp, lines[r], id_col.header, tr("答卷人编号", "a respondent id"), MISSING))
             elif rid in first:
                 problems.append(Problem(exp, lines[r], id_col.header,
-                                        f"a respondent id used once (also on row {lines[first[rid]]})", rid))
+                                        tr(f"只出现一次的答卷人编号（第 {lines[first[rid]]} 行也有）",
+                                           f"a respondent id used once (also on row {lines[first[rid]]})"), rid))
             else:
                 first[rid] = r
         index = [rid if rid is not None else f"(row {lines[r]})" for r, rid in enumerate(ids)]
@@ -640,19 +653,23 @@ def _duplicate_submissions(
                     continue
                 k = shared.setdefault((signature, key, value), r)
                 if k != r and earlier is None:
-                    earlier = (k, f" and the same {key} {value}")
+                    earlier = (k, tr(f"，{key} 也相同（{value}）", f" and the same {key} {value}"))
         if earlier is None:
             continue
         k, why = earlier
         if id_col is not None and index[k] == index[r]:
             continue  # one respondent id twice: reported as a repeated id already
-        who = f"respondent {index[k]}, row {lines[k]}" if id_col is not None else f"row {lines[k]}"
-        out.append(Problem(
-            exp, lines[r], id_col.header if id_col is not None else None,
-            f"answers differing from those of {who} (delete one of the two submissions)",
-            f"the same answers as row {lines[k]}{why}"
-            + (f" under respondent id {index[r]}" if id_col is not None else ""),
-        ))
+        if language() == "zh":
+            who = f"答卷人 {index[k]}（第 {lines[k]} 行）" if id_col is not None else f"第 {lines[k]} 行"
+            expected = f"与{who}不同的回答（请删除两份中的一份）"
+            found = (f"与第 {lines[k]} 行的回答完全相同{why}"
+                     + (f"，答卷人编号为 {index[r]}" if id_col is not None else ""))
+        else:
+            who = f"respondent {index[k]}, row {lines[k]}" if id_col is not None else f"row {lines[k]}"
+            expected = f"answers differing from those of {who} (delete one of the two submissions)"
+            found = (f"the same answers as row {lines[k]}{why}"
+                     + (f" under respondent id {index[r]}" if id_col is not None else ""))
+        out.append(Problem(exp, lines[r], id_col.header if id_col is not None else None, expected, found))
     return out
 
 
@@ -712,12 +729,16 @@ def _score(text: str, scale: Scale, codes: Mapping[str, str], numbers: Mapping[s
     if canonical is not None and canonical in numbers:
         return numbers[canonical]
     if label is not None:
-        return (f"a code of a label of scale {scale.name} ({scale.describe()}); code {text} is the "
-                f"option {label!r}, not a label of the scale")
+        return tr(f"量表 {scale.name} 某个标签的代码（{scale.describe()}）；代码 {text} 是选项「{label}」，不是量表的标签",
+                  f"a code of a label of scale {scale.name} ({scale.describe()}); code {text} is the "
+                  f"option {label!r}, not a label of the scale")
     if canonical is None:
-        return f"a label of scale {scale.name} ({scale.describe()}) or a missing marker"
+        return tr(f"量表 {scale.name} 的标签（{scale.describe()}）或缺失标记",
+                  f"a label of scale {scale.name} ({scale.describe()}) or a missing marker")
     if numbers:
-        return f"a value of scale {scale.name} ({'、'.join(numbers)})"
-    return (f"a label of scale {scale.name} ({scale.describe()}): a bare number is not a scale value "
-            f"(in a 问卷星 按序号 export it is the option's position); list the numbers as labels "
-            f"of the scale with their values, e.g. {{\"1\": 5, \"2\": 4, …}}, if they are codes")
+        return tr(f"量表 {scale.name} 的值（{'、'.join(numbers)}）", f"a value of scale {scale.name} ({'、'.join(numbers)})")
+    return tr(f"量表 {scale.name} 的标签（{scale.describe()}）：单独一个数字不是量表值（在问卷星“按序号”导出中它是选项的"
+              f"位置）；如果这些数字是代码，请把它们连同对应的值列为量表的标签，例如 {{\"1\": 5, \"2\": 4, …}}",
+              f"a label of scale {scale.name} ({scale.describe()}): a bare number is not a scale value "
+              f"(in a 问卷星 按序号 export it is the option's position); list the numbers as labels "
+              f"of the scale with their values, e.g. {{\"1\": 5, \"2\": 4, …}}, if they are codes")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from casekit.exceptions import BundleNotFoundError, RedactFilesError
 from casekit.intake.redaction import Redaction, Redactor, read_document, write_redacted
+from casekit.language import tr
 
 __all__ = ["NOTE_SUFFIXES", "RedactedFile", "RedactionRun", "redact_file_problems", "redact_files"]
 
@@ -91,13 +92,16 @@ def redact_file_problems(paths: Iterable[Path], out: Path | None = None) -> list
     problems = []
     for path in map(Path, paths):
         if not path.is_file():
-            problems.append(f"{path}: no such file")
+            problems.append(tr(f"{path}：没有这个文件", f"{path}: no such file"))
         elif path.suffix.lower() == ".doc":
-            problems.append(f"{path}: a .doc file; save it as .docx (Word: 另存为 → Word 文档) and redact that")
+            problems.append(tr(f"{path}：这是 .doc 文件；请在 Word 中另存为 .docx（另存为 → Word 文档），再对它脱敏",
+                               f"{path}: a .doc file; save it as .docx (Word: 另存为 → Word 文档) and redact that"))
         elif path.suffix.lower() not in NOTE_SUFFIXES:
-            problems.append(f"{path}: not a note casekit reads ({', '.join(NOTE_SUFFIXES)})")
+            problems.append(tr(f"{path}：不是 casekit 能读的笔记（{'、'.join(NOTE_SUFFIXES)}）",
+                               f"{path}: not a note casekit reads ({', '.join(NOTE_SUFFIXES)})"))
         elif out is not None and (Path(out) / path.name).resolve() == path.resolve():
-            problems.append(f"{path}: --out would overwrite the original; choose another folder")
+            problems.append(tr(f"{path}：--out 会覆盖原文件；请换一个文件夹",
+                               f"{path}: --out would overwrite the original; choose another folder"))
     return problems
 
 
@@ -140,5 +144,6 @@ def redact_files(paths: Iterable[str | Path], out: str | Path | None = None,
         return RedactionRun(files, out_dir, Redactor())
     root = Path(bundle)
     if not (root / "manifest.yaml").is_file():
-        raise BundleNotFoundError(f"{root} is not a research bundle (no manifest.yaml)")
+        raise BundleNotFoundError(tr(f"{root} 不是调研资料包（没有 manifest.yaml）",
+                                     f"{root} is not a research bundle (no manifest.yaml)"))
     return RedactionRun(files, out_dir, Redactor.from_bundle(root), root)

@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from casekit.exceptions import RegionError
+from casekit.language import language, tr
 
 __all__ = ["REGION_SUFFIXES", "RegionIndex", "RegionMatch", "strip_region_suffix"]
 
@@ -213,28 +214,34 @@ class RegionIndex:
         if not ambiguous and not unknown:
             return [m.region_id for m in matches]  # type: ignore[misc]
         parts = [self.ambiguous_text(m) for m in ambiguous]
-        if unknown:
+        if unknown and language() == "zh":
+            parts.append("没有地区" + "、".join(
+                f"「{m.text}」" + (f"（是不是 {self.describe_all(close, '、')}？）"
+                                   if (close := self.closest(m.text)) else "")
+                for m in unknown))
+        elif unknown:
             s = "s" if len(unknown) > 1 else ""
             parts.append(f"unknown region{s} " + ", ".join(
                 repr(m.text) + (f" (did you mean {self.describe_all(close)}?)"
                                 if (close := self.closest(m.text)) else "")
                 for m in unknown))
-        raise RegionError("; ".join(parts) + f"; known region ids: {self.known()}")
+        raise RegionError(tr("；".join(parts) + f"；已有的地区编号：{self.known()}",
+                             "; ".join(parts) + f"; known region ids: {self.known()}"))
 
     # -- describing -----------------------------------------------------------------------------
 
     def describe(self, region_id: str) -> str:
         """``jilin (吉林)``: a region as errors name it."""
-        return f"{region_id} ({self.names[region_id]})"
+        return tr(f"{region_id}（{self.names[region_id]}）", f"{region_id} ({self.names[region_id]})")
 
-    def describe_all(self, region_ids: Iterable[str], joiner: str = ", ") -> str:
-        """Several regions as errors name them."""
-        return joiner.join(self.describe(r) for r in region_ids)
+    def describe_all(self, region_ids: Iterable[str], joiner: str | None = None) -> str:
+        """Several regions as errors name them (joined by ``, ``; ``、`` in Chinese)."""
+        return (tr("、", ", ") if joiner is None else joiner).join(self.describe(r) for r in region_ids)
 
     def known(self) -> str:
         """The known regions, as errors list them (at most a dozen)."""
         shown = self.describe_all(self.region_ids[:_N_LISTED])
-        return shown + (", …" if len(self.region_ids) > _N_LISTED else "")
+        return shown + (tr("……", ", …") if len(self.region_ids) > _N_LISTED else "")
 
     def closest(self, text: str) -> list[str]:
         """The ids of the regions whose id or name is closest to ``text`` (at most three)."""
@@ -247,24 +254,28 @@ class RegionIndex:
 
     def ambiguous_text(self, match: RegionMatch) -> str:
         """The error text of an ambiguous match: the text and its candidates."""
-        return (f"ambiguous region {match.text!r}: it fits {self.describe_all(match.candidates, ' and ')}; "
-                "write the region's id or its exact name")
+        return tr(f"地区「{match.text}」不明确：{self.describe_all(match.candidates, ' 和 ')} 都符合；请写地区编号或完整名称",
+                  f"ambiguous region {match.text!r}: it fits {self.describe_all(match.candidates, ' and ')}; "
+                  "write the region's id or its exact name")
 
     def expected(self, text: Any = None) -> str:
         """The "expected" text of a problem about a region cell holding ``text``.
 
         An ambiguous text gets its candidates, an unknown one the closest regions.
         """
-        base = "a region of manifest.yaml, by id or exact name"
+        base = tr("manifest.yaml 中的地区（写编号或完整名称）", "a region of manifest.yaml, by id or exact name")
+        example = tr(f"（例如 {self.describe_all(self.region_ids[:5])}）",
+                     f" (e.g. {self.describe_all(self.region_ids[:5])})")
         if text is None:
-            return f"{base} (e.g. {self.describe_all(self.region_ids[:5])})"
+            return base + example
         m = self.match(text)
         if m.ambiguous:
-            return f"one region, but {m.text!r} fits {self.describe_all(m.candidates, ' and ')}: write its id"
+            return tr(f"一个地区，但「{m.text}」与 {self.describe_all(m.candidates, ' 和 ')} 都符合：请写编号",
+                      f"one region, but {m.text!r} fits {self.describe_all(m.candidates, ' and ')}: write its id")
         close = self.closest(m.text) if m.text else []
         if close:
-            return f"{base} (closest: {self.describe_all(close)})"
-        return f"{base} (e.g. {self.describe_all(self.region_ids[:5])})"
+            return base + tr(f"（最接近的：{self.describe_all(close)}）", f" (closest: {self.describe_all(close)})")
+        return base + example
 
     def _ordered(self, ids: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted(set(ids), key=self._position.__getitem__))

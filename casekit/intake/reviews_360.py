@@ -11,6 +11,7 @@ from casekit.intake._files import read_table, short_list
 from casekit.intake.codebook import CODEBOOK_FILE, Codebook
 from casekit.intake.manifest import Manifest
 from casekit.intake.schemas import REVIEWS_360, cell_problems, coerce
+from casekit.language import tr
 
 __all__ = ["REVIEWS_360_FILE", "read_reviews_360"]
 
@@ -47,7 +48,8 @@ def read_reviews_360(root: Path, manifest: Manifest | None, codebook: Codebook |
         dims = dict(zip(items["item_id"], items["dimension"]))
         s = frame["item_id"]
         problems += cell_problems(frame, (s != "") & ~s.isin(dims), "item_id",
-                                  f"an item id of {CODEBOOK_FILE} → reviews_360.items ({short_list(dims, 5)})")
+                                  tr(f"{CODEBOOK_FILE} → reviews_360.items 中的题目编号（{short_list(dims, 5)}）",
+                                     f"an item id of {CODEBOOK_FILE} → reviews_360.items ({short_list(dims, 5)})"))
         out["dimension"] = s.map(dims)
     if codebook is not None and codebook.review_scale and "score" in frame.columns:
         scale = codebook.scales[codebook.review_scale]
@@ -55,16 +57,19 @@ def read_reviews_360(root: Path, manifest: Manifest | None, codebook: Codebook |
         numeric = pd.to_numeric(s, errors="coerce")
         score = s.map(dict(scale.labels)).fillna(numeric.where(numeric.isin(scale.values))).astype(float)
         problems += cell_problems(frame, (s != "") & score.isna(), "score",
-                                  f"a score on scale {codebook.review_scale} ({scale.describe()})")
+                                  tr(f"量表 {codebook.review_scale} 上的分数（{scale.describe()}）",
+                                     f"a score on scale {codebook.review_scale} ({scale.describe()})"))
         out["score"] = score
     # the same rater scoring the same item of the same manager twice
     key = [c for c in ("manager_id", "rater_token", "item_id") if c in frame.columns]
     if len(key) == 3:
         dup = frame.duplicated(key, keep="first") & (frame["rater_token"] != "")
         problems += cell_problems(frame, dup, "rater_token",
-                                  "one row per manager × rater × item (this rater already scored this item)")
+                                  tr("每位管理人员 × 评价人 × 题目一行（这位评价人已给这道题打过分）",
+                                     "one row per manager × rater × item (this rater already scored this item)"))
         groups = frame.loc[frame["rater_token"] != ""].groupby(["manager_id", "rater_token"])["rater_group"]
         mixed = groups.transform("nunique").reindex(frame.index, fill_value=1) > 1
         problems += cell_problems(frame, mixed, "rater_group",
-                                  "the same rater group on every row of a rater token within a manager's review")
+                                  tr("同一位管理人员的评估中，同一评价人代号的每一行评价者类别相同",
+                                     "the same rater group on every row of a rater token within a manager's review"))
     return REVIEWS_360.finalize(out), problems

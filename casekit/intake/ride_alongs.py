@@ -28,6 +28,7 @@ from casekit.intake.schemas import (
     split_cell,
     vocab_map,
 )
+from casekit.language import language, tr
 
 __all__ = ["OBSERVER_COLUMN", "RIDE_ALONGS_FILE", "RIDE_ALONG_RECORDINGS", "RideAlongTables", "read_ride_alongs"]
 
@@ -119,16 +120,19 @@ def read_ride_alongs(root: Path, manifest: Manifest | None, account_managers: se
         start, end = period
         date = out["date"]
         problems += cell_problems(frame, date.notna() & ((date < start) | (date > end)), "date",
-                                  f"a date within the wave's fieldwork period ({start:%Y-%m-%d} to {end:%Y-%m-%d}, "
-                                  "followup/waves.yaml)")
+                                  tr(f"这一轮回访调研期内的日期（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}，见 followup/waves.yaml）",
+                                     f"a date within the wave's fieldwork period ({start:%Y-%m-%d} to {end:%Y-%m-%d}, "
+                                     "followup/waves.yaml)"))
 
     # funnel stage: id, label, alias or step 1–8
     if "funnel_stage" in frame.columns:
         s = frame["funnel_stage"]
         stage = s.map(_funnel_map())
         problems += cell_problems(frame, (s != "") & stage.isna(), "funnel_stage",
-                                  "a funnel stage 1–8 (" + short_list([t.label for t in domain.FUNNEL_STAGES.values()], 8)
-                                  + ", or its English id)")
+                                  tr(f"销售阶段 1–8（{short_list([t.label for t in domain.FUNNEL_STAGES.values()], 8)}，"
+                                     "或其英文编号）",
+                                     "a funnel stage 1–8 (" + short_list([t.label for t in domain.FUNNEL_STAGES.values()], 8)
+                                     + ", or its English id)"))
         out["funnel_stage"] = stage
         out["funnel_step"] = stage.map({s: i for i, s in enumerate(domain.FUNNEL_STAGES, start=1)})
 
@@ -136,8 +140,11 @@ def read_ride_alongs(root: Path, manifest: Manifest | None, account_managers: se
     if account_managers is not None and "account_manager" in frame.columns:
         s = frame["account_manager"]
         problems += cell_problems(frame, (s != "") & ~s.isin(account_managers), "account_manager",
-                                  "the respondent id of an account manager in the survey"
-                                  + ("" if rel == RIDE_ALONGS_FILE else " (the baseline's survey/: the same id at every wave)"))
+                                  tr("问卷中一位客户经理的答卷人编号"
+                                     + ("" if rel == RIDE_ALONGS_FILE else "（培训前调研的 survey/：每轮都用同一编号）"),
+                                     "the respondent id of an account manager in the survey"
+                                     + ("" if rel == RIDE_ALONGS_FILE
+                                        else " (the baseline's survey/: the same id at every wave)")))
 
     # products: local names (the row's region's catalogue first) or canonical products
     if "products" in frame.columns:
@@ -162,18 +169,22 @@ def _recording_problems(frame: pd.DataFrame) -> list[Problem]:
     if not repeated.any():
         return []
     problems = cell_problems(frame, repeated & (observer == ""), OBSERVER_COLUMN,
-                             "an observer's code on every recording of a visit recorded more than once "
-                             "(its visit_id is on several rows)")
+                             tr("被记录多次的拜访，每条记录都要有观察员代号（它的 visit_id 出现在好几行）",
+                                "an observer's code on every recording of a visit recorded more than once "
+                                "(its visit_id is on several rows)"))
     firsts = frame.loc[repeated].drop_duplicates("visit_id").set_index("visit_id")
     twice = repeated & (observer != "") & frame.duplicated(["visit_id", OBSERVER_COLUMN], keep="first")
     if twice.any():
         at = frame.loc[repeated & (observer != "")].drop_duplicates(["visit_id", OBSERVER_COLUMN])
-        where = {(v, o): f"{f} row {r}" for v, o, f, r in zip(at["visit_id"], at[OBSERVER_COLUMN], at[FILE], at[ROW])}
-        found = pd.Series({i: f"{o} (visit {v} already recorded by {o} at {where[(v, o)]})"
+        where = {(v, o): tr(f"{f} 第 {r} 行", f"{f} row {r}")
+                 for v, o, f, r in zip(at["visit_id"], at[OBSERVER_COLUMN], at[FILE], at[ROW])}
+        found = pd.Series({i: tr(f"{o}（拜访 {v} 已由 {o} 记录在 {where[(v, o)]}）",
+                                 f"{o} (visit {v} already recorded by {o} at {where[(v, o)]})")
                            for i, v, o in zip(frame.index[twice], visit[twice], observer[twice])},
                           index=frame.index, dtype=object)
         problems += cell_problems(frame, twice, OBSERVER_COLUMN,
-                                  "a different observer on each recording of one visit", found=found)
+                                  tr("同一次拜访的每条记录由不同的观察员记录", "a different observer on each recording of one visit"),
+                                  found=found)
     later = repeated & visit.duplicated(keep="first")
     for column in _SAME_VISIT:
         if column not in frame.columns:
@@ -181,12 +192,18 @@ def _recording_problems(frame: pd.DataFrame) -> list[Problem]:
         first = visit.map(firsts[column])
         differs = later & (frame[column] != first)
         if differs.any():
-            found = (frame[column].where(frame[column] != "", "<missing>") + " (the visit's first recording, "
-                     + visit.map(firsts[FILE]) + " row " + visit.map(firsts[ROW]).astype(str) + ", says "
-                     + first.where(first != "", "<missing>") + ")")
+            if language() == "zh":
+                found = (frame[column].where(frame[column] != "", "（空）") + "（这次拜访的第一条记录，"
+                         + visit.map(firsts[FILE]) + " 第 " + visit.map(firsts[ROW]).astype(str) + " 行，写的是 "
+                         + first.where(first != "", "（空）") + "）")
+            else:
+                found = (frame[column].where(frame[column] != "", "<missing>") + " (the visit's first recording, "
+                         + visit.map(firsts[FILE]) + " row " + visit.map(firsts[ROW]).astype(str) + ", says "
+                         + first.where(first != "", "<missing>") + ")")
             problems += cell_problems(frame, differs, column,
-                                      "the same value on every recording of one visit (the same visit_id "
-                                      "recorded by another observer)", found=found)
+                                      tr("同一次拜访的每条记录这一列都相同（另一位观察员记录的同一 visit_id）",
+                                         "the same value on every recording of one visit (the same visit_id "
+                                         "recorded by another observer)"), found=found)
     return problems
 
 
@@ -231,7 +248,9 @@ def _products(frame: pd.DataFrame, out: pd.DataFrame, catalogue: pd.DataFrame | 
         mask.iloc[bad_rows] = True
         found.iloc[bad_rows] = bad_found
     problems = cell_problems(frame, mask, "products",
-                             "products named in the region's catalogue/<region_id>.csv or canonical products ("
-                             + short_list([t.label for t in domain.PRODUCTS.values()], 10) + ")", found=found)
+                             tr("该地区 catalogue/<地区编号>.csv 中的产品或标准产品（"
+                                + short_list([t.label for t in domain.PRODUCTS.values()], 10) + "）",
+                                "products named in the region's catalogue/<region_id>.csv or canonical products ("
+                                + short_list([t.label for t in domain.PRODUCTS.values()], 10) + ")"), found=found)
     return (pd.Series(local, index=frame.index, dtype=object),
             pd.Series(resolved, index=frame.index, dtype=object), problems)

@@ -17,6 +17,7 @@ from casekit.exceptions import BundleValidationError, InputFileError, Problem
 from casekit.files import write_atomic
 from casekit.bounded import MAX_CELLS, read_bytes
 from casekit.privacy.redaction.entries import RosterEntry
+from casekit.language import tr
 
 __all__ = [
     "PRIVATE_DIR",
@@ -67,13 +68,16 @@ def _records(text: str, rel: str) -> tuple[list[tuple[int, list[str]]], list[Pro
         if record is None or line.count('"') % 2:
             shown = line if len(line) <= 60 else line[:60] + "…"
             problems.append(Problem(rel, number, None,
-                                    'a closing quote (") for each quoted cell, on the same line (one row per line)',
-                                    f"an unbalanced quote in: {shown}"))
+                                    tr('每个带引号的单元格在同一行内都有结束的引号（"）（一行一条记录）',
+                                       'a closing quote (") for each quoted cell, on the same line (one row per line)'),
+                                    tr(f"引号不成对：{shown}", f"an unbalanced quote in: {shown}")))
             continue
         cells += len(record)
         if cells > MAX_CELLS:
-            problems.append(Problem(rel, number, None, f"a table of at most {MAX_CELLS:,} cells (docs/limits.md)",
-                                    f"more than {MAX_CELLS:,} cells by line {number:,}"))
+            problems.append(Problem(rel, number, None, tr(f"不超过 {MAX_CELLS:,} 格的表格（见 docs/limits.md）",
+                                                          f"a table of at most {MAX_CELLS:,} cells (docs/limits.md)"),
+                                    tr(f"到第 {number:,} 行已超过 {MAX_CELLS:,} 格",
+                                       f"more than {MAX_CELLS:,} cells by line {number:,}")))
             break
         records.append((number, record))
     return records, problems
@@ -88,19 +92,23 @@ def _read_csv(path: Path, rel: str, columns: tuple[str, ...]) -> tuple[list[tupl
     try:
         text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
-        return [], [Problem(rel, None, None, "a UTF-8 CSV file (Excel: 'CSV UTF-8')", "another encoding")]
+        return [], [Problem(rel, None, None, tr("UTF-8 编码的 CSV 文件（Excel 另存为“CSV UTF-8”）",
+                                                "a UTF-8 CSV file (Excel: 'CSV UTF-8')"), tr("其他编码",
+                                                                                             "another encoding"))]
     records, problems = _records(text, rel)
     header = [h.strip() for h in (records[0][1] if records else [])]
     missing = [c for c in columns[:2] if c not in header]
     if missing:
-        return [], [*problems, *(Problem(rel, 1, c, f"a column {c!r}", ", ".join(header) or "<no header>")
+        return [], [*problems, *(Problem(rel, 1, c, tr(f"「{c}」列", f"a column {c!r}"),
+                                         ", ".join(header) or tr("（没有表头）", "<no header>"))
                                  for c in missing)]
     rows = []
     width = len(header)
     for line, record in records[1:]:
         if len(record) > width and any(c.strip() for c in record[width:]):
-            problems.append(Problem(rel, line, None, f"at most {width} cells (one per column: {', '.join(header)})",
-                                    f"{len(record)} cells"))
+            problems.append(Problem(rel, line, None, tr(f"最多 {width} 格（每列一格：{'、'.join(header)}）",
+                                                        f"at most {width} cells (one per column: {', '.join(header)})"),
+                                    tr(f"{len(record)} 格", f"{len(record)} cells")))
             continue
         clean = {h: (record[k].strip() if k < len(record) else "") for k, h in enumerate(header) if h}
         if any(clean.values()):
@@ -168,10 +176,11 @@ def read_roster(root: str | Path) -> list[RosterEntry]:
         kind = _KINDS.get(row.get("kind", "").lower())
         name = row.get("name", "")
         if kind is None:
-            problems.append(Problem(ROSTER_FILE, row_number, "kind", "person or company",
+            problems.append(Problem(ROSTER_FILE, row_number, "kind", tr("person（人）或 company（公司）",
+                                                                        "person or company"),
                                     row.get("kind", "") or "<missing>"))
         if not name:
-            problems.append(Problem(ROSTER_FILE, row_number, "name", "a name", "<missing>"))
+            problems.append(Problem(ROSTER_FILE, row_number, "name", tr("名称", "a name"), "<missing>"))
         if kind is None or not name:
             continue
         raw = row.get("aliases", "")

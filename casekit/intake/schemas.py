@@ -24,6 +24,7 @@ from casekit import domain
 from casekit.domain import Term
 from casekit.exceptions import Problem
 from casekit.intake._files import FILE, MISSING, ROW, short_list
+from casekit.language import language, tr
 
 if TYPE_CHECKING:  # pragma: no cover
     from casekit.intake.manifest import Manifest
@@ -169,10 +170,21 @@ def vocab_map(vocabulary: Mapping[str, Term]) -> dict[str, str]:
     return out
 
 
+#: ``what`` of a vocabulary (:func:`vocab_expected`, ``Column.what``) in Chinese.
+_WHAT_ZH = {
+    "a population": "岗位", "an industry": "行业", "behaviours": "行为", "an outcome": "结果",
+    "a rater group": "评价者类别", "a canonical product": "标准产品", "customer needs": "客户需求",
+    "customer departments": "客户部门", "a note method": "访谈方式", "a dimension": "维度",
+    "a quiz phase": "测验阶段（培训前或培训后）", "how the trainees were chosen": "学员的选择方式",
+    "person_id, comment or an item of the reaction sheet": "person_id、comment 或反应评估表中的一项",
+}
+
+
 def vocab_expected(vocabulary: Mapping[str, Term], what: str) -> str:
-    """Return a short "expected" text listing a vocabulary's labels."""
+    """Return a short "expected" text listing a vocabulary's labels (in the current language)."""
     labels = [t.label for t in vocabulary.values()]
-    return f"{what} ({short_list(labels, 12)}, or its English id)"
+    return tr(f"{_WHAT_ZH.get(what, what)}（{short_list(labels, 12)}，或其英文编号）",
+              f"{what} ({short_list(labels, 12)}, or its English id)")
 
 
 def split_list(values: pd.Series) -> pd.Series:
@@ -255,14 +267,15 @@ def coerce(frame: pd.DataFrame, schema: TableSchema, manifest: Manifest | None =
             continue
         if col.source not in frame.columns:
             if col.required:
-                problems.append(Problem(file, 1, col.source, f"a column {col.source!r}", MISSING))
+                problems.append(Problem(file, 1, col.source, tr(f"「{col.source}」列", f"a column {col.source!r}"),
+                                        MISSING))
             out[col.name] = np.nan if col.check != "vocab_list" else [() for _ in range(len(frame))]
             continue
         s = frame[col.source]
         row_col = f"{ROW}:{col.source}"
         empty = s.isna() | (s == "")
         if not col.nullable:
-            problems += cell_problems(frame, empty, col.source, "a value (the cell is empty)",
+            problems += cell_problems(frame, empty, col.source, tr("一个值（这一格是空的）", "a value (the cell is empty)"),
                                       row_col=row_col)
         filled = ~empty
         if col.check in ("text", "custom"):
@@ -270,18 +283,18 @@ def coerce(frame: pd.DataFrame, schema: TableSchema, manifest: Manifest | None =
         elif col.check == "date":
             value = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
             problems += cell_problems(frame, filled & value.isna(), col.source,
-                                      "a date YYYY-MM-DD", row_col=row_col)
+                                      tr("日期，格式为 YYYY-MM-DD", "a date YYYY-MM-DD"), row_col=row_col)
         elif col.check in ("int", "share", "number"):
             value = pd.to_numeric(s.where(filled), errors="coerce")
             if col.check == "int":
                 bad = filled & (value.isna() | (value % 1 != 0) | (value < 0))
-                expected = "a whole number ≥ 0"
+                expected = tr("不小于 0 的整数", "a whole number ≥ 0")
             elif col.check == "share":
                 bad = filled & (value.isna() | (value < 0) | (value > 1))
-                expected = "a share between 0 and 1 (e.g. 0.35)"
+                expected = tr("0 到 1 之间的比例（例如 0.35）", "a share between 0 and 1 (e.g. 0.35)")
             else:
                 bad = filled & value.isna()
-                expected = "a number"
+                expected = tr("一个数", "a number")
             problems += cell_problems(frame, bad, col.source, expected, row_col=row_col)
             value = value.where(~bad)
         elif col.check == "vocab":
@@ -309,9 +322,13 @@ def coerce(frame: pd.DataFrame, schema: TableSchema, manifest: Manifest | None =
             dup = filled & s.duplicated(keep="first")
             if dup.any():
                 first = frame.loc[filled].drop_duplicates(col.source).set_index(col.source)
-                where = first[FILE] + " row " + first[ROW].astype(str)
-                found = s[dup] + " (first at " + s[dup].map(where) + ")"
-                problems += cell_problems(frame, dup, col.source, "a unique value",
+                if language() == "zh":
+                    where = first[FILE] + " 第 " + first[ROW].astype(str) + " 行"
+                    found = s[dup] + "（第一次出现在 " + s[dup].map(where) + "）"
+                else:
+                    where = first[FILE] + " row " + first[ROW].astype(str)
+                    found = s[dup] + " (first at " + s[dup].map(where) + ")"
+                problems += cell_problems(frame, dup, col.source, tr("不重复的值", "a unique value"),
                                           found=found.reindex(frame.index), row_col=row_col)
         out[col.name] = value
     return out, problems

@@ -35,6 +35,7 @@ from casekit.intake.schemas import (
     cell_problems,
     coerce,
 )
+from casekit.language import language, tr
 
 __all__ = ["EXPORT_SUFFIXES", "SURVEY_DIR", "SURVEY_SUFFIXES", "SurveyTables", "read_survey"]
 
@@ -94,15 +95,17 @@ def read_survey(root: Path, codebook: Codebook | None, manifest: Manifest | None
     files = listed_files(folder)
     platform = codebook.platform if codebook is not None else None
     suffixes = SURVEY_SUFFIXES if platform is None else EXPORT_SUFFIXES
-    kinds = ", ".join(suffixes[:-1]) + " or " + suffixes[-1]  # ".csv or .xlsx"
+    kinds = ", ".join(suffixes[:-1]) + tr(" 或 ", " or ") + suffixes[-1]  # ".csv or .xlsx"
     exports = [f for f in files if f.suffix.lower() in suffixes]
     for f in files:
         if f.suffix.lower() not in suffixes:
             problems.append(Problem(f"{SURVEY_DIR}/{f.name}", None, None,
-                                    f"a questionnaire export ({kinds})", f.suffix or f.name))
+                                    tr(f"问卷导出文件（{kinds}）", f"a questionnaire export ({kinds})"), f.suffix or f.name))
     if not exports:
-        problems.append(Problem(f"{SURVEY_DIR}/", None, None, f"at least one {kinds} export",
-                                "no export" if folder.is_dir() else "no survey/ folder"))
+        problems.append(Problem(f"{SURVEY_DIR}/", None, None, tr(f"至少一个 {kinds} 导出文件",
+                                                                 f"at least one {kinds} export"),
+                                tr("没有导出文件", "no export") if folder.is_dir()
+                                else tr("没有 survey/ 文件夹", "no survey/ folder")))
     empty = SurveyTables(RESPONDENTS.empty(), RESPONSES.empty())
     frames: list[tuple[str, pd.DataFrame]] = []
     renamed: dict[tuple[str, str], str] = {}
@@ -150,11 +153,16 @@ def _check(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, manifest:
     schema = respondents_schema(codebook)
     expected: dict[str, str] = {}
     for key, header in codebook.columns.items():
-        expected[header] = f"the {key} column named in {CODEBOOK_FILE} (line {codebook.lines.get('columns.' + key)})"
+        line = codebook.lines.get('columns.' + key)
+        expected[header] = tr(f"{CODEBOOK_FILE} 中指定的 {key} 列（第 {line} 行）",
+                              f"the {key} column named in {CODEBOOK_FILE} (line {line})")
     for q in codebook.background:
-        expected[q.column] = f"the column of background question {q.id} ({CODEBOOK_FILE} line {q.line})"
+        expected[q.column] = tr(f"背景题 {q.id} 的列（{CODEBOOK_FILE} 第 {q.line} 行）",
+                                f"the column of background question {q.id} ({CODEBOOK_FILE} line {q.line})")
     for iid, col in zip(codebook.items["item_id"], codebook.items["column"]):
-        expected[col] = f"the column of item {iid} ({CODEBOOK_FILE} line {codebook.lines.get('items.' + iid)})"
+        line = codebook.lines.get('items.' + iid)
+        expected[col] = tr(f"题目 {iid} 的列（{CODEBOOK_FILE} 第 {line} 行）",
+                           f"the column of item {iid} ({CODEBOOK_FILE} line {line})")
     # a column named by an entry left out for a problem (reported in codebook.yaml) is not unmapped too
     known = set(expected) | set(codebook.ignore) | {m.value for m in codebook.rejected.values() if m.how == "column"}
     for rel, frame in frames if header_checks else ():
@@ -165,8 +173,9 @@ def _check(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, manifest:
         for header in headers:
             if header not in known:
                 problems.append(Problem(rel, 1, header,
-                                        f"a column mapped in {CODEBOOK_FILE} (an item, a background question "
-                                        "or an identifying column) or listed under ignore:", header))
+                                        tr(f"在 {CODEBOOK_FILE} 中有对应的列（题目、背景题或身份列），或列在 ignore: 下",
+                                           f"a column mapped in {CODEBOOK_FILE} (an item, a background question "
+                                           "or an identifying column) or listed under ignore:"), header))
     data = pd.concat([f for _, f in frames], ignore_index=True) if len(frames) > 1 else frames[0][1]
     absent = [header for header in expected if header not in data.columns]
     for header in absent:
@@ -183,7 +192,8 @@ def _check(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, manifest:
         if q.type == "number":
             value = pd.to_numeric(s.where(~absent), errors="coerce")
             problems += cell_problems(data, ~absent & value.isna(), q.column,
-                                      f"a number or a missing marker ({_markers(codebook)})")
+                                      tr(f"一个数或缺失标记（{_markers(codebook)}）",
+                                         f"a number or a missing marker ({_markers(codebook)})"))
             out[q.id] = value
         else:
             out[q.id] = s.where(~absent, None)
@@ -201,13 +211,15 @@ def _check(frames: list[tuple[str, pd.DataFrame]], codebook: Codebook, manifest:
         value = by_label.fillna(numeric.where(numeric.isin(scale.values))).astype(float)
         bad = ~absent & value.isna()
         problems += cell_problems(data, bad, item.column,
-                                  f"an answer on scale {item.scale} ({scale.describe()}) or a missing marker "
-                                  f"({_markers(codebook)})")
+                                  tr(f"量表 {item.scale} 上的回答（{scale.describe()}）或缺失标记（{_markers(codebook)}）",
+                                     f"an answer on scale {item.scale} ({scale.describe()}) or a missing marker "
+                                     f"({_markers(codebook)})"))
         wrong_pop = ~absent & pop.notna() & ~pop.isin(item.populations)
         if wrong_pop.any():
             asked = "、".join(domain.label(domain.POPULATIONS, p) for p in item.populations)
             problems += cell_problems(data, wrong_pop, item.column,
-                                      f"no answer: item {item.item_id} is asked only of {asked}")
+                                      tr(f"不作答：题目 {item.item_id} 只问{asked}",
+                                         f"no answer: item {item.item_id} is asked only of {asked}"))
         if item.reverse:
             value = item.scale_min + item.scale_max - value
         values[item.item_id] = value.where(~wrong_pop)
@@ -290,12 +302,14 @@ def _read_downloads(
             failure = match_failure(match, found, export)
             why = _owner(entry, codebook)
             if failure is not None:
-                problems.append(Problem(rel, 1, _label(match), f"{why}: {failure[0]}", failure[1]))
+                problems.append(Problem(rel, 1, _label(match), f"{why}{tr('：', ': ')}{failure[0]}", failure[1]))
                 continue
             col = found[0]
             if col.key in used:
-                problems.append(Problem(rel, 1, col.header, f"{why}: a column not already used by "
-                                        f"{_owner(used[col.key], codebook)}", col.header))
+                problems.append(Problem(rel, 1, col.header,
+                                        tr(f"{why}：一个未被{_owner(used[col.key], codebook)}占用的列",
+                                           f"{why}: a column not already used by {_owner(used[col.key], codebook)}"),
+                                        col.header))
                 continue
             used[col.key] = entry
             resolved[entry] = names[col.key]
@@ -306,9 +320,11 @@ def _read_downloads(
                     or col.header.strip() in ignored or col.key in ignored):
                 continue
             problems.append(Problem(rel, 1, names[col.key],
-                                    f"a column mapped in {CODEBOOK_FILE} (an item, a background question or an "
-                                    "identifying column) or listed under ignore: (by header or key)",
-                                    f"question column {col.key} not in the codebook"))
+                                    tr(f"在 {CODEBOOK_FILE} 中有对应的列（题目、背景题或身份列），或列在 ignore: 下"
+                                       "（按表头或列键）",
+                                       f"a column mapped in {CODEBOOK_FILE} (an item, a background question or an "
+                                       "identifying column) or listed under ignore: (by header or key)"),
+                                    tr(f"编码簿中没有的题目列 {col.key}", f"question column {col.key} not in the codebook")))
         rename: dict[str, str] = {}
         for entry, own in resolved.items():
             name = canonical.setdefault(entry, own)
@@ -355,6 +371,9 @@ def _with_headers(codebook: Codebook, headers: dict[str, str]) -> Codebook:
 def _owner(entry: str, codebook: Codebook) -> str:
     """``the column of item am_product_1 (codebook.yaml line 17)`` for an entry key."""
     kind, name = entry.split(".", 1)
+    if language() == "zh":
+        what = {"columns": f"指定的 {name} 列", "background": f"背景题 {name} 的列", "items": f"题目 {name} 的列"}[kind]
+        return f"{what}（{CODEBOOK_FILE} 第 {codebook.lines.get(entry)} 行）"
     what = {"columns": f"the {name} column named", "background": f"the column of background question {name}",
             "items": f"the column of item {name}"}[kind]
     return f"{what} ({CODEBOOK_FILE} line {codebook.lines.get(entry)})"
@@ -371,6 +390,6 @@ def _relocate(file: str, name: str) -> str:
 
 
 def _markers(codebook: Codebook) -> str:
-    shown = ["empty"] + [m for m in codebook.missing if m]
+    shown = [tr("空白", "empty")] + [m for m in codebook.missing if m]
     return "、".join(shown)
 

@@ -107,6 +107,7 @@ from casekit.reports.kernel_formats import named_function
 from casekit.reports.lock import build_lock
 from casekit.reports.report_kinds import REPORT_KINDS, ReportKind, report_kind
 from casekit.reports.pdf import find_browser, html_to_pdf
+from casekit.language import tr
 
 if TYPE_CHECKING:  # pragma: no cover
     from tqdm import tqdm
@@ -240,7 +241,8 @@ def resolve_regions(manifest: Manifest, regions: str | Iterable[str] | None) -> 
         regions = regions.replace("，", ",").split(",")
     asked = [str(r).strip() for r in regions if str(r).strip()]
     if not asked:
-        raise RegionError("no region given; known region ids: " + ", ".join(manifest.regions["region_id"]))
+        raise RegionError(tr("没有给出地区；已有的地区编号：" + "、".join(manifest.regions["region_id"]),
+                             "no region given; known region ids: " + ", ".join(manifest.regions["region_id"])))
     return list(dict.fromkeys(manifest.region_index.require_all(asked)))
 
 
@@ -290,11 +292,13 @@ def _failure_reason(exc: BaseException) -> str:
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
-        return f"{exc.ename}: {exc.evalue} (notebook cell {exc.exec_count})"
+        return tr(f"{exc.ename}: {exc.evalue}（笔记本第 {exc.exec_count} 个单元格）",
+                  f"{exc.ename}: {exc.evalue} (notebook cell {exc.exec_count})")
     if isinstance(exc, DeadKernelError):
-        return "the kernel died while running the report (out of memory?)"
+        return tr("生成报告时内核意外退出（内存不够？）", "the kernel died while running the report (out of memory?)")
     if type(exc).__name__ == "KilledWorker":  # distributed's, not imported unless used
-        return "the Dask worker rendering it died (out of memory, or stopped)"
+        return tr("生成这份报告的 Dask 工作进程意外退出（内存不够，或被停止）",
+                  "the Dask worker rendering it died (out of memory, or stopped)")
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
 
@@ -514,7 +518,8 @@ def render_region(
     write_page(folder, title, kernel)
     remote = external_urls((folder / REPORT_HTML).read_text(encoding="utf-8"))
     if remote:  # pragma: no cover - guards the template against nbconvert changes
-        raise ExportError(f"the HTML page would load {remote[0]} (it must open offline)")
+        raise ExportError(tr(f"HTML 页面会加载 {remote[0]}（页面必须能离线打开）",
+                             f"the HTML page would load {remote[0]} (it must open offline)"))
     seconds["html"] = time.perf_counter() - start
     in_kernel = [name for name in formats if FORMATS[name].in_kernel]
     if in_kernel:
@@ -725,10 +730,11 @@ def build_reports(
     bundle_path = Path(bundle_path).resolve()
     notebook = Path(notebook if notebook is not None else kind.notebook).resolve()
     if not notebook.is_file():
-        raise NotebookNotFoundError(
+        raise NotebookNotFoundError(tr(
+            f"找不到报告笔记本：{notebook}（请传入 notebook=…，或恢复 notebooks/{kind.notebook.name}）",
             f"report notebook not found: looked for {notebook} (pass notebook=... or restore "
             f"notebooks/{kind.notebook.name})"
-        )
+        ))
     values = {**(parameters or {}), "bundle_path": notebook_path_parameter(bundle_path)}
     kernel_dir = kernel_folder(bundle_path)  # the kernels' working directory: the bundle's parent
     if not force and session is None:  # (a session's kernels start now, warm for the next change)
@@ -791,7 +797,8 @@ def build_reports(
             if session is not None and local and reuse_kernel:
                 kernels = start_kernels(len(region_ids), cache_folder(out_dir))
         elif out_dir != early[0]:  # the manifest was edited while it was read
-            raise OutputError(out_dir, "the bundle's manifest changed while the build read it; run the build again")
+            raise OutputError(out_dir, tr("生成过程中资料包的 manifest.yaml 被改动了；请再运行一次",
+                                          "the bundle's manifest changed while the build read it; run the build again"))
         plan = _Plan(
             bundle=bundle, files=files, notebook=notebook, values=values, formats=chosen,
             font=font_stamp(font.path), font_path=str(font.path), force=force, request=request_key(regions, chosen, notebook, values),
@@ -1268,7 +1275,8 @@ def _build_locked(
                 )
                 state.forget(region_id)
                 if progress:
-                    bar.write(f"casekit build: {region_id} failed: {failed[region_id]}", file=sys.stderr)
+                    bar.write("casekit build: " + tr(f"{region_id} 生成失败：{failed[region_id]}",
+                                                     f"{region_id} failed: {failed[region_id]}"), file=sys.stderr)
             else:
                 built.append(region_id)
                 format_seconds[region_id] = outcome or {}

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path, PureWindowsPath
 
 from casekit.exceptions import CJKFontNotFoundError
+from casekit.language import tr
 
 __all__ = [
     "CJK_FONT_ENV",
@@ -90,6 +91,11 @@ _INSTALL_HINT = (
     "does this) or `fonts-noto-cjk`, or point the environment variable "
     f"{CJK_FONT_ENV} at a .ttf/.ttc/.otf file"
 )
+_INSTALL_HINT_ZH = (
+    "请安装一种中文字体：Windows 自带微软雅黑、黑体或等线；Debian/Ubuntu 上可运行 "
+    "`sudo apt-get install fonts-wqy-microhei`（`make fonts` 会做这一步）或安装 `fonts-noto-cjk`；"
+    f"也可以把环境变量 {CJK_FONT_ENV} 设为一个 .ttf/.ttc/.otf 字体文件"
+)
 
 
 @dataclass(frozen=True)
@@ -124,9 +130,10 @@ def _candidate_files() -> list[str]:
     override = os.environ.get(CJK_FONT_ENV)
     if override:
         if not Path(override).is_file():
-            raise CJKFontNotFoundError(
+            raise CJKFontNotFoundError(tr(
+                f"环境变量 {CJK_FONT_ENV} 指向的 {override} 不是文件；请取消这个设置，或者{_INSTALL_HINT_ZH}",
                 f"{CJK_FONT_ENV} names {override!r}, which is not a file; unset it or {_INSTALL_HINT}"
-            )
+            ))
         files.append(override)
     files.extend(f for f in (*COMMON_FONT_FILES, *windows_font_files()) if Path(f).is_file())
     return files
@@ -178,13 +185,15 @@ def find_cjk_font() -> CJKFont:
         for path in by_family.get(family, []):
             if _has_glyphs(path):
                 return CJKFont(family=family, path=Path(path))
-    raise CJKFontNotFoundError(
+    raise CJKFontNotFoundError(tr(
+        f"找不到图表可用的中文字体（已查找 {'、'.join(PREFERRED_FAMILIES[:6])}），图中的中文会显示成空白方框。"
+        + _INSTALL_HINT_ZH + "。",
         "No CJK font found for matplotlib (looked for "
         + ", ".join(PREFERRED_FAMILIES[:6])
         + "); Chinese chart labels would render as empty boxes. To fix it, "
         + _INSTALL_HINT
         + "."
-    )
+    ))
 
 
 def ensure_cjk_font() -> str:

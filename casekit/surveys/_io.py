@@ -17,9 +17,11 @@ from pathlib import Path
 from casekit.exceptions import InputFileError, Problem, SurveyFileError
 from casekit.bounded import check_file, check_workbook, csv_records, read_bytes
 from casekit.surveys.problems import condense
+from casekit.language import tr
 
 __all__ = [
     "NUMBER_AS_TEXT",
+    "NUMBER_AS_TEXT_ZH",
     "TEXT_SUFFIXES",
     "XLSX_SUFFIXES",
     "Grid",
@@ -89,7 +91,8 @@ def decode(data: bytes, rel: str) -> tuple[str, str]:
         If the bytes are not text in any of these encodings.
     """
     if not data.strip():
-        raise SurveyFileError([Problem(rel, None, None, "a questionnaire export with a header row", "an empty file")])
+        raise SurveyFileError([Problem(rel, None, None, tr("有表头行的问卷导出文件", "a questionnaire export with a header row"),
+                                       tr("空文件", "an empty file"))])
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
@@ -109,12 +112,13 @@ def decode(data: bytes, rel: str) -> tuple[str, str]:
         try:
             return _newlines(data.decode("gb18030")), "gb18030"
         except UnicodeDecodeError:
-            raise SurveyFileError([_undecodable(rel, data, first, "UTF-8, UTF-16 or GB18030")]) from None
+            raise SurveyFileError([_undecodable(rel, data, first, tr("UTF-8、UTF-16 或 GB18030", "UTF-8, UTF-16 or GB18030"))]) from None
 
 
 def _undecodable(rel: str, data: bytes, exc: UnicodeDecodeError, tried: str) -> Problem:
     line = data[: exc.start].count(b"\n") + 1
-    return Problem(rel, line, None, f"text in {tried}", f"undecodable bytes {data[exc.start:exc.start + 4]!r}")
+    return Problem(rel, line, None, tr(f"{tried} 编码的文本", f"text in {tried}"),
+                   tr(f"无法解码的字节 {data[exc.start:exc.start + 4]!r}", f"undecodable bytes {data[exc.start:exc.start + 4]!r}"))
 
 
 def _newlines(text: str) -> str:
@@ -141,6 +145,7 @@ _MAX_EXACT = 10**15
 
 #: ``expected`` of a number cell that has lost digits.
 NUMBER_AS_TEXT = "the number as text (format the column as Text in Excel and export again)"
+NUMBER_AS_TEXT_ZH = "以文本保存的数字（请在 Excel 中把这一列设为“文本”格式后重新导出）"
 
 
 def unrecoverable(value: object) -> bool:
@@ -220,7 +225,7 @@ def read_grid(path: str | Path, *, sheet: str | int | None = None, delimiter: st
     path = Path(path)
     rel = path.name
     if not path.is_file():
-        raise SurveyFileError([Problem(rel, None, None, "an existing file", "<missing>")])
+        raise SurveyFileError([Problem(rel, None, None, tr("存在的文件", "an existing file"), "<missing>")])
     if path.suffix.lower() in XLSX_SUFFIXES:
         return _read_workbook(path, rel, sheet)
     try:
@@ -270,7 +275,8 @@ def _read_workbook(path: Path, rel: str, sheet: str | int | None) -> Grid:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
         if not names:
-            raise SurveyFileError([Problem(rel, None, None, "a workbook with a sheet", "no sheet")])
+            raise SurveyFileError([Problem(rel, None, None, tr("至少有一个工作表的工作簿", "a workbook with a sheet"),
+                                           tr("没有工作表", "no sheet"))])
         if sheet is None:
             name = names[0]
         elif isinstance(sheet, int):
@@ -278,13 +284,15 @@ def _read_workbook(path: Path, rel: str, sheet: str | int | None) -> Grid:
         else:
             name = sheet
         if name not in names:
-            raise SurveyFileError([Problem(rel, None, None, f"a sheet named {name!r}", ", ".join(names))])
+            raise SurveyFileError([Problem(rel, None, None, tr(f"名为「{name}」的工作表", f"a sheet named {name!r}"),
+                                           ", ".join(names))])
         values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except SurveyFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - calamine raises its own error types for corrupt files
         raise SurveyFileError(
-            [Problem(rel, None, None, "a readable .xlsx workbook", f"an unreadable workbook ({type(exc).__name__}: {exc})")]
+            [Problem(rel, None, None, tr("能打开的 .xlsx 工作簿", "a readable .xlsx workbook"),
+                     tr(f"打不开的工作簿（{type(exc).__name__}: {exc}）", f"an unreadable workbook ({type(exc).__name__}: {exc})"))]
         ) from None
     # Most cells of an export are already text: skip the conversion call for them (3M cells).
     # Rows are converted in place (calamine's lists are ours): no second list per row to keep,
@@ -314,9 +322,9 @@ def _lost_digits(rel: str, values: list[list[object]], rows: list[list[str]]) ->
         for j, value in enumerate(row):
             if type(value) is not str and unrecoverable(value):
                 name = header[j].strip() if i != header_index and j < len(header) else ""
-                column = name or f"column {_column_letters(j)}"
-                found = f"{value!r} (digits after the 15th lost)"
-                problems.append(Problem(rel, i + 1, column, NUMBER_AS_TEXT, found))
+                column = name or tr(f"第 {_column_letters(j)} 列", f"column {_column_letters(j)}")
+                found = tr(f"{value!r}（第 15 位以后的数字已丢失）", f"{value!r} (digits after the 15th lost)")
+                problems.append(Problem(rel, i + 1, column, tr(NUMBER_AS_TEXT_ZH, NUMBER_AS_TEXT), found))
     return problems
 
 

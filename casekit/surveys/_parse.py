@@ -31,10 +31,13 @@ import pandas as pd
 
 from casekit.exceptions import Problem, SurveyFileError
 from casekit.surveys.problems import condense
+from casekit.language import tr
 
 __all__ = [
     "DATETIME_EXPECTED",
+    "DATETIME_EXPECTED_ZH",
     "DURATION_EXPECTED",
+    "DURATION_EXPECTED_ZH",
     "INTERNAL_ERROR",
     "clean_cell",
     "clean_cells",
@@ -50,10 +53,18 @@ __all__ = [
 #: How the ``found`` of a problem caused by a bug in a reader (not by the file) starts.
 INTERNAL_ERROR = "internal error: "
 
+#: ``what`` of :func:`guarded` (the kind of file each reader reads) in Chinese.
+_WHAT_ZH = {"CSV/XLSX table": " CSV/XLSX 表格", "SPSS .sav file": " SPSS .sav 文件",
+            "LimeSurvey CSV export": " LimeSurvey CSV 导出文件", "问卷星 export": "问卷星导出文件",
+            "腾讯问卷 export": "腾讯问卷导出文件", "Qualtrics CSV export": " Qualtrics CSV 导出文件"}
+
 #: ``expected`` of a time that does not parse.
 DATETIME_EXPECTED = "a date and time like 2024-03-05 09:12:03, 2024/3/5 9:12 or 2024年3月5日 9:12:03"
 #: ``expected`` of a duration that does not parse.
 DURATION_EXPECTED = "a duration like 95, 95秒, 3分12秒, 1小时2分5秒 or 0:03:12"
+#: :data:`DATETIME_EXPECTED` and :data:`DURATION_EXPECTED` in Chinese.
+DATETIME_EXPECTED_ZH = "日期和时间，例如 2024-03-05 09:12:03、2024/3/5 9:12 或 2024年3月5日 9:12:03"
+DURATION_EXPECTED_ZH = "时长，例如 95、95秒、3分12秒、1小时2分5秒 或 0:03:12"
 
 _T = TypeVar("_T")
 
@@ -363,7 +374,8 @@ def guarded(path: Path, what: str, body: Callable[[], _T]) -> _T:
             path.name,
             None,
             None,
-            f"a readable {what} (casekit failed on this file: please report it with the file)",
+            tr(f"能读取的{_WHAT_ZH.get(what, what)}（casekit 读这个文件时出错了：请连同文件一起报告这个问题）",
+               f"a readable {what} (casekit failed on this file: please report it with the file)"),
             f"{INTERNAL_ERROR}{type(exc).__name__}: {exc}",
         )
         raise SurveyFileError([problem]) from exc

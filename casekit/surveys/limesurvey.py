@@ -53,7 +53,9 @@ from casekit.surveys._build import assemble
 from casekit.surveys._io import Grid, read_grid
 from casekit.surveys._parse import (
     DATETIME_EXPECTED,
+    DATETIME_EXPECTED_ZH,
     DURATION_EXPECTED,
+    DURATION_EXPECTED_ZH,
     clean_frame,
     convert_series,
     duration_seconds,
@@ -62,6 +64,7 @@ from casekit.surveys._parse import (
 )
 from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
 from casekit.surveys.registry import Reader, register_reader
+from casekit.language import tr
 
 __all__ = ["READER", "read", "sniff"]
 
@@ -219,7 +222,9 @@ def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
     rel = path.name
     grid = grid if grid is not None else read_grid(path)
     if not grid.rows or not any(c.strip() for c in grid.rows[0]):
-        raise SurveyFileError([Problem(rel, 1, None, "a header row of LimeSurvey column codes or titles", "an empty line")])
+        raise SurveyFileError([Problem(rel, 1, None, tr("由 LimeSurvey 列代码或标题组成的表头行",
+                                                        "a header row of LimeSurvey column codes or titles"),
+                                       tr("空行", "an empty line"))])
     header = [h.strip() for h in grid.rows[0]]
     width = len(header)
     by_code = re.match(r"^id(?:$|\.|\s)", header[0]) is not None  # "id" or "id. Response ID"
@@ -231,7 +236,8 @@ def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
         if not any(c.strip() for c in record):
             continue  # LimeSurvey ends the file with an empty line
         if len(record) != width:
-            problems.append(Problem(rel, line, None, f"{width} cells as in the header", f"{len(record)} cells"))
+            problems.append(Problem(rel, line, None, tr(f"与表头一样 {width} 格", f"{width} cells as in the header"),
+                                    tr(f"{len(record)} 格", f"{len(record)} cells")))
             continue
         records.append(record)
         rows.append(line)
@@ -264,9 +270,9 @@ def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
         key = _META_CODES.get(code) or code
         series = frame[i]
         if key in _DATE_KEYS:
-            series = convert_series(rel, header[i], series, rows, iso_datetime, DATETIME_EXPECTED, problems)
+            series = convert_series(rel, header[i], series, rows, iso_datetime, tr(DATETIME_EXPECTED_ZH, DATETIME_EXPECTED), problems)
         elif key == "duration_s":
-            series = convert_series(rel, header[i], series, rows, duration_seconds, DURATION_EXPECTED, problems)
+            series = convert_series(rel, header[i], series, rows, duration_seconds, tr(DURATION_EXPECTED_ZH, DURATION_EXPECTED), problems)
         status = pd.Series(np.where(series == "", "empty", "answered"), index=series.index, dtype=object)
         out.append((i, ExportColumn(key, header[i], "meta", platform_id=code), series, status))
     for number, (_, members) in enumerate(groups, start=1):

@@ -26,6 +26,7 @@ from casekit.surveys._io import Grid, read_grid
 from casekit.surveys._parse import clean_cell, guarded, slug
 from casekit.surveys.model import ExportColumn, SurveyExport
 from casekit.surveys.registry import Reader, register_reader
+from casekit.language import tr
 
 __all__ = ["READER", "PLATFORM", "question_number", "read", "slug", "sniff"]
 
@@ -158,7 +159,8 @@ def _read(path: Path, sheet: str | int | None, grid: Grid | None) -> SurveyExpor
     rows = [[clean_cell(c).replace("\ufeff", "") for c in r] for r in grid.rows]
     start = next((i for i, r in enumerate(rows) if any(r)), None)
     if start is None:
-        raise SurveyFileError([Problem(rel, None, None, "a header row naming the columns", "only blank rows")])
+        raise SurveyFileError([Problem(rel, None, None, tr("写着各列名称的表头行", "a header row naming the columns"),
+                                       tr("只有空行", "only blank rows"))])
     header = rows[start]
     while header and not header[-1]:  # trailing blank header cells (spreadsheet padding)
         header = header[:-1]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from casekit.exceptions import Problem
+from casekit.language import tr
 
 __all__ = ["CAP", "PER_GROUP", "condense"]
 
@@ -84,11 +85,13 @@ def condense(problems: Iterable[Problem], *, per_group: int = PER_GROUP, cap: in
             entries.append((p, 1))
         if k == per_group and counts[key] > per_group:
             more = counts[key] - per_group
-            found = f"… and {more} more row{'s' if more != 1 else ''} with the same value {p.found!r}"
+            found = tr(f"……另有 {more} 行是同样的值「{p.found}」",
+                       f"… and {more} more row{'s' if more != 1 else ''} with the same value {p.found!r}")
             entries.append((Problem(p.file, None, p.column, p.expected, found), more))
     if len(entries) <= cap:
         return [p for p, _ in entries]
     kept = entries[: cap - 1]
     rest = sum(n for _, n in entries[cap - 1 :])
-    last = Problem(kept[0][0].file, None, None, f"at most {cap} problems listed", f"… {rest} more problems")
+    last = Problem(kept[0][0].file, None, None, tr(f"最多列出 {cap} 个问题", f"at most {cap} problems listed"),
+                   tr(f"……另有 {rest} 个问题", f"… {rest} more problems"))
     return [p for p, _ in kept] + [last]

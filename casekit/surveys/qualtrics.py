@@ -76,7 +76,9 @@ from casekit.surveys._build import assemble
 from casekit.surveys._io import Grid, read_grid
 from casekit.surveys._parse import (
     DATETIME_EXPECTED,
+    DATETIME_EXPECTED_ZH,
     DURATION_EXPECTED,
+    DURATION_EXPECTED_ZH,
     clean_frame,
     convert_series,
     duration_seconds,
@@ -85,6 +87,7 @@ from casekit.surveys._parse import (
 )
 from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
 from casekit.surveys.registry import Reader, register_reader
+from casekit.language import tr
 
 __all__ = ["READER", "read", "sniff"]
 
@@ -222,19 +225,24 @@ def _layout(grid: Grid, rel: str) -> _Layout:
         return _Layout(names, texts, ids, 2, True)
     if len(rows) < 3:
         raise SurveyFileError(
-            [Problem(rel, None, None, "three header rows (names, question text, ImportId JSON) or the legacy two", f"{len(rows)} row(s)")]
+            [Problem(rel, None, None, tr("三行表头（列名、题目文字、ImportId JSON）或旧版的两行",
+                                "three header rows (names, question text, ImportId JSON) or the legacy two"),
+                     tr(f"{len(rows)} 行", f"{len(rows)} row(s)"))]
         )
     names, texts, third = rows[0], rows[1], rows[2]
     problems = []
     for row_index, row in ((2, texts), (3, third)):
         if len(row) != len(names):
-            problems.append(Problem(rel, grid.line_numbers[row_index - 1], None, f"{len(names)} cells as in the header", f"{len(row)} cells"))
+            problems.append(Problem(rel, grid.line_numbers[row_index - 1], None,
+                                    tr(f"与表头一样 {len(names)} 格", f"{len(names)} cells as in the header"),
+                                    tr(f"{len(row)} 格", f"{len(row)} cells")))
     ids = []
     for i, name in enumerate(names):
         cell = third[i] if i < len(third) else ""
         import_id = _import_id(cell)
         if import_id is None:
-            problems.append(Problem(rel, grid.line_numbers[2], name, 'an ImportId like {"ImportId":"QID1"}', cell))
+            problems.append(Problem(rel, grid.line_numbers[2], name, tr('形如 {"ImportId":"QID1"} 的 ImportId',
+                                                                      'an ImportId like {"ImportId":"QID1"}'), cell))
         ids.append(import_id)
     if problems:
         raise SurveyFileError(problems)
@@ -309,7 +317,8 @@ def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
         if layout.legacy and len(record) > width and not any(c.strip() for c in record[width:]):
             record = record[:width]
         if len(record) != width:
-            problems.append(Problem(rel, line, None, f"{width} cells as in the header", f"{len(record)} cells"))
+            problems.append(Problem(rel, line, None, tr(f"与表头一样 {width} 格", f"{width} cells as in the header"),
+                                    tr(f"{len(record)} 格", f"{len(record)} cells")))
             continue
         records.append(record)
         rows.append(line)
@@ -336,9 +345,11 @@ def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
                 and layout.names[i] not in _META_BY_NAME
             ):
                 problems.append(Problem(rel, grid.line_numbers[2], layout.names[i],
-                                        "a supported question column (QIDn, QIDn_k, QIDn_TEXT, QIDn_k_TEXT, "
-                                        "side-by-side QIDn#s_k, QIDn_k_c, loop-and-merge l_QIDn)",
-                                        f"unsupported question column {cid}"))
+                                        tr("能识别的题目列（QIDn、QIDn_k、QIDn_TEXT、QIDn_k_TEXT、并排题 QIDn#s_k、"
+                                           "QIDn_k_c、循环合并题 l_QIDn）",
+                                           "a supported question column (QIDn, QIDn_k, QIDn_TEXT, QIDn_k_TEXT, "
+                                           "side-by-side QIDn#s_k, QIDn_k_c, loop-and-merge l_QIDn)"),
+                                        tr(f"不能识别的题目列 {cid}", f"unsupported question column {cid}")))
             meta.append(i)
             continue
         q = questions.setdefault(m["q"], _Question(m["q"]))
@@ -412,9 +423,9 @@ def _meta_column(
     name = layout.names[i]
     key = _META_BY_NAME.get(name) or (_META_BY_IMPORT_ID.get(layout.ids[i] or "") if not layout.legacy else None) or name
     if key in _DATE_KEYS:
-        series = convert_series(rel, name, series, rows, iso_datetime, DATETIME_EXPECTED, problems)
+        series = convert_series(rel, name, series, rows, iso_datetime, tr(DATETIME_EXPECTED_ZH, DATETIME_EXPECTED), problems)
     elif key == "duration_s":
-        series = convert_series(rel, name, series, rows, duration_seconds, DURATION_EXPECTED, problems)
+        series = convert_series(rel, name, series, rows, duration_seconds, tr(DURATION_EXPECTED_ZH, DURATION_EXPECTED), problems)
     status = pd.Series(np.where(series == "", "empty", "answered"), index=series.index, dtype=object)
     return ExportColumn(key=key, header=layout.names[i], kind="meta", platform_id=layout.ids[i] or name), series, status
 
@@ -597,7 +608,8 @@ def _fold_rank(
     ranks = block.where((block != "") & (block != _UNANSWERED)).apply(pd.to_numeric, errors="coerce")
     bad = block.where((block != "") & (block != _UNANSWERED)).notna() & ranks.isna()
     for r, c in zip(*np.nonzero(bad.to_numpy())):
-        problems.append(Problem(rel, rows[r], layout.names[item_cols[c]], "a rank (a whole number)", block.iat[r, c]))
+        problems.append(Problem(rel, rows[r], layout.names[item_cols[c]], tr("名次（整数）", "a rank (a whole number)"),
+                                            block.iat[r, c]))
     order = np.argsort(ranks.fillna(np.inf).to_numpy(), axis=1, kind="stable")
     filled = ranks.notna().to_numpy()
     labels_arr = np.array(labels, dtype=object)

@@ -8,6 +8,7 @@ from casekit.exceptions import Problem, SurveyFileError
 from casekit.surveys._io import Grid, read_grid
 from casekit.surveys.model import SurveyExport
 from casekit.surveys.registry import platform_ids, reader_for, table_needed
+from casekit.language import tr
 
 __all__ = ["detect_platform", "read_export"]
 
@@ -54,9 +55,10 @@ def read_export(path: str | Path, platform: str | None = None) -> SurveyExport:
     """
     path = Path(path)
     if platform is not None and platform not in platform_ids():
-        raise SurveyFileError([Problem(path.name, None, None, f"a platform among {', '.join(platform_ids())}", platform)])
+        raise SurveyFileError([Problem(path.name, None, None, tr(f"以下平台之一：{'、'.join(platform_ids())}",
+                                                                f"a platform among {', '.join(platform_ids())}"), platform)])
     if not path.is_file():
-        raise SurveyFileError([Problem(path.name, None, None, "an existing file", "<missing>")])
+        raise SurveyFileError([Problem(path.name, None, None, tr("存在的文件", "an existing file"), "<missing>")])
     forced = reader_for(platform) if platform is not None else None
     # Read a table once: the grid used to detect the platform is handed to the reader.
     grid = read_grid(path) if table_needed(path, forced) else None

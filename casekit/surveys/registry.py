@@ -36,6 +36,7 @@ from typing import Protocol, overload, runtime_checkable
 from casekit.exceptions import SurveyReaderError
 from casekit.surveys._io import TEXT_SUFFIXES, XLSX_SUFFIXES, Grid, read_grid
 from casekit.surveys.model import SurveyExport
+from casekit.language import tr
 
 __all__ = [
     "BUILTIN_MODULES",
@@ -293,7 +294,8 @@ def _owner(suffix: str) -> SurveyReader | None:
 
 
 def _unknown(name: str) -> str:
-    return f"survey platform {name!r}: expected one of {', '.join(platform_ids())}"
+    return tr(f"问卷平台「{name}」：应为 {'、'.join(platform_ids())} 之一",
+              f"survey platform {name!r}: expected one of {', '.join(platform_ids())}")
 
 
 class _PlatformIds(Sequence[str]):

@@ -42,6 +42,7 @@ from casekit.surveys._io import Grid
 from casekit.surveys._parse import guarded
 from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
 from casekit.surveys.registry import Reader, register_reader
+from casekit.language import tr
 
 __all__ = ["READER", "apply_labels", "read", "sniff"]
 
@@ -212,7 +213,7 @@ def _read(path: Path) -> SurveyExport:
 
     rel = path.name
     if not path.is_file():
-        raise SurveyFileError([Problem(rel, None, None, "an existing file", "<missing>")])
+        raise SurveyFileError([Problem(rel, None, None, tr("存在的文件", "an existing file"), "<missing>")])
     try:
         check_file(path, rel, bundle=False)
     except InputFileError as exc:
@@ -221,7 +222,8 @@ def _read(path: Path) -> SurveyExport:
         frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True)
     except Exception as exc:  # noqa: BLE001 - pyreadstat raises its own error types
         raise SurveyFileError(
-            [Problem(rel, None, None, "an SPSS .sav file", f"an unreadable file ({type(exc).__name__}: {exc})")]
+            [Problem(rel, None, None, tr("SPSS .sav 文件", "an SPSS .sav file"),
+                     tr(f"打不开的文件（{type(exc).__name__}: {exc}）", f"an unreadable file ({type(exc).__name__}: {exc})"))]
         ) from None
     names = list(frame.columns)
     var_labels: Mapping[str, str | None] = meta.column_names_to_labels or {}

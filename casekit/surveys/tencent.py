@@ -83,7 +83,9 @@ from casekit.surveys._io import (
 )
 from casekit.surveys._parse import (
     DATETIME_EXPECTED,
+    DATETIME_EXPECTED_ZH,
     DURATION_EXPECTED,
+    DURATION_EXPECTED_ZH,
     clean_cells,
     convert,
     duration_seconds,
@@ -92,6 +94,7 @@ from casekit.surveys._parse import (
 )
 from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
 from casekit.surveys.registry import TABLE_SUFFIXES, Reader, register_reader
+from casekit.language import tr
 
 __all__ = ["READER", "read", "sniff"]
 
@@ -208,7 +211,7 @@ def _read(path: Path, grid: Grid | None = None) -> SurveyExport:
 def _load(path: Path, grid: Grid | None = None) -> _Table:
     rel = path.name
     if not path.is_file():
-        raise SurveyFileError([Problem(rel, None, None, "an existing file", "<missing>")])
+        raise SurveyFileError([Problem(rel, None, None, tr("存在的文件", "an existing file"), "<missing>")])
     if path.suffix.lower() == ".zip":
         return _load_zip(path, rel)
     if path.suffix.lower() in XLSX_SUFFIXES or path.suffix.lower() in TEXT_SUFFIXES:
@@ -247,7 +250,8 @@ def _load_zip(path: Path, rel: str) -> _Table:
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise SurveyFileError(
-            [Problem(rel, None, None, "a readable .zip archive", f"an unreadable archive ({type(exc).__name__}: {exc})")]
+            [Problem(rel, None, None, tr("能打开的 .zip 压缩包", "a readable .zip archive"),
+                     tr(f"打不开的压缩包（{type(exc).__name__}: {exc}）", f"an unreadable archive ({type(exc).__name__}: {exc})"))]
         ) from None
     with archive:
         named = [(info, _member_name(info)) for info in infos if not info.is_dir()]
@@ -259,8 +263,9 @@ def _load_zip(path: Path, rel: str) -> _Table:
             and not PurePosixPath(name).name.startswith("._")
         ]
         if not members:
-            found = ", ".join(name for _, name in named) or "an empty archive"
-            raise SurveyFileError([Problem(rel, None, None, "a .zip holding the questionnaire's .csv export", found)])
+            found = ", ".join(name for _, name in named) or tr("空的压缩包", "an empty archive")
+            raise SurveyFileError([Problem(rel, None, None, tr("内有问卷 .csv 导出文件的 .zip 压缩包",
+                                                               "a .zip holding the questionnaire's .csv export"), found)])
         members.sort(key=lambda m: _natural_key(m[1]))
         grids: list[tuple[str, Grid]] = []
         problems: list[Problem] = []
@@ -305,7 +310,8 @@ def _choose_segments(grids: list[tuple[str, Grid]], rel: str) -> list[tuple[str,
     if text and len({_header_of(g) for _, g in text}) == 1:
         return text
     names = ", ".join(w for w, _ in grids)
-    raise SurveyFileError([Problem(rel, None, None, "one export: csv members sharing one header row", names)])
+    raise SurveyFileError([Problem(rel, None, None, tr("同一份导出：各 csv 文件的表头行相同",
+                                                       "one export: csv members sharing one header row"), names)])
 
 
 # --------------------------------------------------------------------------- columns
@@ -447,7 +453,8 @@ class _Reader:
         rows, lines, files = self.table.rows, self.table.lines, self.table.files
         start = _first_nonblank(rows)
         if start == len(rows):
-            raise SurveyFileError([Problem(self.rel, None, None, "a 腾讯问卷 export with a header row", "no header row")])
+            raise SurveyFileError([Problem(self.rel, None, None, tr("有表头行的腾讯问卷导出文件", "a 腾讯问卷 export with a header row"),
+                                           tr("没有表头行", "no header row"))])
         header = [_clean_header(c) for c in rows[start]]
         header_file, header_line = files[start], lines[start]
         body_idx = [i for i in range(start + 1, len(rows)) if any(c.strip() for c in rows[i])]
@@ -460,7 +467,8 @@ class _Reader:
                 extra = row[width:]
                 missing = range(len(row), width)
                 if any(c.strip() for c in extra) or any(header[j] for j in missing):
-                    self.problem(lines[i], None, f"{width} cells as in the header row", f"{len(row)} cells", files[i])
+                    self.problem(lines[i], None, tr(f"与表头行一样 {width} 格", f"{width} cells as in the header row"),
+                                 tr(f"{len(row)} 格", f"{len(row)} cells"), files[i])
                 row = (row + [""] * width)[:width]
             body.append(row)
         self.lines = [lines[i] for i in body_idx]
@@ -469,11 +477,15 @@ class _Reader:
         by_column = [list(col) for col in zip(*body)] if n else [[] for _ in range(width)]
         for j in range(width):
             if not header[j] and "".join(by_column[j]).strip():
-                self.problem(header_line, f"<column {j + 1}>", "a header for every column holding answers", "a blank header", header_file)
+                self.problem(header_line, tr(f"<第 {j + 1} 列>", f"<column {j + 1}>"),
+                             tr("每个有答案的列都有表头", "a header for every column holding answers"),
+                             tr("空的表头", "a blank header"), header_file)
         seen: dict[str, int] = {}
         for j in list(keep):
             if header[j] in seen:
-                self.problem(header_line, header[j], "each column header once", f"columns {seen[header[j]] + 1} and {j + 1}", header_file)
+                self.problem(header_line, header[j], tr("每个列名只出现一次", "each column header once"),
+                             tr(f"第 {seen[header[j]] + 1} 列和第 {j + 1} 列", f"columns {seen[header[j]] + 1} and {j + 1}"),
+                             header_file)
                 keep.remove(j)
             seen.setdefault(header[j], j)
         self.raw = {header[j]: pd.Series(by_column[j], dtype=object) for j in keep}
@@ -484,14 +496,15 @@ class _Reader:
         outputs = self.meta_outputs([header[j] for j in keep], keep)
         questions = self.group_questions([(j, header[j]) for j in keep], header_line, header_file)
         if not questions:
-            self.problem(header_line, None, "question columns named 'n.题干' (腾讯问卷 export)",
-                         ", ".join(header[j] for j in keep[:8]) or "no column", header_file)
+            self.problem(header_line, None, tr("名为“n.题干”的题目列（腾讯问卷导出文件）", "question columns named 'n.题干' (腾讯问卷 export)"),
+                         ", ".join(header[j] for j in keep[:8]) or tr("一列也没有", "no column"), header_file)
         for question in questions:
             outputs.extend(self.question_outputs(question, header_line, header_file))
         keys = [o.column.key for o in outputs]
         for key in sorted({k for k in keys if keys.count(k) > 1}):
             heads = [o.column.header for o in outputs if o.column.key == key]
-            self.problem(header_line, heads[0], f"one column group per key {key}", " / ".join(heads), header_file)
+            self.problem(header_line, heads[0], tr(f"每个键 {key} 一组列", f"one column group per key {key}"), " / ".join(heads),
+                         header_file)
         if self.problems:
             raise SurveyFileError(self.problems)
         outputs.sort(key=lambda o: o.order)
@@ -576,11 +589,11 @@ class _Reader:
 
     def parse_times(self, name: str, value: pd.Series) -> pd.Series:
         """Times as ISO text (:func:`~casekit.surveys._parse.iso_datetime`); others reported."""
-        return self.parse_with(name, value, iso_datetime, DATETIME_EXPECTED)
+        return self.parse_with(name, value, iso_datetime, tr(DATETIME_EXPECTED_ZH, DATETIME_EXPECTED))
 
     def parse_duration(self, name: str, value: pd.Series) -> pd.Series:
         """Durations as seconds (:func:`~casekit.surveys._parse.duration_seconds`); others reported."""
-        return self.parse_with(name, value, duration_seconds, DURATION_EXPECTED)
+        return self.parse_with(name, value, duration_seconds, tr(DURATION_EXPECTED_ZH, DURATION_EXPECTED))
 
     def parse_with(self, name: str, value: pd.Series, parse: Callable[[str], str | None], expected: str) -> pd.Series:
         values, bad = convert(value.tolist(), parse)
@@ -621,9 +634,11 @@ class _Reader:
     def question_outputs(self, q: _Question, header_line: int, header_file: str) -> list[_Output]:
         outputs: list[_Output] = []
         if len(q.plain) > 1:
-            self.problem(header_line, q.plain[1][1], f"one column for question {q.number}", q.plain[0][1], header_file)
+            self.problem(header_line, q.plain[1][1], tr(f"第 {q.number} 题只有一列", f"one column for question {q.number}"),
+                         q.plain[0][1], header_file)
         if q.plain and q.subs:
-            self.problem(header_line, q.subs[0][1], f"question {q.number} as one column or as option/row columns",
+            self.problem(header_line, q.subs[0][1], tr(f"第 {q.number} 题写成一列，或写成选项/行的多列",
+                                                       f"question {q.number} as one column or as option/row columns"),
                          q.plain[0][1], header_file)
         subs = self.split_subs(q) if q.subs else []
         if q.plain:

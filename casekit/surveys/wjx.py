@@ -60,7 +60,9 @@ from casekit.surveys._build import assemble_columns
 from casekit.surveys._io import Grid, read_grid
 from casekit.surveys._parse import (
     DATETIME_EXPECTED,
+    DATETIME_EXPECTED_ZH,
     DURATION_EXPECTED,
+    DURATION_EXPECTED_ZH,
     clean_cells,
     convert,
     duration_seconds,
@@ -70,6 +72,7 @@ from casekit.surveys._parse import (
 )
 from casekit.surveys.model import LIST_SEP, ExportColumn, SurveyExport
 from casekit.surveys.registry import Reader, register_reader
+from casekit.language import tr
 
 __all__ = ["READER", "META_HEADERS", "MISSING_CODES", "MISSING_MARKERS", "read", "sniff"]
 
@@ -345,7 +348,8 @@ class _Reader:
         grid = self.grid
         h = _header_row(grid)
         if h is None:
-            self.problem(None, None, "a 问卷星 header row (序号, 提交答卷时间, 1、题干 …)", "only blank rows")
+            self.problem(None, None, tr("问卷星导出的表头行（序号、提交答卷时间、1、题干 …）", "a 问卷星 header row (序号, 提交答卷时间, 1、题干 …)"),
+                         tr("只有空行", "only blank rows"))
             self.fail_if_problems()
             raise AssertionError("unreachable")
         self.header_line = grid.line_numbers[h]
@@ -380,12 +384,14 @@ class _Reader:
             else:
                 outs.extend(self._question(kind, members))
         if not any(head.style in ("question", "option", "sub") for head in heads):
-            self.problem(self.header_line, None, "at least one question column (1、题干)", "none")
+            self.problem(self.header_line, None, tr("至少一个题目列（1、题干）", "at least one question column (1、题干)"),
+                         tr("一个也没有", "none"))
         self._unique_extra_keys(outs, extras)
         keys = [o.column.key for o in outs]
         for key in sorted({k for k in keys if keys.count(k) > 1}):
             header = next(o.column.header for o in outs if o.column.key == key)
-            self.problem(self.header_line, header, "each 问卷星 system column once", f"{keys.count(key)} columns {header!r}")
+            self.problem(self.header_line, header, tr("问卷星的每个系统列只出现一次", "each 问卷星 system column once"),
+                         tr(f"{keys.count(key)} 个「{header}」列", f"{keys.count(key)} columns {header!r}"))
         self.fail_if_problems()
         columns = [o.column for o in outs]
         values = [o.values for o in outs]
@@ -398,9 +404,9 @@ class _Reader:
             if head.style == "unknown" and not head.text and self.distinct[head.index] - {""}:
                 self.problem(
                     self.header_line,
-                    f"column {head.index + 1}",
-                    "a header for every column holding answers",
-                    "an empty header",
+                    tr(f"第 {head.index + 1} 列", f"column {head.index + 1}"),
+                    tr("每个有答案的列都有表头", "a header for every column holding answers"),
+                    tr("空的表头", "an empty header"),
                 )
 
     def _extra(self, head: _Head) -> _Out:
@@ -436,10 +442,12 @@ class _Reader:
             if len(row) > n_cols:
                 extra = row[n_cols:]
                 if any(c.strip() for c in extra):
-                    self.problem(line, None, f"{n_cols} cells as in the header row", f"{len(row)} cells")
+                    self.problem(line, None, tr(f"与表头行一样 {n_cols} 格", f"{n_cols} cells as in the header row"),
+                                 tr(f"{len(row)} 格", f"{len(row)} cells"))
                 row = row[:n_cols]
             elif len(row) < n_cols:
-                self.problem(line, header[len(row)] or None, f"{n_cols} cells as in the header row", f"{len(row)} cells")
+                self.problem(line, header[len(row)] or None, tr(f"与表头行一样 {n_cols} 格", f"{n_cols} cells as in the header row"),
+                             tr(f"{len(row)} 格", f"{len(row)} cells"))
                 row = list(row) + [""] * (n_cols - len(row))
             fitted.append(row)
         return fitted
@@ -470,8 +478,9 @@ class _Reader:
                     self.problem(
                         self.header_line,
                         head.text,
-                        f"the columns of question {first.number} next to each other",
-                        f"question {first.number} again after {seen[first.number].text!r}",
+                        tr(f"第 {first.number} 题的各列挨在一起", f"the columns of question {first.number} next to each other"),
+                        tr(f"在「{seen[first.number].text}」之后又出现第 {first.number} 题",
+                           f"question {first.number} again after {seen[first.number].text!r}"),
                     )
                 continue
             seen[first.number] = first
@@ -486,7 +495,8 @@ class _Reader:
                 self.problem(
                     self.header_line,
                     head.text,
-                    f"the columns of question {n} in one layout (all '{n}、题干—行标题', all '{n}、(选项)' or all '第{n}题(子项)')",
+                    tr(f"第 {n} 题的各列用同一种写法（都是“{n}、题干—行标题”、都是“{n}、(选项)”或都是“第{n}题(子项)”）",
+                       f"the columns of question {n} in one layout (all '{n}、题干—行标题', all '{n}、(选项)' or all '第{n}题(子项)')"),
                     head.text,
                 )
             return "bad"
@@ -498,7 +508,9 @@ class _Reader:
             if len(run) == 1:
                 if run[0].stem[:1] in _DASHES or not run[0].stem:
                     self.problem(
-                        self.header_line, run[0].text, f"a question header '{n}、题干' or matrix row '{n}、题干—行标题' with its stem", run[0].text
+                        self.header_line, run[0].text,
+                        tr(f"带题干的题目表头“{n}、题干”或矩阵行“{n}、题干—行标题”",
+                           f"a question header '{n}、题干' or matrix row '{n}、题干—行标题' with its stem"), run[0].text
                     )
                     return "bad"
                 return "plain"
@@ -507,7 +519,8 @@ class _Reader:
                     self.problem(
                         self.header_line,
                         head.text,
-                        f"matrix rows '{n}、题干—行标题' sharing question {n}'s stem, or fill-in blanks '{n}、题干(填空1)'",
+                        tr(f"共用第 {n} 题题干的矩阵行“{n}、题干—行标题”，或填空“{n}、题干(填空1)”",
+                           f"matrix rows '{n}、题干—行标题' sharing question {n}'s stem, or fill-in blanks '{n}、题干(填空1)'"),
                         head.text,
                     )
                 return "bad"
@@ -579,9 +592,9 @@ class _Reader:
         col = self.cells[head.index]
         distinct = self.distinct[head.index]
         if key in ("submitted_at", "started_at"):
-            values = self._convert(col, head.text, iso_datetime, DATETIME_EXPECTED)
+            values = self._convert(col, head.text, iso_datetime, tr(DATETIME_EXPECTED_ZH, DATETIME_EXPECTED))
         elif key == "duration_s":
-            values = self._convert(col, head.text, duration_seconds, DURATION_EXPECTED)
+            values = self._convert(col, head.text, duration_seconds, tr(DURATION_EXPECTED_ZH, DURATION_EXPECTED))
         elif key == "ip":
             return self._ip(head, col, distinct)
         else:
@@ -694,7 +707,8 @@ class _Reader:
             if bad:
                 for i, v in enumerate(values):
                     if v in bad:
-                        self.problem(self.lines[i], head.text, "a write-in like 其他〖…〗 with balanced 〖 〗", v)
+                        self.problem(self.lines[i], head.text, tr("“其他〖…〗”这样〖 〗成对的填写内容",
+                                                                  "a write-in like 其他〖…〗 with balanced 〖 〗"), v)
                 return []
             parsed = {v: p for v, p in table.items() if p is not None}
             value_map = {v: p[0] for v, p in parsed.items()}
