@@ -19,8 +19,9 @@ import pytest
 
 # casekit speaks Chinese unless CASEKIT_LANG=en (casekit/language.py). The suite pins the English
 # wording of messages, so it runs in English: set here, at import, so that every subprocess
-# (`python -m casekit …`) and every notebook kernel the tests start inherits it, and nbval's stored
-# outputs stay as they are. tests/test_language.py switches to Chinese with monkeypatch.
+# (`python -m casekit …`) and every kernel the tests start inherits it. tests/test_language.py
+# and the tests of what a consultant reads switch to Chinese with monkeypatch; nbval's notebooks
+# run in Chinese, as they were stored (notebooks/conftest.py).
 os.environ.setdefault("CASEKIT_LANG", "en")
 
 BUNDLES = Path(__file__).parent / "fixtures" / "bundles"

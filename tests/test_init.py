@@ -154,6 +154,7 @@ def test_a_new_engagement_without_answers_gets_no_report(tmp_path, capsys, monke
     """The skeleton is valid, but a 调研报告 of zero answers would still recommend a course: validate
     says what is missing, build refuses and leaves no reports folder behind."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CASEKIT_LANG", "zh")  # as a consultant reads it
     assert main(["init", "新项目", "--client", "湖南电信"]) == 0
     capsys.readouterr()
     assert main(["validate", "新项目"]) == 0
@@ -166,6 +167,7 @@ def test_a_new_engagement_without_answers_gets_no_report(tmp_path, capsys, monke
     assert sorted(p.name for p in tmp_path.iterdir()) == ["新项目"]  # no reports/ left
 
 
-def test_validate_says_nothing_of_answers_when_the_survey_has_some(capsys):
+def test_validate_says_nothing_of_answers_when_the_survey_has_some(capsys, monkeypatch):
+    monkeypatch.setenv("CASEKIT_LANG", "zh")
     assert main(["validate", str(SAMPLE)]) == 0
     assert "问卷还没有答卷" not in capsys.readouterr().out

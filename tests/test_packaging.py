@@ -26,8 +26,10 @@ REPORT_NOTEBOOKS = ("5.0-region-report.ipynb", "7.1-follow-up-report.ipynb")
 
 
 def _env() -> dict[str, str]:
-    """The environment of a consultant's shell: no PYTHONPATH or CASEKIT_ROOT leading to the checkout."""
-    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CASEKIT_ROOT", "PYTHONHOME")}
+    """The environment of a consultant's shell: no PYTHONPATH or CASEKIT_ROOT leading to the checkout,
+    and casekit's own language (Chinese), not the suite's English."""
+    return {k: v for k, v in os.environ.items()
+            if k not in ("PYTHONPATH", "CASEKIT_ROOT", "PYTHONHOME", "CASEKIT_LANG")}
 
 
 def _run(args: list[str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
