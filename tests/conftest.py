@@ -21,8 +21,38 @@ import pytest
 # wording of messages, so it runs in English: set here, at import, so that every subprocess
 # (`python -m casekit …`) and every kernel the tests start inherits it. tests/test_language.py
 # and the tests of what a consultant reads switch to Chinese with monkeypatch; nbval's notebooks
-# run in Chinese, as they were stored (notebooks/conftest.py).
+# run in Chinese, as `make notebooks` stored them (_NotebooksInChinese below).
 os.environ.setdefault("CASEKIT_LANG", "en")
+
+
+class _NotebooksInChinese:
+    """Runs every nbval cell with ``CASEKIT_LANG=zh``: set before the cell's setup, which starts
+    the notebook's kernel (the kernel inherits it), and put back afterwards. A plugin object, not
+    a ``notebooks/conftest.py``: conftest hooks only reach items below their folder, and a second
+    module named ``conftest`` would shadow this one for ``from conftest import …``."""
+
+    def __init__(self) -> None:
+        self.saved: dict[str, str | None] = {}
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if item.path.suffix == ".ipynb":
+            self.saved[item.nodeid] = os.environ.get("CASEKIT_LANG")
+            os.environ["CASEKIT_LANG"] = "zh"
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_teardown(self, item: pytest.Item) -> None:
+        if item.nodeid in self.saved:
+            before = self.saved.pop(item.nodeid)
+            if before is None:
+                os.environ.pop("CASEKIT_LANG", None)
+            else:
+                os.environ["CASEKIT_LANG"] = before
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.pluginmanager.has_plugin("casekit-notebooks-in-chinese"):
+        config.pluginmanager.register(_NotebooksInChinese(), "casekit-notebooks-in-chinese")
 
 BUNDLES = Path(__file__).parent / "fixtures" / "bundles"
 MINI = BUNDLES / "mini"
