@@ -29,11 +29,14 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from casekit.exceptions import InputFileError, Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.progress import Task
 
 __all__ = [
     "CELL_BYTES",
@@ -642,8 +645,12 @@ def _lines(text: str) -> Iterator[str]:
         start = end
 
 
+#: Records between two reports of :func:`csv_records` to its ``rows`` task.
+_ROWS_REPORTED_EVERY = 4096
+
+
 def csv_records(text: str, rel: str, delimiter: str = ",", *,
-                limit: int | None = None) -> tuple[list[list[str]], list[int]]:
+                limit: int | None = None, rows: Task | None = None) -> tuple[list[list[str]], list[int]]:
     """Parse CSV text into records, with the line each starts on.
 
     Parameters
@@ -656,6 +663,9 @@ def csv_records(text: str, rel: str, delimiter: str = ",", *,
         The cell separator.
     limit : int, optional
         Stop after this many records (a header search); default all.
+    rows : Task, optional
+        Counts the records read (:meth:`casekit.progress.Task.add`), every 4,096 records and
+        once at the end.
 
     Returns
     -------
@@ -675,6 +685,8 @@ def csv_records(text: str, rel: str, delimiter: str = ",", *,
     lines: list[int] = []
     cells = 0
     start = 1
+    # the next record count reported to `rows` (never reached without it)
+    report = _ROWS_REPORTED_EVERY if rows is not None else -1
     try:
         for record in reader:
             records.append(record)
@@ -687,12 +699,17 @@ def csv_records(text: str, rel: str, delimiter: str = ",", *,
                                               f"more than {_n(MAX_CELLS)} cells by line {_n(lines[-1])}")])
             if limit is not None and len(records) >= limit:
                 return records, lines
+            if len(records) == report:
+                rows.add(_ROWS_REPORTED_EVERY)  # type: ignore[union-attr]
+                report += _ROWS_REPORTED_EVERY
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise InputFileError([_long_cell(rel, start, text, delimiter)]) from None
         raise InputFileError([Problem(rel, start, None, "well-formed CSV", str(exc))]) from None
     if records and lines[-1] < reader.line_num and _ends_in_quote(text, lines[-1], delimiter):
         raise InputFileError([_unclosed(rel, lines[-1], text, "a quoted cell running to the end of the file")])
+    if rows is not None:
+        rows.add(len(records) % _ROWS_REPORTED_EVERY)
     return records, lines
 
 

@@ -205,8 +205,9 @@ class TerminalProgress(Progress):
         ``CASEKIT_NO_PROGRESS=1`` turns it off too.
     stream : text stream, optional
         Where the line is drawn (default: standard error at the time of each write).
-    min_interval : float, default :data:`MIN_INTERVAL`
-        Seconds between two redraws; the first report of each step is drawn at once.
+    min_interval : float, optional
+        Seconds between two redraws (default :data:`MIN_INTERVAL`, read when the display is
+        made); the first report of each step is drawn at once.
     width : int, optional
         Terminal cells the line may take (default: the terminal's width less one, so that the
         line never wraps and can always be cleared).
@@ -218,11 +219,11 @@ class TerminalProgress(Progress):
     """
 
     def __init__(self, enabled: bool = True, *, stream: IO[str] | None = None,
-                 min_interval: float = MIN_INTERVAL, width: int | None = None) -> None:
+                 min_interval: float | None = None, width: int | None = None) -> None:
         super().__init__()
         self.enabled = enabled and os.environ.get(NO_PROGRESS_ENV) != "1"
         self._stream = stream
-        self.min_interval = min_interval
+        self.min_interval = MIN_INTERVAL if min_interval is None else min_interval
         self._width = width
         self._shown = 0  # cells of the line now on screen (0: nothing drawn)
         self._last = 0.0

@@ -21,6 +21,8 @@ from casekit.cli.common import (
     force_parent,
     load,
     out_file_parent,
+    progress,
+    quiet_parent,
     regions_parent,
     show,
     with_bundle,
@@ -44,24 +46,27 @@ def _cmd_toolbox(args: argparse.Namespace, bundle: Bundle) -> int:
 
     check_file_id(bundle.manifest.bundle, "bundle name")
     regions = args.regions or list(bundle.manifest.top_level_ids())
-    for region in bundle.manifest.region_index.require_all(regions):  # every bad name at once, before writing
-        toolbox = build_toolbox(bundle, region)
-        top = bundle.manifest.top_of(bundle.manifest.require(region))
-        # beside the region reports, not inside a region's folder (a build replaces those whole)
-        folder = paths.bundle_output_dir(bundle.manifest.bundle, args.out) / "toolbox"
-        for suffix, write in ((".xlsx", write_toolbox_xlsx), (".docx", write_toolbox_docx)):
-            target = folder / f"{check_file_id(top, 'region id')}{suffix}"
-            write(toolbox, target, force=args.force)
-            print(f"{bundle.manifest.name(top)}：{target}")
-        # the consultant's editing notes: beside the files, never inside them
-        review = write_review(toolbox, folder / f"{top}_待修改清单.md")
-        if toolbox.review.empty:
-            print(f"  {bundle.manifest.name(top)}：没有待修改的地方", file=sys.stderr)
-        else:
-            kinds = toolbox.review["问题"].map(lambda p: str(p).split("：")[0]).value_counts(sort=False)
-            summary = "；".join(f"{kind}{n}处" for kind, n in kinds.items())
-            print(f"  {bundle.manifest.name(top)}待修改{len(toolbox.review)}处（{summary}），见 {review}",
-                  file=sys.stderr)
+    regions = bundle.manifest.region_index.require_all(regions)  # every bad name at once, before writing
+    with progress(args) as shown, shown.task("地区", total=len(regions)) as task:
+        for region in regions:
+            task.step(bundle.manifest.name(region))
+            toolbox = build_toolbox(bundle, region)
+            top = bundle.manifest.top_of(bundle.manifest.require(region))
+            # beside the region reports, not inside a region's folder (a build replaces those whole)
+            folder = paths.bundle_output_dir(bundle.manifest.bundle, args.out) / "toolbox"
+            for suffix, write in ((".xlsx", write_toolbox_xlsx), (".docx", write_toolbox_docx)):
+                target = folder / f"{check_file_id(top, 'region id')}{suffix}"
+                write(toolbox, target, force=args.force)
+                shown.write(f"{bundle.manifest.name(top)}：{target}")
+            # the consultant's editing notes: beside the files, never inside them
+            review = write_review(toolbox, folder / f"{top}_待修改清单.md")
+            if toolbox.review.empty:
+                shown.write(f"  {bundle.manifest.name(top)}：没有待修改的地方", file=sys.stderr)
+            else:
+                kinds = toolbox.review["问题"].map(lambda p: str(p).split("：")[0]).value_counts(sort=False)
+                summary = "；".join(f"{kind}{n}处" for kind, n in kinds.items())
+                shown.write(f"  {bundle.manifest.name(top)}待修改{len(toolbox.review)}处（{summary}），见 {review}",
+                            file=sys.stderr)
     return EXIT_OK
 
 
@@ -232,7 +237,8 @@ def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
     if population is None:
         print(f"casekit case book: unknown population {args.population!r}", file=sys.stderr)
         return EXIT_USAGE
-    library = case_library(bundle)
+    with progress(args) as shown:  # the line is clear whenever a message is printed below
+        library = case_library(bundle, progress=shown)
     if args.reviewed_only:
         library = filter_library(library, status="reviewed")
     chosen = select_for_course(library, population)
@@ -249,13 +255,14 @@ def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
                   "请用 casekit case list 查看并修改", file=sys.stderr)
     if not shown:  # the book says so too, in the same words
         print(no_trainee_cases_message(int((chosen["kind"] == "case").sum())), file=sys.stderr)
-    if args.out.suffix.lower() == ".docx":
-        write_case_book_docx(chosen, args.out, title=title, trainer=args.trainer, client=bundle.manifest.client,
-                             force=args.force)
-    else:
-        text = case_book_markdown(chosen, title=title, client=bundle.manifest.client,
-                                  include_teaching_notes=args.trainer)
-        save_editable(args.out, text, force=args.force)
+    with progress(args) as shown:
+        if args.out.suffix.lower() == ".docx":
+            write_case_book_docx(chosen, args.out, title=title, trainer=args.trainer,
+                                 client=bundle.manifest.client, force=args.force, progress=shown)
+        else:
+            text = case_book_markdown(chosen, title=title, client=bundle.manifest.client,
+                                      include_teaching_notes=args.trainer, progress=shown)
+            save_editable(args.out, text, force=args.force)
     print(f"{len(shown)} cases and role-plays written to {args.out}", file=sys.stderr)
     return EXIT_OK
 
@@ -263,7 +270,7 @@ def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
 def register(add_parser: AddParser) -> None:
     """Add ``toolbox``, ``outline-interview`` and ``case draft|list|book`` to the ``casekit`` parser."""
     p = add_parser("toolbox", help="each region's sales toolbox (cross tables, target customer model, customer tables) as XLSX and DOCX",
-                   parents=[bundle_parent(), regions_parent(), force_parent()])
+                   parents=[bundle_parent(), regions_parent(), force_parent(), quiet_parent()])
     p.add_argument("--out", type=Path, help="reports folder (default: reports/); files go to <out>/<bundle>/toolbox/<region>.xlsx|.docx, "
                         "the consultant's editing list to <region>_待修改清单.md beside them")
     p.set_defaults(func=_cmd_toolbox)
@@ -310,6 +317,7 @@ def register(add_parser: AddParser) -> None:
         bundle_parent(),
         out_file_parent("case book", "book.docx or book.md (the extension chooses the format)", required=True),
         force_parent(),
+        quiet_parent(),
     ])
     d.add_argument("--population", default="account_manager", help="whose course (default: %(default)s)")
     d.add_argument("--trainer", action="store_true",

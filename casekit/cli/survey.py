@@ -13,6 +13,8 @@ from casekit.cli.common import (
     csv_parent,
     force_parent,
     out_file_parent,
+    progress,
+    quiet_parent,
     write_csv,
 )
 from casekit.surveys import PLATFORMS  # the one platform list: the survey-reader registry's (live)
@@ -42,7 +44,8 @@ def _cmd_survey(args: argparse.Namespace) -> int:
     if args.crosstabs and not args.by:
         print("casekit survey: --crosstabs needs --by COLUMN", file=sys.stderr)
         return EXIT_USAGE
-    scored = score_survey(args.export, args.codebook, platform=args.platform)  # read and scored once
+    with progress(args) as shown:  # read and scored once
+        scored = score_survey(args.export, args.codebook, platform=args.platform, progress=shown)
     if args.by and scored.group_column(args.by) != args.by:
         print(f"--by {args.by}: grouped by the column {scored.group_column(args.by)!r}", file=sys.stderr)
     table = scored.summary(args.by)
@@ -89,6 +92,7 @@ def register(add_parser: AddParser) -> None:
     p = add_parser("survey", help="reliability of a questionnaire's scales (n, mean, sd, alpha), group differences",
                    parents=[
                        _export_parent(),
+                       quiet_parent(),
                        csv_parent("survey", "write the table as CSV (UTF-8 with BOM, for Excel), with --by also "
                                   "<stem>_groups.csv (default: print them)", alias="--out"),
                    ])
