@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -215,3 +216,23 @@ def test_gaps_and_review360_hide_small_groups_unless_all(command, tmp_path, monk
     full = capsys.readouterr().out.splitlines()
     assert not any("--all" in line for line in full)
     assert len(full) - len(short) == n_hidden - 1  # the hidden rows are back; the line about them is gone
+
+
+@pytest.mark.parametrize("options", [[], ["--regions", "河北", "天津"], ["--managers"], ["--managers", "--gap"]])
+def test_review360_names_regions_and_rater_groups_in_chinese(options, tmp_path, monkeypatch, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    monkeypatch.setenv("COLUMNS", "400")
+    assert main(["review360", str(SAMPLE_BUNDLE), *options, "--all"]) == 0
+    printed = capsys.readouterr().out
+    for english in ("hebei", "tianjin", "beijing", "all", "self", "account_manager", "superior", "support"):
+        assert not re.search(rf"(?<![\w-]){english}(?![\w-])", printed), english
+    assert ("全部地区" if not options else "河北") in printed
+    assert main(["review360", str(SAMPLE_BUNDLE), *options, "--csv", str(tmp_path / "r.csv")]) == 0
+    from casekit.intake.manifest import read_manifest
+
+    manifest = read_manifest(SAMPLE_BUNDLE)[0]
+    pairs = {(r[f"{column}编号"], r[column]) for r in _csv_rows(tmp_path / "r.csv") for column in ("所在地区", "地区")
+             if column in r}
+    # the CSV keeps the id beside the name
+    assert pairs and all(name == ("全部地区" if rid == "all" else manifest.name(rid)) for rid, name in pairs)

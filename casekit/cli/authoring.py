@@ -47,7 +47,7 @@ def _cmd_toolbox(args: argparse.Namespace, bundle: Bundle) -> int:
     check_file_id(bundle.manifest.bundle, "bundle name")
     regions = args.regions or list(bundle.manifest.top_level_ids())
     regions = bundle.manifest.region_index.require_all(regions)  # every bad name at once, before writing
-    with progress(args) as shown, shown.task("地区", total=len(regions)) as task:
+    with progress(args) as line, line.task("地区", total=len(regions)) as task:
         for region in regions:
             task.step(bundle.manifest.name(region))
             toolbox = build_toolbox(bundle, region)
@@ -57,16 +57,16 @@ def _cmd_toolbox(args: argparse.Namespace, bundle: Bundle) -> int:
             for suffix, write in ((".xlsx", write_toolbox_xlsx), (".docx", write_toolbox_docx)):
                 target = folder / f"{check_file_id(top, 'region id')}{suffix}"
                 write(toolbox, target, force=args.force)
-                shown.write(f"{bundle.manifest.name(top)}：{target}")
+                line.write(f"{bundle.manifest.name(top)}：{target}")
             # the consultant's editing notes: beside the files, never inside them
             review = write_review(toolbox, folder / f"{top}_待修改清单.md")
             if toolbox.review.empty:
-                shown.write(f"  {bundle.manifest.name(top)}：没有待修改的地方", file=sys.stderr)
+                line.write(f"  {bundle.manifest.name(top)}：没有待修改的地方", file=sys.stderr)
             else:
                 kinds = toolbox.review["问题"].map(lambda p: str(p).split("：")[0]).value_counts(sort=False)
                 summary = "；".join(f"{kind}{n}处" for kind, n in kinds.items())
-                shown.write(f"  {bundle.manifest.name(top)}待修改{len(toolbox.review)}处（{summary}），见 {review}",
-                            file=sys.stderr)
+                line.write(f"  {bundle.manifest.name(top)}待修改{len(toolbox.review)}处（{summary}），见 {review}",
+                           file=sys.stderr)
     return EXIT_OK
 
 
@@ -237,8 +237,8 @@ def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
     if population is None:
         print(f"casekit case book: unknown population {args.population!r}", file=sys.stderr)
         return EXIT_USAGE
-    with progress(args) as shown:  # the line is clear whenever a message is printed below
-        library = case_library(bundle, progress=shown)
+    with progress(args) as line:  # the line is clear whenever a message is printed below
+        library = case_library(bundle, progress=line)
     if args.reviewed_only:
         library = filter_library(library, status="reviewed")
     chosen = select_for_course(library, population)
@@ -255,13 +255,13 @@ def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
                   "请用 casekit case list 查看并修改", file=sys.stderr)
     if not shown:  # the book says so too, in the same words
         print(no_trainee_cases_message(int((chosen["kind"] == "case").sum())), file=sys.stderr)
-    with progress(args) as shown:
+    with progress(args) as line:
         if args.out.suffix.lower() == ".docx":
             write_case_book_docx(chosen, args.out, title=title, trainer=args.trainer,
-                                 client=bundle.manifest.client, force=args.force, progress=shown)
+                                 client=bundle.manifest.client, force=args.force, progress=line)
         else:
             text = case_book_markdown(chosen, title=title, client=bundle.manifest.client,
-                                      include_teaching_notes=args.trainer, progress=shown)
+                                      include_teaching_notes=args.trainer, progress=line)
             save_editable(args.out, text, force=args.force)
     print(f"{len(shown)} cases and role-plays written to {args.out}", file=sys.stderr)
     return EXIT_OK

@@ -44,8 +44,8 @@ def _cmd_survey(args: argparse.Namespace) -> int:
     if args.crosstabs and not args.by:
         print("casekit survey: --crosstabs needs --by COLUMN", file=sys.stderr)
         return EXIT_USAGE
-    with progress(args) as shown:  # read and scored once
-        scored = score_survey(args.export, args.codebook, platform=args.platform, progress=shown)
+    with progress(args) as line:  # read and scored once
+        scored = score_survey(args.export, args.codebook, platform=args.platform, progress=line)
     if args.by and scored.group_column(args.by) != args.by:
         print(f"--by {args.by}: grouped by the column {scored.group_column(args.by)!r}", file=sys.stderr)
     table = scored.summary(args.by)
