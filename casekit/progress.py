@@ -28,9 +28,9 @@ When the line is shown
 Like ``casekit build``'s bar, a :class:`TerminalProgress` writes to standard error whether or not
 it is a terminal: a command run from a Jupyter cell (``!casekit segment …``) or an editor's run
 panel writes to a pipe, and those render the line as it changes. ``--quiet`` (or the environment
-variable ``CASEKIT_NO_PROGRESS=1``, for scripts and tests) turns it off. The line is redrawn at
-most every :data:`MIN_INTERVAL` seconds (the first report of every step at once), so reporting
-often costs next to nothing.
+variable ``CASEKIT_NO_PROGRESS=1``, for scripts and tests) turns it off. Items counted against a
+total (a region, a k, a case: a few dozen per command) are drawn as they start; a running count
+(rows read) at most every :data:`MIN_INTERVAL` seconds, so reporting often costs next to nothing.
 """
 
 from __future__ import annotations
@@ -206,8 +206,9 @@ class TerminalProgress(Progress):
     stream : text stream, optional
         Where the line is drawn (default: standard error at the time of each write).
     min_interval : float, optional
-        Seconds between two redraws (default :data:`MIN_INTERVAL`, read when the display is
-        made); the first report of each step is drawn at once.
+        Seconds between two redraws of a running count (default :data:`MIN_INTERVAL`, read when
+        the display is made); a step's start and each item of a step with a total are drawn at
+        once.
     width : int, optional
         Terminal cells the line may take (default: the terminal's width less one, so that the
         line never wraps and can always be cleared).
@@ -245,11 +246,12 @@ class TerminalProgress(Progress):
         return super().task(label, total, unit=unit)
 
     def update(self, task: Task) -> None:
-        """Redraw the line: at once for a step not shown yet, else at most every ``min_interval`` s."""
+        """Redraw the line: at once when a step starts or moves to its next item (a step with a
+        ``total``), at most every ``min_interval`` seconds for a running count (rows read)."""
         if not self.enabled:
             return
         now = time.monotonic()
-        if self._fresh or now - self._last >= self.min_interval:
+        if self._fresh or task.total is not None or now - self._last >= self.min_interval:
             self._fresh = False
             self._last = now
             self._draw(self.line())

@@ -65,6 +65,7 @@ def test_segment_shows_its_steps_and_quiet_changes_nothing_else(tmp_path: Path):
     shown, quiet = ({"stdout": runs[q].stdout.decode(), "stderr": runs[q].stderr.decode()} for q in (False, True))
     labels = {s.split(" ")[0] for s in states(shown["stderr"])}
     assert {"准备数据", "选择类数", "与对照数据比较", "检验稳定性"} <= labels
+    assert {"选择类数 3/8", "选择类数 8/8", "与对照数据比较 10/10", "检验稳定性 20/20"} <= set(states(shown["stderr"]))
     assert shown["stdout"] == quiet["stdout"]
     assert (tmp_path / "shown" / "segments.csv").read_bytes() == (tmp_path / "quiet" / "segments.csv").read_bytes()
     assert states(quiet["stderr"]) == [] and "\r" not in quiet["stderr"]

@@ -159,7 +159,7 @@ def test_cli_survey_prints_writes_and_exits(tmp_path: Path, capsys):
     assert out[0].split() == [HEADERS[c][0] for c in SUMMARY_COLUMNS]  # Chinese headers
     expected = _expected()
     first = out[1].split()
-    assert first[:4] == ["服务意识", "(all)", "5", "40"]
+    assert first[:4] == ["服务意识", "全部", "5", "40"]  # every respondent together, in words
     assert float(first[4]) == round(expected.at[0, "mean"], 2)
     assert float(first[6]) == round(expected.at[0, "alpha"], 2)
 

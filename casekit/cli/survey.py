@@ -58,9 +58,11 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         for suffix, frame in tables.items():
             write_csv(args.csv.with_name(f"{args.csv.stem}{suffix}.csv") if suffix else args.csv, frame)
         return EXIT_OK
+    from casekit.analysis.psychometrics import ALL_GROUPS
     from casekit.cli.headers import readable
 
-    shown = [table]
+    # on screen, every respondent together is 全部 (the CSV keeps the table's own "(all)")
+    shown = [table.assign(group=table["group"].replace({ALL_GROUPS: "全部"})) if "group" in table.columns else table]
     if "_groups" in tables:
         shown.append(format_group_differences(tables["_groups"]))
     if "_crosstabs" in tables:
