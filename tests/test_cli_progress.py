@@ -22,7 +22,7 @@ from casekit.paths import SAMPLE_BUNDLE
 
 UNSEEN = Path(__file__).parent / "fixtures" / "questionnaires" / "unseen" / "kefu_training_needs.csv"
 #: Every label a progress line of these commands starts with.
-LABELS = re.compile(r"准备数据|选择类数|与对照数据比较|划分类型|检验稳定性|读取问卷|整理答卷|计分|检查重复提交|地区 |"
+LABELS = re.compile(r"读取调研资料|汇总每人资料|准备数据|选择类数|与对照数据比较|划分类型|检验稳定性|读取问卷|整理答卷|计分|检查重复提交|地区 |"
                     r"检查案例|编排案例")
 
 
@@ -64,7 +64,7 @@ def test_segment_shows_its_steps_and_quiet_changes_nothing_else(tmp_path: Path):
         )  # bytes: text mode would turn each carriage return into a line break
     shown, quiet = ({"stdout": runs[q].stdout.decode(), "stderr": runs[q].stderr.decode()} for q in (False, True))
     labels = {s.split(" ")[0] for s in states(shown["stderr"])}
-    assert {"准备数据", "选择类数", "与对照数据比较", "检验稳定性"} <= labels
+    assert {"读取调研资料", "汇总每人资料", "准备数据", "选择类数", "与对照数据比较", "检验稳定性"} <= labels
     assert {"选择类数 3/8", "选择类数 8/8", "与对照数据比较 10/10", "检验稳定性 20/20"} <= set(states(shown["stderr"]))
     assert shown["stdout"] == quiet["stdout"]
     assert (tmp_path / "shown" / "segments.csv").read_bytes() == (tmp_path / "quiet" / "segments.csv").read_bytes()

@@ -413,7 +413,8 @@ def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
         The course outline that gives the personas' training emphasis (see
         :func:`describe_segments`); e.g. ``casekit.curriculum.load_outlines()[population]``.
     progress : Progress, optional
-        Where the segmentation reports its steps (:meth:`Segmenter.fit`); default: nowhere.
+        Where the steps are reported (汇总每人资料, then :meth:`Segmenter.fit`'s); default:
+        nowhere.
         The same bundle and seed give the same segments with any progress or none.
     **params
         Further :class:`Segmenter` parameters (``k_max``, ``n_bootstrap``, …).
@@ -422,7 +423,9 @@ def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
     -------
     SegmentReport
     """
-    features = account_manager_features(bundle, population)
+    progress = progress or Progress()
+    with progress.task("汇总每人资料"):
+        features = account_manager_features(bundle, population)
     # The same features and parameters give the same segments: a report kernel that builds
     # region after region (or a notebook re-run) segments once. Keyed by content, not by path.
     key = (int(pd.util.hash_pandas_object(features.X, index=True).sum()), tuple(features.X.columns),

@@ -284,10 +284,17 @@ def progress(args: argparse.Namespace) -> TerminalProgress:
 
 
 def load(args: argparse.Namespace) -> Bundle:
-    """The bundle named by ``args.bundle``, loaded (and so validated): the one place commands load it."""
+    """The bundle named by ``args.bundle``, loaded (and so validated): the one place commands load it.
+
+    A command with ``--quiet`` (:func:`quiet_parent`) shows ``读取调研资料`` meanwhile: a national
+    bundle takes seconds.
+    """
     from casekit.intake import load_bundle
 
-    return load_bundle(args.bundle)
+    if not hasattr(args, "quiet"):
+        return load_bundle(args.bundle)
+    with progress(args) as line, line.task("读取调研资料"):
+        return load_bundle(args.bundle)
 
 
 def with_bundle(command: Callable[[argparse.Namespace, Bundle], int]) -> Callable[[argparse.Namespace], int]:
