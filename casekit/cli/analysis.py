@@ -61,7 +61,12 @@ def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
 def _cmd_gaps(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.analysis.gaps import gap_table
 
+    from casekit.domain import POPULATIONS
+
     table = gap_table(bundle, by=args.by, population=args.population, min_n=args.min_n)
+    # the population's name beside its id (on screen the id is left out; the CSV keeps both)
+    table.insert(table.columns.get_loc("population") + 1, "population_label",
+                 table["population"].map(lambda p: POPULATIONS[p].label if p in POPULATIONS else p))
     common.show(table, args.csv, hide_suppressed=not args.all)
     return EXIT_OK
 
@@ -151,8 +156,17 @@ def _cmd_linkage(args: argparse.Namespace, bundle: Bundle) -> int:
     # --visits: the difference of two shares and its interval, in percentage points
     points = {"diff": ("推进比例之差（百分点）", "share"), "ci_low": ("区间下限（百分点）", "share"),
               "ci_high": ("区间上限（百分点）", "share")}
-    common.show(table, args.csv, points if args.visits else None)
+    # each measure by its Chinese name (on screen its id beside it is left out; the CSV keeps both)
+    named = {"label": ("做法" if args.visits else "指标", "text")}
+    if args.csv is None and "block" in table.columns:  # where a measure comes from, in words
+        table = table.assign(block=table["block"].map(_BLOCK_WORDS).fillna(table["block"]))
+        named["block"] = ("指标来源", "text")
+    common.show(table, args.csv, {**named, **points} if args.visits else named)
     return EXIT_OK
+
+
+#: The feature blocks of ``casekit linkage`` (:data:`casekit.analysis.features.FEATURE_BLOCKS`) in words.
+_BLOCK_WORDS = {"survey": "问卷自评", "time": "时间使用", "ride": "随访观察"}
 
 
 @common.with_bundle

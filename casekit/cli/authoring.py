@@ -212,8 +212,9 @@ def _cmd_case_list(args: argparse.Namespace, bundle: Bundle) -> int:
     if shown.empty:
         print("没有符合条件的案例", file=sys.stderr)
         return EXIT_OK
-    columns = [c for c in ("id", "kind", "title", "region_name", "industry_label", "funnel_stage_label",
-                           "outcome_label", "status") if c in shown.columns]
+    # on screen kind, region and status by their Chinese names; the CSV has every column, ids too
+    columns = [c for c in ("id", "kind_label", "title", "region", "industry_label", "funnel_stage_label",
+                           "outcome_label", "status_label") if c in shown.columns]
     # the library's region is the region's name (region_id is its id)
     show(shown[columns] if args.csv is None else shown, args.csv, {"region": "地区", "region_name": "地区"})
     return EXIT_OK
