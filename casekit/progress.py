@@ -283,9 +283,16 @@ class TerminalProgress(Progress):
 
     # drawing -------------------------------------------------------------------------------
     def _cells(self) -> int:
+        """``width``, else ``COLUMNS``, else the width of the terminal the line goes to, less one."""
         if self._width is not None:
             return self._width
-        return max(10, shutil.get_terminal_size((80, 24)).columns - 1)
+        columns = shutil.get_terminal_size((0, 0)).columns if os.environ.get("COLUMNS") else 0
+        if not columns:
+            try:  # standard error's own terminal (standard output may be a pipe or a file)
+                columns = os.get_terminal_size(self.stream.fileno()).columns
+            except (AttributeError, OSError, ValueError):
+                columns = 80
+        return max(10, columns - 1)
 
     def _draw(self, text: str) -> None:
         width = _width(text)
