@@ -29,12 +29,15 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from casekit.exceptions import InputFileError, Problem
 from casekit.language import tr
+
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.progress import Task
 
 __all__ = [
     "CELL_BYTES",
@@ -672,8 +675,12 @@ def _lines(text: str) -> Iterator[str]:
         start = end
 
 
+#: Records between two reports of :func:`csv_records` to its ``rows`` task.
+_ROWS_REPORTED_EVERY = 4096
+
+
 def csv_records(text: str, rel: str, delimiter: str = ",", *,
-                limit: int | None = None) -> tuple[list[list[str]], list[int]]:
+                limit: int | None = None, rows: Task | None = None) -> tuple[list[list[str]], list[int]]:
     """Parse CSV text into records, with the line each starts on.
 
     Parameters
@@ -686,6 +693,9 @@ def csv_records(text: str, rel: str, delimiter: str = ",", *,
         The cell separator.
     limit : int, optional
         Stop after this many records (a header search); default all.
+    rows : Task, optional
+        Counts the records read (:meth:`casekit.progress.Task.add`), every 4,096 records and
+        once at the end.
 
     Returns
     -------
@@ -705,6 +715,8 @@ def csv_records(text: str, rel: str, delimiter: str = ",", *,
     lines: list[int] = []
     cells = 0
     start = 1
+    # the next record count reported to `rows` (never reached without it)
+    report = _ROWS_REPORTED_EVERY if rows is not None else -1
     try:
         for record in reader:
             records.append(record)
@@ -719,6 +731,9 @@ def csv_records(text: str, rel: str, delimiter: str = ",", *,
                                                  f"more than {_n(MAX_CELLS)} cells by line {_n(lines[-1])}"))])
             if limit is not None and len(records) >= limit:
                 return records, lines
+            if len(records) == report:
+                rows.add(_ROWS_REPORTED_EVERY)  # type: ignore[union-attr]
+                report += _ROWS_REPORTED_EVERY
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise InputFileError([_long_cell(rel, start, text, delimiter)]) from None
@@ -726,6 +741,8 @@ def csv_records(text: str, rel: str, delimiter: str = ",", *,
     if records and lines[-1] < reader.line_num and _ends_in_quote(text, lines[-1], delimiter):
         raise InputFileError([_unclosed(rel, lines[-1], text, tr("一直延续到文件末尾的带引号单元格",
                                                                  "a quoted cell running to the end of the file"))])
+    if rows is not None:
+        rows.add(len(records) % _ROWS_REPORTED_EVERY)
     return records, lines
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -215,3 +216,48 @@ def test_gaps_and_review360_hide_small_groups_unless_all(command, tmp_path, monk
     full = capsys.readouterr().out.splitlines()
     assert not any("--all" in line for line in full)
     assert len(full) - len(short) == n_hidden - 1  # the hidden rows are back; the line about them is gone
+
+
+#: A lowercase English word on its own (an id such as ``hebei`` or ``account_manager``), not part of a
+#: path, a file name or an option such as ``--all``.
+_ENGLISH_WORD = re.compile(r"(?<![\w./-])[a-z][a-z_]+(?![\w.-])")
+
+
+@pytest.mark.parametrize("command", [
+    ["review360"], ["review360", "--regions", "河北", "天津"], ["review360", "--managers"],
+    ["review360", "--managers", "--gap"], ["gaps"], ["gaps", "--by", "city"], ["linkage"], ["linkage", "--visits"],
+])
+def test_tables_name_what_they_show_in_chinese_and_the_csv_keeps_the_ids(command, tmp_path, monkeypatch, capsys):
+    from casekit.intake.manifest import read_manifest
+    from casekit.paths import SAMPLE_BUNDLE
+
+    monkeypatch.setenv("COLUMNS", "400")
+    assert main([command[0], str(SAMPLE_BUNDLE), *command[1:], *(["--all"] if command[0] != "linkage" else [])]) == 0
+    printed = capsys.readouterr().out
+    assert _ENGLISH_WORD.findall(printed) == []  # hebei, all, account_manager, self, rate_asks_needs, ride …
+    assert main([command[0], str(SAMPLE_BUNDLE), *command[1:], "--csv", str(tmp_path / "t.csv")]) == 0
+    rows = _csv_rows(tmp_path / "t.csv")
+    manifest = read_manifest(SAMPLE_BUNDLE)[0]
+    regions = {(r[f"{column}编号"], r[column]) for r in rows for column in ("所在地区", "地区") if column in r}
+    assert all(name == ("全部地区" if rid == "all" else manifest.name(rid)) for rid, name in regions)
+    assert regions or command[0] != "review360"
+    if command[0] == "gaps":
+        from casekit.domain import POPULATIONS
+
+        assert {r["岗位"] for r in rows} == {"政企客户经理", "支撑人员", "销售管理人员"}
+        assert all(POPULATIONS[r["岗位编号"]].label == r["岗位"] for r in rows)
+
+
+def test_case_list_names_kind_region_and_status_in_chinese(tmp_path, capsys, shared_sample_cases):
+    import shutil
+
+    from casekit.authoring.cases import write_case
+    from casekit.paths import SAMPLE_BUNDLE
+
+    root = tmp_path / "bundle"
+    shutil.copytree(SAMPLE_BUNDLE, root)
+    write_case(root, shared_sample_cases["N002"])
+    assert main(["case", "list", str(root)]) == 0
+    printed = capsys.readouterr().out
+    assert _ENGLISH_WORD.findall(printed) == []
+    assert "案例" in printed and "草稿" in printed and "石家庄" in printed

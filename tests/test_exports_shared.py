@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from casekit.exceptions import Problem, SurveyFileError
+from casekit.progress import Progress
 from casekit.surveys import plain, read_export, wjx
 from casekit.surveys._io import NUMBER_AS_TEXT, number_text, read_grid
 from casekit.surveys._parse import (
@@ -201,3 +203,38 @@ def test_four_identical_problems_are_condensed_too(tmp_path: Path) -> None:
     assert [p.row for p in info.value.problems] == [2, 3, 4, None]
     assert info.value.problems[-1].found == "… and 1 more row with the same value 'abc'"
 
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class Recording(Progress):
+    """A progress that keeps every report it is given: (label, count)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, int]] = []
+
+    def update(self, task) -> None:
+        self.seen.append((task.label, task.count))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_large_export_reports_the_rows_read_and_reads_the_same(tmp_path: Path, suffix: str) -> None:
+    header = ["序号", "所在地市", "1、您的岗位", "2、我会主动询问客户的需求"]
+    rows = [[i, ("石家庄", "保定", "唐山")[i % 3], "客户经理", ("同意", "一般", "不同意")[i % 3]] for i in range(1, 10_001)]
+    path = tmp_path / f"big{suffix}"
+    if suffix == ".csv":
+        path.write_text("\n".join(",".join(map(str, row)) for row in [header, *rows]) + "\n", encoding="utf-8")
+    else:
+        _workbook(path, [header, *rows])
+    progress = Recording()
+    shown = read_export(path, progress=progress)
+    quiet = read_export(path)
+    pd.testing.assert_frame_equal(shown.data, quiet.data)
+    assert shown.platform == quiet.platform
+    counts = [count for label, count in progress.seen if label == "读取问卷"]
+    assert counts[0] == 0 and counts[-1] == 10_001  # every row of the file, the header too
+    assert len(counts) > 2  # reported along the way, not only at the end
+    assert [label for label, count in progress.seen if count == 0] == ["读取问卷", "整理答卷"]
+    assert progress.tasks == []

@@ -14,6 +14,7 @@ from casekit.analysis.features import account_manager_features
 from casekit.analysis.segmentation import Segmenter
 from casekit.intake import load_bundle
 from casekit.paths import SAMPLE_BUNDLE
+from casekit.progress import Progress
 
 FAST = {"n_bootstrap": 5, "n_references": 3, "n_init": 3}
 #: Enough references for the null comparison to mean something; stability is not what is tested.
@@ -213,3 +214,33 @@ def test_blocks_weigh_equally_whatever_their_size():
 def test_invalid_k_range_is_rejected():
     with pytest.raises(ValueError, match="k_min"):
         Segmenter(k_min=1).fit(np.zeros((10, 2)))
+
+
+
+class Recording(Progress):
+    """A progress that keeps every report it is given: (label, count, total)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, int, int | None]] = []
+
+    def update(self, task) -> None:
+        self.seen.append((task.label, task.count, task.total))
+
+
+def test_progress_reports_each_step_and_changes_nothing(sample_features):
+    params = {**FAST, "k_max": 6, "blocks": sample_features.blocks, "random_state": 2008}
+    quiet = Segmenter(**params).fit(sample_features.X)
+    progress = Recording()
+    shown = Segmenter(**params).fit(sample_features.X, progress=progress)
+    # the same seed gives the same segments, figures and words, whether progress is shown or not
+    assert np.array_equal(quiet.labels_, shown.labels_)
+    pd.testing.assert_frame_equal(quiet.k_scores_, shown.k_scores_)
+    assert (quiet.stability_, quiet.reasons_, quiet.appendix_) == (shown.stability_, shown.reasons_, shown.appendix_)
+    last = {label: (count, total) for label, count, total in progress.seen}
+    assert last["选择类数"] == (6, 6)  # k = 1..k_max, one step each
+    assert last["与对照数据比较"] == (FAST["n_references"], FAST["n_references"])
+    assert last["检验稳定性"] == (FAST["n_bootstrap"], FAST["n_bootstrap"])
+    started = [label for label, count, _ in progress.seen if count == 0]
+    assert started == ["准备数据", "选择类数", "与对照数据比较", "划分类型", "检验稳定性"]
+    assert progress.tasks == []  # every step ended

@@ -134,7 +134,7 @@ def test_segment_mix_counts_every_person_once_and_flags_small_regions(sample, re
 def test_repeated_segmentation_of_the_same_data_is_served_once_and_not_shared(sample, report, monkeypatch):
     fits = []
     original_fit = Segmenter.fit
-    monkeypatch.setattr(Segmenter, "fit", lambda self, X, y=None: fits.append(1) or original_fit(self, X, y))
+    monkeypatch.setattr(Segmenter, "fit", lambda self, X, y=None, **kw: fits.append(1) or original_fit(self, X, y, **kw))
     again = segment_account_managers(sample, **FAST)
     assert fits == []  # same data and parameters as the `report` fixture: no second fit
     assert again.message == report.message

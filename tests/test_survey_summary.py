@@ -159,7 +159,7 @@ def test_cli_survey_prints_writes_and_exits(tmp_path: Path, capsys):
     assert out[0].split() == [HEADERS[c][0] for c in SUMMARY_COLUMNS]  # Chinese headers
     expected = _expected()
     first = out[1].split()
-    assert first[:4] == ["服务意识", "(all)", "5", "40"]
+    assert first[:4] == ["服务意识", "全部", "5", "40"]  # every respondent together, in words
     assert float(first[4]) == round(expected.at[0, "mean"], 2)
     assert float(first[6]) == round(expected.at[0, "alpha"], 2)
 
@@ -428,9 +428,9 @@ def test_the_codebooks_platform_is_the_default_reader(tmp_path: Path, monkeypatc
     seen: list[str | None] = []
     real_read = module.read_export
 
-    def read(path, platform=None):
+    def read(path, platform=None, **kwargs):
         seen.append(platform)
-        return real_read(path, platform=platform)
+        return real_read(path, platform=platform, **kwargs)
 
     monkeypatch.setattr(module, "read_export", read)
     survey_summary(UNSEEN, codebook)
@@ -588,3 +588,28 @@ def test_by_that_matches_several_headers_lists_them(tmp_path: Path):
     with pytest.raises(SurveyFileError, match=r"column '性别': expected .*found \"'性别' in 2 headers: "
                                               r"6.您的性别 / 7.您的性别\""):
         survey_summary(export, codebook, by="性别", platform="plain")
+
+
+def test_scoring_reports_each_item_and_scores_the_same(tmp_path: Path):
+    from casekit.analysis.survey_summary import score_survey
+    from casekit.progress import Progress
+
+    class Recording(Progress):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[tuple[str, int, int | None]] = []
+
+        def update(self, task) -> None:
+            self.seen.append((task.label, task.count, task.total))
+
+    codebook = _codebook(tmp_path)
+    progress = Recording()
+    shown = score_survey(UNSEEN, codebook, platform="plain", progress=progress)
+    quiet = score_survey(UNSEEN, codebook, platform="plain")
+    pd.testing.assert_frame_equal(shown.data.items, quiet.data.items)
+    pd.testing.assert_frame_equal(shown.summary("region"), quiet.summary("region"))
+    n_items = len(quiet.data.items.columns)
+    last = {label: (count, total) for label, count, total in progress.seen}
+    assert last["读取问卷"] == (41, None)  # the header and 40 answer sheets
+    assert last["计分"] == (n_items, n_items)
+    assert [label for label, count, _ in progress.seen if count == 0] == ["读取问卷", "整理答卷", "计分", "检查重复提交"]

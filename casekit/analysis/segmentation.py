@@ -94,6 +94,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import ThreadpoolController
 
+from casekit.progress import Progress, Task
+
 __all__ = ["MIN_GAP", "NO_TYPES", "NO_TYPES_DIFFUSE", "NULL_MARGIN", "TOO_FEW", "UNCLEAR_TYPES", "Segmenter"]
 
 #: What every user-facing place says when the data show no behaviour types and one direction
@@ -256,7 +258,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
             Z = self.imputer_.transform(Z)
         return Z
 
-    def fit(self, X: Any, y: None = None) -> Segmenter:
+    def fit(self, X: Any, y: None = None, *, progress: Progress | None = None) -> Segmenter:
         """Standardise, choose k, check stability and decide (see the module docstring).
 
         Parameters
@@ -265,6 +267,9 @@ class Segmenter(ClusterMixin, BaseEstimator):
             One row per person; NaN marks a value not observed.
         y : None
             Ignored.
+        progress : Progress, optional
+            Where the steps are reported (准备数据, 选择类数 k/k_max, 与对照数据比较 b/n_references,
+            划分类型, 检验稳定性 i/n_bootstrap); default: nowhere. It changes no result.
 
         Returns
         -------
@@ -278,9 +283,9 @@ class Segmenter(ClusterMixin, BaseEstimator):
         if self.n_clusters is not None and self.n_clusters < 1:
             raise ValueError(f"n_clusters must be >= 1, got {self.n_clusters}")
         with self._one_thread(X.shape[0] <= self.max_sample):
-            return self._fit(X)
+            return self._fit(X, progress or Progress())
 
-    def _fit(self, X: np.ndarray) -> Segmenter:
+    def _fit(self, X: np.ndarray, progress: Progress) -> Segmenter:
         """:meth:`fit` on validated data."""
         rng = check_random_state(self.random_state)
         n = X.shape[0]
@@ -296,10 +301,11 @@ class Segmenter(ClusterMixin, BaseEstimator):
         all_missing = np.isnan(Zw).all(axis=0)
         Zw[:, all_missing] = 0.0
         fit_rows = rng.choice(n, size=min(n, self.max_sample), replace=False)
-        self.imputer_ = KNNImputer(n_neighbors=min(_NEIGHBOURS, max(1, n - 1)),
-                                   keep_empty_features=True).fit(Zw[np.sort(fit_rows)])
-        if np.isnan(Zw).any():
-            Zw = self.imputer_.transform(Zw)
+        with progress.task("准备数据"):
+            self.imputer_ = KNNImputer(n_neighbors=min(_NEIGHBOURS, max(1, n - 1)),
+                                       keep_empty_features=True).fit(Zw[np.sort(fit_rows)])
+            if np.isnan(Zw).any():
+                Zw = self.imputer_.transform(Zw)
 
         sample = np.sort(rng.choice(n, size=min(n, self.max_sample), replace=False))
         S = Zw[sample]
@@ -309,7 +315,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
         eig = np.linalg.svd(centred, compute_uv=False) ** 2
         self.pc_share_ = eig / eig.sum() if eig.sum() > 0 else np.zeros_like(eig)
         with self._one_thread():
-            self.k_scores_, distances = self._score_ks(S, k_lo, k_hi, rng)
+            self.k_scores_, distances = self._score_ks(S, k_lo, k_hi, rng, progress)
         candidates = self.k_scores_.dropna(subset=["silhouette"])
         self.silhouette_k_ = int(candidates.loc[candidates["silhouette"].idxmax(), "k"]) \
             if len(candidates) else 1
@@ -321,12 +327,12 @@ class Segmenter(ClusterMixin, BaseEstimator):
         k = min(k, n)
 
         if k >= 2:
-            with self._one_thread(n <= self.max_sample):
+            with self._one_thread(n <= self.max_sample), progress.task("划分类型"):
                 model = KMeans(n_clusters=k, n_init=self.n_init, random_state=rng).fit(Zw)
             labels, centres = self._order_by_size(model.labels_, model.cluster_centers_)
             model.cluster_centers_ = centres
             with self._one_thread():
-                self.stability_, self.stability_sd_ = self._stability(S, labels[sample], k, rng)
+                self.stability_, self.stability_sd_ = self._stability(S, labels[sample], k, rng, progress)
             if len(set(labels[sample])) < 2:
                 silhouette = float("nan")
             elif distances is not None:
@@ -369,27 +375,29 @@ class Segmenter(ClusterMixin, BaseEstimator):
                 max_iter: int = 300) -> KMeans:
         return KMeans(n_clusters=k, n_init=n_init or self.n_init, max_iter=max_iter, random_state=rng)
 
-    def _score_ks(self, S: np.ndarray, k_lo: int, k_hi: int,
-                  rng: np.random.RandomState) -> tuple[pd.DataFrame, np.ndarray | None]:
+    def _score_ks(self, S: np.ndarray, k_lo: int, k_hi: int, rng: np.random.RandomState,
+                  progress: Progress) -> tuple[pd.DataFrame, np.ndarray | None]:
         """``k_scores_`` and (shortcuts) the distances between the people of ``S``."""
         rows = []
         inertia: dict[int, float] = {}
-        distances = _distances(S) if self.shortcuts and k_hi >= 2 else None
-        for k in range(1, k_hi + 1):
-            if k == 1:
-                inertia[k] = float(((S - S.mean(axis=0)) ** 2).sum())
-                rows.append({"k": 1, "silhouette": float("nan")})
-                continue
-            km = self._kmeans(k, rng).fit(S)
-            inertia[k] = float(km.inertia_)
-            if k < k_lo or len(set(km.labels_)) < 2:
-                sil = float("nan")
-            elif distances is not None:
-                sil = _silhouette(distances, km.labels_)
-            else:
-                sil = float(silhouette_score(S, km.labels_))
-            rows.append({"k": k, "silhouette": sil})
-        null = self._null(S, inertia, k_lo, k_hi, rng)
+        with progress.task("选择类数", total=k_hi) as task:
+            distances = _distances(S) if self.shortcuts and k_hi >= 2 else None
+            for k in range(1, k_hi + 1):
+                task.step()
+                if k == 1:
+                    inertia[k] = float(((S - S.mean(axis=0)) ** 2).sum())
+                    rows.append({"k": 1, "silhouette": float("nan")})
+                    continue
+                km = self._kmeans(k, rng).fit(S)
+                inertia[k] = float(km.inertia_)
+                if k < k_lo or len(set(km.labels_)) < 2:
+                    sil = float("nan")
+                elif distances is not None:
+                    sil = _silhouette(distances, km.labels_)
+                else:
+                    sil = float(silhouette_score(S, km.labels_))
+                rows.append({"k": k, "silhouette": sil})
+        null = self._null(S, inertia, k_lo, k_hi, rng, progress)
         table = pd.DataFrame(rows)
         table["silhouette_null"] = null["silhouette_null"]
         table["inertia"] = [inertia[k] for k in table["k"]]
@@ -421,12 +429,19 @@ class Segmenter(ClusterMixin, BaseEstimator):
         return (centred @ vt.T).std(axis=0)
 
     def _null(self, S: np.ndarray, inertia: dict[int, float], k_lo: int, k_hi: int,
-              rng: np.random.RandomState) -> dict[str, np.ndarray]:
+              rng: np.random.RandomState, progress: Progress) -> dict[str, np.ndarray]:
         """Gap statistic and reference silhouettes against correlated references (see module)."""
+        with progress.task("与对照数据比较", total=self.n_references) as task:
+            return self._null_steps(S, inertia, k_lo, k_hi, rng, task)
+
+    def _null_steps(self, S: np.ndarray, inertia: dict[int, float], k_lo: int, k_hi: int,
+                    rng: np.random.RandomState, task: Task) -> dict[str, np.ndarray]:
+        """:meth:`_null`, reporting each reference data set to ``task``."""
         ref_log = np.empty((self.n_references, k_hi))
         ref_sil = np.full((self.n_references, k_hi), np.nan)
         sd = self._component_sd(S) if self.shortcuts else None  # the same for every reference
         for b in range(self.n_references):
+            task.step()
             ref = self._reference(S, rng, sd)
             ref_log[b, 0] = np.log(((ref - ref.mean(axis=0)) ** 2).sum() + 1e-300)
             size = min(len(ref), _REFERENCE_SILHOUETTE_N)
@@ -469,14 +484,16 @@ class Segmenter(ClusterMixin, BaseEstimator):
         return remap[labels], centres[order]
 
     def _stability(self, S: np.ndarray, reference: np.ndarray, k: int,
-                   rng: np.random.RandomState) -> tuple[float, float]:
+                   rng: np.random.RandomState, progress: Progress) -> tuple[float, float]:
         scores = []
-        for _ in range(self.n_bootstrap):
-            idx = rng.randint(0, len(S), size=len(S))
-            if len(np.unique(idx)) <= k:
-                continue
-            km = self._kmeans(k, rng, n_init=max(1, min(self.n_init, 3))).fit(S[idx])
-            scores.append(adjusted_rand_score(reference, km.predict(S)))
+        with progress.task("检验稳定性", total=self.n_bootstrap) as task:
+            for _ in range(self.n_bootstrap):
+                task.step()
+                idx = rng.randint(0, len(S), size=len(S))
+                if len(np.unique(idx)) <= k:
+                    continue
+                km = self._kmeans(k, rng, n_init=max(1, min(self.n_init, 3))).fit(S[idx])
+                scores.append(adjusted_rand_score(reference, km.predict(S)))
         if not scores:
             return float("nan"), float("nan")
         return float(np.mean(scores)), float(np.std(scores))
@@ -557,9 +574,9 @@ class Segmenter(ClusterMixin, BaseEstimator):
             return np.zeros(X.shape[0], dtype=int)
         return self.model_.predict(self._prepare(X))
 
-    def fit_predict(self, X: Any, y: None = None, **kwargs: Any) -> np.ndarray:
-        """Fit and return ``labels_``."""
-        return self.fit(X).labels_
+    def fit_predict(self, X: Any, y: None = None, *, progress: Progress | None = None, **kwargs: Any) -> np.ndarray:
+        """Fit and return ``labels_`` (``progress`` as for :meth:`fit`)."""
+        return self.fit(X, progress=progress).labels_
 
 
 def _distances(S: np.ndarray) -> np.ndarray:

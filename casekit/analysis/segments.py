@@ -47,6 +47,7 @@ from casekit.domain import (
 )
 from casekit.formatting import count_label
 from casekit.privacy.disclosure import is_suppressed
+from casekit.progress import Progress
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
 
@@ -394,7 +395,8 @@ def describe_segments(segmenter: Segmenter, features: FeatureTable,
 
 def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
                              random_state: int = 2008, population: str = "account_manager",
-                             outline: Any = None, **params: object) -> SegmentReport:
+                             outline: Any = None, progress: Progress | None = None,
+                             **params: object) -> SegmentReport:
     """Segment a bundle's account managers and describe the segments.
 
     Parameters
@@ -410,6 +412,10 @@ def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
     outline : Outline, optional
         The course outline that gives the personas' training emphasis (see
         :func:`describe_segments`); e.g. ``casekit.curriculum.load_outlines()[population]``.
+    progress : Progress, optional
+        Where the steps are reported (汇总每人资料, then :meth:`Segmenter.fit`'s); default:
+        nowhere.
+        The same bundle and seed give the same segments with any progress or none.
     **params
         Further :class:`Segmenter` parameters (``k_max``, ``n_bootstrap``, …).
 
@@ -417,7 +423,9 @@ def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
     -------
     SegmentReport
     """
-    features = account_manager_features(bundle, population)
+    progress = progress or Progress()
+    with progress.task("汇总每人资料"):
+        features = account_manager_features(bundle, population)
     # The same features and parameters give the same segments: a report kernel that builds
     # region after region (or a notebook re-run) segments once. Keyed by content, not by path.
     key = (int(pd.util.hash_pandas_object(features.X, index=True).sum()), tuple(features.X.columns),
@@ -426,7 +434,7 @@ def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
     if key not in _CACHE:
         segmenter = Segmenter(n_clusters=n_clusters, blocks=features.blocks,
                               random_state=random_state, **params)  # type: ignore[arg-type]
-        segmenter.fit(features.X)
+        segmenter.fit(features.X, progress=progress)
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = describe_segments(segmenter, features, population, outline=outline)

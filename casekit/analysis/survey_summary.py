@@ -38,6 +38,7 @@ from casekit.intake.questionnaire import (
     apply_questionnaire,
     parse_questionnaire,
 )
+from casekit.progress import Progress
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
 
@@ -189,7 +190,8 @@ class ScoredSurvey:
 
 
 def score_survey(
-    export_path: str | Path, codebook_path: str | Path, *, platform: str | None = None
+    export_path: str | Path, codebook_path: str | Path, *, platform: str | None = None,
+    progress: Progress | None = None,
 ) -> ScoredSurvey:
     """Read an export and a standalone codebook and score the answers, once.
 
@@ -203,6 +205,11 @@ def score_survey(
         Force the export's reader (``wjx``, ``tencent``, ``qualtrics``, ``limesurvey``, ``spss``,
         ``plain``). When omitted, the codebook's ``platform:`` (if any, and not ``auto``), else
         detected.
+    progress : Progress, optional
+        Where reading and scoring are reported (``读取问卷 12000 行``, ``整理答卷``, ``计分 3/15``,
+        ``检查重复提交``; :func:`~casekit.surveys.read_export`,
+        :func:`~casekit.intake.questionnaire.apply_questionnaire`); default: nowhere. It changes
+        no result.
 
     Returns
     -------
@@ -219,12 +226,12 @@ def score_survey(
         platform = questionnaire.read_platform
     export: SurveyExport | None = None
     try:
-        export = read_export(export_path, platform=platform)
+        export = read_export(export_path, platform=platform, progress=progress)
     except SurveyFileError as exc:
         problems.extend(exc.problems)
     if questionnaire is None or export is None:
         raise SurveyFileError(problems)
-    data = apply_questionnaire(export, questionnaire, earlier=problems)
+    data = apply_questionnaire(export, questionnaire, earlier=problems, progress=progress)
     return ScoredSurvey(export, questionnaire, data)
 
 

@@ -32,6 +32,7 @@ import pandas as pd
 
 from casekit import domain
 from casekit.language import tr
+from casekit.progress import Progress
 
 __all__ = [
     "TRAINEE_CASE_SECTIONS",
@@ -309,7 +310,8 @@ def _demote(text: str, by: int = 1) -> str:
 
 
 def case_book_markdown(cases: Any, *, title: str, client: str | None = None,
-                       include_teaching_notes: bool = False, role_cards: bool = True) -> str:
+                       include_teaching_notes: bool = False, role_cards: bool = True,
+                       progress: Progress | None = None) -> str:
     """Return a case book as one Markdown text.
 
     Parameters
@@ -329,6 +331,8 @@ def case_book_markdown(cases: Any, *, title: str, client: str | None = None,
     role_cards : bool
         Include the role-plays' role cards (目标 / 私人信息 per role) in the trainer edition (the
         trainee edition never has them: they are handed out separately).
+    progress : Progress, optional
+        Where the writing is reported, case by case (``编排案例 3/12 C003``); default: nowhere.
 
     Returns
     -------
@@ -352,24 +356,26 @@ def case_book_markdown(cases: Any, *, title: str, client: str | None = None,
         indent = "   " if _kind(item) == "roleplay" and "." in numbers[pos] else ""
         out.append(f"{indent}- {numbers[pos]}　{_bare_title(item)}")
     out.append("")
-    for pos, item in enumerate(items):
-        out += ["---", "", f"## {numbers[pos]}　{_bare_title(item)}", ""]
-        if trainer and not _ready(item):
-            out += ["（草稿：尚未审阅或还有待补充的内容，不会编入学员版）", ""]
-        if _kind(item) == "roleplay":
-            of = _case_of(item, items)
-            if of:
-                out += [f"配合案例：《{of}》", ""]
-        meta = _meta(item, trainer)
-        if meta:
-            out += ["　".join(f"{k}：{v}" for k, v in meta), ""]
-        for heading, text in _sections(item, trainer):
-            out += [f"### {heading}", "", _demote(text.strip()), ""]
-        if _kind(item) == "roleplay" and role_cards and trainer:
-            for role, parts in _role_cards(item, trainer):
-                out += [f"### 角色卡：{role}", "", f"（只发给扮演“{role}”的学员）", ""]
-                for part, text in parts:
-                    out += [f"**{part}：**{text.strip()}", ""]
+    with (progress or Progress()).task("编排案例", total=len(items)) as task:
+        for pos, item in enumerate(items):
+            task.step(str(item.id))
+            out += ["---", "", f"## {numbers[pos]}　{_bare_title(item)}", ""]
+            if trainer and not _ready(item):
+                out += ["（草稿：尚未审阅或还有待补充的内容，不会编入学员版）", ""]
+            if _kind(item) == "roleplay":
+                of = _case_of(item, items)
+                if of:
+                    out += [f"配合案例：《{of}》", ""]
+            meta = _meta(item, trainer)
+            if meta:
+                out += ["　".join(f"{k}：{v}" for k, v in meta), ""]
+            for heading, text in _sections(item, trainer):
+                out += [f"### {heading}", "", _demote(text.strip()), ""]
+            if _kind(item) == "roleplay" and role_cards and trainer:
+                for role, parts in _role_cards(item, trainer):
+                    out += [f"### 角色卡：{role}", "", f"（只发给扮演“{role}”的学员）", ""]
+                    for part, text in parts:
+                        out += [f"**{part}：**{text.strip()}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -460,7 +466,7 @@ class _Writer:
 def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: bool = False,
                          client: str | None = None, role_cards: bool = True,
                          when: dt.datetime | None = None, font: str | None = None,
-                         force: bool = False) -> Path:
+                         force: bool = False, progress: Progress | None = None) -> Path:
     """Write a case book as a Word document (A4), atomically and reproducibly.
 
     A cover page (title, client, edition, contents count), a table of contents (the titles as a
@@ -490,6 +496,8 @@ def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: b
     force : bool, default False
         Replace a book edited since casekit wrote it, keeping the old one beside it
         (:func:`casekit.safe_save.save_editable`).
+    progress : Progress, optional
+        Where the writing is reported, case by case (``编排案例 3/12 C003``); default: nowhere.
 
     Returns
     -------
@@ -547,25 +555,27 @@ def write_case_book_docx(cases: Any, path: str | Path, *, title: str, trainer: b
         w.paragraph(f"{numbers[pos]}　{_bare_title(item)}", indent_cm=1.0 if sub else None)
 
     # cases
-    for pos, item in enumerate(items):
-        w.heading(f"{numbers[pos]}　{_bare_title(item)}", 1, new_page=True)
-        if trainer and not _ready(item):
-            w.paragraph("（草稿：尚未审阅或还有待补充的内容，不会编入学员版）")
-        if _kind(item) == "roleplay":
-            of = _case_of(item, items)
-            if of:
-                w.labelled("配合案例", f"《{of}》")
-        for label, value in _meta(item, trainer):
-            w.labelled(label, value)
-        for heading, text in _sections(item, trainer):
-            w.heading(heading, 2)
-            w.block(text, 2)
-        if _kind(item) == "roleplay" and role_cards and trainer:
-            for role, parts in _role_cards(item, trainer):
-                w.heading(f"角色卡：{role}", 2, new_page=True)
-                w.paragraph(f"{_title(item)}（只发给扮演“{role}”的学员）")
-                for part, text in parts:
-                    w.labelled(part, text.replace("\n", " ").strip())
+    with (progress or Progress()).task("编排案例", total=len(items)) as task:
+        for pos, item in enumerate(items):
+            task.step(str(item.id))
+            w.heading(f"{numbers[pos]}　{_bare_title(item)}", 1, new_page=True)
+            if trainer and not _ready(item):
+                w.paragraph("（草稿：尚未审阅或还有待补充的内容，不会编入学员版）")
+            if _kind(item) == "roleplay":
+                of = _case_of(item, items)
+                if of:
+                    w.labelled("配合案例", f"《{of}》")
+            for label, value in _meta(item, trainer):
+                w.labelled(label, value)
+            for heading, text in _sections(item, trainer):
+                w.heading(heading, 2)
+                w.block(text, 2)
+            if _kind(item) == "roleplay" and role_cards and trainer:
+                for role, parts in _role_cards(item, trainer):
+                    w.heading(f"角色卡：{role}", 2, new_page=True)
+                    w.paragraph(f"{_title(item)}（只发给扮演“{role}”的学员）")
+                    for part, text in parts:
+                        w.labelled(part, text.replace("\n", " ").strip())
     return dw.save(doc, path, when=when or dw.FIXED_TIME, force=force)
 
 

@@ -51,6 +51,7 @@ import yaml
 from casekit.domain import FUNNEL_STAGES, INDUSTRIES, PRODUCTS, lookup
 from casekit.exceptions import FileIdError, Problem
 from casekit.file_ids import case_collision_problems, check_file_id, file_id_problems, id_key, name_problem
+from casekit.progress import Progress
 from casekit.safe_save import Saved, check_no_links, save_editable
 from casekit.language import tr
 
@@ -950,7 +951,8 @@ def _check_personal_data(case: AnyCase, parsed: _Parsed, rel: str, redactor: Any
     return problems
 
 
-def read_cases(root: str | Path | Any, *, redactor: Any = None) -> tuple[list[AnyCase], list[Problem]]:
+def read_cases(root: str | Path | Any, *, redactor: Any = None,
+               progress: Progress | None = None) -> tuple[list[AnyCase], list[Problem]]:
     """Read and validate every ``cases/*.md`` of a bundle.
 
     Parameters
@@ -960,6 +962,8 @@ def read_cases(root: str | Path | Any, *, redactor: Any = None) -> tuple[list[An
         folder they are read from it).
     redactor : Redactor, optional
         Used to look for personal data (default: ``Redactor.from_bundle(root)``).
+    progress : Progress, optional
+        Where the checking is reported, file by file (``检查案例 12/74 C012``); default: nowhere.
 
     Returns
     -------
@@ -1009,32 +1013,34 @@ def read_cases(root: str | Path | Any, *, redactor: Any = None) -> tuple[list[An
     seen: dict[str, str] = {}
     titled: dict[str, str] = {}
     cases: list[AnyCase] = []
-    for rel, parsed in parsed_all:
-        case = parsed.case
-        assert case is not None
-        stem = Path(rel).stem
-        if case.id and case.id != stem:
-            problems.append(Problem(rel, parsed.key_lines.get("id"), "id", tr(f"去掉扩展名的文件名「{stem}」",
-                                                                          f"the file name's stem {stem!r}"),
-                                    case.id))
-        if case.id:
-            if case.id in seen:
-                problems.append(Problem(rel, parsed.key_lines.get("id"), "id",
-                                        tr(f"没有用过的编号（{seen[case.id]} 已用）",
-                                           f"an id not already used (by {seen[case.id]})"),
+    with (progress or Progress()).task("检查案例", total=len(parsed_all)) as task:
+        for rel, parsed in parsed_all:
+            case = parsed.case
+            assert case is not None
+            stem = Path(rel).stem
+            task.step(stem)
+            if case.id and case.id != stem:
+                problems.append(Problem(rel, parsed.key_lines.get("id"), "id", tr(f"去掉扩展名的文件名「{stem}」",
+                                                                              f"the file name's stem {stem!r}"),
                                         case.id))
-            else:
-                seen[case.id] = rel
-        problems += _check(case, ctx, parsed, rel)
-        if isinstance(case, Case) and case.title and MISSING_MARK not in case.title:
-            if case.title in titled:  # two cases a trainee cannot tell apart in one book
-                problems.append(Problem(rel, parsed.key_lines.get("title"), "title",
-                                        tr(f"与其他案例不同的标题（{Path(titled[case.title]).stem} 也用了这个标题）",
-                                           f"a title no other case has ({Path(titled[case.title]).stem} has it too)"),
-                                        case.title))
-            else:
-                titled[case.title] = rel
-        cases.append(case)
+            if case.id:
+                if case.id in seen:
+                    problems.append(Problem(rel, parsed.key_lines.get("id"), "id",
+                                            tr(f"没有用过的编号（{seen[case.id]} 已用）",
+                                               f"an id not already used (by {seen[case.id]})"),
+                                            case.id))
+                else:
+                    seen[case.id] = rel
+            problems += _check(case, ctx, parsed, rel)
+            if isinstance(case, Case) and case.title and MISSING_MARK not in case.title:
+                if case.title in titled:  # two cases a trainee cannot tell apart in one book
+                    problems.append(Problem(rel, parsed.key_lines.get("title"), "title",
+                                            tr(f"与其他案例不同的标题（{Path(titled[case.title]).stem} 也用了这个标题）",
+                                               f"a title no other case has ({Path(titled[case.title]).stem} has it too)"),
+                                            case.title))
+                else:
+                    titled[case.title] = rel
+            cases.append(case)
     # the file name is the id (checked with the one file-id rule in _check): no two that differ
     # only by case
     problems += case_collision_problems(((rel, None, None, Path(rel).stem) for rel, _ in parsed_all), "case id")

@@ -25,6 +25,7 @@ import pandas as pd
 from casekit import domain
 from casekit.exceptions import CasekitError
 from casekit.intake.regions import RegionIndex
+from casekit.progress import Progress
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
 
@@ -119,11 +120,11 @@ def _source(bundle_or_root: Any) -> tuple[Any, Path, Any, pd.DataFrame | None]:
     return root, root, None, None
 
 
-def _read(source: Any, bundled: bool) -> tuple[list[Any], list[Any]]:
+def _read(source: Any, bundled: bool, progress: Progress | None = None) -> tuple[list[Any], list[Any]]:
     # imported here, not at the top: the case model imports nothing of ours, we import it late
     from casekit.authoring.cases import read_cases
 
-    items, problems = read_cases(source)
+    items, problems = read_cases(source, progress=progress)
     if not bundled:
         # a bare folder of case files has no manifest or catalogue to miss
         problems = [p for p in problems
@@ -251,7 +252,7 @@ def _row(item: Any, root: Path, manifest: Any, local: Mapping[str, Mapping[str, 
     }
 
 
-def case_library(bundle_or_root: Any) -> pd.DataFrame:
+def case_library(bundle_or_root: Any, *, progress: Progress | None = None) -> pd.DataFrame:
     """Index every case and role-play of a bundle (or of a bare folder of case files).
 
     Parameters
@@ -260,6 +261,9 @@ def case_library(bundle_or_root: Any) -> pd.DataFrame:
         A loaded :class:`casekit.intake.Bundle`, a bundle folder (holding ``manifest.yaml``; only
         the manifest and the catalogue are read besides the cases), or a folder of case files
         without a bundle (read as :func:`casekit.authoring.cases.read_cases` reads it).
+    progress : Progress, optional
+        Where the checking of the case files is reported (``检查案例 12/74 C012``); default:
+        nowhere.
 
     Returns
     -------
@@ -291,7 +295,7 @@ def case_library(bundle_or_root: Any) -> pd.DataFrame:
     >>> lib[["id", "kind_label", "title", "industry_label", "outcome_label"]]  # doctest: +SKIP
     """
     source, root, manifest, catalogue = _source(bundle_or_root)
-    items, problems = _read(source, bundled=manifest is not None)
+    items, problems = _read(source, bundled=manifest is not None, progress=progress)
     local = _local_products(catalogue)
     titles = module_titles()
     rows = [_row(item, root, manifest, local, titles) for item in items]

@@ -14,6 +14,8 @@ from casekit.domain import MIN_CELL_SIZE
 from casekit.language import tr
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from casekit.intake import Bundle
 
 __all__ = ["register"]
@@ -25,8 +27,9 @@ def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.curriculum import load_outlines
     from casekit.tables import validate_output
 
-    report = segment_account_managers(bundle, args.k, random_state=args.seed, k_max=args.k_max,
-                                      outline=load_outlines()["account_manager"])
+    with common.progress(args) as progress:
+        report = segment_account_managers(bundle, args.k, random_state=args.seed, k_max=args.k_max,
+                                          outline=load_outlines()["account_manager"], progress=progress)
     scores = report.k_scores[["k", "silhouette", "silhouette_null", "gap", "gap_se", "beats_null"]].round(2)
     scores["beats_null"] = scores["beats_null"].map({True: "是", False: "否"})
     scores.columns = ["类数", "轮廓系数", "对照数据轮廓系数第95百分位", "间隔统计量", "标准误", "优于对照数据"]
@@ -59,7 +62,12 @@ def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
 def _cmd_gaps(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.analysis.gaps import gap_table
 
+    from casekit.domain import POPULATIONS
+
     table = gap_table(bundle, by=args.by, population=args.population, min_n=args.min_n)
+    # the population's name beside its id (on screen the id is left out; the CSV keeps both)
+    table.insert(table.columns.get_loc("population") + 1, "population_label",
+                 table["population"].map(lambda p: POPULATIONS[p].label if p in POPULATIONS else p))
     common.show(table, args.csv, hide_suppressed=not args.all)
     return EXIT_OK
 
@@ -151,8 +159,17 @@ def _cmd_linkage(args: argparse.Namespace, bundle: Bundle) -> int:
     # --visits: the difference of two shares and its interval, in percentage points
     points = {"diff": ("推进比例之差（百分点）", "share"), "ci_low": ("区间下限（百分点）", "share"),
               "ci_high": ("区间上限（百分点）", "share")}
-    common.show(table, args.csv, points if args.visits else None)
+    # each measure by its Chinese name (on screen its id beside it is left out; the CSV keeps both)
+    named = {"label": ("做法" if args.visits else "指标", "text")}
+    if args.csv is None and "block" in table.columns:  # where a measure comes from, in words
+        table = table.assign(block=table["block"].map(_BLOCK_WORDS).fillna(table["block"]))
+        named["block"] = ("指标来源", "text")
+    common.show(table, args.csv, {**named, **points} if args.visits else named)
     return EXIT_OK
+
+
+#: The feature blocks of ``casekit linkage`` (:data:`casekit.analysis.features.FEATURE_BLOCKS`) in words.
+_BLOCK_WORDS = {"survey": "问卷自评", "time": "时间使用", "ride": "随访观察"}
 
 
 @common.with_bundle
@@ -195,8 +212,43 @@ def _cmd_review360(args: argparse.Namespace, bundle: Bundle) -> int:
         regions = bundle.manifest.region_index.require_all(args.regions)  # every bad name at once
         table = pd.concat([review_summary(bundle, region, min_raters=args.min_raters) for region in regions],
                           ignore_index=True)
-    common.show(table, args.csv, hide_suppressed=not args.all)
+    table, headers = _names_beside_ids(table, bundle.manifest)
+    common.show(table, args.csv, headers, hide_suppressed=not args.all)
     return EXIT_OK
+
+
+#: A region column of the 360° tables → its name column and that column's header (on screen the
+#: id beside its name is left out; the CSV keeps both).
+_REGION_NAMES = {"region_id": ("region_name", "所在地区"), "top_region_id": ("top_region_name", "地区")}
+
+
+def _names_beside_ids(table: pd.DataFrame, manifest: object) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
+    """``table`` with each region id column followed by the region's Chinese name, and the rater
+    groups pooled into a row (``includes``) by their Chinese labels; the headers of the new columns.
+
+    ``all`` (every region together) is 全部地区; an id the manifest does not know stays as it is.
+    """
+    from casekit.domain import RATER_GROUPS
+    from casekit.exceptions import CasekitError
+
+    def name(region_id: object) -> object:
+        if region_id == "all":
+            return "全部地区"
+        try:
+            return manifest.name(str(region_id))  # type: ignore[attr-defined]
+        except CasekitError:
+            return region_id
+
+    headers: dict[str, tuple[str, str]] = {}
+    table = table.copy()
+    for column, (named, header) in _REGION_NAMES.items():
+        if column in table.columns:
+            table.insert(table.columns.get_loc(column) + 1, named, table[column].map(name))
+            headers[named] = (header, "text")
+    if "includes" in table.columns:  # rater group ids → 客户经理、上级主管
+        table = table.assign(includes=table["includes"].map(
+            lambda groups: tuple(RATER_GROUPS[g].label if g in RATER_GROUPS else g for g in groups)))
+    return table, headers
 
 
 def register(add_parser: AddParser) -> None:
@@ -206,6 +258,7 @@ def register(add_parser: AddParser) -> None:
                    parents=[
                        common.bundle_parent(),
                        common.seed_parent(),
+                       common.quiet_parent(),
                        common.csv_parent("segment", tr("每人所属类型的 CSV（默认：internal/<资料包>/segments.csv；只供顾问使用，含员工编号）",
                                                        "person → segment CSV (default: internal/<bundle>/segments.csv; "
                                                        "consultant-only, it names staff codes)"), alias="--out"),

@@ -21,6 +21,8 @@ from casekit.cli.common import (
     force_parent,
     load,
     out_file_parent,
+    progress,
+    quiet_parent,
     regions_parent,
     show,
     with_bundle,
@@ -45,24 +47,27 @@ def _cmd_toolbox(args: argparse.Namespace, bundle: Bundle) -> int:
 
     check_file_id(bundle.manifest.bundle, tr("资料包名称", "bundle name"))
     regions = args.regions or list(bundle.manifest.top_level_ids())
-    for region in bundle.manifest.region_index.require_all(regions):  # every bad name at once, before writing
-        toolbox = build_toolbox(bundle, region)
-        top = bundle.manifest.top_of(bundle.manifest.require(region))
-        # beside the region reports, not inside a region's folder (a build replaces those whole)
-        folder = paths.bundle_output_dir(bundle.manifest.bundle, args.out) / "toolbox"
-        for suffix, write in ((".xlsx", write_toolbox_xlsx), (".docx", write_toolbox_docx)):
-            target = folder / f"{check_file_id(top, tr('地区编号', 'region id'))}{suffix}"
-            write(toolbox, target, force=args.force)
-            print(f"{bundle.manifest.name(top)}：{target}")
-        # the consultant's editing notes: beside the files, never inside them
-        review = write_review(toolbox, folder / f"{top}_待修改清单.md")
-        if toolbox.review.empty:
-            print(f"  {bundle.manifest.name(top)}：没有待修改的地方", file=sys.stderr)
-        else:
-            kinds = toolbox.review["问题"].map(lambda p: str(p).split("：")[0]).value_counts(sort=False)
-            summary = "；".join(f"{kind}{n}处" for kind, n in kinds.items())
-            print(f"  {bundle.manifest.name(top)}待修改{len(toolbox.review)}处（{summary}），见 {review}",
-                  file=sys.stderr)
+    regions = bundle.manifest.region_index.require_all(regions)  # every bad name at once, before writing
+    with progress(args) as line, line.task("地区", total=len(regions)) as task:
+        for region in regions:
+            task.step(bundle.manifest.name(region))
+            toolbox = build_toolbox(bundle, region)
+            top = bundle.manifest.top_of(bundle.manifest.require(region))
+            # beside the region reports, not inside a region's folder (a build replaces those whole)
+            folder = paths.bundle_output_dir(bundle.manifest.bundle, args.out) / "toolbox"
+            for suffix, write in ((".xlsx", write_toolbox_xlsx), (".docx", write_toolbox_docx)):
+                target = folder / f"{check_file_id(top, tr('地区编号', 'region id'))}{suffix}"
+                write(toolbox, target, force=args.force)
+                line.write(f"{bundle.manifest.name(top)}：{target}")
+            # the consultant's editing notes: beside the files, never inside them
+            review = write_review(toolbox, folder / f"{top}_待修改清单.md")
+            if toolbox.review.empty:
+                line.write(f"  {bundle.manifest.name(top)}：没有待修改的地方", file=sys.stderr)
+            else:
+                kinds = toolbox.review["问题"].map(lambda p: str(p).split("：")[0]).value_counts(sort=False)
+                summary = "；".join(f"{kind}{n}处" for kind, n in kinds.items())
+                line.write(f"  {bundle.manifest.name(top)}待修改{len(toolbox.review)}处（{summary}），见 {review}",
+                           file=sys.stderr)
     return EXIT_OK
 
 
@@ -218,8 +223,9 @@ def _cmd_case_list(args: argparse.Namespace, bundle: Bundle) -> int:
     if shown.empty:
         print("没有符合条件的案例", file=sys.stderr)
         return EXIT_OK
-    columns = [c for c in ("id", "kind", "title", "region_name", "industry_label", "funnel_stage_label",
-                           "outcome_label", "status") if c in shown.columns]
+    # on screen kind, region and status by their Chinese names; the CSV has every column, ids too
+    columns = [c for c in ("id", "kind_label", "title", "region", "industry_label", "funnel_stage_label",
+                           "outcome_label", "status_label") if c in shown.columns]
     # the library's region is the region's name (region_id is its id)
     show(shown[columns] if args.csv is None else shown, args.csv, {"region": "地区", "region_name": "地区"})
     return EXIT_OK
@@ -244,7 +250,8 @@ def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
         print("casekit case book: " + tr(f"没有岗位「{args.population}」", f"unknown population {args.population!r}"),
               file=sys.stderr)
         return EXIT_USAGE
-    library = case_library(bundle)
+    with progress(args) as line:  # the line is clear whenever a message is printed below
+        library = case_library(bundle, progress=line)
     if args.reviewed_only:
         library = filter_library(library, status="reviewed")
     chosen = select_for_course(library, population)
@@ -261,13 +268,14 @@ def _cmd_case_book(args: argparse.Namespace, bundle: Bundle) -> int:
                   "请用 casekit case list 查看并修改", file=sys.stderr)
     if not shown:  # the book says so too, in the same words
         print(no_trainee_cases_message(int((chosen["kind"] == "case").sum())), file=sys.stderr)
-    if args.out.suffix.lower() == ".docx":
-        write_case_book_docx(chosen, args.out, title=title, trainer=args.trainer, client=bundle.manifest.client,
-                             force=args.force)
-    else:
-        text = case_book_markdown(chosen, title=title, client=bundle.manifest.client,
-                                  include_teaching_notes=args.trainer)
-        save_editable(args.out, text, force=args.force)
+    with progress(args) as line:
+        if args.out.suffix.lower() == ".docx":
+            write_case_book_docx(chosen, args.out, title=title, trainer=args.trainer,
+                                 client=bundle.manifest.client, force=args.force, progress=line)
+        else:
+            text = case_book_markdown(chosen, title=title, client=bundle.manifest.client,
+                                      include_teaching_notes=args.trainer, progress=line)
+            save_editable(args.out, text, force=args.force)
     print(tr(f"已把 {len(shown)} 个案例和角色扮演写入 {args.out}", f"{len(shown)} cases and role-plays written to {args.out}"),
           file=sys.stderr)
     return EXIT_OK
@@ -277,7 +285,7 @@ def register(add_parser: AddParser) -> None:
     """Add ``toolbox``, ``outline-interview`` and ``case draft|list|book`` to the ``casekit`` parser."""
     p = add_parser("toolbox", help=tr("每个地区的销售工具包（交叉表、目标客户模型、客户表），XLSX 和 DOCX 格式",
                                       "each region's sales toolbox (cross tables, target customer model, customer tables) as XLSX and DOCX"),
-                   parents=[bundle_parent(), regions_parent(), force_parent()])
+                   parents=[bundle_parent(), regions_parent(), force_parent(), quiet_parent()])
     p.add_argument("--out", type=Path, help=tr("报告文件夹（默认：reports/）；文件写入 <报告文件夹>/<资料包>/toolbox"
                                                "/<地区>.xlsx|.docx，顾问的待修改清单写在旁边的 <地区>_待修改清单.md",
                                                "reports folder (default: reports/); files go to "
@@ -346,6 +354,7 @@ def register(add_parser: AddParser) -> None:
         out_file_parent("case book", tr("book.docx 或 book.md（扩展名决定格式）",
                                         "book.docx or book.md (the extension chooses the format)"), required=True),
         force_parent(),
+        quiet_parent(),
     ])
     d.add_argument("--population", default="account_manager", help=tr("哪个岗位的课程（默认：%(default)s）",
                                                                       "whose course (default: %(default)s)"))

@@ -11,7 +11,9 @@ everywhere:
 * ``--regions REGION …`` -- region ids or names (``--region`` is a deprecated alias);
 * ``--by`` -- one grouping vocabulary, :data:`BY` (old spellings in :data:`BY_ALIASES`);
 * ``--seed``, ``--force``, ``--min-n``;
-* ``--all`` -- also print the rows whose numbers are hidden for privacy (small groups).
+* ``--all`` -- also print the rows whose numbers are hidden for privacy (small groups);
+* ``--quiet`` -- no progress line on standard error (``build``, ``segment``, ``survey``,
+  ``toolbox``, ``case book``; see :mod:`casekit.progress` and :func:`progress`).
 
 Printed tables fit the terminal (:mod:`casekit.cli.terminal_table`); ``--csv`` always has every
 row and column.
@@ -38,6 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover - imported lazily at run time (start-up sp
     import pandas as pd
 
     from casekit.intake import Bundle
+    from casekit.progress import TerminalProgress
 
 __all__ = [
     "BY",
@@ -59,6 +62,8 @@ __all__ = [
     "min_n_parent",
     "out_file",
     "out_file_parent",
+    "progress",
+    "quiet_parent",
     "regions_parent",
     "seed_parent",
     "segment_labels",
@@ -277,11 +282,38 @@ def all_parent() -> argparse.ArgumentParser:
     return parent
 
 
+def quiet_parent() -> argparse.ArgumentParser:
+    """``--quiet``: no progress line on standard error (the same meaning as ``build``'s)."""
+    parent = _parent()
+    parent.add_argument("--quiet", action="store_true", help=tr("不显示进度", "no progress display"))
+    return parent
+
+
+def progress(args: argparse.Namespace) -> TerminalProgress:
+    """The progress line of a long command: on standard error unless ``--quiet``.
+
+    Use it as a context manager around the long work, so the line is cleared however the
+    command ends (:class:`casekit.progress.TerminalProgress`). Like ``build``'s bar it is drawn
+    when standard error is not a terminal too (a Jupyter cell, an editor's run panel render it);
+    ``--quiet`` or ``CASEKIT_NO_PROGRESS=1`` turn it off.
+    """
+    from casekit.progress import TerminalProgress
+
+    return TerminalProgress(enabled=not getattr(args, "quiet", False))
+
+
 def load(args: argparse.Namespace) -> Bundle:
-    """The bundle named by ``args.bundle``, loaded (and so validated): the one place commands load it."""
+    """The bundle named by ``args.bundle``, loaded (and so validated): the one place commands load it.
+
+    A command with ``--quiet`` (:func:`quiet_parent`) shows ``读取调研资料`` meanwhile: a national
+    bundle takes seconds.
+    """
     from casekit.intake import load_bundle
 
-    return load_bundle(args.bundle)
+    if not hasattr(args, "quiet"):
+        return load_bundle(args.bundle)
+    with progress(args) as line, line.task("读取调研资料"):
+        return load_bundle(args.bundle)
 
 
 def with_bundle(command: Callable[[argparse.Namespace, Bundle], int]) -> Callable[[argparse.Namespace], int]:

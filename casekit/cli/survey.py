@@ -13,6 +13,8 @@ from casekit.cli.common import (
     csv_parent,
     force_parent,
     out_file_parent,
+    progress,
+    quiet_parent,
     write_csv,
 )
 from casekit.language import tr
@@ -43,7 +45,8 @@ def _cmd_survey(args: argparse.Namespace) -> int:
     if args.crosstabs and not args.by:
         print("casekit survey: " + tr("--crosstabs 需要同时给出 --by 列名", "--crosstabs needs --by COLUMN"), file=sys.stderr)
         return EXIT_USAGE
-    scored = score_survey(args.export, args.codebook, platform=args.platform)  # read and scored once
+    with progress(args) as line:  # read and scored once
+        scored = score_survey(args.export, args.codebook, platform=args.platform, progress=line)
     if args.by and scored.group_column(args.by) != args.by:
         print(f"--by {args.by}: " + tr(f"按「{scored.group_column(args.by)}」列分组",
                                        f"grouped by the column {scored.group_column(args.by)!r}"), file=sys.stderr)
@@ -57,9 +60,11 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         for suffix, frame in tables.items():
             write_csv(args.csv.with_name(f"{args.csv.stem}{suffix}.csv") if suffix else args.csv, frame)
         return EXIT_OK
+    from casekit.analysis.psychometrics import ALL_GROUPS
     from casekit.cli.headers import readable
 
-    shown = [table]
+    # on screen, every respondent together is 全部 (the CSV keeps the table's own "(all)")
+    shown = [table.assign(group=table["group"].replace({ALL_GROUPS: "全部"})) if "group" in table.columns else table]
     if "_groups" in tables:
         shown.append(format_group_differences(tables["_groups"]))
     if "_crosstabs" in tables:
@@ -97,6 +102,7 @@ def register(add_parser: AddParser) -> None:
                                      "reliability of a questionnaire's scales (n, mean, sd, alpha), group differences"),
                    parents=[
                        _export_parent(),
+                       quiet_parent(),
                        csv_parent("survey", tr("把表格写成 CSV（UTF-8 带 BOM，可用 Excel 打开），加 --by 时另写 <文件名>_groups.csv（默认：打印在终端）",
                                                "write the table as CSV (UTF-8 with BOM, for Excel), with --by also "
                                                "<stem>_groups.csv (default: print them)"), alias="--out"),

@@ -13,11 +13,15 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casekit.exceptions import InputFileError, Problem, SurveyFileError
 from casekit.bounded import check_file, check_workbook, csv_records, read_bytes
 from casekit.surveys.problems import condense
 from casekit.language import tr
+
+if TYPE_CHECKING:  # pragma: no cover
+    from casekit.progress import Task
 
 __all__ = [
     "NUMBER_AS_TEXT",
@@ -201,7 +205,8 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def read_grid(path: str | Path, *, sheet: str | int | None = None, delimiter: str | None = None) -> Grid:
+def read_grid(path: str | Path, *, sheet: str | int | None = None, delimiter: str | None = None,
+              rows: Task | None = None) -> Grid:
     """Read a CSV/TXT or XLSX export into a :class:`Grid` of text cells.
 
     Parameters
@@ -212,6 +217,9 @@ def read_grid(path: str | Path, *, sheet: str | int | None = None, delimiter: st
         Workbook sheet (name or 0-based index); default the first sheet.
     delimiter : str, optional
         CSV delimiter; detected from the header line when omitted.
+    rows : Task, optional
+        Counts the rows read (:class:`casekit.progress.Task`), a few thousand at a time. A
+        workbook's rows are counted once the workbook is unpacked, as they are turned into text.
 
     Returns
     -------
@@ -227,15 +235,15 @@ def read_grid(path: str | Path, *, sheet: str | int | None = None, delimiter: st
     if not path.is_file():
         raise SurveyFileError([Problem(rel, None, None, tr("存在的文件", "an existing file"), "<missing>")])
     if path.suffix.lower() in XLSX_SUFFIXES:
-        return _read_workbook(path, rel, sheet)
+        return _read_workbook(path, rel, sheet, rows)
     try:
         data = read_bytes(path, rel, bundle=False)
     except InputFileError as exc:
         raise SurveyFileError(exc.problems) from None
-    return grid_from_bytes(data, rel, delimiter)
+    return grid_from_bytes(data, rel, delimiter, rows=rows)
 
 
-def grid_from_bytes(data: bytes, rel: str, delimiter: str | None = None) -> Grid:
+def grid_from_bytes(data: bytes, rel: str, delimiter: str | None = None, *, rows: Task | None = None) -> Grid:
     """Parse the bytes of a CSV export into a :class:`Grid` (as :func:`read_grid` does a file).
 
     Parameters
@@ -246,6 +254,8 @@ def grid_from_bytes(data: bytes, rel: str, delimiter: str | None = None) -> Grid
         Its name in problems.
     delimiter : str, optional
         CSV delimiter; detected from the header line when omitted.
+    rows : Task, optional
+        Counts the records read (see :func:`read_grid`).
 
     Raises
     ------
@@ -256,13 +266,17 @@ def grid_from_bytes(data: bytes, rel: str, delimiter: str | None = None) -> Grid
     text, encoding = decode(data, rel)
     delim = delimiter or _sniff_delimiter(text)
     try:
-        rows, lines = csv_records(text, rel, delim)
+        records, lines = csv_records(text, rel, delim, rows=rows)
     except InputFileError as exc:
         raise SurveyFileError(exc.problems) from None
-    return Grid(rows, lines, encoding, delim)
+    return Grid(records, lines, encoding, delim)
 
 
-def _read_workbook(path: Path, rel: str, sheet: str | int | None) -> Grid:
+#: Workbook rows turned into text between two reports to the ``rows`` task.
+_ROWS_STEP = 4096
+
+
+def _read_workbook(path: Path, rel: str, sheet: str | int | None, rows: Task | None = None) -> Grid:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -305,8 +319,11 @@ def _read_workbook(path: Path, rel: str, sheet: str | int | None) -> Grid:
             lost += 1
         return cell_text(value)
 
-    for row in values:
-        row[:] = [v if type(v) is str else text(v) for v in row]
+    for start in range(0, len(values), _ROWS_STEP):  # a few thousand rows at a time, counted
+        for row in values[start:start + _ROWS_STEP]:
+            row[:] = [v if type(v) is str else text(v) for v in row]
+        if rows is not None:
+            rows.add(min(_ROWS_STEP, len(values) - start))
     if lost:  # rare: read the sheet again to locate the cells as they were
         raw = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         raise SurveyFileError(condense(_lost_digits(rel, raw, values)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from casekit.exceptions import Problem, SurveyFileError
+from casekit.progress import Progress
 from casekit.surveys._io import Grid, read_grid
 from casekit.surveys.model import SurveyExport
 from casekit.surveys.registry import platform_ids, reader_for, table_needed
@@ -31,7 +32,7 @@ def detect_platform(path: str | Path, grid: Grid | None = None) -> str:
     return reader_for(Path(path), grid=grid).id
 
 
-def read_export(path: str | Path, platform: str | None = None) -> SurveyExport:
+def read_export(path: str | Path, platform: str | None = None, *, progress: Progress | None = None) -> SurveyExport:
     """Read a questionnaire export as downloaded, detecting its platform unless told.
 
     Parameters
@@ -42,6 +43,9 @@ def read_export(path: str | Path, platform: str | None = None) -> SurveyExport:
         Force a reader: one of :func:`~casekit.surveys.registry.platform_ids` (``wjx``,
         ``tencent``, ``qualtrics``, ``limesurvey``, ``spss``, ``plain`` and any reader
         registered since).
+    progress : Progress, optional
+        Where the reading is reported: ``读取问卷`` with the rows read so far, then
+        ``整理答卷`` while the platform's reader interprets them; default: nowhere.
 
     Returns
     -------
@@ -59,8 +63,15 @@ def read_export(path: str | Path, platform: str | None = None) -> SurveyExport:
                                                                 f"a platform among {', '.join(platform_ids())}"), platform)])
     if not path.is_file():
         raise SurveyFileError([Problem(path.name, None, None, tr("存在的文件", "an existing file"), "<missing>")])
+    progress = progress or Progress()
     forced = reader_for(platform) if platform is not None else None
+    if not table_needed(path, forced):  # a .sav or a .zip: its reader reads the file itself
+        with progress.task("读取问卷"):
+            reader = forced if forced is not None else reader_for(path, grid=None)
+            return reader.read(path, grid=None)
     # Read a table once: the grid used to detect the platform is handed to the reader.
-    grid = read_grid(path) if table_needed(path, forced) else None
+    with progress.task("读取问卷", unit="行") as rows:
+        grid = read_grid(path, rows=rows)
     reader = forced if forced is not None else reader_for(path, grid=grid)
-    return reader.read(path, grid=grid)
+    with progress.task("整理答卷"):
+        return reader.read(path, grid=grid)
