@@ -62,7 +62,7 @@ def test_the_package_sits_below_everything_that_shows_data():
             "print(' '.join(sorted(m for m in sys.modules if m.startswith('casekit'))))")
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                 check=True).stdout.split())
-    assert loaded <= {"casekit", "casekit.domain", "casekit.exceptions", "casekit.privacy",
+    assert loaded <= {"casekit", "casekit.domain", "casekit.exceptions", "casekit.language", "casekit.privacy",
                       "casekit.privacy.disclosure"}, loaded
 
 

@@ -115,7 +115,7 @@ def run(client: FakeClient, out: Path, warm: dict | None = None) -> dict[str, ob
     renderer.client = client
     renderer._warm = warm or {}
     outcomes: dict[str, object] = {}
-    renderer.run(REGIONS, notebook=out / "report.ipynb", values={"bundle_path": "bundle"},
+    renderer.run(REGIONS, notebook=out / "report.ipynb", cwd=out, values={"bundle_path": "bundle"},
                  titles={r: r for r in REGIONS}, formats=["html"], cache_dir=out / ".cache", out_dir=out,
                  force=False, done=lambda rid, outcome, _elapsed: outcomes.__setitem__(rid, outcome))
     return outcomes

@@ -541,10 +541,11 @@ def _dimension_expected(populations: Any) -> str:
     common = [d for d in domain.DIMENSIONS if all(d in domain.POPULATION_DIMENSIONS[x] for x in pops)]
     who = "、".join(domain.label(domain.POPULATIONS, x) for x in pops)
     if not common:
-        return (f"a dimension of every population asked ({who} share none: give fewer populations, "
-                "or list the column under ignore:)")
+        return tr(f"所有作答岗位共有的能力维度（{who}没有共同的维度：请减少 populations，或把这一列列入 ignore:）",
+                  f"a dimension of every population asked ({who} share none: give fewer populations, "
+                  "or list the column under ignore:)")
     dims = "、".join(domain.label(domain.DIMENSIONS, d) for d in common)
-    return f"a dimension of {who} ({dims}, or its English id)"
+    return tr(f"{who}的能力维度（{dims}，或其英文编号）", f"a dimension of {who} ({dims}, or its English id)")
 
 
 def _as_text(match: ColumnMatch) -> str:
