@@ -171,3 +171,37 @@ def test_validate_says_nothing_of_answers_when_the_survey_has_some(capsys, monke
     monkeypatch.setenv("CASEKIT_LANG", "zh")
     assert main(["validate", str(SAMPLE)]) == 0
     assert "问卷还没有答卷" not in capsys.readouterr().out
+
+
+def test_validate_names_the_examples_a_new_engagement_still_has(tmp_path, capsys, monkeypatch):
+    """The skeleton is valid, but its reports would be titled 客户名称（请修改） and cover the seed's
+    regions: validate says which examples are left, and stops saying it once they are replaced."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CASEKIT_LANG", "zh")
+    assert main(["init", "新项目", "--client", "湖南电信"]) == 0
+    capsys.readouterr()
+    assert main(["validate", "新项目"]) == 0
+    out = capsys.readouterr().out
+    assert "客户名称（client）" not in out  # given on the command line
+    assert "项目名称（engagement）还是示例" in out
+    assert "样例地区相同（北京、天津、河北、山东、南宁）" in out
+
+    manifest = tmp_path / "新项目" / "manifest.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("营销培训调研（请修改）", "政企客户经理能力提升调研")
+    manifest.write_text(text, encoding="utf-8")
+    assert main(["validate", "新项目"]) == 0
+    out = capsys.readouterr().out
+    assert "还是示例" not in out and "样例地区" in out  # the regions are still the seed's
+
+    text = text.replace("id: nanning\n  name: 南宁", "id: changsha\n  name: 长沙")
+    manifest.write_text(text, encoding="utf-8")
+    catalogue = tmp_path / "新项目" / "catalogue"
+    (catalogue / "nanning.csv").rename(catalogue / "changsha.csv")
+    assert main(["validate", "新项目"]) == 0, capsys.readouterr().err
+    assert "样例地区" not in capsys.readouterr().out
+
+
+def test_the_sample_bundle_has_no_examples_left(capsys, monkeypatch):
+    monkeypatch.setenv("CASEKIT_LANG", "zh")
+    assert main(["validate", str(SAMPLE)]) == 0
+    assert "注意" not in capsys.readouterr().out

@@ -42,6 +42,8 @@ from pathlib import Path
 import yaml
 
 from casekit.exceptions import CasekitError, Problem, SurveyFileError
+from casekit.intake.manifest import Manifest
+from casekit.language import tr
 from casekit.file_ids import file_id_problem
 from casekit.input_paths import expand_paths
 from casekit.intake.export_codebook import BundleCodebook, draft_bundle_codebook, read_exports, stored_name
@@ -62,6 +64,7 @@ __all__ = [
     "Regions",
     "Skeleton",
     "init_bundle",
+    "placeholders_left",
     "regions_from_names",
     "skeleton_files",
 ]
@@ -602,3 +605,37 @@ def init_bundle(folder: str | Path, *, client: str | None = None, engagement: st
 def _skeleton_path(rel: str) -> bool:
     """Whether ``rel`` is a path some skeleton has (so a later ``init --force`` may remove it)."""
     return rel == "survey/responses.csv" or (rel.startswith("catalogue/") and rel.endswith(".csv"))
+
+
+def placeholders_left(manifest: Manifest) -> list[str]:
+    """What of the skeleton's example a consultant has not replaced yet, in words (Chinese).
+
+    ``casekit validate`` prints these as notices: a bundle with them is valid (it loads), but its
+    reports would be titled "客户名称（请修改）" and cover the seed's regions.
+
+    Parameters
+    ----------
+    manifest : Manifest
+        The bundle's manifest.
+
+    Returns
+    -------
+    list of str
+        One sentence per placeholder left (the client, the engagement, the seed's example
+        regions unless the bundle is the sample, whose regions they are); empty when none is.
+    """
+    left = []
+    if manifest.client == DEFAULT_CLIENT:
+        left.append(tr(f"manifest.yaml 的客户名称（client）还是示例“{DEFAULT_CLIENT}”",
+                       f"manifest.yaml's client is still the example {DEFAULT_CLIENT!r}"))
+    if manifest.engagement == DEFAULT_ENGAGEMENT:
+        left.append(tr(f"manifest.yaml 的项目名称（engagement）还是示例“{DEFAULT_ENGAGEMENT}”",
+                       f"manifest.yaml's engagement is still the example {DEFAULT_ENGAGEMENT!r}"))
+    sample = "（样例）" in (manifest.client or "")  # the sample bundle: its regions are the seed's
+    if not sample and set(manifest.top_level_ids()) == {rid for rid, _, _ in SEED_REGIONS}:
+        names = "、".join(name for _, name, _ in SEED_REGIONS)
+        left.append(tr(f"manifest.yaml 的地区与 casekit init 写入的样例地区相同（{names}）：如本项目不是这些地区，"
+                       "请换成本项目的地区",
+                       f"manifest.yaml's regions are the example regions casekit init wrote ({names}): unless "
+                       "this engagement covers exactly these, replace them with its own"))
+    return left
