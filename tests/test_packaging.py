@@ -113,6 +113,9 @@ def test_init_validate_and_demo_work_from_any_folder(installed, tmp_path):
 
     demo = _run([casekit, "demo", "--quiet"], cwd=work, timeout=900)
     assert "已生成样例资料包" in demo.stdout
+    for name in ("北京", "天津", "河北", "山东", "南宁"):  # regions by their names, not their ids
+        assert f"已生成  {name}" in demo.stdout
+    assert "beijing" not in demo.stdout
     assert (work / "research_data" / "sample" / "manifest.yaml").is_file()
     reports = work / "reports" / "sample"
     manifest_regions = ("beijing", "tianjin", "hebei", "shandong", "nanning")
@@ -131,4 +134,5 @@ def test_init_validate_and_demo_work_from_any_folder(installed, tmp_path):
     before = {p: p.stat().st_mtime_ns for p in reports.glob("*/report.html")}
     again = _run([casekit, "demo", "--quiet"], cwd=work, timeout=900)
     assert "使用已有的样例资料包" in again.stdout
+    assert "报告都是最新的" in again.stdout or "已是最新" in again.stdout
     assert {p: p.stat().st_mtime_ns for p in reports.glob("*/report.html")} == before

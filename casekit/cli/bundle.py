@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from casekit import paths
@@ -137,7 +138,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         quick = _up_to_date(args)
         if quick is not None:
             out_dir, regions = quick
-            print(tr(f"报告都是最新的，无需重新生成：{'、'.join(regions) or '-'}",
+            names = _namer(args.bundle)
+            print(tr(f"报告都是最新的，无需重新生成：{'、'.join(map(names, regions)) or '-'}",
                      f"up to date, nothing to rebuild: {', '.join(regions) or '-'}"))
             print(tr("打开 ", "open ") + str((out_dir / 'index.html').resolve()))
             return EXIT_OK
@@ -155,7 +157,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         workers=args.workers,
     )
-    _print_result(result)
+    _print_result(result, _namer(args.bundle))
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
@@ -176,16 +178,24 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         if report == "followup" and not (bundle / "followup").is_dir():
             continue
         result = build_reports(bundle, out=args.out, progress=not args.quiet, report=report)
-        _print_result(result)
+        _print_result(result, _namer(bundle))
         ok = ok and result.ok
     return EXIT_OK if ok else EXIT_PROBLEMS
 
 
-def _print_result(result: Any) -> None:
+def _namer(bundle: str | Path) -> Callable[[str], str]:
+    """Region id → what to print: its name in Chinese, the id in English (CASEKIT_LANG=en)."""
+    from casekit.reports.build_state import region_names
+
+    names = region_names(Path(bundle)) if language() == "zh" else {}
+    return lambda region: names.get(region, region)
+
+
+def _print_result(result: Any, name: Callable[[str], str] = str) -> None:
     for region in result.built:
-        print(tr(f"已生成  {region}", f"built   {region}"))
+        print(tr(f"已生成  {name(region)}", f"built   {region}"))
     if result.skipped:
-        print(tr(f"已是最新，未重新生成：{'、'.join(result.skipped)}",
+        print(tr(f"已是最新，未重新生成：{'、'.join(map(name, result.skipped))}",
                  f"up to date, not rebuilt: {', '.join(result.skipped)}"))
     if len(result.formats) > 1:
         from casekit.reports.index import FORMAT_FILES
@@ -193,7 +203,7 @@ def _print_result(result: Any) -> None:
         files = [FORMAT_FILES[f][0] for f in result.formats if f in FORMAT_FILES]
         print(tr(f"每个地区都有：{'、'.join(files)}", f"each built region has: {', '.join(files)}"))
     for region, why in result.failed.items():
-        print(tr(f"失败    {region}：{why}", f"FAILED  {region}: {why}"), file=sys.stderr)
+        print(tr(f"失败    {name(region)}：{why}", f"FAILED  {region}: {why}"), file=sys.stderr)
     print(tr("打开 ", "open ") + str(result.index_path.resolve()), flush=True)
 
 
@@ -215,7 +225,7 @@ def _watch(args: argparse.Namespace) -> int:
         watch_reports(
             args.bundle, regions=args.regions or None, out=args.out, progress=not args.quiet,
             formats=args.formats, force=args.force, report=args.report, jobs=args.jobs,
-            on_result=_print_result, on_error=failed, on_wait=waiting,
+            on_result=lambda result: _print_result(result, _namer(args.bundle)), on_error=failed, on_wait=waiting,
         )
     except KeyboardInterrupt:
         print(tr("已停止监视", "stopped watching"), flush=True)

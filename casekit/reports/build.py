@@ -1416,8 +1416,8 @@ def _progress(region_ids: list[str], *, enabled: bool) -> tqdm:
 
     return tqdm(
         total=len(region_ids),
-        desc="casekit build",
-        unit="region",
+        desc=tr("生成报告", "casekit build"),
+        unit=tr("个地区", "region"),
         file=sys.stderr,
         disable=not enabled or os.environ.get("CASEKIT_NO_PROGRESS") == "1",
         dynamic_ncols=True,

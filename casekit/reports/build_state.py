@@ -38,6 +38,7 @@ __all__ = [
     "notebook_path_parameter",
     "parse_formats",
     "quick_key",
+    "region_names",
     "region_files",
     "request_key",
     "up_to_date",
@@ -209,6 +210,31 @@ def _bundle_name(bundle_path: Path) -> str | None:
         return None
     name = data.get("bundle") if isinstance(data, dict) else None
     return name.strip() if isinstance(name, str) and name.strip() else None
+
+
+def region_names(bundle_path: Path | str) -> dict[str, str]:
+    """Region id → name of the bundle's manifest (cities too), read simply (no validation) for
+    what a command prints; empty when the manifest cannot be read so (then ids are printed)."""
+    manifest = Path(bundle_path) / "manifest.yaml"
+    try:
+        if manifest.stat().st_size > _MANIFEST_LIMIT:
+            return {}
+        import yaml
+
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 - a name is a courtesy: any doubt, the id
+        return {}
+    names: dict[str, str] = {}
+    todo = list(data.get("regions") or []) if isinstance(data, dict) and isinstance(data.get("regions"), list) else []
+    while todo:
+        region = todo.pop(0)
+        if isinstance(region, dict):
+            rid, name = region.get("id"), region.get("name")
+            if isinstance(rid, str) and isinstance(name, str) and name.strip():
+                names[rid.strip()] = name.strip()
+            if isinstance(region.get("cities"), list):
+                todo.extend(region["cities"])
+    return names
 
 
 def up_to_date(
