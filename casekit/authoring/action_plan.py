@@ -38,6 +38,7 @@ from casekit.curriculum.composition import DIMENSION_TOPICS
 from casekit.curriculum.design import CourseDesign, ModuleDesign
 from casekit.domain import BEHAVIOUR_SKILL, BEHAVIOURS, DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS
 from casekit.exceptions import ActionPlanRulesError, Problem
+from casekit.language import tr
 from casekit.intake.config import Each, Keyed, ProblemLog, Schema, load_config
 from casekit.privacy.disclosure import is_suppressed
 
@@ -524,8 +525,9 @@ def load_action_rules(path: str | Path | None = None) -> ActionRules:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ActionPlanRulesError([Problem(str(path), None, None, "UTF-8 text",
-                                            f"a byte that is not UTF-8 at offset {exc.start}")]) from None
+        raise ActionPlanRulesError([Problem(str(path), None, None, tr("UTF-8 编码的文本", "UTF-8 text"),
+                                            tr(f"第 {exc.start} 个字节不是 UTF-8",
+                                               f"a byte that is not UTF-8 at offset {exc.start}"))]) from None
     return _read_rules(text, str(path))
 
 
