@@ -558,9 +558,10 @@ def item_analysis(items: pd.DataFrame) -> pd.DataFrame:
     data = _check_items(items, "item_analysis")
     k = data.shape[1]
     if k < 2:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"题目表只有 {k} 列，题目分析至少需要 2 道题",
             f"items has {k} column{'s' if k != 1 else ''}, item_analysis needs at least 2"
-        )
+        ))
     cov = data.cov().to_numpy()
     rows = []
     for i, item in enumerate(data.columns):
