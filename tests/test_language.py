@@ -233,3 +233,111 @@ def test_survey_export_problems_are_chinese(zh, capsys, tmp_path, name):
 def test_the_broken_fixture_bundle_has_no_english_left(zh, capsys):
     _, _, err = run(capsys, "validate", str(BROKEN))
     assert not english_phrases(err)
+
+
+# -- analysis, curriculum, authoring and reports: errors in Chinese, English on request -------------
+def _problems() -> dict[str, tuple]:
+    """Each a call that fails as a consultant's notebook or command can make it fail, with a part of
+    its Chinese message and its English message (as it was before the translation)."""
+    import pandas as pd
+
+    from casekit.analysis.group_tests import compare_groups
+    from casekit.analysis.psychometrics import cronbach_alpha
+    from casekit.curriculum.schedule import SessionPlan, schedule_course
+    from casekit.reports.distributed import check_scheduler
+
+    return {
+        "one-item alpha": (lambda: cronbach_alpha(pd.DataFrame({"q1": [1.0, 2.0]})),
+                           "题目表只有 1 列，计算信度系数至少需要 2 道题",
+                           "items has 1 column, cronbach_alpha needs at least 2"),
+        "one group": (lambda: compare_groups(pd.Series([1.0, 2.0, 3.0]), pd.Series(["a", "a", "b"])),
+                      "比较至少需要 2 个组、每组至少 2 人有得分，实际只有 1 个组（「b」不足 2 人有得分，未参与比较）",
+                      "compare_groups needs at least 2 groups with 2 or more scores, found 1 (dropped: 'b')"),
+        "module without a title": (lambda: schedule_course([{"id": "m", "title": "", "days": 0.5}]),
+                                   "模块「m」，键 title：应为非空文字",
+                                   "module 'm', key 'title': expected a non-empty text, found ''"),
+        "afternoon before noon": (lambda: SessionPlan(morning_start="09:00", afternoon_start="10:00"),
+                                  "下午开始时间应不早于 12:00（上午 09:00 开始，共 180 分钟）",
+                                  "SessionPlan.afternoon_start: expected 12:00 or later (the morning starts at 09:00 "
+                                  "and lasts 180 minutes), found '10:00'"),
+        "scheduler without a port": (lambda: check_scheduler("nohost"),
+                                     "「nohost」不是 Dask 调度器的地址：需要主机和端口",
+                                     "not a Dask scheduler address: 'nohost': it needs a host and a port "
+                                     "(e.g. tcp://10.0.0.5:8786)"),
+    }
+
+
+@pytest.mark.parametrize("name", ["one-item alpha", "one group", "module without a title", "afternoon before noon",
+                                  "scheduler without a port"])
+def test_analysis_curriculum_and_report_errors_are_chinese_and_english_on_request(monkeypatch, name):
+    from casekit.exceptions import CasekitError
+
+    call, chinese, english = _problems()[name]
+    monkeypatch.setenv("CASEKIT_LANG", "zh")
+    with pytest.raises(CasekitError) as caught:
+        call()
+    assert chinese in str(caught.value)
+    assert not english_phrases(str(caught.value)), english_phrases(str(caught.value))
+    monkeypatch.setenv("CASEKIT_LANG", "en")
+    with pytest.raises(CasekitError) as caught:
+        call()
+    assert str(caught.value) == english
+
+
+def test_a_question_bank_that_is_not_a_mapping_is_said_in_chinese(zh, tmp_path):
+    from casekit.authoring.interview_outline import load_question_bank
+    from casekit.exceptions import AnalysisError
+
+    bank = tmp_path / "bank.yaml"
+    bank.write_text("- 不是映射\n", encoding="utf-8")
+    with pytest.raises(AnalysisError, match="最外层应为映射") as caught:
+        load_question_bank(bank)
+    assert not english_phrases(str(caught.value))
+
+
+def test_an_interview_too_short_for_its_sections_is_said_in_chinese(zh, capsys):
+    code, _, err = run(capsys, "outline-interview", str(MINI), "--regions", "beijing", "--minutes", "20")
+    assert code == 1
+    assert "20 分钟不够安排" in err and "至少需要" in err
+    assert not english_phrases(err), english_phrases(err)
+
+
+# -- casekit survey: notes, tests and scale names a consultant reads ---------------------------------
+def test_survey_by_group_prints_its_notes_tests_and_effects_in_chinese(zh, capsys, tmp_path):
+    from test_survey_summary import UNSEEN
+    from test_survey_summary import _codebook as unseen_codebook
+
+    code, out, _ = run(capsys, "survey", str(UNSEEN), "--codebook", str(unseen_codebook(tmp_path)),
+                       "--platform", "plain", "--by", "所在班组", "--crosstabs", "--quiet")
+    assert code == 0
+    assert not english_phrases(out), english_phrases(out)
+    lines = out.splitlines()
+    assert any(line.split()[:2] == ["服务意识", "方差分析"] and "η²" in line for line in lines), out
+    assert any(line.split()[:2] == ["投诉处理信心", "秩和检验"] and "ε²" in line for line in lines), out
+    assert "秩和检验：「宽带业务组」、「政企热线组」的分数分布明显不对称" in out
+    assert "卡方检验的 p值不可靠；请合并人数少的组或回答。" in out
+    for english in ("ANOVA", "Kruskal", "eta²", "expected counts", "respondent(s)"):
+        assert english not in out
+
+
+def test_survey_of_a_bundle_codebook_names_scales_by_dimension_and_population(zh, capsys):
+    sample = ROOT / "research_data" / "sample"
+    code, out, _ = run(capsys, "survey", str(sample / "survey" / "responses.csv"),
+                       "--codebook", str(sample / "codebook.yaml"), "--by", "population", "--quiet")
+    assert code == 0
+    assert "产品（政企客户经理）" in out and "沟通（政企客户经理、支撑人员）" in out and "市场分析与策略" in out
+    assert "account_manager" not in out and "product（" not in out
+    assert "没有人有量表得分（4 道题中至少答了 2 道才有得分）：没有均分、标准差和信度系数（至少需要 2 人）。" in out
+    assert "没有信度系数：至少需要 2 道题，这个量表只有 1 道。" in out
+    assert not english_phrases(out), english_phrases(out)
+
+
+def test_survey_keeps_the_ids_in_english(monkeypatch, capsys, tmp_path):
+    from test_survey_summary import UNSEEN
+    from test_survey_summary import _codebook as unseen_codebook
+
+    monkeypatch.setenv("CASEKIT_LANG", "en")
+    _, out, _ = run(capsys, "survey", str(UNSEEN), "--codebook", str(unseen_codebook(tmp_path)),
+                    "--platform", "plain", "--by", "所在班组", "--quiet")
+    assert "Kruskal-Wallis: group(s) '宽带业务组', '政企热线组' are clearly skewed" in out
+    assert any(line.split()[:2] == ["服务意识", "ANOVA"] and "eta²" in line for line in out.splitlines()), out

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from casekit.exceptions import AnalysisError
+from casekit.language import tr
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
 from casekit.intake.code_frame import CodeFrame, Rule
@@ -404,7 +405,7 @@ def code_frequencies(coded: pd.DataFrame, segments: pd.DataFrame,
     require_columns(segments, ("segment_id", "note_id", *cols), "a segments table", "code_frequencies")
     require_columns(coded, ("segment_id", "code"), "a coded table", "code_frequencies")
     if min_n < 1:
-        raise AnalysisError(f"min_n must be at least 1, got {min_n}")
+        raise AnalysisError(tr(f"min_n 应不小于 1，实际为 {min_n}", f"min_n must be at least 1, got {min_n}"))
     seg = segments[["segment_id", "note_id", *cols]].copy()
     seg["_person"] = segments["interviewee"].astype(str) if "interviewee" in segments.columns \
         else segments["note_id"].astype(str)
@@ -474,7 +475,8 @@ def co_occurrence(coded: pd.DataFrame, level: str = "segment", frame: CodeFrame 
         not for client reports (see :func:`code_frequencies` for those).
     """
     if level not in ("segment", "note"):
-        raise AnalysisError(f"level must be 'segment' or 'note', got {level!r}")
+        raise AnalysisError(tr(f"level 应为 'segment' 或 'note'，实际为 {level!r}",
+                               f"level must be 'segment' or 'note', got {level!r}"))
     unit = "segment_id" if level == "segment" else "note_id"
     require_columns(coded, (unit, "code"), "a coded table", "co_occurrence")
     codes = list(frame.ids) if frame is not None else sorted(coded["code"].unique().tolist())

@@ -89,7 +89,7 @@ from casekit.formatting import count_label, rounded_diff, score, signed
 from casekit.privacy.disclosure import MIN_RESPONDENTS, check_threshold, comparison_base, is_suppressed
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
-from casekit.language import tr
+from casekit.language import quoted, tr
 
 __all__ = [
     "DIRECTIONS",
@@ -242,11 +242,14 @@ def _p_value(estimate: float, se: float, df: float) -> float:
 def _check(confidence: float, fdr: float, min_effect: float, min_n: int, family: str) -> tuple[float, int]:
     confidence = check_confidence(confidence)
     if isinstance(fdr, bool) or not isinstance(fdr, (int, float)) or not 0 < fdr < 1:
-        raise AnalysisError(f"fdr must be a number in (0, 1) (e.g. 0.05), got {fdr!r}")
+        raise AnalysisError(tr(f"fdr 应为 0 到 1 之间的数（如 0.05），实际为 {fdr!r}",
+                               f"fdr must be a number in (0, 1) (e.g. 0.05), got {fdr!r}"))
     if isinstance(min_effect, bool) or not isinstance(min_effect, (int, float)) or not min_effect >= 0:
-        raise AnalysisError(f"min_effect must be a number >= 0 (standard deviations, e.g. 0.3), got {min_effect!r}")
+        raise AnalysisError(tr(f"min_effect 应为不小于 0 的数（以标准差计，如 0.3），实际为 {min_effect!r}",
+                               f"min_effect must be a number >= 0 (standard deviations, e.g. 0.3), got {min_effect!r}"))
     if family not in FAMILIES:
-        raise AnalysisError(f"family must be one of {', '.join(FAMILIES)}, got {family!r}")
+        raise AnalysisError(tr(f"family 应为 {'、'.join(FAMILIES)} 之一，实际为 {family!r}",
+                               f"family must be one of {', '.join(FAMILIES)}, got {family!r}"))
     return confidence, check_threshold(min_n, "min_n")
 
 
@@ -536,8 +539,10 @@ class Findings:
         by_name = dict(zip(self.table["region_name"], self.table["region"]))
         if region in by_name:
             return str(by_name[region])
-        known = "、".join(f"{r} ({n})" for r, n in dict(zip(self.table["region"], self.table["region_name"])).items())
-        raise RegionError(f"unknown region {region!r}: the findings hold {known}")
+        pairs = dict(zip(self.table["region"], self.table["region_name"])).items()
+        known = "、".join(f"{r} ({n})" for r, n in pairs)
+        raise RegionError(tr(f"没有地区{quoted(region)}：结论表中的地区有 {'、'.join(f'{r}（{n}）' for r, n in pairs)}",
+                             f"unknown region {region!r}: the findings hold {known}"))
 
     @staticmethod
     def _population_id(population: str) -> str:
@@ -585,11 +590,13 @@ class Findings:
             rows = rows.loc[rows["population"] == self._population_id(population)]
         if kind is not None:
             if kind not in FINDING_KINDS:
-                raise AnalysisError(f"kind must be one of {', '.join(FINDING_KINDS)}, got {kind!r}")
+                raise AnalysisError(tr(f"kind 应为 {'、'.join(FINDING_KINDS)} 之一，实际为 {kind!r}",
+                                       f"kind must be one of {', '.join(FINDING_KINDS)}, got {kind!r}"))
             rows = rows.loc[rows["kind"] == kind]
         if direction is not None:
             if direction not in DIRECTIONS[:2]:
-                raise AnalysisError(f"direction must be weaker or stronger, got {direction!r}")
+                raise AnalysisError(tr(f"direction 应为 weaker 或 stronger，实际为 {direction!r}",
+                                       f"direction must be weaker or stronger, got {direction!r}"))
             rows = rows.loc[rows["direction"] == direction]
         return rows.reset_index(drop=True)
 

@@ -132,7 +132,7 @@ def _population(population: str | None) -> str | None:
 def _check(min_n: int, confidence: float) -> None:
     check_confidence(confidence)
     if min_n < 0:
-        raise AnalysisError(f"min_n must be 0 or more, got {min_n!r}")
+        raise AnalysisError(tr(f"min_n 应不小于 0，实际为 {min_n!r}", f"min_n must be 0 or more, got {min_n!r}"))
 
 
 def competency_levels(bundle: Any) -> pd.DataFrame:
@@ -296,7 +296,8 @@ def gap_table(
         If ``by``, ``population``, ``min_n`` or ``confidence`` is invalid.
     """
     if by not in GAP_BY:
-        raise AnalysisError(f"by must be one of {', '.join(GAP_BY)}, got {by!r}")
+        raise AnalysisError(tr(f"by 应为 {'、'.join(GAP_BY)} 之一，实际为 {by!r}",
+                               f"by must be one of {', '.join(GAP_BY)}, got {by!r}"))
     _check(min_n, confidence)
     pid = _population(population)
     people = person_gaps(bundle, pid)

@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from casekit.analysis.checks import preview
+from casekit.analysis.checks import preview, preview_zh
 from casekit.analysis.grouping import align_groups, group_order
 from casekit.exceptions import AnalysisError
+from casekit.language import quoted, tr
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
 
@@ -68,13 +69,15 @@ GROUP_DESCRIPTIVE_COLUMNS: tuple[str, ...] = GROUP_DESCRIPTIVE_SCHEMA.names
 
 def _check_series(values: object, name: str) -> pd.Series:
     if not isinstance(values, pd.Series):
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"{name} 应为 pandas Series（每行一位答卷人），实际为 {type(values).__name__}",
             f"{name} must be a pandas Series (one row per respondent), got {type(values).__name__}"
-        )
+        ))
     if values.index.has_duplicates:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"{name} 的行索引有重复；每一行应是一位答卷人",
             f"{name} has a duplicated index; each row must be one respondent"
-        )
+        ))
     return values
 
 
@@ -259,9 +262,10 @@ def crosstab(
         cells = answers
         answered = groups
     if answered.empty:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            "没有人既回答了这道题又有分组，无法制表",
             "no respondent has both an answer and a group; nothing to tabulate"
-        )
+        ))
     cell_groups = groups.loc[cells.index]
 
     observed_options = list(pd.unique(cells))
@@ -275,10 +279,12 @@ def crosstab(
         options = list(order)
         unknown = [o for o in observed_options if o not in set(options)]
         if unknown:
-            raise AnalysisError(
+            raise AnalysisError(tr(
+                f"答案中有{preview_zh(unknown)}，不在选项顺序（{preview_zh(options)}）中；"
+                "请把它们加入 order，或改正答案",
                 f"answers has value(s) {preview(unknown)} that are not in order "
                 f"({preview(options)}); add them to order or fix the answers"
-            )
+            ))
     group_levels = group_order(answered)
 
     table = (
@@ -310,15 +316,17 @@ def crosstab(
     low_expected = False
     tested = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
     if explode_multi:
-        notes.append(
+        notes.append(tr(
+            "多选题：一个人可能计入几列，所以不做卡方检验。",
             "Multi-choice question: a respondent can be counted in several columns, so the "
             "chi-square test of independence does not apply."
-        )
+        ))
     elif min(tested.shape) < 2:
-        notes.append(
+        notes.append(tr(
+            f"卡方检验至少需要两个组、两种回答；这张表只有 {tested.shape[0]} 组、{tested.shape[1]} 种回答。",
             "The chi-square test needs at least two groups and two answers given; "
             f"the table has {tested.shape[0]} x {tested.shape[1]}."
-        )
+        ))
     else:
         observed = tested.to_numpy()
         res = stats.chi2_contingency(observed, correction=correction)
@@ -334,7 +342,11 @@ def crosstab(
         share_small = float(small.mean())
         low_expected = share_small > 0.2 or bool((res.expected_freq < 1).any())
         if low_expected:
-            notes.append(
+            notes.append(tr(
+                f"{small.size} 个期望频数中有 {small.sum()} 个（{share_small:.0%}）小于 {MIN_EXPECTED:g}"
+                + ("，有的小于 1" if (res.expected_freq < 1).any() else "")
+                + "：卡方检验的 p值不可靠"
+                + ("；请看费希尔精确检验的 p值。" if observed.shape == (2, 2) else "；请合并人数少的组或回答。"),
                 f"{small.sum()} of {small.size} expected counts ({share_small:.0%}) are below "
                 f"{MIN_EXPECTED:g}"
                 + (", one below 1" if (res.expected_freq < 1).any() else "")
@@ -344,12 +356,13 @@ def crosstab(
                     if observed.shape == (2, 2)
                     else "; merge small groups or answers."
                 )
-            )
+            ))
         if observed.shape == (2, 2):
             fisher = stats.fisher_exact(observed)
             fisher_p, odds_ratio = float(fisher.pvalue), float(fisher.statistic)
             if correction:
-                notes.append("2 x 2 table: chi2 includes Yates' continuity correction.")
+                notes.append(tr("2×2 表：卡方值已做连续性校正（耶茨校正）。",
+                                "2 x 2 table: chi2 includes Yates' continuity correction."))
     return CrosstabResult(
         counts=counts,
         row_percent=row_percent,
@@ -492,7 +505,8 @@ def _choose_method(samples: dict[Hashable, np.ndarray]) -> tuple[str, str]:
     if small:
         return (
             "kruskal",
-            (
+            tr(
+                f"{preview_zh(list(small), unit='个组')}不足 {MIN_GROUP_N_FOR_ANOVA} 人，人数太少，不能假定分数近似正态分布",
                 f"group(s) {preview(list(small))} have fewer than {MIN_GROUP_N_FOR_ANOVA} "
                 "observations, too few to rely on normality"
             ),
@@ -507,14 +521,17 @@ def _choose_method(samples: dict[Hashable, np.ndarray]) -> tuple[str, str]:
         worst = max(skewed, key=lambda g: abs(skewed[g]))
         return (
             "kruskal",
-            (
+            tr(
+                f"{preview_zh(list(skewed), unit='个组')}的分数分布明显不对称（偏度的绝对值大于 {MAX_ABS_SKEW:g}；"
+                f"{quoted(worst)}为 {skewed[worst]:.2f}）",
                 f"group(s) {preview(list(skewed))} are clearly skewed "
                 f"(|skewness| > {MAX_ABS_SKEW:g}; {worst!r}: {skewed[worst]:.2f})"
             ),
         )
     return (
         "anova",
-        (
+        tr(
+            f"每组都有至少 {MIN_GROUP_N_FOR_ANOVA} 人，分数分布大致对称（偏度的绝对值不超过 {MAX_ABS_SKEW:g}）",
             f"every group has at least {MIN_GROUP_N_FOR_ANOVA} observations and "
             f"|skewness| <= {MAX_ABS_SKEW:g}"
         ),
@@ -595,14 +612,16 @@ def compare_groups(
            analysis. JASA, 47(260), 583-621.
     """
     if method not in ("auto", "anova", "kruskal"):
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"method 应为 'auto'、'anova' 或 'kruskal'，实际为 {method!r}",
             f"method must be 'auto', 'anova' or 'kruskal', got {method!r}"
-        )
+        ))
     scores = _check_series(scores, "scores")
     if scores.dtype.kind not in "biuf":
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"得分应为数字，实际类型为 {scores.dtype}；请先把答案换算成分数",
             f"scores must be numeric, got dtype {scores.dtype}; convert answers to numbers first"
-        )
+        ))
     groups = align_groups(_check_series(groups, "groups"), scores.index, "scores")
     keep = scores.notna() & groups.notna()
     values, labels = scores[keep].astype("float64"), groups[keep]
@@ -619,10 +638,12 @@ def compare_groups(
             samples[g] = v
     dropped_series = pd.Series(dropped, dtype="int64", name="n")
     if len(samples) < 2:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"比较至少需要 2 个组、每组至少 2 人有得分，实际只有 {len(samples)} 个组"
+            + (f"（{preview_zh(list(dropped), unit='个组')}不足 2 人有得分，未参与比较）" if dropped else ""),
             f"compare_groups needs at least 2 groups with 2 or more scores, found {len(samples)}"
             + (f" (dropped: {preview(list(dropped))})" if dropped else "")
-        )
+        ))
 
     descriptives = pd.DataFrame(
         [
@@ -639,9 +660,10 @@ def compare_groups(
     )
     notes: list[str] = []
     if dropped:
-        notes.append(
+        notes.append(tr(
+            f"{preview_zh(list(dropped), unit='个组')}不足 2 人有得分，未参与比较。",
             f"Dropped group(s) with fewer than 2 scores: {preview(list(dropped))}."
-        )
+        ))
     pooled = np.concatenate(list(samples.values()))
     n_total, k = int(pooled.size), len(samples)
     ss_total = float(((pooled - pooled.mean()) ** 2).sum())
@@ -652,7 +674,7 @@ def compare_groups(
     nan = float("nan")
     if _all_equal(pooled):
         anova_f = anova_p = eta2 = omega2 = kw_h = kw_p = eps2 = nan
-        notes.append("Every score is equal: no test of differences is defined.")
+        notes.append(tr("所有人的得分都相同：无法检验差别。", "Every score is equal: no test of differences is defined."))
     else:
         with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
             # scipy warns when every group is constant (F is then infinite); the value is kept
@@ -670,7 +692,7 @@ def compare_groups(
     if method == "auto":
         chosen, reason = _choose_method(samples)
     else:
-        chosen, reason = method, f"method={method!r} was requested"
+        chosen, reason = method, tr(f"按要求使用 method={method!r}", f"method={method!r} was requested")
     return GroupComparison(
         groups=descriptives,
         dropped=dropped_series,

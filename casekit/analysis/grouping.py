@@ -8,8 +8,9 @@ from collections.abc import Hashable
 
 import pandas as pd
 
-from casekit.analysis.checks import preview
+from casekit.analysis.checks import preview, preview_zh
 from casekit.exceptions import AnalysisError
+from casekit.language import tr
 
 __all__ = ["align_groups", "group_order"]
 
@@ -37,28 +38,33 @@ def align_groups(groups: object, index: pd.Index, what: str) -> pd.Series:
         ``index`` (the message names the missing and the extra labels).
     """
     if not isinstance(groups, pd.Series):
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"分组应为与 {what} 同样索引的 pandas Series，实际为 {type(groups).__name__}",
             f"groups must be a pandas Series indexed like {what}, got {type(groups).__name__}"
-        )
+        ))
     if groups.index.has_duplicates:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            "分组的行索引有重复；每一行应是一位答卷人",
             "groups has a duplicated index; each row must be one respondent"
-        )
+        ))
     extra = groups.index.difference(index)
     lacking = index.difference(groups.index)
     if len(extra) or len(lacking):
-        parts = []
+        parts, parts_zh = [], []
         if len(lacking):
             parts.append(
                 f"lacks {len(lacking)} of {what}'s labels ({preview(lacking.tolist())})"
             )
+            parts_zh.append(f"缺少 {what} 中的 {len(lacking)} 个编号（{preview_zh(lacking.tolist())}）")
         if len(extra):
             parts.append(
                 f"has {len(extra)} labels not in {what} ({preview(extra.tolist())})"
             )
-        raise AnalysisError(
+            parts_zh.append(f"多出 {len(extra)} 个 {what} 中没有的编号（{preview_zh(extra.tolist())}）")
+        raise AnalysisError(tr(
+            f"分组应与 {what} 有相同的索引，但它{'，并且'.join(parts_zh)}",
             f"groups must have the same index as {what}, but it {' and '.join(parts)}"
-        )
+        ))
     return groups.reindex(index)
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from scipy import stats
 
 from casekit.exceptions import AnalysisError
+from casekit.language import tr
 
 __all__ = [
     "bonett_wright_interval",
@@ -36,9 +37,11 @@ _NAN = float("nan")
 def check_confidence(confidence: object) -> float:
     """Return ``confidence`` as a float in (0, 1); raise :class:`AnalysisError` otherwise."""
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.floating)):
-        raise AnalysisError(f"confidence must be a number in (0, 1) (e.g. 0.95), got {confidence!r}")
+        raise AnalysisError(tr(f"confidence 应为 0 到 1 之间的数（如 0.95），实际为 {confidence!r}",
+                               f"confidence must be a number in (0, 1) (e.g. 0.95), got {confidence!r}"))
     if not 0 < float(confidence) < 1:
-        raise AnalysisError(f"confidence must be in (0, 1) (e.g. 0.95), got {confidence!r}")
+        raise AnalysisError(tr(f"confidence 应在 0 到 1 之间（如 0.95），实际为 {confidence!r}",
+                               f"confidence must be in (0, 1) (e.g. 0.95), got {confidence!r}"))
     return float(confidence)
 
 

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from casekit.exceptions import AnalysisError
+from casekit.language import tr
 from casekit.privacy import disclosure
 from casekit.tables import OutputSchema, columns
 
@@ -123,11 +124,12 @@ def weighted_log_odds(counts: pd.DataFrame, prior_size: float | None = None) -> 
         If there are fewer than two groups or a count is negative.
     """
     if counts.shape[0] < 2:
-        raise AnalysisError(f"the log-odds compare a group with the others: needs at least 2 groups, "
-                            f"got {counts.shape[0]}")
+        raise AnalysisError(tr(f"突出程度是一组与其他组相比：至少需要 2 个组，实际只有 {counts.shape[0]} 个",
+                               f"the log-odds compare a group with the others: needs at least 2 groups, "
+                               f"got {counts.shape[0]}"))
     y = counts.to_numpy(dtype=float)
     if (y < 0).any():
-        raise AnalysisError("counts must be non-negative")
+        raise AnalysisError(tr("次数不能是负数", "counts must be non-negative"))
     pooled = y.sum(axis=0)
     keep = pooled > 0
     y, pooled = y[:, keep], pooled[keep]
@@ -137,7 +139,7 @@ def weighted_log_odds(counts: pd.DataFrame, prior_size: float | None = None) -> 
         return pd.DataFrame(columns=["group", "item", "count", "others_count", "log_odds", "z"])
     a0 = float(n_total if prior_size is None else prior_size)
     if a0 <= 0:
-        raise AnalysisError(f"prior_size must be positive, got {prior_size}")
+        raise AnalysisError(tr(f"prior_size 应为正数，实际为 {prior_size}", f"prior_size must be positive, got {prior_size}"))
     alpha = a0 * pooled / n_total
     n_i = y.sum(axis=1, keepdims=True)
     y_j = pooled[None, :] - y
@@ -164,8 +166,10 @@ def _default_words() -> Words:
 
 def _check_min_notes(min_notes: int) -> None:
     if min_notes < MIN_NOTES:
-        raise AnalysisError(f"min_notes must be at least {MIN_NOTES}: a word found in one note only could "
-                            f"identify who said it (got {min_notes})")
+        raise AnalysisError(tr(f"最少记录数应不小于 {MIN_NOTES}：只在一份记录中出现的词可能让人认出是谁说的"
+                               f"（实际为 {min_notes}）",
+                               f"min_notes must be at least {MIN_NOTES}: a word found in one note only could "
+                               f"identify who said it (got {min_notes})"))
 
 
 def _people(segments: pd.DataFrame) -> pd.Series:
@@ -216,7 +220,8 @@ def distinctive_keywords(segments: pd.DataFrame, words: Words | None = None, by:
     _check_min_notes(min_notes)
     missing = [c for c in ("note_id", "text", by) if c not in segments.columns]
     if missing:
-        raise AnalysisError(f"distinctive_keywords needs segments with the column(s) {', '.join(missing)}")
+        raise AnalysisError(tr(f"找突出关键词需要含有 {'、'.join(missing)} 列的段落表",
+                               f"distinctive_keywords needs segments with the column(s) {', '.join(missing)}"))
     words = words or _default_words()
     seg = segments
     if "kind" in seg.columns and skip_kinds:
@@ -238,8 +243,9 @@ def _distinctive(table: pd.DataFrame, item: str, by: str, min_count: int, min_no
     ``group``, ``note_id``, ``person``, ``item`` rows (one per occurrence)."""
     names = [by, item, *(c.name for c in _STATS)]
     if len(groups) < 2:
-        raise AnalysisError(f"distinctive words compare a {by} with the others: needs at least 2 groups, "
-                            f"got {len(groups)}")
+        raise AnalysisError(tr(f"突出的词是一组与其他组相比：至少需要 2 个组，实际只有 {len(groups)} 个",
+                               f"distinctive words compare a {by} with the others: needs at least 2 groups, "
+                               f"got {len(groups)}"))
     if table.empty:
         return pd.DataFrame(columns=names)
     counts = table.groupby(["group", item]).size().unstack(fill_value=0).reindex(groups, fill_value=0)
@@ -298,10 +304,11 @@ def themes(coded: pd.DataFrame, segments: pd.DataFrame, by: str = "top_region_id
     """
     _check_min_notes(min_notes)
     if unit not in ("note", "segment"):
-        raise AnalysisError(f"unit must be 'note' or 'segment', got {unit!r}")
+        raise AnalysisError(tr(f"unit 应为 'note' 或 'segment'，实际为 {unit!r}", f"unit must be 'note' or 'segment', got {unit!r}"))
     missing = [c for c in ("segment_id", "note_id", by) if c not in segments.columns]
     if missing:
-        raise AnalysisError(f"themes needs segments with the column(s) {', '.join(missing)}")
+        raise AnalysisError(tr(f"统计主题需要含有 {'、'.join(missing)} 列的段落表",
+                               f"themes needs segments with the column(s) {', '.join(missing)}"))
     seg = segments.loc[segments[by].notna(), ["segment_id", "note_id", by]].assign(person=_people(segments))
     hits = coded[["segment_id", "code"]].drop_duplicates().merge(seg, on="segment_id", how="inner")
     if unit == "note":

@@ -38,6 +38,7 @@ from casekit.analysis.intervals import (
 )
 from casekit.domain import BACKGROUND_ROLES, BEHAVIOURS, MIN_CELL_SIZE
 from casekit.exceptions import AnalysisError
+from casekit.language import tr
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
 from casekit.formatting import count_label
@@ -133,12 +134,13 @@ def performance_linkage(
     check_confidence(confidence)
     people = features.people
     if "performance" not in people.columns or people["performance"].notna().sum() == 0:
-        raise AnalysisError(
+        raise AnalysisError(tr(
             "没有业绩数据，无法分析能力、行为与业绩的关联：请在 codebook.yaml 中为记录业绩（如业绩完成率）"
-            "的背景题加上 `role: performance`。 / No sales result to link to: add `role: performance` "
+            "的背景题加上 `role: performance`，再重新读取资料包。",
+            "No sales result to link to: add `role: performance` "
             "to the background question of codebook.yaml that holds the sales result "
             "(e.g. target attainment), then reload the bundle."
-        )
+        ))
     perf = pd.to_numeric(people["performance"], errors="coerce").reindex(features.X.index)
     perf_label = BACKGROUND_ROLES["performance"].label
     block_of = {f: b for b, cols in features.blocks.items() for f in cols}

@@ -29,9 +29,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from casekit.analysis.checks import preview
+from casekit.analysis.checks import preview, preview_zh
 from casekit.analysis.grouping import align_groups, group_order
 from casekit.exceptions import AnalysisError
+from casekit.language import quoted, tr
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
 
@@ -81,55 +82,63 @@ Reverse = Mapping[str, tuple[float, float]]
 def _check_items(items: object, caller: str) -> pd.DataFrame:
     """Return ``items`` as a float DataFrame, or raise :class:`AnalysisError`."""
     if not isinstance(items, pd.DataFrame):
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"{caller} 需要一张题目表（pandas DataFrame，每行一人、每列一题），实际为 {type(items).__name__}",
             f"{caller} expects items as a pandas DataFrame (respondents x items), "
             f"got {type(items).__name__}"
-        )
+        ))
     if items.columns.has_duplicates:
         dup = items.columns[items.columns.duplicated()].unique().tolist()
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"题目表中有重复的列{preview_zh(dup)}；题目编号不能重复",
             f"items has duplicated column(s) {preview(dup)}; item ids must be unique"
-        )
+        ))
     if items.index.has_duplicates:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            "题目表的行索引有重复；每一行应是一位答卷人",
             "items has a duplicated index; each row must be one respondent"
-        )
+        ))
     bad = [c for c in items.columns if items[c].dtype.kind not in "biuf"]
     if bad:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"题目表应全是数字，列{preview_zh(bad)} 不是（类型为 {items[bad[0]].dtype}）；请先把答案换算成分数",
             f"items must be numeric; column(s) {preview(bad)} are not "
             f"(dtype {items[bad[0]].dtype}); convert answers to numbers first"
-        )
+        ))
     return items.astype("float64")
 
 
 def _check_scales(scales: object, items: pd.DataFrame) -> dict[str, list[str]]:
     """Return the scale map as a dict of lists, or raise with every unknown item at once."""
     if not isinstance(scales, Mapping) or not scales:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"量表对照（scales）应为“量表名称 → 题目编号”的非空映射，实际为 {scales!r:.80}",
             "scales must be a non-empty mapping of scale name -> item ids, "
             f"got {scales!r:.80}"
-        )
+        ))
     out: dict[str, list[str]] = {}
     problems = []
     columns = set(items.columns)
     for name, ids in scales.items():
         if isinstance(ids, str) or not isinstance(ids, Sequence) or len(ids) == 0:
-            problems.append(
+            problems.append(tr(
+                f"量表{quoted(name)}：应为非空的题目编号列表，实际为 {ids!r}",
                 f"scale {name!r}: expected a non-empty list of item ids, found {ids!r}"
-            )
+            ))
             continue
         unknown = [i for i in ids if i not in columns]
         if unknown:
-            problems.append(
+            problems.append(tr(
+                f"量表{quoted(name)}：题目{preview_zh(unknown)} 不在题目表中",
                 f"scale {name!r}: item(s) {preview(unknown)} are not columns of items"
-            )
+            ))
         if len(set(ids)) != len(ids):
-            problems.append(f"scale {name!r}: an item is listed twice ({list(ids)!r})")
+            problems.append(tr(f"量表{quoted(name)}：有题目列了两次（{'、'.join(map(str, ids))}）",
+                               f"scale {name!r}: an item is listed twice ({list(ids)!r})"))
         out[name] = list(ids)
     if problems:
         raise AnalysisError(
-            "the scale map does not match items:\n  - " + "\n  - ".join(problems)
+            tr("量表对照与题目表不符：", "the scale map does not match items:") + "\n  - " + "\n  - ".join(problems)
         )
     return out
 
@@ -166,28 +175,31 @@ def reverse_items(items: pd.DataFrame, reverse: Reverse | None) -> pd.DataFrame:
     problems = []
     for item, bounds in reverse.items():
         if item not in data.columns:
-            problems.append(f"{item!r} is not a column of items")
+            problems.append(tr(f"{quoted(item)} 不在题目表中", f"{item!r} is not a column of items"))
             continue
         try:
             lo, hi = (float(b) for b in bounds)
         except (TypeError, ValueError):
-            problems.append(f"{item!r}: expected (min, max), found {bounds!r}")
+            problems.append(tr(f"{quoted(item)}：应为（最小值, 最大值），实际为 {bounds!r}",
+                               f"{item!r}: expected (min, max), found {bounds!r}"))
             continue
         if not lo < hi:
-            problems.append(f"{item!r}: expected min < max, found ({lo:g}, {hi:g})")
+            problems.append(tr(f"{quoted(item)}：最小值应小于最大值，实际为（{lo:g}, {hi:g}）",
+                               f"{item!r}: expected min < max, found ({lo:g}, {hi:g})"))
             continue
         column = data[item]
         outside = column[(column < lo) | (column > hi)]
         if len(outside):
             values = sorted(outside.unique().tolist())
-            problems.append(
+            problems.append(tr(
+                f"{quoted(item)}：答案应在 {lo:g} 到 {hi:g} 之间，实际有{preview_zh(values)}",
                 f"{item!r}: expected answers within [{lo:g}, {hi:g}], found {preview(values)}"
-            )
+            ))
             continue
         data[item] = lo + hi - column
     if problems:
         raise AnalysisError(
-            "cannot reverse-key the items:\n  - " + "\n  - ".join(problems)
+            tr("无法反向计分：", "cannot reverse-key the items:") + "\n  - " + "\n  - ".join(problems)
         )
     return data
 
@@ -195,20 +207,23 @@ def reverse_items(items: pd.DataFrame, reverse: Reverse | None) -> pd.DataFrame:
 def _required_answers(min_answered: float, n_items: int) -> int:
     """Smallest number of answered items (out of ``n_items``) that gives a scale score."""
     if isinstance(min_answered, bool) or not isinstance(min_answered, numbers.Real):
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"min_answered 应为 0 到 1 之间的比例（不含 0）或不小于 1 的题数，实际为 {min_answered!r}",
             f"min_answered must be a share in (0, 1] or a count >= 1, got {min_answered!r}"
-        )
+        ))
     if isinstance(min_answered, numbers.Integral):
         if min_answered < 1:
-            raise AnalysisError(
+            raise AnalysisError(tr(
+                f"min_answered 作为题数应不小于 1，实际为 {min_answered}",
                 f"min_answered as a count must be >= 1, got {min_answered}"
-            )
+            ))
         return min(int(min_answered), n_items)
     if not 0 < min_answered <= 1:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"min_answered 作为比例应在 0 到 1 之间（不含 0），实际为 {min_answered!r}（题数请写整数）",
             f"min_answered as a share must be in (0, 1], got {min_answered!r} "
             "(pass an int for a count of items)"
-        )
+        ))
     # tolerance so that e.g. 0.3 * 10 counts as 3, not 3.0000000000000004
     return max(1, math.ceil(min_answered * n_items - 1e-9))
 
@@ -389,15 +404,18 @@ def cronbach_alpha(
     data = _check_items(items, "cronbach_alpha")
     k = data.shape[1]
     if k < 2:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"题目表只有 {k} 列，计算信度系数至少需要 2 道题",
             f"items has {k} column{'s' if k != 1 else ''}, cronbach_alpha needs at least 2"
-        )
+        ))
     if nan_policy not in ("pairwise", "listwise"):
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"nan_policy 应为 'pairwise' 或 'listwise'，实际为 {nan_policy!r}",
             f"nan_policy must be 'pairwise' or 'listwise', got {nan_policy!r}"
-        )
+        ))
     if not 0 < ci < 1:
-        raise AnalysisError(f"ci must be a confidence level in (0, 1), got {ci!r}")
+        raise AnalysisError(tr(f"ci 应为 0 到 1 之间的置信水平，实际为 {ci!r}",
+                               f"ci must be a confidence level in (0, 1), got {ci!r}"))
     if nan_policy == "listwise":
         data = data.dropna(how="any")
     else:
@@ -405,10 +423,11 @@ def cronbach_alpha(
     n = data.shape[0]
     if n < 2:
         which = "complete " if nan_policy == "listwise" else ""
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"只有 {n} 位答卷人{'答全了这些题目' if which else '有作答'}，计算信度系数至少需要 2 人",
             f"items has {n} {which}respondent{'s' if n != 1 else ''} with answers, "
             "cronbach_alpha needs at least 2"
-        )
+        ))
     _check_alpha_defined(data)
     alpha = _alpha_from_cov(data.cov().to_numpy())
     df1 = n - 1
@@ -432,22 +451,26 @@ def _check_alpha_defined(data: pd.DataFrame) -> None:
     counts = answered.T @ answered  # respondents behind each variance / covariance
     thin = [c for c in data.columns if counts.loc[c, c] < 2]
     if thin:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"题目{preview_zh(thin)} 的作答人数不足 2 人：无法计算这些题的方差，也就无法计算信度系数",
             f"item(s) {preview(thin)} answered by fewer than 2 respondents: "
             "their variance, and so alpha, is undefined"
-        )
+        ))
     lonely = np.argwhere(np.triu(counts.to_numpy() < 2, k=1))
     if len(lonely):
         pairs = [f"{data.columns[i]!r}/{data.columns[j]!r}" for i, j in lonely]
-        raise AnalysisError(
+        pairs_zh = [f"{quoted(data.columns[i])}与{quoted(data.columns[j])}" for i, j in lonely]
+        raise AnalysisError(tr(
+            f"同时回答 {'、'.join(pairs_zh[:5])} 的人数不足 2 人：无法计算它们的协方差，也就无法计算信度系数",
             f"item pair(s) {', '.join(pairs[:5])} answered together by fewer than 2 "
             "respondents: their covariance, and so alpha, is undefined"
-        )
+        ))
     if data.cov().to_numpy().sum() <= 0:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            "所有人的回答完全一样，总分没有差异：无法计算信度系数",
             "the items have no total variance (every respondent answered alike): "
             "alpha is undefined"
-        )
+        ))
 
 
 def _alpha_or_nan(data: pd.DataFrame) -> float:
@@ -458,6 +481,7 @@ def _alpha_or_nan(data: pd.DataFrame) -> float:
 #: Why a scale's items give no alpha (or no scores) when different people answered them.
 _APART = ("its items were answered by different people (no respondent answered all of them; "
           "items asked of different populations are different scales)")
+_APART_ZH = "这个量表的题目由不同的人作答（没有人答全所有题目；问不同岗位的题目应分成不同的量表）"
 
 
 def _answered_apart(data: pd.DataFrame) -> bool:
@@ -472,18 +496,21 @@ def _alpha_with_reason(data: pd.DataFrame) -> tuple[float, str]:
     """Pairwise alpha and ``""``, or NaN and why alpha is undefined (one sentence)."""
     nan = float("nan")
     if data.shape[1] < 2:
-        return nan, f"no alpha: it needs at least 2 items, the scale has {data.shape[1]}."
+        return nan, tr(f"没有信度系数：至少需要 2 道题，这个量表只有 {data.shape[1]} 道。",
+                       f"no alpha: it needs at least 2 items, the scale has {data.shape[1]}.")
     data = data.dropna(how="all")
     if data.shape[0] < 2:
-        return nan, f"no alpha: {data.shape[0]} respondent(s) answered its items, it needs at least 2."
+        return nan, tr(f"没有信度系数：只有 {data.shape[0]} 人回答了这些题目，至少需要 2 人。",
+                       f"no alpha: {data.shape[0]} respondent(s) answered its items, it needs at least 2.")
     if _answered_apart(data):
-        return nan, f"no alpha: {_APART}."
+        return nan, tr(f"没有信度系数：{_APART_ZH}。", f"no alpha: {_APART}.")
     try:
         _check_alpha_defined(data)
     except AnalysisError as exc:
-        return nan, f"no alpha: {exc}."
+        return nan, tr(f"没有信度系数：{exc}。", f"no alpha: {exc}.")
     alpha = _alpha_from_cov(data.cov().to_numpy())
-    return alpha, "" if math.isfinite(alpha) else "no alpha: the item covariances give no total variance."
+    return alpha, "" if math.isfinite(alpha) else tr("没有信度系数：各题得分合起来没有差异。",
+                                                     "no alpha: the item covariances give no total variance.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -531,9 +558,10 @@ def item_analysis(items: pd.DataFrame) -> pd.DataFrame:
     data = _check_items(items, "item_analysis")
     k = data.shape[1]
     if k < 2:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"题目表只有 {k} 列，题目分析至少需要 2 道题",
             f"items has {k} column{'s' if k != 1 else ''}, item_analysis needs at least 2"
-        )
+        ))
     cov = data.cov().to_numpy()
     rows = []
     for i, item in enumerate(data.columns):
@@ -638,11 +666,14 @@ def reliability(
             notes = []
             if n < 2:
                 needed = _required_answers(min_answered, len(ids))
-                notes.append(f"{n} respondent(s) with a scale score (at least {needed} of its "
-                             f"{len(ids)} items answered): {'no mean, ' if n == 0 else ''}no sd and no "
-                             "alpha (they need at least 2).")
+                notes.append(tr(
+                    f"{'没有人' if n == 0 else f'只有 {n} 人'}有量表得分（{len(ids)} 道题中至少答了 {needed} 道才有得分）："
+                    f"{'没有均分、' if n == 0 else '没有'}标准差和信度系数（至少需要 2 人）。",
+                    f"{n} respondent(s) with a scale score (at least {needed} of its "
+                    f"{len(ids)} items answered): {'no mean, ' if n == 0 else ''}no sd and no "
+                    "alpha (they need at least 2)."))
                 if _answered_apart(data.loc[members, ids].dropna(how="all")):
-                    notes.append(_APART[0].upper() + _APART[1:] + ".")
+                    notes.append(tr(_APART_ZH + "。", _APART[0].upper() + _APART[1:] + "."))
                 alpha = float("nan")
             else:
                 # pairwise over everyone who answered an item, not only the scored (psych, pingouin)

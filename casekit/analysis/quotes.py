@@ -30,7 +30,7 @@ from casekit.analysis.coding import normalize
 from casekit.exceptions import AnalysisError, RegionError
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
-from casekit.language import tr
+from casekit.language import quoted, tr
 
 __all__ = [
     "QUOTE_CHARS",
@@ -245,7 +245,7 @@ def trim_quote(text: str, start: int | None = None, end: int | None = None,
     """
     flat = str(text).replace("\r", " ").replace("\n", " ")
     if width < 1:
-        raise AnalysisError(f"width must be at least 1, got {width}")
+        raise AnalysisError(tr(f"width 应不小于 1，实际为 {width}", f"width must be at least 1, got {width}"))
     stripped = flat.strip()
     if len(stripped) <= width:
         return stripped
@@ -368,11 +368,12 @@ def _resolve_code(code: str, coded: pd.DataFrame, frame: Any) -> str:
     return hit
 
 
-def _lookup(vocab: Mapping[str, domain.Term], value: str, what: str) -> str:
+def _lookup(vocab: Mapping[str, domain.Term], value: str, what: str, what_zh: str) -> str:
     hit = domain.lookup(vocab, value)
     if hit is None:
         choices = "、".join(t.label for t in vocab.values())
-        raise AnalysisError(f"{value!r} is not {what} (one of {choices}, or its English id)")
+        raise AnalysisError(tr(f"{quoted(value)}不是{what_zh}（可选：{choices}，或其英文编号）",
+                               f"{value!r} is not {what} (one of {choices}, or its English id)"))
     return hit
 
 
@@ -434,7 +435,8 @@ def find_quotes(segments: pd.DataFrame, coded: pd.DataFrame | None = None, code:
         ``manifest``, region), or ``code`` is given without ``coded``.
     """
     if "segment_id" not in segments.columns or "text" not in segments.columns:
-        raise AnalysisError("find_quotes needs a segments table with segment_id and text")
+        raise AnalysisError(tr("find_quotes 需要含有 segment_id 和 text 列的段落表",
+                               "find_quotes needs a segments table with segment_id and text"))
     matcher = matcher if matcher is not None else MentionMatcher(catalogue)
     seg = segments.reset_index(drop=True)
     keep = pd.Series(True, index=seg.index)
@@ -446,7 +448,8 @@ def find_quotes(segments: pd.DataFrame, coded: pd.DataFrame | None = None, code:
             codes_of[sid] = codes_of.get(sid, ()) + (c,)
     if code is not None:
         if coded is None:
-            raise AnalysisError("find_quotes(code=…) needs the coded segments (codes_for)")
+            raise AnalysisError(tr("按编码找引语（code=…）需要给出已编码的段落（codes_for 的结果）",
+                                   "find_quotes(code=…) needs the coded segments (codes_for)"))
         cid = _resolve_code(code, coded, frame)
         rows = coded.loc[coded["code"] == cid] if not coded.empty else coded
         keep &= seg["segment_id"].isin(set(rows["segment_id"]))
@@ -468,26 +471,27 @@ def find_quotes(segments: pd.DataFrame, coded: pd.DataFrame | None = None, code:
                 in_region |= seg[col].astype(str).str.lower().isin(wanted)
         keep &= in_region
     if population is not None:
-        pop = _lookup(domain.POPULATIONS, population, "a population")
+        pop = _lookup(domain.POPULATIONS, population, "a population", "岗位")
         keep &= seg["population"] == pop if "population" in seg.columns else False
     text_hits: dict[int, tuple[int, int]] = {}
     if text is not None:
         needle = normalize(str(text).strip())
         if not needle:
-            raise AnalysisError("find_quotes(text=…) needs some words to look for")
+            raise AnalysisError(tr("按文字找引语（text=…）需要给出要找的词", "find_quotes(text=…) needs some words to look for"))
         for i, body in zip(seg.index[keep], seg.loc[keep, "text"]):
             at = normalize("" if pd.isna(body) else str(body)).find(needle)
             if at < 0:
                 keep.at[i] = False
             else:
                 text_hits[i] = (at, at + len(needle))
-    industry_id = _lookup(domain.INDUSTRIES, industry, "an industry") if industry is not None else None
+    industry_id = _lookup(domain.INDUSTRIES, industry, "an industry", "行业") if industry is not None else None
     product_id = None
     if product is not None:
         product_id = matcher.product_id(product)
         if product_id is None:
-            raise AnalysisError(f"{product!r} is not a product (a canonical product id or label, an alias, "
-                                "or a local name of the catalogue)")
+            raise AnalysisError(tr(f"{quoted(product)}不是产品（应为标准产品的编号或名称、别名，或产品目录中的本地名称）",
+                                   f"{product!r} is not a product (a canonical product id or label, an alias, "
+                                   "or a local name of the catalogue)"))
 
     # industries and products of every remaining segment, from its note's tags and its text
     read = [c for c in seg.columns  # the columns read below (each boxed as to_dict does)

@@ -79,6 +79,7 @@ from casekit.analysis.ordering import ordered, sort_rows
 from casekit.analysis.scores import cell_shown_cities
 from casekit.domain import DIMENSIONS, RATER_GROUPS
 from casekit.exceptions import AnalysisError, RegionError
+from casekit.language import quoted, tr
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
 from casekit.privacy.disclosure import (
@@ -203,7 +204,7 @@ def _dimension_label(dimension: str) -> str:
 def _check_min_raters(min_raters: Any) -> int:
     value = check_threshold(min_raters, "min_raters")
     if value < 1:
-        raise AnalysisError(f"min_raters must be at least 1, got {min_raters!r}")
+        raise AnalysisError(tr(f"min_raters 应不小于 1，实际为 {min_raters!r}", f"min_raters must be at least 1, got {min_raters!r}"))
     return value
 
 
@@ -212,10 +213,11 @@ def _rater_scores(bundle: Any) -> pd.DataFrame:
     reviews = bundle.reviews_360
     missing = [c for c in _REVIEW_COLUMNS if c not in reviews.columns]
     if missing:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"360° 评估表（reviews_360）缺少 {'、'.join(missing)} 列；至少应有 {'、'.join(_REVIEW_COLUMNS)}",
             f"bundle.reviews_360 lacks the column(s) {', '.join(missing)}; "
             f"expected at least {', '.join(_REVIEW_COLUMNS)}"
-        )
+        ))
     answered = reviews.loc[reviews["score"].notna(), list(_REVIEW_COLUMNS)]
     scores = (
         answered.groupby(["manager_id", "rater_token", "rater_group", "dimension"], sort=False)[
@@ -393,7 +395,8 @@ def self_other_gap(
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)) or not (
         math.isfinite(float(threshold)) and float(threshold) > 0
     ):
-        raise AnalysisError(f"threshold must be a positive number (on a 1–5 scale), got {threshold!r}")
+        raise AnalysisError(tr(f"threshold 应为正数（按 1–5 分计），实际为 {threshold!r}",
+                               f"threshold must be a positive number (on a 1–5 scale), got {threshold!r}"))
     low, high = _scale_range(bundle)
     cut = float(threshold) * (high - low) / _REFERENCE_RANGE
 
@@ -449,7 +452,8 @@ def _resolve_region(manifest: Any, region_id: str | None) -> tuple[str | None, s
         return None, None, set()
     inside = list(manifest.descendants(region_id))  # RegionError when unknown
     if not inside:
-        raise RegionError(f"unknown region {region_id!r}: not in the bundle's manifest")
+        raise RegionError(tr(f"没有地区{quoted(region_id)}：资料包的 manifest.yaml 中没有这个地区",
+                             f"unknown region {region_id!r}: not in the bundle's manifest"))
     rid = inside[0]
     return rid, manifest.top_of(rid), set(inside)
 

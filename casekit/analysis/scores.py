@@ -27,6 +27,7 @@ from casekit.analysis.ordering import ordered, rank_within, region_order, sort_r
 from casekit.domain import DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS, POPULATIONS
 from casekit.privacy.disclosure import comparison_base, is_small, is_suppressed, shown_cities
 from casekit.exceptions import RegionError
+from casekit.language import quoted, tr
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
 
@@ -245,11 +246,13 @@ def _region_ids(manifest: Any, region_id: str) -> set[str]:
     except RegionError:
         raise
     except (KeyError, LookupError, ValueError) as exc:
-        raise RegionError(
+        raise RegionError(tr(
+            f"没有地区{quoted(region_id)}：资料包的 manifest.yaml 中没有这个地区",
             f"unknown region {region_id!r}: not in the bundle's manifest"
-        ) from exc
+        )) from exc
     if not ids:
-        raise RegionError(f"unknown region {region_id!r}: not in the bundle's manifest")
+        raise RegionError(tr(f"没有地区{quoted(region_id)}：资料包的 manifest.yaml 中没有这个地区",
+                             f"unknown region {region_id!r}: not in the bundle's manifest"))
     return ids
 
 

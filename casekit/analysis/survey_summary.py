@@ -20,14 +20,16 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 
 from casekit.analysis.psychometrics import RELIABILITY_SCHEMA
 from casekit.exceptions import AnalysisError, Problem, SurveyFileError
+from casekit.language import quoted, tr
 from casekit.intake.columns import find_columns
 from casekit.surveys import ExportColumn, SurveyExport, read_export
 from casekit.intake.options import answer_order, question_text
@@ -47,9 +49,11 @@ __all__ = [
     "CROSSTAB_SCHEMA",
     "DIFFERENCE_COLUMNS",
     "DIFFERENCE_SCHEMA",
+    "EFFECT_LABELS",
     "MAX_OPTIONS",
     "NO_GROUP",
     "SUMMARY_COLUMNS",
+    "TEST_LABELS",
     "ScoredSurvey",
     "categorical_by_group",
     "format_crosstabs",
@@ -93,6 +97,16 @@ NO_GROUP = "（未填写）"
 MAX_OPTIONS = 10
 
 _TEST_NAMES = {"anova": ("ANOVA", "eta²"), "kruskal": ("Kruskal-Wallis", "ε²")}
+#: :func:`group_differences`' ``test`` values in the words a consultant reads them in (notebook 2.0
+#: explains them so); the table keeps the values themselves.
+TEST_LABELS: Mapping[str, str] = MappingProxyType({"ANOVA": "方差分析", "Kruskal-Wallis": "秩和检验"})
+#: The same for its ``effect`` values.
+EFFECT_LABELS: Mapping[str, str] = MappingProxyType({"eta²": "η²", "ε²": "ε²"})
+
+
+def _joined(notes: Sequence[str]) -> str:
+    """A cell's notes as one text: sentences after one another (a space between English ones)."""
+    return tr("", " ").join(notes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,16 +282,20 @@ def _resolve(
     if len(found) == 1:
         return name, found[0]
     names = [n for n in questionnaire.columns if n != RESPONDENT_ID]
-    expected = (f"a name under columns: in {questionnaire.path.name} ({', '.join(names) or 'none'}) "
-                f"or a header of {export.path.name} found once")
+    expected = tr(f"{questionnaire.path.name} 中 columns: 下的名称（{'、'.join(names) or '无'}），"
+                  f"或 {export.path.name} 中只出现一次的表头",
+                  f"a name under columns: in {questionnaire.path.name} ({', '.join(names) or 'none'}) "
+                  f"or a header of {export.path.name} found once")
     if found:
         headers = " / ".join(c.header.strip() for c in found[:10])
-        what = f"{len(found)} columns with this header" if exact else f"{name!r} in {len(found)} headers: {headers}"
+        what = (tr(f"有 {len(found)} 列是这个表头", f"{len(found)} columns with this header") if exact
+                else tr(f"{len(found)} 个表头含有{quoted(name)}：{headers}", f"{name!r} in {len(found)} headers: {headers}"))
         raise SurveyFileError([Problem(export.path.name, None, name, expected, what)])
     texts = {question_text(c.header): c.header.strip() for c in others}
     close = [t for t in texts if _topic(name) in t]
     close += [t for t in difflib.get_close_matches(_topic(name), list(texts), n=3, cutoff=0.3) if t not in close]
-    hint = f" (closest headers: {' / '.join(texts[t] for t in close[:3])})" if close else ""
+    closest = " / ".join(texts[t] for t in close[:3])
+    hint = tr(f"（最接近的表头：{closest}）", f" (closest headers: {closest})") if close else ""
     raise SurveyFileError([Problem(export.path.name, None, name, expected, f"{name}{hint}")])
 
 
@@ -390,7 +408,8 @@ def _compared_groups(groups: pd.Series) -> tuple[pd.Series, int]:
 def _left_out_note(n_unanswered: int, by: str) -> list[str]:
     if not n_unanswered:
         return []
-    return [f"{n_unanswered} respondent(s) who did not answer {by} left out."]
+    return [tr(f"{n_unanswered} 人没有回答{quoted(by)}，未参与比较。",
+               f"{n_unanswered} respondent(s) who did not answer {by} left out.")]
 
 
 def group_differences(
@@ -475,12 +494,12 @@ def _differences(scored: ScoredSurvey, by: str, min_answered: float) -> pd.DataF
             counts = groups[scored].value_counts()
             rows.append({"scale": scale, "test": None, "statistic": nan, "df": None, "p": nan,
                          "effect": None, "effect_size": nan, "n": int(scored.sum()),
-                         "groups": int((counts >= 2).sum()), "note": " ".join([*notes, f"No test: {exc}."])})
+                         "groups": int((counts >= 2).sum()), "note": _joined([*notes, tr(f"未检验：{exc}。", f"No test: {exc}.")])})
             continue
         test, effect = _TEST_NAMES[result.method]
         anova = result.method == "anova"
         notes += list(result.notes)
-        notes.append(f"{test}: {result.reason}.")
+        notes.append(tr(f"{TEST_LABELS[test]}：{result.reason}。", f"{test}: {result.reason}."))
         rows.append({
             "scale": scale,
             "test": test,
@@ -491,7 +510,7 @@ def _differences(scored: ScoredSurvey, by: str, min_answered: float) -> pd.DataF
             "effect_size": result.effect_size,
             "n": result.n,
             "groups": len(result.groups),
-            "note": " ".join(notes),
+            "note": _joined(notes),
         })
     from casekit.analysis.findings import bh_adjust
 
@@ -663,11 +682,12 @@ def _crosstabs(
         except AnalysisError as exc:
             rows.append({"question": col.header.strip(), "n": int((answers.notna() & groups.notna()).sum()),
                          "chi2": nan, "df": pd.NA, "p": nan, "cramers_v": nan, "low_expected": False,
-                         "note": " ".join([*notes, f"No table: {exc}."])})
+                         "note": _joined([*notes, tr(f"未制表：{exc}。", f"No table: {exc}.")])})
             continue
         notes[:0] = result.notes
         if not math.isnan(result.fisher_p):
-            notes.append(f"Fisher's exact p = {result.fisher_p:.3g}.")
+            notes.append(tr(f"费希尔精确检验的 p值为 {format_p(result.fisher_p)}。",
+                            f"Fisher's exact p = {result.fisher_p:.3g}."))
         rows.append({
             "question": col.header.strip(),
             "n": result.n,
@@ -676,7 +696,7 @@ def _crosstabs(
             "p": result.p_value,
             "cramers_v": result.cramers_v,
             "low_expected": result.low_expected,
-            "note": " ".join(notes),
+            "note": _joined(notes),
         })
     table = pd.DataFrame(rows, columns=list(CROSSTAB_COLUMNS))
     return table.astype({"n": "int64", "chi2": "float64", "df": "Int64", "p": "float64",

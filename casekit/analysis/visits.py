@@ -46,6 +46,7 @@ from casekit.analysis.intervals import check_confidence, t_interval, wilson_inte
 from casekit.analysis.ordering import region_order
 from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, OUTCOMES
 from casekit.exceptions import AnalysisError, RegionError
+from casekit.language import quoted, tr
 from casekit.privacy.disclosure import (
     MIN_OBSERVED,
     check_threshold,
@@ -237,10 +238,11 @@ def _ride_alongs(bundle: Any) -> pd.DataFrame:
     visits = bundle.ride_alongs
     missing = [c for c in _VISIT_COLUMNS if c not in visits.columns]
     if missing:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"随访记录表（ride_alongs）缺少 {'、'.join(missing)} 列；至少应有 {'、'.join(_VISIT_COLUMNS)}",
             f"bundle.ride_alongs lacks the column(s) {', '.join(missing)}; "
             f"expected at least {', '.join(_VISIT_COLUMNS)}"
-        )
+        ))
     return visits.loc[:, list(_VISIT_COLUMNS)].reset_index(drop=True)
 
 
@@ -267,23 +269,28 @@ def _segment_order(segments: pd.Series) -> list[Hashable]:
 
 def _groups(bundle: Any, by: str, segments: pd.Series | None) -> _Groups:
     if by not in GROUP_BY:
-        raise AnalysisError(f"by must be one of {', '.join(GROUP_BY)}; got {by!r}")
+        raise AnalysisError(tr(f"by 应为 {'、'.join(GROUP_BY)} 之一，实际为 {by!r}",
+                               f"by must be one of {', '.join(GROUP_BY)}; got {by!r}"))
     if by == "segment":
         if segments is None:
-            raise AnalysisError(
+            raise AnalysisError(tr(
+                "by='segment' 需要给出 segments：以客户经理的答卷编号为索引、值为其所属类型的 pandas Series",
                 "by='segment' needs segments: a pandas Series indexed by the account managers' "
                 "respondent ids, holding each one's segment label"
-            )
+            ))
         if not isinstance(segments, pd.Series):
-            raise AnalysisError(
+            raise AnalysisError(tr(
+                f"segments 应为 pandas Series（答卷编号 → 类型），实际为 {type(segments).__name__}",
                 f"segments must be a pandas Series (respondent id → segment), got "
                 f"{type(segments).__name__}"
-            )
+            ))
         if not segments.index.is_unique:
             dup = segments.index[segments.index.duplicated()][0]
-            raise AnalysisError(f"segments has respondent id {dup!r} more than once")
+            raise AnalysisError(tr(f"segments 中答卷编号{quoted(dup)}出现了不止一次",
+                                   f"segments has respondent id {dup!r} more than once"))
     elif segments is not None:
-        raise AnalysisError(f"segments is only used with by='segment' (by is {by!r})")
+        raise AnalysisError(tr(f"只有 by='segment' 时才用 segments（现在 by 为 {by!r}）",
+                               f"segments is only used with by='segment' (by is {by!r})"))
 
     visits = _ride_alongs(bundle)
     manifest = bundle.manifest
@@ -600,7 +607,8 @@ def time_allocation(
     if isinstance(week_hours, bool) or not isinstance(week_hours, (int, float, np.number)) or not (
         math.isfinite(float(week_hours)) and float(week_hours) > 0
     ):
-        raise AnalysisError(f"week_hours must be a positive number of hours, got {week_hours!r}")
+        raise AnalysisError(tr(f"week_hours 应为正的小时数，实际为 {week_hours!r}",
+                               f"week_hours must be a positive number of hours, got {week_hours!r}"))
     week_hours = float(week_hours)
     grouping = _groups(bundle, by, segments)
     visits = grouping.visits
@@ -799,9 +807,10 @@ def time_use_sentences(table: pd.DataFrame) -> list[str]:
     needed = [*TIME_COLUMNS, *_END_COLUMNS]
     missing = [c for c in needed if c not in table.columns]
     if missing:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"time_use_sentences 需要 time_allocation 的结果表；缺少 {'、'.join(missing)} 列",
             f"time_use_sentences needs a time_allocation table; missing column(s) {', '.join(missing)}"
-        )
+        ))
     shown = table.loc[~table["suppressed"].astype(bool) & table["minutes_travel"].notna()]
     sentences: list[str] = []
     for _, row in shown.iterrows():

@@ -38,6 +38,7 @@ from casekit.curriculum.composition import DIMENSION_TOPICS
 from casekit.curriculum.design import CourseDesign, ModuleDesign
 from casekit.domain import BEHAVIOUR_SKILL, BEHAVIOURS, DIMENSIONS, MIN_CELL_SIZE, POPULATION_DIMENSIONS
 from casekit.exceptions import ActionPlanRulesError, Problem
+from casekit.language import tr
 from casekit.intake.config import Each, Keyed, ProblemLog, Schema, load_config
 from casekit.privacy.disclosure import is_suppressed
 
@@ -267,13 +268,13 @@ def _text(value: Any) -> str:
 
 def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:  # noqa: C901 - one checker, every problem
     if not isinstance(data, Mapping):
-        log.add((), None, "a YAML mapping with keys core, themes, signs, tables, rhythm, records", type(data).__name__)
+        log.add((), None, tr("含有 core、themes、signs、tables、rhythm、records 等键的 YAML 映射", "a YAML mapping with keys core, themes, signs, tables, rhythm, records"), type(data).__name__)
         return None
 
     def count(key: str, default: int) -> int:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            log.add((key,), key, "a whole number ≥ 1", value)
+            log.add((key,), key, tr("不小于 1 的整数", "a whole number ≥ 1"), value)
             return default
         return value
 
@@ -284,13 +285,13 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:  # noqa: C90
         value = node.get(key) if isinstance(node, Mapping) else None
         text = _text(value)
         if not text or not isinstance(value, str):
-            log.add((*path, key), ".".join(str(p) for p in (*path, key)), "a Chinese sentence", value)
+            log.add((*path, key), ".".join(str(p) for p in (*path, key)), tr("一句中文", "a Chinese sentence"), value)
         return text
 
     def words(key: str) -> tuple[str, ...]:
         raw = data.get(key)
         if not isinstance(raw, list) or not raw or not all(isinstance(w, str) and w.strip() for w in raw):
-            log.add((key,), key, "a list of Chinese words", raw)
+            log.add((key,), key, tr("中文词语的列表", "a list of Chinese words"), raw)
             return ()
         return tuple(w.strip() for w in raw)
 
@@ -299,29 +300,29 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:  # noqa: C90
     def observable_problem(path: tuple[Any, ...], text: str) -> None:
         where = ".".join(str(p) for p in path)
         if observable and text and not any(w in text for w in observable):
-            log.add(path, where, f"a sign a manager sees on a joint visit (one of: {'、'.join(observable)})", text)
+            log.add(path, where, tr(f"管理人员陪访时能看到的表现（含有以下之一：{'、'.join(observable)}）", f"a sign a manager sees on a joint visit (one of: {'、'.join(observable)})"), text)
         bad = [w for w in vague if w in text]
         if bad:
-            log.add(path, where, f"an observable sign, without {'、'.join(bad)}", text)
+            log.add(path, where, tr(f"看得见的表现，不用{'、'.join(bad)}这类词", f"an observable sign, without {'、'.join(bad)}"), text)
 
     methods: dict[str, str] = {}
     raw_methods = data.get("methods")
     if not isinstance(raw_methods, Mapping) or not raw_methods:
-        log.add(("methods",), "methods", "a mapping of method ids to what was learned in class", raw_methods)
+        log.add(("methods",), "methods", tr("方法编号 → 课上所学内容的映射", "a mapping of method ids to what was learned in class"), raw_methods)
         raw_methods = {}
     for key, value in raw_methods.items():
         if not _text(value) or not isinstance(value, str):
-            log.add(("methods", key), f"methods.{key}", "a Chinese phrase", value)
+            log.add(("methods", key), f"methods.{key}", tr("一个中文短语", "a Chinese phrase"), value)
         methods[str(key)] = _text(value)
 
     cards: dict[str, str] = {}
     raw_signs = data.get("signs")
     if not isinstance(raw_signs, Mapping) or not raw_signs:
-        log.add(("signs",), "signs", "a mapping of behaviour ids to record-card items", raw_signs)
+        log.add(("signs",), "signs", tr("做法编号 → 记录卡条目的映射", "a mapping of behaviour ids to record-card items"), raw_signs)
         raw_signs = {}
     for behaviour, entry in raw_signs.items():
         if behaviour not in BEHAVIOURS:
-            log.add(("signs", behaviour), f"signs.{behaviour}", f"a behaviour id ({', '.join(BEHAVIOURS)})", behaviour)
+            log.add(("signs", behaviour), f"signs.{behaviour}", tr(f"做法编号（{'、'.join(BEHAVIOURS)}）", f"a behaviour id ({', '.join(BEHAVIOURS)})"), behaviour)
             continue
         cards[behaviour] = sentence(("signs", behaviour), entry, "card")
         observable_problem(("signs", behaviour, "card"), cards[behaviour])
@@ -331,31 +332,31 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:  # noqa: C90
     def action(path: tuple[Any, ...], node: Any, *, behaviour_key: str = "behaviour") -> Action | None:
         where = ".".join(str(p) for p in path)
         if not isinstance(node, Mapping):
-            log.add(path, where, "an action with do, table, method, behaviour, sign", node)
+            log.add(path, where, tr("含有 do、table、method、behaviour、sign 的行动", "an action with do, table, method, behaviour, sign"), node)
             return None
         do = sentence(path, node, "do")
         table = _text(node.get("table"))
         if table not in TITLES:
-            log.add((*path, "table"), f"{where}.table", f"a toolbox table ({', '.join(TITLES)})", node.get("table"))
+            log.add((*path, "table"), f"{where}.table", tr(f"工具包中的表格（{'、'.join(TITLES)}）", f"a toolbox table ({', '.join(TITLES)})"), node.get("table"))
         method = _text(node.get("method"))
         if method not in methods:
-            log.add((*path, "method"), f"{where}.method", f"a method under methods ({', '.join(methods)})",
+            log.add((*path, "method"), f"{where}.method", tr(f"methods 下的方法（{'、'.join(methods)}）", f"a method under methods ({', '.join(methods)})"),
                     node.get("method"))
         behaviour = _text(node.get(behaviour_key))
         if behaviour not in cards:
-            log.add((*path, behaviour_key), f"{where}.{behaviour_key}", "a behaviour with an entry under signs",
+            log.add((*path, behaviour_key), f"{where}.{behaviour_key}", tr("在 signs 下有条目的做法", "a behaviour with an entry under signs"),
                     node.get(behaviour_key))
         sign = sentence(path, node, "sign")
         observable_problem((*path, "sign"), sign)
         if sign and sign in seen_signs:  # every action has its own sign
-            log.add((*path, "sign"), f"{where}.sign", f"a sign of this action only (also {seen_signs[sign]})", sign)
+            log.add((*path, "sign"), f"{where}.sign", tr(f"只属于这个行动的表现（{seen_signs[sign]} 也用了）", f"a sign of this action only (also {seen_signs[sign]})"), sign)
         seen_signs.setdefault(sign, where)
         return Action(do, table, method, behaviour, sign)
 
     names: list[TypeName] = []
     raw_names = data.get("type_names")
     if not isinstance(raw_names, list) or not raw_names:
-        log.add(("type_names",), "type_names", "a list of neutral type names", raw_names)
+        log.add(("type_names",), "type_names", tr("中性的类型名称列表", "a list of neutral type names"), raw_names)
         raw_names = []
     for i, entry in enumerate(raw_names):
         where = ("type_names", i)
@@ -365,7 +366,7 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:  # noqa: C90
         raw_b = entry.get("behaviours") if isinstance(entry, Mapping) else None
         if not isinstance(raw_b, list) or not raw_b or any(b not in BEHAVIOURS for b in raw_b):
             log.add((*where, "behaviours"), f"type_names[{i}].behaviours",
-                    f"a list of behaviour ids ({', '.join(BEHAVIOURS)})", raw_b)
+                    tr(f"做法编号的列表（{'、'.join(BEHAVIOURS)}）", f"a list of behaviour ids ({', '.join(BEHAVIOURS)})"), raw_b)
             raw_b = [b for b in raw_b or () if b in BEHAVIOURS] if isinstance(raw_b, list) else []
         names.append(TypeName(name, tuple(raw_b), recognise))
     fallback = sentence((), data, "fallback_name")
@@ -373,14 +374,14 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:  # noqa: C90
     core: list[Action] = []
     raw_core = data.get("core")
     if not isinstance(raw_core, list) or not raw_core:
-        log.add(("core",), "core", "a list of core actions", raw_core)
+        log.add(("core",), "core", tr("核心行动的列表", "a list of core actions"), raw_core)
         raw_core = []
     core_behaviours: set[str] = set()
     for i, entry in enumerate(raw_core):
         found = action(("core", i), entry)
         if found is not None:
             if found.behaviour in core_behaviours:
-                log.add(("core", i, "behaviour"), f"core[{i}].behaviour", "one core action per behaviour",
+                log.add(("core", i, "behaviour"), f"core[{i}].behaviour", tr("每个做法只有一个核心行动", "one core action per behaviour"),
                         found.behaviour)
             core_behaviours.add(found.behaviour)
             core.append(found)
@@ -388,38 +389,38 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:  # noqa: C90
     themes: list[Theme] = []
     raw_themes = data.get("themes")
     if not isinstance(raw_themes, list) or not raw_themes:
-        log.add(("themes",), "themes", "a list of themes", raw_themes)
+        log.add(("themes",), "themes", tr("主题的列表", "a list of themes"), raw_themes)
         raw_themes = []
     seen: set[str] = set()
     for i, entry in enumerate(raw_themes):
         where = ("themes", i)
         if not isinstance(entry, Mapping):
-            log.add(where, f"themes[{i}]", "a theme (a mapping)", entry)
+            log.add(where, f"themes[{i}]", tr("一个主题（映射）", "a theme (a mapping)"), entry)
             continue
         theme_id = _text(entry.get("id"))
         if not theme_id or not theme_id.isascii() or theme_id in seen:
-            log.add((*where, "id"), f"themes[{i}].id", "a unique ASCII id", entry.get("id"))
+            log.add((*where, "id"), f"themes[{i}].id", tr("不重复的英文编号", "a unique ASCII id"), entry.get("id"))
         seen.add(theme_id)
         title = sentence(where, entry, "title")
         dimension = _text(entry.get("dimension"))
         if dimension not in DIMENSIONS:
             log.add((*where, "dimension"), f"themes[{i}].dimension",
-                    f"a dimension id ({', '.join(DIMENSIONS)})", entry.get("dimension"))
+                    tr(f"维度编号（{'、'.join(DIMENSIONS)}）", f"a dimension id ({', '.join(DIMENSIONS)})"), entry.get("dimension"))
         raw_behaviours = entry.get("behaviours") or []
         if not isinstance(raw_behaviours, list):
-            log.add((*where, "behaviours"), f"themes[{i}].behaviours", "a list of behaviour ids", raw_behaviours)
+            log.add((*where, "behaviours"), f"themes[{i}].behaviours", tr("做法编号的列表", "a list of behaviour ids"), raw_behaviours)
             raw_behaviours = []
         for b in raw_behaviours:
             if b not in BEHAVIOURS:
                 log.add((*where, "behaviours"), f"themes[{i}].behaviours",
-                        f"behaviour ids ({', '.join(BEHAVIOURS)})", b)
+                        tr(f"做法编号（{'、'.join(BEHAVIOURS)}）", f"behaviour ids ({', '.join(BEHAVIOURS)})"), b)
         default = entry.get("default")
         if default is True:
             default = "fill"
         if default in (False, None):
             default = None
         elif default not in _DEFAULT_KINDS:
-            log.add((*where, "default"), f"themes[{i}].default", "true, fill or strong", default)
+            log.add((*where, "default"), f"themes[{i}].default", tr("true、fill 或 strong", "true, fill or strong"), default)
             default = None
         actions: dict[str, Action] = {}
         for period in PERIODS:
@@ -428,17 +429,17 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:  # noqa: C90
                 actions[period] = found
         themes.append(Theme(theme_id, title, dimension, tuple(str(b) for b in raw_behaviours), default, actions))
     if raw_themes and not any(t.default == "fill" for t in themes):
-        log.add(("themes",), "themes", "at least one theme with default: true (fills a plan with few weaknesses)",
-                "none")
+        log.add(("themes",), "themes", tr("至少一个主题写明 default: true（弱项少时用来补足计划）", "at least one theme with default: true (fills a plan with few weaknesses)"),
+                tr("没有", "none"))
 
     tables: dict[str, str] = {}
     raw_tables = data.get("tables") or {}
     if not isinstance(raw_tables, Mapping):
-        log.add(("tables",), "tables", "a mapping of toolbox tables to questions", raw_tables)
+        log.add(("tables",), "tables", tr("工具包表格 → 提问的映射", "a mapping of toolbox tables to questions"), raw_tables)
         raw_tables = {}
     for key, entry in raw_tables.items():
         if key not in TITLES:
-            log.add(("tables", key), f"tables.{key}", f"a toolbox table ({', '.join(TITLES)})", key)
+            log.add(("tables", key), f"tables.{key}", tr(f"工具包中的表格（{'、'.join(TITLES)}）", f"a toolbox table ({', '.join(TITLES)})"), key)
             continue
         tables[str(key)] = sentence(("tables", key), entry, "ask")
 
@@ -446,24 +447,24 @@ def _parse_rules(data: Any, log: ProblemLog) -> ActionRules | None:  # noqa: C90
     coaching = data.get("coaching")
     raw_steps = coaching.get("steps") if isinstance(coaching, Mapping) else None
     if not isinstance(raw_steps, list) or not raw_steps:
-        log.add(("coaching",), "coaching.steps", "a list of joint-visit frequencies (every_weeks, text)", raw_steps)
+        log.add(("coaching",), "coaching.steps", tr("陪访频率的列表（every_weeks、text）", "a list of joint-visit frequencies (every_weeks, text)"), raw_steps)
         raw_steps = []
     for i, step in enumerate(raw_steps):
         weeks = step.get("every_weeks") if isinstance(step, Mapping) else None
         if isinstance(weeks, bool) or not isinstance(weeks, (int, float)) or weeks <= 0:
             log.add(("coaching", "steps", i, "every_weeks"), f"coaching.steps[{i}].every_weeks",
-                    "a number of weeks > 0", weeks)
+                    tr("大于 0 的周数", "a number of weeks > 0"), weeks)
             weeks = 1
         steps.append((float(weeks), sentence(("coaching", "steps", i), step, "text")))
     if [w for w, _ in steps] != sorted((w for w, _ in steps), reverse=True):
-        log.add(("coaching", "steps"), "coaching.steps", "steps from rare to often (every_weeks decreasing)",
+        log.add(("coaching", "steps"), "coaching.steps", tr("从少到多排列的频率（every_weeks 递减）", "steps from rare to often (every_weeks decreasing)"),
                 [w for w, _ in steps])
     coaching_default = sentence(("coaching",), coaching, "default")
 
     def pairs(key: str, first: str, second: str) -> tuple[tuple[str, str], ...]:
         raw = data.get(key)
         if not isinstance(raw, list) or not raw:
-            log.add((key,), key, f"a list of entries with {first} and {second}", raw)
+            log.add((key,), key, tr(f"含有 {first} 和 {second} 的条目列表", f"a list of entries with {first} and {second}"), raw)
             return ()
         return tuple((sentence((key, i), e, first), sentence((key, i), e, second)) for i, e in enumerate(raw))
 
@@ -524,8 +525,9 @@ def load_action_rules(path: str | Path | None = None) -> ActionRules:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ActionPlanRulesError([Problem(str(path), None, None, "UTF-8 text",
-                                            f"a byte that is not UTF-8 at offset {exc.start}")]) from None
+        raise ActionPlanRulesError([Problem(str(path), None, None, tr("UTF-8 编码的文本", "UTF-8 text"),
+                                            tr(f"第 {exc.start} 个字节不是 UTF-8",
+                                               f"a byte that is not UTF-8 at offset {exc.start}"))]) from None
     return _read_rules(text, str(path))
 
 

@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from casekit import domain
-from casekit.language import tr
+from casekit.language import quoted, tr
 from casekit.progress import Progress
 
 __all__ = [
@@ -626,8 +626,9 @@ def select_for_course(library: pd.DataFrame, population: str,
         for text in [modules] if isinstance(modules, str) else list(modules):
             mid = text if text in order else by_title.get(str(text).strip())
             if mid is None:
-                raise LibraryError(f"module {text!r} is not in the outline {outline.title!r} "
-                                   f"({', '.join(order)})")
+                raise LibraryError(tr(f"模块{quoted(text)}不在课程大纲《{outline.title}》中（可选：{'、'.join(order)}）",
+                                      f"module {text!r} is not in the outline {outline.title!r} "
+                                      f"({', '.join(order)})"))
             wanted.add(mid)
         allowed = wanted
 

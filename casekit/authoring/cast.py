@@ -28,6 +28,7 @@ import yaml
 
 from casekit import domain
 from casekit.exceptions import CastError
+from casekit.language import quoted, tr
 
 __all__ = [
     "FEMALE_GIVEN_NAMES",
@@ -465,7 +466,8 @@ class Namer:
 
     def _person(self, key: str, title: str, gender: str | None = None) -> tuple[str, str, str]:
         if gender not in _POOLS:
-            raise CastError(f"gender must be 'female', 'male' or None, got {gender!r}")
+            raise CastError(tr(f"gender 应为 'female'、'male' 或 None，实际为 {gender!r}",
+                               f"gender must be 'female', 'male' or None, got {gender!r}"))
         if key in self._people:
             surname, given, known_title = self._people[key]
             if gender is not None and key not in self._shown and name_gender(given) != gender:
@@ -485,7 +487,8 @@ class Namer:
                 self._surnames_used.add(surname)
                 self._people[key] = (surname, given, title)
                 return self._people[key]
-        raise CastError(f"no fictional name left for {key!r} ({title}): every surname is taken or forbidden")
+        raise CastError(tr(f"没有可用的化名给{quoted(key)}（{title}）：每个姓氏都已用过或不能用",
+                           f"no fictional name left for {key!r} ({title}): every surname is taken or forbidden"))
 
     @property
     def people(self) -> dict[str, tuple[str, str, str]]:

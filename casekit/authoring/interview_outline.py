@@ -41,7 +41,7 @@ from casekit.domain import (
 from casekit.exceptions import AnalysisError
 from casekit.formatting import count_label, rounded_diff, score, shown_gap_diff, signed
 from casekit.privacy.disclosure import gap_hidden
-from casekit.language import tr
+from casekit.language import os_reason, tr
 
 __all__ = [
     "BANK_PATH",
@@ -81,7 +81,8 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise AnalysisError(f"question bank: {where} must be a list of non-empty texts, found {value!r}")
+        raise AnalysisError(tr(f"访谈题库：{where} 应为非空文字的列表，实际为 {value!r}",
+                               f"question bank: {where} must be a list of non-empty texts, found {value!r}"))
     return tuple(v.strip() for v in value)
 
 
@@ -112,9 +113,11 @@ def load_question_bank(path: str | Path | None = None) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise AnalysisError(f"question bank {file}: cannot be read ({exc})") from exc
+        reason = os_reason(exc.strerror) if isinstance(exc, OSError) and exc.strerror else exc
+        raise AnalysisError(tr(f"访谈题库 {file} 无法读取（{reason}）", f"question bank {file}: cannot be read ({exc})")) from exc
     if not isinstance(raw, dict):
-        raise AnalysisError(f"question bank {file}: expected a mapping at the top level")
+        raise AnalysisError(tr(f"访谈题库 {file}：最外层应为映射（键: 值）",
+                               f"question bank {file}: expected a mapping at the top level"))
     scripts = raw.get("scripts") or {}
     bank: dict[str, Any] = {
         "scripts": {k: str(scripts.get(k, "") or "").strip() for k in ("opening", "closing", "case_hint")},
@@ -124,7 +127,9 @@ def load_question_bank(path: str | Path | None = None) -> dict[str, Any]:
     pops = raw.get("populations") or {}
     unknown = sorted(set(pops) - set(POPULATION_DIMENSIONS))
     if unknown:
-        raise AnalysisError(f"question bank {file}: unknown population(s) {unknown}")
+        raise AnalysisError(tr(f"访谈题库 {file}：不认识的岗位 {'、'.join(map(str, unknown))}"
+                               f"（应为 {'、'.join(POPULATION_DIMENSIONS)}）",
+                               f"question bank {file}: unknown population(s) {unknown}"))
     lo, hi = QUESTIONS_PER_DIMENSION
     for pop, dims in POPULATION_DIMENSIONS.items():
         entry = pops.get(pop) or {}
@@ -132,14 +137,18 @@ def load_question_bank(path: str | Path | None = None) -> dict[str, Any]:
         given = entry.get("dimensions") or {}
         extra = sorted(set(given) - set(dims))
         if extra:
-            raise AnalysisError(f"question bank {file}: {where}.dimensions has unknown dimension(s) {extra}")
+            raise AnalysisError(tr(f"访谈题库 {file}：{where}.dimensions 中有不认识的维度 {'、'.join(map(str, extra))}"
+                                   f"（应为 {'、'.join(dims)}）",
+                                   f"question bank {file}: {where}.dimensions has unknown dimension(s) {extra}"))
         dimensions = {}
         for dim in dims:
             d = given.get(dim) or {}
             questions = _strings(d.get("questions"), f"{where}.dimensions.{dim}.questions")
             if not lo <= len(questions) <= hi:
-                raise AnalysisError(f"question bank {file}: {where}.dimensions.{dim} needs {lo}–{hi} "
-                                    f"questions, found {len(questions)}")
+                raise AnalysisError(tr(f"访谈题库 {file}：{where}.dimensions.{dim} 应有 {lo}–{hi} 道题，"
+                                       f"实际有 {len(questions)} 道",
+                                       f"question bank {file}: {where}.dimensions.{dim} needs {lo}–{hi} "
+                                       f"questions, found {len(questions)}"))
             dimensions[dim] = {"questions": questions,
                                "probes": _strings(d.get("probes"), f"{where}.dimensions.{dim}.probes")}
         bank["populations"][pop] = {
@@ -150,7 +159,8 @@ def load_question_bank(path: str | Path | None = None) -> dict[str, Any]:
     behaviours = raw.get("behaviours") or {}
     unknown = sorted(set(behaviours) - set(BEHAVIOURS))
     if unknown:
-        raise AnalysisError(f"question bank {file}: unknown behaviour id(s) {unknown}")
+        raise AnalysisError(tr(f"访谈题库 {file}：不认识的做法编号 {'、'.join(map(str, unknown))}",
+                               f"question bank {file}: unknown behaviour id(s) {unknown}"))
     for bid in BEHAVIOURS:  # vocabulary order: deterministic
         b = behaviours.get(bid) or {}
         bank["behaviours"][bid] = {k: _strings(b.get(k), f"behaviours.{bid}.{k}") for k in ("often", "rarely")}
@@ -458,9 +468,10 @@ def draft_interview_outline(bundle: Any, region: str, population: str = "account
         raise AnalysisError(tr(f"没有岗位「{population}」；应为以下之一：{'、'.join(POPULATIONS)}",
                                f"unknown population {population!r}; expected one of {list(POPULATIONS)}"))
     if isinstance(n_dimensions, bool) or not isinstance(n_dimensions, int) or n_dimensions < 1:
-        raise AnalysisError(f"n_dimensions must be a whole number >= 1, found {n_dimensions!r}")
+        raise AnalysisError(tr(f"维度数应为不小于 1 的整数，实际为 {n_dimensions!r}",
+                               f"n_dimensions must be a whole number >= 1, found {n_dimensions!r}"))
     if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise AnalysisError(f"minutes must be a whole number, found {minutes!r}")
+        raise AnalysisError(tr(f"访谈时长应为整数分钟，实际为 {minutes!r}", f"minutes must be a whole number, found {minutes!r}"))
     qbank = bank if isinstance(bank, Mapping) else load_question_bank(bank)
     pbank = qbank["populations"][pop]
     manifest = bundle.manifest
@@ -536,9 +547,11 @@ def draft_interview_outline(bundle: Any, region: str, population: str = "account
     d_minutes = _split(middle - b_minutes, len(dims)) if dims else []
     if middle - b_minutes < MIN_SECTION_MINUTES * len(dims) or middle < 0:
         need = OPENING_MINUTES + CLOSING_MINUTES + MIN_SECTION_MINUTES * (len(dims) + (behaviour is not None))
-        raise AnalysisError(f"minutes={minutes} is too short for {len(dims)} dimension section(s)"
-                            f"{' and the behaviour section' if behaviour is not None else ''}: "
-                            f"at least {need} minutes are needed (or fewer dimensions)")
+        raise AnalysisError(tr(f"{minutes} 分钟不够安排 {len(dims)} 个维度"
+                               f"{'和做法部分' if behaviour is not None else ''}：至少需要 {need} 分钟（或减少维度）",
+                               f"minutes={minutes} is too short for {len(dims)} dimension section(s)"
+                               f"{' and the behaviour section' if behaviour is not None else ''}: "
+                               f"at least {need} minutes are needed (or fewer dimensions)"))
 
     case_hint = qbank["scripts"].get("case_hint", "")
     sections = [OutlineSection(kind="opening", title="开场", minutes=OPENING_MINUTES,

@@ -24,6 +24,7 @@ import pandas as pd
 
 from casekit import domain
 from casekit.exceptions import CasekitError
+from casekit.language import os_reason, quoted, tr
 from casekit.intake.regions import RegionIndex
 from casekit.progress import Progress
 from casekit.tables import OutputColumn as Col
@@ -107,7 +108,7 @@ def _source(bundle_or_root: Any) -> tuple[Any, Path, Any, pd.DataFrame | None]:
     if root.name == "cases" and not (root / "cases").is_dir() and (root.parent / "cases").is_dir():
         root = root.parent  # the cases/ folder itself was given
     if not root.is_dir():
-        raise LibraryError(f"no case library at {str(root)!r}: the folder does not exist")
+        raise LibraryError(tr(f"{root} 处没有案例库：这个文件夹不存在", f"no case library at {str(root)!r}: the folder does not exist"))
     if (root / "manifest.yaml").is_file():
         # only the two small files the library needs, not the whole bundle (a bundle whose
         # survey has a problem still has a usable case library)
@@ -348,10 +349,12 @@ def library_cases(library: pd.DataFrame) -> list[Any]:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except OSError as exc:
-            raise LibraryError(f"case {cid!r}: cannot read {str(path)!r} ({exc.strerror or exc})") from exc
+            raise LibraryError(tr(f"案例{quoted(cid)}：无法读取 {path}（{os_reason(exc.strerror) if exc.strerror else exc}）",
+                                  f"case {cid!r}: cannot read {str(path)!r} ({exc.strerror or exc})")) from exc
         case, _ = case_from_markdown(text, rel=str(file), path=path)
         if case is None:
-            raise LibraryError(f"case {cid!r}: {str(path)!r} has no readable front matter any more")
+            raise LibraryError(tr(f"案例{quoted(cid)}：{path} 的文首信息已无法读取",
+                                  f"case {cid!r}: {str(path)!r} has no readable front matter any more"))
         out.append(case)
     return out
 
@@ -367,13 +370,14 @@ def _values(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _resolve_term(vocabulary: Mapping[str, domain.Term], value: Any, what: str) -> set[str]:
+def _resolve_term(vocabulary: Mapping[str, domain.Term], value: Any, what: str, what_zh: str) -> set[str]:
     out = set()
     for text in _values(value):
         tid = domain.lookup(vocabulary, text)
         if tid is None:
             accepted = "、".join(f"{t.id}/{t.label}" for t in vocabulary.values())
-            raise LibraryError(f"unknown {what} {text!r}; expected one of {accepted}")
+            raise LibraryError(tr(f"没有{what_zh}{quoted(text)}；可选：{accepted}",
+                                  f"unknown {what} {text!r}; expected one of {accepted}"))
         out.add(tid)
     return out
 
@@ -395,7 +399,8 @@ def _region_ids(library: pd.DataFrame, value: Any) -> set[str]:
             raise LibraryError(index.ambiguous_text(match))
         if match.region_id is None:
             shown = "、".join(sorted(f"{i}/{n}" if n != i else i for i, n in names.items()))
-            raise LibraryError(f"unknown region {text!r}; expected one of {shown or '(no regions)'}")
+            raise LibraryError(tr(f"没有地区{quoted(text)}；可选：{shown or '（没有地区）'}",
+                                  f"unknown region {text!r}; expected one of {shown or '(no regions)'}"))
         out.add(match.region_id)
     return out
 
@@ -416,7 +421,8 @@ def _product_keys(library: pd.DataFrame, value: Any) -> tuple[set[str], set[str]
                 pid = next(iter(pids))
         if pid is None and t not in written:
             accepted = "、".join(f"{p.id}/{p.label}" for p in domain.PRODUCTS.values())
-            raise LibraryError(f"unknown product {t!r}; expected a local product name, or one of {accepted}")
+            raise LibraryError(tr(f"没有产品{quoted(t)}；应为本地产品名称，或以下之一：{accepted}",
+                                  f"unknown product {t!r}; expected a local product name, or one of {accepted}"))
         names.add(t)
         if pid is not None:
             ids.add(pid)
@@ -431,8 +437,9 @@ def _module_ids(value: Any) -> set[str]:
         t = text.strip()
         mid = t if t in titles else by_title.get(t)
         if mid is None:
-            raise LibraryError(f"unknown module {t!r}; expected a module id of the outlines "
-                               f"({', '.join(titles)}) or its title")
+            raise LibraryError(tr(f"没有模块{quoted(t)}；应为课程大纲中的模块编号（{'、'.join(titles)}）或模块名称",
+                                  f"unknown module {t!r}; expected a module id of the outlines "
+                                  f"({', '.join(titles)}) or its title"))
         out.add(mid)
     return out
 
@@ -476,15 +483,15 @@ def filter_library(library: pd.DataFrame, industry: Any = None, product: Any = N
     """
     mask = pd.Series(True, index=library.index)
     if industry is not None:
-        mask &= library["industry"].isin(_resolve_term(domain.INDUSTRIES, industry, "industry"))
+        mask &= library["industry"].isin(_resolve_term(domain.INDUSTRIES, industry, "industry", "行业"))
     if funnel_stage is not None:
-        mask &= library["funnel_stage"].isin(_resolve_term(domain.FUNNEL_STAGES, funnel_stage, "funnel stage"))
+        mask &= library["funnel_stage"].isin(_resolve_term(domain.FUNNEL_STAGES, funnel_stage, "funnel stage", "销售阶段"))
     if outcome is not None:
-        mask &= library["outcome"].isin(_resolve_term(CASE_OUTCOMES, outcome, "outcome"))
+        mask &= library["outcome"].isin(_resolve_term(CASE_OUTCOMES, outcome, "outcome", "结果"))
     if kind is not None:
-        mask &= library["kind"].isin(_resolve_term(CASE_KINDS, kind, "kind"))
+        mask &= library["kind"].isin(_resolve_term(CASE_KINDS, kind, "kind", "类型"))
     if status is not None:
-        mask &= library["status"].isin(_resolve_term(CASE_STATUSES, status, "status"))
+        mask &= library["status"].isin(_resolve_term(CASE_STATUSES, status, "status", "状态"))
     if region is not None:
         rids = _region_ids(library, region)
         mask &= library["region_id"].isin(rids) | library["top_region_id"].isin(rids)

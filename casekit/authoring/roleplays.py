@@ -55,6 +55,7 @@ from casekit.authoring.cast import (
 from casekit.authoring.toolbox import product_industries
 from casekit.domain import BEHAVIOURS, FUNNEL_STAGES, INDUSTRIES, POPULATIONS, PRODUCTS, lookup
 from casekit.file_ids import check_file_id
+from casekit.language import tr
 
 __all__ = [
     "COACHING_CHECKLIST",
@@ -1010,7 +1011,7 @@ def _time_plan(minutes: int, kind: str) -> str:
     main = 1  # the role-play itself absorbs rounding
     parts[main] += minutes - sum(parts)
     if parts[main] < 1:
-        raise ValueError(f"a role-play needs more than {minutes} minutes")
+        raise ValueError(tr(f"角色扮演需要多于 {minutes} 分钟", f"a role-play needs more than {minutes} minutes"))
     return "\n".join(f"- {n}分钟 {step.format(kind=KIND_LABELS[kind])}" for n, (step, _) in zip(parts, TIME_PLAN))
 
 
@@ -1050,7 +1051,7 @@ def draft_roleplay(case: Case, *, roleplay_id: str | None = None, minutes: int =
     if roleplay_id is not None:
         check_file_id(roleplay_id, "role-play id")
     if minutes < 8:
-        raise ValueError(f"a role-play needs at least 8 minutes, got {minutes}")
+        raise ValueError(tr(f"角色扮演至少需要 8 分钟，实际为 {minutes} 分钟", f"a role-play needs at least 8 minutes, got {minutes}"))
     source = _source(case, bundle, analysis)
     industry = _industry_id(case)
     cast = industry_cast(industry)

@@ -331,7 +331,8 @@ def discussion_plan(minutes: int, steps: Sequence[tuple[int, str]] = DISCUSSION_
         If ``minutes`` is smaller than the number of steps.
     """
     if minutes < len(steps):
-        raise ValueError(f"a discussion of {minutes} minutes cannot have {len(steps)} steps")
+        raise ValueError(tr(f"{minutes} 分钟的讨论排不下 {len(steps)} 个步骤",
+                            f"a discussion of {minutes} minutes cannot have {len(steps)} steps"))
     total = sum(share for share, _ in steps)
     got = [max(1, round(minutes * share / total)) for share, _ in steps]
     while sum(got) > minutes:  # rounding up too much: take from the longest

@@ -35,6 +35,7 @@ from casekit import domain
 from casekit.authoring.benefits import department_benefit, need_benefit
 from casekit.authoring.cast import Department, IndustryCast, industry_cast
 from casekit.exceptions import AnalysisError
+from casekit.language import quoted, tr
 
 __all__ = [
     "EVIDENCE_FEW",
@@ -432,8 +433,9 @@ def _region_catalogue(bundle, top: str) -> pd.DataFrame:
     cat = bundle.catalogue
     rows = cat[cat["region_id"] == top].copy()
     if rows.empty:
-        raise AnalysisError(f"region {top!r} has no product catalogue: expected catalogue/{top}.csv "
-                            "with one row per local product")
+        raise AnalysisError(tr(f"地区{quoted(top)}没有产品目录：应有 catalogue/{top}.csv，每个本地产品一行",
+                               f"region {top!r} has no product catalogue: expected catalogue/{top}.csv "
+                               "with one row per local product"))
     rows["_order"] = rows["canonical_product"].map(_ORDER).fillna(len(_ORDER))
     return rows.sort_values(["_order", "local_name"], kind="stable").reset_index(drop=True)
 

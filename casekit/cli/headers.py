@@ -10,7 +10,11 @@ are shown. :func:`readable` applies it; :func:`casekit.cli.common.show` and
 * **numbers** rounded for reading: two decimals (means, gaps, intervals, correlations, minutes,
   hours), **shares as percentages** with one decimal and ``（%）`` in the header (0.571 →
   57.1), p values three decimals; counts stay whole numbers;
-* **yes/no** columns as 是/否, lists as 、-separated text.
+* **yes/no** columns as 是/否, lists as 、-separated text;
+* under Chinese (:mod:`casekit.language`), the **ids of a few values** in words
+  (:func:`shown_values`): the test of ``casekit survey --by`` (``ANOVA`` → 方差分析,
+  ``Kruskal-Wallis`` → 秩和检验) and its effect (``eta²`` → η²), and a bundle codebook's scale
+  names (``product（account_manager）`` → 产品（政企客户经理）). ``CASEKIT_LANG=en`` shows the ids.
 
 The analysis functions and their schemas keep their English column names: notebooks, the reports
 and ``casekit findings --json`` (machine-readable, stable keys) rely on them. Only what the CLI
@@ -19,14 +23,16 @@ shows a consultant is translated.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
+
+from casekit.language import language
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["HEADERS", "KINDS", "SHARE_INTERVAL", "readable"]
+__all__ = ["HEADERS", "KINDS", "SHARE_INTERVAL", "readable", "shown_values"]
 
 #: How a column's values are shown: ``text`` and ``id`` as they are; ``count`` whole numbers;
 #: ``number`` two decimals; ``share`` a fraction shown as a percentage (one decimal); ``p`` three
@@ -248,6 +254,34 @@ def _cell(value: object) -> object:
     return value
 
 
+def shown_values(column: str) -> Callable[[object], object] | None:
+    """How the values of ``column`` are shown to a consultant, when not as stored.
+
+    Parameters
+    ----------
+    column : str
+        A column name of an output table.
+
+    Returns
+    -------
+    callable or None
+        Stored value → shown value, under Chinese for ``test``, ``effect`` (the ids of
+        :func:`casekit.analysis.survey_summary.group_differences`) and ``scale``
+        (:func:`casekit.intake.questionnaire.scale_label`); ``None`` for any other column, or
+        with ``CASEKIT_LANG=en``.
+    """
+    if language() == "en" or column not in ("test", "effect", "scale"):
+        return None
+    if column == "scale":
+        from casekit.intake.questionnaire import scale_label
+
+        return lambda v: scale_label(v) if isinstance(v, str) else v
+    from casekit.analysis.survey_summary import EFFECT_LABELS, TEST_LABELS
+
+    labels = TEST_LABELS if column == "test" else EFFECT_LABELS
+    return lambda v: labels.get(v, v) if isinstance(v, str) else v
+
+
 #: Overrides for a table whose interval (and mean) is of a share, not of a score: the interval
 #: of a rate is shown in percent like the rate itself.
 SHARE_INTERVAL: Mapping[str, tuple[str, str]] = MappingProxyType({
@@ -308,6 +342,9 @@ def readable(frame: pd.DataFrame,
                 series = series.round(2)
         elif series.dtype == object:
             series = series.map(_cell)
+        shown = shown_values(str(column))
+        if shown is not None:
+            series = series.map(shown)
         names.append(header)
         out[len(names) - 1] = series
     if len(set(names)) != len(names):

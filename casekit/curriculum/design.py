@@ -41,6 +41,7 @@ from casekit.curriculum.schedule import SessionPlan, schedule_course, schedule_n
 from casekit.domain import DIMENSIONS, POPULATION_DIMENSIONS, POPULATIONS
 from casekit.formatting import day_range
 from casekit.formatting import days as fmt_days
+from casekit.language import tr
 
 __all__ = ["ACTIVITY_TYPES", "INDUSTRY_MODULE", "METHOD_TEXT", "CourseDesign", "ModuleDesign", "design_course"]
 
@@ -219,9 +220,10 @@ def _check_findings(findings: pd.DataFrame | None) -> pd.DataFrame | None:
         return None
     missing = [c for c in FINDINGS_READS if c not in findings.columns]
     if missing:
-        raise CurriculumError(
+        raise CurriculumError(tr(
+            f"结论表缺少 {'、'.join(missing)} 列（应为结论表，含有 {'、'.join(FINDINGS_READS)} 列）",
             f"findings lack the column(s) {', '.join(missing)} (expected the findings table: "
-            f"{', '.join(FINDINGS_READS)})")
+            f"{', '.join(FINDINGS_READS)})"))
     return findings
 
 
@@ -381,7 +383,8 @@ def design_course(
     if budget_days is not None:
         if isinstance(budget_days, bool) or not isinstance(budget_days, (int, float, np.number)) \
                 or not (budget_days > 0) or math.isinf(budget_days):
-            raise CurriculumError(f"budget_days must be a positive number of days or None, got {budget_days!r}")
+            raise CurriculumError(tr(f"培训天数（budget_days）应为正数或 None，实际为 {budget_days!r}",
+                                     f"budget_days must be a positive number of days or None, got {budget_days!r}"))
         budget_days = float(budget_days)
     findings = _check_findings(findings)
     evidence = evidence or CourseEvidence()

@@ -34,6 +34,7 @@ from typing import Any
 
 from casekit.domain import SESSION_MINUTES_RANGE
 from casekit.exceptions import CurriculumError
+from casekit.language import quoted, tr
 
 __all__ = [
     "ACTIVITY_TYPES",
@@ -112,20 +113,24 @@ class SessionPlan:
             value = getattr(self, name)
             if (not isinstance(value, int) or isinstance(value, bool) or value % _STEP
                     or not lo <= value <= hi):
-                raise CurriculumError(
+                raise CurriculumError(tr(
+                    f"SessionPlan.{name}：应为 {lo} 到 {hi} 之间、{_STEP} 的整数倍的分钟数，实际为 {value!r}",
                     f"SessionPlan.{name}: expected a whole number of minutes, a multiple of {_STEP} "
-                    f"between {lo} and {hi}, found {value!r}")
+                    f"between {lo} and {hi}, found {value!r}"))
         for name in ("morning_start", "afternoon_start"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not _CLOCK.match(value)):
-                raise CurriculumError(f"SessionPlan.{name}: expected a time 'HH:MM' or None, found {value!r}")
+                raise CurriculumError(tr(f"SessionPlan.{name}：应为 HH:MM 格式的时间或 None，实际为 {value!r}",
+                                         f"SessionPlan.{name}: expected a time 'HH:MM' or None, found {value!r}"))
         if self.morning_start and self.afternoon_start:
             morning_end = _clock_minutes(self.morning_start) + self.morning_minutes
             if _clock_minutes(self.afternoon_start) < morning_end:
-                raise CurriculumError(
+                raise CurriculumError(tr(
+                    f"下午开始时间应不早于 {_clock_text(morning_end)}（上午 {self.morning_start} 开始，"
+                    f"共 {self.morning_minutes} 分钟），实际为 {self.afternoon_start}",
                     f"SessionPlan.afternoon_start: expected {_clock_text(morning_end)} or later (the morning "
                     f"starts at {self.morning_start} and lasts {self.morning_minutes} minutes), "
-                    f"found {self.afternoon_start!r}")
+                    f"found {self.afternoon_start!r}"))
 
     @property
     def day_minutes(self) -> int:
@@ -316,33 +321,39 @@ def _titles(module: Mapping[str, Any], key: str, label_key: str, where: str) -> 
     """``module[key]`` as texts: plain strings, or mappings whose ``label_key`` is the text."""
     value = module.get(key) or ()
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise CurriculumError(f"{where}, key {key!r}: expected a list, found {value!r}")
+        raise CurriculumError(tr(f"{where}，键 {key}：应为列表，实际为 {value!r}",
+                                 f"{where}, key {key!r}: expected a list, found {value!r}"))
     out = []
     for item in value:
         text = item.get(label_key) if isinstance(item, Mapping) else item
         if not isinstance(text, str) or not text.strip():
-            raise CurriculumError(
-                f"{where}, key {key!r}: expected texts or mappings with a non-empty {label_key!r}, found {item!r}")
+            raise CurriculumError(tr(
+                f"{where}，键 {key}：应为文字，或含有非空 {label_key} 的映射，实际为 {item!r}",
+                f"{where}, key {key!r}: expected texts or mappings with a non-empty {label_key!r}, found {item!r}"))
         out.append(text.strip())
     return tuple(out)
 
 
 def _read_module(module: Any, index: int) -> _Spec:
-    where = f"module #{index + 1}"
+    where = tr(f"第 {index + 1} 个模块", f"module #{index + 1}")
     if not isinstance(module, Mapping):
-        raise CurriculumError(f"{where}: expected a mapping (the course design's module), found {module!r}")
+        raise CurriculumError(tr(f"{where}：应为映射（课程设计中的模块），实际为 {module!r}",
+                                 f"{where}: expected a mapping (the course design's module), found {module!r}"))
     module_id = module.get("id")
     if not isinstance(module_id, str) or not module_id:
-        raise CurriculumError(f"{where}, key 'id': expected a non-empty text, found {module_id!r}")
-    where = f"module {module_id!r}"
+        raise CurriculumError(tr(f"{where}，键 id：应为非空文字，实际为 {module_id!r}",
+                                 f"{where}, key 'id': expected a non-empty text, found {module_id!r}"))
+    where = tr(f"模块{quoted(module_id)}", f"module {module_id!r}")
     title = module.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise CurriculumError(f"{where}, key 'title': expected a non-empty text, found {title!r}")
+        raise CurriculumError(tr(f"{where}，键 title：应为非空文字，实际为 {title!r}",
+                                 f"{where}, key 'title': expected a non-empty text, found {title!r}"))
     days = module.get("days")
     if (not isinstance(days, (int, float)) or isinstance(days, bool) or not math.isfinite(days) or days <= 0
             or abs(days / _DAY_STEP - round(days / _DAY_STEP)) > 1e-9):
-        raise CurriculumError(
-            f"{where}, key 'days': expected a positive multiple of {_DAY_STEP:g} days, found {days!r}")
+        raise CurriculumError(tr(
+            f"{where}，键 days：应为 {_DAY_STEP:g} 天的正整数倍，实际为 {days!r}",
+            f"{where}, key 'days': expected a positive multiple of {_DAY_STEP:g} days, found {days!r}"))
     return _Spec(
         module_id=module_id,
         title=title.strip(),
@@ -805,13 +816,16 @@ def schedule_course(modules: Sequence[Mapping[str, Any]], plan: SessionPlan = Se
     [(1, '上午', 180)]
     """
     if isinstance(modules, (str, bytes, Mapping)) or not isinstance(modules, Sequence) or not modules:
-        raise CurriculumError(f"schedule_course: expected a non-empty list of modules, found {modules!r}")
+        raise CurriculumError(tr(f"schedule_course：应为非空的模块列表，实际为 {modules!r}",
+                                 f"schedule_course: expected a non-empty list of modules, found {modules!r}"))
     if not isinstance(plan, SessionPlan):
-        raise CurriculumError(f"schedule_course: expected a SessionPlan, found {plan!r}")
+        raise CurriculumError(tr(f"schedule_course：应为 SessionPlan，实际为 {plan!r}",
+                                 f"schedule_course: expected a SessionPlan, found {plan!r}"))
     specs = [_read_module(m, i) for i, m in enumerate(modules)]
     ids = [s.module_id for s in specs]
     if len(set(ids)) != len(ids):
-        raise CurriculumError(f"schedule_course: expected distinct module ids, found {ids}")
+        raise CurriculumError(tr(f"schedule_course：模块编号不能重复，实际为 {'、'.join(ids)}",
+                                 f"schedule_course: expected distinct module ids, found {ids}"))
     sessions, chunks, course_notes = _timeline(specs, plan)
     notes: dict[int, list[str]] = {}
     if course_notes:

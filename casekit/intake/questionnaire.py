@@ -69,6 +69,7 @@ from typing import Any
 
 import pandas as pd
 
+from casekit import domain
 from casekit.exceptions import Problem, SurveyFileError
 from casekit.intake._files import MISSING, line_of, text_of
 from casekit.intake.codebook import (
@@ -106,6 +107,7 @@ __all__ = [
     "apply_questionnaire",
     "parse_questionnaire",
     "read_questionnaire",
+    "scale_label",
 ]
 
 #: The ``columns:`` entry naming the respondent id column.
@@ -192,6 +194,36 @@ def scale_names(items: Sequence[QuestionnaireItem]) -> list[str]:
         f"{item.dimension}（{'、'.join(item.populations) or '全部'}）" if len(sets[item.dimension]) > 1 else item.dimension
         for item in items
     ]
+
+
+def scale_label(name: str) -> str:
+    """A scale name of :func:`scale_names` as a consultant reads it: ids replaced by their labels.
+
+    A bundle codebook's dimensions and populations are ids (``product``, ``account_manager``);
+    a standalone codebook's dimensions are free text and stay as they are.
+
+    Parameters
+    ----------
+    name : str
+        ``"<dimension>"`` or ``"<dimension>（<populations>）"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> scale_label("product（account_manager、support_engineer）")
+    '产品（政企客户经理、支撑人员）'
+    >>> scale_label("服务意识")
+    '服务意识'
+    """
+    dimension, bracket, rest = str(name).partition("（")
+    shown = domain.DIMENSIONS[dimension].label if dimension in domain.DIMENSIONS else dimension
+    if not bracket or not rest.endswith("）"):
+        return shown + bracket + rest
+    populations = [domain.POPULATIONS[p].label if p in domain.POPULATIONS else p for p in rest[:-1].split("、")]
+    return f"{shown}（{'、'.join(populations)}）"
 
 
 @dataclass(frozen=True, eq=False)

@@ -107,7 +107,7 @@ from casekit.reports.kernel_formats import named_function
 from casekit.reports.lock import build_lock
 from casekit.reports.report_kinds import REPORT_KINDS, ReportKind, report_kind
 from casekit.reports.pdf import find_browser, html_to_pdf
-from casekit.language import tr
+from casekit.language import quoted, tr
 
 if TYPE_CHECKING:  # pragma: no cover
     from tqdm import tqdm
@@ -473,7 +473,7 @@ def write_page(folder: Path, title: str, kernel: WarmKernel) -> None:
     kernel.run(
         "from casekit.reports.export import write_html as _casekit_html\n"
         f"_casekit_html({str(folder / REPORT_IPYNB)!r}, {str(folder / REPORT_HTML)!r}, title={title!r})\n",
-        timeout=600, what="writing " + REPORT_HTML,
+        timeout=600, what=tr("写入 ", "writing ") + REPORT_HTML,
     )
 
 
@@ -527,7 +527,7 @@ def render_region(
         kernel.run(
             "from casekit.reports.kernel_formats import write_documents as _casekit_write\n"
             f"_casekit_write(globals(), {parameters['region']!r}, {str(folder)!r}, {in_kernel!r}, {document!r})\n",
-            timeout=600, what="writing " + ", ".join(FORMATS[n].file for n in in_kernel),
+            timeout=600, what=tr("写入 ", "writing ") + tr("、", ", ").join(FORMATS[n].file for n in in_kernel),
         )
         seconds[in_kernel[0]] = time.perf_counter() - start
     for name in formats:
@@ -611,7 +611,8 @@ def publish_files(final: Path, files: Mapping[str, bytes], *, force: bool = Fals
     try:
         for name, data in files.items():
             if Path(name).name != name or name.startswith("."):
-                raise ExportError(f"a rendered file may not name a folder: {name!r}")
+                raise ExportError(tr(f"生成的文件名不能含有文件夹：{quoted(name)}",
+                                     f"a rendered file may not name a folder: {name!r}"))
             (tmp / name).write_bytes(data)
         _finish(tmp, final, edited, added)
     finally:

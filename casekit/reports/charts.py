@@ -38,6 +38,7 @@ from casekit.formatting import (
 )
 from casekit.privacy.disclosure import gap_hidden, is_suppressed, mean_hidden
 from casekit.reports.fonts import ensure_cjk_font
+from casekit.language import tr
 
 __all__ = ["ALL_COLOUR", "OTHERS_COLOUR", "REGION_COLOUR", "TIME_COLOURS", "chart_text", "dimension_comparison_figure",
            "gap_figure", "plot_dimension_comparison", "plot_gaps", "segment_profile_figure",
@@ -65,10 +66,12 @@ def chart_text(value: object) -> str:
 def _check_columns(comparison: pd.DataFrame) -> None:
     missing = [c for c in _REQUIRED if c not in comparison.columns]
     if missing:
-        raise ValueError(
+        raise ValueError(tr(
+            f"比较表缺少 {'、'.join(missing)} 列；应为 casekit.analysis.compare_region 返回的表，"
+            f"实际的列为 {'、'.join(map(str, comparison.columns))}",
             f"comparison is missing column(s) {missing}; expected the table returned by "
             f"casekit.analysis.compare_region, found columns {list(comparison.columns)}"
-        )
+        ))
 
 
 def _dimension_label(row: pd.Series) -> str:
@@ -388,7 +391,8 @@ def dimension_comparison_figure(
     present = list(dict.fromkeys(comparison["population"]))
     populations = _populations_in_order(present, populations)
     if not populations:
-        raise ValueError(f"comparison holds no rows for the populations requested; found {present}")
+        raise ValueError(tr(f"比较表中没有所选岗位的数据；表中的岗位为 {'、'.join(map(str, present)) or '（无）'}",
+                            f"comparison holds no rows for the populations requested; found {present}"))
 
     finite = pd.to_numeric(comparison["all_mean"], errors="coerce").tolist() + pd.to_numeric(
         comparison["mean"], errors="coerce"
@@ -433,7 +437,8 @@ def segment_profile_figure(profile: pd.DataFrame, names: dict[int, str], *, top:
     """
     names = {key: chart_text(name) for key, name in names.items()}
     if profile.empty:
-        raise ValueError("no clear segments: the profile is empty, there is nothing to draw")
+        raise ValueError(tr("没有清晰的客户经理类型：类型画像为空，没有可画的内容",
+                            "no clear segments: the profile is empty, there is nothing to draw"))
     ensure_cjk_font()
     wide = profile.pivot_table(index="label", columns="segment", values="z", sort=False)
     order = wide.abs().max(axis=1).sort_values(ascending=False, kind="stable").index[:top]
@@ -574,16 +579,19 @@ def gap_figure(
     """
     missing = [c for c in _GAP_REQUIRED if c not in gaps.columns]
     if missing:
-        raise ValueError(
+        raise ValueError(tr(
+            f"差距表缺少 {'、'.join(missing)} 列；应为 casekit.analysis.region_gaps 返回的表，"
+            f"实际的列为 {'、'.join(map(str, gaps.columns))}",
             f"gaps is missing column(s) {missing}; expected the table returned by "
             f"casekit.analysis.region_gaps, found columns {list(gaps.columns)}"
-        )
+        ))
     ensure_cjk_font()
     answered = gaps.groupby("population", sort=False)["n"].sum()
     present = [p for p in dict.fromkeys(gaps["population"]) if answered.get(p, 0) > 0]
     populations = _populations_in_order(present, populations)
     if not populations:
-        raise ValueError(f"gaps holds no answered rows for the populations requested; found {present}")
+        raise ValueError(tr(f"差距表中没有所选岗位的作答数据；有作答的岗位为 {'、'.join(map(str, present)) or '（无）'}",
+                            f"gaps holds no answered rows for the populations requested; found {present}"))
 
     shown = gaps[gaps["population"].isin(populations)]
     shown = shown[[not gap_hidden(r, min_n) for _, r in shown.iterrows()]]
@@ -647,10 +655,12 @@ def time_allocation_figure(table: pd.DataFrame, *, min_n: int = MIN_CELL_SIZE) -
     needed = ["group_name", "n_people", "minutes_on_site", "minutes_travel", "suppressed"]
     missing = [c for c in needed if c not in table.columns]
     if missing or table.empty:
-        raise ValueError(
+        raise ValueError(tr(
+            "表格应为 casekit.analysis.time_allocation 的结果；"
+            + ("表格是空的" if table.empty else f"缺少 {'、'.join(missing)} 列"),
             f"table must be rows of casekit.analysis.time_allocation; "
             f"{'it is empty' if table.empty else f'missing column(s) {missing}'}"
-        )
+        ))
     ensure_cjk_font()
     week = "hours_on_site" in table.columns
     parts = (["hours_on_site", "hours_travel", "hours_office"] if week

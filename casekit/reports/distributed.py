@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from casekit.exceptions import DistributedError
+from casekit.language import os_reason, quoted, tr
 
 __all__ = ["DaskRenderer", "check_scheduler", "render_on_worker"]
 
@@ -115,16 +116,21 @@ def render_on_worker(job: Mapping[str, Any]) -> tuple[dict[str, bytes], dict[str
     host = socket.gethostname()
     wanted = job.get("code_version")
     if wanted is not None and code_version() != wanted:
-        raise DistributedError(
+        raise DistributedError(tr(
+            f"{host} 上的 Dask 工作进程运行的是 casekit {code_version()}，而这次生成用的是 {wanted}：请在每台工作机上"
+            "安装同一版本的 casekit（以及同样版本的 pandas、matplotlib 等），否则生成的报告会不一样",
             f"the Dask worker on {host} runs casekit {code_version()}, the build {wanted}: install the same "
             "casekit (and the same versions of pandas, matplotlib …) on every worker, or the reports would differ"
-        )
-    for what, path in (("report notebook", notebook), ("bundle's manifest", bundle / "manifest.yaml")):
+        ))
+    for what, what_zh, path in (("report notebook", "报告笔记本", notebook),
+                                ("bundle's manifest", "资料包的 manifest.yaml", bundle / "manifest.yaml")):
         if not path.is_file():
-            raise DistributedError(
+            raise DistributedError(tr(
+                f"{host} 上的 Dask 工作进程读不到{what_zh}（{path}）：工作机上项目文件夹和资料包的路径必须与运行 "
+                "casekit build 的电脑相同（例如共享文件夹）",
                 f"the Dask worker on {host} cannot read the {what} at {path}: workers need the project "
                 "folder and the bundle at the same paths as the machine running casekit build (a shared folder)"
-            )
+            ))
     folder = Path(tempfile.mkdtemp(prefix="casekit-region-"))
     try:
         with _kernel_lock:
@@ -153,24 +159,31 @@ def check_scheduler(address: str) -> None:
     import socket
     from urllib.parse import urlsplit
 
-    example = "e.g. tcp://10.0.0.5:8786"
+    example = tr("例如 tcp://10.0.0.5:8786", "e.g. tcp://10.0.0.5:8786")
+    not_address = tr(f"{quoted(address)}不是 Dask 调度器的地址（{example}）",
+                     f"not a Dask scheduler address: {address!r} ({example})")
     try:
         parts = urlsplit(address if "://" in address else f"tcp://{address}")
         port = parts.port
     except ValueError as exc:
-        raise DistributedError(f"not a Dask scheduler address: {address!r} ({example})") from exc
+        raise DistributedError(not_address) from exc
     if parts.scheme not in ("tcp", "tls", "ucx", "inproc"):
-        raise DistributedError(f"not a Dask scheduler address: {address!r} ({example})")
+        raise DistributedError(not_address)
     if parts.scheme not in ("tcp", "tls"):
         return  # another transport: let Dask say what is wrong
     if not parts.hostname or port is None:
-        raise DistributedError(f"not a Dask scheduler address: {address!r}: it needs a host and a port ({example})")
+        raise DistributedError(tr(f"{quoted(address)}不是 Dask 调度器的地址：需要主机和端口（{example}）",
+                                  f"not a Dask scheduler address: {address!r}: it needs a host and a port ({example})"))
     try:
         with socket.create_connection((parts.hostname, port), timeout=5):
             pass
     except (OSError, ValueError) as exc:
-        reason = "nothing listens there (connection refused)" if isinstance(exc, ConnectionRefusedError) else str(exc)
-        raise DistributedError(f"cannot reach the Dask scheduler at {address}: {reason}") from exc
+        refused = isinstance(exc, ConnectionRefusedError)
+        reason = "nothing listens there (connection refused)" if refused else str(exc)
+        reason_zh = "那里没有程序在监听（连接被拒绝）" if refused else (
+            os_reason(exc.strerror) if isinstance(exc, OSError) and exc.strerror else str(exc))
+        raise DistributedError(tr(f"连接不上 {address} 的 Dask 调度器：{reason_zh}",
+                                  f"cannot reach the Dask scheduler at {address}: {reason}")) from exc
 
 
 class _Sent(NamedTuple):
@@ -213,7 +226,8 @@ class DaskRenderer:
             import dask
             from distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - a dependency; a broken install
-            raise DistributedError(f"building on Dask needs the 'distributed' package: {exc}") from exc
+            raise DistributedError(tr(f"在 Dask 上生成需要安装 distributed 包：{exc}",
+                                      f"building on Dask needs the 'distributed' package: {exc}")) from exc
         if self.scheduler is not None:
             check_scheduler(self.scheduler)
         try:
@@ -230,11 +244,14 @@ class DaskRenderer:
         except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError …: one message
             self.__exit__(None, None, None)
             where = self.scheduler or "a local cluster"
-            raise DistributedError(f"cannot reach the Dask scheduler at {where}: {exc}") from exc
+            where_zh = self.scheduler or "本机集群"
+            raise DistributedError(tr(f"连接不上 {where_zh} 的 Dask 调度器：{exc}",
+                                      f"cannot reach the Dask scheduler at {where}: {exc}")) from exc
         self.size = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
         if self.size == 0:
             self.__exit__(None, None, None)
-            raise DistributedError(f"the Dask scheduler at {self.scheduler} has no workers")
+            raise DistributedError(tr(f"{self.scheduler} 的 Dask 调度器没有工作进程",
+                                      f"the Dask scheduler at {self.scheduler} has no workers"))
         return self
 
     def __exit__(self, *exc: object) -> None:

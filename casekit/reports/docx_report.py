@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from casekit.exceptions import ExportError
+from casekit.language import tr
 from casekit.files import write_atomic
 from casekit.reports.document import Bullets, Figure, Paragraph, ReportDocument, Section, Table, plain_text
 
@@ -315,8 +316,9 @@ class _Writer:
             with Image.open(io.BytesIO(block.png)) as image:
                 width_px, height_px = image.size
         except (UnidentifiedImageError, OSError, ValueError) as exc:
-            raise ExportError(f"figure {block.title!r} ({block.key or 'no key'}) is not a readable "
-                              f"image: {exc}") from None
+            raise ExportError(tr(f"图表《{block.title}》（{block.key or '无编号'}）不是可读的图片：{exc}",
+                                 f"figure {block.title!r} ({block.key or 'no key'}) is not a readable "
+                                 f"image: {exc}")) from None
         width = _FIGURE_MAX_WIDTH_CM
         if height_px and width * height_px / max(width_px, 1) > _FIGURE_MAX_HEIGHT_CM:
             width = _FIGURE_MAX_HEIGHT_CM * width_px / height_px

@@ -38,6 +38,7 @@ from jupyter_core.utils import run_sync
 from nbformat import NotebookNode
 
 from casekit.exceptions import KernelError
+from casekit.language import tr
 
 __all__ = [
     "ENGINE_NAME",
@@ -170,7 +171,8 @@ class WarmKernel:
         except RuntimeError as exc:  # "Kernel didn't respond" / "Kernel died before replying"
             kc.stop_channels()
             self.shutdown()
-            raise KernelError(f"the report kernel ({sys.executable}) did not start: {exc}") from exc
+            raise KernelError(tr(f"报告内核（{sys.executable}）未能启动：{exc}",
+                                 f"the report kernel ({sys.executable}) did not start: {exc}")) from exc
         except BaseException:
             kc.stop_channels()
             self.shutdown()
@@ -203,7 +205,7 @@ class WarmKernel:
                 log.debug("kernel cleanup: %s", exc)  # a start interrupted before it had any
 
     # -- between notebooks -----------------------------------------------------------------
-    def run(self, code: str, *, timeout: float | None = None, what: str = "running code in the kernel") -> None:
+    def run(self, code: str, *, timeout: float | None = None, what: str | None = None) -> None:
         """Execute ``code`` in the kernel (outputs dropped); raise :class:`KernelError` if it fails.
 
         Parameters
@@ -212,23 +214,25 @@ class WarmKernel:
             Python source.
         timeout : float, optional
             Seconds to wait for the reply; default the startup timeout.
-        what : str
-            What the code does, for the error message.
+        what : str, optional
+            What the code does, for the error message (default: running code in the kernel).
         """
+        what = what or tr("在内核中运行代码", "running code in the kernel")
         kc = self.kc
         if kc is None:
-            raise KernelError(f"{what} failed: the kernel is not running")
+            raise KernelError(tr(f"内核没有在运行（{what}）", f"{what} failed: the kernel is not running"))
         try:
             reply = run_sync(self._reply)(kc, code, timeout if timeout is not None else self.startup_timeout, what)
         except (KernelError, TimeoutError, KeyboardInterrupt):
             raise
         except BaseException as exc:  # the channels closed under it (shut down from another thread):
             if self.kc is not kc:     # a failure, or the wait cancelled (asyncio.CancelledError)
-                raise KernelError(f"{what} stopped: the kernel was shut down") from exc
+                raise KernelError(tr(f"内核已被关闭，已中止（{what}）", f"{what} stopped: the kernel was shut down")) from exc
             raise
         content = reply["content"]
         if content.get("status") != "ok":
-            raise KernelError(f"{what} failed: {content.get('ename')}: {content.get('evalue')}")
+            raise KernelError(tr(f"内核运行出错（{what}）：{content.get('ename')}: {content.get('evalue')}",
+                                 f"{what} failed: {content.get('ename')}: {content.get('evalue')}"))
 
     async def _reply(self, kc: Any, code: str, timeout: float, what: str) -> dict[str, Any]:
         """Send ``code``, wait for its reply and for the kernel to be idle again (outputs dropped).
@@ -241,10 +245,11 @@ class WarmKernel:
         reply: dict[str, Any] | None = None
         while True:
             if self.kc is not kc:
-                raise KernelError(f"{what} stopped: the kernel was shut down")
+                raise KernelError(tr(f"内核已被关闭，已中止（{what}）", f"{what} stopped: the kernel was shut down"))
             left = deadline - time.monotonic()
             if left <= 0:
-                raise TimeoutError(f"{what}: no answer from the kernel within {timeout:g} s")
+                raise TimeoutError(tr(f"内核在 {timeout:g} 秒内没有响应（{what}）",
+                                      f"{what}: no answer from the kernel within {timeout:g} s"))
             try:
                 if reply is None:
                     msg = await kc.get_shell_msg(timeout=min(0.2, left))
@@ -260,7 +265,7 @@ class WarmKernel:
 
     def _reset(self) -> None:
         self.run(_RESET_CODE.format(cwd=self.cwd, cache_dir=self.cache_dir, bundle_path=self.bundle_path),
-                 what="resetting the kernel")
+                 what=tr("重置内核", "resetting the kernel"))
 
     def warm_up(self, bundle_path: str | None = None) -> None:
         """Start the kernel (if none runs) and import what the report notebook imports.
@@ -279,7 +284,7 @@ class WarmKernel:
             if not self.is_alive():
                 self.start()
             self.run(WARM_UP_CODE.format(bundle_path=bundle_path, cache_dir=self.cache_dir), timeout=max(self.startup_timeout, 120),
-                     what="warming up the kernel")
+                     what=tr("预热内核", "warming up the kernel"))
         except Exception as exc:  # noqa: BLE001 - reported by the first notebook, with its region
             log.debug("kernel warm-up failed: %s", exc)
 

@@ -23,6 +23,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from casekit.exceptions import ExportError
+from casekit.language import tr
 from casekit.reports.safe_html import CONTENT_SECURITY_POLICY, active_content, clean_html
 
 __all__ = ["TEMPLATES", "external_urls", "notebook_to_html", "write_html"]
@@ -124,10 +125,12 @@ def notebook_to_html(nb: NotebookNode, *, title: str | None = None) -> str:
     body = _strip_css_comments(body)
     found = active_content(body)
     if found:
-        raise ExportError(
+        raise ExportError(tr(
+            f"{'《' + title + '》' if title else '报告'}的 HTML 页面会运行或加载内容：{'；'.join(found)}"
+            "（报告中不能带有脚本）",
             f"the HTML page of {title or 'the report'!r} would run or load content: {'; '.join(found)} "
             "(expected none: the report must not carry scripts)"
-        )
+        ))
     return body
 
 

@@ -42,6 +42,7 @@ import pandas as pd
 
 from casekit import domain
 from casekit.exceptions import CurriculumError, OutputFormatError
+from casekit.language import tr
 from casekit.formatting import day_range, days, signed_days
 from casekit.reports.safe_html import escape_markdown
 from casekit.safe_save import save_editable
@@ -121,7 +122,8 @@ def _items(value: Any, what: str) -> list[Any]:
     if value is None:
         return []
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        raise CurriculumError(f"the course design's {what} must be a list, found {type(value).__name__}")
+        raise CurriculumError(tr(f"课程设计中的 {what} 应为列表，实际为 {type(value).__name__}",
+                                 f"the course design's {what} must be a list, found {type(value).__name__}"))
     return list(value)
 
 
@@ -129,8 +131,9 @@ def _mappings(value: Any, what: str) -> list[Mapping[str, Any]]:
     items = _items(value, what)
     for i, item in enumerate(items):
         if not isinstance(item, Mapping):
-            raise CurriculumError(f"the course design's {what}[{i}] must be a mapping, "
-                                  f"found {type(item).__name__}")
+            raise CurriculumError(tr(f"课程设计中的 {what}[{i}] 应为映射，实际为 {type(item).__name__}",
+                                     f"the course design's {what}[{i}] must be a mapping, "
+                                     f"found {type(item).__name__}"))
     return items
 
 
@@ -207,13 +210,15 @@ def _sentences(findings: Any) -> dict[str, str]:
         return {}
     if isinstance(findings, pd.DataFrame):
         if not {"id", "sentence"} <= set(findings.columns):
-            raise CurriculumError("the findings table given to the outline needs the columns 'id' and "
-                                  f"'sentence', found {', '.join(map(str, findings.columns))}")
+            raise CurriculumError(tr(f"给课程大纲的结论表应有 id 和 sentence 两列，实际为 {'、'.join(map(str, findings.columns))}",
+                                     "the findings table given to the outline needs the columns 'id' and "
+                                     f"'sentence', found {', '.join(map(str, findings.columns))}"))
         return {str(i): _text(s) for i, s in zip(findings["id"], findings["sentence"])}
     if isinstance(findings, Mapping):
         return {str(k): _text(v) for k, v in findings.items()}
-    raise CurriculumError(f"findings must be a findings table or a mapping of id to sentence, "
-                          f"found {type(findings).__name__}")
+    raise CurriculumError(tr(f"findings 应为结论表，或“编号 → 结论”的映射，实际为 {type(findings).__name__}",
+                             f"findings must be a findings table or a mapping of id to sentence, "
+                             f"found {type(findings).__name__}"))
 
 
 @dataclass
@@ -551,11 +556,13 @@ def _markdown(blocks: Sequence[_Block]) -> str:
 
 def _check(design: Any) -> Mapping[str, Any]:
     if not isinstance(design, Mapping):
-        raise CurriculumError(f"a course design (CourseDesign.to_dict()) is a mapping, found {type(design).__name__}")
+        raise CurriculumError(tr(f"课程设计（CourseDesign.to_dict()）应为映射，实际为 {type(design).__name__}",
+                                 f"a course design (CourseDesign.to_dict()) is a mapping, found {type(design).__name__}"))
     missing = [k for k in ("title", "modules", "schedule") if k not in design]
     if missing:
-        raise CurriculumError(f"the course design lacks {', '.join(repr(k) for k in missing)} "
-                              "(expected the shape of CourseDesign.to_dict())")
+        raise CurriculumError(tr(f"课程设计缺少 {'、'.join(missing)}（应为 CourseDesign.to_dict() 的结构）",
+                                 f"the course design lacks {', '.join(repr(k) for k in missing)} "
+                                 "(expected the shape of CourseDesign.to_dict())"))
     return design
 
 
@@ -706,7 +713,7 @@ def outline_json(design: Mapping[str, Any]) -> str:
     try:
         return json.dumps(_check(design), ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False) + "\n"
     except (TypeError, ValueError) as exc:
-        raise CurriculumError(f"the course design is not JSON-safe: {exc}") from None
+        raise CurriculumError(tr(f"课程设计中有 JSON 无法保存的值：{exc}", f"the course design is not JSON-safe: {exc}")) from None
 
 
 def write_outline(design: Mapping[str, Any], path: str | Path, *, trainer: bool = False,

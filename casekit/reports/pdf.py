@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from casekit.exceptions import BrowserError, BrowserNotFoundError
+from casekit.language import tr
 from casekit.files import umask
 from casekit.reports.safe_html import csp_meta
 
@@ -209,7 +210,7 @@ def _render(html_path: Path | str, out_path: Path | str, *, args: list[str], opt
     html_path = Path(html_path).resolve()
     out_path = Path(out_path)
     if not html_path.is_file():
-        raise FileNotFoundError(f"no HTML page to render at {html_path}")
+        raise FileNotFoundError(tr(f"找不到要转换的 HTML 页面：{html_path}", f"no HTML page to render at {html_path}"))
     browser = find_browser()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=out_path.suffix, dir=out_path.parent)
     os.close(fd)

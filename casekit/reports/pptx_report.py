@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casekit.exceptions import ExportError
+from casekit.language import tr
 from casekit.files import write_atomic
 from casekit.reports.document import Bullets, Figure, Paragraph, ReportDocument, Table, plain_text
 
@@ -363,8 +364,9 @@ class _Deck:
             with Image.open(io.BytesIO(figure.png)) as image:
                 width_px, height_px = image.size
         except (UnidentifiedImageError, OSError, ValueError) as exc:
-            raise ExportError(f"figure {figure.title!r} ({figure.key or 'no key'}) is not a readable "
-                              f"image: {exc}") from None
+            raise ExportError(tr(f"图表《{figure.title}》（{figure.key or '无编号'}）不是可读的图片：{exc}",
+                                 f"figure {figure.title!r} ({figure.key or 'no key'}) is not a readable "
+                                 f"image: {exc}")) from None
         slide = self.new_slide(_clean(figure.title) or "图表")
         box_width = SLIDE_SIZE[0] - 2 * _MARGIN
         box_height = _BODY_BOTTOM - _BODY_TOP

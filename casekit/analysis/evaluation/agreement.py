@@ -35,6 +35,7 @@ from casekit.analysis.evaluation.inputs import check_table
 from casekit.analysis.evaluation.wording import name_of
 from casekit.domain import BEHAVIOURS, lookup
 from casekit.exceptions import AnalysisError
+from casekit.language import tr
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
 
@@ -153,7 +154,8 @@ def observer_agreement(visits: pd.DataFrame, *, names: Mapping[Any, str] | None 
     data["observer"] = data["observer"].astype(str).str.strip()
     if data.duplicated(["visit_id", "observer"]).any():
         repeated = data.loc[data.duplicated(["visit_id", "observer"]), "visit_id"].astype(str).unique()
-        raise AnalysisError(f"visits: an observer recorded a visit twice (visit_id {', '.join(repeated[:5])})")
+        raise AnalysisError(tr(f"随访记录中同一位观察者把一次拜访记了两遍（拜访编号 {'、'.join(repeated[:5])}）",
+                               f"visits: an observer recorded a visit twice (visit_id {', '.join(repeated[:5])})"))
     data["behaviours"] = data["behaviours"].map(behaviour_sets)
     pairs = _pairs(data)
     seen = set().union(*data["behaviours"]) if len(data) else set()

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from casekit.analysis.checks import preview
+from casekit.analysis.checks import preview, preview_zh
 from casekit.analysis.evaluation.change import measure_noun
 from casekit.analysis.evaluation.family import adjust_rows, check_family, check_fdr, t_p_value
 from casekit.analysis.evaluation.inputs import check_by, check_table, frame_of, numeric_column
@@ -47,6 +47,7 @@ from casekit.analysis.evaluation.wording import (
 )
 from casekit.analysis.intervals import check_confidence
 from casekit.exceptions import AnalysisError
+from casekit.language import quoted, tr
 from casekit.privacy.disclosure import MIN_RESPONDENTS, check_threshold, is_suppressed
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
@@ -124,7 +125,8 @@ def month_number(month: object) -> int:
     """
     found = _MONTH.match(str(month))
     if not found or not 1 <= int(found.group(2)) <= 12:
-        raise AnalysisError(f"month must be YYYY-MM (e.g. 2009-03), got {month!r}")
+        raise AnalysisError(tr(f"月份应写作 YYYY-MM（如 2009-03），实际为{quoted(month)}",
+                               f"month must be YYYY-MM (e.g. 2009-03), got {month!r}"))
     return int(found.group(1)) * 12 + int(found.group(2)) - 1
 
 
@@ -132,7 +134,8 @@ def _trained_flags(values: pd.Series) -> pd.Series:
     allowed = {True, False, 1, 0}
     bad = [v for v in values.dropna().unique() if v not in allowed]
     if bad or values.isna().any():
-        raise AnalysisError(f"table.trained must be true or false for every row; found {preview(bad or [None])}")
+        raise AnalysisError(tr(f"trained 列每一行都应为 true 或 false；实际有{preview_zh(bad or ['（空）'])}",
+                               f"table.trained must be true or false for every row; found {preview(bad or [None])}"))
     return values.astype(bool)
 
 
@@ -356,7 +359,8 @@ def trend_line_effect(
                          unique=[*keys, "person_id", "month"])
     unknown = sorted(set(series["period"].dropna().astype(str)) - {"baseline", "after", "during"})
     if unknown:
-        raise AnalysisError(f"series.period must be baseline, after or during; found {preview(unknown)}")
+        raise AnalysisError(tr(f"period 列应为 baseline、after 或 during；实际有{preview_zh(unknown)}",
+                               f"series.period must be baseline, after or during; found {preview(unknown)}"))
     data = series[["person_id", "period", *keys]].copy()
     data["month"] = series["month"].map(month_number)
     data["value"] = numeric_column(series, "value", "series")

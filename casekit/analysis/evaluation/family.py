@@ -22,6 +22,7 @@ from scipy import stats
 from casekit.analysis.findings import bh_adjust
 from casekit.analysis.intervals import check_confidence
 from casekit.exceptions import AnalysisError
+from casekit.language import tr
 
 __all__ = [
     "FAMILIES",
@@ -42,14 +43,16 @@ FAMILIES: tuple[str, ...] = ("all", "group")
 def check_family(family: object) -> str:
     """Return ``family`` if it is one of :data:`FAMILIES`; raise :class:`AnalysisError` otherwise."""
     if family not in FAMILIES:
-        raise AnalysisError(f"family must be one of {', '.join(FAMILIES)}, got {family!r}")
+        raise AnalysisError(tr(f"family 应为 {'、'.join(FAMILIES)} 之一，实际为 {family!r}",
+                               f"family must be one of {', '.join(FAMILIES)}, got {family!r}"))
     return str(family)
 
 
 def check_fdr(fdr: object) -> float:
     """Return ``fdr`` as a float in (0, 1); raise :class:`AnalysisError` otherwise."""
     if isinstance(fdr, bool) or not isinstance(fdr, (int, float, np.floating)) or not 0 < float(fdr) < 1:
-        raise AnalysisError(f"fdr must be a number in (0, 1) (e.g. 0.05), got {fdr!r}")
+        raise AnalysisError(tr(f"fdr 应为 0 到 1 之间的数（如 0.05），实际为 {fdr!r}",
+                               f"fdr must be a number in (0, 1) (e.g. 0.05), got {fdr!r}"))
     return float(fdr)
 
 

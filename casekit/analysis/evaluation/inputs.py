@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from casekit.analysis.checks import preview
+from casekit.analysis.checks import preview, preview_zh
 from casekit.exceptions import AnalysisError
+from casekit.language import tr
 
 __all__ = ["check_by", "check_table", "frame_of", "numeric_column"]
 
@@ -26,7 +27,7 @@ def check_by(by: str | Sequence[str]) -> tuple[str, ...]:
         return (by,)
     keys = tuple(by)
     if not all(isinstance(k, str) for k in keys):
-        raise AnalysisError(f"by must name columns (text), got {keys!r}")
+        raise AnalysisError(tr(f"by 应为列名（文字），实际为 {keys!r}", f"by must name columns (text), got {keys!r}"))
     return keys
 
 
@@ -56,18 +57,22 @@ def check_table(table: object, name: str, required: Sequence[str], *, unique: Se
         Naming every missing column, or the repeated keys.
     """
     if not isinstance(table, pd.DataFrame):
-        raise AnalysisError(f"{name} must be a pandas DataFrame, got {type(table).__name__}")
+        raise AnalysisError(tr(f"{name} 应为 pandas DataFrame，实际为 {type(table).__name__}",
+                               f"{name} must be a pandas DataFrame, got {type(table).__name__}"))
     missing = [c for c in required if c not in table.columns]
     if missing:
-        raise AnalysisError(
+        raise AnalysisError(tr(
+            f"{name} 缺少{preview_zh(missing)}列；应有{preview_zh(list(required))}，"
+            f"实际为{preview_zh(list(map(str, table.columns)))}",
             f"{name} lacks column(s) {preview(missing)}; expected {preview(list(required))}, "
-            f"found {preview(list(map(str, table.columns)))}")
+            f"found {preview(list(map(str, table.columns)))}"))
     if unique:
         repeated = table.duplicated(list(unique), keep=False)
         if repeated.any():
             keys = list(dict.fromkeys(map(tuple, table.loc[repeated, list(unique)].astype(str).to_numpy())))
-            raise AnalysisError(
-                f"{name} has more than one row per {' × '.join(unique)}: {preview(keys)}")
+            raise AnalysisError(tr(
+                f"{name} 中同一 {' × '.join(unique)} 有不止一行：{preview_zh(['、'.join(k) for k in keys])}",
+                f"{name} has more than one row per {' × '.join(unique)}: {preview(keys)}"))
     return table
 
 
@@ -76,8 +81,9 @@ def numeric_column(table: pd.DataFrame, column: str, name: str) -> pd.Series:
     values = pd.to_numeric(table[column], errors="coerce").astype("float64")
     bad = values.isna() & table[column].notna()
     if bad.any():
-        raise AnalysisError(
-            f"{name}.{column} must hold numbers; found {preview(list(table.loc[bad, column]))}")
+        raise AnalysisError(tr(
+            f"{name} 的 {column} 列应为数字；实际有{preview_zh(list(table.loc[bad, column]))}",
+            f"{name}.{column} must hold numbers; found {preview(list(table.loc[bad, column]))}"))
     return values
 
 

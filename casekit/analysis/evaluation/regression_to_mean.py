@@ -27,6 +27,7 @@ from casekit.analysis.evaluation.inputs import check_by, check_table, numeric_co
 from casekit.analysis.evaluation.wording import name_of, people_text, subject_text
 from casekit.analysis.intervals import bonett_wright_interval, check_confidence
 from casekit.exceptions import AnalysisError
+from casekit.language import tr
 from casekit.privacy.disclosure import MIN_RESPONDENTS, check_threshold, is_suppressed
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema, columns
@@ -86,7 +87,8 @@ def flag_regression_to_mean(results: pd.DataFrame, selection: str) -> pd.DataFra
         If ``selection`` is unknown or ``results`` has no ``hidden`` column.
     """
     if selection not in SELECTIONS:
-        raise AnalysisError(f"selection must be one of {', '.join(SELECTIONS)}, got {selection!r}")
+        raise AnalysisError(tr(f"selection 应为 {'、'.join(SELECTIONS)} 之一，实际为 {selection!r}",
+                               f"selection must be one of {', '.join(SELECTIONS)}, got {selection!r}"))
     results = check_table(results, "results", ["hidden"])
     out = results.copy()
     flagged = (~out["hidden"].astype(bool)) & (selection == "weakest")

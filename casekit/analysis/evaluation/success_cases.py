@@ -24,6 +24,7 @@ import pandas as pd
 from casekit.analysis.evaluation.inputs import check_table, numeric_column
 from casekit.domain import BEHAVIOUR_SKILL
 from casekit.exceptions import AnalysisError
+from casekit.language import tr
 from casekit.tables import OutputColumn as Col
 from casekit.tables import OutputSchema
 
@@ -181,7 +182,7 @@ def success_cases(scores: pd.DataFrame, *, k: int = DEFAULT_K, modules: Sequence
         If ``k`` is not a whole number >= 1, a column is missing, or a person appears twice.
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise AnalysisError(f"k must be a whole number >= 1, got {k!r}")
+        raise AnalysisError(tr(f"k 应为不小于 1 的整数，实际为 {k!r}", f"k must be a whole number >= 1, got {k!r}"))
     scores = check_table(scores, "scores", ["person_id", "score"], unique=["person_id"])
     data = pd.DataFrame({"person_id": scores["person_id"].astype(str),
                          "score": numeric_column(scores, "score", "scores")}).dropna(subset=["score"])

@@ -29,6 +29,7 @@ import pandas as pd
 
 from casekit.domain import BEHAVIOURS, DIMENSIONS, POPULATIONS
 from casekit.exceptions import AnalysisError
+from casekit.language import tr
 from casekit.formatting import MINUS, MISSING, count_label, rounded_diff, score, signed
 
 __all__ = [
@@ -67,7 +68,8 @@ KNOWN_NAMES: Mapping[str, str] = {
 def check_unit(unit: object) -> str:
     """Return ``unit`` if it is one of :data:`UNITS`; raise :class:`AnalysisError` otherwise."""
     if unit not in UNITS:
-        raise AnalysisError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+        raise AnalysisError(tr(f"unit 应为 {'、'.join(UNITS)} 之一，实际为 {unit!r}",
+                               f"unit must be one of {', '.join(UNITS)}, got {unit!r}"))
     return str(unit)
 
 
