@@ -12,8 +12,9 @@ everywhere:
 * ``--by`` -- one grouping vocabulary, :data:`BY` (old spellings in :data:`BY_ALIASES`);
 * ``--seed``, ``--force``, ``--min-n``;
 * ``--all`` -- also print the rows whose numbers are hidden for privacy (small groups);
-* ``--quiet`` -- no progress line on standard error (``build``, ``segment``, ``survey``,
-  ``toolbox``, ``case book``; see :mod:`casekit.progress` and :func:`progress`).
+* ``--quiet`` -- no progress on standard error (``build`` and ``demo``: their bar; ``segment``,
+  ``survey``, ``codebook draft``, ``toolbox``, ``case book``: the line of :func:`progress`, see
+  :mod:`casekit.progress`).
 
 Printed tables fit the terminal (:mod:`casekit.cli.terminal_table`); ``--csv`` always has every
 row and column.
@@ -285,7 +286,7 @@ def all_parent() -> argparse.ArgumentParser:
 
 
 def quiet_parent() -> argparse.ArgumentParser:
-    """``--quiet``: no progress line on standard error (the same meaning as ``build``'s)."""
+    """``--quiet``: no progress on standard error, declared once for every command that has it."""
     parent = _parent()
     parent.add_argument("--quiet", action="store_true", help=tr("不显示进度", "no progress display"))
     return parent

@@ -51,6 +51,7 @@ from casekit.surveys import SurveyExport, read_export
 from casekit.surveys.model import ExportColumn
 from casekit.intake.manifest import MANIFEST_FILE
 from casekit.intake.options import LABEL_SETS, question_text
+from casekit.progress import Progress
 
 __all__ = [
     "DEFAULT_MISSING",
@@ -919,6 +920,7 @@ def write_draft(
     platform: str | None = None,
     force: bool = False,
     bundle: str | Path | None = None,
+    progress: Progress | None = None,
 ) -> CodebookDraft:
     """Read an export and draft its codebook; write it to ``out`` (atomically) when given.
 
@@ -935,6 +937,10 @@ def write_draft(
     bundle : str or Path, optional
         A research bundle whose other tables (ride-alongs, 360° reviews) name the respondents
         by staff code: the export's column holding those codes becomes the respondent id.
+    progress : Progress, optional
+        Where the work is reported: ``读取调研资料`` (with ``bundle``), the export's reading
+        (:func:`casekit.surveys.read_export`: ``读取问卷 n 行``, ``整理答卷``), then
+        ``起草编码簿``; default: nowhere. The draft is the same with any progress or none.
 
     Returns
     -------
@@ -953,8 +959,14 @@ def write_draft(
         raise SurveyFileError([Problem(Path(out).name, None, None,
                                        "a file name not yet used (or --force to replace it)",
                                        "an existing file")])
-    person_ids = bundle_person_ids(bundle) if bundle is not None else None
-    draft = _draft(read_export(export_path, platform=platform), person_ids)
+    progress = progress or Progress()
+    person_ids = None
+    if bundle is not None:
+        with progress.task("读取调研资料"):
+            person_ids = bundle_person_ids(bundle)
+    export = read_export(export_path, platform=platform, progress=progress)
+    with progress.task("起草编码簿"):  # a second pass over every answer (seconds on a large export)
+        draft = _draft(export, person_ids)
     if out is not None:
         write_atomic(Path(out), draft.text.encode("utf-8"))
     return draft
