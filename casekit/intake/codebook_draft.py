@@ -51,6 +51,7 @@ from casekit.surveys import SurveyExport, read_export
 from casekit.surveys.model import ExportColumn
 from casekit.intake.manifest import MANIFEST_FILE
 from casekit.intake.options import LABEL_SETS, question_text
+from casekit.language import tr
 from casekit.progress import Progress
 
 __all__ = [
@@ -487,8 +488,11 @@ def bundle_person_ids(bundle: str | Path) -> dict[str, set[str]]:
     if root.is_file() and root.name == MANIFEST_FILE:
         root = root.parent
     if not (root / MANIFEST_FILE).is_file():
-        raise SurveyFileError([Problem(str(root), None, None, f"a research bundle folder (with {MANIFEST_FILE})",
-                                       "no such folder" if not root.is_dir() else f"no {MANIFEST_FILE}")])
+        raise SurveyFileError([Problem(str(root), None, None,
+                                       tr(f"调研资料包的文件夹（内有 {MANIFEST_FILE}）",
+                                          f"a research bundle folder (with {MANIFEST_FILE})"),
+                                       tr("没有这个文件夹", "no such folder") if not root.is_dir()
+                                       else tr(f"没有 {MANIFEST_FILE}", f"no {MANIFEST_FILE}"))])
     out: dict[str, set[str]] = {}
     problems: list[Problem] = []
     for name, columns in PERSON_ID_COLUMNS.items():
@@ -957,8 +961,9 @@ def write_draft(
     """
     if out is not None and Path(out).exists() and not force:
         raise SurveyFileError([Problem(Path(out).name, None, None,
-                                       "a file name not yet used (or --force to replace it)",
-                                       "an existing file")])
+                                       tr("还没有用过的文件名（或加 --force 替换它）",
+                                          "a file name not yet used (or --force to replace it)"),
+                                       tr("已有的文件", "an existing file"))])
     progress = progress or Progress()
     person_ids = None
     if bundle is not None:
