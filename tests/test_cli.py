@@ -118,7 +118,7 @@ def test_linkage_without_a_performance_question_says_how_to_fix_it(capsys):
 
 
 @pytest.mark.parametrize("argv, expected", [
-    (["codes", "--cooccurrence"], "asks_needs_first"),
+    (["codes", "--cooccurrence"], "先问需求"),
     (["codes", "--frame"], "以价格开场"),
     (["quotes", "--code", "以价格开场", "--limit", "2"], "〔N011-01〕"),
     (["quotes", "--product", "宽视界"], "宽视界"),

@@ -116,7 +116,7 @@ def test_closed_stdout_ends_quietly_with_141(tmp_path, argv):
 def test_reader_that_stops_after_one_line(tmp_path):
     proc = subprocess.Popen([*CASEKIT, "codes", str(SAMPLE_BUNDLE)], cwd=tmp_path, env=_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert "主题编号" in proc.stdout.readline()  # the header line (Chinese headers)
+    assert "主题类别" in proc.stdout.readline()  # the header line (Chinese headers)
     proc.stdout.close()
     stderr = proc.stderr.read()
     proc.wait(timeout=600)

@@ -1,4 +1,4 @@
-"""Progress on the long commands: ``segment``, ``survey``, ``toolbox``, ``case book``.
+"""Progress on the long commands: ``segment``, ``survey``, ``codebook draft``, ``toolbox``, ``case book``.
 
 Each shows its steps in Chinese on standard error (also when it is not a terminal, as ``build``
 does), prints and writes exactly what it does with ``--quiet``, and ``--quiet`` shows nothing.
@@ -23,7 +23,7 @@ from casekit.paths import SAMPLE_BUNDLE
 UNSEEN = Path(__file__).parent / "fixtures" / "questionnaires" / "unseen" / "kefu_training_needs.csv"
 #: Every label a progress line of these commands starts with.
 LABELS = re.compile(r"读取调研资料|汇总每人资料|准备数据|选择类数|与对照数据比较|划分类型|检验稳定性|读取问卷|整理答卷|计分|检查重复提交|地区 |"
-                    r"检查案例|编排案例")
+                    r"检查案例|编排案例|起草编码簿")
 
 
 def states(err: str) -> list[str]:
@@ -96,6 +96,29 @@ def test_survey_shows_reading_and_scoring(tmp_path: Path, capsys):
     assert screen(shown.err) == [""]  # nothing else said, and the line is clean
 
 
+def test_codebook_draft_shows_reading_and_drafting_and_writes_the_same_draft(tmp_path: Path, capsys):
+    argv = ["codebook", "draft", str(UNSEEN), "--platform", "plain"]
+    assert main([*argv, "--out", str(tmp_path / "shown.yaml")]) == 0
+    shown = capsys.readouterr()
+    assert main([*argv, "--out", str(tmp_path / "quiet.yaml"), "--quiet"]) == 0
+    quiet = capsys.readouterr()
+    assert {"读取问卷 41 行", "整理答卷", "起草编码簿"} <= set(states(shown.err))
+    assert (tmp_path / "shown.yaml").read_bytes() == (tmp_path / "quiet.yaml").read_bytes()
+    assert states(quiet.err) == [] and "\r" not in quiet.err
+    # what stays on screen: the respondent id chosen and where the draft went, on clean lines
+    assert [line.replace("shown", "quiet") for line in screen(shown.err) if line] == \
+        [line for line in quiet.err.split("\n") if line]
+    assert main([*argv, "--quiet"]) == 0  # printed instead of written: the same draft
+    assert capsys.readouterr().out.encode() == (tmp_path / "quiet.yaml").read_bytes()
+
+
+def test_codebook_draft_says_in_chinese_which_column_numbers_the_respondents(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("CASEKIT_LANG", "zh")
+    assert main(["codebook", "draft", str(UNSEEN), "--platform", "plain", "--out", str(tmp_path / "c.yaml")]) == 0
+    said = [line for line in screen(capsys.readouterr().err) if line]
+    assert said[0].startswith("答卷人编号：「编号」：") and not re.search(r"[a-z]{2,}", said[0])
+
+
 def test_toolbox_counts_the_regions_and_its_lines_stay_whole(tmp_path: Path, capsys):
     argv = ["toolbox", str(SAMPLE_BUNDLE), "--regions", "南宁", "河北"]
     assert main([*argv, "--out", str(tmp_path / "a")]) == 0
@@ -136,6 +159,7 @@ def test_quiet_is_one_option_with_one_meaning(capsys):
 
     parser = build_parser()
     for argv in (["segment", "b"], ["survey", "e.csv", "--codebook", "c.yaml"], ["toolbox", "b"],
-                 ["case", "book", "b", "--out", "book.md"], ["build", "b"]):
+                 ["case", "book", "b", "--out", "book.md"], ["build", "b"], ["demo"],
+                 ["codebook", "draft", "e.csv"]):
         assert parser.parse_args([*argv, "--quiet"]).quiet is True
         assert parser.parse_args(argv).quiet is False

@@ -139,13 +139,13 @@ def test_codes_fits_the_terminal_hides_small_groups_and_all_lists_them(tmp_path,
     lines = capsys.readouterr().out.splitlines()
     assert all(cell_width(line) <= 90 for line in lines)
     assert any(f"另有 {n_hidden} 行" in line and "--all" in line for line in lines[-2:])
-    shown_rows = [line for line in lines if line.split()[0] in {row["地区编号"] for row in every}]
+    shown_rows = [line for line in lines if line.split()[0] in {row["地区"] for row in every}]
     assert len(shown_rows) == len(every) - n_hidden
 
     assert main(["codes", str(SAMPLE_BUNDLE), "--all"]) == 0
     out = capsys.readouterr().out
     assert "--all" not in out
-    assert sum(line.split()[0] in {row["地区编号"] for row in every} for line in out.splitlines()) == len(every)
+    assert sum(line.split()[0] in {row["地区"] for row in every} for line in out.splitlines()) == len(every)
 
 
 def test_codes_csv_still_has_every_row_and_column(tmp_path, capsys):
@@ -157,9 +157,11 @@ def test_codes_csv_still_has_every_row_and_column(tmp_path, capsys):
     frame = analyse_notes(load_bundle(SAMPLE_BUNDLE)).frequencies()
     assert main(["codes", str(SAMPLE_BUNDLE), "--csv", str(tmp_path / "codes.csv")]) == 0
     rows = _csv_rows(tmp_path / "codes.csv")
-    # every row and column, and the theme group in words beside its id
-    assert len(rows) == len(frame) and len(rows[0]) == frame.shape[1] + 1
+    # every row and column, and the region and the theme group in words beside their ids
+    assert len(rows) == len(frame) and len(rows[0]) == frame.shape[1] + 2
     assert {r["主题类别编号"]: r["主题类别"] for r in rows}["dimension"] == "调研维度"
+    assert {r["地区编号"]: r["地区"] for r in rows}["hebei"] == "河北"
+    assert {r["主题编号"]: r["主题"] for r in rows}["price_selling"] == "推销方式错误（价格战）"
 
 
 def test_findings_on_screen_say_what_is_compared_and_which_way_in_words(monkeypatch, capsys):
@@ -178,18 +180,20 @@ def test_keywords_lists_only_words_used_more_in_the_group_than_elsewhere(monkeyp
     from casekit.analysis.notes_analysis import analyse_notes
     from casekit.intake import load_bundle
 
-    every = analyse_notes(load_bundle(SAMPLE_BUNDLE)).keywords()
+    bundle = load_bundle(SAMPLE_BUNDLE)
+    every = analyse_notes(bundle).keywords()
     assert (every["z"] <= 0).any()  # the sample has words a region uses less than the others
+    every["region"] = every["top_region_id"].map(bundle.manifest.name)  # printed by name
     monkeypatch.setenv("COLUMNS", "200")
     assert main(["keywords", str(SAMPLE_BUNDLE), "--top", "30"]) == 0
     out = capsys.readouterr().out
-    rows = [_cells(line) for line in out.splitlines() if line.split()[0] in set(every["top_region_id"])]
+    rows = [_cells(line) for line in out.splitlines() if line.split()[0] in set(every["region"])]
     assert rows
     scores = [float(row[-1]) for row in rows]
     assert all(score > 0 for score in scores)
     negative = every.loc[every["z"] <= 0]
     printed = {(row[0], row[1]) for row in rows}
-    assert not printed & set(zip(negative["top_region_id"], negative["word"]))
+    assert not printed & set(zip(negative["region"], negative["word"]))
 
 
 def test_ids_are_shortened_before_the_chinese_labels_beside_them():
@@ -261,3 +265,56 @@ def test_case_list_names_kind_region_and_status_in_chinese(tmp_path, capsys, sha
     printed = capsys.readouterr().out
     assert _ENGLISH_WORD.findall(printed) == []
     assert "案例" in printed and "草稿" in printed and "石家庄" in printed
+
+
+@pytest.mark.parametrize("command", [
+    ["codes"], ["codes", "--by", "city"], ["codes", "--by", "population"], ["codes", "--by", "method"],
+    ["codes", "--cooccurrence"], ["codes", "--frame"],
+    ["keywords"], ["keywords", "--by", "population"], ["keywords", "--by", "method", "--themes"],
+    ["keywords", "--themes"],
+])
+def test_notes_tables_name_regions_people_and_themes_in_chinese(command, tmp_path, monkeypatch, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    monkeypatch.setenv("COLUMNS", "400")
+    all_rows = ["--all"] if command[0] == "codes" else []
+    assert main([command[0], str(SAMPLE_BUNDLE), *command[1:], *all_rows]) == 0
+    printed = capsys.readouterr().out
+    # hebei, account_manager, demo_hall_visit, dim_strategy, unknown_time_use, any(…), default …
+    assert _ENGLISH_WORD.findall(printed) == []
+    assert main([command[0], str(SAMPLE_BUNDLE), *command[1:], "--csv", str(tmp_path / "t.csv")]) == 0
+    rows = _csv_rows(tmp_path / "t.csv")
+    # the CSV keeps each id beside its name, and what is printed is those names
+    pairs = [(f"{name}编号", name) for name in ("地区", "所在地区", "岗位", "调研方式", "主题", "主题甲", "主题乙", "主题类别")
+             if f"{name}编号" in rows[0]]
+    assert pairs
+    for id_header, name_header in pairs:
+        assert all(row[id_header] and row[name_header] != row[id_header] for row in rows)
+        assert {row[name_header] for row in rows} & set(printed.split())
+
+
+def test_codes_frame_prints_its_rules_in_words_and_the_csv_as_code_frame_yaml_has_them(tmp_path, monkeypatch, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    monkeypatch.setenv("COLUMNS", "1000")
+    assert main(["codes", str(SAMPLE_BUNDLE), "--frame"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    price = next(line for line in lines if line.startswith("推销方式错误（价格战）"))
+    assert "全部岗位" in price and "默认框架" in price  # a code for every note
+    assert "政企客户经理、支撑人员" in next(line for line in lines if line.startswith("产品 "))
+    assert "不含：跳出、不降价就" in price and "相距 6 字以内" in price
+    assert main(["codes", str(SAMPLE_BUNDLE), "--frame", "--csv", str(tmp_path / "frame.csv")]) == 0
+    row = next(r for r in _csv_rows(tmp_path / "frame.csv") if r["主题编号"] == "price_selling")
+    assert "none(跳出|不降价就" in row["规则"] and "window 6" in row["规则"] and row["来源"] == "default"
+    assert row["适用岗位"] == ""
+
+
+def test_keywords_by_people_compare_with_the_other_groups_not_the_other_regions(monkeypatch, capsys):
+    from casekit.paths import SAMPLE_BUNDLE
+
+    monkeypatch.setenv("COLUMNS", "400")
+    assert main(["keywords", str(SAMPLE_BUNDLE), "--by", "population"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert "其他组次数" in header and "其他地区" not in header
+    assert main(["keywords", str(SAMPLE_BUNDLE)]) == 0
+    assert "其他地区次数" in capsys.readouterr().out.splitlines()[0]

@@ -191,6 +191,17 @@ def test_cli_codebook_draft_prints_or_writes(tmp_path: Path, capsys):
     assert "expected an existing file" in capsys.readouterr().err
 
 
+def test_cli_codebook_draft_refusals_are_chinese_by_default(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("CASEKIT_LANG", "zh")
+    out = tmp_path / "cb.yaml"
+    out.write_text("x: 1\n", encoding="utf-8")
+    assert main(["codebook", "draft", str(UNSEEN), "--platform", "plain", "--out", str(out)]) == 1
+    assert "cb.yaml：应为还没有用过的文件名（或加 --force 替换它），实际为「已有的文件」" in capsys.readouterr().err
+    assert main(["codebook", "draft", str(UNSEEN), "--platform", "plain", "--bundle", str(tmp_path / "none")]) == 1
+    assert "应为调研资料包的文件夹（内有 manifest.yaml），实际为「没有这个文件夹」" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "x: 1\n"
+
+
 def test_cli_codebook_needs_an_action():
     with pytest.raises(SystemExit) as exc:
         main(["codebook"])

@@ -62,13 +62,10 @@ def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
 def _cmd_gaps(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.analysis.gaps import gap_table
 
-    from casekit.domain import POPULATIONS
-
     table = gap_table(bundle, by=args.by, population=args.population, min_n=args.min_n)
     # the population's name beside its id (on screen the id is left out; the CSV keeps both)
-    table.insert(table.columns.get_loc("population") + 1, "population_label",
-                 table["population"].map(lambda p: POPULATIONS[p].label if p in POPULATIONS else p))
-    common.show(table, args.csv, hide_suppressed=not args.all)
+    table, headers = common.names_beside_ids(table, bundle.manifest)
+    common.show(table, args.csv, headers, hide_suppressed=not args.all)
     return EXIT_OK
 
 
@@ -217,34 +214,13 @@ def _cmd_review360(args: argparse.Namespace, bundle: Bundle) -> int:
     return EXIT_OK
 
 
-#: A region column of the 360° tables → its name column and that column's header (on screen the
-#: id beside its name is left out; the CSV keeps both).
-_REGION_NAMES = {"region_id": ("region_name", "所在地区"), "top_region_id": ("top_region_name", "地区")}
-
-
 def _names_beside_ids(table: pd.DataFrame, manifest: object) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
-    """``table`` with each region id column followed by the region's Chinese name, and the rater
-    groups pooled into a row (``includes``) by their Chinese labels; the headers of the new columns.
-
-    ``all`` (every region together) is 全部地区; an id the manifest does not know stays as it is.
-    """
+    """``table`` with each region id column followed by the region's Chinese name
+    (:func:`casekit.cli.common.names_beside_ids`), and the rater groups pooled into a row
+    (``includes``) by their Chinese labels; the headers of the new columns."""
     from casekit.domain import RATER_GROUPS
-    from casekit.exceptions import CasekitError
 
-    def name(region_id: object) -> object:
-        if region_id == "all":
-            return "全部地区"
-        try:
-            return manifest.name(str(region_id))  # type: ignore[attr-defined]
-        except CasekitError:
-            return region_id
-
-    headers: dict[str, tuple[str, str]] = {}
-    table = table.copy()
-    for column, (named, header) in _REGION_NAMES.items():
-        if column in table.columns:
-            table.insert(table.columns.get_loc(column) + 1, named, table[column].map(name))
-            headers[named] = (header, "text")
+    table, headers = common.names_beside_ids(table, manifest)
     if "includes" in table.columns:  # rater group ids → 客户经理、上级主管
         table = table.assign(includes=table["includes"].map(
             lambda groups: tuple(RATER_GROUPS[g].label if g in RATER_GROUPS else g for g in groups)))

@@ -17,6 +17,7 @@ from casekit.cli.common import (
     bundle_parent,
     csv_parent,
     force_parent,
+    quiet_parent,
     regions_parent,
     seed_parent,
     write_csv,
@@ -294,6 +295,7 @@ def register(add_parser: AddParser) -> None:
                         "rebuild every region, even one that is up to date (by default only regions whose inputs "
                         "changed are rebuilt), and one whose report.docx/slides.pptx/... someone edited, keeping each "
                         "edited file as _<name>.bak-<time> beside the new one")),
+        quiet_parent(),
     ])
     p.add_argument("--out", type=Path, default=paths.REPORTS, metavar=tr("文件夹", "OUT"),
                    help=tr("报告文件夹（默认：当前目录下的 %(default)s）",
@@ -322,7 +324,6 @@ def register(add_parser: AddParser) -> None:
     p.add_argument("--workers", type=_positive, default=None, metavar="N",
                    help=tr("为这次生成在本机启动有 N 个工作进程的 Dask 集群",
                            "start a local Dask cluster of N worker processes for this build"))
-    p.add_argument("--quiet", action="store_true", help=tr("不显示进度", "no progress display"))
     p.add_argument("--watch", action="store_true",
                    help=tr("生成后保持内核待命，资料包文件一有改动就重新生成（只重新生成受影响的部分；按 Ctrl-C 停止）",
                            "after building, keep the kernels warm and rebuild whenever a bundle file changes "
@@ -331,7 +332,8 @@ def register(add_parser: AddParser) -> None:
 
     p = add_parser("demo", help=tr("生成样例调研资料包（已有则直接使用），并生成其全部报告：各地区的调研报告和培训后跟踪评估报告",
                                    "write the sample bundle (or use the one there) and build all its reports: every "
-                                   "region's research report and follow-up report"), parents=[seed_parent()])
+                                   "region's research report and follow-up report"),
+                   parents=[seed_parent(), quiet_parent()])
     p.add_argument("--bundle", type=Path, default=paths.SAMPLE_OUT, metavar=tr("文件夹", "FOLDER"),
                    help=tr("样例资料包的文件夹；不存在时在此生成（默认：工作目录下的 %(default)s）",
                            "the sample bundle's folder, written there when absent (default: %(default)s, in the "
@@ -339,5 +341,4 @@ def register(add_parser: AddParser) -> None:
     p.add_argument("--out", type=Path, default=paths.REPORTS, metavar=tr("文件夹", "OUT"),
                    help=tr("报告文件夹（默认：工作目录下的 %(default)s）",
                            "reports folder (default: %(default)s, in the working directory)"))
-    p.add_argument("--quiet", action="store_true", help=tr("不显示进度", "no progress display"))
     p.set_defaults(func=_cmd_demo)

@@ -12,8 +12,9 @@ everywhere:
 * ``--by`` -- one grouping vocabulary, :data:`BY` (old spellings in :data:`BY_ALIASES`);
 * ``--seed``, ``--force``, ``--min-n``;
 * ``--all`` -- also print the rows whose numbers are hidden for privacy (small groups);
-* ``--quiet`` -- no progress line on standard error (``build``, ``segment``, ``survey``,
-  ``toolbox``, ``case book``; see :mod:`casekit.progress` and :func:`progress`).
+* ``--quiet`` -- no progress on standard error (``build`` and ``demo``: their bar; ``segment``,
+  ``survey``, ``codebook draft``, ``toolbox``, ``case book``: the line of :func:`progress`, see
+  :mod:`casekit.progress`).
 
 Printed tables fit the terminal (:mod:`casekit.cli.terminal_table`); ``--csv`` always has every
 row and column.
@@ -50,6 +51,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_PROBLEMS",
     "EXIT_USAGE",
+    "NAMED_IDS",
     "NOTE_COLUMNS",
     "AddParser",
     "DeprecatedAlias",
@@ -60,6 +62,7 @@ __all__ = [
     "force_parent",
     "load",
     "min_n_parent",
+    "names_beside_ids",
     "out_file",
     "out_file_parent",
     "progress",
@@ -283,7 +286,7 @@ def all_parent() -> argparse.ArgumentParser:
 
 
 def quiet_parent() -> argparse.ArgumentParser:
-    """``--quiet``: no progress line on standard error (the same meaning as ``build``'s)."""
+    """``--quiet``: no progress on standard error, declared once for every command that has it."""
     parent = _parent()
     parent.add_argument("--quiet", action="store_true", help=tr("不显示进度", "no progress display"))
     return parent
@@ -471,6 +474,86 @@ def show(frame: pd.DataFrame, csv: Path | None,
         notes.append(f"终端宽度不够，未显示 {len(table.dropped)} 列：{'、'.join(table.dropped)}；"
                      "用 --csv 文件.csv 可导出全部列")
     print("\n".join([*table.lines, *notes]))
+
+
+#: An id column → the column of its Chinese names inserted after it, and that column's header.
+#: On screen the id beside its name is left out (:func:`show`); the CSV keeps both.
+NAMED_IDS: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "top_region_id": ("top_region_name", "地区"),
+    "region_id": ("region_name", "所在地区"),
+    "population": ("population_label", "岗位"),
+    "method": ("method_label", "调研方式"),
+    "code": ("code_label", "主题"),
+    "code_group": ("code_group_label", "主题类别"),
+    "code_a": ("code_a_label", "主题甲"),
+    "code_b": ("code_b_label", "主题乙"),
+})
+
+
+def names_beside_ids(table: pd.DataFrame, manifest: Any,
+                     code_frame: Any = None) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
+    """``table`` with each id column of :data:`NAMED_IDS` followed by the Chinese names of its ids.
+
+    Regions are named by the manifest (``all``, every region together, is 全部地区), populations
+    and note methods by :mod:`casekit.domain`, codes and their groups by the code frame. An id
+    nobody knows stays as it is. A code's names are its ``label`` column when the table has one
+    (it is then headed 主题), so nothing is added twice; a name column already there is kept.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A table about to be shown or written (:func:`show`).
+    manifest : Manifest
+        The bundle's manifest (region names).
+    code_frame : CodeFrame, optional
+        The bundle's code frame (code and code-group labels); without it codes keep their ids.
+
+    Returns
+    -------
+    table : DataFrame
+        A copy with the name columns inserted.
+    headers : dict
+        The new columns' headers and kinds, to pass to :func:`show` as ``overrides``.
+    """
+    from casekit.domain import NOTE_METHODS, POPULATIONS, RESEARCH_METHODS
+    from casekit.exceptions import CasekitError
+
+    def region(region_id: object) -> object:
+        if region_id == "all":
+            return "全部地区"
+        try:
+            return manifest.name(str(region_id))
+        except CasekitError:
+            return region_id
+
+    def term(*vocabularies: Mapping[str, Any]) -> Callable[[object], object]:
+        def name(value: object) -> object:
+            found = next((v[value] for v in vocabularies if value in v), None)
+            return value if found is None else found.label
+        return name
+
+    codes = {c.id: c.label for c in code_frame.codes} if code_frame is not None else {}
+    groups = dict(code_frame.groups) if code_frame is not None else {}
+    namers: dict[str, Callable[[object], object]] = {
+        "top_region_id": region, "region_id": region,
+        "population": term(POPULATIONS), "method": term(NOTE_METHODS, RESEARCH_METHODS),
+        "code": lambda c: codes.get(c, c), "code_a": lambda c: codes.get(c, c), "code_b": lambda c: codes.get(c, c),
+        "code_group": lambda g: groups.get(g, g),
+    }
+    headers: dict[str, tuple[str, str]] = {}
+    table = table.copy()
+    for column, (named, header) in NAMED_IDS.items():
+        if column not in table.columns:
+            continue
+        if column == "code" and "label" in table.columns:  # the code frame's own label column
+            headers["label"] = (header, "text")
+            continue
+        if column.startswith("code") and code_frame is None:
+            continue
+        if named not in table.columns:
+            table.insert(table.columns.get_loc(column) + 1, named, table[column].map(namers[column]))
+        headers[named] = (header, "text")
+    return table, headers
 
 
 def segment_labels(bundle: Bundle, seed: int) -> pd.Series | None:

@@ -13,7 +13,10 @@ from casekit.domain import MIN_CELL_SIZE
 from casekit.language import tr
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from casekit.analysis.notes_analysis import NotesAnalysis
+    from casekit.intake.code_frame import CodeFrame, Rule
 
 __all__ = ["register"]
 
@@ -74,16 +77,49 @@ def _cmd_codes(args: argparse.Namespace) -> int:
         table = notes.segment_frequencies(segments, min_n=args.min_n)
     else:
         table = notes.frequencies(by=NOTE_COLUMNS[args.by], min_n=args.min_n)
-    # the code frame's group is the code's group (主题类别), not a group of people
-    overrides = {"group": "主题类别编号", "group_label": "主题类别"} if args.frame else None
-    if not args.frame and "code_group" in table.columns:  # the theme group in words beside its id
-        groups = dict(notes.bundle.code_frame.groups)
-        table = table.copy()
-        table.insert(table.columns.get_loc("code_group") + 1, "code_group_label",
-                     table["code_group"].map(groups).fillna(table["code_group"]))
-        overrides = {"code_group_label": ("主题类别", "text")}
+    frame = notes.bundle.code_frame
+    table, overrides = common.names_beside_ids(table, notes.bundle.manifest, frame)
+    if args.frame:
+        # the code frame's group is the code's group (主题类别), not a group of people
+        overrides |= {"group": ("主题类别编号", "id"), "group_label": ("主题类别", "text")}
+        if args.csv is None:  # on screen in words; the CSV keeps the ids and the rules as code_frame.yaml has them
+            table = _frame_in_words(table, frame)
     common.show(table, args.csv, overrides, hide_suppressed=not args.all)
     return EXIT_OK
+
+
+#: Where a code of the frame comes from (``Code.source``), in words.
+_SOURCE_WORDS = {"default": "默认框架", "bundle": "本资料包"}
+
+
+def _rule_words(rule: Rule) -> str:
+    """A keyword rule in words: ``任一：降价、打折，并含：开场，不含：跳出，相距 6 字以内``."""
+    parts = []
+    if rule.any:
+        parts.append("任一：" + "、".join(rule.any))
+    if rule.regex:  # regular expressions: alternatives to the any keywords
+        parts.append(("或符合：" if rule.any else "符合：") + "、".join(rule.regex))
+    if rule.all:
+        parts.append("并含：" + "、".join(rule.all))
+    if rule.none:
+        parts.append("不含：" + "、".join(rule.none))
+    if rule.window is not None:
+        parts.append(f"相距 {rule.window} 字以内")
+    return "，".join(parts)
+
+
+def _frame_in_words(table: pd.DataFrame, frame: CodeFrame) -> pd.DataFrame:
+    """``casekit codes --frame`` as printed: populations by name (全部岗位 when none is named),
+    rules and where each code comes from in words."""
+    from casekit.domain import POPULATIONS
+
+    rules = {c.id: "；".join(_rule_words(r) for r in c.rules) for c in frame.codes}
+    return table.assign(
+        populations=table["populations"].map(
+            lambda ids: "、".join(POPULATIONS[p].label if p in POPULATIONS else p for p in ids) or "全部岗位"),
+        rules=table["code"].map(rules).fillna(table["rules"]),
+        source=table["source"].map(_SOURCE_WORDS).fillna(table["source"]),
+    )
 
 
 def _cmd_quotes(args: argparse.Namespace) -> int:
@@ -98,8 +134,8 @@ def _cmd_quotes(args: argparse.Namespace) -> int:
     else:  # any of the regions, each quote once, then the limit
         table = pd.concat([notes.quotes(region=region, **filters) for region in args.regions], ignore_index=True)
         table = table.drop_duplicates("segment_id").head(args.limit).reset_index(drop=True)
-    if args.csv is not None:
-        common.write_csv(args.csv, table)
+    if args.csv is not None:  # regions, populations and methods named beside their ids
+        common.write_csv(args.csv, *common.names_beside_ids(table, notes.bundle.manifest))
         return EXIT_OK
     if table.empty:
         print("没有找到符合条件的引语", file=sys.stderr)
@@ -119,7 +155,10 @@ def _cmd_keywords(args: argparse.Namespace) -> int:
     table = table[table["z"] > 0]
     if not args.themes:
         table = table.groupby(column, sort=False).head(args.top)
-    common.show(table, args.csv)
+    table, overrides = common.names_beside_ids(table, notes.bundle.manifest, notes.bundle.code_frame)
+    if args.by not in ("top_region", "city"):  # compared with the other groups, not the other regions
+        overrides |= {"others_count": ("其他组次数", "count"), "others_notes": ("其他组记录（份）", "count")}
+    common.show(table, args.csv, overrides)
     return EXIT_OK
 
 

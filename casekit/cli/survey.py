@@ -26,8 +26,11 @@ __all__ = ["PLATFORMS", "register"]
 def _cmd_codebook_draft(args: argparse.Namespace) -> int:
     from casekit.intake.codebook_draft import write_draft
 
-    draft = write_draft(args.export, args.out, platform=args.platform, force=args.force, bundle=args.bundle)
-    print(tr("答卷人编号：", "respondent id: ") + draft.respondent_id.reason, file=sys.stderr)
+    with progress(args) as line:  # a whole export is read, then every answer looked at again
+        draft = write_draft(args.export, args.out, platform=args.platform, force=args.force, bundle=args.bundle,
+                            progress=line)
+    choice = draft.respondent_id
+    print(tr("答卷人编号：", "respondent id: ") + tr(choice.reason_zh, choice.reason), file=sys.stderr)
     if args.out is None:
         sys.stdout.write(draft.text)
     else:
@@ -90,6 +93,7 @@ def register(add_parser: AddParser) -> None:
         out_file_parent("codebook draft", tr("把初稿写入这个文件（默认：打印在终端）",
                                              "write the draft to this file (default: print it)")),
         force_parent(tr("--out 文件已存在时替换它", "replace --out if it exists")),
+        quiet_parent(),
     ])
     d.add_argument("--platform", choices=PLATFORMS, help=tr("指定导出文件的平台（默认：自动识别）",
                                                             "force the export's platform (default: detected)"))

@@ -51,6 +51,8 @@ from casekit.surveys import SurveyExport, read_export
 from casekit.surveys.model import ExportColumn
 from casekit.intake.manifest import MANIFEST_FILE
 from casekit.intake.options import LABEL_SETS, question_text
+from casekit.language import tr
+from casekit.progress import Progress
 
 __all__ = [
     "DEFAULT_MISSING",
@@ -486,8 +488,11 @@ def bundle_person_ids(bundle: str | Path) -> dict[str, set[str]]:
     if root.is_file() and root.name == MANIFEST_FILE:
         root = root.parent
     if not (root / MANIFEST_FILE).is_file():
-        raise SurveyFileError([Problem(str(root), None, None, f"a research bundle folder (with {MANIFEST_FILE})",
-                                       "no such folder" if not root.is_dir() else f"no {MANIFEST_FILE}")])
+        raise SurveyFileError([Problem(str(root), None, None,
+                                       tr(f"调研资料包的文件夹（内有 {MANIFEST_FILE}）",
+                                          f"a research bundle folder (with {MANIFEST_FILE})"),
+                                       tr("没有这个文件夹", "no such folder") if not root.is_dir()
+                                       else tr(f"没有 {MANIFEST_FILE}", f"no {MANIFEST_FILE}"))])
     out: dict[str, set[str]] = {}
     problems: list[Problem] = []
     for name, columns in PERSON_ID_COLUMNS.items():
@@ -919,6 +924,7 @@ def write_draft(
     platform: str | None = None,
     force: bool = False,
     bundle: str | Path | None = None,
+    progress: Progress | None = None,
 ) -> CodebookDraft:
     """Read an export and draft its codebook; write it to ``out`` (atomically) when given.
 
@@ -935,6 +941,10 @@ def write_draft(
     bundle : str or Path, optional
         A research bundle whose other tables (ride-alongs, 360° reviews) name the respondents
         by staff code: the export's column holding those codes becomes the respondent id.
+    progress : Progress, optional
+        Where the work is reported: ``读取调研资料`` (with ``bundle``), the export's reading
+        (:func:`casekit.surveys.read_export`: ``读取问卷 n 行``, ``整理答卷``), then
+        ``起草编码簿``; default: nowhere. The draft is the same with any progress or none.
 
     Returns
     -------
@@ -951,10 +961,17 @@ def write_draft(
     """
     if out is not None and Path(out).exists() and not force:
         raise SurveyFileError([Problem(Path(out).name, None, None,
-                                       "a file name not yet used (or --force to replace it)",
-                                       "an existing file")])
-    person_ids = bundle_person_ids(bundle) if bundle is not None else None
-    draft = _draft(read_export(export_path, platform=platform), person_ids)
+                                       tr("还没有用过的文件名（或加 --force 替换它）",
+                                          "a file name not yet used (or --force to replace it)"),
+                                       tr("已有的文件", "an existing file"))])
+    progress = progress or Progress()
+    person_ids = None
+    if bundle is not None:
+        with progress.task("读取调研资料"):
+            person_ids = bundle_person_ids(bundle)
+    export = read_export(export_path, platform=platform, progress=progress)
+    with progress.task("起草编码簿"):  # a second pass over every answer (seconds on a large export)
+        draft = _draft(export, person_ids)
     if out is not None:
         write_atomic(Path(out), draft.text.encode("utf-8"))
     return draft
