@@ -149,7 +149,9 @@ def test_a_folder_that_is_not_a_bundle_is_said_in_chinese(zh, capsys, tmp_path):
 def test_an_unknown_region_is_said_in_chinese(zh, capsys, tmp_path):
     code, _, err = run(capsys, "build", str(MINI), "--regions", "天津", "--out", str(tmp_path))
     assert code == 1
-    assert "没有地区「天津」" in err and "已有的地区编号：beijing（北京）" in err
+    assert "没有地区「天津」" in err
+    # the regions a consultant can type, by name, provinces first (not a list of ids cut off)
+    assert "可选的地区：北京、河北（各地的地市也可" in err and "beijing" not in err and "石家庄" not in err
 
 
 # -- English on request ------------------------------------------------------------------------------

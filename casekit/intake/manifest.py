@@ -146,7 +146,8 @@ class Manifest:
         """
         cached = self.__dict__.get("_region_index")
         if cached is None:
-            cached = RegionIndex(self.regions["region_id"].tolist(), self.regions["name"].tolist())
+            cached = RegionIndex(self.regions["region_id"].tolist(), self.regions["name"].tolist(),
+                                 top_level=self.regions.loc[self.regions["parent_id"].isna(), "region_id"].tolist())
             object.__setattr__(self, "_region_index", cached)
         return cached
 

@@ -113,6 +113,9 @@ class RegionIndex:
         Region ids, in manifest order.
     names : sequence of str
         The regions' names, aligned with ``region_ids``.
+    top_level : sequence of str, optional
+        The ids of the top-level regions (provinces), when the others are their cities: a
+        Chinese error then lists the provinces by name first (:meth:`known`).
 
     Examples
     --------
@@ -121,9 +124,11 @@ class RegionIndex:
     ('jilin_city', 'jilin', 'jilin', 'jilin')
     """
 
-    def __init__(self, region_ids: Sequence[str], names: Sequence[str]) -> None:
+    def __init__(self, region_ids: Sequence[str], names: Sequence[str],
+                 top_level: Sequence[str] | None = None) -> None:
         self.region_ids = [str(r) for r in region_ids]
         self.names = dict(zip(self.region_ids, (str(n) for n in names)))
+        self.top_level = [str(r) for r in top_level] if top_level is not None else list(self.region_ids)
         self._position = {rid: i for i, rid in enumerate(self.region_ids)}
         self._exact: dict[str, list[str]] = {}
         self._folded: dict[str, list[str]] = {}
@@ -225,7 +230,7 @@ class RegionIndex:
                 repr(m.text) + (f" (did you mean {self.describe_all(close)}?)"
                                 if (close := self.closest(m.text)) else "")
                 for m in unknown))
-        raise RegionError(tr("；".join(parts) + f"；已有的地区编号：{self.known()}",
+        raise RegionError(tr("；".join(parts) + f"；{self.known()}",
                              "; ".join(parts) + f"; known region ids: {self.known()}"))
 
     # -- describing -----------------------------------------------------------------------------
@@ -239,9 +244,16 @@ class RegionIndex:
         return (tr("、", ", ") if joiner is None else joiner).join(self.describe(r) for r in region_ids)
 
     def known(self) -> str:
-        """The known regions, as errors list them (at most a dozen)."""
+        """The known regions, as errors list them (at most a dozen). In Chinese: the top-level
+        regions by name (a consultant types names), then a word on their cities and the ids."""
+        if language() == "zh":
+            tops = "、".join(self.names[r] for r in self.top_level[:_N_LISTED])
+            more = "……" if len(self.top_level) > _N_LISTED else ""
+            cities = len(self.top_level) < len(self.region_ids)
+            return (f"可选的地区：{tops}{more}（" + ("各地的地市也可；" if cities else "")
+                    + "写名称或地区编号均可，见 manifest.yaml）")
         shown = self.describe_all(self.region_ids[:_N_LISTED])
-        return shown + (tr("……", ", …") if len(self.region_ids) > _N_LISTED else "")
+        return shown + (", …" if len(self.region_ids) > _N_LISTED else "")
 
     def closest(self, text: str) -> list[str]:
         """The ids of the regions whose id or name is closest to ``text`` (at most three)."""

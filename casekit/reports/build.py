@@ -241,7 +241,7 @@ def resolve_regions(manifest: Manifest, regions: str | Iterable[str] | None) -> 
         regions = regions.replace("，", ",").split(",")
     asked = [str(r).strip() for r in regions if str(r).strip()]
     if not asked:
-        raise RegionError(tr("没有给出地区；已有的地区编号：" + "、".join(manifest.regions["region_id"]),
+        raise RegionError(tr("没有给出地区；" + manifest.region_index.known(),
                              "no region given; known region ids: " + ", ".join(manifest.regions["region_id"])))
     return list(dict.fromkeys(manifest.region_index.require_all(asked)))
 
