@@ -13,6 +13,7 @@ from casekit.curriculum import load_outlines
 from casekit.intake import load_bundle
 from casekit.reports.client_text import client_text_problems
 from casekit.paths import SAMPLE_BUNDLE
+from conftest import MINI
 
 FAST = {"n_bootstrap": 5, "n_references": 3, "n_init": 3}
 
@@ -153,3 +154,34 @@ def test_segment_mix_lists_regions_in_the_manifests_order(sample, report):
     cities = list(dict.fromkeys(segment_mix(report, manifest, by="region")["group_id"]))
     order = manifest.regions["region_id"].tolist()
     assert cities == sorted(cities, key=order.index) and cities != sorted(cities)
+
+
+def test_too_few_account_managers_is_said_in_words_not_a_traceback(mini_copy, monkeypatch, capsys):
+    """A new engagement's first answers (two account managers): the clusterer cannot split them.
+    The command says so in Chinese, and a report says only that the data is too thin."""
+    import csv
+    import io
+
+    from casekit.cli import main
+    from casekit.exceptions import AnalysisError
+    from casekit.intake import load_bundle
+    from casekit.reports.region_report import segment_types
+
+    source = (MINI / "survey" / "responses.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(source)))
+    ams = [r for r in rows[1:] if r[4] in ("政企客户经理", "客户经理", "account_manager")]
+    kept = [rows[0], *ams[:2], *(r for r in rows[1:] if r not in ams)]
+    text = "".join(",".join(r) + "\n" for r in kept)
+    root = mini_copy({"survey/responses.csv": text, "survey/responses_shijiazhuang.xlsx": None,
+                      "ride_alongs.csv": "visit_id,date,region,account_manager,customer_industry,purpose,products,"
+                      "funnel_stage,minutes_on_site,minutes_travel,question_share,behaviours,outcome,observer_notes\n"})
+    bundle = load_bundle(root)
+    with pytest.raises(AnalysisError, match="only 2 account manager"):
+        segment_account_managers(bundle)
+    report, message = segment_types(bundle)
+    assert report is None and message == "客户经理的数据不足，无法分析客户经理类型。"
+
+    monkeypatch.setenv("CASEKIT_LANG", "zh")
+    assert main(["segment", str(root), "--quiet", "--csv", str(root / "_segments.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "只有 2 名客户经理有问卷资料，分类至少需要 3 人" in err and "Traceback" not in err

@@ -45,7 +45,9 @@ from casekit.domain import (
     MIN_CELL_SIZE,
     POPULATION_DIMENSIONS,
 )
+from casekit.exceptions import AnalysisError
 from casekit.formatting import count_label
+from casekit.language import tr
 from casekit.privacy.disclosure import is_suppressed
 from casekit.progress import Progress
 from casekit.tables import OutputColumn as Col
@@ -53,6 +55,7 @@ from casekit.tables import OutputSchema, columns
 
 __all__ = [
     "DISTINCT_Z",
+    "MIN_PEOPLE",
     "Persona",
     "SEGMENT_ASSIGNMENT_SCHEMA",
     "SegmentReport",
@@ -116,6 +119,9 @@ _BEHAVIOUR_PHRASES: dict[str, tuple[str, str]] = {
 #: regions' reports in one kernel segments the bundle once.
 _CACHE: dict[tuple[object, ...], SegmentReport] = {}
 _CACHE_SIZE = 4
+#: Fewest account managers with data that :func:`segment_account_managers` segments (the
+#: clusterer's own minimum); fewer is an :class:`~casekit.exceptions.AnalysisError` in words.
+MIN_PEOPLE = 3
 #: Strengths (weaknesses, traits) named in a persona's description, most distinctive first.
 _LISTED = 4
 #: +1: higher is a strength, −1: higher is a weakness, 0: a trait without direction.
@@ -426,6 +432,12 @@ def segment_account_managers(bundle: object, n_clusters: int | None = None, *,
     progress = progress or Progress()
     with progress.task("汇总每人资料"):
         features = account_manager_features(bundle, population)
+    if len(features.X) < MIN_PEOPLE:  # the clusterer cannot split fewer (a new engagement's first answers)
+        raise AnalysisError(tr(
+            f"只有 {len(features.X)} 名客户经理有问卷资料，分类至少需要 {MIN_PEOPLE} 人：问卷收齐后再分析客户经理类型",
+            f"only {len(features.X)} account manager(s) have questionnaire data; segmenting needs at least "
+            f"{MIN_PEOPLE}: segment once the survey is in",
+        ))
     # The same features and parameters give the same segments: a report kernel that builds
     # region after region (or a notebook re-run) segments once. Keyed by content, not by path.
     key = (int(pd.util.hash_pandas_object(features.X, index=True).sum()), tuple(features.X.columns),

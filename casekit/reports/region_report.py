@@ -175,8 +175,9 @@ def segment_types(
     try:
         report = segment_account_managers(bundle, random_state=random_state,
                                           outline=outlines["account_manager"])
-    except (AnalysisError, ValueError) as exc:  # too few account managers for a clusterer
-        return None, f"客户经理的数据不足，无法分析客户经理类型（{exc}）。"
+    except (AnalysisError, ValueError):  # too few account managers for a clusterer
+        # (the exception's own text is the analyst's, never shown to the client)
+        return None, "客户经理的数据不足，无法分析客户经理类型。"
     return report, report.message
 
 
