@@ -541,7 +541,8 @@ def _dimension_expected(populations: Any) -> str:
     common = [d for d in domain.DIMENSIONS if all(d in domain.POPULATION_DIMENSIONS[x] for x in pops)]
     who = "、".join(domain.label(domain.POPULATIONS, x) for x in pops)
     if not common:
-        return tr(f"所有作答岗位共有的能力维度（{who}没有共同的维度：请减少 populations，或把这一列列入 ignore:）",
+        return tr(f"所有作答岗位共有的能力维度（{who}没有共同的维度：请把这一列移到 ignore:，不计分；"
+                  "只留一类人员时，其他人员的答案会被逐条报为问题）",
                   f"a dimension of every population asked ({who} share none: give fewer populations, "
                   "or list the column under ignore:)")
     dims = "、".join(domain.label(domain.DIMENSIONS, d) for d in common)

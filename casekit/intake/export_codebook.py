@@ -651,9 +651,9 @@ def _item(out: _Lines, export: SurveyExport, item: DraftedItem, pops_of_row: pd.
         return 1
     who_text = _labels("population", pops)
     if not common:
-        add(f"    dimension: {TODO}   # TODO {who_text}没有共同的能力维度：请把 populations 减为其中一类"
-            f"（其他人员的回答会被逐行列出），或把这道题移到 ignore:",
-            decision=f"{col.key}：{who_text}没有共同的能力维度，减少 populations 或移到 ignore:")
+        add(f"    dimension: {TODO}   # TODO {who_text}都答了这道题，但没有共同的能力维度：请把这道题移到"
+            f" ignore:（不计分）。只保留一类人员也可以，但导出中其他人员的答案会被逐条报为问题，导出文件又不能改",
+            decision=f"{col.key}：{who_text}没有共同的能力维度，请移到 ignore:")
     else:
         hint = ""
         if named is not None:
