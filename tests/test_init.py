@@ -205,3 +205,17 @@ def test_the_sample_bundle_has_no_examples_left(capsys, monkeypatch):
     monkeypatch.setenv("CASEKIT_LANG", "zh")
     assert main(["validate", str(SAMPLE)]) == 0
     assert "注意" not in capsys.readouterr().out
+
+
+def test_a_new_engagement_without_notes_or_cases_is_told_what_to_do(tmp_path, capsys, monkeypatch):
+    """keywords and case list on a bundle with no notes and no cases: one sentence saying what is
+    missing and how to start, not a statistics error or "no case matches" for no filter."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CASEKIT_LANG", "zh")
+    assert main(["init", "新项目"]) == 0
+    capsys.readouterr()
+    assert main(["keywords", "新项目"]) == 1
+    assert "还没有访谈记录（notes/ 中没有笔记）" in capsys.readouterr().err
+    assert main(["case", "list", "新项目"]) == 0
+    err = capsys.readouterr().err
+    assert "案例库是空的" in err and "casekit case draft 新项目 --all --save" in err

@@ -243,7 +243,8 @@ def _distinctive(table: pd.DataFrame, item: str, by: str, min_count: int, min_no
     ``group``, ``note_id``, ``person``, ``item`` rows (one per occurrence)."""
     names = [by, item, *(c.name for c in _STATS)]
     if len(groups) < 2:
-        raise AnalysisError(tr(f"突出的词是一组与其他组相比：至少需要 2 个组，实际只有 {len(groups)} 个",
+        raise AnalysisError(tr(("还没有访谈记录（notes/ 中没有笔记），找不出各组突出的词" if not groups else
+                                f"要找出一组突出的词，须与其他组比较：至少需要 2 个有访谈记录的组，现在只有 {len(groups)} 个"),
                                f"distinctive words compare a {by} with the others: needs at least 2 groups, "
                                f"got {len(groups)}"))
     if table.empty:

@@ -220,8 +220,14 @@ def _cmd_case_list(args: argparse.Namespace, bundle: Bundle) -> int:
         ids = set().union(*(filter_library(library, region=region, **filters)["id"] for region in args.regions))
         shown = filter_library(library, **filters)
         shown = shown[shown["id"].isin(ids)].reset_index(drop=True)
+    if library.empty:  # nothing to filter: say how a library starts
+        print(tr(f"案例库是空的（{bundle.path / 'cases'} 中还没有案例）；可用 casekit case draft {bundle.path} --all --save "
+                 "从访谈笔记起草案例和角色扮演",
+                 f"the case library is empty (no case in {bundle.path / 'cases'} yet); draft cases and role-plays "
+                 f"from the interview notes with casekit case draft {bundle.path} --all --save"), file=sys.stderr)
+        return EXIT_OK
     if shown.empty:
-        print("没有符合条件的案例", file=sys.stderr)
+        print(tr("没有符合条件的案例", "no case matches"), file=sys.stderr)
         return EXIT_OK
     # on screen kind, region and status by their Chinese names; the CSV has every column, ids too
     columns = [c for c in ("id", "kind_label", "title", "region", "industry_label", "funnel_stage_label",
