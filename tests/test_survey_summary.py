@@ -156,7 +156,8 @@ def test_cli_survey_prints_writes_and_exits(tmp_path: Path, capsys):
     codebook = _codebook(tmp_path)
     assert main(["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == [HEADERS[c][0] for c in SUMMARY_COLUMNS]  # Chinese headers
+    # Chinese headers (the group column holds the groups' names: 分组)
+    assert out[0].split() == ["分组" if c == "group" else HEADERS[c][0] for c in SUMMARY_COLUMNS]
     expected = _expected()
     first = out[1].split()
     assert first[:4] == ["服务意识", "全部", "5", "40"]  # every respondent together, in words
@@ -339,21 +340,28 @@ def test_cli_survey_by_prints_and_writes_the_group_differences(tmp_path: Path, c
     args = ["survey", str(UNSEEN), "--codebook", str(codebook), "--platform", "plain", "--by", "所在班组"]
     assert main(args) == 0
     reliability_part, groups_part = capsys.readouterr().out.rstrip("\n").split("\n\n")
-    assert len(reliability_part.splitlines()) == 1 + 6
+    reliability_lines = reliability_part.splitlines()
+    assert sum(line.startswith("〔") for line in reliability_lines) == len(set(_expected("所在班组")["note"]) - {""})
+    assert len([line for line in reliability_lines if not line.startswith("〔")]) == 1 + 6
     lines = groups_part.splitlines()
-    assert lines[0].split() == [HEADERS[c][0] for c in DIFFERENCE_COLUMNS]
+    # headers fit the terminal (a long one wraps onto a second line): every header is there
+    assert all(h in lines[0] for h in ("量表", "检验方法", "统计量", "p值", "校正", "人数", "组数", "说明"))
+    assert "后p值" in lines[1]  # 校正后p值, wrapped
     expected = group_differences(UNSEEN, codebook, "所在班组", platform="plain")
-    for line, row in zip(lines[1:], expected.itertuples(index=False), strict=True):
-        cells = line.split()
-        assert cells[0] == row.scale and cells[1] == row.test
-        assert float(cells[2]) == round(row.statistic, 2)
+    rows = {line.split()[0]: line for line in lines[2:] if not line.startswith("〔")}
+    notes = {line[: line.index("〕") + 1]: line[line.index("〕") + 1:] for line in lines if line.startswith("〔")}
+    for row in expected.itertuples(index=False):
+        cells = rows[row.scale].split()
+        assert cells[1] == row.test and float(cells[2]) == round(row.statistic, 2)  # ids under CASEKIT_LANG=en
         p_at = 5 if row.test == "ANOVA" else 4  # df "2, 37" prints as two words
         assert cells[p_at] == format_p(row.p) and cells[p_at + 1] == format_p(row.p_adjusted)
-        assert cells[p_at + 2] == row.effect and float(cells[p_at + 3]) == round(row.effect_size, 2)
+        assert float(cells[p_at + 3]) == round(row.effect_size, 2)
+        # the note is not cut: a mark in the row, the whole text under the table
+        assert notes[cells[-1]] == row.note
 
     assert main([*args, "--crosstabs"]) == 0
     parts = capsys.readouterr().out.rstrip("\n").split("\n\n")
-    assert len(parts) == 3 and parts[2].splitlines()[0].split() == [HEADERS[c][0] for c in CROSSTAB_COLUMNS]
+    assert len(parts) == 3 and parts[2].splitlines()[0].split()[0] == HEADERS[CROSSTAB_COLUMNS[0]][0]
 
     out = tmp_path / "out" / "stats.csv"
     assert main([*args, "--csv", str(out)]) == 0

@@ -416,7 +416,7 @@ def _id_columns(frame: pd.DataFrame, overrides: Mapping[str, str | tuple[str, st
 
 def show(frame: pd.DataFrame, csv: Path | None,
          overrides: Mapping[str, str | tuple[str, str]] | None = None, *,
-         hide_suppressed: bool = False) -> None:
+         hide_suppressed: bool = False, notes_below: str | None = None) -> None:
     """Print a consultant-facing table, or write it as CSV with ``--csv``.
 
     Either way with Chinese headers and numbers rounded for reading
@@ -437,6 +437,11 @@ def show(frame: pd.DataFrame, csv: Path | None,
         Print only the rows whose numbers may be shown: a row with a true ``suppressed`` (or
         ``hidden``) column is left out, the column too, and one line under the table says how
         many rows were and that ``--all`` lists them (only that line when no row is left).
+    notes_below : str, optional
+        A column of long explanations (e.g. ``note``): on screen each non-empty one becomes a
+        mark (``〔1〕``) in its row, and the whole text is listed under the table by its mark (once
+        for rows with the same text), so the table stays narrow and no explanation is cut. The
+        CSV keeps the column as it is.
 
     Notes
     -----
@@ -459,6 +464,16 @@ def show(frame: pd.DataFrame, csv: Path | None,
             return
         if hidden.any():
             notes.append(f"另有 {int(hidden.sum())} 行因人数太少、数字不能显示而未列出；加 --all 可列出这些行")
+    below: list[str] = []
+    if notes_below is not None and notes_below in frame.columns:
+        marks, numbers = [], {}  # the same explanation on several rows is listed once
+        for text in frame[notes_below].tolist():
+            text = "" if text is None or (isinstance(text, float) and text != text) else str(text).strip()
+            if text and text not in numbers:
+                numbers[text] = len(numbers) + 1
+                below.append(f"〔{numbers[text]}〕{_escape(text)}")
+            marks.append(f"〔{numbers[text]}〕" if text else "")
+        frame = frame.assign(**{notes_below: marks})
     ids = _id_columns(frame, overrides)
     shown = readable(frame, overrides)
     # On screen, an id whose Chinese label is the next column over says nothing more (维度编号
@@ -473,7 +488,7 @@ def show(frame: pd.DataFrame, csv: Path | None,
     if table.dropped:
         notes.append(f"终端宽度不够，未显示 {len(table.dropped)} 列：{'、'.join(table.dropped)}；"
                      "用 --csv 文件.csv 可导出全部列")
-    print("\n".join([*table.lines, *notes]))
+    print("\n".join([*table.lines, *notes, *below]))
 
 
 #: An id column → the column of its Chinese names inserted after it, and that column's header.

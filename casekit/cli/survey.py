@@ -15,6 +15,7 @@ from casekit.cli.common import (
     out_file_parent,
     progress,
     quiet_parent,
+    show,
     write_csv,
 )
 from casekit.language import tr
@@ -64,7 +65,6 @@ def _cmd_survey(args: argparse.Namespace) -> int:
             write_csv(args.csv.with_name(f"{args.csv.stem}{suffix}.csv") if suffix else args.csv, frame)
         return EXIT_OK
     from casekit.analysis.psychometrics import ALL_GROUPS
-    from casekit.cli.headers import readable
 
     # on screen, every respondent together is 全部 (the CSV keeps the table's own "(all)")
     shown = [table.assign(group=table["group"].replace({ALL_GROUPS: "全部"})) if "group" in table.columns else table]
@@ -72,7 +72,10 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         shown.append(format_group_differences(tables["_groups"]))
     if "_crosstabs" in tables:
         shown.append(format_crosstabs(tables["_crosstabs"]))
-    print("\n\n".join(readable(frame).to_string(index=False, na_rep="-") for frame in shown))
+    for i, frame in enumerate(shown):  # aligned to the terminal; the notes in full under each table
+        if i:
+            print()
+        show(frame, None, {"group": "分组"}, notes_below="note")
     return EXIT_OK
 
 
