@@ -293,3 +293,22 @@ def test_a_write_failing_halfway_leaves_no_half_bundle(tmp_path, monkeypatch):
     with pytest.raises(OutputError):
         init_bundle(tmp_path / "b", exports=[EXPORTS / "wjx" / "reference_text.xlsx"])
     assert len(calls) == 3 and not (tmp_path / "b").exists()
+
+
+def test_a_column_deleted_from_the_export_says_what_happened_and_what_to_do(tmp_path, capsys, monkeypatch):
+    """The consultant deletes a column in Excel after init: validate says the export lacks it and
+    how to mend it, instead of '应为 … 的表头；它有 序号、…，实际为「<the same header>」'."""
+    export = named_export(tmp_path / "问卷星导出.csv")
+    folder = tmp_path / "b"
+    assert main(["init", str(folder), "--from-export", str(export)]) == 0
+    stored = folder / "survey" / export.name
+    rows = [line.split(",") for line in stored.read_text(encoding="utf-8-sig").splitlines()]
+    performance = next(i for i, header in enumerate(rows[0]) if "业绩" in header)
+    stored.write_text("\n".join(",".join(r[:performance] + r[performance + 1:]) for r in rows) + "\n",
+                      encoding="utf-8-sig")
+    capsys.readouterr()
+    monkeypatch.setenv("CASEKIT_LANG", "zh")
+    assert main(["validate", str(folder)]) == 1
+    err = capsys.readouterr().err
+    line = next(line for line in err.splitlines() if "业绩" in line)
+    assert "导出中没有这一列" in line and "是否在 Excel 里删过它" in line and line.endswith("实际为（空）")

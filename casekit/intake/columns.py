@@ -163,7 +163,9 @@ def match_failure(match: ColumnMatch, found: Sequence[ExportColumn], export: Sur
                    f"{match.how} naming exactly one column of {export.path.name}"),
                 tr(f"{len(found)} 列：{short_list([c.header for c in found], 4)}",
                    f"{len(found)} columns: {short_list([c.header for c in found], 4)}"))
-    return _not_found(match, export), match.value
+    # in Chinese the header looked for is already named at the start of the line (「…」列): the
+    # column is missing, which 实际为（空） says without repeating it
+    return _not_found(match, export), tr("<missing>", match.value)
 
 
 def _not_found(match: ColumnMatch, export: SurveyExport) -> str:
@@ -176,8 +178,10 @@ def _not_found(match: ColumnMatch, export: SurveyExport) -> str:
     close = difflib.get_close_matches(match.value, pool, n=3, cutoff=0.5)
     if language() == "zh":
         what = {"column": "表头", "pattern": "只匹配一个表头的正则表达式", "key": "列键", "platform_id": "平台编号"}[match.how]
-        hint = f"；最接近的：{'、'.join(close)}" if close else (f"；它有 {short_list(pool, 4)}" if pool else "")
-        return f"{export.path.name} 的{what}{hint}"
+        if close:
+            return f"{export.path.name} 的{what}（导出中没有这一列；最接近的：{'、'.join(close)}）"
+        return (f"{export.path.name} 的{what}（导出中没有这一列：是否在 Excel 里删过它或改过表头？"
+                "请放回平台下载的原始导出文件，或在 codebook.yaml 的这一行改正，不用的列移到 ignore:）")
     what = {"column": "a header", "pattern": "a regular expression matching one header",
             "key": "a column key", "platform_id": "a platform id"}[match.how]
     hint = f"; closest: {'、'.join(close)}" if close else (f"; it has {short_list(pool, 4)}" if pool else "")
