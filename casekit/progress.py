@@ -40,9 +40,10 @@ import re
 import shutil
 import sys
 import time
-import unicodedata
 from types import TracebackType
 from typing import IO
+
+from casekit.cell_width import cell_width, truncate
 
 __all__ = ["MIN_INTERVAL", "NO_PROGRESS_ENV", "Progress", "Task", "TerminalProgress"]
 
@@ -238,7 +239,7 @@ class TerminalProgress(Progress):
     def line(self) -> str:
         """The line for the steps under way (``地区 2/5 河北 · 选择类数 3/8``), fitted to the width."""
         text = _SEPARATOR.join(t.text() for t in self.tasks)
-        return _fit(text, self._cells())
+        return truncate(text, self._cells())
 
     def task(self, label: str, total: int | None = None, *, unit: str = "") -> Task:
         """Start a step (as :meth:`Progress.task`); it is drawn at once."""
@@ -295,7 +296,7 @@ class TerminalProgress(Progress):
         return max(10, columns - 1)
 
     def _draw(self, text: str) -> None:
-        width = _width(text)
+        width = cell_width(text)
         pad = " " * max(0, self._shown - width)  # what is left of a longer line before
         self._emit("\r" + text + pad)
         self._shown = width
@@ -312,27 +313,3 @@ class TerminalProgress(Progress):
         except (OSError, ValueError):  # standard error closed: the work goes on without the line
             self.enabled = False
 
-
-def _char_width(char: str) -> int:
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
-def _width(text: str) -> int:
-    """Terminal cells ``text`` takes (a Chinese character takes two)."""
-    return sum(_char_width(c) for c in text)
-
-
-def _fit(text: str, cells: int) -> str:
-    """``text`` cut to at most ``cells`` terminal cells (ending in ``…`` when cut)."""
-    if _width(text) <= cells:
-        return text
-    out, used = [], 1
-    for char in text:
-        w = _char_width(char)
-        if used + w > cells:
-            break
-        out.append(char)
-        used += w
-    return "".join(out) + "…"

@@ -20,17 +20,16 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from casekit.cell_width import ELLIPSIS, cell_width, char_width, truncate
 
 __all__ = ["ELLIPSIS", "MIN_TEXT_WIDTH", "PIPE_WIDTH", "SHORT_TEXT_WIDTH", "TableText", "cell_width", "render", "terminal_width",
            "truncate"]
 
 #: Width used when standard output is not a terminal (a pipe, a file) and ``COLUMNS`` is unset.
 PIPE_WIDTH = 100
-#: Marks a shortened text cell.
-ELLIPSIS = "…"
 #: A text column is not shortened below this many cells (nor below its header's half) ...
 MIN_TEXT_WIDTH = 8
 #: ... and below this many only when the table would otherwise lose columns.
@@ -39,42 +38,11 @@ SHORT_TEXT_WIDTH = 12
 GAP = "  "
 
 
-def _char_width(char: str) -> int:
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
-def cell_width(text: str) -> int:
-    """Terminal cells ``text`` takes: 2 per wide (CJK, full-width) character, 0 per combining mark.
-
-    Examples
-    --------
-    >>> cell_width("北京"), cell_width("beijing"), cell_width("占比（%）")
-    (4, 7, 9)
-    """
-    return sum(_char_width(c) for c in text)
-
-
-def truncate(text: str, width: int) -> str:
-    """``text`` cut to at most ``width`` cells, ending in ``…`` when something was cut."""
-    if cell_width(text) <= width:
-        return text
-    out, used = [], cell_width(ELLIPSIS)
-    for char in text:
-        w = _char_width(char)
-        if used + w > width:
-            break
-        out.append(char)
-        used += w
-    return "".join(out) + ELLIPSIS
-
-
 def _split(text: str, width: int) -> tuple[str, str]:
     """The first ``width`` cells of ``text`` and the rest."""
     used = 0
     for i, char in enumerate(text):
-        used += _char_width(char)
+        used += char_width(char)
         if used > width:
             return text[:i], text[i:]
     return text, ""
