@@ -270,3 +270,24 @@ def write_page_here(folder, title, kernel):
     from casekit.reports.export import write_html
 
     write_html(folder / "report.ipynb", folder / "report.html", title=title)
+
+
+class RecordingProgress:
+    """A :class:`casekit.progress.Progress` that keeps every report it is given: (label, count, total).
+
+    Built on first use (``RecordingProgress()``) so that importing conftest imports no casekit module.
+    """
+
+    def __new__(cls):  # noqa: D102 - a factory: a Progress subclass instance
+        from casekit.progress import Progress
+
+        class _Recording(Progress):
+            def __init__(self) -> None:
+                super().__init__()
+                self.seen: list[tuple[str, int, int | None]] = []
+
+            def update(self, task) -> None:
+                self.seen.append((task.label, task.count, task.total))
+
+        return _Recording()
+

@@ -11,10 +11,10 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from casekit.analysis.features import account_manager_features
+from conftest import RecordingProgress
 from casekit.analysis.segmentation import Segmenter
 from casekit.intake import load_bundle
 from casekit.paths import SAMPLE_BUNDLE
-from casekit.progress import Progress
 
 FAST = {"n_bootstrap": 5, "n_references": 3, "n_init": 3}
 #: Enough references for the null comparison to mean something; stability is not what is tested.
@@ -217,21 +217,12 @@ def test_invalid_k_range_is_rejected():
 
 
 
-class Recording(Progress):
-    """A progress that keeps every report it is given: (label, count, total)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: list[tuple[str, int, int | None]] = []
-
-    def update(self, task) -> None:
-        self.seen.append((task.label, task.count, task.total))
 
 
 def test_progress_reports_each_step_and_changes_nothing(sample_features):
     params = {**FAST, "k_max": 6, "blocks": sample_features.blocks, "random_state": 2008}
     quiet = Segmenter(**params).fit(sample_features.X)
-    progress = Recording()
+    progress = RecordingProgress()
     shown = Segmenter(**params).fit(sample_features.X, progress=progress)
     # the same seed gives the same segments, figures and words, whether progress is shown or not
     assert np.array_equal(quiet.labels_, shown.labels_)

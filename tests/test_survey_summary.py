@@ -602,18 +602,10 @@ def test_by_that_matches_several_headers_lists_them(tmp_path: Path):
 
 def test_scoring_reports_each_item_and_scores_the_same(tmp_path: Path):
     from casekit.analysis.survey_summary import score_survey
-    from casekit.progress import Progress
-
-    class Recording(Progress):
-        def __init__(self) -> None:
-            super().__init__()
-            self.seen: list[tuple[str, int, int | None]] = []
-
-        def update(self, task) -> None:
-            self.seen.append((task.label, task.count, task.total))
+    from conftest import RecordingProgress
 
     codebook = _codebook(tmp_path)
-    progress = Recording()
+    progress = RecordingProgress()
     shown = score_survey(UNSEEN, codebook, platform="plain", progress=progress)
     quiet = score_survey(UNSEEN, codebook, platform="plain")
     pd.testing.assert_frame_equal(shown.data.items, quiet.data.items)
