@@ -318,3 +318,22 @@ def test_keywords_by_people_compare_with_the_other_groups_not_the_other_regions(
     assert "其他组次数" in header and "其他地区" not in header
     assert main(["keywords", str(SAMPLE_BUNDLE)]) == 0
     assert "其他地区次数" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_followup_tables_line_up_in_chinese_and_cut_nothing(capsys, monkeypatch):
+    """followup's tables were DataFrame.to_string: Chinese columns drifted. Each column now starts
+    at the same terminal cell on every line, and every verdict and interval is whole."""
+    import re
+
+    from casekit.cell_width import cell_width
+    from casekit.paths import SAMPLE_BUNDLE
+
+    monkeypatch.setenv("CASEKIT_LANG", "zh")
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["followup", str(SAMPLE_BUNDLE)]) == 0
+    out = capsys.readouterr().out
+    block = out.split("【第一层")[1].split("\n\n")[0].splitlines()[1:]  # header and rows of the first table
+    assert len(block) > 5 and "…" not in "".join(block)
+    starts = [[cell_width(line[:m.end()]) for m in re.finditer(r" {2,}", line)] for line in block]
+    assert all(s == starts[0] for s in starts), block
+    assert all(re.search(r"\d+\.\d\d 分 至 \d+\.\d\d 分", line) for line in block[1:])

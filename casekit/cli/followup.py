@@ -244,8 +244,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _print_table(table: pd.DataFrame) -> None:
-    text = table.to_string(index=False)
-    print(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+    """Every cell whole (a verdict or an interval is not cut), columns aligned in terminal cells."""
+    from casekit.cli.terminal_table import align
+
+    cells = table.astype(object).where(table.notna(), "—")
+    lines = align([str(c) for c in table.columns], [[str(v) for v in row] for row in cells.itertuples(index=False)])
+    print(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "\n".join(lines)))
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

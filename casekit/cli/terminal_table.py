@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 from casekit.cell_width import ELLIPSIS, cell_width, char_width, truncate
 
-__all__ = ["ELLIPSIS", "MIN_TEXT_WIDTH", "PIPE_WIDTH", "SHORT_TEXT_WIDTH", "TableText", "cell_width", "render", "terminal_width",
+__all__ = ["ELLIPSIS", "MIN_TEXT_WIDTH", "PIPE_WIDTH", "SHORT_TEXT_WIDTH", "TableText", "align", "cell_width", "render",
+           "terminal_width",
            "truncate"]
 
 #: Width used when standard output is not a terminal (a pipe, a file) and ``COLUMNS`` is unset.
@@ -138,6 +139,40 @@ def _shrink(widths: list[int], floor: Sequence[int], limit: int) -> None:
         if not room:
             return
         widths[max(room)[1]] -= 1
+
+
+def align(headers: Sequence[str], rows: Sequence[Sequence[str]],
+          numeric: Sequence[bool] | None = None) -> list[str]:
+    """Lay out a table with Chinese-width-aware alignment and nothing cut or left out.
+
+    For tables whose every cell must be read whole (a verdict, an interval with its unit):
+    columns are as wide as their widest cell, measured in terminal cells, so a line may be wider
+    than the terminal, as ``DataFrame.to_string`` would make it, but the columns line up.
+
+    Parameters
+    ----------
+    headers : sequence of str
+    rows : sequence of sequences of str
+        Cells, one string each.
+    numeric : sequence of bool, optional
+        Per column: right-aligned (default: every column left-aligned).
+
+    Returns
+    -------
+    list of str
+        The header line, then one line per row.
+
+    Examples
+    --------
+    >>> print("\\n".join(align(["分组", "人数"], [["北京", "14 人"], ["全部参训地区", "71 人"]])))
+    分组          人数
+    北京          14 人
+    全部参训地区  71 人
+    """
+    right = list(numeric) if numeric is not None else [False] * len(headers)
+    widths = [max([cell_width(h)] + [cell_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    return [GAP.join(_pad(c, widths[i], right[i]) for i, c in enumerate(cells)).rstrip()
+            for cells in [list(headers), *map(list, rows)]]
 
 
 def render(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool],
