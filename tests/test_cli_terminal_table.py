@@ -337,3 +337,26 @@ def test_followup_tables_line_up_in_chinese_and_cut_nothing(capsys, monkeypatch)
     starts = [[cell_width(line[:m.end()]) for m in re.finditer(r" {2,}", line)] for line in block]
     assert all(s == starts[0] for s in starts), block
     assert all(re.search(r"\d+\.\d\d 分 至 \d+\.\d\d 分", line) for line in block[1:])
+
+
+def test_segment_tables_line_up_in_chinese(capsys, monkeypatch, tmp_path):
+    """segment printed its k table with DataFrame.to_string: the Chinese headers pushed the
+    numbers out of their columns. Each number now ends where its header ends (in terminal
+    cells), with two decimals."""
+    import re
+
+    from casekit.cell_width import cell_width
+    from conftest import MINI
+
+    monkeypatch.setenv("CASEKIT_LANG", "zh")
+    assert main(["segment", str(MINI), "--quiet", "--csv", str(tmp_path / "s.csv")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("类数"))
+    table = [line for line in lines[first:] if line.strip()][:3]
+
+    def ends(line: str) -> list[int]:
+        return [cell_width(line[: m.end()]) for m in re.finditer(r"\S+", line)]
+
+    for row in table[1:]:
+        assert ends(row)[:5] == ends(table[0])[:5], table  # the five numeric columns, right-aligned
+        assert all(c == "-" or re.fullmatch(r"-?\d+\.\d\d", c) for c in row.split()[1:5]), row
