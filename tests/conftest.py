@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from casekit.progress import Progress
+
 # casekit speaks Chinese unless CASEKIT_LANG=en (casekit/language.py). The suite pins the English
 # wording of messages, so it runs in English: set here, at import, so that every subprocess
 # (`python -m casekit …`) and every kernel the tests start inherits it. tests/test_language.py
@@ -272,22 +274,12 @@ def write_page_here(folder, title, kernel):
     write_html(folder / "report.ipynb", folder / "report.html", title=title)
 
 
-class RecordingProgress:
-    """A :class:`casekit.progress.Progress` that keeps every report it is given: (label, count, total).
+class RecordingProgress(Progress):
+    """A :class:`casekit.progress.Progress` that keeps every report it is given: (label, count, total)."""
 
-    Built on first use (``RecordingProgress()``) so that importing conftest imports no casekit module.
-    """
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, int, int | None]] = []
 
-    def __new__(cls):  # noqa: D102 - a factory: a Progress subclass instance
-        from casekit.progress import Progress
-
-        class _Recording(Progress):
-            def __init__(self) -> None:
-                super().__init__()
-                self.seen: list[tuple[str, int, int | None]] = []
-
-            def update(self, task) -> None:
-                self.seen.append((task.label, task.count, task.total))
-
-        return _Recording()
-
+    def update(self, task) -> None:
+        self.seen.append((task.label, task.count, task.total))

@@ -21,21 +21,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["register"]
 
 
-def _print_aligned(frame: pd.DataFrame) -> None:
-    """A small table with its Chinese lined up (terminal cells), numbers right, nothing cut."""
-    from pandas.api import types as ptypes
-
-    from casekit.cli.terminal_table import align
-
-    numeric = [ptypes.is_numeric_dtype(frame[c].dtype) and not ptypes.is_bool_dtype(frame[c].dtype)
-               for c in frame.columns]
-    floats = [ptypes.is_float_dtype(frame[c].dtype) for c in frame.columns]
-    rows = [["-" if v is None or (isinstance(v, float) and v != v) else f"{v:.2f}" if floats[i] else str(v)
-             for i, v in enumerate(row)]
-            for row in frame.itertuples(index=False)]
-    print("\n".join(align([str(c) for c in frame.columns], rows, numeric)))
-
-
 @common.with_bundle
 def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
     from casekit.analysis.segments import SEGMENT_ASSIGNMENT_SCHEMA, segment_account_managers, segment_mix
@@ -54,7 +39,7 @@ def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
     details = report.reasons if report.clear else report.reasons[1:]  # [0] repeats the message
     if details:
         print("判断依据：" + "；".join(details) + "。")
-    _print_aligned(scores)
+    common.show_whole(scores)
     for persona in report.personas:
         print()
         print(persona.description)
@@ -65,7 +50,7 @@ def _cmd_segment(args: argparse.Namespace, bundle: Bundle) -> int:
         wide.columns = [f"第{c}类" for c in wide.columns]
         wide.index.name = "地区"
         print()
-        _print_aligned(wide.reset_index())
+        common.show_whole(wide.reset_index())
     csv = args.csv or paths.bundle_output_dir(bundle.manifest.bundle, internal=True) / "segments.csv"
     # the table `--by segment` and the report's segment labels rely on: checked before it is written
     validate_output(report.assignments, SEGMENT_ASSIGNMENT_SCHEMA)

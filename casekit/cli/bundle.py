@@ -72,11 +72,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print("\n".join(summary))
     if not problems:
         print(f"{args.bundle}: " + tr("检查通过，没有发现问题", "OK, no problems found"))
-        from casekit.intake.manifest import read_manifest
         from casekit.intake.skeleton import placeholders_left
 
-        manifest, _ = read_manifest(Path(args.bundle))
-        for left in placeholders_left(manifest) if manifest is not None else ():
+        for left in placeholders_left(checked.manifest) if checked.manifest is not None else ():
             print(tr(f"注意：{left}。", f"note: {left}."))
         if checked.respondents == 0:  # a new engagement's skeleton: valid, but nothing to report yet
             print(tr(f"注意：问卷还没有答卷（survey/ 里只有表头）。把问卷导出放进 {args.bundle}/survey/ 后再检查；"

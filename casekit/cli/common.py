@@ -71,6 +71,7 @@ __all__ = [
     "seed_parent",
     "segment_labels",
     "show",
+    "show_whole",
     "with_bundle",
     "write_csv",
 ]
@@ -489,6 +490,20 @@ def show(frame: pd.DataFrame, csv: Path | None,
         notes.append(f"终端宽度不够，未显示 {len(table.dropped)} 列：{'、'.join(table.dropped)}；"
                      "用 --csv 文件.csv 可导出全部列")
     print("\n".join([*table.lines, *notes, *below]))
+
+
+def show_whole(frame: pd.DataFrame) -> None:
+    """Print a small table with every cell whole: Chinese lined up in terminal cells, numbers
+    right-aligned, nothing shortened or left out (a line may be wider than the terminal).
+
+    For tables whose cells must be read whole (``followup``'s verdicts and intervals, ``segment``'s
+    figures); :func:`show` fits the terminal instead. Cells are formatted and escaped as there,
+    with the frame's own headers.
+    """
+    from casekit.cli.terminal_table import align
+
+    headers, rows, numeric = _terminal_cells(frame)
+    print("\n".join(align(headers, rows, numeric)))
 
 
 #: An id column → the column of its Chinese names inserted after it, and that column's header.

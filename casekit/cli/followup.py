@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -239,19 +238,6 @@ def agreement_summary(agreement: pd.DataFrame, waves: Mapping[str, str] | None =
     return "".join(parts)
 
 
-#: Control characters a bundle's text could carry into the terminal (as in :mod:`casekit.cli.common`).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _print_table(table: pd.DataFrame) -> None:
-    """Every cell whole (a verdict or an interval is not cut), columns aligned in terminal cells."""
-    from casekit.cli.terminal_table import align
-
-    cells = table.astype(object).where(table.notna(), "—")
-    lines = align([str(c) for c in table.columns], [[str(v) for v in row] for row in cells.itertuples(index=False)])
-    print(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "\n".join(lines)))
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON records: NaN as null, numpy numbers as plain ones, tuples as lists."""
     out = []
@@ -326,7 +312,7 @@ def _print(evaluation: FollowUpEvaluation, min_n: int, waves: Mapping[str, str],
         for label, note in dict.fromkeys(zip(frame.loc[frame["unreliable"], "measure_label"],
                                               frame.loc[frame["unreliable"], "note"])):
             print(f"“{label}”：{note}")
-        _print_table(shown_table(frame, min_n, waves) if detail
+        common.show_whole(shown_table(frame, min_n, waves) if detail
                      else compact_table(frame, min_n, waves, one_region=region is not None))
         if not detail and (frame["isolation"] == "trend_line").any():
             print("“按走势推算”：用培训前几个月的走势（趋势线）推算培训后本应达到的水平，实际与推算之差视为培训的作用；"

@@ -108,11 +108,14 @@ class BundleCheck:
     respondents : int or None
         How many people answered the questionnaire (0 for a new engagement's bundle whose
         ``survey/`` holds headers only); None when the survey could not be read.
+    manifest : Manifest or None
+        The manifest, when it could be read (``casekit validate``'s notices read it).
     """
 
     problems: list[Problem]
     followup: FollowUp | None = None
     respondents: int | None = None
+    manifest: Manifest | None = None
 
 
 def _root(path: str | Path) -> Path:
@@ -221,7 +224,7 @@ def check_bundle(path: str | Path) -> BundleCheck:
     parts, problems = _read(_root(path))
     respondents = getattr(parts["survey"], "respondents", None)
     return BundleCheck(problems, parts["followup"],  # type: ignore[arg-type]
-                       None if respondents is None else len(respondents))
+                       None if respondents is None else len(respondents), parts["manifest"])  # type: ignore[arg-type]
 
 
 def load_bundle(path: str | Path) -> Bundle:

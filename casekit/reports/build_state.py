@@ -197,8 +197,9 @@ def region_files(formats: Iterable[str]) -> list[str]:
     return [NOTEBOOK_FILE, *(REPORT_FILES[f] for f in formats if f in REPORT_FILES)]
 
 
-def _bundle_name(bundle_path: Path) -> str | None:
-    """The bundle's name (``bundle:`` of its manifest), or None when it cannot be read simply."""
+def _simple_manifest(bundle_path: Path) -> dict[str, Any] | None:
+    """The bundle's manifest as plain YAML data, unvalidated, or None when it cannot be read so
+    (absent, over :data:`_MANIFEST_LIMIT`, not YAML, not a mapping)."""
     manifest = bundle_path / "manifest.yaml"
     try:
         if manifest.stat().st_size > _MANIFEST_LIMIT:
@@ -206,26 +207,25 @@ def _bundle_name(bundle_path: Path) -> str | None:
         import yaml
 
         data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    except Exception:  # noqa: BLE001 - any doubt: take the full path, which reports problems
+    except Exception:  # noqa: BLE001 - any doubt: the caller takes the full path
         return None
-    name = data.get("bundle") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else None
+
+
+def _bundle_name(bundle_path: Path) -> str | None:
+    """The bundle's name (``bundle:`` of its manifest), or None when it cannot be read simply
+    (any doubt: take the full path, which reports problems)."""
+    data = _simple_manifest(bundle_path)
+    name = data.get("bundle") if data is not None else None
     return name.strip() if isinstance(name, str) and name.strip() else None
 
 
 def region_names(bundle_path: Path | str) -> dict[str, str]:
     """Region id → name of the bundle's manifest (cities too), read simply (no validation) for
     what a command prints; empty when the manifest cannot be read so (then ids are printed)."""
-    manifest = Path(bundle_path) / "manifest.yaml"
-    try:
-        if manifest.stat().st_size > _MANIFEST_LIMIT:
-            return {}
-        import yaml
-
-        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    except Exception:  # noqa: BLE001 - a name is a courtesy: any doubt, the id
-        return {}
+    data = _simple_manifest(Path(bundle_path))
     names: dict[str, str] = {}
-    todo = list(data.get("regions") or []) if isinstance(data, dict) and isinstance(data.get("regions"), list) else []
+    todo = list(data["regions"]) if data is not None and isinstance(data.get("regions"), list) else []
     while todo:
         region = todo.pop(0)
         if isinstance(region, dict):
