@@ -386,7 +386,7 @@ casekit build {folder}
 ```
 
 `casekit validate` 一次列出所有问题（哪个文件、第几行、哪一列、应该是什么、实际是什么）；
-没有问题时显示 OK。资料齐全后，`casekit build` 为每个地区生成调研报告。
+没有问题时显示“检查通过，没有发现问题”（其后的“注意”只是提醒，不是问题）。资料齐全后，`casekit build` 为每个地区生成调研报告。
 """
 
 
@@ -443,7 +443,7 @@ def _readme(engagement: str, folder: str, draft: BundleCodebook | None = None,
         "## 接下来",
         "",
         f"1. 运行 `casekit validate {folder}`：它列出 `codebook.yaml` 中每一处 TODO（第几行、可以选什么）。"
-        "把 TODO 换成所选的值（例如 `dimension: 产品`），再运行，直到显示 OK。",
+        "把 TODO 换成所选的值（例如 `dimension: 产品`），再运行，直到显示“检查通过”。",
         "2. 核对 `codebook.yaml` 中以 “# TODO” 开头的注释（量表的选项顺序和分值、数字的含义）；"
         "反向计分的题把 `reverse` 改为 `true`。",
         "3. `manifest.yaml`：客户名称、项目名称、调研时间，并核对地区。",
